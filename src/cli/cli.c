@@ -1,0 +1,132 @@
+/* cli.c — the options and helpers every command shares (see cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+const command *cli_find_command(const char *name)
+{
+    for (const command *c = hh_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+void cli_usage(FILE *out, const command *cmd)
+{
+    fprintf(out, "Usage: hhreg %s %s\n%s\n", cmd->name, cmd->args, cmd->summary);
+    if (cmd->options && *cmd->options)
+        fprintf(out, "\nOptions:\n%s", cmd->options);
+    fputs("\nCommon options:\n"
+          "  --db FILE          the store (default $HHREG_DB, else ./hhreg.db)\n"
+          "  --schema-dir DIR   schemas to validate with (default: the installed ones)\n"
+          "  --lang zh|en       language of messages (default from the locale)\n"
+          "  --enumerator ID    who does this, for the audit log (default $HHREG_ENUMERATOR)\n"
+          "  --help             this text\n"
+          "\nExit status: 0 success, 1 invalid or refused forms or a failed check, 2 usage or I/O error.\n",
+          out);
+}
+
+int cli_fail(const command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "hhreg %s: ", cmd->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return EXIT_USAGE;
+}
+
+int cli_common_option(cli *c, const command *cmd, int opt, const char *arg)
+{
+    switch (opt) {
+    case OPT_DB:
+        c->db_path = arg;
+        return 0;
+    case OPT_SCHEMA_DIR:
+        c->schema_dir = arg;
+        return 0;
+    case OPT_ENUMERATOR:
+        if (!*arg)
+            return cli_fail(cmd, "--enumerator needs an id");
+        c->actor = arg;
+        return 0;
+    case OPT_LANG:
+        if (hh_lang_parse(arg, &c->lang) != 0)
+            return cli_fail(cmd, "--lang takes zh or en, not '%s'", arg);
+        return 0;
+    case OPT_HELP:
+        cli_usage(stdout, cmd);
+        return -1; /* caller turns this into EXIT_OK */
+    default:
+        fprintf(stderr, "Try 'hhreg %s --help'.\n", cmd->name);
+        return EXIT_USAGE;
+    }
+}
+
+int cli_parse(cli *c, const command *cmd, int argc, char **argv, const struct option *own,
+              const char *shortopts, int (*on_own)(int opt, const char *arg, void *st), void *st,
+              int *rest)
+{
+    static const struct option common[] = { CLI_COMMON_OPTIONS };
+    size_t n_common = sizeof common / sizeof common[0], n_own = 0;
+    while (own && own[n_own].name)
+        n_own++;
+    struct option *all = calloc(n_common + n_own + 1, sizeof *all);
+    if (!all)
+        return EXIT_USAGE;
+    memcpy(all, common, sizeof common);
+    if (n_own)
+        memcpy(all + n_common, own, n_own * sizeof *own);
+    int rc = 0, opt;
+    optind = 1;
+    opterr = 1;
+    while (rc == 0 && (opt = getopt_long(argc, argv, shortopts ? shortopts : "", all, NULL)) != -1) {
+        if (opt >= OPT_DB && opt < OPT_FIRST_OWN)
+            rc = cli_common_option(c, cmd, opt, optarg);
+        else if (opt == '?' || opt == ':' || !on_own)
+            rc = cli_common_option(c, cmd, opt, optarg);
+        else
+            rc = on_own(opt, optarg, st);
+    }
+    free(all);
+    *rest = optind;
+    return rc;
+}
+
+bool cli_number(const char *s, long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+hh_store *cli_open_store(const cli *c, const command *cmd, bool create)
+{
+    hh_store *s = NULL;
+    hh_buf err;
+    hh_buf_init(&err);
+    if (hh_store_open(c->db_path, create, &s, &err) != 0)
+        cli_fail(cmd, "%s", err.data);
+    hh_buf_free(&err);
+    return s;
+}
+
+hh_schemaset *cli_load_schemas(const cli *c, const command *cmd)
+{
+    hh_buf err;
+    hh_buf_init(&err);
+    hh_schemaset *set = hh_schemaset_load(c->schema_dir, &err);
+    if (!set)
+        cli_fail(cmd, "%s", err.data);
+    hh_buf_free(&err);
+    return set;
+}

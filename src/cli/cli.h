@@ -1,0 +1,81 @@
+/* cli.h — what the hhreg commands share: the command table entry, the options every
+ * command takes (--db, --schema-dir, --lang, --enumerator, --help), exit codes and
+ * helpers for opening the store and the schemas with a clear message. Commands use
+ * the core library only through its headers. */
+#ifndef HH_CLI_H
+#define HH_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "schemaset.h"
+#include "store.h"
+
+/* Exit codes, documented in hhreg(1). */
+enum {
+    EXIT_OK = 0,        /* success; warnings allowed */
+    EXIT_PROBLEMS = 1,  /* invalid or refused forms, or a failed store check */
+    EXIT_USAGE = 2      /* bad usage, unreadable input, or a store or schema that cannot be used */
+};
+
+typedef struct cli {
+    const char *db_path;
+    const char *schema_dir;
+    const char *actor;
+    hh_lang lang;
+} cli;
+
+typedef struct command {
+    const char *name;
+    int (*run)(cli *c, int argc, char **argv);
+    const char *args;      /* usage after the command name */
+    const char *summary;
+    const char *options;   /* the command's own options, one per line, for --help */
+} command;
+
+extern const command hh_commands[];
+
+/* The commands, one file each (src/cli/cmd_NAME.c). */
+int cmd_init(cli *c, int argc, char **argv);
+int cmd_validate(cli *c, int argc, char **argv);
+int cmd_import(cli *c, int argc, char **argv);
+int cmd_list(cli *c, int argc, char **argv);
+int cmd_show(cli *c, int argc, char **argv);
+int cmd_history(cli *c, int argc, char **argv);
+int cmd_delete(cli *c, int argc, char **argv);
+int cmd_check(cli *c, int argc, char **argv);
+int cmd_sample(cli *c, int argc, char **argv);
+const command *cli_find_command(const char *name);
+
+/* getopt_long option values for the common options. */
+enum { OPT_DB = 1000, OPT_SCHEMA_DIR, OPT_LANG, OPT_ENUMERATOR, OPT_HELP, OPT_FIRST_OWN };
+#define CLI_COMMON_OPTIONS                                        \
+    { "db", required_argument, NULL, OPT_DB },                    \
+    { "schema-dir", required_argument, NULL, OPT_SCHEMA_DIR },    \
+    { "lang", required_argument, NULL, OPT_LANG },                \
+    { "enumerator", required_argument, NULL, OPT_ENUMERATOR },    \
+    { "help", no_argument, NULL, OPT_HELP }
+
+/* Parses argv (argv[0] is the command name) with the common options and the
+ * command's own `own` (terminated by a zero entry; `shortopts` for their short
+ * forms). Each own option is handed to `on_own`, which returns 0 or an exit code.
+ * Returns 0 with *rest set to the index of the first operand, -1 when --help was
+ * printed, or an exit code. */
+int cli_parse(cli *c, const command *cmd, int argc, char **argv, const struct option *own,
+              const char *shortopts, int (*on_own)(int opt, const char *arg, void *st), void *st,
+              int *rest);
+/* Handles a common option or reports an unknown one. Returns 0 to go on, or an
+ * exit code (help printed: EXIT_OK; bad option: EXIT_USAGE). */
+int cli_common_option(cli *c, const command *cmd, int opt, const char *arg);
+void cli_usage(FILE *out, const command *cmd);
+/* Prints "hhreg CMD: message" on stderr and returns EXIT_USAGE. */
+int cli_fail(const command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Parses a whole number in [min, max]; false if it is not one. */
+bool cli_number(const char *s, long min, long max, long *out);
+
+hh_store *cli_open_store(const cli *c, const command *cmd, bool create);
+hh_schemaset *cli_load_schemas(const cli *c, const command *cmd);
+
+#endif

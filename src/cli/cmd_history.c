@@ -1,0 +1,74 @@
+/* cmd_history.c — `hhreg history ID`: every revision of a household, oldest first,
+ * with who stored it, when, from which source, and its tombstone if deleted. */
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct history_args {
+    bool json;
+    long rows;
+    hh_buf out;
+} history_args;
+
+static void print_revision(const hh_revision_info *r, void *arg)
+{
+    history_args *a = arg;
+    if (a->json) {
+        hh_buf *b = &a->out;
+        hh_buf_printf(b, "%s\n  {\"revision\":%d,\"current\":%s,\"storedAt\":", a->rows ? "," : "", r->revision,
+                      r->revision == r->current_revision ? "true" : "false");
+        hh_buf_json_string(b, r->stored_at);
+        hh_buf_puts(b, ",\"storedBy\":");
+        hh_buf_json_string(b, r->stored_by);
+        hh_buf_puts(b, ",\"source\":");
+        hh_buf_json_string(b, r->source);
+        hh_buf_puts(b, ",\"sha256\":");
+        hh_buf_json_string(b, r->sha256);
+        hh_buf_printf(b, ",\"warnings\":%d}", r->warnings);
+    } else {
+        printf("r%-3d %s %s  %-12s %s  %d warning(s)  %s\n", r->revision,
+               r->revision == r->current_revision ? "*" : " ", r->stored_at, r->stored_by,
+               r->sha256 ? r->sha256 : "", r->warnings, r->source);
+        if (r->deleted_at && r->revision == r->current_revision)
+            printf("     deleted %s: %s\n", r->deleted_at, r->delete_reason ? r->delete_reason : "");
+    }
+    a->rows++;
+}
+
+static int own_option(int opt, const char *arg, void *st)
+{
+    (void)arg;
+    if (opt == 'j')
+        ((history_args *)st)->json = true;
+    return 0;
+}
+
+int cmd_history(cli *c, int argc, char **argv)
+{
+    const command *cmd = cli_find_command("history");
+    static const struct option own[] = { { "json", no_argument, NULL, 'j' }, { 0, 0, 0, 0 } };
+    history_args a;
+    memset(&a, 0, sizeof a);
+    int rest, rc = cli_parse(c, cmd, argc, argv, own, NULL, own_option, &a, &rest);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    if (rest + 1 != argc)
+        return cli_fail(cmd, "name one household id");
+    hh_store *s = cli_open_store(c, cmd, false);
+    if (!s)
+        return EXIT_USAGE;
+    hh_buf_init(&a.out);
+    hh_buf err;
+    hh_buf_init(&err);
+    rc = hh_store_history(s, argv[rest], print_revision, &a, &err);
+    if (rc == 0 && a.json)
+        printf("[%s\n]\n", a.out.data);
+    if (rc < 0)
+        cli_fail(cmd, "%s", err.data);
+    else if (rc > 0)
+        fprintf(stderr, "hhreg history: no household %s in %s\n", argv[rest], c->db_path);
+    hh_buf_free(&err);
+    hh_buf_free(&a.out);
+    hh_store_close(s);
+    return rc < 0 ? EXIT_USAGE : rc > 0 ? EXIT_PROBLEMS : EXIT_OK;
+}

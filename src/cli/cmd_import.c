@@ -1,0 +1,69 @@
+/* cmd_import.c — `hhreg import FILE|DIR|-...`: validate and store forms. Problems go
+ * to stderr as they are found, the summary line to stdout. */
+#include <string.h>
+
+#include "cli.h"
+#include "import.h"
+
+typedef struct import_args {
+    bool strict, quiet;
+    long batch_size;
+} import_args;
+
+static int own_option(int opt, const char *arg, void *st)
+{
+    import_args *a = st;
+    switch (opt) {
+    case 's': a->strict = true; return 0;
+    case 'q': a->quiet = true; return 0;
+    case 'b':
+        if (!cli_number(arg, 1, 1000000, &a->batch_size))
+            return cli_fail(cli_find_command("import"), "--batch-size takes a number from 1 to 1000000");
+        return 0;
+    }
+    return EXIT_USAGE;
+}
+
+int cmd_import(cli *c, int argc, char **argv)
+{
+    const command *cmd = cli_find_command("import");
+    static const struct option own[] = { { "strict", no_argument, NULL, 's' },
+                                         { "quiet", no_argument, NULL, 'q' },
+                                         { "batch-size", required_argument, NULL, 'b' },
+                                         { 0, 0, 0, 0 } };
+    import_args a = { false, false, 0 };
+    int rest, rc = cli_parse(c, cmd, argc, argv, own, "q", own_option, &a, &rest);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    if (rest >= argc)
+        return cli_fail(cmd, "name at least one form file, directory or '-'");
+    hh_schemaset *set = cli_load_schemas(c, cmd);
+    if (!set)
+        return EXIT_USAGE;
+    hh_store *store = cli_open_store(c, cmd, false);
+    if (!store) {
+        hh_schemaset_free(set);
+        return EXIT_USAGE;
+    }
+    hh_import_options opt = { c->actor, a.strict, c->lang, stderr, a.batch_size };
+    hh_importer *im = hh_importer_new(store, set, &opt);
+    hh_import_summary sum;
+    memset(&sum, 0, sizeof sum);
+    if (im) {
+        for (int i = rest; i < argc; i++)
+            hh_importer_add(im, argv[i]);
+        hh_importer_finish(im, &sum);
+        hh_importer_free(im);
+    } else {
+        sum.io_error = true;
+    }
+    long total = sum.stored + sum.unchanged + sum.revised + sum.refused;
+    printf("%ld form(s): %ld stored, %ld unchanged, %ld revised, %ld refused; %ld warning(s)%s\n", total,
+           sum.stored, sum.unchanged, sum.revised, sum.refused, sum.warnings,
+           sum.rolled_back ? " (--strict: nothing stored)" : "");
+    hh_store_close(store);
+    hh_schemaset_free(set);
+    if (sum.io_error)
+        return EXIT_USAGE;
+    return sum.refused ? EXIT_PROBLEMS : EXIT_OK;
+}

@@ -1,0 +1,19 @@
+/* cmd_init.c — `hhreg init`: create the store, or confirm an existing one is usable
+ * (migrating it if an older hhreg made it). */
+#include "cli.h"
+
+int cmd_init(cli *c, int argc, char **argv)
+{
+    const command *cmd = cli_find_command("init");
+    int rest, rc = cli_parse(c, cmd, argc, argv, NULL, NULL, NULL, NULL, &rest);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    if (rest < argc)
+        return cli_fail(cmd, "takes no arguments (name the store with --db)");
+    hh_store *s = cli_open_store(c, cmd, true);
+    if (!s)
+        return EXIT_USAGE;
+    printf("store %s is ready (store schema version %d)\n", c->db_path, hh_store_schema_version(s));
+    hh_store_close(s);
+    return EXIT_OK;
+}

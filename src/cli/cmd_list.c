@@ -1,0 +1,110 @@
+/* cmd_list.c — `hhreg list`: the current households, one line each, with flags for
+ * the groups a grid worker looks after. */
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct list_args {
+    const char *area;
+    bool all, json;
+    long rows;
+    hh_buf out;
+    hh_lang lang;
+} list_args;
+
+static void flags(const hh_list_row *r, char out[8])
+{
+    int n = 0;
+    if (r->living_alone)
+        out[n++] = 'A';
+    if (r->empty_nest && !r->living_alone)
+        out[n++] = 'E';
+    if (r->disabled)
+        out[n++] = 'D';
+    if (r->low_income)
+        out[n++] = 'L';
+    if (r->deleted)
+        out[n++] = 'X';
+    if (!n)
+        out[n++] = '-';
+    out[n] = '\0';
+}
+
+static void print_row(const hh_list_row *r, void *arg)
+{
+    list_args *a = arg;
+    char f[8];
+    flags(r, f);
+    if (a->json) {
+        hh_buf *b = &a->out;
+        hh_buf_puts(b, a->rows ? ",\n  {\"id\":" : "\n  {\"id\":");
+        hh_buf_json_string(b, r->id);
+        hh_buf_puts(b, ",\"estate\":");
+        hh_buf_json_string(b, r->estate);
+        hh_buf_puts(b, ",\"building\":");
+        hh_buf_json_string(b, r->building);
+        hh_buf_puts(b, ",\"unit\":");
+        hh_buf_json_string(b, r->unit);
+        hh_buf_puts(b, ",\"room\":");
+        hh_buf_json_string(b, r->room);
+        hh_buf_printf(b, ",\"revision\":%d,\"size\":%d,\"elderly60\":%d,\"personsWithDisability\":%d,"
+                         "\"elderlyLivingAlone\":%s,\"emptyNest\":%s,\"lowIncome\":%s,\"deleted\":%s}",
+                      r->revision, r->size, r->elderly60, r->disabled, r->living_alone ? "true" : "false",
+                      r->empty_nest ? "true" : "false", r->low_income ? "true" : "false",
+                      r->deleted ? "true" : "false");
+    } else {
+        printf("%-22s %-6s %-4s %-6s %4d %4d  %s\n", r->id, r->building, r->unit, r->room, r->size,
+               r->revision, f);
+    }
+    a->rows++;
+}
+
+static int own_option(int opt, const char *arg, void *st)
+{
+    list_args *a = st;
+    switch (opt) {
+    case 'a': a->area = arg; return 0;
+    case 'A': a->all = true; return 0;
+    case 'j': a->json = true; return 0;
+    }
+    return EXIT_USAGE;
+}
+
+int cmd_list(cli *c, int argc, char **argv)
+{
+    const command *cmd = cli_find_command("list");
+    static const struct option own[] = { { "area", required_argument, NULL, 'a' },
+                                         { "all", no_argument, NULL, 'A' },
+                                         { "json", no_argument, NULL, 'j' },
+                                         { 0, 0, 0, 0 } };
+    list_args a;
+    memset(&a, 0, sizeof a);
+    a.lang = c->lang;
+    int rest, rc = cli_parse(c, cmd, argc, argv, own, NULL, own_option, &a, &rest);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    if (rest < argc)
+        return cli_fail(cmd, "unexpected argument '%s'", argv[rest]);
+    hh_store *s = cli_open_store(c, cmd, false);
+    if (!s)
+        return EXIT_USAGE;
+    hh_buf_init(&a.out);
+    hh_buf err;
+    hh_buf_init(&err);
+    if (!a.json)
+        printf(c->lang == HH_LANG_ZH ? "%-22s %-6s %-4s %-6s %4s %4s  %s\n" : "%-22s %-6s %-4s %-6s %4s %4s  %s\n",
+               c->lang == HH_LANG_ZH ? "户编号" : "ID", c->lang == HH_LANG_ZH ? "楼栋" : "BLDG",
+               c->lang == HH_LANG_ZH ? "单元" : "UNIT", c->lang == HH_LANG_ZH ? "室" : "ROOM",
+               c->lang == HH_LANG_ZH ? "人数" : "SIZE", c->lang == HH_LANG_ZH ? "版本" : "REV",
+               c->lang == HH_LANG_ZH ? "标记（A 独居老人 E 空巢 D 残疾 L 低保 X 已删除）"
+                                     : "FLAGS (A alone 60+, E empty nest, D disability, L low income, X deleted)");
+    rc = hh_store_list(s, a.area, a.all, print_row, &a, &err);
+    if (rc == 0 && a.json)
+        printf("[%s%s]\n", a.out.data, a.rows ? "\n" : "");
+    if (rc)
+        cli_fail(cmd, "%s", err.data);
+    hh_buf_free(&err);
+    hh_buf_free(&a.out);
+    hh_store_close(s);
+    return rc ? EXIT_USAGE : EXIT_OK;
+}

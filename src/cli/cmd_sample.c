@@ -1,0 +1,57 @@
+/* cmd_sample.c — `hhreg sample`: realistic sample forms, one file each or a batch. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sample.h"
+
+static int own_option(int opt, const char *arg, void *st)
+{
+    hh_sample_options *o = st;
+    const command *cmd = cli_find_command("sample");
+    long n;
+    switch (opt) {
+    case 'n':
+        if (!cli_number(arg, 1, 100000000, &n))
+            return cli_fail(cmd, "--households takes a number from 1 to 100000000");
+        o->households = n;
+        return 0;
+    case 's':
+        if (!cli_number(arg, 0, 2147483647L, &n))
+            return cli_fail(cmd, "--seed takes a whole number");
+        o->seed = (uint64_t)n;
+        return 0;
+    case 'o': o->out_dir = arg; return 0;
+    case 'b': o->batch_file = arg; return 0;
+    case 'd': o->enumeration_date = arg; return 0;
+    }
+    return EXIT_USAGE;
+}
+
+int cmd_sample(cli *c, int argc, char **argv)
+{
+    const command *cmd = cli_find_command("sample");
+    static const struct option own[] = { { "households", required_argument, NULL, 'n' },
+                                         { "seed", required_argument, NULL, 's' },
+                                         { "output", required_argument, NULL, 'o' },
+                                         { "batch", required_argument, NULL, 'b' },
+                                         { "date", required_argument, NULL, 'd' },
+                                         { 0, 0, 0, 0 } };
+    hh_sample_options o = { 0, 1, NULL, NULL, NULL };
+    int rest, rc = cli_parse(c, cmd, argc, argv, own, "o:", own_option, &o, &rest);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    if (rest < argc)
+        return cli_fail(cmd, "unexpected argument '%s'", argv[rest]);
+    if (o.households <= 0)
+        return cli_fail(cmd, "say how many with --households N");
+    if (!o.out_dir == !o.batch_file)
+        return cli_fail(cmd, "name either a directory (-o DIR) or a batch file (--batch FILE)");
+    hh_buf err;
+    hh_buf_init(&err);
+    rc = hh_sample_generate(&o, &err);
+    if (rc)
+        cli_fail(cmd, "%s", err.data);
+    hh_buf_free(&err);
+    return rc ? EXIT_USAGE : EXIT_OK;
+}

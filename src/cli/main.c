@@ -1,0 +1,123 @@
+/* main.c — the hhreg command: process-wide set-up (umask 077 so every file hhreg
+ * creates is private, libxml2's safety policy), the command table, --help and
+ * --version, and dispatch to one src/cli/cmd_*.c file per command. */
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config.h"
+#include "xml_policy.h"
+
+const command hh_commands[] = {
+    { "init", cmd_init, "", "Create the store (or check that an existing one is usable).", "" },
+    { "validate", cmd_validate, "[--json] FILE|DIR|-...",
+      "Check forms against the schemas and the consistency rules; report every problem.",
+      "  --json             print the problems as JSON\n" },
+    { "import", cmd_import, "[--strict] [--quiet] FILE|DIR|-...",
+      "Validate and store forms; invalid ones are reported and skipped.",
+      "  --strict           store nothing unless every form is valid\n"
+      "  --batch-size N     forms per transaction (default 500)\n"
+      "  -q, --quiet        print only the summary and errors\n" },
+    { "list", cmd_list, "[--area CODE] [--all] [--json]", "List the current households.",
+      "  --area CODE        only households whose id or area code starts with CODE\n"
+      "  --all              include deleted households\n"
+      "  --json             one JSON array\n" },
+    { "show", cmd_show, "[--xml|--json] [--revision N] ID",
+      "Show one household with its persons, visits, derived values and kept warnings.",
+      "  --xml              the stored form as received\n"
+      "  --json             the household as JSON, with derived values\n"
+      "  --revision N       an earlier revision (default: the current one)\n" },
+    { "history", cmd_history, "[--json] ID", "List the revisions of a household.",
+      "  --json             one JSON array\n" },
+    { "delete", cmd_delete, "--reason TEXT ID",
+      "Mark a household deleted (a tombstone: its revisions are kept).",
+      "  --reason TEXT      why (required)\n" },
+    { "check", cmd_check, "[--json]",
+      "Check the store: SQLite integrity, every current form re-validated, counts.",
+      "  --json             print the report as JSON\n" },
+    { "sample", cmd_sample, "--households N [--seed S] (-o DIR | --batch FILE) [--date YYYY-MM-DD]",
+      "Generate realistic sample forms (the 成飞512 grid first).",
+      "  --households N     how many households\n"
+      "  --seed S           random seed (default 1); the same seed gives the same forms\n"
+      "  -o, --output DIR   one file per household\n"
+      "  --batch FILE       one batch file ('-' for standard output)\n"
+      "  --date YYYY-MM-DD  last enumeration day (default 2026-10-28)\n" },
+    { NULL, NULL, NULL, NULL, NULL },
+};
+
+static void usage(FILE *out)
+{
+    fputs("Usage: hhreg COMMAND [OPTIONS] [ARGS]\n"
+          "Household registration: validate, store and browse household forms.\n\nCommands:\n",
+          out);
+    for (const command *c = hh_commands; c->name; c++)
+        fprintf(out, "  %-10s %s\n", c->name, c->summary);
+    fputs("\nRun 'hhreg COMMAND --help' for a command's options; see hhreg(1).\n"
+          "Exit status: 0 success, 1 invalid or refused forms or a failed check, 2 usage or I/O error.\n",
+          out);
+}
+
+static const char *default_actor(void)
+{
+    const char *env = getenv("HHREG_ENUMERATOR");
+    if (env && *env)
+        return env;
+    struct passwd *pw = getpwuid(getuid());
+    return pw && pw->pw_name ? pw->pw_name : "unknown";
+}
+
+int main(int argc, char **argv)
+{
+    umask(077);
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        const command *cmd = argc > 2 ? cli_find_command(argv[2]) : NULL;
+        if (cmd)
+            cli_usage(stdout, cmd);
+        else
+            usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("hhreg %s (form schema urn:hhreg:household:1, store schema %d)\n", PACKAGE_VERSION,
+               HH_STORE_SCHEMA_VERSION);
+        return EXIT_OK;
+    }
+    /* options given before the command name apply to it, like git's */
+    int first = 1;
+    while (first < argc && argv[first][0] == '-')
+        first += (strchr(argv[first], '=') || first + 1 >= argc) ? 1 : 2;
+    if (first >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const command *cmd = cli_find_command(argv[first]);
+    if (!cmd) {
+        fprintf(stderr, "hhreg: '%s' is not a command. See 'hhreg --help'.\n", argv[first]);
+        return EXIT_USAGE;
+    }
+    /* hand the command its arguments with the leading options moved after its name */
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+        return EXIT_USAGE;
+    int n = 0;
+    args[n++] = argv[first];
+    for (int i = 1; i < first; i++)
+        args[n++] = argv[i];
+    for (int i = first + 1; i < argc; i++)
+        args[n++] = argv[i];
+    cli c = { hh_store_default_path(), getenv("HHREG_SCHEMA_DIR"), default_actor(), hh_lang_from_env() };
+    if (c.schema_dir && !*c.schema_dir)
+        c.schema_dir = NULL;
+    hh_xml_policy_init();
+    int rc = cmd->run(&c, n, args);
+    hh_xml_policy_cleanup();
+    free(args);
+    return rc;
+}

@@ -1,0 +1,145 @@
+/* diag.c — collecting, formatting and printing diagnostics (see diag.h). */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void hh_diags_init(hh_diags *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+static void diag_free(hh_diag *g)
+{
+    free(g->file);
+    free(g->rule);
+    free(g->path);
+    free(g->msg_en);
+    free(g->msg_zh);
+}
+
+void hh_diags_clear(hh_diags *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        diag_free(&d->items[i]);
+    d->n = d->errors = d->warnings = 0;
+}
+
+void hh_diags_free(hh_diags *d)
+{
+    hh_diags_clear(d);
+    free(d->items);
+    hh_diags_init(d);
+}
+
+static hh_diag *push(hh_diags *d, hh_severity sev)
+{
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 8;
+        d->items = hh_xrealloc(d->items, d->cap * sizeof *d->items);
+    }
+    if (sev == HH_ERROR)
+        d->errors++;
+    else
+        d->warnings++;
+    return &d->items[d->n++];
+}
+
+void hh_diags_add(hh_diags *d, const char *file, long line, hh_severity sev,
+                  const char *rule, const char *path, const char *en, const char *zh)
+{
+    hh_diag *g = push(d, sev);
+    g->file = hh_xstrdup(file ? file : "-");
+    g->line = line;
+    g->severity = sev;
+    g->rule = hh_xstrdup(rule);
+    g->path = hh_xstrdup(path ? path : "");
+    g->msg_en = hh_xstrdup(en);
+    g->msg_zh = hh_xstrdup(zh ? zh : en);
+}
+
+void hh_diags_addmsg(hh_diags *d, const char *file, long line, hh_severity sev,
+                     const char *rule, const char *path, ...)
+{
+    const char *en, *zh;
+    if (!hh_message_lookup(rule, &en, &zh))
+        en = zh = rule;
+    hh_buf ben, bzh;
+    hh_buf_init(&ben);
+    hh_buf_init(&bzh);
+    va_list ap, again;
+    va_start(ap, path);
+    va_copy(again, ap);
+    hh_buf_vprintf(&ben, en, ap);
+    hh_buf_vprintf(&bzh, zh, again);
+    va_end(again);
+    va_end(ap);
+    hh_diags_add(d, file, line, sev, rule, path, ben.data, bzh.data);
+    hh_buf_free(&ben);
+    hh_buf_free(&bzh);
+}
+
+void hh_diags_move(hh_diags *to, hh_diags *from)
+{
+    for (size_t i = 0; i < from->n; i++) {
+        hh_diag *g = push(to, from->items[i].severity);
+        *g = from->items[i];
+    }
+    from->n = from->errors = from->warnings = 0;
+}
+
+const char *hh_diag_message(const hh_diag *g, hh_lang lang)
+{
+    return lang == HH_LANG_ZH ? g->msg_zh : g->msg_en;
+}
+
+static const char *severity_name(hh_severity sev)
+{
+    return sev == HH_ERROR ? "error" : "warning";
+}
+
+void hh_diag_print(FILE *out, const hh_diag *g, hh_lang lang)
+{
+    fprintf(out, "%s:%ld: %s: [%s] %s%s%s\n", g->file, g->line, severity_name(g->severity),
+            g->rule, g->path, *g->path ? ": " : "", hh_diag_message(g, lang));
+}
+
+void hh_diag_json(hh_buf *b, const hh_diag *g, hh_lang lang)
+{
+    hh_buf_puts(b, "{\"file\":");
+    hh_buf_json_string(b, g->file);
+    hh_buf_printf(b, ",\"line\":%ld,\"severity\":\"%s\",\"rule\":", g->line,
+                  severity_name(g->severity));
+    hh_buf_json_string(b, g->rule);
+    hh_buf_puts(b, ",\"path\":");
+    hh_buf_json_string(b, g->path);
+    hh_buf_puts(b, ",\"message\":");
+    hh_buf_json_string(b, hh_diag_message(g, lang));
+    hh_buf_putc(b, '}');
+}
+
+int hh_lang_parse(const char *name, hh_lang *out)
+{
+    if (!strcasecmp(name, "zh") || !strncasecmp(name, "zh_", 3) || !strncasecmp(name, "zh-", 3)) {
+        *out = HH_LANG_ZH;
+        return 0;
+    }
+    if (!strcasecmp(name, "en") || !strncasecmp(name, "en_", 3) || !strncasecmp(name, "en-", 3)) {
+        *out = HH_LANG_EN;
+        return 0;
+    }
+    return -1;
+}
+
+hh_lang hh_lang_from_env(void)
+{
+    static const char *vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v)
+            return strncasecmp(v, "zh", 2) == 0 ? HH_LANG_ZH : HH_LANG_EN;
+    }
+    return HH_LANG_EN;
+}

@@ -1,0 +1,61 @@
+/* diag.h — problems found in forms and stores, in both languages.
+ *
+ * A diagnostic names the file and line, the rule id, the item path (such as
+ * `person[3]/birthDate`) and a message in English and Chinese. Diagnostics are
+ * collected in an hh_diags list and printed in one of two formats:
+ *   FILE:LINE: error|warning: [RULE-ID] PATH: message
+ * or as JSON objects. Built-in messages (parser, store) come from the catalogue
+ * in messages.c; rule messages come from the rules file. */
+#ifndef HH_DIAG_H
+#define HH_DIAG_H
+
+#include <stdio.h>
+#include <stddef.h>
+#include "util.h"
+
+typedef enum { HH_ERROR, HH_WARNING } hh_severity;
+typedef enum { HH_LANG_EN, HH_LANG_ZH } hh_lang;
+
+typedef struct hh_diag {
+    char *file;
+    long line;           /* 0 when unknown */
+    hh_severity severity;
+    char *rule;
+    char *path;          /* may be "" for whole-file problems */
+    char *msg_en;
+    char *msg_zh;
+} hh_diag;
+
+typedef struct hh_diags {
+    hh_diag *items;
+    size_t n, cap;
+    size_t errors, warnings;
+} hh_diags;
+
+void hh_diags_init(hh_diags *d);
+void hh_diags_free(hh_diags *d);
+void hh_diags_clear(hh_diags *d);
+/* Adds a diagnostic with both messages given; copies every string. */
+void hh_diags_add(hh_diags *d, const char *file, long line, hh_severity sev,
+                  const char *rule, const char *path, const char *en, const char *zh);
+/* Adds a diagnostic whose messages are the catalogue entry `rule`, formatted
+ * printf-style with the same arguments in both languages. */
+void hh_diags_addmsg(hh_diags *d, const char *file, long line, hh_severity sev,
+                     const char *rule, const char *path, ...);
+/* Moves every item of `from` to the end of `to`; `from` is left empty. */
+void hh_diags_move(hh_diags *to, hh_diags *from);
+
+const char *hh_diag_message(const hh_diag *g, hh_lang lang);
+void hh_diag_print(FILE *out, const hh_diag *g, hh_lang lang);
+void hh_diag_json(hh_buf *b, const hh_diag *g, hh_lang lang);
+
+/* The language of messages: "zh" or "en" if given, else from LC_ALL,
+ * LC_MESSAGES or LANG (zh* means Chinese), else English. Returns -1 for an
+ * unknown name. */
+int hh_lang_parse(const char *name, hh_lang *out);
+hh_lang hh_lang_from_env(void);
+
+/* The built-in message catalogue (messages.c). Returns 0 if `id` is unknown. */
+int hh_message_lookup(const char *id, const char **en, const char **zh);
+
+#endif

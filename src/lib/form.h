@@ -1,0 +1,58 @@
+/* form.h — a validated household form as C values, for storing and exporting.
+ *
+ * Every string is owned by the hh_household and freed by hh_household_free; absent
+ * optional items are NULL strings, -1 numbers or 0 codes as noted. Build one only
+ * from a form that passed validation: hh_household_from_doc trusts the structure. */
+#ifndef HH_FORM_H
+#define HH_FORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <libxml/tree.h>
+
+enum { HH_WG_SEEING, HH_WG_HEARING, HH_WG_WALKING, HH_WG_COGNITION, HH_WG_SELFCARE,
+       HH_WG_COMMUNICATION, HH_WG_DOMAINS };
+extern const char *const hh_wg_domain_names[HH_WG_DOMAINS];
+
+typedef struct hh_person {
+    int line;
+    char *name, *relationship, *sex, *birth_date;
+    char *document_type, *document_number;   /* number NULL for type none */
+    char *nationality, *ethnicity, *residence, *registered_in;
+    char *marital_status, *activity, *phone, *languages, *notes;
+    int education;                           /* ISCED 0-8, -1 absent */
+    int functioning[HH_WG_DOMAINS];          /* 1-4, 0 absent */
+    char *certificate_type;
+    int certificate_grade;                   /* 1-4, 0 absent */
+} hh_person;
+
+typedef struct hh_visit {
+    char *date, *enumerator, *purpose, *outcome, *note;
+} hh_visit;
+
+typedef struct hh_household {
+    char *id;
+    char *district_code, *district, *street_code, *street, *community_code, *community;
+    int grid;
+    char *estate, *building, *unit, *room;
+    char *household_type, *dwelling_type, *tenure;
+    double floor_area;                       /* -1 absent */
+    char *phone, *preferred_language;        /* preferred_language defaults to "zh" */
+    bool low_income;
+    char *low_income_since;
+    bool extreme_hardship;
+    char *needs;
+    char *enumerator, *enumeration_date, *enumeration_status, *respondent;
+    bool consent;
+    int member_count;                        /* -1 absent */
+    hh_person *persons;
+    size_t n_persons;
+    hh_visit *visits;
+    size_t n_visits;
+} hh_household;
+
+/* Reads the household element `root`; returns NULL only if root is not one. */
+hh_household *hh_household_from_doc(xmlDocPtr doc);
+void hh_household_free(hh_household *h);
+
+#endif

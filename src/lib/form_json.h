@@ -1,0 +1,12 @@
+/* form_json.h — a household with its persons, visits and derived values as one JSON
+ * object (UTF-8, full fidelity: every item of the form, absent items as null). */
+#ifndef HH_FORM_JSON_H
+#define HH_FORM_JSON_H
+
+#include "derived.h"
+#include "form.h"
+#include "util.h"
+
+void hh_household_json(hh_buf *b, const hh_household *h);
+
+#endif

@@ -1,0 +1,42 @@
+/* import.h — the import pipeline: read → validate → store, for files, directories
+ * (every *.xml below them, in name order) and standard input ("-").
+ *
+ * Each form is stored all-or-nothing; forms share transactions of `batch_size` for
+ * speed, and a form counts as stored only once its transaction commits. Invalid
+ * forms are reported and skipped; with `strict`, one refusal undoes the whole run.
+ * A household that appears twice in one run is refused the second time. When the
+ * store itself fails (disk full, I/O error) the import stops, the open
+ * transaction is rolled back, and hh_importer_finish reports it. */
+#ifndef HH_IMPORT_H
+#define HH_IMPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "diag.h"
+#include "schemaset.h"
+#include "store.h"
+
+typedef struct hh_import_options {
+    const char *actor;
+    bool strict;
+    hh_lang lang;
+    FILE *messages;          /* diagnostics as they come; NULL for none */
+    long batch_size;         /* forms per transaction; 0 means the default */
+} hh_import_options;
+
+typedef struct hh_import_summary {
+    long stored, unchanged, revised, refused, warnings;
+    bool io_error;           /* an input could not be read, or the store failed */
+    bool rolled_back;        /* strict mode undid the run */
+} hh_import_summary;
+
+typedef struct hh_importer hh_importer;
+
+hh_importer *hh_importer_new(hh_store *store, const hh_schemaset *set, const hh_import_options *opt);
+/* Imports one path; I/O problems are printed to opt->messages and remembered. */
+void hh_importer_add(hh_importer *im, const char *path);
+/* Commits (or, strict with refusals, rolls back) and fills `out`. */
+void hh_importer_finish(hh_importer *im, hh_import_summary *out);
+void hh_importer_free(hh_importer *im);
+
+#endif

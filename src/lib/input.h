@@ -1,0 +1,46 @@
+/* input.h — reading forms from untrusted bytes.
+ *
+ * A file holds one form (root <household>) or a batch (root <households> with many
+ * <household> children). Either way the bytes are read through a scanner that
+ * refuses, before libxml2 builds anything, a DOCTYPE (entities, external DTDs), a
+ * non-UTF-8 encoding, an element with too many attributes and a household larger
+ * than HH_FORM_MAX_BYTES. libxml2 then parses with no network, no entity
+ * substitution and no DTD loading, and each household is handed to the caller as a
+ * standalone document, one at a time, so memory does not grow with the file. */
+#ifndef HH_INPUT_H
+#define HH_INPUT_H
+
+#include <stddef.h>
+#include <libxml/tree.h>
+#include "diag.h"
+
+#define HH_FORM_MAX_MIB 4
+#define HH_FORM_MAX_BYTES ((size_t)HH_FORM_MAX_MIB << 20)
+#define HH_MAX_ATTRIBUTES 64
+
+typedef struct hh_form_input {
+    xmlDocPtr doc;          /* root is the household element; a handler may take it (set NULL) */
+    const char *file;
+    long line;              /* line of the <household> start tag */
+    long index;             /* 1-based position of the form in its file */
+    const char *original;   /* the exact bytes of a one-form file; NULL for a batch member */
+    size_t original_len;
+} hh_form_input;
+
+/* Called for each form; return non-zero to stop reading. */
+typedef int (*hh_form_handler)(hh_form_input *form, void *arg);
+
+typedef struct hh_read_stats {
+    long forms;             /* handed to the handler */
+    long refused;           /* file-level refusals (each also added to the diagnostics) */
+    int stopped;            /* the handler asked to stop */
+} hh_read_stats;
+
+/* Reads every form from `fd` (not closed), naming the input `name` in messages.
+ * Problems with the file itself go to `d`. */
+hh_read_stats hh_read_forms(int fd, const char *name, hh_diags *d, hh_form_handler handler, void *arg);
+/* The same for bytes in memory (a stored revision, a test fixture). */
+hh_read_stats hh_read_forms_memory(const char *data, size_t len, const char *name, hh_diags *d,
+                                   hh_form_handler handler, void *arg);
+
+#endif

@@ -1,0 +1,30 @@
+/* rules.h — the consistency rules (schemas/rules-1.xml): loading and compiling the
+ * rules file, and checking a structurally valid form against every rule.
+ * A compiled rule set is read-only after loading; each checking thread uses its
+ * own XPath context from hh_rules_new_context(). */
+#ifndef HH_RULES_H
+#define HH_RULES_H
+
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+#include "diag.h"
+
+typedef struct hh_ruleset hh_ruleset;
+
+/* Loads and compiles `path`. On failure returns NULL and puts a message naming the
+ * file, line and rule in `err`. */
+hh_ruleset *hh_rules_load(const char *path, hh_buf *err);
+void hh_rules_free(hh_ruleset *rs);
+size_t hh_rules_count(const hh_ruleset *rs);
+const char *hh_rules_id(const hh_ruleset *rs, size_t i);
+hh_severity hh_rules_severity(const hh_ruleset *rs, size_t i);
+
+/* An XPath context with the rules' namespace prefixes and hhreg's functions;
+ * free with xmlXPathFreeContext. NULL on failure. */
+xmlXPathContextPtr hh_rules_new_context(const hh_ruleset *rs);
+/* Checks the form whose household element is `root`; adds one diagnostic per
+ * problem to `d` (file `file`, line of the node or `fallback_line`). */
+void hh_rules_check(const hh_ruleset *rs, xmlXPathContextPtr xp, xmlNodePtr root,
+                    const char *file, long fallback_line, hh_diags *d);
+
+#endif

@@ -1,0 +1,76 @@
+/* schemaset.c — compiling the XSD and the rules file of a schema directory. Only
+ * while this runs may libxml2 read files, and only below that directory
+ * (xml_policy.c). */
+#include "schemaset.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "xml_policy.h"
+
+const char *hh_default_schema_dir(void)
+{
+    return HH_SCHEMA_DIR;
+}
+
+static void schema_error(void *arg, xmlErrorPtr e)
+{
+    hh_buf *err = arg;
+    if (err->len == 0 && e && e->level >= XML_ERR_ERROR)
+        hh_buf_printf(err, "%s:%d: %s", e->file ? e->file : "schema", e->line,
+                      e->message ? e->message : "schema error");
+}
+
+static xmlSchemaPtr compile_xsd(const char *path, hh_buf *err)
+{
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(path);
+    if (!pc) {
+        hh_buf_printf(err, "%s: cannot read the form schema", path);
+        return NULL;
+    }
+    xmlSchemaSetParserStructuredErrors(pc, schema_error, err);
+    xmlSchemaPtr xsd = xmlSchemaParse(pc);
+    xmlSchemaFreeParserCtxt(pc);
+    if (!xsd && err->len == 0)
+        hh_buf_printf(err, "%s: the form schema does not compile", path);
+    return xsd;
+}
+
+hh_schemaset *hh_schemaset_load(const char *dir, hh_buf *err)
+{
+    if (!dir)
+        dir = hh_default_schema_dir();
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        hh_buf_printf(err, "%s: schema directory not found (use --schema-dir)", dir);
+        return NULL;
+    }
+    hh_schemaset *s = hh_xcalloc(1, sizeof *s);
+    s->dir = hh_xstrdup(dir);
+    char *xsd_path = hh_xasprintf("%s/%s", dir, HH_FORM_XSD);
+    char *rules_path = hh_xasprintf("%s/%s", dir, HH_RULES_FILE);
+    hh_xml_allow_dir(dir);
+    s->xsd = compile_xsd(xsd_path, err);
+    if (s->xsd)
+        s->rules = hh_rules_load(rules_path, err);
+    hh_xml_allow_dir(NULL);
+    free(xsd_path);
+    free(rules_path);
+    if (!s->xsd || !s->rules) {
+        hh_schemaset_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void hh_schemaset_free(hh_schemaset *s)
+{
+    if (!s)
+        return;
+    if (s->xsd)
+        xmlSchemaFree(s->xsd);
+    hh_rules_free(s->rules);
+    free(s->dir);
+    free(s);
+}

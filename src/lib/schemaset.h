@@ -1,0 +1,27 @@
+/* schemaset.h — the compiled schemas of one form version: the XSD and the rules,
+ * loaded once from a schema directory (the installed $(pkgdatadir)/schemas unless
+ * --schema-dir says otherwise) and then shared read-only. */
+#ifndef HH_SCHEMASET_H
+#define HH_SCHEMASET_H
+
+#include <libxml/xmlschemas.h>
+#include "rules.h"
+#include "util.h"
+
+#define HH_FORM_NS "urn:hhreg:household:1"
+#define HH_FORM_XSD "household-1.xsd"
+#define HH_RULES_FILE "rules-1.xml"
+
+typedef struct hh_schemaset {
+    char *dir;
+    xmlSchemaPtr xsd;
+    hh_ruleset *rules;
+} hh_schemaset;
+
+/* The directory compiled in at configure time. */
+const char *hh_default_schema_dir(void);
+/* Loads `dir` (NULL: the default). On failure NULL, with the reason in `err`. */
+hh_schemaset *hh_schemaset_load(const char *dir, hh_buf *err);
+void hh_schemaset_free(hh_schemaset *s);
+
+#endif

@@ -1,0 +1,245 @@
+/* store.c — opening, identifying, migrating and configuring the store file, the
+ * prepared-statement cache and transactions (see store.h). */
+#include "store_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const statement_sql[STMT_COUNT] = {
+    [STMT_HOUSEHOLD_GET] = "SELECT current_revision, deleted_at FROM household WHERE id = ?1",
+    [STMT_REVISION_SHA] = "SELECT form_sha256 FROM revision WHERE household_id = ?1 AND revision = ?2",
+    [STMT_HOUSEHOLD_INSERT] = "INSERT INTO household(id, current_revision, created_at) VALUES (?1, ?2, ?3)",
+    [STMT_HOUSEHOLD_SET_REVISION] = "UPDATE household SET current_revision = ?2 WHERE id = ?1",
+    [STMT_REVISION_INSERT] =
+        "INSERT INTO revision(household_id, revision, stored_at, stored_by, source, form_sha256, xml,"
+        " district_code, district, street_code, street, community_code, community, grid, estate,"
+        " building, unit, room, household_type, dwelling_type, tenure, floor_area, phone,"
+        " preferred_language, low_income, low_income_since, extreme_hardship, needs, enumerator,"
+        " enumeration_date, enumeration_status, respondent, consent, member_count, size, elderly60,"
+        " elderly65, disabled, living_alone, empty_nest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
+        " ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40)",
+    [STMT_PERSON_INSERT] =
+        "INSERT INTO person(household_id, revision, line, name, relationship, sex, birth_date,"
+        " document_type, document_number, nationality, ethnicity, residence, registered_in,"
+        " marital_status, education, activity, wg_seeing, wg_hearing, wg_walking, wg_cognition,"
+        " wg_selfcare, wg_communication, certificate_type, certificate_grade, phone, languages,"
+        " notes, age, age_group, disabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+        " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+    [STMT_VISIT_INSERT] =
+        "INSERT INTO visit(household_id, revision, seq, date, enumerator, purpose, outcome, note)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [STMT_WARNING_INSERT] =
+        "INSERT INTO form_warning(household_id, revision, seq, rule_id, path, message_en, message_zh)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_DOCUMENT_FIND] =
+        "SELECT household_id, line FROM document WHERE document_type = ?1 AND document_number = ?2"
+        " AND household_id <> ?3",
+    [STMT_DOCUMENT_CLEAR] = "DELETE FROM document WHERE household_id = ?1",
+    [STMT_DOCUMENT_INSERT] =
+        "INSERT INTO document(document_type, document_number, household_id, line) VALUES (?1, ?2, ?3, ?4)",
+    [STMT_AUDIT_INSERT] =
+        "INSERT INTO audit(at, actor, operation, household_id, revision, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+};
+
+const char *hh_store_default_path(void)
+{
+    const char *env = getenv("HHREG_DB");
+    return env && *env ? env : "hhreg.db";
+}
+
+sqlite3 *hh_store_db(hh_store *s)
+{
+    return s->db;
+}
+
+const char *hh_store_path(const hh_store *s)
+{
+    return s->path;
+}
+
+int hh_store_exec(hh_store *s, const char *sql, hh_buf *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        hh_buf_printf(err, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int pragma_int(hh_store *s, const char *pragma, int *value, hh_buf *err)
+{
+    sqlite3_stmt *st;
+    char *sql = hh_xasprintf("PRAGMA %s", pragma);
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    free(sql);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        *value = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+        rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? SQLITE_OK : rc;
+        sqlite3_finalize(st);
+    }
+    if (rc != SQLITE_OK) {
+        hh_buf_printf(err, "%s: cannot read the store: %s", s->path, sqlite3_errmsg(s->db));
+        return -1;
+    }
+    return 0;
+}
+
+static int table_count(hh_store *s, int *n, hh_buf *err)
+{
+    return pragma_int(s, "schema_version", n, err);
+}
+
+sqlite3_stmt *hh_store_stmt(hh_store *s, enum hh_stmt which, hh_buf *err)
+{
+    sqlite3_stmt *st = s->stmts[which];
+    if (!st) {
+        if (sqlite3_prepare_v3(s->db, statement_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+            hh_buf_printf(err, "%s: %s", s->path, sqlite3_errmsg(s->db));
+            return NULL;
+        }
+        s->stmts[which] = st;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+void hh_bind_text(sqlite3_stmt *st, int index, const char *value)
+{
+    if (value)
+        sqlite3_bind_text(st, index, value, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, index);
+}
+
+static int migrate(hh_store *s, int from, hh_buf *err)
+{
+    if (hh_store_exec(s, "BEGIN IMMEDIATE", err))
+        return -1;
+    for (int v = from; v < hh_store_migration_count; v++) {
+        if (hh_store_exec(s, hh_store_migrations[v], err))
+            goto fail;
+    }
+    char *sql = hh_xasprintf("PRAGMA application_id = %d; PRAGMA user_version = %d;",
+                             HH_STORE_APPLICATION_ID, hh_store_migration_count);
+    int rc = hh_store_exec(s, sql, err);
+    free(sql);
+    if (rc)
+        goto fail;
+    char detail[64];
+    snprintf(detail, sizeof detail, "schema version %d to %d", from, hh_store_migration_count);
+    if (hh_audit(s, NULL, from == 0 ? "init" : "migrate", NULL, 0, detail, err))
+        goto fail;
+    return hh_store_exec(s, "COMMIT", err);
+fail:
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
+}
+
+/* Decides what the file is: ours (maybe older), empty, or something else. */
+static int identify(hh_store *s, bool create, hh_buf *err)
+{
+    int app_id, version, schema_cookie;
+    if (pragma_int(s, "application_id", &app_id, err) || pragma_int(s, "user_version", &version, err) ||
+        table_count(s, &schema_cookie, err))
+        return -1;
+    if (app_id == 0 && schema_cookie == 0) {
+        if (!create) {
+            hh_buf_printf(err, "%s: this file is empty, not an hhreg store; create one with 'hhreg init'", s->path);
+            return -1;
+        }
+        return migrate(s, 0, err);
+    }
+    if (app_id != HH_STORE_APPLICATION_ID) {
+        hh_buf_printf(err, "%s: not an hhreg store (application_id 0x%08x); refusing to touch it",
+                      s->path, (unsigned)app_id);
+        return -1;
+    }
+    if (version > hh_store_migration_count) {
+        hh_buf_printf(err, "%s: made by a newer hhreg (store schema version %d; this hhreg knows up to %d); "
+                      "upgrade hhreg to use it", s->path, version, hh_store_migration_count);
+        return -1;
+    }
+    return version < hh_store_migration_count ? migrate(s, version, err) : 0;
+}
+
+int hh_store_open(const char *path, bool create, hh_store **out, hh_buf *err)
+{
+    *out = NULL;
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (!create) {
+            hh_buf_printf(err, "%s: no store here; create one with 'hhreg init' (or name it with --db)", path);
+            return -1;
+        }
+    } else if (!S_ISREG(st.st_mode)) {
+        hh_buf_printf(err, "%s: not a regular file", path);
+        return -1;
+    }
+    hh_store *s = hh_xcalloc(1, sizeof *s);
+    s->path = hh_xstrdup(path);
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOFOLLOW;
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+        hh_buf_printf(err, "%s: cannot open the store: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        hh_store_close(s);
+        return -1;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    const char *timeout = getenv("HHREG_BUSY_TIMEOUT_MS");
+    sqlite3_busy_timeout(s->db, timeout && *timeout ? atoi(timeout) : 30000);
+    if (hh_store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA trusted_schema = OFF;", err) ||
+        hh_store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", err) ||
+        identify(s, create, err)) {
+        hh_store_close(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+int hh_store_schema_version(hh_store *s)
+{
+    int v = 0;
+    hh_buf ignored;
+    hh_buf_init(&ignored);
+    pragma_int(s, "user_version", &v, &ignored);
+    hh_buf_free(&ignored);
+    return v;
+}
+
+void hh_store_close(hh_store *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < STMT_COUNT; i++)
+        sqlite3_finalize(s->stmts[i]);
+    if (s->db)
+        sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+int hh_store_begin(hh_store *s, hh_buf *err)
+{
+    return hh_store_exec(s, "BEGIN IMMEDIATE", err);
+}
+
+int hh_store_commit(hh_store *s, hh_buf *err)
+{
+    return hh_store_exec(s, "COMMIT", err);
+}
+
+void hh_store_rollback(hh_store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}

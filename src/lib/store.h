@@ -1,0 +1,107 @@
+/* store.h — the SQLite store of household forms.
+ *
+ * One file holds households, every revision of every form (its XML as received,
+ * its items, persons, visits and the warnings kept with it), an index of document
+ * numbers held by current households, and an append-only audit log. Nothing is
+ * overwritten: a changed form is a new revision, a delete is a tombstone.
+ *
+ * The file is identified by application_id 'HHRG' and its schema version by
+ * user_version; a foreign or newer file is refused, an older one migrated inside
+ * BEGIN IMMEDIATE. Opened with WAL, synchronous=FULL, foreign keys, defensive mode,
+ * trusted_schema off and secure_delete on. Files are created 0600.
+ *
+ * Errors: functions returning int give 0 on success and -1 on failure with a plain
+ * message in `err`. */
+#ifndef HH_STORE_H
+#define HH_STORE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include "derived.h"
+#include "diag.h"
+#include "form.h"
+#include "util.h"
+
+#define HH_STORE_APPLICATION_ID 0x48485247 /* "HHRG" */
+#define HH_STORE_SCHEMA_VERSION 1
+
+typedef struct hh_store hh_store;
+
+/* $HHREG_DB if set, else "hhreg.db". */
+const char *hh_store_default_path(void);
+/* Opens an existing store, or with `create` creates one (an existing hhreg store
+ * is opened as it is). */
+int hh_store_open(const char *path, bool create, hh_store **out, hh_buf *err);
+void hh_store_close(hh_store *s);
+sqlite3 *hh_store_db(hh_store *s);
+const char *hh_store_path(const hh_store *s);
+int hh_store_schema_version(hh_store *s);
+
+int hh_store_begin(hh_store *s, hh_buf *err);      /* BEGIN IMMEDIATE */
+/* Runs SQL without results; 0 or -1 with the SQLite message in `err`. */
+int hh_store_exec(hh_store *s, const char *sql, hh_buf *err);
+int hh_store_commit(hh_store *s, hh_buf *err);
+void hh_store_rollback(hh_store *s);
+
+/* --- writing ------------------------------------------------------------- */
+typedef enum { HH_PUT_STORED, HH_PUT_UNCHANGED, HH_PUT_REVISED, HH_PUT_REFUSED, HH_PUT_FAILED } hh_put_result;
+
+typedef struct hh_put_request {
+    const hh_household *household;
+    const char *xml;            /* the form as received */
+    size_t xml_len;
+    const char *sha256;         /* hex digest of the canonical form */
+    const char *source;         /* "file:line", kept with the revision */
+    const char *actor;          /* who stores it */
+    const hh_diags *warnings;   /* kept with the revision (errors are never stored) */
+    const char *file;           /* for refusal messages */
+    long line;
+} hh_put_request;
+
+/* Stores one form all-or-nothing (inside a savepoint, so it can share a
+ * transaction with others). A refusal or failure adds a diagnostic to `d`. */
+hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, int *revision);
+/* Marks a household deleted, with a reason; its revisions stay. */
+int hh_store_delete(hh_store *s, const char *id, const char *reason, const char *actor, hh_buf *err);
+/* Appends to the audit log (part of the caller's transaction, if any). */
+int hh_audit(hh_store *s, const char *actor, const char *operation, const char *household,
+             int revision, const char *detail, hh_buf *err);
+
+/* --- reading ------------------------------------------------------------- */
+typedef struct hh_list_row {
+    const char *id, *estate, *building, *unit, *room, *community_code, *enumeration_date;
+    int revision, size, elderly60, disabled;
+    bool living_alone, empty_nest, low_income, deleted;
+} hh_list_row;
+
+/* Calls `fn` for each current household whose id or area codes start with `area`
+ * (NULL: all), in id order. Returns 0, or -1 with `err`. */
+int hh_store_list(hh_store *s, const char *area, bool include_deleted,
+                  void (*fn)(const hh_list_row *row, void *arg), void *arg, hh_buf *err);
+
+typedef struct hh_revision_info {
+    const char *household_id;
+    int revision, current_revision;
+    const char *stored_at, *stored_by, *source, *sha256;
+    const char *deleted_at, *delete_reason;
+    int warnings;
+} hh_revision_info;
+
+/* The XML of revision `revision` (0: current) of household `id`, malloc'd in
+ * *xml. Returns 0, 1 when there is no such household or revision, -1 on error. */
+int hh_store_get_xml(hh_store *s, const char *id, int revision, char **xml, size_t *len,
+                     int *revision_out, hh_buf *err);
+/* Calls `fn` with the XML of every current (not deleted) revision, in id order. */
+int hh_store_each_current(hh_store *s,
+                          int (*fn)(const char *id, int revision, const char *xml, size_t len, void *arg),
+                          void *arg, hh_buf *err);
+/* Calls `fn` for each revision of `id`, oldest first. 1 if no such household. */
+int hh_store_history(hh_store *s, const char *id, void (*fn)(const hh_revision_info *r, void *arg),
+                     void *arg, hh_buf *err);
+/* Calls `fn` for each warning kept with a revision. */
+int hh_store_warnings(hh_store *s, const char *id, int revision,
+                      void (*fn)(const char *rule, const char *path, const char *en,
+                                 const char *zh, void *arg),
+                      void *arg, hh_buf *err);
+
+#endif

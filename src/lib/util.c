@@ -1,0 +1,165 @@
+/* util.c — allocation helpers that stop the program on exhaustion (a registration
+ * tool cannot do anything useful without memory, and half-handled NULLs are where
+ * bugs hide) and the hh_buf string buffer used for all text building. */
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void out_of_memory(void)
+{
+    fputs("hhreg: out of memory\n", stderr);
+    abort();
+}
+
+void *hh_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        out_of_memory();
+    return p;
+}
+
+void *hh_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        out_of_memory();
+    return p;
+}
+
+void *hh_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        out_of_memory();
+    return q;
+}
+
+char *hh_xstrdup(const char *s)
+{
+    return s ? hh_xstrndup(s, strlen(s)) : NULL;
+}
+
+char *hh_xstrndup(const char *s, size_t n)
+{
+    char *p = hh_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *hh_xasprintf(const char *fmt, ...)
+{
+    hh_buf b;
+    va_list ap;
+    hh_buf_init(&b);
+    va_start(ap, fmt);
+    hh_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    return hh_buf_detach(&b);
+}
+
+void hh_buf_init(hh_buf *b)
+{
+    b->cap = 64;
+    b->len = 0;
+    b->data = hh_xmalloc(b->cap);
+    b->data[0] = '\0';
+}
+
+void hh_buf_free(hh_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void hh_buf_reset(hh_buf *b)
+{
+    b->len = 0;
+    b->data[0] = '\0';
+}
+
+static void reserve(hh_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    b->data = hh_xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void hh_buf_append(hh_buf *b, const void *data, size_t n)
+{
+    reserve(b, n);
+    memcpy(b->data + b->len, data, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void hh_buf_puts(hh_buf *b, const char *s)
+{
+    if (s)
+        hh_buf_append(b, s, strlen(s));
+}
+
+void hh_buf_putc(hh_buf *b, char c)
+{
+    hh_buf_append(b, &c, 1);
+}
+
+void hh_buf_vprintf(hh_buf *b, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    if (n > 0) {
+        reserve(b, (size_t)n);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+        b->len += (size_t)n;
+    }
+    va_end(again);
+}
+
+void hh_buf_printf(hh_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    hh_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+void hh_buf_json_string(hh_buf *b, const char *s)
+{
+    if (!s) {
+        hh_buf_puts(b, "null");
+        return;
+    }
+    hh_buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': hh_buf_puts(b, "\\\""); break;
+        case '\\': hh_buf_puts(b, "\\\\"); break;
+        case '\n': hh_buf_puts(b, "\\n"); break;
+        case '\r': hh_buf_puts(b, "\\r"); break;
+        case '\t': hh_buf_puts(b, "\\t"); break;
+        default:
+            if (*p < 0x20)
+                hh_buf_printf(b, "\\u%04x", *p);
+            else
+                hh_buf_putc(b, (char)*p);
+        }
+    }
+    hh_buf_putc(b, '"');
+}
+
+char *hh_buf_detach(hh_buf *b)
+{
+    char *p = b->data;
+    hh_buf_init(b);
+    return p;
+}

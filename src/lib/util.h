@@ -1,0 +1,37 @@
+/* util.h — allocation that never returns NULL, and a growable string buffer.
+ *
+ * Invariants of hh_buf: `data` is never NULL after hh_buf_init and is always
+ * NUL-terminated; `len` excludes the terminator. Ownership leaves a buffer only
+ * through hh_buf_detach, after which the buffer is empty again. */
+#ifndef HH_UTIL_H
+#define HH_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+void *hh_xmalloc(size_t n);
+void *hh_xcalloc(size_t n, size_t size);
+void *hh_xrealloc(void *p, size_t n);
+char *hh_xstrdup(const char *s);            /* NULL in, NULL out */
+char *hh_xstrndup(const char *s, size_t n);
+char *hh_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+typedef struct hh_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} hh_buf;
+
+void hh_buf_init(hh_buf *b);
+void hh_buf_free(hh_buf *b);
+void hh_buf_reset(hh_buf *b);                /* empty, keep the memory */
+void hh_buf_append(hh_buf *b, const void *data, size_t n);
+void hh_buf_puts(hh_buf *b, const char *s);  /* NULL appends nothing */
+void hh_buf_putc(hh_buf *b, char c);
+void hh_buf_printf(hh_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void hh_buf_vprintf(hh_buf *b, const char *fmt, va_list ap);
+/* Appends s as a JSON string literal, quotes included; NULL appends `null`. */
+void hh_buf_json_string(hh_buf *b, const char *s);
+char *hh_buf_detach(hh_buf *b);              /* caller frees */
+
+#endif

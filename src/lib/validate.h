@@ -1,0 +1,19 @@
+/* validate.h — checking one form: no schema named by the form itself, then the
+ * XSD (structure, types, code lists), then — once the structure is valid — every
+ * consistency rule. A validator holds the per-thread contexts; the compiled
+ * schema set it uses is shared and read-only. */
+#ifndef HH_VALIDATE_H
+#define HH_VALIDATE_H
+
+#include "diag.h"
+#include "input.h"
+#include "schemaset.h"
+
+typedef struct hh_validator hh_validator;
+
+hh_validator *hh_validator_new(const hh_schemaset *set);
+void hh_validator_free(hh_validator *v);
+/* Adds every problem of `form` to `d`; returns the number of errors found. */
+size_t hh_validator_check(hh_validator *v, const hh_form_input *form, hh_diags *d);
+
+#endif
