@@ -45,7 +45,7 @@ int cmd_import(cli *c, int argc, char **argv)
         hh_schemaset_free(set);
         return EXIT_USAGE;
     }
-    hh_import_options opt = { c->actor, a.strict, c->lang, stderr, a.batch_size };
+    hh_import_options opt = { c->actor, a.strict, c->lang, stderr, a.batch_size, a.quiet };
     hh_importer *im = hh_importer_new(store, set, &opt);
     hh_import_summary sum;
     memset(&sum, 0, sizeof sum);

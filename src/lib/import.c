@@ -29,7 +29,8 @@ static void print_diags(hh_importer *im, const hh_diags *d)
     if (!im->opt.messages)
         return;
     for (size_t i = 0; i < d->n; i++)
-        hh_diag_print(im->opt.messages, &d->items[i], im->opt.lang);
+        if (!im->opt.quiet || d->items[i].severity == HH_ERROR)
+            hh_diag_print(im->opt.messages, &d->items[i], im->opt.lang);
 }
 
 static void store_failed(hh_importer *im, const char *what)

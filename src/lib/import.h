@@ -22,6 +22,7 @@ typedef struct hh_import_options {
     hh_lang lang;
     FILE *messages;          /* diagnostics as they come; NULL for none */
     long batch_size;         /* forms per transaction; 0 means the default */
+    bool quiet;              /* print errors only, not warnings */
 } hh_import_options;
 
 typedef struct hh_import_summary {

@@ -7,6 +7,7 @@
 #include "input.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -31,6 +32,9 @@ typedef struct scanner {
     size_t name_len;
     size_t doctype_match;
     int checked_prolog;
+    int at_eof;                 /* the input has been read to its end */
+    unsigned char prolog[256];  /* the first bytes, until the prolog can be judged */
+    size_t prolog_len;
     /* set when the scanner refuses the input */
     const char *fail_rule;
     long fail_line;
@@ -60,28 +64,50 @@ static void end_tag_name(scanner *s)
         s->since_household = 0;
 }
 
-static void check_prolog(scanner *s, const unsigned char *p, size_t n)
+/* Judges the start of the input: a UTF-16/32 byte order mark, something that is not
+ * XML at all, or an XML declaration naming an encoding other than UTF-8. Waits for
+ * more bytes while the declaration is incomplete. */
+static void check_prolog(scanner *s, const unsigned char *data, size_t len, bool at_end)
 {
+    size_t take = len < sizeof s->prolog - s->prolog_len ? len : sizeof s->prolog - s->prolog_len;
+    memcpy(s->prolog + s->prolog_len, data, take);
+    s->prolog_len += take;
+    const unsigned char *p = s->prolog;
+    size_t n = s->prolog_len;
+    size_t skip0 = (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) ? 3 : 0;
+    size_t first = skip0;
+    while (first < n && (p[first] == ' ' || p[first] == '\t' || p[first] == '\r' || p[first] == '\n'))
+        first++;
+    bool utf16_bom = n >= 2 && ((p[0] == 0xFE && p[1] == 0xFF) || (p[0] == 0xFF && p[1] == 0xFE));
+    bool utf32_bom = n >= 4 && p[0] == 0 && p[1] == 0 && p[2] == 0xFE && p[3] == 0xFF;
+    if (first < n && p[first] != '<' && !utf16_bom && !utf32_bom) {
+        s->checked_prolog = 1;
+        refuse(s, "XML-NOT-XML", NULL, 0);
+        return;
+    }
+    if (!at_end && n < sizeof s->prolog && !memchr(p, '>', n))
+        return;
+    bool declaration = n >= skip0 + 5 && memcmp(p + skip0, "<?xml", 5) == 0;
     s->checked_prolog = 1;
-    if (n >= 2 && ((p[0] == 0xFE && p[1] == 0xFF) || (p[0] == 0xFF && p[1] == 0xFE))) {
+    if (utf16_bom) {
         refuse(s, "XML-ENCODING", "UTF-16 (by its byte order mark)", 0);
         return;
     }
-    if (n >= 4 && p[0] == 0 && p[1] == 0 && p[2] == 0xFE && p[3] == 0xFF) {
+    if (utf32_bom) {
         refuse(s, "XML-ENCODING", "UTF-32 (by its byte order mark)", 0);
         return;
     }
-    size_t skip = (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) ? 3 : 0;
-    if (n < skip + 5 || memcmp(p + skip, "<?xml", 5) != 0)
+    size_t skip = skip0;
+    if (!declaration)
         return;
     size_t limit = n < skip + 256 ? n : skip + 256;
     const unsigned char *end = memchr(p + skip, '>', limit - skip);
     if (!end)
         return;
     char decl[260];
-    size_t len = (size_t)(end - (p + skip));
-    memcpy(decl, p + skip, len);
-    decl[len] = '\0';
+    size_t decl_len = (size_t)(end - (p + skip));
+    memcpy(decl, p + skip, decl_len);
+    decl[decl_len] = '\0';
     char *enc = strstr(decl, "encoding");
     if (!enc)
         return;
@@ -104,7 +130,7 @@ static void scan(scanner *s, const unsigned char *p, size_t n)
 {
     static const char doctype[] = "DOCTYPE";
     if (!s->checked_prolog)
-        check_prolog(s, p, n);
+        check_prolog(s, p, n, n == 0);
     for (size_t i = 0; i < n && !s->fail_rule; i++) {
         unsigned char c = p[i];
         if (c == '\n')
@@ -195,6 +221,8 @@ static int read_cb(void *ctx, char *buf, int len)
         refuse(s, "XML-READ", strerror(errno), 0);
         return -1;
     }
+    if (n == 0)
+        s->at_eof = 1;
     scan(s, (const unsigned char *)buf, (size_t)n);
     if (s->fail_rule)
         return -1;
@@ -254,12 +282,14 @@ static void report_file_problem(hh_diags *d, const char *name, const scanner *s,
         hh_diags_addmsg(d, name, s->fail_line, HH_ERROR, s->fail_rule, "", s->fail_int);
     else if (s->fail_rule && strcmp(s->fail_rule, "XML-ATTRS") == 0)
         hh_diags_addmsg(d, name, s->fail_line, HH_ERROR, s->fail_rule, "", s->fail_int);
-    else if (s->fail_rule && strcmp(s->fail_rule, "XML-DOCTYPE") == 0)
+    else if (s->fail_rule && (strcmp(s->fail_rule, "XML-DOCTYPE") == 0 || strcmp(s->fail_rule, "XML-NOT-XML") == 0))
         hh_diags_addmsg(d, name, s->fail_line, HH_ERROR, s->fail_rule, "");
     else if (s->fail_rule)
         hh_diags_addmsg(d, name, s->fail_line, HH_ERROR, s->fail_rule, "", s->fail_arg);
     else if (s->total == 0)
         hh_diags_addmsg(d, name, 1, HH_ERROR, "XML-EMPTY", "");
+    else if (s->at_eof && (!pe->seen || pe->line >= s->line))
+        hh_diags_addmsg(d, name, s->line, HH_ERROR, "XML-TRUNCATED", "");
     else
         hh_diags_addmsg(d, name, pe->seen ? pe->line : s->line, HH_ERROR, "XML-PARSE", "",
                         pe->seen ? pe->message : "the document ends before it is complete");
@@ -333,7 +363,7 @@ static hh_read_stats read_forms(scanner *sp, const char *name, hh_diags *d, hh_f
                 hh_buf_free(&s.capture);
                 hh_buf_init(&s.capture);
             } else if (depth == 0) {
-                hh_diags_addmsg(d, name, xmlTextReaderGetParserLineNumber(r), HH_ERROR, "XML-ROOT", "",
+                hh_diags_addmsg(d, name, xmlGetLineNo(xmlTextReaderCurrentNode(r)), HH_ERROR, "XML-ROOT", "",
                                 (const char *)xmlTextReaderConstName(r));
                 st.refused++;
                 xmlFreeTextReader(r);

@@ -20,6 +20,11 @@ static const struct {
     { "XML-ENCODING", "a form must be encoded in UTF-8; this one is %s",
       "表单必须采用 UTF-8 编码；此文件为 %s" },
     { "XML-ATTRS", "an element has more than %d attributes", "某个元素的属性超过 %d 个" },
+    { "XML-NOT-XML",
+      "this is not an XML document (it does not start with '<'); a PDF, a compressed or another binary file perhaps",
+      "这不是 XML 文档（开头不是“<”），可能是 PDF、压缩文件或其他二进制文件" },
+    { "XML-TRUNCATED", "the form ends before it is complete: the file was cut off",
+      "表单不完整：文件在结尾之前被截断" },
     { "XML-PARSE", "not well-formed XML: %s", "不是格式正确的 XML：%s" },
     { "XML-ROOT",
       "the root element is '%s'; a form is a 'household' element (or a batch of them under "
