@@ -19,6 +19,11 @@ def resident_id(birth, male, seq=1, area="510105"):
     return first17 + check
 
 
+def wrong_check(number):
+    """the same number with a check character that is not the right one"""
+    return number[:17] + ("1" if number[17] == "0" else "0")
+
+
 def person(line, name, rel, male, birth, *, doc=None, doc_type="resident-id", nationality="CHN",
            ethnicity="Han", residence="registered-resident", registered_in=None,
            marital="married", education="3", activity="employed", functioning=True,
@@ -151,7 +156,7 @@ FORMS = {
                                              activity="retired")),
     # 5. documents
     "ID-FORMAT": lambda n: household(n, family(child={"doc": "51010519960721031"})),
-    "ID-CHECKSUM": lambda n: household(n, family(child={"doc": resident_id("1996-07-21", True, 3)[:17] + "0"})),
+    "ID-CHECKSUM": lambda n: household(n, family(child={"doc": wrong_check(resident_id("1996-07-21", True, 3))})),
     "ID-BIRTH": lambda n: household(n, family(child={"doc": resident_id("1996-07-12", True, 3)})),
     "ID-SEX": lambda n: household(n, family(child={"doc": resident_id("1996-07-21", False, 3)})),
     "DOCUMENT-NUMBER-MISSING": lambda n: household(n, family(child={"doc": "", "doc_type": "passport"})),

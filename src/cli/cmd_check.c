@@ -2,7 +2,7 @@
  * against the installed schemas, and what the store holds. Exit 1 on any problem. */
 #include <string.h>
 
-#include "check.h"
+#include "store_check.h"
 #include "cli.h"
 
 static int own_option(int opt, const char *arg, void *st)

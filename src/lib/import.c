@@ -36,7 +36,9 @@ static void print_diags(hh_importer *im, const hh_diags *d)
 static void store_failed(hh_importer *im, const char *what)
 {
     if (im->opt.messages)
-        fprintf(im->opt.messages, "hhreg: %s: %s; the forms of the open transaction (%ld) were not stored\n",
+        fprintf(im->opt.messages,
+                "hhreg: %s: %s; the import stopped and the %ld form(s) of its open transaction were not stored. "
+                "The store is consistent: free space (or fix the disk) and run the same import again.\n",
                 hh_store_path(im->store), what, im->pending_stored + im->pending_revised);
     hh_store_rollback(im->store);
     im->in_transaction = false;
@@ -145,7 +147,7 @@ static void store_form(hh_importer *im, hh_form_input *form, const hh_household 
         im->sum.refused++;
         print_diags(im, d);
         hh_diags_clear(d);
-        store_failed(im, "the store failed");
+        store_failed(im, "writing to the store failed");
         break;
     }
     xmlFree(dump);

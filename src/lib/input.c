@@ -276,7 +276,8 @@ static xmlDocPtr take_household(xmlTextReaderPtr r, long *line)
     return doc;
 }
 
-static void report_file_problem(hh_diags *d, const char *name, const scanner *s, const parse_error *pe)
+static void report_file_problem(hh_diags *d, const char *name, const scanner *s, const parse_error *pe,
+                                int root_closed)
 {
     if (s->fail_rule && strcmp(s->fail_rule, "XML-SIZE") == 0)
         hh_diags_addmsg(d, name, s->fail_line, HH_ERROR, s->fail_rule, "", s->fail_int);
@@ -288,7 +289,7 @@ static void report_file_problem(hh_diags *d, const char *name, const scanner *s,
         hh_diags_addmsg(d, name, s->fail_line, HH_ERROR, s->fail_rule, "", s->fail_arg);
     else if (s->total == 0)
         hh_diags_addmsg(d, name, 1, HH_ERROR, "XML-EMPTY", "");
-    else if (s->at_eof && (!pe->seen || pe->line >= s->line))
+    else if (s->at_eof && !root_closed && (!pe->seen || pe->line >= s->line))
         hh_diags_addmsg(d, name, s->line, HH_ERROR, "XML-TRUNCATED", "");
     else
         hh_diags_addmsg(d, name, pe->seen ? pe->line : s->line, HH_ERROR, "XML-PARSE", "",
@@ -335,7 +336,7 @@ static hh_read_stats read_forms(scanner *sp, const char *name, hh_diags *d, hh_f
     }
     xmlTextReaderSetStructuredErrorHandler(r, on_parse_error, &pe);
 
-    int batch = 0, failed = 0;
+    int batch = 0, failed = 0, root_closed = 0;
     xmlDocPtr single = NULL;
     long single_line = 0;
     int ret = xmlTextReaderRead(r);
@@ -347,6 +348,8 @@ static hh_read_stats read_forms(scanner *sp, const char *name, hh_diags *d, hh_f
             failed = 1;
             break;
         }
+        if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == 0)
+            root_closed = 1;
         if (type == XML_READER_TYPE_ELEMENT) {
             int depth = xmlTextReaderDepth(r);
             if (depth == 0 && is_form_element(r, "household")) {
@@ -355,6 +358,7 @@ static hh_read_stats read_forms(scanner *sp, const char *name, hh_diags *d, hh_f
                     failed = 1;
                     break;
                 }
+                root_closed = 1;
                 ret = xmlTextReaderNext(r);
                 advanced = 1;
             } else if (depth == 0 && is_form_element(r, "households")) {
@@ -399,7 +403,7 @@ static hh_read_stats read_forms(scanner *sp, const char *name, hh_diags *d, hh_f
     if (ret < 0)
         failed = 1;
     if (failed) {
-        report_file_problem(d, name, &s, &pe);
+        report_file_problem(d, name, &s, &pe, root_closed);
         st.refused++;
         if (single)
             xmlFreeDoc(single);
@@ -413,7 +417,7 @@ static hh_read_stats read_forms(scanner *sp, const char *name, hh_diags *d, hh_f
     } else if (single) {
         xmlFreeDoc(single);
     } else if (!batch && !st.stopped) {
-        report_file_problem(d, name, &s, &pe);
+        report_file_problem(d, name, &s, &pe, root_closed);
         st.refused++;
     }
     xmlFreeTextReader(r);

@@ -295,6 +295,14 @@ out:
     return rc;
 }
 
+/* The SQLite error with the operating system's reason, when there is one. */
+static void describe_failure(hh_store *s, hh_buf *err)
+{
+    int sys = sqlite3_system_errno(s->db);
+    if (sys)
+        hh_buf_printf(err, " (%s)", strerror(sys));
+}
+
 hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, int *revision)
 {
     const hh_household *h = rq->household;
@@ -341,6 +349,8 @@ release:
 rollback:
     sqlite3_exec(s->db, "ROLLBACK TO form; RELEASE form", NULL, NULL, NULL);
 fail:
+    if (result == HH_PUT_FAILED)
+        describe_failure(s, &err);
     if (result == HH_PUT_FAILED)
         hh_diags_addmsg(d, rq->file, rq->line, HH_ERROR, "STORE-FAIL", "household",
                         err.len ? err.data : "unknown SQLite error");

@@ -1,8 +1,8 @@
-/* check.h — `hhreg check`: is the store sound? SQLite's integrity and foreign-key
+/* store_check.h — `hhreg check`: is the store sound? SQLite's integrity and foreign-key
  * checks, every current revision re-validated against the installed schemas and
  * rules, and counts of what the store holds. */
-#ifndef HH_CHECK_H
-#define HH_CHECK_H
+#ifndef HH_STORE_CHECK_H
+#define HH_STORE_CHECK_H
 
 #include "diag.h"
 #include "schemaset.h"

@@ -1,6 +1,6 @@
-/* check.c — see check.h. Corruption is reported, never repaired: SQLite's messages
+/* store_check.c — see store_check.h. Corruption is reported, never repaired: SQLite's messages
  * are passed on as STORE-INTEGRITY problems naming the store file. */
-#include "check.h"
+#include "store_check.h"
 
 #include <stdio.h>
 #include <string.h>

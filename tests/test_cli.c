@@ -1,0 +1,208 @@
+/* test_cli.c — the hhreg command as users and scripts meet it: help and version,
+ * exit codes, JSON output, standard input, batches, areas, languages, and that
+ * memory stays flat as a batch grows. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+Suite *make_cli_suite(void);
+
+static char *dir, *db;
+
+static void setup(void)
+{
+    dir = tu_tempdir();
+    db = tu_path(dir, "t.db");
+    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+}
+
+static void teardown(void)
+{
+    tu_rmrf(dir);
+    free(db);
+    free(dir);
+}
+
+START_TEST(help_version_and_usage_errors)
+{
+    tu_result r = tu_hhreg(NULL, NULL, "--help", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert(strstr(r.out, "validate") && strstr(r.out, "import") && strstr(r.out, "Exit status"));
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "import", "--help", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert(strstr(r.out, "--strict") != NULL);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "--version", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert(strncmp(r.out, "hhreg ", 6) == 0);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "frobnicate", NULL);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert(strstr(r.err, "not a command") != NULL);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "validate", "--no-such-option", NULL);
+    ck_assert_int_eq(r.status, 2);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "validate", "--lang", "fr", "x.xml", NULL);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert(strstr(r.err, "--lang takes zh or en") != NULL);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "validate", "/nonexistent/form.xml", NULL);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert(strstr(r.err, "/nonexistent/form.xml: No such file") != NULL);
+    tu_result_free(&r);
+}
+END_TEST
+
+START_TEST(validate_exit_codes_and_json)
+{
+    char *good = tu_src("samples/households/510105016003-03-0001.xml");
+    char *warn = tu_src("samples/invalid/AGE-OVER-105.xml");
+    char *bad = tu_src("samples/invalid/ID-CHECKSUM.xml");
+    tu_result r = tu_hhreg(NULL, NULL, "validate", good, warn, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "validate", "--json", "--lang", "en", good, bad, NULL);
+    ck_assert_int_eq(r.status, 1);
+    const char *head = "{\"forms\":2,\"valid\":1,\"invalid\":1,\"problems\":[";
+    ck_assert_msg(strncmp(r.out, head, strlen(head)) == 0, "%s", r.out);
+    ck_assert(strstr(r.out, "\"rule\":\"ID-CHECKSUM\",\"path\":\"person[3]/document\"") != NULL);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "validate", "--lang", "zh", bad, NULL);
+    ck_assert(strstr(r.out, "居民身份证号码校验码错误") != NULL);
+    tu_result_free(&r);
+    free(good);
+    free(warn);
+    free(bad);
+}
+END_TEST
+
+START_TEST(import_from_standard_input_and_browse)
+{
+    char *form = tu_src("samples/households/510105016003-03-0101.xml");
+    tu_result r = tu_hhreg(NULL, form, "import", "--db", db, "-", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert(strstr(r.out, "1 stored") != NULL);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "show", "--db", db, "--json", "510105016003-03-0101", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert(strstr(r.out, "\"nationality\":\"PAK\"") && strstr(r.out, "\"preferredLanguage\":\"en\"") &&
+              strstr(r.out, "\"derived\":{\"size\":3"));
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "show", "--db", db, "--lang", "en", "510105016003-03-0101", NULL);
+    ck_assert(strstr(r.out, "Household 510105016003-03-0101") && strstr(r.out, "passport"));
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "show", "--db", db, "510105016003-03-9999", NULL);
+    ck_assert_int_eq(r.status, 1);
+    tu_result_free(&r);
+    free(form);
+}
+END_TEST
+
+START_TEST(store_named_by_environment)
+{
+    setenv("HHREG_DB", db, 1);
+    char *form = tu_src("samples/households/510105016003-03-0001.xml");
+    tu_result r = tu_hhreg(NULL, NULL, "import", form, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    unsetenv("HHREG_DB");
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM household"), 1);
+    free(form);
+}
+END_TEST
+
+START_TEST(list_by_area)
+{
+    char *forms = tu_src("samples/households");
+    char *batch = tu_path(dir, "more.xml");
+    tu_result r = tu_hhreg(NULL, NULL, "sample", "--households", "1700", "--seed", "3", "--batch", batch, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "import", "--db", db, "-q", batch, NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert(strstr(r.out, "1700 stored") != NULL);
+    tu_result_free(&r);
+    long grid4 = tu_sql_count(db, "SELECT count(*) FROM household WHERE id LIKE '510105016003-04-%'");
+    ck_assert_int_eq(grid4, 812);
+    r = tu_hhreg(NULL, NULL, "list", "--db", db, "--area", "510105016003-04", NULL);
+    int lines = 0;
+    for (const char *p = r.out; *p; p++)
+        lines += *p == '\n';
+    ck_assert_int_eq(lines, 812 + 1); /* and the header */
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "list", "--db", db, "--area", "510105016", "--json", NULL);
+    ck_assert(strstr(r.out, "\"id\":\"510105016003-05-0076\"") != NULL);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "check", "--db", db, "--json", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert(strstr(r.out, "\"ok\":true,\"households\":1700") != NULL);
+    tu_result_free(&r);
+    free(batch);
+    free(forms);
+}
+END_TEST
+
+/* Peak RSS in KiB of `hhreg import` on a generated batch of n households. */
+static long import_peak_rss(long n)
+{
+    char count[32];
+    snprintf(count, sizeof count, "%ld", n);
+    char *batch = tu_path(dir, "batch.xml");
+    char *store = tu_path(dir, "rss.db");
+    unlink(batch);
+    unlink(store);
+    tu_result r = tu_hhreg(NULL, NULL, "sample", "--households", count, "--batch", batch, NULL);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "init", "--db", store, NULL);
+    tu_result_free(&r);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", 1);
+        dup2(null, 1);
+        dup2(null, 2);
+        execl(tu_bin(), tu_bin(), "import", "-q", "--db", store, batch, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    struct rusage ru;
+    wait4(pid, &status, 0, &ru);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ck_assert_int_eq(tu_sql_count(store, "SELECT count(*) FROM household"), n);
+    free(batch);
+    free(store);
+    return ru.ru_maxrss;
+}
+
+START_TEST(memory_does_not_grow_with_a_batch)
+{
+    long small = import_peak_rss(1000);
+    long large = import_peak_rss(12000);
+    ck_assert_msg(large < small + 6 * 1024, "peak RSS %ld KiB for 1,000 households, %ld KiB for 12,000", small, large);
+}
+END_TEST
+
+Suite *make_cli_suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 300);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, help_version_and_usage_errors);
+    tcase_add_test(tc, validate_exit_codes_and_json);
+    tcase_add_test(tc, import_from_standard_input_and_browse);
+    tcase_add_test(tc, store_named_by_environment);
+    tcase_add_test(tc, list_by_area);
+    tcase_add_test(tc, memory_does_not_grow_with_a_batch);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,517 @@
+/* test_hostile.c — the hostile-input corpus of shared/guide/security.md, items 1-18
+ * and 21-23. Each hostile input is made here (the large ones at run time), fed to
+ * the real binary under CPU and memory limits, and must be refused with its
+ * message while the store stays empty and `hhreg check` passes. Items 15-17 are
+ * accepted: their strings must be stored verbatim. */
+#include <check.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+Suite *make_hostile_suite(void);
+
+static char *dir, *db;
+
+static void setup(void)
+{
+    dir = tu_tempdir();
+    db = tu_path(dir, "t.db");
+    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    tu_limit_cpu = 30;
+    tu_limit_memory = 1L << 30;
+    tu_limit_fsize = 0;
+}
+
+static void teardown(void)
+{
+    tu_rmrf(dir);
+    free(db);
+    free(dir);
+}
+
+static void assert_store_sound(long households)
+{
+    tu_result r = tu_hhreg(NULL, NULL, "check", "--db", db, NULL);
+    ck_assert_msg(r.status == 0, "hhreg check failed: %s%s", r.out, r.err);
+    tu_result_free(&r);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM household"), households);
+}
+
+/* Imports `path` and expects a refusal carrying `rule`, with the file named. */
+static void expect_refused(const char *path, const char *rule)
+{
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", db, "--lang", "en", path, NULL);
+    char tag[64];
+    snprintf(tag, sizeof tag, "error: [%s]", rule);
+    ck_assert_msg(r.status == 1, "%s: exit %d, stderr: %s", path, r.status, r.err);
+    ck_assert_msg(strstr(r.err, tag) != NULL, "%s: wanted %s in: %s", path, tag, r.err);
+    ck_assert_msg(strstr(r.err, path) != NULL, "the message does not name %s: %s", path, r.err);
+    ck_assert(strstr(r.out, "0 stored") != NULL);
+    tu_result_free(&r);
+    assert_store_sound(0);
+}
+
+static char *write_case(const char *name, const char *data, size_t len)
+{
+    char *path = tu_path(dir, name);
+    tu_write_file(path, data, len);
+    return path;
+}
+
+static void refuse_text(const char *name, const char *data, const char *rule)
+{
+    char *path = write_case(name, data, strlen(data));
+    expect_refused(path, rule);
+    free(path);
+}
+
+/* A valid sample form with `from` replaced by `to` (first occurrence). */
+static char *edited_sample(const char *sample, const char *from, const char *to)
+{
+    char *src = tu_src(sample);
+    char *xml = tu_read_file(src, NULL);
+    char *at = strstr(xml, from);
+    ck_assert_msg(at != NULL, "%s has no '%s'", sample, from);
+    *at = '\0';
+    char *out = hh_xasprintf("%s%s%s", xml, to, at + strlen(from));
+    free(xml);
+    free(src);
+    return out;
+}
+
+#define FORM "samples/households/510105016003-03-0001.xml"
+#define NS "xmlns=\"urn:hhreg:household:1\""
+
+START_TEST(entity_expansion_and_external_entities)
+{
+    refuse_text("1-billion-laughs.xml",
+                "<?xml version=\"1.0\"?>\n<!DOCTYPE household [\n <!ENTITY a \"aaaaaaaaaa\">\n"
+                " <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
+                " <!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n <!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
+                "]>\n<household " NS " id=\"&e;\"/>\n",
+                "XML-DOCTYPE");
+    hh_buf q;
+    hh_buf_init(&q);
+    hh_buf_puts(&q, "<!DOCTYPE household [<!ENTITY x \"");
+    for (int i = 0; i < 50000; i++)
+        hh_buf_putc(&q, 'x');
+    hh_buf_puts(&q, "\">]><household " NS ">");
+    for (int i = 0; i < 50000; i++)
+        hh_buf_puts(&q, "&x;");
+    hh_buf_puts(&q, "</household>");
+    refuse_text("2-quadratic.xml", q.data, "XML-DOCTYPE");
+    hh_buf_free(&q);
+    refuse_text("3-xxe.xml",
+                "<?xml version=\"1.0\"?>\n<!DOCTYPE household [<!ENTITY p SYSTEM \"file:///etc/passwd\">]>\n"
+                "<household " NS "><needs>&p;</needs></household>\n",
+                "XML-DOCTYPE");
+    refuse_text("4-external-dtd.xml",
+                "<?xml version=\"1.0\"?>\n<!DOCTYPE household SYSTEM \"http://example.invalid/form.dtd\">\n"
+                "<household " NS "/>\n",
+                "XML-DOCTYPE");
+    refuse_text("4-parameter-entity.xml",
+                "<!DOCTYPE household [<!ENTITY % remote SYSTEM \"http://example.invalid/x\"> %remote;]>\n"
+                "<household " NS "/>\n",
+                "XML-DOCTYPE");
+}
+END_TEST
+
+START_TEST(xinclude_and_foreign_schemas)
+{
+    char *xi = edited_sample(FORM, "<householdType>",
+                             "<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"/etc/passwd\" "
+                             "parse=\"text\"/><householdType>");
+    refuse_text("5-xinclude.xml", xi, "XSD-CONTENT");
+    free(xi);
+    char *xsi = edited_sample(FORM, " id=",
+                              " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                              "xsi:schemaLocation=\"urn:hhreg:household:1 /tmp/lenient.xsd\" id=");
+    refuse_text("6-schema-location.xml", xsi, "XML-XSI");
+    free(xsi);
+}
+END_TEST
+
+START_TEST(bad_encodings_and_characters)
+{
+    char *bad_utf8 = edited_sample(FORM, "<estate>成飞512", "<estate>\xC3\x28");
+    refuse_text("7-invalid-utf8.xml", bad_utf8, "XML-PARSE");
+    free(bad_utf8);
+    char *overlong = edited_sample(FORM, "<estate>成飞512", "<estate>\xC0\xAF");
+    refuse_text("7-overlong-utf8.xml", overlong, "XML-PARSE");
+    free(overlong);
+    char *bom = edited_sample(FORM, "encoding=\"UTF-8\"", "encoding=\"UTF-16\"");
+    char *with_bom = hh_xasprintf("\xEF\xBB\xBF%s", bom);
+    refuse_text("7-bom-contradiction.xml", with_bom, "XML-ENCODING");
+    free(with_bom);
+    free(bom);
+    char *control = edited_sample(FORM, "<estate>成飞512", "<estate>a\x01" "b");
+    refuse_text("8-control.xml", control, "XML-PARSE");
+    free(control);
+    char *nul = edited_sample(FORM, "<estate>成飞512", "<estate>aXb");
+    char *x = strstr(nul, "aXb");
+    x[1] = '\0';
+    size_t len = strlen(nul) + 1 + strlen(x + 2);
+    memmove(x + 2, x + 2, strlen(x + 2) + 1);
+    char *path = write_case("8-nul.xml", nul, len);
+    expect_refused(path, "XML-PARSE");
+    free(path);
+    free(nul);
+}
+END_TEST
+
+START_TEST(broken_and_foreign_files)
+{
+    char *src = tu_src(FORM);
+    size_t len;
+    char *xml = tu_read_file(src, &len);
+    char *path = write_case("9-truncated.xml", xml, len / 2);
+    expect_refused(path, "XML-TRUNCATED");
+    free(path);
+    path = write_case("10-empty.xml", "", 0);
+    expect_refused(path, "XML-EMPTY");
+    free(path);
+    refuse_text("10-pdf.xml", "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj << /Type /Catalog >>\nendobj\n", "XML-NOT-XML");
+    const char gzip[] = "\x1F\x8B\x08\x00\x00\x00\x00\x00\x00\x03\xB3\xC9\x28\xC9\xCD\xB1\x03\x00";
+    path = write_case("10-gzip.xml", gzip, sizeof gzip - 1);
+    expect_refused(path, "XML-NOT-XML");
+    free(path);
+    free(xml);
+    free(src);
+}
+END_TEST
+
+START_TEST(oversized_and_deep_documents)
+{
+    /* 11: a 100 MB form is refused once it passes the limit, not read whole */
+    char *path = tu_path(dir, "11-huge.xml");
+    FILE *f = fopen(path, "w");
+    fputs("<household " NS " id=\"510105016003-03-0001\"><needs>", f);
+    char block[65536];
+    memset(block, 'x', sizeof block);
+    for (int i = 0; i < 1600; i++)
+        fwrite(block, 1, sizeof block, f);
+    fputs("</needs></household>", f);
+    fclose(f);
+    expect_refused(path, "XML-SIZE");
+    free(path);
+
+    hh_buf b;
+    hh_buf_init(&b);
+    hh_buf_puts(&b, "<household " NS ">");
+    for (int i = 0; i < 10000; i++)
+        hh_buf_puts(&b, "<a>");
+    for (int i = 0; i < 10000; i++)
+        hh_buf_puts(&b, "</a>");
+    hh_buf_puts(&b, "</household>");
+    refuse_text("12-deep.xml", b.data, "XML-PARSE");
+    hh_buf_reset(&b);
+    hh_buf_puts(&b, "<household " NS);
+    for (int i = 0; i < 1000000; i++)
+        hh_buf_printf(&b, " a%d=\"\"", i);
+    hh_buf_puts(&b, "/>");
+    refuse_text("12-million-attributes.xml", b.data, "XML-ATTRS");
+    hh_buf_reset(&b);
+    hh_buf_puts(&b, "<household " NS "><");
+    for (int i = 0; i < 60 * 1024; i++)
+        hh_buf_putc(&b, 'n');
+    hh_buf_puts(&b, "/></household>");
+    refuse_text("12-long-name.xml", b.data, "XML-PARSE");
+    hh_buf_free(&b);
+}
+END_TEST
+
+START_TEST(rule_violations_are_refused_with_their_path)
+{
+    const char *cases[][2] = {
+        { "samples/invalid/LINE-DUPLICATE.xml", "LINE-DUPLICATE" },
+        { "samples/invalid/ID-CHECKSUM.xml", "ID-CHECKSUM" },
+        { "samples/invalid/BIRTH-AFTER-ENUMERATION.xml", "BIRTH-AFTER-ENUMERATION" },
+        { "samples/invalid/MEMBER-COUNT.xml", "MEMBER-COUNT" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *path = tu_src(cases[i][0]);
+        expect_refused(path, cases[i][1]);
+        free(path);
+    }
+}
+END_TEST
+
+START_TEST(the_same_household_twice_and_one_id_in_two_households)
+{
+    char *src = tu_src(FORM);
+    char *xml = tu_read_file(src, NULL);
+    const char *body = strstr(xml, "<household");
+    char *batch = hh_xasprintf("<households " NS ">%s%s</households>", body, body);
+    char *path = write_case("14-twice.xml", batch, strlen(batch));
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", db, path, NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert(strstr(r.err, "[STORE-REPEAT]") && strstr(r.out, "1 stored") && strstr(r.out, "1 refused"));
+    tu_result_free(&r);
+    assert_store_sound(1);
+    char *other = edited_sample(FORM, "03-0001", "03-0999");
+    char *other_path = write_case("14-same-id.xml", other, strlen(other));
+    r = tu_hhreg(NULL, NULL, "import", "--db", db, other_path, NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert(strstr(r.err, "[STORE-ID-DUP]") && strstr(r.err, "510105016003-03-0001"));
+    tu_result_free(&r);
+    assert_store_sound(1);
+    free(other_path);
+    free(other);
+    free(path);
+    free(batch);
+    free(xml);
+    free(src);
+}
+END_TEST
+
+/* Stores a sample whose first person is called `name` and checks it comes back
+ * byte for byte from the person table. */
+static void stored_verbatim(const char *file, const char *xml_name, const char *name)
+{
+    char *xml = edited_sample(FORM, ">蒋素琴<", xml_name);
+    char *path = write_case(file, xml, strlen(xml));
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", db, path, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    char *sql = hh_xasprintf("SELECT count(*) FROM person WHERE name = '%s'", name);
+    ck_assert_msg(tu_sql_count(db, sql) == 1, "%s was not stored verbatim", file);
+    free(sql);
+    free(path);
+    free(xml);
+    r = tu_hhreg(NULL, NULL, "delete", "--db", db, "--reason", "test", "510105016003-03-0001", NULL);
+    tu_result_free(&r);
+    tu_rmrf(db);
+    char *wal = hh_xasprintf("%s-wal", db);
+    unlink(wal);
+    free(wal);
+    r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
+    tu_result_free(&r);
+}
+
+START_TEST(awkward_names_are_stored_verbatim)
+{
+    /* 15: SQL in a name is just a name (single quotes doubled for the check's SQL) */
+    stored_verbatim("15-sql.xml", ">Robert'); DROP TABLE person;--<", "Robert''); DROP TABLE person;--");
+    /* 16: right-to-left override, combining marks, 4-byte characters, NFD */
+    stored_verbatim("16-rtl.xml", ">\xE2\x80\xAE" "abc\xE2\x80\xAC<", "\xE2\x80\xAE" "abc\xE2\x80\xAC");
+    stored_verbatim("16-combining.xml", ">Zoe\xCC\x88 e\xCC\x81<", "Zoe\xCC\x88 e\xCC\x81");
+    stored_verbatim("16-astral.xml", ">\xF0\xA0\x80\x80\xF0\xA0\x80\x81<", "\xF0\xA0\x80\x80\xF0\xA0\x80\x81");
+    stored_verbatim("16-nfc.xml", ">Jos\xC3\xA9<", "Jos\xC3\xA9");
+    stored_verbatim("16-nfd.xml", ">Jose\xCC\x81<", "Jose\xCC\x81");
+    /* 17: a spreadsheet formula is stored as typed; exports neutralise it */
+    stored_verbatim("17-formula.xml", ">=HYPERLINK(\"http://example.invalid\",\"x\")<",
+                    "=HYPERLINK(\"http://example.invalid\",\"x\")");
+    ck_assert_int_ge(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'person'"), 1);
+}
+END_TEST
+
+/* A batch of n generated households at `path`. */
+static void make_batch(const char *path, long n, int seed)
+{
+    char count[32], s[32];
+    snprintf(count, sizeof count, "%ld", n);
+    snprintf(s, sizeof s, "%d", seed);
+    tu_result r = tu_hhreg(NULL, NULL, "sample", "--households", count, "--seed", s, "--batch", path, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+}
+
+static void assert_forms_whole(void)
+{
+    /* every stored revision has exactly its persons: nothing half-written */
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM revision r WHERE r.size <>"
+                                      " (SELECT count(*) FROM person p WHERE p.household_id = r.household_id"
+                                      " AND p.revision = r.revision)"),
+                     0);
+}
+
+START_TEST(kill_nine_mid_import)
+{
+    char *batch = tu_path(dir, "batch.xml");
+    make_batch(batch, 3000, 21);
+    srand((unsigned)time(NULL));
+    for (int round = 0; round < 3; round++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            int null = open("/dev/null", 1);
+            dup2(null, 1);
+            dup2(null, 2);
+            execl(tu_bin(), tu_bin(), "import", "-q", "--batch-size", "50", "--db", db, batch, (char *)NULL);
+            _exit(127);
+        }
+        usleep(100000 + (useconds_t)(rand() % 400000));
+        kill(pid, SIGKILL);
+        int status;
+        waitpid(pid, &status, 0);
+        tu_result r = tu_hhreg(NULL, NULL, "check", "--db", db, NULL);
+        ck_assert_msg(r.status == 0, "after kill -9: %s", r.out);
+        tu_result_free(&r);
+        assert_forms_whole();
+    }
+    tu_result r = tu_hhreg(NULL, NULL, "import", "-q", "--db", db, batch, NULL);
+    ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    assert_store_sound(3000);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM revision"), 3000);
+    free(batch);
+}
+END_TEST
+
+START_TEST(disk_full_mid_import)
+{
+    char *batch = tu_path(dir, "batch.xml");
+    make_batch(batch, 3000, 22);
+    struct stat st;
+    stat(db, &st);
+    tu_limit_fsize = st.st_size + 512 * 1024; /* room for a few hundred forms */
+    tu_result r = tu_hhreg(NULL, NULL, "import", "-q", "--db", db, batch, NULL);
+    tu_limit_fsize = 0;
+    ck_assert_msg(r.status == 2, "exit %d: %s", r.status, r.err);
+    ck_assert_msg(strstr(r.err, "[STORE-FAIL]") && strstr(r.err, "File too large") &&
+                      strstr(r.err, "run the same import again"),
+                  "no clear message: %s", r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "check", "--db", db, NULL);
+    ck_assert_msg(r.status == 0, "after a full disk: %s", r.out);
+    tu_result_free(&r);
+    assert_forms_whole();
+    long partial = tu_sql_count(db, "SELECT count(*) FROM household");
+    ck_assert_int_lt(partial, 3000);
+    r = tu_hhreg(NULL, NULL, "import", "-q", "--db", db, batch, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    assert_store_sound(3000);
+    free(batch);
+}
+END_TEST
+
+START_TEST(foreign_newer_and_corrupt_stores_are_refused)
+{
+    char *form = tu_src(FORM);
+    char *foreign = tu_path(dir, "foreign.db");
+    ck_assert_int_eq(tu_sql_exec(foreign, "PRAGMA application_id = 7; CREATE TABLE x(y);"), 0);
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", foreign, form, NULL);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert(strstr(r.err, "not an hhreg store") != NULL);
+    tu_result_free(&r);
+    ck_assert_int_eq(tu_sql_count(foreign, "SELECT count(*) FROM sqlite_master"), 1);
+    /* newer */
+    r = tu_hhreg(NULL, NULL, "import", "--db", db, form, NULL);
+    tu_result_free(&r);
+    ck_assert_int_eq(tu_sql_exec(db, "PRAGMA user_version = 42;"), 0);
+    r = tu_hhreg(NULL, NULL, "list", "--db", db, NULL);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert(strstr(r.err, "newer hhreg") != NULL);
+    tu_result_free(&r);
+    /* corrupt: a store of 812 households with garbage written over a page in the middle */
+    char *store = tu_path(dir, "corrupt.db");
+    char *forms = tu_src("samples/households");
+    r = tu_hhreg(NULL, NULL, "init", "--db", store, NULL);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "import", "-q", "--db", store, forms, NULL);
+    tu_result_free(&r);
+    FILE *f = fopen(store, "r+b");
+    ck_assert(f != NULL);
+    fseek(f, 4096L * 40, SEEK_SET);
+    char junk[4096];
+    memset(junk, 0xA5, sizeof junk);
+    fwrite(junk, 1, sizeof junk, f);
+    fclose(f);
+    size_t before_len, after_len;
+    char *before = tu_read_file(store, &before_len);
+    r = tu_hhreg(NULL, NULL, "check", "--db", store, NULL);
+    ck_assert_msg(r.status != 0, "a corrupt store passed the check");
+    ck_assert_msg(strstr(r.out, "STORE-INTEGRITY") || strstr(r.err, "malformed"), "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    char *after = tu_read_file(store, &after_len);
+    ck_assert(before_len == after_len && memcmp(before, after, before_len) == 0); /* never repaired */
+    free(before);
+    free(after);
+    free(forms);
+    free(store);
+    free(foreign);
+    free(form);
+}
+END_TEST
+
+/* Splits the generated batch at `path` into two batch files of disjoint households. */
+static void split_batch(const char *path, const char *first, const char *second)
+{
+    char *xml = tu_read_file(path, NULL);
+    char *body = strstr(xml, "<household ");
+    char *middle = body + strlen(body) / 2;
+    middle = strstr(middle, "<household ");
+    char *end = strstr(middle, "</households>");
+    ck_assert(body && middle && end);
+    *end = '\0';
+    char *a = hh_xasprintf("<households " NS ">%.*s</households>", (int)(middle - body), body);
+    char *b = hh_xasprintf("<households " NS ">%s</households>", middle);
+    tu_write_file(first, a, strlen(a));
+    tu_write_file(second, b, strlen(b));
+    free(a);
+    free(b);
+    free(xml);
+}
+
+START_TEST(two_imports_at_once)
+{
+    char *all = tu_path(dir, "all.xml");
+    char *a = tu_path(dir, "a.xml");
+    char *b = tu_path(dir, "b.xml");
+    make_batch(all, 4000, 31);
+    split_batch(all, a, b);
+    pid_t pids[2];
+    const char *inputs[2] = { a, b };
+    for (int i = 0; i < 2; i++) {
+        pids[i] = fork();
+        if (pids[i] == 0) {
+            int null = open("/dev/null", 1);
+            dup2(null, 1);
+            dup2(null, 2);
+            execl(tu_bin(), tu_bin(), "import", "-q", "--batch-size", "20", "--db", db, inputs[i], (char *)NULL);
+            _exit(127);
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        int status;
+        waitpid(pids[i], &status, 0);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "import %d: status %d", i, status);
+    }
+    assert_store_sound(4000);
+    assert_forms_whole();
+    free(all);
+    free(a);
+    free(b);
+}
+END_TEST
+
+Suite *make_hostile_suite(void)
+{
+    Suite *s = suite_create("hostile");
+    TCase *tc = tcase_create("corpus");
+    tcase_set_timeout(tc, 600);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, entity_expansion_and_external_entities);
+    tcase_add_test(tc, xinclude_and_foreign_schemas);
+    tcase_add_test(tc, bad_encodings_and_characters);
+    tcase_add_test(tc, broken_and_foreign_files);
+    tcase_add_test(tc, oversized_and_deep_documents);
+    tcase_add_test(tc, rule_violations_are_refused_with_their_path);
+    tcase_add_test(tc, the_same_household_twice_and_one_id_in_two_households);
+    tcase_add_test(tc, awkward_names_are_stored_verbatim);
+    tcase_add_test(tc, kill_nine_mid_import);
+    tcase_add_test(tc, disk_full_mid_import);
+    tcase_add_test(tc, foreign_newer_and_corrupt_stores_are_refused);
+    tcase_add_test(tc, two_imports_at_once);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,173 @@
+/* test_parse.c — the form reader: one form or a batch, line numbers, the bytes kept
+ * for a one-form file, and what it refuses before any schema is involved. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/tree.h>
+
+#include "input.h"
+#include "testutil.h"
+
+Suite *make_parse_suite(void);
+
+typedef struct seen {
+    long forms;
+    long lines[8];
+    int had_original;
+    size_t original_len;
+    char ids[8][32];
+} seen;
+
+static int remember(hh_form_input *form, void *arg)
+{
+    seen *s = arg;
+    if (s->forms < 8) {
+        s->lines[s->forms] = form->line;
+        xmlChar *id = xmlGetProp(xmlDocGetRootElement(form->doc), BAD_CAST "id");
+        snprintf(s->ids[s->forms], sizeof s->ids[0], "%s", id ? (const char *)id : "");
+        xmlFree(id);
+    }
+    s->had_original = form->original != NULL;
+    s->original_len = form->original_len;
+    s->forms++;
+    return 0;
+}
+
+static hh_read_stats read_string(const char *xml, hh_diags *d, seen *s)
+{
+    memset(s, 0, sizeof *s);
+    return hh_read_forms_memory(xml, strlen(xml), "t.xml", d, remember, s);
+}
+
+#define NS "xmlns=\"urn:hhreg:household:1\""
+
+START_TEST(one_form_keeps_its_bytes)
+{
+    const char *xml = "<?xml version=\"1.0\"?>\n<household " NS " id=\"a\"><x/></household>\n";
+    hh_diags d;
+    hh_diags_init(&d);
+    seen s;
+    hh_read_stats st = read_string(xml, &d, &s);
+    ck_assert_int_eq(st.forms, 1);
+    ck_assert_int_eq(st.refused, 0);
+    ck_assert_int_eq(s.lines[0], 2);
+    ck_assert(s.had_original);
+    ck_assert_uint_eq(s.original_len, strlen(xml));
+    hh_diags_free(&d);
+}
+END_TEST
+
+START_TEST(a_batch_is_read_one_household_at_a_time)
+{
+    const char *xml = "<households " NS ">\n<household id=\"a\"/>\n\n<household id=\"b\"/>\n"
+                      "<household id=\"c\"/></households>";
+    hh_diags d;
+    hh_diags_init(&d);
+    seen s;
+    hh_read_stats st = read_string(xml, &d, &s);
+    ck_assert_int_eq(st.forms, 3);
+    ck_assert_int_eq(d.n, 0);
+    ck_assert_int_eq(s.lines[0], 2);
+    ck_assert_int_eq(s.lines[1], 4);
+    ck_assert_int_eq(s.lines[2], 5);
+    ck_assert_str_eq(s.ids[2], "c");
+    ck_assert(!s.had_original);
+    hh_diags_free(&d);
+}
+END_TEST
+
+START_TEST(a_batch_member_becomes_a_standalone_valid_form)
+{
+    char *path = tu_src("samples/households/510105016003-03-0001.xml");
+    char *one = tu_read_file(path, NULL);
+    const char *body = strstr(one, "<household");
+    char *batch = hh_xasprintf("<households " NS ">%s</households>", body);
+    /* the copy must carry its namespace: it validates on its own */
+    char *at = strstr(batch, "<household id");
+    ck_assert(at != NULL);
+    hh_diags d;
+    hh_diags_init(&d);
+    ck_assert_int_eq(tu_validate_memory(batch, &d), 1);
+    ck_assert_int_eq(d.errors, 0);
+    hh_diags_free(&d);
+    free(batch);
+    free(one);
+    free(path);
+}
+END_TEST
+
+START_TEST(foreign_elements_in_a_batch_are_refused_alone)
+{
+    const char *xml = "<households " NS "><household id=\"a\"/><note/><household id=\"b\"/></households>";
+    hh_diags d;
+    hh_diags_init(&d);
+    seen s;
+    hh_read_stats st = read_string(xml, &d, &s);
+    ck_assert_int_eq(st.forms, 2);
+    ck_assert_int_eq(st.refused, 1);
+    ck_assert(tu_has_rule(&d, "XSD-CONTENT"));
+    hh_diags_free(&d);
+}
+END_TEST
+
+START_TEST(a_truncated_batch_keeps_the_complete_forms)
+{
+    const char *xml = "<households " NS "><household id=\"a\"/><household id=\"b\"><person";
+    hh_diags d;
+    hh_diags_init(&d);
+    seen s;
+    hh_read_stats st = read_string(xml, &d, &s);
+    ck_assert_int_eq(st.forms, 1);
+    ck_assert_int_eq(st.refused, 1);
+    ck_assert(tu_has_rule(&d, "XML-TRUNCATED"));
+    hh_diags_free(&d);
+}
+END_TEST
+
+START_TEST(the_root_must_be_a_form)
+{
+    hh_diags d;
+    hh_diags_init(&d);
+    seen s;
+    hh_read_stats st = read_string("<household id=\"no-namespace\"/>", &d, &s);
+    ck_assert_int_eq(st.forms, 0);
+    ck_assert(tu_has_rule(&d, "XML-ROOT"));
+    hh_diags_clear(&d);
+    st = read_string("<household " NS "/><household " NS "/>", &d, &s);
+    ck_assert_int_eq(st.forms, 0); /* two roots: the file is refused, nothing handed on */
+    ck_assert(tu_has_rule(&d, "XML-PARSE"));
+    hh_diags_free(&d);
+}
+END_TEST
+
+START_TEST(item_paths_name_the_person_and_item)
+{
+    char *path = tu_src("samples/invalid/ID-SEX.xml");
+    char *xml = tu_read_file(path, NULL);
+    hh_diags d;
+    hh_diags_init(&d);
+    tu_validate_memory(xml, &d);
+    ck_assert_int_eq(d.n, 1);
+    ck_assert_str_eq(d.items[0].path, "person[3]/document");
+    ck_assert_str_eq(d.items[0].rule, "ID-SEX");
+    ck_assert_int_eq(d.items[0].line, 58);
+    hh_diags_free(&d);
+    free(xml);
+    free(path);
+}
+END_TEST
+
+Suite *make_parse_suite(void)
+{
+    Suite *s = suite_create("parse");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, one_form_keeps_its_bytes);
+    tcase_add_test(tc, a_batch_is_read_one_household_at_a_time);
+    tcase_add_test(tc, a_batch_member_becomes_a_standalone_valid_form);
+    tcase_add_test(tc, foreign_elements_in_a_batch_are_refused_alone);
+    tcase_add_test(tc, a_truncated_batch_keeps_the_complete_forms);
+    tcase_add_test(tc, the_root_must_be_a_form);
+    tcase_add_test(tc, item_paths_name_the_person_and_item);
+    suite_add_tcase(s, tc);
+    return s;
+}

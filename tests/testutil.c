@@ -1,0 +1,262 @@
+/* testutil.c — see testutil.h. */
+#define _GNU_SOURCE
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "input.h"
+#include "validate.h"
+#include "xml_policy.h"
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : fallback;
+}
+
+const char *tu_srcdir(void)
+{
+    return env_or("HHREG_SRCDIR", ".");
+}
+
+const char *tu_schema_dir(void)
+{
+    return env_or("HHREG_SCHEMA_DIR", "schemas");
+}
+
+const char *tu_bin(void)
+{
+    return env_or("HHREG_BIN", "./hhreg");
+}
+
+char *tu_src(const char *relative)
+{
+    return hh_xasprintf("%s/%s", tu_srcdir(), relative);
+}
+
+char *tu_tempdir(void)
+{
+    const char *base = env_or("TMPDIR", "/tmp");
+    char *dir = hh_xasprintf("%s/hhreg-test-XXXXXX", base);
+    ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
+    return dir;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void tu_rmrf(const char *path)
+{
+    nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+char *tu_path(const char *dir, const char *name)
+{
+    return hh_xasprintf("%s/%s", dir, name);
+}
+
+char *tu_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+    hh_buf b;
+    hh_buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        hh_buf_append(&b, chunk, n);
+    fclose(f);
+    if (len)
+        *len = b.len;
+    return hh_buf_detach(&b);
+}
+
+void tu_write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+    ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+static char *slurp_fd(int fd)
+{
+    hh_buf b;
+    hh_buf_init(&b);
+    char chunk[65536];
+    ssize_t n;
+    while ((n = read(fd, chunk, sizeof chunk)) > 0)
+        hh_buf_append(&b, chunk, (size_t)n);
+    return hh_buf_detach(&b);
+}
+
+long tu_limit_cpu, tu_limit_fsize, tu_limit_memory;
+
+void tu_apply_limits(void)
+{
+    struct rlimit rl;
+    if (tu_limit_cpu) {
+        rl.rlim_cur = rl.rlim_max = (rlim_t)tu_limit_cpu;
+        setrlimit(RLIMIT_CPU, &rl);
+    }
+    if (tu_limit_fsize) {
+        signal(SIGXFSZ, SIG_IGN);
+        rl.rlim_cur = rl.rlim_max = (rlim_t)tu_limit_fsize;
+        setrlimit(RLIMIT_FSIZE, &rl);
+    }
+    const char *sanitized = getenv("HHREG_SANITIZED");
+    if (tu_limit_memory && !(sanitized && *sanitized) && !getenv("HHREG_UNDER_VALGRIND")) {
+        rl.rlim_cur = rl.rlim_max = (rlim_t)tu_limit_memory;
+        setrlimit(RLIMIT_AS, &rl);
+    }
+}
+
+tu_result tu_hhreg(const char *cwd, const char *stdin_path, const char *arg, ...)
+{
+    const char *argv[64];
+    int argc = 0;
+    argv[argc++] = tu_bin();
+    va_list ap;
+    va_start(ap, arg);
+    for (const char *a = arg; a && argc < 63; a = va_arg(ap, const char *))
+        argv[argc++] = a;
+    va_end(ap);
+    argv[argc] = NULL;
+
+    char out_name[] = "/tmp/hhreg-out-XXXXXX", err_name[] = "/tmp/hhreg-err-XXXXXX";
+    int out_fd = mkstemp(out_name), err_fd = mkstemp(err_name);
+    ck_assert(out_fd >= 0 && err_fd >= 0);
+    unlink(out_name);
+    unlink(err_name);
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        int in = open(stdin_path ? stdin_path : "/dev/null", O_RDONLY);
+        if (in < 0 || (cwd && chdir(cwd) != 0))
+            _exit(127);
+        dup2(in, 0);
+        dup2(out_fd, 1);
+        dup2(err_fd, 2);
+        tu_apply_limits();
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    tu_result r;
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    lseek(out_fd, 0, SEEK_SET);
+    lseek(err_fd, 0, SEEK_SET);
+    r.out = slurp_fd(out_fd);
+    r.err = slurp_fd(err_fd);
+    close(out_fd);
+    close(err_fd);
+    return r;
+}
+
+void tu_result_free(tu_result *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+static hh_schemaset *schemas;
+
+static void free_schemas(void)
+{
+    hh_schemaset_free(schemas);
+}
+
+const hh_schemaset *tu_schemas(void)
+{
+    if (!schemas) {
+        hh_xml_policy_init();
+        hh_buf err;
+        hh_buf_init(&err);
+        schemas = hh_schemaset_load(tu_schema_dir(), &err);
+        ck_assert_msg(schemas != NULL, "schemas: %s", err.data);
+        hh_buf_free(&err);
+        atexit(free_schemas);
+    }
+    return schemas;
+}
+
+typedef struct memory_run {
+    hh_validator *v;
+    hh_diags *d;
+} memory_run;
+
+static int validate_one(hh_form_input *form, void *arg)
+{
+    memory_run *m = arg;
+    hh_validator_check(m->v, form, m->d);
+    return 0;
+}
+
+long tu_validate_memory(const char *xml, hh_diags *d)
+{
+    memory_run m = { hh_validator_new(tu_schemas()), d };
+    hh_read_stats st = hh_read_forms_memory(xml, strlen(xml), "test.xml", d, validate_one, &m);
+    hh_validator_free(m.v);
+    return st.forms;
+}
+
+int tu_has_rule(const hh_diags *d, const char *rule)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(d->items[i].rule, rule) == 0)
+            return 1;
+    return 0;
+}
+
+char *tu_form_id(const char *path)
+{
+    char *xml = tu_read_file(path, NULL);
+    char *at = strstr(xml, " id=\"");
+    ck_assert_msg(at != NULL, "%s has no id", path);
+    at += 5;
+    char *id = hh_xstrndup(at, strcspn(at, "\""));
+    free(xml);
+    return id;
+}
+
+int tu_sql_exec(const char *db, const char *sql)
+{
+    sqlite3 *h;
+    int rc = sqlite3_open(db, &h);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
+    sqlite3_close(h);
+    return rc;
+}
+
+long tu_sql_count(const char *db, const char *sql)
+{
+    sqlite3 *h;
+    long n = -1;
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(h);
+    return n;
+}

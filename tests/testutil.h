@@ -1,0 +1,57 @@
+/* testutil.h — helpers shared by the Check suites: where the sources, schemas and
+ * the hhreg binary are (from the environment `make check` sets), temporary
+ * directories, running the real binary with captured output, and small file
+ * helpers. Every string returned is malloc'd and freed by the caller. */
+#ifndef HH_TESTUTIL_H
+#define HH_TESTUTIL_H
+
+#include <check.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "schemaset.h"
+
+const char *tu_srcdir(void);
+const char *tu_schema_dir(void);
+const char *tu_bin(void);
+/* A path below the source tree, e.g. tu_src("samples/households"). */
+char *tu_src(const char *relative);
+
+char *tu_tempdir(void);
+void tu_rmrf(const char *path);
+char *tu_path(const char *dir, const char *name);
+
+char *tu_read_file(const char *path, size_t *len);
+void tu_write_file(const char *path, const char *data, size_t len);
+
+typedef struct tu_result {
+    int status;          /* exit status, or 128 + signal */
+    char *out, *err;
+} tu_result;
+
+/* Limits applied to the next tu_hhreg children (0: none): CPU seconds, largest
+ * file size in bytes (SIGXFSZ ignored, so writes fail as on a full disk), and
+ * address space (skipped in sanitizer builds, which reserve far more). */
+extern long tu_limit_cpu, tu_limit_fsize, tu_limit_memory;
+/* Applies those limits to the calling (child) process. */
+void tu_apply_limits(void);
+
+/* Runs hhreg with the NULL-terminated arguments, in `cwd` (NULL: here), with
+ * `stdin_path` as standard input (NULL: /dev/null). */
+tu_result tu_hhreg(const char *cwd, const char *stdin_path, const char *arg, ...);
+void tu_result_free(tu_result *r);
+
+/* The schemas of the source tree, loaded once per process. */
+const hh_schemaset *tu_schemas(void);
+/* Validates XML held in memory; diagnostics go to `d`; returns the number of forms. */
+long tu_validate_memory(const char *xml, hh_diags *d);
+/* True if some diagnostic carries rule `rule`. */
+int tu_has_rule(const hh_diags *d, const char *rule);
+/* The household id of the form file at `path` (its first id="..."). */
+char *tu_form_id(const char *path);
+/* Runs `sql` on the SQLite file `db` with the plain SQLite API; returns its result code. */
+int tu_sql_exec(const char *db, const char *sql);
+/* A count from `sql` on the store file at `db` (-1 on failure). */
+long tu_sql_count(const char *db, const char *sql);
+
+#endif
