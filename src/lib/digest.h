@@ -1,6 +1,9 @@
-/* digest.h — the identity of a form's content: SHA-256 (OpenSSL) over its Canonical
- * XML 1.0 serialisation without comments, so the same form gives the same digest
- * whether it came alone in a file or inside a batch, whatever its quoting style. */
+/* digest.h — the identity of a form's content: SHA-256 (OpenSSL) over a canonical
+ * walk of its tree. The walk feeds, in document order, each element's namespace and
+ * name, its attributes sorted by namespace and name, and its text; it leaves out
+ * comments, processing instructions and the whitespace that only indents elements.
+ * So the same form gives the same digest whether it came alone or inside a batch,
+ * pretty-printed or not, whatever its attribute order or quoting. */
 #ifndef HH_DIGEST_H
 #define HH_DIGEST_H
 

@@ -133,7 +133,7 @@ static void store_form(hh_importer *im, hh_form_input *form, const hh_household 
     hh_put_request rq = { h, form->original, form->original_len, sha, source, im->opt.actor, d,
                           form->file, form->line };
     if (!form->original) {
-        xmlDocDumpMemoryEnc(form->doc, &dump, &dump_len, "UTF-8");
+        xmlDocDumpFormatMemoryEnc(form->doc, &dump, &dump_len, "UTF-8", 1);
         rq.xml = (const char *)dump;
         rq.xml_len = (size_t)dump_len;
     }

@@ -1,9 +1,14 @@
-/* input.c — the streaming, hostile-input-aware form reader (see input.h).
+/* input.c — the hostile-input-aware form reader (see input.h).
  *
- * The byte scanner sits in libxml2's read callback. It is a small state machine over
- * tags: it tracks tag names (to measure each household's size), counts attributes
- * in start tags and spots "<!DOCTYPE". When it refuses, the callback returns an
- * error, libxml2 stops, and the scanner's reason is reported instead of the parser's. */
+ * Every byte passes a scanner first: a small state machine over tags that tracks tag
+ * names (to measure each household's size and find the root element), counts
+ * attributes in start tags and spots "<!DOCTYPE". When it refuses, libxml2 is
+ * stopped and the scanner's reason is reported instead of the parser's.
+ *
+ * The bytes are read ahead until the root element is known. A one-form file (root
+ * <household>, at most HH_FORM_MAX_BYTES) is then read whole and parsed into a tree
+ * in one call; a batch is streamed through libxml2's reader, which hands over one
+ * <household> subtree at a time, copied into a document of its own. */
 #include "input.h"
 
 #include <errno.h>
@@ -16,12 +21,19 @@
 
 #include "schemaset.h"
 
+/* No network, and no text nodes that only indent elements: every later walk over
+ * the tree (schema, rules, digest) visits half as many nodes. Never NOENT, DTDLOAD,
+ * DTDATTR, DTDVALID, XINCLUDE, RECOVER or HUGE on form input. */
+#define FORM_PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOBLANKS)
+
 enum scan_state { TEXT, TAG_OPEN, TAG_NAME, TAG_BODY, QUOTE, SPECIAL };
 
 typedef struct scanner {
     int fd;                     /* -1: read from `mem` instead */
     const char *mem;
     size_t mem_len, mem_pos;
+    hh_buf pending;             /* bytes read ahead, not yet handed to libxml2 */
+    size_t pending_pos;
     long line;
     size_t total;
     size_t since_household;     /* bytes since the last household tag */
@@ -33,6 +45,7 @@ typedef struct scanner {
     size_t doctype_match;
     int checked_prolog;
     int at_eof;                 /* the input has been read to its end */
+    size_t line_bytes;          /* bytes since the last newline */
     unsigned char prolog[256];  /* the first bytes, until the prolog can be judged */
     size_t prolog_len;
     /* set when the scanner refuses the input */
@@ -40,9 +53,9 @@ typedef struct scanner {
     long fail_line;
     char fail_arg[48];
     int fail_int;
-    /* capture of a one-form file's bytes */
-    int capturing;
-    hh_buf capture;
+    /* the first start tag: decides between a one-form file and a batch */
+    int closing_tag;
+    char root[80];
 } scanner;
 
 static void refuse(scanner *s, const char *rule, const char *arg, int n)
@@ -62,6 +75,8 @@ static void end_tag_name(scanner *s)
     local = local ? local + 1 : s->name;
     if (strcmp(local, "household") == 0)
         s->since_household = 0;
+    if (!s->root[0] && !s->closing_tag)
+        snprintf(s->root, sizeof s->root, "%s", local[0] ? local : "?");
 }
 
 /* Judges the start of the input: a UTF-16/32 byte order mark, something that is not
@@ -133,8 +148,12 @@ static void scan(scanner *s, const unsigned char *p, size_t n)
         check_prolog(s, p, n, n == 0);
     for (size_t i = 0; i < n && !s->fail_rule; i++) {
         unsigned char c = p[i];
-        if (c == '\n')
+        if (c == '\n') {
             s->line++;
+            s->line_bytes = 0;
+        } else {
+            s->line_bytes++;
+        }
         if (++s->since_household > HH_FORM_MAX_BYTES) {
             refuse(s, "XML-SIZE", NULL, HH_FORM_MAX_MIB);
             break;
@@ -147,6 +166,7 @@ static void scan(scanner *s, const unsigned char *p, size_t n)
         case TAG_OPEN:
             s->name_len = 0;
             s->attributes = 0;
+            s->closing_tag = c == '/';
             if (c == '!') {
                 s->state = SPECIAL;
                 s->doctype_match = 0;
@@ -201,20 +221,21 @@ static void scan(scanner *s, const unsigned char *p, size_t n)
     }
 }
 
-static int read_cb(void *ctx, char *buf, int len)
+/* Reads more bytes from the source into `buf` (at most `len`); scans them.
+ * Returns the count, 0 at the end, -1 when refused or unreadable. */
+static ssize_t source_read(scanner *s, char *buf, size_t len)
 {
-    scanner *s = ctx;
     if (s->fail_rule)
         return -1;
     ssize_t n;
     if (s->fd < 0) {
         size_t left = s->mem_len - s->mem_pos;
-        n = (ssize_t)(left < (size_t)len ? left : (size_t)len);
+        n = (ssize_t)(left < len ? left : len);
         memcpy(buf, s->mem + s->mem_pos, (size_t)n);
         s->mem_pos += (size_t)n;
     } else {
         do
-            n = read(s->fd, buf, (size_t)len);
+            n = read(s->fd, buf, len);
         while (n < 0 && errno == EINTR);
     }
     if (n < 0) {
@@ -227,14 +248,43 @@ static int read_cb(void *ctx, char *buf, int len)
     if (s->fail_rule)
         return -1;
     s->total += (size_t)n;
-    if (s->capturing)
-        hh_buf_append(&s->capture, buf, (size_t)n);
-    return (int)n;
+    return n;
+}
+
+/* Reads ahead into s->pending until the root element's name is known, the input
+ * ends, or (whole) everything has been read. Returns -1 when refused. */
+static int read_ahead(scanner *s, bool whole)
+{
+    char chunk[65536];
+    while (!s->at_eof && (whole || !s->root[0])) {
+        ssize_t n = source_read(s, chunk, sizeof chunk);
+        if (n < 0)
+            return -1;
+        hh_buf_append(&s->pending, chunk, (size_t)n);
+    }
+    return 0;
+}
+
+/* libxml2's read callback for the streaming path: the read-ahead bytes first. */
+static int stream_cb(void *ctx, char *buf, int len)
+{
+    scanner *s = ctx;
+    if (s->pending_pos < s->pending.len) {
+        size_t n = s->pending.len - s->pending_pos;
+        if (n > (size_t)len)
+            n = (size_t)len;
+        memcpy(buf, s->pending.data + s->pending_pos, n);
+        s->pending_pos += n;
+        return (int)n;
+    }
+    ssize_t n = source_read(s, buf, (size_t)len);
+    return n < 0 ? -1 : (int)n;
 }
 
 typedef struct parse_error {
     int seen;
-    long line;
+    int code;
+    long line, column;
     char message[200];
 } parse_error;
 
@@ -244,12 +294,90 @@ static void on_parse_error(void *arg, xmlErrorPtr e)
     if (pe->seen || !e || e->level < XML_ERR_ERROR)
         return;
     pe->seen = 1;
+    pe->code = e->code;
     pe->line = e->line;
+    pe->column = e->int2;
     snprintf(pe->message, sizeof pe->message, "%s", e->message ? e->message : "parse error");
     size_t n = strlen(pe->message);
     while (n && (pe->message[n - 1] == '\n' || pe->message[n - 1] == ' '))
         pe->message[--n] = '\0';
 }
+
+/* True when the parser stopped where the input ends: on its last line, at (about)
+ * its last byte. libxml2 counts columns in characters, so up to three bytes each. */
+static bool stopped_at_end(const scanner *s, const parse_error *pe)
+{
+    return s->at_eof && pe->seen && pe->line == s->line && (size_t)pe->column * 3 + 16 >= s->line_bytes;
+}
+
+/* Reports why a file (or the rest of it) was refused. `ended_early` says the parser
+ * stopped at the end of the input before the document was complete. */
+static void report_file_problem(hh_diags *d, const char *name, const scanner *s, const parse_error *pe,
+                                bool ended_early)
+{
+    const char *rule = s->fail_rule;
+    if (rule && (strcmp(rule, "XML-SIZE") == 0 || strcmp(rule, "XML-ATTRS") == 0))
+        hh_diags_addmsg(d, name, s->fail_line, HH_ERROR, rule, "", s->fail_int);
+    else if (rule && (strcmp(rule, "XML-DOCTYPE") == 0 || strcmp(rule, "XML-NOT-XML") == 0))
+        hh_diags_addmsg(d, name, s->fail_line, HH_ERROR, rule, "");
+    else if (rule)
+        hh_diags_addmsg(d, name, s->fail_line, HH_ERROR, rule, "", s->fail_arg);
+    else if (s->total == 0)
+        hh_diags_addmsg(d, name, 1, HH_ERROR, "XML-EMPTY", "");
+    else if (ended_early)
+        hh_diags_addmsg(d, name, s->line, HH_ERROR, "XML-TRUNCATED", "");
+    else
+        hh_diags_addmsg(d, name, pe->seen ? pe->line : s->line, HH_ERROR, "XML-PARSE", "",
+                        pe->seen ? pe->message : "not well-formed");
+}
+
+static int in_form_namespace(const xmlNode *n)
+{
+    return n && n->ns && xmlStrEqual(n->ns->href, BAD_CAST HH_FORM_NS);
+}
+
+/* --- a one-form file: the whole file, parsed into a tree ----------------- */
+
+static hh_read_stats read_one_form(scanner *s, const char *name, hh_diags *d, hh_form_handler handler,
+                                   void *arg)
+{
+    hh_read_stats st = { 0, 0, 0 };
+    parse_error pe;
+    memset(&pe, 0, sizeof pe);
+    xmlDocPtr doc = NULL;
+    if (read_ahead(s, true) == 0) {
+        /* libxml2 2.9 has no per-parser structured handler; the per-thread one is set
+         * for this call only */
+        xmlSetStructuredErrorFunc(&pe, on_parse_error);
+        doc = xmlReadMemory(s->pending.data, (int)s->pending.len, name, NULL, FORM_PARSE_OPTIONS);
+        xmlSetStructuredErrorFunc(NULL, NULL);
+    }
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (doc && doc->intSubset) {
+        refuse(s, "XML-DOCTYPE", NULL, 0);
+    } else if (root && !in_form_namespace(root)) {
+        hh_diags_addmsg(d, name, xmlGetLineNo(root), HH_ERROR, "XML-ROOT", "", (const char *)root->name);
+        st.refused = 1;
+        xmlFreeDoc(doc);
+        return st;
+    }
+    if (!root || s->fail_rule) {
+        /* a parser stopping on the last line of a file it read to the end: cut off */
+        bool ended_early = stopped_at_end(s, &pe) && pe.code != XML_ERR_DOCUMENT_END;
+        report_file_problem(d, name, s, &pe, ended_early);
+        st.refused = 1;
+        xmlFreeDoc(doc);
+        return st;
+    }
+    long line = xmlGetLineNo(root);
+    hh_form_input form = { doc, name, line > 0 ? line : 1, 1, s->pending.data, s->pending.len };
+    st.forms = 1;
+    st.stopped = handler(&form, arg) != 0;
+    xmlFreeDoc(form.doc);
+    return st;
+}
+
+/* --- a batch: streamed, one household at a time --------------------------- */
 
 static int is_form_element(xmlTextReaderPtr r, const char *local)
 {
@@ -276,27 +404,90 @@ static xmlDocPtr take_household(xmlTextReaderPtr r, long *line)
     return doc;
 }
 
-static void report_file_problem(hh_diags *d, const char *name, const scanner *s, const parse_error *pe,
-                                int root_closed)
+static hh_read_stats read_batch(scanner *s, const char *name, hh_diags *d, hh_form_handler handler, void *arg)
 {
-    if (s->fail_rule && strcmp(s->fail_rule, "XML-SIZE") == 0)
-        hh_diags_addmsg(d, name, s->fail_line, HH_ERROR, s->fail_rule, "", s->fail_int);
-    else if (s->fail_rule && strcmp(s->fail_rule, "XML-ATTRS") == 0)
-        hh_diags_addmsg(d, name, s->fail_line, HH_ERROR, s->fail_rule, "", s->fail_int);
-    else if (s->fail_rule && (strcmp(s->fail_rule, "XML-DOCTYPE") == 0 || strcmp(s->fail_rule, "XML-NOT-XML") == 0))
-        hh_diags_addmsg(d, name, s->fail_line, HH_ERROR, s->fail_rule, "");
-    else if (s->fail_rule)
-        hh_diags_addmsg(d, name, s->fail_line, HH_ERROR, s->fail_rule, "", s->fail_arg);
-    else if (s->total == 0)
-        hh_diags_addmsg(d, name, 1, HH_ERROR, "XML-EMPTY", "");
-    else if (s->at_eof && !root_closed && (!pe->seen || pe->line >= s->line))
-        hh_diags_addmsg(d, name, s->line, HH_ERROR, "XML-TRUNCATED", "");
-    else
-        hh_diags_addmsg(d, name, pe->seen ? pe->line : s->line, HH_ERROR, "XML-PARSE", "",
-                        pe->seen ? pe->message : "the document ends before it is complete");
+    hh_read_stats st = { 0, 0, 0 };
+    parse_error pe;
+    memset(&pe, 0, sizeof pe);
+    xmlTextReaderPtr r = xmlReaderForIO(stream_cb, NULL, s, name, NULL, FORM_PARSE_OPTIONS);
+    if (!r) {
+        hh_diags_addmsg(d, name, 0, HH_ERROR, "XML-READ", "", "cannot start the XML reader");
+        st.refused = 1;
+        return st;
+    }
+    xmlTextReaderSetStructuredErrorHandler(r, on_parse_error, &pe);
+    int failed = 0, root_closed = 0;
+    int ret = xmlTextReaderRead(r);
+    while (ret == 1 && !st.stopped) {
+        int type = xmlTextReaderNodeType(r);
+        int depth = xmlTextReaderDepth(r);
+        int advanced = 0;
+        if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
+            refuse(s, "XML-DOCTYPE", NULL, 0);
+            failed = 1;
+            break;
+        }
+        if (type == XML_READER_TYPE_END_ELEMENT && depth == 0)
+            root_closed = 1;
+        if (type == XML_READER_TYPE_ELEMENT && depth == 0 && !is_form_element(r, "households")) {
+            hh_diags_addmsg(d, name, xmlGetLineNo(xmlTextReaderCurrentNode(r)), HH_ERROR, "XML-ROOT", "",
+                            (const char *)xmlTextReaderConstName(r));
+            st.refused++;
+            xmlFreeTextReader(r);
+            return st;
+        }
+        if (type == XML_READER_TYPE_ELEMENT && depth == 1) {
+            if (is_form_element(r, "household")) {
+                hh_form_input form = { NULL, name, 0, st.forms + 1, NULL, 0 };
+                form.doc = take_household(r, &form.line);
+                if (!form.doc) {
+                    failed = 1;
+                    break;
+                }
+                st.forms++;
+                if (handler(&form, arg))
+                    st.stopped = 1;
+                if (form.doc)
+                    xmlFreeDoc(form.doc);
+            } else {
+                hh_diags_add(d, name, xmlGetLineNo(xmlTextReaderCurrentNode(r)), HH_ERROR, "XSD-CONTENT",
+                             (const char *)xmlTextReaderConstLocalName(r),
+                             "only household elements belong in a batch of households",
+                             "批量文件中只能包含 household 元素");
+                st.refused++;
+            }
+            ret = xmlTextReaderNext(r);
+            advanced = 1;
+        }
+        if (!advanced)
+            ret = xmlTextReaderRead(r);
+    }
+    if ((ret < 0 || failed) && !st.stopped) {
+        report_file_problem(d, name, s, &pe, !root_closed && (stopped_at_end(s, &pe) || !pe.seen));
+        st.refused++;
+    }
+    xmlFreeTextReader(r);
+    return st;
 }
 
-static hh_read_stats read_forms(scanner *sp, const char *name, hh_diags *d, hh_form_handler handler, void *arg);
+static hh_read_stats read_forms(scanner *s, const char *name, hh_diags *d, hh_form_handler handler, void *arg)
+{
+    hh_read_stats st = { 0, 0, 0 };
+    s->line = 1;
+    hh_buf_init(&s->pending);
+    if (read_ahead(s, false) != 0 || s->total == 0) {
+        parse_error none;
+        memset(&none, 0, sizeof none);
+        report_file_problem(d, name, s, &none, false);
+        st.refused = 1;
+    } else if (strcmp(s->root, "household") == 0) {
+        st = read_one_form(s, name, d, handler, arg);
+    } else {
+        st = read_batch(s, name, d, handler, arg);
+    }
+    hh_buf_free(&s->pending);
+    return st;
+}
 
 hh_read_stats hh_read_forms(int fd, const char *name, hh_diags *d, hh_form_handler handler, void *arg)
 {
@@ -315,112 +506,4 @@ hh_read_stats hh_read_forms_memory(const char *data, size_t len, const char *nam
     s.mem = data;
     s.mem_len = len;
     return read_forms(&s, name, d, handler, arg);
-}
-
-static hh_read_stats read_forms(scanner *sp, const char *name, hh_diags *d, hh_form_handler handler, void *arg)
-{
-    hh_read_stats st = { 0, 0, 0 };
-    scanner s = *sp;
-    s.line = 1;
-    s.capturing = 1;
-    hh_buf_init(&s.capture);
-    parse_error pe;
-    memset(&pe, 0, sizeof pe);
-
-    xmlTextReaderPtr r = xmlReaderForIO(read_cb, NULL, &s, name, NULL, XML_PARSE_NONET);
-    if (!r) {
-        hh_diags_addmsg(d, name, 0, HH_ERROR, "XML-READ", "", "cannot start the XML reader");
-        hh_buf_free(&s.capture);
-        st.refused = 1;
-        return st;
-    }
-    xmlTextReaderSetStructuredErrorHandler(r, on_parse_error, &pe);
-
-    int batch = 0, failed = 0, root_closed = 0;
-    xmlDocPtr single = NULL;
-    long single_line = 0;
-    int ret = xmlTextReaderRead(r);
-    while (ret == 1 && !st.stopped) {
-        int type = xmlTextReaderNodeType(r);
-        int advanced = 0;
-        if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
-            refuse(&s, "XML-DOCTYPE", NULL, 0);
-            failed = 1;
-            break;
-        }
-        if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == 0)
-            root_closed = 1;
-        if (type == XML_READER_TYPE_ELEMENT) {
-            int depth = xmlTextReaderDepth(r);
-            if (depth == 0 && is_form_element(r, "household")) {
-                single = take_household(r, &single_line);
-                if (!single) {
-                    failed = 1;
-                    break;
-                }
-                root_closed = 1;
-                ret = xmlTextReaderNext(r);
-                advanced = 1;
-            } else if (depth == 0 && is_form_element(r, "households")) {
-                batch = 1;
-                s.capturing = 0;
-                hh_buf_free(&s.capture);
-                hh_buf_init(&s.capture);
-            } else if (depth == 0) {
-                hh_diags_addmsg(d, name, xmlGetLineNo(xmlTextReaderCurrentNode(r)), HH_ERROR, "XML-ROOT", "",
-                                (const char *)xmlTextReaderConstName(r));
-                st.refused++;
-                xmlFreeTextReader(r);
-                hh_buf_free(&s.capture);
-                return st;
-            } else if (depth == 1 && batch) {
-                if (is_form_element(r, "household")) {
-                    hh_form_input form = { NULL, name, 0, st.forms + 1, NULL, 0 };
-                    form.doc = take_household(r, &form.line);
-                    if (!form.doc) {
-                        failed = 1;
-                        break;
-                    }
-                    st.forms++;
-                    if (handler(&form, arg))
-                        st.stopped = 1;
-                    if (form.doc)
-                        xmlFreeDoc(form.doc);
-                } else {
-                    hh_diags_add(d, name, xmlTextReaderGetParserLineNumber(r), HH_ERROR, "XSD-CONTENT",
-                                 (const char *)xmlTextReaderConstLocalName(r),
-                                 "only household elements belong in a batch of households",
-                                 "批量文件中只能包含 household 元素");
-                    st.refused++;
-                }
-                ret = xmlTextReaderNext(r);
-                advanced = 1;
-            }
-        }
-        if (!advanced)
-            ret = xmlTextReaderRead(r);
-    }
-    if (ret < 0)
-        failed = 1;
-    if (failed) {
-        report_file_problem(d, name, &s, &pe, root_closed);
-        st.refused++;
-        if (single)
-            xmlFreeDoc(single);
-    } else if (single && !st.stopped) {
-        hh_form_input form = { single, name, single_line, 1, s.capture.data, s.capture.len };
-        st.forms++;
-        if (handler(&form, arg))
-            st.stopped = 1;
-        if (form.doc)
-            xmlFreeDoc(form.doc);
-    } else if (single) {
-        xmlFreeDoc(single);
-    } else if (!batch && !st.stopped) {
-        report_file_problem(d, name, &s, &pe, root_closed);
-        st.refused++;
-    }
-    xmlFreeTextReader(r);
-    hh_buf_free(&s.capture);
-    return st;
 }

@@ -219,6 +219,8 @@ xmlXPathContextPtr hh_rules_new_context(const hh_ruleset *rs)
     xmlXPathContextPtr xp = xmlXPathNewContext(NULL);
     if (!xp)
         return NULL;
+    /* reuse XPath objects between evaluations instead of allocating each anew */
+    xmlXPathContextSetCache(xp, 1, 100, 0);
     for (size_t i = 0; i < rs->n_ns; i++)
         xmlXPathRegisterNs(xp, BAD_CAST rs->ns_prefix[i], BAD_CAST rs->ns_uri[i]);
     if (hh_xpath_register_functions(xp) != 0) {

@@ -10,75 +10,105 @@
 
 #include "gb11643.h"
 
-static xmlChar *pop_string(xmlXPathParserContextPtr ctxt)
+/* An argument as text. A node's text is read in place (no copy); anything else is
+ * converted. Call arg_done afterwards. */
+typedef struct arg {
+    xmlXPathObjectPtr obj;
+    xmlChar *owned;
+    const char *text;
+} arg;
+
+static arg pop_arg(xmlXPathParserContextPtr ctxt)
 {
-    return xmlXPathPopString(ctxt);
+    arg a = { valuePop(ctxt), NULL, "" };
+    if (!a.obj)
+        return a;
+    if (a.obj->type == XPATH_STRING) {
+        a.text = (const char *)a.obj->stringval;
+    } else if (a.obj->type == XPATH_NODESET && a.obj->nodesetval && a.obj->nodesetval->nodeNr > 0) {
+        xmlNodePtr n = a.obj->nodesetval->nodeTab[0];
+        xmlNodePtr t = (n->type == XML_ELEMENT_NODE || n->type == XML_ATTRIBUTE_NODE) ? n->children : NULL;
+        if (t && t->type == XML_TEXT_NODE && !t->next)
+            a.text = (const char *)t->content;
+        else
+            a.text = (const char *)(a.owned = xmlXPathCastToString(a.obj));
+    } else if (a.obj->type != XPATH_NODESET) {
+        a.text = (const char *)(a.owned = xmlXPathCastToString(a.obj));
+    }
+    return a;
+}
+
+static void arg_done(xmlXPathParserContextPtr ctxt, arg *a)
+{
+    (void)ctxt;
+    xmlFree(a->owned);
+    xmlXPathFreeObject(a->obj);
 }
 
 static void fn_id_valid(xmlXPathParserContextPtr ctxt, int nargs)
 {
     CHECK_ARITY(1);
-    xmlChar *s = pop_string(ctxt);
-    valuePush(ctxt, xmlXPathNewBoolean(hh_gb11643_valid((const char *)s)));
-    xmlFree(s);
+    arg s = pop_arg(ctxt);
+    valuePush(ctxt, xmlXPathNewBoolean(hh_gb11643_valid(s.text)));
+    arg_done(ctxt, &s);
 }
 
 static void fn_id_birth(xmlXPathParserContextPtr ctxt, int nargs)
 {
     CHECK_ARITY(1);
-    xmlChar *s = pop_string(ctxt);
+    arg s = pop_arg(ctxt);
     hh_date d;
     char text[11] = "";
-    if (hh_gb11643_birth((const char *)s, &d))
+    if (hh_gb11643_birth(s.text, &d))
         hh_date_format(d, text);
     valuePush(ctxt, xmlXPathNewString(BAD_CAST text));
-    xmlFree(s);
+    arg_done(ctxt, &s);
 }
 
 static void fn_id_sex(xmlXPathParserContextPtr ctxt, int nargs)
 {
     CHECK_ARITY(1);
-    xmlChar *s = pop_string(ctxt);
-    char sex = hh_gb11643_sex((const char *)s);
+    arg s = pop_arg(ctxt);
+    char sex = hh_gb11643_sex(s.text);
     valuePush(ctxt, xmlXPathNewString(BAD_CAST(sex == 'm' ? "male" : sex == 'f' ? "female" : "")));
-    xmlFree(s);
+    arg_done(ctxt, &s);
 }
 
 static void fn_days(xmlXPathParserContextPtr ctxt, int nargs)
 {
     CHECK_ARITY(1);
-    xmlChar *s = pop_string(ctxt);
+    arg s = pop_arg(ctxt);
     hh_date d;
-    double v = hh_date_parse((const char *)s, true, &d) ? (double)hh_date_days(d) : NAN;
+    double v = hh_date_parse(s.text, true, &d) ? (double)hh_date_days(d) : NAN;
     valuePush(ctxt, xmlXPathNewFloat(v));
-    xmlFree(s);
+    arg_done(ctxt, &s);
 }
 
 static void fn_years(xmlXPathParserContextPtr ctxt, int nargs)
 {
     CHECK_ARITY(2);
-    xmlChar *to = pop_string(ctxt);
-    xmlChar *from = pop_string(ctxt);
+    arg to = pop_arg(ctxt);
+    arg from = pop_arg(ctxt);
     hh_date a, b;
     double v = NAN;
-    if (hh_date_parse((const char *)from, false, &a) && hh_date_parse((const char *)to, false, &b))
+    if (hh_date_parse(from.text, false, &a) && hh_date_parse(to.text, false, &b))
         v = hh_date_years(a, b);
     valuePush(ctxt, xmlXPathNewFloat(v));
-    xmlFree(from);
-    xmlFree(to);
+    arg_done(ctxt, &from);
+    arg_done(ctxt, &to);
 }
 
 static void fn_age(xmlXPathParserContextPtr ctxt, int nargs)
 {
     CHECK_ARITY(1);
-    xmlChar *s = pop_string(ctxt);
+    arg s = pop_arg(ctxt);
     const hh_xpath_env *env = ctxt->context->userData;
     hh_date birth;
     double v = NAN;
-    if (env && env->has_enumeration && hh_date_parse((const char *)s, false, &birth))
+    if (env && env->has_enumeration && hh_date_parse(s.text, false, &birth))
         v = hh_date_years(birth, env->enumeration);
     valuePush(ctxt, xmlXPathNewFloat(v));
-    xmlFree(s);
+    arg_done(ctxt, &s);
 }
 
 static void fn_today(xmlXPathParserContextPtr ctxt, int nargs)
