@@ -13,23 +13,8 @@
 
 Suite *make_cli_suite(void);
 
-static char *dir, *db;
 
-static void setup(void)
-{
-    dir = tu_tempdir();
-    db = tu_path(dir, "t.db");
-    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
-    ck_assert_int_eq(r.status, 0);
-    tu_result_free(&r);
-}
 
-static void teardown(void)
-{
-    tu_rmrf(dir);
-    free(db);
-    free(dir);
-}
 
 START_TEST(help_version_and_usage_errors)
 {
@@ -89,19 +74,19 @@ END_TEST
 START_TEST(import_from_standard_input_and_browse)
 {
     char *form = tu_src("samples/households/510105016003-03-0101.xml");
-    tu_result r = tu_hhreg(NULL, form, "import", "--db", db, "-", NULL);
+    tu_result r = tu_hhreg(NULL, form, "import", "--db", tu_store_db, "-", NULL);
     ck_assert_int_eq(r.status, 0);
     ck_assert(strstr(r.out, "1 stored") != NULL);
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "show", "--db", db, "--json", "510105016003-03-0101", NULL);
+    r = tu_hhreg(NULL, NULL, "show", "--db", tu_store_db, "--json", "510105016003-03-0101", NULL);
     ck_assert_int_eq(r.status, 0);
     ck_assert(strstr(r.out, "\"nationality\":\"PAK\"") && strstr(r.out, "\"preferredLanguage\":\"en\"") &&
               strstr(r.out, "\"derived\":{\"size\":3"));
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "show", "--db", db, "--lang", "en", "510105016003-03-0101", NULL);
+    r = tu_hhreg(NULL, NULL, "show", "--db", tu_store_db, "--lang", "en", "510105016003-03-0101", NULL);
     ck_assert(strstr(r.out, "Household 510105016003-03-0101") && strstr(r.out, "passport"));
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "show", "--db", db, "510105016003-03-9999", NULL);
+    r = tu_hhreg(NULL, NULL, "show", "--db", tu_store_db, "510105016003-03-9999", NULL);
     ck_assert_int_eq(r.status, 1);
     tu_result_free(&r);
     free(form);
@@ -110,45 +95,43 @@ END_TEST
 
 START_TEST(store_named_by_environment)
 {
-    setenv("HHREG_DB", db, 1);
+    setenv("HHREG_DB", tu_store_db, 1);
     char *form = tu_src("samples/households/510105016003-03-0001.xml");
     tu_result r = tu_hhreg(NULL, NULL, "import", form, NULL);
     ck_assert_int_eq(r.status, 0);
     tu_result_free(&r);
     unsetenv("HHREG_DB");
-    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM household"), 1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM household"), 1);
     free(form);
 }
 END_TEST
 
 START_TEST(list_by_area)
 {
-    char *forms = tu_src("samples/households");
-    char *batch = tu_path(dir, "more.xml");
+    char *batch = tu_path(tu_store_dir, "more.xml");
     tu_result r = tu_hhreg(NULL, NULL, "sample", "--households", "1700", "--seed", "3", "--batch", batch, NULL);
     ck_assert_int_eq(r.status, 0);
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "import", "--db", db, "-q", batch, NULL);
+    r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, "-q", batch, NULL);
     ck_assert_int_eq(r.status, 0);
     ck_assert(strstr(r.out, "1700 stored") != NULL);
     tu_result_free(&r);
-    long grid4 = tu_sql_count(db, "SELECT count(*) FROM household WHERE id LIKE '510105016003-04-%'");
+    long grid4 = tu_sql_count(tu_store_db, "SELECT count(*) FROM household WHERE id LIKE '510105016003-04-%'");
     ck_assert_int_eq(grid4, 812);
-    r = tu_hhreg(NULL, NULL, "list", "--db", db, "--area", "510105016003-04", NULL);
+    r = tu_hhreg(NULL, NULL, "list", "--db", tu_store_db, "--area", "510105016003-04", NULL);
     int lines = 0;
     for (const char *p = r.out; *p; p++)
         lines += *p == '\n';
     ck_assert_int_eq(lines, 812 + 1); /* and the header */
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "list", "--db", db, "--area", "510105016", "--json", NULL);
+    r = tu_hhreg(NULL, NULL, "list", "--db", tu_store_db, "--area", "510105016", "--json", NULL);
     ck_assert(strstr(r.out, "\"id\":\"510105016003-05-0076\"") != NULL);
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "check", "--db", db, "--json", NULL);
+    r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, "--json", NULL);
     ck_assert_int_eq(r.status, 0);
     ck_assert(strstr(r.out, "\"ok\":true,\"households\":1700") != NULL);
     tu_result_free(&r);
     free(batch);
-    free(forms);
 }
 END_TEST
 
@@ -157,8 +140,8 @@ static long import_peak_rss(long n)
 {
     char count[32];
     snprintf(count, sizeof count, "%ld", n);
-    char *batch = tu_path(dir, "batch.xml");
-    char *store = tu_path(dir, "rss.db");
+    char *batch = tu_path(tu_store_dir, "batch.xml");
+    char *store = tu_path(tu_store_dir, "rss.db");
     unlink(batch);
     unlink(store);
     tu_result r = tu_hhreg(NULL, NULL, "sample", "--households", count, "--batch", batch, NULL);
@@ -196,7 +179,7 @@ Suite *make_cli_suite(void)
     Suite *s = suite_create("cli");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 300);
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tu_store_setup, tu_store_teardown);
     tcase_add_test(tc, help_version_and_usage_errors);
     tcase_add_test(tc, validate_exit_codes_and_json);
     tcase_add_test(tc, import_from_standard_input_and_browse);

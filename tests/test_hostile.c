@@ -17,39 +17,28 @@
 
 Suite *make_hostile_suite(void);
 
-static char *dir, *db;
 
 static void setup(void)
 {
-    dir = tu_tempdir();
-    db = tu_path(dir, "t.db");
-    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
-    ck_assert_int_eq(r.status, 0);
-    tu_result_free(&r);
+    tu_store_setup();
     tu_limit_cpu = 30;
     tu_limit_memory = 1L << 30;
     tu_limit_fsize = 0;
 }
 
-static void teardown(void)
-{
-    tu_rmrf(dir);
-    free(db);
-    free(dir);
-}
 
 static void assert_store_sound(long households)
 {
-    tu_result r = tu_hhreg(NULL, NULL, "check", "--db", db, NULL);
+    tu_result r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL);
     ck_assert_msg(r.status == 0, "hhreg check failed: %s%s", r.out, r.err);
     tu_result_free(&r);
-    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM household"), households);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM household"), households);
 }
 
 /* Imports `path` and expects a refusal carrying `rule`, with the file named. */
 static void expect_refused(const char *path, const char *rule)
 {
-    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", db, "--lang", "en", path, NULL);
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, "--lang", "en", path, NULL);
     char tag[64];
     snprintf(tag, sizeof tag, "error: [%s]", rule);
     ck_assert_msg(r.status == 1, "%s: exit %d, stderr: %s", path, r.status, r.err);
@@ -62,7 +51,7 @@ static void expect_refused(const char *path, const char *rule)
 
 static char *write_case(const char *name, const char *data, size_t len)
 {
-    char *path = tu_path(dir, name);
+    char *path = tu_path(tu_store_dir, name);
     tu_write_file(path, data, len);
     return path;
 }
@@ -192,7 +181,7 @@ END_TEST
 START_TEST(oversized_and_deep_documents)
 {
     /* 11: a 100 MB form is refused once it passes the limit, not read whole */
-    char *path = tu_path(dir, "11-huge.xml");
+    char *path = tu_path(tu_store_dir, "11-huge.xml");
     FILE *f = fopen(path, "w");
     fputs("<household " NS " id=\"510105016003-03-0001\"><needs>", f);
     char block[65536];
@@ -252,14 +241,14 @@ START_TEST(the_same_household_twice_and_one_id_in_two_households)
     const char *body = strstr(xml, "<household");
     char *batch = hh_xasprintf("<households " NS ">%s%s</households>", body, body);
     char *path = write_case("14-twice.xml", batch, strlen(batch));
-    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", db, path, NULL);
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, path, NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert(strstr(r.err, "[STORE-REPEAT]") && strstr(r.out, "1 stored") && strstr(r.out, "1 refused"));
     tu_result_free(&r);
     assert_store_sound(1);
     char *other = edited_sample(FORM, "03-0001", "03-0999");
     char *other_path = write_case("14-same-id.xml", other, strlen(other));
-    r = tu_hhreg(NULL, NULL, "import", "--db", db, other_path, NULL);
+    r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, other_path, NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert(strstr(r.err, "[STORE-ID-DUP]") && strstr(r.err, "510105016003-03-0001"));
     tu_result_free(&r);
@@ -279,21 +268,21 @@ static void stored_verbatim(const char *file, const char *xml_name, const char *
 {
     char *xml = edited_sample(FORM, ">蒋素琴<", xml_name);
     char *path = write_case(file, xml, strlen(xml));
-    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", db, path, NULL);
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, path, NULL);
     ck_assert_msg(r.status == 0, "%s", r.err);
     tu_result_free(&r);
     char *sql = hh_xasprintf("SELECT count(*) FROM person WHERE name = '%s'", name);
-    ck_assert_msg(tu_sql_count(db, sql) == 1, "%s was not stored verbatim", file);
+    ck_assert_msg(tu_sql_count(tu_store_db, sql) == 1, "%s was not stored verbatim", file);
     free(sql);
     free(path);
     free(xml);
-    r = tu_hhreg(NULL, NULL, "delete", "--db", db, "--reason", "test", "510105016003-03-0001", NULL);
+    r = tu_hhreg(NULL, NULL, "delete", "--db", tu_store_db, "--reason", "test", "510105016003-03-0001", NULL);
     tu_result_free(&r);
-    tu_rmrf(db);
-    char *wal = hh_xasprintf("%s-wal", db);
+    tu_rmrf(tu_store_db);
+    char *wal = hh_xasprintf("%s-wal", tu_store_db);
     unlink(wal);
     free(wal);
-    r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
+    r = tu_hhreg(NULL, NULL, "init", "--db", tu_store_db, NULL);
     tu_result_free(&r);
 }
 
@@ -310,7 +299,7 @@ START_TEST(awkward_names_are_stored_verbatim)
     /* 17: a spreadsheet formula is stored as typed; exports neutralise it */
     stored_verbatim("17-formula.xml", ">=HYPERLINK(\"http://example.invalid\",\"x\")<",
                     "=HYPERLINK(\"http://example.invalid\",\"x\")");
-    ck_assert_int_ge(tu_sql_count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'person'"), 1);
+    ck_assert_int_ge(tu_sql_count(tu_store_db, "SELECT count(*) FROM sqlite_master WHERE name = 'person'"), 1);
 }
 END_TEST
 
@@ -328,7 +317,7 @@ static void make_batch(const char *path, long n, int seed)
 static void assert_forms_whole(void)
 {
     /* every stored revision has exactly its persons: nothing half-written */
-    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM revision r WHERE r.size <>"
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM revision r WHERE r.size <>"
                                       " (SELECT count(*) FROM person p WHERE p.household_id = r.household_id"
                                       " AND p.revision = r.revision)"),
                      0);
@@ -336,7 +325,7 @@ static void assert_forms_whole(void)
 
 START_TEST(kill_nine_mid_import)
 {
-    char *batch = tu_path(dir, "batch.xml");
+    char *batch = tu_path(tu_store_dir, "batch.xml");
     make_batch(batch, 3000, 21);
     srand((unsigned)time(NULL));
     for (int round = 0; round < 3; round++) {
@@ -345,48 +334,48 @@ START_TEST(kill_nine_mid_import)
             int null = open("/dev/null", 1);
             dup2(null, 1);
             dup2(null, 2);
-            execl(tu_bin(), tu_bin(), "import", "-q", "--batch-size", "50", "--db", db, batch, (char *)NULL);
+            execl(tu_bin(), tu_bin(), "import", "-q", "--batch-size", "50", "--db", tu_store_db, batch, (char *)NULL);
             _exit(127);
         }
         usleep(100000 + (useconds_t)(rand() % 400000));
         kill(pid, SIGKILL);
         int status;
         waitpid(pid, &status, 0);
-        tu_result r = tu_hhreg(NULL, NULL, "check", "--db", db, NULL);
+        tu_result r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL);
         ck_assert_msg(r.status == 0, "after kill -9: %s", r.out);
         tu_result_free(&r);
         assert_forms_whole();
     }
-    tu_result r = tu_hhreg(NULL, NULL, "import", "-q", "--db", db, batch, NULL);
+    tu_result r = tu_hhreg(NULL, NULL, "import", "-q", "--db", tu_store_db, batch, NULL);
     ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
     tu_result_free(&r);
     assert_store_sound(3000);
-    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM revision"), 3000);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM revision"), 3000);
     free(batch);
 }
 END_TEST
 
 START_TEST(disk_full_mid_import)
 {
-    char *batch = tu_path(dir, "batch.xml");
+    char *batch = tu_path(tu_store_dir, "batch.xml");
     make_batch(batch, 3000, 22);
     struct stat st;
-    stat(db, &st);
+    stat(tu_store_db, &st);
     tu_limit_fsize = st.st_size + 512 * 1024; /* room for a few hundred forms */
-    tu_result r = tu_hhreg(NULL, NULL, "import", "-q", "--db", db, batch, NULL);
+    tu_result r = tu_hhreg(NULL, NULL, "import", "-q", "--db", tu_store_db, batch, NULL);
     tu_limit_fsize = 0;
     ck_assert_msg(r.status == 2, "exit %d: %s", r.status, r.err);
     ck_assert_msg(strstr(r.err, "[STORE-FAIL]") && strstr(r.err, "File too large") &&
                       strstr(r.err, "run the same import again"),
                   "no clear message: %s", r.err);
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "check", "--db", db, NULL);
+    r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL);
     ck_assert_msg(r.status == 0, "after a full disk: %s", r.out);
     tu_result_free(&r);
     assert_forms_whole();
-    long partial = tu_sql_count(db, "SELECT count(*) FROM household");
+    long partial = tu_sql_count(tu_store_db, "SELECT count(*) FROM household");
     ck_assert_int_lt(partial, 3000);
-    r = tu_hhreg(NULL, NULL, "import", "-q", "--db", db, batch, NULL);
+    r = tu_hhreg(NULL, NULL, "import", "-q", "--db", tu_store_db, batch, NULL);
     ck_assert_int_eq(r.status, 0);
     tu_result_free(&r);
     assert_store_sound(3000);
@@ -397,7 +386,7 @@ END_TEST
 START_TEST(foreign_newer_and_corrupt_stores_are_refused)
 {
     char *form = tu_src(FORM);
-    char *foreign = tu_path(dir, "foreign.db");
+    char *foreign = tu_path(tu_store_dir, "foreign.db");
     ck_assert_int_eq(tu_sql_exec(foreign, "PRAGMA application_id = 7; CREATE TABLE x(y);"), 0);
     tu_result r = tu_hhreg(NULL, NULL, "import", "--db", foreign, form, NULL);
     ck_assert_int_eq(r.status, 2);
@@ -405,15 +394,15 @@ START_TEST(foreign_newer_and_corrupt_stores_are_refused)
     tu_result_free(&r);
     ck_assert_int_eq(tu_sql_count(foreign, "SELECT count(*) FROM sqlite_master"), 1);
     /* newer */
-    r = tu_hhreg(NULL, NULL, "import", "--db", db, form, NULL);
+    r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, form, NULL);
     tu_result_free(&r);
-    ck_assert_int_eq(tu_sql_exec(db, "PRAGMA user_version = 42;"), 0);
-    r = tu_hhreg(NULL, NULL, "list", "--db", db, NULL);
+    ck_assert_int_eq(tu_sql_exec(tu_store_db, "PRAGMA user_version = 42;"), 0);
+    r = tu_hhreg(NULL, NULL, "list", "--db", tu_store_db, NULL);
     ck_assert_int_eq(r.status, 2);
     ck_assert(strstr(r.err, "newer hhreg") != NULL);
     tu_result_free(&r);
     /* corrupt: a store of 812 households with garbage written over a page in the middle */
-    char *store = tu_path(dir, "corrupt.db");
+    char *store = tu_path(tu_store_dir, "corrupt.db");
     char *forms = tu_src("samples/households");
     r = tu_hhreg(NULL, NULL, "init", "--db", store, NULL);
     tu_result_free(&r);
@@ -464,9 +453,9 @@ static void split_batch(const char *path, const char *first, const char *second)
 
 START_TEST(two_imports_at_once)
 {
-    char *all = tu_path(dir, "all.xml");
-    char *a = tu_path(dir, "a.xml");
-    char *b = tu_path(dir, "b.xml");
+    char *all = tu_path(tu_store_dir, "all.xml");
+    char *a = tu_path(tu_store_dir, "a.xml");
+    char *b = tu_path(tu_store_dir, "b.xml");
     make_batch(all, 4000, 31);
     split_batch(all, a, b);
     pid_t pids[2];
@@ -477,7 +466,7 @@ START_TEST(two_imports_at_once)
             int null = open("/dev/null", 1);
             dup2(null, 1);
             dup2(null, 2);
-            execl(tu_bin(), tu_bin(), "import", "-q", "--batch-size", "20", "--db", db, inputs[i], (char *)NULL);
+            execl(tu_bin(), tu_bin(), "import", "-q", "--batch-size", "20", "--db", tu_store_db, inputs[i], (char *)NULL);
             _exit(127);
         }
     }
@@ -499,7 +488,7 @@ Suite *make_hostile_suite(void)
     Suite *s = suite_create("hostile");
     TCase *tc = tcase_create("corpus");
     tcase_set_timeout(tc, 600);
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, tu_store_teardown);
     tcase_add_test(tc, entity_expansion_and_external_entities);
     tcase_add_test(tc, xinclude_and_foreign_schemas);
     tcase_add_test(tc, bad_encodings_and_characters);

@@ -12,37 +12,31 @@ Suite *make_revisions_suite(void);
 
 #define HH "510105016003-03-0002"
 
-static char *dir, *db, *form, *changed;
+static char *form, *changed;
 
 static void setup(void)
 {
-    dir = tu_tempdir();
-    db = tu_path(dir, "t.db");
+    tu_store_setup();
     form = tu_src("samples/households/" HH ".xml");
-    changed = tu_path(dir, "changed.xml");
+    changed = tu_path(tu_store_dir, "changed.xml");
     char *xml = tu_read_file(form, NULL);
     char *at = strstr(xml, "<floorArea>");
     ck_assert(at != NULL);
     memcpy(at + 11, "99", 2);
     tu_write_file(changed, xml, strlen(xml));
     free(xml);
-    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
-    ck_assert_int_eq(r.status, 0);
-    tu_result_free(&r);
 }
 
 static void teardown(void)
 {
-    tu_rmrf(dir);
-    free(dir);
-    free(db);
+    tu_store_teardown();
     free(form);
     free(changed);
 }
 
 static void import_expect(const char *path, int status, const char *summary)
 {
-    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", db, path, NULL);
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, path, NULL);
     ck_assert_msg(r.status == status, "exit %d: %s%s", r.status, r.out, r.err);
     ck_assert_msg(strstr(r.out, summary) != NULL, "wanted '%s' in: %s", summary, r.out);
     tu_result_free(&r);
@@ -51,10 +45,10 @@ static void import_expect(const char *path, int status, const char *summary)
 START_TEST(identical_forms_change_nothing)
 {
     import_expect(form, 0, "1 stored");
-    long audit = tu_sql_count(db, "SELECT count(*) FROM audit");
+    long audit = tu_sql_count(tu_store_db, "SELECT count(*) FROM audit");
     import_expect(form, 0, "1 unchanged");
-    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM revision"), 1);
-    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM audit"), audit);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM revision"), 1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit"), audit);
 }
 END_TEST
 
@@ -62,19 +56,19 @@ START_TEST(a_changed_form_is_a_new_revision_and_the_old_one_stays)
 {
     import_expect(form, 0, "1 stored");
     import_expect(changed, 0, "1 revised");
-    ck_assert_int_eq(tu_sql_count(db, "SELECT current_revision FROM household WHERE id = '" HH "'"), 2);
-    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM person WHERE household_id = '" HH "'"),
-                     2 * tu_sql_count(db, "SELECT size FROM revision WHERE revision = 1"));
-    tu_result r = tu_hhreg(NULL, NULL, "show", "--db", db, "--xml", "--revision", "1", HH, NULL);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT current_revision FROM household WHERE id = '" HH "'"), 2);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM person WHERE household_id = '" HH "'"),
+                     2 * tu_sql_count(tu_store_db, "SELECT size FROM revision WHERE revision = 1"));
+    tu_result r = tu_hhreg(NULL, NULL, "show", "--db", tu_store_db, "--xml", "--revision", "1", HH, NULL);
     char *original = tu_read_file(form, NULL);
     ck_assert_str_eq(r.out, original);
     free(original);
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "history", "--db", db, HH, NULL);
+    r = tu_hhreg(NULL, NULL, "history", "--db", tu_store_db, HH, NULL);
     ck_assert_int_eq(r.status, 0);
     ck_assert(strstr(r.out, "r1 ") && strstr(r.out, "r2   *"));
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "history", "--db", db, "--json", HH, NULL);
+    r = tu_hhreg(NULL, NULL, "history", "--db", tu_store_db, "--json", HH, NULL);
     ck_assert(strstr(r.out, "\"revision\":2,\"current\":true") != NULL);
     tu_result_free(&r);
 }
@@ -83,25 +77,25 @@ END_TEST
 START_TEST(a_delete_is_a_tombstone)
 {
     import_expect(form, 0, "1 stored");
-    tu_result r = tu_hhreg(NULL, NULL, "delete", "--db", db, HH, NULL);
+    tu_result r = tu_hhreg(NULL, NULL, "delete", "--db", tu_store_db, HH, NULL);
     ck_assert_int_eq(r.status, 2); /* no reason */
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "delete", "--db", db, "--reason", "moved to Chongqing", HH, NULL);
+    r = tu_hhreg(NULL, NULL, "delete", "--db", tu_store_db, "--reason", "moved to Chongqing", HH, NULL);
     ck_assert_int_eq(r.status, 0);
     tu_result_free(&r);
-    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM revision"), 1);
-    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM household WHERE deleted_at IS NOT NULL"), 1);
-    r = tu_hhreg(NULL, NULL, "list", "--db", db, "--json", NULL);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM revision"), 1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM household WHERE deleted_at IS NOT NULL"), 1);
+    r = tu_hhreg(NULL, NULL, "list", "--db", tu_store_db, "--json", NULL);
     ck_assert_str_eq(r.out, "[]\n");
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "list", "--db", db, "--all", "--json", NULL);
+    r = tu_hhreg(NULL, NULL, "list", "--db", tu_store_db, "--all", "--json", NULL);
     ck_assert(strstr(r.out, "\"deleted\":true") != NULL);
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "import", "--db", db, form, NULL);
+    r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, form, NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert(strstr(r.err, "[STORE-DELETED]") != NULL);
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "check", "--db", db, NULL);
+    r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL);
     ck_assert_int_eq(r.status, 0);
     tu_result_free(&r);
 }
@@ -113,15 +107,15 @@ START_TEST(an_id_number_of_another_household_is_refused_by_name)
     char *xml = tu_read_file(form, NULL);
     char *at = strstr(xml, HH);
     memcpy(at + strlen(HH) - 4, "0900", 4);
-    char *other = tu_path(dir, "other.xml");
+    char *other = tu_path(tu_store_dir, "other.xml");
     tu_write_file(other, xml, strlen(xml));
-    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", db, "--lang", "en", other, NULL);
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, "--lang", "en", other, NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert_msg(strstr(r.err, "[STORE-ID-DUP] person[1]/document: document number already held by household " HH) != NULL,
                   "%s", r.err);
     ck_assert(strstr(r.out, "1 refused") != NULL);
     tu_result_free(&r);
-    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM household"), 1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM household"), 1);
     free(other);
     free(xml);
 }
@@ -129,7 +123,7 @@ END_TEST
 
 START_TEST(a_household_twice_in_one_run_is_refused_the_second_time)
 {
-    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", db, form, changed, NULL);
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, form, changed, NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert(strstr(r.err, "[STORE-REPEAT]") != NULL);
     ck_assert(strstr(r.out, "1 stored, 0 unchanged, 0 revised, 1 refused") != NULL);
@@ -140,11 +134,11 @@ END_TEST
 START_TEST(strict_stores_nothing_unless_all_are_valid)
 {
     char *bad = tu_src("samples/invalid/ID-SEX.xml");
-    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", db, "--strict", form, bad, NULL);
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, "--strict", form, bad, NULL);
     ck_assert_int_eq(r.status, 1);
     ck_assert(strstr(r.out, "nothing stored") != NULL);
     tu_result_free(&r);
-    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM household"), 0);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM household"), 0);
     free(bad);
 }
 END_TEST

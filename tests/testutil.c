@@ -53,6 +53,25 @@ char *tu_tempdir(void)
     return dir;
 }
 
+char *tu_store_dir, *tu_store_db;
+
+void tu_store_setup(void)
+{
+    tu_store_dir = tu_tempdir();
+    tu_store_db = tu_path(tu_store_dir, "t.db");
+    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", tu_store_db, NULL);
+    ck_assert_msg(r.status == 0, "hhreg init: %s", r.err);
+    tu_result_free(&r);
+}
+
+void tu_store_teardown(void)
+{
+    tu_rmrf(tu_store_dir);
+    free(tu_store_db);
+    free(tu_store_dir);
+    tu_store_db = tu_store_dir = NULL;
+}
+
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st;
@@ -121,7 +140,7 @@ void tu_apply_limits(void)
         setrlimit(RLIMIT_FSIZE, &rl);
     }
     const char *sanitized = getenv("HHREG_SANITIZED");
-    if (tu_limit_memory && !(sanitized && *sanitized) && !getenv("HHREG_UNDER_VALGRIND")) {
+    if (tu_limit_memory && !(sanitized && *sanitized) && !getenv("HHREG_VALGRIND")) {
         rl.rlim_cur = rl.rlim_max = (rlim_t)tu_limit_memory;
         setrlimit(RLIMIT_AS, &rl);
     }
@@ -129,12 +148,19 @@ void tu_apply_limits(void)
 
 tu_result tu_hhreg(const char *cwd, const char *stdin_path, const char *arg, ...)
 {
-    const char *argv[64];
+    const char *argv[72];
     int argc = 0;
+    if (getenv("HHREG_VALGRIND")) {
+        /* make check-valgrind: any leak or memory error fails the command (exit 99) */
+        static const char *const vg[] = { "valgrind", "-q", "--leak-check=full",
+                                          "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99" };
+        for (size_t i = 0; i < sizeof vg / sizeof vg[0]; i++)
+            argv[argc++] = vg[i];
+    }
     argv[argc++] = tu_bin();
     va_list ap;
     va_start(ap, arg);
-    for (const char *a = arg; a && argc < 63; a = va_arg(ap, const char *))
+    for (const char *a = arg; a && argc < 71; a = va_arg(ap, const char *))
         argv[argc++] = a;
     va_end(ap);
     argv[argc] = NULL;
@@ -154,7 +180,7 @@ tu_result tu_hhreg(const char *cwd, const char *stdin_path, const char *arg, ...
         dup2(out_fd, 1);
         dup2(err_fd, 2);
         tu_apply_limits();
-        execv(argv[0], (char *const *)argv);
+        execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
     int status;

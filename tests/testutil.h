@@ -18,6 +18,12 @@ const char *tu_bin(void);
 char *tu_src(const char *relative);
 
 char *tu_tempdir(void);
+/* A fresh temporary directory holding an initialised store; tu_store_dir and
+ * tu_store_db name them until tu_store_teardown removes both. For
+ * tcase_add_checked_fixture. */
+void tu_store_setup(void);
+void tu_store_teardown(void);
+extern char *tu_store_dir, *tu_store_db;
 void tu_rmrf(const char *path);
 char *tu_path(const char *dir, const char *name);
 
@@ -37,7 +43,8 @@ extern long tu_limit_cpu, tu_limit_fsize, tu_limit_memory;
 void tu_apply_limits(void);
 
 /* Runs hhreg with the NULL-terminated arguments, in `cwd` (NULL: here), with
- * `stdin_path` as standard input (NULL: /dev/null). */
+ * `stdin_path` as standard input (NULL: /dev/null). With HHREG_VALGRIND set in the
+ * environment it runs under valgrind, and a leak or memory error exits 99. */
 tu_result tu_hhreg(const char *cwd, const char *stdin_path, const char *arg, ...);
 void tu_result_free(tu_result *r);
 

@@ -68,10 +68,11 @@ int cli_common_option(cli *c, const command *cmd, int opt, const char *arg)
     }
 }
 
-int cli_parse(cli *c, const command *cmd, int argc, char **argv, const struct option *own,
-              const char *shortopts, int (*on_own)(int opt, const char *arg, void *st), void *st,
-              int *rest)
+int cli_parse(cli *c, const command *cmd, const cli_spec *spec, void *st, int argc, char **argv, int *rest)
 {
+    const struct option *own = spec ? spec->own : NULL;
+    const char *shortopts = spec ? spec->shortopts : NULL;
+    int (*on_own)(int, const char *, void *) = spec ? spec->on_own : NULL;
     static const struct option common[] = { CLI_COMMON_OPTIONS };
     size_t n_common = sizeof common / sizeof common[0], n_own = 0;
     while (own && own[n_own].name)
@@ -95,6 +96,10 @@ int cli_parse(cli *c, const command *cmd, int argc, char **argv, const struct op
     }
     free(all);
     *rest = optind;
+    int operands = argc - optind, min = spec ? spec->min_operands : 0, max = spec ? spec->max_operands : 0;
+    if (rc == 0 && (operands < min || (max >= 0 && operands > max)))
+        rc = cli_fail(cmd, "%s; usage: hhreg %s %s", operands < min ? "an argument is missing" : "too many arguments",
+                      cmd->name, cmd->args);
     return rc;
 }
 

@@ -58,14 +58,20 @@ enum { OPT_DB = 1000, OPT_SCHEMA_DIR, OPT_LANG, OPT_ENUMERATOR, OPT_HELP, OPT_FI
     { "enumerator", required_argument, NULL, OPT_ENUMERATOR },    \
     { "help", no_argument, NULL, OPT_HELP }
 
-/* Parses argv (argv[0] is the command name) with the common options and the
- * command's own `own` (terminated by a zero entry; `shortopts` for their short
- * forms). Each own option is handed to `on_own`, which returns 0 or an exit code.
- * Returns 0 with *rest set to the index of the first operand, -1 when --help was
- * printed, or an exit code. */
-int cli_parse(cli *c, const command *cmd, int argc, char **argv, const struct option *own,
-              const char *shortopts, int (*on_own)(int opt, const char *arg, void *st), void *st,
-              int *rest);
+/* What a command accepts besides the common options: its own options (terminated
+ * by a zero entry; `shortopts` for their short forms), handed to `on_own` with the
+ * command's state, which returns 0 or an exit code; and how many operands. */
+typedef struct cli_spec {
+    const struct option *own;
+    const char *shortopts;
+    int (*on_own)(int opt, const char *arg, void *st);
+    int min_operands, max_operands;   /* max_operands -1: any number */
+} cli_spec;
+
+/* Parses argv (argv[0] is the command name). Returns 0 with *rest set to the index
+ * of the first operand, -1 when --help was printed, or an exit code after saying
+ * what was wrong. */
+int cli_parse(cli *c, const command *cmd, const cli_spec *spec, void *st, int argc, char **argv, int *rest);
 /* Handles a common option or reports an unknown one. Returns 0 to go on, or an
  * exit code (help printed: EXIT_OK; bad option: EXIT_USAGE). */
 int cli_common_option(cli *c, const command *cmd, int opt, const char *arg);

@@ -18,11 +18,10 @@ int cmd_check(cli *c, int argc, char **argv)
     const command *cmd = cli_find_command("check");
     static const struct option own[] = { { "json", no_argument, NULL, 'j' }, { 0, 0, 0, 0 } };
     bool json = false;
-    int rest, rc = cli_parse(c, cmd, argc, argv, own, NULL, own_option, &json, &rest);
+    static const cli_spec spec = { own, NULL, own_option, 0, 0 };
+    int rest, rc = cli_parse(c, cmd, &spec, &json, argc, argv, &rest);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    if (rest < argc)
-        return cli_fail(cmd, "unexpected argument '%s'", argv[rest]);
     hh_schemaset *set = cli_load_schemas(c, cmd);
     if (!set)
         return EXIT_USAGE;
@@ -41,17 +40,24 @@ int cmd_check(cli *c, int argc, char **argv)
     if (json) {
         hh_buf out;
         hh_buf_init(&out);
-        hh_buf_printf(&out, "{\"ok\":%s,\"households\":%ld,\"deleted\":%ld,\"revisions\":%ld,\"persons\":%ld,"
-                            "\"visits\":%ld,\"warnings\":%ld,\"auditEntries\":%ld,\"integrityProblems\":%ld,"
-                            "\"invalidForms\":%ld,\"problems\":[",
-                      ok ? "true" : "false", r.households, r.deleted, r.revisions, r.persons, r.visits,
-                      r.warnings, r.audit_entries, r.integrity_problems, r.invalid_forms);
-        for (size_t i = 0; i < d.n; i++) {
-            if (i)
-                hh_buf_putc(&out, ',');
-            hh_diag_json(&out, &d.items[i], c->lang);
-        }
-        printf("%s]}\n", out.data);
+        hh_json j;
+        hh_json_init(&j, &out);
+        hh_json_object(&j, NULL);
+        hh_json_bool(&j, "ok", ok);
+        const struct { const char *key; long value; } counts[] = {
+            { "households", r.households }, { "deleted", r.deleted }, { "revisions", r.revisions },
+            { "persons", r.persons }, { "visits", r.visits }, { "warnings", r.warnings },
+            { "auditEntries", r.audit_entries }, { "integrityProblems", r.integrity_problems },
+            { "invalidForms", r.invalid_forms },
+        };
+        for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+            hh_json_int(&j, counts[i].key, counts[i].value);
+        hh_json_array(&j, "problems");
+        for (size_t i = 0; i < d.n; i++)
+            hh_diag_json(&j, &d.items[i], c->lang);
+        hh_json_end(&j);
+        hh_json_end(&j);
+        printf("%s\n", out.data);
         hh_buf_free(&out);
     } else {
         for (size_t i = 0; i < d.n; i++)

@@ -14,11 +14,10 @@ int cmd_delete(cli *c, int argc, char **argv)
     const command *cmd = cli_find_command("delete");
     static const struct option own[] = { { "reason", required_argument, NULL, 'r' }, { 0, 0, 0, 0 } };
     const char *reason = NULL;
-    int rest, rc = cli_parse(c, cmd, argc, argv, own, NULL, own_option, &reason, &rest);
+    static const cli_spec spec = { own, NULL, own_option, 1, 1 };
+    int rest, rc = cli_parse(c, cmd, &spec, &reason, argc, argv, &rest);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    if (rest + 1 != argc)
-        return cli_fail(cmd, "name one household id");
     if (!reason || !*reason)
         return cli_fail(cmd, "say why with --reason TEXT");
     hh_store *s = cli_open_store(c, cmd, false);

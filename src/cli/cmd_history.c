@@ -8,23 +8,27 @@ typedef struct history_args {
     bool json;
     long rows;
     hh_buf out;
+    hh_json rows_json;      /* array elements, written into `out` */
 } history_args;
 
 static void print_revision(const hh_revision_info *r, void *arg)
 {
     history_args *a = arg;
     if (a->json) {
-        hh_buf *b = &a->out;
-        hh_buf_printf(b, "%s\n  {\"revision\":%d,\"current\":%s,\"storedAt\":", a->rows ? "," : "", r->revision,
-                      r->revision == r->current_revision ? "true" : "false");
-        hh_buf_json_string(b, r->stored_at);
-        hh_buf_puts(b, ",\"storedBy\":");
-        hh_buf_json_string(b, r->stored_by);
-        hh_buf_puts(b, ",\"source\":");
-        hh_buf_json_string(b, r->source);
-        hh_buf_puts(b, ",\"sha256\":");
-        hh_buf_json_string(b, r->sha256);
-        hh_buf_printf(b, ",\"warnings\":%d}", r->warnings);
+        hh_json *j = &a->rows_json;
+        hh_json_object(j, NULL);
+        hh_json_int(j, "revision", r->revision);
+        hh_json_bool(j, "current", r->revision == r->current_revision);
+        hh_json_str(j, "storedAt", r->stored_at);
+        hh_json_str(j, "storedBy", r->stored_by);
+        hh_json_str(j, "source", r->source);
+        hh_json_str(j, "sha256", r->sha256);
+        hh_json_int(j, "warnings", r->warnings);
+        if (r->revision == r->current_revision) {
+            hh_json_str(j, "deletedAt", r->deleted_at);
+            hh_json_str(j, "deleteReason", r->delete_reason);
+        }
+        hh_json_end(j);
     } else {
         printf("r%-3d %s %s  %-12s %s  %d warning(s)  %s\n", r->revision,
                r->revision == r->current_revision ? "*" : " ", r->stored_at, r->stored_by,
@@ -49,20 +53,20 @@ int cmd_history(cli *c, int argc, char **argv)
     static const struct option own[] = { { "json", no_argument, NULL, 'j' }, { 0, 0, 0, 0 } };
     history_args a;
     memset(&a, 0, sizeof a);
-    int rest, rc = cli_parse(c, cmd, argc, argv, own, NULL, own_option, &a, &rest);
+    static const cli_spec spec = { own, NULL, own_option, 1, 1 };
+    int rest, rc = cli_parse(c, cmd, &spec, &a, argc, argv, &rest);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    if (rest + 1 != argc)
-        return cli_fail(cmd, "name one household id");
     hh_store *s = cli_open_store(c, cmd, false);
     if (!s)
         return EXIT_USAGE;
     hh_buf_init(&a.out);
+    hh_json_init(&a.rows_json, &a.out);
     hh_buf err;
     hh_buf_init(&err);
     rc = hh_store_history(s, argv[rest], print_revision, &a, &err);
     if (rc == 0 && a.json)
-        printf("[%s\n]\n", a.out.data);
+        printf("[%s]\n", a.out.data);
     if (rc < 0)
         cli_fail(cmd, "%s", err.data);
     else if (rc > 0)

@@ -32,11 +32,10 @@ int cmd_import(cli *c, int argc, char **argv)
                                          { "batch-size", required_argument, NULL, 'b' },
                                          { 0, 0, 0, 0 } };
     import_args a = { false, false, 0 };
-    int rest, rc = cli_parse(c, cmd, argc, argv, own, "q", own_option, &a, &rest);
+    static const cli_spec spec = { own, "q", own_option, 1, -1 };
+    int rest, rc = cli_parse(c, cmd, &spec, &a, argc, argv, &rest);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    if (rest >= argc)
-        return cli_fail(cmd, "name at least one form file, directory or '-'");
     hh_schemaset *set = cli_load_schemas(c, cmd);
     if (!set)
         return EXIT_USAGE;

@@ -5,11 +5,9 @@
 int cmd_init(cli *c, int argc, char **argv)
 {
     const command *cmd = cli_find_command("init");
-    int rest, rc = cli_parse(c, cmd, argc, argv, NULL, NULL, NULL, NULL, &rest);
+    int rest, rc = cli_parse(c, cmd, NULL, NULL, argc, argv, &rest);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    if (rest < argc)
-        return cli_fail(cmd, "takes no arguments (name the store with --db)");
     hh_store *s = cli_open_store(c, cmd, true);
     if (!s)
         return EXIT_USAGE;

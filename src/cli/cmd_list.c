@@ -9,6 +9,7 @@ typedef struct list_args {
     bool all, json;
     long rows;
     hh_buf out;
+    hh_json rows_json;      /* array elements, written into `out` */
     hh_lang lang;
 } list_args;
 
@@ -36,22 +37,22 @@ static void print_row(const hh_list_row *r, void *arg)
     char f[8];
     flags(r, f);
     if (a->json) {
-        hh_buf *b = &a->out;
-        hh_buf_puts(b, a->rows ? ",\n  {\"id\":" : "\n  {\"id\":");
-        hh_buf_json_string(b, r->id);
-        hh_buf_puts(b, ",\"estate\":");
-        hh_buf_json_string(b, r->estate);
-        hh_buf_puts(b, ",\"building\":");
-        hh_buf_json_string(b, r->building);
-        hh_buf_puts(b, ",\"unit\":");
-        hh_buf_json_string(b, r->unit);
-        hh_buf_puts(b, ",\"room\":");
-        hh_buf_json_string(b, r->room);
-        hh_buf_printf(b, ",\"revision\":%d,\"size\":%d,\"elderly60\":%d,\"personsWithDisability\":%d,"
-                         "\"elderlyLivingAlone\":%s,\"emptyNest\":%s,\"lowIncome\":%s,\"deleted\":%s}",
-                      r->revision, r->size, r->elderly60, r->disabled, r->living_alone ? "true" : "false",
-                      r->empty_nest ? "true" : "false", r->low_income ? "true" : "false",
-                      r->deleted ? "true" : "false");
+        hh_json *j = &a->rows_json;
+        hh_json_object(j, NULL);
+        hh_json_str(j, "id", r->id);
+        hh_json_str(j, "estate", r->estate);
+        hh_json_str(j, "building", r->building);
+        hh_json_str(j, "unit", r->unit);
+        hh_json_str(j, "room", r->room);
+        hh_json_int(j, "revision", r->revision);
+        hh_json_int(j, "size", r->size);
+        hh_json_int(j, "elderly60", r->elderly60);
+        hh_json_int(j, "personsWithDisability", r->disabled);
+        hh_json_bool(j, "elderlyLivingAlone", r->living_alone);
+        hh_json_bool(j, "emptyNest", r->empty_nest);
+        hh_json_bool(j, "lowIncome", r->low_income);
+        hh_json_bool(j, "deleted", r->deleted);
+        hh_json_end(j);
     } else {
         printf("%-22s %-6s %-4s %-6s %4d %4d  %s\n", r->id, r->building, r->unit, r->room, r->size,
                r->revision, f);
@@ -80,19 +81,19 @@ int cmd_list(cli *c, int argc, char **argv)
     list_args a;
     memset(&a, 0, sizeof a);
     a.lang = c->lang;
-    int rest, rc = cli_parse(c, cmd, argc, argv, own, NULL, own_option, &a, &rest);
+    static const cli_spec spec = { own, NULL, own_option, 0, 0 };
+    int rest, rc = cli_parse(c, cmd, &spec, &a, argc, argv, &rest);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    if (rest < argc)
-        return cli_fail(cmd, "unexpected argument '%s'", argv[rest]);
     hh_store *s = cli_open_store(c, cmd, false);
     if (!s)
         return EXIT_USAGE;
     hh_buf_init(&a.out);
+    hh_json_init(&a.rows_json, &a.out);
     hh_buf err;
     hh_buf_init(&err);
     if (!a.json)
-        printf(c->lang == HH_LANG_ZH ? "%-22s %-6s %-4s %-6s %4s %4s  %s\n" : "%-22s %-6s %-4s %-6s %4s %4s  %s\n",
+        printf("%-22s %-6s %-4s %-6s %4s %4s  %s\n",
                c->lang == HH_LANG_ZH ? "户编号" : "ID", c->lang == HH_LANG_ZH ? "楼栋" : "BLDG",
                c->lang == HH_LANG_ZH ? "单元" : "UNIT", c->lang == HH_LANG_ZH ? "室" : "ROOM",
                c->lang == HH_LANG_ZH ? "人数" : "SIZE", c->lang == HH_LANG_ZH ? "版本" : "REV",
@@ -100,7 +101,7 @@ int cmd_list(cli *c, int argc, char **argv)
                                      : "FLAGS (A alone 60+, E empty nest, D disability, L low income, X deleted)");
     rc = hh_store_list(s, a.area, a.all, print_row, &a, &err);
     if (rc == 0 && a.json)
-        printf("[%s%s]\n", a.out.data, a.rows ? "\n" : "");
+        printf("[%s]\n", a.out.data);
     if (rc)
         cli_fail(cmd, "%s", err.data);
     hh_buf_free(&err);

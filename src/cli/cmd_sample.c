@@ -38,11 +38,10 @@ int cmd_sample(cli *c, int argc, char **argv)
                                          { "date", required_argument, NULL, 'd' },
                                          { 0, 0, 0, 0 } };
     hh_sample_options o = { 0, 1, NULL, NULL, NULL };
-    int rest, rc = cli_parse(c, cmd, argc, argv, own, "o:", own_option, &o, &rest);
+    static const cli_spec spec = { own, "o:", own_option, 0, 0 };
+    int rest, rc = cli_parse(c, cmd, &spec, &o, argc, argv, &rest);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    if (rest < argc)
-        return cli_fail(cmd, "unexpected argument '%s'", argv[rest]);
     if (o.households <= 0)
         return cli_fail(cmd, "say how many with --households N");
     if (!o.out_dir == !o.batch_file)

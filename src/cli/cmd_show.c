@@ -131,11 +131,10 @@ int cmd_show(cli *c, int argc, char **argv)
                                          { "revision", required_argument, NULL, 'r' },
                                          { 0, 0, 0, 0 } };
     show_args a = { AS_TEXT, 0 };
-    int rest, rc = cli_parse(c, cmd, argc, argv, own, NULL, own_option, &a, &rest);
+    static const cli_spec spec = { own, NULL, own_option, 1, 1 };
+    int rest, rc = cli_parse(c, cmd, &spec, &a, argc, argv, &rest);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    if (rest + 1 != argc)
-        return cli_fail(cmd, "name one household id");
     hh_store *s = cli_open_store(c, cmd, false);
     if (!s)
         return EXIT_USAGE;

@@ -14,18 +14,15 @@ typedef struct run {
     bool json;
     long forms, invalid, refused_files;
     bool io_error;
-    hh_buf out;          /* JSON problems */
-    size_t printed;
+    hh_buf out;          /* JSON problems, as array elements */
+    hh_json problems;
 } run;
 
 static void emit(run *r, const hh_diags *d)
 {
     for (size_t i = 0; i < d->n; i++) {
         if (r->json) {
-            if (r->printed++)
-                hh_buf_putc(&r->out, ',');
-            hh_buf_puts(&r->out, "\n  ");
-            hh_diag_json(&r->out, &d->items[i], r->c->lang);
+            hh_diag_json(&r->problems, &d->items[i], r->c->lang);
         } else {
             hh_diag_print(stdout, &d->items[i], r->c->lang);
         }
@@ -79,23 +76,35 @@ int cmd_validate(cli *c, int argc, char **argv)
     run r;
     memset(&r, 0, sizeof r);
     r.c = c;
-    int rest, rc = cli_parse(c, cmd, argc, argv, own, NULL, own_option, &r, &rest);
+    static const cli_spec spec = { own, NULL, own_option, 1, -1 };
+    int rest, rc = cli_parse(c, cmd, &spec, &r, argc, argv, &rest);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    if (rest >= argc)
-        return cli_fail(cmd, "name at least one form file, directory or '-'");
     hh_schemaset *set = cli_load_schemas(c, cmd);
     if (!set)
         return EXIT_USAGE;
     r.v = hh_validator_new(set);
     hh_buf_init(&r.out);
+    hh_json_init(&r.problems, &r.out);
     hh_path_visitor visitor = { on_input, on_problem, &r };
     for (int i = rest; i < argc; i++)
         hh_visit_path(argv[i], &visitor);
     long bad = r.invalid + r.refused_files;
     if (r.json) {
-        printf("{\"forms\":%ld,\"valid\":%ld,\"invalid\":%ld,\"problems\":[%s%s]}\n", r.forms + r.refused_files,
-               r.forms - r.invalid, bad, r.out.data, r.printed ? "\n" : "");
+        hh_buf doc;
+        hh_buf_init(&doc);
+        hh_json j;
+        hh_json_init(&j, &doc);
+        hh_json_object(&j, NULL);
+        hh_json_int(&j, "forms", r.forms + r.refused_files);
+        hh_json_int(&j, "valid", r.forms - r.invalid);
+        hh_json_int(&j, "invalid", bad);
+        hh_json_array(&j, "problems");
+        hh_buf_puts(&doc, r.out.data);
+        hh_json_end(&j);
+        hh_json_end(&j);
+        printf("%s\n", doc.data);
+        hh_buf_free(&doc);
     } else {
         fprintf(stderr, "%ld form(s): %ld valid, %ld invalid\n", r.forms + r.refused_files, r.forms - r.invalid, bad);
     }

@@ -106,18 +106,16 @@ void hh_diag_print(FILE *out, const hh_diag *g, hh_lang lang)
             g->rule, g->path, *g->path ? ": " : "", hh_diag_message(g, lang));
 }
 
-void hh_diag_json(hh_buf *b, const hh_diag *g, hh_lang lang)
+void hh_diag_json(hh_json *j, const hh_diag *g, hh_lang lang)
 {
-    hh_buf_puts(b, "{\"file\":");
-    hh_buf_json_string(b, g->file);
-    hh_buf_printf(b, ",\"line\":%ld,\"severity\":\"%s\",\"rule\":", g->line,
-                  severity_name(g->severity));
-    hh_buf_json_string(b, g->rule);
-    hh_buf_puts(b, ",\"path\":");
-    hh_buf_json_string(b, g->path);
-    hh_buf_puts(b, ",\"message\":");
-    hh_buf_json_string(b, hh_diag_message(g, lang));
-    hh_buf_putc(b, '}');
+    hh_json_object(j, NULL);
+    hh_json_str(j, "file", g->file);
+    hh_json_int(j, "line", g->line);
+    hh_json_str(j, "severity", severity_name(g->severity));
+    hh_json_str(j, "rule", g->rule);
+    hh_json_str(j, "path", g->path);
+    hh_json_str(j, "message", hh_diag_message(g, lang));
+    hh_json_end(j);
 }
 
 int hh_lang_parse(const char *name, hh_lang *out)

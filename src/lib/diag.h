@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <stddef.h>
+#include "json.h"
 #include "util.h"
 
 typedef enum { HH_ERROR, HH_WARNING } hh_severity;
@@ -47,7 +48,7 @@ void hh_diags_move(hh_diags *to, hh_diags *from);
 
 const char *hh_diag_message(const hh_diag *g, hh_lang lang);
 void hh_diag_print(FILE *out, const hh_diag *g, hh_lang lang);
-void hh_diag_json(hh_buf *b, const hh_diag *g, hh_lang lang);
+void hh_diag_json(hh_json *j, const hh_diag *g, hh_lang lang);    /* one object value */
 
 /* The language of messages: "zh" or "en" if given, else from LC_ALL,
  * LC_MESSAGES or LANG (zh* means Chinese), else English. Returns -1 for an

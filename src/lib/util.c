@@ -160,6 +160,7 @@ void hh_buf_json_string(hh_buf *b, const char *s)
 char *hh_buf_detach(hh_buf *b)
 {
     char *p = b->data;
-    hh_buf_init(b);
+    b->data = NULL;
+    b->len = b->cap = 0;
     return p;
 }

@@ -2,7 +2,8 @@
  *
  * Invariants of hh_buf: `data` is never NULL after hh_buf_init and is always
  * NUL-terminated; `len` excludes the terminator. Ownership leaves a buffer only
- * through hh_buf_detach, after which the buffer is empty again. */
+ * through hh_buf_detach, which hands over the memory and leaves the buffer as
+ * hh_buf_free does: initialise it again before any other use. */
 #ifndef HH_UTIL_H
 #define HH_UTIL_H
 
@@ -32,6 +33,6 @@ void hh_buf_printf(hh_buf *b, const char *fmt, ...) __attribute__((format(printf
 void hh_buf_vprintf(hh_buf *b, const char *fmt, va_list ap);
 /* Appends s as a JSON string literal, quotes included; NULL appends `null`. */
 void hh_buf_json_string(hh_buf *b, const char *s);
-char *hh_buf_detach(hh_buf *b);              /* caller frees */
+char *hh_buf_detach(hh_buf *b);              /* caller frees; b is then released */
 
 #endif
