@@ -47,6 +47,8 @@ int cmd_history(cli *c, int argc, char **argv);
 int cmd_delete(cli *c, int argc, char **argv);
 int cmd_check(cli *c, int argc, char **argv);
 int cmd_sample(cli *c, int argc, char **argv);
+int cmd_plugins(cli *c, int argc, char **argv);
+int cmd_export(cli *c, int argc, char **argv);
 const command *cli_find_command(const char *name);
 
 /* getopt_long option values for the common options. */

@@ -45,6 +45,16 @@ const command hh_commands[] = {
       "  -o, --output DIR   one file per household\n"
       "  --batch FILE       one batch file ('-' for standard output)\n"
       "  --date YYYY-MM-DD  last enumeration day (default 2026-10-28)\n" },
+    { "plugins", cmd_plugins, "[--plugin-dir DIR] [--json]",
+      "List the export plugins found, with their options; refused files with the reason.",
+      "  --plugin-dir DIR   look here first (then $HHREG_PLUGIN_PATH, then the installed plugins)\n"
+      "  --json             one JSON array\n" },
+    { "export", cmd_export, "[-o PATH] [--opt KEY=VALUE]... [--area CODE] [--plugin-dir DIR] NAME",
+      "Run export plugin NAME over the current households.",
+      "  -o, --output PATH  write here (under a temporary name, renamed on success); default: standard output\n"
+      "  --opt KEY=VALUE    a plugin option (see 'hhreg plugins'); may be repeated\n"
+      "  --area CODE        only households whose id or area code starts with CODE\n"
+      "  --plugin-dir DIR   look here first for the plugin\n" },
     { NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -91,6 +91,16 @@ typedef struct hh_revision_info {
  * *xml. Returns 0, 1 when there is no such household or revision, -1 on error. */
 int hh_store_get_xml(hh_store *s, const char *id, int revision, char **xml, size_t *len,
                      int *revision_out, hh_buf *err);
+/* Calls `fn` for each current household whose id or area codes start with `area`
+ * (NULL: all), in id order, with its persons and visits read from the store's
+ * tables; `fn` returns non-zero to stop. The household and its strings are valid
+ * only during the call (do not hh_household_free it). Run it inside a read
+ * transaction to see one snapshot across calls. */
+int hh_store_each_household(hh_store *s, const char *area,
+                            int (*fn)(const hh_household *h, int revision, const char *xml, size_t xml_len,
+                                      void *arg),
+                            void *arg, hh_buf *err);
+
 /* Calls `fn` with the XML of every current (not deleted) revision, in id order. */
 int hh_store_each_current(hh_store *s,
                           int (*fn)(const char *id, int revision, const char *xml, size_t len, void *arg),

@@ -3,6 +3,7 @@
  * current revision (see store.h). */
 #include "store_internal.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,4 +147,164 @@ int hh_store_each_current(hh_store *s,
         }
     }
     return finish(s, st, rc, err);
+}
+
+/* --- whole households for exports ------------------------------------------ */
+
+#define FROM_CURRENT " FROM household h JOIN revision r ON r.household_id = h.id AND r.revision = h.current_revision"
+#define WHERE_CURRENT                                                                   \
+    " WHERE h.deleted_at IS NULL AND (?1 IS NULL OR substr(h.id, 1, length(?1)) = ?1" \
+    " OR substr(r.community_code, 1, length(?1)) = ?1)"
+
+static const char households_sql[] =
+    "SELECT h.id, r.revision, r.xml, r.district_code, r.district, r.street_code, r.street, r.community_code,"
+    " r.community, r.grid, r.estate, r.building, r.unit, r.room, r.household_type, r.dwelling_type, r.tenure,"
+    " r.floor_area, r.phone, r.preferred_language, r.low_income, r.low_income_since, r.extreme_hardship,"
+    " r.needs, r.enumerator, r.enumeration_date, r.enumeration_status, r.respondent, r.consent, r.member_count"
+    FROM_CURRENT WHERE_CURRENT " ORDER BY h.id";
+static const char persons_sql[] =
+    "SELECT h.id, p.line, p.name, p.relationship, p.sex, p.birth_date, p.document_type, p.document_number,"
+    " p.nationality, p.ethnicity, p.residence, p.registered_in, p.marital_status, p.education, p.activity,"
+    " p.wg_seeing, p.wg_hearing, p.wg_walking, p.wg_cognition, p.wg_selfcare, p.wg_communication,"
+    " p.certificate_type, p.certificate_grade, p.phone, p.languages, p.notes"
+    FROM_CURRENT " JOIN person p ON p.household_id = h.id AND p.revision = h.current_revision"
+    WHERE_CURRENT " ORDER BY h.id, p.line";
+static const char visits_sql[] =
+    "SELECT h.id, v.date, v.enumerator, v.purpose, v.outcome, v.note"
+    FROM_CURRENT " JOIN visit v ON v.household_id = h.id AND v.revision = h.current_revision"
+    WHERE_CURRENT " ORDER BY h.id, v.seq";
+
+typedef struct cursor {
+    sqlite3_stmt *st;
+    int rc;          /* of the last step */
+} cursor;
+
+static int cursor_open(hh_store *s, cursor *c, const char *sql, const char *area, hh_buf *err)
+{
+    if (prepare(s, sql, &c->st, err))
+        return -1;
+    hh_bind_text(c->st, 1, area && *area ? area : NULL);
+    c->rc = sqlite3_step(c->st);
+    return 0;
+}
+
+/* True while the cursor's current row belongs to household `id`. */
+static bool cursor_at(const cursor *c, const char *id)
+{
+    return c->rc == SQLITE_ROW && strcmp(col(c->st, 0), id) == 0;
+}
+
+static int int_or(sqlite3_stmt *st, int i, int absent)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? absent : sqlite3_column_int(st, i);
+}
+
+static void read_person(sqlite3_stmt *st, hh_arena *a, hh_person *p)
+{
+    memset(p, 0, sizeof *p);
+    p->line = sqlite3_column_int(st, 1);
+    char **text[] = { &p->name, &p->relationship, &p->sex, &p->birth_date, &p->document_type,
+                      &p->document_number, &p->nationality, &p->ethnicity, &p->residence, &p->registered_in,
+                      &p->marital_status };
+    for (int i = 0; i < 11; i++)
+        *text[i] = hh_arena_strdup(a, col(st, 2 + i));
+    p->education = int_or(st, 13, -1);
+    p->activity = hh_arena_strdup(a, col(st, 14));
+    for (int d = 0; d < HH_WG_DOMAINS; d++)
+        p->functioning[d] = int_or(st, 15 + d, 0);
+    p->certificate_type = hh_arena_strdup(a, col(st, 21));
+    p->certificate_grade = int_or(st, 22, 0);
+    p->phone = hh_arena_strdup(a, col(st, 23));
+    p->languages = hh_arena_strdup(a, col(st, 24));
+    p->notes = hh_arena_strdup(a, col(st, 25));
+}
+
+static void read_household(sqlite3_stmt *st, hh_arena *a, hh_household *h)
+{
+    h->id = hh_arena_strdup(a, col(st, 0));
+    char **text[] = { &h->district_code, &h->district, &h->street_code, &h->street, &h->community_code,
+                      &h->community };
+    for (int i = 0; i < 6; i++)
+        *text[i] = hh_arena_strdup(a, col(st, 3 + i));
+    h->grid = sqlite3_column_int(st, 9);
+    char **place[] = { &h->estate, &h->building, &h->unit, &h->room, &h->household_type, &h->dwelling_type,
+                       &h->tenure };
+    for (int i = 0; i < 7; i++)
+        *place[i] = hh_arena_strdup(a, col(st, 10 + i));
+    h->floor_area = sqlite3_column_type(st, 17) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 17);
+    h->phone = hh_arena_strdup(a, col(st, 18));
+    h->preferred_language = hh_arena_strdup(a, col(st, 19));
+    h->low_income = sqlite3_column_int(st, 20);
+    h->low_income_since = hh_arena_strdup(a, col(st, 21));
+    h->extreme_hardship = sqlite3_column_int(st, 22);
+    h->needs = hh_arena_strdup(a, col(st, 23));
+    h->enumerator = hh_arena_strdup(a, col(st, 24));
+    h->enumeration_date = hh_arena_strdup(a, col(st, 25));
+    h->enumeration_status = hh_arena_strdup(a, col(st, 26));
+    h->respondent = hh_arena_strdup(a, col(st, 27));
+    h->consent = sqlite3_column_int(st, 28);
+    h->member_count = int_or(st, 29, -1);
+}
+
+int hh_store_each_household(hh_store *s, const char *area,
+                            int (*fn)(const hh_household *h, int revision, const char *xml, size_t xml_len,
+                                      void *arg),
+                            void *arg, hh_buf *err)
+{
+    cursor hc = { NULL, 0 }, pc = { NULL, 0 }, vc = { NULL, 0 };
+    int rc = -1;
+    if (cursor_open(s, &hc, households_sql, area, err) || cursor_open(s, &pc, persons_sql, area, err) ||
+        cursor_open(s, &vc, visits_sql, area, err))
+        goto out;
+    hh_arena arena;
+    hh_arena_init(&arena);
+    hh_person *persons = NULL;
+    hh_visit *visits = NULL;
+    size_t person_cap = 0, visit_cap = 0;
+    int stop = 0;
+    while (hc.rc == SQLITE_ROW && !stop) {
+        hh_household h;
+        memset(&h, 0, sizeof h);
+        read_household(hc.st, &arena, &h);
+        for (; cursor_at(&pc, h.id); pc.rc = sqlite3_step(pc.st)) {
+            if (h.n_persons == person_cap) {
+                person_cap = person_cap ? person_cap * 2 : 16;
+                persons = hh_xrealloc(persons, person_cap * sizeof *persons);
+            }
+            read_person(pc.st, &arena, &persons[h.n_persons++]);
+        }
+        for (; cursor_at(&vc, h.id); vc.rc = sqlite3_step(vc.st)) {
+            if (h.n_visits == visit_cap) {
+                visit_cap = visit_cap ? visit_cap * 2 : 16;
+                visits = hh_xrealloc(visits, visit_cap * sizeof *visits);
+            }
+            hh_visit *v = &visits[h.n_visits++];
+            v->date = hh_arena_strdup(&arena, col(vc.st, 1));
+            v->enumerator = hh_arena_strdup(&arena, col(vc.st, 2));
+            v->purpose = hh_arena_strdup(&arena, col(vc.st, 3));
+            v->outcome = hh_arena_strdup(&arena, col(vc.st, 4));
+            v->note = hh_arena_strdup(&arena, col(vc.st, 5));
+        }
+        h.persons = persons;
+        h.visits = visits;
+        stop = fn(&h, sqlite3_column_int(hc.st, 1), sqlite3_column_blob(hc.st, 2),
+                  (size_t)sqlite3_column_bytes(hc.st, 2), arg);
+        hh_arena_reset(&arena);
+        hc.rc = sqlite3_step(hc.st);
+    }
+    free(persons);
+    free(visits);
+    hh_arena_free(&arena);
+    rc = 0;
+    const cursor *all[] = { &hc, &pc, &vc };
+    for (int i = 0; i < 3 && rc == 0; i++)
+        if (all[i]->rc != SQLITE_ROW && all[i]->rc != SQLITE_DONE) {
+            hh_buf_printf(err, "%s: %s", s->path, sqlite3_errstr(all[i]->rc));
+            rc = -1;
+        }
+out:
+    sqlite3_finalize(hc.st);
+    sqlite3_finalize(pc.st);
+    sqlite3_finalize(vc.st);
+    return rc;
 }

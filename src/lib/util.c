@@ -157,6 +157,59 @@ void hh_buf_json_string(hh_buf *b, const char *s)
     hh_buf_putc(b, '"');
 }
 
+struct hh_arena_chunk {
+    struct hh_arena_chunk *next;
+    size_t used, size;
+    char data[];
+};
+
+void hh_arena_init(hh_arena *a)
+{
+    a->chunks = NULL;
+}
+
+char *hh_arena_strdup(hh_arena *a, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    struct hh_arena_chunk *c = a->chunks;
+    if (!c || c->size - c->used < n) {
+        size_t size = n > 16384 ? n : 16384;
+        c = hh_xmalloc(sizeof *c + size);
+        c->next = a->chunks;
+        c->used = 0;
+        c->size = size;
+        a->chunks = c;
+    }
+    char *p = c->data + c->used;
+    memcpy(p, s, n);
+    c->used += n;
+    return p;
+}
+
+void hh_arena_reset(hh_arena *a)
+{
+    if (!a->chunks)
+        return;
+    struct hh_arena_chunk *keep = a->chunks;
+    while (keep->next) {
+        struct hh_arena_chunk *next = keep->next;
+        keep->next = next->next;
+        free(next);
+    }
+    keep->used = 0;
+}
+
+void hh_arena_free(hh_arena *a)
+{
+    while (a->chunks) {
+        struct hh_arena_chunk *next = a->chunks->next;
+        free(a->chunks);
+        a->chunks = next;
+    }
+}
+
 char *hh_buf_detach(hh_buf *b)
 {
     char *p = b->data;

@@ -35,4 +35,15 @@ void hh_buf_vprintf(hh_buf *b, const char *fmt, va_list ap);
 void hh_buf_json_string(hh_buf *b, const char *s);
 char *hh_buf_detach(hh_buf *b);              /* caller frees; b is then released */
 
+/* An arena for many short-lived strings: copies are freed all at once by
+ * hh_arena_reset (which keeps the memory for reuse) or hh_arena_free. */
+typedef struct hh_arena {
+    struct hh_arena_chunk *chunks;
+} hh_arena;
+
+void hh_arena_init(hh_arena *a);
+char *hh_arena_strdup(hh_arena *a, const char *s);   /* NULL in, NULL out */
+void hh_arena_reset(hh_arena *a);
+void hh_arena_free(hh_arena *a);
+
 #endif

@@ -1,0 +1,96 @@
+/* cmd_plugins.c — `hhreg plugins`: every plugin in the search path with its
+ * version, summary, options and file; refused files with the reason, on stderr. */
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+#include "plugin_loader.h"
+
+typedef struct plugins_args {
+    const char *plugin_dir;
+    bool json;
+    hh_buf out;
+    hh_json j;
+    long refused;
+} plugins_args;
+
+static const char *type_name(hhreg_option_type t)
+{
+    static const char *names[] = { "string", "int", "bool", "choice", "file" };
+    return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
+}
+
+static void show(const char *path, const hh_plugin *p, const char *refusal, void *arg)
+{
+    plugins_args *a = arg;
+    if (!p) {
+        fprintf(stderr, "hhreg plugins: %s\n", refusal);
+        a->refused++;
+        return;
+    }
+    const hhreg_plugin *d = p->desc;
+    if (a->json) {
+        hh_json *j = &a->j;
+        hh_json_object(j, NULL);
+        hh_json_str(j, "name", d->name);
+        hh_json_str(j, "version", d->version);
+        hh_json_str(j, "summary", d->summary);
+        hh_json_str(j, "file", path);
+        hh_json_str(j, "extension", d->extension);
+        hh_json_int(j, "passes", d->passes);
+        hh_json_array(j, "options");
+        for (const hhreg_option_spec *o = d->options; o && o->name; o++) {
+            hh_json_object(j, NULL);
+            hh_json_str(j, "name", o->name);
+            hh_json_str(j, "type", type_name(o->type));
+            hh_json_str(j, "default", o->default_value);
+            hh_json_str(j, "choices", o->choices);
+            hh_json_str(j, "help", o->help);
+            hh_json_end(j);
+        }
+        hh_json_end(j);
+        hh_json_end(j);
+        return;
+    }
+    printf("%s %s — %s\n    %s\n", d->name, d->version ? d->version : "", d->summary ? d->summary : "", path);
+    for (const hhreg_option_spec *o = d->options; o && o->name; o++) {
+        printf("    --opt %s=%s", o->name, o->type == HHREG_OPTION_CHOICE && o->choices ? o->choices : type_name(o->type));
+        if (o->default_value)
+            printf(" (default %s)", o->default_value);
+        printf("\n        %s\n", o->help ? o->help : "");
+    }
+}
+
+static int own_option(int opt, const char *arg, void *st)
+{
+    plugins_args *a = st;
+    if (opt == 'p')
+        a->plugin_dir = arg;
+    else if (opt == 'j')
+        a->json = true;
+    return 0;
+}
+
+int cmd_plugins(cli *c, int argc, char **argv)
+{
+    const command *cmd = cli_find_command("plugins");
+    static const struct option own[] = { { "plugin-dir", required_argument, NULL, 'p' },
+                                         { "json", no_argument, NULL, 'j' },
+                                         { 0, 0, 0, 0 } };
+    static const cli_spec spec = { own, NULL, own_option, 0, 0 };
+    plugins_args a;
+    memset(&a, 0, sizeof a);
+    int rest, rc = cli_parse(c, cmd, &spec, &a, argc, argv, &rest);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    hh_plugin_dirs dirs;
+    hh_plugin_dirs_init(&dirs, a.plugin_dir);
+    hh_buf_init(&a.out);
+    hh_json_init(&a.j, &a.out);
+    hh_plugin_scan(&dirs, show, &a);
+    if (a.json)
+        printf("[%s]\n", a.out.data);
+    hh_buf_free(&a.out);
+    hh_plugin_dirs_free(&dirs);
+    return a.refused ? EXIT_PROBLEMS : EXIT_OK;
+}

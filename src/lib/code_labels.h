@@ -1,0 +1,17 @@
+/* code_labels.h — the English and Chinese labels of the form's code lists, read from
+ * the XSD (xs:enumeration/xs:annotation/xs:documentation[@xml:lang]) so no label is
+ * repeated in C. Loaded once; lookups are hashed. */
+#ifndef HH_CODE_LABELS_H
+#define HH_CODE_LABELS_H
+
+#include "util.h"
+
+typedef struct hh_code_labels hh_code_labels;
+
+/* Reads the labels of `xsd_path`; NULL with `err` on failure. */
+hh_code_labels *hh_code_labels_load(const char *xsd_path, hh_buf *err);
+void hh_code_labels_free(hh_code_labels *l);
+/* ("SexCode", "female", "zh") -> "女"; NULL when unknown. */
+const char *hh_code_label(const hh_code_labels *l, const char *list, const char *code, const char *lang);
+
+#endif
