@@ -149,6 +149,9 @@ typedef struct hhreg_host_api {
     const char *(*code_label)(hhreg_ctx *ctx, const char *code_list, const char *code, const char *lang);
     /* since 1.0: the directory of the installed schemas (for a plugin's own files) */
     const char *(*schema_dir)(hhreg_ctx *ctx);
+    /* since 1.0: from now on, convert everything written from UTF-8 to `encoding`
+     * (an iconv name such as "GB18030"); 0, or -1 when it is not available */
+    int (*output_encoding)(hhreg_ctx *ctx, const char *encoding);
 } hhreg_host_api;
 
 /* --- the descriptor a plugin exports ---------------------------------------- */

@@ -3,6 +3,7 @@
 #include "export.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,9 @@ struct hhreg_ctx {
     const char *schema_dir;
     hh_code_labels *labels;      /* loaded on first use */
     int labels_failed;
+    iconv_t convert;             /* (iconv_t)-1 while the output is UTF-8 */
+    char pending[8];             /* an incomplete UTF-8 sequence left from the last write */
+    size_t n_pending;
 };
 
 /* --- options --------------------------------------------------------------- */
@@ -193,14 +197,63 @@ static void api_warning(hhreg_ctx *ctx, const char *fmt, ...)
     va_end(ap);
 }
 
-static int api_write_bytes(hhreg_ctx *ctx, const void *data, size_t len)
+static int raw_write(hhreg_ctx *ctx, const void *data, size_t len)
 {
-    if (ctx->write_failed)
-        return -1;
     if (len && fwrite(data, 1, len, ctx->out) != len) {
         ctx->write_failed = errno ? errno : EIO;
         return -1;
     }
+    return 0;
+}
+
+/* Converts UTF-8 to the output encoding, carrying an incomplete final sequence
+ * over to the next write. */
+static int converted_write(hhreg_ctx *ctx, const char *data, size_t len)
+{
+    hh_buf in;
+    hh_buf_init(&in);
+    hh_buf_append(&in, ctx->pending, ctx->n_pending);
+    hh_buf_append(&in, data, len);
+    ctx->n_pending = 0;
+    char *src = in.data;
+    size_t left = in.len;
+    int rc = 0;
+    while (left && rc == 0) {
+        char chunk[4096], *dst = chunk;
+        size_t room = sizeof chunk;
+        size_t r = iconv(ctx->convert, &src, &left, &dst, &room);
+        rc = raw_write(ctx, chunk, sizeof chunk - room);
+        if (r == (size_t)-1 && errno == EINVAL && left < sizeof ctx->pending) {
+            memcpy(ctx->pending, src, left);
+            ctx->n_pending = left;
+            break;
+        }
+        if (r == (size_t)-1 && errno != E2BIG) {
+            api_error(ctx, "a character cannot be written in the output encoding");
+            rc = -1;
+        }
+    }
+    hh_buf_free(&in);
+    return rc;
+}
+
+static int api_write_bytes(hhreg_ctx *ctx, const void *data, size_t len)
+{
+    if (ctx->write_failed || ctx->error)
+        return -1;
+    return ctx->convert == (iconv_t)-1 ? raw_write(ctx, data, len) : converted_write(ctx, data, len);
+}
+
+static int api_output_encoding(hhreg_ctx *ctx, const char *encoding)
+{
+    iconv_t cd = iconv_open(encoding, "UTF-8");
+    if (cd == (iconv_t)-1) {
+        api_error(ctx, "the output encoding %s is not available", encoding);
+        return -1;
+    }
+    if (ctx->convert != (iconv_t)-1)
+        iconv_close(ctx->convert);
+    ctx->convert = cd;
     return 0;
 }
 
@@ -302,7 +355,7 @@ static const hhreg_host_api host_api = {
     api_option, api_option_int, api_option_bool,
     api_write_bytes, api_write_text, api_writef, api_csv_field, api_xml_text, api_json_string,
     api_error, api_warning,
-    api_code_label, api_schema_dir,
+    api_code_label, api_schema_dir, api_output_encoding,
 };
 
 /* --- the household view ------------------------------------------------------ */
@@ -556,6 +609,7 @@ int hh_export(hh_store *s, const hh_plugin_dirs *dirs, const hh_export_request *
     ctx.n_options = rq->n_options;
     ctx.warnings = warnings;
     ctx.schema_dir = rq->schema_dir ? rq->schema_dir : hh_default_schema_dir();
+    ctx.convert = (iconv_t)-1;
     char *tmp;
     int rc = -1;
     ctx.out = open_output(rq->output, &tmp, result);
@@ -577,6 +631,8 @@ int hh_export(hh_store *s, const hh_plugin_dirs *dirs, const hh_export_request *
             rc = fail(result, "the export was written but could not be recorded in the audit log: %s", err.data);
     }
     hh_code_labels_free(ctx.labels);
+    if (ctx.convert != (iconv_t)-1)
+        iconv_close(ctx.convert);
     free(ctx.error);
     hh_buf_free(&err);
     hh_plugin_unload(&plugin);
