@@ -14,6 +14,7 @@ Suite *make_audit_suite(void);
 Suite *make_cli_suite(void);
 Suite *make_hostile_suite(void);
 Suite *make_samples_suite(void);
+Suite *make_plugins_suite(void);
 
 int main(void)
 {
@@ -28,6 +29,7 @@ int main(void)
     srunner_add_suite(sr, make_cli_suite());
     srunner_add_suite(sr, make_hostile_suite());
     srunner_add_suite(sr, make_samples_suite());
+    srunner_add_suite(sr, make_plugins_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -1,0 +1,413 @@
+/* test_plugins.c — the plugin loader and the export driver, on real .so files: a
+ * refusal for every unsafe or mismatched plugin (each naming the file and the
+ * reason, each leaving no output), options checked, a plugin failing mid-way
+ * leaving no file, and every shipped plugin's output read back: CSV parsed,
+ * GB18030 decoded with iconv, XML validated with libxml2, JSON parsed. */
+#include <check.h>
+#include <dirent.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+
+#include "testutil.h"
+
+Suite *make_plugins_suite(void);
+
+static char *plugdir;
+
+/* Copies a built test plugin into the private plugin directory as `as`.so. */
+static char *install_test_plugin(const char *name, const char *as, mode_t mode)
+{
+    char *from = hh_xasprintf("%s/%s.so", getenv("HHREG_TEST_PLUGINS"), name);
+    size_t len;
+    char *data = tu_read_file(from, &len);
+    char *to = hh_xasprintf("%s/%s.so", plugdir, as);
+    tu_write_file(to, data, len);
+    chmod(to, mode);
+    free(data);
+    free(from);
+    return to;
+}
+
+static void setup(void)
+{
+    tu_store_setup();
+    plugdir = tu_path(tu_store_dir, "plugins");
+    ck_assert_int_eq(mkdir(plugdir, 0700), 0);
+    char *forms = tu_src("samples/households");
+    tu_result r = tu_hhreg(NULL, NULL, "import", "-q", "--db", tu_store_db, forms, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    free(forms);
+}
+
+static void teardown(void)
+{
+    free(plugdir);
+    tu_store_teardown();
+}
+
+/* Exports with `plugin` from the private directory and expects a refusal naming
+ * `file_part` and `reason`, with no output left. */
+static void expect_refusal(const char *plugin, const char *file_part, const char *reason)
+{
+    char *out = tu_path(tu_store_dir, "out.csv");
+    tu_result r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, plugin, NULL);
+    ck_assert_msg(r.status == 1, "%s: exit %d: %s", plugin, r.status, r.err);
+    ck_assert_msg(strstr(r.err, file_part) && strstr(r.err, reason), "%s: wanted '%s' and '%s' in: %s", plugin,
+                  file_part, reason, r.err);
+    ck_assert_msg(access(out, F_OK) != 0, "%s: an output file was left", plugin);
+    tu_result_free(&r);
+    free(out);
+}
+
+START_TEST(a_good_plugin_is_listed_and_runs)
+{
+    free(install_test_plugin("goodtest", "goodtest", 0644));
+    tu_result r = tu_hhreg(NULL, NULL, "plugins", "--plugin-dir", plugdir, NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert(strstr(r.out, "goodtest 0.1") && strstr(r.out, "--opt fail-after=int (default 0)"));
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "plugins", "--plugin-dir", plugdir, "--json", NULL);
+    ck_assert(strstr(r.out, "\"name\":\"goodtest\"") && strstr(r.out, "\"options\":[{\"name\":\"fail-after\""));
+    tu_result_free(&r);
+    char *out = tu_path(tu_store_dir, "out.csv");
+    r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "goodtest", NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    size_t len;
+    char *data = tu_read_file(out, &len);
+    int lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += data[i] == '\n';
+    ck_assert_int_eq(lines, 813);
+    ck_assert(strncmp(data, "id,size\n510105016003-03-0001,", 29) == 0);
+    struct stat st;
+    stat(out, &st);
+    ck_assert_int_eq(st.st_mode & 0777, 0600);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export'"
+                                               " AND detail LIKE 'plugin goodtest 0.1, 812 household(s)%'"),
+                     1);
+    free(data);
+    free(out);
+}
+END_TEST
+
+START_TEST(unsafe_and_mismatched_plugins_are_refused)
+{
+    expect_refusal("../../tmp/x", "'../../tmp/x'", "is not a plugin name");
+    expect_refusal("/usr/lib/x", "'/usr/lib/x'", "is not a plugin name");
+    expect_refusal("Upper", "'Upper'", "is not a plugin name");
+    char *good = install_test_plugin("goodtest", "goodtest", 0644);
+    char *link = tu_path(plugdir, "linked.so");
+    ck_assert_int_eq(symlink(good, link), 0);
+    expect_refusal("linked", "linked.so", "it is a symbolic link");
+    free(install_test_plugin("goodtest", "shared", 0666));
+    expect_refusal("shared", "shared.so", "it is writable by group or others");
+    free(install_test_plugin("badmagic", "badmagic", 0644));
+    expect_refusal("badmagic", "badmagic.so", "magic number");
+    free(install_test_plugin("otherabi", "otherabi", 0644));
+    expect_refusal("otherabi", "otherabi.so", "built for plugin ABI 2 and this hhreg has ABI 1");
+    free(install_test_plugin("newerapi", "newerapi", 0644));
+    expect_refusal("newerapi", "newerapi.so", "needs host API 1.99");
+    free(install_test_plugin("nosymbol", "nosymbol", 0644));
+    expect_refusal("nosymbol", "nosymbol.so", "does not export the symbol hhreg_plugin_nosymbol");
+    free(install_test_plugin("misnamed", "misnamed", 0644));
+    expect_refusal("misnamed", "misnamed.so", "names it 'goodtest', not 'misnamed'");
+    expect_refusal("absent", "no plugin 'absent'", plugdir);
+    /* `hhreg plugins` lists the good one and says why each other one was refused */
+    tu_result r = tu_hhreg(NULL, NULL, "plugins", "--plugin-dir", plugdir, NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert(strstr(r.out, "goodtest 0.1") && strstr(r.err, "linked.so: refused, it is a symbolic link") &&
+              strstr(r.err, "badmagic.so: refused"));
+    tu_result_free(&r);
+    /* a directory others can write to is refused as a whole */
+    chmod(plugdir, 0777);
+    expect_refusal("goodtest", plugdir, "it is writable by group or others");
+    chmod(plugdir, 0700);
+    free(link);
+    free(good);
+}
+END_TEST
+
+START_TEST(options_are_checked_and_a_failing_plugin_leaves_nothing)
+{
+    free(install_test_plugin("goodtest", "goodtest", 0644));
+    char *out = tu_path(tu_store_dir, "out.csv");
+    tu_result r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out,
+                           "--opt", "fail-after=ten", "goodtest", NULL);
+    ck_assert(r.status == 1 && strstr(r.err, "option fail-after takes a whole number, not 'ten'"));
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "--opt", "colour=red",
+                 "goodtest", NULL);
+    ck_assert(r.status == 1 && strstr(r.err, "plugin goodtest has no option 'colour'; it takes: fail-after"));
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "--opt",
+                 "fail-after=100", "goodtest", NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strstr(r.err, "plugin goodtest: stopped on purpose after 100 households"), "%s", r.err);
+    tu_result_free(&r);
+    ck_assert(access(out, F_OK) != 0);
+    DIR *d = opendir(tu_store_dir);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        ck_assert_msg(strstr(e->d_name, "hhreg-") == NULL, "temporary file %s left behind", e->d_name);
+    closedir(d);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export'"), 0);
+    free(out);
+}
+END_TEST
+
+/* Runs a shipped plugin; returns the output's path. */
+static char *export_shipped(const char *plugin, const char *file, const char *opt1, const char *opt2)
+{
+    char *out = tu_path(tu_store_dir, file);
+    const char *plugins = getenv("HHREG_PLUGINS");
+    tu_result r = opt2 ? tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugins, "-o", out,
+                                  "--opt", opt1, "--opt", opt2, plugin, NULL)
+                  : opt1 ? tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugins, "-o", out,
+                                    "--opt", opt1, plugin, NULL)
+                         : tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugins, "-o", out,
+                                    plugin, NULL);
+    ck_assert_msg(r.status == 0, "%s: %s", plugin, r.err);
+    tu_result_free(&r);
+    return out;
+}
+
+/* Runs python3 on `script` with `arg`; returns its standard output. */
+static char *python(const char *script, const char *arg)
+{
+    char *cmd = hh_xasprintf("python3 -c '%s' '%s'", script, arg);
+    FILE *p = popen(cmd, "r");
+    hh_buf b;
+    hh_buf_init(&b);
+    char line[4096];
+    while (p && fgets(line, sizeof line, p))
+        hh_buf_puts(&b, line);
+    int status = p ? pclose(p) : -1;
+    ck_assert_msg(status == 0, "python3 failed on %s", arg);
+    free(cmd);
+    return hh_buf_detach(&b);
+}
+
+START_TEST(jsonl_parses_with_every_person)
+{
+    char *out = export_shipped("jsonl", "forms.jsonl", NULL, NULL);
+    char *got = python("import json,sys\n"
+                       "rows=[json.loads(l) for l in open(sys.argv[1], encoding=\"utf-8\")]\n"
+                       "print(len(rows), sum(len(r[\"persons\"]) for r in rows), sum(len(r[\"visits\"]) for r in rows),"
+                       " rows[100][\"persons\"][0][\"nationality\"], rows[100][\"preferredLanguage\"])",
+                       out);
+    char *want = hh_xasprintf("812 %ld %ld PAK en\n", tu_sql_count(tu_store_db, "SELECT count(*) FROM person"),
+                              tu_sql_count(tu_store_db, "SELECT count(*) FROM visit"));
+    ck_assert_str_eq(got, want);
+    free(want);
+    free(got);
+    free(out);
+}
+END_TEST
+
+START_TEST(xml_validates_and_round_trips)
+{
+    char *out = export_shipped("xml", "forms.xml", NULL, NULL);
+    xmlDocPtr doc = xmlReadFile(out, NULL, XML_PARSE_NONET);
+    ck_assert(doc != NULL);
+    char *xsd = hh_xasprintf("%s/household-1.xsd", tu_schema_dir());
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(xsd);
+    xmlSchemaPtr schema = xmlSchemaParse(pc);
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+    ck_assert_int_eq(xmlSchemaValidateDoc(vc, doc), 0);
+    xmlSchemaFreeValidCtxt(vc);
+    xmlSchemaFree(schema);
+    xmlSchemaFreeParserCtxt(pc);
+    xmlFreeDoc(doc);
+    /* what the xml export writes, import reads back unchanged */
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, out, NULL);
+    ck_assert_msg(strstr(r.out, "812 form(s): 0 stored, 812 unchanged"), "%s", r.out);
+    tu_result_free(&r);
+    char *xsl = tu_src("samples/stylesheets/district-roster.xsl");
+    char *roster_xsd = tu_src("samples/stylesheets/district-roster.xsd");
+    char *opt1 = hh_xasprintf("stylesheet=%s", xsl), *opt2 = hh_xasprintf("schema=%s", roster_xsd);
+    char *roster = export_shipped("xml", "roster.xml", opt1, opt2);
+    char *text = tu_read_file(roster, NULL);
+    ck_assert(strstr(text, "<roster xmlns=\"urn:example:qingyang:roster:1\" households=\"812\""));
+    free(text);
+    free(roster);
+    free(opt1);
+    free(opt2);
+    free(roster_xsd);
+    free(xsl);
+    free(xsd);
+    free(out);
+}
+END_TEST
+
+/* Decodes GB18030 bytes to UTF-8 with iconv. */
+static char *from_gb18030(const char *data, size_t len)
+{
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    ck_assert(cd != (iconv_t)-1);
+    size_t cap = len * 2 + 16, room = cap;
+    char *out = malloc(cap), *dst = out;
+    char *src = (char *)data;
+    ck_assert(iconv(cd, &src, &len, &dst, &room) != (size_t)-1);
+    *dst = '\0';
+    iconv_close(cd);
+    return out;
+}
+
+START_TEST(the_register_in_gb18030_decodes_to_the_utf8_register)
+{
+    char *profile = tu_src("samples/profiles/qingyang-register.xml");
+    char *opt = hh_xasprintf("profile=%s", profile);
+    char *gb = export_shipped("district-csv", "register.csv", opt, NULL);
+    /* the same profile, UTF-8 */
+    char *text = tu_read_file(profile, NULL);
+    char *at = strstr(text, "encoding=\"GB18030\"");
+    ck_assert(at != NULL);
+    char *utf8_profile_text = hh_xasprintf("%.*sencoding=\"UTF-8\"%s", (int)(at - text), text, at + 18);
+    char *utf8_profile = tu_path(tu_store_dir, "register-utf8.xml");
+    tu_write_file(utf8_profile, utf8_profile_text, strlen(utf8_profile_text));
+    char *opt2 = hh_xasprintf("profile=%s", utf8_profile);
+    char *utf8 = export_shipped("district-csv", "register-utf8.csv", opt2, NULL);
+    size_t gb_len, utf8_len;
+    char *gb_bytes = tu_read_file(gb, &gb_len), *utf8_bytes = tu_read_file(utf8, &utf8_len);
+    ck_assert(gb_len != utf8_len || memcmp(gb_bytes, utf8_bytes, gb_len) != 0); /* really converted */
+    char *decoded = from_gb18030(gb_bytes, gb_len);
+    ck_assert_str_eq(decoded, utf8_bytes);
+    ck_assert(strncmp(decoded, "序号,楼栋,单元,门牌号,户主姓名,姓名,性别,出生日期", 20) == 0);
+    /* parsed as CSV: rows as the store says, ordered by building, unit, room */
+    char *got = python("import csv,sys\n"
+                       "rows=list(csv.reader(open(sys.argv[1], encoding=\"utf-8\", newline=\"\")))\n"
+                       "body=rows[1:]\n"
+                       "key=[(int(r[1]),int(r[2]),int(r[3])) for r in body]\n"
+                       "print(len(body), key==sorted(key), sum(r[11]==\"独居老人\" for r in body),"
+                       " sum(r[11]==\"外籍人员\" for r in body), [r[0] for r in body[:3]])",
+                       utf8);
+    long alone = tu_sql_count(tu_store_db, "SELECT count(*) FROM revision WHERE living_alone");
+    char *want_prefix = hh_xasprintf(" True %ld 9 ['1', '2', '3']\n", alone);
+    ck_assert_msg(strstr(got, want_prefix), "%s", got);
+    free(want_prefix);
+    free(got);
+    free(decoded);
+    free(gb_bytes);
+    free(utf8_bytes);
+    free(utf8);
+    free(opt2);
+    free(utf8_profile);
+    free(utf8_profile_text);
+    free(text);
+    free(gb);
+    free(opt);
+    free(profile);
+}
+END_TEST
+
+START_TEST(persons_csv_links_to_households_and_neutralises_formulas)
+{
+    char *form = tu_src("samples/households/510105016003-03-0001.xml");
+    char *xml = tu_read_file(form, NULL);
+    char *at = strstr(xml, "<name>");
+    ck_assert(at != NULL);
+    char *end = strstr(at, "</name>");
+    char *evil = hh_xasprintf("%.*s<name>=HYPERLINK(\"http://example.invalid\",\"x\")%s", (int)(at - xml), xml, end);
+    char *evil_path = tu_path(tu_store_dir, "formula.xml");
+    tu_write_file(evil_path, evil, strlen(evil));
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, evil_path, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    char *hp = tu_src("samples/profiles/generic-households.xml"), *pp = tu_src("samples/profiles/generic-persons.xml");
+    char *o1 = hh_xasprintf("profile=%s", hp), *o2 = hh_xasprintf("profile=%s", pp);
+    char *households = export_shipped("district-csv", "households.csv", o1, NULL);
+    char *persons = export_shipped("district-csv", "persons.csv", o2, NULL);
+    char *args = hh_xasprintf("%s' '%s", households, persons);
+    char *got = python("import csv,sys\n"
+                       "h=list(csv.DictReader(open(sys.argv[1], encoding=\"utf-8\", newline=\"\")))\n"
+                       "p=list(csv.DictReader(open(sys.argv[2], encoding=\"utf-8\", newline=\"\")))\n"
+                       "ids={r[\"household_id\"] for r in h}\n"
+                       "sizes={}\n"
+                       "[sizes.__setitem__(r[\"household_id\"], sizes.get(r[\"household_id\"],0)+1) for r in p]\n"
+                       "print(len(h), len(p), all(r[\"household_id\"] in ids for r in p),"
+                       " all(int(r[\"size\"])==sizes.get(r[\"household_id\"],0) for r in h),"
+                       " p[0][\"name\"], {r[\"relationship_gbt4761\"] for r in p if r[\"relationship\"]==\"child\"})",
+                       args);
+    char *want = hh_xasprintf("812 %ld True True '=HYPERLINK(\"http://example.invalid\",\"x\")",
+                              tu_sql_count(tu_store_db, "SELECT count(*) FROM person p JOIN household h ON"
+                                                        " h.id = p.household_id AND h.current_revision = p.revision"));
+    ck_assert_msg(strncmp(got, want, strlen(want)) == 0, "got %s", got);
+    ck_assert_msg(strstr(got, "'20'") && strstr(got, "'30'"), "child codes by sex: %s", got);
+    free(want);
+    free(got);
+    free(args);
+    free(households);
+    free(persons);
+    free(o1);
+    free(o2);
+    free(hp);
+    free(pp);
+    free(evil_path);
+    free(evil);
+    free(xml);
+    free(form);
+}
+END_TEST
+
+START_TEST(fixed_width_and_profile_errors)
+{
+    const char *fixed = "<profile xmlns=\"urn:hhreg:district-profile:1\"><records>persons</records>"
+                        "<output layout=\"fixed-width\" lineEnd=\"LF\" header=\"false\" dateFormat=\"YYYYMMDD\"/>"
+                        "<column header=\"id\" value=\"householdId\" width=\"20\"/>"
+                        "<column header=\"line\" value=\"line\" width=\"3\" align=\"right\"/>"
+                        "<column header=\"name\" value=\"name\" width=\"6\"/>"
+                        "<column header=\"birth\" value=\"birthDate\" width=\"8\"/></profile>";
+    char *path = tu_path(tu_store_dir, "fixed.xml");
+    tu_write_file(path, fixed, strlen(fixed));
+    char *opt = hh_xasprintf("profile=%s", path);
+    char *out = export_shipped("district-csv", "fixed.txt", opt, NULL);
+    char *got = python("import sys\n"
+                       "lines=open(sys.argv[1], encoding=\"utf-8\").read().split(\"\\n\")[:-1]\n"
+                       "print(len(lines), {len(l) for l in lines}, lines[0][20:23])",
+                       out);
+    char *want = hh_xasprintf("%ld {37}   1\n", tu_sql_count(tu_store_db, "SELECT count(*) FROM person"));
+    ck_assert_str_eq(got, want);
+    free(want);
+    free(got);
+    free(out);
+    /* a profile naming an item that does not exist is refused with its line */
+    const char *typo = "<profile xmlns=\"urn:hhreg:district-profile:1\">\n<records>persons</records>\n"
+                       "<output/>\n<column header=\"x\" value=\"nmae\"/>\n</profile>";
+    tu_write_file(path, typo, strlen(typo));
+    char *bad = tu_path(tu_store_dir, "bad.csv");
+    tu_result r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", getenv("HHREG_PLUGINS"), "-o",
+                           bad, "--opt", opt, "district-csv", NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strstr(r.err, "fixed.xml:4:") && strstr(r.err, "nmae"), "%s", r.err);
+    ck_assert(access(bad, F_OK) != 0);
+    tu_result_free(&r);
+    free(bad);
+    free(opt);
+    free(path);
+}
+END_TEST
+
+Suite *make_plugins_suite(void)
+{
+    Suite *s = suite_create("plugins");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 300);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, a_good_plugin_is_listed_and_runs);
+    tcase_add_test(tc, unsafe_and_mismatched_plugins_are_refused);
+    tcase_add_test(tc, options_are_checked_and_a_failing_plugin_leaves_nothing);
+    tcase_add_test(tc, jsonl_parses_with_every_person);
+    tcase_add_test(tc, xml_validates_and_round_trips);
+    tcase_add_test(tc, the_register_in_gb18030_decodes_to_the_utf8_register);
+    tcase_add_test(tc, persons_csv_links_to_households_and_neutralises_formulas);
+    tcase_add_test(tc, fixed_width_and_profile_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
