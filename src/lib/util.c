@@ -141,6 +141,13 @@ void hh_buf_json_string(hh_buf *b, const char *s)
     }
     hh_buf_putc(b, '"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        /* a run of characters that need no escape goes in at once */
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != '"' && *p != '\\')
+            p++;
+        hh_buf_append(b, run, (size_t)(p - run));
+        if (!*p)
+            break;
         switch (*p) {
         case '"': hh_buf_puts(b, "\\\""); break;
         case '\\': hh_buf_puts(b, "\\\\"); break;
