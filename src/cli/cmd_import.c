@@ -1,13 +1,14 @@
 /* cmd_import.c — `hhreg import FILE|DIR|-...`: validate and store forms. Problems go
  * to stderr as they are found, the summary line to stdout. */
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "import.h"
 
 typedef struct import_args {
     bool strict, quiet;
-    long batch_size;
+    long batch_size, jobs;
 } import_args;
 
 static int own_option(int opt, const char *arg, void *st)
@@ -16,6 +17,10 @@ static int own_option(int opt, const char *arg, void *st)
     switch (opt) {
     case 's': a->strict = true; return 0;
     case 'q': a->quiet = true; return 0;
+    case 'j':
+        if (!cli_number(arg, 1, 256, &a->jobs))
+            return cli_fail(cli_find_command("import"), "-j takes a number of jobs from 1 to 256");
+        return 0;
     case 'b':
         if (!cli_number(arg, 1, 1000000, &a->batch_size))
             return cli_fail(cli_find_command("import"), "--batch-size takes a number from 1 to 1000000");
@@ -30,9 +35,11 @@ int cmd_import(cli *c, int argc, char **argv)
     static const struct option own[] = { { "strict", no_argument, NULL, 's' },
                                          { "quiet", no_argument, NULL, 'q' },
                                          { "batch-size", required_argument, NULL, 'b' },
+                                         { "jobs", required_argument, NULL, 'j' },
                                          { 0, 0, 0, 0 } };
-    import_args a = { false, false, 0 };
-    static const cli_spec spec = { own, "q", own_option, 1, -1 };
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    import_args a = { false, false, 0, cores > 0 ? cores : 1 };
+    static const cli_spec spec = { own, "qj:", own_option, 1, -1 };
     int rest, rc = cli_parse(c, cmd, &spec, &a, argc, argv, &rest);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
@@ -44,13 +51,12 @@ int cmd_import(cli *c, int argc, char **argv)
         hh_schemaset_free(set);
         return EXIT_USAGE;
     }
-    hh_import_options opt = { c->actor, a.strict, c->lang, stderr, a.batch_size, a.quiet };
+    hh_import_options opt = { c->actor, a.strict, c->lang, stderr, a.batch_size, a.quiet, (int)a.jobs, !a.quiet };
     hh_importer *im = hh_importer_new(store, set, &opt);
     hh_import_summary sum;
     memset(&sum, 0, sizeof sum);
     if (im) {
-        for (int i = rest; i < argc; i++)
-            hh_importer_add(im, argv[i]);
+        hh_importer_run(im, argv + rest, (size_t)(argc - rest));
         hh_importer_finish(im, &sum);
         hh_importer_free(im);
     } else {

@@ -16,9 +16,10 @@ const command hh_commands[] = {
     { "validate", cmd_validate, "[--json] FILE|DIR|-...",
       "Check forms against the schemas and the consistency rules; report every problem.",
       "  --json             print the problems as JSON\n" },
-    { "import", cmd_import, "[--strict] [--quiet] FILE|DIR|-...",
+    { "import", cmd_import, "[--strict] [--quiet] [-j N] FILE|DIR|-...",
       "Validate and store forms; invalid ones are reported and skipped.",
       "  --strict           store nothing unless every form is valid\n"
+      "  -j, --jobs N       validate on N threads (default: the number of cores)\n"
       "  --batch-size N     forms per transaction (default 500)\n"
       "  -q, --quiet        print only the summary and errors\n" },
     { "list", cmd_list, "[--area CODE] [--all] [--json]", "List the current households.",

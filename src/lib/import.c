@@ -1,33 +1,42 @@
-/* import.c — see import.h. The per-form handler is the whole data path in order:
- * validate, read into a household, refuse repeats, digest, store. */
+/* import.c — see import.h. The store side of an import: each form's result (from
+ * import_work.c) is taken in input order, refused repeats are caught, and valid
+ * forms are stored in batched transactions. With more than one job the results come
+ * from a pipeline: one thread reads the inputs and numbers every form, worker
+ * threads validate, and this thread stores them strictly by number, so the outcome
+ * and the order of messages are those of a run with one job. */
 #include "import.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/tree.h>
 
-#include "digest.h"
-#include "form.h"
+#include "import_work.h"
 #include "input.h"
 #include "paths.h"
+#include "progress.h"
 #include "validate.h"
 
 #define DEFAULT_BATCH 500
 
 struct hh_importer {
     hh_store *store;
+    const hh_schemaset *set;
     hh_import_options opt;
-    hh_validator *validator;
+    hh_validator *validator;                /* for -j 1 */
     hh_import_summary sum;
     long pending_stored, pending_revised;   /* not yet committed */
     bool in_transaction, failed;
     sqlite3_stmt *seen_find, *seen_add;
+    hh_progress progress;
 };
 
 static void print_diags(hh_importer *im, const hh_diags *d)
 {
-    if (!im->opt.messages)
+    if (!im->opt.messages || d->n == 0)
         return;
+    if (im->progress.drawn)
+        fputs("\r\033[K", im->opt.messages); /* the message goes where the progress line was */
     for (size_t i = 0; i < d->n; i++)
         if (!im->opt.quiet || d->items[i].severity == HH_ERROR)
             hh_diag_print(im->opt.messages, &d->items[i], im->opt.lang);
@@ -110,66 +119,86 @@ static char *seen_before(hh_importer *im, const char *id, const char *source)
     return first;
 }
 
-static void store_form(hh_importer *im, hh_form_input *form, const hh_household *h, hh_diags *d)
+static void store_result(hh_importer *im, hh_form_result *r)
 {
     char source[512];
-    snprintf(source, sizeof source, "%s:%ld", form->file, form->line);
-    char *first = seen_before(im, h->id, source);
+    snprintf(source, sizeof source, "%s:%ld", r->file, r->line);
+    char *first = seen_before(im, r->household->id, source);
     if (first) {
-        hh_diags_addmsg(d, form->file, form->line, HH_ERROR, "STORE-REPEAT", "household/@id", h->id, first);
+        hh_diags_addmsg(&r->diags, r->file, r->line, HH_ERROR, "STORE-REPEAT", "household/@id", r->household->id,
+                        first);
         free(first);
         im->sum.refused++;
         return;
     }
-    char sha[65];
-    xmlChar *dump = NULL;
-    int dump_len = 0;
-    if (hh_form_digest(form->doc, sha) != 0) {
-        hh_diags_addmsg(d, form->file, form->line, HH_ERROR, "STORE-FAIL", "household",
-                        "cannot compute the form's digest");
-        im->sum.refused++;
-        return;
-    }
-    hh_put_request rq = { h, form->original, form->original_len, sha, source, im->opt.actor, d,
-                          form->file, form->line };
-    if (!form->original) {
-        xmlDocDumpFormatMemoryEnc(form->doc, &dump, &dump_len, "UTF-8", 1);
-        rq.xml = (const char *)dump;
-        rq.xml_len = (size_t)dump_len;
-    }
+    hh_put_request rq = { r->household, r->xml, r->xml_len, r->sha256, source, im->opt.actor, &r->diags,
+                          r->file, r->line };
     int revision = 0;
-    switch (hh_store_put(im->store, &rq, d, &revision)) {
+    switch (hh_store_put(im->store, &rq, &r->diags, &revision)) {
     case HH_PUT_STORED: im->pending_stored++; break;
     case HH_PUT_REVISED: im->pending_revised++; break;
     case HH_PUT_UNCHANGED: im->sum.unchanged++; break;
     case HH_PUT_REFUSED: im->sum.refused++; break;
     case HH_PUT_FAILED:
         im->sum.refused++;
-        print_diags(im, d);
-        hh_diags_clear(d);
+        print_diags(im, &r->diags);
+        hh_diags_clear(&r->diags);
         store_failed(im, "writing to the store failed");
         break;
     }
-    xmlFree(dump);
 }
 
-static int on_form(hh_form_input *form, void *arg)
+/* Takes one result, in input order: messages, then the store. */
+static void consume(hh_importer *im, hh_form_result *r)
+{
+    if (im->failed) {
+        im->sum.refused += r->refused + (r->household != NULL);
+        return;
+    }
+    im->sum.refused += r->refused;
+    if (r->household && begin(im) == 0) {
+        store_result(im, r);
+        if (!im->failed && !im->opt.strict && im->pending_stored + im->pending_revised >= im->opt.batch_size)
+            commit(im);
+    }
+    im->sum.warnings += (long)r->diags.warnings;
+    print_diags(im, &r->diags);
+    long done = im->sum.stored + im->sum.unchanged + im->sum.revised + im->sum.refused + im->pending_stored +
+                im->pending_revised;
+    hh_progress_update(&im->progress, done, im->sum.refused, r->diags.n > 0);
+}
+
+/* --- one job: reading, working and storing in turn -------------------------- */
+
+static int sequential_form(hh_form_input *form, void *arg)
+{
+    hh_importer *im = arg;
+    hh_form_result r;
+    hh_form_result_init(&r);
+    hh_work_on_form(im->validator, form, &r);
+    consume(im, &r);
+    hh_form_result_free(&r);
+    return im->failed;
+}
+
+static void file_problems(hh_importer *im, const char *name, hh_diags *d, long refused)
+{
+    hh_form_result r;
+    hh_form_result_init(&r);
+    r.file = hh_xstrdup(name);
+    hh_diags_move(&r.diags, d);
+    r.refused = refused;
+    consume(im, &r);
+    hh_form_result_free(&r);
+}
+
+static int sequential_input(int fd, const char *name, void *arg)
 {
     hh_importer *im = arg;
     hh_diags d;
     hh_diags_init(&d);
-    if (hh_validator_check(im->validator, form, &d) > 0) {
-        im->sum.refused++;
-    } else if (begin(im) == 0) {
-        hh_household *h = hh_household_from_doc(form->doc);
-        store_form(im, form, h, &d);
-        hh_household_free(h);
-        im->sum.warnings += (long)d.warnings;
-        if (!im->failed && !im->opt.strict &&
-            im->pending_stored + im->pending_revised >= im->opt.batch_size)
-            commit(im);
-    }
-    print_diags(im, &d);
+    hh_read_stats st = hh_read_forms_counted(fd, name, &d, sequential_form, im, false, &im->progress.bytes_read);
+    file_problems(im, name, &d, st.refused);
     hh_diags_free(&d);
     return im->failed;
 }
@@ -182,33 +211,271 @@ static void io_problem(const char *path, const char *why, void *arg)
     im->sum.io_error = true;
 }
 
-static int import_fd(int fd, const char *name, void *arg)
+/* --- several jobs: the pipeline -------------------------------------------------- */
+
+typedef enum { JOB_BYTES, JOB_FORM, JOB_FILE_PROBLEMS, JOB_IO_PROBLEM } job_kind;
+
+typedef struct job {
+    long seq;
+    job_kind kind;
+    char *name;
+    long line;
+    xmlDocPtr doc;            /* JOB_FORM */
+    char *bytes;              /* JOB_BYTES; JOB_IO_PROBLEM: the reason */
+    size_t len;
+    hh_diags diags;           /* JOB_FILE_PROBLEMS */
+    long refused;
+} job;
+
+typedef struct pipeline {
+    hh_importer *im;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    job *queue;               /* a ring of `window` jobs waiting for a worker */
+    size_t head, count;
+    hh_form_result **done;    /* results by seq % window */
+    long window, produced, written;
+    bool reading_done, stop;
+    char *const *paths;
+    size_t n_paths;
+} pipeline;
+
+/* Waits for room and queues `j`, numbering it; false when the import stopped. */
+static bool enqueue(pipeline *pl, job *j)
 {
-    hh_importer *im = arg;
-    hh_diags d;
-    hh_diags_init(&d);
-    hh_read_stats st = hh_read_forms(fd, name, &d, on_form, im);
-    im->sum.refused += st.refused;
-    print_diags(im, &d);
-    hh_diags_free(&d);
-    return im->failed;
+    pthread_mutex_lock(&pl->lock);
+    while (!pl->stop && ((long)pl->count == pl->window || pl->produced - pl->written >= pl->window))
+        pthread_cond_wait(&pl->changed, &pl->lock);
+    bool ok = !pl->stop;
+    if (ok) {
+        j->seq = pl->produced++;
+        pl->queue[(pl->head + pl->count++) % (size_t)pl->window] = *j;
+        pthread_cond_broadcast(&pl->changed);
+    }
+    pthread_mutex_unlock(&pl->lock);
+    return ok;
 }
 
-void hh_importer_add(hh_importer *im, const char *path)
+static void job_free(job *j)
 {
-    if (im->failed)
-        return;
-    hh_path_visitor v = { import_fd, io_problem, im };
-    hh_visit_path(path, &v);
+    free(j->name);
+    free(j->bytes);
+    if (j->doc)
+        xmlFreeDoc(j->doc);
+    hh_diags_free(&j->diags);
+}
+
+static int queue_form(hh_form_input *form, void *arg)
+{
+    pipeline *pl = arg;
+    job j;
+    memset(&j, 0, sizeof j);
+    j.name = hh_xstrdup(form->file);
+    j.line = form->line;
+    if (form->doc) {
+        j.kind = JOB_FORM;
+        j.doc = form->doc;
+        form->doc = NULL;
+    } else {
+        j.kind = JOB_BYTES;
+        j.bytes = hh_xstrndup(form->original, form->original_len);
+        j.len = form->original_len;
+    }
+    if (!enqueue(pl, &j)) {
+        job_free(&j);
+        return 1;
+    }
+    return 0;
+}
+
+static int queue_input(int fd, const char *name, void *arg)
+{
+    pipeline *pl = arg;
+    job j;
+    memset(&j, 0, sizeof j);
+    hh_diags_init(&j.diags);
+    hh_read_stats st = hh_read_forms_counted(fd, name, &j.diags, queue_form, pl, true, &pl->im->progress.bytes_read);
+    j.kind = JOB_FILE_PROBLEMS;
+    j.name = hh_xstrdup(name);
+    j.refused = st.refused;
+    if (!enqueue(pl, &j)) {
+        job_free(&j);
+        return 1;
+    }
+    return st.stopped;
+}
+
+static void queue_io_problem(const char *path, const char *why, void *arg)
+{
+    job j;
+    memset(&j, 0, sizeof j);
+    j.kind = JOB_IO_PROBLEM;
+    j.name = hh_xstrdup(path);
+    j.bytes = hh_xstrdup(why);
+    if (!enqueue(arg, &j))
+        job_free(&j);
+}
+
+static void *reader(void *arg)
+{
+    pipeline *pl = arg;
+    hh_path_visitor v = { queue_input, queue_io_problem, pl };
+    for (size_t i = 0; i < pl->n_paths; i++)
+        if (hh_visit_path(pl->paths[i], &v))
+            break;
+    pthread_mutex_lock(&pl->lock);
+    pl->reading_done = true;
+    pthread_cond_broadcast(&pl->changed);
+    pthread_mutex_unlock(&pl->lock);
+    return NULL;
+}
+
+typedef struct worker {
+    pipeline *pl;
+    hh_validator *v;
+    pthread_t thread;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    pipeline *pl = w->pl;
+    for (;;) {
+        pthread_mutex_lock(&pl->lock);
+        while (pl->count == 0 && !pl->reading_done)
+            pthread_cond_wait(&pl->changed, &pl->lock);
+        if (pl->count == 0) {
+            pthread_mutex_unlock(&pl->lock);
+            return NULL;
+        }
+        job j = pl->queue[pl->head];
+        pl->head = (pl->head + 1) % (size_t)pl->window;
+        pl->count--;
+        pthread_cond_broadcast(&pl->changed);
+        pthread_mutex_unlock(&pl->lock);
+
+        hh_form_result *r = hh_xmalloc(sizeof *r);
+        hh_form_result_init(r);
+        if (j.kind == JOB_FORM) {
+            hh_form_input form = { j.doc, j.name, j.line, 1, NULL, 0 };
+            hh_work_on_form(w->v, &form, r);
+        } else if (j.kind == JOB_BYTES) {
+            hh_work_on_bytes(w->v, j.name, j.bytes, j.len, r);
+        } else {
+            r->file = hh_xstrdup(j.name);
+            hh_diags_move(&r->diags, &j.diags);
+            r->refused = j.refused;
+            if (j.kind == JOB_IO_PROBLEM) {
+                r->line = -1; /* marks an input that could not be read; the reason is in xml */
+                r->xml = j.bytes;
+                j.bytes = NULL;
+            }
+        }
+        job_free(&j);
+        pthread_mutex_lock(&pl->lock);
+        pl->done[j.seq % pl->window] = r;
+        pthread_cond_broadcast(&pl->changed);
+        pthread_mutex_unlock(&pl->lock);
+    }
+}
+
+static void run_pipeline(hh_importer *im, char *const *paths, size_t n_paths)
+{
+    int n = im->opt.jobs;
+    pipeline pl;
+    memset(&pl, 0, sizeof pl);
+    pl.im = im;
+    pl.paths = paths;
+    pl.n_paths = n_paths;
+    pl.window = 8L * n + 32;
+    pl.queue = hh_xcalloc((size_t)pl.window, sizeof *pl.queue);
+    pl.done = hh_xcalloc((size_t)pl.window, sizeof *pl.done);
+    pthread_mutex_init(&pl.lock, NULL);
+    pthread_cond_init(&pl.changed, NULL);
+    /* every validator is made here, before any thread starts: each has its own
+     * compiled rules and contexts; only the compiled XSD is shared */
+    worker *workers = hh_xcalloc((size_t)n, sizeof *workers);
+    for (int i = 0; i < n; i++) {
+        workers[i].pl = &pl;
+        workers[i].v = hh_validator_new_private(im->set);
+    }
+    pthread_t reading;
+    pthread_create(&reading, NULL, reader, &pl);
+    for (int i = 0; i < n; i++)
+        pthread_create(&workers[i].thread, NULL, work, &workers[i]);
+    for (;;) {
+        pthread_mutex_lock(&pl.lock);
+        hh_form_result *r;
+        while (!(r = pl.done[pl.written % pl.window]) && !(pl.reading_done && pl.written == pl.produced))
+            pthread_cond_wait(&pl.changed, &pl.lock);
+        if (r) {
+            pl.done[pl.written % pl.window] = NULL;
+            pl.written++;
+            pthread_cond_broadcast(&pl.changed);
+        }
+        pthread_mutex_unlock(&pl.lock);
+        if (!r)
+            break;
+        if (r->line == -1)
+            io_problem(r->file, r->xml, im);
+        else
+            consume(im, r);
+        hh_form_result_free(r);
+        free(r);
+        if (im->failed) {
+            pthread_mutex_lock(&pl.lock);
+            pl.stop = true;
+            pthread_cond_broadcast(&pl.changed);
+            pthread_mutex_unlock(&pl.lock);
+        }
+    }
+    pthread_join(reading, NULL);
+    for (int i = 0; i < n; i++) {
+        pthread_join(workers[i].thread, NULL);
+        hh_validator_free(workers[i].v);
+    }
+    /* jobs left in the queue after a stop */
+    for (size_t k = 0; k < pl.count; k++)
+        job_free(&pl.queue[(pl.head + k) % (size_t)pl.window]);
+    for (long k = 0; k < pl.window; k++)
+        if (pl.done[k]) {
+            hh_form_result_free(pl.done[k]);
+            free(pl.done[k]);
+        }
+    free(workers);
+    free(pl.queue);
+    free(pl.done);
+    pthread_cond_destroy(&pl.changed);
+    pthread_mutex_destroy(&pl.lock);
+}
+
+void hh_importer_run(hh_importer *im, char *const *paths, size_t n_paths)
+{
+    unsigned long long total = 0;
+    if (im->opt.progress)
+        for (size_t i = 0; i < n_paths; i++)
+            total += hh_path_size(paths[i]);
+    hh_progress_start(&im->progress, im->opt.messages, im->opt.progress, total);
+    if (im->opt.jobs > 1) {
+        run_pipeline(im, paths, n_paths);
+    } else {
+        hh_path_visitor v = { sequential_input, io_problem, im };
+        for (size_t i = 0; i < n_paths && !im->failed; i++)
+            hh_visit_path(paths[i], &v);
+    }
+    hh_progress_end(&im->progress);
 }
 
 hh_importer *hh_importer_new(hh_store *store, const hh_schemaset *set, const hh_import_options *opt)
 {
     hh_importer *im = hh_xcalloc(1, sizeof *im);
     im->store = store;
+    im->set = set;
     im->opt = *opt;
     if (im->opt.batch_size <= 0)
         im->opt.batch_size = DEFAULT_BATCH;
+    if (im->opt.jobs <= 0)
+        im->opt.jobs = 1;
     im->validator = hh_validator_new(set);
     if (!im->validator) {
         free(im);

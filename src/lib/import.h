@@ -23,6 +23,8 @@ typedef struct hh_import_options {
     FILE *messages;          /* diagnostics as they come; NULL for none */
     long batch_size;         /* forms per transaction; 0 means the default */
     bool quiet;              /* print errors only, not warnings */
+    int jobs;                /* worker threads validating; 1: all in this thread */
+    bool progress;           /* a progress line on `messages`, if it is a terminal */
 } hh_import_options;
 
 typedef struct hh_import_summary {
@@ -34,8 +36,10 @@ typedef struct hh_import_summary {
 typedef struct hh_importer hh_importer;
 
 hh_importer *hh_importer_new(hh_store *store, const hh_schemaset *set, const hh_import_options *opt);
-/* Imports one path; I/O problems are printed to opt->messages and remembered. */
-void hh_importer_add(hh_importer *im, const char *path);
+/* Imports the paths, in order; I/O problems are printed to opt->messages and
+ * remembered. With opt->jobs > 1, forms are validated on that many threads while
+ * this thread stores them in input order. */
+void hh_importer_run(hh_importer *im, char *const *paths, size_t n_paths);
 /* Commits (or, strict with refusals, rolls back) and fills `out`. */
 void hh_importer_finish(hh_importer *im, hh_import_summary *out);
 void hh_importer_free(hh_importer *im);

@@ -12,6 +12,7 @@
 #include "input.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 enum scan_state { TEXT, TAG_OPEN, TAG_NAME, TAG_BODY, QUOTE, SPECIAL };
 
 typedef struct scanner {
+    atomic_size_t *bytes_read;  /* optional: bytes read so far, for progress */
     int fd;                     /* -1: read from `mem` instead */
     const char *mem;
     size_t mem_len, mem_pos;
@@ -248,6 +250,8 @@ static ssize_t source_read(scanner *s, char *buf, size_t len)
     if (s->fail_rule)
         return -1;
     s->total += (size_t)n;
+    if (s->bytes_read)
+        atomic_fetch_add(s->bytes_read, (size_t)n);
     return n;
 }
 
@@ -470,7 +474,25 @@ static hh_read_stats read_batch(scanner *s, const char *name, hh_diags *d, hh_fo
     return st;
 }
 
-static hh_read_stats read_forms(scanner *s, const char *name, hh_diags *d, hh_form_handler handler, void *arg)
+/* A one-form file handed over unparsed: its bytes, for hh_read_forms_memory. */
+static hh_read_stats defer_one_form(scanner *s, const char *name, hh_diags *d, hh_form_handler handler, void *arg)
+{
+    hh_read_stats st = { 0, 0, 0 };
+    if (read_ahead(s, true) != 0) {
+        parse_error none;
+        memset(&none, 0, sizeof none);
+        report_file_problem(d, name, s, &none, false);
+        st.refused = 1;
+        return st;
+    }
+    hh_form_input form = { NULL, name, 1, 1, s->pending.data, s->pending.len };
+    st.forms = 1;
+    st.stopped = handler(&form, arg) != 0;
+    return st;
+}
+
+static hh_read_stats read_forms(scanner *s, const char *name, hh_diags *d, hh_form_handler handler, void *arg,
+                                bool defer)
 {
     hh_read_stats st = { 0, 0, 0 };
     s->line = 1;
@@ -481,7 +503,7 @@ static hh_read_stats read_forms(scanner *s, const char *name, hh_diags *d, hh_fo
         report_file_problem(d, name, s, &none, false);
         st.refused = 1;
     } else if (strcmp(s->root, "household") == 0) {
-        st = read_one_form(s, name, d, handler, arg);
+        st = defer ? defer_one_form(s, name, d, handler, arg) : read_one_form(s, name, d, handler, arg);
     } else {
         st = read_batch(s, name, d, handler, arg);
     }
@@ -494,7 +516,17 @@ hh_read_stats hh_read_forms(int fd, const char *name, hh_diags *d, hh_form_handl
     scanner s;
     memset(&s, 0, sizeof s);
     s.fd = fd;
-    return read_forms(&s, name, d, handler, arg);
+    return read_forms(&s, name, d, handler, arg, false);
+}
+
+hh_read_stats hh_read_forms_counted(int fd, const char *name, hh_diags *d, hh_form_handler handler, void *arg,
+                                    bool deferred, atomic_size_t *bytes_read)
+{
+    scanner s;
+    memset(&s, 0, sizeof s);
+    s.fd = fd;
+    s.bytes_read = bytes_read;
+    return read_forms(&s, name, d, handler, arg, deferred);
 }
 
 hh_read_stats hh_read_forms_memory(const char *data, size_t len, const char *name, hh_diags *d,
@@ -505,5 +537,5 @@ hh_read_stats hh_read_forms_memory(const char *data, size_t len, const char *nam
     s.fd = -1;
     s.mem = data;
     s.mem_len = len;
-    return read_forms(&s, name, d, handler, arg);
+    return read_forms(&s, name, d, handler, arg, false);
 }

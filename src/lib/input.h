@@ -10,6 +10,8 @@
 #ifndef HH_INPUT_H
 #define HH_INPUT_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <libxml/tree.h>
 #include "diag.h"
@@ -39,6 +41,13 @@ typedef struct hh_read_stats {
 /* Reads every form from `fd` (not closed), naming the input `name` in messages.
  * Problems with the file itself go to `d`. */
 hh_read_stats hh_read_forms(int fd, const char *name, hh_diags *d, hh_form_handler handler, void *arg);
+/* hh_read_forms that adds the bytes it reads to `bytes_read` (for progress; may be
+ * NULL) and, when `deferred`, hands a one-form file over unparsed: form->doc is
+ * NULL and form->original holds its bytes (scanned, within the size limit), to be
+ * read with hh_read_forms_memory — by another thread, for parallel imports. Batch
+ * members are always handed over parsed. */
+hh_read_stats hh_read_forms_counted(int fd, const char *name, hh_diags *d, hh_form_handler handler, void *arg,
+                                    bool deferred, atomic_size_t *bytes_read);
 /* The same for bytes in memory (a stored revision, a test fixture). */
 hh_read_stats hh_read_forms_memory(const char *data, size_t len, const char *name, hh_diags *d,
                                    hh_form_handler handler, void *arg);

@@ -72,6 +72,32 @@ static int visit_dir(const char *path, const hh_path_visitor *v)
     return stop;
 }
 
+static int add_size(int fd, const char *name, void *arg)
+{
+    (void)name;
+    struct stat st;
+    if (fstat(fd, &st) == 0)
+        *(unsigned long long *)arg += (unsigned long long)st.st_size;
+    return 0;
+}
+
+static void ignore_problem(const char *path, const char *why, void *arg)
+{
+    (void)path;
+    (void)why;
+    (void)arg;
+}
+
+unsigned long long hh_path_size(const char *path)
+{
+    unsigned long long total = 0;
+    if (strcmp(path, "-") != 0) {
+        hh_path_visitor v = { add_size, ignore_problem, &total };
+        hh_visit_path(path, &v);
+    }
+    return total;
+}
+
 int hh_visit_path(const char *path, const hh_path_visitor *v)
 {
     if (strcmp(path, "-") == 0)

@@ -14,5 +14,7 @@ typedef struct hh_path_visitor {
 
 /* Returns non-zero if the visitor asked to stop. */
 int hh_visit_path(const char *path, const hh_path_visitor *v);
+/* The bytes of the inputs `path` stands for (0 for "-", which is unknown). */
+unsigned long long hh_path_size(const char *path);
 
 #endif

@@ -11,11 +11,14 @@
 #include <libxml/xmlschemas.h>
 
 #include "nodepath.h"
+#include "xml_policy.h"
 
 #define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
 
 struct hh_validator {
     const hh_schemaset *set;
+    hh_ruleset *rules;          /* the set's, or a private copy */
+    hh_ruleset *own_rules;
     xmlSchemaValidCtxtPtr vctxt;
     xmlXPathContextPtr xp;
     /* the form being checked, for the error callback */
@@ -112,6 +115,7 @@ hh_validator *hh_validator_new(const hh_schemaset *set)
 {
     hh_validator *v = hh_xcalloc(1, sizeof *v);
     v->set = set;
+    v->rules = set->rules;
     v->vctxt = xmlSchemaNewValidCtxt(set->xsd);
     v->xp = hh_rules_new_context(set->rules);
     if (!v->vctxt || !v->xp) {
@@ -122,10 +126,32 @@ hh_validator *hh_validator_new(const hh_schemaset *set)
     return v;
 }
 
+hh_validator *hh_validator_new_private(const hh_schemaset *set)
+{
+    hh_buf err;
+    hh_buf_init(&err);
+    char *path = hh_xasprintf("%s/%s", set->dir, HH_RULES_FILE);
+    hh_xml_allow_dir(set->dir);
+    hh_ruleset *own = hh_rules_load(path, &err);
+    hh_xml_allow_dir(NULL);
+    free(path);
+    hh_buf_free(&err);
+    hh_validator *v = own ? hh_validator_new(set) : NULL;
+    if (!v) {
+        hh_rules_free(own);
+        return NULL;
+    }
+    xmlXPathFreeContext(v->xp);
+    v->xp = hh_rules_new_context(own);
+    v->rules = v->own_rules = own;
+    return v;
+}
+
 void hh_validator_free(hh_validator *v)
 {
     if (!v)
         return;
+    hh_rules_free(v->own_rules);
     if (v->vctxt)
         xmlSchemaFreeValidCtxt(v->vctxt);
     if (v->xp)
@@ -170,6 +196,6 @@ size_t hh_validator_check(hh_validator *v, const hh_form_input *form, hh_diags *
     v->form = NULL;
     v->out = NULL;
     if (d->errors == before)
-        hh_rules_check(v->set->rules, v->xp, root, form->file, form->line, d);
+        hh_rules_check(v->rules, v->xp, root, form->file, form->line, d);
     return d->errors - before;
 }

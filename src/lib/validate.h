@@ -12,6 +12,10 @@
 typedef struct hh_validator hh_validator;
 
 hh_validator *hh_validator_new(const hh_schemaset *set);
+/* A validator with its own compiled copy of the rules, for a worker thread (libxml2
+ * caches lookups inside compiled XPath as it evaluates). Make it before threads
+ * start: it reads the rules file. */
+hh_validator *hh_validator_new_private(const hh_schemaset *set);
 void hh_validator_free(hh_validator *v);
 /* Adds every problem of `form` to `d`; returns the number of errors found. */
 size_t hh_validator_check(hh_validator *v, const hh_form_input *form, hh_diags *d);

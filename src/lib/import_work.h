@@ -1,0 +1,31 @@
+/* import_work.h — one form's work before the store: validation, reading it into a
+ * household, its digest and the XML to keep. Touches no store and no shared state
+ * except the compiled XSD, so it runs on any worker thread, each with its own
+ * validator. The store side (import.c) consumes results in input order. */
+#ifndef HH_IMPORT_WORK_H
+#define HH_IMPORT_WORK_H
+
+#include "diag.h"
+#include "form.h"
+#include "input.h"
+#include "validate.h"
+
+typedef struct hh_form_result {
+    char *file;
+    long line;
+    hh_diags diags;            /* the form's problems, or the file's own */
+    long refused;              /* forms refused here, including file-level refusals */
+    hh_household *household;   /* NULL unless the form is valid */
+    char sha256[65];
+    char *xml;                 /* the form as received (a batch member re-serialised) */
+    size_t xml_len;
+} hh_form_result;
+
+void hh_form_result_init(hh_form_result *r);
+void hh_form_result_free(hh_form_result *r);
+/* Works on a parsed form (a batch member, or a one-form file already parsed). */
+void hh_work_on_form(hh_validator *v, const hh_form_input *form, hh_form_result *out);
+/* Parses a one-form file's bytes (as read by hh_read_forms_deferred), then the same. */
+void hh_work_on_bytes(hh_validator *v, const char *name, const char *bytes, size_t len, hh_form_result *out);
+
+#endif

@@ -1,0 +1,155 @@
+/* test_parallel.c — `hhreg import -j N`: the same stores and the same messages, in
+ * the same order, as -j 1, on a corpus mixing valid, invalid, repeated and revised
+ * forms, one-form files and a batch; and a progress line only on a terminal. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "testutil.h"
+
+Suite *make_parallel_suite(void);
+
+/* Everything a store holds that does not depend on the clock, as one text. */
+static char *canonical_dump(const char *db)
+{
+    char *cmd = hh_xasprintf(
+        "sqlite3 '%s' \"SELECT id, current_revision, deleted_at IS NULL FROM household ORDER BY 1;"
+        " SELECT household_id, revision, form_sha256, source, hex(xml), size, elderly60, living_alone FROM revision ORDER BY 1, 2;"
+        " SELECT * FROM person ORDER BY 1, 2, 3; SELECT * FROM visit ORDER BY 1, 2, 3;"
+        " SELECT * FROM form_warning ORDER BY 1, 2, 3; SELECT * FROM document ORDER BY 1, 2;"
+        " SELECT seq, operation, household_id, revision FROM audit ORDER BY seq\"",
+        db);
+    FILE *p = popen(cmd, "r");
+    ck_assert(p != NULL);
+    hh_buf b;
+    hh_buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+        hh_buf_append(&b, chunk, n);
+    ck_assert_int_eq(pclose(p), 0);
+    free(cmd);
+    return hh_buf_detach(&b);
+}
+
+/* A corpus: a batch of generated households (the first 812 take the ids of the
+ * stored sample grid with other content, so they are revisions; the rest are new),
+ * revised copies of stored forms (one repeated), and every invalid sample. */
+static char *make_corpus(const char *dir)
+{
+    char *corpus = tu_path(dir, "corpus");
+    ck_assert_int_eq(mkdir(corpus, 0700), 0);
+    char *batch = tu_path(corpus, "z-batch.xml");
+    tu_result r = tu_hhreg(NULL, NULL, "sample", "--households", "1700", "--seed", "5", "--batch", batch, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    for (int i = 1; i <= 40; i++) {
+        char *name = hh_xasprintf("samples/households/510105016003-03-%04d.xml", i * 20);
+        char *src = tu_src(name);
+        char *xml = tu_read_file(src, NULL);
+        char *at = strstr(xml, "<tenure>");
+        ck_assert(at != NULL);
+        char *edited = hh_xasprintf("%.*s<tenure>public-rental%s", (int)(at - xml), xml, strstr(at, "</tenure>"));
+        char *file = hh_xasprintf("%s/revised-%02d.xml", corpus, i);
+        tu_write_file(file, edited, strlen(edited));
+        free(file);
+        free(edited);
+        free(xml);
+        free(src);
+        free(name);
+    }
+    char *cmd = hh_xasprintf("cp '%s'/samples/invalid/*.xml '%s'/ && cp '%s'/revised-01.xml '%s'/revised-99.xml",
+                             tu_srcdir(), corpus, corpus, corpus);
+    ck_assert_int_eq(system(cmd), 0);
+    free(cmd);
+    free(batch);
+    return corpus;
+}
+
+START_TEST(many_jobs_give_the_store_and_messages_of_one)
+{
+    char *dir = tu_tempdir();
+    char *corpus = make_corpus(dir);
+    char *forms = tu_src("samples/households");
+    char *dumps[2], *errs[2], *outs[2];
+    const char *jobs[2] = { "1", "4" };
+    for (int k = 0; k < 2; k++) {
+        char *db = hh_xasprintf("%s/j%s.db", dir, jobs[k]);
+        tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
+        tu_result_free(&r);
+        r = tu_hhreg(NULL, NULL, "import", "-q", "-j", jobs[k], "--db", db, forms, NULL);
+        ck_assert_int_eq(r.status, 0);
+        tu_result_free(&r);
+        r = tu_hhreg(NULL, NULL, "import", "-j", jobs[k], "--batch-size", "37", "--db", db, corpus, NULL);
+        ck_assert_int_eq(r.status, 1);
+        ck_assert_msg(strchr(r.err, '\r') == NULL, "a progress line on a pipe");
+        outs[k] = r.out;
+        errs[k] = r.err;
+        dumps[k] = canonical_dump(db);
+        free(db);
+    }
+    long total, stored, unchanged, revised, refused;
+    ck_assert_int_eq(sscanf(outs[0], "%ld form(s): %ld stored, %ld unchanged, %ld revised, %ld refused", &total,
+                            &stored, &unchanged, &revised, &refused),
+                     5);
+    ck_assert_msg(stored > 800 && revised > 700 && refused > 60, "not a mixed corpus: %s", outs[0]);
+    ck_assert_str_eq(outs[0], outs[1]);
+    ck_assert_str_eq(errs[0], errs[1]);
+    ck_assert(strstr(errs[0], "[STORE-REPEAT]") && strstr(errs[0], "[ID-CHECKSUM]"));
+    ck_assert_msg(strlen(dumps[0]) > 1000000, "the dump is too small to mean anything");
+    ck_assert_msg(strcmp(dumps[0], dumps[1]) == 0, "-j 1 and -j 4 stores differ");
+    for (int k = 0; k < 2; k++) {
+        free(dumps[k]);
+        free(errs[k]);
+        free(outs[k]);
+    }
+    tu_rmrf(dir);
+    free(forms);
+    free(corpus);
+    free(dir);
+}
+END_TEST
+
+START_TEST(progress_only_on_a_terminal)
+{
+    char *dir = tu_tempdir();
+    char *db = tu_path(dir, "p.db");
+    char *forms = tu_path(dir, "batch.xml");
+    tu_result r = tu_hhreg(NULL, NULL, "sample", "--households", "6000", "--batch", forms, NULL);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
+    tu_result_free(&r);
+    /* script(1) gives the command a pseudo-terminal; the first progress line comes
+     * after a quarter second, so the input is large enough to last longer */
+    char *cmd = hh_xasprintf("HHREG_SCHEMA_DIR='%s' script -qec \"'%s' import -j 2 --db '%s' '%s'\" /dev/null",
+                             tu_schema_dir(), tu_bin(), db, forms);
+    FILE *p = popen(cmd, "r");
+    hh_buf b;
+    hh_buf_init(&b);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+        hh_buf_append(&b, chunk, n);
+    ck_assert_int_eq(pclose(p), 0);
+    ck_assert_msg(strstr(b.data, "6000 form(s): 6000 stored"), "%s", b.data);
+    ck_assert_msg(strstr(b.data, " forms/s, 0 refused"), "no progress line on a terminal");
+    hh_buf_free(&b);
+    free(cmd);
+    tu_rmrf(dir);
+    free(forms);
+    free(db);
+    free(dir);
+}
+END_TEST
+
+Suite *make_parallel_suite(void)
+{
+    Suite *s = suite_create("parallel");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, many_jobs_give_the_store_and_messages_of_one);
+    tcase_add_test(tc, progress_only_on_a_terminal);
+    suite_add_tcase(s, tc);
+    return s;
+}
