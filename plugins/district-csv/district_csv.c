@@ -37,28 +37,27 @@ static const char *const categories[] = { "elderly-alone", "empty-nest", "disabi
 
 /* --- one cell ------------------------------------------------------------- */
 
-/* The cell text of column `c` for row `r`, translated; in `buf`, or static. */
+/* The cell text of column `c` for row `r`, translated: in `buf` (size n), or
+ * pointing into the household or the profile. */
 static const char *cell(const profile *p, const column *c, const row *r, char *buf, size_t n)
 {
-    char value[256];
-    const char *v = item_value(c->value, r, p->date_format, value, sizeof value);
+    const char *v = item_value(c->value, r, p->date_format, buf, n);
     if (!c->codes)
         return v;
-    const char *key = v;
+    char key[512];
+    snprintf(key, sizeof key, "%s", v);
     if (c->codes->n_by) {
         size_t o = 0;
-        for (size_t i = 0; i < c->codes->n_by && o < n - 1; i++) {
+        for (size_t i = 0; i < c->codes->n_by && o < sizeof key - 1; i++) {
             char part[256];
             const char *pv = item_value(c->codes->by[i], r, p->date_format, part, sizeof part);
-            o += (size_t)snprintf(buf + o, n - o, "%s%s", i ? " " : "", pv);
+            o += (size_t)snprintf(key + o, sizeof key - o, "%s%s", i ? " " : "", pv);
         }
-        key = buf;
     }
     const char *t = profile_translate(c->codes, key);
-    if (t == key && key == buf) /* no translation and no default: keep the column's own value */
-        t = v;
-    snprintf(buf, n, "%s", t);
-    return buf;
+    if (t == key) /* no translation and no default: the column's own value */
+        return v;
+    return t;   /* a string of the profile's code table */
 }
 
 static size_t utf8_chars(const char *s)

@@ -224,13 +224,14 @@ static int converted_write(hhreg_ctx *ctx, const char *data, size_t len)
         char chunk[4096], *dst = chunk;
         size_t room = sizeof chunk;
         size_t r = iconv(ctx->convert, &src, &left, &dst, &room);
+        int why = r == (size_t)-1 ? errno : 0; /* before the write can change errno */
         rc = raw_write(ctx, chunk, sizeof chunk - room);
-        if (r == (size_t)-1 && errno == EINVAL && left < sizeof ctx->pending) {
-            memcpy(ctx->pending, src, left);
+        if (why == EINVAL && left < sizeof ctx->pending) {
+            memcpy(ctx->pending, src, left); /* an incomplete character: finish it next time */
             ctx->n_pending = left;
             break;
         }
-        if (r == (size_t)-1 && errno != E2BIG) {
+        if (why && why != E2BIG) {
             api_error(ctx, "a character cannot be written in the output encoding");
             rc = -1;
         }
