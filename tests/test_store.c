@@ -156,6 +156,44 @@ START_TEST(warnings_are_kept_with_the_form)
 }
 END_TEST
 
+START_TEST(forms_are_kept_compressed_and_an_older_store_is_migrated)
+{
+    char *form = tu_src("samples/households/510105016003-03-0101.xml");
+    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "import", "--db", db, form, NULL);
+    tu_result_free(&r);
+    size_t len;
+    char *original = tu_read_file(form, &len);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT xml_size FROM revision"), (long)len);
+    ck_assert_int_lt(tu_sql_count(db, "SELECT length(xml) FROM revision"), (long)len / 2);
+    /* make it a store of schema version 1, which kept the XML as received */
+    sqlite3 *h;
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(h, "DROP TRIGGER revision_kept_u", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "UPDATE revision SET xml = ?1, xml_size = NULL", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_blob(st, 1, original, (int)len, SQLITE_STATIC);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    ck_assert_int_eq(sqlite3_exec(h, "ALTER TABLE revision DROP COLUMN xml_size; PRAGMA user_version = 1;", NULL, NULL,
+                                  NULL),
+                     SQLITE_OK);
+    sqlite3_close(h);
+    r = tu_hhreg(NULL, NULL, "show", "--db", db, "--xml", "510105016003-03-0101", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.out, original);
+    tu_result_free(&r);
+    ck_assert_int_eq(tu_sql_count(db, "PRAGMA user_version"), HH_STORE_SCHEMA_VERSION);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM audit WHERE operation = 'migrate'"), 1);
+    r = tu_hhreg(NULL, NULL, "check", "--db", db, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    free(original);
+    free(form);
+}
+END_TEST
+
 Suite *make_store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -168,6 +206,7 @@ Suite *make_store_suite(void)
     tcase_add_test(tc, a_newer_store_is_refused);
     tcase_add_test(tc, a_stored_form_comes_back_whole);
     tcase_add_test(tc, warnings_are_kept_with_the_form);
+    tcase_add_test(tc, forms_are_kept_compressed_and_an_older_store_is_migrated);
     suite_add_tcase(s, tc);
     return s;
 }

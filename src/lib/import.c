@@ -42,13 +42,16 @@ static void print_diags(hh_importer *im, const hh_diags *d)
             hh_diag_print(im->opt.messages, &d->items[i], im->opt.lang);
 }
 
+/* `what` may already start with the store's name (SQLite's messages do). */
 static void store_failed(hh_importer *im, const char *what)
 {
+    const char *path = hh_store_path(im->store);
+    bool named = strncmp(what, path, strlen(path)) == 0;
     if (im->opt.messages)
         fprintf(im->opt.messages,
-                "hhreg: %s: %s; the import stopped and the %ld form(s) of its open transaction were not stored. "
+                "hhreg: %s%s%s; the import stopped and the %ld form(s) of its open transaction were not stored. "
                 "The store is consistent: free space (or fix the disk) and run the same import again.\n",
-                hh_store_path(im->store), what, im->pending_stored + im->pending_revised);
+                named ? "" : path, named ? "" : ": ", what, im->pending_stored + im->pending_revised);
     hh_store_rollback(im->store);
     im->in_transaction = false;
     im->sum.refused += im->pending_stored + im->pending_revised;
@@ -131,8 +134,8 @@ static void store_result(hh_importer *im, hh_form_result *r)
         im->sum.refused++;
         return;
     }
-    hh_put_request rq = { r->household, r->xml, r->xml_len, r->sha256, source, im->opt.actor, &r->diags,
-                          r->file, r->line };
+    hh_put_request rq = { r->household, r->xml, r->xml_len, r->xml_size, r->sha256, source, im->opt.actor,
+                          &r->diags, r->file, r->line };
     int revision = 0;
     switch (hh_store_put(im->store, &rq, &r->diags, &revision)) {
     case HH_PUT_STORED: im->pending_stored++; break;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deflate.h"
 #include "digest.h"
 
 void hh_form_result_init(hh_form_result *r)
@@ -36,17 +37,27 @@ void hh_work_on_form(hh_validator *v, const hh_form_input *form, hh_form_result 
         out->refused++;
         return;
     }
-    if (form->original) {
-        out->xml = hh_xstrndup(form->original, form->original_len);
-        out->xml_len = form->original_len;
-    } else {
-        xmlChar *dump = NULL;
-        int len = 0;
-        xmlDocDumpFormatMemoryEnc(form->doc, &dump, &len, "UTF-8", 1);
-        out->xml = hh_xstrndup((const char *)dump, (size_t)len);
-        out->xml_len = (size_t)len;
-        xmlFree(dump);
+    xmlChar *dump = NULL;
+    int dump_len = 0;
+    const char *xml = form->original;
+    size_t len = form->original_len;
+    if (!xml) {
+        xmlDocDumpFormatMemoryEnc(form->doc, &dump, &dump_len, "UTF-8", 1);
+        xml = (const char *)dump;
+        len = (size_t)dump_len;
     }
+    hh_buf packed;
+    hh_buf_init(&packed);
+    if (hh_deflate(xml, len, &packed) == 0) {
+        out->xml_len = packed.len;
+        out->xml = hh_buf_detach(&packed);
+        out->xml_size = len;
+    } else {
+        hh_buf_free(&packed);
+        out->xml = hh_xstrndup(xml, len);
+        out->xml_len = len;
+    }
+    xmlFree(dump);
     out->household = hh_household_from_doc(form->doc);
 }
 

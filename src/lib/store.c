@@ -19,9 +19,9 @@ static const char *const statement_sql[STMT_COUNT] = {
         " building, unit, room, household_type, dwelling_type, tenure, floor_area, phone,"
         " preferred_language, low_income, low_income_since, extreme_hardship, needs, enumerator,"
         " enumeration_date, enumeration_status, respondent, consent, member_count, size, elderly60,"
-        " elderly65, disabled, living_alone, empty_nest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+        " elderly65, disabled, living_alone, empty_nest, xml_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
         " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
-        " ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40)",
+        " ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41)",
     [STMT_PERSON_INSERT] =
         "INSERT INTO person(household_id, revision, line, name, relationship, sex, birth_date,"
         " document_type, document_number, nationality, ethnicity, residence, registered_in,"
@@ -64,8 +64,17 @@ const char *hh_store_path(const hh_store *s)
 int hh_store_exec(hh_store *s, const char *sql, hh_buf *err)
 {
     char *msg = NULL;
+    errno = 0;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        int last = errno;
         hh_buf_printf(err, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+        /* the operating system's reason: SQLite's record of it, else errno when it is
+         * one of the disk errors that explain themselves */
+        int sys = sqlite3_system_errno(s->db);
+        if (!sys && (last == ENOSPC || last == EFBIG || last == EDQUOT || last == EIO))
+            sys = last;
+        if (sys)
+            hh_buf_printf(err, " (%s)", strerror(sys));
         sqlite3_free(msg);
         return -1;
     }

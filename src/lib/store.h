@@ -1,6 +1,7 @@
 /* store.h — the SQLite store of household forms.
  *
  * One file holds households, every revision of every form (its XML as received,
+ * kept compressed,
  * its items, persons, visits and the warnings kept with it), an index of document
  * numbers held by current households, and an append-only audit log. Nothing is
  * overwritten: a changed form is a new revision, a delete is a tombstone.
@@ -23,7 +24,7 @@
 #include "util.h"
 
 #define HH_STORE_APPLICATION_ID 0x48485247 /* "HHRG" */
-#define HH_STORE_SCHEMA_VERSION 1
+#define HH_STORE_SCHEMA_VERSION 2
 
 typedef struct hh_store hh_store;
 
@@ -48,8 +49,9 @@ typedef enum { HH_PUT_STORED, HH_PUT_UNCHANGED, HH_PUT_REVISED, HH_PUT_REFUSED, 
 
 typedef struct hh_put_request {
     const hh_household *household;
-    const char *xml;            /* the form as received */
+    const char *xml;            /* the form as received, or compressed by hh_deflate */
     size_t xml_len;
+    size_t xml_size;            /* compressed: the size it was made from; 0: not compressed */
     const char *sha256;         /* hex digest of the canonical form */
     const char *source;         /* "file:line", kept with the revision */
     const char *actor;          /* who stores it */

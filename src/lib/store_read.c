@@ -3,6 +3,8 @@
  * current revision (see store.h). */
 #include "store_internal.h"
 
+#include "deflate.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,25 @@ static int finish(hh_store *s, sqlite3_stmt *st, int rc, hh_buf *err)
 static const char *col(sqlite3_stmt *st, int i)
 {
     return (const char *)sqlite3_column_text(st, i);
+}
+
+/* The form's XML from a row's xml and xml_size columns, decompressed when it was
+ * kept compressed; -1 when the data is damaged. */
+static int column_xml(hh_store *s, sqlite3_stmt *st, int xml_col, int size_col, hh_buf *out, hh_buf *err)
+{
+    const void *data = sqlite3_column_blob(st, xml_col);
+    size_t len = (size_t)sqlite3_column_bytes(st, xml_col);
+    if (sqlite3_column_type(st, size_col) == SQLITE_NULL) {
+        hh_buf_reset(out);
+        hh_buf_append(out, data ? data : "", len);
+        return 0;
+    }
+    if (hh_inflate(data, len, (size_t)sqlite3_column_int64(st, size_col), out) != 0) {
+        hh_buf_printf(err, "%s: the stored XML of household %s cannot be decompressed (damaged store?)", s->path,
+                      col(st, 0));
+        return -1;
+    }
+    return 0;
 }
 
 int hh_store_list(hh_store *s, const char *area, bool include_deleted,
@@ -64,7 +85,7 @@ int hh_store_get_xml(hh_store *s, const char *id, int revision, char **xml, size
 {
     sqlite3_stmt *st;
     if (prepare(s,
-                "SELECT r.xml, r.revision FROM household h JOIN revision r ON r.household_id = h.id"
+                "SELECT h.id, r.revision, r.xml, r.xml_size FROM household h JOIN revision r ON r.household_id = h.id"
                 " AND r.revision = CASE WHEN ?2 > 0 THEN ?2 ELSE h.current_revision END WHERE h.id = ?1",
                 &st, err))
         return -1;
@@ -72,13 +93,14 @@ int hh_store_get_xml(hh_store *s, const char *id, int revision, char **xml, size
     sqlite3_bind_int(st, 2, revision);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        *len = (size_t)sqlite3_column_bytes(st, 0);
-        *xml = hh_xmalloc(*len + 1);
-        memcpy(*xml, sqlite3_column_blob(st, 0), *len);
-        (*xml)[*len] = '\0';
+        hh_buf out;
+        hh_buf_init(&out);
+        int bad = column_xml(s, st, 2, 3, &out, err);
         *revision_out = sqlite3_column_int(st, 1);
         sqlite3_finalize(st);
-        return 0;
+        *len = out.len;
+        *xml = hh_buf_detach(&out);
+        return bad ? -1 : 0;
     }
     return finish(s, st, rc, err) ? -1 : 1;
 }
@@ -133,19 +155,26 @@ int hh_store_each_current(hh_store *s,
 {
     sqlite3_stmt *st;
     if (prepare(s,
-                "SELECT h.id, r.revision, r.xml FROM household h JOIN revision r"
+                "SELECT h.id, r.revision, r.xml, r.xml_size FROM household h JOIN revision r"
                 " ON r.household_id = h.id AND r.revision = h.current_revision"
                 " WHERE h.deleted_at IS NULL ORDER BY h.id",
                 &st, err))
         return -1;
     int rc;
+    hh_buf xml;
+    hh_buf_init(&xml);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (fn(col(st, 0), sqlite3_column_int(st, 1), sqlite3_column_blob(st, 2),
-               (size_t)sqlite3_column_bytes(st, 2), arg)) {
+        if (column_xml(s, st, 2, 3, &xml, err) != 0) {
+            hh_buf_free(&xml);
+            sqlite3_finalize(st);
+            return -1;
+        }
+        if (fn(col(st, 0), sqlite3_column_int(st, 1), xml.data, xml.len, arg)) {
             rc = SQLITE_DONE;
             break;
         }
     }
+    hh_buf_free(&xml);
     return finish(s, st, rc, err);
 }
 
@@ -160,7 +189,8 @@ static const char households_sql[] =
     "SELECT h.id, r.revision, r.xml, r.district_code, r.district, r.street_code, r.street, r.community_code,"
     " r.community, r.grid, r.estate, r.building, r.unit, r.room, r.household_type, r.dwelling_type, r.tenure,"
     " r.floor_area, r.phone, r.preferred_language, r.low_income, r.low_income_since, r.extreme_hardship,"
-    " r.needs, r.enumerator, r.enumeration_date, r.enumeration_status, r.respondent, r.consent, r.member_count"
+    " r.needs, r.enumerator, r.enumeration_date, r.enumeration_status, r.respondent, r.consent, r.member_count,"
+    " r.xml_size"
     FROM_CURRENT WHERE_CURRENT " ORDER BY h.id";
 static const char persons_sql[] =
     "SELECT h.id, p.line, p.name, p.relationship, p.sex, p.birth_date, p.document_type, p.document_number,"
@@ -262,6 +292,8 @@ int hh_store_each_household(hh_store *s, const char *area,
     hh_visit *visits = NULL;
     size_t person_cap = 0, visit_cap = 0;
     int stop = 0;
+    hh_buf xml;
+    hh_buf_init(&xml);
     while (hc.rc == SQLITE_ROW && !stop) {
         hh_household h;
         memset(&h, 0, sizeof h);
@@ -287,13 +319,17 @@ int hh_store_each_household(hh_store *s, const char *area,
         }
         h.persons = persons;
         h.visits = visits;
-        stop = fn(&h, sqlite3_column_int(hc.st, 1), sqlite3_column_blob(hc.st, 2),
-                  (size_t)sqlite3_column_bytes(hc.st, 2), arg);
+        if (column_xml(s, hc.st, 2, 30, &xml, err) != 0) {
+            hc.rc = SQLITE_CORRUPT;
+            break;
+        }
+        stop = fn(&h, sqlite3_column_int(hc.st, 1), xml.data, xml.len, arg);
         hh_arena_reset(&arena);
         hc.rc = sqlite3_step(hc.st);
     }
     free(persons);
     free(visits);
+    hh_buf_free(&xml);
     hh_arena_free(&arena);
     rc = 0;
     const cursor *all[] = { &hc, &pc, &vc };

@@ -75,5 +75,9 @@ static const char migration_1[] =
     "CREATE TRIGGER visit_kept_d BEFORE DELETE ON visit BEGIN SELECT RAISE(ABORT, 'revisions are never deleted'); END;"
     "CREATE TRIGGER household_kept_d BEFORE DELETE ON household BEGIN SELECT RAISE(ABORT, 'households are deleted with a tombstone, never erased'); END;";
 
-const char *const hh_store_migrations[] = { migration_1 };
+/* 2: the XML of a revision may be kept compressed. xml_size NULL: `xml` holds the
+ * form as received; otherwise `xml` is zlib-compressed from xml_size bytes. */
+static const char migration_2[] = "ALTER TABLE revision ADD COLUMN xml_size INTEGER;";
+
+const char *const hh_store_migrations[] = { migration_1, migration_2 };
 const int hh_store_migration_count = sizeof hh_store_migrations / sizeof hh_store_migrations[0];

@@ -92,6 +92,10 @@ static int insert_revision(hh_store *s, const hh_put_request *rq, int rev, const
     sqlite3_bind_int(st, i++, hd->disabled);
     sqlite3_bind_int(st, i++, hd->living_alone);
     sqlite3_bind_int(st, i++, hd->empty_nest);
+    if (rq->xml_size)
+        sqlite3_bind_int64(st, i++, (sqlite3_int64)rq->xml_size);
+    else
+        sqlite3_bind_null(st, i++);
     return step_done(s, st, err);
 }
 

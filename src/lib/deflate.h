@@ -1,0 +1,16 @@
+/* deflate.h — compressing the XML kept with each revision (zlib), so a district's
+ * store is about half the size and half the bytes are written on import. Lossless:
+ * `hhreg show --xml` gives back the form exactly as received. */
+#ifndef HH_DEFLATE_H
+#define HH_DEFLATE_H
+
+#include <stddef.h>
+#include "util.h"
+
+/* Compresses `data` into `out` (replacing its content); 0, or -1 on failure. */
+int hh_deflate(const char *data, size_t len, hh_buf *out);
+/* Decompresses `data`, which hh_deflate made from `size` bytes, into `out`; 0, or
+ * -1 when the data is damaged. */
+int hh_inflate(const void *data, size_t len, size_t size, hh_buf *out);
+
+#endif
