@@ -233,7 +233,9 @@ typedef struct job {
 typedef struct pipeline {
     hh_importer *im;
     pthread_mutex_t lock;
-    pthread_cond_t changed;
+    pthread_cond_t job_ready;     /* for workers: a job was queued, or reading ended */
+    pthread_cond_t room;          /* for the reader: the queue or the window has room */
+    pthread_cond_t result_ready;  /* for the writer: a result came, or reading ended */
     job *queue;               /* a ring of `window` jobs waiting for a worker */
     size_t head, count;
     hh_form_result **done;    /* results by seq % window */
@@ -248,12 +250,12 @@ static bool enqueue(pipeline *pl, job *j)
 {
     pthread_mutex_lock(&pl->lock);
     while (!pl->stop && ((long)pl->count == pl->window || pl->produced - pl->written >= pl->window))
-        pthread_cond_wait(&pl->changed, &pl->lock);
+        pthread_cond_wait(&pl->room, &pl->lock);
     bool ok = !pl->stop;
     if (ok) {
         j->seq = pl->produced++;
         pl->queue[(pl->head + pl->count++) % (size_t)pl->window] = *j;
-        pthread_cond_broadcast(&pl->changed);
+        pthread_cond_signal(&pl->job_ready);
     }
     pthread_mutex_unlock(&pl->lock);
     return ok;
@@ -328,7 +330,8 @@ static void *reader(void *arg)
             break;
     pthread_mutex_lock(&pl->lock);
     pl->reading_done = true;
-    pthread_cond_broadcast(&pl->changed);
+    pthread_cond_broadcast(&pl->job_ready);
+    pthread_cond_signal(&pl->result_ready);
     pthread_mutex_unlock(&pl->lock);
     return NULL;
 }
@@ -346,7 +349,7 @@ static void *work(void *arg)
     for (;;) {
         pthread_mutex_lock(&pl->lock);
         while (pl->count == 0 && !pl->reading_done)
-            pthread_cond_wait(&pl->changed, &pl->lock);
+            pthread_cond_wait(&pl->job_ready, &pl->lock);
         if (pl->count == 0) {
             pthread_mutex_unlock(&pl->lock);
             return NULL;
@@ -354,7 +357,7 @@ static void *work(void *arg)
         job j = pl->queue[pl->head];
         pl->head = (pl->head + 1) % (size_t)pl->window;
         pl->count--;
-        pthread_cond_broadcast(&pl->changed);
+        pthread_cond_signal(&pl->room);
         pthread_mutex_unlock(&pl->lock);
 
         hh_form_result *r = hh_xmalloc(sizeof *r);
@@ -377,7 +380,8 @@ static void *work(void *arg)
         job_free(&j);
         pthread_mutex_lock(&pl->lock);
         pl->done[j.seq % pl->window] = r;
-        pthread_cond_broadcast(&pl->changed);
+        if (j.seq == pl->written) /* only the result the writer waits for wakes it */
+            pthread_cond_signal(&pl->result_ready);
         pthread_mutex_unlock(&pl->lock);
     }
 }
@@ -394,7 +398,9 @@ static void run_pipeline(hh_importer *im, char *const *paths, size_t n_paths)
     pl.queue = hh_xcalloc((size_t)pl.window, sizeof *pl.queue);
     pl.done = hh_xcalloc((size_t)pl.window, sizeof *pl.done);
     pthread_mutex_init(&pl.lock, NULL);
-    pthread_cond_init(&pl.changed, NULL);
+    pthread_cond_init(&pl.job_ready, NULL);
+    pthread_cond_init(&pl.room, NULL);
+    pthread_cond_init(&pl.result_ready, NULL);
     /* every validator is made here, before any thread starts: each has its own
      * compiled rules and contexts; only the compiled XSD is shared */
     worker *workers = hh_xcalloc((size_t)n, sizeof *workers);
@@ -410,11 +416,11 @@ static void run_pipeline(hh_importer *im, char *const *paths, size_t n_paths)
         pthread_mutex_lock(&pl.lock);
         hh_form_result *r;
         while (!(r = pl.done[pl.written % pl.window]) && !(pl.reading_done && pl.written == pl.produced))
-            pthread_cond_wait(&pl.changed, &pl.lock);
+            pthread_cond_wait(&pl.result_ready, &pl.lock);
         if (r) {
             pl.done[pl.written % pl.window] = NULL;
             pl.written++;
-            pthread_cond_broadcast(&pl.changed);
+            pthread_cond_signal(&pl.room);
         }
         pthread_mutex_unlock(&pl.lock);
         if (!r)
@@ -428,7 +434,7 @@ static void run_pipeline(hh_importer *im, char *const *paths, size_t n_paths)
         if (im->failed) {
             pthread_mutex_lock(&pl.lock);
             pl.stop = true;
-            pthread_cond_broadcast(&pl.changed);
+            pthread_cond_broadcast(&pl.room);
             pthread_mutex_unlock(&pl.lock);
         }
     }
@@ -448,7 +454,9 @@ static void run_pipeline(hh_importer *im, char *const *paths, size_t n_paths)
     free(workers);
     free(pl.queue);
     free(pl.done);
-    pthread_cond_destroy(&pl.changed);
+    pthread_cond_destroy(&pl.job_ready);
+    pthread_cond_destroy(&pl.room);
+    pthread_cond_destroy(&pl.result_ready);
     pthread_mutex_destroy(&pl.lock);
 }
 

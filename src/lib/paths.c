@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,9 +12,13 @@
 
 #include "util.h"
 
+/* The names of a directory, packed in one buffer and sorted through 32-bit offsets:
+ * a million entries take about 30 MB rather than a heap block each. */
+static _Thread_local const char *sorting_names;
+
 static int by_name(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(sorting_names + *(const uint32_t *)a, sorting_names + *(const uint32_t *)b);
 }
 
 static int is_form_file(const char *name)
@@ -41,34 +46,39 @@ static int visit_dir(const char *path, const hh_path_visitor *v)
         v->problem(path, strerror(errno), v->arg);
         return 0;
     }
-    char **names = NULL;
+    hh_buf names;
+    hh_buf_init(&names);
+    uint32_t *offsets = NULL;
     size_t n = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(dir))) {
-        if (e->d_name[0] == '.')
+        if (e->d_name[0] == '.' || names.len > UINT32_MAX - 4096)
             continue;
         if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            names = hh_xrealloc(names, cap * sizeof *names);
+            cap = cap ? cap * 2 : 256;
+            offsets = hh_xrealloc(offsets, cap * sizeof *offsets);
         }
-        names[n++] = hh_xstrdup(e->d_name);
+        offsets[n++] = (uint32_t)names.len;
+        hh_buf_append(&names, e->d_name, strlen(e->d_name) + 1);
     }
     closedir(dir);
-    qsort(names, n, sizeof *names, by_name);
+    sorting_names = names.data;
+    qsort(offsets, n, sizeof *offsets, by_name);
     int stop = 0;
-    for (size_t i = 0; i < n; i++) {
-        char *child = hh_xasprintf("%s/%s", path, names[i]);
+    for (size_t i = 0; i < n && !stop; i++) {
+        const char *name = names.data + offsets[i];
+        char *child = hh_xasprintf("%s/%s", path, name);
         struct stat st;
-        if (!stop && lstat(child, &st) == 0) {
+        if (lstat(child, &st) == 0) {
             if (S_ISDIR(st.st_mode))
                 stop = visit_dir(child, v);
-            else if (S_ISREG(st.st_mode) && is_form_file(names[i]))
+            else if (S_ISREG(st.st_mode) && is_form_file(name))
                 stop = visit_file(child, v);
         }
         free(child);
-        free(names[i]);
     }
-    free(names);
+    free(offsets);
+    hh_buf_free(&names);
     return stop;
 }
 
