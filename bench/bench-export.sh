@@ -7,11 +7,14 @@
 #   sqlite3 -csv: the current persons and their households, joined   (the baseline)
 #   hhreg export district-csv with samples/profiles/generic-persons.xml
 #   hhreg export jsonl
+#   hhreg export xml
 # and prints seconds, persons per second, the ratio to the dump and peak RSS, with
-# the RSS of a tenth of the store beside it to show that it stays flat.
+# the same for a tenth of the store beside it, to show that RSS stays flat.
 # Environment: HHREG, SQLITE3, SCHEMAS, PLUGINS, PROFILES (set by make),
 # BENCH_PERSONS, BENCH_DIR (kept when given).
 set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/common.sh"
 
 PERSONS=${BENCH_PERSONS:-1000000}
 HOUSEHOLDS=$((PERSONS * 100 / 215))
@@ -20,18 +23,11 @@ SQLITE3=${SQLITE3:-sqlite3}
 SCHEMAS=${SCHEMAS:-schemas}
 PLUGINS=${PLUGINS:-plugins/.libs}
 PROFILES=${PROFILES:-samples/profiles}
-TIME=/usr/bin/time
-for tool in "$SQLITE3" "$TIME"; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is needed (apt-get install sqlite3 time)" >&2; exit 2; }
-done
-if [ -n "${BENCH_DIR:-}" ]; then
-    WORK=$BENCH_DIR
-    mkdir -p "$WORK"
-else
-    WORK=$(mktemp -d)
-    trap 'rm -rf "$WORK"' EXIT
-fi
+need "$SQLITE3" sqlite3
+need "$TIME" time
+workdir
 export HHREG_SCHEMA_DIR="$SCHEMAS"
+RESULTS=$WORK/export-results
 
 # store N: a store of N households
 store() {
@@ -45,21 +41,12 @@ store() {
     echo "$db"
 }
 
-# run NAME DB COMMAND...: times it, records seconds and peak RSS (KiB)
-run() {
-    name=$1
-    shift
-    "$TIME" -f "%e %M" -o "$WORK/time" "$@" > /dev/null 2> "$WORK/stderr" || { cat "$WORK/stderr" >&2; exit 1; }
-    set -- $(tail -n 1 "$WORK/time")
-    echo "$name|$1|$2" >> "$WORK/export-results"
-}
-
 DUMP="SELECT p.*, r.district_code, r.street_code, r.community_code, r.building, r.unit, r.room
       FROM household h JOIN revision r ON r.household_id = h.id AND r.revision = h.current_revision
       JOIN person p ON p.household_id = h.id AND p.revision = h.current_revision
       WHERE h.deleted_at IS NULL ORDER BY h.id, p.line"
 
-rm -f "$WORK/export-results"
+rm -f "$RESULTS"
 for n in $((HOUSEHOLDS / 10)) "$HOUSEHOLDS"; do
     db=$(store "$n")
     persons=$("$SQLITE3" "$db" "SELECT count(*) FROM person")
@@ -68,6 +55,7 @@ for n in $((HOUSEHOLDS / 10)) "$HOUSEHOLDS"; do
     run "district-csv (generic-persons)|$persons" "$HHREG" export district-csv --plugin-dir "$PLUGINS" --db "$db" \
         --opt "profile=$PROFILES/generic-persons.xml" -o "$WORK/persons.csv"
     run "jsonl|$persons" "$HHREG" export jsonl --plugin-dir "$PLUGINS" --db "$db" -o "$WORK/households.jsonl"
+    run "xml|$persons" "$HHREG" export xml --plugin-dir "$PLUGINS" --db "$db" -o "$WORK/forms.xml"
 done
 
 echo "hhreg export benchmark: $(nproc) cores"
@@ -76,4 +64,4 @@ awk -F'|' '
     {
         printf "%-34s %9d persons %8.2f s %10.0f persons/s %6.2fx dump %8.1f MB peak RSS\n",
                $1, $2, $3, $2 / ($3 > 0 ? $3 : 0.001), $3 / (base[$2] > 0 ? base[$2] : 0.001), $4 / 1024
-    }' "$WORK/export-results"
+    }' "$RESULTS"
