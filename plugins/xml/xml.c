@@ -224,6 +224,10 @@ static int end(hhreg_ctx *ctx, void *st, int ok)
     int rc = 0;
     if (ok)
         rc = s->doc ? finish_in_memory(ctx, s) : s->api->write_text(ctx, "</households>\n");
+    /* libxslt registers globals on first use; this plugin (and with it libxslt) is
+     * unloaded after the export, so they are released here */
+    if (s->stylesheet)
+        xsltCleanupGlobals();
     xmlFreeDoc(s->doc);
     free(s);
     return rc;
