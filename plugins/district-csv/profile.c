@@ -46,21 +46,16 @@ static void on_error(void *arg, xmlErrorPtr e)
         fe->text[--len] = '\0';
 }
 
-static xmlDocPtr read_valid(const char *path, const char *xsd_path, char *err, size_t n)
+/* Parses `text` (named `name`) and validates it against the profile schema `xsd`. */
+static xmlDocPtr parse_valid(const char *text, int len, const char *name, const char *xsd, int xsd_len,
+                             char *err, size_t n)
 {
-    int len, xsd_len;
-    char *text = slurp(path, &len), *xsd = slurp(xsd_path, &xsd_len);
-    xmlDocPtr doc = NULL;
-    first_error fe = { err, n, path };
+    first_error fe = { err, n, name };
     err[0] = '\0';
-    if (!text || !xsd) {
-        snprintf(err, n, "%s: cannot be read", !text ? path : xsd_path);
-        goto out;
-    }
     xmlSetStructuredErrorFunc(&fe, on_error);
-    doc = xmlReadMemory(text, len, path, NULL, XML_PARSE_NONET);
+    xmlDocPtr doc = xmlReadMemory(text, len, name, NULL, XML_PARSE_NONET);
     if (doc && doc->intSubset) {
-        snprintf(err, n, "district profile %s: a DOCTYPE is not accepted", path);
+        snprintf(err, n, "district profile %s: a DOCTYPE is not accepted", name);
         xmlFreeDoc(doc);
         doc = NULL;
     }
@@ -74,7 +69,7 @@ static xmlDocPtr read_valid(const char *path, const char *xsd_path, char *err, s
             doc = NULL;
         }
     } else if (doc) {
-        snprintf(err, n, "%s: the profile schema does not compile", xsd_path);
+        snprintf(err, n, "district profile %s: the profile schema does not compile", name);
         xmlFreeDoc(doc);
         doc = NULL;
     }
@@ -83,10 +78,7 @@ static xmlDocPtr read_valid(const char *path, const char *xsd_path, char *err, s
     xmlSchemaFreeParserCtxt(pc);
     xmlSetStructuredErrorFunc(NULL, NULL);
     if (!doc && !err[0])
-        snprintf(err, n, "district profile %s: not well-formed", path);
-out:
-    free(text);
-    free(xsd);
+        snprintf(err, n, "district profile %s: not well-formed", name);
     return doc;
 }
 
@@ -154,9 +146,9 @@ static const code_table *find_table(const profile *p, const char *name)
     return NULL;
 }
 
-profile *profile_load(const char *path, const char *xsd_path, char *err, size_t n)
+profile *profile_parse(const char *text, int len, const char *name, const char *xsd, int xsd_len, char *err, size_t n)
 {
-    xmlDocPtr doc = read_valid(path, xsd_path, err, n);
+    xmlDocPtr doc = parse_valid(text, len, name, xsd, xsd_len, err, n);
     if (!doc)
         return NULL;
     xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -197,7 +189,7 @@ profile *profile_load(const char *path, const char *xsd_path, char *err, size_t 
             col->align_right = attr_is(c, "align", "right", "left");
             if (p->fixed_width && col->width <= 0 && !err[0])
                 snprintf(err, n, "district profile %s:%ld: column '%s' needs a width in the fixed-width layout",
-                         path, xmlGetLineNo(c), col->header);
+                         name, xmlGetLineNo(c), col->header);
         }
     }
     xmlFreeDoc(doc);
@@ -205,6 +197,20 @@ profile *profile_load(const char *path, const char *xsd_path, char *err, size_t 
         profile_free(p);
         return NULL;
     }
+    return p;
+}
+
+profile *profile_load(const char *path, const char *xsd_path, char *err, size_t n)
+{
+    int len, xsd_len;
+    char *text = slurp(path, &len), *xsd = slurp(xsd_path, &xsd_len);
+    profile *p = NULL;
+    if (!text || !xsd)
+        snprintf(err, n, "%s: cannot be read", !text ? path : xsd_path);
+    else
+        p = profile_parse(text, len, path, xsd, xsd_len, err, n);
+    free(text);
+    free(xsd);
     return p;
 }
 

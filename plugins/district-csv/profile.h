@@ -45,6 +45,9 @@ typedef struct profile {
 /* Reads and validates `path` against `xsd_path`. NULL with a message naming the
  * file and line in `err` (size `n`). */
 profile *profile_load(const char *path, const char *xsd_path, char *err, size_t n);
+/* The same for a profile of `len` bytes in memory named `name`, with the schema's text. */
+profile *profile_parse(const char *text, int len, const char *name, const char *xsd, int xsd_len, char *err,
+                       size_t n);
 void profile_free(profile *p);
 /* The code of `value` (or of the joined `by` values) in table `t`. */
 const char *profile_translate(const code_table *t, const char *key);

@@ -5,6 +5,8 @@
  * when the first form happens to reach it. Evaluation never changes the form. */
 #include "rules.h"
 
+#include <limits.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
@@ -107,6 +109,19 @@ static xmlXPathCompExprPtr compile(xmlXPathContextPtr xp, const char *expr, cons
     return c;
 }
 
+/* Compiles the expression of a rule's <context>, <assert> or <at> into `slot`;
+ * each may appear once (fuzzing found a second one leaking the first). */
+static int compile_once(xmlXPathContextPtr xp, xmlXPathCompExprPtr *slot, const char *expr, const char *file,
+                        const xmlNode *where, const char *rule_id, hh_buf *err)
+{
+    if (*slot) {
+        hh_buf_printf(err, "%s:%ld: rule %s: <%s> is given twice; a rule has one", file, xmlGetLineNo(where),
+                      rule_id, (const char *)where->name);
+        return -1;
+    }
+    return (*slot = compile(xp, expr, file, where, rule_id, err)) ? 0 : -1;
+}
+
 /* Splits "text {expr} text" into segments, compiling each expression. */
 static int parse_message(xmlXPathContextPtr xp, const char *text, message *m, const char *file,
                          const xmlNode *where, const char *rule_id, hh_buf *err)
@@ -167,11 +182,11 @@ static int parse_rule(hh_ruleset *rs, xmlXPathContextPtr xp, xmlNodePtr el, cons
         xmlChar *text = xmlNodeGetContent(c);
         int rc = 0;
         if (is_rules_element(c, "context"))
-            rc = (r->context = compile(xp, (const char *)text, file, c, r->id, err)) ? 0 : -1;
+            rc = compile_once(xp, &r->context, (const char *)text, file, c, r->id, err);
         else if (is_rules_element(c, "assert"))
-            rc = (r->test = compile(xp, (const char *)text, file, c, r->id, err)) ? 0 : -1;
+            rc = compile_once(xp, &r->test, (const char *)text, file, c, r->id, err);
         else if (is_rules_element(c, "at"))
-            rc = (r->at = compile(xp, (const char *)text, file, c, r->id, err)) ? 0 : -1;
+            rc = compile_once(xp, &r->at, (const char *)text, file, c, r->id, err);
         else if (is_rules_element(c, "message")) {
             xmlChar *lang = xmlNodeGetLang(c);
             hh_lang l;
@@ -230,9 +245,9 @@ xmlXPathContextPtr hh_rules_new_context(const hh_ruleset *rs)
     return xp;
 }
 
-hh_ruleset *hh_rules_load(const char *path, hh_buf *err)
+/* Compiles a parsed rules document (taken and freed); `path` names it in messages. */
+static hh_ruleset *compile_rules(xmlDocPtr doc, const char *path, hh_buf *err)
 {
-    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
     if (!doc) {
         const xmlError *e = xmlGetLastError();
         hh_buf_printf(err, "%s:%d: cannot read the rules file: %s", path, e ? e->line : 0,
@@ -273,6 +288,22 @@ hh_ruleset *hh_rules_load(const char *path, hh_buf *err)
         return NULL;
     }
     return rs;
+}
+
+static const int rules_parse_options = XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR;
+
+hh_ruleset *hh_rules_load(const char *path, hh_buf *err)
+{
+    return compile_rules(xmlReadFile(path, NULL, rules_parse_options), path, err);
+}
+
+hh_ruleset *hh_rules_load_memory(const char *data, size_t len, const char *name, hh_buf *err)
+{
+    if (len > INT_MAX) {
+        hh_buf_printf(err, "%s: the rules file is too large", name);
+        return NULL;
+    }
+    return compile_rules(xmlReadMemory(data, (int)len, name, NULL, rules_parse_options), name, err);
 }
 
 static void render(const message *m, xmlXPathContextPtr xp, xmlNodePtr node, hh_buf *out)

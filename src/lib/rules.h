@@ -14,6 +14,8 @@ typedef struct hh_ruleset hh_ruleset;
 /* Loads and compiles `path`. On failure returns NULL and puts a message naming the
  * file, line and rule in `err`. */
 hh_ruleset *hh_rules_load(const char *path, hh_buf *err);
+/* The same for a rules file already in memory, named `name` in messages. */
+hh_ruleset *hh_rules_load_memory(const char *data, size_t len, const char *name, hh_buf *err);
 void hh_rules_free(hh_ruleset *rs);
 size_t hh_rules_count(const hh_ruleset *rs);
 const char *hh_rules_id(const hh_ruleset *rs, size_t i);
