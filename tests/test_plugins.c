@@ -1,7 +1,9 @@
 /* test_plugins.c — the plugin loader and the export driver, on real .so files: a
  * refusal for every unsafe or mismatched plugin (each naming the file and the
  * reason, each leaving no output), options checked, a plugin failing mid-way
- * leaving no file, and every shipped plugin's output read back: CSV parsed,
+ * leaving no file, a plugin that crashes, aborts, exits, prints on standard output
+ * or leaks harming neither the store nor the output, and every shipped plugin's
+ * output read back: CSV parsed,
  * GB18030 decoded with iconv, XML validated with libxml2, JSON parsed. */
 #include <check.h>
 #include <dirent.h>
@@ -144,7 +146,7 @@ START_TEST(options_are_checked_and_a_failing_plugin_leaves_nothing)
     tu_result_free(&r);
     r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "--opt", "colour=red",
                  "goodtest", NULL);
-    ck_assert(r.status == 1 && strstr(r.err, "plugin goodtest has no option 'colour'; it takes: fail-after"));
+    ck_assert(r.status == 1 && strstr(r.err, "plugin goodtest has no option 'colour'; it takes: fail-after misbehave"));
     tu_result_free(&r);
     r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "--opt",
                  "fail-after=100", "goodtest", NULL);
@@ -158,6 +160,64 @@ START_TEST(options_are_checked_and_a_failing_plugin_leaves_nothing)
         ck_assert_msg(strstr(e->d_name, "hhreg-") == NULL, "temporary file %s left behind", e->d_name);
     closedir(d);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export'"), 0);
+    free(out);
+}
+END_TEST
+
+/* Fails if the store's directory holds an output or a temporary file. */
+static void assert_no_output_left(void)
+{
+    DIR *d = opendir(tu_store_dir);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        ck_assert_msg(strstr(e->d_name, "out.csv") == NULL, "%s left behind", e->d_name);
+    closedir(d);
+}
+
+START_TEST(a_misbehaving_plugin_harms_neither_store_nor_output)
+{
+    free(install_test_plugin("goodtest", "goodtest", 0644));
+    char *out = tu_path(tu_store_dir, "out.csv");
+    static const struct {
+        const char *how, *says;
+    } deaths[] = {
+        { "misbehave=crash", "plugin goodtest crashed" },
+        { "misbehave=abort", "plugin goodtest crashed" },
+        { "misbehave=exit", "plugin goodtest crashed: the export process ended with status 3 before it finished" },
+    };
+    for (size_t i = 0; i < sizeof deaths / sizeof deaths[0]; i++) {
+        tu_result r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out,
+                               "--opt", deaths[i].how, "goodtest", NULL);
+        ck_assert_msg(r.status == 1 && strstr(r.err, deaths[i].says) && strstr(r.err, "nothing was written"),
+                      "%s: exit %d: %s", deaths[i].how, r.status, r.err);
+        tu_result_free(&r);
+        assert_no_output_left();
+        r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL);
+        ck_assert_msg(r.status == 0, "%s: %s", deaths[i].how, r.out);
+        tu_result_free(&r);
+    }
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export'"), 0);
+
+    /* printing on standard output: the output on standard output stays exact */
+    tu_result plain = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "goodtest", NULL);
+    tu_result noisy = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "--opt",
+                               "misbehave=stdout", "goodtest", NULL);
+    ck_assert_int_eq(plain.status, 0);
+    ck_assert_int_eq(noisy.status, 0);
+    ck_assert(strstr(plain.out, "id,size\n") == plain.out && strlen(plain.out) > 1000);
+    ck_assert_str_eq(noisy.out, plain.out);
+    ck_assert(strstr(noisy.err, "stray text from the plugin"));
+    tu_result_free(&noisy);
+
+    /* leaking (run without valgrind, which would rightly report the plugin's leak) */
+    tu_no_valgrind = 1;
+    tu_result leaky = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "--opt",
+                               "misbehave=leak", "goodtest", NULL);
+    tu_no_valgrind = 0;
+    ck_assert_int_eq(leaky.status, 0);
+    ck_assert_str_eq(leaky.out, plain.out);
+    tu_result_free(&leaky);
+    tu_result_free(&plain);
     free(out);
 }
 END_TEST
@@ -403,6 +463,7 @@ Suite *make_plugins_suite(void)
     tcase_add_test(tc, a_good_plugin_is_listed_and_runs);
     tcase_add_test(tc, unsafe_and_mismatched_plugins_are_refused);
     tcase_add_test(tc, options_are_checked_and_a_failing_plugin_leaves_nothing);
+    tcase_add_test(tc, a_misbehaving_plugin_harms_neither_store_nor_output);
     tcase_add_test(tc, jsonl_parses_with_every_person);
     tcase_add_test(tc, xml_validates_and_round_trips);
     tcase_add_test(tc, the_register_in_gb18030_decodes_to_the_utf8_register);

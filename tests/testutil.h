@@ -39,6 +39,9 @@ typedef struct tu_result {
  * file size in bytes (SIGXFSZ ignored, so writes fail as on a full disk), and
  * address space (skipped in sanitizer builds, which reserve far more). */
 extern long tu_limit_cpu, tu_limit_fsize, tu_limit_memory;
+/* Set: the next tu_hhreg children run without valgrind even under
+ * check-valgrind (for a plugin that leaks on purpose). */
+extern int tu_no_valgrind;
 /* Applies those limits to the calling (child) process. */
 void tu_apply_limits(void);
 

@@ -42,23 +42,25 @@ int cmd_export(cli *c, int argc, char **argv)
         free(a.options);
         return rc < 0 ? EXIT_OK : rc;
     }
+    /* the store is opened here only to check it (and migrate it); the export opens
+     * it again in its own process, as SQLite connections must not cross a fork */
     hh_store *s = cli_open_store(c, cmd, false);
     if (!s) {
         free(a.options);
         return EXIT_USAGE;
     }
+    hh_store_close(s);
     hh_plugin_dirs dirs;
     hh_plugin_dirs_init(&dirs, a.plugin_dir);
     hh_export_request rq = { argv[rest], a.output, a.options, a.n_options, a.area, c->actor, c->schema_dir };
     hh_export_result result;
-    rc = hh_export(s, &dirs, &rq, stderr, &result);
+    rc = hh_export(c->db_path, &dirs, &rq, stderr, &result);
     if (rc)
         fprintf(stderr, "hhreg export: %s\n", result.error);
     else if (a.output && strcmp(a.output, "-") != 0)
         fprintf(stderr, "hhreg export: %ld household(s) written to %s by %s\n", result.households, a.output, argv[rest]);
-    free(result.error);
+    hh_export_result_free(&result);
     hh_plugin_dirs_free(&dirs);
-    hh_store_close(s);
     free(a.options);
     return rc ? EXIT_PROBLEMS : EXIT_OK;
 }

@@ -505,49 +505,6 @@ static int fail(hh_export_result *result, const char *fmt, ...)
     return -1;
 }
 
-/* Opens the output: a private temporary file beside `path`, or standard output. */
-static FILE *open_output(const char *path, char **tmp, hh_export_result *result)
-{
-    *tmp = NULL;
-    if (!path || strcmp(path, "-") == 0)
-        return stdout;
-    *tmp = hh_xasprintf("%s.hhreg-XXXXXX", path);
-    int fd = mkstemp(*tmp);
-    if (fd < 0) {
-        fail(result, "%s: cannot create the output: %s", path, strerror(errno));
-        free(*tmp);
-        *tmp = NULL;
-        return NULL;
-    }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        fail(result, "%s: %s", path, strerror(errno));
-        close(fd);
-        unlink(*tmp);
-        free(*tmp);
-        *tmp = NULL;
-    }
-    return f;
-}
-
-/* Flushes and closes the output; renames it into place when `ok`. */
-static int close_output(FILE *f, const char *path, char *tmp, int ok, hh_export_result *result)
-{
-    if (f == stdout)
-        return fflush(stdout) == 0 || !ok ? 0 : fail(result, "writing standard output failed: %s", strerror(errno));
-    int rc = 0;
-    if (ok && (fflush(f) != 0 || fsync(fileno(f)) != 0))
-        rc = fail(result, "%s: writing failed: %s", path, strerror(errno));
-    if (fclose(f) != 0 && ok && rc == 0)
-        rc = fail(result, "%s: writing failed: %s", path, strerror(errno));
-    if (ok && rc == 0 && rename(tmp, path) != 0)
-        rc = fail(result, "%s: cannot put the output in place: %s", path, strerror(errno));
-    if (!ok || rc != 0)
-        unlink(tmp);
-    free(tmp);
-    return rc;
-}
-
 static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, hh_export_result *result)
 {
     const hhreg_plugin *p = ctx->plugin;
@@ -589,57 +546,51 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
     return ok ? 0 : -1;
 }
 
-int hh_export(hh_store *s, const hh_plugin_dirs *dirs, const hh_export_request *rq, FILE *warnings,
-              hh_export_result *result)
+int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, const hh_export_request *rq,
+                         FILE *out, FILE *warnings, hh_export_result *result)
 {
     memset(result, 0, sizeof *result);
     hh_plugin plugin;
+    hh_store *s = NULL;
     hh_buf err;
     hh_buf_init(&err);
     if (hh_plugin_load(dirs, rq->plugin, &plugin, &err) != 0 ||
-        hh_export_check_options(plugin.desc, rq->options, rq->n_options, &err) != 0) {
+        hh_export_check_options(plugin.desc, rq->options, rq->n_options, &err) != 0 ||
+        hh_store_open(store_path, false, &s, &err) != 0) {
         fail(result, "%s", err.data);
         hh_buf_free(&err);
         if (plugin.handle)
             hh_plugin_unload(&plugin);
         return -1;
     }
+    result->plugin_version = hh_xstrdup(plugin.desc->version ? plugin.desc->version : "");
     hhreg_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.plugin = plugin.desc;
     ctx.options = rq->options;
     ctx.n_options = rq->n_options;
+    ctx.out = out;
     ctx.warnings = warnings;
     ctx.schema_dir = rq->schema_dir ? rq->schema_dir : hh_default_schema_dir();
     ctx.convert = (iconv_t)-1;
     hh_buf_init(&ctx.scratch);
-    char *tmp;
-    int rc = -1;
-    ctx.out = open_output(rq->output, &tmp, result);
-    if (ctx.out) {
-        setvbuf(ctx.out, NULL, _IOFBF, 1 << 20);
-        /* one read transaction: every pass sees the same snapshot */
-        int snapshot = hh_store_exec(s, "BEGIN", &err) == 0;
-        rc = snapshot ? run_plugin(s, &ctx, rq, result) : fail(result, "%s", err.data);
-        if (snapshot)
-            hh_store_exec(s, "COMMIT", &err);
-        rc = close_output(ctx.out, rq->output, tmp, rc == 0, result) == 0 ? rc : -1;
-    }
-    if (rc == 0) {
-        char detail[512];
-        snprintf(detail, sizeof detail, "plugin %s %s, %ld household(s), to %s", plugin.desc->name,
-                 plugin.desc->version ? plugin.desc->version : "", result->households,
-                 rq->output && strcmp(rq->output, "-") != 0 ? rq->output : "standard output");
-        hh_buf_reset(&err);
-        if (hh_audit(s, rq->actor, "export", NULL, 0, detail, &err) != 0)
-            rc = fail(result, "the export was written but could not be recorded in the audit log: %s", err.data);
-    }
+    setvbuf(out, NULL, _IOFBF, 1 << 20);
+    /* one read transaction: every pass sees the same snapshot */
+    int snapshot = hh_store_exec(s, "BEGIN", &err) == 0;
+    int rc = snapshot ? run_plugin(s, &ctx, rq, result) : fail(result, "%s", err.data);
+    if (snapshot)
+        hh_store_exec(s, "COMMIT", &err);
+    if (rc == 0 && fflush(out) != 0)
+        rc = fail(result, "%s: writing failed: %s", rq->output && strcmp(rq->output, "-") != 0 ? rq->output
+                                                                                           : "standard output",
+                  strerror(errno));
     hh_code_labels_free(ctx.labels);
     if (ctx.convert != (iconv_t)-1)
         iconv_close(ctx.convert);
     hh_buf_free(&ctx.scratch);
     free(ctx.error);
     hh_buf_free(&err);
+    hh_store_close(s);
     hh_plugin_unload(&plugin);
     return rc;
 }

@@ -1,11 +1,16 @@
 /* export.h — the export driver: runs one plugin over the store.
  *
- * The plugin's options are validated against its declaration; the store is read in
- * one read transaction (one snapshot for every pass), household by household in id
- * order, handed to the plugin as the read-only hhreg_household of
- * <hhreg/plugin.h>. Output goes to a temporary file (0600) beside the target and is
- * renamed over it only when the plugin and the writes all succeeded; a failing
- * export leaves no file. Every export is recorded in the audit log. */
+ * hh_export runs the plugin in a child process, so a plugin that crashes, aborts,
+ * leaks or scribbles on standard output cannot harm hhreg, the store or the
+ * output: the child opens the store itself and reads it in one read transaction
+ * (one snapshot for every pass), household by household in id order, handing each
+ * to the plugin as the read-only hhreg_household of <hhreg/plugin.h>. Whatever the
+ * plugin prints on standard output goes to standard error. A file output is an
+ * unnamed temporary file (O_TMPFILE; a 0600 PATH.hhreg-XXXXXX where the filesystem
+ * lacks it) linked into place only when the child reported success and exited
+ * cleanly; otherwise no file is left, whatever happened to either process. The
+ * plugin's options are validated against its declaration. Every export that
+ * succeeds is recorded in the audit log. */
 #ifndef HH_EXPORT_H
 #define HH_EXPORT_H
 
@@ -24,13 +29,21 @@ typedef struct hh_export_request {
 
 typedef struct hh_export_result {
     long households;
+    char *plugin_version;        /* malloc'd, once the plugin is loaded */
     char *error;                 /* malloc'd message on failure, else NULL */
 } hh_export_result;
 
-/* Runs the export; returns 0, or -1 with result->error set. Warnings from the
- * plugin go to `warnings` (may be NULL). */
-int hh_export(hh_store *s, const hh_plugin_dirs *dirs, const hh_export_request *rq, FILE *warnings,
+/* Runs the export in a child process (see above) over the store at `store_path`;
+ * returns 0, or -1 with result->error set. Warnings from the plugin go to
+ * `warnings` (may be NULL). It forks: the calling process must hold no open store
+ * (SQLite connections must not cross a fork). */
+int hh_export(const char *store_path, const hh_plugin_dirs *dirs, const hh_export_request *rq, FILE *warnings,
               hh_export_result *result);
+/* The export itself, in this process, written to `out` (flushed, not closed); what
+ * the child of hh_export runs. Records nothing in the audit log. */
+int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, const hh_export_request *rq,
+                         FILE *out, FILE *warnings, hh_export_result *result);
+void hh_export_result_free(hh_export_result *r);
 /* Checks KEY=VALUE options against a plugin's declaration; 0 or -1 with `err`. */
 int hh_export_check_options(const hhreg_plugin *p, const char *const *options, size_t n, hh_buf *err);
 

@@ -1,11 +1,19 @@
 /* good.c — a well-formed test plugin: writes one line per household with its id and
  * size, and honours an int option `fail-after` (fail in the middle of the export
- * after that many households, to test that no partial output is left). */
+ * after that many households, to test that no partial output is left) and a choice
+ * `misbehave` (after the tenth household: crash, abort, exit, print on standard
+ * output or leak), to test that a plugin cannot harm hhreg, the store or the output. */
 #include "hhreg/plugin.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 typedef struct state {
     const hhreg_host_api *api;
     long seen, fail_after;
+    const char *misbehave;
 } state;
 
 static state the_state;
@@ -15,15 +23,32 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
     the_state.api = api;
     the_state.seen = 0;
     the_state.fail_after = api->option_int(ctx, "fail-after");
+    the_state.misbehave = api->option(ctx, "misbehave");
     *out = &the_state;
     return api->write_text(ctx, "id,size\n");
+}
+
+static void misbehave(const char *how)
+{
+    if (strcmp(how, "crash") == 0)
+        raise(SIGSEGV);
+    else if (strcmp(how, "abort") == 0)
+        abort();
+    else if (strcmp(how, "exit") == 0)
+        exit(3);
+    else if (strcmp(how, "stdout") == 0)
+        printf("stray text from the plugin\n");
+    else if (strcmp(how, "leak") == 0)
+        memset(malloc(4096), 1, 4096);
 }
 
 static int household(hhreg_ctx *ctx, void *s, unsigned pass, const hhreg_household *h)
 {
     (void)pass;
     state *st = s;
-    if (st->fail_after && ++st->seen > st->fail_after) {
+    if (++st->seen > 10)
+        misbehave(st->misbehave);
+    if (st->fail_after && st->seen > st->fail_after) {
         st->api->error(ctx, "stopped on purpose after %ld households", st->fail_after);
         return -1;
     }
@@ -40,6 +65,7 @@ static int end(hhreg_ctx *ctx, void *s, int ok)
 
 static const hhreg_option_spec options[] = {
     { "fail-after", HHREG_OPTION_INT, "0", "fail after this many households (0: never)", NULL },
+    { "misbehave", HHREG_OPTION_CHOICE, "none", "after ten households", "none,crash,abort,exit,stdout,leak" },
     { NULL, 0, NULL, NULL, NULL },
 };
 
