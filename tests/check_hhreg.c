@@ -17,6 +17,7 @@ Suite *make_samples_suite(void);
 Suite *make_plugins_suite(void);
 Suite *make_install_suite(void);
 Suite *make_parallel_suite(void);
+Suite *make_resilience_suite(void);
 
 int main(void)
 {
@@ -34,6 +35,7 @@ int main(void)
     srunner_add_suite(sr, make_plugins_suite());
     srunner_add_suite(sr, make_install_suite());
     srunner_add_suite(sr, make_parallel_suite());
+    srunner_add_suite(sr, make_resilience_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -279,6 +279,7 @@ long tu_sql_count(const char *db, const char *sql)
     sqlite3 *h;
     long n = -1;
     if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(h, 10000); /* a writer may be at work */
         sqlite3_stmt *st;
         if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
             n = sqlite3_column_int64(st, 0);

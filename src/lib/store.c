@@ -61,13 +61,26 @@ const char *hh_store_path(const hh_store *s)
     return s->path;
 }
 
+const char *hh_store_errmsg(hh_store *s)
+{
+    int code = sqlite3_errcode(s->db) & 0xff; /* extended codes are on */
+    if (code != SQLITE_BUSY && code != SQLITE_LOCKED)
+        return sqlite3_errmsg(s->db);
+    snprintf(s->busy_message, sizeof s->busy_message,
+             "the store stayed busy for more than %d s: another program (another hhreg import, edit or "
+             "delete) is writing to it; try again when it has finished (HHREG_BUSY_TIMEOUT_MS sets how long to "
+             "wait)",
+             (s->busy_timeout_ms + 999) / 1000);
+    return s->busy_message;
+}
+
 int hh_store_exec(hh_store *s, const char *sql, hh_buf *err)
 {
     char *msg = NULL;
     errno = 0;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         int last = errno;
-        hh_buf_printf(err, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+        hh_buf_printf(err, "%s: %s", s->path, hh_store_errmsg(s));
         /* the operating system's reason: SQLite's record of it, else errno when it is
          * one of the disk errors that explain themselves */
         int sys = sqlite3_system_errno(s->db);
@@ -94,7 +107,7 @@ static int pragma_int(hh_store *s, const char *pragma, int *value, hh_buf *err)
         sqlite3_finalize(st);
     }
     if (rc != SQLITE_OK) {
-        hh_buf_printf(err, "%s: cannot read the store: %s", s->path, sqlite3_errmsg(s->db));
+        hh_buf_printf(err, "%s: cannot read the store: %s", s->path, hh_store_errmsg(s));
         return -1;
     }
     return 0;
@@ -110,7 +123,7 @@ sqlite3_stmt *hh_store_stmt(hh_store *s, enum hh_stmt which, hh_buf *err)
     sqlite3_stmt *st = s->stmts[which];
     if (!st) {
         if (sqlite3_prepare_v3(s->db, statement_sql[which], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-            hh_buf_printf(err, "%s: %s", s->path, sqlite3_errmsg(s->db));
+            hh_buf_printf(err, "%s: %s", s->path, hh_store_errmsg(s));
             return NULL;
         }
         s->stmts[which] = st;
@@ -203,8 +216,10 @@ int hh_store_open(const char *path, bool create, hh_store **out, hh_buf *err)
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    /* another hhreg writing: wait for it, up to HHREG_BUSY_TIMEOUT_MS (30 s) */
     const char *timeout = getenv("HHREG_BUSY_TIMEOUT_MS");
-    sqlite3_busy_timeout(s->db, timeout && *timeout ? atoi(timeout) : 30000);
+    s->busy_timeout_ms = timeout && atoi(timeout) > 0 ? atoi(timeout) : 30000;
+    sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
     /* 24 MB of page cache keeps the document-number index (random keys) in memory
      * during a district-sized import: 100,000 forms with -j 2 17.8 s -> 16.0 s,
      * peak RSS 47 MB */

@@ -15,6 +15,8 @@ enum hh_stmt {
 struct hh_store {
     sqlite3 *db;
     char *path;
+    int busy_timeout_ms;
+    char busy_message[256];
     sqlite3_stmt *stmts[STMT_COUNT];
 };
 
@@ -23,6 +25,9 @@ extern const int hh_store_migration_count;
 
 /* The cached prepared statement, reset and with bindings cleared; NULL with `err`. */
 sqlite3_stmt *hh_store_stmt(hh_store *s, enum hh_stmt which, hh_buf *err);
+/* SQLite's message for the last error, in plain words where SQLite's are not: a
+ * store still busy after the timeout is explained, not "database is locked". */
+const char *hh_store_errmsg(hh_store *s);
 /* Binds a C string, or NULL. */
 void hh_bind_text(sqlite3_stmt *st, int index, const char *value);
 

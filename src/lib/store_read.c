@@ -12,7 +12,7 @@
 static int prepare(hh_store *s, const char *sql, sqlite3_stmt **st, hh_buf *err)
 {
     if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
-        hh_buf_printf(err, "%s: %s", s->path, sqlite3_errmsg(s->db));
+        hh_buf_printf(err, "%s: %s", s->path, hh_store_errmsg(s));
         return -1;
     }
     return 0;

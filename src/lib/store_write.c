@@ -12,7 +12,7 @@ static int step_done(hh_store *s, sqlite3_stmt *st, hh_buf *err)
 {
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        hh_buf_printf(err, "%s", sqlite3_errmsg(s->db));
+        hh_buf_printf(err, "%s", hh_store_errmsg(s));
         sqlite3_reset(st);
         return -1;
     }
@@ -201,7 +201,7 @@ static int documents_taken(hh_store *s, const hh_put_request *rq, hh_diags *d, h
         }
         sqlite3_reset(st);
         if (rc != SQLITE_DONE) {
-            hh_buf_printf(err, "%s", sqlite3_errmsg(s->db));
+            hh_buf_printf(err, "%s", hh_store_errmsg(s));
             return -1;
         }
     }
@@ -248,7 +248,7 @@ static int household_state(hh_store *s, const char *id, int *rev, char *deleted,
     }
     sqlite3_reset(st);
     if (!found && rc != SQLITE_DONE) {
-        hh_buf_printf(err, "%s", sqlite3_errmsg(s->db));
+        hh_buf_printf(err, "%s", hh_store_errmsg(s));
         return -1;
     }
     return found ? 0 : 1;
@@ -380,7 +380,7 @@ int hh_store_delete(hh_store *s, const char *id, const char *reason, const char 
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "UPDATE household SET deleted_at = ?2, delete_reason = ?3 WHERE id = ?1",
                            -1, &st, NULL) != SQLITE_OK) {
-        hh_buf_printf(err, "%s", sqlite3_errmsg(s->db));
+        hh_buf_printf(err, "%s", hh_store_errmsg(s));
         hh_store_rollback(s);
         return -1;
     }
