@@ -15,8 +15,10 @@
  *                                            free what begin allocated
  * Every callback returns 0 to go on, non-zero to fail the export (say why with
  * api->error first). Output goes through the host
- * (api->write_bytes and the helpers); hhreg writes it under a temporary name and
- * renames it only when the whole export succeeded.
+ * (api->write_bytes and the helpers); hhreg writes it to a temporary file and
+ * puts it in place only when the whole export succeeded. The plugin runs in a
+ * child process of hhreg: a crash or exit fails the export (naming the plugin)
+ * and leaves no output; standard output is redirected to standard error.
  *
  * Data is read-only and valid only during the call that hands it over: copy what
  * must outlive it. All strings are UTF-8, NUL-terminated; an absent item is NULL
