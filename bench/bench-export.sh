@@ -8,6 +8,8 @@
 #   hhreg export district-csv with samples/profiles/generic-persons.xml
 #   hhreg export jsonl
 #   hhreg export xml
+#   hhreg export summary (all five area levels, tidy CSV; then with min-count=3,
+#   which adds the suppression sweep)
 # and prints seconds, persons per second, the ratio to the dump and peak RSS, with
 # the same for a tenth of the store beside it, to show that RSS stays flat.
 # Environment: HHREG, SQLITE3, SCHEMAS, PLUGINS, PROFILES (set by make),
@@ -56,6 +58,9 @@ for n in $((HOUSEHOLDS / 10)) "$HOUSEHOLDS"; do
         --opt "profile=$PROFILES/generic-persons.xml" -o "$WORK/persons.csv"
     run "jsonl|$persons" "$HHREG" export jsonl --plugin-dir "$PLUGINS" --db "$db" -o "$WORK/households.jsonl"
     run "xml|$persons" "$HHREG" export xml --plugin-dir "$PLUGINS" --db "$db" -o "$WORK/forms.xml"
+    run "summary|$persons" "$HHREG" export summary --plugin-dir "$PLUGINS" --db "$db" -o "$WORK/summary.csv"
+    run "summary min-count=3|$persons" "$HHREG" export summary --plugin-dir "$PLUGINS" --db "$db" \
+        --opt min-count=3 -o "$WORK/summary-protected.csv"
 done
 
 echo "hhreg export benchmark: $(nproc) cores"

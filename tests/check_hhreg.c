@@ -18,6 +18,7 @@ Suite *make_plugins_suite(void);
 Suite *make_install_suite(void);
 Suite *make_parallel_suite(void);
 Suite *make_resilience_suite(void);
+Suite *make_summary_suite(void);
 
 int main(void)
 {
@@ -36,6 +37,7 @@ int main(void)
     srunner_add_suite(sr, make_install_suite());
     srunner_add_suite(sr, make_parallel_suite());
     srunner_add_suite(sr, make_resilience_suite());
+    srunner_add_suite(sr, make_summary_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -1,0 +1,139 @@
+/* summary.c — the `summary` export plugin: statistical tables of every area level
+ * (district, street, community, grid, building) — persons by sex and five-year
+ * age group, households by size and type, Washington Group difficulty, disability
+ * certificates, foreign residents by nationality, the special groups with rates,
+ * sex ratio, mean household size and dependency ratios — as tidy CSV, SDMX-CSV
+ * 2.0, JSON or a self-contained HTML report, optionally protected for publication
+ * by cell suppression or rounding (protect.h). docs/summary.md documents it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cube.h"
+#include "protect.h"
+#include "render.h"
+
+typedef struct summary {
+    const hhreg_host_api *api;
+    cube c;
+    release rel;
+    const char *format;
+} summary;
+
+static summary the_summary;
+
+/* "district,grid" -> chosen levels; 0, or -1 with the unknown name reported. */
+static int parse_levels(hhreg_ctx *ctx, const hhreg_host_api *api, const char *list, int chosen[LEVEL_COUNT])
+{
+    memset(chosen, 0, LEVEL_COUNT * sizeof *chosen);
+    int any = 0;
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ",");
+        int found = 0;
+        for (int l = 0; l < LEVEL_COUNT; l++)
+            if (strlen(level_ids[l]) == len && strncmp(level_ids[l], p, len) == 0)
+                found = chosen[l] = any = 1;
+        if (!found && len) {
+            api->error(ctx, "levels: '%.*s' is not an area level; choose from district,street,community,grid,building",
+                       (int)len, p);
+            return -1;
+        }
+        p += len + (p[len] == ',');
+    }
+    if (!any) {
+        api->error(ctx, "levels: name at least one area level");
+        return -1;
+    }
+    return 0;
+}
+
+static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **state)
+{
+    summary *s = &the_summary;
+    memset(s, 0, sizeof *s);
+    s->api = api;
+    s->format = api->option(ctx, "format");
+    s->rel.lang = api->option(ctx, "lang");
+    const char *protect = api->option(ctx, "protect");
+    s->rel.min_count = api->option_int(ctx, "min-count");
+    s->rel.base = api->option_int(ctx, "base");
+    if (strcmp(protect, "none") == 0 && s->rel.min_count > 0)
+        protect = "suppress"; /* min-count alone asks for suppression */
+    if (strcmp(protect, "suppress") == 0 && s->rel.min_count == 0)
+        s->rel.min_count = 3;
+    s->rel.protection = protect;
+    if (strcmp(protect, "suppress") == 0 && s->rel.min_count < 2) {
+        api->error(ctx, "min-count must be 2 or more (counts from 1 to min-count - 1 are withheld)");
+        return -1;
+    }
+    if (strcmp(protect, "round") == 0 && s->rel.base < 2) {
+        api->error(ctx, "base must be 2 or more");
+        return -1;
+    }
+    int chosen[LEVEL_COUNT];
+    if (parse_levels(ctx, api, api->option(ctx, "levels"), chosen) != 0)
+        return -1;
+    cube_init(&s->c, chosen, s->rel.lang);
+    *state = s;
+    return 0;
+}
+
+static int household(hhreg_ctx *ctx, void *state, unsigned pass, const hhreg_household *h)
+{
+    (void)ctx;
+    (void)pass;
+    cube_add(&((summary *)state)->c, h);
+    return 0;
+}
+
+static int end(hhreg_ctx *ctx, void *state, int ok)
+{
+    summary *s = state;
+    int rc = 0;
+    if (ok) {
+        cube_freeze(&s->c);
+        if (strcmp(s->rel.protection, "suppress") == 0)
+            s->rel.stats = protect_suppress(&s->c, s->rel.min_count);
+        else if (strcmp(s->rel.protection, "round") == 0)
+            protect_round(&s->c, s->rel.base);
+        writer w = { ctx, s->api, &s->c, &s->rel };
+        rc = strcmp(s->format, "sdmx") == 0   ? write_sdmx_csv(&w)
+             : strcmp(s->format, "json") == 0 ? write_json(&w)
+             : strcmp(s->format, "html") == 0 ? write_html(&w)
+                                              : write_tidy_csv(&w);
+        if (strcmp(s->rel.protection, "suppress") == 0)
+            s->api->warning(ctx, "%ld count(s) withheld as small, %ld more so they cannot be recovered",
+                            s->rel.stats.primary, s->rel.stats.secondary);
+    }
+    if (state)
+        cube_free(&s->c);
+    return rc;
+}
+
+static const hhreg_option_spec options[] = {
+    { "format", HHREG_OPTION_CHOICE, "csv", "tidy CSV (one row per cell), SDMX-CSV 2.0, JSON or an HTML report",
+      "csv,sdmx,json,html" },
+    { "levels", HHREG_OPTION_STRING, "district,street,community,grid,building",
+      "the area levels tabulated, comma-separated", NULL },
+    { "lang", HHREG_OPTION_CHOICE, "zh", "labels and area names in Chinese or English", "zh,en" },
+    { "protect", HHREG_OPTION_CHOICE, "none",
+      "none (internal use), suppress (small counts and what would reveal them) or round", "none,suppress,round" },
+    { "min-count", HHREG_OPTION_INT, "0", "withhold counts from 1 to N-1 (implies protect=suppress; default 3)",
+      NULL },
+    { "base", HHREG_OPTION_INT, "3", "with protect=round: round every count to a multiple of this", NULL },
+    { NULL, 0, NULL, NULL, NULL },
+};
+
+const hhreg_plugin hhreg_plugin_summary = {
+    HHREG_PLUGIN_HEADER(0),
+    .name = "summary",
+    .version = "1.0",
+    .summary = "statistical tables by district, street, community, grid and building: tidy CSV, SDMX-CSV, "
+               "JSON or an HTML report, with optional suppression or rounding of small counts",
+    .options = options,
+    .extension = "csv",
+    .passes = 1,
+    .begin = begin,
+    .household = household,
+    .pass_end = NULL,
+    .end = end,
+};
