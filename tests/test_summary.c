@@ -171,41 +171,61 @@ static long compare_with_sql(const rows *t, const char *table, const char *level
 
 START_TEST(unprotected_counts_equal_the_store)
 {
+    static const struct {
+        const char *table, *level, *sql; /* rows of (area code, dimensions, count) */
+    } checks[] = {
+        { "population", "community",
+          "SELECT r.community_code, 'age=_T;sex=' || p.sex, count(*)"
+          CURRENT_PERSONS
+          " GROUP BY 1, 2" },
+        { "population", "district",
+          "SELECT r.district_code, 'age=' || p.age_group || ';sex=' || p.sex, count(*)"
+          CURRENT_PERSONS
+          " GROUP BY 1, 2" },
+        { "population", "building",
+          "SELECT printf('%s-%02d-%s-%s', r.community_code, r.grid, r.estate, r.building), 'age=_T;sex=_T', count(*)"
+          CURRENT_PERSONS
+          " GROUP BY 1" },
+        { "household-size", "grid",
+          "SELECT printf('%s-%02d', r.community_code, r.grid),"
+          " 'size=' || min(r.size, 8) || CASE WHEN r.size >= 8 THEN '+' ELSE '' END, count(*)"
+          CURRENT_HOUSEHOLDS
+          " GROUP BY 1, 2" },
+        { "household-type", "street",
+          "SELECT r.street_code, 'type=' || r.household_type, count(*)"
+          CURRENT_HOUSEHOLDS
+          " GROUP BY 1, 2" },
+        { "special-groups", "building",
+          "SELECT printf('%s-%02d-%s-%s', r.community_code, r.grid, r.estate, r.building),"
+          " 'group=aged-60-plus;measure=count', count(*)"
+          CURRENT_PERSONS
+          " AND p.age >= 60 GROUP BY 1" },
+        { "special-groups", "community",
+          "SELECT r.community_code, 'group=elderly-living-alone;measure=count', sum(r.living_alone)"
+          CURRENT_HOUSEHOLDS
+          " GROUP BY 1" },
+        { "special-groups", "community",
+          "SELECT r.community_code, 'group=low-income;measure=count', sum(r.low_income)"
+          CURRENT_HOUSEHOLDS
+          " GROUP BY 1" },
+        { "special-groups", "district",
+          "SELECT r.district_code, 'group=disability;measure=count', sum(p.disabled)"
+          CURRENT_PERSONS
+          " GROUP BY 1" },
+        { "foreign-residents", "community",
+          "SELECT r.community_code, 'nationality=' || p.nationality, count(*)"
+          CURRENT_PERSONS
+          " AND p.nationality <> 'CHN' GROUP BY 1, 2" },
+        { "disability-certificate", "district",
+          "SELECT r.district_code, 'certificate=' || p.certificate_type, count(*)"
+          CURRENT_PERSONS
+          " AND p.certificate_type IS NOT NULL GROUP BY 1, 2" },
+    };
     char *csv = summary("s.csv", NULL, NULL, NULL);
     rows t = parse_tidy(csv);
     long n = 0;
-    n += compare_with_sql(&t, "population", "community",
-                          "SELECT r.community_code, 'age=_T;sex=' || p.sex, count(*)" CURRENT_PERSONS " GROUP BY 1, 2");
-    n += compare_with_sql(&t, "population", "district",
-                          "SELECT r.district_code, 'age=' || p.age_group || ';sex=' || p.sex, count(*)" CURRENT_PERSONS
-                          " GROUP BY 1, 2");
-    n += compare_with_sql(&t, "population", "building",
-                          "SELECT printf('%s-%02d-%s-%s', r.community_code, r.grid, r.estate, r.building),"
-                          " 'age=_T;sex=_T', count(*)" CURRENT_PERSONS " GROUP BY 1");
-    n += compare_with_sql(&t, "household-size", "grid",
-                          "SELECT printf('%s-%02d', r.community_code, r.grid), 'size=' || min(r.size, 8) ||"
-                          " CASE WHEN r.size >= 8 THEN '+' ELSE '' END, count(*)" CURRENT_HOUSEHOLDS " GROUP BY 1, 2");
-    n += compare_with_sql(&t, "household-type", "street",
-                          "SELECT r.street_code, 'type=' || r.household_type, count(*)" CURRENT_HOUSEHOLDS
-                          " GROUP BY 1, 2");
-    n += compare_with_sql(&t, "special-groups", "building",
-                          "SELECT printf('%s-%02d-%s-%s', r.community_code, r.grid, r.estate, r.building),"
-                          " 'group=aged-60-plus;measure=count', count(*)" CURRENT_PERSONS " AND p.age >= 60 GROUP BY 1");
-    n += compare_with_sql(&t, "special-groups", "community",
-                          "SELECT r.community_code, 'group=elderly-living-alone;measure=count', sum(r.living_alone)"
-                          CURRENT_HOUSEHOLDS " GROUP BY 1");
-    n += compare_with_sql(&t, "special-groups", "community",
-                          "SELECT r.community_code, 'group=low-income;measure=count', sum(r.low_income)"
-                          CURRENT_HOUSEHOLDS " GROUP BY 1");
-    n += compare_with_sql(&t, "special-groups", "district",
-                          "SELECT r.district_code, 'group=disability;measure=count', sum(p.disabled)" CURRENT_PERSONS
-                          " GROUP BY 1");
-    n += compare_with_sql(&t, "foreign-residents", "community",
-                          "SELECT r.community_code, 'nationality=' || p.nationality, count(*)" CURRENT_PERSONS
-                          " AND p.nationality <> 'CHN' GROUP BY 1, 2");
-    n += compare_with_sql(&t, "disability-certificate", "district",
-                          "SELECT r.district_code, 'certificate=' || p.certificate_type, count(*)" CURRENT_PERSONS
-                          " AND p.certificate_type IS NOT NULL GROUP BY 1, 2");
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
+        n += compare_with_sql(&t, checks[i].table, checks[i].level, checks[i].sql);
     for (size_t i = 0; i < t.n; i++)
         ck_assert_msg(t.r[i].status == 'F' && t.r[i].value[0], "%s %s withheld without protection", t.r[i].table,
                       t.r[i].dims);
