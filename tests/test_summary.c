@@ -472,6 +472,28 @@ START_TEST(rounding_and_sdmx_and_json_carry_the_statuses)
 }
 END_TEST
 
+START_TEST(bad_options_are_refused_with_their_reason)
+{
+    static const struct {
+        const char *opt, *says;
+    } cases[] = {
+        { "levels=grid,estate", "levels: 'estate' is not an area level" },
+        { "min-count=1", "min-count must be 2 or more" },
+        { "format=xlsx", "option format takes one of csv,sdmx,json,html, not 'xlsx'" },
+    };
+    char *out = tu_path(tu_store_dir, "bad.csv");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tu_result r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", getenv("HHREG_PLUGINS"),
+                               "-o", out, "--opt", cases[i].opt, "summary", NULL);
+        ck_assert_msg(r.status == 1 && strstr(r.err, cases[i].says), "%s: exit %d: %s", cases[i].opt, r.status,
+                      r.err);
+        ck_assert(access(out, F_OK) != 0);
+        tu_result_free(&r);
+    }
+    free(out);
+}
+END_TEST
+
 /* --- the HTML report ---------------------------------------------------------------- */
 
 START_TEST(pyramid_bars_are_the_table)
@@ -621,6 +643,7 @@ Suite *make_summary_suite(void)
     tcase_add_test(tc, unprotected_counts_equal_the_store);
     tcase_add_test(tc, suppressed_cells_cannot_be_recovered);
     tcase_add_test(tc, rounding_and_sdmx_and_json_carry_the_statuses);
+    tcase_add_test(tc, bad_options_are_refused_with_their_reason);
     tcase_add_test(tc, pyramid_bars_are_the_table);
     tcase_add_test(tc, the_report_renders_in_chromium);
     suite_add_tcase(s, tc);
