@@ -3,6 +3,7 @@
 #include "render.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* --- output cells -------------------------------------------------------------- */
@@ -24,8 +25,10 @@ static void emit_ratio(const area *a, const char *table, const char *dim, const 
                        double scale, void (*fn)(const out_cell *, void *), void *arg)
 {
     double top = 0, bottom = 0;
-    cell *inputs[16];
+    cell *inputs[32]; /* the most a ratio reads: 8 dependent age groups over 10 working ones */
     size_t n = 0;
+    if (n_num + n_den > sizeof inputs / sizeof inputs[0])
+        abort();
     for (size_t i = 0; i < n_num; i++) {
         top += (double)num[i]->value;
         inputs[n++] = num[i];
