@@ -1,11 +1,13 @@
 /* test_parse.c — the form reader: one form or a batch, line numbers, the bytes kept
- * for a one-form file, and what it refuses before any schema is involved. */
+ * for a one-form file, and what it refuses before any schema is involved; and the
+ * directory walk, which reads a directory in bounded sorted runs. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/tree.h>
 
 #include "input.h"
+#include "paths.h"
 #include "testutil.h"
 
 Suite *make_parse_suite(void);
@@ -157,6 +159,64 @@ START_TEST(item_paths_name_the_person_and_item)
 }
 END_TEST
 
+static int collect_name(int fd, const char *name, void *arg)
+{
+    (void)fd;
+    hh_buf *b = arg;
+    hh_buf_puts(b, strrchr(name, '/') + 1);
+    hh_buf_putc(b, '\n');
+    return 0;
+}
+
+static void no_problem(const char *path, const char *why, void *arg)
+{
+    (void)arg;
+    ck_abort_msg("%s: %s", path, why);
+}
+
+/* The files visited, in order, with runs of `batch` names. */
+static char *walk(const char *dir, size_t batch)
+{
+    hh_buf b;
+    hh_buf_init(&b);
+    hh_buf_puts(&b, "");
+    hh_path_visitor v = { collect_name, no_problem, &b };
+    ck_assert_int_eq(hh_visit_path_batched(dir, &v, batch), 0);
+    return hh_buf_detach(&b);
+}
+
+START_TEST(a_directory_is_walked_in_sorted_runs)
+{
+    char *dir = tu_tempdir();
+    hh_buf want;
+    hh_buf_init(&want);
+    /* 300 files created in a scrambled order, some not forms, plus a hidden one */
+    for (int i = 0; i < 300; i++) {
+        int k = (i * 7919) % 300;
+        char name[64];
+        snprintf(name, sizeof name, "f%03d.%s", k, k % 10 == 9 ? "txt" : "xml");
+        char *path = tu_path(dir, name);
+        tu_write_file(path, "x", 1);
+        free(path);
+    }
+    char *hidden = tu_path(dir, ".hidden.xml");
+    tu_write_file(hidden, "x", 1);
+    free(hidden);
+    for (int k = 0; k < 300; k++)
+        if (k % 10 != 9)
+            hh_buf_printf(&want, "f%03d.xml\n", k);
+    static const size_t batches[] = { 1, 7, 64, 269, 270, 271, HH_DIR_RUN };
+    for (size_t i = 0; i < sizeof batches / sizeof batches[0]; i++) {
+        char *got = walk(dir, batches[i]);
+        ck_assert_msg(strcmp(got, want.data) == 0, "runs of %zu names gave another order", batches[i]);
+        free(got);
+    }
+    hh_buf_free(&want);
+    tu_rmrf(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *make_parse_suite(void)
 {
     Suite *s = suite_create("parse");
@@ -168,6 +228,7 @@ Suite *make_parse_suite(void)
     tcase_add_test(tc, a_truncated_batch_keeps_the_complete_forms);
     tcase_add_test(tc, the_root_must_be_a_form);
     tcase_add_test(tc, item_paths_name_the_person_and_item);
+    tcase_add_test(tc, a_directory_is_walked_in_sorted_runs);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,6 +1,8 @@
 /* paths.h — turning the paths a user names into inputs: "-" is standard input, a
  * directory means every *.xml file below it (hidden entries skipped, names in byte
- * order, links not followed), anything else is opened as a file. */
+ * order, links not followed), anything else is opened as a file. A directory is
+ * read in sorted runs of at most HH_DIR_RUN names, so memory does not grow with
+ * the number of files in it. */
 #ifndef HH_PATHS_H
 #define HH_PATHS_H
 
@@ -12,8 +14,14 @@ typedef struct hh_path_visitor {
     void *arg;
 } hh_path_visitor;
 
+#include <stddef.h>
+
+#define HH_DIR_RUN 65536
+
 /* Returns non-zero if the visitor asked to stop. */
 int hh_visit_path(const char *path, const hh_path_visitor *v);
+/* The same with runs of `batch` names (for tests). */
+int hh_visit_path_batched(const char *path, const hh_path_visitor *v, size_t batch);
 /* The bytes of the inputs `path` stands for (0 for "-", which is unknown). */
 unsigned long long hh_path_size(const char *path);
 
