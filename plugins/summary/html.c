@@ -10,14 +10,14 @@
 #include "render.h"
 
 typedef struct words {
-    const char *persons, *households, *pyramid, *male, *female, *sizes, *special, *per_building, *withheld,
+    const char *persons, *households, *pyramid, *male, *female, *sizes, *special, *per_building,
         *key, *protection_none, *protection_suppress, *protection_round, *title, *group_names[SG_COUNT],
         *indicator_names[5], *levels[LEVEL_COUNT];
 } words;
 
 static const words words_en = {
     "persons", "households", "Population pyramid", "male", "female", "Households by size", "Special groups",
-    "Special groups by building", "withheld", "Key figures", "Unprotected counts, for internal use.",
+    "Special groups by building", "Key figures", "Unprotected counts, for internal use.",
     "Counts below %ld are withheld (marked ×), with further cells withheld where they could be recovered.",
     "Counts are rounded to a multiple of %ld.", "Household registration summary",
     { "aged 60+", "aged 65+", "aged 80+", "elderly living alone", "empty-nest households", "persons with disability",
@@ -28,7 +28,7 @@ static const words words_en = {
 };
 
 static const words words_zh = {
-    "人", "户", "人口金字塔", "男", "女", "按户规模分的户数", "重点人群", "各楼栋重点人群", "不公布", "主要指标",
+    "人", "户", "人口金字塔", "男", "女", "按户规模分的户数", "重点人群", "各楼栋重点人群", "主要指标",
     "未加保护的计数，仅供内部使用。", "小于 %ld 的计数不公布（标×），可由其他单元推算的单元一并不公布。",
     "计数舍入到 %ld 的倍数。", "户籍登记汇总",
     { "60岁及以上", "65岁及以上", "80岁及以上", "独居老人", "空巢家庭", "残疾人", "低保户", "流动人口", "境外人员" },
