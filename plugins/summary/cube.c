@@ -124,7 +124,11 @@ static uint64_t hash_key(enum level l, const char *code)
 static void rehash(cube *c)
 {
     free(c->slots);
-    c->n_slots = c->n_slots ? c->n_slots * 2 : 1024;
+    /* at most half full, with room for the next area */
+    size_t want = c->n_slots ? c->n_slots : 1024;
+    while (want < 2 * (c->n_areas + 1))
+        want *= 2;
+    c->n_slots = want;
     c->slots = calloc(c->n_slots, sizeof *c->slots);
     if (!c->slots)
         abort();
