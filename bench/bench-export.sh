@@ -9,7 +9,8 @@
 #   hhreg export jsonl
 #   hhreg export xml
 #   hhreg export summary (all five area levels, tidy CSV; then with min-count=3,
-#   which adds the suppression sweep)
+#   which adds the suppression sweep; then down to grids only: its memory follows
+#   the number of areas and cells, not of persons)
 # and prints seconds, persons per second, the ratio to the dump and peak RSS, with
 # the same for a tenth of the store beside it, to show that RSS stays flat.
 # Environment: HHREG, SQLITE3, SCHEMAS, PLUGINS, PROFILES (set by make),
@@ -61,6 +62,8 @@ for n in $((HOUSEHOLDS / 10)) "$HOUSEHOLDS"; do
     run "summary|$persons" "$HHREG" export summary --plugin-dir "$PLUGINS" --db "$db" -o "$WORK/summary.csv"
     run "summary min-count=3|$persons" "$HHREG" export summary --plugin-dir "$PLUGINS" --db "$db" \
         --opt min-count=3 -o "$WORK/summary-protected.csv"
+    run "summary to grids|$persons" "$HHREG" export summary --plugin-dir "$PLUGINS" --db "$db" \
+        --opt levels=district,street,community,grid -o "$WORK/summary-grids.csv"
 done
 
 echo "hhreg export benchmark: $(nproc) cores"
