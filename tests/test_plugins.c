@@ -146,7 +146,7 @@ START_TEST(options_are_checked_and_a_failing_plugin_leaves_nothing)
     tu_result_free(&r);
     r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "--opt", "colour=red",
                  "goodtest", NULL);
-    ck_assert(r.status == 1 && strstr(r.err, "plugin goodtest has no option 'colour'; it takes: fail-after misbehave"));
+    ck_assert(r.status == 1 && strstr(r.err, "plugin goodtest has no option 'colour'; it takes: fail-after misbehave show-xml"));
     tu_result_free(&r);
     r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "--opt",
                  "fail-after=100", "goodtest", NULL);
@@ -219,6 +219,33 @@ START_TEST(a_misbehaving_plugin_harms_neither_store_nor_output)
     tu_result_free(&leaky);
     tu_result_free(&plain);
     free(out);
+}
+END_TEST
+
+START_TEST(the_stored_xml_goes_only_to_plugins_that_read_it)
+{
+    static const struct {
+        const char *plugin;
+        int gets_xml;
+    } cases[] = { { "goodtest", 1 }, { "noxml", 0 }, { "oldsize", 1 } };
+    for (size_t i = 0; i < 3; i++) {
+        free(install_test_plugin(cases[i].plugin, cases[i].plugin, 0644));
+        tu_result r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "--opt",
+                               "show-xml=yes", cases[i].plugin, NULL);
+        ck_assert_msg(r.status == 0, "%s: %s", cases[i].plugin, r.err);
+        long lines = 0, with_xml = 0;
+        for (const char *line = strchr(r.out, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+            lines++;
+            const char *end = strchr(line, '\n'), *last = end;
+            while (last > line && last[-1] != ',')
+                last--;
+            with_xml += atol(last) > 0; /* the last field: the XML's length */
+        }
+        ck_assert_int_eq(lines, 812);
+        ck_assert_msg(with_xml == (cases[i].gets_xml ? 812 : 0), "%s: %ld households with XML", cases[i].plugin,
+                      with_xml);
+        tu_result_free(&r);
+    }
 }
 END_TEST
 
@@ -464,6 +491,7 @@ Suite *make_plugins_suite(void)
     tcase_add_test(tc, unsafe_and_mismatched_plugins_are_refused);
     tcase_add_test(tc, options_are_checked_and_a_failing_plugin_leaves_nothing);
     tcase_add_test(tc, a_misbehaving_plugin_harms_neither_store_nor_output);
+    tcase_add_test(tc, the_stored_xml_goes_only_to_plugins_that_read_it);
     tcase_add_test(tc, jsonl_parses_with_every_person);
     tcase_add_test(tc, xml_validates_and_round_trips);
     tcase_add_test(tc, the_register_in_gb18030_decodes_to_the_utf8_register);

@@ -203,4 +203,5 @@ const hhreg_plugin hhreg_plugin_jsonl = {
     .household = household,
     .pass_end = NULL,
     .end = end,
+    .flags = HHREG_PLUGIN_NO_XML, /* reads items, never the stored XML */
 };

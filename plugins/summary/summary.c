@@ -136,4 +136,5 @@ const hhreg_plugin hhreg_plugin_summary = {
     .household = household,
     .pass_end = NULL,
     .end = end,
+    .flags = HHREG_PLUGIN_NO_XML, /* reads items, never the stored XML */
 };

@@ -519,7 +519,8 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
     for (unsigned pass = 0; ok && pass < p->passes; pass++) {
         ps.pass = pass;
         ps.households = 0;
-        if (hh_store_each_household(s, rq->area, hand_over, &ps, &err) != 0) {
+        if (hh_store_each_household(s, rq->area, !(hh_plugin_flags(p) & HHREG_PLUGIN_NO_XML), hand_over, &ps,
+                                    &err) != 0) {
             ok = 0;
             fail(result, "%s", err.data);
         } else if (ps.failed) {

@@ -93,6 +93,11 @@ static int open_dir(const char *dir, hh_buf *err)
     return fd;
 }
 
+unsigned hh_plugin_flags(const hhreg_plugin *p)
+{
+    return p->struct_size >= offsetof(hhreg_plugin, flags) + sizeof p->flags ? p->flags : 0;
+}
+
 static int check_descriptor(const hhreg_plugin *p, const char *name, const char *path, hh_buf *err)
 {
     if (p->magic != HHREG_PLUGIN_MAGIC)
@@ -103,9 +108,9 @@ static int check_descriptor(const hhreg_plugin *p, const char *name, const char 
     else if (p->min_api_minor > HHREG_HOST_API_MINOR)
         hh_buf_printf(err, "%s: refused, it needs host API 1.%u and this hhreg offers 1.%d; upgrade hhreg", path,
                       p->min_api_minor, HHREG_HOST_API_MINOR);
-    else if (p->struct_size < sizeof(hhreg_plugin))
+    else if (p->struct_size < HHREG_PLUGIN_SIZE_1_0)
         hh_buf_printf(err, "%s: refused, its descriptor is %zu bytes, shorter than the %zu of ABI %d", path,
-                      p->struct_size, sizeof(hhreg_plugin), HHREG_PLUGIN_ABI_MAJOR);
+                      p->struct_size, (size_t)HHREG_PLUGIN_SIZE_1_0, HHREG_PLUGIN_ABI_MAJOR);
     else if (!p->name || strcmp(p->name, name) != 0)
         hh_buf_printf(err, "%s: refused, its descriptor names it '%s', not '%s'", path, p->name ? p->name : "", name);
     else if (!p->begin || !p->household || !p->end || p->passes < 1)

@@ -35,6 +35,8 @@ typedef struct hh_plugin {
 } hh_plugin;
 
 bool hh_plugin_name_valid(const char *name);
+/* The descriptor's flags (HHREG_PLUGIN_*); 0 for a 1.0 descriptor, which has none. */
+unsigned hh_plugin_flags(const hhreg_plugin *p);
 /* Loads plugin `name`; 0, or -1 with the reason in `err`. */
 int hh_plugin_load(const hh_plugin_dirs *d, const char *name, hh_plugin *out, hh_buf *err);
 void hh_plugin_unload(hh_plugin *p);

@@ -276,7 +276,7 @@ static void read_household(sqlite3_stmt *st, hh_arena *a, hh_household *h)
     h->member_count = int_or(st, 29, -1);
 }
 
-int hh_store_each_household(hh_store *s, const char *area,
+int hh_store_each_household(hh_store *s, const char *area, bool with_xml,
                             int (*fn)(const hh_household *h, int revision, const char *xml, size_t xml_len,
                                       void *arg),
                             void *arg, hh_buf *err)
@@ -319,11 +319,11 @@ int hh_store_each_household(hh_store *s, const char *area,
         }
         h.persons = persons;
         h.visits = visits;
-        if (column_xml(s, hc.st, 2, 30, &xml, err) != 0) {
+        if (with_xml && column_xml(s, hc.st, 2, 30, &xml, err) != 0) {
             hc.rc = SQLITE_CORRUPT;
             break;
         }
-        stop = fn(&h, sqlite3_column_int(hc.st, 1), xml.data, xml.len, arg);
+        stop = fn(&h, sqlite3_column_int(hc.st, 1), with_xml ? xml.data : NULL, with_xml ? xml.len : 0, arg);
         hh_arena_reset(&arena);
         hc.rc = sqlite3_step(hc.st);
     }

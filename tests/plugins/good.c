@@ -2,7 +2,10 @@
  * size, and honours an int option `fail-after` (fail in the middle of the export
  * after that many households, to test that no partial output is left) and a choice
  * `misbehave` (after the tenth household: crash, abort, exit, print on standard
- * output or leak), to test that a plugin cannot harm hhreg, the store or the output. */
+ * output or leak), to test that a plugin cannot harm hhreg, the store or the output,
+ * and a bool `show-xml` (append the length of the stored XML it was given). Built
+ * with different descriptors by Makefile.am: TEST_FLAGS and TEST_SIZE default to 0
+ * and the full descriptor. */
 #include "hhreg/plugin.h"
 
 #include <signal.h>
@@ -10,10 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef TEST_FLAGS
+#define TEST_FLAGS 0
+#endif
+#ifndef TEST_SIZE
+#define TEST_SIZE sizeof(hhreg_plugin)
+#endif
+
 typedef struct state {
     const hhreg_host_api *api;
     long seen, fail_after;
     const char *misbehave;
+    int show_xml;
 } state;
 
 static state the_state;
@@ -24,6 +35,7 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
     the_state.seen = 0;
     the_state.fail_after = api->option_int(ctx, "fail-after");
     the_state.misbehave = api->option(ctx, "misbehave");
+    the_state.show_xml = api->option_bool(ctx, "show-xml");
     *out = &the_state;
     return api->write_text(ctx, "id,size\n");
 }
@@ -52,6 +64,8 @@ static int household(hhreg_ctx *ctx, void *s, unsigned pass, const hhreg_househo
         st->api->error(ctx, "stopped on purpose after %ld households", st->fail_after);
         return -1;
     }
+    if (st->show_xml)
+        return st->api->writef(ctx, "%s,%d,%zu\n", h->id, h->size, h->xml ? h->xml_len : 0);
     return st->api->writef(ctx, "%s,%d\n", h->id, h->size);
 }
 
@@ -66,11 +80,12 @@ static int end(hhreg_ctx *ctx, void *s, int ok)
 static const hhreg_option_spec options[] = {
     { "fail-after", HHREG_OPTION_INT, "0", "fail after this many households (0: never)", NULL },
     { "misbehave", HHREG_OPTION_CHOICE, "none", "after ten households", "none,crash,abort,exit,stdout,leak" },
+    { "show-xml", HHREG_OPTION_BOOL, "no", "append the length of the stored XML", NULL },
     { NULL, 0, NULL, NULL, NULL },
 };
 
 const hhreg_plugin TEST_SYMBOL = {
-    TEST_MAGIC, TEST_ABI_MAJOR, TEST_MIN_MINOR, sizeof(hhreg_plugin),
+    TEST_MAGIC, TEST_ABI_MAJOR, TEST_MIN_MINOR, TEST_SIZE,
     .name = TEST_NAME,
     .version = "0.1",
     .summary = "a test plugin",
@@ -81,4 +96,5 @@ const hhreg_plugin TEST_SYMBOL = {
     .household = household,
     .pass_end = NULL,
     .end = end,
+    .flags = TEST_FLAGS,
 };
