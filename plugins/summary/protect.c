@@ -1,26 +1,29 @@
 /* protect.c — see protect.h. The relations are built once as a flat list
- * (count, total, parts...) of cell indices; suppression then sweeps them until
- * nothing changes. */
+ * (count, total, parts...) of 32-bit cell indices; suppression then sweeps them
+ * until nothing changes. */
 #include "protect.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 typedef struct relations {
-    long *items;
+    uint32_t *items;
     size_t n, cap;
     size_t open;             /* where the count of the relation being built is */
 } relations;
 
 static void push(relations *r, long v)
 {
+    if (v < 0 || v > (long)UINT32_MAX)
+        abort(); /* more than four billion cells: not a district */
     if (r->n == r->cap) {
         r->cap = r->cap ? 2 * r->cap : 4096;
         r->items = realloc(r->items, r->cap * sizeof *r->items);
         if (!r->items)
             abort();
     }
-    r->items[r->n++] = v;
+    r->items[r->n++] = (uint32_t)v;
 }
 
 static void begin(relations *r, long total)
@@ -124,8 +127,8 @@ static long sweep(cube *c, const relations *r)
 {
     long added = 0;
     for (size_t at = 0; at < r->n; at += 2 + (size_t)r->items[at]) {
-        long n = r->items[at];
-        const long *members = &r->items[at + 1]; /* total, then n parts */
+        long n = (long)r->items[at];
+        const uint32_t *members = &r->items[at + 1]; /* total, then n parts */
         int hidden = 0;
         for (long m = 0; m <= n && hidden < 2; m++)
             hidden += withheld(&c->cells[members[m]]);
@@ -135,10 +138,10 @@ static long sweep(cube *c, const relations *r)
         for (long m = 1; m <= n; m++) {
             cell *x = &c->cells[members[m]];
             if (!withheld(x) && x->value > 0 && (best < 0 || x->value < c->cells[best].value))
-                best = members[m];
+                best = (long)members[m];
         }
         if (best < 0 && !withheld(&c->cells[members[0]]) && c->cells[members[0]].value > 0)
-            best = members[0];
+            best = (long)members[0];
         if (best >= 0) {
             c->cells[best].status = 'D';
             added++;
