@@ -2,7 +2,8 @@
  * refusal for every unsafe or mismatched plugin (each naming the file and the
  * reason, each leaving no output), options checked, a plugin failing mid-way
  * leaving no file, a plugin that crashes, aborts, exits, prints on standard output
- * or leaks harming neither the store nor the output, and every shipped plugin's
+ * or leaks harming neither the store nor the output, an export interrupted or
+ * killed leaving no file, and every shipped plugin's
  * output read back: CSV parsed,
  * GB18030 decoded with iconv, XML validated with libxml2, JSON parsed. */
 #include <check.h>
@@ -11,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
@@ -219,6 +223,45 @@ START_TEST(a_misbehaving_plugin_harms_neither_store_nor_output)
     tu_result_free(&leaky);
     tu_result_free(&plain);
     free(out);
+}
+END_TEST
+
+/* Starts a slow export to out.csv (about 4 s), sends `sig` to hhreg after a second,
+ * when the export is under way; returns its status. */
+static int interrupt_export(int sig)
+{
+    char *out = tu_path(tu_store_dir, "out.csv");
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        execl(tu_bin(), tu_bin(), "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "--opt",
+              "misbehave=slow", "goodtest", (char *)NULL);
+        _exit(127);
+    }
+    usleep(1000000);
+    kill(pid, sig);
+    int status;
+    waitpid(pid, &status, 0);
+    usleep(200000); /* the export process dies with hhreg */
+    free(out);
+    return status;
+}
+
+START_TEST(an_interrupted_or_killed_export_leaves_nothing)
+{
+    free(install_test_plugin("goodtest", "goodtest", 0644));
+    int status = interrupt_export(SIGINT);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d after Ctrl-C", status);
+    assert_no_output_left();
+    status = interrupt_export(SIGKILL);
+    ck_assert(WIFSIGNALED(status));
+    assert_no_output_left();
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export'"), 0);
+    tu_result r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.out);
+    tu_result_free(&r);
 }
 END_TEST
 
@@ -492,6 +535,7 @@ Suite *make_plugins_suite(void)
     tcase_add_test(tc, options_are_checked_and_a_failing_plugin_leaves_nothing);
     tcase_add_test(tc, a_misbehaving_plugin_harms_neither_store_nor_output);
     tcase_add_test(tc, the_stored_xml_goes_only_to_plugins_that_read_it);
+    tcase_add_test(tc, an_interrupted_or_killed_export_leaves_nothing);
     tcase_add_test(tc, jsonl_parses_with_every_person);
     tcase_add_test(tc, xml_validates_and_round_trips);
     tcase_add_test(tc, the_register_in_gb18030_decodes_to_the_utf8_register);

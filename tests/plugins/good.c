@@ -2,7 +2,7 @@
  * size, and honours an int option `fail-after` (fail in the middle of the export
  * after that many households, to test that no partial output is left) and a choice
  * `misbehave` (after the tenth household: crash, abort, exit, print on standard
- * output or leak), to test that a plugin cannot harm hhreg, the store or the output,
+ * output, leak, or take 5 ms per household), to test that a plugin cannot harm hhreg, the store or the output,
  * and a bool `show-xml` (append the length of the stored XML it was given). Built
  * with different descriptors by Makefile.am: TEST_FLAGS and TEST_SIZE default to 0
  * and the full descriptor. */
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifndef TEST_FLAGS
 #define TEST_FLAGS 0
@@ -52,6 +53,8 @@ static void misbehave(const char *how)
         printf("stray text from the plugin\n");
     else if (strcmp(how, "leak") == 0)
         memset(malloc(4096), 1, 4096);
+    else if (strcmp(how, "slow") == 0)
+        nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
 }
 
 static int household(hhreg_ctx *ctx, void *s, unsigned pass, const hhreg_household *h)
@@ -79,7 +82,7 @@ static int end(hhreg_ctx *ctx, void *s, int ok)
 
 static const hhreg_option_spec options[] = {
     { "fail-after", HHREG_OPTION_INT, "0", "fail after this many households (0: never)", NULL },
-    { "misbehave", HHREG_OPTION_CHOICE, "none", "after ten households", "none,crash,abort,exit,stdout,leak" },
+    { "misbehave", HHREG_OPTION_CHOICE, "none", "after ten households", "none,crash,abort,exit,stdout,leak,slow" },
     { "show-xml", HHREG_OPTION_BOOL, "no", "append the length of the stored XML", NULL },
     { NULL, 0, NULL, NULL, NULL },
 };
