@@ -150,7 +150,7 @@ START_TEST(options_are_checked_and_a_failing_plugin_leaves_nothing)
     tu_result_free(&r);
     r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "--opt", "colour=red",
                  "goodtest", NULL);
-    ck_assert(r.status == 1 && strstr(r.err, "plugin goodtest has no option 'colour'; it takes: fail-after misbehave show-xml"));
+    ck_assert(r.status == 1 && strstr(r.err, "plugin goodtest has no option 'colour'; it takes: fail-after misbehave show-xml file-name"));
     tu_result_free(&r);
     r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "--opt",
                  "fail-after=100", "goodtest", NULL);
@@ -222,6 +222,93 @@ START_TEST(a_misbehaving_plugin_harms_neither_store_nor_output)
     ck_assert_str_eq(leaky.out, plain.out);
     tu_result_free(&leaky);
     tu_result_free(&plain);
+    free(out);
+}
+END_TEST
+
+/* Whether the directory holds an entry whose name starts with `prefix`. */
+static int entry_starting(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    ck_assert(d != NULL);
+    struct dirent *e;
+    int found = 0;
+    while ((e = readdir(d)))
+        found |= strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return found;
+}
+
+/* ABI 1.2: a plugin that writes a directory of files gets it only when it
+ * succeeded; a crash, a failure, a bad file name or a directory that exists
+ * already leaves nothing new, not even its staging directory. */
+START_TEST(a_directory_plugin_writes_all_its_files_or_none)
+{
+    free(install_test_plugin("dirtest", "dirtest", 0644));
+    free(install_test_plugin("goodtest", "goodtest", 0644));
+    char *out = tu_path(tu_store_dir, "release");
+    tu_result r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "--opt",
+                           "file-name=second.csv", "dirtest", NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    char *first = tu_path(out, "first.csv"), *second = tu_path(out, "second.csv");
+    char *a = tu_read_file(first, NULL), *b = tu_read_file(second, NULL);
+    ck_assert(strncmp(a, "id,size\n", 8) == 0 && strchr(a + 8, '\n') != NULL);
+    long households = tu_sql_count(tu_store_db, "SELECT count(*) FROM household WHERE deleted_at IS NULL");
+    long lines = 0;
+    for (const char *t = a; *t; t++)
+        lines += *t == '\n';
+    for (const char *t = b; *t; t++)
+        lines += *t == '\n';
+    ck_assert_int_eq(lines, households + 1); /* header in the first file, 5 rows, the rest in the second */
+    free(a);
+    free(b);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export' AND "
+                                               "detail LIKE '%dirtest%/release'"), 1);
+    ck_assert(!entry_starting(tu_store_dir, "release.hhreg-"));
+
+    /* the directory exists now: refused, and left as it was */
+    r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "dirtest", NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "already exists; a release is written to a new directory"), "%s",
+                  r.err);
+    tu_result_free(&r);
+    ck_assert(access(second, F_OK) == 0);
+    tu_rmrf(out);
+
+    static const struct {
+        const char *opt1, *opt2, *says;
+    } failures[] = {
+        { "misbehave=crash", "file-name=second.csv", "plugin dirtest crashed" },
+        { "fail-after=8", "file-name=second.csv", "stopped on purpose after 8 households" },
+        { "file-name=../escaped.csv", "fail-after=0", "'../escaped.csv' is not a plain file name" },
+        { "file-name=first.csv", "fail-after=0", "first.csv: cannot create the file (it was already written)" },
+    };
+    for (size_t i = 0; i < sizeof failures / sizeof failures[0]; i++) {
+        r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "--opt",
+                     failures[i].opt1, "--opt", failures[i].opt2, "dirtest", NULL);
+        ck_assert_msg(r.status == 1 && strstr(r.err, failures[i].says), "%s: exit %d: %s", failures[i].opt1, r.status,
+                      r.err);
+        tu_result_free(&r);
+        ck_assert_msg(access(out, F_OK) != 0, "%s: the directory was left", failures[i].opt1);
+        ck_assert_msg(!entry_starting(tu_store_dir, "release"), "%s: a staging directory was left", failures[i].opt1);
+        char *escaped = tu_path(tu_store_dir, "escaped.csv");
+        ck_assert(access(escaped, F_OK) != 0);
+        free(escaped);
+    }
+    /* a directory cannot go to standard output; a one-file plugin cannot open files */
+    r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "dirtest", NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "writes a directory of files: name it with -o DIRECTORY"), "%s", r.err);
+    tu_result_free(&r);
+    char *csv = tu_path(tu_store_dir, "one.csv");
+    r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", csv, "--opt",
+                 "file-name=two.csv", "goodtest", NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "open_file is for plugins that declare HHREG_PLUGIN_DIRECTORY"), "%s",
+                  r.err);
+    tu_result_free(&r);
+    ck_assert(access(csv, F_OK) != 0);
+    free(csv);
+    free(first);
+    free(second);
     free(out);
 }
 END_TEST
@@ -534,6 +621,7 @@ Suite *make_plugins_suite(void)
     tcase_add_test(tc, unsafe_and_mismatched_plugins_are_refused);
     tcase_add_test(tc, options_are_checked_and_a_failing_plugin_leaves_nothing);
     tcase_add_test(tc, a_misbehaving_plugin_harms_neither_store_nor_output);
+    tcase_add_test(tc, a_directory_plugin_writes_all_its_files_or_none);
     tcase_add_test(tc, the_stored_xml_goes_only_to_plugins_that_read_it);
     tcase_add_test(tc, an_interrupted_or_killed_export_leaves_nothing);
     tcase_add_test(tc, jsonl_parses_with_every_person);

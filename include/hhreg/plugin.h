@@ -42,7 +42,7 @@ extern "C" {
 
 #define HHREG_PLUGIN_MAGIC 0x48485047u  /* "HHPG" */
 #define HHREG_PLUGIN_ABI_MAJOR 1
-#define HHREG_HOST_API_MINOR 1          /* the newest minor this header describes */
+#define HHREG_HOST_API_MINOR 2          /* the newest minor this header describes */
 
 /* --- the data a plugin sees -------------------------------------------------- */
 
@@ -154,6 +154,12 @@ typedef struct hhreg_host_api {
     /* since 1.0: from now on, convert everything written from UTF-8 to `encoding`
      * (an iconv name such as "GB18030"); 0, or -1 when it is not available */
     int (*output_encoding)(hhreg_ctx *ctx, const char *encoding);
+
+    /* since 1.2, for a plugin with HHREG_PLUGIN_DIRECTORY: finish the file being
+     * written and start the file NAME (a plain name such as "persons.csv") in the
+     * export's output directory; everything written goes there until the next call.
+     * Each name once. 0, or -1 when the file cannot be made (already reported). */
+    int (*open_file)(hhreg_ctx *ctx, const char *name);
 } hhreg_host_api;
 
 /* --- the descriptor a plugin exports ---------------------------------------- */
@@ -183,6 +189,12 @@ typedef struct hhreg_plugin {
  * decompress every stored form for it (xml is then NULL, xml_len 0): an export of
  * items runs about twice as fast. */
 #define HHREG_PLUGIN_NO_XML 0x1u
+
+/* since 1.2: the output is a directory of files (a release: data, codebook,
+ * report), made with api->open_file; `hhreg export -o DIR` names a directory that
+ * must not exist yet. The files are written into a private directory beside it,
+ * renamed to DIR only when the whole export succeeded. Set min_api_minor to 2. */
+#define HHREG_PLUGIN_DIRECTORY 0x2u
 
 /* The size of a 1.0 descriptor, the smallest a host accepts. */
 #define HHREG_PLUGIN_SIZE_1_0 offsetof(hhreg_plugin, flags)

@@ -12,13 +12,16 @@
 
 #include "code_labels.h"
 #include "derived.h"
+#include "export_dir.h"
 #include "schemaset.h"
 
 struct hhreg_ctx {
     const hhreg_plugin *plugin;
     const char *const *options;
     size_t n_options;
-    FILE *out;
+    FILE *out;                   /* NULL: a directory plugin before its first open_file */
+    int dir_fd;                  /* the staging directory of a directory plugin, else -1 */
+    char *file_name;             /* the file being written there */
     FILE *warnings;
     int write_failed;
     char *error;                 /* the first error the plugin reported */
@@ -200,6 +203,10 @@ static void api_warning(hhreg_ctx *ctx, const char *fmt, ...)
 
 static int raw_write(hhreg_ctx *ctx, const void *data, size_t len)
 {
+    if (!ctx->out) {
+        api_error(ctx, "it wrote before naming a file with open_file");
+        return -1;
+    }
     /* the output belongs to this thread alone: no stdio locking per call */
     if (len && fwrite_unlocked(data, 1, len, ctx->out) != len) {
         ctx->write_failed = errno ? errno : EIO;
@@ -347,6 +354,40 @@ static const char *api_code_label(hhreg_ctx *ctx, const char *list, const char *
     return hh_code_label(ctx->labels, list, code, lang);
 }
 
+/* Finishes the file being written in the output directory; 0 or -1 (reported). */
+static int finish_file(hhreg_ctx *ctx)
+{
+    if (!ctx->file_name)
+        return 0;
+    int rc = hh_export_dir_close_file(ctx->out);
+    if (rc != 0 && !ctx->write_failed)
+        ctx->write_failed = errno ? errno : EIO;
+    ctx->out = NULL;
+    free(ctx->file_name);
+    ctx->file_name = NULL;
+    return rc;
+}
+
+static int api_open_file(hhreg_ctx *ctx, const char *name)
+{
+    if (ctx->dir_fd < 0) {
+        api_error(ctx, "open_file is for plugins that declare HHREG_PLUGIN_DIRECTORY");
+        return -1;
+    }
+    if (ctx->write_failed || ctx->error || finish_file(ctx) != 0)
+        return -1;
+    hh_buf err;
+    hh_buf_init(&err);
+    ctx->out = hh_export_dir_open_file(ctx->dir_fd, name, &err);
+    if (ctx->out)
+        ctx->file_name = hh_xstrdup(name);
+    else
+        api_error(ctx, "%s", err.data);
+    ctx->n_pending = 0;
+    hh_buf_free(&err);
+    return ctx->out ? 0 : -1;
+}
+
 static const char *api_schema_dir(hhreg_ctx *ctx)
 {
     return ctx->schema_dir;
@@ -358,6 +399,7 @@ static const hhreg_host_api host_api = {
     api_write_bytes, api_write_text, api_writef, api_csv_field, api_xml_text, api_json_string,
     api_error, api_warning,
     api_code_label, api_schema_dir, api_output_encoding,
+    api_open_file,
 };
 
 /* --- the household view ------------------------------------------------------ */
@@ -532,6 +574,8 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
     result->households = ps.households;
     if (p->end(ctx, state, ok) != 0)
         ok = 0;
+    if (finish_file(ctx) != 0)
+        ok = 0;
     if (ok && ctx->write_failed)
         ok = 0;
     if (!ok && !result->error) {
@@ -547,8 +591,30 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
     return ok ? 0 : -1;
 }
 
+/* Sets up where the plugin writes: `out`, or a new staging directory for a plugin
+ * that writes a directory of files; 0, or -1 with result->error. */
+static int prepare_output(hhreg_ctx *ctx, const hh_export_request *rq, FILE *out, const char *staging,
+                          hh_export_result *result)
+{
+    ctx->dir_fd = -1;
+    if (!(hh_plugin_flags(ctx->plugin) & HHREG_PLUGIN_DIRECTORY)) {
+        ctx->out = out;
+        setvbuf(out, NULL, _IOFBF, 1 << 20);
+        return 0;
+    }
+    if (!staging)
+        return fail(result, "plugin %s writes a directory of files: name it with -o DIRECTORY", rq->plugin);
+    hh_buf err;
+    hh_buf_init(&err);
+    ctx->dir_fd = hh_export_dir_create(rq->output, staging, &err);
+    if (ctx->dir_fd < 0)
+        fail(result, "%s", err.data);
+    hh_buf_free(&err);
+    return ctx->dir_fd < 0 ? -1 : 0;
+}
+
 int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, const hh_export_request *rq,
-                         FILE *out, FILE *warnings, hh_export_result *result)
+                         FILE *out, const char *staging, FILE *warnings, hh_export_result *result)
 {
     memset(result, 0, sizeof *result);
     hh_plugin plugin;
@@ -570,21 +636,28 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
     ctx.plugin = plugin.desc;
     ctx.options = rq->options;
     ctx.n_options = rq->n_options;
-    ctx.out = out;
     ctx.warnings = warnings;
     ctx.schema_dir = rq->schema_dir ? rq->schema_dir : hh_default_schema_dir();
     ctx.convert = (iconv_t)-1;
     hh_buf_init(&ctx.scratch);
-    setvbuf(out, NULL, _IOFBF, 1 << 20);
+    int rc = prepare_output(&ctx, rq, out, staging, result);
     /* one read transaction: every pass sees the same snapshot */
-    int snapshot = hh_store_exec(s, "BEGIN", &err) == 0;
-    int rc = snapshot ? run_plugin(s, &ctx, rq, result) : fail(result, "%s", err.data);
+    int snapshot = rc == 0 && hh_store_exec(s, "BEGIN", &err) == 0;
+    if (rc == 0)
+        rc = snapshot ? run_plugin(s, &ctx, rq, result) : fail(result, "%s", err.data);
     if (snapshot)
         hh_store_exec(s, "COMMIT", &err);
-    if (rc == 0 && fflush(out) != 0)
+    if (rc == 0 && ctx.dir_fd < 0 && fflush(out) != 0)
         rc = fail(result, "%s: writing failed: %s", rq->output && strcmp(rq->output, "-") != 0 ? rq->output
                                                                                            : "standard output",
                   strerror(errno));
+    if (ctx.dir_fd >= 0) {
+        if (rc == 0 && fsync(ctx.dir_fd) != 0)
+            rc = fail(result, "%s: writing failed: %s", rq->output, strerror(errno));
+        close(ctx.dir_fd);
+        if (rc != 0)
+            hh_export_dir_remove(staging);
+    }
     hh_code_labels_free(ctx.labels);
     if (ctx.convert != (iconv_t)-1)
         iconv_close(ctx.convert);

@@ -8,7 +8,10 @@
  * plugin prints on standard output goes to standard error. A file output is an
  * unnamed temporary file (O_TMPFILE; a 0600 PATH.hhreg-XXXXXX where the filesystem
  * lacks it) linked into place only when the child reported success and exited
- * cleanly; otherwise no file is left, whatever happened to either process. The
+ * cleanly; otherwise no file is left, whatever happened to either process. A
+ * plugin that writes a directory of files (HHREG_PLUGIN_DIRECTORY) fills a 0700
+ * staging directory TARGET.hhreg-PID beside the target, renamed to TARGET on
+ * success and removed otherwise (only a kill -9 of hhreg itself can leave it). The
  * plugin's options are validated against its declaration. Every export that
  * succeeds is recorded in the audit log. */
 #ifndef HH_EXPORT_H
@@ -39,10 +42,13 @@ typedef struct hh_export_result {
  * (SQLite connections must not cross a fork). */
 int hh_export(const char *store_path, const hh_plugin_dirs *dirs, const hh_export_request *rq, FILE *warnings,
               hh_export_result *result);
-/* The export itself, in this process, written to `out` (flushed, not closed); what
- * the child of hh_export runs. Records nothing in the audit log. */
+/* The export itself, in this process, written to `out` (flushed, not closed) —
+ * or, for a plugin that writes a directory of files, into the new directory
+ * `staging` (NULL: there is no output directory), left complete on success and
+ * removed on failure; what the child of hh_export runs. Records nothing in the
+ * audit log. */
 int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, const hh_export_request *rq,
-                         FILE *out, FILE *warnings, hh_export_result *result);
+                         FILE *out, const char *staging, FILE *warnings, hh_export_result *result);
 void hh_export_result_free(hh_export_result *r);
 /* Checks KEY=VALUE options against a plugin's declaration; 0 or -1 with `err`. */
 int hh_export_check_options(const hhreg_plugin *p, const char *const *options, size_t n, hh_buf *err);

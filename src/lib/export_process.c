@@ -7,6 +7,7 @@
  * or a signal means the plugin (or the child with it) died part-way. */
 #define _GNU_SOURCE /* O_TMPFILE, pipe2 */
 #include "export.h"
+#include "export_dir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -134,7 +135,9 @@ static void child(const char *store_path, const hh_plugin_dirs *dirs, const hh_e
         memset(&r, 0, sizeof r);
         r.error = hh_xasprintf("cannot open the output: %s", strerror(errno));
     } else {
-        rc = hh_export_in_process(store_path, dirs, rq, out, warnings, &r);
+        char *staging = o->path ? hh_export_staging_name(o->path, (long)getpid()) : NULL;
+        rc = hh_export_in_process(store_path, dirs, rq, out, staging, warnings, &r);
+        free(staging);
         if (rc == 0 && o->path && fsync(out_fd) != 0) {
             r.error = hh_xasprintf("%s: writing failed: %s", o->path, strerror(errno));
             rc = -1;
@@ -182,7 +185,7 @@ static void read_report(int fd, hh_buf *report)
 
 /* Runs the child and judges how it ended; 0, or -1 with result->error. */
 static int run_child(const char *store_path, const hh_plugin_dirs *dirs, const hh_export_request *rq,
-                     const output *o, FILE *warnings, hh_export_result *result)
+                     const output *o, FILE *warnings, pid_t *child_out, hh_export_result *result)
 {
     int pipe_fds[2];
     if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
@@ -199,6 +202,7 @@ static int run_child(const char *store_path, const hh_plugin_dirs *dirs, const h
     for (int i = 0; i < 3; i++)
         sigaction(forwarded[i], &on_stop, &saved[i]);
     pid_t pid = fork();
+    *child_out = pid;
     if (pid == 0) {
         for (int i = 0; i < 3; i++)
             sigaction(forwarded[i], &saved[i], NULL);
@@ -275,9 +279,21 @@ int hh_export(const char *store_path, const hh_plugin_dirs *dirs, const hh_expor
     output o;
     if (open_output(rq, &o, result) != 0)
         return -1;
-    int rc = run_child(store_path, dirs, rq, &o, warnings, result);
-    if (close_output(&o, rc == 0, result) != 0)
+    pid_t pid = 0;
+    int rc = run_child(store_path, dirs, rq, &o, warnings, &pid, result);
+    /* a plugin that writes a directory of files left it in its staging directory */
+    char *staging = o.path && pid > 0 ? hh_export_staging_name(o.path, (long)pid) : NULL;
+    struct stat st;
+    int wrote_directory = staging && lstat(staging, &st) == 0 && S_ISDIR(st.st_mode);
+    if (close_output(&o, rc == 0 && !wrote_directory, result) != 0)
         rc = -1;
+    if (wrote_directory && rc == 0 && rename(staging, o.path) != 0) {
+        result->error = hh_xasprintf("%s: cannot put the output in place: %s", o.path, strerror(errno));
+        rc = -1;
+    }
+    if (wrote_directory && rc != 0)
+        hh_export_dir_remove(staging);
+    free(staging);
     if (rc == 0)
         rc = audit(store_path, rq, result);
     return rc;

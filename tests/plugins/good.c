@@ -3,9 +3,11 @@
  * after that many households, to test that no partial output is left) and a choice
  * `misbehave` (after the tenth household: crash, abort, exit, print on standard
  * output, leak, or take 5 ms per household), to test that a plugin cannot harm hhreg, the store or the output,
- * and a bool `show-xml` (append the length of the stored XML it was given). Built
- * with different descriptors by Makefile.am: TEST_FLAGS and TEST_SIZE default to 0
- * and the full descriptor. */
+ * and a bool `show-xml` (append the length of the stored XML it was given), and a
+ * string `file-name`: after the fifth household, go on in a new file of that name
+ * (api->open_file). Built with different descriptors by Makefile.am: TEST_FLAGS and
+ * TEST_SIZE default to 0 and the full descriptor; with HHREG_PLUGIN_DIRECTORY in
+ * TEST_FLAGS it starts in a file "first.csv". */
 #include "hhreg/plugin.h"
 
 #include <signal.h>
@@ -26,6 +28,7 @@ typedef struct state {
     long seen, fail_after;
     const char *misbehave;
     int show_xml;
+    const char *file_name;
 } state;
 
 static state the_state;
@@ -37,7 +40,10 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
     the_state.fail_after = api->option_int(ctx, "fail-after");
     the_state.misbehave = api->option(ctx, "misbehave");
     the_state.show_xml = api->option_bool(ctx, "show-xml");
+    the_state.file_name = api->option(ctx, "file-name");
     *out = &the_state;
+    if ((TEST_FLAGS & HHREG_PLUGIN_DIRECTORY) && api->open_file(ctx, "first.csv") != 0)
+        return -1;
     return api->write_text(ctx, "id,size\n");
 }
 
@@ -67,6 +73,8 @@ static int household(hhreg_ctx *ctx, void *s, unsigned pass, const hhreg_househo
         st->api->error(ctx, "stopped on purpose after %ld households", st->fail_after);
         return -1;
     }
+    if (st->seen == 6 && st->file_name && st->api->open_file(ctx, st->file_name) != 0)
+        return -1;
     if (st->show_xml)
         return st->api->writef(ctx, "%s,%d,%zu\n", h->id, h->size, h->xml ? h->xml_len : 0);
     return st->api->writef(ctx, "%s,%d\n", h->id, h->size);
@@ -84,6 +92,7 @@ static const hhreg_option_spec options[] = {
     { "fail-after", HHREG_OPTION_INT, "0", "fail after this many households (0: never)", NULL },
     { "misbehave", HHREG_OPTION_CHOICE, "none", "after ten households", "none,crash,abort,exit,stdout,leak,slow" },
     { "show-xml", HHREG_OPTION_BOOL, "no", "append the length of the stored XML", NULL },
+    { "file-name", HHREG_OPTION_STRING, NULL, "after five households, go on in a new file of this name", NULL },
     { NULL, 0, NULL, NULL, NULL },
 };
 

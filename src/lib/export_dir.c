@@ -1,0 +1,78 @@
+/* export_dir.c — see export_dir.h. */
+#define _GNU_SOURCE
+#include "export_dir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *hh_export_staging_name(const char *target, long pid)
+{
+    return hh_xasprintf("%s.hhreg-%ld", target, pid);
+}
+
+int hh_export_dir_create(const char *target, const char *staging, hh_buf *err)
+{
+    struct stat st;
+    if (lstat(target, &st) == 0) {
+        hh_buf_printf(err, "%s: already exists; a release is written to a new directory (choose another name, "
+                           "or move the old one away)", target);
+        return -1;
+    }
+    if (mkdir(staging, 0700) != 0) {
+        hh_buf_printf(err, "%s: cannot create the output directory: %s", staging, strerror(errno));
+        return -1;
+    }
+    int fd = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        hh_buf_printf(err, "%s: cannot open the output directory: %s", staging, strerror(errno));
+        rmdir(staging);
+    }
+    return fd;
+}
+
+int hh_export_dir_close_file(FILE *f)
+{
+    int rc = fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -1;
+    int saved = errno;
+    if (fclose(f) != 0 && rc == 0)
+        return -1;
+    errno = saved;
+    return rc;
+}
+
+FILE *hh_export_dir_open_file(int dir_fd, const char *name, hh_buf *err)
+{
+    if (!name || !*name || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+        strlen(name) > 200) {
+        hh_buf_printf(err, "'%s' is not a plain file name (no directory, at most 200 bytes)", name ? name : "");
+        return NULL;
+    }
+    int fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        hh_buf_printf(err, "%s: cannot create the file%s: %s", name, errno == EEXIST ? " (it was already written)" : "",
+                      strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    setvbuf(f, NULL, _IOFBF, 1 << 20);
+    return f;
+}
+
+void hh_export_dir_remove(const char *staging)
+{
+    DIR *d = opendir(staging);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL)
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+                unlinkat(dirfd(d), e->d_name, 0);
+        closedir(d);
+    }
+    rmdir(staging);
+}
