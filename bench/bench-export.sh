@@ -11,6 +11,8 @@
 #   hhreg export summary (all five area levels, tidy CSV; then with min-count=3,
 #   which adds the suppression sweep; then down to grids only: its memory follows
 #   the number of areas and cells, not of persons)
+#   hhreg export anonymise, public and licensed profiles (CSV, .dta, .sav, codebook
+#   and report: it holds every person in memory, about 60 bytes each, to suppress)
 # and prints seconds, persons per second, the ratio to the dump and peak RSS, with
 # the same for a tenth of the store beside it, to show that RSS stays flat.
 # Environment: HHREG, SQLITE3, SCHEMAS, PLUGINS, PROFILES (set by make),
@@ -64,6 +66,12 @@ for n in $((HOUSEHOLDS / 10)) "$HOUSEHOLDS"; do
         --opt min-count=3 -o "$WORK/summary-protected.csv"
     run "summary to grids|$persons" "$HHREG" export summary --plugin-dir "$PLUGINS" --db "$db" \
         --opt levels=district,street,community,grid -o "$WORK/summary-grids.csv"
+    rm -rf "$WORK/anonymised" "$WORK/anonymised-licensed"
+    run "anonymise (public, all formats)|$persons" "$HHREG" export anonymise --plugin-dir "$PLUGINS" --db "$db" \
+        --opt seed=1 -o "$WORK/anonymised"
+    run "anonymise (licensed, all formats)|$persons" "$HHREG" export anonymise --plugin-dir "$PLUGINS" \
+        --db "$db" --opt seed=1 --opt profile=licensed -o "$WORK/anonymised-licensed"
+    sed -n '/^Result/,/^$/p' "$WORK/anonymised/disclosure-report.txt"
 done
 
 echo "hhreg export benchmark: $(nproc) cores"

@@ -247,8 +247,12 @@ START_TEST(a_directory_plugin_writes_all_its_files_or_none)
     free(install_test_plugin("dirtest", "dirtest", 0644));
     free(install_test_plugin("goodtest", "goodtest", 0644));
     char *out = tu_path(tu_store_dir, "release");
-    tu_result r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "--opt",
-                           "file-name=second.csv", "dirtest", NULL);
+    tu_result r = tu_hhreg(NULL, NULL, "plugins", "--json", "--plugin-dir", plugdir, NULL);
+    const char *listed = strstr(r.out, "\"name\":\"dirtest\"");
+    ck_assert_msg(listed && strstr(listed, "\"writes\":\"directory\""), "%s", r.out);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "--opt",
+                 "file-name=second.csv", "dirtest", NULL);
     ck_assert_msg(r.status == 0, "%s", r.err);
     tu_result_free(&r);
     char *first = tu_path(out, "first.csv"), *second = tu_path(out, "second.csv");

@@ -288,3 +288,18 @@ long tu_sql_count(const char *db, const char *sql)
     sqlite3_close(h);
     return n;
 }
+
+char *tu_shell(const char *command)
+{
+    FILE *p = popen(command, "r");
+    ck_assert_msg(p != NULL, "cannot run %s", command);
+    hh_buf b;
+    hh_buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+        hh_buf_append(&b, chunk, n);
+    int status = pclose(p);
+    ck_assert_msg(status == 0, "'%.300s' failed (status %d)", command, status);
+    return hh_buf_detach(&b);
+}

@@ -59,6 +59,9 @@ long tu_validate_memory(const char *xml, hh_diags *d);
 int tu_has_rule(const hh_diags *d, const char *rule);
 /* The household id of the form file at `path` (its first id="..."). */
 char *tu_form_id(const char *path);
+/* The standard output of a shell command, which must exit 0 (else the test fails
+ * showing the command). */
+char *tu_shell(const char *command);
 /* Runs `sql` on the SQLite file `db` with the plain SQLite API; returns its result code. */
 int tu_sql_exec(const char *db, const char *sql);
 /* A count from `sql` on the store file at `db` (-1 on failure). */

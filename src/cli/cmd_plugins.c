@@ -29,6 +29,7 @@ static void show(const char *path, const hh_plugin *p, const char *refusal, void
         return;
     }
     const hhreg_plugin *d = p->desc;
+    int directory = (hh_plugin_flags(d) & HHREG_PLUGIN_DIRECTORY) != 0;
     if (a->json) {
         hh_json *j = &a->j;
         hh_json_object(j, NULL);
@@ -37,6 +38,7 @@ static void show(const char *path, const hh_plugin *p, const char *refusal, void
         hh_json_str(j, "summary", d->summary);
         hh_json_str(j, "file", path);
         hh_json_str(j, "extension", d->extension);
+        hh_json_str(j, "writes", directory ? "directory" : "file");
         hh_json_int(j, "passes", d->passes);
         hh_json_array(j, "options");
         for (const hhreg_option_spec *o = d->options; o && o->name; o++) {
@@ -53,6 +55,8 @@ static void show(const char *path, const hh_plugin *p, const char *refusal, void
         return;
     }
     printf("%s %s — %s\n    %s\n", d->name, d->version ? d->version : "", d->summary ? d->summary : "", path);
+    if (directory)
+        printf("    writes a directory of files: -o DIRECTORY (a new one)\n");
     for (const hhreg_option_spec *o = d->options; o && o->name; o++) {
         printf("    --opt %s=%s", o->name, o->type == HHREG_OPTION_CHOICE && o->choices ? o->choices : type_name(o->type));
         if (o->default_value)

@@ -1,0 +1,187 @@
+/* params.c — see params.h. A preset fills every parameter; an option given with
+ * --opt replaces that one part. */
+#include "params.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_ORDER "area,nationality,ethnicity,residence,education,activity,marital,tenure,dwelling,hh_type," \
+                      "age,relationship,sex"
+
+const hhreg_option_spec anonymise_options[] = {
+    { "profile", HHREG_OPTION_CHOICE, "public",
+      "public (k=5, street, five-year age bands) or licensed (k=3, community, single years)", "public,licensed" },
+    { "k", HHREG_OPTION_INT, NULL, "every combination of quasi-identifiers is shared by at least k persons", NULL },
+    { "l", HHREG_OPTION_INT, "2", "no group holds fewer than l values of disability or low income where it holds "
+      "the sensitive one", NULL },
+    { "geography", HHREG_OPTION_CHOICE, NULL, "the area level released (default: street public, community licensed)",
+      "district,street,community,grid" },
+    { "min-area-population", HHREG_OPTION_INT, NULL,
+      "areas with fewer persons are not named (default 1000 public, 500 licensed)", NULL },
+    { "age", HHREG_OPTION_CHOICE, NULL, "bands (five-year, public) or single years (licensed)", "bands,single" },
+    { "age-top", HHREG_OPTION_INT, NULL, "the top age band or top code (default 80 bands, 85 single)", NULL },
+    { "hh-size-top", HHREG_OPTION_INT, "8", "household sizes from this one up are released as one code", NULL },
+    { "pool", HHREG_OPTION_BOOL, "yes", "pool categories with fewer than k persons into \"other\"", NULL },
+    { "suppress-order", HHREG_OPTION_STRING, DEFAULT_ORDER,
+      "quasi-identifiers in the order they are suppressed (unlisted ones follow in the default order)", NULL },
+    { "seed", HHREG_OPTION_STRING, NULL, "a number that makes the release reproducible (default: random)", NULL },
+    { "key-file", HHREG_OPTION_FILE, NULL,
+      "a secret key (16 bytes or more): household ids become HMAC-SHA-256 ids, the same in every release", NULL },
+    { "format", HHREG_OPTION_STRING, "csv,dta,sav", "files written besides CSV: dta (Stata), sav (SPSS)", NULL },
+    { "lang", HHREG_OPTION_CHOICE, "zh", "labels in the codebook, .dta and .sav files", "zh,en" },
+    { NULL, 0, NULL, NULL, NULL },
+};
+
+/* The value given, or the preset's. */
+static long number(hhreg_ctx *ctx, const hhreg_host_api *api, const char *name, long preset)
+{
+    return api->option(ctx, name) ? api->option_int(ctx, name) : preset;
+}
+
+static const char *text(hhreg_ctx *ctx, const hhreg_host_api *api, const char *name, const char *preset)
+{
+    const char *v = api->option(ctx, name);
+    return v ? v : preset;
+}
+
+static int add_to_order(params *p, int var)
+{
+    for (int i = 0; i < p->n_order; i++)
+        if (p->order[i] == var)
+            return -1;
+    p->order[p->n_order++] = var;
+    return 0;
+}
+
+static int read_order(params *p, hhreg_ctx *ctx, const hhreg_host_api *api)
+{
+    const char *lists[2] = { api->option(ctx, "suppress-order"), DEFAULT_ORDER };
+    p->n_order = 0;
+    for (int l = 0; l < 2; l++)
+        for (const char *s = lists[l]; *s;) {
+            size_t len = strcspn(s, ",");
+            int var = variable_by_name(s, len);
+            if (len && (var < 0 || variables[var].role != ROLE_QUASI)) {
+                api->error(ctx, "suppress-order: '%.*s' is not a quasi-identifier; they are " DEFAULT_ORDER,
+                           (int)len, s);
+                return -1;
+            }
+            if (len && add_to_order(p, var) != 0 && l == 0) {
+                api->error(ctx, "suppress-order: '%.*s' is named twice", (int)len, s);
+                return -1;
+            }
+            s += len + (s[len] == ',');
+        }
+    return 0;
+}
+
+static int read_formats(params *p, hhreg_ctx *ctx, const hhreg_host_api *api)
+{
+    p->formats = FORMAT_CSV;
+    for (const char *s = api->option(ctx, "format"); *s;) {
+        size_t len = strcspn(s, ",");
+        if (len == 3 && strncmp(s, "csv", 3) == 0)
+            p->formats |= FORMAT_CSV;
+        else if (len == 3 && strncmp(s, "dta", 3) == 0)
+            p->formats |= FORMAT_DTA;
+        else if (len == 3 && strncmp(s, "sav", 3) == 0)
+            p->formats |= FORMAT_SAV;
+        else if (len) {
+            api->error(ctx, "format: '%.*s' is not a format; choose from csv,dta,sav", (int)len, s);
+            return -1;
+        }
+        s += len + (s[len] == ',');
+    }
+    return 0;
+}
+
+static int read_key(params *p, hhreg_ctx *ctx, const hhreg_host_api *api)
+{
+    p->key_file = api->option(ctx, "key-file");
+    p->key_len = 0;
+    if (!p->key_file)
+        return 0;
+    FILE *f = fopen(p->key_file, "rb");
+    if (!f) {
+        api->error(ctx, "key-file %s: %s", p->key_file, strerror(errno));
+        return -1;
+    }
+    p->key_len = fread(p->key, 1, sizeof p->key, f);
+    int longer = fgetc(f) != EOF;
+    fclose(f);
+    if (p->key_len < 16 || longer) {
+        api->error(ctx, "key-file %s: a key is 16 to %zu bytes (this one is %s)", p->key_file, sizeof p->key,
+                   longer ? "longer" : "shorter");
+        return -1;
+    }
+    return 0;
+}
+
+int params_read(params *p, hhreg_ctx *ctx, const hhreg_host_api *api)
+{
+    memset(p, 0, sizeof *p);
+    p->profile = api->option(ctx, "profile");
+    int public = strcmp(p->profile, "public") == 0;
+    p->k = number(ctx, api, "k", public ? 5 : 3);
+    p->l = api->option_int(ctx, "l");
+    const char *level = text(ctx, api, "geography", public ? "street" : "community");
+    for (int i = 0; i < 4; i++)
+        if (strcmp(level, area_levels[i]) == 0)
+            p->area_level = i;
+    p->min_area_population = number(ctx, api, "min-area-population", public ? 1000 : 500);
+    p->age_bands = strcmp(text(ctx, api, "age", public ? "bands" : "single"), "bands") == 0;
+    p->age_top = number(ctx, api, "age-top", p->age_bands ? 80 : 85);
+    p->hh_size_top = api->option_int(ctx, "hh-size-top");
+    p->pool = api->option_bool(ctx, "pool");
+    p->lang = api->option(ctx, "lang");
+    const char *seed = api->option(ctx, "seed");
+    if (seed) {
+        char *end;
+        errno = 0;
+        p->seed = strtoull(seed, &end, 10);
+        if (!*seed || *end || errno || *seed == '-') {
+            api->error(ctx, "seed: '%s' is not a whole number from 0 to 18446744073709551615", seed);
+            return -1;
+        }
+        p->has_seed = 1;
+    }
+    if (p->k < 2 || p->k > 1000) {
+        api->error(ctx, "k must be from 2 to 1000 (k = %ld)", p->k);
+        return -1;
+    }
+    if (p->l < 1 || p->l > 3) {
+        api->error(ctx, "l must be 1 (no check), 2 or 3 (l = %ld)", p->l);
+        return -1;
+    }
+    if (p->min_area_population < 0) {
+        api->error(ctx, "min-area-population must not be negative");
+        return -1;
+    }
+    if (p->age_top < 1 || p->age_top > 120 || (p->age_bands && p->age_top % 5 != 0)) {
+        api->error(ctx, "age-top must be from 1 to 120%s (age-top = %ld)", p->age_bands ? " and a multiple of 5" : "",
+                   p->age_top);
+        return -1;
+    }
+    if (p->hh_size_top < 2 || p->hh_size_top > 100) {
+        api->error(ctx, "hh-size-top must be from 2 to 100 (hh-size-top = %ld)", p->hh_size_top);
+        return -1;
+    }
+    return read_order(p, ctx, api) || read_formats(p, ctx, api) || read_key(p, ctx, api) ? -1 : 0;
+}
+
+char *params_order_text(const params *p)
+{
+    size_t len = 1;
+    for (int i = 0; i < p->n_order; i++)
+        len += strlen(variables[p->order[i]].name) + 1;
+    char *s = must_realloc(NULL, len);
+    s[0] = '\0';
+    for (int i = 0; i < p->n_order; i++) {
+        if (i)
+            strcat(s, ",");
+        strcat(s, variables[p->order[i]].name);
+    }
+    return s;
+}

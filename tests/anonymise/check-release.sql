@@ -1,0 +1,35 @@
+-- check-release.sql — an independent check of an anonymised release, written apart
+-- from the plugin: run with `sqlite3 :memory: -cmd ".cd RELEASE" -cmd ".param set :k K" -cmd ".param set :top T"
+-- < check-release.sql` (or through tests/test_anonymise.c). It reads persons.csv and
+-- households.csv as text (a blank value is its own category: the strict reading),
+-- recounts household size from the released household id, and prints one line per
+-- check: NAME|VALUE. Every value must be 0 except the counts at the end.
+.mode csv
+.import persons.csv persons
+.import households.csv households
+.mode list
+CREATE TEMP TABLE recount AS SELECT hh_id, COUNT(*) AS n FROM persons GROUP BY hh_id;
+CREATE TEMP TABLE grouped AS
+  SELECT COUNT(*) AS c, SUM(p.disability = 'yes') AS disabled, SUM(p.low_income = 'yes') AS low_income
+  FROM persons p JOIN recount r USING (hh_id)
+  GROUP BY p.area, p.hh_type, p.dwelling, p.tenure, p.age, p.sex, p.relationship, p.marital, p.ethnicity,
+           p.nationality, p.residence, p.education, p.activity, r.n;
+SELECT 'persons_in_groups_under_k', IFNULL(SUM(c), 0) FROM grouped WHERE c < :k;
+SELECT 'groups_all_disabled', COUNT(*) FROM grouped WHERE disabled = c;
+SELECT 'groups_all_low_income', COUNT(*) FROM grouped WHERE low_income = c;
+-- a household item must be the same for every person of the household (else a
+-- reader fills a blank in from the others) and equal to households.csv
+SELECT 'households_with_mixed_items', COUNT(*) FROM (
+  SELECT hh_id FROM persons GROUP BY hh_id
+  HAVING COUNT(DISTINCT area || '|' || hh_size || '|' || hh_type || '|' || dwelling || '|' || tenure || '|' ||
+                        low_income) > 1);
+SELECT 'persons_not_matching_household', COUNT(*) FROM persons p LEFT JOIN households h USING (hh_id)
+  WHERE h.hh_id IS NULL OR p.area <> h.area OR p.hh_size <> h.hh_size OR p.hh_type <> h.hh_type
+     OR p.dwelling <> h.dwelling OR p.tenure <> h.tenure OR p.low_income <> h.low_income;
+SELECT 'households_without_persons', COUNT(*) FROM households WHERE hh_id NOT IN (SELECT hh_id FROM persons);
+SELECT 'released_size_not_recount', COUNT(*) FROM households h JOIN recount r USING (hh_id)
+  WHERE CAST(h.hh_size AS INTEGER) <> MIN(r.n, :top);
+SELECT 'groups', COUNT(*) FROM grouped;
+SELECT 'smallest_group', MIN(c) FROM grouped;
+SELECT 'persons', COUNT(*) FROM persons;
+SELECT 'households', COUNT(*) FROM households;
