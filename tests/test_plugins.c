@@ -247,6 +247,16 @@ START_TEST(a_directory_plugin_writes_all_its_files_or_none)
     free(install_test_plugin("dirtest", "dirtest", 0644));
     free(install_test_plugin("goodtest", "goodtest", 0644));
     char *out = tu_path(tu_store_dir, "release");
+    /* what an export killed with SIGKILL left (its process is gone) is swept away;
+     * a running export's staging directory is not */
+    pid_t dead = fork();
+    if (dead == 0)
+        _exit(0);
+    waitpid(dead, NULL, 0);
+    char *stale = hh_xasprintf("%s.hhreg-%ld", out, (long)dead), *live = hh_xasprintf("%s.hhreg-%ld", out, (long)getpid());
+    ck_assert(mkdir(stale, 0700) == 0 && mkdir(live, 0700) == 0);
+    char *stale_file = tu_path(stale, "persons.csv");
+    tu_write_file(stale_file, "half", 4);
     tu_result r = tu_hhreg(NULL, NULL, "plugins", "--json", "--plugin-dir", plugdir, NULL);
     const char *listed = strstr(r.out, "\"name\":\"dirtest\"");
     ck_assert_msg(listed && strstr(listed, "\"writes\":\"directory\""), "%s", r.out);
@@ -269,7 +279,12 @@ START_TEST(a_directory_plugin_writes_all_its_files_or_none)
     free(b);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export' AND "
                                                "detail LIKE '%dirtest%/release'"), 1);
+    ck_assert_msg(access(stale, F_OK) != 0, "the killed export's staging directory is still there");
+    ck_assert(access(live, F_OK) == 0 && rmdir(live) == 0);
     ck_assert(!entry_starting(tu_store_dir, "release.hhreg-"));
+    free(stale_file);
+    free(stale);
+    free(live);
 
     /* the directory exists now: refused, and left as it was */
     r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "dirtest", NULL);

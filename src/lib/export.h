@@ -11,7 +11,8 @@
  * cleanly; otherwise no file is left, whatever happened to either process. A
  * plugin that writes a directory of files (HHREG_PLUGIN_DIRECTORY) fills a 0700
  * staging directory TARGET.hhreg-PID beside the target, renamed to TARGET on
- * success and removed otherwise (only a kill -9 of hhreg itself can leave it). The
+ * success and removed otherwise (only a kill -9 of hhreg itself can leave it; the
+ * next export to that target sweeps it away). The
  * plugin's options are validated against its declaration. Every export that
  * succeeds is recorded in the audit log. */
 #ifndef HH_EXPORT_H

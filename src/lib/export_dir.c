@@ -5,6 +5,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -75,4 +77,30 @@ void hh_export_dir_remove(const char *staging)
         closedir(d);
     }
     rmdir(staging);
+}
+
+void hh_export_dir_sweep(const char *target)
+{
+    const char *slash = strrchr(target, '/');
+    char *dir = slash ? hh_xstrndup(target, (size_t)(slash - target + (slash == target))) : hh_xstrdup(".");
+    char *prefix = hh_xasprintf("%s.hhreg-", slash ? slash + 1 : target);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + strlen(prefix), &end, 10);
+        struct stat st;
+        if (*end || pid <= 0 || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
+            st.st_uid != geteuid() || (st.st_mode & 07777) != 0700 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char *stale = hh_xasprintf("%s/%s", dir, e->d_name);
+        hh_export_dir_remove(stale);
+        free(stale);
+    }
+    if (d)
+        closedir(d);
+    free(prefix);
+    free(dir);
 }

@@ -27,4 +27,8 @@ FILE *hh_export_dir_open_file(int dir_fd, const char *name, hh_buf *err);
 /* Removes the staging directory and the files in it (nothing else is in it). */
 void hh_export_dir_remove(const char *staging);
 
+/* Removes what an export to `target` killed with SIGKILL left: staging directories
+ * TARGET.hhreg-PID of this user, mode 0700, whose process no longer runs. */
+void hh_export_dir_sweep(const char *target);
+
 #endif

@@ -277,6 +277,8 @@ int hh_export(const char *store_path, const hh_plugin_dirs *dirs, const hh_expor
 {
     memset(result, 0, sizeof *result);
     output o;
+    if (output_name(rq))
+        hh_export_dir_sweep(output_name(rq));
     if (open_output(rq, &o, result) != 0)
         return -1;
     pid_t pid = 0;
