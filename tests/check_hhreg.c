@@ -20,6 +20,7 @@ Suite *make_parallel_suite(void);
 Suite *make_resilience_suite(void);
 Suite *make_summary_suite(void);
 Suite *make_anonymise_suite(void);
+Suite *make_entry_suite(void);
 
 int main(void)
 {
@@ -40,6 +41,7 @@ int main(void)
     srunner_add_suite(sr, make_resilience_suite());
     srunner_add_suite(sr, make_summary_suite());
     srunner_add_suite(sr, make_anonymise_suite());
+    srunner_add_suite(sr, make_entry_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -34,6 +34,17 @@ const command hh_commands[] = {
       "  --revision N       an earlier revision (default: the current one)\n" },
     { "history", cmd_history, "[--json] ID", "List the revisions of a household.",
       "  --json             one JSON array\n" },
+    { "enter", cmd_enter, "[--resume | --discard] [--draft-dir DIR]",
+      "Enter one household on the terminal, guided item by item, checked as you type.",
+      "  --resume           continue the draft left by enter, edit or visit (Ctrl-C, a closed terminal, a crash)\n"
+      "  --discard          drop that draft\n"
+      "  --draft-dir DIR    where drafts are kept (default $HHREG_DRAFT_DIR, else STORE.drafts)\n" },
+    { "edit", cmd_edit, "[--draft-dir DIR] ID",
+      "Open a stored household in the guided entry and save a new revision.",
+      "  --draft-dir DIR    where drafts are kept (default $HHREG_DRAFT_DIR, else STORE.drafts)\n" },
+    { "visit", cmd_visit, "[--draft-dir DIR] ID",
+      "Record a visit to a stored household (date, purpose, outcome, note) as a new revision.",
+      "  --draft-dir DIR    where drafts are kept (default $HHREG_DRAFT_DIR, else STORE.drafts)\n" },
     { "delete", cmd_delete, "--reason TEXT ID",
       "Mark a household deleted (a tombstone: its revisions are kept).",
       "  --reason TEXT      why (required)\n" },

@@ -19,6 +19,8 @@ typedef struct entry {
 struct hh_code_labels {
     entry *slots;
     size_t cap;
+    char **lists, **codes;       /* every enumeration, in schema order */
+    size_t n_codes;
 };
 
 static uint64_t hash(const char *s)
@@ -65,6 +67,12 @@ static void walk(const xmlNode *n, const char *type, hh_code_labels *l, size_t *
         const char *here = name ? (const char *)name : type;
         if (is_xs(n, "enumeration") && here) {
             xmlChar *value = xmlGetProp(n, BAD_CAST "value");
+            if (store && value) {
+                l->lists = hh_xrealloc(l->lists, (l->n_codes + 1) * sizeof *l->lists);
+                l->codes = hh_xrealloc(l->codes, (l->n_codes + 1) * sizeof *l->codes);
+                l->lists[l->n_codes] = hh_xstrdup(here);
+                l->codes[l->n_codes++] = hh_xstrdup((const char *)value);
+            }
             for (const xmlNode *a = n->children; a; a = a->next)
                 for (const xmlNode *doc = is_xs(a, "annotation") ? a->children : NULL; doc; doc = doc->next) {
                     if (!is_xs(doc, "documentation"))
@@ -122,7 +130,28 @@ void hh_code_labels_free(hh_code_labels *l)
         free(l->slots[i].label);
     }
     free(l->slots);
+    for (size_t i = 0; i < l->n_codes; i++) {
+        free(l->lists[i]);
+        free(l->codes[i]);
+    }
+    free(l->lists);
+    free(l->codes);
     free(l);
+}
+
+const char **hh_code_list(const hh_code_labels *l, const char *list)
+{
+    size_t n = 0;
+    for (size_t i = 0; l && i < l->n_codes; i++)
+        n += strcmp(l->lists[i], list) == 0;
+    if (!n)
+        return NULL;
+    const char **codes = hh_xcalloc(n + 1, sizeof *codes);
+    n = 0;
+    for (size_t i = 0; i < l->n_codes; i++)
+        if (strcmp(l->lists[i], list) == 0)
+            codes[n++] = l->codes[i];
+    return codes;
 }
 
 const char *hh_code_label(const hh_code_labels *l, const char *list, const char *code, const char *lang)

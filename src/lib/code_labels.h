@@ -11,6 +11,9 @@ typedef struct hh_code_labels hh_code_labels;
 /* Reads the labels of `xsd_path`; NULL with `err` on failure. */
 hh_code_labels *hh_code_labels_load(const char *xsd_path, hh_buf *err);
 void hh_code_labels_free(hh_code_labels *l);
+/* The codes of `list` in schema order: a malloc'd, NULL-terminated array of
+ * strings owned by `l`; NULL when the list has no codes. */
+const char **hh_code_list(const hh_code_labels *l, const char *list);
 /* ("SexCode", "female", "zh") -> "女"; NULL when unknown. */
 const char *hh_code_label(const hh_code_labels *l, const char *list, const char *code, const char *lang);
 

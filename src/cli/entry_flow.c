@@ -1,0 +1,920 @@
+/* entry_flow.c — see entry_flow.h.
+ *
+ * Every answer is checked twice before it is kept: for its kind (a date, a number
+ * in range, one of the code list's values), then by validating the whole form as
+ * it stands — unanswered items filled with stand-ins — and showing the problems
+ * the validator finds at that item, in the words of `hhreg validate`. After each
+ * person the form so far is validated with every consistency rule, and an error
+ * takes the enumerator back to the items it names. The draft file is rewritten
+ * after every answer; a closed terminal or Ctrl-C loses nothing. */
+#define _GNU_SOURCE
+#include "entry_flow.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "dates.h"
+#include "import.h"
+#include "input.h"
+
+#define STOP 1 /* the enumerator quit, or the terminal went away */
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+}
+
+static const char *tr(const entry_session *s, const char *en, const char *zh)
+{
+    return s->c->lang == HH_LANG_ZH ? zh : en;
+}
+
+/* --- opening, drafts ---------------------------------------------------------------------- */
+
+int entry_open(entry_session *s, cli *c, const command *cmd, const char *draft_dir)
+{
+    memset(s, 0, sizeof *s);
+    s->c = c;
+    s->cmd = cmd;
+    s->in = stdin;
+    s->out = stdout;
+    s->set = cli_load_schemas(c, cmd);
+    if (!s->set)
+        return EXIT_USAGE;
+    s->validator = hh_validator_new(s->set);
+    char *xsd = hh_xasprintf("%s/household-1.xsd", c->schema_dir ? c->schema_dir : hh_default_schema_dir());
+    hh_buf err;
+    hh_buf_init(&err);
+    s->labels = hh_code_labels_load(xsd, &err);
+    free(xsd);
+    const char *env = getenv("HHREG_DRAFT_DIR");
+    s->draft_dir = draft_dir ? hh_xstrdup(draft_dir)
+                   : env && *env ? hh_xstrdup(env)
+                                 : hh_xasprintf("%s.drafts", c->db_path);
+    int rc = EXIT_OK;
+    if (!s->labels)
+        rc = cli_fail(cmd, "%s", err.data);
+    else if (mkdir(s->draft_dir, 0700) != 0 && errno != EEXIST)
+        rc = cli_fail(cmd, "%s: cannot make the draft directory: %s", s->draft_dir, strerror(errno));
+    s->draft_path = hh_xasprintf("%s/entry.draft", s->draft_dir);
+    hh_buf_free(&err);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: a read is interrupted, the draft stays */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    return rc;
+}
+
+void entry_close(entry_session *s)
+{
+    hh_answers_free(s->a);
+    hh_code_labels_free(s->labels);
+    if (s->validator)
+        hh_validator_free(s->validator);
+    hh_schemaset_free(s->set);
+    free(s->draft_dir);
+    free(s->draft_path);
+}
+
+bool entry_draft_exists(entry_session *s, char **what)
+{
+    int missing;
+    hh_buf err;
+    hh_buf_init(&err);
+    hh_answers *a = hh_answers_load(s->draft_path, &missing, &err);
+    hh_buf_free(&err);
+    if (!a)
+        return !missing;
+    const char *mode = hh_answer_flag(a, "mode"), *id = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "id");
+    *what = hh_xasprintf("%s %s", mode ? mode : "enter", id && *id ? id : "(a new household, no id yet)");
+    hh_answers_free(a);
+    return true;
+}
+
+int entry_load_draft(entry_session *s)
+{
+    int missing;
+    hh_buf err;
+    hh_buf_init(&err);
+    hh_answers_free(s->a);
+    s->a = hh_answers_load(s->draft_path, &missing, &err);
+    int rc = s->a ? EXIT_OK
+             : missing ? cli_fail(s->cmd, "there is no draft to resume in %s", s->draft_dir)
+                       : cli_fail(s->cmd, "%s", err.data);
+    hh_buf_free(&err);
+    return rc;
+}
+
+void entry_discard_draft(entry_session *s)
+{
+    unlink(s->draft_path);
+}
+
+int entry_save_draft(entry_session *s)
+{
+    hh_buf err;
+    hh_buf_init(&err);
+    int rc = hh_answers_save(s->a, s->draft_path, &err) == 0 ? EXIT_OK : cli_fail(s->cmd, "%s", err.data);
+    hh_buf_free(&err);
+    return rc;
+}
+
+/* --- reading answers ------------------------------------------------------------------------ */
+
+/* A line from the terminal, trimmed; NULL at the end of input or on a signal. */
+static char *read_answer(entry_session *s)
+{
+    static char *line;
+    static size_t cap;
+    fflush(s->out);
+    errno = 0;
+    ssize_t len = interrupted ? -1 : getline(&line, &cap, s->in);
+    if (len < 0) {
+        free(line);
+        line = NULL;
+        cap = 0;
+        return NULL;
+    }
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
+        line[--len] = '\0';
+    char *start = line;
+    while (*start == ' ' || *start == '\t')
+        start++;
+    return start;
+}
+
+static const char *label_of(const entry_session *s, const char *list, const char *code)
+{
+    const char *l = hh_code_label(s->labels, list, code, s->c->lang == HH_LANG_ZH ? "zh" : "en");
+    return l ? l : code;
+}
+
+static void show_choices(entry_session *s, const hh_question *q, const char **codes)
+{
+    for (size_t i = 0; codes[i]; i++) {
+        const char *en = hh_code_label(s->labels, q->code_list, codes[i], "en");
+        const char *zh = hh_code_label(s->labels, q->code_list, codes[i], "zh");
+        fprintf(s->out, "  %2zu  %s / %s\n", i + 1, s->c->lang == HH_LANG_ZH ? (zh ? zh : codes[i]) : (en ? en : codes[i]),
+                s->c->lang == HH_LANG_ZH ? (en ? en : codes[i]) : (zh ? zh : codes[i]));
+    }
+}
+
+static size_t utf8_length(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Turns what was typed into the stored value; NULL with `why` when it is not one. */
+static char *parse_answer(entry_session *s, const hh_question *q, const char *text, const char **codes, char *why,
+                          size_t why_len)
+{
+    switch (q->kind) {
+    case HH_Q_CODE: {
+        char *end;
+        long n = strtol(text, &end, 10);
+        size_t count = 0;
+        while (codes && codes[count])
+            count++;
+        for (size_t i = 0; i < count; i++)
+            if (strcmp(codes[i], text) == 0)
+                return hh_xstrdup(text);
+        if (*text && !*end && n >= 1 && (size_t)n <= count)
+            return hh_xstrdup(codes[n - 1]);
+        snprintf(why, why_len, tr(s, "choose a number from 1 to %zu", "请输入 1 到 %zu 之间的序号"), count);
+        return NULL;
+    }
+    case HH_Q_BOOL: {
+        static const char *const yes[] = { "y", "yes", "true", "1", "是", "Y" }, *const no[] = { "n", "no", "false",
+                                                                                                 "0", "否", "N" };
+        for (size_t i = 0; i < 6; i++) {
+            if (strcmp(text, yes[i]) == 0)
+                return hh_xstrdup("true");
+            if (strcmp(text, no[i]) == 0)
+                return hh_xstrdup("false");
+        }
+        snprintf(why, why_len, "%s", tr(s, "answer y (yes) or n (no)", "请回答 y（是）或 n（否）"));
+        return NULL;
+    }
+    case HH_Q_DATE:
+    case HH_Q_MONTH: {
+        hh_date d;
+        bool month = q->kind == HH_Q_MONTH;
+        if (hh_date_parse(text, month, &d) && strlen(text) == (month ? 7u : 10u))
+            return hh_xstrdup(text);
+        snprintf(why, why_len, "%s", month ? tr(s, "write the month as YYYY-MM", "请按 YYYY-MM 格式填写年月")
+                                           : tr(s, "write the date as YYYY-MM-DD", "请按 YYYY-MM-DD 格式填写日期"));
+        return NULL;
+    }
+    case HH_Q_INT:
+    case HH_Q_DECIMAL: {
+        char *end;
+        double v = strtod(text, &end);
+        if (*text && !*end && v >= q->min && v <= q->max && (q->kind == HH_Q_DECIMAL || v == (double)(long)v))
+            return hh_xstrdup(text);
+        snprintf(why, why_len, tr(s, "a number from %g to %g", "请输入 %g 到 %g 之间的数"), q->min, q->max);
+        return NULL;
+    }
+    case HH_Q_TEXT:
+        if (utf8_length(text) <= (size_t)q->max)
+            return hh_xstrdup(text);
+        snprintf(why, why_len, tr(s, "at most %g characters", "最多 %g 个字符"), q->max);
+        return NULL;
+    }
+    return NULL;
+}
+
+/* --- checking the form ------------------------------------------------------------------------- */
+
+typedef struct checked {
+    hh_validator *v;
+    hh_diags *d;
+} checked;
+
+static int check_one(hh_form_input *form, void *arg)
+{
+    checked *c = arg;
+    hh_validator_check(c->v, form, c->d);
+    return 0;
+}
+
+/* Validates the answers as a form (with stand-ins when `placeholders`). */
+static void validate(entry_session *s, bool placeholders, int upto_person, int upto_visit, hh_diags *d)
+{
+    size_t len;
+    char *xml = hh_entry_form_xml(s->a, placeholders, upto_person, upto_visit, &len);
+    checked c = { s->validator, d };
+    hh_read_forms_memory(xml, len, "form", d, check_one, &c);
+    free(xml);
+}
+
+/* A diagnostic's item: scope, person or visit number and the path below it. */
+typedef struct item_ref {
+    hh_q_scope scope;
+    int index;
+    char path[256];
+} item_ref;
+
+static void locate(const char *path, item_ref *r)
+{
+    r->scope = HH_SCOPE_HOUSEHOLD;
+    r->index = 0;
+    const char *rest = path;
+    if (strncmp(path, "person", 6) == 0 || strncmp(path, "visit", 5) == 0) {
+        r->scope = path[0] == 'p' ? HH_SCOPE_PERSON : HH_SCOPE_VISIT;
+        rest = path + (path[0] == 'p' ? 6 : 5);
+        r->index = *rest == '[' ? atoi(rest + 1) : 1;
+        rest = strchr(rest, '/') ? strchr(rest, '/') + 1 : "";
+    } else if (strcmp(path, "household") == 0) {
+        rest = "";
+    }
+    snprintf(r->path, sizeof r->path, "%s", rest);
+}
+
+/* The element part of a question path or diagnostic path ("document/@type" -> "document"). */
+static size_t element_length(const char *path)
+{
+    const char *at = strstr(path, "@");
+    size_t len = at ? (size_t)(at - path) : strlen(path);
+    return len && path[len - 1] == '/' ? len - 1 : len;
+}
+
+/* Whether a diagnostic at `r` concerns question `q` of item `index`. */
+static bool about(const item_ref *r, const hh_question *q, hh_q_scope scope, int index)
+{
+    hh_q_scope qs = q->scope == HH_SCOPE_AFTER_ROSTER ? HH_SCOPE_HOUSEHOLD : q->scope;
+    if (qs != scope || r->scope != scope || r->index != index)
+        return false;
+    if (strcmp(r->path, q->path) == 0)
+        return true;
+    size_t a = element_length(r->path), b = element_length(q->path);
+    return a == b && strncmp(r->path, q->path, a) == 0 && !strchr(r->path, '@');
+}
+
+static void print_diag(entry_session *s, const hh_diag *g)
+{
+    fprintf(s->out, "  %s: [%s] %s: %s\n", g->severity == HH_ERROR ? tr(s, "error", "错误") : tr(s, "warning", "警告"),
+            g->rule, g->path, hh_diag_message(g, s->c->lang));
+}
+
+static void propose_id(entry_session *s);
+static void move_enumeration_date(entry_session *s, int v);
+
+/* --- asking ------------------------------------------------------------------------------------- */
+
+/* A sensible default for a question, or NULL. */
+static const char *default_for(entry_session *s, const hh_question *q, hh_q_scope scope, char *buf,
+                               size_t len)
+{
+    const char *key = q->key;
+    if (scope == HH_SCOPE_HOUSEHOLD && strcmp(key, "id") == 0) {
+        const char *cc = hh_answer(s->a, scope, 0, "community-code"), *grid = hh_answer(s->a, scope, 0, "grid");
+        const char *proposed = hh_answer_flag(s->a, "proposed-id");
+        if (proposed && cc && grid && strncmp(proposed, cc, strlen(cc)) == 0)
+            return proposed;
+        return NULL;
+    }
+    if (scope == HH_SCOPE_HOUSEHOLD) {
+        const char *last = hh_answer_flag(s->a, key); /* remembered from the last household */
+        if (last && strcmp(key, "room") != 0)
+            return last;
+    }
+    if (strcmp(key, "enumeration-date") == 0 || (scope == HH_SCOPE_VISIT && strcmp(key, "date") == 0)) {
+        const char *on = scope == HH_SCOPE_VISIT && !hh_answer_flag(s->a, "visit-today")
+                             ? hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date")
+                             : NULL;
+        if (on)
+            return on;
+        hh_date_format(hh_date_today(), buf);
+        (void)len;
+        return buf;
+    }
+    if (strcmp(key, "enumerator") == 0)
+        return s->c->actor;
+    static const char *const fixed[][2] = {
+        { "language", "zh" }, { "low-income", "false" }, { "extreme-hardship", "false" }, { "status", "complete" },
+        { "consent", "true" }, { "document-type", "resident-id" }, { "nationality", "CHN" }, { "ethnicity", "Han" },
+        { "residence", "registered-resident" }, { "seeing", "1" }, { "hearing", "1" }, { "walking", "1" },
+        { "cognition", "1" }, { "self-care", "1" }, { "communication", "1" }, { "certificate", "false" },
+        { "respondent", "1" }, { "outcome", "done" },
+    };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (strcmp(fixed[i][0], key) == 0)
+            return fixed[i][1];
+    if (scope == HH_SCOPE_VISIT && strcmp(key, "purpose") == 0 && !hh_answer_flag(s->a, "visit-today"))
+        return "registration";
+    return NULL;
+}
+
+static const char *shown(const entry_session *s, const hh_question *q, const char *value)
+{
+    if (q->kind == HH_Q_BOOL)
+        return strcmp(value, "true") == 0 ? tr(s, "yes", "是") : tr(s, "no", "否");
+    if (q->kind == HH_Q_CODE && *value)
+        return label_of(s, q->code_list, value);
+    return value;
+}
+
+static int ask(entry_session *s, const hh_question *q, hh_q_scope scope, int index)
+{
+    const char **codes = q->kind == HH_Q_CODE ? hh_code_list(s->labels, q->code_list) : NULL;
+    const char *previous = hh_answer(s->a, scope, index, q->key);
+    char *kept = previous ? hh_xstrdup(previous) : NULL;
+    int rc = STOP;
+    for (;;) {
+        char date[11], why[256] = "";
+        const char *def = kept && *kept ? kept : default_for(s, q, scope, date, sizeof date);
+        if (codes)
+            show_choices(s, q, codes);
+        const char *prompt = tr(s, q->en, q->zh);
+        if (scope == HH_SCOPE_PERSON)
+            fprintf(s->out, "%s %d · %s", tr(s, "Person", "人员"), index, prompt);
+        else if (scope == HH_SCOPE_VISIT)
+            fprintf(s->out, "%s %d · %s", tr(s, "Visit", "走访"), index, prompt);
+        else
+            fprintf(s->out, "%s", prompt);
+        if (def && *def)
+            fprintf(s->out, " [%s]", shown(s, q, def));
+        else if (q->optional)
+            fprintf(s->out, " [%s]", tr(s, "Enter to skip", "回车跳过"));
+        fprintf(s->out, ": ");
+        char *text = read_answer(s);
+        if (!text)
+            break;
+        char *value = NULL;
+        if (!*text && def && *def)
+            value = hh_xstrdup(def);
+        else if (!*text && q->optional)
+            value = hh_xstrdup("");
+        else if (!*text)
+            snprintf(why, sizeof why, "%s", tr(s, "an answer is needed", "此项必填"));
+        else
+            value = parse_answer(s, q, text, codes, why, sizeof why);
+        if (!value) {
+            fprintf(s->out, "  %s\n", why);
+            continue;
+        }
+        /* the form as it stands, with this answer: what does the validator say about this item? */
+        hh_answer_set(s->a, scope, index, q->key, value);
+        free(value);
+        if (scope == HH_SCOPE_VISIT && strcmp(q->key, "date") == 0 && hh_answer_flag(s->a, "visit-today"))
+            move_enumeration_date(s, index);
+        hh_diags d;
+        hh_diags_init(&d);
+        validate(s, true, -1, -1, &d);
+        size_t errors = 0;
+        for (size_t i = 0; i < d.n; i++) {
+            item_ref r;
+            locate(d.items[i].path, &r);
+            if (about(&r, q, scope == HH_SCOPE_AFTER_ROSTER ? HH_SCOPE_HOUSEHOLD : scope, index) &&
+                d.items[i].severity == HH_ERROR) {
+                print_diag(s, &d.items[i]);
+                errors++;
+            }
+        }
+        hh_diags_free(&d);
+        if (errors) {
+            if (kept)
+                hh_answer_set(s->a, scope, index, q->key, kept);
+            else
+                hh_answer_unset(s->a, scope, index, q->key);
+            fprintf(s->out, "  %s\n", tr(s, "please correct it", "请改正"));
+            continue;
+        }
+        const char *now = hh_answer(s->a, scope, index, q->key);
+        if (!kept || strcmp(kept, now) != 0)
+            hh_answer_set_flag(s->a, "changed", "yes");
+        rc = entry_save_draft(s);
+        break;
+    }
+    free(kept);
+    free(codes);
+    return rc;
+}
+
+
+/* Asks every question of a scope not answered yet that applies. */
+static int ask_missing(entry_session *s, hh_q_scope scope, int index)
+{
+    size_t n;
+    const hh_question *qs = hh_questions(scope, &n);
+    hh_q_scope stored = scope == HH_SCOPE_AFTER_ROSTER ? HH_SCOPE_HOUSEHOLD : scope;
+    for (size_t i = 0; i < n; i++) {
+        if (!hh_question_applies(&qs[i], s->a, index) || hh_answer(s->a, stored, index, qs[i].key))
+            continue;
+        if (stored == HH_SCOPE_HOUSEHOLD && strcmp(qs[i].key, "id") == 0)
+            propose_id(s);
+        int rc = ask(s, &qs[i], stored, index);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* The next free household id of the grid: COMMUNITY-GRID-SERIAL. */
+static void propose_id(entry_session *s)
+{
+    const char *cc = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "community-code");
+    const char *grid = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "grid");
+    if (!cc || !grid)
+        return;
+    char *prefix = hh_xasprintf("%s-%02d-", cc, atoi(grid));
+    long serial = 1;
+    hh_store *store = cli_open_store(s->c, s->cmd, false);
+    if (store) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(hh_store_db(store), "SELECT max(substr(id, ?2)) FROM household WHERE id LIKE ?1 || '%'",
+                               -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, (int)strlen(prefix) + 1);
+            if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+                serial = atol((const char *)sqlite3_column_text(st, 0)) + 1;
+            sqlite3_finalize(st);
+        }
+        hh_store_close(store);
+    }
+    char *id = hh_xasprintf("%s%04ld", prefix, serial);
+    hh_answer_set_flag(s->a, "proposed-id", id);
+    free(id);
+    free(prefix);
+}
+
+/* --- a person, checked with every rule -------------------------------------------------------- */
+
+/* Validates the form up to person p and re-asks what its errors name, until none. */
+static int check_person(entry_session *s, int p)
+{
+    for (;;) {
+        hh_diags d;
+        hh_diags_init(&d);
+        validate(s, true, p, 0, &d);
+        size_t errors = 0;
+        const hh_diag *first = NULL;
+        for (size_t i = 0; i < d.n; i++) {
+            item_ref r;
+            locate(d.items[i].path, &r);
+            if (r.scope != HH_SCOPE_PERSON || r.index != p)
+                continue;
+            print_diag(s, &d.items[i]);
+            if (d.items[i].severity == HH_ERROR && !errors++)
+                first = &d.items[i];
+        }
+        int rc = 0;
+        if (first) {
+            fprintf(s->out, "%s\n", tr(s, "Please correct:", "请改正："));
+            item_ref r;
+            locate(first->path, &r);
+            size_t n;
+            const hh_question *qs = hh_questions(HH_SCOPE_PERSON, &n);
+            int asked = 0;
+            for (size_t i = 0; i < n && rc == 0; i++)
+                if (hh_question_applies(&qs[i], s->a, p) && about(&r, &qs[i], HH_SCOPE_PERSON, p)) {
+                    rc = ask(s, &qs[i], HH_SCOPE_PERSON, p);
+                    asked = 1;
+                }
+            if (!asked) /* a rule naming the person as a whole: go through it again */
+                for (size_t i = 0; i < n && rc == 0; i++)
+                    if (hh_question_applies(&qs[i], s->a, p))
+                        rc = ask(s, &qs[i], HH_SCOPE_PERSON, p);
+        }
+        hh_diags_free(&d);
+        if (rc || !first)
+            return rc;
+    }
+}
+
+/* Asks a yes/no that steers the flow; 1 yes, 0 no, -1 stop. */
+static int yes_no(entry_session *s, const char *en, const char *zh, bool def)
+{
+    for (;;) {
+        fprintf(s->out, "%s [%s]: ", tr(s, en, zh), def ? tr(s, "y", "是") : tr(s, "n", "否"));
+        char *text = read_answer(s);
+        if (!text)
+            return -1;
+        if (!*text)
+            return def;
+        char why[128];
+        static const hh_question bool_question = { "", HH_SCOPE_HOUSEHOLD, HH_Q_BOOL, "", NULL, "", "", false, 0, 0, NULL };
+        char *v = parse_answer(s, &bool_question, text, NULL, why, sizeof why);
+        if (v) {
+            int yes = strcmp(v, "true") == 0;
+            free(v);
+            return yes;
+        }
+        fprintf(s->out, "  %s\n", why);
+    }
+}
+
+/* Whether to add item `n` of a list (persons, visits) that `flag` closes: 1 yes,
+ * 0 no (the list is closed and saved), an exit code, or STOP. */
+static int one_more(entry_session *s, const char *flag, int n, const char *first_en, const char *first_zh,
+                    const char *more_en, const char *more_zh, bool yes_by_default)
+{
+    const char *closed = hh_answer_flag(s->a, flag);
+    if (closed && strcmp(closed, "done") == 0)
+        return 0;
+    int more = yes_no(s, n == 1 ? first_en : more_en, n == 1 ? first_zh : more_zh, yes_by_default);
+    if (more < 0)
+        return STOP;
+    if (more)
+        return 1;
+    hh_answer_set_flag(s->a, flag, "done");
+    return entry_save_draft(s) ? EXIT_USAGE : 0;
+}
+
+/* The roster: persons not finished yet, then more while the enumerator says so;
+ * each person is checked with every rule once complete. */
+static int walk_roster(entry_session *s)
+{
+    for (int p = 1;; p++) {
+        if (p > hh_answers_count(s->a, HH_SCOPE_PERSON)) {
+            int more = one_more(s, "roster", p, "Enter the first person?", "录入第一位人员？", "Add another person?",
+                                "继续添加人员？", true);
+            if (more != 1)
+                return more;
+            fprintf(s->out, "%s %d\n", tr(s, "— Person", "— 人员"), p);
+        }
+        char checked_key[32];
+        snprintf(checked_key, sizeof checked_key, "checked-%d", p);
+        int rc = ask_missing(s, HH_SCOPE_PERSON, p);
+        if (!rc && !hh_answer_flag(s->a, checked_key))
+            rc = check_person(s, p);
+        if (rc)
+            return rc;
+        hh_answer_set_flag(s->a, checked_key, "yes");
+        if (entry_save_draft(s))
+            return EXIT_USAGE;
+    }
+}
+
+static int walk_visits(entry_session *s)
+{
+    for (int v = 1;; v++) {
+        if (v > hh_answers_count(s->a, HH_SCOPE_VISIT)) {
+            int more = one_more(s, "visits", v, "Record a visit?", "记录一次走访？", "Record another visit?",
+                                "再记录一次走访？", v == 1);
+            if (more != 1)
+                return more;
+        }
+        int rc = ask_missing(s, HH_SCOPE_VISIT, v);
+        if (rc)
+            return rc;
+    }
+}
+
+/* --- review and saving ---------------------------------------------------------------------------- */
+
+typedef struct review_line {
+    const hh_question *q;
+    hh_q_scope scope;
+    int index;
+} review_line;
+
+/* Lists every answer, numbered; fills `lines` (malloc'd). */
+static size_t list_answers(entry_session *s, review_line **lines)
+{
+    size_t n = 0, cap = 0;
+    *lines = NULL;
+    int persons = hh_answers_count(s->a, HH_SCOPE_PERSON), visits = hh_answers_count(s->a, HH_SCOPE_VISIT);
+    struct {
+        hh_q_scope scope;
+        int from, to;
+    } parts[] = { { HH_SCOPE_HOUSEHOLD, 0, 0 }, { HH_SCOPE_PERSON, 1, persons },
+                  { HH_SCOPE_AFTER_ROSTER, 0, 0 }, { HH_SCOPE_VISIT, 1, visits } };
+    for (size_t part = 0; part < 4; part++)
+        for (int index = parts[part].from; index <= parts[part].to; index++) {
+            size_t count;
+            const hh_question *qs = hh_questions(parts[part].scope, &count);
+            hh_q_scope stored = parts[part].scope == HH_SCOPE_AFTER_ROSTER ? HH_SCOPE_HOUSEHOLD : parts[part].scope;
+            if (index && parts[part].scope != HH_SCOPE_AFTER_ROSTER)
+                fprintf(s->out, "— %s %d\n", stored == HH_SCOPE_PERSON ? tr(s, "Person", "人员") : tr(s, "Visit", "走访"),
+                        index);
+            for (size_t i = 0; i < count; i++) {
+                if (!hh_question_applies(&qs[i], s->a, index))
+                    continue;
+                const char *v = hh_answer(s->a, stored, index, qs[i].key);
+                if (n == cap) {
+                    cap = cap ? cap * 2 : 64;
+                    *lines = hh_xrealloc(*lines, cap * sizeof **lines);
+                }
+                (*lines)[n++] = (review_line){ &qs[i], stored, index };
+                fprintf(s->out, "%4zu  %s: %s\n", n, tr(s, qs[i].en, qs[i].zh), v ? shown(s, &qs[i], v) : "—");
+            }
+        }
+    return n;
+}
+
+/* Stores the finished form through the importer; 0 stored, 1 refused (the
+ * messages were shown), or an exit code. */
+static int store_form(entry_session *s, bool *stored)
+{
+    *stored = false;
+    size_t len;
+    char *xml = hh_entry_form_xml(s->a, false, -1, -1, &len);
+    const char *id = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "id");
+    char *path = hh_xasprintf("%s/%s.xml", s->draft_dir, id ? id : "form");
+    FILE *f = fopen(path, "w");
+    int rc = EXIT_OK;
+    if (!f || fwrite(xml, 1, len, f) != len || fclose(f) != 0)
+        rc = cli_fail(s->cmd, "%s: cannot write the form: %s", path, strerror(errno));
+    free(xml);
+    hh_store *store = rc ? NULL : cli_open_store(s->c, s->cmd, false);
+    if (!rc && !store)
+        rc = EXIT_USAGE;
+    if (store) {
+        hh_import_options opt = { s->c->actor, true, s->c->lang, s->out, 1, false, 1, false };
+        hh_importer *im = hh_importer_new(store, s->set, &opt);
+        hh_import_summary sum;
+        memset(&sum, 0, sizeof sum);
+        if (im) {
+            char *paths[1] = { path };
+            hh_importer_run(im, paths, 1);
+            hh_importer_finish(im, &sum);
+            hh_importer_free(im);
+        }
+        hh_store_close(store);
+        if (sum.io_error)
+            rc = EXIT_USAGE;
+        else if (sum.stored || sum.revised) {
+            *stored = true;
+            fprintf(s->out, "%s %s %s\n", sum.stored ? tr(s, "Stored the new household", "已保存新住户")
+                                                   : tr(s, "Stored a new revision of", "已保存新版本："),
+                    id, sum.warnings ? tr(s, "(with its warnings)", "（含警告）") : "");
+        } else if (sum.unchanged) {
+            *stored = true;
+            fprintf(s->out, "%s %s\n", tr(s, "Nothing changed; the store keeps", "没有改动，保留"), id);
+        } else {
+            fprintf(s->out, "%s\n", tr(s, "The store refused the form (see above); the draft is kept.",
+                                      "存储拒绝了此表（见上）；草稿已保留。"));
+        }
+    }
+    unlink(path);
+    free(path);
+    return rc;
+}
+
+/* Remembers this household's address for the next one (estate, building, unit…). */
+static void remember_address(entry_session *s)
+{
+    static const char *const keys[] = { "district-code", "district", "street-code", "street", "community-code",
+                                        "community", "grid", "estate", "building", "unit" };
+    hh_answers *next = hh_answers_new();
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *v = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, keys[i]);
+        if (v)
+            hh_answer_set_flag(next, keys[i], v);
+    }
+    char *path = hh_xasprintf("%s/last-address", s->draft_dir);
+    hh_buf err;
+    hh_buf_init(&err);
+    hh_answers_save(next, path, &err);
+    hh_buf_free(&err);
+    free(path);
+    hh_answers_free(next);
+}
+
+/* Checks the whole form; 0 when it may be saved, 1 when an item was re-asked (or
+ * the enumerator declined the warnings), STOP. */
+static int check_form(entry_session *s)
+{
+    hh_diags d;
+    hh_diags_init(&d);
+    validate(s, false, -1, -1, &d);
+    for (size_t i = 0; i < d.n; i++)
+        print_diag(s, &d.items[i]);
+    int rc = 0;
+    if (d.errors) {
+        fprintf(s->out, "%s\n", tr(s, "Errors must be fixed before saving:", "保存前须改正错误："));
+        item_ref r;
+        locate(d.items[0].path, &r);
+        for (size_t i = 0; i < d.n; i++)
+            if (d.items[i].severity == HH_ERROR) {
+                locate(d.items[i].path, &r);
+                break;
+            }
+        hh_q_scope parts[] = { HH_SCOPE_HOUSEHOLD, HH_SCOPE_AFTER_ROSTER, HH_SCOPE_PERSON, HH_SCOPE_VISIT };
+        int asked = 0;
+        for (size_t part = 0; part < 4 && rc == 0; part++) {
+            size_t n;
+            const hh_question *qs = hh_questions(parts[part], &n);
+            hh_q_scope stored = parts[part] == HH_SCOPE_AFTER_ROSTER ? HH_SCOPE_HOUSEHOLD : parts[part];
+            for (size_t i = 0; i < n && rc == 0; i++)
+                if (hh_question_applies(&qs[i], s->a, r.index) && about(&r, &qs[i], stored, r.index)) {
+                    rc = ask(s, &qs[i], stored, r.index);
+                    asked = 1;
+                }
+        }
+        if (!asked)
+            fprintf(s->out, "%s\n", tr(s, "Choose the item to change from the list.", "请在列表中选择要修改的项。"));
+        rc = rc ? rc : 1;
+    } else if (d.warnings) {
+        int yes = yes_no(s, "Save with these warnings?", "带警告保存？", true);
+        rc = yes < 0 ? STOP : yes ? 0 : 1;
+    }
+    hh_diags_free(&d);
+    return rc;
+}
+
+static int review(entry_session *s)
+{
+    hh_answer_set_flag(s->a, "stage", "review");
+    if (entry_save_draft(s))
+        return EXIT_USAGE;
+    for (;;) {
+        review_line *lines;
+        fprintf(s->out, "\n%s\n", tr(s, "Review", "核对"));
+        size_t n = list_answers(s, &lines);
+        fprintf(s->out, "%s", tr(s, "Number to change, p add a person, x N remove person N, v add a visit, "
+                                    "s save, q quit (the draft is kept): ",
+                                "输入序号修改，p 添加人员，x N 删除第N人，v 添加走访，s 保存，q 退出（保留草稿）："));
+        char *text = read_answer(s);
+        int rc = 0;
+        if (!text || strcmp(text, "q") == 0) {
+            free(lines);
+            return STOP;
+        }
+        char *end;
+        long number = strtol(text, &end, 10);
+        if (*text && !*end && number >= 1 && (size_t)number <= n) {
+            review_line l = lines[number - 1];
+            rc = ask(s, l.q, l.scope, l.index);
+            if (!rc && l.scope == HH_SCOPE_PERSON)
+                rc = check_person(s, l.index);
+        } else if (strcmp(text, "p") == 0) {
+            int p = hh_answers_count(s->a, HH_SCOPE_PERSON) + 1;
+            fprintf(s->out, "%s %d\n", tr(s, "— Person", "— 人员"), p);
+            rc = ask_missing(s, HH_SCOPE_PERSON, p);
+            if (!rc)
+                rc = check_person(s, p);
+        } else if (text[0] == 'x' && atoi(text + 1) >= 1 && atoi(text + 1) <= hh_answers_count(s->a, HH_SCOPE_PERSON)) {
+            hh_answers_remove_item(s->a, HH_SCOPE_PERSON, atoi(text + 1));
+            hh_answer_set_flag(s->a, "changed", "yes");
+            rc = entry_save_draft(s);
+        } else if (strcmp(text, "v") == 0) {
+            rc = ask_missing(s, HH_SCOPE_VISIT, hh_answers_count(s->a, HH_SCOPE_VISIT) + 1);
+        } else if (strcmp(text, "s") == 0 && !hh_answer_flag(s->a, "changed")) {
+            fprintf(s->out, "%s\n", tr(s, "Nothing was changed; the stored revision stays current.",
+                                       "没有修改；保留当前版本。"));
+            entry_discard_draft(s);
+            free(lines);
+            return EXIT_OK;
+        } else if (strcmp(text, "s") == 0) {
+            rc = check_form(s);
+            bool stored = false;
+            if (rc == 0)
+                rc = store_form(s, &stored);
+            if (rc == 0 && stored) {
+                remember_address(s);
+                entry_discard_draft(s);
+                free(lines);
+                return EXIT_OK;
+            }
+            rc = rc == 1 ? 0 : rc;
+        } else {
+            fprintf(s->out, "  %s\n", tr(s, "not a choice", "无此选项"));
+        }
+        free(lines);
+        if (rc)
+            return rc;
+    }
+}
+
+/* Defaults remembered from the last household entered (estate, building, unit…). */
+static void load_remembered(entry_session *s)
+{
+    char *path = hh_xasprintf("%s/last-address", s->draft_dir);
+    int missing;
+    hh_buf err;
+    hh_buf_init(&err);
+    hh_answers *last = hh_answers_load(path, &missing, &err);
+    static const char *const keys[] = { "district-code", "district", "street-code", "street", "community-code",
+                                        "community", "grid", "estate", "building", "unit" };
+    for (size_t i = 0; last && i < sizeof keys / sizeof keys[0]; i++) {
+        const char *v = hh_answer_flag(last, keys[i]);
+        if (v && !hh_answer_flag(s->a, keys[i]))
+            hh_answer_set_flag(s->a, keys[i], v);
+    }
+    hh_answers_free(last);
+    hh_buf_free(&err);
+    free(path);
+}
+
+/* A visit later than the form's enumeration date moves that date: a form may not
+ * record a visit after its own enumeration (rule VISIT-AFTER-ENUMERATION). */
+static void move_enumeration_date(entry_session *s, int v)
+{
+    const char *visit = hh_answer(s->a, HH_SCOPE_VISIT, v, "date");
+    const char *on = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date");
+    if (visit && on && strcmp(visit, on) > 0) {
+        fprintf(s->out, "%s %s\n",
+                tr(s, "The form's enumeration date becomes the visit's (ages are counted on it):",
+                   "本表登记日期改为走访日期（年龄按此日计算）："),
+                visit);
+        hh_answer_set(s->a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date", visit);
+    }
+}
+
+/* hhreg visit: the visit's questions, then straight to saving when the form is
+ * sound; otherwise (or when the enumerator declines warnings) the review. */
+static int record_visit(entry_session *s)
+{
+    int v = atoi(hh_answer_flag(s->a, "visit-index"));
+    int rc = ask_missing(s, HH_SCOPE_VISIT, v);
+    if (rc)
+        return rc;
+    rc = check_form(s);
+    bool stored = false;
+    if (rc == 0)
+        rc = store_form(s, &stored);
+    if (rc == 0 && stored) {
+        entry_discard_draft(s);
+        return EXIT_OK;
+    }
+    return rc == 1 || (rc == 0 && !stored) ? review(s) : rc;
+}
+
+int entry_run(entry_session *s)
+{
+    if (!s->a)
+        s->a = hh_answers_new();
+    load_remembered(s);
+    const char *stage = hh_answer_flag(s->a, "stage"), *mode = hh_answer_flag(s->a, "mode");
+    bool reviewing = stage && strcmp(stage, "review") == 0;
+    int rc = 0;
+    if (!reviewing && mode && strcmp(mode, "visit") == 0) {
+        rc = record_visit(s);
+    } else {
+        if (!reviewing) {
+            fprintf(s->out, "%s\n", tr(s, "(Enter accepts the value in brackets; the draft is saved after every answer.)",
+                                       "（回车接受方括号中的值；每答一题草稿即保存。）"));
+            rc = ask_missing(s, HH_SCOPE_HOUSEHOLD, 0);
+            if (!rc)
+                rc = walk_roster(s);
+            if (!rc)
+                rc = ask_missing(s, HH_SCOPE_AFTER_ROSTER, 0);
+            if (!rc)
+                rc = walk_visits(s);
+        }
+        if (!rc)
+            rc = review(s);
+    }
+    if (rc == STOP) {
+        fprintf(s->out, "\n%s\n", tr(s, "Stopped; nothing is lost. Continue with: hhreg enter --resume",
+                                      "已停止，未丢失任何内容。继续：hhreg enter --resume"));
+        return EXIT_PROBLEMS;
+    }
+    return rc;
+}

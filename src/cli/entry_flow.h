@@ -1,0 +1,42 @@
+/* entry_flow.h — the conversation of guided entry, shared by hhreg enter, edit and
+ * visit: questions asked one at a time on the terminal with the answer checked at
+ * once, the draft saved after every answer, the consistency rules after each
+ * person, a review screen, and saving through the importer. */
+#ifndef HH_ENTRY_FLOW_H
+#define HH_ENTRY_FLOW_H
+
+#include "cli.h"
+#include "entry.h"
+#include "validate.h"
+
+typedef struct entry_session {
+    cli *c;
+    const command *cmd;
+    hh_schemaset *set;
+    hh_validator *validator;
+    hh_code_labels *labels;
+    hh_answers *a;
+    char *draft_dir, *draft_path;
+    FILE *in, *out;
+} entry_session;
+
+/* Loads the schemas and finds the draft directory (--draft-dir, $HHREG_DRAFT_DIR,
+ * else STORE.drafts beside the store), creating it 0700; an exit code on failure. */
+int entry_open(entry_session *s, cli *c, const command *cmd, const char *draft_dir);
+void entry_close(entry_session *s);
+
+/* Whether a draft is waiting; `what` gets a description of it (malloc'd). */
+bool entry_draft_exists(entry_session *s, char **what);
+/* Loads the waiting draft; an exit code on failure. */
+int entry_load_draft(entry_session *s);
+void entry_discard_draft(entry_session *s);
+/* Saves the answers as the draft; 0, or an exit code after saying why. */
+int entry_save_draft(entry_session *s);
+
+/* Runs the conversation from wherever the answers stand: the questions not yet
+ * answered, then the review; returns when the form was stored (EXIT_OK), the
+ * enumerator quit or the terminal went away (the draft is kept; EXIT_PROBLEMS), or
+ * on an error (an exit code). */
+int entry_run(entry_session *s);
+
+#endif

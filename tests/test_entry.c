@@ -1,0 +1,332 @@
+/* test_entry.c — guided entry driven through a pseudo-terminal (pty.c) as an
+ * enumerator would: a household of three persons typed and stored; a resident ID
+ * with a wrong check character refused with the validator's message and
+ * corrected; a session killed half-way and resumed with nothing lost; a stored
+ * household edited into a second revision; a visit recorded. */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gb11643.h"
+#include "pty.h"
+#include "testutil.h"
+
+Suite *make_entry_suite(void);
+
+/* A valid resident ID for a birth date (YYYYMMDD), a serial and sex. */
+static void resident_id(char out[19], const char *birth, int serial, int male)
+{
+    snprintf(out, 19, "510105%s%02d%d", birth, serial % 100, male ? 1 : 2);
+    out[17] = hh_gb11643_check_char(out);
+    out[18] = '\0';
+}
+
+static void start(tu_pty *t, const char *command, const char *id)
+{
+    const char *args[] = { command, "--db", tu_store_db, "--lang", "en", "--enumerator", "E0300", id, NULL };
+    tu_pty_start(t, args);
+}
+
+static void answer_address(tu_pty *t, const char *room)
+{
+    tu_pty_answer(t, "District code (6 digits)", "510105");
+    tu_pty_answer(t, "District", "青羊区");
+    tu_pty_answer(t, "Street code (9 digits)", "510105016");
+    tu_pty_answer(t, "Street (街道)", "黄田坝街道");
+    tu_pty_answer(t, "Community code (12 digits)", "510105016003");
+    tu_pty_answer(t, "Community (社区)", "华兴社区");
+    tu_pty_answer(t, "Grid number", "three");           /* not a number: asked again */
+    tu_pty_answer(t, "a number from 1 to 99", "3");
+    tu_pty_answer(t, "Estate (小区)", "成飞512");
+    tu_pty_answer(t, "Building", "543");
+    tu_pty_answer(t, "Unit", "2");
+    tu_pty_answer(t, "Room", room);
+}
+
+static void answer_household(tu_pty *t)
+{
+    tu_pty_answer(t, "Household id [510105016003-03-", ""); /* the proposed id */
+    tu_pty_answer(t, "Household type:", "1");
+    tu_pty_answer(t, "Dwelling type:", "apartment");
+    tu_pty_answer(t, "Tenure:", "2");
+    tu_pty_answer(t, "Floor area", "62.5");
+    tu_pty_answer(t, "Household phone", "02887654321");
+    tu_pty_answer(t, "Preferred language", "");
+    tu_pty_answer(t, "low-income allowance", "n");
+    tu_pty_answer(t, "Extreme-hardship", "");
+    tu_pty_answer(t, "Needs", "");
+    tu_pty_answer(t, "Enumerator id [E0300]", "");
+    tu_pty_answer(t, "Enumeration date", "2026-10-20");
+    tu_pty_answer(t, "Enumeration status", "complete");
+    tu_pty_answer(t, "Consent given?", "y");
+}
+
+/* A person from the name on; `id` NULL: no resident ID (type none). */
+static void answer_person(tu_pty *t, int n, const char *name, const char *relationship, const char *sex,
+                          const char *birth, const char *id, int adult)
+{
+    char prompt[64];
+#define ASK(what, value)                                                    \
+    do {                                                                    \
+        snprintf(prompt, sizeof prompt, "Person %d · %s", n, what);        \
+        tu_pty_answer(t, prompt, value);                                    \
+    } while (0)
+    ASK("Name", name);
+    ASK("Relationship to the head", relationship);
+    ASK("Sex", sex);
+    ASK("Date of birth", birth);
+    ASK("ID document", id ? "resident-id" : "none");
+    if (id)
+        ASK("Document number", id);
+    ASK("Nationality", "");
+    ASK("Ethnicity", "");
+    ASK("Residence status", "");
+    if (adult)
+        ASK("Marital status", relationship[0] == 'c' ? "never-married" : "married");
+    ASK("Highest education", "3");
+    if (adult)
+        ASK("Main activity", "employed");
+    static const char *const domains[] = { "Difficulty seeing", "Difficulty hearing", "Difficulty walking",
+                                           "Difficulty remembering", "Difficulty with self-care",
+                                           "Difficulty communicating" };
+    for (int i = 0; i < 6; i++)
+        ASK(domains[i], "");
+    ASK("Holds a disability certificate", "");
+    ASK("Phone", "");
+    ASK("Languages spoken", "");
+    ASK("Notes", "");
+#undef ASK
+}
+
+/* Answers items of person n: {question, answer} pairs. */
+static void answer_items(tu_pty *t, int n, const char *const (*items)[2], size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        char prompt[96];
+        snprintf(prompt, sizeof prompt, "Person %d · %s", n, items[i][0]);
+        tu_pty_answer(t, prompt, items[i][1]);
+    }
+}
+
+static long count(const char *sql)
+{
+    return tu_sql_count(tu_store_db, sql);
+}
+
+START_TEST(a_household_of_three_is_entered_and_stored)
+{
+    char head[19], spouse[19], child[19], wrong[19];
+    resident_id(head, "19700504", 1, 1);
+    resident_id(spouse, "19720815", 2, 0);
+    resident_id(child, "20150201", 3, 0);
+    memcpy(wrong, spouse, sizeof wrong);
+    wrong[17] = wrong[17] == '0' ? '1' : '0'; /* a wrong check character */
+    tu_pty t;
+    start(&t, "enter", NULL);
+    answer_address(&t, "1601");
+    answer_household(&t);
+    tu_pty_answer(&t, "Enter the first person?", "y");
+    answer_person(&t, 1, "李建国", "head", "male", "1970-05-04", head, 1);
+    tu_pty_answer(&t, "Add another person?", "y");
+    /* the spouse's ID, mistyped: refused with the validator's message, then corrected */
+    tu_pty_answer(&t, "Person 2 · Name", "王秀英");
+    tu_pty_answer(&t, "Person 2 · Relationship to the head", "spouse");
+    tu_pty_answer(&t, "Person 2 · Sex", "2");
+    tu_pty_answer(&t, "Person 2 · Date of birth", "1972-08-15");
+    tu_pty_answer(&t, "Person 2 · ID document", "resident-id");
+    tu_pty_answer(&t, "Person 2 · Document number", wrong);
+    tu_pty_expect(&t, "[ID-CHECKSUM]", 20);
+    tu_pty_expect(&t, "the check character of the resident ID number is wrong", 20);
+    tu_pty_answer(&t, "Person 2 · Document number", spouse);
+    static const char *const rest[][2] = { { "Nationality", "" }, { "Ethnicity", "" }, { "Residence status", "" },
+                                           { "Marital status", "married" }, { "Highest education", "4" },
+                                           { "Main activity", "retired" }, { "Difficulty seeing", "" },
+                                           { "Difficulty hearing", "" }, { "Difficulty walking", "3" },
+                                           { "Difficulty remembering", "" }, { "Difficulty with self-care", "" },
+                                           { "Difficulty communicating", "" },
+                                           { "Holds a disability certificate", "" }, { "Phone", "" },
+                                           { "Languages spoken", "" }, { "Notes", "" } };
+    answer_items(&t, 2, rest, sizeof rest / sizeof rest[0]);
+    tu_pty_answer(&t, "Add another person?", "y");
+    answer_person(&t, 3, "李思琪", "child", "female", "2015-02-01", child, 0);
+    tu_pty_answer(&t, "Add another person?", "n");
+    tu_pty_answer(&t, "Who answered", "");
+    tu_pty_answer(&t, "Record a visit?", "y");
+    tu_pty_answer(&t, "Visit 1 · Visit date (YYYY-MM-DD) [2026-10-20]", "");
+    tu_pty_answer(&t, "Visit 1 · Visited by", "");
+    tu_pty_answer(&t, "Visit 1 · Purpose", "");
+    tu_pty_answer(&t, "Visit 1 · Outcome", "");
+    tu_pty_answer(&t, "Visit 1 · Note", "");
+    tu_pty_answer(&t, "Record another visit?", "n");
+    tu_pty_expect(&t, "Review", 20);
+    tu_pty_answer(&t, "Number to change", "s");
+    tu_pty_expect(&t, "Stored the new household", 30);
+    ck_assert_int_eq(tu_pty_wait(&t), 0);
+    tu_pty_free(&t);
+
+    ck_assert_int_eq(count("SELECT count(*) FROM household WHERE id = '510105016003-03-0001'"), 1);
+    ck_assert_int_eq(count("SELECT count(*) FROM person WHERE household_id = '510105016003-03-0001'"), 3);
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM person WHERE name = '王秀英' AND document_number = '%s' AND "
+                              "wg_walking = 3 AND activity = 'retired'", spouse);
+    ck_assert_int_eq(count(sql), 1);
+    ck_assert_int_eq(count("SELECT count(*) FROM person WHERE name = '李思琪' AND marital_status IS NULL AND "
+                           "activity IS NULL AND education = 3"), 1);
+    ck_assert_int_eq(count("SELECT count(*) FROM revision WHERE floor_area = 62.5 AND tenure = 'rented' AND "
+                           "enumeration_date = '2026-10-20' AND estate = '成飞512' AND room = '1601'"), 1);
+    ck_assert_int_eq(count("SELECT count(*) FROM visit WHERE purpose = 'registration' AND outcome = 'done'"), 1);
+    ck_assert_int_eq(count("SELECT count(*) FROM audit WHERE operation = 'store'"), 1);
+    /* the draft is gone; the next household starts from this one's building */
+    char *draft = hh_xasprintf("%s.drafts/entry.draft", tu_store_db);
+    ck_assert(access(draft, F_OK) != 0);
+    free(draft);
+    start(&t, "enter", NULL);
+    static const char *const remembered[] = { "District code (6 digits) [510105]", "District [青羊区]",
+                                              "Street code (9 digits) [510105016]", "Street (街道) [黄田坝街道]",
+                                              "Community code (12 digits) [510105016003]", "Community (社区) [华兴社区]",
+                                              "Grid number [3]", "Estate (小区) [成飞512]" };
+    for (size_t i = 0; i < sizeof remembered / sizeof remembered[0]; i++)
+        tu_pty_answer(&t, remembered[i], "");
+    tu_pty_answer(&t, "Building [543]", "");
+    tu_pty_answer(&t, "Unit [2]", "");
+    tu_pty_answer(&t, "Room:", "1602");
+    tu_pty_expect(&t, "Household id [510105016003-03-0002]", 20); /* the next serial of the grid */
+    tu_pty_free(&t);
+}
+END_TEST
+
+START_TEST(a_session_killed_half_way_resumes_with_nothing_lost)
+{
+    char head[19];
+    resident_id(head, "19580312", 7, 0);
+    tu_pty t;
+    start(&t, "enter", NULL);
+    answer_address(&t, "302");
+    answer_household(&t);
+    tu_pty_answer(&t, "Enter the first person?", "y");
+    tu_pty_answer(&t, "Person 1 · Name", "赵桂兰");
+    tu_pty_answer(&t, "Person 1 · Relationship to the head", "head");
+    tu_pty_expect(&t, "Person 1 · Sex", 20);
+    tu_pty_kill(&t, SIGKILL); /* the battery dies */
+    ck_assert_int_eq(tu_pty_wait(&t), 128 + SIGKILL);
+    tu_pty_free(&t);
+
+    /* a new session refuses to start over the draft */
+    tu_result r = tu_hhreg(NULL, NULL, "enter", "--db", tu_store_db, "--lang", "en", NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "a draft is waiting (enter 510105016003-03-0001)"), "%s", r.err);
+    tu_result_free(&r);
+
+    const char *args[] = { "enter", "--resume", "--db", tu_store_db, "--lang", "en", "--enumerator", "E0300", NULL };
+    tu_pty_start(&t, args);
+    tu_pty_answer(&t, "Person 1 · Sex", "female"); /* exactly where it stopped */
+    tu_pty_answer(&t, "Person 1 · Date of birth", "1958-03-12");
+    tu_pty_answer(&t, "Person 1 · ID document", "");
+    tu_pty_answer(&t, "Person 1 · Document number", head);
+    static const char *const rest[][2] = { { "Nationality", "" }, { "Ethnicity", "" }, { "Residence status", "" },
+                                           { "Marital status", "widowed" }, { "Highest education", "2" },
+                                           { "Main activity", "retired" } };
+    answer_items(&t, 1, rest, sizeof rest / sizeof rest[0]);
+    /* Ctrl-C at the next question: the draft keeps everything, and says how to go on */
+    tu_pty_expect(&t, "Person 1 · Difficulty seeing", 20);
+    tu_pty_kill(&t, SIGINT);
+    tu_pty_expect(&t, "nothing is lost. Continue with: hhreg enter --resume", 20);
+    ck_assert_int_eq(tu_pty_wait(&t), 1);
+    tu_pty_free(&t);
+
+    tu_pty_start(&t, args);
+    static const char *const last[][2] = { { "Difficulty seeing", "" }, { "Difficulty hearing", "" },
+                                           { "Difficulty walking", "" }, { "Difficulty remembering", "" },
+                                           { "Difficulty with self-care", "" }, { "Difficulty communicating", "" },
+                                           { "Holds a disability certificate", "" }, { "Phone", "" },
+                                           { "Languages spoken", "" }, { "Notes", "" } };
+    answer_items(&t, 1, last, sizeof last / sizeof last[0]);
+    tu_pty_answer(&t, "Add another person?", "n");
+    tu_pty_answer(&t, "Who answered", "");
+    tu_pty_answer(&t, "Record a visit?", "n");
+    tu_pty_answer(&t, "Number to change", "s");
+    tu_pty_expect(&t, "Stored the new household", 30);
+    ck_assert_int_eq(tu_pty_wait(&t), 0);
+    tu_pty_free(&t);
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM person p JOIN revision r USING (household_id, revision) WHERE "
+                              "p.name = '赵桂兰' AND p.sex = 'female' AND p.document_number = '%s' AND "
+                              "p.marital_status = 'widowed' AND r.room = '302' AND r.phone = '02887654321'", head);
+    ck_assert_int_eq(count(sql), 1);
+}
+END_TEST
+
+/* The number of the review line that shows `label`. */
+static const char *review_number(tu_pty *t, const char *label, char out[16])
+{
+    tu_pty_expect(t, "Number to change", 30);
+    const char *at = strstr(t->seen.data, label);
+    ck_assert_msg(at != NULL, "the review lists no %s", label);
+    const char *line = at;
+    while (line > t->seen.data && line[-1] != '\n')
+        line--;
+    snprintf(out, 16, "%ld", strtol(line, NULL, 10));
+    return out;
+}
+
+START_TEST(an_edit_makes_a_second_revision_and_a_visit_a_third)
+{
+    char *forms = tu_src("samples/households/510105016003-03-0001.xml");
+    tu_result r = tu_hhreg(NULL, NULL, "import", "-q", "--db", tu_store_db, forms, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    free(forms);
+    tu_pty t;
+    start(&t, "edit", "510105016003-03-0001"); /* opened and saved untouched: no new revision */
+    tu_pty_answer(&t, "Number to change", "s");
+    tu_pty_expect(&t, "Nothing was changed", 20);
+    ck_assert_int_eq(tu_pty_wait(&t), 0);
+    tu_pty_free(&t);
+    ck_assert_int_eq(count("SELECT current_revision FROM household WHERE id = '510105016003-03-0001'"), 1);
+    start(&t, "edit", "510105016003-03-0001");
+    char number[16];
+    tu_pty_send(&t, review_number(&t, "Household phone:", number));
+    tu_pty_answer(&t, "Household phone [02832840507]", "13900001111");
+    tu_pty_answer(&t, "Number to change", "s");
+    tu_pty_expect(&t, "Stored a new revision of", 30);
+    ck_assert_int_eq(tu_pty_wait(&t), 0);
+    tu_pty_free(&t);
+    ck_assert_int_eq(count("SELECT current_revision FROM household WHERE id = '510105016003-03-0001'"), 2);
+    ck_assert_int_eq(count("SELECT count(*) FROM revision WHERE household_id = '510105016003-03-0001' AND "
+                           "revision = 2 AND phone = '13900001111'"),
+                     1);
+
+    start(&t, "visit", "510105016003-03-0001");
+    tu_pty_answer(&t, "Visit 2 · Visit date", "");        /* today */
+    tu_pty_expect(&t, "The form's enumeration date becomes the visit's", 20);
+    tu_pty_answer(&t, "Visit 2 · Visited by (enumerator id) [E0300]", "");
+    tu_pty_answer(&t, "Visit 2 · Purpose", "gas-safety");
+    tu_pty_answer(&t, "Visit 2 · Outcome [", "");
+    tu_pty_answer(&t, "Visit 2 · Note", "checked the valve");
+    tu_pty_expect(&t, "Stored a new revision of", 30);
+    ck_assert_int_eq(tu_pty_wait(&t), 0);
+    tu_pty_free(&t);
+    ck_assert_int_eq(count("SELECT current_revision FROM household WHERE id = '510105016003-03-0001'"), 3);
+    ck_assert_int_eq(count("SELECT count(*) FROM visit WHERE household_id = '510105016003-03-0001' AND revision = 3 "
+                           "AND purpose = 'gas-safety' AND note = 'checked the valve'"),
+                     1);
+    r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.out);
+    tu_result_free(&r);
+}
+END_TEST
+
+Suite *make_entry_suite(void)
+{
+    Suite *s = suite_create("entry");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, tu_store_setup, tu_store_teardown);
+    tcase_set_timeout(tc, 900);
+    tcase_add_test(tc, a_household_of_three_is_entered_and_stored);
+    tcase_add_test(tc, a_session_killed_half_way_resumes_with_nothing_lost);
+    tcase_add_test(tc, an_edit_makes_a_second_revision_and_a_visit_a_third);
+    suite_add_tcase(s, tc);
+    return s;
+}
