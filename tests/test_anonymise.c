@@ -206,7 +206,7 @@ START_TEST(the_licensed_profile_keeps_single_years_at_k_3)
     ck_assert_msg(figure(check, "persons_in_groups_under_k") > 0, "%s", check);
     free(check);
     char *json = file_in(dir, "disclosure-report.json");
-    ck_assert(strstr(json, "\"geography\": \"community\"") && strstr(json, "\"age\": \"single\"") &&
+    ck_assert(strstr(json, "\"geography\": \"street\"") && strstr(json, "\"age\": \"single\"") &&
               strstr(json, "\"age_top\": 85"));
     free(json);
     free(dir);

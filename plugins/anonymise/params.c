@@ -12,11 +12,11 @@
 
 const hhreg_option_spec anonymise_options[] = {
     { "profile", HHREG_OPTION_CHOICE, "public",
-      "public (k=5, street, five-year age bands) or licensed (k=3, community, single years)", "public,licensed" },
+      "public (k=5, five-year age bands, areas of 1000+) or licensed (k=3, single years, areas of 500+)", "public,licensed" },
     { "k", HHREG_OPTION_INT, NULL, "every combination of quasi-identifiers is shared by at least k persons", NULL },
     { "l", HHREG_OPTION_INT, "2", "no group holds fewer than l values of disability or low income where it holds "
       "the sensitive one", NULL },
-    { "geography", HHREG_OPTION_CHOICE, NULL, "the area level released (default: street public, community licensed)",
+    { "geography", HHREG_OPTION_CHOICE, NULL, "the area level released (default street)",
       "district,street,community,grid" },
     { "min-area-population", HHREG_OPTION_INT, NULL,
       "areas with fewer persons are not named (default 1000 public, 500 licensed)", NULL },
@@ -126,7 +126,7 @@ int params_read(params *p, hhreg_ctx *ctx, const hhreg_host_api *api)
     int public = strcmp(p->profile, "public") == 0;
     p->k = number(ctx, api, "k", public ? 5 : 3);
     p->l = api->option_int(ctx, "l");
-    const char *level = text(ctx, api, "geography", public ? "street" : "community");
+    const char *level = text(ctx, api, "geography", "street");
     for (int i = 0; i < 4; i++)
         if (strcmp(level, area_levels[i]) == 0)
             p->area_level = i;
