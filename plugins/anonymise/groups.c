@@ -66,17 +66,18 @@ void groups_free(groups *g)
     free(g->slots);
 }
 
-void groups_build(groups *g, const microdata *m)
+void groups_build(groups *g, const microdata *m, bool exact)
 {
     memset(g->slots, 0, (g->mask + 1) * sizeof *g->slots);
     g->n = 0;
     for (size_t p = 0; p < m->n_persons; p++) {
         uint16_t key[KEY_MAX], other[KEY_MAX];
-        size_t len = key_of(g, m, p, key);
+        size_t len = exact ? key_of(g, m, p, key) : 0;
         size_t at = (size_t)(g->hash[p] ^ (g->hash[p] >> 32)) & g->mask;
         for (; g->slots[at]; at = (at + 1) & g->mask) {
             uint32_t rep = g->rep[g->slots[at] - 1];
-            if (g->hash[rep] == g->hash[p] && (key_of(g, m, rep, other), memcmp(key, other, len * sizeof *key) == 0))
+            if (g->hash[rep] == g->hash[p] &&
+                (!exact || (key_of(g, m, rep, other), memcmp(key, other, len * sizeof *key) == 0)))
                 break;
         }
         if (!g->slots[at]) {

@@ -11,6 +11,8 @@
 #ifndef ANONYMISE_GROUPS_H
 #define ANONYMISE_GROUPS_H
 
+#include <stdbool.h>
+
 #include "microdata.h"
 
 typedef struct groups {
@@ -29,8 +31,10 @@ typedef struct groups {
 /* Sets up the tables and hashes every person's key. */
 void groups_init(groups *g, const microdata *m);
 void groups_free(groups *g);
-/* Groups everyone by key (exact). */
-void groups_build(groups *g, const microdata *m);
+/* Groups everyone by key: `exact` compares whole keys; otherwise keys with the
+ * same 64-bit hash are taken as equal (about one chance in 10^8 of merging two
+ * keys among a million, which the exact grouping that ends protect() catches). */
+void groups_build(groups *g, const microdata *m, bool exact);
 /* The hash of the person's key with `var` blanked. */
 uint64_t groups_hash_without(const groups *g, const microdata *m, size_t person, int var);
 /* Call after `var` of the person changed from `was` to `now`. */

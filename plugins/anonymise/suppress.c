@@ -32,7 +32,7 @@ size_t count_at_risk(const microdata *m, long k)
 {
     groups g;
     groups_init(&g, m);
-    groups_build(&g, m);
+    groups_build(&g, m, true);
     size_t n = 0;
     for (size_t p = 0; p < m->n_persons; p++)
         n += g.size[g.of[p]] < (size_t)k;
@@ -385,11 +385,17 @@ int protect(microdata *m, const params *p, rng *rg, disclosure *d, char *why, si
     r.at_risk = must_realloc(NULL, n * sizeof *r.at_risk);
     groups_init(&r.g, m);
     int rc = 0;
+    bool exact = false; /* rounds group by hash; the last word is an exact grouping */
     for (d->rounds = 0; rc == 0; d->rounds++) {
-        groups_build(&r.g, m);
+        groups_build(&r.g, m, exact);
         int k_phase = mark_small(&r.g, m, p->k, r.mark) > 0;
-        if (!k_phase && mark_undiverse(&r.g, m, p->l, r.mark) == 0)
-            break;
+        if (!k_phase && mark_undiverse(&r.g, m, p->l, r.mark) == 0) {
+            if (exact)
+                break;
+            exact = true;
+            d->rounds--;
+            continue;
+        }
         if (k_phase) {
             size_t n_at_risk = 0;
             for (size_t q = 0; q < m->n_persons; q++)
