@@ -259,13 +259,50 @@ START_TEST(a_session_killed_half_way_resumes_with_nothing_lost)
 END_TEST
 
 /* The number of the review line that shows `label`. */
+static const char *review_number(tu_pty *t, const char *label, char out[16]);
+
+START_TEST(warnings_are_shown_and_may_be_declined_at_saving)
+{
+    char head[19];
+    resident_id(head, "19700504", 1, 1);
+    tu_pty t;
+    start(&t, "enter", NULL);
+    answer_address(&t, "501");
+    answer_household(&t);
+    tu_pty_answer(&t, "Enter the first person?", "y");
+    answer_person(&t, 1, "李建国", "head", "male", "1970-05-04", head, 1);
+    tu_pty_answer(&t, "Add another person?", "y");
+    answer_person(&t, 2, "李小龙", "child", "male", "1983-06-01", NULL, 1); /* only 13 years younger */
+    tu_pty_expect(&t, "[CHILD-AGE-NEAR]", 20);
+    tu_pty_answer(&t, "Add another person?", "n");
+    tu_pty_answer(&t, "Who answered", "");
+    tu_pty_answer(&t, "Record a visit?", "n");
+    tu_pty_answer(&t, "Number to change", "s");
+    tu_pty_answer(&t, "Save with these warnings?", "n"); /* back to the review, to fix it */
+    char number[16];
+    tu_pty_send(&t, review_number(&t, "Date of birth (YYYY-MM-DD): 1983-06-01", number));
+    tu_pty_answer(&t, "Person 2 · Date of birth (YYYY-MM-DD) [1983-06-01]", "1990-06-01");
+    tu_pty_answer(&t, "Number to change", "s");
+    tu_pty_expect(&t, "Stored the new household", 30);
+    ck_assert_int_eq(tu_pty_wait(&t), 0);
+    ck_assert(strstr(t.seen.data + t.mark - 200, "Save with these warnings?") == NULL);
+    tu_pty_free(&t);
+    ck_assert_int_eq(count("SELECT count(*) FROM person WHERE name = '李小龙' AND birth_date = '1990-06-01'"), 1);
+    ck_assert_int_eq(count("SELECT count(*) FROM form_warning"), 0);
+}
+END_TEST
+
+/* The number of the review line that shows `label`. */
 static const char *review_number(tu_pty *t, const char *label, char out[16])
 {
     tu_pty_expect(t, "Number to change", 30);
-    const char *at = strstr(t->seen.data, label);
+    const char *listing = t->seen.data, *next; /* the latest review listing, not the echo of an answer */
+    while ((next = strstr(listing + 1, "Review\r\n")) != NULL || (next = strstr(listing + 1, "Review\n")) != NULL)
+        listing = next;
+    const char *at = strstr(listing, label);
     ck_assert_msg(at != NULL, "the review lists no %s", label);
     const char *line = at;
-    while (line > t->seen.data && line[-1] != '\n')
+    while (line > listing && line[-1] != '\n')
         line--;
     snprintf(out, 16, "%ld", strtol(line, NULL, 10));
     return out;
@@ -326,6 +363,7 @@ Suite *make_entry_suite(void)
     tcase_set_timeout(tc, 900);
     tcase_add_test(tc, a_household_of_three_is_entered_and_stored);
     tcase_add_test(tc, a_session_killed_half_way_resumes_with_nothing_lost);
+    tcase_add_test(tc, warnings_are_shown_and_may_be_declined_at_saving);
     tcase_add_test(tc, an_edit_makes_a_second_revision_and_a_visit_a_third);
     suite_add_tcase(s, tc);
     return s;
