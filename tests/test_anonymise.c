@@ -155,6 +155,21 @@ static long store_households(const char *db)
 
 START_TEST(the_sample_release_is_k_anonymous_and_l_diverse)
 {
+    /* a household where nobody was home: stored, but nobody to release */
+    char *empty = tu_path(tu_store_dir, "empty.xml");
+    const char *form = "<household id=\"510105016003-03-0900\" xmlns=\"urn:hhreg:household:1\"><address>"
+                       "<district code=\"510105\">青羊区</district><street code=\"510105016\">黄田坝街道</street>"
+                       "<community code=\"510105016003\">华兴社区</community><grid>3</grid><building>543</building>"
+                       "<unit>1</unit><room>909</room></address><householdType>family</householdType>"
+                       "<dwellingType>apartment</dwellingType><tenure>owned</tenure><lowIncome receives=\"false\"/>"
+                       "<extremeHardship>false</extremeHardship><enumeration enumerator=\"E0300\" "
+                       "date=\"2026-10-11\" status=\"nobody-home\" respondent=\"proxy\" consent=\"false\"/>"
+                       "</household>\n";
+    tu_write_file(empty, form, strlen(form));
+    tu_result r = tu_hhreg(NULL, NULL, "import", "-q", "--db", tu_store_db, empty, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    free(empty);
     char *dir = release("public", "seed=7", NULL, NULL, NULL);
     static const char *const files[] = { "persons.csv", "households.csv", "persons.dta", "households.dta",
                                          "persons.sav", "households.sav", "codebook.xml", "disclosure-report.json",
@@ -164,7 +179,7 @@ START_TEST(the_sample_release_is_k_anonymous_and_l_diverse)
         ck_assert_msg(access(path, R_OK) == 0, "%s is missing", files[i]);
         free(path);
     }
-    assert_release_safe(dir, 5, store_persons(tu_store_db), store_households(tu_store_db));
+    assert_release_safe(dir, 5, store_persons(tu_store_db), store_households(tu_store_db) - 1);
     /* public: five-year age bands with 80+, street codes, the report's every parameter */
     char *persons = file_in(dir, "persons.csv");
     ck_assert(strncmp(persons, "hh_id,person_no,area,hh_size,hh_type,dwelling,tenure,low_income,age,sex,", 72) == 0);
@@ -178,7 +193,7 @@ START_TEST(the_sample_release_is_k_anonymous_and_l_diverse)
                                               "\"household_ids\": \"new random ids\"", "\"shuffle\": \"seeded",
                                               "\"quasi_identifiers\": [\"area\"", "\"sensitive_attributes\": "
                                               "[\"low_income\", \"disability\"]", "\"before_recodes\": ",
-                                              "\"l_reached\": 2" };
+                                              "\"l_reached\": 2", "\"households_without_persons_left_out\": 1" };
     for (size_t i = 0; i < sizeof parameters / sizeof parameters[0]; i++)
         ck_assert_msg(strstr(json, parameters[i]), "the report lacks %s", parameters[i]);
     ck_assert(!strstr(json, "\"seed\": 7") && !strstr(json, "\"7\""));

@@ -35,6 +35,10 @@ static int household(hhreg_ctx *ctx, void *state, unsigned pass, const hhreg_hou
 {
     (void)pass;
     anonymiser *a = state;
+    if (h->n_persons == 0) { /* nobody home, refused: nobody to release, and an empty household would stand out */
+        a->d.households_without_persons++;
+        return 0;
+    }
     char why[256];
     if (microdata_add(&a->m, h, a->p.area_level, a->p.key_len ? a->p.key : NULL, a->p.key_len, why, sizeof why) != 0) {
         a->api->error(ctx, "%s", why);

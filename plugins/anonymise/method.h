@@ -51,6 +51,7 @@ typedef struct disclosure {
     size_t homogeneous[SENSITIVE_COUNT];  /* groups where everyone shares one value (all "no" included) */
     size_t sensitive_suppressed[SENSITIVE_COUNT]; /* values blanked because no recode could hide them */
     uint64_t seed_used;
+    size_t households_without_persons;    /* left out of the release */
 } disclosure;
 
 /* The recodes, in this order: areas below the population threshold blanked, age

@@ -55,6 +55,8 @@ static int write_json(const release *r)
                                "\"released\": %zu},\n", d->at_risk_original, d->at_risk_recoded, d->at_risk_final) ||
              a->writef(r->ctx, "  \"persons_fully_suppressed\": %zu,\n  \"suppression_rounds\": %zu,\n",
                        d->fully_suppressed, d->rounds) ||
+             a->writef(r->ctx, "  \"households_without_persons_left_out\": %zu,\n",
+                       d->households_without_persons) ||
              a->writef(r->ctx, "  \"area_not_named_households\": %zu,\n  \"variables\": {\n",
                        d->area_below_threshold);
     for (int v = 0; v < VAR_COUNT && !rc; v++)
@@ -107,7 +109,9 @@ static int write_text_report(const release *r)
                                "released\n", d->at_risk_original, d->at_risk_recoded, d->at_risk_final) ||
              a->writef(r->ctx, "  persons with every quasi-identifier blank: %zu; rounds of suppression: %zu\n",
                        d->fully_suppressed, d->rounds) ||
-             a->writef(r->ctx, "  households whose area is too small to name: %zu\n\n", d->area_below_threshold) ||
+             a->writef(r->ctx, "  households whose area is too small to name: %zu\n", d->area_below_threshold) ||
+             a->writef(r->ctx, "  households without persons (nobody home, refused), left out: %zu\n\n",
+                       d->households_without_persons) ||
              a->write_text(r->ctx, "Per variable                 suppressed  unit        pooled categories (persons)\n");
     for (int v = 0; v < VAR_COUNT && !rc; v++)
         rc = a->writef(r->ctx, "  %-26s %10zu  %-10s  %zu (%zu)\n", variables[v].name, d->suppressed[v],
