@@ -214,6 +214,12 @@ START_TEST(a_session_killed_half_way_resumes_with_nothing_lost)
     ck_assert_int_eq(tu_pty_wait(&t), 128 + SIGKILL);
     tu_pty_free(&t);
 
+    /* without a store, nothing is asked */
+    char *nowhere = tu_path(tu_store_dir, "missing/store.db");
+    tu_result none = tu_hhreg(NULL, NULL, "enter", "--db", nowhere, "--lang", "en", NULL);
+    ck_assert_msg(none.status == 2 && strlen(none.out) == 0, "%d %s %s", none.status, none.out, none.err);
+    tu_result_free(&none);
+    free(nowhere);
     /* a new session refuses to start over the draft */
     tu_result r = tu_hhreg(NULL, NULL, "enter", "--db", tu_store_db, "--lang", "en", NULL);
     ck_assert_msg(r.status == 2 && strstr(r.err, "a draft is waiting (enter 510105016003-03-0001)"), "%s", r.err);

@@ -61,9 +61,14 @@ int entry_open(entry_session *s, cli *c, const command *cmd, const char *draft_d
                    : env && *env ? hh_xstrdup(env)
                                  : hh_xasprintf("%s.drafts", c->db_path);
     int rc = EXIT_OK;
-    if (!s->labels)
+    hh_store *store = cli_open_store(c, cmd, false); /* before anything is typed: is there a store? */
+    if (!store)
+        rc = EXIT_USAGE;
+    else
+        hh_store_close(store);
+    if (rc == EXIT_OK && !s->labels)
         rc = cli_fail(cmd, "%s", err.data);
-    else if (mkdir(s->draft_dir, 0700) != 0 && errno != EEXIST)
+    else if (rc == EXIT_OK && mkdir(s->draft_dir, 0700) != 0 && errno != EEXIST)
         rc = cli_fail(cmd, "%s: cannot make the draft directory: %s", s->draft_dir, strerror(errno));
     s->draft_path = hh_xasprintf("%s/entry.draft", s->draft_dir);
     hh_buf_free(&err);
