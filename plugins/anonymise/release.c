@@ -64,7 +64,7 @@ int release_numeric(const release *r, int var)
     return r->m->cats[var].numeric;
 }
 
-static int zh(const release *r)
+int release_in_chinese(const release *r)
 {
     return strcmp(r->p->lang, "zh") == 0;
 }
@@ -78,11 +78,11 @@ const char *release_label(const release *r, int var, uint16_t category)
         return c->names[category];
     const char *code = c->codes[category];
     if (strcmp(code, "other") == 0 && r->d->pooled_categories[var])
-        return zh(r) ? "其他（含人数少于k的类别）" : "other (with categories of fewer than k persons)";
+        return release_in_chinese(r) ? "其他（含人数少于k的类别）" : "other (with categories of fewer than k persons)";
     if (strcmp(code, "yes") == 0 && !variables[var].code_list)
-        return zh(r) ? "是" : "yes";
+        return release_in_chinese(r) ? "是" : "yes";
     if (strcmp(code, "no") == 0 && !variables[var].code_list)
-        return zh(r) ? "否" : "no";
+        return release_in_chinese(r) ? "否" : "no";
     const char *label = variables[var].code_list ? r->api->code_label(r->ctx, variables[var].code_list, code, r->p->lang)
                                                  : NULL;
     return label ? label : code;
@@ -90,7 +90,7 @@ const char *release_label(const release *r, int var, uint16_t category)
 
 const char *variable_label(const release *r, int var)
 {
-    return zh(r) ? variables[var].label_zh : variables[var].label_en;
+    return release_in_chinese(r) ? variables[var].label_zh : variables[var].label_en;
 }
 
 uint16_t row_value(const release *r, size_t household, long person, int var)

@@ -34,6 +34,8 @@ void release_household_id(const release *r, size_t position, char buf[24]);
 const char *release_code(const release *r, int var, uint16_t category);
 const char *release_label(const release *r, int var, uint16_t category);
 const char *variable_label(const release *r, int var);
+/* Whether labels are in Chinese (--opt lang=zh). */
+int release_in_chinese(const release *r);
 /* Whether a reader should see the variable as a number (age in single years,
  * household size) rather than a coded category. */
 int release_numeric(const release *r, int var);

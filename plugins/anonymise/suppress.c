@@ -209,7 +209,8 @@ static int add_donors(run *r, char *why, size_t why_len)
 {
     microdata *m = r->m;
     memset(r->blank_by_size, 0, (r->max_size + 1) * sizeof *r->blank_by_size);
-    unsigned char *needs = calloc(r->max_size + 1, 1);
+    unsigned char *needs = must_realloc(NULL, r->max_size + 1);
+    memset(needs, 0, r->max_size + 1);
     for (size_t q = 0; q < m->n_persons; q++) {
         size_t size = m->households[m->persons[q].household].n_persons;
         if (all_blank(r, q))

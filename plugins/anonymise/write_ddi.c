@@ -8,11 +8,6 @@
 
 #include "release.h"
 
-static int zh(const release *r)
-{
-    return strcmp(r->p->lang, "zh") == 0;
-}
-
 /* <tag>text</tag>, escaped */
 static int element(const release *r, const char *indent, const char *tag, const char *text)
 {
@@ -24,7 +19,7 @@ static int write_study(const release *r)
 {
     const hhreg_host_api *a = r->api;
     char title[256], method[1024];
-    snprintf(title, sizeof title, zh(r) ? "住户登记微观数据（匿名化，%s）" : "Household register microdata, anonymised (%s)",
+    snprintf(title, sizeof title, release_in_chinese(r) ? "住户登记微观数据（匿名化，%s）" : "Household register microdata, anonymised (%s)",
              r->p->profile);
     snprintf(method, sizeof method,
              "Direct identifiers removed (names, ID numbers, phones, addresses below the %s, free text, exact dates, "
@@ -41,7 +36,7 @@ static int write_study(const release *r)
         a->writef(r->ctx, "        <producer>hhreg anonymise %s</producer>\n", r->plugin_version) ||
         a->writef(r->ctx, "        <prodDate date=\"%s\">%s</prodDate>\n", r->date, r->date) ||
         a->write_text(r->ctx, "      </prodStmt>\n    </citation>\n    <stdyInfo>\n      <sumDscr>\n") ||
-        a->writef(r->ctx, "        <anlyUnit>%s</anlyUnit>\n", zh(r) ? "住户和个人" : "households and persons") ||
+        a->writef(r->ctx, "        <anlyUnit>%s</anlyUnit>\n", release_in_chinese(r) ? "住户和个人" : "households and persons") ||
         a->write_text(r->ctx, "      </sumDscr>\n    </stdyInfo>\n    <method>\n      <dataColl>\n") ||
         element(r, "        ", "cleanOps", method) ||
         a->write_text(r->ctx, "      </dataColl>\n    </method>\n    <dataAccs>\n      <useStmt>\n") ||
@@ -124,7 +119,7 @@ static int write_var(const release *r, int v, const size_t *persons)
             return -1;
     }
     if (a->write_text(r->ctx, "      <catgry missing=\"Y\">\n        <catValu></catValu>\n") ||
-        element(r, "        ", "labl", zh(r) ? "空：不适用、未填或已抑制" : "blank: not applicable, not given or suppressed") ||
+        element(r, "        ", "labl", release_in_chinese(r) ? "空：不适用、未填或已抑制" : "blank: not applicable, not given or suppressed") ||
         a->writef(r->ctx, "        <catStat type=\"freq\">%zu</catStat>\n      </catgry>\n", persons[0]) ||
         a->writef(r->ctx, "      <varFormat type=\"%s\" schema=\"other\"/>\n",
                   release_numeric(r, v) ? "numeric" : "character") ||
@@ -143,7 +138,7 @@ int write_ddi(const release *r)
         return -1;
     if (a->write_text(r->ctx, "    <var ID=\"V_hh_id\" name=\"hh_id\" files=\"F_persons F_households\" "
                               "intrvl=\"discrete\">\n") ||
-        element(r, "      ", "labl", zh(r) ? "发布的户编号" : "Released household id") ||
+        element(r, "      ", "labl", release_in_chinese(r) ? "发布的户编号" : "Released household id") ||
         a->write_text(r->ctx, "      <varFormat type=\"character\" schema=\"other\"/>\n") ||
         element(r, "      ", "notes", r->p->key_len ? "HMAC-SHA-256 of the household id under the custodian's key "
                                                       "(first 64 bits): the same in every release made with that key."
@@ -151,7 +146,7 @@ int write_ddi(const release *r)
                                                       "persons to their household and to nothing else.") ||
         a->write_text(r->ctx, "    </var>\n    <var ID=\"V_person_no\" name=\"person_no\" files=\"F_persons\" "
                               "intrvl=\"discrete\">\n") ||
-        element(r, "      ", "labl", zh(r) ? "户内人员序号" : "Person number in the household") ||
+        element(r, "      ", "labl", release_in_chinese(r) ? "户内人员序号" : "Person number in the household") ||
         a->write_text(r->ctx, "      <varFormat type=\"numeric\" schema=\"other\"/>\n    </var>\n"))
         return -1;
     for (int v = 0; v < VAR_COUNT; v++) {

@@ -25,7 +25,7 @@ static ssize_t put_bytes(const void *data, size_t len, void *arg)
     return r->api->write_bytes(r->ctx, data, len) == 0 ? (ssize_t)len : 0;
 }
 
-static void define_variable(stat_writer *s, int file, int v)
+static void define_variable(stat_writer *s, int v)
 {
     const release *r = s->r;
     readstat_label_set_t *labels = NULL;
@@ -40,7 +40,6 @@ static void define_variable(stat_writer *s, int file, int v)
         int32_t value = numeric ? (int32_t)strtol(c->codes[cat], NULL, 10) : (int32_t)r->rank[v][cat];
         readstat_label_int32_value(labels, value, release_label(r, v, cat));
     }
-    (void)file;
     s->columns[v] = readstat_add_variable(s->w, variables[v].name, READSTAT_TYPE_INT32, 0);
     readstat_variable_set_label(s->columns[v], variable_label(r, v));
     if (labels)
@@ -92,14 +91,14 @@ int write_stat_file(const release *r, int file, unsigned format)
     if (format == FORMAT_DTA)
         readstat_writer_set_file_format_version(s.w, 118); /* Stata 14+: UTF-8 */
     s.id = readstat_add_variable(s.w, "hh_id", READSTAT_TYPE_STRING, 17);
-    readstat_variable_set_label(s.id, strcmp(r->p->lang, "zh") == 0 ? "发布的户编号" : "Released household id");
+    readstat_variable_set_label(s.id, release_in_chinese(r) ? "发布的户编号" : "Released household id");
     if (file == FILE_PERSONS) {
         s.person_no = readstat_add_variable(s.w, "person_no", READSTAT_TYPE_INT32, 0);
-        readstat_variable_set_label(s.person_no, strcmp(r->p->lang, "zh") == 0 ? "户内人员序号" : "Person number in the household");
+        readstat_variable_set_label(s.person_no, release_in_chinese(r) ? "户内人员序号" : "Person number in the household");
     }
     for (int v = 0; v < VAR_COUNT; v++)
         if (file_has(file, v))
-            define_variable(&s, file, v);
+            define_variable(&s, v);
     long rows = (long)file_rows(r, file);
     readstat_error_t e = format == FORMAT_DTA ? readstat_begin_writing_dta(s.w, (void *)r, rows)
                                               : readstat_begin_writing_sav(s.w, (void *)r, rows);

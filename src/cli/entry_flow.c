@@ -321,8 +321,7 @@ static void move_enumeration_date(entry_session *s, int v);
 /* --- asking ------------------------------------------------------------------------------------- */
 
 /* A sensible default for a question, or NULL. */
-static const char *default_for(entry_session *s, const hh_question *q, hh_q_scope scope, char *buf,
-                               size_t len)
+static const char *default_for(entry_session *s, const hh_question *q, hh_q_scope scope, char today[11])
 {
     const char *key = q->key;
     if (scope == HH_SCOPE_HOUSEHOLD && strcmp(key, "id") == 0) {
@@ -343,9 +342,8 @@ static const char *default_for(entry_session *s, const hh_question *q, hh_q_scop
                              : NULL;
         if (on)
             return on;
-        hh_date_format(hh_date_today(), buf);
-        (void)len;
-        return buf;
+        hh_date_format(hh_date_today(), today);
+        return today;
     }
     if (strcmp(key, "enumerator") == 0)
         return s->c->actor;
@@ -381,7 +379,7 @@ static int ask(entry_session *s, const hh_question *q, hh_q_scope scope, int ind
     int rc = STOP;
     for (;;) {
         char date[11], why[256] = "";
-        const char *def = kept && *kept ? kept : default_for(s, q, scope, date, sizeof date);
+        const char *def = kept && *kept ? kept : default_for(s, q, scope, date);
         if (codes)
             show_choices(s, q, codes);
         const char *prompt = tr(s, q->en, q->zh);
@@ -744,7 +742,6 @@ static int check_form(entry_session *s)
     if (d.errors) {
         fprintf(s->out, "%s\n", tr(s, "Errors must be fixed before saving:", "保存前须改正错误："));
         item_ref r;
-        locate(d.items[0].path, &r);
         for (size_t i = 0; i < d.n; i++)
             if (d.items[i].severity == HH_ERROR) {
                 locate(d.items[i].path, &r);

@@ -64,7 +64,8 @@ const command hh_commands[] = {
       "  --json             one JSON array\n" },
     { "export", cmd_export, "[-o PATH] [--opt KEY=VALUE]... [--area CODE] [--plugin-dir DIR] NAME",
       "Run export plugin NAME over the current households.",
-      "  -o, --output PATH  write here (under a temporary name, renamed on success); default: standard output\n"
+      "  -o, --output PATH  write here (under a temporary name, renamed on success); default: standard output;\n"
+      "                     a plugin that writes several files needs a new directory here\n"
       "  --opt KEY=VALUE    a plugin option (see 'hhreg plugins'); may be repeated\n"
       "  --area CODE        only households whose id or area code starts with CODE\n"
       "  --plugin-dir DIR   look here first for the plugin\n" },
