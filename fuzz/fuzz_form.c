@@ -15,7 +15,7 @@
 #include "xml_policy.h"
 
 static hh_schemaset *schemas;
-static hh_validator *validator;
+static hh_form_worker *worker;
 static hh_store *store;
 
 static void give_up(const char *what, hh_buf *err)
@@ -35,7 +35,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     hh_buf_init(&err);
     if (!(schemas = hh_schemaset_load(dir, &err)))
         give_up("the schemas", &err);
-    validator = hh_validator_new(schemas);
+    worker = hh_form_worker_new(schemas, false);
     if (hh_store_open(":memory:", true, &store, &err) != 0)
         give_up("the in-memory store", &err);
     hh_buf_free(&err);
@@ -47,7 +47,7 @@ static int store_form(hh_form_input *form, void *arg)
     (void)arg;
     hh_form_result r;
     hh_form_result_init(&r);
-    hh_work_on_form(validator, form, &r);
+    hh_work_on_form(worker, form, &r);
     if (r.household) {
         hh_put_request rq = { r.household, r.xml, r.xml_len, r.xml_size, r.sha256, "fuzz:1", "fuzz",
                               &r.diags, r.file, r.line };

@@ -1,4 +1,4 @@
-/* deflate.h — compressing the XML kept with each revision (zlib), so a district's
+/* deflate.h — compressing the XML kept with each revision (zlib format), so a district's
  * store is about half the size and half the bytes are written on import. Lossless:
  * `hhreg show --xml` gives back the form exactly as received. */
 #ifndef HH_DEFLATE_H
@@ -7,8 +7,12 @@
 #include <stddef.h>
 #include "util.h"
 
+/* A compressor for one thread at a time, reused from form to form. */
+typedef struct hh_deflater hh_deflater;
+hh_deflater *hh_deflater_new(void);   /* NULL when zlib cannot set up */
+void hh_deflater_free(hh_deflater *d);
 /* Compresses `data` into `out` (replacing its content); 0, or -1 on failure. */
-int hh_deflate(const char *data, size_t len, hh_buf *out);
+int hh_deflate(hh_deflater *d, const char *data, size_t len, hh_buf *out);
 /* Decompresses `data`, which hh_deflate made from `size` bytes, into `out`; 0, or
  * -1 when the data is damaged. */
 int hh_inflate(const void *data, size_t len, size_t size, hh_buf *out);

@@ -23,7 +23,7 @@ struct hh_importer {
     hh_store *store;
     const hh_schemaset *set;
     hh_import_options opt;
-    hh_validator *validator;                /* for -j 1 */
+    hh_form_worker *worker;                 /* for -j 1 */
     hh_import_summary sum;
     long pending_stored, pending_revised;   /* not yet committed */
     bool in_transaction, failed;
@@ -178,7 +178,7 @@ static int sequential_form(hh_form_input *form, void *arg)
     hh_importer *im = arg;
     hh_form_result r;
     hh_form_result_init(&r);
-    hh_work_on_form(im->validator, form, &r);
+    hh_work_on_form(im->worker, form, &r);
     consume(im, &r);
     hh_form_result_free(&r);
     return im->failed;
@@ -300,6 +300,10 @@ static int queue_input(int fd, const char *name, void *arg)
     memset(&j, 0, sizeof j);
     hh_diags_init(&j.diags);
     hh_read_stats st = hh_read_forms_counted(fd, name, &j.diags, queue_form, pl, true, &pl->im->progress.bytes_read);
+    if (j.diags.n == 0 && st.refused == 0) { /* the usual file: nothing to say of it as a whole */
+        hh_diags_free(&j.diags);
+        return st.stopped;
+    }
     j.kind = JOB_FILE_PROBLEMS;
     j.name = hh_xstrdup(name);
     j.refused = st.refused;
@@ -338,7 +342,7 @@ static void *reader(void *arg)
 
 typedef struct worker {
     pipeline *pl;
-    hh_validator *v;
+    hh_form_worker *fw;
     pthread_t thread;
 } worker;
 
@@ -364,9 +368,9 @@ static void *work(void *arg)
         hh_form_result_init(r);
         if (j.kind == JOB_FORM) {
             hh_form_input form = { j.doc, j.name, j.line, 1, NULL, 0 };
-            hh_work_on_form(w->v, &form, r);
+            hh_work_on_form(w->fw, &form, r);
         } else if (j.kind == JOB_BYTES) {
-            hh_work_on_bytes(w->v, j.name, j.bytes, j.len, r);
+            hh_work_on_bytes(w->fw, j.name, j.bytes, j.len, r);
         } else {
             r->file = hh_xstrdup(j.name);
             hh_diags_move(&r->diags, &j.diags);
@@ -386,6 +390,46 @@ static void *work(void *arg)
     }
 }
 
+/* Starts the reader and the workers, stores their results in input order as they
+ * come, and waits for every thread to end. */
+static void drive_pipeline(pipeline *pl, worker *workers, int n)
+{
+    hh_importer *im = pl->im;
+    pthread_t reading;
+    pthread_create(&reading, NULL, reader, pl);
+    for (int i = 0; i < n; i++)
+        pthread_create(&workers[i].thread, NULL, work, &workers[i]);
+    for (;;) {
+        pthread_mutex_lock(&pl->lock);
+        hh_form_result *r;
+        while (!(r = pl->done[pl->written % pl->window]) && !(pl->reading_done && pl->written == pl->produced))
+            pthread_cond_wait(&pl->result_ready, &pl->lock);
+        if (r) {
+            pl->done[pl->written % pl->window] = NULL;
+            pl->written++;
+            pthread_cond_signal(&pl->room);
+        }
+        pthread_mutex_unlock(&pl->lock);
+        if (!r)
+            break;
+        if (r->line == -1)
+            io_problem(r->file, r->xml, im);
+        else
+            consume(im, r);
+        hh_form_result_free(r);
+        free(r);
+        if (im->failed) {
+            pthread_mutex_lock(&pl->lock);
+            pl->stop = true;
+            pthread_cond_broadcast(&pl->room);
+            pthread_mutex_unlock(&pl->lock);
+        }
+    }
+    pthread_join(reading, NULL);
+    for (int i = 0; i < n; i++)
+        pthread_join(workers[i].thread, NULL);
+}
+
 static void run_pipeline(hh_importer *im, char *const *paths, size_t n_paths)
 {
     int n = im->opt.jobs;
@@ -401,48 +445,24 @@ static void run_pipeline(hh_importer *im, char *const *paths, size_t n_paths)
     pthread_cond_init(&pl.job_ready, NULL);
     pthread_cond_init(&pl.room, NULL);
     pthread_cond_init(&pl.result_ready, NULL);
-    /* every validator is made here, before any thread starts: each has its own
+    /* every worker is made here, before any thread starts: each has its own
      * compiled rules and contexts; only the compiled XSD is shared */
     worker *workers = hh_xcalloc((size_t)n, sizeof *workers);
+    bool ready = true;
     for (int i = 0; i < n; i++) {
         workers[i].pl = &pl;
-        workers[i].v = hh_validator_new_private(im->set);
+        ready = (workers[i].fw = hh_form_worker_new(im->set, true)) != NULL && ready;
     }
-    pthread_t reading;
-    pthread_create(&reading, NULL, reader, &pl);
+    if (ready) {
+        drive_pipeline(&pl, workers, n);
+    } else {
+        if (im->opt.messages)
+            fprintf(im->opt.messages, "hhreg: cannot set up %d workers (the rules in %s could not be compiled "
+                    "again, or memory ran out); nothing was imported\n", n, im->set->dir);
+        im->failed = im->sum.io_error = true;
+    }
     for (int i = 0; i < n; i++)
-        pthread_create(&workers[i].thread, NULL, work, &workers[i]);
-    for (;;) {
-        pthread_mutex_lock(&pl.lock);
-        hh_form_result *r;
-        while (!(r = pl.done[pl.written % pl.window]) && !(pl.reading_done && pl.written == pl.produced))
-            pthread_cond_wait(&pl.result_ready, &pl.lock);
-        if (r) {
-            pl.done[pl.written % pl.window] = NULL;
-            pl.written++;
-            pthread_cond_signal(&pl.room);
-        }
-        pthread_mutex_unlock(&pl.lock);
-        if (!r)
-            break;
-        if (r->line == -1)
-            io_problem(r->file, r->xml, im);
-        else
-            consume(im, r);
-        hh_form_result_free(r);
-        free(r);
-        if (im->failed) {
-            pthread_mutex_lock(&pl.lock);
-            pl.stop = true;
-            pthread_cond_broadcast(&pl.room);
-            pthread_mutex_unlock(&pl.lock);
-        }
-    }
-    pthread_join(reading, NULL);
-    for (int i = 0; i < n; i++) {
-        pthread_join(workers[i].thread, NULL);
-        hh_validator_free(workers[i].v);
-    }
+        hh_form_worker_free(workers[i].fw);
     /* jobs left in the queue after a stop */
     for (size_t k = 0; k < pl.count; k++)
         job_free(&pl.queue[(pl.head + k) % (size_t)pl.window]);
@@ -487,8 +507,8 @@ hh_importer *hh_importer_new(hh_store *store, const hh_schemaset *set, const hh_
         im->opt.batch_size = DEFAULT_BATCH;
     if (im->opt.jobs <= 0)
         im->opt.jobs = 1;
-    im->validator = hh_validator_new(set);
-    if (!im->validator) {
+    im->worker = hh_form_worker_new(set, false);
+    if (!im->worker) {
         free(im);
         return NULL;
     }
@@ -522,6 +542,6 @@ void hh_importer_free(hh_importer *im)
         hh_store_rollback(im->store);
     sqlite3_finalize(im->seen_find);
     sqlite3_finalize(im->seen_add);
-    hh_validator_free(im->validator);
+    hh_form_worker_free(im->worker);
     free(im);
 }

@@ -7,6 +7,27 @@
 #include "deflate.h"
 #include "digest.h"
 
+hh_form_worker *hh_form_worker_new(const hh_schemaset *set, bool own_rules)
+{
+    hh_form_worker *w = hh_xcalloc(1, sizeof *w);
+    w->validator = own_rules ? hh_validator_new_private(set) : hh_validator_new(set);
+    w->deflater = hh_deflater_new();
+    if (!w->validator || !w->deflater) {
+        hh_form_worker_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void hh_form_worker_free(hh_form_worker *w)
+{
+    if (!w)
+        return;
+    hh_validator_free(w->validator);
+    hh_deflater_free(w->deflater);
+    free(w);
+}
+
 void hh_form_result_init(hh_form_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -22,12 +43,12 @@ void hh_form_result_free(hh_form_result *r)
     hh_form_result_init(r);
 }
 
-void hh_work_on_form(hh_validator *v, const hh_form_input *form, hh_form_result *out)
+void hh_work_on_form(hh_form_worker *w, const hh_form_input *form, hh_form_result *out)
 {
     free(out->file);
     out->file = hh_xstrdup(form->file);
     out->line = form->line;
-    if (hh_validator_check(v, form, &out->diags) > 0) {
+    if (hh_validator_check(w->validator, form, &out->diags) > 0) {
         out->refused++;
         return;
     }
@@ -48,7 +69,7 @@ void hh_work_on_form(hh_validator *v, const hh_form_input *form, hh_form_result 
     }
     hh_buf packed;
     hh_buf_init(&packed);
-    if (hh_deflate(xml, len, &packed) == 0) {
+    if (hh_deflate(w->deflater, xml, len, &packed) == 0) {
         out->xml_len = packed.len;
         out->xml = hh_buf_detach(&packed);
         out->xml_size = len;
@@ -62,20 +83,21 @@ void hh_work_on_form(hh_validator *v, const hh_form_input *form, hh_form_result 
 }
 
 typedef struct bytes_work {
-    hh_validator *v;
+    hh_form_worker *worker;
     hh_form_result *out;
 } bytes_work;
 
 static int on_parsed(hh_form_input *form, void *arg)
 {
     bytes_work *w = arg;
-    hh_work_on_form(w->v, form, w->out);
+    hh_work_on_form(w->worker, form, w->out);
     return 0;
 }
 
-void hh_work_on_bytes(hh_validator *v, const char *name, const char *bytes, size_t len, hh_form_result *out)
+void hh_work_on_bytes(hh_form_worker *worker, const char *name, const char *bytes, size_t len,
+                      hh_form_result *out)
 {
-    bytes_work w = { v, out };
+    bytes_work w = { worker, out };
     free(out->file);
     out->file = hh_xstrdup(name);
     out->line = 1;

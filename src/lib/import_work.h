@@ -1,10 +1,13 @@
 /* import_work.h — one form's work before the store: validation, reading it into a
  * household, its digest and the XML to keep. Touches no store and no shared state
  * except the compiled XSD, so it runs on any worker thread, each with its own
- * validator. The store side (import.c) consumes results in input order. */
+ * hh_form_worker. The store side (import.c) consumes results in input order. */
 #ifndef HH_IMPORT_WORK_H
 #define HH_IMPORT_WORK_H
 
+#include <stdbool.h>
+
+#include "deflate.h"
 #include "diag.h"
 #include "form.h"
 #include "input.h"
@@ -22,11 +25,22 @@ typedef struct hh_form_result {
     size_t xml_size;           /* ... from this many bytes */
 } hh_form_result;
 
+/* What one thread needs for the work: its validator and its compressor. */
+typedef struct hh_form_worker {
+    hh_validator *validator;
+    hh_deflater *deflater;
+} hh_form_worker;
+
+/* NULL when either part cannot be made. With `own_rules` the validator compiles
+ * the rules for itself (libxml2's compiled XPath is not shared between threads). */
+hh_form_worker *hh_form_worker_new(const hh_schemaset *set, bool own_rules);
+void hh_form_worker_free(hh_form_worker *w);
+
 void hh_form_result_init(hh_form_result *r);
 void hh_form_result_free(hh_form_result *r);
 /* Works on a parsed form (a batch member, or a one-form file already parsed). */
-void hh_work_on_form(hh_validator *v, const hh_form_input *form, hh_form_result *out);
+void hh_work_on_form(hh_form_worker *w, const hh_form_input *form, hh_form_result *out);
 /* Parses a one-form file's bytes (as read by hh_read_forms_deferred), then the same. */
-void hh_work_on_bytes(hh_validator *v, const char *name, const char *bytes, size_t len, hh_form_result *out);
+void hh_work_on_bytes(hh_form_worker *w, const char *name, const char *bytes, size_t len, hh_form_result *out);
 
 #endif
