@@ -482,6 +482,55 @@ START_TEST(xml_validates_and_round_trips)
 }
 END_TEST
 
+/* The streaming xml export copies a stored form's element as it is, and parses and
+ * re-serialises one that comments or processing instructions surround. */
+START_TEST(xml_copies_forms_as_stored_unless_comments_surround_them)
+{
+    char *sample = tu_src("samples/households/510105016003-03-0001.xml");
+    char *form = tu_read_file(sample, NULL);
+    char *phone = strstr(form, "<phone>02832840507</phone>");
+    ck_assert(phone);
+    phone[strlen("<phone>0283284050")] = '8';
+    char *revised = hh_xasprintf("<!-- called back -->\n%s<?checked yes?>\n", strstr(form, "<household"));
+    char *path = tu_path(tu_store_dir, "0001-revised.xml");
+    tu_write_file(path, revised, strlen(revised));
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, path, NULL);
+    ck_assert_msg(strstr(r.out, "1 revised"), "%s", r.out);
+    tu_result_free(&r);
+
+    char *out = export_shipped("xml", "forms.xml", NULL, NULL);
+    char *text = tu_read_file(out, NULL);
+    xmlDocPtr doc = xmlReadMemory(text, (int)strlen(text), out, NULL, XML_PARSE_NONET);
+    ck_assert(doc != NULL);
+    long households = 0;
+    for (xmlNodePtr n = xmlDocGetRootElement(doc)->children; n; n = n->next)
+        households += n->type == XML_ELEMENT_NODE;
+    ck_assert_int_eq(households, 812);
+    xmlFreeDoc(doc);
+    /* the revised form re-serialised: its new phone, neither comment nor PI */
+    ck_assert(strstr(text, "<phone>02832840508</phone>"));
+    ck_assert(!strstr(text, "<!--") && !strstr(text, "<?checked"));
+    /* another form copied byte for byte, from its start tag to its end tag */
+    char *other_path = tu_src("samples/households/510105016003-03-0002.xml");
+    char *other = tu_read_file(other_path, NULL);
+    char *element = strstr(other, "<household");
+    *strrchr(element, '>') = '\0';
+    ck_assert(strstr(text, element));
+    /* and import reads it all back unchanged */
+    r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, out, NULL);
+    ck_assert_msg(strstr(r.out, "812 form(s): 0 stored, 812 unchanged"), "%s", r.out);
+    tu_result_free(&r);
+    free(other);
+    free(other_path);
+    free(text);
+    free(out);
+    free(path);
+    free(revised);
+    free(form);
+    free(sample);
+}
+END_TEST
+
 /* Decodes GB18030 bytes to UTF-8 with iconv. */
 static char *from_gb18030(const char *data, size_t len)
 {
@@ -645,6 +694,7 @@ Suite *make_plugins_suite(void)
     tcase_add_test(tc, an_interrupted_or_killed_export_leaves_nothing);
     tcase_add_test(tc, jsonl_parses_with_every_person);
     tcase_add_test(tc, xml_validates_and_round_trips);
+    tcase_add_test(tc, xml_copies_forms_as_stored_unless_comments_surround_them);
     tcase_add_test(tc, the_register_in_gb18030_decodes_to_the_utf8_register);
     tcase_add_test(tc, persons_csv_links_to_households_and_neutralises_formulas);
     tcase_add_test(tc, fixed_width_and_profile_errors);

@@ -5,8 +5,10 @@
  * creation and network access; with --opt schema=FILE.xsd the result is validated
  * and the export fails, leaving no file, unless it is valid.
  *
- * Without either option the output is streamed, one household at a time; with
- * them the document is built in memory first, since XSLT needs all of it.
+ * Without either option the output is streamed, one household at a time, each form
+ * copied as stored (only its XML declaration dropped) unless comments or processing
+ * instructions surround it; with them the document is built in memory first, since
+ * XSLT needs all of it.
  * Stylesheet and schema are read from memory, so they cannot import or include
  * other files: hhreg's entity loader refuses any file outside its schemas. */
 #include <stdarg.h>
@@ -54,30 +56,88 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
     return api->write_text(ctx, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<households xmlns=\"" FORM_NS "\">\n");
 }
 
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Finds the form's root element in its stored bytes when nothing but a byte order
+ * mark, an XML declaration and white space surrounds it: then the element can be
+ * copied as it is (the store holds UTF-8 only, without DOCTYPE). False when a
+ * comment or processing instruction is around it, and the form is re-serialised. */
+static int bare_element(const char *xml, size_t len, size_t *start, size_t *end)
+{
+    size_t i = 0;
+    if (len >= 3 && memcmp(xml, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    if (len - i >= 6 && memcmp(xml + i, "<?xml", 5) == 0 && is_space(xml[i + 5])) {
+        size_t k = i + 6;
+        while (k + 1 < len && !(xml[k] == '?' && xml[k + 1] == '>'))
+            k++;
+        if (k + 1 >= len)
+            return 0;
+        i = k + 2;
+    }
+    while (i < len && is_space(xml[i]))
+        i++;
+    size_t j = len;
+    while (j > i && is_space(xml[j - 1]))
+        j--;
+    /* starts with a start tag; ends with '>' that closes neither a comment nor a PI */
+    if (j - i < 4 || xml[i] != '<' || xml[i + 1] == '!' || xml[i + 1] == '?' || xml[j - 1] != '>' ||
+        xml[j - 2] == '-' || xml[j - 2] == '?')
+        return 0;
+    *start = i;
+    *end = j;
+    return 1;
+}
+
+/* The stored form parsed, or NULL with an error. */
+static xmlDocPtr read_form(hhreg_ctx *ctx, state *s, const hhreg_household *h)
+{
+    xmlDocPtr form = xmlReadMemory(h->xml, (int)h->xml_len, h->id, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+    if (form && xmlDocGetRootElement(form))
+        return form;
+    s->api->error(ctx, "the stored form of household %s cannot be read; run 'hhreg check'", h->id);
+    xmlFreeDoc(form);
+    return NULL;
+}
+
+/* Streaming: the form's element as stored when it stands alone, else re-serialised. */
+static int write_form(hhreg_ctx *ctx, state *s, const hhreg_household *h)
+{
+    size_t start, end;
+    if (bare_element(h->xml, h->xml_len, &start, &end))
+        return s->api->write_text(ctx, "  ") || s->api->write_bytes(ctx, h->xml + start, end - start) ||
+               s->api->write_text(ctx, "\n");
+    xmlDocPtr form = read_form(ctx, s, h);
+    if (!form)
+        return -1;
+    xmlNodePtr root = xmlDocGetRootElement(form);
+    xmlBufferPtr buf = xmlBufferCreate();
+    xmlNodeDump(buf, form, root, 1, 1);
+    int rc = s->api->write_text(ctx, "  ") ||
+             s->api->write_bytes(ctx, xmlBufferContent(buf), (size_t)xmlBufferLength(buf)) ||
+             s->api->write_text(ctx, "\n");
+    xmlBufferFree(buf);
+    xmlFreeDoc(form);
+    return rc;
+}
+
 static int household(hhreg_ctx *ctx, void *st, unsigned pass, const hhreg_household *h)
 {
     (void)pass;
     state *s = st;
-    xmlDocPtr form = xmlReadMemory(h->xml, (int)h->xml_len, h->id, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
-    xmlNodePtr root = form ? xmlDocGetRootElement(form) : NULL;
-    if (!root) {
-        s->api->error(ctx, "the stored form of household %s cannot be read; run 'hhreg check'", h->id);
-        xmlFreeDoc(form);
+    if (!s->doc)
+        return write_form(ctx, s, h);
+    xmlDocPtr form = read_form(ctx, s, h);
+    if (!form)
         return -1;
-    }
     int rc = 0;
-    if (s->doc) {
-        xmlNodePtr copy = xmlDocCopyNode(root, s->doc, 1);
-        if (!copy || !xmlAddChild(s->root, copy)) {
-            s->api->error(ctx, "out of memory");
-            rc = -1;
-        }
-    } else {
-        xmlBufferPtr buf = xmlBufferCreate();
-        xmlNodeDump(buf, form, root, 1, 1);
-        rc = s->api->write_text(ctx, "  ") || s->api->write_bytes(ctx, xmlBufferContent(buf), (size_t)xmlBufferLength(buf)) ||
-             s->api->write_text(ctx, "\n");
-        xmlBufferFree(buf);
+    xmlNodePtr copy = xmlDocCopyNode(xmlDocGetRootElement(form), s->doc, 1);
+    if (!copy || !xmlAddChild(s->root, copy)) {
+        s->api->error(ctx, "out of memory");
+        rc = -1;
     }
     xmlFreeDoc(form);
     return rc;
