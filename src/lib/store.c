@@ -40,6 +40,9 @@ static const char *const statement_sql[STMT_COUNT] = {
         "SELECT household_id, line FROM document WHERE document_type = ?1 AND document_number = ?2"
         " AND household_id <> ?3",
     [STMT_DOCUMENT_CLEAR] = "DELETE FROM document WHERE household_id = ?1",
+    /* prepared once: sqlite3_exec would compile them again for every form */
+    [STMT_SAVEPOINT] = "SAVEPOINT form",
+    [STMT_RELEASE] = "RELEASE form",
     [STMT_DOCUMENT_INSERT] =
         "INSERT INTO document(document_type, document_number, household_id, line) VALUES (?1, ?2, ?3, ?4)",
     [STMT_AUDIT_INSERT] =

@@ -20,6 +20,13 @@ static int step_done(hh_store *s, sqlite3_stmt *st, hh_buf *err)
     return 0;
 }
 
+/* Runs a cached statement without parameters or rows. */
+static int run(hh_store *s, enum hh_stmt which, hh_buf *err)
+{
+    sqlite3_stmt *st = hh_store_stmt(s, which, err);
+    return st ? step_done(s, st, err) : -1;
+}
+
 int hh_audit(hh_store *s, const char *actor, const char *operation, const char *household,
              int revision, const char *detail, hh_buf *err)
 {
@@ -315,7 +322,7 @@ hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, i
     hh_put_result result = HH_PUT_FAILED;
     int cur = 0;
     char deleted[32] = "";
-    if (hh_store_exec(s, "SAVEPOINT form", &err))
+    if (run(s, STMT_SAVEPOINT, &err))
         goto fail;
     int state = household_state(s, h->id, &cur, deleted, sizeof deleted, &err);
     if (state < 0)
@@ -345,7 +352,7 @@ hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, i
     *revision = cur + 1;
     result = state == 0 ? HH_PUT_REVISED : HH_PUT_STORED;
 release:
-    if (hh_store_exec(s, "RELEASE form", &err) == 0) {
+    if (run(s, STMT_RELEASE, &err) == 0) {
         hh_buf_free(&err);
         return result;
     }
