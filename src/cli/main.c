@@ -21,7 +21,7 @@ const command hh_commands[] = {
       "Validate and store forms; invalid ones are reported and skipped.",
       "  --strict           store nothing unless every form is valid\n"
       "  -j, --jobs N       validate on N threads (default: the number of cores)\n"
-      "  --batch-size N     forms per transaction (default 500)\n"
+      "  --batch-size N     forms per transaction (default 5000)\n"
       "  -q, --quiet        print only the summary and errors\n" },
     { "list", cmd_list, "[--area CODE] [--all] [--json]", "List the current households.",
       "  --area CODE        only households whose id or area code starts with CODE\n"

@@ -17,7 +17,11 @@
 #include "progress.h"
 #include "validate.h"
 
-#define DEFAULT_BATCH 500
+/* Forms per transaction. Each commit waits for fsync; 100,000 forms with -j 2 took
+ * 12.5 s in transactions of 500, 10.8 s of 2,000 and 9.9 s of 5,000, at the same
+ * peak RSS (SQLite's page cache is bounded). A failing store loses at most the open
+ * transaction, which the message counts; running the import again stores it. */
+#define DEFAULT_BATCH 5000
 
 struct hh_importer {
     hh_store *store;
