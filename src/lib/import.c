@@ -238,27 +238,52 @@ typedef struct pipeline {
     hh_importer *im;
     pthread_mutex_t lock;
     pthread_cond_t job_ready;     /* for workers: a job was queued, or reading ended */
-    pthread_cond_t room;          /* for the reader: the queue or the window has room */
+    pthread_cond_t room;          /* for the reader: the queue and the window have room again */
     pthread_cond_t result_ready;  /* for the writer: a result came, or reading ended */
-    job *queue;               /* a ring of `window` jobs waiting for a worker */
-    size_t head, count;
+    job *queue;               /* a ring of `capacity` jobs waiting for a worker */
+    size_t head, count, capacity;
     hh_form_result **done;    /* results by seq % window */
     long window, produced, written;
-    bool reading_done, stop;
+    bool reading_done, stop, reader_waiting;
     char *const *paths;
     size_t n_paths;
 } pipeline;
+
+/* The reader stops when the queue of jobs or the window of unwritten results is full
+ * (the window is wide, so that the workers go on while the writer waits for a
+ * commit), and goes on only once both are half empty: then it queues many forms in
+ * one go instead of being woken for every form. */
+static bool is_full(const pipeline *pl)
+{
+    return pl->count >= pl->capacity || pl->produced - pl->written >= pl->window;
+}
+
+static bool has_room(const pipeline *pl)
+{
+    return pl->count <= pl->capacity / 2 && pl->produced - pl->written <= pl->window / 2;
+}
+
+/* Called with the lock held after the queue or the window shrank. */
+static void wake_reader(pipeline *pl)
+{
+    if (pl->reader_waiting && has_room(pl))
+        pthread_cond_signal(&pl->room);
+}
 
 /* Waits for room and queues `j`, numbering it; false when the import stopped. */
 static bool enqueue(pipeline *pl, job *j)
 {
     pthread_mutex_lock(&pl->lock);
-    while (!pl->stop && ((long)pl->count == pl->window || pl->produced - pl->written >= pl->window))
-        pthread_cond_wait(&pl->room, &pl->lock);
+    if (!pl->stop && is_full(pl)) {
+        pl->reader_waiting = true;
+        while (!pl->stop && !has_room(pl))
+            pthread_cond_wait(&pl->room, &pl->lock);
+        pl->reader_waiting = false;
+    }
     bool ok = !pl->stop;
     if (ok) {
         j->seq = pl->produced++;
-        pl->queue[(pl->head + pl->count++) % (size_t)pl->window] = *j;
+        pl->queue[(pl->head + pl->count++) % pl->capacity] = *j;
         pthread_cond_signal(&pl->job_ready);
     }
     pthread_mutex_unlock(&pl->lock);
@@ -350,10 +375,37 @@ typedef struct worker {
     pthread_t thread;
 } worker;
 
+/* A worker's share of the queue: a few jobs at a time, so that threads meet at the
+ * lock, and wake the writer, once per few forms rather than for every form. */
+#define JOBS_PER_TAKE 8
+
+static void work_on_job(worker *w, job *j, hh_form_result *r)
+{
+    hh_form_result_init(r);
+    if (j->kind == JOB_FORM) {
+        hh_form_input form = { j->doc, j->name, j->line, 1, NULL, 0 };
+        hh_work_on_form(w->fw, &form, r);
+    } else if (j->kind == JOB_BYTES) {
+        hh_work_on_bytes(w->fw, j->name, j->bytes, j->len, r);
+    } else {
+        r->file = hh_xstrdup(j->name);
+        hh_diags_move(&r->diags, &j->diags);
+        r->refused = j->refused;
+        if (j->kind == JOB_IO_PROBLEM) {
+            r->line = -1; /* marks an input that could not be read; the reason is in xml */
+            r->xml = j->bytes;
+            j->bytes = NULL;
+        }
+    }
+    job_free(j);
+}
+
 static void *work(void *arg)
 {
     worker *w = arg;
     pipeline *pl = w->pl;
+    job taken[JOBS_PER_TAKE];
+    hh_form_result *results[JOBS_PER_TAKE];
     for (;;) {
         pthread_mutex_lock(&pl->lock);
         while (pl->count == 0 && !pl->reading_done)
@@ -362,33 +414,28 @@ static void *work(void *arg)
             pthread_mutex_unlock(&pl->lock);
             return NULL;
         }
-        job j = pl->queue[pl->head];
-        pl->head = (pl->head + 1) % (size_t)pl->window;
-        pl->count--;
-        pthread_cond_signal(&pl->room);
+        /* an equal share of what is queued, at least one job */
+        size_t n = pl->count / (size_t)pl->im->opt.jobs;
+        n = n < 1 ? 1 : n > JOBS_PER_TAKE ? JOBS_PER_TAKE : n;
+        for (size_t k = 0; k < n; k++) {
+            taken[k] = pl->queue[pl->head];
+            pl->head = (pl->head + 1) % pl->capacity;
+        }
+        pl->count -= n;
+        wake_reader(pl);
         pthread_mutex_unlock(&pl->lock);
 
-        hh_form_result *r = hh_xmalloc(sizeof *r);
-        hh_form_result_init(r);
-        if (j.kind == JOB_FORM) {
-            hh_form_input form = { j.doc, j.name, j.line, 1, NULL, 0 };
-            hh_work_on_form(w->fw, &form, r);
-        } else if (j.kind == JOB_BYTES) {
-            hh_work_on_bytes(w->fw, j.name, j.bytes, j.len, r);
-        } else {
-            r->file = hh_xstrdup(j.name);
-            hh_diags_move(&r->diags, &j.diags);
-            r->refused = j.refused;
-            if (j.kind == JOB_IO_PROBLEM) {
-                r->line = -1; /* marks an input that could not be read; the reason is in xml */
-                r->xml = j.bytes;
-                j.bytes = NULL;
-            }
+        for (size_t k = 0; k < n; k++) {
+            results[k] = hh_xmalloc(sizeof *results[k]);
+            work_on_job(w, &taken[k], results[k]);
         }
-        job_free(&j);
         pthread_mutex_lock(&pl->lock);
-        pl->done[j.seq % pl->window] = r;
-        if (j.seq == pl->written) /* only the result the writer waits for wakes it */
+        bool awaited = false;
+        for (size_t k = 0; k < n; k++) {
+            pl->done[taken[k].seq % pl->window] = results[k];
+            awaited |= taken[k].seq == pl->written;
+        }
+        if (awaited) /* only the result the writer waits for wakes it */
             pthread_cond_signal(&pl->result_ready);
         pthread_mutex_unlock(&pl->lock);
     }
@@ -411,7 +458,7 @@ static void drive_pipeline(pipeline *pl, worker *workers, int n)
         if (r) {
             pl->done[pl->written % pl->window] = NULL;
             pl->written++;
-            pthread_cond_signal(&pl->room);
+            wake_reader(pl);
         }
         pthread_mutex_unlock(&pl->lock);
         if (!r)
@@ -442,8 +489,11 @@ static void run_pipeline(hh_importer *im, char *const *paths, size_t n_paths)
     pl.im = im;
     pl.paths = paths;
     pl.n_paths = n_paths;
-    pl.window = 8L * n + 32;
-    pl.queue = hh_xcalloc((size_t)pl.window, sizeof *pl.queue);
+    /* a few jobs per worker are queued (a batch member waits parsed, some 30 KB); the
+     * results wait compressed (some 4 KB each) for as long as a commit takes */
+    pl.capacity = 8 * (size_t)n + 32;
+    pl.window = 1024 + (long)pl.capacity;
+    pl.queue = hh_xcalloc(pl.capacity, sizeof *pl.queue);
     pl.done = hh_xcalloc((size_t)pl.window, sizeof *pl.done);
     pthread_mutex_init(&pl.lock, NULL);
     pthread_cond_init(&pl.job_ready, NULL);
@@ -469,7 +519,7 @@ static void run_pipeline(hh_importer *im, char *const *paths, size_t n_paths)
         hh_form_worker_free(workers[i].fw);
     /* jobs left in the queue after a stop */
     for (size_t k = 0; k < pl.count; k++)
-        job_free(&pl.queue[(pl.head + k) % (size_t)pl.window]);
+        job_free(&pl.queue[(pl.head + k) % pl.capacity]);
     for (long k = 0; k < pl.window; k++)
         if (pl.done[k]) {
             hh_form_result_free(pl.done[k]);
