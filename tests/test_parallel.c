@@ -1,10 +1,14 @@
 /* test_parallel.c — `hhreg import -j N`: the same stores and the same messages, in
  * the same order, as -j 1, on a corpus mixing valid, invalid, repeated and revised
- * forms, one-form files and a batch; and a progress line only on a terminal. */
+ * forms, one-form files and a batch; a progress line only on a terminal; forms from
+ * a slow pipe stored while it stays open. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -135,6 +139,62 @@ START_TEST(progress_only_on_a_terminal)
 }
 END_TEST
 
+/* A batch coming slowly through a pipe is stored while the pipe stays open: once no
+ * form came for a second, the open transaction is committed, and others see it. */
+START_TEST(forms_from_a_slow_pipe_are_stored_while_it_stays_open)
+{
+    char *dir = tu_tempdir();
+    char *db = tu_path(dir, "pipe.db");
+    char *fifo = tu_path(dir, "forms");
+    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
+    tu_result_free(&r);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    char *sample = tu_src("samples/households/510105016003-03-0001.xml");
+    char *file = tu_read_file(sample, NULL);
+    /* the batch's start and two members; the rest never comes. libxml2's reader
+     * gives out a member once the next one begins, so the first is stored */
+    char *sample2 = tu_src("samples/households/510105016003-03-0002.xml");
+    char *file2 = tu_read_file(sample2, NULL);
+    char *form = hh_xasprintf("<households xmlns=\"urn:hhreg:household:1\">\n%s%s", strstr(file, "<household "),
+                              strstr(file2, "<household "));
+    size_t len = strlen(form);
+    pid_t feeder = fork();
+    ck_assert(feeder >= 0);
+    if (feeder == 0) {
+        /* one form, then the pipe stays open until the household can be read (up to
+         * two minutes, for valgrind); exit 0 only if it was seen before closing */
+        int fd = open(fifo, O_WRONLY);
+        if (fd < 0 || write(fd, form, len) != (ssize_t)len)
+            _exit(2);
+        long seen = 0;
+        for (int i = 0; i < 1200 && seen != 1; i++) {
+            usleep(100000);
+            seen = tu_sql_count(db, "SELECT count(*) FROM household");
+        }
+        close(fd);
+        _exit(seen == 1 ? 0 : 1);
+    }
+    r = tu_hhreg(NULL, fifo, "import", "-j", "2", "--db", db, "-", NULL);
+    int status;
+    ck_assert_int_eq(waitpid(feeder, &status, 0), feeder);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "the form was not stored while the pipe was open (feeder status %d)", status);
+    /* the batch never ended: the stored form stays, the unfinished batch is reported */
+    ck_assert_msg(strstr(r.out, "1 stored"), "%d %s %s", r.status, r.out, r.err);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM household"), 1);
+    tu_result_free(&r);
+    free(form);
+    free(file2);
+    free(sample2);
+    free(file);
+    free(sample);
+    tu_rmrf(dir);
+    free(fifo);
+    free(db);
+    free(dir);
+}
+END_TEST
+
 Suite *make_parallel_suite(void)
 {
     Suite *s = suite_create("parallel");
@@ -142,6 +202,7 @@ Suite *make_parallel_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, many_jobs_give_the_store_and_messages_of_one);
     tcase_add_test(tc, progress_only_on_a_terminal);
+    tcase_add_test(tc, forms_from_a_slow_pipe_are_stored_while_it_stays_open);
     suite_add_tcase(s, tc);
     return s;
 }

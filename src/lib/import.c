@@ -6,9 +6,11 @@
  * and the order of messages are those of a run with one job. */
 #include "import.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <libxml/tree.h>
 
 #include "import_work.h"
@@ -22,6 +24,10 @@
  * peak RSS (SQLite's page cache is bounded). A failing store loses at most the open
  * transaction, which the message counts; running the import again stores it. */
 #define DEFAULT_BATCH 5000
+/* ... or fewer: a transaction open this long is committed with the next form, and
+ * with -j N also when no form came for a second (a slow pipe of forms), so that
+ * what was read is durable within seconds and other writers are not held up. */
+#define COMMIT_AFTER_SECONDS 2
 
 struct hh_importer {
     hh_store *store;
@@ -31,6 +37,7 @@ struct hh_importer {
     hh_import_summary sum;
     long pending_stored, pending_revised;   /* not yet committed */
     bool in_transaction, failed;
+    struct timespec began;                  /* when the open transaction began */
     sqlite3_stmt *seen_find, *seen_add;
     hh_progress progress;
 };
@@ -92,6 +99,7 @@ static int begin(hh_importer *im)
     int rc = hh_store_begin(im->store, &err);
     if (rc == 0) {
         im->in_transaction = true;
+        clock_gettime(CLOCK_MONOTONIC, &im->began);
         rc = hh_store_exec(im->store,
                            "CREATE TEMP TABLE IF NOT EXISTS import_seen(id TEXT PRIMARY KEY, source TEXT NOT NULL)",
                            &err);
@@ -155,6 +163,13 @@ static void store_result(hh_importer *im, hh_form_result *r)
     }
 }
 
+static bool transaction_is_old(const hh_importer *im)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec - im->began.tv_sec >= COMMIT_AFTER_SECONDS;
+}
+
 /* Takes one result, in input order: messages, then the store. */
 static void consume(hh_importer *im, hh_form_result *r)
 {
@@ -165,7 +180,8 @@ static void consume(hh_importer *im, hh_form_result *r)
     im->sum.refused += r->refused;
     if (r->household && begin(im) == 0) {
         store_result(im, r);
-        if (!im->failed && !im->opt.strict && im->pending_stored + im->pending_revised >= im->opt.batch_size)
+        if (!im->failed && !im->opt.strict &&
+            (im->pending_stored + im->pending_revised >= im->opt.batch_size || transaction_is_old(im)))
             commit(im);
     }
     im->sum.warnings += (long)r->diags.warnings;
@@ -453,8 +469,23 @@ static void drive_pipeline(pipeline *pl, worker *workers, int n)
     for (;;) {
         pthread_mutex_lock(&pl->lock);
         hh_form_result *r;
-        while (!(r = pl->done[pl->written % pl->window]) && !(pl->reading_done && pl->written == pl->produced))
-            pthread_cond_wait(&pl->result_ready, &pl->lock);
+        bool idle = false;
+        while (!idle && !(r = pl->done[pl->written % pl->window]) &&
+               !(pl->reading_done && pl->written == pl->produced)) {
+            if (im->in_transaction && !im->opt.strict) {
+                struct timespec until;
+                clock_gettime(CLOCK_MONOTONIC, &until);
+                until.tv_sec += 1;
+                idle = pthread_cond_timedwait(&pl->result_ready, &pl->lock, &until) == ETIMEDOUT;
+            } else {
+                pthread_cond_wait(&pl->result_ready, &pl->lock);
+            }
+        }
+        if (idle) { /* nothing came for a second: store what was read so far */
+            pthread_mutex_unlock(&pl->lock);
+            commit(im);
+            continue;
+        }
         if (r) {
             pl->done[pl->written % pl->window] = NULL;
             pl->written++;
@@ -498,7 +529,11 @@ static void run_pipeline(hh_importer *im, char *const *paths, size_t n_paths)
     pthread_mutex_init(&pl.lock, NULL);
     pthread_cond_init(&pl.job_ready, NULL);
     pthread_cond_init(&pl.room, NULL);
-    pthread_cond_init(&pl.result_ready, NULL);
+    pthread_condattr_t monotonic;
+    pthread_condattr_init(&monotonic);
+    pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+    pthread_cond_init(&pl.result_ready, &monotonic);
+    pthread_condattr_destroy(&monotonic);
     /* every worker is made here, before any thread starts: each has its own
      * compiled rules and contexts; only the compiled XSD is shared */
     worker *workers = hh_xcalloc((size_t)n, sizeof *workers);
