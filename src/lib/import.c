@@ -481,26 +481,25 @@ static void drive_pipeline(pipeline *pl, worker *workers, int n)
                 pthread_cond_wait(&pl->result_ready, &pl->lock);
             }
         }
-        if (idle) { /* nothing came for a second: store what was read so far */
-            pthread_mutex_unlock(&pl->lock);
-            commit(im);
-            continue;
-        }
-        if (r) {
+        if (r && !idle) {
             pl->done[pl->written % pl->window] = NULL;
             pl->written++;
             wake_reader(pl);
         }
         pthread_mutex_unlock(&pl->lock);
-        if (!r)
+        if (idle) {
+            commit(im); /* nothing came for a second: store what was read so far */
+        } else if (!r) {
             break;
-        if (r->line == -1)
-            io_problem(r->file, r->xml, im);
-        else
-            consume(im, r);
-        hh_form_result_free(r);
-        free(r);
-        if (im->failed) {
+        } else {
+            if (r->line == -1)
+                io_problem(r->file, r->xml, im);
+            else
+                consume(im, r);
+            hh_form_result_free(r);
+            free(r);
+        }
+        if (im->failed) { /* the store failed: the reader and the workers stop too */
             pthread_mutex_lock(&pl->lock);
             pl->stop = true;
             pthread_cond_broadcast(&pl->room);
