@@ -103,22 +103,25 @@ static xmlDocPtr read_form(hhreg_ctx *ctx, state *s, const hhreg_household *h)
     return NULL;
 }
 
+/* One member of the streamed batch, on a line of its own. */
+static int write_member(hhreg_ctx *ctx, state *s, const void *element, size_t len)
+{
+    return s->api->write_text(ctx, "  ") || s->api->write_bytes(ctx, element, len) || s->api->write_text(ctx, "\n");
+}
+
 /* Streaming: the form's element as stored when it stands alone, else re-serialised. */
 static int write_form(hhreg_ctx *ctx, state *s, const hhreg_household *h)
 {
     size_t start, end;
     if (bare_element(h->xml, h->xml_len, &start, &end))
-        return s->api->write_text(ctx, "  ") || s->api->write_bytes(ctx, h->xml + start, end - start) ||
-               s->api->write_text(ctx, "\n");
+        return write_member(ctx, s, h->xml + start, end - start);
     xmlDocPtr form = read_form(ctx, s, h);
     if (!form)
         return -1;
     xmlNodePtr root = xmlDocGetRootElement(form);
     xmlBufferPtr buf = xmlBufferCreate();
     xmlNodeDump(buf, form, root, 1, 1);
-    int rc = s->api->write_text(ctx, "  ") ||
-             s->api->write_bytes(ctx, xmlBufferContent(buf), (size_t)xmlBufferLength(buf)) ||
-             s->api->write_text(ctx, "\n");
+    int rc = write_member(ctx, s, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
     xmlBufferFree(buf);
     xmlFreeDoc(form);
     return rc;
