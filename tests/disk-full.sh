@@ -23,13 +23,22 @@ whole="SELECT count(*) FROM revision r WHERE r.size <> (SELECT count(*) FROM per
 avail_kb=$(df -k --output=avail "$mnt" | tail -n 1)
 dd if=/dev/zero of="$mnt/filler" bs=1024 count=$((avail_kb - 1536)) 2>/dev/null
 
-err=$("$hhreg" import -q --db "$db" "$batch" 2>&1 >/dev/null)
+said=$("$hhreg" import -q --db "$db" "$batch" 2>&1)
 status=$?
-[ "$status" -eq 2 ] || fail "import onto a full disk: exit $status, wanted 2: $err"
+[ "$status" -eq 2 ] || fail "import onto a full disk: exit $status, wanted 2: $said"
+summary=$(printf '%s\n' "$said" | grep ' form(s): ')
+err=$(printf '%s\n' "$said" | grep -v ' form(s): ')
 case $err in
 *"No space left on device"*"run the same import again"*) ;;
 *) fail "no plain message on a full disk: $err" ;;
 esac
+# the forms lost with the open transaction are "not stored", not "refused" (the
+# refused ones are the sample's few duplicate ID numbers, each with its error)
+refused=$(printf '%s\n' "$summary" | sed -n 's/.* \([0-9]*\) refused,.*/\1/p')
+not_stored=$(printf '%s\n' "$summary" | sed -n 's/.* \([0-9]*\) not stored;.*/\1/p')
+errors=$(printf '%s\n' "$err" | grep -c ': error: \[')
+[ "${not_stored:-0}" -gt 0 ] && [ "${refused:-0}" -le "$errors" ] ||
+    fail "lost forms not counted as not stored: $summary"
 "$hhreg" check --db "$db" >/dev/null || fail "hhreg check fails after the disk filled up"
 [ "$(sqlite3 "$db" "$whole")" = 0 ] || fail "a form was half stored"
 partial=$(sqlite3 "$db" "SELECT count(*) FROM household")

@@ -273,6 +273,34 @@ START_TEST(kill_nine_at_random_moments)
 }
 END_TEST
 
+/* The counts of an import's summary line in `out`. */
+typedef struct summary {
+    long total, stored, unchanged, revised, refused, older, not_stored;
+} summary;
+
+static summary summary_of(const char *out)
+{
+    summary s;
+    const char *line = strstr(out, " form(s): ");
+    while (line && line > out && line[-1] != '\n')
+        line--;
+    ck_assert_msg(line && sscanf(line, "%ld form(s): %ld stored, %ld unchanged, %ld revised, %ld refused, %ld older, "
+                                       "%ld not stored;",
+                                 &s.total, &s.stored, &s.unchanged, &s.revised, &s.refused, &s.older,
+                                 &s.not_stored) == 7,
+                  "no summary line: %s", out);
+    return s;
+}
+
+/* How many error diagnostics `err` holds. */
+static long errors_in(const char *err)
+{
+    long n = 0;
+    for (const char *at = strstr(err, ": error: ["); at; at = strstr(at + 1, ": error: ["))
+        n++;
+    return n;
+}
+
 START_TEST(a_full_file_size_limit_mid_import)
 {
     char *batch = tu_path(tu_store_dir, "batch.xml");
@@ -285,6 +313,10 @@ START_TEST(a_full_file_size_limit_mid_import)
     ck_assert_msg(r.status == 2, "exit %d: %s", r.status, r.err);
     ck_assert_msg(strstr(r.err, "File too large") && strstr(r.err, "run the same import again"),
                   "no clear message: %s", r.err);
+    /* the forms of the failed transaction are "not stored", not "refused" (the
+     * refused ones are the sample's few duplicate ID numbers, each with its error) */
+    summary sum = summary_of(r.out);
+    ck_assert_msg(sum.not_stored > 0 && sum.refused <= errors_in(r.err), "%s", r.out);
     tu_result_free(&r);
     assert_store_sound(tu_store_db, -1);
     ck_assert_int_lt(tu_sql_count(tu_store_db, "SELECT count(*) FROM household"), 3000);
@@ -461,6 +493,8 @@ START_TEST(a_busy_store_is_waited_for_then_explained)
     ck_assert_msg(strstr(r.err, "the store stayed busy for more than 1 s: another program") &&
                       !strstr(r.err, "locked"),
                   "%s", r.err);
+    summary sum = summary_of(r.out); /* every form counted, none as refused */
+    ck_assert_msg(sum.not_stored >= 1 && sum.total == sum.not_stored, "%s", r.out);
     tu_result_free(&r);
     kill(holder, SIGKILL);
     reap(holder);

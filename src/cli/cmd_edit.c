@@ -1,6 +1,9 @@
 /* cmd_edit.c — `hhreg edit ID` and `hhreg visit ID`: the current revision of a
  * stored household opened in guided entry (entry_flow.c) — edit goes to the review
- * screen, visit asks for one visit — and saved as a new revision. */
+ * screen, visit asks for one visit — and saved as a new revision. The draft
+ * remembers the revision it started from; saving is refused as a conflict when
+ * another revision was stored meanwhile (store.h), and `edit ID --resume --force`
+ * then saves the draft over it. */
 #include <libxml/parser.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,34 +12,54 @@
 
 typedef struct edit_args {
     const char *draft_dir;
+    bool resume, force;
 } edit_args;
 
 static int own_option(int opt, const char *arg, void *st)
 {
-    if (opt != 'D')
+    edit_args *a = st;
+    switch (opt) {
+    case 'D': a->draft_dir = arg; return 0;
+    case 'r': a->resume = true; return 0;
+    case 'f': a->force = true; return 0;
+    }
+    return EXIT_USAGE;
+}
+
+/* Reads the current revision of household `id`: its XML (when `xml` is not NULL)
+ * and number; an exit code on failure. */
+static int read_current(entry_session *s, const char *id, char **xml, size_t *len, int *revision)
+{
+    hh_store *store = cli_open_store(s->c, s->cmd, false);
+    if (!store)
         return EXIT_USAGE;
-    ((edit_args *)st)->draft_dir = arg;
-    return 0;
+    char *text = NULL;
+    size_t text_len = 0;
+    hh_buf err;
+    hh_buf_init(&err);
+    int found = hh_store_get_xml(store, id, 0, &text, &text_len, revision, &err);
+    hh_store_close(store);
+    int rc = found < 0   ? cli_fail(s->cmd, "%s", err.data)
+             : found > 0 ? cli_fail(s->cmd, "no household %s in %s", id, s->c->db_path)
+                         : EXIT_OK;
+    hh_buf_free(&err);
+    if (xml) {
+        *xml = text;
+        *len = text_len;
+    } else {
+        free(text);
+    }
+    return rc;
 }
 
 /* Loads household `id` into the session's answers; an exit code on failure. */
 static int load_household(entry_session *s, const char *id)
 {
-    hh_store *store = cli_open_store(s->c, s->cmd, false);
-    if (!store)
-        return EXIT_USAGE;
     char *xml = NULL;
     size_t len = 0;
-    int revision = 0, rc;
-    hh_buf err;
-    hh_buf_init(&err);
-    int found = hh_store_get_xml(store, id, 0, &xml, &len, &revision, &err);
-    hh_store_close(store);
-    if (found < 0)
-        rc = cli_fail(s->cmd, "%s", err.data);
-    else if (found > 0)
-        rc = cli_fail(s->cmd, "no household %s in %s", id, s->c->db_path);
-    else {
+    int revision = 0;
+    int rc = read_current(s, id, &xml, &len, &revision);
+    if (!rc) {
         xmlDocPtr doc = xmlReadMemory(xml, (int)len, id, "UTF-8", XML_PARSE_NONET);
         hh_household *h = doc ? hh_household_from_doc(doc) : NULL;
         rc = h ? EXIT_OK : cli_fail(s->cmd, "the stored form of %s cannot be read; run 'hhreg check'", id);
@@ -50,28 +73,69 @@ static int load_household(entry_session *s, const char *id)
             }
             hh_answer_set_flag(s->a, "roster", "done");
             hh_answer_set_flag(s->a, "visits", "done");
+            char base[16];
+            snprintf(base, sizeof base, "%d", revision);
+            hh_answer_set_flag(s->a, "base-revision", base);
             hh_household_free(h);
         }
         if (doc)
             xmlFreeDoc(doc);
     }
     free(xml);
-    hh_buf_free(&err);
+    return rc;
+}
+
+/* --resume: the waiting draft, which must be an edit or visit of `id`; with
+ * --force its base becomes the current revision, so saving replaces that one
+ * (which stays in the history). */
+static int resume_draft(entry_session *s, const char *id, bool force)
+{
+    int rc = entry_load_draft(s);
+    if (rc)
+        return rc;
+    const char *mode = hh_answer_flag(s->a, "mode"), *draft_id = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "id");
+    if (!mode || strcmp(mode, "enter") == 0 || !draft_id || strcmp(draft_id, id) != 0)
+        return cli_fail(s->cmd, "the draft waiting in %s is not an edit of %s: continue it with 'hhreg enter --resume'",
+                        s->draft_dir, id);
+    const char *base = hh_answer_flag(s->a, "base-revision");
+    int current = 0;
+    if (force && !(rc = read_current(s, id, NULL, NULL, &current)) && (!base || atoi(base) != current)) {
+        char text[16];
+        snprintf(text, sizeof text, "%d", current);
+        hh_answer_set_flag(s->a, "base-revision", text);
+        rc = entry_save_draft(s);
+        fprintf(s->out, s->c->lang == HH_LANG_ZH ? "保存时将以草稿覆盖第 %d 版（该版保留在历史中：hhreg history %s）。\n"
+                                                : "Saving replaces revision %d with the draft (that revision stays "
+                                                  "in the history: hhreg history %s).\n",
+                current, id);
+    }
     return rc;
 }
 
 static int open_stored(const char *name, cli *c, int argc, char **argv, bool visit)
 {
     const command *cmd = cli_find_command(name);
-    static const struct option own[] = { { "draft-dir", required_argument, NULL, 'D' }, { 0, 0, 0, 0 } };
-    edit_args a = { NULL };
+    static const struct option own[] = { { "draft-dir", required_argument, NULL, 'D' },
+                                         { "resume", no_argument, NULL, 'r' },
+                                         { "force", no_argument, NULL, 'f' },
+                                         { 0, 0, 0, 0 } };
+    edit_args a = { NULL, false, false };
     static const cli_spec spec = { own, NULL, own_option, 1, 1 };
     int rest, rc = cli_parse(c, cmd, &spec, &a, argc, argv, &rest);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
+    if (a.force && !a.resume)
+        return cli_fail(cmd, "--force goes with --resume: it saves a waiting draft over a newer revision");
     entry_session s;
     rc = entry_open(&s, c, cmd, a.draft_dir);
     char *what = NULL;
+    if (!rc && a.resume) {
+        rc = resume_draft(&s, argv[rest], a.force);
+        if (!rc)
+            rc = entry_run(&s);
+        entry_close(&s);
+        return rc;
+    }
     if (!rc && entry_draft_exists(&s, &what))
         rc = cli_fail(cmd, "a draft is waiting (%s): finish it with 'hhreg enter --resume' or drop it with "
                            "'hhreg enter --discard'", what);

@@ -7,7 +7,7 @@
 #include "import.h"
 
 typedef struct import_args {
-    bool strict, quiet;
+    bool strict, quiet, allow_older;
     long batch_size, jobs;
 } import_args;
 
@@ -17,6 +17,7 @@ static int own_option(int opt, const char *arg, void *st)
     switch (opt) {
     case 's': a->strict = true; return 0;
     case 'q': a->quiet = true; return 0;
+    case 'o': a->allow_older = true; return 0;
     case 'j':
         if (!cli_number(arg, 1, 256, &a->jobs))
             return cli_fail(cli_find_command("import"), "-j takes a number of jobs from 1 to 256");
@@ -36,9 +37,10 @@ int cmd_import(cli *c, int argc, char **argv)
                                          { "quiet", no_argument, NULL, 'q' },
                                          { "batch-size", required_argument, NULL, 'b' },
                                          { "jobs", required_argument, NULL, 'j' },
+                                         { "allow-older", no_argument, NULL, 'o' },
                                          { 0, 0, 0, 0 } };
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    import_args a = { false, false, 0, cores > 0 ? cores : 1 };
+    import_args a = { false, false, false, 0, cores > 0 ? cores : 1 };
     static const cli_spec spec = { own, "qj:", own_option, 1, -1 };
     int rest, rc = cli_parse(c, cmd, &spec, &a, argc, argv, &rest);
     if (rc)
@@ -51,7 +53,8 @@ int cmd_import(cli *c, int argc, char **argv)
         hh_schemaset_free(set);
         return EXIT_USAGE;
     }
-    hh_import_options opt = { c->actor, a.strict, c->lang, stderr, a.batch_size, a.quiet, (int)a.jobs, !a.quiet };
+    hh_import_options opt = { c->actor, a.strict, c->lang, stderr, a.batch_size, a.quiet, (int)a.jobs, !a.quiet,
+                              a.allow_older, 0 };
     hh_importer *im = hh_importer_new(store, set, &opt);
     hh_import_summary sum;
     memset(&sum, 0, sizeof sum);
@@ -62,13 +65,14 @@ int cmd_import(cli *c, int argc, char **argv)
     } else {
         sum.io_error = true;
     }
-    long total = sum.stored + sum.unchanged + sum.revised + sum.refused;
-    printf("%ld form(s): %ld stored, %ld unchanged, %ld revised, %ld refused; %ld warning(s)%s\n", total,
-           sum.stored, sum.unchanged, sum.revised, sum.refused, sum.warnings,
+    long total = sum.stored + sum.unchanged + sum.revised + sum.refused + sum.older + sum.not_stored;
+    printf("%ld form(s): %ld stored, %ld unchanged, %ld revised, %ld refused, %ld older, %ld not stored; "
+           "%ld warning(s)%s\n",
+           total, sum.stored, sum.unchanged, sum.revised, sum.refused, sum.older, sum.not_stored, sum.warnings,
            sum.rolled_back ? " (--strict: nothing stored)" : "");
     hh_store_close(store);
     hh_schemaset_free(set);
     if (sum.io_error)
         return EXIT_USAGE;
-    return sum.refused ? EXIT_PROBLEMS : EXIT_OK;
+    return sum.refused || sum.older ? EXIT_PROBLEMS : EXIT_OK;
 }

@@ -25,6 +25,7 @@
 #include "input.h"
 
 #define STOP 1 /* the enumerator quit, or the terminal went away */
+#define CONFLICT 3 /* the household changed since the edit began: the session ends, the draft stays */
 
 static volatile sig_atomic_t interrupted;
 
@@ -660,8 +661,21 @@ static size_t list_answers(entry_session *s, review_line **lines)
     return n;
 }
 
-/* Stores the finished form through the importer; 0 stored, 1 refused (the
- * messages were shown), or an exit code. */
+/* What the enumerator can do when the store moved on while editing. */
+static void explain_conflict(entry_session *s, const char *id)
+{
+    fprintf(s->out, tr(s, "Your answers are kept in the draft (%s). See what changed with 'hhreg history %s' and "
+                          "'hhreg show %s'; then either save your answers over it with 'hhreg edit %s --resume --force', "
+                          "or drop the draft with 'hhreg enter --discard' and edit the current revision with "
+                          "'hhreg edit %s'.\n",
+                       "您的回答保留在草稿中（%s）。用“hhreg history %s”和“hhreg show %s”查看改动；然后可用"
+                       "“hhreg edit %s --resume --force”以您的回答覆盖，或用“hhreg enter --discard”放弃草稿，"
+                       "再用“hhreg edit %s”修改当前版本。\n"),
+            s->draft_path, id, id, id, id);
+}
+
+/* Stores the finished form through the importer; 0 (stored when *stored, else
+ * refused: the messages were shown), CONFLICT, or an exit code. */
 static int store_form(entry_session *s, bool *stored)
 {
     *stored = false;
@@ -678,7 +692,9 @@ static int store_form(entry_session *s, bool *stored)
     if (!rc && !store)
         rc = EXIT_USAGE;
     if (store) {
-        hh_import_options opt = { s->c->actor, true, s->c->lang, s->out, 1, false, 1, false };
+        const char *base = hh_answer_flag(s->a, "base-revision");
+        hh_import_options opt = { s->c->actor, true, s->c->lang, s->out, 1, false, 1, false, false,
+                                  base ? atoi(base) : 0 };
         hh_importer *im = hh_importer_new(store, s->set, &opt);
         hh_import_summary sum;
         memset(&sum, 0, sizeof sum);
@@ -696,6 +712,9 @@ static int store_form(entry_session *s, bool *stored)
             fprintf(s->out, "%s %s %s\n", sum.stored ? tr(s, "Stored the new household", "已保存新住户")
                                                    : tr(s, "Stored a new revision of", "已保存新版本："),
                     id, sum.warnings ? tr(s, "(with its warnings)", "（含警告）") : "");
+        } else if (sum.conflicts) {
+            explain_conflict(s, id);
+            rc = CONFLICT;
         } else if (sum.unchanged) {
             *stored = true;
             fprintf(s->out, "%s %s\n", tr(s, "Nothing changed; the store keeps", "没有改动，保留"), id);
@@ -913,6 +932,8 @@ int entry_run(entry_session *s)
         if (!rc)
             rc = review(s);
     }
+    if (rc == CONFLICT)
+        return EXIT_PROBLEMS;
     if (rc == STOP) {
         fprintf(s->out, "\n%s\n", tr(s, "Stopped; nothing is lost. Continue with: hhreg enter --resume",
                                       "已停止，未丢失任何内容。继续：hhreg enter --resume"));

@@ -17,9 +17,11 @@ const command hh_commands[] = {
     { "validate", cmd_validate, "[--json] FILE|DIR|-...",
       "Check forms against the schemas and the consistency rules; report every problem.",
       "  --json             print the problems as JSON\n" },
-    { "import", cmd_import, "[--strict] [--quiet] [-j N] FILE|DIR|-...",
+    { "import", cmd_import, "[--strict] [--quiet] [-j N] [--allow-older] FILE|DIR|-...",
       "Validate and store forms; invalid ones are reported and skipped.",
       "  --strict           store nothing unless every form is valid\n"
+      "  --allow-older      store a form equal to an earlier revision of its household (an old delivery)\n"
+      "                     as a new revision; without it such a form is counted 'older' and not stored\n"
       "  -j, --jobs N       validate on N threads (default: the number of cores)\n"
       "  --batch-size N     forms per transaction (default 5000)\n"
       "  -q, --quiet        print only the summary and errors\n" },
@@ -39,12 +41,16 @@ const command hh_commands[] = {
       "  --resume           continue the draft left by enter, edit or visit (Ctrl-C, a closed terminal, a crash)\n"
       "  --discard          drop that draft\n"
       "  --draft-dir DIR    where drafts are kept (default $HHREG_DRAFT_DIR, else STORE.drafts)\n" },
-    { "edit", cmd_edit, "[--draft-dir DIR] ID",
+    { "edit", cmd_edit, "[--draft-dir DIR] [--resume [--force]] ID",
       "Open a stored household in the guided entry and save a new revision.",
-      "  --draft-dir DIR    where drafts are kept (default $HHREG_DRAFT_DIR, else STORE.drafts)\n" },
-    { "visit", cmd_visit, "[--draft-dir DIR] ID",
+      "  --draft-dir DIR    where drafts are kept (default $HHREG_DRAFT_DIR, else STORE.drafts)\n"
+      "  --resume           continue the waiting draft of an edit or visit of ID\n"
+      "  --force            with --resume: save the draft even though another revision was stored since\n"
+      "                     the edit began (that revision stays in the history)\n" },
+    { "visit", cmd_visit, "[--draft-dir DIR] [--resume [--force]] ID",
       "Record a visit to a stored household (date, purpose, outcome, note) as a new revision.",
-      "  --draft-dir DIR    where drafts are kept (default $HHREG_DRAFT_DIR, else STORE.drafts)\n" },
+      "  --draft-dir DIR    where drafts are kept (default $HHREG_DRAFT_DIR, else STORE.drafts)\n"
+      "  --resume, --force  as for edit\n" },
     { "delete", cmd_delete, "--reason TEXT ID",
       "Mark a household deleted (a tombstone: its revisions are kept).",
       "  --reason TEXT      why (required)\n" },

@@ -65,7 +65,7 @@ static void store_failed(hh_importer *im, const char *what)
                 named ? "" : path, named ? "" : ": ", what, im->pending_stored + im->pending_revised);
     hh_store_rollback(im->store);
     im->in_transaction = false;
-    im->sum.refused += im->pending_stored + im->pending_revised;
+    im->sum.not_stored += im->pending_stored + im->pending_revised;
     im->pending_stored = im->pending_revised = 0;
     im->failed = true;
     im->sum.io_error = true;
@@ -147,15 +147,17 @@ static void store_result(hh_importer *im, hh_form_result *r)
         return;
     }
     hh_put_request rq = { r->household, r->xml, r->xml_len, r->xml_size, r->sha256, source, im->opt.actor,
-                          &r->diags, r->file, r->line };
+                          &r->diags, r->file, r->line, im->opt.base_revision, im->opt.allow_older };
     int revision = 0;
     switch (hh_store_put(im->store, &rq, &r->diags, &revision)) {
     case HH_PUT_STORED: im->pending_stored++; break;
     case HH_PUT_REVISED: im->pending_revised++; break;
     case HH_PUT_UNCHANGED: im->sum.unchanged++; break;
+    case HH_PUT_OLDER: im->sum.older++; break;
+    case HH_PUT_CONFLICT: im->sum.conflicts++; /* fall through */
     case HH_PUT_REFUSED: im->sum.refused++; break;
     case HH_PUT_FAILED:
-        im->sum.refused++;
+        im->sum.not_stored++;
         print_diags(im, &r->diags);
         hh_diags_clear(&r->diags);
         store_failed(im, "writing to the store failed");
@@ -173,12 +175,14 @@ static bool transaction_is_old(const hh_importer *im)
 /* Takes one result, in input order: messages, then the store. */
 static void consume(hh_importer *im, hh_form_result *r)
 {
+    im->sum.refused += r->refused;
     if (im->failed) {
-        im->sum.refused += r->refused + (r->household != NULL);
+        im->sum.not_stored += r->household != NULL;
         return;
     }
-    im->sum.refused += r->refused;
-    if (r->household && begin(im) == 0) {
+    if (r->household && begin(im) != 0) {
+        im->sum.not_stored++;
+    } else if (r->household) {
         store_result(im, r);
         if (!im->failed && !im->opt.strict &&
             (im->pending_stored + im->pending_revised >= im->opt.batch_size || transaction_is_old(im)))
@@ -186,8 +190,8 @@ static void consume(hh_importer *im, hh_form_result *r)
     }
     im->sum.warnings += (long)r->diags.warnings;
     print_diags(im, &r->diags);
-    long done = im->sum.stored + im->sum.unchanged + im->sum.revised + im->sum.refused + im->pending_stored +
-                im->pending_revised;
+    long done = im->sum.stored + im->sum.unchanged + im->sum.revised + im->sum.older + im->sum.refused +
+                im->sum.not_stored + im->pending_stored + im->pending_revised;
     hh_progress_update(&im->progress, done, im->sum.refused, r->diags.n > 0);
 }
 

@@ -4,9 +4,12 @@
  * Each form is stored all-or-nothing; forms share transactions of `batch_size` for
  * speed, and a form counts as stored only once its transaction commits. Invalid
  * forms are reported and skipped; with `strict`, one refusal undoes the whole run.
- * A household that appears twice in one run is refused the second time. When the
- * store itself fails (disk full, I/O error) the import stops, the open
- * transaction is rolled back, and hh_importer_finish reports it. */
+ * A household that appears twice in one run is refused the second time; a form
+ * equal to an earlier (not the current) revision of its household is counted
+ * "older" and not stored unless allow_older (store.h). When the store itself
+ * fails (disk full, I/O error, busy) the import stops, the open transaction is
+ * rolled back, its forms and the valid forms after it are counted "not stored",
+ * and hh_importer_finish reports it. */
 #ifndef HH_IMPORT_H
 #define HH_IMPORT_H
 
@@ -25,10 +28,17 @@ typedef struct hh_import_options {
     bool quiet;              /* print errors only, not warnings */
     int jobs;                /* worker threads validating; 1: all in this thread */
     bool progress;           /* a progress line on `messages`, if it is a terminal */
+    bool allow_older;        /* store forms equal to an earlier revision as new revisions */
+    int base_revision;       /* guided entry's one form: the revision the edit started from (0: none) */
 } hh_import_options;
 
 typedef struct hh_import_summary {
-    long stored, unchanged, revised, refused, warnings;
+    long stored, unchanged, revised;
+    long older;              /* equal to an earlier revision: not made current */
+    long refused;            /* invalid, or refused by the store */
+    long conflicts;          /* of those refused: the household moved on since base_revision */
+    long not_stored;         /* valid, but the store failed before they were committed */
+    long warnings;
     bool io_error;           /* an input could not be read, or the store failed */
     bool rolled_back;        /* strict mode undid the run */
 } hh_import_summary;

@@ -43,6 +43,15 @@ static const struct {
     { "XSD-STRUCTURE", "%s", "结构错误：%s" },
     { "STORE-ID-DUP", "document number already held by household %s (person %d)",
       "证件号码已登记在户 %s（第 %d 人）" },
+    /* STORE-ID-DUP for someone not allowed to see the holding household */
+    { "STORE-ID-DUP-HIDDEN", "document number already held by another household", "证件号码已登记在其他户" },
+    { "STORE-OLDER",
+      "household %s: this form equals its revision %d, older than the current revision %d; it was not made "
+      "current (an old delivery? import it with --allow-older to store it again as a new revision)",
+      "户 %s：此表与其第 %d 版相同，早于当前的第 %d 版；未设为当前版本（可能是旧的交付件；"
+      "如确需恢复，请用 --allow-older 导入，另存为新版本）" },
+    { "STORE-CONFLICT", "household %s was changed (revision %d, stored by %s at %s) after this edit started from revision %d",
+      "户 %s 已被修改（第 %d 版，由 %s 于 %s 保存），晚于本次修改所依据的第 %d 版" },
     { "STORE-DELETED", "household %s was deleted on %s and cannot be stored again",
       "户 %s 已于 %s 删除，不能再次保存" },
     { "STORE-REPEAT", "household %s appears again in this import (first at %s); this copy was refused",

@@ -11,7 +11,7 @@
 
 static const char *const statement_sql[STMT_COUNT] = {
     [STMT_HOUSEHOLD_GET] = "SELECT current_revision, deleted_at FROM household WHERE id = ?1",
-    [STMT_REVISION_SHA] = "SELECT form_sha256 FROM revision WHERE household_id = ?1 AND revision = ?2",
+    [STMT_REVISION_WITH_SHA] = "SELECT max(revision) FROM revision WHERE household_id = ?1 AND form_sha256 = ?2",
     [STMT_HOUSEHOLD_INSERT] = "INSERT INTO household(id, current_revision, created_at) VALUES (?1, ?2, ?3)",
     [STMT_HOUSEHOLD_SET_REVISION] = "UPDATE household SET current_revision = ?2 WHERE id = ?1",
     [STMT_REVISION_INSERT] =

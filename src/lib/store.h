@@ -45,7 +45,14 @@ int hh_store_commit(hh_store *s, hh_buf *err);
 void hh_store_rollback(hh_store *s);
 
 /* --- writing ------------------------------------------------------------- */
-typedef enum { HH_PUT_STORED, HH_PUT_UNCHANGED, HH_PUT_REVISED, HH_PUT_REFUSED, HH_PUT_FAILED } hh_put_result;
+/* STORED, REVISED: a new revision. UNCHANGED: the form equals the current revision.
+ * OLDER: it equals an earlier revision (an old delivery), not made current.
+ * CONFLICT: the household has a revision newer than the one the edit started from.
+ * REFUSED: the store refuses it (deleted household, a document number held by
+ * another). FAILED: the store failed. All but the first three add a diagnostic. */
+typedef enum {
+    HH_PUT_STORED, HH_PUT_UNCHANGED, HH_PUT_REVISED, HH_PUT_OLDER, HH_PUT_CONFLICT, HH_PUT_REFUSED, HH_PUT_FAILED
+} hh_put_result;
 
 typedef struct hh_put_request {
     const hh_household *household;
@@ -58,10 +65,20 @@ typedef struct hh_put_request {
     const hh_diags *warnings;   /* kept with the revision (errors are never stored) */
     const char *file;           /* for refusal messages */
     long line;
+    int base_revision;          /* the revision an edit started from; 0: none (a delivered form) */
+    bool allow_older;           /* store a form equal to an earlier revision as a new one */
 } hh_put_request;
 
 /* Stores one form all-or-nothing (inside a savepoint, so it can share a
- * transaction with others). A refusal or failure adds a diagnostic to `d`. */
+ * transaction with others). A refusal or failure adds a diagnostic to `d`.
+ * Compared, in this order, inside the caller's write transaction: equal to the
+ * current revision (UNCHANGED); with a base_revision that is no longer current
+ * (CONFLICT: the edit would overwrite a revision it never saw); without one, equal
+ * to an earlier revision (OLDER, unless allow_older: an edit may go back to earlier
+ * values on purpose, a re-delivered old form may not). "Equal" is the digest of
+ * the canonical form (revision.form_sha256). A document number held by another
+ * household is refused; the message names that household only when the caller
+ * owns the store file (geteuid() is its owner), else says "another household". */
 hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, int *revision);
 /* Marks a household deleted, with a reason; its revisions stay. */
 int hh_store_delete(hh_store *s, const char *id, const char *reason, const char *actor, hh_buf *err);

@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "dates.h"
 
@@ -183,6 +185,25 @@ static void person_path(const hh_household *h, size_t k, const char *item, char 
         snprintf(out, n, "person/%s", item);
 }
 
+/* Whether messages may name another household: only to the store file's owner
+ * (a worker running hhreg on someone else's store, root included, is not). */
+static bool caller_owns_store(const hh_store *s)
+{
+    struct stat st;
+    return stat(s->path, &st) == 0 && st.st_uid == geteuid();
+}
+
+/* The STORE-ID-DUP refusal, naming the holder only to whom may see it. */
+static void document_held(hh_store *s, const hh_put_request *rq, const char *path, const char *holder, int line,
+                          hh_diags *d)
+{
+    const char *en, *zh;
+    if (caller_owns_store(s))
+        hh_diags_addmsg(d, rq->file, rq->line, HH_ERROR, "STORE-ID-DUP", path, holder, line);
+    else if (hh_message_lookup("STORE-ID-DUP-HIDDEN", &en, &zh))
+        hh_diags_add(d, rq->file, rq->line, HH_ERROR, "STORE-ID-DUP", path, en, zh);
+}
+
 /* 1 and a diagnostic when a document number is held by another household. */
 static int documents_taken(hh_store *s, const hh_put_request *rq, hh_diags *d, hh_buf *err)
 {
@@ -201,8 +222,7 @@ static int documents_taken(hh_store *s, const hh_put_request *rq, hh_diags *d, h
         if (rc == SQLITE_ROW) {
             char path[64];
             person_path(h, k, "document", path, sizeof path);
-            hh_diags_addmsg(d, rq->file, rq->line, HH_ERROR, "STORE-ID-DUP", path,
-                            (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1));
+            document_held(s, rq, path, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1), d);
             sqlite3_reset(st);
             return 1;
         }
@@ -261,16 +281,60 @@ static int household_state(hh_store *s, const char *id, int *rev, char *deleted,
     return found ? 0 : 1;
 }
 
-static int same_form(hh_store *s, const char *id, int rev, const char *sha, hh_buf *err)
+/* The newest revision of `id` whose form has digest `sha`: >0, 0 none, -1 error. */
+static int revision_with_form(hh_store *s, const char *id, const char *sha, hh_buf *err)
 {
-    sqlite3_stmt *st = hh_store_stmt(s, STMT_REVISION_SHA, err);
+    sqlite3_stmt *st = hh_store_stmt(s, STMT_REVISION_WITH_SHA, err);
     if (!st)
         return -1;
     hh_bind_text(st, 1, id);
-    sqlite3_bind_int(st, 2, rev);
-    int same = sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), sha) == 0;
+    hh_bind_text(st, 2, sha);
+    int rc = sqlite3_step(st), rev = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
     sqlite3_reset(st);
-    return same;
+    if (rev < 0)
+        hh_buf_printf(err, "%s", hh_store_errmsg(s));
+    return rev;
+}
+
+/* The STORE-CONFLICT refusal: who stored the current revision, and when. */
+static int conflict(hh_store *s, const hh_put_request *rq, int cur, hh_diags *d, hh_buf *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT stored_by, stored_at FROM revision WHERE household_id = ?1 AND revision = ?2",
+                           -1, &st, NULL) != SQLITE_OK) {
+        hh_buf_printf(err, "%s", hh_store_errmsg(s));
+        return -1;
+    }
+    hh_bind_text(st, 1, rq->household->id);
+    sqlite3_bind_int(st, 2, cur);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        hh_diags_addmsg(d, rq->file, rq->line, HH_ERROR, "STORE-CONFLICT", "household/@id", rq->household->id, cur,
+                        (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+                        rq->base_revision);
+    else
+        hh_buf_printf(err, "%s", rc == SQLITE_DONE ? "the current revision is missing" : hh_store_errmsg(s));
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* For a household stored before (current revision `cur`): UNCHANGED, CONFLICT or
+ * OLDER (with its diagnostic), REVISED to go on and store it, FAILED with `err`. */
+static hh_put_result compare_with_stored(hh_store *s, const hh_put_request *rq, int cur, hh_diags *d, hh_buf *err)
+{
+    const char *id = rq->household->id;
+    int same = revision_with_form(s, id, rq->sha256, err);
+    if (same < 0)
+        return HH_PUT_FAILED;
+    if (same == cur)
+        return HH_PUT_UNCHANGED;
+    if (rq->base_revision > 0 && rq->base_revision != cur)
+        return conflict(s, rq, cur, d, err) ? HH_PUT_FAILED : HH_PUT_CONFLICT;
+    if (same > 0 && rq->base_revision == 0 && !rq->allow_older) {
+        hh_diags_addmsg(d, rq->file, rq->line, HH_ERROR, "STORE-OLDER", "household/@id", id, same, cur);
+        return HH_PUT_OLDER;
+    }
+    return HH_PUT_REVISED;
 }
 
 static int write_revision(hh_store *s, const hh_put_request *rq, int rev, bool exists, hh_buf *err)
@@ -333,14 +397,14 @@ hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, i
         goto rollback;
     }
     if (state == 0) {
-        int same = same_form(s, h->id, cur, rq->sha256, &err);
-        if (same < 0)
-            goto rollback;
-        if (same) {
+        result = compare_with_stored(s, rq, cur, d, &err);
+        if (result == HH_PUT_UNCHANGED) {
             *revision = cur;
-            result = HH_PUT_UNCHANGED;
             goto release;
         }
+        if (result != HH_PUT_REVISED)
+            goto rollback;
+        result = HH_PUT_FAILED;
     }
     int taken = documents_taken(s, rq, d, &err);
     if (taken) {
