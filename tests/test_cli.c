@@ -117,16 +117,16 @@ START_TEST(list_by_area)
     ck_assert_int_eq(r.status, 0);
     ck_assert(strstr(r.out, "1700 stored") != NULL);
     tu_result_free(&r);
-    long grid4 = tu_sql_count(tu_store_db, "SELECT count(*) FROM household WHERE id LIKE '510105016003-04-%'");
+    long grid4 = tu_sql_count(tu_store_db, "SELECT count(*) FROM household WHERE id LIKE '000105016003-04-%'");
     ck_assert_int_eq(grid4, 812);
-    r = tu_hhreg(NULL, NULL, "list", "--db", tu_store_db, "--area", "510105016003-04", NULL);
+    r = tu_hhreg(NULL, NULL, "list", "--db", tu_store_db, "--area", "000105016003-04", NULL);
     int lines = 0;
     for (const char *p = r.out; *p; p++)
         lines += *p == '\n';
     ck_assert_int_eq(lines, 812 + 1); /* and the header */
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "list", "--db", tu_store_db, "--area", "510105016", "--json", NULL);
-    ck_assert(strstr(r.out, "\"id\":\"510105016003-05-0076\"") != NULL);
+    r = tu_hhreg(NULL, NULL, "list", "--db", tu_store_db, "--area", "000105016", "--json", NULL);
+    ck_assert(strstr(r.out, "\"id\":\"000105016003-05-0076\"") != NULL);
     tu_result_free(&r);
     r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, "--json", NULL);
     ck_assert_int_eq(r.status, 0);

@@ -350,6 +350,177 @@ START_TEST(foreign_newer_and_corrupt_stores_are_refused)
 }
 END_TEST
 
+/* --- items 31-33 (issue 14): endless entry input, plugin locations, sample -o ------------ */
+
+/* 31: `hhreg enter` fed /dev/zero (no line end ever) or a file of empty lines
+ * stops with a message and exit 2 instead of growing or looping; what was
+ * accepted before stays in the draft. */
+START_TEST(item31_endless_or_empty_input_to_entry_stops)
+{
+    char *drafts = hh_xasprintf("%s.drafts", tu_store_db);
+    char *draft = tu_path(drafts, "entry.draft");
+    static const char stopped[] = "20 answers in a row were not accepted and the input is not a terminal: stopped";
+    tu_result r = tu_hhreg(NULL, "/dev/zero", "enter", "--db", tu_store_db, "--lang", "en", NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, stopped), "exit %d: %s", r.status, r.err);
+    ck_assert(strstr(r.out, "an answer is at most 4096 bytes") != NULL);
+    ck_assert_msg(access(draft, F_OK) != 0, "a draft was saved though nothing was accepted");
+    tu_result_free(&r);
+
+    hh_buf lines;
+    hh_buf_init(&lines);
+    hh_buf_puts(&lines, "510105\n");
+    for (int i = 0; i < 100000; i++)
+        hh_buf_putc(&lines, '\n');
+    char *empty = write_case("31-empty-lines.txt", lines.data, lines.len);
+    r = tu_hhreg(NULL, empty, "enter", "--db", tu_store_db, "--lang", "en", NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, stopped), "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    char *kept = tu_read_file(draft, NULL);
+    ck_assert_msg(strstr(kept, "h.district-code\t510105\n") != NULL, "the draft lost the answer: %s", kept);
+    r = tu_hhreg(NULL, empty, "enter", "--db", tu_store_db, "--lang", "en", "--resume", NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, stopped), "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    /* an endless pipe of empty lines, as `yes '' | hhreg enter` (timeout: it looped) */
+    char *cmd = hh_xasprintf("yes '' | HHREG_SCHEMA_DIR='%s' timeout 300 '%s' enter --discard --db '%s' >/dev/null && "
+                             "yes '' | HHREG_SCHEMA_DIR='%s' timeout 300 '%s' enter --db '%s' >/dev/null 2>&1; echo $?",
+                             tu_schema_dir(), tu_bin(), tu_store_db, tu_schema_dir(), tu_bin(), tu_store_db);
+    char *status = tu_shell(cmd);
+    ck_assert_str_eq(status, "2\n");
+    free(status);
+    free(cmd);
+    assert_store_sound(0);
+    free(kept);
+    free(empty);
+    hh_buf_free(&lines);
+    free(draft);
+    free(drafts);
+}
+END_TEST
+
+static void copy_file(const char *from, const char *to, mode_t mode)
+{
+    size_t len;
+    char *data = tu_read_file(from, &len);
+    tu_write_file(to, data, len);
+    ck_assert_int_eq(chmod(to, mode), 0);
+    free(data);
+}
+
+/* Exports jsonl with HHREG_PLUGIN_PATH=`path` (NULL: unset) and `dir` as --plugin-dir
+ * (NULL: none); expects a refusal naming `part1` and `part2` and no output. */
+static void expect_plugin_refused(const char *path, const char *dir, const char *part1, const char *part2)
+{
+    char *out = tu_path(tu_store_dir, "32.jsonl");
+    if (path)
+        setenv("HHREG_PLUGIN_PATH", path, 1);
+    tu_result r = dir ? tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", dir, "-o", out, "jsonl",
+                                 NULL)
+                      : tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "-o", out, "jsonl", NULL);
+    unsetenv("HHREG_PLUGIN_PATH");
+    ck_assert_msg(r.status == 1 && strstr(r.err, part1) && strstr(r.err, part2), "exit %d, wanted '%s' and '%s': %s",
+                  r.status, part1, part2, r.err);
+    ck_assert_msg(access(out, F_OK) != 0, "an output was left");
+    tu_result_free(&r);
+    free(out);
+}
+
+/* 32 (the directories): a plugin directory below a directory others may write to
+ * (no sticky bit) or below a symbolic link, and a jsonl.so on HHREG_PLUGIN_PATH
+ * that would take the place of the shipped one, are refused. */
+START_TEST(item32_plugin_directories_and_names_are_not_hijacked)
+{
+    char *shipped = tu_path(getenv("HHREG_PLUGINS"), "jsonl.so");
+    char *open_dir = tu_path(tu_store_dir, "open"), *plugins = tu_path(open_dir, "plugins");
+    ck_assert(mkdir(open_dir, 0700) == 0 && mkdir(plugins, 0700) == 0);
+    char *copy = tu_path(plugins, "jsonl.so");
+    copy_file(shipped, copy, 0644);
+    ck_assert_int_eq(chmod(open_dir, 0777), 0);
+    expect_plugin_refused(NULL, plugins, open_dir, "is writable by group or others and has no sticky bit");
+    ck_assert_int_eq(chmod(open_dir, 0700), 0);
+    char *link = tu_path(tu_store_dir, "link"), *linked = tu_path(link, "plugins");
+    ck_assert_int_eq(symlink(open_dir, link), 0);
+    expect_plugin_refused(NULL, linked, link, "is a symbolic link");
+    /* plugins/jsonl.so first on the path, the shipped directory after it */
+    char *path = hh_xasprintf("%s:%s", plugins, getenv("HHREG_PLUGINS"));
+    expect_plugin_refused(path, NULL, copy, shipped);
+    expect_plugin_refused(path, NULL, "--allow-shadow", "same name");
+    free(path);
+    free(linked);
+    free(link);
+    free(copy);
+    free(plugins);
+    free(open_dir);
+    free(shipped);
+}
+END_TEST
+
+/* 33: `hhreg sample -o DIR` into a directory holding a real form and a symbolic
+ * link: refused as a whole without --force; with it the link is still not
+ * followed; and the forms it makes carry an area code that cannot be real. */
+START_TEST(item33_sample_never_overwrites_or_follows_links)
+{
+    char *dir = tu_path(tu_store_dir, "33"), *target = tu_path(tu_store_dir, "33-target");
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    tu_write_file(target, "precious\n", 9);
+    char *real = tu_src(FORM);
+    char *real_copy = tu_path(dir, "510105016003-03-0001.xml");
+    copy_file(real, real_copy, 0600);
+    char *link = tu_path(dir, "510105016003-03-0002.xml");
+    ck_assert_int_eq(symlink(target, link), 0);
+    size_t real_len;
+    char *real_data = tu_read_file(real, &real_len);
+
+    tu_result r = tu_hhreg(NULL, NULL, "sample", "--households", "3", "--real-area", "-o", dir, NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "holds files already") && strstr(r.err, "--force"), "exit %d: %s",
+                  r.status, r.err);
+    tu_result_free(&r);
+    char *now = tu_read_file(real_copy, NULL);
+    ck_assert_msg(strncmp(now, real_data, real_len) == 0 && strlen(now) == real_len, "the real form was replaced");
+    free(now);
+    r = tu_hhreg(NULL, NULL, "sample", "--households", "3", "--real-area", "--force", "-o", dir, NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, link) && strstr(r.err, "symbolic link is never followed"),
+                  "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    now = tu_read_file(target, NULL);
+    ck_assert_str_eq(now, "precious\n");
+    free(now);
+    /* a batch file: not over an existing file, never through a link */
+    char *batch = tu_path(tu_store_dir, "33-batch.xml");
+    ck_assert_int_eq(symlink(target, batch), 0);
+    r = tu_hhreg(NULL, NULL, "sample", "--households", "3", "--batch", batch, NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "already exists"), "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "sample", "--households", "3", "--force", "--batch", batch, NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "symbolic link is never followed"), "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    now = tu_read_file(target, NULL);
+    ck_assert_str_eq(now, "precious\n");
+    free(now);
+    /* by default no area code, household id or ID number of a sample can be a real
+     * one (province 00 is not in GB/T 2260), and the forms are valid */
+    char *fresh = tu_path(tu_store_dir, "33-fresh");
+    r = tu_hhreg(NULL, NULL, "sample", "--households", "20", "-o", fresh, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "import", "-q", "--db", tu_store_db, fresh, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "20 stored"), "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM household WHERE id LIKE '00%'"), 20);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM person WHERE document_type = 'resident-id'"
+                                               " AND document_number NOT LIKE '00%'"),
+                     0);
+    assert_store_sound(20);
+    free(fresh);
+    free(batch);
+    free(real_data);
+    free(link);
+    free(real_copy);
+    free(real);
+    free(target);
+    free(dir);
+}
+END_TEST
+
 /* Splits the generated batch at `path` into two batch files of disjoint households. */
 Suite *make_hostile_suite(void)
 {
@@ -366,6 +537,10 @@ Suite *make_hostile_suite(void)
     tcase_add_test(tc, the_same_household_twice_and_one_id_in_two_households);
     tcase_add_test(tc, awkward_names_are_stored_verbatim);
     tcase_add_test(tc, foreign_newer_and_corrupt_stores_are_refused);
+    /* issue 14, items 31-33 */
+    tcase_add_test(tc, item31_endless_or_empty_input_to_entry_stops);
+    tcase_add_test(tc, item32_plugin_directories_and_names_are_not_hijacked);
+    tcase_add_test(tc, item33_sample_never_overwrites_or_follows_links);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -37,7 +37,8 @@ static char *make_corpus(const char *dir)
     char *corpus = tu_path(dir, "corpus");
     ck_assert_int_eq(mkdir(corpus, 0700), 0);
     char *batch = tu_path(corpus, "z-batch.xml");
-    tu_result r = tu_hhreg(NULL, NULL, "sample", "--households", "1700", "--seed", "5", "--batch", batch, NULL);
+    tu_result r = tu_hhreg(NULL, NULL, "sample", "--households", "1700", "--seed", "5", "--real-area", "--batch", batch,
+                           NULL);
     ck_assert_int_eq(r.status, 0);
     tu_result_free(&r);
     for (int i = 1; i <= 40; i++) {

@@ -140,6 +140,96 @@ START_TEST(unsafe_and_mismatched_plugins_are_refused)
 }
 END_TEST
 
+/* Exports goodtest with the arguments after the store (NULL-terminated, up to four)
+ * into out.csv, run in `cwd`; the result. */
+static tu_result export_goodtest(const char *cwd, const char *a1, const char *a2, const char *a3)
+{
+    char *out = tu_path(tu_store_dir, "out.csv");
+    unlink(out);
+    tu_result r = tu_hhreg(cwd, NULL, "export", "--db", tu_store_db, "-o", out, "goodtest", a1, a2, a3, NULL);
+    free(out);
+    return r;
+}
+
+/* A plugin that would hide one of the same name further along the search path is
+ * refused (by export and by `hhreg plugins`) unless --allow-shadow, or unless it
+ * comes from --plugin-dir; the file actually loaded is shown, without links. A
+ * sticky directory others may write to (as /tmp) may be above a plugin directory. */
+START_TEST(shadowing_needs_allow_shadow_and_the_file_is_shown)
+{
+    char *first = install_test_plugin("goodtest", "goodtest", 0644);
+    char *more = tu_path(tu_store_dir, "more");
+    ck_assert_int_eq(mkdir(more, 0700), 0);
+    char *second = tu_path(more, "goodtest.so");
+    size_t len;
+    char *data = tu_read_file(first, &len);
+    tu_write_file(second, data, len);
+    chmod(second, 0644);
+    char *real_dir = realpath(plugdir, NULL);
+    char *file = hh_xasprintf("%s/goodtest.so", real_dir);
+    char *shown = hh_xasprintf("by goodtest (%s)", file);
+    char *json_file = hh_xasprintf("\"file\":\"%s/goodtest.so\"", real_dir);
+    char *path = hh_xasprintf("%s:%s", plugdir, more);
+    setenv("HHREG_PLUGIN_PATH", path, 1);
+    tu_result r = export_goodtest(NULL, NULL, NULL, NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, first) && strstr(r.err, second) && strstr(r.err, "--allow-shadow"),
+                  "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "plugins", NULL);
+    ck_assert_msg(r.status == 1 && !strstr(r.out, "goodtest 0.1") && strstr(r.err, second), "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    r = export_goodtest(NULL, "--allow-shadow", NULL, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.err, shown), "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "plugins", "--allow-shadow", "--json", NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, json_file), "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "plugins", "--allow-shadow", NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "goodtest 0.1") && strstr(r.out, file),
+                  "%s", r.out);
+    tu_result_free(&r);
+    /* a directory named on the command line is the user's choice; a relative one is
+     * shown as the absolute path loaded */
+    setenv("HHREG_PLUGIN_PATH", more, 1);
+    r = export_goodtest(tu_store_dir, "--plugin-dir", "plugins", NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.err, shown), "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    unsetenv("HHREG_PLUGIN_PATH");
+    /* a sticky world-writable directory above is accepted, a plain one is not */
+    char *sticky = tu_path(tu_store_dir, "sticky"), *below = tu_path(sticky, "plugins");
+    ck_assert(mkdir(sticky, 0700) == 0 && mkdir(below, 0700) == 0 && chmod(sticky, 01777) == 0);
+    char *third = tu_path(below, "goodtest.so");
+    tu_write_file(third, data, len);
+    r = export_goodtest(NULL, "--plugin-dir", below, NULL);
+    ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    chmod(sticky, 0777);
+    r = export_goodtest(NULL, "--plugin-dir", below, NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "has no sticky bit"), "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    /* and the plugin directory itself gets no sticky exception */
+    chmod(sticky, 0700);
+    chmod(below, 01777);
+    r = export_goodtest(NULL, "--plugin-dir", below, NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "it is writable by group or others"), "exit %d: %s", r.status,
+                  r.err);
+    tu_result_free(&r);
+    chmod(below, 0700);
+    free(third);
+    free(below);
+    free(sticky);
+    free(path);
+    free(json_file);
+    free(shown);
+    free(file);
+    free(real_dir);
+    free(data);
+    free(second);
+    free(more);
+    free(first);
+}
+END_TEST
+
 START_TEST(options_are_checked_and_a_failing_plugin_leaves_nothing)
 {
     free(install_test_plugin("goodtest", "goodtest", 0644));
@@ -687,6 +777,7 @@ Suite *make_plugins_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, a_good_plugin_is_listed_and_runs);
     tcase_add_test(tc, unsafe_and_mismatched_plugins_are_refused);
+    tcase_add_test(tc, shadowing_needs_allow_shadow_and_the_file_is_shown);
     tcase_add_test(tc, options_are_checked_and_a_failing_plugin_leaves_nothing);
     tcase_add_test(tc, a_misbehaving_plugin_harms_neither_store_nor_output);
     tcase_add_test(tc, a_directory_plugin_writes_all_its_files_or_none);

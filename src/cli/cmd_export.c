@@ -9,6 +9,7 @@ typedef struct export_args {
     const char *plugin_dir, *output, *area;
     const char **options;
     size_t n_options;
+    bool allow_shadow;
 } export_args;
 
 static int own_option(int opt, const char *arg, void *st)
@@ -18,12 +19,25 @@ static int own_option(int opt, const char *arg, void *st)
     case 'p': a->plugin_dir = arg; return 0;
     case 'o': a->output = arg; return 0;
     case 'a': a->area = arg; return 0;
+    case 'S': a->allow_shadow = true; return 0;
     case 'O':
         a->options = hh_xrealloc(a->options, (a->n_options + 1) * sizeof *a->options);
         a->options[a->n_options++] = arg;
         return 0;
     }
     return EXIT_USAGE;
+}
+
+/* The success line names the plugin's file, as loaded. */
+static void print_success(const hh_plugin_dirs *dirs, const char *plugin, const char *output, long households)
+{
+    hh_buf err;
+    hh_buf_init(&err);
+    char *file = hh_plugin_locate(dirs, plugin, &err);
+    fprintf(stderr, "hhreg export: %ld household(s) written to %s by %s (%s)\n", households, output, plugin,
+            file ? file : err.data);
+    free(file);
+    hh_buf_free(&err);
 }
 
 int cmd_export(cli *c, int argc, char **argv)
@@ -33,6 +47,7 @@ int cmd_export(cli *c, int argc, char **argv)
                                          { "output", required_argument, NULL, 'o' },
                                          { "opt", required_argument, NULL, 'O' },
                                          { "area", required_argument, NULL, 'a' },
+                                         { "allow-shadow", no_argument, NULL, 'S' },
                                          { 0, 0, 0, 0 } };
     static const cli_spec spec = { own, "o:", own_option, 1, 1 };
     export_args a;
@@ -52,13 +67,14 @@ int cmd_export(cli *c, int argc, char **argv)
     hh_store_close(s);
     hh_plugin_dirs dirs;
     hh_plugin_dirs_init(&dirs, a.plugin_dir);
+    dirs.allow_shadow = a.allow_shadow;
     hh_export_request rq = { argv[rest], a.output, a.options, a.n_options, a.area, c->actor, c->schema_dir };
     hh_export_result result;
     rc = hh_export(c->db_path, &dirs, &rq, stderr, &result);
     if (rc)
         fprintf(stderr, "hhreg export: %s\n", result.error);
     else if (a.output && strcmp(a.output, "-") != 0)
-        fprintf(stderr, "hhreg export: %ld household(s) written to %s by %s\n", result.households, a.output, argv[rest]);
+        print_success(&dirs, argv[rest], a.output, result.households);
     hh_export_result_free(&result);
     hh_plugin_dirs_free(&dirs);
     free(a.options);

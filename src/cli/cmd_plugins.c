@@ -1,5 +1,6 @@
 /* cmd_plugins.c — `hhreg plugins`: every plugin in the search path with its
- * version, summary, options and file; refused files with the reason, on stderr. */
+ * version, summary, options and file (the path that is loaded, without links);
+ * refused files and directories with the reason, on stderr. */
 #include <string.h>
 
 #include "cli.h"
@@ -8,7 +9,7 @@
 
 typedef struct plugins_args {
     const char *plugin_dir;
-    bool json;
+    bool json, allow_shadow;
     hh_buf out;
     hh_json j;
     long refused;
@@ -72,6 +73,8 @@ static int own_option(int opt, const char *arg, void *st)
         a->plugin_dir = arg;
     else if (opt == 'j')
         a->json = true;
+    else if (opt == 'S')
+        a->allow_shadow = true;
     return 0;
 }
 
@@ -80,6 +83,7 @@ int cmd_plugins(cli *c, int argc, char **argv)
     const command *cmd = cli_find_command("plugins");
     static const struct option own[] = { { "plugin-dir", required_argument, NULL, 'p' },
                                          { "json", no_argument, NULL, 'j' },
+                                         { "allow-shadow", no_argument, NULL, 'S' },
                                          { 0, 0, 0, 0 } };
     static const cli_spec spec = { own, NULL, own_option, 0, 0 };
     plugins_args a;
@@ -89,6 +93,7 @@ int cmd_plugins(cli *c, int argc, char **argv)
         return rc < 0 ? EXIT_OK : rc;
     hh_plugin_dirs dirs;
     hh_plugin_dirs_init(&dirs, a.plugin_dir);
+    dirs.allow_shadow = a.allow_shadow;
     hh_buf_init(&a.out);
     hh_json_init(&a.j, &a.out);
     hh_plugin_scan(&dirs, show, &a);

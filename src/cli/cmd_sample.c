@@ -1,4 +1,5 @@
-/* cmd_sample.c — `hhreg sample`: realistic sample forms, one file each or a batch. */
+/* cmd_sample.c — `hhreg sample`: realistic sample forms, one file each or a batch;
+ * existing files are kept unless --force, links never followed (sample.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,8 @@ static int own_option(int opt, const char *arg, void *st)
     case 'o': o->out_dir = arg; return 0;
     case 'b': o->batch_file = arg; return 0;
     case 'd': o->enumeration_date = arg; return 0;
+    case 'f': o->force = true; return 0;
+    case 'r': o->real_area = true; return 0;
     }
     return EXIT_USAGE;
 }
@@ -36,8 +39,10 @@ int cmd_sample(cli *c, int argc, char **argv)
                                          { "output", required_argument, NULL, 'o' },
                                          { "batch", required_argument, NULL, 'b' },
                                          { "date", required_argument, NULL, 'd' },
+                                         { "force", no_argument, NULL, 'f' },
+                                         { "real-area", no_argument, NULL, 'r' },
                                          { 0, 0, 0, 0 } };
-    hh_sample_options o = { 0, 1, NULL, NULL, NULL };
+    hh_sample_options o = { 0, 1, NULL, NULL, NULL, false, false };
     static const cli_spec spec = { own, "o:", own_option, 0, 0 };
     int rest, rc = cli_parse(c, cmd, &spec, &o, argc, argv, &rest);
     if (rc)

@@ -129,6 +129,7 @@ void entry_discard_draft(entry_session *s)
 
 int entry_save_draft(entry_session *s)
 {
+    s->unaccepted = 0; /* an answer was kept */
     hh_buf err;
     hh_buf_init(&err);
     int rc = hh_answers_save(s->a, s->draft_path, &err) == 0 ? EXIT_OK : cli_fail(s->cmd, "%s", err.data);
@@ -138,26 +139,69 @@ int entry_save_draft(entry_session *s)
 
 /* --- reading answers ------------------------------------------------------------------------ */
 
-/* A line from the terminal, trimmed; NULL at the end of input or on a signal. */
+/* An answer is at most ANSWER_MAX bytes; of a longer line, up to SKIP_MAX more bytes
+ * are skipped (the rest counts as the next, again too long, answer). When input is
+ * not a terminal, entry stops after UNACCEPTED_MAX answers in a row that kept
+ * nothing (empty where one is needed, invalid, too long): endless or empty input
+ * such as /dev/zero or `yes ''` must not run forever. */
+#define ANSWER_MAX 4096
+#define SKIP_MAX (64L * 1024)
+#define UNACCEPTED_MAX 20
+
+/* Reads one line into `line` (ANSWER_MAX + 1 bytes): its length, -1 at the end of
+ * input or on a signal, -2 when it was too long (and skipped). *long_line says that
+ * skipping stopped inside a line; the next call goes on skipping it. */
+static long read_line(FILE *in, char *line, bool *long_line)
+{
+    long len = 0, skipped = 0;
+    bool skipping = *long_line;
+    int c;
+    while ((c = getc(in)) != EOF && c != '\n') {
+        if (!skipping && len < ANSWER_MAX) {
+            line[len++] = (char)c;
+        } else {
+            skipping = true;
+            if (++skipped >= SKIP_MAX)
+                break;
+        }
+    }
+    *long_line = skipped >= SKIP_MAX;
+    line[len] = '\0';
+    if (c == EOF && len == 0 && !skipping)
+        return -1;
+    return skipping ? -2 : len;
+}
+
+/* A line from the terminal, trimmed; NULL at the end of input, on a signal, or
+ * after too many answers in a row that kept nothing (s->stopped says why). */
 static char *read_answer(entry_session *s)
 {
-    static char *line;
-    static size_t cap;
-    fflush(s->out);
-    errno = 0;
-    ssize_t len = interrupted ? -1 : getline(&line, &cap, s->in);
-    if (len < 0) {
-        free(line);
-        line = NULL;
-        cap = 0;
-        return NULL;
+    static char line[ANSWER_MAX + 1];
+    static bool long_line;
+    for (;;) {
+        fflush(s->out);
+        if (s->unaccepted >= UNACCEPTED_MAX && !isatty(fileno(s->in))) {
+            s->stopped = true;
+            return NULL;
+        }
+        s->unaccepted++; /* until the draft is saved */
+        long len = interrupted ? -1 : read_line(s->in, line, &long_line);
+        if (len == -1)
+            return NULL;
+        if (len == -2) {
+            fprintf(s->out, "\n  ");
+            fprintf(s->out, tr(s, "an answer is at most %d bytes; the line was skipped, type it again: ",
+                               "答案最长 %d 字节；该行已跳过，请重新输入："),
+                    ANSWER_MAX);
+            continue;
+        }
+        while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
+            line[--len] = '\0';
+        char *start = line;
+        while (*start == ' ' || *start == '\t')
+            start++;
+        return start;
     }
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
-        line[--len] = '\0';
-    char *start = line;
-    while (*start == ' ' || *start == '\t')
-        start++;
-    return start;
 }
 
 static const char *label_of(const entry_session *s, const char *list, const char *code)
@@ -934,6 +978,16 @@ int entry_run(entry_session *s)
     }
     if (rc == CONFLICT)
         return EXIT_PROBLEMS;
+    if (rc == STOP && s->stopped) {
+        char why[512];
+        snprintf(why, sizeof why,
+                 tr(s, "%d answers in a row were not accepted and the input is not a terminal: stopped; the answers "
+                       "kept so far are in the draft (hhreg enter --resume)",
+                    "连续 %d 个回答未被接受，且输入不是终端：已停止；已接受的回答保存在草稿中（hhreg enter --resume）"),
+                 UNACCEPTED_MAX);
+        fprintf(s->out, "\n");
+        return cli_fail(s->cmd, "%s", why);
+    }
     if (rc == STOP) {
         fprintf(s->out, "\n%s\n", tr(s, "Stopped; nothing is lost. Continue with: hhreg enter --resume",
                                       "已停止，未丢失任何内容。继续：hhreg enter --resume"));

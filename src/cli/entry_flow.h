@@ -18,6 +18,8 @@ typedef struct entry_session {
     hh_answers *a;
     char *draft_dir, *draft_path;
     FILE *in, *out;
+    int unaccepted;   /* answers read since one was last kept (the draft saved) */
+    bool stopped;     /* stopped for too many of them, input not a terminal */
 } entry_session;
 
 /* Loads the schemas and finds the draft directory (--draft-dir, $HHREG_DRAFT_DIR,
@@ -35,8 +37,9 @@ int entry_save_draft(entry_session *s);
 
 /* Runs the conversation from wherever the answers stand: the questions not yet
  * answered, then the review; returns when the form was stored (EXIT_OK), the
- * enumerator quit or the terminal went away (the draft is kept; EXIT_PROBLEMS), or
- * on an error (an exit code). */
+ * enumerator quit or the terminal went away (the draft is kept; EXIT_PROBLEMS),
+ * input that is not a terminal gave 20 answers in a row that were not accepted
+ * (the draft is kept; EXIT_USAGE), or on an error (an exit code). */
 int entry_run(entry_session *s);
 
 #endif

@@ -57,24 +57,29 @@ const command hh_commands[] = {
     { "check", cmd_check, "[--json]",
       "Check the store: SQLite integrity, every current form re-validated, counts.",
       "  --json             print the report as JSON\n" },
-    { "sample", cmd_sample, "--households N [--seed S] (-o DIR | --batch FILE) [--date YYYY-MM-DD]",
+    { "sample", cmd_sample,
+      "--households N [--seed S] (-o DIR | --batch FILE) [--date YYYY-MM-DD] [--force] [--real-area]",
       "Generate realistic sample forms (the 成飞512 grid first).",
       "  --households N     how many households\n"
       "  --seed S           random seed (default 1); the same seed gives the same forms\n"
-      "  -o, --output DIR   one file per household\n"
-      "  --batch FILE       one batch file ('-' for standard output)\n"
-      "  --date YYYY-MM-DD  last enumeration day (default 2026-10-28)\n" },
-    { "plugins", cmd_plugins, "[--plugin-dir DIR] [--json]",
-      "List the export plugins found, with their options; refused files with the reason.",
+      "  -o, --output DIR   one file per household, in a new or empty directory\n"
+      "  --batch FILE       one batch file, new ('-' for standard output)\n"
+      "  --date YYYY-MM-DD  last enumeration day (default 2026-10-28)\n"
+      "  --force            replace existing files of the same names (never through a symbolic link)\n"
+      "  --real-area        Qingyang's real area codes (510105…) instead of the impossible 000105…\n" },
+    { "plugins", cmd_plugins, "[--plugin-dir DIR] [--allow-shadow] [--json]",
+      "List the export plugins found, with their options and files; refused files with the reason.",
       "  --plugin-dir DIR   look here first (then $HHREG_PLUGIN_PATH, then the installed plugins)\n"
+      "  --allow-shadow     a plugin may hide one of the same name further along the path\n"
       "  --json             one JSON array\n" },
-    { "export", cmd_export, "[-o PATH] [--opt KEY=VALUE]... [--area CODE] [--plugin-dir DIR] NAME",
+    { "export", cmd_export, "[-o PATH] [--opt KEY=VALUE]... [--area CODE] [--plugin-dir DIR] [--allow-shadow] NAME",
       "Run export plugin NAME over the current households.",
       "  -o, --output PATH  write here (under a temporary name, renamed on success); default: standard output;\n"
       "                     a plugin that writes several files needs a new directory here\n"
       "  --opt KEY=VALUE    a plugin option (see 'hhreg plugins'); may be repeated\n"
       "  --area CODE        only households whose id or area code starts with CODE\n"
-      "  --plugin-dir DIR   look here first for the plugin\n" },
+      "  --plugin-dir DIR   look here first for the plugin\n"
+      "  --allow-shadow     use the first NAME.so even when another is further along the path\n" },
     { NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -1,5 +1,6 @@
 /* plugin_loader.c — see plugin_loader.h. Loading goes through /proc/self/fd so the
  * file that was checked is the file that is loaded, with no window for a swap. */
+#define _GNU_SOURCE /* O_PATH */
 #include "plugin_loader.h"
 
 #include <dirent.h>
@@ -28,8 +29,10 @@ static void add_dir(hh_plugin_dirs *d, const char *dir, size_t len)
 void hh_plugin_dirs_init(hh_plugin_dirs *d, const char *first)
 {
     d->n = 0;
+    d->allow_shadow = false;
     if (first)
         add_dir(d, first, strlen(first));
+    d->chosen = d->n;
     const char *env = getenv("HHREG_PLUGIN_PATH");
     while (env && *env) {
         const char *colon = strchr(env, ':');
@@ -71,26 +74,84 @@ static const char *unsafe_owner_or_mode(const struct stat *st)
     return NULL;
 }
 
-/* Opens a plugin directory after checking it; -1 with `err` when refused, -2 when
- * it does not exist (not an error: the next directory is tried). */
+/* Why a directory on the way down to a plugin directory cannot be trusted, or NULL;
+ * `last`: it is the plugin directory itself, which gets no sticky-bit exception. */
+static const char *unsafe_directory(const struct stat *st, bool last)
+{
+    if (S_ISLNK(st->st_mode))
+        return "is a symbolic link";
+    if (!S_ISDIR(st->st_mode))
+        return "is not a directory";
+    if (st->st_uid != 0 && st->st_uid != geteuid())
+        return "belongs to another user";
+    if ((st->st_mode & (S_IWGRP | S_IWOTH)) && (last || !(st->st_mode & S_ISVTX)))
+        return last ? "is writable by group or others" : "is writable by group or others and has no sticky bit";
+    return NULL;
+}
+
+/* Opens plugin directory `dir` by walking down to it from / (a relative one from
+ * the working directory, whose path getcwd gives without links), each step with
+ * O_NOFOLLOW and each directory checked as plugin_loader.h says. The descriptor
+ * (O_PATH), -1 when refused (`err`), -2 when it does not exist (not an error: the
+ * next directory is tried). */
 static int open_dir(const char *dir, hh_buf *err)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return -2;
-        hh_buf_printf(err, "plugin directory %s: %s", dir,
-                      errno == ELOOP || errno == ENOTDIR ? "it is a symbolic link or not a directory" : strerror(errno));
+    char *cwd = dir[0] == '/' ? NULL : getcwd(NULL, 0);
+    if (dir[0] != '/' && !cwd) {
+        hh_buf_printf(err, "plugin directory %s: refused, the working directory cannot be named: %s", dir,
+                      strerror(errno));
         return -1;
     }
+    char *full = cwd ? hh_xasprintf("%s/%s", cwd, dir) : hh_xstrdup(dir);
+    free(cwd);
+    hh_buf walked; /* the directory checked last, for the message */
+    hh_buf_init(&walked);
+    hh_buf_putc(&walked, '/');
+    const char *why = NULL;
     struct stat st;
-    const char *why = fstat(fd, &st) != 0 ? strerror(errno) : unsafe_owner_or_mode(&st);
-    if (why) {
-        hh_buf_printf(err, "plugin directory %s: refused, %s", dir, why);
+    const char *p = full + strspn(full, "/");
+    int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0)
+        why = strerror(errno);
+    else
+        why = unsafe_directory(&st, *p == '\0');
+    while (!why && *p) {
+        size_t len = strcspn(p, "/");
+        char *name = hh_xstrndup(p, len);
+        p += len;
+        p += strspn(p, "/");
+        if (walked.len > 1)
+            hh_buf_putc(&walked, '/');
+        hh_buf_puts(&walked, name);
+        int next = openat(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int saved = errno;
+        if (next < 0 && saved == ENOTDIR && fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+            why = unsafe_directory(&st, *p == '\0');
+        else if (next < 0)
+            why = saved == ENOENT ? "" : strerror(saved);
+        else if (fstat(next, &st) != 0)
+            why = strerror(errno);
+        else
+            why = unsafe_directory(&st, *p == '\0');
+        free(name);
         close(fd);
-        return -1;
+        fd = next;
     }
-    return fd;
+    int rc = fd;
+    if (why && !*why) {
+        rc = -2;
+    } else if (why) {
+        if (*p == '\0')
+            hh_buf_printf(err, "plugin directory %s: refused, it %s", dir, why);
+        else
+            hh_buf_printf(err, "plugin directory %s: refused, %s on its path %s", dir, walked.data, why);
+        rc = -1;
+    }
+    if (why && fd >= 0)
+        close(fd);
+    hh_buf_free(&walked);
+    free(full);
+    return rc;
 }
 
 unsigned hh_plugin_flags(const hhreg_plugin *p)
@@ -120,37 +181,79 @@ static int check_descriptor(const hhreg_plugin *p, const char *name, const char 
     return -1;
 }
 
-/* Checks and loads dir/name.so from `dirfd`: 0, -1 refused (err), -2 absent. */
-static int load_from(int dirfd, const char *dir, const char *name, hh_plugin *out, hh_buf *err)
+/* Opens dir/NAME.so from `dirfd` and checks the file: 0 with *fd, -1 refused
+ * (err), -2 absent. */
+static int open_plugin(int dirfd, const char *dir, const char *name, int *fd_out, hh_buf *err)
 {
     char *file = hh_xasprintf("%s.so", name);
-    char *path = hh_xasprintf("%s/%s", dir, file);
-    int rc = -1;
     int fd = openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int saved = errno;
     struct stat st;
     const char *why = NULL;
-    if (fd < 0 && errno == ENOENT) {
-        rc = -2;
-        goto out;
-    }
     if (fd < 0)
-        why = errno == ELOOP ? "it is a symbolic link" : strerror(errno);
+        why = saved == ENOENT ? "" : saved == ELOOP ? "it is a symbolic link" : strerror(saved);
     else if (fstat(fd, &st) != 0)
         why = strerror(errno);
     else if (!S_ISREG(st.st_mode))
         why = "it is not a regular file";
     else
         why = unsafe_owner_or_mode(&st);
-    if (why) {
-        hh_buf_printf(err, "%s: refused, %s", path, why);
-        goto out;
+    if (why && *why)
+        hh_buf_printf(err, "%s/%s: refused, %s", dir, file, why);
+    free(file);
+    if (why && fd >= 0)
+        close(fd);
+    *fd_out = why ? -1 : fd;
+    return !why ? 0 : *why ? -1 : -2;
+}
+
+static bool exists(const char *dir, const char *file)
+{
+    char *path = hh_xasprintf("%s/%s", dir, file);
+    struct stat st;
+    bool found = lstat(path, &st) == 0;
+    free(path);
+    return found;
+}
+
+/* Whether NAME.so found in directory `i` would hide one further along the path
+ * without the user having asked for that (then `err` says so, naming both). */
+static bool shadows(const hh_plugin_dirs *d, size_t i, const char *name, hh_buf *err)
+{
+    if (d->allow_shadow || i < d->chosen)
+        return false;
+    char *file = hh_xasprintf("%s.so", name);
+    bool found = false;
+    for (size_t k = i + 1; k < d->n && !found; k++) {
+        if ((found = exists(d->dirs[k], file)))
+            hh_buf_printf(err,
+                          "%s/%s: refused, it would take the place of %s/%s, a plugin of the same name further "
+                          "along the search path; remove one, or pass --allow-shadow to use the first",
+                          d->dirs[i], file, d->dirs[k], file);
     }
+    free(file);
+    return found;
+}
+
+/* The file behind descriptor `fd` as the kernel names it (absolute, no links). */
+static char *resolved(int fd, const char *fallback)
+{
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    char *real = realpath(self, NULL);
+    return real ? real : hh_xstrdup(fallback);
+}
+
+/* Loads the checked file `fd` (dir/NAME.so, `path` in messages) and checks its
+ * descriptor: 0, or -1 with `err`. */
+static int load_fd(int fd, const char *path, const char *name, hh_plugin *out, hh_buf *err)
+{
     char self[64];
     snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
     void *handle = dlopen(self, RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
         hh_buf_printf(err, "%s: cannot be loaded: %s", path, dlerror());
-        goto out;
+        return -1;
     }
     char symbol[64];
     snprintf(symbol, sizeof symbol, "hhreg_plugin_%s", name);
@@ -161,28 +264,22 @@ static int load_from(int dirfd, const char *dir, const char *name, hh_plugin *ou
     if (!desc) {
         hh_buf_printf(err, "%s: refused, it does not export the symbol %s", path, symbol);
         dlclose(handle);
-        goto out;
+        return -1;
     }
     if (check_descriptor(desc, name, path, err) != 0) {
         dlclose(handle);
-        goto out;
+        return -1;
     }
     out->handle = handle;
     out->desc = desc;
-    out->path = path;
-    path = NULL;
-    rc = 0;
-out:
-    if (fd >= 0)
-        close(fd);
-    free(path);
-    free(file);
-    return rc;
+    out->path = resolved(fd, path);
+    return 0;
 }
 
-int hh_plugin_load(const hh_plugin_dirs *d, const char *name, hh_plugin *out, hh_buf *err)
+/* Finds NAME.so along the path and checks its location: 0 with the open file in
+ * *fd and the directory's index in *at, or -1 with `err`. */
+static int find(const hh_plugin_dirs *d, const char *name, int *fd, size_t *at, hh_buf *err)
 {
-    memset(out, 0, sizeof *out);
     if (!hh_plugin_name_valid(name)) {
         hh_buf_printf(err, "'%s' is not a plugin name: names are 1 to 32 of a-z 0-9 _ -, starting with a letter "
                            "or digit (no paths)", name);
@@ -194,8 +291,13 @@ int hh_plugin_load(const hh_plugin_dirs *d, const char *name, hh_plugin *out, hh
             continue;
         if (dirfd < 0)
             return -1;
-        int rc = load_from(dirfd, d->dirs[i], name, out, err);
+        int rc = open_plugin(dirfd, d->dirs[i], name, fd, err);
         close(dirfd);
+        if (rc == 0 && shadows(d, i, name, err)) {
+            close(*fd);
+            return -1;
+        }
+        *at = i;
         if (rc != -2)
             return rc;
     }
@@ -204,6 +306,33 @@ int hh_plugin_load(const hh_plugin_dirs *d, const char *name, hh_plugin *out, hh
         hh_buf_printf(err, "%s %s", i ? "," : "", d->dirs[i]);
     hh_buf_puts(err, " (see 'hhreg plugins')");
     return -1;
+}
+
+int hh_plugin_load(const hh_plugin_dirs *d, const char *name, hh_plugin *out, hh_buf *err)
+{
+    memset(out, 0, sizeof *out);
+    int fd;
+    size_t at;
+    if (find(d, name, &fd, &at, err) != 0)
+        return -1;
+    char *path = hh_xasprintf("%s/%s.so", d->dirs[at], name);
+    int rc = load_fd(fd, path, name, out, err);
+    close(fd);
+    free(path);
+    return rc;
+}
+
+char *hh_plugin_locate(const hh_plugin_dirs *d, const char *name, hh_buf *err)
+{
+    int fd;
+    size_t at;
+    if (find(d, name, &fd, &at, err) != 0)
+        return NULL;
+    char *path = hh_xasprintf("%s/%s.so", d->dirs[at], name);
+    char *real = resolved(fd, path);
+    close(fd);
+    free(path);
+    return real;
 }
 
 void hh_plugin_unload(hh_plugin *p)
@@ -219,15 +348,37 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The NAME.so files of the directory open at `dirfd`, sorted; *n gets their number. */
+static char **list_plugins(int dirfd, size_t *n)
+{
+    *n = 0;
+    int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!dir) {
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    char **names = NULL;
+    struct dirent *e;
+    while ((e = readdir(dir))) {
+        size_t len = strlen(e->d_name);
+        if (len > 3 && strcmp(e->d_name + len - 3, ".so") == 0) {
+            names = hh_xrealloc(names, (*n + 1) * sizeof *names);
+            names[(*n)++] = hh_xstrdup(e->d_name);
+        }
+    }
+    closedir(dir);
+    if (names)
+        qsort(names, *n, sizeof *names, by_name);
+    return names;
+}
+
 static bool seen_before(const hh_plugin_dirs *d, size_t upto, const char *file)
 {
-    for (size_t i = 0; i < upto; i++) {
-        char *path = hh_xasprintf("%s/%s", d->dirs[i], file);
-        bool exists = access(path, F_OK) == 0;
-        free(path);
-        if (exists)
+    for (size_t i = 0; i < upto; i++)
+        if (exists(d->dirs[i], file))
             return true;
-    }
     return false;
 }
 
@@ -235,40 +386,31 @@ void hh_plugin_scan(const hh_plugin_dirs *d,
                     void (*fn)(const char *path, const hh_plugin *p, const char *refusal, void *arg), void *arg)
 {
     for (size_t i = 0; i < d->n; i++) {
-        DIR *dir = opendir(d->dirs[i]);
-        if (!dir)
+        hh_buf err;
+        hh_buf_init(&err);
+        int dirfd = open_dir(d->dirs[i], &err);
+        if (dirfd == -1)
+            fn(d->dirs[i], NULL, err.data, arg);
+        hh_buf_free(&err);
+        if (dirfd < 0)
             continue;
-        char **names = NULL;
-        size_t n = 0;
-        struct dirent *e;
-        while ((e = readdir(dir))) {
-            size_t len = strlen(e->d_name);
-            if (len > 3 && strcmp(e->d_name + len - 3, ".so") == 0) {
-                names = hh_xrealloc(names, (n + 1) * sizeof *names);
-                names[n++] = hh_xstrdup(e->d_name);
-            }
-        }
-        closedir(dir);
-        qsort(names, n, sizeof *names, by_name);
+        size_t n;
+        char **names = list_plugins(dirfd, &n);
         for (size_t k = 0; k < n; k++) {
             char *name = hh_xstrndup(names[k], strlen(names[k]) - 3);
             char *path = hh_xasprintf("%s/%s", d->dirs[i], names[k]);
             if (!seen_before(d, i, names[k])) {
-                hh_buf err;
                 hh_buf_init(&err);
                 hh_plugin p;
                 memset(&p, 0, sizeof p);
-                int rc = -1;
-                if (!hh_plugin_name_valid(name)) {
+                int fd = -1, rc = -1;
+                if (!hh_plugin_name_valid(name))
                     hh_buf_printf(&err, "%s: refused, '%s' is not a plugin name", path, name);
-                } else {
-                    int dirfd = open_dir(d->dirs[i], &err);
-                    if (dirfd >= 0) {
-                        rc = load_from(dirfd, d->dirs[i], name, &p, &err);
-                        close(dirfd);
-                    }
-                }
-                fn(path, rc == 0 ? &p : NULL, rc == 0 ? NULL : err.data, arg);
+                else if (open_plugin(dirfd, d->dirs[i], name, &fd, &err) == 0 && !shadows(d, i, name, &err))
+                    rc = load_fd(fd, path, name, &p, &err);
+                if (fd >= 0)
+                    close(fd);
+                fn(rc == 0 ? p.path : path, rc == 0 ? &p : NULL, rc == 0 ? NULL : err.data, arg);
                 if (rc == 0)
                     hh_plugin_unload(&p);
                 hh_buf_free(&err);
@@ -278,5 +420,6 @@ void hh_plugin_scan(const hh_plugin_dirs *d,
             free(names[k]);
         }
         free(names);
+        close(dirfd);
     }
 }

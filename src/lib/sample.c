@@ -7,11 +7,14 @@
  * when one runs out. */
 #include "sample.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <libxml/xmlwriter.h>
 
 #include "dates.h"
@@ -83,7 +86,15 @@ typedef struct generator {
     hh_date reference;           /* the enumeration date of the household being written */
     uint16_t (*id_counter)[2];   /* per birth day since 1900, per sex */
     long passports;
+    bool real_area;
 } generator;
+
+/* An area code of the samples: `real` (GB/T 2260) with --real-area, else the same
+ * code in province 00, which does not exist. */
+static void area_code(bool real_area, const char *real, char *out, size_t size)
+{
+    snprintf(out, size, "%s%s", real_area ? "" : "00", real + (real_area ? 0 : 2));
+}
 
 /* --- planning a household ----------------------------------------------- */
 
@@ -184,7 +195,8 @@ static void resident_id(generator *g, hh_date birth, int male, const char *origi
     if (index < 0)
         index = 0;
     unsigned n = g->id_counter[index][male]++;
-    const char *address = origin_code ? origin_code : local_codes[(n / 500) % 4];
+    char address[8];
+    area_code(g->real_area, origin_code ? origin_code : local_codes[(n / 500) % 4], address, sizeof address);
     int seq = (int)(n % 500) * 2 + (male ? 1 : 0);
     snprintf(out, 19, "%s%04d%02d%02d%03d", address, birth.year, birth.month, birth.day, seq);
     out[17] = hh_gb11643_check_char(out);
@@ -407,7 +419,7 @@ static void write_visits(generator *g, W w, const household_plan *hp, hh_date en
     }
 }
 
-static void plan_place(household_plan *hp, long index)
+static void plan_place(household_plan *hp, long index, bool real_area)
 {
     long grid_index = index / GRID_SIZE;
     int serial = (int)(index % GRID_SIZE);
@@ -415,8 +427,8 @@ static void plan_place(household_plan *hp, long index)
     int street = (int)(community / 50);
     hp->index = index;
     hp->grid = (int)(grid_index % 10) + 3;
-    snprintf(hp->district_code, sizeof hp->district_code, "510105");
-    snprintf(hp->street_code, sizeof hp->street_code, "510105%03d", 16 + street % 900);
+    area_code(real_area, "510105", hp->district_code, sizeof hp->district_code);
+    snprintf(hp->street_code, sizeof hp->street_code, "%s%03d", hp->district_code, 16 + street % 900);
     snprintf(hp->community_code, sizeof hp->community_code, "%s%03d", hp->street_code, (int)(3 + community % 50));
     snprintf(hp->id, sizeof hp->id, "%s-%02d-%04d", hp->community_code, hp->grid, serial + 1);
     hp->community = community_names[community % 10];
@@ -440,7 +452,7 @@ static void plan_place(household_plan *hp, long index)
 static void write_household(generator *g, W w, long index, int root)
 {
     household_plan hp;
-    plan_place(&hp, index);
+    plan_place(&hp, index, g->real_area);
     person_plan roster[MAX_PERSONS];
     int n;
     int serial = (int)(index % GRID_SIZE);
@@ -536,28 +548,137 @@ static void write_household(generator *g, W w, long index, int root)
     xmlTextWriterEndElement(w);
 }
 
-static W open_writer(const char *path, hh_buf *err)
+/* Creates `name` in `dirfd` for writing (`shown` in messages): never through a
+ * symbolic link, never over an existing file unless `force`, and then only over a
+ * regular file. The descriptor, or -1 with `err`. */
+static int create_file(int dirfd, const char *name, const char *shown, bool force, hh_buf *err)
 {
-    W w = xmlNewTextWriterFilename(path, 0);
-    if (!w) {
-        hh_buf_printf(err, "%s: cannot write: %s", path, strerror(errno));
+    const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    int fd = openat(dirfd, name, flags, 0666);
+    struct stat st;
+    if (fd < 0 && errno == EEXIST && force && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISREG(st.st_mode) && unlinkat(dirfd, name, 0) == 0)
+        fd = openat(dirfd, name, flags, 0666);
+    if (fd >= 0)
+        return fd;
+    if (errno == EEXIST && !force)
+        hh_buf_printf(err, "%s: already exists; pass --force to replace it", shown);
+    else if (errno == EEXIST)
+        hh_buf_printf(err, "%s: not replaced, it is not a regular file (a symbolic link is never followed)", shown);
+    else
+        hh_buf_printf(err, "%s: cannot write: %s", shown, strerror(errno));
+    return -1;
+}
+
+static W open_writer(int fd)
+{
+    xmlOutputBufferPtr out = xmlOutputBufferCreateFd(fd, NULL);
+    W w = out ? xmlNewTextWriter(out) : NULL;
+    if (!w)
         return NULL;
-    }
     xmlTextWriterSetIndent(w, 1);
     xmlTextWriterSetIndentString(w, BAD_CAST "  ");
     xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
     return w;
 }
 
-static int close_writer(W w, const char *path, hh_buf *err)
+/* Ends the document and closes `fd` unless it is standard output; a file that
+ * could not be written whole is removed. */
+static int close_writer(W w, int fd, int dirfd, const char *name, const char *shown, hh_buf *err)
 {
-    int rc = xmlTextWriterEndDocument(w);
+    int rc = xmlTextWriterEndDocument(w) < 0 || xmlTextWriterFlush(w) < 0 ? -1 : 0;
     xmlFreeTextWriter(w);
+    if (fd != STDOUT_FILENO && close(fd) != 0)
+        rc = -1;
     if (rc < 0) {
-        hh_buf_printf(err, "%s: writing failed", path);
+        hh_buf_printf(err, "%s: writing failed", shown);
+        if (fd != STDOUT_FILENO)
+            unlinkat(dirfd, name, 0);
+    }
+    return rc;
+}
+
+/* Writes the households to one batch file `path` ("-": standard output). */
+static int write_batch(generator *g, const hh_sample_options *opt, hh_buf *err)
+{
+    bool to_stdout = strcmp(opt->batch_file, "-") == 0;
+    const char *shown = to_stdout ? "standard output" : opt->batch_file;
+    int fd = to_stdout ? STDOUT_FILENO : create_file(AT_FDCWD, opt->batch_file, shown, opt->force, err);
+    W w = fd >= 0 ? open_writer(fd) : NULL;
+    if (!w) {
+        if (fd > STDOUT_FILENO) {
+            close(fd);
+            unlink(opt->batch_file);
+        }
         return -1;
     }
-    return 0;
+    xmlTextWriterStartElementNS(w, NULL, BAD_CAST "households", BAD_CAST HH_FORM_NS);
+    for (long i = 0; i < opt->households; i++)
+        write_household(g, w, i, 0);
+    xmlTextWriterEndElement(w);
+    return close_writer(w, fd, AT_FDCWD, opt->batch_file, shown, err);
+}
+
+/* Opens the output directory, made if new; one that holds anything is refused
+ * unless `force`. The descriptor, or -1 with `err`. */
+static int open_out_dir(const char *path, bool force, hh_buf *err)
+{
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+        hh_buf_printf(err, "%s: cannot create the directory: %s", path, strerror(errno));
+        return -1;
+    }
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        hh_buf_printf(err, "%s: %s", path, errno == ELOOP || errno == ENOTDIR
+                                                ? "not a directory (a symbolic link is never followed)"
+                                                : strerror(errno));
+        return -1;
+    }
+    int list_fd = force ? -1 : dup(fd);
+    DIR *d = list_fd >= 0 ? fdopendir(list_fd) : NULL;
+    bool empty = true;
+    for (struct dirent *e; d && empty && (e = readdir(d));)
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    if (d)
+        closedir(d);
+    if (!empty) {
+        hh_buf_printf(err, "%s: the directory holds files already; name a new or empty one, or pass --force to "
+                           "replace files of the same names", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Writes one file per household into directory `opt->out_dir`. */
+static int write_files(generator *g, const hh_sample_options *opt, hh_buf *err)
+{
+    int dirfd = open_out_dir(opt->out_dir, opt->force, err);
+    if (dirfd < 0)
+        return -1;
+    int rc = 0;
+    for (long i = 0; i < opt->households && rc == 0; i++) {
+        household_plan hp;
+        plan_place(&hp, i, opt->real_area);
+        char *name = hh_xasprintf("%s.xml", hp.id);
+        char *shown = hh_xasprintf("%s/%s", opt->out_dir, name);
+        int fd = create_file(dirfd, name, shown, opt->force, err);
+        W w = fd >= 0 ? open_writer(fd) : NULL;
+        if (!w) {
+            if (fd >= 0) {
+                close(fd);
+                unlinkat(dirfd, name, 0);
+            }
+            rc = -1;
+        } else {
+            write_household(g, w, i, 1);
+            rc = close_writer(w, fd, dirfd, name, shown, err);
+        }
+        free(shown);
+        free(name);
+    }
+    close(dirfd);
+    return rc;
 }
 
 int hh_sample_generate(const hh_sample_options *opt, hh_buf *err)
@@ -565,45 +686,14 @@ int hh_sample_generate(const hh_sample_options *opt, hh_buf *err)
     generator g;
     memset(&g, 0, sizeof g);
     g.r.state = opt->seed;
+    g.real_area = opt->real_area;
     if (!hh_date_parse(opt->enumeration_date ? opt->enumeration_date : "2026-10-28", false, &g.enumeration)) {
         hh_buf_printf(err, "--date %s: not a date (YYYY-MM-DD)", opt->enumeration_date);
         return -1;
     }
     long days = hh_date_days(g.enumeration) + DAYS_FROM_1900 + 1;
     g.id_counter = hh_xcalloc((size_t)days, sizeof *g.id_counter);
-    int rc = 0;
-    if (opt->batch_file) {
-        const char *path = strcmp(opt->batch_file, "-") == 0 ? "/dev/stdout" : opt->batch_file;
-        W w = open_writer(path, err);
-        if (!w) {
-            free(g.id_counter);
-            return -1;
-        }
-        xmlTextWriterStartElementNS(w, NULL, BAD_CAST "households", BAD_CAST HH_FORM_NS);
-        for (long i = 0; i < opt->households; i++)
-            write_household(&g, w, i, 0);
-        xmlTextWriterEndElement(w);
-        rc = close_writer(w, path, err);
-    } else {
-        if (mkdir(opt->out_dir, 0777) != 0 && errno != EEXIST) {
-            hh_buf_printf(err, "%s: cannot create the directory: %s", opt->out_dir, strerror(errno));
-            free(g.id_counter);
-            return -1;
-        }
-        for (long i = 0; i < opt->households && rc == 0; i++) {
-            household_plan hp;
-            plan_place(&hp, i);
-            char *path = hh_xasprintf("%s/%s.xml", opt->out_dir, hp.id);
-            W w = open_writer(path, err);
-            if (!w) {
-                rc = -1;
-            } else {
-                write_household(&g, w, i, 1);
-                rc = close_writer(w, path, err);
-            }
-            free(path);
-        }
-    }
+    int rc = opt->batch_file ? write_batch(&g, opt, err) : write_files(&g, opt, err);
     free(g.id_counter);
     return rc;
 }
