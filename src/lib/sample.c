@@ -93,7 +93,11 @@ typedef struct generator {
  * code in province 00, which does not exist. */
 static void area_code(bool real_area, const char *real, char *out, size_t size)
 {
-    snprintf(out, size, "%s%s", real_area ? "" : "00", real + (real_area ? 0 : 2));
+    size_t n = strlen(real) < size ? strlen(real) : size - 1;
+    memcpy(out, real, n);
+    out[n] = '\0';
+    if (!real_area && n >= 2)
+        memcpy(out, "00", 2);
 }
 
 /* --- planning a household ----------------------------------------------- */
