@@ -3,14 +3,17 @@
  * test_resilience.c). Each hostile input is made here (the large ones at run time), fed to
  * the real binary under CPU and memory limits, and must be refused with its
  * message while the store stays empty and `hhreg check` passes. Items 15-17 are
- * accepted: their strings must be stored verbatim. */
+ * accepted: their strings must be stored verbatim. Item 24: no message echoes a
+ * value of the form, and file names are printed escaped. */
 #include <check.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "pty.h"
 #include "testutil.h"
 
 Suite *make_hostile_suite(void);
@@ -521,6 +524,244 @@ START_TEST(item33_sample_never_overwrites_or_follows_links)
 }
 END_TEST
 
+/* --- 24: a value is never echoed (and file names are escaped) ------------------
+ * Personal data typed into every kind of item — text, code, date, month, number,
+ * boolean, attribute — and bytes a parser stops at: no output of validate (text and
+ * JSON, both languages), import or check may carry it, while each message still
+ * names the item and what is expected. */
+
+#define ID_LOWER_X "51010519650416001x"
+#define ID_DIGITS "510105196504160019"
+#define NAME "孙伟"
+#define PHONE_DASHES "148-6544-3356"
+#define NAME_GBK "\xcb\xef\xce\xb0" /* 孙伟 in GBK */
+
+static const struct echo_case {
+    const char *file, *from, *to;
+} echo_cases[] = {
+    { "id-lower-x.xml", "510105200209070004", ID_LOWER_X },
+    { "name-leading-space.xml", "<name>蒋素琴</name>", "<name> " NAME "</name>" },
+    { "phone-dashes.xml", "<phone>02832840507</phone>", "<phone>" PHONE_DASHES "</phone>" },
+    { "name-in-person-phone.xml", "<phone>13512323393</phone>", "<phone>" NAME "</phone>" },
+    { "name-in-code.xml", "<sex>female</sex>", "<sex>" NAME "</sex>" },
+    { "phone-in-code.xml", "<ethnicity>Han</ethnicity>", "<ethnicity>" PHONE_DASHES "</ethnicity>" },
+    { "id-in-code.xml", "<relationship>head</relationship>", "<relationship>" ID_LOWER_X "</relationship>" },
+    { "phone-in-date.xml", "<birthDate>2002-09-07</birthDate>", "<birthDate>" PHONE_DASHES "</birthDate>" },
+    { "id-in-date-attribute.xml", "date=\"2026-10-11\" status", "date=\"" ID_LOWER_X "\" status" },
+    { "name-in-month.xml", "<lowIncome receives=\"false\"/>", "<lowIncome receives=\"true\" since=\"" NAME "\"/>" },
+    { "id-in-decimal.xml", "<floorArea>49.7</floorArea>", "<floorArea>" ID_LOWER_X "</floorArea>" },
+    { "id-in-bounded-number.xml", "<grid>3</grid>", "<grid>" ID_DIGITS "</grid>" },
+    { "phone-in-count.xml", "<memberCount>1</memberCount>", "<memberCount>" PHONE_DASHES "</memberCount>" },
+    { "name-in-boolean.xml", "<extremeHardship>false</extremeHardship>", "<extremeHardship>" NAME "</extremeHardship>" },
+    { "name-in-attribute.xml", "enumerator=\"E0300\" date", "enumerator=\"" NAME "\" date" },
+    { "id-in-line.xml", "person line=\"1\"", "person line=\"" ID_LOWER_X "\"" },
+    { "phone-in-attribute-code.xml", "seeing=\"1\"", "seeing=\"" PHONE_DASHES "\"" },
+    { "name-in-attribute-text.xml", "<residence>registered-resident</residence>",
+      "<residence registeredIn=\" " NAME "\">registered-resident</residence>" },
+    { "name-in-document-type.xml", "type=\"resident-id\"", "type=\"" NAME "\"" },
+    { "name-in-list.xml", "<languages>zh</languages>", "<languages>" NAME "</languages>" },
+    { "name-in-household-id.xml", "id=\"510105016003-03-0001\"", "id=\"" NAME "\"" },
+    { "gbk-name.xml", "<name>蒋素琴</name>", "<name>" NAME_GBK "</name>" },
+    { "gbk-attribute.xml", "enumerator=\"E0300\" date", "enumerator=\"" NAME_GBK "\" date" },
+    { "name-in-end-tag.xml", "<name>蒋素琴</name>", "<name>" NAME "</" NAME ">" },
+    { "name-in-entity.xml", "<room>101</room>", "<room>&" NAME ";</room>" },
+    { "name-in-open-comment.xml", "<room>101</room>", "<room>101</room><!-- " NAME " " PHONE_DASHES },
+    { "name-in-open-cdata.xml", "<room>101</room>", "<room><![CDATA[" NAME " " ID_LOWER_X },
+    { "name-as-element.xml", "<room>101</room>", "<room>101</room><" NAME "/>" },
+    { "name-as-attribute.xml", "<sex>female</sex>", "<sex " NAME "=\"1\">female</sex>" },
+    /* valid: stored, then read back by check */
+    { "values-in-notes.xml", "<languages>zh</languages>",
+      "<languages>zh</languages><notes>" NAME " " ID_DIGITS " " PHONE_DASHES "</notes>" },
+};
+
+/* Fails naming the command if `text` carries any of the values, or the bytes or hex
+ * dump of the GBK name. */
+static void assert_no_value(const char *what, const char *text)
+{
+    static const char *const values[] = { NAME, "51010519650416001", "6544-3356", "6544", NAME_GBK,
+                                          "0xCB", "0xcb", "CB EF", "\\xcb" };
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+        ck_assert_msg(strstr(text, values[i]) == NULL, "%s echoes a value (%s):\n%.1500s", what, values[i],
+                      text);
+}
+
+static void assert_run_echoes_nothing(const char *what, tu_result *r)
+{
+    ck_assert_msg(r->status == 0 || r->status == 1, "%s: exit %d: %s", what, r->status, r->err);
+    assert_no_value(what, r->out);
+    assert_no_value(what, r->err);
+    tu_result_free(r);
+}
+
+/* The cases as files in DIR/forms, and a batch of two of them in DIR/batch. */
+static char *write_echo_cases(void)
+{
+    char *dir = tu_path(tu_store_dir, "forms");
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    hh_buf batch;
+    hh_buf_init(&batch);
+    hh_buf_puts(&batch, "<households " NS ">\n");
+    for (size_t i = 0; i < sizeof echo_cases / sizeof echo_cases[0]; i++) {
+        char *xml = edited_sample(FORM, echo_cases[i].from, echo_cases[i].to);
+        char *path = tu_path(dir, echo_cases[i].file);
+        tu_write_file(path, xml, strlen(xml));
+        if (i == 2 || strcmp(echo_cases[i].file, "gbk-name.xml") == 0) {
+            /* the household element, without the declaration and the namespace */
+            char *start = strstr(xml, "<household ");
+            char *ns = strstr(start, " " NS);
+            memmove(ns, ns + strlen(" " NS), strlen(ns + strlen(" " NS)) + 1);
+            hh_buf_puts(&batch, start);
+        }
+        free(path);
+        free(xml);
+    }
+    hh_buf_puts(&batch, "</households>\n");
+    char *batch_dir = tu_path(tu_store_dir, "batch");
+    ck_assert_int_eq(mkdir(batch_dir, 0700), 0);
+    char *batch_path = tu_path(batch_dir, "batch.xml");
+    tu_write_file(batch_path, batch.data, batch.len);
+    free(batch_path);
+    free(batch_dir);
+    hh_buf_free(&batch);
+    return dir;
+}
+
+START_TEST(values_are_never_echoed_by_validate_import_or_check)
+{
+    char *forms = write_echo_cases();
+    char *batch = tu_path(tu_store_dir, "batch");
+    const char *langs[] = { "en", "zh" };
+    for (int l = 0; l < 2; l++) {
+        tu_result r = tu_hhreg(NULL, NULL, "validate", "--lang", langs[l], forms, batch, NULL);
+        ck_assert_int_eq(r.status, 1);
+        assert_no_value("validate", r.out);
+        assert_no_value("validate", r.err);
+        /* every case but the valid one is reported, by file */
+        for (size_t i = 0; i + 1 < sizeof echo_cases / sizeof echo_cases[0]; i++)
+            ck_assert_msg(strstr(r.out, echo_cases[i].file), "%s not reported:\n%.1500s", echo_cases[i].file, r.out);
+        if (l == 0) {
+            /* still useful: the item and what is expected */
+            ck_assert_msg(strstr(r.out, "phone-dashes.xml:17: error: [XSD-PATTERN] phone: does not have the form "
+                                        "required here (the pattern \\+?[0-9]{5,20})"), "%.1500s", r.out);
+            ck_assert_msg(strstr(r.out, "[XSD-PATTERN] person/document: does not have the form required here"), "%.1500s",
+                          r.out);
+            ck_assert_msg(strstr(r.out, "[XSD-CODE] person/sex: is not a code of its code list ('male', 'female')"),
+                          "%.1500s", r.out);
+            ck_assert_msg(strstr(r.out, "[XSD-TYPE] person/birthDate: is not a valid date written YYYY-MM-DD"),
+                          "%.1500s", r.out);
+            ck_assert_msg(strstr(r.out, "[XSD-RANGE] address/grid: is more than the maximum of 99"), "%.1500s", r.out);
+            ck_assert_msg(strstr(r.out, "[XSD-PATTERN] enumeration/@enumerator:"), "%.1500s", r.out);
+            ck_assert_msg(strstr(r.out, "gbk-name.xml:23: error: [XML-PARSE] not well-formed XML: bytes that are "
+                                        "not UTF-8"), "%.1500s", r.out);
+        }
+        assert_run_echoes_nothing("validate", &r);
+        r = tu_hhreg(NULL, NULL, "validate", "--json", "--lang", langs[l], forms, batch, NULL);
+        assert_run_echoes_nothing("validate --json", &r);
+        r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, "--lang", langs[l], forms, batch, NULL);
+        assert_run_echoes_nothing("import", &r);
+        r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, "--lang", langs[l], NULL);
+        assert_run_echoes_nothing("check", &r);
+        r = tu_hhreg(NULL, NULL, "check", "--json", "--db", tu_store_db, "--lang", langs[l], NULL);
+        assert_run_echoes_nothing("check --json", &r);
+    }
+    /* the valid form was stored, values and all */
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM household"), 1);
+    free(batch);
+    free(forms);
+}
+END_TEST
+
+/* Guided entry checks each answer with the same messages: a name typed into a code
+ * is refused without being repeated (the terminal's echo of the typing aside). */
+START_TEST(values_are_never_echoed_by_guided_entry)
+{
+    const char *args[] = { "enter", "--db", tu_store_db, "--lang", "en", "--enumerator", "E0300", NULL };
+    tu_pty t;
+    tu_pty_start(&t, args);
+    tu_pty_answer(&t, "District code (6 digits)", "510105");
+    tu_pty_answer(&t, "District", "青羊区");
+    tu_pty_answer(&t, "Street code (9 digits)", NAME);
+    size_t from = t.mark;
+    tu_pty_expect(&t, "[XSD-PATTERN] address/street/@code: does not have the form required here (the pattern "
+                      "[0-9]{9})", 20);
+    tu_pty_expect(&t, "Street code (9 digits)", 20);
+    char *shown = hh_xstrndup(t.seen.data + from, t.mark - from);
+    char *echo = strstr(shown, NAME);
+    ck_assert_msg(echo != NULL, "the typing was not echoed: %s", shown);
+    assert_no_value("hhreg enter", echo + strlen(NAME));
+    free(shown);
+    tu_pty_kill(&t, SIGKILL);
+    tu_pty_wait(&t);
+    tu_pty_free(&t);
+}
+END_TEST
+
+/* Runs /usr/bin/python3's strict JSON parser on `json`; returns the file names it
+ * holds as Python's ascii() writes them. */
+static char *json_file_names(const char *json)
+{
+    char *path = tu_path(tu_store_dir, "out.json");
+    tu_write_file(path, json, strlen(json));
+    char *cmd = hh_xasprintf("/usr/bin/python3 -c 'import json, sys; "
+                             "d = json.load(open(sys.argv[1], encoding=\"utf-8\", errors=\"strict\")); "
+                             "print(ascii([p[\"file\"] for p in d[\"problems\"]]))' '%s'", path);
+    char *names = tu_shell(cmd);
+    free(cmd);
+    free(path);
+    return names;
+}
+
+/* No byte a terminal acts on: C0 controls other than newline, DEL, and no ESC. */
+static void assert_no_controls(const char *what, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        ck_assert_msg(*p >= 0x20 || *p == '\n' || *p == '\t', "%s prints the control byte 0x%02x", what, *p);
+    ck_assert_msg(strstr(text, "\x7f") == NULL && strstr(text, "\xc2\x9b") == NULL, "%s prints DEL or CSI", what);
+}
+
+START_TEST(file_names_in_messages_are_escaped)
+{
+    char *dir = tu_path(tu_store_dir, "names");
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    char *xml = edited_sample(FORM, "<phone>02832840507</phone>", "<phone>" PHONE_DASHES "</phone>");
+    const char *names[] = { "red\x1b[31m.xml", "latin\xff.xml", "csi\xc2\x9b" "2J.xml" };
+    for (int i = 0; i < 3; i++) {
+        char *path = tu_path(dir, names[i]);
+        tu_write_file(path, xml, strlen(xml));
+        free(path);
+    }
+    char *missing = tu_path(tu_store_dir, "gone\x1b]0;title\x07.xml");
+    tu_result r = tu_hhreg(NULL, NULL, "validate", "--lang", "en", dir, missing, NULL);
+    ck_assert_int_eq(r.status, 2); /* the missing file */
+    assert_no_controls("validate", r.out);
+    assert_no_controls("validate", r.err);
+    ck_assert_msg(strstr(r.out, "red\\x1b[31m.xml:17: error: [XSD-PATTERN] phone:"), "%s", r.out);
+    ck_assert_msg(strstr(r.out, "latin\\xff.xml:17:"), "%s", r.out);
+    ck_assert_msg(strstr(r.out, "csi\\xc2\\x9b2J.xml:17:"), "%s", r.out);
+    ck_assert_msg(strstr(r.err, "gone\\x1b]0;title\\x07.xml"), "%s", r.err);
+    tu_result_free(&r);
+
+    r = tu_hhreg(NULL, NULL, "validate", "--json", dir, NULL);
+    ck_assert_int_eq(r.status, 1);
+    assert_no_controls("validate --json", r.out);
+    char *files = json_file_names(r.out);
+    ck_assert_msg(strstr(files, "red\\x1b[31m.xml") && strstr(files, "latin\\ufffd.xml") &&
+                      strstr(files, "csi\\x9b2J.xml"), "%s", files);
+    free(files);
+    tu_result_free(&r);
+
+    r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, "--lang", "en", dir, missing, NULL);
+    assert_no_controls("import", r.out);
+    assert_no_controls("import", r.err);
+    ck_assert_msg(strstr(r.err, "red\\x1b[31m.xml:17: error: [XSD-PATTERN]") && strstr(r.err, "latin\\xff.xml:17:") &&
+                      strstr(r.err, "gone\\x1b]0;title\\x07.xml"), "%s", r.err);
+    tu_result_free(&r);
+    free(missing);
+    free(xml);
+    free(dir);
+}
+END_TEST
+
 /* Splits the generated batch at `path` into two batch files of disjoint households. */
 Suite *make_hostile_suite(void)
 {
@@ -541,6 +782,10 @@ Suite *make_hostile_suite(void)
     tcase_add_test(tc, item31_endless_or_empty_input_to_entry_stops);
     tcase_add_test(tc, item32_plugin_directories_and_names_are_not_hijacked);
     tcase_add_test(tc, item33_sample_never_overwrites_or_follows_links);
+    /* 24: values never echoed; file names escaped */
+    tcase_add_test(tc, values_are_never_echoed_by_validate_import_or_check);
+    tcase_add_test(tc, values_are_never_echoed_by_guided_entry);
+    tcase_add_test(tc, file_names_in_messages_are_escaped);
     suite_add_tcase(s, tc);
     return s;
 }

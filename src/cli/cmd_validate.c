@@ -57,7 +57,7 @@ static int on_input(int fd, const char *name, void *arg)
 static void on_problem(const char *path, const char *why, void *arg)
 {
     run *r = arg;
-    fprintf(stderr, "hhreg validate: %s: %s\n", path, why);
+    hh_print_file_problem(stderr, "hhreg validate", path, why);
     r->io_error = true;
 }
 

@@ -63,19 +63,35 @@ void hh_diags_add(hh_diags *d, const char *file, long line, hh_severity sev,
 void hh_diags_addmsg(hh_diags *d, const char *file, long line, hh_severity sev,
                      const char *rule, const char *path, ...)
 {
+    va_list ap;
+    va_start(ap, path);
+    hh_diags_vaddmsg_as(d, file, line, sev, rule, rule, path, ap);
+    va_end(ap);
+}
+
+void hh_diags_addmsg_as(hh_diags *d, const char *file, long line, hh_severity sev,
+                        const char *rule, const char *message, const char *path, ...)
+{
+    va_list ap;
+    va_start(ap, path);
+    hh_diags_vaddmsg_as(d, file, line, sev, rule, message, path, ap);
+    va_end(ap);
+}
+
+void hh_diags_vaddmsg_as(hh_diags *d, const char *file, long line, hh_severity sev,
+                         const char *rule, const char *message, const char *path, va_list ap)
+{
     const char *en, *zh;
-    if (!hh_message_lookup(rule, &en, &zh))
-        en = zh = rule;
+    if (!hh_message_lookup(message, &en, &zh))
+        en = zh = message;
     hh_buf ben, bzh;
     hh_buf_init(&ben);
     hh_buf_init(&bzh);
-    va_list ap, again;
-    va_start(ap, path);
+    va_list again;
     va_copy(again, ap);
     hh_buf_vprintf(&ben, en, ap);
     hh_buf_vprintf(&bzh, zh, again);
     va_end(again);
-    va_end(ap);
     hh_diags_add(d, file, line, sev, rule, path, ben.data, bzh.data);
     hh_buf_free(&ben);
     hh_buf_free(&bzh);
@@ -100,10 +116,31 @@ static const char *severity_name(hh_severity sev)
     return sev == HH_ERROR ? "error" : "warning";
 }
 
+/* File names, paths and messages reach the terminal through hh_buf_put_printable:
+ * a file named with escape sequences cannot act on the terminal. */
 void hh_diag_print(FILE *out, const hh_diag *g, hh_lang lang)
 {
-    fprintf(out, "%s:%ld: %s: [%s] %s%s%s\n", g->file, g->line, severity_name(g->severity),
-            g->rule, g->path, *g->path ? ": " : "", hh_diag_message(g, lang));
+    hh_buf line;
+    hh_buf_init(&line);
+    hh_buf_put_printable(&line, g->file);
+    hh_buf_printf(&line, ":%ld: %s: [%s] ", g->line, severity_name(g->severity), g->rule);
+    hh_buf_put_printable(&line, g->path);
+    hh_buf_puts(&line, *g->path ? ": " : "");
+    hh_buf_put_printable(&line, hh_diag_message(g, lang));
+    fprintf(out, "%s\n", line.data);
+    hh_buf_free(&line);
+}
+
+void hh_print_file_problem(FILE *out, const char *who, const char *file, const char *why)
+{
+    hh_buf line;
+    hh_buf_init(&line);
+    hh_buf_printf(&line, "%s: ", who);
+    hh_buf_put_printable(&line, file);
+    hh_buf_puts(&line, ": ");
+    hh_buf_put_printable(&line, why);
+    fprintf(out, "%s\n", line.data);
+    hh_buf_free(&line);
 }
 
 void hh_diag_json(hh_json *j, const hh_diag *g, hh_lang lang)

@@ -9,6 +9,7 @@
 #ifndef HH_DIAG_H
 #define HH_DIAG_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stddef.h>
 #include "json.h"
@@ -43,12 +44,23 @@ void hh_diags_add(hh_diags *d, const char *file, long line, hh_severity sev,
  * printf-style with the same arguments in both languages. */
 void hh_diags_addmsg(hh_diags *d, const char *file, long line, hh_severity sev,
                      const char *rule, const char *path, ...);
+/* The same with the messages of catalogue entry `message` under rule id `rule`,
+ * for a rule whose problems are told in more than one way (XSD-RANGE: at least,
+ * at most, ...). */
+void hh_diags_addmsg_as(hh_diags *d, const char *file, long line, hh_severity sev,
+                        const char *rule, const char *message, const char *path, ...);
+void hh_diags_vaddmsg_as(hh_diags *d, const char *file, long line, hh_severity sev,
+                         const char *rule, const char *message, const char *path, va_list ap);
 /* Moves every item of `from` to the end of `to`; `from` is left empty. */
 void hh_diags_move(hh_diags *to, hh_diags *from);
 
 const char *hh_diag_message(const hh_diag *g, hh_lang lang);
 void hh_diag_print(FILE *out, const hh_diag *g, hh_lang lang);
 void hh_diag_json(hh_json *j, const hh_diag *g, hh_lang lang);    /* one object value */
+/* "WHO: FILE: WHY" on a line of its own, for a file that could not be read. Printed
+ * file names, paths and messages are escaped (hh_buf_put_printable); in JSON,
+ * hh_buf_json_string keeps them valid. */
+void hh_print_file_problem(FILE *out, const char *who, const char *file, const char *why);
 
 /* The language of messages: "zh" or "en" if given, else from LC_ALL,
  * LC_MESSAGES or LANG (zh* means Chinese), else English. Returns -1 for an

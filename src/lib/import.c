@@ -234,7 +234,7 @@ static void io_problem(const char *path, const char *why, void *arg)
 {
     hh_importer *im = arg;
     if (im->opt.messages)
-        fprintf(im->opt.messages, "hhreg: %s: %s\n", path, why);
+        hh_print_file_problem(im->opt.messages, "hhreg", path, why);
     im->sum.io_error = true;
 }
 

@@ -21,6 +21,7 @@
 #include <libxml/xmlreader.h>
 
 #include "schemaset.h"
+#include "xml_errors.h"
 
 /* No network, and no text nodes that only indent elements: every later walk over
  * the tree (schema, rules, digest) visits half as many nodes. Never NOENT, DTDLOAD,
@@ -289,7 +290,7 @@ typedef struct parse_error {
     int seen;
     int code;
     long line, column;
-    char message[200];
+    hh_parse_message message;   /* told without the text the parser stopped at */
 } parse_error;
 
 static void on_parse_error(void *arg, xmlErrorPtr e)
@@ -301,10 +302,7 @@ static void on_parse_error(void *arg, xmlErrorPtr e)
     pe->code = e->code;
     pe->line = e->line;
     pe->column = e->int2;
-    snprintf(pe->message, sizeof pe->message, "%s", e->message ? e->message : "parse error");
-    size_t n = strlen(pe->message);
-    while (n && (pe->message[n - 1] == '\n' || pe->message[n - 1] == ' '))
-        pe->message[--n] = '\0';
+    hh_parse_message_set(&pe->message, e);
 }
 
 /* True when the parser stopped where the input ends: on its last line, at (about)
@@ -330,9 +328,10 @@ static void report_file_problem(hh_diags *d, const char *name, const scanner *s,
         hh_diags_addmsg(d, name, 1, HH_ERROR, "XML-EMPTY", "");
     else if (ended_early)
         hh_diags_addmsg(d, name, s->line, HH_ERROR, "XML-TRUNCATED", "");
+    else if (pe->seen)
+        hh_diags_add(d, name, pe->line, HH_ERROR, "XML-PARSE", "", pe->message.en, pe->message.zh);
     else
-        hh_diags_addmsg(d, name, pe->seen ? pe->line : s->line, HH_ERROR, "XML-PARSE", "",
-                        pe->seen ? pe->message : "not well-formed");
+        hh_diags_addmsg_as(d, name, s->line, HH_ERROR, "XML-PARSE", "XML-PARSE-ANY", "");
 }
 
 static int in_form_namespace(const xmlNode *n)

@@ -133,6 +133,32 @@ void hh_buf_printf(hh_buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The length of the well-formed UTF-8 sequence at p (1-4), or 0 when the bytes
+ * there are not one: a stray continuation byte, an overlong form, a surrogate, a
+ * code point past U+10FFFF or a sequence cut short. */
+static size_t utf8_sequence(const unsigned char *p)
+{
+    if (p[0] < 0x80)
+        return 1;
+    size_t n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+    if (n == 0 || p[0] > 0xF4)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) || (p[0] == 0xF0 && p[1] < 0x90) ||
+        (p[0] == 0xF4 && p[1] > 0x8F))
+        return 0;
+    return n;
+}
+
+/* True for the characters a terminal acts on: C0 controls, DEL and C1 controls
+ * (U+0080-U+009F, two bytes in UTF-8). `n` is the sequence's length. */
+static int is_control(const unsigned char *p, size_t n)
+{
+    return (n == 1 && (p[0] < 0x20 || p[0] == 0x7F)) || (n == 2 && p[0] == 0xC2 && p[1] < 0xA0);
+}
+
 void hh_buf_json_string(hh_buf *b, const char *s)
 {
     if (!s) {
@@ -140,11 +166,13 @@ void hh_buf_json_string(hh_buf *b, const char *s)
         return;
     }
     hh_buf_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
         /* a run of characters that need no escape goes in at once */
         const unsigned char *run = p;
-        while (*p >= 0x20 && *p != '"' && *p != '\\')
-            p++;
+        size_t n;
+        while ((n = utf8_sequence(p)) && !is_control(p, n) && *p != '"' && *p != '\\')
+            p += n;
         hh_buf_append(b, run, (size_t)(p - run));
         if (!*p)
             break;
@@ -155,13 +183,29 @@ void hh_buf_json_string(hh_buf *b, const char *s)
         case '\r': hh_buf_puts(b, "\\r"); break;
         case '\t': hh_buf_puts(b, "\\t"); break;
         default:
-            if (*p < 0x20)
-                hh_buf_printf(b, "\\u%04x", *p);
+            if (n == 0)
+                hh_buf_puts(b, "\\ufffd");    /* not UTF-8: the replacement character */
             else
-                hh_buf_putc(b, (char)*p);
+                hh_buf_printf(b, "\\u%04x", n == 1 ? p[0] : p[1]);
         }
+        p += n ? n : 1;
     }
     hh_buf_putc(b, '"');
+}
+
+void hh_buf_put_printable(hh_buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        size_t n = utf8_sequence(p);
+        if (n && !is_control(p, n)) {
+            hh_buf_append(b, p, n);
+            p += n;
+        } else {
+            for (size_t i = 0; i < (n ? n : 1); i++)
+                hh_buf_printf(b, "\\x%02x", *p++);
+        }
+    }
 }
 
 struct hh_arena_chunk {

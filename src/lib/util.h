@@ -31,8 +31,15 @@ void hh_buf_puts(hh_buf *b, const char *s);  /* NULL appends nothing */
 void hh_buf_putc(hh_buf *b, char c);
 void hh_buf_printf(hh_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void hh_buf_vprintf(hh_buf *b, const char *fmt, va_list ap);
-/* Appends s as a JSON string literal, quotes included; NULL appends `null`. */
+/* Appends s as a JSON string literal, quotes included; NULL appends `null`.
+ * Always valid JSON that no terminal acts on: controls (C0, DEL, C1) are written
+ * as \\uXXXX, and each byte that is not part of well-formed UTF-8 as \\ufffd. */
 void hh_buf_json_string(hh_buf *b, const char *s);
+/* Appends s (NULL: nothing) for a terminal or a log, as a file name in a message:
+ * well-formed UTF-8 text as it is; each byte of a control character (C0, DEL, C1)
+ * and each byte that is not well-formed UTF-8 as \\xNN, so no escape sequence
+ * reaches a terminal. */
+void hh_buf_put_printable(hh_buf *b, const char *s);
 char *hh_buf_detach(hh_buf *b);              /* caller frees; b is then released */
 
 /* An arena for many short-lived strings: copies are freed all at once by

@@ -1,9 +1,8 @@
 /* validate.c — one form through the XSD and the rules (see validate.h).
  *
- * libxml2's schema messages name the element as "Element '{ns}name':"; the path
- * column already says which item, so that prefix and the namespace are cut and the
- * error is classified (code list, pattern, type, range, length, content, attribute)
- * into a stable rule id such as XSD-CODE. */
+ * libxml2's schema messages quote the values they refuse; each schema error is told
+ * instead by xml_errors.c, from its kind, its item and the schema's facet, under a
+ * stable rule id such as XSD-CODE. */
 #include "validate.h"
 
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "nodepath.h"
+#include "xml_errors.h"
 #include "xml_policy.h"
 
 #define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
@@ -26,89 +26,14 @@ struct hh_validator {
     hh_diags *out;
 };
 
-static const char *classify(int code)
-{
-    switch (code) {
-    case XML_SCHEMAV_CVC_ENUMERATION_VALID:
-        return "XSD-CODE";
-    case XML_SCHEMAV_CVC_PATTERN_VALID:
-        return "XSD-PATTERN";
-    case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1:
-    case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_2:
-    case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_3:
-    case XML_SCHEMAV_CVC_TYPE_3_1_1:
-    case XML_SCHEMAV_CVC_TYPE_3_1_2:
-    case XML_SCHEMAV_CVC_FRACTIONDIGITS_VALID:
-    case XML_SCHEMAV_CVC_TOTALDIGITS_VALID:
-        return "XSD-TYPE";
-    case XML_SCHEMAV_CVC_MININCLUSIVE_VALID:
-    case XML_SCHEMAV_CVC_MAXINCLUSIVE_VALID:
-    case XML_SCHEMAV_CVC_MINEXCLUSIVE_VALID:
-    case XML_SCHEMAV_CVC_MAXEXCLUSIVE_VALID:
-        return "XSD-RANGE";
-    case XML_SCHEMAV_CVC_LENGTH_VALID:
-    case XML_SCHEMAV_CVC_MINLENGTH_VALID:
-    case XML_SCHEMAV_CVC_MAXLENGTH_VALID:
-        return "XSD-LENGTH";
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_1:
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_2:
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_4:
-    case XML_SCHEMAV_CVC_AU:
-        return "XSD-ATTRIBUTE";
-    case XML_SCHEMAV_CVC_ELT_1:
-        return "XSD-ROOT";
-    case XML_SCHEMAV_ELEMENT_CONTENT:
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_1:
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_2:
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_3:
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_4:
-        return "XSD-CONTENT";
-    default:
-        return "XSD-STRUCTURE";
-    }
-}
-
-/* libxml2's message without "Element '...': " / "Element '...', attribute '...': ",
- * without the namespace in braces and without the trailing newline. */
-static void clean_message(const char *msg, hh_buf *out)
-{
-    const char *p = msg;
-    if (strncmp(p, "Element '", 9) == 0) {
-        const char *colon = strstr(p, "': ");
-        if (colon)
-            p = colon + 3;
-    }
-    const char *ns = "{" HH_FORM_NS "}";
-    size_t nslen = strlen(ns);
-    while (*p) {
-        if (strncmp(p, ns, nslen) == 0) {
-            p += nslen;
-            continue;
-        }
-        if (*p == '\n' && p[1] == '\0')
-            break;
-        hh_buf_putc(out, *p++);
-    }
-    while (out->len && (out->data[out->len - 1] == ' ' || out->data[out->len - 1] == '\n'))
-        out->data[--out->len] = '\0';
-}
-
 static void on_schema_error(void *arg, xmlErrorPtr e)
 {
     hh_validator *v = arg;
     if (!e || e->level < XML_ERR_ERROR)
         return;
-    hh_buf path, msg;
-    hh_buf_init(&path);
-    hh_buf_init(&msg);
     xmlNodePtr node = e->node;
-    if (node)
-        hh_node_path(node, &path);
-    clean_message(e->message ? e->message : "invalid", &msg);
     long line = node ? hh_node_line(node, v->form->line) : (e->line > 0 ? e->line : v->form->line);
-    hh_diags_addmsg(v->out, v->form->file, line, HH_ERROR, classify(e->code), path.data, msg.data);
-    hh_buf_free(&path);
-    hh_buf_free(&msg);
+    hh_diags_add_schema_error(v->out, v->form->file, line, e, v->set->xsd);
 }
 
 hh_validator *hh_validator_new(const hh_schemaset *set)
@@ -191,8 +116,7 @@ size_t hh_validator_check(hh_validator *v, const hh_form_input *form, hh_diags *
     v->out = d;
     int rc = xmlSchemaValidateDoc(v->vctxt, form->doc);
     if (rc != 0 && d->errors == before)
-        hh_diags_addmsg(d, form->file, form->line, HH_ERROR, "XSD-STRUCTURE", "household",
-                        "the form does not match the schema");
+        hh_diags_addmsg_as(d, form->file, form->line, HH_ERROR, "XSD-STRUCTURE", "XSD-STRUCTURE-ANY", "household");
     v->form = NULL;
     v->out = NULL;
     if (d->errors == before)

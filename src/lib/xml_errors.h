@@ -1,0 +1,29 @@
+/* xml_errors.h — libxml2's errors about a form as hhreg's messages, in English and
+ * Chinese. libxml2's own texts quote what they stopped at: the value that failed a
+ * pattern, the bytes of a GBK name, the text of an unclosed comment — personal
+ * data. These messages are built from the error's kind (its code), the item and
+ * what the schema expects (a pattern, a code list, a bound, a type: the schema's,
+ * not the form's) and never carry a value from the form. */
+#ifndef HH_XML_ERRORS_H
+#define HH_XML_ERRORS_H
+
+#include <libxml/xmlerror.h>
+#include <libxml/xmlschemas.h>
+
+#include "diag.h"
+
+/* Adds the schema validation error `e` about a form in `file` at `line` to `d`: the
+ * rule id by class (XSD-CODE, XSD-PATTERN, ...), the item's path (down to the
+ * attribute) and a message saying what `xsd` expects there. */
+void hh_diags_add_schema_error(hh_diags *d, const char *file, long line, const xmlError *e,
+                               const xmlSchema *xsd);
+
+/* A parser (well-formedness) error, told without the text it stopped at. */
+typedef struct hh_parse_message {
+    char en[256], zh[256];
+} hh_parse_message;
+
+/* Fills `out` for the parser error `e` (NULL: not known). */
+void hh_parse_message_set(hh_parse_message *out, const xmlError *e);
+
+#endif
