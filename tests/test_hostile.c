@@ -762,6 +762,212 @@ START_TEST(file_names_in_messages_are_escaped)
 }
 END_TEST
 
+/* --- 28: junk after </households>, an error inside household k ------------------ */
+
+/* A batch of the first three sample households, one per line block; *starts gets
+ * the line each begins on. */
+static char *three_household_batch(long starts[3])
+{
+    const char *names[] = { "samples/households/510105016003-03-0001.xml", "samples/households/510105016003-03-0002.xml",
+                            "samples/households/510105016003-03-0003.xml" };
+    hh_buf b;
+    hh_buf_init(&b);
+    hh_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<households " NS ">\n");
+    for (int i = 0; i < 3; i++) {
+        char *src = tu_src(names[i]);
+        char *xml = tu_read_file(src, NULL);
+        starts[i] = 1;
+        for (const char *c = b.data; *c; c++)
+            starts[i] += *c == '\n';
+        hh_buf_puts(&b, strstr(xml, "<household "));
+        free(xml);
+        free(src);
+    }
+    hh_buf_puts(&b, "</households>\n");
+    return hh_buf_detach(&b);
+}
+
+static tu_result import_case(const char *name, const char *data, char **path, const char *jobs)
+{
+    *path = write_case(name, data, strlen(data));
+    return tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, "--lang", "en", "-j", jobs, *path, NULL);
+}
+
+START_TEST(junk_after_the_batch_loses_no_household)
+{
+    long starts[3];
+    char *batch = three_household_batch(starts);
+    long lines = 1;
+    for (const char *c = batch; *c; c++)
+        lines += *c == '\n';
+    char *junk = hh_xasprintf("%sjunk\n", batch);
+    char *path;
+    tu_result r = import_case("28-junk.xml", junk, &path, "1");
+    ck_assert_msg(r.status == 1 && strstr(r.out, "3 stored"), "%d %s %s", r.status, r.out, r.err);
+    char *where = hh_xasprintf("%s:%ld: error: [XML-PARSE]", path, lines);
+    ck_assert_msg(strstr(r.err, where) != NULL, "wanted %s in: %s", where, r.err);
+    ck_assert_msg(strstr(r.err, "XML-NOT-READ") == NULL, "nothing was lost, yet: %s", r.err);
+    tu_result_free(&r);
+    assert_store_sound(3);
+    /* the same on one line, as programs write batches */
+    for (char *c = junk; *c; c++)
+        if (*c == '\n')
+            *c = ' ';
+    free(path);
+    r = import_case("28-junk-one-line.xml", junk, &path, "2");
+    ck_assert_msg(r.status == 1 && strstr(r.out, "4 form(s)") && strstr(r.out, "1 refused") &&
+                      !strstr(r.err, "XML-NOT-READ"),
+                  "%d %s %s", r.status, r.out, r.err);
+    tu_result_free(&r);
+    free(where);
+    free(path);
+    free(junk);
+    free(batch);
+}
+END_TEST
+
+START_TEST(an_error_in_household_k_names_what_was_not_read)
+{
+    long starts[3];
+    char *batch = three_household_batch(starts);
+    /* household 2 is not well-formed on its first line */
+    char *second = strstr(batch, "<household id=\"510105016003-03-0002\"");
+    ck_assert(second != NULL);
+    memcpy(strstr(second, "<address>"), "<adress> ", 9);
+    char *path;
+    tu_result r = import_case("28-error-in-k.xml", batch, &path, "2");
+    ck_assert_msg(r.status == 1 && strstr(r.out, "1 stored"), "%d %s %s", r.status, r.out, r.err);
+    char *not_read = hh_xasprintf("%s:%ld: error: [XML-NOT-READ] households after line %ld were not read because "
+                                  "of the error at line ",
+                                  path, starts[0], starts[0]);
+    ck_assert_msg(strstr(r.err, not_read) != NULL, "wanted '%s' in: %s", not_read, r.err);
+    ck_assert_msg(strstr(r.err, "[XML-PARSE]") != NULL, "%s", r.err);
+    tu_result_free(&r);
+    assert_store_sound(1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM household WHERE id = '510105016003-03-0001'"),
+                     1);
+    free(not_read);
+    free(path);
+    free(batch);
+}
+END_TEST
+
+/* --- 29: nested or foreign household tags, a padded declaration, UTF-16 --------- */
+
+/* `count` elements named `tag`, each holding a MiB of text: no unit of the file may
+ * pass the 4 MiB limit however the inner elements are named. */
+static void put_nested(hh_buf *b, const char *open, const char *close, int count)
+{
+    char *mib = hh_xcalloc(1, (1 << 20) + 1);
+    memset(mib, 'x', 1 << 20);
+    for (int i = 0; i < count; i++) {
+        hh_buf_puts(b, open);
+        hh_buf_puts(b, mib);
+        hh_buf_puts(b, close);
+    }
+    free(mib);
+}
+
+/* The sample form with six elements `open`...`close` of a MiB each inside it. */
+static char *form_with_nested(const char *open, const char *close)
+{
+    char *src = tu_src(FORM);
+    char *xml = tu_read_file(src, NULL);
+    char *at = strstr(xml, "<householdType>");
+    hh_buf b;
+    hh_buf_init(&b);
+    hh_buf_append(&b, xml, (size_t)(at - xml));
+    put_nested(&b, open, close, 6);
+    hh_buf_puts(&b, at);
+    free(xml);
+    free(src);
+    return hh_buf_detach(&b);
+}
+
+START_TEST(nested_and_foreign_household_tags_do_not_reset_the_size_limit)
+{
+    const char *tags[][2] = {
+        { "<household>", "</household>" },
+        { "<x:household xmlns:x=\"urn:other\">", "</x:household>" },
+    };
+    const size_t n = sizeof tags / sizeof tags[0];
+    for (size_t i = 0; i < n; i++) {
+        char *form = form_with_nested(tags[i][0], tags[i][1]);
+        char name[32];
+        snprintf(name, sizeof name, "29-nested-%zu.xml", i);
+        refuse_text(name, form, "XML-SIZE");
+        free(form);
+    }
+    /* inside a batch: the household before is stored, the rest named */
+    char *other = edited_sample(FORM, "03-0001", "03-0999");
+    for (size_t i = 0; i < n; i++) {
+        char *form = form_with_nested(tags[i][0], tags[i][1]);
+        char *batch = hh_xasprintf("<households " NS ">\n%s%s</households>\n", strstr(other, "<household "),
+                                   strstr(form, "<household "));
+        char name[32];
+        snprintf(name, sizeof name, "29-nested-batch-%zu.xml", i);
+        char *path;
+        tu_result r = import_case(name, batch, &path, "1");
+        ck_assert_msg(r.status == 1 && strstr(r.out, i == 0 ? "1 stored" : "1 unchanged") &&
+                          strstr(r.err, "[XML-SIZE]") &&
+                          strstr(r.err, "[XML-NOT-READ] households after line 2 were not read"),
+                      "%d %s %s", r.status, r.out, r.err);
+        tu_result_free(&r);
+        free(path);
+        free(batch);
+        free(form);
+    }
+    free(other);
+    assert_store_sound(1);
+}
+END_TEST
+
+START_TEST(a_padded_declaration_or_utf16_without_bom_is_refused)
+{
+    /* a GB18030 form whose declaration lies past the first 256 bytes */
+    char *src = tu_src(FORM);
+    char *xml = tu_read_file(src, NULL);
+    char padding[301];
+    memset(padding, ' ', 300);
+    padding[300] = '\0';
+    char *decl = hh_xasprintf("<?xml version=\"1.0\"%sencoding=\"GB18030\"?>", padding);
+    const char *body = strstr(xml, "?>") + 2;
+    char *utf8 = hh_xasprintf("%s%s", decl, body);
+    char *plain = tu_path(tu_store_dir, "29-utf8.xml");
+    tu_write_file(plain, utf8, strlen(utf8));
+    char *command = hh_xasprintf("iconv -f UTF-8 -t GB18030 %s > %s/29-padded.xml && echo %s/29-padded.xml", plain,
+                                 tu_store_dir, tu_store_dir);
+    char *padded = tu_shell(command);
+    padded[strcspn(padded, "\n")] = '\0';
+    expect_refused(padded, "XML-ENCODING");
+    /* and in a batch, on its own line in the middle */
+    char *batch = hh_xasprintf("<households " NS ">\n%s\n%s</households>\n", decl, strstr(body, "<household "));
+    refuse_text("29-declaration-inside.xml", batch, "XML-ENCODING");
+    /* UTF-16 without a byte order mark: a batch libxml2 would read by its "<\0?\0" */
+    char *u16 = hh_xasprintf("<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<households " NS ">\n%s</households>\n",
+                             strstr(body, "<household "));
+    char *utf16_source = tu_path(tu_store_dir, "29-utf16-source.xml");
+    tu_write_file(utf16_source, u16, strlen(u16));
+    free(command);
+    command = hh_xasprintf("iconv -f UTF-8 -t UTF-16LE %s > %s/29-utf16le.xml && echo %s/29-utf16le.xml",
+                           utf16_source, tu_store_dir, tu_store_dir);
+    char *utf16 = tu_shell(command);
+    utf16[strcspn(utf16, "\n")] = '\0';
+    expect_refused(utf16, "XML-ENCODING");
+    free(utf16);
+    free(utf16_source);
+    free(u16);
+    free(batch);
+    free(padded);
+    free(command);
+    free(plain);
+    free(utf8);
+    free(decl);
+    free(xml);
+    free(src);
+}
+END_TEST
+
 /* Splits the generated batch at `path` into two batch files of disjoint households. */
 Suite *make_hostile_suite(void)
 {
@@ -786,6 +992,11 @@ Suite *make_hostile_suite(void)
     tcase_add_test(tc, values_are_never_echoed_by_validate_import_or_check);
     tcase_add_test(tc, values_are_never_echoed_by_guided_entry);
     tcase_add_test(tc, file_names_in_messages_are_escaped);
+    /* 28, 29 */
+    tcase_add_test(tc, junk_after_the_batch_loses_no_household);
+    tcase_add_test(tc, an_error_in_household_k_names_what_was_not_read);
+    tcase_add_test(tc, nested_and_foreign_household_tags_do_not_reset_the_size_limit);
+    tcase_add_test(tc, a_padded_declaration_or_utf16_without_bom_is_refused);
     suite_add_tcase(s, tc);
     return s;
 }

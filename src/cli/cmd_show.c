@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "form_json.h"
+#include "input.h"
 
 typedef struct show_args {
     enum { AS_TEXT, AS_XML, AS_JSON } format;
@@ -154,8 +155,8 @@ int cmd_show(cli *c, int argc, char **argv)
         if (len && xml[len - 1] != '\n')
             putchar('\n');
     } else {
-        /* the stored form passed validation; it is read with the same safe options */
-        xmlDocPtr doc = xmlReadMemory(xml, (int)len, argv[rest], "UTF-8", XML_PARSE_NONET);
+        /* the stored form passed validation; it is read as it was imported */
+        xmlDocPtr doc = hh_read_one_form(xml, len, argv[rest], NULL);
         hh_household *h = doc ? hh_household_from_doc(doc) : NULL;
         if (!h) {
             rc = -1;

@@ -1,64 +1,89 @@
 /* input.c — the hostile-input-aware form reader (see input.h).
  *
- * Every byte passes a scanner first: a small state machine over tags that tracks tag
- * names (to measure each household's size and find the root element), counts
- * attributes in start tags and spots "<!DOCTYPE". When it refuses, libxml2 is
- * stopped and the scanner's reason is reported instead of the parser's.
+ * Every byte passes a scanner first: a small state machine over tags, comments,
+ * CDATA sections and processing instructions that tracks the depth of elements (to
+ * measure each unit's size, find the root element and the points where a batch may
+ * be cut), counts attributes in start tags, spots "<!DOCTYPE" and reads every XML
+ * declaration's encoding. When it refuses, libxml2 is stopped and the scanner's
+ * reason is reported instead of the parser's.
  *
  * The bytes are read ahead until the root element is known. A one-form file (root
  * <household>, at most HH_FORM_MAX_BYTES) is then read whole and parsed into a tree
- * in one call; a batch is streamed through libxml2's reader, which hands over one
- * <household> subtree at a time, copied into a document of its own. */
+ * in one call; a batch is fed to libxml2's push parser in pieces that end where a
+ * household ends, and each household is handed over, copied into a document of its
+ * own, as soon as its piece is parsed. */
 #include "input.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <libxml/xmlreader.h>
+#include <libxml/parser.h>
 
 #include "schemaset.h"
 #include "xml_errors.h"
 
-/* No network, and no text nodes that only indent elements: every later walk over
- * the tree (schema, rules, digest) visits half as many nodes. Never NOENT, DTDLOAD,
- * DTDATTR, DTDVALID, XINCLUDE, RECOVER or HUGE on form input. */
-#define FORM_PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOBLANKS)
+/* No network, no text nodes that only indent elements (every later walk over the
+ * tree — schema, rules, digest — visits half as many nodes), and the bytes read as
+ * UTF-8 whatever an XML declaration says (the scanner refuses one that names another
+ * encoding). Never NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE, RECOVER or HUGE on
+ * form input. */
+#define FORM_PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_IGNORE_ENC)
+#define FORM_ENCODING "UTF-8"
 
-enum scan_state { TEXT, TAG_OPEN, TAG_NAME, TAG_BODY, QUOTE, SPECIAL };
+/* A one-form file is parsed from memory with an int length: the size limit (plus
+ * the last chunk read past it) keeps it far below INT_MAX. */
+#define READ_CHUNK 65536
+_Static_assert(HH_FORM_MAX_BYTES + READ_CHUNK < INT_MAX, "a form's length must fit in an int");
+
+enum scan_state { TEXT, TAG_OPEN, TAG_NAME, TAG_BODY, QUOTE, MARKUP, COMMENT, CDATA, DECL, PI };
 
 typedef struct scanner {
     atomic_size_t *bytes_read;  /* optional: bytes read so far, for progress */
     int fd;                     /* -1: read from `mem` instead */
     const char *mem;
     size_t mem_len, mem_pos;
-    hh_buf pending;             /* bytes read ahead, not yet handed to libxml2 */
-    size_t pending_pos;
+    hh_buf pending;             /* bytes read and not yet handed to libxml2 */
+    size_t scanned;             /* of `pending`: bytes the scanner has passed */
+    size_t handed;              /* of `pending`: bytes handed to libxml2's reader */
     long line;
     size_t total;
-    size_t since_household;     /* bytes since the last household tag */
+    /* Bytes of the current unit, which may not exceed HH_FORM_MAX_BYTES: the whole
+     * file when it holds one form; in a batch, what lies between two points where
+     * an element directly below the root begins or ends. Tags deeper down, whatever
+     * their names, never start a new unit. */
+    size_t unit_bytes;
     enum scan_state state;
     char quote;
     int attributes;
     char name[80];
     size_t name_len;
-    size_t doctype_match;
+    int closing_tag, empty_tag;
+    int depth;                  /* elements open */
+    long child_line;            /* where the last element directly below the root began */
+    bool batch;                 /* the root is <households>: its children are the units */
+    bool event;                 /* the last byte scanned named the root or closed an element at depth 1 or 0 */
+    char markup[8];             /* after "<!": the start of "--", "[CDATA[" or "DOCTYPE" */
+    size_t markup_len;
+    int run;                    /* '-' in a comment, ']' in a CDATA section, '?' in a PI, just passed */
+    char pi[128];               /* a processing instruction, white space runs collapsed */
+    size_t pi_len;
+    bool pi_long;
     int checked_prolog;
     int at_eof;                 /* the input has been read to its end */
     size_t line_bytes;          /* bytes since the last newline */
-    unsigned char prolog[256];  /* the first bytes, until the prolog can be judged */
+    unsigned char prolog[256];  /* the first bytes, until the start can be judged */
     size_t prolog_len;
     /* set when the scanner refuses the input */
     const char *fail_rule;
     long fail_line;
     char fail_arg[48];
     int fail_int;
-    /* the first start tag: decides between a one-form file and a batch */
-    int closing_tag;
-    char root[80];
+    char root[80];              /* the first start tag's local name */
 } scanner;
 
 static void refuse(scanner *s, const char *rule, const char *arg, int n)
@@ -71,20 +96,14 @@ static void refuse(scanner *s, const char *rule, const char *arg, int n)
     s->fail_int = n;
 }
 
-static void end_tag_name(scanner *s)
+static bool is_space(unsigned char c)
 {
-    s->name[s->name_len < sizeof s->name ? s->name_len : sizeof s->name - 1] = '\0';
-    const char *local = strrchr(s->name, ':');
-    local = local ? local + 1 : s->name;
-    if (strcmp(local, "household") == 0)
-        s->since_household = 0;
-    if (!s->root[0] && !s->closing_tag)
-        snprintf(s->root, sizeof s->root, "%s", local[0] ? local : "?");
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Judges the start of the input: a UTF-16/32 byte order mark, something that is not
- * XML at all, or an XML declaration naming an encoding other than UTF-8. Waits for
- * more bytes while the declaration is incomplete. */
+/* Judges the first bytes: a UTF-16/32 byte order mark, NUL bytes where a UTF-8
+ * document has '<' and '?' (UTF-16 or UTF-32 without a byte order mark), or
+ * something that is not XML at all. */
 static void check_prolog(scanner *s, const unsigned char *data, size_t len, bool at_end)
 {
     size_t take = len < sizeof s->prolog - s->prolog_len ? len : sizeof s->prolog - s->prolog_len;
@@ -92,48 +111,62 @@ static void check_prolog(scanner *s, const unsigned char *data, size_t len, bool
     s->prolog_len += take;
     const unsigned char *p = s->prolog;
     size_t n = s->prolog_len;
-    size_t skip0 = (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) ? 3 : 0;
-    size_t first = skip0;
-    while (first < n && (p[first] == ' ' || p[first] == '\t' || p[first] == '\r' || p[first] == '\n'))
-        first++;
-    bool utf16_bom = n >= 2 && ((p[0] == 0xFE && p[1] == 0xFF) || (p[0] == 0xFF && p[1] == 0xFE));
-    bool utf32_bom = n >= 4 && p[0] == 0 && p[1] == 0 && p[2] == 0xFE && p[3] == 0xFF;
-    if (first < n && p[first] != '<' && !utf16_bom && !utf32_bom) {
+    if (n < 4 && !at_end)
+        return;
+    bool utf32_bom = n >= 4 && ((p[0] == 0 && p[1] == 0 && p[2] == 0xFE && p[3] == 0xFF) ||
+                                (p[0] == 0xFF && p[1] == 0xFE && p[2] == 0 && p[3] == 0));
+    bool utf16_bom = !utf32_bom && n >= 2 && ((p[0] == 0xFE && p[1] == 0xFF) || (p[0] == 0xFF && p[1] == 0xFE));
+    if (utf32_bom || utf16_bom) {
         s->checked_prolog = 1;
-        refuse(s, "XML-NOT-XML", NULL, 0);
+        refuse(s, "XML-ENCODING", utf32_bom ? "UTF-32 (by its byte order mark)" : "UTF-16 (by its byte order mark)",
+               0);
         return;
     }
-    if (!at_end && n < sizeof s->prolog && !memchr(p, '>', n))
-        return;
-    bool declaration = n >= skip0 + 5 && memcmp(p + skip0, "<?xml", 5) == 0;
-    s->checked_prolog = 1;
-    if (utf16_bom) {
-        refuse(s, "XML-ENCODING", "UTF-16 (by its byte order mark)", 0);
-        return;
-    }
-    if (utf32_bom) {
-        refuse(s, "XML-ENCODING", "UTF-32 (by its byte order mark)", 0);
+    size_t nul = 0; /* "<" or white space with NUL bytes around it: UTF-16 or UTF-32 */
+    while (nul < n && nul < 4 && p[nul] == 0)
+        nul++;
+    if (memchr(p, 0, n < 4 ? n : 4) && nul < n && (p[nul] == '<' || is_space(p[nul]))) {
+        s->checked_prolog = 1;
+        refuse(s, "XML-ENCODING", "UTF-16 or UTF-32 (by its NUL bytes)", 0);
         return;
     }
-    size_t skip = skip0;
-    if (!declaration)
+    size_t first = (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) ? 3 : 0;
+    while (first < n && is_space(p[first]))
+        first++;
+    if (first < n) {
+        s->checked_prolog = 1;
+        if (p[first] != '<')
+            refuse(s, "XML-NOT-XML", NULL, 0);
+    } else if (at_end || n == sizeof s->prolog) {
+        s->checked_prolog = 1; /* only white space so far: libxml2 says what is wrong */
+    }
+}
+
+/* A processing instruction has ended. If it is an XML declaration — wherever it
+ * stands — any encoding it names must be UTF-8. */
+static void end_pi(scanner *s)
+{
+    char *d = s->pi;
+    size_t n = s->pi_len;
+    while (n && (d[n - 1] == '?' || d[n - 1] == ' '))
+        n--;
+    d[n] = '\0';
+    if (strncasecmp(d, "xml", 3) != 0 || (d[3] != ' ' && d[3] != '\0'))
         return;
-    size_t limit = n < skip + 256 ? n : skip + 256;
-    const unsigned char *end = memchr(p + skip, '>', limit - skip);
-    if (!end)
+    if (s->pi_long) {
+        refuse(s, "XML-PARSE", "the XML declaration is too long to be read", 0);
         return;
-    char decl[260];
-    size_t decl_len = (size_t)(end - (p + skip));
-    memcpy(decl, p + skip, decl_len);
-    decl[decl_len] = '\0';
-    char *enc = strstr(decl, "encoding");
+    }
+    char *enc = strstr(d, " encoding");
     if (!enc)
         return;
-    enc = strpbrk(enc, "\"'");
-    if (!enc)
+    enc += strlen(" encoding");
+    enc += *enc == ' ';
+    if (*enc++ != '=')
         return;
+    enc += *enc == ' ';
     char q = *enc++;
-    char *close = strchr(enc, q);
+    char *close = (q == '"' || q == '\'') ? strchr(enc, q) : NULL;
     if (!close)
         return;
     *close = '\0';
@@ -144,20 +177,87 @@ static void check_prolog(scanner *s, const unsigned char *data, size_t len, bool
     }
 }
 
-static void scan(scanner *s, const unsigned char *p, size_t n)
+static void pi_add(scanner *s, unsigned char c)
 {
-    static const char doctype[] = "DOCTYPE";
-    if (!s->checked_prolog)
-        check_prolog(s, p, n, n == 0);
-    for (size_t i = 0; i < n && !s->fail_rule; i++) {
-        unsigned char c = p[i];
+    if (is_space(c)) {
+        if (!s->pi_len || s->pi[s->pi_len - 1] == ' ')
+            return;
+        c = ' ';
+    }
+    if (s->pi_len < sizeof s->pi - 1)
+        s->pi[s->pi_len++] = (char)c;
+    else
+        s->pi_long = true;
+}
+
+static void end_tag_name(scanner *s)
+{
+    s->name[s->name_len < sizeof s->name ? s->name_len : sizeof s->name - 1] = '\0';
+    if (s->root[0] || s->closing_tag)
+        return;
+    const char *local = strrchr(s->name, ':');
+    local = local ? local + 1 : s->name;
+    snprintf(s->root, sizeof s->root, "%s", local[0] ? local : "?");
+    s->batch = strcmp(s->root, "households") == 0;
+    s->event = true;
+}
+
+/* The '>' of a tag. An element that ends directly below the root (or the root
+ * itself) is a point where a batch may be cut: the next unit begins. */
+static void end_tag(scanner *s)
+{
+    s->state = TEXT;
+    if (s->closing_tag) {
+        if (s->depth > 0)
+            s->depth--;
+    } else if (!s->empty_tag) {
+        s->depth++;
+        return;
+    }
+    if (s->depth <= 1) {
+        s->event = true;
+        if (s->batch)
+            s->unit_bytes = 0;
+    }
+}
+
+/* After "<!": a comment, a CDATA section, a DOCTYPE (refused) or some other
+ * declaration, told apart by their first characters. */
+static void markup(scanner *s, unsigned char c)
+{
+    static const char *const starts[] = { "--", "[CDATA[", "DOCTYPE" };
+    static const enum scan_state states[] = { COMMENT, CDATA, DECL };
+    s->markup[s->markup_len++] = (char)c;
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+        if (strncmp(starts[i], s->markup, s->markup_len) != 0)
+            continue;
+        if (strlen(starts[i]) == s->markup_len) {
+            s->state = states[i];
+            s->run = 0;
+            if (states[i] == DECL)
+                refuse(s, "XML-DOCTYPE", NULL, 0);
+        }
+        return;
+    }
+    s->state = c == '>' ? TEXT : DECL;
+}
+
+/* Passes bytes through the scanner. Stops early, just after the byte, when
+ * something a reader waits for has happened (s->event): the root's name is known,
+ * or an element at depth 1 or 0 has ended. Returns the bytes passed. */
+static size_t scan(scanner *s, const unsigned char *p, size_t n)
+{
+    s->event = false;
+    size_t i = 0;
+    while (i < n && !s->fail_rule && !s->event) {
+        unsigned char c = p[i++];
         if (c == '\n') {
             s->line++;
             s->line_bytes = 0;
         } else {
             s->line_bytes++;
         }
-        if (++s->since_household > HH_FORM_MAX_BYTES) {
+        if (++s->unit_bytes > HH_FORM_MAX_BYTES) {
             refuse(s, "XML-SIZE", NULL, HH_FORM_MAX_MIB);
             break;
         }
@@ -170,75 +270,104 @@ static void scan(scanner *s, const unsigned char *p, size_t n)
             s->name_len = 0;
             s->attributes = 0;
             s->closing_tag = c == '/';
+            s->empty_tag = 0;
             if (c == '!') {
-                s->state = SPECIAL;
-                s->doctype_match = 0;
+                s->state = MARKUP;
+                s->markup_len = 0;
             } else if (c == '?') {
-                s->state = SPECIAL;
-                s->doctype_match = sizeof doctype; /* never matches */
+                s->state = PI;
+                s->pi_len = 0;
+                s->pi_long = false;
+                s->run = 0;
             } else if (c == '/') {
                 s->state = TAG_NAME;
             } else {
+                if (s->batch && s->depth == 1)
+                    s->unit_bytes = 2; /* a new unit, from its '<' */
+                if (s->depth == 1)
+                    s->child_line = s->line;
                 s->state = TAG_NAME;
                 s->name[s->name_len++] = (char)c;
             }
             break;
         case TAG_NAME:
-            if (c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (c == '>' || c == '/' || is_space(c)) {
                 end_tag_name(s);
-                s->state = c == '>' ? TEXT : TAG_BODY;
+                s->empty_tag = c == '/';
+                if (c == '>')
+                    end_tag(s);
+                else
+                    s->state = TAG_BODY;
             } else if (s->name_len < sizeof s->name - 1) {
                 s->name[s->name_len++] = (char)c;
             } else {
-                s->name_len = sizeof s->name; /* too long to be a household tag */
+                s->name_len = sizeof s->name; /* long: kept only in part */
             }
             break;
         case TAG_BODY:
+            if (c == '>') {
+                end_tag(s);
+                break;
+            }
             if (c == '"' || c == '\'') {
                 s->quote = (char)c;
                 s->state = QUOTE;
-            } else if (c == '=') {
-                if (++s->attributes > HH_MAX_ATTRIBUTES)
-                    refuse(s, "XML-ATTRS", NULL, HH_MAX_ATTRIBUTES);
-            } else if (c == '>') {
-                s->state = TEXT;
+            } else if (c == '=' && ++s->attributes > HH_MAX_ATTRIBUTES) {
+                refuse(s, "XML-ATTRS", NULL, HH_MAX_ATTRIBUTES);
             }
+            s->empty_tag = c == '/';
             break;
         case QUOTE:
             if (c == (unsigned char)s->quote)
                 s->state = TAG_BODY;
             break;
-        case SPECIAL:
-            if (s->doctype_match < sizeof doctype - 1) {
-                if (c == (unsigned char)doctype[s->doctype_match]) {
-                    if (++s->doctype_match == sizeof doctype - 1)
-                        refuse(s, "XML-DOCTYPE", NULL, 0);
-                } else {
-                    s->doctype_match = sizeof doctype;
-                }
-            }
+        case MARKUP:
+            markup(s, c);
+            break;
+        case COMMENT:
+        case CDATA:
+            if (c == '>' && s->run >= 2)
+                s->state = TEXT;
+            else
+                s->run = c == (s->state == COMMENT ? '-' : ']') ? s->run + 1 : 0;
+            break;
+        case DECL:
             if (c == '>')
                 s->state = TEXT;
             break;
+        case PI:
+            if (c == '>' && s->run) {
+                end_pi(s);
+                s->state = TEXT;
+            } else {
+                s->run = c == '?';
+                pi_add(s, c);
+            }
+            break;
         }
     }
+    return i;
 }
 
-/* Reads more bytes from the source into `buf` (at most `len`); scans them.
- * Returns the count, 0 at the end, -1 when refused or unreadable. */
-static ssize_t source_read(scanner *s, char *buf, size_t len)
+/* Appends the next bytes of the source to s->pending, first dropping what libxml2
+ * has been handed. Returns -1 when refused or unreadable. */
+static int fill(scanner *s)
 {
-    if (s->fail_rule)
-        return -1;
+    if (s->handed && s->handed == s->pending.len) {
+        hh_buf_reset(&s->pending);
+        s->handed = s->scanned = 0;
+    }
+    char chunk[READ_CHUNK];
+    const char *data = chunk;
     ssize_t n;
     if (s->fd < 0) {
         size_t left = s->mem_len - s->mem_pos;
-        n = (ssize_t)(left < len ? left : len);
-        memcpy(buf, s->mem + s->mem_pos, (size_t)n);
+        n = (ssize_t)(left < sizeof chunk ? left : sizeof chunk);
+        data = s->mem + s->mem_pos;
         s->mem_pos += (size_t)n;
     } else {
         do
-            n = read(s->fd, buf, len);
+            n = read(s->fd, chunk, sizeof chunk);
         while (n < 0 && errno == EINTR);
     }
     if (n < 0) {
@@ -247,43 +376,36 @@ static ssize_t source_read(scanner *s, char *buf, size_t len)
     }
     if (n == 0)
         s->at_eof = 1;
-    scan(s, (const unsigned char *)buf, (size_t)n);
-    if (s->fail_rule)
-        return -1;
+    if (!s->checked_prolog)
+        check_prolog(s, (const unsigned char *)data, (size_t)n, n == 0);
+    hh_buf_append(&s->pending, data, (size_t)n);
     s->total += (size_t)n;
     if (s->bytes_read)
         atomic_fetch_add(s->bytes_read, (size_t)n);
-    return n;
+    return s->fail_rule ? -1 : 0;
 }
 
-/* Reads ahead into s->pending until the root element's name is known, the input
- * ends, or (whole) everything has been read. Returns -1 when refused. */
+/* Scans the bytes of s->pending not yet scanned, up to the next event; reads more
+ * when all are. Returns -1 when refused, 0 at the end of the input, else 1. */
+static int advance(scanner *s)
+{
+    if (s->scanned < s->pending.len)
+        s->scanned += scan(s, (const unsigned char *)s->pending.data + s->scanned, s->pending.len - s->scanned);
+    else if (s->at_eof)
+        return 0;
+    else
+        fill(s);
+    return s->fail_rule ? -1 : 1;
+}
+
+/* Reads and scans ahead into s->pending until the root element's name is known,
+ * or (whole) to the end of the input. Returns -1 when refused. */
 static int read_ahead(scanner *s, bool whole)
 {
-    char chunk[65536];
-    while (!s->at_eof && (whole || !s->root[0])) {
-        ssize_t n = source_read(s, chunk, sizeof chunk);
-        if (n < 0)
-            return -1;
-        hh_buf_append(&s->pending, chunk, (size_t)n);
-    }
-    return 0;
-}
-
-/* libxml2's read callback for the streaming path: the read-ahead bytes first. */
-static int stream_cb(void *ctx, char *buf, int len)
-{
-    scanner *s = ctx;
-    if (s->pending_pos < s->pending.len) {
-        size_t n = s->pending.len - s->pending_pos;
-        if (n > (size_t)len)
-            n = (size_t)len;
-        memcpy(buf, s->pending.data + s->pending_pos, n);
-        s->pending_pos += n;
-        return (int)n;
-    }
-    ssize_t n = source_read(s, buf, (size_t)len);
-    return n < 0 ? -1 : (int)n;
+    int more = 1;
+    while (more > 0 && (whole || !s->root[0]))
+        more = advance(s);
+    return more < 0 ? -1 : 0;
 }
 
 typedef struct parse_error {
@@ -313,25 +435,28 @@ static bool stopped_at_end(const scanner *s, const parse_error *pe)
 }
 
 /* Reports why a file (or the rest of it) was refused. `ended_early` says the parser
- * stopped at the end of the input before the document was complete. */
-static void report_file_problem(hh_diags *d, const char *name, const scanner *s, const parse_error *pe,
+ * stopped at the end of the input before the document was complete. Returns the
+ * line named. */
+static long report_file_problem(hh_diags *d, const char *name, const scanner *s, const parse_error *pe,
                                 bool ended_early)
 {
     const char *rule = s->fail_rule;
+    long line = rule ? s->fail_line : s->total == 0 ? 1 : ended_early ? s->line : pe->seen ? pe->line : s->line;
     if (rule && (strcmp(rule, "XML-SIZE") == 0 || strcmp(rule, "XML-ATTRS") == 0))
-        hh_diags_addmsg(d, name, s->fail_line, HH_ERROR, rule, "", s->fail_int);
+        hh_diags_addmsg(d, name, line, HH_ERROR, rule, "", s->fail_int);
     else if (rule && (strcmp(rule, "XML-DOCTYPE") == 0 || strcmp(rule, "XML-NOT-XML") == 0))
-        hh_diags_addmsg(d, name, s->fail_line, HH_ERROR, rule, "");
+        hh_diags_addmsg(d, name, line, HH_ERROR, rule, "");
     else if (rule)
-        hh_diags_addmsg(d, name, s->fail_line, HH_ERROR, rule, "", s->fail_arg);
+        hh_diags_addmsg(d, name, line, HH_ERROR, rule, "", s->fail_arg);
     else if (s->total == 0)
-        hh_diags_addmsg(d, name, 1, HH_ERROR, "XML-EMPTY", "");
+        hh_diags_addmsg(d, name, line, HH_ERROR, "XML-EMPTY", "");
     else if (ended_early)
-        hh_diags_addmsg(d, name, s->line, HH_ERROR, "XML-TRUNCATED", "");
+        hh_diags_addmsg(d, name, line, HH_ERROR, "XML-TRUNCATED", "");
     else if (pe->seen)
-        hh_diags_add(d, name, pe->line, HH_ERROR, "XML-PARSE", "", pe->message.en, pe->message.zh);
+        hh_diags_add(d, name, line, HH_ERROR, "XML-PARSE", "", pe->message.en, pe->message.zh);
     else
-        hh_diags_addmsg_as(d, name, s->line, HH_ERROR, "XML-PARSE", "XML-PARSE-ANY", "");
+        hh_diags_addmsg_as(d, name, line, HH_ERROR, "XML-PARSE", "XML-PARSE-ANY", "");
+    return line;
 }
 
 static int in_form_namespace(const xmlNode *n)
@@ -352,7 +477,7 @@ static hh_read_stats read_one_form(scanner *s, const char *name, hh_diags *d, hh
         /* libxml2 2.9 has no per-parser structured handler; the per-thread one is set
          * for this call only */
         xmlSetStructuredErrorFunc(&pe, on_parse_error);
-        doc = xmlReadMemory(s->pending.data, (int)s->pending.len, name, NULL, FORM_PARSE_OPTIONS);
+        doc = xmlReadMemory(s->pending.data, (int)s->pending.len, name, FORM_ENCODING, FORM_PARSE_OPTIONS);
         xmlSetStructuredErrorFunc(NULL, NULL);
     }
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
@@ -382,95 +507,137 @@ static hh_read_stats read_one_form(scanner *s, const char *name, hh_diags *d, hh
 
 /* --- a batch: streamed, one household at a time --------------------------- */
 
-static int is_form_element(xmlTextReaderPtr r, const char *local)
+/* A piece of a batch: the bytes scanned up to the next point where it may be cut.
+ * Returns its length, 0 at the end of the input, -1 when the scanner refused. */
+static ssize_t next_piece(scanner *s)
 {
-    const xmlChar *ns = xmlTextReaderConstNamespaceUri(r);
-    return ns && xmlStrEqual(ns, BAD_CAST HH_FORM_NS) &&
-           xmlStrEqual(xmlTextReaderConstLocalName(r), BAD_CAST local);
-}
-
-/* The current household subtree as a document of its own. NULL if it is broken. */
-static xmlDocPtr take_household(xmlTextReaderPtr r, long *line)
-{
-    xmlNodePtr node = xmlTextReaderExpand(r);
-    if (!node)
-        return NULL;
-    long l = xmlGetLineNo(node);
-    *line = (l > 0 && l < 65535) ? l : xmlTextReaderGetParserLineNumber(r);
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr copy = xmlDocCopyNode(node, doc, 1);
-    if (!copy) {
-        xmlFreeDoc(doc);
-        return NULL;
+    while (s->handed == s->scanned) {
+        int more = advance(s);
+        if (more <= 0)
+            return more;
     }
-    xmlDocSetRootElement(doc, copy);
-    return doc;
+    return (ssize_t)(s->scanned - s->handed);
 }
 
+/* An element directly below the root that is not a household: the first few are
+ * named, the rest only counted (a batch of a million would otherwise pile up a
+ * million messages). */
+static void skip_element(hh_diags *d, const char *name, const xmlNode *n, long line, long *skipped)
+{
+    if (++*skipped <= HH_SKIPPED_NAMED)
+        hh_diags_add(d, name, line, HH_ERROR, "XSD-CONTENT", (const char *)n->name,
+                     "only household elements belong in a batch of households", "批量文件中只能包含 household 元素");
+}
+
+typedef struct batch {
+    scanner *s;
+    const char *name;
+    hh_diags *d;
+    hh_form_handler handler;
+    void *arg;
+    hh_read_stats st;
+    long read_to;               /* households that begin after this line were not read (yet) */
+    long skipped, skipped_line;
+} batch;
+
+/* Hands over what is complete below the root — after a piece, at most the one
+ * element it ended — and frees it, so the tree never holds more than one. */
+static void take_children(batch *b, xmlNodePtr root, const xmlNode *open)
+{
+    xmlNodePtr next;
+    for (xmlNodePtr c = root->children; c && c != open && !b->st.stopped; c = next) {
+        next = c->next;
+        xmlUnlinkNode(c);
+        if (c->type == XML_ELEMENT_NODE && in_form_namespace(c) && xmlStrEqual(c->name, BAD_CAST "household")) {
+            hh_form_input form = { xmlNewDoc(BAD_CAST "1.0"), b->name, b->s->child_line, b->st.forms + 1, NULL, 0 };
+            xmlDocSetRootElement(form.doc, xmlDocCopyNode(c, form.doc, 1));
+            b->st.forms++;
+            b->read_to = form.line;
+            if (b->handler(&form, b->arg))
+                b->st.stopped = 1;
+            xmlFreeDoc(form.doc);
+        } else if (c->type == XML_ELEMENT_NODE) {
+            b->skipped_line = b->s->child_line;
+            skip_element(b->d, b->name, c, b->skipped_line, &b->skipped);
+            b->st.refused++;
+        }
+        xmlFreeNode(c);
+    }
+}
+
+/* A batch is fed to libxml2's push parser piece by piece, each piece ending where
+ * an element directly below the root ends; after each, the household it completed
+ * is handed over. An error further on cannot take back what was handed over, and
+ * what it costs is named: the households after the last one read. */
 static hh_read_stats read_batch(scanner *s, const char *name, hh_diags *d, hh_form_handler handler, void *arg)
 {
-    hh_read_stats st = { 0, 0, 0 };
+    batch b = { s, name, d, handler, arg, { 0, 0, 0 }, 1, 0, 0 };
     parse_error pe;
     memset(&pe, 0, sizeof pe);
-    xmlTextReaderPtr r = xmlReaderForIO(stream_cb, NULL, s, name, NULL, FORM_PARSE_OPTIONS);
-    if (!r) {
-        hh_diags_addmsg(d, name, 0, HH_ERROR, "XML-READ", "", "cannot start the XML reader");
-        st.refused = 1;
-        return st;
+    xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, name);
+    if (!ctxt || xmlCtxtResetPush(ctxt, NULL, 0, name, FORM_ENCODING) != 0) {
+        xmlFreeParserCtxt(ctxt);
+        hh_diags_addmsg(d, name, 0, HH_ERROR, "XML-READ", "", "cannot start the XML parser");
+        b.st.refused = 1;
+        return b.st;
     }
-    xmlTextReaderSetStructuredErrorHandler(r, on_parse_error, &pe);
-    int failed = 0, root_closed = 0;
-    int ret = xmlTextReaderRead(r);
-    while (ret == 1 && !st.stopped) {
-        int type = xmlTextReaderNodeType(r);
-        int depth = xmlTextReaderDepth(r);
-        int advanced = 0;
-        if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
+    /* no dictionary: the names of a million elements are freed with them */
+    xmlCtxtUseOptions(ctxt, FORM_PARSE_OPTIONS | XML_PARSE_NODICT);
+    bool failed = false, root_checked = false, root_closed = false;
+    while (!failed && !b.st.stopped && !root_closed) {
+        ssize_t n = next_piece(s);
+        if (n < 0)
+            break;
+        xmlSetStructuredErrorFunc(&pe, on_parse_error);
+        int rc = xmlParseChunk(ctxt, s->pending.data + s->handed, (int)n, n == 0);
+        xmlSetStructuredErrorFunc(NULL, NULL);
+        s->handed += (size_t)n;
+        failed = rc != 0 || !ctxt->wellFormed;
+        xmlNodePtr root = ctxt->myDoc ? xmlDocGetRootElement(ctxt->myDoc) : NULL;
+        if (ctxt->myDoc && ctxt->myDoc->intSubset) {
             refuse(s, "XML-DOCTYPE", NULL, 0);
-            failed = 1;
             break;
         }
-        if (type == XML_READER_TYPE_END_ELEMENT && depth == 0)
-            root_closed = 1;
-        if (type == XML_READER_TYPE_ELEMENT && depth == 0 && !is_form_element(r, "households")) {
-            hh_diags_addmsg(d, name, xmlGetLineNo(xmlTextReaderCurrentNode(r)), HH_ERROR, "XML-ROOT", "",
-                            (const char *)xmlTextReaderConstName(r));
-            st.refused++;
-            xmlFreeTextReader(r);
-            return st;
-        }
-        if (type == XML_READER_TYPE_ELEMENT && depth == 1) {
-            if (is_form_element(r, "household")) {
-                hh_form_input form = { NULL, name, 0, st.forms + 1, NULL, 0 };
-                form.doc = take_household(r, &form.line);
-                if (!form.doc) {
-                    failed = 1;
-                    break;
-                }
-                st.forms++;
-                if (handler(&form, arg))
-                    st.stopped = 1;
-                if (form.doc)
-                    xmlFreeDoc(form.doc);
-            } else {
-                hh_diags_add(d, name, xmlGetLineNo(xmlTextReaderCurrentNode(r)), HH_ERROR, "XSD-CONTENT",
-                             (const char *)xmlTextReaderConstLocalName(r),
-                             "only household elements belong in a batch of households",
-                             "批量文件中只能包含 household 元素");
-                st.refused++;
+        if (root && !root_checked) {
+            if (!in_form_namespace(root) || !xmlStrEqual(root->name, BAD_CAST "households")) {
+                hh_diags_addmsg(d, name, xmlGetLineNo(root), HH_ERROR, "XML-ROOT", "", (const char *)root->name);
+                b.st.refused++;
+                xmlFreeDoc(ctxt->myDoc);
+                xmlFreeParserCtxt(ctxt);
+                return b.st;
             }
-            ret = xmlTextReaderNext(r);
-            advanced = 1;
+            root_checked = true;
+            b.read_to = xmlGetLineNo(root);
         }
-        if (!advanced)
-            ret = xmlTextReaderRead(r);
+        if (!failed && root)
+            take_children(&b, root, ctxt->nodeNr > 1 ? ctxt->nodeTab[1] : NULL);
+        root_closed = !failed && root && ctxt->nodeNr == 0;
+        if (n == 0)
+            break;
     }
-    if ((ret < 0 || failed) && !st.stopped) {
-        report_file_problem(d, name, s, &pe, !root_closed && (stopped_at_end(s, &pe) || !pe.seen));
-        st.refused++;
+    if (b.skipped > HH_SKIPPED_NAMED)
+        hh_diags_addmsg(d, name, b.skipped_line, HH_ERROR, "XML-SKIPPED", "", b.skipped - HH_SKIPPED_NAMED);
+    if (root_closed && !b.st.stopped) {
+        /* only comments, processing instructions and white space may follow */
+        xmlSetStructuredErrorFunc(&pe, on_parse_error);
+        ssize_t n;
+        while (!failed && (n = next_piece(s)) >= 0) {
+            failed = xmlParseChunk(ctxt, s->pending.data + s->handed, (int)n, n == 0) != 0 || !ctxt->wellFormed;
+            s->handed += (size_t)n;
+            if (n == 0)
+                break;
+        }
+        xmlSetStructuredErrorFunc(NULL, NULL);
     }
-    xmlFreeTextReader(r);
-    return st;
+    if ((failed || s->fail_rule || (!root_closed && !b.st.stopped)) && !b.st.stopped) {
+        long line = report_file_problem(d, name, s, &pe, !root_closed && (stopped_at_end(s, &pe) || !pe.seen));
+        if (!root_closed) /* name what the error cost: every household after the last one read */
+            hh_diags_addmsg(d, name, b.read_to, HH_ERROR, "XML-NOT-READ", "", b.read_to, line);
+        b.st.refused++;
+    }
+    xmlFreeDoc(ctxt->myDoc);
+    xmlFreeParserCtxt(ctxt);
+    return b.st;
 }
 
 /* A one-form file handed over unparsed: its bytes, for hh_read_forms_memory. */
@@ -537,4 +704,24 @@ hh_read_stats hh_read_forms_memory(const char *data, size_t len, const char *nam
     s.mem = data;
     s.mem_len = len;
     return read_forms(&s, name, d, handler, arg, false);
+}
+
+/* Takes the document of a one-form input; a batch is not one form. */
+static int take_one(hh_form_input *form, void *arg)
+{
+    if (form->original) {
+        *(xmlDocPtr *)arg = form->doc;
+        form->doc = NULL;
+    }
+    return 1;
+}
+
+xmlDocPtr hh_read_one_form(const char *data, size_t len, const char *name, hh_diags *d)
+{
+    hh_diags own;
+    hh_diags_init(&own);
+    xmlDocPtr doc = NULL;
+    hh_read_forms_memory(data, len, name, d ? d : &own, take_one, &doc);
+    hh_diags_free(&own);
+    return doc;
 }

@@ -70,6 +70,10 @@ static const struct {
       "the root element is '%s'; a form is a 'household' element (or a batch of them under "
       "'households') in namespace urn:hhreg:household:1",
       "根元素为“%s”；表单应为命名空间 urn:hhreg:household:1 中的 household 元素（或 households 下的一批）" },
+    { "XML-NOT-READ", "households after line %ld were not read because of the error at line %ld",
+      "第 %ld 行之后的户未读取，原因是第 %ld 行的错误" },
+    { "XML-SKIPPED", "%ld more elements that are not households were skipped, the last at this line",
+      "另有 %ld 个非 household 元素被跳过，最后一个在此行" },
     { "XML-XSI", "a form may not name a schema (xsi:%s); only the installed schema counts",
       "表单不得自行指定模式（xsi:%s）；只使用已安装的模式" },
     /* XSD-*: the schema's verdict told by its kind (xml_errors.c), with what the schema

@@ -4,7 +4,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <time.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -98,16 +102,134 @@ static int is_form_file(const char *name)
     return n > 4 && strcmp(name + n - 4, ".xml") == 0;
 }
 
+/* --- a FIFO: a bounded wait for its writer ------------------------------------ */
+
+typedef struct fifo_watch {
+    pthread_mutex_t lock;
+    pthread_cond_t opened;
+    const char *path;
+    long seconds;
+    bool done;      /* the reader's open returned */
+    bool fired;     /* no writer came in time: the watchdog opened the FIFO itself */
+} fifo_watch;
+
+/* Ends the reader's blocking open once the wait is over, by opening the FIFO for
+ * writing (and closing it at once: the reader then sees an empty input). */
+static void *fifo_watchdog(void *arg)
+{
+    fifo_watch *w = arg;
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += w->seconds;
+    pthread_mutex_lock(&w->lock);
+    while (!w->done && pthread_cond_timedwait(&w->opened, &w->lock, &deadline) != ETIMEDOUT)
+        ;
+    while (!w->done) {
+        w->fired = true;
+        int fd = open(w->path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd >= 0) {
+            close(fd);
+            break;
+        }
+        /* the reader is not in open() yet (ENXIO): try again shortly */
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_nsec += 100000000L;
+        if (deadline.tv_nsec >= 1000000000L) {
+            deadline.tv_sec++;
+            deadline.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&w->opened, &w->lock, &deadline);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+long hh_fifo_wait_seconds(void)
+{
+    const char *env = getenv("HHREG_FIFO_WAIT");
+    char *end;
+    long n = env && *env ? strtol(env, &end, 10) : -1;
+    return n >= 0 && env && *end == '\0' ? n : HH_FIFO_WAIT_SECONDS;
+}
+
+/* Opens a FIFO for reading, waiting at most hh_fifo_wait_seconds() for a writer;
+ * once one has come, its input is read as slowly as it is written. Returns -1 with
+ * errno set, ETIMEDOUT when no writer came. */
+static int open_fifo(const char *path)
+{
+    fifo_watch w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, path, hh_fifo_wait_seconds(), false,
+                     false };
+    pthread_t watchdog;
+    if (pthread_create(&watchdog, NULL, fifo_watchdog, &w) != 0)
+        return -1;
+    int fd;
+    do
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    while (fd < 0 && errno == EINTR);
+    int saved = errno;
+    pthread_mutex_lock(&w.lock);
+    w.done = true;
+    pthread_cond_signal(&w.opened);
+    pthread_mutex_unlock(&w.lock);
+    pthread_join(watchdog, NULL);
+    pthread_cond_destroy(&w.opened);
+    pthread_mutex_destroy(&w.lock);
+    if (fd >= 0 && w.fired) {
+        close(fd);
+        fd = -1;
+        saved = ETIMEDOUT;
+    }
+    errno = saved;
+    return fd;
+}
+
+/* Why a path could not be opened, in words for the user. */
+static void open_problem(const char *path, int err, const hh_path_visitor *v)
+{
+    char why[96];
+    if (err == ELOOP)
+        snprintf(why, sizeof why, "a symbolic link; links are not followed");
+    else if (err == ETIMEDOUT)
+        snprintf(why, sizeof why, "a FIFO that no writer opened within %ld s (HHREG_FIFO_WAIT)",
+                 hh_fifo_wait_seconds());
+    else
+        snprintf(why, sizeof why, "%s", strerror(err));
+    v->problem(path, why, v->arg);
+}
+
+/* A FIFO is opened with a bounded wait for its writer. Anything else is opened
+ * without blocking (should it have become a FIFO since lstat, that open does not
+ * wait for a writer, and a reader that comes and goes would break a writer's
+ * pipe), then read in blocking mode. */
 static int visit_file(const char *path, const hh_path_visitor *v)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat st;
+    int fd;
+    if (lstat(path, &st) == 0 && S_ISFIFO(st.st_mode)) {
+        fd = open_fifo(path);
+    } else {
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        if (fd >= 0)
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    }
     if (fd < 0) {
-        v->problem(path, strerror(errno), v->arg);
+        open_problem(path, errno, v);
         return 0;
     }
     int stop = v->input(fd, path, v->arg);
     close(fd);
     return stop;
+}
+
+/* A directory entry that is not read: a form-like name that is not a regular file,
+ * or a link to a directory, is named with the reason; other names are not forms. */
+static void skip_entry(const char *path, const char *name, const struct stat *st, const hh_path_visitor *v)
+{
+    struct stat target;
+    if (S_ISLNK(st->st_mode) && (is_form_file(name) || (stat(path, &target) == 0 && S_ISDIR(target.st_mode))))
+        v->problem(path, "a symbolic link; links in a directory are not followed", v->arg);
+    else if (!S_ISLNK(st->st_mode) && is_form_file(name))
+        v->problem(path, "not a regular file", v->arg);
 }
 
 static int visit_dir(const char *path, const hh_path_visitor *v, size_t batch)
@@ -126,12 +248,14 @@ static int visit_dir(const char *path, const hh_path_visitor *v, size_t batch)
             const char *name = r.names.data + r.offsets[i];
             char *child = hh_xasprintf("%s/%s", path, name);
             struct stat st;
-            if (lstat(child, &st) == 0) {
-                if (S_ISDIR(st.st_mode))
-                    stop = visit_dir(child, v, batch);
-                else if (S_ISREG(st.st_mode) && is_form_file(name))
-                    stop = visit_file(child, v);
-            }
+            if (lstat(child, &st) != 0)
+                v->problem(child, strerror(errno), v->arg); /* a path over PATH_MAX, for one */
+            else if (S_ISDIR(st.st_mode))
+                stop = visit_dir(child, v, batch);
+            else if (S_ISREG(st.st_mode) && is_form_file(name))
+                stop = visit_file(child, v);
+            else
+                skip_entry(child, name, &st, v);
             free(child);
         }
         free(last);
@@ -161,11 +285,14 @@ static void ignore_problem(const char *path, const char *why, void *arg)
 
 unsigned long long hh_path_size(const char *path)
 {
+    struct stat st;
+    if (strcmp(path, "-") == 0 || stat(path, &st) != 0)
+        return 0;
+    if (!S_ISDIR(st.st_mode)) /* a FIFO is not opened here: it has one reader */
+        return S_ISREG(st.st_mode) ? (unsigned long long)st.st_size : 0;
     unsigned long long total = 0;
-    if (strcmp(path, "-") != 0) {
-        hh_path_visitor v = { add_size, ignore_problem, &total };
-        hh_visit_path(path, &v);
-    }
+    hh_path_visitor v = { add_size, ignore_problem, &total };
+    hh_visit_path(path, &v);
     return total;
 }
 

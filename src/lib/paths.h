@@ -2,7 +2,11 @@
  * directory means every *.xml file below it (hidden entries skipped, names in byte
  * order, links not followed), anything else is opened as a file. A directory is
  * read in sorted runs of at most HH_DIR_RUN names, so memory does not grow with
- * the number of files in it. */
+ * the number of files in it. Nothing is skipped in silence: a symbolic link named
+ * like a form or pointing at a directory, a *.xml entry that is not a regular file
+ * and a path that cannot be examined (longer than PATH_MAX, for one) go to the
+ * visitor's `problem` with the reason. A FIFO waits at most
+ * hh_fifo_wait_seconds() for a writer. */
 #ifndef HH_PATHS_H
 #define HH_PATHS_H
 
@@ -17,6 +21,11 @@ typedef struct hh_path_visitor {
 #include <stddef.h>
 
 #define HH_DIR_RUN 65536
+#define HH_FIFO_WAIT_SECONDS 30
+
+/* How long a FIFO waits for its writer: HHREG_FIFO_WAIT seconds if set, else
+ * HH_FIFO_WAIT_SECONDS. */
+long hh_fifo_wait_seconds(void);
 
 /* Returns non-zero if the visitor asked to stop. */
 int hh_visit_path(const char *path, const hh_path_visitor *v);
