@@ -456,36 +456,12 @@ START_TEST(two_imports_and_exports_at_once)
 }
 END_TEST
 
-/* Holds the store's write lock for `ms` milliseconds in a child process; returns
- * once the lock is taken. */
-static pid_t hold_write_lock(const char *db, int ms)
-{
-    int ready[2];
-    ck_assert_int_eq(pipe(ready), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        sqlite3 *h;
-        if (sqlite3_open(db, &h) != SQLITE_OK || sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-            write(ready[1], "x", 1) != 1)
-            _exit(1);
-        usleep((useconds_t)ms * 1000);
-        sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
-        sqlite3_close(h);
-        _exit(0);
-    }
-    char c;
-    ck_assert_int_eq(read(ready[0], &c, 1), 1);
-    close(ready[0]);
-    close(ready[1]);
-    return pid;
-}
-
 START_TEST(a_busy_store_is_waited_for_then_explained)
 {
     char *forms = tu_src("samples/households");
     /* held until hhreg has given up (a fixed three seconds raced hhreg's start under
      * valgrind): a plain message, nothing stored */
-    pid_t holder = hold_write_lock(tu_store_db, 600000);
+    pid_t holder = tu_hold_write_lock(tu_store_db, 600000);
     setenv("HHREG_BUSY_TIMEOUT_MS", "500", 1);
     tu_result r = tu_hhreg(NULL, NULL, "import", "-q", "--db", tu_store_db, forms, NULL);
     unsetenv("HHREG_BUSY_TIMEOUT_MS");
@@ -500,7 +476,7 @@ START_TEST(a_busy_store_is_waited_for_then_explained)
     reap(holder);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM household"), 0);
     /* held for a second: the import waits and completes */
-    holder = hold_write_lock(tu_store_db, 1000);
+    holder = tu_hold_write_lock(tu_store_db, 1000);
     r = tu_hhreg(NULL, NULL, "import", "-q", "--db", tu_store_db, forms, NULL);
     ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
     tu_result_free(&r);

@@ -289,6 +289,28 @@ long tu_sql_count(const char *db, const char *sql)
     return n;
 }
 
+pid_t tu_hold_write_lock(const char *db, int ms)
+{
+    int ready[2];
+    ck_assert_int_eq(pipe(ready), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        sqlite3 *h;
+        if (sqlite3_open(db, &h) != SQLITE_OK || sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+            write(ready[1], "x", 1) != 1)
+            _exit(1);
+        usleep((useconds_t)ms * 1000);
+        sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(h);
+        _exit(0);
+    }
+    char c;
+    ck_assert_int_eq(read(ready[0], &c, 1), 1);
+    close(ready[0]);
+    close(ready[1]);
+    return pid;
+}
+
 char *tu_shell(const char *command)
 {
     FILE *p = popen(command, "r");

@@ -7,6 +7,7 @@
 
 #include <check.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "diag.h"
 #include "schemaset.h"
@@ -66,5 +67,8 @@ char *tu_shell(const char *command);
 int tu_sql_exec(const char *db, const char *sql);
 /* A count from `sql` on the store file at `db` (-1 on failure). */
 long tu_sql_count(const char *db, const char *sql);
+/* Holds the write lock of the store at `db` (BEGIN IMMEDIATE) for `ms` milliseconds
+ * in a child process; returns its pid once the lock is taken. */
+pid_t tu_hold_write_lock(const char *db, int ms);
 
 #endif

@@ -1,15 +1,18 @@
 /* cmd_export.c — `hhreg export NAME`: run one export plugin over the store. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "export.h"
+#include "export_sandbox.h"
 
 typedef struct export_args {
     const char *plugin_dir, *output, *area;
     const char **options;
     size_t n_options;
     bool allow_shadow;
+    long timeout, memory;
 } export_args;
 
 static int own_option(int opt, const char *arg, void *st)
@@ -20,6 +23,14 @@ static int own_option(int opt, const char *arg, void *st)
     case 'o': a->output = arg; return 0;
     case 'a': a->area = arg; return 0;
     case 'S': a->allow_shadow = true; return 0;
+    case 'T':
+        if (!cli_number(arg, 0, 31536000, &a->timeout))
+            return cli_fail(cli_find_command("export"), "--plugin-timeout takes seconds, 0 for no limit");
+        return 0;
+    case 'M':
+        if (!cli_number(arg, 0, 1L << 30, &a->memory))
+            return cli_fail(cli_find_command("export"), "--plugin-memory takes MiB, 0 for no limit");
+        return 0;
     case 'O':
         a->options = hh_xrealloc(a->options, (a->n_options + 1) * sizeof *a->options);
         a->options[a->n_options++] = arg;
@@ -48,10 +59,14 @@ int cmd_export(cli *c, int argc, char **argv)
                                          { "opt", required_argument, NULL, 'O' },
                                          { "area", required_argument, NULL, 'a' },
                                          { "allow-shadow", no_argument, NULL, 'S' },
+                                         { "plugin-timeout", required_argument, NULL, 'T' },
+                                         { "plugin-memory", required_argument, NULL, 'M' },
                                          { 0, 0, 0, 0 } };
     static const cli_spec spec = { own, "o:", own_option, 1, 1 };
     export_args a;
     memset(&a, 0, sizeof a);
+    a.timeout = HH_PLUGIN_TIMEOUT_DEFAULT;
+    a.memory = HH_PLUGIN_MEMORY_DEFAULT;
     int rest, rc = cli_parse(c, cmd, &spec, &a, argc, argv, &rest);
     if (rc) {
         free(a.options);
@@ -68,15 +83,22 @@ int cmd_export(cli *c, int argc, char **argv)
     hh_plugin_dirs dirs;
     hh_plugin_dirs_init(&dirs, a.plugin_dir);
     dirs.allow_shadow = a.allow_shadow;
-    hh_export_request rq = { argv[rest], a.output, a.options, a.n_options, a.area, c->actor, c->schema_dir };
+    hh_export_request rq = { argv[rest], a.output, a.options, a.n_options, a.area, c->actor, c->schema_dir,
+                             a.timeout, a.memory };
     hh_export_result result;
     rc = hh_export(c->db_path, &dirs, &rq, stderr, &result);
-    if (rc)
+    int reader_stopped = rc && result.reader_stopped;
+    if (rc && !reader_stopped)
         fprintf(stderr, "hhreg export: %s\n", result.error);
     else if (a.output && strcmp(a.output, "-") != 0)
         print_success(&dirs, argv[rest], a.output, result.households);
     hh_export_result_free(&result);
     hh_plugin_dirs_free(&dirs);
     free(a.options);
+    if (reader_stopped) {
+        /* like any filter whose reader went away: ended quietly by SIGPIPE */
+        signal(SIGPIPE, SIG_DFL);
+        raise(SIGPIPE);
+    }
     return rc ? EXIT_PROBLEMS : EXIT_OK;
 }

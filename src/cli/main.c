@@ -72,7 +72,7 @@ const command hh_commands[] = {
       "  --plugin-dir DIR   look here first (then $HHREG_PLUGIN_PATH, then the installed plugins)\n"
       "  --allow-shadow     a plugin may hide one of the same name further along the path\n"
       "  --json             one JSON array\n" },
-    { "export", cmd_export, "[-o PATH] [--opt KEY=VALUE]... [--area CODE] [--plugin-dir DIR] [--allow-shadow] NAME",
+    { "export", cmd_export, "[-o PATH] [--opt KEY=VALUE]... [--area CODE] [--plugin-dir DIR] [--allow-shadow] [--plugin-timeout S] [--plugin-memory MB] NAME",
       "Run export plugin NAME over the current households.",
       "  -o, --output PATH  write here (under a temporary name, renamed on success); default: standard output;\n"
       "                     a plugin that writes several files needs a new directory here\n"

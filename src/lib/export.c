@@ -13,6 +13,7 @@
 #include "code_labels.h"
 #include "derived.h"
 #include "export_dir.h"
+#include "export_sandbox.h"
 #include "schemaset.h"
 
 struct hhreg_ctx {
@@ -591,6 +592,25 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
     return ok ? 0 : -1;
 }
 
+/* Whether the snapshot the plugin was given is sound: a damaged page of an index
+ * hides rows without any error while they are read. PRAGMA quick_check, inside the
+ * export's read transaction; 0, or -1 with result->error. */
+static int check_snapshot(hh_store *s, hh_export_result *result)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(hh_store_db(s), "PRAGMA quick_check(1)", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    const char *said = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    int sound = said && strcmp(said, "ok") == 0;
+    const char *last_line = said && strrchr(said, '\n') ? strrchr(said, '\n') + 1 : said; /* after "*** in database" */
+    if (!sound)
+        fail(result, "%s: the store is damaged (%s); the export was not written: see hhreg check", hh_store_path(s),
+             last_line ? last_line : sqlite3_errstr(rc));
+    sqlite3_finalize(st);
+    return sound ? 0 : -1;
+}
+
 /* Sets up where the plugin writes: `out`, or a new staging directory for a plugin
  * that writes a directory of files; 0, or -1 with result->error. */
 static int prepare_output(hhreg_ctx *ctx, const hh_export_request *rq, FILE *out, const char *staging,
@@ -598,6 +618,9 @@ static int prepare_output(hhreg_ctx *ctx, const hh_export_request *rq, FILE *out
 {
     ctx->dir_fd = -1;
     if (!(hh_plugin_flags(ctx->plugin) & HHREG_PLUGIN_DIRECTORY)) {
+        if (!out)
+            return fail(result, "%s: is a directory, and plugin %s writes one file: name a file", rq->output,
+                        rq->plugin);
         ctx->out = out;
         setvbuf(out, NULL, _IOFBF, 1 << 20);
         return 0;
@@ -618,16 +641,21 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
 {
     memset(result, 0, sizeof *result);
     hh_plugin plugin;
+    memset(&plugin, 0, sizeof plugin);
     hh_store *s = NULL;
     hh_buf err;
     hh_buf_init(&err);
-    if (hh_plugin_load(dirs, rq->plugin, &plugin, &err) != 0 ||
-        hh_export_check_options(plugin.desc, rq->options, rq->n_options, &err) != 0 ||
-        hh_store_open(store_path, false, &s, &err) != 0) {
+    /* the store read-only, in one read transaction (every pass sees the same
+     * snapshot), and confined before the plugin's code is loaded */
+    if (hh_store_open_read_only(store_path, &s, &err) != 0 || hh_store_exec(s, "BEGIN", &err) != 0 ||
+        hh_export_contain(rq->memory_mb, rq->timeout_seconds, &err) != 0 ||
+        hh_plugin_load(dirs, rq->plugin, &plugin, &err) != 0 ||
+        hh_export_check_options(plugin.desc, rq->options, rq->n_options, &err) != 0) {
         fail(result, "%s", err.data);
         hh_buf_free(&err);
         if (plugin.handle)
             hh_plugin_unload(&plugin);
+        hh_store_close(s);
         return -1;
     }
     result->plugin_version = hh_xstrdup(plugin.desc->version ? plugin.desc->version : "");
@@ -641,12 +669,11 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
     ctx.convert = (iconv_t)-1;
     hh_buf_init(&ctx.scratch);
     int rc = prepare_output(&ctx, rq, out, staging, result);
-    /* one read transaction: every pass sees the same snapshot */
-    int snapshot = rc == 0 && hh_store_exec(s, "BEGIN", &err) == 0;
     if (rc == 0)
-        rc = snapshot ? run_plugin(s, &ctx, rq, result) : fail(result, "%s", err.data);
-    if (snapshot)
-        hh_store_exec(s, "COMMIT", &err);
+        rc = run_plugin(s, &ctx, rq, result);
+    if (rc == 0)
+        rc = check_snapshot(s, result);
+    hh_store_exec(s, "COMMIT", &err);
     if (rc == 0 && ctx.dir_fd < 0 && fflush(out) != 0)
         rc = fail(result, "%s: writing failed: %s", rq->output && strcmp(rq->output, "-") != 0 ? rq->output
                                                                                            : "standard output",
@@ -654,9 +681,7 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
     if (ctx.dir_fd >= 0) {
         if (rc == 0 && fsync(ctx.dir_fd) != 0)
             rc = fail(result, "%s: writing failed: %s", rq->output, strerror(errno));
-        close(ctx.dir_fd);
-        if (rc != 0)
-            hh_export_dir_remove(staging);
+        close(ctx.dir_fd); /* on failure hh_export removes it: this process may not */
     }
     hh_code_labels_free(ctx.labels);
     if (ctx.convert != (iconv_t)-1)

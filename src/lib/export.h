@@ -2,19 +2,29 @@
  *
  * hh_export runs the plugin in a child process, so a plugin that crashes, aborts,
  * leaks or scribbles on standard output cannot harm hhreg, the store or the
- * output: the child opens the store itself and reads it in one read transaction
- * (one snapshot for every pass), household by household in id order, handing each
- * to the plugin as the read-only hhreg_household of <hhreg/plugin.h>. Whatever the
- * plugin prints on standard output goes to standard error. A file output is an
- * unnamed temporary file (O_TMPFILE; a 0600 PATH.hhreg-XXXXXX where the filesystem
- * lacks it) linked into place only when the child reported success and exited
- * cleanly; otherwise no file is left, whatever happened to either process. A
- * plugin that writes a directory of files (HHREG_PLUGIN_DIRECTORY) fills a 0700
- * staging directory TARGET.hhreg-PID beside the target, renamed to TARGET on
- * success and removed otherwise (only a kill -9 of hhreg itself can leave it; the
- * next export to that target sweeps it away). The
- * plugin's options are validated against its declaration. Every export that
- * succeeds is recorded in the audit log. */
+ * output: the child opens the store itself, read-only, and reads it in one read
+ * transaction (one snapshot for every pass, checked with PRAGMA quick_check at the
+ * end: a damaged index hides rows without an error), household by household in id
+ * order, handing each to the plugin as the read-only hhreg_household of
+ * <hhreg/plugin.h>. Before the plugin is loaded the child closes every other
+ * descriptor and confines itself (export_sandbox.h); it runs in its own process
+ * group, which is killed as a whole when it ends or its time is up. Whatever the
+ * plugin prints on standard output goes to standard error.
+ *
+ * The output depends on what -o names. A new or regular file is written to an
+ * unnamed temporary file (O_TMPFILE; a 0600 PATH.hhreg-PID.XXXXXX where the
+ * filesystem lacks it, removed by the next export to that directory should hhreg
+ * be killed) linked into place only when the child reported success and exited
+ * cleanly, and after the export is in the audit log; otherwise no file is left,
+ * whatever happened to either process. Standard output, a character device or a
+ * FIFO (or a link to one, such as /dev/stdout) is written through, recorded in the
+ * audit log before it starts; a reader that goes away ends the export
+ * (reader_stopped). A link to anything else, a directory for a one-file plugin,
+ * a block device or a socket is refused. A plugin that writes a directory of files
+ * (HHREG_PLUGIN_DIRECTORY) fills a 0700 staging directory TARGET.hhreg-PID beside
+ * the target, renamed to TARGET on success and removed otherwise (only a kill -9
+ * of hhreg itself can leave it; the next export to that target sweeps it away).
+ * The plugin's options are validated against its declaration. */
 #ifndef HH_EXPORT_H
 #define HH_EXPORT_H
 
@@ -29,12 +39,15 @@ typedef struct hh_export_request {
     const char *area;            /* NULL: all households */
     const char *actor;
     const char *schema_dir;      /* for code labels; NULL: the installed one */
+    long timeout_seconds;        /* the plugin's wall-clock and CPU time; 0: unlimited */
+    long memory_mb;              /* the plugin's address space in MiB; 0: unlimited */
 } hh_export_request;
 
 typedef struct hh_export_result {
     long households;
     char *plugin_version;        /* malloc'd, once the plugin is loaded */
     char *error;                 /* malloc'd message on failure, else NULL */
+    int reader_stopped;          /* it failed because the reader of a stream went away */
 } hh_export_result;
 
 /* Runs the export in a child process (see above) over the store at `store_path`;
@@ -43,11 +56,12 @@ typedef struct hh_export_result {
  * (SQLite connections must not cross a fork). */
 int hh_export(const char *store_path, const hh_plugin_dirs *dirs, const hh_export_request *rq, FILE *warnings,
               hh_export_result *result);
-/* The export itself, in this process, written to `out` (flushed, not closed) —
- * or, for a plugin that writes a directory of files, into the new directory
- * `staging` (NULL: there is no output directory), left complete on success and
- * removed on failure; what the child of hh_export runs. Records nothing in the
- * audit log. */
+/* The export itself, in this process, written to `out` (flushed, not closed; NULL:
+ * -o names an existing directory) — or, for a plugin that writes a directory of
+ * files, into the new directory `staging` (NULL: there is no output directory),
+ * left complete on success; what the child of hh_export runs. It confines the
+ * calling process for good (export_sandbox.h) before it loads the plugin. Records
+ * nothing in the audit log. */
 int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, const hh_export_request *rq,
                          FILE *out, const char *staging, FILE *warnings, hh_export_result *result);
 void hh_export_result_free(hh_export_result *r);

@@ -16,6 +16,11 @@ char *hh_export_staging_name(const char *target, long pid)
     return hh_xasprintf("%s.hhreg-%ld", target, pid);
 }
 
+char *hh_export_tmp_name(const char *target, long pid, const char *unique)
+{
+    return hh_xasprintf("%s.hhreg-%ld.%s", target, pid, unique);
+}
+
 int hh_export_dir_create(const char *target, const char *staging, hh_buf *err)
 {
     struct stat st;
@@ -79,28 +84,48 @@ void hh_export_dir_remove(const char *staging)
     rmdir(staging);
 }
 
+/* The process that left NAME, when NAME is what an export makes while it runs: the
+ * staging directory "TARGET.hhreg-PID" of `target` (a base name), or a temporary
+ * file "ANY.hhreg-PID.XXXXXX" (*is_file set); else 0. */
+static long left_by(const char *name, const char *target, int *is_file)
+{
+    const char *mark = NULL;
+    for (const char *at = strstr(name, ".hhreg-"); at; at = strstr(at + 1, ".hhreg-"))
+        mark = at;
+    if (!mark || mark == name || mark[7] < '1' || mark[7] > '9')
+        return 0;
+    char *end;
+    long pid = strtol(mark + 7, &end, 10);
+    *is_file = *end == '.';
+    if (*is_file)
+        return strlen(end + 1) == 6 ? pid : 0;
+    return !*end && strlen(target) == (size_t)(mark - name) && strncmp(name, target, strlen(target)) == 0 ? pid : 0;
+}
+
 void hh_export_dir_sweep(const char *target)
 {
     const char *slash = strrchr(target, '/');
     char *dir = slash ? hh_xstrndup(target, (size_t)(slash - target + (slash == target))) : hh_xstrdup(".");
-    char *prefix = hh_xasprintf("%s.hhreg-", slash ? slash + 1 : target);
+    const char *base = slash ? slash + 1 : target;
     DIR *d = opendir(dir);
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
-            continue;
-        char *end;
-        long pid = strtol(e->d_name + strlen(prefix), &end, 10);
+        int is_file = 0;
+        long pid = left_by(e->d_name, base, &is_file);
         struct stat st;
-        if (*end || pid <= 0 || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
-            st.st_uid != geteuid() || (st.st_mode & 07777) != 0700 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        if (pid <= 0 || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_uid != geteuid() ||
+            (is_file ? !S_ISREG(st.st_mode) || (st.st_mode & 07777) != 0600
+                     : !S_ISDIR(st.st_mode) || (st.st_mode & 07777) != 0700) ||
+            kill((pid_t)pid, 0) == 0 || errno != ESRCH)
             continue;
         char *stale = hh_xasprintf("%s/%s", dir, e->d_name);
-        hh_export_dir_remove(stale);
+        if (is_file)
+            unlink(stale);
+        else
+            hh_export_dir_remove(stale);
         free(stale);
     }
     if (d)
         closedir(d);
-    free(prefix);
     free(dir);
 }

@@ -13,6 +13,10 @@
  * "TARGET.hhreg-PID" (malloc'd). Both processes can name it. */
 char *hh_export_staging_name(const char *target, long pid);
 
+/* The temporary file of an export to `target` run by process `pid` where the
+ * filesystem has no unnamed files: "TARGET.hhreg-PID.UNIQUE" (malloc'd). */
+char *hh_export_tmp_name(const char *target, long pid, const char *unique);
+
 /* Creates the staging directory (0700) for `target`, which must not exist yet;
  * returns a descriptor of it, or -1 with `err`. */
 int hh_export_dir_create(const char *target, const char *staging, hh_buf *err);
@@ -27,8 +31,9 @@ FILE *hh_export_dir_open_file(int dir_fd, const char *name, hh_buf *err);
 /* Removes the staging directory and the files in it (nothing else is in it). */
 void hh_export_dir_remove(const char *staging);
 
-/* Removes what an export to `target` killed with SIGKILL left: staging directories
- * TARGET.hhreg-PID of this user, mode 0700, whose process no longer runs. */
+/* Removes what exports killed with SIGKILL left: staging directories TARGET.hhreg-PID
+ * of this user, mode 0700, and, in the target's directory, temporary files
+ * ANY.hhreg-PID.XXXXXX of this user, mode 0600, whose process no longer runs. */
 void hh_export_dir_sweep(const char *target);
 
 #endif

@@ -1,6 +1,9 @@
-/* export_process.c — hh_export (see export.h): the plugin runs in a child process;
- * this side owns the output file, tells a crash from a failure, puts the file in
- * place only after a clean finish, and records the export in the audit log.
+/* export_process.c — hh_export (see export.h): the plugin runs in a child process,
+ * in its own process group, with no descriptor but standard error, the output and
+ * the report pipe; this side decides how the output is written from what -o names,
+ * ends the child's whole group when it is done or out of time, tells a crash from
+ * a failure, records the export in the audit log and only then puts the file in
+ * place.
  *
  * The child reports on a pipe: "OK <households> <plugin version>" when everything
  * it wrote is flushed and synced, or "ERROR <message>". No report, a non-zero exit
@@ -11,21 +14,32 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define REPORT_MAX 8192
 
-/* --- the output file ------------------------------------------------------------ */
+/* --- the output ------------------------------------------------------------------ */
+
+typedef enum output_kind {
+    TO_STDOUT,    /* standard output, written through */
+    TO_STREAM,    /* a character device or FIFO, written through: nothing to replace */
+    TO_FILE,      /* a new or regular file, replaced only by a finished export */
+    TO_DIRECTORY  /* an existing directory: refused by the child, whatever the plugin */
+} output_kind;
 
 typedef struct output {
     const char *path;        /* NULL: standard output */
-    int fd;                  /* the file being written (-1 for standard output) */
+    output_kind kind;
+    int fd;                  /* the stream or the file being written, else -1 */
     char *named_tmp;         /* the mkstemp name where O_TMPFILE is not available */
 } output;
 
@@ -40,30 +54,99 @@ static char *dir_of(const char *path)
     return slash == path ? hh_xstrdup("/") : slash ? hh_xstrndup(path, (size_t)(slash - path)) : hh_xstrdup(".");
 }
 
+static int refuse(hh_export_result *result, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int refuse(hh_export_result *result, const char *fmt, ...)
+{
+    hh_buf b;
+    hh_buf_init(&b);
+    va_list ap;
+    va_start(ap, fmt);
+    hh_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    result->error = hh_buf_detach(&b);
+    return -1;
+}
+
+static int is_stream(mode_t mode)
+{
+    return S_ISCHR(mode) || S_ISFIFO(mode);
+}
+
+/* A character device or FIFO (or a link to one, such as /dev/stdout): opened as it
+ * is, never created, truncated or replaced. */
+static int open_stream(output *o, hh_export_result *result)
+{
+    struct stat st;
+    o->fd = open(o->path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (o->fd < 0)
+        return refuse(result, "%s: cannot open the output: %s", o->path, strerror(errno));
+    if (fstat(o->fd, &st) != 0 || !is_stream(st.st_mode)) {
+        close(o->fd);
+        o->fd = -1;
+        return refuse(result, "%s: changed while hhreg opened it; nothing was written", o->path);
+    }
+    o->kind = TO_STREAM;
+    return 0;
+}
+
+/* A new file beside the target: unnamed (O_TMPFILE) where the filesystem can, else
+ * TARGET.hhreg-PID.XXXXXX, which the next export to that directory removes should
+ * hhreg be killed. */
+static int open_file(output *o, hh_export_result *result)
+{
+    o->kind = TO_FILE;
+    char *dir = dir_of(o->path);
+    o->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    free(dir);
+    if (o->fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+        return refuse(result, "%s: cannot create the output: %s", o->path, strerror(errno));
+    if (o->fd < 0) {
+        o->named_tmp = hh_export_tmp_name(o->path, (long)getpid(), "XXXXXX");
+        o->fd = mkostemp(o->named_tmp, O_CLOEXEC);
+        if (o->fd < 0) {
+            free(o->named_tmp);
+            o->named_tmp = NULL;
+            return refuse(result, "%s: cannot create the output: %s", o->path, strerror(errno));
+        }
+    }
+    return 0;
+}
+
+static const char *file_kind(mode_t mode)
+{
+    return S_ISBLK(mode) ? "a block device" : S_ISSOCK(mode) ? "a socket" : "not a regular file";
+}
+
+/* Decides from what the target is (lstat) how to write it: a regular file (or a new
+ * one) is replaced whole, a device or FIFO written through, a directory left to the
+ * plugin's kind to refuse, and anything else refused. */
 static int open_output(const hh_export_request *rq, output *o, hh_export_result *result)
 {
     memset(o, 0, sizeof *o);
     o->fd = -1;
     o->path = output_name(rq);
     if (!o->path)
+        return 0; /* TO_STDOUT */
+    struct stat st, target;
+    if (lstat(o->path, &st) != 0)
+        return errno == ENOENT ? open_file(o, result)
+                               : refuse(result, "%s: cannot use it as the output: %s", o->path, strerror(errno));
+    if (S_ISREG(st.st_mode))
+        return open_file(o, result);
+    if (S_ISDIR(st.st_mode)) {
+        o->kind = TO_DIRECTORY;
         return 0;
-    char *dir = dir_of(o->path);
-    o->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-    free(dir);
-    if (o->fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
-        result->error = hh_xasprintf("%s: cannot create the output: %s", o->path, strerror(errno));
-        return -1;
     }
-    if (o->fd < 0) { /* a filesystem without unnamed files: a private named one */
-        o->named_tmp = hh_xasprintf("%s.hhreg-XXXXXX", o->path);
-        o->fd = mkostemp(o->named_tmp, O_CLOEXEC);
-        if (o->fd < 0) {
-            result->error = hh_xasprintf("%s: cannot create the output: %s", o->path, strerror(errno));
-            free(o->named_tmp);
-            return -1;
-        }
-    }
-    return 0;
+    if (is_stream(st.st_mode))
+        return open_stream(o, result);
+    if (!S_ISLNK(st.st_mode))
+        return refuse(result, "%s: is %s; hhreg writes only a file, a character device or a FIFO", o->path,
+                      file_kind(st.st_mode));
+    if (stat(o->path, &target) == 0 && is_stream(target.st_mode))
+        return open_stream(o, result);
+    return refuse(result, "%s: is a symbolic link%s; hhreg neither replaces a link nor writes a file through "
+                          "one: name the file itself (or - for standard output)",
+                  o->path, stat(o->path, &target) != 0 ? " to nothing" : "");
 }
 
 /* Gives the unnamed file a temporary name beside the target. */
@@ -72,7 +155,9 @@ static int link_tmpfile(output *o)
     char proc[64];
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", o->fd);
     for (unsigned attempt = 0; attempt < 100; attempt++) {
-        char *name = hh_xasprintf("%s.hhreg-%06x", o->path, (unsigned)((getpid() * 7919u + attempt * 104729u) & 0xffffff));
+        char unique[16];
+        snprintf(unique, sizeof unique, "%06x", (unsigned)((getpid() * 7919u + attempt * 104729u) & 0xffffff));
+        char *name = hh_export_tmp_name(o->path, (long)getpid(), unique);
         if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0) {
             o->named_tmp = name;
             return 0;
@@ -85,21 +170,22 @@ static int link_tmpfile(output *o)
     return -1;
 }
 
-/* Puts the finished file in place (ok) or lets it vanish. */
+/* Puts a finished file in place (ok) or lets it vanish; closes a stream. */
 static int close_output(output *o, int ok, hh_export_result *result)
 {
     int rc = 0;
-    if (!o->path)
-        return 0;
-    if (ok && !o->named_tmp && link_tmpfile(o) != 0)
-        rc = -1;
-    if (ok && rc == 0 && rename(o->named_tmp, o->path) != 0)
-        rc = -1;
-    if (ok && rc != 0)
-        result->error = hh_xasprintf("%s: cannot put the output in place: %s", o->path, strerror(errno));
-    if (o->named_tmp && (!ok || rc != 0))
-        unlink(o->named_tmp);
-    close(o->fd);
+    if (o->kind == TO_FILE) {
+        if (ok && !o->named_tmp && link_tmpfile(o) != 0)
+            rc = -1;
+        if (ok && rc == 0 && rename(o->named_tmp, o->path) != 0)
+            rc = -1;
+        if (ok && rc != 0)
+            result->error = hh_xasprintf("%s: cannot put the output in place: %s", o->path, strerror(errno));
+        if (o->named_tmp && (!ok || rc != 0))
+            unlink(o->named_tmp);
+    }
+    if (o->fd >= 0)
+        close(o->fd);
     free(o->named_tmp);
     return rc;
 }
@@ -119,30 +205,48 @@ static void write_all(int fd, const char *data, size_t len)
     }
 }
 
+/* Closes every descriptor but standard input, output and error, `a` and `b`. */
+static void close_other_descriptors(int a, int b)
+{
+    int highest = a > b ? a : b;
+    for (int fd = 3; fd < highest; fd++)
+        if (fd != a && fd != b)
+            close(fd);
+    closefrom(highest + 1);
+}
+
 static void child(const char *store_path, const hh_plugin_dirs *dirs, const hh_export_request *rq,
                   const output *o, FILE *warnings, int report_fd)
 {
+    setpgid(0, 0);                    /* its own group, which hhreg ends as a whole */
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* the export dies with hhreg */
-    signal(SIGPIPE, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);         /* a stopped reader stops the export */
     /* the output gets its own descriptor; standard output becomes standard error,
      * so a plugin's printf cannot end up in the output */
-    int out_fd = dup(o->path ? o->fd : STDOUT_FILENO);
+    int out_fd = o->kind == TO_DIRECTORY ? -1 : dup(o->kind == TO_STDOUT ? STDOUT_FILENO : o->fd);
     FILE *out = out_fd >= 0 ? fdopen(out_fd, "w") : NULL;
     dup2(STDERR_FILENO, STDOUT_FILENO);
+    int nothing = open("/dev/null", O_RDONLY); /* a plugin has no input */
+    if (nothing > STDIN_FILENO) {
+        dup2(nothing, STDIN_FILENO);
+        close(nothing);
+    }
+    close_other_descriptors(report_fd, out_fd);
     hh_export_result r;
     int rc = -1;
-    if (!out) {
+    if (!out && o->kind != TO_DIRECTORY) {
         memset(&r, 0, sizeof r);
         r.error = hh_xasprintf("cannot open the output: %s", strerror(errno));
     } else {
         char *staging = o->path ? hh_export_staging_name(o->path, (long)getpid()) : NULL;
         rc = hh_export_in_process(store_path, dirs, rq, out, staging, warnings, &r);
         free(staging);
-        if (rc == 0 && o->path && fsync(out_fd) != 0) {
+        if (rc == 0 && o->kind == TO_FILE && fsync(out_fd) != 0) {
             r.error = hh_xasprintf("%s: writing failed: %s", o->path, strerror(errno));
             rc = -1;
         }
-        fclose(out);
+        if (out)
+            fclose(out);
     }
     fflush(stdout);
     char *report = rc == 0 ? hh_xasprintf("OK %ld %s", r.households, r.plugin_version)
@@ -157,30 +261,106 @@ static void child(const char *store_path, const hh_plugin_dirs *dirs, const hh_e
 
 static volatile sig_atomic_t child_pid, stop_signal;
 
-/* Ctrl-C, a closed terminal or a kill: passed on to the export, which is then
- * reaped and its output discarded before hhreg exits. */
+/* Ctrl-C, a closed terminal or a kill: passed on to the export's process group,
+ * which is then reaped and its output discarded before hhreg exits. */
 static void forward(int sig)
 {
     stop_signal = sig;
-    if (child_pid > 0)
+    if (child_pid > 0 && kill(-(pid_t)child_pid, sig) != 0)
         kill((pid_t)child_pid, sig);
 }
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP };
 
-static void read_report(int fd, hh_buf *report)
+static long elapsed_ms(const struct timespec *since)
 {
-    char chunk[1024];
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - since->tv_sec) * 1000L + (now.tv_nsec - since->tv_nsec) / 1000000L;
+}
+
+/* Reads the child's report until the pipe ends; reaps the child and ends its whole
+ * process group (whatever a plugin forked dies with it) as soon as the child is
+ * gone, or when `timeout` seconds (0: none) have passed. 1 if they passed. */
+static int await_child(pid_t pid, int fd, long timeout, hh_buf *report, int *status)
+{
+    struct timespec started;
+    clock_gettime(CLOCK_MONOTONIC, &started);
+    int reaped = 0, timed_out = 0;
     for (;;) {
-        ssize_t n = read(fd, chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
+        long wait = 200;
+        if (timeout > 0 && !reaped) {
+            long left = timeout * 1000 - elapsed_ms(&started);
+            if (left <= 0) {
+                timed_out = 1;
+                kill(-pid, SIGKILL);
+                kill(pid, SIGKILL);
+                timeout = 0;
+            }
+            wait = left > 0 && left < wait ? left : wait;
+        }
+        struct pollfd p = { fd, POLLIN, 0 };
+        int n = poll(&p, 1, (int)wait);
+        if (n > 0) {
+            char chunk[1024];
+            ssize_t got = read(fd, chunk, sizeof chunk);
+            if (got == 0 || (got < 0 && errno != EINTR))
+                break;
+            if (got > 0 && report->len < REPORT_MAX)
+                hh_buf_append(report, chunk, (size_t)got);
+        } else if (n < 0 && errno != EINTR) {
             break;
-        if (report->len < REPORT_MAX)
-            hh_buf_append(report, chunk, (size_t)n);
+        }
+        if (!reaped && waitpid(pid, status, WNOHANG) == pid) {
+            reaped = 1;
+            kill(-pid, SIGKILL);
+        }
     }
+    kill(-pid, SIGKILL);
+    if (!reaped)
+        while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+            ;
     hh_buf_putc(report, '\0');
+    return timed_out;
+}
+
+/* Judges how the child ended; 0, or -1 with result->error. */
+static int judge(const hh_export_request *rq, const output *o, int status, int timed_out, const char *text,
+                 hh_export_result *result)
+{
+    int streamed = o->kind == TO_STDOUT || o->kind == TO_STREAM;
+    const char *outcome = streamed ? "what was written is incomplete; the store is untouched"
+                                   : "nothing was written and the store is untouched";
+    int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    if (stop_signal)
+        return refuse(result, "interrupted (%s); %s", strsignal(stop_signal), outcome);
+    if (timed_out)
+        return refuse(result, "plugin %s did not finish within %ld s and was stopped (--plugin-timeout); %s",
+                      rq->plugin, rq->timeout_seconds, outcome);
+    if (sig == SIGPIPE && streamed) {
+        result->reader_stopped = 1;
+        return refuse(result, "the reader of %s stopped before the export finished", o->path ? o->path
+                                                                                              : "standard output");
+    }
+    if (sig == SIGXCPU)
+        return refuse(result, "plugin %s used more than %ld s of CPU time and was stopped (--plugin-timeout); %s",
+                      rq->plugin, rq->timeout_seconds, outcome);
+    if (sig == SIGSYS)
+        return refuse(result, "plugin %s was stopped: it tried what an export plugin may not do (open a network "
+                              "socket, run a program or look into another process); %s",
+                      rq->plugin, outcome);
+    if (sig)
+        return refuse(result, "plugin %s crashed (%s)%s; %s", rq->plugin, strsignal(sig),
+                      strncmp(text, "OK ", 3) == 0 ? " after it finished" : "", outcome);
+    if (strncmp(text, "ERROR ", 6) == 0)
+        return refuse(result, "%s", text + 6);
+    if (strncmp(text, "OK ", 3) != 0 || WEXITSTATUS(status) != 0)
+        return refuse(result, "plugin %s crashed: the export process ended with status %d before it finished; %s",
+                      rq->plugin, WEXITSTATUS(status), outcome);
+    char *end;
+    result->households = strtol(text + 3, &end, 10);
+    result->plugin_version = hh_xstrdup(*end == ' ' ? end + 1 : "");
+    return 0;
 }
 
 /* Runs the child and judges how it ended; 0, or -1 with result->error. */
@@ -188,10 +368,8 @@ static int run_child(const char *store_path, const hh_plugin_dirs *dirs, const h
                      const output *o, FILE *warnings, pid_t *child_out, hh_export_result *result)
 {
     int pipe_fds[2];
-    if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
-        result->error = hh_xasprintf("cannot start the export: %s", strerror(errno));
-        return -1;
-    }
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0)
+        return refuse(result, "cannot start the export: %s", strerror(errno));
     fflush(NULL); /* nothing buffered here may be written twice */
     struct sigaction on_stop, saved[3];
     memset(&on_stop, 0, sizeof on_stop);
@@ -210,63 +388,45 @@ static int run_child(const char *store_path, const hh_plugin_dirs *dirs, const h
         child(store_path, dirs, rq, o, warnings, pipe_fds[1]);
     }
     close(pipe_fds[1]);
-    int status = 0;
+    int status = 0, timed_out = 0;
     hh_buf report;
     hh_buf_init(&report);
     if (pid > 0) {
+        setpgid(pid, pid); /* as the child does: whichever runs first */
         child_pid = pid;
         if (stop_signal)
             kill(pid, stop_signal);
-        read_report(pipe_fds[0], &report);
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-            ;
+        timed_out = await_child(pid, pipe_fds[0], rq->timeout_seconds, &report, &status);
         child_pid = 0;
     }
     close(pipe_fds[0]);
     for (int i = 0; i < 3; i++)
         sigaction(forwarded[i], &saved[i], NULL);
-
-    int rc = -1;
-    const char *text = report.data ? report.data : "";
-    if (pid < 0)
-        result->error = hh_xasprintf("cannot start the export: %s", strerror(errno));
-    else if (stop_signal)
-        result->error = hh_xasprintf("interrupted (%s); nothing was written", strsignal(stop_signal));
-    else if (WIFSIGNALED(status))
-        result->error = hh_xasprintf("plugin %s crashed (%s)%s; nothing was written and the store is untouched",
-                                     rq->plugin, strsignal(WTERMSIG(status)),
-                                     strncmp(text, "OK ", 3) == 0 ? " after it finished" : "");
-    else if (strncmp(text, "ERROR ", 6) == 0)
-        result->error = hh_xstrdup(text + 6);
-    else if (strncmp(text, "OK ", 3) != 0 || WEXITSTATUS(status) != 0)
-        result->error = hh_xasprintf("plugin %s crashed: the export process ended with status %d before it "
-                                     "finished; nothing was written and the store is untouched",
-                                     rq->plugin, WEXITSTATUS(status));
-    else {
-        char *end;
-        result->households = strtol(text + 3, &end, 10);
-        result->plugin_version = hh_xstrdup(*end == ' ' ? end + 1 : "");
-        rc = 0;
-    }
+    int rc = pid < 0 ? refuse(result, "cannot start the export: %s", strerror(errno))
+                     : judge(rq, o, status, timed_out, report.data ? report.data : "", result);
     hh_buf_free(&report);
     return rc;
 }
 
-static int audit(const char *store_path, const hh_export_request *rq, hh_export_result *result)
+/* Records the export in the audit log: a file before it is put in place, a stream
+ * before it starts (it leaves as it is made). 0, or -1 with result->error. */
+static int audit(const char *store_path, const hh_export_request *rq, int streamed, hh_export_result *result)
 {
     hh_store *s;
     hh_buf err;
     hh_buf_init(&err);
-    char *detail = hh_xasprintf("plugin %s %s, %ld household(s), to %s", rq->plugin, result->plugin_version,
-                                result->households, output_name(rq) ? output_name(rq) : "standard output");
+    const char *to = output_name(rq) ? output_name(rq) : "standard output";
+    char *detail = streamed ? hh_xasprintf("plugin %s, streamed to %s", rq->plugin, to)
+                            : hh_xasprintf("plugin %s %s, %ld household(s), to %s", rq->plugin,
+                                           result->plugin_version, result->households, to);
     int rc = hh_store_open(store_path, false, &s, &err);
     if (rc == 0) {
         rc = hh_audit(s, rq->actor, "export", NULL, 0, detail, &err);
         hh_store_close(s);
     }
     if (rc != 0)
-        result->error = hh_xasprintf("the export was written but could not be recorded in the audit log: %s",
-                                     err.data);
+        refuse(result, "the export could not be recorded in the audit log, so %s: %s",
+               streamed ? "it did not start" : "its output was removed", err.data);
     free(detail);
     hh_buf_free(&err);
     return rc;
@@ -281,23 +441,27 @@ int hh_export(const char *store_path, const hh_plugin_dirs *dirs, const hh_expor
         hh_export_dir_sweep(output_name(rq));
     if (open_output(rq, &o, result) != 0)
         return -1;
+    int streamed = o.kind == TO_STDOUT || o.kind == TO_STREAM;
+    if (streamed && audit(store_path, rq, 1, result) != 0) {
+        close_output(&o, 0, result);
+        return -1;
+    }
     pid_t pid = 0;
     int rc = run_child(store_path, dirs, rq, &o, warnings, &pid, result);
     /* a plugin that writes a directory of files left it in its staging directory */
     char *staging = o.path && pid > 0 ? hh_export_staging_name(o.path, (long)pid) : NULL;
     struct stat st;
     int wrote_directory = staging && lstat(staging, &st) == 0 && S_ISDIR(st.st_mode);
+    /* recorded before anything is put in place: no output without its audit row */
+    if (rc == 0 && !streamed)
+        rc = audit(store_path, rq, 0, result);
     if (close_output(&o, rc == 0 && !wrote_directory, result) != 0)
         rc = -1;
-    if (wrote_directory && rc == 0 && rename(staging, o.path) != 0) {
-        result->error = hh_xasprintf("%s: cannot put the output in place: %s", o.path, strerror(errno));
-        rc = -1;
-    }
+    if (wrote_directory && rc == 0 && rename(staging, o.path) != 0)
+        rc = refuse(result, "%s: cannot put the output in place: %s", o.path, strerror(errno));
     if (wrote_directory && rc != 0)
         hh_export_dir_remove(staging);
     free(staging);
-    if (rc == 0)
-        rc = audit(store_path, rq, result);
     return rc;
 }
 

@@ -205,7 +205,9 @@ static void configure_sqlite(void)
     sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
 }
 
-int hh_store_open(const char *path, bool create, hh_store **out, hh_buf *err)
+/* Opens the store read-write (creating it with `create`) or, `read_only`, with
+ * SQLITE_OPEN_READONLY and query_only, temporary tables in memory. */
+static int open_store(const char *path, bool create, bool read_only, hh_store **out, hh_buf *err)
 {
     *out = NULL;
     struct stat st;
@@ -222,7 +224,8 @@ int hh_store_open(const char *path, bool create, hh_store **out, hh_buf *err)
     pthread_once(&configured, configure_sqlite);
     hh_store *s = hh_xcalloc(1, sizeof *s);
     s->path = hh_xstrdup(path);
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOFOLLOW;
+    int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)) |
+                SQLITE_OPEN_NOFOLLOW;
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
         hh_buf_printf(err, "%s: cannot open the store: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
         hh_store_close(s);
@@ -244,13 +247,24 @@ int hh_store_open(const char *path, bool create, hh_store **out, hh_buf *err)
     free(cache_sql);
     if (cache_rc ||
         hh_store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA trusted_schema = OFF;", err) ||
-        hh_store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", err) ||
+        hh_store_exec(s, read_only ? "PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;"
+                                   : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", err) ||
         identify(s, create, err)) {
         hh_store_close(s);
         return -1;
     }
     *out = s;
     return 0;
+}
+
+int hh_store_open(const char *path, bool create, hh_store **out, hh_buf *err)
+{
+    return open_store(path, create, false, out, err);
+}
+
+int hh_store_open_read_only(const char *path, hh_store **out, hh_buf *err)
+{
+    return open_store(path, false, true, out, err);
 }
 
 int hh_store_schema_version(hh_store *s)

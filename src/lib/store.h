@@ -33,6 +33,9 @@ const char *hh_store_default_path(void);
 /* Opens an existing store, or with `create` creates one (an existing hhreg store
  * is opened as it is). */
 int hh_store_open(const char *path, bool create, hh_store **out, hh_buf *err);
+/* Opens an existing, current store for reading only (SQLITE_OPEN_READONLY and
+ * query_only): what an export plugin's process reads. */
+int hh_store_open_read_only(const char *path, hh_store **out, hh_buf *err);
 void hh_store_close(hh_store *s);
 sqlite3 *hh_store_db(hh_store *s);
 const char *hh_store_path(const hh_store *s);

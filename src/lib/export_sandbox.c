@@ -1,0 +1,131 @@
+/* export_sandbox.c — see export_sandbox.h. */
+#define _GNU_SOURCE
+#include "export_sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#else
+#define RUNNING_ON_VALGRIND 0
+#endif
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
+static int set_limit(int resource, rlim_t soft, rlim_t hard, const char *what, hh_buf *err)
+{
+    struct rlimit rl = { soft, hard };
+    if (setrlimit(resource, &rl) == 0)
+        return 0;
+    hh_buf_printf(err, "cannot limit the plugin's %s: %s", what, strerror(errno));
+    return -1;
+}
+
+static int set_limits(long memory_mb, long cpu_seconds, hh_buf *err)
+{
+    if (set_limit(RLIMIT_CORE, 0, 0, "core dumps", err))
+        return -1;
+    if (memory_mb > 0 && !SANITIZED && !RUNNING_ON_VALGRIND &&
+        set_limit(RLIMIT_AS, (rlim_t)memory_mb << 20, (rlim_t)memory_mb << 20, "memory", err))
+        return -1;
+    /* SIGXCPU at the limit, SIGKILL a little later should it be caught */
+    if (cpu_seconds > 0 && set_limit(RLIMIT_CPU, (rlim_t)cpu_seconds, (rlim_t)cpu_seconds + 5, "CPU time", err))
+        return -1;
+    return 0;
+}
+
+typedef struct rule {
+    int action;          /* 0: the process is killed */
+    int syscall;
+    unsigned n_args;
+    struct scmp_arg_cmp arg;
+} rule;
+
+#define KILL(name) { 0, SCMP_SYS(name), 0, { 0, 0, 0, 0 } }
+#define DENY(name, errno_) { errno_, SCMP_SYS(name), 0, { 0, 0, 0, 0 } }
+/* fails when the flags in argument `a` masked with `mask` equal `value` */
+#define DENY_FLAGS(name, a, mask, value, errno_) \
+    { errno_, SCMP_SYS(name), 1, SCMP_CMP(a, SCMP_CMP_MASKED_EQ, (mask), (value)) }
+/* opening for writing or truncating without O_EXCL: an existing file */
+#define DENY_WRITE_OPEN(name, a) \
+    DENY_FLAGS(name, a, O_WRONLY | O_EXCL, O_WRONLY, EACCES), \
+    DENY_FLAGS(name, a, O_RDWR | O_EXCL, O_RDWR, EACCES), \
+    DENY_FLAGS(name, a, O_TRUNC | O_EXCL, O_TRUNC, EACCES)
+
+static const rule always[] = {
+    /* the network, other programs, other processes' memory */
+    KILL(socket), KILL(execve), KILL(execveat), KILL(process_vm_readv), KILL(process_vm_writev),
+    KILL(io_uring_setup),
+    /* files that exist stay as they are */
+    DENY_WRITE_OPEN(open, 1), DENY_WRITE_OPEN(openat, 2), DENY(openat2, ENOSYS), DENY(creat, EACCES),
+    DENY(truncate, EPERM), DENY(ftruncate, EPERM), DENY(unlink, EPERM), DENY(unlinkat, EPERM),
+    DENY(rmdir, EPERM), DENY(rename, EPERM), DENY(renameat, EPERM), DENY(renameat2, EPERM),
+    DENY(link, EPERM), DENY(linkat, EPERM), DENY(symlink, EPERM), DENY(symlinkat, EPERM),
+    DENY(chmod, EPERM), DENY(fchmod, EPERM), DENY(fchmodat, EPERM), DENY(chown, EPERM),
+    DENY(fchown, EPERM), DENY(lchown, EPERM), DENY(fchownat, EPERM), DENY(mknod, EPERM),
+    DENY(mknodat, EPERM),
+    /* staying in the process group that hhreg ends */
+    DENY(setsid, EPERM), DENY(setpgid, EPERM),
+};
+
+/* what a sanitizer's leak checker needs at exit */
+static const rule unless_sanitized[] = {
+    KILL(ptrace),
+    /* processes, not threads: clone without CLONE_THREAD; clone3 hides its flags
+     * from seccomp, so glibc falls back to clone */
+    DENY_FLAGS(clone, 0, CLONE_THREAD, 0, EPERM), DENY(clone3, ENOSYS), DENY(fork, EPERM), DENY(vfork, EPERM),
+};
+
+static int add_rules(scmp_filter_ctx f, const rule *rules, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t action = rules[i].action ? SCMP_ACT_ERRNO((uint32_t)rules[i].action) : SCMP_ACT_KILL_PROCESS;
+        int rc = rules[i].n_args ? seccomp_rule_add(f, action, rules[i].syscall, 1, rules[i].arg)
+                                 : seccomp_rule_add(f, action, rules[i].syscall, 0);
+        /* a system call this architecture does not have needs no rule */
+        if (rc != 0 && rules[i].syscall >= 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int install_filter(hh_buf *err)
+{
+    scmp_filter_ctx f = seccomp_init(SCMP_ACT_ALLOW);
+    int rc = f ? add_rules(f, always, sizeof always / sizeof always[0]) : -ENOMEM;
+    if (rc == 0 && !SANITIZED)
+        rc = add_rules(f, unless_sanitized, sizeof unless_sanitized / sizeof unless_sanitized[0]);
+    if (rc == 0)
+        rc = seccomp_load(f);
+    seccomp_release(f);
+    if (rc != 0)
+        hh_buf_printf(err, "cannot confine the plugin (seccomp): %s", strerror(-rc));
+    return rc != 0 ? -1 : 0;
+}
+
+int hh_export_contain(long memory_mb, long cpu_seconds, hh_buf *err)
+{
+    if (set_limits(memory_mb, cpu_seconds, err))
+        return -1;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        hh_buf_printf(err, "cannot confine the plugin (no_new_privs): %s", strerror(errno));
+        return -1;
+    }
+    /* valgrind does not implement seccomp: its runs check memory, not confinement */
+    return RUNNING_ON_VALGRIND ? 0 : install_filter(err);
+}
