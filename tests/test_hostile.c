@@ -968,6 +968,50 @@ START_TEST(a_padded_declaration_or_utf16_without_bom_is_refused)
 }
 END_TEST
 
+/* hhreg COMMAND --db STORE ARG with HHREG_RULE_BUDGET set to `budget`. */
+static tu_result with_rule_budget(const char *budget, const char *command, const char *arg)
+{
+    setenv("HHREG_RULE_BUDGET", budget, 1);
+    tu_result r = tu_hhreg(NULL, NULL, command, "--db", tu_store_db, "--lang", "en", arg, NULL);
+    unsetenv("HHREG_RULE_BUDGET");
+    return r;
+}
+
+/* 30: a form with 50,000 visits took 40 s of CPU to validate (every visit walked back
+ * up the form for the enumeration date) and `check` paid it again. It is refused by
+ * its structure within the fixture's CPU limit, naming the first visit too many; a
+ * form at the caps is stored and re-checked within two million XPath steps (it
+ * needed over twenty million), and a stored form over the budget fails the check. */
+START_TEST(a_form_with_fifty_thousand_visits)
+{
+    char *xml = tu_large_form(1, 50000);
+    char *path = write_case("30-visits.xml", xml, strlen(xml));
+    free(xml);
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, "--lang", "en", path, NULL);
+    ck_assert_msg(r.status == 1, "exit %d: %s", r.status, r.err);
+    ck_assert_msg(strstr(r.err, path) && strstr(r.err, "error: [XSD-CONTENT] visit[5001]:"), "%s", r.err);
+    ck_assert(strstr(r.out, "0 stored") != NULL);
+    tu_result_free(&r);
+    assert_store_sound(0);
+
+    xml = tu_large_form(60, 5000);
+    char *at_cap = write_case("30-at-cap.xml", xml, strlen(xml));
+    free(xml);
+    r = with_rule_budget("2000000", "import", at_cap);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "1 stored"), "exit %d: %s%s", r.status, r.out, r.err);
+    tu_result_free(&r);
+    r = with_rule_budget("2000000", "check", NULL);
+    ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
+    tu_result_free(&r);
+    r = with_rule_budget("1000", "check", NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.out, "510105016003-03-0001@r1") && strstr(r.out, "[RULES-BUDGET]"),
+                  "exit %d: %s%s", r.status, r.out, r.err);
+    tu_result_free(&r);
+    free(at_cap);
+    free(path);
+}
+END_TEST
+
 /* Splits the generated batch at `path` into two batch files of disjoint households. */
 Suite *make_hostile_suite(void)
 {
@@ -997,6 +1041,8 @@ Suite *make_hostile_suite(void)
     tcase_add_test(tc, an_error_in_household_k_names_what_was_not_read);
     tcase_add_test(tc, nested_and_foreign_household_tags_do_not_reset_the_size_limit);
     tcase_add_test(tc, a_padded_declaration_or_utf16_without_bom_is_refused);
+    /* 30 */
+    tcase_add_test(tc, a_form_with_fifty_thousand_visits);
     suite_add_tcase(s, tc);
     return s;
 }

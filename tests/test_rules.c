@@ -2,11 +2,15 @@
  * form in samples/invalid that triggers exactly it, in both languages; the messages
  * of every invalid sample are the ones recorded in samples/invalid/EXPECTED.txt;
  * a broken rules file is refused with its file, line and rule, and so is a rule
- * that says one of its parts twice (found by fuzz_rules, where it leaked). */
+ * that says one of its parts twice (found by fuzz_rules, where it leaked); a <let>
+ * is bound afresh for each form and a variable no <let> defines is refused when
+ * loading; the cost of the rules grows with the form, not with its square, and a
+ * form that needs more XPath steps than HHREG_RULE_BUDGET is refused by name. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <libxml/parser.h>
 
 #include "rules.h"
 #include "testutil.h"
@@ -162,6 +166,168 @@ START_TEST(rules_run_only_on_structurally_valid_forms)
 }
 END_TEST
 
+#define LET_RULES(body)                                                                                      \
+    "<rules xmlns='urn:hhreg:rules:1' xmlns:f='urn:hhreg:household:1'>\n" body "</rules>\n"
+#define LET_MESSAGE "<message xml:lang='en'>e</message><message xml:lang='zh'>z</message>"
+
+/* The English message of the one diagnostic `rs` finds in `xml`. */
+static char *only_message(const hh_ruleset *rs, xmlXPathContextPtr xp, const char *xml)
+{
+    xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "form.xml", NULL, XML_PARSE_NONET);
+    ck_assert(doc != NULL);
+    hh_diags d;
+    hh_diags_init(&d);
+    hh_rules_check(rs, xp, xmlDocGetRootElement(doc), "form.xml", 1, &d);
+    ck_assert_int_eq(d.n, 1);
+    char *msg = hh_xstrdup(d.items[0].msg_en);
+    hh_diags_free(&d);
+    xmlFreeDoc(doc);
+    return msg;
+}
+
+START_TEST(a_let_is_bound_afresh_for_each_form)
+{
+    static const char text[] = LET_RULES(
+        "  <let name='persons'>count(f:person)</let>\n"
+        "  <let name='twice'>$persons * 2</let>\n"
+        "  <rule id='COUNT' severity='warning'><context>f:visit[1]</context>\n"
+        "    <message xml:lang='en'>{$persons} and {$twice}, '$persons' as text</message>"
+        "<message xml:lang='zh'>{$persons}</message></rule>\n");
+    tu_schemas(); /* libxml2's own messages silenced, as hhreg does */
+    hh_buf err;
+    hh_buf_init(&err);
+    hh_ruleset *rs = hh_rules_load_memory(text, sizeof text - 1, "let.xml", &err);
+    ck_assert_msg(rs != NULL, "%s", err.data);
+    xmlXPathContextPtr xp = hh_rules_new_context(rs);
+    char *one = tu_src("samples/households/510105016003-03-0001.xml");
+    char *one_xml = tu_read_file(one, NULL);
+    char *three_xml = tu_large_form(3, 2);
+    const char *forms[] = { one_xml, three_xml, one_xml };
+    const char *expected[] = { "1 and 2, '$persons' as text", "3 and 6, '$persons' as text",
+                               "1 and 2, '$persons' as text" };
+    for (int i = 0; i < 3; i++) {
+        char *msg = only_message(rs, xp, forms[i]);
+        ck_assert_str_eq(msg, expected[i]);
+        free(msg);
+    }
+    free(three_xml);
+    free(one_xml);
+    free(one);
+    xmlXPathFreeContext(xp);
+    hh_rules_free(rs);
+    hh_buf_free(&err);
+}
+END_TEST
+
+START_TEST(a_variable_no_let_defines_is_refused_when_loading)
+{
+    static const struct {
+        const char *text, *err;
+    } cases[] = {
+        { LET_RULES("  <rule id='R' severity='error'>\n    <context>f:visit[@date = $nope]</context>" LET_MESSAGE
+                    "</rule>\n"),
+          "v.xml:3: rule R: the XPath expression \"f:visit[@date = $nope]\" uses $nope, which no <let> above defines" },
+        { LET_RULES("  <rule id='R' severity='error'><context>f:visit</context>\n"
+                    "    <message xml:lang='en'>{$later}</message><message xml:lang='zh'>z</message></rule>\n"
+                    "  <let name='later'>1</let>\n"),
+          "v.xml:3: rule R: the XPath expression \"$later\" uses $later, which no <let> above defines" },
+        { LET_RULES("  <let name='a'>$b + 1</let>\n  <let name='b'>1</let>\n"),
+          "v.xml:2: let a: the XPath expression \"$b + 1\" uses $b, which no <let> above defines" },
+        { LET_RULES("  <let name='a'>$a</let>\n"),
+          "v.xml:2: let a: the XPath expression \"$a\" uses $a, which no <let> above defines" },
+        { LET_RULES("  <let name='a'>1</let>\n  <let name='a'>2</let>\n"), "v.xml:3: let a is defined twice" },
+        { LET_RULES("  <let name='1a'>1</let>\n"),
+          "v.xml:2: a <let> needs a name of letters, digits, '_', '-' and '.', starting with a letter" },
+        { LET_RULES("  <let>1</let>\n"),
+          "v.xml:2: a <let> needs a name of letters, digits, '_', '-' and '.', starting with a letter" },
+        { LET_RULES("  <let name='a'>1 +</let>\n"),
+          "v.xml:2: let a: the XPath expression \"1 +\" does not compile" },
+    };
+    tu_schemas();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        hh_buf err;
+        hh_buf_init(&err);
+        hh_ruleset *rs = hh_rules_load_memory(cases[i].text, strlen(cases[i].text), "v.xml", &err);
+        ck_assert_msg(rs == NULL, "case %zu was accepted", i);
+        ck_assert_str_eq(err.data, cases[i].err);
+        hh_buf_free(&err);
+    }
+}
+END_TEST
+
+/* hhreg validate --lang LANG on `path` with HHREG_RULE_BUDGET set to `budget` (NULL: unset). */
+static tu_result validate_with_budget(const char *budget, const char *lang, const char *path)
+{
+    if (budget)
+        setenv("HHREG_RULE_BUDGET", budget, 1);
+    tu_result r = tu_hhreg(NULL, NULL, "validate", "--lang", lang, path, NULL);
+    unsetenv("HHREG_RULE_BUDGET");
+    return r;
+}
+
+START_TEST(a_form_over_its_rule_budget_is_refused_without_its_values)
+{
+    char *form = tu_src("samples/households/510105016003-03-0001.xml");
+    char *where = hh_xasprintf("%s:2: error: [RULES-BUDGET] household: ", form);
+    tu_result r = validate_with_budget(NULL, "en", form);
+    ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    r = validate_with_budget("1000", "en", form);
+    ck_assert_msg(r.status == 1, "exit %d: %s%s", r.status, r.out, r.err);
+    ck_assert_msg(strstr(r.out, where) && strstr(r.out, "more than 1000 XPath steps") &&
+                      strstr(r.out, "HHREG_RULE_BUDGET") && strstr(r.out, "the form is refused"),
+                  "%s", r.out);
+    const char *values[] = { "蒋素琴", "510105200209070004", "13512323393", "02832840507", "2002-09-07" };
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+        ck_assert_msg(!strstr(r.out, values[i]) && !strstr(r.err, values[i]), "a value is shown: %s%s", r.out,
+                      r.err);
+    tu_result_free(&r);
+    r = validate_with_budget("1000", "zh", form);
+    ck_assert_msg(r.status == 1 && strstr(r.out, "[RULES-BUDGET]") && strstr(r.out, "检查已中止，表单被拒绝"), "%s",
+                  r.out);
+    tu_result_free(&r);
+    const char *bad[] = { "lots", "0", "-5", "12x", "99999999999999999999999" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = validate_with_budget(bad[i], "en", form);
+        ck_assert_msg(r.status == 2 && strstr(r.err, "HHREG_RULE_BUDGET") && strstr(r.err, "whole number"),
+                      "%s: exit %d: %s", bad[i], r.status, r.err);
+        tu_result_free(&r);
+    }
+    free(where);
+    free(form);
+}
+END_TEST
+
+/* The largest form the XSD allows (60 persons, 5,000 visits) with the shipped rules.
+ * Walking back up the form from every visit and person (../f:enumeration/@date,
+ * ../f:person) it needed over 20 million XPath steps; with the household values
+ * bound once it needs about 430,000, so two million is plenty. One more visit is
+ * refused by the structure, naming the visit. */
+START_TEST(the_rules_cost_grows_with_the_form_not_its_square)
+{
+    char *dir = tu_tempdir();
+    char *at_cap = tu_path(dir, "at-cap.xml"), *over = tu_path(dir, "over.xml");
+    char *xml = tu_large_form(60, 5000);
+    tu_write_file(at_cap, xml, strlen(xml));
+    free(xml);
+    xml = tu_large_form(1, 5001);
+    tu_write_file(over, xml, strlen(xml));
+    free(xml);
+    tu_result r = validate_with_budget("2000000", "en", at_cap);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "[LARGE-HOUSEHOLD]") && !strstr(r.out, "error:"),
+                  "exit %d: %s%s", r.status, r.out, r.err);
+    tu_result_free(&r);
+    r = validate_with_budget(NULL, "en", over);
+    ck_assert_msg(r.status == 1 && strstr(r.out, "error: [XSD-CONTENT] visit[5001]:"), "exit %d: %s%s", r.status,
+                  r.out, r.err);
+    tu_result_free(&r);
+    tu_rmrf(dir);
+    free(over);
+    free(at_cap);
+    free(dir);
+}
+END_TEST
+
 Suite *make_rules_suite(void)
 {
     Suite *s = suite_create("rules");
@@ -174,6 +340,10 @@ Suite *make_rules_suite(void)
     tcase_add_test(tc, a_broken_rules_file_names_file_line_and_rule);
     tcase_add_test(tc, a_part_given_twice_is_refused_and_freed);
     tcase_add_test(tc, rules_run_only_on_structurally_valid_forms);
+    tcase_add_test(tc, a_let_is_bound_afresh_for_each_form);
+    tcase_add_test(tc, a_variable_no_let_defines_is_refused_when_loading);
+    tcase_add_test(tc, a_form_over_its_rule_budget_is_refused_without_its_values);
+    tcase_add_test(tc, the_rules_cost_grows_with_the_form_not_its_square);
     suite_add_tcase(s, tc);
     return s;
 }

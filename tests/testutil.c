@@ -325,3 +325,32 @@ char *tu_shell(const char *command)
     ck_assert_msg(status == 0, "'%.300s' failed (status %d)", command, status);
     return hh_buf_detach(&b);
 }
+
+char *tu_large_form(int persons, int visits)
+{
+    static const char member_count[] = "<memberCount>1</memberCount>";
+    char *path = tu_src("samples/households/510105016003-03-0001.xml");
+    char *xml = tu_read_file(path, NULL);
+    const char *count = strstr(xml, member_count), *visit = strstr(xml, "  <visit ");
+    ck_assert(count != NULL && visit != NULL && persons >= 1);
+    hh_buf b;
+    hh_buf_init(&b);
+    hh_buf_append(&b, xml, (size_t)(count - xml));
+    hh_buf_printf(&b, "<memberCount>%d</memberCount>", persons);
+    count += sizeof member_count - 1;
+    hh_buf_append(&b, count, (size_t)(visit - count)); /* up to the head's visit */
+    for (int line = 2; line <= persons; line++)
+        hh_buf_printf(&b,
+                      "  <person line=\"%d\"><name>Lodger</name><relationship>non-relative</relationship>"
+                      "<sex>male</sex><birthDate>1990-01-01</birthDate><document type=\"none\"></document>"
+                      "<nationality>CHN</nationality><ethnicity>Han</ethnicity><residence>registered-resident</residence>"
+                      "<maritalStatus>never-married</maritalStatus><education>3</education><activity>employed</activity>"
+                      "</person>\n",
+                      line);
+    for (int i = 0; i < visits; i++)
+        hh_buf_puts(&b, "  <visit date=\"2026-10-11\" enumerator=\"E0300\" purpose=\"routine\" outcome=\"done\"/>\n");
+    hh_buf_puts(&b, "</household>\n");
+    free(xml);
+    free(path);
+    return hh_buf_detach(&b);
+}

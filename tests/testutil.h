@@ -63,6 +63,10 @@ char *tu_form_id(const char *path);
 /* The standard output of a shell command, which must exit 0 (else the test fails
  * showing the command). */
 char *tu_shell(const char *command);
+/* The sample household 510105016003-03-0001 grown to `persons` persons (its head,
+ * then non-relatives without a document) and `visits` visits: a valid form of
+ * any size, for the structural caps and the cost of the rules. */
+char *tu_large_form(int persons, int visits);
 /* Runs `sql` on the SQLite file `db` with the plain SQLite API; returns its result code. */
 int tu_sql_exec(const char *db, const char *sql);
 /* A count from `sql` on the store file at `db` (-1 on failure). */

@@ -118,6 +118,10 @@ static const struct {
     { "XSD-ROOT", "this element is not a form of urn:hhreg:household:1", "此元素不是 urn:hhreg:household:1 的表单" },
     { "XSD-STRUCTURE", "does not match the structure of the form (libxml2 schema error %d)",
       "不符合表单结构（libxml2 模式错误 %d）" },
+    { "RULES-BUDGET",
+      "checking this form against the consistency rules took more than %lu XPath steps, the limit for one "
+      "form (HHREG_RULE_BUDGET); the checks were stopped and the form is refused",
+      "按一致性规则检查此表单超过了每份表单 %lu 步 XPath 运算的上限（HHREG_RULE_BUDGET）；检查已中止，表单被拒绝" },
     { "STORE-ID-DUP", "document number already held by household %s (person %d)",
       "证件号码已登记在户 %s（第 %d 人）" },
     /* STORE-ID-DUP for someone not allowed to see the holding household */

@@ -1,10 +1,15 @@
 /* rules.c — loading the rules file and evaluating its compiled XPath rules.
  *
- * Every expression (context, assert, at, and each {placeholder} of a message) is
- * compiled once at load time, so a broken rule is reported when hhreg starts, not
- * when the first form happens to reach it. Evaluation never changes the form. */
+ * Every expression (each <let>, context, assert, at, and each {placeholder} of a
+ * message) is compiled once at load time, so a broken rule is reported when hhreg
+ * starts, not when the first form happens to reach it. A <let> is evaluated once per
+ * form and bound as an XPath variable, so a rule comparing each visit or person with
+ * a household value does not walk back up the form for every node. Each form may
+ * spend a fixed number of XPath steps (HHREG_RULE_BUDGET); a form that needs more is
+ * refused, the same way on every machine. Evaluation never changes the form. */
 #include "rules.h"
 
+#include <errno.h>
 #include <limits.h>
 
 #include <stdlib.h>
@@ -17,6 +22,11 @@
 #include "xpath_functions.h"
 
 #define RULES_NS "urn:hhreg:rules:1"
+#define BUDGET_ENV "HHREG_RULE_BUDGET"
+/* XPath steps one form may cost (about 0.2 s of CPU): a form at the XSD's caps (60
+ * persons, 5,000 visits) costs under 500,000 with the shipped rules, errors and all */
+#define DEFAULT_BUDGET 20000000UL
+#define LET_NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 
 typedef struct segment {
     char *text;                 /* literal text, or NULL when expr is set */
@@ -35,12 +45,30 @@ typedef struct rule {
     message msg[2];             /* indexed by hh_lang */
 } rule;
 
+/* <let name="NAME">EXPR</let>: EXPR at the household element, bound as $NAME */
+typedef struct let {
+    char *name;
+    xmlXPathCompExprPtr expr;
+} let;
+
 struct hh_ruleset {
+    let *lets;
+    size_t n_lets;
     rule *rules;
     size_t n;
     char **ns_prefix, **ns_uri;
     size_t n_ns;
+    unsigned long budget;       /* XPath steps per form */
 };
+
+/* What compiling needs to hand round: the rule set so far, the context compiling
+ * with, the file name for messages and where the first problem goes. */
+typedef struct loading {
+    hh_ruleset *rs;
+    xmlXPathContextPtr xp;
+    const char *file;
+    hh_buf *err;
+} loading;
 
 static void message_free(message *m)
 {
@@ -69,6 +97,12 @@ void hh_rules_free(hh_ruleset *rs)
         message_free(&r->msg[1]);
     }
     free(rs->rules);
+    for (size_t i = 0; i < rs->n_lets; i++) {
+        free(rs->lets[i].name);
+        if (rs->lets[i].expr)
+            xmlXPathFreeCompExpr(rs->lets[i].expr);
+    }
+    free(rs->lets);
     for (size_t i = 0; i < rs->n_ns; i++) {
         free(rs->ns_prefix[i]);
         free(rs->ns_uri[i]);
@@ -99,32 +133,72 @@ static int is_rules_element(const xmlNode *n, const char *name)
            xmlStrEqual(n->name, BAD_CAST name);
 }
 
-static xmlXPathCompExprPtr compile(xmlXPathContextPtr xp, const char *expr, const char *file,
-                                   const xmlNode *where, const char *rule_id, hh_buf *err)
+/* The first $name in `expr` that no <let> above defines (string literals skipped),
+ * or NULL; its length goes to *len. */
+static const char *undefined_variable(const hh_ruleset *rs, const char *expr, size_t *len)
 {
-    xmlXPathCompExprPtr c = xmlXPathCtxtCompile(xp, BAD_CAST expr);
-    if (!c)
-        hh_buf_printf(err, "%s:%ld: rule %s: the XPath expression \"%s\" does not compile", file,
-                      xmlGetLineNo(where), rule_id, expr);
+    for (const char *p = expr; *p; p++) {
+        if (*p == '\'' || *p == '"') {
+            const char *end = strchr(p + 1, *p);
+            if (!end)
+                return NULL; /* an unterminated literal does not compile */
+            p = end;
+            continue;
+        }
+        if (*p != '$')
+            continue;
+        const char *name = p + 1;
+        size_t n = 0;
+        while (name[n] && (strchr(LET_NAME_CHARS ":", name[n]) || (unsigned char)name[n] >= 0x80))
+            n++;
+        size_t i = 0;
+        while (i < rs->n_lets && !(strncmp(rs->lets[i].name, name, n) == 0 && rs->lets[i].name[n] == '\0'))
+            i++;
+        if (i == rs->n_lets) {
+            *len = n;
+            return name;
+        }
+        p = name + n - 1;
+    }
+    return NULL;
+}
+
+/* Compiles one expression of `what` ("rule ID" or "let NAME"), which may use only
+ * the variables of the <let>s above it. */
+static xmlXPathCompExprPtr compile(const loading *ld, const char *expr, const xmlNode *where, const char *what)
+{
+    xmlXPathCompExprPtr c = xmlXPathCtxtCompile(ld->xp, BAD_CAST expr);
+    if (!c) {
+        hh_buf_printf(ld->err, "%s:%ld: %s: the XPath expression \"%s\" does not compile", ld->file,
+                      xmlGetLineNo(where), what, expr);
+        return NULL;
+    }
+    size_t len;
+    const char *var = undefined_variable(ld->rs, expr, &len);
+    if (var) {
+        hh_buf_printf(ld->err, "%s:%ld: %s: the XPath expression \"%s\" uses $%.*s, which no <let> above defines",
+                      ld->file, xmlGetLineNo(where), what, expr, (int)len, var);
+        xmlXPathFreeCompExpr(c);
+        return NULL;
+    }
     return c;
 }
 
 /* Compiles the expression of a rule's <context>, <assert> or <at> into `slot`;
  * each may appear once (fuzzing found a second one leaking the first). */
-static int compile_once(xmlXPathContextPtr xp, xmlXPathCompExprPtr *slot, const char *expr, const char *file,
-                        const xmlNode *where, const char *rule_id, hh_buf *err)
+static int compile_once(const loading *ld, xmlXPathCompExprPtr *slot, const char *expr, const xmlNode *where,
+                        const char *what)
 {
     if (*slot) {
-        hh_buf_printf(err, "%s:%ld: rule %s: <%s> is given twice; a rule has one", file, xmlGetLineNo(where),
-                      rule_id, (const char *)where->name);
+        hh_buf_printf(ld->err, "%s:%ld: %s: <%s> is given twice; a rule has one", ld->file, xmlGetLineNo(where),
+                      what, (const char *)where->name);
         return -1;
     }
-    return (*slot = compile(xp, expr, file, where, rule_id, err)) ? 0 : -1;
+    return (*slot = compile(ld, expr, where, what)) ? 0 : -1;
 }
 
 /* Splits "text {expr} text" into segments, compiling each expression. */
-static int parse_message(xmlXPathContextPtr xp, const char *text, message *m, const char *file,
-                         const xmlNode *where, const char *rule_id, hh_buf *err)
+static int parse_message(const loading *ld, const char *text, message *m, const xmlNode *where, const char *what)
 {
     const char *p = text;
     while (*p) {
@@ -138,12 +212,12 @@ static int parse_message(xmlXPathContextPtr xp, const char *text, message *m, co
             m->segs[m->n++] = (segment){ hh_xstrndup(p, (size_t)(open - p)), NULL };
         const char *close = strchr(open, '}');
         if (!close) {
-            hh_buf_printf(err, "%s:%ld: rule %s: a '{' in a message has no closing '}'", file,
-                          xmlGetLineNo(where), rule_id);
+            hh_buf_printf(ld->err, "%s:%ld: %s: a '{' in a message has no closing '}'", ld->file,
+                          xmlGetLineNo(where), what);
             return -1;
         }
         char *expr = hh_xstrndup(open + 1, (size_t)(close - open - 1));
-        xmlXPathCompExprPtr c = compile(xp, expr, file, where, rule_id, err);
+        xmlXPathCompExprPtr c = compile(ld, expr, where, what);
         free(expr);
         if (!c)
             return -1;
@@ -153,8 +227,53 @@ static int parse_message(xmlXPathContextPtr xp, const char *text, message *m, co
     return 0;
 }
 
-static int parse_rule(hh_ruleset *rs, xmlXPathContextPtr xp, xmlNodePtr el, const char *file, hh_buf *err)
+/* The parts of rule `r` (its id checked already) from the children of `el`. */
+static int parse_rule_parts(const loading *ld, rule *r, xmlNodePtr el)
 {
+    char *what = hh_xasprintf("rule %s", r->id);
+    int have_msg[2] = { 0, 0 };
+    int rc = 0;
+    for (xmlNodePtr c = el->children; c && rc == 0; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        xmlChar *text = xmlNodeGetContent(c);
+        if (is_rules_element(c, "context"))
+            rc = compile_once(ld, &r->context, (const char *)text, c, what);
+        else if (is_rules_element(c, "assert"))
+            rc = compile_once(ld, &r->test, (const char *)text, c, what);
+        else if (is_rules_element(c, "at"))
+            rc = compile_once(ld, &r->at, (const char *)text, c, what);
+        else if (is_rules_element(c, "message")) {
+            xmlChar *lang = xmlNodeGetLang(c);
+            hh_lang l;
+            if (!lang || hh_lang_parse((const char *)lang, &l) != 0 || have_msg[l]) {
+                hh_buf_printf(ld->err, "%s:%ld: %s: each message needs xml:lang en or zh, once each", ld->file,
+                              xmlGetLineNo(c), what);
+                rc = -1;
+            } else {
+                have_msg[l] = 1;
+                rc = parse_message(ld, (const char *)text, &r->msg[l], c, what);
+            }
+            xmlFree(lang);
+        } else {
+            hh_buf_printf(ld->err, "%s:%ld: %s: unexpected element <%s>", ld->file, xmlGetLineNo(c), what,
+                          (const char *)c->name);
+            rc = -1;
+        }
+        xmlFree(text);
+    }
+    if (rc == 0 && (!r->context || !have_msg[0] || !have_msg[1])) {
+        hh_buf_printf(ld->err, "%s:%ld: %s needs a context and a message in English and in Chinese", ld->file,
+                      xmlGetLineNo(el), what);
+        rc = -1;
+    }
+    free(what);
+    return rc;
+}
+
+static int parse_rule(const loading *ld, xmlNodePtr el)
+{
+    hh_ruleset *rs = ld->rs;
     rule *r = &rs->rules[rs->n];
     memset(r, 0, sizeof *r);
     rs->n++;
@@ -166,53 +285,65 @@ static int parse_rule(hh_ruleset *rs, xmlXPathContextPtr xp, xmlNodePtr el, cons
     xmlFree(id);
     xmlFree(sev);
     if (!ok) {
-        hh_buf_printf(err, "%s:%ld: a rule needs an id and a severity of error or warning", file,
+        hh_buf_printf(ld->err, "%s:%ld: a rule needs an id and a severity of error or warning", ld->file,
                       xmlGetLineNo(el));
         return -1;
     }
     for (size_t i = 0; i + 1 < rs->n; i++)
         if (strcmp(rs->rules[i].id, r->id) == 0) {
-            hh_buf_printf(err, "%s:%ld: rule id %s is used twice", file, xmlGetLineNo(el), r->id);
+            hh_buf_printf(ld->err, "%s:%ld: rule id %s is used twice", ld->file, xmlGetLineNo(el), r->id);
             return -1;
         }
-    int have_msg[2] = { 0, 0 };
-    for (xmlNodePtr c = el->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        xmlChar *text = xmlNodeGetContent(c);
-        int rc = 0;
-        if (is_rules_element(c, "context"))
-            rc = compile_once(xp, &r->context, (const char *)text, file, c, r->id, err);
-        else if (is_rules_element(c, "assert"))
-            rc = compile_once(xp, &r->test, (const char *)text, file, c, r->id, err);
-        else if (is_rules_element(c, "at"))
-            rc = compile_once(xp, &r->at, (const char *)text, file, c, r->id, err);
-        else if (is_rules_element(c, "message")) {
-            xmlChar *lang = xmlNodeGetLang(c);
-            hh_lang l;
-            if (!lang || hh_lang_parse((const char *)lang, &l) != 0 || have_msg[l]) {
-                hh_buf_printf(err, "%s:%ld: rule %s: each message needs xml:lang en or zh, once each",
-                              file, xmlGetLineNo(c), r->id);
-                rc = -1;
-            } else {
-                have_msg[l] = 1;
-                rc = parse_message(xp, (const char *)text, &r->msg[l], file, c, r->id, err);
-            }
-            xmlFree(lang);
-        } else {
-            hh_buf_printf(err, "%s:%ld: rule %s: unexpected element <%s>", file, xmlGetLineNo(c),
-                          r->id, (const char *)c->name);
-            rc = -1;
+    return parse_rule_parts(ld, r, el);
+}
+
+/* <let name="NAME">EXPR</let>: a name of letters, digits, '_', '-' and '.' (not
+ * starting with a digit, '-' or '.'), defined once. */
+static int parse_let(const loading *ld, xmlNodePtr el)
+{
+    hh_ruleset *rs = ld->rs;
+    xmlChar *prop = xmlGetProp(el, BAD_CAST "name");
+    xmlChar *text = xmlNodeGetContent(el);
+    const char *name = prop ? (const char *)prop : "";
+    int rc = -1;
+    size_t i = 0;
+    while (i < rs->n_lets && strcmp(rs->lets[i].name, name) != 0)
+        i++;
+    if (!*name || name[strspn(name, LET_NAME_CHARS)] || strchr("0123456789-.", name[0])) {
+        hh_buf_printf(ld->err, "%s:%ld: a <let> needs a name of letters, digits, '_', '-' and '.', starting with a letter",
+                      ld->file, xmlGetLineNo(el));
+    } else if (i < rs->n_lets) {
+        hh_buf_printf(ld->err, "%s:%ld: let %s is defined twice", ld->file, xmlGetLineNo(el), name);
+    } else {
+        char *what = hh_xasprintf("let %s", name);
+        xmlXPathCompExprPtr c = compile(ld, text ? (const char *)text : "", el, what);
+        free(what);
+        if (c) {
+            rs->lets[rs->n_lets++] = (let){ hh_xstrdup(name), c };
+            rc = 0;
         }
-        xmlFree(text);
-        if (rc)
-            return -1;
     }
-    if (!r->context || !have_msg[0] || !have_msg[1]) {
-        hh_buf_printf(err, "%s:%ld: rule %s needs a context and a message in English and in Chinese",
-                      file, xmlGetLineNo(el), r->id);
+    xmlFree(prop);
+    xmlFree(text);
+    return rc;
+}
+
+/* The steps each form may cost: $HHREG_RULE_BUDGET when set, else DEFAULT_BUDGET. */
+static int read_budget(hh_ruleset *rs, hh_buf *err)
+{
+    const char *v = getenv(BUDGET_ENV);
+    rs->budget = DEFAULT_BUDGET;
+    if (!v || !*v)
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(v, &end, 10);
+    if (*v < '0' || *v > '9' || *end || errno || n == 0) {
+        hh_buf_printf(err, "%s=%s: the rule budget is a whole number of XPath steps per form, at least 1",
+                      BUDGET_ENV, v);
         return -1;
     }
+    rs->budget = n;
     return 0;
 }
 
@@ -229,11 +360,20 @@ static void collect_namespaces(hh_ruleset *rs, xmlNodePtr root)
     }
 }
 
+/* An evaluation that fails (the budget spent, for one) yields no value; hhreg says
+ * what it means itself. */
+static void ignore_xpath_error(void *user, xmlErrorPtr e)
+{
+    (void)user;
+    (void)e;
+}
+
 xmlXPathContextPtr hh_rules_new_context(const hh_ruleset *rs)
 {
     xmlXPathContextPtr xp = xmlXPathNewContext(NULL);
     if (!xp)
         return NULL;
+    xp->error = ignore_xpath_error;
     /* reuse XPath objects between evaluations instead of allocating each anew */
     xmlXPathContextSetCache(xp, 1, 100, 0);
     for (size_t i = 0; i < rs->n_ns; i++)
@@ -262,26 +402,29 @@ static hh_ruleset *compile_rules(xmlDocPtr doc, const char *path, hh_buf *err)
     }
     hh_ruleset *rs = hh_xcalloc(1, sizeof *rs);
     collect_namespaces(rs, root);
-    xmlXPathContextPtr xp = hh_rules_new_context(rs);
+    loading ld = { rs, hh_rules_new_context(rs), path, err };
     size_t count = 0;
     for (xmlNodePtr c = root->children; c; c = c->next)
         if (c->type == XML_ELEMENT_NODE)
             count++;
     rs->rules = hh_xcalloc(count, sizeof *rs->rules);
-    int failed = !xp;
+    rs->lets = hh_xcalloc(count, sizeof *rs->lets);
+    int failed = !ld.xp || read_budget(rs, err) != 0;
     for (xmlNodePtr c = root->children; c && !failed; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
-        if (!is_rules_element(c, "rule")) {
-            hh_buf_printf(err, "%s:%ld: unexpected element <%s>; only <rule> belongs here", path,
+        if (is_rules_element(c, "rule")) {
+            failed = parse_rule(&ld, c) != 0;
+        } else if (is_rules_element(c, "let")) {
+            failed = parse_let(&ld, c) != 0;
+        } else {
+            hh_buf_printf(err, "%s:%ld: unexpected element <%s>; only <let> and <rule> belong here", path,
                           xmlGetLineNo(c), (const char *)c->name);
-            failed = 1;
-        } else if (parse_rule(rs, xp, c, path, err) != 0) {
             failed = 1;
         }
     }
-    if (xp)
-        xmlXPathFreeContext(xp);
+    if (ld.xp)
+        xmlXPathFreeContext(ld.xp);
     xmlFreeDoc(doc);
     if (failed) {
         hh_rules_free(rs);
@@ -337,6 +480,12 @@ static xmlNodePtr locate(const rule *r, xmlXPathContextPtr xp, xmlNodePtr node)
     return at;
 }
 
+/* Whether the form has spent its XPath steps: libxml2 then fails every evaluation. */
+static int spent(const xmlXPathContext *xp)
+{
+    return xp->opCount >= xp->opLimit;
+}
+
 static void report(const rule *r, xmlXPathContextPtr xp, xmlNodePtr node, const char *file,
                    long fallback_line, hh_diags *d)
 {
@@ -348,10 +497,49 @@ static void report(const rule *r, xmlXPathContextPtr xp, xmlNodePtr node, const 
     hh_node_path(at, &path);
     render(&r->msg[HH_LANG_EN], xp, node, &en);
     render(&r->msg[HH_LANG_ZH], xp, node, &zh);
-    hh_diags_add(d, file, hh_node_line(at, fallback_line), r->severity, r->id, path.data, en.data, zh.data);
+    if (!spent(xp)) /* else the message may lack a value: the budget message says it all */
+        hh_diags_add(d, file, hh_node_line(at, fallback_line), r->severity, r->id, path.data, en.data, zh.data);
     hh_buf_free(&path);
     hh_buf_free(&en);
     hh_buf_free(&zh);
+}
+
+static void check_rule(const rule *r, xmlXPathContextPtr xp, xmlNodePtr root, const char *file,
+                       long fallback_line, hh_diags *d)
+{
+    xp->node = root;
+    xmlXPathObjectPtr set = xmlXPathCompiledEval(r->context, xp);
+    if (set && set->type == XPATH_NODESET && set->nodesetval) {
+        for (int k = 0; k < set->nodesetval->nodeNr && !spent(xp); k++) {
+            xmlNodePtr node = set->nodesetval->nodeTab[k];
+            if (r->test) {
+                xp->node = node;
+                if (xmlXPathCompiledEvalToBoolean(r->test, xp) == 1)
+                    continue;
+            }
+            report(r, xp, node, file, fallback_line, d);
+        }
+    }
+    xmlXPathFreeObject(set);
+}
+
+/* Binds each <let> for the form at `root`, in order. One whose evaluation fails
+ * stays unbound, and the rules using it fail to evaluate as any failing rule does. */
+static void bind_lets(const hh_ruleset *rs, xmlXPathContextPtr xp, xmlNodePtr root)
+{
+    for (size_t i = 0; i < rs->n_lets; i++) {
+        xp->node = root;
+        xmlXPathObjectPtr v = xmlXPathCompiledEval(rs->lets[i].expr, xp);
+        if (v && xmlXPathRegisterVariable(xp, BAD_CAST rs->lets[i].name, v) != 0)
+            xmlXPathFreeObject(v);
+    }
+}
+
+/* Drops the bindings, which point into the form's document. */
+static void unbind_lets(const hh_ruleset *rs, xmlXPathContextPtr xp)
+{
+    for (size_t i = 0; i < rs->n_lets; i++)
+        xmlXPathRegisterVariable(xp, BAD_CAST rs->lets[i].name, NULL);
 }
 
 void hh_rules_check(const hh_ruleset *rs, xmlXPathContextPtr xp, xmlNodePtr root, const char *file,
@@ -367,25 +555,19 @@ void hh_rules_check(const hh_ruleset *rs, xmlXPathContextPtr xp, xmlNodePtr root
     }
     xp->doc = root->doc;
     xp->userData = &env;
-    for (size_t i = 0; i < rs->n; i++) {
-        const rule *r = &rs->rules[i];
-        xp->node = root;
-        xmlXPathObjectPtr set = xmlXPathCompiledEval(r->context, xp);
-        if (!set)
-            continue;
-        if (set->type == XPATH_NODESET && set->nodesetval) {
-            for (int k = 0; k < set->nodesetval->nodeNr; k++) {
-                xmlNodePtr node = set->nodesetval->nodeTab[k];
-                if (r->test) {
-                    xp->node = node;
-                    if (xmlXPathCompiledEvalToBoolean(r->test, xp) == 1)
-                        continue;
-                }
-                report(r, xp, node, file, fallback_line, d);
-            }
-        }
-        xmlXPathFreeObject(set);
+    xp->opLimit = rs->budget;
+    xp->opCount = 0;
+    bind_lets(rs, xp, root);
+    for (size_t i = 0; i < rs->n && !spent(xp); i++)
+        check_rule(&rs->rules[i], xp, root, file, fallback_line, d);
+    if (spent(xp)) {
+        hh_buf path;
+        hh_buf_init(&path);
+        hh_node_path(root, &path);
+        hh_diags_addmsg(d, file, hh_node_line(root, fallback_line), HH_ERROR, "RULES-BUDGET", path.data, rs->budget);
+        hh_buf_free(&path);
     }
+    unbind_lets(rs, xp);
     xp->userData = NULL;
     xp->doc = NULL;
     xp->node = NULL;

@@ -11,8 +11,9 @@
 
 typedef struct hh_ruleset hh_ruleset;
 
-/* Loads and compiles `path`. On failure returns NULL and puts a message naming the
- * file, line and rule in `err`. */
+/* Loads and compiles `path`, with the per-form budget of XPath steps from
+ * $HHREG_RULE_BUDGET (a bad value is an error too). On failure returns NULL and puts
+ * a message naming the file, line and rule in `err`. */
 hh_ruleset *hh_rules_load(const char *path, hh_buf *err);
 /* The same for a rules file already in memory, named `name` in messages. */
 hh_ruleset *hh_rules_load_memory(const char *data, size_t len, const char *name, hh_buf *err);
@@ -25,7 +26,8 @@ hh_severity hh_rules_severity(const hh_ruleset *rs, size_t i);
  * free with xmlXPathFreeContext. NULL on failure. */
 xmlXPathContextPtr hh_rules_new_context(const hh_ruleset *rs);
 /* Checks the form whose household element is `root`; adds one diagnostic per
- * problem to `d` (file `file`, line of the node or `fallback_line`). */
+ * problem to `d` (file `file`, line of the node or `fallback_line`). A form that
+ * spends its budget of XPath steps gets the error RULES-BUDGET and no further checks. */
 void hh_rules_check(const hh_ruleset *rs, xmlXPathContextPtr xp, xmlNodePtr root,
                     const char *file, long fallback_line, hh_diags *d);
 
