@@ -27,9 +27,16 @@
 #define SANITIZED 0
 #endif
 
+/* Lowers a limit; one inherited tighter already (ulimit, a test harness) is kept,
+ * since an unprivileged process may not raise its hard limit. */
 static int set_limit(int resource, rlim_t soft, rlim_t hard, const char *what, hh_buf *err)
 {
-    struct rlimit rl = { soft, hard };
+    struct rlimit rl;
+    if (getrlimit(resource, &rl) == 0 && rl.rlim_max != RLIM_INFINITY) {
+        hard = hard < rl.rlim_max ? hard : rl.rlim_max;
+        soft = soft < hard ? soft : hard;
+    }
+    rl = (struct rlimit){ soft, hard };
     if (setrlimit(resource, &rl) == 0)
         return 0;
     hh_buf_printf(err, "cannot limit the plugin's %s: %s", what, strerror(errno));
