@@ -1,6 +1,6 @@
 #!/bin/sh
 # run-fuzzers.sh — what `make fuzz` runs: each libFuzzer harness (fuzz_form,
-# fuzz_rules, fuzz_profile) replays its regression inputs, then fuzzes for
+# fuzz_rules, fuzz_profile, fuzz_store) replays its regression inputs, then fuzzes for
 # $FUZZ_SECONDS from a corpus seeded with the project's own samples, and the final
 # statistics (executions per second, coverage, corpus) are printed in one table.
 # Crashes, leaks and timeouts are written to fuzz/artifacts/ and make this fail.
@@ -24,6 +24,19 @@ seed() { # seed NAME FILE... — the corpus of harness NAME starts with these fi
 seed form "$SRCDIR"/samples/households/*.xml "$SRCDIR"/samples/invalid/*.xml
 seed rules "$SRCDIR"/schemas/rules-1.xml
 seed profile "$SRCDIR"/samples/profiles/*.xml
+# a small real store: two households, made by the hhreg just built (pages of 512
+# bytes where the sqlite3 shell is at hand, so mutations reach records sooner)
+store="$work/seed-store.db"
+rm -f "$store" "$store-wal" "$store-shm"
+if "$BUILDDIR/hhreg" init --db "$store" >/dev/null &&
+    "$BUILDDIR/hhreg" import -q --schema-dir "$SRCDIR/schemas" --db "$store" \
+        "$SRCDIR"/samples/households/510105016003-03-0001.xml "$SRCDIR"/samples/households/510105016003-03-0101.xml >/dev/null; then
+    command -v sqlite3 >/dev/null && sqlite3 "$store" "PRAGMA journal_mode = DELETE; PRAGMA page_size = 512; VACUUM;" >/dev/null
+    seed store "$store"
+else
+    echo "run-fuzzers.sh: cannot make the seed store with $BUILDDIR/hhreg" >&2
+    exit 1
+fi
 
 # a dictionary of the form's element names and codes makes mutations land on real items
 dict="$work/form.dict"
@@ -57,7 +70,7 @@ summary() { # the harness's last status line and final statistics
     printf '%-13s %12s runs %7s exec/s  %s  leaks: %s\n' "fuzz_$name" "${execs:-?}" "${speed:-?}" "$last" "$leak"
 }
 
-names=${FUZZ_ONLY:-"form rules profile"}
+names=${FUZZ_ONLY:-"form rules profile store"}
 status=0
 if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then
     pids=""

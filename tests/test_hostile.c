@@ -1013,6 +1013,41 @@ START_TEST(a_form_with_fifty_thousand_visits)
 END_TEST
 
 /* Splits the generated batch at `path` into two batch files of disjoint households. */
+/* Item 26: a store file whose sizes, digests or triggers were altered — reported by
+ * `check` (exit 1, naming the household and revision, never a value), never a crash;
+ * `show` of the damaged revision fails with exit 2. */
+START_TEST(hostile_26_an_altered_store_is_reported_never_a_crash)
+{
+    char *form = tu_src(FORM);
+    char *id = tu_form_id(form);
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, form, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    static const struct {
+        const char *sql, *finding;
+    } alterations[] = {
+        { "DROP TRIGGER revision_kept_d", "[STORE-TRIGGER]" },
+        { "DROP TRIGGER revision_kept_u; UPDATE revision SET form_sha256 = 'ff'", "[STORE-DIGEST]" },
+        { "UPDATE revision SET xml_size = -1", "[STORE-DAMAGED]" },
+        { "UPDATE revision SET xml_size = 1 << 40", "[STORE-DAMAGED]" },
+    };
+    for (size_t i = 0; i < sizeof alterations / sizeof alterations[0]; i++) {
+        ck_assert_int_eq(tu_sql_exec(tu_store_db, alterations[i].sql), 0);
+        r = tu_hhreg(NULL, NULL, "check", "--lang", "en", "--db", tu_store_db, NULL);
+        ck_assert_msg(r.status == 1 && strstr(r.out, alterations[i].finding), "after %s, check (%d):\n%s%s",
+                      alterations[i].sql, r.status, r.out, r.err);
+        tu_result_free(&r);
+        r = tu_hhreg(NULL, NULL, "show", "--db", tu_store_db, id, NULL);
+        ck_assert_msg(r.status < 128, "show crashed (%d): %s", r.status, r.err);
+        if (strstr(alterations[i].finding, "DAMAGED"))
+            ck_assert_msg(r.status == 2 && strstr(r.err, "damaged"), "show (%d): %s", r.status, r.err);
+        tu_result_free(&r);
+    }
+    free(id);
+    free(form);
+}
+END_TEST
+
 Suite *make_hostile_suite(void)
 {
     Suite *s = suite_create("hostile");
@@ -1043,6 +1078,8 @@ Suite *make_hostile_suite(void)
     tcase_add_test(tc, a_padded_declaration_or_utf16_without_bom_is_refused);
     /* 30 */
     tcase_add_test(tc, a_form_with_fifty_thousand_visits);
+    /* 26 */
+    tcase_add_test(tc, hostile_26_an_altered_store_is_reported_never_a_crash);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -31,12 +31,6 @@ static void setup(void)
     tu_limit_fsize = 0;
 }
 
-static int slowed_down(void)
-{
-    const char *sanitized = getenv("HHREG_SANITIZED");
-    return getenv("HHREG_VALGRIND") || (sanitized && *sanitized);
-}
-
 static void assert_store_sound(const char *db, long households)
 {
     tu_result r = tu_hhreg(NULL, NULL, "check", "--db", db, NULL);
@@ -204,8 +198,8 @@ static int kill_at(pid_t pid, long deadline)
 
 START_TEST(kill_nine_at_random_moments)
 {
-    long forms = slowed_down() ? 2000 : 20000, revised = forms / 10;
-    int rounds = slowed_down() ? 3 : 20;
+    long forms = tu_slowed_down() ? 2000 : 20000, revised = forms / 10;
+    int rounds = tu_slowed_down() ? 3 : 20;
     char *batch = tu_path(tu_store_dir, "batch.xml"), *revisions = tu_path(tu_store_dir, "revisions.xml");
     char *reference = tu_path(tu_store_dir, "reference.db");
     make_batch(batch, forms, 21);
@@ -406,7 +400,7 @@ static long prefix_in(const char *path, char **ids, long n)
 
 START_TEST(two_imports_and_exports_at_once)
 {
-    long forms = slowed_down() ? 1000 : 6000;
+    long forms = tu_slowed_down() ? 1000 : 6000;
     char *all = tu_path(tu_store_dir, "all.xml"), *a = tu_path(tu_store_dir, "a.xml"), *b = tu_path(tu_store_dir, "b.xml");
     char *err_a = tu_path(tu_store_dir, "a.err"), *err_b = tu_path(tu_store_dir, "b.err");
     make_batch(all, forms, 31);

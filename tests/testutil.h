@@ -43,6 +43,9 @@ extern long tu_limit_cpu, tu_limit_fsize, tu_limit_memory;
 /* Set: the next tu_hhreg children run without valgrind even under
  * check-valgrind (for a plugin that leaks on purpose). */
 extern int tu_no_valgrind;
+/* True when hhreg runs under valgrind or a sanitizer (3-30 times slower): tests
+ * that make a lot of work scale it down. */
+int tu_slowed_down(void);
 /* Applies those limits to the calling (child) process. */
 void tu_apply_limits(void);
 

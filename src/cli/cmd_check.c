@@ -1,5 +1,6 @@
-/* cmd_check.c — `hhreg check`: SQLite integrity, every current form re-validated
- * against the installed schemas, and what the store holds. Exit 1 on any problem. */
+/* cmd_check.c — `hhreg check`: SQLite integrity, signs of damage or tampering (see
+ * store_check.h), every current form re-validated against the installed schemas, and
+ * what the store holds. Exit 1 on any problem. */
 #include <string.h>
 
 #include "store_check.h"
@@ -48,7 +49,8 @@ int cmd_check(cli *c, int argc, char **argv)
             { "households", r.households }, { "deleted", r.deleted }, { "revisions", r.revisions },
             { "persons", r.persons }, { "visits", r.visits }, { "warnings", r.warnings },
             { "auditEntries", r.audit_entries }, { "integrityProblems", r.integrity_problems },
-            { "invalidForms", r.invalid_forms },
+            { "invalidForms", r.invalid_forms }, { "damagedRevisions", r.damaged_revisions },
+            { "alterations", r.alterations },
         };
         for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
             hh_json_int(&j, counts[i].key, counts[i].value);
@@ -68,8 +70,10 @@ int cmd_check(cli *c, int argc, char **argv)
                    c->db_path, r.households, r.deleted, r.revisions, r.persons, r.visits, r.warnings,
                    r.audit_entries);
         printf("%s: %s\n", c->db_path,
-               ok ? "ok" : r.integrity_problems ? "INTEGRITY CHECK FAILED (nothing was repaired)"
-                                                : "some stored forms are not valid under the installed schemas");
+               ok                     ? "ok"
+               : r.integrity_problems ? "INTEGRITY CHECK FAILED (nothing was repaired)"
+               : r.alterations        ? "the store was damaged or altered outside hhreg (see above; nothing was repaired)"
+                                      : "some stored forms are not valid under the installed schemas");
     }
     if (rc)
         cli_fail(cmd, "%s", err.data);

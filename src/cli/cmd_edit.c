@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "entry_flow.h"
-#include "input.h"
 
 typedef struct edit_args {
     const char *draft_dir;
@@ -61,7 +60,7 @@ static int load_household(entry_session *s, const char *id)
     int revision = 0;
     int rc = read_current(s, id, &xml, &len, &revision);
     if (!rc) {
-        xmlDocPtr doc = hh_read_one_form(xml, len, id, NULL);
+        xmlDocPtr doc = hh_store_parse_form(xml, len, id);
         hh_household *h = doc ? hh_household_from_doc(doc) : NULL;
         rc = h ? EXIT_OK : cli_fail(s->cmd, "the stored form of %s cannot be read; run 'hhreg check'", id);
         if (h) {

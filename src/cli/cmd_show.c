@@ -8,7 +8,6 @@
 
 #include "cli.h"
 #include "form_json.h"
-#include "input.h"
 
 typedef struct show_args {
     enum { AS_TEXT, AS_XML, AS_JSON } format;
@@ -155,8 +154,8 @@ int cmd_show(cli *c, int argc, char **argv)
         if (len && xml[len - 1] != '\n')
             putchar('\n');
     } else {
-        /* the stored form passed validation; it is read as it was imported */
-        xmlDocPtr doc = hh_read_one_form(xml, len, argv[rest], NULL);
+        /* the stored form passed validation; it is read the one way check reads it */
+        xmlDocPtr doc = hh_store_parse_form(xml, len, argv[rest]);
         hh_household *h = doc ? hh_household_from_doc(doc) : NULL;
         if (!h) {
             rc = -1;

@@ -43,6 +43,8 @@ int hh_deflate(hh_deflater *d, const char *data, size_t len, hh_buf *out)
 int hh_inflate(const void *data, size_t len, size_t size, hh_buf *out)
 {
     hh_buf_reset(out);
+    if (size == 0 || size > HH_INFLATE_MAX_BYTES || !data) /* a damaged store: never trust the size */
+        return -1;
     out->data = hh_xrealloc(out->data, size + 1);
     out->cap = size + 1;
     struct libdeflate_decompressor *z = libdeflate_alloc_decompressor();

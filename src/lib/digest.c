@@ -74,16 +74,11 @@ static void walk(hh_buf *md, const xmlNode *n)
     }
 }
 
-int hh_form_digest(xmlDocPtr doc, char hex[65])
+int hh_sha256_hex(const void *data, size_t len, char hex[65])
 {
-    hh_buf stream;
-    hh_buf_init(&stream);
-    walk(&stream, xmlDocGetRootElement(doc));
     unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    int ok = EVP_Digest(stream.data, stream.len, out, &len, EVP_sha256(), NULL);
-    hh_buf_free(&stream);
-    if (!ok || len != 32)
+    unsigned int n = 0;
+    if (!EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) || n != 32)
         return -1;
     static const char digits[] = "0123456789abcdef";
     for (unsigned i = 0; i < 32; i++) {
@@ -92,4 +87,14 @@ int hh_form_digest(xmlDocPtr doc, char hex[65])
     }
     hex[64] = '\0';
     return 0;
+}
+
+int hh_form_digest(xmlDocPtr doc, char hex[65])
+{
+    hh_buf stream;
+    hh_buf_init(&stream);
+    walk(&stream, xmlDocGetRootElement(doc));
+    int rc = hh_sha256_hex(stream.data ? stream.data : "", stream.len, hex);
+    hh_buf_free(&stream);
+    return rc;
 }

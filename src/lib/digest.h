@@ -9,6 +9,8 @@
 
 #include <libxml/tree.h>
 
+/* SHA-256 of `len` bytes as 64 lowercase hex digits and a NUL; 0, or -1 on failure. */
+int hh_sha256_hex(const void *data, size_t len, char hex[65]);
 /* Writes 64 lowercase hex digits and a NUL to `hex`; returns 0, or -1 on failure. */
 int hh_form_digest(xmlDocPtr doc, char hex[65]);
 

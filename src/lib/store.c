@@ -2,7 +2,11 @@
  * prepared-statement cache and transactions (see store.h). */
 #include "store_internal.h"
 
+#include "digest.h"
+
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +49,12 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_RELEASE] = "RELEASE form",
     [STMT_DOCUMENT_INSERT] =
         "INSERT INTO document(document_type, document_number, household_id, line) VALUES (?1, ?2, ?3, ?4)",
+    /* the next number AUTOINCREMENT would give, and the link of the chain (see hh_audit_link) */
     [STMT_AUDIT_INSERT] =
-        "INSERT INTO audit(at, actor, operation, household_id, revision, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "WITH last(n, chain) AS (SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0),"
+        " coalesce((SELECT max(seq) FROM audit), 0)) + 1, (SELECT chain FROM audit ORDER BY seq DESC LIMIT 1))"
+        " INSERT INTO audit(seq, at, actor, operation, household_id, revision, detail, chain)"
+        " SELECT n, ?1, ?2, ?3, ?4, ?5, ?6, hh_audit_link(chain, n, ?1, ?2, ?3, ?4, ?5, ?6) FROM last",
 };
 
 const char *hh_store_default_path(void)
@@ -68,6 +76,9 @@ const char *hh_store_path(const hh_store *s)
 const char *hh_store_errmsg(hh_store *s)
 {
     int code = sqlite3_errcode(s->db) & 0xff; /* extended codes are on */
+    if (code == SQLITE_READONLY && s->read_only)
+        return "the store is read-only here (its file or directory cannot be written): it can be read "
+               "(list, show, history, check) but not changed, nor exported from (an export is recorded in it)";
     if (code != SQLITE_BUSY && code != SQLITE_LOCKED)
         return sqlite3_errmsg(s->db);
     snprintf(s->busy_message, sizeof s->busy_message,
@@ -145,12 +156,38 @@ void hh_bind_text(sqlite3_stmt *st, int index, const char *value)
         sqlite3_bind_null(st, index);
 }
 
+/* hh_audit_link(previous, seq, at, actor, operation, household_id, revision, detail):
+ * the audit row's link in the chain, SHA-256 (hex) over the previous row's link and
+ * this row's fields. Each field is fed as a type tag, its length and its bytes, so
+ * NULL, '' and 0 differ and no two rows give the same stream. One definition,
+ * used by the insert, migration 3 and `check`. */
+static void audit_link(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    hh_buf stream;
+    hh_buf_init(&stream);
+    for (int i = 0; i < argc; i++) {
+        int type = sqlite3_value_type(argv[i]);
+        const unsigned char *text = type == SQLITE_NULL ? NULL : sqlite3_value_text(argv[i]);
+        int len = text ? sqlite3_value_bytes(argv[i]) : 0;
+        hh_buf_printf(&stream, "%c%d:", type == SQLITE_NULL ? 'N' : type == SQLITE_INTEGER ? 'I' : 'T', len);
+        hh_buf_append(&stream, text ? (const char *)text : "", (size_t)len);
+    }
+    char hex[65];
+    int rc = hh_sha256_hex(stream.data, stream.len, hex);
+    hh_buf_free(&stream);
+    if (rc != 0) {
+        sqlite3_result_error(ctx, "cannot compute SHA-256", -1);
+        return;
+    }
+    sqlite3_result_text(ctx, hex, 64, SQLITE_TRANSIENT);
+}
+
 static int migrate(hh_store *s, int from, hh_buf *err)
 {
     if (hh_store_exec(s, "BEGIN IMMEDIATE", err))
         return -1;
     for (int v = from; v < hh_store_migration_count; v++) {
-        if (hh_store_exec(s, hh_store_migrations[v], err))
+        if (hh_store_exec(s, hh_store_migrations[v], err) || hh_store_migration_finish(s, v + 1, err))
             goto fail;
     }
     char *sql = hh_xasprintf("PRAGMA application_id = %d; PRAGMA user_version = %d;",
@@ -188,6 +225,12 @@ static int identify(hh_store *s, bool create, hh_buf *err)
                       s->path, (unsigned)app_id);
         return -1;
     }
+    if (version < hh_store_migration_count && s->read_only) {
+        hh_buf_printf(err, "%s: this store (schema version %d) must be upgraded to version %d before it can be "
+                      "used, and it is read-only here; run hhreg where it can be written once",
+                      s->path, version, hh_store_migration_count);
+        return -1;
+    }
     if (version > hh_store_migration_count) {
         hh_buf_printf(err, "%s: made by a newer hhreg (store schema version %d; this hhreg knows up to %d); "
                       "upgrade hhreg to use it", s->path, version, hh_store_migration_count);
@@ -205,13 +248,77 @@ static void configure_sqlite(void)
     sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
 }
 
+/* True when the store cannot be written here: the file, or its directory (where
+ * SQLite keeps the -wal and -shm files), is read-only (a read-only mount, a file
+ * mode that forbids it). */
+static bool read_only_here(const char *path, bool *dir_read_only)
+{
+    char *copy = hh_xstrdup(path);
+    *dir_read_only = access(dirname(copy), W_OK) != 0;
+    free(copy);
+    return *dir_read_only || access(path, W_OK) != 0;
+}
+
+/* Opens the file: read-write; or read-only when asked (`read_only`, an export's
+ * plugin process) or when it cannot be written here, and then, in a directory where
+ * no -shm can be made and no -wal is left, as immutable. */
+static int open_file(hh_store *s, bool create, bool exists, bool read_only, hh_buf *err)
+{
+    bool dir_read_only = false;
+    s->read_only = read_only || (exists && read_only_here(s->path, &dir_read_only));
+    char *wal = hh_xasprintf("%s-wal", s->path);
+    bool immutable = s->read_only && dir_read_only && access(wal, F_OK) != 0;
+    free(wal);
+    char *uri = NULL;
+    if (s->read_only) {
+        /* characters that mean something in a URI are escaped */
+        sqlite3_str *e = sqlite3_str_new(NULL);
+        sqlite3_str_appendall(e, "file:");
+        for (const char *c = s->path; *c; c++) {
+            if (*c == '%' || *c == '?' || *c == '#')
+                sqlite3_str_appendf(e, "%%%02X", (unsigned char)*c);
+            else
+                sqlite3_str_appendchar(e, 1, *c);
+        }
+        sqlite3_str_appendf(e, "?mode=ro%s", immutable ? "&immutable=1" : "");
+        uri = sqlite3_str_finish(e);
+    }
+    int flags = s->read_only ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+                             : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(uri ? uri : s->path, &s->db, flags | SQLITE_OPEN_NOFOLLOW, NULL);
+    sqlite3_free(uri);
+    if (rc != SQLITE_OK) {
+        hh_buf_printf(err, "%s: cannot open the store: %s", s->path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* SQLite gives the -wal and -shm files the mode of the store itself (even past the
+ * umask): whatever mode the store was found with (`check` reports a wide one), they
+ * are made private as soon as they exist. They stay while the store is open. By name,
+ * never through a descriptor of our own: closing one would drop SQLite's locks on the
+ * file (POSIX locks are per process); a link is not followed. */
+static void keep_side_files_private(const char *path)
+{
+    const char *suffix[] = { "-wal", "-shm" };
+    for (int i = 0; i < 2; i++) {
+        char *side = hh_xasprintf("%s%s", path, suffix[i]);
+        struct stat st;
+        if (lstat(side, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077))
+            fchmodat(AT_FDCWD, side, st.st_mode & 0600, AT_SYMLINK_NOFOLLOW);
+        free(side);
+    }
+}
+
 /* Opens the store read-write (creating it with `create`) or, `read_only`, with
  * SQLITE_OPEN_READONLY and query_only, temporary tables in memory. */
 static int open_store(const char *path, bool create, bool read_only, hh_store **out, hh_buf *err)
 {
     *out = NULL;
     struct stat st;
-    if (stat(path, &st) != 0) {
+    bool exists = stat(path, &st) == 0;
+    if (!exists) {
         if (!create) {
             hh_buf_printf(err, "%s: no store here; create one with 'hhreg init' (or name it with --db)", path);
             return -1;
@@ -224,32 +331,39 @@ static int open_store(const char *path, bool create, bool read_only, hh_store **
     pthread_once(&configured, configure_sqlite);
     hh_store *s = hh_xcalloc(1, sizeof *s);
     s->path = hh_xstrdup(path);
-    int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)) |
-                SQLITE_OPEN_NOFOLLOW;
-    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-        hh_buf_printf(err, "%s: cannot open the store: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
-        hh_store_close(s);
-        return -1;
+    int rc = open_file(s, create, exists, read_only, err);
+    if (rc == 0) {
+        sqlite3_extended_result_codes(s->db, 1);
+        sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+        sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+        sqlite3_create_function(s->db, "hh_audit_link", 8, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, audit_link,
+                                NULL, NULL);
+        /* another hhreg writing: wait for it, up to HHREG_BUSY_TIMEOUT_MS (30 s) */
+        const char *timeout = getenv("HHREG_BUSY_TIMEOUT_MS");
+        s->busy_timeout_ms = timeout && atoi(timeout) > 0 ? atoi(timeout) : 30000;
+        sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
+        /* 24 MB of page cache keeps the document-number index (random keys) in memory
+         * during a district-sized import: 100,000 forms with -j 2 17.8 s -> 16.0 s,
+         * peak RSS 47 MB */
+        const char *cache = getenv("HHREG_CACHE_KB");
+        char *cache_sql =
+            hh_xasprintf("PRAGMA cache_size = -%d;", cache && atoi(cache) > 0 ? atoi(cache) : 24000);
+        rc = hh_store_exec(s, cache_sql, err);
+        free(cache_sql);
+        /* what the file is is decided before anything is written to it: a foreign
+         * file is refused as it was found, in its own journal mode */
+        if (rc == 0)
+            rc = hh_store_exec(s,
+                               "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA trusted_schema = OFF;"
+                               " PRAGMA synchronous = FULL;",
+                               err) ||
+                 identify(s, create, err) ||
+                 hh_store_exec(s, s->read_only ? "PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;"
+                                               : "PRAGMA journal_mode = WAL;", err);
+        if (rc == 0 && !s->read_only)
+            keep_side_files_private(path);
     }
-    sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-    sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-    /* another hhreg writing: wait for it, up to HHREG_BUSY_TIMEOUT_MS (30 s) */
-    const char *timeout = getenv("HHREG_BUSY_TIMEOUT_MS");
-    s->busy_timeout_ms = timeout && atoi(timeout) > 0 ? atoi(timeout) : 30000;
-    sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
-    /* 24 MB of page cache keeps the document-number index (random keys) in memory
-     * during a district-sized import: 100,000 forms with -j 2 17.8 s -> 16.0 s,
-     * peak RSS 47 MB */
-    const char *cache = getenv("HHREG_CACHE_KB");
-    char *cache_sql = hh_xasprintf("PRAGMA cache_size = -%d;", cache && atoi(cache) > 0 ? atoi(cache) : 24000);
-    int cache_rc = hh_store_exec(s, cache_sql, err);
-    free(cache_sql);
-    if (cache_rc ||
-        hh_store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA trusted_schema = OFF;", err) ||
-        hh_store_exec(s, read_only ? "PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;"
-                                   : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", err) ||
-        identify(s, create, err)) {
+    if (rc) {
         hh_store_close(s);
         return -1;
     }

@@ -24,7 +24,7 @@
 #include "util.h"
 
 #define HH_STORE_APPLICATION_ID 0x48485247 /* "HHRG" */
-#define HH_STORE_SCHEMA_VERSION 2
+#define HH_STORE_SCHEMA_VERSION 3
 
 typedef struct hh_store hh_store;
 
@@ -128,6 +128,9 @@ int hh_store_each_household(hh_store *s, const char *area, bool with_xml,
 int hh_store_each_current(hh_store *s,
                           int (*fn)(const char *id, int revision, const char *xml, size_t len, void *arg),
                           void *arg, hh_buf *err);
+/* A stored form (from hh_store_get_xml) parsed the one way `show`, `edit` and `check`
+ * read it: UTF-8, no network. NULL when it cannot be read. */
+xmlDocPtr hh_store_parse_form(const char *xml, size_t len, const char *name);
 /* Calls `fn` for each revision of `id`, oldest first. 1 if no such household. */
 int hh_store_history(hh_store *s, const char *id, void (*fn)(const hh_revision_info *r, void *arg),
                      void *arg, hh_buf *err);

@@ -1,11 +1,21 @@
 /* store_check.c — see store_check.h. Corruption is reported, never repaired: SQLite's messages
- * are passed on as STORE-INTEGRITY problems naming the store file. */
+ * are passed on as STORE-INTEGRITY problems naming the store file. Beyond SQLite's checks it
+ * looks for what was altered outside hhreg — a store file readable by others, a trigger gone,
+ * a broken audit chain, a revision whose digest or rows no longer follow from its stored
+ * form — and reports each in plain words, naming household ids and revision numbers but
+ * never a stored value. */
 #include "store_check.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "derived.h"
+#include "digest.h"
+#include "form_json.h"
 #include "input.h"
+#include "store_internal.h"
 #include "validate.h"
 
 static long count(sqlite3 *db, const char *sql)
@@ -55,7 +65,181 @@ static void integrity(hh_store *s, hh_diags *d, hh_check_report *r)
     }
 }
 
+/* A finding about the store file as a whole, or about one revision (revision > 0). */
+static void finding(hh_store *s, hh_diags *d, hh_check_report *r, const char *rule, const char *id, int revision,
+                    const char *en, const char *zh)
+{
+    char where_en[160] = "", where_zh[160] = "";
+    if (revision > 0) {
+        snprintf(where_en, sizeof where_en, "household %s, revision %d: ", id ? id : "(without an id)", revision);
+        snprintf(where_zh, sizeof where_zh, "户 %s 第 %d 版：", id ? id : "（无编号）", revision);
+    }
+    char *msg_en = hh_xasprintf("%s%s", where_en, en), *msg_zh = hh_xasprintf("%s%s", where_zh, zh);
+    hh_diags_add(d, hh_store_path(s), 0, HH_ERROR, rule, "", msg_en, msg_zh);
+    free(msg_en);
+    free(msg_zh);
+    r->alterations++;
+}
+
+/* The store file readable or writable by others (the -wal and -shm take its mode). */
+static void check_mode(hh_store *s, hh_diags *d, hh_check_report *r)
+{
+    struct stat st;
+    if (stat(hh_store_path(s), &st) == 0 && (st.st_mode & 077))
+        finding(s, d, r, "STORE-MODE", NULL, 0,
+                "the store file may be read by other users (its mode is wider than 0600); "
+                "make it private with chmod 600",
+                "存储文件可被其他用户读取（权限宽于 0600）；请用 chmod 600 设为仅本人可读写");
+}
+
+/* Each trigger that keeps history must be there as it was created. */
+static void check_triggers(hh_store *s, hh_diags *d, hh_check_report *r)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(hh_store_db(s), "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1"
+                           " AND sql = ?2", -1, &st, NULL) != SQLITE_OK)
+        return;
+    for (const hh_store_trigger *t = hh_store_triggers; t->name; t++) {
+        sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, t->sql, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0) {
+            char en[200], zh[200];
+            snprintf(en, sizeof en, "the safeguard %s is missing or changed: history could have been rewritten",
+                     t->name);
+            snprintf(zh, sizeof zh, "保护触发器 %s 缺失或被改动：历史记录可能已被改写", t->name);
+            finding(s, d, r, "STORE-TRIGGER", NULL, 0, en, zh);
+        }
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+}
+
+/* Follows the audit chain (migration 3) and reports the first entry that does not
+ * follow from the one before it, and entries removed from the end. */
+static void check_audit_chain(hh_store *s, hh_diags *d, hh_check_report *r)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(hh_store_db(s),
+                           "SELECT seq, lag(seq) OVER w, chain IS hh_audit_link(lag(chain) OVER w, seq, at, actor,"
+                           " operation, household_id, revision, detail),"
+                           " (SELECT seq FROM sqlite_sequence WHERE name = 'audit')"
+                           " FROM audit WINDOW w AS (ORDER BY seq) ORDER BY seq",
+                           -1, &st, NULL) != SQLITE_OK) {
+        finding(s, d, r, "STORE-AUDIT", NULL, 0, "the audit log cannot be read", "无法读取审计日志");
+        return;
+    }
+    long long last = 0, sequence = 0;
+    char en[200] = "", zh[200] = "";
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long long seq = sqlite3_column_int64(st, 0), previous = sqlite3_column_int64(st, 1);
+        sequence = sqlite3_column_int64(st, 3);
+        last = seq;
+        if (seq != previous + 1) {
+            snprintf(en, sizeof en, "the audit log was altered: the entries between entry %lld and entry %lld were "
+                     "removed", previous, seq);
+            snprintf(zh, sizeof zh, "审计日志被改动：第 %lld 条与第 %lld 条之间的记录被删除", previous, seq);
+        } else if (!sqlite3_column_int(st, 2)) {
+            snprintf(en, sizeof en, "the audit log was altered: entry %lld does not follow from the one before it "
+                     "(changed, removed or inserted outside hhreg)", seq);
+            snprintf(zh, sizeof zh, "审计日志被改动：第 %lld 条与前一条不相衔接（在 hhreg 之外被修改、删除或插入）", seq);
+        }
+        if (*en)
+            break;
+    }
+    if (!*en && rc == SQLITE_DONE && sequence > last) {
+        snprintf(en, sizeof en, "the audit log was altered: the entries after entry %lld were removed", last);
+        snprintf(zh, sizeof zh, "审计日志被改动：第 %lld 条之后的记录被删除", last);
+    } else if (!*en && rc != SQLITE_DONE) {
+        snprintf(en, sizeof en, "the audit log cannot be read: %s", sqlite3_errstr(rc));
+        snprintf(zh, sizeof zh, "无法读取审计日志：%s", sqlite3_errstr(rc));
+    }
+    sqlite3_finalize(st);
+    if (*en)
+        finding(s, d, r, "STORE-AUDIT", NULL, 0, en, zh);
+}
+
+/* The JSON key nearest before the first difference of two renderings: the item that
+ * differs, never its value. */
+static void differing_item(const char *a, const char *b, char *item, size_t n)
+{
+    size_t i = 0;
+    while (a[i] && a[i] == b[i])
+        i++;
+    snprintf(item, n, "?");
+    for (size_t j = i; j-- > 1;) {
+        if (a[j] != ':' || a[j - 1] != '"' || (j > 1 && a[j - 2] == '\\'))
+            continue;
+        size_t k = j - 1;
+        while (k > 0 && a[k - 1] != '"')
+            k--;
+        snprintf(item, n, "%.*s", (int)(j - 1 - k), a + k);
+        return;
+    }
+}
+
+/* True when the derived columns kept with the revision are those its form gives. */
+static bool same_derived(const hh_stored_revision *sr, const hh_household *h)
+{
+    hh_household_derived hd;
+    hh_person_derived *pd = hh_xcalloc(h->n_persons ? h->n_persons : 1, sizeof *pd);
+    hh_derive(h, &hd, pd);
+    const hh_household_derived *kept = &sr->derived;
+    bool same = hd.size == kept->size && hd.elderly60 == kept->elderly60 && hd.elderly65 == kept->elderly65 &&
+                hd.disabled == kept->disabled && hd.living_alone == kept->living_alone &&
+                hd.empty_nest == kept->empty_nest && h->n_persons == sr->household->n_persons;
+    for (size_t i = 0; same && i < h->n_persons; i++)
+        same = pd[i].age == sr->person_derived[i].age && pd[i].age_group == sr->person_derived[i].age_group &&
+               pd[i].disabled == sr->person_derived[i].disabled;
+    free(pd);
+    return same;
+}
+
+/* The stored form read as `show` reads it; its digest and the rows kept beside it
+ * must follow from it. */
+static void check_revision_rows(hh_store *s, hh_diags *d, hh_check_report *r, const hh_stored_revision *sr)
+{
+    const char *id = sr->household->id;
+    xmlDocPtr doc = hh_store_parse_form(sr->xml, sr->xml_len, id);
+    hh_household *h = doc ? hh_household_from_doc(doc) : NULL;
+    if (!h) {
+        finding(s, d, r, "STORE-UNREADABLE", id, sr->revision,
+                "the stored form cannot be read as 'hhreg show' reads it (not well-formed, or not UTF-8)",
+                "无法按 hhreg show 的方式读取所存表单（格式不正确或不是 UTF-8）");
+        xmlFreeDoc(doc);
+        return;
+    }
+    char digest[65];
+    if (hh_form_digest(doc, digest) != 0 || !sr->sha256 || strcmp(digest, sr->sha256) != 0)
+        finding(s, d, r, "STORE-DIGEST", id, sr->revision,
+                "the digest kept with the revision is not the digest of its stored form",
+                "该版本保存的摘要与所存表单的摘要不符");
+    hh_buf from_form, from_rows;
+    hh_buf_init(&from_form);
+    hh_buf_init(&from_rows);
+    hh_household_json(&from_form, h);
+    hh_household_json(&from_rows, sr->household);
+    if (strcmp(from_form.data, from_rows.data) != 0) {
+        char item[64], en[256], zh[256];
+        differing_item(from_form.data, from_rows.data, item, sizeof item);
+        snprintf(en, sizeof en, "the item '%s' in the revision, person or visit rows differs from the stored form",
+                 item);
+        snprintf(zh, sizeof zh, "版本、人员或走访记录中的项目“%s”与所存表单不符", item);
+        finding(s, d, r, "STORE-ROWS", id, sr->revision, en, zh);
+    } else if (!same_derived(sr, h)) {
+        finding(s, d, r, "STORE-ROWS", id, sr->revision,
+                "the derived values kept with the revision (household size, elderly, disability, age) "
+                "differ from those of the stored form",
+                "该版本保存的推算值（户人数、老年人、残疾、年龄）与所存表单不符");
+    }
+    hh_buf_free(&from_form);
+    hh_buf_free(&from_rows);
+    hh_household_free(h);
+    xmlFreeDoc(doc);
+}
+
 typedef struct revalidation {
+    hh_store *s;
     hh_validator *v;
     hh_diags *d;
     hh_check_report *r;
@@ -80,13 +264,24 @@ static int check_form(hh_form_input *form, void *arg)
     return 0;
 }
 
-static int revalidate(const char *id, int revision, const char *xml, size_t len, void *arg)
+/* Every revision: readable, its digest and rows intact; a current one re-validated. */
+static int check_revision(const hh_stored_revision *sr, void *arg)
 {
     revalidation *rv = arg;
+    if (sr->damaged) {
+        rv->r->damaged_revisions++;
+        finding(rv->s, rv->d, rv->r, "STORE-DAMAGED", sr->household->id, sr->revision,
+                "the revision is damaged: its stored form or a required column cannot be read",
+                "该版本已损坏：所存表单或必填列无法读取");
+        return 0;
+    }
+    check_revision_rows(rv->s, rv->d, rv->r, sr);
+    if (!sr->current)
+        return 0;
     char name[96];
-    snprintf(name, sizeof name, "%s@r%d", id, revision);
+    snprintf(name, sizeof name, "%s@r%d", sr->household->id, sr->revision);
     size_t before = rv->d->errors;
-    hh_read_stats st = hh_read_forms_memory(xml, len, name, rv->d, check_form, rv);
+    hh_read_stats st = hh_read_forms_memory(sr->xml, sr->xml_len, name, rv->d, check_form, rv);
     if (st.refused && rv->d->errors > before)
         rv->r->invalid_forms++;
     return 0;
@@ -96,6 +291,7 @@ int hh_store_check(hh_store *s, const hh_schemaset *set, hh_diags *d, hh_check_r
 {
     memset(r, 0, sizeof *r);
     sqlite3 *db = hh_store_db(s);
+    check_mode(s, d, r);
     integrity(s, d, r);
     if (r->integrity_problems)
         return 0;
@@ -109,12 +305,14 @@ int hh_store_check(hh_store *s, const hh_schemaset *set, hh_diags *d, hh_check_r
     r->warnings = count(db, "SELECT count(*) FROM form_warning w JOIN household h ON h.id = w.household_id"
                             " AND h.current_revision = w.revision WHERE h.deleted_at IS NULL");
     r->audit_entries = count(db, "SELECT count(*) FROM audit");
-    revalidation rv = { hh_validator_new(set), d, r };
+    check_triggers(s, d, r);
+    check_audit_chain(s, d, r);
+    revalidation rv = { s, hh_validator_new(set), d, r };
     if (!rv.v) {
         hh_buf_puts(err, "cannot create a validator");
         return -1;
     }
-    int rc = hh_store_each_current(s, revalidate, &rv, err);
+    int rc = hh_store_walk(s, true, NULL, true, check_revision, &rv, err);
     hh_validator_free(rv.v);
     return rc;
 }

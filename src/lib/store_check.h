@@ -1,6 +1,8 @@
 /* store_check.h — `hhreg check`: is the store sound? SQLite's integrity and foreign-key
- * checks, every current revision re-validated against the installed schemas and
- * rules, and counts of what the store holds. */
+ * checks; tamper evidence (the file's mode, the append-only triggers, the audit chain,
+ * every revision's digest and rows against its stored form, read as `show` reads it);
+ * every current revision re-validated against the installed schemas and rules; and
+ * counts of what the store holds. */
 #ifndef HH_STORE_CHECK_H
 #define HH_STORE_CHECK_H
 
@@ -11,6 +13,8 @@
 typedef struct hh_check_report {
     long households, deleted, revisions, persons, visits, warnings, audit_entries;
     long integrity_problems, invalid_forms;
+    long damaged_revisions;    /* revisions whose form or rows cannot be read */
+    long alterations;          /* findings of what was changed outside hhreg (damage included) */
 } hh_check_report;
 
 /* Problems go to `d`; returns 0 when the check ran (look at the report), -1 with

@@ -16,18 +16,47 @@ struct hh_store {
     sqlite3 *db;
     char *path;
     int busy_timeout_ms;
+    bool read_only;             /* opened read-only: the file or its directory cannot be written */
     char busy_message[256];
     sqlite3_stmt *stmts[STMT_COUNT];
 };
 
 extern const char *const hh_store_migrations[];
 extern const int hh_store_migration_count;
+/* What migration `version` does after its SQL, inside the same transaction: 0 or -1
+ * with `err`. */
+int hh_store_migration_finish(hh_store *s, int version, hh_buf *err);
+/* The triggers that keep history append-only, as created; ends with { NULL, NULL }. */
+typedef struct hh_store_trigger {
+    const char *name, *sql;
+} hh_store_trigger;
+extern const hh_store_trigger hh_store_triggers[];
 
 /* The cached prepared statement, reset and with bindings cleared; NULL with `err`. */
 sqlite3_stmt *hh_store_stmt(hh_store *s, enum hh_stmt which, hh_buf *err);
 /* SQLite's message for the last error, in plain words where SQLite's are not: a
  * store still busy after the timeout is explained, not "database is locked". */
 const char *hh_store_errmsg(hh_store *s);
+/* One revision as its rows hold it, for hh_store_walk. */
+typedef struct hh_stored_revision {
+    const hh_household *household;             /* from the revision, person and visit rows */
+    int revision;
+    bool current;                              /* the household's current revision, not deleted */
+    const char *xml;                           /* with_xml and readable, else NULL */
+    size_t xml_len;
+    const char *sha256;                        /* form_sha256 as stored */
+    bool damaged;                              /* a NOT NULL column empty, or the XML unreadable */
+    hh_household_derived derived;              /* the derived columns as stored */
+    const hh_person_derived *person_derived;   /* per person, as stored (age_group -1: unknown) */
+} hh_stored_revision;
+
+/* Calls `fn` for each current household (every_revision: each revision of every
+ * household, `area` then an exact household id or NULL) in id (and revision) order;
+ * `fn` returns non-zero to stop, negative for an error. Damaged rows are handed
+ * over marked, never trusted: the caller decides. */
+int hh_store_walk(hh_store *s, bool every_revision, const char *area, bool with_xml,
+                  int (*fn)(const hh_stored_revision *r, void *arg), void *arg, hh_buf *err);
+
 /* Binds a C string, or NULL. */
 void hh_bind_text(sqlite3_stmt *st, int index, const char *value);
 

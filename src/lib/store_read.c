@@ -4,10 +4,14 @@
 #include "store_internal.h"
 
 #include "deflate.h"
+#include "derived.h"
+#include "input.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libxml/parser.h>
 
 static int prepare(hh_store *s, const char *sql, sqlite3_stmt **st, hh_buf *err)
 {
@@ -34,22 +38,31 @@ static const char *col(sqlite3_stmt *st, int i)
 }
 
 /* The form's XML from a row's xml and xml_size columns, decompressed when it was
- * kept compressed; -1 when the data is damaged. */
+ * kept compressed; -1 when the data is damaged. Nothing read is trusted: the xml
+ * must be a BLOB (or TEXT), the size NULL or a plausible length. */
 static int column_xml(hh_store *s, sqlite3_stmt *st, int xml_col, int size_col, hh_buf *out, hh_buf *err)
 {
+    int xml_type = sqlite3_column_type(st, xml_col), size_type = sqlite3_column_type(st, size_col);
     const void *data = sqlite3_column_blob(st, xml_col);
-    size_t len = (size_t)sqlite3_column_bytes(st, xml_col);
-    if (sqlite3_column_type(st, size_col) == SQLITE_NULL) {
-        hh_buf_reset(out);
-        hh_buf_append(out, data ? data : "", len);
+    int bytes = sqlite3_column_bytes(st, xml_col);
+    hh_buf_reset(out);
+    if ((xml_type == SQLITE_BLOB || xml_type == SQLITE_TEXT) && size_type == SQLITE_NULL && bytes > 0) {
+        hh_buf_append(out, data, (size_t)bytes);
         return 0;
     }
-    if (hh_inflate(data, len, (size_t)sqlite3_column_int64(st, size_col), out) != 0) {
-        hh_buf_printf(err, "%s: the stored XML of household %s cannot be decompressed (damaged store?)", s->path,
-                      col(st, 0));
-        return -1;
-    }
-    return 0;
+    sqlite3_int64 size = sqlite3_column_int64(st, size_col);
+    if ((xml_type == SQLITE_BLOB || xml_type == SQLITE_TEXT) && size_type == SQLITE_INTEGER && bytes > 0 &&
+        size > 0 && (sqlite3_uint64)size <= HH_INFLATE_MAX_BYTES && hh_inflate(data, (size_t)bytes, (size_t)size, out) == 0)
+        return 0;
+    const char *id = col(st, 0);
+    hh_buf_printf(err, "%s: revision %d of household %s is damaged: its stored form cannot be read; run 'hhreg check'",
+                  s->path, sqlite3_column_int(st, 1), id ? id : "(without an id)");
+    return -1;
+}
+
+xmlDocPtr hh_store_parse_form(const char *xml, size_t len, const char *name)
+{
+    return hh_read_one_form(xml, len, name, NULL);
 }
 
 int hh_store_list(hh_store *s, const char *area, bool include_deleted,
@@ -178,31 +191,44 @@ int hh_store_each_current(hh_store *s,
     return finish(s, st, rc, err);
 }
 
-/* --- whole households for exports ------------------------------------------ */
+/* --- whole households, from the tables ----------------------------------------- */
 
+/* Each walk runs three queries in step — revisions, their persons, their visits —
+ * ordered by household and revision; they differ only in which revisions they see. */
 #define FROM_CURRENT " FROM household h JOIN revision r ON r.household_id = h.id AND r.revision = h.current_revision"
 #define WHERE_CURRENT                                                                   \
     " WHERE h.deleted_at IS NULL AND (?1 IS NULL OR substr(h.id, 1, length(?1)) = ?1" \
     " OR substr(r.community_code, 1, length(?1)) = ?1)"
+#define FROM_EVERY " FROM household h JOIN revision r ON r.household_id = h.id"
+#define WHERE_EVERY " WHERE ?1 IS NULL OR h.id = ?1"
 
-static const char households_sql[] =
-    "SELECT h.id, r.revision, r.xml, r.district_code, r.district, r.street_code, r.street, r.community_code,"
-    " r.community, r.grid, r.estate, r.building, r.unit, r.room, r.household_type, r.dwelling_type, r.tenure,"
-    " r.floor_area, r.phone, r.preferred_language, r.low_income, r.low_income_since, r.extreme_hardship,"
-    " r.needs, r.enumerator, r.enumeration_date, r.enumeration_status, r.respondent, r.consent, r.member_count,"
-    " r.xml_size"
-    FROM_CURRENT WHERE_CURRENT " ORDER BY h.id";
-static const char persons_sql[] =
-    "SELECT h.id, p.line, p.name, p.relationship, p.sex, p.birth_date, p.document_type, p.document_number,"
-    " p.nationality, p.ethnicity, p.residence, p.registered_in, p.marital_status, p.education, p.activity,"
-    " p.wg_seeing, p.wg_hearing, p.wg_walking, p.wg_cognition, p.wg_selfcare, p.wg_communication,"
-    " p.certificate_type, p.certificate_grade, p.phone, p.languages, p.notes"
-    FROM_CURRENT " JOIN person p ON p.household_id = h.id AND p.revision = h.current_revision"
-    WHERE_CURRENT " ORDER BY h.id, p.line";
-static const char visits_sql[] =
-    "SELECT h.id, v.date, v.enumerator, v.purpose, v.outcome, v.note"
-    FROM_CURRENT " JOIN visit v ON v.household_id = h.id AND v.revision = h.current_revision"
-    WHERE_CURRENT " ORDER BY h.id, v.seq";
+#define REVISION_COLUMNS                                                                                       \
+    "SELECT h.id, r.revision, r.xml, r.district_code, r.district, r.street_code, r.street, r.community_code," \
+    " r.community, r.grid, r.estate, r.building, r.unit, r.room, r.household_type, r.dwelling_type, r.tenure,"  \
+    " r.floor_area, r.phone, r.preferred_language, r.low_income, r.low_income_since, r.extreme_hardship,"      \
+    " r.needs, r.enumerator, r.enumeration_date, r.enumeration_status, r.respondent, r.consent, r.member_count," \
+    " r.xml_size, r.form_sha256, r.size, r.elderly60, r.elderly65, r.disabled, r.living_alone, r.empty_nest,"  \
+    " h.current_revision = r.revision AND h.deleted_at IS NULL"
+#define PERSON_COLUMNS                                                                                     \
+    "SELECT h.id, r.revision, p.line, p.name, p.relationship, p.sex, p.birth_date, p.document_type,"     \
+    " p.document_number, p.nationality, p.ethnicity, p.residence, p.registered_in, p.marital_status,"     \
+    " p.education, p.activity, p.wg_seeing, p.wg_hearing, p.wg_walking, p.wg_cognition, p.wg_selfcare," \
+    " p.wg_communication, p.certificate_type, p.certificate_grade, p.phone, p.languages, p.notes, p.age," \
+    " p.age_group, p.disabled"
+#define PERSON_JOIN " JOIN person p ON p.household_id = h.id AND p.revision = r.revision"
+#define VISIT_COLUMNS "SELECT h.id, r.revision, v.date, v.enumerator, v.purpose, v.outcome, v.note"
+#define VISIT_JOIN " JOIN visit v ON v.household_id = h.id AND v.revision = r.revision"
+
+static const char *const current_sql[3] = {
+    REVISION_COLUMNS FROM_CURRENT WHERE_CURRENT " ORDER BY h.id",
+    PERSON_COLUMNS FROM_CURRENT PERSON_JOIN WHERE_CURRENT " ORDER BY h.id, p.line",
+    VISIT_COLUMNS FROM_CURRENT VISIT_JOIN WHERE_CURRENT " ORDER BY h.id, v.seq",
+};
+static const char *const every_sql[3] = {
+    REVISION_COLUMNS FROM_EVERY WHERE_EVERY " ORDER BY h.id, r.revision",
+    PERSON_COLUMNS FROM_EVERY PERSON_JOIN WHERE_EVERY " ORDER BY h.id, r.revision, p.line",
+    VISIT_COLUMNS FROM_EVERY VISIT_JOIN WHERE_EVERY " ORDER BY h.id, r.revision, v.seq",
+};
 
 typedef struct cursor {
     sqlite3_stmt *st;
@@ -218,10 +244,11 @@ static int cursor_open(hh_store *s, cursor *c, const char *sql, const char *area
     return 0;
 }
 
-/* True while the cursor's current row belongs to household `id`. */
-static bool cursor_at(const cursor *c, const char *id)
+/* True while the cursor's current row belongs to revision `revision` of household `id`. */
+static bool cursor_at(const cursor *c, const char *id, int revision)
 {
-    return c->rc == SQLITE_ROW && strcmp(col(c->st, 0), id) == 0;
+    const char *row_id = c->rc == SQLITE_ROW ? col(c->st, 0) : NULL;
+    return row_id && id && strcmp(row_id, id) == 0 && sqlite3_column_int(c->st, 1) == revision;
 }
 
 static int int_or(sqlite3_stmt *st, int i, int absent)
@@ -229,109 +256,167 @@ static int int_or(sqlite3_stmt *st, int i, int absent)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? absent : sqlite3_column_int(st, i);
 }
 
-static void read_person(sqlite3_stmt *st, hh_arena *a, hh_person *p)
+/* The text of a column the schema declares NOT NULL; NULL (and `damaged` set) when a
+ * damaged store holds none there. */
+static char *required(sqlite3_stmt *st, int i, hh_arena *a, bool *damaged)
 {
-    memset(p, 0, sizeof *p);
-    p->line = sqlite3_column_int(st, 1);
-    char **text[] = { &p->name, &p->relationship, &p->sex, &p->birth_date, &p->document_type,
-                      &p->document_number, &p->nationality, &p->ethnicity, &p->residence, &p->registered_in,
-                      &p->marital_status };
-    for (int i = 0; i < 11; i++)
-        *text[i] = hh_arena_strdup(a, col(st, 2 + i));
-    p->education = int_or(st, 13, -1);
-    p->activity = hh_arena_strdup(a, col(st, 14));
-    for (int d = 0; d < HH_WG_DOMAINS; d++)
-        p->functioning[d] = int_or(st, 15 + d, 0);
-    p->certificate_type = hh_arena_strdup(a, col(st, 21));
-    p->certificate_grade = int_or(st, 22, 0);
-    p->phone = hh_arena_strdup(a, col(st, 23));
-    p->languages = hh_arena_strdup(a, col(st, 24));
-    p->notes = hh_arena_strdup(a, col(st, 25));
+    char *text = hh_arena_strdup(a, col(st, i));
+    if (!text)
+        *damaged = true;
+    return text;
 }
 
-static void read_household(sqlite3_stmt *st, hh_arena *a, hh_household *h)
+static void required_int(sqlite3_stmt *st, int i, bool *damaged)
 {
-    h->id = hh_arena_strdup(a, col(st, 0));
+    if (sqlite3_column_type(st, i) != SQLITE_INTEGER)
+        *damaged = true;
+}
+
+static void read_person(sqlite3_stmt *st, hh_arena *a, hh_person *p, hh_person_derived *pd, bool *damaged)
+{
+    memset(p, 0, sizeof *p);
+    required_int(st, 2, damaged);
+    p->line = sqlite3_column_int(st, 2);
+    char **needed[] = { &p->name, &p->relationship, &p->sex, &p->birth_date, &p->document_type };
+    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
+        *needed[i] = required(st, 3 + (int)i, a, damaged);
+    p->document_number = hh_arena_strdup(a, col(st, 8));
+    p->nationality = required(st, 9, a, damaged);
+    p->ethnicity = hh_arena_strdup(a, col(st, 10));
+    p->residence = required(st, 11, a, damaged);
+    p->registered_in = hh_arena_strdup(a, col(st, 12));
+    p->marital_status = hh_arena_strdup(a, col(st, 13));
+    p->education = int_or(st, 14, -1);
+    p->activity = hh_arena_strdup(a, col(st, 15));
+    for (int d = 0; d < HH_WG_DOMAINS; d++)
+        p->functioning[d] = int_or(st, 16 + d, 0);
+    p->certificate_type = hh_arena_strdup(a, col(st, 22));
+    p->certificate_grade = int_or(st, 23, 0);
+    p->phone = hh_arena_strdup(a, col(st, 24));
+    p->languages = hh_arena_strdup(a, col(st, 25));
+    p->notes = hh_arena_strdup(a, col(st, 26));
+    memset(pd, 0, sizeof *pd);
+    pd->age = sqlite3_column_int(st, 27);
+    const char *group = col(st, 28);
+    pd->age_group = -1;
+    for (int g = 0; group && g <= 85; g += 5)
+        if (strcmp(group, hh_age_group_label(g)) == 0)
+            pd->age_group = g;
+    pd->disabled = sqlite3_column_int(st, 29);
+}
+
+static void read_visit(sqlite3_stmt *st, hh_arena *a, hh_visit *v, bool *damaged)
+{
+    v->date = required(st, 2, a, damaged);
+    v->enumerator = required(st, 3, a, damaged);
+    v->purpose = required(st, 4, a, damaged);
+    v->outcome = required(st, 5, a, damaged);
+    v->note = hh_arena_strdup(a, col(st, 6));
+}
+
+static void read_household(sqlite3_stmt *st, hh_arena *a, hh_household *h, hh_household_derived *hd,
+                           bool *damaged)
+{
+    h->id = required(st, 0, a, damaged);
     char **text[] = { &h->district_code, &h->district, &h->street_code, &h->street, &h->community_code,
                       &h->community };
     for (int i = 0; i < 6; i++)
-        *text[i] = hh_arena_strdup(a, col(st, 3 + i));
+        *text[i] = required(st, 3 + i, a, damaged);
     h->grid = sqlite3_column_int(st, 9);
-    char **place[] = { &h->estate, &h->building, &h->unit, &h->room, &h->household_type, &h->dwelling_type,
-                       &h->tenure };
-    for (int i = 0; i < 7; i++)
-        *place[i] = hh_arena_strdup(a, col(st, 10 + i));
+    h->estate = hh_arena_strdup(a, col(st, 10));
+    char **place[] = { &h->building, &h->unit, &h->room, &h->household_type, &h->dwelling_type, &h->tenure };
+    for (int i = 0; i < 6; i++)
+        *place[i] = required(st, 11 + i, a, damaged);
     h->floor_area = sqlite3_column_type(st, 17) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 17);
     h->phone = hh_arena_strdup(a, col(st, 18));
-    h->preferred_language = hh_arena_strdup(a, col(st, 19));
+    h->preferred_language = required(st, 19, a, damaged);
     h->low_income = sqlite3_column_int(st, 20);
     h->low_income_since = hh_arena_strdup(a, col(st, 21));
     h->extreme_hardship = sqlite3_column_int(st, 22);
     h->needs = hh_arena_strdup(a, col(st, 23));
-    h->enumerator = hh_arena_strdup(a, col(st, 24));
-    h->enumeration_date = hh_arena_strdup(a, col(st, 25));
-    h->enumeration_status = hh_arena_strdup(a, col(st, 26));
-    h->respondent = hh_arena_strdup(a, col(st, 27));
+    h->enumerator = required(st, 24, a, damaged);
+    h->enumeration_date = required(st, 25, a, damaged);
+    h->enumeration_status = required(st, 26, a, damaged);
+    h->respondent = required(st, 27, a, damaged);
     h->consent = sqlite3_column_int(st, 28);
     h->member_count = int_or(st, 29, -1);
+    int counts[] = { 1, 9, 20, 22, 28, 32, 33, 34, 35, 36, 37 };
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        required_int(st, counts[i], damaged);
+    hd->size = sqlite3_column_int(st, 32);
+    hd->elderly60 = sqlite3_column_int(st, 33);
+    hd->elderly65 = sqlite3_column_int(st, 34);
+    hd->disabled = sqlite3_column_int(st, 35);
+    hd->living_alone = sqlite3_column_int(st, 36);
+    hd->empty_nest = sqlite3_column_int(st, 37);
+    hd->low_income = h->low_income;
 }
 
-int hh_store_each_household(hh_store *s, const char *area, bool with_xml,
-                            int (*fn)(const hh_household *h, int revision, const char *xml, size_t xml_len,
-                                      void *arg),
-                            void *arg, hh_buf *err)
+int hh_store_walk(hh_store *s, bool every_revision, const char *area, bool with_xml,
+                  int (*fn)(const hh_stored_revision *r, void *arg), void *arg, hh_buf *err)
 {
+    const char *const *sql = every_revision ? every_sql : current_sql;
     cursor hc = { NULL, 0 }, pc = { NULL, 0 }, vc = { NULL, 0 };
     int rc = -1;
-    if (cursor_open(s, &hc, households_sql, area, err) || cursor_open(s, &pc, persons_sql, area, err) ||
-        cursor_open(s, &vc, visits_sql, area, err))
+    if (cursor_open(s, &hc, sql[0], area, err) || cursor_open(s, &pc, sql[1], area, err) ||
+        cursor_open(s, &vc, sql[2], area, err))
         goto out;
     hh_arena arena;
     hh_arena_init(&arena);
     hh_person *persons = NULL;
+    hh_person_derived *derived = NULL;
     hh_visit *visits = NULL;
     size_t person_cap = 0, visit_cap = 0;
     int stop = 0;
-    hh_buf xml;
+    hh_buf xml, problem;
     hh_buf_init(&xml);
+    hh_buf_init(&problem);
     while (hc.rc == SQLITE_ROW && !stop) {
         hh_household h;
         memset(&h, 0, sizeof h);
-        read_household(hc.st, &arena, &h);
-        for (; cursor_at(&pc, h.id); pc.rc = sqlite3_step(pc.st)) {
+        hh_stored_revision r = { &h, sqlite3_column_int(hc.st, 1), sqlite3_column_int(hc.st, 38), NULL, 0,
+                                 NULL, false, { 0 }, NULL };
+        read_household(hc.st, &arena, &h, &r.derived, &r.damaged);
+        r.sha256 = hh_arena_strdup(&arena, col(hc.st, 31));
+        for (; cursor_at(&pc, h.id, r.revision); pc.rc = sqlite3_step(pc.st)) {
             if (h.n_persons == person_cap) {
                 person_cap = person_cap ? person_cap * 2 : 16;
                 persons = hh_xrealloc(persons, person_cap * sizeof *persons);
+                derived = hh_xrealloc(derived, person_cap * sizeof *derived);
             }
-            read_person(pc.st, &arena, &persons[h.n_persons++]);
+            read_person(pc.st, &arena, &persons[h.n_persons], &derived[h.n_persons], &r.damaged);
+            h.n_persons++;
         }
-        for (; cursor_at(&vc, h.id); vc.rc = sqlite3_step(vc.st)) {
+        for (; cursor_at(&vc, h.id, r.revision); vc.rc = sqlite3_step(vc.st)) {
             if (h.n_visits == visit_cap) {
                 visit_cap = visit_cap ? visit_cap * 2 : 16;
                 visits = hh_xrealloc(visits, visit_cap * sizeof *visits);
             }
-            hh_visit *v = &visits[h.n_visits++];
-            v->date = hh_arena_strdup(&arena, col(vc.st, 1));
-            v->enumerator = hh_arena_strdup(&arena, col(vc.st, 2));
-            v->purpose = hh_arena_strdup(&arena, col(vc.st, 3));
-            v->outcome = hh_arena_strdup(&arena, col(vc.st, 4));
-            v->note = hh_arena_strdup(&arena, col(vc.st, 5));
+            read_visit(vc.st, &arena, &visits[h.n_visits++], &r.damaged);
         }
         h.persons = persons;
         h.visits = visits;
-        if (with_xml && column_xml(s, hc.st, 2, 30, &xml, err) != 0) {
-            hc.rc = SQLITE_CORRUPT;
-            break;
+        r.person_derived = derived;
+        if (with_xml) {
+            hh_buf_reset(&problem);
+            if (column_xml(s, hc.st, 2, 30, &xml, &problem) == 0) {
+                r.xml = xml.data;
+                r.xml_len = xml.len;
+            } else {
+                r.damaged = true;
+            }
         }
-        stop = fn(&h, sqlite3_column_int(hc.st, 1), with_xml ? xml.data : NULL, with_xml ? xml.len : 0, arg);
+        stop = fn(&r, arg);
         hh_arena_reset(&arena);
         hc.rc = sqlite3_step(hc.st);
     }
     free(persons);
+    free(derived);
     free(visits);
     hh_buf_free(&xml);
+    hh_buf_free(&problem);
     hh_arena_free(&arena);
-    rc = 0;
+    rc = stop < 0 ? -1 : 0;
     const cursor *all[] = { &hc, &pc, &vc };
     for (int i = 0; i < 3 && rc == 0; i++)
         if (all[i]->rc != SQLITE_ROW && all[i]->rc != SQLITE_DONE) {
@@ -343,4 +428,32 @@ out:
     sqlite3_finalize(pc.st);
     sqlite3_finalize(vc.st);
     return rc;
+}
+
+typedef struct household_walk {
+    hh_store *s;
+    int (*fn)(const hh_household *h, int revision, const char *xml, size_t xml_len, void *arg);
+    void *arg;
+    hh_buf *err;
+} household_walk;
+
+/* An export stops at a damaged revision: it must not succeed with fewer households. */
+static int each_household_row(const hh_stored_revision *r, void *arg)
+{
+    household_walk *w = arg;
+    if (r->damaged) {
+        hh_buf_printf(w->err, "%s: revision %d of household %s is damaged; run 'hhreg check'", w->s->path,
+                      r->revision, r->household->id ? r->household->id : "(without an id)");
+        return -1;
+    }
+    return w->fn(r->household, r->revision, r->xml, r->xml_len, w->arg) ? 1 : 0; /* a stop, not an error */
+}
+
+int hh_store_each_household(hh_store *s, const char *area, bool with_xml,
+                            int (*fn)(const hh_household *h, int revision, const char *xml, size_t xml_len,
+                                      void *arg),
+                            void *arg, hh_buf *err)
+{
+    household_walk w = { s, fn, arg, err };
+    return hh_store_walk(s, false, area, with_xml, each_household_row, &w, err);
 }

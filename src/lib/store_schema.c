@@ -1,8 +1,24 @@
 /* store_schema.c — the store's SQL schema as numbered migrations. Migration N takes
  * a store from user_version N-1 to N; they run in order inside one BEGIN IMMEDIATE.
  * Tables are STRICT; revisions, persons, visits, warnings and the audit log refuse
- * UPDATE and DELETE through triggers, so history cannot be rewritten by accident. */
+ * UPDATE and DELETE through triggers, so history cannot be rewritten by accident;
+ * `check` reports a trigger that is gone or changed (hh_store_triggers). */
 #include "store_internal.h"
+
+/* The triggers that keep history, each defined once: created below, and expected by
+ * `check` word for word (sqlite_schema keeps each statement as written, without ';'). */
+#define KEEP(name, event, table, why) \
+    "CREATE TRIGGER " name " BEFORE " event " ON " table " BEGIN SELECT RAISE(ABORT, '" why "'); END"
+#define TRIGGER_AUDIT_APPEND_ONLY_U KEEP("audit_append_only_u", "UPDATE", "audit", "the audit log is append-only")
+#define TRIGGER_AUDIT_APPEND_ONLY_D KEEP("audit_append_only_d", "DELETE", "audit", "the audit log is append-only")
+#define TRIGGER_REVISION_KEPT_U KEEP("revision_kept_u", "UPDATE", "revision", "revisions are never changed")
+#define TRIGGER_REVISION_KEPT_D KEEP("revision_kept_d", "DELETE", "revision", "revisions are never deleted")
+#define TRIGGER_PERSON_KEPT_U KEEP("person_kept_u", "UPDATE", "person", "revisions are never changed")
+#define TRIGGER_PERSON_KEPT_D KEEP("person_kept_d", "DELETE", "person", "revisions are never deleted")
+#define TRIGGER_VISIT_KEPT_U KEEP("visit_kept_u", "UPDATE", "visit", "revisions are never changed")
+#define TRIGGER_VISIT_KEPT_D KEEP("visit_kept_d", "DELETE", "visit", "revisions are never deleted")
+#define TRIGGER_HOUSEHOLD_KEPT_D \
+    KEEP("household_kept_d", "DELETE", "household", "households are deleted with a tombstone, never erased")
 
 static const char migration_1[] =
     "CREATE TABLE household ("
@@ -65,19 +81,77 @@ static const char migration_1[] =
     "  seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL,"
     "  operation TEXT NOT NULL, household_id TEXT, revision INTEGER, detail TEXT"
     ") STRICT;"
-    "CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
-    "CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
-    "CREATE TRIGGER revision_kept_u BEFORE UPDATE ON revision BEGIN SELECT RAISE(ABORT, 'revisions are never changed'); END;"
-    "CREATE TRIGGER revision_kept_d BEFORE DELETE ON revision BEGIN SELECT RAISE(ABORT, 'revisions are never deleted'); END;"
-    "CREATE TRIGGER person_kept_u BEFORE UPDATE ON person BEGIN SELECT RAISE(ABORT, 'revisions are never changed'); END;"
-    "CREATE TRIGGER person_kept_d BEFORE DELETE ON person BEGIN SELECT RAISE(ABORT, 'revisions are never deleted'); END;"
-    "CREATE TRIGGER visit_kept_u BEFORE UPDATE ON visit BEGIN SELECT RAISE(ABORT, 'revisions are never changed'); END;"
-    "CREATE TRIGGER visit_kept_d BEFORE DELETE ON visit BEGIN SELECT RAISE(ABORT, 'revisions are never deleted'); END;"
-    "CREATE TRIGGER household_kept_d BEFORE DELETE ON household BEGIN SELECT RAISE(ABORT, 'households are deleted with a tombstone, never erased'); END;";
+    TRIGGER_AUDIT_APPEND_ONLY_U ";"
+    TRIGGER_AUDIT_APPEND_ONLY_D ";"
+    TRIGGER_REVISION_KEPT_U ";"
+    TRIGGER_REVISION_KEPT_D ";"
+    TRIGGER_PERSON_KEPT_U ";"
+    TRIGGER_PERSON_KEPT_D ";"
+    TRIGGER_VISIT_KEPT_U ";"
+    TRIGGER_VISIT_KEPT_D ";"
+    TRIGGER_HOUSEHOLD_KEPT_D ";";
 
 /* 2: the XML of a revision may be kept compressed. xml_size NULL: `xml` holds the
  * form as received; otherwise `xml` is zlib-compressed from xml_size bytes. */
 static const char migration_2[] = "ALTER TABLE revision ADD COLUMN xml_size INTEGER;";
 
-const char *const hh_store_migrations[] = { migration_1, migration_2 };
+/* 3: the audit log becomes a hash chain. Each row's `chain` is hh_audit_link (store.c)
+ * over the previous row's chain and its own fields, so a row changed, removed or
+ * slipped in outside hhreg breaks every link after it (`check` follows it). The rows
+ * already there are linked by link_audit_rows below, the update trigger lifted for it. */
+static const char migration_3[] = "ALTER TABLE audit ADD COLUMN chain TEXT; DROP TRIGGER audit_append_only_u;";
+
+/* Links the audit rows of an older store in seq order, one UPDATE a row: one UPDATE
+ * of them all would keep every page of the log in its statement journal, which SQLite
+ * (3.40, with the 4 MiB spill hhreg sets) fails with "database or disk is full". */
+static int link_audit_rows(hh_store *s, hh_buf *err)
+{
+    sqlite3_stmt *rows = NULL, *link = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT seq FROM audit ORDER BY seq", -1, &rows, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(s->db,
+                                "UPDATE audit SET chain = hh_audit_link(?1, seq, at, actor, operation, household_id,"
+                                " revision, detail) WHERE seq = ?2 RETURNING chain",
+                                -1, &link, NULL);
+    char previous[65] = "";
+    while (rc == SQLITE_OK && (rc = sqlite3_step(rows)) == SQLITE_ROW) {
+        if (*previous)
+            sqlite3_bind_text(link, 1, previous, -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(link, 1);
+        sqlite3_bind_int64(link, 2, sqlite3_column_int64(rows, 0));
+        rc = sqlite3_step(link);
+        const unsigned char *chain = rc == SQLITE_ROW ? sqlite3_column_text(link, 0) : NULL;
+        snprintf(previous, sizeof previous, "%s", chain ? (const char *)chain : "");
+        rc = chain && sqlite3_step(link) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+        sqlite3_reset(link);
+    }
+    sqlite3_finalize(rows);
+    sqlite3_finalize(link);
+    if (rc != SQLITE_DONE) {
+        hh_buf_printf(err, "%s: cannot link the audit log: %s", s->path, hh_store_errmsg(s));
+        return -1;
+    }
+    return hh_store_exec(s, TRIGGER_AUDIT_APPEND_ONLY_U ";", err);
+}
+
+int hh_store_migration_finish(hh_store *s, int version, hh_buf *err)
+{
+    return version == 3 ? link_audit_rows(s, err) : 0;
+}
+
+const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3 };
 const int hh_store_migration_count = sizeof hh_store_migrations / sizeof hh_store_migrations[0];
+
+const hh_store_trigger hh_store_triggers[] = {
+    { "audit_append_only_u", TRIGGER_AUDIT_APPEND_ONLY_U },
+    { "audit_append_only_d", TRIGGER_AUDIT_APPEND_ONLY_D },
+    { "revision_kept_u", TRIGGER_REVISION_KEPT_U },
+    { "revision_kept_d", TRIGGER_REVISION_KEPT_D },
+    { "person_kept_u", TRIGGER_PERSON_KEPT_U },
+    { "person_kept_d", TRIGGER_PERSON_KEPT_D },
+    { "visit_kept_u", TRIGGER_VISIT_KEPT_U },
+    { "visit_kept_d", TRIGGER_VISIT_KEPT_D },
+    { "household_kept_d", TRIGGER_HOUSEHOLD_KEPT_D },
+    { NULL, NULL },
+};
