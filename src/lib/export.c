@@ -535,8 +535,7 @@ static int hand_over(const hh_household *h, int revision, const char *xml, size_
 
 /* --- the run ----------------------------------------------------------------- */
 
-static int fail(hh_export_result *result, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(hh_export_result *result, const char *fmt, ...)
+int hh_export_fail(hh_export_result *result, const char *fmt, ...)
 {
     hh_buf b;
     hh_buf_init(&b);
@@ -565,7 +564,7 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
         if (hh_store_each_household(s, rq->area, !(hh_plugin_flags(p) & HHREG_PLUGIN_NO_XML), hand_over, &ps,
                                     &err) != 0) {
             ok = 0;
-            fail(result, "%s", err.data);
+            hh_export_fail(result, "%s", err.data);
         } else if (ps.failed) {
             ok = 0;
         } else if (p->pass_end && p->pass_end(ctx, state, pass) != 0) {
@@ -581,10 +580,10 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
         ok = 0;
     if (!ok && !result->error) {
         if (ctx->write_failed)
-            fail(result, "%s: writing failed: %s", rq->output ? rq->output : "standard output",
+            hh_export_fail(result, "%s: writing failed: %s", rq->output ? rq->output : "standard output",
                  strerror(ctx->write_failed));
         else
-            fail(result, "%s", ctx->error ? ctx->error : "the plugin failed without saying why");
+            hh_export_fail(result, "%s", ctx->error ? ctx->error : "the plugin failed without saying why");
     }
     free(ps.persons);
     free(ps.visits);
@@ -605,7 +604,7 @@ static int check_snapshot(hh_store *s, hh_export_result *result)
     int sound = said && strcmp(said, "ok") == 0;
     const char *last_line = said && strrchr(said, '\n') ? strrchr(said, '\n') + 1 : said; /* after "*** in database" */
     if (!sound)
-        fail(result, "%s: the store is damaged (%s); the export was not written: see hhreg check", hh_store_path(s),
+        hh_export_fail(result, "%s: the store is damaged (%s); the export was not written: see hhreg check", hh_store_path(s),
              last_line ? last_line : sqlite3_errstr(rc));
     sqlite3_finalize(st);
     return sound ? 0 : -1;
@@ -619,19 +618,19 @@ static int prepare_output(hhreg_ctx *ctx, const hh_export_request *rq, FILE *out
     ctx->dir_fd = -1;
     if (!(hh_plugin_flags(ctx->plugin) & HHREG_PLUGIN_DIRECTORY)) {
         if (!out)
-            return fail(result, "%s: is a directory, and plugin %s writes one file: name a file", rq->output,
+            return hh_export_fail(result, "%s: is a directory, and plugin %s writes one file: name a file", rq->output,
                         rq->plugin);
         ctx->out = out;
         setvbuf(out, NULL, _IOFBF, 1 << 20);
         return 0;
     }
     if (!staging)
-        return fail(result, "plugin %s writes a directory of files: name it with -o DIRECTORY", rq->plugin);
+        return hh_export_fail(result, "plugin %s writes a directory of files: name it with -o DIRECTORY", rq->plugin);
     hh_buf err;
     hh_buf_init(&err);
     ctx->dir_fd = hh_export_dir_create(rq->output, staging, &err);
     if (ctx->dir_fd < 0)
-        fail(result, "%s", err.data);
+        hh_export_fail(result, "%s", err.data);
     hh_buf_free(&err);
     return ctx->dir_fd < 0 ? -1 : 0;
 }
@@ -651,7 +650,7 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
         hh_export_contain(rq->memory_mb, rq->timeout_seconds, &err) != 0 ||
         hh_plugin_load(dirs, rq->plugin, &plugin, &err) != 0 ||
         hh_export_check_options(plugin.desc, rq->options, rq->n_options, &err) != 0) {
-        fail(result, "%s", err.data);
+        hh_export_fail(result, "%s", err.data);
         hh_buf_free(&err);
         if (plugin.handle)
             hh_plugin_unload(&plugin);
@@ -675,12 +674,12 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
         rc = check_snapshot(s, result);
     hh_store_exec(s, "COMMIT", &err);
     if (rc == 0 && ctx.dir_fd < 0 && fflush(out) != 0)
-        rc = fail(result, "%s: writing failed: %s", rq->output && strcmp(rq->output, "-") != 0 ? rq->output
+        rc = hh_export_fail(result, "%s: writing failed: %s", rq->output && strcmp(rq->output, "-") != 0 ? rq->output
                                                                                            : "standard output",
                   strerror(errno));
     if (ctx.dir_fd >= 0) {
         if (rc == 0 && fsync(ctx.dir_fd) != 0)
-            rc = fail(result, "%s: writing failed: %s", rq->output, strerror(errno));
+            rc = hh_export_fail(result, "%s: writing failed: %s", rq->output, strerror(errno));
         close(ctx.dir_fd); /* on failure hh_export removes it: this process may not */
     }
     hh_code_labels_free(ctx.labels);

@@ -65,6 +65,8 @@ int hh_export(const char *store_path, const hh_plugin_dirs *dirs, const hh_expor
 int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, const hh_export_request *rq,
                          FILE *out, const char *staging, FILE *warnings, hh_export_result *result);
 void hh_export_result_free(hh_export_result *r);
+/* Sets result->error from the format; returns -1. */
+int hh_export_fail(hh_export_result *result, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Checks KEY=VALUE options against a plugin's declaration; 0 or -1 with `err`. */
 int hh_export_check_options(const hhreg_plugin *p, const char *const *options, size_t n, hh_buf *err);
 

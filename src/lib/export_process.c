@@ -54,19 +54,6 @@ static char *dir_of(const char *path)
     return slash == path ? hh_xstrdup("/") : slash ? hh_xstrndup(path, (size_t)(slash - path)) : hh_xstrdup(".");
 }
 
-static int refuse(hh_export_result *result, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int refuse(hh_export_result *result, const char *fmt, ...)
-{
-    hh_buf b;
-    hh_buf_init(&b);
-    va_list ap;
-    va_start(ap, fmt);
-    hh_buf_vprintf(&b, fmt, ap);
-    va_end(ap);
-    result->error = hh_buf_detach(&b);
-    return -1;
-}
-
 static int is_stream(mode_t mode)
 {
     return S_ISCHR(mode) || S_ISFIFO(mode);
@@ -79,11 +66,11 @@ static int open_stream(output *o, hh_export_result *result)
     struct stat st;
     o->fd = open(o->path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
     if (o->fd < 0)
-        return refuse(result, "%s: cannot open the output: %s", o->path, strerror(errno));
+        return hh_export_fail(result, "%s: cannot open the output: %s", o->path, strerror(errno));
     if (fstat(o->fd, &st) != 0 || !is_stream(st.st_mode)) {
         close(o->fd);
         o->fd = -1;
-        return refuse(result, "%s: changed while hhreg opened it; nothing was written", o->path);
+        return hh_export_fail(result, "%s: changed while hhreg opened it; nothing was written", o->path);
     }
     o->kind = TO_STREAM;
     return 0;
@@ -99,14 +86,14 @@ static int open_file(output *o, hh_export_result *result)
     o->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
     free(dir);
     if (o->fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-        return refuse(result, "%s: cannot create the output: %s", o->path, strerror(errno));
+        return hh_export_fail(result, "%s: cannot create the output: %s", o->path, strerror(errno));
     if (o->fd < 0) {
         o->named_tmp = hh_export_tmp_name(o->path, (long)getpid(), "XXXXXX");
         o->fd = mkostemp(o->named_tmp, O_CLOEXEC);
         if (o->fd < 0) {
             free(o->named_tmp);
             o->named_tmp = NULL;
-            return refuse(result, "%s: cannot create the output: %s", o->path, strerror(errno));
+            return hh_export_fail(result, "%s: cannot create the output: %s", o->path, strerror(errno));
         }
     }
     return 0;
@@ -130,7 +117,7 @@ static int open_output(const hh_export_request *rq, output *o, hh_export_result 
     struct stat st, target;
     if (lstat(o->path, &st) != 0)
         return errno == ENOENT ? open_file(o, result)
-                               : refuse(result, "%s: cannot use it as the output: %s", o->path, strerror(errno));
+                               : hh_export_fail(result, "%s: cannot use it as the output: %s", o->path, strerror(errno));
     if (S_ISREG(st.st_mode))
         return open_file(o, result);
     if (S_ISDIR(st.st_mode)) {
@@ -140,11 +127,11 @@ static int open_output(const hh_export_request *rq, output *o, hh_export_result 
     if (is_stream(st.st_mode))
         return open_stream(o, result);
     if (!S_ISLNK(st.st_mode))
-        return refuse(result, "%s: is %s; hhreg writes only a file, a character device or a FIFO", o->path,
+        return hh_export_fail(result, "%s: is %s; hhreg writes only a file, a character device or a FIFO", o->path,
                       file_kind(st.st_mode));
     if (stat(o->path, &target) == 0 && is_stream(target.st_mode))
         return open_stream(o, result);
-    return refuse(result, "%s: is a symbolic link%s; hhreg neither replaces a link nor writes a file through "
+    return hh_export_fail(result, "%s: is a symbolic link%s; hhreg neither replaces a link nor writes a file through "
                           "one: name the file itself (or - for standard output)",
                   o->path, stat(o->path, &target) != 0 ? " to nothing" : "");
 }
@@ -333,29 +320,29 @@ static int judge(const hh_export_request *rq, const output *o, int status, int t
                                    : "nothing was written and the store is untouched";
     int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     if (stop_signal)
-        return refuse(result, "interrupted (%s); %s", strsignal(stop_signal), outcome);
+        return hh_export_fail(result, "interrupted (%s); %s", strsignal(stop_signal), outcome);
     if (timed_out)
-        return refuse(result, "plugin %s did not finish within %ld s and was stopped (--plugin-timeout); %s",
+        return hh_export_fail(result, "plugin %s did not finish within %ld s and was stopped (--plugin-timeout); %s",
                       rq->plugin, rq->timeout_seconds, outcome);
     if (sig == SIGPIPE && streamed) {
         result->reader_stopped = 1;
-        return refuse(result, "the reader of %s stopped before the export finished", o->path ? o->path
+        return hh_export_fail(result, "the reader of %s stopped before the export finished", o->path ? o->path
                                                                                               : "standard output");
     }
     if (sig == SIGXCPU)
-        return refuse(result, "plugin %s used more than %ld s of CPU time and was stopped (--plugin-timeout); %s",
+        return hh_export_fail(result, "plugin %s used more than %ld s of CPU time and was stopped (--plugin-timeout); %s",
                       rq->plugin, rq->timeout_seconds, outcome);
     if (sig == SIGSYS)
-        return refuse(result, "plugin %s was stopped: it tried what an export plugin may not do (open a network "
+        return hh_export_fail(result, "plugin %s was stopped: it tried what an export plugin may not do (open a network "
                               "socket, run a program or look into another process); %s",
                       rq->plugin, outcome);
     if (sig)
-        return refuse(result, "plugin %s crashed (%s)%s; %s", rq->plugin, strsignal(sig),
+        return hh_export_fail(result, "plugin %s crashed (%s)%s; %s", rq->plugin, strsignal(sig),
                       strncmp(text, "OK ", 3) == 0 ? " after it finished" : "", outcome);
     if (strncmp(text, "ERROR ", 6) == 0)
-        return refuse(result, "%s", text + 6);
+        return hh_export_fail(result, "%s", text + 6);
     if (strncmp(text, "OK ", 3) != 0 || WEXITSTATUS(status) != 0)
-        return refuse(result, "plugin %s crashed: the export process ended with status %d before it finished; %s",
+        return hh_export_fail(result, "plugin %s crashed: the export process ended with status %d before it finished; %s",
                       rq->plugin, WEXITSTATUS(status), outcome);
     char *end;
     result->households = strtol(text + 3, &end, 10);
@@ -369,7 +356,7 @@ static int run_child(const char *store_path, const hh_plugin_dirs *dirs, const h
 {
     int pipe_fds[2];
     if (pipe2(pipe_fds, O_CLOEXEC) != 0)
-        return refuse(result, "cannot start the export: %s", strerror(errno));
+        return hh_export_fail(result, "cannot start the export: %s", strerror(errno));
     fflush(NULL); /* nothing buffered here may be written twice */
     struct sigaction on_stop, saved[3];
     memset(&on_stop, 0, sizeof on_stop);
@@ -402,7 +389,7 @@ static int run_child(const char *store_path, const hh_plugin_dirs *dirs, const h
     close(pipe_fds[0]);
     for (int i = 0; i < 3; i++)
         sigaction(forwarded[i], &saved[i], NULL);
-    int rc = pid < 0 ? refuse(result, "cannot start the export: %s", strerror(errno))
+    int rc = pid < 0 ? hh_export_fail(result, "cannot start the export: %s", strerror(errno))
                      : judge(rq, o, status, timed_out, report.data ? report.data : "", result);
     hh_buf_free(&report);
     return rc;
@@ -425,7 +412,7 @@ static int audit(const char *store_path, const hh_export_request *rq, int stream
         hh_store_close(s);
     }
     if (rc != 0)
-        refuse(result, "the export could not be recorded in the audit log, so %s: %s",
+        hh_export_fail(result, "the export could not be recorded in the audit log, so %s: %s",
                streamed ? "it did not start" : "its output was removed", err.data);
     free(detail);
     hh_buf_free(&err);
@@ -458,7 +445,7 @@ int hh_export(const char *store_path, const hh_plugin_dirs *dirs, const hh_expor
     if (close_output(&o, rc == 0 && !wrote_directory, result) != 0)
         rc = -1;
     if (wrote_directory && rc == 0 && rename(staging, o.path) != 0)
-        rc = refuse(result, "%s: cannot put the output in place: %s", o.path, strerror(errno));
+        rc = hh_export_fail(result, "%s: cannot put the output in place: %s", o.path, strerror(errno));
     if (wrote_directory && rc != 0)
         hh_export_dir_remove(staging);
     free(staging);
