@@ -1,10 +1,12 @@
-/* test_hostile.c — the hostile-input corpus of shared/guide/security.md, items 1-18
- * and 22 (kills, full disks and concurrent writers, items 21 and 23, are in
- * test_resilience.c). Each hostile input is made here (the large ones at run time), fed to
- * the real binary under CPU and memory limits, and must be refused with its
- * message while the store stays empty and `hhreg check` passes. Items 15-17 are
- * accepted: their strings must be stored verbatim. Item 24: no message echoes a
- * value of the form, and file names are printed escaped. */
+/* test_hostile.c — the hostile-input corpus of shared/guide/security.md: items 1-18,
+ * 22 and 24-33 (kills, full disks and concurrent writers, items 21 and 23, are in
+ * test_resilience.c; the damaged store files of item 26 also in test_store.c). Each
+ * hostile input is made here (the large ones at run time), fed to the real binary
+ * under CPU and memory limits, and must be refused with its message while the store
+ * stays empty and `hhreg check` passes. Items 15-17 are accepted: their strings must
+ * be stored verbatim. Item 24: no message echoes a value of the form, and file names
+ * are printed escaped; 25 and 32 (export targets, hostile plugins) are in
+ * test_plugins.c too; 27 (older deliveries, conflicting edits) in test_revisions.c. */
 #include <check.h>
 #include <signal.h>
 #include <stdlib.h>
