@@ -942,12 +942,6 @@ START_TEST(an_export_that_cannot_be_audited_leaves_no_output)
 }
 END_TEST
 
-static int slowed_down(void)
-{
-    const char *sanitized = getenv("HHREG_SANITIZED");
-    return getenv("HHREG_VALGRIND") || (sanitized && *sanitized);
-}
-
 /* Exports with the hostile plugin doing `act` to out.csv, with the option `extra`
  * set to `value` (NULL: the default timeout); the result. */
 static tu_result attack(const char *act, const char *extra, const char *value)
@@ -983,6 +977,12 @@ START_TEST(a_hostile_plugin_is_contained)
         assert_no_output_left();
         ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM household WHERE deleted_at IS NOT NULL"), 0);
         ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit"), audit_rows);
+        r = attack("open-store", NULL, NULL);
+        ck_assert_msg(r.status == 1 && strstr(r.err, "plugin hostile: could not open the store for writing: "
+                                                     "Permission denied"),
+                      "%d: %s", r.status, r.err);
+        tu_result_free(&r);
+        assert_no_output_left();
         r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL);
         ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
         tu_result_free(&r);
@@ -1016,7 +1016,7 @@ START_TEST(a_hostile_plugin_is_contained)
 
     /* memory beyond the limit is refused (not measurable under valgrind or a
      * sanitizer, which reserve far more address space than they use) */
-    if (!slowed_down()) {
+    if (!tu_slowed_down()) {
         r = attack("hog", "--plugin-memory", "512");
         ck_assert_msg(r.status == 1 && strstr(r.err, "plugin hostile: no more memory after "), "%d: %s", r.status,
                       r.err);

@@ -68,11 +68,14 @@ typedef struct rule {
 /* fails when the flags in argument `a` masked with `mask` equal `value` */
 #define DENY_FLAGS(name, a, mask, value, errno_) \
     { errno_, SCMP_SYS(name), 1, SCMP_CMP(a, SCMP_CMP_MASKED_EQ, (mask), (value)) }
-/* opening for writing or truncating without O_EXCL: an existing file */
+/* an existing file opened to be written or truncated: writing without O_CREAT, O_CREAT
+ * without O_EXCL (open or create), truncating without O_CREAT. Only O_CREAT|O_EXCL
+ * (a new file) may write: O_EXCL alone means nothing for a file that exists. */
 #define DENY_WRITE_OPEN(name, a) \
-    DENY_FLAGS(name, a, O_WRONLY | O_EXCL, O_WRONLY, EACCES), \
-    DENY_FLAGS(name, a, O_RDWR | O_EXCL, O_RDWR, EACCES), \
-    DENY_FLAGS(name, a, O_TRUNC | O_EXCL, O_TRUNC, EACCES)
+    DENY_FLAGS(name, a, O_ACCMODE | O_CREAT, O_WRONLY, EACCES), \
+    DENY_FLAGS(name, a, O_ACCMODE | O_CREAT, O_RDWR, EACCES), \
+    DENY_FLAGS(name, a, O_CREAT | O_EXCL, O_CREAT, EACCES), \
+    DENY_FLAGS(name, a, O_TRUNC | O_CREAT, O_TRUNC, EACCES)
 
 static const rule always[] = {
     /* the network, other programs, other processes' memory */

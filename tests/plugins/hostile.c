@@ -6,6 +6,8 @@
  *                every file it can write with "TAMPERED"
  *   loop         never returns from the first household
  *   hog          allocates 64 MiB blocks (touching one byte of each) up to 4 GiB
+ *   open-store   opens the store file for writing with plain open(2), O_EXCL
+ *                without O_CREAT (which Linux ignores for a file that exists)
  *   socket       opens a TCP socket
  *   exec         runs /bin/sh
  * Each reports what it managed with api->error, so a test sees it; where the attack
@@ -100,6 +102,19 @@ static int attack(hhreg_ctx *ctx, state *st)
         st->api->error(ctx, "allocated 4096 MiB");
         return -1;
     }
+    if (strcmp(act, "open-store") == 0) {
+        static const int ways[] = { O_WRONLY | O_EXCL, O_RDWR | O_EXCL | O_TRUNC, O_RDWR | O_CREAT, O_WRONLY };
+        for (size_t i = 0; i < sizeof ways / sizeof ways[0]; i++) {
+            int fd = open(st->store, ways[i]);
+            if (fd >= 0) {
+                close(fd);
+                st->api->error(ctx, "opened the store for writing (flags %#x)", (unsigned)ways[i]);
+                return -1;
+            }
+        }
+        st->api->error(ctx, "could not open the store for writing: %s", strerror(errno));
+        return -1;
+    }
     if (strcmp(act, "socket") == 0) {
         int fd = socket(AF_INET, SOCK_STREAM, 0);
         st->api->error(ctx, "socket() returned %d (%s)", fd, fd < 0 ? strerror(errno) : "open");
@@ -131,7 +146,7 @@ static int end(hhreg_ctx *ctx, void *s, int ok)
 }
 
 static const hhreg_option_spec options[] = {
-    { "act", HHREG_OPTION_CHOICE, "none", "the attack", "none,write-store,fork,loop,hog,socket,exec" },
+    { "act", HHREG_OPTION_CHOICE, "none", "the attack", "none,write-store,open-store,fork,loop,hog,socket,exec" },
     { "store", HHREG_OPTION_STRING, NULL, "the store's path, for write-store", NULL },
     { NULL, 0, NULL, NULL, NULL },
 };
