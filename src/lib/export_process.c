@@ -157,6 +157,20 @@ static int link_tmpfile(output *o)
     return -1;
 }
 
+/* 0 when `path` is absent or a regular file, the only things a rename may replace:
+ * what was checked when the export began is checked again, since it may have changed
+ * while the plugin ran (into a FIFO, a device, a link). */
+static int still_replaceable(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : -1;
+    if (S_ISREG(st.st_mode))
+        return 0;
+    errno = EEXIST;
+    return -1;
+}
+
 /* Puts a finished file in place (ok) or lets it vanish; closes a stream. */
 static int close_output(output *o, int ok, hh_export_result *result)
 {
@@ -164,7 +178,7 @@ static int close_output(output *o, int ok, hh_export_result *result)
     if (o->kind == TO_FILE) {
         if (ok && !o->named_tmp && link_tmpfile(o) != 0)
             rc = -1;
-        if (ok && rc == 0 && rename(o->named_tmp, o->path) != 0)
+        if (ok && rc == 0 && (still_replaceable(o->path) != 0 || rename(o->named_tmp, o->path) != 0))
             rc = -1;
         if (ok && rc != 0)
             result->error = hh_xasprintf("%s: cannot put the output in place: %s", o->path, strerror(errno));
@@ -208,6 +222,9 @@ static void child(const char *store_path, const hh_plugin_dirs *dirs, const hh_e
     setpgid(0, 0);                    /* its own group, which hhreg ends as a whole */
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* the export dies with hhreg */
     signal(SIGPIPE, SIG_DFL);         /* a stopped reader stops the export */
+    /* in a group of its own it is a background job: with `stty tostop` a write to the
+     * terminal would stop it (SIGTTOU) until the timeout; ignored, writes go through */
+    signal(SIGTTOU, SIG_IGN);
     /* the output gets its own descriptor; standard output becomes standard error,
      * so a plugin's printf cannot end up in the output */
     int out_fd = o->kind == TO_DIRECTORY ? -1 : dup(o->kind == TO_STDOUT ? STDOUT_FILENO : o->fd);
