@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 static const char *const statement_sql[STMT_COUNT] = {
@@ -251,23 +252,27 @@ static void configure_sqlite(void)
 /* True when the store cannot be written here: the file, or its directory (where
  * SQLite keeps the -wal and -shm files), is read-only (a read-only mount, a file
  * mode that forbids it). */
-static bool read_only_here(const char *path, bool *dir_read_only)
+static bool read_only_here(const char *path, bool *read_only_mount)
 {
     char *copy = hh_xstrdup(path);
-    *dir_read_only = access(dirname(copy), W_OK) != 0;
+    struct statvfs fs;
+    *read_only_mount = statvfs(dirname(copy), &fs) == 0 && (fs.f_flag & ST_RDONLY);
+    bool dir_read_only = *read_only_mount || access(dirname(strcpy(copy, path)), W_OK) != 0;
     free(copy);
-    return *dir_read_only || access(path, W_OK) != 0;
+    return dir_read_only || access(path, W_OK) != 0;
 }
 
 /* Opens the file: read-write; or read-only when asked (`read_only`, an export's
- * plugin process) or when it cannot be written here, and then, in a directory where
- * no -shm can be made and no -wal is left, as immutable. */
+ * plugin process) or when it cannot be written here, and then, on a read-only mount
+ * where no -wal is left, as immutable (nobody can change it there; a directory that
+ * only this user may not write could still be written by its owner meanwhile, so it
+ * is read with SQLite's locks). */
 static int open_file(hh_store *s, bool create, bool exists, bool read_only, hh_buf *err)
 {
-    bool dir_read_only = false;
-    s->read_only = read_only || (exists && read_only_here(s->path, &dir_read_only));
+    bool read_only_mount = false;
+    s->read_only = read_only || (exists && read_only_here(s->path, &read_only_mount));
     char *wal = hh_xasprintf("%s-wal", s->path);
-    bool immutable = s->read_only && dir_read_only && access(wal, F_OK) != 0;
+    bool immutable = s->read_only && read_only_mount && access(wal, F_OK) != 0;
     free(wal);
     char *uri = NULL;
     if (s->read_only) {
