@@ -1050,6 +1050,33 @@ START_TEST(hostile_26_an_altered_store_is_reported_never_a_crash)
 }
 END_TEST
 
+/* 24, names: a person's name or ID number typed as an element or attribute name —
+ * the root, a foreign element in a batch, an xsi: attribute — is never repeated. */
+START_TEST(names_made_into_tags_are_never_echoed)
+{
+    static const char *const forms[] = {
+        "<\xe5\xad\x99\xe4\xbc\x9f " NS "/>",
+        "<zhang-wei-51010519650416001X " NS "/>",
+        "<households " NS "><\xe5\xad\x99\xe4\xbc\x9f/><zhang-wei-51010519650416001X/></households>",
+        "<household " NS " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+        "xsi:\xe5\xad\x99\xe4\xbc\x9f=\"1\" xsi:id51010519650416001X=\"1\"/>",
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        char *file = tu_path(tu_store_dir, "named.xml");
+        tu_write_file(file, forms[i], strlen(forms[i]));
+        tu_result r = tu_hhreg(NULL, NULL, "validate", file, NULL);
+        ck_assert_msg(r.status == 1, "form %zu: exit %d: %s", i, r.status, r.err);
+        ck_assert_msg(strstr(r.out, "error: [") || strstr(r.err, "error: ["), "form %zu says nothing: %s%s", i, r.out,
+                      r.err);
+        ck_assert_msg(!strstr(r.err, "\xe5\xad\x99\xe4\xbc\x9f") && !strstr(r.err, "51010519650416001X") &&
+                          !strstr(r.out, "\xe5\xad\x99\xe4\xbc\x9f") && !strstr(r.out, "51010519650416001X"),
+                      "form %zu echoes a name: %s%s", i, r.out, r.err);
+        tu_result_free(&r);
+        free(file);
+    }
+}
+END_TEST
+
 Suite *make_hostile_suite(void)
 {
     Suite *s = suite_create("hostile");
@@ -1073,6 +1100,7 @@ Suite *make_hostile_suite(void)
     tcase_add_test(tc, values_are_never_echoed_by_validate_import_or_check);
     tcase_add_test(tc, values_are_never_echoed_by_guided_entry);
     tcase_add_test(tc, file_names_in_messages_are_escaped);
+    tcase_add_test(tc, names_made_into_tags_are_never_echoed);
     /* 28, 29 */
     tcase_add_test(tc, junk_after_the_batch_loses_no_household);
     tcase_add_test(tc, an_error_in_household_k_names_what_was_not_read);

@@ -464,6 +464,16 @@ static int in_form_namespace(const xmlNode *n)
     return n && n->ns && xmlStrEqual(n->ns->href, BAD_CAST HH_FORM_NS);
 }
 
+/* XML-ROOT for a file whose root is not a form; the root's name only when plain. */
+static void wrong_root(hh_diags *d, const char *name, const xmlNode *root)
+{
+    hh_buf root_name;
+    hh_buf_init(&root_name);
+    hh_put_safe_name((const char *)root->name, &root_name);
+    hh_diags_addmsg(d, name, xmlGetLineNo(root), HH_ERROR, "XML-ROOT", "", root_name.data);
+    hh_buf_free(&root_name);
+}
+
 /* --- a one-form file: the whole file, parsed into a tree ----------------- */
 
 static hh_read_stats read_one_form(scanner *s, const char *name, hh_diags *d, hh_form_handler handler,
@@ -484,7 +494,7 @@ static hh_read_stats read_one_form(scanner *s, const char *name, hh_diags *d, hh
     if (doc && doc->intSubset) {
         refuse(s, "XML-DOCTYPE", NULL, 0);
     } else if (root && !in_form_namespace(root)) {
-        hh_diags_addmsg(d, name, xmlGetLineNo(root), HH_ERROR, "XML-ROOT", "", (const char *)root->name);
+        wrong_root(d, name, root);
         st.refused = 1;
         xmlFreeDoc(doc);
         return st;
@@ -524,9 +534,14 @@ static ssize_t next_piece(scanner *s)
  * million messages). */
 static void skip_element(hh_diags *d, const char *name, const xmlNode *n, long line, long *skipped)
 {
-    if (++*skipped <= HH_SKIPPED_NAMED)
-        hh_diags_add(d, name, line, HH_ERROR, "XSD-CONTENT", (const char *)n->name,
+    if (++*skipped <= HH_SKIPPED_NAMED) {
+        hh_buf path;
+        hh_buf_init(&path);
+        hh_put_safe_name((const char *)n->name, &path);
+        hh_diags_add(d, name, line, HH_ERROR, "XSD-CONTENT", path.data,
                      "only household elements belong in a batch of households", "批量文件中只能包含 household 元素");
+        hh_buf_free(&path);
+    }
 }
 
 typedef struct batch {
@@ -600,7 +615,7 @@ static hh_read_stats read_batch(scanner *s, const char *name, hh_diags *d, hh_fo
         }
         if (root && !root_checked) {
             if (!in_form_namespace(root) || !xmlStrEqual(root->name, BAD_CAST "households")) {
-                hh_diags_addmsg(d, name, xmlGetLineNo(root), HH_ERROR, "XML-ROOT", "", (const char *)root->name);
+                wrong_root(d, name, root);
                 b.st.refused++;
                 xmlFreeDoc(ctxt->myDoc);
                 xmlFreeParserCtxt(ctxt);

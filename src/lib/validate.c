@@ -93,12 +93,15 @@ static size_t check_no_xsi(const xmlNode *node, const hh_form_input *form, hh_di
             continue;
         for (const xmlAttr *a = node->properties; a; a = a->next) {
             if (a->ns && xmlStrEqual(a->ns->href, BAD_CAST XSI_NS)) {
-                hh_buf path;
+                hh_buf path, attribute;
                 hh_buf_init(&path);
-                hh_node_path((const xmlNode *)a, &path);
+                hh_buf_init(&attribute);
+                hh_safe_node_path((const xmlNode *)a, &path);
+                hh_put_safe_name((const char *)a->name, &attribute);
                 hh_diags_addmsg(d, form->file, hh_node_line(node, form->line), HH_ERROR, "XML-XSI",
-                                path.data, (const char *)a->name);
+                                path.data, attribute.data);
                 hh_buf_free(&path);
+                hh_buf_free(&attribute);
                 errors++;
             }
         }

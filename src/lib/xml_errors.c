@@ -86,9 +86,17 @@ static int put_names(const char *p, const char *end, hh_buf *out)
     return out->len > before;
 }
 
+/* One name: the form's names hold no digit, so a name with one (an ID number made
+ * into a tag) is not repeated either. */
 static int put_name(const char *s, hh_buf *out)
 {
-    return s && strlen(s) <= 64 && put_names(s, s + strlen(s), out);
+    return s && strlen(s) <= 64 && !strpbrk(s, "0123456789") && put_names(s, s + strlen(s), out);
+}
+
+void hh_put_safe_name(const char *name, hh_buf *out)
+{
+    if (!put_name(name, out))
+        hh_buf_puts(out, "…");
 }
 
 /* The names between `open` and the next `close` in `text`, as put_names. */
@@ -114,7 +122,7 @@ static int attribute_name(const char *msg, hh_buf *out)
 /* The item's path. The form's names are plain ASCII; a name that is not may be
  * anything typed (a person's name made into a tag), so the path then stops at the
  * nearest ancestor with a plain name and ends in "/…". */
-static void item_path(const xmlNode *node, hh_buf *out)
+void hh_safe_node_path(const xmlNode *node, hh_buf *out)
 {
     const xmlNode *named = node;
     hh_buf name;
@@ -213,7 +221,7 @@ void hh_diags_add_schema_error(hh_diags *d, const char *file, long line, const x
     hh_buf_init(&id);
     int on_attribute = attribute_name(msg, &attr);
     const xmlAttr *a = on_attribute && node ? xmlHasProp(node, BAD_CAST attr.data) : NULL;
-    item_path(a ? (const xmlNode *)a : node, &path);
+    hh_safe_node_path(a ? (const xmlNode *)a : node, &path);
     int facet_error = e->code == XML_SCHEMAV_CVC_PATTERN_VALID || e->code == XML_SCHEMAV_CVC_ENUMERATION_VALID ||
                       (e->code >= XML_SCHEMAV_CVC_MININCLUSIVE_VALID && e->code <= XML_SCHEMAV_CVC_MAXEXCLUSIVE_VALID);
     xmlChar *value = facet_error ? value_of(node, on_attribute ? attr.data : NULL) : NULL;

@@ -18,6 +18,14 @@
 void hh_diags_add_schema_error(hh_diags *d, const char *file, long line, const xmlError *e,
                                const xmlSchema *xsd);
 
+/* A name from the form (an element's, an attribute's) as messages may repeat it:
+ * plain ASCII names as they are, anything else — a person's name typed as a tag —
+ * as "…". */
+void hh_put_safe_name(const char *name, hh_buf *out);
+/* The item's path (hh_node_path), stopping at the nearest ancestor with a plain
+ * name and ending in "/…" where a name is not plain. */
+void hh_safe_node_path(const xmlNode *node, hh_buf *out);
+
 /* A parser (well-formedness) error, told without the text it stopped at. */
 typedef struct hh_parse_message {
     char en[256], zh[256];
