@@ -50,7 +50,7 @@ int cmd_check(cli *c, int argc, char **argv)
             { "persons", r.persons }, { "visits", r.visits }, { "warnings", r.warnings },
             { "auditEntries", r.audit_entries }, { "integrityProblems", r.integrity_problems },
             { "invalidForms", r.invalid_forms }, { "damagedRevisions", r.damaged_revisions },
-            { "alterations", r.alterations },
+            { "alterations", r.alterations }, { "modeProblems", r.mode_problems },
         };
         for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
             hh_json_int(&j, counts[i].key, counts[i].value);
@@ -73,6 +73,7 @@ int cmd_check(cli *c, int argc, char **argv)
                ok                     ? "ok"
                : r.integrity_problems ? "INTEGRITY CHECK FAILED (nothing was repaired)"
                : r.alterations        ? "the store was damaged or altered outside hhreg (see above; nothing was repaired)"
+               : r.mode_problems      ? "the store file is not private (see above)"
                                       : "some stored forms are not valid under the installed schemas");
     }
     if (rc)

@@ -65,8 +65,9 @@ static void integrity(hh_store *s, hh_diags *d, hh_check_report *r)
     }
 }
 
-/* A finding about the store file as a whole, or about one revision (revision > 0). */
-static void finding(hh_store *s, hh_diags *d, hh_check_report *r, const char *rule, const char *id, int revision,
+/* A finding about the store file as a whole, or about one revision (revision > 0),
+ * counted in `tally`. */
+static void finding(hh_store *s, hh_diags *d, long *tally, const char *rule, const char *id, int revision,
                     const char *en, const char *zh)
 {
     char where_en[160] = "", where_zh[160] = "";
@@ -78,7 +79,7 @@ static void finding(hh_store *s, hh_diags *d, hh_check_report *r, const char *ru
     hh_diags_add(d, hh_store_path(s), 0, HH_ERROR, rule, "", msg_en, msg_zh);
     free(msg_en);
     free(msg_zh);
-    r->alterations++;
+    (*tally)++;
 }
 
 /* The store file readable or writable by others (the -wal and -shm take its mode). */
@@ -86,7 +87,7 @@ static void check_mode(hh_store *s, hh_diags *d, hh_check_report *r)
 {
     struct stat st;
     if (stat(hh_store_path(s), &st) == 0 && (st.st_mode & 077))
-        finding(s, d, r, "STORE-MODE", NULL, 0,
+        finding(s, d, &r->mode_problems, "STORE-MODE", NULL, 0,
                 "the store file may be read by other users (its mode is wider than 0600); "
                 "make it private with chmod 600",
                 "存储文件可被其他用户读取（权限宽于 0600）；请用 chmod 600 设为仅本人可读写");
@@ -107,7 +108,7 @@ static void check_triggers(hh_store *s, hh_diags *d, hh_check_report *r)
             snprintf(en, sizeof en, "the safeguard %s is missing or changed: history could have been rewritten",
                      t->name);
             snprintf(zh, sizeof zh, "保护触发器 %s 缺失或被改动：历史记录可能已被改写", t->name);
-            finding(s, d, r, "STORE-TRIGGER", NULL, 0, en, zh);
+            finding(s, d, &r->alterations, "STORE-TRIGGER", NULL, 0, en, zh);
         }
         sqlite3_reset(st);
     }
@@ -125,7 +126,7 @@ static void check_audit_chain(hh_store *s, hh_diags *d, hh_check_report *r)
                            " (SELECT seq FROM sqlite_sequence WHERE name = 'audit')"
                            " FROM audit WINDOW w AS (ORDER BY seq) ORDER BY seq",
                            -1, &st, NULL) != SQLITE_OK) {
-        finding(s, d, r, "STORE-AUDIT", NULL, 0, "the audit log cannot be read", "无法读取审计日志");
+        finding(s, d, &r->alterations, "STORE-AUDIT", NULL, 0, "the audit log cannot be read", "无法读取审计日志");
         return;
     }
     long long last = 0, sequence = 0;
@@ -156,7 +157,7 @@ static void check_audit_chain(hh_store *s, hh_diags *d, hh_check_report *r)
     }
     sqlite3_finalize(st);
     if (*en)
-        finding(s, d, r, "STORE-AUDIT", NULL, 0, en, zh);
+        finding(s, d, &r->alterations, "STORE-AUDIT", NULL, 0, en, zh);
 }
 
 /* The JSON key nearest before the first difference of two renderings: the item that
@@ -203,7 +204,7 @@ static void check_revision_rows(hh_store *s, hh_diags *d, hh_check_report *r, co
     xmlDocPtr doc = hh_store_parse_form(sr->xml, sr->xml_len, id);
     hh_household *h = doc ? hh_household_from_doc(doc) : NULL;
     if (!h) {
-        finding(s, d, r, "STORE-UNREADABLE", id, sr->revision,
+        finding(s, d, &r->alterations, "STORE-UNREADABLE", id, sr->revision,
                 "the stored form cannot be read as 'hhreg show' reads it (not well-formed, or not UTF-8)",
                 "无法按 hhreg show 的方式读取所存表单（格式不正确或不是 UTF-8）");
         xmlFreeDoc(doc);
@@ -211,7 +212,7 @@ static void check_revision_rows(hh_store *s, hh_diags *d, hh_check_report *r, co
     }
     char digest[65];
     if (hh_form_digest(doc, digest) != 0 || !sr->sha256 || strcmp(digest, sr->sha256) != 0)
-        finding(s, d, r, "STORE-DIGEST", id, sr->revision,
+        finding(s, d, &r->alterations, "STORE-DIGEST", id, sr->revision,
                 "the digest kept with the revision is not the digest of its stored form",
                 "该版本保存的摘要与所存表单的摘要不符");
     hh_buf from_form, from_rows;
@@ -225,9 +226,9 @@ static void check_revision_rows(hh_store *s, hh_diags *d, hh_check_report *r, co
         snprintf(en, sizeof en, "the item '%s' in the revision, person or visit rows differs from the stored form",
                  item);
         snprintf(zh, sizeof zh, "版本、人员或走访记录中的项目“%s”与所存表单不符", item);
-        finding(s, d, r, "STORE-ROWS", id, sr->revision, en, zh);
+        finding(s, d, &r->alterations, "STORE-ROWS", id, sr->revision, en, zh);
     } else if (!same_derived(sr, h)) {
-        finding(s, d, r, "STORE-ROWS", id, sr->revision,
+        finding(s, d, &r->alterations, "STORE-ROWS", id, sr->revision,
                 "the derived values kept with the revision (household size, elderly, disability, age) "
                 "differ from those of the stored form",
                 "该版本保存的推算值（户人数、老年人、残疾、年龄）与所存表单不符");
@@ -270,7 +271,7 @@ static int check_revision(const hh_stored_revision *sr, void *arg)
     revalidation *rv = arg;
     if (sr->damaged) {
         rv->r->damaged_revisions++;
-        finding(rv->s, rv->d, rv->r, "STORE-DAMAGED", sr->household->id, sr->revision,
+        finding(rv->s, rv->d, &rv->r->alterations, "STORE-DAMAGED", sr->household->id, sr->revision,
                 "the revision is damaged: its stored form or a required column cannot be read",
                 "该版本已损坏：所存表单或必填列无法读取");
         return 0;

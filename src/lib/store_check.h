@@ -15,6 +15,7 @@ typedef struct hh_check_report {
     long integrity_problems, invalid_forms;
     long damaged_revisions;    /* revisions whose form or rows cannot be read */
     long alterations;          /* findings of what was changed outside hhreg (damage included) */
+    long mode_problems;        /* the store file readable or writable by others */
 } hh_check_report;
 
 /* Problems go to `d`; returns 0 when the check ran (look at the report), -1 with
