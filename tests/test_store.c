@@ -330,6 +330,21 @@ START_TEST(tampering_outside_hhreg_is_reported)
 }
 END_TEST
 
+/* What a plugin with write access did in the red-team (tombstones without a delete,
+ * document numbers dropped from the index) is found too, naming households only. */
+START_TEST(tombstones_and_the_document_index_are_checked)
+{
+    store_three();
+    check_passes();
+    tamper("UPDATE household SET deleted_at = '2026-01-01T00:00:00Z', delete_reason = 'x' WHERE id = '" FORM_A "'");
+    free(check_finds("[STORE-ROWS] household " FORM_A ": its deletion mark does not match the audit log"));
+    tamper("DELETE FROM document WHERE household_id = '" FORM_B "'");
+    free(check_finds("[STORE-ROWS] household " FORM_B ": the index of document numbers differs"));
+    tamper("UPDATE household SET current_revision = 7 WHERE id = '" FORM_C "'");
+    free(check_finds("[STORE-ROWS] household " FORM_C ": its current revision is not its newest one"));
+}
+END_TEST
+
 START_TEST(removed_audit_entries_are_reported)
 {
     store_three();
@@ -577,6 +592,7 @@ Suite *make_store_suite(void)
     tcase_add_test(tamper_tc, a_damaged_form_size_is_reported_never_overflows);
     tcase_add_test(tamper_tc, tampering_outside_hhreg_is_reported);
     tcase_add_test(tamper_tc, removed_audit_entries_are_reported);
+    tcase_add_test(tamper_tc, tombstones_and_the_document_index_are_checked);
     tcase_add_test(tamper_tc, a_version_2_store_gets_a_valid_audit_chain);
     tcase_add_test(tamper_tc, check_reads_each_form_as_show_does);
     tcase_add_test(tamper_tc, a_foreign_database_is_refused_unchanged);

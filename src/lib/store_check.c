@@ -115,6 +115,55 @@ static void check_triggers(hh_store *s, hh_diags *d, hh_check_report *r)
     sqlite3_finalize(st);
 }
 
+/* What the household table and the document index say, against the revisions and
+ * the audit log they follow from: a tombstone the log does not record (or a delete
+ * it records and the table lost), a current revision that is not the newest, and
+ * document numbers indexed that the current persons do not hold, or the reverse (a
+ * duplicate ID number could then be stored). Household ids only, never values. */
+static void check_households(hh_store *s, hh_diags *d, hh_check_report *r)
+{
+    static const struct {
+        const char *sql, *en, *zh;
+    } rules[] = {
+        { "SELECT id FROM household h WHERE (deleted_at IS NOT NULL) <> EXISTS (SELECT 1 FROM audit a"
+          " WHERE a.operation = 'delete' AND a.household_id = h.id) ORDER BY id",
+          "household %s: its deletion mark does not match the audit log",
+          "户 %s：删除标记与审计日志不符" },
+        { "SELECT id FROM household h WHERE current_revision IS NOT"
+          " (SELECT max(revision) FROM revision v WHERE v.household_id = h.id) ORDER BY id",
+          "household %s: its current revision is not its newest one",
+          "户 %s：当前版本不是最新版本" },
+        { "SELECT DISTINCT household_id FROM ("
+          " SELECT p.document_type, p.document_number, p.household_id, p.line FROM person p"
+          " JOIN household h ON h.id = p.household_id AND p.revision = h.current_revision"
+          " WHERE h.deleted_at IS NULL AND p.document_number IS NOT NULL"
+          " EXCEPT SELECT document_type, document_number, household_id, line FROM document)"
+          " UNION SELECT DISTINCT household_id FROM ("
+          " SELECT document_type, document_number, household_id, line FROM document"
+          " EXCEPT SELECT p.document_type, p.document_number, p.household_id, p.line FROM person p"
+          " JOIN household h ON h.id = p.household_id AND p.revision = h.current_revision"
+          " WHERE h.deleted_at IS NULL AND p.document_number IS NOT NULL) ORDER BY 1",
+          "household %s: the index of document numbers differs from its current persons",
+          "户 %s：证件号码索引与当前人员不符" },
+    };
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(hh_store_db(s), rules[i].sql, -1, &st, NULL) != SQLITE_OK) {
+            finding(s, d, &r->alterations, "STORE-ROWS", NULL, 0, "the households cannot be read", "无法读取住户表");
+            continue;
+        }
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *id = (const char *)sqlite3_column_text(st, 0);
+            char *en = hh_xasprintf(rules[i].en, id ? id : "(without an id)");
+            char *zh = hh_xasprintf(rules[i].zh, id ? id : "（无编号）");
+            finding(s, d, &r->alterations, "STORE-ROWS", NULL, 0, en, zh);
+            free(en);
+            free(zh);
+        }
+        sqlite3_finalize(st);
+    }
+}
+
 /* Follows the audit chain (migration 3) and reports the first entry that does not
  * follow from the one before it, and entries removed from the end. */
 static void check_audit_chain(hh_store *s, hh_diags *d, hh_check_report *r)
@@ -308,6 +357,7 @@ int hh_store_check(hh_store *s, const hh_schemaset *set, hh_diags *d, hh_check_r
     r->audit_entries = count(db, "SELECT count(*) FROM audit");
     check_triggers(s, d, r);
     check_audit_chain(s, d, r);
+    check_households(s, d, r);
     revalidation rv = { s, hh_validator_new(set), d, r };
     if (!rv.v) {
         hh_buf_puts(err, "cannot create a validator");
