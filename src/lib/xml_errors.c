@@ -187,8 +187,15 @@ static const char *type_message(const char *msg, const xmlSchema *xsd, hh_buf *n
     const char *base = NULL;
     if (strncmp(name->data, "xs:", 3) == 0) {
         base = name->data + 3;
-    } else if (xsd && xsd->typeDecl) {
-        xmlSchemaTypePtr t = xmlHashLookup(xsd->typeDecl, BAD_CAST name->data);
+    } else {
+        /* only a name the schema declares is repeated: for a local type libxml2
+         * quotes no type, and the last quoted text would be the value's */
+        xmlSchemaTypePtr t = xsd && xsd->typeDecl ? xmlHashLookup(xsd->typeDecl, BAD_CAST name->data) : NULL;
+        if (!t) {
+            hh_buf_free(name);
+            hh_buf_init(name);
+            return "XSD-TYPE-ANY";
+        }
         for (int depth = 0; t && t->type != XML_SCHEMA_TYPE_BASIC && depth < 32; depth++)
             t = t->baseType;
         base = t ? (const char *)t->name : NULL;
