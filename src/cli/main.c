@@ -79,7 +79,9 @@ const command hh_commands[] = {
       "  --opt KEY=VALUE    a plugin option (see 'hhreg plugins'); may be repeated\n"
       "  --area CODE        only households whose id or area code starts with CODE\n"
       "  --plugin-dir DIR   look here first for the plugin\n"
-      "  --allow-shadow     use the first NAME.so even when another is further along the path\n" },
+      "  --allow-shadow     use the first NAME.so even when another is further along the path\n"
+      "  --plugin-timeout S stop the plugin after S seconds (default 3600; 0: no limit)\n"
+      "  --plugin-memory MB limit the plugin's memory to MB MiB (default 4096; 0: no limit)\n" },
     { NULL, NULL, NULL, NULL, NULL },
 };
 
