@@ -1055,6 +1055,7 @@ END_TEST
 START_TEST(names_made_into_tags_are_never_echoed)
 {
     static const char *const forms[] = {
+        "<households " NS ">\xe5\xad\x99\xe4\xbc\x9f 51010519650416001X<![CDATA[51010519650416001X]]></households>",
         "<\xe5\xad\x99\xe4\xbc\x9f " NS "/>",
         "<zhang-wei-51010519650416001X " NS "/>",
         "<households " NS "><\xe5\xad\x99\xe4\xbc\x9f/><zhang-wei-51010519650416001X/></households>",

@@ -553,6 +553,7 @@ typedef struct batch {
     hh_read_stats st;
     long read_to;               /* households that begin after this line were not read (yet) */
     long skipped, skipped_line;
+    long stray_text;            /* text or CDATA between households, said once */
 } batch;
 
 /* Hands over what is complete below the root — after a piece, at most the one
@@ -575,6 +576,12 @@ static void take_children(batch *b, xmlNodePtr root, const xmlNode *open)
             b->skipped_line = b->s->child_line;
             skip_element(b->d, b->name, c, b->skipped_line, &b->skipped);
             b->st.refused++;
+        } else if ((c->type == XML_TEXT_NODE && !xmlIsBlankNode(c)) || c->type == XML_CDATA_SECTION_NODE) {
+            /* said once, without the text: it may be anything typed */
+            if (!b->stray_text++)
+                hh_diags_add(b->d, b->name, xmlGetLineNo(c), HH_ERROR, "XSD-CONTENT", "households",
+                             "text outside any household was not read", "户以外的文本未被读取");
+            b->st.refused += b->stray_text == 1;
         }
         xmlFreeNode(c);
     }
@@ -586,7 +593,7 @@ static void take_children(batch *b, xmlNodePtr root, const xmlNode *open)
  * what it costs is named: the households after the last one read. */
 static hh_read_stats read_batch(scanner *s, const char *name, hh_diags *d, hh_form_handler handler, void *arg)
 {
-    batch b = { s, name, d, handler, arg, { 0, 0, 0 }, 1, 0, 0 };
+    batch b = { s, name, d, handler, arg, { 0, 0, 0 }, 1, 0, 0, 0 };
     parse_error pe;
     memset(&pe, 0, sizeof pe);
     xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, name);
