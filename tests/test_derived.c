@@ -82,6 +82,28 @@ START_TEST(household_values_from_a_form)
 }
 END_TEST
 
+/* The edges writing-plugins.md and plugin.h state for plugin authors. */
+START_TEST(age_edges_as_the_plugin_docs_state_them)
+{
+    hh_person p;
+    memset(&p, 0, sizeof p);
+    hh_person_derived pd;
+    p.birth_date = "1966-10-07";               /* 60 on the enumeration day itself */
+    hh_derive_person(&p, "2026-10-07", &pd);
+    ck_assert_int_eq(pd.age, 60);
+    ck_assert(pd.elderly60 && !pd.elderly65);
+    p.birth_date = "2000-02-29";               /* a year older on 1 March in common years */
+    hh_derive_person(&p, "2001-02-28", &pd);
+    ck_assert_int_eq(pd.age, 0);
+    hh_derive_person(&p, "2001-03-01", &pd);
+    ck_assert_int_eq(pd.age, 1);
+    p.birth_date = "2026-10-08";               /* born after the enumeration date: 0 */
+    hh_derive_person(&p, "2026-10-07", &pd);
+    ck_assert_int_eq(pd.age, 0);
+    ck_assert_str_eq(hh_age_group_label(pd.age_group), "0-4");
+}
+END_TEST
+
 Suite *make_derived_suite(void)
 {
     Suite *s = suite_create("derived");
@@ -89,6 +111,7 @@ Suite *make_derived_suite(void)
     tcase_add_test(tc, age_is_counted_at_the_enumeration_date);
     tcase_add_test(tc, disability_is_a_lot_of_difficulty_or_a_certificate);
     tcase_add_test(tc, household_values_from_a_form);
+    tcase_add_test(tc, age_edges_as_the_plugin_docs_state_them);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,13 +1,16 @@
 /* test_entry.c — guided entry driven through a pseudo-terminal (pty.c) as an
- * enumerator would: a household of three persons typed and stored; a resident ID
- * with a wrong check character refused with the validator's message and
- * corrected; a session killed half-way and resumed with nothing lost; a stored
- * household edited into a second revision; a visit recorded. */
+ * enumerator would: a household of three persons typed and stored (from memory:
+ * no file in the draft directory); a resident ID with a wrong check character
+ * refused with the validator's message and corrected; a session killed half-way
+ * and resumed with nothing lost; a stored household edited into a second
+ * revision; a visit recorded. The logic under the conversation is tested without
+ * a terminal in test_entry_lib.c. */
 #include <check.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gb11643.h"
@@ -162,10 +165,17 @@ START_TEST(a_household_of_three_is_entered_and_stored)
     tu_pty_answer(&t, "Visit 1 · Note", "");
     tu_pty_answer(&t, "Record another visit?", "n");
     tu_pty_expect(&t, "Review", 20);
+    /* saving writes no file: a directory where entry once wrote the form for the importer is no obstacle */
+    char *in_the_way = hh_xasprintf("%s.drafts/510105016003-03-0001.xml", tu_store_db);
+    ck_assert_int_eq(mkdir(in_the_way, 0700), 0);
     tu_pty_answer(&t, "Number to change", "s");
     tu_pty_expect(&t, "Stored the new household", 30);
     ck_assert_int_eq(tu_pty_wait(&t), 0);
     tu_pty_free(&t);
+    rmdir(in_the_way);
+    free(in_the_way);
+    /* the revision names where it came from, not a file in the draft directory */
+    ck_assert_int_eq(count("SELECT count(*) FROM revision WHERE source = 'hhreg enter:2'"), 1);
 
     ck_assert_int_eq(count("SELECT count(*) FROM household WHERE id = '510105016003-03-0001'"), 1);
     ck_assert_int_eq(count("SELECT count(*) FROM person WHERE household_id = '510105016003-03-0001'"), 3);
@@ -361,6 +371,73 @@ START_TEST(an_edit_makes_a_second_revision_and_a_visit_a_third)
 }
 END_TEST
 
+/* --- the entry model (issue 17, items 2 and 5; the `model` helper's block) --------------------- */
+
+/* A spouse typed with a child's birth date: the problem names both items, the
+ * answer is kept, and the worker chooses to change the relationship. Typed the
+ * forgiving way: a Chinese label for the sex, the date with slashes. */
+START_TEST(a_problem_of_two_items_lets_the_worker_choose_which_to_change)
+{
+    char head[19];
+    resident_id(head, "19700504", 1, 1);
+    tu_pty t;
+    start(&t, "enter", NULL);
+    answer_address(&t, "1602");
+    answer_household(&t);
+    tu_pty_answer(&t, "Enter the first person?", "y");
+    answer_person(&t, 1, "李建国", "head", "male", "1970-05-04", head, 1);
+    tu_pty_answer(&t, "Add another person?", "y");
+    tu_pty_answer(&t, "Person 2 · Name", "李思琪");
+    tu_pty_answer(&t, "Person 2 · Relationship to the head", "spouse");
+    tu_pty_answer(&t, "Person 2 · Sex", "女");
+    tu_pty_answer(&t, "Person 2 · Date of birth", "2015/2/1");
+    tu_pty_expect(&t, "[HEAD-AGE]", 20);
+    static const char *const rest[][2] = { { "ID document", "none" }, { "Nationality", "" }, { "Ethnicity", "" },
+                                           { "Residence status", "" }, { "Highest education", "3" },
+                                           { "Difficulty seeing", "" }, { "Difficulty hearing", "" },
+                                           { "Difficulty walking", "" }, { "Difficulty remembering", "" },
+                                           { "Difficulty with self-care", "" }, { "Difficulty communicating", "" },
+                                           { "Holds a disability certificate", "" }, { "Phone", "" },
+                                           { "Languages spoken", "" }, { "Notes", "" } };
+    answer_items(&t, 2, rest, sizeof rest / sizeof rest[0]);
+    tu_pty_expect(&t, "which one do you change?", 20);
+    tu_pty_expect(&t, "1  Relationship to the head", 20);
+    tu_pty_answer(&t, "2  Date of birth", "1");
+    tu_pty_answer(&t, "Person 2 · Relationship to the head [spouse]", "child");
+    tu_pty_answer(&t, "Add another person?", "n");
+    tu_pty_answer(&t, "Who answered", "");
+    tu_pty_answer(&t, "Record a visit?", "n");
+    tu_pty_answer(&t, "Number to change", "s");
+    tu_pty_expect(&t, "Stored the new household", 30);
+    ck_assert_int_eq(tu_pty_wait(&t), 0);
+    tu_pty_free(&t);
+    ck_assert_int_eq(count("SELECT count(*) FROM person WHERE name = '李思琪' AND relationship = 'child' AND "
+                           "sex = 'female' AND birth_date = '2015-02-01'"), 1);
+}
+END_TEST
+
+/* No enumerator id given: the login name is not offered as one; the id is asked. */
+START_TEST(the_enumerator_is_asked_not_taken_from_the_login)
+{
+    unsetenv("HHREG_ENUMERATOR");
+    tu_pty t;
+    const char *args[] = { "enter", "--db", tu_store_db, "--lang", "en", NULL };
+    tu_pty_start(&t, args);
+    answer_address(&t, "1603");
+    static const char *const household[][2] = { { "Household id [510105016003-03-", "" }, { "Household type:", "1" },
+                                                { "Dwelling type:", "1" }, { "Tenure:", "1" }, { "Floor area", "" },
+                                                { "Household phone", "" }, { "Preferred language", "" },
+                                                { "low-income allowance", "n" }, { "Extreme-hardship", "" },
+                                                { "Needs", "" } };
+    for (size_t i = 0; i < sizeof household / sizeof household[0]; i++)
+        tu_pty_answer(&t, household[i][0], household[i][1]);
+    tu_pty_expect(&t, "Enumerator id: ", 20);
+    tu_pty_kill(&t, SIGTERM);
+    tu_pty_wait(&t);
+    tu_pty_free(&t);
+}
+END_TEST
+
 Suite *make_entry_suite(void)
 {
     Suite *s = suite_create("entry");
@@ -371,6 +448,8 @@ Suite *make_entry_suite(void)
     tcase_add_test(tc, a_session_killed_half_way_resumes_with_nothing_lost);
     tcase_add_test(tc, warnings_are_shown_and_may_be_declined_at_saving);
     tcase_add_test(tc, an_edit_makes_a_second_revision_and_a_visit_a_third);
+    tcase_add_test(tc, a_problem_of_two_items_lets_the_worker_choose_which_to_change);
+    tcase_add_test(tc, the_enumerator_is_asked_not_taken_from_the_login);
     suite_add_tcase(s, tc);
     return s;
 }

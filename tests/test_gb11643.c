@@ -41,7 +41,7 @@ END_TEST
 
 START_TEST(birth_date_and_sex_are_read)
 {
-    hh_date d;
+    hhreg_date d;
     ck_assert(hh_gb11643_birth("11010519491231002X", &d));
     ck_assert_int_eq(d.year, 1949);
     ck_assert_int_eq(d.month, 12);

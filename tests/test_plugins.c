@@ -7,7 +7,8 @@
  * leave a survivor, loop forever, take unbounded memory, open a socket or run a
  * shell), -o naming a device, FIFO, link or directory written through or refused,
  * the audit row written before the output appears, a damaged store failing the
- * export, and every shipped plugin's
+ * export, the item dictionary (ABI 1.4) equal to the items table and its values to
+ * show --json's, and every shipped plugin's
  * output read back: CSV parsed,
  * GB18030 decoded with iconv, XML validated with libxml2, JSON parsed. */
 #include <check.h>
@@ -26,6 +27,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 
+#include "items.h"
 #include "testutil.h"
 
 Suite *make_plugins_suite(void);
@@ -46,41 +48,10 @@ static char *install_test_plugin(const char *name, const char *as, mode_t mode)
     return to;
 }
 
-/* The grid is imported once for the suite (an unchecked fixture, in the runner's
- * process) and each test gets its own copy: under valgrind an import of 812 forms
- * takes a minute. */
-static char *grid_dir, *grid_db;
-
-static void import_the_grid(void)
-{
-    grid_dir = tu_tempdir();
-    grid_db = tu_path(grid_dir, "grid.db");
-    char *forms = tu_src("samples/households");
-    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", grid_db, NULL);
-    ck_assert_int_eq(r.status, 0);
-    tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "import", "-q", "--db", grid_db, forms, NULL);
-    ck_assert_int_eq(r.status, 0);
-    tu_result_free(&r);
-    free(forms);
-}
-
-static void remove_the_grid(void)
-{
-    tu_rmrf(grid_dir);
-    free(grid_db);
-    free(grid_dir);
-}
-
+/* Each test gets its own copy of the grid (tu_grid_setup) and a plugin directory. */
 static void setup(void)
 {
-    tu_store_dir = tu_tempdir();
-    tu_store_db = tu_path(tu_store_dir, "t.db");
-    size_t len;
-    char *grid = tu_read_file(grid_db, &len);
-    tu_write_file(tu_store_db, grid, len);
-    free(grid);
-    ck_assert_int_eq(chmod(tu_store_db, 0600), 0); /* as hhreg makes a store */
+    tu_grid_setup();
     plugdir = tu_path(tu_store_dir, "plugins");
     ck_assert_int_eq(mkdir(plugdir, 0700), 0);
 }
@@ -293,13 +264,24 @@ START_TEST(options_are_checked_and_a_failing_plugin_leaves_nothing)
 END_TEST
 
 /* Fails if the store's directory holds an output or a temporary file. */
-static void assert_no_output_left(void)
+/* Whether a file named like out.csv (the output or its temporary) is in the store's
+ * directory; its name in `name`. */
+static int output_file_exists(char name[256])
 {
     DIR *d = opendir(tu_store_dir);
     struct dirent *e;
-    while ((e = readdir(d)))
-        ck_assert_msg(strstr(e->d_name, "out.csv") == NULL, "%s left behind", e->d_name);
+    int found = 0;
+    while (!found && (e = readdir(d)))
+        if ((found = strstr(e->d_name, "out.csv") != NULL))
+            snprintf(name, 256, "%s", e->d_name);
     closedir(d);
+    return found;
+}
+
+static void assert_no_output_left(void)
+{
+    char name[256];
+    ck_assert_msg(!output_file_exists(name), "%s left behind", name);
 }
 
 START_TEST(a_misbehaving_plugin_harms_neither_store_nor_output)
@@ -456,8 +438,24 @@ START_TEST(a_directory_plugin_writes_all_its_files_or_none)
 }
 END_TEST
 
-/* Starts a slow export to out.csv (about 4 s), sends `sig` to hhreg after a second,
- * when the export is under way; returns its status. */
+/* Whether process `pid` has a child yet (/proc's list of its children); -1 where
+ * the kernel does not keep that list. */
+static int has_child(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid, (long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    int c = fgetc(f);
+    fclose(f);
+    return c != EOF;
+}
+
+/* Starts a slow export to out.csv (about 4 s), sends `sig` to hhreg once the export
+ * is under way: hhreg has started its export process (and a moment more), not after
+ * a fixed time, which a loaded machine can outlast before hhreg has begun. Returns
+ * hhreg's status. */
 static int interrupt_export(int sig)
 {
     char *out = tu_path(tu_store_dir, "out.csv");
@@ -470,7 +468,10 @@ static int interrupt_export(int sig)
               "misbehave=slow", "goodtest", (char *)NULL);
         _exit(127);
     }
-    usleep(1000000);
+    int started = 0;
+    for (int i = 0; i < 600 && (started = has_child(pid)) == 0; i++)
+        usleep(100000);
+    usleep(started < 0 ? 1000000 : 300000);
     kill(pid, sig);
     int status;
     waitpid(pid, &status, 0);
@@ -718,17 +719,7 @@ END_TEST
 
 START_TEST(persons_csv_links_to_households_and_neutralises_formulas)
 {
-    char *form = tu_src("samples/households/510105016003-03-0001.xml");
-    char *xml = tu_read_file(form, NULL);
-    char *at = strstr(xml, "<name>");
-    ck_assert(at != NULL);
-    char *end = strstr(at, "</name>");
-    char *evil = hh_xasprintf("%.*s<name>=HYPERLINK(\"http://example.invalid\",\"x\")%s", (int)(at - xml), xml, end);
-    char *evil_path = tu_path(tu_store_dir, "formula.xml");
-    tu_write_file(evil_path, evil, strlen(evil));
-    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, evil_path, NULL);
-    ck_assert_int_eq(r.status, 0);
-    tu_result_free(&r);
+    tu_import_formula_name();
     char *hp = tu_src("samples/profiles/generic-households.xml"), *pp = tu_src("samples/profiles/generic-persons.xml");
     char *o1 = hh_xasprintf("profile=%s", hp), *o2 = hh_xasprintf("profile=%s", pp);
     char *households = export_shipped("district-csv", "households.csv", o1, NULL);
@@ -758,10 +749,6 @@ START_TEST(persons_csv_links_to_households_and_neutralises_formulas)
     free(o2);
     free(hp);
     free(pp);
-    free(evil_path);
-    free(evil);
-    free(xml);
-    free(form);
 }
 END_TEST
 
@@ -1129,12 +1116,457 @@ START_TEST(an_export_of_a_damaged_store_fails)
 }
 END_TEST
 
+/* --- the host API 1.3 ------------------------------------------------------------ */
+
+/* Exports with `plugin` from the private directory to `out` (NULL: standard
+ * output) with up to four more arguments (the first NULL ends them). */
+static tu_result export_to(const char *plugin, const char *out, const char *a1, const char *a2, const char *a3,
+                           const char *a4)
+{
+    const char *args[8] = { NULL }, *extra[] = { a1, a2, a3, a4 };
+    size_t n = 0;
+    if (out) {
+        args[n++] = "-o";
+        args[n++] = out;
+    }
+    for (size_t i = 0; i < 4 && extra[i]; i++)
+        args[n++] = extra[i];
+    args[n] = plugin;
+    return tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, args[0], args[1], args[2],
+                    args[3], args[4], args[5], args[6], args[7], NULL);
+}
+
+/* The number of lines of the file at `path`. */
+static long lines_of(const char *path)
+{
+    char *data = tu_read_file(path, NULL);
+    long n = 0;
+    for (const char *t = data; *t; t++)
+        n += *t == '\n';
+    free(data);
+    return n;
+}
+
+START_TEST(plugins_built_for_older_minors_still_load_and_run)
+{
+    /* abi12 is good.c compiled against the 1.2 header as released (min_api_minor 2),
+     * oldsize a 1.0 descriptor (it ends before flags), noxml a 1.1 one (flags, NO_XML),
+     * goodtest min_api_minor 0: each writes what goodtest writes */
+    char *frozen = tu_src("tests/plugins/abi-1.2/hhreg/plugin.h"), *header = tu_read_file(frozen, NULL);
+    ck_assert(strstr(header, "#define HHREG_HOST_API_MINOR 2 ") && !strstr(header, "since 1.3"));
+    free(header);
+    free(frozen);
+    static const char *names[] = { "abi12", "oldsize", "noxml", "goodtest" };
+    for (int i = 0; i < 4; i++)
+        free(install_test_plugin(names[i], names[i], 0644));
+    tu_result r = tu_hhreg(NULL, NULL, "plugins", "--plugin-dir", plugdir, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "abi12 0.1") && strstr(r.out, "oldsize 0.1") && !*r.err, "%s", r.err);
+    tu_result_free(&r);
+    char *outs[4], *data[4];
+    for (int i = 0; i < 4; i++) {
+        char *file = hh_xasprintf("%s.csv", names[i]);
+        outs[i] = tu_path(tu_store_dir, file);
+        free(file);
+        r = export_to(names[i], outs[i], "--opt", "misbehave=none", NULL, NULL);
+        ck_assert_msg(r.status == 0, "%s: %s", names[i], r.err);
+        tu_result_free(&r);
+        data[i] = tu_read_file(outs[i], NULL);
+    }
+    ck_assert_int_eq(lines_of(outs[0]),
+                     tu_sql_count(tu_store_db, "SELECT count(*) FROM household WHERE deleted_at IS NULL") + 1);
+    for (int i = 0; i < 3; i++)
+        ck_assert_msg(strcmp(data[i], data[3]) == 0, "%s wrote something else", names[i]);
+    for (int i = 0; i < 4; i++) {
+        free(data[i]);
+        free(outs[i]);
+    }
+    /* a 1.2 directory plugin (open_file) still writes its files */
+    free(install_test_plugin("dirtest", "dirtest", 0644));
+    char *rel = tu_path(tu_store_dir, "rel");
+    r = export_to("dirtest", rel, "--opt", "file-name=second.csv", NULL, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    tu_rmrf(rel);
+    free(rel);
+}
+END_TEST
+
+START_TEST(info_says_a_count_without_calling_it_a_warning)
+{
+    free(install_test_plugin("api13", "api13", 0644));
+    char *out = tu_path(tu_store_dir, "out.csv");
+    tu_result r = export_to("api13", out, "--opt", "min-size=3", NULL, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    long big = tu_sql_count(tu_store_db, "SELECT count(*) FROM household h JOIN revision r ON r.household_id = h.id "
+                                         "AND r.revision = h.current_revision WHERE h.deleted_at IS NULL AND r.size >= 3");
+    char *said = hh_xasprintf("hhreg export: plugin api13: %ld household(s) of size 3 or more\n", big);
+    ck_assert_msg(big > 0 && strstr(r.err, said), "wanted '%s' in: %s", said, r.err);
+    ck_assert_msg(!strstr(r.err, "warning"), "%s", r.err);
+    ck_assert_int_eq(lines_of(out), big + 1);
+    free(said);
+    tu_result_free(&r);
+    /* the shipped plugins' counts are information too */
+    char *csv = tu_path(tu_store_dir, "summary.csv");
+    r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", getenv("HHREG_PLUGINS"), "-o", csv,
+                 "--opt", "min-count=3", "summary", NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.err, "hhreg export: plugin summary: ") && strstr(r.err, "withheld as small"),
+                  "%s", r.err);
+    ck_assert_msg(!strstr(r.err, "warning"), "%s", r.err);
+    tu_result_free(&r);
+    free(csv);
+    free(out);
+}
+END_TEST
+
+/* The next place at or after `from` where item `name` has the value `json` in a
+ * `show --json` text, or NULL; an absent item of a group may instead sit in a
+ * group written as null (a person's functioning). */
+static const char *find_value(const char *from, const char *name, const char *group, const char *json)
+{
+    char *want = hh_xasprintf("\"%s\":%s", name, json);
+    const char *at = from;
+    while ((at = strstr(at, want)) && !strchr(",}", at[strlen(want)])) /* the whole value, not a prefix */
+        at++;
+    free(want);
+    if (strcmp(json, "null") == 0 && strcmp(group, "-") != 0) {
+        char *null_group = hh_xasprintf("\"%s\":null", group);
+        const char *g = strstr(from, null_group);
+        free(null_group);
+        if (g && (!at || g < at))
+            at = g;
+    }
+    return at;
+}
+
+START_TEST(every_item_is_written_through_the_item_dictionary)
+{
+    free(install_test_plugin("api14", "api14", 0644));
+    char *out = tu_path(tu_store_dir, "items.txt");
+    tu_result r = export_to("api14", out, NULL, NULL, NULL, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    char *data = tu_read_file(out, NULL);
+    size_t n_items = 0;
+    long households = 0;
+    char *show = NULL;
+    const char *cursor = NULL;
+    for (char *line = strtok(data, "\n"); line; line = strtok(NULL, "\n")) {
+        char *field[10];
+        size_t n = 0;
+        for (char *f = line, *tab; n < 10; f = tab + 1) {
+            field[n++] = f;
+            if (!(tab = strchr(f, '\t')))
+                break;
+            *tab = '\0';
+        }
+        if (strcmp(field[0], "item") == 0) {
+            /* the dictionary is the items table, row by row */
+            ck_assert_msg(n == 9 && n_items < hh_item_count, "item line %zu: %zu fields", n_items, n);
+            const hh_item *it = &hh_items[n_items++];
+            ck_assert_msg(atoi(field[1]) == (int)it->scope && strcmp(field[3], it->json) == 0 &&
+                              strcmp(field[4], it->group ? it->group : "-") == 0 && atoi(field[5]) == (int)it->kind &&
+                              atoi(field[6]) == (it->ctype != HH_ITEM_C_STR) &&
+                              strcmp(field[7], it->code_list ? it->code_list : "-") == 0 &&
+                              (atol(field[8]) > 0) == (it->code_list != NULL),
+                          "the plugin's item %s (scope %s) differs from the table's row %s", field[3], field[1],
+                          it->key);
+        } else if (strcmp(field[0], "household") == 0) {
+            /* the values, in dictionary order, are show --json's, in its order */
+            free(show);
+            show = NULL;
+            if (++households > 25)
+                break;
+            r = tu_hhreg(NULL, NULL, "show", "--db", tu_store_db, "--json", field[1], NULL);
+            ck_assert_msg(r.status == 0, "show --json %s: %s", field[1], r.err);
+            show = hh_xstrdup(r.out);
+            tu_result_free(&r);
+            cursor = show;
+        } else {
+            ck_assert_msg(n == 4 && strcmp(field[0], "value") == 0 && show, "an unexpected line: %s", field[0]);
+            size_t n_scope;
+            const hh_item *scope_items = hh_items_of(atoi(field[1]), &n_scope);
+            const char *group = "-";
+            for (size_t i = 0; i < n_scope; i++)
+                if (strcmp(scope_items[i].json, field[2]) == 0 && scope_items[i].group)
+                    group = scope_items[i].group;
+            const char *at = find_value(cursor, field[2], group, field[3]);
+            ck_assert_msg(at, "item %s (scope %s): the value written is not the one show --json gives", field[2],
+                          field[1]);
+            cursor = at;
+        }
+    }
+    ck_assert_uint_eq(n_items, hh_item_count);
+    ck_assert_int_gt(households, 1);
+    free(show);
+    free(data);
+    free(out);
+}
+END_TEST
+
+START_TEST(text_cells_keep_leading_zeros_and_stay_neutralised)
+{
+    free(install_test_plugin("api13", "api13", 0644));
+    char *out = tu_path(tu_store_dir, "out.csv");
+    char long_value[300];
+    memset(long_value, '0', sizeof long_value - 1);
+    long_value[sizeof long_value - 1] = '\0';
+    long_value[255] = '\0'; /* 255 characters: still a formula */
+    char *at_limit = hh_xasprintf("probe=%s", long_value);
+    long_value[255] = '0';  /* 299: too long for a formula, plain */
+    char *over = hh_xasprintf("probe=%s", long_value);
+    static const struct {
+        const char *probe, *cell; /* what the first line must be */
+    } cells[] = {
+        { "probe=0123", "\"=\"\"0123\"\"\"" },
+        { "probe=110101199003071234", "\"=\"\"110101199003071234\"\"\"" },
+        { "probe=+8613800000000", "\"=\"\"'+8613800000000\"\"\"" },
+        { "probe==HYPERLINK(\"http://x\",\"y\")", "\"=\"\"'=HYPERLINK(\"\"\"\"http://x\"\"\"\",\"\"\"\"y\"\"\"\")\"\"\"" },
+        { "probe=@SUM(1)", "\"=\"\"'@SUM(1)\"\"\"" },
+        { "probe=a,\"b\"", "\"=\"\"a,\"\"\"\"b\"\"\"\"\"\"\"" },
+        { "probe=two\nlines", "\"two" },          /* a line break: plain CSV */
+        { "probe==1\n2", "\"'=1" },                /* ... and still neutralised */
+    };
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+        tu_result r = export_to("api13", out, "--opt", "cells=text", "--opt", cells[i].probe);
+        ck_assert_msg(r.status == 0, "%s: %s", cells[i].probe, r.err);
+        tu_result_free(&r);
+        char *data = tu_read_file(out, NULL);
+        size_t n = strlen(cells[i].cell);
+        ck_assert_msg(strncmp(data, cells[i].cell, n) == 0 && strchr("\n", data[n]), "%s: got %.80s", cells[i].probe,
+                      data);
+        free(data);
+    }
+    /* the limit of a formula's text: 255 characters in one, more written plain */
+    tu_result r = export_to("api13", out, "--opt", "cells=text", "--opt", at_limit);
+    tu_result_free(&r);
+    char *data = tu_read_file(out, NULL);
+    ck_assert(strncmp(data, "\"=\"\"0000", 8) == 0);
+    free(data);
+    r = export_to("api13", out, "--opt", "cells=text", "--opt", over);
+    tu_result_free(&r);
+    data = tu_read_file(out, NULL);
+    ck_assert(strncmp(data, "0000", 4) == 0 && data[299] == '\n');
+    free(data);
+
+    /* the store's phones and ids: every text cell, read back as CSV, is the formula
+     * ="VALUE" whose string constant is the value as stored, leading 0 and all */
+    r = export_to("api13", out, "--opt", "cells=text", NULL, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    char *checked = python("import csv,sys,re\n"
+                           "rows = list(csv.reader(open(sys.argv[1], newline=\"\")))[1:]\n"
+                           "def text(c):\n"
+                           "    m = re.fullmatch(r\"=\\\"((?:[^\\\"]|\\\"\\\")*)\\\"\", c)\n"
+                           "    return m.group(1).replace(\"\\\"\\\"\", \"\\\"\") if m else None\n"
+                           "bad = [r for r in rows if text(r[0]) is None or (r[1] and text(r[1]) is None)]\n"
+                           "zeros = [r for r in rows if r[1] and text(r[1]).startswith(\"0\")]\n"
+                           "print(len(rows), len(bad), len(zeros), text(rows[0][1]))\n",
+                           out);
+    long rows = tu_sql_count(tu_store_db, "SELECT count(*) FROM household WHERE deleted_at IS NULL");
+    long zeros = tu_sql_count(tu_store_db, "SELECT count(*) FROM household h JOIN revision r ON r.household_id = h.id "
+                                           "AND r.revision = h.current_revision WHERE h.deleted_at IS NULL "
+                                           "AND r.phone LIKE '0%'");
+    char *want = hh_xasprintf("%ld 0 %ld 02832840507\n", rows, zeros);
+    ck_assert_msg(zeros > 0 && strcmp(checked, want) == 0, "wanted %s, got %s", want, checked);
+    free(want);
+    free(checked);
+    /* without text cells the phone is written as it is */
+    r = export_to("api13", out, NULL, NULL, NULL, NULL);
+    tu_result_free(&r);
+    data = tu_read_file(out, NULL);
+    ck_assert_msg(strstr(data, "\n510105016003-03-0001,02832840507,"), "%.200s", data);
+    free(data);
+    free(at_limit);
+    free(over);
+    free(out);
+}
+END_TEST
+
+START_TEST(typed_options_are_checked_before_begin)
+{
+    free(install_test_plugin("api13", "api13", 0644));
+    free(install_test_plugin("api13badrange", "api13badrange", 0644));
+    tu_result r = tu_hhreg(NULL, NULL, "plugins", "--plugin-dir", plugdir, NULL);
+    ck_assert_msg(strstr(r.out, "--opt min-size=int in 1..20 (default 1)") &&
+                  strstr(r.out, "--opt as-of=YYYY-MM-DD in 1900-01-01..2100-12-31\n"), "%s", r.out);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "plugins", "--plugin-dir", plugdir, "--json", NULL);
+    ck_assert_msg(strstr(r.out, "\"name\":\"min-size\",\"type\":\"int\",\"default\":\"1\"") &&
+                  strstr(r.out, "\"range\":\"1..20\"") && strstr(r.out, "\"type\":\"date\""), "%s", r.out);
+    tu_result_free(&r);
+    char *out = tu_path(tu_store_dir, "out.csv");
+    static const struct {
+        const char *opt, *says;
+    } refused[] = {
+        { "min-size=0", "option min-size takes a whole number in the range 1..20, not '0'" },
+        { "min-size=21", "option min-size takes a whole number in the range 1..20, not '21'" },
+        { "min-size=many", "option min-size takes a whole number in the range 1..20, not 'many'" },
+        { "as-of=2023-02-29", "option as-of takes a date YYYY-MM-DD (a real calendar date) in the range "
+                              "1900-01-01..2100-12-31, not '2023-02-29'" },
+        { "as-of=2024-13-01", "not '2024-13-01'" },
+        { "as-of=2024-1-1", "not '2024-1-1'" },
+        { "as-of=1899-12-31", "not '1899-12-31'" },
+        { "as-of=2024-02-29x", "not '2024-02-29x'" },
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        r = export_to("api13", out, "--opt", refused[i].opt, NULL, NULL);
+        ck_assert_msg(r.status == 1 && strstr(r.err, "plugin api13: ") && strstr(r.err, refused[i].says),
+                      "%s: exit %d: %s", refused[i].opt, r.status, r.err);
+        ck_assert_msg(!strstr(r.err, "begun"), "%s: begin() was called: %s", refused[i].opt, r.err);
+        tu_result_free(&r);
+        ck_assert(access(out, F_OK) != 0);
+    }
+    r = export_to("api13", out, "--opt", "as-of=2024-02-29", "--opt", "min-size=20");
+    ck_assert_msg(r.status == 0 && strstr(r.err, "plugin api13: begun as of 2024-02-29"), "%s", r.err);
+    tu_result_free(&r);
+    /* a plugin whose own declaration is wrong is refused before it begins, and listed as refused */
+    r = tu_hhreg(NULL, NULL, "plugins", "--plugin-dir", plugdir, NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "api13badrange.so: plugin api13badrange declares option min-size with "
+                                                 "the range '20..1'") && !strstr(r.out, "api13badrange 1.3"), "%s", r.err);
+    tu_result_free(&r);
+    r = export_to("api13badrange", out, NULL, NULL, NULL, NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "plugin api13badrange declares option min-size with the range "
+                                                 "'20..1'") && !strstr(r.err, "begun"), "%s", r.err);
+    tu_result_free(&r);
+    free(out);
+}
+END_TEST
+
+START_TEST(a_directory_plugin_writes_several_files_in_one_pass)
+{
+    free(install_test_plugin("api13dir", "api13dir", 0644));
+    free(install_test_plugin("api13", "api13", 0644));
+    char *out = tu_path(tu_store_dir, "copy");
+    tu_result r = export_to("api13dir", out, NULL, NULL, NULL, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    static const struct {
+        const char *file, *count;
+    } files[] = {
+        { "households.csv", "SELECT count(*) FROM household WHERE deleted_at IS NULL" },
+        { "persons.csv", "SELECT count(*) FROM household h JOIN person p ON p.household_id = h.id "
+                         "AND p.revision = h.current_revision WHERE h.deleted_at IS NULL" },
+        { "visits.csv", "SELECT count(*) FROM household h JOIN visit v ON v.household_id = h.id "
+                        "AND v.revision = h.current_revision WHERE h.deleted_at IS NULL" },
+    };
+    for (size_t i = 0; i < 3; i++) {
+        char *path = tu_path(out, files[i].file);
+        long rows = tu_sql_count(tu_store_db, files[i].count);
+        ck_assert_msg(rows > 0 && lines_of(path) == rows + 1, "%s: %ld lines for %ld rows", files[i].file,
+                      lines_of(path), rows);
+        free(path);
+    }
+    tu_rmrf(out);
+    /* as many files open as the limit allows, not one more; a name that is not a
+     * plain file name; a one-file plugin cannot use files */
+    r = export_to("api13dir", out, "--opt", "parts=29", NULL, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    char *part = tu_path(out, "part-29.csv");
+    ck_assert(access(part, F_OK) == 0);
+    free(part);
+    tu_rmrf(out);
+    static const struct {
+        const char *opt, *says;
+    } failures[] = {
+        { "parts=30", "visits.csv: more than 32 files would be open at once" },
+        { "file=../escaped.csv", "'../escaped.csv' is not a plain file name" },
+    };
+    for (size_t i = 0; i < 2; i++) {
+        r = export_to("api13dir", out, "--opt", failures[i].opt, NULL, NULL);
+        ck_assert_msg(r.status == 1 && strstr(r.err, failures[i].says), "%s: %s", failures[i].opt, r.err);
+        tu_result_free(&r);
+        ck_assert(access(out, F_OK) != 0 && !entry_starting(tu_store_dir, "copy"));
+    }
+    char *escaped = tu_path(tu_store_dir, "escaped.csv");
+    ck_assert(access(escaped, F_OK) != 0);
+    free(escaped);
+    free(out);
+}
+END_TEST
+
+static mode_t mode_of(const char *path)
+{
+    struct stat st;
+    ck_assert_msg(lstat(path, &st) == 0, "%s: %s", path, strerror(errno));
+    return st.st_mode & 07777;
+}
+
+START_TEST(the_output_mode_is_the_users_choice)
+{
+    umask(022); /* --mode is applied as given, whatever the umask */
+    free(install_test_plugin("api13", "api13", 0644));
+    free(install_test_plugin("api13dir", "api13dir", 0644));
+    char *out = tu_path(tu_store_dir, "out.csv"), *dir = tu_path(tu_store_dir, "copy");
+    tu_result r = export_to("api13", out, NULL, NULL, NULL, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    ck_assert_int_eq(mode_of(out), 0600);
+    r = export_to("api13", out, "--mode", "0640", NULL, NULL); /* replacing the file */
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    ck_assert_int_eq(mode_of(out), 0640);
+    r = export_to("api13", out, "--mode", "440", NULL, NULL);
+    tu_result_free(&r);
+    ck_assert_int_eq(mode_of(out), 0440);
+    r = export_to("api13dir", dir, "--mode", "0640", NULL, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    ck_assert_int_eq(mode_of(dir), 0750);
+    char *persons = tu_path(dir, "persons.csv");
+    ck_assert_int_eq(mode_of(persons), 0640);
+    free(persons);
+    tu_rmrf(dir);
+    r = export_to("api13dir", dir, NULL, NULL, NULL, NULL);
+    tu_result_free(&r);
+    ck_assert_int_eq(mode_of(dir), 0700);
+    persons = tu_path(dir, "persons.csv");
+    ck_assert_int_eq(mode_of(persons), 0600);
+    free(persons);
+    tu_rmrf(dir);
+    unlink(out);
+    static const struct {
+        const char *mode, *says;
+    } refused[] = {
+        { "0646", "--mode 0646: an output writable by every user is refused" },
+        { "0662", "--mode 0662: an output writable by every user is refused" },
+        { "4640", "set-user-ID, set-group-ID and sticky bits are refused" },
+        { "2640", "set-user-ID, set-group-ID and sticky bits are refused" },
+        { "1640", "set-user-ID, set-group-ID and sticky bits are refused" },
+        { "0740", "execute bits are refused" },
+        { "0641", "execute bits are refused" },
+        { "0040", "the owner must be able to read the output" },
+        { "rw-r-----", "--mode takes an octal mode such as 0640" },
+        { "0648", "--mode takes an octal mode such as 0640" },
+        { "00640", "--mode takes an octal mode such as 0640" },
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        r = export_to("api13", out, "--mode", refused[i].mode, NULL, NULL);
+        ck_assert_msg(r.status == 2 && strstr(r.err, refused[i].says), "%s: exit %d: %s", refused[i].mode, r.status,
+                      r.err);
+        tu_result_free(&r);
+        ck_assert(access(out, F_OK) != 0);
+    }
+    r = export_to("api13", NULL, "--mode", "0640", NULL, NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "--mode is the mode of the file or directory named with -o"), "%s",
+                  r.err);
+    tu_result_free(&r);
+    /* a failed export leaves nothing, whatever the mode */
+    r = export_to("api13", out, "--mode", "0640", "--opt", "min-size=99");
+    ck_assert_int_eq(r.status, 1);
+    tu_result_free(&r);
+    ck_assert(access(out, F_OK) != 0);
+    free(out);
+    free(dir);
+}
+END_TEST
+
 Suite *make_plugins_suite(void)
 {
     Suite *s = suite_create("plugins");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 300);
-    tcase_add_unchecked_fixture(tc, import_the_grid, remove_the_grid);
+    tcase_add_unchecked_fixture(tc, tu_grid_import, tu_grid_remove);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, a_good_plugin_is_listed_and_runs);
     tcase_add_test(tc, unsafe_and_mismatched_plugins_are_refused);
@@ -1155,6 +1587,13 @@ Suite *make_plugins_suite(void)
     tcase_add_test(tc, a_hostile_plugin_is_contained);
     tcase_add_test(tc, a_killed_exports_temporary_file_is_removed_by_the_next);
     tcase_add_test(tc, an_export_of_a_damaged_store_fails);
+    tcase_add_test(tc, plugins_built_for_older_minors_still_load_and_run);
+    tcase_add_test(tc, info_says_a_count_without_calling_it_a_warning);
+    tcase_add_test(tc, text_cells_keep_leading_zeros_and_stay_neutralised);
+    tcase_add_test(tc, typed_options_are_checked_before_begin);
+    tcase_add_test(tc, a_directory_plugin_writes_several_files_in_one_pass);
+    tcase_add_test(tc, the_output_mode_is_the_users_choice);
+    tcase_add_test(tc, every_item_is_written_through_the_item_dictionary);
     suite_add_tcase(s, tc);
     return s;
 }

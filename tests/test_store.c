@@ -1,6 +1,7 @@
 /* test_store.c — the store file: how it is created and identified, what it refuses
  * to open, and that a stored form comes back whole. */
 #include <check.h>
+#include <dirent.h>
 #include <iconv.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "import.h"
 #include "store.h"
 #include "store_internal.h"
 #include "testutil.h"
@@ -182,7 +184,8 @@ START_TEST(forms_are_kept_compressed_and_an_older_store_is_migrated)
     ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
     ck_assert_int_eq(sqlite3_exec(h,
-                                  "ALTER TABLE revision DROP COLUMN xml_size; ALTER TABLE audit DROP COLUMN chain;"
+                                  "DROP TABLE session; DROP TABLE account_grid; DROP TABLE account;"
+                                  " ALTER TABLE revision DROP COLUMN xml_size; ALTER TABLE audit DROP COLUMN chain;"
                                   " CREATE TRIGGER revision_kept_u BEFORE UPDATE ON revision BEGIN"
                                   " SELECT RAISE(ABORT, 'revisions are never changed'); END;"
                                   " PRAGMA user_version = 1;",
@@ -393,7 +396,7 @@ START_TEST(a_version_2_store_gets_a_valid_audit_chain)
     sqlite3_close(h);
     ck_assert_int_eq(chmod(db, 0600), 0); /* as hhreg init makes it */
     check_passes();
-    ck_assert_int_eq(tu_sql_count(db, "PRAGMA user_version"), 3);
+    ck_assert_int_eq(tu_sql_count(db, "PRAGMA user_version"), HH_STORE_SCHEMA_VERSION);
     ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM audit WHERE length(chain) = 64"), entries + 4); /* + migrate */
     char *form = tu_src("samples/households/" FORM_A ".xml");
     tu_result r = tu_hhreg(NULL, NULL, "import", "-q", "--db", db, form, NULL);
@@ -572,6 +575,176 @@ START_TEST(a_read_only_store_can_be_read)
 }
 END_TEST
 
+/* --- the sealed store: only store*.c speaks SQL ------------------------------ */
+
+/* Whether the source at `path` names SQLite: a call or its header. */
+static bool speaks_sql(const char *path)
+{
+    size_t len;
+    char *text = tu_read_file(path, &len);
+    ck_assert_msg(text != NULL, "%s", path);
+    bool sql = strstr(text, "sqlite3_") || strstr(text, "sqlite3.h");
+    free(text);
+    return sql;
+}
+
+/* The CLI (src/cli) and every library file but the store's own run no SQL and do
+ * not include <sqlite3.h>; store.h does not hand SQLite out either. */
+START_TEST(only_the_store_speaks_sql)
+{
+    const char *dirs[] = { "src/cli", "src/lib" };
+    int looked_at = 0;
+    for (size_t k = 0; k < 2; k++) {
+        char *path = tu_src(dirs[k]);
+        DIR *d = opendir(path);
+        ck_assert_msg(d != NULL, "%s", path);
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            size_t n = strlen(e->d_name);
+            bool source = n > 2 && (strcmp(e->d_name + n - 2, ".c") == 0 || strcmp(e->d_name + n - 2, ".h") == 0);
+            bool store_own = strncmp(e->d_name, "store", 5) == 0 && strcmp(e->d_name, "store.h") != 0;
+            if (!source || store_own)
+                continue;
+            char *file = tu_path(path, e->d_name);
+            ck_assert_msg(!speaks_sql(file), "%s runs SQL or includes <sqlite3.h>: ask the store (store.h)", file);
+            free(file);
+            looked_at++;
+        }
+        closedir(d);
+        free(path);
+    }
+    ck_assert_int_gt(looked_at, 40); /* the walk found the sources */
+}
+END_TEST
+
+/* The number after `prefix` in the id of the form at `path`. */
+static long serial_of(const char *path, const char *prefix)
+{
+    char *id = tu_form_id(path);
+    ck_assert_msg(strncmp(id, prefix, strlen(prefix)) == 0, "%s", id);
+    long serial = atol(id + strlen(prefix));
+    free(id);
+    return serial;
+}
+
+static long next_serial(const char *prefix)
+{
+    hh_store *s;
+    hh_buf err;
+    hh_buf_init(&err);
+    ck_assert_msg(hh_store_open(db, false, &s, &err) == 0, "%s", err.data);
+    long serial = -1;
+    ck_assert_msg(hh_store_next_serial(s, prefix, &serial, &err) == 0, "%s", err.data);
+    hh_store_close(s);
+    hh_buf_free(&err);
+    return serial;
+}
+
+START_TEST(the_next_serial_is_never_one_already_given)
+{
+    const char *prefix = "510105016003-03-";
+    char *low = tu_src("samples/households/510105016003-03-0003.xml");
+    char *high = tu_src("samples/households/510105016003-03-0020.xml");
+    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
+    tu_result_free(&r);
+    ck_assert_int_eq(next_serial(prefix), 1);
+    r = tu_hhreg(NULL, NULL, "import", "--db", db, low, high, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    long last = serial_of(high, prefix);
+    ck_assert_int_eq(next_serial(prefix), last + 1);
+    char *id = tu_form_id(high);
+    r = tu_hhreg(NULL, NULL, "delete", "--db", db, "--reason", "moved away", id, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    ck_assert_int_eq(next_serial(prefix), last + 1); /* a deleted household's id is not given again */
+    /* the prefix is matched as written, not as a LIKE pattern */
+    ck_assert_int_eq(next_serial("510105016003-0_-"), 1);
+    ck_assert_int_eq(next_serial("510105016003-03%"), 1);
+    ck_assert_int_eq(next_serial("510105016003-04-"), 1);
+    free(id);
+    free(low);
+    free(high);
+}
+END_TEST
+
+/* The repeat table lives in the connection's TEMP schema, made inside the import's
+ * first transaction: when that transaction is rolled back, so is the table. A
+ * lookup that then fails must say so, not answer "not met" (import.c ignored the
+ * failure, so the repeat would have been stored). */
+START_TEST(a_repeat_lookup_that_fails_is_reported)
+{
+    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
+    tu_result_free(&r);
+    hh_store *s;
+    hh_buf err;
+    hh_buf_init(&err);
+    ck_assert_msg(hh_store_open(db, false, &s, &err) == 0, "%s", err.data);
+    ck_assert_int_eq(hh_store_begin(s, &err), 0);
+    char *first = NULL;
+    ck_assert_msg(hh_store_seen(s, "510105016003-03-0001", "a.xml:1", &first, &err) == 0, "%s", err.data);
+    ck_assert(first == NULL);
+    ck_assert_msg(hh_store_seen(s, "510105016003-03-0001", "b.xml:7", &first, &err) == 0, "%s", err.data);
+    ck_assert_str_eq(first, "a.xml:1");
+    free(first);
+    hh_store_rollback(s); /* the repeat table goes with it */
+    ck_assert_int_eq(hh_store_seen(s, "510105016003-03-0001", "c.xml:3", &first, &err), -1);
+    ck_assert(first == NULL);
+    ck_assert_msg(strstr(err.data, db) && strstr(err.data, "cannot look up the households this run has met"), "%s",
+                  err.data);
+    hh_store_close(s);
+    hh_buf_free(&err);
+}
+END_TEST
+
+/* A store whose repeat table cannot be read (here a TEMP table of that name made
+ * beforehand without the column the lookup reads, so the lookup cannot be
+ * prepared): the import stops with a plain message and stores nothing, instead of
+ * taking every form as unseen and letting the repeat through. */
+START_TEST(an_import_whose_repeat_lookup_fails_stops)
+{
+    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
+    tu_result_free(&r);
+    char *form = tu_src("samples/households/510105016003-03-0001.xml");
+    size_t len;
+    char *xml = tu_read_file(form, &len);
+    char *batch = tu_path(dir, "forms");
+    ck_assert_int_eq(mkdir(batch, 0700), 0);
+    char *a = tu_path(batch, "a.xml"), *b = tu_path(batch, "b.xml"); /* one household, twice */
+    tu_write_file(a, xml, len);
+    tu_write_file(b, xml, len);
+    hh_store *s;
+    hh_buf err;
+    hh_buf_init(&err);
+    ck_assert_msg(hh_store_open(db, false, &s, &err) == 0, "%s", err.data);
+    ck_assert_int_eq(sqlite3_exec(s->db, "CREATE TEMP TABLE import_seen(id TEXT PRIMARY KEY)", NULL, NULL, NULL),
+                     SQLITE_OK);
+    char *said = NULL;
+    size_t said_len = 0;
+    FILE *messages = open_memstream(&said, &said_len);
+    hh_import_options opt = { .actor = "test", .messages = messages, .jobs = 1 };
+    hh_importer *im = hh_importer_new(s, tu_schemas(), &opt);
+    char *paths[] = { batch };
+    hh_importer_run(im, paths, 1);
+    hh_import_summary sum;
+    hh_importer_finish(im, &sum);
+    hh_importer_free(im);
+    hh_store_close(s);
+    fclose(messages);
+    ck_assert_msg(strstr(said, "cannot look up the households this run has met") && strstr(said, db), "%s", said);
+    ck_assert_msg(sum.stored == 0 && sum.unchanged == 0 && sum.io_error, "stored %ld, unchanged %ld: %s", sum.stored,
+                  sum.unchanged, said);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM household"), 0);
+    free(said);
+    hh_buf_free(&err);
+    free(a);
+    free(b);
+    free(batch);
+    free(xml);
+    free(form);
+}
+END_TEST
+
 Suite *make_store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -587,17 +760,26 @@ Suite *make_store_suite(void)
     tcase_add_test(tc, forms_are_kept_compressed_and_an_older_store_is_migrated);
     suite_add_tcase(s, tc);
     TCase *tamper_tc = tcase_create("tamper");
-    tcase_set_timeout(tamper_tc, 600); /* a 150,000-entry audit log migrated, under sanitizers */
+    tcase_set_timeout(tamper_tc, 600);
     tcase_add_checked_fixture(tamper_tc, setup, teardown);
     tcase_add_test(tamper_tc, a_damaged_form_size_is_reported_never_overflows);
     tcase_add_test(tamper_tc, tampering_outside_hhreg_is_reported);
     tcase_add_test(tamper_tc, removed_audit_entries_are_reported);
     tcase_add_test(tamper_tc, tombstones_and_the_document_index_are_checked);
-    tcase_add_test(tamper_tc, a_version_2_store_gets_a_valid_audit_chain);
     tcase_add_test(tamper_tc, check_reads_each_form_as_show_does);
     tcase_add_test(tamper_tc, a_foreign_database_is_refused_unchanged);
     tcase_add_test(tamper_tc, a_store_found_0644_is_reported_and_its_wal_stays_private);
     tcase_add_test(tamper_tc, a_read_only_store_can_be_read);
     suite_add_tcase(s, tamper_tc);
+    TCase *slow = tu_slow_tcase(s, "a-long-audit-log", 600); /* 150,000 entries migrated */
+    tcase_add_checked_fixture(slow, setup, teardown);
+    tcase_add_test(slow, a_version_2_store_gets_a_valid_audit_chain);
+    TCase *sealed_tc = tcase_create("sealed");
+    tcase_add_checked_fixture(sealed_tc, setup, teardown);
+    tcase_add_test(sealed_tc, only_the_store_speaks_sql);
+    tcase_add_test(sealed_tc, the_next_serial_is_never_one_already_given);
+    tcase_add_test(sealed_tc, a_repeat_lookup_that_fails_is_reported);
+    tcase_add_test(sealed_tc, an_import_whose_repeat_lookup_fails_stops);
+    suite_add_tcase(s, sealed_tc);
     return s;
 }

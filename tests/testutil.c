@@ -12,6 +12,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,6 +71,66 @@ void tu_store_teardown(void)
     free(tu_store_db);
     free(tu_store_dir);
     tu_store_db = tu_store_dir = NULL;
+}
+
+static char *grid_dir, *grid_db;
+
+void tu_grid_import(void)
+{
+    grid_dir = tu_tempdir();
+    grid_db = tu_path(grid_dir, "grid.db");
+    char *forms = tu_src("samples/households");
+    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", grid_db, NULL);
+    ck_assert_msg(r.status == 0, "hhreg init: %s", r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "import", "-q", "--db", grid_db, forms, NULL);
+    ck_assert_msg(r.status == 0, "hhreg import of the grid: %s", r.err);
+    tu_result_free(&r);
+    free(forms);
+}
+
+void tu_grid_remove(void)
+{
+    tu_rmrf(grid_dir);
+    free(grid_db);
+    free(grid_dir);
+    grid_db = grid_dir = NULL;
+}
+
+const char *tu_grid_db(void)
+{
+    return grid_db;
+}
+
+void tu_import_formula_name(void)
+{
+    char *form = tu_src("samples/households/510105016003-03-0001.xml");
+    char *xml = tu_read_file(form, NULL);
+    char *at = strstr(xml, "<name>");
+    ck_assert(at != NULL);
+    char *end = strstr(at, "</name>");
+    char *evil = hh_xasprintf("%.*s<name>" TU_FORMULA_NAME "%s", (int)(at - xml), xml, end);
+    char *evil_path = tu_path(tu_store_dir, "formula.xml");
+    tu_write_file(evil_path, evil, strlen(evil));
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, evil_path, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    free(evil_path);
+    free(evil);
+    free(xml);
+    free(form);
+}
+
+void tu_grid_setup(void)
+{
+    ck_assert_msg(grid_db != NULL, "tu_grid_setup needs tu_grid_import as the test case's unchecked fixture");
+    tu_store_dir = tu_tempdir();
+    tu_store_db = tu_path(tu_store_dir, "t.db");
+    size_t len;
+    char *grid = tu_read_file(grid_db, &len);
+    tu_write_file(tu_store_db, grid, len);
+    free(grid);
+    ck_assert_int_eq(chmod(tu_store_db, 0600), 0);
 }
 
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -147,9 +208,10 @@ void tu_apply_limits(void)
     }
 }
 
-tu_result tu_hhreg(const char *cwd, const char *stdin_path, const char *arg, ...)
+/* The command line of hhreg with the arguments `arg`, `ap`… (NULL-terminated), under
+ * valgrind for make check-valgrind; argv has room for 72. */
+static void hhreg_argv(const char **argv, const char *arg, va_list ap)
 {
-    const char *argv[72];
     int argc = 0;
     if (getenv("HHREG_VALGRIND") && !tu_no_valgrind) {
         /* make check-valgrind: any leak or memory error fails the command (exit 99) */
@@ -159,12 +221,46 @@ tu_result tu_hhreg(const char *cwd, const char *stdin_path, const char *arg, ...
             argv[argc++] = vg[i];
     }
     argv[argc++] = tu_bin();
-    va_list ap;
-    va_start(ap, arg);
     for (const char *a = arg; a && argc < 71; a = va_arg(ap, const char *))
         argv[argc++] = a;
-    va_end(ap);
     argv[argc] = NULL;
+}
+
+pid_t tu_hhreg_start(int *out, const char *arg, ...)
+{
+    const char *argv[72];
+    va_list ap;
+    va_start(ap, arg);
+    hhreg_argv(argv, arg, ap);
+    va_end(ap);
+    int pipe_fds[2];
+    ck_assert_int_eq(pipe(pipe_fds), 0);
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        int in = open("/dev/null", O_RDONLY);
+        if (in < 0)
+            _exit(127);
+        dup2(in, 0);
+        dup2(pipe_fds[1], 1);
+        close(pipe_fds[0]);
+        close(pipe_fds[1]);
+        tu_apply_limits();
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(pipe_fds[1]);
+    *out = pipe_fds[0];
+    return pid;
+}
+
+tu_result tu_hhreg(const char *cwd, const char *stdin_path, const char *arg, ...)
+{
+    const char *argv[72];
+    va_list ap;
+    va_start(ap, arg);
+    hhreg_argv(argv, arg, ap);
+    va_end(ap);
 
     char out_name[] = "/tmp/hhreg-out-XXXXXX", err_name[] = "/tmp/hhreg-err-XXXXXX";
     int out_fd = mkstemp(out_name), err_fd = mkstemp(err_name);
@@ -359,4 +455,13 @@ int tu_slowed_down(void)
 {
     const char *sanitized = getenv("HHREG_SANITIZED");
     return getenv("HHREG_VALGRIND") || (sanitized && *sanitized);
+}
+
+TCase *tu_slow_tcase(Suite *s, const char *name, double timeout)
+{
+    TCase *tc = tcase_create(name);
+    tcase_set_tags(tc, TU_SLOW);
+    tcase_set_timeout(tc, timeout);
+    suite_add_tcase(s, tc);
+    return tc;
 }

@@ -25,6 +25,23 @@ char *tu_tempdir(void);
 void tu_store_setup(void);
 void tu_store_teardown(void);
 extern char *tu_store_dir, *tu_store_db;
+/* The sample grid (samples/households, 812 forms) imported once per test case
+ * and copied into each test's store: an import costs seconds, and a minute under
+ * valgrind. In a suite:
+ *     tcase_add_unchecked_fixture(tc, tu_grid_import, tu_grid_remove);
+ *     tcase_add_checked_fixture(tc, tu_grid_setup, tu_store_teardown);
+ * tu_grid_setup makes tu_store_dir / tu_store_db as tu_store_setup does, the
+ * store holding the grid (mode 0600, as hhreg makes a store). */
+void tu_grid_import(void);
+void tu_grid_remove(void);
+void tu_grid_setup(void);
+/* The path of the store tu_grid_import made (for a suite's own once-only work on it). */
+const char *tu_grid_db(void);
+/* Imports into tu_store_db the sample household 510105016003-03-0001 with its first
+ * person's name set to the spreadsheet formula TU_FORMULA_NAME (a new revision):
+ * what a CSV export must neutralise. */
+#define TU_FORMULA_NAME "=HYPERLINK(\"http://example.invalid\",\"x\")"
+void tu_import_formula_name(void);
 void tu_rmrf(const char *path);
 char *tu_path(const char *dir, const char *name);
 
@@ -54,6 +71,9 @@ void tu_apply_limits(void);
  * environment it runs under valgrind, and a leak or memory error exits 99. */
 tu_result tu_hhreg(const char *cwd, const char *stdin_path, const char *arg, ...);
 void tu_result_free(tu_result *r);
+/* Starts hhreg with the NULL-terminated arguments in the background (under valgrind
+ * as tu_hhreg), its standard output on the pipe *out, standard error inherited. */
+pid_t tu_hhreg_start(int *out, const char *arg, ...);
 
 /* The schemas of the source tree, loaded once per process. */
 const hh_schemaset *tu_schemas(void);
@@ -77,5 +97,11 @@ long tu_sql_count(const char *db, const char *sql);
 /* Holds the write lock of the store at `db` (BEGIN IMMEDIATE) for `ms` milliseconds
  * in a child process; returns its pid once the lock is taken. */
 pid_t tu_hold_write_lock(const char *db, int ms);
+/* The tag of the tests `make check-quick` leaves out (CK_EXCLUDE_TAGS=slow): the
+ * kill loop, a hundred thousand households, the browser, other runs of many
+ * seconds. tu_slow_tcase adds to `s` a test case so tagged, with `timeout` seconds;
+ * the caller adds its fixtures and tests. */
+#define TU_SLOW "slow"
+TCase *tu_slow_tcase(Suite *s, const char *name, double timeout);
 
 #endif

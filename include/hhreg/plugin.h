@@ -7,14 +7,20 @@
  * minimum host-API minor no newer than the host's, and the struct's size.
  *
  * hhreg then calls, in this order:
- *   begin(ctx, api, &state)                  once; options are already validated
+ *   begin(ctx, api, &state)                  once; options are already validated;
+ *                                            state is NULL until begin sets it
  *   household(ctx, state, pass, h)           for each household of the export,
- *                                            in household-id order, for each pass
+ *                                            in household-id order, for each pass;
+ *                                            pass counts from 0 to passes - 1
  *   pass_end(ctx, state, pass)               after each pass (may be NULL)
- *   end(ctx, state, ok)                      once, also after a failure (ok = 0):
- *                                            free what begin allocated
+ *   end(ctx, state, ok)                      once whenever begin was called, also
+ *                                            after a failure (ok = 0) and after a
+ *                                            failed begin, with whatever begin stored
+ *                                            in state (NULL if nothing): free what
+ *                                            begin allocated, and accept NULL
  * Every callback returns 0 to go on, non-zero to fail the export (say why with
- * api->error first). Output goes through the host
+ * api->error first; an error said fails the export even when the callbacks go on
+ * returning 0). Output goes through the host
  * (api->write_bytes and the helpers); hhreg writes it to a temporary file and
  * puts it in place only when the whole export succeeded. The plugin runs in a
  * child process of hhreg: a crash or exit fails the export (naming the plugin)
@@ -42,9 +48,43 @@ extern "C" {
 
 #define HHREG_PLUGIN_MAGIC 0x48485047u  /* "HHPG" */
 #define HHREG_PLUGIN_ABI_MAJOR 1
-#define HHREG_HOST_API_MINOR 2          /* the newest minor this header describes */
+#define HHREG_HOST_API_MINOR 4          /* the newest minor this header describes */
 
 /* --- the data a plugin sees -------------------------------------------------- */
+
+/* Derived values: computed by hhreg from the stored form (the same rules as `hhreg
+ * show` and `hhreg list`), never entered. "At enumeration" means at the form's
+ * enumeration date (enumeration/@date), never today.
+ *
+ *   person.age             completed years from birthDate to the enumeration date:
+ *                          the difference of the years, less one when the
+ *                          enumeration's month and day come before the birth's (one
+ *                          born on 29 February is a year older on 1 March in common
+ *                          years); 0 when the birth date is after the enumeration date
+ *   person.age_group       the five-year band of age: "0-4", "5-9", ... "80-84",
+ *                          and "85+" from 85
+ *   person.elderly60       1 when age >= 60, else 0
+ *   person.elderly65       1 when age >= 65, else 0
+ *   person.disabled        1 when the person has a disability certificate (any type
+ *                          and grade), or any of the six functioning domains is 3 (a
+ *                          lot of difficulty) or 4 (cannot do at all); 2 (some
+ *                          difficulty) does not count; else 0
+ *   household.size         the persons on the roster (n_persons); member_count is
+ *                          what the respondent said, -1 when not given
+ *   household.elderly60    how many persons have elderly60 (a count, not 0/1)
+ *   household.elderly65    how many persons have elderly65 (a count)
+ *   household.persons_with_disability  how many persons have disabled (a count)
+ *   household.elderly_living_alone     1 when the roster holds exactly one person
+ *                          and that person is aged 60+, else 0
+ *   household.empty_nest   1 when the roster holds at least one person and every
+ *                          one is aged 60+, else 0: a household of one aged 60+ is
+ *                          both living alone and an empty nest
+ * Not derived, but taken from the form as entered:
+ *   household.low_income   1 when lowIncome/@receives is true (the 低保 allowance),
+ *                          else 0; low_income_since its month "YYYY-MM" or NULL
+ *   household.extreme_hardship  1 when extremeHardship is true, else 0
+ *   household.consent      1 when enumeration/@consent is true, else 0
+ */
 
 typedef struct hhreg_person {
     size_t struct_size;
@@ -58,7 +98,7 @@ typedef struct hhreg_person {
                                       communication: 1-4, 0 absent */
     const char *certificate_type;
     int certificate_grade;         /* 1-4, 0 absent */
-    /* derived at the enumeration date */
+    /* derived at the enumeration date: see "Derived values" above */
     int age;
     const char *age_group;         /* "0-4" ... "85+" */
     int elderly60, elderly65, disabled;  /* 0 or 1 */
@@ -90,7 +130,7 @@ typedef struct hhreg_household {
     const hhreg_person *persons;
     size_t n_visits;
     const hhreg_visit *visits;     /* oldest first */
-    /* derived */
+    /* derived: see "Derived values" above; the first four are counts */
     int size, elderly60, elderly65, persons_with_disability;
     int elderly_living_alone, empty_nest;  /* 0 or 1 */
     /* the form as received (UTF-8 XML) */
@@ -105,7 +145,9 @@ typedef enum hhreg_option_type {
     HHREG_OPTION_INT,      /* a whole number */
     HHREG_OPTION_BOOL,     /* yes/no, true/false, 1/0 */
     HHREG_OPTION_CHOICE,   /* one of `choices`, a comma-separated list */
-    HHREG_OPTION_FILE      /* a readable file */
+    HHREG_OPTION_FILE,     /* a readable file */
+    HHREG_OPTION_DATE      /* since 1.3: a calendar date YYYY-MM-DD (2024-02-29 yes,
+                              2023-02-29 no); read it with api->option */
 } hhreg_option_type;
 
 typedef struct hhreg_option_spec {
@@ -113,8 +155,46 @@ typedef struct hhreg_option_spec {
     hhreg_option_type type;
     const char *default_value; /* NULL: no default (absent unless given) */
     const char *help;
-    const char *choices;       /* HHREG_OPTION_CHOICE only */
+    /* HHREG_OPTION_CHOICE: the values, "a,b,c". Since 1.3, HHREG_OPTION_INT and
+     * HHREG_OPTION_DATE: the range allowed, "MIN..MAX" with either side optional
+     * ("1..120", "0..", "2000-01-01.."), NULL for any. The host refuses a value
+     * outside it, naming the option and the range, before begin(), and shows it
+     * in `hhreg plugins`. It applies to a plugin with min_api_minor 3 or more: an
+     * older host ignores it, and an older plugin may hold anything here. (This
+     * array's elements have no struct_size and cannot grow: the range shares
+     * this member.) */
+    const char *choices;
 } hhreg_option_spec;
+
+/* --- since 1.4: the item dictionary ------------------------------------------ */
+
+/* The items of the form, as api->item describes them: every item a household,
+ * person or visit holds (not the derived values), in the order of `hhreg show
+ * --json` and the jsonl export. */
+typedef enum hhreg_item_scope { HHREG_SCOPE_HOUSEHOLD, HHREG_SCOPE_PERSON, HHREG_SCOPE_VISIT } hhreg_item_scope;
+
+typedef enum hhreg_item_kind {
+    HHREG_ITEM_TEXT, HHREG_ITEM_CODE, HHREG_ITEM_DATE,  /* YYYY-MM-DD */
+    HHREG_ITEM_MONTH,                                    /* YYYY-MM */
+    HHREG_ITEM_NUMBER, HHREG_ITEM_BOOLEAN
+} hhreg_item_kind;
+
+typedef struct hhreg_item {
+    size_t struct_size;
+    const char *name;          /* its JSON key, e.g. "floorArea" (unique in its scope
+                                  and group) */
+    const char *group;         /* the JSON object it sits in ("address", "enumeration",
+                                  "functioning"), or NULL */
+    int scope;                 /* hhreg_item_scope */
+    int kind;                  /* hhreg_item_kind */
+    int numeric;               /* 1: api->item_text gives a number or true/false, which
+                                  JSON writes bare; 0: text, which JSON quotes */
+    const char *code_list;     /* a code's list in the form schema, e.g. "TenureCode";
+                                  NULL for an item that is not a code */
+    const char *const *codes;  /* its codes in schema order, NULL-terminated; label
+                                  them with api->code_label; NULL when not a code or
+                                  the schema could not be read */
+} hhreg_item;
 
 /* --- what the host offers (append-only) -------------------------------------- */
 
@@ -135,9 +215,11 @@ typedef struct hhreg_host_api {
     int (*write_bytes)(hhreg_ctx *ctx, const void *data, size_t len);
     int (*write_text)(hhreg_ctx *ctx, const char *text);
     int (*writef)(hhreg_ctx *ctx, const char *format, ...) __attribute__((format(printf, 2, 3)));
-    /* a CSV field, quoted when it holds the delimiter, a quote or a line break;
-     * with neutralise, a value starting = + - @ TAB or CR gets a leading ' so a
-     * spreadsheet shows it as text instead of running it as a formula */
+    /* a CSV field, quoted when it holds the delimiter, a quote, CR or LF (a quote
+     * inside is doubled); NULL writes nothing, an empty field. With neutralise, a
+     * value whose first character is = + - @ TAB or CR is quoted with a ' before
+     * it ("'=1+2") so a spreadsheet shows it as text instead of running it as a
+     * formula; only the first character counts */
     int (*csv_field)(hhreg_ctx *ctx, const char *value, char delimiter, int neutralise);
     int (*xml_text)(hhreg_ctx *ctx, const char *text);     /* escaped for XML */
     int (*json_string)(hhreg_ctx *ctx, const char *text);  /* quoted and escaped; NULL: null */
@@ -152,7 +234,12 @@ typedef struct hhreg_host_api {
     /* since 1.0: the directory of the installed schemas (for a plugin's own files) */
     const char *(*schema_dir)(hhreg_ctx *ctx);
     /* since 1.0: from now on, convert everything written from UTF-8 to `encoding`
-     * (an iconv name such as "GB18030"); 0, or -1 when it is not available */
+     * (an iconv name such as "GB18030"); 0, or -1 when iconv does not know it: the
+     * output stays UTF-8, "the output encoding NAME is not available" is recorded
+     * as the export's error, every later write returns -1 and writes nothing, and
+     * the export fails with that message, leaving no output, whatever the
+     * callbacks return: return non-zero at once.
+     * A character the encoding cannot hold fails the write the same way. */
     int (*output_encoding)(hhreg_ctx *ctx, const char *encoding);
 
     /* since 1.2, for a plugin with HHREG_PLUGIN_DIRECTORY: finish the file being
@@ -160,7 +247,54 @@ typedef struct hhreg_host_api {
      * export's output directory; everything written goes there until the next call.
      * Each name once. 0, or -1 when the file cannot be made (already reported). */
     int (*open_file)(hhreg_ctx *ctx, const char *name);
+
+    /* since 1.3: information for the user, e.g. a count, on standard error as
+     * "hhreg export: plugin NAME: MESSAGE" (one line: a line break in it is
+     * written as a space; no "warning:"). warning says "... plugin NAME: warning:
+     * MESSAGE", for what the user should look at; error is for a failure. */
+    void (*info)(hhreg_ctx *ctx, const char *format, ...) __attribute__((format(printf, 2, 3)));
+    /* since 1.3: a CSV field as csv_field writes it, with HHREG_CSV_* flags:
+     * HHREG_CSV_NEUTRALISE is csv_field's `neutralise`; HHREG_CSV_TEXT writes a
+     * non-empty value as the text formula ="VALUE" (in CSV: "=""VALUE""") so that
+     * Excel keeps it as text: an ID or phone number keeps its leading 0 and all
+     * its digits. The value is a string constant of that formula (its quotes
+     * doubled), which a spreadsheet shows and never runs; with
+     * HHREG_CSV_NEUTRALISE too, a value starting = + - @ TAB or CR also keeps its
+     * leading ', so it reads as it would without HHREG_CSV_TEXT. A value Excel
+     * cannot hold in a formula (a line break, over 255 characters) is written as
+     * csv_field writes it. Programs that read CSV as data see ="VALUE": use it
+     * for files meant for a spreadsheet. */
+    int (*csv_cell)(hhreg_ctx *ctx, const char *value, char delimiter, unsigned flags);
+    /* since 1.3, for a plugin with HHREG_PLUGIN_DIRECTORY: write to the file NAME
+     * (a plain name) of the output directory from now on — made on first use,
+     * continued where it was left on the next: a plugin writes several files in
+     * one pass, switching between them as it goes. Files stay open until the
+     * export ends (at most HHREG_MAX_OPEN_FILES at a time); open_file still
+     * finishes the file being written, which cannot then be used again.
+     * 0, or -1 when the file cannot be made (already reported). */
+    int (*use_file)(hhreg_ctx *ctx, const char *name);
+
+    /* since 1.4: the item dictionary. item_count: how many items `scope` (an
+     * hhreg_item_scope) has, 0 for an unknown scope; item: the item `index`
+     * (0 .. item_count - 1) of `scope`, NULL when out of range; valid until the
+     * export ends. */
+    size_t (*item_count)(hhreg_ctx *ctx, int scope);
+    const hhreg_item *(*item)(hhreg_ctx *ctx, int scope, size_t index);
+    /* since 1.4: the value of item `index` of `scope` in `record`, an
+     * hhreg_household, one of its persons or one of its visits as the host handed
+     * it to household() (during that call), as text: a code, a date, "12.50" (a
+     * number of the kind's precision), "true"/"false"; NULL when the item is
+     * absent, or `record` is not the household being handed over nor one of its
+     * persons or visits. Valid until the next call of item_text. */
+    const char *(*item_text)(hhreg_ctx *ctx, const void *record, int scope, size_t index);
 } hhreg_host_api;
+
+/* since 1.3: csv_cell's flags */
+#define HHREG_CSV_NEUTRALISE 0x1u
+#define HHREG_CSV_TEXT 0x2u
+
+/* since 1.3: how many files use_file keeps open at once */
+#define HHREG_MAX_OPEN_FILES 32
 
 /* --- the descriptor a plugin exports ---------------------------------------- */
 

@@ -93,8 +93,8 @@ static int make_release(anonymiser *a, hhreg_ctx *ctx)
              (a->p.formats & FORMAT_SAV && write_stat_file(&r, f, FORMAT_SAV));
     rc = rc || write_ddi(&r) || write_report(&r);
     if (rc == 0)
-        a->api->warning(ctx, "k = %zu reached; %zu of %zu persons were at risk before suppression", a->d.smallest_group,
-                        a->d.at_risk_recoded, a->m.n_persons);
+        a->api->info(ctx, "k = %zu reached; %zu of %zu persons were at risk before suppression", a->d.smallest_group,
+                     a->d.at_risk_recoded, a->m.n_persons);
     release_free(&r);
     return rc ? -1 : 0;
 }
@@ -119,7 +119,7 @@ static int end(hhreg_ctx *ctx, void *state, int ok)
 }
 
 const hhreg_plugin hhreg_plugin_anonymise = {
-    HHREG_PLUGIN_HEADER(2),
+    HHREG_PLUGIN_HEADER(3), /* 1.3: api->info */
     .name = "anonymise",
     .version = VERSION,
     .summary = "anonymised microdata for statisticians: persons and households (CSV, Stata, SPSS), a DDI codebook "

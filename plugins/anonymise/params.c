@@ -13,16 +13,16 @@
 const hhreg_option_spec anonymise_options[] = {
     { "profile", HHREG_OPTION_CHOICE, "public",
       "public (k=5, five-year age bands, areas of 1000+) or licensed (k=3, single years, areas of 500+)", "public,licensed" },
-    { "k", HHREG_OPTION_INT, NULL, "every combination of quasi-identifiers is shared by at least k persons", NULL },
+    { "k", HHREG_OPTION_INT, NULL, "every combination of quasi-identifiers is shared by at least k persons", "2..1000" },
     { "l", HHREG_OPTION_INT, "2", "no group holds fewer than l values of disability or low income where it holds "
-      "the sensitive one", NULL },
+      "the sensitive one (1: no check)", "1..3" },
     { "geography", HHREG_OPTION_CHOICE, NULL, "the area level released (default street)",
       "district,street,community,grid" },
     { "min-area-population", HHREG_OPTION_INT, NULL,
-      "areas with fewer persons are not named (default 1000 public, 500 licensed)", NULL },
+      "areas with fewer persons are not named (default 1000 public, 500 licensed)", "0.." },
     { "age", HHREG_OPTION_CHOICE, NULL, "bands (five-year, public) or single years (licensed)", "bands,single" },
-    { "age-top", HHREG_OPTION_INT, NULL, "the top age band or top code (default 80 bands, 85 single)", NULL },
-    { "hh-size-top", HHREG_OPTION_INT, "8", "household sizes from this one up are released as one code", NULL },
+    { "age-top", HHREG_OPTION_INT, NULL, "the top age band (a multiple of 5) or top code (default 80 bands, 85 single)", "1..120" },
+    { "hh-size-top", HHREG_OPTION_INT, "8", "household sizes from this one up are released as one code", "2..100" },
     { "pool", HHREG_OPTION_BOOL, "yes", "pool categories with fewer than k persons into \"other\"", NULL },
     { "suppress-order", HHREG_OPTION_STRING, DEFAULT_ORDER,
       "quasi-identifiers in the order they are suppressed (unlisted ones follow in the default order)", NULL },
@@ -147,25 +147,10 @@ int params_read(params *p, hhreg_ctx *ctx, const hhreg_host_api *api)
         }
         p->has_seed = 1;
     }
-    if (p->k < 2 || p->k > 1000) {
-        api->error(ctx, "k must be from 2 to 1000 (k = %ld)", p->k);
-        return -1;
-    }
-    if (p->l < 1 || p->l > 3) {
-        api->error(ctx, "l must be 1 (no check), 2 or 3 (l = %ld)", p->l);
-        return -1;
-    }
-    if (p->min_area_population < 0) {
-        api->error(ctx, "min-area-population must not be negative");
-        return -1;
-    }
-    if (p->age_top < 1 || p->age_top > 120 || (p->age_bands && p->age_top % 5 != 0)) {
-        api->error(ctx, "age-top must be from 1 to 120%s (age-top = %ld)", p->age_bands ? " and a multiple of 5" : "",
-                   p->age_top);
-        return -1;
-    }
-    if (p->hh_size_top < 2 || p->hh_size_top > 100) {
-        api->error(ctx, "hh-size-top must be from 2 to 100 (hh-size-top = %ld)", p->hh_size_top);
+    /* the ranges of k, l, min-area-population, age-top and hh-size-top are declared
+     * above and checked by the host; what a range cannot say is checked here */
+    if (p->age_bands && p->age_top % 5 != 0) {
+        api->error(ctx, "age-top must be a multiple of 5 with age=bands (age-top = %ld)", p->age_top);
         return -1;
     }
     return read_order(p, ctx, api) || read_formats(p, ctx, api) || read_key(p, ctx, api) ? -1 : 0;

@@ -3,7 +3,9 @@
  * schemas/district-profile-1.xsd): households, persons, visits, or the register of
  * special groups (台账) — one row per person and group, ordered by building, unit and
  * room. Headers in any language, code translations, date formats, UTF-8 with or
- * without BOM or GB18030, spreadsheet formulas neutralised.
+ * without BOM or GB18030, spreadsheet formulas neutralised, columns kept as text
+ * by a spreadsheet, a row filter (filter.c) and ages at another date than the
+ * enumeration date (--opt as-of, as_of.c).
  *
  * Rows of households, persons and visits stream out in household order. Register
  * rows are kept (as text) until the end to be sorted; a register lists only the
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "as_of.h"
 #include "fields.h"
 #include "hhreg/plugin.h"
 #include "profile.h"
@@ -30,10 +33,10 @@ typedef struct state {
     kept_row *kept;
     size_t n_kept, cap_kept;
     int warned_truncation;
+    int has_as_of;                /* --opt as-of given: ages at `as_of` */
+    hhreg_date as_of;
+    aged_household aged;
 } state;
-
-static const char *const categories[] = { "elderly-alone", "empty-nest", "disability", "low-income",
-                                          "extreme-hardship", "foreign" };
 
 /* --- one cell ------------------------------------------------------------- */
 
@@ -93,13 +96,19 @@ static int fixed_cell(hhreg_ctx *ctx, state *st, const column *c, const char *s)
     return rc;
 }
 
-static int write_cell(hhreg_ctx *ctx, state *st, size_t i, const char *text)
+/* Cell `i` of a row, or of the header row (never as text). */
+static int write_cell(hhreg_ctx *ctx, state *st, size_t i, const char *text, int header)
 {
     const profile *p = st->p;
+    const column *c = &p->columns[i];
     if (p->fixed_width)
-        return fixed_cell(ctx, st, &p->columns[i], text);
+        return fixed_cell(ctx, st, c, text);
     char sep[2] = { p->delimiter, '\0' };
-    return (i ? st->api->write_text(ctx, sep) : 0) || st->api->csv_field(ctx, text, p->delimiter, p->neutralise);
+    if (i && st->api->write_text(ctx, sep) != 0)
+        return -1;
+    /* as="text": written ="VALUE" so a spreadsheet keeps a phone's leading 0 (host API 1.3) */
+    unsigned flags = (p->neutralise ? HHREG_CSV_NEUTRALISE : 0u) | (c->as_text && !header ? HHREG_CSV_TEXT : 0u);
+    return st->api->csv_cell(ctx, text, p->delimiter, flags);
 }
 
 static int write_row(hhreg_ctx *ctx, state *st, const row *r)
@@ -107,23 +116,11 @@ static int write_row(hhreg_ctx *ctx, state *st, const row *r)
     char buf[512];
     int rc = 0;
     for (size_t i = 0; i < st->p->n_columns && rc == 0; i++)
-        rc = write_cell(ctx, st, i, cell(st->p, &st->p->columns[i], r, buf, sizeof buf));
+        rc = write_cell(ctx, st, i, cell(st->p, &st->p->columns[i], r, buf, sizeof buf), 0);
     return rc || st->api->write_text(ctx, st->p->line_end);
 }
 
 /* --- the register of special groups ----------------------------------------- */
-
-static int in_category(int k, const hhreg_household *h, const hhreg_person *p)
-{
-    switch (k) {
-    case 0: return h->elderly_living_alone && p->elderly60;
-    case 1: return h->empty_nest && h->size >= 2 && p->elderly60;
-    case 2: return p->disabled;
-    case 3: return h->low_income;
-    case 4: return h->extreme_hardship;
-    default: return p->nationality && strcmp(p->nationality, "CHN") != 0;
-    }
-}
 
 static char *dup(const char *s)
 {
@@ -183,7 +180,7 @@ static int write_register(hhreg_ctx *ctx, state *st)
         char seq[32];
         snprintf(seq, sizeof seq, "%zu", r + 1);
         for (size_t i = 0; i < st->p->n_columns && rc == 0; i++)
-            rc = write_cell(ctx, st, i, st->kept[r].cells[i] ? st->kept[r].cells[i] : seq);
+            rc = write_cell(ctx, st, i, st->kept[r].cells[i] ? st->kept[r].cells[i] : seq, 0);
         rc = rc || st->api->write_text(ctx, st->p->line_end);
     }
     return rc;
@@ -226,6 +223,12 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
     st->api = api;
     st->p = p;
     *out = st;
+    if (filter_check_codes(p->filter, path, api, ctx, err, sizeof err) != 0) {
+        api->error(ctx, "%s", err);
+        return -1;
+    }
+    const char *as_of = api->option(ctx, "as-of"); /* a calendar date: the host checked it */
+    st->has_as_of = as_of != NULL && hhreg_date_parse(as_of, false, &st->as_of);
     if (p->encoding == ENC_GB18030 && api->output_encoding(ctx, "GB18030") != 0)
         return -1;
     if (p->encoding == ENC_UTF8_BOM && api->write_text(ctx, "\xEF\xBB\xBF") != 0)
@@ -234,41 +237,50 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
         return 0;
     int rc = 0;
     for (size_t i = 0; i < p->n_columns && rc == 0; i++)
-        rc = write_cell(ctx, st, i, p->columns[i].header);
+        rc = write_cell(ctx, st, i, p->columns[i].header, 1);
     return rc || api->write_text(ctx, p->line_end);
+}
+
+/* Writes row `r` when it passes the profile's filter, numbered in turn. */
+static int write_if_kept(hhreg_ctx *ctx, state *st, row *r)
+{
+    if (!filter_match(st->p->filter, r))
+        return 0;
+    r->seq = ++st->seq;
+    return write_row(ctx, st, r);
 }
 
 static int household(hhreg_ctx *ctx, void *s, unsigned pass, const hhreg_household *h)
 {
     (void)pass;
     state *st = s;
+    if (st->has_as_of)
+        h = aged_at(&st->aged, h, st->as_of);
     row r = { h, NULL, NULL, 0, NULL };
     int rc = 0;
     switch (st->p->records) {
     case RECORDS_HOUSEHOLDS:
-        r.seq = ++st->seq;
-        return write_row(ctx, st, &r);
+        return write_if_kept(ctx, st, &r);
     case RECORDS_PERSONS:
         for (size_t i = 0; i < h->n_persons && rc == 0; i++) {
             r.p = &h->persons[i];
-            r.seq = ++st->seq;
-            rc = write_row(ctx, st, &r);
+            rc = write_if_kept(ctx, st, &r);
         }
         return rc;
     case RECORDS_VISITS:
         for (size_t i = 0; i < h->n_visits && rc == 0; i++) {
             r.v = &h->visits[i];
-            r.seq = ++st->seq;
-            rc = write_row(ctx, st, &r);
+            rc = write_if_kept(ctx, st, &r);
         }
         return rc;
     case RECORDS_SPECIAL_GROUPS:
         for (size_t i = 0; i < h->n_persons; i++) {
             r.p = &h->persons[i];
-            for (int k = 0; k < (int)(sizeof categories / sizeof categories[0]); k++)
-                if (in_category(k, h, r.p)) {
-                    r.category = categories[k];
-                    keep(st, &r, k);
+            for (int k = 0; k < N_GROUPS; k++)
+                if (in_group(k, h, r.p)) {
+                    r.category = group_names[k];
+                    if (filter_match(st->p->filter, &r))
+                        keep(st, &r, k);
                 }
         }
         return 0;
@@ -283,18 +295,22 @@ static int end(hhreg_ctx *ctx, void *s, int ok)
         return ok ? 0 : -1;
     int rc = ok && st->p->records == RECORDS_SPECIAL_GROUPS ? write_register(ctx, st) : 0;
     free_kept(st);
+    aged_free(&st->aged);
     profile_free(st->p);
     free(st);
     return rc;
 }
 
 static const hhreg_option_spec options[] = {
-    { "profile", HHREG_OPTION_FILE, NULL, "the district profile: records, columns, codes, encoding (required)", NULL },
+    { "profile", HHREG_OPTION_FILE, NULL, "the district profile: records, filter, columns, codes, encoding (required)",
+      NULL },
+    { "as-of", HHREG_OPTION_DATE, NULL,
+      "ages (and 60+, 65+, living alone, empty nest) at this date, not the enumeration date", NULL },
     { NULL, 0, NULL, NULL, NULL },
 };
 
 const hhreg_plugin hhreg_plugin_district_csv = {
-    HHREG_PLUGIN_HEADER(0),
+    HHREG_PLUGIN_HEADER(3),
     .name = "district-csv",
     .version = "1.0",
     .summary = "CSV or fixed-width files in a district's layout, driven by a district profile",

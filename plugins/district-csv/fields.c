@@ -1,4 +1,5 @@
-/* fields.c — item names and values for district profiles (see fields.h). */
+/* fields.c — item names, kinds and values for district profiles, and the special
+ * groups (see fields.h). */
 #include "fields.h"
 
 #include <stdio.h>
@@ -26,6 +27,78 @@ int item_by_name(const char *name)
         if (strcmp(names[i], name) == 0)
             return i;
     return -1;
+}
+
+const char *item_name(item it)
+{
+    return it < I_COUNT ? names[it] : "";
+}
+
+item_kind item_kind_of(item it)
+{
+    switch (it) {
+    case I_REVISION: case I_GRID: case I_FLOOR_AREA: case I_MEMBER_COUNT: case I_SIZE: case I_ELDERLY60_COUNT:
+    case I_ELDERLY65_COUNT: case I_PERSONS_WITH_DISABILITY: case I_LINE: case I_AGE: case I_EDUCATION:
+    case I_SEEING: case I_HEARING: case I_WALKING: case I_COGNITION: case I_SELF_CARE: case I_COMMUNICATION:
+    case I_CERTIFICATE_GRADE: case I_SEQ:
+        return KIND_NUMBER;
+    case I_LOW_INCOME: case I_EXTREME_HARDSHIP: case I_CONSENT: case I_ELDERLY_LIVING_ALONE: case I_EMPTY_NEST:
+    case I_DISABILITY: case I_ELDERLY60: case I_ELDERLY65:
+        return KIND_YES_NO;
+    case I_LOW_INCOME_SINCE: case I_ENUMERATION_DATE: case I_LAST_VISIT_DATE: case I_BIRTH_DATE: case I_VISIT_DATE:
+        return KIND_DATE;
+    default:
+        return KIND_TEXT;
+    }
+}
+
+item_level item_level_of(item it)
+{
+    return it >= I_SEQ ? LEVEL_ROW : it >= I_VISIT_DATE ? LEVEL_VISIT : it >= I_LINE ? LEVEL_PERSON : LEVEL_HOUSEHOLD;
+}
+
+const char *item_code_list(item it)
+{
+    switch (it) {
+    case I_HOUSEHOLD_TYPE: return "HouseholdTypeCode";
+    case I_DWELLING_TYPE: return "DwellingTypeCode";
+    case I_TENURE: return "TenureCode";
+    case I_ENUMERATION_STATUS: return "EnumerationStatusCode";
+    case I_RELATIONSHIP: return "RelationshipCode";
+    case I_SEX: return "SexCode";
+    case I_DOCUMENT_TYPE: return "DocumentTypeCode";
+    case I_ETHNICITY: return "EthnicityCode";
+    case I_RESIDENCE: return "ResidenceCode";
+    case I_MARITAL_STATUS: return "MaritalStatusCode";
+    case I_ACTIVITY: return "ActivityCode";
+    case I_CERTIFICATE_TYPE: return "CertificateTypeCode";
+    case I_VISIT_PURPOSE: return "VisitPurposeCode";
+    case I_VISIT_OUTCOME: return "VisitOutcomeCode";
+    default: return NULL;
+    }
+}
+
+const char *const group_names[N_GROUPS] = { "elderly-alone", "empty-nest", "disability", "low-income",
+                                            "extreme-hardship", "foreign" };
+
+int group_by_name(const char *name)
+{
+    for (int k = 0; k < N_GROUPS; k++)
+        if (strcmp(group_names[k], name) == 0)
+            return k;
+    return -1;
+}
+
+int in_group(int k, const hhreg_household *h, const hhreg_person *p)
+{
+    switch (k) {
+    case 0: return h->elderly_living_alone && p->elderly60;
+    case 1: return h->empty_nest && h->size >= 2 && p->elderly60;
+    case 2: return p->disabled;
+    case 3: return h->low_income;
+    case 4: return h->extreme_hardship;
+    default: return p->nationality && strcmp(p->nationality, "CHN") != 0;
+    }
 }
 
 /* YYYY-MM-DD in the profile's format: YYYY, MM and DD replaced. */

@@ -31,6 +31,26 @@ typedef enum item {
 
 /* The item called `name` in a profile; -1 when there is none. */
 int item_by_name(const char *name);
+const char *item_name(item it);
+
+/* What an item's values are, for the row filter: numbers and dates order, yes/no
+ * items are 1 or 0, text and codes only match. */
+typedef enum item_kind { KIND_TEXT, KIND_NUMBER, KIND_YES_NO, KIND_DATE } item_kind;
+item_kind item_kind_of(item it);
+/* Where an item has a value: every row, person rows, visit rows, register rows. */
+typedef enum item_level { LEVEL_HOUSEHOLD, LEVEL_PERSON, LEVEL_VISIT, LEVEL_ROW } item_level;
+item_level item_level_of(item it);
+/* The form's code list of a code item, e.g. "SexCode"; NULL for other items. */
+const char *item_code_list(item it);
+
+/* The special groups of the register, in its order: elderly-alone, empty-nest,
+ * disability, low-income, extreme-hardship, foreign. */
+#define N_GROUPS 6
+extern const char *const group_names[N_GROUPS];
+/* The group called `name`; -1 when there is none. */
+int group_by_name(const char *name);
+/* Whether person `p` of household `h` is in group `k`. */
+int in_group(int k, const hhreg_household *h, const hhreg_person *p);
 
 typedef struct row {
     const hhreg_household *h;

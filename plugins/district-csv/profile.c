@@ -1,6 +1,7 @@
 /* profile.c — reading a district profile: the file is validated against
  * schemas/district-profile-1.xsd (both read from memory, so neither can pull in
- * other files), then walked into a struct profile. */
+ * other files), then walked into a struct profile; the row filter is read and
+ * checked by filter.c. */
 #include "profile.h"
 
 #include <stdio.h>
@@ -35,12 +36,53 @@ typedef struct first_error {
     const char *file;
 } first_error;
 
+/* Removes `len` bytes at `at` of the string and puts `with` there. */
+static void splice(char *at, size_t len, const char *with)
+{
+    size_t w = strlen(with);
+    memmove(at + w, at + len, strlen(at + len) + 1);
+    memcpy(at, with, w);
+}
+
+/* libxml2's schema message in the profile's words: <ge> instead of
+ * Element '{urn:hhreg:district-profile:1}ge', and neither the whole set of
+ * allowed names nor the whole content model spelt out. */
+static void tidy(char *m)
+{
+    for (char *at; (at = strstr(m, "{" PROFILE_NS "}"));)
+        splice(at, strlen(PROFILE_NS) + 2, "");
+    char *at = strstr(m, "Element '"), *end = at ? strchr(at + 9, '\'') : NULL;
+    if (end) {
+        *end = '>';
+        splice(at, 9, "<");
+    }
+    static const char facet[] = "[facet 'enumeration'] The value ";
+    if ((at = strstr(m, facet)) && (end = strstr(at, " is not an element of the set"))) {
+        splice(end, strlen(end), " is not one of the names allowed here (docs/district-profiles.md lists them)");
+        splice(at, sizeof facet - 1, "");
+    }
+    if ((at = strstr(m, "[facet 'minLength']")))
+        strcpy(at, "it must not be empty");
+    if ((at = strstr(m, "Excessive depth in document")))
+        strcpy(at, "the profile is nested too deeply (256 levels at most)");
+    if ((at = strstr(m, "Missing child element(s)."))) {
+        int condition = strncmp(m, "<and>", 5) == 0 || strncmp(m, "<or>", 4) == 0 || strncmp(m, "<not>", 5) == 0 ||
+                        strncmp(m, "<filter>", 8) == 0;
+        strcpy(at, condition ? "a condition is missing inside it (<and> and <or> take two or more, <not> and"
+                               " <filter> one)"
+                             : "an element is missing inside it");
+    }
+}
+
 static void on_error(void *arg, xmlErrorPtr e)
 {
     first_error *fe = arg;
     if (fe->text[0] || !e || e->level < XML_ERR_ERROR)
         return;
-    snprintf(fe->text, fe->n, "district profile %s:%d: %s", fe->file, e->line, e->message ? e->message : "invalid");
+    char message[1024]; /* room for tidy's longer words */
+    snprintf(message, sizeof message - 200, "%s", e->message ? e->message : "invalid");
+    tidy(message);
+    snprintf(fe->text, fe->n, "district profile %s:%d: %s", fe->file, e->line, message);
     size_t len = strlen(fe->text);
     while (len && fe->text[len - 1] == '\n')
         fe->text[--len] = '\0';
@@ -146,6 +188,18 @@ static const code_table *find_table(const profile *p, const char *name)
     return NULL;
 }
 
+/* The items with a value on the rows of `records`. */
+static levels rows_of(records_kind records)
+{
+    levels household = 1u << LEVEL_HOUSEHOLD;
+    switch (records) {
+    case RECORDS_PERSONS: return household | 1u << LEVEL_PERSON;
+    case RECORDS_VISITS: return household | 1u << LEVEL_VISIT;
+    case RECORDS_SPECIAL_GROUPS: return household | 1u << LEVEL_PERSON | 1u << LEVEL_ROW;
+    default: return household;
+    }
+}
+
 profile *profile_parse(const char *text, int len, const char *name, const char *xsd, int xsd_len, char *err, size_t n)
 {
     xmlDocPtr doc = parse_valid(text, len, name, xsd, xsd_len, err, n);
@@ -174,6 +228,8 @@ profile *profile_parse(const char *text, int len, const char *name, const char *
             xmlFree(r);
         } else if (named(c, "output")) {
             read_output(p, c);
+        } else if (named(c, "filter") && !err[0]) {
+            p->filter = filter_read(c, name, rows_of(p->records), err, n);
         } else if (named(c, "column")) {
             column *col = &p->columns[p->n_columns++];
             col->header = attr(c, "header", NULL);
@@ -187,9 +243,13 @@ profile *profile_parse(const char *text, int len, const char *name, const char *
             col->width = atoi(width);
             free(width);
             col->align_right = attr_is(c, "align", "right", "left");
+            col->as_text = attr_is(c, "as", "text", "value");
             if (p->fixed_width && col->width <= 0 && !err[0])
                 snprintf(err, n, "district profile %s:%ld: column '%s' needs a width in the fixed-width layout",
                          name, xmlGetLineNo(c), col->header);
+            if (p->fixed_width && col->as_text && !err[0])
+                snprintf(err, n, "district profile %s:%ld: column '%s': as=\"text\" is for the csv layout (a"
+                         " fixed-width file has no cell types)", name, xmlGetLineNo(c), col->header);
         }
     }
     xmlFreeDoc(doc);
@@ -239,6 +299,7 @@ void profile_free(profile *p)
         free(t->fallback);
         free(t->name);
     }
+    filter_free(p->filter);
     free(p->columns);
     free(p->tables);
     free(p->date_format);

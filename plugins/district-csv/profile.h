@@ -1,11 +1,13 @@
 /* profile.h — a district profile (schemas/district-profile-1.xsd) read into C:
- * which records, the output settings, the columns and the code tables. */
+ * which records, the output settings, the row filter, the columns and the code
+ * tables. */
 #ifndef DCSV_PROFILE_H
 #define DCSV_PROFILE_H
 
 #include <stddef.h>
 
 #include "fields.h"
+#include "filter.h"
 
 typedef enum { RECORDS_HOUSEHOLDS, RECORDS_PERSONS, RECORDS_VISITS, RECORDS_SPECIAL_GROUPS } records_kind;
 typedef enum { ENC_UTF8, ENC_UTF8_BOM, ENC_GB18030 } encoding_kind;
@@ -25,6 +27,7 @@ typedef struct column {
     const code_table *codes;     /* or NULL */
     int width;                   /* fixed-width layout */
     int align_right;
+    int as_text;                 /* as="text": kept as text by a spreadsheet */
 } column;
 
 typedef struct profile {
@@ -36,6 +39,7 @@ typedef struct profile {
     const char *line_end;
     char *date_format;
     int neutralise;
+    filter *filter;              /* or NULL: every row */
     column *columns;
     size_t n_columns;
     code_table *tables;

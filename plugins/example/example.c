@@ -6,7 +6,8 @@
  *     building,households,persons,aged_60_plus
  *     543,68,139,58
  *
- * Build it, out of hhreg's tree, with nothing but the installed header:
+ * Build it, out of hhreg's tree, with nothing but the installed header (or run
+ * `make` beside it, with the Makefile installed in the same directory):
  *     cc $(pkg-config --cflags hhreg-plugin) -shared -fPIC -o example.so example.c
  * and run it:
  *     hhreg export example --plugin-dir . -o buildings.csv
@@ -32,16 +33,23 @@ typedef struct state {
     long min_households;         /* the `min-households` option */
 } state;
 
-/* begin: called once before any household; options are already checked. */
+/* begin: called once before any household; options are already checked for their
+ * type, the rest is up to the plugin. */
 static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
 {
+    long min_households = api->option_int(ctx, "min-households");
+    if (min_households < 1) {
+        /* failing before *out is set: end is still called, with state NULL */
+        api->error(ctx, "min-households must be 1 or more");
+        return -1;
+    }
     state *s = calloc(1, sizeof *s);
     if (!s) {
         api->error(ctx, "out of memory");
         return -1;
     }
     s->api = api;
-    s->min_households = api->option_int(ctx, "min-households");
+    s->min_households = min_households;
     *out = s;
     return 0;
 }
@@ -72,10 +80,13 @@ static int household(hhreg_ctx *ctx, void *st, unsigned pass, const hhreg_househ
     return 0;
 }
 
-/* end: called once, also after a failure (ok = 0); write the output and free. */
+/* end: called once, also after a failure (ok = 0) and after a failed begin (then
+ * with what begin stored, here NULL); write the output and free. */
 static int end(hhreg_ctx *ctx, void *st, int ok)
 {
     state *s = st;
+    if (!s)
+        return 0;
     int rc = 0;
     if (ok) {
         rc = s->api->write_text(ctx, "building,households,persons,aged_60_plus\n");

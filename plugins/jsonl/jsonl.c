@@ -1,7 +1,9 @@
 /* jsonl.c — the `jsonl` export plugin: one JSON object per line per household, with
  * its persons, visits and derived values; every item of the form, UTF-8, absent
- * items as null. Keys follow the form's item names. */
+ * items as null. The items and their keys come from the host's item dictionary
+ * (ABI 1.4), so an item added to the form is written without a change here. */
 #include <stdio.h>
+#include <string.h>
 
 #include "hhreg/plugin.h"
 
@@ -56,38 +58,60 @@ static void close_object(out *o)
     o->first = 0;
 }
 
+static int same_group(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* One item: its text quoted, or bare when numeric; null when absent. */
+static void item(out *o, const hhreg_item *it, const char *text)
+{
+    key(o, it->name);
+    if (!text)
+        o->api->write_text(o->ctx, "null");
+    else if (it->numeric)
+        o->api->write_text(o->ctx, text);
+    else
+        o->api->json_string(o->ctx, text);
+}
+
+/* Every item of `scope` in `record`, in the dictionary's order; an item's group is
+ * an object, null when its first item is absent (a person's functioning). The
+ * household's revision, not an item, follows its first item, the id. */
+static void items(out *o, int scope, const void *record, int revision)
+{
+    const hhreg_host_api *api = o->api;
+    size_t n = api->item_count(o->ctx, scope);
+    const char *group = NULL;
+    int null_group = 0;
+    for (size_t i = 0; i < n; i++) {
+        const hhreg_item *it = api->item(o->ctx, scope, i);
+        const char *text = api->item_text(o->ctx, record, scope, i);
+        if (!same_group(it->group, group)) {
+            if (group && !null_group)
+                close_object(o);
+            group = it->group;
+            null_group = group && !text;
+            if (null_group) {
+                key(o, group);
+                api->write_text(o->ctx, "null");
+            } else if (group) {
+                open_object(o, group);
+            }
+        }
+        if (!null_group)
+            item(o, it, text);
+        if (scope == HHREG_SCOPE_HOUSEHOLD && i == 0)
+            num(o, "revision", revision, -1);
+    }
+    if (group && !null_group)
+        close_object(o);
+}
+
 static void person(out *o, const hhreg_person *p)
 {
-    static const char *domains[6] = { "seeing", "hearing", "walking", "cognition", "selfCare", "communication" };
     open_object(o, NULL);
-    num(o, "line", p->line, -1);
-    str(o, "name", p->name);
-    str(o, "relationship", p->relationship);
-    str(o, "sex", p->sex);
-    str(o, "birthDate", p->birth_date);
-    str(o, "documentType", p->document_type);
-    str(o, "documentNumber", p->document_number);
-    str(o, "nationality", p->nationality);
-    str(o, "ethnicity", p->ethnicity);
-    str(o, "residence", p->residence);
-    str(o, "registeredIn", p->registered_in);
-    str(o, "maritalStatus", p->marital_status);
-    num(o, "education", p->education, -1);
-    str(o, "activity", p->activity);
-    if (p->functioning[0]) {
-        open_object(o, "functioning");
-        for (int d = 0; d < 6; d++)
-            num(o, domains[d], p->functioning[d], 0);
-        close_object(o);
-    } else {
-        key(o, "functioning");
-        o->api->write_text(o->ctx, "null");
-    }
-    str(o, "certificateType", p->certificate_type);
-    num(o, "certificateGrade", p->certificate_grade, 0);
-    str(o, "phone", p->phone);
-    str(o, "languages", p->languages);
-    str(o, "notes", p->notes);
+    items(o, HHREG_SCOPE_PERSON, p, 0);
     open_object(o, "derived");
     num(o, "age", p->age, -1);
     str(o, "ageGroup", p->age_group);
@@ -104,43 +128,7 @@ static int household(hhreg_ctx *ctx, void *state, unsigned pass, const hhreg_hou
     const hhreg_host_api *api = state;
     out o = { ctx, api, 1 };
     open_object(&o, NULL);
-    str(&o, "id", h->id);
-    num(&o, "revision", h->revision, -1);
-    open_object(&o, "address");
-    str(&o, "districtCode", h->district_code);
-    str(&o, "district", h->district);
-    str(&o, "streetCode", h->street_code);
-    str(&o, "street", h->street);
-    str(&o, "communityCode", h->community_code);
-    str(&o, "community", h->community);
-    num(&o, "grid", h->grid, -1);
-    str(&o, "estate", h->estate);
-    str(&o, "building", h->building);
-    str(&o, "unit", h->unit);
-    str(&o, "room", h->room);
-    close_object(&o);
-    str(&o, "householdType", h->household_type);
-    str(&o, "dwellingType", h->dwelling_type);
-    str(&o, "tenure", h->tenure);
-    key(&o, "floorArea");
-    if (h->floor_area < 0)
-        api->write_text(ctx, "null");
-    else
-        api->writef(ctx, "%.2f", h->floor_area);
-    str(&o, "phone", h->phone);
-    str(&o, "preferredLanguage", h->preferred_language);
-    flag(&o, "lowIncome", h->low_income);
-    str(&o, "lowIncomeSince", h->low_income_since);
-    flag(&o, "extremeHardship", h->extreme_hardship);
-    str(&o, "needs", h->needs);
-    open_object(&o, "enumeration");
-    str(&o, "enumerator", h->enumerator);
-    str(&o, "date", h->enumeration_date);
-    str(&o, "status", h->enumeration_status);
-    str(&o, "respondent", h->respondent);
-    flag(&o, "consent", h->consent);
-    close_object(&o);
-    num(&o, "memberCount", h->member_count, -1);
+    items(&o, HHREG_SCOPE_HOUSEHOLD, h, h->revision);
     key(&o, "persons");
     api->write_text(ctx, "[");
     o.first = 1;
@@ -151,13 +139,8 @@ static int household(hhreg_ctx *ctx, void *state, unsigned pass, const hhreg_hou
     api->write_text(ctx, "[");
     o.first = 1;
     for (size_t i = 0; i < h->n_visits; i++) {
-        const hhreg_visit *v = &h->visits[i];
         open_object(&o, NULL);
-        str(&o, "date", v->date);
-        str(&o, "enumerator", v->enumerator);
-        str(&o, "purpose", v->purpose);
-        str(&o, "outcome", v->outcome);
-        str(&o, "note", v->note);
+        items(&o, HHREG_SCOPE_VISIT, &h->visits[i], 0);
         close_object(&o);
     }
     api->write_text(ctx, "]");
@@ -192,7 +175,7 @@ static int end(hhreg_ctx *ctx, void *state, int ok)
 }
 
 const hhreg_plugin hhreg_plugin_jsonl = {
-    HHREG_PLUGIN_HEADER(0),
+    HHREG_PLUGIN_HEADER(4), /* the item dictionary */
     .name = "jsonl",
     .version = "1.0",
     .summary = "one JSON object per household with its persons, visits and derived values (UTF-8)",

@@ -11,15 +11,15 @@
 
 typedef struct words {
     const char *persons, *households, *pyramid, *male, *female, *sizes, *special, *per_building,
-        *key, *protection_none, *protection_suppress, *protection_round, *title, *group_names[SG_COUNT],
-        *indicator_names[5], *levels[LEVEL_COUNT];
+        *key, *protection_none, *protection_suppress[2], *protection_round[2], *title, *group_names[SG_COUNT],
+        *indicator_names[5], *levels[LEVEL_COUNT]; /* protection_*: the text before and after the number */
 } words;
 
 static const words words_en = {
     "persons", "households", "Population pyramid", "male", "female", "Households by size", "Special groups",
     "Special groups by building", "Key figures", "Unprotected counts, for internal use.",
-    "Counts below %ld are withheld (marked ×), with further cells withheld where they could be recovered.",
-    "Counts are rounded to a multiple of %ld.", "Household registration summary",
+    { "Counts below ", " are withheld (marked ×), with further cells withheld where they could be recovered." },
+    { "Counts are rounded to a multiple of ", "." }, "Household registration summary",
     { "aged 60+", "aged 65+", "aged 80+", "elderly living alone", "empty-nest households", "persons with disability",
       "low-income households", "migrants", "foreign residents" },
     { "sex ratio (males per 100 females)", "mean household size", "young dependency ratio", "old dependency ratio",
@@ -29,8 +29,8 @@ static const words words_en = {
 
 static const words words_zh = {
     "人", "户", "人口金字塔", "男", "女", "按户规模分的户数", "重点人群", "各楼栋重点人群", "主要指标",
-    "未加保护的计数，仅供内部使用。", "小于 %ld 的计数不公布（标×），可由其他单元推算的单元一并不公布。",
-    "计数舍入到 %ld 的倍数。", "户籍登记汇总",
+    "未加保护的计数，仅供内部使用。", { "小于 ", " 的计数不公布（标×），可由其他单元推算的单元一并不公布。" },
+    { "计数舍入到 ", " 的倍数。" }, "户籍登记汇总",
     { "60岁及以上", "65岁及以上", "80岁及以上", "独居老人", "空巢家庭", "残疾人", "低保户", "流动人口", "境外人员" },
     { "性别比（每百名女性对应男性数）", "平均户规模", "少儿抚养比", "老年抚养比", "总抚养比" },
     { "区", "街道", "社区", "网格", "楼栋" },
@@ -267,11 +267,12 @@ int write_html(const writer *w)
     text(&p, p.t->title);
     put(&p, "</h1>\n<p class=\"note\">");
     char note[256];
-    snprintf(note, sizeof note,
-             strcmp(r->protection, "suppress") == 0 ? p.t->protection_suppress
-             : strcmp(r->protection, "round") == 0  ? p.t->protection_round
-                                                    : p.t->protection_none,
-             strcmp(r->protection, "round") == 0 ? r->base : r->min_count);
+    if (strcmp(r->protection, "suppress") == 0)
+        snprintf(note, sizeof note, "%s%ld%s", p.t->protection_suppress[0], r->min_count, p.t->protection_suppress[1]);
+    else if (strcmp(r->protection, "round") == 0)
+        snprintf(note, sizeof note, "%s%ld%s", p.t->protection_round[0], r->base, p.t->protection_round[1]);
+    else
+        snprintf(note, sizeof note, "%s", p.t->protection_none);
     text(&p, note);
     put(&p, "</p>\n");
     const cube *c = w->c;

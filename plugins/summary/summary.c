@@ -65,10 +65,6 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **state)
         api->error(ctx, "min-count must be 2 or more (counts from 1 to min-count - 1 are withheld)");
         return -1;
     }
-    if (strcmp(protect, "round") == 0 && s->rel.base < 2) {
-        api->error(ctx, "base must be 2 or more");
-        return -1;
-    }
     int chosen[LEVEL_COUNT];
     if (parse_levels(ctx, api, api->option(ctx, "levels"), chosen) != 0)
         return -1;
@@ -101,8 +97,8 @@ static int end(hhreg_ctx *ctx, void *state, int ok)
              : strcmp(s->format, "html") == 0 ? write_html(&w)
                                               : write_tidy_csv(&w);
         if (strcmp(s->rel.protection, "suppress") == 0)
-            s->api->warning(ctx, "%ld count(s) withheld as small, %ld more so they cannot be recovered",
-                            s->rel.stats.primary, s->rel.stats.secondary);
+            s->api->info(ctx, "%ld count(s) withheld as small, %ld more so they cannot be recovered",
+                         s->rel.stats.primary, s->rel.stats.secondary);
     }
     if (state)
         cube_free(&s->c);
@@ -119,12 +115,12 @@ static const hhreg_option_spec options[] = {
       "none (internal use), suppress (small counts and what would reveal them) or round", "none,suppress,round" },
     { "min-count", HHREG_OPTION_INT, "0", "withhold counts from 1 to N-1 (implies protect=suppress; default 3)",
       NULL },
-    { "base", HHREG_OPTION_INT, "3", "with protect=round: round every count to a multiple of this", NULL },
+    { "base", HHREG_OPTION_INT, "3", "with protect=round: round every count to a multiple of this", "2.." },
     { NULL, 0, NULL, NULL, NULL },
 };
 
 const hhreg_plugin hhreg_plugin_summary = {
-    HHREG_PLUGIN_HEADER(0),
+    HHREG_PLUGIN_HEADER(3), /* 1.3: api->info */
     .name = "summary",
     .version = "1.0",
     .summary = "statistical tables by district, street, community, grid and building: tidy CSV, SDMX-CSV, "

@@ -1,5 +1,7 @@
 /* cli.c — the options and helpers every command shares (see cli.h). */
 #include "cli.h"
+#include "config.h"
+#include "hhreg/plugin.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -53,7 +55,7 @@ int cli_common_option(cli *c, const command *cmd, int opt, const char *arg)
     case OPT_ENUMERATOR:
         if (!*arg)
             return cli_fail(cmd, "--enumerator needs an id");
-        c->actor = arg;
+        c->actor = c->enumerator = arg;
         return 0;
     case OPT_LANG:
         if (hh_lang_parse(arg, &c->lang) != 0)
@@ -112,6 +114,12 @@ bool cli_number(const char *s, long min, long max, long *out)
         return false;
     *out = v;
     return true;
+}
+
+void cli_print_version(FILE *out)
+{
+    fprintf(out, "hhreg %s (form schema urn:hhreg:household:1, store schema %d, plugin ABI %d.%d)\n",
+            PACKAGE_VERSION, HH_STORE_SCHEMA_VERSION, HHREG_PLUGIN_ABI_MAJOR, HHREG_HOST_API_MINOR);
 }
 
 hh_store *cli_open_store(const cli *c, const command *cmd, bool create)

@@ -25,6 +25,7 @@ typedef struct cli {
     const char *schema_dir;
     const char *actor;
     hh_lang lang;
+    const char *enumerator; /* the id given (--enumerator, $HHREG_ENUMERATOR); NULL when actor is only the login name */
 } cli;
 
 typedef struct command {
@@ -45,6 +46,9 @@ int cmd_list(cli *c, int argc, char **argv);
 int cmd_show(cli *c, int argc, char **argv);
 int cmd_history(cli *c, int argc, char **argv);
 int cmd_delete(cli *c, int argc, char **argv);
+int cmd_undelete(cli *c, int argc, char **argv);
+int cmd_backup(cli *c, int argc, char **argv);
+int cmd_doctor(cli *c, int argc, char **argv);
 int cmd_enter(cli *c, int argc, char **argv);
 int cmd_edit(cli *c, int argc, char **argv);
 int cmd_visit(cli *c, int argc, char **argv);
@@ -52,6 +56,9 @@ int cmd_check(cli *c, int argc, char **argv);
 int cmd_sample(cli *c, int argc, char **argv);
 int cmd_plugins(cli *c, int argc, char **argv);
 int cmd_export(cli *c, int argc, char **argv);
+int cmd_user(cli *c, int argc, char **argv);
+int cmd_serve(cli *c, int argc, char **argv);
+int cmd_find(cli *c, int argc, char **argv);
 const command *cli_find_command(const char *name);
 
 /* getopt_long option values for the common options. */
@@ -86,7 +93,14 @@ int cli_fail(const command *cmd, const char *fmt, ...) __attribute__((format(pri
 /* Parses a whole number in [min, max]; false if it is not one. */
 bool cli_number(const char *s, long min, long max, long *out);
 
+/* The line of `hhreg --version`: the program, form namespace, store schema and plugin ABI. */
+void cli_print_version(FILE *out);
 hh_store *cli_open_store(const cli *c, const command *cmd, bool create);
 hh_schemaset *cli_load_schemas(const cli *c, const command *cmd);
+/* The one household that reference `ref` names in `s` (hh_store_find): 0 with its
+ * id (malloc'd) in *id; else, having said why without quoting `ref`, EXIT_PROBLEMS
+ * when none matches, EXIT_USAGE when several do (listed by id and address) or the
+ * store fails. What show, history, edit and visit take as ID (cmd_find.c). */
+int cli_household_ref(const cli *c, const command *cmd, hh_store *s, const char *ref, char **id);
 
 #endif

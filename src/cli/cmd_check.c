@@ -6,6 +6,11 @@
 #include "store_check.h"
 #include "cli.h"
 
+static const char *L(hh_lang lang, const char *en, const char *zh)
+{
+    return lang == HH_LANG_ZH ? zh : en;
+}
+
 static int own_option(int opt, const char *arg, void *st)
 {
     (void)arg;
@@ -64,17 +69,22 @@ int cmd_check(cli *c, int argc, char **argv)
     } else {
         for (size_t i = 0; i < d.n; i++)
             hh_diag_print(stdout, &d.items[i], c->lang);
+        bool zh = c->lang == HH_LANG_ZH;
         if (rc == 0 && !r.integrity_problems)
-            printf("%s: %ld household(s) (%ld deleted), %ld revision(s), %ld person(s), %ld visit(s), "
-                   "%ld kept warning(s), %ld audit entries\n",
+            printf(zh ? "%s：%ld 户（%ld 户已删除），%ld 个版本，%ld 人，%ld 次走访，%ld 条保留的警告，%ld 条审计记录\n"
+                      : "%s: %ld household(s) (%ld deleted), %ld revision(s), %ld person(s), %ld visit(s), "
+                        "%ld kept warning(s), %ld audit entries\n",
                    c->db_path, r.households, r.deleted, r.revisions, r.persons, r.visits, r.warnings,
                    r.audit_entries);
-        printf("%s: %s\n", c->db_path,
-               ok                     ? "ok"
-               : r.integrity_problems ? "INTEGRITY CHECK FAILED (nothing was repaired)"
-               : r.alterations        ? "the store was damaged or altered outside hhreg (see above; nothing was repaired)"
-               : r.mode_problems      ? "the store file is not private (see above)"
-                                      : "some stored forms are not valid under the installed schemas");
+        printf(zh ? "%s：%s\n" : "%s: %s\n", c->db_path,
+               ok                     ? L(c->lang, "ok", "正常")
+               : r.integrity_problems ? L(c->lang, "INTEGRITY CHECK FAILED (nothing was repaired)",
+                                          "完整性检查失败（未作任何修复）")
+               : r.alterations        ? L(c->lang, "the store was damaged or altered outside hhreg (see above; nothing was repaired)",
+                                          "存储库已损坏或在 hhreg 之外被改动（见上；未作任何修复）")
+               : r.mode_problems      ? L(c->lang, "the store file is not private (see above)", "存储库文件不是私有的（见上）")
+                                      : L(c->lang, "some stored forms are not valid under the installed schemas",
+                                          "部分已存表单不符合已安装的模式"));
     }
     if (rc)
         cli_fail(cmd, "%s", err.data);

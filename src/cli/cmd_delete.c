@@ -1,5 +1,7 @@
 /* cmd_delete.c — `hhreg delete ID --reason TEXT`: a tombstone with a reason; every
- * revision stays in the store and in `hhreg history`. */
+ * revision stays in the store and in `hhreg history`. `hhreg undelete --reason TEXT
+ * ID` reverses it: the household current again as a new revision (its last form,
+ * unchanged), audited like delete. Both take one id and a reason, parsed here once. */
 #include "cli.h"
 
 static int own_option(int opt, const char *arg, void *st)
@@ -9,28 +11,62 @@ static int own_option(int opt, const char *arg, void *st)
     return 0;
 }
 
+/* Parses `NAME --reason TEXT ID` and opens the store for writing: the store, with
+ * *id and *reason set, or NULL with *status the exit status. */
+static hh_store *open_for_reason(cli *c, const command *cmd, int argc, char **argv, const char **id,
+                                 const char **reason, int *status)
+{
+    static const struct option own[] = { { "reason", required_argument, NULL, 'r' }, { 0, 0, 0, 0 } };
+    static const cli_spec spec = { own, NULL, own_option, 1, 1 };
+    int rest, rc = cli_parse(c, cmd, &spec, reason, argc, argv, &rest);
+    *status = EXIT_USAGE;
+    if (rc) {
+        *status = rc < 0 ? EXIT_OK : rc;
+        return NULL;
+    }
+    if (!*reason || !**reason) {
+        *status = cli_fail(cmd, "say why with --reason TEXT");
+        return NULL;
+    }
+    *id = argv[rest];
+    return cli_open_store(c, cmd, false);
+}
+
 int cmd_delete(cli *c, int argc, char **argv)
 {
-    const command *cmd = cli_find_command("delete");
-    static const struct option own[] = { { "reason", required_argument, NULL, 'r' }, { 0, 0, 0, 0 } };
-    const char *reason = NULL;
-    static const cli_spec spec = { own, NULL, own_option, 1, 1 };
-    int rest, rc = cli_parse(c, cmd, &spec, &reason, argc, argv, &rest);
-    if (rc)
-        return rc < 0 ? EXIT_OK : rc;
-    if (!reason || !*reason)
-        return cli_fail(cmd, "say why with --reason TEXT");
-    hh_store *s = cli_open_store(c, cmd, false);
+    const char *id = NULL, *reason = NULL;
+    int status;
+    hh_store *s = open_for_reason(c, cli_find_command("delete"), argc, argv, &id, &reason, &status);
     if (!s)
-        return EXIT_USAGE;
+        return status;
     hh_buf err;
     hh_buf_init(&err);
-    rc = hh_store_delete(s, argv[rest], reason, c->actor, &err);
+    int rc = hh_store_delete(s, id, reason, c->actor, &err);
     if (rc)
         fprintf(stderr, "hhreg delete: %s\n", err.data);
     else
-        printf("household %s deleted (its revisions are kept)\n", argv[rest]);
+        printf("household %s deleted (its revisions are kept)\n", id);
     hh_buf_free(&err);
     hh_store_close(s);
     return rc ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+int cmd_undelete(cli *c, int argc, char **argv)
+{
+    const char *id = NULL, *reason = NULL;
+    int status;
+    hh_store *s = open_for_reason(c, cli_find_command("undelete"), argc, argv, &id, &reason, &status);
+    if (!s)
+        return status;
+    hh_buf err;
+    hh_buf_init(&err);
+    int revision = 0;
+    int rc = hh_store_undelete(s, id, reason, c->actor, &revision, &err);
+    if (rc)
+        fprintf(stderr, "hhreg undelete: %s\n", err.data);
+    else
+        printf("household %s is current again as revision %d (its last form before the delete)\n", id, revision);
+    hh_buf_free(&err);
+    hh_store_close(s);
+    return rc < 0 ? EXIT_USAGE : rc > 0 ? EXIT_PROBLEMS : EXIT_OK;
 }

@@ -4,7 +4,6 @@
  * remembers the revision it started from; saving is refused as a conflict when
  * another revision was stored meanwhile (store.h), and `edit ID --resume --force`
  * then saves the draft over it. */
-#include <libxml/parser.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,69 +25,57 @@ static int own_option(int opt, const char *arg, void *st)
     return EXIT_USAGE;
 }
 
-/* Reads the current revision of household `id`: its XML (when `xml` is not NULL)
- * and number; an exit code on failure. */
-static int read_current(entry_session *s, const char *id, char **xml, size_t *len, int *revision)
+/* Reads the current revision of household `id`: the household (when `h` is not
+ * NULL; free it) and its revision number; an exit code on failure. */
+static int read_current(entry_conversation *s, const char *id, hh_household **h, int *revision)
 {
     hh_store *store = cli_open_store(s->c, s->cmd, false);
     if (!store)
         return EXIT_USAGE;
-    char *text = NULL;
-    size_t text_len = 0;
+    hh_household *stored = NULL;
     hh_buf err;
     hh_buf_init(&err);
-    int found = hh_store_get_xml(store, id, 0, &text, &text_len, revision, &err);
+    int found = hh_store_get_household(store, id, 0, &stored, revision, &err);
     hh_store_close(store);
     int rc = found < 0   ? cli_fail(s->cmd, "%s", err.data)
              : found > 0 ? cli_fail(s->cmd, "no household %s in %s", id, s->c->db_path)
                          : EXIT_OK;
     hh_buf_free(&err);
-    if (xml) {
-        *xml = text;
-        *len = text_len;
-    } else {
-        free(text);
-    }
+    if (h)
+        *h = stored;
+    else
+        hh_household_free(stored);
     return rc;
 }
 
 /* Loads household `id` into the session's answers; an exit code on failure. */
-static int load_household(entry_session *s, const char *id)
+static int load_household(entry_conversation *s, const char *id)
 {
-    char *xml = NULL;
-    size_t len = 0;
+    hh_household *h = NULL;
     int revision = 0;
-    int rc = read_current(s, id, &xml, &len, &revision);
+    int rc = read_current(s, id, &h, &revision);
     if (!rc) {
-        xmlDocPtr doc = hh_store_parse_form(xml, len, id);
-        hh_household *h = doc ? hh_household_from_doc(doc) : NULL;
-        rc = h ? EXIT_OK : cli_fail(s->cmd, "the stored form of %s cannot be read; run 'hhreg check'", id);
-        if (h) {
-            s->a = hh_answers_new();
-            hh_answers_from_household(s->a, h);
-            for (size_t p = 1; p <= h->n_persons; p++) {
-                char key[32];
-                snprintf(key, sizeof key, "checked-%zu", p);
-                hh_answer_set_flag(s->a, key, "yes");
-            }
-            hh_answer_set_flag(s->a, "roster", "done");
-            hh_answer_set_flag(s->a, "visits", "done");
-            char base[16];
-            snprintf(base, sizeof base, "%d", revision);
-            hh_answer_set_flag(s->a, "base-revision", base);
-            hh_household_free(h);
+        s->a = hh_answers_new();
+        hh_answers_from_household(s->a, h);
+        for (size_t p = 1; p <= h->n_persons; p++) {
+            char key[32];
+            snprintf(key, sizeof key, "checked-%zu", p);
+            hh_answer_set_flag(s->a, key, "yes");
         }
-        if (doc)
-            xmlFreeDoc(doc);
+        hh_answer_set_flag(s->a, "roster", "done");
+        hh_answer_set_flag(s->a, "visits", "done");
+        char base[16];
+        snprintf(base, sizeof base, "%d", revision);
+        hh_answer_set_flag(s->a, "base-revision", base);
     }
-    free(xml);
+    hh_household_free(h);
     return rc;
 }
 
 /* --resume: the waiting draft, which must be an edit or visit of `id`; with
  * --force its base becomes the current revision, so saving replaces that one
  * (which stays in the history). */
-static int resume_draft(entry_session *s, const char *id, bool force)
+static int resume_draft(entry_conversation *s, const char *id, bool force)
 {
     int rc = entry_load_draft(s);
     if (rc)
@@ -99,7 +86,7 @@ static int resume_draft(entry_session *s, const char *id, bool force)
                         s->draft_dir, id);
     const char *base = hh_answer_flag(s->a, "base-revision");
     int current = 0;
-    if (force && !(rc = read_current(s, id, NULL, NULL, &current)) && (!base || atoi(base) != current)) {
+    if (force && !(rc = read_current(s, id, NULL, &current)) && (!base || atoi(base) != current)) {
         char text[16];
         snprintf(text, sizeof text, "%d", current);
         hh_answer_set_flag(s->a, "base-revision", text);
@@ -126,7 +113,14 @@ static int open_stored(const char *name, cli *c, int argc, char **argv, bool vis
         return rc < 0 ? EXIT_OK : rc;
     if (a.force && !a.resume)
         return cli_fail(cmd, "--force goes with --resume: it saves a waiting draft over a newer revision");
-    entry_session s;
+    char *id = NULL;
+    hh_store *store = cli_open_store(c, cmd, false);
+    rc = store ? cli_household_ref(c, cmd, store, argv[rest], &id) : EXIT_USAGE;
+    hh_store_close(store);
+    if (rc)
+        return rc;
+    argv[rest] = id; /* the household's id from here on (freed at the end) */
+    entry_conversation s;
     rc = entry_open(&s, c, cmd, a.draft_dir);
     char *what = NULL;
     if (!rc && a.resume) {
@@ -134,6 +128,7 @@ static int open_stored(const char *name, cli *c, int argc, char **argv, bool vis
         if (!rc)
             rc = entry_run(&s);
         entry_close(&s);
+        free(id);
         return rc;
     }
     if (!rc && entry_draft_exists(&s, &what))
@@ -156,6 +151,7 @@ static int open_stored(const char *name, cli *c, int argc, char **argv, bool vis
     if (!rc)
         rc = entry_run(&s);
     free(what);
+    free(id);
     entry_close(&s);
     return rc;
 }

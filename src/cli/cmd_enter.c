@@ -36,7 +36,7 @@ int cmd_enter(cli *c, int argc, char **argv)
         return rc < 0 ? EXIT_OK : rc;
     if (a.resume && a.discard)
         return cli_fail(cmd, "--resume and --discard exclude each other");
-    entry_session s;
+    entry_conversation s;
     rc = entry_open(&s, c, cmd, a.draft_dir);
     char *what = NULL;
     if (!rc && a.discard) {

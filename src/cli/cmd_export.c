@@ -13,6 +13,7 @@ typedef struct export_args {
     size_t n_options;
     bool allow_shadow;
     long timeout, memory;
+    unsigned mode;
 } export_args;
 
 static int own_option(int opt, const char *arg, void *st)
@@ -31,6 +32,15 @@ static int own_option(int opt, const char *arg, void *st)
         if (!cli_number(arg, 0, 1L << 30, &a->memory))
             return cli_fail(cli_find_command("export"), "--plugin-memory takes MiB, 0 for no limit");
         return 0;
+    case 'm': {
+        hh_buf err;
+        hh_buf_init(&err);
+        int bad = hh_export_check_mode(arg, &a->mode, &err) != 0;
+        if (bad)
+            cli_fail(cli_find_command("export"), "%s", err.data);
+        hh_buf_free(&err);
+        return bad ? EXIT_USAGE : 0;
+    }
     case 'O':
         a->options = hh_xrealloc(a->options, (a->n_options + 1) * sizeof *a->options);
         a->options[a->n_options++] = arg;
@@ -61,6 +71,7 @@ int cmd_export(cli *c, int argc, char **argv)
                                          { "allow-shadow", no_argument, NULL, 'S' },
                                          { "plugin-timeout", required_argument, NULL, 'T' },
                                          { "plugin-memory", required_argument, NULL, 'M' },
+                                         { "mode", required_argument, NULL, 'm' },
                                          { 0, 0, 0, 0 } };
     static const cli_spec spec = { own, "o:", own_option, 1, 1 };
     export_args a;
@@ -74,6 +85,10 @@ int cmd_export(cli *c, int argc, char **argv)
     }
     /* the store is opened here only to check it (and migrate it); the export opens
      * it again in its own process, as SQLite connections must not cross a fork */
+    if (a.mode && (!a.output || strcmp(a.output, "-") == 0)) {
+        free(a.options);
+        return cli_fail(cmd, "--mode is the mode of the file or directory named with -o; standard output has none");
+    }
     hh_store *s = cli_open_store(c, cmd, false);
     if (!s) {
         free(a.options);
@@ -84,7 +99,7 @@ int cmd_export(cli *c, int argc, char **argv)
     hh_plugin_dirs_init(&dirs, a.plugin_dir);
     dirs.allow_shadow = a.allow_shadow;
     hh_export_request rq = { argv[rest], a.output, a.options, a.n_options, a.area, c->actor, c->schema_dir,
-                             a.timeout, a.memory };
+                             a.timeout, a.memory, a.mode };
     hh_export_result result;
     rc = hh_export(c->db_path, &dirs, &rq, stderr, &result);
     int reader_stopped = rc && result.reader_stopped;

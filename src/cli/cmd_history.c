@@ -6,10 +6,16 @@
 
 typedef struct history_args {
     bool json;
+    hh_lang lang;
     long rows;
     hh_buf out;
     hh_json rows_json;      /* array elements, written into `out` */
 } history_args;
+
+static const char *L(hh_lang lang, const char *en, const char *zh)
+{
+    return lang == HH_LANG_ZH ? zh : en;
+}
 
 static void print_revision(const hh_revision_info *r, void *arg)
 {
@@ -30,11 +36,12 @@ static void print_revision(const hh_revision_info *r, void *arg)
         }
         hh_json_end(j);
     } else {
-        printf("r%-3d %s %s  %-12s %s  %d warning(s)  %s\n", r->revision,
-               r->revision == r->current_revision ? "*" : " ", r->stored_at, r->stored_by,
+        printf(a->lang == HH_LANG_ZH ? "r%-3d %s %s  %-12s %s  %d 条警告  %s\n" : "r%-3d %s %s  %-12s %s  %d warning(s)  %s\n",
+               r->revision, r->revision == r->current_revision ? "*" : " ", r->stored_at, r->stored_by,
                r->sha256 ? r->sha256 : "", r->warnings, r->source);
         if (r->deleted_at && r->revision == r->current_revision)
-            printf("     deleted %s: %s\n", r->deleted_at, r->delete_reason ? r->delete_reason : "");
+            printf(a->lang == HH_LANG_ZH ? "     已删除 %s：%s\n" : "     deleted %s: %s\n", r->deleted_at,
+                   r->delete_reason ? r->delete_reason : "");
     }
     a->rows++;
 }
@@ -60,19 +67,23 @@ int cmd_history(cli *c, int argc, char **argv)
     hh_store *s = cli_open_store(c, cmd, false);
     if (!s)
         return EXIT_USAGE;
+    a.lang = c->lang;
     hh_buf_init(&a.out);
     hh_json_init(&a.rows_json, &a.out);
     hh_buf err;
     hh_buf_init(&err);
-    rc = hh_store_history(s, argv[rest], print_revision, &a, &err);
-    if (rc == 0 && a.json)
+    char *id = NULL;
+    int found = cli_household_ref(c, cmd, s, argv[rest], &id);
+    rc = found ? 0 : hh_store_history(s, id, print_revision, &a, &err);
+    if (rc == 0 && !found && a.json)
         printf("[%s]\n", a.out.data);
     if (rc < 0)
         cli_fail(cmd, "%s", err.data);
     else if (rc > 0)
-        fprintf(stderr, "hhreg history: no household %s in %s\n", argv[rest], c->db_path);
+        fprintf(stderr, "hhreg history: %s (%s)\n", L(a.lang, "the household has no revisions", "该住户没有任何版本"), c->db_path);
+    free(id);
     hh_buf_free(&err);
     hh_buf_free(&a.out);
     hh_store_close(s);
-    return rc < 0 ? EXIT_USAGE : rc > 0 ? EXIT_PROBLEMS : EXIT_OK;
+    return found ? found : rc < 0 ? EXIT_USAGE : rc > 0 ? EXIT_PROBLEMS : EXIT_OK;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "form_json.h"
 
 typedef struct list_args {
     const char *area;
@@ -37,22 +38,7 @@ static void print_row(const hh_list_row *r, void *arg)
     char f[8];
     flags(r, f);
     if (a->json) {
-        hh_json *j = &a->rows_json;
-        hh_json_object(j, NULL);
-        hh_json_str(j, "id", r->id);
-        hh_json_str(j, "estate", r->estate);
-        hh_json_str(j, "building", r->building);
-        hh_json_str(j, "unit", r->unit);
-        hh_json_str(j, "room", r->room);
-        hh_json_int(j, "revision", r->revision);
-        hh_json_int(j, "size", r->size);
-        hh_json_int(j, "elderly60", r->elderly60);
-        hh_json_int(j, "personsWithDisability", r->disabled);
-        hh_json_bool(j, "elderlyLivingAlone", r->living_alone);
-        hh_json_bool(j, "emptyNest", r->empty_nest);
-        hh_json_bool(j, "lowIncome", r->low_income);
-        hh_json_bool(j, "deleted", r->deleted);
-        hh_json_end(j);
+        hh_list_row_json(&a->rows_json, r);
     } else {
         printf("%-22s %-6s %-4s %-6s %4d %4d  %s\n", r->id, r->building, r->unit, r->room, r->size,
                r->revision, f);

@@ -1,9 +1,11 @@
 /* cmd_plugins.c — `hhreg plugins`: every plugin in the search path with its
- * version, summary, options and file (the path that is loaded, without links);
- * refused files and directories with the reason, on stderr. */
+ * version, summary, options (type, range, default) and file (the path that is
+ * loaded, without links); refused files and directories, and plugins whose option
+ * declaration is wrong, with the reason, on stderr. */
 #include <string.h>
 
 #include "cli.h"
+#include "export.h"
 #include "json.h"
 #include "plugin_loader.h"
 
@@ -17,18 +19,24 @@ typedef struct plugins_args {
 
 static const char *type_name(hhreg_option_type t)
 {
-    static const char *names[] = { "string", "int", "bool", "choice", "file" };
+    static const char *names[] = { "string", "int", "bool", "choice", "file", "date" };
     return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }
 
 static void show(const char *path, const hh_plugin *p, const char *refusal, void *arg)
 {
     plugins_args *a = arg;
-    if (!p) {
-        fprintf(stderr, "hhreg plugins: %s\n", refusal);
+    hh_buf err;
+    hh_buf_init(&err);
+    if (p && hh_export_check_options(p->desc, NULL, 0, &err) != 0) /* its own options, as export checks them */
+        refusal = err.data;
+    if (!p || err.len) {
+        fprintf(stderr, "hhreg plugins: %s%s%s\n", p ? path : "", p ? ": " : "", refusal);
         a->refused++;
+        hh_buf_free(&err);
         return;
     }
+    hh_buf_free(&err);
     const hhreg_plugin *d = p->desc;
     int directory = (hh_plugin_flags(d) & HHREG_PLUGIN_DIRECTORY) != 0;
     if (a->json) {
@@ -47,7 +55,8 @@ static void show(const char *path, const hh_plugin *p, const char *refusal, void
             hh_json_str(j, "name", o->name);
             hh_json_str(j, "type", type_name(o->type));
             hh_json_str(j, "default", o->default_value);
-            hh_json_str(j, "choices", o->choices);
+            hh_json_str(j, "choices", o->type == HHREG_OPTION_CHOICE ? o->choices : NULL);
+            hh_json_str(j, "range", hh_option_range(d, o));
             hh_json_str(j, "help", o->help);
             hh_json_end(j);
         }
@@ -59,7 +68,11 @@ static void show(const char *path, const hh_plugin *p, const char *refusal, void
     if (directory)
         printf("    writes a directory of files: -o DIRECTORY (a new one)\n");
     for (const hhreg_option_spec *o = d->options; o && o->name; o++) {
-        printf("    --opt %s=%s", o->name, o->type == HHREG_OPTION_CHOICE && o->choices ? o->choices : type_name(o->type));
+        printf("    --opt %s=%s", o->name, o->type == HHREG_OPTION_CHOICE && o->choices ? o->choices
+                                       : o->type == HHREG_OPTION_DATE               ? "YYYY-MM-DD"
+                                                                                    : type_name(o->type));
+        if (hh_option_range(d, o))
+            printf(" in %s", hh_option_range(d, o));
         if (o->default_value)
             printf(" (default %s)", o->default_value);
         printf("\n        %s\n", o->help ? o->help : "");

@@ -4,10 +4,11 @@
  * form. */
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/parser.h>
 
 #include "cli.h"
+#include "code_labels.h"
 #include "form_json.h"
+#include "items.h"
 
 typedef struct show_args {
     enum { AS_TEXT, AS_XML, AS_JSON } format;
@@ -19,43 +20,156 @@ static const char *L(hh_lang lang, const char *en, const char *zh)
     return lang == HH_LANG_ZH ? zh : en;
 }
 
-static const char *or_dash(const char *s)
+/* --- the items, laid out from the item dictionary --------------------------------
+ * Each line of the text layout is a template naming items by their key in items.def;
+ * the value, whether it is given and how it is written come from the item's row:
+ *   {key}     the value: text as is, a number, "yes"/"no" (是/否) for a boolean,
+ *             a floor area with one decimal; nothing when not given
+ *   {key|-}   the same, "-" when not given (or empty)
+ *   {key:2}   a number right-aligned in 2 columns
+ *   [ ... ]   printed only when one of the items inside is given
+ * The layout is the one thing here that names items: how a household is read aloud
+ * to a grid worker is a choice, not something the table can know. Values that are
+ * not items (the revision, derived values) are printed by hand around it. */
+
+typedef struct layout_line {
+    const char *en, *zh;
+} layout_line;
+
+static const layout_line household_layout[] = {
+    { "  address {district} {street} {community}, grid {grid}, [{estate} ]building {building}, unit {unit}, room "
+      "{room}\n",
+      "  地址 {district} {street} {community}, 网格 {grid}, [{estate} ]楼栋 {building}, 单元 {unit}, 室 {room}\n" },
+    { "  type {household-type}, {dwelling-type}, {tenure}[, {floor-area} m²]\n",
+      "  类型 {household-type}, {dwelling-type}, {tenure}[, {floor-area} m²]\n" },
+    { "  phone {phone|-}, preferred language {language}\n", "  电话 {phone|-}, 首选语言 {language}\n" },
+    { "  low-income allowance {low-income}[ since {low-income-since}], extreme hardship {extreme-hardship}\n",
+      "  低保 {low-income}[，起始于 {low-income-since}], 特困供养 {extreme-hardship}\n" },
+    { "[  needs {needs}\n]", "[  需求 {needs}\n]" },
+    { "  enumerated {enumeration-date} by {enumerator}, {status}, respondent {respondent}, consent {consent}\n",
+      "  登记 {enumeration-date} 登记员 {enumerator}, {status}, 受访人 {respondent}, 同意 {consent}\n" },
+};
+
+/* A person's lines come in three parts, with derived values printed between them. */
+static const layout_line person_head = { "  {line:2}  {name}  {relationship}, {sex}, {birth-date}",
+                                         "  {line:2}  {name}  {relationship}, {sex}, {birth-date}" };
+static const layout_line person_layout[] = {
+    { "      document {document-type} {document-number|-}; nationality {nationality}[, {ethnicity}]; "
+      "{residence}[ ({registered-in})]\n",
+      "      证件 {document-type} {document-number|-}; 国籍 {nationality}[, {ethnicity}]; {residence}[ "
+      "({registered-in})]\n" },
+    { "      marital {marital-status|-}, education ISCED {education|-}, activity {activity|-}\n",
+      "      婚姻 {marital-status|-}, 受教育程度 {education|-}, 从业 {activity|-}\n" },
+    { "[      functioning seeing={seeing} hearing={hearing} walking={walking} cognition={cognition} "
+      "selfCare={self-care} communication={communication}\n]",
+      "[      功能 视力={seeing} 听力={hearing} 行走={walking} 认知={cognition} "
+      "自理={self-care} 交流={communication}\n]" },
+    { "[      disability certificate {certificate-type}, grade {certificate-grade}\n]",
+      "[      残疾人证 {certificate-type}, 等级 {certificate-grade}\n]" },
+};
+static const layout_line person_tail[] = {
+    { "[      phone {phone|-}, languages {languages|-}\n]", "[      电话 {phone|-}, 语言 {languages|-}\n]" },
+    { "[      notes {notes}\n]", "[      备注 {notes}\n]" },
+};
+static const layout_line visit_layout = { "  {date} {enumerator} {purpose} {outcome}[  {note}]\n",
+                                          "  {date} {enumerator} {purpose} {outcome}[  {note}]\n" };
+
+/* The item named at `*t` (just after its '{'); *t is moved past the '}', *dash and
+ * *width set from "|-" and ":N". The layout is ours: a key that is not an item of
+ * `scope` is a mistake the text suite finds (the line is printed without it). */
+static const hh_item *placeholder_item(hh_item_scope scope, const char **t, bool *dash, int *width)
 {
-    return s && *s ? s : "-";
+    const char *end = strchr(*t, '}');
+    size_t n = strcspn(*t, "|:}");
+    char key[40];
+    snprintf(key, sizeof key, "%.*s", (int)n, *t);
+    *dash = (*t)[n] == '|';
+    *width = (*t)[n] == ':' ? atoi(*t + n + 1) : 0;
+    *t = end + 1;
+    return hh_item_find(scope, key);
+}
+
+/* The code lists' Chinese labels, loaded by cmd_show for --lang zh (else NULL). */
+static hh_code_labels *zh_labels;
+
+/* Item `it` of `record` as show writes it, or NULL when it is not given: a code by
+ * its Chinese label with --lang zh (the code itself when the list has none). */
+static const char *item_text(const hh_item *it, const void *record, int width, hh_lang lang, char *buf, size_t size)
+{
+    if (!hh_item_given(it, record))
+        return NULL;
+    const void *at = hh_item_at(it, record);
+    if (zh_labels && it->code_list && (it->ctype == HH_ITEM_C_STR || it->ctype == HH_ITEM_C_INT)) {
+        char code[16];
+        if (it->ctype == HH_ITEM_C_INT)
+            snprintf(code, sizeof code, "%d", *(const int *)at);
+        const char *label =
+            hh_code_label(zh_labels, it->code_list, it->ctype == HH_ITEM_C_INT ? code : *(char *const *)at, "zh");
+        if (label)
+            return label;
+    }
+    switch (it->ctype) {
+    case HH_ITEM_C_STR: return *(char *const *)at;
+    case HH_ITEM_C_INT: snprintf(buf, size, "%*d", width, *(const int *)at); return buf;
+    case HH_ITEM_C_REAL: snprintf(buf, size, "%.1f", *(const double *)at); return buf;
+    case HH_ITEM_C_BOOL: return *(const bool *)at ? L(lang, "yes", "是") : L(lang, "no", "否");
+    }
+    return NULL;
+}
+
+/* Whether an optional group (the text after its '[') holds an item that is given. */
+static bool group_given(hh_item_scope scope, const char *t, const void *record)
+{
+    const char *end = strchr(t, ']');
+    for (const char *k = strchr(t, '{'); k && k < end; k = strchr(k, '{')) {
+        k++;
+        bool dash;
+        int width;
+        const hh_item *it = placeholder_item(scope, &k, &dash, &width);
+        if (it && hh_item_given(it, record))
+            return true;
+    }
+    return false;
+}
+
+static void print_layout(const layout_line *line, hh_item_scope scope, const void *record, hh_lang lang)
+{
+    for (const char *t = L(lang, line->en, line->zh); *t;) {
+        if (*t == '[') {
+            t = group_given(scope, t + 1, record) ? t + 1 : strchr(t, ']') + 1;
+        } else if (*t == ']') {
+            t++;
+        } else if (*t == '{') {
+            t++;
+            bool dash;
+            int width;
+            char buf[32];
+            const hh_item *it = placeholder_item(scope, &t, &dash, &width);
+            const char *v = it ? item_text(it, record, width, lang, buf, sizeof buf) : NULL;
+            fputs(v && *v ? v : dash ? "-" : v ? v : "", stdout);
+        } else {
+            size_t n = strcspn(t, "[]{");
+            fwrite(t, 1, n, stdout);
+            t += n;
+        }
+    }
+}
+
+static void print_layouts(const layout_line *lines, size_t n, hh_item_scope scope, const void *record, hh_lang lang)
+{
+    for (size_t i = 0; i < n; i++)
+        print_layout(&lines[i], scope, record, lang);
 }
 
 static void print_person(const hh_person *p, const hh_person_derived *pd, hh_lang lang)
 {
-    printf("  %2d  %s  %s, %s, %s (%s %d, %s)\n", p->line, p->name, p->relationship, p->sex, p->birth_date,
-           L(lang, "age", "年龄"), pd->age, hh_age_group_label(pd->age_group));
-    printf("      %s %s %s; %s %s", L(lang, "document", "证件"), p->document_type, or_dash(p->document_number),
-           L(lang, "nationality", "国籍"), p->nationality);
-    if (p->ethnicity)
-        printf(", %s", p->ethnicity);
-    printf("; %s", p->residence);
-    if (p->registered_in)
-        printf(" (%s)", p->registered_in);
-    printf("\n      %s %s, %s %s, %s %s\n", L(lang, "marital", "婚姻"), or_dash(p->marital_status),
-           L(lang, "education ISCED", "受教育程度 ISCED"),
-           p->education >= 0 ? (const char[]){ (char)('0' + p->education), 0 } : "-",
-           L(lang, "activity", "从业"), or_dash(p->activity));
-    if (p->functioning[0]) {
-        printf("      %s", L(lang, "functioning", "功能"));
-        for (int d = 0; d < HH_WG_DOMAINS; d++)
-            printf(" %s=%d", hh_wg_domain_names[d], p->functioning[d]);
-        printf("\n");
-    }
-    if (p->certificate_type)
-        printf("      %s %s, %s %d\n", L(lang, "disability certificate", "残疾人证"), p->certificate_type,
-               L(lang, "grade", "等级"), p->certificate_grade);
+    print_layout(&person_head, HH_ITEM_PERSON, p, lang);
+    printf(" (%s %d, %s)\n", L(lang, "age", "年龄"), pd->age, hh_age_group_label(pd->age_group));
+    print_layouts(person_layout, sizeof person_layout / sizeof person_layout[0], HH_ITEM_PERSON, p, lang);
     if (pd->disabled || pd->elderly60)
         printf("      %s%s%s\n", pd->elderly65 ? L(lang, "[65+] ", "[65岁以上] ") : pd->elderly60 ? L(lang, "[60+] ", "[60岁以上] ") : "",
                pd->disabled ? L(lang, "[disability] ", "[残疾] ") : "", "");
-    if (p->phone || p->languages)
-        printf("      %s %s, %s %s\n", L(lang, "phone", "电话"), or_dash(p->phone), L(lang, "languages", "语言"),
-               or_dash(p->languages));
-    if (p->notes)
-        printf("      %s %s\n", L(lang, "notes", "备注"), p->notes);
+    print_layouts(person_tail, sizeof person_tail / sizeof person_tail[0], HH_ITEM_PERSON, p, lang);
 }
 
 static void print_warning(const char *rule, const char *path, const char *en, const char *zh, void *arg)
@@ -70,22 +184,7 @@ static void print_text(hh_store *s, const hh_household *h, int revision, hh_lang
     hh_person_derived *pd = calloc(h->n_persons ? h->n_persons : 1, sizeof *pd);
     hh_derive(h, &hd, pd);
     printf("%s %s (%s %d)\n", L(lang, "Household", "户"), h->id, L(lang, "revision", "版本"), revision);
-    printf("  %s %s %s %s, %s %d, %s%s%s %s, %s %s, %s %s\n", L(lang, "address", "地址"), h->district, h->street,
-           h->community, L(lang, "grid", "网格"), h->grid, h->estate ? h->estate : "", h->estate ? " " : "",
-           L(lang, "building", "楼栋"), h->building, L(lang, "unit", "单元"), h->unit, L(lang, "room", "室"), h->room);
-    printf("  %s %s, %s, %s", L(lang, "type", "类型"), h->household_type, h->dwelling_type, h->tenure);
-    if (h->floor_area >= 0)
-        printf(", %.1f m²", h->floor_area);
-    printf("\n  %s %s, %s %s\n", L(lang, "phone", "电话"), or_dash(h->phone), L(lang, "preferred language", "首选语言"),
-           h->preferred_language);
-    printf("  %s %s%s%s, %s %s\n", L(lang, "low-income allowance", "低保"), h->low_income ? L(lang, "yes", "是") : L(lang, "no", "否"),
-           h->low_income_since ? L(lang, " since ", "，起始于 ") : "", h->low_income_since ? h->low_income_since : "",
-           L(lang, "extreme hardship", "特困供养"), h->extreme_hardship ? L(lang, "yes", "是") : L(lang, "no", "否"));
-    if (h->needs)
-        printf("  %s %s\n", L(lang, "needs", "需求"), h->needs);
-    printf("  %s %s %s %s, %s, %s %s, %s %s\n", L(lang, "enumerated", "登记"), h->enumeration_date,
-           L(lang, "by", "登记员"), h->enumerator, h->enumeration_status, L(lang, "respondent", "受访人"), h->respondent,
-           L(lang, "consent", "同意"), h->consent ? L(lang, "yes", "是") : L(lang, "no", "否"));
+    print_layouts(household_layout, sizeof household_layout / sizeof household_layout[0], HH_ITEM_HOUSEHOLD, h, lang);
     printf("  %s: %s %d; 60+ %d; 65+ %d; %s %d%s%s%s\n", L(lang, "derived", "派生"), L(lang, "size", "人数"), hd.size,
            hd.elderly60, hd.elderly65, L(lang, "with disability", "残疾人"), hd.disabled,
            hd.living_alone ? L(lang, "; elderly living alone", "；独居老人") : "",
@@ -96,17 +195,35 @@ static void print_text(hh_store *s, const hh_household *h, int revision, hh_lang
         print_person(&h->persons[i], &pd[i], lang);
     if (h->n_visits)
         printf("%s\n", L(lang, "Visits", "走访"));
-    for (size_t i = 0; i < h->n_visits; i++) {
-        const hh_visit *v = &h->visits[i];
-        printf("  %s %s %s %s%s%s\n", v->date, v->enumerator, v->purpose, v->outcome, v->note ? "  " : "",
-               v->note ? v->note : "");
-    }
+    for (size_t i = 0; i < h->n_visits; i++)
+        print_layout(&visit_layout, HH_ITEM_VISIT, &h->visits[i], lang);
     hh_buf err;
     hh_buf_init(&err);
     printf("%s\n", L(lang, "Warnings kept with this revision", "本版本保留的警告"));
     hh_store_warnings(s, h->id, revision, print_warning, &lang, &err);
     hh_buf_free(&err);
     free(pd);
+}
+
+/* The tombstone of a deleted household, from its history (the current revision's row). */
+typedef struct tombstone {
+    char *at, *reason;
+} tombstone;
+
+static void keep_tombstone(const hh_revision_info *r, void *arg)
+{
+    tombstone *t = arg;
+    if (r->revision == r->current_revision && r->deleted_at) {
+        t->at = hh_xstrdup(r->deleted_at);
+        t->reason = hh_xstrdup(r->delete_reason ? r->delete_reason : "");
+    }
+}
+
+static void print_deleted(const tombstone *t, hh_lang lang)
+{
+    printf("%s %s: %s\n%s\n", L(lang, "DELETED on", "已删除，时间"), t->at, t->reason,
+           L(lang, "  (kept as history; 'hhreg undelete' makes it current again)",
+             "  （作为历史保留；可用 hhreg undelete 恢复）"));
 }
 
 static int own_option(int opt, const char *arg, void *st)
@@ -143,36 +260,68 @@ int cmd_show(cli *c, int argc, char **argv)
     int revision = 0;
     hh_buf err;
     hh_buf_init(&err);
-    rc = hh_store_get_xml(s, argv[rest], (int)a.revision, &xml, &len, &revision, &err);
+    hh_household *h = NULL; /* the stored form, read the one way check reads it */
+    char *id = NULL;
+    int found = cli_household_ref(c, cmd, s, argv[rest], &id);
+    if (found) {
+        hh_store_close(s);
+        hh_buf_free(&err);
+        return found;
+    }
+    rc = a.format == AS_XML ? hh_store_get_xml(s, id, (int)a.revision, &xml, &len, &revision, &err)
+                            : hh_store_get_household(s, id, (int)a.revision, &h, &revision, &err);
+    tombstone t = { NULL, NULL };
+    if (rc == 0 && a.format != AS_XML && hh_store_history(s, id, keep_tombstone, &t, &err) < 0)
+        rc = -1;
     if (rc < 0) {
         cli_fail(cmd, "%s", err.data);
     } else if (rc > 0) {
-        fprintf(stderr, "hhreg show: no household %s%s in %s\n", argv[rest], a.revision ? " with that revision" : "",
-                c->db_path);
+        fprintf(stderr, c->lang == HH_LANG_ZH ? "hhreg show：住户 %s 没有该版本（%s）\n"
+                                              : "hhreg show: household %s has no such revision in %s\n",
+                id, c->db_path);
     } else if (a.format == AS_XML) {
         fwrite(xml, 1, len, stdout);
         if (len && xml[len - 1] != '\n')
             putchar('\n');
     } else {
-        /* the stored form passed validation; it is read the one way check reads it */
-        xmlDocPtr doc = hh_store_parse_form(xml, len, argv[rest]);
-        hh_household *h = doc ? hh_household_from_doc(doc) : NULL;
-        if (!h) {
-            rc = -1;
-            cli_fail(cmd, "the stored form of %s cannot be read; run 'hhreg check'", argv[rest]);
-        } else if (a.format == AS_JSON) {
+        if (a.format == AS_JSON) {
             hh_buf out;
             hh_buf_init(&out);
             hh_household_json(&out, h);
-            printf("%s\n", out.data);
+            /* a deleted household carries its tombstone first: {"deleted":{...},...} */
+            if (t.at) {
+                hh_buf head;
+                hh_buf_init(&head);
+                hh_json j;
+                hh_json_init(&j, &head);
+                hh_json_object(&j, NULL);
+                hh_json_str(&j, "at", t.at);
+                hh_json_str(&j, "reason", t.reason);
+                hh_json_end(&j);
+                printf("{\"deleted\":%s,%s\n", head.data, out.data + 1);
+                hh_buf_free(&head);
+            } else {
+                printf("%s\n", out.data);
+            }
             hh_buf_free(&out);
         } else {
+            if (c->lang == HH_LANG_ZH) {
+                char *xsd = hh_xasprintf("%s/household-1.xsd", c->schema_dir ? c->schema_dir : hh_default_schema_dir());
+                zh_labels = hh_code_labels_load(xsd, &err); /* without them, the codes */
+                free(xsd);
+            }
+            if (t.at)
+                print_deleted(&t, c->lang);
             print_text(s, h, revision, c->lang);
+            hh_code_labels_free(zh_labels);
+            zh_labels = NULL;
         }
-        hh_household_free(h);
-        xmlFreeDoc(doc);
     }
+    hh_household_free(h);
+    free(id);
     free(xml);
+    free(t.at);
+    free(t.reason);
     hh_buf_free(&err);
     hh_store_close(s);
     return rc < 0 ? EXIT_USAGE : rc > 0 ? EXIT_PROBLEMS : EXIT_OK;

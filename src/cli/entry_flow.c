@@ -6,7 +6,9 @@
  * the validator finds at that item, in the words of `hhreg validate`. After each
  * person the form so far is validated with every consistency rule, and an error
  * takes the enumerator back to the items it names. The draft file is rewritten
- * after every answer; a closed terminal or Ctrl-C loses nothing. */
+ * after every answer; a closed terminal or Ctrl-C loses nothing. The checks, the
+ * matching of problems to questions, the defaults and saving are the library's
+ * (entry_session.h); this file asks, shows and decides where to go next. */
 #define _GNU_SOURCE
 #include "entry_flow.h"
 
@@ -17,8 +19,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <sqlite3.h>
 
 #include "dates.h"
 #include "import.h"
@@ -34,14 +34,17 @@ static void on_signal(int sig)
     interrupted = sig;
 }
 
-static const char *tr(const entry_session *s, const char *en, const char *zh)
+/* The text in the session's language; the compiler checks a format in both. */
+static const char *tr(const entry_conversation *s, const char *en, const char *zh)
+    __attribute__((format_arg(2), format_arg(3)));
+static const char *tr(const entry_conversation *s, const char *en, const char *zh)
 {
     return s->c->lang == HH_LANG_ZH ? zh : en;
 }
 
 /* --- opening, drafts ---------------------------------------------------------------------- */
 
-int entry_open(entry_session *s, cli *c, const command *cmd, const char *draft_dir)
+int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *draft_dir)
 {
     memset(s, 0, sizeof *s);
     s->c = c;
@@ -51,7 +54,7 @@ int entry_open(entry_session *s, cli *c, const command *cmd, const char *draft_d
     s->set = cli_load_schemas(c, cmd);
     if (!s->set)
         return EXIT_USAGE;
-    s->validator = hh_validator_new(s->set);
+    s->worker = hh_form_worker_new(s->set, false);
     char *xsd = hh_xasprintf("%s/household-1.xsd", c->schema_dir ? c->schema_dir : hh_default_schema_dir());
     hh_buf err;
     hh_buf_init(&err);
@@ -69,6 +72,8 @@ int entry_open(entry_session *s, cli *c, const command *cmd, const char *draft_d
         hh_store_close(store);
     if (rc == EXIT_OK && !s->labels)
         rc = cli_fail(cmd, "%s", err.data);
+    else if (rc == EXIT_OK && !s->worker)
+        rc = cli_fail(cmd, "cannot set up the checks of %s", s->set->dir);
     else if (rc == EXIT_OK && mkdir(s->draft_dir, 0700) != 0 && errno != EEXIST)
         rc = cli_fail(cmd, "%s: cannot make the draft directory: %s", s->draft_dir, strerror(errno));
     s->draft_path = hh_xasprintf("%s/entry.draft", s->draft_dir);
@@ -82,18 +87,17 @@ int entry_open(entry_session *s, cli *c, const command *cmd, const char *draft_d
     return rc;
 }
 
-void entry_close(entry_session *s)
+void entry_close(entry_conversation *s)
 {
     hh_answers_free(s->a);
     hh_code_labels_free(s->labels);
-    if (s->validator)
-        hh_validator_free(s->validator);
+    hh_form_worker_free(s->worker);
     hh_schemaset_free(s->set);
     free(s->draft_dir);
     free(s->draft_path);
 }
 
-bool entry_draft_exists(entry_session *s, char **what)
+bool entry_draft_exists(entry_conversation *s, char **what)
 {
     int missing;
     hh_buf err;
@@ -108,7 +112,7 @@ bool entry_draft_exists(entry_session *s, char **what)
     return true;
 }
 
-int entry_load_draft(entry_session *s)
+int entry_load_draft(entry_conversation *s)
 {
     int missing;
     hh_buf err;
@@ -122,12 +126,12 @@ int entry_load_draft(entry_session *s)
     return rc;
 }
 
-void entry_discard_draft(entry_session *s)
+void entry_discard_draft(entry_conversation *s)
 {
     unlink(s->draft_path);
 }
 
-int entry_save_draft(entry_session *s)
+int entry_save_draft(entry_conversation *s)
 {
     s->unaccepted = 0; /* an answer was kept */
     hh_buf err;
@@ -174,7 +178,7 @@ static long read_line(FILE *in, char *line, bool *long_line)
 
 /* A line from the terminal, trimmed; NULL at the end of input, on a signal, or
  * after too many answers in a row that kept nothing (s->stopped says why). */
-static char *read_answer(entry_session *s)
+static char *read_answer(entry_conversation *s)
 {
     static char line[ANSWER_MAX + 1];
     static bool long_line;
@@ -204,13 +208,13 @@ static char *read_answer(entry_session *s)
     }
 }
 
-static const char *label_of(const entry_session *s, const char *list, const char *code)
+static const char *label_of(const entry_conversation *s, const char *list, const char *code)
 {
     const char *l = hh_code_label(s->labels, list, code, s->c->lang == HH_LANG_ZH ? "zh" : "en");
     return l ? l : code;
 }
 
-static void show_choices(entry_session *s, const hh_question *q, const char **codes)
+static void show_choices(entry_conversation *s, const hh_question *q, const char **codes)
 {
     for (size_t i = 0; codes[i]; i++) {
         const char *en = hh_code_label(s->labels, q->code_list, codes[i], "en");
@@ -220,194 +224,20 @@ static void show_choices(entry_session *s, const hh_question *q, const char **co
     }
 }
 
-static size_t utf8_length(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-/* Turns what was typed into the stored value; NULL with `why` when it is not one. */
-static char *parse_answer(entry_session *s, const hh_question *q, const char *text, const char **codes, char *why,
-                          size_t why_len)
-{
-    switch (q->kind) {
-    case HH_Q_CODE: {
-        char *end;
-        long n = strtol(text, &end, 10);
-        size_t count = 0;
-        while (codes && codes[count])
-            count++;
-        for (size_t i = 0; i < count; i++)
-            if (strcmp(codes[i], text) == 0)
-                return hh_xstrdup(text);
-        if (*text && !*end && n >= 1 && (size_t)n <= count)
-            return hh_xstrdup(codes[n - 1]);
-        snprintf(why, why_len, tr(s, "choose a number from 1 to %zu", "请输入 1 到 %zu 之间的序号"), count);
-        return NULL;
-    }
-    case HH_Q_BOOL: {
-        static const char *const yes[] = { "y", "yes", "true", "1", "是", "Y" }, *const no[] = { "n", "no", "false",
-                                                                                                 "0", "否", "N" };
-        for (size_t i = 0; i < 6; i++) {
-            if (strcmp(text, yes[i]) == 0)
-                return hh_xstrdup("true");
-            if (strcmp(text, no[i]) == 0)
-                return hh_xstrdup("false");
-        }
-        snprintf(why, why_len, "%s", tr(s, "answer y (yes) or n (no)", "请回答 y（是）或 n（否）"));
-        return NULL;
-    }
-    case HH_Q_DATE:
-    case HH_Q_MONTH: {
-        hh_date d;
-        bool month = q->kind == HH_Q_MONTH;
-        if (hh_date_parse(text, month, &d) && strlen(text) == (month ? 7u : 10u))
-            return hh_xstrdup(text);
-        snprintf(why, why_len, "%s", month ? tr(s, "write the month as YYYY-MM", "请按 YYYY-MM 格式填写年月")
-                                           : tr(s, "write the date as YYYY-MM-DD", "请按 YYYY-MM-DD 格式填写日期"));
-        return NULL;
-    }
-    case HH_Q_INT:
-    case HH_Q_DECIMAL: {
-        char *end;
-        double v = strtod(text, &end);
-        if (*text && !*end && v >= q->min && v <= q->max && (q->kind == HH_Q_DECIMAL || v == (double)(long)v))
-            return hh_xstrdup(text);
-        snprintf(why, why_len, tr(s, "a number from %g to %g", "请输入 %g 到 %g 之间的数"), q->min, q->max);
-        return NULL;
-    }
-    case HH_Q_TEXT:
-        if (utf8_length(text) <= (size_t)q->max)
-            return hh_xstrdup(text);
-        snprintf(why, why_len, tr(s, "at most %g characters", "最多 %g 个字符"), q->max);
-        return NULL;
-    }
-    return NULL;
-}
-
 /* --- checking the form ------------------------------------------------------------------------- */
 
-typedef struct checked {
-    hh_validator *v;
-    hh_diags *d;
-} checked;
-
-static int check_one(hh_form_input *form, void *arg)
-{
-    checked *c = arg;
-    hh_validator_check(c->v, form, c->d);
-    return 0;
-}
-
-/* Validates the answers as a form (with stand-ins when `placeholders`). */
-static void validate(entry_session *s, bool placeholders, int upto_person, int upto_visit, hh_diags *d)
-{
-    size_t len;
-    char *xml = hh_entry_form_xml(s->a, placeholders, upto_person, upto_visit, &len);
-    checked c = { s->validator, d };
-    hh_read_forms_memory(xml, len, "form", d, check_one, &c);
-    free(xml);
-}
-
-/* A diagnostic's item: scope, person or visit number and the path below it. */
-typedef struct item_ref {
-    hh_q_scope scope;
-    int index;
-    char path[256];
-} item_ref;
-
-static void locate(const char *path, item_ref *r)
-{
-    r->scope = HH_SCOPE_HOUSEHOLD;
-    r->index = 0;
-    const char *rest = path;
-    if (strncmp(path, "person", 6) == 0 || strncmp(path, "visit", 5) == 0) {
-        r->scope = path[0] == 'p' ? HH_SCOPE_PERSON : HH_SCOPE_VISIT;
-        rest = path + (path[0] == 'p' ? 6 : 5);
-        r->index = *rest == '[' ? atoi(rest + 1) : 1;
-        rest = strchr(rest, '/') ? strchr(rest, '/') + 1 : "";
-    } else if (strcmp(path, "household") == 0) {
-        rest = "";
-    }
-    snprintf(r->path, sizeof r->path, "%s", rest);
-}
-
-/* The element part of a question path or diagnostic path ("document/@type" -> "document"). */
-static size_t element_length(const char *path)
-{
-    const char *at = strstr(path, "@");
-    size_t len = at ? (size_t)(at - path) : strlen(path);
-    return len && path[len - 1] == '/' ? len - 1 : len;
-}
-
-/* Whether a diagnostic at `r` concerns question `q` of item `index`. */
-static bool about(const item_ref *r, const hh_question *q, hh_q_scope scope, int index)
-{
-    hh_q_scope qs = q->scope == HH_SCOPE_AFTER_ROSTER ? HH_SCOPE_HOUSEHOLD : q->scope;
-    if (qs != scope || r->scope != scope || r->index != index)
-        return false;
-    if (strcmp(r->path, q->path) == 0)
-        return true;
-    size_t a = element_length(r->path), b = element_length(q->path);
-    return a == b && strncmp(r->path, q->path, a) == 0 && !strchr(r->path, '@');
-}
-
-static void print_diag(entry_session *s, const hh_diag *g)
+static void print_diag(entry_conversation *s, const hh_diag *g)
 {
     fprintf(s->out, "  %s: [%s] %s: %s\n", g->severity == HH_ERROR ? tr(s, "error", "错误") : tr(s, "warning", "警告"),
             g->rule, g->path, hh_diag_message(g, s->c->lang));
 }
 
-static void propose_id(entry_session *s);
-static void move_enumeration_date(entry_session *s, int v);
+static void propose_id(entry_conversation *s);
+static void move_enumeration_date(entry_conversation *s, int v);
 
 /* --- asking ------------------------------------------------------------------------------------- */
 
-/* A sensible default for a question, or NULL. */
-static const char *default_for(entry_session *s, const hh_question *q, hh_q_scope scope, char today[11])
-{
-    const char *key = q->key;
-    if (scope == HH_SCOPE_HOUSEHOLD && strcmp(key, "id") == 0) {
-        const char *cc = hh_answer(s->a, scope, 0, "community-code"), *grid = hh_answer(s->a, scope, 0, "grid");
-        const char *proposed = hh_answer_flag(s->a, "proposed-id");
-        if (proposed && cc && grid && strncmp(proposed, cc, strlen(cc)) == 0)
-            return proposed;
-        return NULL;
-    }
-    if (scope == HH_SCOPE_HOUSEHOLD) {
-        const char *last = hh_answer_flag(s->a, key); /* remembered from the last household */
-        if (last && strcmp(key, "room") != 0)
-            return last;
-    }
-    if (strcmp(key, "enumeration-date") == 0 || (scope == HH_SCOPE_VISIT && strcmp(key, "date") == 0)) {
-        const char *on = scope == HH_SCOPE_VISIT && !hh_answer_flag(s->a, "visit-today")
-                             ? hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date")
-                             : NULL;
-        if (on)
-            return on;
-        hh_date_format(hh_date_today(), today);
-        return today;
-    }
-    if (strcmp(key, "enumerator") == 0)
-        return s->c->actor;
-    static const char *const fixed[][2] = {
-        { "language", "zh" }, { "low-income", "false" }, { "extreme-hardship", "false" }, { "status", "complete" },
-        { "consent", "true" }, { "document-type", "resident-id" }, { "nationality", "CHN" }, { "ethnicity", "Han" },
-        { "residence", "registered-resident" }, { "seeing", "1" }, { "hearing", "1" }, { "walking", "1" },
-        { "cognition", "1" }, { "self-care", "1" }, { "communication", "1" }, { "certificate", "false" },
-        { "respondent", "1" }, { "outcome", "done" },
-    };
-    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-        if (strcmp(fixed[i][0], key) == 0)
-            return fixed[i][1];
-    if (scope == HH_SCOPE_VISIT && strcmp(key, "purpose") == 0 && !hh_answer_flag(s->a, "visit-today"))
-        return "registration";
-    return NULL;
-}
-
-static const char *shown(const entry_session *s, const hh_question *q, const char *value)
+static const char *shown(const entry_conversation *s, const hh_question *q, const char *value)
 {
     if (q->kind == HH_Q_BOOL)
         return strcmp(value, "true") == 0 ? tr(s, "yes", "是") : tr(s, "no", "否");
@@ -416,7 +246,7 @@ static const char *shown(const entry_session *s, const hh_question *q, const cha
     return value;
 }
 
-static int ask(entry_session *s, const hh_question *q, hh_q_scope scope, int index)
+static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, int index)
 {
     const char **codes = q->kind == HH_Q_CODE ? hh_code_list(s->labels, q->code_list) : NULL;
     const char *previous = hh_answer(s->a, scope, index, q->key);
@@ -424,7 +254,7 @@ static int ask(entry_session *s, const hh_question *q, hh_q_scope scope, int ind
     int rc = STOP;
     for (;;) {
         char date[11], why[256] = "";
-        const char *def = kept && *kept ? kept : default_for(s, q, scope, date);
+        const char *def = kept && *kept ? kept : hh_entry_default(s->a, q, index, s->c->enumerator, date);
         if (codes)
             show_choices(s, q, codes);
         const char *prompt = tr(s, q->en, q->zh);
@@ -442,15 +272,8 @@ static int ask(entry_session *s, const hh_question *q, hh_q_scope scope, int ind
         char *text = read_answer(s);
         if (!text)
             break;
-        char *value = NULL;
-        if (!*text && def && *def)
-            value = hh_xstrdup(def);
-        else if (!*text && q->optional)
-            value = hh_xstrdup("");
-        else if (!*text)
-            snprintf(why, sizeof why, "%s", tr(s, "an answer is needed", "此项必填"));
-        else
-            value = parse_answer(s, q, text, codes, why, sizeof why);
+        char *value = !*text && def && *def ? hh_xstrdup(def)
+                                            : hh_entry_parse_typed(q, text, s->labels, s->c->lang, why, sizeof why);
         if (!value) {
             fprintf(s->out, "  %s\n", why);
             continue;
@@ -462,15 +285,15 @@ static int ask(entry_session *s, const hh_question *q, hh_q_scope scope, int ind
             move_enumeration_date(s, index);
         hh_diags d;
         hh_diags_init(&d);
-        validate(s, true, -1, -1, &d);
+        hh_entry_check(s->worker->validator, s->a, true, -1, -1, &d);
         size_t errors = 0;
         for (size_t i = 0; i < d.n; i++) {
-            item_ref r;
-            locate(d.items[i].path, &r);
-            if (about(&r, q, scope == HH_SCOPE_AFTER_ROSTER ? HH_SCOPE_HOUSEHOLD : scope, index) &&
-                d.items[i].severity == HH_ERROR) {
+            hh_entry_item r;
+            hh_entry_item_of(d.items[i].path, &r);
+            if (hh_entry_item_is(&r, q, index) && d.items[i].severity == HH_ERROR) {
                 print_diag(s, &d.items[i]);
-                errors++;
+                hh_entry_target t[2]; /* a problem of several items: the worker chooses one when the person is checked */
+                errors += hh_entry_involved(s->a, d.items[i].rule, d.items[i].path, t, 2) < 2;
             }
         }
         hh_diags_free(&d);
@@ -495,7 +318,7 @@ static int ask(entry_session *s, const hh_question *q, hh_q_scope scope, int ind
 
 
 /* Asks every question of a scope not answered yet that applies. */
-static int ask_missing(entry_session *s, hh_q_scope scope, int index)
+static int ask_missing(entry_conversation *s, hh_q_scope scope, int index)
 {
     size_t n;
     const hh_question *qs = hh_questions(scope, &n);
@@ -512,8 +335,10 @@ static int ask_missing(entry_session *s, hh_q_scope scope, int index)
     return 0;
 }
 
-/* The next free household id of the grid: COMMUNITY-GRID-SERIAL. */
-static void propose_id(entry_session *s)
+/* The next free household id of the grid: COMMUNITY-GRID-SERIAL. None is proposed
+ * when the store cannot say which is free; where no store can be opened (none made
+ * yet), the grid's first. */
+static void propose_id(entry_conversation *s)
 {
     const char *cc = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "community-code");
     const char *grid = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "grid");
@@ -521,39 +346,64 @@ static void propose_id(entry_session *s)
         return;
     char *prefix = hh_xasprintf("%s-%02d-", cc, atoi(grid));
     long serial = 1;
+    int rc = 0;
     hh_store *store = cli_open_store(s->c, s->cmd, false);
     if (store) {
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(hh_store_db(store), "SELECT max(substr(id, ?2)) FROM household WHERE id LIKE ?1 || '%'",
-                               -1, &st, NULL) == SQLITE_OK) {
-            sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
-            sqlite3_bind_int(st, 2, (int)strlen(prefix) + 1);
-            if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-                serial = atol((const char *)sqlite3_column_text(st, 0)) + 1;
-            sqlite3_finalize(st);
-        }
+        hh_buf err;
+        hh_buf_init(&err);
+        if ((rc = hh_store_next_serial(store, prefix, &serial, &err)) != 0)
+            cli_fail(s->cmd, "%s", err.data);
+        hh_buf_free(&err);
         hh_store_close(store);
     }
-    char *id = hh_xasprintf("%s%04ld", prefix, serial);
-    hh_answer_set_flag(s->a, "proposed-id", id);
-    free(id);
+    if (rc == 0) {
+        char *id = hh_xasprintf("%s%04ld", prefix, serial);
+        hh_answer_set_flag(s->a, "proposed-id", id);
+        free(id);
+    }
     free(prefix);
+}
+
+/* Asks again what error `g` involves: its item's question, or the one the worker
+ * chooses of the items it compares (entry.h); *asked 0 when no question asks it. */
+static int ask_involved(entry_conversation *s, const hh_diag *g, int *asked)
+{
+    hh_entry_target t[8];
+    size_t n = hh_entry_involved(s->a, g->rule, g->path, t, 8), pick = 0;
+    *asked = n > 0;
+    if (n > 1) {
+        fprintf(s->out, "%s\n", tr(s, "It involves these items; which one do you change?", "此问题涉及以下各项，请选择要修改的一项："));
+        for (size_t i = 0; i < n; i++)
+            fprintf(s->out, "  %zu  %s\n", i + 1, tr(s, t[i].q->en, t[i].q->zh));
+        for (;;) {
+            fprintf(s->out, "[1]: ");
+            char *text = read_answer(s), *end;
+            if (!text)
+                return STOP;
+            long k = *text ? strtol(text, &end, 10) : 1;
+            if ((!*text || !*end) && k >= 1 && (size_t)k <= n) {
+                pick = (size_t)k - 1;
+                break;
+            }
+        }
+    }
+    return n ? ask(s, t[pick].q, t[pick].scope, t[pick].index) : 0;
 }
 
 /* --- a person, checked with every rule -------------------------------------------------------- */
 
 /* Validates the form up to person p and re-asks what its errors name, until none. */
-static int check_person(entry_session *s, int p)
+static int check_person(entry_conversation *s, int p)
 {
     for (;;) {
         hh_diags d;
         hh_diags_init(&d);
-        validate(s, true, p, 0, &d);
+        hh_entry_check(s->worker->validator, s->a, true, p, 0, &d);
         size_t errors = 0;
         const hh_diag *first = NULL;
         for (size_t i = 0; i < d.n; i++) {
-            item_ref r;
-            locate(d.items[i].path, &r);
+            hh_entry_item r;
+            hh_entry_item_of(d.items[i].path, &r);
             if (r.scope != HH_SCOPE_PERSON || r.index != p)
                 continue;
             print_diag(s, &d.items[i]);
@@ -563,16 +413,10 @@ static int check_person(entry_session *s, int p)
         int rc = 0;
         if (first) {
             fprintf(s->out, "%s\n", tr(s, "Please correct:", "请改正："));
-            item_ref r;
-            locate(first->path, &r);
             size_t n;
             const hh_question *qs = hh_questions(HH_SCOPE_PERSON, &n);
             int asked = 0;
-            for (size_t i = 0; i < n && rc == 0; i++)
-                if (hh_question_applies(&qs[i], s->a, p) && about(&r, &qs[i], HH_SCOPE_PERSON, p)) {
-                    rc = ask(s, &qs[i], HH_SCOPE_PERSON, p);
-                    asked = 1;
-                }
+            rc = ask_involved(s, first, &asked);
             if (!asked) /* a rule naming the person as a whole: go through it again */
                 for (size_t i = 0; i < n && rc == 0; i++)
                     if (hh_question_applies(&qs[i], s->a, p))
@@ -585,7 +429,7 @@ static int check_person(entry_session *s, int p)
 }
 
 /* Asks a yes/no that steers the flow; 1 yes, 0 no, -1 stop. */
-static int yes_no(entry_session *s, const char *en, const char *zh, bool def)
+static int yes_no(entry_conversation *s, const char *en, const char *zh, bool def)
 {
     for (;;) {
         fprintf(s->out, "%s [%s]: ", tr(s, en, zh), def ? tr(s, "y", "是") : tr(s, "n", "否"));
@@ -595,8 +439,8 @@ static int yes_no(entry_session *s, const char *en, const char *zh, bool def)
         if (!*text)
             return def;
         char why[128];
-        static const hh_question bool_question = { "", HH_SCOPE_HOUSEHOLD, HH_Q_BOOL, "", NULL, "", "", false, 0, 0, NULL };
-        char *v = parse_answer(s, &bool_question, text, NULL, why, sizeof why);
+        static const hh_question bool_question = { "", HH_SCOPE_HOUSEHOLD, HH_Q_BOOL, "", NULL, "", "", false, 0, 0, HH_WHEN_ALWAYS };
+        char *v = hh_entry_parse_answer(&bool_question, text, NULL, s->c->lang, why, sizeof why);
         if (v) {
             int yes = strcmp(v, "true") == 0;
             free(v);
@@ -608,7 +452,7 @@ static int yes_no(entry_session *s, const char *en, const char *zh, bool def)
 
 /* Whether to add item `n` of a list (persons, visits) that `flag` closes: 1 yes,
  * 0 no (the list is closed and saved), an exit code, or STOP. */
-static int one_more(entry_session *s, const char *flag, int n, const char *first_en, const char *first_zh,
+static int one_more(entry_conversation *s, const char *flag, int n, const char *first_en, const char *first_zh,
                     const char *more_en, const char *more_zh, bool yes_by_default)
 {
     const char *closed = hh_answer_flag(s->a, flag);
@@ -625,7 +469,7 @@ static int one_more(entry_session *s, const char *flag, int n, const char *first
 
 /* The roster: persons not finished yet, then more while the enumerator says so;
  * each person is checked with every rule once complete. */
-static int walk_roster(entry_session *s)
+static int walk_roster(entry_conversation *s)
 {
     for (int p = 1;; p++) {
         if (p > hh_answers_count(s->a, HH_SCOPE_PERSON)) {
@@ -648,7 +492,7 @@ static int walk_roster(entry_session *s)
     }
 }
 
-static int walk_visits(entry_session *s)
+static int walk_visits(entry_conversation *s)
 {
     for (int v = 1;; v++) {
         if (v > hh_answers_count(s->a, HH_SCOPE_VISIT)) {
@@ -672,7 +516,7 @@ typedef struct review_line {
 } review_line;
 
 /* Lists every answer, numbered; fills `lines` (malloc'd). */
-static size_t list_answers(entry_session *s, review_line **lines)
+static size_t list_answers(entry_conversation *s, review_line **lines)
 {
     size_t n = 0, cap = 0;
     *lines = NULL;
@@ -706,7 +550,7 @@ static size_t list_answers(entry_session *s, review_line **lines)
 }
 
 /* What the enumerator can do when the store moved on while editing. */
-static void explain_conflict(entry_session *s, const char *id)
+static void explain_conflict(entry_conversation *s, const char *id)
 {
     fprintf(s->out, tr(s, "Your answers are kept in the draft (%s). See what changed with 'hhreg history %s' and "
                           "'hhreg show %s'; then either save your answers over it with 'hhreg edit %s --resume --force', "
@@ -718,71 +562,47 @@ static void explain_conflict(entry_session *s, const char *id)
             s->draft_path, id, id, id, id);
 }
 
-/* Stores the finished form through the importer; 0 (stored when *stored, else
- * refused: the messages were shown), CONFLICT, or an exit code. */
-static int store_form(entry_session *s, bool *stored)
+/* Stores the checked form through the importer (entry_save.c); 0 (stored when
+ * *stored, else refused: the messages were shown), CONFLICT, or an exit code. */
+static int store_form(entry_conversation *s, hh_form_result *form, bool *stored)
 {
     *stored = false;
-    size_t len;
-    char *xml = hh_entry_form_xml(s->a, false, -1, -1, &len);
-    const char *id = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "id");
-    char *path = hh_xasprintf("%s/%s.xml", s->draft_dir, id ? id : "form");
-    FILE *f = fopen(path, "w");
-    int rc = EXIT_OK;
-    if (!f || fwrite(xml, 1, len, f) != len || fclose(f) != 0)
-        rc = cli_fail(s->cmd, "%s: cannot write the form: %s", path, strerror(errno));
-    free(xml);
-    hh_store *store = rc ? NULL : cli_open_store(s->c, s->cmd, false);
-    if (!rc && !store)
-        rc = EXIT_USAGE;
-    if (store) {
-        const char *base = hh_answer_flag(s->a, "base-revision");
-        hh_import_options opt = { s->c->actor, true, s->c->lang, s->out, 1, false, 1, false, false,
-                                  base ? atoi(base) : 0 };
-        hh_importer *im = hh_importer_new(store, s->set, &opt);
-        hh_import_summary sum;
-        memset(&sum, 0, sizeof sum);
-        if (im) {
-            char *paths[1] = { path };
-            hh_importer_run(im, paths, 1);
-            hh_importer_finish(im, &sum);
-            hh_importer_free(im);
-        }
-        hh_store_close(store);
-        if (sum.io_error)
-            rc = EXIT_USAGE;
-        else if (sum.stored || sum.revised) {
-            *stored = true;
-            fprintf(s->out, "%s %s %s\n", sum.stored ? tr(s, "Stored the new household", "已保存新住户")
-                                                   : tr(s, "Stored a new revision of", "已保存新版本："),
-                    id, sum.warnings ? tr(s, "(with its warnings)", "（含警告）") : "");
-        } else if (sum.conflicts) {
-            explain_conflict(s, id);
-            rc = CONFLICT;
-        } else if (sum.unchanged) {
-            *stored = true;
-            fprintf(s->out, "%s %s\n", tr(s, "Nothing changed; the store keeps", "没有改动，保留"), id);
-        } else {
-            fprintf(s->out, "%s\n", tr(s, "The store refused the form (see above); the draft is kept.",
-                                      "存储拒绝了此表（见上）；草稿已保留。"));
-        }
+    hh_store *store = cli_open_store(s->c, s->cmd, false);
+    if (!store)
+        return EXIT_USAGE;
+    const char *base = hh_answer_flag(s->a, "base-revision"), *id = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "id");
+    hh_entry_save_options opt = { s->c->actor, s->c->lang, s->out, base ? atoi(base) : 0 };
+    hh_entry_saved saved = hh_entry_save(store, s->set, form, &opt);
+    hh_store_close(store);
+    switch (saved) {
+    case HH_ENTRY_STORED:
+    case HH_ENTRY_REVISED:
+        *stored = true;
+        fprintf(s->out, "%s %s %s\n", saved == HH_ENTRY_STORED ? tr(s, "Stored the new household", "已保存新住户")
+                                                              : tr(s, "Stored a new revision of", "已保存新版本："),
+                id, form->diags.warnings ? tr(s, "(with its warnings)", "（含警告）") : "");
+        return EXIT_OK;
+    case HH_ENTRY_UNCHANGED:
+        *stored = true;
+        fprintf(s->out, "%s %s\n", tr(s, "Nothing changed; the store keeps", "没有改动，保留"), id);
+        return EXIT_OK;
+    case HH_ENTRY_CONFLICT:
+        explain_conflict(s, id);
+        return CONFLICT;
+    case HH_ENTRY_REFUSED:
+        fprintf(s->out, "%s\n", tr(s, "The store refused the form (see above); the draft is kept.",
+                                  "存储拒绝了此表（见上）；草稿已保留。"));
+        return EXIT_OK;
+    case HH_ENTRY_FAILED:
+        break;
     }
-    unlink(path);
-    free(path);
-    return rc;
+    return EXIT_USAGE; /* the importer said why */
 }
 
 /* Remembers this household's address for the next one (estate, building, unit…). */
-static void remember_address(entry_session *s)
+static void remember_address(entry_conversation *s)
 {
-    static const char *const keys[] = { "district-code", "district", "street-code", "street", "community-code",
-                                        "community", "grid", "estate", "building", "unit" };
-    hh_answers *next = hh_answers_new();
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const char *v = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, keys[i]);
-        if (v)
-            hh_answer_set_flag(next, keys[i], v);
-    }
+    hh_answers *next = hh_entry_address_of(s->a);
     char *path = hh_xasprintf("%s/last-address", s->draft_dir);
     hh_buf err;
     hh_buf_init(&err);
@@ -792,48 +612,53 @@ static void remember_address(entry_session *s)
     hh_answers_free(next);
 }
 
-/* Checks the whole form; 0 when it may be saved, 1 when an item was re-asked (or
- * the enumerator declined the warnings), STOP. */
-static int check_form(entry_session *s)
+/* Reads the whole form once into `form`, as the importer reads a file (the result
+ * is what is stored), and shows its problems; 0 when it may be saved, 1 when an
+ * item was re-asked (or the enumerator declined the warnings), STOP. */
+static int check_form(entry_conversation *s, hh_form_result *form)
 {
-    hh_diags d;
-    hh_diags_init(&d);
-    validate(s, false, -1, -1, &d);
-    for (size_t i = 0; i < d.n; i++)
-        print_diag(s, &d.items[i]);
+    const char *mode = hh_answer_flag(s->a, "mode");
+    char *name = hh_xasprintf("hhreg %s", mode ? mode : "enter"); /* the revision's source */
+    hh_entry_form(s->worker, s->a, name, form);
+    free(name);
+    const hh_diags *d = &form->diags;
+    for (size_t i = 0; i < d->n; i++)
+        print_diag(s, &d->items[i]);
     int rc = 0;
-    if (d.errors) {
+    if (d->errors) {
         fprintf(s->out, "%s\n", tr(s, "Errors must be fixed before saving:", "保存前须改正错误："));
-        item_ref r;
-        for (size_t i = 0; i < d.n; i++)
-            if (d.items[i].severity == HH_ERROR) {
-                locate(d.items[i].path, &r);
+        int asked = 0;
+        for (size_t i = 0; i < d->n; i++)
+            if (d->items[i].severity == HH_ERROR) {
+                rc = ask_involved(s, &d->items[i], &asked);
                 break;
             }
-        hh_q_scope parts[] = { HH_SCOPE_HOUSEHOLD, HH_SCOPE_AFTER_ROSTER, HH_SCOPE_PERSON, HH_SCOPE_VISIT };
-        int asked = 0;
-        for (size_t part = 0; part < 4 && rc == 0; part++) {
-            size_t n;
-            const hh_question *qs = hh_questions(parts[part], &n);
-            hh_q_scope stored = parts[part] == HH_SCOPE_AFTER_ROSTER ? HH_SCOPE_HOUSEHOLD : parts[part];
-            for (size_t i = 0; i < n && rc == 0; i++)
-                if (hh_question_applies(&qs[i], s->a, r.index) && about(&r, &qs[i], stored, r.index)) {
-                    rc = ask(s, &qs[i], stored, r.index);
-                    asked = 1;
-                }
-        }
         if (!asked)
             fprintf(s->out, "%s\n", tr(s, "Choose the item to change from the list.", "请在列表中选择要修改的项。"));
         rc = rc ? rc : 1;
-    } else if (d.warnings) {
+    } else if (d->warnings) {
         int yes = yes_no(s, "Save with these warnings?", "带警告保存？", true);
         rc = yes < 0 ? STOP : yes ? 0 : 1;
     }
-    hh_diags_free(&d);
     return rc;
 }
 
-static int review(entry_session *s)
+/* Checks the whole form and stores it when it may be saved: 0 (stored when
+ * *stored), 1 when an item was re-asked or the warnings declined, CONFLICT, STOP,
+ * or an exit code. */
+static int save(entry_conversation *s, bool *stored)
+{
+    hh_form_result form;
+    hh_form_result_init(&form);
+    *stored = false;
+    int rc = check_form(s, &form);
+    if (rc == 0)
+        rc = store_form(s, &form, stored);
+    hh_form_result_free(&form);
+    return rc;
+}
+
+static int review(entry_conversation *s)
 {
     hh_answer_set_flag(s->a, "stage", "review");
     if (entry_save_draft(s))
@@ -877,10 +702,8 @@ static int review(entry_session *s)
             free(lines);
             return EXIT_OK;
         } else if (strcmp(text, "s") == 0) {
-            rc = check_form(s);
-            bool stored = false;
-            if (rc == 0)
-                rc = store_form(s, &stored);
+            bool stored;
+            rc = save(s, &stored);
             if (rc == 0 && stored) {
                 remember_address(s);
                 entry_discard_draft(s);
@@ -898,20 +721,15 @@ static int review(entry_session *s)
 }
 
 /* Defaults remembered from the last household entered (estate, building, unit…). */
-static void load_remembered(entry_session *s)
+static void load_remembered(entry_conversation *s)
 {
     char *path = hh_xasprintf("%s/last-address", s->draft_dir);
     int missing;
     hh_buf err;
     hh_buf_init(&err);
     hh_answers *last = hh_answers_load(path, &missing, &err);
-    static const char *const keys[] = { "district-code", "district", "street-code", "street", "community-code",
-                                        "community", "grid", "estate", "building", "unit" };
-    for (size_t i = 0; last && i < sizeof keys / sizeof keys[0]; i++) {
-        const char *v = hh_answer_flag(last, keys[i]);
-        if (v && !hh_answer_flag(s->a, keys[i]))
-            hh_answer_set_flag(s->a, keys[i], v);
-    }
+    if (last)
+        hh_entry_offer_address(s->a, last);
     hh_answers_free(last);
     hh_buf_free(&err);
     free(path);
@@ -919,31 +737,26 @@ static void load_remembered(entry_session *s)
 
 /* A visit later than the form's enumeration date moves that date: a form may not
  * record a visit after its own enumeration (rule VISIT-AFTER-ENUMERATION). */
-static void move_enumeration_date(entry_session *s, int v)
+static void move_enumeration_date(entry_conversation *s, int v)
 {
-    const char *visit = hh_answer(s->a, HH_SCOPE_VISIT, v, "date");
-    const char *on = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date");
-    if (visit && on && strcmp(visit, on) > 0) {
+    const char *moved = hh_entry_follow_visit(s->a, v);
+    if (moved)
         fprintf(s->out, "%s %s\n",
                 tr(s, "The form's enumeration date becomes the visit's (ages are counted on it):",
                    "本表登记日期改为走访日期（年龄按此日计算）："),
-                visit);
-        hh_answer_set(s->a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date", visit);
-    }
+                moved);
 }
 
 /* hhreg visit: the visit's questions, then straight to saving when the form is
  * sound; otherwise (or when the enumerator declines warnings) the review. */
-static int record_visit(entry_session *s)
+static int record_visit(entry_conversation *s)
 {
     int v = atoi(hh_answer_flag(s->a, "visit-index"));
     int rc = ask_missing(s, HH_SCOPE_VISIT, v);
     if (rc)
         return rc;
-    rc = check_form(s);
-    bool stored = false;
-    if (rc == 0)
-        rc = store_form(s, &stored);
+    bool stored;
+    rc = save(s, &stored);
     if (rc == 0 && stored) {
         entry_discard_draft(s);
         return EXIT_OK;
@@ -951,7 +764,7 @@ static int record_visit(entry_session *s)
     return rc == 1 || (rc == 0 && !stored) ? review(s) : rc;
 }
 
-int entry_run(entry_session *s)
+int entry_run(entry_conversation *s)
 {
     if (!s->a)
         s->a = hh_answers_new();

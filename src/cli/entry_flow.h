@@ -1,45 +1,47 @@
 /* entry_flow.h — the conversation of guided entry, shared by hhreg enter, edit and
  * visit: questions asked one at a time on the terminal with the answer checked at
  * once, the draft saved after every answer, the consistency rules after each
- * person, a review screen, and saving through the importer. */
+ * person, a review screen, and saving. What is not conversation — parsing answers,
+ * checking the form, matching diagnostics to questions, saving — is the library's
+ * (entry_session.h), shared with other front ends. */
 #ifndef HH_ENTRY_FLOW_H
 #define HH_ENTRY_FLOW_H
 
 #include "cli.h"
 #include "entry.h"
-#include "validate.h"
+#include "entry_session.h"
 
-typedef struct entry_session {
+typedef struct entry_conversation {
     cli *c;
     const command *cmd;
     hh_schemaset *set;
-    hh_validator *validator;
+    hh_form_worker *worker;      /* the validator and compressor every check and the saved form use */
     hh_code_labels *labels;
     hh_answers *a;
     char *draft_dir, *draft_path;
     FILE *in, *out;
     int unaccepted;   /* answers read since one was last kept (the draft saved) */
     bool stopped;     /* stopped for too many of them, input not a terminal */
-} entry_session;
+} entry_conversation;
 
 /* Loads the schemas and finds the draft directory (--draft-dir, $HHREG_DRAFT_DIR,
  * else STORE.drafts beside the store), creating it 0700; an exit code on failure. */
-int entry_open(entry_session *s, cli *c, const command *cmd, const char *draft_dir);
-void entry_close(entry_session *s);
+int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *draft_dir);
+void entry_close(entry_conversation *s);
 
 /* Whether a draft is waiting; `what` gets a description of it (malloc'd). */
-bool entry_draft_exists(entry_session *s, char **what);
+bool entry_draft_exists(entry_conversation *s, char **what);
 /* Loads the waiting draft; an exit code on failure. */
-int entry_load_draft(entry_session *s);
-void entry_discard_draft(entry_session *s);
+int entry_load_draft(entry_conversation *s);
+void entry_discard_draft(entry_conversation *s);
 /* Saves the answers as the draft; 0, or an exit code after saying why. */
-int entry_save_draft(entry_session *s);
+int entry_save_draft(entry_conversation *s);
 
 /* Runs the conversation from wherever the answers stand: the questions not yet
  * answered, then the review; returns when the form was stored (EXIT_OK), the
  * enumerator quit or the terminal went away (the draft is kept; EXIT_PROBLEMS),
  * input that is not a terminal gave 20 answers in a row that were not accepted
  * (the draft is kept; EXIT_USAGE), or on an error (an exit code). */
-int entry_run(entry_session *s);
+int entry_run(entry_conversation *s);
 
 #endif

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "config.h"
 #include "xml_policy.h"
 
 const command hh_commands[] = {
@@ -36,6 +35,8 @@ const command hh_commands[] = {
       "  --revision N       an earlier revision (default: the current one)\n" },
     { "history", cmd_history, "[--json] ID", "List the revisions of a household.",
       "  --json             one JSON array\n" },
+    { "find", cmd_find, "TEXT",
+      "Find households by id, building-unit-room (543-1-101), the id's last digits, phone or name.", "" },
     { "enter", cmd_enter, "[--resume | --discard] [--draft-dir DIR]",
       "Enter one household on the terminal, guided item by item, checked as you type.",
       "  --resume           continue the draft left by enter, edit or visit (Ctrl-C, a closed terminal, a crash)\n"
@@ -54,6 +55,29 @@ const command hh_commands[] = {
     { "delete", cmd_delete, "--reason TEXT ID",
       "Mark a household deleted (a tombstone: its revisions are kept).",
       "  --reason TEXT      why (required)\n" },
+    { "undelete", cmd_undelete, "--reason TEXT ID",
+      "Make a deleted household current again (a new revision of its last form).",
+      "  --reason TEXT      why (required)\n" },
+    { "backup", cmd_backup, "FILE",
+      "Write a checked copy of the store to FILE, a new file (safe while an import runs).", "" },
+    { "serve", cmd_serve,
+      "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--address-failures N] | --make-cert HOSTNAME",
+      "Serve the store to the office's accounts over HTTP (docs/API.md); plain HTTP only on loopback.",
+      "  --listen ADDR:PORT where to listen (default 127.0.0.1:8080; port 0: any free one, said on start)\n"
+      "  --tls-cert FILE    the server's certificate (PEM); with --tls-key, needed for any address but loopback\n"
+      "  --tls-key FILE     its private key (PEM)\n"
+      "  --address-failures N  failed logins from one address within 15 minutes that refuse it for 15\n"
+      "                     minutes, whatever the name (default 20; an office behind one NAT shares one)\n"
+      "  --make-cert HOST   write a self-signed certificate for HOST (a trial of TLS) to the --tls-cert and\n"
+      "                     --tls-key files (default hhreg-cert.pem, hhreg-key.pem), new, and stop\n" },
+    { "user", cmd_user, "add NAME --role ROLE [--grid CODE]... | passwd NAME | disable NAME | list [--json]",
+      "Manage the accounts of hhreg serve: their role, grids and password.",
+      "  --role ROLE        add: enumerator, supervisor, statistician or admin\n"
+      "  --grid CODE        add: a grid the account works in (510105016003-03), again for more;\n"
+      "                     a supervisor may be given a whole community (510105016003)\n"
+      "  --password-stdin   add, passwd: the password is the first line of standard input\n"
+      "                     (else it is typed twice on the terminal, not shown)\n"
+      "  --json             list: one JSON array\n" },
     { "check", cmd_check, "[--json]",
       "Check the store: SQLite integrity, every current form re-validated, counts.",
       "  --json             print the report as JSON\n" },
@@ -72,7 +96,7 @@ const command hh_commands[] = {
       "  --plugin-dir DIR   look here first (then $HHREG_PLUGIN_PATH, then the installed plugins)\n"
       "  --allow-shadow     a plugin may hide one of the same name further along the path\n"
       "  --json             one JSON array\n" },
-    { "export", cmd_export, "[-o PATH] [--opt KEY=VALUE]... [--area CODE] [--plugin-dir DIR] [--allow-shadow] [--plugin-timeout S] [--plugin-memory MB] NAME",
+    { "export", cmd_export, "[-o PATH] [--opt KEY=VALUE]... [--area CODE] [--plugin-dir DIR] [--allow-shadow] [--plugin-timeout S] [--plugin-memory MB] [--mode MODE] NAME",
       "Run export plugin NAME over the current households.",
       "  -o, --output PATH  write here (under a temporary name, renamed on success); default: standard output;\n"
       "                     a plugin that writes several files needs a new directory here\n"
@@ -81,7 +105,12 @@ const command hh_commands[] = {
       "  --plugin-dir DIR   look here first for the plugin\n"
       "  --allow-shadow     use the first NAME.so even when another is further along the path\n"
       "  --plugin-timeout S stop the plugin after S seconds (default 3600; 0: no limit)\n"
-      "  --plugin-memory MB limit the plugin's memory to MB MiB (default 4096; 0: no limit)\n" },
+      "  --plugin-memory MB limit the plugin's memory to MB MiB (default 4096; 0: no limit)\n"
+      "  --mode MODE        the output's mode, e.g. 0640 (default 0600; a directory's files, the directory\n"
+      "                     gets x where r is given); world-writable, execute and set-id bits are refused\n" },
+    { "doctor", cmd_doctor, "[--plugin-dir DIR]",
+      "Say what is installed: versions, where the store, schemas and plugins are looked for and found.",
+      "  --plugin-dir DIR   look here first for plugins, as export does\n" },
     { NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -127,15 +156,16 @@ int main(int argc, char **argv)
             usage(stdout);
         return EXIT_OK;
     }
-    if (strcmp(argv[1], "--version") == 0) {
-        printf("hhreg %s (form schema urn:hhreg:household:1, store schema %d)\n", PACKAGE_VERSION,
-               HH_STORE_SCHEMA_VERSION);
-        return EXIT_OK;
-    }
-    /* options given before the command name apply to it, like git's */
+    /* options given before the command name apply to it, like git's; --version
+     * among them is answered at once */
     int first = 1;
-    while (first < argc && argv[first][0] == '-')
+    while (first < argc && argv[first][0] == '-') {
+        if (strcmp(argv[first], "--version") == 0) {
+            cli_print_version(stdout);
+            return EXIT_OK;
+        }
         first += (strchr(argv[first], '=') || first + 1 >= argc) ? 1 : 2;
+    }
     if (first >= argc) {
         usage(stderr);
         return EXIT_USAGE;
@@ -155,7 +185,8 @@ int main(int argc, char **argv)
         args[n++] = argv[i];
     for (int i = first + 1; i < argc; i++)
         args[n++] = argv[i];
-    cli c = { hh_store_default_path(), getenv("HHREG_SCHEMA_DIR"), default_actor(), hh_lang_from_env() };
+    cli c = { hh_store_default_path(), getenv("HHREG_SCHEMA_DIR"), default_actor(), hh_lang_from_env(), NULL };
+    c.enumerator = getenv("HHREG_ENUMERATOR") && *getenv("HHREG_ENUMERATOR") ? c.actor : NULL;
     if (c.schema_dir && !*c.schema_dir)
         c.schema_dir = NULL;
     hh_xml_policy_init();

@@ -5,9 +5,9 @@
 
 void hh_derive_person(const hh_person *p, const char *reference_date, hh_person_derived *out)
 {
-    hh_date birth, ref;
-    out->age = (hh_date_parse(p->birth_date, false, &birth) && hh_date_parse(reference_date, false, &ref))
-                   ? hh_date_years(birth, ref)
+    hhreg_date birth, ref;
+    out->age = (hhreg_date_parse(p->birth_date, false, &birth) && hhreg_date_parse(reference_date, false, &ref))
+                   ? hhreg_date_years(birth, ref)
                    : 0;
     if (out->age < 0)
         out->age = 0;

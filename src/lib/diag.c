@@ -1,7 +1,6 @@
 /* diag.c — collecting, formatting and printing diagnostics (see diag.h). */
 #include "diag.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -50,51 +49,20 @@ static hh_diag *push(hh_diags *d, hh_severity sev)
 void hh_diags_add(hh_diags *d, const char *file, long line, hh_severity sev,
                   const char *rule, const char *path, const char *en, const char *zh)
 {
+    hh_diags_take(d, file, line, sev, rule, path, hh_xstrdup(en), hh_xstrdup(zh ? zh : en));
+}
+
+void hh_diags_take(hh_diags *d, const char *file, long line, hh_severity sev,
+                   const char *rule, const char *path, char *en, char *zh)
+{
     hh_diag *g = push(d, sev);
     g->file = hh_xstrdup(file ? file : "-");
     g->line = line;
     g->severity = sev;
     g->rule = hh_xstrdup(rule);
     g->path = hh_xstrdup(path ? path : "");
-    g->msg_en = hh_xstrdup(en);
-    g->msg_zh = hh_xstrdup(zh ? zh : en);
-}
-
-void hh_diags_addmsg(hh_diags *d, const char *file, long line, hh_severity sev,
-                     const char *rule, const char *path, ...)
-{
-    va_list ap;
-    va_start(ap, path);
-    hh_diags_vaddmsg_as(d, file, line, sev, rule, rule, path, ap);
-    va_end(ap);
-}
-
-void hh_diags_addmsg_as(hh_diags *d, const char *file, long line, hh_severity sev,
-                        const char *rule, const char *message, const char *path, ...)
-{
-    va_list ap;
-    va_start(ap, path);
-    hh_diags_vaddmsg_as(d, file, line, sev, rule, message, path, ap);
-    va_end(ap);
-}
-
-void hh_diags_vaddmsg_as(hh_diags *d, const char *file, long line, hh_severity sev,
-                         const char *rule, const char *message, const char *path, va_list ap)
-{
-    const char *en, *zh;
-    if (!hh_message_lookup(message, &en, &zh))
-        en = zh = message;
-    hh_buf ben, bzh;
-    hh_buf_init(&ben);
-    hh_buf_init(&bzh);
-    va_list again;
-    va_copy(again, ap);
-    hh_buf_vprintf(&ben, en, ap);
-    hh_buf_vprintf(&bzh, zh, again);
-    va_end(again);
-    hh_diags_add(d, file, line, sev, rule, path, ben.data, bzh.data);
-    hh_buf_free(&ben);
-    hh_buf_free(&bzh);
+    g->msg_en = en;
+    g->msg_zh = zh;
 }
 
 void hh_diags_move(hh_diags *to, hh_diags *from)

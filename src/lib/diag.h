@@ -5,11 +5,11 @@
  * collected in an hh_diags list and printed in one of two formats:
  *   FILE:LINE: error|warning: [RULE-ID] PATH: message
  * or as JSON objects. Built-in messages (parser, store) come from the catalogue
- * in messages.c; rule messages come from the rules file. */
+ * messages.def through the typed functions of messages.h; rule messages come from
+ * the rules file. */
 #ifndef HH_DIAG_H
 #define HH_DIAG_H
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stddef.h>
 #include "json.h"
@@ -40,17 +40,9 @@ void hh_diags_clear(hh_diags *d);
 /* Adds a diagnostic with both messages given; copies every string. */
 void hh_diags_add(hh_diags *d, const char *file, long line, hh_severity sev,
                   const char *rule, const char *path, const char *en, const char *zh);
-/* Adds a diagnostic whose messages are the catalogue entry `rule`, formatted
- * printf-style with the same arguments in both languages. */
-void hh_diags_addmsg(hh_diags *d, const char *file, long line, hh_severity sev,
-                     const char *rule, const char *path, ...);
-/* The same with the messages of catalogue entry `message` under rule id `rule`,
- * for a rule whose problems are told in more than one way (XSD-RANGE: at least,
- * at most, ...). */
-void hh_diags_addmsg_as(hh_diags *d, const char *file, long line, hh_severity sev,
-                        const char *rule, const char *message, const char *path, ...);
-void hh_diags_vaddmsg_as(hh_diags *d, const char *file, long line, hh_severity sev,
-                         const char *rule, const char *message, const char *path, va_list ap);
+/* The same, taking (and in the end freeing) the two messages. */
+void hh_diags_take(hh_diags *d, const char *file, long line, hh_severity sev,
+                   const char *rule, const char *path, char *en, char *zh);
 /* Moves every item of `from` to the end of `to`; `from` is left empty. */
 void hh_diags_move(hh_diags *to, hh_diags *from);
 
@@ -67,8 +59,5 @@ void hh_print_file_problem(FILE *out, const char *who, const char *file, const c
  * unknown name. */
 int hh_lang_parse(const char *name, hh_lang *out);
 hh_lang hh_lang_from_env(void);
-
-/* The built-in message catalogue (messages.c). Returns 0 if `id` is unknown. */
-int hh_message_lookup(const char *id, const char **en, const char **zh);
 
 #endif

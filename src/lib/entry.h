@@ -15,7 +15,9 @@
 #include <stddef.h>
 
 #include "code_labels.h"
+#include "diag.h"
 #include "form.h"
+#include "items.h"
 #include "util.h"
 
 typedef enum { HH_Q_TEXT, HH_Q_CODE, HH_Q_DATE, HH_Q_MONTH, HH_Q_INT, HH_Q_DECIMAL, HH_Q_BOOL } hh_q_kind;
@@ -33,14 +35,42 @@ typedef struct hh_question {
     const char *en, *zh;       /* the question */
     bool optional;             /* may be left empty */
     double min, max;           /* HH_Q_INT / HH_Q_DECIMAL bounds; HH_Q_TEXT: max characters */
-    /* whether it is asked for this household (index 0) or person/visit `index` */
-    bool (*applies)(const hh_answers *a, int index);
+    hh_item_when when;         /* when it is asked (hh_question_applies) */
 } hh_question;
 
-/* The questions of a scope, in order; *n gets their number. */
+/* The questions of a scope, in the order of the conversation; *n gets their number.
+ * An item's question is its row of HH_ITEM_QUESTIONS (items.def). */
 const hh_question *hh_questions(hh_q_scope scope, size_t *n);
 const hh_question *hh_question_find(hh_q_scope scope, const char *key);
+/* Whether `q` is asked for this household (index 0) or person/visit `index`. */
 bool hh_question_applies(const hh_question *q, const hh_answers *a, int index);
+
+/* A question asked of the household (index 0, also for a question after the roster)
+ * or of person / visit `index`. */
+typedef struct hh_entry_target {
+    const hh_question *q;
+    hh_q_scope scope; /* where the answer is kept: HH_SCOPE_HOUSEHOLD, PERSON or VISIT */
+    int index;
+} hh_entry_target;
+
+/* The questions a diagnostic (its rule and item path, as in hh_diag) involves, that
+ * are asked of these answers: for a rule comparing items (the birth date with the
+ * ID number's, a spouse's age, …) every item it compares, wherever it is reported;
+ * else the questions of its item. At most `max` go to `out`; returns their number.
+ * The worker chooses which of them to change. */
+size_t hh_entry_involved(const hh_answers *a, const char *rule, const char *path, hh_entry_target *out, size_t max);
+
+/* The answer to `q` for the text a worker typed (trimmed), forgiving the ways people
+ * write: dates as 1942/3/15, 1942-3-15, 19420315 or 1942年3月15日 (months alike);
+ * document numbers in lower case; a code by its number, itself or its English or
+ * Chinese label (as shown for the default), any case; a nationality by its ISO
+ * 3166 code or the country's name in English or Chinese ("Pakistan", "巴基斯坦" →
+ * PAK). A near miss ("PKA") is refused with the codes it may mean; an item with a
+ * form (codes of digits, phones, language tags, ids) is refused with a plain reason.
+ * Then as hh_entry_parse_answer (entry_session.h): NULL with the reason in `lang`
+ * in `why`, which never quotes the text. `labels`: the form schema's code lists. */
+char *hh_entry_parse_typed(const hh_question *q, const char *text, const hh_code_labels *labels, hh_lang lang,
+                           char *why, size_t why_len);
 
 /* --- answers and the draft file -------------------------------------------------------- */
 

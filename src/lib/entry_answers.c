@@ -267,8 +267,8 @@ int hh_answers_age(const hh_answers *a, int index)
 {
     const char *birth = hh_answer(a, HH_SCOPE_PERSON, index, "birth-date");
     const char *on = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date");
-    hh_date b, e;
-    if (!birth || !on || !hh_date_parse(birth, false, &b) || !hh_date_parse(on, false, &e))
+    hhreg_date b, e;
+    if (!birth || !on || !hhreg_date_parse(birth, false, &b) || !hhreg_date_parse(on, false, &e))
         return -1;
-    return hh_date_years(b, e);
+    return hhreg_date_years(b, e);
 }

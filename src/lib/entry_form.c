@@ -14,6 +14,7 @@
 #include "dates.h"
 #include "entry.h"
 #include "gb11643.h"
+#include "items.h"
 
 #define NS "urn:hhreg:household:1"
 
@@ -37,8 +38,8 @@ static const char *document_stand_in(const form_writer *f, int p)
         return "X0000001";
     const char *birth = hh_answer(f->a, HH_SCOPE_PERSON, p, "birth-date");
     const char *sex = hh_answer(f->a, HH_SCOPE_PERSON, p, "sex");
-    hh_date d;
-    if (!birth || !hh_date_parse(birth, false, &d))
+    hhreg_date d;
+    if (!birth || !hhreg_date_parse(birth, false, &d))
         birth = placeholder(f, HH_SCOPE_PERSON, p, "birth-date");
     snprintf(id, sizeof id, "510105%.4s%.2s%.2s00%d", birth, birth + 5, birth + 8, sex && !strcmp(sex, "female") ? 2 : 1);
     id[17] = hh_gb11643_check_char(id);
@@ -57,7 +58,8 @@ static const char *placeholder(const form_writer *f, hh_q_scope scope, int index
         { HH_SCOPE_HOUSEHOLD, "community-code", "510105001001" }, { HH_SCOPE_HOUSEHOLD, "grid", "1" },
         { HH_SCOPE_HOUSEHOLD, "id", "000000000000-00-0000" }, { HH_SCOPE_HOUSEHOLD, "household-type", "family" },
         { HH_SCOPE_HOUSEHOLD, "dwelling-type", "apartment" }, { HH_SCOPE_HOUSEHOLD, "tenure", "owned" },
-        { HH_SCOPE_HOUSEHOLD, "low-income", "false" }, { HH_SCOPE_HOUSEHOLD, "extreme-hardship", "false" },
+        { HH_SCOPE_HOUSEHOLD, "low-income", "false" }, { HH_SCOPE_HOUSEHOLD, "low-income-since", "2000-01" },
+        { HH_SCOPE_HOUSEHOLD, "extreme-hardship", "false" },
         { HH_SCOPE_HOUSEHOLD, "enumerator", "E0" }, { HH_SCOPE_HOUSEHOLD, "status", "partial" },
         { HH_SCOPE_HOUSEHOLD, "consent", "true" }, { HH_SCOPE_HOUSEHOLD, "respondent", "proxy" },
         { HH_SCOPE_PERSON, "sex", "male" }, { HH_SCOPE_PERSON, "birth-date", "1980-01-01" },
@@ -112,101 +114,134 @@ static void attribute(form_writer *f, const char *name, hh_q_scope scope, int in
         xmlTextWriterWriteAttribute(f->w, BAD_CAST name, BAD_CAST v);
 }
 
-static void coded_place(form_writer *f, const char *name, const char *code_key, const char *name_key)
+/* Whether an item is asked in guided entry (a household item may be asked after the roster). */
+static bool asked(const hh_item *it, hh_q_scope scope)
 {
-    xmlTextWriterStartElement(f->w, BAD_CAST name);
-    attribute(f, "code", HH_SCOPE_HOUSEHOLD, 0, code_key);
-    const char *v = value(f, HH_SCOPE_HOUSEHOLD, 0, name_key);
-    xmlTextWriterWriteString(f->w, BAD_CAST(v ? v : ""));
-    xmlTextWriterEndElement(f->w);
+    return hh_question_find(scope, it->key) ||
+           (scope == HH_SCOPE_HOUSEHOLD && hh_question_find(HH_SCOPE_AFTER_ROSTER, it->key));
 }
 
-static void write_household_items(form_writer *f)
+/* --- the items, written where the item table puts them ------------------------------
+ * Each asked item of a scope goes where its XML path (items.def) says: an attribute
+ * ("@x") of its element, that element's text, or inside a child element, in the
+ * table's order (which is the schema's). A leaf element is written when its item has a
+ * value; an element holding attributes or elements when one of its items is required
+ * (address, lowIncome, enumeration, document, residence) or its first item, asked
+ * first, has a value (functioning for a person of 5 or more, disabilityCertificate
+ * with a certificate). Items that are
+ * not asked are left out: the member count, and a person's line, which is its index. */
+
+typedef struct item_walk {
+    form_writer *f;
+    hh_q_scope scope;
+    int index;
+    const hh_item *items;
+    size_t n;
+} item_walk;
+
+/* Item `it`'s path below the element at `path` (n characters, 0 for the scope's
+ * element): "" for that element's own text, NULL when the item is not inside it. */
+static const char *path_below(const hh_item *it, const char *path, size_t n)
 {
-    xmlTextWriterStartElement(f->w, BAD_CAST "address");
-    coded_place(f, "district", "district-code", "district");
-    coded_place(f, "street", "street-code", "street");
-    coded_place(f, "community", "community-code", "community");
-    static const char *const places[][2] = { { "grid", "grid" }, { "estate", "estate" }, { "building", "building" },
-                                             { "unit", "unit" }, { "room", "room" } };
-    for (size_t i = 0; i < 5; i++)
-        element(f, places[i][0], HH_SCOPE_HOUSEHOLD, 0, places[i][1]);
-    xmlTextWriterEndElement(f->w);
-    static const char *const items[][2] = { { "householdType", "household-type" }, { "dwellingType", "dwelling-type" },
-                                            { "tenure", "tenure" }, { "floorArea", "floor-area" },
-                                            { "phone", "phone" }, { "preferredLanguage", "language" } };
-    for (size_t i = 0; i < 6; i++)
-        element(f, items[i][0], HH_SCOPE_HOUSEHOLD, 0, items[i][1]);
-    xmlTextWriterStartElement(f->w, BAD_CAST "lowIncome");
-    attribute(f, "receives", HH_SCOPE_HOUSEHOLD, 0, "low-income");
-    attribute(f, "since", HH_SCOPE_HOUSEHOLD, 0, "low-income-since");
-    xmlTextWriterEndElement(f->w);
-    element(f, "extremeHardship", HH_SCOPE_HOUSEHOLD, 0, "extreme-hardship");
-    element(f, "needs", HH_SCOPE_HOUSEHOLD, 0, "needs");
-    xmlTextWriterStartElement(f->w, BAD_CAST "enumeration");
-    static const char *const enumeration[][2] = { { "enumerator", "enumerator" }, { "date", "enumeration-date" },
-                                                  { "status", "status" }, { "respondent", "respondent" },
-                                                  { "consent", "consent" } };
-    for (size_t i = 0; i < 5; i++)
-        attribute(f, enumeration[i][0], HH_SCOPE_HOUSEHOLD, 0, enumeration[i][1]);
-    xmlTextWriterEndElement(f->w);
+    if (n == 0)
+        return it->xml_path;
+    if (strncmp(it->xml_path, path, n) != 0)
+        return NULL;
+    return it->xml_path[n] == '\0' ? "" : it->xml_path[n] == '/' ? it->xml_path + n + 1 : NULL;
+}
+
+static void write_content(const item_walk *w, const char *path, size_t n);
+
+/* The element at `path` (n characters), the first `n` of item `first`'s path. */
+static void write_element(const item_walk *w, const char *path, size_t n)
+{
+    size_t from = n;
+    while (from > 0 && path[from - 1] != '/')
+        from--;
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)(n - from), path + from);
+    const hh_item *text = NULL, *first = NULL;
+    bool leaf = true, required = false;
+    for (size_t i = 0; i < w->n; i++) {
+        const hh_item *it = &w->items[i];
+        const char *rest = path_below(it, path, n);
+        if (!rest || !asked(it, w->scope))
+            continue;
+        if (*rest)
+            leaf = false;
+        else
+            text = it;
+        first = first ? first : it;
+        required = required || it->required;
+    }
+    if (leaf && text) {
+        element(w->f, name, w->scope, w->index, text->key);
+    } else if (required || (first && value(w->f, w->scope, w->index, first->key))) {
+        xmlTextWriterStartElement(w->f->w, BAD_CAST name);
+        write_content(w, path, n);
+        xmlTextWriterEndElement(w->f->w);
+    }
+}
+
+/* The content of the element at `path` (n characters; 0: the scope's element): its
+ * attributes, its child elements, then its text. */
+static void write_content(const item_walk *w, const char *path, size_t n)
+{
+    const hh_item *text = NULL;
+    for (size_t i = 0; i < w->n; i++) {
+        const hh_item *it = &w->items[i];
+        const char *rest = path_below(it, path, n);
+        if (!rest || !asked(it, w->scope))
+            continue;
+        if (rest[0] == '@' && !strchr(rest, '/'))
+            attribute(w->f, rest + 1, w->scope, w->index, it->key);
+        else if (!*rest)
+            text = it;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        const hh_item *it = &w->items[i];
+        const char *rest = path_below(it, path, n);
+        if (!rest || !*rest || rest[0] == '@' || !asked(it, w->scope))
+            continue;
+        size_t child_n = (size_t)(rest - it->xml_path) + strcspn(rest, "/");
+        bool seen = false; /* an earlier item already wrote this child */
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = asked(&w->items[j], w->scope) && strncmp(w->items[j].xml_path, it->xml_path, child_n) == 0 &&
+                   (w->items[j].xml_path[child_n] == '\0' || w->items[j].xml_path[child_n] == '/');
+        if (!seen)
+            write_element(w, it->xml_path, child_n);
+    }
+    if (text) {
+        const char *v = value(w->f, w->scope, w->index, text->key);
+        /* as the writer always wrote them, so a typed form is stored byte for byte as
+         * before: an element with attributes holds its text even when empty
+         * (<document type="none"></document>); the scope's own (a visit's note) only
+         * when given */
+        if (v || n > 0)
+            xmlTextWriterWriteString(w->f->w, BAD_CAST(v ? v : ""));
+    }
+}
+
+static void write_items(form_writer *f, hh_item_scope item_scope, hh_q_scope scope, int index)
+{
+    item_walk w = { f, scope, index, NULL, 0 };
+    w.items = hh_items_of(item_scope, &w.n);
+    write_content(&w, "", 0);
 }
 
 static void write_person(form_writer *f, int p)
 {
     xmlTextWriterStartElement(f->w, BAD_CAST "person");
+    /* not asked: a person's line is their place in the roster */
     xmlTextWriterWriteFormatAttribute(f->w, BAD_CAST "line", "%d", p);
-    static const char *const first[][2] = { { "name", "name" }, { "relationship", "relationship" }, { "sex", "sex" },
-                                            { "birthDate", "birth-date" } };
-    for (size_t i = 0; i < 4; i++)
-        element(f, first[i][0], HH_SCOPE_PERSON, p, first[i][1]);
-    xmlTextWriterStartElement(f->w, BAD_CAST "document");
-    attribute(f, "type", HH_SCOPE_PERSON, p, "document-type");
-    const char *number = value(f, HH_SCOPE_PERSON, p, "document-number");
-    xmlTextWriterWriteString(f->w, BAD_CAST(number ? number : ""));
-    xmlTextWriterEndElement(f->w);
-    element(f, "nationality", HH_SCOPE_PERSON, p, "nationality");
-    element(f, "ethnicity", HH_SCOPE_PERSON, p, "ethnicity");
-    xmlTextWriterStartElement(f->w, BAD_CAST "residence");
-    attribute(f, "registeredIn", HH_SCOPE_PERSON, p, "registered-in");
-    const char *residence = value(f, HH_SCOPE_PERSON, p, "residence");
-    xmlTextWriterWriteString(f->w, BAD_CAST(residence ? residence : ""));
-    xmlTextWriterEndElement(f->w);
-    static const char *const middle[][2] = { { "maritalStatus", "marital-status" }, { "education", "education" },
-                                             { "activity", "activity" } };
-    for (size_t i = 0; i < 3; i++)
-        element(f, middle[i][0], HH_SCOPE_PERSON, p, middle[i][1]);
-    static const char *const domains[][2] = { { "seeing", "seeing" }, { "hearing", "hearing" },
-                                              { "walking", "walking" }, { "cognition", "cognition" },
-                                              { "selfCare", "self-care" }, { "communication", "communication" } };
-    if (value(f, HH_SCOPE_PERSON, p, "seeing")) {
-        xmlTextWriterStartElement(f->w, BAD_CAST "functioning");
-        for (size_t i = 0; i < 6; i++)
-            attribute(f, domains[i][0], HH_SCOPE_PERSON, p, domains[i][1]);
-        xmlTextWriterEndElement(f->w);
-    }
-    const char *certificate = value(f, HH_SCOPE_PERSON, p, "certificate");
-    if (certificate && strcmp(certificate, "true") == 0) {
-        xmlTextWriterStartElement(f->w, BAD_CAST "disabilityCertificate");
-        attribute(f, "type", HH_SCOPE_PERSON, p, "certificate-type");
-        attribute(f, "grade", HH_SCOPE_PERSON, p, "certificate-grade");
-        xmlTextWriterEndElement(f->w);
-    }
-    static const char *const last[][2] = { { "phone", "phone" }, { "languages", "languages" }, { "notes", "notes" } };
-    for (size_t i = 0; i < 3; i++)
-        element(f, last[i][0], HH_SCOPE_PERSON, p, last[i][1]);
+    write_items(f, HH_ITEM_PERSON, HH_SCOPE_PERSON, p);
     xmlTextWriterEndElement(f->w);
 }
 
 static void write_visit(form_writer *f, int v)
 {
     xmlTextWriterStartElement(f->w, BAD_CAST "visit");
-    static const char *const attrs[] = { "date", "enumerator", "purpose", "outcome" };
-    for (size_t i = 0; i < 4; i++)
-        attribute(f, attrs[i], HH_SCOPE_VISIT, v, attrs[i]);
-    const char *note = value(f, HH_SCOPE_VISIT, v, "note");
-    if (note)
-        xmlTextWriterWriteString(f->w, BAD_CAST note);
+    write_items(f, HH_ITEM_VISIT, HH_SCOPE_VISIT, v);
     xmlTextWriterEndElement(f->w);
 }
 
@@ -214,8 +249,8 @@ char *hh_entry_form_xml(const hh_answers *a, bool placeholders, int upto_person,
 {
     form_writer f = { a, placeholders, NULL, "" };
     const char *date = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date");
-    hh_date d;
-    if (date && hh_date_parse(date, false, &d))
+    hhreg_date d;
+    if (date && hhreg_date_parse(date, false, &d))
         snprintf(f.today, sizeof f.today, "%s", date);
     else
         hh_date_format(hh_date_today(), f.today);
@@ -225,8 +260,7 @@ char *hh_entry_form_xml(const hh_answers *a, bool placeholders, int upto_person,
     xmlTextWriterSetIndentString(f.w, BAD_CAST "  ");
     xmlTextWriterStartDocument(f.w, "1.0", "UTF-8", NULL);
     xmlTextWriterStartElementNS(f.w, NULL, BAD_CAST "household", BAD_CAST NS);
-    attribute(&f, "id", HH_SCOPE_HOUSEHOLD, 0, "id");
-    write_household_items(&f);
+    write_items(&f, HH_ITEM_HOUSEHOLD, HH_SCOPE_HOUSEHOLD, 0);
     int persons = hh_answers_count(a, HH_SCOPE_PERSON), visits = hh_answers_count(a, HH_SCOPE_VISIT);
     for (int p = 1; p <= persons && (upto_person < 0 || p <= upto_person); p++)
         write_person(&f, p);
@@ -245,66 +279,40 @@ char *hh_entry_form_xml(const hh_answers *a, bool placeholders, int upto_person,
 
 /* --- a stored household as answers ---------------------------------------------------------- */
 
-static void put(hh_answers *a, hh_q_scope scope, int index, const char *key, const char *value)
+/* The answers of the items of `item_scope` held in `record` (index 0 for the
+ * household, N for person or visit N): each asked item as it would be typed. */
+static void put_items(hh_answers *a, hh_item_scope item_scope, hh_q_scope scope, int index, const void *record)
 {
-    hh_answer_set(a, scope, index, key, value ? value : "");
-}
-
-static void put_int(hh_answers *a, hh_q_scope scope, int index, const char *key, int value, int absent)
-{
-    char text[32];
-    snprintf(text, sizeof text, "%d", value);
-    put(a, scope, index, key, value == absent ? "" : text);
+    size_t n;
+    const hh_item *items = hh_items_of(item_scope, &n);
+    for (size_t k = 0; k < n; k++) {
+        const hh_item *it = &items[k];
+        if (!asked(it, scope))
+            continue;
+        const void *at = hh_item_at(it, record);
+        char text[32] = "";
+        const char *value = text;
+        if (it->ctype == HH_ITEM_C_STR)
+            value = *(char *const *)at ? *(char *const *)at : "";
+        else if (it->ctype == HH_ITEM_C_BOOL)
+            value = *(const bool *)at ? "true" : "false";
+        else if (hh_item_given(it, record) && it->ctype == HH_ITEM_C_INT)
+            snprintf(text, sizeof text, "%d", *(const int *)at);
+        else if (hh_item_given(it, record))
+            snprintf(text, sizeof text, "%g", *(const double *)at);
+        hh_answer_set(a, scope, index, it->key, value);
+    }
 }
 
 void hh_answers_from_household(hh_answers *a, const hh_household *h)
 {
-    static const hh_q_scope H = HH_SCOPE_HOUSEHOLD, P = HH_SCOPE_PERSON, V = HH_SCOPE_VISIT;
-    const char *household[][2] = {
-        { "district-code", h->district_code }, { "district", h->district }, { "street-code", h->street_code },
-        { "street", h->street }, { "community-code", h->community_code }, { "community", h->community },
-        { "estate", h->estate }, { "building", h->building }, { "unit", h->unit }, { "room", h->room },
-        { "id", h->id }, { "household-type", h->household_type }, { "dwelling-type", h->dwelling_type },
-        { "tenure", h->tenure }, { "phone", h->phone }, { "language", h->preferred_language },
-        { "low-income", h->low_income ? "true" : "false" }, { "low-income-since", h->low_income_since },
-        { "extreme-hardship", h->extreme_hardship ? "true" : "false" }, { "needs", h->needs },
-        { "enumerator", h->enumerator }, { "enumeration-date", h->enumeration_date },
-        { "status", h->enumeration_status }, { "consent", h->consent ? "true" : "false" },
-        { "respondent", h->respondent },
-    };
-    for (size_t i = 0; i < sizeof household / sizeof household[0]; i++)
-        put(a, H, 0, household[i][0], household[i][1]);
-    put_int(a, H, 0, "grid", h->grid, -1);
-    char area[32] = "";
-    if (h->floor_area >= 0)
-        snprintf(area, sizeof area, "%g", h->floor_area);
-    put(a, H, 0, "floor-area", area);
-    static const char *const domains[HH_WG_DOMAINS] = { "seeing", "hearing", "walking",
-                                                        "cognition", "self-care", "communication" };
+    put_items(a, HH_ITEM_HOUSEHOLD, HH_SCOPE_HOUSEHOLD, 0, h);
     for (size_t i = 0; i < h->n_persons; i++) {
         const hh_person *p = &h->persons[i];
-        int n = (int)i + 1;
-        const char *person[][2] = {
-            { "name", p->name }, { "relationship", p->relationship }, { "sex", p->sex },
-            { "birth-date", p->birth_date }, { "document-type", p->document_type },
-            { "document-number", p->document_number }, { "nationality", p->nationality },
-            { "ethnicity", p->ethnicity }, { "residence", p->residence }, { "registered-in", p->registered_in },
-            { "marital-status", p->marital_status }, { "activity", p->activity }, { "phone", p->phone },
-            { "languages", p->languages }, { "notes", p->notes },
-            { "certificate", p->certificate_type ? "true" : "false" }, { "certificate-type", p->certificate_type },
-        };
-        for (size_t j = 0; j < sizeof person / sizeof person[0]; j++)
-            put(a, P, n, person[j][0], person[j][1]);
-        put_int(a, P, n, "education", p->education, -1);
-        put_int(a, P, n, "certificate-grade", p->certificate_grade, 0);
-        for (int d = 0; d < HH_WG_DOMAINS; d++)
-            put_int(a, P, n, domains[d], p->functioning[d], 0);
+        put_items(a, HH_ITEM_PERSON, HH_SCOPE_PERSON, (int)i + 1, p);
+        /* asked, not an item: the certificate's type and grade follow a yes */
+        hh_answer_set(a, HH_SCOPE_PERSON, (int)i + 1, "certificate", p->certificate_type ? "true" : "false");
     }
-    for (size_t i = 0; i < h->n_visits; i++) {
-        const hh_visit *v = &h->visits[i];
-        const char *visit[][2] = { { "date", v->date }, { "enumerator", v->enumerator }, { "purpose", v->purpose },
-                                   { "outcome", v->outcome }, { "note", v->note } };
-        for (size_t j = 0; j < 5; j++)
-            put(a, V, (int)i + 1, visit[j][0], visit[j][1]);
-    }
+    for (size_t i = 0; i < h->n_visits; i++)
+        put_items(a, HH_ITEM_VISIT, HH_SCOPE_VISIT, (int)i + 1, &h->visits[i]);
 }

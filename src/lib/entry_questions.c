@@ -1,12 +1,18 @@
-/* entry_questions.c — the questions of guided entry (see entry.h), in the order
- * they are asked: the address first (it names the household), the household's
- * items, then each person, then who answered, then the visits. Which items apply
- * follows the data dictionary: marital status and activity from age 15, education
- * from 6, functioning from 5, ethnicity for Chinese nationals only. */
+/* entry_questions.c — the conversation of guided entry (see entry.h): the order in
+ * which the items are asked — the address first (it names the household), the
+ * household's items, then each person, then who answered, then the visits — and the
+ * one question that is not an item (whether a person holds a disability certificate,
+ * which groups its type and grade). Each item's prompt, bounds and the condition
+ * under which it is asked are in items.def (HH_ITEM_QUESTIONS); what the conditions
+ * mean is here. */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "entry.h"
+#include "entry_session.h"
+#include "items.h"
 
 static bool at_least(const hh_answers *a, int person, int years)
 {
@@ -14,159 +20,103 @@ static bool at_least(const hh_answers *a, int person, int years)
     return age < 0 || age >= years;
 }
 
-static bool from_5(const hh_answers *a, int p) { return at_least(a, p, 5); }
-static bool from_6(const hh_answers *a, int p) { return at_least(a, p, 6); }
-static bool from_15(const hh_answers *a, int p) { return at_least(a, p, 15); }
-
 static bool is(const hh_answers *a, hh_q_scope scope, int index, const char *key, const char *value)
 {
     const char *v = hh_answer(a, scope, index, key);
     return v && strcmp(v, value) == 0;
 }
 
-static bool chinese(const hh_answers *a, int p)
+bool hh_question_applies(const hh_question *q, const hh_answers *a, int index)
 {
-    const char *v = hh_answer(a, HH_SCOPE_PERSON, p, "nationality");
-    return !v || strcmp(v, "CHN") == 0;
+    switch (q->when) {
+    case HH_WHEN_ALWAYS: return true;
+    case HH_WHEN_AGE_5: return at_least(a, index, 5);
+    case HH_WHEN_AGE_6: return at_least(a, index, 6);
+    case HH_WHEN_AGE_15: return at_least(a, index, 15);
+    case HH_WHEN_CHINESE: return !hh_answer(a, HH_SCOPE_PERSON, index, "nationality") ||
+                                 is(a, HH_SCOPE_PERSON, index, "nationality", "CHN");
+    case HH_WHEN_HAS_DOCUMENT: return !is(a, HH_SCOPE_PERSON, index, "document-type", "none");
+    case HH_WHEN_MIGRANT: return is(a, HH_SCOPE_PERSON, index, "residence", "migrant");
+    case HH_WHEN_HAS_CERTIFICATE: return is(a, HH_SCOPE_PERSON, index, "certificate", "true");
+    case HH_WHEN_LOW_INCOME: return is(a, HH_SCOPE_HOUSEHOLD, 0, "low-income", "true");
+    }
+    return true;
 }
 
-static bool has_document(const hh_answers *a, int p)
-{
-    return !is(a, HH_SCOPE_PERSON, p, "document-type", "none");
-}
+/* The questions that are not items. */
+static const hh_question certificate = { "certificate", HH_SCOPE_PERSON, HH_Q_BOOL, "disabilityCertificate", NULL,
+                                         "Holds a disability certificate (残疾人证)?", "是否持有残疾人证？", false,
+                                         0, 0, HH_WHEN_ALWAYS };
 
-static bool registered_elsewhere(const hh_answers *a, int p)
-{
-    return is(a, HH_SCOPE_PERSON, p, "residence", "migrant");
-}
-
-static bool has_certificate(const hh_answers *a, int p)
-{
-    return is(a, HH_SCOPE_PERSON, p, "certificate", "true");
-}
-
-static bool receives_allowance(const hh_answers *a, int index)
-{
-    (void)index;
-    return is(a, HH_SCOPE_HOUSEHOLD, 0, "low-income", "true");
-}
-
-#define TEXT(max) 0, (max)
-#define NONE 0, 0
-
-static const hh_question household_questions[] = {
-    { "district-code", HH_SCOPE_HOUSEHOLD, HH_Q_TEXT, "address/district/@code", NULL, "District code (6 digits)",
-      "区县代码（6位）", false, TEXT(6), NULL },
-    { "district", HH_SCOPE_HOUSEHOLD, HH_Q_TEXT, "address/district", NULL, "District", "区县", false, TEXT(100), NULL },
-    { "street-code", HH_SCOPE_HOUSEHOLD, HH_Q_TEXT, "address/street/@code", NULL, "Street code (9 digits)",
-      "街道代码（9位）", false, TEXT(9), NULL },
-    { "street", HH_SCOPE_HOUSEHOLD, HH_Q_TEXT, "address/street", NULL, "Street (街道)", "街道", false, TEXT(100), NULL },
-    { "community-code", HH_SCOPE_HOUSEHOLD, HH_Q_TEXT, "address/community/@code", NULL, "Community code (12 digits)",
-      "社区代码（12位）", false, TEXT(12), NULL },
-    { "community", HH_SCOPE_HOUSEHOLD, HH_Q_TEXT, "address/community", NULL, "Community (社区)", "社区", false,
-      TEXT(100), NULL },
-    { "grid", HH_SCOPE_HOUSEHOLD, HH_Q_INT, "address/grid", NULL, "Grid number", "网格号", false, 1, 99, NULL },
-    { "estate", HH_SCOPE_HOUSEHOLD, HH_Q_TEXT, "address/estate", NULL, "Estate (小区)", "小区", true, TEXT(100), NULL },
-    { "building", HH_SCOPE_HOUSEHOLD, HH_Q_TEXT, "address/building", NULL, "Building", "楼栋", false, TEXT(100), NULL },
-    { "unit", HH_SCOPE_HOUSEHOLD, HH_Q_TEXT, "address/unit", NULL, "Unit", "单元", false, TEXT(100), NULL },
-    { "room", HH_SCOPE_HOUSEHOLD, HH_Q_TEXT, "address/room", NULL, "Room", "室", false, TEXT(100), NULL },
-    { "id", HH_SCOPE_HOUSEHOLD, HH_Q_TEXT, "@id", NULL, "Household id", "户编号", false, TEXT(20), NULL },
-    { "household-type", HH_SCOPE_HOUSEHOLD, HH_Q_CODE, "householdType", "HouseholdTypeCode", "Household type",
-      "户类型", false, NONE, NULL },
-    { "dwelling-type", HH_SCOPE_HOUSEHOLD, HH_Q_CODE, "dwellingType", "DwellingTypeCode", "Dwelling type", "住房类型",
-      false, NONE, NULL },
-    { "tenure", HH_SCOPE_HOUSEHOLD, HH_Q_CODE, "tenure", "TenureCode", "Tenure", "住房产权", false, NONE, NULL },
-    { "floor-area", HH_SCOPE_HOUSEHOLD, HH_Q_DECIMAL, "floorArea", NULL, "Floor area (m²)", "建筑面积（平方米）", true,
-      1, 2000, NULL },
-    { "phone", HH_SCOPE_HOUSEHOLD, HH_Q_TEXT, "phone", NULL, "Household phone", "住户电话", true, TEXT(21), NULL },
-    { "language", HH_SCOPE_HOUSEHOLD, HH_Q_TEXT, "preferredLanguage", NULL, "Preferred language (zh, en, ur, …)",
-      "首选语言（zh、en、ur…）", true, TEXT(35), NULL },
-    { "low-income", HH_SCOPE_HOUSEHOLD, HH_Q_BOOL, "lowIncome/@receives", NULL, "Receives the low-income allowance (低保)?",
-      "是否享受低保？", false, NONE, NULL },
-    { "low-income-since", HH_SCOPE_HOUSEHOLD, HH_Q_MONTH, "lowIncome/@since", NULL, "Allowance since (YYYY-MM)",
-      "低保起始年月（YYYY-MM）", false, NONE, receives_allowance },
-    { "extreme-hardship", HH_SCOPE_HOUSEHOLD, HH_Q_BOOL, "extremeHardship", NULL,
-      "Extreme-hardship support (特困供养)?", "是否特困供养？", false, NONE, NULL },
-    { "needs", HH_SCOPE_HOUSEHOLD, HH_Q_TEXT, "needs", NULL, "Needs (free text)", "需求（自由填写）", true,
-      TEXT(2000), NULL },
-    { "enumerator", HH_SCOPE_HOUSEHOLD, HH_Q_TEXT, "enumeration/@enumerator", NULL, "Enumerator id", "普查员编号", false,
-      TEXT(32), NULL },
-    { "enumeration-date", HH_SCOPE_HOUSEHOLD, HH_Q_DATE, "enumeration/@date", NULL, "Enumeration date (YYYY-MM-DD)",
-      "登记日期（YYYY-MM-DD）", false, NONE, NULL },
-    { "status", HH_SCOPE_HOUSEHOLD, HH_Q_CODE, "enumeration/@status", "EnumerationStatusCode", "Enumeration status",
-      "登记状态", false, NONE, NULL },
-    { "consent", HH_SCOPE_HOUSEHOLD, HH_Q_BOOL, "enumeration/@consent", NULL, "Consent given?", "是否同意登记？", false, NONE,
-      NULL },
+/* The order of the conversation, by item key (or a question above). */
+static const char *const household_order[] = {
+    "district-code", "district", "street-code", "street", "community-code", "community", "grid", "estate",
+    "building", "unit", "room", "id", "household-type", "dwelling-type", "tenure", "floor-area", "phone",
+    "language", "low-income", "low-income-since", "extreme-hardship", "needs", "enumerator", "enumeration-date",
+    "status", "consent",
 };
-
-static const hh_question person_questions[] = {
-    { "name", HH_SCOPE_PERSON, HH_Q_TEXT, "name", NULL, "Name", "姓名", false, TEXT(60), NULL },
-    { "relationship", HH_SCOPE_PERSON, HH_Q_CODE, "relationship", "RelationshipCode", "Relationship to the head",
-      "与户主关系", false, NONE, NULL },
-    { "sex", HH_SCOPE_PERSON, HH_Q_CODE, "sex", "SexCode", "Sex", "性别", false, NONE, NULL },
-    { "birth-date", HH_SCOPE_PERSON, HH_Q_DATE, "birthDate", NULL, "Date of birth (YYYY-MM-DD)",
-      "出生日期（YYYY-MM-DD）", false, NONE, NULL },
-    { "document-type", HH_SCOPE_PERSON, HH_Q_CODE, "document/@type", "DocumentTypeCode", "ID document", "证件类型", false,
-      NONE, NULL },
-    { "document-number", HH_SCOPE_PERSON, HH_Q_TEXT, "document", NULL, "Document number", "证件号码", false,
-      TEXT(40), has_document },
-    { "nationality", HH_SCOPE_PERSON, HH_Q_TEXT, "nationality", NULL, "Nationality (ISO 3166 alpha-3: CHN, PAK, …)",
-      "国籍（三字母代码：CHN、PAK…）", false, TEXT(3), NULL },
-    { "ethnicity", HH_SCOPE_PERSON, HH_Q_CODE, "ethnicity", "EthnicityCode", "Ethnicity (民族)", "民族", false, NONE,
-      chinese },
-    { "residence", HH_SCOPE_PERSON, HH_Q_CODE, "residence", "ResidenceCode", "Residence status", "居住状态", false,
-      NONE, NULL },
-    { "registered-in", HH_SCOPE_PERSON, HH_Q_TEXT, "residence/@registeredIn", NULL, "Registered in (province/city)",
-      "户籍所在地（省/市）", false, TEXT(100), registered_elsewhere },
-    { "marital-status", HH_SCOPE_PERSON, HH_Q_CODE, "maritalStatus", "MaritalStatusCode", "Marital status",
-      "婚姻状况", false, NONE, from_15 },
-    { "education", HH_SCOPE_PERSON, HH_Q_CODE, "education", "EducationCode", "Highest education completed",
-      "最高学历", false, NONE, from_6 },
-    { "activity", HH_SCOPE_PERSON, HH_Q_CODE, "activity", "ActivityCode", "Main activity", "主要活动", false, NONE,
-      from_15 },
-    { "seeing", HH_SCOPE_PERSON, HH_Q_CODE, "functioning/@seeing", "DifficultyCode", "Difficulty seeing, even with glasses",
-      "看东西（即使戴眼镜）有困难吗", false, NONE, from_5 },
-    { "hearing", HH_SCOPE_PERSON, HH_Q_CODE, "functioning/@hearing", "DifficultyCode",
-      "Difficulty hearing, even with a hearing aid", "听声音（即使戴助听器）有困难吗", false, NONE, from_5 },
-    { "walking", HH_SCOPE_PERSON, HH_Q_CODE, "functioning/@walking", "DifficultyCode", "Difficulty walking or climbing steps",
-      "走路或爬楼梯有困难吗", false, NONE, from_5 },
-    { "cognition", HH_SCOPE_PERSON, HH_Q_CODE, "functioning/@cognition", "DifficultyCode",
-      "Difficulty remembering or concentrating", "记忆或集中注意力有困难吗", false, NONE, from_5 },
-    { "self-care", HH_SCOPE_PERSON, HH_Q_CODE, "functioning/@selfCare", "DifficultyCode",
-      "Difficulty with self-care (washing, dressing)", "自理（洗澡、穿衣）有困难吗", false, NONE, from_5 },
-    { "communication", HH_SCOPE_PERSON, HH_Q_CODE, "functioning/@communication", "DifficultyCode", "Difficulty communicating",
-      "交流有困难吗", false, NONE, from_5 },
-    { "certificate", HH_SCOPE_PERSON, HH_Q_BOOL, "disabilityCertificate", NULL, "Holds a disability certificate (残疾人证)?",
-      "是否持有残疾人证？", false, NONE, NULL },
-    { "certificate-type", HH_SCOPE_PERSON, HH_Q_CODE, "disabilityCertificate/@type", "CertificateTypeCode",
-      "Certificate type", "残疾类别", false, NONE, has_certificate },
-    { "certificate-grade", HH_SCOPE_PERSON, HH_Q_CODE, "disabilityCertificate/@grade", "CertificateGradeCode",
-      "Certificate grade", "残疾等级", false, NONE, has_certificate },
-    { "phone", HH_SCOPE_PERSON, HH_Q_TEXT, "phone", NULL, "Phone", "电话", true, TEXT(21), NULL },
-    { "languages", HH_SCOPE_PERSON, HH_Q_TEXT, "languages", NULL, "Languages spoken (zh en …)", "使用语言（zh en …）",
-      true, TEXT(200), NULL },
-    { "notes", HH_SCOPE_PERSON, HH_Q_TEXT, "notes", NULL, "Notes", "备注", true, TEXT(2000), NULL },
+static const char *const person_order[] = {
+    "name", "relationship", "sex", "birth-date", "document-type", "document-number", "nationality", "ethnicity",
+    "residence", "registered-in", "marital-status", "education", "activity", "seeing", "hearing", "walking",
+    "cognition", "self-care", "communication", "certificate", "certificate-type", "certificate-grade", "phone",
+    "languages", "notes",
 };
-
-static const hh_question after_roster_questions[] = {
-    { "respondent", HH_SCOPE_AFTER_ROSTER, HH_Q_TEXT, "enumeration/@respondent", NULL,
-      "Who answered: line number, or proxy", "受访人：人员序号，或 proxy（代答）", false, TEXT(6), NULL },
-};
-
-static const hh_question visit_questions[] = {
-    { "date", HH_SCOPE_VISIT, HH_Q_DATE, "@date", NULL, "Visit date (YYYY-MM-DD)", "走访日期（YYYY-MM-DD）", false, NONE,
-      NULL },
-    { "enumerator", HH_SCOPE_VISIT, HH_Q_TEXT, "@enumerator", NULL, "Visited by (enumerator id)", "走访人（普查员编号）", false,
-      TEXT(32), NULL },
-    { "purpose", HH_SCOPE_VISIT, HH_Q_CODE, "@purpose", "VisitPurposeCode", "Purpose", "走访目的", false, NONE, NULL },
-    { "outcome", HH_SCOPE_VISIT, HH_Q_CODE, "@outcome", "VisitOutcomeCode", "Outcome", "结果", false, NONE, NULL },
-    { "note", HH_SCOPE_VISIT, HH_Q_TEXT, "", NULL, "Note", "备注", true, TEXT(2000), NULL },
-};
+static const char *const after_roster_order[] = { "respondent" };
+static const char *const visit_order[] = { "date", "enumerator", "purpose", "outcome", "note" };
 
 #define COUNT(a) (sizeof a / sizeof a[0])
 
+static hh_question household_questions[COUNT(household_order)], person_questions[COUNT(person_order)],
+    after_roster_questions[COUNT(after_roster_order)], visit_questions[COUNT(visit_order)];
+
+static hh_q_kind question_kind(const hh_item *it)
+{
+    switch (it->kind) {
+    case HH_ITEM_TEXT: return HH_Q_TEXT;
+    case HH_ITEM_CODE: return HH_Q_CODE;
+    case HH_ITEM_DATE: return HH_Q_DATE;
+    case HH_ITEM_MONTH: return HH_Q_MONTH;
+    case HH_ITEM_NUMBER: return it->ctype == HH_ITEM_C_REAL ? HH_Q_DECIMAL : HH_Q_INT;
+    case HH_ITEM_BOOLEAN: return HH_Q_BOOL;
+    }
+    return HH_Q_TEXT;
+}
+
+/* The question of `key` in `scope`: an item's, from items.def, or one of the above. */
+static hh_question question(hh_q_scope scope, hh_item_scope items, const char *key)
+{
+    if (strcmp(key, certificate.key) == 0 && scope == certificate.scope)
+        return certificate;
+    const hh_item *it = hh_item_find(items, key);
+    const hh_item_question *q = hh_item_question_of(items, key);
+    if (!it || !q) { /* a key above that items.def does not ask: a mistake here, which the items suite finds */
+        fprintf(stderr, "entry_questions.c: '%s' is not a question of items.def\n", key);
+        abort();
+    }
+    return (hh_question){ key, scope, question_kind(it), it->xml_path, it->code_list, q->en, q->zh, q->optional,
+                          q->min, q->max, q->when };
+}
+
+static void fill(hh_question *out, const char *const *order, size_t n, hh_q_scope scope, hh_item_scope items)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = question(scope, items, order[i]);
+}
+
+static pthread_once_t built = PTHREAD_ONCE_INIT;
+
+static void build(void)
+{
+    fill(household_questions, household_order, COUNT(household_order), HH_SCOPE_HOUSEHOLD, HH_ITEM_HOUSEHOLD);
+    fill(person_questions, person_order, COUNT(person_order), HH_SCOPE_PERSON, HH_ITEM_PERSON);
+    fill(after_roster_questions, after_roster_order, COUNT(after_roster_order), HH_SCOPE_AFTER_ROSTER,
+         HH_ITEM_HOUSEHOLD);
+    fill(visit_questions, visit_order, COUNT(visit_order), HH_SCOPE_VISIT, HH_ITEM_VISIT);
+}
+
 const hh_question *hh_questions(hh_q_scope scope, size_t *n)
 {
+    pthread_once(&built, build);
     switch (scope) {
     case HH_SCOPE_HOUSEHOLD: *n = COUNT(household_questions); return household_questions;
     case HH_SCOPE_PERSON: *n = COUNT(person_questions); return person_questions;
@@ -187,7 +137,87 @@ const hh_question *hh_question_find(hh_q_scope scope, const char *key)
     return NULL;
 }
 
-bool hh_question_applies(const hh_question *q, const hh_answers *a, int index)
+/* --- the questions a diagnostic involves --------------------------------------------------------- */
+
+/* The items each rule of rules-1.xml compares, wherever it reports the problem: a
+ * person's keys, or "h:KEY" for the household's. A rule not here concerns the item
+ * it is reported at. */
+static const struct {
+    const char *rule;
+    const char *keys[4];
+} compared[] = {
+    { "HEAD-AGE", { "relationship", "birth-date" } },
+    { "HEAD-AGE-YOUNG", { "relationship", "birth-date" } },
+    { "CHILD-AGE", { "relationship", "birth-date" } },
+    { "CHILD-AGE-NEAR", { "relationship", "birth-date" } },
+    { "PARENT-AGE", { "relationship", "birth-date" } },
+    { "PARENT-AGE-NEAR", { "relationship", "birth-date" } },
+    { "GRANDCHILD-AGE", { "relationship", "birth-date" } },
+    { "GRANDCHILD-AGE-NEAR", { "relationship", "birth-date" } },
+    { "MARITAL-UNDER-15", { "birth-date", "marital-status" } },
+    { "EDUCATION-UNDER-6", { "birth-date", "education" } },
+    { "ACTIVITY-UNDER-15", { "birth-date", "activity" } },
+    { "BIRTH-AFTER-ENUMERATION", { "birth-date", "h:enumeration-date" } },
+    { "ID-BIRTH", { "birth-date", "document-number" } },
+    { "ID-SEX", { "sex", "document-number" } },
+    { "DOCUMENT-NUMBER-MISSING", { "document-type", "document-number" } },
+    { "DOCUMENT-NUMBER-NONE", { "document-type", "document-number" } },
+    { "NATIONALITY-DOCUMENT", { "document-type", "nationality" } },
+    { "FOREIGN-DOCUMENT", { "document-type", "nationality" } },
+    { "RESIDENCE-FOREIGN", { "nationality", "residence" } },
+    { "ETHNICITY-FOREIGN", { "nationality", "ethnicity" } },
+    { "LOW-INCOME-SINCE-MISSING", { "h:low-income", "h:low-income-since" } },
+    { "LOW-INCOME-SINCE-UNEXPECTED", { "h:low-income", "h:low-income-since" } },
+    { "LOW-INCOME-SINCE-FUTURE", { "h:low-income-since", "h:enumeration-date" } },
+    { "VISIT-AFTER-ENUMERATION", { "date", "h:enumeration-date" } },
+    { "HOUSEHOLD-ID-AREA", { "h:id", "h:community-code", "h:grid" } },
+    { "ADDRESS-CODES", { "h:district-code", "h:street-code", "h:community-code" } },
+};
+
+/* Adds the question of `key` of scope `scope` (a household one may be asked after
+ * the roster) when it is asked and not listed yet. */
+static void add_target(const hh_answers *a, hh_q_scope scope, int index, const char *key, hh_entry_target *out,
+                       size_t max, size_t *n)
 {
-    return !q->applies || q->applies(a, index);
+    const hh_question *q = hh_question_find(scope, key);
+    if (!q && scope == HH_SCOPE_HOUSEHOLD)
+        q = hh_question_find(HH_SCOPE_AFTER_ROSTER, key);
+    if (!q || !hh_question_applies(q, a, index))
+        return;
+    for (size_t i = 0; i < *n; i++)
+        if (out[i].q == q && out[i].index == index)
+            return;
+    if (*n < max)
+        out[(*n)++] = (hh_entry_target){ q, scope, index };
+}
+
+size_t hh_entry_involved(const hh_answers *a, const char *rule, const char *path, hh_entry_target *out, size_t max)
+{
+    hh_entry_item item;
+    hh_entry_item_of(path, &item);
+    size_t n = 0;
+    for (size_t r = 0; r < COUNT(compared); r++) {
+        if (strcmp(compared[r].rule, rule) != 0)
+            continue;
+        for (size_t k = 0; k < COUNT(compared[r].keys) && compared[r].keys[k]; k++) {
+            const char *key = compared[r].keys[k];
+            if (strncmp(key, "h:", 2) == 0)
+                add_target(a, HH_SCOPE_HOUSEHOLD, 0, key + 2, out, max, &n);
+            else
+                add_target(a, item.scope, item.index, key, out, max, &n);
+        }
+        return n;
+    }
+    /* the question of exactly that item, else those of its element ("document": its type and number) */
+    static const hh_q_scope parts[] = { HH_SCOPE_HOUSEHOLD, HH_SCOPE_AFTER_ROSTER, HH_SCOPE_PERSON, HH_SCOPE_VISIT };
+    for (int exact = 1; exact >= 0 && n == 0; exact--)
+        for (size_t part = 0; part < COUNT(parts); part++) {
+            size_t count;
+            const hh_question *qs = hh_questions(parts[part], &count);
+            for (size_t i = 0; i < count; i++)
+                if (exact ? hh_entry_item_is(&item, &qs[i], item.index) && strcmp(item.path, qs[i].path) == 0
+                          : hh_entry_item_is(&item, &qs[i], item.index))
+                    add_target(a, item.scope, item.index, qs[i].key, out, max, &n);
+        }
+    return n;
 }

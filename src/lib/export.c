@@ -11,18 +11,27 @@
 #include <unistd.h>
 
 #include "code_labels.h"
+#include "dates.h"
 #include "derived.h"
 #include "export_dir.h"
 #include "export_sandbox.h"
+#include "items.h"
 #include "schemaset.h"
+
+/* A file of a directory plugin's output, open until it is finished. */
+typedef struct out_file {
+    char *name;
+    FILE *f;
+} out_file;
 
 struct hhreg_ctx {
     const hhreg_plugin *plugin;
     const char *const *options;
     size_t n_options;
-    FILE *out;                   /* NULL: a directory plugin before its first open_file */
+    FILE *out;                   /* NULL: a directory plugin before its first file */
     int dir_fd;                  /* the staging directory of a directory plugin, else -1 */
-    char *file_name;             /* the file being written there */
+    out_file files[HHREG_MAX_OPEN_FILES]; /* its open files; out is one of them */
+    size_t n_files;
     FILE *warnings;
     int write_failed;
     char *error;                 /* the first error the plugin reported */
@@ -33,6 +42,10 @@ struct hhreg_ctx {
     char pending[8];             /* an incomplete UTF-8 sequence left from the last write */
     size_t n_pending;
     hh_buf scratch;              /* reused by the text helpers, so they do not allocate */
+    hhreg_item *items;           /* the item dictionary as plugins see it, made on first use */
+    const hh_household *household;       /* the household being handed over ... */
+    const hhreg_household *view;         /* ... and its view, for item_text */
+    hh_buf item_value;           /* item_text's last answer */
 };
 
 /* --- options --------------------------------------------------------------- */
@@ -69,6 +82,59 @@ static bool parse_long(const char *v, long *out)
     return *v && !*end && !errno;
 }
 
+/* A value of an INT or DATE option as a number that compares as the values do (a
+ * date as its day number); false when it is not one. */
+static bool typed_number(hhreg_option_type type, const char *v, long *out)
+{
+    hhreg_date d;
+    if (type != HHREG_OPTION_DATE)
+        return parse_long(v, out);
+    if (!hhreg_date_parse(v, false, &d))
+        return false;
+    *out = hhreg_date_days(d);
+    return true;
+}
+
+typedef struct bounds {
+    bool has_min, has_max;
+    long min, max;
+} bounds;
+
+const char *hh_option_range(const hhreg_plugin *p, const hhreg_option_spec *o)
+{
+    return p->min_api_minor >= 3 && (o->type == HHREG_OPTION_INT || o->type == HHREG_OPTION_DATE) ? o->choices
+                                                                                                   : NULL;
+}
+
+/* The bounds of the option's range (either side may be empty; none declared: no
+ * bounds); false when the range is malformed. */
+static bool parse_range(const hhreg_plugin *p, const hhreg_option_spec *o, bounds *b)
+{
+    memset(b, 0, sizeof *b);
+    const char *range = hh_option_range(p, o);
+    if (!range)
+        return true;
+    const char *dots = strstr(range, "..");
+    char min[32];
+    size_t len = dots ? (size_t)(dots - range) : 0;
+    if (!dots || len >= sizeof min)
+        return false;
+    memcpy(min, range, len);
+    min[len] = '\0';
+    b->has_min = len > 0;
+    b->has_max = dots[2] != '\0';
+    if ((b->has_min && !typed_number(o->type, min, &b->min)) ||
+        (b->has_max && !typed_number(o->type, dots + 2, &b->max)))
+        return false;
+    return !b->has_min || !b->has_max || b->min <= b->max;
+}
+
+static bool in_range(const hhreg_plugin *p, const hhreg_option_spec *o, long value)
+{
+    bounds b;
+    return parse_range(p, o, &b) && (!b.has_min || value >= b.min) && (!b.has_max || value <= b.max);
+}
+
 static bool in_choices(const char *choices, const char *v)
 {
     size_t n = strlen(v);
@@ -88,8 +154,13 @@ static int check_value(const hhreg_plugin *p, const hhreg_option_spec *o, const 
     int b;
     switch (o->type) {
     case HHREG_OPTION_INT:
-        if (!parse_long(v, &l)) {
-            hh_buf_printf(err, "plugin %s: option %s takes a whole number, not '%s'", p->name, o->name, v);
+    case HHREG_OPTION_DATE:
+        if (!typed_number(o->type, v, &l) || !in_range(p, o, l)) {
+            hh_buf_printf(err, "plugin %s: option %s takes %s", p->name, o->name,
+                          o->type == HHREG_OPTION_INT ? "a whole number" : "a date YYYY-MM-DD (a real calendar date)");
+            if (hh_option_range(p, o))
+                hh_buf_printf(err, " in the range %s", hh_option_range(p, o));
+            hh_buf_printf(err, ", not '%s'", v);
             return -1;
         }
         break;
@@ -117,8 +188,40 @@ static int check_value(const hhreg_plugin *p, const hhreg_option_spec *o, const 
     return 0;
 }
 
+/* The plugin's own declaration: every range well-formed (MIN..MAX, MIN <= MAX),
+ * every INT or DATE default a value the option takes. Only for a plugin made for
+ * API 1.3 or later: an older one loads and runs as it always did. 0, or -1 with
+ * `err`. */
+static int check_declaration(const hhreg_plugin *p, hh_buf *err)
+{
+    if (p->min_api_minor < 3)
+        return 0;
+    for (const hhreg_option_spec *o = p->options; o && o->name; o++) {
+        if (o->type != HHREG_OPTION_INT && o->type != HHREG_OPTION_DATE)
+            continue;
+        bounds b;
+        if (!parse_range(p, o, &b)) {
+            hh_buf_printf(err, "plugin %s declares option %s with the range '%s', which is not MIN..MAX of its type "
+                               "(a plugin error: tell its author)", p->name, o->name, hh_option_range(p, o));
+            return -1;
+        }
+        hh_buf why;
+        hh_buf_init(&why);
+        int bad = o->default_value && check_value(p, o, o->default_value, &why) != 0;
+        if (bad)
+            hh_buf_printf(err, "plugin %s declares a default for option %s that the option refuses (a plugin error: "
+                               "tell its author): %s", p->name, o->name, why.data);
+        hh_buf_free(&why);
+        if (bad)
+            return -1;
+    }
+    return 0;
+}
+
 int hh_export_check_options(const hhreg_plugin *p, const char *const *options, size_t n, hh_buf *err)
 {
+    if (check_declaration(p, err) != 0)
+        return -1;
     for (size_t i = 0; i < n; i++) {
         const char *eq = strchr(options[i], '=');
         const hhreg_option_spec *o = eq ? find_spec(p, options[i], (size_t)(eq - options[i])) : NULL;
@@ -171,7 +274,7 @@ static int api_option_bool(hhreg_ctx *ctx, const char *name)
 
 /* --- output and errors ------------------------------------------------------ */
 
-static void set_error(hhreg_ctx *ctx, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void set_error(hhreg_ctx *ctx, const char *fmt, va_list ap)
 {
     if (ctx->error)
         return;
@@ -182,7 +285,7 @@ static void set_error(hhreg_ctx *ctx, const char *fmt, va_list ap)
     ctx->error = hh_buf_detach(&b);
 }
 
-static void api_error(hhreg_ctx *ctx, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void api_error(hhreg_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -190,22 +293,45 @@ static void api_error(hhreg_ctx *ctx, const char *fmt, ...)
     va_end(ap);
 }
 
-static void api_warning(hhreg_ctx *ctx, const char *fmt, ...)
+/* One line on the warnings stream: "hhreg export: plugin NAME: KIND MESSAGE", a line
+ * break in the message written as a space. */
+__attribute__((format(printf, 3, 0))) static void say(hhreg_ctx *ctx, const char *kind, const char *fmt, va_list ap)
 {
     if (!ctx->warnings)
         return;
+    hh_buf b;
+    hh_buf_init(&b);
+    hh_buf_printf(&b, "hhreg export: plugin %s: %s", ctx->plugin->name, kind);
+    size_t start = b.len;
+    hh_buf_vprintf(&b, fmt, ap);
+    for (size_t i = start; i < b.len; i++)
+        if (b.data[i] == '\n' || b.data[i] == '\r')
+            b.data[i] = ' ';
+    hh_buf_putc(&b, '\n');
+    fwrite(b.data, 1, b.len, ctx->warnings);
+    hh_buf_free(&b);
+}
+
+__attribute__((format(printf, 2, 3))) static void api_warning(hhreg_ctx *ctx, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    fprintf(ctx->warnings, "hhreg export: plugin %s: warning: ", ctx->plugin->name);
-    vfprintf(ctx->warnings, fmt, ap);
-    fputc('\n', ctx->warnings);
+    say(ctx, "warning: ", fmt, ap);
+    va_end(ap);
+}
+
+__attribute__((format(printf, 2, 3))) static void api_info(hhreg_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say(ctx, "", fmt, ap);
     va_end(ap);
 }
 
 static int raw_write(hhreg_ctx *ctx, const void *data, size_t len)
 {
     if (!ctx->out) {
-        api_error(ctx, "it wrote before naming a file with open_file");
+        api_error(ctx, "it wrote before naming a file with open_file or use_file");
         return -1;
     }
     /* the output belongs to this thread alone: no stdio locking per call */
@@ -285,7 +411,7 @@ static int write_scratch(hhreg_ctx *ctx)
     return api_write_bytes(ctx, ctx->scratch.data, ctx->scratch.len);
 }
 
-static int api_writef(hhreg_ctx *ctx, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int api_writef(hhreg_ctx *ctx, const char *fmt, ...)
 {
     hh_buf *b = scratch(ctx);
     va_list ap;
@@ -295,26 +421,51 @@ static int api_writef(hhreg_ctx *ctx, const char *fmt, ...)
     return write_scratch(ctx);
 }
 
-static int api_csv_field(hhreg_ctx *ctx, const char *value, char delimiter, int neutralise)
+/* Excel's limit on a string constant in a formula, in UTF-16 code units. */
+#define FORMULA_TEXT_MAX 255
+
+/* Whether `value` can be the string constant of a spreadsheet formula: no line
+ * break, and short enough (a character beyond the BMP counts twice, as in UTF-16). */
+static bool fits_in_formula(const char *value)
+{
+    size_t units = 0;
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+        if (*p == '\r' || *p == '\n')
+            return false;
+        units += (*p & 0xC0) != 0x80 ? 1 + (*p >= 0xF0) : 0;
+    }
+    return units <= FORMULA_TEXT_MAX;
+}
+
+/* A field quoted as RFC 4180 asks (when it holds the delimiter, a quote or a line
+ * break); a value a spreadsheet would run as a formula gets a leading '
+ * (HHREG_CSV_NEUTRALISE); a text cell (HHREG_CSV_TEXT) is the formula ="VALUE",
+ * whose quotes are doubled once for the formula and once more for the CSV. */
+static int api_csv_cell(hhreg_ctx *ctx, const char *value, char delimiter, unsigned flags)
 {
     if (!value)
         return 0;
-    int formula = neutralise && (*value == '=' || *value == '+' || *value == '-' || *value == '@' ||
-                                 *value == '\t' || *value == '\r');
-    int quote = formula || strchr(value, delimiter) || strpbrk(value, "\"\r\n");
+    int formula = (flags & HHREG_CSV_NEUTRALISE) && *value && strchr("=+-@\t\r", *value);
+    int text = (flags & HHREG_CSV_TEXT) && *value && fits_in_formula(value);
+    int quote = formula || text || strchr(value, delimiter) || strpbrk(value, "\"\r\n");
     if (!quote)
         return api_write_bytes(ctx, value, strlen(value));
     hh_buf *b = scratch(ctx);
-    hh_buf_putc(b, '"');
+    hh_buf_puts(b, text ? "\"=\"\"" : "\"");
     if (formula)
         hh_buf_putc(b, '\'');
     for (const char *p = value; *p; p++) {
         if (*p == '"')
-            hh_buf_putc(b, '"');
+            hh_buf_puts(b, text ? "\"\"\"" : "\"");
         hh_buf_putc(b, *p);
     }
-    hh_buf_putc(b, '"');
+    hh_buf_puts(b, text ? "\"\"\"" : "\"");
     return write_scratch(ctx);
+}
+
+static int api_csv_field(hhreg_ctx *ctx, const char *value, char delimiter, int neutralise)
+{
+    return api_csv_cell(ctx, value, delimiter, neutralise ? HHREG_CSV_NEUTRALISE : 0);
 }
 
 static int api_xml_text(hhreg_ctx *ctx, const char *text)
@@ -339,7 +490,9 @@ static int api_json_string(hhreg_ctx *ctx, const char *text)
     return write_scratch(ctx);
 }
 
-static const char *api_code_label(hhreg_ctx *ctx, const char *list, const char *code, const char *lang)
+/* The form schema's code labels, loaded on first use; NULL when they cannot be read
+ * (said once as a warning). */
+static const hh_code_labels *code_labels(hhreg_ctx *ctx)
 {
     if (!ctx->labels && !ctx->labels_failed) {
         char *xsd = hh_xasprintf("%s/%s", ctx->schema_dir, HH_FORM_XSD);
@@ -352,46 +505,197 @@ static const char *api_code_label(hhreg_ctx *ctx, const char *list, const char *
         hh_buf_free(&err);
         free(xsd);
     }
-    return hh_code_label(ctx->labels, list, code, lang);
+    return ctx->labels;
 }
 
-/* Finishes the file being written in the output directory; 0 or -1 (reported). */
-static int finish_file(hhreg_ctx *ctx)
+static const char *api_code_label(hhreg_ctx *ctx, const char *list, const char *code, const char *lang)
 {
-    if (!ctx->file_name)
-        return 0;
-    int rc = hh_export_dir_close_file(ctx->out);
+    return hh_code_label(code_labels(ctx), list, code, lang);
+}
+
+/* Finishes file `i` of the output directory and forgets it; 0 or -1 (reported). */
+static int finish_file(hhreg_ctx *ctx, size_t i)
+{
+    int rc = hh_export_dir_close_file(ctx->files[i].f);
     if (rc != 0 && !ctx->write_failed)
         ctx->write_failed = errno ? errno : EIO;
-    ctx->out = NULL;
-    free(ctx->file_name);
-    ctx->file_name = NULL;
+    if (ctx->out == ctx->files[i].f)
+        ctx->out = NULL;
+    free(ctx->files[i].name);
+    ctx->files[i] = ctx->files[--ctx->n_files];
     return rc;
 }
 
-static int api_open_file(hhreg_ctx *ctx, const char *name)
+/* Finishes every open file of the output directory; 0 or -1 (reported). */
+static int finish_files(hhreg_ctx *ctx)
+{
+    int rc = 0;
+    while (ctx->n_files)
+        rc |= finish_file(ctx, ctx->n_files - 1);
+    return rc;
+}
+
+/* Whether `call` may write files: the plugin writes a directory and nothing failed. */
+static bool may_write_files(hhreg_ctx *ctx, const char *call)
 {
     if (ctx->dir_fd < 0) {
-        api_error(ctx, "open_file is for plugins that declare HHREG_PLUGIN_DIRECTORY");
+        api_error(ctx, "%s is for plugins that declare HHREG_PLUGIN_DIRECTORY", call);
+        return false;
+    }
+    return !ctx->write_failed && !ctx->error;
+}
+
+/* Makes the new file NAME in the output directory the one written to; 0 or -1 (reported). */
+static int start_file(hhreg_ctx *ctx, const char *name)
+{
+    if (ctx->n_files == HHREG_MAX_OPEN_FILES) {
+        api_error(ctx, "%s: more than %d files would be open at once (HHREG_MAX_OPEN_FILES)", name ? name : "",
+                  HHREG_MAX_OPEN_FILES);
         return -1;
     }
-    if (ctx->write_failed || ctx->error || finish_file(ctx) != 0)
-        return -1;
     hh_buf err;
     hh_buf_init(&err);
     ctx->out = hh_export_dir_open_file(ctx->dir_fd, name, &err);
     if (ctx->out)
-        ctx->file_name = hh_xstrdup(name);
+        ctx->files[ctx->n_files++] = (out_file){ hh_xstrdup(name), ctx->out };
     else
         api_error(ctx, "%s", err.data);
-    ctx->n_pending = 0;
     hh_buf_free(&err);
     return ctx->out ? 0 : -1;
+}
+
+static int api_open_file(hhreg_ctx *ctx, const char *name)
+{
+    if (!may_write_files(ctx, "open_file"))
+        return -1;
+    for (size_t i = 0; i < ctx->n_files; i++)
+        if (ctx->files[i].f == ctx->out) {
+            if (finish_file(ctx, i) != 0)
+                return -1;
+            break;
+        }
+    ctx->n_pending = 0;
+    return start_file(ctx, name);
+}
+
+static int api_use_file(hhreg_ctx *ctx, const char *name)
+{
+    if (!may_write_files(ctx, "use_file"))
+        return -1;
+    ctx->n_pending = 0;
+    for (size_t i = 0; i < ctx->n_files; i++)
+        if (name && strcmp(ctx->files[i].name, name) == 0) {
+            ctx->out = ctx->files[i].f;
+            return 0;
+        }
+    return start_file(ctx, name);
 }
 
 static const char *api_schema_dir(hhreg_ctx *ctx)
 {
     return ctx->schema_dir;
+}
+
+/* --- the item dictionary (since 1.4) ------------------------------------------ */
+
+/* The ABI's scopes and kinds are items.h's, value for value. */
+_Static_assert(HHREG_SCOPE_HOUSEHOLD == (int)HH_ITEM_HOUSEHOLD && HHREG_SCOPE_PERSON == (int)HH_ITEM_PERSON &&
+                   HHREG_SCOPE_VISIT == (int)HH_ITEM_VISIT,
+               "hhreg_item_scope differs from hh_item_scope");
+_Static_assert(HHREG_ITEM_TEXT == (int)HH_ITEM_TEXT && HHREG_ITEM_CODE == (int)HH_ITEM_CODE &&
+                   HHREG_ITEM_DATE == (int)HH_ITEM_DATE && HHREG_ITEM_MONTH == (int)HH_ITEM_MONTH &&
+                   HHREG_ITEM_NUMBER == (int)HH_ITEM_NUMBER && HHREG_ITEM_BOOLEAN == (int)HH_ITEM_BOOLEAN,
+               "hhreg_item_kind differs from hh_item_kind");
+
+/* The items of `scope` as a plugin names it; *n is 0 for a scope that does not exist. */
+static const hh_item *scope_items(int scope, size_t *n)
+{
+    *n = 0;
+    return scope >= HH_ITEM_HOUSEHOLD && scope <= HH_ITEM_VISIT ? hh_items_of((hh_item_scope)scope, n) : NULL;
+}
+
+static const hh_item *find_item(int scope, size_t index)
+{
+    size_t n;
+    const hh_item *items = scope_items(scope, &n);
+    return index < n ? &items[index] : NULL;
+}
+
+static size_t api_item_count(hhreg_ctx *ctx, int scope)
+{
+    (void)ctx;
+    size_t n;
+    scope_items(scope, &n);
+    return n;
+}
+
+/* The table of items.h as plugins see it (hhreg_item), in hh_items' order. */
+static hhreg_item *plugin_items(hhreg_ctx *ctx)
+{
+    if (ctx->items)
+        return ctx->items;
+    ctx->items = hh_xcalloc(hh_item_count, sizeof *ctx->items);
+    for (size_t i = 0; i < hh_item_count; i++) {
+        const hh_item *it = &hh_items[i];
+        ctx->items[i] = (hhreg_item){
+            .struct_size = sizeof(hhreg_item),
+            .name = it->json,
+            .group = it->group,
+            .scope = (int)it->scope,
+            .kind = (int)it->kind,
+            .numeric = it->ctype != HH_ITEM_C_STR,
+            .code_list = it->code_list,
+            .codes = it->code_list ? hh_code_list(code_labels(ctx), it->code_list) : NULL,
+        };
+    }
+    return ctx->items;
+}
+
+static const hhreg_item *api_item(hhreg_ctx *ctx, int scope, size_t index)
+{
+    const hh_item *it = find_item(scope, index);
+    return it ? &plugin_items(ctx)[it - hh_items] : NULL;
+}
+
+/* The record of the stored household that `view` (of `scope`) shows, or NULL. */
+static const void *viewed_record(const hhreg_ctx *ctx, const void *view, int scope)
+{
+    const hhreg_household *v = ctx->view;
+    const hh_household *h = ctx->household;
+    if (!v || !view)
+        return NULL;
+    switch (scope) {
+    case HH_ITEM_HOUSEHOLD: return view == v ? h : NULL;
+    case HH_ITEM_PERSON:
+        for (size_t i = 0; i < v->n_persons; i++)
+            if (view == &v->persons[i])
+                return &h->persons[i];
+        return NULL;
+    case HH_ITEM_VISIT:
+        for (size_t i = 0; i < v->n_visits; i++)
+            if (view == &v->visits[i])
+                return &h->visits[i];
+        return NULL;
+    }
+    return NULL;
+}
+
+static const char *api_item_text(hhreg_ctx *ctx, const void *record, int scope, size_t index)
+{
+    const hh_item *it = find_item(scope, index);
+    const void *r = it ? viewed_record(ctx, record, scope) : NULL;
+    if (!r || !hh_item_given(it, r))
+        return NULL;
+    const void *at = hh_item_at(it, r);
+    hh_buf *b = &ctx->item_value;
+    hh_buf_reset(b);
+    switch (it->ctype) {
+    case HH_ITEM_C_STR: return *(char *const *)at;
+    case HH_ITEM_C_INT: hh_buf_printf(b, "%d", *(const int *)at); break;
+    case HH_ITEM_C_REAL: hh_buf_printf(b, "%.2f", *(const double *)at); break;
+    case HH_ITEM_C_BOOL: hh_buf_puts(b, *(const bool *)at ? "true" : "false"); break;
+    }
+    return b->data;
 }
 
 static const hhreg_host_api host_api = {
@@ -401,6 +705,8 @@ static const hhreg_host_api host_api = {
     api_error, api_warning,
     api_code_label, api_schema_dir, api_output_encoding,
     api_open_file,
+    api_info, api_csv_cell, api_use_file,
+    api_item_count, api_item, api_item_text,
 };
 
 /* --- the household view ------------------------------------------------------ */
@@ -416,31 +722,18 @@ typedef struct pass_state {
     size_t person_cap, visit_cap;
 } pass_state;
 
-static void view_person(const hh_person *p, const hh_person_derived *pd, hhreg_person *v)
+/* The plugin view's members are the ABI structs of plugin.h (frozen since 1.0 and
+ * named as the items' members are), so each item is copied by its row of items.def;
+ * the derived values below are not items. An item added to items.def after ABI 1.4
+ * has no member in these structs: the build stops here until its row is left out of
+ * the view (plugins reach it through api->item_text). */
+#define VIEW_ITEM(key, kind, ctype, absent, required, xml, codes, member, ...) v->member = r->member;
+
+static void view_person(const hh_person *r, const hh_person_derived *pd, hhreg_person *v)
 {
     memset(v, 0, sizeof *v);
     v->struct_size = sizeof *v;
-    v->line = p->line;
-    v->name = p->name;
-    v->relationship = p->relationship;
-    v->sex = p->sex;
-    v->birth_date = p->birth_date;
-    v->document_type = p->document_type;
-    v->document_number = p->document_number;
-    v->nationality = p->nationality;
-    v->ethnicity = p->ethnicity;
-    v->residence = p->residence;
-    v->registered_in = p->registered_in;
-    v->marital_status = p->marital_status;
-    v->activity = p->activity;
-    v->phone = p->phone;
-    v->languages = p->languages;
-    v->notes = p->notes;
-    v->education = p->education;
-    for (int d = 0; d < HH_WG_DOMAINS; d++)
-        v->functioning[d] = p->functioning[d];
-    v->certificate_type = p->certificate_type;
-    v->certificate_grade = p->certificate_grade;
+    HH_PERSON_ITEMS(VIEW_ITEM)
     v->age = pd->age;
     v->age_group = hh_age_group_label(pd->age_group);
     v->elderly60 = pd->elderly60;
@@ -448,44 +741,24 @@ static void view_person(const hh_person *p, const hh_person_derived *pd, hhreg_p
     v->disabled = pd->disabled;
 }
 
-static void view_household(const hh_household *h, const hh_household_derived *hd, hhreg_household *v)
+static void view_household(const hh_household *r, const hh_household_derived *hd, hhreg_household *v)
 {
     memset(v, 0, sizeof *v);
     v->struct_size = sizeof *v;
-    v->id = h->id;
-    v->district_code = h->district_code;
-    v->district = h->district;
-    v->street_code = h->street_code;
-    v->street = h->street;
-    v->community_code = h->community_code;
-    v->community = h->community;
-    v->grid = h->grid;
-    v->estate = h->estate;
-    v->building = h->building;
-    v->unit = h->unit;
-    v->room = h->room;
-    v->household_type = h->household_type;
-    v->dwelling_type = h->dwelling_type;
-    v->tenure = h->tenure;
-    v->floor_area = h->floor_area;
-    v->phone = h->phone;
-    v->preferred_language = h->preferred_language;
-    v->low_income = h->low_income;
-    v->low_income_since = h->low_income_since;
-    v->extreme_hardship = h->extreme_hardship;
-    v->needs = h->needs;
-    v->enumerator = h->enumerator;
-    v->enumeration_date = h->enumeration_date;
-    v->enumeration_status = h->enumeration_status;
-    v->respondent = h->respondent;
-    v->consent = h->consent;
-    v->member_count = h->member_count;
+    HH_HOUSEHOLD_ITEMS(VIEW_ITEM)
     v->size = hd->size;
     v->elderly60 = hd->elderly60;
     v->elderly65 = hd->elderly65;
     v->persons_with_disability = hd->disabled;
     v->elderly_living_alone = hd->living_alone;
     v->empty_nest = hd->empty_nest;
+}
+
+static void view_visit(const hh_visit *r, hhreg_visit *v)
+{
+    memset(v, 0, sizeof *v);
+    v->struct_size = sizeof *v;
+    HH_VISIT_ITEMS(VIEW_ITEM)
 }
 
 static int hand_over(const hh_household *h, int revision, const char *xml, size_t xml_len, void *arg)
@@ -510,15 +783,8 @@ static int hand_over(const hh_household *h, int revision, const char *xml, size_
     v.xml_len = xml_len;
     for (size_t i = 0; i < h->n_persons; i++)
         view_person(&h->persons[i], &pds[i], &ps->persons[i]);
-    for (size_t i = 0; i < h->n_visits; i++) {
-        hhreg_visit *vv = &ps->visits[i];
-        vv->struct_size = sizeof *vv;
-        vv->date = h->visits[i].date;
-        vv->enumerator = h->visits[i].enumerator;
-        vv->purpose = h->visits[i].purpose;
-        vv->outcome = h->visits[i].outcome;
-        vv->note = h->visits[i].note;
-    }
+    for (size_t i = 0; i < h->n_visits; i++)
+        view_visit(&h->visits[i], &ps->visits[i]);
     v.n_persons = h->n_persons;
     v.persons = ps->persons;
     v.n_visits = h->n_visits;
@@ -526,7 +792,12 @@ static int hand_over(const hh_household *h, int revision, const char *xml, size_
     if (pds != pd)
         free(pds);
     ps->households++;
-    if (ps->ctx->plugin->household(ps->ctx, ps->plugin_state, ps->pass, &v) != 0 || ps->ctx->write_failed) {
+    ps->ctx->household = h;
+    ps->ctx->view = &v;
+    int failed = ps->ctx->plugin->household(ps->ctx, ps->plugin_state, ps->pass, &v) != 0 || ps->ctx->write_failed;
+    ps->ctx->household = NULL;
+    ps->ctx->view = NULL;
+    if (failed) {
         ps->failed = 1;
         return 1;
     }
@@ -574,9 +845,9 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
     result->households = ps.households;
     if (p->end(ctx, state, ok) != 0)
         ok = 0;
-    if (finish_file(ctx) != 0)
+    if (finish_files(ctx) != 0)
         ok = 0;
-    if (ok && ctx->write_failed)
+    if (ok && (ctx->write_failed || ctx->error)) /* an error said, even if every callback returned 0 */
         ok = 0;
     if (!ok && !result->error) {
         if (ctx->write_failed)
@@ -591,23 +862,17 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
     return ok ? 0 : -1;
 }
 
-/* Whether the snapshot the plugin was given is sound: a damaged page of an index
- * hides rows without any error while they are read. PRAGMA quick_check, inside the
- * export's read transaction; 0, or -1 with result->error. */
+/* Whether the snapshot the plugin was given is sound (hh_store_quick_check, inside
+ * the export's read transaction); 0, or -1 with result->error. */
 static int check_snapshot(hh_store *s, hh_export_result *result)
 {
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(hh_store_db(s), "PRAGMA quick_check(1)", -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    const char *said = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-    int sound = said && strcmp(said, "ok") == 0;
-    const char *last_line = said && strrchr(said, '\n') ? strrchr(said, '\n') + 1 : said; /* after "*** in database" */
-    if (!sound)
-        hh_export_fail(result, "%s: the store is damaged (%s); the export was not written: see hhreg check", hh_store_path(s),
-             last_line ? last_line : sqlite3_errstr(rc));
-    sqlite3_finalize(st);
-    return sound ? 0 : -1;
+    hh_buf err;
+    hh_buf_init(&err);
+    int rc = hh_store_quick_check(s, &err);
+    if (rc)
+        hh_export_fail(result, "%s; the export was not written: see hhreg check", err.data);
+    hh_buf_free(&err);
+    return rc;
 }
 
 /* Sets up where the plugin writes: `out`, or a new staging directory for a plugin
@@ -646,7 +911,7 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
     hh_buf_init(&err);
     /* the store read-only, in one read transaction (every pass sees the same
      * snapshot), and confined before the plugin's code is loaded */
-    if (hh_store_open_read_only(store_path, &s, &err) != 0 || hh_store_exec(s, "BEGIN", &err) != 0 ||
+    if (hh_store_open_read_only(store_path, &s, &err) != 0 || hh_store_begin_read(s, &err) != 0 ||
         hh_export_contain(rq->memory_mb, rq->timeout_seconds, &err) != 0 ||
         hh_plugin_load(dirs, rq->plugin, &plugin, &err) != 0 ||
         hh_export_check_options(plugin.desc, rq->options, rq->n_options, &err) != 0) {
@@ -667,12 +932,13 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
     ctx.schema_dir = rq->schema_dir ? rq->schema_dir : hh_default_schema_dir();
     ctx.convert = (iconv_t)-1;
     hh_buf_init(&ctx.scratch);
+    hh_buf_init(&ctx.item_value);
     int rc = prepare_output(&ctx, rq, out, staging, result);
     if (rc == 0)
         rc = run_plugin(s, &ctx, rq, result);
     if (rc == 0)
         rc = check_snapshot(s, result);
-    hh_store_exec(s, "COMMIT", &err);
+    hh_store_rollback(s); /* the end of the read transaction: nothing was written */
     if (rc == 0 && ctx.dir_fd < 0 && fflush(out) != 0)
         rc = hh_export_fail(result, "%s: writing failed: %s", rq->output && strcmp(rq->output, "-") != 0 ? rq->output
                                                                                            : "standard output",
@@ -686,6 +952,10 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
     if (ctx.convert != (iconv_t)-1)
         iconv_close(ctx.convert);
     hh_buf_free(&ctx.scratch);
+    hh_buf_free(&ctx.item_value);
+    for (size_t i = 0; ctx.items && i < hh_item_count; i++)
+        free((void *)ctx.items[i].codes); /* hh_code_list's arrays */
+    free(ctx.items);
     free(ctx.error);
     hh_buf_free(&err);
     hh_store_close(s);

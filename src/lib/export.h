@@ -20,7 +20,9 @@
  * FIFO (or a link to one, such as /dev/stdout) is written through, recorded in the
  * audit log before it starts; a reader that goes away ends the export
  * (reader_stopped). A link to anything else, a directory for a one-file plugin,
- * a block device or a socket is refused. A plugin that writes a directory of files
+ * a block device or a socket is refused. The file is made 0600 (or --mode) before
+ * it is put in place; --mode applies only to what hhreg creates, not to a stream.
+ * A plugin that writes a directory of files
  * (HHREG_PLUGIN_DIRECTORY) fills a 0700 staging directory TARGET.hhreg-PID beside
  * the target, renamed to TARGET on success and removed otherwise (only a kill -9
  * of hhreg itself can leave it; the next export to that target sweeps it away).
@@ -41,6 +43,9 @@ typedef struct hh_export_request {
     const char *schema_dir;      /* for code labels; NULL: the installed one */
     long timeout_seconds;        /* the plugin's wall-clock and CPU time; 0: unlimited */
     long memory_mb;              /* the plugin's address space in MiB; 0: unlimited */
+    unsigned mode;               /* --mode: the output file's permissions (a directory's
+                                    files; the directory gets x where r is given);
+                                    0: 0600 (0700). Checked by hh_export_check_mode. */
 } hh_export_request;
 
 typedef struct hh_export_result {
@@ -67,7 +72,15 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
 void hh_export_result_free(hh_export_result *r);
 /* Sets result->error from the format; returns -1. */
 int hh_export_fail(hh_export_result *result, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Checks KEY=VALUE options against a plugin's declaration; 0 or -1 with `err`. */
+/* Parses --mode MODE (octal, e.g. 0640) into `mode`: permissions only, readable by
+ * the owner, never writable by others, no execute, set-user-ID, set-group-ID or
+ * sticky bit. 0, or -1 with `err` saying what is refused. */
+int hh_export_check_mode(const char *text, unsigned *mode, hh_buf *err);
+/* The range "MIN..MAX" of an INT or DATE option (in `choices`, since ABI 1.3: only
+ * for a plugin with min_api_minor 3 or more, as an older host ignored it), or NULL. */
+const char *hh_option_range(const hhreg_plugin *p, const hhreg_option_spec *o);
+/* Checks the plugin's declaration of its options (ranges, defaults) and KEY=VALUE
+ * options against it; 0 or -1 with `err`. */
 int hh_export_check_options(const hhreg_plugin *p, const char *const *options, size_t n, hh_buf *err);
 
 #endif

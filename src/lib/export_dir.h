@@ -1,7 +1,7 @@
 /* export_dir.h — the output of a plugin that writes a directory of files
  * (HHREG_PLUGIN_DIRECTORY, ABI 1.2): a private staging directory beside the
- * target, files opened in it one after the other, and its removal when the export
- * fails. export_process.c renames the finished staging directory into place. */
+ * target, files opened in it (one after the other with open_file, several open at
+ * once with use_file, ABI 1.3), and its removal when the export fails. export_process.c renames the finished staging directory into place. */
 #ifndef HH_EXPORT_DIR_H
 #define HH_EXPORT_DIR_H
 

@@ -12,6 +12,7 @@
 #include "export.h"
 #include "export_dir.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -171,12 +172,65 @@ static int still_replaceable(const char *path)
     return -1;
 }
 
-/* Puts a finished file in place (ok) or lets it vanish; closes a stream. */
-static int close_output(output *o, int ok, hh_export_result *result)
+/* --- the output's mode (--mode) ------------------------------------------------------ */
+
+int hh_export_check_mode(const char *text, unsigned *mode, hh_buf *err)
+{
+    size_t len = strlen(text);
+    if (len < 3 || len > 4 || strspn(text, "01234567") != len) {
+        hh_buf_printf(err, "--mode takes an octal mode such as 0640 or 640, not '%s'", text);
+        return -1;
+    }
+    unsigned long m = strtoul(text, NULL, 8);
+    const char *refused = m & 07000 ? "set-user-ID, set-group-ID and sticky bits are refused"
+                          : m & 0002 ? "an output writable by every user is refused (use group permissions)"
+                          : m & 0111 ? "an export is data: execute bits are refused"
+                          : !(m & 0400) ? "the owner must be able to read the output"
+                                        : NULL;
+    if (refused) {
+        hh_buf_printf(err, "--mode %s: %s", text, refused);
+        return -1;
+    }
+    *mode = (unsigned)m;
+    return 0;
+}
+
+/* A directory's mode for files of mode `mode`: x added where r is given. */
+static mode_t directory_mode(unsigned mode)
+{
+    return (mode_t)(mode | (mode & 0444) >> 2);
+}
+
+/* Gives the files of a finished staging directory, and the directory, the mode
+ * asked for; 0 or -1 with errno. Only the export's own files are in it. */
+static int apply_directory_mode(const char *staging, unsigned mode)
+{
+    DIR *d = opendir(staging);
+    if (!d)
+        return -1;
+    struct dirent *e;
+    int rc = 0;
+    struct stat st;
+    while (rc == 0 && (e = readdir(d)) != NULL)
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+            rc = fchmodat(dirfd(d), e->d_name, mode, 0);
+    if (rc == 0)
+        rc = fchmod(dirfd(d), directory_mode(mode));
+    int saved = errno;
+    closedir(d);
+    errno = saved;
+    return rc;
+}
+
+/* Puts a finished file in place (ok) with the mode asked for (0: as made, 0600) or
+ * lets it vanish; closes a stream. */
+static int close_output(output *o, int ok, unsigned mode, hh_export_result *result)
 {
     int rc = 0;
     if (o->kind == TO_FILE) {
-        if (ok && !o->named_tmp && link_tmpfile(o) != 0)
+        if (ok && mode && fchmod(o->fd, mode) != 0)
+            rc = -1;
+        if (ok && rc == 0 && !o->named_tmp && link_tmpfile(o) != 0)
             rc = -1;
         if (ok && rc == 0 && (still_replaceable(o->path) != 0 || rename(o->named_tmp, o->path) != 0))
             rc = -1;
@@ -425,7 +479,7 @@ static int audit(const char *store_path, const hh_export_request *rq, int stream
                                            result->plugin_version, result->households, to);
     int rc = hh_store_open(store_path, false, &s, &err);
     if (rc == 0) {
-        rc = hh_audit(s, rq->actor, "export", NULL, 0, detail, &err);
+        rc = hh_store_audit(s, rq->actor, "export", NULL, 0, detail, &err);
         hh_store_close(s);
     }
     if (rc != 0)
@@ -446,8 +500,13 @@ int hh_export(const char *store_path, const hh_plugin_dirs *dirs, const hh_expor
     if (open_output(rq, &o, result) != 0)
         return -1;
     int streamed = o.kind == TO_STDOUT || o.kind == TO_STREAM;
+    if (streamed && rq->mode) {
+        close_output(&o, 0, 0, result);
+        return hh_export_fail(result, "%s: --mode applies to a file or directory that hhreg makes, not to %s",
+                              o.path ? o.path : "-", o.path ? "a device or FIFO" : "standard output");
+    }
     if (streamed && audit(store_path, rq, 1, result) != 0) {
-        close_output(&o, 0, result);
+        close_output(&o, 0, 0, result);
         return -1;
     }
     pid_t pid = 0;
@@ -459,8 +518,10 @@ int hh_export(const char *store_path, const hh_plugin_dirs *dirs, const hh_expor
     /* recorded before anything is put in place: no output without its audit row */
     if (rc == 0 && !streamed)
         rc = audit(store_path, rq, 0, result);
-    if (close_output(&o, rc == 0 && !wrote_directory, result) != 0)
+    if (close_output(&o, rc == 0 && !wrote_directory, rq->mode, result) != 0)
         rc = -1;
+    if (wrote_directory && rc == 0 && rq->mode && apply_directory_mode(staging, rq->mode) != 0)
+        rc = hh_export_fail(result, "%s: cannot set the mode of the output: %s", o.path, strerror(errno));
     if (wrote_directory && rc == 0 && rename(staging, o.path) != 0)
         rc = hh_export_fail(result, "%s: cannot put the output in place: %s", o.path, strerror(errno));
     if (wrote_directory && rc != 0)

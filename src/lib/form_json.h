@@ -5,8 +5,12 @@
 
 #include "derived.h"
 #include "form.h"
+#include "json.h"
+#include "store.h"
 #include "util.h"
 
 void hh_household_json(hh_buf *b, const hh_household *h);
+/* One row of the household list (`list --json`, GET /api/v1/households) as an object. */
+void hh_list_row_json(hh_json *j, const hh_list_row *r);
 
 #endif

@@ -24,7 +24,7 @@ bool hh_gb11643_valid(const char *id)
     return c != '\0' && c == id[17];
 }
 
-bool hh_gb11643_birth(const char *id, hh_date *out)
+bool hh_gb11643_birth(const char *id, hhreg_date *out)
 {
     if (!id || strlen(id) < 14)
         return false;
@@ -38,7 +38,7 @@ bool hh_gb11643_birth(const char *id, hh_date *out)
             v[k] = v[k] * 10 + (*p - '0');
         }
     }
-    if (!hh_date_valid(v[0], v[1], v[2]))
+    if (!hhreg_date_valid(v[0], v[1], v[2]))
         return false;
     out->year = v[0];
     out->month = v[1];

@@ -12,7 +12,7 @@ char hh_gb11643_check_char(const char *first17);
 /* True when `id` is 17 digits followed by the right check character. */
 bool hh_gb11643_valid(const char *id);
 /* The embedded birth date; false when the number is too short or the date invalid. */
-bool hh_gb11643_birth(const char *id, hh_date *out);
+bool hh_gb11643_birth(const char *id, hhreg_date *out);
 /* 'm' or 'f' from the 17th digit, or '\0' if it is not a digit. */
 char hh_gb11643_sex(const char *id);
 

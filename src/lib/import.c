@@ -15,6 +15,7 @@
 
 #include "import_work.h"
 #include "input.h"
+#include "messages.h"
 #include "paths.h"
 #include "progress.h"
 #include "validate.h"
@@ -38,7 +39,6 @@ struct hh_importer {
     long pending_stored, pending_revised;   /* not yet committed */
     bool in_transaction, failed;
     struct timespec began;                  /* when the open transaction began */
-    sqlite3_stmt *seen_find, *seen_add;
     hh_progress progress;
 };
 
@@ -100,9 +100,6 @@ static int begin(hh_importer *im)
     if (rc == 0) {
         im->in_transaction = true;
         clock_gettime(CLOCK_MONOTONIC, &im->began);
-        rc = hh_store_exec(im->store,
-                           "CREATE TEMP TABLE IF NOT EXISTS import_seen(id TEXT PRIMARY KEY, source TEXT NOT NULL)",
-                           &err);
     }
     if (rc)
         store_failed(im, err.data);
@@ -110,38 +107,23 @@ static int begin(hh_importer *im)
     return rc;
 }
 
-/* The source where this run saw `id` before, malloc'd, or NULL. Records it otherwise. */
-static char *seen_before(hh_importer *im, const char *id, const char *source)
-{
-    sqlite3 *db = hh_store_db(im->store);
-    if (!im->seen_find) {
-        sqlite3_prepare_v2(db, "SELECT source FROM temp.import_seen WHERE id = ?1", -1, &im->seen_find, NULL);
-        sqlite3_prepare_v2(db, "INSERT INTO temp.import_seen(id, source) VALUES (?1, ?2)", -1, &im->seen_add, NULL);
-    }
-    char *first = NULL;
-    sqlite3_reset(im->seen_find);
-    sqlite3_bind_text(im->seen_find, 1, id, -1, SQLITE_STATIC);
-    if (sqlite3_step(im->seen_find) == SQLITE_ROW)
-        first = hh_xstrdup((const char *)sqlite3_column_text(im->seen_find, 0));
-    sqlite3_reset(im->seen_find);
-    if (!first) {
-        sqlite3_reset(im->seen_add);
-        sqlite3_bind_text(im->seen_add, 1, id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(im->seen_add, 2, source, -1, SQLITE_STATIC);
-        sqlite3_step(im->seen_add);
-        sqlite3_reset(im->seen_add);
-    }
-    return first;
-}
-
 static void store_result(hh_importer *im, hh_form_result *r)
 {
     char source[512];
     snprintf(source, sizeof source, "%s:%ld", r->file, r->line);
-    char *first = seen_before(im, r->household->id, source);
+    char *first;
+    hh_buf err;
+    hh_buf_init(&err);
+    int rc = hh_store_seen(im->store, r->household->id, source, &first, &err);
+    if (rc) /* a repeat could not be told: storing it would keep two */
+        store_failed(im, err.data);
+    hh_buf_free(&err);
+    if (rc) {
+        im->sum.not_stored++;
+        return;
+    }
     if (first) {
-        hh_diags_addmsg(&r->diags, r->file, r->line, HH_ERROR, "STORE-REPEAT", "household/@id", r->household->id,
-                        first);
+        hh_msg_store_repeat(&r->diags, r->file, r->line, "household/@id", r->household->id, first);
         free(first);
         im->sum.refused++;
         return;
@@ -412,8 +394,8 @@ static void work_on_job(worker *w, job *j, hh_form_result *r)
         hh_diags_move(&r->diags, &j->diags);
         r->refused = j->refused;
         if (j->kind == JOB_IO_PROBLEM) {
-            r->line = -1; /* marks an input that could not be read; the reason is in xml */
-            r->xml = j->bytes;
+            r->kind = HH_RESULT_UNREADABLE;
+            r->why = j->bytes;
             j->bytes = NULL;
         }
     }
@@ -496,8 +478,8 @@ static void drive_pipeline(pipeline *pl, worker *workers, int n)
         } else if (!r) {
             break;
         } else {
-            if (r->line == -1)
-                io_problem(r->file, r->xml, im);
+            if (r->kind == HH_RESULT_UNREADABLE)
+                io_problem(r->file, r->why, im);
             else
                 consume(im, r);
             hh_form_result_free(r);
@@ -589,6 +571,11 @@ void hh_importer_run(hh_importer *im, char *const *paths, size_t n_paths)
     hh_progress_end(&im->progress);
 }
 
+void hh_importer_take(hh_importer *im, hh_form_result *r)
+{
+    consume(im, r);
+}
+
 hh_importer *hh_importer_new(hh_store *store, const hh_schemaset *set, const hh_import_options *opt)
 {
     hh_importer *im = hh_xcalloc(1, sizeof *im);
@@ -617,7 +604,7 @@ void hh_importer_finish(hh_importer *im, hh_import_summary *out)
         if (im->opt.messages) {
             hh_diags d;
             hh_diags_init(&d);
-            hh_diags_addmsg(&d, "-", 0, HH_ERROR, "STRICT-ABORT", "", (size_t)im->sum.refused);
+            hh_msg_strict_abort(&d, "-", 0, "", (size_t)im->sum.refused);
             fprintf(im->opt.messages, "hhreg: %s\n", hh_diag_message(&d.items[0], im->opt.lang));
             hh_diags_free(&d);
         }
@@ -632,8 +619,9 @@ void hh_importer_free(hh_importer *im)
         return;
     if (im->in_transaction)
         hh_store_rollback(im->store);
-    sqlite3_finalize(im->seen_find);
-    sqlite3_finalize(im->seen_add);
+    /* the repeats of this run only: a connection that imports again (guided entry
+     * saving twice, a server) starts afresh */
+    hh_store_seen_forget(im->store);
     hh_form_worker_free(im->worker);
     free(im);
 }

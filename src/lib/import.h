@@ -44,12 +44,17 @@ typedef struct hh_import_summary {
 } hh_import_summary;
 
 typedef struct hh_importer hh_importer;
+struct hh_form_result;
 
 hh_importer *hh_importer_new(hh_store *store, const hh_schemaset *set, const hh_import_options *opt);
 /* Imports the paths, in order; I/O problems are printed to opt->messages and
  * remembered. With opt->jobs > 1, forms are validated on that many threads while
  * this thread stores them in input order. */
 void hh_importer_run(hh_importer *im, char *const *paths, size_t n_paths);
+/* Takes one form already read and checked in memory (import_work.h: guided entry's
+ * form) as the next of the run: its messages, the repeat check, the store. The
+ * result stays the caller's. */
+void hh_importer_take(hh_importer *im, struct hh_form_result *r);
 /* Commits (or, strict with refusals, rolls back) and fills `out`. */
 void hh_importer_finish(hh_importer *im, hh_import_summary *out);
 void hh_importer_free(hh_importer *im);

@@ -6,6 +6,7 @@
 
 #include "deflate.h"
 #include "digest.h"
+#include "messages.h"
 
 hh_form_worker *hh_form_worker_new(const hh_schemaset *set, bool own_rules)
 {
@@ -37,6 +38,7 @@ void hh_form_result_init(hh_form_result *r)
 void hh_form_result_free(hh_form_result *r)
 {
     free(r->file);
+    free(r->why);
     hh_diags_free(&r->diags);
     hh_household_free(r->household);
     free(r->xml);
@@ -53,8 +55,7 @@ void hh_work_on_form(hh_form_worker *w, const hh_form_input *form, hh_form_resul
         return;
     }
     if (hh_form_digest(form->doc, out->sha256) != 0) {
-        hh_diags_addmsg(&out->diags, form->file, form->line, HH_ERROR, "STORE-FAIL", "household",
-                        "cannot compute the form's digest");
+        hh_msg_form_digest(&out->diags, form->file, form->line, "household");
         out->refused++;
         return;
     }

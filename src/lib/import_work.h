@@ -13,9 +13,17 @@
 #include "input.h"
 #include "validate.h"
 
+/* What a result is. */
+typedef enum hh_result_kind {
+    HH_RESULT_FORMS,      /* a form worked on, or the problems of a file's forms */
+    HH_RESULT_UNREADABLE, /* an input that could not be opened or read: `why` says why */
+} hh_result_kind;
+
 typedef struct hh_form_result {
+    hh_result_kind kind;
     char *file;
     long line;
+    char *why;                 /* HH_RESULT_UNREADABLE: the system's reason */
     hh_diags diags;            /* the form's problems, or the file's own */
     long refused;              /* forms refused here, including file-level refusals */
     hh_household *household;   /* NULL unless the form is valid */

@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <libxml/parser.h>
 
+#include "messages.h"
 #include "schemaset.h"
 #include "xml_errors.h"
 
@@ -41,6 +42,18 @@
 _Static_assert(HH_FORM_MAX_BYTES + READ_CHUNK < INT_MAX, "a form's length must fit in an int");
 
 enum scan_state { TEXT, TAG_OPEN, TAG_NAME, TAG_BODY, QUOTE, MARKUP, COMMENT, CDATA, DECL, PI };
+
+/* Why the scanner refused the input, before or beside libxml2 (each its message). */
+typedef enum refusal {
+    NOT_REFUSED,
+    REFUSED_READ,             /* XML-READ: the system's reason in fail_arg */
+    REFUSED_NOT_XML,          /* XML-NOT-XML */
+    REFUSED_ENCODING,         /* XML-ENCODING: the encoding in fail_arg */
+    REFUSED_DECLARATION_LONG, /* XML-PARSE */
+    REFUSED_DOCTYPE,          /* XML-DOCTYPE */
+    REFUSED_SIZE,             /* XML-SIZE */
+    REFUSED_ATTRS,            /* XML-ATTRS */
+} refusal;
 
 typedef struct scanner {
     atomic_size_t *bytes_read;  /* optional: bytes read so far, for progress */
@@ -79,21 +92,19 @@ typedef struct scanner {
     unsigned char prolog[256];  /* the first bytes, until the start can be judged */
     size_t prolog_len;
     /* set when the scanner refuses the input */
-    const char *fail_rule;
+    refusal refused;
     long fail_line;
-    char fail_arg[48];
-    int fail_int;
+    char fail_arg[48];          /* the encoding found, or the system's reason */
     char root[80];              /* the first start tag's local name */
 } scanner;
 
-static void refuse(scanner *s, const char *rule, const char *arg, int n)
+static void refuse(scanner *s, refusal why, const char *arg)
 {
-    if (s->fail_rule)
+    if (s->refused)
         return;
-    s->fail_rule = rule;
+    s->refused = why;
     s->fail_line = s->line;
     snprintf(s->fail_arg, sizeof s->fail_arg, "%s", arg ? arg : "");
-    s->fail_int = n;
 }
 
 static bool is_space(unsigned char c)
@@ -118,8 +129,7 @@ static void check_prolog(scanner *s, const unsigned char *data, size_t len, bool
     bool utf16_bom = !utf32_bom && n >= 2 && ((p[0] == 0xFE && p[1] == 0xFF) || (p[0] == 0xFF && p[1] == 0xFE));
     if (utf32_bom || utf16_bom) {
         s->checked_prolog = 1;
-        refuse(s, "XML-ENCODING", utf32_bom ? "UTF-32 (by its byte order mark)" : "UTF-16 (by its byte order mark)",
-               0);
+        refuse(s, REFUSED_ENCODING, utf32_bom ? "UTF-32 (by its byte order mark)" : "UTF-16 (by its byte order mark)");
         return;
     }
     size_t nul = 0; /* "<" or white space with NUL bytes around it: UTF-16 or UTF-32 */
@@ -127,7 +137,7 @@ static void check_prolog(scanner *s, const unsigned char *data, size_t len, bool
         nul++;
     if (memchr(p, 0, n < 4 ? n : 4) && nul < n && (p[nul] == '<' || is_space(p[nul]))) {
         s->checked_prolog = 1;
-        refuse(s, "XML-ENCODING", "UTF-16 or UTF-32 (by its NUL bytes)", 0);
+        refuse(s, REFUSED_ENCODING, "UTF-16 or UTF-32 (by its NUL bytes)");
         return;
     }
     size_t first = (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) ? 3 : 0;
@@ -136,7 +146,7 @@ static void check_prolog(scanner *s, const unsigned char *data, size_t len, bool
     if (first < n) {
         s->checked_prolog = 1;
         if (p[first] != '<')
-            refuse(s, "XML-NOT-XML", NULL, 0);
+            refuse(s, REFUSED_NOT_XML, NULL);
     } else if (at_end || n == sizeof s->prolog) {
         s->checked_prolog = 1; /* only white space so far: libxml2 says what is wrong */
     }
@@ -154,7 +164,7 @@ static void end_pi(scanner *s)
     if (strncasecmp(d, "xml", 3) != 0 || (d[3] != ' ' && d[3] != '\0'))
         return;
     if (s->pi_long) {
-        refuse(s, "XML-PARSE", "the XML declaration is too long to be read", 0);
+        refuse(s, REFUSED_DECLARATION_LONG, NULL);
         return;
     }
     char *enc = strstr(d, " encoding");
@@ -173,7 +183,7 @@ static void end_pi(scanner *s)
     if (strcasecmp(enc, "UTF-8") != 0 && strcasecmp(enc, "UTF8") != 0) {
         char what[40];
         snprintf(what, sizeof what, "declared as %.24s", enc);
-        refuse(s, "XML-ENCODING", what, 0);
+        refuse(s, REFUSED_ENCODING, what);
     }
 }
 
@@ -235,7 +245,7 @@ static void markup(scanner *s, unsigned char c)
             s->state = states[i];
             s->run = 0;
             if (states[i] == DECL)
-                refuse(s, "XML-DOCTYPE", NULL, 0);
+                refuse(s, REFUSED_DOCTYPE, NULL);
         }
         return;
     }
@@ -249,7 +259,7 @@ static size_t scan(scanner *s, const unsigned char *p, size_t n)
 {
     s->event = false;
     size_t i = 0;
-    while (i < n && !s->fail_rule && !s->event) {
+    while (i < n && !s->refused && !s->event) {
         unsigned char c = p[i++];
         if (c == '\n') {
             s->line++;
@@ -258,7 +268,7 @@ static size_t scan(scanner *s, const unsigned char *p, size_t n)
             s->line_bytes++;
         }
         if (++s->unit_bytes > HH_FORM_MAX_BYTES) {
-            refuse(s, "XML-SIZE", NULL, HH_FORM_MAX_MIB);
+            refuse(s, REFUSED_SIZE, NULL);
             break;
         }
         switch (s->state) {
@@ -313,7 +323,7 @@ static size_t scan(scanner *s, const unsigned char *p, size_t n)
                 s->quote = (char)c;
                 s->state = QUOTE;
             } else if (c == '=' && ++s->attributes > HH_MAX_ATTRIBUTES) {
-                refuse(s, "XML-ATTRS", NULL, HH_MAX_ATTRIBUTES);
+                refuse(s, REFUSED_ATTRS, NULL);
             }
             s->empty_tag = c == '/';
             break;
@@ -371,7 +381,7 @@ static int fill(scanner *s)
         while (n < 0 && errno == EINTR);
     }
     if (n < 0) {
-        refuse(s, "XML-READ", strerror(errno), 0);
+        refuse(s, REFUSED_READ, strerror(errno));
         return -1;
     }
     if (n == 0)
@@ -382,7 +392,7 @@ static int fill(scanner *s)
     s->total += (size_t)n;
     if (s->bytes_read)
         atomic_fetch_add(s->bytes_read, (size_t)n);
-    return s->fail_rule ? -1 : 0;
+    return s->refused ? -1 : 0;
 }
 
 /* Scans the bytes of s->pending not yet scanned, up to the next event; reads more
@@ -395,7 +405,7 @@ static int advance(scanner *s)
         return 0;
     else
         fill(s);
-    return s->fail_rule ? -1 : 1;
+    return s->refused ? -1 : 1;
 }
 
 /* Reads and scans ahead into s->pending until the root element's name is known,
@@ -440,22 +450,39 @@ static bool stopped_at_end(const scanner *s, const parse_error *pe)
 static long report_file_problem(hh_diags *d, const char *name, const scanner *s, const parse_error *pe,
                                 bool ended_early)
 {
-    const char *rule = s->fail_rule;
-    long line = rule ? s->fail_line : s->total == 0 ? 1 : ended_early ? s->line : pe->seen ? pe->line : s->line;
-    if (rule && (strcmp(rule, "XML-SIZE") == 0 || strcmp(rule, "XML-ATTRS") == 0))
-        hh_diags_addmsg(d, name, line, HH_ERROR, rule, "", s->fail_int);
-    else if (rule && (strcmp(rule, "XML-DOCTYPE") == 0 || strcmp(rule, "XML-NOT-XML") == 0))
-        hh_diags_addmsg(d, name, line, HH_ERROR, rule, "");
-    else if (rule)
-        hh_diags_addmsg(d, name, line, HH_ERROR, rule, "", s->fail_arg);
-    else if (s->total == 0)
-        hh_diags_addmsg(d, name, line, HH_ERROR, "XML-EMPTY", "");
-    else if (ended_early)
-        hh_diags_addmsg(d, name, line, HH_ERROR, "XML-TRUNCATED", "");
-    else if (pe->seen)
-        hh_diags_add(d, name, line, HH_ERROR, "XML-PARSE", "", pe->message.en, pe->message.zh);
-    else
-        hh_diags_addmsg_as(d, name, line, HH_ERROR, "XML-PARSE", "XML-PARSE-ANY", "");
+    long line = s->refused ? s->fail_line : s->total == 0 ? 1 : ended_early ? s->line : pe->seen ? pe->line : s->line;
+    switch (s->refused) {
+    case REFUSED_READ:
+        hh_msg_xml_read(d, name, line, "", s->fail_arg);
+        break;
+    case REFUSED_NOT_XML:
+        hh_msg_xml_not_xml(d, name, line, "");
+        break;
+    case REFUSED_ENCODING:
+        hh_msg_xml_encoding(d, name, line, "", s->fail_arg);
+        break;
+    case REFUSED_DECLARATION_LONG:
+        hh_msg_xml_parse_declaration_long(d, name, line, "");
+        break;
+    case REFUSED_DOCTYPE:
+        hh_msg_xml_doctype(d, name, line, "");
+        break;
+    case REFUSED_SIZE:
+        hh_msg_xml_size(d, name, line, "", HH_FORM_MAX_MIB);
+        break;
+    case REFUSED_ATTRS:
+        hh_msg_xml_attrs(d, name, line, "", HH_MAX_ATTRIBUTES);
+        break;
+    case NOT_REFUSED:
+        if (s->total == 0)
+            hh_msg_xml_empty(d, name, line, "");
+        else if (ended_early)
+            hh_msg_xml_truncated(d, name, line, "");
+        else if (pe->seen)
+            hh_diags_add_parse_error(d, name, line, &pe->message);
+        else
+            hh_msg_xml_parse_any(d, name, line, "");
+    }
     return line;
 }
 
@@ -470,7 +497,7 @@ static void wrong_root(hh_diags *d, const char *name, const xmlNode *root)
     hh_buf root_name;
     hh_buf_init(&root_name);
     hh_put_safe_name((const char *)root->name, &root_name);
-    hh_diags_addmsg(d, name, xmlGetLineNo(root), HH_ERROR, "XML-ROOT", "", root_name.data);
+    hh_msg_xml_root(d, name, xmlGetLineNo(root), "", root_name.data);
     hh_buf_free(&root_name);
 }
 
@@ -492,14 +519,14 @@ static hh_read_stats read_one_form(scanner *s, const char *name, hh_diags *d, hh
     }
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     if (doc && doc->intSubset) {
-        refuse(s, "XML-DOCTYPE", NULL, 0);
+        refuse(s, REFUSED_DOCTYPE, NULL);
     } else if (root && !in_form_namespace(root)) {
         wrong_root(d, name, root);
         st.refused = 1;
         xmlFreeDoc(doc);
         return st;
     }
-    if (!root || s->fail_rule) {
+    if (!root || s->refused) {
         /* a parser stopping on the last line of a file it read to the end: cut off */
         bool ended_early = stopped_at_end(s, &pe) && pe.code != XML_ERR_DOCUMENT_END;
         report_file_problem(d, name, s, &pe, ended_early);
@@ -538,8 +565,7 @@ static void skip_element(hh_diags *d, const char *name, const xmlNode *n, long l
         hh_buf path;
         hh_buf_init(&path);
         hh_put_safe_name((const char *)n->name, &path);
-        hh_diags_add(d, name, line, HH_ERROR, "XSD-CONTENT", path.data,
-                     "only household elements belong in a batch of households", "批量文件中只能包含 household 元素");
+        hh_msg_xsd_content_batch(d, name, line, path.data);
         hh_buf_free(&path);
     }
 }
@@ -579,8 +605,7 @@ static void take_children(batch *b, xmlNodePtr root, const xmlNode *open)
         } else if ((c->type == XML_TEXT_NODE && !xmlIsBlankNode(c)) || c->type == XML_CDATA_SECTION_NODE) {
             /* said once, without the text: it may be anything typed */
             if (!b->stray_text++)
-                hh_diags_add(b->d, b->name, xmlGetLineNo(c), HH_ERROR, "XSD-CONTENT", "households",
-                             "text outside any household was not read", "户以外的文本未被读取");
+                hh_msg_xsd_content_stray_text(b->d, b->name, xmlGetLineNo(c), "households");
             b->st.refused += b->stray_text == 1;
         }
         xmlFreeNode(c);
@@ -599,7 +624,7 @@ static hh_read_stats read_batch(scanner *s, const char *name, hh_diags *d, hh_fo
     xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, name);
     if (!ctxt || xmlCtxtResetPush(ctxt, NULL, 0, name, FORM_ENCODING) != 0) {
         xmlFreeParserCtxt(ctxt);
-        hh_diags_addmsg(d, name, 0, HH_ERROR, "XML-READ", "", "cannot start the XML parser");
+        hh_msg_xml_read(d, name, 0, "", "cannot start the XML parser");
         b.st.refused = 1;
         return b.st;
     }
@@ -617,7 +642,7 @@ static hh_read_stats read_batch(scanner *s, const char *name, hh_diags *d, hh_fo
         failed = rc != 0 || !ctxt->wellFormed;
         xmlNodePtr root = ctxt->myDoc ? xmlDocGetRootElement(ctxt->myDoc) : NULL;
         if (ctxt->myDoc && ctxt->myDoc->intSubset) {
-            refuse(s, "XML-DOCTYPE", NULL, 0);
+            refuse(s, REFUSED_DOCTYPE, NULL);
             break;
         }
         if (root && !root_checked) {
@@ -638,7 +663,7 @@ static hh_read_stats read_batch(scanner *s, const char *name, hh_diags *d, hh_fo
             break;
     }
     if (b.skipped > HH_SKIPPED_NAMED)
-        hh_diags_addmsg(d, name, b.skipped_line, HH_ERROR, "XML-SKIPPED", "", b.skipped - HH_SKIPPED_NAMED);
+        hh_msg_xml_skipped(d, name, b.skipped_line, "", b.skipped - HH_SKIPPED_NAMED);
     if (root_closed && !b.st.stopped) {
         /* only comments, processing instructions and white space may follow */
         xmlSetStructuredErrorFunc(&pe, on_parse_error);
@@ -651,10 +676,10 @@ static hh_read_stats read_batch(scanner *s, const char *name, hh_diags *d, hh_fo
         }
         xmlSetStructuredErrorFunc(NULL, NULL);
     }
-    if ((failed || s->fail_rule || (!root_closed && !b.st.stopped)) && !b.st.stopped) {
+    if ((failed || s->refused || (!root_closed && !b.st.stopped)) && !b.st.stopped) {
         long line = report_file_problem(d, name, s, &pe, !root_closed && (stopped_at_end(s, &pe) || !pe.seen));
         if (!root_closed) /* name what the error cost: every household after the last one read */
-            hh_diags_addmsg(d, name, b.read_to, HH_ERROR, "XML-NOT-READ", "", b.read_to, line);
+            hh_msg_xml_not_read(d, name, b.read_to, "", b.read_to, line);
         b.st.refused++;
     }
     xmlFreeDoc(ctxt->myDoc);

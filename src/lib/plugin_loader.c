@@ -20,8 +20,13 @@ const char *hh_default_plugin_dir(void)
     return HH_PLUGIN_DIR;
 }
 
+/* Adds a directory once: one named again further along the path (by --plugin-dir and
+ * $HHREG_PLUGIN_PATH, say) would only be searched, or refused, a second time. */
 static void add_dir(hh_plugin_dirs *d, const char *dir, size_t len)
 {
+    for (size_t i = 0; i < d->n; i++)
+        if (strlen(d->dirs[i]) == len && strncmp(d->dirs[i], dir, len) == 0)
+            return;
     if (len && d->n < HH_PLUGIN_MAX_DIRS)
         d->dirs[d->n++] = hh_xstrndup(dir, len);
 }
@@ -79,7 +84,8 @@ static const char *unsafe_owner_or_mode(const struct stat *st)
 static const char *unsafe_directory(const struct stat *st, bool last)
 {
     if (S_ISLNK(st->st_mode))
-        return "is a symbolic link";
+        return "is a symbolic link (plugins are loaded only through real directories: name the directory it "
+               "points to)";
     if (!S_ISDIR(st->st_mode))
         return "is not a directory";
     if (st->st_uid != 0 && st->st_uid != geteuid())
@@ -244,6 +250,25 @@ static char *resolved(int fd, const char *fallback)
     return real ? real : hh_xstrdup(fallback);
 }
 
+/* Appends the dynamic linker's message `msg` about the file it knows as `self`
+ * (/proc/self/fd/N) with `path` in its place, and without it where it opens the
+ * message (the caller has named the file already). */
+static void name_the_file(hh_buf *err, const char *msg, const char *self, const char *path)
+{
+    size_t n = strlen(self);
+    if (strncmp(msg, self, n) == 0 && strncmp(msg + n, ": ", 2) == 0)
+        msg += n + 2;
+    const char *at;
+    while ((at = strstr(msg, self)) && (at[n] < '0' || at[n] > '9')) {
+        hh_buf_append(err, msg, (size_t)(at - msg));
+        hh_buf_puts(err, path);
+        msg = at + n;
+    }
+    hh_buf_puts(err, msg);
+    if (strstr(msg, "invalid ELF header") || strstr(msg, "file too short"))
+        hh_buf_puts(err, " (it is not a shared object)");
+}
+
 /* Loads the checked file `fd` (dir/NAME.so, `path` in messages) and checks its
  * descriptor: 0, or -1 with `err`. */
 static int load_fd(int fd, const char *path, const char *name, hh_plugin *out, hh_buf *err)
@@ -252,7 +277,8 @@ static int load_fd(int fd, const char *path, const char *name, hh_plugin *out, h
     snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
     void *handle = dlopen(self, RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
-        hh_buf_printf(err, "%s: cannot be loaded: %s", path, dlerror());
+        hh_buf_printf(err, "%s: cannot be loaded: ", path);
+        name_the_file(err, dlerror(), self, path);
         return -1;
     }
     char symbol[64];
@@ -276,6 +302,12 @@ static int load_fd(int fd, const char *path, const char *name, hh_plugin *out, h
     return 0;
 }
 
+/* A directory the user named with --plugin-dir that is not there: said, not skipped. */
+static void missing_chosen_dir(const char *dir, hh_buf *err)
+{
+    hh_buf_printf(err, "plugin directory %s (--plugin-dir): it does not exist", dir);
+}
+
 /* Finds NAME.so along the path and checks its location: 0 with the open file in
  * *fd and the directory's index in *at, or -1 with `err`. */
 static int find(const hh_plugin_dirs *d, const char *name, int *fd, size_t *at, hh_buf *err)
@@ -287,6 +319,10 @@ static int find(const hh_plugin_dirs *d, const char *name, int *fd, size_t *at, 
     }
     for (size_t i = 0; i < d->n; i++) {
         int dirfd = open_dir(d->dirs[i], err);
+        if (dirfd == -2 && i < d->chosen) {
+            missing_chosen_dir(d->dirs[i], err);
+            return -1;
+        }
         if (dirfd == -2)
             continue;
         if (dirfd < 0)
@@ -389,7 +425,10 @@ void hh_plugin_scan(const hh_plugin_dirs *d,
         hh_buf err;
         hh_buf_init(&err);
         int dirfd = open_dir(d->dirs[i], &err);
-        if (dirfd == -1)
+        bool missing = dirfd == -2 && i < d->chosen;
+        if (missing)
+            missing_chosen_dir(d->dirs[i], &err);
+        if (dirfd == -1 || missing)
             fn(d->dirs[i], NULL, err.data, arg);
         hh_buf_free(&err);
         if (dirfd < 0)

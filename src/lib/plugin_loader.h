@@ -20,7 +20,9 @@
  * It is opened once with O_NOFOLLOW, checked with fstat and loaded from that
  * descriptor with RTLD_NOW | RTLD_LOCAL; its descriptor is checked (magic, ABI
  * major, API minor, size, name) before any of its functions is called. Every
- * refusal names the file and the reason. */
+ * refusal names the file (by its path, never the /proc/self/fd name it is loaded
+ * through) and the reason. A directory named twice in the path is searched once; a
+ * --plugin-dir that does not exist is reported (others are skipped). */
 #ifndef HH_PLUGIN_LOADER_H
 #define HH_PLUGIN_LOADER_H
 

@@ -18,6 +18,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "dates.h"
+#include "messages.h"
 #include "nodepath.h"
 #include "xpath_functions.h"
 
@@ -549,7 +550,7 @@ void hh_rules_check(const hh_ruleset *rs, xmlXPathContextPtr xp, xmlNodePtr root
     for (xmlNodePtr c = root->children; c; c = c->next) {
         if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST "enumeration")) {
             xmlChar *date = xmlGetProp(c, BAD_CAST "date");
-            env.has_enumeration = hh_date_parse((const char *)date, false, &env.enumeration);
+            env.has_enumeration = hhreg_date_parse((const char *)date, false, &env.enumeration);
             xmlFree(date);
         }
     }
@@ -564,7 +565,7 @@ void hh_rules_check(const hh_ruleset *rs, xmlXPathContextPtr xp, xmlNodePtr root
         hh_buf path;
         hh_buf_init(&path);
         hh_node_path(root, &path);
-        hh_diags_addmsg(d, file, hh_node_line(root, fallback_line), HH_ERROR, "RULES-BUDGET", path.data, rs->budget);
+        hh_msg_rules_budget(d, file, hh_node_line(root, fallback_line), path.data, rs->budget);
         hh_buf_free(&path);
     }
     unbind_lets(rs, xp);

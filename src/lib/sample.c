@@ -82,8 +82,8 @@ typedef struct person_plan {
 
 typedef struct generator {
     rng r;
-    hh_date enumeration;         /* the last enumeration day */
-    hh_date reference;           /* the enumeration date of the household being written */
+    hhreg_date enumeration;         /* the last enumeration day */
+    hhreg_date reference;           /* the enumeration date of the household being written */
     uint16_t (*id_counter)[2];   /* per birth day since 1900, per sex */
     long passports;
     bool real_area;
@@ -166,16 +166,16 @@ static int plan_roster(generator *g, person_plan *p)
 
 /* --- dates and documents ------------------------------------------------- */
 
-static hh_date days_to_date(long days)
+static hhreg_date days_to_date(long days)
 {
-    /* civil-from-days, the inverse of hh_date_days */
+    /* civil-from-days, the inverse of hhreg_date_days */
     days += 719468;
     long era = (days >= 0 ? days : days - 146096) / 146097;
     long doe = days - era * 146097;
     long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
     long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     long mp = (5 * doy + 2) / 153;
-    hh_date d;
+    hhreg_date d;
     d.day = (int)(doy - (153 * mp + 2) / 5 + 1);
     d.month = (int)(mp < 10 ? mp + 3 : mp - 9);
     d.year = (int)(yoe + era * 400 + (d.month <= 2));
@@ -183,19 +183,19 @@ static hh_date days_to_date(long days)
 }
 
 /* A birth date giving exactly `age` completed years on the enumeration date. */
-static hh_date birth_for_age(generator *g, int age)
+static hhreg_date birth_for_age(generator *g, int age)
 {
-    hh_date last = g->reference; /* the latest birthday that still gives `age` */
+    hhreg_date last = g->reference; /* the latest birthday that still gives `age` */
     last.year -= age;
-    if (last.month == 2 && last.day == 29 && !hh_date_valid(last.year, 2, 29))
+    if (last.month == 2 && last.day == 29 && !hhreg_date_valid(last.year, 2, 29))
         last.day = 28;
-    long day = hh_date_days(last) - below(&g->r, 364);
+    long day = hhreg_date_days(last) - below(&g->r, 364);
     return days_to_date(day);
 }
 
-static void resident_id(generator *g, hh_date birth, int male, const char *origin_code, char out[19])
+static void resident_id(generator *g, hhreg_date birth, int male, const char *origin_code, char out[19])
 {
-    long index = hh_date_days(birth) + DAYS_FROM_1900;
+    long index = hhreg_date_days(birth) + DAYS_FROM_1900;
     if (index < 0)
         index = 0;
     unsigned n = g->id_counter[index][male]++;
@@ -319,7 +319,7 @@ static void write_person(generator *g, W w, const household_plan *hp, const pers
                          const char *surname, int partnered, int *any_disabled)
 {
     char buf[64];
-    hh_date birth = birth_for_age(g, p->age);
+    hhreg_date birth = birth_for_age(g, p->age);
     xmlTextWriterStartElement(w, BAD_CAST "person");
     snprintf(buf, sizeof buf, "%d", line);
     at(w, "line", buf);
@@ -399,13 +399,13 @@ static void write_person(generator *g, W w, const household_plan *hp, const pers
     xmlTextWriterEndElement(w);
 }
 
-static void write_visits(generator *g, W w, const household_plan *hp, hh_date enumerated, int needs_help)
+static void write_visits(generator *g, W w, const household_plan *hp, hhreg_date enumerated, int needs_help)
 {
     static const char *purposes[] = { "routine", "gas-safety", "fire-safety", "follow-up" };
     char date[11], enumerator[16];
     snprintf(enumerator, sizeof enumerator, "E%02d%02d", hp->grid, (int)(hp->index / GRID_SIZE % 100));
     int extra = between(&g->r, 0, 2) + (needs_help ? 1 : 0);
-    long base = hh_date_days(enumerated);
+    long base = hhreg_date_days(enumerated);
     for (int v = extra; v >= 0; v--) {
         long day = base - (long)v * between(&g->r, 20, 60);
         hh_date_format(days_to_date(day), date);
@@ -475,7 +475,7 @@ static void write_household(generator *g, W w, long index, int root)
     if (!hp.foreign && roster[0].age < 60 && chance(&g->r, 180))
         hp.migrant_origin = below(&g->r, (int)(sizeof origins / sizeof origins[0]));
 
-    hh_date enumerated = days_to_date(hh_date_days(g->enumeration) - below(&g->r, 28));
+    hhreg_date enumerated = days_to_date(hhreg_date_days(g->enumeration) - below(&g->r, 28));
     g->reference = enumerated;
     char buf[64], date[11];
     if (root)
@@ -515,7 +515,7 @@ static void write_household(generator *g, W w, long index, int root)
     xmlTextWriterStartElement(w, BAD_CAST "lowIncome");
     at(w, "receives", low_income ? "true" : "false");
     if (low_income) {
-        hh_date since = days_to_date(hh_date_days(enumerated) - between(&g->r, 60, 3600));
+        hhreg_date since = days_to_date(hhreg_date_days(enumerated) - between(&g->r, 60, 3600));
         snprintf(buf, sizeof buf, "%04d-%02d", since.year, since.month);
         at(w, "since", buf);
     }
@@ -691,11 +691,11 @@ int hh_sample_generate(const hh_sample_options *opt, hh_buf *err)
     memset(&g, 0, sizeof g);
     g.r.state = opt->seed;
     g.real_area = opt->real_area;
-    if (!hh_date_parse(opt->enumeration_date ? opt->enumeration_date : "2026-10-28", false, &g.enumeration)) {
+    if (!hhreg_date_parse(opt->enumeration_date ? opt->enumeration_date : "2026-10-28", false, &g.enumeration)) {
         hh_buf_printf(err, "--date %s: not a date (YYYY-MM-DD)", opt->enumeration_date);
         return -1;
     }
-    long days = hh_date_days(g.enumeration) + DAYS_FROM_1900 + 1;
+    long days = hhreg_date_days(g.enumeration) + DAYS_FROM_1900 + 1;
     g.id_counter = hh_xcalloc((size_t)days, sizeof *g.id_counter);
     int rc = opt->batch_file ? write_batch(&g, opt, err) : write_files(&g, opt, err);
     free(g.id_counter);

@@ -1,8 +1,11 @@
 /* store.c — opening, identifying, migrating and configuring the store file, the
- * prepared-statement cache and transactions (see store.h). */
+ * prepared-statement cache, transactions and appending to the audit log (which
+ * opening and migrating do too) (see store.h). */
 #include "store_internal.h"
 
+#include "dates.h"
 #include "digest.h"
+#include "items.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,30 +17,35 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+/* The columns of a revision after its number and who stored it when from where, and
+ * of a person after its household and revision: for storing a form and for copying a
+ * revision. The items' columns come from the item table (items.def). */
+#define REVISION_RECORD_COLUMNS                                                                          \
+    "form_sha256, xml, xml_size, size, elderly60, elderly65, disabled, living_alone, empty_nest"       \
+    HH_HOUSEHOLD_ITEMS(HH_ITEM_SQL_COLUMN)
+#define PERSON_RECORD_COLUMNS "age, age_group, disabled" HH_PERSON_ITEMS(HH_ITEM_SQL_COLUMN)
+/* The rows of `table` kept with revision ?2 of household ?1, copied to revision ?3. */
+#define COPY_ROWS(table, columns)                                                                 \
+    "INSERT INTO " table "(household_id, revision, " columns ") SELECT household_id, ?3, " columns \
+    " FROM " table " WHERE household_id = ?1 AND revision = ?2"
+
 static const char *const statement_sql[STMT_COUNT] = {
-    [STMT_HOUSEHOLD_GET] = "SELECT current_revision, deleted_at FROM household WHERE id = ?1",
+    [STMT_HOUSEHOLD_GET] = "SELECT current_revision, deleted_at, delete_reason FROM household WHERE id = ?1",
     [STMT_REVISION_WITH_SHA] = "SELECT max(revision) FROM revision WHERE household_id = ?1 AND form_sha256 = ?2",
     [STMT_HOUSEHOLD_INSERT] = "INSERT INTO household(id, current_revision, created_at) VALUES (?1, ?2, ?3)",
     [STMT_HOUSEHOLD_SET_REVISION] = "UPDATE household SET current_revision = ?2 WHERE id = ?1",
+    /* the household id is an item (its column household_id); ?14 on: the items */
     [STMT_REVISION_INSERT] =
-        "INSERT INTO revision(household_id, revision, stored_at, stored_by, source, form_sha256, xml,"
-        " district_code, district, street_code, street, community_code, community, grid, estate,"
-        " building, unit, room, household_type, dwelling_type, tenure, floor_area, phone,"
-        " preferred_language, low_income, low_income_since, extreme_hardship, needs, enumerator,"
-        " enumeration_date, enumeration_status, respondent, consent, member_count, size, elderly60,"
-        " elderly65, disabled, living_alone, empty_nest, xml_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
-        " ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41)",
+        "INSERT INTO revision(revision, stored_at, stored_by, source, " REVISION_RECORD_COLUMNS ")"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13" HH_HOUSEHOLD_ITEMS(HH_ITEM_SQL_PARAM) ")",
+    /* ?6 on: the items */
     [STMT_PERSON_INSERT] =
-        "INSERT INTO person(household_id, revision, line, name, relationship, sex, birth_date,"
-        " document_type, document_number, nationality, ethnicity, residence, registered_in,"
-        " marital_status, education, activity, wg_seeing, wg_hearing, wg_walking, wg_cognition,"
-        " wg_selfcare, wg_communication, certificate_type, certificate_grade, phone, languages,"
-        " notes, age, age_group, disabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-        " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+        "INSERT INTO person(household_id, revision, " PERSON_RECORD_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5"
+        HH_PERSON_ITEMS(HH_ITEM_SQL_PARAM) ")",
+    /* ?4 on: the items */
     [STMT_VISIT_INSERT] =
-        "INSERT INTO visit(household_id, revision, seq, date, enumerator, purpose, outcome, note)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO visit(household_id, revision, seq" HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN) ") VALUES (?1, ?2, ?3"
+        HH_VISIT_ITEMS(HH_ITEM_SQL_PARAM) ")",
     [STMT_WARNING_INSERT] =
         "INSERT INTO form_warning(household_id, revision, seq, rule_id, path, message_en, message_zh)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -56,6 +64,29 @@ static const char *const statement_sql[STMT_COUNT] = {
         " coalesce((SELECT max(seq) FROM audit), 0)) + 1, (SELECT chain FROM audit ORDER BY seq DESC LIMIT 1))"
         " INSERT INTO audit(seq, at, actor, operation, household_id, revision, detail, chain)"
         " SELECT n, ?1, ?2, ?3, ?4, ?5, ?6, hh_audit_link(chain, n, ?1, ?2, ?3, ?4, ?5, ?6) FROM last",
+    /* undelete: revision ?2 of household ?1 copied as revision ?3 (stored at ?4 by ?5 from ?6) */
+    [STMT_REVISION_COPY] =
+        "INSERT INTO revision(revision, stored_at, stored_by, source, " REVISION_RECORD_COLUMNS ")"
+        " SELECT ?3, ?4, ?5, ?6, " REVISION_RECORD_COLUMNS " FROM revision WHERE household_id = ?1 AND revision = ?2",
+    [STMT_PERSON_COPY] = COPY_ROWS("person", PERSON_RECORD_COLUMNS),
+    [STMT_VISIT_COPY] = COPY_ROWS("visit", "seq" HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN)),
+    [STMT_WARNING_COPY] = COPY_ROWS("form_warning", "seq, rule_id, path, message_en, message_zh"),
+    /* the first document number of revision ?2 of household ?1 that another household holds */
+    [STMT_DOCUMENT_HELD] =
+        "SELECT p.line, d.household_id, d.line FROM person p JOIN document d USING (document_type, document_number)"
+        " WHERE p.household_id = ?1 AND p.revision = ?2 AND d.household_id <> ?1 ORDER BY p.line LIMIT 1",
+    [STMT_DOCUMENT_INDEX_REVISION] =
+        "INSERT INTO document(document_type, document_number, household_id, line)"
+        " SELECT document_type, document_number, household_id, line FROM person"
+        " WHERE household_id = ?1 AND revision = ?2 AND document_number IS NOT NULL",
+    [STMT_HOUSEHOLD_UNDELETE] =
+        "UPDATE household SET current_revision = ?2, deleted_at = NULL, delete_reason = NULL WHERE id = ?1",
+    /* the repeat table of a run: in the connection's TEMP schema, made by store_ids.c */
+    [STMT_SEEN_FIND] = "SELECT source FROM temp.import_seen WHERE id = ?1",
+    [STMT_SEEN_ADD] = "INSERT INTO temp.import_seen(id, source) VALUES (?1, ?2)",
+    /* ?1 the prefix, ?2 where the serial after it starts */
+    [STMT_NEXT_SERIAL] = "SELECT coalesce(max(CAST(substr(id, ?2) AS INTEGER)), 0) + 1 FROM household"
+                         " WHERE substr(id, 1, ?2 - 1) = ?1",
 };
 
 const char *hh_store_default_path(void)
@@ -64,9 +95,9 @@ const char *hh_store_default_path(void)
     return env && *env ? env : "hhreg.db";
 }
 
-sqlite3 *hh_store_db(hh_store *s)
+const char *hh_store_sqlite_version(void)
 {
-    return s->db;
+    return sqlite3_libversion();
 }
 
 const char *hh_store_path(const hh_store *s)
@@ -110,6 +141,16 @@ int hh_store_exec(hh_store *s, const char *sql, hh_buf *err)
     return 0;
 }
 
+long hh_store_sql_long(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    long n = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
 static int pragma_int(hh_store *s, const char *pragma, int *value, hh_buf *err)
 {
     sqlite3_stmt *st;
@@ -149,7 +190,19 @@ sqlite3_stmt *hh_store_stmt(hh_store *s, enum hh_stmt which, hh_buf *err)
     return st;
 }
 
-void hh_bind_text(sqlite3_stmt *st, int index, const char *value)
+int hh_store_step_done(hh_store *s, sqlite3_stmt *st, hh_buf *err)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        hh_buf_printf(err, "%s", hh_store_errmsg(s));
+        sqlite3_reset(st);
+        return -1;
+    }
+    sqlite3_reset(st);
+    return 0;
+}
+
+void hh_store_bind_text(sqlite3_stmt *st, int index, const char *value)
 {
     if (value)
         sqlite3_bind_text(st, index, value, -1, SQLITE_STATIC);
@@ -183,6 +236,24 @@ static void audit_link(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_text(ctx, hex, 64, SQLITE_TRANSIENT);
 }
 
+int hh_store_audit(hh_store *s, const char *actor, const char *operation, const char *household,
+             int revision, const char *detail, hh_buf *err)
+{
+    sqlite3_stmt *st = hh_store_stmt(s, STMT_AUDIT_INSERT, err);
+    if (!st)
+        return -1;
+    char now[21];
+    hh_timestamp_now(now);
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+    hh_store_bind_text(st, 2, actor ? actor : "hhreg");
+    hh_store_bind_text(st, 3, operation);
+    hh_store_bind_text(st, 4, household);
+    if (revision > 0)
+        sqlite3_bind_int(st, 5, revision);
+    hh_store_bind_text(st, 6, detail);
+    return hh_store_step_done(s, st, err);
+}
+
 static int migrate(hh_store *s, int from, hh_buf *err)
 {
     if (hh_store_exec(s, "BEGIN IMMEDIATE", err))
@@ -199,7 +270,7 @@ static int migrate(hh_store *s, int from, hh_buf *err)
         goto fail;
     char detail[64];
     snprintf(detail, sizeof detail, "schema version %d to %d", from, hh_store_migration_count);
-    if (hh_audit(s, NULL, from == 0 ? "init" : "migrate", NULL, 0, detail, err))
+    if (hh_store_audit(s, NULL, from == 0 ? "init" : "migrate", NULL, 0, detail, err))
         goto fail;
     return hh_store_exec(s, "COMMIT", err);
 fail:
@@ -227,6 +298,8 @@ static int identify(hh_store *s, bool create, hh_buf *err)
         return -1;
     }
     if (version < hh_store_migration_count && s->read_only) {
+        if (s->as_is)
+            return 0; /* a backup copies an older store as it is */
         hh_buf_printf(err, "%s: this store (schema version %d) must be upgraded to version %d before it can be "
                       "used, and it is read-only here; run hhreg where it can be written once",
                       s->path, version, hh_store_migration_count);
@@ -318,7 +391,7 @@ static void keep_side_files_private(const char *path)
 
 /* Opens the store read-write (creating it with `create`) or, `read_only`, with
  * SQLITE_OPEN_READONLY and query_only, temporary tables in memory. */
-static int open_store(const char *path, bool create, bool read_only, hh_store **out, hh_buf *err)
+static int open_store(const char *path, bool create, bool read_only, bool as_is, hh_store **out, hh_buf *err)
 {
     *out = NULL;
     struct stat st;
@@ -336,6 +409,7 @@ static int open_store(const char *path, bool create, bool read_only, hh_store **
     pthread_once(&configured, configure_sqlite);
     hh_store *s = hh_xcalloc(1, sizeof *s);
     s->path = hh_xstrdup(path);
+    s->as_is = as_is;
     int rc = open_file(s, create, exists, read_only, err);
     if (rc == 0) {
         sqlite3_extended_result_codes(s->db, 1);
@@ -378,12 +452,17 @@ static int open_store(const char *path, bool create, bool read_only, hh_store **
 
 int hh_store_open(const char *path, bool create, hh_store **out, hh_buf *err)
 {
-    return open_store(path, create, false, out, err);
+    return open_store(path, create, false, false, out, err);
 }
 
 int hh_store_open_read_only(const char *path, hh_store **out, hh_buf *err)
 {
-    return open_store(path, false, true, out, err);
+    return open_store(path, false, true, false, out, err);
+}
+
+int hh_store_open_as_is(const char *path, hh_store **out, hh_buf *err)
+{
+    return open_store(path, false, true, true, out, err);
 }
 
 int hh_store_schema_version(hh_store *s)
@@ -411,6 +490,11 @@ void hh_store_close(hh_store *s)
 int hh_store_begin(hh_store *s, hh_buf *err)
 {
     return hh_store_exec(s, "BEGIN IMMEDIATE", err);
+}
+
+int hh_store_begin_read(hh_store *s, hh_buf *err)
+{
+    return hh_store_exec(s, "BEGIN", err);
 }
 
 int hh_store_commit(hh_store *s, hh_buf *err)

@@ -11,12 +11,14 @@
  * BEGIN IMMEDIATE. Opened with WAL, synchronous=FULL, foreign keys, defensive mode,
  * trusted_schema off and secure_delete on. Files are created 0600.
  *
+ * The store is sealed: SQLite and its connection are seen only by the store's own
+ * files (store*.c); everyone else asks through the functions below.
+ *
  * Errors: functions returning int give 0 on success and -1 on failure with a plain
  * message in `err`. */
 #ifndef HH_STORE_H
 #define HH_STORE_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include "derived.h"
 #include "diag.h"
@@ -24,7 +26,7 @@
 #include "util.h"
 
 #define HH_STORE_APPLICATION_ID 0x48485247 /* "HHRG" */
-#define HH_STORE_SCHEMA_VERSION 3
+#define HH_STORE_SCHEMA_VERSION 4
 
 typedef struct hh_store hh_store;
 
@@ -36,16 +38,27 @@ int hh_store_open(const char *path, bool create, hh_store **out, hh_buf *err);
 /* Opens an existing, current store for reading only (SQLITE_OPEN_READONLY and
  * query_only): what an export plugin's process reads. */
 int hh_store_open_read_only(const char *path, hh_store **out, hh_buf *err);
+/* Opens an existing store for reading only, as it is: an older schema version is
+ * not upgraded (what a backup copies, e.g. before an upgrade). Only for reading its
+ * pages (hh_store_backup, hh_store_schema_version). */
+int hh_store_open_as_is(const char *path, hh_store **out, hh_buf *err);
 void hh_store_close(hh_store *s);
-sqlite3 *hh_store_db(hh_store *s);
 const char *hh_store_path(const hh_store *s);
 int hh_store_schema_version(hh_store *s);
 
+/* The version of the SQLite library in use, e.g. "3.40.1". */
+const char *hh_store_sqlite_version(void);
+
 int hh_store_begin(hh_store *s, hh_buf *err);      /* BEGIN IMMEDIATE */
-/* Runs SQL without results; 0 or -1 with the SQLite message in `err`. */
-int hh_store_exec(hh_store *s, const char *sql, hh_buf *err);
+/* A read transaction: everything read until hh_store_commit (or hh_store_rollback)
+ * sees one snapshot. */
+int hh_store_begin_read(hh_store *s, hh_buf *err);
 int hh_store_commit(hh_store *s, hh_buf *err);
 void hh_store_rollback(hh_store *s);
+/* Whether the store's pages are sound (SQLite's quick_check): a damaged page of an
+ * index hides rows without any error while they are read. Inside a read transaction
+ * it checks that snapshot. 0; -1 with `err` when damaged or it cannot be checked. */
+int hh_store_quick_check(hh_store *s, hh_buf *err);
 
 /* --- writing ------------------------------------------------------------- */
 /* STORED, REVISED: a new revision. UNCHANGED: the form equals the current revision.
@@ -85,8 +98,22 @@ typedef struct hh_put_request {
 hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, int *revision);
 /* Marks a household deleted, with a reason; its revisions stay. */
 int hh_store_delete(hh_store *s, const char *id, const char *reason, const char *actor, hh_buf *err);
+/* Makes deleted household `id` current again: its last revision copied as a new one
+ * (persons, visits, kept warnings), its document numbers indexed again, the tombstone
+ * cleared and both reasons kept as the new revision's source, audited as "undelete".
+ * 0 with *revision; 1 with `err` when `id` is unknown, not deleted, or one of its
+ * document numbers is now held by another household; -1 on failure. */
+int hh_store_undelete(hh_store *s, const char *id, const char *reason, const char *actor, int *revision,
+                      hh_buf *err);
+/* The repeat table of one run (an import), until hh_store_seen_forget: when
+ * this connection met household `id` before, the source it came from ("file:line",
+ * malloc'd in *first); else *first is NULL and `id` is recorded as met at `source`.
+ * 0, or -1 with `err` (a repeat can then not be told: the caller must stop). */
+int hh_store_seen(hh_store *s, const char *id, const char *source, char **first, hh_buf *err);
+/* Ends the run's repeat table: the next import on this connection starts afresh. */
+void hh_store_seen_forget(hh_store *s);
 /* Appends to the audit log (part of the caller's transaction, if any). */
-int hh_audit(hh_store *s, const char *actor, const char *operation, const char *household,
+int hh_store_audit(hh_store *s, const char *actor, const char *operation, const char *household,
              int revision, const char *detail, hh_buf *err);
 
 /* --- reading ------------------------------------------------------------- */
@@ -131,6 +158,16 @@ int hh_store_each_current(hh_store *s,
 /* A stored form (from hh_store_get_xml) parsed the one way `show`, `edit` and `check`
  * read it: UTF-8, no network. NULL when it cannot be read. */
 xmlDocPtr hh_store_parse_form(const char *xml, size_t len, const char *name);
+/* The next free serial for a household id that starts with `prefix` (e.g.
+ * "510105016003-03-"): one more than the largest number after the prefix among all
+ * household ids, deleted ones included (an id is never given twice), 1 when none. */
+int hh_store_next_serial(hh_store *s, const char *prefix, long *serial, hh_buf *err);
+/* Revision `revision` (0: current) of household `id` as values, its form read as
+ * hh_store_parse_form reads it (what `show` and `edit` present): 0 with *h (free it
+ * with hh_household_free) and *revision_out; 1 when there is no such household or
+ * revision; -1 with `err` when it cannot be read. */
+int hh_store_get_household(hh_store *s, const char *id, int revision, hh_household **h, int *revision_out,
+                           hh_buf *err);
 /* Calls `fn` for each revision of `id`, oldest first. 1 if no such household. */
 int hh_store_history(hh_store *s, const char *id, void (*fn)(const hh_revision_info *r, void *arg),
                      void *arg, hh_buf *err);
@@ -139,5 +176,30 @@ int hh_store_warnings(hh_store *s, const char *id, int revision,
                       void (*fn)(const char *rule, const char *path, const char *en,
                                  const char *zh, void *arg),
                       void *arg, hh_buf *err);
+
+/* --- finding a household --------------------------------------------------- */
+/* How a reference matched, in the order they are tried (store_find.c). */
+typedef enum {
+    HH_MATCH_ID, HH_MATCH_ROOM, HH_MATCH_ID_DIGITS, HH_MATCH_PHONE, HH_MATCH_NAME
+} hh_match_kind;
+
+typedef struct hh_household_match {
+    const char *id, *estate, *building, *unit, *room;
+    const char *head;           /* the head's name (personal data: for find's own listing only) */
+    hh_match_kind kind;
+    bool deleted;
+} hh_household_match;
+
+/* The households that `text` names, what a grid worker knows of one: its id
+ * exactly (deleted ones too); else the building-unit-room of a current household
+ * ("543-1-101"); else, all digits, the last digits of its id; else, reading as a
+ * phone number (4 digits or more; spaces, dashes and a plus ignored), part of the
+ * household's or a person's phone; else part of a person's name (case ignored for
+ * Latin letters). The first of these kinds that matches anything is the answer.
+ * Calls `fn` for each match in id order (its strings valid during the call) and
+ * returns how many matched, or -1 with `err`. */
+long hh_store_find(hh_store *s, const char *text, void (*fn)(const hh_household_match *m, void *arg), void *arg,
+                   hh_buf *err);
+
 
 #endif

@@ -18,19 +18,9 @@
 #include "store_internal.h"
 #include "validate.h"
 
-static long count(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    long n = -1;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
 static void integrity(hh_store *s, hh_diags *d, hh_check_report *r)
 {
-    sqlite3 *db = hh_store_db(s);
+    sqlite3 *db = s->db;
     const char *checks[] = { "PRAGMA integrity_check", "PRAGMA foreign_key_check" };
     for (int k = 0; k < 2; k++) {
         sqlite3_stmt *st;
@@ -97,13 +87,22 @@ static void check_mode(hh_store *s, hh_diags *d, hh_check_report *r)
 static void check_triggers(hh_store *s, hh_diags *d, hh_check_report *r)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(hh_store_db(s), "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1"
-                           " AND sql = ?2", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1"
+                           " AND sql = ?2", -1, &st, NULL) != SQLITE_OK) {
+        finding(s, d, &r->alterations, "STORE-TRIGGER", NULL, 0, "the safeguards (triggers) cannot be read",
+                "无法读取保护触发器");
         return;
+    }
     for (const hh_store_trigger *t = hh_store_triggers; t->name; t++) {
         sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, t->sql, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0) {
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW) {
+            finding(s, d, &r->alterations, "STORE-TRIGGER", NULL, 0, "the safeguards (triggers) cannot be read",
+                    "无法读取保护触发器");
+            break;
+        }
+        if (sqlite3_column_int(st, 0) == 0) {
             char en[200], zh[200];
             snprintf(en, sizeof en, "the safeguard %s is missing or changed: history could have been rewritten",
                      t->name);
@@ -116,23 +115,22 @@ static void check_triggers(hh_store *s, hh_diags *d, hh_check_report *r)
 }
 
 /* What the household table and the document index say, against the revisions and
- * the audit log they follow from: a tombstone the log does not record (or a delete
- * it records and the table lost), a current revision that is not the newest, and
+ * the audit log they follow from: a tombstone the log does not record (or a delete,
+ * not undone by a later undelete, that the table lost), a current revision that is not the newest, and
  * document numbers indexed that the current persons do not hold, or the reverse (a
  * duplicate ID number could then be stored). Household ids only, never values. */
 static void check_households(hh_store *s, hh_diags *d, hh_check_report *r)
 {
     static const struct {
-        const char *sql, *en, *zh;
+        const char *sql, *en, *zh; /* what is wrong with the household */
     } rules[] = {
-        { "SELECT id FROM household h WHERE (deleted_at IS NOT NULL) <> EXISTS (SELECT 1 FROM audit a"
-          " WHERE a.operation = 'delete' AND a.household_id = h.id) ORDER BY id",
-          "household %s: its deletion mark does not match the audit log",
-          "户 %s：删除标记与审计日志不符" },
+        { "SELECT id FROM household h WHERE (deleted_at IS NOT NULL) <> coalesce((SELECT a.operation = 'delete'"
+          " FROM audit a WHERE a.operation IN ('delete', 'undelete') AND a.household_id = h.id"
+          " ORDER BY a.seq DESC LIMIT 1), 0) ORDER BY id",
+          "its deletion mark does not match the audit log", "删除标记与审计日志不符" },
         { "SELECT id FROM household h WHERE current_revision IS NOT"
           " (SELECT max(revision) FROM revision v WHERE v.household_id = h.id) ORDER BY id",
-          "household %s: its current revision is not its newest one",
-          "户 %s：当前版本不是最新版本" },
+          "its current revision is not its newest one", "当前版本不是最新版本" },
         { "SELECT DISTINCT household_id FROM ("
           " SELECT p.document_type, p.document_number, p.household_id, p.line FROM person p"
           " JOIN household h ON h.id = p.household_id AND p.revision = h.current_revision"
@@ -143,23 +141,25 @@ static void check_households(hh_store *s, hh_diags *d, hh_check_report *r)
           " EXCEPT SELECT p.document_type, p.document_number, p.household_id, p.line FROM person p"
           " JOIN household h ON h.id = p.household_id AND p.revision = h.current_revision"
           " WHERE h.deleted_at IS NULL AND p.document_number IS NOT NULL) ORDER BY 1",
-          "household %s: the index of document numbers differs from its current persons",
-          "户 %s：证件号码索引与当前人员不符" },
+          "the index of document numbers differs from its current persons", "证件号码索引与当前人员不符" },
     };
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
         sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(hh_store_db(s), rules[i].sql, -1, &st, NULL) != SQLITE_OK) {
+        if (sqlite3_prepare_v2(s->db, rules[i].sql, -1, &st, NULL) != SQLITE_OK) {
             finding(s, d, &r->alterations, "STORE-ROWS", NULL, 0, "the households cannot be read", "无法读取住户表");
             continue;
         }
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
             const char *id = (const char *)sqlite3_column_text(st, 0);
-            char *en = hh_xasprintf(rules[i].en, id ? id : "(without an id)");
-            char *zh = hh_xasprintf(rules[i].zh, id ? id : "（无编号）");
+            char *en = hh_xasprintf("household %s: %s", id ? id : "(without an id)", rules[i].en);
+            char *zh = hh_xasprintf("户 %s：%s", id ? id : "（无编号）", rules[i].zh);
             finding(s, d, &r->alterations, "STORE-ROWS", NULL, 0, en, zh);
             free(en);
             free(zh);
         }
+        if (rc != SQLITE_DONE)
+            finding(s, d, &r->alterations, "STORE-ROWS", NULL, 0, "the households cannot be read", "无法读取住户表");
         sqlite3_finalize(st);
     }
 }
@@ -169,7 +169,7 @@ static void check_households(hh_store *s, hh_diags *d, hh_check_report *r)
 static void check_audit_chain(hh_store *s, hh_diags *d, hh_check_report *r)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(hh_store_db(s),
+    if (sqlite3_prepare_v2(s->db,
                            "SELECT seq, lag(seq) OVER w, chain IS hh_audit_link(lag(chain) OVER w, seq, at, actor,"
                            " operation, household_id, revision, detail),"
                            " (SELECT seq FROM sqlite_sequence WHERE name = 'audit')"
@@ -337,24 +337,42 @@ static int check_revision(const hh_stored_revision *sr, void *arg)
     return 0;
 }
 
+/* What the store holds, counted: 0, or -1 with `err`. */
+static int count_contents(hh_store *s, hh_check_report *r, hh_buf *err)
+{
+#define CURRENT_ROWS(table, alias)                                                                   \
+    "SELECT count(*) FROM " table " " alias " JOIN household h ON h.id = " alias ".household_id"     \
+    " AND h.current_revision = " alias ".revision WHERE h.deleted_at IS NULL"
+    const struct {
+        long *value;
+        const char *sql;
+    } counts[] = {
+        { &r->households, "SELECT count(*) FROM household WHERE deleted_at IS NULL" },
+        { &r->deleted, "SELECT count(*) FROM household WHERE deleted_at IS NOT NULL" },
+        { &r->revisions, "SELECT count(*) FROM revision" },
+        { &r->persons, CURRENT_ROWS("person", "p") },
+        { &r->visits, CURRENT_ROWS("visit", "v") },
+        { &r->warnings, CURRENT_ROWS("form_warning", "w") },
+        { &r->audit_entries, "SELECT count(*) FROM audit" },
+    };
+#undef CURRENT_ROWS
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        if ((*counts[i].value = hh_store_sql_long(s->db, counts[i].sql)) < 0) {
+            hh_buf_printf(err, "%s: cannot count what the store holds: %s", s->path, hh_store_errmsg(s));
+            return -1;
+        }
+    return 0;
+}
+
 int hh_store_check(hh_store *s, const hh_schemaset *set, hh_diags *d, hh_check_report *r, hh_buf *err)
 {
     memset(r, 0, sizeof *r);
-    sqlite3 *db = hh_store_db(s);
     check_mode(s, d, r);
     integrity(s, d, r);
     if (r->integrity_problems)
         return 0;
-    r->households = count(db, "SELECT count(*) FROM household WHERE deleted_at IS NULL");
-    r->deleted = count(db, "SELECT count(*) FROM household WHERE deleted_at IS NOT NULL");
-    r->revisions = count(db, "SELECT count(*) FROM revision");
-    r->persons = count(db, "SELECT count(*) FROM person p JOIN household h ON h.id = p.household_id"
-                           " AND h.current_revision = p.revision WHERE h.deleted_at IS NULL");
-    r->visits = count(db, "SELECT count(*) FROM visit v JOIN household h ON h.id = v.household_id"
-                          " AND h.current_revision = v.revision WHERE h.deleted_at IS NULL");
-    r->warnings = count(db, "SELECT count(*) FROM form_warning w JOIN household h ON h.id = w.household_id"
-                            " AND h.current_revision = w.revision WHERE h.deleted_at IS NULL");
-    r->audit_entries = count(db, "SELECT count(*) FROM audit");
+    if (count_contents(s, r, err))
+        return -1;
     check_triggers(s, d, r);
     check_audit_chain(s, d, r);
     check_households(s, d, r);
@@ -366,4 +384,21 @@ int hh_store_check(hh_store *s, const hh_schemaset *set, hh_diags *d, hh_check_r
     int rc = hh_store_walk(s, true, NULL, true, check_revision, &rv, err);
     hh_validator_free(rv.v);
     return rc;
+}
+
+int hh_store_quick_check(hh_store *s, hh_buf *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    const char *said = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    bool sound = said && strcmp(said, "ok") == 0;
+    const char *last_line = said && strrchr(said, '\n') ? strrchr(said, '\n') + 1 : said; /* after "*** in database" */
+    if (said && !sound)
+        hh_buf_printf(err, "%s: the store is damaged (%s)", s->path, last_line);
+    else if (!said)
+        hh_buf_printf(err, "%s: cannot check whether the store is sound: %s", s->path, hh_store_errmsg(s));
+    sqlite3_finalize(st);
+    return sound ? 0 : -1;
 }

@@ -3,13 +3,17 @@
 #ifndef HH_STORE_INTERNAL_H
 #define HH_STORE_INTERNAL_H
 
+#include <sqlite3.h>
+
 #include "store.h"
 
 enum hh_stmt {
     STMT_HOUSEHOLD_GET, STMT_REVISION_WITH_SHA, STMT_HOUSEHOLD_INSERT, STMT_HOUSEHOLD_SET_REVISION,
     STMT_REVISION_INSERT, STMT_PERSON_INSERT, STMT_VISIT_INSERT, STMT_WARNING_INSERT,
     STMT_DOCUMENT_FIND, STMT_DOCUMENT_CLEAR, STMT_DOCUMENT_INSERT, STMT_AUDIT_INSERT,
-    STMT_SAVEPOINT, STMT_RELEASE, STMT_COUNT
+    STMT_SAVEPOINT, STMT_RELEASE, STMT_REVISION_COPY, STMT_PERSON_COPY, STMT_VISIT_COPY, STMT_WARNING_COPY,
+    STMT_DOCUMENT_HELD, STMT_DOCUMENT_INDEX_REVISION, STMT_HOUSEHOLD_UNDELETE, STMT_SEEN_FIND, STMT_SEEN_ADD,
+    STMT_NEXT_SERIAL, STMT_COUNT
 };
 
 struct hh_store {
@@ -17,6 +21,7 @@ struct hh_store {
     char *path;
     int busy_timeout_ms;
     bool read_only;             /* opened read-only: the file or its directory cannot be written */
+    bool as_is;                 /* read-only, an older schema version kept (hh_store_open_as_is) */
     char busy_message[256];
     sqlite3_stmt *stmts[STMT_COUNT];
 };
@@ -32,6 +37,14 @@ typedef struct hh_store_trigger {
 } hh_store_trigger;
 extern const hh_store_trigger hh_store_triggers[];
 
+/* Runs SQL without results; 0 or -1 with the SQLite message in `err`. */
+int hh_store_exec(hh_store *s, const char *sql, hh_buf *err);
+/* Steps `st` once (a statement without rows, or its first row ignored) and resets
+ * it; 0, or -1 with SQLite's message in `err`. */
+int hh_store_step_done(hh_store *s, sqlite3_stmt *st, hh_buf *err);
+/* The first column of the first row of `sql` on `db` as an integer (a count, a
+ * PRAGMA's value); -1 when it cannot be read. */
+long hh_store_sql_long(sqlite3 *db, const char *sql);
 /* The cached prepared statement, reset and with bindings cleared; NULL with `err`. */
 sqlite3_stmt *hh_store_stmt(hh_store *s, enum hh_stmt which, hh_buf *err);
 /* SQLite's message for the last error, in plain words where SQLite's are not: a
@@ -58,6 +71,6 @@ int hh_store_walk(hh_store *s, bool every_revision, const char *area, bool with_
                   int (*fn)(const hh_stored_revision *r, void *arg), void *arg, hh_buf *err);
 
 /* Binds a C string, or NULL. */
-void hh_bind_text(sqlite3_stmt *st, int index, const char *value);
+void hh_store_bind_text(sqlite3_stmt *st, int index, const char *value);
 
 #endif

@@ -6,6 +6,7 @@
 #include "deflate.h"
 #include "derived.h"
 #include "input.h"
+#include "items.h"
 
 #include <limits.h>
 #include <stdbool.h>
@@ -65,6 +66,27 @@ xmlDocPtr hh_store_parse_form(const char *xml, size_t len, const char *name)
     return hh_read_one_form(xml, len, name, NULL);
 }
 
+int hh_store_get_household(hh_store *s, const char *id, int revision, hh_household **h, int *revision_out,
+                           hh_buf *err)
+{
+    char *xml = NULL;
+    size_t len = 0;
+    *h = NULL;
+    int rc = hh_store_get_xml(s, id, revision, &xml, &len, revision_out, err);
+    if (rc == 0) {
+        xmlDocPtr doc = hh_store_parse_form(xml, len, id);
+        *h = doc ? hh_household_from_doc(doc) : NULL;
+        if (doc)
+            xmlFreeDoc(doc);
+        if (!*h) {
+            hh_buf_printf(err, "the stored form of %s cannot be read; run 'hhreg check'", id);
+            rc = -1;
+        }
+    }
+    free(xml);
+    return rc;
+}
+
 int hh_store_list(hh_store *s, const char *area, bool include_deleted,
                   void (*fn)(const hh_list_row *row, void *arg), void *arg, hh_buf *err)
 {
@@ -78,7 +100,7 @@ int hh_store_list(hh_store *s, const char *area, bool include_deleted,
                 " AND (?2 OR h.deleted_at IS NULL) ORDER BY h.id",
                 &st, err))
         return -1;
-    hh_bind_text(st, 1, area && *area ? area : NULL);
+    hh_store_bind_text(st, 1, area && *area ? area : NULL);
     sqlite3_bind_int(st, 2, include_deleted);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -102,7 +124,7 @@ int hh_store_get_xml(hh_store *s, const char *id, int revision, char **xml, size
                 " AND r.revision = CASE WHEN ?2 > 0 THEN ?2 ELSE h.current_revision END WHERE h.id = ?1",
                 &st, err))
         return -1;
-    hh_bind_text(st, 1, id);
+    hh_store_bind_text(st, 1, id);
     sqlite3_bind_int(st, 2, revision);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -130,7 +152,7 @@ int hh_store_history(hh_store *s, const char *id, void (*fn)(const hh_revision_i
                 " ORDER BY r.revision",
                 &st, err))
         return -1;
-    hh_bind_text(st, 1, id);
+    hh_store_bind_text(st, 1, id);
     int rc, rows = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         hh_revision_info r = { col(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
@@ -154,7 +176,7 @@ int hh_store_warnings(hh_store *s, const char *id, int revision,
                 " WHERE household_id = ?1 AND revision = ?2 ORDER BY seq",
                 &st, err))
         return -1;
-    hh_bind_text(st, 1, id);
+    hh_store_bind_text(st, 1, id);
     sqlite3_bind_int(st, 2, revision);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -202,21 +224,22 @@ int hh_store_each_current(hh_store *s,
 #define FROM_EVERY " FROM household h JOIN revision r ON r.household_id = h.id"
 #define WHERE_EVERY " WHERE ?1 IS NULL OR h.id = ?1"
 
-#define REVISION_COLUMNS                                                                                       \
-    "SELECT h.id, r.revision, r.xml, r.district_code, r.district, r.street_code, r.street, r.community_code," \
-    " r.community, r.grid, r.estate, r.building, r.unit, r.room, r.household_type, r.dwelling_type, r.tenure,"  \
-    " r.floor_area, r.phone, r.preferred_language, r.low_income, r.low_income_since, r.extreme_hardship,"      \
-    " r.needs, r.enumerator, r.enumeration_date, r.enumeration_status, r.respondent, r.consent, r.member_count," \
-    " r.xml_size, r.form_sha256, r.size, r.elderly60, r.elderly65, r.disabled, r.living_alone, r.empty_nest,"  \
-    " h.current_revision = r.revision AND h.deleted_at IS NULL"
-#define PERSON_COLUMNS                                                                                     \
-    "SELECT h.id, r.revision, p.line, p.name, p.relationship, p.sex, p.birth_date, p.document_type,"     \
-    " p.document_number, p.nationality, p.ethnicity, p.residence, p.registered_in, p.marital_status,"     \
-    " p.education, p.activity, p.wg_seeing, p.wg_hearing, p.wg_walking, p.wg_cognition, p.wg_selfcare," \
-    " p.wg_communication, p.certificate_type, p.certificate_grade, p.phone, p.languages, p.notes, p.age," \
-    " p.age_group, p.disabled"
+/* The walk's columns: a few fixed ones, then the items of the scope from the item
+ * table (items.def), in its order, from column *_ITEMS on. */
+#define REVISION_ITEM(key, kind, ctype, absent, required, xml, codes, member, column, json, group) ", r." column
+#define PERSON_ITEM(key, kind, ctype, absent, required, xml, codes, member, column, json, group) ", p." column
+#define VISIT_ITEM(key, kind, ctype, absent, required, xml, codes, member, column, json, group) ", v." column
+#define REVISION_COLUMNS                                                                                  \
+    "SELECT h.id, r.revision, r.xml, r.xml_size, r.form_sha256, r.size, r.elderly60, r.elderly65,"      \
+    " r.disabled, r.living_alone, r.empty_nest, h.current_revision = r.revision AND h.deleted_at IS NULL" \
+    HH_HOUSEHOLD_ITEMS(REVISION_ITEM)
+enum { R_ID, R_REVISION, R_XML, R_XML_SIZE, R_SHA256, R_SIZE, R_ELDERLY60, R_ELDERLY65, R_DISABLED,
+       R_LIVING_ALONE, R_EMPTY_NEST, R_CURRENT, R_ITEMS };
+#define PERSON_COLUMNS "SELECT h.id, r.revision, p.age, p.age_group, p.disabled" HH_PERSON_ITEMS(PERSON_ITEM)
+enum { P_AGE = 2, P_AGE_GROUP, P_DISABLED, P_ITEMS };
 #define PERSON_JOIN " JOIN person p ON p.household_id = h.id AND p.revision = r.revision"
-#define VISIT_COLUMNS "SELECT h.id, r.revision, v.date, v.enumerator, v.purpose, v.outcome, v.note"
+#define VISIT_COLUMNS "SELECT h.id, r.revision" HH_VISIT_ITEMS(VISIT_ITEM)
+enum { V_ITEMS = 2 };
 #define VISIT_JOIN " JOIN visit v ON v.household_id = h.id AND v.revision = r.revision"
 
 static const char *const current_sql[3] = {
@@ -239,7 +262,7 @@ static int cursor_open(hh_store *s, cursor *c, const char *sql, const char *area
 {
     if (prepare(s, sql, &c->st, err))
         return -1;
-    hh_bind_text(c->st, 1, area && *area ? area : NULL);
+    hh_store_bind_text(c->st, 1, area && *area ? area : NULL);
     c->rc = sqlite3_step(c->st);
     return 0;
 }
@@ -272,83 +295,61 @@ static void required_int(sqlite3_stmt *st, int i, bool *damaged)
         *damaged = true;
 }
 
+/* Reads the items of `scope` into `record` from column `first` on; an item every
+ * stored household has but the row lacks sets `damaged`. */
+static void read_items(sqlite3_stmt *st, int first, hh_item_scope scope, void *record, hh_arena *a, bool *damaged)
+{
+    size_t n;
+    const hh_item *items = hh_items_of(scope, &n);
+    for (size_t k = 0; k < n; k++) {
+        const hh_item *it = &items[k];
+        void *at = hh_item_at(it, record);
+        int i = first + (int)k;
+        switch (it->ctype) {
+        case HH_ITEM_C_STR: *(char **)at = it->required ? required(st, i, a, damaged) : hh_arena_strdup(a, col(st, i)); break;
+        case HH_ITEM_C_INT:
+            if (it->required)
+                required_int(st, i, damaged);
+            *(int *)at = int_or(st, i, it->absent);
+            break;
+        case HH_ITEM_C_REAL:
+            *(double *)at = sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_double(st, i);
+            break;
+        case HH_ITEM_C_BOOL:
+            required_int(st, i, damaged);
+            *(bool *)at = sqlite3_column_int(st, i);
+            break;
+        }
+    }
+}
+
 static void read_person(sqlite3_stmt *st, hh_arena *a, hh_person *p, hh_person_derived *pd, bool *damaged)
 {
     memset(p, 0, sizeof *p);
-    required_int(st, 2, damaged);
-    p->line = sqlite3_column_int(st, 2);
-    char **needed[] = { &p->name, &p->relationship, &p->sex, &p->birth_date, &p->document_type };
-    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
-        *needed[i] = required(st, 3 + (int)i, a, damaged);
-    p->document_number = hh_arena_strdup(a, col(st, 8));
-    p->nationality = required(st, 9, a, damaged);
-    p->ethnicity = hh_arena_strdup(a, col(st, 10));
-    p->residence = required(st, 11, a, damaged);
-    p->registered_in = hh_arena_strdup(a, col(st, 12));
-    p->marital_status = hh_arena_strdup(a, col(st, 13));
-    p->education = int_or(st, 14, -1);
-    p->activity = hh_arena_strdup(a, col(st, 15));
-    for (int d = 0; d < HH_WG_DOMAINS; d++)
-        p->functioning[d] = int_or(st, 16 + d, 0);
-    p->certificate_type = hh_arena_strdup(a, col(st, 22));
-    p->certificate_grade = int_or(st, 23, 0);
-    p->phone = hh_arena_strdup(a, col(st, 24));
-    p->languages = hh_arena_strdup(a, col(st, 25));
-    p->notes = hh_arena_strdup(a, col(st, 26));
+    read_items(st, P_ITEMS, HH_ITEM_PERSON, p, a, damaged);
     memset(pd, 0, sizeof *pd);
-    pd->age = sqlite3_column_int(st, 27);
-    const char *group = col(st, 28);
+    pd->age = sqlite3_column_int(st, P_AGE);
+    const char *group = col(st, P_AGE_GROUP);
     pd->age_group = -1;
     for (int g = 0; group && g <= 85; g += 5)
         if (strcmp(group, hh_age_group_label(g)) == 0)
             pd->age_group = g;
-    pd->disabled = sqlite3_column_int(st, 29);
-}
-
-static void read_visit(sqlite3_stmt *st, hh_arena *a, hh_visit *v, bool *damaged)
-{
-    v->date = required(st, 2, a, damaged);
-    v->enumerator = required(st, 3, a, damaged);
-    v->purpose = required(st, 4, a, damaged);
-    v->outcome = required(st, 5, a, damaged);
-    v->note = hh_arena_strdup(a, col(st, 6));
+    pd->disabled = sqlite3_column_int(st, P_DISABLED);
 }
 
 static void read_household(sqlite3_stmt *st, hh_arena *a, hh_household *h, hh_household_derived *hd,
                            bool *damaged)
 {
-    h->id = required(st, 0, a, damaged);
-    char **text[] = { &h->district_code, &h->district, &h->street_code, &h->street, &h->community_code,
-                      &h->community };
-    for (int i = 0; i < 6; i++)
-        *text[i] = required(st, 3 + i, a, damaged);
-    h->grid = sqlite3_column_int(st, 9);
-    h->estate = hh_arena_strdup(a, col(st, 10));
-    char **place[] = { &h->building, &h->unit, &h->room, &h->household_type, &h->dwelling_type, &h->tenure };
-    for (int i = 0; i < 6; i++)
-        *place[i] = required(st, 11 + i, a, damaged);
-    h->floor_area = sqlite3_column_type(st, 17) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 17);
-    h->phone = hh_arena_strdup(a, col(st, 18));
-    h->preferred_language = required(st, 19, a, damaged);
-    h->low_income = sqlite3_column_int(st, 20);
-    h->low_income_since = hh_arena_strdup(a, col(st, 21));
-    h->extreme_hardship = sqlite3_column_int(st, 22);
-    h->needs = hh_arena_strdup(a, col(st, 23));
-    h->enumerator = required(st, 24, a, damaged);
-    h->enumeration_date = required(st, 25, a, damaged);
-    h->enumeration_status = required(st, 26, a, damaged);
-    h->respondent = required(st, 27, a, damaged);
-    h->consent = sqlite3_column_int(st, 28);
-    h->member_count = int_or(st, 29, -1);
-    int counts[] = { 1, 9, 20, 22, 28, 32, 33, 34, 35, 36, 37 };
+    read_items(st, R_ITEMS, HH_ITEM_HOUSEHOLD, h, a, damaged);
+    int counts[] = { R_REVISION, R_SIZE, R_ELDERLY60, R_ELDERLY65, R_DISABLED, R_LIVING_ALONE, R_EMPTY_NEST };
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
         required_int(st, counts[i], damaged);
-    hd->size = sqlite3_column_int(st, 32);
-    hd->elderly60 = sqlite3_column_int(st, 33);
-    hd->elderly65 = sqlite3_column_int(st, 34);
-    hd->disabled = sqlite3_column_int(st, 35);
-    hd->living_alone = sqlite3_column_int(st, 36);
-    hd->empty_nest = sqlite3_column_int(st, 37);
+    hd->size = sqlite3_column_int(st, R_SIZE);
+    hd->elderly60 = sqlite3_column_int(st, R_ELDERLY60);
+    hd->elderly65 = sqlite3_column_int(st, R_ELDERLY65);
+    hd->disabled = sqlite3_column_int(st, R_DISABLED);
+    hd->living_alone = sqlite3_column_int(st, R_LIVING_ALONE);
+    hd->empty_nest = sqlite3_column_int(st, R_EMPTY_NEST);
     hd->low_income = h->low_income;
 }
 
@@ -374,10 +375,10 @@ int hh_store_walk(hh_store *s, bool every_revision, const char *area, bool with_
     while (hc.rc == SQLITE_ROW && !stop) {
         hh_household h;
         memset(&h, 0, sizeof h);
-        hh_stored_revision r = { &h, sqlite3_column_int(hc.st, 1), sqlite3_column_int(hc.st, 38), NULL, 0,
+        hh_stored_revision r = { &h, sqlite3_column_int(hc.st, R_REVISION), sqlite3_column_int(hc.st, R_CURRENT), NULL, 0,
                                  NULL, false, { 0 }, NULL };
         read_household(hc.st, &arena, &h, &r.derived, &r.damaged);
-        r.sha256 = hh_arena_strdup(&arena, col(hc.st, 31));
+        r.sha256 = hh_arena_strdup(&arena, col(hc.st, R_SHA256));
         for (; cursor_at(&pc, h.id, r.revision); pc.rc = sqlite3_step(pc.st)) {
             if (h.n_persons == person_cap) {
                 person_cap = person_cap ? person_cap * 2 : 16;
@@ -392,14 +393,14 @@ int hh_store_walk(hh_store *s, bool every_revision, const char *area, bool with_
                 visit_cap = visit_cap ? visit_cap * 2 : 16;
                 visits = hh_xrealloc(visits, visit_cap * sizeof *visits);
             }
-            read_visit(vc.st, &arena, &visits[h.n_visits++], &r.damaged);
+            read_items(vc.st, V_ITEMS, HH_ITEM_VISIT, &visits[h.n_visits++], &arena, &r.damaged);
         }
         h.persons = persons;
         h.visits = visits;
         r.person_derived = derived;
         if (with_xml) {
             hh_buf_reset(&problem);
-            if (column_xml(s, hc.st, 2, 30, &xml, &problem) == 0) {
+            if (column_xml(s, hc.st, R_XML, R_XML_SIZE, &xml, &problem) == 0) {
                 r.xml = xml.data;
                 r.xml_len = xml.len;
             } else {

@@ -135,12 +135,33 @@ static int link_audit_rows(hh_store *s, hh_buf *err)
     return hh_store_exec(s, TRIGGER_AUDIT_APPEND_ONLY_U ";", err);
 }
 
+/* 4: accounts of `hhreg serve` (accounts.h). An account has a role and the grids (or
+ * communities) it works in; its password is kept only as an argon2id hash. A session
+ * is kept under the SHA-256 of its token, never the token; times are Unix seconds.
+ * Failed logins are counted per account for the lock-out. */
+static const char migration_4[] =
+    "CREATE TABLE account ("
+    "  name TEXT PRIMARY KEY,"
+    "  role TEXT NOT NULL CHECK (role IN ('enumerator', 'supervisor', 'statistician', 'admin')),"
+    "  password_hash TEXT NOT NULL, created_at TEXT NOT NULL, disabled_at TEXT,"
+    "  failed_logins INTEGER NOT NULL DEFAULT 0, first_failed_at INTEGER, locked_until INTEGER"
+    ") STRICT;"
+    "CREATE TABLE account_grid ("
+    "  account TEXT NOT NULL REFERENCES account(name), grid TEXT NOT NULL,"
+    "  PRIMARY KEY (account, grid)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE session ("
+    "  token_sha256 TEXT PRIMARY KEY, account TEXT NOT NULL REFERENCES account(name),"
+    "  csrf TEXT NOT NULL, created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX session_account ON session(account);";
+
 int hh_store_migration_finish(hh_store *s, int version, hh_buf *err)
 {
     return version == 3 ? link_audit_rows(s, err) : 0;
 }
 
-const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3 };
+const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3, migration_4 };
 const int hh_store_migration_count = sizeof hh_store_migrations / sizeof hh_store_migrations[0];
 
 const hh_store_trigger hh_store_triggers[] = {

@@ -1,6 +1,7 @@
-/* store_write.c — storing a form as a household revision, tombstones and the audit
- * log (see store.h). Each form runs inside its own SAVEPOINT, so a failure part-way
- * leaves nothing of that form behind while the surrounding batch goes on. */
+/* store_write.c — storing a form as a household revision, tombstones and undoing
+ * them (undelete) (see store.h). Each form runs inside its own
+ * SAVEPOINT, so a failure part-way leaves nothing of that form behind while the
+ * surrounding batch goes on. */
 #include "store_internal.h"
 
 #include <stdio.h>
@@ -9,103 +10,60 @@
 #include <unistd.h>
 
 #include "dates.h"
-
-static int step_done(hh_store *s, sqlite3_stmt *st, hh_buf *err)
-{
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        hh_buf_printf(err, "%s", hh_store_errmsg(s));
-        sqlite3_reset(st);
-        return -1;
-    }
-    sqlite3_reset(st);
-    return 0;
-}
+#include "messages.h"
+#include "items.h"
 
 /* Runs a cached statement without parameters or rows. */
 static int run(hh_store *s, enum hh_stmt which, hh_buf *err)
 {
     sqlite3_stmt *st = hh_store_stmt(s, which, err);
-    return st ? step_done(s, st, err) : -1;
+    return st ? hh_store_step_done(s, st, err) : -1;
 }
 
-int hh_audit(hh_store *s, const char *actor, const char *operation, const char *household,
-             int revision, const char *detail, hh_buf *err)
+/* Binds the items of `scope` held in `record` from parameter `first` on, in table order
+ * (the statements list their columns from the same table). */
+static void bind_items(sqlite3_stmt *st, int first, hh_item_scope scope, const void *record)
 {
-    sqlite3_stmt *st = hh_store_stmt(s, STMT_AUDIT_INSERT, err);
-    if (!st)
-        return -1;
-    char now[21];
-    hh_timestamp_now(now);
-    sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-    hh_bind_text(st, 2, actor ? actor : "hhreg");
-    hh_bind_text(st, 3, operation);
-    hh_bind_text(st, 4, household);
-    if (revision > 0)
-        sqlite3_bind_int(st, 5, revision);
-    hh_bind_text(st, 6, detail);
-    return step_done(s, st, err);
-}
-
-static void bind_int_or_null(sqlite3_stmt *st, int index, int value, int absent)
-{
-    if (value == absent)
-        sqlite3_bind_null(st, index);
-    else
-        sqlite3_bind_int(st, index, value);
+    size_t n;
+    const hh_item *items = hh_items_of(scope, &n);
+    for (size_t k = 0; k < n; k++) {
+        const hh_item *it = &items[k];
+        const void *at = hh_item_at(it, record);
+        int index = first + (int)k;
+        if (!hh_item_given(it, record))
+            sqlite3_bind_null(st, index);
+        else if (it->ctype == HH_ITEM_C_STR)
+            hh_store_bind_text(st, index, *(char *const *)at);
+        else if (it->ctype == HH_ITEM_C_INT)
+            sqlite3_bind_int(st, index, *(const int *)at);
+        else if (it->ctype == HH_ITEM_C_REAL)
+            sqlite3_bind_double(st, index, *(const double *)at);
+        else
+            sqlite3_bind_int(st, index, *(const bool *)at);
+    }
 }
 
 static int insert_revision(hh_store *s, const hh_put_request *rq, int rev, const char *now,
                            const hh_household_derived *hd, hh_buf *err)
 {
-    const hh_household *h = rq->household;
     sqlite3_stmt *st = hh_store_stmt(s, STMT_REVISION_INSERT, err);
     if (!st)
         return -1;
-    int i = 1;
-    hh_bind_text(st, i++, h->id);
-    sqlite3_bind_int(st, i++, rev);
-    hh_bind_text(st, i++, now);
-    hh_bind_text(st, i++, rq->actor ? rq->actor : "hhreg");
-    hh_bind_text(st, i++, rq->source ? rq->source : "-");
-    hh_bind_text(st, i++, rq->sha256);
-    sqlite3_bind_blob(st, i++, rq->xml, (int)rq->xml_len, SQLITE_STATIC);
-    const char *texts[] = { h->district_code, h->district, h->street_code, h->street,
-                            h->community_code, h->community };
-    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
-        hh_bind_text(st, i++, texts[k]);
-    sqlite3_bind_int(st, i++, h->grid);
-    const char *place[] = { h->estate, h->building, h->unit, h->room, h->household_type,
-                            h->dwelling_type, h->tenure };
-    for (size_t k = 0; k < sizeof place / sizeof place[0]; k++)
-        hh_bind_text(st, i++, place[k]);
-    if (h->floor_area < 0)
-        sqlite3_bind_null(st, i++);
-    else
-        sqlite3_bind_double(st, i++, h->floor_area);
-    hh_bind_text(st, i++, h->phone);
-    hh_bind_text(st, i++, h->preferred_language);
-    sqlite3_bind_int(st, i++, h->low_income);
-    hh_bind_text(st, i++, h->low_income_since);
-    sqlite3_bind_int(st, i++, h->extreme_hardship);
-    hh_bind_text(st, i++, h->needs);
-    hh_bind_text(st, i++, h->enumerator);
-    hh_bind_text(st, i++, h->enumeration_date);
-    hh_bind_text(st, i++, h->enumeration_status);
-    hh_bind_text(st, i++, h->respondent);
-    sqlite3_bind_int(st, i++, h->consent);
-    bind_int_or_null(st, i++, h->member_count, -1);
-    sqlite3_bind_int(st, i++, hd->size);
-    sqlite3_bind_int(st, i++, hd->elderly60);
-    sqlite3_bind_int(st, i++, hd->elderly65);
-    sqlite3_bind_int(st, i++, hd->disabled);
-    sqlite3_bind_int(st, i++, hd->living_alone);
-    sqlite3_bind_int(st, i++, hd->empty_nest);
+    sqlite3_bind_int(st, 1, rev);
+    hh_store_bind_text(st, 2, now);
+    hh_store_bind_text(st, 3, rq->actor ? rq->actor : "hhreg");
+    hh_store_bind_text(st, 4, rq->source ? rq->source : "-");
+    hh_store_bind_text(st, 5, rq->sha256);
+    sqlite3_bind_blob(st, 6, rq->xml, (int)rq->xml_len, SQLITE_STATIC);
     if (rq->xml_size)
-        sqlite3_bind_int64(st, i++, (sqlite3_int64)rq->xml_size);
+        sqlite3_bind_int64(st, 7, (sqlite3_int64)rq->xml_size);
     else
-        sqlite3_bind_null(st, i++);
-    return step_done(s, st, err);
+        sqlite3_bind_null(st, 7);
+    const int derived[] = { hd->size, hd->elderly60, hd->elderly65, hd->disabled, hd->living_alone, hd->empty_nest };
+    for (int k = 0; k < 6; k++)
+        sqlite3_bind_int(st, 8 + k, derived[k]);
+    bind_items(st, 14, HH_ITEM_HOUSEHOLD, rq->household);
+    return hh_store_step_done(s, st, err);
 }
 
 static int insert_person(hh_store *s, const char *id, int rev, const hh_person *p,
@@ -114,28 +72,13 @@ static int insert_person(hh_store *s, const char *id, int rev, const hh_person *
     sqlite3_stmt *st = hh_store_stmt(s, STMT_PERSON_INSERT, err);
     if (!st)
         return -1;
-    int i = 1;
-    hh_bind_text(st, i++, id);
-    sqlite3_bind_int(st, i++, rev);
-    sqlite3_bind_int(st, i++, p->line);
-    const char *texts[] = { p->name, p->relationship, p->sex, p->birth_date, p->document_type,
-                            p->document_number, p->nationality, p->ethnicity, p->residence,
-                            p->registered_in, p->marital_status };
-    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
-        hh_bind_text(st, i++, texts[k]);
-    bind_int_or_null(st, i++, p->education, -1);
-    hh_bind_text(st, i++, p->activity);
-    for (int d = 0; d < HH_WG_DOMAINS; d++)
-        bind_int_or_null(st, i++, p->functioning[d], 0);
-    hh_bind_text(st, i++, p->certificate_type);
-    bind_int_or_null(st, i++, p->certificate_grade, 0);
-    hh_bind_text(st, i++, p->phone);
-    hh_bind_text(st, i++, p->languages);
-    hh_bind_text(st, i++, p->notes);
-    sqlite3_bind_int(st, i++, pd->age);
-    hh_bind_text(st, i++, hh_age_group_label(pd->age_group));
-    sqlite3_bind_int(st, i++, pd->disabled);
-    return step_done(s, st, err);
+    hh_store_bind_text(st, 1, id);
+    sqlite3_bind_int(st, 2, rev);
+    sqlite3_bind_int(st, 3, pd->age);
+    hh_store_bind_text(st, 4, hh_age_group_label(pd->age_group));
+    sqlite3_bind_int(st, 5, pd->disabled);
+    bind_items(st, 6, HH_ITEM_PERSON, p);
+    return hh_store_step_done(s, st, err);
 }
 
 static int insert_visit(hh_store *s, const char *id, int rev, int seq, const hh_visit *v, hh_buf *err)
@@ -143,15 +86,11 @@ static int insert_visit(hh_store *s, const char *id, int rev, int seq, const hh_
     sqlite3_stmt *st = hh_store_stmt(s, STMT_VISIT_INSERT, err);
     if (!st)
         return -1;
-    hh_bind_text(st, 1, id);
+    hh_store_bind_text(st, 1, id);
     sqlite3_bind_int(st, 2, rev);
     sqlite3_bind_int(st, 3, seq);
-    hh_bind_text(st, 4, v->date);
-    hh_bind_text(st, 5, v->enumerator);
-    hh_bind_text(st, 6, v->purpose);
-    hh_bind_text(st, 7, v->outcome);
-    hh_bind_text(st, 8, v->note);
-    return step_done(s, st, err);
+    bind_items(st, 4, HH_ITEM_VISIT, v);
+    return hh_store_step_done(s, st, err);
 }
 
 static int insert_warnings(hh_store *s, const char *id, int rev, const hh_diags *w, hh_buf *err)
@@ -164,14 +103,14 @@ static int insert_warnings(hh_store *s, const char *id, int rev, const hh_diags 
         sqlite3_stmt *st = hh_store_stmt(s, STMT_WARNING_INSERT, err);
         if (!st)
             return -1;
-        hh_bind_text(st, 1, id);
+        hh_store_bind_text(st, 1, id);
         sqlite3_bind_int(st, 2, rev);
         sqlite3_bind_int(st, 3, ++seq);
-        hh_bind_text(st, 4, g->rule);
-        hh_bind_text(st, 5, g->path);
-        hh_bind_text(st, 6, g->msg_en);
-        hh_bind_text(st, 7, g->msg_zh);
-        if (step_done(s, st, err))
+        hh_store_bind_text(st, 4, g->rule);
+        hh_store_bind_text(st, 5, g->path);
+        hh_store_bind_text(st, 6, g->msg_en);
+        hh_store_bind_text(st, 7, g->msg_zh);
+        if (hh_store_step_done(s, st, err))
             return -1;
     }
     return 0;
@@ -197,11 +136,10 @@ static bool caller_owns_store(const hh_store *s)
 static void document_held(hh_store *s, const hh_put_request *rq, const char *path, const char *holder, int line,
                           hh_diags *d)
 {
-    const char *en, *zh;
     if (caller_owns_store(s))
-        hh_diags_addmsg(d, rq->file, rq->line, HH_ERROR, "STORE-ID-DUP", path, holder, line);
-    else if (hh_message_lookup("STORE-ID-DUP-HIDDEN", &en, &zh))
-        hh_diags_add(d, rq->file, rq->line, HH_ERROR, "STORE-ID-DUP", path, en, zh);
+        hh_msg_store_id_dup(d, rq->file, rq->line, path, holder, line);
+    else
+        hh_msg_store_id_dup_hidden(d, rq->file, rq->line, path);
 }
 
 /* 1 and a diagnostic when a document number is held by another household. */
@@ -215,9 +153,9 @@ static int documents_taken(hh_store *s, const hh_put_request *rq, hh_diags *d, h
         sqlite3_stmt *st = hh_store_stmt(s, STMT_DOCUMENT_FIND, err);
         if (!st)
             return -1;
-        hh_bind_text(st, 1, p->document_type);
-        hh_bind_text(st, 2, p->document_number);
-        hh_bind_text(st, 3, h->id);
+        hh_store_bind_text(st, 1, p->document_type);
+        hh_store_bind_text(st, 2, p->document_number);
+        hh_store_bind_text(st, 3, h->id);
         int rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) {
             char path[64];
@@ -240,8 +178,8 @@ static int index_documents(hh_store *s, const hh_household *h, hh_buf *err)
     sqlite3_stmt *st = hh_store_stmt(s, STMT_DOCUMENT_CLEAR, err);
     if (!st)
         return -1;
-    hh_bind_text(st, 1, h->id);
-    if (step_done(s, st, err))
+    hh_store_bind_text(st, 1, h->id);
+    if (hh_store_step_done(s, st, err))
         return -1;
     for (size_t k = 0; k < h->n_persons; k++) {
         const hh_person *p = &h->persons[k];
@@ -249,11 +187,11 @@ static int index_documents(hh_store *s, const hh_household *h, hh_buf *err)
             continue;
         if (!(st = hh_store_stmt(s, STMT_DOCUMENT_INSERT, err)))
             return -1;
-        hh_bind_text(st, 1, p->document_type);
-        hh_bind_text(st, 2, p->document_number);
-        hh_bind_text(st, 3, h->id);
+        hh_store_bind_text(st, 1, p->document_type);
+        hh_store_bind_text(st, 2, p->document_number);
+        hh_store_bind_text(st, 3, h->id);
         sqlite3_bind_int(st, 4, p->line);
-        if (step_done(s, st, err))
+        if (hh_store_step_done(s, st, err))
             return -1;
     }
     return 0;
@@ -265,7 +203,7 @@ static int household_state(hh_store *s, const char *id, int *rev, char *deleted,
     sqlite3_stmt *st = hh_store_stmt(s, STMT_HOUSEHOLD_GET, err);
     if (!st)
         return -1;
-    hh_bind_text(st, 1, id);
+    hh_store_bind_text(st, 1, id);
     int rc = sqlite3_step(st);
     int found = rc == SQLITE_ROW;
     if (found) {
@@ -287,8 +225,8 @@ static int revision_with_form(hh_store *s, const char *id, const char *sha, hh_b
     sqlite3_stmt *st = hh_store_stmt(s, STMT_REVISION_WITH_SHA, err);
     if (!st)
         return -1;
-    hh_bind_text(st, 1, id);
-    hh_bind_text(st, 2, sha);
+    hh_store_bind_text(st, 1, id);
+    hh_store_bind_text(st, 2, sha);
     int rc = sqlite3_step(st), rev = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
     sqlite3_reset(st);
     if (rev < 0)
@@ -305,13 +243,13 @@ static int conflict(hh_store *s, const hh_put_request *rq, int cur, hh_diags *d,
         hh_buf_printf(err, "%s", hh_store_errmsg(s));
         return -1;
     }
-    hh_bind_text(st, 1, rq->household->id);
+    hh_store_bind_text(st, 1, rq->household->id);
     sqlite3_bind_int(st, 2, cur);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        hh_diags_addmsg(d, rq->file, rq->line, HH_ERROR, "STORE-CONFLICT", "household/@id", rq->household->id, cur,
-                        (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-                        rq->base_revision);
+        hh_msg_store_conflict(d, rq->file, rq->line, "household/@id", rq->household->id, cur,
+                              (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+                              rq->base_revision);
     else
         hh_buf_printf(err, "%s", rc == SQLITE_DONE ? "the current revision is missing" : hh_store_errmsg(s));
     sqlite3_finalize(st);
@@ -331,7 +269,7 @@ static hh_put_result compare_with_stored(hh_store *s, const hh_put_request *rq, 
     if (rq->base_revision > 0 && rq->base_revision != cur)
         return conflict(s, rq, cur, d, err) ? HH_PUT_FAILED : HH_PUT_CONFLICT;
     if (same > 0 && rq->base_revision == 0 && !rq->allow_older) {
-        hh_diags_addmsg(d, rq->file, rq->line, HH_ERROR, "STORE-OLDER", "household/@id", id, same, cur);
+        hh_msg_store_older(d, rq->file, rq->line, "household/@id", id, same, cur);
         return HH_PUT_OLDER;
     }
     return HH_PUT_REVISED;
@@ -349,11 +287,11 @@ static int write_revision(hh_store *s, const hh_put_request *rq, int rev, bool e
     int rc = -1;
     if (!st)
         goto out;
-    hh_bind_text(st, 1, h->id);
+    hh_store_bind_text(st, 1, h->id);
     sqlite3_bind_int(st, 2, rev);
     if (!exists)
         sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
-    if (step_done(s, st, err) || insert_revision(s, rq, rev, now, &hd, err))
+    if (hh_store_step_done(s, st, err) || insert_revision(s, rq, rev, now, &hd, err))
         goto out;
     for (size_t k = 0; k < h->n_persons; k++)
         if (insert_person(s, h->id, rev, &h->persons[k], &pd[k], err))
@@ -362,7 +300,7 @@ static int write_revision(hh_store *s, const hh_put_request *rq, int rev, bool e
         if (insert_visit(s, h->id, rev, (int)k + 1, &h->visits[k], err))
             goto out;
     if (insert_warnings(s, h->id, rev, rq->warnings, err) || index_documents(s, h, err) ||
-        hh_audit(s, rq->actor, exists ? "revise" : "store", h->id, rev, NULL, err))
+        hh_store_audit(s, rq->actor, exists ? "revise" : "store", h->id, rev, NULL, err))
         goto out;
     rc = 0;
 out:
@@ -392,7 +330,7 @@ hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, i
     if (state < 0)
         goto rollback;
     if (state == 0 && *deleted) {
-        hh_diags_addmsg(d, rq->file, rq->line, HH_ERROR, "STORE-DELETED", "household/@id", h->id, deleted);
+        hh_msg_store_deleted(d, rq->file, rq->line, "household/@id", h->id, deleted);
         result = HH_PUT_REFUSED;
         goto rollback;
     }
@@ -427,8 +365,7 @@ fail:
     if (result == HH_PUT_FAILED)
         describe_failure(s, &err);
     if (result == HH_PUT_FAILED)
-        hh_diags_addmsg(d, rq->file, rq->line, HH_ERROR, "STORE-FAIL", "household",
-                        err.len ? err.data : "unknown SQLite error");
+        hh_msg_store_fail(d, rq->file, rq->line, "household", err.len ? err.data : "unknown SQLite error");
     hh_buf_free(&err);
     return result;
 }
@@ -457,22 +394,128 @@ int hh_store_delete(hh_store *s, const char *id, const char *reason, const char 
     }
     char now[21];
     hh_timestamp_now(now);
-    hh_bind_text(st, 1, id);
-    hh_bind_text(st, 2, now);
-    hh_bind_text(st, 3, reason);
-    int rc = step_done(s, st, err);
+    hh_store_bind_text(st, 1, id);
+    hh_store_bind_text(st, 2, now);
+    hh_store_bind_text(st, 3, reason);
+    int rc = hh_store_step_done(s, st, err);
     sqlite3_finalize(st);
     if (rc == 0) {
         st = hh_store_stmt(s, STMT_DOCUMENT_CLEAR, err);
         rc = st ? 0 : -1;
         if (st) {
-            hh_bind_text(st, 1, id);
-            rc = step_done(s, st, err);
+            hh_store_bind_text(st, 1, id);
+            rc = hh_store_step_done(s, st, err);
         }
     }
-    if (rc || hh_audit(s, actor, "delete", id, rev, NULL, err) || hh_store_commit(s, err)) {
+    if (rc || hh_store_audit(s, actor, "delete", id, rev, NULL, err) || hh_store_commit(s, err)) {
         hh_store_rollback(s);
         return -1;
     }
     return 0;
+}
+
+/* Runs cached statement `which` with household `id` and up to two more integers. */
+static int run_for(hh_store *s, enum hh_stmt which, const char *id, int a, int b, hh_buf *err)
+{
+    sqlite3_stmt *st = hh_store_stmt(s, which, err);
+    if (!st)
+        return -1;
+    hh_store_bind_text(st, 1, id);
+    sqlite3_bind_int(st, 2, a);
+    if (b)
+        sqlite3_bind_int(st, 3, b);
+    return hh_store_step_done(s, st, err);
+}
+
+/* The tombstone of `id` (0), 1 with `err` when it is unknown or not deleted, -1 on error;
+ * *deleted_at and *reason malloc'd. */
+static int tombstone(hh_store *s, const char *id, int *rev, char **deleted_at, char **reason, hh_buf *err)
+{
+    sqlite3_stmt *st = hh_store_stmt(s, STMT_HOUSEHOLD_GET, err);
+    if (!st)
+        return -1;
+    hh_store_bind_text(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *rev = sqlite3_column_int(st, 0);
+        *deleted_at = hh_xstrdup((const char *)sqlite3_column_text(st, 1));
+        *reason = hh_xstrdup((const char *)sqlite3_column_text(st, 2));
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        hh_buf_printf(err, "%s", hh_store_errmsg(s));
+        return -1;
+    }
+    if (rc == SQLITE_DONE)
+        hh_buf_printf(err, "no household %s in %s", id, s->path);
+    else if (!*deleted_at)
+        hh_buf_printf(err, "household %s is not deleted (revision %d is current); nothing to undelete", id, *rev);
+    return rc == SQLITE_ROW && *deleted_at ? 0 : 1;
+}
+
+/* 1 with `err` when a document number of revision `rev` is now held by another
+ * household (named only to the store file's owner, as for STORE-ID-DUP). */
+static int documents_held_since(hh_store *s, const char *id, int rev, hh_buf *err)
+{
+    sqlite3_stmt *st = hh_store_stmt(s, STMT_DOCUMENT_HELD, err);
+    if (!st)
+        return -1;
+    hh_store_bind_text(st, 1, id);
+    sqlite3_bind_int(st, 2, rev);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        hh_buf_printf(err, "household %s cannot be undeleted: the ID document of its person %d is now held by ", id,
+                      sqlite3_column_int(st, 0));
+        if (caller_owns_store(s))
+            hh_buf_printf(err, "household %s (person %d)", (const char *)sqlite3_column_text(st, 1),
+                          sqlite3_column_int(st, 2));
+        else
+            hh_buf_puts(err, "another household");
+        hh_buf_puts(err, "; correct one of them first");
+    } else if (rc != SQLITE_DONE) {
+        hh_buf_printf(err, "%s", hh_store_errmsg(s));
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int hh_store_undelete(hh_store *s, const char *id, const char *reason, const char *actor, int *revision,
+                      hh_buf *err)
+{
+    if (hh_store_begin(s, err))
+        return -1;
+    int rev = 0, rc;
+    char *deleted_at = NULL, *old_reason = NULL, *source = NULL;
+    if ((rc = tombstone(s, id, &rev, &deleted_at, &old_reason, err)) != 0 ||
+        (rc = documents_held_since(s, id, rev, err)) != 0)
+        goto out;
+    char now[21];
+    hh_timestamp_now(now);
+    /* the reasons stay with the history: the tombstone's own columns are cleared */
+    source = hh_xasprintf("undelete: %s (deleted %s: %s)", reason, deleted_at, old_reason ? old_reason : "");
+    sqlite3_stmt *st = hh_store_stmt(s, STMT_REVISION_COPY, err);
+    rc = -1;
+    if (!st)
+        goto out;
+    hh_store_bind_text(st, 1, id);
+    sqlite3_bind_int(st, 2, rev);
+    sqlite3_bind_int(st, 3, rev + 1);
+    hh_store_bind_text(st, 4, now);
+    hh_store_bind_text(st, 5, actor ? actor : "hhreg");
+    hh_store_bind_text(st, 6, source);
+    if (hh_store_step_done(s, st, err) || run_for(s, STMT_PERSON_COPY, id, rev, rev + 1, err) ||
+        run_for(s, STMT_VISIT_COPY, id, rev, rev + 1, err) || run_for(s, STMT_WARNING_COPY, id, rev, rev + 1, err) ||
+        run_for(s, STMT_DOCUMENT_INDEX_REVISION, id, rev + 1, 0, err) ||
+        run_for(s, STMT_HOUSEHOLD_UNDELETE, id, rev + 1, 0, err) ||
+        hh_store_audit(s, actor, "undelete", id, rev + 1, NULL, err) || hh_store_commit(s, err))
+        goto out;
+    *revision = rev + 1;
+    rc = 0;
+out:
+    if (rc)
+        hh_store_rollback(s);
+    free(deleted_at);
+    free(old_reason);
+    free(source);
+    return rc;
 }

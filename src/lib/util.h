@@ -30,7 +30,7 @@ void hh_buf_append(hh_buf *b, const void *data, size_t n);
 void hh_buf_puts(hh_buf *b, const char *s);  /* NULL appends nothing */
 void hh_buf_putc(hh_buf *b, char c);
 void hh_buf_printf(hh_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void hh_buf_vprintf(hh_buf *b, const char *fmt, va_list ap);
+void hh_buf_vprintf(hh_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Appends s as a JSON string literal, quotes included; NULL appends `null`.
  * Always valid JSON that no terminal acts on: controls (C0, DEL, C1) are written
  * as \\uXXXX, and each byte that is not part of well-formed UTF-8 as \\ufffd. */

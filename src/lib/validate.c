@@ -9,6 +9,7 @@
 #include <string.h>
 #include <libxml/xmlschemas.h>
 
+#include "messages.h"
 #include "nodepath.h"
 #include "xml_errors.h"
 #include "xml_policy.h"
@@ -98,8 +99,7 @@ static size_t check_no_xsi(const xmlNode *node, const hh_form_input *form, hh_di
                 hh_buf_init(&attribute);
                 hh_safe_node_path((const xmlNode *)a, &path);
                 hh_put_safe_name((const char *)a->name, &attribute);
-                hh_diags_addmsg(d, form->file, hh_node_line(node, form->line), HH_ERROR, "XML-XSI",
-                                path.data, attribute.data);
+                hh_msg_xml_xsi(d, form->file, hh_node_line(node, form->line), path.data, attribute.data);
                 hh_buf_free(&path);
                 hh_buf_free(&attribute);
                 errors++;
@@ -119,7 +119,7 @@ size_t hh_validator_check(hh_validator *v, const hh_form_input *form, hh_diags *
     v->out = d;
     int rc = xmlSchemaValidateDoc(v->vctxt, form->doc);
     if (rc != 0 && d->errors == before)
-        hh_diags_addmsg_as(d, form->file, form->line, HH_ERROR, "XSD-STRUCTURE", "XSD-STRUCTURE-ANY", "household");
+        hh_msg_xsd_structure_any(d, form->file, form->line, "household");
     v->form = NULL;
     v->out = NULL;
     if (d->errors == before)

@@ -7,60 +7,18 @@
  * contains the value found; and, parsed from the fixed parts of its text, the names
  * of an attribute, of the type and of the expected elements — names of the schema
  * (or of the form's structure), never a value. Messages come from the catalogue
- * (messages.c). */
+ * (messages.def), each through its typed function. */
 #include "xml_errors.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <libxml/schemasInternals.h>
 #include <libxml/tree.h>
 
+#include "messages.h"
 #include "nodepath.h"
 
 /* --- schema (XSD) errors -------------------------------------------------------- */
-
-static const char *schema_rule(int code)
-{
-    switch (code) {
-    case XML_SCHEMAV_CVC_ENUMERATION_VALID:
-        return "XSD-CODE";
-    case XML_SCHEMAV_CVC_PATTERN_VALID:
-        return "XSD-PATTERN";
-    case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1:
-    case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_2:
-    case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_3:
-    case XML_SCHEMAV_CVC_FRACTIONDIGITS_VALID:
-    case XML_SCHEMAV_CVC_TOTALDIGITS_VALID:
-        return "XSD-TYPE";
-    case XML_SCHEMAV_CVC_MININCLUSIVE_VALID:
-    case XML_SCHEMAV_CVC_MAXINCLUSIVE_VALID:
-    case XML_SCHEMAV_CVC_MINEXCLUSIVE_VALID:
-    case XML_SCHEMAV_CVC_MAXEXCLUSIVE_VALID:
-        return "XSD-RANGE";
-    case XML_SCHEMAV_CVC_LENGTH_VALID:
-    case XML_SCHEMAV_CVC_MINLENGTH_VALID:
-    case XML_SCHEMAV_CVC_MAXLENGTH_VALID:
-        return "XSD-LENGTH";
-    case XML_SCHEMAV_CVC_TYPE_3_1_1:
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_1:
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_2:
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_4:
-    case XML_SCHEMAV_CVC_AU:
-        return "XSD-ATTRIBUTE";
-    case XML_SCHEMAV_CVC_ELT_1:
-        return "XSD-ROOT";
-    case XML_SCHEMAV_ELEMENT_CONTENT:
-    case XML_SCHEMAV_CVC_TYPE_3_1_2:
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_1:
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_2:
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_3:
-    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_4:
-        return "XSD-CONTENT";
-    default:
-        return "XSD-STRUCTURE";
-    }
-}
 
 /* Appends the names in [p, end) to `out` without namespaces in braces; 0 (and
  * nothing appended) if there are none or the text holds anything but ASCII name
@@ -172,37 +130,65 @@ static int all_digits(const char *s)
     return 1;
 }
 
-/* The catalogue entry for a type error: "XSD-TYPE-date" for a type made from
- * xs:date, else "XSD-TYPE" with the schema's name of the type in `name`. The type
- * is the last quoted name of libxml2's text ("... of the atomic type '{ns}T'."). */
-static const char *type_message(const char *msg, const xmlSchema *xsd, hh_buf *name, hh_buf *id)
+/* A message of messages.def without arguments, or with a facet of the schema. */
+typedef void say_plain(hh_diags *d, const char *file, long line, const char *path);
+typedef void say_facet(hh_diags *d, const char *file, long line, const char *path, const char *facet);
+
+/* A type error about the text of libxml2's error `msg`: told by the built-in type
+ * the type is made from (XSD-TYPE-date for one made from xs:date), else with the
+ * schema's name of the type (XSD-TYPE), else without (XSD-TYPE-ANY). The type is the
+ * last quoted name of libxml2's text ("... of the atomic type '{ns}T'."). */
+static void type_error(hh_diags *d, const char *file, long line, const char *path, const char *msg,
+                       const xmlSchema *xsd)
 {
+    static const struct {
+        const char *base;
+        say_plain *say;
+    } by_base[] = {
+        { "date", hh_msg_xsd_type_date },
+        { "gYearMonth", hh_msg_xsd_type_gyearmonth },
+        { "boolean", hh_msg_xsd_type_boolean },
+        { "positiveInteger", hh_msg_xsd_type_positiveinteger },
+        { "nonNegativeInteger", hh_msg_xsd_type_nonnegativeinteger },
+        { "integer", hh_msg_xsd_type_integer },
+        { "decimal", hh_msg_xsd_type_decimal },
+    };
     const char *close = msg ? strrchr(msg, '\'') : NULL;
     const char *open = close;
     while (open && open > msg && open[-1] != '\'')
         open--;
-    if (!open || open - msg < 7 || strncmp(open - 6, "type '", 6) != 0 || !put_names(open, close, name))
-        return "XSD-TYPE-ANY";
+    hh_buf name;
+    hh_buf_init(&name);
+    if (!open || open - msg < 7 || strncmp(open - 6, "type '", 6) != 0 || !put_names(open, close, &name)) {
+        hh_msg_xsd_type_any(d, file, line, path);
+        hh_buf_free(&name);
+        return;
+    }
     /* the built-in type it is made from */
     const char *base = NULL;
-    if (strncmp(name->data, "xs:", 3) == 0) {
-        base = name->data + 3;
+    if (strncmp(name.data, "xs:", 3) == 0) {
+        base = name.data + 3;
     } else {
         /* only a name the schema declares is repeated: for a local type libxml2
          * quotes no type, and the last quoted text would be the value's */
-        xmlSchemaTypePtr t = xsd && xsd->typeDecl ? xmlHashLookup(xsd->typeDecl, BAD_CAST name->data) : NULL;
+        xmlSchemaTypePtr t = xsd && xsd->typeDecl ? xmlHashLookup(xsd->typeDecl, BAD_CAST name.data) : NULL;
         if (!t) {
-            hh_buf_free(name);
-            hh_buf_init(name);
-            return "XSD-TYPE-ANY";
+            hh_msg_xsd_type_any(d, file, line, path);
+            hh_buf_free(&name);
+            return;
         }
         for (int depth = 0; t && t->type != XML_SCHEMA_TYPE_BASIC && depth < 32; depth++)
             t = t->baseType;
         base = t ? (const char *)t->name : NULL;
     }
-    const char *en, *zh;
-    hh_buf_printf(id, "XSD-TYPE-%s", base ? base : "");
-    return base && hh_message_lookup(id->data, &en, &zh) ? id->data : "XSD-TYPE";
+    size_t i = 0;
+    while (i < sizeof by_base / sizeof by_base[0] && !(base && strcmp(base, by_base[i].base) == 0))
+        i++;
+    if (i < sizeof by_base / sizeof by_base[0])
+        by_base[i].say(d, file, line, path);
+    else
+        hh_msg_xsd_type(d, file, line, path, name.data);
+    hh_buf_free(&name);
 }
 
 /* The value the error is about: the attribute's or the element's text (xmlFree). */
@@ -220,208 +206,214 @@ void hh_diags_add_schema_error(hh_diags *d, const char *file, long line, const x
 {
     const xmlNode *node = e->node;
     const char *msg = e->message;
-    const char *rule = schema_rule(e->code);
-    hh_buf path, attr, words, id;
-    hh_buf_init(&path);
+    hh_buf path_buf, attr, words;
+    hh_buf_init(&path_buf);
     hh_buf_init(&attr);
     hh_buf_init(&words);
-    hh_buf_init(&id);
     int on_attribute = attribute_name(msg, &attr);
     const xmlAttr *a = on_attribute && node ? xmlHasProp(node, BAD_CAST attr.data) : NULL;
-    hh_safe_node_path(a ? (const xmlNode *)a : node, &path);
+    hh_safe_node_path(a ? (const xmlNode *)a : node, &path_buf);
+    const char *path = path_buf.data;
     int facet_error = e->code == XML_SCHEMAV_CVC_PATTERN_VALID || e->code == XML_SCHEMAV_CVC_ENUMERATION_VALID ||
                       (e->code >= XML_SCHEMAV_CVC_MININCLUSIVE_VALID && e->code <= XML_SCHEMAV_CVC_MAXEXCLUSIVE_VALID);
     xmlChar *value = facet_error ? value_of(node, on_attribute ? attr.data : NULL) : NULL;
     const char *v = (const char *)value;
     const char *f;
 
-#define ADD(message, ...) hh_diags_addmsg_as(d, file, line, HH_ERROR, rule, message, path.data, __VA_ARGS__)
     switch (e->code) {
     case XML_SCHEMAV_CVC_PATTERN_VALID:
         if ((f = facet(e->str2, v)))
-            ADD("XSD-PATTERN", f);
+            hh_msg_xsd_pattern(d, file, line, path, f);
         else
-            ADD("XSD-PATTERN-ANY", 0);
+            hh_msg_xsd_pattern_any(d, file, line, path);
         break;
     case XML_SCHEMAV_CVC_ENUMERATION_VALID:
         if ((f = facet(e->str2, v)))
             code_list(f, &words);
-        ADD(words.len ? "XSD-CODE" : "XSD-CODE-ANY", words.data);
+        if (words.len)
+            hh_msg_xsd_code(d, file, line, path, words.data);
+        else
+            hh_msg_xsd_code_any(d, file, line, path);
         break;
     case XML_SCHEMAV_CVC_MININCLUSIVE_VALID:
     case XML_SCHEMAV_CVC_MAXINCLUSIVE_VALID:
     case XML_SCHEMAV_CVC_MINEXCLUSIVE_VALID:
     case XML_SCHEMAV_CVC_MAXEXCLUSIVE_VALID: {
-        static const char *ids[] = { "XSD-RANGE-MIN", "XSD-RANGE-MAX", "XSD-RANGE-MIN-EXCLUSIVE",
-                                     "XSD-RANGE-MAX-EXCLUSIVE" };
+        static say_facet *const says[] = { hh_msg_xsd_range_min, hh_msg_xsd_range_max, hh_msg_xsd_range_min_exclusive,
+                                           hh_msg_xsd_range_max_exclusive };
         if ((f = facet(e->str2, v)))
-            ADD(ids[e->code - XML_SCHEMAV_CVC_MININCLUSIVE_VALID], f);
+            says[e->code - XML_SCHEMAV_CVC_MININCLUSIVE_VALID](d, file, line, path, f);
         else
-            ADD("XSD-RANGE", 0);
+            hh_msg_xsd_range(d, file, line, path);
         break;
     }
     case XML_SCHEMAV_CVC_LENGTH_VALID:
     case XML_SCHEMAV_CVC_MINLENGTH_VALID:
     case XML_SCHEMAV_CVC_MAXLENGTH_VALID: {
-        static const char *ids[] = { "XSD-LENGTH", "XSD-LENGTH-MIN", "XSD-LENGTH-MAX" };
+        static say_facet *const says[] = { hh_msg_xsd_length, hh_msg_xsd_length_min, hh_msg_xsd_length_max };
         /* an element's: (its length, the facet); an attribute's: (value, its length, facet) */
         f = e->str3 ? e->str3 : e->str2;
         if (all_digits(f))
-            ADD(ids[e->code - XML_SCHEMAV_CVC_LENGTH_VALID], f);
+            says[e->code - XML_SCHEMAV_CVC_LENGTH_VALID](d, file, line, path, f);
         else
-            ADD("XSD-LENGTH-ANY", 0);
+            hh_msg_xsd_length_any(d, file, line, path);
         break;
     }
     case XML_SCHEMAV_CVC_FRACTIONDIGITS_VALID:
     case XML_SCHEMAV_CVC_TOTALDIGITS_VALID:
-        if (all_digits(e->str2))
-            ADD(e->code == XML_SCHEMAV_CVC_TOTALDIGITS_VALID ? "XSD-DIGITS-TOTAL" : "XSD-DIGITS-FRACTION", e->str2);
+        if (!all_digits(e->str2))
+            hh_msg_xsd_type_any(d, file, line, path);
+        else if (e->code == XML_SCHEMAV_CVC_TOTALDIGITS_VALID)
+            hh_msg_xsd_type_digits_total(d, file, line, path, e->str2);
         else
-            ADD("XSD-TYPE-ANY", 0);
+            hh_msg_xsd_type_digits_fraction(d, file, line, path, e->str2);
         break;
     case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1:
     case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_2:
     case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_3:
-        ADD(type_message(msg, xsd, &words, &id), words.data);
+        type_error(d, file, line, path, msg, xsd);
         break;
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_4:
         if (put_name(e->str1, &words))
-            ADD("XSD-ATTRIBUTE-MISSING", words.data);
+            hh_msg_xsd_attribute_missing(d, file, line, path, words.data);
         else
-            ADD("XSD-ATTRIBUTE-MISSING-ANY", 0);
+            hh_msg_xsd_attribute_missing_any(d, file, line, path);
         break;
     case XML_SCHEMAV_CVC_TYPE_3_1_1:
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_1:
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_2:
     case XML_SCHEMAV_CVC_AU:
-        ADD("XSD-ATTRIBUTE", 0);
+        hh_msg_xsd_attribute(d, file, line, path);
         break;
     case XML_SCHEMAV_ELEMENT_CONTENT:
         if (!copy_names(msg, "Expected is ( ", " )", &words))
-            ADD("XSD-CONTENT-UNEXPECTED-ANY", 0);
+            hh_msg_xsd_content_unexpected_any(d, file, line, path);
         else if (strstr(msg, "Missing child element"))
-            ADD("XSD-CONTENT-MISSING", words.data);
+            hh_msg_xsd_content_missing(d, file, line, path, words.data);
         else
-            ADD("XSD-CONTENT-UNEXPECTED", words.data);
+            hh_msg_xsd_content_unexpected(d, file, line, path, words.data);
         break;
     case XML_SCHEMAV_CVC_TYPE_3_1_2:
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_2:
-        ADD("XSD-CONTENT-SIMPLE", 0);
+        hh_msg_xsd_content_simple(d, file, line, path);
         break;
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_1:
-        ADD("XSD-CONTENT-EMPTY", 0);
+        hh_msg_xsd_content_empty(d, file, line, path);
         break;
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_3:
-        ADD("XSD-CONTENT-TEXT", 0);
+        hh_msg_xsd_content_text(d, file, line, path);
         break;
     case XML_SCHEMAV_CVC_ELT_1:
-        ADD("XSD-ROOT", 0);
+        hh_msg_xsd_root(d, file, line, path);
         break;
-    default: /* XSD-CONTENT or XSD-STRUCTURE, told with libxml2's code */
-        ADD(rule, e->code);
+    case XML_SCHEMAV_CVC_COMPLEX_TYPE_2_4:
+        hh_msg_xsd_content(d, file, line, path, e->code);
+        break;
+    default: /* told with libxml2's code */
+        hh_msg_xsd_structure(d, file, line, path, e->code);
     }
-#undef ADD
     xmlFree(value);
-    hh_buf_free(&path);
+    hh_buf_free(&path_buf);
     hh_buf_free(&attr);
     hh_buf_free(&words);
-    hh_buf_free(&id);
 }
 
 /* --- parser (well-formedness) errors -------------------------------------------- */
 
-static const char *parse_message_id(int code)
+void hh_parse_message_set(hh_parse_message *out, const xmlError *e)
 {
-    switch (code) {
+    memset(out, 0, sizeof *out);
+    if (!e)
+        return;
+    out->code = e->code;
+    out->opened_on = e->int1;
+    /* the element a tag error is about: a name of the form's structure, which XML
+     * keeps free of quotes, spaces and controls; a long one is not repeated */
+    hh_buf name;
+    hh_buf_init(&name);
+    hh_put_safe_name(e->str1, &name);
+    snprintf(out->element, sizeof out->element, "%s", name.data);
+    hh_buf_free(&name);
+}
+
+void hh_diags_add_parse_error(hh_diags *d, const char *file, long line, const hh_parse_message *m)
+{
+    switch (m->code) {
     case XML_ERR_TAG_NAME_MISMATCH:
-        return "XML-PARSE-TAG";
+        hh_msg_xml_parse_tag(d, file, line, "", m->element, m->opened_on);
+        break;
     case XML_ERR_TAG_NOT_FINISHED:
-        return "XML-PARSE-UNCLOSED";
+        hh_msg_xml_parse_unclosed(d, file, line, "", m->element, m->opened_on);
+        break;
     case XML_ERR_GT_REQUIRED:
-        return "XML-PARSE-START-TAG";
+        hh_msg_xml_parse_start_tag(d, file, line, "", m->element, m->opened_on);
+        break;
     case XML_ERR_INVALID_CHAR:
     case XML_ERR_INVALID_ENCODING:
-        return "XML-PARSE-CHAR";
+        hh_msg_xml_parse_char(d, file, line, "");
+        break;
     case XML_ERR_INVALID_HEX_CHARREF:
     case XML_ERR_INVALID_DEC_CHARREF:
     case XML_ERR_INVALID_CHARREF:
-        return "XML-PARSE-CHARREF";
+        hh_msg_xml_parse_charref(d, file, line, "");
+        break;
     case XML_ERR_UNDECLARED_ENTITY:
     case XML_WAR_UNDECLARED_ENTITY:
     case XML_ERR_UNPARSED_ENTITY:
     case XML_ERR_ENTITY_LOOP:
-        return "XML-PARSE-ENTITY";
+        hh_msg_xml_parse_entity(d, file, line, "");
+        break;
     case XML_ERR_ENTITYREF_NO_NAME:
     case XML_ERR_ENTITYREF_SEMICOL_MISSING:
-        return "XML-PARSE-AMP";
+        hh_msg_xml_parse_amp(d, file, line, "");
+        break;
     case XML_ERR_LT_IN_ATTRIBUTE:
     case XML_ERR_ATTRIBUTE_NOT_STARTED:
     case XML_ERR_ATTRIBUTE_NOT_FINISHED:
     case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
     case XML_ERR_STRING_NOT_STARTED:
     case XML_ERR_STRING_NOT_CLOSED:
-        return "XML-PARSE-ATTRIBUTE";
+        hh_msg_xml_parse_attribute(d, file, line, "");
+        break;
     case XML_ERR_ATTRIBUTE_REDEFINED:
-        return "XML-PARSE-ATTRIBUTE-TWICE";
+        hh_msg_xml_parse_attribute_twice(d, file, line, "");
+        break;
     case XML_ERR_COMMENT_NOT_FINISHED:
     case XML_ERR_CDATA_NOT_FINISHED:
     case XML_ERR_PI_NOT_STARTED:
     case XML_ERR_PI_NOT_FINISHED:
     case XML_ERR_HYPHEN_IN_COMMENT:
-        return "XML-PARSE-COMMENT";
+        hh_msg_xml_parse_comment(d, file, line, "");
+        break;
     case XML_ERR_NAME_REQUIRED:
     case XML_ERR_NAME_TOO_LONG:
-        return "XML-PARSE-NAME";
+        hh_msg_xml_parse_name(d, file, line, "");
+        break;
     case XML_NS_ERR_UNDEFINED_NAMESPACE:
-        return "XML-PARSE-NAMESPACE";
+        hh_msg_xml_parse_namespace(d, file, line, "");
+        break;
     case XML_ERR_DOCUMENT_END:
     case XML_ERR_EXTRA_CONTENT:
     case XML_ERR_NOT_WELL_BALANCED:
-        return "XML-PARSE-EXTRA";
+        hh_msg_xml_parse_extra(d, file, line, "");
+        break;
     case XML_ERR_DOCUMENT_START:
     case XML_ERR_DOCUMENT_EMPTY:
-        return "XML-PARSE-START";
+        hh_msg_xml_parse_start(d, file, line, "");
+        break;
     case XML_ERR_XMLDECL_NOT_STARTED:
     case XML_ERR_XMLDECL_NOT_FINISHED:
     case XML_ERR_RESERVED_XML_NAME:
     case XML_ERR_UNKNOWN_ENCODING:
     case XML_ERR_UNSUPPORTED_ENCODING:
     case XML_ERR_ENCODING_NAME:
-        return "XML-PARSE-DECLARATION";
+        hh_msg_xml_parse_declaration(d, file, line, "");
+        break;
     case XML_ERR_INTERNAL_ERROR:
     case XML_ERR_NO_MEMORY:
-        return "XML-PARSE-LIMIT";
+        hh_msg_xml_parse_limit(d, file, line, "");
+        break;
     default:
-        return NULL;
+        hh_msg_xml_parse(d, file, line, "", m->code);
     }
-}
-
-static void format_into(char *out, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(out, size, fmt, ap);
-    va_end(ap);
-}
-
-void hh_parse_message_set(hh_parse_message *out, const xmlError *e)
-{
-    int code = e ? e->code : 0;
-    const char *id = parse_message_id(code);
-    const char *en, *zh;
-    if (!id || !hh_message_lookup(id, &en, &zh)) {
-        hh_message_lookup("XML-PARSE", &en, &zh);
-        format_into(out->en, sizeof out->en, en, code);
-        format_into(out->zh, sizeof out->zh, zh, code);
-        return;
-    }
-    /* the element a tag error is about: a name of the form's structure, which XML
-     * keeps free of quotes, spaces and controls; a long one is not repeated */
-    hh_buf name;
-    hh_buf_init(&name);
-    if (!put_name(e->str1, &name))
-        hh_buf_puts(&name, "…");
-    format_into(out->en, sizeof out->en, en, name.data, e->int1);
-    format_into(out->zh, sizeof out->zh, zh, name.data, e->int1);
-    hh_buf_free(&name);
 }

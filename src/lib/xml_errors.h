@@ -26,12 +26,17 @@ void hh_put_safe_name(const char *name, hh_buf *out);
  * name and ending in "/…" where a name is not plain. */
 void hh_safe_node_path(const xmlNode *node, hh_buf *out);
 
-/* A parser (well-formedness) error, told without the text it stopped at. */
+/* A parser (well-formedness) error, kept without the text it stopped at: its code
+ * and, for a tag error, the element's name (as hh_put_safe_name) and line. */
 typedef struct hh_parse_message {
-    char en[256], zh[256];
+    int code;
+    int opened_on;
+    char element[72];
 } hh_parse_message;
 
 /* Fills `out` for the parser error `e` (NULL: not known). */
 void hh_parse_message_set(hh_parse_message *out, const xmlError *e);
+/* Adds the parser error `m` about `file` at `line` to `d` (rule XML-PARSE). */
+void hh_diags_add_parse_error(hh_diags *d, const char *file, long line, const hh_parse_message *m);
 
 #endif

@@ -60,3 +60,10 @@ void hh_xml_policy_cleanup(void)
     hh_xml_allow_dir(NULL);
     xmlCleanupParser();
 }
+
+void hh_xml_version(hh_buf *out)
+{
+    int running = atoi(xmlParserVersion); /* 20914 is 2.9.14 */
+    hh_buf_printf(out, "%d.%d.%d (built with %s)", running / 10000, running / 100 % 100, running % 100,
+                  LIBXML_DOTTED_VERSION);
+}

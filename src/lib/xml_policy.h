@@ -5,9 +5,14 @@
 #ifndef HH_XML_POLICY_H
 #define HH_XML_POLICY_H
 
+#include "util.h"
+
 void hh_xml_policy_init(void);
 /* While `dir` is set (not NULL), files below it may be loaded; NULL denies all. */
 void hh_xml_allow_dir(const char *dir);
 void hh_xml_policy_cleanup(void);
+/* libxml2's version as `hhreg doctor` shows it: the library running and the one
+ * hhreg was built with ("2.9.14 (built with 2.9.14)"), appended to `out`. */
+void hh_xml_version(hh_buf *out);
 
 #endif

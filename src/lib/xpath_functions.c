@@ -57,7 +57,7 @@ static void fn_id_birth(xmlXPathParserContextPtr ctxt, int nargs)
 {
     CHECK_ARITY(1);
     arg s = pop_arg(ctxt);
-    hh_date d;
+    hhreg_date d;
     char text[11] = "";
     if (hh_gb11643_birth(s.text, &d))
         hh_date_format(d, text);
@@ -78,8 +78,8 @@ static void fn_days(xmlXPathParserContextPtr ctxt, int nargs)
 {
     CHECK_ARITY(1);
     arg s = pop_arg(ctxt);
-    hh_date d;
-    double v = hh_date_parse(s.text, true, &d) ? (double)hh_date_days(d) : NAN;
+    hhreg_date d;
+    double v = hhreg_date_parse(s.text, true, &d) ? (double)hhreg_date_days(d) : NAN;
     valuePush(ctxt, xmlXPathNewFloat(v));
     arg_done(ctxt, &s);
 }
@@ -89,10 +89,10 @@ static void fn_years(xmlXPathParserContextPtr ctxt, int nargs)
     CHECK_ARITY(2);
     arg to = pop_arg(ctxt);
     arg from = pop_arg(ctxt);
-    hh_date a, b;
+    hhreg_date a, b;
     double v = NAN;
-    if (hh_date_parse(from.text, false, &a) && hh_date_parse(to.text, false, &b))
-        v = hh_date_years(a, b);
+    if (hhreg_date_parse(from.text, false, &a) && hhreg_date_parse(to.text, false, &b))
+        v = hhreg_date_years(a, b);
     valuePush(ctxt, xmlXPathNewFloat(v));
     arg_done(ctxt, &from);
     arg_done(ctxt, &to);
@@ -103,10 +103,10 @@ static void fn_age(xmlXPathParserContextPtr ctxt, int nargs)
     CHECK_ARITY(1);
     arg s = pop_arg(ctxt);
     const hh_xpath_env *env = ctxt->context->userData;
-    hh_date birth;
+    hhreg_date birth;
     double v = NAN;
-    if (env && env->has_enumeration && hh_date_parse(s.text, false, &birth))
-        v = hh_date_years(birth, env->enumeration);
+    if (env && env->has_enumeration && hhreg_date_parse(s.text, false, &birth))
+        v = hhreg_date_years(birth, env->enumeration);
     valuePush(ctxt, xmlXPathNewFloat(v));
     arg_done(ctxt, &s);
 }

@@ -10,7 +10,7 @@
 #define HH_XPATH_NS "urn:hhreg:xpath:1"
 
 typedef struct hh_xpath_env {
-    hh_date enumeration;   /* the reference date of the form being checked */
+    hhreg_date enumeration;   /* the reference date of the form being checked */
     int has_enumeration;
 } hh_xpath_env;
 

@@ -1,0 +1,109 @@
+/* cmd_serve.c — `hhreg serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]`:
+ * the community office's server (server.h) on the store, until SIGTERM, SIGINT or
+ * SIGHUP, which let the requests in flight finish and close the store cleanly. */
+#include "cli.h"
+#include "server.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_LISTEN = OPT_FIRST_OWN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_MAKE_CERT, OPT_ADDRESS_FAILURES };
+
+/* The options: the server's, and --make-cert's host name. */
+typedef struct serve_options {
+    hh_server_config config;
+    const char *make_cert;
+} serve_options;
+
+static int own_option(int opt, const char *arg, void *st)
+{
+    serve_options *o = st;
+    hh_server_config *cfg = &o->config;
+    long n;
+    if (opt == OPT_MAKE_CERT)
+        o->make_cert = arg;
+    else if (opt == OPT_ADDRESS_FAILURES) {
+        if (!cli_number(arg, 1, 100000, &n))
+            return cli_fail(cli_find_command("serve"), "--address-failures takes a number of failed logins (1 or more)");
+        cfg->address_max_failures = (int)n;
+    }
+    else if (opt == OPT_LISTEN)
+        cfg->listen = arg;
+    else if (opt == OPT_TLS_CERT)
+        cfg->tls_cert = arg;
+    else if (opt == OPT_TLS_KEY)
+        cfg->tls_key = arg;
+    return 0;
+}
+
+/* --make-cert HOSTNAME: the files named by --tls-cert and --tls-key (default
+ * hhreg-cert.pem and hhreg-key.pem), new. */
+static int make_cert(const command *cmd, const char *hostname, const hh_server_config *cfg)
+{
+    const char *cert = cfg->tls_cert ? cfg->tls_cert : "hhreg-cert.pem";
+    const char *key = cfg->tls_key ? cfg->tls_key : "hhreg-key.pem";
+    hh_buf err;
+    hh_buf_init(&err);
+    int rc = hh_server_make_cert(hostname, cert, key, &err);
+    if (rc)
+        cli_fail(cmd, "%s", err.data);
+    else
+        printf("%s: a self-signed certificate for %s, valid 90 days, for a trial (browsers warn about it); "
+               "its key: %s (mode 0600)\n",
+               cert, hostname, key);
+    hh_buf_free(&err);
+    return rc ? EXIT_USAGE : EXIT_OK;
+}
+
+int cmd_serve(cli *c, int argc, char **argv)
+{
+    const command *cmd = cli_find_command("serve");
+    static const struct option own[] = { { "listen", required_argument, NULL, OPT_LISTEN },
+                                          { "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+                                          { "tls-key", required_argument, NULL, OPT_TLS_KEY },
+                                          { "make-cert", required_argument, NULL, OPT_MAKE_CERT },
+                                          { "address-failures", required_argument, NULL, OPT_ADDRESS_FAILURES },
+                                          { 0, 0, 0, 0 } };
+    static const cli_spec spec = { own, NULL, own_option, 0, 0 };
+    serve_options o = { .make_cert = NULL };
+    hh_server_config_defaults(&o.config);
+    int rest, rc = cli_parse(c, cmd, &spec, &o, argc, argv, &rest);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    const hh_server_config cfg = o.config;
+    if (o.make_cert)
+        return make_cert(cmd, o.make_cert, &cfg);
+    hh_schemaset *set = cli_load_schemas(c, cmd);
+    hh_store *s = set ? cli_open_store(c, cmd, false) : NULL;
+    if (!s) {
+        hh_schemaset_free(set);
+        return EXIT_USAGE;
+    }
+    /* the stops are taken by sigwait below, never by a thread of the pool */
+    sigset_t stops;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &stops, NULL);
+    signal(SIGPIPE, SIG_IGN); /* a client gone mid-answer is libmicrohttpd's to handle */
+    hh_buf err;
+    hh_buf_init(&err);
+    hh_server *srv = hh_server_start(s, set, &cfg, &err);
+    if (!srv)
+        rc = cli_fail(cmd, "%s", err.data);
+    else {
+        printf("hhreg serve: listening on %s://%s (port %u); SIGTERM or Ctrl-C stops it\n",
+               cfg.tls_cert ? "https" : "http", cfg.listen, hh_server_port(srv));
+        fflush(stdout);
+        int sig = 0;
+        sigwait(&stops, &sig);
+        hh_server_stop(srv);
+        fprintf(stderr, "hhreg serve: stopped (%s); the store is closed\n", strsignal(sig));
+    }
+    hh_buf_free(&err);
+    hh_store_close(s);
+    hh_schemaset_free(set);
+    return rc;
+}

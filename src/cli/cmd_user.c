@@ -1,0 +1,265 @@
+/* cmd_user.c — `hhreg user add|passwd|disable|list`: the accounts of `hhreg serve`
+ * (accounts.h). A password is read from the terminal without echo, typed twice, or
+ * with --password-stdin as the first line of standard input (scripts, tests); it is
+ * never an argument, where other users of the machine could read it in ps. */
+#include "cli.h"
+#include "json.h"
+#include "store_accounts.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+typedef struct user_options {
+    const char *role;
+    const char **grids;
+    size_t n_grids;
+    bool password_stdin, json;
+} user_options;
+
+enum { OPT_ROLE = OPT_FIRST_OWN, OPT_GRID, OPT_PASSWORD_STDIN, OPT_JSON };
+
+static int own_option(int opt, const char *arg, void *st)
+{
+    user_options *o = st;
+    if (opt == OPT_ROLE)
+        o->role = arg;
+    else if (opt == OPT_GRID) {
+        o->grids = hh_xrealloc(o->grids, (o->n_grids + 1) * sizeof *o->grids);
+        o->grids[o->n_grids++] = arg;
+    } else if (opt == OPT_PASSWORD_STDIN)
+        o->password_stdin = true;
+    else if (opt == OPT_JSON)
+        o->json = true;
+    return 0;
+}
+
+/* One line of `in` without its line end, at most HH_PASSWORD_MAX + 1 bytes kept
+ * (a longer one is then refused as too long); NULL at end of input. */
+static char *read_line(FILE *in)
+{
+    char line[HH_PASSWORD_MAX + 3];
+    if (!fgets(line, sizeof line, in))
+        return NULL;
+    line[strcspn(line, "\r\n")] = '\0';
+    char *copy = hh_xstrdup(line);
+    explicit_bzero(line, sizeof line); /* no copy of a password is left on the stack */
+    return copy;
+}
+
+/* Reads `prompt`'s answer from the terminal with echo off. */
+static char *ask_hidden(FILE *tty, const char *prompt)
+{
+    struct termios before, quiet;
+    fprintf(tty, "%s", prompt);
+    fflush(tty);
+    bool restore = tcgetattr(fileno(tty), &before) == 0;
+    if (restore) {
+        quiet = before;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+    }
+    char *answer = read_line(tty);
+    if (restore)
+        tcsetattr(fileno(tty), TCSAFLUSH, &before);
+    fprintf(tty, "\n");
+    return answer;
+}
+
+static void forget(char *password)
+{
+    if (password) {
+        memset(password, 0, strlen(password));
+        free(password);
+    }
+}
+
+/* The new password of account `name`, checked: from standard input, or typed twice
+ * on the terminal. NULL after saying why not. */
+static char *new_password(const command *cmd, const user_options *o, const char *name)
+{
+    char *password = NULL;
+    if (o->password_stdin) {
+        password = read_line(stdin);
+        if (!password) {
+            cli_fail(cmd, "--password-stdin: standard input ended before a password line");
+            return NULL;
+        }
+    } else {
+        FILE *tty = fopen("/dev/tty", "r+");
+        if (!tty) {
+            cli_fail(cmd, "no terminal to type the password on: give it on standard input with --password-stdin");
+            return NULL;
+        }
+        char *prompt = hh_xasprintf("New password for %s: ", name);
+        password = ask_hidden(tty, prompt);
+        char *again = password ? ask_hidden(tty, "The same password again: ") : NULL;
+        free(prompt);
+        fclose(tty);
+        bool same = again && strcmp(password, again) == 0;
+        forget(again);
+        if (!same) {
+            forget(password);
+            cli_fail(cmd, "the two passwords typed differ (or input ended); nothing was changed");
+            return NULL;
+        }
+    }
+    const char *weak = hh_password_weakness(password);
+    if (weak) {
+        forget(password);
+        cli_fail(cmd, "%s; nothing was changed", weak);
+        return NULL;
+    }
+    return password;
+}
+
+/* The argon2id hash of a new password for `name`, or NULL after saying why not. */
+static char *new_password_hash(const command *cmd, const user_options *o, const char *name)
+{
+    char *password = new_password(cmd, o, name);
+    if (!password)
+        return NULL;
+    hh_buf err;
+    hh_buf_init(&err);
+    char *hash = hh_password_hash(password, &err);
+    forget(password);
+    if (!hash)
+        cli_fail(cmd, "%s", err.data);
+    hh_buf_free(&err);
+    return hash;
+}
+
+/* `add`'s options checked against each other: the role's name and grids. */
+static int check_add(const command *cmd, const user_options *o, const char *name, hh_role *role)
+{
+    if (!hh_account_name_valid(name))
+        return cli_fail(cmd, "an account name has 1 to 32 characters a-z, 0-9, '.', '_' or '-', and starts with a "
+                             "letter");
+    int r = o->role ? hh_role_parse(o->role) : -1;
+    if (r < 0)
+        return cli_fail(cmd, "give --role enumerator, supervisor, statistician or admin");
+    *role = (hh_role)r;
+    for (size_t i = 0; i < o->n_grids; i++) {
+        if (!hh_grid_code_valid(o->grids[i]))
+            return cli_fail(cmd, "--grid %zu: a grid is a community code and a grid number (510105016003-03), or a "
+                                 "supervisor's whole community (510105016003)",
+                            i + 1);
+        if (strlen(o->grids[i]) == 12 && *role != HH_ROLE_SUPERVISOR)
+            return cli_fail(cmd, "--grid %zu: only a supervisor is given a whole community; an %s works in grids "
+                                 "(510105016003-03)",
+                            i + 1, hh_role_name(*role));
+    }
+    if ((*role == HH_ROLE_ENUMERATOR || *role == HH_ROLE_SUPERVISOR) && o->n_grids == 0)
+        return cli_fail(cmd, "an %s sees only the households of their grids: give at least one --grid",
+                        hh_role_name(*role));
+    if ((*role == HH_ROLE_STATISTICIAN || *role == HH_ROLE_ADMIN) && o->n_grids > 0)
+        return cli_fail(cmd, "an %s is given no grid: they never see households", hh_role_name(*role));
+    return 0;
+}
+
+static void print_account(const hh_account *a, void *arg)
+{
+    hh_json *j = arg;
+    if (j) {
+        hh_json_object(j, NULL);
+        hh_json_str(j, "name", a->name);
+        hh_json_str(j, "role", hh_role_name(a->role));
+        hh_json_array(j, "grids");
+        for (size_t i = 0; i < a->n_grids; i++)
+            hh_json_str(j, NULL, a->grids[i]);
+        hh_json_end(j);
+        hh_json_str(j, "created", a->created_at);
+        hh_json_bool(j, "disabled", a->disabled);
+        hh_json_end(j);
+        return;
+    }
+    printf("%-20s %-12s %-9s", a->name, hh_role_name(a->role), a->disabled ? "disabled" : "active");
+    for (size_t i = 0; i < a->n_grids; i++)
+        printf("%s%s", i ? ", " : " ", a->grids[i]);
+    printf("\n");
+}
+
+static int list_accounts(const command *cmd, hh_store *s, bool json)
+{
+    hh_buf out, err;
+    hh_buf_init(&out);
+    hh_buf_init(&err);
+    hh_json j;
+    hh_json_init(&j, &out);
+    if (json)
+        hh_json_array(&j, NULL);
+    int rc = hh_store_account_list(s, print_account, json ? &j : NULL, &err);
+    if (json) {
+        hh_json_end(&j);
+        if (rc == 0)
+            printf("%s\n", out.data);
+    }
+    if (rc)
+        cli_fail(cmd, "%s", err.data);
+    hh_buf_free(&out);
+    hh_buf_free(&err);
+    return rc ? EXIT_USAGE : EXIT_OK;
+}
+
+int cmd_user(cli *c, int argc, char **argv)
+{
+    const command *cmd = cli_find_command("user");
+    static const struct option own[] = { { "role", required_argument, NULL, OPT_ROLE },
+                                          { "grid", required_argument, NULL, OPT_GRID },
+                                          { "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
+                                          { "json", no_argument, NULL, OPT_JSON },
+                                          { 0, 0, 0, 0 } };
+    static const cli_spec spec = { own, NULL, own_option, 1, 2 };
+    user_options o = { 0 };
+    int rest, rc = cli_parse(c, cmd, &spec, &o, argc, argv, &rest);
+    if (rc) {
+        free(o.grids);
+        return rc < 0 ? EXIT_OK : rc;
+    }
+    const char *action = argv[rest], *name = rest + 1 < argc ? argv[rest + 1] : NULL;
+    bool listing = strcmp(action, "list") == 0;
+    hh_role role = HH_ROLE_ENUMERATOR;
+    if (!listing && strcmp(action, "add") && strcmp(action, "passwd") && strcmp(action, "disable"))
+        rc = cli_fail(cmd, "say what to do: add, passwd, disable or list");
+    else if (listing ? name != NULL : name == NULL)
+        rc = cli_fail(cmd, listing ? "list takes no account name" : "name the account: hhreg user %s NAME", action);
+    else if (strcmp(action, "add") == 0)
+        rc = check_add(cmd, &o, name, &role);
+    else if (o.role || o.n_grids)
+        rc = cli_fail(cmd, "--role and --grid are given only with add");
+    char *hash = NULL;
+    if (!rc && (strcmp(action, "add") == 0 || strcmp(action, "passwd") == 0) &&
+        !(hash = new_password_hash(cmd, &o, name)))
+        rc = EXIT_USAGE;
+    hh_store *s = rc ? NULL : cli_open_store(c, cmd, false);
+    if (!rc && !s)
+        rc = EXIT_USAGE;
+    if (s && listing)
+        rc = list_accounts(cmd, s, o.json);
+    else if (s) {
+        hh_buf err;
+        hh_buf_init(&err);
+        int done = strcmp(action, "add") == 0
+                       ? hh_store_account_add(s, name, role, hash, o.grids, o.n_grids, c->actor, &err)
+                   : strcmp(action, "passwd") == 0 ? hh_store_account_set_password(s, name, hash, c->actor, &err)
+                                                   : hh_store_account_disable(s, name, c->actor, &err);
+        if (done < 0)
+            rc = cli_fail(cmd, "%s", err.data);
+        else if (done > 0) {
+            fprintf(stderr, "hhreg user: %s\n",
+                    strcmp(action, "add") == 0 ? "that account name is taken (a name is never given twice)"
+                                               : "there is no account of that name");
+            rc = EXIT_PROBLEMS;
+        } else
+            printf("account %s: %s\n", name,
+                   strcmp(action, "add") == 0      ? "added"
+                   : strcmp(action, "passwd") == 0 ? "password changed; its sessions ended"
+                                                   : "disabled; its sessions ended");
+        hh_buf_free(&err);
+    }
+    free(hash);
+    free(o.grids);
+    hh_store_close(s);
+    return rc;
+}

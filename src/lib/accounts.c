@@ -1,0 +1,137 @@
+/* accounts.c — account names, roles, grid codes, password hashes and session tokens
+ * (accounts.h). Hashing and randomness are libsodium's: argon2id for passwords,
+ * randombytes_buf for tokens, sodium_memcmp for comparisons. */
+#include "accounts.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "digest.h"
+
+static const struct {
+    const char *name, *what;
+} roles[] = {
+#define HH_ROLE_ROW(id, name, what) { name, what },
+    HH_ROLES(HH_ROLE_ROW)
+#undef HH_ROLE_ROW
+};
+
+const char *hh_role_name(hh_role role)
+{
+    return role < HH_ROLE_COUNT ? roles[role].name : "?";
+}
+
+const char *hh_role_description(hh_role role)
+{
+    return role < HH_ROLE_COUNT ? roles[role].what : "?";
+}
+
+int hh_role_parse(const char *name)
+{
+    for (int r = 0; r < HH_ROLE_COUNT; r++)
+        if (strcmp(name, roles[r].name) == 0)
+            return r;
+    return -1;
+}
+
+bool hh_account_name_valid(const char *name)
+{
+    size_t n = strlen(name);
+    if (n < 1 || n > 32 || !(name[0] >= 'a' && name[0] <= 'z'))
+        return false;
+    return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
+static bool digits(const char *s, size_t n)
+{
+    return strspn(s, "0123456789") >= n;
+}
+
+bool hh_grid_code_valid(const char *code)
+{
+    size_t n = strlen(code);
+    return (n == 12 && digits(code, 12)) || (n == 15 && digits(code, 12) && code[12] == '-' && digits(code + 13, 2));
+}
+
+bool hh_grid_holds(const char *code, const char *household_id)
+{
+    size_t n = strlen(code);
+    return hh_grid_code_valid(code) && strncmp(code, household_id, n) == 0 && household_id[n] == '-';
+}
+
+const char *hh_password_weakness(const char *password)
+{
+    size_t n = strlen(password);
+    if (n < HH_PASSWORD_MIN)
+        return "a password needs at least 10 characters";
+    if (n > HH_PASSWORD_MAX)
+        return "a password may have at most 1024 characters";
+    return NULL;
+}
+
+/* sodium_init is safe to call from several threads and more than once. */
+static bool sodium_ready(void)
+{
+    return sodium_init() >= 0;
+}
+
+char *hh_password_hash(const char *password, hh_buf *err)
+{
+    char *hash = hh_xmalloc(crypto_pwhash_STRBYTES);
+    if (!sodium_ready() || crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                             crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        hh_buf_puts(err, "cannot hash the password (argon2id needs 64 MiB of memory)");
+        free(hash);
+        return NULL;
+    }
+    return hash;
+}
+
+bool hh_password_verify(const char *hash, const char *password)
+{
+    return sodium_ready() && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+/* The hash an unknown name is checked against: of a random password, made once. */
+static char nobody_hash[crypto_pwhash_STRBYTES];
+
+static void make_nobody_hash(void)
+{
+    char token[HH_TOKEN_HEX];
+    hh_token_new(token);
+    /* without it, verifying against "" fails at once: only the time differs */
+    if (!sodium_ready() || crypto_pwhash_str(nobody_hash, token, strlen(token), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                             crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        nobody_hash[0] = '\0';
+}
+
+void hh_password_verify_nobody(const char *password)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, make_nobody_hash);
+    (void)hh_password_verify(nobody_hash, password);
+}
+
+void hh_token_new(char token[HH_TOKEN_HEX])
+{
+    unsigned char raw[32];
+    if (!sodium_ready())
+        abort(); /* no randomness at all: nothing safe can be done */
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(token, HH_TOKEN_HEX, raw, sizeof raw);
+    sodium_memzero(raw, sizeof raw);
+}
+
+void hh_token_hash(const char *token, char hash[HH_TOKEN_HEX])
+{
+    if (hh_sha256_hex(token, strlen(token), hash) != 0)
+        hash[0] = '\0';
+}
+
+bool hh_token_equal(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    return n == strlen(b) && sodium_memcmp(a, b, n) == 0;
+}

@@ -1,0 +1,229 @@
+/* entry_session.c — see entry_session.h: typed text turned into answers, the
+ * default offered for a question, the address remembered for the next
+ * household, a visit moving the enumeration date, the answers checked as a form, and a
+ * diagnostic's item path matched to the question that asks for it. Saving is in
+ * entry_save.c. */
+#include "entry_session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "input.h"
+
+/* The text in the language asked for; both are checked as formats where one is used so. */
+static const char *tr(hh_lang lang, const char *en, const char *zh) __attribute__((format_arg(2), format_arg(3)));
+static const char *tr(hh_lang lang, const char *en, const char *zh)
+{
+    return lang == HH_LANG_ZH ? zh : en;
+}
+
+static size_t utf8_length(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *const *codes, hh_lang lang, char *why,
+                            size_t why_len)
+{
+    if (!*text) {
+        if (q->optional)
+            return hh_xstrdup("");
+        snprintf(why, why_len, "%s", tr(lang, "an answer is needed", "此项必填"));
+        return NULL;
+    }
+    switch (q->kind) {
+    case HH_Q_CODE: {
+        char *end;
+        long n = strtol(text, &end, 10);
+        size_t count = 0;
+        while (codes && codes[count])
+            count++;
+        for (size_t i = 0; i < count; i++)
+            if (strcmp(codes[i], text) == 0)
+                return hh_xstrdup(text);
+        if (!*end && n >= 1 && (size_t)n <= count)
+            return hh_xstrdup(codes[n - 1]);
+        snprintf(why, why_len, tr(lang, "choose a number from 1 to %zu", "请输入 1 到 %zu 之间的序号"), count);
+        return NULL;
+    }
+    case HH_Q_BOOL: {
+        static const char *const yes[] = { "y", "yes", "true", "1", "是", "Y" },
+                                 *const no[] = { "n", "no", "false", "0", "否", "N" };
+        for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+            if (strcmp(text, yes[i]) == 0)
+                return hh_xstrdup("true");
+            if (strcmp(text, no[i]) == 0)
+                return hh_xstrdup("false");
+        }
+        snprintf(why, why_len, "%s", tr(lang, "answer y (yes) or n (no)", "请回答 y（是）或 n（否）"));
+        return NULL;
+    }
+    case HH_Q_DATE:
+    case HH_Q_MONTH: {
+        hhreg_date d;
+        bool month = q->kind == HH_Q_MONTH;
+        if (hhreg_date_parse(text, month, &d) && strlen(text) == (month ? 7u : 10u))
+            return hh_xstrdup(text);
+        snprintf(why, why_len, "%s", month ? tr(lang, "write the month as YYYY-MM", "请按 YYYY-MM 格式填写年月")
+                                           : tr(lang, "write the date as YYYY-MM-DD", "请按 YYYY-MM-DD 格式填写日期"));
+        return NULL;
+    }
+    case HH_Q_INT:
+    case HH_Q_DECIMAL: {
+        char *end;
+        double v = strtod(text, &end);
+        if (!*end && v >= q->min && v <= q->max && (q->kind == HH_Q_DECIMAL || v == (double)(long)v))
+            return hh_xstrdup(text);
+        snprintf(why, why_len, tr(lang, "a number from %g to %g", "请输入 %g 到 %g 之间的数"), q->min, q->max);
+        return NULL;
+    }
+    case HH_Q_TEXT:
+        if (utf8_length(text) <= (size_t)q->max)
+            return hh_xstrdup(text);
+        snprintf(why, why_len, tr(lang, "at most %g characters", "最多 %g 个字符"), q->max);
+        return NULL;
+    }
+    return NULL;
+}
+
+const char *hh_entry_default(const hh_answers *a, const hh_question *q, int index, const char *actor, char today[11])
+{
+    hh_q_scope scope = q->scope == HH_SCOPE_AFTER_ROSTER ? HH_SCOPE_HOUSEHOLD : q->scope;
+    const char *key = q->key;
+    if (scope == HH_SCOPE_HOUSEHOLD && strcmp(key, "id") == 0) {
+        const char *cc = hh_answer(a, scope, 0, "community-code"), *grid = hh_answer(a, scope, 0, "grid");
+        const char *proposed = hh_answer_flag(a, "proposed-id");
+        if (proposed && cc && grid && strncmp(proposed, cc, strlen(cc)) == 0)
+            return proposed;
+        return NULL;
+    }
+    if (scope == HH_SCOPE_HOUSEHOLD) {
+        const char *last = hh_answer_flag(a, key); /* remembered from the last household */
+        if (last && strcmp(key, "room") != 0)
+            return last;
+    }
+    if (strcmp(key, "enumeration-date") == 0 || (scope == HH_SCOPE_VISIT && strcmp(key, "date") == 0)) {
+        const char *on = scope == HH_SCOPE_VISIT && !hh_answer_flag(a, "visit-today")
+                             ? hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date")
+                             : NULL;
+        if (on)
+            return on;
+        hh_date_format(hh_date_today(), today);
+        return today;
+    }
+    if (strcmp(key, "enumerator") == 0) { /* never a guess such as the login name: asked once */
+        const char *household = scope == HH_SCOPE_VISIT ? hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumerator") : NULL;
+        return actor ? actor : household;
+    }
+    const char *nationality = scope == HH_SCOPE_PERSON ? hh_answer(a, scope, index, "nationality") : NULL;
+    if (strcmp(key, "residence") == 0 && nationality && strcmp(nationality, "CHN") != 0)
+        return "foreign-resident";
+    static const char *const fixed[][2] = {
+        { "language", "zh" }, { "low-income", "false" }, { "extreme-hardship", "false" }, { "status", "complete" },
+        { "consent", "true" }, { "document-type", "resident-id" }, { "nationality", "CHN" }, { "ethnicity", "Han" },
+        { "residence", "registered-resident" }, { "seeing", "1" }, { "hearing", "1" }, { "walking", "1" },
+        { "cognition", "1" }, { "self-care", "1" }, { "communication", "1" }, { "certificate", "false" },
+        { "respondent", "1" }, { "outcome", "done" },
+    };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (strcmp(fixed[i][0], key) == 0)
+            return fixed[i][1];
+    if (scope == HH_SCOPE_VISIT && strcmp(key, "purpose") == 0 && !hh_answer_flag(a, "visit-today"))
+        return "registration";
+    return NULL;
+}
+
+/* The items of the address remembered from one household for the next. */
+static const char *const address_keys[] = { "district-code", "district", "street-code", "street", "community-code",
+                                            "community", "grid", "estate", "building", "unit" };
+
+hh_answers *hh_entry_address_of(const hh_answers *a)
+{
+    hh_answers *next = hh_answers_new();
+    for (size_t i = 0; i < sizeof address_keys / sizeof address_keys[0]; i++) {
+        const char *v = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, address_keys[i]);
+        if (v)
+            hh_answer_set_flag(next, address_keys[i], v);
+    }
+    return next;
+}
+
+void hh_entry_offer_address(hh_answers *a, const hh_answers *last)
+{
+    for (size_t i = 0; i < sizeof address_keys / sizeof address_keys[0]; i++) {
+        const char *v = hh_answer_flag(last, address_keys[i]);
+        if (v && !hh_answer_flag(a, address_keys[i]))
+            hh_answer_set_flag(a, address_keys[i], v);
+    }
+}
+
+const char *hh_entry_follow_visit(hh_answers *a, int v)
+{
+    const char *visit = hh_answer(a, HH_SCOPE_VISIT, v, "date");
+    const char *on = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date");
+    if (!visit || !on || strcmp(visit, on) <= 0)
+        return NULL;
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date", visit);
+    return hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date");
+}
+
+typedef struct checking {
+    hh_validator *v;
+    hh_diags *d;
+} checking;
+
+static int check_one(hh_form_input *form, void *arg)
+{
+    checking *c = arg;
+    hh_validator_check(c->v, form, c->d);
+    return 0;
+}
+
+void hh_entry_check(hh_validator *v, const hh_answers *a, bool placeholders, int upto_person, int upto_visit,
+                    hh_diags *d)
+{
+    size_t len;
+    char *xml = hh_entry_form_xml(a, placeholders, upto_person, upto_visit, &len);
+    checking c = { v, d };
+    hh_read_forms_memory(xml, len, "form", d, check_one, &c);
+    free(xml);
+}
+
+void hh_entry_item_of(const char *path, hh_entry_item *out)
+{
+    out->scope = HH_SCOPE_HOUSEHOLD;
+    out->index = 0;
+    const char *rest = path;
+    if (strncmp(path, "person", 6) == 0 || strncmp(path, "visit", 5) == 0) {
+        out->scope = path[0] == 'p' ? HH_SCOPE_PERSON : HH_SCOPE_VISIT;
+        rest = path + (path[0] == 'p' ? 6 : 5);
+        out->index = *rest == '[' ? atoi(rest + 1) : 1;
+        rest = strchr(rest, '/') ? strchr(rest, '/') + 1 : "";
+    } else if (strcmp(path, "household") == 0) {
+        rest = "";
+    }
+    snprintf(out->path, sizeof out->path, "%s", rest);
+}
+
+/* The element part of a question path or diagnostic path ("document/@type" -> "document"). */
+static size_t element_length(const char *path)
+{
+    const char *at = strchr(path, '@');
+    size_t len = at ? (size_t)(at - path) : strlen(path);
+    return len && path[len - 1] == '/' ? len - 1 : len;
+}
+
+bool hh_entry_item_is(const hh_entry_item *item, const hh_question *q, int index)
+{
+    hh_q_scope scope = q->scope == HH_SCOPE_AFTER_ROSTER ? HH_SCOPE_HOUSEHOLD : q->scope;
+    if (item->scope != scope || item->index != index)
+        return false;
+    if (strcmp(item->path, q->path) == 0)
+        return true;
+    size_t a = element_length(item->path), b = element_length(q->path);
+    return a == b && strncmp(item->path, q->path, a) == 0 && !strchr(item->path, '@');
+}

@@ -1,0 +1,81 @@
+/* items.c — the item dictionary as a table (see items.h), expanded from items.def. */
+#include "items.h"
+
+#include <string.h>
+
+#define ROW(scope, type, key, kind, ctype, absent, required, xml, codes, member, column, json, group)    \
+    { key, scope, HH_ITEM_##kind, HH_ITEM_C_##ctype, absent, required, xml, codes, offsetof(type, member), \
+      column, json, group },
+#define HOUSEHOLD_ROW(...) ROW(HH_ITEM_HOUSEHOLD, hh_household, __VA_ARGS__)
+#define PERSON_ROW(...) ROW(HH_ITEM_PERSON, hh_person, __VA_ARGS__)
+#define VISIT_ROW(...) ROW(HH_ITEM_VISIT, hh_visit, __VA_ARGS__)
+#define COUNT(...) +1
+
+const hh_item hh_items[] = { HH_HOUSEHOLD_ITEMS(HOUSEHOLD_ROW) HH_PERSON_ITEMS(PERSON_ROW)
+                                 HH_VISIT_ITEMS(VISIT_ROW) };
+const size_t hh_item_count = sizeof hh_items / sizeof hh_items[0];
+
+enum { N_HOUSEHOLD = 0 HH_HOUSEHOLD_ITEMS(COUNT), N_PERSON = 0 HH_PERSON_ITEMS(COUNT),
+       N_VISIT = 0 HH_VISIT_ITEMS(COUNT) };
+
+/* Each row's C type is its member's: a row whose member is of another type would
+ * read and write memory as the wrong type, so the build stops at it. */
+#define C_TYPE_STR char *
+#define C_TYPE_INT int
+#define C_TYPE_REAL double
+#define C_TYPE_BOOL bool
+#define TYPE_CHECK(type, key, kind, ctype, absent, required, xml, codes, member, ...)                             \
+    _Static_assert(_Generic(((type *)0)->member, C_TYPE_##ctype: 1, default: 0),                                  \
+                   "items.def: the member of item '" key "' is not of type " #ctype);
+#define HOUSEHOLD_CHECK(...) TYPE_CHECK(hh_household, __VA_ARGS__)
+#define PERSON_CHECK(...) TYPE_CHECK(hh_person, __VA_ARGS__)
+#define VISIT_CHECK(...) TYPE_CHECK(hh_visit, __VA_ARGS__)
+HH_HOUSEHOLD_ITEMS(HOUSEHOLD_CHECK)
+HH_PERSON_ITEMS(PERSON_CHECK)
+HH_VISIT_ITEMS(VISIT_CHECK)
+
+const hh_item *hh_items_of(hh_item_scope scope, size_t *n)
+{
+    switch (scope) {
+    case HH_ITEM_HOUSEHOLD: *n = N_HOUSEHOLD; return hh_items;
+    case HH_ITEM_PERSON: *n = N_PERSON; return hh_items + N_HOUSEHOLD;
+    case HH_ITEM_VISIT: *n = N_VISIT; return hh_items + N_HOUSEHOLD + N_PERSON;
+    }
+    *n = 0;
+    return NULL;
+}
+
+bool hh_item_given(const hh_item *it, const void *record)
+{
+    const void *at = hh_item_at(it, record);
+    switch (it->ctype) {
+    case HH_ITEM_C_STR: return *(char *const *)at != NULL;
+    case HH_ITEM_C_INT: return it->required || *(const int *)at != it->absent;
+    case HH_ITEM_C_REAL: return *(const double *)at >= 0;
+    case HH_ITEM_C_BOOL: return true;
+    }
+    return false;
+}
+
+#define QUESTION(scope, key, en, zh, optional, min, max, when) \
+    { HH_ITEM_##scope, key, en, zh, optional, min, max, HH_WHEN_##when, #when },
+const hh_item_question hh_item_questions[] = { HH_ITEM_QUESTIONS(QUESTION) };
+const size_t hh_item_question_count = sizeof hh_item_questions / sizeof hh_item_questions[0];
+
+const hh_item_question *hh_item_question_of(hh_item_scope scope, const char *key)
+{
+    for (size_t i = 0; i < hh_item_question_count; i++)
+        if (hh_item_questions[i].scope == scope && strcmp(hh_item_questions[i].key, key) == 0)
+            return &hh_item_questions[i];
+    return NULL;
+}
+
+const hh_item *hh_item_find(hh_item_scope scope, const char *key)
+{
+    size_t n;
+    const hh_item *items = hh_items_of(scope, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(items[i].key, key) == 0)
+            return &items[i];
+    return NULL;
+}

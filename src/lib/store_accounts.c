@@ -1,0 +1,343 @@
+/* store_accounts.c — the account rows of the store (store_accounts.h): added,
+ * read, given a new password, disabled and listed, each change audited in its own
+ * write transaction. Rare operations: statements are prepared when used. */
+#include "store_accounts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "store_internal.h"
+
+void hh_account_clear(hh_account *a)
+{
+    free(a->name);
+    free(a->password_hash);
+    free(a->created_at);
+    for (size_t i = 0; i < a->n_grids; i++)
+        free(a->grids[i]);
+    free(a->grids);
+    memset(a, 0, sizeof *a);
+}
+
+static sqlite3_stmt *prepare(hh_store *s, const char *sql, hh_buf *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        hh_buf_printf(err, "%s: cannot read the accounts: %s", s->path, hh_store_errmsg(s));
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+/* Steps the change `st` once and finalizes it: the rows changed, or -1 with `err`. */
+static int step_change(hh_store *s, sqlite3_stmt *st, hh_buf *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        hh_buf_printf(err, "%s: cannot change the account: %s", s->path, hh_store_errmsg(s));
+        return -1;
+    }
+    return sqlite3_changes(s->db);
+}
+
+/* Runs `sql` with `name` bound to ?1 (and `text` to ?2 when given); the number of
+ * rows changed, or -1 with `err`. */
+static int change(hh_store *s, const char *sql, const char *name, const char *text, hh_buf *err)
+{
+    sqlite3_stmt *st = prepare(s, sql, err);
+    if (!st)
+        return -1;
+    hh_store_bind_text(st, 1, name);
+    if (text)
+        hh_store_bind_text(st, 2, text);
+    return step_change(s, st, err);
+}
+
+static const char *text_of(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    return t ? (const char *)t : "";
+}
+
+#define ACCOUNT_COLUMNS "SELECT name, role, password_hash, created_at, disabled_at, locked_until FROM account"
+
+/* Fills `a` from a row of ACCOUNT_COLUMNS and the account's grids. */
+static int read_account(hh_store *s, sqlite3_stmt *row, hh_account *a, hh_buf *err)
+{
+    memset(a, 0, sizeof *a);
+    a->name = hh_xstrdup(text_of(row, 0));
+    int role = hh_role_parse(text_of(row, 1));
+    a->role = role < 0 ? HH_ROLE_ENUMERATOR : (hh_role)role; /* the CHECK constraint allows no other */
+    a->password_hash = hh_xstrdup(text_of(row, 2));
+    a->created_at = hh_xstrdup(text_of(row, 3));
+    a->disabled = sqlite3_column_type(row, 4) != SQLITE_NULL;
+    a->locked_until = sqlite3_column_int64(row, 5);
+    sqlite3_stmt *grids = prepare(s, "SELECT grid FROM account_grid WHERE account = ?1 ORDER BY grid", err);
+    if (!grids)
+        return -1;
+    hh_store_bind_text(grids, 1, a->name);
+    int rc;
+    while ((rc = sqlite3_step(grids)) == SQLITE_ROW) {
+        a->grids = hh_xrealloc(a->grids, (a->n_grids + 1) * sizeof *a->grids);
+        a->grids[a->n_grids++] = hh_xstrdup(text_of(grids, 0));
+    }
+    sqlite3_finalize(grids);
+    if (rc != SQLITE_DONE) {
+        hh_buf_printf(err, "%s: cannot read the accounts: %s", s->path, hh_store_errmsg(s));
+        return -1;
+    }
+    return 0;
+}
+
+int hh_store_account_get(hh_store *s, const char *name, hh_account *a, hh_buf *err)
+{
+    memset(a, 0, sizeof *a);
+    sqlite3_stmt *st = prepare(s, ACCOUNT_COLUMNS " WHERE name = ?1", err);
+    if (!st)
+        return -1;
+    hh_store_bind_text(st, 1, name);
+    int rc = sqlite3_step(st), result = rc == SQLITE_DONE ? 1 : -1;
+    if (rc == SQLITE_ROW)
+        result = read_account(s, st, a, err);
+    else if (rc != SQLITE_DONE)
+        hh_buf_printf(err, "%s: cannot read the accounts: %s", s->path, hh_store_errmsg(s));
+    sqlite3_finalize(st);
+    if (result != 0)
+        hh_account_clear(a);
+    return result;
+}
+
+int hh_store_account_list(hh_store *s, void (*fn)(const hh_account *a, void *arg), void *arg, hh_buf *err)
+{
+    sqlite3_stmt *st = prepare(s, ACCOUNT_COLUMNS " ORDER BY name", err);
+    if (!st)
+        return -1;
+    int rc, result = 0;
+    while (result == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        hh_account a;
+        result = read_account(s, st, &a, err);
+        if (result == 0)
+            fn(&a, arg);
+        hh_account_clear(&a);
+    }
+    if (result == 0 && rc != SQLITE_DONE) {
+        hh_buf_printf(err, "%s: cannot read the accounts: %s", s->path, hh_store_errmsg(s));
+        result = -1;
+    }
+    sqlite3_finalize(st);
+    return result;
+}
+
+/* Ends a write transaction begun for one account change: committed when `rc` is 0,
+ * else rolled back; `rc` (or -1 when the commit fails). */
+static int finish(hh_store *s, int rc, hh_buf *err)
+{
+    if (rc == 0)
+        return hh_store_commit(s, err) ? -1 : 0;
+    hh_store_rollback(s);
+    return rc;
+}
+
+int hh_store_account_add(hh_store *s, const char *name, hh_role role, const char *password_hash,
+                         const char *const *grids, size_t n_grids, const char *actor, hh_buf *err)
+{
+    if (hh_store_begin(s, err))
+        return -1;
+    char now[21];
+    hh_timestamp_now(now);
+    sqlite3_stmt *st = prepare(s,
+                               "INSERT INTO account(name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)"
+                               " ON CONFLICT(name) DO NOTHING",
+                               err);
+    int rc = st ? 0 : -1;
+    if (st) {
+        hh_store_bind_text(st, 1, name);
+        hh_store_bind_text(st, 2, hh_role_name(role));
+        hh_store_bind_text(st, 3, password_hash);
+        hh_store_bind_text(st, 4, now);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            hh_buf_printf(err, "%s: cannot add the account: %s", s->path, hh_store_errmsg(s));
+            rc = -1;
+        } else if (sqlite3_changes(s->db) == 0)
+            rc = 1;
+        sqlite3_finalize(st);
+    }
+    for (size_t i = 0; rc == 0 && i < n_grids; i++)
+        rc = change(s, "INSERT OR IGNORE INTO account_grid(account, grid) VALUES (?1, ?2)", name, grids[i], err) < 0
+                 ? -1
+                 : 0;
+    if (rc == 0) {
+        hh_buf detail;
+        hh_buf_init(&detail);
+        hh_buf_printf(&detail, "account %s added, role %s", name, hh_role_name(role));
+        for (size_t i = 0; i < n_grids; i++)
+            hh_buf_printf(&detail, "%s%s", i ? ", " : ", grids ", grids[i]);
+        rc = hh_store_audit(s, actor, "account", NULL, 0, detail.data, err);
+        hh_buf_free(&detail);
+    }
+    return finish(s, rc, err);
+}
+
+/* Changes account `name` by `update` (with ?2 `value`), ends its sessions, audits
+ * `what`. */
+static int update_account(hh_store *s, const char *name, const char *update, const char *value, const char *what,
+                          const char *actor, hh_buf *err)
+{
+    if (hh_store_begin(s, err))
+        return -1;
+    int changed = change(s, update, name, value, err);
+    int rc = changed < 0 ? -1 : changed == 0 ? 1 : 0;
+    if (rc == 0 && change(s, "DELETE FROM session WHERE account = ?1", name, NULL, err) < 0)
+        rc = -1;
+    if (rc == 0) {
+        char *detail = hh_xasprintf("account %s: %s; its sessions ended", name, what);
+        rc = hh_store_audit(s, actor, "account", NULL, 0, detail, err);
+        free(detail);
+    }
+    return finish(s, rc, err);
+}
+
+int hh_store_account_set_password(hh_store *s, const char *name, const char *password_hash, const char *actor,
+                                  hh_buf *err)
+{
+    return update_account(s, name,
+                          "UPDATE account SET password_hash = ?2, failed_logins = 0, first_failed_at = NULL,"
+                          " locked_until = NULL WHERE name = ?1",
+                          password_hash, "password changed", actor, err);
+}
+
+int hh_store_account_disable(hh_store *s, const char *name, const char *actor, hh_buf *err)
+{
+    char now[21];
+    hh_timestamp_now(now);
+    return update_account(s, name, "UPDATE account SET disabled_at = coalesce(disabled_at, ?2) WHERE name = ?1", now,
+                          "disabled", actor, err);
+}
+
+/* Runs `sql` with the integers `a` (?1) and `b` (?2) and the text `name` (?3), those
+ * of them it has; the rows changed, or -1 with `err`. */
+static int change_numbers(hh_store *s, const char *sql, long long a, long long b, const char *name, hh_buf *err)
+{
+    sqlite3_stmt *st = prepare(s, sql, err);
+    if (!st)
+        return -1;
+    int params = sqlite3_bind_parameter_count(st);
+    sqlite3_bind_int64(st, 1, a);
+    if (params >= 2)
+        sqlite3_bind_int64(st, 2, b);
+    if (params >= 3)
+        hh_store_bind_text(st, 3, name);
+    return step_change(s, st, err);
+}
+
+int hh_store_login_failed(hh_store *s, const char *name, long long now, const hh_login_policy *policy,
+                          const char *from, hh_buf *err)
+{
+    if (hh_store_begin(s, err))
+        return -1;
+    /* a failure outside the window starts a new count */
+    int rc = change_numbers(s,
+                            "UPDATE account SET failed_logins = CASE WHEN first_failed_at IS NULL OR first_failed_at < ?1"
+                            " THEN 1 ELSE failed_logins + 1 END, first_failed_at = CASE WHEN first_failed_at IS NULL OR"
+                            " first_failed_at < ?1 THEN ?2 ELSE first_failed_at END WHERE name = ?3",
+                            now - policy->window, now, name, err);
+    int locked = rc > 0 ? change_numbers(s,
+                                         "UPDATE account SET locked_until = ?2, failed_logins = 0, first_failed_at ="
+                                         " NULL WHERE failed_logins >= ?1 AND name = ?3",
+                                         policy->max_failures, now + policy->lock, name, err)
+                        : rc;
+    if (locked >= 0) {
+        char *detail = hh_xasprintf(locked > 0 ? "login refused from %s; account locked for %d s"
+                                               : "login refused from %s",
+                                    from, policy->lock);
+        rc = hh_store_audit(s, rc > 0 ? name : "unknown account", "login", NULL, 0, detail, err);
+        free(detail);
+    } else
+        rc = -1;
+    return finish(s, rc, err);
+}
+
+int hh_store_session_start(hh_store *s, const char *name, const char *token_hash, const char *csrf, long long now,
+                           const char *from, hh_buf *err)
+{
+    if (hh_store_begin(s, err))
+        return -1;
+    sqlite3_stmt *st = prepare(s, "INSERT INTO session(token_sha256, account, csrf, created_at, last_seen_at)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?4)", err);
+    int rc = st ? 0 : -1;
+    if (st) {
+        hh_store_bind_text(st, 1, token_hash);
+        hh_store_bind_text(st, 2, name);
+        hh_store_bind_text(st, 3, csrf);
+        sqlite3_bind_int64(st, 4, now);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            hh_buf_printf(err, "%s: cannot start the session: %s", s->path, hh_store_errmsg(s));
+            rc = -1;
+        }
+        sqlite3_finalize(st);
+    }
+    if (rc == 0 && change(s, "UPDATE account SET failed_logins = 0, first_failed_at = NULL WHERE name = ?1", name,
+                          NULL, err) < 0)
+        rc = -1;
+    if (rc == 0) {
+        char *detail = hh_xasprintf("login from %s", from);
+        rc = hh_store_audit(s, name, "login", NULL, 0, detail, err);
+        free(detail);
+    }
+    return finish(s, rc, err);
+}
+
+int hh_store_session_get(hh_store *s, const char *token_hash, long long now, int idle, int absolute, hh_account *a,
+                         char csrf[HH_TOKEN_HEX], hh_buf *err)
+{
+    memset(a, 0, sizeof *a);
+    if (hh_store_begin(s, err))
+        return -1;
+    /* sessions past either limit end here, whoever asks */
+    int rc = change_numbers(s, "DELETE FROM session WHERE last_seen_at < ?1 OR created_at < ?2", now - idle,
+                            now - absolute, NULL, err) < 0
+                 ? -1
+                 : 0;
+    sqlite3_stmt *st = rc ? NULL : prepare(s, "SELECT account, csrf FROM session WHERE token_sha256 = ?1", err);
+    char *name = NULL;
+    if (st) {
+        hh_store_bind_text(st, 1, token_hash);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            name = hh_xstrdup(text_of(st, 0));
+            snprintf(csrf, HH_TOKEN_HEX, "%s", text_of(st, 1));
+        } else if (step != SQLITE_DONE) {
+            hh_buf_printf(err, "%s: cannot read the sessions: %s", s->path, hh_store_errmsg(s));
+            rc = -1;
+        }
+        sqlite3_finalize(st);
+    } else
+        rc = -1;
+    if (rc == 0 && !name)
+        rc = 1;
+    if (rc == 0 && change_numbers(s, "UPDATE session SET last_seen_at = ?1 WHERE token_sha256 = ?3",
+                                  now, 0, token_hash, err) < 0)
+        rc = -1;
+    rc = finish(s, rc, err);
+    if (rc == 0) {
+        rc = hh_store_account_get(s, name, a, err);
+        if (rc == 0 && a->disabled) {
+            hh_account_clear(a);
+            rc = 1;
+        }
+    }
+    free(name);
+    return rc;
+}
+
+int hh_store_session_end(hh_store *s, const char *token_hash, const char *actor, hh_buf *err)
+{
+    if (hh_store_begin(s, err))
+        return -1;
+    int ended = change(s, "DELETE FROM session WHERE token_sha256 = ?1", token_hash, NULL, err);
+    int rc = ended < 0 ? -1 : ended == 0 ? 1 : hh_store_audit(s, actor, "logout", NULL, 0, NULL, err);
+    return finish(s, rc, err);
+}

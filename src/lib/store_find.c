@@ -1,0 +1,92 @@
+/* store_find.c — finding a household from what a grid worker knows of it: its id,
+ * its building-unit-room ("543-1-101"), the last digits of its id, a phone number
+ * or part of a name (see hh_store_find in store.h). One query, so `find`, `show`,
+ * `history`, `edit` and `visit` all resolve a reference the same way. */
+#include "store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The kinds of reference, tried in this order: the first kind that matches any
+ * household is the answer (an exact id hides a room that reads the same, and so
+ * on). ?1 the text as typed; ?2 the text when all digits (the id's last digits);
+ * ?3 its digits when it reads as a phone number (digits, spaces, dashes, a plus;
+ * 4 digits or more). Only the exact id finds a deleted household. */
+static const char find_sql[] =
+    "WITH cur AS (SELECT h.id, h.deleted_at IS NOT NULL AS deleted, r.revision, r.estate, r.building, r.unit,"
+    "  r.room, r.phone FROM household h JOIN revision r ON r.household_id = h.id AND r.revision = h.current_revision),"
+    " m AS ("
+    "  SELECT id, 0 AS kind FROM cur WHERE id = ?1"
+    "  UNION ALL SELECT id, 1 FROM cur WHERE NOT deleted AND building || '-' || unit || '-' || room = ?1"
+    "  UNION ALL SELECT id, 2 FROM cur WHERE NOT deleted AND ?2 IS NOT NULL AND substr(id, -length(?2)) = ?2"
+    "  UNION ALL SELECT id, 3 FROM cur WHERE NOT deleted AND ?3 IS NOT NULL"
+    "   AND (instr(replace(replace(replace(phone, '-', ''), ' ', ''), '+', ''), ?3)"
+    "    OR EXISTS (SELECT 1 FROM person p WHERE p.household_id = cur.id AND p.revision = cur.revision"
+    "     AND instr(replace(replace(replace(p.phone, '-', ''), ' ', ''), '+', ''), ?3)))"
+    "  UNION ALL SELECT id, 4 FROM cur WHERE NOT deleted AND EXISTS (SELECT 1 FROM person p"
+    "   WHERE p.household_id = cur.id AND p.revision = cur.revision AND instr(lower(p.name), lower(?1))))"
+    " SELECT DISTINCT cur.id, cur.estate, cur.building, cur.unit, cur.room, m.kind, cur.deleted,"
+    "  (SELECT p.name FROM person p WHERE p.household_id = cur.id AND p.revision = cur.revision"
+    "   ORDER BY p.relationship <> 'head', p.line LIMIT 1)"
+    " FROM m JOIN cur ON cur.id = m.id WHERE m.kind = (SELECT min(kind) FROM m) ORDER BY cur.id";
+
+/* `text` when it is all digits (at least one), else NULL. */
+static const char *all_digits(const char *text)
+{
+    if (!*text)
+        return NULL;
+    for (const char *p = text; *p; p++)
+        if (*p < '0' || *p > '9')
+            return NULL;
+    return text;
+}
+
+/* The digits of `text` in `out` when it reads as a phone number, else false. */
+static bool phone_digits(const char *text, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (n + 1 >= size)
+                return false;
+            out[n++] = *p;
+        } else if (*p != ' ' && *p != '-' && *p != '+') {
+            return false;
+        }
+    }
+    out[n] = '\0';
+    return n >= 4;
+}
+
+long hh_store_find(hh_store *s, const char *text, void (*fn)(const hh_household_match *m, void *arg), void *arg,
+                   hh_buf *err)
+{
+    sqlite3_stmt *st;
+    if (!text || !*text)
+        return 0;
+    if (sqlite3_prepare_v2(s->db, find_sql, -1, &st, NULL) != SQLITE_OK) {
+        hh_buf_printf(err, "%s: %s", s->path, hh_store_errmsg(s));
+        return -1;
+    }
+    char phone[64];
+    hh_store_bind_text(st, 1, text);
+    hh_store_bind_text(st, 2, all_digits(text));
+    hh_store_bind_text(st, 3, phone_digits(text, phone, sizeof phone) ? phone : NULL);
+    long found = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *c[8];
+        for (int i = 0; i < 8; i++)
+            c[i] = (const char *)sqlite3_column_text(st, i);
+        hh_household_match m = { c[0], c[1], c[2], c[3], c[4], c[7], (hh_match_kind)sqlite3_column_int(st, 5),
+                                 sqlite3_column_int(st, 6) != 0 };
+        fn(&m, arg);
+        found++;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        hh_buf_printf(err, "%s: %s", s->path, sqlite3_errstr(rc));
+        return -1;
+    }
+    return found;
+}

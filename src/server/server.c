@@ -1,0 +1,332 @@
+/* server.c — `hhreg serve`'s HTTP side on libmicrohttpd: the daemon (its thread
+ * pool, connection limits and timeouts, TLS), a request's body read up to the cap,
+ * the route table, and every answer's headers. What a route does is in its own
+ * file (server_session.c, server_households.c); who may do it, in server_access.c. */
+#include "server_internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hh_server_config_defaults(hh_server_config *c)
+{
+    *c = (hh_server_config){
+        .listen = "127.0.0.1:8080",
+        .threads = 4,
+        .max_connections = 256,
+        .timeout = 30,
+        .max_body = 4u << 20, /* a form of the largest household, with room */
+        .session_idle = 30 * 60,
+        .session_absolute = 12 * 3600,
+        .login = { .max_failures = 5, .window = 15 * 60, .lock = 15 * 60 },
+        .address_max_failures = 20,
+    };
+}
+
+/* The routes: method, path ("*" matches one segment, handed over as rq->arg), whether
+ * a live session is needed, and the handler. A state-changing request with a
+ * session needs its CSRF token too. */
+static const struct route {
+    const char *method, *path;
+    bool session;
+    hh_handler handler;
+} routes[] = {
+    { "POST", "/api/v1/session", false, hh_session_create },
+    { "DELETE", "/api/v1/session", true, hh_session_delete },
+    { "GET", "/api/v1/households", true, hh_households_list },
+    { "GET", "/api/v1/households/*", true, hh_household_get },
+};
+
+/* Whether `path` matches `pattern`; *arg gets the segment "*" matched. */
+static bool path_matches(const char *pattern, const char *path, const char **arg)
+{
+    const char *star = strchr(pattern, '*');
+    if (!star)
+        return strcmp(pattern, path) == 0;
+    size_t head = (size_t)(star - pattern);
+    if (strncmp(pattern, path, head) != 0)
+        return false;
+    const char *segment = path + head, *end = strchr(segment, '/');
+    if (end || !*segment)
+        return false;
+    *arg = segment;
+    return true;
+}
+
+unsigned hh_answer_error(hh_request *rq, unsigned status, const char *code, const char *en, const char *zh)
+{
+    hh_buf_free(&rq->answer);
+    hh_buf_init(&rq->answer);
+    hh_json j;
+    hh_json_init(&j, &rq->answer);
+    hh_json_object(&j, NULL);
+    hh_json_object(&j, "error");
+    hh_json_str(&j, "code", code);
+    hh_json_str(&j, "message", rq->lang == HH_LANG_ZH ? zh : en);
+    hh_json_end(&j);
+    hh_json_end(&j);
+    return status;
+}
+
+static unsigned dispatch(hh_request *rq)
+{
+    if (rq->body_too_large)
+        return hh_answer_error(rq, MHD_HTTP_CONTENT_TOO_LARGE, "too-large", "The request body is too large.",
+                               "请求内容过大。");
+    bool path_known = false;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        const char *arg = NULL;
+        if (!path_matches(routes[i].path, rq->path, &arg))
+            continue;
+        path_known = true;
+        if (strcmp(routes[i].method, rq->method) != 0)
+            continue;
+        rq->arg = arg;
+        if (routes[i].session) {
+            if (!hh_session_authenticate(rq))
+                return hh_answer_error(rq, MHD_HTTP_UNAUTHORIZED, "not-signed-in",
+                                       "Sign in first (the session is missing, ended or expired).",
+                                       "请先登录（会话不存在、已结束或已过期）。");
+            if (strcmp(rq->method, "GET") != 0 && !hh_session_csrf_ok(rq))
+                return hh_answer_error(rq, MHD_HTTP_FORBIDDEN, "csrf",
+                                       "The request lacks the session's X-CSRF-Token header.",
+                                       "请求缺少本会话的 X-CSRF-Token 标头。");
+        }
+        return routes[i].handler(rq);
+    }
+    if (path_known)
+        return hh_answer_error(rq, MHD_HTTP_METHOD_NOT_ALLOWED, "method", "That method is not allowed here.",
+                               "此处不允许该方法。");
+    return hh_answer_error(rq, MHD_HTTP_NOT_FOUND, "not-found", "There is nothing at that address.",
+                           "该地址不存在。");
+}
+
+/* The answer with the headers every answer carries (web.md: no caching of personal
+ * data, no framing, no sniffing, no referrer; HSTS under TLS). */
+static enum MHD_Result answer(hh_request *rq, unsigned status)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(rq->answer.len, rq->answer.data ? rq->answer.data : "",
+                                        MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    if (rq->server->tls)
+        MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+    if (rq->set_cookie)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, rq->set_cookie);
+    enum MHD_Result rc = MHD_queue_response(rq->connection, status, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+static hh_request *request_new(hh_server *srv, struct MHD_Connection *c, const char *url, const char *method)
+{
+    hh_request *rq = hh_xmalloc(sizeof *rq);
+    memset(rq, 0, sizeof *rq);
+    rq->server = srv;
+    rq->connection = c;
+    rq->method = method;
+    rq->path = url;
+    hh_buf_init(&rq->body);
+    hh_buf_init(&rq->answer);
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = info ? info->client_addr : NULL;
+    snprintf(rq->from, sizeof rq->from, "?");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, rq->from, sizeof rq->from);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, rq->from, sizeof rq->from);
+    const char *language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+    rq->lang = language && strncmp(language, "zh", 2) == 0 ? HH_LANG_ZH : HH_LANG_EN;
+    const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    rq->body_too_large = length && strtoull(length, NULL, 10) > srv->config.max_body;
+    return rq;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **state)
+{
+    (void)version;
+    hh_server *srv = cls;
+    hh_request *rq = *state;
+    if (!rq) {
+        *state = request_new(srv, c, url, method);
+        rq = *state;
+        /* a body announced too large is refused before a byte of it is read */
+        return rq->body_too_large ? answer(rq, dispatch(rq)) : MHD_YES;
+    }
+    if (*upload_size) {
+        if (rq->body.len + *upload_size > srv->config.max_body)
+            rq->body_too_large = true; /* the rest is read and dropped */
+        else if (!rq->body_too_large)
+            hh_buf_append(&rq->body, upload, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    return answer(rq, dispatch(rq));
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **state, enum MHD_RequestTerminationCode why)
+{
+    (void)cls;
+    (void)c;
+    (void)why;
+    hh_request *rq = *state;
+    if (!rq)
+        return;
+    hh_buf_free(&rq->body);
+    hh_buf_free(&rq->answer);
+    hh_account_clear(&rq->who);
+    free(rq->set_cookie);
+    free(rq);
+    *state = NULL;
+}
+
+/* Parses "ADDR:PORT" or "[ADDR6]:PORT" into `sa`; whether it is a loopback address. */
+static int parse_listen(const char *listen, struct sockaddr_storage *sa, bool *loopback, hh_buf *err)
+{
+    char host[64];
+    const char *colon = strrchr(listen, ':');
+    const char *h = listen, *h_end = colon;
+    if (listen[0] == '[') {
+        h = listen + 1;
+        h_end = strchr(listen, ']');
+        if (!h_end || h_end[1] != ':')
+            h_end = NULL;
+        colon = h_end ? h_end + 1 : NULL;
+    }
+    long port = -1;
+    if (colon && h_end && (size_t)(h_end - h) < sizeof host) {
+        char *end;
+        errno = 0;
+        port = strtol(colon + 1, &end, 10);
+        if (errno || *end || end == colon + 1 || port < 0 || port > 65535)
+            port = -1;
+        memcpy(host, h, (size_t)(h_end - h));
+        host[h_end - h] = '\0';
+    }
+    memset(sa, 0, sizeof *sa);
+    struct sockaddr_in *v4 = (struct sockaddr_in *)sa;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)sa;
+    if (port >= 0 && inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)port);
+        *loopback = (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+        return 0;
+    }
+    if (port >= 0 && inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)port);
+        *loopback = IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+        return 0;
+    }
+    hh_buf_puts(err, "--listen takes an address and a port: 127.0.0.1:8080, [::1]:8080 or 0.0.0.0:443");
+    return -1;
+}
+
+/* The contents of PEM file `path` (at most 1 MiB), or NULL with `err`. */
+static char *read_pem(const char *path, const char *what, hh_buf *err)
+{
+    FILE *f = fopen(path, "rb");
+    hh_buf pem;
+    hh_buf_init(&pem);
+    char chunk[4096];
+    size_t n;
+    while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0 && pem.len < (1u << 20))
+        hh_buf_append(&pem, chunk, n);
+    bool ok = f && !ferror(f) && pem.len > 0 && pem.len < (1u << 20);
+    if (!ok)
+        hh_buf_printf(err, "%s: cannot read the TLS %s: %s", path, what,
+                      !f || ferror(f) ? strerror(errno) : "empty or larger than 1 MiB");
+    if (f)
+        fclose(f);
+    if (!ok) {
+        hh_buf_free(&pem);
+        return NULL;
+    }
+    return hh_buf_detach(&pem);
+}
+
+hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server_config *cfg, hh_buf *err)
+{
+    struct sockaddr_storage sa;
+    bool loopback = false;
+    if (parse_listen(cfg->listen, &sa, &loopback, err))
+        return NULL;
+    bool tls = cfg->tls_cert || cfg->tls_key;
+    if (tls && !(cfg->tls_cert && cfg->tls_key)) {
+        hh_buf_puts(err, "TLS needs both --tls-cert FILE and --tls-key FILE");
+        return NULL;
+    }
+    if (!loopback && !tls) {
+        hh_buf_printf(err, "%s is not a loopback address: personal data leaves this machine only over TLS "
+                           "(give --tls-cert FILE --tls-key FILE)",
+                      cfg->listen);
+        return NULL;
+    }
+    hh_server *srv = hh_xmalloc(sizeof *srv);
+    memset(srv, 0, sizeof *srv);
+    srv->store = s;
+    srv->schemas = set;
+    srv->config = *cfg;
+    srv->tls = tls;
+    pthread_mutex_init(&srv->store_lock, NULL);
+    pthread_mutex_init(&srv->failures_lock, NULL);
+    if (tls && (!(srv->tls_cert = read_pem(cfg->tls_cert, "certificate", err)) ||
+                !(srv->tls_key = read_pem(cfg->tls_key, "key", err)))) {
+        hh_server_stop(srv);
+        return NULL;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | (tls ? MHD_USE_TLS : 0) |
+                     (sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    struct MHD_OptionItem tls_options[] = {
+        { tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, srv->tls_cert },
+        { MHD_OPTION_HTTPS_MEM_KEY, 0, srv->tls_key },
+        { MHD_OPTION_END, 0, NULL },
+    };
+    srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+                                   MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                                   MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+                                   MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+                                   MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections / 4,
+                                   MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
+                                   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
+                                   MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+                                   MHD_OPTION_ARRAY, tls_options,
+                                   MHD_OPTION_END);
+    if (!srv->daemon) {
+        hh_buf_printf(err, "cannot listen on %s: %s", cfg->listen,
+                      errno ? strerror(errno) : "the address is taken or TLS could not be set up");
+        hh_server_stop(srv);
+        return NULL;
+    }
+    return srv;
+}
+
+unsigned hh_server_port(const hh_server *srv)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? info->port : 0;
+}
+
+void hh_server_stop(hh_server *srv)
+{
+    if (!srv)
+        return;
+    if (srv->daemon) {
+        MHD_quiesce_daemon(srv->daemon); /* no new connection; those open finish */
+        MHD_stop_daemon(srv->daemon);
+    }
+    pthread_mutex_destroy(&srv->store_lock);
+    pthread_mutex_destroy(&srv->failures_lock);
+    free(srv->tls_cert);
+    free(srv->tls_key);
+    free(srv);
+}

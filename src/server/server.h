@@ -1,0 +1,48 @@
+/* server.h — `hhreg serve`: the community office's server (docs/API.md). One
+ * process: libmicrohttpd's thread pool answers HTTP on one address, every request
+ * is decided by one authorisation function (server_access.c) before any data is
+ * touched, and the store is opened once and used by one request at a time.
+ * Plain HTTP only on a loopback address; anything else needs TLS. */
+#ifndef HH_SERVER_H
+#define HH_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "schemaset.h"
+#include "store.h"
+#include "store_accounts.h"
+#include "util.h"
+
+typedef struct hh_server_config {
+    const char *listen;            /* "127.0.0.1:8080" (port 0: any free one); IPv6 as "[::1]:8080" */
+    const char *tls_cert, *tls_key; /* PEM files; both or neither */
+    unsigned threads;              /* the pool answering requests */
+    unsigned max_connections;      /* at once, and per client address (a quarter of it) */
+    unsigned timeout;              /* seconds a connection may stay silent */
+    size_t max_body;               /* bytes of a request body */
+    int session_idle, session_absolute; /* seconds */
+    hh_login_policy login;          /* per account */
+    int address_max_failures;       /* failed logins from one address within login.window that
+                                       refuse it for login.lock (an office behind one NAT shares one) */
+} hh_server_config;
+
+/* What an office gets without options (hhreg(1) documents them). */
+void hh_server_config_defaults(hh_server_config *c);
+
+typedef struct hh_server hh_server;
+
+/* Starts answering on cfg->listen with store `s` (kept open by the caller until
+ * hh_server_stop) and the schemas `set`. NULL with `err` when the address is refused
+ * (not loopback without TLS), taken, or TLS cannot be set up. */
+hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server_config *cfg, hh_buf *err);
+/* The port it listens on (the one chosen when cfg->listen asked for port 0). */
+unsigned hh_server_port(const hh_server *srv);
+/* Writes a self-signed certificate for `hostname` (a name or an address; valid 90
+ * days, EC P-256) to the new file `cert_path` and its key to the new file
+ * `key_path` (0600), for a trial of TLS. 0, or -1 with `err` and neither file. */
+int hh_server_make_cert(const char *hostname, const char *cert_path, const char *key_path, hh_buf *err);
+/* Stops accepting, lets the requests in flight finish, and frees the server. */
+void hh_server_stop(hh_server *srv);
+
+#endif

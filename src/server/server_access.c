@@ -1,0 +1,35 @@
+/* server_access.c — the one decision of who may do what (web.md: default deny).
+ * Every handler asks it before it touches data; the role matrix of the tests
+ * (test_serve.c) walks it route by route, role by role, own grid and another's. */
+#include "server_internal.h"
+
+/* Whether household `id` lies in one of the account's grids (or communities). */
+static bool in_grids(const hh_account *who, const char *id)
+{
+    for (size_t i = 0; id && i < who->n_grids; i++)
+        if (hh_grid_holds(who->grids[i], id))
+            return true;
+    return false;
+}
+
+bool hh_access_allows(const hh_account *who, hh_action action, const char *household_id)
+{
+    if (who->disabled)
+        return false;
+    switch (who->role) {
+    case HH_ROLE_ENUMERATOR:
+    case HH_ROLE_SUPERVISOR:
+        switch (action) {
+        case HH_ACT_LIST_HOUSEHOLDS:
+            return true; /* the list holds only their grids' households */
+        case HH_ACT_READ_HOUSEHOLD:
+            return in_grids(who, household_id);
+        }
+        return false;
+    case HH_ROLE_STATISTICIAN: /* never a household: only allowed releases */
+    case HH_ROLE_ADMIN:        /* accounts and exports, not the forms */
+    case HH_ROLE_COUNT:
+        return false;
+    }
+    return false;
+}

@@ -1,0 +1,97 @@
+/* server_households.c — reading households over HTTP: GET /api/v1/households (the
+ * caller's grids' current households, as `list --json` gives them) and GET
+ * /api/v1/households/{id} (one household as `show --json` gives it). Each read of
+ * personal data is in the audit log: who, which household, never a value. */
+#include "server_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "form_json.h"
+
+static unsigned not_allowed(hh_request *rq)
+{
+    return hh_answer_error(rq, MHD_HTTP_FORBIDDEN, "forbidden",
+                           "Your account may not do that (it is not among your grids or your role's work).",
+                           "您的账户无权执行此操作（不在您的网格内或不属于您的角色）。");
+}
+
+static unsigned store_failed(hh_request *rq)
+{
+    return hh_answer_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "store", "The store cannot be used just now: try again.",
+                           "数据库暂时无法使用，请重试。");
+}
+
+typedef struct list_state {
+    hh_request *rq;
+    hh_json json;
+    long rows;
+} list_state;
+
+static void add_row(const hh_list_row *r, void *arg)
+{
+    list_state *st = arg;
+    /* asked per row as well: a grid code is a prefix, the decision is the access rule's */
+    if (hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, r->id)) {
+        hh_list_row_json(&st->json, r);
+        st->rows++;
+    }
+}
+
+unsigned hh_households_list(hh_request *rq)
+{
+    if (!hh_access_allows(&rq->who, HH_ACT_LIST_HOUSEHOLDS, NULL))
+        return not_allowed(rq);
+    hh_server *srv = rq->server;
+    list_state st = { .rq = rq };
+    hh_json_init(&st.json, &rq->answer);
+    hh_json_array(&st.json, NULL);
+    hh_buf err;
+    hh_buf_init(&err);
+    int rc = 0;
+    pthread_mutex_lock(&srv->store_lock);
+    for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
+        rc = hh_store_list(srv->store, rq->who.grids[i], false, add_row, &st, &err);
+    if (rc == 0) {
+        char *detail = hh_xasprintf("list of %ld household(s) over HTTP from %s", st.rows, rq->from);
+        rc = hh_store_audit(srv->store, rq->who.name, "read", NULL, 0, detail, &err);
+        free(detail);
+    }
+    pthread_mutex_unlock(&srv->store_lock);
+    hh_json_end(&st.json);
+    hh_buf_free(&err);
+    return rc ? store_failed(rq) : MHD_HTTP_OK;
+}
+
+unsigned hh_household_get(hh_request *rq)
+{
+    if (!hh_access_allows(&rq->who, HH_ACT_READ_HOUSEHOLD, rq->arg))
+        return not_allowed(rq);
+    hh_server *srv = rq->server;
+    hh_household *h = NULL;
+    int revision = 0;
+    hh_buf err;
+    hh_buf_init(&err);
+    pthread_mutex_lock(&srv->store_lock);
+    int rc = hh_store_get_household(srv->store, rq->arg, 0, &h, &revision, &err);
+    if (rc == 0) {
+        char *detail = hh_xasprintf("over HTTP from %s", rq->from);
+        if (hh_store_audit(srv->store, rq->who.name, "read", rq->arg, revision, detail, &err))
+            rc = -1;
+        free(detail);
+    }
+    pthread_mutex_unlock(&srv->store_lock);
+    unsigned status;
+    if (rc < 0)
+        status = store_failed(rq);
+    else if (rc > 0)
+        status = hh_answer_error(rq, MHD_HTTP_NOT_FOUND, "no-household", "There is no current household of that id.",
+                                 "没有该编号的现有住户。");
+    else {
+        hh_household_json(&rq->answer, h);
+        status = MHD_HTTP_OK;
+    }
+    hh_household_free(h);
+    hh_buf_free(&err);
+    return status;
+}

@@ -1,0 +1,82 @@
+/* server_internal.h — what the server's files share: the server, one request as a
+ * handler sees it, the answers' helpers and the handlers of the routes. */
+#ifndef HH_SERVER_INTERNAL_H
+#define HH_SERVER_INTERNAL_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+
+#include "accounts.h"
+#include "diag.h"
+#include "json.h"
+#include "server.h"
+
+/* Failed logins from one client address (server_session.c), kept in memory: an
+ * address that tries many names is refused for a while, whatever the name. */
+typedef struct hh_address_failures {
+    char from[64];
+    long long first_at, locked_until;
+    int count;
+} hh_address_failures;
+#define HH_ADDRESSES_KEPT 256
+
+struct hh_server {
+    struct MHD_Daemon *daemon;
+    hh_store *store;
+    const hh_schemaset *schemas;
+    hh_server_config config;
+    pthread_mutex_t store_lock;     /* one request uses the store at a time */
+    pthread_mutex_t failures_lock;  /* guards `failures` */
+    hh_address_failures failures[HH_ADDRESSES_KEPT];
+    bool tls;
+    char *tls_cert, *tls_key;       /* the PEM files' contents, for libmicrohttpd */
+};
+
+/* One request: what came in, who sent it (after authentication) and the answer. */
+typedef struct hh_request {
+    hh_server *server;
+    struct MHD_Connection *connection;
+    const char *method, *path;
+    const char *arg;                /* the route's {id}, or NULL */
+    hh_buf body;
+    bool body_too_large;
+    char from[64];                  /* the client's address, for the audit log */
+    hh_lang lang;
+    bool signed_in;
+    hh_account who;                 /* signed_in: the account */
+    char token_hash[HH_TOKEN_HEX], csrf[HH_TOKEN_HEX];
+    /* the answer */
+    hh_buf answer;                  /* JSON */
+    char *set_cookie;               /* a Set-Cookie header, or NULL */
+} hh_request;
+
+/* A handler writes its answer into rq->answer and returns the HTTP status. */
+typedef unsigned (*hh_handler)(hh_request *rq);
+
+/* The JSON error answer of the API (docs/API.md): {"error":{"code","message"}} with
+ * the message in the request's language. Returns `status`. */
+unsigned hh_answer_error(hh_request *rq, unsigned status, const char *code, const char *en, const char *zh);
+
+/* What an account may do (server_access.c). */
+typedef enum {
+    HH_ACT_LIST_HOUSEHOLDS,   /* the households of one's grids */
+    HH_ACT_READ_HOUSEHOLD,    /* one household's form */
+} hh_action;
+
+/* The one decision: may account `who` do `action` (to household `household_id`
+ * where the action concerns one)? Default deny. */
+bool hh_access_allows(const hh_account *who, hh_action action, const char *household_id);
+
+/* The routes' handlers. */
+unsigned hh_session_create(hh_request *rq);
+unsigned hh_session_delete(hh_request *rq);
+unsigned hh_households_list(hh_request *rq);
+unsigned hh_household_get(hh_request *rq);
+
+/* Signs the request in from its cookie or bearer token; false when it carries no
+ * live session. */
+bool hh_session_authenticate(hh_request *rq);
+/* Whether a state-changing request carries its session's CSRF token. */
+bool hh_session_csrf_ok(hh_request *rq);
+
+#endif

@@ -1,0 +1,590 @@
+/* test_serve.c — `hhreg serve` over real HTTP on loopback (libcurl): signing in and
+ * out, the cookie's flags, CSRF, the lock-out, the role matrix of every route × role
+ * × own or another grid (a table here), hostile requests, and a clean stop on
+ * SIGTERM. The server is the real binary (under valgrind for check-valgrind). */
+#define _GNU_SOURCE /* memmem */
+#include <check.h>
+#include <curl/curl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+Suite *make_serve_suite(void);
+
+#define PASSWORD "correct horse battery staple"
+#define OWN "510105016003-03-0001"     /* in grid 03 */
+#define OTHER "510105016003-04-0002"   /* in grid 04 of the same community */
+
+static pid_t server_pid;
+static int server_out = -1;
+static char base[64];
+static char *ca_file; /* set: the server speaks TLS with this self-signed certificate */
+
+static void ok(tu_result r)
+{
+    ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
+    tu_result_free(&r);
+}
+
+static void add_user(const char *name, const char *role, const char *grid)
+{
+    char *input = tu_path(tu_store_dir, "password.txt");
+    tu_write_file(input, PASSWORD "\n", strlen(PASSWORD) + 1);
+    ok(tu_hhreg(NULL, input, "user", "add", name, "--role", role, "--password-stdin", "--db", tu_store_db,
+                grid ? "--grid" : NULL, grid, NULL));
+    unlink(input);
+    free(input);
+}
+
+/* A store with a household in grid 03 and one in grid 04, and an account of each
+ * role: enumerators of either grid, the community's supervisor, a statistician and
+ * an admin. */
+static void make_store(void)
+{
+    char *own = tu_src("samples/households/" OWN ".xml");
+    char *second = tu_src("samples/households/510105016003-03-0002.xml");
+    size_t len;
+    char *xml = tu_read_file(second, &len);
+    char *other = tu_path(tu_store_dir, "other.xml");
+    /* the grid's second household, moved to grid 04 */
+    char *moved = hh_xasprintf("%s", xml);
+    char *id = strstr(moved, "-03-0002"), *grid = strstr(moved, "<grid>3</grid>");
+    ck_assert(id && grid);
+    id[2] = '4';
+    grid[6] = '4';
+    tu_write_file(other, moved, strlen(moved));
+    ok(tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, own, other, NULL));
+    free(moved);
+    free(xml);
+    free(other);
+    free(second);
+    free(own);
+    add_user("enum03", "enumerator", "510105016003-03");
+    add_user("enum04", "enumerator", "510105016003-04");
+    add_user("super", "supervisor", "510105016003");
+    add_user("stats", "statistician", NULL);
+    add_user("admin", "admin", NULL);
+}
+
+/* Starts hhreg serve on a free port (over TLS when ca_file is set, with its key
+ * beside it) and waits for its "listening" line. */
+static void server_start(void)
+{
+    char *key = ca_file ? hh_xasprintf("%s.key", ca_file) : NULL;
+    server_pid = tu_hhreg_start(&server_out, "serve", "--listen", "127.0.0.1:0", "--address-failures", "12", "--db",
+                                tu_store_db, ca_file ? "--tls-cert" : NULL, ca_file, "--tls-key", key, NULL);
+    free(key);
+    char line[256];
+    size_t n = 0;
+    struct pollfd p = { .fd = server_out, .events = POLLIN };
+    while (n < sizeof line - 1 && !memchr(line, '\n', n) && poll(&p, 1, 120000) == 1) {
+        ssize_t got = read(server_out, line + n, sizeof line - 1 - n);
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+    }
+    line[n] = '\0';
+    const char *port = strstr(line, "(port ");
+    ck_assert_msg(port, "the server said: %s", line);
+    snprintf(base, sizeof base, "%s://127.0.0.1:%d", ca_file ? "https" : "http", atoi(port + 6));
+}
+
+/* SIGTERM: the server finishes and exits 0 (no leak under valgrind). */
+static void server_stop(void)
+{
+    kill(server_pid, SIGTERM);
+    int status;
+    ck_assert_int_eq(waitpid(server_pid, &status, 0), server_pid);
+    close(server_out);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the server ended with %d", status);
+}
+
+static void serve_setup(void)
+{
+    tu_store_setup();
+    make_store();
+    server_start();
+}
+
+static void serve_teardown(void)
+{
+    server_stop();
+    tu_store_teardown();
+}
+
+typedef struct http {
+    long status;
+    hh_buf body, headers;
+} http;
+
+static size_t collect(char *data, size_t size, size_t n, void *arg)
+{
+    hh_buf_append(arg, data, size * n);
+    return size * n;
+}
+
+/* One request: `method` `path` with `body` (NULL: none), the session `token` as its
+ * cookie (NULL: none) and the CSRF token `csrf` (NULL: none). */
+static http request(const char *method, const char *path, const char *body, const char *token, const char *csrf)
+{
+    http h = { 0 };
+    hh_buf_init(&h.body);
+    hh_buf_init(&h.headers);
+    CURL *c = curl_easy_init();
+    ck_assert_ptr_nonnull(c);
+    char *url = hh_xasprintf("%s%s", base, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L); /* a "../" goes as it is */
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &h.body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &h.headers);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
+    if (ca_file)
+        curl_easy_setopt(c, CURLOPT_CAINFO, ca_file);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    struct curl_slist *headers = NULL;
+    char *cookie = token ? hh_xasprintf("hhreg_session=%s", token) : NULL;
+    char *csrf_header = csrf ? hh_xasprintf("X-CSRF-Token: %s", csrf) : NULL;
+    if (cookie)
+        curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+    if (csrf_header)
+        headers = curl_slist_append(headers, csrf_header);
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    CURLcode rc = curl_easy_perform(c);
+    ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h.status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(c);
+    free(url);
+    free(cookie);
+    free(csrf_header);
+    if (!h.body.data)
+        hh_buf_puts(&h.body, "");
+    return h;
+}
+
+static void http_free(http *h)
+{
+    hh_buf_free(&h->body);
+    hh_buf_free(&h->headers);
+}
+
+/* The value of "key":"…" in a JSON answer, malloc'd; NULL when absent. */
+static char *json_string(const char *json, const char *key)
+{
+    char *pattern = hh_xasprintf("\"%s\":\"", key);
+    const char *at = strstr(json, pattern);
+    char *value = NULL;
+    if (at) {
+        at += strlen(pattern);
+        value = hh_xstrdup(at);
+        value[strcspn(value, "\"")] = '\0';
+    }
+    free(pattern);
+    return value;
+}
+
+/* Signs `user` in; the session token (from the cookie) and CSRF token. */
+static void sign_in(const char *user, char **token, char **csrf)
+{
+    char *body = hh_xasprintf("{\"user\":\"%s\",\"password\":\"%s\"}", user, PASSWORD);
+    http h = request("POST", "/api/v1/session", body, NULL, NULL);
+    ck_assert_msg(h.status == 201, "%s: %ld %s", user, h.status, h.body.data);
+    const char *cookie = strstr(h.headers.data, "hhreg_session=");
+    ck_assert_ptr_nonnull(cookie);
+    *token = hh_xstrdup(cookie + strlen("hhreg_session="));
+    (*token)[strcspn(*token, ";")] = '\0';
+    *csrf = json_string(h.body.data, "csrf");
+    ck_assert_ptr_nonnull(*csrf);
+    http_free(&h);
+    free(body);
+}
+
+START_TEST(a_session_is_a_safe_cookie_ended_by_logout)
+{
+    http h = request("POST", "/api/v1/session", "{\"user\":\"enum03\",\"password\":\"" PASSWORD "\"}", NULL, NULL);
+    ck_assert_int_eq(h.status, 201);
+    ck_assert_msg(strstr(h.headers.data, "HttpOnly; Secure; SameSite=Strict"), "%s", h.headers.data);
+    ck_assert_msg(strstr(h.headers.data, "X-Content-Type-Options: nosniff") &&
+                      strstr(h.headers.data, "frame-ancestors 'none'") && strstr(h.headers.data, "no-store"),
+                  "%s", h.headers.data);
+    ck_assert_msg(strstr(h.body.data, "\"role\":\"enumerator\",\"grids\":[\"510105016003-03\"]"), "%s", h.body.data);
+    ck_assert_msg(!strstr(h.body.data, "\"token\""), "a browser's session token is only in its HttpOnly cookie: %s",
+                  h.body.data);
+    http_free(&h);
+    char *token, *csrf;
+    sign_in("enum03", &token, &csrf);
+    /* the store keeps the token's hash, never the token */
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM session"), 2);
+    char *found = hh_xasprintf("SELECT count(*) FROM session WHERE token_sha256 = '%s' OR csrf = '%s'", token, token);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, found), 0);
+    free(found);
+    h = request("GET", "/api/v1/households/" OWN, NULL, token, NULL);
+    ck_assert_int_eq(h.status, 200);
+    ck_assert_msg(strstr(h.body.data, "\"id\":\"" OWN "\""), "%s", h.body.data);
+    http_free(&h);
+    /* logging out is state-changing: without the CSRF token it is refused */
+    h = request("DELETE", "/api/v1/session", NULL, token, NULL);
+    ck_assert_int_eq(h.status, 403);
+    http_free(&h);
+    h = request("DELETE", "/api/v1/session", NULL, token, "0000");
+    ck_assert_int_eq(h.status, 403);
+    http_free(&h);
+    h = request("DELETE", "/api/v1/session", NULL, token, csrf);
+    ck_assert_int_eq(h.status, 204);
+    ck_assert_msg(strstr(h.headers.data, "Max-Age=0"), "%s", h.headers.data);
+    http_free(&h);
+    h = request("GET", "/api/v1/households/" OWN, NULL, token, NULL);
+    ck_assert_int_eq(h.status, 401);
+    http_free(&h);
+    /* API clients may ask for a bearer token */
+    h = request("POST", "/api/v1/session", "{\"user\":\"enum03\",\"password\":\"" PASSWORD "\",\"bearer\":true}", NULL,
+                NULL);
+    char *bearer = json_string(h.body.data, "token");
+    ck_assert_ptr_nonnull(bearer);
+    http_free(&h);
+    CURL *c = curl_easy_init();
+    char *url = hh_xasprintf("%s/api/v1/households", base);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, bearer);
+    curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
+    hh_buf sink;
+    hh_buf_init(&sink);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+    ck_assert_int_eq(curl_easy_perform(c), CURLE_OK);
+    long status;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    ck_assert_int_eq(status, 200);
+    ck_assert_msg(strstr(sink.data, OWN) && !strstr(sink.data, OTHER), "%s", sink.data);
+    hh_buf_free(&sink);
+    curl_easy_cleanup(c);
+    free(url);
+    free(bearer);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'login'"), 3);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'logout'"), 1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'read' AND household_id"
+                                               " = '" OWN "' AND actor = 'enum03'"),
+                     1);
+    free(token);
+    free(csrf);
+}
+END_TEST
+
+/* Every route × every role × own grid or another's, with the status expected. "own"
+ * is the role's household (OWN; for the supervisor both are in its community). */
+static const struct {
+    const char *role, *method, *path;
+    long status;
+} matrix[] = {
+    { NULL, "GET", "/api/v1/households", 401 },
+    { NULL, "GET", "/api/v1/households/" OWN, 401 },
+    { NULL, "DELETE", "/api/v1/session", 401 },
+    { "enum03", "GET", "/api/v1/households", 200 },
+    { "enum03", "GET", "/api/v1/households/" OWN, 200 },
+    { "enum03", "GET", "/api/v1/households/" OTHER, 403 },
+    { "enum03", "GET", "/api/v1/households/510105016003-03-9999", 404 },
+    { "enum04", "GET", "/api/v1/households/" OWN, 403 },
+    { "enum04", "GET", "/api/v1/households/" OTHER, 200 },
+    { "super", "GET", "/api/v1/households", 200 },
+    { "super", "GET", "/api/v1/households/" OWN, 200 },
+    { "super", "GET", "/api/v1/households/" OTHER, 200 },
+    { "super", "GET", "/api/v1/households/510105016004-03-0001", 403 },
+    { "stats", "GET", "/api/v1/households", 403 },
+    { "stats", "GET", "/api/v1/households/" OWN, 403 },
+    { "admin", "GET", "/api/v1/households", 403 },
+    { "admin", "GET", "/api/v1/households/" OWN, 403 },
+};
+
+START_TEST(the_role_matrix_holds)
+{
+    const char *users[] = { "enum03", "enum04", "super", "stats", "admin" };
+    char *token[5], *csrf[5];
+    for (int u = 0; u < 5; u++)
+        sign_in(users[u], &token[u], &csrf[u]);
+    for (size_t i = 0; i < sizeof matrix / sizeof matrix[0]; i++) {
+        int u = -1;
+        for (int k = 0; k < 5 && matrix[i].role; k++)
+            if (strcmp(users[k], matrix[i].role) == 0)
+                u = k;
+        http h = request(matrix[i].method, matrix[i].path, NULL, u >= 0 ? token[u] : NULL, u >= 0 ? csrf[u] : NULL);
+        ck_assert_msg(h.status == matrix[i].status, "%s %s as %s: %ld, not %ld (%s)", matrix[i].method,
+                      matrix[i].path, matrix[i].role ? matrix[i].role : "nobody", h.status, matrix[i].status,
+                      h.body.data);
+        if (h.status >= 400)
+            ck_assert_msg(strstr(h.body.data, "{\"error\":{\"code\":"), "%s", h.body.data);
+        http_free(&h);
+    }
+    /* the lists hold exactly the caller's grids */
+    http h = request("GET", "/api/v1/households", NULL, token[0], NULL);
+    ck_assert_msg(strstr(h.body.data, OWN) && !strstr(h.body.data, OTHER), "%s", h.body.data);
+    http_free(&h);
+    h = request("GET", "/api/v1/households", NULL, token[2], NULL);
+    ck_assert_msg(strstr(h.body.data, OWN) && strstr(h.body.data, OTHER), "%s", h.body.data);
+    http_free(&h);
+    for (int u = 0; u < 5; u++) {
+        free(token[u]);
+        free(csrf[u]);
+    }
+}
+END_TEST
+
+/* Wrong passwords lock the account (5 within 15 minutes); the answer is the same for
+ * an unknown name, a wrong password and a locked account; all of it audited. */
+START_TEST(failed_logins_lock_the_account_and_say_nothing_more)
+{
+    http h = request("POST", "/api/v1/session", "{\"user\":\"nobody\",\"password\":\"" PASSWORD "\"}", NULL, NULL);
+    ck_assert_int_eq(h.status, 401);
+    char *unknown = hh_xstrdup(h.body.data);
+    http_free(&h);
+    for (int i = 0; i < 5; i++) {
+        h = request("POST", "/api/v1/session", "{\"user\":\"enum03\",\"password\":\"not the password\"}", NULL, NULL);
+        ck_assert_int_eq(h.status, 401);
+        ck_assert_str_eq(h.body.data, unknown);
+        http_free(&h);
+    }
+    long locked_until = tu_sql_count(tu_store_db, "SELECT locked_until FROM account WHERE name = 'enum03'");
+    /* while it is locked, even the right password is refused, and no attempt counts:
+     * nobody can keep it locked for ever */
+    for (int i = 0; i < 6; i++) {
+        h = request("POST", "/api/v1/session", "{\"user\":\"enum03\",\"password\":\"" PASSWORD "\"}", NULL, NULL);
+        ck_assert_int_eq(h.status, 401);
+        ck_assert_str_eq(h.body.data, unknown);
+        http_free(&h);
+    }
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'login' AND detail LIKE"
+                                               " '%account locked for%' AND actor = 'enum03'"),
+                     1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE detail LIKE '%the account is locked'"),
+                     6);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT locked_until FROM account WHERE name = 'enum03'"), locked_until);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE detail LIKE '%not the password%'"
+                                               " OR detail LIKE '%nobody%' OR actor = 'nobody'"),
+                     0);
+    /* another account is not touched; a new password set by the office unlocks */
+    char *token, *csrf;
+    sign_in("enum04", &token, &csrf);
+    free(token);
+    free(csrf);
+    char *input = tu_path(tu_store_dir, "password.txt");
+    tu_write_file(input, PASSWORD "\n", strlen(PASSWORD) + 1);
+    ok(tu_hhreg(NULL, input, "user", "passwd", "enum03", "--password-stdin", "--db", tu_store_db, NULL));
+    free(input);
+    sign_in("enum03", &token, &csrf);
+    free(token);
+    free(csrf);
+    free(unknown);
+}
+END_TEST
+
+/* One address trying many names is refused after --address-failures (12 here) of
+ * them, whatever the name, the right password of a real account included. */
+START_TEST(an_address_trying_many_names_is_refused)
+{
+    for (int i = 0; i < 12; i++) {
+        char *body = hh_xasprintf("{\"user\":\"guess%d\",\"password\":\"" PASSWORD "\"}", i);
+        http h = request("POST", "/api/v1/session", body, NULL, NULL);
+        ck_assert_int_eq(h.status, 401);
+        http_free(&h);
+        free(body);
+    }
+    http h = request("POST", "/api/v1/session", "{\"user\":\"enum04\",\"password\":\"" PASSWORD "\"}", NULL, NULL);
+    ck_assert_msg(h.status == 401, "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE detail LIKE 'logins from 127.0.0.1"
+                                               " refused for 900 s%'"),
+                     1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE detail LIKE '%guess%'"), 0);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM session"), 0);
+}
+END_TEST
+
+/* Bad requests get a clear 4xx and change nothing. */
+START_TEST(hostile_requests_are_refused_plainly)
+{
+    long audit = tu_sql_count(tu_store_db, "SELECT count(*) FROM audit");
+    static const struct {
+        const char *method, *path, *body;
+        long status;
+    } cases[] = {
+        { "POST", "/api/v1/session", "{\"user\":", 400 },
+        { "POST", "/api/v1/session", "[1, 2]", 400 },
+        { "POST", "/api/v1/session", "{\"user\":\"enum03\",\"user\":\"admin\",\"password\":\"x\"}", 400 },
+        { "POST", "/api/v1/session", "{\"user\":1,\"password\":2}", 400 },
+        { "GET", "/../../etc/passwd", NULL, 404 },
+        { "GET", "/api/v1/households/../../../etc/passwd", NULL, 404 },
+        { "PUT", "/api/v1/session", "{}", 405 },
+        { "GET", "/api/v2/households", NULL, 404 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        http h = request(cases[i].method, cases[i].path, cases[i].body, NULL, NULL);
+        ck_assert_msg(h.status == cases[i].status, "case %zu: %ld %s", i, h.status, h.body.data);
+        ck_assert_msg(strstr(h.body.data, "{\"error\":{\"code\":") && !strstr(h.body.data, "root:"), "case %zu: %s",
+                      i, h.body.data);
+        http_free(&h);
+    }
+    /* a body over the cap (4 MiB) is refused before it is read */
+    size_t big = (4u << 20) + 1;
+    char *huge = hh_xmalloc(big + 1);
+    memset(huge, ' ', big);
+    huge[big] = '\0';
+    http h = request("POST", "/api/v1/session", huge, NULL, NULL);
+    ck_assert_int_eq(h.status, 413);
+    http_free(&h);
+    free(huge);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit"), audit);
+}
+END_TEST
+
+/* Sixteen requests at once from two accounts (libcurl's multi interface) — reads of
+ * either grid and sign-ins — each answered as it would be alone (the pool's threads
+ * share the store one at a time). */
+START_TEST(requests_at_once_are_each_answered_right)
+{
+    char *token[2], *csrf[2];
+    sign_in("enum03", &token[0], &csrf[0]);
+    sign_in("enum04", &token[1], &csrf[1]);
+    enum { N = 16 };
+    CURLM *multi = curl_multi_init();
+    CURL *easy[N];
+    hh_buf body[N];
+    char *url[N], *cookie[N];
+    for (int i = 0; i < N; i++) {
+        int who = i % 2;
+        hh_buf_init(&body[i]);
+        easy[i] = curl_easy_init();
+        /* each reads its own grid's household, or (every fourth) the other grid's */
+        bool own = i % 4 < 2;
+        url[i] = hh_xasprintf("%s/api/v1/households/%s", base, (who == 0) == own ? OWN : OTHER);
+        cookie[i] = hh_xasprintf("hhreg_session=%s", token[who]);
+        curl_easy_setopt(easy[i], CURLOPT_URL, url[i]);
+        curl_easy_setopt(easy[i], CURLOPT_COOKIE, cookie[i]);
+        curl_easy_setopt(easy[i], CURLOPT_WRITEFUNCTION, collect);
+        curl_easy_setopt(easy[i], CURLOPT_WRITEDATA, &body[i]);
+        curl_easy_setopt(easy[i], CURLOPT_TIMEOUT, 600L);
+        curl_multi_add_handle(multi, easy[i]);
+    }
+    int running = N;
+    while (running > 0) {
+        ck_assert_int_eq(curl_multi_perform(multi, &running), CURLM_OK);
+        if (running)
+            curl_multi_poll(multi, NULL, 0, 1000, NULL);
+    }
+    for (int i = 0; i < N; i++) {
+        long status = 0;
+        curl_easy_getinfo(easy[i], CURLINFO_RESPONSE_CODE, &status);
+        bool own = i % 4 < 2;
+        ck_assert_msg(status == (own ? 200 : 403), "request %d: %ld %s", i, status, body[i].data);
+        if (own)
+            ck_assert_msg(strstr(body[i].data, i % 2 == 0 ? OWN : OTHER), "request %d: %s", i, body[i].data);
+        curl_multi_remove_handle(multi, easy[i]);
+        curl_easy_cleanup(easy[i]);
+        hh_buf_free(&body[i]);
+        free(url[i]);
+        free(cookie[i]);
+    }
+    curl_multi_cleanup(multi);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'read'"), N / 2);
+    for (int u = 0; u < 2; u++) {
+        free(token[u]);
+        free(csrf[u]);
+    }
+}
+END_TEST
+
+/* Plain HTTP only on loopback; a second server cannot take the same port. */
+START_TEST(plain_http_is_only_for_loopback)
+{
+    tu_result r = tu_hhreg(NULL, NULL, "serve", "--listen", "0.0.0.0:0", "--db", tu_store_db, NULL);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_msg(strstr(r.err, "not a loopback address") && strstr(r.err, "--tls-cert"), "%s", r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "serve", "--listen", "127.0.0.1", "--db", tu_store_db, NULL);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_msg(strstr(r.err, "--listen takes an address and a port"), "%s", r.err);
+    tu_result_free(&r);
+    char *taken = hh_xasprintf("127.0.0.1:%s", strrchr(base, ':') + 1);
+    r = tu_hhreg(NULL, NULL, "serve", "--listen", taken, "--db", tu_store_db, NULL);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_msg(strstr(r.err, "cannot listen on"), "%s", r.err);
+    tu_result_free(&r);
+    free(taken);
+}
+END_TEST
+
+/* TLS: a trial certificate from --make-cert, verified by the client as a real one
+ * would be (by its address); the answers carry HSTS. */
+static void tls_setup(void)
+{
+    tu_store_setup();
+    make_store();
+    ca_file = tu_path(tu_store_dir, "cert.pem");
+    char *key = hh_xasprintf("%s.key", ca_file);
+    tu_result r = tu_hhreg(NULL, NULL, "serve", "--make-cert", "127.0.0.1", "--tls-cert", ca_file, "--tls-key", key,
+                           NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    /* asked again, it replaces nothing */
+    r = tu_hhreg(NULL, NULL, "serve", "--make-cert", "127.0.0.1", "--tls-cert", ca_file, "--tls-key", key, NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "exists already"), "%s", r.err);
+    tu_result_free(&r);
+    free(key);
+    server_start();
+}
+
+static void tls_teardown(void)
+{
+    server_stop();
+    free(ca_file);
+    ca_file = NULL;
+    tu_store_teardown();
+}
+
+START_TEST(a_session_over_tls)
+{
+    char *token, *csrf;
+    sign_in("enum03", &token, &csrf);
+    http h = request("GET", "/api/v1/households/" OWN, NULL, token, NULL);
+    ck_assert_int_eq(h.status, 200);
+    ck_assert_msg(strstr(h.headers.data, "Strict-Transport-Security: max-age="), "%s", h.headers.data);
+    http_free(&h);
+    h = request("DELETE", "/api/v1/session", NULL, token, csrf);
+    ck_assert_int_eq(h.status, 204);
+    http_free(&h);
+    free(token);
+    free(csrf);
+}
+END_TEST
+
+Suite *make_serve_suite(void)
+{
+    Suite *s = suite_create("serve");
+    TCase *tc = tcase_create("http");
+    tcase_set_timeout(tc, 900); /* argon2id and a server under valgrind */
+    tcase_add_checked_fixture(tc, serve_setup, serve_teardown);
+    tcase_add_test(tc, a_session_is_a_safe_cookie_ended_by_logout);
+    tcase_add_test(tc, the_role_matrix_holds);
+    tcase_add_test(tc, failed_logins_lock_the_account_and_say_nothing_more);
+    tcase_add_test(tc, hostile_requests_are_refused_plainly);
+    tcase_add_test(tc, an_address_trying_many_names_is_refused);
+    tcase_add_test(tc, plain_http_is_only_for_loopback);
+    tcase_add_test(tc, requests_at_once_are_each_answered_right);
+    suite_add_tcase(s, tc);
+    TCase *tls = tcase_create("tls");
+    tcase_set_timeout(tls, 900);
+    tcase_add_checked_fixture(tls, tls_setup, tls_teardown);
+    tcase_add_test(tls, a_session_over_tls);
+    suite_add_tcase(s, tls);
+    return s;
+}
