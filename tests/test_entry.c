@@ -190,7 +190,7 @@ START_TEST(a_household_of_three_is_entered_and_stored)
     ck_assert_int_eq(count("SELECT count(*) FROM visit WHERE purpose = 'registration' AND outcome = 'done'"), 1);
     ck_assert_int_eq(count("SELECT count(*) FROM audit WHERE operation = 'store'"), 1);
     /* the draft is gone; the next household starts from this one's building */
-    char *draft = hh_xasprintf("%s.drafts/entry.draft", tu_store_db);
+    char *draft = hh_xasprintf("%s.drafts/new-1.draft", tu_store_db);
     ck_assert(access(draft, F_OK) != 0);
     free(draft);
     start(&t, "enter", NULL);
@@ -230,11 +230,35 @@ START_TEST(a_session_killed_half_way_resumes_with_nothing_lost)
     ck_assert_msg(none.status == 2 && strlen(none.out) == 0, "%d %s %s", none.status, none.out, none.err);
     tu_result_free(&none);
     free(nowhere);
-    /* a new session refuses to start over the draft */
-    tu_result r = tu_hhreg(NULL, NULL, "enter", "--db", tu_store_db, "--lang", "en", NULL);
-    ck_assert_msg(r.status == 2 && strstr(r.err, "a draft is waiting (enter 510105016003-03-0001)"), "%s", r.err);
+    /* the draft is listed by name, kind and household id, never an answer */
+    tu_result r = tu_hhreg(NULL, NULL, "enter", "--drafts", "--db", tu_store_db, "--lang", "en", NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "new-1") && strstr(r.out, "510105016003-03-0001") &&
+                      !strstr(r.out, "赵桂兰"),
+                  "%s", r.out);
+    tu_result_free(&r);
+    /* it does not block another household: a second one is begun, left half-way too */
+    start(&t, "enter", NULL);
+    tu_pty_expect(&t, "(1 other draft(s) waiting: hhreg enter --drafts)", 20);
+    answer_address(&t, "303");
+    tu_pty_expect(&t, "Household id", 20);
+    tu_pty_kill(&t, SIGINT);
+    tu_pty_expect(&t, "Continue with: hhreg enter --resume new-2", 20);
+    ck_assert_int_eq(tu_pty_wait(&t), 1);
+    tu_pty_free(&t);
+    /* with two waiting, --resume must be told which; both are named */
+    r = tu_hhreg(NULL, NULL, "enter", "--resume", "--db", tu_store_db, "--lang", "en", NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "2 drafts are waiting") && strstr(r.err, "new-1") &&
+                      strstr(r.err, "new-2"),
+                  "%d %s", r.status, r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "enter", "--discard", "new-2", "--db", tu_store_db, "--lang", "en", NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "discarded the draft (new-2, enter)"), "%s", r.out);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "enter", "--discard", "../t", "--db", tu_store_db, "--lang", "en", NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "no draft"), "%s", r.err);
     tu_result_free(&r);
 
+    /* the one left is resumed without naming it */
     const char *args[] = { "enter", "--resume", "--db", tu_store_db, "--lang", "en", "--enumerator", "E0300", NULL };
     tu_pty_start(&t, args);
     tu_pty_answer(&t, "Person 1 · Sex", "female"); /* exactly where it stopped */
@@ -248,7 +272,7 @@ START_TEST(a_session_killed_half_way_resumes_with_nothing_lost)
     /* Ctrl-C at the next question: the draft keeps everything, and says how to go on */
     tu_pty_expect(&t, "Person 1 · Difficulty seeing", 20);
     tu_pty_kill(&t, SIGINT);
-    tu_pty_expect(&t, "nothing is lost. Continue with: hhreg enter --resume", 20);
+    tu_pty_expect(&t, "nothing is lost. Continue with: hhreg enter --resume new-1", 20);
     ck_assert_int_eq(tu_pty_wait(&t), 1);
     tu_pty_free(&t);
 

@@ -363,7 +363,7 @@ END_TEST
 START_TEST(item31_endless_or_empty_input_to_entry_stops)
 {
     char *drafts = hh_xasprintf("%s.drafts", tu_store_db);
-    char *draft = tu_path(drafts, "entry.draft");
+    char *draft = tu_path(drafts, "new-1.draft");
     static const char stopped[] = "20 answers in a row were not accepted and the input is not a terminal: stopped";
     tu_result r = tu_hhreg(NULL, "/dev/zero", "enter", "--db", tu_store_db, "--lang", "en", NULL);
     ck_assert_msg(r.status == 2 && strstr(r.err, stopped), "exit %d: %s", r.status, r.err);

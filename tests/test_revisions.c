@@ -249,7 +249,7 @@ START_TEST(an_edit_saved_after_another_revision_is_a_conflict_that_keeps_the_dra
     tu_pty_free(&t);
     ck_assert_int_eq(current_revision(), 2);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM revision WHERE floor_area = 99.6"), 1);
-    char *draft = hh_xasprintf("%s.drafts/entry.draft", tu_store_db);
+    char *draft = hh_xasprintf("%s.drafts/" HH ".draft", tu_store_db);
     char *kept = tu_read_file(draft, NULL);
     ck_assert_msg(kept && strstr(kept, "13900001111"), "the draft lost the answer");
     free(kept);

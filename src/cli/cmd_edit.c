@@ -1,7 +1,8 @@
 /* cmd_edit.c — `hhreg edit ID` and `hhreg visit ID`: the current revision of a
  * stored household opened in guided entry (entry_flow.c) — edit goes to the review
- * screen, visit asks for one visit — and saved as a new revision. The draft
- * remembers the revision it started from; saving is refused as a conflict when
+ * screen, visit asks for one visit — and saved as a new revision. Its draft is
+ * named after the household (entry_drafts.c): another household's draft is never in
+ * the way. The draft remembers the revision it started from; saving is refused as a conflict when
  * another revision was stored meanwhile (store.h), and `edit ID --resume --force`
  * then saves the draft over it. */
 #include <stdlib.h>
@@ -82,8 +83,8 @@ static int resume_draft(entry_conversation *s, const char *id, bool force)
         return rc;
     const char *mode = hh_answer_flag(s->a, "mode"), *draft_id = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "id");
     if (!mode || strcmp(mode, "enter") == 0 || !draft_id || strcmp(draft_id, id) != 0)
-        return cli_fail(s->cmd, "the draft waiting in %s is not an edit of %s: continue it with 'hhreg enter --resume'",
-                        s->draft_dir, id);
+        return cli_fail(s->cmd, "the draft of %s in %s is not an edit of it: continue it with 'hhreg enter --resume %s'",
+                        id, s->draft_dir, id);
     const char *base = hh_answer_flag(s->a, "base-revision");
     int current = 0;
     if (force && !(rc = read_current(s, id, NULL, &current)) && (!base || atoi(base) != current)) {
@@ -124,6 +125,7 @@ static int open_stored(const char *name, cli *c, int argc, char **argv, bool vis
     rc = entry_open(&s, c, cmd, a.draft_dir);
     char *what = NULL;
     if (!rc && a.resume) {
+        entry_draft_for_household(&s, argv[rest]);
         rc = resume_draft(&s, argv[rest], a.force);
         if (!rc)
             rc = entry_run(&s);
@@ -131,9 +133,12 @@ static int open_stored(const char *name, cli *c, int argc, char **argv, bool vis
         free(id);
         return rc;
     }
+    if (!rc)
+        entry_draft_for_household(&s, argv[rest]);
     if (!rc && entry_draft_exists(&s, &what))
-        rc = cli_fail(cmd, "a draft is waiting (%s): finish it with 'hhreg enter --resume' or drop it with "
-                           "'hhreg enter --discard'", what);
+        rc = cli_fail(cmd, "a draft of this household is waiting (%s): continue it with 'hhreg %s --resume %s' or "
+                           "drop it with 'hhreg enter --discard %s'",
+                      what, name, argv[rest], argv[rest]);
     if (!rc)
         rc = load_household(&s, argv[rest]);
     if (!rc) {

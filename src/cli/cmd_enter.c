@@ -1,13 +1,15 @@
-/* cmd_enter.c — `hhreg enter [--resume | --discard]`: guided entry of one household
- * on the terminal (entry_flow.c); --resume continues a draft left by enter, edit
- * or visit after Ctrl-C, a closed terminal or a crash. */
+/* cmd_enter.c — `hhreg enter [--resume [DRAFT] | --discard [DRAFT] | --drafts]`:
+ * guided entry of one household on the terminal (entry_flow.c). Each unfinished
+ * household keeps its own draft (entry_drafts.c), so a new household can be begun
+ * while others wait; --resume continues one (left by enter, edit or visit after
+ * Ctrl-C, a closed terminal or a crash), --discard drops one, --drafts lists them. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "entry_flow.h"
 
 typedef struct enter_args {
-    bool resume, discard;
+    bool resume, discard, list;
     const char *draft_dir;
 } enter_args;
 
@@ -17,9 +19,34 @@ static int own_option(int opt, const char *arg, void *st)
     switch (opt) {
     case 'r': a->resume = true; return 0;
     case 'd': a->discard = true; return 0;
+    case 'l': a->list = true; return 0;
     case 'D': a->draft_dir = arg; return 0;
     }
     return EXIT_USAGE;
+}
+
+static int discard(entry_conversation *s, const char *ref)
+{
+    int rc = entry_draft_choose(s, ref);
+    char *what = NULL;
+    if (!rc && entry_draft_exists(s, &what)) {
+        entry_discard_draft(s);
+        printf(s->c->lang == HH_LANG_ZH ? "已放弃草稿（%s）\n" : "discarded the draft (%s)\n", what);
+    }
+    free(what);
+    return rc;
+}
+
+/* A new household; the drafts already waiting are named, not in the way. */
+static int begin(entry_conversation *s)
+{
+    size_t waiting = entry_drafts_waiting(s);
+    if (waiting)
+        fprintf(s->out,
+                s->c->lang == HH_LANG_ZH ? "（另有 %zu 份草稿待完成：hhreg enter --drafts）\n"
+                                         : "(%zu other draft(s) waiting: hhreg enter --drafts)\n",
+                waiting);
+    return entry_run(s);
 }
 
 int cmd_enter(cli *c, int argc, char **argv)
@@ -27,36 +54,34 @@ int cmd_enter(cli *c, int argc, char **argv)
     const command *cmd = cli_find_command("enter");
     static const struct option own[] = { { "resume", no_argument, NULL, 'r' },
                                          { "discard", no_argument, NULL, 'd' },
+                                         { "drafts", no_argument, NULL, 'l' },
                                          { "draft-dir", required_argument, NULL, 'D' },
                                          { 0, 0, 0, 0 } };
-    enter_args a = { false, false, NULL };
-    static const cli_spec spec = { own, NULL, own_option, 0, 0 };
+    enter_args a = { false, false, false, NULL };
+    static const cli_spec spec = { own, NULL, own_option, 0, 1 };
     int rest, rc = cli_parse(c, cmd, &spec, &a, argc, argv, &rest);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    if (a.resume && a.discard)
-        return cli_fail(cmd, "--resume and --discard exclude each other");
+    if (a.resume + a.discard + a.list > 1)
+        return cli_fail(cmd, "--resume, --discard and --drafts exclude each other");
+    const char *ref = rest < argc ? argv[rest] : NULL;
+    if (ref && !a.resume && !a.discard)
+        return cli_fail(cmd, "a draft is named only with --resume or --discard");
     entry_conversation s;
     rc = entry_open(&s, c, cmd, a.draft_dir);
-    char *what = NULL;
-    if (!rc && a.discard) {
-        if (entry_draft_exists(&s, &what)) {
-            entry_discard_draft(&s);
-            printf("discarded the draft (%s)\n", what);
-        } else {
-            printf("there was no draft in %s\n", s.draft_dir);
-        }
-    } else if (!rc && a.resume) {
-        rc = entry_load_draft(&s);
+    if (!rc && a.list)
+        rc = entry_drafts_list(&s);
+    else if (!rc && a.discard)
+        rc = discard(&s, ref);
+    else if (!rc && a.resume) {
+        rc = entry_draft_choose(&s, ref);
+        if (!rc)
+            rc = entry_load_draft(&s);
         if (!rc)
             rc = entry_run(&s);
-    } else if (!rc && entry_draft_exists(&s, &what)) {
-        rc = cli_fail(cmd, "a draft is waiting (%s): continue it with 'hhreg enter --resume' or drop it with "
-                           "'hhreg enter --discard'", what);
     } else if (!rc) {
-        rc = entry_run(&s);
+        rc = begin(&s);
     }
-    free(what);
     entry_close(&s);
     return rc;
 }

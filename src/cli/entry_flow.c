@@ -76,7 +76,6 @@ int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *dr
         rc = cli_fail(cmd, "cannot set up the checks of %s", s->set->dir);
     else if (rc == EXIT_OK && mkdir(s->draft_dir, 0700) != 0 && errno != EEXIST)
         rc = cli_fail(cmd, "%s: cannot make the draft directory: %s", s->draft_dir, strerror(errno));
-    s->draft_path = hh_xasprintf("%s/entry.draft", s->draft_dir);
     hh_buf_free(&err);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -99,15 +98,17 @@ void entry_close(entry_conversation *s)
 
 bool entry_draft_exists(entry_conversation *s, char **what)
 {
+    struct stat st;
+    if (!s->draft_path || stat(s->draft_path, &st) != 0)
+        return false;
     int missing;
     hh_buf err;
     hh_buf_init(&err);
-    hh_answers *a = hh_answers_load(s->draft_path, &missing, &err);
+    hh_answers *a = st.st_size > 0 ? hh_answers_load(s->draft_path, &missing, &err) : NULL;
     hh_buf_free(&err);
-    if (!a)
-        return !missing;
-    const char *mode = hh_answer_flag(a, "mode"), *id = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "id");
-    *what = hh_xasprintf("%s %s", mode ? mode : "enter", id && *id ? id : "(a new household, no id yet)");
+    const char *mode = a ? hh_answer_flag(a, "mode") : NULL;
+    char name[128];
+    *what = hh_xasprintf("%s, %s", entry_draft_name(s, name, sizeof name), mode ? mode : "enter");
     hh_answers_free(a);
     return true;
 }
@@ -118,17 +119,20 @@ int entry_load_draft(entry_conversation *s)
     hh_buf err;
     hh_buf_init(&err);
     hh_answers_free(s->a);
-    s->a = hh_answers_load(s->draft_path, &missing, &err);
+    struct stat st;
+    bool empty = s->draft_path && stat(s->draft_path, &st) == 0 && st.st_size == 0; /* claimed, never saved */
+    s->a = empty ? hh_answers_new() : s->draft_path ? hh_answers_load(s->draft_path, &missing, &err) : NULL;
     int rc = s->a ? EXIT_OK
-             : missing ? cli_fail(s->cmd, "there is no draft to resume in %s", s->draft_dir)
-                       : cli_fail(s->cmd, "%s", err.data);
+             : !s->draft_path || missing ? cli_fail(s->cmd, "there is no draft to resume in %s", s->draft_dir)
+                                         : cli_fail(s->cmd, "%s", err.data);
     hh_buf_free(&err);
     return rc;
 }
 
 void entry_discard_draft(entry_conversation *s)
 {
-    unlink(s->draft_path);
+    if (s->draft_path)
+        unlink(s->draft_path);
 }
 
 int entry_save_draft(entry_conversation *s)
@@ -136,7 +140,16 @@ int entry_save_draft(entry_conversation *s)
     s->unaccepted = 0; /* an answer was kept */
     hh_buf err;
     hh_buf_init(&err);
-    int rc = hh_answers_save(s->a, s->draft_path, &err) == 0 ? EXIT_OK : cli_fail(s->cmd, "%s", err.data);
+    bool claimed = !s->draft_path; /* a new household's first kept answer names its draft */
+    int rc = claimed ? entry_draft_claim(s) : EXIT_OK;
+    if (rc == EXIT_OK && hh_answers_save(s->a, s->draft_path, &err) != 0) {
+        rc = cli_fail(s->cmd, "%s", err.data);
+        if (claimed) {
+            entry_discard_draft(s);
+            free(s->draft_path);
+            s->draft_path = NULL;
+        }
+    }
     hh_buf_free(&err);
     return rc;
 }
@@ -554,12 +567,12 @@ static void explain_conflict(entry_conversation *s, const char *id)
 {
     fprintf(s->out, tr(s, "Your answers are kept in the draft (%s). See what changed with 'hhreg history %s' and "
                           "'hhreg show %s'; then either save your answers over it with 'hhreg edit %s --resume --force', "
-                          "or drop the draft with 'hhreg enter --discard' and edit the current revision with "
+                          "or drop the draft with 'hhreg enter --discard %s' and edit the current revision with "
                           "'hhreg edit %s'.\n",
                        "您的回答保留在草稿中（%s）。用“hhreg history %s”和“hhreg show %s”查看改动；然后可用"
-                       "“hhreg edit %s --resume --force”以您的回答覆盖，或用“hhreg enter --discard”放弃草稿，"
+                       "“hhreg edit %s --resume --force”以您的回答覆盖，或用“hhreg enter --discard %s”放弃草稿，"
                        "再用“hhreg edit %s”修改当前版本。\n"),
-            s->draft_path, id, id, id, id);
+            s->draft_path, id, id, id, id, id);
 }
 
 /* Stores the checked form through the importer (entry_save.c); 0 (stored when
@@ -791,19 +804,27 @@ int entry_run(entry_conversation *s)
     }
     if (rc == CONFLICT)
         return EXIT_PROBLEMS;
+    char name[128];
+    entry_draft_name(s, name, sizeof name);
     if (rc == STOP && s->stopped) {
         char why[512];
         snprintf(why, sizeof why,
                  tr(s, "%d answers in a row were not accepted and the input is not a terminal: stopped; the answers "
-                       "kept so far are in the draft (hhreg enter --resume)",
-                    "连续 %d 个回答未被接受，且输入不是终端：已停止；已接受的回答保存在草稿中（hhreg enter --resume）"),
-                 UNACCEPTED_MAX);
+                       "kept so far are in the draft (hhreg enter --resume %s)",
+                    "连续 %d 个回答未被接受，且输入不是终端：已停止；已接受的回答保存在草稿中（hhreg enter --resume %s）"),
+                 UNACCEPTED_MAX, name);
         fprintf(s->out, "\n");
         return cli_fail(s->cmd, "%s", why);
     }
+    if (rc == STOP && !*name) {
+        fprintf(s->out, "\n%s\n", tr(s, "Stopped before any answer was kept; there is no draft.",
+                                      "尚未保存任何回答即已停止；没有草稿。"));
+        return EXIT_PROBLEMS;
+    }
     if (rc == STOP) {
-        fprintf(s->out, "\n%s\n", tr(s, "Stopped; nothing is lost. Continue with: hhreg enter --resume",
-                                      "已停止，未丢失任何内容。继续：hhreg enter --resume"));
+        fprintf(s->out, "\n%s %s\n", tr(s, "Stopped; nothing is lost. Continue with: hhreg enter --resume",
+                                         "已停止，未丢失任何内容。继续：hhreg enter --resume"),
+                name);
         return EXIT_PROBLEMS;
     }
     return rc;

@@ -18,7 +18,7 @@ typedef struct entry_conversation {
     hh_form_worker *worker;      /* the validator and compressor every check and the saved form use */
     hh_code_labels *labels;
     hh_answers *a;
-    char *draft_dir, *draft_path;
+    char *draft_dir, *draft_path; /* draft_path: NULL until a draft is chosen or claimed */
     FILE *in, *out;
     int unaccepted;   /* answers read since one was last kept (the draft saved) */
     bool stopped;     /* stopped for too many of them, input not a terminal */
@@ -29,9 +29,24 @@ typedef struct entry_conversation {
 int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *draft_dir);
 void entry_close(entry_conversation *s);
 
-/* Whether a draft is waiting; `what` gets a description of it (malloc'd). */
+/* The session's draft (draft_path): an edit or visit of a stored household uses the
+ * one named after its id; a new household has none until entry_save_draft claims a
+ * "new-N" (entry_drafts.c). */
+void entry_draft_for_household(entry_conversation *s, const char *id);
+int entry_draft_claim(entry_conversation *s);
+/* The session's draft's name ("new-2", an id), "" when it has none yet. */
+const char *entry_draft_name(const entry_conversation *s, char *name, size_t size);
+/* Makes draft `ref` (its name or the household id in it; NULL: the only one
+ * waiting) the session's; an exit code, listing the candidates, when it names none
+ * or several. */
+int entry_draft_choose(entry_conversation *s, const char *ref);
+/* Lists the drafts waiting (name, enter/edit/visit, household id, saved at). */
+int entry_drafts_list(entry_conversation *s);
+size_t entry_drafts_waiting(entry_conversation *s);
+
+/* Whether the session's draft is waiting; `what` gets its name and kind (malloc'd). */
 bool entry_draft_exists(entry_conversation *s, char **what);
-/* Loads the waiting draft; an exit code on failure. */
+/* Loads the session's draft; an exit code on failure. */
 int entry_load_draft(entry_conversation *s);
 void entry_discard_draft(entry_conversation *s);
 /* Saves the answers as the draft; 0, or an exit code after saying why. */

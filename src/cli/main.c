@@ -37,10 +37,12 @@ const command hh_commands[] = {
       "  --json             one JSON array\n" },
     { "find", cmd_find, "TEXT",
       "Find households by id, building-unit-room (543-1-101), the id's last digits, phone or name.", "" },
-    { "enter", cmd_enter, "[--resume | --discard] [--draft-dir DIR]",
+    { "enter", cmd_enter, "[--resume [DRAFT] | --discard [DRAFT] | --drafts] [--draft-dir DIR]",
       "Enter one household on the terminal, guided item by item, checked as you type.",
-      "  --resume           continue the draft left by enter, edit or visit (Ctrl-C, a closed terminal, a crash)\n"
-      "  --discard          drop that draft\n"
+      "  --resume [DRAFT]   continue a draft left by enter, edit or visit (Ctrl-C, a closed terminal, a\n"
+      "                     crash); DRAFT is its name or household id, needed when several wait\n"
+      "  --discard [DRAFT]  drop a draft\n"
+      "  --drafts           list the drafts waiting: name, enter/edit/visit, household id, when saved\n"
       "  --draft-dir DIR    where drafts are kept (default $HHREG_DRAFT_DIR, else STORE.drafts)\n" },
     { "edit", cmd_edit, "[--draft-dir DIR] [--resume [--force]] ID",
       "Open a stored household in the guided entry and save a new revision.",
