@@ -156,12 +156,23 @@ static const char migration_4[] =
     ") STRICT;"
     "CREATE INDEX session_account ON session(account);";
 
+/* 5: the answers given to forms submitted over HTTP, under the account and the
+ * client-generated id of the submission (Idempotency-Key or clientId): a retried
+ * upload gets the first answer again and stores nothing new (store_submissions.h).
+ * The answer is the JSON the server sent (ids and statuses, never a form's values). */
+static const char migration_5[] =
+    "CREATE TABLE submission ("
+    "  account TEXT NOT NULL, client_key TEXT NOT NULL, household_id TEXT,"
+    "  status INTEGER NOT NULL, answer TEXT NOT NULL, at TEXT NOT NULL,"
+    "  PRIMARY KEY (account, client_key)"
+    ") STRICT, WITHOUT ROWID;";
+
 int hh_store_migration_finish(hh_store *s, int version, hh_buf *err)
 {
     return version == 3 ? link_audit_rows(s, err) : 0;
 }
 
-const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3, migration_4 };
+const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3, migration_4, migration_5 };
 const int hh_store_migration_count = sizeof hh_store_migrations / sizeof hh_store_migrations[0];
 
 const hh_store_trigger hh_store_triggers[] = {

@@ -37,10 +37,13 @@ static const struct route {
     { "DELETE", "/api/v1/session", true, hh_session_delete },
     { "GET", "/api/v1/households", true, hh_households_list },
     { "GET", "/api/v1/households/*", true, hh_household_get },
+    { "POST", "/api/v1/households", true, hh_household_submit },
+    { "POST", "/api/v1/households/*/visits", true, hh_visit_record },
 };
 
-/* Whether `path` matches `pattern`; *arg gets the segment "*" matched. */
-static bool path_matches(const char *pattern, const char *path, const char **arg)
+/* Whether `path` matches `pattern`; *arg gets the segment "*" matched (kept in
+ * `segment`, at most its size), the rest of the pattern following it exactly. */
+static bool path_matches(const char *pattern, const char *path, const char **arg, char *segment, size_t size)
 {
     const char *star = strchr(pattern, '*');
     if (!star)
@@ -48,9 +51,12 @@ static bool path_matches(const char *pattern, const char *path, const char **arg
     size_t head = (size_t)(star - pattern);
     if (strncmp(pattern, path, head) != 0)
         return false;
-    const char *segment = path + head, *end = strchr(segment, '/');
-    if (end || !*segment)
+    const char *start = path + head, *end = strchr(start, '/');
+    size_t n = end ? (size_t)(end - start) : strlen(start);
+    if (n == 0 || n >= size || strcmp(end ? end : "", star + 1) != 0)
         return false;
+    memcpy(segment, start, n);
+    segment[n] = '\0';
     *arg = segment;
     return true;
 }
@@ -76,9 +82,10 @@ static unsigned dispatch(hh_request *rq)
         return hh_answer_error(rq, MHD_HTTP_CONTENT_TOO_LARGE, "too-large", "The request body is too large.",
                                "请求内容过大。");
     bool path_known = false;
+    char segment[256]; /* the route's {id}: rq->arg while the handler runs */
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         const char *arg = NULL;
-        if (!path_matches(routes[i].path, rq->path, &arg))
+        if (!path_matches(routes[i].path, rq->path, &arg, segment, sizeof segment))
             continue;
         path_known = true;
         if (strcmp(routes[i].method, rq->method) != 0)
@@ -324,6 +331,7 @@ void hh_server_stop(hh_server *srv)
         MHD_quiesce_daemon(srv->daemon); /* no new connection; those open finish */
         MHD_stop_daemon(srv->daemon);
     }
+    hh_forms_free(srv);
     pthread_mutex_destroy(&srv->store_lock);
     pthread_mutex_destroy(&srv->failures_lock);
     free(srv->tls_cert);

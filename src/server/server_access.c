@@ -22,8 +22,13 @@ bool hh_access_allows(const hh_account *who, hh_action action, const char *house
         switch (action) {
         case HH_ACT_LIST_HOUSEHOLDS:
             return true; /* the list holds only their grids' households */
+        case HH_ACT_SUBMIT_FORM: /* without a household: whether the role submits at all */
+            return !household_id || in_grids(who, household_id);
         case HH_ACT_READ_HOUSEHOLD:
+        case HH_ACT_RECORD_VISIT:
             return in_grids(who, household_id);
+        case HH_ACT_OVERRIDE_ADDRESS:
+            return who->role == HH_ROLE_SUPERVISOR && in_grids(who, household_id);
         }
         return false;
     case HH_ROLE_STATISTICIAN: /* never a household: only allowed releases */

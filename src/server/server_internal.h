@@ -26,6 +26,7 @@ struct hh_server {
     const hh_schemaset *schemas;
     hh_server_config config;
     pthread_mutex_t store_lock;     /* one request uses the store at a time */
+    struct hh_form_worker *forms;   /* server_forms.c's reader, schema and rules (under store_lock) */
     pthread_mutex_t failures_lock;  /* guards `failures` */
     hh_address_failures failures[HH_ADDRESSES_KEPT];
     bool tls;
@@ -61,6 +62,9 @@ unsigned hh_answer_error(hh_request *rq, unsigned status, const char *code, cons
 typedef enum {
     HH_ACT_LIST_HOUSEHOLDS,   /* the households of one's grids */
     HH_ACT_READ_HOUSEHOLD,    /* one household's form */
+    HH_ACT_SUBMIT_FORM,       /* a new household or a revision, into one's grids */
+    HH_ACT_RECORD_VISIT,      /* a visit to a household of one's grids */
+    HH_ACT_OVERRIDE_ADDRESS,  /* a new household at an address held by another (supervisor) */
 } hh_action;
 
 /* The one decision: may account `who` do `action` (to household `household_id`
@@ -72,6 +76,10 @@ unsigned hh_session_create(hh_request *rq);
 unsigned hh_session_delete(hh_request *rq);
 unsigned hh_households_list(hh_request *rq);
 unsigned hh_household_get(hh_request *rq);
+unsigned hh_household_submit(hh_request *rq);
+unsigned hh_visit_record(hh_request *rq);
+/* Frees what the form handlers made for the server (server_forms.c). */
+void hh_forms_free(hh_server *srv);
 
 /* Signs the request in from its cookie or bearer token; false when it carries no
  * live session. */

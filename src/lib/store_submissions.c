@@ -1,0 +1,89 @@
+/* store_submissions.c — see store_submissions.h: the kept answers to submissions
+ * over HTTP (table `submission`, store schema 5) and who holds an address. */
+#include "store_submissions.h"
+
+#include <stdlib.h>
+
+#include "store_internal.h"
+
+/* Prepares `sql` (a statement of this file, run once per request: not cached). */
+static sqlite3_stmt *prepare(hh_store *s, const char *sql, const char *what, hh_buf *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        hh_buf_printf(err, "%s: cannot %s: %s", s->path, what, hh_store_errmsg(s));
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+int hh_store_submission_find(hh_store *s, const char *account, const char *key, int *status, char **answer,
+                             hh_buf *err)
+{
+    static const char what[] = "read the answers kept for submissions";
+    sqlite3_stmt *st = prepare(s, "SELECT status, answer FROM submission WHERE account = ?1 AND client_key = ?2",
+                               what, err);
+    if (!st)
+        return -1;
+    hh_store_bind_text(st, 1, account);
+    hh_store_bind_text(st, 2, key);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *status = sqlite3_column_int(st, 0);
+        *answer = hh_xstrdup((const char *)sqlite3_column_text(st, 1));
+    } else if (rc != SQLITE_DONE)
+        hh_buf_printf(err, "%s: cannot %s: %s", s->path, what, hh_store_errmsg(s));
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int hh_store_submission_keep(hh_store *s, const char *account, const char *key, const char *household, int status,
+                             const char *answer, hh_buf *err)
+{
+    static const char what[] = "keep the answer to a submission";
+    sqlite3_stmt *st = prepare(s,
+                               "INSERT INTO submission (account, client_key, household_id, status, answer, at)"
+                               " VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                               what, err);
+    if (!st)
+        return -1;
+    hh_store_bind_text(st, 1, account);
+    hh_store_bind_text(st, 2, key);
+    hh_store_bind_text(st, 3, household);
+    sqlite3_bind_int(st, 4, status);
+    hh_store_bind_text(st, 5, answer);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        hh_buf_printf(err, "%s: cannot %s: %s", s->path, what, hh_store_errmsg(s));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int hh_store_address_holder(hh_store *s, const char *community, const char *building, const char *unit,
+                            const char *room, const char *except, char **holder, hh_buf *err)
+{
+    static const char what[] = "look up who lives at an address";
+    sqlite3_stmt *st = prepare(s,
+                               "SELECT h.id FROM household h JOIN revision r"
+                               " ON r.household_id = h.id AND r.revision = h.current_revision"
+                               " WHERE h.deleted_at IS NULL AND r.community_code = ?1 AND r.building = ?2"
+                               " AND r.unit = ?3 AND r.room = ?4 AND (?5 IS NULL OR h.id <> ?5)"
+                               " ORDER BY h.id LIMIT 1",
+                               what, err);
+    if (!st)
+        return -1;
+    hh_store_bind_text(st, 1, community);
+    hh_store_bind_text(st, 2, building);
+    hh_store_bind_text(st, 3, unit);
+    hh_store_bind_text(st, 4, room);
+    hh_store_bind_text(st, 5, except);
+    *holder = NULL;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *holder = hh_xstrdup((const char *)sqlite3_column_text(st, 0));
+    else if (rc != SQLITE_DONE)
+        hh_buf_printf(err, "%s: cannot %s: %s", s->path, what, hh_store_errmsg(s));
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}

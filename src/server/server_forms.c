@@ -1,0 +1,517 @@
+/* server_forms.c — forms over HTTP: POST /api/v1/households (a new household or a
+ * revision, the form's XML) and POST /api/v1/households/{id}/visits (one visit).
+ * A form goes through the very reader, schema and rules of `hhreg import`
+ * (hh_work_on_bytes) and the store's one put (hh_store_put), inside one write
+ * transaction that also allocates a new household's id, refuses an address held by
+ * another current household, keeps the answer under the client's submission id and
+ * writes the audit log — so a retried upload gets the first answer again and stores
+ * nothing new, and two workers never get the same id. docs/API.md, "Forms". */
+#include "server_internal.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/tree.h>
+
+#include "import_work.h"
+#include "messages.h"
+#include "store_submissions.h"
+
+/* A form's id whose serial is this says "a new household: give it an id". */
+#define NEW_SERIAL "0000"
+/* The longest client submission id kept. */
+#define KEY_MAX 128
+
+typedef struct submission {
+    hh_request *rq;
+    const char *key;            /* the client's submission id, or NULL */
+    char *household;            /* the household concerned, once known (for the audit) */
+    int revision;
+} submission;
+
+static unsigned not_allowed(hh_request *rq)
+{
+    return hh_answer_error(rq, MHD_HTTP_FORBIDDEN, "forbidden",
+                           "Your account may not do that (it is not among your grids or your role's work).",
+                           "您的账户无权执行此操作（不在您的网格内或不属于您的角色）。");
+}
+
+static unsigned store_failed(hh_request *rq)
+{
+    return hh_answer_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "store", "The store cannot be used just now: try again.",
+                           "数据库暂时无法使用，请重试。");
+}
+
+/* The answer of a form refused by the reader, schema, rules or store: its
+ * diagnostics (rule id, item path, message in the request's language). */
+static unsigned refused(hh_request *rq, unsigned status, const char *code, const char *en, const char *zh,
+                        const hh_diags *d)
+{
+    hh_answer_error(rq, status, code, en, zh);
+    rq->answer.len--; /* reopen the object: the diagnostics follow the error */
+    hh_buf_puts(&rq->answer, ",\"diagnostics\":[");
+    hh_json j;
+    hh_json_init(&j, &rq->answer);
+    for (size_t i = 0; d && i < d->n; i++)
+        hh_diag_json(&j, &d->items[i], rq->lang); /* the writer puts the commas between them */
+    hh_buf_puts(&rq->answer, "]}");
+    return status;
+}
+
+static unsigned invalid_form(hh_request *rq, const hh_diags *d)
+{
+    return refused(rq, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid-form",
+                   "The form was refused: see its diagnostics. Nothing was stored.",
+                   "表单被拒收：请查看诊断信息。未保存任何内容。", d);
+}
+
+/* The answer of a stored (or unchanged) form: its id, revision and warnings. */
+static void stored_answer(hh_request *rq, const char *outcome, const char *id, int revision, const hh_diags *d)
+{
+    hh_buf_free(&rq->answer);
+    hh_buf_init(&rq->answer);
+    hh_json j;
+    hh_json_init(&j, &rq->answer);
+    hh_json_object(&j, NULL);
+    hh_json_str(&j, "outcome", outcome);
+    hh_json_str(&j, "id", id);
+    hh_json_int(&j, "revision", revision);
+    hh_json_array(&j, "warnings");
+    for (size_t i = 0; d && i < d->n; i++)
+        hh_diag_json(&j, &d->items[i], rq->lang);
+    hh_json_end(&j);
+    hh_json_end(&j);
+}
+
+/* Audits the request (who, what, which household, the status: never a value);
+ * inside the open transaction if there is one. */
+static int audit(submission *sub, const char *operation, unsigned status, const char *more, hh_buf *err)
+{
+    hh_request *rq = sub->rq;
+    char *detail = hh_xasprintf("over HTTP from %s: %u%s%s", rq->from, status, more ? "; " : "", more ? more : "");
+    int rc = hh_store_audit(rq->server->store, rq->who.name, operation, sub->household, sub->revision, detail, err);
+    free(detail);
+    return rc;
+}
+
+/* The client's submission id: the Idempotency-Key header, else `client_id` (a
+ * body's clientId). NULL without one; *bad when one is given but unusable. */
+static const char *client_key(hh_request *rq, const char *client_id, bool *bad)
+{
+    const char *key = MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND, "Idempotency-Key");
+    if (!key)
+        key = client_id;
+    *bad = false;
+    if (!key)
+        return NULL;
+    size_t n = strlen(key);
+    *bad = n == 0 || n > KEY_MAX;
+    for (size_t i = 0; i < n && !*bad; i++)
+        *bad = key[i] < 0x21 || key[i] > 0x7e;
+    return *bad ? NULL : key;
+}
+
+static unsigned bad_key(hh_request *rq)
+{
+    return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "idempotency-key",
+                           "The submission id (Idempotency-Key or clientId) must be 1 to 128 printable ASCII "
+                           "characters.",
+                           "提交编号（Idempotency-Key 或 clientId）须为 1 至 128 个可打印 ASCII 字符。");
+}
+
+/* The work of one submission, inside the store's write transaction: the HTTP status
+ * with the answer written; *keep whether the answer is kept under the client's id
+ * and the transaction committed (else it is rolled back: nothing stored). */
+typedef unsigned (*submission_work)(submission *sub, bool *keep, hh_buf *err);
+
+/* Runs `work` for the request under the store lock: a submission id seen before
+ * gets the kept answer again; else the work, its answer kept with what it stored. */
+static unsigned run_submission(submission *sub, const char *operation, submission_work work)
+{
+    hh_request *rq = sub->rq;
+    hh_server *srv = rq->server;
+    hh_buf err;
+    hh_buf_init(&err);
+    unsigned status = 0;
+    pthread_mutex_lock(&srv->store_lock);
+    if (!srv->forms)
+        srv->forms = hh_form_worker_new(srv->schemas, true);
+    if (!srv->forms) {
+        status = store_failed(rq);
+        goto done;
+    }
+    if (sub->key) {
+        int kept_status = 0;
+        char *kept = NULL;
+        int found = hh_store_submission_find(srv->store, rq->who.name, sub->key, &kept_status, &kept, &err);
+        if (found < 0) {
+            status = store_failed(rq);
+            goto done;
+        }
+        if (found) {
+            hh_buf_free(&rq->answer);
+            hh_buf_init(&rq->answer);
+            hh_buf_puts(&rq->answer, kept);
+            free(kept);
+            status = (unsigned)kept_status;
+            audit(sub, operation, status, "a retried submission: the first answer again", &err);
+            goto done;
+        }
+    }
+    if (hh_store_begin(srv->store, &err)) {
+        status = store_failed(rq);
+        goto done;
+    }
+    bool keep = false;
+    status = work(sub, &keep, &err);
+    if (keep && ((sub->key && hh_store_submission_keep(srv->store, rq->who.name, sub->key, sub->household,
+                                                       (int)status, rq->answer.data, &err)) ||
+                 audit(sub, operation, status, NULL, &err) || hh_store_commit(srv->store, &err))) {
+        hh_store_rollback(srv->store);
+        status = store_failed(rq);
+    } else if (!keep) {
+        hh_store_rollback(srv->store);
+        audit(sub, operation, status, "nothing stored", &err); /* best effort: the answer stands */
+    }
+done:
+    pthread_mutex_unlock(&srv->store_lock);
+    hh_buf_free(&err);
+    return status;
+}
+
+/* The store names the household holding a document number to the store's owner,
+ * which the server is: over HTTP that household may be another grid's, so the
+ * message says "another household" as it does to everyone else (web.md: never an
+ * ID in a message). */
+static void hide_holders(hh_form_result *r)
+{
+    hh_diags hidden;
+    hh_diags_init(&hidden);
+    for (size_t i = 0; i < r->diags.n; i++) {
+        hh_diag *g = &r->diags.items[i];
+        if (strcmp(g->rule, "STORE-ID-DUP") != 0)
+            continue;
+        hh_msg_store_id_dup_hidden(&hidden, g->file, g->line, g->path);
+        hh_diag *plain = &hidden.items[hidden.n - 1];
+        free(g->msg_en);
+        free(g->msg_zh);
+        g->msg_en = plain->msg_en;
+        g->msg_zh = plain->msg_zh;
+        plain->msg_en = plain->msg_zh = NULL;
+    }
+    hh_diags_free(&hidden);
+}
+
+/* Stores form `r` (valid) as `actor`'s from the request, after `base_revision` (0:
+ * none). The status with the answer; *keep for a stored or unchanged form. */
+static unsigned put_form(submission *sub, hh_form_result *r, int base_revision, bool *keep)
+{
+    hh_request *rq = sub->rq;
+    char *source = hh_xasprintf("http:%s", rq->who.name);
+    hh_put_request put = { r->household, r->xml, r->xml_len, r->xml_size, r->sha256, source, rq->who.name,
+                           &r->diags, "request", r->line, base_revision, false };
+    int revision = 0;
+    hh_put_result result = hh_store_put(rq->server->store, &put, &r->diags, &revision);
+    free(source);
+    sub->revision = revision;
+    switch (result) {
+    case HH_PUT_STORED:
+    case HH_PUT_REVISED:
+        *keep = true;
+        stored_answer(rq, result == HH_PUT_STORED ? "stored" : "revised", r->household->id, revision, &r->diags);
+        return MHD_HTTP_CREATED;
+    case HH_PUT_UNCHANGED:
+        *keep = true;
+        stored_answer(rq, "unchanged", r->household->id, revision, &r->diags);
+        return MHD_HTTP_OK;
+    case HH_PUT_OLDER:
+        return refused(rq, MHD_HTTP_CONFLICT, "older", "The form equals an earlier revision: it was not stored.",
+                       "该表单与较早的版本相同，未保存。", &r->diags);
+    case HH_PUT_CONFLICT:
+        return refused(rq, MHD_HTTP_CONFLICT, "conflict",
+                       "The household has a newer revision than the one the form started from: nothing was stored.",
+                       "该住户已有比表单所依据版本更新的版本：未保存任何内容。", &r->diags);
+    case HH_PUT_REFUSED:
+        hide_holders(r);
+        return invalid_form(rq, &r->diags);
+    case HH_PUT_FAILED:
+        break;
+    }
+    return store_failed(rq);
+}
+
+/* The form's XML with its household id set to `id`, malloc'd (*len); NULL when it
+ * cannot be read (the form was read once already: not expected). */
+static char *with_id(const char *xml, size_t len, const char *id, size_t *out_len)
+{
+    xmlDocPtr doc = hh_store_parse_form(xml, len, "request");
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    xmlChar *mem = NULL;
+    int n = 0;
+    if (root && xmlSetProp(root, BAD_CAST "id", BAD_CAST id))
+        xmlDocDumpMemoryEnc(doc, &mem, &n, "UTF-8");
+    if (doc)
+        xmlFreeDoc(doc);
+    char *copy = mem ? hh_xmalloc((size_t)n + 1) : NULL;
+    if (copy) {
+        memcpy(copy, mem, (size_t)n);
+        copy[n] = '\0';
+        *out_len = (size_t)n;
+    }
+    xmlFree(mem);
+    return copy;
+}
+
+typedef struct form_submission {
+    submission sub;
+    bool override_address;
+    int base_revision;
+} form_submission;
+
+static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
+{
+    form_submission *fs = (form_submission *)sub;
+    hh_request *rq = sub->rq;
+    hh_server *srv = rq->server;
+    hh_form_result r;
+    hh_form_result_init(&r);
+    hh_work_on_bytes(srv->forms, "request", rq->body.data, rq->body.len, &r);
+    unsigned status;
+    char *holder = NULL;
+    if (!r.household || r.diags.errors) {
+        status = invalid_form(rq, &r.diags);
+        goto done;
+    }
+    const char *id = r.household->id;
+    sub->household = hh_xstrdup(id);
+    if (!hh_access_allows(&rq->who, HH_ACT_SUBMIT_FORM, id)) {
+        status = not_allowed(rq);
+        goto done;
+    }
+    size_t n = strlen(id);
+    if (n > 4 && strcmp(id + n - 4, NEW_SERIAL) == 0) {
+        /* a new household: the next serial of its grid, inside this transaction */
+        char *prefix = hh_xasprintf("%.*s", (int)(n - 4), id);
+        long serial = 0;
+        int rc = hh_store_next_serial(srv->store, prefix, &serial, err);
+        char *allocated = rc == 0 && serial <= 9999 ? hh_xasprintf("%s%04ld", prefix, serial) : NULL;
+        free(prefix);
+        size_t len = 0;
+        char *xml = allocated ? with_id(rq->body.data, rq->body.len, allocated, &len) : NULL;
+        free(allocated);
+        if (rc) {
+            status = store_failed(rq);
+            goto done;
+        }
+        if (!xml) {
+            status = hh_answer_error(rq, MHD_HTTP_CONFLICT, "grid-full",
+                                     "The grid has no free household serial left (9999 are taken).",
+                                     "该网格已无可用的住户序号（9999 个均已使用）。");
+            goto done;
+        }
+        hh_form_result_free(&r);
+        hh_form_result_init(&r);
+        hh_work_on_bytes(srv->forms, "request", xml, len, &r);
+        free(xml);
+        if (!r.household || r.diags.errors) {
+            status = invalid_form(rq, &r.diags);
+            goto done;
+        }
+        free(sub->household);
+        sub->household = hh_xstrdup(r.household->id);
+    }
+    const hh_household *h = r.household;
+    int held = hh_store_address_holder(srv->store, h->community_code, h->building, h->unit, h->room, h->id,
+                                       &holder, err);
+    if (held < 0) {
+        status = store_failed(rq);
+        goto done;
+    }
+    if (held && !fs->override_address) {
+        hh_answer_error(rq, MHD_HTTP_CONFLICT, "address-held",
+                        "Another current household lives at this address (see \"household\"): nothing was stored. "
+                        "A supervisor may store it anyway with ?override=address.",
+                        "该地址已有另一现有住户（见 \"household\"）：未保存任何内容。网格长可使用 ?override=address 仍然保存。");
+        rq->answer.len--; /* the holder's id beside the error */
+        hh_buf_printf(&rq->answer, ",\"household\":\"%s\"}", holder); /* an id: digits and dashes */
+        status = MHD_HTTP_CONFLICT;
+        goto done;
+    }
+    if (held && !hh_access_allows(&rq->who, HH_ACT_OVERRIDE_ADDRESS, h->id)) {
+        status = not_allowed(rq);
+        goto done;
+    }
+    status = put_form(sub, &r, fs->base_revision, keep);
+    if (*keep && held) {
+        char *more = hh_xasprintf("address override: the address is also held by %s", holder);
+        if (audit(sub, "address-override", status, more, err))
+            status = store_failed(rq), *keep = false;
+        free(more);
+    }
+done:
+    free(holder);
+    hh_form_result_free(&r);
+    return status;
+}
+
+/* Whether the request's Content-Type is `type` (parameters such as charset aside). */
+static bool content_type_is(hh_request *rq, const char *type)
+{
+    const char *ct = MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    size_t n = strlen(type);
+    return ct && strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+unsigned hh_household_submit(hh_request *rq)
+{
+    /* who may submit at all; the form's own household is asked about once it is read */
+    if (!hh_access_allows(&rq->who, HH_ACT_SUBMIT_FORM, NULL))
+        return not_allowed(rq);
+    if (content_type_is(rq, "application/json"))
+        return hh_answer_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "json-form",
+                               "A form is sent as its XML (Content-Type: application/xml); its JSON shape is not "
+                               "accepted yet.",
+                               "表单须以 XML 发送（Content-Type: application/xml）；暂不接受 JSON 形式。");
+    if (!content_type_is(rq, "application/xml") && !content_type_is(rq, "text/xml"))
+        return hh_answer_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "content-type",
+                               "A form is sent as its XML, with Content-Type: application/xml.",
+                               "表单须以 XML 发送，并带 Content-Type: application/xml。");
+    if (rq->body.len == 0)
+        return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "empty-body", "The request carries no form.",
+                               "请求中没有表单。");
+    bool bad;
+    form_submission fs = { .sub = { .rq = rq, .key = client_key(rq, NULL, &bad) } };
+    if (bad)
+        return bad_key(rq);
+    const char *override = MHD_lookup_connection_value(rq->connection, MHD_GET_ARGUMENT_KIND, "override");
+    const char *base = MHD_lookup_connection_value(rq->connection, MHD_GET_ARGUMENT_KIND, "base-revision");
+    if (override && strcmp(override, "address") != 0)
+        return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "override",
+                               "The only override is ?override=address.", "唯一可用的覆盖为 ?override=address。");
+    char *end = NULL;
+    long base_revision = base ? strtol(base, &end, 10) : 0;
+    if (base && (end == base || *end || base_revision < 1 || base_revision > 1000000))
+        return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "base-revision",
+                               "base-revision must be the number of the revision the form started from.",
+                               "base-revision 须为表单所依据的版本号。");
+    fs.override_address = override != NULL;
+    fs.base_revision = (int)base_revision;
+    unsigned status = run_submission(&fs.sub, "http-submit", submit_form);
+    free(fs.sub.household);
+    return status;
+}
+
+/* --- visits ------------------------------------------------------------------ */
+
+typedef struct visit_submission {
+    submission sub;
+    const char *date, *purpose, *outcome, *note;
+} visit_submission;
+
+static unsigned record_visit(submission *sub, bool *keep, hh_buf *err)
+{
+    visit_submission *vs = (visit_submission *)sub;
+    hh_request *rq = sub->rq;
+    hh_server *srv = rq->server;
+    char *xml = NULL;
+    size_t len = 0;
+    int revision = 0;
+    int rc = hh_store_get_xml(srv->store, rq->arg, 0, &xml, &len, &revision, err);
+    if (rc)
+        return rc > 0 ? hh_answer_error(rq, MHD_HTTP_NOT_FOUND, "no-household",
+                                        "There is no current household of that id.", "没有该编号的现有住户。")
+                      : store_failed(rq);
+    /* the visit appended to the current form (visits are its last items); every
+     * other item stays as it is, but for the enumeration date when the visit is later
+     * (rule VISIT-AFTER-ENUMERATION), moved to the visit's as `hhreg visit` moves it */
+    xmlDocPtr doc = hh_store_parse_form(xml, len, rq->arg);
+    free(xml);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    for (xmlNodePtr e = root ? root->children : NULL; e; e = e->next)
+        if (e->type == XML_ELEMENT_NODE && xmlStrEqual(e->name, BAD_CAST "enumeration")) {
+            xmlChar *on = xmlGetProp(e, BAD_CAST "date");
+            if (on && strlen(vs->date) == 10 && strcmp(vs->date, (const char *)on) > 0)
+                xmlSetProp(e, BAD_CAST "date", BAD_CAST vs->date);
+            xmlFree(on);
+        }
+    xmlNodePtr visit = root ? xmlNewTextChild(root, root->ns, BAD_CAST "visit", BAD_CAST vs->note)
+                            : NULL;
+    xmlChar *mem = NULL;
+    int n = 0;
+    if (visit) {
+        xmlSetProp(visit, BAD_CAST "date", BAD_CAST vs->date);
+        xmlSetProp(visit, BAD_CAST "enumerator", BAD_CAST rq->who.name);
+        xmlSetProp(visit, BAD_CAST "purpose", BAD_CAST vs->purpose);
+        xmlSetProp(visit, BAD_CAST "outcome", BAD_CAST vs->outcome);
+        xmlDocDumpMemoryEnc(doc, &mem, &n, "UTF-8");
+    }
+    if (doc)
+        xmlFreeDoc(doc);
+    if (!mem) {
+        hh_buf_printf(err, "the stored form of %s cannot be read", rq->arg);
+        return store_failed(rq);
+    }
+    hh_form_result r;
+    hh_form_result_init(&r);
+    hh_work_on_bytes(srv->forms, "request", (const char *)mem, (size_t)n, &r);
+    xmlFree(mem);
+    unsigned status = !r.household || r.diags.errors ? invalid_form(rq, &r.diags) : put_form(sub, &r, revision, keep);
+    hh_form_result_free(&r);
+    return status;
+}
+
+/* The string item `name` of the visit's JSON body; *wrong names the first item
+ * absent (required) or not a string. */
+static const char *item(json_t *body, const char *name, bool required, const char **wrong)
+{
+    json_t *v = json_object_get(body, name);
+    if ((!v && required) || (v && !json_is_string(v))) {
+        if (!*wrong)
+            *wrong = name;
+        return NULL;
+    }
+    return v ? json_string_value(v) : NULL;
+}
+
+unsigned hh_visit_record(hh_request *rq)
+{
+    if (!hh_access_allows(&rq->who, HH_ACT_RECORD_VISIT, rq->arg))
+        return not_allowed(rq);
+    json_error_t error;
+    json_t *body = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, JSON_REJECT_DUPLICATES, &error);
+    if (!json_is_object(body)) {
+        json_decref(body);
+        return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "body",
+                               "The body must be a JSON object: {\"date\",\"purpose\",\"outcome\",\"note\"?}.",
+                               "请求内容须为 JSON 对象：{\"date\",\"purpose\",\"outcome\",\"note\"?}。");
+    }
+    const char *wrong = NULL;
+    visit_submission vs = { .sub = { .rq = rq, .household = hh_xstrdup(rq->arg) } };
+    vs.date = item(body, "date", true, &wrong);
+    vs.purpose = item(body, "purpose", true, &wrong);
+    vs.outcome = item(body, "outcome", true, &wrong);
+    vs.note = item(body, "note", false, &wrong);
+    const char *client_id = item(body, "clientId", false, &wrong);
+    unsigned status;
+    bool bad = false;
+    if (wrong) {
+        char *en = hh_xasprintf("The visit's item \"%s\" is missing or not a string.", wrong);
+        char *zh = hh_xasprintf("走访的项目 \"%s\" 缺失或不是字符串。", wrong);
+        status = hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "item", en, zh);
+        free(en);
+        free(zh);
+    } else if ((vs.sub.key = client_key(rq, client_id, &bad)), bad)
+        status = bad_key(rq);
+    else
+        status = run_submission(&vs.sub, "http-visit", record_visit);
+    json_decref(body);
+    free(vs.sub.household);
+    return status;
+}
+
+void hh_forms_free(hh_server *srv)
+{
+    if (srv->forms)
+        hh_form_worker_free(srv->forms);
+    srv->forms = NULL;
+}

@@ -1,0 +1,536 @@
+/* test_serve_forms.c — forms over HTTP (suite `serveforms`): a household submitted
+ * as its XML and read back, a retried submission stored once, ids allocated per
+ * grid to enumerators submitting at once, the address collision and a supervisor's
+ * override, refusals with their diagnostics, another grid's form, visits that leave
+ * the enumeration date alone, and bad bodies that store nothing. The real server
+ * (under valgrind for check-valgrind) on loopback, over real HTTP (libcurl). */
+#include <check.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+Suite *make_serveforms_suite(void);
+
+#define PASSWORD "correct horse battery staple"
+#define GRID "510105016003-03"
+#define OWN GRID "-0001" /* in the store, at 543-1-101 */
+#define NEW GRID "-0000" /* a form's way of saying "a new household" */
+#define COUNT_HOUSEHOLDS "SELECT count(*) FROM household"
+
+static pid_t server_pid;
+static int server_out = -1;
+static int port;
+
+static void ok(tu_result r)
+{
+    ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
+    tu_result_free(&r);
+}
+
+static void add_user(const char *name, const char *role, const char *grid)
+{
+    char *input = tu_path(tu_store_dir, "password.txt");
+    tu_write_file(input, PASSWORD "\n", strlen(PASSWORD) + 1);
+    ok(tu_hhreg(NULL, input, "user", "add", name, "--role", role, "--password-stdin", "--db", tu_store_db,
+                grid ? "--grid" : NULL, grid, NULL));
+    unlink(input);
+    free(input);
+}
+
+/* Sample household `serial` of grid 03 with its id set to `id` and, given, its
+ * room set to `room` (malloc'd XML). */
+static char *form(int serial, const char *id, const char *room)
+{
+    char *name = hh_xasprintf("samples/households/" GRID "-%04d.xml", serial);
+    char *path = tu_src(name);
+    size_t len;
+    char *xml = tu_read_file(path, &len);
+    free(name);
+    free(path);
+    char *at = strstr(xml, "id=\"" GRID "-");
+    ck_assert_ptr_nonnull(at);
+    memcpy(at + 4, id, strlen(NEW));
+    if (room) {
+        char *open = strstr(xml, "<room>"), *close = strstr(xml, "</room>");
+        ck_assert(open && close);
+        *open = '\0';
+        char *changed = hh_xasprintf("%s<room>%s%s", xml, room, close);
+        free(xml);
+        xml = changed;
+    }
+    return xml;
+}
+
+static void serve_setup(void)
+{
+    tu_store_setup();
+    char *own = tu_src("samples/households/" OWN ".xml");
+    ok(tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, own, NULL));
+    free(own);
+    add_user("enum03", "enumerator", GRID);
+    add_user("enum03b", "enumerator", GRID);
+    add_user("enum04", "enumerator", "510105016003-04");
+    add_user("super", "supervisor", "510105016003");
+    add_user("stats", "statistician", NULL);
+    server_pid = tu_hhreg_start(&server_out, "serve", "--listen", "127.0.0.1:0", "--db", tu_store_db, NULL);
+    char line[256];
+    size_t n = 0;
+    struct pollfd p = { .fd = server_out, .events = POLLIN };
+    while (n < sizeof line - 1 && !memchr(line, '\n', n) && poll(&p, 1, 120000) == 1) {
+        ssize_t got = read(server_out, line + n, sizeof line - 1 - n);
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+    }
+    line[n] = '\0';
+    const char *at = strstr(line, "(port ");
+    ck_assert_msg(at, "the server said: %s", line);
+    port = atoi(at + 6);
+}
+
+static void serve_teardown(void)
+{
+    kill(server_pid, SIGTERM);
+    int status;
+    ck_assert_int_eq(waitpid(server_pid, &status, 0), server_pid);
+    close(server_out);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the server ended with %d", status);
+    tu_store_teardown();
+}
+
+typedef struct http {
+    long status;
+    hh_buf body, headers;
+} http;
+
+static size_t collect(char *data, size_t size, size_t n, void *arg)
+{
+    hh_buf_append(arg, data, size * n);
+    return size * n;
+}
+
+/* A signed-in account: its session cookie and CSRF token. */
+typedef struct account {
+    char *cookie, *csrf;
+} account;
+
+/* One request as `who` (NULL: nobody) with `body` of `type`, and the
+ * Idempotency-Key `key` when given. */
+static http request(const account *who, const char *method, const char *path, const char *type, const char *body,
+                    const char *key)
+{
+    http h = { 0 };
+    hh_buf_init(&h.body);
+    hh_buf_init(&h.headers);
+    CURL *c = curl_easy_init();
+    ck_assert_ptr_nonnull(c);
+    char *url = hh_xasprintf("http://127.0.0.1:%d%s", port, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &h.body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &h.headers);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 600L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    struct curl_slist *headers = NULL;
+    char *lines[3] = { hh_xasprintf("Content-Type: %s", type ? type : "application/json"),
+                       who ? hh_xasprintf("X-CSRF-Token: %s", who->csrf) : NULL,
+                       key ? hh_xasprintf("Idempotency-Key: %s", key) : NULL };
+    for (int i = 0; i < 3; i++)
+        if (lines[i])
+            headers = curl_slist_append(headers, lines[i]);
+    if (who)
+        curl_easy_setopt(c, CURLOPT_COOKIE, who->cookie);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    CURLcode rc = curl_easy_perform(c);
+    ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h.status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(c);
+    free(url);
+    for (int i = 0; i < 3; i++)
+        free(lines[i]);
+    if (!h.body.data)
+        hh_buf_puts(&h.body, "");
+    return h;
+}
+
+static void http_free(http *h)
+{
+    hh_buf_free(&h->body);
+    hh_buf_free(&h->headers);
+}
+
+/* The value of "key":"…" in a JSON answer, malloc'd; NULL when absent. */
+static char *json_string(const char *json, const char *key)
+{
+    char *pattern = hh_xasprintf("\"%s\":\"", key);
+    const char *at = strstr(json, pattern);
+    char *value = NULL;
+    if (at) {
+        value = hh_xstrdup(at + strlen(pattern));
+        value[strcspn(value, "\"")] = '\0';
+    }
+    free(pattern);
+    return value;
+}
+
+static account sign_in(const char *user)
+{
+    char *body = hh_xasprintf("{\"user\":\"%s\",\"password\":\"%s\"}", user, PASSWORD);
+    http h = request(NULL, "POST", "/api/v1/session", NULL, body, NULL);
+    ck_assert_msg(h.status == 201, "%s: %ld %s", user, h.status, h.body.data);
+    const char *cookie = strstr(h.headers.data, "hhreg_session=");
+    ck_assert_ptr_nonnull(cookie);
+    account a = { hh_xstrdup(cookie), json_string(h.body.data, "csrf") };
+    a.cookie[strcspn(a.cookie, ";\r\n")] = '\0';
+    ck_assert_ptr_nonnull(a.csrf);
+    http_free(&h);
+    free(body);
+    return a;
+}
+
+static void account_free(account *a)
+{
+    free(a->cookie);
+    free(a->csrf);
+}
+
+static http submit(const account *who, const char *xml, const char *key)
+{
+    return request(who, "POST", "/api/v1/households", "application/xml", xml, key);
+}
+
+START_TEST(a_new_household_is_stored_with_an_id_and_read_back)
+{
+    account e = sign_in("enum03");
+    char *xml = form(3, NEW, NULL);
+    http h = submit(&e, xml, NULL);
+    ck_assert_msg(h.status == 201, "%ld %s", h.status, h.body.data);
+    ck_assert_msg(strstr(h.body.data, "\"outcome\":\"stored\",\"id\":\"" GRID "-0002\",\"revision\":1"), "%s",
+                  h.body.data);
+    http_free(&h);
+    h = request(&e, "GET", "/api/v1/households/" GRID "-0002", NULL, NULL, NULL);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"id\":\"" GRID "-0002\""), "%ld %s", h.status,
+                  h.body.data);
+    http_free(&h);
+    /* the same form again, now under its id: unchanged */
+    char *again = form(3, GRID "-0002", NULL);
+    h = submit(&e, again, NULL);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"outcome\":\"unchanged\""), "%ld %s", h.status,
+                  h.body.data);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS), 2);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-submit' AND actor"
+                                               " = 'enum03' AND household_id = '" GRID "-0002'"),
+                     2);
+    /* the audit log keeps ids and statuses, never a value of the form */
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE detail LIKE '%543%'"), 0);
+    free(again);
+    free(xml);
+    account_free(&e);
+}
+END_TEST
+
+START_TEST(a_retried_submission_is_stored_once)
+{
+    account e = sign_in("enum03");
+    char *xml = form(3, NEW, NULL);
+    http first = submit(&e, xml, "phone-7f3a-0001");
+    ck_assert_msg(first.status == 201, "%ld %s", first.status, first.body.data);
+    http second = submit(&e, xml, "phone-7f3a-0001");
+    ck_assert_int_eq(second.status, 201);
+    ck_assert_str_eq(second.body.data, first.body.data);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS), 2);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM revision"), 2);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM submission"), 1);
+    http_free(&first);
+    http_free(&second);
+    /* the key is the account's: another account's same key is its own submission */
+    account b = sign_in("enum03b");
+    char *other = form(4, NEW, NULL);
+    http h = submit(&b, other, "phone-7f3a-0001");
+    ck_assert_msg(h.status == 201 && strstr(h.body.data, GRID "-0003"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    /* an unusable key is refused */
+    h = submit(&b, other, "a key with spaces");
+    ck_assert_int_eq(h.status, 400);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS), 3);
+    free(other);
+    free(xml);
+    account_free(&e);
+    account_free(&b);
+}
+END_TEST
+
+typedef struct creation {
+    const account *who;
+    char *xml;
+    http answer;
+} creation;
+
+static void *create(void *arg)
+{
+    creation *c = arg;
+    c->answer = submit(c->who, c->xml, NULL);
+    return NULL;
+}
+
+START_TEST(enumerators_creating_households_at_once_get_different_ids)
+{
+    account e[2] = { sign_in("enum03"), sign_in("enum03b") };
+    enum { N = 6 };
+    creation c[N];
+    pthread_t t[N];
+    for (int i = 0; i < N; i++) {
+        c[i] = (creation){ .who = &e[i % 2], .xml = form(3 + i, NEW, NULL) };
+        ck_assert_int_eq(pthread_create(&t[i], NULL, create, &c[i]), 0);
+    }
+    for (int i = 0; i < N; i++)
+        pthread_join(t[i], NULL);
+    char *ids[N];
+    for (int i = 0; i < N; i++) {
+        ck_assert_msg(c[i].answer.status == 201, "%d: %ld %s", i, c[i].answer.status, c[i].answer.body.data);
+        ids[i] = json_string(c[i].answer.body.data, "id");
+        ck_assert_ptr_nonnull(ids[i]);
+        for (int k = 0; k < i; k++)
+            ck_assert_str_ne(ids[i], ids[k]);
+    }
+    ck_assert_int_eq(tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS), 1 + N);
+    ok(tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL)); /* the store is sound, its audit chain whole */
+    for (int i = 0; i < N; i++) {
+        free(ids[i]);
+        free(c[i].xml);
+        http_free(&c[i].answer);
+    }
+    account_free(&e[0]);
+    account_free(&e[1]);
+}
+END_TEST
+
+START_TEST(a_held_address_is_refused_unless_a_supervisor_overrides)
+{
+    account e = sign_in("enum03");
+    char *xml = form(3, NEW, "101"); /* 543-1-101: OWN's room */
+    http h = submit(&e, xml, NULL);
+    ck_assert_msg(h.status == 409 && strstr(h.body.data, "\"code\":\"address-held\"") &&
+                      strstr(h.body.data, "\"household\":\"" OWN "\""),
+                  "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    /* the enumerator may not override */
+    h = request(&e, "POST", "/api/v1/households?override=address", "application/xml", xml, NULL);
+    ck_assert_int_eq(h.status, 403);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS), 1);
+    account s = sign_in("super");
+    h = request(&s, "POST", "/api/v1/households?override=address", "application/xml", xml, NULL);
+    ck_assert_msg(h.status == 201, "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS), 2);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'address-override' AND"
+                                               " actor = 'super' AND detail LIKE '%" OWN "%'"),
+                     1);
+    free(xml);
+    account_free(&e);
+    account_free(&s);
+}
+END_TEST
+
+START_TEST(an_invalid_form_is_refused_with_its_diagnostics)
+{
+    account e = sign_in("enum03");
+    char *xml = form(3, NEW, NULL);
+    char *count = strstr(xml, "<memberCount>1<");
+    ck_assert_ptr_nonnull(count);
+    count[strlen("<memberCount>")] = '7';
+    http h = submit(&e, xml, NULL);
+    ck_assert_msg(h.status == 422 && strstr(h.body.data, "\"code\":\"invalid-form\"") &&
+                      strstr(h.body.data, "\"diagnostics\":[{") && strstr(h.body.data, "\"rule\":\"") &&
+                      strstr(h.body.data, "\"path\":\"memberCount\""),
+                  "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS), 1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM revision"), 1);
+    /* a person's document number held by another household: refused without naming it */
+    char *twin = form(1, NEW, "999");
+    h = submit(&e, twin, NULL);
+    ck_assert_msg(h.status == 422 && strstr(h.body.data, "\"rule\":\"STORE-ID-DUP\"") &&
+                      strstr(h.body.data, "another household") && !strstr(h.body.data, OWN),
+                  "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    free(twin);
+    /* a form of another grid */
+    account other = sign_in("enum04");
+    char *valid = form(3, NEW, NULL);
+    h = submit(&other, valid, NULL);
+    ck_assert_msg(h.status == 403, "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    /* a statistician submits nothing */
+    account stats = sign_in("stats");
+    h = submit(&stats, valid, NULL);
+    ck_assert_int_eq(h.status, 403);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS), 1);
+    free(valid);
+    free(xml);
+    account_free(&e);
+    account_free(&other);
+    account_free(&stats);
+}
+END_TEST
+
+/* A visit on or before the form's enumeration date leaves it alone; a later one
+ * moves it to the visit's, as `hhreg visit` does (rule VISIT-AFTER-ENUMERATION). */
+START_TEST(a_visit_moves_the_enumeration_date_only_when_later)
+{
+    account e = sign_in("enum03");
+    http h = request(&e, "POST", "/api/v1/households/" OWN "/visits", NULL,
+                     "{\"date\":\"2026-10-11\",\"purpose\":\"routine\",\"outcome\":\"nobody-home\","
+                     "\"note\":\"back after 6 pm\",\"clientId\":\"visit-1\"}",
+                     NULL);
+    ck_assert_msg(h.status == 201 && strstr(h.body.data, "\"id\":\"" OWN "\",\"revision\":2"), "%ld %s", h.status,
+                  h.body.data);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM revision WHERE household_id = '" OWN "' AND"
+                                               " revision = 2 AND enumeration_date = '2026-10-11'"),
+                     1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM visit WHERE household_id = '" OWN "' AND"
+                                               " revision = 2 AND date = '2026-10-11' AND enumerator = 'enum03'"
+                                               " AND outcome = 'nobody-home'"),
+                     1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM visit WHERE revision = 2"), 2);
+    /* the same clientId again: the same answer, nothing new */
+    h = request(&e, "POST", "/api/v1/households/" OWN "/visits", NULL,
+                "{\"date\":\"2026-10-11\",\"purpose\":\"routine\",\"outcome\":\"nobody-home\","
+                "\"note\":\"back after 6 pm\",\"clientId\":\"visit-1\"}",
+                NULL);
+    ck_assert_int_eq(h.status, 201);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM revision"), 2);
+    /* a later visit: the enumeration date follows it */
+    h = request(&e, "POST", "/api/v1/households/" OWN "/visits", NULL,
+                "{\"date\":\"2026-11-02\",\"purpose\":\"gas-safety\",\"outcome\":\"done\"}", "visit-2");
+    ck_assert_msg(h.status == 201 && strstr(h.body.data, "\"revision\":3"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM revision WHERE household_id = '" OWN "' AND"
+                                               " revision = 3 AND enumeration_date = '2026-11-02'"),
+                     1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM visit WHERE revision = 3"), 3);
+    /* another grid's household, or a visit code the schema does not know */
+    account other = sign_in("enum04");
+    h = request(&other, "POST", "/api/v1/households/" OWN "/visits", NULL,
+                "{\"date\":\"2026-11-03\",\"purpose\":\"routine\",\"outcome\":\"done\"}", NULL);
+    ck_assert_int_eq(h.status, 403);
+    http_free(&h);
+    h = request(&e, "POST", "/api/v1/households/" OWN "/visits", NULL,
+                "{\"date\":\"2026-11-03\",\"purpose\":\"picnic\",\"outcome\":\"done\"}", NULL);
+    ck_assert_msg(h.status == 422 && strstr(h.body.data, "\"path\":\"visit"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM revision"), 3);
+    account_free(&e);
+    account_free(&other);
+}
+END_TEST
+
+/* Sends `head` and `body` on a raw connection, then closes it half-way. */
+static void send_truncated(const char *head, const char *body)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    ck_assert(write(fd, head, strlen(head)) == (ssize_t)strlen(head));
+    ck_assert(write(fd, body, strlen(body)) == (ssize_t)strlen(body));
+    close(fd);
+}
+
+START_TEST(bad_bodies_store_nothing)
+{
+    account e = sign_in("enum03");
+    char *xml = form(3, NEW, NULL);
+    long audit_before = tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'store'");
+    /* half a form */
+    xml[strlen(xml) / 2] = '\0';
+    http h = submit(&e, xml, NULL);
+    ck_assert_msg(h.status == 422 && strstr(h.body.data, "\"diagnostics\":[{"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    static const struct {
+        const char *path, *type, *body;
+        long status;
+        const char *code;
+    } cases[] = {
+        { "/api/v1/households", "application/json", "{\"id\":\"" NEW "\"}", 415, "json-form" },
+        { "/api/v1/households", "text/plain", "<household/>", 415, "content-type" },
+        { "/api/v1/households", "application/xml", "", 400, "empty-body" },
+        { "/api/v1/households", "application/xml", "not xml at all", 422, "invalid-form" },
+        { "/api/v1/households?override=everything", "application/xml", "<x/>", 400, "override" },
+        { "/api/v1/households/" OWN "/visits", NULL, "{\"date\":", 400, "body" },
+        { "/api/v1/households/" OWN "/visits", NULL, "{\"date\":\"2026-11-02\",\"purpose\":\"routine\"}", 400,
+          "item" },
+        { "/api/v1/households/" GRID "-0999/visits", NULL,
+          "{\"date\":\"2026-11-02\",\"purpose\":\"routine\",\"outcome\":\"done\"}", 404, "no-household" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        h = request(&e, "POST", cases[i].path, cases[i].type, cases[i].body, NULL);
+        char *code = json_string(h.body.data, "code");
+        ck_assert_msg(h.status == cases[i].status && code && strcmp(code, cases[i].code) == 0, "case %zu: %ld %s", i,
+                      h.status, h.body.data);
+        free(code);
+        http_free(&h);
+    }
+    h = request(&e, "POST", "/api/v1/households/" OWN "/visits", NULL,
+                "{\"date\":\"2026-11-02\",\"purpose\":\"routine\"}", NULL);
+    ck_assert_msg(strstr(h.body.data, "\\\"outcome\\\""), "the message names the item: %s", h.body.data);
+    http_free(&h);
+    /* an upload cut off before its announced length */
+    char *full = form(4, NEW, NULL);
+    char *head = hh_xasprintf("POST /api/v1/households HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: %s\r\n"
+                              "X-CSRF-Token: %s\r\nContent-Type: application/xml\r\nContent-Length: %zu\r\n\r\n",
+                              e.cookie, e.csrf, strlen(full));
+    full[strlen(full) / 3] = '\0';
+    send_truncated(head, full);
+    /* the server is still there, and nothing was stored */
+    h = request(&e, "GET", "/api/v1/households", NULL, NULL, NULL);
+    ck_assert_int_eq(h.status, 200);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS), 1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM revision"), 1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'store'"), audit_before);
+    free(head);
+    free(full);
+    free(xml);
+    account_free(&e);
+}
+END_TEST
+
+Suite *make_serveforms_suite(void)
+{
+    Suite *s = suite_create("serveforms");
+    TCase *tc = tcase_create("forms");
+    tcase_set_timeout(tc, 900); /* argon2id and a server under valgrind */
+    tcase_add_checked_fixture(tc, serve_setup, serve_teardown);
+    tcase_add_test(tc, a_new_household_is_stored_with_an_id_and_read_back);
+    tcase_add_test(tc, a_retried_submission_is_stored_once);
+    tcase_add_test(tc, enumerators_creating_households_at_once_get_different_ids);
+    tcase_add_test(tc, a_held_address_is_refused_unless_a_supervisor_overrides);
+    tcase_add_test(tc, an_invalid_form_is_refused_with_its_diagnostics);
+    tcase_add_test(tc, a_visit_moves_the_enumeration_date_only_when_later);
+    tcase_add_test(tc, bad_bodies_store_nothing);
+    suite_add_tcase(s, tc);
+    return s;
+}
