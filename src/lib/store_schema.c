@@ -165,7 +165,11 @@ static const char migration_5[] =
     "  account TEXT NOT NULL, client_key TEXT NOT NULL, household_id TEXT,"
     "  status INTEGER NOT NULL, answer TEXT NOT NULL, at TEXT NOT NULL,"
     "  PRIMARY KEY (account, client_key)"
-    ") STRICT, WITHOUT ROWID;";
+    ") STRICT, WITHOUT ROWID;"
+    /* who lives at an address (hh_store_address_holder): a lookup per submission,
+     * not a scan of every revision (import of 20,000 forms with -j 2: 3.6-3.7 s
+     * before, 3.2-3.8 s after) */
+    "CREATE INDEX revision_address ON revision(community_code, building, unit, room);";
 
 int hh_store_migration_finish(hh_store *s, int version, hh_buf *err)
 {

@@ -76,6 +76,19 @@ unsigned hh_answer_error(hh_request *rq, unsigned status, const char *code, cons
     return status;
 }
 
+unsigned hh_answer_forbidden(hh_request *rq)
+{
+    return hh_answer_error(rq, MHD_HTTP_FORBIDDEN, "forbidden",
+                           "Your account may not do that (it is not among your grids or your role's work).",
+                           "您的账户无权执行此操作（不在您的网格内或不属于您的角色）。");
+}
+
+unsigned hh_answer_store_failed(hh_request *rq)
+{
+    return hh_answer_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "store", "The store cannot be used just now: try again.",
+                           "数据库暂时无法使用，请重试。");
+}
+
 static unsigned dispatch(hh_request *rq)
 {
     if (rq->body_too_large)

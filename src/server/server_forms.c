@@ -29,19 +29,6 @@ typedef struct submission {
     int revision;
 } submission;
 
-static unsigned not_allowed(hh_request *rq)
-{
-    return hh_answer_error(rq, MHD_HTTP_FORBIDDEN, "forbidden",
-                           "Your account may not do that (it is not among your grids or your role's work).",
-                           "您的账户无权执行此操作（不在您的网格内或不属于您的角色）。");
-}
-
-static unsigned store_failed(hh_request *rq)
-{
-    return hh_answer_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "store", "The store cannot be used just now: try again.",
-                           "数据库暂时无法使用，请重试。");
-}
-
 /* The answer of a form refused by the reader, schema, rules or store: its
  * diagnostics (rule id, item path, message in the request's language). */
 static unsigned refused(hh_request *rq, unsigned status, const char *code, const char *en, const char *zh,
@@ -137,7 +124,7 @@ static unsigned run_submission(submission *sub, const char *operation, submissio
     if (!srv->forms)
         srv->forms = hh_form_worker_new(srv->schemas, true);
     if (!srv->forms) {
-        status = store_failed(rq);
+        status = hh_answer_store_failed(rq);
         goto done;
     }
     if (sub->key) {
@@ -145,7 +132,7 @@ static unsigned run_submission(submission *sub, const char *operation, submissio
         char *kept = NULL;
         int found = hh_store_submission_find(srv->store, rq->who.name, sub->key, &kept_status, &kept, &err);
         if (found < 0) {
-            status = store_failed(rq);
+            status = hh_answer_store_failed(rq);
             goto done;
         }
         if (found) {
@@ -159,7 +146,7 @@ static unsigned run_submission(submission *sub, const char *operation, submissio
         }
     }
     if (hh_store_begin(srv->store, &err)) {
-        status = store_failed(rq);
+        status = hh_answer_store_failed(rq);
         goto done;
     }
     bool keep = false;
@@ -168,7 +155,7 @@ static unsigned run_submission(submission *sub, const char *operation, submissio
                                                        (int)status, rq->answer.data, &err)) ||
                  audit(sub, operation, status, NULL, &err) || hh_store_commit(srv->store, &err))) {
         hh_store_rollback(srv->store);
-        status = store_failed(rq);
+        status = hh_answer_store_failed(rq);
     } else if (!keep) {
         hh_store_rollback(srv->store);
         audit(sub, operation, status, "nothing stored", &err); /* best effort: the answer stands */
@@ -237,7 +224,7 @@ static unsigned put_form(submission *sub, hh_form_result *r, int base_revision, 
     case HH_PUT_FAILED:
         break;
     }
-    return store_failed(rq);
+    return hh_answer_store_failed(rq);
 }
 
 /* The form's XML with its household id set to `id`, malloc'd (*len); NULL when it
@@ -285,7 +272,7 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
     const char *id = r.household->id;
     sub->household = hh_xstrdup(id);
     if (!hh_access_allows(&rq->who, HH_ACT_SUBMIT_FORM, id)) {
-        status = not_allowed(rq);
+        status = hh_answer_forbidden(rq);
         goto done;
     }
     size_t n = strlen(id);
@@ -300,7 +287,7 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
         char *xml = allocated ? with_id(rq->body.data, rq->body.len, allocated, &len) : NULL;
         free(allocated);
         if (rc) {
-            status = store_failed(rq);
+            status = hh_answer_store_failed(rq);
             goto done;
         }
         if (!xml) {
@@ -324,7 +311,7 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
     int held = hh_store_address_holder(srv->store, h->community_code, h->building, h->unit, h->room, h->id,
                                        &holder, err);
     if (held < 0) {
-        status = store_failed(rq);
+        status = hh_answer_store_failed(rq);
         goto done;
     }
     if (held && !fs->override_address) {
@@ -338,14 +325,14 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
         goto done;
     }
     if (held && !hh_access_allows(&rq->who, HH_ACT_OVERRIDE_ADDRESS, h->id)) {
-        status = not_allowed(rq);
+        status = hh_answer_forbidden(rq);
         goto done;
     }
     status = put_form(sub, &r, fs->base_revision, keep);
     if (*keep && held) {
         char *more = hh_xasprintf("address override: the address is also held by %s", holder);
         if (audit(sub, "address-override", status, more, err))
-            status = store_failed(rq), *keep = false;
+            status = hh_answer_store_failed(rq), *keep = false;
         free(more);
     }
 done:
@@ -366,7 +353,7 @@ unsigned hh_household_submit(hh_request *rq)
 {
     /* who may submit at all; the form's own household is asked about once it is read */
     if (!hh_access_allows(&rq->who, HH_ACT_SUBMIT_FORM, NULL))
-        return not_allowed(rq);
+        return hh_answer_forbidden(rq);
     if (content_type_is(rq, "application/json"))
         return hh_answer_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "json-form",
                                "A form is sent as its XML (Content-Type: application/xml); its JSON shape is not "
@@ -420,7 +407,7 @@ static unsigned record_visit(submission *sub, bool *keep, hh_buf *err)
     if (rc)
         return rc > 0 ? hh_answer_error(rq, MHD_HTTP_NOT_FOUND, "no-household",
                                         "There is no current household of that id.", "没有该编号的现有住户。")
-                      : store_failed(rq);
+                      : hh_answer_store_failed(rq);
     /* the visit appended to the current form (visits are its last items); every
      * other item stays as it is, but for the enumeration date when the visit is later
      * (rule VISIT-AFTER-ENUMERATION), moved to the visit's as `hhreg visit` moves it */
@@ -449,7 +436,7 @@ static unsigned record_visit(submission *sub, bool *keep, hh_buf *err)
         xmlFreeDoc(doc);
     if (!mem) {
         hh_buf_printf(err, "the stored form of %s cannot be read", rq->arg);
-        return store_failed(rq);
+        return hh_answer_store_failed(rq);
     }
     hh_form_result r;
     hh_form_result_init(&r);
@@ -476,7 +463,7 @@ static const char *item(json_t *body, const char *name, bool required, const cha
 unsigned hh_visit_record(hh_request *rq)
 {
     if (!hh_access_allows(&rq->who, HH_ACT_RECORD_VISIT, rq->arg))
-        return not_allowed(rq);
+        return hh_answer_forbidden(rq);
     json_error_t error;
     json_t *body = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, JSON_REJECT_DUPLICATES, &error);
     if (!json_is_object(body)) {

@@ -9,19 +9,6 @@
 
 #include "form_json.h"
 
-static unsigned not_allowed(hh_request *rq)
-{
-    return hh_answer_error(rq, MHD_HTTP_FORBIDDEN, "forbidden",
-                           "Your account may not do that (it is not among your grids or your role's work).",
-                           "您的账户无权执行此操作（不在您的网格内或不属于您的角色）。");
-}
-
-static unsigned store_failed(hh_request *rq)
-{
-    return hh_answer_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "store", "The store cannot be used just now: try again.",
-                           "数据库暂时无法使用，请重试。");
-}
-
 typedef struct list_state {
     hh_request *rq;
     hh_json json;
@@ -41,7 +28,7 @@ static void add_row(const hh_list_row *r, void *arg)
 unsigned hh_households_list(hh_request *rq)
 {
     if (!hh_access_allows(&rq->who, HH_ACT_LIST_HOUSEHOLDS, NULL))
-        return not_allowed(rq);
+        return hh_answer_forbidden(rq);
     hh_server *srv = rq->server;
     list_state st = { .rq = rq };
     hh_json_init(&st.json, &rq->answer);
@@ -60,13 +47,13 @@ unsigned hh_households_list(hh_request *rq)
     pthread_mutex_unlock(&srv->store_lock);
     hh_json_end(&st.json);
     hh_buf_free(&err);
-    return rc ? store_failed(rq) : MHD_HTTP_OK;
+    return rc ? hh_answer_store_failed(rq) : MHD_HTTP_OK;
 }
 
 unsigned hh_household_get(hh_request *rq)
 {
     if (!hh_access_allows(&rq->who, HH_ACT_READ_HOUSEHOLD, rq->arg))
-        return not_allowed(rq);
+        return hh_answer_forbidden(rq);
     hh_server *srv = rq->server;
     hh_household *h = NULL;
     int revision = 0;
@@ -83,7 +70,7 @@ unsigned hh_household_get(hh_request *rq)
     pthread_mutex_unlock(&srv->store_lock);
     unsigned status;
     if (rc < 0)
-        status = store_failed(rq);
+        status = hh_answer_store_failed(rq);
     else if (rc > 0)
         status = hh_answer_error(rq, MHD_HTTP_NOT_FOUND, "no-household", "There is no current household of that id.",
                                  "没有该编号的现有住户。");

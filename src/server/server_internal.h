@@ -57,6 +57,10 @@ typedef unsigned (*hh_handler)(hh_request *rq);
 /* The JSON error answer of the API (docs/API.md): {"error":{"code","message"}} with
  * the message in the request's language. Returns `status`. */
 unsigned hh_answer_error(hh_request *rq, unsigned status, const char *code, const char *en, const char *zh);
+/* 403 "forbidden": the access rule said no (server_access.c). */
+unsigned hh_answer_forbidden(hh_request *rq);
+/* 503 "store": the store failed; the client may try again. */
+unsigned hh_answer_store_failed(hh_request *rq);
 
 /* What an account may do (server_access.c). */
 typedef enum {

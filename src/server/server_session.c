@@ -21,12 +21,6 @@ static unsigned refused(hh_request *rq)
                            "用户名或密码错误，或账户已锁定或停用：请稍后再试，或联系网格长。");
 }
 
-static unsigned store_failed(hh_request *rq)
-{
-    return hh_answer_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "store", "The store cannot be used just now: try again.",
-                           "数据库暂时无法使用，请重试。");
-}
-
 /* The user and password of a sign-in body {"user": …, "password": …, "bearer": true
  * (optional)}; false when the body is not that. */
 static bool read_credentials(hh_request *rq, char **user, char **password, bool *bearer)
@@ -131,7 +125,7 @@ unsigned hh_session_create(hh_request *rq)
     unsigned status;
     pthread_mutex_lock(&srv->store_lock);
     if (found < 0)
-        status = store_failed(rq);
+        status = hh_answer_store_failed(rq);
     else if (!ok) {
         /* a locked account's attempts are said, not counted: counting them would let
          * anyone keep it locked for ever, its owner's right password included */
@@ -145,7 +139,7 @@ unsigned hh_session_create(hh_request *rq)
                         : 0;
         if (!locked && rc == 0)
             rc = hh_store_login_failed(srv->store, found == 0 ? a.name : "", now, &srv->config.login, rq->from, &err);
-        status = rc ? store_failed(rq) : refused(rq);
+        status = rc ? hh_answer_store_failed(rq) : refused(rq);
         free(detail);
     }
     else {
@@ -154,7 +148,7 @@ unsigned hh_session_create(hh_request *rq)
         hh_token_new(csrf);
         hh_token_hash(token, hash);
         if (hh_store_session_start(srv->store, a.name, hash, csrf, now, rq->from, &err))
-            status = store_failed(rq);
+            status = hh_answer_store_failed(rq);
         else {
             rq->set_cookie = hh_xasprintf(COOKIE "=%s; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=%d", token,
                                           srv->config.session_absolute);
@@ -193,7 +187,7 @@ unsigned hh_session_delete(hh_request *rq)
     pthread_mutex_unlock(&srv->store_lock);
     hh_buf_free(&err);
     if (rc < 0)
-        return store_failed(rq);
+        return hh_answer_store_failed(rq);
     rq->set_cookie = hh_xstrdup(COOKIE "=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0");
     return MHD_HTTP_NO_CONTENT;
 }
