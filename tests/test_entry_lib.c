@@ -66,6 +66,36 @@ static void expect(const hh_code_labels *l, hh_q_scope scope, const char *key, c
     free(v);
 }
 
+/* The conditions' table (served as data by GET /api/v1/items) is in hh_item_when's
+ * order and names what items.def names; hh_question_applies reads it. */
+START_TEST(the_conditions_are_one_table_in_order)
+{
+    size_t n;
+    const hh_condition *c = hh_conditions(&n);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_int_eq(c[i].when, (int)i);
+    for (size_t i = 0; i < hh_item_question_count; i++) {
+        const hh_item_question *q = &hh_item_questions[i];
+        ck_assert_msg((size_t)q->when < n && strcmp(c[q->when].name, q->when_name) == 0, "%s: %s", q->key,
+                      q->when_name);
+    }
+    /* as data and as asked: marital status from 15 or while the age is unknown */
+    const hh_question *marital = hh_question_find(HH_SCOPE_PERSON, "marital-status");
+    hh_answers *a = hh_answers_new();
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date", "2026-10-20");
+    ck_assert(hh_question_applies(marital, a, 1));
+    hh_answer_set(a, HH_SCOPE_PERSON, 1, "birth-date", "2015-01-01");
+    ck_assert(!hh_question_applies(marital, a, 1));
+    hh_answer_set(a, HH_SCOPE_PERSON, 1, "birth-date", "2011-10-20");
+    ck_assert(hh_question_applies(marital, a, 1));
+    const hh_question *since = hh_question_find(HH_SCOPE_HOUSEHOLD, "low-income-since");
+    ck_assert(!hh_question_applies(since, a, 0));
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "low-income", "true");
+    ck_assert(hh_question_applies(since, a, 0));
+    hh_answers_free(a);
+}
+END_TEST
+
 START_TEST(typed_text_becomes_an_answer_or_a_reason)
 {
     hh_code_labels *l = labels();
@@ -730,6 +760,7 @@ Suite *make_entrylib_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, tu_store_setup, tu_store_teardown);
     tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, the_conditions_are_one_table_in_order);
     tcase_add_test(tc, typed_text_becomes_an_answer_or_a_reason);
     tcase_add_test(tc, each_question_offers_its_default);
     tcase_add_test(tc, the_address_carries_over_and_a_later_visit_moves_the_enumeration);

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "entry.h"
 #include "testutil.h"
 
 Suite *make_serve_suite(void);
@@ -24,6 +25,7 @@ static pid_t server_pid;
 static int server_out = -1;
 static char base[64];
 static char *ca_file; /* set: the server speaks TLS with this self-signed certificate */
+static const char *extra_header; /* set: one more request header (If-None-Match: …) */
 
 static void ok(tu_result r)
 {
@@ -160,6 +162,8 @@ static http request(const char *method, const char *path, const char *body, cons
     if (csrf_header)
         headers = curl_slist_append(headers, csrf_header);
     headers = curl_slist_append(headers, "Content-Type: application/json");
+    if (extra_header)
+        headers = curl_slist_append(headers, extra_header);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     CURLcode rc = curl_easy_perform(c);
     ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
@@ -305,7 +309,56 @@ static const struct {
     { "stats", "GET", "/api/v1/households/" OWN, 403 },
     { "admin", "GET", "/api/v1/households", 403 },
     { "admin", "GET", "/api/v1/households/" OWN, 403 },
+    { NULL, "GET", "/api/v1/items", 401 },
+    { "enum03", "GET", "/api/v1/items", 200 },
+    { "super", "GET", "/api/v1/items", 200 },
+    { "stats", "GET", "/api/v1/items", 200 },
+    { "admin", "GET", "/api/v1/items", 200 },
+    { "enum03", "POST", "/api/v1/items", 405 },
 };
+
+/* GET /api/v1/items: every question of guided entry in its order, code lists with both
+ * languages' labels, the conditions as data; cached by its ETag. */
+START_TEST(the_item_dictionary_is_served_with_its_conditions)
+{
+    char *token, *csrf;
+    sign_in("stats", &token, &csrf); /* no personal data: any role */
+    http h = request("GET", "/api/v1/items", NULL, token, NULL);
+    ck_assert_int_eq(h.status, 200);
+    static const hh_q_scope scopes[] = { HH_SCOPE_HOUSEHOLD, HH_SCOPE_PERSON, HH_SCOPE_AFTER_ROSTER, HH_SCOPE_VISIT };
+    for (size_t s = 0; s < sizeof scopes / sizeof scopes[0]; s++) {
+        size_t n;
+        const hh_question *qs = hh_questions(scopes[s], &n);
+        const char *at = h.body.data; /* in the order they are asked */
+        for (size_t i = 0; i < n; i++) {
+            char *key = hh_xasprintf("{\"key\":\"%s\"", qs[i].key);
+            const char *found = strstr(at, key);
+            ck_assert_msg(found, "question %s is missing or out of order", qs[i].key);
+            at = found + 1;
+            free(key);
+        }
+    }
+    ck_assert(strstr(h.body.data, "{\"code\":\"Han\",\"en\":\"Han\",\"zh\":\"汉族\"}"));
+    ck_assert(strstr(h.body.data, "\"when\":\"AGE_15\",\"codeList\":\"MaritalStatusCode\""));
+    ck_assert(strstr(h.body.data, "\"AGE_15\":{\"ageAtLeast\":15,\"orAgeUnknown\":true}"));
+    ck_assert(strstr(h.body.data, "\"LOW_INCOME\":{\"scope\":\"household\",\"item\":\"low-income\",\"equals\":"
+                                  "\"true\",\"orUnanswered\":false}"));
+    ck_assert(strstr(h.headers.data, "Cache-Control: no-cache"));
+    const char *etag = strstr(h.headers.data, "ETag: ");
+    ck_assert_ptr_nonnull(etag);
+    char *if_none_match = hh_xasprintf("If-None-Match: %.*s", (int)strcspn(etag + 6, "\r\n"), etag + 6);
+    extra_header = if_none_match;
+    http again = request("GET", "/api/v1/items", NULL, token, NULL);
+    extra_header = NULL;
+    ck_assert_int_eq(again.status, 304);
+    ck_assert_int_eq(again.body.len, 0);
+    http_free(&again);
+    free(if_none_match);
+    http_free(&h);
+    free(token);
+    free(csrf);
+}
+END_TEST
 
 START_TEST(the_role_matrix_holds)
 {
@@ -575,6 +628,7 @@ Suite *make_serve_suite(void)
     tcase_add_checked_fixture(tc, serve_setup, serve_teardown);
     tcase_add_test(tc, a_session_is_a_safe_cookie_ended_by_logout);
     tcase_add_test(tc, the_role_matrix_holds);
+    tcase_add_test(tc, the_item_dictionary_is_served_with_its_conditions);
     tcase_add_test(tc, failed_logins_lock_the_account_and_say_nothing_more);
     tcase_add_test(tc, hostile_requests_are_refused_plainly);
     tcase_add_test(tc, an_address_trying_many_names_is_refused);

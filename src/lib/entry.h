@@ -45,6 +45,25 @@ const hh_question *hh_question_find(hh_q_scope scope, const char *key);
 /* Whether `q` is asked for this household (index 0) or person/visit `index`. */
 bool hh_question_applies(const hh_question *q, const hh_answers *a, int index);
 
+/* What each hh_item_when means, as data: the one definition, which
+ * hh_question_applies reads and GET /api/v1/items serves to the phone client.
+ * AGE: asked when the person's age is not known yet or at least `min_age`.
+ * EQUALS / NOT_EQUALS: answer `key` of `scope` (the household's, or the person's
+ * own) compared with `value`; `or_absent` asks it too while `key` is unanswered
+ * (NOT_EQUALS always does). */
+typedef enum { HH_COND_ALWAYS, HH_COND_AGE, HH_COND_EQUALS, HH_COND_NOT_EQUALS } hh_condition_op;
+typedef struct hh_condition {
+    hh_item_when when;
+    const char *name;          /* "AGE_15": as items.def names it */
+    hh_condition_op op;
+    int min_age;
+    hh_q_scope scope;
+    const char *key, *value;
+    bool or_absent;
+} hh_condition;
+/* The conditions, one per hh_item_when, in its order; *n their number. */
+const hh_condition *hh_conditions(size_t *n);
+
 /* A question asked of the household (index 0, also for a question after the roster)
  * or of person / visit `index`. */
 typedef struct hh_entry_target {

@@ -4,7 +4,7 @@
  * one question that is not an item (whether a person holds a disability certificate,
  * which groups its type and grade). Each item's prompt, bounds and the condition
  * under which it is asked are in items.def (HH_ITEM_QUESTIONS); what the conditions
- * mean is here. */
+ * mean is the table `conditions` here, as data the phone client is served too. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,33 +14,38 @@
 #include "entry_session.h"
 #include "items.h"
 
-static bool at_least(const hh_answers *a, int person, int years)
-{
-    int age = hh_answers_age(a, person);
-    return age < 0 || age >= years;
-}
+static const hh_condition conditions[] = {
+    { HH_WHEN_ALWAYS, "ALWAYS", HH_COND_ALWAYS, 0, HH_SCOPE_PERSON, NULL, NULL, false },
+    { HH_WHEN_AGE_5, "AGE_5", HH_COND_AGE, 5, HH_SCOPE_PERSON, NULL, NULL, true },
+    { HH_WHEN_AGE_6, "AGE_6", HH_COND_AGE, 6, HH_SCOPE_PERSON, NULL, NULL, true },
+    { HH_WHEN_AGE_15, "AGE_15", HH_COND_AGE, 15, HH_SCOPE_PERSON, NULL, NULL, true },
+    { HH_WHEN_CHINESE, "CHINESE", HH_COND_EQUALS, 0, HH_SCOPE_PERSON, "nationality", "CHN", true },
+    { HH_WHEN_HAS_DOCUMENT, "HAS_DOCUMENT", HH_COND_NOT_EQUALS, 0, HH_SCOPE_PERSON, "document-type", "none", true },
+    { HH_WHEN_MIGRANT, "MIGRANT", HH_COND_EQUALS, 0, HH_SCOPE_PERSON, "residence", "migrant", false },
+    { HH_WHEN_HAS_CERTIFICATE, "HAS_CERTIFICATE", HH_COND_EQUALS, 0, HH_SCOPE_PERSON, "certificate", "true", false },
+    { HH_WHEN_LOW_INCOME, "LOW_INCOME", HH_COND_EQUALS, 0, HH_SCOPE_HOUSEHOLD, "low-income", "true", false },
+};
+#define COND_COUNT (sizeof conditions / sizeof conditions[0])
 
-static bool is(const hh_answers *a, hh_q_scope scope, int index, const char *key, const char *value)
+const hh_condition *hh_conditions(size_t *n)
 {
-    const char *v = hh_answer(a, scope, index, key);
-    return v && strcmp(v, value) == 0;
+    *n = COND_COUNT;
+    return conditions;
 }
 
 bool hh_question_applies(const hh_question *q, const hh_answers *a, int index)
 {
-    switch (q->when) {
-    case HH_WHEN_ALWAYS: return true;
-    case HH_WHEN_AGE_5: return at_least(a, index, 5);
-    case HH_WHEN_AGE_6: return at_least(a, index, 6);
-    case HH_WHEN_AGE_15: return at_least(a, index, 15);
-    case HH_WHEN_CHINESE: return !hh_answer(a, HH_SCOPE_PERSON, index, "nationality") ||
-                                 is(a, HH_SCOPE_PERSON, index, "nationality", "CHN");
-    case HH_WHEN_HAS_DOCUMENT: return !is(a, HH_SCOPE_PERSON, index, "document-type", "none");
-    case HH_WHEN_MIGRANT: return is(a, HH_SCOPE_PERSON, index, "residence", "migrant");
-    case HH_WHEN_HAS_CERTIFICATE: return is(a, HH_SCOPE_PERSON, index, "certificate", "true");
-    case HH_WHEN_LOW_INCOME: return is(a, HH_SCOPE_HOUSEHOLD, 0, "low-income", "true");
+    const hh_condition *c = (size_t)q->when < COND_COUNT ? &conditions[q->when] : NULL;
+    if (!c || c->op == HH_COND_ALWAYS)
+        return true;
+    if (c->op == HH_COND_AGE) {
+        int age = hh_answers_age(a, index);
+        return age < 0 || age >= c->min_age;
     }
-    return true;
+    const char *v = hh_answer(a, c->scope, c->scope == HH_SCOPE_HOUSEHOLD ? 0 : index, c->key);
+    if (!v)
+        return c->or_absent;
+    return (strcmp(v, c->value) == 0) == (c->op == HH_COND_EQUALS);
 }
 
 /* The questions that are not items. */

@@ -35,6 +35,7 @@ static const struct route {
 } routes[] = {
     { "POST", "/api/v1/session", false, hh_session_create },
     { "DELETE", "/api/v1/session", true, hh_session_delete },
+    { "GET", "/api/v1/items", true, hh_items_get },
     { "GET", "/api/v1/households", true, hh_households_list },
     { "GET", "/api/v1/households/*", true, hh_household_get },
     { "POST", "/api/v1/households", true, hh_household_submit },
@@ -133,7 +134,10 @@ static enum MHD_Result answer(hh_request *rq, unsigned status)
     if (!r)
         return MHD_NO;
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    /* personal data is never cached; what may be is revalidated by its ETag */
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, rq->etag ? "no-cache" : "no-store");
+    if (rq->etag)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, rq->etag);
     MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
@@ -297,6 +301,11 @@ hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server
     srv->schemas = set;
     srv->config = *cfg;
     srv->tls = tls;
+    hh_buf_init(&srv->items);
+    if (hh_items_answer_make(srv, err) != 0) {
+        free(srv);
+        return NULL;
+    }
     pthread_mutex_init(&srv->store_lock, NULL);
     pthread_mutex_init(&srv->failures_lock, NULL);
     if (tls && (!(srv->tls_cert = read_pem(cfg->tls_cert, "certificate", err)) ||
@@ -345,6 +354,7 @@ void hh_server_stop(hh_server *srv)
         MHD_stop_daemon(srv->daemon);
     }
     hh_forms_free(srv);
+    hh_buf_free(&srv->items);
     pthread_mutex_destroy(&srv->store_lock);
     pthread_mutex_destroy(&srv->failures_lock);
     free(srv->tls_cert);

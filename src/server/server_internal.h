@@ -27,6 +27,8 @@ struct hh_server {
     hh_server_config config;
     pthread_mutex_t store_lock;     /* one request uses the store at a time */
     struct hh_form_worker *forms;   /* server_forms.c's reader, schema and rules (under store_lock) */
+    hh_buf items;                   /* GET /api/v1/items' answer, made at start (server_items.c) */
+    char items_etag[40];
     pthread_mutex_t failures_lock;  /* guards `failures` */
     hh_address_failures failures[HH_ADDRESSES_KEPT];
     bool tls;
@@ -49,6 +51,7 @@ typedef struct hh_request {
     /* the answer */
     hh_buf answer;                  /* JSON */
     char *set_cookie;               /* a Set-Cookie header, or NULL */
+    const char *etag;               /* an answer that may be cached and revalidated, or NULL */
 } hh_request;
 
 /* A handler writes its answer into rq->answer and returns the HTTP status. */
@@ -69,6 +72,7 @@ typedef enum {
     HH_ACT_SUBMIT_FORM,       /* a new household or a revision, into one's grids */
     HH_ACT_RECORD_VISIT,      /* a visit to a household of one's grids */
     HH_ACT_OVERRIDE_ADDRESS,  /* a new household at an address held by another (supervisor) */
+    HH_ACT_READ_ITEMS,        /* the item dictionary (no personal data: every role) */
 } hh_action;
 
 /* The one decision: may account `who` do `action` (to household `household_id`
@@ -82,6 +86,10 @@ unsigned hh_households_list(hh_request *rq);
 unsigned hh_household_get(hh_request *rq);
 unsigned hh_household_submit(hh_request *rq);
 unsigned hh_visit_record(hh_request *rq);
+/* Makes GET /api/v1/items' answer and its ETag (server_items.c); -1 with `err`. */
+int hh_items_answer_make(hh_server *srv, hh_buf *err);
+unsigned hh_items_get(hh_request *rq);
+
 /* Frees what the form handlers made for the server (server_forms.c). */
 void hh_forms_free(hh_server *srv);
 
