@@ -13,11 +13,12 @@
 #include <unistd.h>
 
 #include "entry.h"
+#include "serve_client.h"
 #include "testutil.h"
 
 Suite *make_serve_suite(void);
 
-#define PASSWORD "correct horse battery staple"
+#define PASSWORD TU_SERVE_PASSWORD
 #define OWN "510105016003-03-0001"     /* in grid 03 */
 #define OTHER "510105016003-04-0002"   /* in grid 04 of the same community */
 
@@ -31,16 +32,6 @@ static void ok(tu_result r)
 {
     ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
     tu_result_free(&r);
-}
-
-static void add_user(const char *name, const char *role, const char *grid)
-{
-    char *input = tu_path(tu_store_dir, "password.txt");
-    tu_write_file(input, PASSWORD "\n", strlen(PASSWORD) + 1);
-    ok(tu_hhreg(NULL, input, "user", "add", name, "--role", role, "--password-stdin", "--db", tu_store_db,
-                grid ? "--grid" : NULL, grid, NULL));
-    unlink(input);
-    free(input);
 }
 
 /* A store with a household in grid 03 and one in grid 04, and an account of each
@@ -66,11 +57,11 @@ static void make_store(void)
     free(other);
     free(second);
     free(own);
-    add_user("enum03", "enumerator", "510105016003-03");
-    add_user("enum04", "enumerator", "510105016003-04");
-    add_user("super", "supervisor", "510105016003");
-    add_user("stats", "statistician", NULL);
-    add_user("admin", "admin", NULL);
+    tu_serve_add_user("enum03", "enumerator", "510105016003-03");
+    tu_serve_add_user("enum04", "enumerator", "510105016003-04");
+    tu_serve_add_user("super", "supervisor", "510105016003");
+    tu_serve_add_user("stats", "statistician", NULL);
+    tu_serve_add_user("admin", "admin", NULL);
 }
 
 /* Starts hhreg serve on a free port (over TLS when ca_file is set, with its key
@@ -81,29 +72,13 @@ static void server_start(void)
     server_pid = tu_hhreg_start(&server_out, "serve", "--listen", "127.0.0.1:0", "--address-failures", "12", "--db",
                                 tu_store_db, ca_file ? "--tls-cert" : NULL, ca_file, "--tls-key", key, NULL);
     free(key);
-    char line[256];
-    size_t n = 0;
-    struct pollfd p = { .fd = server_out, .events = POLLIN };
-    while (n < sizeof line - 1 && !memchr(line, '\n', n) && poll(&p, 1, 120000) == 1) {
-        ssize_t got = read(server_out, line + n, sizeof line - 1 - n);
-        if (got <= 0)
-            break;
-        n += (size_t)got;
-    }
-    line[n] = '\0';
-    const char *port = strstr(line, "(port ");
-    ck_assert_msg(port, "the server said: %s", line);
-    snprintf(base, sizeof base, "%s://127.0.0.1:%d", ca_file ? "https" : "http", atoi(port + 6));
+    snprintf(base, sizeof base, "%s://127.0.0.1:%d", ca_file ? "https" : "http", tu_serve_port(server_out));
 }
 
 /* SIGTERM: the server finishes and exits 0 (no leak under valgrind). */
 static void server_stop(void)
 {
-    kill(server_pid, SIGTERM);
-    int status;
-    ck_assert_int_eq(waitpid(server_pid, &status, 0), server_pid);
-    close(server_out);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the server ended with %d", status);
+    tu_serve_stop(server_pid, server_out);
 }
 
 static void serve_setup(void)
@@ -119,84 +94,19 @@ static void serve_teardown(void)
     tu_store_teardown();
 }
 
-typedef struct http {
-    long status;
-    hh_buf body, headers;
-} http;
+typedef tu_http http;
+#define http_free tu_http_free
+#define json_string tu_json_string
 
-static size_t collect(char *data, size_t size, size_t n, void *arg)
-{
-    hh_buf_append(arg, data, size * n);
-    return size * n;
-}
-
-/* One request: `method` `path` with `body` (NULL: none), the session `token` as its
- * cookie (NULL: none) and the CSRF token `csrf` (NULL: none). */
 static http request(const char *method, const char *path, const char *body, const char *token, const char *csrf)
 {
-    http h = { 0 };
-    hh_buf_init(&h.body);
-    hh_buf_init(&h.headers);
-    CURL *c = curl_easy_init();
-    ck_assert_ptr_nonnull(c);
     char *url = hh_xasprintf("%s%s", base, path);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L); /* a "../" goes as it is */
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &h.body);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &h.headers);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
-    if (ca_file)
-        curl_easy_setopt(c, CURLOPT_CAINFO, ca_file);
-    if (body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    }
-    struct curl_slist *headers = NULL;
     char *cookie = token ? hh_xasprintf("hhreg_session=%s", token) : NULL;
-    char *csrf_header = csrf ? hh_xasprintf("X-CSRF-Token: %s", csrf) : NULL;
-    if (cookie)
-        curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
-    if (csrf_header)
-        headers = curl_slist_append(headers, csrf_header);
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    if (extra_header)
-        headers = curl_slist_append(headers, extra_header);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    CURLcode rc = curl_easy_perform(c);
-    ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h.status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(c);
-    free(url);
+    tu_http_request rq = { url, method, NULL, body, cookie, csrf, extra_header, ca_file };
+    http h = tu_http_send(&rq);
     free(cookie);
-    free(csrf_header);
-    if (!h.body.data)
-        hh_buf_puts(&h.body, "");
+    free(url);
     return h;
-}
-
-static void http_free(http *h)
-{
-    hh_buf_free(&h->body);
-    hh_buf_free(&h->headers);
-}
-
-/* The value of "key":"…" in a JSON answer, malloc'd; NULL when absent. */
-static char *json_string(const char *json, const char *key)
-{
-    char *pattern = hh_xasprintf("\"%s\":\"", key);
-    const char *at = strstr(json, pattern);
-    char *value = NULL;
-    if (at) {
-        at += strlen(pattern);
-        value = hh_xstrdup(at);
-        value[strcspn(value, "\"")] = '\0';
-    }
-    free(pattern);
-    return value;
 }
 
 /* Signs `user` in; the session token (from the cookie) and CSRF token. */
@@ -258,23 +168,14 @@ START_TEST(a_session_is_a_safe_cookie_ended_by_logout)
     char *bearer = json_string(h.body.data, "token");
     ck_assert_ptr_nonnull(bearer);
     http_free(&h);
-    CURL *c = curl_easy_init();
-    char *url = hh_xasprintf("%s/api/v1/households", base);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, bearer);
-    curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
-    hh_buf sink;
-    hh_buf_init(&sink);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-    ck_assert_int_eq(curl_easy_perform(c), CURLE_OK);
-    long status;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    ck_assert_int_eq(status, 200);
-    ck_assert_msg(strstr(sink.data, OWN) && !strstr(sink.data, OTHER), "%s", sink.data);
-    hh_buf_free(&sink);
-    curl_easy_cleanup(c);
-    free(url);
+    char *authorization = hh_xasprintf("Authorization: Bearer %s", bearer);
+    extra_header = authorization;
+    h = request("GET", "/api/v1/households", NULL, NULL, NULL);
+    extra_header = NULL;
+    ck_assert_int_eq(h.status, 200);
+    ck_assert_msg(strstr(h.body.data, OWN) && !strstr(h.body.data, OTHER), "%s", h.body.data);
+    http_free(&h);
+    free(authorization);
     free(bearer);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'login'"), 3);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'logout'"), 1);
@@ -523,7 +424,7 @@ START_TEST(requests_at_once_are_each_answered_right)
         cookie[i] = hh_xasprintf("hhreg_session=%s", token[who]);
         curl_easy_setopt(easy[i], CURLOPT_URL, url[i]);
         curl_easy_setopt(easy[i], CURLOPT_COOKIE, cookie[i]);
-        curl_easy_setopt(easy[i], CURLOPT_WRITEFUNCTION, collect);
+        curl_easy_setopt(easy[i], CURLOPT_WRITEFUNCTION, tu_http_collect);
         curl_easy_setopt(easy[i], CURLOPT_WRITEDATA, &body[i]);
         curl_easy_setopt(easy[i], CURLOPT_TIMEOUT, 600L);
         curl_multi_add_handle(multi, easy[i]);

@@ -16,11 +16,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "serve_client.h"
 #include "testutil.h"
 
 Suite *make_serveforms_suite(void);
 
-#define PASSWORD "correct horse battery staple"
 #define GRID "510105016003-03"
 #define OWN GRID "-0001" /* in the store, at 543-1-101 */
 #define NEW GRID "-0000" /* a form's way of saying "a new household" */
@@ -34,16 +34,6 @@ static void ok(tu_result r)
 {
     ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
     tu_result_free(&r);
-}
-
-static void add_user(const char *name, const char *role, const char *grid)
-{
-    char *input = tu_path(tu_store_dir, "password.txt");
-    tu_write_file(input, PASSWORD "\n", strlen(PASSWORD) + 1);
-    ok(tu_hhreg(NULL, input, "user", "add", name, "--role", role, "--password-stdin", "--db", tu_store_db,
-                grid ? "--grid" : NULL, grid, NULL));
-    unlink(input);
-    free(input);
 }
 
 /* Sample household `serial` of grid 03 with its id set to `id` and, given, its
@@ -76,47 +66,24 @@ static void serve_setup(void)
     char *own = tu_src("samples/households/" OWN ".xml");
     ok(tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, own, NULL));
     free(own);
-    add_user("enum03", "enumerator", GRID);
-    add_user("enum03b", "enumerator", GRID);
-    add_user("enum04", "enumerator", "510105016003-04");
-    add_user("super", "supervisor", "510105016003");
-    add_user("stats", "statistician", NULL);
+    tu_serve_add_user("enum03", "enumerator", GRID);
+    tu_serve_add_user("enum03b", "enumerator", GRID);
+    tu_serve_add_user("enum04", "enumerator", "510105016003-04");
+    tu_serve_add_user("super", "supervisor", "510105016003");
+    tu_serve_add_user("stats", "statistician", NULL);
     server_pid = tu_hhreg_start(&server_out, "serve", "--listen", "127.0.0.1:0", "--db", tu_store_db, NULL);
-    char line[256];
-    size_t n = 0;
-    struct pollfd p = { .fd = server_out, .events = POLLIN };
-    while (n < sizeof line - 1 && !memchr(line, '\n', n) && poll(&p, 1, 120000) == 1) {
-        ssize_t got = read(server_out, line + n, sizeof line - 1 - n);
-        if (got <= 0)
-            break;
-        n += (size_t)got;
-    }
-    line[n] = '\0';
-    const char *at = strstr(line, "(port ");
-    ck_assert_msg(at, "the server said: %s", line);
-    port = atoi(at + 6);
+    port = tu_serve_port(server_out);
 }
 
 static void serve_teardown(void)
 {
-    kill(server_pid, SIGTERM);
-    int status;
-    ck_assert_int_eq(waitpid(server_pid, &status, 0), server_pid);
-    close(server_out);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the server ended with %d", status);
+    tu_serve_stop(server_pid, server_out);
     tu_store_teardown();
 }
 
-typedef struct http {
-    long status;
-    hh_buf body, headers;
-} http;
-
-static size_t collect(char *data, size_t size, size_t n, void *arg)
-{
-    hh_buf_append(arg, data, size * n);
-    return size * n;
-}
+typedef tu_http http;
+#define http_free tu_http_free
+#define json_string tu_json_string
 
 /* A signed-in account: its session cookie and CSRF token. */
 typedef struct account {
@@ -128,70 +95,19 @@ typedef struct account {
 static http request(const account *who, const char *method, const char *path, const char *type, const char *body,
                     const char *key)
 {
-    http h = { 0 };
-    hh_buf_init(&h.body);
-    hh_buf_init(&h.headers);
-    CURL *c = curl_easy_init();
-    ck_assert_ptr_nonnull(c);
     char *url = hh_xasprintf("http://127.0.0.1:%d%s", port, path);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &h.body);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &h.headers);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 600L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    if (body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    }
-    struct curl_slist *headers = NULL;
-    char *lines[3] = { hh_xasprintf("Content-Type: %s", type ? type : "application/json"),
-                       who ? hh_xasprintf("X-CSRF-Token: %s", who->csrf) : NULL,
-                       key ? hh_xasprintf("Idempotency-Key: %s", key) : NULL };
-    for (int i = 0; i < 3; i++)
-        if (lines[i])
-            headers = curl_slist_append(headers, lines[i]);
-    if (who)
-        curl_easy_setopt(c, CURLOPT_COOKIE, who->cookie);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    CURLcode rc = curl_easy_perform(c);
-    ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h.status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(c);
+    char *idempotency = key ? hh_xasprintf("Idempotency-Key: %s", key) : NULL;
+    tu_http_request rq = { url, method, type, body, who ? who->cookie : NULL, who ? who->csrf : NULL, idempotency,
+                           NULL };
+    http h = tu_http_send(&rq);
+    free(idempotency);
     free(url);
-    for (int i = 0; i < 3; i++)
-        free(lines[i]);
-    if (!h.body.data)
-        hh_buf_puts(&h.body, "");
     return h;
-}
-
-static void http_free(http *h)
-{
-    hh_buf_free(&h->body);
-    hh_buf_free(&h->headers);
-}
-
-/* The value of "key":"…" in a JSON answer, malloc'd; NULL when absent. */
-static char *json_string(const char *json, const char *key)
-{
-    char *pattern = hh_xasprintf("\"%s\":\"", key);
-    const char *at = strstr(json, pattern);
-    char *value = NULL;
-    if (at) {
-        value = hh_xstrdup(at + strlen(pattern));
-        value[strcspn(value, "\"")] = '\0';
-    }
-    free(pattern);
-    return value;
 }
 
 static account sign_in(const char *user)
 {
-    char *body = hh_xasprintf("{\"user\":\"%s\",\"password\":\"%s\"}", user, PASSWORD);
+    char *body = hh_xasprintf("{\"user\":\"%s\",\"password\":\"%s\"}", user, TU_SERVE_PASSWORD);
     http h = request(NULL, "POST", "/api/v1/session", NULL, body, NULL);
     ck_assert_msg(h.status == 201, "%s: %ld %s", user, h.status, h.body.data);
     const char *cookie = strstr(h.headers.data, "hhreg_session=");
