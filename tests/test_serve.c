@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,8 +70,11 @@ static void make_store(void)
 static void server_start(void)
 {
     char *key = ca_file ? hh_xasprintf("%s.key", ca_file) : NULL;
+    char *www = tu_path(tu_store_dir, "www");
     server_pid = tu_hhreg_start(&server_out, "serve", "--listen", "127.0.0.1:0", "--address-failures", "12", "--db",
-                                tu_store_db, ca_file ? "--tls-cert" : NULL, ca_file, "--tls-key", key, NULL);
+                                tu_store_db, "--www", www, ca_file ? "--tls-cert" : NULL, ca_file, "--tls-key", key,
+                                NULL);
+    free(www);
     free(key);
     snprintf(base, sizeof base, "%s://127.0.0.1:%d", ca_file ? "https" : "http", tu_serve_port(server_out));
 }
@@ -81,10 +85,35 @@ static void server_stop(void)
     tu_serve_stop(server_pid, server_out);
 }
 
+/* The phone client's directory: a page, a script, a style in a subdirectory, and
+ * what must never be served: a link out of it, a hidden file, a file of no known type. */
+static void make_www(void)
+{
+    char *www = tu_path(tu_store_dir, "www"), *sub = tu_path(www, "css");
+    ck_assert_int_eq(mkdir(www, 0700), 0);
+    ck_assert_int_eq(mkdir(sub, 0700), 0);
+    static const char *const files[][2] = { { "index.html", "<!doctype html><title>hhreg</title>" },
+                                            { "app.js", "console.log('hhreg');" },
+                                            { "css/app.css", "body{margin:0}" },
+                                            { ".hidden.html", "hidden" },
+                                            { "notes.md", "not a type served" } };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *path = tu_path(www, files[i][0]);
+        tu_write_file(path, files[i][1], strlen(files[i][1]));
+        free(path);
+    }
+    char *link = tu_path(www, "passwd.txt");
+    ck_assert_int_eq(symlink("/etc/passwd", link), 0);
+    free(link);
+    free(sub);
+    free(www);
+}
+
 static void serve_setup(void)
 {
     tu_store_setup();
     make_store();
+    make_www();
     server_start();
 }
 
@@ -258,6 +287,54 @@ START_TEST(the_item_dictionary_is_served_with_its_conditions)
     http_free(&h);
     free(token);
     free(csrf);
+}
+END_TEST
+
+/* The phone client's files: typed, revalidated, with a policy that keeps the page to
+ * its own files; nothing outside the list read at start, however the path is put. */
+START_TEST(the_phone_clients_files_are_served_and_nothing_else)
+{
+    static const struct {
+        const char *path, *type;
+    } served[] = { { "/", "text/html; charset=utf-8" },
+                   { "/index.html", "text/html; charset=utf-8" },
+                   { "/app.js", "text/javascript; charset=utf-8" },
+                   { "/css/app.css", "text/css; charset=utf-8" } };
+    for (size_t i = 0; i < sizeof served / sizeof served[0]; i++) {
+        http h = request("GET", served[i].path, NULL, NULL, NULL);
+        ck_assert_msg(h.status == 200, "%s: %ld", served[i].path, h.status);
+        char *type = hh_xasprintf("Content-Type: %s\r\n", served[i].type);
+        ck_assert_msg(strstr(h.headers.data, type), "%s: %s", served[i].path, h.headers.data);
+        ck_assert(strstr(h.headers.data, "Content-Security-Policy: default-src 'self'"));
+        ck_assert(strstr(h.headers.data, "Cache-Control: no-cache"));
+        free(type);
+        http_free(&h);
+    }
+    http h = request("GET", "/css/app.css", NULL, NULL, NULL);
+    ck_assert_str_eq(h.body.data, "body{margin:0}");
+    const char *etag = strstr(h.headers.data, "ETag: ");
+    ck_assert_ptr_nonnull(etag);
+    char *if_none_match = hh_xasprintf("If-None-Match: %.*s", (int)strcspn(etag + 6, "\r\n"), etag + 6);
+    extra_header = if_none_match;
+    http again = request("GET", "/css/app.css", NULL, NULL, NULL);
+    extra_header = NULL;
+    ck_assert_int_eq(again.status, 304);
+    http_free(&again);
+    free(if_none_match);
+    http_free(&h);
+    static const char *const refused[] = { "/passwd.txt", "/.hidden.html", "/notes.md", "/../../etc/passwd",
+                                           "/%2e%2e/%2e%2e/etc/passwd", "/css/../../../etc/passwd", "//etc/passwd",
+                                           "/css", "/index.html%00.js", "/nothing.html" };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        h = request("GET", refused[i], NULL, NULL, NULL);
+        ck_assert_msg(h.status == 404 && !strstr(h.body.data, "root:"), "%s: %ld %s", refused[i], h.status,
+                      h.body.data);
+        ck_assert(strstr(h.body.data, "{\"error\":{\"code\":\"not-found\""));
+        http_free(&h);
+    }
+    h = request("POST", "/index.html", "{}", NULL, NULL);
+    ck_assert_int_eq(h.status, 405);
+    http_free(&h);
 }
 END_TEST
 
@@ -530,6 +607,7 @@ Suite *make_serve_suite(void)
     tcase_add_test(tc, a_session_is_a_safe_cookie_ended_by_logout);
     tcase_add_test(tc, the_role_matrix_holds);
     tcase_add_test(tc, the_item_dictionary_is_served_with_its_conditions);
+    tcase_add_test(tc, the_phone_clients_files_are_served_and_nothing_else);
     tcase_add_test(tc, failed_logins_lock_the_account_and_say_nothing_more);
     tcase_add_test(tc, hostile_requests_are_refused_plainly);
     tcase_add_test(tc, an_address_trying_many_names_is_refused);

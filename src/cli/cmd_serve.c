@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_LISTEN = OPT_FIRST_OWN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_MAKE_CERT, OPT_ADDRESS_FAILURES };
+enum { OPT_LISTEN = OPT_FIRST_OWN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_MAKE_CERT, OPT_ADDRESS_FAILURES, OPT_WWW };
 
 /* The options: the server's, and --make-cert's host name. */
 typedef struct serve_options {
@@ -34,6 +34,8 @@ static int own_option(int opt, const char *arg, void *st)
         cfg->tls_cert = arg;
     else if (opt == OPT_TLS_KEY)
         cfg->tls_key = arg;
+    else if (opt == OPT_WWW)
+        cfg->www = arg;
     return 0;
 }
 
@@ -64,6 +66,7 @@ int cmd_serve(cli *c, int argc, char **argv)
                                           { "tls-key", required_argument, NULL, OPT_TLS_KEY },
                                           { "make-cert", required_argument, NULL, OPT_MAKE_CERT },
                                           { "address-failures", required_argument, NULL, OPT_ADDRESS_FAILURES },
+                                          { "www", required_argument, NULL, OPT_WWW },
                                           { 0, 0, 0, 0 } };
     static const cli_spec spec = { own, NULL, own_option, 0, 0 };
     serve_options o = { .make_cert = NULL };

@@ -14,6 +14,7 @@ void hh_server_config_defaults(hh_server_config *c)
 {
     *c = (hh_server_config){
         .listen = "127.0.0.1:8080",
+        .www = HH_WWW_DIR,
         .threads = 4,
         .max_connections = 256,
         .timeout = 30,
@@ -117,7 +118,10 @@ static unsigned dispatch(hh_request *rq)
         }
         return routes[i].handler(rq);
     }
-    if (path_known)
+    bool file = hh_static_is_file_path(rq->path);
+    if (file && (strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0))
+        return hh_static_get(rq);
+    if (path_known || file)
         return hh_answer_error(rq, MHD_HTTP_METHOD_NOT_ALLOWED, "method", "That method is not allowed here.",
                                "此处不允许该方法。");
     return hh_answer_error(rq, MHD_HTTP_NOT_FOUND, "not-found", "There is nothing at that address.",
@@ -133,12 +137,14 @@ static enum MHD_Result answer(hh_request *rq, unsigned status)
                                         MHD_RESPMEM_MUST_COPY);
     if (!r)
         return MHD_NO;
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            rq->content_type ? rq->content_type : "application/json; charset=utf-8");
     /* personal data is never cached; what may be is revalidated by its ETag */
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, rq->etag ? "no-cache" : "no-store");
     if (rq->etag)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, rq->etag);
-    MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            rq->csp ? rq->csp : "default-src 'none'; frame-ancestors 'none'");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
     if (rq->server->tls)
@@ -211,6 +217,22 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state, enum
     free(rq->set_cookie);
     free(rq);
     *state = NULL;
+}
+
+/* Unescapes a URL's %XX as libmicrohttpd would, but leaves one that would decode to
+ * a NUL as it came: "/index.html%00.js" must not become "/index.html". */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    char *as_sent = hh_xstrdup(s);
+    size_t n = MHD_http_unescape(s);
+    if (n != strlen(s)) {
+        strcpy(s, as_sent); /* the decoded text is never longer than what was sent */
+        n = strlen(s);
+    }
+    free(as_sent);
+    return n;
 }
 
 /* Parses "ADDR:PORT" or "[ADDR6]:PORT" into `sa`; whether it is a loopback address. */
@@ -302,7 +324,9 @@ hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server
     srv->config = *cfg;
     srv->tls = tls;
     hh_buf_init(&srv->items);
-    if (hh_items_answer_make(srv, err) != 0) {
+    if (hh_items_answer_make(srv, err) != 0 || hh_static_load(srv, cfg->www, err) != 0) {
+        hh_static_free(srv);
+        hh_buf_free(&srv->items);
         free(srv);
         return NULL;
     }
@@ -328,6 +352,7 @@ hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server
                                    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
                                    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
                                    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+                                   MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
                                    MHD_OPTION_ARRAY, tls_options,
                                    MHD_OPTION_END);
     if (!srv->daemon) {
@@ -355,6 +380,7 @@ void hh_server_stop(hh_server *srv)
     }
     hh_forms_free(srv);
     hh_buf_free(&srv->items);
+    hh_static_free(srv);
     pthread_mutex_destroy(&srv->store_lock);
     pthread_mutex_destroy(&srv->failures_lock);
     free(srv->tls_cert);

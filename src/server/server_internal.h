@@ -28,6 +28,8 @@ struct hh_server {
     pthread_mutex_t store_lock;     /* one request uses the store at a time */
     struct hh_form_worker *forms;   /* server_forms.c's reader, schema and rules (under store_lock) */
     hh_buf items;                   /* GET /api/v1/items' answer, made at start (server_items.c) */
+    struct hh_static_file **files;  /* the phone client's files, read at start (server_static.c) */
+    size_t n_files;
     char items_etag[40];
     pthread_mutex_t failures_lock;  /* guards `failures` */
     hh_address_failures failures[HH_ADDRESSES_KEPT];
@@ -52,6 +54,7 @@ typedef struct hh_request {
     hh_buf answer;                  /* JSON */
     char *set_cookie;               /* a Set-Cookie header, or NULL */
     const char *etag;               /* an answer that may be cached and revalidated, or NULL */
+    const char *content_type, *csp; /* a file's, or NULL: JSON and the API's policy */
 } hh_request;
 
 /* A handler writes its answer into rq->answer and returns the HTTP status. */
@@ -89,6 +92,15 @@ unsigned hh_visit_record(hh_request *rq);
 /* Makes GET /api/v1/items' answer and its ETag (server_items.c); -1 with `err`. */
 int hh_items_answer_make(hh_server *srv, hh_buf *err);
 unsigned hh_items_get(hh_request *rq);
+
+/* The phone client's files (server_static.c): read from `dir` at start (none when
+ * it does not exist; -1 with `err` when it cannot be read), freed at stop; whether a
+ * path is one of theirs (anything outside /api/), and its answer. */
+typedef struct hh_static_file hh_static_file;
+int hh_static_load(hh_server *srv, const char *dir, hh_buf *err);
+void hh_static_free(hh_server *srv);
+bool hh_static_is_file_path(const char *path);
+unsigned hh_static_get(hh_request *rq);
 
 /* Frees what the form handlers made for the server (server_forms.c). */
 void hh_forms_free(hh_server *srv);
