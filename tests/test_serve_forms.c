@@ -248,6 +248,18 @@ START_TEST(a_held_address_is_refused_unless_a_supervisor_overrides)
                       strstr(h.body.data, "\"household\":\"" OWN "\""),
                   "%ld %s", h.status, h.body.data);
     http_free(&h);
+    /* a worker of another grid is refused too, but not told which household lives there */
+    char *elsewhere = form(3, "510105016003-04-0000", "101");
+    char *grid = strstr(elsewhere, "<grid>3</grid>");
+    ck_assert_ptr_nonnull(grid);
+    grid[6] = '4';
+    account e4 = sign_in("enum04");
+    h = submit(&e4, elsewhere, NULL);
+    ck_assert_msg(h.status == 409 && strstr(h.body.data, "\"code\":\"address-held\"") && !strstr(h.body.data, OWN),
+                  "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    account_free(&e4);
+    free(elsewhere);
     /* the enumerator may not override */
     h = request(&e, "POST", "/api/v1/households?override=address", "application/xml", xml, NULL);
     ck_assert_int_eq(h.status, 403);
@@ -301,6 +313,9 @@ START_TEST(an_invalid_form_is_refused_with_its_diagnostics)
     h = submit(&stats, valid, NULL);
     ck_assert_int_eq(h.status, 403);
     http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-submit' AND actor"
+                                               " = 'stats' AND detail LIKE '%: 403%'"),
+                     1);
     ck_assert_int_eq(tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS), 1);
     free(valid);
     free(xml);
@@ -353,6 +368,10 @@ START_TEST(a_visit_moves_the_enumeration_date_only_when_later)
                 "{\"date\":\"2026-11-03\",\"purpose\":\"routine\",\"outcome\":\"done\"}", NULL);
     ck_assert_int_eq(h.status, 403);
     http_free(&h);
+    /* refused before anything was read, and still in the audit log */
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-visit' AND actor"
+                                               " = 'enum04' AND household_id = '" OWN "' AND detail LIKE '%: 403%'"),
+                     1);
     h = request(&e, "POST", "/api/v1/households/" OWN "/visits", NULL,
                 "{\"date\":\"2026-11-03\",\"purpose\":\"picnic\",\"outcome\":\"done\"}", NULL);
     ck_assert_msg(h.status == 422 && strstr(h.body.data, "\"path\":\"visit"), "%ld %s", h.status, h.body.data);

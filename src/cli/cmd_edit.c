@@ -135,12 +135,13 @@ static int open_stored(const char *name, cli *c, int argc, char **argv, bool vis
     }
     if (!rc)
         entry_draft_for_household(&s, argv[rest]);
-    if (!rc && entry_draft_exists(&s, &what))
+    /* the household's draft made at once (O_EXCL): two terminals never share it */
+    if (!rc && !entry_draft_reserve(&s) && entry_draft_exists(&s, &what))
         rc = cli_fail(cmd, "a draft of this household is waiting (%s): continue it with 'hhreg %s --resume %s' or "
                            "drop it with 'hhreg enter --discard %s'",
                       what, name, argv[rest], argv[rest]);
-    if (!rc)
-        rc = load_household(&s, argv[rest]);
+    else if (!rc && (rc = load_household(&s, argv[rest])) != 0)
+        entry_discard_draft(&s); /* the empty one just made */
     if (!rc) {
         hh_answer_set_flag(s.a, "mode", name);
         if (visit) {

@@ -27,6 +27,10 @@ static int own_option(int opt, const char *arg, void *st)
 
 static int discard(entry_conversation *s, const char *ref)
 {
+    if (!ref && entry_drafts_waiting(s) == 0) {
+        printf(s->c->lang == HH_LANG_ZH ? "%s 中没有草稿\n" : "there was no draft in %s\n", s->draft_dir);
+        return EXIT_OK;
+    }
     int rc = entry_draft_choose(s, ref);
     char *what = NULL;
     if (!rc && entry_draft_exists(s, &what)) {

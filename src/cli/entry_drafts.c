@@ -53,6 +53,17 @@ void entry_draft_for_household(entry_conversation *s, const char *id)
     s->draft_path = plain_name(id) ? path_of(s, id) : NULL; /* else a new-N name at the first save */
 }
 
+bool entry_draft_reserve(entry_conversation *s)
+{
+    if (!s->draft_path)
+        return true; /* named new-N at its first save */
+    int fd = open(s->draft_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return false;
+    close(fd);
+    return true;
+}
+
 int entry_draft_claim(entry_conversation *s)
 {
     for (int n = 1; n < 100000; n++) {
@@ -114,7 +125,7 @@ static draft *read_drafts(const entry_conversation *s, size_t *n)
         memset(d, 0, sizeof *d);
         d->name = name;
         d->path = path_of(s, name);
-        struct stat st;
+        struct stat st = { 0 }; /* a draft saved as a household by another terminal meanwhile: gone */
         if (stat(d->path, &st) == 0)
             d->saved = st.st_mtime;
         int missing;

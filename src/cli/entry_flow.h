@@ -34,6 +34,9 @@ void entry_close(entry_conversation *s);
  * "new-N" (entry_drafts.c). */
 void entry_draft_for_household(entry_conversation *s, const char *id);
 int entry_draft_claim(entry_conversation *s);
+/* Makes the household's draft file (empty) unless it exists: false when another
+ * session's draft is there. */
+bool entry_draft_reserve(entry_conversation *s);
 /* The session's draft's name ("new-2", an id), "" when it has none yet. */
 const char *entry_draft_name(const entry_conversation *s, char *name, size_t size);
 /* Makes draft `ref` (its name or the household id in it; NULL: the only one

@@ -324,7 +324,9 @@ hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server
     srv->config = *cfg;
     srv->tls = tls;
     hh_buf_init(&srv->items);
-    if (hh_items_answer_make(srv, err) != 0 || hh_static_load(srv, cfg->www, err) != 0) {
+    if (hh_items_answer_make(srv, err) != 0 || hh_static_load(srv, cfg->www, err) != 0 ||
+        hh_forms_make(srv, err) != 0) {
+        hh_forms_free(srv);
         hh_static_free(srv);
         hh_buf_free(&srv->items);
         free(srv);

@@ -78,7 +78,24 @@ static int audit(submission *sub, const char *operation, unsigned status, const 
     char *detail = hh_xasprintf("over HTTP from %s: %u%s%s", rq->from, status, more ? "; " : "", more ? more : "");
     int rc = hh_store_audit(rq->server->store, rq->who.name, operation, sub->household, sub->revision, detail, err);
     free(detail);
+    rq->audited = rc == 0;
     return rc;
+}
+
+/* A request refused before its submission ran (who may not, a bad body, a bad
+ * key) is audited too: `status` returned. */
+static unsigned audit_refused(hh_request *rq, const char *operation, const char *household, unsigned status)
+{
+    if (rq->audited)
+        return status;
+    submission sub = { .rq = rq, .household = (char *)household };
+    hh_buf err;
+    hh_buf_init(&err);
+    pthread_mutex_lock(&rq->server->store_lock);
+    int rc = audit(&sub, operation, status, "refused before it was read", &err);
+    pthread_mutex_unlock(&rq->server->store_lock);
+    hh_buf_free(&err);
+    return rc ? hh_answer_store_failed(rq) : status;
 }
 
 /* The client's submission id: the Idempotency-Key header, else `client_id` (a
@@ -121,12 +138,6 @@ static unsigned run_submission(submission *sub, const char *operation, submissio
     hh_buf_init(&err);
     unsigned status = 0;
     pthread_mutex_lock(&srv->store_lock);
-    if (!srv->forms)
-        srv->forms = hh_form_worker_new(srv->schemas, true);
-    if (!srv->forms) {
-        status = hh_answer_store_failed(rq);
-        goto done;
-    }
     if (sub->key) {
         int kept_status = 0;
         char *kept = NULL;
@@ -316,11 +327,16 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
     }
     if (held && !fs->override_address) {
         hh_answer_error(rq, MHD_HTTP_CONFLICT, "address-held",
-                        "Another current household lives at this address (see \"household\"): nothing was stored. "
-                        "A supervisor may store it anyway with ?override=address.",
-                        "该地址已有另一现有住户（见 \"household\"）：未保存任何内容。网格长可使用 ?override=address 仍然保存。");
-        rq->answer.len--; /* the holder's id beside the error */
-        hh_buf_printf(&rq->answer, ",\"household\":\"%s\"}", holder); /* an id: digits and dashes */
+                        "Another current household lives at this address (see \"household\" when it is one of "
+                        "your grids'): nothing was stored. A supervisor may store it anyway with ?override=address.",
+                        "该地址已有另一现有住户（若属于您的网格，见 \"household\"）：未保存任何内容。"
+                        "网格长可使用 ?override=address 仍然保存。");
+        /* the holder is named only to whom may read it: else which rooms of other
+         * grids are lived in could be probed */
+        if (hh_access_allows(&rq->who, HH_ACT_READ_HOUSEHOLD, holder)) {
+            rq->answer.len--; /* the holder's id beside the error */
+            hh_buf_printf(&rq->answer, ",\"household\":\"%s\"}", holder); /* an id: digits and dashes */
+        }
         status = MHD_HTTP_CONFLICT;
         goto done;
     }
@@ -349,7 +365,7 @@ static bool content_type_is(hh_request *rq, const char *type)
     return ct && strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-unsigned hh_household_submit(hh_request *rq)
+static unsigned household_submit(hh_request *rq)
 {
     /* who may submit at all; the form's own household is asked about once it is read */
     if (!hh_access_allows(&rq->who, HH_ACT_SUBMIT_FORM, NULL))
@@ -460,7 +476,7 @@ static const char *item(json_t *body, const char *name, bool required, const cha
     return v ? json_string_value(v) : NULL;
 }
 
-unsigned hh_visit_record(hh_request *rq)
+static unsigned visit_record(hh_request *rq)
 {
     if (!hh_access_allows(&rq->who, HH_ACT_RECORD_VISIT, rq->arg))
         return hh_answer_forbidden(rq);
@@ -496,9 +512,27 @@ unsigned hh_visit_record(hh_request *rq)
     return status;
 }
 
+int hh_forms_make(hh_server *srv, hh_buf *err)
+{
+    srv->forms = hh_form_worker_new(srv->schemas, true);
+    if (!srv->forms)
+        hh_buf_printf(err, "cannot set up the checks of %s", srv->schemas->dir);
+    return srv->forms ? 0 : -1;
+}
+
 void hh_forms_free(hh_server *srv)
 {
     if (srv->forms)
         hh_form_worker_free(srv->forms);
     srv->forms = NULL;
+}
+
+unsigned hh_household_submit(hh_request *rq)
+{
+    return audit_refused(rq, "http-submit", NULL, household_submit(rq));
+}
+
+unsigned hh_visit_record(hh_request *rq)
+{
+    return audit_refused(rq, "http-visit", rq->arg, visit_record(rq));
 }

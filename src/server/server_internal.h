@@ -55,6 +55,7 @@ typedef struct hh_request {
     char *set_cookie;               /* a Set-Cookie header, or NULL */
     const char *etag;               /* an answer that may be cached and revalidated, or NULL */
     const char *content_type, *csp; /* a file's, or NULL: JSON and the API's policy */
+    bool audited;                   /* the request is in the audit log */
 } hh_request;
 
 /* A handler writes its answer into rq->answer and returns the HTTP status. */
@@ -102,7 +103,9 @@ void hh_static_free(hh_server *srv);
 bool hh_static_is_file_path(const char *path);
 unsigned hh_static_get(hh_request *rq);
 
-/* Frees what the form handlers made for the server (server_forms.c). */
+/* Makes (before any thread starts: the schema and rules are read) and frees what
+ * the form handlers use (server_forms.c). */
+int hh_forms_make(hh_server *srv, hh_buf *err);
 void hh_forms_free(hh_server *srv);
 
 /* Signs the request in from its cookie or bearer token; false when it carries no

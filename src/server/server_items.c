@@ -96,6 +96,7 @@ static void put_question(hh_json *j, const hh_question *q, const hh_code_labels 
         }
         hh_json_end(j);
     }
+    free(codes);
     hh_json_end(j);
 }
 
