@@ -247,6 +247,21 @@ static const struct {
     { "enum03", "POST", "/api/v1/items", 405 },
 };
 
+/* `first`, an answer to GET `path`, carries an ETag; sent back, it gets 304 and no body. */
+static void assert_revalidated(const char *path, const char *token, const http *first)
+{
+    const char *etag = strstr(first->headers.data, "ETag: ");
+    ck_assert_ptr_nonnull(etag);
+    char *if_none_match = hh_xasprintf("If-None-Match: %.*s", (int)strcspn(etag + 6, "\r\n"), etag + 6);
+    extra_header = if_none_match;
+    http again = request("GET", path, NULL, token, NULL);
+    extra_header = NULL;
+    ck_assert_int_eq(again.status, 304);
+    ck_assert_int_eq(again.body.len, 0);
+    http_free(&again);
+    free(if_none_match);
+}
+
 /* GET /api/v1/items: every question of guided entry in its order, code lists with both
  * languages' labels, the conditions as data; cached by its ETag. */
 START_TEST(the_item_dictionary_is_served_with_its_conditions)
@@ -274,16 +289,7 @@ START_TEST(the_item_dictionary_is_served_with_its_conditions)
     ck_assert(strstr(h.body.data, "\"LOW_INCOME\":{\"scope\":\"household\",\"item\":\"low-income\",\"equals\":"
                                   "\"true\",\"orUnanswered\":false}"));
     ck_assert(strstr(h.headers.data, "Cache-Control: no-cache"));
-    const char *etag = strstr(h.headers.data, "ETag: ");
-    ck_assert_ptr_nonnull(etag);
-    char *if_none_match = hh_xasprintf("If-None-Match: %.*s", (int)strcspn(etag + 6, "\r\n"), etag + 6);
-    extra_header = if_none_match;
-    http again = request("GET", "/api/v1/items", NULL, token, NULL);
-    extra_header = NULL;
-    ck_assert_int_eq(again.status, 304);
-    ck_assert_int_eq(again.body.len, 0);
-    http_free(&again);
-    free(if_none_match);
+    assert_revalidated("/api/v1/items", token, &h);
     http_free(&h);
     free(token);
     free(csrf);
@@ -312,15 +318,7 @@ START_TEST(the_phone_clients_files_are_served_and_nothing_else)
     }
     http h = request("GET", "/css/app.css", NULL, NULL, NULL);
     ck_assert_str_eq(h.body.data, "body{margin:0}");
-    const char *etag = strstr(h.headers.data, "ETag: ");
-    ck_assert_ptr_nonnull(etag);
-    char *if_none_match = hh_xasprintf("If-None-Match: %.*s", (int)strcspn(etag + 6, "\r\n"), etag + 6);
-    extra_header = if_none_match;
-    http again = request("GET", "/css/app.css", NULL, NULL, NULL);
-    extra_header = NULL;
-    ck_assert_int_eq(again.status, 304);
-    http_free(&again);
-    free(if_none_match);
+    assert_revalidated("/css/app.css", NULL, &h);
     http_free(&h);
     static const char *const refused[] = { "/passwd.txt", "/.hidden.html", "/notes.md", "/../../etc/passwd",
                                            "/%2e%2e/%2e%2e/etc/passwd", "/css/../../../etc/passwd", "//etc/passwd",
