@@ -107,7 +107,6 @@ int hh_items_answer_make(hh_server *srv, hh_buf *err)
     free(xsd);
     if (!labels)
         return -1;
-    hh_buf_init(&srv->items);
     hh_json j;
     hh_json_init(&j, &srv->items);
     hh_json_object(&j, NULL);
