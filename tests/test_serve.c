@@ -245,6 +245,20 @@ static const struct {
     { "stats", "GET", "/api/v1/items", 200 },
     { "admin", "GET", "/api/v1/items", 200 },
     { "enum03", "POST", "/api/v1/items", 405 },
+    /* forms and visits (what a form may do is test_serve_forms.c's): who may at all */
+    { NULL, "POST", "/api/v1/households", 401 },
+    { "enum03", "POST", "/api/v1/households", 415 }, /* allowed: the body is refused */
+    { "super", "POST", "/api/v1/households", 415 },
+    { "stats", "POST", "/api/v1/households", 403 },
+    { "admin", "POST", "/api/v1/households", 403 },
+    { NULL, "POST", "/api/v1/households/" OWN "/visits", 401 },
+    { "enum03", "POST", "/api/v1/households/" OWN "/visits", 400 }, /* allowed: no body */
+    { "enum03", "POST", "/api/v1/households/" OTHER "/visits", 403 },
+    { "enum04", "POST", "/api/v1/households/" OWN "/visits", 403 },
+    { "super", "POST", "/api/v1/households/" OTHER "/visits", 400 },
+    { "super", "POST", "/api/v1/households/510105016004-03-0001/visits", 403 },
+    { "stats", "POST", "/api/v1/households/" OWN "/visits", 403 },
+    { "admin", "POST", "/api/v1/households/" OWN "/visits", 403 },
 };
 
 /* `first`, an answer to GET `path`, carries an ETag; sent back, it gets 304 and no body. */
