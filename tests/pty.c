@@ -21,13 +21,7 @@ void tu_pty_start(tu_pty *t, const char *const *args)
     memset(t, 0, sizeof *t);
     hh_buf_init(&t->seen);
     const char *argv[64];
-    int argc = 0;
-    if (getenv("HHREG_VALGRIND")) {
-        static const char *const vg[] = { "valgrind", "-q", "--leak-check=full",
-                                          "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99" };
-        for (size_t i = 0; i < sizeof vg / sizeof vg[0]; i++)
-            argv[argc++] = vg[i];
-    }
+    int argc = tu_valgrind_prefix(argv);
     argv[argc++] = tu_bin();
     for (size_t i = 0; args[i] && argc < 63; i++)
         argv[argc++] = args[i];

@@ -212,18 +212,31 @@ void tu_apply_limits(void)
     }
 }
 
+int tu_valgrind_prefix(const char **argv)
+{
+    if (!getenv("HHREG_VALGRIND") || tu_no_valgrind)
+        return 0;
+    /* make check-valgrind: any leak or memory error fails the command (exit 99) */
+    static const char *const vg[] = { "valgrind", "-q", "--leak-check=full",
+                                      "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99" };
+    static char *suppressions; /* the reports that are not hhreg's: tests/valgrind.supp */
+    if (!suppressions) {
+        char *file = tu_src("tests/valgrind.supp");
+        suppressions = hh_xasprintf("--suppressions=%s", file);
+        free(file);
+    }
+    int argc = 0;
+    for (size_t i = 0; i < sizeof vg / sizeof vg[0]; i++)
+        argv[argc++] = vg[i];
+    argv[argc++] = suppressions;
+    return argc;
+}
+
 /* The command line of hhreg with the arguments `arg`, `ap`… (NULL-terminated), under
  * valgrind for make check-valgrind; argv has room for 72. */
 static void hhreg_argv(const char **argv, const char *arg, va_list ap)
 {
-    int argc = 0;
-    if (getenv("HHREG_VALGRIND") && !tu_no_valgrind) {
-        /* make check-valgrind: any leak or memory error fails the command (exit 99) */
-        static const char *const vg[] = { "valgrind", "-q", "--leak-check=full",
-                                          "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99" };
-        for (size_t i = 0; i < sizeof vg / sizeof vg[0]; i++)
-            argv[argc++] = vg[i];
-    }
+    int argc = tu_valgrind_prefix(argv);
     argv[argc++] = tu_bin();
     for (const char *a = arg; a && argc < 71; a = va_arg(ap, const char *))
         argv[argc++] = a;

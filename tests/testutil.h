@@ -60,6 +60,10 @@ extern long tu_limit_cpu, tu_limit_fsize, tu_limit_memory;
 /* Set: the next tu_hhreg children run without valgrind even under
  * check-valgrind (for a plugin that leaks on purpose). */
 extern int tu_no_valgrind;
+/* Under make check-valgrind (HHREG_VALGRIND set, tu_no_valgrind not): writes
+ * the valgrind command that must precede hhreg into argv (at most 8 entries,
+ * with tests/valgrind.supp) and returns how many; else 0. */
+int tu_valgrind_prefix(const char **argv);
 /* True when hhreg runs under valgrind or a sanitizer (3-30 times slower): tests
  * that make a lot of work scale it down. */
 int tu_slowed_down(void);

@@ -187,7 +187,7 @@ static size_t highest_difficulty(const hhreg_person *p)
     for (int i = 0; i < 6; i++)
         if (p->functioning[i] > top)
             top = p->functioning[i];
-    return top == 0 ? 4 : (size_t)top - 1;
+    return top == 0 ? DIFFICULTY_NOT_ASKED : (size_t)top - 1;
 }
 
 static void count_household(cube *c, area *a, const hhreg_household *h)

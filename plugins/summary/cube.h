@@ -18,6 +18,8 @@ extern const char *const level_ids[LEVEL_COUNT];
 /* Rows of T_SPECIAL */
 enum special { SG_60, SG_65, SG_80, SG_LIVING_ALONE, SG_EMPTY_NEST, SG_DISABILITY, SG_LOW_INCOME, SG_MIGRANTS,
                SG_FOREIGN, SG_COUNT };
+/* The row of T_DISABILITY for persons not asked the Washington Group questions */
+enum { DIFFICULTY_NOT_ASKED = 4 };
 /* 1 if row r of T_SPECIAL counts households, 0 if persons */
 int special_counts_households(size_t r);
 
@@ -51,6 +53,12 @@ typedef struct cell {
     long value;
     char status;              /* 'F' free, 'A' primary suppression, 'D' secondary, 'R' rounded */
 } cell;
+
+/* A withheld cell: its value is not published */
+static inline int cell_withheld(const cell *x)
+{
+    return x->status == 'A' || x->status == 'D';
+}
 
 typedef struct area {
     enum level level;

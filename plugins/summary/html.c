@@ -54,7 +54,7 @@ static void text(page *p, const char *s)
 
 static void value_text(page *p, const cell *x)
 {
-    if (x->status == 'A' || x->status == 'D')
+    if (cell_withheld(x))
         put(p, "×");
     else
         p->rc |= p->w->api->writef(p->w->ctx, "%ld", x->value);
@@ -115,7 +115,7 @@ static long largest(const cube *c, const area *a, enum table_id t, size_t cols)
     for (size_t r = 0; r + 1 < table_rows(c, t); r++)
         for (size_t k = 0; k < cols; k++) {
             const cell *x = table_cell(c, a, t, r, k);
-            if (x->status != 'A' && x->status != 'D' && x->value > top)
+            if (!cell_withheld(x) && x->value > top)
                 top = x->value;
         }
     return top;
@@ -124,10 +124,10 @@ static long largest(const cube *c, const area *a, enum table_id t, size_t cols)
 static void bar(page *p, const char *cls, const char *data, const cell *x, double scale, double x0, double y,
                 double h, int leftwards)
 {
-    if (x->status == 'A' || x->status == 'D') {
+    if (cell_withheld(x)) {
         p->rc |= p->w->api->writef(p->w->ctx,
                                    "<text x=\"%.1f\" y=\"%.1f\" class=\"withheld\" %s data-status=\"%c\">×</text>\n",
-                                   leftwards ? x0 - 10 : x0 + 2, y + h - 2, data, x->status);
+                                   leftwards ? x0 - 10 : x0 + 2, y + h - 2, data, shown_status(p->w, x->status));
         return;
     }
     double width = (double)x->value * scale;
@@ -197,7 +197,7 @@ static void per_building(page *p, size_t parent)
             n++;
             for (size_t s = 0; s < 4; s++) {
                 const cell *x = table_cell(c, &c->areas[i], T_SPECIAL, shown[s], 0);
-                if (x->status != 'A' && x->status != 'D' && x->value > top)
+                if (!cell_withheld(x) && x->value > top)
                     top = x->value;
             }
         }

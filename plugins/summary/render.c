@@ -113,6 +113,11 @@ void format_value(const out_cell *o, char *buf, size_t n)
         snprintf(buf, n, "%.*f", o->decimals, o->value);
 }
 
+char shown_status(const writer *w, char status)
+{
+    return (status == 'A' || status == 'D') && !w->rel->internal_flags ? 'C' : status;
+}
+
 const char *code_text(const writer *w, const dimension *d, const char *code)
 {
     const char *label = d && d->code_list ? w->api->code_label(w->ctx, d->code_list, code, w->rel->lang) : NULL;
@@ -141,7 +146,7 @@ static void tidy_row(const out_cell *o, void *arg)
              api->csv_field(ctx, level_ids[o->a->level], ',', 1) | api->write_text(ctx, ",") |
              api->csv_field(ctx, o->a->code, ',', 1) | api->write_text(ctx, ",") |
              api->csv_field(ctx, o->a->name, ',', 1) | api->write_text(ctx, ",") | api->csv_field(ctx, dims, ',', 1) |
-             api->writef(ctx, ",%s,%c\n", value, o->status);
+             api->writef(ctx, ",%s,%c\n", value, shown_status(p->w, o->status));
 }
 
 int write_tidy_csv(const writer *w)
@@ -178,7 +183,7 @@ static void sdmx_row(const out_cell *o, void *arg)
         p->rc |= api->write_text(ctx, ",") | api->csv_field(ctx, code, ',', 1);
     }
     /* CL_CONF_STATUS has no code for rounding: a rounded value is free to publish */
-    p->rc |= api->writef(ctx, ",%s,%c,", value, o->status == 'R' ? 'F' : o->status) |
+    p->rc |= api->writef(ctx, ",%s,%c,", value, o->status == 'R' ? 'F' : shown_status(p->w, o->status)) |
              api->csv_field(ctx, o->a->name, ',', 1) | api->write_text(ctx, "\n");
 }
 
@@ -223,7 +228,8 @@ static void json_row(const out_cell *o, void *arg)
     for (size_t i = 0; i < o->n_dims; i++)
         rc |= api->write_text(ctx, i ? "," : "") | api->json_string(ctx, o->dim_ids[i]) | api->write_text(ctx, ":") |
               api->json_string(ctx, o->dim_codes[i]);
-    rc |= api->writef(ctx, "},\"value\":%s,\"status\":\"%c\"}", value[0] ? value : "null", o->status);
+    rc |= api->writef(ctx, "},\"value\":%s,\"status\":\"%c\"}", value[0] ? value : "null",
+                     shown_status(j->p.w, o->status));
     j->first = 0;
     j->p.rc |= rc;
 }
@@ -235,8 +241,12 @@ int write_json(const writer *w)
     int rc = api->writef(w->ctx,
                          "{\"format\":\"hhreg-summary-1\",\"lang\":\"%s\",\"protection\":{\"method\":\"%s\","
                          "\"min_count\":%ld,\"base\":%ld,\"primary_suppressions\":%ld,"
-                         "\"secondary_suppressions\":%ld},\n \"tables\":[",
-                         r->lang, r->protection, r->min_count, r->base, r->stats.primary, r->stats.secondary);
+                         "\"secondary_suppressions\":%ld,\"flags\":\"%s\",\"audit\":{\"protection_percent\":%ld,"
+                         "\"withheld_cells\":%ld,\"relations\":%ld,\"linear_programs\":%ld,"
+                         "\"withheld_by_audit\":%ld}},\n \"tables\":[",
+                         r->lang, r->protection, r->min_count, r->base, r->stats.primary, r->stats.secondary,
+                         r->internal_flags ? "internal" : "public", r->percent, r->stats.audit.cells,
+                         r->stats.audit.relations, r->stats.audit.solves, r->stats.audit.added);
     for (int t = 0; t < T_COUNT; t++) {
         const table_def *d = &w->c->tables[t];
         rc |= api->write_text(w->ctx, t ? ",\n  {\"id\":" : "\n  {\"id\":") | api->json_string(w->ctx, d->id) |

@@ -22,6 +22,8 @@ typedef struct out_cell {
 typedef struct release {
     const char *protection;    /* "none", "suppress" or "round" */
     long min_count, base;
+    long percent;              /* the audit's protection interval, % of a count */
+    int internal_flags;        /* 1: withheld values flagged A or D; 0: all C */
     protect_stats stats;
     const char *lang;
 } release;
@@ -45,6 +47,9 @@ int write_html(const writer *w);   /* html.c */
 /* The label of a code in the report's language (from the form schema where the
  * dimension has a code list), or the code itself. */
 const char *code_text(const writer *w, const dimension *d, const char *code);
+/* The status a release shows: with public flags, A and D are both C (telling
+ * them apart would say a cell is small); F, R as they are. */
+char shown_status(const writer *w, char status);
 /* "12.3" etc.; empty when withheld */
 void format_value(const out_cell *o, char *buf, size_t n);
 

@@ -56,6 +56,8 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **state)
     const char *protect = api->option(ctx, "protect");
     s->rel.min_count = api->option_int(ctx, "min-count");
     s->rel.base = api->option_int(ctx, "base");
+    s->rel.percent = api->option_int(ctx, "protection-percent");
+    s->rel.internal_flags = strcmp(api->option(ctx, "flags"), "internal") == 0;
     if (strcmp(protect, "none") == 0 && s->rel.min_count > 0)
         protect = "suppress"; /* min-count alone asks for suppression */
     if (strcmp(protect, "suppress") == 0 && s->rel.min_count == 0)
@@ -87,18 +89,30 @@ static int end(hhreg_ctx *ctx, void *state, int ok)
     int rc = 0;
     if (ok) {
         cube_freeze(&s->c);
-        if (strcmp(s->rel.protection, "suppress") == 0)
-            s->rel.stats = protect_suppress(&s->c, s->rel.min_count);
-        else if (strcmp(s->rel.protection, "round") == 0)
-            protect_round(&s->c, s->rel.base);
-        writer w = { ctx, s->api, &s->c, &s->rel };
-        rc = strcmp(s->format, "sdmx") == 0   ? write_sdmx_csv(&w)
-             : strcmp(s->format, "json") == 0 ? write_json(&w)
-             : strcmp(s->format, "html") == 0 ? write_html(&w)
-                                              : write_tidy_csv(&w);
-        if (strcmp(s->rel.protection, "suppress") == 0)
-            s->api->info(ctx, "%ld count(s) withheld as small, %ld more so they cannot be recovered",
-                         s->rel.stats.primary, s->rel.stats.secondary);
+        int suppress = strcmp(s->rel.protection, "suppress") == 0;
+        char why[512];
+        if (suppress && protect_suppress(&s->c, s->rel.min_count, s->rel.percent, &s->rel.stats, why, sizeof why)) {
+            s->api->error(ctx, "%s", why);
+            rc = -1;
+        } else {
+            if (strcmp(s->rel.protection, "round") == 0)
+                protect_round(&s->c, s->rel.base);
+            writer w = { ctx, s->api, &s->c, &s->rel };
+            rc = strcmp(s->format, "sdmx") == 0   ? write_sdmx_csv(&w)
+                 : strcmp(s->format, "json") == 0 ? write_json(&w)
+                 : strcmp(s->format, "html") == 0 ? write_html(&w)
+                                                  : write_tidy_csv(&w);
+        }
+        if (suppress && rc == 0) {
+            const protect_stats *st = &s->rel.stats;
+            s->api->info(ctx, "%ld count(s) withheld as small, %ld more so they cannot be recovered", st->primary,
+                         st->secondary);
+            s->api->info(ctx,
+                         "audit: %ld withheld cell(s) bounded over %ld relation(s) by %ld linear program(s); each "
+                         "feasible interval at least max(%ld, %ld%% of the count) wide (%ld withheld by the audit)",
+                         st->audit.cells, st->audit.relations, st->audit.solves, s->rel.min_count, s->rel.percent,
+                         st->audit.added);
+        }
     }
     if (state)
         cube_free(&s->c);
@@ -116,13 +130,20 @@ static const hhreg_option_spec options[] = {
     { "min-count", HHREG_OPTION_INT, "0", "withhold counts from 1 to N-1 (implies protect=suppress; default 3)",
       NULL },
     { "base", HHREG_OPTION_INT, "3", "with protect=round: round every count to a multiple of this", "2.." },
+    { "protection-percent", HHREG_OPTION_INT, "10",
+      "with suppression: a withheld count's feasible interval must be at least this share of it wide (and at least "
+      "min-count)",
+      "0..100" },
+    { "flags", HHREG_OPTION_CHOICE, "public",
+      "public: every withheld value flagged C; internal: A (small) and D (secondary), for the custodian only",
+      "public,internal" },
     { NULL, 0, NULL, NULL, NULL },
 };
 
 const hhreg_plugin hhreg_plugin_summary = {
     HHREG_PLUGIN_HEADER(3), /* 1.3: api->info */
     .name = "summary",
-    .version = "1.0",
+    .version = "1.1",
     .summary = "statistical tables by district, street, community, grid and building: tidy CSV, SDMX-CSV, "
                "JSON or an HTML report, with optional suppression or rounding of small counts",
     .options = options,
