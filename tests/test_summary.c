@@ -567,6 +567,100 @@ START_TEST(rounding_and_sdmx_and_json_carry_the_statuses)
 }
 END_TEST
 
+/* --- the cell-key method ------------------------------------------------------------- */
+
+static char *key_file(const char *name, char fill)
+{
+    char *path = tu_path(tu_store_dir, name);
+    char key[32];
+    memset(key, fill, sizeof key);
+    tu_write_file(path, key, sizeof key);
+    return path;
+}
+
+/* The row of `t` in the same table and area whose dimensions are `dims`. */
+static const row *sibling(const rows *t, const row *r, const char *dims)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->r[i].table, r->table) == 0 && strcmp(t->r[i].level, r->level) == 0 &&
+            strcmp(t->r[i].code, r->code) == 0 && strcmp(t->r[i].dims, dims) == 0)
+            return &t->r[i];
+    ck_abort_msg("no %s %s %s", r->table, r->code, dims);
+    return NULL;
+}
+
+START_TEST(cell_key_noise_is_small_unbiased_consistent_and_adds_up)
+{
+    char *key = key_file("office.key", 'k'), *other = key_file("other.key", 'o');
+    char *key_opt = hh_xasprintf("key-file=%s", key), *other_opt = hh_xasprintf("key-file=%s", other);
+    char *plain_csv = summary("plain.csv", NULL, NULL, NULL);
+    char *csv = summary("noisy.csv", "method=cell-key", key_opt, NULL);
+    char *again = summary("again.csv", "method=cell-key", key_opt, NULL);
+    char *grids = summary("grids.csv", "method=cell-key", key_opt, "levels=grid");
+    char *elsewhere = summary("other.csv", "method=cell-key", other_opt, NULL);
+    rows plain = parse_tidy(plain_csv), t = parse_tidy(csv), g = parse_tidy(grids);
+    ck_assert_int_eq(plain.n, t.n);
+    ck_assert_str_eq(csv, again);           /* the same key: the same noise */
+    ck_assert_str_ne(csv, elsewhere);       /* another key: other noise */
+    long cells = 0, changed = 0, sum = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        row *r = &t.r[i], *truth = &plain.r[i];
+        ck_assert_str_eq(r->dims, truth->dims);
+        ck_assert_int_eq(r->status, 'P');
+        if (!is_count(r))
+            continue;
+        long d = r->number - truth->number;
+        if (!strstr(r->dims, "_T")) {
+            ck_assert_msg(d >= -2 && d <= 2, "%s %s %s: noise %ld", r->table, r->code, r->dims, d);
+            ck_assert_msg(truth->number != 0 || d == 0, "a zero was perturbed");
+            ck_assert(r->number >= 0);
+            cells++;
+            changed += d != 0;
+            sum += d;
+        } else if (strcmp(r->table, "population") != 0) {
+            /* a one-way table's total is the sum of its perturbed cells */
+            long parts = 0;
+            for (size_t j = 0; j < t.n; j++)
+                if (strcmp(t.r[j].table, r->table) == 0 && strcmp(t.r[j].code, r->code) == 0 &&
+                    strcmp(t.r[j].level, r->level) == 0 && !strstr(t.r[j].dims, "_T"))
+                    parts += t.r[j].number;
+            ck_assert_msg(parts == r->number, "%s %s: total %ld, cells %ld", r->table, r->code, r->number, parts);
+        } else if (strstr(r->dims, "sex=_T") && !strstr(r->dims, "age=_T")) {
+            char *male = hh_xasprintf("%.*s;sex=male", (int)(strchr(r->dims, ';') - r->dims), r->dims);
+            char *female = hh_xasprintf("%.*s;sex=female", (int)(strchr(r->dims, ';') - r->dims), r->dims);
+            ck_assert_int_eq(r->number, sibling(&t, r, male)->number + sibling(&t, r, female)->number);
+            free(male);
+            free(female);
+        }
+    }
+    /* the grid cells are the same in a release of grids alone: the same units, the same key */
+    for (size_t i = 0; i < g.n; i++)
+        if (is_count(&g.r[i]) && !strstr(g.r[i].dims, "_T")) {
+            const row *same = NULL;
+            for (size_t j = 0; j < t.n && !same; j++)
+                if (strcmp(t.r[j].level, "grid") == 0 && strcmp(t.r[j].code, g.r[i].code) == 0 &&
+                    strcmp(t.r[j].table, g.r[i].table) == 0 && strcmp(t.r[j].dims, g.r[i].dims) == 0)
+                    same = &t.r[j];
+            ck_assert_msg(same && same->number == g.r[i].number, "%s %s", g.r[i].table, g.r[i].dims);
+        }
+    ck_assert_msg(changed * 4 > cells, "%ld of %ld counts changed", changed, cells);
+    ck_assert_msg(labs(sum) * 10 < cells, "the noise is biased: %ld over %ld counts", sum, cells);
+    fprintf(stderr, "summary: cell key: %ld of %ld counts changed, total noise %ld\n", changed, cells, sum);
+    rows_free(&plain);
+    rows_free(&t);
+    rows_free(&g);
+    free(plain_csv);
+    free(csv);
+    free(again);
+    free(grids);
+    free(elsewhere);
+    free(key_opt);
+    free(other_opt);
+    free(key);
+    free(other);
+}
+END_TEST
+
 START_TEST(bad_options_are_refused_with_their_reason)
 {
     static const struct {
@@ -576,6 +670,8 @@ START_TEST(bad_options_are_refused_with_their_reason)
         { "min-count=1", "min-count must be 2 or more" },
         { "base=1", "option base takes a whole number in the range 2.., not '1'" },
         { "format=xlsx", "option format takes one of csv,sdmx,json,html, not 'xlsx'" },
+        { "method=cell-key", "method=cell-key needs --opt key-file=FILE" },
+        { "max-deviation=0", "option max-deviation takes a whole number in the range 1..16, not '0'" },
     };
     char *out = tu_path(tu_store_dir, "bad.csv");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -741,6 +837,7 @@ Suite *make_summary_suite(void)
     tcase_add_test(tc, suppressed_cells_cannot_be_recovered);
     tcase_add_test(tc, rounding_and_sdmx_and_json_carry_the_statuses);
     tcase_add_test(tc, bad_options_are_refused_with_their_reason);
+    tcase_add_test(tc, cell_key_noise_is_small_unbiased_consistent_and_adds_up);
     tcase_add_test(tc, pyramid_bars_are_the_table);
     suite_add_tcase(s, tc);
     TCase *slow = tu_slow_tcase(s, "browser", 600);

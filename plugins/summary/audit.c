@@ -13,16 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p) {
-        fputs("summary: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
-
 /* For each cell, the relations it takes part in (offsets into relations.items). */
 typedef struct membership {
     size_t *first;   /* n_cells + 1 */
@@ -31,7 +21,7 @@ typedef struct membership {
 
 static void membership_build(membership *m, const cube *c, const relations *r)
 {
-    m->first = xcalloc(c->n_cells + 1, sizeof *m->first);
+    m->first = summary_calloc(c->n_cells + 1, sizeof *m->first);
     size_t total = 0;
     for (size_t at = 0; at < r->n; at = relation_next(r, at))
         for (size_t k = 0; k <= relation_parts(r, at); k++) {
@@ -40,8 +30,8 @@ static void membership_build(membership *m, const cube *c, const relations *r)
         }
     for (size_t i = 0; i < c->n_cells; i++)
         m->first[i + 1] += m->first[i];
-    m->at = xcalloc(total, sizeof *m->at);
-    size_t *fill = xcalloc(c->n_cells, sizeof *fill);
+    m->at = summary_calloc(total, sizeof *m->at);
+    size_t *fill = summary_calloc(c->n_cells, sizeof *fill);
     for (size_t at = 0; at < r->n; at = relation_next(r, at))
         for (size_t k = 0; k <= relation_parts(r, at); k++) {
             uint32_t at_cell = relation_cells(r, at)[k];
@@ -176,7 +166,7 @@ static void group(audit_run *a, grouping *g, long *group_of_root)
         g->var_first[i + 1] += g->var_first[i];
         g->row_first[i + 1] += g->row_first[i];
     }
-    size_t *vfill = xcalloc(g->n_groups, sizeof *vfill), *rfill = xcalloc(g->n_groups, sizeof *rfill);
+    size_t *vfill = summary_calloc(g->n_groups, sizeof *vfill), *rfill = summary_calloc(g->n_groups, sizeof *rfill);
     for (size_t v = 0; v < a->n_vars; v++) {
         size_t k = (size_t)group_of_root[find(a->parent, (long)v)];
         g->vars[g->var_first[k] + vfill[k]++] = v;
@@ -209,8 +199,8 @@ static glp_prob *group_problem(audit_run *a, const grouping *g, size_t k, long *
     size_t ne = 0;
     for (size_t i = g->row_first[k]; i < g->row_first[k + 1]; i++)
         ne += relation_parts(r, g->rows[i]) + 1;
-    int *ia = xcalloc(ne + 1, sizeof *ia), *ja = xcalloc(ne + 1, sizeof *ja);
-    double *ar = xcalloc(ne + 1, sizeof *ar);
+    int *ia = summary_calloc(ne + 1, sizeof *ia), *ja = summary_calloc(ne + 1, sizeof *ja);
+    double *ar = summary_calloc(ne + 1, sizeof *ar);
     size_t n_rows = g->row_first[k + 1] - g->row_first[k];
     if (n_rows)
         glp_add_rows(lp, (int)n_rows);
@@ -303,7 +293,7 @@ static void audit_group(audit_run *a, const grouping *g, size_t k, long *local, 
     glp_prob *lp = group_problem(a, g, k, local);
     int has_rows = glp_get_num_rows(lp) > 0;
     size_t n_local = g->var_first[k + 1] - g->var_first[k];
-    span sp = { xcalloc(n_local + 1, sizeof(double)), xcalloc(n_local + 1, sizeof(double)) };
+    span sp = { summary_calloc(n_local + 1, sizeof(double)), summary_calloc(n_local + 1, sizeof(double)) };
     for (size_t i = g->var_first[k]; i < g->var_first[k + 1]; i++) {
         size_t v = g->vars[i];
         sp.lo[local[v]] = sp.hi[local[v]] = (double)a->c->cells[a->cell_of[v]].value;
@@ -386,27 +376,27 @@ int audit_release(cube *c, const relations *r, long min_count, long percent, aud
 {
     memset(st, 0, sizeof *st);
     audit_run a = { c, r, { NULL, NULL }, min_count, percent, NULL, NULL, 0, NULL, NULL, NULL, st };
-    a.level_of = xcalloc(c->n_cells, 1);
+    a.level_of = summary_calloc(c->n_cells, 1);
     for (size_t i = 0; i < c->n_areas; i++)
         for (int t = 0; t < T_COUNT; t++) {
             size_t n = table_rows(c, (enum table_id)t) * table_cols(c, (enum table_id)t);
             memset(a.level_of + c->areas[i].first_cell[t], (int)c->areas[i].level, n);
         }
     membership_build(&a.in, c, r);
-    a.var_of = xcalloc(c->n_cells, sizeof *a.var_of);
-    a.cell_of = xcalloc(c->n_cells, sizeof *a.cell_of);
-    a.proven = xcalloc(c->n_cells, 1);
-    a.parent = xcalloc(c->n_cells, sizeof *a.parent);
-    long *local = xcalloc(c->n_cells, sizeof *local);
-    uint32_t *failing = xcalloc(c->n_cells, sizeof *failing);
-    long *group_of_root = xcalloc(c->n_cells, sizeof *group_of_root);
-    unsigned char *seen = xcalloc(c->n_cells, 1);
-    uint32_t *queue = xcalloc(c->n_cells, sizeof *queue);
+    a.var_of = summary_calloc(c->n_cells, sizeof *a.var_of);
+    a.cell_of = summary_calloc(c->n_cells, sizeof *a.cell_of);
+    a.proven = summary_calloc(c->n_cells, 1);
+    a.parent = summary_calloc(c->n_cells, sizeof *a.parent);
+    long *local = summary_calloc(c->n_cells, sizeof *local);
+    uint32_t *failing = summary_calloc(c->n_cells, sizeof *failing);
+    long *group_of_root = summary_calloc(c->n_cells, sizeof *group_of_root);
+    unsigned char *seen = summary_calloc(c->n_cells, 1);
+    uint32_t *queue = summary_calloc(c->n_cells, sizeof *queue);
     size_t n_rows = 0;
     for (size_t at = 0; at < r->n; at = relation_next(r, at))
         n_rows++;
-    grouping g = { xcalloc(c->n_cells + 1, sizeof(size_t)), xcalloc(c->n_cells, sizeof(size_t)),
-                   xcalloc(c->n_cells + 1, sizeof(size_t)), xcalloc(n_rows, sizeof(size_t)), 0 };
+    grouping g = { summary_calloc(c->n_cells + 1, sizeof(size_t)), summary_calloc(c->n_cells, sizeof(size_t)),
+                   summary_calloc(c->n_cells + 1, sizeof(size_t)), summary_calloc(n_rows, sizeof(size_t)), 0 };
     glp_term_out(GLP_OFF);
     int rc = 0;
     for (;;) {

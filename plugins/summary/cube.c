@@ -35,6 +35,16 @@ static void *xrealloc(void *p, size_t n)
     return q;
 }
 
+void *summary_calloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p) {
+        fputs("summary: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
 static char *xstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;
@@ -85,8 +95,10 @@ void cube_free(cube *c)
 {
     for (size_t i = 0; i < c->n_areas; i++) {
         area *a = &c->areas[i];
-        for (int t = 0; t < T_COUNT; t++)
+        for (int t = 0; t < T_COUNT; t++) {
             free(a->counts[t]);
+            free(a->keys[t]);
+        }
         free(a->code);
         free(a->name);
         free(a->parent_code);
@@ -169,16 +181,25 @@ static size_t n_cols(const cube *c, enum table_id t)
     return c->tables[t].cols ? c->tables[t].cols->n : 1;
 }
 
-static void count(cube *c, area *a, enum table_id t, size_t row, size_t col)
+/* The record keys of one household's units (all 0 without record keys). */
+typedef struct unit_keys {
+    uint64_t household;
+    uint64_t *persons;
+} unit_keys;
+
+static void count(cube *c, area *a, enum table_id t, size_t row, size_t col, uint64_t key)
 {
     size_t at = row * n_cols(c, t) + col;
     if (at >= a->sizes[t]) {
         size_t grown = at + 8;
         a->counts[t] = xrealloc(a->counts[t], grown * sizeof(long));
         memset(a->counts[t] + a->sizes[t], 0, (grown - a->sizes[t]) * sizeof(long));
+        a->keys[t] = xrealloc(a->keys[t], grown * sizeof(uint64_t));
+        memset(a->keys[t] + a->sizes[t], 0, (grown - a->sizes[t]) * sizeof(uint64_t));
         a->sizes[t] = grown;
     }
     a->counts[t][at]++;
+    a->keys[t][at] += key; /* unsigned: wraps, i.e. the sum's fraction */
 }
 
 static size_t highest_difficulty(const hhreg_person *p)
@@ -190,41 +211,42 @@ static size_t highest_difficulty(const hhreg_person *p)
     return top == 0 ? DIFFICULTY_NOT_ASKED : (size_t)top - 1;
 }
 
-static void count_household(cube *c, area *a, const hhreg_household *h)
+static void count_household(cube *c, area *a, const hhreg_household *h, const unit_keys *k)
 {
     dimension *types = c->tables[T_HOUSEHOLD_TYPE].rows, *certs = c->tables[T_CERTIFICATE].rows,
               *nations = c->tables[T_NATIONALITY].rows;
-    count(c, a, T_HOUSEHOLD_SIZE, h->size >= 8 ? 7 : (size_t)(h->size > 0 ? h->size - 1 : 0), 0);
-    count(c, a, T_HOUSEHOLD_TYPE, category(types, h->household_type ? h->household_type : "unknown"), 0);
+    count(c, a, T_HOUSEHOLD_SIZE, h->size >= 8 ? 7 : (size_t)(h->size > 0 ? h->size - 1 : 0), 0, k->household);
+    count(c, a, T_HOUSEHOLD_TYPE, category(types, h->household_type ? h->household_type : "unknown"), 0, k->household);
     if (h->elderly_living_alone)
-        count(c, a, T_SPECIAL, SG_LIVING_ALONE, 0);
+        count(c, a, T_SPECIAL, SG_LIVING_ALONE, 0, k->household);
     if (h->empty_nest)
-        count(c, a, T_SPECIAL, SG_EMPTY_NEST, 0);
+        count(c, a, T_SPECIAL, SG_EMPTY_NEST, 0, k->household);
     if (h->low_income)
-        count(c, a, T_SPECIAL, SG_LOW_INCOME, 0);
+        count(c, a, T_SPECIAL, SG_LOW_INCOME, 0, k->household);
     for (size_t i = 0; i < h->n_persons; i++) {
         const hhreg_person *p = &h->persons[i];
+        uint64_t key = k->persons[i];
         int age = p->age < 0 ? 0 : p->age;
         size_t sex = p->sex && strcmp(p->sex, "female") == 0;
-        count(c, a, T_POPULATION, age >= 85 ? 17 : (size_t)age / 5, sex);
-        count(c, a, T_DISABILITY, highest_difficulty(p), 0);
+        count(c, a, T_POPULATION, age >= 85 ? 17 : (size_t)age / 5, sex, key);
+        count(c, a, T_DISABILITY, highest_difficulty(p), 0, key);
         if (p->certificate_type)
-            count(c, a, T_CERTIFICATE, category(certs, p->certificate_type), 0);
+            count(c, a, T_CERTIFICATE, category(certs, p->certificate_type), 0, key);
         int foreign = p->nationality && strcmp(p->nationality, "CHN") != 0;
         if (foreign)
-            count(c, a, T_NATIONALITY, category(nations, p->nationality), 0);
+            count(c, a, T_NATIONALITY, category(nations, p->nationality), 0, key);
         if (age >= 60)
-            count(c, a, T_SPECIAL, SG_60, 0);
+            count(c, a, T_SPECIAL, SG_60, 0, key);
         if (age >= 65)
-            count(c, a, T_SPECIAL, SG_65, 0);
+            count(c, a, T_SPECIAL, SG_65, 0, key);
         if (age >= 80)
-            count(c, a, T_SPECIAL, SG_80, 0);
+            count(c, a, T_SPECIAL, SG_80, 0, key);
         if (p->disabled)
-            count(c, a, T_SPECIAL, SG_DISABILITY, 0);
+            count(c, a, T_SPECIAL, SG_DISABILITY, 0, key);
         if (p->residence && strcmp(p->residence, "migrant") == 0)
-            count(c, a, T_SPECIAL, SG_MIGRANTS, 0);
+            count(c, a, T_SPECIAL, SG_MIGRANTS, 0, key);
         if (foreign)
-            count(c, a, T_SPECIAL, SG_FOREIGN, 0);
+            count(c, a, T_SPECIAL, SG_FOREIGN, 0, key);
     }
 }
 
@@ -240,13 +262,19 @@ void cube_add(cube *c, const hhreg_household *h)
              h->building ? h->building : "");
     const char *codes[LEVEL_COUNT] = { h->district_code, h->street_code, h->community_code, grid_code, building_code };
     const char *names[LEVEL_COUNT] = { h->district, h->street, h->community, grid_name, building_name };
+    unit_keys keys = { 0, xrealloc(NULL, (h->n_persons ? h->n_persons : 1) * sizeof(uint64_t)) };
+    for (size_t i = 0; i < h->n_persons; i++)
+        keys.persons[i] = c->record_keys ? record_key_person(c->record_keys, h->id, h->persons[i].line) : 0;
+    if (c->record_keys)
+        keys.household = record_key_household(c->record_keys, h->id);
     const char *parent = NULL;
     for (int l = 0; l < LEVEL_COUNT; l++) {
         if (!c->chosen[l])
             continue;
-        count_household(c, find_area(c, (enum level)l, codes[l], names[l], parent), h);
+        count_household(c, find_area(c, (enum level)l, codes[l], names[l], parent), h, &keys);
         parent = codes[l];
     }
+    free(keys.persons);
 }
 
 /* --- laying out the cells --------------------------------------------------------- */
@@ -285,11 +313,16 @@ static void sort_categories(cube *c, enum table_id t)
     d->codes = codes;
     for (size_t k = 0; k < c->n_areas; k++) {
         area *a = &c->areas[k];
-        long *sorted = calloc(d->n ? d->n : 1, sizeof *sorted);
-        for (size_t i = 0; i < d->n && i < a->sizes[t]; i++)
+        long *sorted = summary_calloc(d->n, sizeof *sorted);
+        uint64_t *sorted_keys = summary_calloc(d->n, sizeof *sorted_keys);
+        for (size_t i = 0; i < d->n && i < a->sizes[t]; i++) {
             sorted[rank[i]] = a->counts[t][i];
+            sorted_keys[rank[i]] = a->keys[t][i];
+        }
         free(a->counts[t]);
+        free(a->keys[t]);
         a->counts[t] = sorted;
+        a->keys[t] = sorted_keys;
         a->sizes[t] = d->n;
     }
     free(order);
@@ -366,16 +399,27 @@ void cube_freeze(cube *c)
                 for (size_t k = 0; k < cols; k++) {
                     size_t at = r * cols + k;
                     long v = at < a->sizes[t] ? a->counts[t][at] : 0;
-                    table_cell(c, a, t, r, k)->value = v;
-                    if (!c->tables[t].margins)
-                        continue;
-                    table_cell(c, a, t, R - 1, k)->value += v;          /* column total */
-                    if (C > cols)
-                        table_cell(c, a, t, r, C - 1)->value += v;      /* row total */
-                    if (C > cols)
-                        table_cell(c, a, t, R - 1, C - 1)->value += v;  /* grand total */
+                    uint64_t key = at < a->sizes[t] ? a->keys[t][at] : 0;
+                    cell *margins[3] = { NULL, NULL, NULL };
+                    if (c->tables[t].margins) {
+                        margins[0] = table_cell(c, a, t, R - 1, k);              /* column total */
+                        if (C > cols) {
+                            margins[1] = table_cell(c, a, t, r, C - 1);          /* row total */
+                            margins[2] = table_cell(c, a, t, R - 1, C - 1);      /* grand total */
+                        }
+                    }
+                    cell *x = table_cell(c, a, t, r, k);
+                    x->value = v;
+                    x->key = key;
+                    for (int m = 0; m < 3; m++)
+                        if (margins[m]) {
+                            margins[m]->value += v;
+                            margins[m]->key += key;
+                        }
                 }
             free(a->counts[t]);
+            free(a->keys[t]);
+            a->keys[t] = NULL;
             a->counts[t] = NULL;
             a->sizes[t] = 0;
         }

@@ -10,8 +10,10 @@
 #define SUMMARY_CUBE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hhreg/plugin.h"
+#include "record_key.h"
 
 enum level { LEVEL_DISTRICT, LEVEL_STREET, LEVEL_COMMUNITY, LEVEL_GRID, LEVEL_BUILDING, LEVEL_COUNT };
 extern const char *const level_ids[LEVEL_COUNT];
@@ -51,7 +53,9 @@ typedef struct table_def {
 
 typedef struct cell {
     long value;
-    char status;              /* 'F' free, 'A' primary suppression, 'D' secondary, 'R' rounded */
+    uint64_t key;             /* with record keys: the sum of its units' keys (mod 2^64) */
+    char status;              /* 'F' free, 'A' primary suppression, 'D' secondary, 'R' rounded,
+                                 'P' perturbed */
 } cell;
 
 /* A withheld cell: its value is not published */
@@ -65,6 +69,7 @@ typedef struct area {
     char *code, *name, *parent_code;
     long parent;              /* index of the nearest chosen ancestor, or -1 */
     long *counts[T_COUNT];    /* rows x cols while counting; grown with the dimensions */
+    uint64_t *keys[T_COUNT];  /* the same cells' record-key sums, with record keys */
     size_t sizes[T_COUNT];
     long first_cell[T_COUNT]; /* where the table's cells start in cube.cells */
 } area;
@@ -72,6 +77,7 @@ typedef struct area {
 typedef struct cube {
     int chosen[LEVEL_COUNT];
     const char *lang;
+    const record_keys *record_keys;  /* NULL, or the cell-key method's (cube_add sums them) */
     table_def tables[T_COUNT];
     dimension dims[16];
     size_t n_dims;
@@ -85,6 +91,10 @@ typedef struct cube {
     cell *cells;
     size_t n_cells;
 } cube;
+
+/* calloc for the plugin's working memory: aborts with a message when memory runs
+ * out (a table cannot be made without it). */
+void *summary_calloc(size_t n, size_t size);
 
 void cube_init(cube *c, const int chosen[LEVEL_COUNT], const char *lang);
 void cube_free(cube *c);

@@ -8,6 +8,10 @@
  * (audit.h) bounds every withheld cell over all the relations at once and withholds
  * more (also 'D') until each one's feasible interval is wide enough.
  *
+ * Cell key (cell_key.c): every count is perturbed by at most max_deviation, by
+ * a noise its record keys choose (status 'P'); each table's margins are the sums
+ * of its perturbed cells.
+ *
  * Rounding: every count is rounded to the nearest multiple of `base` (status 'R');
  * margins are rounded on their own, so they need not add up. */
 #ifndef SUMMARY_PROTECT_H
@@ -27,5 +31,14 @@ typedef struct protect_stats {
  * written). `percent`: the protection interval's share of a cell's value. */
 int protect_suppress(cube *c, long min_count, long percent, protect_stats *st, char *why, size_t why_len);
 void protect_round(cube *c, long base);
+
+typedef struct cell_key_stats {
+    long cells, changed, absolute_noise;   /* perturbed counts (not margins) */
+} cell_key_stats;
+
+/* Needs the cube counted with record keys. max_deviation: 1 to 16. */
+void protect_cell_key(cube *c, long max_deviation, cell_key_stats *st);
+/* The noise's variance for a count of max_deviation or more. */
+double cell_key_variance(long max_deviation);
 
 #endif

@@ -14,7 +14,7 @@ static char derived_status(cell *const *inputs, size_t n)
     char status = 'F';
     for (size_t i = 0; i < n; i++) {
         char s = inputs[i]->status;
-        if (s == 'A' || (s == 'D' && status != 'A') || (s == 'R' && status == 'F'))
+        if (s == 'A' || (s == 'D' && status != 'A') || ((s == 'R' || s == 'P') && status == 'F'))
             status = s;
     }
     return status;
@@ -182,8 +182,9 @@ static void sdmx_row(const out_cell *o, void *arg)
                 code = o->dim_codes[i];
         p->rc |= api->write_text(ctx, ",") | api->csv_field(ctx, code, ',', 1);
     }
-    /* CL_CONF_STATUS has no code for rounding: a rounded value is free to publish */
-    p->rc |= api->writef(ctx, ",%s,%c,", value, o->status == 'R' ? 'F' : shown_status(p->w, o->status)) |
+    /* CL_CONF_STATUS has no code for rounding or noise: such a value is free to publish */
+    p->rc |= api->writef(ctx, ",%s,%c,", value,
+                         o->status == 'R' || o->status == 'P' ? 'F' : shown_status(p->w, o->status)) |
              api->csv_field(ctx, o->a->name, ',', 1) | api->write_text(ctx, "\n");
 }
 
@@ -243,10 +244,12 @@ int write_json(const writer *w)
                          "\"min_count\":%ld,\"base\":%ld,\"primary_suppressions\":%ld,"
                          "\"secondary_suppressions\":%ld,\"flags\":\"%s\",\"audit\":{\"protection_percent\":%ld,"
                          "\"withheld_cells\":%ld,\"relations\":%ld,\"linear_programs\":%ld,"
-                         "\"withheld_by_audit\":%ld}},\n \"tables\":[",
+                         "\"withheld_by_audit\":%ld},\"cell_key\":{\"max_deviation\":%ld,\"noise_variance\":%.4f,"
+                         "\"perturbed_cells\":%ld,\"changed_cells\":%ld}},\n \"tables\":[",
                          r->lang, r->protection, r->min_count, r->base, r->stats.primary, r->stats.secondary,
                          r->internal_flags ? "internal" : "public", r->percent, r->stats.audit.cells,
-                         r->stats.audit.relations, r->stats.audit.solves, r->stats.audit.added);
+                         r->stats.audit.relations, r->stats.audit.solves, r->stats.audit.added,
+                         r->max_deviation, cell_key_variance(r->max_deviation), r->noise.cells, r->noise.changed);
     for (int t = 0; t < T_COUNT; t++) {
         const table_def *d = &w->c->tables[t];
         rc |= api->write_text(w->ctx, t ? ",\n  {\"id\":" : "\n  {\"id\":") | api->json_string(w->ctx, d->id) |

@@ -20,10 +20,12 @@ typedef struct out_cell {
 
 /* What the report says about protection. */
 typedef struct release {
-    const char *protection;    /* "none", "suppress" or "round" */
+    const char *protection;    /* "none", "suppress", "cell-key" or "round" */
     long min_count, base;
     long percent;              /* the audit's protection interval, % of a count */
     int internal_flags;        /* 1: withheld values flagged A or D; 0: all C */
+    long max_deviation;        /* the cell-key method's */
+    cell_key_stats noise;
     protect_stats stats;
     const char *lang;
 } release;

@@ -4,7 +4,8 @@
  * certificates, foreign residents by nationality, the special groups with rates,
  * sex ratio, mean household size and dependency ratios — as tidy CSV, SDMX-CSV
  * 2.0, JSON or a self-contained HTML report, optionally protected for publication
- * by cell suppression or rounding (protect.h). docs/summary.md documents it. */
+ * by audited cell suppression, the cell-key method or rounding (protect.h).
+ * docs/summary.md documents it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 
 typedef struct summary {
     const hhreg_host_api *api;
+    record_keys keys;   /* for method=cell-key */
     cube c;
     release rel;
     const char *format;
@@ -53,7 +55,9 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **state)
     s->api = api;
     s->format = api->option(ctx, "format");
     s->rel.lang = api->option(ctx, "lang");
-    const char *protect = api->option(ctx, "protect");
+    const char *protect = api->option(ctx, "method");
+    if (strcmp(protect, "none") == 0)
+        protect = api->option(ctx, "protect"); /* the older name */
     s->rel.min_count = api->option_int(ctx, "min-count");
     s->rel.base = api->option_int(ctx, "base");
     s->rel.percent = api->option_int(ctx, "protection-percent");
@@ -67,10 +71,24 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **state)
         api->error(ctx, "min-count must be 2 or more (counts from 1 to min-count - 1 are withheld)");
         return -1;
     }
+    s->rel.max_deviation = api->option_int(ctx, "max-deviation");
+    int cell_key = strcmp(protect, "cell-key") == 0;
+    const char *key_file = api->option(ctx, "key-file");
+    if (cell_key && !key_file) {
+        api->error(ctx, "method=cell-key needs --opt key-file=FILE: the office's secret (16 to 64 random bytes, "
+                        "e.g. head -c 32 /dev/urandom >FILE) that gives each household and person its record key");
+        return -1;
+    }
+    char why[512];
+    if (cell_key && record_keys_read(&s->keys, key_file, why, sizeof why) != 0) {
+        api->error(ctx, "%s", why);
+        return -1;
+    }
     int chosen[LEVEL_COUNT];
     if (parse_levels(ctx, api, api->option(ctx, "levels"), chosen) != 0)
         return -1;
     cube_init(&s->c, chosen, s->rel.lang);
+    s->c.record_keys = cell_key ? &s->keys : NULL;
     *state = s;
     return 0;
 }
@@ -97,6 +115,8 @@ static int end(hhreg_ctx *ctx, void *state, int ok)
         } else {
             if (strcmp(s->rel.protection, "round") == 0)
                 protect_round(&s->c, s->rel.base);
+            else if (strcmp(s->rel.protection, "cell-key") == 0)
+                protect_cell_key(&s->c, s->rel.max_deviation, &s->rel.noise);
             writer w = { ctx, s->api, &s->c, &s->rel };
             rc = strcmp(s->format, "sdmx") == 0   ? write_sdmx_csv(&w)
                  : strcmp(s->format, "json") == 0 ? write_json(&w)
@@ -113,9 +133,17 @@ static int end(hhreg_ctx *ctx, void *state, int ok)
                          st->audit.cells, st->audit.relations, st->audit.solves, s->rel.min_count, s->rel.percent,
                          st->audit.added);
         }
+        if (strcmp(s->rel.protection, "cell-key") == 0 && rc == 0)
+            s->api->info(ctx,
+                         "cell key: %ld count(s) perturbed by at most %ld (noise variance %.2f), %ld of them changed; "
+                         "each table adds up, tables and areas need not; the same key file gives the same noise",
+                         s->rel.noise.cells, s->rel.max_deviation, cell_key_variance(s->rel.max_deviation),
+                         s->rel.noise.changed);
     }
-    if (state)
+    if (state) {
         cube_free(&s->c);
+        memset(&s->keys, 0, sizeof s->keys); /* the secret */
+    }
     return rc;
 }
 
@@ -125,8 +153,11 @@ static const hhreg_option_spec options[] = {
     { "levels", HHREG_OPTION_STRING, "district,street,community,grid,building",
       "the area levels tabulated, comma-separated", NULL },
     { "lang", HHREG_OPTION_CHOICE, "zh", "labels and area names in Chinese or English", "zh,en" },
-    { "protect", HHREG_OPTION_CHOICE, "none",
-      "none (internal use), suppress (small counts and what would reveal them) or round", "none,suppress,round" },
+    { "method", HHREG_OPTION_CHOICE, "none",
+      "none (internal use), suppress (small counts and what would reveal them, audited), cell-key (every count "
+      "perturbed by a keyed noise) or round",
+      "none,suppress,cell-key,round" },
+    { "protect", HHREG_OPTION_CHOICE, "none", "the older name of method", "none,suppress,cell-key,round" },
     { "min-count", HHREG_OPTION_INT, "0", "withhold counts from 1 to N-1 (implies protect=suppress; default 3)",
       NULL },
     { "base", HHREG_OPTION_INT, "3", "with protect=round: round every count to a multiple of this", "2.." },
@@ -134,6 +165,11 @@ static const hhreg_option_spec options[] = {
       "with suppression: a withheld count's feasible interval must be at least this share of it wide (and at least "
       "min-count)",
       "0..100" },
+    { "key-file", HHREG_OPTION_FILE, NULL,
+      "with method=cell-key: the secret (16 to 64 bytes) that gives each unit its record key; keep it to get the "
+      "same noise in every release",
+      NULL },
+    { "max-deviation", HHREG_OPTION_INT, "2", "with method=cell-key: the largest noise added to a count", "1..16" },
     { "flags", HHREG_OPTION_CHOICE, "public",
       "public: every withheld value flagged C; internal: A (small) and D (secondary), for the custodian only",
       "public,internal" },
@@ -143,9 +179,9 @@ static const hhreg_option_spec options[] = {
 const hhreg_plugin hhreg_plugin_summary = {
     HHREG_PLUGIN_HEADER(3), /* 1.3: api->info */
     .name = "summary",
-    .version = "1.1",
+    .version = "1.2",
     .summary = "statistical tables by district, street, community, grid and building: tidy CSV, SDMX-CSV, "
-               "JSON or an HTML report, with optional suppression or rounding of small counts",
+               "JSON or an HTML report, protected by audited suppression, the cell-key method or rounding",
     .options = options,
     .extension = "csv",
     .passes = 1,
