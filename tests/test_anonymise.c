@@ -109,6 +109,16 @@ static long report_number(const char *json, const char *key)
     return strtol(at + strlen(pattern), NULL, 10);
 }
 
+/* The number after "KEY": in the JSON object "OBJECT" of the report. */
+static long report_number_in(const char *json, const char *object, const char *key)
+{
+    char pattern[128];
+    snprintf(pattern, sizeof pattern, "\"%s\": {", object);
+    const char *at = strstr(json, pattern);
+    ck_assert_msg(at != NULL, "the report has no %s", object);
+    return report_number(at, key);
+}
+
 /* Checks a release of a store with `persons` persons and `households` households. */
 static void assert_release_safe(const char *dir, long k, long persons, long households)
 {
@@ -129,6 +139,12 @@ static void assert_release_safe(const char *dir, long k, long persons, long hous
     ck_assert_int_eq(report_number(json, "groups"), figure(check, "groups"));
     ck_assert_int_eq(report_number(json, "released"), 0);
     ck_assert_int_eq(report_number(json, "persons"), persons);
+    /* no household found exactly by its members in a public release; a licensed one says how many */
+    long unique = figure(check, "unique_households");
+    ck_assert_int_eq(report_number_in(json, "unique_households", "released"), unique);
+    if (strstr(json, "\"profile\": \"public\""))
+        ck_assert_msg(unique == 0, "%ld households unique on area, size, age and sex", unique);
+    ck_assert_int_eq(report_number_in(json, "households_with_a_member_at_risk", "released"), 0);
     free(json);
     free(check);
 }
@@ -505,6 +521,43 @@ START_TEST(stata_and_spss_files_load_in_r_and_pandas_with_labels)
 }
 END_TEST
 
+/* --- households as quasi-identifiers ----------------------------------------------- */
+
+START_TEST(no_household_is_found_by_its_members_in_a_public_release)
+{
+    /* household 0001 grows to 12 persons: the only household of its size in the grid */
+    char *big = tu_path(tu_store_dir, "twelve.xml"), *xml = tu_large_form(12, 1);
+    tu_write_file(big, xml, strlen(xml));
+    tu_result r = tu_hhreg(NULL, NULL, "import", "-q", "--db", tu_store_db, big, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    long persons = store_persons(tu_store_db), households = store_households(tu_store_db);
+    /* licensed: households unique on area, size, age and sex are kept, and counted */
+    char *licensed = release("licensed", "profile=licensed", "seed=4", NULL, NULL);
+    char *check = independent_check(licensed, 3, 8);
+    ck_assert_msg(figure(check, "unique_households") > 10, "%s", check);
+    assert_release_safe(licensed, 3, persons, households);
+    /* public: none; the household of 12 cannot be hidden (its size is recounted from hh_id): left out */
+    char *dir = release("public", "seed=4", NULL, NULL, NULL);
+    assert_release_safe(dir, 5, persons - 12, households - 1);
+    char *json = file_in(dir, "disclosure-report.json");
+    ck_assert_int_eq(report_number_in(json, "household_risk", "left_out_as_the_only_one_of_their_size"), 1);
+    ck_assert_int_gt(report_number_in(json, "unique_households", "persons_protected"), 10);
+    char *text = file_in(dir, "disclosure-report.txt");
+    ck_assert_msg(strstr(text, "1 left out as the only one of their size"), "%s", text);
+    fprintf(stderr, "anonymise: households unique on area, size, age and sex: licensed %ld released; public %ld "
+                    "before the remedy, 0 released\n", figure(check, "unique_households"),
+            report_number_in(json, "unique_households", "persons_protected"));
+    free(text);
+    free(json);
+    free(dir);
+    free(check);
+    free(licensed);
+    free(xml);
+    free(big);
+}
+END_TEST
+
 /* --- at scale ------------------------------------------------------------------------------- */
 
 START_TEST(a_hundred_thousand_households_pass_the_independent_check)
@@ -555,6 +608,7 @@ Suite *make_anonymise_suite(void)
     tcase_add_test(tc, bad_options_are_refused_and_leave_nothing);
     tcase_add_test(tc, the_codebook_is_ddi_2_5_with_every_variable);
     tcase_add_test(tc, stata_and_spss_files_load_in_r_and_pandas_with_labels);
+    tcase_add_test(tc, no_household_is_found_by_its_members_in_a_public_release);
     suite_add_tcase(s, tc);
     TCase *slow = tu_slow_tcase(s, "a-hundred-thousand", 1800);
     tcase_add_checked_fixture(slow, tu_store_setup, tu_store_teardown);

@@ -80,11 +80,25 @@ static int make_release(anonymiser *a, hhreg_ctx *ctx)
     a->d.at_risk_original = count_at_risk(&a->m, a->p.k);
     apply_recodes(&a->m, &a->p, &a->d);
     a->d.at_risk_recoded = count_at_risk(&a->m, a->p.k);
+    a->d.households_at_risk_recoded = count_households_at_risk(&a->m, a->p.k);
     char why[512];
-    if (protect(&a->m, &a->p, &g, &a->d, why, sizeof why) != 0) {
-        a->api->error(ctx, "%s", why);
-        return -1;
+    /* protect the persons, then the households; blanks for households can split
+     * persons' groups, so again until neither blanks anything */
+    for (size_t blanks = 1; blanks;) {
+        a->d.protection_runs++;
+        blanks = 0;
+        int failed = protect(&a->m, &a->p, &g, &a->d, why, sizeof why);
+        if (!failed && a->d.protection_runs == 1)
+            a->d.unique_households_protected = count_unique_households(&a->m);
+        if (!failed && a->p.hide_unique_households)
+            remedy_unique_households(&a->m, &g, &a->d, &blanks);
+        if (failed) {
+            a->api->error(ctx, "%s", why);
+            return -1;
+        }
     }
+    a->d.unique_households_final = count_unique_households(&a->m);
+    a->d.households_at_risk_final = count_households_at_risk(&a->m, a->p.k);
     release r = { ctx, a->api, &a->m, &a->p, &a->d, VERSION, "", NULL, { NULL }, { NULL } };
     release_init(&r, &g);
     int rc = keyed_ids_unique(a, ctx, &r);

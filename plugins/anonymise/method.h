@@ -24,6 +24,7 @@ typedef struct params {
     long age_top;                 /* the top band or top code (80 or 85) */
     long hh_size_top;             /* household sizes from this one up are one code */
     int pool;                     /* pool categories with fewer than k persons */
+    int hide_unique_households;   /* public: no household unique on its household key */
     int order[VAR_COUNT];         /* suppression order: first suppressed first */
     int n_order;
     int has_seed;
@@ -52,7 +53,18 @@ typedef struct disclosure {
     size_t sensitive_suppressed[SENSITIVE_COUNT]; /* values blanked because no recode could hide them */
     uint64_t seed_used;
     size_t households_without_persons;    /* left out of the release */
+    /* households as quasi-identifiers (household_risk.c) */
+    size_t households_at_risk_recoded;    /* with a member in a group under k, after the recodes */
+    size_t households_at_risk_final;
+    size_t unique_households_protected;   /* unique on the household key once persons are protected */
+    size_t unique_households_final;       /* in the release: 0 in the public profile */
+    size_t household_blanks[3];           /* HOUSEHOLD_BLANK_*: values blanked so no household is unique */
+    size_t donor_households;
+    size_t households_of_unique_size;     /* the only one of their size: left out */
+    size_t protection_runs;               /* protect() and the household remedy, until neither changes */
 } disclosure;
+
+enum { HOUSEHOLD_BLANK_AREA, HOUSEHOLD_BLANK_AGE, HOUSEHOLD_BLANK_SEX };
 
 /* The recodes, in this order: areas below the population threshold blanked, age
  * banded or top-coded, household size top-coded, rare categories pooled. */
@@ -60,6 +72,17 @@ void apply_recodes(microdata *m, const params *p, disclosure *d);
 
 /* Persons in groups of fewer than k (household size counted exactly). */
 size_t count_at_risk(const microdata *m, long k);
+
+/* Households with a member in a group smaller than k (sdcMicro's household
+ * risk). */
+size_t count_households_at_risk(const microdata *m, long k);
+/* Households whose household key (area, size, members' age and sex; see
+ * household_risk.c) no other household shares. */
+size_t count_unique_households(const microdata *m);
+/* Blanks until no household is unique (leaving out a household that is the only
+ * one of its size); *blanks says how many values it blanked and households it
+ * left out. */
+void remedy_unique_households(microdata *m, rng *r, disclosure *d, size_t *blanks);
 
 /* Local suppression to k-anonymity, then l-diversity; 0, or -1 with `why` when
  * it cannot be reached. */

@@ -241,6 +241,20 @@ void microdata_recode(microdata *m, int var, const uint16_t *map, categories *to
     m->cats[var] = *to;
 }
 
+void microdata_drop_household(microdata *m, size_t h)
+{
+    const household_rec gone = m->households[h];
+    memmove(m->persons + gone.first_person, m->persons + gone.first_person + gone.n_persons,
+            (m->n_persons - gone.first_person - gone.n_persons) * sizeof *m->persons);
+    m->n_persons -= gone.n_persons;
+    memmove(m->households + h, m->households + h + 1, (m->n_households - h - 1) * sizeof *m->households);
+    m->n_households--;
+    for (size_t x = h; x < m->n_households; x++)
+        m->households[x].first_person -= gone.n_persons;
+    for (size_t q = gone.first_person; q < m->n_persons; q++)
+        m->persons[q].household--;
+}
+
 void microdata_free(microdata *m)
 {
     for (int v = 0; v < VAR_COUNT; v++)

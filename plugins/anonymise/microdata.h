@@ -82,6 +82,8 @@ int category_of(categories *c, const char *code, const char *name);
  * community, grid); `key` (may be NULL) gives keyed ids. 0, or -1 with a message. */
 int microdata_add(microdata *m, const hhreg_household *h, int area_level, const unsigned char *key, size_t key_len,
                   char *why, size_t why_len);
+/* Leaves household h and its persons out of the release (the later ones move up). */
+void microdata_drop_household(microdata *m, size_t h);
 void microdata_free(microdata *m);
 
 static inline uint16_t value_of(const microdata *m, size_t person, int var)

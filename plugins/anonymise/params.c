@@ -124,6 +124,7 @@ int params_read(params *p, hhreg_ctx *ctx, const hhreg_host_api *api)
     memset(p, 0, sizeof *p);
     p->profile = api->option(ctx, "profile");
     int public = strcmp(p->profile, "public") == 0;
+    p->hide_unique_households = public;
     p->k = number(ctx, api, "k", public ? 5 : 3);
     p->l = api->option_int(ctx, "l");
     const char *level = text(ctx, api, "geography", "street");

@@ -57,6 +57,16 @@ static int write_json(const release *r)
                        d->fully_suppressed, d->rounds) ||
              a->writef(r->ctx, "  \"households_without_persons_left_out\": %zu,\n",
                        d->households_without_persons) ||
+             a->writef(r->ctx, "  \"household_risk\": {\"key\": \"area, household size, members' age and sex\", "
+                               "\"households_with_a_member_at_risk\": {\"after_recodes\": %zu, \"released\": %zu}, "
+                               "\"unique_households\": {\"persons_protected\": %zu, \"released\": %zu}, "
+                               "\"blanked_for_households\": {\"area\": %zu, \"age\": %zu, \"sex\": %zu}, "
+                               "\"donor_households\": %zu, \"left_out_as_the_only_one_of_their_size\": %zu, "
+                               "\"protection_runs\": %zu},\n",
+                       d->households_at_risk_recoded, d->households_at_risk_final, d->unique_households_protected,
+                       d->unique_households_final, d->household_blanks[HOUSEHOLD_BLANK_AREA],
+                       d->household_blanks[HOUSEHOLD_BLANK_AGE], d->household_blanks[HOUSEHOLD_BLANK_SEX],
+                       d->donor_households, d->households_of_unique_size, d->protection_runs) ||
              a->writef(r->ctx, "  \"area_not_named_households\": %zu,\n  \"variables\": {\n",
                        d->area_below_threshold);
     for (int v = 0; v < VAR_COUNT && !rc; v++)
@@ -110,8 +120,19 @@ static int write_text_report(const release *r)
              a->writef(r->ctx, "  persons with every quasi-identifier blank: %zu; rounds of suppression: %zu\n",
                        d->fully_suppressed, d->rounds) ||
              a->writef(r->ctx, "  households whose area is too small to name: %zu\n", d->area_below_threshold) ||
-             a->writef(r->ctx, "  households without persons (nobody home, refused), left out: %zu\n\n",
+             a->writef(r->ctx, "  households without persons (nobody home, refused), left out: %zu\n",
                        d->households_without_persons) ||
+             a->writef(r->ctx, "  households with a member at risk: %zu after recodes, %zu released\n",
+                       d->households_at_risk_recoded, d->households_at_risk_final) ||
+             a->writef(r->ctx, "  households unique on area, size and members' age and sex: %zu once persons were "
+                               "protected, %zu released%s\n",
+                       d->unique_households_protected, d->unique_households_final,
+                       p->hide_unique_households ? "" : " (the licensed profile keeps them)") ||
+             a->writef(r->ctx, "  blanked so that no household is unique: %zu areas, %zu ages, %zu sexes; %zu donor "
+                               "households; %zu left out as the only one of their size\n\n",
+                       d->household_blanks[HOUSEHOLD_BLANK_AREA], d->household_blanks[HOUSEHOLD_BLANK_AGE],
+                       d->household_blanks[HOUSEHOLD_BLANK_SEX], d->donor_households,
+                       d->households_of_unique_size) ||
              a->write_text(r->ctx, "Per variable                 suppressed  unit        pooled categories (persons)\n");
     for (int v = 0; v < VAR_COUNT && !rc; v++)
         rc = a->writef(r->ctx, "  %-26s %10zu  %-10s  %zu (%zu)\n", variables[v].name, d->suppressed[v],

@@ -3,7 +3,8 @@
 -- < check-release.sql` (or through tests/test_anonymise.c). It reads persons.csv and
 -- households.csv as text (a blank value is its own category: the strict reading),
 -- recounts household size from the released household id, and prints one line per
--- check: NAME|VALUE. Every value must be 0 except the counts at the end.
+-- check: NAME|VALUE. Every value must be 0 except the counts at the end (and
+-- unique_households in a licensed release, which keeps them and reports them).
 .mode csv
 .import persons.csv persons
 .import households.csv households
@@ -29,6 +30,15 @@ SELECT 'persons_not_matching_household', COUNT(*) FROM persons p LEFT JOIN house
 SELECT 'households_without_persons', COUNT(*) FROM households WHERE hh_id NOT IN (SELECT hh_id FROM persons);
 SELECT 'released_size_not_recount', COUNT(*) FROM households h JOIN recount r USING (hh_id)
   WHERE CAST(h.hh_size AS INTEGER) <> MIN(r.n, :top);
+-- the household as an intruder who knows its members finds it: released area,
+-- recounted size, the members' age and sex in sorted order (person order says nothing)
+CREATE TEMP TABLE household_keys AS
+  SELECT h.area || '|' || r.n || '|' || m.members AS household_key
+  FROM households h JOIN recount r USING (hh_id)
+  JOIN (SELECT hh_id, group_concat(age || '/' || sex, ',') AS members
+        FROM (SELECT hh_id, age, sex FROM persons ORDER BY hh_id, age, sex) GROUP BY hh_id) m USING (hh_id);
+SELECT 'unique_households', COUNT(*) FROM (
+  SELECT household_key FROM household_keys GROUP BY household_key HAVING COUNT(*) = 1);
 SELECT 'groups', COUNT(*) FROM grouped;
 SELECT 'smallest_group', MIN(c) FROM grouped;
 SELECT 'persons', COUNT(*) FROM persons;
