@@ -139,6 +139,25 @@ static void assert_release_safe(const char *dir, long k, long persons, long hous
     ck_assert_int_eq(report_number(json, "groups"), figure(check, "groups"));
     ck_assert_int_eq(report_number(json, "released"), 0);
     ck_assert_int_eq(report_number(json, "persons"), persons);
+    /* the report's quasi-identifiers are columns of the release a checker can read */
+    char *header = file_in(dir, "persons.csv");
+    *strchr(header, '\n') = '\0';
+    const char *list = strstr(json, "\"quasi_identifiers\": [");
+    ck_assert(list != NULL);
+    const char *end = strchr(list, ']');
+    int named = 0;
+    for (const char *q = strchr(list + 22, '"'); q && q < end; q = strchr(strchr(q + 1, '"') + 1, '"')) {
+        const char *close = strchr(q + 1, '"');
+        char *column = hh_xasprintf(",%.*s,", (int)(close - q - 1), q + 1), *row = hh_xasprintf(",%s,", header);
+        ck_assert_msg(strstr(row, column), "quasi-identifier %s is not a column of persons.csv", column);
+        named++;
+        free(column);
+        free(row);
+    }
+    ck_assert_int_ge(named, 10);
+    ck_assert_msg(strstr(json, "\"derived_quasi_identifiers\": [{\"name\": \"household_size\", \"rule\": "), "%s",
+                  json);
+    free(header);
     /* no household found exactly by its members in a public release; a licensed one says how many */
     long unique = figure(check, "unique_households");
     ck_assert_int_eq(report_number_in(json, "unique_households", "released"), unique);
@@ -361,12 +380,13 @@ START_TEST(a_seed_repeats_a_release_and_keys_repeat_ids)
     free(sa);
     free(sc);
 
-    /* a key: the same ids in every release, whatever the seed */
+    /* a key: the same ids in every release of one profile and release id, whatever the seed */
     char *key_path = tu_path(tu_store_dir, "k.key");
     tu_write_file(key_path, "a custodian's key of 32 bytes...", 32);
     char key_opt[4200];
     snprintf(key_opt, sizeof key_opt, "key-file=%s", key_path);
-    char *k1 = release("keyed-1", key_opt, "seed=1", NULL, NULL), *k2 = release("keyed-2", key_opt, "seed=2", NULL, NULL);
+    char *k1 = release("keyed-1", key_opt, "seed=1", "release=2026-census", NULL),
+         *k2 = release("keyed-2", key_opt, "seed=2", "release=2026-census", NULL);
     char *i1 = sorted_lines(k1, "households.csv", "cut -d, -f1,3"), *i2 = sorted_lines(k2, "households.csv", "cut -d, -f1,3");
     ck_assert_msg(strcmp(i1, i2) == 0, "a key gave other ids (or sizes) in another release");
     char *o1 = file_in(k1, "households.csv"), *o2 = file_in(k2, "households.csv");
@@ -375,6 +395,27 @@ START_TEST(a_seed_repeats_a_release_and_keys_repeat_ids)
     free(o2);
     free(i1);
     free(i2);
+    /* one key file, another profile or another release id: no id in common, so
+     * the releases cannot be joined (HKDF per release) */
+    char *licensed = release("keyed-licensed", key_opt, "release=2026-census", "profile=licensed", NULL);
+    char *later = release("keyed-later", key_opt, "release=2027-update", NULL, NULL);
+    for (int i = 0; i < 2; i++) {
+        const char *other = i ? "keyed-later" : "keyed-licensed";
+        char *command = hh_xasprintf("cd '%s' && tail -n +2 keyed-1/households.csv | cut -d, -f1 | sort >a.ids && "
+                                     "tail -n +2 %s/households.csv | cut -d, -f1 | sort >b.ids && "
+                                     "comm -12 a.ids b.ids | wc -l",
+                                     tu_store_dir, other);
+        char *shared = tu_shell(command);
+        ck_assert_msg(atol(shared) == 0, "%s household ids shared with %s", shared, i ? "a later release"
+                                                                                   : "the licensed release");
+        free(shared);
+        free(command);
+    }
+    char *report = file_in(licensed, "disclosure-report.json");
+    ck_assert_msg(strstr(report, "\"release\": \"2026-census\""), "%s", report);
+    free(report);
+    free(licensed);
+    free(later);
     /* a short key is refused */
     tu_write_file(key_path, "short", 5);
     char *err;

@@ -3,8 +3,12 @@
  * not be guessable from the store come from the keyed HMAC instead. */
 #include "ids.h"
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -55,4 +59,23 @@ void keyed_id(const unsigned char *key, size_t key_len, const char *id, unsigned
     unsigned int md_len = 0;
     HMAC(EVP_sha256(), key, (int)key_len, (const unsigned char *)id, strlen(id), md, &md_len);
     memcpy(out, md, 8);
+}
+
+int release_key(const unsigned char *key, size_t key_len, const char *profile, const char *release_id,
+                unsigned char out[RELEASE_KEY_LEN])
+{
+    char info[256];
+    snprintf(info, sizeof info, "hhreg anonymise household ids|%s|%s", profile, release_id);
+    EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+    EVP_KDF_CTX *kctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
+    OSSL_PARAM settings[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)key, key_len),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, strlen(info)),
+        OSSL_PARAM_construct_end(),
+    };
+    int rc = kctx && EVP_KDF_derive(kctx, out, RELEASE_KEY_LEN, settings) == 1 ? 0 : -1;
+    EVP_KDF_CTX_free(kctx);
+    EVP_KDF_free(kdf);
+    return rc;
 }

@@ -1,6 +1,8 @@
 /* ids.h — what makes a release unlinkable to the store: a seeded random generator
  * (record order, new household ids) and keyed ids (HMAC-SHA-256 of the household
- * id under a custodian's key, the same across releases made with that key). */
+ * id under a release key derived from the custodian's key, the profile and a
+ * release id: the same across releases only when all three agree, so a public
+ * and a licensed release cannot be joined on their ids). */
 #ifndef ANONYMISE_IDS_H
 #define ANONYMISE_IDS_H
 
@@ -22,5 +24,11 @@ void rng_shuffle(rng *r, uint32_t *items, size_t n);
 
 /* The first 8 bytes of HMAC-SHA-256(key, id). */
 void keyed_id(const unsigned char *key, size_t key_len, const char *id, unsigned char out[8]);
+
+enum { RELEASE_KEY_LEN = 32 };
+/* HKDF-SHA-256 (RFC 5869, no salt) of `key` with the info "hhreg anonymise
+ * household ids|PROFILE|RELEASE_ID"; 0, or -1 when the library cannot. */
+int release_key(const unsigned char *key, size_t key_len, const char *profile, const char *release_id,
+                unsigned char out[RELEASE_KEY_LEN]);
 
 #endif

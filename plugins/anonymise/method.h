@@ -30,7 +30,8 @@ typedef struct params {
     int has_seed;
     uint64_t seed;
     const char *key_file;
-    unsigned char key[256];
+    char release_id[128];         /* with a key: the release id the key is derived with */
+    unsigned char key[256];       /* read from key_file, then the release key derived from it */
     size_t key_len;
     unsigned formats;             /* FORMAT_* */
     const char *lang;             /* labels: "en" or "zh" */

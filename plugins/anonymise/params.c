@@ -3,9 +3,11 @@
 #include "params.h"
 
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DEFAULT_ORDER "area,nationality,ethnicity,residence,education,activity,marital,tenure,dwelling,hh_type," \
                       "age,relationship,sex"
@@ -28,7 +30,13 @@ const hhreg_option_spec anonymise_options[] = {
       "quasi-identifiers in the order they are suppressed (unlisted ones follow in the default order)", NULL },
     { "seed", HHREG_OPTION_STRING, NULL, "a number that makes the release reproducible (default: random)", NULL },
     { "key-file", HHREG_OPTION_FILE, NULL,
-      "a secret key (16 bytes or more): household ids become HMAC-SHA-256 ids, the same in every release", NULL },
+      "a secret key (16 bytes or more): household ids become HMAC-SHA-256 ids under a key derived from it, the "
+      "profile and the release id",
+      NULL },
+    { "release", HHREG_OPTION_STRING, NULL,
+      "with key-file: the release id; releases share ids only with the same key, profile and release id (default: "
+      "today's date, UTC)",
+      NULL },
     { "format", HHREG_OPTION_STRING, "csv,dta,sav", "files written besides CSV: dta (Stata), sav (SPSS)", NULL },
     { "lang", HHREG_OPTION_CHOICE, "zh", "labels in the codebook, .dta and .sav files", "zh,en" },
     { NULL, 0, NULL, NULL, NULL },
@@ -116,6 +124,24 @@ static int read_key(params *p, hhreg_ctx *ctx, const hhreg_host_api *api)
                    longer ? "longer" : "shorter");
         return -1;
     }
+    /* one key per release: ids of two releases join only where key, profile and release id all agree */
+    const char *release_id = api->option(ctx, "release");
+    if (release_id)
+        snprintf(p->release_id, sizeof p->release_id, "%s", release_id);
+    else {
+        time_t now = time(NULL);
+        struct tm tm;
+        strftime(p->release_id, sizeof p->release_id, "%Y-%m-%d", gmtime_r(&now, &tm));
+    }
+    unsigned char derived[RELEASE_KEY_LEN];
+    if (release_key(p->key, p->key_len, p->profile, p->release_id, derived) != 0) {
+        api->error(ctx, "key-file %s: the release key cannot be derived (OpenSSL has no HKDF)", p->key_file);
+        return -1;
+    }
+    OPENSSL_cleanse(p->key, sizeof p->key);
+    memcpy(p->key, derived, sizeof derived);
+    OPENSSL_cleanse(derived, sizeof derived);
+    p->key_len = sizeof derived;
     return 0;
 }
 

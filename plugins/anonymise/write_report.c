@@ -42,13 +42,17 @@ static int write_json(const release *r)
                        p->age_bands ? "bands" : "single", p->age_top, p->hh_size_top) ||
              a->writef(r->ctx, "    \"pool\": %s,\n    \"suppress_order\": \"%s\",\n", p->pool ? "true" : "false",
                        order) ||
-             a->writef(r->ctx, "    \"household_ids\": \"%s\",\n    \"shuffle\": \"%s\",\n",
-                       p->key_len ? "keyed HMAC-SHA-256 (key not written)" : "new random ids",
+             a->writef(r->ctx, "    \"household_ids\": \"%s\",\n    \"release\": \"%s\",\n    \"shuffle\": \"%s\",\n",
+                       p->key_len ? "keyed HMAC-SHA-256 under HKDF-SHA-256(key, profile, release) (key not written)"
+                                  : "new random ids",
+                       p->key_len ? p->release_id : "",
                        p->has_seed ? "seeded (seed not written)" : "random") ||
              a->writef(r->ctx, "    \"formats\": \"csv%s%s\",\n    \"lang\": \"%s\"\n  },\n",
                        p->formats & FORMAT_DTA ? ",dta" : "", p->formats & FORMAT_SAV ? ",sav" : "", p->lang) ||
              a->write_text(r->ctx, "  \"quasi_identifiers\": [") || json_list(r, ROLE_QUASI) ||
-             a->write_text(r->ctx, ", \"household size (recounted from hh_id)\"],\n  \"sensitive_attributes\": [") ||
+             a->write_text(r->ctx, "],\n  \"derived_quasi_identifiers\": [{\"name\": \"household_size\", "
+                                   "\"rule\": \"the number of rows of persons.csv with the household's hh_id "
+                                   "(hh_size is the same, top-coded)\"}],\n  \"sensitive_attributes\": [") ||
              json_list(r, ROLE_SENSITIVE) || a->write_text(r->ctx, "],\n") ||
              a->writef(r->ctx, "  \"k_reached\": %zu,\n  \"groups\": %zu,\n", d->smallest_group, d->groups) ||
              a->writef(r->ctx, "  \"persons_at_risk\": {\"before_recodes\": %zu, \"after_recodes\": %zu, "
@@ -109,7 +113,9 @@ static int write_text_report(const release *r)
              a->writef(r->ctx, "  categories under k persons pooled into \"other\": %s\n  suppression order: %s\n",
                        p->pool ? "yes" : "no", order) ||
              a->writef(r->ctx, "  household ids: %s; record order: %s\n\n",
-                       p->key_len ? "keyed HMAC-SHA-256 (the key is not in the release)" : "new, random",
+                       p->key_len ? "keyed HMAC-SHA-256, under a key derived from the key, the profile and the "
+                                    "release id (the key is not in the release)"
+                                  : "new, random",
                        p->has_seed ? "shuffled with a given seed (not written here)" : "shuffled at random") ||
              a->write_text(r->ctx, "Quasi-identifiers: area, hh_type, dwelling, tenure, age, sex, relationship, "
                                    "marital, ethnicity,\n  nationality, residence, education, activity, and household "
