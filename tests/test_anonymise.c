@@ -437,7 +437,7 @@ START_TEST(bad_options_are_refused_and_leave_nothing)
         const char *opt, *says;
     } bad[] = {
         { "k=1", "option k takes a whole number in the range 2..1000, not '1'" },
-        { "l=4", "option l takes a whole number in the range 1..3, not '4'" },
+        { "l=3", "option l takes a whole number in the range 1..2, not '3'" },
         { "hh-size-top=1", "option hh-size-top takes a whole number in the range 2..100, not '1'" },
         { "format=csv,xlsx", "format: 'xlsx' is not a format; choose from csv,dta,sav" },
         { "suppress-order=area,name", "suppress-order: 'name' is not a quasi-identifier" },

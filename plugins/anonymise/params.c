@@ -17,7 +17,7 @@ const hhreg_option_spec anonymise_options[] = {
       "public (k=5, five-year age bands, areas of 1000+) or licensed (k=3, single years, areas of 500+)", "public,licensed" },
     { "k", HHREG_OPTION_INT, NULL, "every combination of quasi-identifiers is shared by at least k persons", "2..1000" },
     { "l", HHREG_OPTION_INT, "2", "no group holds fewer than l values of disability or low income where it holds "
-      "the sensitive one (1: no check)", "1..3" },
+      "the sensitive one; a blank is not a value, so 2 (yes and no) is the most (1: no check)", "1..2" },
     { "geography", HHREG_OPTION_CHOICE, NULL, "the area level released (default street)",
       "district,street,community,grid" },
     { "min-area-population", HHREG_OPTION_INT, NULL,

@@ -14,10 +14,10 @@
  *    nothing left to blank is in the group of all-blank persons of that household
  *    size; when that group is still too small, randomly chosen persons of the same
  *    household size are blanked entirely to join it.
- *  - l (once k holds): every person in a group where each one has the sensitive
- *    value of an attribute (disability, low income) gets the next blank, so the
- *    group merges into a larger one; with nothing left to blank, that attribute
- *    is blanked for the group.
+ *  - l (once k holds): every person in a group that holds the sensitive value of
+ *    an attribute (disability, low income) but not l distinct values (a blank is
+ *    not a value) gets the next blank, so the group merges into a larger one;
+ *    with nothing left to blank, a donor with "no" joins it (add_sensitive_donors).
  * Blanks only ever grow, so the rounds end. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,9 +170,11 @@ static void count_sensitive(const groups *g, const microdata *m, sensitive_count
         }
 }
 
+/* Distinct values: "yes" and "no". A blank is not a value: it hides which one a
+ * person has, and counting it would let a group of "yes" and blanks pass. */
 static int distinct(const uint32_t c[3])
 {
-    return (c[0] > 0) + (c[1] > 0) + (c[2] > 0);
+    return (c[0] > 0) + (c[1] > 0);
 }
 
 /* Marks persons in groups that hold a sensitive value but fewer than l distinct
@@ -320,17 +322,38 @@ static void blank_marked(run *r, int k_phase)
             blank(r, q, r->next[q]);
 }
 
-/* A group that still discloses a sensitive value with nothing left to blank: the
- * value itself is blanked. */
-static void blank_sensitive(run *r)
+/* A group that still discloses a sensitive value with nothing left to blank is
+ * the all-blank group of its household size: a donor joins it, a person of that
+ * size who has "no" blanked in full, so the group holds both values (blanking the
+ * "yes" values instead would mark them). Only where no such donor exists is the
+ * value itself blanked, and counted in the report. */
+static void add_sensitive_donors(run *r)
 {
-    for (size_t q = 0; q < r->m->n_persons; q++)
-        if (r->mark[q] && r->next[q] < 0) {
-            int a = r->mark[q] - 1;
-            if (value_of(r->m, q, sensitive_vars[a]))
-                r->d->sensitive_suppressed[a]++;
-            blank(r, q, sensitive_vars[a]);
+    microdata *m = r->m;
+    unsigned char *done = must_realloc(NULL, (r->max_size + 1) * SENSITIVE_COUNT);
+    memset(done, 0, (r->max_size + 1) * SENSITIVE_COUNT);
+    for (size_t q = 0; q < m->n_persons; q++) {
+        if (!r->mark[q] || r->next[q] >= 0)
+            continue;
+        int a = r->mark[q] - 1, var = sensitive_vars[a];
+        size_t size = m->households[m->persons[q].household].n_persons;
+        if (done[size * SENSITIVE_COUNT + (size_t)a])
+            continue;
+        for (size_t i = 0; i < m->n_persons && !done[size * SENSITIVE_COUNT + (size_t)a]; i++) {
+            size_t x = r->random_order[i];
+            if (m->households[m->persons[x].household].n_persons == size && value_of(m, x, var) &&
+                !is_yes(m, x, var) && !all_blank(r, x)) {
+                blank_all(r, x);
+                done[size * SENSITIVE_COUNT + (size_t)a] = 1;
+            }
         }
+        if (!done[size * SENSITIVE_COUNT + (size_t)a]) {
+            if (value_of(m, q, var))
+                r->d->sensitive_suppressed[a]++;
+            blank(r, q, var);
+        }
+    }
+    free(done);
 }
 
 static void final_figures(const run *r)
@@ -407,7 +430,7 @@ int protect(microdata *m, const params *p, rng *rg, disclosure *d, char *why, si
         }
         blank_marked(&r, k_phase);
         if (!k_phase) {
-            blank_sensitive(&r);
+            add_sensitive_donors(&r);
             continue;
         }
         int stuck = 0;

@@ -11,13 +11,16 @@
 .mode list
 CREATE TEMP TABLE recount AS SELECT hh_id, COUNT(*) AS n FROM persons GROUP BY hh_id;
 CREATE TEMP TABLE grouped AS
-  SELECT COUNT(*) AS c, SUM(p.disability = 'yes') AS disabled, SUM(p.low_income = 'yes') AS low_income
+  SELECT COUNT(*) AS c, SUM(p.disability = 'yes') AS disabled, SUM(p.disability = 'no') AS not_disabled,
+         SUM(p.low_income = 'yes') AS low_income, SUM(p.low_income = 'no') AS not_low_income
   FROM persons p JOIN recount r USING (hh_id)
   GROUP BY p.area, p.hh_type, p.dwelling, p.tenure, p.age, p.sex, p.relationship, p.marital, p.ethnicity,
            p.nationality, p.residence, p.education, p.activity, r.n;
 SELECT 'persons_in_groups_under_k', IFNULL(SUM(c), 0) FROM grouped WHERE c < :k;
-SELECT 'groups_all_disabled', COUNT(*) FROM grouped WHERE disabled = c;
-SELECT 'groups_all_low_income', COUNT(*) FROM grouped WHERE low_income = c;
+-- l-diversity: a group that holds "yes" must hold "no" too; a blank is not a value
+-- (6 "yes" and 3 blanks say all 9 are "yes" as well as 9 "yes" do)
+SELECT 'groups_all_disabled', COUNT(*) FROM grouped WHERE disabled > 0 AND not_disabled = 0;
+SELECT 'groups_all_low_income', COUNT(*) FROM grouped WHERE low_income > 0 AND not_low_income = 0;
 -- a household item must be the same for every person of the household (else a
 -- reader fills a blank in from the others) and equal to households.csv
 SELECT 'households_with_mixed_items', COUNT(*) FROM (
@@ -32,11 +35,14 @@ SELECT 'released_size_not_recount', COUNT(*) FROM households h JOIN recount r US
   WHERE CAST(h.hh_size AS INTEGER) <> MIN(r.n, :top);
 -- the household as an intruder who knows its members finds it: released area,
 -- recounted size, the members' age and sex in sorted order (person order says nothing)
+CREATE TEMP TABLE members AS
+  SELECT hh_id, group_concat(age || '/' || sex, ',') AS members
+  FROM (SELECT hh_id, age, sex FROM persons ORDER BY hh_id, age, sex) GROUP BY hh_id;
+CREATE INDEX temp.members_by_id ON members (hh_id);
+CREATE INDEX temp.recount_by_id ON recount (hh_id);
 CREATE TEMP TABLE household_keys AS
   SELECT h.area || '|' || r.n || '|' || m.members AS household_key
-  FROM households h JOIN recount r USING (hh_id)
-  JOIN (SELECT hh_id, group_concat(age || '/' || sex, ',') AS members
-        FROM (SELECT hh_id, age, sex FROM persons ORDER BY hh_id, age, sex) GROUP BY hh_id) m USING (hh_id);
+  FROM households h JOIN recount r USING (hh_id) JOIN members m USING (hh_id);
 SELECT 'unique_households', COUNT(*) FROM (
   SELECT household_key FROM household_keys GROUP BY household_key HAVING COUNT(*) = 1);
 SELECT 'groups', COUNT(*) FROM grouped;
