@@ -130,6 +130,10 @@ static void assert_release_safe(const char *dir, long k, long persons, long hous
     ck_assert_int_eq(figure(check, "persons_not_matching_household"), 0);
     ck_assert_int_eq(figure(check, "households_without_persons"), 0);
     ck_assert_int_eq(figure(check, "released_size_not_recount"), 0);
+    /* no blank the household fills in: person order is shuffled, the head and the
+     * spouse's sex are not the only ones left to guess, a single area is named */
+    ck_assert_msg(figure(check, "derivable_heads") == 0 && figure(check, "derivable_spouse_sexes") == 0 &&
+                      figure(check, "derivable_areas") == 0, "%s", check);
     ck_assert_int_eq(figure(check, "persons"), persons);
     ck_assert_int_eq(figure(check, "households"), households);
     ck_assert(figure(check, "smallest_group") >= k);
@@ -164,6 +168,7 @@ static void assert_release_safe(const char *dir, long k, long persons, long hous
     if (strstr(json, "\"profile\": \"public\""))
         ck_assert_msg(unique == 0, "%ld households unique on area, size, age and sex", unique);
     ck_assert_int_eq(report_number_in(json, "households_with_a_member_at_risk", "released"), 0);
+    ck_assert_int_eq(report_number_in(json, "persons_with_derivable_blanks", "released"), 0);
     free(json);
     free(check);
 }
@@ -206,6 +211,17 @@ START_TEST(the_sample_release_is_k_anonymous_and_l_diverse)
         free(path);
     }
     assert_release_safe(dir, 5, store_persons(tu_store_db), store_households(tu_store_db) - 1);
+    /* persons are shuffled within each household: person 1 is not the head by rule */
+    char *command = hh_xasprintf("cd '%s' && sqlite3 :memory: -cmd '.mode csv' -cmd '.import persons.csv p' -cmd "
+                                 "'.mode list' \"SELECT SUM(relationship = 'head'), COUNT(*) FROM p WHERE person_no = "
+                                 "'1' AND hh_id IN (SELECT hh_id FROM p GROUP BY hh_id HAVING COUNT(*) > 1)\"",
+                                 dir);
+    char *firsts = tu_shell(command);
+    long heads = atol(firsts), households_of_several = atol(strchr(firsts, '|') + 1);
+    ck_assert_msg(households_of_several > 100 && heads * 10 < households_of_several * 7,
+                  "person 1 is the head in %ld of %ld households of two or more", heads, households_of_several);
+    free(firsts);
+    free(command);
     /* public: five-year age bands with 80+, street codes, the report's every parameter */
     char *persons = file_in(dir, "persons.csv");
     ck_assert(strncmp(persons, "hh_id,person_no,area,hh_size,hh_type,dwelling,tenure,low_income,age,sex,", 72) == 0);

@@ -81,17 +81,23 @@ static int make_release(anonymiser *a, hhreg_ctx *ctx)
     apply_recodes(&a->m, &a->p, &a->d);
     a->d.at_risk_recoded = count_at_risk(&a->m, a->p.k);
     a->d.households_at_risk_recoded = count_households_at_risk(&a->m, a->p.k);
+    derive_remember(&a->m);
     char why[512];
-    /* protect the persons, then the households; blanks for households can split
-     * persons' groups, so again until neither blanks anything */
+    /* protect the persons, then the households, then what a blank leaves
+     * derivable; each remedy can split persons' groups, so again until none
+     * changes anything */
     for (size_t blanks = 1; blanks;) {
         a->d.protection_runs++;
         blanks = 0;
         int failed = protect(&a->m, &a->p, &g, &a->d, why, sizeof why);
-        if (!failed && a->d.protection_runs == 1)
+        if (!failed && a->d.protection_runs == 1) {
             a->d.unique_households_protected = count_unique_households(&a->m);
+            a->d.derivable_first = count_derivable_blanks(&a->m, &a->d);
+        }
         if (!failed && a->p.hide_unique_households)
             remedy_unique_households(&a->m, &g, &a->d, &blanks);
+        if (!failed && blanks == 0)
+            blanks = remedy_derivable_blanks(&a->m, &a->d);
         if (failed) {
             a->api->error(ctx, "%s", why);
             return -1;
@@ -99,6 +105,7 @@ static int make_release(anonymiser *a, hhreg_ctx *ctx)
     }
     a->d.unique_households_final = count_unique_households(&a->m);
     a->d.households_at_risk_final = count_households_at_risk(&a->m, a->p.k);
+    a->d.derivable_final = count_derivable_blanks(&a->m, &a->d);
     release r = { ctx, a->api, &a->m, &a->p, &a->d, VERSION, "", NULL, { NULL }, { NULL } };
     release_init(&r, &g);
     int rc = keyed_ids_unique(a, ctx, &r);

@@ -111,7 +111,7 @@ size_t count_unique_households(const microdata *m)
 static int blank_area(microdata *m, size_t h, disclosure *d)
 {
     household_rec *hh = &m->households[h];
-    if (!hh->v[V_AREA])
+    if (!hh->v[V_AREA] || m->area_locked)
         return 0;
     hh->v[V_AREA] = 0;
     d->suppressed[V_AREA]++;

@@ -62,7 +62,8 @@ typedef struct disclosure {
     size_t household_blanks[3];           /* HOUSEHOLD_BLANK_*: values blanked so no household is unique */
     size_t donor_households;
     size_t households_of_unique_size;     /* the only one of their size: left out */
-    size_t protection_runs;               /* protect() and the household remedy, until neither changes */
+    size_t protection_runs;               /* protect() and the remedies, until none changes anything */
+    size_t derivable_first, derivable_final;  /* persons with a derivable blank: after the first protection, released */
 } disclosure;
 
 enum { HOUSEHOLD_BLANK_AREA, HOUSEHOLD_BLANK_AGE, HOUSEHOLD_BLANK_SEX };
@@ -84,6 +85,14 @@ size_t count_unique_households(const microdata *m);
  * one of its size); *blanks says how many values it blanked and households it
  * left out. */
 void remedy_unique_households(microdata *m, rng *r, disclosure *d, size_t *blanks);
+
+/* derive.c: the recoded values, remembered before protection blanks any. */
+void derive_remember(microdata *m);
+/* Persons with a blank the rest of their household or the release fills in. */
+size_t count_derivable_blanks(microdata *m, const disclosure *d);
+/* The same, each remedied (put back and locked, or one more value blanked);
+ * the number of values it changed (0: none). */
+size_t remedy_derivable_blanks(microdata *m, const disclosure *d);
 
 /* Local suppression to k-anonymity, then l-diversity; 0, or -1 with `why` when
  * it cannot be reached. */

@@ -57,12 +57,15 @@ typedef struct household_rec {
     uint32_t first_person;
     uint16_t n_persons;
     uint16_t v[HH_VARS];
+    uint16_t recoded_area;     /* the area before any blank (derive.c) */
     unsigned char hmac[8];     /* keyed id, when a key is given */
 } household_rec;
 
 typedef struct person_rec {
     uint32_t household;
     uint16_t v[PERSON_VARS];
+    uint16_t recoded_relationship, recoded_sex;  /* before any blank (derive.c) */
+    uint16_t locked;           /* bit (var - FIRST_PERSON_VAR): may not be blanked */
 } person_rec;
 
 typedef struct microdata {
@@ -71,6 +74,7 @@ typedef struct microdata {
     size_t n_households, cap_households;
     person_rec *persons;
     size_t n_persons, cap_persons;
+    int area_locked;           /* one area named: a blank would say which (derive.c) */
 } microdata;
 
 /* The category number of CODE for variable `var` (added when new; NULL or "" is 0);
@@ -90,6 +94,16 @@ static inline uint16_t value_of(const microdata *m, size_t person, int var)
 {
     const person_rec *p = &m->persons[person];
     return var < FIRST_PERSON_VAR ? m->households[p->household].v[var] : p->v[var - FIRST_PERSON_VAR];
+}
+
+/* A value protection may blank: shown, and not locked by derive.c. */
+static inline int blankable(const microdata *m, size_t person, int var)
+{
+    if (!value_of(m, person, var))
+        return 0;
+    if (var < FIRST_PERSON_VAR)
+        return !(var == V_AREA && m->area_locked);
+    return !(m->persons[person].locked >> (var - FIRST_PERSON_VAR) & 1);
 }
 
 /* Replaces every code c of variable `var` by map[c] (a category of `to`, which

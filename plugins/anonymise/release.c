@@ -29,6 +29,24 @@ void release_init(release *r, rng *g)
     for (size_t i = 0; i < n; i++)
         r->order[i] = (uint32_t)i;
     rng_shuffle(g, r->order, n);
+    /* persons too, within each household: the form's order puts the head first,
+     * which would fill in a blank relationship (person_no is the new position) */
+    uint32_t *slots = NULL;
+    person_rec *copy = NULL;
+    for (size_t h = 0; h < n; h++) {
+        const household_rec *hr = &r->m->households[h];
+        slots = must_realloc(slots, (hr->n_persons ? hr->n_persons : 1) * sizeof *slots);
+        copy = must_realloc(copy, (hr->n_persons ? hr->n_persons : 1) * sizeof *copy);
+        for (uint16_t i = 0; i < hr->n_persons; i++)
+            slots[i] = i;
+        rng_shuffle(g, slots, hr->n_persons);
+        person_rec *persons = r->m->persons + hr->first_person;
+        memcpy(copy, persons, hr->n_persons * sizeof *copy);
+        for (uint16_t i = 0; i < hr->n_persons; i++)
+            persons[i] = copy[slots[i]];
+    }
+    free(slots);
+    free(copy);
     for (int v = 0; v < VAR_COUNT; v++)
         categories_order(&r->m->cats[v], &r->cat_order[v], &r->rank[v]);
 }

@@ -23,6 +23,9 @@ extern const char *const file_stems[2];   /* "households", "persons" */
 int file_has(int file, int var);
 size_t file_rows(const release *r, int file);
 
+/* Shuffles the households (r->order) and the persons within each household (in
+ * place: person_no is then a random position, not the form's), and orders the
+ * categories. */
 void release_init(release *r, rng *g);
 void release_free(release *r);
 

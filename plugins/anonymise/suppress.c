@@ -64,7 +64,7 @@ static void blank(run *r, size_t person, int var)
     household_rec *h = &m->households[m->persons[person].household];
     uint16_t *slot = var < FIRST_PERSON_VAR ? &h->v[var] : &m->persons[person].v[var - FIRST_PERSON_VAR];
     uint16_t was = *slot;
-    if (!was)
+    if (!blankable(m, person, var))
         return;
     *slot = 0;
     r->d->suppressed[var]++;
@@ -79,7 +79,7 @@ static void blank(run *r, size_t person, int var)
 static int next_to_blank(const microdata *m, const params *p, size_t person)
 {
     for (int i = 0; i < p->n_order; i++)
-        if (value_of(m, person, p->order[i]))
+        if (blankable(m, person, p->order[i]))
             return p->order[i];
     return -1;
 }
@@ -109,7 +109,7 @@ static int rarest_shown(const microdata *m, const params *p, const frequencies *
     for (int i = 0; i < p->n_order; i++) {
         int var = p->order[i];
         uint16_t value = value_of(m, person, var);
-        if (value && (best < 0 || f->of[var][value] < best_n)) {
+        if (blankable(m, person, var) && (best < 0 || f->of[var][value] < best_n)) {
             best = var;
             best_n = f->of[var][value];
         }
@@ -123,7 +123,7 @@ static int rarest_shown(const microdata *m, const params *p, const frequencies *
 static int best_to_blank(const microdata *m, const params *p, const frequencies *f, size_t person, uint16_t helps)
 {
     for (int i = 0; i < p->n_order; i++)
-        if ((helps >> i & 1) && value_of(m, person, p->order[i]))
+        if ((helps >> i & 1) && blankable(m, person, p->order[i]))
             return p->order[i];
     return rarest_shown(m, p, f, person);
 }
@@ -258,7 +258,7 @@ static size_t resolve_by_one_blank(run *r, const uint32_t *at_risk, size_t n_at_
         int var = r->p->order[i];
         size_t candidates = 0;
         for (size_t j = 0; j < n_at_risk; j++)
-            candidates += r->mark[at_risk[j]] && value_of(m, at_risk[j], var);
+            candidates += r->mark[at_risk[j]] && blankable(m, at_risk[j], var);
         if (!candidates)
             continue;
         hash_counts everyone, joinable; /* the rest of the key: among all; among blank or at risk */
@@ -266,7 +266,7 @@ static size_t resolve_by_one_blank(run *r, const uint32_t *at_risk, size_t n_at_
         hash_counts_init(&joinable, candidates);
         for (size_t j = 0; j < n_at_risk; j++) {
             size_t q = at_risk[j];
-            if (r->mark[q] && value_of(m, q, var)) {
+            if (r->mark[q] && blankable(m, q, var)) {
                 uint64_t rest = groups_hash_without(g, m, q, var);
                 ++*hash_count(&everyone, rest, 1);
                 ++*hash_count(&joinable, rest, 1);
@@ -277,7 +277,7 @@ static size_t resolve_by_one_blank(run *r, const uint32_t *at_risk, size_t n_at_
             size_t q = j < g->n ? g->rep[j] : at_risk[j - g->n];
             uint32_t weight = j < g->n ? g->size[j] : 1;
             int shown = value_of(m, q, var) != 0;
-            if (j < g->n ? weight < (size_t)r->p->k : (r->mark[q] && shown))
+            if (j < g->n ? weight < (size_t)r->p->k : (r->mark[q] && blankable(m, q, var)))
                 continue;
             uint64_t rest = groups_hash_without(g, m, q, var);
             uint32_t *c = hash_count(&everyone, rest, 0);
@@ -288,7 +288,7 @@ static size_t resolve_by_one_blank(run *r, const uint32_t *at_risk, size_t n_at_
         }
         for (size_t j = 0; j < n_at_risk; j++) {
             size_t q = at_risk[j];
-            if (!r->mark[q] || !value_of(m, q, var))
+            if (!r->mark[q] || !blankable(m, q, var))
                 continue;
             uint64_t rest = groups_hash_without(g, m, q, var);
             if (*hash_count(&everyone, rest, 0) > g->size[g->of[q]])

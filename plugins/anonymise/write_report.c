@@ -61,6 +61,8 @@ static int write_json(const release *r)
                        d->fully_suppressed, d->rounds) ||
              a->writef(r->ctx, "  \"households_without_persons_left_out\": %zu,\n",
                        d->households_without_persons) ||
+             a->writef(r->ctx, "  \"persons_with_derivable_blanks\": {\"after_first_protection\": %zu, "
+                               "\"released\": %zu},\n", d->derivable_first, d->derivable_final) ||
              a->writef(r->ctx, "  \"household_risk\": {\"key\": \"area, household size, members' age and sex\", "
                                "\"households_with_a_member_at_risk\": {\"after_recodes\": %zu, \"released\": %zu}, "
                                "\"unique_households\": {\"persons_protected\": %zu, \"released\": %zu}, "
@@ -128,6 +130,8 @@ static int write_text_report(const release *r)
              a->writef(r->ctx, "  households whose area is too small to name: %zu\n", d->area_below_threshold) ||
              a->writef(r->ctx, "  households without persons (nobody home, refused), left out: %zu\n",
                        d->households_without_persons) ||
+             a->writef(r->ctx, "  persons with a blank the household fills in (head, spouse's sex, a single area): %zu "
+                               "after the first protection, %zu released\n", d->derivable_first, d->derivable_final) ||
              a->writef(r->ctx, "  households with a member at risk: %zu after recodes, %zu released\n",
                        d->households_at_risk_recoded, d->households_at_risk_final) ||
              a->writef(r->ctx, "  households unique on area, size and members' age and sex: %zu once persons were "

@@ -45,6 +45,17 @@ CREATE TEMP TABLE household_keys AS
   FROM households h JOIN recount r USING (hh_id) JOIN members m USING (hh_id);
 SELECT 'unique_households', COUNT(*) FROM (
   SELECT household_key FROM household_keys GROUP BY household_key HAVING COUNT(*) = 1);
+-- blanks the household fills in: the head (no member shows "head", one relationship
+-- blank), the spouse's sex (the opposite of the head's), a single named area
+SELECT 'derivable_heads', COUNT(*) FROM (
+  SELECT hh_id FROM persons GROUP BY hh_id
+  HAVING SUM(relationship = 'head') = 0 AND SUM(relationship = '') = 1);
+SELECT 'derivable_spouse_sexes', COUNT(*) FROM (
+  SELECT hh_id FROM persons GROUP BY hh_id
+  HAVING SUM(relationship = 'head') = 1 AND SUM(relationship = 'spouse') = 1
+     AND SUM(relationship IN ('head', 'spouse') AND sex = '') = 1);
+SELECT 'derivable_areas', CASE WHEN (SELECT COUNT(DISTINCT area) FROM households WHERE area <> '') = 1
+  THEN (SELECT COUNT(*) FROM households WHERE area = '') ELSE 0 END;
 SELECT 'groups', COUNT(*) FROM grouped;
 SELECT 'smallest_group', MIN(c) FROM grouped;
 SELECT 'persons', COUNT(*) FROM persons;
