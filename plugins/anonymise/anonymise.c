@@ -79,6 +79,7 @@ static int make_release(anonymiser *a, hhreg_ctx *ctx)
     }
     a->d.at_risk_original = count_at_risk(&a->m, a->p.k);
     apply_recodes(&a->m, &a->p, &a->d);
+    order_by_categories(&a->m, &a->p);
     a->d.at_risk_recoded = count_at_risk(&a->m, a->p.k);
     a->d.households_at_risk_recoded = count_households_at_risk(&a->m, a->p.k);
     derive_remember(&a->m);

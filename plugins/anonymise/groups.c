@@ -90,10 +90,14 @@ void groups_build(groups *g, const microdata *m, bool exact)
     }
 }
 
-uint64_t groups_hash_without(const groups *g, const microdata *m, size_t person, int var)
+uint64_t groups_hash_without(const groups *g, const microdata *m, size_t person, const int *vars, int n)
 {
-    int at = g->position[var];
-    return g->hash[person] - term(at, value_of(m, person, var)) + term(at, 0);
+    uint64_t h = g->hash[person];
+    for (int i = 0; i < n; i++) {
+        int at = g->position[vars[i]];
+        h += term(at, 0) - term(at, value_of(m, person, vars[i]));
+    }
+    return h;
 }
 
 void groups_changed(groups *g, size_t person, int var, uint16_t was, uint16_t now)

@@ -35,8 +35,8 @@ void groups_free(groups *g);
  * same 64-bit hash are taken as equal (about one chance in 10^8 of merging two
  * keys among a million, which the exact grouping that ends protect() catches). */
 void groups_build(groups *g, const microdata *m, bool exact);
-/* The hash of the person's key with `var` blanked. */
-uint64_t groups_hash_without(const groups *g, const microdata *m, size_t person, int var);
+/* The hash of the person's key with the `n` variables `vars` blanked. */
+uint64_t groups_hash_without(const groups *g, const microdata *m, size_t person, const int *vars, int n);
 /* Call after `var` of the person changed from `was` to `now`. */
 void groups_changed(groups *g, size_t person, int var, uint16_t was, uint16_t now);
 

@@ -27,6 +27,7 @@ typedef struct params {
     int hide_unique_households;   /* public: no household unique on its household key */
     int order[VAR_COUNT];         /* suppression order: first suppressed first */
     int n_order;
+    int n_order_given;            /* order[0..n_order_given-1] named by --opt suppress-order */
     int has_seed;
     uint64_t seed;
     const char *key_file;
@@ -93,6 +94,11 @@ size_t count_derivable_blanks(microdata *m, const disclosure *d);
 /* The same, each remedied (put back and locked, or one more value blanked);
  * the number of values it changed (0: none). */
 size_t remedy_derivable_blanks(microdata *m, const disclosure *d);
+
+/* The suppression order of the quasi-identifiers not named by --opt
+ * suppress-order, chosen once the recodes are made: the most categories first
+ * (sdcMicro's default importance), ties in DEFAULT_ORDER. */
+void order_by_categories(const microdata *m, params *p);
 
 /* Local suppression to k-anonymity, then l-diversity; 0, or -1 with `why` when
  * it cannot be reached. */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+/* Every quasi-identifier: the order ties are broken in (order_by_categories). */
 #define DEFAULT_ORDER "area,nationality,ethnicity,residence,education,activity,marital,tenure,dwelling,hh_type," \
                       "age,relationship,sex"
 
@@ -26,8 +27,10 @@ const hhreg_option_spec anonymise_options[] = {
     { "age-top", HHREG_OPTION_INT, NULL, "the top age band (a multiple of 5) or top code (default 80 bands, 85 single)", "1..120" },
     { "hh-size-top", HHREG_OPTION_INT, "8", "household sizes from this one up are released as one code", "2..100" },
     { "pool", HHREG_OPTION_BOOL, "yes", "pool categories with fewer than k persons into \"other\"", NULL },
-    { "suppress-order", HHREG_OPTION_STRING, DEFAULT_ORDER,
-      "quasi-identifiers in the order they are suppressed (unlisted ones follow in the default order)", NULL },
+    { "suppress-order", HHREG_OPTION_STRING, NULL,
+      "quasi-identifiers in the order they are suppressed (default, and for those not named: the most categories "
+      "first, as sdcMicro's importance)",
+      NULL },
     { "seed", HHREG_OPTION_STRING, NULL, "a number that makes the release reproducible (default: random)", NULL },
     { "key-file", HHREG_OPTION_FILE, NULL,
       "a secret key (16 bytes or more): household ids become HMAC-SHA-256 ids under a key derived from it, the "
@@ -65,9 +68,12 @@ static int add_to_order(params *p, int var)
 
 static int read_order(params *p, hhreg_ctx *ctx, const hhreg_host_api *api)
 {
-    const char *lists[2] = { api->option(ctx, "suppress-order"), DEFAULT_ORDER };
+    const char *given = api->option(ctx, "suppress-order");
+    const char *lists[2] = { given ? given : "", DEFAULT_ORDER };
     p->n_order = 0;
-    for (int l = 0; l < 2; l++)
+    for (int l = 0; l < 2; l++) {
+        if (l == 1)
+            p->n_order_given = p->n_order;
         for (const char *s = lists[l]; *s;) {
             size_t len = strcspn(s, ",");
             int var = variable_by_name(s, len);
@@ -82,6 +88,7 @@ static int read_order(params *p, hhreg_ctx *ctx, const hhreg_host_api *api)
             }
             s += len + (s[len] == ',');
         }
+    }
     return 0;
 }
 

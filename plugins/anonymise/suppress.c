@@ -5,7 +5,8 @@
  *  - k: persons in groups smaller than k are at risk. For each variable of the
  *    suppression order, persons at risk that differ only there and, with those
  *    already blank there, number k or more get it blanked together: they form a
- *    group of k. When no such variable exists for anyone, every person at risk
+ *    group of k. Where no variable does that for anyone, pairs of variables are
+ *    tried the same way, then sets of three. When none does, every person at risk
  *    gets one blank: the first variable of the order that sets the person apart
  *    from others (blanking it, more persons would share the rest of the key than
  *    the person's group holds), else the variable where the person's value is the
@@ -18,7 +19,8 @@
  *    an attribute (disability, low income) but not l distinct values (a blank is
  *    not a value) gets the next blank, so the group merges into a larger one;
  *    with nothing left to blank, a donor with "no" joins it (add_sensitive_donors).
- * Blanks only ever grow, so the rounds end. */
+ * Blanks only ever grow, so the rounds end. The suppression order is the one
+ * --opt suppress-order names, then the most categories first (order_by_categories). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,39 @@
 #include "method.h"
 
 const int sensitive_vars[SENSITIVE_COUNT] = { V_DISABILITY, V_LOW_INCOME };
+
+/* Categories some person shows. */
+static size_t categories_shown(const microdata *m, int var)
+{
+    unsigned char *seen = must_realloc(NULL, (size_t)m->cats[var].n + 1);
+    memset(seen, 0, (size_t)m->cats[var].n + 1);
+    size_t n = 0;
+    for (size_t q = 0; q < m->n_persons; q++) {
+        uint16_t v = value_of(m, q, var);
+        n += v && !seen[v];
+        seen[v] = 1;
+    }
+    free(seen);
+    return n;
+}
+
+/* A variable with many categories splits persons into many small groups, and
+ * blanking it joins many: suppressing those first blanks the fewest values (on a
+ * street of 20,000 households, a third to two fifths fewer than the fixed order
+ * the plugin had before, with household items and age late). Insertion sort:
+ * stable, so ties keep the order read. */
+void order_by_categories(const microdata *m, params *p)
+{
+    size_t shown[VAR_COUNT];
+    for (int i = p->n_order_given; i < p->n_order; i++)
+        shown[p->order[i]] = categories_shown(m, p->order[i]);
+    for (int i = p->n_order_given + 1; i < p->n_order; i++) {
+        int var = p->order[i], j = i;
+        for (; j > p->n_order_given && shown[p->order[j - 1]] < shown[var]; j--)
+            p->order[j] = p->order[j - 1];
+        p->order[j] = var;
+    }
+}
 
 size_t count_at_risk(const microdata *m, long k)
 {
@@ -239,68 +274,127 @@ static int add_donors(run *r, char *why, size_t why_len)
     return rc;
 }
 
-/* Where one blank is enough: for each variable of the order, persons at risk
- * that share every other value and, with those already blank there, number k or
- * more get that variable blanked together, and form a group of k. Clears their
- * marks; returns how many were resolved. On the way, helps[q] gets bit i when
- * blanking the i-th variable of the order would leave q matching more persons
- * on the rest of the key than its group holds. Persons not at risk are counted
- * group by group (a group of k or more is never at risk), so a round costs the
- * number of groups, not of persons. */
-static size_t resolve_by_one_blank(run *r, const uint32_t *at_risk, size_t n_at_risk)
+/* Variables blanked together for a group of k: sets of one, two or three
+ * (four blanked as few values again on a street, in more than twice the time). */
+enum { MAX_SET = 3 };
+
+typedef struct blank_set {
+    int n;
+    int at[MAX_SET];            /* positions in the suppression order */
+    int var[MAX_SET];
+} blank_set;
+
+/* A person the set can move: something in it is shown, and all it shows may be
+ * blanked. */
+static int set_applies(const microdata *m, size_t person, const blank_set *s)
+{
+    int shown = 0;
+    for (int i = 0; i < s->n; i++)
+        if (value_of(m, person, s->var[i])) {
+            if (!blankable(m, person, s->var[i]))
+                return 0;
+            shown = 1;
+        }
+    return shown;
+}
+
+static int set_blank(const microdata *m, size_t person, const blank_set *s)
+{
+    for (int i = 0; i < s->n; i++)
+        if (value_of(m, person, s->var[i]))
+            return 0;
+    return 1;
+}
+
+/* Persons at risk the set applies to that share the rest of the key and, with
+ * those already blank there, number k or more get the set blanked together: they
+ * form a group of k. Clears their marks; returns how many were moved. For a set of
+ * one variable, helps[q] gets the variable's bit when blanking it would leave q
+ * matching more persons on the rest of the key than its group holds. Persons not
+ * at risk are counted group by group (a group of k or more is never at risk), so
+ * a set costs the number of groups, not of persons. */
+static size_t resolve_by_set(run *r, const uint32_t *at_risk, size_t n_at_risk, const blank_set *s)
 {
     microdata *m = r->m;
     const groups *g = &r->g;
-    size_t resolved = 0;
+    size_t candidates = 0, resolved = 0;
     for (size_t j = 0; j < n_at_risk; j++)
-        r->helps[at_risk[j]] = 0;
-    for (int i = 0; i < r->p->n_order; i++) {
-        int var = r->p->order[i];
-        size_t candidates = 0;
-        for (size_t j = 0; j < n_at_risk; j++)
-            candidates += r->mark[at_risk[j]] && blankable(m, at_risk[j], var);
-        if (!candidates)
-            continue;
-        hash_counts everyone, joinable; /* the rest of the key: among all; among blank or at risk */
-        hash_counts_init(&everyone, candidates);
-        hash_counts_init(&joinable, candidates);
-        for (size_t j = 0; j < n_at_risk; j++) {
-            size_t q = at_risk[j];
-            if (r->mark[q] && blankable(m, q, var)) {
-                uint64_t rest = groups_hash_without(g, m, q, var);
+        candidates += r->mark[at_risk[j]] && set_applies(m, at_risk[j], s);
+    if (!candidates)
+        return 0;
+    hash_counts everyone, joinable; /* the rest of the key: among all; among blank or at risk */
+    hash_counts_init(&everyone, s->n == 1 ? candidates : 1);
+    hash_counts_init(&joinable, candidates);
+    for (size_t j = 0; j < n_at_risk; j++) {
+        size_t q = at_risk[j];
+        if (r->mark[q] && set_applies(m, q, s)) {
+            uint64_t rest = groups_hash_without(g, m, q, s->var, s->n);
+            if (s->n == 1)
                 ++*hash_count(&everyone, rest, 1);
-                ++*hash_count(&joinable, rest, 1);
-            }
+            ++*hash_count(&joinable, rest, 1);
         }
-        for (size_t j = 0; j < g->n + n_at_risk; j++) {
-            /* the groups not at risk, whole; then each person at risk that is not a candidate */
-            size_t q = j < g->n ? g->rep[j] : at_risk[j - g->n];
-            uint32_t weight = j < g->n ? g->size[j] : 1;
-            int shown = value_of(m, q, var) != 0;
-            if (j < g->n ? weight < (size_t)r->p->k : (r->mark[q] && blankable(m, q, var)))
-                continue;
-            uint64_t rest = groups_hash_without(g, m, q, var);
-            uint32_t *c = hash_count(&everyone, rest, 0);
-            if (c)
-                *c += weight;
-            if (!shown && (c = hash_count(&joinable, rest, 0)) != NULL)
-                *c += weight;
+    }
+    for (size_t j = 0; j < g->n + n_at_risk; j++) {
+        /* the groups not at risk, whole; then each person at risk that is not a candidate */
+        size_t q = j < g->n ? g->rep[j] : at_risk[j - g->n];
+        uint32_t weight = j < g->n ? g->size[j] : 1, *c;
+        if (j < g->n ? weight < (size_t)r->p->k : (r->mark[q] && set_applies(m, q, s)))
+            continue;
+        uint64_t rest = groups_hash_without(g, m, q, s->var, s->n);
+        if (s->n == 1 && (c = hash_count(&everyone, rest, 0)) != NULL)
+            *c += weight;
+        if (set_blank(m, q, s) && (c = hash_count(&joinable, rest, 0)) != NULL)
+            *c += weight;
+    }
+    for (size_t j = 0; j < n_at_risk; j++) {
+        size_t q = at_risk[j];
+        if (!r->mark[q] || !set_applies(m, q, s))
+            continue;
+        uint64_t rest = groups_hash_without(g, m, q, s->var, s->n);
+        if (s->n == 1 && *hash_count(&everyone, rest, 0) > g->size[g->of[q]])
+            r->helps[q] |= (uint16_t)(1u << s->at[0]);
+        if (*hash_count(&joinable, rest, 0) >= (size_t)r->p->k) {
+            for (int i = 0; i < s->n; i++)
+                blank(r, q, s->var[i]);
+            r->mark[q] = 0;
+            resolved++;
         }
-        for (size_t j = 0; j < n_at_risk; j++) {
-            size_t q = at_risk[j];
-            if (!r->mark[q] || !blankable(m, q, var))
-                continue;
-            uint64_t rest = groups_hash_without(g, m, q, var);
-            if (*hash_count(&everyone, rest, 0) > g->size[g->of[q]])
-                r->helps[q] |= (uint16_t)(1u << i);
-            if (*hash_count(&joinable, rest, 0) >= (size_t)r->p->k) {
-                blank(r, q, var);
-                r->mark[q] = 0;
-                resolved++;
-            }
+    }
+    hash_counts_free(&everyone);
+    hash_counts_free(&joinable);
+    return resolved;
+}
+
+/* The sets of one variable, in the suppression order; only where none of them
+ * moves anybody, the sets of two (the order's earlier variables first); then of
+ * three. A larger set blanks more values for each person it moves, and persons
+ * that one blank would group once others have moved are left for the next round;
+ * with sets of two and three a release blanks 5-10 % fewer values than with
+ * single blanks alone (sample grid and two generated streets, both profiles). */
+static size_t resolve_by_sets(run *r, const uint32_t *at_risk, size_t n_at_risk)
+{
+    int n = r->p->n_order;
+    size_t resolved = 0;
+    for (size_t j = 0; j < n_at_risk; j++) {
+        r->helps[at_risk[j]] = 0;
+    }
+    for (int size = 1; size <= MAX_SET && size <= n && resolved == 0; size++) {
+        blank_set s = { .n = size };
+        for (int i = 0; i < size; i++)
+            s.at[i] = i;
+        for (;;) {
+            for (int i = 0; i < size; i++)
+                s.var[i] = r->p->order[s.at[i]];
+            resolved += resolve_by_set(r, at_risk, n_at_risk, &s);
+            int i = size - 1; /* the next combination of positions */
+            while (i >= 0 && s.at[i] == n - size + i)
+                i--;
+            if (i < 0)
+                break;
+            s.at[i]++;
+            for (int j = i + 1; j < size; j++)
+                s.at[j] = s.at[j - 1] + 1;
         }
-        hash_counts_free(&everyone);
-        hash_counts_free(&joinable);
     }
     return resolved;
 }
@@ -425,7 +519,7 @@ int protect(microdata *m, const params *p, rng *rg, disclosure *d, char *why, si
             for (size_t q = 0; q < m->n_persons; q++)
                 if (r.mark[q])
                     r.at_risk[n_at_risk++] = (uint32_t)q;
-            if (resolve_by_one_blank(&r, r.at_risk, n_at_risk) > 0)
+            if (resolve_by_sets(&r, r.at_risk, n_at_risk) > 0)
                 continue;
         }
         blank_marked(&r, k_phase);
