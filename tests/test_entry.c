@@ -202,6 +202,9 @@ START_TEST(a_household_of_three_is_entered_and_stored)
         tu_pty_answer(&t, remembered[i], "");
     tu_pty_answer(&t, "Building [543]", "");
     tu_pty_answer(&t, "Unit [2]", "");
+    tu_pty_answer(&t, "Room:", "1601"); /* the room of the household just stored: refused, naming it */
+    tu_pty_expect(&t, "error: [ROOM-HELD] address/room: household 510105016003-03-0001 is already registered", 20);
+    tu_pty_expect(&t, "Tell them apart in the room", 20);
     tu_pty_answer(&t, "Room:", "1602");
     tu_pty_expect(&t, "Household id [510105016003-03-0002]", 20); /* the next serial of the grid */
     tu_pty_free(&t);

@@ -163,6 +163,52 @@ START_TEST(warnings_are_kept_with_the_form)
 }
 END_TEST
 
+/* Two generated households, the second moved into the first's room: validate
+ * warns when it meets both, import warns against the store and keeps the warning
+ * with the form, naming the first household (the caller owns the store). */
+START_TEST(a_second_household_in_a_room_is_a_warning_kept_with_it)
+{
+    char *forms = tu_path(dir, "forms");
+    tu_result r = tu_hhreg(NULL, NULL, "sample", "--households", "2", "-o", forms, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    char *first = tu_path(forms, "000105016003-03-0001.xml"), *second = tu_path(forms, "000105016003-03-0002.xml");
+    size_t len;
+    char *xml = tu_read_file(second, &len), *room = strstr(xml, "<room>102</room>");
+    ck_assert_msg(room != NULL, "the second generated household is not in room 102");
+    room[8] = '1'; /* room 101, the first household's */
+    tu_write_file(second, xml, len);
+    free(xml);
+    r = tu_hhreg(NULL, NULL, "validate", "--lang", "en", forms, NULL);
+    ck_assert_int_eq(r.status, 0); /* a warning */
+    ck_assert_msg(strstr(r.out, "warning: [ROOM-HELD] address/room: household 000105016003-03-0001 is already "
+                                "registered at this building, unit and room"), "%s", r.out);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "validate", "--lang", "en", first, first, NULL); /* the same household twice */
+    ck_assert_msg(!strstr(r.out, "ROOM-HELD"), "%s", r.out);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "import", "--db", db, "--lang", "en", first, NULL);
+    ck_assert_msg(r.status == 0 && !strstr(r.err, "ROOM-HELD"), "%s", r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "import", "--db", db, "--lang", "en", second, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "1 stored"), "%s", r.out);
+    ck_assert_msg(strstr(r.err, "[ROOM-HELD] address/room: household 000105016003-03-0001 is already"), "%s", r.err);
+    tu_result_free(&r);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM form_warning WHERE rule_id = 'ROOM-HELD' AND "
+                                      "household_id = '000105016003-03-0002'"), 1);
+    /* the first household's new revision is not warned about its own room */
+    r = tu_hhreg(NULL, NULL, "import", "--db", db, "--lang", "en", first, NULL);
+    ck_assert_msg(strstr(r.out, "1 unchanged") && !strstr(r.err, "ROOM-HELD"), "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    free(first);
+    free(second);
+    tu_rmrf(forms);
+    free(forms);
+}
+END_TEST
+
 START_TEST(forms_are_kept_compressed_and_an_older_store_is_migrated)
 {
     char *form = tu_src("samples/households/510105016003-03-0101.xml");
@@ -758,6 +804,7 @@ Suite *make_store_suite(void)
     tcase_add_test(tc, a_newer_store_is_refused);
     tcase_add_test(tc, a_stored_form_comes_back_whole);
     tcase_add_test(tc, warnings_are_kept_with_the_form);
+    tcase_add_test(tc, a_second_household_in_a_room_is_a_warning_kept_with_it);
     tcase_add_test(tc, forms_are_kept_compressed_and_an_older_store_is_migrated);
     suite_add_tcase(s, tc);
     TCase *tamper_tc = tcase_create("tamper");

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """make-invalid.py — writes samples/invalid/: one form per consistency rule of
 schemas/rules-1.xml and per structural error class, each a small edit of one valid
-base household (grid 99, so they never collide with samples/households).
+base household (grid 99, so they never collide with samples/households; each in a
+room of its own, so no two households share one: ROOM-HELD).
 
 Run from the top of the source tree:  python3 samples/invalid/make-invalid.py
 Then review `hhreg validate --lang en samples/invalid/*.xml` and keep its output
@@ -73,7 +74,7 @@ def household(serial, persons, *, hid=None, enumeration_date="2026-10-10", statu
                           '    <street code="510105016">黄田坝街道</street>\n'
                           '    <community code="510105016003">华兴社区</community>\n'
                           "    <grid>99</grid>\n    <estate>成飞512</estate>\n"
-                          "    <building>555</building>\n    <unit>1</unit>\n    <room>101</room>\n")
+                          "    <building>555</building>\n    <unit>1</unit>\n    <room>%d</room>\n" % (100 + serial))
     count = len(persons) if member_count is None else member_count
     visits = visits if visits is not None else [
         '  <visit date="%s" enumerator="E9901" purpose="registration" outcome="done"/>' % enumeration_date]

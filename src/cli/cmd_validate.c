@@ -1,12 +1,23 @@
 /* cmd_validate.c — `hhreg validate FILE...`: every problem of every form, as text
- * lines "FILE:LINE: error|warning: [RULE] PATH: message" or as JSON. Nothing is
- * stored. */
+ * lines "FILE:LINE: error|warning: [RULE] PATH: message" or as JSON, and a second
+ * household at a room met among the forms checked together (ROOM-HELD). Nothing
+ * is stored. */
+#include <search.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "form.h"
 #include "input.h"
+#include "messages.h"
 #include "paths.h"
 #include "validate.h"
+
+/* A room met: community, building, unit and room, and the first household there. */
+typedef struct room_met {
+    char *room;
+    char *household;
+} room_met;
 
 typedef struct run {
     cli *c;
@@ -16,7 +27,43 @@ typedef struct run {
     bool io_error;
     hh_buf out;          /* JSON problems, as array elements */
     hh_json problems;
+    void *rooms;         /* room_met, a tsearch tree */
 } run;
+
+static int compare_rooms(const void *a, const void *b)
+{
+    return strcmp(((const room_met *)a)->room, ((const room_met *)b)->room);
+}
+
+static void free_room(void *p)
+{
+    room_met *m = p;
+    free(m->room);
+    free(m->household);
+    free(m);
+}
+
+/* ROOM-HELD when another household of the forms checked so far is at this one's
+ * room (a form of the same household again is not another). */
+static void check_room(run *r, const hh_form_input *form, hh_diags *d)
+{
+    hh_household *h = hh_household_from_doc(form->doc);
+    if (!h)
+        return;
+    room_met *m = hh_xcalloc(1, sizeof *m);
+    m->room = hh_xasprintf("%s\x1f%s\x1f%s\x1f%s", h->community_code, h->building, h->unit, h->room);
+    room_met **found = tsearch(m, &r->rooms, compare_rooms);
+    if (!found)
+        hh_out_of_memory();
+    if (*found == m) {
+        m->household = hh_xstrdup(h->id);
+    } else {
+        if (strcmp((*found)->household, h->id) != 0)
+            hh_msg_room_held(d, form->file, form->line, "address/room", (*found)->household);
+        free_room(m);
+    }
+    hh_household_free(h);
+}
 
 static void emit(run *r, const hh_diags *d)
 {
@@ -37,6 +84,8 @@ static int on_form(hh_form_input *form, void *arg)
     r->forms++;
     if (hh_validator_check(r->v, form, &d) > 0)
         r->invalid++;
+    else
+        check_room(r, form, &d);
     emit(r, &d);
     hh_diags_free(&d);
     return 0;
@@ -109,6 +158,11 @@ int cmd_validate(cli *c, int argc, char **argv)
         fprintf(stderr, "%ld form(s): %ld valid, %ld invalid\n", r.forms + r.refused_files, r.forms - r.invalid, bad);
     }
     hh_buf_free(&r.out);
+    while (r.rooms) { /* POSIX has no tdestroy: the root, one by one */
+        room_met *m = *(room_met **)r.rooms;
+        tdelete(m, &r.rooms, compare_rooms);
+        free_room(m);
+    }
     hh_validator_free(r.v);
     hh_schemaset_free(set);
     if (r.io_error)

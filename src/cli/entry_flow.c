@@ -23,6 +23,8 @@
 #include "dates.h"
 #include "import.h"
 #include "input.h"
+#include "messages.h"
+#include "store_submissions.h"
 
 #define STOP 1 /* the enumerator quit, or the terminal went away */
 #define CONFLICT 3 /* the household changed since the edit began: the session ends, the draft stays */
@@ -248,6 +250,52 @@ static void print_diag(entry_conversation *s, const hh_diag *g)
 static void propose_id(entry_conversation *s);
 static void move_enumeration_date(entry_conversation *s, int v);
 
+/* ROOM-HELD: another current household of the store lives at the building, unit
+ * and room answered. Import only warns; entry refuses it, as the worker at the
+ * door can check the room at once. Says so (naming the holder only to the store's
+ * owner) and returns true. */
+static bool room_taken(entry_conversation *s)
+{
+    const char *cc = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "community-code"),
+               *building = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "building"),
+               *unit = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "unit"),
+               *room = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "room");
+    if (!cc || !building || !unit || !room)
+        return false;
+    hh_store *store = cli_open_store(s->c, s->cmd, false);
+    if (!store)
+        return false;
+    char *holder = NULL;
+    hh_buf err;
+    hh_buf_init(&err);
+    int held = hh_store_address_holder(store, cc, building, unit, room, hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "id"),
+                                       &holder, &err);
+    if (held > 0) {
+        hh_diags d;
+        hh_diags_init(&d);
+        if (hh_store_owned_by_caller(store))
+            hh_msg_room_held(&d, "", 0, "address/room", holder);
+        else
+            hh_msg_room_held_hidden(&d, "", 0, "address/room");
+        d.items[0].severity = HH_ERROR; /* refused here */
+        print_diag(s, &d.items[0]);
+        hh_diags_free(&d);
+        fprintf(s->out, "  %s\n", tr(s, "Two households in one room? Tell them apart in the room, such as 101-1 and 101-2.",
+                                      "一室两户？请在室号中加以区分，如 101-1 和 101-2。"));
+    } else if (held < 0) {
+        cli_fail(s->cmd, "%s", err.data);
+    }
+    free(holder);
+    hh_buf_free(&err);
+    hh_store_close(store);
+    return held > 0;
+}
+
+static bool is_room_item(const char *key)
+{
+    return strcmp(key, "room") == 0 || strcmp(key, "unit") == 0 || strcmp(key, "building") == 0;
+}
+
 /* --- asking ------------------------------------------------------------------------------------- */
 
 static const char *shown(const entry_conversation *s, const hh_question *q, const char *value)
@@ -310,6 +358,8 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
             }
         }
         hh_diags_free(&d);
+        if (!errors && scope == HH_SCOPE_HOUSEHOLD && is_room_item(q->key) && room_taken(s))
+            errors = 1;
         if (errors) {
             if (kept)
                 hh_answer_set(s->a, scope, index, q->key, kept);
@@ -638,6 +688,10 @@ static int check_form(entry_conversation *s, hh_form_result *form)
     for (size_t i = 0; i < d->n; i++)
         print_diag(s, &d->items[i]);
     int rc = 0;
+    if (!d->errors && room_taken(s)) { /* taken meanwhile, or answered before this check */
+        rc = ask(s, hh_question_find(HH_SCOPE_HOUSEHOLD, "room"), HH_SCOPE_HOUSEHOLD, 0);
+        return rc ? rc : 1;
+    }
     if (d->errors) {
         fprintf(s->out, "%s\n", tr(s, "Errors must be fixed before saving:", "保存前须改正错误："));
         int asked = 0;

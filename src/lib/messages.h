@@ -1,5 +1,5 @@
 /* messages.h — one typed function per built-in message (messages.def): each adds an
- * error, in English and Chinese, to a diagnostics list:
+ * error (a warning, for the HH_WARN rows), in English and Chinese, to a diagnostics list:
  *   void hh_msg_NAME(hh_diags *d, const char *file, long line, const char *path, ...typed parameters);
  * `path` is the item (such as "household/@id"), "" for the whole file. */
 #ifndef HH_MESSAGES_H

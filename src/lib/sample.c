@@ -439,7 +439,9 @@ static void plan_place(household_plan *hp, long index, bool real_area)
     hp->street = street_names[street % 5];
     hp->estate = estates[grid_index % 6];
     /* 12 buildings: the first 7 with 5 units, the rest with 4 (55 units); the first 42
-     * units hold 15 households, the other 13 hold 14 (812) */
+     * units hold 15 households, the other 13 hold 14 (812). The ten grids of a
+     * community have buildings of their own (the first grid's are 543-554, as in
+     * 成飞512), so no two households share a room */
     int unit_index = 0, room_index = serial;
     while (room_index >= (unit_index < 42 ? 15 : 14)) {
         room_index -= unit_index < 42 ? 15 : 14;
@@ -447,7 +449,7 @@ static void plan_place(household_plan *hp, long index, bool real_area)
     }
     int building = unit_index < 35 ? unit_index / 5 : 7 + (unit_index - 35) / 4;
     int unit = unit_index < 35 ? unit_index % 5 : (unit_index - 35) % 4;
-    snprintf(hp->building, sizeof hp->building, "%d", (grid_index == 0 ? 543 : 1) + building);
+    snprintf(hp->building, sizeof hp->building, "%ld", (grid_index == 0 ? 543 : 1 + 12 * (grid_index % 10)) + building);
     snprintf(hp->unit, sizeof hp->unit, "%d", unit + 1);
     snprintf(hp->room, sizeof hp->room, "%d%02d", room_index / 2 + 1, room_index % 2 + 1);
 }

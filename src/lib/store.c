@@ -105,6 +105,12 @@ const char *hh_store_path(const hh_store *s)
     return s->path;
 }
 
+bool hh_store_owned_by_caller(const hh_store *s)
+{
+    struct stat st;
+    return stat(s->path, &st) == 0 && st.st_uid == geteuid();
+}
+
 const char *hh_store_errmsg(hh_store *s)
 {
     int code = sqlite3_errcode(s->db) & 0xff; /* extended codes are on */

@@ -44,6 +44,10 @@ int hh_store_open_read_only(const char *path, hh_store **out, hh_buf *err);
 int hh_store_open_as_is(const char *path, hh_store **out, hh_buf *err);
 void hh_store_close(hh_store *s);
 const char *hh_store_path(const hh_store *s);
+/* Whether messages may name another household (the holder of a document number or
+ * a room): only to the store file's owner, whose effective user id owns it (a
+ * worker running hhreg on someone else's store, root included, is not). */
+bool hh_store_owned_by_caller(const hh_store *s);
 int hh_store_schema_version(hh_store *s);
 
 /* The version of the SQLite library in use, e.g. "3.40.1". */

@@ -6,11 +6,10 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "dates.h"
 #include "messages.h"
+#include "store_submissions.h"
 #include "items.h"
 
 /* Runs a cached statement without parameters or rows. */
@@ -93,9 +92,9 @@ static int insert_visit(hh_store *s, const char *id, int rev, int seq, const hh_
     return hh_store_step_done(s, st, err);
 }
 
-static int insert_warnings(hh_store *s, const char *id, int rev, const hh_diags *w, hh_buf *err)
+/* The warnings of `w`, numbered on from *seq. */
+static int insert_warnings(hh_store *s, const char *id, int rev, const hh_diags *w, int *seq, hh_buf *err)
 {
-    int seq = 0;
     for (size_t k = 0; w && k < w->n; k++) {
         const hh_diag *g = &w->items[k];
         if (g->severity != HH_WARNING)
@@ -105,7 +104,7 @@ static int insert_warnings(hh_store *s, const char *id, int rev, const hh_diags 
             return -1;
         hh_store_bind_text(st, 1, id);
         sqlite3_bind_int(st, 2, rev);
-        sqlite3_bind_int(st, 3, ++seq);
+        sqlite3_bind_int(st, 3, ++*seq);
         hh_store_bind_text(st, 4, g->rule);
         hh_store_bind_text(st, 5, g->path);
         hh_store_bind_text(st, 6, g->msg_en);
@@ -124,19 +123,11 @@ static void person_path(const hh_household *h, size_t k, const char *item, char 
         snprintf(out, n, "person/%s", item);
 }
 
-/* Whether messages may name another household: only to the store file's owner
- * (a worker running hhreg on someone else's store, root included, is not). */
-static bool caller_owns_store(const hh_store *s)
-{
-    struct stat st;
-    return stat(s->path, &st) == 0 && st.st_uid == geteuid();
-}
-
 /* The STORE-ID-DUP refusal, naming the holder only to whom may see it. */
 static void document_held(hh_store *s, const hh_put_request *rq, const char *path, const char *holder, int line,
                           hh_diags *d)
 {
-    if (caller_owns_store(s))
+    if (hh_store_owned_by_caller(s))
         hh_msg_store_id_dup(d, rq->file, rq->line, path, holder, line);
     else
         hh_msg_store_id_dup_hidden(d, rq->file, rq->line, path);
@@ -171,6 +162,23 @@ static int documents_taken(hh_store *s, const hh_put_request *rq, hh_diags *d, h
         }
     }
     return 0;
+}
+
+/* ROOM-HELD, a warning kept with the form, when another current household lives
+ * at its building, unit and room (named only to the store's owner); -1 on a
+ * store failure. */
+static int room_held(hh_store *s, const hh_put_request *rq, hh_diags *d, hh_buf *err)
+{
+    const hh_household *h = rq->household;
+    char *holder;
+    int held = hh_store_address_holder(s, h->community_code, h->building, h->unit, h->room, h->id, &holder, err);
+    if (held > 0 && hh_store_owned_by_caller(s))
+        hh_msg_room_held(d, rq->file, rq->line, "address/room", holder);
+    else if (held > 0)
+        hh_msg_room_held_hidden(d, rq->file, rq->line, "address/room");
+    if (held > 0)
+        free(holder);
+    return held < 0 ? -1 : 0;
 }
 
 static int index_documents(hh_store *s, const hh_household *h, hh_buf *err)
@@ -275,7 +283,8 @@ static hh_put_result compare_with_stored(hh_store *s, const hh_put_request *rq, 
     return HH_PUT_REVISED;
 }
 
-static int write_revision(hh_store *s, const hh_put_request *rq, int rev, bool exists, hh_buf *err)
+static int write_revision(hh_store *s, const hh_put_request *rq, int rev, bool exists, const hh_diags *store_warnings,
+                          hh_buf *err)
 {
     const hh_household *h = rq->household;
     char now[21];
@@ -299,7 +308,9 @@ static int write_revision(hh_store *s, const hh_put_request *rq, int rev, bool e
     for (size_t k = 0; k < h->n_visits; k++)
         if (insert_visit(s, h->id, rev, (int)k + 1, &h->visits[k], err))
             goto out;
-    if (insert_warnings(s, h->id, rev, rq->warnings, err) || index_documents(s, h, err) ||
+    int seq = 0;
+    if (insert_warnings(s, h->id, rev, rq->warnings, &seq, err) ||
+        insert_warnings(s, h->id, rev, store_warnings, &seq, err) || index_documents(s, h, err) ||
         hh_store_audit(s, rq->actor, exists ? "revise" : "store", h->id, rev, NULL, err))
         goto out;
     rc = 0;
@@ -324,6 +335,8 @@ hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, i
     hh_put_result result = HH_PUT_FAILED;
     int cur = 0;
     char deleted[32] = "";
+    hh_diags store_warnings; /* found here, kept with the revision like the form's */
+    hh_diags_init(&store_warnings);
     if (run(s, STMT_SAVEPOINT, &err))
         goto fail;
     int state = household_state(s, h->id, &cur, deleted, sizeof deleted, &err);
@@ -349,13 +362,15 @@ hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, i
         result = taken > 0 ? HH_PUT_REFUSED : HH_PUT_FAILED;
         goto rollback;
     }
-    if (write_revision(s, rq, cur + 1, state == 0, &err))
+    if (room_held(s, rq, &store_warnings, &err) || write_revision(s, rq, cur + 1, state == 0, &store_warnings, &err))
         goto rollback;
+    hh_diags_move(d, &store_warnings);
     *revision = cur + 1;
     result = state == 0 ? HH_PUT_REVISED : HH_PUT_STORED;
 release:
     if (run(s, STMT_RELEASE, &err) == 0) {
         hh_buf_free(&err);
+        hh_diags_free(&store_warnings);
         return result;
     }
     result = HH_PUT_FAILED;
@@ -367,6 +382,7 @@ fail:
     if (result == HH_PUT_FAILED)
         hh_msg_store_fail(d, rq->file, rq->line, "household", err.len ? err.data : "unknown SQLite error");
     hh_buf_free(&err);
+    hh_diags_free(&store_warnings);
     return result;
 }
 
@@ -466,7 +482,7 @@ static int documents_held_since(hh_store *s, const char *id, int rev, hh_buf *er
     if (rc == SQLITE_ROW) {
         hh_buf_printf(err, "household %s cannot be undeleted: the ID document of its person %d is now held by ", id,
                       sqlite3_column_int(st, 0));
-        if (caller_owns_store(s))
+        if (hh_store_owned_by_caller(s))
             hh_buf_printf(err, "household %s (person %d)", (const char *)sqlite3_column_text(st, 1),
                           sqlite3_column_int(st, 2));
         else

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void out_of_memory(void)
+void hh_out_of_memory(void)
 {
     fputs("hhreg: out of memory\n", stderr);
     abort();
@@ -17,7 +17,7 @@ void *hh_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p)
-        out_of_memory();
+        hh_out_of_memory();
     return p;
 }
 
@@ -25,7 +25,7 @@ void *hh_xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p)
-        out_of_memory();
+        hh_out_of_memory();
     return p;
 }
 
@@ -33,7 +33,7 @@ void *hh_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
     if (!q)
-        out_of_memory();
+        hh_out_of_memory();
     return q;
 }
 

@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/* Says "out of memory" and aborts: what the hh_x functions do when memory runs out. */
+void hh_out_of_memory(void) __attribute__((noreturn));
 void *hh_xmalloc(size_t n);
 void *hh_xcalloc(size_t n, size_t size);
 void *hh_xrealloc(void *p, size_t n);
