@@ -465,6 +465,58 @@ START_TEST(the_enumerator_is_asked_not_taken_from_the_login)
 }
 END_TEST
 
+/* At any question: back (the answer before), review (then on), go N (a review
+ * line), person N (that person again), remove (the person being added); and
+ * "Add another person?" is no by default after the first. */
+START_TEST(back_review_go_person_and_remove_at_any_question)
+{
+    char head[19];
+    resident_id(head, "19800101", 5, 1);
+    tu_pty t;
+    start(&t, "enter", NULL);
+    answer_address(&t, "1701");
+    tu_pty_answer(&t, "Household id [510105016003-03-", "back"); /* the room again */
+    tu_pty_answer(&t, "Room [1701]", "1702");
+    tu_pty_answer(&t, "Household id [510105016003-03-", "");
+    tu_pty_answer(&t, "Household type:", "1");
+    tu_pty_answer(&t, "Dwelling type:", "review");
+    tu_pty_expect(&t, "Review (so far)", 20);
+    tu_pty_expect(&t, "11  Room: 1702", 20);
+    tu_pty_answer(&t, "Number to change, Enter to go on", "11");
+    tu_pty_answer(&t, "Room [1702]", "1703");
+    tu_pty_answer(&t, "Number to change, Enter to go on", ""); /* back to where it was */
+    tu_pty_answer(&t, "Dwelling type:", "go 13");              /* household type, line 13 */
+    tu_pty_answer(&t, "Household type [", "family");
+    static const char *const household[][2] = {
+        { "Dwelling type:", "apartment" }, { "Tenure:", "1" }, { "Floor area", "" }, { "Household phone", "02887650000" },
+        { "Preferred language", "" }, { "low-income allowance", "n" }, { "Extreme-hardship", "" }, { "Needs", "" },
+        { "Enumerator id [E0300]", "" }, { "Enumeration date", "2026-10-21" }, { "Enumeration status", "complete" },
+        { "Consent given?", "y" }, { "Enter the first person? [y]", "" } };
+    for (size_t i = 0; i < sizeof household / sizeof household[0]; i++)
+        tu_pty_answer(&t, household[i][0], household[i][1]);
+    answer_person(&t, 1, "赵一", "head", "male", "1980-01-01", head, 1);
+    tu_pty_answer(&t, "Add another person? [n]", "y"); /* by mistake */
+    tu_pty_answer(&t, "Person 2 · Name", "remove");
+    tu_pty_expect(&t, "Removed person 2", 20);
+    tu_pty_answer(&t, "Add another person? [n]", "");
+    tu_pty_answer(&t, "Who answered", "person 1"); /* the head's name corrected */
+    answer_person(&t, 1, "赵毅", "head", "male", "1980-01-01", head, 1);
+    tu_pty_answer(&t, "Who answered", "");
+    tu_pty_answer(&t, "Record a visit?", "n");
+    tu_pty_answer(&t, "Number to change", "s");
+    tu_pty_expect(&t, "Stored the new household", 30);
+    ck_assert_int_eq(tu_pty_wait(&t), 0);
+    tu_pty_free(&t);
+    ck_assert_int_eq(count("SELECT count(*) FROM revision WHERE room = '1703' AND household_type = 'family' AND "
+                           "dwelling_type = 'apartment'"), 1);
+    ck_assert_int_eq(count("SELECT count(*) FROM person WHERE name = '赵毅'"), 1);
+    ck_assert_int_eq(count("SELECT count(*) FROM person WHERE name = '赵一'"), 0);
+    ck_assert_int_eq(count("SELECT max(line) FROM person p JOIN household h ON h.id = p.household_id "
+                           "AND h.current_revision = p.revision JOIN revision r ON r.household_id = h.id "
+                           "AND r.revision = h.current_revision WHERE r.room = '1703'"), 1);
+}
+END_TEST
+
 Suite *make_entry_suite(void)
 {
     Suite *s = suite_create("entry");
@@ -477,6 +529,7 @@ Suite *make_entry_suite(void)
     tcase_add_test(tc, an_edit_makes_a_second_revision_and_a_visit_a_third);
     tcase_add_test(tc, a_problem_of_two_items_lets_the_worker_choose_which_to_change);
     tcase_add_test(tc, the_enumerator_is_asked_not_taken_from_the_login);
+    tcase_add_test(tc, back_review_go_person_and_remove_at_any_question);
     suite_add_tcase(s, tc);
     return s;
 }

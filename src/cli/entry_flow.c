@@ -28,6 +28,7 @@
 
 #define STOP 1 /* the enumerator quit, or the terminal went away */
 #define CONFLICT 3 /* the household changed since the edit began: the session ends, the draft stays */
+#define PERSON_REMOVED 4 /* the person being added was removed (remove) */
 
 static volatile sig_atomic_t interrupted;
 
@@ -96,6 +97,7 @@ void entry_close(entry_conversation *s)
     hh_schemaset_free(s->set);
     free(s->draft_dir);
     free(s->draft_path);
+    free(s->history);
 }
 
 bool entry_draft_exists(entry_conversation *s, char **what)
@@ -296,6 +298,134 @@ static bool is_room_item(const char *key)
     return strcmp(key, "room") == 0 || strcmp(key, "unit") == 0 || strcmp(key, "building") == 0;
 }
 
+/* --- going back and elsewhere ------------------------------------------------------------- */
+
+#define DETOUR (-1) /* navigate: a command was carried out; the question is asked again */
+
+static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, int index);
+static int check_person(entry_conversation *s, int p);
+
+typedef struct review_line {
+    const hh_question *q;
+    hh_q_scope scope;
+    int index;
+} review_line;
+
+static size_t list_answers(entry_conversation *s, review_line **lines, bool print);
+
+static void remember_asked(entry_conversation *s, const hh_question *q, hh_q_scope scope, int index)
+{
+    if (s->n_history) {
+        const struct entry_asked *top = &s->history[s->n_history - 1];
+        if (top->q == q && top->scope == scope && top->index == index)
+            return;
+    }
+    if (s->n_history == s->cap_history) {
+        s->cap_history = s->cap_history ? 2 * s->cap_history : 32;
+        s->history = hh_xrealloc(s->history, s->cap_history * sizeof *s->history);
+    }
+    s->history[s->n_history++] = (struct entry_asked){ q, scope, index };
+}
+
+/* Review line `number` (1-based) asked again; *rc its outcome. False when there
+ * is no such line. */
+static bool change_line(entry_conversation *s, const review_line *lines, size_t n, long number, int *rc)
+{
+    if (number < 1 || (size_t)number > n)
+        return false;
+    review_line l = lines[number - 1];
+    *rc = ask(s, l.q, l.scope, l.index);
+    if (!*rc && l.scope == HH_SCOPE_PERSON && l.index != s->new_person)
+        *rc = check_person(s, l.index);
+    return true;
+}
+
+/* A line that is a number, or -1. */
+static long line_number(const char *text)
+{
+    char *end;
+    long n = strtol(text, &end, 10);
+    return *text && !*end ? n : -1;
+}
+
+/* The review in the middle of entry: any line changed, then back to the question. */
+static int review_detour(entry_conversation *s)
+{
+    for (;;) {
+        review_line *lines;
+        fprintf(s->out, "\n%s\n", tr(s, "Review (so far)", "核对（目前）"));
+        size_t n = list_answers(s, &lines, true);
+        fprintf(s->out, "%s", tr(s, "Number to change, Enter to go on, q quit (the draft is kept): ",
+                                    "输入序号修改，回车继续，q 退出（保留草稿）："));
+        char *text = read_answer(s);
+        int rc = 0;
+        if (!text || strcmp(text, "q") == 0)
+            rc = STOP;
+        else if (!*text)
+            rc = DETOUR;
+        else if (!change_line(s, lines, n, line_number(text), &rc))
+            fprintf(s->out, "  %s\n", tr(s, "not a choice", "无此选项"));
+        free(lines);
+        if (rc)
+            return rc;
+    }
+}
+
+/* The commands a worker may type at any question (docs/hhreg.1, "Guided entry"):
+ * back (the answer before), review, go N (review line N), person N (that person's
+ * answers, one by one), remove (the person being added). DETOUR when one was
+ * carried out, 0 when `text` is an answer, else STOP or an exit code. */
+static int navigate(entry_conversation *s, const char *text, const hh_question *q, hh_q_scope scope, int index)
+{
+    int rc = 0;
+    if (strcmp(text, "back") == 0 || strcmp(text, "返回") == 0) {
+        while (s->n_history) { /* the last answer kept that is not this question */
+            struct entry_asked prev = s->history[--s->n_history];
+            if (prev.q == q && prev.scope == scope && prev.index == index)
+                continue;
+            if (prev.index > hh_answers_count(s->a, prev.scope) && prev.scope != HH_SCOPE_HOUSEHOLD)
+                continue; /* a person removed since */
+            rc = ask(s, prev.q, prev.scope, prev.index);
+            return rc ? rc : DETOUR;
+        }
+        fprintf(s->out, "  %s\n", tr(s, "there is no earlier answer in this session; 'review' shows them all",
+                                      "本次没有更早的回答；输入 review 查看全部"));
+        return DETOUR;
+    }
+    if (strcmp(text, "review") == 0 || strcmp(text, "核对") == 0)
+        return review_detour(s);
+    if (strncmp(text, "go ", 3) == 0 && line_number(text + 3) > 0) {
+        review_line *lines;
+        size_t n = list_answers(s, &lines, false);
+        if (!change_line(s, lines, n, line_number(text + 3), &rc))
+            fprintf(s->out, "  %s %zu\n", tr(s, "the review has lines 1 to", "核对表的序号为 1 至"), n);
+        free(lines);
+        return rc ? rc : DETOUR;
+    }
+    if (strncmp(text, "person ", 7) == 0 && line_number(text + 7) > 0) {
+        int p = (int)line_number(text + 7);
+        if (p > hh_answers_count(s->a, HH_SCOPE_PERSON) || (p == index && scope == HH_SCOPE_PERSON)) {
+            fprintf(s->out, "  %s\n", tr(s, "no such person yet", "尚无此人"));
+            return DETOUR;
+        }
+        size_t n;
+        const hh_question *qs = hh_questions(HH_SCOPE_PERSON, &n);
+        for (size_t i = 0; i < n && !rc; i++)
+            if (hh_question_applies(&qs[i], s->a, p))
+                rc = ask(s, &qs[i], HH_SCOPE_PERSON, p);
+        if (!rc && p != s->new_person)
+            rc = check_person(s, p);
+        return rc ? rc : DETOUR;
+    }
+    if ((strcmp(text, "remove") == 0 || strcmp(text, "删除") == 0) && scope == HH_SCOPE_PERSON && index == s->new_person) {
+        hh_answers_remove_item(s->a, HH_SCOPE_PERSON, index);
+        hh_answer_set_flag(s->a, "changed", "yes");
+        fprintf(s->out, "  %s %d\n", tr(s, "Removed person", "已删除人员"), index);
+        return entry_save_draft(s) ? EXIT_USAGE : PERSON_REMOVED;
+    }
+    return 0;
+}
+
 /* --- asking ------------------------------------------------------------------------------------- */
 
 static const char *shown(const entry_conversation *s, const hh_question *q, const char *value)
@@ -333,6 +463,13 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
         char *text = read_answer(s);
         if (!text)
             break;
+        int went = navigate(s, text, q, scope, index);
+        if (went == DETOUR)
+            continue;
+        if (went) {
+            rc = went;
+            break;
+        }
         char *value = !*text && def && *def ? hh_xstrdup(def)
                                             : hh_entry_parse_typed(q, text, s->labels, s->c->lang, why, sizeof why);
         if (!value) {
@@ -371,6 +508,7 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
         const char *now = hh_answer(s->a, scope, index, q->key);
         if (!kept || strcmp(kept, now) != 0)
             hh_answer_set_flag(s->a, "changed", "yes");
+        remember_asked(s, q, scope, index);
         rc = entry_save_draft(s);
         break;
     }
@@ -536,17 +674,25 @@ static int walk_roster(entry_conversation *s)
 {
     for (int p = 1;; p++) {
         if (p > hh_answers_count(s->a, HH_SCOPE_PERSON)) {
+            /* yes for the first person, then no: a person added by mistake costs a 'remove' */
             int more = one_more(s, "roster", p, "Enter the first person?", "录入第一位人员？", "Add another person?",
-                                "继续添加人员？", true);
+                                "继续添加人员？", p == 1);
             if (more != 1)
                 return more;
-            fprintf(s->out, "%s %d\n", tr(s, "— Person", "— 人员"), p);
+            fprintf(s->out, "%s %d %s\n", tr(s, "— Person", "— 人员"), p,
+                    tr(s, "('remove' takes this person out again)", "（输入 删除 可撤销此人）"));
+            s->new_person = p;
         }
         char checked_key[32];
         snprintf(checked_key, sizeof checked_key, "checked-%d", p);
         int rc = ask_missing(s, HH_SCOPE_PERSON, p);
         if (!rc && !hh_answer_flag(s->a, checked_key))
             rc = check_person(s, p);
+        s->new_person = 0;
+        if (rc == PERSON_REMOVED) {
+            p--; /* the same number is the next person's */
+            continue;
+        }
         if (rc)
             return rc;
         hh_answer_set_flag(s->a, checked_key, "yes");
@@ -572,14 +718,9 @@ static int walk_visits(entry_conversation *s)
 
 /* --- review and saving ---------------------------------------------------------------------------- */
 
-typedef struct review_line {
-    const hh_question *q;
-    hh_q_scope scope;
-    int index;
-} review_line;
-
 /* Lists every answer, numbered; fills `lines` (malloc'd). */
-static size_t list_answers(entry_conversation *s, review_line **lines)
+/* The review's lines (printed when `print`): every answer of a question that applies. */
+static size_t list_answers(entry_conversation *s, review_line **lines, bool print)
 {
     size_t n = 0, cap = 0;
     *lines = NULL;
@@ -594,7 +735,7 @@ static size_t list_answers(entry_conversation *s, review_line **lines)
             size_t count;
             const hh_question *qs = hh_questions(parts[part].scope, &count);
             hh_q_scope stored = parts[part].scope == HH_SCOPE_AFTER_ROSTER ? HH_SCOPE_HOUSEHOLD : parts[part].scope;
-            if (index && parts[part].scope != HH_SCOPE_AFTER_ROSTER)
+            if (print && index && parts[part].scope != HH_SCOPE_AFTER_ROSTER)
                 fprintf(s->out, "— %s %d\n", stored == HH_SCOPE_PERSON ? tr(s, "Person", "人员") : tr(s, "Visit", "走访"),
                         index);
             for (size_t i = 0; i < count; i++) {
@@ -606,7 +747,8 @@ static size_t list_answers(entry_conversation *s, review_line **lines)
                     *lines = hh_xrealloc(*lines, cap * sizeof **lines);
                 }
                 (*lines)[n++] = (review_line){ &qs[i], stored, index };
-                fprintf(s->out, "%4zu  %s: %s\n", n, tr(s, qs[i].en, qs[i].zh), v ? shown(s, &qs[i], v) : "—");
+                if (print)
+                    fprintf(s->out, "%4zu  %s: %s\n", n, tr(s, qs[i].en, qs[i].zh), v ? shown(s, &qs[i], v) : "—");
             }
         }
     return n;
@@ -733,7 +875,7 @@ static int review(entry_conversation *s)
     for (;;) {
         review_line *lines;
         fprintf(s->out, "\n%s\n", tr(s, "Review", "核对"));
-        size_t n = list_answers(s, &lines);
+        size_t n = list_answers(s, &lines, true);
         fprintf(s->out, "%s", tr(s, "Number to change, p add a person, x N remove person N, v add a visit, "
                                     "s save, q quit (the draft is kept): ",
                                 "输入序号修改，p 添加人员，x N 删除第N人，v 添加走访，s 保存，q 退出（保留草稿）："));
@@ -743,19 +885,17 @@ static int review(entry_conversation *s)
             free(lines);
             return STOP;
         }
-        char *end;
-        long number = strtol(text, &end, 10);
-        if (*text && !*end && number >= 1 && (size_t)number <= n) {
-            review_line l = lines[number - 1];
-            rc = ask(s, l.q, l.scope, l.index);
-            if (!rc && l.scope == HH_SCOPE_PERSON)
-                rc = check_person(s, l.index);
+        if (change_line(s, lines, n, line_number(text), &rc)) {
+            /* changed */
         } else if (strcmp(text, "p") == 0) {
             int p = hh_answers_count(s->a, HH_SCOPE_PERSON) + 1;
             fprintf(s->out, "%s %d\n", tr(s, "— Person", "— 人员"), p);
+            s->new_person = p;
             rc = ask_missing(s, HH_SCOPE_PERSON, p);
             if (!rc)
                 rc = check_person(s, p);
+            s->new_person = 0;
+            rc = rc == PERSON_REMOVED ? 0 : rc;
         } else if (text[0] == 'x' && atoi(text + 1) >= 1 && atoi(text + 1) <= hh_answers_count(s->a, HH_SCOPE_PERSON)) {
             hh_answers_remove_item(s->a, HH_SCOPE_PERSON, atoi(text + 1));
             hh_answer_set_flag(s->a, "changed", "yes");
@@ -843,8 +983,10 @@ int entry_run(entry_conversation *s)
         rc = record_visit(s);
     } else {
         if (!reviewing) {
-            fprintf(s->out, "%s\n", tr(s, "(Enter accepts the value in brackets; the draft is saved after every answer.)",
-                                       "（回车接受方括号中的值；每答一题草稿即保存。）"));
+            fprintf(s->out, "%s\n", tr(s, "(Enter accepts the value in brackets; the draft is saved after every answer. "
+                                          "At any question: back, review, go N, person N.)",
+                                       "（回车接受方括号中的值；每答一题草稿即保存。任何问题处可输入："
+                                       "返回、核对、go N（改第N行）、person N（改第N人）。）"));
             rc = ask_missing(s, HH_SCOPE_HOUSEHOLD, 0);
             if (!rc)
                 rc = walk_roster(s);

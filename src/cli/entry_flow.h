@@ -22,6 +22,9 @@ typedef struct entry_conversation {
     FILE *in, *out;
     int unaccepted;   /* answers read since one was last kept (the draft saved) */
     bool stopped;     /* stopped for too many of them, input not a terminal */
+    struct entry_asked { const hh_question *q; hh_q_scope scope; int index; } *history; /* answers kept, in order: back */
+    size_t n_history, cap_history;
+    int new_person;   /* the person being added, who may be removed at once; 0: none */
 } entry_conversation;
 
 /* Loads the schemas and finds the draft directory (--draft-dir, $HHREG_DRAFT_DIR,
