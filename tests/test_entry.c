@@ -71,7 +71,7 @@ static void answer_household(tu_pty *t)
 static void answer_person(tu_pty *t, int n, const char *name, const char *relationship, const char *sex,
                           const char *birth, const char *id, int adult)
 {
-    char prompt[64];
+    char prompt[128];
 #define ASK(what, value)                                                    \
     do {                                                                    \
         snprintf(prompt, sizeof prompt, "Person %d · %s", n, what);        \
@@ -79,11 +79,18 @@ static void answer_person(tu_pty *t, int n, const char *name, const char *relati
     } while (0)
     ASK("Name", name);
     ASK("Relationship to the head", relationship);
-    ASK("Sex", sex);
-    ASK("Date of birth", birth);
     ASK("ID document", id ? "resident-id" : "none");
-    if (id)
+    if (id) { /* sex and birth date are the ID's, shown and confirmed with Enter */
         ASK("Document number", id);
+        char shown[64];
+        snprintf(shown, sizeof shown, "Sex [%s]", sex);
+        ASK(shown, "");
+        snprintf(shown, sizeof shown, "Date of birth (YYYY-MM-DD) [%s]", birth);
+        ASK(shown, "");
+    } else {
+        ASK("Sex", sex);
+        ASK("Date of birth", birth);
+    }
     ASK("Nationality", "");
     ASK("Ethnicity", "");
     ASK("Residence status", "");
@@ -137,13 +144,13 @@ START_TEST(a_household_of_three_is_entered_and_stored)
     /* the spouse's ID, mistyped: refused with the validator's message, then corrected */
     tu_pty_answer(&t, "Person 2 · Name", "王秀英");
     tu_pty_answer(&t, "Person 2 · Relationship to the head", "spouse");
-    tu_pty_answer(&t, "Person 2 · Sex", "2");
-    tu_pty_answer(&t, "Person 2 · Date of birth", "1972-08-15");
     tu_pty_answer(&t, "Person 2 · ID document", "resident-id");
     tu_pty_answer(&t, "Person 2 · Document number", wrong);
     tu_pty_expect(&t, "[ID-CHECKSUM]", 20);
     tu_pty_expect(&t, "the check character of the resident ID number is wrong", 20);
     tu_pty_answer(&t, "Person 2 · Document number", spouse);
+    tu_pty_answer(&t, "Person 2 · Sex [female]", "2");
+    tu_pty_answer(&t, "Person 2 · Date of birth (YYYY-MM-DD) [1972-08-15]", "");
     static const char *const rest[][2] = { { "Nationality", "" }, { "Ethnicity", "" }, { "Residence status", "" },
                                            { "Marital status", "married" }, { "Highest education", "4" },
                                            { "Main activity", "retired" }, { "Difficulty seeing", "" },
@@ -222,7 +229,7 @@ START_TEST(a_session_killed_half_way_resumes_with_nothing_lost)
     tu_pty_answer(&t, "Enter the first person?", "y");
     tu_pty_answer(&t, "Person 1 · Name", "赵桂兰");
     tu_pty_answer(&t, "Person 1 · Relationship to the head", "head");
-    tu_pty_expect(&t, "Person 1 · Sex", 20);
+    tu_pty_expect(&t, "Person 1 · ID document", 20);
     tu_pty_kill(&t, SIGKILL); /* the battery dies */
     ck_assert_int_eq(tu_pty_wait(&t), 128 + SIGKILL);
     tu_pty_free(&t);
@@ -264,10 +271,10 @@ START_TEST(a_session_killed_half_way_resumes_with_nothing_lost)
     /* the one left is resumed without naming it */
     const char *args[] = { "enter", "--resume", "--db", tu_store_db, "--lang", "en", "--enumerator", "E0300", NULL };
     tu_pty_start(&t, args);
-    tu_pty_answer(&t, "Person 1 · Sex", "female"); /* exactly where it stopped */
-    tu_pty_answer(&t, "Person 1 · Date of birth", "1958-03-12");
-    tu_pty_answer(&t, "Person 1 · ID document", "");
+    tu_pty_answer(&t, "Person 1 · ID document", ""); /* exactly where it stopped */
     tu_pty_answer(&t, "Person 1 · Document number", head);
+    tu_pty_answer(&t, "Person 1 · Sex [female]", "");
+    tu_pty_answer(&t, "Person 1 · Date of birth (YYYY-MM-DD) [1958-03-12]", "");
     static const char *const rest[][2] = { { "Nationality", "" }, { "Ethnicity", "" }, { "Residence status", "" },
                                            { "Marital status", "widowed" }, { "Highest education", "2" },
                                            { "Main activity", "retired" } };
@@ -416,10 +423,11 @@ START_TEST(a_problem_of_two_items_lets_the_worker_choose_which_to_change)
     tu_pty_answer(&t, "Add another person?", "y");
     tu_pty_answer(&t, "Person 2 · Name", "李思琪");
     tu_pty_answer(&t, "Person 2 · Relationship to the head", "spouse");
+    tu_pty_answer(&t, "Person 2 · ID document", "none");
     tu_pty_answer(&t, "Person 2 · Sex", "女");
     tu_pty_answer(&t, "Person 2 · Date of birth", "2015/2/1");
     tu_pty_expect(&t, "[HEAD-AGE]", 20);
-    static const char *const rest[][2] = { { "ID document", "none" }, { "Nationality", "" }, { "Ethnicity", "" },
+    static const char *const rest[][2] = { { "Nationality", "" }, { "Ethnicity", "" },
                                            { "Residence status", "" }, { "Highest education", "3" },
                                            { "Difficulty seeing", "" }, { "Difficulty hearing", "" },
                                            { "Difficulty walking", "" }, { "Difficulty remembering", "" },

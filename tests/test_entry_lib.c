@@ -96,6 +96,41 @@ START_TEST(the_conditions_are_one_table_in_order)
 }
 END_TEST
 
+static void typed(const hh_code_labels *l, hh_q_scope scope, const char *key, const char *text, hh_lang lang,
+                  const char *want, const char *reason);
+
+/* A long code list is searched by typing: the start of an English label or part of
+ * a Chinese one names the code that it alone matches; several matches are refused
+ * with them. A resident ID gives the sex and birth date offered for a person. */
+START_TEST(a_long_list_is_searched_and_the_id_fills_sex_and_birth)
+{
+    hh_code_labels *l = labels();
+    const hh_q_scope P = HH_SCOPE_PERSON;
+    typed(l, P, "ethnicity", "Uyg", HH_LANG_EN, "Uyghur", NULL);
+    typed(l, P, "ethnicity", "维吾尔", HH_LANG_ZH, "Uyghur", NULL);
+    char why[256];
+    const hh_question *ethnicity = hh_question_find(P, "ethnicity"), *relationship = hh_question_find(P, "relationship");
+    char *v = hh_entry_parse_typed(ethnicity, "Mon", l, HH_LANG_EN, why, sizeof why); /* Mongol, Monpa */
+    ck_assert_msg(!v && strstr(why, "did you mean") && strstr(why, "Mongol") && strstr(why, "Monpa"), "%s", why);
+    v = hh_entry_parse_typed(relationship, "grandc", l, HH_LANG_EN, why, sizeof why); /* a short list: not searched */
+    ck_assert_msg(!v, "%s", v);
+    hh_answers *a = hh_answers_new();
+    char date[11];
+    hh_answer_set(a, P, 1, "document-type", "resident-id");
+    hh_answer_set(a, P, 1, "document-number", "11010519491231002X"); /* a woman born 1949-12-31 */
+    ck_assert_str_eq(hh_answers_from_resident_id(a, 1, "sex", date), "female");
+    ck_assert_str_eq(hh_answers_from_resident_id(a, 1, "birth-date", date), "1949-12-31");
+    ck_assert(hh_answers_from_resident_id(a, 1, "nationality", date) == NULL);
+    hh_answer_set(a, P, 1, "document-number", "110105194912310021"); /* a wrong check character */
+    ck_assert(hh_answers_from_resident_id(a, 1, "sex", date) == NULL);
+    hh_answer_set(a, P, 1, "document-type", "passport");
+    hh_answer_set(a, P, 1, "document-number", "11010519491231002X");
+    ck_assert(hh_answers_from_resident_id(a, 1, "birth-date", date) == NULL);
+    hh_answers_free(a);
+    hh_code_labels_free(l);
+}
+END_TEST
+
 START_TEST(typed_text_becomes_an_answer_or_a_reason)
 {
     hh_code_labels *l = labels();
@@ -761,6 +796,7 @@ Suite *make_entrylib_suite(void)
     tcase_add_checked_fixture(tc, tu_store_setup, tu_store_teardown);
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, the_conditions_are_one_table_in_order);
+    tcase_add_test(tc, a_long_list_is_searched_and_the_id_fills_sex_and_birth);
     tcase_add_test(tc, typed_text_becomes_an_answer_or_a_reason);
     tcase_add_test(tc, each_question_offers_its_default);
     tcase_add_test(tc, the_address_carries_over_and_a_later_visit_moves_the_enumeration);

@@ -231,8 +231,23 @@ static const char *label_of(const entry_conversation *s, const char *list, const
     return l ? l : code;
 }
 
-static void show_choices(entry_conversation *s, const hh_question *q, const char **codes)
+static size_t codes_in(const char **codes)
 {
+    size_t n = 0;
+    while (codes[n])
+        n++;
+    return n;
+}
+
+static void show_choices(entry_conversation *s, const hh_question *q, const char **codes, bool all)
+{
+    size_t n = codes_in(codes);
+    if (n > HH_CODE_LIST_LONG && !all) { /* searched by typing (hh_entry_parse_typed) */
+        fprintf(s->out, tr(s, "  (%zu choices: type part of the name, or the code or number; ? lists them)\n",
+                           "  （共 %zu 项：输入名称的一部分、代码或序号；输入 ? 列出全部）\n"),
+                n);
+        return;
+    }
     for (size_t i = 0; codes[i]; i++) {
         const char *en = hh_code_label(s->labels, q->code_list, codes[i], "en");
         const char *zh = hh_code_label(s->labels, q->code_list, codes[i], "zh");
@@ -447,7 +462,7 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
         char date[11], why[256] = "";
         const char *def = kept && *kept ? kept : hh_entry_default(s->a, q, index, s->c->enumerator, date);
         if (codes)
-            show_choices(s, q, codes);
+            show_choices(s, q, codes, false);
         const char *prompt = tr(s, q->en, q->zh);
         if (scope == HH_SCOPE_PERSON)
             fprintf(s->out, "%s %d · %s", tr(s, "Person", "人员"), index, prompt);
@@ -463,6 +478,11 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
         char *text = read_answer(s);
         if (!text)
             break;
+        if (codes && strcmp(text, "?") == 0) { /* a short list is shown again at the prompt anyway */
+            if (codes_in(codes) > HH_CODE_LIST_LONG)
+                show_choices(s, q, codes, true);
+            continue;
+        }
         int went = navigate(s, text, q, scope, index);
         if (went == DETOUR)
             continue;
@@ -476,6 +496,8 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
             fprintf(s->out, "  %s\n", why);
             continue;
         }
+        if (codes && *text && codes_in(codes) > HH_CODE_LIST_LONG) /* found by a search: say what */
+            fprintf(s->out, "  = %s\n", shown(s, q, value));
         /* the form as it stands, with this answer: what does the validator say about this item? */
         hh_answer_set(s->a, scope, index, q->key, value);
         free(value);

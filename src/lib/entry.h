@@ -84,12 +84,16 @@ size_t hh_entry_involved(const hh_answers *a, const char *rule, const char *path
  * document numbers in lower case; a code by its number, itself or its English or
  * Chinese label (as shown for the default), any case; a nationality by its ISO
  * 3166 code or the country's name in English or Chinese ("Pakistan", "巴基斯坦" →
- * PAK). A near miss ("PKA") is refused with the codes it may mean; an item with a
+ * PAK); in a list of more than HH_CODE_LIST_LONG codes (ethnicity: 58), the start
+ * of an English label or part of a Chinese one ("Uyg", "维吾尔") when it matches
+ * one code alone. A near miss ("PKA") is refused with the codes it may mean; an item with a
  * form (codes of digits, phones, language tags, ids) is refused with a plain reason.
  * Then as hh_entry_parse_answer (entry_session.h): NULL with the reason in `lang`
  * in `why`, which never quotes the text. `labels`: the form schema's code lists. */
 char *hh_entry_parse_typed(const hh_question *q, const char *text, const hh_code_labels *labels, hh_lang lang,
                            char *why, size_t why_len);
+/* A code list longer than this is searched by typing, not listed at every question. */
+#define HH_CODE_LIST_LONG 20
 
 /* --- answers and the draft file -------------------------------------------------------- */
 
@@ -118,6 +122,10 @@ hh_answers *hh_answers_load(const char *path, int *missing, hh_buf *err);
 
 /* Age at the enumeration date of person `index`, or -1 when a date is missing. */
 int hh_answers_age(const hh_answers *a, int index);
+/* The sex ("male", "female") or birth date (YYYY-MM-DD, written into `date`) that
+ * person `index`'s resident ID number says, for `key` "sex" or "birth-date"; NULL
+ * without a valid resident ID (GB 11643) or for another key. */
+const char *hh_answers_from_resident_id(const hh_answers *a, int index, const char *key, char date[11]);
 
 /* The form XML of the answers. With `placeholders`, a required item not answered
  * yet gets a valid stand-in value (and a form without persons a stand-in person),

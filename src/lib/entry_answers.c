@@ -14,6 +14,7 @@
 
 #include "dates.h"
 #include "entry.h"
+#include "gb11643.h"
 
 typedef struct answer {
     char *key, *value;
@@ -271,4 +272,21 @@ int hh_answers_age(const hh_answers *a, int index)
     if (!birth || !on || !hhreg_date_parse(birth, false, &b) || !hhreg_date_parse(on, false, &e))
         return -1;
     return hhreg_date_years(b, e);
+}
+
+const char *hh_answers_from_resident_id(const hh_answers *a, int index, const char *key, char date[11])
+{
+    const char *type = hh_answer(a, HH_SCOPE_PERSON, index, "document-type");
+    const char *id = hh_answer(a, HH_SCOPE_PERSON, index, "document-number");
+    if (!id || !type || strcmp(type, "resident-id") != 0 || !hh_gb11643_valid(id))
+        return NULL;
+    if (strcmp(key, "sex") == 0) {
+        char sex = hh_gb11643_sex(id);
+        return sex == 'm' ? "male" : sex == 'f' ? "female" : NULL;
+    }
+    hhreg_date d;
+    if (strcmp(key, "birth-date") != 0 || !hh_gb11643_birth(id, &d))
+        return NULL;
+    hh_date_format(d, date);
+    return date;
 }

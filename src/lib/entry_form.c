@@ -75,6 +75,10 @@ static const char *placeholder(const form_writer *f, hh_q_scope scope, int index
     };
     if (scope == HH_SCOPE_PERSON && strcmp(key, "relationship") == 0)
         return index == 1 ? "head" : "other-relative";
+    static _Thread_local char from_id_date[11]; /* the server checks forms on several threads */
+    const char *from_id = scope == HH_SCOPE_PERSON ? hh_answers_from_resident_id(f->a, index, key, from_id_date) : NULL;
+    if (from_id) /* what the ID says, so the ID is not found to disagree with a stand-in */
+        return from_id;
     if (scope == HH_SCOPE_PERSON && strcmp(key, "document-number") == 0)
         return document_stand_in(f, index);
     if (strcmp(key, "enumeration-date") == 0 || strcmp(key, "date") == 0)

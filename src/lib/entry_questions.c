@@ -61,7 +61,7 @@ static const char *const household_order[] = {
     "status", "consent",
 };
 static const char *const person_order[] = {
-    "name", "relationship", "sex", "birth-date", "document-type", "document-number", "nationality", "ethnicity",
+    "name", "relationship", "document-type", "document-number", "sex", "birth-date", "nationality", "ethnicity",
     "residence", "registered-in", "marital-status", "education", "activity", "seeing", "hearing", "walking",
     "cognition", "self-care", "communication", "certificate", "certificate-type", "certificate-grade", "phone",
     "languages", "notes",

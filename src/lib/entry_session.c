@@ -115,6 +115,11 @@ const char *hh_entry_default(const hh_answers *a, const hh_question *q, int inde
         hh_date_format(hh_date_today(), today);
         return today;
     }
+    if (scope == HH_SCOPE_PERSON) { /* sex and birth date as the resident ID says: confirmed with Enter */
+        const char *from_id = hh_answers_from_resident_id(a, index, key, today);
+        if (from_id)
+            return from_id;
+    }
     if (strcmp(key, "enumerator") == 0) { /* never a guess such as the login name: asked once */
         const char *household = scope == HH_SCOPE_VISIT ? hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumerator") : NULL;
         return actor ? actor : household;

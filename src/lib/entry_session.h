@@ -42,8 +42,8 @@ char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *
  * asked), and the
  * usual answer of a few items (no difficulty, resident ID, CHN, Han, …) — for
  * person `index` (0: the household) the one that fits the answers so far: a
- * foreign national's residence is "foreign-resident". `today`
- * is the buffer the date is written into. */
+ * foreign national's residence is "foreign-resident"; sex and birth date are the
+ * resident ID's. `today` is the buffer a date is written into. */
 const char *hh_entry_default(const hh_answers *a, const hh_question *q, int index, const char *actor, char today[11]);
 
 /* The household's address (codes, names, grid, estate, building, unit — not the

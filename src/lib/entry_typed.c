@@ -139,6 +139,21 @@ static const char *code(const hh_code_labels *labels, const char *list, const ch
             strcmp(typed, hh_code_label(labels, list, codes[i], "zh") ? hh_code_label(labels, list, codes[i], "zh")
                                                                        : "") == 0)
             return codes[i];
+    /* a long list is searched: part of a label names a code when it names one alone */
+    size_t n_codes = 0, n = strlen(typed);
+    while (codes[n_codes])
+        n_codes++;
+    const char *found = NULL;
+    int matches = 0;
+    for (size_t i = 0; n_codes > HH_CODE_LIST_LONG && n >= 2 && codes[i]; i++) {
+        const char *en = hh_code_label(labels, list, codes[i], "en"), *zh = hh_code_label(labels, list, codes[i], "zh");
+        if ((en && strncasecmp(typed, en, n) == 0) || (zh && (unsigned char)typed[0] >= 0x80 && strstr(zh, typed))) {
+            found = codes[i];
+            matches++;
+        }
+    }
+    if (matches == 1)
+        return found;
     int count = 0;
     snprintf(why, why_len, "%s", tr(lang, "not one of the list; did you mean: ", "不在列表中；是否为："));
     for (size_t i = 0; codes[i]; i++)
