@@ -121,6 +121,17 @@ static void answer_items(tu_pty *t, int n, const char *const (*items)[2], size_t
     }
 }
 
+/* From "Who answered" on: the first person, no visit, saved from the review; the
+ * session ends stored. */
+static void store_without_visits(tu_pty *t)
+{
+    tu_pty_answer(t, "Who answered", "");
+    tu_pty_answer(t, "Record a visit?", "n");
+    tu_pty_answer(t, "Number to change", "s");
+    tu_pty_expect(t, "Stored the new household", 30);
+    ck_assert_int_eq(tu_pty_wait(t), 0);
+}
+
 static long count(const char *sql)
 {
     return tu_sql_count(tu_store_db, sql);
@@ -294,11 +305,7 @@ START_TEST(a_session_killed_half_way_resumes_with_nothing_lost)
                                            { "Languages spoken", "" }, { "Notes", "" } };
     answer_items(&t, 1, last, sizeof last / sizeof last[0]);
     tu_pty_answer(&t, "Add another person?", "n");
-    tu_pty_answer(&t, "Who answered", "");
-    tu_pty_answer(&t, "Record a visit?", "n");
-    tu_pty_answer(&t, "Number to change", "s");
-    tu_pty_expect(&t, "Stored the new household", 30);
-    ck_assert_int_eq(tu_pty_wait(&t), 0);
+    store_without_visits(&t);
     tu_pty_free(&t);
     char sql[512];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM person p JOIN revision r USING (household_id, revision) WHERE "
@@ -440,11 +447,7 @@ START_TEST(a_problem_of_two_items_lets_the_worker_choose_which_to_change)
     tu_pty_answer(&t, "2  Date of birth", "1");
     tu_pty_answer(&t, "Person 2 · Relationship to the head [spouse]", "child");
     tu_pty_answer(&t, "Add another person?", "n");
-    tu_pty_answer(&t, "Who answered", "");
-    tu_pty_answer(&t, "Record a visit?", "n");
-    tu_pty_answer(&t, "Number to change", "s");
-    tu_pty_expect(&t, "Stored the new household", 30);
-    ck_assert_int_eq(tu_pty_wait(&t), 0);
+    store_without_visits(&t);
     tu_pty_free(&t);
     ck_assert_int_eq(count("SELECT count(*) FROM person WHERE name = '李思琪' AND relationship = 'child' AND "
                            "sex = 'female' AND birth_date = '2015-02-01'"), 1);
@@ -509,11 +512,7 @@ START_TEST(back_review_go_person_and_remove_at_any_question)
     tu_pty_answer(&t, "Add another person? [n]", "");
     tu_pty_answer(&t, "Who answered", "person 1"); /* the head's name corrected */
     answer_person(&t, 1, "赵毅", "head", "male", "1980-01-01", head, 1);
-    tu_pty_answer(&t, "Who answered", "");
-    tu_pty_answer(&t, "Record a visit?", "n");
-    tu_pty_answer(&t, "Number to change", "s");
-    tu_pty_expect(&t, "Stored the new household", 30);
-    ck_assert_int_eq(tu_pty_wait(&t), 0);
+    store_without_visits(&t);
     tu_pty_free(&t);
     ck_assert_int_eq(count("SELECT count(*) FROM revision WHERE room = '1703' AND household_type = 'family' AND "
                            "dwelling_type = 'apartment'"), 1);
