@@ -510,6 +510,10 @@ START_TEST(back_review_go_person_and_remove_at_any_question)
     tu_pty_answer(&t, "Person 2 · Name", "remove");
     tu_pty_expect(&t, "Removed person 2", 20);
     tu_pty_answer(&t, "Add another person? [n]", "");
+    tu_pty_answer(&t, "Who answered", "remove"); /* nobody is being added: said, not taken as an answer */
+    tu_pty_expect(&t, "only the person being added is removed here", 20);
+    tu_pty_answer(&t, "Who answered", "go 0");
+    tu_pty_expect(&t, "the review has lines 1 to", 20);
     tu_pty_answer(&t, "Who answered", "person 1"); /* the head's name corrected */
     answer_person(&t, 1, "赵毅", "head", "male", "1980-01-01", head, 1);
     store_without_visits(&t);

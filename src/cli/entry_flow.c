@@ -409,7 +409,7 @@ static int navigate(entry_conversation *s, const char *text, const hh_question *
     }
     if (strcmp(text, "review") == 0 || strcmp(text, "核对") == 0)
         return review_detour(s);
-    if (strncmp(text, "go ", 3) == 0 && line_number(text + 3) > 0) {
+    if (strncmp(text, "go ", 3) == 0 && line_number(text + 3) >= 0) {
         review_line *lines;
         size_t n = list_answers(s, &lines, false);
         if (!change_line(s, lines, n, line_number(text + 3), &rc))
@@ -417,9 +417,9 @@ static int navigate(entry_conversation *s, const char *text, const hh_question *
         free(lines);
         return rc ? rc : DETOUR;
     }
-    if (strncmp(text, "person ", 7) == 0 && line_number(text + 7) > 0) {
+    if (strncmp(text, "person ", 7) == 0 && line_number(text + 7) >= 0) {
         int p = (int)line_number(text + 7);
-        if (p > hh_answers_count(s->a, HH_SCOPE_PERSON) || (p == index && scope == HH_SCOPE_PERSON)) {
+        if (p < 1 || p > hh_answers_count(s->a, HH_SCOPE_PERSON) || (p == index && scope == HH_SCOPE_PERSON)) {
             fprintf(s->out, "  %s\n", tr(s, "no such person yet", "尚无此人"));
             return DETOUR;
         }
@@ -432,7 +432,13 @@ static int navigate(entry_conversation *s, const char *text, const hh_question *
             rc = check_person(s, p);
         return rc ? rc : DETOUR;
     }
-    if ((strcmp(text, "remove") == 0 || strcmp(text, "删除") == 0) && scope == HH_SCOPE_PERSON && index == s->new_person) {
+    if (strcmp(text, "remove") == 0 || strcmp(text, "删除") == 0) {
+        if (scope != HH_SCOPE_PERSON || index != s->new_person) {
+            fprintf(s->out, "  %s\n", tr(s, "only the person being added is removed here; the review at the end "
+                                          "removes any person (x N)",
+                                          "此处只能删除正在添加的人员；最后的核对中可删除任何人员（x N）"));
+            return DETOUR;
+        }
         hh_answers_remove_item(s->a, HH_SCOPE_PERSON, index);
         hh_answer_set_flag(s->a, "changed", "yes");
         fprintf(s->out, "  %s %d\n", tr(s, "Removed person", "已删除人员"), index);
