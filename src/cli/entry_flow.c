@@ -13,6 +13,7 @@
 #include "entry_flow.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -86,6 +87,7 @@ int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *dr
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    setvbuf(s->in, NULL, _IONBF, 0); /* nothing read ahead: waiting for input is a poll of the descriptor */
     return rc;
 }
 
@@ -169,6 +171,20 @@ int entry_save_draft(entry_conversation *s)
 #define SKIP_MAX (64L * 1024)
 #define UNACCEPTED_MAX 20
 
+/* Waits until `in` can be read; false on a signal. A signal that comes between
+ * checking the flag and blocking in read() would be lost until the next key, so
+ * the wait is a poll that looks at the flag again at least every 250 ms. */
+static bool wait_for_input(FILE *in)
+{
+    struct pollfd p = { .fd = fileno(in), .events = POLLIN };
+    while (!interrupted) {
+        int n = poll(&p, 1, 250);
+        if (n > 0 || (n < 0 && errno != EINTR))
+            return true; /* readable, at its end, or not pollable: read() says which */
+    }
+    return false;
+}
+
 /* Reads one line into `line` (ANSWER_MAX + 1 bytes): its length, -1 at the end of
  * input or on a signal, -2 when it was too long (and skipped). *long_line says that
  * skipping stopped inside a line; the next call goes on skipping it. */
@@ -176,8 +192,8 @@ static long read_line(FILE *in, char *line, bool *long_line)
 {
     long len = 0, skipped = 0;
     bool skipping = *long_line;
-    int c;
-    while ((c = getc(in)) != EOF && c != '\n') {
+    int c = EOF;
+    while (wait_for_input(in) && (c = getc(in)) != EOF && c != '\n') {
         if (!skipping && len < ANSWER_MAX) {
             line[len++] = (char)c;
         } else {
@@ -186,6 +202,8 @@ static long read_line(FILE *in, char *line, bool *long_line)
                 break;
         }
     }
+    if (interrupted)
+        return -1;
     *long_line = skipped >= SKIP_MAX;
     line[len] = '\0';
     if (c == EOF && len == 0 && !skipping)
