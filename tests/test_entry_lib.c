@@ -383,6 +383,66 @@ START_TEST(the_address_carries_over_and_a_later_visit_moves_the_enumeration)
 }
 END_TEST
 
+/* What the context settles is taken without a question; an edit's or a visit's
+ * questions never are; building-unit-room divides at its last two dashes. */
+START_TEST(the_context_settles_some_answers_and_the_address_is_typed_at_once)
+{
+#define SETTLED(a, scope, index, key, actor) hh_entry_settled(a, hh_question_find(scope, key), index, actor)
+    hh_answers *a = hh_answers_new();
+    ck_assert(!SETTLED(a, HH_SCOPE_HOUSEHOLD, 0, "grid", "E1"));     /* nothing remembered yet */
+    ck_assert(!SETTLED(a, HH_SCOPE_HOUSEHOLD, 0, "enumerator", NULL)); /* asked, never the login */
+    ck_assert(SETTLED(a, HH_SCOPE_HOUSEHOLD, 0, "enumerator", "E1"));
+    ck_assert(SETTLED(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date", NULL));
+    ck_assert(!SETTLED(a, HH_SCOPE_HOUSEHOLD, 0, "id", "E1")); /* no id proposed */
+    ck_assert(!SETTLED(a, HH_SCOPE_HOUSEHOLD, 0, "room", "E1"));
+    hh_answer_set_flag(a, "grid", "3");
+    ck_assert(SETTLED(a, HH_SCOPE_HOUSEHOLD, 0, "grid", "E1"));
+    ck_assert(!SETTLED(a, HH_SCOPE_HOUSEHOLD, 0, "building", "E1")); /* offered, still asked */
+    ck_assert(SETTLED(a, HH_SCOPE_PERSON, 1, "relationship", "E1"));
+    ck_assert(!SETTLED(a, HH_SCOPE_PERSON, 2, "relationship", "E1"));
+    ck_assert(!SETTLED(a, HH_SCOPE_PERSON, 1, "nationality", "E1"));
+    hh_answer_set(a, HH_SCOPE_PERSON, 1, "document-type", "resident-id");
+    ck_assert(SETTLED(a, HH_SCOPE_PERSON, 1, "nationality", "E1"));
+    ck_assert(SETTLED(a, HH_SCOPE_AFTER_ROSTER, 0, "respondent", "E1"));
+    hh_answer_set(a, HH_SCOPE_PERSON, 2, "name", "B");
+    ck_assert(!SETTLED(a, HH_SCOPE_AFTER_ROSTER, 0, "respondent", "E1")); /* two persons: asked */
+    ck_assert(!SETTLED(a, HH_SCOPE_VISIT, 1, "purpose", "E1"));
+    hh_answer_set_flag(a, "registration-visit", "yes");
+    ck_assert(SETTLED(a, HH_SCOPE_VISIT, 1, "purpose", "E1"));
+    ck_assert(!SETTLED(a, HH_SCOPE_VISIT, 2, "purpose", "E1"));
+    char today[11];
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "status", "nobody-home");
+    ck_assert_str_eq(hh_entry_default(a, hh_question_find(HH_SCOPE_VISIT, "outcome"), 1, "E1", today), "nobody-home");
+    hh_answer_set_flag(a, "registration-visit", NULL); /* a later visit: done by default */
+    ck_assert_str_eq(hh_entry_default(a, hh_question_find(HH_SCOPE_VISIT, "outcome"), 2, "E1", today), "done");
+    hh_answer_set_flag(a, "mode", "edit");
+    ck_assert(!SETTLED(a, HH_SCOPE_HOUSEHOLD, 0, "grid", "E1"));
+    hh_answer_set_flag(a, "mode", NULL); /* a flag dropped */
+    ck_assert_ptr_null(hh_answer_flag(a, "mode"));
+    hh_answers_free(a);
+#undef SETTLED
+
+    static const char *const cases[][4] = { { "543-2-1601", "543", "2", "1601" },
+                                            { "成飞512-548-1-101", "成飞512-548", "1", "101" } };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out[3];
+        ck_assert(hh_entry_split_address(cases[i][0], out));
+        for (int k = 0; k < 3; k++) {
+            ck_assert_str_eq(out[k], cases[i][k + 1]);
+            free(out[k]);
+        }
+    }
+    static const char *const whole[] = { "543", "成飞512-548", "-2-1601", "543--1601", "543-2-", "543-2" };
+    for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++) {
+        char *out[3] = { NULL, NULL, NULL };
+        ck_assert_msg(!hh_entry_split_address(whole[i], out) && !out[0], "%s", whole[i]);
+    }
+    hh_question q = *hh_question_find(HH_SCOPE_PERSON, "phone");
+    ck_assert(hh_question_extra(&q));
+    ck_assert(!hh_question_extra(hh_question_find(HH_SCOPE_HOUSEHOLD, "phone"))); /* PHONE-MISSING: asked */
+}
+END_TEST
+
 /* The sample household's answers, as edit loads them. */
 static hh_answers *sample_answers(void)
 {
@@ -800,6 +860,7 @@ Suite *make_entrylib_suite(void)
     tcase_add_test(tc, typed_text_becomes_an_answer_or_a_reason);
     tcase_add_test(tc, each_question_offers_its_default);
     tcase_add_test(tc, the_address_carries_over_and_a_later_visit_moves_the_enumeration);
+    tcase_add_test(tc, the_context_settles_some_answers_and_the_address_is_typed_at_once);
     tcase_add_test(tc, a_diagnostic_path_names_its_item);
     tcase_add_test(tc, the_validator_s_diagnostics_lead_back_to_their_questions);
     tcase_add_test(tc, a_low_income_household_can_be_recorded);

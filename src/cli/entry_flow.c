@@ -100,6 +100,9 @@ void entry_close(entry_conversation *s)
     free(s->draft_dir);
     free(s->draft_path);
     free(s->history);
+    for (size_t i = 0; i < s->n_shown; i++)
+        free(s->shown[i]);
+    free(s->shown);
 }
 
 bool entry_draft_exists(entry_conversation *s, char **what)
@@ -337,6 +340,7 @@ static bool is_room_item(const char *key)
 
 static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, int index);
 static int check_person(entry_conversation *s, int p);
+static int yes_no(entry_conversation *s, const char *en, const char *zh, bool def);
 
 typedef struct review_line {
     const hh_question *q;
@@ -344,7 +348,8 @@ typedef struct review_line {
     int index;
 } review_line;
 
-static size_t list_answers(entry_conversation *s, review_line **lines, bool print);
+typedef enum { LIST_QUIET, LIST_ALL, LIST_CHANGED } list_mode;
+static size_t list_answers(entry_conversation *s, review_line **lines, list_mode mode);
 
 static void remember_asked(entry_conversation *s, const hh_question *q, hh_q_scope scope, int index)
 {
@@ -387,7 +392,7 @@ static int review_detour(entry_conversation *s)
     for (;;) {
         review_line *lines;
         fprintf(s->out, "\n%s\n", tr(s, "Review (so far)", "核对（目前）"));
-        size_t n = list_answers(s, &lines, true);
+        size_t n = list_answers(s, &lines, LIST_ALL);
         fprintf(s->out, "%s", tr(s, "Number to change, Enter to go on, q quit (the draft is kept): ",
                                     "输入序号修改，回车继续，q 退出（保留草稿）："));
         char *text = read_answer(s);
@@ -429,7 +434,7 @@ static int navigate(entry_conversation *s, const char *text, const hh_question *
         return review_detour(s);
     if (strncmp(text, "go ", 3) == 0 && line_number(text + 3) >= 0) {
         review_line *lines;
-        size_t n = list_answers(s, &lines, false);
+        size_t n = list_answers(s, &lines, LIST_QUIET);
         if (!change_line(s, lines, n, line_number(text + 3), &rc))
             fprintf(s->out, "  %s %zu\n", tr(s, "the review has lines 1 to", "核对表的序号为 1 至"), n);
         free(lines);
@@ -466,6 +471,15 @@ static int navigate(entry_conversation *s, const char *text, const hh_question *
 }
 
 /* --- asking ------------------------------------------------------------------------------------- */
+
+/* Sets the household's answer `key` back to `value` (NULL: unanswered). */
+static void restore(entry_conversation *s, const char *key, const char *value)
+{
+    if (value)
+        hh_answer_set(s->a, HH_SCOPE_HOUSEHOLD, 0, key, value);
+    else
+        hh_answer_unset(s->a, HH_SCOPE_HOUSEHOLD, 0, key);
+}
 
 static const char *shown(const entry_conversation *s, const hh_question *q, const char *value)
 {
@@ -514,8 +528,21 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
             rc = went;
             break;
         }
-        char *value = !*text && def && *def ? hh_xstrdup(def)
-                                            : hh_entry_parse_typed(q, text, s->labels, s->c->lang, why, sizeof why);
+        /* building-unit-room at once where the building is asked: the unit and room are then answered too */
+        char *parts[3] = { NULL, NULL, NULL };
+        bool split = scope == HH_SCOPE_HOUSEHOLD && strcmp(q->key, "building") == 0 && hh_entry_split_address(text, parts);
+        char *unit_before = NULL, *room_before = NULL;
+        if (split) {
+            unit_before = hh_answer(s->a, scope, index, "unit") ? hh_xstrdup(hh_answer(s->a, scope, index, "unit")) : NULL;
+            room_before = hh_answer(s->a, scope, index, "room") ? hh_xstrdup(hh_answer(s->a, scope, index, "room")) : NULL;
+            hh_answer_set(s->a, scope, index, "unit", parts[1]);
+            hh_answer_set(s->a, scope, index, "room", parts[2]);
+        }
+        char *value = split                   ? hh_xstrdup(parts[0])
+                      : !*text && def && *def ? hh_xstrdup(def)
+                                              : hh_entry_parse_typed(q, text, s->labels, s->c->lang, why, sizeof why);
+        for (int i = 0; i < 3; i++)
+            free(parts[i]);
         if (!value) {
             fprintf(s->out, "  %s\n", why);
             continue;
@@ -534,7 +561,10 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
         for (size_t i = 0; i < d.n; i++) {
             hh_entry_item r;
             hh_entry_item_of(d.items[i].path, &r);
-            if (hh_entry_item_is(&r, q, index) && d.items[i].severity == HH_ERROR) {
+            bool its = hh_entry_item_is(&r, q, index) ||
+                       (split && r.scope == HH_SCOPE_HOUSEHOLD && (strcmp(r.path, "address/unit") == 0 ||
+                                                                    strcmp(r.path, "address/room") == 0));
+            if (its && d.items[i].severity == HH_ERROR) {
                 print_diag(s, &d.items[i]);
                 hh_entry_target t[2]; /* a problem of several items: the worker chooses one when the person is checked */
                 errors += hh_entry_involved(s->a, d.items[i].rule, d.items[i].path, t, 2) < 2;
@@ -548,9 +578,17 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
                 hh_answer_set(s->a, scope, index, q->key, kept);
             else
                 hh_answer_unset(s->a, scope, index, q->key);
+            if (split) { /* the unit and room as they were */
+                restore(s, "unit", unit_before);
+                restore(s, "room", room_before);
+            }
             fprintf(s->out, "  %s\n", tr(s, "please correct it", "请改正"));
+            free(unit_before);
+            free(room_before);
             continue;
         }
+        free(unit_before);
+        free(room_before);
         const char *now = hh_answer(s->a, scope, index, q->key);
         if (!kept || strcmp(kept, now) != 0)
             hh_answer_set_flag(s->a, "changed", "yes");
@@ -564,22 +602,127 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
 }
 
 
-/* Asks every question of a scope not answered yet that applies. */
+/* A question the context settles (hh_entry_settled) takes its default without
+ * being asked; its line is added to `taken`, shown before the next question. */
+static bool settle(entry_conversation *s, const hh_question *q, hh_q_scope scope, int index, hh_buf *taken)
+{
+    char date[11];
+    const char *actor = s->c->enumerator;
+    const char *def = hh_entry_settled(s->a, q, index, actor) ? hh_entry_default(s->a, q, index, actor, date) : NULL;
+    if (!def)
+        return false;
+    char *value = hh_xstrdup(def); /* def may be a flag of the answers being changed */
+    hh_answer_set(s->a, scope, index, q->key, value);
+    if (*value)
+        hh_buf_printf(taken, "%s%s: %s", taken->len ? "; " : "", tr(s, q->en, q->zh), shown(s, q, value));
+    free(value);
+    hh_answer_set_flag(s->a, "changed", "yes");
+    return true;
+}
+
+/* Shows the settled answers gathered in `taken` (one line) and saves the draft. */
+static int show_taken(entry_conversation *s, hh_buf *taken)
+{
+    if (!taken->len)
+        return 0;
+    fprintf(s->out, "  %s %s\n", tr(s, "(taken; 'review' changes them)", "（已按上下文填写，可在“核对”中修改）"),
+            taken->data);
+    hh_buf_reset(taken);
+    return entry_save_draft(s);
+}
+
+/* Sex and birth date as person `index`'s resident ID says, confirmed with one
+ * Enter: 1 when taken, 0 when there is no valid resident ID or the worker says no
+ * (both are then asked), STOP. */
+static int confirm_from_id(entry_conversation *s, int index)
+{
+    char birth[11];
+    const char *sex = hh_answers_from_resident_id(s->a, index, "sex", birth);
+    const char *born = sex ? hh_answers_from_resident_id(s->a, index, "birth-date", birth) : NULL;
+    if (!sex || !born || hh_answer(s->a, HH_SCOPE_PERSON, index, "sex") ||
+        hh_answer(s->a, HH_SCOPE_PERSON, index, "birth-date"))
+        return 0;
+    const hh_question *q_sex = hh_question_find(HH_SCOPE_PERSON, "sex");
+    char prompt[160];
+    snprintf(prompt, sizeof prompt, tr(s, "Person %d · from the ID number: %s, born %s. Right?", "人员 %d · 据证件号码：%s，%s 出生。对吗？"),
+             index, shown(s, q_sex, sex), born);
+    int yes = yes_no(s, prompt, prompt, true);
+    if (yes <= 0)
+        return yes < 0 ? STOP : 0;
+    hh_answer_set(s->a, HH_SCOPE_PERSON, index, "sex", sex);
+    hh_answer_set(s->a, HH_SCOPE_PERSON, index, "birth-date", born);
+    hh_answer_set_flag(s->a, "changed", "yes");
+    return entry_save_draft(s) ? EXIT_USAGE : 1;
+}
+
+/* The extras of a scope (hh_question_extra) not answered yet, offered in one
+ * question: each asked on yes, else each given its default (or left empty). */
+static int ask_extras(entry_conversation *s, const hh_question *qs, size_t n, hh_q_scope scope, int index)
+{
+    hh_buf names;
+    hh_buf_init(&names);
+    for (size_t i = 0; i < n; i++)
+        if (hh_question_extra(&qs[i]) && hh_question_applies(&qs[i], s->a, index) && !hh_answer(s->a, scope, index, qs[i].key))
+            hh_buf_printf(&names, "%s%s", names.len ? tr(s, ", ", "、") : "", tr(s, qs[i].en, qs[i].zh));
+    int rc = 0;
+    if (names.len) {
+        char prompt[512];
+        if (scope == HH_SCOPE_PERSON)
+            snprintf(prompt, sizeof prompt, tr(s, "Person %d · also record: %s?", "人员 %d · 是否填写：%s？"), index,
+                     names.data);
+        else
+            snprintf(prompt, sizeof prompt, tr(s, "Also record: %s?", "是否填写：%s？"), names.data);
+        int yes = yes_no(s, prompt, prompt, false);
+        for (size_t i = 0; i < n && !rc && yes >= 0; i++) {
+            const hh_question *q = &qs[i];
+            if (!hh_question_extra(q) || !hh_question_applies(q, s->a, index) || hh_answer(s->a, scope, index, q->key))
+                continue;
+            char date[11];
+            const char *def = hh_entry_default(s->a, q, index, s->c->enumerator, date);
+            if (yes)
+                rc = ask(s, q, scope, index);
+            else
+                hh_answer_set(s->a, scope, index, q->key, def ? def : "");
+        }
+        rc = yes < 0 ? STOP : rc ? rc : entry_save_draft(s);
+    }
+    hh_buf_free(&names);
+    return rc;
+}
+
+/* Asks every question of a scope not answered yet that applies: what the context
+ * settles is taken and listed, sex and birth date from a resident ID are confirmed
+ * together, and the extras are offered together at the end. */
 static int ask_missing(entry_conversation *s, hh_q_scope scope, int index)
 {
     size_t n;
     const hh_question *qs = hh_questions(scope, &n);
     hh_q_scope stored = scope == HH_SCOPE_AFTER_ROSTER ? HH_SCOPE_HOUSEHOLD : scope;
-    for (size_t i = 0; i < n; i++) {
-        if (!hh_question_applies(&qs[i], s->a, index) || hh_answer(s->a, stored, index, qs[i].key))
+    hh_buf taken;
+    hh_buf_init(&taken);
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const hh_question *q = &qs[i];
+        if (!hh_question_applies(q, s->a, index) || hh_answer(s->a, stored, index, q->key) || hh_question_extra(q))
             continue;
-        if (stored == HH_SCOPE_HOUSEHOLD && strcmp(qs[i].key, "id") == 0)
+        if (stored == HH_SCOPE_HOUSEHOLD && strcmp(q->key, "id") == 0)
             propose_id(s);
-        int rc = ask(s, &qs[i], stored, index);
-        if (rc)
-            return rc;
+        if (settle(s, q, stored, index, &taken))
+            continue;
+        if ((rc = show_taken(s, &taken)) != 0)
+            break;
+        if (stored == HH_SCOPE_PERSON && strcmp(q->key, "sex") == 0 && (rc = confirm_from_id(s, index)) != 0) {
+            rc = rc == 1 ? 0 : rc;
+            continue;
+        }
+        rc = ask(s, q, stored, index);
     }
-    return 0;
+    if (!rc)
+        rc = show_taken(s, &taken);
+    if (!rc)
+        rc = ask_extras(s, qs, n, stored, index);
+    hh_buf_free(&taken);
+    return rc;
 }
 
 /* The next free household id of the grid: COMMUNITY-GRID-SERIAL. None is proposed
@@ -720,9 +863,13 @@ static int walk_roster(entry_conversation *s)
 {
     for (int p = 1;; p++) {
         if (p > hh_answers_count(s->a, HH_SCOPE_PERSON)) {
-            /* yes for the first person, then no: a person added by mistake costs a 'remove' */
-            int more = one_more(s, "roster", p, "Enter the first person?", "录入第一位人员？", "Add another person?",
-                                "继续添加人员？", p == 1);
+            /* the first person at once where someone answered, then no by default: a person added by
+             * mistake costs a 'remove' */
+            const char *status = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "status");
+            bool answered = !status || strcmp(status, "complete") == 0 || strcmp(status, "partial") == 0;
+            int more = p == 1 && answered ? 1
+                                          : one_more(s, "roster", p, "Enter the first person?", "录入第一位人员？",
+                                                     "Add another person?", "继续添加人员？", false);
             if (more != 1)
                 return more;
             fprintf(s->out, "%s %d %s\n", tr(s, "— Person", "— 人员"), p,
@@ -747,8 +894,17 @@ static int walk_roster(entry_conversation *s)
     }
 }
 
+/* The visits: a new household's first is the registration's own, taken whole
+ * (hh_entry_settled); more are added from the review (v). */
 static int walk_visits(entry_conversation *s)
 {
+    if (!hh_answer_flag(s->a, "mode") && hh_answers_count(s->a, HH_SCOPE_VISIT) == 0 && !hh_answer_flag(s->a, "visits")) {
+        hh_answer_set_flag(s->a, "registration-visit", "yes");
+        int rc = ask_missing(s, HH_SCOPE_VISIT, 1);
+        hh_answer_set_flag(s->a, "registration-visit", NULL);
+        hh_answer_set_flag(s->a, "visits", "done");
+        return rc ? rc : entry_save_draft(s);
+    }
     for (int v = 1;; v++) {
         if (v > hh_answers_count(s->a, HH_SCOPE_VISIT)) {
             int more = one_more(s, "visits", v, "Record a visit?", "记录一次走访？", "Record another visit?",
@@ -764,12 +920,23 @@ static int walk_visits(entry_conversation *s)
 
 /* --- review and saving ---------------------------------------------------------------------------- */
 
-/* Lists every answer, numbered; fills `lines` (malloc'd). */
-/* The review's lines (printed when `print`): every answer of a question that applies. */
-static size_t list_answers(entry_conversation *s, review_line **lines, bool print)
+/* Whether `text` was among the lines the last listing printed. */
+static bool shown_before(const entry_conversation *s, const char *text)
 {
-    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < s->n_shown; i++)
+        if (strcmp(s->shown[i], text) == 0)
+            return true;
+    return false;
+}
+
+/* The review's lines (`lines`, malloc'd): every answer of a question that applies,
+ * numbered. LIST_ALL prints them all; LIST_CHANGED only those not printed the last
+ * time (a changed answer, a person added), so the review is read once. */
+static size_t list_answers(entry_conversation *s, review_line **lines, list_mode mode)
+{
+    size_t n = 0, cap = 0, changed = 0;
     *lines = NULL;
+    char **now = NULL;
     int persons = hh_answers_count(s->a, HH_SCOPE_PERSON), visits = hh_answers_count(s->a, HH_SCOPE_VISIT);
     struct {
         hh_q_scope scope;
@@ -781,22 +948,42 @@ static size_t list_answers(entry_conversation *s, review_line **lines, bool prin
             size_t count;
             const hh_question *qs = hh_questions(parts[part].scope, &count);
             hh_q_scope stored = parts[part].scope == HH_SCOPE_AFTER_ROSTER ? HH_SCOPE_HOUSEHOLD : parts[part].scope;
-            if (print && index && parts[part].scope != HH_SCOPE_AFTER_ROSTER)
-                fprintf(s->out, "— %s %d\n", stored == HH_SCOPE_PERSON ? tr(s, "Person", "人员") : tr(s, "Visit", "走访"),
-                        index);
+            const char *whose = stored == HH_SCOPE_PERSON  ? tr(s, "Person", "人员")
+                                : stored == HH_SCOPE_VISIT ? tr(s, "Visit", "走访")
+                                                           : NULL;
+            if (mode == LIST_ALL && whose)
+                fprintf(s->out, "— %s %d\n", whose, index);
             for (size_t i = 0; i < count; i++) {
                 if (!hh_question_applies(&qs[i], s->a, index))
                     continue;
                 const char *v = hh_answer(s->a, stored, index, qs[i].key);
+                const char *value = v ? shown(s, &qs[i], v) : "—", *label = tr(s, qs[i].en, qs[i].zh);
                 if (n == cap) {
                     cap = cap ? cap * 2 : 64;
                     *lines = hh_xrealloc(*lines, cap * sizeof **lines);
+                    now = hh_xrealloc(now, cap * sizeof *now);
                 }
-                (*lines)[n++] = (review_line){ &qs[i], stored, index };
-                if (print)
-                    fprintf(s->out, "%4zu  %s: %s\n", n, tr(s, qs[i].en, qs[i].zh), v ? shown(s, &qs[i], v) : "—");
+                (*lines)[n] = (review_line){ &qs[i], stored, index };
+                now[n++] = whose ? hh_xasprintf("%s %d · %s: %s", whose, index, label, value)
+                                 : hh_xasprintf("%s: %s", label, value);
+                if (mode == LIST_ALL)
+                    fprintf(s->out, "%4zu  %s: %s\n", n, label, value);
+                else if (mode == LIST_CHANGED && !shown_before(s, now[n - 1]) && ++changed)
+                    fprintf(s->out, "%4zu  %s\n", n, now[n - 1]);
             }
         }
+    if (mode == LIST_CHANGED && !changed)
+        fprintf(s->out, "  %s\n", tr(s, "(nothing changed since the list above; l lists it again)",
+                                     "（自上次列出后没有改动；输入 l 再次列出）"));
+    char **drop = mode == LIST_QUIET ? now : s->shown;
+    size_t n_drop = mode == LIST_QUIET ? n : s->n_shown;
+    for (size_t i = 0; i < n_drop; i++)
+        free(drop[i]);
+    free(drop);
+    if (mode != LIST_QUIET) {
+        s->shown = now;
+        s->n_shown = n;
+    }
     return n;
 }
 
@@ -918,21 +1105,29 @@ static int review(entry_conversation *s)
     hh_answer_set_flag(s->a, "stage", "review");
     if (entry_save_draft(s))
         return EXIT_USAGE;
-    for (;;) {
+    bool enter_saves = true; /* until the store refuses the form: then Enter would only try again */
+    for (bool all = true;; all = false) {
         review_line *lines;
-        fprintf(s->out, "\n%s\n", tr(s, "Review", "核对"));
-        size_t n = list_answers(s, &lines, true);
-        fprintf(s->out, "%s", tr(s, "Number to change, p add a person, x N remove person N, v add a visit, "
-                                    "s save, q quit (the draft is kept): ",
-                                "输入序号修改，p 添加人员，x N 删除第N人，v 添加走访，s 保存，q 退出（保留草稿）："));
-        char *text = read_answer(s);
+        fprintf(s->out, "\n%s\n", all ? tr(s, "Review", "核对") : tr(s, "Review: what changed", "核对：改动之处"));
+        size_t n = list_answers(s, &lines, all ? LIST_ALL : LIST_CHANGED);
+        fprintf(s->out, "%s%s: ", tr(s, "Number to change, p add a person, x N remove person N, v add a visit, "
+                                      "l list all, s save, q quit (the draft is kept)",
+                                  "输入序号修改，p 添加人员，x N 删除第N人，v 添加走访，l 全部列出，s 保存，q 退出（保留草稿）"),
+                enter_saves ? " [s]" : "");
+        const char *text = read_answer(s);
         int rc = 0;
         if (!text || strcmp(text, "q") == 0) {
             free(lines);
             return STOP;
         }
-        if (change_line(s, lines, n, line_number(text), &rc)) {
-            /* changed */
+        if (!*text && enter_saves) /* Enter saves, as the brackets say */
+            text = "s";
+        if (strcmp(text, "l") == 0) {
+            for (size_t i = 0; i < s->n_shown; i++) /* nothing counts as shown: all listed again */
+                free(s->shown[i]);
+            s->n_shown = 0;
+        } else if (change_line(s, lines, n, line_number(text), &rc)) {
+            enter_saves = true;
         } else if (strcmp(text, "p") == 0) {
             int p = hh_answers_count(s->a, HH_SCOPE_PERSON) + 1;
             fprintf(s->out, "%s %d\n", tr(s, "— Person", "— 人员"), p);
@@ -963,6 +1158,7 @@ static int review(entry_conversation *s)
                 free(lines);
                 return EXIT_OK;
             }
+            enter_saves = rc != 0; /* refused by the store: nothing re-asked, so Enter stops saving */
             rc = rc == 1 ? 0 : rc;
         } else {
             fprintf(s->out, "  %s\n", tr(s, "not a choice", "无此选项"));

@@ -25,6 +25,8 @@ typedef struct entry_conversation {
     struct entry_asked { const hh_question *q; hh_q_scope scope; int index; } *history; /* answers kept, in order: back */
     size_t n_history, cap_history;
     int new_person;   /* the person being added, who may be removed at once; 0: none */
+    char **shown;     /* the review's lines as last listed: the next listing shows what differs */
+    size_t n_shown;
 } entry_conversation;
 
 /* Loads the schemas and finds the draft directory (--draft-dir, $HHREG_DRAFT_DIR,

@@ -42,6 +42,10 @@ typedef struct hh_question {
  * An item's question is its row of HH_ITEM_QUESTIONS (items.def). */
 const hh_question *hh_questions(hh_q_scope scope, size_t *n);
 const hh_question *hh_question_find(hh_q_scope scope, const char *key);
+/* Whether `q` is one of the optional extras (the household's floor area,
+ * preferred language and needs; a person's phone, languages and notes) that the
+ * terminal offers together in one question rather than one at a time. */
+bool hh_question_extra(const hh_question *q);
 /* Whether `q` is asked for this household (index 0) or person/visit `index`. */
 bool hh_question_applies(const hh_question *q, const hh_answers *a, int index);
 
@@ -110,7 +114,7 @@ void hh_answers_remove_item(hh_answers *a, hh_q_scope scope, int index);
 int hh_answers_count(const hh_answers *a, hh_q_scope scope);
 /* Answers that steer the flow rather than fill the form ("stage", "roster", …). */
 const char *hh_answer_flag(const hh_answers *a, const char *name);
-void hh_answer_set_flag(hh_answers *a, const char *name, const char *value);
+void hh_answer_set_flag(hh_answers *a, const char *name, const char *value); /* NULL: drops it */
 
 /* Writes the answers to `path` atomically (a temporary file, fsync, rename), 0600;
  * 0 or -1 with `err`. */

@@ -89,11 +89,10 @@ void hh_answer_set(hh_answers *a, hh_q_scope scope, int index, const char *key, 
     set(a, full_key(scope, index, key), value);
 }
 
-void hh_answer_unset(hh_answers *a, hh_q_scope scope, int index, const char *key)
+static void unset(hh_answers *a, char *key)
 {
-    char *k = full_key(scope, index, key);
-    answer *found = find(a, k);
-    free(k);
+    answer *found = find(a, key);
+    free(key);
     if (!found)
         return;
     free(found->key);
@@ -101,6 +100,11 @@ void hh_answer_unset(hh_answers *a, hh_q_scope scope, int index, const char *key
     size_t at = (size_t)(found - a->items);
     memmove(found, found + 1, (a->n - at - 1) * sizeof *found);
     a->n--;
+}
+
+void hh_answer_unset(hh_answers *a, hh_q_scope scope, int index, const char *key)
+{
+    unset(a, full_key(scope, index, key));
 }
 
 const char *hh_answer_flag(const hh_answers *a, const char *name)
@@ -113,7 +117,10 @@ const char *hh_answer_flag(const hh_answers *a, const char *name)
 
 void hh_answer_set_flag(hh_answers *a, const char *name, const char *value)
 {
-    set(a, hh_xasprintf("flag.%s", name), value);
+    if (value)
+        set(a, hh_xasprintf("flag.%s", name), value);
+    else
+        unset(a, hh_xasprintf("flag.%s", name));
 }
 
 /* The item number of a "pN." or "vN." key of `scope`, else 0. */

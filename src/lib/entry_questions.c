@@ -71,6 +71,17 @@ static const char *const visit_order[] = { "date", "enumerator", "purpose", "out
 
 #define COUNT(a) (sizeof a / sizeof a[0])
 
+/* The optional extras (hh_question_extra), by scope and key. The household's phone
+ * is not one: a form without any phone is warned of (PHONE-MISSING). */
+static const struct {
+    hh_q_scope scope;
+    const char *key;
+} extras[] = {
+    { HH_SCOPE_HOUSEHOLD, "floor-area" }, { HH_SCOPE_HOUSEHOLD, "language" }, { HH_SCOPE_HOUSEHOLD, "needs" },
+    { HH_SCOPE_PERSON, "phone" },         { HH_SCOPE_PERSON, "languages" },   { HH_SCOPE_PERSON, "notes" },
+};
+
+
 static hh_question household_questions[COUNT(household_order)], person_questions[COUNT(person_order)],
     after_roster_questions[COUNT(after_roster_order)], visit_questions[COUNT(visit_order)];
 
@@ -130,6 +141,14 @@ const hh_question *hh_questions(hh_q_scope scope, size_t *n)
     }
     *n = 0;
     return NULL;
+}
+
+bool hh_question_extra(const hh_question *q)
+{
+    for (size_t i = 0; i < COUNT(extras); i++)
+        if (extras[i].scope == q->scope && strcmp(extras[i].key, q->key) == 0)
+            return true;
+    return false;
 }
 
 const hh_question *hh_question_find(hh_q_scope scope, const char *key)

@@ -127,19 +127,79 @@ const char *hh_entry_default(const hh_answers *a, const hh_question *q, int inde
     const char *nationality = scope == HH_SCOPE_PERSON ? hh_answer(a, scope, index, "nationality") : NULL;
     if (strcmp(key, "residence") == 0 && nationality && strcmp(nationality, "CHN") != 0)
         return "foreign-resident";
+    if (scope == HH_SCOPE_VISIT && strcmp(key, "outcome") == 0 && hh_answer_flag(a, "registration-visit")) {
+        /* the registration's own visit found nobody home, or was refused */
+        const char *status = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "status");
+        if (status && (strcmp(status, "nobody-home") == 0 || strcmp(status, "refused") == 0))
+            return status;
+    }
     static const char *const fixed[][2] = {
         { "language", "zh" }, { "low-income", "false" }, { "extreme-hardship", "false" }, { "status", "complete" },
         { "consent", "true" }, { "document-type", "resident-id" }, { "nationality", "CHN" }, { "ethnicity", "Han" },
         { "residence", "registered-resident" }, { "seeing", "1" }, { "hearing", "1" }, { "walking", "1" },
         { "cognition", "1" }, { "self-care", "1" }, { "communication", "1" }, { "certificate", "false" },
-        { "respondent", "1" }, { "outcome", "done" },
+        { "respondent", "1" }, { "outcome", "done" }, { "household-type", "family" },
     };
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         if (strcmp(fixed[i][0], key) == 0)
             return fixed[i][1];
     if (scope == HH_SCOPE_VISIT && strcmp(key, "purpose") == 0 && !hh_answer_flag(a, "visit-today"))
         return "registration";
+    if (scope == HH_SCOPE_PERSON && index == 1 && strcmp(key, "relationship") == 0)
+        return "head";
+    if (scope == HH_SCOPE_VISIT && strcmp(key, "note") == 0 && hh_answer_flag(a, "registration-visit"))
+        return ""; /* the registration's visit needs no note */
     return NULL;
+}
+
+/* The household items settled by the last household's address when it is remembered. */
+static const char *const settled_address[] = { "district-code", "district", "street-code", "street",
+                                               "community-code", "community", "grid", "estate" };
+
+bool hh_entry_settled(const hh_answers *a, const hh_question *q, int index, const char *actor)
+{
+    const char *key = q->key, *mode = hh_answer_flag(a, "mode");
+    if (mode) /* an edit or a visit: the worker answers what is asked */
+        return false;
+    switch (q->scope) {
+    case HH_SCOPE_HOUSEHOLD:
+        for (size_t i = 0; i < sizeof settled_address / sizeof settled_address[0]; i++)
+            if (strcmp(key, settled_address[i]) == 0)
+                return hh_answer_flag(a, key) != NULL;
+        if (strcmp(key, "id") == 0) {
+            char today[11];
+            return hh_entry_default(a, q, 0, actor, today) != NULL;
+        }
+        if (strcmp(key, "enumerator") == 0)
+            return actor && *actor;
+        return strcmp(key, "enumeration-date") == 0 || strcmp(key, "household-type") == 0;
+    case HH_SCOPE_AFTER_ROSTER:
+        return strcmp(key, "respondent") == 0 && hh_answers_count(a, HH_SCOPE_PERSON) == 1;
+    case HH_SCOPE_PERSON: {
+        const char *document = hh_answer(a, HH_SCOPE_PERSON, index, "document-type");
+        return (strcmp(key, "relationship") == 0 && index == 1) ||
+               (strcmp(key, "nationality") == 0 && document && strcmp(document, "resident-id") == 0);
+    }
+    case HH_SCOPE_VISIT:
+        return index == 1 && hh_answer_flag(a, "registration-visit");
+    }
+    return false;
+}
+
+bool hh_entry_split_address(const char *text, char *out[3])
+{
+    const char *room = strrchr(text, '-');
+    if (!room || room == text)
+        return false;
+    const char *unit = room - 1;
+    while (unit > text && *unit != '-')
+        unit--;
+    if (*unit != '-' || unit == text || unit + 1 == room || !room[1])
+        return false;
+    out[0] = hh_xstrndup(text, (size_t)(unit - text));
+    out[1] = hh_xstrndup(unit + 1, (size_t)(room - unit - 1));
+    out[2] = hh_xstrdup(room + 1);
+    return true;
 }
 
 /* The items of the address remembered from one household for the next. */

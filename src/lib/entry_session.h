@@ -46,6 +46,21 @@ char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *
  * resident ID's. `today` is the buffer a date is written into. */
 const char *hh_entry_default(const hh_answers *a, const hh_question *q, int index, const char *actor, char today[11]);
 
+/* Whether `q` is answered with hh_entry_default's value without being asked,
+ * because the context settles it (the worker sees it in the review and may change
+ * it there): the address above the building and the estate remembered from the
+ * last household, the id proposed for the grid, the enumerator given (`actor`),
+ * today as the enumeration date, a family household, person 1 as the head, CHN for
+ * a resident ID's holder, person 1 as the respondent of a household of one, and
+ * every item of the registration's own visit (visit 1 while the flag
+ * "registration-visit" is set). Never for an edit's or a visit's questions. */
+bool hh_entry_settled(const hh_answers *a, const hh_question *q, int index, const char *actor);
+
+/* "12-1-101" (or "成飞512-548-1-101") typed where the building is asked: the
+ * building, unit and room at its last two dashes (malloc'd into out[0..2]); false,
+ * touching nothing, when the text has fewer than two dashes or an empty part. */
+bool hh_entry_split_address(const char *text, char *out[3]);
+
 /* The household's address (codes, names, grid, estate, building, unit — not the
  * room) as flags of new answers: what is remembered for the next household (free
  * it with hh_answers_free). */
