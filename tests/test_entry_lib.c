@@ -225,6 +225,13 @@ START_TEST(typed_text_is_forgiven_and_normalised)
     typed(l, H, "low-income-since", "2019年6月", HH_LANG_EN, "2019-06", NULL);
     typed(l, H, "low-income-since", "201906", HH_LANG_EN, "2019-06", NULL);
     typed(l, H, "enumeration-date", "2026/10/2", HH_LANG_EN, "2026-10-02", NULL);
+    /* an arrow key where the terminal does no line editing, a GBK terminal: refused at once, not at saving */
+    typed(l, P, "name", "王\x1b[D秀英", HH_LANG_EN, NULL, "the answer holds a control key");
+    typed(l, P, "notes", "a\tb", HH_LANG_ZH, NULL, "控制键");
+    typed(l, P, "name", "\xcd\xf5\xd0\xe3", HH_LANG_EN, NULL, "not UTF-8 text"); /* 王秀 in GBK */
+    typed(l, P, "name", "王\xe7\x8e", HH_LANG_EN, NULL, "not UTF-8 text");       /* cut short */
+    typed(l, P, "name", "\xc0\xaf", HH_LANG_EN, NULL, "not UTF-8 text");         /* overlong */
+    typed(l, P, "name", "Zoë 王秀英 😀", HH_LANG_EN, "Zoë 王秀英 😀", NULL);
     /* a passport number in lower case */
     typed(l, P, "document-number", "ab1234567", HH_LANG_EN, "AB1234567", NULL);
     typed(l, P, "document-number", "ab-12", HH_LANG_EN, NULL, "5 to 30 letters and digits");
