@@ -390,6 +390,25 @@ START_TEST(an_edit_makes_a_second_revision_and_a_visit_a_third)
     r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL);
     ck_assert_msg(r.status == 0, "%s", r.out);
     tu_result_free(&r);
+
+    /* a warning accepted when the form was stored is not asked about again at a visit */
+    forms = tu_src("samples/invalid/AGE-OVER-105.xml");
+    r = tu_hhreg(NULL, NULL, "import", "-q", "--db", tu_store_db, forms, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    free(forms);
+    start(&t, "visit", "510105016003-99-0005");
+    static const char *const visit[][2] = { { "Visit 2 · Visit date", "" }, { "Visit 2 · Visited by", "" },
+                                            { "Visit 2 · Purpose", "routine" }, { "Visit 2 · Outcome [", "" },
+                                            { "Visit 2 · Note", "" } };
+    for (size_t i = 0; i < sizeof visit / sizeof visit[0]; i++)
+        tu_pty_answer(&t, visit[i][0], visit[i][1]);
+    tu_pty_expect(&t, "[AGE-OVER-105]", 20);
+    tu_pty_expect(&t, "these warnings were accepted before: not asked again", 20);
+    tu_pty_expect(&t, "Stored a new revision of", 30);
+    ck_assert_int_eq(tu_pty_wait(&t), 0);
+    ck_assert(strstr(t.seen.data, "Save with these warnings?") == NULL);
+    tu_pty_free(&t);
 }
 END_TEST
 

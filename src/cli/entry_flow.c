@@ -1050,6 +1050,53 @@ static void remember_address(entry_conversation *s)
     hh_answers_free(next);
 }
 
+/* The warnings kept with the revision an edit or visit started from. */
+typedef struct kept_warnings {
+    char **rule_path; /* "RULE path" */
+    size_t n;
+} kept_warnings;
+
+static void keep_warning(const char *rule, const char *path, const char *en, const char *zh, void *arg)
+{
+    (void)en, (void)zh;
+    kept_warnings *k = arg;
+    k->rule_path = hh_xrealloc(k->rule_path, (k->n + 1) * sizeof *k->rule_path);
+    k->rule_path[k->n++] = hh_xasprintf("%s %s", rule, path);
+}
+
+/* Whether every warning in `d` was accepted before: kept with the revision this
+ * edit or visit started from, for the same rule at the same item. Such warnings
+ * are not asked about again. */
+static bool warnings_accepted_before(entry_conversation *s, const hh_diags *d)
+{
+    const char *base = hh_answer_flag(s->a, "base-revision"), *id = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "id");
+    if (!base || !id || !d->warnings)
+        return false;
+    hh_store *store = cli_open_store(s->c, s->cmd, false);
+    if (!store)
+        return false;
+    kept_warnings k = { NULL, 0 };
+    hh_buf err;
+    hh_buf_init(&err);
+    bool all = hh_store_warnings(store, id, atoi(base), keep_warning, &k, &err) == 0;
+    hh_store_close(store);
+    for (size_t i = 0; i < d->n && all; i++) {
+        if (d->items[i].severity != HH_WARNING)
+            continue;
+        char *key = hh_xasprintf("%s %s", d->items[i].rule, d->items[i].path);
+        bool found = false;
+        for (size_t j = 0; j < k.n && !found; j++)
+            found = strcmp(k.rule_path[j], key) == 0;
+        free(key);
+        all = found;
+    }
+    for (size_t j = 0; j < k.n; j++)
+        free(k.rule_path[j]);
+    free(k.rule_path);
+    hh_buf_free(&err);
+    return all;
+}
+
 /* Reads the whole form once into `form`, as the importer reads a file (the result
  * is what is stored), and shows its problems; 0 when it may be saved, 1 when an
  * item was re-asked (or the enumerator declined the warnings), STOP. */
@@ -1078,6 +1125,9 @@ static int check_form(entry_conversation *s, hh_form_result *form)
         if (!asked)
             fprintf(s->out, "%s\n", tr(s, "Choose the item to change from the list.", "请在列表中选择要修改的项。"));
         rc = rc ? rc : 1;
+    } else if (warnings_accepted_before(s, d)) {
+        fprintf(s->out, "%s\n", tr(s, "(these warnings were accepted before: not asked again)",
+                                   "（这些警告此前已确认，不再询问）"));
     } else if (d->warnings) {
         int yes = yes_no(s, "Save with these warnings?", "带警告保存？", true);
         rc = yes < 0 ? STOP : yes ? 0 : 1;
