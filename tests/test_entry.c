@@ -535,7 +535,7 @@ END_TEST
  * script is the whole session, every prompt answered in order (a prompt it does not
  * expect would stop it), so its length is the number of prompts: at most 30 (63
  * before). The first household of a new store also types the address above the
- * building: at most 38. */
+ * building: at most 38. The name is typed with line editing (libedit). */
 static void enter_woman_living_alone(const char *room, const char *id, const char *born, bool first)
 {
     char bur[32], right[96];
@@ -549,7 +549,7 @@ static void enter_woman_living_alone(const char *room, const char *id, const cha
         { "Building", bur }, { "Dwelling type:", "apartment" }, { "Tenure:", "owned" },
         { "Household phone", "02887651234" }, { "low-income allowance", "" }, { "Extreme-hardship", "" },
         { "Enumeration status", "" }, { "Consent given?", "" }, { "Also record", "" },
-        { "Person 1 · Name", "孙玉珍" }, { "Person 1 · ID document", "" }, { "Person 1 · Document number", id },
+        { "Person 1 · Name", "玉珍\x1b[D\x1b[D孙" }, /* line editing: two left arrows, then the surname */ { "Person 1 · ID document", "" }, { "Person 1 · Document number", id },
         { right, "" }, { "Person 1 · Ethnicity", "" }, { "Person 1 · Residence status", "" },
         { "Person 1 · Marital status", "widowed" }, { "Person 1 · Highest education", "2" },
         { "Person 1 · Main activity", "retired" }, { "Difficulty seeing", "2" }, { "Difficulty hearing", "3" },
@@ -584,6 +584,7 @@ START_TEST(a_woman_living_alone_takes_at_most_30_prompts)
                               "r.respondent = '1' AND r.room = '402' AND r.household_type = 'family'", second);
     ck_assert_int_eq(count(sql), 1);
     ck_assert_int_eq(count("SELECT count(*) FROM visit WHERE purpose = 'registration' AND outcome = 'done'"), 2);
+    ck_assert_int_eq(count("SELECT count(*) FROM person WHERE name = '孙玉珍'"), 2);
     tu_result r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL);
     ck_assert_msg(r.status == 0, "%s", r.out);
     tu_result_free(&r);

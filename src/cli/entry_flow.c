@@ -13,7 +13,6 @@
 #include "entry_flow.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "dates.h"
+#include "entry_line.h"
 #include "import.h"
 #include "input.h"
 #include "messages.h"
@@ -87,7 +87,7 @@ int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *dr
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    setvbuf(s->in, NULL, _IONBF, 0); /* nothing read ahead: waiting for input is a poll of the descriptor */
+    s->line = entry_line_open(s->in, s->out, &interrupted);
     return rc;
 }
 
@@ -100,6 +100,7 @@ void entry_close(entry_conversation *s)
     free(s->draft_dir);
     free(s->draft_path);
     free(s->history);
+    entry_line_close(s->line);
     for (size_t i = 0; i < s->n_shown; i++)
         free(s->shown[i]);
     free(s->shown);
@@ -171,55 +172,13 @@ int entry_save_draft(entry_conversation *s)
  * nothing (empty where one is needed, invalid, too long): endless or empty input
  * such as /dev/zero or `yes ''` must not run forever. */
 #define ANSWER_MAX 4096
-#define SKIP_MAX (64L * 1024)
 #define UNACCEPTED_MAX 20
 
-/* Waits until `in` can be read; false on a signal. A signal that comes between
- * checking the flag and blocking in read() would be lost until the next key, so
- * the wait is a poll that looks at the flag again at least every 250 ms. */
-static bool wait_for_input(FILE *in)
-{
-    struct pollfd p = { .fd = fileno(in), .events = POLLIN };
-    while (!interrupted) {
-        int n = poll(&p, 1, 250);
-        if (n > 0 || (n < 0 && errno != EINTR))
-            return true; /* readable, at its end, or not pollable: read() says which */
-    }
-    return false;
-}
-
-/* Reads one line into `line` (ANSWER_MAX + 1 bytes): its length, -1 at the end of
- * input or on a signal, -2 when it was too long (and skipped). *long_line says that
- * skipping stopped inside a line; the next call goes on skipping it. */
-static long read_line(FILE *in, char *line, bool *long_line)
-{
-    long len = 0, skipped = 0;
-    bool skipping = *long_line;
-    int c = EOF;
-    while (wait_for_input(in) && (c = getc(in)) != EOF && c != '\n') {
-        if (!skipping && len < ANSWER_MAX) {
-            line[len++] = (char)c;
-        } else {
-            skipping = true;
-            if (++skipped >= SKIP_MAX)
-                break;
-        }
-    }
-    if (interrupted)
-        return -1;
-    *long_line = skipped >= SKIP_MAX;
-    line[len] = '\0';
-    if (c == EOF && len == 0 && !skipping)
-        return -1;
-    return skipping ? -2 : len;
-}
-
-/* A line from the terminal, trimmed; NULL at the end of input, on a signal, or
+/* The answer to `prompt`, trimmed; NULL at the end of input, on a signal, or
  * after too many answers in a row that kept nothing (s->stopped says why). */
-static char *read_answer(entry_conversation *s)
+static char *read_answer(entry_conversation *s, const char *prompt)
 {
     static char line[ANSWER_MAX + 1];
-    static bool long_line;
     for (;;) {
         fflush(s->out);
         if (s->unaccepted >= UNACCEPTED_MAX && !isatty(fileno(s->in))) {
@@ -227,16 +186,17 @@ static char *read_answer(entry_conversation *s)
             return NULL;
         }
         s->unaccepted++; /* until the draft is saved */
-        long len = interrupted ? -1 : read_line(s->in, line, &long_line);
+        long len = interrupted ? -1 : entry_line_read(s->line, prompt, line, ANSWER_MAX);
         if (len == -1)
             return NULL;
         if (len == -2) {
             fprintf(s->out, "\n  ");
-            fprintf(s->out, tr(s, "an answer is at most %d bytes; the line was skipped, type it again: ",
-                               "答案最长 %d 字节；该行已跳过，请重新输入："),
+            fprintf(s->out, tr(s, "an answer is at most %d bytes; the line was skipped, type it again\n",
+                               "答案最长 %d 字节；该行已跳过，请重新输入\n"),
                     ANSWER_MAX);
             continue;
         }
+        entry_line_remember(s->line, line);
         while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' '))
             line[--len] = '\0';
         char *start = line;
@@ -393,9 +353,8 @@ static int review_detour(entry_conversation *s)
         review_line *lines;
         fprintf(s->out, "\n%s\n", tr(s, "Review (so far)", "核对（目前）"));
         size_t n = list_answers(s, &lines, LIST_ALL);
-        fprintf(s->out, "%s", tr(s, "Number to change, Enter to go on, q quit (the draft is kept): ",
-                                    "输入序号修改，回车继续，q 退出（保留草稿）："));
-        char *text = read_answer(s);
+        char *text = read_answer(s, tr(s, "Number to change, Enter to go on, q quit (the draft is kept): ",
+                                       "输入序号修改，回车继续，q 退出（保留草稿）："));
         int rc = 0;
         if (!text || strcmp(text, "q") == 0)
             rc = STOP;
@@ -501,19 +460,20 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
         const char *def = kept && *kept ? kept : hh_entry_default(s->a, q, index, s->c->enumerator, date);
         if (codes)
             show_choices(s, q, codes, false);
-        const char *prompt = tr(s, q->en, q->zh);
+        hh_buf prompt;
+        hh_buf_init(&prompt);
         if (scope == HH_SCOPE_PERSON)
-            fprintf(s->out, "%s %d · %s", tr(s, "Person", "人员"), index, prompt);
+            hh_buf_printf(&prompt, "%s %d · ", tr(s, "Person", "人员"), index);
         else if (scope == HH_SCOPE_VISIT)
-            fprintf(s->out, "%s %d · %s", tr(s, "Visit", "走访"), index, prompt);
-        else
-            fprintf(s->out, "%s", prompt);
+            hh_buf_printf(&prompt, "%s %d · ", tr(s, "Visit", "走访"), index);
+        hh_buf_puts(&prompt, tr(s, q->en, q->zh));
         if (def && *def)
-            fprintf(s->out, " [%s]", shown(s, q, def));
+            hh_buf_printf(&prompt, " [%s]", shown(s, q, def));
         else if (q->optional)
-            fprintf(s->out, " [%s]", tr(s, "Enter to skip", "回车跳过"));
-        fprintf(s->out, ": ");
-        char *text = read_answer(s);
+            hh_buf_printf(&prompt, " [%s]", tr(s, "Enter to skip", "回车跳过"));
+        hh_buf_puts(&prompt, ": ");
+        char *text = read_answer(s, prompt.data);
+        hh_buf_free(&prompt);
         if (!text)
             break;
         if (codes && strcmp(text, "?") == 0) { /* a short list is shown again at the prompt anyway */
@@ -766,8 +726,7 @@ static int ask_involved(entry_conversation *s, const hh_diag *g, int *asked)
         for (size_t i = 0; i < n; i++)
             fprintf(s->out, "  %zu  %s\n", i + 1, tr(s, t[i].q->en, t[i].q->zh));
         for (;;) {
-            fprintf(s->out, "[1]: ");
-            char *text = read_answer(s), *end;
+            char *text = read_answer(s, "[1]: "), *end;
             if (!text)
                 return STOP;
             long k = *text ? strtol(text, &end, 10) : 1;
@@ -822,8 +781,9 @@ static int check_person(entry_conversation *s, int p)
 static int yes_no(entry_conversation *s, const char *en, const char *zh, bool def)
 {
     for (;;) {
-        fprintf(s->out, "%s [%s]: ", tr(s, en, zh), def ? tr(s, "y", "是") : tr(s, "n", "否"));
-        char *text = read_answer(s);
+        char *prompt = hh_xasprintf("%s [%s]: ", tr(s, en, zh), def ? tr(s, "y", "是") : tr(s, "n", "否"));
+        char *text = read_answer(s, prompt);
+        free(prompt);
         if (!text)
             return -1;
         if (!*text)
@@ -1160,11 +1120,12 @@ static int review(entry_conversation *s)
         review_line *lines;
         fprintf(s->out, "\n%s\n", all ? tr(s, "Review", "核对") : tr(s, "Review: what changed", "核对：改动之处"));
         size_t n = list_answers(s, &lines, all ? LIST_ALL : LIST_CHANGED);
-        fprintf(s->out, "%s%s: ", tr(s, "Number to change, p add a person, x N remove person N, v add a visit, "
-                                      "l list all, s save, q quit (the draft is kept)",
-                                  "输入序号修改，p 添加人员，x N 删除第N人，v 添加走访，l 全部列出，s 保存，q 退出（保留草稿）"),
-                enter_saves ? " [s]" : "");
-        const char *text = read_answer(s);
+        char *prompt = hh_xasprintf("%s%s: ", tr(s, "Number to change, p add a person, x N remove person N, v add a visit, "
+                                                    "l list all, s save, q quit (the draft is kept)",
+                                                "输入序号修改，p 添加人员，x N 删除第N人，v 添加走访，l 全部列出，s 保存，q 退出（保留草稿）"),
+                                    enter_saves ? " [s]" : "");
+        const char *text = read_answer(s, prompt);
+        free(prompt);
         int rc = 0;
         if (!text || strcmp(text, "q") == 0) {
             free(lines);

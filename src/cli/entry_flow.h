@@ -20,6 +20,7 @@ typedef struct entry_conversation {
     hh_answers *a;
     char *draft_dir, *draft_path; /* draft_path: NULL until a draft is chosen or claimed */
     FILE *in, *out;
+    struct entry_line *line;     /* how answers are read (entry_line.h) */
     int unaccepted;   /* answers read since one was last kept (the draft saved) */
     bool stopped;     /* stopped for too many of them, input not a terminal */
     struct entry_asked { const hh_question *q; hh_q_scope scope; int index; } *history; /* answers kept, in order: back */
