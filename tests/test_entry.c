@@ -255,6 +255,21 @@ START_TEST(a_session_killed_half_way_resumes_with_nothing_lost)
                       strstr(r.err, "new-2"),
                   "%d %s", r.status, r.err);
     tu_result_free(&r);
+    /* the draft messages in Chinese too (issue 17, item 11) */
+    r = tu_hhreg(NULL, NULL, "enter", "--resume", "--db", tu_store_db, "--lang", "zh", NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "有 2 份草稿待完成；请指明继续哪一份") && strstr(r.err, "保存于") &&
+                      !strstr(r.err, "waiting"),
+                  "%d %s", r.status, r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "enter", "--discard", "new-9", "--db", tu_store_db, "--lang", "zh", NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "没有这个名称或含该住户的草稿") && !strstr(r.err, "no draft"), "%s", r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "enter", "--resume", "--drafts", "--db", tu_store_db, "--lang", "zh", NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "不能同时使用"), "%s", r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "edit", "--force", "510105016003-03-0001", "--db", tu_store_db, "--lang", "zh", NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "--force 须与 --resume 同用"), "%s", r.err);
+    tu_result_free(&r);
     r = tu_hhreg(NULL, NULL, "enter", "--discard", "new-2", "--db", tu_store_db, "--lang", "en", NULL);
     ck_assert_msg(r.status == 0 && strstr(r.out, "discarded the draft (new-2, enter)"), "%s", r.out);
     tu_result_free(&r);

@@ -54,7 +54,7 @@ int cli_common_option(cli *c, const command *cmd, int opt, const char *arg)
         return 0;
     case OPT_ENUMERATOR:
         if (!*arg)
-            return cli_fail(cmd, "--enumerator needs an id");
+            return cli_fail(cmd, cli_tr(c, "--enumerator needs an id", "--enumerator 需要普查员编号"));
         c->actor = c->enumerator = arg;
         return 0;
     case OPT_LANG:
@@ -100,7 +100,8 @@ int cli_parse(cli *c, const command *cmd, const cli_spec *spec, void *st, int ar
     *rest = optind;
     int operands = argc - optind, min = spec ? spec->min_operands : 0, max = spec ? spec->max_operands : 0;
     if (rc == 0 && (operands < min || (max >= 0 && operands > max)))
-        rc = cli_fail(cmd, "%s; usage: hhreg %s %s", operands < min ? "an argument is missing" : "too many arguments",
+        rc = cli_fail(cmd, cli_tr(c, "%s; usage: hhreg %s %s", "%s；用法：hhreg %s %s"),
+                      operands < min ? cli_tr(c, "an argument is missing", "缺少参数") : cli_tr(c, "too many arguments", "参数过多"),
                       cmd->name, cmd->args);
     return rc;
 }

@@ -28,6 +28,14 @@ typedef struct cli {
     const char *enumerator; /* the id given (--enumerator, $HHREG_ENUMERATOR); NULL when actor is only the login name */
 } cli;
 
+/* The text in the session's language (--lang, else the locale); the compiler
+ * checks a format in both. */
+static inline const char *cli_tr(const cli *c, const char *en, const char *zh) __attribute__((format_arg(2), format_arg(3)));
+static inline const char *cli_tr(const cli *c, const char *en, const char *zh)
+{
+    return c->lang == HH_LANG_ZH ? zh : en;
+}
+
 typedef struct command {
     const char *name;
     int (*run)(cli *c, int argc, char **argv);

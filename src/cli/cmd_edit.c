@@ -39,7 +39,7 @@ static int read_current(entry_conversation *s, const char *id, hh_household **h,
     int found = hh_store_get_household(store, id, 0, &stored, revision, &err);
     hh_store_close(store);
     int rc = found < 0   ? cli_fail(s->cmd, "%s", err.data)
-             : found > 0 ? cli_fail(s->cmd, "no household %s in %s", id, s->c->db_path)
+             : found > 0 ? cli_fail(s->cmd, cli_tr(s->c, "no household %s in %s", "%2$s 中没有住户 %1$s"), id, s->c->db_path)
                          : EXIT_OK;
     hh_buf_free(&err);
     if (h)
@@ -83,7 +83,9 @@ static int resume_draft(entry_conversation *s, const char *id, bool force)
         return rc;
     const char *mode = hh_answer_flag(s->a, "mode"), *draft_id = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "id");
     if (!mode || strcmp(mode, "enter") == 0 || !draft_id || strcmp(draft_id, id) != 0)
-        return cli_fail(s->cmd, "the draft of %s in %s is not an edit of it: continue it with 'hhreg enter --resume %s'",
+        return cli_fail(s->cmd,
+                        cli_tr(s->c, "the draft of %s in %s is not an edit of it: continue it with 'hhreg enter --resume %s'",
+                               "%2$s 中 %1$s 的草稿不是对它的修改：用“hhreg enter --resume %3$s”继续"),
                         id, s->draft_dir, id);
     const char *base = hh_answer_flag(s->a, "base-revision");
     int current = 0;
@@ -113,7 +115,8 @@ static int open_stored(const char *name, cli *c, int argc, char **argv, bool vis
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
     if (a.force && !a.resume)
-        return cli_fail(cmd, "--force goes with --resume: it saves a waiting draft over a newer revision");
+        return cli_fail(cmd, cli_tr(c, "--force goes with --resume: it saves a waiting draft over a newer revision",
+                                    "--force 须与 --resume 同用：以待完成的草稿覆盖较新的版本"));
     char *id = NULL;
     hh_store *store = cli_open_store(c, cmd, false);
     rc = store ? cli_household_ref(c, cmd, store, argv[rest], &id) : EXIT_USAGE;
@@ -137,8 +140,10 @@ static int open_stored(const char *name, cli *c, int argc, char **argv, bool vis
         entry_draft_for_household(&s, argv[rest]);
     /* the household's draft made at once (O_EXCL): two terminals never share it */
     if (!rc && !entry_draft_reserve(&s) && entry_draft_exists(&s, &what))
-        rc = cli_fail(cmd, "a draft of this household is waiting (%s): continue it with 'hhreg %s --resume %s' or "
-                           "drop it with 'hhreg enter --discard %s'",
+        rc = cli_fail(cmd,
+                      cli_tr(c, "a draft of this household is waiting (%s): continue it with 'hhreg %s --resume %s' or "
+                                "drop it with 'hhreg enter --discard %s'",
+                             "此住户有一份草稿待完成（%s）：用“hhreg %s --resume %s”继续，或用“hhreg enter --discard %s”放弃"),
                       what, name, argv[rest], argv[rest]);
     else if (!rc && (rc = load_household(&s, argv[rest])) != 0)
         entry_discard_draft(&s); /* the empty one just made */

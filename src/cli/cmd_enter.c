@@ -67,10 +67,12 @@ int cmd_enter(cli *c, int argc, char **argv)
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
     if (a.resume + a.discard + a.list > 1)
-        return cli_fail(cmd, "--resume, --discard and --drafts exclude each other");
+        return cli_fail(cmd, cli_tr(c, "--resume, --discard and --drafts exclude each other",
+                                    "--resume、--discard 和 --drafts 不能同时使用"));
     const char *ref = rest < argc ? argv[rest] : NULL;
     if (ref && !a.resume && !a.discard)
-        return cli_fail(cmd, "a draft is named only with --resume or --discard");
+        return cli_fail(cmd, cli_tr(c, "a draft is named only with --resume or --discard",
+                                    "只有 --resume 或 --discard 才能指明草稿"));
     entry_conversation s;
     rc = entry_open(&s, c, cmd, a.draft_dir);
     if (!rc && a.list)

@@ -79,9 +79,10 @@ int entry_draft_claim(entry_conversation *s)
         }
         free(path);
         if (errno != EEXIST)
-            return cli_fail(s->cmd, "%s: cannot make a draft there: %s", s->draft_dir, strerror(errno));
+            return cli_fail(s->cmd, tr(s, "%s: cannot make a draft there: %s", "%s：无法在此建立草稿：%s"), s->draft_dir,
+                            strerror(errno));
     }
-    return cli_fail(s->cmd, "%s: too many drafts", s->draft_dir);
+    return cli_fail(s->cmd, tr(s, "%s: too many drafts", "%s：草稿过多"), s->draft_dir);
 }
 
 /* --- the drafts waiting --------------------------------------------------------- */
@@ -207,12 +208,16 @@ int entry_draft_choose(entry_conversation *s, const char *ref)
         }
     int rc = EXIT_OK;
     if (matches == 0 && !ref)
-        rc = cli_fail(s->cmd, "there is no draft to resume in %s", s->draft_dir);
+        rc = cli_fail(s->cmd, tr(s, "there is no draft to resume in %s", "%s 中没有可继续的草稿"), s->draft_dir);
     else if (matches == 0)
-        rc = cli_fail(s->cmd, "no draft in %s is named so or holds that household ('hhreg enter --drafts' lists them)",
+        rc = cli_fail(s->cmd,
+                      tr(s, "no draft in %s is named so or holds that household ('hhreg enter --drafts' lists them)",
+                         "%s 中没有这个名称或含该住户的草稿（“hhreg enter --drafts”可列出草稿）"),
                       s->draft_dir);
     else if (matches > 1 && !(ref && strcmp(chosen->name, ref) == 0)) {
-        fprintf(stderr, "hhreg %s: %zu drafts are waiting; name the one to continue:\n", s->cmd->name, matches);
+        fprintf(stderr, "hhreg %s: ", s->cmd->name);
+        fprintf(stderr, tr(s, "%zu drafts are waiting; name the one to continue:\n", "有 %zu 份草稿待完成；请指明继续哪一份：\n"),
+                matches);
         for (size_t i = 0; i < n; i++)
             if (!ref || strcmp(all[i].name, ref) == 0 || (all[i].id && strcmp(all[i].id, ref) == 0))
                 print_draft(s, stderr, &all[i]);

@@ -77,9 +77,10 @@ int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *dr
     if (rc == EXIT_OK && !s->labels)
         rc = cli_fail(cmd, "%s", err.data);
     else if (rc == EXIT_OK && !s->worker)
-        rc = cli_fail(cmd, "cannot set up the checks of %s", s->set->dir);
+        rc = cli_fail(cmd, tr(s, "cannot set up the checks of %s", "无法建立 %s 的检查"), s->set->dir);
     else if (rc == EXIT_OK && mkdir(s->draft_dir, 0700) != 0 && errno != EEXIST)
-        rc = cli_fail(cmd, "%s: cannot make the draft directory: %s", s->draft_dir, strerror(errno));
+        rc = cli_fail(cmd, tr(s, "%s: cannot make the draft directory: %s", "%s：无法建立草稿目录：%s"), s->draft_dir,
+                      strerror(errno));
     hh_buf_free(&err);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -133,7 +134,8 @@ int entry_load_draft(entry_conversation *s)
     bool empty = s->draft_path && stat(s->draft_path, &st) == 0 && st.st_size == 0; /* claimed, never saved */
     s->a = empty ? hh_answers_new() : s->draft_path ? hh_answers_load(s->draft_path, &missing, &err) : NULL;
     int rc = s->a ? EXIT_OK
-             : !s->draft_path || missing ? cli_fail(s->cmd, "there is no draft to resume in %s", s->draft_dir)
+             : !s->draft_path || missing ? cli_fail(s->cmd, tr(s, "there is no draft to resume in %s", "%s 中没有可继续的草稿"),
+                                                    s->draft_dir)
                                          : cli_fail(s->cmd, "%s", err.data);
     hh_buf_free(&err);
     return rc;
