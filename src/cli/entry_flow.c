@@ -652,6 +652,83 @@ static int ask_extras(entry_conversation *s, const hh_question *qs, size_t n, hh
     return rc;
 }
 
+/* The run of questions from qs[from] on (before qs[n]) that ask a difficulty
+ * (the Washington Group's six), apply and are not answered yet. */
+static size_t difficulties_run(entry_conversation *s, const hh_question *qs, size_t from, size_t n, int index)
+{
+    size_t k = 0;
+    while (from + k < n && qs[from + k].code_list && strcmp(qs[from + k].code_list, "DifficultyCode") == 0 &&
+           hh_question_applies(&qs[from + k], s->a, index) && !hh_answer(s->a, HH_SCOPE_PERSON, index, qs[from + k].key))
+        k++;
+    return k;
+}
+
+/* The difficulties of person `index` (the run qs[0..k-1]) asked together: each
+ * question shown, one digit typed for each in order (spaces allowed), Enter for
+ * their defaults; a changed answer is still one review line each. 0, or STOP. */
+static int ask_difficulties(entry_conversation *s, const hh_question *qs, size_t k, int index)
+{
+    const char **codes = hh_code_list(s->labels, qs[0].code_list);
+    size_t n_codes = codes_in(codes);
+    char defaults[16] = "", date[11];
+    for (size_t i = 0; i < k && i + 1 < sizeof defaults; i++) {
+        const char *def = hh_entry_default(s->a, &qs[i], index, s->c->enumerator, date);
+        defaults[i] = def && strlen(def) == 1 ? def[0] : '1';
+    }
+    int rc = 0;
+    for (;;) {
+        fprintf(s->out, " ");
+        for (size_t c = 0; c < n_codes; c++)
+            fprintf(s->out, " %zu %s", c + 1, label_of(s, qs[0].code_list, codes[c]));
+        fprintf(s->out, "\n");
+        for (size_t i = 0; i < k; i++)
+            fprintf(s->out, "    %zu. %s\n", i + 1, tr(s, qs[i].en, qs[i].zh));
+        char *prompt = hh_xasprintf(tr(s, "Person %d · the difficulties, one digit each in this order [%s]: ",
+                                       "人员 %d · 以上各项困难程度，按顺序每项一位数字 [%s]："),
+                                    index, defaults);
+        char *text = read_answer(s, prompt);
+        free(prompt);
+        if (!text) {
+            rc = STOP;
+            break;
+        }
+        int went = navigate(s, text, &qs[0], HH_SCOPE_PERSON, index);
+        if (went == DETOUR)
+            continue;
+        if (went) {
+            rc = went;
+            break;
+        }
+        char digits[16];
+        size_t got = 0;
+        bool ok = true;
+        for (const char *t = *text ? text : defaults; *t && ok; t++) {
+            if (*t == ' ')
+                continue;
+            ok = got < k && *t >= '1' && (size_t)(*t - '0') <= n_codes;
+            if (ok)
+                digits[got++] = *t;
+        }
+        if (!ok || got != k) {
+            fprintf(s->out, tr(s, "  type %zu digits from 1 to %zu, one for each difficulty in order (or Enter)\n",
+                               "  请按顺序输入 %zu 位数字（每位 1 至 %zu），或直接回车\n"),
+                    k, n_codes);
+            continue;
+        }
+        for (size_t i = 0; i < k; i++) {
+            hh_answer_set(s->a, HH_SCOPE_PERSON, index, qs[i].key, codes[digits[i] - '1']);
+            if (digits[i] != '1')
+                fprintf(s->out, "  = %s: %s\n", tr(s, qs[i].en, qs[i].zh), label_of(s, qs[0].code_list, codes[digits[i] - '1']));
+        }
+        hh_answer_set_flag(s->a, "changed", "yes");
+        remember_asked(s, &qs[0], HH_SCOPE_PERSON, index);
+        rc = entry_save_draft(s);
+        break;
+    }
+    free(codes);
+    return rc;
+}
+
 /* Asks every question of a scope not answered yet that applies: what the context
  * settles is taken and listed, sex and birth date from a resident ID are confirmed
  * together, and the extras are offered together at the end. */
@@ -675,6 +752,12 @@ static int ask_missing(entry_conversation *s, hh_q_scope scope, int index)
             break;
         if (stored == HH_SCOPE_PERSON && strcmp(q->key, "sex") == 0 && (rc = confirm_from_id(s, index)) != 0) {
             rc = rc == 1 ? 0 : rc;
+            continue;
+        }
+        size_t run = stored == HH_SCOPE_PERSON ? difficulties_run(s, qs, i, n, index) : 0;
+        if (run > 1) {
+            rc = ask_difficulties(s, q, run, index);
+            i += run - 1;
             continue;
         }
         rc = ask(s, q, stored, index);
