@@ -598,6 +598,33 @@ START_TEST(a_woman_living_alone_takes_at_most_30_prompts)
 }
 END_TEST
 
+/* Nobody home: no consent and a proxy are taken, no person entered, and the
+ * registration visit says nobody was home (the household items the schema still
+ * requires are asked: issue 17, item 4 is not done). */
+START_TEST(nobody_home_is_recorded_without_a_roster)
+{
+    tu_pty t;
+    start(&t, "enter", NULL);
+    answer_address(&t, "1801");
+    static const char *const household[][2] = {
+        { "Dwelling type:", "apartment" }, { "Tenure:", "1" }, { "Household phone", "" },
+        { "low-income allowance", "" }, { "Extreme-hardship", "" }, { "Enumeration status", "nobody home" } };
+    for (size_t i = 0; i < sizeof household / sizeof household[0]; i++)
+        tu_pty_answer(&t, household[i][0], household[i][1]);
+    tu_pty_expect(&t, "Consent given?: no", 20);
+    tu_pty_answer(&t, "Also record", "");
+    tu_pty_answer(&t, "Enter the first person? [n]", "");
+    tu_pty_expect(&t, "Outcome: nobody home", 20);
+    store_from_review(&t);
+    tu_pty_free(&t);
+    ck_assert_int_eq(count("SELECT count(*) FROM revision r JOIN visit v USING (household_id, revision) WHERE "
+                           "r.room = '1801' AND r.enumeration_status = 'nobody-home' AND r.consent = 0 AND "
+                           "r.respondent = 'proxy' AND v.outcome = 'nobody-home' AND v.purpose = 'registration'"), 1);
+    ck_assert_int_eq(count("SELECT count(*) FROM person p JOIN revision r USING (household_id, revision) "
+                           "WHERE r.room = '1801'"), 0);
+}
+END_TEST
+
 Suite *make_entry_suite(void)
 {
     Suite *s = suite_create("entry");
@@ -612,6 +639,7 @@ Suite *make_entry_suite(void)
     tcase_add_test(tc, the_enumerator_is_asked_not_taken_from_the_login);
     tcase_add_test(tc, back_review_go_person_and_remove_at_any_question);
     tcase_add_test(tc, a_woman_living_alone_takes_at_most_30_prompts);
+    tcase_add_test(tc, nobody_home_is_recorded_without_a_roster);
     suite_add_tcase(s, tc);
     return s;
 }

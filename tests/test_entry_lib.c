@@ -326,7 +326,10 @@ START_TEST(each_question_offers_its_default)
     hh_answer_unset(a, HH_SCOPE_HOUSEHOLD, 0, "enumerator");
     ck_assert_str_eq(offered(a, HH_SCOPE_HOUSEHOLD, "enumeration-date", today), now);
     ck_assert_str_eq(offered(a, HH_SCOPE_PERSON, "document-type", today), "resident-id");
+    ck_assert_str_eq(offered(a, HH_SCOPE_AFTER_ROSTER, "respondent", today), "proxy"); /* nobody on the roster */
+    hh_answer_set(a, HH_SCOPE_PERSON, 1, "name", "A");
     ck_assert_str_eq(offered(a, HH_SCOPE_AFTER_ROSTER, "respondent", today), "1");
+    hh_answers_remove_item(a, HH_SCOPE_PERSON, 1);
     ck_assert_ptr_null(offered(a, HH_SCOPE_PERSON, "name", today));
     /* issue 17, 4: a registered resident, unless a foreign national (person 1 here) */
     ck_assert_str_eq(offered(a, HH_SCOPE_PERSON, "residence", today), "registered-resident");
@@ -420,6 +423,13 @@ START_TEST(the_context_settles_some_answers_and_the_address_is_typed_at_once)
     char today[11];
     hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "status", "nobody-home");
     ck_assert_str_eq(hh_entry_default(a, hh_question_find(HH_SCOPE_VISIT, "outcome"), 1, "E1", today), "nobody-home");
+    ck_assert_str_eq(hh_entry_default(a, hh_question_find(HH_SCOPE_HOUSEHOLD, "consent"), 0, "E1", today), "false");
+    ck_assert(SETTLED(a, HH_SCOPE_HOUSEHOLD, 0, "consent", "E1")); /* nobody home: nobody to give it */
+    hh_answers_remove_item(a, HH_SCOPE_PERSON, 2);
+    hh_answers_remove_item(a, HH_SCOPE_PERSON, 1);
+    ck_assert(SETTLED(a, HH_SCOPE_AFTER_ROSTER, 0, "respondent", "E1"));
+    ck_assert_str_eq(hh_entry_default(a, hh_question_find(HH_SCOPE_AFTER_ROSTER, "respondent"), 0, "E1", today),
+                     "proxy");
     hh_answer_set_flag(a, "registration-visit", NULL); /* a later visit: done by default */
     ck_assert_str_eq(hh_entry_default(a, hh_question_find(HH_SCOPE_VISIT, "outcome"), 2, "E1", today), "done");
     hh_answer_set_flag(a, "mode", "edit");

@@ -127,12 +127,15 @@ const char *hh_entry_default(const hh_answers *a, const hh_question *q, int inde
     const char *nationality = scope == HH_SCOPE_PERSON ? hh_answer(a, scope, index, "nationality") : NULL;
     if (strcmp(key, "residence") == 0 && nationality && strcmp(nationality, "CHN") != 0)
         return "foreign-resident";
-    if (scope == HH_SCOPE_VISIT && strcmp(key, "outcome") == 0 && hh_answer_flag(a, "registration-visit")) {
-        /* the registration's own visit found nobody home, or was refused */
-        const char *status = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "status");
-        if (status && (strcmp(status, "nobody-home") == 0 || strcmp(status, "refused") == 0))
-            return status;
-    }
+    const char *status = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "status");
+    bool not_enumerated = status && (strcmp(status, "nobody-home") == 0 || strcmp(status, "refused") == 0);
+    if (strcmp(key, "consent") == 0 && not_enumerated)
+        return "false";
+    if (strcmp(key, "respondent") == 0 && hh_answers_count(a, HH_SCOPE_PERSON) == 0)
+        return "proxy"; /* nobody on the roster answered */
+    if (scope == HH_SCOPE_VISIT && strcmp(key, "outcome") == 0 && hh_answer_flag(a, "registration-visit") &&
+        not_enumerated) /* the registration's own visit found nobody home, or was refused */
+        return status;
     static const char *const fixed[][2] = {
         { "language", "zh" }, { "low-income", "false" }, { "extreme-hardship", "false" }, { "status", "complete" },
         { "consent", "true" }, { "document-type", "resident-id" }, { "nationality", "CHN" }, { "ethnicity", "Han" },
@@ -172,9 +175,13 @@ bool hh_entry_settled(const hh_answers *a, const hh_question *q, int index, cons
         }
         if (strcmp(key, "enumerator") == 0)
             return actor && *actor;
+        if (strcmp(key, "consent") == 0) { /* nobody home: nobody to give it */
+            const char *status = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "status");
+            return status && strcmp(status, "nobody-home") == 0;
+        }
         return strcmp(key, "enumeration-date") == 0 || strcmp(key, "household-type") == 0;
     case HH_SCOPE_AFTER_ROSTER:
-        return strcmp(key, "respondent") == 0 && hh_answers_count(a, HH_SCOPE_PERSON) == 1;
+        return strcmp(key, "respondent") == 0 && hh_answers_count(a, HH_SCOPE_PERSON) <= 1;
     case HH_SCOPE_PERSON: {
         const char *document = hh_answer(a, HH_SCOPE_PERSON, index, "document-type");
         return (strcmp(key, "relationship") == 0 && index == 1) ||

@@ -43,7 +43,7 @@ char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *
  * usual answer of a few items (no difficulty, resident ID, CHN, Han, …) — for
  * person `index` (0: the household) the one that fits the answers so far: a
  * foreign national's residence is "foreign-resident"; sex and birth date are the
- * resident ID's. `today` is the buffer a date is written into. */
+ * resident ID's; no consent where nobody was home or the household refused. `today` is the buffer a date is written into. */
 const char *hh_entry_default(const hh_answers *a, const hh_question *q, int index, const char *actor, char today[11]);
 
 /* Whether `q` is answered with hh_entry_default's value without being asked,
@@ -51,7 +51,8 @@ const char *hh_entry_default(const hh_answers *a, const hh_question *q, int inde
  * it there): the address above the building and the estate remembered from the
  * last household, the id proposed for the grid, the enumerator given (`actor`),
  * today as the enumeration date, a family household, person 1 as the head, CHN for
- * a resident ID's holder, person 1 as the respondent of a household of one, and
+ * a resident ID's holder, person 1 as the respondent of a household of one (a
+ * proxy where nobody is on the roster), no consent where nobody was home, and
  * every item of the registration's own visit (visit 1 while the flag
  * "registration-visit" is set). Never for an edit's or a visit's questions. */
 bool hh_entry_settled(const hh_answers *a, const hh_question *q, int index, const char *actor);
