@@ -155,9 +155,12 @@ const char *hh_entry_default(const hh_answers *a, const hh_question *q, int inde
     return NULL;
 }
 
-/* The household items settled by the last household's address when it is remembered. */
-static const char *const settled_address[] = { "district-code", "district", "street-code", "street",
-                                               "community-code", "community", "grid", "estate" };
+/* The items of the address remembered from one household for the next: all but
+ * the last two (the building and unit, only offered) are settled by it. */
+static const char *const address_keys[] = { "district-code", "district", "street-code", "street", "community-code",
+                                            "community", "grid", "estate", "building", "unit" };
+#define ADDRESS_KEYS (sizeof address_keys / sizeof address_keys[0])
+#define SETTLED_ADDRESS_KEYS (ADDRESS_KEYS - 2)
 
 bool hh_entry_settled(const hh_answers *a, const hh_question *q, int index, const char *actor)
 {
@@ -166,8 +169,8 @@ bool hh_entry_settled(const hh_answers *a, const hh_question *q, int index, cons
         return false;
     switch (q->scope) {
     case HH_SCOPE_HOUSEHOLD:
-        for (size_t i = 0; i < sizeof settled_address / sizeof settled_address[0]; i++)
-            if (strcmp(key, settled_address[i]) == 0)
+        for (size_t i = 0; i < SETTLED_ADDRESS_KEYS; i++)
+            if (strcmp(key, address_keys[i]) == 0)
                 return hh_answer_flag(a, key) != NULL;
         if (strcmp(key, "id") == 0) {
             char today[11];
@@ -209,14 +212,11 @@ bool hh_entry_split_address(const char *text, char *out[3])
     return true;
 }
 
-/* The items of the address remembered from one household for the next. */
-static const char *const address_keys[] = { "district-code", "district", "street-code", "street", "community-code",
-                                            "community", "grid", "estate", "building", "unit" };
 
 hh_answers *hh_entry_address_of(const hh_answers *a)
 {
     hh_answers *next = hh_answers_new();
-    for (size_t i = 0; i < sizeof address_keys / sizeof address_keys[0]; i++) {
+    for (size_t i = 0; i < ADDRESS_KEYS; i++) {
         const char *v = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, address_keys[i]);
         if (v)
             hh_answer_set_flag(next, address_keys[i], v);
@@ -226,7 +226,7 @@ hh_answers *hh_entry_address_of(const hh_answers *a)
 
 void hh_entry_offer_address(hh_answers *a, const hh_answers *last)
 {
-    for (size_t i = 0; i < sizeof address_keys / sizeof address_keys[0]; i++) {
+    for (size_t i = 0; i < ADDRESS_KEYS; i++) {
         const char *v = hh_answer_flag(last, address_keys[i]);
         if (v && !hh_answer_flag(a, address_keys[i]))
             hh_answer_set_flag(a, address_keys[i], v);
