@@ -35,6 +35,13 @@ const command hh_commands[] = {
       "  --revision N       an earlier revision (default: the current one)\n" },
     { "history", cmd_history, "[--json] ID", "List the revisions of a household.",
       "  --json             one JSON array\n" },
+    { "due", cmd_due, "[--days N] [--group G]... [--area CODE] [--json]",
+      "What is owed to the households today: visits to special groups, revisits, the month's milestones.",
+      "  --days N           a special-group household is due a visit after N days without one (default 30)\n"
+      "  --group G          only visits owed to group G: alone, disability, low-income, elderly-80, foreign\n"
+      "                     (repeatable; default all)\n"
+      "  --area CODE        only households whose id or area code starts with CODE\n"
+      "  --json             one JSON array\n" },
     { "find", cmd_find, "TEXT",
       "Find households by id, building-unit-room (543-1-101), the id's last digits, phone or name.", "" },
     { "enter", cmd_enter, "[--resume [DRAFT] | --discard [DRAFT] | --drafts] [--draft-dir DIR]",
