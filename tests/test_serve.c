@@ -259,6 +259,15 @@ static const struct {
     { "super", "POST", "/api/v1/households/510105016004-03-0001/visits", 403 },
     { "stats", "POST", "/api/v1/households/" OWN "/visits", 403 },
     { "admin", "POST", "/api/v1/households/" OWN "/visits", 403 },
+    /* what is owed: their grids' households only (the body is checked below) */
+    { NULL, "GET", "/api/v1/due", 401 },
+    { "enum03", "GET", "/api/v1/due", 200 },
+    { "enum03", "GET", "/api/v1/due?days=-1", 400 },
+    { "enum03", "GET", "/api/v1/due?group=alone,nobody", 400 },
+    { "super", "GET", "/api/v1/due", 200 },
+    { "stats", "GET", "/api/v1/due", 403 },
+    { "admin", "GET", "/api/v1/due", 403 },
+    { "enum03", "POST", "/api/v1/due", 405 },
 };
 
 /* `first`, an answer to GET `path`, carries an ETag; sent back, it gets 304 and no body. */

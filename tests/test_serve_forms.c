@@ -345,6 +345,17 @@ START_TEST(a_visit_moves_the_enumeration_date_only_when_later)
                                                " AND outcome = 'nobody-home'"),
                      1);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM visit WHERE revision = 2"), 2);
+    /* nobody was home: a revisit is due, to the grid's enumerator only (GET /api/v1/due) */
+    h = request(&e, "GET", "/api/v1/due?days=3650", NULL, NULL, NULL);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "{\"id\":\"" OWN "\",\"building\":") &&
+                      strstr(h.body.data, "\"revisit\":true"),
+                  "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    account grid04 = sign_in("enum04");
+    h = request(&grid04, "GET", "/api/v1/due?days=3650&group=alone,foreign", NULL, NULL, NULL);
+    ck_assert_msg(h.status == 200 && !strstr(h.body.data, OWN), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    account_free(&grid04);
     /* the same clientId again: the same answer, nothing new */
     h = request(&e, "POST", "/api/v1/households/" OWN "/visits", NULL,
                 "{\"date\":\"2026-10-11\",\"purpose\":\"routine\",\"outcome\":\"nobody-home\","
@@ -362,6 +373,9 @@ START_TEST(a_visit_moves_the_enumeration_date_only_when_later)
                                                " revision = 3 AND enumeration_date = '2026-11-02'"),
                      1);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM visit WHERE revision = 3"), 3);
+    h = request(&e, "GET", "/api/v1/due?days=3650", NULL, NULL, NULL); /* visited: nothing owed any more */
+    ck_assert_msg(h.status == 200 && !strstr(h.body.data, OWN), "%ld %s", h.status, h.body.data);
+    http_free(&h);
     /* another grid's household, or a visit code the schema does not know */
     account other = sign_in("enum04");
     h = request(&other, "POST", "/api/v1/households/" OWN "/visits", NULL,

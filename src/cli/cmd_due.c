@@ -8,7 +8,6 @@
 #include "cli.h"
 #include "dates.h"
 #include "due.h"
-#include "json.h"
 
 typedef struct due_args {
     const char *area;
@@ -77,25 +76,7 @@ static int each(const hh_household *h, int revision, const char *xml, size_t len
         return 0;
     a->listed++;
     if (a->json) {
-        hh_json_object(&a->out, NULL);
-        hh_json_str(&a->out, "id", h->id);
-        hh_json_str(&a->out, "building", h->building);
-        hh_json_str(&a->out, "unit", h->unit);
-        hh_json_str(&a->out, "room", h->room);
-        hh_json_array(&a->out, "groups");
-        for (unsigned g = 1; g <= HH_GROUPS_ALL; g <<= 1)
-            if (d.groups & g)
-                hh_json_str(&a->out, NULL, hh_group_name(g));
-        hh_json_end(&a->out);
-        hh_json_bool(&a->out, "visit", d.visit);
-        hh_json_bool(&a->out, "revisit", d.revisit);
-        hh_json_bool(&a->out, "turns80", d.turns_80);
-        hh_json_bool(&a->out, "lowIncomeReview", d.low_income_review);
-        if (d.last_visit) {
-            hh_json_str(&a->out, "lastVisit", d.last_visit);
-            hh_json_int(&a->out, "daysSince", d.days_since);
-        }
-        hh_json_end(&a->out);
+        hh_due_json(&a->out, h, &d);
         return 0;
     }
     hh_buf why;

@@ -83,3 +83,26 @@ bool hh_due_of(const hh_household *h, hhreg_date today, int days, unsigned group
                              since.year < today.year;
     return out->visit || out->revisit || out->turns_80 || out->low_income_review;
 }
+
+void hh_due_json(hh_json *j, const hh_household *h, const hh_due *d)
+{
+    hh_json_object(j, NULL);
+    hh_json_str(j, "id", h->id);
+    hh_json_str(j, "building", h->building);
+    hh_json_str(j, "unit", h->unit);
+    hh_json_str(j, "room", h->room);
+    hh_json_array(j, "groups");
+    for (unsigned g = 1; g <= HH_GROUPS_ALL; g <<= 1)
+        if (d->groups & g)
+            hh_json_str(j, NULL, hh_group_name(g));
+    hh_json_end(j);
+    hh_json_bool(j, "visit", d->visit);
+    hh_json_bool(j, "revisit", d->revisit);
+    hh_json_bool(j, "turns80", d->turns_80);
+    hh_json_bool(j, "lowIncomeReview", d->low_income_review);
+    if (d->last_visit) {
+        hh_json_str(j, "lastVisit", d->last_visit);
+        hh_json_int(j, "daysSince", d->days_since);
+    }
+    hh_json_end(j);
+}

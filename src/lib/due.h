@@ -11,6 +11,7 @@
 
 #include "form.h"
 #include "hhreg/calendar.h"
+#include "json.h"
 
 /* The special groups, as --group names them. */
 typedef enum {
@@ -42,5 +43,10 @@ typedef struct hh_due {
  * is in one of `groups` and has no visit done (outcome done or referred) within
  * `days` days. True when anything is due. */
 bool hh_due_of(const hh_household *h, hhreg_date today, int days, unsigned groups, hh_due *out);
+
+/* One household's entry of `hhreg due --json` and GET /api/v1/due: id, building,
+ * unit, room, groups, visit, revisit, turns80, lowIncomeReview, and lastVisit and
+ * daysSince after a visit. */
+void hh_due_json(hh_json *j, const hh_household *h, const hh_due *d);
 
 #endif

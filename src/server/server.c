@@ -41,6 +41,7 @@ static const struct route {
     { "GET", "/api/v1/households/*", true, hh_household_get },
     { "POST", "/api/v1/households", true, hh_household_submit },
     { "POST", "/api/v1/households/*/visits", true, hh_visit_record },
+    { "GET", "/api/v1/due", true, hh_due_list },
 };
 
 /* Whether `path` matches `pattern`; *arg gets the segment "*" matched (kept in

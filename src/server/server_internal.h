@@ -87,6 +87,7 @@ bool hh_access_allows(const hh_account *who, hh_action action, const char *house
 unsigned hh_session_create(hh_request *rq);
 unsigned hh_session_delete(hh_request *rq);
 unsigned hh_households_list(hh_request *rq);
+unsigned hh_due_list(hh_request *rq);
 unsigned hh_household_get(hh_request *rq);
 unsigned hh_household_submit(hh_request *rq);
 unsigned hh_visit_record(hh_request *rq);
