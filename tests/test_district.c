@@ -437,6 +437,9 @@ START_TEST(due_lists_what_the_tables_say_is_owed)
     r = tu_hhreg(NULL, NULL, "due", "--lang", "zh", "--days", "-3", "--db", tu_store_db, NULL);
     ck_assert_msg(r.status == 2 && strstr(r.err, "--days 应为"), "%s", r.err);
     tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "due", "--days", "60", "--group", "alone", "--db", tu_store_db, "--lang", "zh", NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "应走访（独居老人；上次 ") && !strstr(r.out, "visit ("), "%.300s", r.out);
+    tu_result_free(&r);
     r = tu_hhreg(NULL, NULL, "due", "--json", "--days", "3650", "--db", tu_store_db, NULL);
     ck_assert_msg(r.status == 0 && r.out[0] == '[' && strstr(r.out, "\"turns80\":true"), "%.300s", r.out);
     tu_result_free(&r);

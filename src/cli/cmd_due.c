@@ -43,6 +43,16 @@ static int own_option(int opt, const char *arg, void *st)
     return EXIT_USAGE;
 }
 
+/* A group as the session's language says it: its --group name in English. */
+static const char *group_label(const due_args *a, unsigned g)
+{
+    static const char *const zh[] = { "独居老人", "残疾人", "低保", "80岁以上", "境外人员" };
+    for (unsigned i = 0; a->lang == HH_LANG_ZH && i < sizeof zh / sizeof zh[0]; i++)
+        if (g == 1u << i)
+            return zh[i];
+    return hh_group_name(g);
+}
+
 /* The reasons, in the session's language, into `b`. */
 static void reasons(const due_args *a, const hh_due *d, hh_buf *b)
 {
@@ -51,7 +61,7 @@ static void reasons(const due_args *a, const hh_due *d, hh_buf *b)
         hh_buf_puts(b, zh ? "应走访（" : "visit (");
         for (unsigned g = 1, first = 1; g <= HH_GROUPS_ALL; g <<= 1)
             if (d->groups & a->groups & g) {
-                hh_buf_printf(b, "%s%s", first ? "" : ", ", hh_group_name(g));
+                hh_buf_printf(b, "%s%s", first ? "" : zh ? "、" : ", ", group_label(a, g));
                 first = 0;
             }
         if (d->last_visit)
@@ -98,9 +108,9 @@ int cmd_due(cli *c, int argc, char **argv)
     due_args a;
     memset(&a, 0, sizeof a);
     a.days = 30;
-    a.lang = c->lang;
     static const cli_spec spec = { own, NULL, own_option, 0, 0 };
     int rest, rc = cli_parse(c, cmd, &spec, &a, argc, argv, &rest);
+    a.lang = c->lang; /* as --lang left it */
     if (a.bad == 'g')
         return cli_fail(cmd, cli_tr(c, "--group takes alone, disability, low-income, elderly-80 or foreign",
                                     "--group 可取 alone、disability、low-income、elderly-80 或 foreign"));
