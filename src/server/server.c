@@ -92,6 +92,14 @@ unsigned hh_answer_store_failed(hh_request *rq)
                            "数据库暂时无法使用，请重试。");
 }
 
+int hh_audit_listing(hh_request *rq, const char *what, long households, hh_buf *err)
+{
+    char *detail = hh_xasprintf("%s of %ld household(s) over HTTP from %s", what, households, rq->from);
+    int rc = hh_store_audit(rq->server->store, rq->who.name, "read", NULL, 0, detail, err);
+    free(detail);
+    return rc;
+}
+
 static unsigned dispatch(hh_request *rq)
 {
     if (rq->body_too_large)

@@ -82,11 +82,8 @@ unsigned hh_due_list(hh_request *rq)
     for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
         rc = hh_store_each_household(srv->store, rq->who.grids[i], false, add_due, &st, &err);
     hh_store_rollback(srv->store);
-    if (rc == 0) {
-        char *detail = hh_xasprintf("due: %ld household(s) over HTTP from %s", st.listed, rq->from);
-        rc = hh_store_audit(srv->store, rq->who.name, "read", NULL, 0, detail, &err);
-        free(detail);
-    }
+    if (rc == 0)
+        rc = hh_audit_listing(rq, "due", st.listed, &err);
     pthread_mutex_unlock(&srv->store_lock);
     hh_json_end(&st.json);
     hh_buf_free(&err);

@@ -39,11 +39,8 @@ unsigned hh_households_list(hh_request *rq)
     pthread_mutex_lock(&srv->store_lock);
     for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
         rc = hh_store_list(srv->store, rq->who.grids[i], false, add_row, &st, &err);
-    if (rc == 0) {
-        char *detail = hh_xasprintf("list of %ld household(s) over HTTP from %s", st.rows, rq->from);
-        rc = hh_store_audit(srv->store, rq->who.name, "read", NULL, 0, detail, &err);
-        free(detail);
-    }
+    if (rc == 0)
+        rc = hh_audit_listing(rq, "list", st.rows, &err);
     pthread_mutex_unlock(&srv->store_lock);
     hh_json_end(&st.json);
     hh_buf_free(&err);

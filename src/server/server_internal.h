@@ -68,6 +68,9 @@ unsigned hh_answer_error(hh_request *rq, unsigned status, const char *code, cons
 unsigned hh_answer_forbidden(hh_request *rq);
 /* 503 "store": the store failed; the client may try again. */
 unsigned hh_answer_store_failed(hh_request *rq);
+/* A listing of personal data in the audit log, under the store lock: who read
+ * `what` ("list", "due"), how many households and from where; never a value. */
+int hh_audit_listing(hh_request *rq, const char *what, long households, hh_buf *err);
 
 /* What an account may do (server_access.c). */
 typedef enum {
