@@ -2,7 +2,8 @@
  * become new revisions and the old ones stay, deletes are tombstones, an ID number
  * held by another household is refused, naming it only to the store's owner. No
  * lost updates: an older delivery does not revert a later edit, and an edit saved
- * after another revision was stored is a conflict that keeps the draft. All through
+ * after another revision was stored is a conflict that keeps the draft. Review
+ * decisions hold through visits, not through changes. All through
  * the real binary (guided entry on a pseudo-terminal) on real store files. */
 #include <check.h>
 #include <stdio.h>
@@ -192,6 +193,87 @@ static long current_revision(void)
     return tu_sql_count(tu_store_db, "SELECT current_revision FROM household WHERE id = '" HH "'");
 }
 
+/* The review of a local store (hhreg review): the queue, a return with comments,
+ * what due and history say of it; a changed form waits again, a visit alone keeps
+ * the decision; refusals change nothing and quote no comment. */
+START_TEST(a_reviewed_form_keeps_its_decision_through_visits_not_changes)
+{
+    import_expect(form, 0, "1 stored");
+    tu_result r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, HH "   543-1-102  r1  E0300"), "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    static const struct {
+        const char *args[4];
+        int status;
+        const char *says;
+    } refused[] = {
+        { { "--return", HH, NULL }, 1, "needs a comment" },
+        { { "--approve", "--revision", "2", HH }, 1, "at revision 1 now, not 2" },
+        { { "--return", "--item", "person[7]/name=secret words", HH }, 1, "names no item of this form" },
+        { { "--return", "--comment", "\033]0;x\007", HH }, 1, "control character" },
+        { { "--return", "--item", "no-equals-sign", HH }, 2, "--item takes PATH=TEXT" },
+        { { "--approve", "--return", HH, NULL }, 2, "not both" },
+        { { HH, NULL }, 2, "--approve or --return" },
+        { { "--approve", "510105016003-03-0999", NULL }, 1, "" },
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        const char *const *a = refused[i].args;
+        r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, a[0], a[1], a[2], a[3], NULL);
+        ck_assert_msg(r.status == refused[i].status && strstr(r.err, refused[i].says) && !strstr(r.err, "secret"),
+                      "%zu: exit %d: %s%s", i, r.status, r.out, r.err);
+        tu_result_free(&r);
+    }
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM review"), 0);
+    r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, "--return", "--comment", "call the daughter", "--item",
+                 "person[1]/birthDate=ID says 1950", HH, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "returned to its enumerator with 1 item comment"), "%s%s", r.out,
+                  r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, "--returned", "--json", NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "\"state\":\"returned\",\"revision\":1") &&
+                      strstr(r.out, "{\"path\":\"person[1]/birthDate\",\"comment\":\"ID says 1950\"}"),
+                  "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "due", "--db", tu_store_db, "--lang", "zh", NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "表单被审核退回"), "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    /* the changed form waits for review again; approved, a visit alone keeps it so */
+    import_expect(changed, 0, "1 revised");
+    r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, HH "   543-1-102  r2"), "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, "--approve", "--revision", "2", HH, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "approved"), "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    char *xml = tu_read_file(changed, NULL), *visited = tu_path(tu_store_dir, "visited.xml");
+    char *date = strstr(xml, "date=\"2026-10-10\" status="), *end = strstr(xml, "</household>");
+    ck_assert(date && end);
+    memcpy(date + 6, "2026-11-20", 10);
+    *end = '\0';
+    char *with_visit = hh_xasprintf("%s<visit date=\"2026-11-20\" enumerator=\"E0300\" purpose=\"routine\""
+                                    " outcome=\"done\"/></household>\n", xml);
+    tu_write_file(visited, with_visit, strlen(with_visit));
+    import_expect(visited, 0, "1 revised");
+    r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "No form waits for review."), "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "history", "--db", tu_store_db, HH, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "by root: call the daughter\n       person[1]/birthDate: ID says 1950") &&
+                      strstr(r.out, "approved "),
+                  "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    /* the audit log: who decided what, never the words */
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'review'"), 2);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE detail LIKE '%daughter%'"), 0);
+    r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL);
+    ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    free(with_visit);
+    free(visited);
+    free(xml);
+}
+END_TEST
+
 START_TEST(an_older_delivery_does_not_revert_a_later_edit)
 {
     import_expect(form, 0, "1 stored");
@@ -290,6 +372,7 @@ Suite *make_revisions_suite(void)
     tcase_add_test(tc, a_household_twice_in_one_run_is_refused_the_second_time);
     tcase_add_test(tc, strict_stores_nothing_unless_all_are_valid);
     tcase_add_test(tc, an_older_delivery_does_not_revert_a_later_edit);
+    tcase_add_test(tc, a_reviewed_form_keeps_its_decision_through_visits_not_changes);
     tcase_add_test(tc, an_edit_saved_after_another_revision_is_a_conflict_that_keeps_the_draft);
     suite_add_tcase(s, tc);
     return s;

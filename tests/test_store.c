@@ -230,7 +230,8 @@ START_TEST(forms_are_kept_compressed_and_an_older_store_is_migrated)
     ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
     ck_assert_int_eq(sqlite3_exec(h,
-                                  "DROP INDEX revision_address; DROP TABLE submission; DROP TABLE session; DROP TABLE account_grid;"
+                                  "DROP TABLE review_item; DROP TABLE review; ALTER TABLE revision DROP COLUMN content_sha256;"
+                                  " DROP INDEX revision_address; DROP TABLE submission; DROP TABLE session; DROP TABLE account_grid;"
                                   " DROP TABLE account;"
                                   " ALTER TABLE revision DROP COLUMN xml_size; ALTER TABLE audit DROP COLUMN chain;"
                                   " CREATE TRIGGER revision_kept_u BEFORE UPDATE ON revision BEGIN"

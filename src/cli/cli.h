@@ -68,6 +68,7 @@ int cmd_user(cli *c, int argc, char **argv);
 int cmd_serve(cli *c, int argc, char **argv);
 int cmd_find(cli *c, int argc, char **argv);
 int cmd_due(cli *c, int argc, char **argv);
+int cmd_review(cli *c, int argc, char **argv);
 const command *cli_find_command(const char *name);
 
 /* getopt_long option values for the common options. */

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "dates.h"
 #include "due.h"
+#include "store_review.h"
 
 typedef struct due_args {
     const char *area;
@@ -19,7 +20,8 @@ typedef struct due_args {
     hh_lang lang;
     long listed;
     hh_json out;
-    hh_buf text;
+    hh_store *store;
+    hh_buf *err;
 } due_args;
 
 static int own_option(int opt, const char *arg, void *st)
@@ -75,14 +77,20 @@ static void reasons(const due_args *a, const hh_due *d, hh_buf *b)
         hh_buf_printf(b, "%s%s", b->len ? "; " : "", zh ? "本月有人满80岁" : "a resident turns 80 this month");
     if (d->low_income_review)
         hh_buf_printf(b, "%s%s", b->len ? "; " : "", zh ? "低保年审" : "low-income allowance: yearly review");
+    if (d->returned)
+        hh_buf_printf(b, "%s%s", b->len ? "; " : "",
+                      zh ? "表单被审核退回（见 hhreg review --returned）" : "form returned by review (see hhreg review --returned)");
 }
 
 static int each(const hh_household *h, int revision, const char *xml, size_t len, void *arg)
 {
-    (void)revision, (void)xml, (void)len;
+    (void)xml, (void)len;
     due_args *a = arg;
+    int returned = hh_review_is_returned(a->store, h->id, revision, a->err);
+    if (returned < 0)
+        return -1;
     hh_due d;
-    if (!hh_due_of(h, a->today, (int)a->days, a->groups, &d))
+    if (!hh_due_of(h, a->today, (int)a->days, a->groups, returned, &d))
         return 0;
     a->listed++;
     if (a->json) {
@@ -129,6 +137,8 @@ int cmd_due(cli *c, int argc, char **argv)
     hh_buf_init(&err);
     hh_json_init(&a.out, &out);
     hh_json_array(&a.out, NULL);
+    a.store = s;
+    a.err = &err;
     rc = hh_store_begin_read(s, &err);
     if (rc == 0)
         rc = hh_store_each_household(s, a.area, false, each, &a, &err);

@@ -1,8 +1,11 @@
 /* cmd_history.c — `hhreg history ID`: every revision of a household, oldest first,
- * with who stored it, when, from which source, and its tombstone if deleted. */
+ * with who stored it, when, from which source, the review decisions on it
+ * (store_review.h) and its tombstone if deleted. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "store_review.h"
 
 typedef struct history_args {
     bool json;
@@ -10,7 +13,39 @@ typedef struct history_args {
     long rows;
     hh_buf out;
     hh_json rows_json;      /* array elements, written into `out` */
+    hh_review *reviews;     /* every decision on the household, oldest first */
+    size_t n_reviews;
 } history_args;
+
+static void keep_review(const hh_review *r, void *arg)
+{
+    history_args *a = arg;
+    a->reviews = hh_xrealloc(a->reviews, (a->n_reviews + 1) * sizeof *a->reviews);
+    hh_review *kept = &a->reviews[a->n_reviews++];
+    *kept = (hh_review){ r->state, r->revision, hh_xstrdup(r->reviewer), hh_xstrdup(r->at),
+                         r->comment ? hh_xstrdup(r->comment) : NULL, NULL, 0 };
+    kept->notes = hh_xcalloc(r->n_notes ? r->n_notes : 1, sizeof *kept->notes);
+    for (size_t i = 0; i < r->n_notes; i++)
+        kept->notes[kept->n_notes++] = (hh_review_note){ hh_xstrdup(r->notes[i].path), hh_xstrdup(r->notes[i].comment) };
+}
+
+/* The decisions on revision `revision`, as lines under it. */
+static void print_reviews(const history_args *a, int revision)
+{
+    bool zh = a->lang == HH_LANG_ZH;
+    for (size_t i = 0; i < a->n_reviews; i++) {
+        const hh_review *r = &a->reviews[i];
+        if (r->revision != revision)
+            continue;
+        if (r->state == HH_REVIEW_APPROVED)
+            printf(zh ? "     %s 由 %s 审核通过" : "     approved %s by %s", r->at, r->reviewer);
+        else
+            printf(zh ? "     %s 由 %s 退回" : "     returned %s by %s", r->at, r->reviewer);
+        printf("%s%s\n", r->comment ? ": " : "", r->comment ? r->comment : "");
+        for (size_t k = 0; k < r->n_notes; k++)
+            printf("       %s: %s\n", r->notes[k].path, r->notes[k].comment);
+    }
+}
 
 static const char *L(hh_lang lang, const char *en, const char *zh)
 {
@@ -30,6 +65,11 @@ static void print_revision(const hh_revision_info *r, void *arg)
         hh_json_str(j, "source", r->source);
         hh_json_str(j, "sha256", r->sha256);
         hh_json_int(j, "warnings", r->warnings);
+        hh_json_array(j, "reviews");
+        for (size_t i = 0; i < a->n_reviews; i++)
+            if (a->reviews[i].revision == r->revision)
+                hh_review_json(j, NULL, &a->reviews[i]);
+        hh_json_end(j);
         if (r->revision == r->current_revision) {
             hh_json_str(j, "deletedAt", r->deleted_at);
             hh_json_str(j, "deleteReason", r->delete_reason);
@@ -39,6 +79,7 @@ static void print_revision(const hh_revision_info *r, void *arg)
         printf(a->lang == HH_LANG_ZH ? "r%-3d %s %s  %-12s %s  %d 条警告  %s\n" : "r%-3d %s %s  %-12s %s  %d warning(s)  %s\n",
                r->revision, r->revision == r->current_revision ? "*" : " ", r->stored_at, r->stored_by,
                r->sha256 ? r->sha256 : "", r->warnings, r->source);
+        print_reviews(a, r->revision);
         if (r->deleted_at && r->revision == r->current_revision)
             printf(a->lang == HH_LANG_ZH ? "     已删除 %s：%s\n" : "     deleted %s: %s\n", r->deleted_at,
                    r->delete_reason ? r->delete_reason : "");
@@ -74,7 +115,9 @@ int cmd_history(cli *c, int argc, char **argv)
     hh_buf_init(&err);
     char *id = NULL;
     int found = cli_household_ref(c, cmd, s, argv[rest], &id);
-    rc = found ? 0 : hh_store_history(s, id, print_revision, &a, &err);
+    rc = found ? 0 : hh_review_history(s, id, keep_review, &a, &err);
+    if (!found && rc == 0)
+        rc = hh_store_history(s, id, print_revision, &a, &err);
     if (rc == 0 && !found && a.json)
         printf("[%s]\n", a.out.data);
     if (rc < 0)
@@ -82,6 +125,9 @@ int cmd_history(cli *c, int argc, char **argv)
     else if (rc > 0)
         fprintf(stderr, "hhreg history: %s (%s)\n", L(a.lang, "the household has no revisions", "该住户没有任何版本"), c->db_path);
     free(id);
+    for (size_t i = 0; i < a.n_reviews; i++)
+        hh_review_free(&a.reviews[i]);
+    free(a.reviews);
     hh_buf_free(&err);
     hh_buf_free(&a.out);
     hh_store_close(s);

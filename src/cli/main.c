@@ -61,6 +61,16 @@ const command hh_commands[] = {
       "Record a visit to a stored household (date, purpose, outcome, note) as a new revision.",
       "  --draft-dir DIR    where drafts are kept (default $HHREG_DRAFT_DIR, else STORE.drafts)\n"
       "  --resume, --force  as for edit\n" },
+    { "review", cmd_review, "[--returned] [--area CODE] [--json] | --approve|--return [--comment TEXT] [--item PATH=TEXT]... [--revision N] ID",
+      "List the forms waiting for review, or approve or return one to its enumerator.",
+      "  --returned         list the forms returned, with the comments (default: those waiting)\n"
+      "  --area CODE        only households whose id or area code starts with CODE\n"
+      "  --json             one JSON array\n"
+      "  --approve          approve the household's current form\n"
+      "  --return           return it to the enumerator: needs --comment or --item\n"
+      "  --comment TEXT     a comment on the whole form\n"
+      "  --item PATH=TEXT   a comment on one item, its path as validate prints it (repeatable)\n"
+      "  --revision N       decide only if N is still the current revision\n" },
     { "delete", cmd_delete, "--reason TEXT ID",
       "Mark a household deleted (a tombstone: its revisions are kept).",
       "  --reason TEXT      why (required)\n" },

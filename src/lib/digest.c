@@ -48,7 +48,10 @@ static int has_element_sibling(const xmlNode *n)
     return 0;
 }
 
-static void walk(hh_buf *md, const xmlNode *n)
+/* Feeds the canonical stream of `n` and its following siblings. With `household`
+ * (the content digest) it leaves out that element's children named visit and the
+ * date of its child named enumeration. */
+static void walk(hh_buf *md, const xmlNode *n, const xmlNode *household)
 {
     for (; n; n = n->next) {
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
@@ -58,6 +61,9 @@ static void walk(hh_buf *md, const xmlNode *n)
         }
         if (n->type != XML_ELEMENT_NODE)
             continue;
+        int child = household && n->parent == household;
+        if (child && xmlStrEqual(n->name, BAD_CAST "visit"))
+            continue;
         feed_name(md, '<', n->ns, n->name);
         const xmlAttr *attrs[MAX_SORTED_ATTRIBUTES];
         size_t count = 0;
@@ -65,11 +71,14 @@ static void walk(hh_buf *md, const xmlNode *n)
             attrs[count++] = a;
         qsort(attrs, count, sizeof attrs[0], attribute_order);
         for (size_t i = 0; i < count; i++) {
+            if (child && xmlStrEqual(n->name, BAD_CAST "enumeration") && !attrs[i]->ns &&
+                xmlStrEqual(attrs[i]->name, BAD_CAST "date"))
+                continue;
             feed_name(md, '@', attrs[i]->ns, attrs[i]->name);
             for (const xmlNode *t = attrs[i]->children; t; t = t->next)
                 feed(md, '=', t->content);
         }
-        walk(md, n->children);
+        walk(md, n->children, household);
         feed(md, '>', NULL);
     }
 }
@@ -89,12 +98,23 @@ int hh_sha256_hex(const void *data, size_t len, char hex[65])
     return 0;
 }
 
-int hh_form_digest(xmlDocPtr doc, char hex[65])
+static int digest(xmlDocPtr doc, int content, char hex[65])
 {
     hh_buf stream;
     hh_buf_init(&stream);
-    walk(&stream, xmlDocGetRootElement(doc));
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    walk(&stream, root, content ? root : NULL);
     int rc = hh_sha256_hex(stream.data ? stream.data : "", stream.len, hex);
     hh_buf_free(&stream);
     return rc;
+}
+
+int hh_form_digest(xmlDocPtr doc, char hex[65])
+{
+    return digest(doc, 0, hex);
+}
+
+int hh_content_digest(xmlDocPtr doc, char hex[65])
+{
+    return digest(doc, 1, hex);
 }

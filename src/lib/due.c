@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "derived.h"
+#include "form_json.h"
 
 static const char *const group_names[] = { "alone", "disability", "low-income", "elderly-80", "foreign" };
 #define GROUP_COUNT (sizeof group_names / sizeof group_names[0])
@@ -42,9 +43,10 @@ static unsigned groups_of(const hh_household *h, hhreg_date today)
     return g;
 }
 
-bool hh_due_of(const hh_household *h, hhreg_date today, int days, unsigned groups, hh_due *out)
+bool hh_due_of(const hh_household *h, hhreg_date today, int days, unsigned groups, bool returned, hh_due *out)
 {
     memset(out, 0, sizeof *out);
+    out->returned = returned;
     out->days_since = -1;
     out->groups = groups_of(h, today);
     long last_done = 0, last_any = 0;
@@ -81,16 +83,12 @@ bool hh_due_of(const hh_household *h, hhreg_date today, int days, unsigned group
     out->low_income_review = h->low_income && h->low_income_since &&
                              hhreg_date_parse(h->low_income_since, true, &since) && since.month == today.month &&
                              since.year < today.year;
-    return out->visit || out->revisit || out->turns_80 || out->low_income_review;
+    return out->visit || out->revisit || out->turns_80 || out->low_income_review || out->returned;
 }
 
 void hh_due_json(hh_json *j, const hh_household *h, const hh_due *d)
 {
-    hh_json_object(j, NULL);
-    hh_json_str(j, "id", h->id);
-    hh_json_str(j, "building", h->building);
-    hh_json_str(j, "unit", h->unit);
-    hh_json_str(j, "room", h->room);
+    hh_json_household_ref(j, h->id, h->building, h->unit, h->room);
     hh_json_array(j, "groups");
     for (unsigned g = 1; g <= HH_GROUPS_ALL; g <<= 1)
         if (d->groups & g)
@@ -100,6 +98,7 @@ void hh_due_json(hh_json *j, const hh_household *h, const hh_due *d)
     hh_json_bool(j, "revisit", d->revisit);
     hh_json_bool(j, "turns80", d->turns_80);
     hh_json_bool(j, "lowIncomeReview", d->low_income_review);
+    hh_json_bool(j, "returned", d->returned);
     if (d->last_visit) {
         hh_json_str(j, "lastVisit", d->last_visit);
         hh_json_int(j, "daysSince", d->days_since);

@@ -3,7 +3,8 @@
  * days, a revisit after a visit that found nobody home, and the month's
  * milestones (a resident turning 80, the anniversary of the low-income allowance,
  * reviewed yearly). Computed from the stored household alone, the derived groups
- * from derived.h; forms returned by a reviewer are not known to the store yet. */
+ * from derived.h, and a form returned by its reviewer (store_review.h), which
+ * the caller reads from the store. */
 #ifndef HH_DUE_H
 #define HH_DUE_H
 
@@ -35,18 +36,20 @@ typedef struct hh_due {
     bool revisit;           /* its last visit found nobody home */
     bool turns_80;          /* a resident turns 80 this month */
     bool low_income_review; /* the allowance began in this month of an earlier year */
+    bool returned;          /* the reviewer returned the current form: it needs changing */
     const char *last_visit; /* the date of the last visit done (the household's string), or NULL */
     long days_since;        /* since that visit; -1 without one */
 } hh_due;
 
 /* Fills `out` for household `h` on day `today`: a visit is due when the household
  * is in one of `groups` and has no visit done (outcome done or referred) within
- * `days` days. True when anything is due. */
-bool hh_due_of(const hh_household *h, hhreg_date today, int days, unsigned groups, hh_due *out);
+ * `days` days; `returned` when its current form was returned. True when anything
+ * is due. */
+bool hh_due_of(const hh_household *h, hhreg_date today, int days, unsigned groups, bool returned, hh_due *out);
 
 /* One household's entry of `hhreg due --json` and GET /api/v1/due: id, building,
- * unit, room, groups, visit, revisit, turns80, lowIncomeReview, and lastVisit and
- * daysSince after a visit. */
+ * unit, room, groups, visit, revisit, turns80, lowIncomeReview, returned, and
+ * lastVisit and daysSince after a visit. */
 void hh_due_json(hh_json *j, const hh_household *h, const hh_due *d);
 
 #endif

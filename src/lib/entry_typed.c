@@ -215,26 +215,15 @@ static bool has_form(const hh_question *q, const char *text, hh_lang lang, char 
  * sequence; kept, it would fail only when the form is saved. */
 static bool is_plain_text(const char *text, hh_lang lang, char *why, size_t why_len)
 {
-    const unsigned char *p = (const unsigned char *)text;
-    while (*p) {
-        int more = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 : (*p & 0xF8) == 0xF0 ? 3 : -1;
-        if (*p < 0x20 || *p == 0x7F) {
-            snprintf(why, why_len, "%s", tr(lang, "the answer holds a control key (an arrow key, Esc, Tab?): type it again "
-                                                  "without it",
-                                            "回答中含有控制键（方向键、Esc、Tab？）：请不用这些键重新输入"));
-            return false;
-        }
-        bool ok = more >= 0 && !(more == 1 && *p < 0xC2) && !(more == 3 && *p > 0xF4);
-        for (int k = 1; ok && k <= more; k++)
-            ok = (p[k] & 0xC0) == 0x80;
-        if (!ok) {
-            snprintf(why, why_len, "%s", tr(lang, "the answer is not UTF-8 text: set the terminal to UTF-8 and type it again",
-                                            "回答不是 UTF-8 文本：请将终端设为 UTF-8 后重新输入"));
-            return false;
-        }
-        p += 1 + more;
-    }
-    return true;
+    hh_text_fault fault = hh_text_check(text, false);
+    if (fault == HH_TEXT_CONTROL)
+        snprintf(why, why_len, "%s", tr(lang, "the answer holds a control key (an arrow key, Esc, Tab?): type it again "
+                                              "without it",
+                                        "回答中含有控制键（方向键、Esc、Tab？）：请不用这些键重新输入"));
+    else if (fault == HH_TEXT_NOT_UTF8)
+        snprintf(why, why_len, "%s", tr(lang, "the answer is not UTF-8 text: set the terminal to UTF-8 and type it again",
+                                        "回答不是 UTF-8 文本：请将终端设为 UTF-8 后重新输入"));
+    return fault == HH_TEXT_OK;
 }
 
 char *hh_entry_parse_typed(const hh_question *q, const char *text, const hh_code_labels *labels, hh_lang lang,

@@ -112,6 +112,15 @@ void hh_household_json(hh_buf *b, const hh_household *h)
     free(pd);
 }
 
+void hh_json_household_ref(hh_json *j, const char *id, const char *building, const char *unit, const char *room)
+{
+    hh_json_object(j, NULL);
+    hh_json_str(j, "id", id);
+    hh_json_str(j, "building", building);
+    hh_json_str(j, "unit", unit);
+    hh_json_str(j, "room", room);
+}
+
 void hh_list_row_json(hh_json *j, const hh_list_row *r)
 {
     hh_json_object(j, NULL);

@@ -129,7 +129,7 @@ static void store_result(hh_importer *im, hh_form_result *r)
         return;
     }
     hh_put_request rq = { r->household, r->xml, r->xml_len, r->xml_size, r->sha256, source, im->opt.actor,
-                          &r->diags, r->file, r->line, im->opt.base_revision, im->opt.allow_older };
+                          &r->diags, r->file, r->line, im->opt.base_revision, im->opt.allow_older, r->content_sha256 };
     int revision = 0;
     switch (hh_store_put(im->store, &rq, &r->diags, &revision)) {
     case HH_PUT_STORED: im->pending_stored++; break;

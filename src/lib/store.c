@@ -21,7 +21,8 @@
  * of a person after its household and revision: for storing a form and for copying a
  * revision. The items' columns come from the item table (items.def). */
 #define REVISION_RECORD_COLUMNS                                                                          \
-    "form_sha256, xml, xml_size, size, elderly60, elderly65, disabled, living_alone, empty_nest"       \
+    "form_sha256, xml, xml_size, size, elderly60, elderly65, disabled, living_alone, empty_nest,"      \
+    " content_sha256"                                                                                  \
     HH_HOUSEHOLD_ITEMS(HH_ITEM_SQL_COLUMN)
 #define PERSON_RECORD_COLUMNS "age, age_group, disabled" HH_PERSON_ITEMS(HH_ITEM_SQL_COLUMN)
 /* The rows of `table` kept with revision ?2 of household ?1, copied to revision ?3. */
@@ -34,10 +35,10 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_REVISION_WITH_SHA] = "SELECT max(revision) FROM revision WHERE household_id = ?1 AND form_sha256 = ?2",
     [STMT_HOUSEHOLD_INSERT] = "INSERT INTO household(id, current_revision, created_at) VALUES (?1, ?2, ?3)",
     [STMT_HOUSEHOLD_SET_REVISION] = "UPDATE household SET current_revision = ?2 WHERE id = ?1",
-    /* the household id is an item (its column household_id); ?14 on: the items */
+    /* the household id is an item (its column household_id); ?15 on: the items */
     [STMT_REVISION_INSERT] =
         "INSERT INTO revision(revision, stored_at, stored_by, source, " REVISION_RECORD_COLUMNS ")"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13" HH_HOUSEHOLD_ITEMS(HH_ITEM_SQL_PARAM) ")",
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14" HH_HOUSEHOLD_ITEMS(HH_ITEM_SQL_PARAM) ")",
     /* ?6 on: the items */
     [STMT_PERSON_INSERT] =
         "INSERT INTO person(household_id, revision, " PERSON_RECORD_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5"
@@ -87,6 +88,15 @@ static const char *const statement_sql[STMT_COUNT] = {
     /* ?1 the prefix, ?2 where the serial after it starts */
     [STMT_NEXT_SERIAL] = "SELECT coalesce(max(CAST(substr(id, ?2) AS INTEGER)), 0) + 1 FROM household"
                          " WHERE substr(id, 1, ?2 - 1) = ?1",
+    /* the decision that holds for revision ?2 of household ?1 (store_review.h): the
+     * latest on it or on the revisions just before it with the same content */
+    [STMT_REVIEW_HOLDING] =
+        "SELECT seq, revision, decision, at, reviewer, comment FROM review"
+        " WHERE household_id = ?1 AND revision <= ?2 AND revision > ("
+        "  SELECT coalesce(max(o.revision), 0) FROM revision o, revision c"
+        "  WHERE o.household_id = ?1 AND c.household_id = ?1 AND c.revision = ?2 AND o.revision < ?2"
+        "  AND (o.content_sha256 IS NULL OR c.content_sha256 IS NULL OR o.content_sha256 <> c.content_sha256))"
+        " ORDER BY seq DESC LIMIT 1",
 };
 
 const char *hh_store_default_path(void)

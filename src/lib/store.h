@@ -26,7 +26,7 @@
 #include "util.h"
 
 #define HH_STORE_APPLICATION_ID 0x48485247 /* "HHRG" */
-#define HH_STORE_SCHEMA_VERSION 5
+#define HH_STORE_SCHEMA_VERSION 6
 
 typedef struct hh_store hh_store;
 
@@ -87,6 +87,7 @@ typedef struct hh_put_request {
     long line;
     int base_revision;          /* the revision an edit started from; 0: none (a delivered form) */
     bool allow_older;           /* store a form equal to an earlier revision as a new one */
+    const char *content_sha256; /* hex digest of the content a reviewer judges (digest.h), or NULL */
 } hh_put_request;
 
 /* Stores one form all-or-nothing (inside a savepoint, so it can share a
@@ -147,7 +148,8 @@ int hh_store_get_xml(hh_store *s, const char *id, int revision, char **xml, size
 /* Calls `fn` for each current household whose id or area codes start with `area`
  * (NULL: all), in id order, with its persons and visits read from the store's
  * tables and, `with_xml`, the form's XML (decompressed: nearly half the time of
- * an export that does not need it); `fn` returns non-zero to stop. The household and its strings are valid
+ * an export that does not need it); `fn` returns non-zero to stop, negative after
+ * writing the reason into `err` (an error: -1 then). The household and its strings are valid
  * only during the call (do not hh_household_free it). Run it inside a read
  * transaction to see one snapshot across calls. */
 int hh_store_each_household(hh_store *s, const char *area, bool with_xml,

@@ -13,7 +13,7 @@ enum hh_stmt {
     STMT_DOCUMENT_FIND, STMT_DOCUMENT_CLEAR, STMT_DOCUMENT_INSERT, STMT_AUDIT_INSERT,
     STMT_SAVEPOINT, STMT_RELEASE, STMT_REVISION_COPY, STMT_PERSON_COPY, STMT_VISIT_COPY, STMT_WARNING_COPY,
     STMT_DOCUMENT_HELD, STMT_DOCUMENT_INDEX_REVISION, STMT_HOUSEHOLD_UNDELETE, STMT_SEEN_FIND, STMT_SEEN_ADD,
-    STMT_NEXT_SERIAL, STMT_COUNT
+    STMT_NEXT_SERIAL, STMT_REVIEW_HOLDING, STMT_COUNT
 };
 
 struct hh_store {
@@ -58,6 +58,7 @@ typedef struct hh_stored_revision {
     const char *xml;                           /* with_xml and readable, else NULL */
     size_t xml_len;
     const char *sha256;                        /* form_sha256 as stored */
+    const char *content_sha256;                /* as stored; NULL before store schema 6 */
     bool damaged;                              /* a NOT NULL column empty, or the XML unreadable */
     hh_household_derived derived;              /* the derived columns as stored */
     const hh_person_derived *person_derived;   /* per person, as stored (age_group -1: unknown) */
@@ -69,6 +70,13 @@ typedef struct hh_stored_revision {
  * over marked, never trusted: the caller decides. */
 int hh_store_walk(hh_store *s, bool every_revision, const char *area, bool with_xml,
                   int (*fn)(const hh_stored_revision *r, void *arg), void *arg, hh_buf *err);
+
+/* The current revision r of each household h, and whether it lies in the area
+ * bound to ?1 (a prefix of its id or of its area codes; NULL: everywhere). */
+#define STORE_FROM_CURRENT \
+    " FROM household h JOIN revision r ON r.household_id = h.id AND r.revision = h.current_revision"
+#define STORE_IN_AREA \
+    "(?1 IS NULL OR substr(h.id, 1, length(?1)) = ?1 OR substr(r.community_code, 1, length(?1)) = ?1)"
 
 /* Binds a C string, or NULL. */
 void hh_store_bind_text(sqlite3_stmt *st, int index, const char *value);

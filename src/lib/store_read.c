@@ -95,9 +95,7 @@ int hh_store_list(hh_store *s, const char *area, bool include_deleted,
                 "SELECT h.id, r.estate, r.building, r.unit, r.room, r.community_code, r.enumeration_date,"
                 " h.current_revision, r.size, r.elderly60, r.disabled, r.living_alone, r.empty_nest,"
                 " r.low_income, h.deleted_at IS NOT NULL"
-                " FROM household h JOIN revision r ON r.household_id = h.id AND r.revision = h.current_revision"
-                " WHERE (?1 IS NULL OR substr(h.id, 1, length(?1)) = ?1 OR substr(r.community_code, 1, length(?1)) = ?1)"
-                " AND (?2 OR h.deleted_at IS NULL) ORDER BY h.id",
+                STORE_FROM_CURRENT " WHERE " STORE_IN_AREA " AND (?2 OR h.deleted_at IS NULL) ORDER BY h.id",
                 &st, err))
         return -1;
     hh_store_bind_text(st, 1, area && *area ? area : NULL);
@@ -217,10 +215,8 @@ int hh_store_each_current(hh_store *s,
 
 /* Each walk runs three queries in step — revisions, their persons, their visits —
  * ordered by household and revision; they differ only in which revisions they see. */
-#define FROM_CURRENT " FROM household h JOIN revision r ON r.household_id = h.id AND r.revision = h.current_revision"
-#define WHERE_CURRENT                                                                   \
-    " WHERE h.deleted_at IS NULL AND (?1 IS NULL OR substr(h.id, 1, length(?1)) = ?1" \
-    " OR substr(r.community_code, 1, length(?1)) = ?1)"
+#define FROM_CURRENT STORE_FROM_CURRENT
+#define WHERE_CURRENT " WHERE h.deleted_at IS NULL AND " STORE_IN_AREA
 #define FROM_EVERY " FROM household h JOIN revision r ON r.household_id = h.id"
 #define WHERE_EVERY " WHERE ?1 IS NULL OR h.id = ?1"
 
@@ -230,10 +226,11 @@ int hh_store_each_current(hh_store *s,
 #define PERSON_ITEM(key, kind, ctype, absent, required, xml, codes, member, column, json, group) ", p." column
 #define VISIT_ITEM(key, kind, ctype, absent, required, xml, codes, member, column, json, group) ", v." column
 #define REVISION_COLUMNS                                                                                  \
-    "SELECT h.id, r.revision, r.xml, r.xml_size, r.form_sha256, r.size, r.elderly60, r.elderly65,"      \
+    "SELECT h.id, r.revision, r.xml, r.xml_size, r.form_sha256, r.content_sha256, r.size, r.elderly60,"  \
+    " r.elderly65,"                                                                                      \
     " r.disabled, r.living_alone, r.empty_nest, h.current_revision = r.revision AND h.deleted_at IS NULL" \
     HH_HOUSEHOLD_ITEMS(REVISION_ITEM)
-enum { R_ID, R_REVISION, R_XML, R_XML_SIZE, R_SHA256, R_SIZE, R_ELDERLY60, R_ELDERLY65, R_DISABLED,
+enum { R_ID, R_REVISION, R_XML, R_XML_SIZE, R_SHA256, R_CONTENT_SHA256, R_SIZE, R_ELDERLY60, R_ELDERLY65, R_DISABLED,
        R_LIVING_ALONE, R_EMPTY_NEST, R_CURRENT, R_ITEMS };
 #define PERSON_COLUMNS "SELECT h.id, r.revision, p.age, p.age_group, p.disabled" HH_PERSON_ITEMS(PERSON_ITEM)
 enum { P_AGE = 2, P_AGE_GROUP, P_DISABLED, P_ITEMS };
@@ -375,10 +372,12 @@ int hh_store_walk(hh_store *s, bool every_revision, const char *area, bool with_
     while (hc.rc == SQLITE_ROW && !stop) {
         hh_household h;
         memset(&h, 0, sizeof h);
-        hh_stored_revision r = { &h, sqlite3_column_int(hc.st, R_REVISION), sqlite3_column_int(hc.st, R_CURRENT), NULL, 0,
-                                 NULL, false, { 0 }, NULL };
+        hh_stored_revision r = { .household = &h,
+                                 .revision = sqlite3_column_int(hc.st, R_REVISION),
+                                 .current = sqlite3_column_int(hc.st, R_CURRENT) };
         read_household(hc.st, &arena, &h, &r.derived, &r.damaged);
         r.sha256 = hh_arena_strdup(&arena, col(hc.st, R_SHA256));
+        r.content_sha256 = hh_arena_strdup(&arena, col(hc.st, R_CONTENT_SHA256));
         for (; cursor_at(&pc, h.id, r.revision); pc.rc = sqlite3_step(pc.st)) {
             if (h.n_persons == person_cap) {
                 person_cap = person_cap ? person_cap * 2 : 16;
@@ -447,7 +446,8 @@ static int each_household_row(const hh_stored_revision *r, void *arg)
                       r->revision, r->household->id ? r->household->id : "(without an id)");
         return -1;
     }
-    return w->fn(r->household, r->revision, r->xml, r->xml_len, w->arg) ? 1 : 0; /* a stop, not an error */
+    int rc = w->fn(r->household, r->revision, r->xml, r->xml_len, w->arg);
+    return rc < 0 ? -1 : rc ? 1 : 0; /* an error (fn said why in err), a stop, or go on */
 }
 
 int hh_store_each_household(hh_store *s, const char *area, bool with_xml,

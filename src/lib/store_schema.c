@@ -17,6 +17,10 @@
 #define TRIGGER_PERSON_KEPT_D KEEP("person_kept_d", "DELETE", "person", "revisions are never deleted")
 #define TRIGGER_VISIT_KEPT_U KEEP("visit_kept_u", "UPDATE", "visit", "revisions are never changed")
 #define TRIGGER_VISIT_KEPT_D KEEP("visit_kept_d", "DELETE", "visit", "revisions are never deleted")
+#define TRIGGER_REVIEW_KEPT_U KEEP("review_kept_u", "UPDATE", "review", "review decisions are never changed")
+#define TRIGGER_REVIEW_KEPT_D KEEP("review_kept_d", "DELETE", "review", "review decisions are never deleted")
+#define TRIGGER_REVIEW_ITEM_KEPT_U KEEP("review_item_kept_u", "UPDATE", "review_item", "review decisions are never changed")
+#define TRIGGER_REVIEW_ITEM_KEPT_D KEEP("review_item_kept_d", "DELETE", "review_item", "review decisions are never deleted")
 #define TRIGGER_HOUSEHOLD_KEPT_D \
     KEEP("household_kept_d", "DELETE", "household", "households are deleted with a tombstone, never erased")
 
@@ -171,12 +175,38 @@ static const char migration_5[] =
      * before, 3.2-3.8 s after) */
     "CREATE INDEX revision_address ON revision(community_code, building, unit, room);";
 
+/* 6: review (review.h). A revision's content digest (digest.h: the form without its
+ * visits and the enumeration's date) tells a revision that only records a visit,
+ * which keeps the review of the revision before it; older revisions have none and
+ * are each judged alone. A decision (approved or returned) is kept with the revision
+ * it judged, with a comment for the form and one per item path; decisions are
+ * appended, never changed: the latest one counts. */
+static const char migration_6[] =
+    "ALTER TABLE revision ADD COLUMN content_sha256 TEXT;"
+    "CREATE TABLE review ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  household_id TEXT NOT NULL, revision INTEGER NOT NULL,"
+    "  decision TEXT NOT NULL CHECK (decision IN ('approved', 'returned')),"
+    "  at TEXT NOT NULL, reviewer TEXT NOT NULL, comment TEXT,"
+    "  FOREIGN KEY (household_id, revision) REFERENCES revision(household_id, revision)"
+    ") STRICT;"
+    "CREATE INDEX review_revision ON review(household_id, revision);"
+    "CREATE TABLE review_item ("
+    "  review INTEGER NOT NULL REFERENCES review(seq), path TEXT NOT NULL, comment TEXT NOT NULL,"
+    "  PRIMARY KEY (review, path)"
+    ") STRICT, WITHOUT ROWID;"
+    TRIGGER_REVIEW_KEPT_U ";"
+    TRIGGER_REVIEW_KEPT_D ";"
+    TRIGGER_REVIEW_ITEM_KEPT_U ";"
+    TRIGGER_REVIEW_ITEM_KEPT_D ";";
+
 int hh_store_migration_finish(hh_store *s, int version, hh_buf *err)
 {
     return version == 3 ? link_audit_rows(s, err) : 0;
 }
 
-const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3, migration_4, migration_5 };
+const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3, migration_4, migration_5,
+                                              migration_6 };
 const int hh_store_migration_count = sizeof hh_store_migrations / sizeof hh_store_migrations[0];
 
 const hh_store_trigger hh_store_triggers[] = {
@@ -189,5 +219,9 @@ const hh_store_trigger hh_store_triggers[] = {
     { "visit_kept_u", TRIGGER_VISIT_KEPT_U },
     { "visit_kept_d", TRIGGER_VISIT_KEPT_D },
     { "household_kept_d", TRIGGER_HOUSEHOLD_KEPT_D },
+    { "review_kept_u", TRIGGER_REVIEW_KEPT_U },
+    { "review_kept_d", TRIGGER_REVIEW_KEPT_D },
+    { "review_item_kept_u", TRIGGER_REVIEW_ITEM_KEPT_U },
+    { "review_item_kept_d", TRIGGER_REVIEW_ITEM_KEPT_D },
     { NULL, NULL },
 };

@@ -61,7 +61,8 @@ static int insert_revision(hh_store *s, const hh_put_request *rq, int rev, const
     const int derived[] = { hd->size, hd->elderly60, hd->elderly65, hd->disabled, hd->living_alone, hd->empty_nest };
     for (int k = 0; k < 6; k++)
         sqlite3_bind_int(st, 8 + k, derived[k]);
-    bind_items(st, 14, HH_ITEM_HOUSEHOLD, rq->household);
+    hh_store_bind_text(st, 14, rq->content_sha256);
+    bind_items(st, 15, HH_ITEM_HOUSEHOLD, rq->household);
     return hh_store_step_done(s, st, err);
 }
 

@@ -159,6 +159,20 @@ static int is_control(const unsigned char *p, size_t n)
     return (n == 1 && (p[0] < 0x20 || p[0] == 0x7F)) || (n == 2 && p[0] == 0xC2 && p[1] < 0xA0);
 }
 
+hh_text_fault hh_text_check(const char *s, bool lines)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = utf8_sequence(p);
+        if (!n)
+            return HH_TEXT_NOT_UTF8;
+        if (is_control(p, n) && !(lines && *p == '\n'))
+            return HH_TEXT_CONTROL;
+        p += n;
+    }
+    return HH_TEXT_OK;
+}
+
 void hh_buf_json_string(hh_buf *b, const char *s)
 {
     if (!s) {

@@ -8,6 +8,7 @@
 #define HH_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Says "out of memory" and aborts: what the hh_x functions do when memory runs out. */
@@ -43,6 +44,11 @@ void hh_buf_json_string(hh_buf *b, const char *s);
  * reaches a terminal. */
 void hh_buf_put_printable(hh_buf *b, const char *s);
 char *hh_buf_detach(hh_buf *b);              /* caller frees; b is then released */
+
+/* Whether `s` is text a person typed, fit to keep and show: well-formed UTF-8
+ * without control characters (C0, DEL, C1; `lines`: but for line feeds). */
+typedef enum { HH_TEXT_OK, HH_TEXT_CONTROL, HH_TEXT_NOT_UTF8 } hh_text_fault;
+hh_text_fault hh_text_check(const char *s, bool lines);
 
 /* An arena for many short-lived strings: copies are freed all at once by
  * hh_arena_reset (which keeps the memory for reuse) or hh_arena_free. */

@@ -9,6 +9,7 @@
 
 #include "dates.h"
 #include "due.h"
+#include "store_review.h"
 
 typedef struct due_state {
     hh_request *rq;
@@ -17,16 +18,21 @@ typedef struct due_state {
     int days;
     unsigned groups;
     long listed;
+    hh_buf *err;
 } due_state;
 
 static int add_due(const hh_household *h, int revision, const char *xml, size_t len, void *arg)
 {
-    (void)revision, (void)xml, (void)len;
+    (void)xml, (void)len;
     due_state *st = arg;
     hh_due d;
     /* asked per household as well: a grid code is a prefix, the decision is the access rule's */
-    if (hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, h->id) &&
-        hh_due_of(h, st->today, st->days, st->groups, &d)) {
+    if (!hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, h->id))
+        return 0;
+    int returned = hh_review_is_returned(st->rq->server->store, h->id, revision, st->err);
+    if (returned < 0)
+        return -1;
+    if (hh_due_of(h, st->today, st->days, st->groups, returned, &d)) {
         hh_due_json(&st->json, h, &d);
         st->listed++;
     }
@@ -77,6 +83,7 @@ unsigned hh_due_list(hh_request *rq)
     hh_json_array(&st.json, NULL);
     hh_buf err;
     hh_buf_init(&err);
+    st.err = &err;
     pthread_mutex_lock(&srv->store_lock);
     int rc = hh_store_begin_read(srv->store, &err);
     for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)

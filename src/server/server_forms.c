@@ -207,7 +207,7 @@ static unsigned put_form(submission *sub, hh_form_result *r, int base_revision, 
     hh_request *rq = sub->rq;
     char *source = hh_xasprintf("http:%s", rq->who.name);
     hh_put_request put = { r->household, r->xml, r->xml_len, r->xml_size, r->sha256, source, rq->who.name,
-                           &r->diags, "request", r->line, base_revision, false };
+                           &r->diags, "request", r->line, base_revision, false, r->content_sha256 };
     int revision = 0;
     hh_put_result result = hh_store_put(rq->server->store, &put, &r->diags, &revision);
     free(source);
