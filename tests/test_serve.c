@@ -268,6 +268,24 @@ static const struct {
     { "stats", "GET", "/api/v1/due", 403 },
     { "admin", "GET", "/api/v1/due", 403 },
     { "enum03", "POST", "/api/v1/due", 405 },
+    /* review: decisions by the community's supervisor; the lists as their grids' */
+    { NULL, "POST", "/api/v1/households/" OWN "/review", 401 },
+    { "enum03", "POST", "/api/v1/households/" OWN "/review", 403 },
+    { "enum04", "POST", "/api/v1/households/" OTHER "/review", 403 },
+    { "super", "POST", "/api/v1/households/" OWN "/review", 400 }, /* allowed: no body */
+    { "super", "POST", "/api/v1/households/" OTHER "/review", 400 },
+    { "super", "POST", "/api/v1/households/510105016004-03-0001/review", 403 },
+    { "stats", "POST", "/api/v1/households/" OWN "/review", 403 },
+    { "admin", "POST", "/api/v1/households/" OWN "/review", 403 },
+    { "super", "GET", "/api/v1/households/" OWN "/review", 405 },
+    { NULL, "GET", "/api/v1/review-queue", 401 },
+    { "enum03", "GET", "/api/v1/review-queue", 200 },
+    { "enum03", "GET", "/api/v1/review-queue?state=returned", 200 },
+    { "super", "GET", "/api/v1/review-queue", 200 },
+    { "super", "GET", "/api/v1/review-queue?state=later", 400 },
+    { "stats", "GET", "/api/v1/review-queue", 403 },
+    { "admin", "GET", "/api/v1/review-queue", 403 },
+    { "super", "POST", "/api/v1/review-queue", 405 },
 };
 
 /* `first`, an answer to GET `path`, carries an ETag; sent back, it gets 304 and no body. */

@@ -2,7 +2,8 @@
  * as its XML and read back, a retried submission stored once, ids allocated per
  * grid to enumerators submitting at once, the address collision and a supervisor's
  * override, refusals with their diagnostics, another grid's form, visits that leave
- * the enumeration date alone, and bad bodies that store nothing. The real server
+ * the enumeration date alone, bad bodies that store nothing, and the review round
+ * trip. The real server
  * (under valgrind for check-valgrind) on loopback, over real HTTP (libcurl). */
 #include <check.h>
 #include <curl/curl.h>
@@ -396,6 +397,127 @@ START_TEST(a_visit_moves_the_enumeration_date_only_when_later)
 }
 END_TEST
 
+/* The review round trip: the supervisor's queue, a return with comments on the form
+ * and an item, what the enumerator sees of it (its list, due, the household), a
+ * visit that keeps the state, a new revision submitted again and approved; refusals
+ * that change nothing, and an audit log that never holds a comment's words. */
+START_TEST(a_form_is_returned_changed_and_approved)
+{
+    account e = sign_in("enum03"), super = sign_in("super"), other = sign_in("enum04");
+    http h = request(&super, "GET", "/api/v1/review-queue", NULL, NULL, NULL);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "{\"id\":\"" OWN "\",\"building\":\"543\"") &&
+                      strstr(h.body.data, "\"review\":{\"state\":\"submitted\",\"revision\":1}"),
+                  "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    static const char returned[] = "{\"decision\":\"return\",\"revision\":1,\"comment\":\"call the daughter\","
+                                   "\"items\":[{\"path\":\"person[1]/birthDate\",\"comment\":\"ID says 1942\"}]}";
+    static const struct {
+        const account *who;
+        const char *body;
+        long status;
+        const char *code;
+    } refused[] = {
+        { NULL, NULL, 403, "forbidden" }, /* the enumerator (who set below) */
+        { NULL, "{\"decision\":\"return\"}", 400, "bad-review" }, /* no comment at all */
+        { NULL, "{\"decision\":\"maybe\"}", 400, "body" },
+        { NULL, "{\"decision\":\"approve\",\"revision\":\"1\"}", 400, "body" },
+        { NULL, "[1,2]", 400, "body" },
+        { NULL, "{\"decision\":\"approve\",\"revision\":7}", 409, "stale-revision" },
+        { NULL, "{\"decision\":\"return\",\"items\":[{\"path\":\"person[3]/name\",\"comment\":\"x\"}]}", 400,
+          "bad-review" },
+        { NULL, "{\"decision\":\"return\",\"comment\":\"\\u001b[2J\"}", 400, "bad-review" },
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        h = request(i == 0 ? &e : &super, "POST", "/api/v1/households/" OWN "/review", NULL,
+                    refused[i].body ? refused[i].body : returned, NULL);
+        char *code = hh_xasprintf("{\"error\":{\"code\":\"%s\"", refused[i].code);
+        ck_assert_msg(h.status == refused[i].status && strstr(h.body.data, code), "%zu: %ld %s", i, h.status,
+                      h.body.data);
+        free(code);
+        http_free(&h);
+    }
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM review"), 0);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-review'"),
+                     (long)(sizeof refused / sizeof refused[0]));
+    h = request(&super, "POST", "/api/v1/households/510105016004-03-0001/review", NULL, returned, NULL);
+    ck_assert_int_eq(h.status, 403); /* another community's */
+    http_free(&h);
+    h = request(&super, "POST", "/api/v1/households/" OWN "/review", NULL, returned, NULL);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"state\":\"returned\",\"revision\":1,\"reviewer\":\"super\"") &&
+                      strstr(h.body.data, "\"items\":[{\"path\":\"person/birthDate\",\"comment\":\"ID says 1942\"}]"),
+                  "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    /* what the enumerator sees: the returned list, due, the household itself */
+    h = request(&e, "GET", "/api/v1/review-queue?state=returned", NULL, NULL, NULL);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"comment\":\"call the daughter\""), "%ld %s", h.status,
+                  h.body.data);
+    http_free(&h);
+    h = request(&other, "GET", "/api/v1/review-queue?state=returned", NULL, NULL, NULL);
+    ck_assert_msg(h.status == 200 && strcmp(h.body.data, "[]") == 0, "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    h = request(&e, "GET", "/api/v1/review-queue?state=nonsense", NULL, NULL, NULL);
+    ck_assert_int_eq(h.status, 400);
+    http_free(&h);
+    h = request(&e, "GET", "/api/v1/due?days=3650", NULL, NULL, NULL);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"returned\":true"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    h = request(&e, "GET", "/api/v1/households/" OWN, NULL, NULL, NULL);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"revision\":1,\"review\":{\"state\":\"returned\""),
+                  "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    /* a visit is no change to review: the form stays returned */
+    h = request(&e, "POST", "/api/v1/households/" OWN "/visits", NULL,
+                "{\"date\":\"2026-11-02\",\"purpose\":\"routine\",\"outcome\":\"done\"}", NULL);
+    ck_assert_msg(h.status == 201 && strstr(h.body.data, "\"revision\":2"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    h = request(&e, "GET", "/api/v1/households/" OWN, NULL, NULL, NULL);
+    ck_assert_msg(strstr(h.body.data, "\"revision\":2,\"review\":{\"state\":\"returned\",\"revision\":1"), "%s",
+                  h.body.data);
+    http_free(&h);
+    /* the enumerator changes the form: a new revision, submitted again */
+    char *xml = form(1, OWN, NULL), *changed = NULL;
+    char *area = strstr(xml, "<floorArea>");
+    ck_assert_ptr_nonnull(area);
+    *area = '\0';
+    changed = hh_xasprintf("%s<floorArea>61.5</floorArea>%s", xml, strstr(area + 1, "</floorArea>") + 12);
+    h = submit(&e, changed, NULL);
+    ck_assert_msg(h.status == 201 && strstr(h.body.data, "\"outcome\":\"revised\",\"id\":\"" OWN "\",\"revision\":3"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    h = request(&super, "GET", "/api/v1/review-queue", NULL, NULL, NULL);
+    ck_assert_msg(strstr(h.body.data, "\"review\":{\"state\":\"submitted\",\"revision\":3}"), "%s", h.body.data);
+    http_free(&h);
+    h = request(&super, "POST", "/api/v1/households/" OWN "/review", NULL, "{\"decision\":\"approve\"}", NULL);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"state\":\"approved\",\"revision\":3"), "%ld %s",
+                  h.status, h.body.data);
+    http_free(&h);
+    h = request(&e, "GET", "/api/v1/due?days=3650", NULL, NULL, NULL);
+    ck_assert_msg(h.status == 200 && !strstr(h.body.data, "\"returned\":true"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    h = request(&super, "GET", "/api/v1/review-queue", NULL, NULL, NULL);
+    ck_assert_msg(h.status == 200 && strcmp(h.body.data, "[]") == 0, "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    /* kept with the revisions, in history; the audit log has who and what, never the words */
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM review"), 2);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'review' AND actor ="
+                                               " 'super' AND household_id = '" OWN "'"),
+                     2);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE detail LIKE '%daughter%' OR detail"
+                                               " LIKE '%1942%'"),
+                     0);
+    tu_result r = tu_hhreg(NULL, NULL, "history", "--db", tu_store_db, OWN, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "returned ") && strstr(r.out, "by super: call the daughter") &&
+                      strstr(r.out, "person/birthDate: ID says 1942") && strstr(r.out, "approved "),
+                  "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    ok(tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL));
+    free(changed);
+    free(xml);
+    account_free(&e);
+    account_free(&super);
+    account_free(&other);
+}
+END_TEST
+
 /* Sends `head` and `body` on a raw connection, then closes it half-way. */
 static void send_truncated(const char *head, const char *body)
 {
@@ -480,6 +602,7 @@ Suite *make_serveforms_suite(void)
     tcase_add_test(tc, an_invalid_form_is_refused_with_its_diagnostics);
     tcase_add_test(tc, a_visit_moves_the_enumeration_date_only_when_later);
     tcase_add_test(tc, bad_bodies_store_nothing);
+    tcase_add_test(tc, a_form_is_returned_changed_and_approved);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -42,6 +42,8 @@ static const struct route {
     { "POST", "/api/v1/households", true, hh_household_submit },
     { "POST", "/api/v1/households/*/visits", true, hh_visit_record },
     { "GET", "/api/v1/due", true, hh_due_list },
+    { "POST", "/api/v1/households/*/review", true, hh_review_decide_route },
+    { "GET", "/api/v1/review-queue", true, hh_review_queue },
 };
 
 /* Whether `path` matches `pattern`; *arg gets the segment "*" matched (kept in

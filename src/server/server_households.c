@@ -1,6 +1,7 @@
 /* server_households.c — reading households over HTTP: GET /api/v1/households (the
  * caller's grids' current households, as `list --json` gives them) and GET
- * /api/v1/households/{id} (one household as `show --json` gives it). Each read of
+ * /api/v1/households/{id} (one household as `show --json` gives it, with its
+ * revision and review, store_review.h). Each read of
  * personal data is in the audit log: who, which household, never a value. */
 #include "server_internal.h"
 
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "form_json.h"
+#include "store_review.h"
 
 typedef struct list_state {
     hh_request *rq;
@@ -54,10 +56,13 @@ unsigned hh_household_get(hh_request *rq)
     hh_server *srv = rq->server;
     hh_household *h = NULL;
     int revision = 0;
+    hh_review review = { 0 };
     hh_buf err;
     hh_buf_init(&err);
     pthread_mutex_lock(&srv->store_lock);
     int rc = hh_store_get_household(srv->store, rq->arg, 0, &h, &revision, &err);
+    if (rc == 0 && hh_review_of(srv->store, rq->arg, revision, &review, &err))
+        rc = -1;
     if (rc == 0) {
         char *detail = hh_xasprintf("over HTTP from %s", rq->from);
         if (hh_store_audit(srv->store, rq->who.name, "read", rq->arg, revision, detail, &err))
@@ -73,8 +78,15 @@ unsigned hh_household_get(hh_request *rq)
                                  "没有该编号的现有住户。");
     else {
         hh_household_json(&rq->answer, h);
+        rq->answer.len--; /* reopen the object: its revision and review follow */
+        hh_buf_printf(&rq->answer, ",\"revision\":%d,\"review\":", revision);
+        hh_json j;
+        hh_json_init(&j, &rq->answer);
+        hh_review_json(&j, NULL, &review);
+        hh_buf_putc(&rq->answer, '}');
         status = MHD_HTTP_OK;
     }
+    hh_review_free(&review);
     hh_household_free(h);
     hh_buf_free(&err);
     return status;

@@ -80,6 +80,7 @@ typedef enum {
     HH_ACT_RECORD_VISIT,      /* a visit to a household of one's grids */
     HH_ACT_OVERRIDE_ADDRESS,  /* a new household at an address held by another (supervisor) */
     HH_ACT_READ_ITEMS,        /* the item dictionary (no personal data: every role) */
+    HH_ACT_REVIEW,            /* approve or return a household's form (supervisor) */
 } hh_action;
 
 /* The one decision: may account `who` do `action` (to household `household_id`
@@ -94,6 +95,8 @@ unsigned hh_due_list(hh_request *rq);
 unsigned hh_household_get(hh_request *rq);
 unsigned hh_household_submit(hh_request *rq);
 unsigned hh_visit_record(hh_request *rq);
+unsigned hh_review_decide_route(hh_request *rq);
+unsigned hh_review_queue(hh_request *rq);
 /* Makes GET /api/v1/items' answer and its ETag (server_items.c); -1 with `err`. */
 int hh_items_answer_make(hh_server *srv, hh_buf *err);
 unsigned hh_items_get(hh_request *rq);

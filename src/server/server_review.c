@@ -1,0 +1,169 @@
+/* server_review.c — review over HTTP (store_review.h): POST
+ * /api/v1/households/{id}/review, a supervisor's decision on the current revision
+ * ({"decision":"approve"|"return","revision"?,"comment"?,"items"?:[{"path",
+ * "comment"}]}), and GET /api/v1/review-queue[?state=submitted|returned], the
+ * caller's grids' households in that state (the supervisor's queue by default; the
+ * enumerator's returned forms, with why). docs/API.md, "Review". */
+#include "server_internal.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_review.h"
+
+/* The most item comments one decision takes. */
+#define MAX_NOTES 256
+
+typedef struct queue_state {
+    hh_request *rq;
+    hh_json json;
+    long listed;
+} queue_state;
+
+static void add_row(const hh_review_row *row, void *arg)
+{
+    queue_state *st = arg;
+    /* asked per household as well: a grid code is a prefix, the decision is the access rule's */
+    if (hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, row->id)) {
+        hh_review_row_json(&st->json, row);
+        st->listed++;
+    }
+}
+
+unsigned hh_review_queue(hh_request *rq)
+{
+    if (!hh_access_allows(&rq->who, HH_ACT_LIST_HOUSEHOLDS, NULL))
+        return hh_answer_forbidden(rq);
+    const char *state = MHD_lookup_connection_value(rq->connection, MHD_GET_ARGUMENT_KIND, "state");
+    int want = state ? hh_review_state_named(state) : HH_REVIEW_SUBMITTED;
+    if (want < 0)
+        return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "bad-state", "state is submitted, approved or returned.",
+                               "state 应为 submitted、approved 或 returned。");
+    hh_server *srv = rq->server;
+    queue_state st = { .rq = rq };
+    hh_json_init(&st.json, &rq->answer);
+    hh_json_array(&st.json, NULL);
+    hh_buf err;
+    hh_buf_init(&err);
+    pthread_mutex_lock(&srv->store_lock);
+    int rc = hh_store_begin_read(srv->store, &err);
+    for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
+        rc = hh_review_each(srv->store, rq->who.grids[i], (hh_review_state)want, add_row, &st, &err);
+    hh_store_rollback(srv->store);
+    if (rc == 0)
+        rc = hh_audit_listing(rq, "review-queue", st.listed, &err);
+    pthread_mutex_unlock(&srv->store_lock);
+    hh_json_end(&st.json);
+    hh_buf_free(&err);
+    return rc ? hh_answer_store_failed(rq) : MHD_HTTP_OK;
+}
+
+/* The decision's item comments from the body's "items" (absent: none) into `notes`;
+ * their count, or -1 when "items" is not an array of {"path","comment"} strings. */
+static long read_notes(json_t *items, hh_review_note *notes)
+{
+    if (!items)
+        return 0;
+    if (!json_is_array(items) || json_array_size(items) > MAX_NOTES)
+        return -1;
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) {
+        json_t *path = json_object_get(it, "path"), *comment = json_object_get(it, "comment");
+        if (!json_is_object(it) || !json_is_string(path) || !json_is_string(comment))
+            return -1;
+        notes[i].path = (char *)json_string_value(path);
+        notes[i].comment = (char *)json_string_value(comment);
+    }
+    return (long)json_array_size(items);
+}
+
+/* The answer to a decision the store refused or took, by what it said. */
+static unsigned decided(hh_request *rq, hh_decide_result result, const hh_buf *why)
+{
+    switch (result) {
+    case HH_DECIDED:
+        return MHD_HTTP_OK;
+    case HH_DECIDE_NO_HOUSEHOLD:
+        return hh_answer_error(rq, MHD_HTTP_NOT_FOUND, "no-household", "There is no current household of that id.",
+                               "没有该编号的现有住户。");
+    case HH_DECIDE_STALE:
+        return hh_answer_error(rq, MHD_HTTP_CONFLICT, "stale-revision",
+                               "Another revision of this household was stored meanwhile: read it again and decide on it.",
+                               "此住户已有更新的版本：请重新读取后再审核。");
+    case HH_DECIDE_BAD:
+        /* the library's reason names the comment by number, never its words */
+        return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "bad-review", why->data, why->data);
+    case HH_DECIDE_FAILED:
+        break;
+    }
+    return hh_answer_store_failed(rq);
+}
+
+static unsigned review_decide(hh_request *rq)
+{
+    if (!hh_access_allows(&rq->who, HH_ACT_REVIEW, rq->arg))
+        return hh_answer_forbidden(rq);
+    json_error_t error;
+    json_t *body = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, JSON_REJECT_DUPLICATES, &error);
+    json_t *revision = json_object_get(body, "revision"), *comment = json_object_get(body, "comment");
+    const char *said = json_string_value(json_object_get(body, "decision"));
+    int state = !said                                                           ? -1
+                : strcmp(said, "approve") == 0 || strcmp(said, "approved") == 0 ? HH_REVIEW_APPROVED
+                : strcmp(said, "return") == 0 || strcmp(said, "returned") == 0  ? HH_REVIEW_RETURNED
+                                                                                : -1;
+    hh_review_note notes[MAX_NOTES];
+    long n_notes = json_is_object(body) ? read_notes(json_object_get(body, "items"), notes) : -1;
+    unsigned status;
+    if (state < 0 || n_notes < 0 ||
+        (revision && (!json_is_integer(revision) || json_integer_value(revision) < 1 ||
+                      json_integer_value(revision) > 1000000)) ||
+        (comment && !json_is_string(comment) && !json_is_null(comment)))
+        status = hh_answer_error(
+            rq, MHD_HTTP_BAD_REQUEST, "body",
+            "The body must be a JSON object: {\"decision\":\"approve\"|\"return\",\"revision\"?,\"comment\"?,"
+            "\"items\"?:[{\"path\",\"comment\"}]}.",
+            "请求内容须为 JSON 对象：{\"decision\":\"approve\"|\"return\",\"revision\"?,\"comment\"?,"
+            "\"items\"?:[{\"path\",\"comment\"}]}。");
+    else {
+        hh_server *srv = rq->server;
+        hh_buf why;
+        hh_buf_init(&why);
+        hh_review r;
+        pthread_mutex_lock(&srv->store_lock);
+        hh_decide_result result =
+            hh_review_decide(srv->store, rq->arg, revision ? (int)json_integer_value(revision) : 0,
+                             (hh_review_state)state, json_string_value(comment), notes, (size_t)n_notes,
+                             rq->who.name, &r, &why);
+        pthread_mutex_unlock(&srv->store_lock);
+        rq->audited = result == HH_DECIDED; /* the store wrote the decision's audit entry */
+        status = decided(rq, result, &why);
+        if (result == HH_DECIDED) {
+            hh_json j;
+            hh_json_init(&j, &rq->answer);
+            hh_review_json(&j, NULL, &r);
+            hh_review_free(&r);
+        }
+        hh_buf_free(&why);
+    }
+    json_decref(body);
+    return status;
+}
+
+unsigned hh_review_decide_route(hh_request *rq)
+{
+    unsigned status = review_decide(rq);
+    if (rq->audited)
+        return status;
+    /* a refusal is audited too: who, which household, the status; nothing stored */
+    char *detail = hh_xasprintf("over HTTP from %s: %u; nothing stored", rq->from, status);
+    hh_buf err;
+    hh_buf_init(&err);
+    pthread_mutex_lock(&rq->server->store_lock);
+    int rc = hh_store_audit(rq->server->store, rq->who.name, "http-review", rq->arg, 0, detail, &err);
+    pthread_mutex_unlock(&rq->server->store_lock);
+    free(detail);
+    hh_buf_free(&err);
+    return rc ? hh_answer_store_failed(rq) : status;
+}
