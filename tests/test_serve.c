@@ -286,6 +286,13 @@ static const struct {
     { "stats", "GET", "/api/v1/review-queue", 403 },
     { "admin", "GET", "/api/v1/review-queue", 403 },
     { "super", "POST", "/api/v1/review-queue", 405 },
+    /* the dashboard: counts of the supervisor's grids */
+    { NULL, "GET", "/api/v1/progress", 401 },
+    { "enum03", "GET", "/api/v1/progress", 403 },
+    { "super", "GET", "/api/v1/progress", 200 },
+    { "stats", "GET", "/api/v1/progress", 403 },
+    { "admin", "GET", "/api/v1/progress", 403 },
+    { "super", "POST", "/api/v1/progress", 405 },
 };
 
 /* `first`, an answer to GET `path`, carries an ETag; sent back, it gets 304 and no body. */

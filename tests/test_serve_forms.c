@@ -2,8 +2,8 @@
  * as its XML and read back, a retried submission stored once, ids allocated per
  * grid to enumerators submitting at once, the address collision and a supervisor's
  * override, refusals with their diagnostics, another grid's form, visits that leave
- * the enumeration date alone, bad bodies that store nothing, and the review round
- * trip. The real server
+ * the enumeration date alone, bad bodies that store nothing, the review round
+ * trip and the supervisor's dashboard. The real server
  * (under valgrind for check-valgrind) on loopback, over real HTTP (libcurl). */
 #include <check.h>
 #include <curl/curl.h>
@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "serve_client.h"
@@ -518,6 +519,50 @@ START_TEST(a_form_is_returned_changed_and_approved)
 }
 END_TEST
 
+/* The supervisor's dashboard: counts per grid and per enumerator, from the forms,
+ * their review states and today's visits; no id or address in it; the supervisor's
+ * only. */
+START_TEST(the_dashboard_counts_the_grids_work)
+{
+    account e = sign_in("enum03"), super = sign_in("super");
+    char *xml = form(3, NEW, NULL);
+    http h = submit(&e, xml, NULL);
+    ck_assert_msg(h.status == 201, "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char *visit = hh_xasprintf("{\"date\":\"%04d-%02d-%02d\",\"purpose\":\"routine\",\"outcome\":\"done\"}",
+                               tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    h = request(&e, "POST", "/api/v1/households/" OWN "/visits", NULL, visit, NULL);
+    ck_assert_msg(h.status == 201, "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    h = request(&super, "POST", "/api/v1/households/" OWN "/review", NULL,
+                "{\"decision\":\"return\",\"comment\":\"the phone\"}", NULL);
+    ck_assert_int_eq(h.status, 200);
+    http_free(&h);
+    h = request(&super, "GET", "/api/v1/progress", NULL, NULL, NULL);
+    static const char counts[] = "\"households\":2,\"enumerated\":2,\"notEnumerated\":0,\"submitted\":1,"
+                                 "\"approved\":0,\"returned\":1,\"visits7\":1,\"visits30\":1,";
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "{\"asOf\":\"") &&
+                      strstr(h.body.data, "\"grids\":[{\"grid\":\"" GRID "\",") &&
+                      strstr(h.body.data, "\"enumerators\":[{\"enumerator\":\"E0300\",") &&
+                      strstr(h.body.data, counts) && !strstr(h.body.data, OWN) && !strstr(h.body.data, "543"),
+                  "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    h = request(&e, "GET", "/api/v1/progress", NULL, NULL, NULL);
+    ck_assert_int_eq(h.status, 403);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE actor = 'super' AND detail LIKE"
+                                               " 'progress of 2 household(s)%'"),
+                     1);
+    free(visit);
+    free(xml);
+    account_free(&e);
+    account_free(&super);
+}
+END_TEST
+
 /* Sends `head` and `body` on a raw connection, then closes it half-way. */
 static void send_truncated(const char *head, const char *body)
 {
@@ -603,6 +648,7 @@ Suite *make_serveforms_suite(void)
     tcase_add_test(tc, a_visit_moves_the_enumeration_date_only_when_later);
     tcase_add_test(tc, bad_bodies_store_nothing);
     tcase_add_test(tc, a_form_is_returned_changed_and_approved);
+    tcase_add_test(tc, the_dashboard_counts_the_grids_work);
     suite_add_tcase(s, tc);
     return s;
 }

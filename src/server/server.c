@@ -44,6 +44,7 @@ static const struct route {
     { "GET", "/api/v1/due", true, hh_due_list },
     { "POST", "/api/v1/households/*/review", true, hh_review_decide_route },
     { "GET", "/api/v1/review-queue", true, hh_review_queue },
+    { "GET", "/api/v1/progress", true, hh_progress_get },
 };
 
 /* Whether `path` matches `pattern`; *arg gets the segment "*" matched (kept in

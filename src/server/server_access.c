@@ -32,6 +32,8 @@ bool hh_access_allows(const hh_account *who, hh_action action, const char *house
         case HH_ACT_OVERRIDE_ADDRESS:
         case HH_ACT_REVIEW:
             return who->role == HH_ROLE_SUPERVISOR && in_grids(who, household_id);
+        case HH_ACT_PROGRESS:
+            return who->role == HH_ROLE_SUPERVISOR;
         case HH_ACT_READ_ITEMS:
             break;
         }
