@@ -293,6 +293,18 @@ static const struct {
     { "stats", "GET", "/api/v1/progress", 403 },
     { "admin", "GET", "/api/v1/progress", 403 },
     { "super", "POST", "/api/v1/progress", 405 },
+    /* assignments: a supervisor's enumerators, an admin's accounts */
+    { NULL, "GET", "/api/v1/assignments", 401 },
+    { "enum03", "GET", "/api/v1/assignments", 403 },
+    { "super", "GET", "/api/v1/assignments", 200 },
+    { "stats", "GET", "/api/v1/assignments", 403 },
+    { "admin", "GET", "/api/v1/assignments", 200 },
+    { NULL, "POST", "/api/v1/assignments", 401 },
+    { "enum03", "POST", "/api/v1/assignments", 403 },
+    { "super", "POST", "/api/v1/assignments", 400 }, /* allowed: no body */
+    { "stats", "POST", "/api/v1/assignments", 403 },
+    { "admin", "POST", "/api/v1/assignments", 400 },
+    { "super", "DELETE", "/api/v1/assignments", 405 },
 };
 
 /* `first`, an answer to GET `path`, carries an ETag; sent back, it gets 304 and no body. */
@@ -381,6 +393,75 @@ START_TEST(the_phone_clients_files_are_served_and_nothing_else)
     h = request("POST", "/index.html", "{}", NULL, NULL);
     ck_assert_int_eq(h.status, 405);
     http_free(&h);
+}
+END_TEST
+
+/* Assignments: a supervisor gives its enumerators the community's grids and takes
+ * them away, at once in effect; never another community's grid, never another
+ * role's account; an admin assigns any account. Each change audited. */
+START_TEST(a_supervisor_assigns_grids_of_its_community)
+{
+    char *st, *sc, *et, *ec, *at, *ac;
+    sign_in("super", &st, &sc);
+    sign_in("enum03", &et, &ec);
+    sign_in("admin", &at, &ac);
+    http h = request("GET", "/api/v1/assignments", NULL, st, NULL);
+    ck_assert_msg(h.status == 200 &&
+                      strstr(h.body.data, "{\"user\":\"enum03\",\"role\":\"enumerator\",\"disabled\":false,"
+                                          "\"grids\":[\"510105016003-03\"]}") &&
+                      strstr(h.body.data, "\"enum04\"") && !strstr(h.body.data, "\"stats\"") &&
+                      !strstr(h.body.data, "\"super\""),
+                  "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    h = request("GET", "/api/v1/households/" OTHER, NULL, et, NULL);
+    ck_assert_int_eq(h.status, 403);
+    http_free(&h);
+    h = request("POST", "/api/v1/assignments", "{\"user\":\"enum03\",\"grid\":\"510105016003-04\"}", st, sc);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"grids\":[\"510105016003-03\",\"510105016003-04\"]"),
+                  "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    h = request("GET", "/api/v1/households/" OTHER, NULL, et, NULL); /* the same session, at once */
+    ck_assert_int_eq(h.status, 200);
+    http_free(&h);
+    h = request("POST", "/api/v1/assignments",
+                "{\"user\":\"enum03\",\"grid\":\"510105016003-04\",\"assign\":false}", st, sc);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"grids\":[\"510105016003-03\"]"), "%ld %s", h.status,
+                  h.body.data);
+    http_free(&h);
+    h = request("GET", "/api/v1/households/" OTHER, NULL, et, NULL);
+    ck_assert_int_eq(h.status, 403);
+    http_free(&h);
+    static const struct {
+        const char *body;
+        long status;
+    } refused[] = {
+        { "{\"user\":\"enum03\",\"grid\":\"510105016004-03\"}", 403 }, /* another community's grid */
+        { "{\"user\":\"enum03\",\"grid\":\"510105016004\"}", 403 },
+        { "{\"user\":\"stats\",\"grid\":\"510105016003-03\"}", 403 },  /* not an enumerator */
+        { "{\"user\":\"super\",\"grid\":\"510105016003-03\"}", 403 },
+        { "{\"user\":\"nobody\",\"grid\":\"510105016003-03\"}", 404 },
+        { "{\"user\":\"enum03\",\"grid\":\"03\"}", 400 },
+        { "{\"user\":\"enum03\",\"grid\":\"510105016003-03\",\"assign\":\"no\"}", 400 },
+        { "{\"user\":\"enum03\"}", 400 },
+        { "not json", 400 },
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        h = request("POST", "/api/v1/assignments", refused[i].body, st, sc);
+        ck_assert_msg(h.status == refused[i].status, "%s: %ld %s", refused[i].body, h.status, h.body.data);
+        http_free(&h);
+    }
+    h = request("POST", "/api/v1/assignments", "{\"user\":\"enum03\",\"grid\":\"510105016003-04\"}", et, ec);
+    ck_assert_int_eq(h.status, 403);
+    http_free(&h);
+    h = request("POST", "/api/v1/assignments", "{\"user\":\"super\",\"grid\":\"510105016004\"}", at, ac);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"grids\":[\"510105016003\",\"510105016004\"]"),
+                  "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'account' AND detail"
+                                               " LIKE 'account %assigned%'"),
+                     3);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM account_grid WHERE account = 'enum03'"), 1);
+    free(st), free(sc), free(et), free(ec), free(at), free(ac);
 }
 END_TEST
 
@@ -652,6 +733,7 @@ Suite *make_serve_suite(void)
     tcase_add_checked_fixture(tc, serve_setup, serve_teardown);
     tcase_add_test(tc, a_session_is_a_safe_cookie_ended_by_logout);
     tcase_add_test(tc, the_role_matrix_holds);
+    tcase_add_test(tc, a_supervisor_assigns_grids_of_its_community);
     tcase_add_test(tc, the_item_dictionary_is_served_with_its_conditions);
     tcase_add_test(tc, the_phone_clients_files_are_served_and_nothing_else);
     tcase_add_test(tc, failed_logins_lock_the_account_and_say_nothing_more);

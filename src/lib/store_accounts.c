@@ -200,6 +200,27 @@ static int update_account(hh_store *s, const char *name, const char *update, con
     return finish(s, rc, err);
 }
 
+int hh_store_account_assign(hh_store *s, const char *name, const char *code, bool assign, const char *actor,
+                            hh_buf *err)
+{
+    if (hh_store_begin(s, err))
+        return -1;
+    hh_account a;
+    int rc = hh_store_account_get(s, name, &a, err);
+    hh_account_clear(&a);
+    if (rc == 0 && change(s,
+                          assign ? "INSERT OR IGNORE INTO account_grid(account, grid) VALUES (?1, ?2)"
+                                 : "DELETE FROM account_grid WHERE account = ?1 AND grid = ?2",
+                          name, code, err) < 0)
+        rc = -1;
+    if (rc == 0) {
+        char *detail = hh_xasprintf("account %s: %s %s", name, assign ? "assigned" : "no longer assigned", code);
+        rc = hh_store_audit(s, actor, "account", NULL, 0, detail, err);
+        free(detail);
+    }
+    return finish(s, rc, err);
+}
+
 int hh_store_account_set_password(hh_store *s, const char *name, const char *password_hash, const char *actor,
                                   hh_buf *err)
 {

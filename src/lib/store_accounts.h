@@ -38,6 +38,11 @@ int hh_store_account_set_password(hh_store *s, const char *name, const char *pas
                                   hh_buf *err);
 /* Disables the account and ends its sessions (its rows stay, for the audit log). */
 int hh_store_account_disable(hh_store *s, const char *name, const char *actor, hh_buf *err);
+/* Gives account `name` grid (or community) `code` (`assign`), or takes it away;
+ * audited with the account and the code. Its sessions stay: the next request
+ * already sees the change. 1 when there is no such account. */
+int hh_store_account_assign(hh_store *s, const char *name, const char *code, bool assign, const char *actor,
+                            hh_buf *err);
 /* Calls `fn` for every account, by name. */
 int hh_store_account_list(hh_store *s, void (*fn)(const hh_account *a, void *arg), void *arg, hh_buf *err);
 

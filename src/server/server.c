@@ -45,6 +45,8 @@ static const struct route {
     { "POST", "/api/v1/households/*/review", true, hh_review_decide_route },
     { "GET", "/api/v1/review-queue", true, hh_review_queue },
     { "GET", "/api/v1/progress", true, hh_progress_get },
+    { "GET", "/api/v1/assignments", true, hh_assignments_list },
+    { "POST", "/api/v1/assignments", true, hh_assignments_change },
 };
 
 /* Whether `path` matches `pattern`; *arg gets the segment "*" matched (kept in

@@ -3,13 +3,21 @@
  * (test_serve.c) walks it route by route, role by role, own grid and another's. */
 #include "server_internal.h"
 
-/* Whether household `id` lies in one of the account's grids (or communities). */
-static bool in_grids(const hh_account *who, const char *id)
+#include <string.h>
+
+/* Whether household `id` (or a grid code: `or_is`) lies in one of the account's
+ * grids (or communities). */
+static bool in_grids_or(const hh_account *who, const char *id, bool or_is)
 {
     for (size_t i = 0; id && i < who->n_grids; i++)
-        if (hh_grid_holds(who->grids[i], id))
+        if (hh_grid_holds(who->grids[i], id) || (or_is && strcmp(who->grids[i], id) == 0))
             return true;
     return false;
+}
+
+static bool in_grids(const hh_account *who, const char *id)
+{
+    return in_grids_or(who, id, false);
 }
 
 bool hh_access_allows(const hh_account *who, hh_action action, const char *household_id)
@@ -34,12 +42,15 @@ bool hh_access_allows(const hh_account *who, hh_action action, const char *house
             return who->role == HH_ROLE_SUPERVISOR && in_grids(who, household_id);
         case HH_ACT_PROGRESS:
             return who->role == HH_ROLE_SUPERVISOR;
+        case HH_ACT_ASSIGN: /* without a grid: whether the role assigns at all */
+            return who->role == HH_ROLE_SUPERVISOR && (!household_id || in_grids_or(who, household_id, true));
         case HH_ACT_READ_ITEMS:
             break;
         }
         return false;
+    case HH_ROLE_ADMIN: /* accounts and exports, not the forms */
+        return action == HH_ACT_ASSIGN;
     case HH_ROLE_STATISTICIAN: /* never a household: only allowed releases */
-    case HH_ROLE_ADMIN:        /* accounts and exports, not the forms */
     case HH_ROLE_COUNT:
         return false;
     }

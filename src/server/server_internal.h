@@ -82,6 +82,7 @@ typedef enum {
     HH_ACT_READ_ITEMS,        /* the item dictionary (no personal data: every role) */
     HH_ACT_REVIEW,            /* approve or return a household's form (supervisor) */
     HH_ACT_PROGRESS,          /* the dashboard of one's grids (supervisor) */
+    HH_ACT_ASSIGN,            /* give a grid (the "household") to an account, or take it (supervisor, admin) */
 } hh_action;
 
 /* The one decision: may account `who` do `action` (to household `household_id`
@@ -99,6 +100,8 @@ unsigned hh_visit_record(hh_request *rq);
 unsigned hh_review_decide_route(hh_request *rq);
 unsigned hh_review_queue(hh_request *rq);
 unsigned hh_progress_get(hh_request *rq);
+unsigned hh_assignments_list(hh_request *rq);
+unsigned hh_assignments_change(hh_request *rq);
 /* Makes GET /api/v1/items' answer and its ETag (server_items.c); -1 with `err`. */
 int hh_items_answer_make(hh_server *srv, hh_buf *err);
 unsigned hh_items_get(hh_request *rq);
