@@ -15,6 +15,7 @@
 
 #include "entry.h"
 #include "serve_client.h"
+#include "server.h"
 #include "testutil.h"
 
 Suite *make_serve_suite(void);
@@ -465,6 +466,60 @@ START_TEST(a_supervisor_assigns_grids_of_its_community)
 }
 END_TEST
 
+/* docs/openapi.yaml is the server as served: every path and method in it is a
+ * route (hh_server_route) and every route is in it, and each one answers a request
+ * without a session as a route does (never "not found" or "method not allowed"). */
+START_TEST(the_openapi_file_lists_every_route_and_only_those)
+{
+    char *path = tu_src("docs/openapi.yaml");
+    char *yaml = tu_read_file(path, NULL);
+    free(path);
+    char listed[64][2][96];
+    size_t n = 0;
+    char current[96] = "";
+    for (char *line = strtok(yaml, "\n"); line; line = strtok(NULL, "\n")) {
+        char word[96];
+        if (sscanf(line, "  /%94[^:]:", word) == 1 && line[2] == '/')
+            snprintf(current, sizeof current, "/%s", word);
+        else if (line[0] != ' ')
+            current[0] = '\0'; /* a top-level key ends paths: */
+        else if (*current && sscanf(line, "    %15[a-z]:", word) == 1 && line[4] != ' ' &&
+                 (strcmp(word, "get") == 0 || strcmp(word, "post") == 0 || strcmp(word, "delete") == 0 ||
+                  strcmp(word, "put") == 0 || strcmp(word, "patch") == 0)) {
+            ck_assert_uint_lt(n, 64);
+            for (char *c = word; *c; c++)
+                *c = (char)(*c - 'a' + 'A');
+            snprintf(listed[n][0], sizeof listed[n][0], "%s", word);
+            snprintf(listed[n][1], sizeof listed[n][1], "%s", current);
+            n++;
+        }
+    }
+    free(yaml);
+    size_t routes = 0;
+    const char *method, *route;
+    for (; hh_server_route(routes, &method, &route); routes++) {
+        char as_listed[96]; /* "*" is a path parameter, {id} */
+        const char *star = strchr(route, '*');
+        snprintf(as_listed, sizeof as_listed, "%.*s%s%s", star ? (int)(star - route) : (int)strlen(route), route,
+                 star ? "{id}" : "", star ? star + 1 : "");
+        bool found = false;
+        for (size_t i = 0; i < n && !found; i++)
+            found = strcmp(listed[i][0], method) == 0 && strcmp(listed[i][1], as_listed) == 0;
+        ck_assert_msg(found, "%s %s is served but not in docs/openapi.yaml", method, as_listed);
+    }
+    ck_assert_msg(routes == n, "docs/openapi.yaml lists %zu routes, the server has %zu", n, routes);
+    for (size_t i = 0; i < n; i++) {
+        char *at = strstr(listed[i][1], "{id}"), real[128];
+        snprintf(real, sizeof real, "%.*s%s%s", at ? (int)(at - listed[i][1]) : (int)strlen(listed[i][1]),
+                 listed[i][1], at ? OWN : "", at ? at + 4 : "");
+        http h = request(listed[i][0], real, NULL, NULL, NULL);
+        ck_assert_msg(h.status == 401 || (strcmp(real, "/api/v1/session") == 0 && h.status == 400), "%s %s: %ld %s",
+                      listed[i][0], real, h.status, h.body.data);
+        http_free(&h);
+    }
+}
+END_TEST
+
 START_TEST(the_role_matrix_holds)
 {
     const char *users[] = { "enum03", "enum04", "super", "stats", "admin" };
@@ -733,6 +788,7 @@ Suite *make_serve_suite(void)
     tcase_add_checked_fixture(tc, serve_setup, serve_teardown);
     tcase_add_test(tc, a_session_is_a_safe_cookie_ended_by_logout);
     tcase_add_test(tc, the_role_matrix_holds);
+    tcase_add_test(tc, the_openapi_file_lists_every_route_and_only_those);
     tcase_add_test(tc, a_supervisor_assigns_grids_of_its_community);
     tcase_add_test(tc, the_item_dictionary_is_served_with_its_conditions);
     tcase_add_test(tc, the_phone_clients_files_are_served_and_nothing_else);

@@ -97,6 +97,15 @@ unsigned hh_answer_store_failed(hh_request *rq)
                            "数据库暂时无法使用，请重试。");
 }
 
+bool hh_server_route(size_t i, const char **method, const char **path)
+{
+    if (i >= sizeof routes / sizeof routes[0])
+        return false;
+    *method = routes[i].method;
+    *path = routes[i].path;
+    return true;
+}
+
 int hh_audit_listing(hh_request *rq, const char *what, long households, hh_buf *err)
 {
     char *detail = hh_xasprintf("%s of %ld household(s) over HTTP from %s", what, households, rq->from);

@@ -43,6 +43,10 @@ unsigned hh_server_port(const hh_server *srv);
  * days, EC P-256) to the new file `cert_path` and its key to the new file
  * `key_path` (0600), for a trial of TLS. 0, or -1 with `err` and neither file. */
 int hh_server_make_cert(const char *hostname, const char *cert_path, const char *key_path, hh_buf *err);
+/* Route `i` of the server (0, 1, ...): its method and path, "*" standing for one
+ * segment such as {id}; false past the last. docs/openapi.yaml lists the same
+ * (tests/test_serve.c checks both ways). */
+bool hh_server_route(size_t i, const char **method, const char **path);
 /* Stops accepting, lets the requests in flight finish, and frees the server. */
 void hh_server_stop(hh_server *srv);
 
