@@ -5,6 +5,7 @@
 #ifndef TU_SERVE_CLIENT_H
 #define TU_SERVE_CLIENT_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "util.h"
@@ -31,6 +32,7 @@ typedef struct tu_http_request {
     const char *csrf;                    /* the X-CSRF-Token, or NULL */
     const char *header;                  /* one more header line, or NULL */
     const char *ca_file;                 /* TLS: the certificate to trust */
+    bool may_fail;                       /* no answer at all (the server gone): status 0, not a failed test */
 } tu_http_request;
 
 tu_http tu_http_send(const tu_http_request *rq);

@@ -564,12 +564,19 @@ START_TEST(the_dashboard_counts_the_grids_work)
 END_TEST
 
 /* Sends `head` and `body` on a raw connection, then closes it half-way. */
-static void send_truncated(const char *head, const char *body)
+/* A raw connection to the server. */
+static int connect_raw(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    return fd;
+}
+
+static void send_truncated(const char *head, const char *body)
+{
+    int fd = connect_raw();
     ck_assert(write(fd, head, strlen(head)) == (ssize_t)strlen(head));
     ck_assert(write(fd, body, strlen(body)) == (ssize_t)strlen(body));
     close(fd);
@@ -634,6 +641,187 @@ START_TEST(bad_bodies_store_nothing)
 }
 END_TEST
 
+/* Slow clients hold connections, never the threads: with more of them than the
+ * pool has threads, each sending a byte now and then, a request is still answered
+ * (were threads held, it would wait for them, and the test would time out). */
+typedef struct trickle {
+    volatile int *stop;
+    int sent;
+} trickle;
+
+static void *trickle_bytes(void *arg)
+{
+    trickle *t = arg;
+    int fd = connect_raw();
+    static const char head[] = "POST /api/v1/households HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4000\r\n"
+                               "Content-Type: application/xml\r\n\r\n<household";
+    for (size_t i = 0; !*t->stop && i < sizeof head - 1; i++) {
+        if (write(fd, head + i, 1) == 1)
+            t->sent++;
+        usleep(100000);
+    }
+    while (!*t->stop && write(fd, " ", 1) == 1) {
+        t->sent++;
+        usleep(100000);
+    }
+    close(fd);
+    return NULL;
+}
+
+START_TEST(slow_clients_and_header_floods_do_not_stop_the_server)
+{
+    account e = sign_in("enum03");
+    enum { SLOW = 12 }; /* three times the pool's threads */
+    volatile int stop = 0;
+    trickle t[SLOW];
+    pthread_t th[SLOW];
+    for (int i = 0; i < SLOW; i++) {
+        t[i] = (trickle){ .stop = &stop };
+        ck_assert_int_eq(pthread_create(&th[i], NULL, trickle_bytes, &t[i]), 0);
+    }
+    while (t[SLOW - 1].sent < 20) /* all of them well into their requests */
+        usleep(50000);
+    http h = request(&e, "GET", "/api/v1/households/" OWN, NULL, NULL, NULL);
+    ck_assert_msg(h.status == 200, "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    char *xml = form(3, NEW, NULL);
+    h = submit(&e, xml, NULL);
+    ck_assert_msg(h.status == 201, "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    free(xml);
+    stop = 1;
+    for (int i = 0; i < SLOW; i++)
+        pthread_join(th[i], NULL);
+    /* a flood of headers (a quarter of a megabyte): a 4xx, and the server goes on */
+    hh_buf flood;
+    hh_buf_init(&flood);
+    hh_buf_puts(&flood, "GET /api/v1/items HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    for (int i = 0; i < 2500; i++)
+        hh_buf_printf(&flood, "X-Flood-%d: %0100d\r\n", i, i);
+    hh_buf_puts(&flood, "\r\n");
+    int fd = connect_raw();
+    size_t at = 0;
+    while (at < flood.len) { /* the server may answer and close before it is all sent */
+        ssize_t n = send(fd, flood.data + at, flood.len - at, MSG_NOSIGNAL);
+        if (n <= 0)
+            break;
+        at += (size_t)n;
+    }
+    char answer[64] = "";
+    ssize_t got = recv(fd, answer, sizeof answer - 1, 0);
+    answer[got > 0 ? got : 0] = '\0';
+    close(fd);
+    hh_buf_free(&flood);
+    ck_assert_msg(strncmp(answer, "HTTP/1.1 4", 10) == 0, "the flood got: %s", answer);
+    h = request(&e, "GET", "/api/v1/households/" OWN, NULL, NULL, NULL);
+    ck_assert_msg(h.status == 200, "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS), 2); /* the slow bodies stored nothing */
+    account_free(&e);
+}
+END_TEST
+
+/* kill -9 of the server while eight clients submit: every submission answered 2xx
+ * is in the store after a restart, nothing is half-stored, check passes. */
+typedef struct submitter {
+    const account *who;
+    int thread;
+    volatile int *stop;
+    volatile long *answered;
+    char *ids[90];              /* the ids of the submissions answered 201 */
+    char first_key[32];         /* the key of the first of them */
+    int n_ids, sent;
+} submitter;
+
+static void *submit_until_killed(void *arg)
+{
+    submitter *s = arg;
+    for (int k = 0; !*s->stop && k < 90; k++) {
+        char room[16], key[32];
+        snprintf(room, sizeof room, "9%d%03d", s->thread, k);
+        snprintf(key, sizeof key, "kill-%d-%d", s->thread, k);
+        /* a sample of its own each: their ID numbers must not meet */
+        char *xml = form(3 + 90 * s->thread + k, NEW, room);
+        char *url = hh_xasprintf("http://127.0.0.1:%d/api/v1/households", port);
+        char *idempotency = hh_xasprintf("Idempotency-Key: %s", key);
+        tu_http_request rq = { url, "POST", "application/xml", xml, s->who->cookie, s->who->csrf, idempotency, NULL,
+                               true };
+        http h = tu_http_send(&rq);
+        free(idempotency);
+        free(url);
+        free(xml);
+        s->sent++;
+        if (h.status == 201) {
+            if (!s->n_ids)
+                snprintf(s->first_key, sizeof s->first_key, "%s", key);
+            s->ids[s->n_ids++] = json_string(h.body.data, "id");
+            (*s->answered)++;
+        }
+        bool refused = h.status == 0;
+        http_free(&h);
+        if (refused)
+            break; /* the server is gone */
+    }
+    return NULL;
+}
+
+START_TEST(a_killed_server_keeps_every_answered_submission)
+{
+    account e[2] = { sign_in("enum03"), sign_in("enum03b") };
+    enum { N = 8 };
+    volatile int stop = 0;
+    volatile long answered = 0;
+    submitter sub[N];
+    pthread_t t[N];
+    for (int i = 0; i < N; i++) {
+        sub[i] = (submitter){ .who = &e[i % 2], .thread = i, .stop = &stop, .answered = &answered };
+        ck_assert_int_eq(pthread_create(&t[i], NULL, submit_until_killed, &sub[i]), 0);
+    }
+    for (int waited = 0; answered < 24 && waited < 600; waited++) /* well under way */
+        usleep(100000);
+    ck_assert_int_eq(kill(server_pid, SIGKILL), 0);
+    int status;
+    waitpid(server_pid, &status, 0);
+    stop = 1;
+    for (int i = 0; i < N; i++)
+        pthread_join(t[i], NULL);
+    ck_assert_int_ge(answered, 24);
+    long households = tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS);
+    /* each answered one is there; at most one a client more (stored, the answer lost) */
+    ck_assert_int_ge(households, 1 + answered);
+    ck_assert_int_le(households, 1 + answered + N);
+    for (int i = 0; i < N; i++)
+        for (int k = 0; k < sub[i].n_ids; k++) {
+            char *sql = hh_xasprintf("SELECT count(*) FROM household h JOIN submission s ON s.household_id = h.id"
+                                     " WHERE h.id = '%s'",
+                                     sub[i].ids[k]);
+            ck_assert_msg(tu_sql_count(tu_store_db, sql) == 1, "%s answered 201 but is not stored", sub[i].ids[k]);
+            free(sql);
+            free(sub[i].ids[k]);
+        }
+    ok(tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL));
+    /* restarted, it answers a retried submission from its kept answer */
+    close(server_out);
+    server_pid = tu_hhreg_start(&server_out, "serve", "--listen", "127.0.0.1:0", "--db", tu_store_db, NULL);
+    port = tu_serve_port(server_out);
+    int who = 0;
+    while (who < N && !sub[who].n_ids)
+        who++;
+    ck_assert_int_lt(who, N);
+    account again = sign_in(who % 2 ? "enum03b" : "enum03");
+    char *xml = form(3 + 90 * who, NEW, "80000");
+    http h = submit(&again, xml, sub[who].first_key);
+    ck_assert_msg(h.status == 201 && strstr(h.body.data, "\"outcome\":\"stored\""), "%ld %s", h.status,
+                  h.body.data);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS), households);
+    free(xml);
+    account_free(&again);
+    account_free(&e[0]);
+    account_free(&e[1]);
+}
+END_TEST
+
 Suite *make_serveforms_suite(void)
 {
     Suite *s = suite_create("serveforms");
@@ -649,6 +837,14 @@ Suite *make_serveforms_suite(void)
     tcase_add_test(tc, bad_bodies_store_nothing);
     tcase_add_test(tc, a_form_is_returned_changed_and_approved);
     tcase_add_test(tc, the_dashboard_counts_the_grids_work);
+    tcase_add_test(tc, slow_clients_and_header_floods_do_not_stop_the_server);
     suite_add_tcase(s, tc);
+    /* the crash test: in make check and under the sanitizers, not valgrind */
+    TCase *crash = tcase_create("crash");
+    tcase_set_tags(crash, TU_SLOW);
+    tcase_set_timeout(crash, 900);
+    tcase_add_checked_fixture(crash, serve_setup, serve_teardown);
+    tcase_add_test(crash, a_killed_server_keeps_every_answered_submission);
+    suite_add_tcase(s, crash);
     return s;
 }
