@@ -440,7 +440,9 @@ START_TEST(a_supervisor_assigns_grids_of_its_community)
         { "{\"user\":\"enum03\",\"grid\":\"510105016004\"}", 403 },
         { "{\"user\":\"stats\",\"grid\":\"510105016003-03\"}", 403 },  /* not an enumerator */
         { "{\"user\":\"super\",\"grid\":\"510105016003-03\"}", 403 },
-        { "{\"user\":\"nobody\",\"grid\":\"510105016003-03\"}", 404 },
+        { "{\"user\":\"nobody\",\"grid\":\"510105016003-03\"}", 403 },  /* not told it is none */
+        { "{\"user\":\"enum03\",\"grid\":\"510105016003\"}", 400 },     /* a community: an enumerator's? */
+        { "{\"user\":\"enum03\",\"grid\":\"510105016003-04\",\"assign\":false}", 404 }, /* not held */
         { "{\"user\":\"enum03\",\"grid\":\"03\"}", 400 },
         { "{\"user\":\"enum03\",\"grid\":\"510105016003-03\",\"assign\":\"no\"}", 400 },
         { "{\"user\":\"enum03\"}", 400 },
@@ -453,6 +455,15 @@ START_TEST(a_supervisor_assigns_grids_of_its_community)
     }
     h = request("POST", "/api/v1/assignments", "{\"user\":\"enum03\",\"grid\":\"510105016003-04\"}", et, ec);
     ck_assert_int_eq(h.status, 403);
+    http_free(&h);
+    h = request("POST", "/api/v1/assignments", "{\"user\":\"nobody\",\"grid\":\"510105016004\"}", at, ac);
+    ck_assert_int_eq(h.status, 404); /* the admin may know */
+    http_free(&h);
+    h = request("POST", "/api/v1/assignments", "{\"user\":\"super\",\"grid\":\"510105016003-05\"}", at, ac);
+    ck_assert_int_eq(h.status, 409); /* within its community already: listed twice otherwise */
+    http_free(&h);
+    h = request("POST", "/api/v1/assignments", "{\"user\":\"stats\",\"grid\":\"510105016003-05\"}", at, ac);
+    ck_assert_int_eq(h.status, 400); /* a statistician never sees households */
     http_free(&h);
     h = request("POST", "/api/v1/assignments", "{\"user\":\"super\",\"grid\":\"510105016004\"}", at, ac);
     ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"grids\":[\"510105016003\",\"510105016004\"]"),

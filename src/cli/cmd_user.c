@@ -145,16 +145,17 @@ static int check_add(const command *cmd, const user_options *o, const char *name
             return cli_fail(cmd, "--grid %zu: a grid is a community code and a grid number (510105016003-03), or a "
                                  "supervisor's whole community (510105016003)",
                             i + 1);
-        if (strlen(o->grids[i]) == 12 && *role != HH_ROLE_SUPERVISOR)
-            return cli_fail(cmd, "--grid %zu: only a supervisor is given a whole community; an %s works in grids "
-                                 "(510105016003-03)",
-                            i + 1, hh_role_name(*role));
+        const char *refusal = hh_role_grid_refusal(*role, o->grids[i]);
+        if (refusal)
+            return cli_fail(cmd, "--grid %zu: %s", i + 1, refusal);
+        for (size_t k = 0; k < i; k++)
+            if (hh_grid_codes_overlap(o->grids[k], o->grids[i]))
+                return cli_fail(cmd, "--grid %zu overlaps --grid %zu: give each grid once, or the community alone", i + 1,
+                                k + 1);
     }
     if ((*role == HH_ROLE_ENUMERATOR || *role == HH_ROLE_SUPERVISOR) && o->n_grids == 0)
         return cli_fail(cmd, "an %s sees only the households of their grids: give at least one --grid",
                         hh_role_name(*role));
-    if ((*role == HH_ROLE_STATISTICIAN || *role == HH_ROLE_ADMIN) && o->n_grids > 0)
-        return cli_fail(cmd, "an %s is given no grid: they never see households", hh_role_name(*role));
     return 0;
 }
 

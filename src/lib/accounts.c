@@ -55,6 +55,20 @@ bool hh_grid_code_valid(const char *code)
     return (n == 12 && digits(code, 12)) || (n == 15 && digits(code, 12) && code[12] == '-' && digits(code + 13, 2));
 }
 
+const char *hh_role_grid_refusal(hh_role role, const char *code)
+{
+    if (role == HH_ROLE_STATISTICIAN || role == HH_ROLE_ADMIN)
+        return "a statistician or an admin is given no grid: they never see households";
+    if (role == HH_ROLE_ENUMERATOR && !strchr(code, '-'))
+        return "only a supervisor is given a whole community; an enumerator works in grids (510105016003-03)";
+    return NULL;
+}
+
+bool hh_grid_codes_overlap(const char *a, const char *b)
+{
+    return strcmp(a, b) == 0 || hh_grid_holds(a, b) || hh_grid_holds(b, a);
+}
+
 bool hh_grid_holds(const char *code, const char *household_id)
 {
     size_t n = strlen(code);

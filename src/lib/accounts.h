@@ -39,6 +39,12 @@ int hh_role_parse(const char *name);
 bool hh_account_name_valid(const char *name);
 /* A grid code ("510105016003-03") or a community code ("510105016003"). */
 bool hh_grid_code_valid(const char *code);
+/* Why an account of `role` may not be given `code` (a valid grid or community
+ * code), in plain words; NULL when it may: an enumerator works in grids, a
+ * supervisor in grids or whole communities, a statistician or admin in none. */
+const char *hh_role_grid_refusal(hh_role role, const char *code);
+/* Whether codes `a` and `b` overlap: the same, or one a community the other lies in. */
+bool hh_grid_codes_overlap(const char *a, const char *b);
 /* Whether household `id` lies in grid (or community) `code`. */
 bool hh_grid_holds(const char *code, const char *household_id);
 

@@ -92,25 +92,44 @@ unsigned hh_assignments_change(hh_request *rq)
         hh_buf err;
         hh_buf_init(&err);
         hh_account a = { 0 };
+        bool give = !assign || json_is_true(assign);
         pthread_mutex_lock(&srv->store_lock);
         int rc = hh_store_account_get(srv->store, user, &a, &err);
-        if (rc == 0 && !assignable(&rq->who, &a))
-            rc = 2;
-        if (rc == 0) {
-            hh_account_clear(&a);
-            rc = hh_store_account_assign(srv->store, user, grid, !assign || json_is_true(assign), rq->who.name, &err);
+        status = rc < 0 ? hh_answer_store_failed(rq) : 0;
+        /* a supervisor is told only "forbidden" of an account it may not assign, so
+         * the names of others cannot be probed */
+        if (!status && (rc == 1 || !assignable(&rq->who, &a)))
+            status = rc == 1 && rq->who.role == HH_ROLE_ADMIN
+                         ? hh_answer_error(rq, MHD_HTTP_NOT_FOUND, "no-account", "There is no account of that name.",
+                                           "没有该名称的账户。")
+                         : hh_answer_forbidden(rq);
+        const char *refusal = status ? NULL : hh_role_grid_refusal(a.role, grid);
+        if (refusal)
+            status = hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "role-grid", refusal,
+                                     "该账户的角色不能分配此代码：普查员只分配网格，统计人员和管理员不分配网格。");
+        bool held = false, overlaps = false;
+        for (size_t i = 0; !status && i < a.n_grids; i++) {
+            held |= strcmp(a.grids[i], grid) == 0;
+            overlaps |= strcmp(a.grids[i], grid) != 0 && hh_grid_codes_overlap(a.grids[i], grid);
         }
-        if (rc == 0)
-            rc = hh_store_account_get(srv->store, user, &a, &err);
+        if (!status && give && overlaps)
+            status = hh_answer_error(rq, MHD_HTTP_CONFLICT, "grid-overlap",
+                                     "The account already holds a grid within this code, or the community around "
+                                     "it: take that away first.",
+                                     "该账户已持有此代码内的网格或其所在社区：请先取消该分配。");
+        if (!status && !give && !held)
+            status = hh_answer_error(rq, MHD_HTTP_NOT_FOUND, "not-assigned", "The account does not hold that grid.",
+                                     "该账户未被分配此网格。");
+        if (!status && give != held) {
+            hh_account_clear(&a);
+            rc = hh_store_account_assign(srv->store, user, grid, give, rq->who.name, &err);
+            if (rc == 0)
+                rc = hh_store_account_get(srv->store, user, &a, &err);
+            if (rc)
+                status = hh_answer_store_failed(rq);
+        }
         pthread_mutex_unlock(&srv->store_lock);
-        if (rc < 0)
-            status = hh_answer_store_failed(rq);
-        else if (rc == 1)
-            status = hh_answer_error(rq, MHD_HTTP_NOT_FOUND, "no-account", "There is no account of that name.",
-                                     "没有该名称的账户。");
-        else if (rc == 2)
-            status = hh_answer_forbidden(rq);
-        else {
+        if (!status) {
             hh_json j;
             hh_json_init(&j, &rq->answer);
             account_json(&j, &a);
