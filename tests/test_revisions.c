@@ -211,6 +211,8 @@ START_TEST(a_reviewed_form_keeps_its_decision_through_visits_not_changes)
         { { "--approve", "--revision", "2", HH }, 1, "at revision 1 now, not 2" },
         { { "--return", "--item", "person[7]/name=secret words", HH }, 1, "names no item of this form" },
         { { "--return", "--comment", "\033]0;x\007", HH }, 1, "control character" },
+        { { "--return", "--comment", "one line\n" HH "   543-1-999  r1", HH }, 1, "control character" },
+        { { "--return", "--item", "person/name=which of three?", HH }, 1, "names no item of this form" },
         { { "--return", "--item", "no-equals-sign", HH }, 2, "--item takes PATH=TEXT" },
         { { "--approve", "--return", HH, NULL }, 2, "not both" },
         { { HH, NULL }, 2, "--approve or --return" },
@@ -257,13 +259,33 @@ START_TEST(a_reviewed_form_keeps_its_decision_through_visits_not_changes)
     r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, NULL);
     ck_assert_msg(r.status == 0 && strstr(r.out, "No form waits for review."), "%s%s", r.out, r.err);
     tu_result_free(&r);
+    /* not a visit: an earlier visit's note rewritten, or the enumeration date moved alone */
+    static const struct {
+        const char *from, *to;
+    } not_visits[] = { { ">检查天然气管道和燃气灶具<", ">已检查<" }, { "date=\"2026-11-20\" status=", "date=\"2026-11-21\" status=" } };
+    for (size_t i = 0; i < sizeof not_visits / sizeof not_visits[0]; i++) {
+        char *at = strstr(with_visit, not_visits[i].from);
+        ck_assert_ptr_nonnull(at);
+        *at = '\0';
+        char *edited = hh_xasprintf("%s%s%s", with_visit, not_visits[i].to, at + strlen(not_visits[i].from));
+        tu_write_file(visited, edited, strlen(edited));
+        import_expect(visited, 0, "1 revised");
+        r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, NULL);
+        ck_assert_msg(r.status == 0 && strstr(r.out, HH), "%zu: %s%s", i, r.out, r.err);
+        tu_result_free(&r);
+        r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, "--approve", HH, NULL);
+        ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+        tu_result_free(&r);
+        free(with_visit);
+        with_visit = edited;
+    }
     r = tu_hhreg(NULL, NULL, "history", "--db", tu_store_db, HH, NULL);
     ck_assert_msg(r.status == 0 && strstr(r.out, "by root: call the daughter\n       person[1]/birthDate: ID says 1950") &&
                       strstr(r.out, "approved "),
                   "%s%s", r.out, r.err);
     tu_result_free(&r);
     /* the audit log: who decided what, never the words */
-    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'review'"), 2);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'review'"), 4);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE detail LIKE '%daughter%'"), 0);
     r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL);
     ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);

@@ -37,13 +37,27 @@ static void print_reviews(const history_args *a, int revision)
         const hh_review *r = &a->reviews[i];
         if (r->revision != revision)
             continue;
-        if (r->state == HH_REVIEW_APPROVED)
-            printf(zh ? "     %s 由 %s 审核通过" : "     approved %s by %s", r->at, r->reviewer);
-        else
-            printf(zh ? "     %s 由 %s 退回" : "     returned %s by %s", r->at, r->reviewer);
-        printf("%s%s\n", r->comment ? ": " : "", r->comment ? r->comment : "");
-        for (size_t k = 0; k < r->n_notes; k++)
-            printf("       %s: %s\n", r->notes[k].path, r->notes[k].comment);
+        /* what people typed goes to the terminal as text, never as its control sequences */
+        hh_buf line;
+        hh_buf_init(&line);
+        bool approved = r->state == HH_REVIEW_APPROVED;
+        hh_buf_printf(&line, "     %s %s ", approved ? zh ? "审核通过" : "approved" : zh ? "退回" : "returned", r->at);
+        hh_buf_puts(&line, zh ? "审核人 " : "by ");
+        hh_buf_put_printable(&line, r->reviewer);
+        if (r->comment) {
+            hh_buf_puts(&line, ": ");
+            hh_buf_put_printable(&line, r->comment);
+        }
+        hh_buf_putc(&line, '\n');
+        for (size_t k = 0; k < r->n_notes; k++) {
+            hh_buf_puts(&line, "       ");
+            hh_buf_put_printable(&line, r->notes[k].path);
+            hh_buf_puts(&line, ": ");
+            hh_buf_put_printable(&line, r->notes[k].comment);
+            hh_buf_putc(&line, '\n');
+        }
+        fputs(line.data, stdout);
+        hh_buf_free(&line);
     }
 }
 

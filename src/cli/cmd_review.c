@@ -70,14 +70,31 @@ static void print_row(const hh_review_row *row, void *arg)
     }
     const hh_review *r = row->review;
     bool zh = a->lang == HH_LANG_ZH;
-    printf("%-22s %s-%s-%s  r%d  %s %s\n", row->id, row->building, row->unit, row->room, row->revision,
-           row->enumerator, row->stored_at);
-    if (r->state != HH_REVIEW_RETURNED)
-        return;
-    printf(zh ? "    %s 于 %s 退回" : "    returned by %s on %s", r->reviewer, r->at);
-    printf("%s%s\n", r->comment ? ": " : "", r->comment ? r->comment : "");
-    for (size_t i = 0; i < r->n_notes; i++)
-        printf("    %s: %s\n", r->notes[i].path, r->notes[i].comment);
+    /* what people typed goes to the terminal as text, never as its control sequences */
+    hh_buf line;
+    hh_buf_init(&line);
+    hh_buf_printf(&line, "%-22s %s-%s-%s  r%d  ", row->id, row->building, row->unit, row->room, row->revision);
+    hh_buf_put_printable(&line, row->enumerator);
+    hh_buf_printf(&line, " %s\n", row->stored_at);
+    if (r->state == HH_REVIEW_RETURNED) {
+        hh_buf_puts(&line, zh ? "    退回：" : "    returned by ");
+        hh_buf_put_printable(&line, r->reviewer);
+        hh_buf_printf(&line, zh ? "，%s" : " on %s", r->at);
+        if (r->comment) {
+            hh_buf_puts(&line, ": ");
+            hh_buf_put_printable(&line, r->comment);
+        }
+        hh_buf_putc(&line, '\n');
+        for (size_t i = 0; i < r->n_notes; i++) {
+            hh_buf_puts(&line, "    ");
+            hh_buf_put_printable(&line, r->notes[i].path);
+            hh_buf_puts(&line, ": ");
+            hh_buf_put_printable(&line, r->notes[i].comment);
+            hh_buf_putc(&line, '\n');
+        }
+    }
+    fputs(line.data, stdout);
+    hh_buf_free(&line);
 }
 
 static int list(cli *c, const command *cmd, hh_store *s, review_args *a)

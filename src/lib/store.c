@@ -89,13 +89,25 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_NEXT_SERIAL] = "SELECT coalesce(max(CAST(substr(id, ?2) AS INTEGER)), 0) + 1 FROM household"
                          " WHERE substr(id, 1, ?2 - 1) = ?1",
     /* the decision that holds for revision ?2 of household ?1 (store_review.h): the
-     * latest on it or on the revisions just before it with the same content */
+     * latest on it or on the revisions before it from which each next one only
+     * recorded visits — the same content digest, every earlier visit kept as it was,
+     * more visits, and the enumeration date unchanged or moved to the newest visit's.
+     * The run starts at the last revision (up to ?2) that is not such a step. */
     [STMT_REVIEW_HOLDING] =
         "SELECT seq, revision, decision, at, reviewer, comment FROM review"
-        " WHERE household_id = ?1 AND revision <= ?2 AND revision > ("
-        "  SELECT coalesce(max(o.revision), 0) FROM revision o, revision c"
-        "  WHERE o.household_id = ?1 AND c.household_id = ?1 AND c.revision = ?2 AND o.revision < ?2"
-        "  AND (o.content_sha256 IS NULL OR c.content_sha256 IS NULL OR o.content_sha256 <> c.content_sha256))"
+        " WHERE household_id = ?1 AND revision <= ?2 AND revision >= ("
+        "  SELECT coalesce(max(k.revision), 1) FROM revision k"
+        "  JOIN revision p ON p.household_id = k.household_id AND p.revision = k.revision - 1"
+        "  WHERE k.household_id = ?1 AND k.revision <= ?2 AND NOT coalesce(("  /* NULL digests: a step */
+        "   k.content_sha256 = p.content_sha256"
+        "   AND (SELECT count(*) FROM visit WHERE household_id = ?1 AND revision = k.revision)"
+        "     > (SELECT count(*) FROM visit WHERE household_id = ?1 AND revision = p.revision)"
+        "   AND (k.enumeration_date = p.enumeration_date OR k.enumeration_date ="
+        "     (SELECT max(date) FROM visit WHERE household_id = ?1 AND revision = k.revision))"
+        "   AND NOT EXISTS (SELECT 1 FROM visit pv WHERE pv.household_id = ?1 AND pv.revision = p.revision"
+        "    AND NOT EXISTS (SELECT 1 FROM visit kv WHERE kv.household_id = ?1 AND kv.revision = k.revision"
+        "     AND kv.seq = pv.seq AND kv.date IS pv.date AND kv.enumerator IS pv.enumerator"
+        "     AND kv.purpose IS pv.purpose AND kv.outcome IS pv.outcome AND kv.note IS pv.note))), 0))"
         " ORDER BY seq DESC LIMIT 1",
 };
 

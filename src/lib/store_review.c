@@ -142,6 +142,8 @@ int hh_review_of(hh_store *s, const char *id, int revision, hh_review *out, hh_b
         result = -1;
     }
     sqlite3_reset(st);
+    if (result)
+        hh_review_free(out); /* nothing half-read is handed back */
     return result;
 }
 
@@ -169,9 +171,20 @@ static void without_first_index(const char *path, hh_buf *out)
     }
 }
 
+/* How many "[1]" steps `path` has. */
+static int first_indexes(const char *path)
+{
+    int n = 0;
+    for (const char *p = path; (p = strstr(p, "[1]")); p += 3)
+        n++;
+    return n;
+}
+
 /* The item path (nodepath.h) of the first element or attribute at or under `n`
- * that `wanted` (already without_first_index) names, into `found`; false if none. */
-static bool find_item(const xmlNode *n, const char *wanted, hh_buf *found, hh_buf *scratch)
+ * that path `typed` names, into `found`; false if none. `wanted` is `typed`
+ * without_first_index: person/name names person[1]/name only when person 1 is
+ * the only person (it has no "[1]" then), never the first of several. */
+static bool find_item(const xmlNode *n, const char *typed, const char *wanted, hh_buf *found, hh_buf *scratch)
 {
     for (; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
@@ -180,12 +193,12 @@ static bool find_item(const xmlNode *n, const char *wanted, hh_buf *found, hh_bu
             found->len = 0;
             hh_node_path(a ? (const xmlNode *)a : n, found);
             without_first_index(found->data ? found->data : "", scratch);
-            if (strcmp(scratch->data, wanted) == 0)
+            if (strcmp(scratch->data, wanted) == 0 && first_indexes(found->data) <= first_indexes(typed))
                 return true;
             if (a ? !a->next : !n->properties)
                 break;
         }
-        if (find_item(n->children, wanted, found, scratch))
+        if (find_item(n->children, typed, wanted, found, scratch))
             return true;
     }
     return false;
@@ -218,7 +231,7 @@ static long item_paths(hh_store *s, const char *id, int revision, const hh_revie
     size_t i = 0;
     for (; i < n_notes; i++) {
         without_first_index(notes[i].path, &wanted);
-        if (!find_item(xmlDocGetRootElement(doc), wanted.data, &found, &scratch))
+        if (!find_item(xmlDocGetRootElement(doc), notes[i].path, wanted.data, &found, &scratch))
             break;
         (*paths)[i] = hh_xstrdup(found.data);
     }
@@ -293,7 +306,7 @@ hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_
         return HH_DECIDE_BAD;
     }
     bool said = comment && *comment;
-    if (comment && hh_text_check(comment, true) != HH_TEXT_OK) {
+    if (comment && hh_text_check(comment, false) != HH_TEXT_OK) {
         hh_buf_printf(err, "the comment holds a control character or bytes that are not UTF-8: write it again");
         return HH_DECIDE_BAD;
     }
@@ -302,7 +315,7 @@ hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_
             hh_buf_printf(err, "item comment %zu needs both an item path and words", i + 1);
             return HH_DECIDE_BAD;
         }
-        if (hh_text_check(notes[i].path, false) != HH_TEXT_OK || hh_text_check(notes[i].comment, true) != HH_TEXT_OK) {
+        if (hh_text_check(notes[i].path, false) != HH_TEXT_OK || hh_text_check(notes[i].comment, false) != HH_TEXT_OK) {
             hh_buf_printf(err, "item comment %zu holds a control character or bytes that are not UTF-8: write it again",
                           i + 1);
             return HH_DECIDE_BAD;

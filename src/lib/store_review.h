@@ -62,10 +62,10 @@ typedef enum {
 } hh_decide_result;
 
 /* Records `reviewer`'s decision (APPROVED or RETURNED) on revision `revision` of
- * household `id` (0: the current one), in its own transaction with the audit
- * entry. A return needs a comment on the form or on an item; every note's path
+ * household `id` (0: the current one), in its own write transaction with the
+ * audit entry (the caller holds none open). A return needs a comment on the form or on an item; every note's path
  * must name an element or attribute of that revision's form (kept as `validate`
- * names it); comments are UTF-8 text without control characters. HH_DECIDED with
+ * names it); comments are one line of UTF-8 text without control characters. HH_DECIDED with
  * the decision as kept in *out (free it; NULL: not wanted); anything else leaves a
  * plain reason in `err` that quotes no value of the form and no comment. */
 hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_review_state decision,
