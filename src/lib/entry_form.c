@@ -125,6 +125,14 @@ static bool asked(const hh_item *it, hh_q_scope scope)
            (scope == HH_SCOPE_HOUSEHOLD && hh_question_find(HH_SCOPE_AFTER_ROSTER, it->key));
 }
 
+/* Whether the writer puts item `it` in the form when it has an answer: the asked
+ * items, and the member count, which no question asks but a form sent as JSON
+ * (server_json_form.c) may carry. */
+static bool written(const hh_item *it, hh_q_scope scope)
+{
+    return asked(it, scope) || (scope == HH_SCOPE_HOUSEHOLD && strcmp(it->key, "member-count") == 0);
+}
+
 /* --- the items, written where the item table puts them ------------------------------
  * Each asked item of a scope goes where its XML path (items.def) says: an attribute
  * ("@x") of its element, that element's text, or inside a child element, in the
@@ -133,7 +141,8 @@ static bool asked(const hh_item *it, hh_q_scope scope)
  * (address, lowIncome, enumeration, document, residence) or its first item, asked
  * first, has a value (functioning for a person of 5 or more, disabilityCertificate
  * with a certificate). Items that are
- * not asked are left out: the member count, and a person's line, which is its index. */
+ * not asked are left out — a person's line is its index — but for the member count
+ * when it has an answer (written()). */
 
 typedef struct item_walk {
     form_writer *f;
@@ -169,7 +178,7 @@ static void write_element(const item_walk *w, const char *path, size_t n)
     for (size_t i = 0; i < w->n; i++) {
         const hh_item *it = &w->items[i];
         const char *rest = path_below(it, path, n);
-        if (!rest || !asked(it, w->scope))
+        if (!rest || !written(it, w->scope))
             continue;
         if (*rest)
             leaf = false;
@@ -195,7 +204,7 @@ static void write_content(const item_walk *w, const char *path, size_t n)
     for (size_t i = 0; i < w->n; i++) {
         const hh_item *it = &w->items[i];
         const char *rest = path_below(it, path, n);
-        if (!rest || !asked(it, w->scope))
+        if (!rest || !written(it, w->scope))
             continue;
         if (rest[0] == '@' && !strchr(rest, '/'))
             attribute(w->f, rest + 1, w->scope, w->index, it->key);
@@ -205,12 +214,12 @@ static void write_content(const item_walk *w, const char *path, size_t n)
     for (size_t i = 0; i < w->n; i++) {
         const hh_item *it = &w->items[i];
         const char *rest = path_below(it, path, n);
-        if (!rest || !*rest || rest[0] == '@' || !asked(it, w->scope))
+        if (!rest || !*rest || rest[0] == '@' || !written(it, w->scope))
             continue;
         size_t child_n = (size_t)(rest - it->xml_path) + strcspn(rest, "/");
         bool seen = false; /* an earlier item already wrote this child */
         for (size_t j = 0; j < i && !seen; j++)
-            seen = asked(&w->items[j], w->scope) && strncmp(w->items[j].xml_path, it->xml_path, child_n) == 0 &&
+            seen = written(&w->items[j], w->scope) && strncmp(w->items[j].xml_path, it->xml_path, child_n) == 0 &&
                    (w->items[j].xml_path[child_n] == '\0' || w->items[j].xml_path[child_n] == '/');
         if (!seen)
             write_element(w, it->xml_path, child_n);

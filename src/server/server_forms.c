@@ -1,5 +1,5 @@
 /* server_forms.c — forms over HTTP: POST /api/v1/households (a new household or a
- * revision, the form's XML) and POST /api/v1/households/{id}/visits (one visit).
+ * revision, the form's XML or its JSON shape, server_json_form.c) and POST /api/v1/households/{id}/visits (one visit).
  * A form goes through the very reader, schema and rules of `hhreg import`
  * (hh_work_on_bytes) and the store's one put (hh_store_put), inside one write
  * transaction that also allocates a new household's id, refuses an address held by
@@ -370,18 +370,37 @@ static unsigned household_submit(hh_request *rq)
     /* who may submit at all; the form's own household is asked about once it is read */
     if (!hh_access_allows(&rq->who, HH_ACT_SUBMIT_FORM, NULL))
         return hh_answer_forbidden(rq);
-    if (content_type_is(rq, "application/json"))
-        return hh_answer_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "json-form",
-                               "A form is sent as its XML (Content-Type: application/xml); its JSON shape is not "
-                               "accepted yet.",
-                               "表单须以 XML 发送（Content-Type: application/xml）；暂不接受 JSON 形式。");
-    if (!content_type_is(rq, "application/xml") && !content_type_is(rq, "text/xml"))
+    bool json = content_type_is(rq, "application/json");
+    if (!json && !content_type_is(rq, "application/xml") && !content_type_is(rq, "text/xml"))
         return hh_answer_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "content-type",
-                               "A form is sent as its XML, with Content-Type: application/xml.",
-                               "表单须以 XML 发送，并带 Content-Type: application/xml。");
+                               "A form is sent as its XML (Content-Type: application/xml) or its JSON shape "
+                               "(application/json).",
+                               "表单须以 XML（Content-Type: application/xml）或其 JSON 形式（application/json）发送。");
     if (rq->body.len == 0)
         return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "empty-body", "The request carries no form.",
                                "请求中没有表单。");
+    if (json) { /* made into its XML, it goes the XML's way */
+        hh_buf why;
+        hh_buf_init(&why);
+        size_t len = 0;
+        char *xml = hh_json_form_xml(rq->body.data, rq->body.len, &len, &why);
+        unsigned refused = 0;
+        if (!xml) {
+            char *en = hh_xasprintf("The JSON form was refused: %s. Nothing was stored.", why.data);
+            char *zh = hh_xasprintf("JSON 表单被拒收：%s。未保存任何内容。", why.data);
+            refused = hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "json-form", en, zh);
+            free(en);
+            free(zh);
+        } else {
+            hh_buf_free(&rq->body);
+            hh_buf_init(&rq->body);
+            hh_buf_append(&rq->body, xml, len);
+            free(xml);
+        }
+        hh_buf_free(&why);
+        if (refused)
+            return refused;
+    }
     bool bad;
     form_submission fs = { .sub = { .rq = rq, .key = client_key(rq, NULL, &bad) } };
     if (bad)

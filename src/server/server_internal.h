@@ -115,6 +115,11 @@ void hh_static_free(hh_server *srv);
 bool hh_static_is_file_path(const char *path);
 unsigned hh_static_get(hh_request *rq);
 
+/* The form's XML (malloc'd, *xml_len bytes) from its JSON shape (show --json);
+ * NULL with a plain reason in `why` that names the key, never a value
+ * (server_json_form.c). */
+char *hh_json_form_xml(const char *json, size_t len, size_t *xml_len, hh_buf *why);
+
 /* Makes (before any thread starts: the schema and rules are read) and frees what
  * the form handlers use (server_forms.c). */
 int hh_forms_make(hh_server *srv, hh_buf *err);
