@@ -225,6 +225,9 @@ START_TEST(a_reviewed_form_keeps_its_decision_through_visits_not_changes)
                       "%zu: exit %d: %s%s", i, r.status, r.out, r.err);
         tu_result_free(&r);
     }
+    r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, "--lang", "zh", "--return", HH, NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "退回的表单须附意见"), "%s", r.err);
+    tu_result_free(&r);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM review"), 0);
     r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, "--return", "--comment", "call the daughter", "--item",
                  "person[1]/birthDate=ID says 1950", HH, NULL);

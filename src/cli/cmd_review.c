@@ -130,7 +130,7 @@ static int decide(cli *c, const command *cmd, hh_store *s, review_args *a, const
     hh_buf err;
     hh_buf_init(&err);
     hh_decide_result result = hh_review_decide(s, id, (int)a->revision, (hh_review_state)a->decision, a->comment,
-                                               a->notes, a->n_notes, c->actor, NULL, &err);
+                                               a->notes, a->n_notes, c->actor, c->lang, NULL, &err);
     if (result == HH_DECIDED && a->decision == HH_REVIEW_APPROVED)
         printf(cli_tr(c, "household %s approved\n", "住户 %s 已审核通过\n"), id);
     else if (result == HH_DECIDED)

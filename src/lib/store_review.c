@@ -80,6 +80,13 @@ static sqlite3_stmt *prepare(hh_store *s, const char *sql, hh_buf *err)
     return st;
 }
 
+/* The reason in the language asked for; the compiler checks a format in both. */
+static const char *say(hh_lang lang, const char *en, const char *zh) __attribute__((format_arg(2), format_arg(3)));
+static const char *say(hh_lang lang, const char *en, const char *zh)
+{
+    return lang == HH_LANG_ZH ? zh : en;
+}
+
 /* Ends a read of the reviews with `st` (finalized): `result`, or -1 with why when
  * its last step `rc` failed. */
 static int read_end(hh_store *s, sqlite3_stmt *st, int rc, int result, hh_buf *err)
@@ -244,12 +251,14 @@ static long item_paths(hh_store *s, const char *id, int revision, const hh_revie
 
 /* Whether two notes are on the same item (their paths as item_paths gave them),
  * saying which in `err`. */
-static bool same_item(char *const *paths, size_t n, hh_buf *err)
+static bool same_item(char *const *paths, size_t n, hh_lang lang, hh_buf *err)
 {
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < i; j++)
             if (strcmp(paths[i], paths[j]) == 0) {
-                hh_buf_printf(err, "item comments %zu and %zu are both on %s: say it in one", j + 1, i + 1, paths[i]);
+                hh_buf_printf(err, say(lang, "item comments %zu and %zu are both on %s: say it in one",
+                                       "第 %zu 条和第 %zu 条项目意见都针对 %s：请合为一条"),
+                              j + 1, i + 1, paths[i]);
                 return true;
             }
     return false;
@@ -297,33 +306,40 @@ static int insert_decision(hh_store *s, const char *id, int revision, hh_review_
 
 hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_review_state decision,
                                   const char *comment, const hh_review_note *notes, size_t n_notes,
-                                  const char *reviewer, hh_review *out, hh_buf *err)
+                                  const char *reviewer, hh_lang lang, hh_review *out, hh_buf *err)
 {
     if (out)
         memset(out, 0, sizeof *out);
     if (decision == HH_REVIEW_SUBMITTED) {
-        hh_buf_printf(err, "a review approves or returns a form");
+        hh_buf_printf(err, "%s", say(lang, "a review approves or returns a form", "审核须通过或退回表单"));
         return HH_DECIDE_BAD;
     }
     bool said = comment && *comment;
     if (comment && hh_text_check(comment, false) != HH_TEXT_OK) {
-        hh_buf_printf(err, "the comment holds a control character or bytes that are not UTF-8: write it again");
+        hh_buf_printf(err, "%s", say(lang, "the comment holds a control character (a line break?) or bytes that are not "
+                                           "UTF-8: write it again",
+                                     "意见中含有控制字符（换行？）或非 UTF-8 字节：请重新填写"));
         return HH_DECIDE_BAD;
     }
     for (size_t i = 0; i < n_notes; i++) {
         if (!notes[i].path || !*notes[i].path || !notes[i].comment || !*notes[i].comment) {
-            hh_buf_printf(err, "item comment %zu needs both an item path and words", i + 1);
+            hh_buf_printf(err, say(lang, "item comment %zu needs both an item path and words",
+                                   "第 %zu 条项目意见须同时有项目路径和内容"),
+                          i + 1);
             return HH_DECIDE_BAD;
         }
         if (hh_text_check(notes[i].path, false) != HH_TEXT_OK || hh_text_check(notes[i].comment, false) != HH_TEXT_OK) {
-            hh_buf_printf(err, "item comment %zu holds a control character or bytes that are not UTF-8: write it again",
+            hh_buf_printf(err, say(lang, "item comment %zu holds a control character (a line break?) or bytes that are "
+                                         "not UTF-8: write it again",
+                                   "第 %zu 条项目意见含有控制字符（换行？）或非 UTF-8 字节：请重新填写"),
                           i + 1);
             return HH_DECIDE_BAD;
         }
         said = true;
     }
     if (decision == HH_REVIEW_RETURNED && !said) {
-        hh_buf_printf(err, "a returned form needs a comment that tells the enumerator what to change");
+        hh_buf_printf(err, "%s", say(lang, "a returned form needs a comment that tells the enumerator what to change",
+                                     "退回的表单须附意见，告诉普查员要修改什么"));
         return HH_DECIDE_BAD;
     }
     if (hh_store_begin(s, err))
@@ -344,22 +360,25 @@ hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_
             hh_buf_printf(err, "%s: cannot read household %s: %s", s->path, id, hh_store_errmsg(s));
         result = HH_DECIDE_FAILED;
     } else if (rc == SQLITE_DONE || deleted) {
-        hh_buf_printf(err, "no current household %s in %s", id, s->path);
+        hh_buf_printf(err, say(lang, "no current household %s in %s", "%2$s 中没有现有住户 %1$s"), id, s->path);
         result = HH_DECIDE_NO_HOUSEHOLD;
     } else if (revision && revision != current) {
-        hh_buf_printf(err, "household %s is at revision %d now, not %d: read it again before deciding", id, current,
-                      revision);
+        hh_buf_printf(err, say(lang, "household %s is at revision %d now, not %d: read it again before deciding",
+                               "住户 %s 现为第 %d 版，不是第 %d 版：请重新读取后再审核"),
+                      id, current, revision);
         result = HH_DECIDE_STALE;
     } else {
         long bad = item_paths(s, id, current, notes, n_notes, &paths, err);
         if (bad < 0)
             result = HH_DECIDE_FAILED;
         else if ((size_t)bad < n_notes) {
-            hh_buf_printf(err, "item comment %ld: its path names no item of this form (paths as validate "
-                               "prints them, e.g. person[2]/birthDate or enumeration/@date)",
+            hh_buf_printf(err, say(lang, "item comment %ld: its path names no item of this form (paths as validate "
+                                         "prints them, e.g. person[2]/birthDate or enumeration/@date)",
+                                   "第 %ld 条项目意见：其路径不是此表单的项目（路径同 validate 所示，如 "
+                                   "person[2]/birthDate 或 enumeration/@date）"),
                           bad + 1);
             result = HH_DECIDE_BAD;
-        } else if (same_item(paths, n_notes, err))
+        } else if (same_item(paths, n_notes, lang, err))
             result = HH_DECIDE_BAD;
         else if (insert_decision(s, id, current, decision, comment, notes, paths, n_notes, reviewer, err) ||
                  (out && hh_review_of(s, id, current, out, err)) || hh_store_commit(s, err))

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "diag.h"
 #include "json.h"
 #include "store.h"
 
@@ -67,10 +68,11 @@ typedef enum {
  * must name an element or attribute of that revision's form (kept as `validate`
  * names it); comments are one line of UTF-8 text without control characters. HH_DECIDED with
  * the decision as kept in *out (free it; NULL: not wanted); anything else leaves a
- * plain reason in `err` that quotes no value of the form and no comment. */
+ * plain reason in `err`, in `lang` (but for a store failure's), that quotes no value
+ * of the form and no comment. */
 hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_review_state decision,
                                   const char *comment, const hh_review_note *notes, size_t n_notes,
-                                  const char *reviewer, hh_review *out, hh_buf *err);
+                                  const char *reviewer, hh_lang lang, hh_review *out, hh_buf *err);
 
 /* A household in a review listing: its id, address, who enumerated it and when
  * the current revision was stored, and its review. */

@@ -93,7 +93,8 @@ static unsigned decided(hh_request *rq, hh_decide_result result, const hh_buf *w
                                "Another revision of this household was stored meanwhile: read it again and decide on it.",
                                "此住户已有更新的版本：请重新读取后再审核。");
     case HH_DECIDE_BAD:
-        /* the library's reason names the comment by number, never its words */
+        /* the library's reason, in the session's language, names the comment by
+         * number, never its words */
         return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "bad-review", why->data, why->data);
     case HH_DECIDE_FAILED:
         break;
@@ -135,7 +136,7 @@ static unsigned review_decide(hh_request *rq)
         hh_decide_result result =
             hh_review_decide(srv->store, rq->arg, revision ? (int)json_integer_value(revision) : 0,
                              (hh_review_state)state, json_string_value(comment), notes, (size_t)n_notes,
-                             rq->who.name, &r, &why);
+                             rq->who.name, rq->lang, &r, &why); /* the reason in the session's language */
         pthread_mutex_unlock(&srv->store_lock);
         rq->audited = result == HH_DECIDED; /* the store wrote the decision's audit entry */
         status = decided(rq, result, &why);
