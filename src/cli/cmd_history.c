@@ -32,30 +32,13 @@ static void keep_review(const hh_review *r, void *arg)
 /* The decisions on revision `revision`, as lines under it. */
 static void print_reviews(const history_args *a, int revision)
 {
-    bool zh = a->lang == HH_LANG_ZH;
     for (size_t i = 0; i < a->n_reviews; i++) {
         const hh_review *r = &a->reviews[i];
         if (r->revision != revision)
             continue;
-        /* what people typed goes to the terminal as text, never as its control sequences */
         hh_buf line;
         hh_buf_init(&line);
-        bool approved = r->state == HH_REVIEW_APPROVED;
-        hh_buf_printf(&line, "     %s %s ", approved ? zh ? "审核通过" : "approved" : zh ? "退回" : "returned", r->at);
-        hh_buf_puts(&line, zh ? "审核人 " : "by ");
-        hh_buf_put_printable(&line, r->reviewer);
-        if (r->comment) {
-            hh_buf_puts(&line, ": ");
-            hh_buf_put_printable(&line, r->comment);
-        }
-        hh_buf_putc(&line, '\n');
-        for (size_t k = 0; k < r->n_notes; k++) {
-            hh_buf_puts(&line, "       ");
-            hh_buf_put_printable(&line, r->notes[k].path);
-            hh_buf_puts(&line, ": ");
-            hh_buf_put_printable(&line, r->notes[k].comment);
-            hh_buf_putc(&line, '\n');
-        }
+        hh_review_text(&line, r, a->lang, "     ");
         fputs(line.data, stdout);
         hh_buf_free(&line);
     }

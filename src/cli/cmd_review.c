@@ -69,30 +69,14 @@ static void print_row(const hh_review_row *row, void *arg)
         return;
     }
     const hh_review *r = row->review;
-    bool zh = a->lang == HH_LANG_ZH;
     /* what people typed goes to the terminal as text, never as its control sequences */
     hh_buf line;
     hh_buf_init(&line);
     hh_buf_printf(&line, "%-22s %s-%s-%s  r%d  ", row->id, row->building, row->unit, row->room, row->revision);
     hh_buf_put_printable(&line, row->enumerator);
     hh_buf_printf(&line, " %s\n", row->stored_at);
-    if (r->state == HH_REVIEW_RETURNED) {
-        hh_buf_puts(&line, zh ? "    退回：" : "    returned by ");
-        hh_buf_put_printable(&line, r->reviewer);
-        hh_buf_printf(&line, zh ? "，%s" : " on %s", r->at);
-        if (r->comment) {
-            hh_buf_puts(&line, ": ");
-            hh_buf_put_printable(&line, r->comment);
-        }
-        hh_buf_putc(&line, '\n');
-        for (size_t i = 0; i < r->n_notes; i++) {
-            hh_buf_puts(&line, "    ");
-            hh_buf_put_printable(&line, r->notes[i].path);
-            hh_buf_puts(&line, ": ");
-            hh_buf_put_printable(&line, r->notes[i].comment);
-            hh_buf_putc(&line, '\n');
-        }
-    }
+    if (r->state == HH_REVIEW_RETURNED)
+        hh_review_text(&line, r, a->lang, "    ");
     fputs(line.data, stdout);
     hh_buf_free(&line);
 }

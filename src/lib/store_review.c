@@ -38,6 +38,26 @@ void hh_review_free(hh_review *r)
     memset(r, 0, sizeof *r);
 }
 
+void hh_review_text(hh_buf *b, const hh_review *r, hh_lang lang, const char *indent)
+{
+    bool zh = lang == HH_LANG_ZH, approved = r->state == HH_REVIEW_APPROVED;
+    hh_buf_printf(b, "%s%s %s %s", indent, approved ? zh ? "审核通过" : "approved" : zh ? "退回" : "returned", r->at,
+                  zh ? "审核人 " : "by ");
+    hh_buf_put_printable(b, r->reviewer);
+    if (r->comment) {
+        hh_buf_puts(b, ": ");
+        hh_buf_put_printable(b, r->comment);
+    }
+    hh_buf_putc(b, '\n');
+    for (size_t i = 0; i < r->n_notes; i++) {
+        hh_buf_printf(b, "%s  ", indent);
+        hh_buf_put_printable(b, r->notes[i].path);
+        hh_buf_puts(b, ": ");
+        hh_buf_put_printable(b, r->notes[i].comment);
+        hh_buf_putc(b, '\n');
+    }
+}
+
 void hh_review_json(hh_json *j, const char *key, const hh_review *r)
 {
     hh_json_object(j, key);

@@ -40,6 +40,11 @@ typedef struct hh_review {
 
 void hh_review_free(hh_review *r);
 
+/* A decision as lines for a terminal, each begun with `indent`: "returned AT by
+ * REVIEWER: COMMENT", then each item comment under it ("  PATH: COMMENT"), what
+ * people typed written as text, never as control sequences (hh_buf_put_printable). */
+void hh_review_text(hh_buf *b, const hh_review *r, hh_lang lang, const char *indent);
+
 /* A review as JSON (docs/API.md, "Review"): {"state","revision","reviewer","at",
  * "comment","items":[{"path","comment"}]}; a submitted form has only its state and
  * revision. Under `key` in an object (NULL in an array). */
