@@ -132,7 +132,7 @@ static http request(const char *method, const char *path, const char *body, cons
 {
     char *url = hh_xasprintf("%s%s", base, path);
     char *cookie = token ? hh_xasprintf("hhreg_session=%s", token) : NULL;
-    tu_http_request rq = { url, method, NULL, body, cookie, csrf, extra_header, ca_file };
+    tu_http_request rq = { url, method, NULL, body, cookie, csrf, extra_header, ca_file, false };
     http h = tu_http_send(&rq);
     free(cookie);
     free(url);
@@ -485,9 +485,9 @@ START_TEST(the_openapi_file_lists_every_route_and_only_those)
     char *path = tu_src("docs/openapi.yaml");
     char *yaml = tu_read_file(path, NULL);
     free(path);
-    char listed[64][2][96];
+    char listed[64][2][128];
     size_t n = 0;
-    char current[96] = "";
+    char current[128] = "";
     for (char *line = strtok(yaml, "\n"); line; line = strtok(NULL, "\n")) {
         char word[96];
         if (sscanf(line, "  /%94[^:]:", word) == 1 && line[2] == '/')

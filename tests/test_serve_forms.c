@@ -100,7 +100,7 @@ static http request(const account *who, const char *method, const char *path, co
     char *url = hh_xasprintf("http://127.0.0.1:%d%s", port, path);
     char *idempotency = key ? hh_xasprintf("Idempotency-Key: %s", key) : NULL;
     tu_http_request rq = { url, method, type, body, who ? who->cookie : NULL, who ? who->csrf : NULL, idempotency,
-                           NULL };
+                           NULL, false };
     http h = tu_http_send(&rq);
     free(idempotency);
     free(url);
