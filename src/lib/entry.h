@@ -136,6 +136,10 @@ const char *hh_answers_from_resident_id(const hh_answers *a, int index, const ch
  * so the form can be checked item by item; persons and visits after `upto_person`
  * / `upto_visit` (-1: all) are left out. */
 char *hh_entry_form_xml(const hh_answers *a, bool placeholders, int upto_person, int upto_visit, size_t *len);
+/* The form XML of every answer given, whether its question would be asked or not
+ * (a form sent as JSON: what the sender says is checked by the rules, never
+ * dropped), without stand-ins. */
+char *hh_entry_form_xml_as_given(const hh_answers *a, size_t *len);
 
 /* Fills answers from a stored household (for hhreg edit and visit). */
 void hh_answers_from_household(hh_answers *a, const hh_household *h);

@@ -21,6 +21,7 @@
 typedef struct form_writer {
     const hh_answers *a;
     bool placeholders;
+    bool as_given;          /* every answer written, asked or not (a form sent as JSON) */
     xmlTextWriterPtr w;
     char today[11];
 } form_writer;
@@ -94,12 +95,12 @@ static const char *value(const form_writer *f, hh_q_scope scope, int index, cons
 {
     hh_q_scope question_scope = strcmp(key, "respondent") == 0 ? HH_SCOPE_AFTER_ROSTER : scope;
     const hh_question *q = hh_question_find(question_scope, key);
-    if (q && !hh_question_applies(q, f->a, index))
+    if (q && !f->as_given && !hh_question_applies(q, f->a, index))
         return NULL;
     const char *v = hh_answer(f->a, scope, index, key);
     if (v && *v)
         return v;
-    if (q && q->optional)
+    if (!q || q->optional) /* no question (the member count): never a stand-in */
         return NULL;
     return f->placeholders ? placeholder(f, scope, index, key) : v;
 }
@@ -258,9 +259,10 @@ static void write_visit(form_writer *f, int v)
     xmlTextWriterEndElement(f->w);
 }
 
-char *hh_entry_form_xml(const hh_answers *a, bool placeholders, int upto_person, int upto_visit, size_t *len)
+static char *form_xml(const hh_answers *a, bool placeholders, bool as_given, int upto_person, int upto_visit,
+                      size_t *len)
 {
-    form_writer f = { a, placeholders, NULL, "" };
+    form_writer f = { a, placeholders, as_given, NULL, "" };
     const char *date = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date");
     hhreg_date d;
     if (date && hhreg_date_parse(date, false, &d))
@@ -288,6 +290,16 @@ char *hh_entry_form_xml(const hh_answers *a, bool placeholders, int upto_person,
     *len = (size_t)xmlBufferLength(buf);
     xmlBufferFree(buf);
     return xml;
+}
+
+char *hh_entry_form_xml(const hh_answers *a, bool placeholders, int upto_person, int upto_visit, size_t *len)
+{
+    return form_xml(a, placeholders, false, upto_person, upto_visit, len);
+}
+
+char *hh_entry_form_xml_as_given(const hh_answers *a, size_t *len)
+{
+    return form_xml(a, false, true, -1, -1, len);
 }
 
 /* --- a stored household as answers ---------------------------------------------------------- */

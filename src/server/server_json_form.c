@@ -1,7 +1,7 @@
 /* server_json_form.c — a form sent as JSON, in the shape `hhreg show --json` and
  * GET /api/v1/households/{id} give it, made into the form's XML: each key is read
  * into the answer of its item (items.def: the JSON key, and the object it sits in),
- * and guided entry's writer (hh_entry_form_xml) writes the XML from the answers, so
+ * and guided entry's writer (hh_entry_form_xml_as_given) writes the XML from the answers, so
  * a JSON form goes on through the very reader, schema, rules and store an XML form
  * does. What the JSON shape adds — "derived", "revision", "review", a person's
  * "line" and "derived" — is left aside; any other key is refused by name, so a
@@ -148,7 +148,7 @@ char *hh_json_form_xml(const char *json, size_t len, size_t *xml_len, hh_buf *wh
         if (read_object(root, NULL, HH_ITEM_HOUSEHOLD, HH_SCOPE_HOUSEHOLD, 0, a, why) &&
             read_records(json_object_get(root, "persons"), "persons", HH_ITEM_PERSON, HH_SCOPE_PERSON, a, why) &&
             read_records(json_object_get(root, "visits"), "visits", HH_ITEM_VISIT, HH_SCOPE_VISIT, a, why))
-            xml = hh_entry_form_xml(a, false, -1, -1, xml_len);
+            xml = hh_entry_form_xml_as_given(a, xml_len);
         hh_answers_free(a);
     }
     json_decref(root);
