@@ -324,6 +324,12 @@ START_TEST(foreign_newer_and_corrupt_stores_are_refused)
     ck_assert_int_eq(r.status, 2);
     ck_assert(strstr(r.err, "newer hhreg") != NULL);
     tu_result_free(&r);
+    /* a negative version (make fuzz: fuzz/regressions/store-negative-schema-version):
+     * refused, never a migration from below the first */
+    ck_assert_int_eq(tu_sql_exec(tu_store_db, "PRAGMA user_version = -5;"), 0);
+    r = tu_hhreg(NULL, NULL, "list", "--db", tu_store_db, NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "schema version (-5) is damaged"), "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
     /* corrupt: a store of 812 households with garbage written over a page in the middle */
     char *store = tu_path(tu_store_dir, "corrupt.db");
     char *forms = tu_src("samples/households");

@@ -333,6 +333,10 @@ static int identify(hh_store *s, bool create, hh_buf *err)
                       s->path, version, hh_store_migration_count);
         return -1;
     }
+    if (version < 0) { /* a damaged header: no migration starts below 0 */
+        hh_buf_printf(err, "%s: the store's schema version (%d) is damaged; refusing to touch it", s->path, version);
+        return -1;
+    }
     if (version > hh_store_migration_count) {
         hh_buf_printf(err, "%s: made by a newer hhreg (store schema version %d; this hhreg knows up to %d); "
                       "upgrade hhreg to use it", s->path, version, hh_store_migration_count);
