@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -733,8 +734,8 @@ END_TEST
  * pool has threads, each sending a byte now and then, a request is still answered
  * (were threads held, it would wait for them, and the test would time out). */
 typedef struct trickle {
-    volatile int *stop;
-    int sent;
+    atomic_int *stop;
+    atomic_int sent;
 } trickle;
 
 static void *trickle_bytes(void *arg)
@@ -760,7 +761,7 @@ START_TEST(slow_clients_and_header_floods_do_not_stop_the_server)
 {
     account e = sign_in("enum03");
     enum { SLOW = 12 }; /* three times the pool's threads */
-    volatile int stop = 0;
+    atomic_int stop = 0;
     trickle t[SLOW];
     pthread_t th[SLOW];
     for (int i = 0; i < SLOW; i++) {
@@ -814,8 +815,8 @@ END_TEST
 typedef struct submitter {
     const account *who;
     int thread;
-    volatile int *stop;
-    volatile long *answered;
+    atomic_int *stop;
+    atomic_long *answered;
     char *ids[90];              /* the ids of the submissions answered 201 */
     char first_key[32];         /* the key of the first of them */
     int n_ids, sent;
@@ -857,8 +858,8 @@ START_TEST(a_killed_server_keeps_every_answered_submission)
 {
     account e[2] = { sign_in("enum03"), sign_in("enum03b") };
     enum { N = 8 };
-    volatile int stop = 0;
-    volatile long answered = 0;
+    atomic_int stop = 0;
+    atomic_long answered = 0;
     submitter sub[N];
     pthread_t t[N];
     for (int i = 0; i < N; i++) {
