@@ -572,6 +572,65 @@ START_TEST(jsonl_parses_with_every_person)
 }
 END_TEST
 
+/* A household nobody was home at records no tenure, allowance or hardship: the
+ * shipped plugins write them as not recorded (null, an empty cell), never as "no",
+ * and the tables leave a household without persons out instead of counting it as
+ * one of size 1. */
+START_TEST(a_household_nobody_was_home_at_is_exported_as_not_recorded)
+{
+    static const char form[] =
+        "<household id=\"510105016003-03-0901\" xmlns=\"urn:hhreg:household:1\"><address>"
+        "<district code=\"510105\">青羊区</district><street code=\"510105016\">黄田坝街道</street>"
+        "<community code=\"510105016003\">华兴社区</community><grid>3</grid><building>543</building>"
+        "<unit>1</unit><room>901</room></address><householdType>family</householdType>"
+        "<dwellingType>apartment</dwellingType>"
+        "<enumeration enumerator=\"E0300\" date=\"2026-10-11\" status=\"nobody-home\" respondent=\"proxy\""
+        " consent=\"false\"/><visit date=\"2026-10-11\" enumerator=\"E0300\" purpose=\"registration\""
+        " outcome=\"nobody-home\"/></household>\n";
+    char *db = tu_path(tu_store_dir, "nobody.db"), *xml = tu_path(tu_store_dir, "nobody.xml");
+    tu_write_file(xml, form, sizeof form - 1);
+    char *grid = tu_src("samples/households/510105016003-03-0001.xml");
+    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "import", "-q", "--db", db, xml, grid, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    const char *plugins = getenv("HHREG_PLUGINS");
+    char *jsonl = tu_path(tu_store_dir, "nobody.jsonl"), *csv = tu_path(tu_store_dir, "nobody.csv"),
+         *tables = tu_path(tu_store_dir, "nobody.tables"), *profile = tu_src("samples/profiles/generic-households.xml"),
+         *opt = hh_xasprintf("profile=%s", profile);
+    r = tu_hhreg(NULL, NULL, "export", "--db", db, "--plugin-dir", plugins, "-o", jsonl, "jsonl", NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    char *got = python("import json,sys\n"
+                       "h=[json.loads(l) for l in open(sys.argv[1], encoding=\"utf-8\")][1]\n"
+                       "print(h[\"tenure\"], h[\"lowIncome\"], h[\"extremeHardship\"], h[\"persons\"], len(h[\"visits\"]))",
+                       jsonl);
+    ck_assert_str_eq(got, "None None None [] 1\n");
+    free(got);
+    r = tu_hhreg(NULL, NULL, "export", "--db", db, "--plugin-dir", plugins, "-o", csv, "--opt", opt, "district-csv",
+                 NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    got = tu_read_file(csv, NULL);
+    ck_assert_msg(strstr(got, ",family,apartment,,,,zh,,,,2026-10-11,nobody-home,0,"), "%s", got);
+    free(got);
+    r = tu_hhreg(NULL, NULL, "export", "--db", db, "--plugin-dir", plugins, "-o", tables, "summary", NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.err, "plugin summary: 1 household(s) without persons (nobody home, "
+                                                 "refused) left out of the tables"), "%s", r.err);
+    tu_result_free(&r);
+    free(opt);
+    free(profile);
+    free(tables);
+    free(csv);
+    free(jsonl);
+    free(grid);
+    free(xml);
+    free(db);
+}
+END_TEST
+
 START_TEST(xml_validates_and_round_trips)
 {
     char *out = export_shipped("xml", "forms.xml", NULL, NULL);
@@ -1577,6 +1636,7 @@ Suite *make_plugins_suite(void)
     tcase_add_test(tc, the_stored_xml_goes_only_to_plugins_that_read_it);
     tcase_add_test(tc, an_interrupted_or_killed_export_leaves_nothing);
     tcase_add_test(tc, jsonl_parses_with_every_person);
+    tcase_add_test(tc, a_household_nobody_was_home_at_is_exported_as_not_recorded);
     tcase_add_test(tc, xml_validates_and_round_trips);
     tcase_add_test(tc, xml_copies_forms_as_stored_unless_comments_surround_them);
     tcase_add_test(tc, the_register_in_gb18030_decodes_to_the_utf8_register);

@@ -301,6 +301,66 @@ static void check_passes(void)
     tu_result_free(&r);
 }
 
+/* A store of schema 6 kept tenure, the allowance and hardship NOT NULL; migration 7
+ * lifts that in place (a form that found nobody home records none of them) and
+ * leaves every stored row and `check` as they were. */
+START_TEST(a_version_6_store_takes_a_form_without_the_household_questions)
+{
+    char *form = tu_src("samples/households/510105016003-03-0101.xml");
+    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "import", "--db", db, form, NULL);
+    tu_result_free(&r);
+    sqlite3 *h;
+    ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+    long version = 0;
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "PRAGMA schema_version", -1, &st, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    version = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    char *back = hh_xasprintf("PRAGMA writable_schema = ON;"
+                              " UPDATE sqlite_schema SET sql = replace(replace(replace(sql, 'tenure TEXT,',"
+                              " 'tenure TEXT NOT NULL,'), 'low_income INTEGER,', 'low_income INTEGER NOT NULL,'),"
+                              " 'extreme_hardship INTEGER,', 'extreme_hardship INTEGER NOT NULL,')"
+                              " WHERE name = 'revision'; PRAGMA schema_version = %ld; PRAGMA writable_schema = OFF;"
+                              " PRAGMA user_version = 6;",
+                              version + 1);
+    ck_assert_int_eq(sqlite3_exec(h, back, NULL, NULL, NULL), SQLITE_OK);
+    free(back);
+    sqlite3_close(h);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'revision' AND"
+                                      " sql LIKE '%tenure TEXT NOT NULL%extreme_hardship INTEGER NOT NULL%'"), 1);
+    static const char nobody[] =
+        "<household id=\"510105016003-03-0901\" xmlns=\"urn:hhreg:household:1\"><address>"
+        "<district code=\"510105\">青羊区</district><street code=\"510105016\">黄田坝街道</street>"
+        "<community code=\"510105016003\">华兴社区</community><grid>3</grid><building>543</building>"
+        "<unit>1</unit><room>901</room></address><householdType>family</householdType>"
+        "<dwellingType>apartment</dwellingType>"
+        "<enumeration enumerator=\"E0300\" date=\"2026-10-11\" status=\"refused\" respondent=\"proxy\""
+        " consent=\"false\"/><visit date=\"2026-10-11\" enumerator=\"E0300\" purpose=\"registration\""
+        " outcome=\"refused\"/></household>\n";
+    char *path = tu_path(dir, "refused.xml");
+    tu_write_file(path, nobody, sizeof nobody - 1);
+    r = tu_hhreg(NULL, NULL, "import", "--db", db, path, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "1 stored"), "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    ck_assert_int_eq(tu_sql_count(db, "PRAGMA user_version"), HH_STORE_SCHEMA_VERSION);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%NOT NULL%'"
+                                      " AND (sql LIKE '%tenure TEXT NOT NULL%' OR sql LIKE '%low_income INTEGER NOT NULL%'"
+                                      " OR sql LIKE '%extreme_hardship INTEGER NOT NULL%')"), 0);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM revision WHERE tenure IS NULL AND low_income IS NULL"
+                                      " AND extreme_hardship IS NULL AND enumeration_status = 'refused'"), 1);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM revision WHERE tenure IS NOT NULL"), 1);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
+    r = tu_hhreg(NULL, NULL, "check", "--db", db, NULL);
+    ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    free(path);
+    free(form);
+}
+END_TEST
+
 START_TEST(a_damaged_form_size_is_reported_never_overflows)
 {
     store_three();
@@ -807,6 +867,7 @@ Suite *make_store_suite(void)
     tcase_add_test(tc, warnings_are_kept_with_the_form);
     tcase_add_test(tc, a_second_household_in_a_room_is_a_warning_kept_with_it);
     tcase_add_test(tc, forms_are_kept_compressed_and_an_older_store_is_migrated);
+    tcase_add_test(tc, a_version_6_store_takes_a_form_without_the_household_questions);
     suite_add_tcase(s, tc);
     TCase *tamper_tc = tcase_create("tamper");
     tcase_set_timeout(tamper_tc, 600);

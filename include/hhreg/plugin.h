@@ -48,7 +48,7 @@ extern "C" {
 
 #define HHREG_PLUGIN_MAGIC 0x48485047u  /* "HHPG" */
 #define HHREG_PLUGIN_ABI_MAJOR 1
-#define HHREG_HOST_API_MINOR 4          /* the newest minor this header describes */
+#define HHREG_HOST_API_MINOR 5          /* the newest minor this header describes */
 
 /* --- the data a plugin sees -------------------------------------------------- */
 
@@ -83,6 +83,10 @@ extern "C" {
  *   household.low_income   1 when lowIncome/@receives is true (the 低保 allowance),
  *                          else 0; low_income_since its month "YYYY-MM" or NULL
  *   household.extreme_hardship  1 when extremeHardship is true, else 0
+ *   A form that found nobody home or was refused need not record tenure, the
+ *   allowance or extreme hardship (they are asked of the household): tenure is then
+ *   NULL, and low_income and extreme_hardship are -1 for a plugin whose
+ *   min_api_minor is 5 or more, 0 for an older one (api->item_text gives NULL).
  *   household.consent      1 when enumeration/@consent is true, else 0
  */
 
@@ -119,9 +123,9 @@ typedef struct hhreg_household {
     const char *household_type, *dwelling_type, *tenure;
     double floor_area;             /* -1 absent */
     const char *phone, *preferred_language;
-    int low_income;                /* 0 or 1 */
+    int low_income;                /* 0 or 1; since 1.5 -1 when not recorded (see above) */
     const char *low_income_since;
-    int extreme_hardship;          /* 0 or 1 */
+    int extreme_hardship;          /* 0 or 1; since 1.5 -1 when not recorded (see above) */
     const char *needs;
     const char *enumerator, *enumeration_date, *enumeration_status, *respondent;
     int consent;                   /* 0 or 1 */

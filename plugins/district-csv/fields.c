@@ -95,8 +95,8 @@ int in_group(int k, const hhreg_household *h, const hhreg_person *p)
     case 0: return h->elderly_living_alone && p->elderly60;
     case 1: return h->empty_nest && h->size >= 2 && p->elderly60;
     case 2: return p->disabled;
-    case 3: return h->low_income;
-    case 4: return h->extreme_hardship;
+    case 3: return h->low_income == 1;
+    case 4: return h->extreme_hardship == 1;
     default: return p->nationality && strcmp(p->nationality, "CHN") != 0;
     }
 }
@@ -175,9 +175,9 @@ static const char *household_value(item it, const hhreg_household *h, const char
         return buf;
     case I_HOUSEHOLD_PHONE: return or_empty(h->phone);
     case I_PREFERRED_LANGUAGE: return or_empty(h->preferred_language);
-    case I_LOW_INCOME: return h->low_income ? "1" : "0";
+    case I_LOW_INCOME: return h->low_income < 0 ? "" : h->low_income ? "1" : "0"; /* "": not recorded */
     case I_LOW_INCOME_SINCE: return or_empty(h->low_income_since);
-    case I_EXTREME_HARDSHIP: return h->extreme_hardship ? "1" : "0";
+    case I_EXTREME_HARDSHIP: return h->extreme_hardship < 0 ? "" : h->extreme_hardship ? "1" : "0";
     case I_NEEDS: return or_empty(h->needs);
     case I_ENUMERATOR: return h->enumerator;
     case I_ENUMERATION_DATE: return date(h->enumeration_date, df, buf, n);

@@ -135,6 +135,7 @@ static int household(hhreg_ctx *ctx, void *state, unsigned pass, const hhreg_hou
     for (size_t i = 0; i < h->n_persons; i++)
         person(&o, &h->persons[i]);
     api->write_text(ctx, "]");
+    o.first = 0; /* also after an empty roster (nobody home, refused) */
     key(&o, "visits");
     api->write_text(ctx, "[");
     o.first = 1;

@@ -19,6 +19,7 @@ typedef struct summary {
     cube c;
     release rel;
     const char *format;
+    long without_persons; /* nobody home, refused: left out of every table */
 } summary;
 
 static summary the_summary;
@@ -97,7 +98,11 @@ static int household(hhreg_ctx *ctx, void *state, unsigned pass, const hhreg_hou
 {
     (void)ctx;
     (void)pass;
-    cube_add(&((summary *)state)->c, h);
+    summary *s = state;
+    if (h->n_persons == 0) /* a household of none would count as one of size 1 */
+        s->without_persons++;
+    else
+        cube_add(&s->c, h);
     return 0;
 }
 
@@ -123,6 +128,9 @@ static int end(hhreg_ctx *ctx, void *state, int ok)
                  : strcmp(s->format, "html") == 0 ? write_html(&w)
                                                   : write_tidy_csv(&w);
         }
+        if (rc == 0 && s->without_persons)
+            s->api->info(ctx, "%ld household(s) without persons (nobody home, refused) left out of the tables",
+                         s->without_persons);
         if (suppress && rc == 0) {
             const protect_stats *st = &s->rel.stats;
             s->api->info(ctx, "%ld count(s) withheld as small, %ld more so they cannot be recovered", st->primary,

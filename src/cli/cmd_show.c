@@ -40,11 +40,11 @@ static const layout_line household_layout[] = {
     { "  address {district} {street} {community}, grid {grid}, [{estate} ]building {building}, unit {unit}, room "
       "{room}\n",
       "  地址 {district} {street} {community}, 网格 {grid}, [{estate} ]楼栋 {building}, 单元 {unit}, 室 {room}\n" },
-    { "  type {household-type}, {dwelling-type}, {tenure}[, {floor-area} m²]\n",
-      "  类型 {household-type}, {dwelling-type}, {tenure}[, {floor-area} m²]\n" },
+    { "  type {household-type}, {dwelling-type}, {tenure|-}[, {floor-area} m²]\n",
+      "  类型 {household-type}, {dwelling-type}, {tenure|-}[, {floor-area} m²]\n" },
     { "  phone {phone|-}, preferred language {language}\n", "  电话 {phone|-}, 首选语言 {language}\n" },
-    { "  low-income allowance {low-income}[ since {low-income-since}], extreme hardship {extreme-hardship}\n",
-      "  低保 {low-income}[，起始于 {low-income-since}], 特困供养 {extreme-hardship}\n" },
+    { "  low-income allowance {low-income|-}[ since {low-income-since}], extreme hardship {extreme-hardship|-}\n",
+      "  低保 {low-income|-}[，起始于 {low-income-since}], 特困供养 {extreme-hardship|-}\n" },
     { "[  needs {needs}\n]", "[  需求 {needs}\n]" },
     { "  enumerated {enumeration-date} by {enumerator}, {status}, respondent {respondent}, consent {consent}\n",
       "  登记 {enumeration-date} 登记员 {enumerator}, {status}, 受访人 {respondent}, 同意 {consent}\n" },
@@ -112,7 +112,7 @@ static const char *item_text(const hh_item *it, const void *record, int width, h
     case HH_ITEM_C_STR: return *(char *const *)at;
     case HH_ITEM_C_INT: snprintf(buf, size, "%*d", width, *(const int *)at); return buf;
     case HH_ITEM_C_REAL: snprintf(buf, size, "%.1f", *(const double *)at); return buf;
-    case HH_ITEM_C_BOOL: return *(const bool *)at ? L(lang, "yes", "是") : L(lang, "no", "否");
+    case HH_ITEM_C_BOOL: return *(const int *)at ? L(lang, "yes", "是") : L(lang, "no", "否");
     }
     return NULL;
 }

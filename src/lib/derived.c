@@ -35,7 +35,7 @@ void hh_derive(const hh_household *h, hh_household_derived *hd, hh_person_derive
     }
     hd->living_alone = hd->size == 1 && hd->elderly60 == 1;
     hd->empty_nest = hd->size > 0 && hd->elderly60 == hd->size;
-    hd->low_income = h->low_income;
+    hd->low_income = h->low_income == 1;
 }
 
 const char *hh_age_group_label(int age_group)

@@ -54,8 +54,8 @@ bool hh_question_applies(const hh_question *q, const hh_answers *a, int index);
  * AGE: asked when the person's age is not known yet or at least `min_age`.
  * EQUALS / NOT_EQUALS: answer `key` of `scope` (the household's, or the person's
  * own) compared with `value`; `or_absent` asks it too while `key` is unanswered
- * (NOT_EQUALS always does). */
-typedef enum { HH_COND_ALWAYS, HH_COND_AGE, HH_COND_EQUALS, HH_COND_NOT_EQUALS } hh_condition_op;
+ * (NOT_EQUALS always does). NONE_OF: as NOT_EQUALS, against each of `none_of`. */
+typedef enum { HH_COND_ALWAYS, HH_COND_AGE, HH_COND_EQUALS, HH_COND_NOT_EQUALS, HH_COND_NONE_OF } hh_condition_op;
 typedef struct hh_condition {
     hh_item_when when;
     const char *name;          /* "AGE_15": as items.def names it */
@@ -64,6 +64,7 @@ typedef struct hh_condition {
     hh_q_scope scope;
     const char *key, *value;
     bool or_absent;
+    const char *const *none_of; /* NONE_OF: the values, NULL-terminated */
 } hh_condition;
 /* The conditions, one per hh_item_when, in its order; *n their number. */
 const hh_condition *hh_conditions(size_t *n);

@@ -320,7 +320,7 @@ static void put_items(hh_answers *a, hh_item_scope item_scope, hh_q_scope scope,
         if (it->ctype == HH_ITEM_C_STR)
             value = *(char *const *)at ? *(char *const *)at : "";
         else if (it->ctype == HH_ITEM_C_BOOL)
-            value = *(const bool *)at ? "true" : "false";
+            value = !hh_item_given(it, record) ? "" : *(const int *)at ? "true" : "false";
         else if (hh_item_given(it, record) && it->ctype == HH_ITEM_C_INT)
             snprintf(text, sizeof text, "%d", *(const int *)at);
         else if (hh_item_given(it, record))

@@ -14,17 +14,21 @@
 #include "entry_session.h"
 #include "items.h"
 
+static const char *const not_answered[] = { "nobody-home", "refused", NULL };
+
 static const hh_condition conditions[] = {
-    { HH_WHEN_ALWAYS, "ALWAYS", HH_COND_ALWAYS, 0, HH_SCOPE_PERSON, NULL, NULL, false },
-    { HH_WHEN_AGE_5, "AGE_5", HH_COND_AGE, 5, HH_SCOPE_PERSON, NULL, NULL, true },
-    { HH_WHEN_AGE_6, "AGE_6", HH_COND_AGE, 6, HH_SCOPE_PERSON, NULL, NULL, true },
-    { HH_WHEN_AGE_15, "AGE_15", HH_COND_AGE, 15, HH_SCOPE_PERSON, NULL, NULL, true },
-    { HH_WHEN_CHINESE, "CHINESE", HH_COND_EQUALS, 0, HH_SCOPE_PERSON, "nationality", "CHN", true },
-    { HH_WHEN_HAS_DOCUMENT, "HAS_DOCUMENT", HH_COND_NOT_EQUALS, 0, HH_SCOPE_PERSON, "document-type", "none", true },
-    { HH_WHEN_MIGRANT, "MIGRANT", HH_COND_EQUALS, 0, HH_SCOPE_PERSON, "residence", "migrant", false },
-    { HH_WHEN_HAS_CERTIFICATE, "HAS_CERTIFICATE", HH_COND_EQUALS, 0, HH_SCOPE_PERSON, "certificate", "true", false },
-    { HH_WHEN_LOW_INCOME, "LOW_INCOME", HH_COND_EQUALS, 0, HH_SCOPE_HOUSEHOLD, "low-income", "true", false },
+    { HH_WHEN_ALWAYS, "ALWAYS", HH_COND_ALWAYS, 0, HH_SCOPE_PERSON, NULL, NULL, false, NULL },
+    { HH_WHEN_AGE_5, "AGE_5", HH_COND_AGE, 5, HH_SCOPE_PERSON, NULL, NULL, true, NULL },
+    { HH_WHEN_AGE_6, "AGE_6", HH_COND_AGE, 6, HH_SCOPE_PERSON, NULL, NULL, true, NULL },
+    { HH_WHEN_AGE_15, "AGE_15", HH_COND_AGE, 15, HH_SCOPE_PERSON, NULL, NULL, true, NULL },
+    { HH_WHEN_CHINESE, "CHINESE", HH_COND_EQUALS, 0, HH_SCOPE_PERSON, "nationality", "CHN", true, NULL },
+    { HH_WHEN_HAS_DOCUMENT, "HAS_DOCUMENT", HH_COND_NOT_EQUALS, 0, HH_SCOPE_PERSON, "document-type", "none", true, NULL },
+    { HH_WHEN_MIGRANT, "MIGRANT", HH_COND_EQUALS, 0, HH_SCOPE_PERSON, "residence", "migrant", false, NULL },
+    { HH_WHEN_HAS_CERTIFICATE, "HAS_CERTIFICATE", HH_COND_EQUALS, 0, HH_SCOPE_PERSON, "certificate", "true", false, NULL },
+    { HH_WHEN_LOW_INCOME, "LOW_INCOME", HH_COND_EQUALS, 0, HH_SCOPE_HOUSEHOLD, "low-income", "true", false, NULL },
+    { HH_WHEN_ANSWERED, "ANSWERED", HH_COND_NONE_OF, 0, HH_SCOPE_HOUSEHOLD, "status", NULL, true, not_answered },
 };
+_Static_assert(sizeof conditions / sizeof conditions[0] == HH_WHEN_ANSWERED + 1, "a condition for each hh_item_when");
 #define COND_COUNT (sizeof conditions / sizeof conditions[0])
 
 const hh_condition *hh_conditions(size_t *n)
@@ -45,6 +49,12 @@ bool hh_question_applies(const hh_question *q, const hh_answers *a, int index)
     const char *v = hh_answer(a, c->scope, c->scope == HH_SCOPE_HOUSEHOLD ? 0 : index, c->key);
     if (!v)
         return c->or_absent;
+    if (c->op == HH_COND_NONE_OF) {
+        for (const char *const *w = c->none_of; *w; w++)
+            if (strcmp(*w, v) == 0)
+                return false;
+        return true;
+    }
     return (strcmp(v, c->value) == 0) == (c->op == HH_COND_EQUALS);
 }
 
@@ -56,9 +66,9 @@ static const hh_question certificate = { "certificate", HH_SCOPE_PERSON, HH_Q_BO
 /* The order of the conversation, by item key (or a question above). */
 static const char *const household_order[] = {
     "district-code", "district", "street-code", "street", "community-code", "community", "grid", "estate",
-    "building", "unit", "room", "id", "household-type", "dwelling-type", "tenure", "floor-area", "phone",
+    "building", "unit", "room", "id", "household-type", "dwelling-type", "status", "tenure", "floor-area", "phone",
     "language", "low-income", "low-income-since", "extreme-hardship", "needs", "enumerator", "enumeration-date",
-    "status", "consent",
+    "consent",
 };
 static const char *const person_order[] = {
     "name", "relationship", "document-type", "document-number", "sex", "birth-date", "nationality", "ethnicity",
@@ -190,6 +200,9 @@ static const struct {
     { "FOREIGN-DOCUMENT", { "document-type", "nationality" } },
     { "RESIDENCE-FOREIGN", { "nationality", "residence" } },
     { "ETHNICITY-FOREIGN", { "nationality", "ethnicity" } },
+    { "TENURE-MISSING", { "h:status", "h:tenure" } },
+    { "LOW-INCOME-MISSING", { "h:status", "h:low-income" } },
+    { "EXTREME-HARDSHIP-MISSING", { "h:status", "h:extreme-hardship" } },
     { "LOW-INCOME-SINCE-MISSING", { "h:low-income", "h:low-income-since" } },
     { "LOW-INCOME-SINCE-UNEXPECTED", { "h:low-income", "h:low-income-since" } },
     { "LOW-INCOME-SINCE-FUTURE", { "h:low-income-since", "h:enumeration-date" } },

@@ -693,7 +693,7 @@ static const char *api_item_text(hhreg_ctx *ctx, const void *record, int scope, 
     case HH_ITEM_C_STR: return *(char *const *)at;
     case HH_ITEM_C_INT: hh_buf_printf(b, "%d", *(const int *)at); break;
     case HH_ITEM_C_REAL: hh_buf_printf(b, "%.2f", *(const double *)at); break;
-    case HH_ITEM_C_BOOL: hh_buf_puts(b, *(const bool *)at ? "true" : "false"); break;
+    case HH_ITEM_C_BOOL: hh_buf_puts(b, *(const int *)at ? "true" : "false"); break;
     }
     return b->data;
 }
@@ -741,11 +741,18 @@ static void view_person(const hh_person *r, const hh_person_derived *pd, hhreg_p
     v->disabled = pd->disabled;
 }
 
-static void view_household(const hh_household *r, const hh_household_derived *hd, hhreg_household *v)
+static void view_household(const hh_household *r, const hh_household_derived *hd, bool unrecorded_flags,
+                           hhreg_household *v)
 {
     memset(v, 0, sizeof *v);
     v->struct_size = sizeof *v;
     HH_HOUSEHOLD_ITEMS(VIEW_ITEM)
+    /* -1 where the form does not say (nobody home, refused) only for a plugin of API
+     * 1.5 or later: an older one was promised 0 or 1, and sees 0 */
+    if (!unrecorded_flags) {
+        v->low_income = r->low_income == 1;
+        v->extreme_hardship = r->extreme_hardship == 1;
+    }
     v->size = hd->size;
     v->elderly60 = hd->elderly60;
     v->elderly65 = hd->elderly65;
@@ -777,7 +784,7 @@ static int hand_over(const hh_household *h, int revision, const char *xml, size_
     hh_person_derived *pds = h->n_persons <= 64 ? pd : hh_xcalloc(h->n_persons, sizeof *pds);
     hh_derive(h, &hd, pds);
     hhreg_household v;
-    view_household(h, &hd, &v);
+    view_household(h, &hd, ps->ctx->plugin->min_api_minor >= 5, &v);
     v.revision = revision;
     v.xml = xml;
     v.xml_len = xml_len;

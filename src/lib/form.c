@@ -64,7 +64,7 @@ static void read_items(hh_item_scope scope, void *record, const xmlNode *el)
         case HH_ITEM_C_STR: *(char **)at = s ? hh_xstrdup(s) : NULL; break;
         case HH_ITEM_C_INT: *(int *)at = s ? atoi(s) : it->absent; break;
         case HH_ITEM_C_REAL: *(double *)at = s ? strtod(s, NULL) : -1; break;
-        case HH_ITEM_C_BOOL: *(bool *)at = s && (strcmp(s, "true") == 0 || strcmp(s, "1") == 0); break;
+        case HH_ITEM_C_BOOL: *(int *)at = s ? strcmp(s, "true") == 0 || strcmp(s, "1") == 0 : it->absent; break;
         }
         xmlFree(v);
     }

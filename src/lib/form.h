@@ -38,12 +38,12 @@ typedef struct hh_household {
     char *household_type, *dwelling_type, *tenure;
     double floor_area;                       /* -1 absent */
     char *phone, *preferred_language;        /* preferred_language defaults to "zh" */
-    bool low_income;
+    int low_income;                          /* 1, 0, -1 absent (nobody home, refused) */
     char *low_income_since;
-    bool extreme_hardship;
+    int extreme_hardship;                    /* 1, 0, -1 absent (nobody home, refused) */
     char *needs;
     char *enumerator, *enumeration_date, *enumeration_status, *respondent;
-    bool consent;
+    int consent;                             /* 1 or 0 */
     int member_count;                        /* -1 absent */
     hh_person *persons;
     size_t n_persons;

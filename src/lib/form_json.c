@@ -30,7 +30,12 @@ static void item_json(hh_json *j, const hh_item *it, const void *record)
             hh_json_raw(j, it->json, "null");
         }
         break;
-    case HH_ITEM_C_BOOL: hh_json_bool(j, it->json, *(const bool *)at); break;
+    case HH_ITEM_C_BOOL:
+        if (hh_item_given(it, record))
+            hh_json_bool(j, it->json, *(const int *)at);
+        else
+            hh_json_raw(j, it->json, "null");
+        break;
     }
 }
 

@@ -23,7 +23,7 @@ enum { N_HOUSEHOLD = 0 HH_HOUSEHOLD_ITEMS(COUNT), N_PERSON = 0 HH_PERSON_ITEMS(C
 #define C_TYPE_STR char *
 #define C_TYPE_INT int
 #define C_TYPE_REAL double
-#define C_TYPE_BOOL bool
+#define C_TYPE_BOOL int /* 1, 0 or the row's `absent` */
 #define TYPE_CHECK(type, key, kind, ctype, absent, required, xml, codes, member, ...)                             \
     _Static_assert(_Generic(((type *)0)->member, C_TYPE_##ctype: 1, default: 0),                                  \
                    "items.def: the member of item '" key "' is not of type " #ctype);
@@ -50,9 +50,9 @@ bool hh_item_given(const hh_item *it, const void *record)
     const void *at = hh_item_at(it, record);
     switch (it->ctype) {
     case HH_ITEM_C_STR: return *(char *const *)at != NULL;
-    case HH_ITEM_C_INT: return it->required || *(const int *)at != it->absent;
+    case HH_ITEM_C_INT:
+    case HH_ITEM_C_BOOL: return it->required || *(const int *)at != it->absent;
     case HH_ITEM_C_REAL: return *(const double *)at >= 0;
-    case HH_ITEM_C_BOOL: return true;
     }
     return false;
 }

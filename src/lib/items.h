@@ -25,7 +25,7 @@ typedef enum { HH_ITEM_HOUSEHOLD, HH_ITEM_PERSON, HH_ITEM_VISIT } hh_item_scope;
 typedef enum { HH_ITEM_TEXT, HH_ITEM_CODE, HH_ITEM_DATE, HH_ITEM_MONTH, HH_ITEM_NUMBER, HH_ITEM_BOOLEAN } hh_item_kind;
 
 /* How the in-memory household holds it: char * (NULL absent), int (`absent` when
- * absent), double (negative absent) or bool. */
+ * absent), double (negative absent) or a yes/no as int (1, 0, `absent` when absent). */
 typedef enum { HH_ITEM_C_STR, HH_ITEM_C_INT, HH_ITEM_C_REAL, HH_ITEM_C_BOOL } hh_item_ctype;
 
 typedef struct hh_item {
@@ -33,7 +33,7 @@ typedef struct hh_item {
     hh_item_scope scope;
     hh_item_kind kind;
     hh_item_ctype ctype;
-    int absent;               /* HH_ITEM_C_INT: the value meaning "not given" */
+    int absent;               /* HH_ITEM_C_INT and _BOOL: the value meaning "not given" */
     bool required;            /* always there in a valid form (its store column is NOT NULL) */
     const char *xml_path;     /* relative to the scope's element: "address/district/@code";
                                  "" for the element's own text (a visit's note) */
@@ -66,7 +66,7 @@ bool hh_item_given(const hh_item *it, const void *record);
  * disability certificate, or a household receiving the low-income allowance. */
 typedef enum {
     HH_WHEN_ALWAYS, HH_WHEN_AGE_5, HH_WHEN_AGE_6, HH_WHEN_AGE_15, HH_WHEN_CHINESE, HH_WHEN_HAS_DOCUMENT,
-    HH_WHEN_MIGRANT, HH_WHEN_HAS_CERTIFICATE, HH_WHEN_LOW_INCOME
+    HH_WHEN_MIGRANT, HH_WHEN_HAS_CERTIFICATE, HH_WHEN_LOW_INCOME, HH_WHEN_ANSWERED
 } hh_item_when;
 
 typedef struct hh_item_question {

@@ -313,8 +313,9 @@ static void read_items(sqlite3_stmt *st, int first, hh_item_scope scope, void *r
             *(double *)at = sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_double(st, i);
             break;
         case HH_ITEM_C_BOOL:
-            required_int(st, i, damaged);
-            *(bool *)at = sqlite3_column_int(st, i);
+            if (it->required)
+                required_int(st, i, damaged);
+            *(int *)at = sqlite3_column_type(st, i) == SQLITE_NULL ? it->absent : sqlite3_column_int(st, i) != 0;
             break;
         }
     }

@@ -200,13 +200,45 @@ static const char migration_6[] =
     TRIGGER_REVIEW_ITEM_KEPT_U ";"
     TRIGGER_REVIEW_ITEM_KEPT_D ";";
 
+/* 7: a form that found nobody home or was refused records no tenure, low-income
+ * allowance or extreme hardship (household-1.xsd; the rules ask them of every other
+ * form), so their columns take NULL. SQLite cannot drop a NOT NULL with ALTER TABLE;
+ * its documented way for exactly this change ("Making Other Kinds Of Table Schema
+ * Changes": removing NOT NULL changes no stored row) is to edit the table's statement
+ * in sqlite_schema and bump schema_version, done by relax_revision_columns below with
+ * the defensive flag lifted for it: instant, where copying the table would take
+ * minutes on a district's store. */
+static const char migration_7[] = "";
+
+static int relax_revision_columns(hh_store *s, hh_buf *err)
+{
+    long version = hh_store_sql_long(s->db, "PRAGMA schema_version");
+    char *sql = hh_xasprintf(
+        "PRAGMA writable_schema = ON;"
+        "UPDATE sqlite_schema SET sql = replace(replace(replace(sql,"
+        " 'tenure TEXT NOT NULL', 'tenure TEXT'),"
+        " 'low_income INTEGER NOT NULL', 'low_income INTEGER'),"
+        " 'extreme_hardship INTEGER NOT NULL', 'extreme_hardship INTEGER')"
+        " WHERE type = 'table' AND name = 'revision';"
+        "PRAGMA schema_version = %ld;"
+        "PRAGMA writable_schema = OFF;",
+        version + 1);
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 0, NULL);
+    int rc = version < 0 ? -1 : hh_store_exec(s, sql, err);
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+    free(sql);
+    if (version < 0)
+        hh_buf_printf(err, "%s: cannot read the schema version: %s", s->path, hh_store_errmsg(s));
+    return rc;
+}
+
 int hh_store_migration_finish(hh_store *s, int version, hh_buf *err)
 {
-    return version == 3 ? link_audit_rows(s, err) : 0;
+    return version == 3 ? link_audit_rows(s, err) : version == 7 ? relax_revision_columns(s, err) : 0;
 }
 
 const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3, migration_4, migration_5,
-                                              migration_6 };
+                                              migration_6, migration_7 };
 const int hh_store_migration_count = sizeof hh_store_migrations / sizeof hh_store_migrations[0];
 
 const hh_store_trigger hh_store_triggers[] = {
@@ -225,3 +257,5 @@ const hh_store_trigger hh_store_triggers[] = {
     { "review_item_kept_d", TRIGGER_REVIEW_ITEM_KEPT_D },
     { NULL, NULL },
 };
+_Static_assert(sizeof hh_store_migrations / sizeof hh_store_migrations[0] == HH_STORE_SCHEMA_VERSION,
+               "store.h: HH_STORE_SCHEMA_VERSION is the number of migrations");

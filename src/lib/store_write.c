@@ -38,7 +38,7 @@ static void bind_items(sqlite3_stmt *st, int first, hh_item_scope scope, const v
         else if (it->ctype == HH_ITEM_C_REAL)
             sqlite3_bind_double(st, index, *(const double *)at);
         else
-            sqlite3_bind_int(st, index, *(const bool *)at);
+            sqlite3_bind_int(st, index, *(const int *)at != 0);
     }
 }
 

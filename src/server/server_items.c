@@ -48,6 +48,15 @@ static void put_condition(hh_json *j, const hh_condition *c)
         hh_json_str(j, c->op == HH_COND_EQUALS ? "equals" : "notEquals", c->value);
         hh_json_bool(j, "orUnanswered", c->or_absent);
         break;
+    case HH_COND_NONE_OF:
+        hh_json_str(j, "scope", c->scope == HH_SCOPE_HOUSEHOLD ? "household" : "person");
+        hh_json_str(j, "item", c->key);
+        hh_json_array(j, "noneOf");
+        for (const char *const *w = c->none_of; *w; w++)
+            hh_json_str(j, NULL, *w);
+        hh_json_end(j);
+        hh_json_bool(j, "orUnanswered", c->or_absent);
+        break;
     }
     hh_json_end(j);
 }
