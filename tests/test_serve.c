@@ -73,8 +73,8 @@ static void server_start(void)
     char *key = ca_file ? hh_xasprintf("%s.key", ca_file) : NULL;
     char *www = tu_path(tu_store_dir, "www");
     server_pid = tu_hhreg_start(&server_out, "serve", "--listen", "127.0.0.1:0", "--address-failures", "12", "--db",
-                                tu_store_db, "--www", www, ca_file ? "--tls-cert" : NULL, ca_file, "--tls-key", key,
-                                NULL);
+                                tu_store_db, "--www", www, "--plugin-dir", getenv("HHREG_PLUGINS"),
+                                ca_file ? "--tls-cert" : NULL, ca_file, "--tls-key", key, NULL);
     free(www);
     free(key);
     snprintf(base, sizeof base, "%s://127.0.0.1:%d", ca_file ? "https" : "http", tu_serve_port(server_out));
@@ -306,6 +306,31 @@ static const struct {
     { "stats", "POST", "/api/v1/assignments", 403 },
     { "admin", "POST", "/api/v1/assignments", 400 },
     { "super", "DELETE", "/api/v1/assignments", 405 },
+    /* exports: an admin starts and releases runs; a statistician sees the released */
+    { NULL, "GET", "/api/v1/exports", 401 },
+    { "enum03", "GET", "/api/v1/exports", 403 },
+    { "super", "GET", "/api/v1/exports", 403 },
+    { "stats", "GET", "/api/v1/exports", 200 },
+    { "admin", "GET", "/api/v1/exports", 200 },
+    { NULL, "POST", "/api/v1/exports/summary", 401 },
+    { "enum03", "POST", "/api/v1/exports/summary", 403 },
+    { "super", "POST", "/api/v1/exports/summary", 403 },
+    { "stats", "POST", "/api/v1/exports/summary", 403 },
+    { "admin", "POST", "/api/v1/exports/no-such-plugin", 404 }, /* allowed: there is no such plugin */
+    { "admin", "GET", "/api/v1/exports/summary", 405 },
+    { NULL, "GET", "/api/v1/export-runs/1", 401 },
+    { "enum03", "GET", "/api/v1/export-runs/1", 403 },
+    { "super", "GET", "/api/v1/export-runs/1", 403 },
+    { "stats", "GET", "/api/v1/export-runs/1", 404 }, /* allowed: there is no run yet */
+    { "admin", "GET", "/api/v1/export-runs/1", 404 },
+    { "admin", "GET", "/api/v1/export-runs/x", 404 },
+    { "enum03", "GET", "/api/v1/export-runs/1/file?name=summary.csv", 403 },
+    { "stats", "GET", "/api/v1/export-runs/1/file?name=summary.csv", 404 },
+    { NULL, "POST", "/api/v1/export-runs/1/release", 401 },
+    { "enum03", "POST", "/api/v1/export-runs/1/release", 403 },
+    { "super", "POST", "/api/v1/export-runs/1/release", 403 },
+    { "stats", "POST", "/api/v1/export-runs/1/release", 403 },
+    { "admin", "POST", "/api/v1/export-runs/1/release", 404 },
 };
 
 /* `first`, an answer to GET `path`, carries an ETag; sent back, it gets 304 and no body. */
@@ -490,8 +515,22 @@ START_TEST(the_openapi_file_lists_every_route_and_only_those)
     char current[128] = "";
     for (char *line = strtok(yaml, "\n"); line; line = strtok(NULL, "\n")) {
         char word[96];
-        if (sscanf(line, "  /%94[^:]:", word) == 1 && line[2] == '/')
-            snprintf(current, sizeof current, "/%s", word);
+        if (sscanf(line, "  /%94[^:]:", word) == 1 && line[2] == '/') {
+            /* a path parameter of any name ({plugin}, {run}) stands where a route has "*", as {id} */
+            size_t at = 0;
+            for (const char *c = word; *c && at + 5 < sizeof current; c++) {
+                if (at == 0)
+                    current[at++] = '/';
+                if (*c == '{' && strchr(c, '}')) {
+                    memcpy(current + at, "{id}", 4);
+                    at += 4;
+                    c = strchr(c, '}');
+                } else {
+                    current[at++] = *c;
+                }
+            }
+            current[at] = '\0';
+        }
         else if (line[0] != ' ')
             current[0] = '\0'; /* a top-level key ends paths: */
         else if (*current && sscanf(line, "    %15[a-z]:", word) == 1 && line[4] != ' ' &&
@@ -791,6 +830,151 @@ START_TEST(a_session_over_tls)
 }
 END_TEST
 
+/* Run `id`'s answer once it has ended (polled: the export runs in a child process). */
+static http run_ended(long id, const char *token)
+{
+    char *path = hh_xasprintf("/api/v1/export-runs/%ld", id);
+    http h = { 0 };
+    for (int i = 0; i < 1200; i++) {
+        h = request("GET", path, NULL, token, NULL);
+        ck_assert_msg(h.status == 200, "%s: %ld %s", path, h.status, h.body.data);
+        if (!strstr(h.body.data, "\"state\":\"running\""))
+            break;
+        http_free(&h);
+        usleep(100 * 1000);
+    }
+    free(path);
+    return h;
+}
+
+static long run_started(const char *plugin, const char *body, const char *token, const char *csrf)
+{
+    char *path = hh_xasprintf("/api/v1/exports/%s", plugin);
+    http h = request("POST", path, body, token, csrf);
+    ck_assert_msg(h.status == 202, "%s: %ld %s", path, h.status, h.body.data);
+    const char *id = strstr(h.body.data, "{\"id\":");
+    ck_assert_ptr_nonnull(id);
+    long run = atol(id + 6);
+    http_free(&h);
+    free(path);
+    return run;
+}
+
+/* An admin runs summary and jsonl over HTTP; the run is `hhreg export` (the plugin
+ * confined as on the command line), its output kept with the run; a statistician
+ * sees nothing until the admin releases the summary, then downloads exactly that
+ * file and never a jsonl run (which holds names). Bad options fail the run with
+ * hhreg export's reason; a path in a file name reaches nothing. */
+START_TEST(an_admin_releases_a_summary_run_to_the_statisticians)
+{
+    char *admin, *admin_csrf, *stats, *stats_csrf;
+    sign_in("admin", &admin, &admin_csrf);
+    sign_in("stats", &stats, &stats_csrf);
+    http h = request("GET", "/api/v1/exports", NULL, admin, NULL);
+    ck_assert_msg(strstr(h.body.data, "{\"name\":\"summary\",\"releasable\":true}") &&
+                      strstr(h.body.data, "{\"name\":\"jsonl\",\"releasable\":false}"),
+                  "%s", h.body.data);
+    http_free(&h);
+    long tables = run_started("summary", "{\"options\":[\"min-count=3\"],\"file\":\"tables.csv\"}", admin,
+                              admin_csrf);
+    h = run_ended(tables, admin);
+    ck_assert_msg(strstr(h.body.data, "\"state\":\"done\"") && strstr(h.body.data, "\"name\":\"tables.csv\"") &&
+                      strstr(h.body.data, "\"options\":[\"min-count=3\"]") &&
+                      strstr(h.body.data, "household(s) written to"),
+                  "%s", h.body.data);
+    http_free(&h);
+    long names = run_started("jsonl", "{\"area\":\"510105016003-03\"}", admin, admin_csrf);
+    h = run_ended(names, admin);
+    ck_assert_msg(strstr(h.body.data, "\"state\":\"done\"") && strstr(h.body.data, "\"name\":\"jsonl.jsonl\""), "%s",
+                  h.body.data);
+    http_free(&h);
+    long bad = run_started("summary", "{\"options\":[\"min-count=zero\"]}", admin, admin_csrf);
+    h = run_ended(bad, admin);
+    ck_assert_msg(strstr(h.body.data, "\"state\":\"failed\"") && strstr(h.body.data, "min-count") &&
+                      strstr(h.body.data, "\"files\":[]"),
+                  "%s", h.body.data);
+    http_free(&h);
+    /* nothing is the statistician's before a release */
+    h = request("GET", "/api/v1/exports", NULL, stats, NULL);
+    ck_assert_str_eq(h.body.data, "{\"runs\":[]}");
+    http_free(&h);
+    char *path = hh_xasprintf("/api/v1/export-runs/%ld/file?name=tables.csv", tables);
+    h = request("GET", path, NULL, stats, NULL);
+    ck_assert_int_eq(h.status, 404);
+    http_free(&h);
+    /* only a done run of summary or anonymise is released */
+    char *release = hh_xasprintf("/api/v1/export-runs/%ld/release", names);
+    h = request("POST", release, NULL, admin, admin_csrf);
+    ck_assert_msg(h.status == 409 && strstr(h.body.data, "not-releasable"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    free(release);
+    release = hh_xasprintf("/api/v1/export-runs/%ld/release", bad);
+    h = request("POST", release, NULL, admin, admin_csrf);
+    ck_assert_msg(h.status == 409 && strstr(h.body.data, "not-finished"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    free(release);
+    release = hh_xasprintf("/api/v1/export-runs/%ld/release", tables);
+    for (int twice = 0; twice < 2; twice++) { /* a repeat changes nothing */
+        h = request("POST", release, NULL, admin, admin_csrf);
+        ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"releasedBy\":\"admin\""), "%ld %s", h.status,
+                      h.body.data);
+        http_free(&h);
+    }
+    free(release);
+    /* the statistician: the released run alone, without the admin's details, and its file */
+    h = request("GET", "/api/v1/exports", NULL, stats, NULL);
+    ck_assert_msg(strstr(h.body.data, "\"plugin\":\"summary\"") && !strstr(h.body.data, "jsonl") &&
+                      !strstr(h.body.data, "\"message\"") && !strstr(h.body.data, "requestedBy") &&
+                      !strstr(h.body.data, "\"plugins\""),
+                  "%s", h.body.data);
+    http_free(&h);
+    h = request("GET", path, NULL, stats, NULL);
+    ck_assert_int_eq(h.status, 200);
+    ck_assert_msg(strstr(h.headers.data, "Content-Disposition: attachment; filename=\"tables.csv\"") &&
+                      strstr(h.headers.data, "Content-Type: text/csv") && strstr(h.headers.data, "no-store"),
+                  "%s", h.headers.data);
+    char *dir = hh_xasprintf("%s.exports", tu_store_db), *file = hh_xasprintf("%s/%ld/tables.csv", dir, tables);
+    size_t len;
+    char *on_disk = tu_read_file(file, &len);
+    ck_assert_int_eq(h.body.len, len);
+    ck_assert_int_eq(memcmp(h.body.data, on_disk, len), 0);
+    ck_assert_msg(strncmp(on_disk, "table,area_level,", 17) == 0, "%.80s", on_disk);
+    http_free(&h);
+    free(on_disk);
+    free(path);
+    static const char *const not_files[] = { "../tables.csv", "../../hhreg.db", "%2e%2e/1/tables.csv", "", "tables" };
+    for (size_t i = 0; i < sizeof not_files / sizeof not_files[0]; i++) {
+        path = hh_xasprintf("/api/v1/export-runs/%ld/file?name=%s", tables, not_files[i]);
+        h = request("GET", path, NULL, stats, NULL);
+        ck_assert_msg(h.status == 404 && strstr(h.body.data, "no-file"), "%s: %ld", path, h.status);
+        http_free(&h);
+        free(path);
+    }
+    path = hh_xasprintf("/api/v1/export-runs/%ld", names);
+    h = request("GET", path, NULL, stats, NULL);
+    ck_assert_int_eq(h.status, 404);
+    http_free(&h);
+    free(path);
+    /* the runs' directory is the server's alone */
+    struct stat st;
+    ck_assert_int_eq(stat(dir, &st), 0);
+    ck_assert_int_eq(st.st_mode & 0777, 0700);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export-run' AND"
+                                               " actor = 'admin'"), 3);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export' AND"
+                                               " actor = 'admin'"), 2);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export-release'"), 1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export-download' AND"
+                                               " actor = 'stats'"), 1);
+    free(file);
+    free(dir);
+    free(admin);
+    free(admin_csrf);
+    free(stats);
+    free(stats_csrf);
+}
+END_TEST
+
 Suite *make_serve_suite(void)
 {
     Suite *s = suite_create("serve");
@@ -808,6 +992,7 @@ Suite *make_serve_suite(void)
     tcase_add_test(tc, an_address_trying_many_names_is_refused);
     tcase_add_test(tc, plain_http_is_only_for_loopback);
     tcase_add_test(tc, requests_at_once_are_each_answered_right);
+    tcase_add_test(tc, an_admin_releases_a_summary_run_to_the_statisticians);
     suite_add_tcase(s, tc);
     TCase *tls = tcase_create("tls");
     tcase_set_timeout(tls, 900);

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_LISTEN = OPT_FIRST_OWN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_MAKE_CERT, OPT_ADDRESS_FAILURES, OPT_WWW };
+enum { OPT_LISTEN = OPT_FIRST_OWN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_MAKE_CERT, OPT_ADDRESS_FAILURES, OPT_WWW,
+       OPT_EXPORTS_DIR, OPT_PLUGIN_DIR };
 
 /* The options: the server's, and --make-cert's host name. */
 typedef struct serve_options {
@@ -36,6 +37,10 @@ static int own_option(int opt, const char *arg, void *st)
         cfg->tls_key = arg;
     else if (opt == OPT_WWW)
         cfg->www = arg;
+    else if (opt == OPT_EXPORTS_DIR)
+        cfg->exports_dir = arg;
+    else if (opt == OPT_PLUGIN_DIR)
+        cfg->plugin_dir = arg;
     return 0;
 }
 
@@ -67,14 +72,17 @@ int cmd_serve(cli *c, int argc, char **argv)
                                           { "make-cert", required_argument, NULL, OPT_MAKE_CERT },
                                           { "address-failures", required_argument, NULL, OPT_ADDRESS_FAILURES },
                                           { "www", required_argument, NULL, OPT_WWW },
+                                          { "exports-dir", required_argument, NULL, OPT_EXPORTS_DIR },
+                                          { "plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR },
                                           { 0, 0, 0, 0 } };
     static const cli_spec spec = { own, NULL, own_option, 0, 0 };
     serve_options o = { .make_cert = NULL };
     hh_server_config_defaults(&o.config);
+    o.config.exports_dir = NULL;
     int rest, rc = cli_parse(c, cmd, &spec, &o, argc, argv, &rest);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    const hh_server_config cfg = o.config;
+    hh_server_config cfg = o.config;
     if (o.make_cert)
         return make_cert(cmd, o.make_cert, &cfg);
     hh_schemaset *set = cli_load_schemas(c, cmd);
@@ -93,6 +101,9 @@ int cmd_serve(cli *c, int argc, char **argv)
     signal(SIGPIPE, SIG_IGN); /* a client gone mid-answer is libmicrohttpd's to handle */
     hh_buf err;
     hh_buf_init(&err);
+    char *exports_dir = cfg.exports_dir ? NULL : hh_xasprintf("%s.exports", c->db_path);
+    if (exports_dir)
+        cfg.exports_dir = exports_dir;
     hh_server *srv = hh_server_start(s, set, &cfg, &err);
     if (!srv)
         rc = cli_fail(cmd, "%s", err.data);
@@ -108,5 +119,6 @@ int cmd_serve(cli *c, int argc, char **argv)
     hh_buf_free(&err);
     hh_store_close(s);
     hh_schemaset_free(set);
+    free(exports_dir);
     return rc;
 }

@@ -80,13 +80,17 @@ const command hh_commands[] = {
     { "backup", cmd_backup, "FILE",
       "Write a checked copy of the store to FILE, a new file (safe while an import runs).", "" },
     { "serve", cmd_serve,
-      "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--address-failures N] [--www DIR] | --make-cert HOSTNAME",
+      "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--address-failures N] [--www DIR] [--exports-dir DIR]"
+      " [--plugin-dir DIR] | --make-cert HOSTNAME",
       "Serve the store to the office's accounts over HTTP (docs/API.md); plain HTTP only on loopback.",
       "  --listen ADDR:PORT where to listen (default 127.0.0.1:8080; port 0: any free one, said on start)\n"
       "  --tls-cert FILE    the server's certificate (PEM); with --tls-key, needed for any address but loopback\n"
       "  --tls-key FILE     its private key (PEM)\n"
       "  --address-failures N  failed logins from one address within 15 minutes that refuse it for 15\n"
-      "                     minutes, whatever the name (default 20; an office behind one NAT shares one)\n"      "  --www DIR          the phone client's files, read at start (default " HH_WWW_DIR ")\n"
+      "                     minutes, whatever the name (default 20; an office behind one NAT shares one)\n"
+      "  --www DIR          the phone client's files, read at start (default " HH_WWW_DIR ")\n"
+      "  --exports-dir DIR  where the export runs an admin starts are written (default STORE.exports)\n"
+      "  --plugin-dir DIR   look here first for export plugins (then as hhreg export does)\n"
       "  --make-cert HOST   write a self-signed certificate for HOST (a trial of TLS) to the --tls-cert and\n"
       "                     --tls-key files (default hhreg-cert.pem, hhreg-key.pem), new, and stop\n" },
     { "user", cmd_user, "add NAME --role ROLE [--grid CODE]... | passwd NAME | disable NAME | list [--json]",

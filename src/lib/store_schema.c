@@ -210,6 +210,19 @@ static const char migration_6[] =
  * minutes on a district's store. */
 static const char migration_7[] = "";
 
+/* 8: the export runs of `hhreg serve` (store_exports.h): what an admin started,
+ * how it ended, and whether it was released to the statisticians. A run's row
+ * changes as it ends and when it is released; the audit log keeps each step. */
+static const char migration_8[] =
+    "CREATE TABLE export_run ("
+    "  id INTEGER PRIMARY KEY,"
+    "  plugin TEXT NOT NULL, area TEXT, options TEXT NOT NULL, output TEXT NOT NULL,"
+    "  requested_by TEXT NOT NULL, requested_at TEXT NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed')),"
+    "  finished_at TEXT, message TEXT, released_by TEXT, released_at TEXT,"
+    "  CHECK (released_at IS NULL OR state = 'done')"
+    ") STRICT;";
+
 static int relax_revision_columns(hh_store *s, hh_buf *err)
 {
     long version = hh_store_sql_long(s->db, "PRAGMA schema_version");
@@ -238,7 +251,7 @@ int hh_store_migration_finish(hh_store *s, int version, hh_buf *err)
 }
 
 const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3, migration_4, migration_5,
-                                              migration_6, migration_7 };
+                                              migration_6, migration_7, migration_8 };
 const int hh_store_migration_count = sizeof hh_store_migrations / sizeof hh_store_migrations[0];
 
 const hh_store_trigger hh_store_triggers[] = {

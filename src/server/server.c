@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void hh_server_config_defaults(hh_server_config *c)
 {
     *c = (hh_server_config){
         .listen = "127.0.0.1:8080",
         .www = HH_WWW_DIR,
+        .exports_dir = "hhreg.db.exports",
         .threads = 4,
         .max_connections = 256,
         .timeout = 30,
@@ -47,6 +49,11 @@ static const struct route {
     { "GET", "/api/v1/progress", true, hh_progress_get },
     { "GET", "/api/v1/assignments", true, hh_assignments_list },
     { "POST", "/api/v1/assignments", true, hh_assignments_change },
+    { "GET", "/api/v1/exports", true, hh_exports_list },
+    { "POST", "/api/v1/exports/*", true, hh_export_start },
+    { "GET", "/api/v1/export-runs/*", true, hh_export_run_get_route },
+    { "GET", "/api/v1/export-runs/*/file", true, hh_export_file },
+    { "POST", "/api/v1/export-runs/*/release", true, hh_export_release },
 };
 
 /* Whether `path` matches `pattern`; *arg gets the segment "*" matched (kept in
@@ -155,11 +162,16 @@ static unsigned dispatch(hh_request *rq)
  * data, no framing, no sniffing, no referrer; HSTS under TLS). */
 static enum MHD_Result answer(hh_request *rq, unsigned status)
 {
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(rq->answer.len, rq->answer.data ? rq->answer.data : "",
-                                        MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r = rq->file_fd >= 0
+                                 ? MHD_create_response_from_fd(rq->file_size, rq->file_fd)
+                                 : MHD_create_response_from_buffer(rq->answer.len, rq->answer.data ? rq->answer.data : "",
+                                                                   MHD_RESPMEM_MUST_COPY);
+    if (rq->file_fd >= 0 && r)
+        rq->file_fd = -1; /* the response closes it */
     if (!r)
         return MHD_NO;
+    if (rq->disposition[0])
+        MHD_add_response_header(r, "Content-Disposition", rq->disposition);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                             rq->content_type ? rq->content_type : "application/json; charset=utf-8");
     /* personal data is never cached; what may be is revalidated by its ETag */
@@ -185,6 +197,7 @@ static hh_request *request_new(hh_server *srv, struct MHD_Connection *c, const c
     memset(rq, 0, sizeof *rq);
     rq->server = srv;
     rq->connection = c;
+    rq->file_fd = -1;
     rq->method = method;
     rq->path = url;
     hh_buf_init(&rq->body);
@@ -236,6 +249,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state, enum
         return;
     hh_buf_free(&rq->body);
     hh_buf_free(&rq->answer);
+    if (rq->file_fd >= 0) /* never handed to a response */
+        close(rq->file_fd);
     hh_account_clear(&rq->who);
     free(rq->set_cookie);
     free(rq);
@@ -348,7 +363,7 @@ hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server
     srv->tls = tls;
     hh_buf_init(&srv->items);
     if (hh_items_answer_make(srv, err) != 0 || hh_static_load(srv, cfg->www, err) != 0 ||
-        hh_forms_make(srv, err) != 0) {
+        hh_forms_make(srv, err) != 0 || hh_exports_make(srv, err) != 0) {
         hh_forms_free(srv);
         hh_static_free(srv);
         hh_buf_free(&srv->items);
@@ -403,6 +418,7 @@ void hh_server_stop(hh_server *srv)
         MHD_quiesce_daemon(srv->daemon); /* no new connection; those open finish */
         MHD_stop_daemon(srv->daemon);
     }
+    hh_exports_free(srv); /* a run in progress is ended and recorded as failed */
     hh_forms_free(srv);
     hh_buf_free(&srv->items);
     hh_static_free(srv);

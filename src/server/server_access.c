@@ -45,12 +45,15 @@ bool hh_access_allows(const hh_account *who, hh_action action, const char *house
         case HH_ACT_ASSIGN: /* without a grid: whether the role assigns at all */
             return who->role == HH_ROLE_SUPERVISOR && (!household_id || in_grids_or(who, household_id, true));
         case HH_ACT_READ_ITEMS:
+        case HH_ACT_EXPORT:
+        case HH_ACT_READ_EXPORTS:
             break;
         }
         return false;
     case HH_ROLE_ADMIN: /* accounts and exports, not the forms */
-        return action == HH_ACT_ASSIGN;
-    case HH_ROLE_STATISTICIAN: /* never a household: only allowed releases */
+        return action == HH_ACT_ASSIGN || action == HH_ACT_EXPORT || action == HH_ACT_READ_EXPORTS;
+    case HH_ROLE_STATISTICIAN: /* never a household: only the releases an admin allowed */
+        return action == HH_ACT_READ_EXPORTS;
     case HH_ROLE_COUNT:
         return false;
     }

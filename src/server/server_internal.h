@@ -35,6 +35,7 @@ struct hh_server {
     hh_address_failures failures[HH_ADDRESSES_KEPT];
     bool tls;
     char *tls_cert, *tls_key;       /* the PEM files' contents, for libmicrohttpd */
+    struct hh_export_runner *exports; /* the export run in progress (server_exports.c) */
 };
 
 /* One request: what came in, who sent it (after authentication) and the answer. */
@@ -55,6 +56,9 @@ typedef struct hh_request {
     char *set_cookie;               /* a Set-Cookie header, or NULL */
     const char *etag;               /* an answer that may be cached and revalidated, or NULL */
     const char *content_type, *csp; /* a file's, or NULL: JSON and the API's policy */
+    int file_fd;                    /* >= 0: the answer is this file (an export's), not `answer` */
+    uint64_t file_size;
+    char disposition[160];          /* a download's Content-Disposition, or "" */
     bool audited;                   /* the request is in the audit log */
 } hh_request;
 
@@ -83,6 +87,8 @@ typedef enum {
     HH_ACT_REVIEW,            /* approve or return a household's form (supervisor) */
     HH_ACT_PROGRESS,          /* the dashboard of one's grids (supervisor) */
     HH_ACT_ASSIGN,            /* give a grid (the "household") to an account, or take it (supervisor, admin) */
+    HH_ACT_EXPORT,            /* start an export run, release one (admin) */
+    HH_ACT_READ_EXPORTS,      /* export runs: every one (admin), the released ones (statistician) */
 } hh_action;
 
 /* The one decision: may account `who` do `action` (to household `household_id`
@@ -102,6 +108,15 @@ unsigned hh_review_queue(hh_request *rq);
 unsigned hh_progress_get(hh_request *rq);
 unsigned hh_assignments_list(hh_request *rq);
 unsigned hh_assignments_change(hh_request *rq);
+unsigned hh_exports_list(hh_request *rq);
+unsigned hh_export_start(hh_request *rq);
+unsigned hh_export_run_get_route(hh_request *rq);
+unsigned hh_export_file(hh_request *rq);
+unsigned hh_export_release(hh_request *rq);
+/* Makes the exports directory and marks runs a stop cut short as failed; frees the
+ * runner at stop, ending a run in progress (server_exports.c). */
+int hh_exports_make(hh_server *srv, hh_buf *err);
+void hh_exports_free(hh_server *srv);
 /* Makes GET /api/v1/items' answer and its ETag (server_items.c); -1 with `err`. */
 int hh_items_answer_make(hh_server *srv, hh_buf *err);
 unsigned hh_items_get(hh_request *rq);
