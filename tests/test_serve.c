@@ -502,6 +502,41 @@ START_TEST(a_supervisor_assigns_grids_of_its_community)
 }
 END_TEST
 
+static long occurrences(const char *text, const char *what)
+{
+    long n = 0;
+    for (const char *at = text; (at = strstr(at, what)); at++)
+        n++;
+    return n;
+}
+
+/* A supervisor given a grid of its community as well, before overlapping codes were
+ * refused, still sees each household once: in its list, its queue and its counts. */
+START_TEST(an_account_holding_overlapping_grids_sees_each_household_once)
+{
+    ck_assert_int_eq(tu_sql_exec(tu_store_db, "INSERT INTO account_grid(account, grid) VALUES ('super', "
+                                              "'510105016003-03')"),
+                     0);
+    char *token, *csrf;
+    sign_in("super", &token, &csrf);
+    http h = request("GET", "/api/v1/households", NULL, token, NULL);
+    ck_assert_msg(h.status == 200 && occurrences(h.body.data, "\"" OWN "\"") == 1, "%s", h.body.data);
+    http_free(&h);
+    h = request("GET", "/api/v1/review-queue", NULL, token, NULL);
+    ck_assert_msg(h.status == 200 && occurrences(h.body.data, "\"" OWN "\"") == 1, "%s", h.body.data);
+    http_free(&h);
+    h = request("GET", "/api/v1/progress", NULL, token, NULL);
+    long households = tu_sql_count(tu_store_db, "SELECT count(*) FROM household WHERE deleted_at IS NULL AND id LIKE"
+                                                " '510105016003-%'");
+    char *total = hh_xasprintf("\"total\":{\"households\":%ld,", households);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, total), "%s not in %s", total, h.body.data);
+    http_free(&h);
+    free(total);
+    free(token);
+    free(csrf);
+}
+END_TEST
+
 /* docs/openapi.yaml is the server as served: every path and method in it is a
  * route (hh_server_route) and every route is in it, and each one answers a request
  * without a session as a route does (never "not found" or "method not allowed"). */
@@ -985,6 +1020,7 @@ Suite *make_serve_suite(void)
     tcase_add_test(tc, the_role_matrix_holds);
     tcase_add_test(tc, the_openapi_file_lists_every_route_and_only_those);
     tcase_add_test(tc, a_supervisor_assigns_grids_of_its_community);
+    tcase_add_test(tc, an_account_holding_overlapping_grids_sees_each_household_once);
     tcase_add_test(tc, the_item_dictionary_is_served_with_its_conditions);
     tcase_add_test(tc, the_phone_clients_files_are_served_and_nothing_else);
     tcase_add_test(tc, failed_logins_lock_the_account_and_say_nothing_more);

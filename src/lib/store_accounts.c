@@ -9,6 +9,14 @@
 #include "dates.h"
 #include "store_internal.h"
 
+bool hh_account_grid_within_another(const hh_account *a, size_t i)
+{
+    for (size_t k = 0; k < a->n_grids; k++)
+        if (k != i && (hh_grid_holds(a->grids[k], a->grids[i]) || (k < i && strcmp(a->grids[k], a->grids[i]) == 0)))
+            return true;
+    return false;
+}
+
 void hh_account_clear(hh_account *a)
 {
     free(a->name);

@@ -26,6 +26,11 @@ typedef struct hh_account {
 } hh_account;
 
 void hh_account_clear(hh_account *a);
+/* Whether code `i` of the account's grids lies within another of them (a grid of a
+ * community it also holds, or the same code again): a walk over each code's
+ * households skips it, or meets those households twice. Accounts given both before
+ * overlapping codes were refused (hh_grid_codes_overlap) may still hold them. */
+bool hh_account_grid_within_another(const hh_account *a, size_t i);
 
 /* Adds an account with its grids (a supervisor's may be communities). 1 when the
  * name is taken (also by a disabled account: a name is never given twice). */

@@ -40,7 +40,8 @@ unsigned hh_households_list(hh_request *rq)
     int rc = 0;
     pthread_mutex_lock(&srv->store_lock);
     for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
-        rc = hh_store_list(srv->store, rq->who.grids[i], false, add_row, &st, &err);
+        if (!hh_account_grid_within_another(&rq->who, i))
+            rc = hh_store_list(srv->store, rq->who.grids[i], false, add_row, &st, &err);
     if (rc == 0)
         rc = hh_audit_listing(rq, "list", st.rows, &err);
     pthread_mutex_unlock(&srv->store_lock);

@@ -40,7 +40,8 @@ unsigned hh_progress_get(hh_request *rq)
     pthread_mutex_lock(&srv->store_lock);
     int rc = hh_store_begin_read(srv->store, &err);
     for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
-        rc = hh_store_each_household(srv->store, rq->who.grids[i], false, add_household, &st, &err);
+        if (!hh_account_grid_within_another(&rq->who, i))
+            rc = hh_store_each_household(srv->store, rq->who.grids[i], false, add_household, &st, &err);
     hh_store_rollback(srv->store);
     if (rc == 0)
         rc = hh_audit_listing(rq, "progress", st.progress.total.households, &err);

@@ -49,7 +49,8 @@ unsigned hh_review_queue(hh_request *rq)
     pthread_mutex_lock(&srv->store_lock);
     int rc = hh_store_begin_read(srv->store, &err);
     for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
-        rc = hh_review_each(srv->store, rq->who.grids[i], (hh_review_state)want, add_row, &st, &err);
+        if (!hh_account_grid_within_another(&rq->who, i))
+            rc = hh_review_each(srv->store, rq->who.grids[i], (hh_review_state)want, add_row, &st, &err);
     hh_store_rollback(srv->store);
     if (rc == 0)
         rc = hh_audit_listing(rq, "review-queue", st.listed, &err);
