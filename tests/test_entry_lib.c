@@ -232,6 +232,10 @@ START_TEST(typed_text_is_forgiven_and_normalised)
     typed(l, P, "name", "王\xe7\x8e", HH_LANG_EN, NULL, "not UTF-8 text");       /* cut short */
     typed(l, P, "name", "\xc0\xaf", HH_LANG_EN, NULL, "not UTF-8 text");         /* overlong */
     typed(l, P, "name", "Zoë 王秀英 😀", HH_LANG_EN, "Zoë 王秀英 😀", NULL);
+    /* a right-to-left override (U+202E) or isolate (U+2067) shows text as other text; a right-to-left mark does not */
+    typed(l, P, "name", "王\xe2\x80\xae英秀", HH_LANG_EN, NULL, "reverses the direction of text");
+    typed(l, P, "notes", "\xe2\x81\xa7" "abc\xe2\x81\xa9", HH_LANG_ZH, NULL, "改变文字方向");
+    typed(l, P, "notes", "\xd8\xa8\xe2\x80\x8f 1", HH_LANG_EN, "\xd8\xa8\xe2\x80\x8f 1", NULL);
     /* a passport number in lower case */
     typed(l, P, "document-number", "ab1234567", HH_LANG_EN, "AB1234567", NULL);
     typed(l, P, "document-number", "ab-12", HH_LANG_EN, NULL, "5 to 30 letters and digits");

@@ -212,6 +212,7 @@ START_TEST(a_reviewed_form_keeps_its_decision_through_visits_not_changes)
         { { "--return", "--item", "person[7]/name=secret words", HH }, 1, "names no item of this form" },
         { { "--return", "--comment", "\033]0;x\007", HH }, 1, "control character" },
         { { "--return", "--comment", "one line\n" HH "   543-1-999  r1", HH }, 1, "control character" },
+        { { "--return", "--item", "person/name=\xe2\x80\xae" "desrever", HH }, 1, "control character" },
         { { "--return", "--item", "person/name=which of three?", HH }, 1, "names no item of this form" },
         { { "--return", "--item", "no-equals-sign", HH }, 2, "--item takes PATH=TEXT" },
         { { "--approve", "--return", HH, NULL }, 2, "not both" },

@@ -220,6 +220,10 @@ static bool is_plain_text(const char *text, hh_lang lang, char *why, size_t why_
         snprintf(why, why_len, "%s", tr(lang, "the answer holds a control key (an arrow key, Esc, Tab?): type it again "
                                               "without it",
                                         "回答中含有控制键（方向键、Esc、Tab？）：请不用这些键重新输入"));
+    else if (fault == HH_TEXT_DIRECTION)
+        snprintf(why, why_len, "%s", tr(lang, "the answer holds a character that reverses the direction of text, which "
+                                              "makes it display as other text: type it again without it",
+                                        "回答中含有改变文字方向的字符，会使其显示为其他内容：请去掉后重新输入"));
     else if (fault == HH_TEXT_NOT_UTF8)
         snprintf(why, why_len, "%s", tr(lang, "the answer is not UTF-8 text: set the terminal to UTF-8 and type it again",
                                         "回答不是 UTF-8 文本：请将终端设为 UTF-8 后重新输入"));

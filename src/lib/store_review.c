@@ -336,9 +336,9 @@ hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_
     }
     bool said = comment && *comment;
     if (comment && hh_text_check(comment, false) != HH_TEXT_OK) {
-        hh_buf_printf(err, "%s", say(lang, "the comment holds a control character (a line break?) or bytes that are not "
-                                           "UTF-8: write it again",
-                                     "意见中含有控制字符（换行？）或非 UTF-8 字节：请重新填写"));
+        hh_buf_printf(err, "%s", say(lang, "the comment holds a control character (a line break, a mark reversing the "
+                                           "direction of text?) or bytes that are not UTF-8: write it again",
+                                     "意见中含有控制字符（换行、改变文字方向的符号？）或非 UTF-8 字节：请重新填写"));
         return HH_DECIDE_BAD;
     }
     for (size_t i = 0; i < n_notes; i++) {
@@ -349,9 +349,9 @@ hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_
             return HH_DECIDE_BAD;
         }
         if (hh_text_check(notes[i].path, false) != HH_TEXT_OK || hh_text_check(notes[i].comment, false) != HH_TEXT_OK) {
-            hh_buf_printf(err, say(lang, "item comment %zu holds a control character (a line break?) or bytes that are "
-                                         "not UTF-8: write it again",
-                                   "第 %zu 条项目意见含有控制字符（换行？）或非 UTF-8 字节：请重新填写"),
+            hh_buf_printf(err, say(lang, "item comment %zu holds a control character (a line break, a mark reversing "
+                                         "the direction of text?) or bytes that are not UTF-8: write it again",
+                                   "第 %zu 条项目意见含有控制字符（换行、改变文字方向的符号？）或非 UTF-8 字节：请重新填写"),
                           i + 1);
             return HH_DECIDE_BAD;
         }

@@ -159,6 +159,13 @@ static int is_control(const unsigned char *p, size_t n)
     return (n == 1 && (p[0] < 0x20 || p[0] == 0x7F)) || (n == 2 && p[0] == 0xC2 && p[1] < 0xA0);
 }
 
+/* True for U+202A-U+202E and U+2066-U+2069 (three bytes in UTF-8). */
+static int is_direction_override(const unsigned char *p, size_t n)
+{
+    return n == 3 && p[0] == 0xE2 &&
+           ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) || (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9));
+}
+
 hh_text_fault hh_text_check(const char *s, bool lines)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -168,6 +175,8 @@ hh_text_fault hh_text_check(const char *s, bool lines)
             return HH_TEXT_NOT_UTF8;
         if (is_control(p, n) && !(lines && *p == '\n'))
             return HH_TEXT_CONTROL;
+        if (is_direction_override(p, n))
+            return HH_TEXT_DIRECTION;
         p += n;
     }
     return HH_TEXT_OK;

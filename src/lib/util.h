@@ -46,8 +46,10 @@ void hh_buf_put_printable(hh_buf *b, const char *s);
 char *hh_buf_detach(hh_buf *b);              /* caller frees; b is then released */
 
 /* Whether `s` is text a person typed, fit to keep and show: well-formed UTF-8
- * without control characters (C0, DEL, C1; `lines`: but for line feeds). */
-typedef enum { HH_TEXT_OK, HH_TEXT_CONTROL, HH_TEXT_NOT_UTF8 } hh_text_fault;
+ * without control characters (C0, DEL, C1; `lines`: but for line feeds) and
+ * without the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+ * U+2066-U+2069), which make text display as other text ("Trojan Source"). */
+typedef enum { HH_TEXT_OK, HH_TEXT_CONTROL, HH_TEXT_NOT_UTF8, HH_TEXT_DIRECTION } hh_text_fault;
 hh_text_fault hh_text_check(const char *s, bool lines);
 
 /* An arena for many short-lived strings: copies are freed all at once by
