@@ -624,6 +624,15 @@ START_TEST(the_role_matrix_holds)
             ck_assert_msg(strstr(h.body.data, "{\"error\":{\"code\":"), "%s", h.body.data);
         http_free(&h);
     }
+    /* every refusal of a signed-in account is in the audit log: who, the route, the household, never a value */
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-refused' AND"
+                                               " actor = 'enum03' AND household_id = '" OTHER "' AND detail LIKE"
+                                               " 'GET /api/v1/households/* refused over HTTP from 127.0.0.1: 403'"),
+                     1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-refused' AND"
+                                               " actor = 'stats' AND household_id IS NULL AND detail LIKE"
+                                               " 'POST /api/v1/exports/* refused %: 403'"),
+                     1);
     /* the lists hold exactly the caller's grids */
     http h = request("GET", "/api/v1/households", NULL, token[0], NULL);
     ck_assert_msg(strstr(h.body.data, OWN) && !strstr(h.body.data, OTHER), "%s", h.body.data);

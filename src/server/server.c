@@ -121,6 +121,29 @@ int hh_audit_listing(hh_request *rq, const char *what, long households, hh_buf *
     return rc;
 }
 
+/* A signed-in request refused (4xx) that its handler did not audit: who, which
+ * route and household (for a household's routes), from where, the status. The
+ * route's pattern is written, never the path as sent (it may hold any text).
+ * Returns `status`, or 503 when the audit log cannot be written. */
+static unsigned audit_refusal(hh_request *rq, const char *method, const char *route, unsigned status)
+{
+    if (!rq->signed_in || rq->audited || status < 400 || status >= 500)
+        return status;
+    bool household = rq->arg && strncmp(route, "/api/v1/households/*", 20) == 0 &&
+                     strspn(rq->arg, "0123456789-") == strlen(rq->arg) && strlen(rq->arg) <= 20;
+    char *detail = hh_xasprintf("%s %s refused over HTTP from %s: %u", method, route, rq->from, status);
+    hh_buf err;
+    hh_buf_init(&err);
+    pthread_mutex_lock(&rq->server->store_lock);
+    int rc = hh_store_audit(rq->server->store, rq->who.name, "http-refused", household ? rq->arg : NULL, 0, detail,
+                            &err);
+    pthread_mutex_unlock(&rq->server->store_lock);
+    hh_buf_free(&err);
+    free(detail);
+    rq->audited = rc == 0;
+    return rc ? hh_answer_store_failed(rq) : status;
+}
+
 static unsigned dispatch(hh_request *rq)
 {
     if (rq->body_too_large)
@@ -142,11 +165,12 @@ static unsigned dispatch(hh_request *rq)
                                        "Sign in first (the session is missing, ended or expired).",
                                        "请先登录（会话不存在、已结束或已过期）。");
             if (strcmp(rq->method, "GET") != 0 && !hh_session_csrf_ok(rq))
-                return hh_answer_error(rq, MHD_HTTP_FORBIDDEN, "csrf",
-                                       "The request lacks the session's X-CSRF-Token header.",
-                                       "请求缺少本会话的 X-CSRF-Token 标头。");
+                return audit_refusal(rq, routes[i].method, routes[i].path,
+                                     hh_answer_error(rq, MHD_HTTP_FORBIDDEN, "csrf",
+                                                     "The request lacks the session's X-CSRF-Token header.",
+                                                     "请求缺少本会话的 X-CSRF-Token 标头。"));
         }
-        return routes[i].handler(rq);
+        return audit_refusal(rq, routes[i].method, routes[i].path, routes[i].handler(rq));
     }
     bool file = hh_static_is_file_path(rq->path);
     if (file && (strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0))
