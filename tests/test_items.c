@@ -137,18 +137,17 @@ END_TEST
 
 /* Until guided entry asks its questions from the table, each question about an item
  * must name it as the table does: same key, same XML path, same code list. */
-/* Every item but a person's line and the member count has exactly one question in
- * items.def (HH_ITEM_QUESTIONS), every question row names an item, and its bounds fit
- * its kind. */
-START_TEST(every_item_but_line_and_member_count_has_one_question)
+/* Every item but a person's line (its place in the roster) has exactly one question
+ * in items.def (HH_ITEM_QUESTIONS), every question row names an item, and its bounds
+ * fit its kind. */
+START_TEST(every_item_but_a_persons_line_has_one_question)
 {
     for (size_t i = 0; i < hh_item_count; i++) {
         const hh_item *it = &hh_items[i];
         size_t rows = 0;
         for (size_t q = 0; q < hh_item_question_count; q++)
             rows += hh_item_questions[q].scope == it->scope && strcmp(hh_item_questions[q].key, it->key) == 0;
-        bool unasked = (it->scope == HH_ITEM_PERSON && strcmp(it->key, "line") == 0) ||
-                       (it->scope == HH_ITEM_HOUSEHOLD && strcmp(it->key, "member-count") == 0);
+        bool unasked = it->scope == HH_ITEM_PERSON && strcmp(it->key, "line") == 0;
         ck_assert_msg(rows == (unasked ? 0u : 1u), "items.def: item %s has %zu question rows in HH_ITEM_QUESTIONS",
                       it->key, rows);
     }
@@ -209,8 +208,8 @@ START_TEST(the_conversation_asks_each_item_once_as_the_table_says)
     for (size_t q = 0; q < hh_item_question_count; q++)
         ck_assert_msg(asked[q] == 1, "entry_questions.c asks item %s %zu times, not once",
                       hh_item_questions[q].key, asked[q]);
-    /* every item but a person's line and the member count is asked */
-    ck_assert_uint_eq(items_asked, hh_item_count - 2);
+    /* every item but a person's line is asked */
+    ck_assert_uint_eq(items_asked, hh_item_count - 1);
 }
 END_TEST
 
@@ -489,7 +488,7 @@ Suite *make_items_suite(void)
     TCase *tc = tcase_create("table");
     tcase_add_test(tc, every_xsd_item_is_a_row_and_every_row_is_in_the_xsd);
     tcase_add_test(tc, keys_and_columns_are_unique_within_a_scope);
-    tcase_add_test(tc, every_item_but_line_and_member_count_has_one_question);
+    tcase_add_test(tc, every_item_but_a_persons_line_has_one_question);
     tcase_add_test(tc, the_conversation_asks_each_item_once_as_the_table_says);
     suite_add_tcase(s, tc);
     tc = tcase_create("no harm");

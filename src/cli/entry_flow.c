@@ -22,6 +22,7 @@
 
 #include "dates.h"
 #include "entry_line.h"
+#include "gb11643.h"
 #include "import.h"
 #include "input.h"
 #include "messages.h"
@@ -327,6 +328,17 @@ static void remember_asked(entry_conversation *s, const hh_question *q, hh_q_sco
     s->history[s->n_history++] = (struct entry_asked){ q, scope, index };
 }
 
+/* The member count, where it was answered, as the roster now is: the worker added
+ * or removed a person, which says how many live here. */
+static void count_follows_roster(entry_conversation *s)
+{
+    if (!hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "member-count"))
+        return;
+    char n[16];
+    snprintf(n, sizeof n, "%d", hh_answers_count(s->a, HH_SCOPE_PERSON));
+    hh_answer_set(s->a, HH_SCOPE_HOUSEHOLD, 0, "member-count", n);
+}
+
 /* Review line `number` (1-based) asked again; *rc its outcome. False when there
  * is no such line. */
 static bool change_line(entry_conversation *s, const review_line *lines, size_t n, long number, int *rc)
@@ -424,6 +436,7 @@ static int navigate(entry_conversation *s, const char *text, const hh_question *
             return DETOUR;
         }
         hh_answers_remove_item(s->a, HH_SCOPE_PERSON, index);
+        count_follows_roster(s);
         hh_answer_set_flag(s->a, "changed", "yes");
         fprintf(s->out, "  %s %d\n", tr(s, "Removed person", "已删除人员"), index);
         return entry_save_draft(s) ? EXIT_USAGE : PERSON_REMOVED;
@@ -434,12 +447,44 @@ static int navigate(entry_conversation *s, const char *text, const hh_question *
 /* --- asking ------------------------------------------------------------------------------------- */
 
 /* Sets the household's answer `key` back to `value` (NULL: unanswered). */
-static void restore(entry_conversation *s, const char *key, const char *value)
+static void restore(entry_conversation *s, hh_q_scope scope, int index, const char *key, const char *value)
 {
     if (value)
-        hh_answer_set(s->a, HH_SCOPE_HOUSEHOLD, 0, key, value);
+        hh_answer_set(s->a, scope, index, key, value);
     else
-        hh_answer_unset(s->a, HH_SCOPE_HOUSEHOLD, 0, key);
+        hh_answer_unset(s->a, scope, index, key);
+}
+
+/* One answer typed that answers the questions after it too: building-unit-room
+ * where the building is asked (the unit and room), a resident ID number where the
+ * document type is asked (the type is resident-id, the number that one). The value
+ * for `q` into *value and the others into more[] for the keys more_keys[] (NULL
+ * after the last); false, touching nothing, when `text` is not such an answer. */
+static bool answers_more(const hh_question *q, hh_q_scope scope, const char *text, char **value, char *more[2],
+                         const char *more_keys[2])
+{
+    if (scope == HH_SCOPE_HOUSEHOLD && strcmp(q->key, "building") == 0) {
+        char *parts[3];
+        if (!hh_entry_split_address(text, parts))
+            return false;
+        *value = parts[0];
+        more[0] = parts[1], more[1] = parts[2];
+        more_keys[0] = "unit", more_keys[1] = "room";
+        return true;
+    }
+    if (scope == HH_SCOPE_PERSON && strcmp(q->key, "document-type") == 0 && strlen(text) == 18) {
+        char id[19];
+        for (int i = 0; i < 18; i++)
+            id[i] = text[i] == 'x' ? 'X' : text[i];
+        id[18] = '\0';
+        if (!hh_gb11643_valid(id))
+            return false;
+        *value = hh_xstrdup("resident-id");
+        more[0] = hh_xstrdup(id), more[1] = NULL;
+        more_keys[0] = "document-number", more_keys[1] = NULL;
+        return true;
+    }
+    return false;
 }
 
 static const char *shown(const entry_conversation *s, const hh_question *q, const char *value)
@@ -490,21 +535,19 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
             rc = went;
             break;
         }
-        /* building-unit-room at once where the building is asked: the unit and room are then answered too */
-        char *parts[3] = { NULL, NULL, NULL };
-        bool split = scope == HH_SCOPE_HOUSEHOLD && strcmp(q->key, "building") == 0 && hh_entry_split_address(text, parts);
-        char *unit_before = NULL, *room_before = NULL;
-        if (split) {
-            unit_before = hh_answer(s->a, scope, index, "unit") ? hh_xstrdup(hh_answer(s->a, scope, index, "unit")) : NULL;
-            room_before = hh_answer(s->a, scope, index, "room") ? hh_xstrdup(hh_answer(s->a, scope, index, "room")) : NULL;
-            hh_answer_set(s->a, scope, index, "unit", parts[1]);
-            hh_answer_set(s->a, scope, index, "room", parts[2]);
+        /* building-unit-room, or a resident ID number: the questions after this one are answered too */
+        char *value = NULL, *more[2] = { NULL, NULL }, *before[2] = { NULL, NULL };
+        const char *more_keys[2] = { NULL, NULL };
+        bool split = answers_more(q, scope, text, &value, more, more_keys);
+        for (int k = 0; k < 2 && more_keys[k]; k++) {
+            const char *was = hh_answer(s->a, scope, index, more_keys[k]);
+            before[k] = was ? hh_xstrdup(was) : NULL;
+            hh_answer_set(s->a, scope, index, more_keys[k], more[k]);
+            free(more[k]);
         }
-        char *value = split                   ? hh_xstrdup(parts[0])
-                      : !*text && def && *def ? hh_xstrdup(def)
-                                              : hh_entry_parse_typed(q, text, s->labels, s->c->lang, why, sizeof why);
-        for (int i = 0; i < 3; i++)
-            free(parts[i]);
+        if (!split)
+            value = !*text && def && *def ? hh_xstrdup(def)
+                                          : hh_entry_parse_typed(q, text, s->labels, s->c->lang, why, sizeof why);
         if (!value) {
             fprintf(s->out, "  %s\n", why);
             continue;
@@ -523,9 +566,12 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
         for (size_t i = 0; i < d.n; i++) {
             hh_entry_item r;
             hh_entry_item_of(d.items[i].path, &r);
-            bool its = hh_entry_item_is(&r, q, index) ||
-                       (split && r.scope == HH_SCOPE_HOUSEHOLD && (strcmp(r.path, "address/unit") == 0 ||
-                                                                    strcmp(r.path, "address/room") == 0));
+            bool its = hh_entry_item_is(&r, q, index);
+            for (int k = 0; k < 2 && more_keys[k] && !its; k++)
+                its = hh_entry_item_is(&r, hh_question_find(scope, more_keys[k]), index);
+            const char *roster = hh_answer_flag(s->a, "roster");
+            if (strcmp(d.items[i].rule, "MEMBER-COUNT") == 0 && !(roster && strcmp(roster, "done") == 0))
+                its = false; /* the count is asked before the roster, and held against it once it is closed */
             if (its && d.items[i].severity == HH_ERROR) {
                 print_diag(s, &d.items[i]);
                 hh_entry_target t[2]; /* a problem of several items: the worker chooses one when the person is checked */
@@ -540,17 +586,15 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
                 hh_answer_set(s->a, scope, index, q->key, kept);
             else
                 hh_answer_unset(s->a, scope, index, q->key);
-            if (split) { /* the unit and room as they were */
-                restore(s, "unit", unit_before);
-                restore(s, "room", room_before);
-            }
+            for (int k = 0; k < 2 && more_keys[k]; k++) /* the questions after it as they were */
+                restore(s, scope, index, more_keys[k], before[k]);
             fprintf(s->out, "  %s\n", tr(s, "please correct it", "请改正"));
-            free(unit_before);
-            free(room_before);
+            free(before[0]);
+            free(before[1]);
             continue;
         }
-        free(unit_before);
-        free(room_before);
+        free(before[0]);
+        free(before[1]);
         const char *now = hh_answer(s->a, scope, index, q->key);
         if (!kept || strcmp(kept, now) != 0)
             hh_answer_set_flag(s->a, "changed", "yes");
@@ -617,24 +661,30 @@ static int confirm_from_id(entry_conversation *s, int index)
     return entry_save_draft(s) ? EXIT_USAGE : 1;
 }
 
-/* The extras of a scope (hh_question_extra) not answered yet, offered in one
- * question: each asked on yes, else each given its default (or left empty). */
-static int ask_extras(entry_conversation *s, const hh_question *qs, size_t n, hh_q_scope scope, int index)
+/* The names of the extras of a scope (hh_question_extra) not answered yet for
+ * `index`, into `names` ("Phone, Languages spoken, Notes"); whether there are any. */
+static bool extras_open(entry_conversation *s, const hh_question *qs, size_t n, hh_q_scope scope, int index,
+                        hh_buf *names)
+{
+    for (size_t i = 0; i < n; i++)
+        if (hh_question_extra(&qs[i]) && hh_question_applies(&qs[i], s->a, index) && !hh_answer(s->a, scope, index, qs[i].key))
+            hh_buf_printf(names, "%s%s", names->len ? tr(s, ", ", "、") : "", tr(s, qs[i].en, qs[i].zh));
+    return names->len > 0;
+}
+
+/* The extras of a scope (hh_question_extra) not answered yet: offered in one
+ * question (`yes` -1), each asked on yes, else each given its default (or left
+ * empty); `yes` 1 or 0: asked, or given their defaults, without that question. */
+static int ask_extras(entry_conversation *s, const hh_question *qs, size_t n, hh_q_scope scope, int index, int yes)
 {
     hh_buf names;
     hh_buf_init(&names);
-    for (size_t i = 0; i < n; i++)
-        if (hh_question_extra(&qs[i]) && hh_question_applies(&qs[i], s->a, index) && !hh_answer(s->a, scope, index, qs[i].key))
-            hh_buf_printf(&names, "%s%s", names.len ? tr(s, ", ", "、") : "", tr(s, qs[i].en, qs[i].zh));
     int rc = 0;
-    if (names.len) {
+    if (extras_open(s, qs, n, scope, index, &names)) {
         char prompt[512];
-        if (scope == HH_SCOPE_PERSON)
-            snprintf(prompt, sizeof prompt, tr(s, "Person %d · also record: %s?", "人员 %d · 是否填写：%s？"), index,
-                     names.data);
-        else
-            snprintf(prompt, sizeof prompt, tr(s, "Also record: %s?", "是否填写：%s？"), names.data);
-        int yes = yes_no(s, prompt, prompt, false);
+        snprintf(prompt, sizeof prompt, tr(s, "Also record: %s?", "是否填写：%s？"), names.data);
+        if (yes < 0)
+            yes = yes_no(s, prompt, prompt, false);
         for (size_t i = 0; i < n && !rc && yes >= 0; i++) {
             const hh_question *q = &qs[i];
             if (!hh_question_extra(q) || !hh_question_applies(q, s->a, index) || hh_answer(s->a, scope, index, q->key))
@@ -764,8 +814,8 @@ static int ask_missing(entry_conversation *s, hh_q_scope scope, int index)
     }
     if (!rc)
         rc = show_taken(s, &taken);
-    if (!rc)
-        rc = ask_extras(s, qs, n, stored, index);
+    if (!rc && stored != HH_SCOPE_PERSON) /* a person's are offered once for the roster (roster_extras) */
+        rc = ask_extras(s, qs, n, stored, index, -1);
     hh_buf_free(&taken);
     return rc;
 }
@@ -902,12 +952,54 @@ static int one_more(entry_conversation *s, const char *flag, int n, const char *
     return entry_save_draft(s) ? EXIT_USAGE : 0;
 }
 
-/* The roster: persons not finished yet, then more while the enumerator says so;
- * each person is checked with every rule once complete. */
+/* The persons' extras (phone, languages, notes), offered once for the whole roster
+ * when it is closed: on yes, asked of each person (Enter skips one), else left
+ * empty; the review changes any of them later. 0, an exit code, or STOP. */
+static int roster_extras(entry_conversation *s)
+{
+    const char *offered = hh_answer_flag(s->a, "roster-extras");
+    if (offered && strcmp(offered, "done") == 0)
+        return 0;
+    size_t n;
+    const hh_question *qs = hh_questions(HH_SCOPE_PERSON, &n);
+    int persons = hh_answers_count(s->a, HH_SCOPE_PERSON), rc = 0;
+    hh_buf names;
+    hh_buf_init(&names);
+    for (int p = 1; p <= persons && !names.len; p++)
+        extras_open(s, qs, n, HH_SCOPE_PERSON, p, &names);
+    if (names.len) {
+        char prompt[512];
+        snprintf(prompt, sizeof prompt, tr(s, "Also record for anyone: %s?", "是否为某人填写：%s？"), names.data);
+        int yes = yes_no(s, prompt, prompt, false);
+        for (int p = 1; p <= persons && !rc && yes >= 0; p++)
+            rc = ask_extras(s, qs, n, HH_SCOPE_PERSON, p, yes);
+        rc = yes < 0 ? STOP : rc;
+    }
+    hh_buf_free(&names);
+    if (!rc) {
+        hh_answer_set_flag(s->a, "roster-extras", "done");
+        rc = entry_save_draft(s) ? EXIT_USAGE : 0;
+    }
+    return rc;
+}
+
+/* The roster: persons not finished yet, then as many as the member count says (or,
+ * without one, more while the enumerator says so); each person is checked with
+ * every rule once complete. */
 static int walk_roster(entry_conversation *s)
 {
+    const char *count = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "member-count");
+    int members = count ? atoi(count) : -1;
     for (int p = 1;; p++) {
-        if (p > hh_answers_count(s->a, HH_SCOPE_PERSON)) {
+        if (p > hh_answers_count(s->a, HH_SCOPE_PERSON) && members >= 0) {
+            if (p > members) { /* the count says who is left: nobody */
+                hh_answer_set_flag(s->a, "roster", "done");
+                return entry_save_draft(s) ? EXIT_USAGE : roster_extras(s);
+            }
+            fprintf(s->out, "%s %d %s %d %s\n", tr(s, "— Person", "— 人员"), p, tr(s, "of", "/"), members,
+                    tr(s, "('remove' takes this person out again)", "（输入 删除 可撤销此人）"));
+            s->new_person = p;
+        } else if (p > hh_answers_count(s->a, HH_SCOPE_PERSON)) {
             /* the first person at once where someone answered, then no by default: a person added by
              * mistake costs a 'remove' */
             const char *status = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "status");
@@ -916,7 +1008,7 @@ static int walk_roster(entry_conversation *s)
                                           : one_more(s, "roster", p, "Enter the first person?", "录入第一位人员？",
                                                      "Add another person?", "继续添加人员？", false);
             if (more != 1)
-                return more;
+                return more ? more : roster_extras(s);
             fprintf(s->out, "%s %d %s\n", tr(s, "— Person", "— 人员"), p,
                     tr(s, "('remove' takes this person out again)", "（输入 删除 可撤销此人）"));
             s->new_person = p;
@@ -929,6 +1021,8 @@ static int walk_roster(entry_conversation *s)
         s->new_person = 0;
         if (rc == PERSON_REMOVED) {
             p--; /* the same number is the next person's */
+            if (members > 0)
+                members--; /* one fewer lives here than said */
             continue;
         }
         if (rc)
@@ -1233,8 +1327,11 @@ static int review(entry_conversation *s)
                 rc = check_person(s, p);
             s->new_person = 0;
             rc = rc == PERSON_REMOVED ? 0 : rc;
+            if (!rc)
+                count_follows_roster(s);
         } else if (text[0] == 'x' && atoi(text + 1) >= 1 && atoi(text + 1) <= hh_answers_count(s->a, HH_SCOPE_PERSON)) {
             hh_answers_remove_item(s->a, HH_SCOPE_PERSON, atoi(text + 1));
+            count_follows_roster(s);
             hh_answer_set_flag(s->a, "changed", "yes");
             rc = entry_save_draft(s);
         } else if (strcmp(text, "v") == 0) {

@@ -127,11 +127,10 @@ static bool asked(const hh_item *it, hh_q_scope scope)
 }
 
 /* Whether the writer puts item `it` in the form when it has an answer: the asked
- * items, and the member count, which no question asks but a form sent as JSON
- * (server_json_form.c) may carry. */
+ * items (every item but a person's line, which is its place in the roster). */
 static bool written(const hh_item *it, hh_q_scope scope)
 {
-    return asked(it, scope) || (scope == HH_SCOPE_HOUSEHOLD && strcmp(it->key, "member-count") == 0);
+    return asked(it, scope);
 }
 
 /* --- the items, written where the item table puts them ------------------------------

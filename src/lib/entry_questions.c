@@ -68,7 +68,7 @@ static const char *const household_order[] = {
     "district-code", "district", "street-code", "street", "community-code", "community", "grid", "estate",
     "building", "unit", "room", "id", "household-type", "dwelling-type", "status", "tenure", "floor-area", "phone",
     "language", "low-income", "low-income-since", "extreme-hardship", "needs", "enumerator", "enumeration-date",
-    "consent",
+    "consent", "member-count",
 };
 static const char *const person_order[] = {
     "name", "relationship", "document-type", "document-number", "sex", "birth-date", "nationality", "ethnicity",

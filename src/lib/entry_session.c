@@ -133,6 +133,11 @@ const char *hh_entry_default(const hh_answers *a, const hh_question *q, int inde
         return "false";
     if (strcmp(key, "respondent") == 0 && hh_answers_count(a, HH_SCOPE_PERSON) == 0)
         return "proxy"; /* nobody on the roster answered */
+    if (strcmp(key, "member-count") == 0) { /* the roster as it is, else one: the households most often met */
+        int persons = hh_answers_count(a, HH_SCOPE_PERSON);
+        snprintf(today, 11, "%d", persons > 0 ? persons : 1);
+        return today;
+    }
     if (scope == HH_SCOPE_VISIT && strcmp(key, "outcome") == 0 && hh_answer_flag(a, "registration-visit") &&
         not_enumerated) /* the registration's own visit found nobody home, or was refused */
         return status;

@@ -43,7 +43,9 @@ char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *
  * usual answer of a few items (no difficulty, resident ID, CHN, Han, …) — for
  * person `index` (0: the household) the one that fits the answers so far: a
  * foreign national's residence is "foreign-resident"; sex and birth date are the
- * resident ID's; no consent where nobody was home or the household refused. `today` is the buffer a date is written into. */
+ * resident ID's; no consent where nobody was home or the household refused; the member
+ * count the roster's size (one while it is empty). `today` is the buffer a date or
+ * that count is written into. */
 const char *hh_entry_default(const hh_answers *a, const hh_question *q, int index, const char *actor, char today[11]);
 
 /* Whether `q` is answered with hh_entry_default's value without being asked,
