@@ -218,6 +218,23 @@ sqlite3_stmt *hh_store_stmt(hh_store *s, enum hh_stmt which, hh_buf *err)
     return st;
 }
 
+sqlite3_stmt *hh_store_prepare(hh_store *s, const char *sql, const char *what, hh_buf *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        hh_buf_printf(err, "%s: cannot %s: %s", s->path, what, hh_store_errmsg(s));
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+char *hh_store_column_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? hh_xstrdup((const char *)t) : NULL;
+}
+
 int hh_store_step_done(hh_store *s, sqlite3_stmt *st, hh_buf *err)
 {
     int rc = sqlite3_step(st);

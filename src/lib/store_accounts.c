@@ -28,16 +28,8 @@ void hh_account_clear(hh_account *a)
     memset(a, 0, sizeof *a);
 }
 
-static sqlite3_stmt *prepare(hh_store *s, const char *sql, hh_buf *err)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        hh_buf_printf(err, "%s: cannot read the accounts: %s", s->path, hh_store_errmsg(s));
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
+/* Statements run a few times a call: prepared, not cached; a failure says what failed. */
+#define prepare(s, sql, err) hh_store_prepare(s, sql, "read the accounts", err)
 
 /* Steps the change `st` once and finalizes it: the rows changed, or -1 with `err`. */
 static int step_change(hh_store *s, sqlite3_stmt *st, hh_buf *err)

@@ -24,16 +24,8 @@ void hh_export_run_free(hh_export_run *r)
     memset(r, 0, sizeof *r);
 }
 
-static sqlite3_stmt *prepare(hh_store *s, const char *sql, hh_buf *err)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        hh_buf_printf(err, "%s: cannot use the export runs: %s", s->path, hh_store_errmsg(s));
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
+/* Statements run a few times a call: prepared, not cached; a failure says what failed. */
+#define prepare(s, sql, err) hh_store_prepare(s, sql, "use the export runs", err)
 
 /* Runs the prepared change `st` (finalized) and its audit line in one transaction;
  * `changes` is how many rows it must change (any number: -1); an insert's row id
@@ -148,19 +140,13 @@ int hh_export_run_release(hh_store *s, long id, const char *by, hh_buf *err)
     "SELECT id, plugin, area, options, output, requested_by, requested_at, state, finished_at, message,"        \
     " released_by, released_at FROM export_run"
 
-static char *column_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? hh_xstrdup((const char *)t) : NULL;
-}
-
 static void read_run(sqlite3_stmt *st, hh_export_run *r)
 {
     r->id = (long)sqlite3_column_int64(st, 0);
     char **texts[] = { &r->plugin,       &r->area,  &r->options,     &r->output,  &r->requested_by, &r->requested_at,
                        &r->state,        &r->finished_at, &r->message, &r->released_by, &r->released_at };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-        *texts[i] = column_dup(st, (int)i + 1);
+        *texts[i] = hh_store_column_dup(st, (int)i + 1);
 }
 
 /* Ends a read with `st` (finalized): `result`, or -1 with why when its last step

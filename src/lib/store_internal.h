@@ -45,6 +45,11 @@ int hh_store_step_done(hh_store *s, sqlite3_stmt *st, hh_buf *err);
 /* The first column of the first row of `sql` on `db` as an integer (a count, a
  * PRAGMA's value); -1 when it cannot be read. */
 long hh_store_sql_long(sqlite3 *db, const char *sql);
+/* `sql` prepared (for a statement run a few times: not cached; the caller finalizes
+ * it); NULL with "PATH: cannot WHAT: SQLite's message" in `err`. */
+sqlite3_stmt *hh_store_prepare(hh_store *s, const char *sql, const char *what, hh_buf *err);
+/* Column `i` of the current row as a malloc'd string, NULL for SQL NULL. */
+char *hh_store_column_dup(sqlite3_stmt *st, int i);
 /* The cached prepared statement, reset and with bindings cleared; NULL with `err`. */
 sqlite3_stmt *hh_store_stmt(hh_store *s, enum hh_stmt which, hh_buf *err);
 /* SQLite's message for the last error, in plain words where SQLite's are not: a

@@ -88,17 +88,8 @@ void hh_review_row_json(hh_json *j, const hh_review_row *row)
     hh_json_end(j);
 }
 
-/* Prepares `sql` (run a few times per request or listing: not cached). */
-static sqlite3_stmt *prepare(hh_store *s, const char *sql, hh_buf *err)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        hh_buf_printf(err, "%s: cannot read the reviews: %s", s->path, hh_store_errmsg(s));
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
+/* Statements run a few times a call: prepared, not cached; a failure says what failed. */
+#define prepare(s, sql, err) hh_store_prepare(s, sql, "read the reviews", err)
 
 /* The reason in the language asked for; the compiler checks a format in both. */
 static const char *say(hh_lang lang, const char *en, const char *zh) __attribute__((format_arg(2), format_arg(3)));
@@ -119,12 +110,6 @@ static int read_end(hh_store *s, sqlite3_stmt *st, int rc, int result, hh_buf *e
     return result;
 }
 
-static char *column_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? hh_xstrdup((const char *)t) : NULL;
-}
-
 /* The decision of row `seq` (columns of `st`: seq, revision, decision, at, reviewer,
  * comment) with its item comments into *out. */
 static int read_decision(hh_store *s, sqlite3_stmt *st, hh_review *out, hh_buf *err)
@@ -133,9 +118,9 @@ static int read_decision(hh_store *s, sqlite3_stmt *st, hh_review *out, hh_buf *
     out->state = hh_review_state_named((const char *)sqlite3_column_text(st, 2)) == HH_REVIEW_APPROVED
                      ? HH_REVIEW_APPROVED
                      : HH_REVIEW_RETURNED;
-    out->at = column_dup(st, 3);
-    out->reviewer = column_dup(st, 4);
-    out->comment = column_dup(st, 5);
+    out->at = hh_store_column_dup(st, 3);
+    out->reviewer = hh_store_column_dup(st, 4);
+    out->comment = hh_store_column_dup(st, 5);
     sqlite3_stmt *items = prepare(s, "SELECT path, comment FROM review_item WHERE review = ?1 ORDER BY path", err);
     if (!items)
         return -1;
@@ -145,7 +130,7 @@ static int read_decision(hh_store *s, sqlite3_stmt *st, hh_review *out, hh_buf *
     while ((rc = sqlite3_step(items)) == SQLITE_ROW) {
         if (out->n_notes == cap)
             out->notes = hh_xrealloc(out->notes, (cap = cap ? 2 * cap : 4) * sizeof *out->notes);
-        out->notes[out->n_notes++] = (hh_review_note){ column_dup(items, 0), column_dup(items, 1) };
+        out->notes[out->n_notes++] = (hh_review_note){ hh_store_column_dup(items, 0), hh_store_column_dup(items, 1) };
     }
     return read_end(s, items, rc, 0, err);
 }

@@ -7,22 +7,11 @@
 #include "store_internal.h"
 
 /* Prepares `sql` (a statement of this file, run once per request: not cached). */
-static sqlite3_stmt *prepare(hh_store *s, const char *sql, const char *what, hh_buf *err)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        hh_buf_printf(err, "%s: cannot %s: %s", s->path, what, hh_store_errmsg(s));
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
 int hh_store_submission_find(hh_store *s, const char *account, const char *key, int *status, char **answer,
                              hh_buf *err)
 {
     static const char what[] = "read the answers kept for submissions";
-    sqlite3_stmt *st = prepare(s, "SELECT status, answer FROM submission WHERE account = ?1 AND client_key = ?2",
+    sqlite3_stmt *st = hh_store_prepare(s, "SELECT status, answer FROM submission WHERE account = ?1 AND client_key = ?2",
                                what, err);
     if (!st)
         return -1;
@@ -42,7 +31,7 @@ int hh_store_submission_keep(hh_store *s, const char *account, const char *key, 
                              const char *answer, hh_buf *err)
 {
     static const char what[] = "keep the answer to a submission";
-    sqlite3_stmt *st = prepare(s,
+    sqlite3_stmt *st = hh_store_prepare(s,
                                "INSERT INTO submission (account, client_key, household_id, status, answer, at)"
                                " VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
                                what, err);
@@ -64,7 +53,7 @@ int hh_store_address_holder(hh_store *s, const char *community, const char *buil
                             const char *room, const char *except, char **holder, hh_buf *err)
 {
     static const char what[] = "look up who lives at an address";
-    sqlite3_stmt *st = prepare(s,
+    sqlite3_stmt *st = hh_store_prepare(s,
                                "SELECT h.id FROM household h JOIN revision r"
                                " ON r.household_id = h.id AND r.revision = h.current_revision"
                                " WHERE h.deleted_at IS NULL AND r.community_code = ?1 AND r.building = ?2"
