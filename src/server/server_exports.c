@@ -54,10 +54,6 @@ struct hh_export_runner {
 
 int hh_exports_make(hh_server *srv, hh_buf *err)
 {
-    if (mkdir(srv->config.exports_dir, 0700) != 0 && errno != EEXIST) {
-        hh_buf_printf(err, "%s: cannot make the exports directory: %s", srv->config.exports_dir, strerror(errno));
-        return -1;
-    }
     hh_buf why;
     hh_buf_init(&why);
     long abandoned = hh_export_runs_abandon(srv->store, &why);
@@ -305,6 +301,10 @@ unsigned hh_export_start(hh_request *rq)
         return hh_answer_error(rq, MHD_HTTP_NOT_FOUND, "no-plugin", "There is no export plugin of that name.",
                                "没有该名称的导出插件。");
     free(file);
+    if (mkdir(srv->config.exports_dir, 0700) != 0 && errno != EEXIST) /* made with the first run */
+        return hh_answer_error(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "export-start",
+                               "The exports directory cannot be made (see the server's --exports-dir).",
+                               "无法创建导出目录（见服务器的 --exports-dir）。");
     json_error_t error;
     json_t *body = rq->body.len ? json_loadb(rq->body.data, rq->body.len, JSON_REJECT_DUPLICATES, &error) : NULL;
     if (rq->body.len && !json_is_object(body)) {

@@ -5,7 +5,11 @@
  * transaction that also allocates a new household's id, refuses an address held by
  * another current household, keeps the answer under the client's submission id and
  * writes the audit log — so a retried upload gets the first answer again and stores
- * nothing new, and two workers never get the same id. docs/API.md, "Forms". */
+ * nothing new, and two workers never get the same id. docs/API.md, "Forms".
+ * A submitted form is read and checked before the store lock is taken, on a checker
+ * of its own (the pool below), so the pool's threads check forms at once while one
+ * stores; what needs the store (a new household's id, a visit added to the stored
+ * form) is checked under the lock. */
 #include "server_internal.h"
 
 #include <jansson.h>
@@ -21,6 +25,49 @@
 #define NEW_SERIAL "0000"
 /* The longest client submission id kept. */
 #define KEY_MAX 128
+
+/* The checkers (reader, schema and rules, hh_form_worker): one for each request
+ * checking a form at a time, made when first needed and kept for the next; a pool
+ * thread checks one form at a time, so there are at most as many as threads. */
+struct hh_form_pool {
+    pthread_mutex_t lock;
+    hh_form_worker **idle;
+    size_t n_idle, made;
+    const hh_schemaset *schemas;
+};
+
+/* A checker of the pool, or NULL when none can be made. */
+static hh_form_worker *checker_take(hh_server *srv)
+{
+    struct hh_form_pool *pool = srv->forms;
+    pthread_mutex_lock(&pool->lock);
+    hh_form_worker *w = pool->n_idle ? pool->idle[--pool->n_idle] : NULL;
+    if (!w && (w = hh_form_worker_new(pool->schemas, true)) != NULL) {
+        pool->idle = hh_xrealloc(pool->idle, ++pool->made * sizeof *pool->idle);
+    }
+    pthread_mutex_unlock(&pool->lock);
+    return w;
+}
+
+static void checker_give(hh_server *srv, hh_form_worker *w)
+{
+    struct hh_form_pool *pool = srv->forms;
+    pthread_mutex_lock(&pool->lock);
+    pool->idle[pool->n_idle++] = w; /* room for every checker made */
+    pthread_mutex_unlock(&pool->lock);
+}
+
+/* Reads and checks `len` bytes of form into `out` on a checker of the pool; false
+ * when no checker can be made (memory). */
+static bool check_form(hh_server *srv, const char *bytes, size_t len, hh_form_result *out)
+{
+    hh_form_worker *w = checker_take(srv);
+    if (!w)
+        return false;
+    hh_work_on_bytes(w, "request", bytes, len, out);
+    checker_give(srv, w);
+    return true;
+}
 
 typedef struct submission {
     hh_request *rq;
@@ -264,6 +311,7 @@ typedef struct form_submission {
     submission sub;
     bool override_address;
     int base_revision;
+    hh_form_result checked; /* the form as read and checked before the lock */
 } form_submission;
 
 static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
@@ -271,9 +319,8 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
     form_submission *fs = (form_submission *)sub;
     hh_request *rq = sub->rq;
     hh_server *srv = rq->server;
-    hh_form_result r;
-    hh_form_result_init(&r);
-    hh_work_on_bytes(srv->forms, "request", rq->body.data, rq->body.len, &r);
+    hh_form_result r = fs->checked; /* taken over: freed here */
+    hh_form_result_init(&fs->checked);
     unsigned status;
     char *holder = NULL;
     if (!r.household || r.diags.errors) {
@@ -309,8 +356,12 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
         }
         hh_form_result_free(&r);
         hh_form_result_init(&r);
-        hh_work_on_bytes(srv->forms, "request", xml, len, &r);
+        bool checked = check_form(srv, xml, len, &r); /* its id is part of the form: checked again */
         free(xml);
+        if (!checked) {
+            status = hh_answer_store_failed(rq);
+            goto done;
+        }
         if (!r.household || r.diags.errors) {
             status = invalid_form(rq, &r.diags);
             goto done;
@@ -418,7 +469,11 @@ static unsigned household_submit(hh_request *rq)
                                "base-revision 须为表单所依据的版本号。");
     fs.override_address = override != NULL;
     fs.base_revision = (int)base_revision;
+    hh_form_result_init(&fs.checked);
+    if (!check_form(rq->server, rq->body.data, rq->body.len, &fs.checked))
+        return hh_answer_store_failed(rq);
     unsigned status = run_submission(&fs.sub, "http-submit", submit_form);
+    hh_form_result_free(&fs.checked); /* a retried submission's, never stored */
     free(fs.sub.household);
     return status;
 }
@@ -475,9 +530,11 @@ static unsigned record_visit(submission *sub, bool *keep, hh_buf *err)
     }
     hh_form_result r;
     hh_form_result_init(&r);
-    hh_work_on_bytes(srv->forms, "request", (const char *)mem, (size_t)n, &r);
+    bool checked = check_form(srv, (const char *)mem, (size_t)n, &r);
     xmlFree(mem);
-    unsigned status = !r.household || r.diags.errors ? invalid_form(rq, &r.diags) : put_form(sub, &r, revision, keep);
+    unsigned status = !checked                            ? hh_answer_store_failed(rq)
+                      : !r.household || r.diags.errors ? invalid_form(rq, &r.diags)
+                                                        : put_form(sub, &r, revision, keep);
     hh_form_result_free(&r);
     return status;
 }
@@ -533,16 +590,31 @@ static unsigned visit_record(hh_request *rq)
 
 int hh_forms_make(hh_server *srv, hh_buf *err)
 {
-    srv->forms = hh_form_worker_new(srv->schemas, true);
-    if (!srv->forms)
+    struct hh_form_pool *pool = hh_xmalloc(sizeof *pool);
+    memset(pool, 0, sizeof *pool);
+    pthread_mutex_init(&pool->lock, NULL);
+    pool->schemas = srv->schemas;
+    srv->forms = pool;
+    hh_form_worker *first = checker_take(srv); /* one made now: the schema and rules are known to work */
+    if (!first) {
         hh_buf_printf(err, "cannot set up the checks of %s", srv->schemas->dir);
-    return srv->forms ? 0 : -1;
+        hh_forms_free(srv);
+        return -1;
+    }
+    checker_give(srv, first);
+    return 0;
 }
 
 void hh_forms_free(hh_server *srv)
 {
-    if (srv->forms)
-        hh_form_worker_free(srv->forms);
+    struct hh_form_pool *pool = srv->forms;
+    if (!pool)
+        return;
+    for (size_t i = 0; i < pool->n_idle; i++)
+        hh_form_worker_free(pool->idle[i]);
+    free(pool->idle);
+    pthread_mutex_destroy(&pool->lock);
+    free(pool);
     srv->forms = NULL;
 }
 

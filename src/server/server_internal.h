@@ -26,7 +26,7 @@ struct hh_server {
     const hh_schemaset *schemas;
     hh_server_config config;
     pthread_mutex_t store_lock;     /* one request uses the store at a time */
-    struct hh_form_worker *forms;   /* server_forms.c's reader, schema and rules (under store_lock) */
+    struct hh_form_pool *forms;     /* server_forms.c's readers, schema and rules checkers: one a request */
     hh_buf items;                   /* GET /api/v1/items' answer, made at start (server_items.c) */
     struct hh_static_file **files;  /* the phone client's files, read at start (server_static.c) */
     size_t n_files;
