@@ -938,6 +938,21 @@ START_TEST(an_admin_releases_a_summary_run_to_the_statisticians)
                       strstr(h.body.data, "\"files\":[]"),
                   "%s", h.body.data);
     http_free(&h);
+    /* summary's default (method=none) and its internal flags are for the custodian: never released */
+    static const char *const unprotected[] = { "{}", "{\"options\":[\"min-count=3\",\"flags=internal\"]}" };
+    for (size_t i = 0; i < sizeof unprotected / sizeof unprotected[0]; i++) {
+        long open = run_started("summary", unprotected[i], admin, admin_csrf);
+        h = run_ended(open, admin);
+        ck_assert_msg(strstr(h.body.data, "\"state\":\"done\"") && strstr(h.body.data, "\"releasable\":false"),
+                      "%s", h.body.data);
+        http_free(&h);
+        char *path = hh_xasprintf("/api/v1/export-runs/%ld/release", open);
+        h = request("POST", path, NULL, admin, admin_csrf);
+        ck_assert_msg(h.status == 409 && strstr(h.body.data, "unprotected"), "%s: %ld %s", unprotected[i], h.status,
+                      h.body.data);
+        http_free(&h);
+        free(path);
+    }
     /* nothing is the statistician's before a release */
     h = request("GET", "/api/v1/exports", NULL, stats, NULL);
     ck_assert_str_eq(h.body.data, "{\"runs\":[]}");
@@ -969,7 +984,7 @@ START_TEST(an_admin_releases_a_summary_run_to_the_statisticians)
     h = request("GET", "/api/v1/exports", NULL, stats, NULL);
     ck_assert_msg(strstr(h.body.data, "\"plugin\":\"summary\"") && !strstr(h.body.data, "jsonl") &&
                       !strstr(h.body.data, "\"message\"") && !strstr(h.body.data, "requestedBy") &&
-                      !strstr(h.body.data, "\"plugins\""),
+                      !strstr(h.body.data, "\"plugins\"") && !strstr(h.body.data, "\"options\""),
                   "%s", h.body.data);
     http_free(&h);
     h = request("GET", path, NULL, stats, NULL);
@@ -1004,9 +1019,9 @@ START_TEST(an_admin_releases_a_summary_run_to_the_statisticians)
     ck_assert_int_eq(stat(dir, &st), 0);
     ck_assert_int_eq(st.st_mode & 0777, 0700);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export-run' AND"
-                                               " actor = 'admin'"), 3);
+                                               " actor = 'admin'"), 5);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export' AND"
-                                               " actor = 'admin'"), 2);
+                                               " actor = 'admin'"), 4);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export-release'"), 1);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export-download' AND"
                                                " actor = 'stats'"), 1);

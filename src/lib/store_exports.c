@@ -199,17 +199,18 @@ void hh_export_run_json(hh_json *j, const char *key, const hh_export_run *r, boo
     hh_json_int(j, "id", r->id);
     hh_json_str(j, "plugin", r->plugin);
     hh_json_str(j, "area", r->area);
-    hh_json_array(j, "options");
-    for (const char *o = r->options; o && *o;) {
-        size_t n = strcspn(o, "\n");
-        char *one = hh_xasprintf("%.*s", (int)n, o);
-        hh_json_str(j, NULL, one);
-        free(one);
-        o += n + (o[n] == '\n');
-    }
-    hh_json_end(j);
-    if (for_admin)
+    if (for_admin) { /* a seed or a key file's path is the custodian's: a release never says them */
+        hh_json_array(j, "options");
+        for (const char *o = r->options; o && *o;) {
+            size_t n = strcspn(o, "\n");
+            char *one = hh_xasprintf("%.*s", (int)n, o);
+            hh_json_str(j, NULL, one);
+            free(one);
+            o += n + (o[n] == '\n');
+        }
+        hh_json_end(j);
         hh_json_str(j, "requestedBy", r->requested_by);
+    }
     hh_json_str(j, "requestedAt", r->requested_at);
     hh_json_str(j, "state", r->state);
     hh_json_str(j, "finishedAt", r->finished_at);

@@ -47,8 +47,9 @@ int hh_export_run_each(hh_store *s, bool released_only, int (*fn)(const hh_expor
                        hh_buf *err);
 
 /* A run as a JSON object (docs/API.md, "Exports"): under `key` in an object (NULL in an
- * array), left open for the caller to add to and end. `for_admin`: also who asked
- * for it and what hhreg export said (paths of the server's files among it). */
+ * array), left open for the caller to add to and end. `for_admin`: also its options
+ * (a seed, a key file's path), who asked for it and what hhreg export said (paths of
+ * the server's files among it). */
 void hh_export_run_json(hh_json *j, const char *key, const hh_export_run *r, bool for_admin);
 
 #endif

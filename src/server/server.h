@@ -18,8 +18,8 @@ typedef struct hh_server_config {
     const char *listen;            /* "127.0.0.1:8080" (port 0: any free one); IPv6 as "[::1]:8080" */
     const char *tls_cert, *tls_key; /* PEM files; both or neither */
     const char *www;               /* the phone client's files (default $(pkgdatadir)/www) */
-    const char *exports_dir;       /* where export runs write (made 0700 at start; `hhreg serve`:
-                                      STORE.exports) */
+    const char *exports_dir;       /* where export runs write (made 0700 with the first run; `hhreg
+                                      serve`: STORE.exports) */
     const char *plugin_dir;        /* looked in first for export plugins, or NULL */
     unsigned threads;              /* the pool answering requests */
     unsigned max_connections;      /* at once, and per client address (a quarter of it) */

@@ -23,12 +23,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "plugin_loader.h"
 #include "store_exports.h"
 
 extern char **environ;
+
+/* The most options a run takes, each passed as --opt KEY=VALUE. */
+#define MAX_OPTIONS 64
 
 /* The plugins whose output may be released to statisticians: protected tables and
  * anonymised microdata (field-work.md: they never see a name or an ID number). */
@@ -40,6 +44,41 @@ static bool is_releasable(const char *plugin)
         if (strcmp(plugin, releasable[i]) == 0)
             return true;
     return false;
+}
+
+/* The value of option `key` among a run's "KEY=VALUE" lines (malloc'd), or NULL. */
+static char *option_of(const char *options, const char *key)
+{
+    size_t k = strlen(key);
+    for (const char *o = options ? options : ""; *o;) {
+        size_t n = strcspn(o, "\n");
+        if (n > k && strncmp(o, key, k) == 0 && o[k] == '=')
+            return hh_xasprintf("%.*s", (int)(n - k - 1), o + k + 1);
+        o += n + (o[n] == '\n');
+    }
+    return NULL;
+}
+
+/* Whether a run's output is protected as the statisticians' releases must be:
+ * anonymise always is (k-anonymity is not optional); summary only when its options
+ * choose a method (suppress, cell-key, round; min-count alone implies suppression)
+ * and the public flags — its default, method=none, is for internal use. */
+static bool is_protected(const hh_export_run *r)
+{
+    if (strcmp(r->plugin, "summary") != 0)
+        return is_releasable(r->plugin);
+    char *method = option_of(r->options, "method"), *protect = option_of(r->options, "protect"),
+         *min_count = option_of(r->options, "min-count"), *flags = option_of(r->options, "flags");
+    const char *chosen = method ? method : protect;
+    bool safe = chosen ? strcmp(chosen, "suppress") == 0 || strcmp(chosen, "cell-key") == 0 ||
+                             strcmp(chosen, "round") == 0
+                       : min_count && atol(min_count) >= 2;
+    safe = safe && (!flags || strcmp(flags, "public") == 0);
+    free(method);
+    free(protect);
+    free(min_count);
+    free(flags);
+    return safe;
 }
 
 struct hh_export_runner {
@@ -203,15 +242,19 @@ static char *plugin_extension(const hh_server *srv, const char *plugin)
 {
     const char *argv[] = { "hhreg", "plugins", "--json", srv->config.plugin_dir ? "--plugin-dir" : NULL,
                            srv->config.plugin_dir, NULL };
-    char *out = hh_xasprintf("%s/plugins-%ld.json", srv->config.exports_dir, (long)getpid());
+    char *out = hh_xasprintf("%s/plugins-XXXXXX", srv->config.exports_dir);
+    int fd = mkstemp(out); /* a name of its own: two admins may start runs at once */
+    if (fd >= 0)
+        close(fd);
     pid_t pid;
     int status = -1;
-    if (spawn_self(srv, argv, out, false, &pid) == 0)
+    if (fd >= 0 && spawn_self(srv, argv, out, false, &pid) == 0)
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
             ;
     json_error_t error;
     json_t *list = status == 0 ? json_load_file(out, 0, &error) : NULL, *p;
-    unlink(out);
+    if (fd >= 0)
+        unlink(out);
     free(out);
     size_t i;
     char *ext = NULL;
@@ -230,7 +273,7 @@ static char *plugin_extension(const hh_server *srv, const char *plugin)
 static int spawn_export(hh_server *srv, const char *plugin, const char *area, const char *options, const char *by,
                         const char *target, const char *log, pid_t *pid)
 {
-    const char *argv[64];
+    const char *argv[24 + 2 * MAX_OPTIONS]; /* hhreg's own arguments, then every option */
     size_t n = 0;
     argv[n++] = "hhreg";
     argv[n++] = "export";
@@ -253,7 +296,7 @@ static int spawn_export(hh_server *srv, const char *plugin, const char *area, co
     argv[n++] = "-o";
     argv[n++] = target;
     char *copy = hh_xstrdup(options ? options : "");
-    for (char *o = strtok(copy, "\n"); o && n < sizeof argv / sizeof argv[0] - 3; o = strtok(NULL, "\n")) {
+    for (char *o = strtok(copy, "\n"); o; o = strtok(NULL, "\n")) { /* at most MAX_OPTIONS (options_of) */
         argv[n++] = "--opt";
         argv[n++] = o;
     }
@@ -272,7 +315,7 @@ static bool options_of(json_t *body, hh_buf *out)
     size_t i;
     if (!opts)
         return true;
-    if (!json_is_array(opts) || json_array_size(opts) > 64)
+    if (!json_is_array(opts) || json_array_size(opts) > MAX_OPTIONS)
         return false;
     json_array_foreach(opts, i, one) {
         const char *o = json_string_value(one);
@@ -357,6 +400,11 @@ unsigned hh_export_start(hh_request *rq)
         free(x->log_path);
         x->log_path = hh_xasprintf("%s.log", dir);
         int rc = mkdir(dir, 0700) == 0 ? 0 : errno;
+        if (rc == EEXIST) { /* a run of this number before the store was restored from a backup: kept aside */
+            char *aside = hh_xasprintf("%s.before-%ld", dir, (long)time(NULL));
+            rc = rename(dir, aside) == 0 && mkdir(dir, 0700) == 0 ? 0 : errno;
+            free(aside);
+        }
         if (rc == 0)
             rc = spawn_export(srv, plugin, area, options.data, rq->who.name, target, x->log_path, &x->pid);
         if (rc == 0) {
@@ -365,6 +413,12 @@ unsigned hh_export_start(hh_request *rq)
             x->running = true;
             x->run_id = id;
             x->waiter_joinable = pthread_create(&x->waiter, NULL, wait_for_run, srv) == 0;
+            if (!x->waiter_joinable) { /* nobody would wait for it: it is ended here */
+                kill(-x->pid, SIGTERM);
+                while (waitpid(x->pid, NULL, 0) < 0 && errno == EINTR)
+                    ;
+                x->running = false;
+            }
         }
         if (rc != 0 || !x->waiter_joinable) {
             char *message = hh_xasprintf("cannot start hhreg export: %s", strerror(rc ? rc : EAGAIN));
@@ -459,7 +513,7 @@ static bool may_see(const hh_account *who, const hh_export_run *r)
 static void run_json(hh_json *j, const hh_server *srv, const hh_export_run *r, bool for_admin)
 {
     hh_export_run_json(j, NULL, r, for_admin);
-    hh_json_bool(j, "releasable", is_releasable(r->plugin));
+    hh_json_bool(j, "releasable", is_protected(r));
     hh_json_array(j, "files");
     if (strcmp(r->state, "done") == 0)
         each_file(srv, r->id, file_json, j);
@@ -599,6 +653,12 @@ unsigned hh_export_release(hh_request *rq)
     else if (strcmp(run.state, "done") != 0)
         status = hh_answer_error(rq, MHD_HTTP_CONFLICT, "not-finished", "Only a run that is done may be released.",
                                  "只有已完成的导出可以发布。");
+    else if (!is_protected(&run))
+        status = hh_answer_error(rq, MHD_HTTP_CONFLICT, "unprotected",
+                                 "This summary run is not protected: release one run with method=suppress, cell-key "
+                                 "or round (or min-count) and the public flags.",
+                                 "该 summary 导出未经保护：请发布使用 method=suppress、cell-key 或 round（或 min-count）"
+                                 "及公开标记的导出。");
     else if (!run.released_at) {
         hh_buf err;
         hh_buf_init(&err);

@@ -8,8 +8,9 @@
  * nothing new, and two workers never get the same id. docs/API.md, "Forms".
  * A submitted form is read and checked before the store lock is taken, on a checker
  * of its own (the pool below), so the pool's threads check forms at once while one
- * stores; what needs the store (a new household's id, a visit added to the stored
- * form) is checked under the lock. */
+ * stores; what needs the store is checked under the lock: a visit added to the
+ * stored form, and a new household's form again once its id is given (its id is
+ * part of the form) — a new household is checked twice, a revision once. */
 #include "server_internal.h"
 
 #include <jansson.h>

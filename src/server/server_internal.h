@@ -113,8 +113,8 @@ unsigned hh_export_start(hh_request *rq);
 unsigned hh_export_run_get_route(hh_request *rq);
 unsigned hh_export_file(hh_request *rq);
 unsigned hh_export_release(hh_request *rq);
-/* Makes the exports directory and marks runs a stop cut short as failed; frees the
- * runner at stop, ending a run in progress (server_exports.c). */
+/* Marks runs a stop cut short as failed and makes the runner; frees it at stop,
+ * ending a run in progress (server_exports.c). */
 int hh_exports_make(hh_server *srv, hh_buf *err);
 void hh_exports_free(hh_server *srv);
 /* Makes GET /api/v1/items' answer and its ETag (server_items.c); -1 with `err`. */
