@@ -153,7 +153,12 @@ static int household(hhreg_ctx *ctx, void *state, unsigned pass, const hhreg_hou
     num(&o, "personsWithDisability", h->persons_with_disability, -1);
     flag(&o, "elderlyLivingAlone", h->elderly_living_alone);
     flag(&o, "emptyNest", h->empty_nest);
-    flag(&o, "lowIncome", h->low_income);
+    if (h->low_income < 0) { /* not recorded (nobody home, refused): not "no" */
+        key(&o, "lowIncome");
+        api->write_text(ctx, "null");
+    } else {
+        flag(&o, "lowIncome", h->low_income);
+    }
     close_object(&o);
     close_object(&o);
     return api->write_text(ctx, "\n");
@@ -176,7 +181,7 @@ static int end(hhreg_ctx *ctx, void *state, int ok)
 }
 
 const hhreg_plugin hhreg_plugin_jsonl = {
-    HHREG_PLUGIN_HEADER(4), /* the item dictionary */
+    HHREG_PLUGIN_HEADER(5), /* the item dictionary; 1.5: -1 for the allowance not recorded */
     .name = "jsonl",
     .version = "1.0",
     .summary = "one JSON object per household with its persons, visits and derived values (UTF-8)",

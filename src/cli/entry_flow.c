@@ -329,7 +329,7 @@ static void remember_asked(entry_conversation *s, const hh_question *q, hh_q_sco
 }
 
 /* The member count, where it was answered, as the roster now is: the worker added
- * or removed a person, which says how many live here. */
+ * or removed a person in the review, which says how many live here. */
 static void count_follows_roster(entry_conversation *s)
 {
     if (!hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "member-count"))
@@ -436,7 +436,12 @@ static int navigate(entry_conversation *s, const char *text, const hh_question *
             return DETOUR;
         }
         hh_answers_remove_item(s->a, HH_SCOPE_PERSON, index);
-        count_follows_roster(s);
+        const char *said = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "member-count");
+        if (said && atoi(said) > 0) { /* added by mistake: one fewer lives here than was said */
+            char n[16];
+            snprintf(n, sizeof n, "%d", atoi(said) - 1);
+            hh_answer_set(s->a, HH_SCOPE_HOUSEHOLD, 0, "member-count", n);
+        }
         hh_answer_set_flag(s->a, "changed", "yes");
         fprintf(s->out, "  %s %d\n", tr(s, "Removed person", "已删除人员"), index);
         return entry_save_draft(s) ? EXIT_USAGE : PERSON_REMOVED;
@@ -1021,8 +1026,8 @@ static int walk_roster(entry_conversation *s)
         s->new_person = 0;
         if (rc == PERSON_REMOVED) {
             p--; /* the same number is the next person's */
-            if (members > 0)
-                members--; /* one fewer lives here than said */
+            count = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "member-count"); /* one fewer, as 'remove' set it */
+            members = count ? atoi(count) : -1;
             continue;
         }
         if (rc)

@@ -111,7 +111,10 @@ void hh_household_json(hh_buf *b, const hh_household *h)
     hh_json_int(&j, "personsWithDisability", hd.disabled);
     hh_json_bool(&j, "elderlyLivingAlone", hd.living_alone);
     hh_json_bool(&j, "emptyNest", hd.empty_nest);
-    hh_json_bool(&j, "lowIncome", hd.low_income);
+    if (h->low_income < 0) /* not recorded (nobody home, refused): not "no" */
+        hh_json_raw(&j, "lowIncome", "null");
+    else
+        hh_json_bool(&j, "lowIncome", hd.low_income);
     hh_json_end(&j);
     hh_json_end(&j);
     free(pd);
