@@ -352,7 +352,7 @@ static const char *review_number(tu_pty *t, const char *label, char out[16])
     return out;
 }
 
-START_TEST(an_edit_makes_a_second_revision_and_a_visit_a_third)
+START_TEST(an_edit_makes_a_second_revision_and_a_visit_goes_to_the_log)
 {
     char *forms = tu_src("samples/households/510105016003-03-0001.xml");
     tu_result r = tu_hhreg(NULL, NULL, "import", "-q", "--db", tu_store_db, forms, NULL);
@@ -379,25 +379,59 @@ START_TEST(an_edit_makes_a_second_revision_and_a_visit_a_third)
                            "revision = 2 AND phone = '13900001111'"),
                      1);
 
+    /* a visit goes to the visit log: the form, its enumeration date and its revision stay */
     start(&t, "visit", "510105016003-03-0001");
+    tu_pty_answer(&t, "Visit 2 · Visit date", "2099-01-01");
+    tu_pty_expect(&t, "A visit's date cannot be after today.", 20);
+    tu_pty_answer(&t, "Visit 2 · Visit date", "review"); /* a visit never opens the form */
+    tu_pty_expect(&t, "a visit records the visit alone", 20);
     tu_pty_answer(&t, "Visit 2 · Visit date", "");        /* today */
-    tu_pty_expect(&t, "The form's enumeration date becomes the visit's", 20);
     tu_pty_answer(&t, "Visit 2 · Visited by (enumerator id) [E0300]", "");
     tu_pty_answer(&t, "Visit 2 · Purpose", "gas-safety");
     tu_pty_answer(&t, "Visit 2 · Outcome [", "");
     tu_pty_answer(&t, "Visit 2 · Note", "checked the valve");
-    tu_pty_expect(&t, "Stored a new revision of", 30);
+    tu_pty_expect(&t, "Recorded the visit to 510105016003-03-0001 (visit log, entry 1)", 30);
     ck_assert_int_eq(tu_pty_wait(&t), 0);
+    ck_assert(strstr(t.seen.data, "enumeration date") == NULL);
     tu_pty_free(&t);
-    ck_assert_int_eq(count("SELECT current_revision FROM household WHERE id = '510105016003-03-0001'"), 3);
-    ck_assert_int_eq(count("SELECT count(*) FROM visit WHERE household_id = '510105016003-03-0001' AND revision = 3 "
-                           "AND purpose = 'gas-safety' AND note = 'checked the valve'"),
+    ck_assert_int_eq(count("SELECT current_revision FROM household WHERE id = '510105016003-03-0001'"), 2);
+    ck_assert_int_eq(count("SELECT count(*) FROM revision WHERE household_id = '510105016003-03-0001' AND "
+                           "revision = 2 AND enumeration_date = (SELECT enumeration_date FROM revision WHERE "
+                           "household_id = '510105016003-03-0001' AND revision = 1)"),
                      1);
+    ck_assert_int_eq(count("SELECT count(*) FROM visit_log WHERE household_id = '510105016003-03-0001' AND seq = 1 "
+                           "AND purpose = 'gas-safety' AND note = 'checked the valve' AND date = date('now')"),
+                     1);
+    ck_assert_int_eq(count("SELECT count(*) FROM audit WHERE operation = 'visit' AND "
+                           "household_id = '510105016003-03-0001' AND revision = 2"),
+                     1);
+    r = tu_hhreg(NULL, NULL, "show", "--db", tu_store_db, "510105016003-03-0001", NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_msg(strstr(r.out, "Visits since (the visit log; not part of the form)\n") &&
+                      strstr(r.out, "gas-safety") && strstr(r.out, "checked the valve"),
+                  "%s", r.out);
+    tu_result_free(&r);
+    /* an export sees it after the form's own visit, and the form's XML without it */
+    char *out = tu_path(tu_store_dir, "visits.jsonl");
+    r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", getenv("HHREG_PLUGINS"), "-o", out, "jsonl",
+                 NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    char *line = tu_read_file(out, NULL);
+    ck_assert_msg(strstr(line, "\"purpose\":\"registration\",\"outcome\":\"done\",\"note\":null},{\"date\":") &&
+                      strstr(line, "\"purpose\":\"gas-safety\",\"outcome\":\"done\",\"note\":\"checked the valve\"}]"),
+                  "%s", line);
+    free(line);
+    free(out);
+    r = tu_hhreg(NULL, NULL, "show", "--db", tu_store_db, "--xml", "510105016003-03-0001", NULL);
+    ck_assert_msg(r.status == 0 && !strstr(r.out, "checked the valve"), "%s", r.out);
+    tu_result_free(&r);
     r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL);
     ck_assert_msg(r.status == 0, "%s", r.out);
     tu_result_free(&r);
 
-    /* a warning accepted when the form was stored is not asked about again at a visit */
+    /* a warning accepted when the form was stored is not asked about again at a visit:
+     * the form is not checked again at all */
     forms = tu_src("samples/invalid/AGE-OVER-105.xml");
     r = tu_hhreg(NULL, NULL, "import", "-q", "--db", tu_store_db, forms, NULL);
     ck_assert_int_eq(r.status, 0);
@@ -409,12 +443,11 @@ START_TEST(an_edit_makes_a_second_revision_and_a_visit_a_third)
                                             { "Visit 2 · Note", "" } };
     for (size_t i = 0; i < sizeof visit / sizeof visit[0]; i++)
         tu_pty_answer(&t, visit[i][0], visit[i][1]);
-    tu_pty_expect(&t, "[AGE-OVER-105]", 20);
-    tu_pty_expect(&t, "these warnings were accepted before: not asked again", 20);
-    tu_pty_expect(&t, "Stored a new revision of", 30);
+    tu_pty_expect(&t, "Recorded the visit to 510105016003-99-0005", 30);
     ck_assert_int_eq(tu_pty_wait(&t), 0);
-    ck_assert(strstr(t.seen.data, "Save with these warnings?") == NULL);
+    ck_assert(strstr(t.seen.data, "AGE-OVER-105") == NULL);
     tu_pty_free(&t);
+    ck_assert_int_eq(count("SELECT current_revision FROM household WHERE id = '510105016003-99-0005'"), 1);
 }
 END_TEST
 
@@ -695,7 +728,7 @@ Suite *make_entry_suite(void)
     tcase_add_test(tc, a_household_of_three_is_entered_and_stored);
     tcase_add_test(tc, a_session_killed_half_way_resumes_with_nothing_lost);
     tcase_add_test(tc, warnings_are_shown_and_may_be_declined_at_saving);
-    tcase_add_test(tc, an_edit_makes_a_second_revision_and_a_visit_a_third);
+    tcase_add_test(tc, an_edit_makes_a_second_revision_and_a_visit_goes_to_the_log);
     tcase_add_test(tc, a_problem_of_two_items_lets_the_worker_choose_which_to_change);
     tcase_add_test(tc, the_enumerator_is_asked_not_taken_from_the_login);
     tcase_add_test(tc, back_review_go_person_and_remove_at_any_question);

@@ -367,7 +367,7 @@ START_TEST(each_question_offers_its_default)
 }
 END_TEST
 
-START_TEST(the_address_carries_over_and_a_later_visit_moves_the_enumeration)
+START_TEST(the_address_carries_over_to_the_next_household)
 {
     hh_answers *done = hh_answers_new();
     hh_answer_set(done, HH_SCOPE_HOUSEHOLD, 0, "building", "543");
@@ -383,14 +383,6 @@ START_TEST(the_address_carries_over_and_a_later_visit_moves_the_enumeration)
     hh_entry_offer_address(next, last);
     ck_assert_str_eq(hh_answer_flag(next, "building"), "543");
     ck_assert_str_eq(hh_answer_flag(next, "grid"), "4");
-
-    hh_answer_set(next, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date", "2026-10-20");
-    hh_answer_set(next, HH_SCOPE_VISIT, 1, "date", "2026-10-01");
-    ck_assert_ptr_null(hh_entry_follow_visit(next, 1));
-    ck_assert_str_eq(hh_answer(next, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date"), "2026-10-20");
-    hh_answer_set(next, HH_SCOPE_VISIT, 2, "date", "2026-11-02");
-    ck_assert_str_eq(hh_entry_follow_visit(next, 2), "2026-11-02");
-    ck_assert_str_eq(hh_answer(next, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date"), "2026-11-02");
     hh_answers_free(next);
     hh_answers_free(last);
     hh_answers_free(done);
@@ -880,7 +872,7 @@ Suite *make_entrylib_suite(void)
     tcase_add_test(tc, a_long_list_is_searched_and_the_id_fills_sex_and_birth);
     tcase_add_test(tc, typed_text_becomes_an_answer_or_a_reason);
     tcase_add_test(tc, each_question_offers_its_default);
-    tcase_add_test(tc, the_address_carries_over_and_a_later_visit_moves_the_enumeration);
+    tcase_add_test(tc, the_address_carries_over_to_the_next_household);
     tcase_add_test(tc, the_context_settles_some_answers_and_the_address_is_typed_at_once);
     tcase_add_test(tc, a_diagnostic_path_names_its_item);
     tcase_add_test(tc, the_validator_s_diagnostics_lead_back_to_their_questions);

@@ -230,7 +230,7 @@ START_TEST(forms_are_kept_compressed_and_an_older_store_is_migrated)
     ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
     ck_assert_int_eq(sqlite3_exec(h,
-                                  "DROP TABLE export_run; DROP TABLE review_item; DROP TABLE review;"
+                                  "DROP TABLE visit_log; DROP TABLE export_run; DROP TABLE review_item; DROP TABLE review;"
                                   " ALTER TABLE revision DROP COLUMN content_sha256;"
                                   " DROP INDEX revision_address; DROP TABLE submission; DROP TABLE session; DROP TABLE account_grid;"
                                   " DROP TABLE account;"
@@ -325,7 +325,7 @@ START_TEST(a_version_6_store_takes_a_form_without_the_household_questions)
                               " 'tenure TEXT NOT NULL,'), 'low_income INTEGER,', 'low_income INTEGER NOT NULL,'),"
                               " 'extreme_hardship INTEGER,', 'extreme_hardship INTEGER NOT NULL,')"
                               " WHERE name = 'revision'; PRAGMA schema_version = %ld; PRAGMA writable_schema = OFF;"
-                              " DROP TABLE export_run; PRAGMA user_version = 6;",
+                              " DROP TABLE export_run; DROP TABLE visit_log; PRAGMA user_version = 6;",
                               version + 1);
     ck_assert_int_eq(sqlite3_exec(h, back, NULL, NULL, NULL), SQLITE_OK);
     free(back);

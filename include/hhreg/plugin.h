@@ -133,7 +133,8 @@ typedef struct hhreg_household {
     size_t n_persons;
     const hhreg_person *persons;
     size_t n_visits;
-    const hhreg_visit *visits;     /* oldest first */
+    const hhreg_visit *visits;     /* the form's own, in its order, then those of the store's
+                                      visit log (made after the form; not in `xml`) as recorded */
     /* derived: see "Derived values" above; the first four are counts */
     int size, elderly60, elderly65, persons_with_disability;
     int elderly_living_alone, empty_nest;  /* 0 or 1 */

@@ -1,6 +1,7 @@
 /* cmd_edit.c — `hhreg edit ID` and `hhreg visit ID`: the current revision of a
- * stored household opened in guided entry (entry_flow.c) — edit goes to the review
- * screen, visit asks for one visit — and saved as a new revision. Its draft is
+ * stored household opened in guided entry (entry_flow.c). Edit goes to the review
+ * screen and saves a new revision; visit asks for one visit and keeps it in the
+ * store's visit log, the form untouched (store.h). Its draft is
  * named after the household (entry_drafts.c): another household's draft is never in
  * the way. The draft remembers the revision it started from; saving is refused as a conflict when
  * another revision was stored meanwhile (store.h), and `edit ID --resume --force`

@@ -197,6 +197,10 @@ static void print_text(hh_store *s, const hh_household *h, int revision, hh_lang
         printf("%s\n", L(lang, "Visits", "走访"));
     for (size_t i = 0; i < h->n_visits; i++)
         print_layout(&visit_layout, HH_ITEM_VISIT, &h->visits[i], lang);
+    if (h->n_logged)
+        printf("%s\n", L(lang, "Visits since (the visit log; not part of the form)", "此后的走访（走访记录，不属于本表）"));
+    for (size_t i = 0; i < h->n_logged; i++)
+        print_layout(&visit_layout, HH_ITEM_VISIT, &h->logged[i], lang);
     hh_buf err;
     hh_buf_init(&err);
     printf("%s\n", L(lang, "Warnings kept with this revision", "本版本保留的警告"));

@@ -249,7 +249,6 @@ static void print_diag(entry_conversation *s, const hh_diag *g)
 }
 
 static void propose_id(entry_conversation *s);
-static void move_enumeration_date(entry_conversation *s, int v);
 
 /* ROOM-HELD: another current household of the store lives at the building, unit
  * and room answered. Import only warns; entry refuses it, as the worker at the
@@ -300,6 +299,54 @@ static bool is_room_item(const char *key)
 /* --- going back and elsewhere ------------------------------------------------------------- */
 
 #define DETOUR (-1) /* navigate: a command was carried out; the question is asked again */
+
+/* The form as it stands, with the answer to `q` just given: the number of errors
+ * the validator finds at this item (each shown), for `ask` to ask it again.
+ * `more_keys`: the questions the same text answered too. */
+static size_t form_refuses(entry_conversation *s, const hh_question *q, hh_q_scope scope, int index,
+                           const char *const more_keys[2])
+{
+    hh_diags d;
+    hh_diags_init(&d);
+    hh_entry_check(s->worker->validator, s->a, true, -1, -1, &d);
+    size_t errors = 0;
+    for (size_t i = 0; i < d.n; i++) {
+        hh_entry_item r;
+        hh_entry_item_of(d.items[i].path, &r);
+        bool its = hh_entry_item_is(&r, q, index);
+        for (int k = 0; k < 2 && more_keys[k] && !its; k++)
+            its = hh_entry_item_is(&r, hh_question_find(scope, more_keys[k]), index);
+        const char *roster = hh_answer_flag(s->a, "roster");
+        if (strcmp(d.items[i].rule, "MEMBER-COUNT") == 0 && !(roster && strcmp(roster, "done") == 0))
+            its = false; /* the count is asked before the roster, and held against it once it is closed */
+        if (its && d.items[i].severity == HH_ERROR) {
+            print_diag(s, &d.items[i]);
+            hh_entry_target t[2]; /* a problem of several items: the worker chooses one when the person is checked */
+            errors += hh_entry_involved(s->a, d.items[i].rule, d.items[i].path, t, 2) < 2;
+        }
+    }
+    hh_diags_free(&d);
+    return errors;
+}
+
+/* hhreg visit: the visit goes to the store's visit log, beside the form (store.h),
+ * so it is checked on its own: its answers as typed, and a date not after today. */
+static bool visit_logged(const entry_conversation *s)
+{
+    const char *mode = hh_answer_flag(s->a, "mode");
+    return mode && strcmp(mode, "visit") == 0;
+}
+
+static size_t visit_refused(entry_conversation *s, const hh_question *q, int index)
+{
+    const char *date = strcmp(q->key, "date") == 0 ? hh_answer(s->a, HH_SCOPE_VISIT, index, "date") : NULL;
+    char today[11];
+    hh_date_format(hh_date_today(), today);
+    if (!date || strcmp(date, today) <= 0)
+        return 0;
+    fprintf(s->out, "  %s\n", tr(s, "A visit's date cannot be after today.", "走访日期不能晚于今天。"));
+    return 1;
+}
 
 static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, int index);
 static int check_person(entry_conversation *s, int p);
@@ -401,6 +448,13 @@ static int navigate(entry_conversation *s, const char *text, const hh_question *
         }
         fprintf(s->out, "  %s\n", tr(s, "there is no earlier answer in this session; 'review' shows them all",
                                       "本次没有更早的回答；输入 review 查看全部"));
+        return DETOUR;
+    }
+    bool to_form = strcmp(text, "review") == 0 || strcmp(text, "核对") == 0 || strncmp(text, "go ", 3) == 0 ||
+                   strncmp(text, "person ", 7) == 0;
+    if (to_form && visit_logged(s)) {
+        fprintf(s->out, "  %s\n", tr(s, "a visit records the visit alone; the form is changed with 'hhreg edit'",
+                                      "走访只记录走访；修改住户表请用“hhreg edit”"));
         return DETOUR;
     }
     if (strcmp(text, "review") == 0 || strcmp(text, "核对") == 0)
@@ -559,31 +613,10 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
         }
         if (codes && *text && codes_in(codes) > HH_CODE_LIST_LONG) /* found by a search: say what */
             fprintf(s->out, "  = %s\n", shown(s, q, value));
-        /* the form as it stands, with this answer: what does the validator say about this item? */
         hh_answer_set(s->a, scope, index, q->key, value);
         free(value);
-        if (scope == HH_SCOPE_VISIT && strcmp(q->key, "date") == 0 && hh_answer_flag(s->a, "visit-today"))
-            move_enumeration_date(s, index);
-        hh_diags d;
-        hh_diags_init(&d);
-        hh_entry_check(s->worker->validator, s->a, true, -1, -1, &d);
-        size_t errors = 0;
-        for (size_t i = 0; i < d.n; i++) {
-            hh_entry_item r;
-            hh_entry_item_of(d.items[i].path, &r);
-            bool its = hh_entry_item_is(&r, q, index);
-            for (int k = 0; k < 2 && more_keys[k] && !its; k++)
-                its = hh_entry_item_is(&r, hh_question_find(scope, more_keys[k]), index);
-            const char *roster = hh_answer_flag(s->a, "roster");
-            if (strcmp(d.items[i].rule, "MEMBER-COUNT") == 0 && !(roster && strcmp(roster, "done") == 0))
-                its = false; /* the count is asked before the roster, and held against it once it is closed */
-            if (its && d.items[i].severity == HH_ERROR) {
-                print_diag(s, &d.items[i]);
-                hh_entry_target t[2]; /* a problem of several items: the worker chooses one when the person is checked */
-                errors += hh_entry_involved(s->a, d.items[i].rule, d.items[i].path, t, 2) < 2;
-            }
-        }
-        hh_diags_free(&d);
+        size_t errors = scope == HH_SCOPE_VISIT && visit_logged(s) ? visit_refused(s, q, index)
+                                                                   : form_refuses(s, q, scope, index, more_keys);
         if (!errors && scope == HH_SCOPE_HOUSEHOLD && is_room_item(q->key) && room_taken(s))
             errors = 1;
         if (errors) {
@@ -1382,33 +1415,41 @@ static void load_remembered(entry_conversation *s)
     free(path);
 }
 
-/* A visit later than the form's enumeration date moves that date: a form may not
- * record a visit after its own enumeration (rule VISIT-AFTER-ENUMERATION). */
-static void move_enumeration_date(entry_conversation *s, int v)
-{
-    const char *moved = hh_entry_follow_visit(s->a, v);
-    if (moved)
-        fprintf(s->out, "%s %s\n",
-                tr(s, "The form's enumeration date becomes the visit's (ages are counted on it):",
-                   "本表登记日期改为走访日期（年龄按此日计算）："),
-                moved);
-}
-
-/* hhreg visit: the visit's questions, then straight to saving when the form is
- * sound; otherwise (or when the enumerator declines warnings) the review. */
+/* hhreg visit: the visit's questions, then the visit into the store's visit log.
+ * The form is not touched: not its enumeration date (ages stay counted on it), not
+ * its review, and its warnings are not asked again. */
 static int record_visit(entry_conversation *s)
 {
     int v = atoi(hh_answer_flag(s->a, "visit-index"));
     int rc = ask_missing(s, HH_SCOPE_VISIT, v);
     if (rc)
         return rc;
-    bool stored;
-    rc = save(s, &stored);
-    if (rc == 0 && stored) {
-        entry_discard_draft(s);
-        return EXIT_OK;
+    hh_visit visit;
+    memset(&visit, 0, sizeof visit);
+    size_t n;
+    const hh_item *items = hh_items_of(HH_ITEM_VISIT, &n);
+    for (size_t k = 0; k < n; k++) { /* every visit item is text (items.def) */
+        const char *answer = hh_answer(s->a, HH_SCOPE_VISIT, v, items[k].key);
+        *(const char **)hh_item_at(&items[k], &visit) = answer && *answer ? answer : NULL;
     }
-    return rc == 1 || (rc == 0 && !stored) ? review(s) : rc;
+    const char *id = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "id");
+    hh_store *store = cli_open_store(s->c, s->cmd, false);
+    if (!store)
+        return EXIT_USAGE;
+    hh_buf err;
+    hh_buf_init(&err);
+    int seq = 0, logged = hh_store_log_visit(store, id, &visit, s->c->actor, &seq, &err);
+    hh_store_close(store);
+    if (logged == 0) {
+        fprintf(s->out, "%s %s (%s %d)\n", tr(s, "Recorded the visit to", "已记录走访："), id,
+                tr(s, "visit log, entry", "走访记录第"), seq);
+        entry_discard_draft(s);
+    } else {
+        rc = cli_fail(s->cmd, "%s (%s)", err.data,
+                      tr(s, "the draft is kept: hhreg visit --resume", "草稿已保留：hhreg visit --resume"));
+    }
+    hh_buf_free(&err);
+    return rc;
 }
 
 int entry_run(entry_conversation *s)

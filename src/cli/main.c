@@ -57,10 +57,11 @@ const command hh_commands[] = {
       "  --resume           continue the waiting draft of an edit or visit of ID\n"
       "  --force            with --resume: save the draft even though another revision was stored since\n"
       "                     the edit began (that revision stays in the history)\n" },
-    { "visit", cmd_visit, "[--draft-dir DIR] [--resume [--force]] ID",
-      "Record a visit to a stored household (date, purpose, outcome, note) as a new revision.",
+    { "visit", cmd_visit, "[--draft-dir DIR] [--resume] ID",
+      "Record a visit to a stored household (date, purpose, outcome, note) in its visit log; the form, its\n"
+      "enumeration date and its review stay as they are.",
       "  --draft-dir DIR    where drafts are kept (default $HHREG_DRAFT_DIR, else STORE.drafts)\n"
-      "  --resume, --force  as for edit\n" },
+      "  --resume           continue the waiting draft of a visit of ID\n" },
     { "review", cmd_review, "[--returned] [--area CODE] [--json] | --approve|--return [--comment TEXT] [--item PATH=TEXT]... [--revision N] ID",
       "List the forms waiting for review, or approve or return one to its enumerator.",
       "  --returned         list the forms returned, with the comments (default: those waiting)\n"

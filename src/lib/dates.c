@@ -1,4 +1,4 @@
-/* dates.c — today's date and the current timestamp, in UTC (see dates.h); the
+/* dates.c — today's date (local) and the current timestamp (UTC) (see dates.h); the
  * calendar arithmetic is header-only in include/hhreg/calendar.h. */
 #include "dates.h"
 
@@ -9,7 +9,7 @@ hhreg_date hh_date_today(void)
 {
     time_t now = time(NULL);
     struct tm tm;
-    gmtime_r(&now, &tm);
+    localtime_r(&now, &tm);
     hhreg_date d = { tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
     return d;
 }

@@ -5,7 +5,9 @@
 
 #include "hhreg/calendar.h"
 
-hhreg_date hh_date_today(void); /* UTC */
+/* Today where hhreg runs (the local time zone, TZ): a grid worker in Chengdu at
+ * 07:00 is on the day the calendar on the wall shows, eight hours ahead of UTC. */
+hhreg_date hh_date_today(void);
 void hh_date_format(hhreg_date d, char out[11]);
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ". */
 void hh_timestamp_now(char out[21]);

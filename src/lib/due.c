@@ -52,8 +52,8 @@ bool hh_due_of(const hh_household *h, hhreg_date today, int days, unsigned group
     long last_done = 0, last_any = 0;
     const char *last_outcome = NULL;
     bool any = false;
-    for (size_t i = 0; i < h->n_visits; i++) {
-        const hh_visit *v = &h->visits[i];
+    for (size_t i = 0; i < hh_household_n_all_visits(h); i++) {
+        const hh_visit *v = hh_household_visit(h, i);
         hhreg_date d;
         if (!v->date || !hhreg_date_parse(v->date, false, &d))
             continue;

@@ -1,6 +1,6 @@
 /* entry_session.c — see entry_session.h: typed text turned into answers, the
  * default offered for a question, the address remembered for the next
- * household, a visit moving the enumeration date, the answers checked as a form, and a
+ * household, the answers checked as a form, and a
  * diagnostic's item path matched to the question that asks for it. Saving is in
  * entry_save.c. */
 #include "entry_session.h"
@@ -236,16 +236,6 @@ void hh_entry_offer_address(hh_answers *a, const hh_answers *last)
         if (v && !hh_answer_flag(a, address_keys[i]))
             hh_answer_set_flag(a, address_keys[i], v);
     }
-}
-
-const char *hh_entry_follow_visit(hh_answers *a, int v)
-{
-    const char *visit = hh_answer(a, HH_SCOPE_VISIT, v, "date");
-    const char *on = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date");
-    if (!visit || !on || strcmp(visit, on) <= 0)
-        return NULL;
-    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date", visit);
-    return hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date");
 }
 
 typedef struct checking {

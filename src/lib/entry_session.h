@@ -71,10 +71,6 @@ hh_answers *hh_entry_address_of(const hh_answers *a);
 /* The address remembered in `last` (from hh_entry_address_of) offered in `a`:
  * its flags, where `a` has none of that name (hh_entry_default offers them). */
 void hh_entry_offer_address(hh_answers *a, const hh_answers *last);
-/* A form may not record a visit after its own enumeration (rule
- * VISIT-AFTER-ENUMERATION): when visit `v` is later than the enumeration date,
- * that date becomes the visit's. Returns the new date, or NULL when it stays. */
-const char *hh_entry_follow_visit(hh_answers *a, int v);
 
 /* --- checking ------------------------------------------------------------------------------ */
 

@@ -674,7 +674,7 @@ static const void *viewed_record(const hhreg_ctx *ctx, const void *view, int sco
     case HH_ITEM_VISIT:
         for (size_t i = 0; i < v->n_visits; i++)
             if (view == &v->visits[i])
-                return &h->visits[i];
+                return hh_household_visit(h, i);
         return NULL;
     }
     return NULL;
@@ -775,8 +775,9 @@ static int hand_over(const hh_household *h, int revision, const char *xml, size_
         ps->person_cap = h->n_persons * 2;
         ps->persons = hh_xrealloc(ps->persons, ps->person_cap * sizeof *ps->persons);
     }
-    if (h->n_visits > ps->visit_cap) {
-        ps->visit_cap = h->n_visits * 2;
+    size_t n_visits = hh_household_n_all_visits(h);
+    if (n_visits > ps->visit_cap) {
+        ps->visit_cap = n_visits * 2;
         ps->visits = hh_xrealloc(ps->visits, ps->visit_cap * sizeof *ps->visits);
     }
     hh_household_derived hd;
@@ -790,11 +791,11 @@ static int hand_over(const hh_household *h, int revision, const char *xml, size_
     v.xml_len = xml_len;
     for (size_t i = 0; i < h->n_persons; i++)
         view_person(&h->persons[i], &pds[i], &ps->persons[i]);
-    for (size_t i = 0; i < h->n_visits; i++)
-        view_visit(&h->visits[i], &ps->visits[i]);
+    for (size_t i = 0; i < n_visits; i++) /* the form's, then the visit log's */
+        view_visit(hh_household_visit(h, i), &ps->visits[i]);
     v.n_persons = h->n_persons;
     v.persons = ps->persons;
-    v.n_visits = h->n_visits;
+    v.n_visits = n_visits;
     v.visits = ps->visits;
     if (pds != pd)
         free(pds);

@@ -116,8 +116,21 @@ void hh_household_free(hh_household *h)
         free_items(HH_ITEM_PERSON, &h->persons[i]);
     for (size_t i = 0; i < h->n_visits; i++)
         free_items(HH_ITEM_VISIT, &h->visits[i]);
+    for (size_t i = 0; i < h->n_logged; i++)
+        free_items(HH_ITEM_VISIT, &h->logged[i]);
     free_items(HH_ITEM_HOUSEHOLD, h);
     free(h->persons);
     free(h->visits);
+    free(h->logged);
     free(h);
+}
+
+size_t hh_household_n_all_visits(const hh_household *h)
+{
+    return h->n_visits + h->n_logged;
+}
+
+const hh_visit *hh_household_visit(const hh_household *h, size_t i)
+{
+    return i < h->n_visits ? &h->visits[i] : &h->logged[i - h->n_visits];
 }

@@ -47,9 +47,17 @@ typedef struct hh_household {
     int member_count;                        /* -1 absent */
     hh_person *persons;
     size_t n_persons;
-    hh_visit *visits;
+    hh_visit *visits;                        /* the form's own: those of its enumeration */
     size_t n_visits;
+    hh_visit *logged;                        /* the store's visit log: visits made after the form was
+                                                stored, oldest first (store_write.c); never part of the form */
+    size_t n_logged;
 } hh_household;
+
+/* Every visit of a household, the form's and the logged ones: their number, and
+ * visit i of them (the form's first). */
+size_t hh_household_n_all_visits(const hh_household *h);
+const hh_visit *hh_household_visit(const hh_household *h, size_t i);
 
 /* Reads the household element `root`; returns NULL only if root is not one. */
 hh_household *hh_household_from_doc(xmlDocPtr doc);

@@ -97,13 +97,19 @@ void hh_household_json(hh_buf *b, const hh_household *h)
     for (size_t i = 0; i < h->n_persons; i++)
         person_json(&j, &h->persons[i], &pd[i]);
     hh_json_end(&j);
-    hh_json_array(&j, "visits");
-    for (size_t i = 0; i < h->n_visits; i++) {
-        hh_json_object(&j, NULL);
-        items_json(&j, HH_ITEM_VISIT, &h->visits[i]);
+    /* the form's visits, then the visit log's (made since; not part of the form),
+     * when there are any: a household without is written as the jsonl plugin writes it */
+    const struct { const char *key; const hh_visit *visits; size_t n; } lists[] = {
+        { "visits", h->visits, h->n_visits }, { "visitLog", h->logged, h->n_logged } };
+    for (size_t l = 0; l < (h->n_logged ? 2u : 1u); l++) {
+        hh_json_array(&j, lists[l].key);
+        for (size_t i = 0; i < lists[l].n; i++) {
+            hh_json_object(&j, NULL);
+            items_json(&j, HH_ITEM_VISIT, &lists[l].visits[i]);
+            hh_json_end(&j);
+        }
         hh_json_end(&j);
     }
-    hh_json_end(&j);
     hh_json_object(&j, "derived");
     hh_json_int(&j, "size", hd.size);
     hh_json_int(&j, "elderly60", hd.elderly60);

@@ -45,9 +45,10 @@ void hh_progress_add(hh_progress *p, const hh_household *h, hh_review_state stat
     hh_due d;
     hh_due_of(h, p->today, 0, 0, false, &d);
     long visits7 = 0, visits30 = 0, today = hhreg_date_days(p->today);
-    for (size_t i = 0; i < h->n_visits; i++) {
+    for (size_t i = 0; i < hh_household_n_all_visits(h); i++) {
         hhreg_date on;
-        if (!h->visits[i].date || !hhreg_date_parse(h->visits[i].date, false, &on))
+        const hh_visit *v = hh_household_visit(h, i);
+        if (!v->date || !hhreg_date_parse(v->date, false, &on))
             continue;
         long ago = today - hhreg_date_days(on);
         visits7 += ago >= 0 && ago < 7;

@@ -47,6 +47,11 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_VISIT_INSERT] =
         "INSERT INTO visit(household_id, revision, seq" HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN) ") VALUES (?1, ?2, ?3"
         HH_VISIT_ITEMS(HH_ITEM_SQL_PARAM) ")",
+    /* the visit log's next number for the household, given back (RETURNING) */
+    [STMT_VISIT_LOG_INSERT] =
+        "INSERT INTO visit_log(household_id, seq, recorded_at, recorded_by" HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN) ")"
+        " SELECT ?1, coalesce(max(seq), 0) + 1, ?2, ?3" HH_VISIT_ITEMS(HH_ITEM_SQL_PARAM)
+        " FROM visit_log WHERE household_id = ?1 RETURNING seq",
     [STMT_WARNING_INSERT] =
         "INSERT INTO form_warning(household_id, revision, seq, rule_id, path, message_en, message_zh)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

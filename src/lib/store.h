@@ -26,7 +26,7 @@
 #include "util.h"
 
 #define HH_STORE_APPLICATION_ID 0x48485247 /* "HHRG" */
-#define HH_STORE_SCHEMA_VERSION 8
+#define HH_STORE_SCHEMA_VERSION 9
 
 typedef struct hh_store hh_store;
 
@@ -110,6 +110,15 @@ int hh_store_delete(hh_store *s, const char *id, const char *reason, const char 
  * document numbers is now held by another household; -1 on failure. */
 int hh_store_undelete(hh_store *s, const char *id, const char *reason, const char *actor, int *revision,
                       hh_buf *err);
+/* Appends visit `v` to household `id`'s visit log (store schema 9): a visit made
+ * after the form was stored, kept beside it, so the form, its enumeration date
+ * and its review stay as they are. The caller has checked the items (the entry
+ * model's answers); the store refuses a date that is no date or is after today
+ * (dates.h). Audited as "visit"; inside the caller's write transaction when one is
+ * open (nothing is committed or rolled back then), else in its own. 0 with the
+ * log's number in *seq; 1 with `err` when
+ * `id` is unknown or deleted, or the visit is refused; -1 on failure. */
+int hh_store_log_visit(hh_store *s, const char *id, const hh_visit *v, const char *actor, int *seq, hh_buf *err);
 /* The repeat table of one run (an import), until hh_store_seen_forget: when
  * this connection met household `id` before, the source it came from ("file:line",
  * malloc'd in *first); else *first is NULL and `id` is recorded as met at `source`.
@@ -168,8 +177,9 @@ xmlDocPtr hh_store_parse_form(const char *xml, size_t len, const char *name);
  * "510105016003-03-"): one more than the largest number after the prefix among all
  * household ids, deleted ones included (an id is never given twice), 1 when none. */
 int hh_store_next_serial(hh_store *s, const char *prefix, long *serial, hh_buf *err);
-/* Revision `revision` (0: current) of household `id` as values, its form read as
- * hh_store_parse_form reads it (what `show` and `edit` present): 0 with *h (free it
+/* Revision `revision` (0: current, with the household's visit log in h->logged) of
+ * household `id` as values, its form read as hh_store_parse_form reads it (what
+ * `show` and `edit` present): 0 with *h (free it
  * with hh_household_free) and *revision_out; 1 when there is no such household or
  * revision; -1 with `err` when it cannot be read. */
 int hh_store_get_household(hh_store *s, const char *id, int revision, hh_household **h, int *revision_out,

@@ -271,7 +271,9 @@ static void check_revision_rows(hh_store *s, hh_diags *d, hh_check_report *r, co
     hh_buf_init(&from_form);
     hh_buf_init(&from_rows);
     hh_household_json(&from_form, h);
-    hh_household_json(&from_rows, sr->household);
+    hh_household form_rows = *sr->household; /* the rows of the form, without the visit log beside it */
+    form_rows.n_logged = 0;
+    hh_household_json(&from_rows, &form_rows);
     if (strcmp(from_form.data, from_rows.data) != 0) {
         char item[64], en[256], zh[256];
         differing_item(from_form.data, from_rows.data, item, sizeof item);

@@ -66,6 +66,27 @@ xmlDocPtr hh_store_parse_form(const char *xml, size_t len, const char *name)
     return hh_read_one_form(xml, len, name, NULL);
 }
 
+static void read_items(sqlite3_stmt *st, int first, hh_item_scope scope, void *record, hh_arena *a, bool *damaged);
+
+/* The visit log of household `id` into h->logged (malloc'd); 0 or -1 with `err`. */
+static int read_visit_log(hh_store *s, const char *id, hh_household *h, hh_buf *err)
+{
+    sqlite3_stmt *st;
+    if (prepare(s, "SELECT household_id, seq" HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN) " FROM visit_log"
+                   " WHERE household_id = ?1 ORDER BY seq", &st, err))
+        return -1;
+    hh_store_bind_text(st, 1, id);
+    int rc;
+    size_t cap = 0;
+    bool damaged = false;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (h->n_logged == cap)
+            h->logged = hh_xrealloc(h->logged, (cap = cap ? cap * 2 : 8) * sizeof *h->logged);
+        read_items(st, 2, HH_ITEM_VISIT, &h->logged[h->n_logged++], NULL, &damaged);
+    }
+    return finish(s, st, rc, err);
+}
+
 int hh_store_get_household(hh_store *s, const char *id, int revision, hh_household **h, int *revision_out,
                            hh_buf *err)
 {
@@ -80,6 +101,10 @@ int hh_store_get_household(hh_store *s, const char *id, int revision, hh_househo
             xmlFreeDoc(doc);
         if (!*h) {
             hh_buf_printf(err, "the stored form of %s cannot be read; run 'hhreg check'", id);
+            rc = -1;
+        } else if (revision == 0 && read_visit_log(s, id, *h, err)) {
+            hh_household_free(*h);
+            *h = NULL;
             rc = -1;
         }
     }
@@ -213,8 +238,9 @@ int hh_store_each_current(hh_store *s,
 
 /* --- whole households, from the tables ----------------------------------------- */
 
-/* Each walk runs three queries in step — revisions, their persons, their visits —
- * ordered by household and revision; they differ only in which revisions they see. */
+/* Each walk runs four queries in step — revisions, their persons, their visits, and
+ * the visit log of the household, which goes with its current revision — ordered by
+ * household and revision; they differ only in which revisions they see. */
 #define FROM_CURRENT STORE_FROM_CURRENT
 #define WHERE_CURRENT " WHERE h.deleted_at IS NULL AND " STORE_IN_AREA
 #define FROM_EVERY " FROM household h JOIN revision r ON r.household_id = h.id"
@@ -238,16 +264,20 @@ enum { P_AGE = 2, P_AGE_GROUP, P_DISABLED, P_ITEMS };
 #define VISIT_COLUMNS "SELECT h.id, r.revision" HH_VISIT_ITEMS(VISIT_ITEM)
 enum { V_ITEMS = 2 };
 #define VISIT_JOIN " JOIN visit v ON v.household_id = h.id AND v.revision = r.revision"
+#define LOG_COLUMNS "SELECT h.id, r.revision" HH_VISIT_ITEMS(VISIT_ITEM)
+#define LOG_JOIN " JOIN visit_log v ON v.household_id = h.id AND r.revision = h.current_revision"
 
-static const char *const current_sql[3] = {
+static const char *const current_sql[4] = {
     REVISION_COLUMNS FROM_CURRENT WHERE_CURRENT " ORDER BY h.id",
     PERSON_COLUMNS FROM_CURRENT PERSON_JOIN WHERE_CURRENT " ORDER BY h.id, p.line",
     VISIT_COLUMNS FROM_CURRENT VISIT_JOIN WHERE_CURRENT " ORDER BY h.id, v.seq",
+    LOG_COLUMNS FROM_CURRENT LOG_JOIN WHERE_CURRENT " ORDER BY h.id, v.seq",
 };
-static const char *const every_sql[3] = {
+static const char *const every_sql[4] = {
     REVISION_COLUMNS FROM_EVERY WHERE_EVERY " ORDER BY h.id, r.revision",
     PERSON_COLUMNS FROM_EVERY PERSON_JOIN WHERE_EVERY " ORDER BY h.id, r.revision, p.line",
     VISIT_COLUMNS FROM_EVERY VISIT_JOIN WHERE_EVERY " ORDER BY h.id, r.revision, v.seq",
+    LOG_COLUMNS FROM_EVERY LOG_JOIN WHERE_EVERY " ORDER BY h.id, r.revision, v.seq",
 };
 
 typedef struct cursor {
@@ -278,9 +308,15 @@ static int int_or(sqlite3_stmt *st, int i, int absent)
 
 /* The text of a column the schema declares NOT NULL; NULL (and `damaged` set) when a
  * damaged store holds none there. */
+/* A copy of `text` in arena `a`, or malloc'd without one (NULL stays NULL). */
+static char *copy_text(hh_arena *a, const char *text)
+{
+    return a ? hh_arena_strdup(a, text) : text ? hh_xstrdup(text) : NULL;
+}
+
 static char *required(sqlite3_stmt *st, int i, hh_arena *a, bool *damaged)
 {
-    char *text = hh_arena_strdup(a, col(st, i));
+    char *text = copy_text(a, col(st, i));
     if (!text)
         *damaged = true;
     return text;
@@ -292,8 +328,9 @@ static void required_int(sqlite3_stmt *st, int i, bool *damaged)
         *damaged = true;
 }
 
-/* Reads the items of `scope` into `record` from column `first` on; an item every
- * stored household has but the row lacks sets `damaged`. */
+/* Reads the items of `scope` into `record` from column `first` on, the strings into
+ * arena `a` (NULL: malloc'd); an item every stored household has but the row lacks
+ * sets `damaged`. */
 static void read_items(sqlite3_stmt *st, int first, hh_item_scope scope, void *record, hh_arena *a, bool *damaged)
 {
     size_t n;
@@ -303,7 +340,7 @@ static void read_items(sqlite3_stmt *st, int first, hh_item_scope scope, void *r
         void *at = hh_item_at(it, record);
         int i = first + (int)k;
         switch (it->ctype) {
-        case HH_ITEM_C_STR: *(char **)at = it->required ? required(st, i, a, damaged) : hh_arena_strdup(a, col(st, i)); break;
+        case HH_ITEM_C_STR: *(char **)at = it->required ? required(st, i, a, damaged) : copy_text(a, col(st, i)); break;
         case HH_ITEM_C_INT:
             if (it->required)
                 required_int(st, i, damaged);
@@ -355,17 +392,17 @@ int hh_store_walk(hh_store *s, bool every_revision, const char *area, bool with_
                   int (*fn)(const hh_stored_revision *r, void *arg), void *arg, hh_buf *err)
 {
     const char *const *sql = every_revision ? every_sql : current_sql;
-    cursor hc = { NULL, 0 }, pc = { NULL, 0 }, vc = { NULL, 0 };
+    cursor hc = { NULL, 0 }, pc = { NULL, 0 }, vc = { NULL, 0 }, lc = { NULL, 0 };
     int rc = -1;
     if (cursor_open(s, &hc, sql[0], area, err) || cursor_open(s, &pc, sql[1], area, err) ||
-        cursor_open(s, &vc, sql[2], area, err))
+        cursor_open(s, &vc, sql[2], area, err) || cursor_open(s, &lc, sql[3], area, err))
         goto out;
     hh_arena arena;
     hh_arena_init(&arena);
     hh_person *persons = NULL;
     hh_person_derived *derived = NULL;
-    hh_visit *visits = NULL;
-    size_t person_cap = 0, visit_cap = 0;
+    hh_visit *visits = NULL, *logged = NULL;
+    size_t person_cap = 0, visit_cap = 0, logged_cap = 0;
     int stop = 0;
     hh_buf xml, problem;
     hh_buf_init(&xml);
@@ -395,8 +432,16 @@ int hh_store_walk(hh_store *s, bool every_revision, const char *area, bool with_
             }
             read_items(vc.st, V_ITEMS, HH_ITEM_VISIT, &visits[h.n_visits++], &arena, &r.damaged);
         }
+        for (; cursor_at(&lc, h.id, r.revision); lc.rc = sqlite3_step(lc.st)) {
+            if (h.n_logged == logged_cap) {
+                logged_cap = logged_cap ? logged_cap * 2 : 16;
+                logged = hh_xrealloc(logged, logged_cap * sizeof *logged);
+            }
+            read_items(lc.st, V_ITEMS, HH_ITEM_VISIT, &logged[h.n_logged++], &arena, &r.damaged);
+        }
         h.persons = persons;
         h.visits = visits;
+        h.logged = logged;
         r.person_derived = derived;
         if (with_xml) {
             hh_buf_reset(&problem);
@@ -414,12 +459,13 @@ int hh_store_walk(hh_store *s, bool every_revision, const char *area, bool with_
     free(persons);
     free(derived);
     free(visits);
+    free(logged);
     hh_buf_free(&xml);
     hh_buf_free(&problem);
     hh_arena_free(&arena);
     rc = stop < 0 ? -1 : 0;
-    const cursor *all[] = { &hc, &pc, &vc };
-    for (int i = 0; i < 3 && rc == 0; i++)
+    const cursor *all[] = { &hc, &pc, &vc, &lc };
+    for (int i = 0; i < 4 && rc == 0; i++)
         if (all[i]->rc != SQLITE_ROW && all[i]->rc != SQLITE_DONE) {
             hh_buf_printf(err, "%s: %s", s->path, sqlite3_errstr(all[i]->rc));
             rc = -1;
@@ -428,6 +474,7 @@ out:
     sqlite3_finalize(hc.st);
     sqlite3_finalize(pc.st);
     sqlite3_finalize(vc.st);
+    sqlite3_finalize(lc.st);
     return rc;
 }
 

@@ -21,6 +21,8 @@
 #define TRIGGER_REVIEW_KEPT_D KEEP("review_kept_d", "DELETE", "review", "review decisions are never deleted")
 #define TRIGGER_REVIEW_ITEM_KEPT_U KEEP("review_item_kept_u", "UPDATE", "review_item", "review decisions are never changed")
 #define TRIGGER_REVIEW_ITEM_KEPT_D KEEP("review_item_kept_d", "DELETE", "review_item", "review decisions are never deleted")
+#define TRIGGER_VISIT_LOG_KEPT_U KEEP("visit_log_kept_u", "UPDATE", "visit_log", "the visit log is append-only")
+#define TRIGGER_VISIT_LOG_KEPT_D KEEP("visit_log_kept_d", "DELETE", "visit_log", "the visit log is append-only")
 #define TRIGGER_HOUSEHOLD_KEPT_D \
     KEEP("household_kept_d", "DELETE", "household", "households are deleted with a tombstone, never erased")
 
@@ -223,6 +225,23 @@ static const char migration_8[] =
     "  CHECK (released_at IS NULL OR state = 'done')"
     ") STRICT;";
 
+/* 9: the visit log. A visit made after the form was stored (`hhreg visit`, POST
+ * /api/v1/households/{id}/visits) is kept here, beside the form rather than in a
+ * new revision of it: the form's own visits are those of its enumeration (a visit
+ * "not after the enumeration date of the form that records it", the data
+ * dictionary says), and moving that date to record a visit would count every age
+ * on another day and re-ask the whole form. Numbered per household, appended, never
+ * changed. */
+static const char migration_9[] =
+    "CREATE TABLE visit_log ("
+    "  household_id TEXT NOT NULL REFERENCES household(id), seq INTEGER NOT NULL,"
+    "  date TEXT NOT NULL, enumerator TEXT NOT NULL, purpose TEXT NOT NULL, outcome TEXT NOT NULL, note TEXT,"
+    "  recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL,"
+    "  PRIMARY KEY (household_id, seq)"
+    ") STRICT;"
+    TRIGGER_VISIT_LOG_KEPT_U ";"
+    TRIGGER_VISIT_LOG_KEPT_D ";";
+
 static int relax_revision_columns(hh_store *s, hh_buf *err)
 {
     long version = hh_store_sql_long(s->db, "PRAGMA schema_version");
@@ -251,7 +270,7 @@ int hh_store_migration_finish(hh_store *s, int version, hh_buf *err)
 }
 
 const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3, migration_4, migration_5,
-                                              migration_6, migration_7, migration_8 };
+                                              migration_6, migration_7, migration_8, migration_9 };
 const int hh_store_migration_count = sizeof hh_store_migrations / sizeof hh_store_migrations[0];
 
 const hh_store_trigger hh_store_triggers[] = {
@@ -268,6 +287,8 @@ const hh_store_trigger hh_store_triggers[] = {
     { "review_kept_d", TRIGGER_REVIEW_KEPT_D },
     { "review_item_kept_u", TRIGGER_REVIEW_ITEM_KEPT_U },
     { "review_item_kept_d", TRIGGER_REVIEW_ITEM_KEPT_D },
+    { "visit_log_kept_u", TRIGGER_VISIT_LOG_KEPT_U },
+    { "visit_log_kept_d", TRIGGER_VISIT_LOG_KEPT_D },
     { NULL, NULL },
 };
 _Static_assert(sizeof hh_store_migrations / sizeof hh_store_migrations[0] == HH_STORE_SCHEMA_VERSION,

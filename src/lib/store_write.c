@@ -431,6 +431,48 @@ int hh_store_delete(hh_store *s, const char *id, const char *reason, const char 
     return 0;
 }
 
+int hh_store_log_visit(hh_store *s, const char *id, const hh_visit *v, const char *actor, int *seq, hh_buf *err)
+{
+    hhreg_date on;
+    if (!v->date || !hhreg_date_parse(v->date, false, &on) || hhreg_date_days(on) > hhreg_date_days(hh_date_today())) {
+        hh_buf_printf(err, "the visit's date is not a date of today or before");
+        return 1;
+    }
+    bool own = sqlite3_get_autocommit(s->db); /* else inside the caller's transaction */
+    if (own && hh_store_begin(s, err))
+        return -1;
+    int rev = 0, rc = -1;
+    char deleted[32] = "";
+    int state = household_state(s, id, &rev, deleted, sizeof deleted, err);
+    sqlite3_stmt *st = state == 0 && !*deleted ? hh_store_stmt(s, STMT_VISIT_LOG_INSERT, err) : NULL;
+    if (state > 0 || *deleted) {
+        hh_buf_printf(err, *deleted ? "household %s was deleted on %s" : "no household %s in %s", id,
+                      *deleted ? deleted : s->path);
+        rc = 1;
+    } else if (st) {
+        char now[21];
+        hh_timestamp_now(now);
+        hh_store_bind_text(st, 1, id);
+        hh_store_bind_text(st, 2, now);
+        hh_store_bind_text(st, 3, actor ? actor : "hhreg");
+        bind_items(st, 4, HH_ITEM_VISIT, v);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            *seq = sqlite3_column_int(st, 0);
+            rc = 0;
+        } else {
+            hh_buf_printf(err, "%s: cannot record the visit: %s", s->path, hh_store_errmsg(s));
+        }
+        sqlite3_reset(st);
+        char detail[32];
+        snprintf(detail, sizeof detail, "visit log %d", *seq);
+        if (rc == 0 && (hh_store_audit(s, actor, "visit", id, rev, detail, err) || (own && hh_store_commit(s, err))))
+            rc = -1;
+    }
+    if (rc && own)
+        hh_store_rollback(s);
+    return rc;
+}
+
 /* Runs cached statement `which` with household `id` and up to two more integers. */
 static int run_for(hh_store *s, enum hh_stmt which, const char *id, int a, int b, hh_buf *err)
 {

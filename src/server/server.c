@@ -4,6 +4,8 @@
  * file (server_session.c, server_households.c); who may do it, in server_access.c. */
 #include "server_internal.h"
 
+#include "code_labels.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -391,6 +393,7 @@ hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server
         hh_forms_free(srv);
         hh_static_free(srv);
         hh_buf_free(&srv->items);
+        hh_code_labels_free(srv->labels);
         free(srv);
         return NULL;
     }
@@ -445,6 +448,7 @@ void hh_server_stop(hh_server *srv)
     hh_exports_free(srv); /* a run in progress is ended and recorded as failed */
     hh_forms_free(srv);
     hh_buf_free(&srv->items);
+    hh_code_labels_free(srv->labels);
     hh_static_free(srv);
     pthread_mutex_destroy(&srv->store_lock);
     pthread_mutex_destroy(&srv->failures_lock);

@@ -1,5 +1,6 @@
 /* server_forms.c — forms over HTTP: POST /api/v1/households (a new household or a
- * revision, the form's XML or its JSON shape, server_json_form.c) and POST /api/v1/households/{id}/visits (one visit).
+ * revision, the form's XML or its JSON shape, server_json_form.c) and POST
+ * /api/v1/households/{id}/visits (one visit, into the household's visit log).
  * A form goes through the very reader, schema and rules of `hhreg import`
  * (hh_work_on_bytes) and the store's one put (hh_store_put), inside one write
  * transaction that also allocates a new household's id, refuses an address held by
@@ -8,9 +9,9 @@
  * nothing new, and two workers never get the same id. docs/API.md, "Forms".
  * A submitted form is read and checked before the store lock is taken, on a checker
  * of its own (the pool below), so the pool's threads check forms at once while one
- * stores; what needs the store is checked under the lock: a visit added to the
- * stored form, and a new household's form again once its id is given (its id is
- * part of the form) — a new household is checked twice, a revision once. */
+ * stores; what needs the store is checked under the lock: a new household's form
+ * again once its id is given (its id is part of the form) — a new household is
+ * checked twice, a revision once. */
 #include "server_internal.h"
 
 #include <jansson.h>
@@ -18,6 +19,8 @@
 #include <string.h>
 #include <libxml/tree.h>
 
+#include "dates.h"
+#include "entry.h"
 #include "import_work.h"
 #include "messages.h"
 #include "store_submissions.h"
@@ -483,61 +486,49 @@ static unsigned household_submit(hh_request *rq)
 
 typedef struct visit_submission {
     submission sub;
-    const char *date, *purpose, *outcome, *note;
+    hh_visit visit;
 } visit_submission;
 
+/* The visit into the household's visit log (store.h): the form, its enumeration
+ * date and its review stay as they are. */
 static unsigned record_visit(submission *sub, bool *keep, hh_buf *err)
 {
     visit_submission *vs = (visit_submission *)sub;
     hh_request *rq = sub->rq;
-    hh_server *srv = rq->server;
-    char *xml = NULL;
-    size_t len = 0;
-    int revision = 0;
-    int rc = hh_store_get_xml(srv->store, rq->arg, 0, &xml, &len, &revision, err);
+    int seq = 0, rc = hh_store_log_visit(rq->server->store, rq->arg, &vs->visit, rq->who.name, &seq, err);
     if (rc)
         return rc > 0 ? hh_answer_error(rq, MHD_HTTP_NOT_FOUND, "no-household",
                                         "There is no current household of that id.", "没有该编号的现有住户。")
                       : hh_answer_store_failed(rq);
-    /* the visit appended to the current form (visits are its last items); every
-     * other item stays as it is, but for the enumeration date when the visit is later
-     * (rule VISIT-AFTER-ENUMERATION), moved to the visit's as `hhreg visit` moves it */
-    xmlDocPtr doc = hh_store_parse_form(xml, len, rq->arg);
-    free(xml);
-    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
-    for (xmlNodePtr e = root ? root->children : NULL; e; e = e->next)
-        if (e->type == XML_ELEMENT_NODE && xmlStrEqual(e->name, BAD_CAST "enumeration")) {
-            xmlChar *on = xmlGetProp(e, BAD_CAST "date");
-            if (on && strlen(vs->date) == 10 && strcmp(vs->date, (const char *)on) > 0)
-                xmlSetProp(e, BAD_CAST "date", BAD_CAST vs->date);
-            xmlFree(on);
-        }
-    xmlNodePtr visit = root ? xmlNewTextChild(root, root->ns, BAD_CAST "visit", BAD_CAST vs->note)
-                            : NULL;
-    xmlChar *mem = NULL;
-    int n = 0;
-    if (visit) {
-        xmlSetProp(visit, BAD_CAST "date", BAD_CAST vs->date);
-        xmlSetProp(visit, BAD_CAST "enumerator", BAD_CAST rq->who.name);
-        xmlSetProp(visit, BAD_CAST "purpose", BAD_CAST vs->purpose);
-        xmlSetProp(visit, BAD_CAST "outcome", BAD_CAST vs->outcome);
-        xmlDocDumpMemoryEnc(doc, &mem, &n, "UTF-8");
+    *keep = true;
+    hh_buf_free(&rq->answer);
+    hh_buf_init(&rq->answer);
+    hh_json j;
+    hh_json_init(&j, &rq->answer);
+    hh_json_object(&j, NULL);
+    hh_json_str(&j, "outcome", "logged");
+    hh_json_str(&j, "id", rq->arg);
+    hh_json_int(&j, "visit", seq);
+    hh_json_end(&j);
+    return MHD_HTTP_CREATED;
+}
+
+/* Visit item `key` read from the text sent as `hhreg visit` reads what is typed
+ * (hh_entry_parse_typed: dates as people write them, codes by label); NULL with a
+ * 422 answered, naming the item, never quoting the text. */
+static char *visit_item(hh_request *rq, const char *key, const char *text, unsigned *status)
+{
+    const hh_question *q = hh_question_find(HH_SCOPE_VISIT, key);
+    char why_en[256], why_zh[256];
+    char *value = hh_entry_parse_typed(q, text, rq->server->labels, HH_LANG_EN, why_en, sizeof why_en);
+    if (!value) {
+        hh_entry_parse_typed(q, text, rq->server->labels, HH_LANG_ZH, why_zh, sizeof why_zh);
+        char *en = hh_xasprintf("The visit's %s: %s", key, why_en), *zh = hh_xasprintf("走访的项目“%s”：%s", key, why_zh);
+        *status = hh_answer_error(rq, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid-visit", en, zh);
+        free(en);
+        free(zh);
     }
-    if (doc)
-        xmlFreeDoc(doc);
-    if (!mem) {
-        hh_buf_printf(err, "the stored form of %s cannot be read", rq->arg);
-        return hh_answer_store_failed(rq);
-    }
-    hh_form_result r;
-    hh_form_result_init(&r);
-    bool checked = check_form(srv, (const char *)mem, (size_t)n, &r);
-    xmlFree(mem);
-    unsigned status = !checked                            ? hh_answer_store_failed(rq)
-                      : !r.household || r.diags.errors ? invalid_form(rq, &r.diags)
-                                                        : put_form(sub, &r, revision, keep);
-    hh_form_result_free(&r);
-    return status;
+    return value;
 }
 
 /* The string item `name` of the visit's JSON body; *wrong names the first item
@@ -567,23 +558,37 @@ static unsigned visit_record(hh_request *rq)
     }
     const char *wrong = NULL;
     visit_submission vs = { .sub = { .rq = rq, .household = hh_xstrdup(rq->arg) } };
-    vs.date = item(body, "date", true, &wrong);
-    vs.purpose = item(body, "purpose", true, &wrong);
-    vs.outcome = item(body, "outcome", true, &wrong);
-    vs.note = item(body, "note", false, &wrong);
+    static const struct { const char *key; bool required; } keys[] = {
+        { "date", true }, { "purpose", true }, { "outcome", true }, { "note", false } };
+    const char *texts[4];
+    for (size_t k = 0; k < 4; k++)
+        texts[k] = item(body, keys[k].key, keys[k].required, &wrong);
     const char *client_id = item(body, "clientId", false, &wrong);
-    unsigned status;
+    unsigned status = 0;
     bool bad = false;
+    char *values[4] = { NULL, NULL, NULL, NULL }, today[11];
+    hh_date_format(hh_date_today(), today);
     if (wrong) {
         char *en = hh_xasprintf("The visit's item \"%s\" is missing or not a string.", wrong);
         char *zh = hh_xasprintf("走访的项目 \"%s\" 缺失或不是字符串。", wrong);
         status = hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "item", en, zh);
         free(en);
         free(zh);
-    } else if ((vs.sub.key = client_key(rq, client_id, &bad)), bad)
+    }
+    for (size_t k = 0; k < 4 && !status; k++)
+        values[k] = visit_item(rq, keys[k].key, texts[k] ? texts[k] : "", &status);
+    if (!status && strcmp(values[0], today) > 0)
+        status = hh_answer_error(rq, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid-visit",
+                                 "The visit's date cannot be after today.", "走访日期不能晚于今天。");
+    if (!status && ((vs.sub.key = client_key(rq, client_id, &bad)), bad))
         status = bad_key(rq);
-    else
+    if (!status) {
+        vs.visit = (hh_visit){ .date = values[0], .enumerator = rq->who.name, .purpose = values[1],
+                               .outcome = values[2], .note = *values[3] ? values[3] : NULL };
         status = run_submission(&vs.sub, "http-visit", record_visit);
+    }
+    for (size_t k = 0; k < 4; k++)
+        free(values[k]);
     json_decref(body);
     free(vs.sub.household);
     return status;

@@ -28,6 +28,8 @@ struct hh_server {
     pthread_mutex_t store_lock;     /* one request uses the store at a time */
     struct hh_form_pool *forms;     /* server_forms.c's readers, schema and rules checkers: one a request */
     hh_buf items;                   /* GET /api/v1/items' answer, made at start (server_items.c) */
+    struct hh_code_labels *labels;  /* the form's code lists, read at start with it: a visit's items are
+                                       read by them (server_forms.c) */
     struct hh_static_file **files;  /* the phone client's files, read at start (server_static.c) */
     size_t n_files;
     char items_etag[40];

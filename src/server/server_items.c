@@ -138,7 +138,7 @@ int hh_items_answer_make(hh_server *srv, hh_buf *err)
         put_condition(&j, &conditions[i]);
     hh_json_end(&j);
     hh_json_end(&j);
-    hh_code_labels_free(labels);
+    srv->labels = labels;
     char hex[65];
     hh_sha256_hex(srv->items.data, srv->items.len, hex);
     snprintf(srv->items_etag, sizeof srv->items_etag, "\"%.32s\"", hex);
