@@ -25,7 +25,7 @@ static hh_store *open_for_reason(cli *c, const command *cmd, int argc, char **ar
         return NULL;
     }
     if (!*reason || !**reason) {
-        *status = cli_fail(cmd, "say why with --reason TEXT");
+        *status = cli_fail(cmd, "%s", cli_tr(c, "say why with --reason TEXT", "请用 --reason 说明删除原因"));
         return NULL;
     }
     *id = argv[rest];

@@ -11,7 +11,8 @@ int cmd_init(cli *c, int argc, char **argv)
     hh_store *s = cli_open_store(c, cmd, true);
     if (!s)
         return EXIT_USAGE;
-    printf("store %s is ready (store schema version %d)\n", c->db_path, hh_store_schema_version(s));
+    printf(cli_tr(c, "store %s is ready (store schema version %d)\n", "存储库 %s 已就绪（存储库结构版本 %d）\n"), c->db_path,
+           hh_store_schema_version(s));
     hh_store_close(s);
     return EXIT_OK;
 }

@@ -356,7 +356,8 @@ static int count_contents(hh_store *s, hh_check_report *r, hh_buf *err)
         { &r->deleted, "SELECT count(*) FROM household WHERE deleted_at IS NOT NULL" },
         { &r->revisions, "SELECT count(*) FROM revision" },
         { &r->persons, CURRENT_ROWS("person", "p") },
-        { &r->visits, CURRENT_ROWS("visit", "v") },
+        { &r->visits, "SELECT (" CURRENT_ROWS("visit", "v") ") + (SELECT count(*) FROM visit_log l JOIN household h"
+                      " ON h.id = l.household_id WHERE h.deleted_at IS NULL)" }, /* the forms' and the visit log's */
         { &r->warnings, CURRENT_ROWS("form_warning", "w") },
         { &r->audit_entries, "SELECT count(*) FROM audit" },
     };
