@@ -384,6 +384,94 @@ static char *plugin_dir_with(const char *junk)
     return dir;
 }
 
+/* The first English words of `text` in a row of three (letters only, two or more
+ * each), outside a quoted command ('hhreg init', “hhreg enter --resume”), into
+ * `found`; false when there is none. A message in Chinese may name a command, an
+ * option, a code or a path, but says the rest in Chinese. */
+static bool english_phrase(const char *text, char found[128])
+{
+    int run = 0;
+    const char *start = NULL;
+    for (const char *p = text; *p;) {
+        if (*p == '\'' || strncmp(p, "\u201c", 3) == 0) { /* skip to the closing quote */
+            const char *close = *p == '\'' ? strchr(p + 1, '\'') : strstr(p + 3, "\u201d");
+            p = close ? close + (*p == '\'' ? 1 : 3) : p + 1;
+            run = 0;
+            continue;
+        }
+        const char *w = p;
+        while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+            p++;
+        bool word = p - w >= 2 && (w == text || !strchr("-/.[@$_", w[-1])) && (*p == ' ' || *p == '\0' || *p == ',' ||
+                                                                         *p == ';' || *p == ':' || *p == ')');
+        if (word) {
+            if (run++ == 0)
+                start = w;
+            if (run == 3) {
+                snprintf(found, 128, "%.*s", (int)(p - start), start);
+                return true;
+            }
+            if (*p == ' ')
+                p++;
+            else
+                run = 0;
+            continue;
+        }
+        run = 0;
+        if (p == w)
+            p++;
+    }
+    return false;
+}
+
+/* Issue 17 item 11: what a grid worker meets in every command, asked in Chinese,
+ * is said in Chinese — the outputs and the refusals alike. */
+START_TEST(a_grid_workers_commands_speak_chinese)
+{
+    char *form = tu_src("samples/households/510105016003-03-0015.xml"), *missing = tu_path(tu_store_dir, "none.db"),
+         *copy = tu_path(tu_store_dir, "copy.db"), *encoding = tu_src("samples/invalid/XML-ENCODING.xml");
+    tu_result r = tu_hhreg(NULL, NULL, "import", "-q", "--db", tu_store_db, form, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    const char *db = tu_store_db, *id = "510105016003-03-0015";
+    const char *const runs[][7] = {
+        { "show", "--db", missing, id },
+        { "show", "--db", db, id },
+        { "show", "--db", db, "999999" },
+        { "show", "--db", db, "--bogus" },
+        { "list", "--db", db },
+        { "history", "--db", db, id },
+        { "check", "--db", db },
+        { "find", "--db", db, "543-1-801" },
+        { "find", "--db", db, "zzzz" },
+        { "due", "--db", db, "--days", "1" },
+        { "due", "--db", db, "--group", "nonsense" },
+        { "review", "--db", db },
+        { "delete", "--db", db, id },
+        { "enter", "--db", db, "--drafts" },
+        { "enter", "--db", db, "--discard" },
+        { "edit", "--db", db, "999999" },
+        { "visit", "--db", db, "999999" },
+        { "validate", encoding },
+        { "init", "--db", db },
+        { "backup", "--db", db, copy },
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        const char *const *a = runs[i];
+        r = tu_hhreg(NULL, NULL, "--lang", "zh", a[0], a[1], a[2], a[3], a[4], a[5], a[6], NULL);
+        char phrase[128];
+        ck_assert_msg(!english_phrase(r.out, phrase) && !english_phrase(r.err, phrase),
+                      "hhreg %s (run %zu) says \"%s\" in English:\n%s%s", a[0], i, phrase, r.out, r.err);
+        ck_assert_msg(*r.out || *r.err, "hhreg %s (run %zu) says nothing", a[0], i);
+        tu_result_free(&r);
+    }
+    free(form);
+    free(missing);
+    free(copy);
+    free(encoding);
+}
+END_TEST
+
 START_TEST(doctor_says_what_is_installed_and_where)
 {
     char *plugins = plugin_dir_with(NULL);
@@ -611,6 +699,7 @@ Suite *make_cli_suite(void)
     tcase_add_test(tc, loader_messages_name_what_the_user_gave);
     tcase_add_test(tc, undelete_makes_a_deleted_household_current_again);
     tcase_add_test(tc, make_demo_stores_the_grid_only);
+    tcase_add_test(tc, a_grid_workers_commands_speak_chinese);
     suite_add_tcase(s, tc);
     TCase *slow = tu_slow_tcase(s, "a-large-batch", 300);
     tcase_add_checked_fixture(slow, tu_store_setup, tu_store_teardown);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const command *cli_find_command(const char *name)
 {
@@ -128,7 +129,12 @@ hh_store *cli_open_store(const cli *c, const command *cmd, bool create)
     hh_store *s = NULL;
     hh_buf err;
     hh_buf_init(&err);
-    if (hh_store_open(c->db_path, create, &s, &err) != 0)
+    struct stat st;
+    if (!create && stat(c->db_path, &st) != 0 && errno == ENOENT) /* the one a worker meets first, in their language */
+        cli_fail(cmd, cli_tr(c, "%s: no store here; create one with 'hhreg init' (or name it with --db)",
+                             "%s：此处没有存储库；请用“hhreg init”创建（或用 --db 指定）"),
+                 c->db_path);
+    else if (hh_store_open(c->db_path, create, &s, &err) != 0)
         cli_fail(cmd, "%s", err.data);
     hh_buf_free(&err);
     return s;

@@ -46,12 +46,16 @@ int cmd_backup(cli *c, int argc, char **argv)
     if (rc)
         cli_fail(cmd, "%s", err.data);
     else if (problems_found)
-        fprintf(stderr, "hhreg backup: %s: written, but the store has %zu problem(s) by hhreg's check (above), "
-                        "and so has the copy: run 'hhreg check' on the store\n",
+        fprintf(stderr,
+                cli_tr(c,
+                       "hhreg backup: %s: written, but the store has %zu problem(s) by hhreg's check (above), "
+                       "and so has the copy: run 'hhreg check' on the store\n",
+                       "hhreg backup：%s：已写出，但按 hhreg 的检查存储库有 %zu 个问题（见上），副本亦然：请对存储库运行“hhreg check”\n"),
                 argv[rest], problems.errors);
     else
-        printf("%s: a copy of %s, checked; to restore it see RESTORING A BACKUP in hhreg(1)\n", argv[rest],
-               c->db_path);
+        printf(cli_tr(c, "%s: a copy of %s, checked; to restore it see RESTORING A BACKUP in hhreg(1)\n",
+                      "%s：%s 的副本，已检查；恢复方法见 hhreg(1) 的 RESTORING A BACKUP 一节\n"),
+               argv[rest], c->db_path);
     hh_buf_free(&err);
     hh_diags_free(&problems);
     hh_store_close(s);

@@ -48,7 +48,9 @@ typedef enum refusal {
     NOT_REFUSED,
     REFUSED_READ,             /* XML-READ: the system's reason in fail_arg */
     REFUSED_NOT_XML,          /* XML-NOT-XML */
-    REFUSED_ENCODING,         /* XML-ENCODING: the encoding in fail_arg */
+    REFUSED_ENCODING,         /* XML-ENCODING: the encoding declared in fail_arg */
+    REFUSED_ENCODING_BOM,     /* XML-ENCODING-BOM: UTF-16 or UTF-32 in fail_arg */
+    REFUSED_ENCODING_NUL,     /* XML-ENCODING-NUL */
     REFUSED_DECLARATION_LONG, /* XML-PARSE */
     REFUSED_DOCTYPE,          /* XML-DOCTYPE */
     REFUSED_SIZE,             /* XML-SIZE */
@@ -129,7 +131,7 @@ static void check_prolog(scanner *s, const unsigned char *data, size_t len, bool
     bool utf16_bom = !utf32_bom && n >= 2 && ((p[0] == 0xFE && p[1] == 0xFF) || (p[0] == 0xFF && p[1] == 0xFE));
     if (utf32_bom || utf16_bom) {
         s->checked_prolog = 1;
-        refuse(s, REFUSED_ENCODING, utf32_bom ? "UTF-32 (by its byte order mark)" : "UTF-16 (by its byte order mark)");
+        refuse(s, REFUSED_ENCODING_BOM, utf32_bom ? "UTF-32" : "UTF-16");
         return;
     }
     size_t nul = 0; /* "<" or white space with NUL bytes around it: UTF-16 or UTF-32 */
@@ -137,7 +139,7 @@ static void check_prolog(scanner *s, const unsigned char *data, size_t len, bool
         nul++;
     if (memchr(p, 0, n < 4 ? n : 4) && nul < n && (p[nul] == '<' || is_space(p[nul]))) {
         s->checked_prolog = 1;
-        refuse(s, REFUSED_ENCODING, "UTF-16 or UTF-32 (by its NUL bytes)");
+        refuse(s, REFUSED_ENCODING_NUL, NULL);
         return;
     }
     size_t first = (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) ? 3 : 0;
@@ -181,8 +183,8 @@ static void end_pi(scanner *s)
         return;
     *close = '\0';
     if (strcasecmp(enc, "UTF-8") != 0 && strcasecmp(enc, "UTF8") != 0) {
-        char what[40];
-        snprintf(what, sizeof what, "declared as %.24s", enc);
+        char what[32];
+        snprintf(what, sizeof what, "%.24s", enc);
         refuse(s, REFUSED_ENCODING, what);
     }
 }
@@ -460,6 +462,12 @@ static long report_file_problem(hh_diags *d, const char *name, const scanner *s,
         break;
     case REFUSED_ENCODING:
         hh_msg_xml_encoding(d, name, line, "", s->fail_arg);
+        break;
+    case REFUSED_ENCODING_BOM:
+        hh_msg_xml_encoding_bom(d, name, line, "", s->fail_arg);
+        break;
+    case REFUSED_ENCODING_NUL:
+        hh_msg_xml_encoding_nul(d, name, line, "");
         break;
     case REFUSED_DECLARATION_LONG:
         hh_msg_xml_parse_declaration_long(d, name, line, "");
