@@ -383,6 +383,8 @@ START_TEST(an_edit_makes_a_second_revision_and_a_visit_goes_to_the_log)
     start(&t, "visit", "510105016003-03-0001");
     tu_pty_answer(&t, "Visit 2 · Visit date", "2099-01-01");
     tu_pty_expect(&t, "A visit's date cannot be after today.", 20);
+    tu_pty_answer(&t, "Visit 2 · Visit date", "2020-01-01");
+    tu_pty_expect(&t, "a visit before that is recorded in the form (hhreg edit)", 20);
     tu_pty_answer(&t, "Visit 2 · Visit date", "review"); /* a visit never opens the form */
     tu_pty_expect(&t, "a visit records the visit alone", 20);
     tu_pty_answer(&t, "Visit 2 · Visit date", "");        /* today */

@@ -404,6 +404,7 @@ START_TEST(a_visit_goes_to_the_log_and_leaves_the_form)
         { "{\"date\":\"2026-11-03\",\"purpose\":\"routine\",\"outcome\":\"dine\"}", "outcome" },
         { "{\"date\":\"2099-01-01\",\"purpose\":\"routine\",\"outcome\":\"done\"}", "after today" },
         { "{\"date\":\"11/03\",\"purpose\":\"routine\",\"outcome\":\"done\"}", "date" },
+        { "{\"date\":\"2026-10-01\",\"purpose\":\"routine\",\"outcome\":\"done\"}", "enumeration date" },
     };
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         h = request(&e, "POST", "/api/v1/households/" OWN "/visits", NULL, refused[i][0], NULL);
@@ -415,6 +416,12 @@ START_TEST(a_visit_goes_to_the_log_and_leaves_the_form)
         free(code);
         http_free(&h);
     }
+    /* a misspelt key is refused by name rather than its note lost */
+    h = request(&e, "POST", "/api/v1/households/" OWN "/visits", NULL,
+                "{\"date\":\"2026-11-03\",\"purpose\":\"routine\",\"outcome\":\"done\",\"notes\":\"x\"}", NULL);
+    ck_assert_msg(h.status == 400 && strstr(h.body.data, "\\\"notes\\\" is not an item of a visit"), "%ld %s", h.status,
+                  h.body.data);
+    http_free(&h);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM visit_log"), 2);
     ok(tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL));
     account_free(&e);

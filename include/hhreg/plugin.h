@@ -134,7 +134,7 @@ typedef struct hhreg_household {
     const hhreg_person *persons;
     size_t n_visits;
     const hhreg_visit *visits;     /* the form's own, in its order, then those of the store's
-                                      visit log (made after the form; not in `xml`) as recorded */
+                                      visit log (made after the form; not in `xml`) by date */
     /* derived: see "Derived values" above; the first four are counts */
     int size, elderly60, elderly65, persons_with_disability;
     int elderly_living_alone, empty_nest;  /* 0 or 1 */

@@ -5,6 +5,17 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The date of the household's latest visit (ISO dates compare as text): visits come
+ * in the form's order and then the visit log's, and either may be out of date order. */
+static const char *last_visit(const hhreg_household *h)
+{
+    const char *last = NULL;
+    for (size_t i = 0; i < h->n_visits; i++)
+        if (h->visits[i].date && (!last || strcmp(h->visits[i].date, last) > 0))
+            last = h->visits[i].date;
+    return last;
+}
+
 static const char *const names[I_COUNT] = {
     "householdId", "revision", "districtCode", "district", "streetCode", "street", "communityCode",
     "community", "grid", "estate", "building", "unit", "room", "householdType", "dwellingType", "tenure",
@@ -192,7 +203,7 @@ static const char *household_value(item it, const hhreg_household *h, const char
     case I_ELDERLY_LIVING_ALONE: return h->elderly_living_alone ? "1" : "0";
     case I_EMPTY_NEST: return h->empty_nest ? "1" : "0";
     case I_HEAD_NAME: return head_name(h);
-    case I_LAST_VISIT_DATE: return h->n_visits ? date(h->visits[h->n_visits - 1].date, df, buf, n) : "";
+    case I_LAST_VISIT_DATE: return last_visit(h) ? date(last_visit(h), df, buf, n) : "";
     default: return "";
     }
 }

@@ -115,6 +115,9 @@ static int open_stored(const char *name, cli *c, int argc, char **argv, bool vis
     int rest, rc = cli_parse(c, cmd, &spec, &a, argc, argv, &rest);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
+    if (a.force && visit) /* a visit makes no revision: nothing to save over */
+        return cli_fail(cmd, cli_tr(c, "--force is for edit: a visit goes to the visit log and replaces nothing",
+                                    "--force 仅用于 edit：走访记入走访记录，不覆盖任何内容"));
     if (a.force && !a.resume)
         return cli_fail(cmd, cli_tr(c, "--force goes with --resume: it saves a waiting draft over a newer revision",
                                     "--force 须与 --resume 同用：以待完成的草稿覆盖较新的版本"));

@@ -340,11 +340,17 @@ static bool visit_logged(const entry_conversation *s)
 static size_t visit_refused(entry_conversation *s, const hh_question *q, int index)
 {
     const char *date = strcmp(q->key, "date") == 0 ? hh_answer(s->a, HH_SCOPE_VISIT, index, "date") : NULL;
+    const char *enumerated = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date");
     char today[11];
     hh_date_format(hh_date_today(), today);
-    if (!date || strcmp(date, today) <= 0)
+    if (date && strcmp(date, today) > 0)
+        fprintf(s->out, "  %s\n", tr(s, "A visit's date cannot be after today.", "走访日期不能晚于今天。"));
+    else if (date && enumerated && strcmp(date, enumerated) < 0)
+        fprintf(s->out, tr(s, "  The form was enumerated on %s: a visit before that is recorded in the form (hhreg edit).\n",
+                           "  本表登记日期为 %s：此前的走访应记入本表（hhreg edit）。\n"),
+                enumerated);
+    else
         return 0;
-    fprintf(s->out, "  %s\n", tr(s, "A visit's date cannot be after today.", "走访日期不能晚于今天。"));
     return 1;
 }
 

@@ -113,11 +113,12 @@ int hh_store_undelete(hh_store *s, const char *id, const char *reason, const cha
 /* Appends visit `v` to household `id`'s visit log (store schema 9): a visit made
  * after the form was stored, kept beside it, so the form, its enumeration date
  * and its review stay as they are. The caller has checked the items (the entry
- * model's answers); the store refuses a date that is no date or is after today
- * (dates.h). Audited as "visit"; inside the caller's write transaction when one is
- * open (nothing is committed or rolled back then), else in its own. 0 with the
- * log's number in *seq; 1 with `err` when
- * `id` is unknown or deleted, or the visit is refused; -1 on failure. */
+ * model's answers). Audited as "visit"; inside the caller's write transaction when
+ * one is open (nothing is committed or rolled back then), else in its own.
+ * 0 with the log's number in *seq; 1 with `err` when `id` is unknown or deleted or
+ * the date is no date or after today (dates.h); 2 when it is before the current
+ * form's enumeration date (a visit of the enumeration is recorded in the form,
+ * with `hhreg edit`); -1 on failure. */
 int hh_store_log_visit(hh_store *s, const char *id, const hh_visit *v, const char *actor, int *seq, hh_buf *err);
 /* The repeat table of one run (an import), until hh_store_seen_forget: when
  * this connection met household `id` before, the source it came from ("file:line",

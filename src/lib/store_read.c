@@ -73,7 +73,7 @@ static int read_visit_log(hh_store *s, const char *id, hh_household *h, hh_buf *
 {
     sqlite3_stmt *st;
     if (prepare(s, "SELECT household_id, seq" HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN) " FROM visit_log"
-                   " WHERE household_id = ?1 ORDER BY seq", &st, err))
+                   " WHERE household_id = ?1 ORDER BY date, seq", &st, err))
         return -1;
     hh_store_bind_text(st, 1, id);
     int rc;
@@ -271,13 +271,13 @@ static const char *const current_sql[4] = {
     REVISION_COLUMNS FROM_CURRENT WHERE_CURRENT " ORDER BY h.id",
     PERSON_COLUMNS FROM_CURRENT PERSON_JOIN WHERE_CURRENT " ORDER BY h.id, p.line",
     VISIT_COLUMNS FROM_CURRENT VISIT_JOIN WHERE_CURRENT " ORDER BY h.id, v.seq",
-    LOG_COLUMNS FROM_CURRENT LOG_JOIN WHERE_CURRENT " ORDER BY h.id, v.seq",
+    LOG_COLUMNS FROM_CURRENT LOG_JOIN WHERE_CURRENT " ORDER BY h.id, v.date, v.seq",
 };
 static const char *const every_sql[4] = {
     REVISION_COLUMNS FROM_EVERY WHERE_EVERY " ORDER BY h.id, r.revision",
     PERSON_COLUMNS FROM_EVERY PERSON_JOIN WHERE_EVERY " ORDER BY h.id, r.revision, p.line",
     VISIT_COLUMNS FROM_EVERY VISIT_JOIN WHERE_EVERY " ORDER BY h.id, r.revision, v.seq",
-    LOG_COLUMNS FROM_EVERY LOG_JOIN WHERE_EVERY " ORDER BY h.id, r.revision, v.seq",
+    LOG_COLUMNS FROM_EVERY LOG_JOIN WHERE_EVERY " ORDER BY h.id, r.revision, v.date, v.seq",
 };
 
 typedef struct cursor {

@@ -431,6 +431,25 @@ int hh_store_delete(hh_store *s, const char *id, const char *reason, const char 
     return 0;
 }
 
+/* The enumeration date of household `id`'s current revision into `out`; 0, or -1 with `err`. */
+static int current_enumeration_date(hh_store *s, const char *id, char out[11], hh_buf *err)
+{
+    sqlite3_stmt *st = hh_store_prepare(s,
+                                        "SELECT r.enumeration_date FROM household h JOIN revision r ON r.household_id"
+                                        " = h.id AND r.revision = h.current_revision WHERE h.id = ?1",
+                                        "read the enumeration date", err);
+    if (!st)
+        return -1;
+    hh_store_bind_text(st, 1, id);
+    int rc = sqlite3_step(st);
+    const unsigned char *date = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+    snprintf(out, 11, "%s", date ? (const char *)date : "");
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        hh_buf_printf(err, "%s: cannot read the enumeration date of %s", s->path, id);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
 int hh_store_log_visit(hh_store *s, const char *id, const hh_visit *v, const char *actor, int *seq, hh_buf *err)
 {
     hhreg_date on;
@@ -443,12 +462,20 @@ int hh_store_log_visit(hh_store *s, const char *id, const hh_visit *v, const cha
         return -1;
     int rev = 0, rc = -1;
     char deleted[32] = "";
+    char enumerated[11] = "";
     int state = household_state(s, id, &rev, deleted, sizeof deleted, err);
-    sqlite3_stmt *st = state == 0 && !*deleted ? hh_store_stmt(s, STMT_VISIT_LOG_INSERT, err) : NULL;
+    if (state == 0 && !*deleted && current_enumeration_date(s, id, enumerated, err))
+        state = -1;
+    bool before = state == 0 && !*deleted && strcmp(v->date, enumerated) < 0;
+    sqlite3_stmt *st = state == 0 && !*deleted && !before ? hh_store_stmt(s, STMT_VISIT_LOG_INSERT, err) : NULL;
     if (state > 0 || *deleted) {
         hh_buf_printf(err, *deleted ? "household %s was deleted on %s" : "no household %s in %s", id,
                       *deleted ? deleted : s->path);
         rc = 1;
+    } else if (before) {
+        hh_buf_printf(err, "the visit's date is before the form's enumeration date (%s): a visit of the enumeration "
+                           "is recorded in the form (hhreg edit)", enumerated);
+        rc = 2;
     } else if (st) {
         char now[21];
         hh_timestamp_now(now);

@@ -496,6 +496,11 @@ static unsigned record_visit(submission *sub, bool *keep, hh_buf *err)
     visit_submission *vs = (visit_submission *)sub;
     hh_request *rq = sub->rq;
     int seq = 0, rc = hh_store_log_visit(rq->server->store, rq->arg, &vs->visit, rq->who.name, &seq, err);
+    if (rc == 2)
+        return hh_answer_error(rq, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid-visit",
+                               "The visit's date is before the form's enumeration date: a visit of the enumeration "
+                               "is recorded in the form.",
+                               "走访日期早于本表登记日期：登记时的走访应记入本表。");
     if (rc)
         return rc > 0 ? hh_answer_error(rq, MHD_HTTP_NOT_FOUND, "no-household",
                                         "There is no current household of that id.", "没有该编号的现有住户。")
@@ -564,6 +569,15 @@ static unsigned visit_record(hh_request *rq)
     for (size_t k = 0; k < 4; k++)
         texts[k] = item(body, keys[k].key, keys[k].required, &wrong);
     const char *client_id = item(body, "clientId", false, &wrong);
+    const char *key, *unknown = NULL;
+    json_t *value;
+    json_object_foreach(body, key, value) { /* a misspelt "notes" would lose the note: refused by name */
+        bool known = strcmp(key, "clientId") == 0;
+        for (size_t k = 0; k < 4; k++)
+            known |= strcmp(key, keys[k].key) == 0;
+        if (!known && !unknown)
+            unknown = hh_json_key_nameable(key) ? key : "a key";
+    }
     unsigned status = 0;
     bool bad = false;
     char *values[4] = { NULL, NULL, NULL, NULL }, today[11];
@@ -571,6 +585,12 @@ static unsigned visit_record(hh_request *rq)
     if (wrong) {
         char *en = hh_xasprintf("The visit's item \"%s\" is missing or not a string.", wrong);
         char *zh = hh_xasprintf("走访的项目 \"%s\" 缺失或不是字符串。", wrong);
+        status = hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "item", en, zh);
+        free(en);
+        free(zh);
+    } else if (unknown) {
+        char *en = hh_xasprintf("\"%s\" is not an item of a visit (date, purpose, outcome, note, clientId).", unknown);
+        char *zh = hh_xasprintf("“%s”不是走访的项目（date、purpose、outcome、note、clientId）。", unknown);
         status = hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "item", en, zh);
         free(en);
         free(zh);

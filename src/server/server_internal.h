@@ -136,6 +136,9 @@ unsigned hh_static_get(hh_request *rq);
  * NULL with a plain reason in `why` that names the key, never a value
  * (server_json_form.c). */
 char *hh_json_form_xml(const char *json, size_t len, size_t *xml_len, hh_buf *why);
+/* Whether a JSON key sent may be named in a message: it looks like a key
+ * ("floorAera"), not like a value put where a key goes (which is never quoted). */
+bool hh_json_key_nameable(const char *key);
 
 /* Makes (before any thread starts: the schema and rules are read) and frees what
  * the form handlers use (server_forms.c). */

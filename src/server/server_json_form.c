@@ -16,6 +16,14 @@
 #include "entry.h"
 #include "items.h"
 
+bool hh_json_key_nameable(const char *key)
+{
+    bool named = (*key >= 'a' && *key <= 'z') || (*key >= 'A' && *key <= 'Z');
+    for (const char *c = key; named && *c; c++)
+        named = c - key < 40 && ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'));
+    return named;
+}
+
 /* The keys the JSON shape carries besides the items. */
 static bool read_only_key(const char *key, hh_q_scope scope)
 {
@@ -88,12 +96,7 @@ static bool read_object(json_t *o, const char *group, hh_item_scope item_scope, 
         char text[64];
         const char *value = NULL;
         if (!it || (!json_is_null(v) && !scalar_text(v, text, sizeof text, &value))) {
-            /* the key is named only when it looks like one ("floorAera"): a value
-             * put where a key goes is never quoted */
-            bool named = (*key >= 'a' && *key <= 'z') || (*key >= 'A' && *key <= 'Z');
-            for (const char *c = key; named && *c; c++)
-                named = c - key < 40 && ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'));
-            hh_buf_printf(why, "%s%s%s%s", group ? group : "", group ? "." : "", named ? key : "a key",
+            hh_buf_printf(why, "%s%s%s%s", group ? group : "", group ? "." : "", hh_json_key_nameable(key) ? key : "a key",
                           it ? " is not a string, number, true, false or null" : " is not an item of the form");
             return false;
         }
