@@ -455,6 +455,19 @@ START_TEST(a_grid_workers_commands_speak_chinese)
         { "validate", encoding },
         { "init", "--db", db },
         { "backup", "--db", db, copy },
+        { "doctor", "--db", db },
+        { "user", "add", "--db", db, "Bad Name", "--role", "enumerator" },
+        { "user", "add", "--db", db, "amy", "--role", "mayor" },
+        { "user", "delete", "--db", db, "amy" },
+        { "import", "-j", "0", form },
+        { "import", "--db", db, form },
+        { "validate", form },
+        { "show", "--revision", "x", id },
+        { "sample", "--households", "3" },
+        { "export", "--plugin-timeout", "soon", "jsonl" },
+        { "serve", "--address-failures", "0" },
+        { "nonsense" },
+        { "list", "--lang", "fr" },
     };
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         const char *const *a = runs[i];
@@ -469,6 +482,39 @@ START_TEST(a_grid_workers_commands_speak_chinese)
     free(missing);
     free(copy);
     free(encoding);
+}
+END_TEST
+
+/* Issue 17 item 11: the help of hhreg and of each command it lists, asked in
+ * Chinese, is in Chinese: everything but the synopsis (a command line, like a
+ * quoted command) and the option names. */
+START_TEST(every_commands_help_is_in_chinese_too)
+{
+    tu_result all = tu_hhreg(NULL, NULL, "--lang", "zh", "--help", NULL);
+    ck_assert_int_eq(all.status, 0);
+    char phrase[128];
+    ck_assert_msg(!english_phrase(all.out, phrase), "hhreg --help says \"%s\" in English:\n%s", phrase, all.out);
+    size_t commands = 0;
+    for (const char *line = strstr(all.out, "\n  "); line; line = strstr(line + 1, "\n  ")) {
+        char name[32];
+        if (sscanf(line, " %31[a-z]", name) != 1)
+            continue;
+        tu_result r = tu_hhreg(NULL, NULL, name, "--help", "--lang", "zh", NULL);
+        ck_assert_msg(r.status == 0 && strncmp(r.out, "用法：hhreg ", strlen("用法：hhreg ")) == 0,
+                      "hhreg %s --help in Chinese: exit %d\n%s%s", name, r.status, r.out, r.err);
+        const char *after_synopsis = strchr(r.out, '\n');
+        ck_assert_msg(!english_phrase(after_synopsis, phrase), "hhreg %s --help says \"%s\" in English:\n%s", name,
+                      phrase, r.out);
+        tu_result en = tu_hhreg(NULL, NULL, "help", name, "--lang", "en", NULL);
+        ck_assert_msg(en.status == 0 && strncmp(en.out, "Usage: hhreg ", strlen("Usage: hhreg ")) == 0 &&
+                          strstr(en.out, "Common options:"),
+                      "hhreg help %s in English:\n%s%s", name, en.out, en.err);
+        tu_result_free(&en);
+        tu_result_free(&r);
+        commands++;
+    }
+    ck_assert_uint_ge(commands, 20);
+    tu_result_free(&all);
 }
 END_TEST
 
@@ -700,6 +746,7 @@ Suite *make_cli_suite(void)
     tcase_add_test(tc, undelete_makes_a_deleted_household_current_again);
     tcase_add_test(tc, make_demo_stores_the_grid_only);
     tcase_add_test(tc, a_grid_workers_commands_speak_chinese);
+    tcase_add_test(tc, every_commands_help_is_in_chinese_too);
     suite_add_tcase(s, tc);
     TCase *slow = tu_slow_tcase(s, "a-large-batch", 300);
     tcase_add_checked_fixture(slow, tu_store_setup, tu_store_teardown);

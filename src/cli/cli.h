@@ -42,6 +42,7 @@ typedef struct command {
     const char *args;      /* usage after the command name */
     const char *summary;
     const char *options;   /* the command's own options, one per line, for --help */
+    const char *summary_zh, *options_zh; /* the same two in Chinese (--lang zh) */
 } command;
 
 extern const command hh_commands[];
@@ -86,25 +87,30 @@ enum { OPT_DB = 1000, OPT_SCHEMA_DIR, OPT_LANG, OPT_ENUMERATOR, OPT_HELP, OPT_FI
 typedef struct cli_spec {
     const struct option *own;
     const char *shortopts;
-    int (*on_own)(int opt, const char *arg, void *st);
+    int (*on_own)(const cli *c, int opt, const char *arg, void *st);
     int min_operands, max_operands;   /* max_operands -1: any number */
 } cli_spec;
 
 /* Parses argv (argv[0] is the command name). Returns 0 with *rest set to the index
- * of the first operand, -1 when --help was printed, or an exit code after saying
- * what was wrong. */
+ * of the first operand, -1 when --help was printed (in the language of a --lang
+ * given anywhere on the line), or an exit code after saying what was wrong. */
 int cli_parse(cli *c, const command *cmd, const cli_spec *spec, void *st, int argc, char **argv, int *rest);
 /* Handles a common option or reports an unknown one. Returns 0 to go on, or an
  * exit code (help printed: EXIT_OK; bad option: EXIT_USAGE). */
 int cli_common_option(cli *c, const command *cmd, int opt, const char *arg);
-void cli_usage(FILE *out, const command *cmd);
+/* The command's --help text in `lang`. */
+void cli_usage(FILE *out, const command *cmd, hh_lang lang);
+/* hhreg --help: the commands and their summaries in `lang`. */
+void cli_usage_all(FILE *out, hh_lang lang);
+/* The exit statuses, the closing paragraph of both. */
+void cli_exit_status(FILE *out, hh_lang lang);
 /* Prints "hhreg CMD: message" on stderr and returns EXIT_USAGE. */
 int cli_fail(const command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Parses a whole number in [min, max]; false if it is not one. */
 bool cli_number(const char *s, long min, long max, long *out);
 
 /* The line of `hhreg --version`: the program, form namespace, store schema and plugin ABI. */
-void cli_print_version(FILE *out);
+void cli_print_version(FILE *out, hh_lang lang);
 hh_store *cli_open_store(const cli *c, const command *cmd, bool create);
 hh_schemaset *cli_load_schemas(const cli *c, const command *cmd);
 /* The one household that reference `ref` names in `s` (hh_store_find): 0 with its

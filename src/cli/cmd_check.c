@@ -11,8 +11,9 @@ static const char *L(hh_lang lang, const char *en, const char *zh)
     return lang == HH_LANG_ZH ? zh : en;
 }
 
-static int own_option(int opt, const char *arg, void *st)
+static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
+    (void)c;
     (void)arg;
     if (opt == 'j')
         *(bool *)st = true;

@@ -4,8 +4,9 @@
  * unchanged), audited like delete. Both take one id and a reason, parsed here once. */
 #include "cli.h"
 
-static int own_option(int opt, const char *arg, void *st)
+static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
+    (void)c;
     if (opt == 'r')
         *(const char **)st = arg;
     return 0;

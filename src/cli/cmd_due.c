@@ -24,8 +24,9 @@ typedef struct due_args {
     hh_buf *err;
 } due_args;
 
-static int own_option(int opt, const char *arg, void *st)
+static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
+    (void)c;
     due_args *a = st;
     switch (opt) {
     case 'a': a->area = arg; return 0;

@@ -16,8 +16,9 @@ typedef struct edit_args {
     bool resume, force;
 } edit_args;
 
-static int own_option(int opt, const char *arg, void *st)
+static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
+    (void)c;
     edit_args *a = st;
     switch (opt) {
     case 'D': a->draft_dir = arg; return 0;

@@ -13,8 +13,9 @@ typedef struct enter_args {
     const char *draft_dir;
 } enter_args;
 
-static int own_option(int opt, const char *arg, void *st)
+static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
+    (void)c;
     enter_args *a = st;
     switch (opt) {
     case 'r': a->resume = true; return 0;

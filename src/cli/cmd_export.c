@@ -16,7 +16,7 @@ typedef struct export_args {
     unsigned mode;
 } export_args;
 
-static int own_option(int opt, const char *arg, void *st)
+static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
     export_args *a = st;
     switch (opt) {
@@ -26,11 +26,11 @@ static int own_option(int opt, const char *arg, void *st)
     case 'S': a->allow_shadow = true; return 0;
     case 'T':
         if (!cli_number(arg, 0, 31536000, &a->timeout))
-            return cli_fail(cli_find_command("export"), "--plugin-timeout takes seconds, 0 for no limit");
+            return cli_fail(cli_find_command("export"), cli_tr(c, "--plugin-timeout takes seconds, 0 for no limit", "--plugin-timeout 取秒数，0 为不限"));
         return 0;
     case 'M':
         if (!cli_number(arg, 0, 1L << 30, &a->memory))
-            return cli_fail(cli_find_command("export"), "--plugin-memory takes MiB, 0 for no limit");
+            return cli_fail(cli_find_command("export"), cli_tr(c, "--plugin-memory takes MiB, 0 for no limit", "--plugin-memory 取 MiB 数，0 为不限"));
         return 0;
     case 'm': {
         hh_buf err;
@@ -50,12 +50,13 @@ static int own_option(int opt, const char *arg, void *st)
 }
 
 /* The success line names the plugin's file, as loaded. */
-static void print_success(const hh_plugin_dirs *dirs, const char *plugin, const char *output, long households)
+static void print_success(const cli *c, const hh_plugin_dirs *dirs, const char *plugin, const char *output, long households)
 {
     hh_buf err;
     hh_buf_init(&err);
     char *file = hh_plugin_locate(dirs, plugin, &err);
-    fprintf(stderr, "hhreg export: %ld household(s) written to %s by %s (%s)\n", households, output, plugin,
+    fprintf(stderr,
+            cli_tr(c, "hhreg export: %ld household(s) written to %s by %s (%s)\n", "hhreg export：%ld 户已写到 %s（插件 %s，%s）\n"), households, output, plugin,
             file ? file : err.data);
     free(file);
     hh_buf_free(&err);
@@ -87,7 +88,8 @@ int cmd_export(cli *c, int argc, char **argv)
      * it again in its own process, as SQLite connections must not cross a fork */
     if (a.mode && (!a.output || strcmp(a.output, "-") == 0)) {
         free(a.options);
-        return cli_fail(cmd, "--mode is the mode of the file or directory named with -o; standard output has none");
+        return cli_fail(cmd, cli_tr(c, "--mode is the mode of the file or directory named with -o; standard output has none",
+                                   "--mode 是 -o 所指文件或目录的权限；标准输出没有权限"));
     }
     hh_store *s = cli_open_store(c, cmd, false);
     if (!s) {
@@ -106,7 +108,7 @@ int cmd_export(cli *c, int argc, char **argv)
     if (rc && !reader_stopped)
         fprintf(stderr, "hhreg export: %s\n", result.error);
     else if (a.output && strcmp(a.output, "-") != 0)
-        print_success(&dirs, argv[rest], a.output, result.households);
+        print_success(c, &dirs, argv[rest], a.output, result.households);
     hh_export_result_free(&result);
     hh_plugin_dirs_free(&dirs);
     free(a.options);

@@ -84,8 +84,9 @@ static void print_revision(const hh_revision_info *r, void *arg)
     a->rows++;
 }
 
-static int own_option(int opt, const char *arg, void *st)
+static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
+    (void)c;
     (void)arg;
     if (opt == 'j')
         ((history_args *)st)->json = true;

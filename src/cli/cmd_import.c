@@ -11,7 +11,7 @@ typedef struct import_args {
     long batch_size, jobs;
 } import_args;
 
-static int own_option(int opt, const char *arg, void *st)
+static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
     import_args *a = st;
     switch (opt) {
@@ -20,11 +20,11 @@ static int own_option(int opt, const char *arg, void *st)
     case 'o': a->allow_older = true; return 0;
     case 'j':
         if (!cli_number(arg, 1, 256, &a->jobs))
-            return cli_fail(cli_find_command("import"), "-j takes a number of jobs from 1 to 256");
+            return cli_fail(cli_find_command("import"), cli_tr(c, "-j takes a number of jobs from 1 to 256", "-j 取 1 到 256 的线程数"));
         return 0;
     case 'b':
         if (!cli_number(arg, 1, 1000000, &a->batch_size))
-            return cli_fail(cli_find_command("import"), "--batch-size takes a number from 1 to 1000000");
+            return cli_fail(cli_find_command("import"), cli_tr(c, "--batch-size takes a number from 1 to 1000000", "--batch-size 取 1 到 1000000 的数"));
         return 0;
     }
     return EXIT_USAGE;
@@ -66,10 +66,12 @@ int cmd_import(cli *c, int argc, char **argv)
         sum.io_error = true;
     }
     long total = sum.stored + sum.unchanged + sum.revised + sum.refused + sum.older + sum.not_stored;
-    printf("%ld form(s): %ld stored, %ld unchanged, %ld revised, %ld refused, %ld older, %ld not stored; "
-           "%ld warning(s)%s\n",
+    printf(cli_tr(c,
+                  "%ld form(s): %ld stored, %ld unchanged, %ld revised, %ld refused, %ld older, %ld not stored; "
+                  "%ld warning(s)%s\n",
+                  "%ld 份表单：存储 %ld，未变 %ld，修订 %ld，拒绝 %ld，较旧 %ld，未存储 %ld；警告 %ld 条%s\n"),
            total, sum.stored, sum.unchanged, sum.revised, sum.refused, sum.older, sum.not_stored, sum.warnings,
-           sum.rolled_back ? " (--strict: nothing stored)" : "");
+           sum.rolled_back ? cli_tr(c, " (--strict: nothing stored)", "（--strict：什么都没有存储）") : "");
     hh_store_close(store);
     hh_schemaset_free(set);
     if (sum.io_error)

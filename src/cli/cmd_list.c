@@ -46,8 +46,9 @@ static void print_row(const hh_list_row *r, void *arg)
     a->rows++;
 }
 
-static int own_option(int opt, const char *arg, void *st)
+static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
+    (void)c;
     list_args *a = st;
     switch (opt) {
     case 'a': a->area = arg; return 0;

@@ -79,8 +79,9 @@ static void show(const char *path, const hh_plugin *p, const char *refusal, void
     }
 }
 
-static int own_option(int opt, const char *arg, void *st)
+static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
+    (void)c;
     plugins_args *a = st;
     if (opt == 'p')
         a->plugin_dir = arg;

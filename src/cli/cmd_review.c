@@ -24,8 +24,9 @@ typedef struct review_args {
     hh_json out;
 } review_args;
 
-static int own_option(int opt, const char *arg, void *st)
+static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
+    (void)c;
     review_args *a = st;
     switch (opt) {
     case 'a': a->area = arg; return 0;
@@ -154,7 +155,7 @@ int cmd_review(cli *c, int argc, char **argv)
     else if (a.bad_revision)
         rc = cli_fail(cmd, cli_tr(c, "--revision takes a revision number", "--revision 应为版本号"));
     else if (rc)
-        rc = rc < 0 ? EXIT_OK : rc;
+        ; /* said already, or the help printed (-1) */
     else if (a.both)
         rc = cli_fail(cmd, cli_tr(c, "--approve or --return, not both", "--approve 与 --return 只能选一个"));
     else if (deciding && !a.decision)
@@ -165,7 +166,9 @@ int cmd_review(cli *c, int argc, char **argv)
     else if (deciding && (a.returned || a.json || a.area))
         rc = cli_fail(cmd, cli_tr(c, "--returned, --area and --json list the queue: give them without an ID",
                                   "--returned、--area 和 --json 用于列出队列，不能与住户编号同用"));
-    if (!rc) {
+    if (rc < 0)
+        rc = EXIT_OK;
+    else if (!rc) {
         hh_store *s = cli_open_store(c, cmd, false);
         rc = !s ? EXIT_USAGE : deciding ? decide(c, cmd, s, &a, argv[rest]) : list(c, cmd, s, &a);
         hh_store_close(s);

@@ -6,7 +6,7 @@
 #include "cli.h"
 #include "sample.h"
 
-static int own_option(int opt, const char *arg, void *st)
+static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
     hh_sample_options *o = st;
     const command *cmd = cli_find_command("sample");
@@ -14,12 +14,12 @@ static int own_option(int opt, const char *arg, void *st)
     switch (opt) {
     case 'n':
         if (!cli_number(arg, 1, 100000000, &n))
-            return cli_fail(cmd, "--households takes a number from 1 to 100000000");
+            return cli_fail(cmd, cli_tr(c, "--households takes a number from 1 to 100000000", "--households 取 1 到 100000000 的数"));
         o->households = n;
         return 0;
     case 's':
         if (!cli_number(arg, 0, 2147483647L, &n))
-            return cli_fail(cmd, "--seed takes a whole number");
+            return cli_fail(cmd, cli_tr(c, "--seed takes a whole number", "--seed 取整数"));
         o->seed = (uint64_t)n;
         return 0;
     case 'o': o->out_dir = arg; return 0;
@@ -48,9 +48,10 @@ int cmd_sample(cli *c, int argc, char **argv)
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
     if (o.households <= 0)
-        return cli_fail(cmd, "say how many with --households N");
+        return cli_fail(cmd, cli_tr(c, "say how many with --households N", "请用 --households N 说明户数"));
     if (!o.out_dir == !o.batch_file)
-        return cli_fail(cmd, "name either a directory (-o DIR) or a batch file (--batch FILE)");
+        return cli_fail(cmd, cli_tr(c, "name either a directory (-o DIR) or a batch file (--batch FILE)",
+                                     "请给出一个目录（-o DIR）或一个批量文件（--batch FILE），二者选一"));
     hh_buf err;
     hh_buf_init(&err);
     rc = hh_sample_generate(&o, &err);

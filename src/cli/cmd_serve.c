@@ -17,7 +17,7 @@ typedef struct serve_options {
     const char *make_cert;
 } serve_options;
 
-static int own_option(int opt, const char *arg, void *st)
+static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
     serve_options *o = st;
     hh_server_config *cfg = &o->config;
@@ -26,7 +26,8 @@ static int own_option(int opt, const char *arg, void *st)
         o->make_cert = arg;
     else if (opt == OPT_ADDRESS_FAILURES) {
         if (!cli_number(arg, 1, 100000, &n))
-            return cli_fail(cli_find_command("serve"), "--address-failures takes a number of failed logins (1 or more)");
+            return cli_fail(cli_find_command("serve"), cli_tr(c, "--address-failures takes a number of failed logins (1 or more)",
+                                                              "--address-failures 取登录失败的次数（1 或以上）"));
         cfg->address_max_failures = (int)n;
     }
     else if (opt == OPT_LISTEN)
@@ -46,7 +47,7 @@ static int own_option(int opt, const char *arg, void *st)
 
 /* --make-cert HOSTNAME: the files named by --tls-cert and --tls-key (default
  * hhreg-cert.pem and hhreg-key.pem), new. */
-static int make_cert(const command *cmd, const char *hostname, const hh_server_config *cfg)
+static int make_cert(const cli *c, const command *cmd, const char *hostname, const hh_server_config *cfg)
 {
     const char *cert = cfg->tls_cert ? cfg->tls_cert : "hhreg-cert.pem";
     const char *key = cfg->tls_key ? cfg->tls_key : "hhreg-key.pem";
@@ -56,8 +57,9 @@ static int make_cert(const command *cmd, const char *hostname, const hh_server_c
     if (rc)
         cli_fail(cmd, "%s", err.data);
     else
-        printf("%s: a self-signed certificate for %s, valid 90 days, for a trial (browsers warn about it); "
-               "its key: %s (mode 0600)\n",
+        printf(cli_tr(c, "%s: a self-signed certificate for %s, valid 90 days, for a trial (browsers warn about it); "
+                         "its key: %s (mode 0600)\n",
+                      "%s：%s 的自签名证书，有效期 90 天，供试用（浏览器会对它发出警告）；其私钥：%s（权限 0600）\n"),
                cert, hostname, key);
     hh_buf_free(&err);
     return rc ? EXIT_USAGE : EXIT_OK;
@@ -84,7 +86,7 @@ int cmd_serve(cli *c, int argc, char **argv)
         return rc < 0 ? EXIT_OK : rc;
     hh_server_config cfg = o.config;
     if (o.make_cert)
-        return make_cert(cmd, o.make_cert, &cfg);
+        return make_cert(c, cmd, o.make_cert, &cfg);
     hh_schemaset *set = cli_load_schemas(c, cmd);
     hh_store *s = set ? cli_open_store(c, cmd, false) : NULL;
     if (!s) {
@@ -108,13 +110,15 @@ int cmd_serve(cli *c, int argc, char **argv)
     if (!srv)
         rc = cli_fail(cmd, "%s", err.data);
     else {
-        printf("hhreg serve: listening on %s://%s (port %u); SIGTERM or Ctrl-C stops it\n",
+        printf(cli_tr(c, "hhreg serve: listening on %s://%s (port %u); SIGTERM or Ctrl-C stops it\n",
+                      "hhreg serve：正在 %s://%s 上监听（端口 %u）；SIGTERM 或 Ctrl-C 停止它\n"),
                cfg.tls_cert ? "https" : "http", cfg.listen, hh_server_port(srv));
         fflush(stdout);
         int sig = 0;
         sigwait(&stops, &sig);
         hh_server_stop(srv);
-        fprintf(stderr, "hhreg serve: stopped (%s); the store is closed\n", strsignal(sig));
+        fprintf(stderr, cli_tr(c, "hhreg serve: stopped (%s); the store is closed\n", "hhreg serve：已停止（%s）；存储库已关闭\n"),
+                strsignal(sig));
     }
     hh_buf_free(&err);
     hh_store_close(s);

@@ -230,7 +230,7 @@ static void print_deleted(const tombstone *t, hh_lang lang)
              "  （作为历史保留；可用 hhreg undelete 恢复）"));
 }
 
-static int own_option(int opt, const char *arg, void *st)
+static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
     show_args *a = st;
     switch (opt) {
@@ -238,7 +238,7 @@ static int own_option(int opt, const char *arg, void *st)
     case 'j': a->format = AS_JSON; return 0;
     case 'r':
         if (!cli_number(arg, 1, 1000000, &a->revision))
-            return cli_fail(cli_find_command("show"), "--revision takes a revision number (1, 2, ...)");
+            return cli_fail(cli_find_command("show"), cli_tr(c, "--revision takes a revision number (1, 2, ...)", "--revision 取版本号（1、2……）"));
         return 0;
     }
     return EXIT_USAGE;

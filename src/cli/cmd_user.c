@@ -20,8 +20,9 @@ typedef struct user_options {
 
 enum { OPT_ROLE = OPT_FIRST_OWN, OPT_GRID, OPT_PASSWORD_STDIN, OPT_JSON };
 
-static int own_option(int opt, const char *arg, void *st)
+static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
+    (void)c;
     user_options *o = st;
     if (opt == OPT_ROLE)
         o->role = arg;
@@ -77,47 +78,50 @@ static void forget(char *password)
 
 /* The new password of account `name`, checked: from standard input, or typed twice
  * on the terminal. NULL after saying why not. */
-static char *new_password(const command *cmd, const user_options *o, const char *name)
+static char *new_password(const cli *c, const command *cmd, const user_options *o, const char *name)
 {
     char *password = NULL;
     if (o->password_stdin) {
         password = read_line(stdin);
         if (!password) {
-            cli_fail(cmd, "--password-stdin: standard input ended before a password line");
+            cli_fail(cmd, cli_tr(c, "--password-stdin: standard input ended before a password line",
+                                   "--password-stdin：标准输入在密码行之前就结束了"));
             return NULL;
         }
     } else {
         FILE *tty = fopen("/dev/tty", "r+");
         if (!tty) {
-            cli_fail(cmd, "no terminal to type the password on: give it on standard input with --password-stdin");
+            cli_fail(cmd, cli_tr(c, "no terminal to type the password on: give it on standard input with --password-stdin",
+                                   "没有可输入密码的终端：请用 --password-stdin 从标准输入给出"));
             return NULL;
         }
-        char *prompt = hh_xasprintf("New password for %s: ", name);
+        char *prompt = hh_xasprintf(cli_tr(c, "New password for %s: ", "%s 的新密码："), name);
         password = ask_hidden(tty, prompt);
-        char *again = password ? ask_hidden(tty, "The same password again: ") : NULL;
+        char *again = password ? ask_hidden(tty, cli_tr(c, "The same password again: ", "再输入一次同一密码：")) : NULL;
         free(prompt);
         fclose(tty);
         bool same = again && strcmp(password, again) == 0;
         forget(again);
         if (!same) {
             forget(password);
-            cli_fail(cmd, "the two passwords typed differ (or input ended); nothing was changed");
+            cli_fail(cmd, cli_tr(c, "the two passwords typed differ (or input ended); nothing was changed",
+                                   "两次输入的密码不同（或输入结束了）；未作任何改动"));
             return NULL;
         }
     }
     const char *weak = hh_password_weakness(password);
     if (weak) {
         forget(password);
-        cli_fail(cmd, "%s; nothing was changed", weak);
+        cli_fail(cmd, cli_tr(c, "%s; nothing was changed", "%s；未作任何改动"), weak);
         return NULL;
     }
     return password;
 }
 
 /* The argon2id hash of a new password for `name`, or NULL after saying why not. */
-static char *new_password_hash(const command *cmd, const user_options *o, const char *name)
+static char *new_password_hash(const cli *c, const command *cmd, const user_options *o, const char *name)
 {
-    char *password = new_password(cmd, o, name);
+    char *password = new_password(c, cmd, o, name);
     if (!password)
         return NULL;
     hh_buf err;
@@ -131,30 +135,36 @@ static char *new_password_hash(const command *cmd, const user_options *o, const 
 }
 
 /* `add`'s options checked against each other: the role's name and grids. */
-static int check_add(const command *cmd, const user_options *o, const char *name, hh_role *role)
+static int check_add(const cli *c, const command *cmd, const user_options *o, const char *name, hh_role *role)
 {
     if (!hh_account_name_valid(name))
-        return cli_fail(cmd, "an account name has 1 to 32 characters a-z, 0-9, '.', '_' or '-', and starts with a "
-                             "letter");
+        return cli_fail(cmd, cli_tr(c, "an account name has 1 to 32 characters a-z, 0-9, '.', '_' or '-', and starts "
+                                        "with a letter",
+                                     "账号名由 1 到 32 个字符 a-z、0-9、“.”、“_”或“-”组成，以字母开头"));
     int r = o->role ? hh_role_parse(o->role) : -1;
     if (r < 0)
-        return cli_fail(cmd, "give --role enumerator, supervisor, statistician or admin");
+        return cli_fail(cmd, cli_tr(c, "give --role enumerator, supervisor, statistician or admin",
+                                     "请给出 --role enumerator、supervisor、statistician 或 admin"));
     *role = (hh_role)r;
     for (size_t i = 0; i < o->n_grids; i++) {
         if (!hh_grid_code_valid(o->grids[i]))
-            return cli_fail(cmd, "--grid %zu: a grid is a community code and a grid number (510105016003-03), or a "
-                                 "supervisor's whole community (510105016003)",
+            return cli_fail(cmd, cli_tr(c, "--grid %zu: a grid is a community code and a grid number (510105016003-03), or "
+                                            "a supervisor's whole community (510105016003)",
+                                         "--grid %zu：网格是社区代码加网格号（510105016003-03），或审核员负责的"
+                                         "整个社区（510105016003）"),
                             i + 1);
         const char *refusal = hh_role_grid_refusal(*role, o->grids[i]);
         if (refusal)
             return cli_fail(cmd, "--grid %zu: %s", i + 1, refusal);
         for (size_t k = 0; k < i; k++)
             if (hh_grid_codes_overlap(o->grids[k], o->grids[i]))
-                return cli_fail(cmd, "--grid %zu overlaps --grid %zu: give each grid once, or the community alone", i + 1,
-                                k + 1);
+                return cli_fail(cmd, cli_tr(c, "--grid %zu overlaps --grid %zu: give each grid once, or the community alone",
+                                             "--grid %zu 与 --grid %zu 重叠：每个网格只给一次，或只给社区"),
+                                i + 1, k + 1);
     }
     if ((*role == HH_ROLE_ENUMERATOR || *role == HH_ROLE_SUPERVISOR) && o->n_grids == 0)
-        return cli_fail(cmd, "an %s sees only the households of their grids: give at least one --grid",
+        return cli_fail(cmd, cli_tr(c, "an %s sees only the households of their grids: give at least one --grid",
+                                     "%s 只能看到其网格内的户：请至少给出一个 --grid"),
                         hh_role_name(*role));
     return 0;
 }
@@ -222,16 +232,19 @@ int cmd_user(cli *c, int argc, char **argv)
     bool listing = strcmp(action, "list") == 0;
     hh_role role = HH_ROLE_ENUMERATOR;
     if (!listing && strcmp(action, "add") && strcmp(action, "passwd") && strcmp(action, "disable"))
-        rc = cli_fail(cmd, "say what to do: add, passwd, disable or list");
+        rc = cli_fail(cmd, cli_tr(c, "say what to do: add, passwd, disable or list",
+                                  "请说明要做什么：add、passwd、disable 或 list"));
     else if (listing ? name != NULL : name == NULL)
-        rc = cli_fail(cmd, listing ? "list takes no account name" : "name the account: hhreg user %s NAME", action);
+        rc = cli_fail(cmd, listing ? cli_tr(c, "list takes no account name", "list 不带账号名")
+                                  : cli_tr(c, "name the account: hhreg user %s NAME", "请给出账号名：hhreg user %s 账号名"),
+                      action);
     else if (strcmp(action, "add") == 0)
-        rc = check_add(cmd, &o, name, &role);
+        rc = check_add(c, cmd, &o, name, &role);
     else if (o.role || o.n_grids)
-        rc = cli_fail(cmd, "--role and --grid are given only with add");
+        rc = cli_fail(cmd, cli_tr(c, "--role and --grid are given only with add", "--role 和 --grid 只用于 add"));
     char *hash = NULL;
     if (!rc && (strcmp(action, "add") == 0 || strcmp(action, "passwd") == 0) &&
-        !(hash = new_password_hash(cmd, &o, name)))
+        !(hash = new_password_hash(c, cmd, &o, name)))
         rc = EXIT_USAGE;
     hh_store *s = rc ? NULL : cli_open_store(c, cmd, false);
     if (!rc && !s)
@@ -248,15 +261,16 @@ int cmd_user(cli *c, int argc, char **argv)
         if (done < 0)
             rc = cli_fail(cmd, "%s", err.data);
         else if (done > 0) {
-            fprintf(stderr, "hhreg user: %s\n",
-                    strcmp(action, "add") == 0 ? "that account name is taken (a name is never given twice)"
-                                               : "there is no account of that name");
+            fprintf(stderr, cli_tr(c, "hhreg user: %s\n", "hhreg user：%s\n"),
+                    strcmp(action, "add") == 0
+                        ? cli_tr(c, "that account name is taken (a name is never given twice)", "该账号名已被使用（账号名从不重复给出）")
+                        : cli_tr(c, "there is no account of that name", "没有这个名字的账号"));
             rc = EXIT_PROBLEMS;
         } else
-            printf("account %s: %s\n", name,
-                   strcmp(action, "add") == 0      ? "added"
-                   : strcmp(action, "passwd") == 0 ? "password changed; its sessions ended"
-                                                   : "disabled; its sessions ended");
+            printf(cli_tr(c, "account %s: %s\n", "账号 %s：%s\n"), name,
+                   strcmp(action, "add") == 0      ? cli_tr(c, "added", "已添加")
+                   : strcmp(action, "passwd") == 0 ? cli_tr(c, "password changed; its sessions ended", "密码已更改；其会话已结束")
+                                                   : cli_tr(c, "disabled; its sessions ended", "已停用；其会话已结束"));
         hh_buf_free(&err);
     }
     free(hash);

@@ -110,8 +110,9 @@ static void on_problem(const char *path, const char *why, void *arg)
     r->io_error = true;
 }
 
-static int own_option(int opt, const char *arg, void *st)
+static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
+    (void)c;
     (void)arg;
     if (opt == 'j')
         ((run *)st)->json = true;
@@ -155,7 +156,7 @@ int cmd_validate(cli *c, int argc, char **argv)
         printf("%s\n", doc.data);
         hh_buf_free(&doc);
     } else {
-        fprintf(stderr, "%ld form(s): %ld valid, %ld invalid\n", r.forms + r.refused_files, r.forms - r.invalid, bad);
+        fprintf(stderr, cli_tr(c, "%ld form(s): %ld valid, %ld invalid\n", "%ld 份表单：有效 %ld，无效 %ld\n"), r.forms + r.refused_files, r.forms - r.invalid, bad);
     }
     hh_buf_free(&r.out);
     while (r.rooms) { /* POSIX has no tdestroy: the root, one by one */
