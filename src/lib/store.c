@@ -556,6 +556,16 @@ int hh_store_commit(hh_store *s, hh_buf *err)
     return hh_store_exec(s, "COMMIT", err);
 }
 
+int hh_store_part_begin(hh_store *s, hh_buf *err)
+{
+    return hh_store_exec(s, "SAVEPOINT part", err);
+}
+
+int hh_store_part_end(hh_store *s, bool keep, hh_buf *err)
+{
+    return hh_store_exec(s, keep ? "RELEASE part" : "ROLLBACK TO part; RELEASE part", err);
+}
+
 void hh_store_rollback(hh_store *s)
 {
     if (!sqlite3_get_autocommit(s->db))

@@ -59,6 +59,11 @@ int hh_store_begin(hh_store *s, hh_buf *err);      /* BEGIN IMMEDIATE */
 int hh_store_begin_read(hh_store *s, hh_buf *err);
 int hh_store_commit(hh_store *s, hh_buf *err);
 void hh_store_rollback(hh_store *s);
+/* A part of the open transaction that can be undone alone (a SAVEPOINT), such as
+ * one request of several committed together: hh_store_part_end keeps it, or undoes
+ * it when `keep` is false. 0 or -1 with the reason in `err`. */
+int hh_store_part_begin(hh_store *s, hh_buf *err);
+int hh_store_part_end(hh_store *s, bool keep, hh_buf *err);
 /* Whether the store's pages are sound (SQLite's quick_check): a damaged page of an
  * index hides rows without any error while they are read. Inside a read transaction
  * it checks that snapshot. 0; -1 with `err` when damaged or it cannot be checked. */

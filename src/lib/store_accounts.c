@@ -315,34 +315,51 @@ int hh_store_session_get(hh_store *s, const char *token_hash, long long now, int
                          char csrf[HH_TOKEN_HEX], hh_buf *err)
 {
     memset(a, 0, sizeof *a);
-    if (hh_store_begin(s, err))
+    /* Most requests only read: a write (with its fsync) is made when the session's
+     * last use is a thirtieth of the idle limit old, or it has expired. Measured
+     * with 64 clients submitting forms: two write transactions per request became
+     * one. */
+    if (hh_store_begin_read(s, err))
         return -1;
-    /* sessions past either limit end here, whoever asks */
-    int rc = change_numbers(s, "DELETE FROM session WHERE last_seen_at < ?1 OR created_at < ?2", now - idle,
-                            now - absolute, NULL, err) < 0
-                 ? -1
-                 : 0;
-    sqlite3_stmt *st = rc ? NULL : prepare(s, "SELECT account, csrf FROM session WHERE token_sha256 = ?1", err);
+    sqlite3_stmt *st = prepare(s, "SELECT account, csrf, last_seen_at, created_at FROM session WHERE token_sha256 = ?1",
+                               err);
     char *name = NULL;
+    int rc = st ? 0 : -1;
+    bool expired = false, touch = false;
     if (st) {
         hh_store_bind_text(st, 1, token_hash);
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW) {
-            name = hh_xstrdup(text_of(st, 0));
-            snprintf(csrf, HH_TOKEN_HEX, "%s", text_of(st, 1));
+            long long last_seen = sqlite3_column_int64(st, 2), created = sqlite3_column_int64(st, 3);
+            expired = last_seen < now - idle || created < now - absolute;
+            touch = !expired && now - last_seen >= idle / 30;
+            if (!expired) {
+                name = hh_xstrdup(text_of(st, 0));
+                snprintf(csrf, HH_TOKEN_HEX, "%s", text_of(st, 1));
+            }
         } else if (step != SQLITE_DONE) {
             hh_buf_printf(err, "%s: cannot read the sessions: %s", s->path, hh_store_errmsg(s));
             rc = -1;
         }
         sqlite3_finalize(st);
-    } else
-        rc = -1;
+    }
+    rc = finish(s, rc, err);
+    if (rc == 0 && (expired || touch)) {
+        /* sessions past either limit end here, whoever asks */
+        if (hh_store_begin(s, err))
+            rc = -1;
+        else
+            rc = finish(s,
+                        change_numbers(s, "DELETE FROM session WHERE last_seen_at < ?1 OR created_at < ?2", now - idle,
+                                       now - absolute, NULL, err) < 0 ||
+                                (touch && change_numbers(s, "UPDATE session SET last_seen_at = ?1 WHERE token_sha256 = ?3",
+                                                         now, 0, token_hash, err) < 0)
+                            ? -1
+                            : 0,
+                        err);
+    }
     if (rc == 0 && !name)
         rc = 1;
-    if (rc == 0 && change_numbers(s, "UPDATE session SET last_seen_at = ?1 WHERE token_sha256 = ?3",
-                                  now, 0, token_hash, err) < 0)
-        rc = -1;
-    rc = finish(s, rc, err);
     if (rc == 0) {
         rc = hh_store_account_get(s, name, a, err);
         if (rc == 0 && a->disabled) {
