@@ -434,7 +434,7 @@ START_TEST(a_grid_workers_commands_speak_chinese)
     ck_assert_int_eq(r.status, 0);
     tu_result_free(&r);
     const char *db = tu_store_db, *id = "510105016003-03-0015";
-    const char *const runs[][7] = {
+    const char *const runs[][10] = {
         { "show", "--db", missing, id },
         { "show", "--db", db, id },
         { "show", "--db", db, "999999" },
@@ -468,10 +468,23 @@ START_TEST(a_grid_workers_commands_speak_chinese)
         { "serve", "--address-failures", "0" },
         { "nonsense" },
         { "list", "--lang", "fr" },
+        /* the library's own reasons, from below the command */
+        { "review", "--db", db, "--approve", "--revision", "9", id },
+        { "review", "--db", db, "--return", "--item", "nowhere/at-all=x", id },
+        { "user", "add", "--db", db, "sam", "--role", "statistician", "--grid", "510105016003-03" },
+        { "backup", "--db", db, copy },
+        { "export", "--db", db, "nosuch" },
+        { "plugins", "--plugin-dir", missing },
+        { "init", "--db", "/proc/none/none.db" },
+        { "delete", "--db", db, id, "--reason", "moved" },
+        { "delete", "--db", db, id, "--reason", "moved" },
+        { "undelete", "--db", db, id, "--reason", "back" },
+        { "undelete", "--db", db, id, "--reason", "back" },
+        { "history", "--db", db, "999999" },
     };
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         const char *const *a = runs[i];
-        r = tu_hhreg(NULL, NULL, "--lang", "zh", a[0], a[1], a[2], a[3], a[4], a[5], a[6], NULL);
+        r = tu_hhreg(NULL, NULL, "--lang", "zh", a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], NULL);
         char phrase[128];
         ck_assert_msg(!english_phrase(r.out, phrase) && !english_phrase(r.err, phrase),
                       "hhreg %s (run %zu) says \"%s\" in English:\n%s%s", a[0], i, phrase, r.out, r.err);

@@ -33,7 +33,7 @@ typedef struct cli {
 static inline const char *cli_tr(const cli *c, const char *en, const char *zh) __attribute__((format_arg(2), format_arg(3)));
 static inline const char *cli_tr(const cli *c, const char *en, const char *zh)
 {
-    return c->lang == HH_LANG_ZH ? zh : en;
+    return hh_text(c->lang, en, zh);
 }
 
 typedef struct command {

@@ -6,11 +6,6 @@
 #include "store_check.h"
 #include "cli.h"
 
-static const char *L(hh_lang lang, const char *en, const char *zh)
-{
-    return lang == HH_LANG_ZH ? zh : en;
-}
-
 static int own_option(const cli *c, int opt, const char *arg, void *st)
 {
     (void)c;
@@ -78,13 +73,13 @@ int cmd_check(cli *c, int argc, char **argv)
                    c->db_path, r.households, r.deleted, r.revisions, r.persons, r.visits, r.warnings,
                    r.audit_entries);
         printf(zh ? "%s：%s\n" : "%s: %s\n", c->db_path,
-               ok                     ? L(c->lang, "ok", "正常")
-               : r.integrity_problems ? L(c->lang, "INTEGRITY CHECK FAILED (nothing was repaired)",
+               ok                     ? hh_text(c->lang, "ok", "正常")
+               : r.integrity_problems ? hh_text(c->lang, "INTEGRITY CHECK FAILED (nothing was repaired)",
                                           "完整性检查失败（未作任何修复）")
-               : r.alterations        ? L(c->lang, "the store was damaged or altered outside hhreg (see above; nothing was repaired)",
+               : r.alterations        ? hh_text(c->lang, "the store was damaged or altered outside hhreg (see above; nothing was repaired)",
                                           "存储库已损坏或在 hhreg 之外被改动（见上；未作任何修复）")
-               : r.mode_problems      ? L(c->lang, "the store file is not private (see above)", "存储库文件不是私有的（见上）")
-                                      : L(c->lang, "some stored forms are not valid under the installed schemas",
+               : r.mode_problems      ? hh_text(c->lang, "the store file is not private (see above)", "存储库文件不是私有的（见上）")
+                                      : hh_text(c->lang, "some stored forms are not valid under the installed schemas",
                                           "部分已存表单不符合已安装的模式"));
     }
     if (rc)

@@ -46,7 +46,7 @@ int cmd_delete(cli *c, int argc, char **argv)
     if (rc)
         fprintf(stderr, "hhreg delete: %s\n", err.data);
     else
-        printf("household %s deleted (its revisions are kept)\n", id);
+        printf(cli_tr(c, "household %s deleted (its revisions are kept)\n", "住户 %s 已删除（其各版本仍保留）\n"), id);
     hh_buf_free(&err);
     hh_store_close(s);
     return rc ? EXIT_PROBLEMS : EXIT_OK;
@@ -66,7 +66,9 @@ int cmd_undelete(cli *c, int argc, char **argv)
     if (rc)
         fprintf(stderr, "hhreg undelete: %s\n", err.data);
     else
-        printf("household %s is current again as revision %d (its last form before the delete)\n", id, revision);
+        printf(cli_tr(c, "household %s is current again as revision %d (its last form before the delete)\n",
+                      "住户 %s 已恢复为现有住户，为第 %d 版（即删除前的最后一份表单）\n"),
+               id, revision);
     hh_buf_free(&err);
     hh_store_close(s);
     return rc < 0 ? EXIT_USAGE : rc > 0 ? EXIT_PROBLEMS : EXIT_OK;

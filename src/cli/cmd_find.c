@@ -10,11 +10,6 @@
 
 #include "cli.h"
 
-static const char *L(hh_lang lang, const char *en, const char *zh)
-{
-    return lang == HH_LANG_ZH ? zh : en;
-}
-
 /* "543-1-101", after the estate when there is one. */
 static void print_address(FILE *out, const hh_household_match *m)
 {
@@ -37,7 +32,7 @@ static void print_candidate(const hh_household_match *m, void *arg)
     print_address(c->out, m);
     if (c->with_head && m->head)
         fprintf(c->out, "  %s", m->head);
-    fprintf(c->out, "%s\n", m->deleted ? L(c->lang, "  (deleted)", "  （已删除）") : "");
+    fprintf(c->out, "%s\n", m->deleted ? hh_text(c->lang, "  (deleted)", "  （已删除）") : "");
 }
 
 static void keep_first(const hh_household_match *m, void *arg)
@@ -49,7 +44,7 @@ static void keep_first(const hh_household_match *m, void *arg)
 
 static const char *no_match(hh_lang lang)
 {
-    return L(lang,
+    return hh_text(lang,
              "no household matches that reference (an id, building-unit-room such as 543-1-101, the last digits "
              "of an id, a phone or part of a name: see 'hhreg find')",
              "没有与该引用相符的住户（可用住户编号、楼栋-单元-室号如 543-1-101、编号末几位、电话或姓名的一部分：见 hhreg find）");
@@ -66,7 +61,7 @@ int cli_household_ref(const cli *c, const command *cmd, hh_store *s, const char 
     if (n < 0) {
         rc = cli_fail(cmd, "%s", err.data);
     } else if (n == 0) {
-        fprintf(stderr, "hhreg %s: %s (%s)\n", cmd->name, no_match(c->lang), c->db_path);
+        fprintf(stderr, cli_tr(c, "hhreg %s: %s (%s)\n", "hhreg %s：%s（%s）\n"), cmd->name, no_match(c->lang), c->db_path);
         rc = EXIT_PROBLEMS;
     } else if (n > 1) {
         fprintf(stderr,
@@ -105,7 +100,7 @@ int cmd_find(cli *c, int argc, char **argv)
     if (n < 0)
         cli_fail(cmd, "%s", err.data);
     else if (n == 0)
-        fprintf(stderr, "hhreg find: %s (%s)\n", no_match(c->lang), c->db_path);
+        fprintf(stderr, cli_tr(c, "hhreg find: %s (%s)\n", "hhreg find：%s（%s）\n"), no_match(c->lang), c->db_path);
     free(found.first);
     hh_buf_free(&err);
     hh_store_close(s);

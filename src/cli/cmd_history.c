@@ -44,11 +44,6 @@ static void print_reviews(const history_args *a, int revision)
     }
 }
 
-static const char *L(hh_lang lang, const char *en, const char *zh)
-{
-    return lang == HH_LANG_ZH ? zh : en;
-}
-
 static void print_revision(const hh_revision_info *r, void *arg)
 {
     history_args *a = arg;
@@ -121,7 +116,8 @@ int cmd_history(cli *c, int argc, char **argv)
     if (rc < 0)
         cli_fail(cmd, "%s", err.data);
     else if (rc > 0)
-        fprintf(stderr, "hhreg history: %s (%s)\n", L(a.lang, "the household has no revisions", "该住户没有任何版本"), c->db_path);
+        fprintf(stderr, hh_text(a.lang, "hhreg history: the household has no revisions (%s)\n", "hhreg history：该住户没有任何版本（%s）\n"),
+                c->db_path);
     free(id);
     for (size_t i = 0; i < a.n_reviews; i++)
         hh_review_free(&a.reviews[i]);

@@ -1,7 +1,8 @@
 /* cmd_plugins.c — `hhreg plugins`: every plugin in the search path with its
  * version, summary, options (type, range, default) and file (the path that is
  * loaded, without links); refused files and directories, and plugins whose option
- * declaration is wrong, with the reason, on stderr. */
+ * declaration is wrong, with the reason, on stderr. The listing's own words follow
+ * --lang; a plugin's summary and option help are its own (English). */
 #include <string.h>
 
 #include "cli.h"
@@ -66,15 +67,16 @@ static void show(const char *path, const hh_plugin *p, const char *refusal, void
     }
     printf("%s %s — %s\n    %s\n", d->name, d->version ? d->version : "", d->summary ? d->summary : "", path);
     if (directory)
-        printf("    writes a directory of files: -o DIRECTORY (a new one)\n");
+        printf("%s", hh_tr("    writes a directory of files: -o DIRECTORY (a new one)\n",
+                           "    输出为一个目录的文件：-o DIRECTORY（须为新目录）\n"));
     for (const hhreg_option_spec *o = d->options; o && o->name; o++) {
         printf("    --opt %s=%s", o->name, o->type == HHREG_OPTION_CHOICE && o->choices ? o->choices
                                        : o->type == HHREG_OPTION_DATE               ? "YYYY-MM-DD"
                                                                                     : type_name(o->type));
         if (hh_option_range(d, o))
-            printf(" in %s", hh_option_range(d, o));
+            printf(hh_tr(" in %s", "，范围 %s"), hh_option_range(d, o));
         if (o->default_value)
-            printf(" (default %s)", o->default_value);
+            printf(hh_tr(" (default %s)", "（默认 %s）"), o->default_value);
         printf("\n        %s\n", o->help ? o->help : "");
     }
 }

@@ -15,11 +15,6 @@ typedef struct show_args {
     long revision;
 } show_args;
 
-static const char *L(hh_lang lang, const char *en, const char *zh)
-{
-    return lang == HH_LANG_ZH ? zh : en;
-}
-
 /* --- the items, laid out from the item dictionary --------------------------------
  * Each line of the text layout is a template naming items by their key in items.def;
  * the value, whether it is given and how it is written come from the item's row:
@@ -112,7 +107,7 @@ static const char *item_text(const hh_item *it, const void *record, int width, h
     case HH_ITEM_C_STR: return *(char *const *)at;
     case HH_ITEM_C_INT: snprintf(buf, size, "%*d", width, *(const int *)at); return buf;
     case HH_ITEM_C_REAL: snprintf(buf, size, "%.1f", *(const double *)at); return buf;
-    case HH_ITEM_C_BOOL: return *(const int *)at ? L(lang, "yes", "是") : L(lang, "no", "否");
+    case HH_ITEM_C_BOOL: return *(const int *)at ? hh_text(lang, "yes", "是") : hh_text(lang, "no", "否");
     }
     return NULL;
 }
@@ -134,7 +129,7 @@ static bool group_given(hh_item_scope scope, const char *t, const void *record)
 
 static void print_layout(const layout_line *line, hh_item_scope scope, const void *record, hh_lang lang)
 {
-    for (const char *t = L(lang, line->en, line->zh); *t;) {
+    for (const char *t = hh_text(lang, line->en, line->zh); *t;) {
         if (*t == '[') {
             t = group_given(scope, t + 1, record) ? t + 1 : strchr(t, ']') + 1;
         } else if (*t == ']') {
@@ -164,11 +159,11 @@ static void print_layouts(const layout_line *lines, size_t n, hh_item_scope scop
 static void print_person(const hh_person *p, const hh_person_derived *pd, hh_lang lang)
 {
     print_layout(&person_head, HH_ITEM_PERSON, p, lang);
-    printf(" (%s %d, %s)\n", L(lang, "age", "年龄"), pd->age, hh_age_group_label(pd->age_group));
+    printf(" (%s %d, %s)\n", hh_text(lang, "age", "年龄"), pd->age, hh_age_group_label(pd->age_group));
     print_layouts(person_layout, sizeof person_layout / sizeof person_layout[0], HH_ITEM_PERSON, p, lang);
     if (pd->disabled || pd->elderly60)
-        printf("      %s%s%s\n", pd->elderly65 ? L(lang, "[65+] ", "[65岁以上] ") : pd->elderly60 ? L(lang, "[60+] ", "[60岁以上] ") : "",
-               pd->disabled ? L(lang, "[disability] ", "[残疾] ") : "", "");
+        printf("      %s%s%s\n", pd->elderly65 ? hh_text(lang, "[65+] ", "[65岁以上] ") : pd->elderly60 ? hh_text(lang, "[60+] ", "[60岁以上] ") : "",
+               pd->disabled ? hh_text(lang, "[disability] ", "[残疾] ") : "", "");
     print_layouts(person_tail, sizeof person_tail / sizeof person_tail[0], HH_ITEM_PERSON, p, lang);
 }
 
@@ -183,27 +178,27 @@ static void print_text(hh_store *s, const hh_household *h, int revision, hh_lang
     hh_household_derived hd;
     hh_person_derived *pd = calloc(h->n_persons ? h->n_persons : 1, sizeof *pd);
     hh_derive(h, &hd, pd);
-    printf("%s %s (%s %d)\n", L(lang, "Household", "户"), h->id, L(lang, "revision", "版本"), revision);
+    printf("%s %s (%s %d)\n", hh_text(lang, "Household", "户"), h->id, hh_text(lang, "revision", "版本"), revision);
     print_layouts(household_layout, sizeof household_layout / sizeof household_layout[0], HH_ITEM_HOUSEHOLD, h, lang);
-    printf("  %s: %s %d; 60+ %d; 65+ %d; %s %d%s%s%s\n", L(lang, "derived", "派生"), L(lang, "size", "人数"), hd.size,
-           hd.elderly60, hd.elderly65, L(lang, "with disability", "残疾人"), hd.disabled,
-           hd.living_alone ? L(lang, "; elderly living alone", "；独居老人") : "",
-           hd.empty_nest && !hd.living_alone ? L(lang, "; empty nest", "；空巢") : "",
-           hd.low_income ? L(lang, "; low-income household", "；低保户") : "");
-    printf("%s\n", L(lang, "Persons", "人员"));
+    printf("  %s: %s %d; 60+ %d; 65+ %d; %s %d%s%s%s\n", hh_text(lang, "derived", "派生"), hh_text(lang, "size", "人数"), hd.size,
+           hd.elderly60, hd.elderly65, hh_text(lang, "with disability", "残疾人"), hd.disabled,
+           hd.living_alone ? hh_text(lang, "; elderly living alone", "；独居老人") : "",
+           hd.empty_nest && !hd.living_alone ? hh_text(lang, "; empty nest", "；空巢") : "",
+           hd.low_income ? hh_text(lang, "; low-income household", "；低保户") : "");
+    printf("%s\n", hh_text(lang, "Persons", "人员"));
     for (size_t i = 0; i < h->n_persons; i++)
         print_person(&h->persons[i], &pd[i], lang);
     if (h->n_visits)
-        printf("%s\n", L(lang, "Visits", "走访"));
+        printf("%s\n", hh_text(lang, "Visits", "走访"));
     for (size_t i = 0; i < h->n_visits; i++)
         print_layout(&visit_layout, HH_ITEM_VISIT, &h->visits[i], lang);
     if (h->n_logged)
-        printf("%s\n", L(lang, "Visits since (the visit log; not part of the form)", "此后的走访（走访记录，不属于本表）"));
+        printf("%s\n", hh_text(lang, "Visits since (the visit log; not part of the form)", "此后的走访（走访记录，不属于本表）"));
     for (size_t i = 0; i < h->n_logged; i++)
         print_layout(&visit_layout, HH_ITEM_VISIT, &h->logged[i], lang);
     hh_buf err;
     hh_buf_init(&err);
-    printf("%s\n", L(lang, "Warnings kept with this revision", "本版本保留的警告"));
+    printf("%s\n", hh_text(lang, "Warnings kept with this revision", "本版本保留的警告"));
     hh_store_warnings(s, h->id, revision, print_warning, &lang, &err);
     hh_buf_free(&err);
     free(pd);
@@ -225,8 +220,8 @@ static void keep_tombstone(const hh_revision_info *r, void *arg)
 
 static void print_deleted(const tombstone *t, hh_lang lang)
 {
-    printf("%s %s: %s\n%s\n", L(lang, "DELETED on", "已删除，时间"), t->at, t->reason,
-           L(lang, "  (kept as history; 'hhreg undelete' makes it current again)",
+    printf("%s %s: %s\n%s\n", hh_text(lang, "DELETED on", "已删除，时间"), t->at, t->reason,
+           hh_text(lang, "  (kept as history; 'hhreg undelete' makes it current again)",
              "  （作为历史保留；可用 hhreg undelete 恢复）"));
 }
 

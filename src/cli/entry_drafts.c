@@ -26,7 +26,7 @@ static const char *tr(const entry_conversation *s, const char *en, const char *z
     __attribute__((format_arg(2), format_arg(3)));
 static const char *tr(const entry_conversation *s, const char *en, const char *zh)
 {
-    return s->c->lang == HH_LANG_ZH ? zh : en;
+    return hh_text(s->c->lang, en, zh);
 }
 
 /* Whether `name` may name a draft file: letters, digits, '-', '_' and '.', not

@@ -274,6 +274,7 @@ int main(int argc, char **argv)
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     hh_lang lang = language_of(argc, argv);
+    hh_reasons_speak(lang);
     /* options given before the command name apply to it, like git's; --version and
      * --help among them are answered at once */
     int first = 1;

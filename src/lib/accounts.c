@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "digest.h"
 
 static const struct {
@@ -58,9 +59,11 @@ bool hh_grid_code_valid(const char *code)
 const char *hh_role_grid_refusal(hh_role role, const char *code)
 {
     if (role == HH_ROLE_STATISTICIAN || role == HH_ROLE_ADMIN)
-        return "a statistician or an admin is given no grid: they never see households";
+        return hh_tr("a statistician or an admin is given no grid: they never see households",
+                     "统计人员和管理员不分配网格：他们从不查看住户");
     if (role == HH_ROLE_ENUMERATOR && !strchr(code, '-'))
-        return "only a supervisor is given a whole community; an enumerator works in grids (510105016003-03)";
+        return hh_tr("only a supervisor is given a whole community; an enumerator works in grids (510105016003-03)",
+                     "只有网格长可分配整个社区；普查员只在网格内工作（如 510105016003-03）");
     return NULL;
 }
 
@@ -79,9 +82,9 @@ const char *hh_password_weakness(const char *password)
 {
     size_t n = strlen(password);
     if (n < HH_PASSWORD_MIN)
-        return "a password needs at least 10 characters";
+        return hh_tr("a password needs at least 10 characters", "密码至少需要 10 个字符");
     if (n > HH_PASSWORD_MAX)
-        return "a password may have at most 1024 characters";
+        return hh_tr("a password may have at most 1024 characters", "密码最多 1024 个字符");
     return NULL;
 }
 
@@ -96,7 +99,8 @@ char *hh_password_hash(const char *password, hh_buf *err)
     char *hash = hh_xmalloc(crypto_pwhash_STRBYTES);
     if (!sodium_ready() || crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                                              crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-        hh_buf_puts(err, "cannot hash the password (argon2id needs 64 MiB of memory)");
+        hh_buf_puts(err, hh_tr("cannot hash the password (argon2id needs 64 MiB of memory)",
+                               "无法计算密码哈希（argon2id 需要 64 MiB 内存）"));
         free(hash);
         return NULL;
     }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <libxml/parser.h>
 
+#include "diag.h"
 #include "xml_policy.h"
 
 #define XS_NS "http://www.w3.org/2001/XMLSchema"
@@ -107,7 +108,7 @@ hh_code_labels *hh_code_labels_load(const char *xsd_path, hh_buf *err)
     hh_xml_allow_dir(NULL);
     free(dir);
     if (!doc) {
-        hh_buf_printf(err, "%s: cannot read the code lists", xsd_path);
+        hh_buf_printf(err, hh_tr("%s: cannot read the code lists", "%s：无法读取代码表"), xsd_path);
         return NULL;
     }
     hh_code_labels *l = hh_xcalloc(1, sizeof *l);

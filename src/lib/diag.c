@@ -146,3 +146,26 @@ hh_lang hh_lang_from_env(void)
     }
     return HH_LANG_EN;
 }
+
+static hh_lang process_reasons = HH_LANG_EN;
+static _Thread_local int thread_reasons = -1; /* an hh_lang, or -1: the process's */
+
+void hh_reasons_speak(hh_lang lang)
+{
+    process_reasons = lang;
+}
+
+void hh_reasons_speak_here(hh_lang lang)
+{
+    thread_reasons = (int)lang;
+}
+
+hh_lang hh_reasons_lang(void)
+{
+    return thread_reasons < 0 ? process_reasons : (hh_lang)thread_reasons;
+}
+
+const char *hh_tr(const char *en, const char *zh)
+{
+    return hh_text(hh_reasons_lang(), en, zh);
+}

@@ -60,4 +60,24 @@ void hh_print_file_problem(FILE *out, const char *who, const char *file, const c
 int hh_lang_parse(const char *name, hh_lang *out);
 hh_lang hh_lang_from_env(void);
 
+/* The text in `lang`; the compiler checks a format in both. */
+static inline const char *hh_text(hh_lang lang, const char *en, const char *zh)
+    __attribute__((format_arg(2), format_arg(3)));
+static inline const char *hh_text(hh_lang lang, const char *en, const char *zh)
+{
+    return lang == HH_LANG_ZH ? zh : en;
+}
+
+/* The language of the reasons the library writes into an `err` buffer (a household
+ * that is not there, a password too short, a plugin that will not load). A program
+ * says it once, before it starts threads (hhreg's --lang, else the locale); a thread
+ * answering one request may say its own for itself (the server: the request's
+ * Accept-Language), which holds until it says another. English until said.
+ * The system's own reasons (strerror, SQLite's) stay as the system gives them. */
+void hh_reasons_speak(hh_lang lang);
+void hh_reasons_speak_here(hh_lang lang);
+hh_lang hh_reasons_lang(void);
+/* hh_text in the reasons' language: hh_buf_printf(err, hh_tr("no household %s", "没有住户 %s"), id) */
+const char *hh_tr(const char *en, const char *zh) __attribute__((format_arg(1), format_arg(2)));
+
 #endif

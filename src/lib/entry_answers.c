@@ -226,7 +226,7 @@ int hh_answers_save(const hh_answers *a, const char *path, hh_buf *err)
             rc = -1;
     }
     if (rc != 0) {
-        hh_buf_printf(err, "%s: the draft cannot be saved: %s", path, strerror(errno));
+        hh_buf_printf(err, hh_tr("%s: the draft cannot be saved: %s", "%s：无法保存草稿：%s"), path, strerror(errno));
         unlink(tmp);
     }
     free(tmp);
@@ -253,7 +253,7 @@ hh_answers *hh_answers_load(const char *path, int *missing, hh_buf *err)
         if (len && line[len - 1] == '\n')
             line[--len] = '\0';
         if (number == 1 && strcmp(line, "# hhreg entry draft 1") != 0) {
-            hh_buf_printf(err, "%s:1: not an hhreg entry draft", path);
+            hh_buf_printf(err, hh_tr("%s:1: not an hhreg entry draft", "%s:1：不是 hhreg 录入草稿"), path);
             hh_answers_free(a);
             a = NULL;
             break;

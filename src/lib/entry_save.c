@@ -4,6 +4,7 @@
  * same repeat check, store checks, transaction and audit as an imported one,
  * without a file and without a second parse. */
 #include "entry_session.h"
+#include "diag.h"
 
 #include <stdlib.h>
 
@@ -26,8 +27,8 @@ hh_entry_saved hh_entry_save(hh_store *store, const hh_schemaset *set, hh_form_r
     hh_importer *im = hh_importer_new(store, set, &io);
     if (!im) {
         if (opt->messages)
-            fputs(opt->lang == HH_LANG_ZH ? "无法建立保存前的检查；未保存任何内容\n"
-                                          : "the checks made before saving could not be set up; nothing was saved\n",
+            fputs(hh_text(opt->lang, "the checks made before saving could not be set up; nothing was saved\n",
+                          "无法建立保存前的检查；未保存任何内容\n"),
                   opt->messages);
         return HH_ENTRY_FAILED;
     }

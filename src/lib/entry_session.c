@@ -11,13 +11,6 @@
 #include "dates.h"
 #include "input.h"
 
-/* The text in the language asked for; both are checked as formats where one is used so. */
-static const char *tr(hh_lang lang, const char *en, const char *zh) __attribute__((format_arg(2), format_arg(3)));
-static const char *tr(hh_lang lang, const char *en, const char *zh)
-{
-    return lang == HH_LANG_ZH ? zh : en;
-}
-
 static size_t utf8_length(const char *s)
 {
     size_t n = 0;
@@ -32,7 +25,7 @@ char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *
     if (!*text) {
         if (q->optional)
             return hh_xstrdup("");
-        snprintf(why, why_len, "%s", tr(lang, "an answer is needed", "此项必填"));
+        snprintf(why, why_len, "%s", hh_text(lang, "an answer is needed", "此项必填"));
         return NULL;
     }
     switch (q->kind) {
@@ -47,7 +40,7 @@ char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *
                 return hh_xstrdup(text);
         if (!*end && n >= 1 && (size_t)n <= count)
             return hh_xstrdup(codes[n - 1]);
-        snprintf(why, why_len, tr(lang, "choose a number from 1 to %zu", "请输入 1 到 %zu 之间的序号"), count);
+        snprintf(why, why_len, hh_text(lang, "choose a number from 1 to %zu", "请输入 1 到 %zu 之间的序号"), count);
         return NULL;
     }
     case HH_Q_BOOL: {
@@ -59,7 +52,7 @@ char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *
             if (strcmp(text, no[i]) == 0)
                 return hh_xstrdup("false");
         }
-        snprintf(why, why_len, "%s", tr(lang, "answer y (yes) or n (no)", "请回答 y（是）或 n（否）"));
+        snprintf(why, why_len, "%s", hh_text(lang, "answer y (yes) or n (no)", "请回答 y（是）或 n（否）"));
         return NULL;
     }
     case HH_Q_DATE:
@@ -68,8 +61,8 @@ char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *
         bool month = q->kind == HH_Q_MONTH;
         if (hhreg_date_parse(text, month, &d) && strlen(text) == (month ? 7u : 10u))
             return hh_xstrdup(text);
-        snprintf(why, why_len, "%s", month ? tr(lang, "write the month as YYYY-MM", "请按 YYYY-MM 格式填写年月")
-                                           : tr(lang, "write the date as YYYY-MM-DD", "请按 YYYY-MM-DD 格式填写日期"));
+        snprintf(why, why_len, "%s", month ? hh_text(lang, "write the month as YYYY-MM", "请按 YYYY-MM 格式填写年月")
+                                           : hh_text(lang, "write the date as YYYY-MM-DD", "请按 YYYY-MM-DD 格式填写日期"));
         return NULL;
     }
     case HH_Q_INT:
@@ -78,13 +71,13 @@ char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *
         double v = strtod(text, &end);
         if (!*end && v >= q->min && v <= q->max && (q->kind == HH_Q_DECIMAL || v == (double)(long)v))
             return hh_xstrdup(text);
-        snprintf(why, why_len, tr(lang, "a number from %g to %g", "请输入 %g 到 %g 之间的数"), q->min, q->max);
+        snprintf(why, why_len, hh_text(lang, "a number from %g to %g", "请输入 %g 到 %g 之间的数"), q->min, q->max);
         return NULL;
     }
     case HH_Q_TEXT:
         if (utf8_length(text) <= (size_t)q->max)
             return hh_xstrdup(text);
-        snprintf(why, why_len, tr(lang, "at most %g characters", "最多 %g 个字符"), q->max);
+        snprintf(why, why_len, hh_text(lang, "at most %g characters", "最多 %g 个字符"), q->max);
         return NULL;
     }
     return NULL;

@@ -11,13 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "diag.h"
 #include "entry.h"
 #include "entry_session.h"
-
-static const char *tr(hh_lang lang, const char *en, const char *zh)
-{
-    return lang == HH_LANG_ZH ? zh : en;
-}
 
 /* --- dates ------------------------------------------------------------------------------------- */
 
@@ -92,12 +88,12 @@ static bool near(const char *typed, const char *code, const char *name)
 }
 
 /* Adds `code` to the suggestions in `why` (at most five). */
-static void suggest(char *why, size_t why_len, const char *code, int *count)
+static void suggest(char *why, size_t why_len, const char *code, hh_lang lang, int *count)
 {
     if (++*count > 5)
         return;
     size_t used = strlen(why);
-    snprintf(why + used, why_len - used, "%s%s", *count > 1 ? ", " : "", code);
+    snprintf(why + used, why_len - used, "%s%s", *count > 1 ? hh_text(lang, ", ", "、") : "", code);
 }
 
 static const struct {
@@ -117,15 +113,16 @@ static const char *country(const char *typed, hh_lang lang, char *why, size_t wh
         if (same(typed, countries[i].code) || same(typed, countries[i].en) || same(typed, countries[i].common) ||
             (countries[i].zh[0] && strcmp(typed, countries[i].zh) == 0))
             return countries[i].code;
-    snprintf(why, why_len, "%s", tr(lang, "not a country code or name; did you mean: ", "不是国家代码或名称；是否为："));
+    snprintf(why, why_len, "%s",
+             hh_text(lang, "not a country code or name; did you mean: ", "不是国家代码或名称；是否为："));
     int count = 0;
     for (size_t i = 0; i < n; i++)
         if (near(typed, countries[i].code, countries[i].en) || near(typed, countries[i].code, countries[i].common))
-            suggest(why, why_len, countries[i].code, &count);
+            suggest(why, why_len, countries[i].code, lang, &count);
     if (!count)
         snprintf(why, why_len, "%s",
-                 tr(lang, "not a country: type its three-letter code (CHN, PAK, …) or its name",
-                    "不是国家：请输入三字母代码（CHN、PAK…）或国家名称"));
+                 hh_text(lang, "not a country: type its three-letter code (CHN, PAK, …) or its name",
+                         "不是国家：请输入三字母代码（CHN、PAK…）或国家名称"));
     return NULL;
 }
 
@@ -155,10 +152,10 @@ static const char *code(const hh_code_labels *labels, const char *list, const ch
     if (matches == 1)
         return found;
     int count = 0;
-    snprintf(why, why_len, "%s", tr(lang, "not one of the list; did you mean: ", "不在列表中；是否为："));
+    snprintf(why, why_len, "%s", hh_text(lang, "not one of the list; did you mean: ", "不在列表中；是否为："));
     for (size_t i = 0; codes[i]; i++)
         if (near(typed, codes[i], hh_code_label(labels, list, codes[i], "en")))
-            suggest(why, why_len, codes[i], &count);
+            suggest(why, why_len, codes[i], lang, &count);
     if (!count)
         why[0] = '\0';
     return NULL;
@@ -204,7 +201,7 @@ static bool has_form(const hh_question *q, const char *text, hh_lang lang, char 
         bool ok = regexec(&re, text, 0, NULL, 0) == 0;
         regfree(&re);
         if (!ok)
-            snprintf(why, why_len, "%s", tr(lang, forms[i].en, forms[i].zh));
+            snprintf(why, why_len, "%s", hh_text(lang, forms[i].en, forms[i].zh));
         return ok;
     }
     return true;
@@ -217,16 +214,18 @@ static bool is_plain_text(const char *text, hh_lang lang, char *why, size_t why_
 {
     hh_text_fault fault = hh_text_check(text, false);
     if (fault == HH_TEXT_CONTROL)
-        snprintf(why, why_len, "%s", tr(lang, "the answer holds a control key (an arrow key, Esc, Tab?): type it again "
-                                              "without it",
-                                        "回答中含有控制键（方向键、Esc、Tab？）：请不用这些键重新输入"));
+        snprintf(why, why_len, "%s",
+                 hh_text(lang, "the answer holds a control key (an arrow key, Esc, Tab?): type it again without it",
+                         "回答中含有控制键（方向键、Esc、Tab？）：请不用这些键重新输入"));
     else if (fault == HH_TEXT_DIRECTION)
-        snprintf(why, why_len, "%s", tr(lang, "the answer holds a character that reverses the direction of text, which "
-                                              "makes it display as other text: type it again without it",
-                                        "回答中含有改变文字方向的字符，会使其显示为其他内容：请去掉后重新输入"));
+        snprintf(why, why_len, "%s",
+                 hh_text(lang, "the answer holds a character that reverses the direction of text, which makes it "
+                               "display as other text: type it again without it",
+                         "回答中含有改变文字方向的字符，会使其显示为其他内容：请去掉后重新输入"));
     else if (fault == HH_TEXT_NOT_UTF8)
-        snprintf(why, why_len, "%s", tr(lang, "the answer is not UTF-8 text: set the terminal to UTF-8 and type it again",
-                                        "回答不是 UTF-8 文本：请将终端设为 UTF-8 后重新输入"));
+        snprintf(why, why_len, "%s",
+                 hh_text(lang, "the answer is not UTF-8 text: set the terminal to UTF-8 and type it again",
+                         "回答不是 UTF-8 文本：请将终端设为 UTF-8 后重新输入"));
     return fault == HH_TEXT_OK;
 }
 

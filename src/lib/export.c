@@ -13,6 +13,7 @@
 #include "code_labels.h"
 #include "dates.h"
 #include "derived.h"
+#include "diag.h"
 #include "export_dir.h"
 #include "export_sandbox.h"
 #include "items.h"
@@ -156,29 +157,36 @@ static int check_value(const hhreg_plugin *p, const hhreg_option_spec *o, const 
     case HHREG_OPTION_INT:
     case HHREG_OPTION_DATE:
         if (!typed_number(o->type, v, &l) || !in_range(p, o, l)) {
-            hh_buf_printf(err, "plugin %s: option %s takes %s", p->name, o->name,
-                          o->type == HHREG_OPTION_INT ? "a whole number" : "a date YYYY-MM-DD (a real calendar date)");
+            hh_buf_printf(err, hh_tr("plugin %s: option %s takes %s", "插件 %s：选项 %s 应为%s"), p->name, o->name,
+                          o->type == HHREG_OPTION_INT ? hh_tr("a whole number", "整数")
+                                                      : hh_tr("a date YYYY-MM-DD (a real calendar date)",
+                                                              "YYYY-MM-DD 格式的日期（须为真实存在的日期）"));
             if (hh_option_range(p, o))
-                hh_buf_printf(err, " in the range %s", hh_option_range(p, o));
-            hh_buf_printf(err, ", not '%s'", v);
+                hh_buf_printf(err, hh_tr(" in the range %s", "，范围为 %s"), hh_option_range(p, o));
+            hh_buf_printf(err, hh_tr(", not '%s'", "，而不是“%s”"), v);
             return -1;
         }
         break;
     case HHREG_OPTION_BOOL:
         if (!parse_bool(v, &b)) {
-            hh_buf_printf(err, "plugin %s: option %s takes yes or no, not '%s'", p->name, o->name, v);
+            hh_buf_printf(err, hh_tr("plugin %s: option %s takes yes or no, not '%s'",
+                                     "插件 %s：选项 %s 应为 yes 或 no，而不是“%s”"),
+                          p->name, o->name, v);
             return -1;
         }
         break;
     case HHREG_OPTION_CHOICE:
         if (!in_choices(o->choices, v)) {
-            hh_buf_printf(err, "plugin %s: option %s takes one of %s, not '%s'", p->name, o->name, o->choices, v);
+            hh_buf_printf(err, hh_tr("plugin %s: option %s takes one of %s, not '%s'",
+                                     "插件 %s：选项 %s 应为 %s 之一，而不是“%s”"),
+                          p->name, o->name, o->choices, v);
             return -1;
         }
         break;
     case HHREG_OPTION_FILE:
         if (access(v, R_OK) != 0) {
-            hh_buf_printf(err, "plugin %s: option %s: %s: %s", p->name, o->name, v, strerror(errno));
+            hh_buf_printf(err, hh_tr("plugin %s: option %s: %s: %s", "插件 %s：选项 %s：%s：%s"), p->name, o->name, v,
+                          strerror(errno));
             return -1;
         }
         break;
@@ -201,16 +209,20 @@ static int check_declaration(const hhreg_plugin *p, hh_buf *err)
             continue;
         bounds b;
         if (!parse_range(p, o, &b)) {
-            hh_buf_printf(err, "plugin %s declares option %s with the range '%s', which is not MIN..MAX of its type "
-                               "(a plugin error: tell its author)", p->name, o->name, hh_option_range(p, o));
+            hh_buf_printf(err, hh_tr("plugin %s declares option %s with the range '%s', which is not MIN..MAX of its "
+                                     "type (a plugin error: tell its author)",
+                                     "插件 %s 为选项 %s 声明的范围“%s”不是该类型的 MIN..MAX（插件的错误：请告知其作者）"),
+                          p->name, o->name, hh_option_range(p, o));
             return -1;
         }
         hh_buf why;
         hh_buf_init(&why);
         int bad = o->default_value && check_value(p, o, o->default_value, &why) != 0;
         if (bad)
-            hh_buf_printf(err, "plugin %s declares a default for option %s that the option refuses (a plugin error: "
-                               "tell its author): %s", p->name, o->name, why.data);
+            hh_buf_printf(err, hh_tr("plugin %s declares a default for option %s that the option refuses (a plugin "
+                                     "error: tell its author): %s",
+                                     "插件 %s 为选项 %s 声明的默认值不为该选项所接受（插件的错误：请告知其作者）：%s"),
+                          p->name, o->name, why.data);
         hh_buf_free(&why);
         if (bad)
             return -1;
@@ -226,16 +238,16 @@ int hh_export_check_options(const hhreg_plugin *p, const char *const *options, s
         const char *eq = strchr(options[i], '=');
         const hhreg_option_spec *o = eq ? find_spec(p, options[i], (size_t)(eq - options[i])) : NULL;
         if (!eq) {
-            hh_buf_printf(err, "--opt %s: options are KEY=VALUE", options[i]);
+            hh_buf_printf(err, hh_tr("--opt %s: options are KEY=VALUE", "--opt %s：选项应写作 KEY=VALUE"), options[i]);
             return -1;
         }
         if (!o) {
-            hh_buf_printf(err, "plugin %s has no option '%.*s'; it takes:", p->name, (int)(eq - options[i]),
-                          options[i]);
+            hh_buf_printf(err, hh_tr("plugin %s has no option '%.*s'; it takes:", "插件 %s 没有选项“%.*s”；它接受的选项："),
+                          p->name, (int)(eq - options[i]), options[i]);
             for (const hhreg_option_spec *s = p->options; s && s->name; s++)
                 hh_buf_printf(err, " %s", s->name);
             if (!p->options || !p->options->name)
-                hh_buf_puts(err, " none");
+                hh_buf_puts(err, hh_tr(" none", "无"));
             return -1;
         }
         if (check_value(p, o, eq + 1, err))
@@ -280,7 +292,7 @@ __attribute__((format(printf, 2, 0))) static void set_error(hhreg_ctx *ctx, cons
         return;
     hh_buf b;
     hh_buf_init(&b);
-    hh_buf_printf(&b, "plugin %s: ", ctx->plugin->name);
+    hh_buf_printf(&b, hh_tr("plugin %s: ", "插件 %s："), ctx->plugin->name);
     hh_buf_vprintf(&b, fmt, ap);
     ctx->error = hh_buf_detach(&b);
 }
@@ -301,7 +313,7 @@ __attribute__((format(printf, 3, 0))) static void say(hhreg_ctx *ctx, const char
         return;
     hh_buf b;
     hh_buf_init(&b);
-    hh_buf_printf(&b, "hhreg export: plugin %s: %s", ctx->plugin->name, kind);
+    hh_buf_printf(&b, hh_tr("hhreg export: plugin %s: %s", "hhreg export：插件 %s：%s"), ctx->plugin->name, kind);
     size_t start = b.len;
     hh_buf_vprintf(&b, fmt, ap);
     for (size_t i = start; i < b.len; i++)
@@ -316,7 +328,7 @@ __attribute__((format(printf, 2, 3))) static void api_warning(hhreg_ctx *ctx, co
 {
     va_list ap;
     va_start(ap, fmt);
-    say(ctx, "warning: ", fmt, ap);
+    say(ctx, hh_tr("warning: ", "警告："), fmt, ap);
     va_end(ap);
 }
 
@@ -331,7 +343,8 @@ __attribute__((format(printf, 2, 3))) static void api_info(hhreg_ctx *ctx, const
 static int raw_write(hhreg_ctx *ctx, const void *data, size_t len)
 {
     if (!ctx->out) {
-        api_error(ctx, "it wrote before naming a file with open_file or use_file");
+        api_error(ctx, hh_tr("it wrote before naming a file with open_file or use_file",
+                             "在用 open_file 或 use_file 指定文件之前就写了输出"));
         return -1;
     }
     /* the output belongs to this thread alone: no stdio locking per call */
@@ -366,7 +379,7 @@ static int converted_write(hhreg_ctx *ctx, const char *data, size_t len)
             break;
         }
         if (why && why != E2BIG) {
-            api_error(ctx, "a character cannot be written in the output encoding");
+            api_error(ctx, hh_tr("a character cannot be written in the output encoding", "有字符无法用输出编码写出"));
             rc = -1;
         }
     }
@@ -385,7 +398,7 @@ static int api_output_encoding(hhreg_ctx *ctx, const char *encoding)
 {
     iconv_t cd = iconv_open(encoding, "UTF-8");
     if (cd == (iconv_t)-1) {
-        api_error(ctx, "the output encoding %s is not available", encoding);
+        api_error(ctx, hh_tr("the output encoding %s is not available", "输出编码 %s 不可用"), encoding);
         return -1;
     }
     if (ctx->convert != (iconv_t)-1)
@@ -501,7 +514,7 @@ static const hh_code_labels *code_labels(hhreg_ctx *ctx)
         ctx->labels = hh_code_labels_load(xsd, &err);
         ctx->labels_failed = ctx->labels == NULL;
         if (ctx->labels_failed && ctx->warnings)
-            fprintf(ctx->warnings, "hhreg export: %s\n", err.data);
+            fprintf(ctx->warnings, hh_tr("hhreg export: %s\n", "hhreg export：%s\n"), err.data);
         hh_buf_free(&err);
         free(xsd);
     }
@@ -539,7 +552,9 @@ static int finish_files(hhreg_ctx *ctx)
 static bool may_write_files(hhreg_ctx *ctx, const char *call)
 {
     if (ctx->dir_fd < 0) {
-        api_error(ctx, "%s is for plugins that declare HHREG_PLUGIN_DIRECTORY", call);
+        api_error(ctx, hh_tr("%s is for plugins that declare HHREG_PLUGIN_DIRECTORY",
+                             "%s 只供声明了 HHREG_PLUGIN_DIRECTORY 的插件使用"),
+                  call);
         return false;
     }
     return !ctx->write_failed && !ctx->error;
@@ -549,8 +564,9 @@ static bool may_write_files(hhreg_ctx *ctx, const char *call)
 static int start_file(hhreg_ctx *ctx, const char *name)
 {
     if (ctx->n_files == HHREG_MAX_OPEN_FILES) {
-        api_error(ctx, "%s: more than %d files would be open at once (HHREG_MAX_OPEN_FILES)", name ? name : "",
-                  HHREG_MAX_OPEN_FILES);
+        api_error(ctx, hh_tr("%s: more than %d files would be open at once (HHREG_MAX_OPEN_FILES)",
+                             "%s：同时打开的文件将超过 %d 个（HHREG_MAX_OPEN_FILES）"),
+                  name ? name : "", HHREG_MAX_OPEN_FILES);
         return -1;
     }
     hh_buf err;
@@ -859,10 +875,11 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
         ok = 0;
     if (!ok && !result->error) {
         if (ctx->write_failed)
-            hh_export_fail(result, "%s: writing failed: %s", rq->output ? rq->output : "standard output",
-                 strerror(ctx->write_failed));
+            hh_export_fail(result, hh_tr("%s: writing failed: %s", "%s：写入失败：%s"),
+                           rq->output ? rq->output : hh_tr("standard output", "标准输出"), strerror(ctx->write_failed));
         else
-            hh_export_fail(result, "%s", ctx->error ? ctx->error : "the plugin failed without saying why");
+            hh_export_fail(result, "%s",
+                           ctx->error ? ctx->error : hh_tr("the plugin failed without saying why", "插件失败，但没有说明原因"));
     }
     free(ps.persons);
     free(ps.visits);
@@ -878,7 +895,9 @@ static int check_snapshot(hh_store *s, hh_export_result *result)
     hh_buf_init(&err);
     int rc = hh_store_quick_check(s, &err);
     if (rc)
-        hh_export_fail(result, "%s; the export was not written: see hhreg check", err.data);
+        hh_export_fail(result, hh_tr("%s; the export was not written: see hhreg check",
+                                     "%s；本次导出未写出：请用 hhreg check 检查"),
+                       err.data);
     hh_buf_free(&err);
     return rc;
 }
@@ -891,14 +910,17 @@ static int prepare_output(hhreg_ctx *ctx, const hh_export_request *rq, FILE *out
     ctx->dir_fd = -1;
     if (!(hh_plugin_flags(ctx->plugin) & HHREG_PLUGIN_DIRECTORY)) {
         if (!out)
-            return hh_export_fail(result, "%s: is a directory, and plugin %s writes one file: name a file", rq->output,
-                        rq->plugin);
+            return hh_export_fail(result, hh_tr("%s: is a directory, and plugin %s writes one file: name a file",
+                                                "%s：是一个目录，而插件 %s 只写出一个文件：请指定文件名"),
+                                  rq->output, rq->plugin);
         ctx->out = out;
         setvbuf(out, NULL, _IOFBF, 1 << 20);
         return 0;
     }
     if (!staging)
-        return hh_export_fail(result, "plugin %s writes a directory of files: name it with -o DIRECTORY", rq->plugin);
+        return hh_export_fail(result, hh_tr("plugin %s writes a directory of files: name it with -o DIRECTORY",
+                                            "插件 %s 写出的是一个包含多个文件的目录：请用 -o DIRECTORY 指定"),
+                              rq->plugin);
     hh_buf err;
     hh_buf_init(&err);
     ctx->dir_fd = hh_export_dir_create(rq->output, staging, &err);
@@ -948,12 +970,13 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
         rc = check_snapshot(s, result);
     hh_store_rollback(s); /* the end of the read transaction: nothing was written */
     if (rc == 0 && ctx.dir_fd < 0 && fflush(out) != 0)
-        rc = hh_export_fail(result, "%s: writing failed: %s", rq->output && strcmp(rq->output, "-") != 0 ? rq->output
-                                                                                           : "standard output",
-                  strerror(errno));
+        rc = hh_export_fail(result, hh_tr("%s: writing failed: %s", "%s：写入失败：%s"),
+                            rq->output && strcmp(rq->output, "-") != 0 ? rq->output
+                                                                       : hh_tr("standard output", "标准输出"),
+                            strerror(errno));
     if (ctx.dir_fd >= 0) {
         if (rc == 0 && fsync(ctx.dir_fd) != 0)
-            rc = hh_export_fail(result, "%s: writing failed: %s", rq->output, strerror(errno));
+            rc = hh_export_fail(result, hh_tr("%s: writing failed: %s", "%s：写入失败：%s"), rq->output, strerror(errno));
         close(ctx.dir_fd); /* on failure hh_export removes it: this process may not */
     }
     hh_code_labels_free(ctx.labels);

@@ -1,6 +1,7 @@
 /* export_dir.c — see export_dir.h. */
 #define _GNU_SOURCE
 #include "export_dir.h"
+#include "diag.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,17 +26,21 @@ int hh_export_dir_create(const char *target, const char *staging, hh_buf *err)
 {
     struct stat st;
     if (lstat(target, &st) == 0) {
-        hh_buf_printf(err, "%s: already exists; a release is written to a new directory (choose another name, "
-                           "or move the old one away)", target);
+        hh_buf_printf(err, hh_tr("%s: already exists; a release is written to a new directory (choose another name, "
+                                 "or move the old one away)",
+                                 "%s：已存在；每份发布数据都写到一个新目录（请另选名称，或将旧目录移走）"),
+                      target);
         return -1;
     }
     if (mkdir(staging, 0700) != 0) {
-        hh_buf_printf(err, "%s: cannot create the output directory: %s", staging, strerror(errno));
+        hh_buf_printf(err, hh_tr("%s: cannot create the output directory: %s", "%s：无法创建输出目录：%s"), staging,
+                      strerror(errno));
         return -1;
     }
     int fd = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
-        hh_buf_printf(err, "%s: cannot open the output directory: %s", staging, strerror(errno));
+        hh_buf_printf(err, hh_tr("%s: cannot open the output directory: %s", "%s：无法打开输出目录：%s"), staging,
+                      strerror(errno));
         rmdir(staging);
     }
     return fd;
@@ -55,14 +60,16 @@ FILE *hh_export_dir_open_file(int dir_fd, const char *name, hh_buf *err)
 {
     if (!name || !*name || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
         strlen(name) > 200) {
-        hh_buf_printf(err, "'%s' is not a plain file name (no directory, at most 200 bytes)", name ? name : "");
+        hh_buf_printf(err, hh_tr("'%s' is not a plain file name (no directory, at most 200 bytes)",
+                                 "“%s”不是单纯的文件名（不能含目录，最多 200 字节）"),
+                      name ? name : "");
         return NULL;
     }
     int fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
-        hh_buf_printf(err, "%s: cannot create the file%s: %s", name, errno == EEXIST ? " (it was already written)" : "",
-                      strerror(errno));
+        hh_buf_printf(err, hh_tr("%s: cannot create the file%s: %s", "%s：无法创建文件%s：%s"), name,
+                      errno == EEXIST ? hh_tr(" (it was already written)", "（该文件已写过）") : "", strerror(errno));
         if (fd >= 0)
             close(fd);
         return NULL;

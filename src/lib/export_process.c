@@ -10,6 +10,7 @@
  * or a signal means the plugin (or the child with it) died part-way. */
 #define _GNU_SOURCE /* O_TMPFILE, pipe2 */
 #include "export.h"
+#include "diag.h"
 #include "export_dir.h"
 
 #include <dirent.h>
@@ -67,11 +68,14 @@ static int open_stream(output *o, hh_export_result *result)
     struct stat st;
     o->fd = open(o->path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
     if (o->fd < 0)
-        return hh_export_fail(result, "%s: cannot open the output: %s", o->path, strerror(errno));
+        return hh_export_fail(result, hh_tr("%s: cannot open the output: %s", "%s：无法打开输出：%s"), o->path,
+                              strerror(errno));
     if (fstat(o->fd, &st) != 0 || !is_stream(st.st_mode)) {
         close(o->fd);
         o->fd = -1;
-        return hh_export_fail(result, "%s: changed while hhreg opened it; nothing was written", o->path);
+        return hh_export_fail(result, hh_tr("%s: changed while hhreg opened it; nothing was written",
+                                            "%s：在 hhreg 打开它时发生了变化；未写入任何内容"),
+                              o->path);
     }
     o->kind = TO_STREAM;
     return 0;
@@ -87,14 +91,16 @@ static int open_file(output *o, hh_export_result *result)
     o->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
     free(dir);
     if (o->fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-        return hh_export_fail(result, "%s: cannot create the output: %s", o->path, strerror(errno));
+        return hh_export_fail(result, hh_tr("%s: cannot create the output: %s", "%s：无法创建输出：%s"), o->path,
+                              strerror(errno));
     if (o->fd < 0) {
         o->named_tmp = hh_export_tmp_name(o->path, (long)getpid(), "XXXXXX");
         o->fd = mkostemp(o->named_tmp, O_CLOEXEC);
         if (o->fd < 0) {
             free(o->named_tmp);
             o->named_tmp = NULL;
-            return hh_export_fail(result, "%s: cannot create the output: %s", o->path, strerror(errno));
+            return hh_export_fail(result, hh_tr("%s: cannot create the output: %s", "%s：无法创建输出：%s"), o->path,
+                                  strerror(errno));
         }
     }
     return 0;
@@ -102,7 +108,10 @@ static int open_file(output *o, hh_export_result *result)
 
 static const char *file_kind(mode_t mode)
 {
-    return S_ISBLK(mode) ? "a block device" : S_ISSOCK(mode) ? "a socket" : "not a regular file";
+    /* the Chinese says "is" with the kind: 是块设备, 不是普通文件 */
+    return S_ISBLK(mode)    ? hh_tr("a block device", "是块设备")
+           : S_ISSOCK(mode) ? hh_tr("a socket", "是套接字")
+                            : hh_tr("not a regular file", "不是普通文件");
 }
 
 /* Decides from what the target is (lstat) how to write it: a regular file (or a new
@@ -118,7 +127,9 @@ static int open_output(const hh_export_request *rq, output *o, hh_export_result 
     struct stat st, target;
     if (lstat(o->path, &st) != 0)
         return errno == ENOENT ? open_file(o, result)
-                               : hh_export_fail(result, "%s: cannot use it as the output: %s", o->path, strerror(errno));
+                               : hh_export_fail(result, hh_tr("%s: cannot use it as the output: %s",
+                                                              "%s：无法用作输出：%s"),
+                                                o->path, strerror(errno));
     if (S_ISREG(st.st_mode))
         return open_file(o, result);
     if (S_ISDIR(st.st_mode)) {
@@ -128,13 +139,16 @@ static int open_output(const hh_export_request *rq, output *o, hh_export_result 
     if (is_stream(st.st_mode))
         return open_stream(o, result);
     if (!S_ISLNK(st.st_mode))
-        return hh_export_fail(result, "%s: is %s; hhreg writes only a file, a character device or a FIFO", o->path,
-                      file_kind(st.st_mode));
+        return hh_export_fail(result, hh_tr("%s: is %s; hhreg writes only a file, a character device or a FIFO",
+                                            "%s：%s；hhreg 只写出到文件、字符设备或 FIFO"),
+                              o->path, file_kind(st.st_mode));
     if (stat(o->path, &target) == 0 && is_stream(target.st_mode))
         return open_stream(o, result);
-    return hh_export_fail(result, "%s: is a symbolic link%s; hhreg neither replaces a link nor writes a file through "
-                          "one: name the file itself (or - for standard output)",
-                  o->path, stat(o->path, &target) != 0 ? " to nothing" : "");
+    return hh_export_fail(result, hh_tr("%s: is a symbolic link%s; hhreg neither replaces a link nor writes a file "
+                                        "through one: name the file itself (or - for standard output)",
+                                        "%s：是一个%s符号链接；hhreg 既不替换链接，也不通过链接写文件：请指定文件本身"
+                                        "（或用 - 表示标准输出）"),
+                          o->path, stat(o->path, &target) != 0 ? hh_tr(" to nothing", "悬空的") : "");
 }
 
 /* Gives the unnamed file a temporary name beside the target. */
@@ -178,17 +192,22 @@ int hh_export_check_mode(const char *text, unsigned *mode, hh_buf *err)
 {
     size_t len = strlen(text);
     if (len < 3 || len > 4 || strspn(text, "01234567") != len) {
-        hh_buf_printf(err, "--mode takes an octal mode such as 0640 or 640, not '%s'", text);
+        hh_buf_printf(err, hh_tr("--mode takes an octal mode such as 0640 or 640, not '%s'",
+                                 "--mode 应为八进制权限，如 0640 或 640，而不是“%s”"),
+                      text);
         return -1;
     }
     unsigned long m = strtoul(text, NULL, 8);
-    const char *refused = m & 07000 ? "set-user-ID, set-group-ID and sticky bits are refused"
-                          : m & 0002 ? "an output writable by every user is refused (use group permissions)"
-                          : m & 0111 ? "an export is data: execute bits are refused"
-                          : !(m & 0400) ? "the owner must be able to read the output"
-                                        : NULL;
+    const char *refused =
+        m & 07000 ? hh_tr("set-user-ID, set-group-ID and sticky bits are refused",
+                          "不接受 set-user-ID、set-group-ID 和粘滞位")
+        : m & 0002 ? hh_tr("an output writable by every user is refused (use group permissions)",
+                           "不接受所有用户都可写的输出（请使用组权限）")
+        : m & 0111 ? hh_tr("an export is data: execute bits are refused", "导出的是数据：不接受执行位")
+        : !(m & 0400) ? hh_tr("the owner must be able to read the output", "所有者必须能读取输出")
+                      : NULL;
     if (refused) {
-        hh_buf_printf(err, "--mode %s: %s", text, refused);
+        hh_buf_printf(err, hh_tr("--mode %s: %s", "--mode %s：%s"), text, refused);
         return -1;
     }
     *mode = (unsigned)m;
@@ -235,7 +254,8 @@ static int close_output(output *o, int ok, unsigned mode, hh_export_result *resu
         if (ok && rc == 0 && (still_replaceable(o->path) != 0 || rename(o->named_tmp, o->path) != 0))
             rc = -1;
         if (ok && rc != 0)
-            result->error = hh_xasprintf("%s: cannot put the output in place: %s", o->path, strerror(errno));
+            result->error = hh_xasprintf(hh_tr("%s: cannot put the output in place: %s", "%s：无法将输出放到目标位置：%s"),
+                                         o->path, strerror(errno));
         if (o->named_tmp && (!ok || rc != 0))
             unlink(o->named_tmp);
     }
@@ -294,21 +314,23 @@ static void child(const char *store_path, const hh_plugin_dirs *dirs, const hh_e
     int rc = -1;
     if (!out && o->kind != TO_DIRECTORY) {
         memset(&r, 0, sizeof r);
-        r.error = hh_xasprintf("cannot open the output: %s", strerror(errno));
+        r.error = hh_xasprintf(hh_tr("cannot open the output: %s", "无法打开输出：%s"), strerror(errno));
     } else {
         char *staging = o->path ? hh_export_staging_name(o->path, (long)getpid()) : NULL;
         rc = hh_export_in_process(store_path, dirs, rq, out, staging, warnings, &r);
         free(staging);
         if (rc == 0 && o->kind == TO_FILE && fsync(out_fd) != 0) {
-            r.error = hh_xasprintf("%s: writing failed: %s", o->path, strerror(errno));
+            r.error = hh_xasprintf(hh_tr("%s: writing failed: %s", "%s：写入失败：%s"), o->path, strerror(errno));
             rc = -1;
         }
         if (out)
             fclose(out);
     }
     fflush(stdout);
+    /* the report's words OK and ERROR are the protocol; the reason after ERROR is in
+     * the language of reasons, which the child has from hhreg */
     char *report = rc == 0 ? hh_xasprintf("OK %ld %s", r.households, r.plugin_version)
-                           : hh_xasprintf("ERROR %s", r.error ? r.error : "the export failed");
+                           : hh_xasprintf("ERROR %s", r.error ? r.error : hh_tr("the export failed", "导出失败"));
     write_all(report_fd, report, strlen(report));
     free(report);
     hh_export_result_free(&r);
@@ -387,34 +409,46 @@ static int judge(const hh_export_request *rq, const output *o, int status, int t
                  hh_export_result *result)
 {
     int streamed = o->kind == TO_STDOUT || o->kind == TO_STREAM;
-    const char *outcome = streamed ? "what was written is incomplete; the store is untouched"
-                                   : "nothing was written and the store is untouched";
+    const char *outcome = streamed ? hh_tr("what was written is incomplete; the store is untouched",
+                                           "已写出的内容不完整；存储库未被改动")
+                                   : hh_tr("nothing was written and the store is untouched",
+                                           "未写出任何内容，存储库未被改动");
     int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     if (stop_signal)
-        return hh_export_fail(result, "interrupted (%s); %s", strsignal(stop_signal), outcome);
+        return hh_export_fail(result, hh_tr("interrupted (%s); %s", "已中断（%s）；%s"), strsignal(stop_signal), outcome);
     if (timed_out)
-        return hh_export_fail(result, "plugin %s did not finish within %ld s and was stopped (--plugin-timeout); %s",
-                      rq->plugin, rq->timeout_seconds, outcome);
+        return hh_export_fail(result, hh_tr("plugin %s did not finish within %ld s and was stopped "
+                                            "(--plugin-timeout); %s",
+                                            "插件 %s 未在 %ld 秒内完成，已被终止（--plugin-timeout）；%s"),
+                              rq->plugin, rq->timeout_seconds, outcome);
     if (sig == SIGPIPE && streamed) {
         result->reader_stopped = 1;
-        return hh_export_fail(result, "the reader of %s stopped before the export finished", o->path ? o->path
-                                                                                              : "standard output");
+        return hh_export_fail(result, hh_tr("the reader of %s stopped before the export finished",
+                                            "%s 的读取方在导出完成之前停止了读取"),
+                              o->path ? o->path : hh_tr("standard output", "标准输出"));
     }
     if (sig == SIGXCPU)
-        return hh_export_fail(result, "plugin %s used more than %ld s of CPU time and was stopped (--plugin-timeout); %s",
-                      rq->plugin, rq->timeout_seconds, outcome);
+        return hh_export_fail(result, hh_tr("plugin %s used more than %ld s of CPU time and was stopped "
+                                            "(--plugin-timeout); %s",
+                                            "插件 %s 使用的 CPU 时间超过 %ld 秒，已被终止（--plugin-timeout）；%s"),
+                              rq->plugin, rq->timeout_seconds, outcome);
     if (sig == SIGSYS)
-        return hh_export_fail(result, "plugin %s was stopped: it tried what an export plugin may not do (open a network "
-                              "socket, run a program or look into another process); %s",
-                      rq->plugin, outcome);
+        return hh_export_fail(result, hh_tr("plugin %s was stopped: it tried what an export plugin may not do (open a "
+                                            "network socket, run a program or look into another process); %s",
+                                            "插件 %s 已被终止：它试图做导出插件不允许做的事（打开网络套接字、运行程序或"
+                                            "查看其他进程）；%s"),
+                              rq->plugin, outcome);
     if (sig)
-        return hh_export_fail(result, "plugin %s crashed (%s)%s; %s", rq->plugin, strsignal(sig),
-                      strncmp(text, "OK ", 3) == 0 ? " after it finished" : "", outcome);
+        return hh_export_fail(result, hh_tr("plugin %s crashed (%s)%s; %s", "插件 %1$s %3$s崩溃（%2$s）；%4$s"),
+                              rq->plugin, strsignal(sig),
+                              strncmp(text, "OK ", 3) == 0 ? hh_tr(" after it finished", "在完成之后") : "", outcome);
     if (strncmp(text, "ERROR ", 6) == 0)
         return hh_export_fail(result, "%s", text + 6);
     if (strncmp(text, "OK ", 3) != 0 || WEXITSTATUS(status) != 0)
-        return hh_export_fail(result, "plugin %s crashed: the export process ended with status %d before it finished; %s",
-                      rq->plugin, WEXITSTATUS(status), outcome);
+        return hh_export_fail(result, hh_tr("plugin %s crashed: the export process ended with status %d before it "
+                                            "finished; %s",
+                                            "插件 %s 崩溃：导出进程在完成之前以状态 %d 结束；%s"),
+                              rq->plugin, WEXITSTATUS(status), outcome);
     char *end;
     result->households = strtol(text + 3, &end, 10);
     result->plugin_version = hh_xstrdup(*end == ' ' ? end + 1 : "");
@@ -427,7 +461,7 @@ static int run_child(const char *store_path, const hh_plugin_dirs *dirs, const h
 {
     int pipe_fds[2];
     if (pipe2(pipe_fds, O_CLOEXEC) != 0)
-        return hh_export_fail(result, "cannot start the export: %s", strerror(errno));
+        return hh_export_fail(result, hh_tr("cannot start the export: %s", "无法启动导出：%s"), strerror(errno));
     fflush(NULL); /* nothing buffered here may be written twice */
     struct sigaction on_stop, saved[3];
     memset(&on_stop, 0, sizeof on_stop);
@@ -460,7 +494,7 @@ static int run_child(const char *store_path, const hh_plugin_dirs *dirs, const h
     close(pipe_fds[0]);
     for (int i = 0; i < 3; i++)
         sigaction(forwarded[i], &saved[i], NULL);
-    int rc = pid < 0 ? hh_export_fail(result, "cannot start the export: %s", strerror(errno))
+    int rc = pid < 0 ? hh_export_fail(result, hh_tr("cannot start the export: %s", "无法启动导出：%s"), strerror(errno))
                      : judge(rq, o, status, timed_out, report.data ? report.data : "", result);
     hh_buf_free(&report);
     return rc;
@@ -483,8 +517,10 @@ static int audit(const char *store_path, const hh_export_request *rq, int stream
         hh_store_close(s);
     }
     if (rc != 0)
-        hh_export_fail(result, "the export could not be recorded in the audit log, so %s: %s",
-               streamed ? "it did not start" : "its output was removed", err.data);
+        hh_export_fail(result, hh_tr("the export could not be recorded in the audit log, so %s: %s",
+                                     "本次导出无法记入审计日志，因此%s：%s"),
+                       streamed ? hh_tr("it did not start", "导出未开始") : hh_tr("its output was removed", "其输出已删除"),
+                       err.data);
     free(detail);
     hh_buf_free(&err);
     return rc;
@@ -502,8 +538,10 @@ int hh_export(const char *store_path, const hh_plugin_dirs *dirs, const hh_expor
     int streamed = o.kind == TO_STDOUT || o.kind == TO_STREAM;
     if (streamed && rq->mode) {
         close_output(&o, 0, 0, result);
-        return hh_export_fail(result, "%s: --mode applies to a file or directory that hhreg makes, not to %s",
-                              o.path ? o.path : "-", o.path ? "a device or FIFO" : "standard output");
+        return hh_export_fail(result, hh_tr("%s: --mode applies to a file or directory that hhreg makes, not to %s",
+                                            "%s：--mode 只适用于 hhreg 创建的文件或目录，不适用于%s"),
+                              o.path ? o.path : "-",
+                              o.path ? hh_tr("a device or FIFO", "设备或 FIFO") : hh_tr("standard output", "标准输出"));
     }
     if (streamed && audit(store_path, rq, 1, result) != 0) {
         close_output(&o, 0, 0, result);
@@ -521,9 +559,11 @@ int hh_export(const char *store_path, const hh_plugin_dirs *dirs, const hh_expor
     if (close_output(&o, rc == 0 && !wrote_directory, rq->mode, result) != 0)
         rc = -1;
     if (wrote_directory && rc == 0 && rq->mode && apply_directory_mode(staging, rq->mode) != 0)
-        rc = hh_export_fail(result, "%s: cannot set the mode of the output: %s", o.path, strerror(errno));
+        rc = hh_export_fail(result, hh_tr("%s: cannot set the mode of the output: %s", "%s：无法设置输出的权限：%s"),
+                            o.path, strerror(errno));
     if (wrote_directory && rc == 0 && rename(staging, o.path) != 0)
-        rc = hh_export_fail(result, "%s: cannot put the output in place: %s", o.path, strerror(errno));
+        rc = hh_export_fail(result, hh_tr("%s: cannot put the output in place: %s", "%s：无法将输出放到目标位置：%s"),
+                            o.path, strerror(errno));
     if (wrote_directory && rc != 0)
         hh_export_dir_remove(staging);
     free(staging);

@@ -1,6 +1,7 @@
 /* export_sandbox.c — see export_sandbox.h. */
 #define _GNU_SOURCE
 #include "export_sandbox.h"
+#include "diag.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,19 +40,20 @@ static int set_limit(int resource, rlim_t soft, rlim_t hard, const char *what, h
     rl = (struct rlimit){ soft, hard };
     if (setrlimit(resource, &rl) == 0)
         return 0;
-    hh_buf_printf(err, "cannot limit the plugin's %s: %s", what, strerror(errno));
+    hh_buf_printf(err, hh_tr("cannot limit the plugin's %s: %s", "无法限制插件的%s：%s"), what, strerror(errno));
     return -1;
 }
 
 static int set_limits(long memory_mb, long cpu_seconds, hh_buf *err)
 {
-    if (set_limit(RLIMIT_CORE, 0, 0, "core dumps", err))
+    if (set_limit(RLIMIT_CORE, 0, 0, hh_tr("core dumps", "核心转储"), err))
         return -1;
     if (memory_mb > 0 && !SANITIZED && !RUNNING_ON_VALGRIND &&
-        set_limit(RLIMIT_AS, (rlim_t)memory_mb << 20, (rlim_t)memory_mb << 20, "memory", err))
+        set_limit(RLIMIT_AS, (rlim_t)memory_mb << 20, (rlim_t)memory_mb << 20, hh_tr("memory", "内存"), err))
         return -1;
     /* SIGXCPU at the limit, SIGKILL a little later should it be caught */
-    if (cpu_seconds > 0 && set_limit(RLIMIT_CPU, (rlim_t)cpu_seconds, (rlim_t)cpu_seconds + 5, "CPU time", err))
+    if (cpu_seconds > 0 &&
+        set_limit(RLIMIT_CPU, (rlim_t)cpu_seconds, (rlim_t)cpu_seconds + 5, hh_tr("CPU time", "CPU 时间"), err))
         return -1;
     return 0;
 }
@@ -124,7 +126,8 @@ static int install_filter(hh_buf *err)
         rc = seccomp_load(f);
     seccomp_release(f);
     if (rc != 0)
-        hh_buf_printf(err, "cannot confine the plugin (seccomp): %s", strerror(-rc));
+        hh_buf_printf(err, hh_tr("cannot confine the plugin (seccomp): %s", "无法将插件置于沙箱中（seccomp）：%s"),
+                      strerror(-rc));
     return rc != 0 ? -1 : 0;
 }
 
@@ -133,7 +136,8 @@ int hh_export_contain(long memory_mb, long cpu_seconds, hh_buf *err)
     if (set_limits(memory_mb, cpu_seconds, err))
         return -1;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-        hh_buf_printf(err, "cannot confine the plugin (no_new_privs): %s", strerror(errno));
+        hh_buf_printf(err, hh_tr("cannot confine the plugin (no_new_privs): %s", "无法将插件置于沙箱中（no_new_privs）：%s"),
+                      strerror(errno));
         return -1;
     }
     /* valgrind does not implement seccomp: its runs check memory, not confinement */

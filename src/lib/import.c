@@ -13,6 +13,7 @@
 #include <time.h>
 #include <libxml/tree.h>
 
+#include "diag.h"
 #include "import_work.h"
 #include "input.h"
 #include "messages.h"
@@ -53,16 +54,23 @@ static void print_diags(hh_importer *im, const hh_diags *d)
             hh_diag_print(im->opt.messages, &d->items[i], im->opt.lang);
 }
 
-/* `what` may already start with the store's name (SQLite's messages do). */
+/* `what` may already start with the store's name (SQLite's messages do). Said in the
+ * language of the import's messages (opt.lang). */
 static void store_failed(hh_importer *im, const char *what)
 {
     const char *path = hh_store_path(im->store);
     bool named = strncmp(what, path, strlen(path)) == 0;
+    hh_lang lang = im->opt.lang;
     if (im->opt.messages)
         fprintf(im->opt.messages,
-                "hhreg: %s%s%s; the import stopped and the %ld form(s) of its open transaction were not stored. "
-                "The store is consistent: free space (or fix the disk) and run the same import again.\n",
-                named ? "" : path, named ? "" : ": ", what, im->pending_stored + im->pending_revised);
+                hh_text(lang,
+                        "hhreg: %s%s%s; the import stopped and the %ld form(s) of its open transaction were not "
+                        "stored. The store is consistent: free space (or fix the disk) and run the same import "
+                        "again.\n",
+                        "hhreg：%s%s%s；导入已停止，未提交事务中的 %ld 份表单未存储。存储库仍保持一致：请腾出磁盘空间"
+                        "（或修复磁盘）后再运行同一导入。\n"),
+                named ? "" : path, named ? "" : hh_text(lang, ": ", "："), what,
+                im->pending_stored + im->pending_revised);
     hh_store_rollback(im->store);
     im->in_transaction = false;
     im->sum.not_stored += im->pending_stored + im->pending_revised;
@@ -142,7 +150,7 @@ static void store_result(hh_importer *im, hh_form_result *r)
         im->sum.not_stored++;
         print_diags(im, &r->diags);
         hh_diags_clear(&r->diags);
-        store_failed(im, "writing to the store failed");
+        store_failed(im, hh_text(im->opt.lang, "writing to the store failed", "写入存储库失败"));
         break;
     }
 }
@@ -531,8 +539,12 @@ static void run_pipeline(hh_importer *im, char *const *paths, size_t n_paths)
         drive_pipeline(&pl, workers, n);
     } else {
         if (im->opt.messages)
-            fprintf(im->opt.messages, "hhreg: cannot set up %d workers (the rules in %s could not be compiled "
-                    "again, or memory ran out); nothing was imported\n", n, im->set->dir);
+            fprintf(im->opt.messages,
+                    hh_text(im->opt.lang,
+                            "hhreg: cannot set up %d workers (the rules in %s could not be compiled again, or memory "
+                            "ran out); nothing was imported\n",
+                            "hhreg：无法建立 %d 个工作线程（%s 中的规则无法再次编译，或内存不足）；未导入任何内容\n"),
+                    n, im->set->dir);
         im->failed = im->sum.io_error = true;
     }
     for (int i = 0; i < n; i++)
@@ -605,7 +617,8 @@ void hh_importer_finish(hh_importer *im, hh_import_summary *out)
             hh_diags d;
             hh_diags_init(&d);
             hh_msg_strict_abort(&d, "-", 0, "", (size_t)im->sum.refused);
-            fprintf(im->opt.messages, "hhreg: %s\n", hh_diag_message(&d.items[0], im->opt.lang));
+            fprintf(im->opt.messages, hh_text(im->opt.lang, "hhreg: %s\n", "hhreg：%s\n"),
+                    hh_diag_message(&d.items[0], im->opt.lang));
             hh_diags_free(&d);
         }
     }

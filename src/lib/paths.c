@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "diag.h"
 #include "util.h"
 
 /* A run of a directory's names, packed in one buffer and sorted through 32-bit
@@ -186,11 +187,13 @@ static int open_fifo(const char *path)
 /* Why a path could not be opened, in words for the user. */
 static void open_problem(const char *path, int err, const hh_path_visitor *v)
 {
-    char why[96];
+    char why[160];
     if (err == ELOOP)
-        snprintf(why, sizeof why, "a symbolic link; links are not followed");
+        snprintf(why, sizeof why, "%s", hh_tr("a symbolic link; links are not followed", "是符号链接；不跟随链接"));
     else if (err == ETIMEDOUT)
-        snprintf(why, sizeof why, "a FIFO that no writer opened within %ld s (HHREG_FIFO_WAIT)",
+        snprintf(why, sizeof why,
+                 hh_tr("a FIFO that no writer opened within %ld s (HHREG_FIFO_WAIT)",
+                       "是 FIFO，但 %ld 秒内没有写入方打开它（HHREG_FIFO_WAIT）"),
                  hh_fifo_wait_seconds());
     else
         snprintf(why, sizeof why, "%s", strerror(err));
@@ -227,9 +230,10 @@ static void skip_entry(const char *path, const char *name, const struct stat *st
 {
     struct stat target;
     if (S_ISLNK(st->st_mode) && (is_form_file(name) || (stat(path, &target) == 0 && S_ISDIR(target.st_mode))))
-        v->problem(path, "a symbolic link; links in a directory are not followed", v->arg);
+        v->problem(path, hh_tr("a symbolic link; links in a directory are not followed", "是符号链接；不跟随目录中的链接"),
+                   v->arg);
     else if (!S_ISLNK(st->st_mode) && is_form_file(name))
-        v->problem(path, "not a regular file", v->arg);
+        v->problem(path, hh_tr("not a regular file", "不是普通文件"), v->arg);
 }
 
 static int visit_dir(const char *path, const hh_path_visitor *v, size_t batch)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "diag.h"
 
 const char *hh_default_plugin_dir(void)
 {
@@ -73,9 +74,9 @@ bool hh_plugin_name_valid(const char *name)
 static const char *unsafe_owner_or_mode(const struct stat *st)
 {
     if (st->st_uid != 0 && st->st_uid != geteuid())
-        return "it belongs to another user";
+        return hh_tr("it belongs to another user", "该文件属于其他用户");
     if (st->st_mode & (S_IWGRP | S_IWOTH))
-        return "it is writable by group or others";
+        return hh_tr("it is writable by group or others", "该文件可被同组或其他用户写入");
     return NULL;
 }
 
@@ -84,15 +85,26 @@ static const char *unsafe_owner_or_mode(const struct stat *st)
 static const char *unsafe_directory(const struct stat *st, bool last)
 {
     if (S_ISLNK(st->st_mode))
-        return "is a symbolic link (plugins are loaded only through real directories: name the directory it "
-               "points to)";
+        return hh_tr("is a symbolic link (plugins are loaded only through real directories: name the directory it "
+                     "points to)",
+                     "是符号链接（插件只经由真实目录加载：请给出它指向的目录）");
     if (!S_ISDIR(st->st_mode))
-        return "is not a directory";
+        return hh_tr("is not a directory", "不是目录");
     if (st->st_uid != 0 && st->st_uid != geteuid())
-        return "belongs to another user";
+        return hh_tr("belongs to another user", "属于其他用户");
     if ((st->st_mode & (S_IWGRP | S_IWOTH)) && (last || !(st->st_mode & S_ISVTX)))
-        return last ? "is writable by group or others" : "is writable by group or others and has no sticky bit";
+        return last ? hh_tr("is writable by group or others", "可被同组或其他用户写入")
+                    : hh_tr("is writable by group or others and has no sticky bit",
+                            "可被同组或其他用户写入，且没有粘滞位");
     return NULL;
+}
+
+/* "cannot be opened (REASON)" for system error `e`, into `buf`: said of a directory
+ * like unsafe_directory's reasons. */
+static const char *cannot_open(char buf[static 200], int e)
+{
+    snprintf(buf, 200, hh_tr("cannot be opened (%s)", "无法打开（%s）"), strerror(e));
+    return buf;
 }
 
 /* Opens plugin directory `dir` by walking down to it from / (a relative one from
@@ -104,8 +116,10 @@ static int open_dir(const char *dir, hh_buf *err)
 {
     char *cwd = dir[0] == '/' ? NULL : getcwd(NULL, 0);
     if (dir[0] != '/' && !cwd) {
-        hh_buf_printf(err, "plugin directory %s: refused, the working directory cannot be named: %s", dir,
-                      strerror(errno));
+        hh_buf_printf(err,
+                      hh_tr("plugin directory %s: refused, the working directory cannot be named: %s",
+                            "插件目录 %s：已拒绝，无法得出当前工作目录的路径：%s"),
+                      dir, strerror(errno));
         return -1;
     }
     char *full = cwd ? hh_xasprintf("%s/%s", cwd, dir) : hh_xstrdup(dir);
@@ -114,11 +128,12 @@ static int open_dir(const char *dir, hh_buf *err)
     hh_buf_init(&walked);
     hh_buf_putc(&walked, '/');
     const char *why = NULL;
+    char system_reason[200];
     struct stat st;
     const char *p = full + strspn(full, "/");
     int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &st) != 0)
-        why = strerror(errno);
+        why = cannot_open(system_reason, errno);
     else
         why = unsafe_directory(&st, *p == '\0');
     while (!why && *p) {
@@ -134,9 +149,9 @@ static int open_dir(const char *dir, hh_buf *err)
         if (next < 0 && saved == ENOTDIR && fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
             why = unsafe_directory(&st, *p == '\0');
         else if (next < 0)
-            why = saved == ENOENT ? "" : strerror(saved);
+            why = saved == ENOENT ? "" : cannot_open(system_reason, saved);
         else if (fstat(next, &st) != 0)
-            why = strerror(errno);
+            why = cannot_open(system_reason, errno);
         else
             why = unsafe_directory(&st, *p == '\0');
         free(name);
@@ -148,9 +163,12 @@ static int open_dir(const char *dir, hh_buf *err)
         rc = -2;
     } else if (why) {
         if (*p == '\0')
-            hh_buf_printf(err, "plugin directory %s: refused, it %s", dir, why);
+            hh_buf_printf(err, hh_tr("plugin directory %s: refused, it %s", "插件目录 %s：已拒绝，该目录%s"), dir, why);
         else
-            hh_buf_printf(err, "plugin directory %s: refused, %s on its path %s", dir, walked.data, why);
+            hh_buf_printf(err,
+                          hh_tr("plugin directory %s: refused, %s on its path %s",
+                                "插件目录 %s：已拒绝，其路径上的 %s %s"),
+                          dir, walked.data, why);
         rc = -1;
     }
     if (why && fd >= 0)
@@ -168,20 +186,35 @@ unsigned hh_plugin_flags(const hhreg_plugin *p)
 static int check_descriptor(const hhreg_plugin *p, const char *name, const char *path, hh_buf *err)
 {
     if (p->magic != HHREG_PLUGIN_MAGIC)
-        hh_buf_printf(err, "%s: refused, its descriptor does not start with the hhreg plugin magic number", path);
+        hh_buf_printf(err,
+                      hh_tr("%s: refused, its descriptor does not start with the hhreg plugin magic number",
+                            "%s：已拒绝，其描述符不以 hhreg 插件的魔数开头"),
+                      path);
     else if (p->abi_major != HHREG_PLUGIN_ABI_MAJOR)
-        hh_buf_printf(err, "%s: refused, it was built for plugin ABI %u and this hhreg has ABI %d", path,
-                      p->abi_major, HHREG_PLUGIN_ABI_MAJOR);
+        hh_buf_printf(err,
+                      hh_tr("%s: refused, it was built for plugin ABI %u and this hhreg has ABI %d",
+                            "%s：已拒绝，它是为插件 ABI 版本 %u 构建的，而本 hhreg 的 ABI 版本为 %d"),
+                      path, p->abi_major, HHREG_PLUGIN_ABI_MAJOR);
     else if (p->min_api_minor > HHREG_HOST_API_MINOR)
-        hh_buf_printf(err, "%s: refused, it needs host API 1.%u and this hhreg offers 1.%d; upgrade hhreg", path,
-                      p->min_api_minor, HHREG_HOST_API_MINOR);
+        hh_buf_printf(err,
+                      hh_tr("%s: refused, it needs host API 1.%u and this hhreg offers 1.%d; upgrade hhreg",
+                            "%s：已拒绝，它需要宿主 API 1.%u，而本 hhreg 只提供 1.%d；请升级 hhreg"),
+                      path, p->min_api_minor, HHREG_HOST_API_MINOR);
     else if (p->struct_size < HHREG_PLUGIN_SIZE_1_0)
-        hh_buf_printf(err, "%s: refused, its descriptor is %zu bytes, shorter than the %zu of ABI %d", path,
-                      p->struct_size, (size_t)HHREG_PLUGIN_SIZE_1_0, HHREG_PLUGIN_ABI_MAJOR);
+        hh_buf_printf(err,
+                      hh_tr("%s: refused, its descriptor is %zu bytes, shorter than the %zu of ABI %d",
+                            "%1$s：已拒绝，其描述符为 %2$zu 字节，短于 ABI 版本 %4$d 所需的 %3$zu 字节"),
+                      path, p->struct_size, (size_t)HHREG_PLUGIN_SIZE_1_0, HHREG_PLUGIN_ABI_MAJOR);
     else if (!p->name || strcmp(p->name, name) != 0)
-        hh_buf_printf(err, "%s: refused, its descriptor names it '%s', not '%s'", path, p->name ? p->name : "", name);
+        hh_buf_printf(err,
+                      hh_tr("%s: refused, its descriptor names it '%s', not '%s'",
+                            "%s：已拒绝，其描述符中的名称是“%s”，而不是“%s”"),
+                      path, p->name ? p->name : "", name);
     else if (!p->begin || !p->household || !p->end || p->passes < 1)
-        hh_buf_printf(err, "%s: refused, its descriptor lacks begin, household or end, or asks for no pass", path);
+        hh_buf_printf(err,
+                      hh_tr("%s: refused, its descriptor lacks begin, household or end, or asks for no pass",
+                            "%s：已拒绝，其描述符缺少 begin、household 或 end，或未要求任何一遍处理（passes）"),
+                      path);
     else
         return 0;
     return -1;
@@ -197,15 +230,17 @@ static int open_plugin(int dirfd, const char *dir, const char *name, int *fd_out
     struct stat st;
     const char *why = NULL;
     if (fd < 0)
-        why = saved == ENOENT ? "" : saved == ELOOP ? "it is a symbolic link" : strerror(saved);
+        why = saved == ENOENT  ? ""
+              : saved == ELOOP ? hh_tr("it is a symbolic link", "该文件是符号链接")
+                               : strerror(saved);
     else if (fstat(fd, &st) != 0)
         why = strerror(errno);
     else if (!S_ISREG(st.st_mode))
-        why = "it is not a regular file";
+        why = hh_tr("it is not a regular file", "该文件不是普通文件");
     else
         why = unsafe_owner_or_mode(&st);
     if (why && *why)
-        hh_buf_printf(err, "%s/%s: refused, %s", dir, file, why);
+        hh_buf_printf(err, hh_tr("%s/%s: refused, %s", "%s/%s：已拒绝，%s"), dir, file, why);
     free(file);
     if (why && fd >= 0)
         close(fd);
@@ -233,8 +268,10 @@ static bool shadows(const hh_plugin_dirs *d, size_t i, const char *name, hh_buf 
     for (size_t k = i + 1; k < d->n && !found; k++) {
         if ((found = exists(d->dirs[k], file)))
             hh_buf_printf(err,
-                          "%s/%s: refused, it would take the place of %s/%s, a plugin of the same name further "
-                          "along the search path; remove one, or pass --allow-shadow to use the first",
+                          hh_tr("%s/%s: refused, it would take the place of %s/%s, a plugin of the same name "
+                                "further along the search path; remove one, or pass --allow-shadow to use the first",
+                                "%s/%s：已拒绝，它会顶替搜索路径上更靠后的同名插件 %s/%s；"
+                                "请删除其中一个，或加上 --allow-shadow 以使用前一个"),
                           d->dirs[i], file, d->dirs[k], file);
     }
     free(file);
@@ -266,7 +303,7 @@ static void name_the_file(hh_buf *err, const char *msg, const char *self, const 
     }
     hh_buf_puts(err, msg);
     if (strstr(msg, "invalid ELF header") || strstr(msg, "file too short"))
-        hh_buf_puts(err, " (it is not a shared object)");
+        hh_buf_puts(err, hh_tr(" (it is not a shared object)", "（它不是共享库）"));
 }
 
 /* Loads the checked file `fd` (dir/NAME.so, `path` in messages) and checks its
@@ -277,7 +314,7 @@ static int load_fd(int fd, const char *path, const char *name, hh_plugin *out, h
     snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
     void *handle = dlopen(self, RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
-        hh_buf_printf(err, "%s: cannot be loaded: ", path);
+        hh_buf_printf(err, hh_tr("%s: cannot be loaded: ", "%s：无法加载："), path);
         name_the_file(err, dlerror(), self, path);
         return -1;
     }
@@ -288,7 +325,8 @@ static int load_fd(int fd, const char *path, const char *name, hh_plugin *out, h
             *c = '_';
     const hhreg_plugin *desc = dlsym(handle, symbol);
     if (!desc) {
-        hh_buf_printf(err, "%s: refused, it does not export the symbol %s", path, symbol);
+        hh_buf_printf(err, hh_tr("%s: refused, it does not export the symbol %s", "%s：已拒绝，它没有导出符号 %s"),
+                      path, symbol);
         dlclose(handle);
         return -1;
     }
@@ -305,7 +343,9 @@ static int load_fd(int fd, const char *path, const char *name, hh_plugin *out, h
 /* A directory the user named with --plugin-dir that is not there: said, not skipped. */
 static void missing_chosen_dir(const char *dir, hh_buf *err)
 {
-    hh_buf_printf(err, "plugin directory %s (--plugin-dir): it does not exist", dir);
+    hh_buf_printf(err,
+                  hh_tr("plugin directory %s (--plugin-dir): it does not exist", "插件目录 %s（--plugin-dir）：不存在"),
+                  dir);
 }
 
 /* Finds NAME.so along the path and checks its location: 0 with the open file in
@@ -313,8 +353,12 @@ static void missing_chosen_dir(const char *dir, hh_buf *err)
 static int find(const hh_plugin_dirs *d, const char *name, int *fd, size_t *at, hh_buf *err)
 {
     if (!hh_plugin_name_valid(name)) {
-        hh_buf_printf(err, "'%s' is not a plugin name: names are 1 to 32 of a-z 0-9 _ -, starting with a letter "
-                           "or digit (no paths)", name);
+        hh_buf_printf(err,
+                      hh_tr("'%s' is not a plugin name: names are 1 to 32 of a-z 0-9 _ -, starting with a letter "
+                            "or digit (no paths)",
+                            "“%s”不是插件名：插件名由 1 到 32 个 a-z 0-9 _ - 字符组成，"
+                            "以字母或数字开头（不能是路径）"),
+                      name);
         return -1;
     }
     for (size_t i = 0; i < d->n; i++) {
@@ -337,10 +381,10 @@ static int find(const hh_plugin_dirs *d, const char *name, int *fd, size_t *at, 
         if (rc != -2)
             return rc;
     }
-    hh_buf_printf(err, "no plugin '%s' in", name);
+    hh_buf_printf(err, hh_tr("no plugin '%s' in", "找不到插件“%s”，已查找："), name);
     for (size_t i = 0; i < d->n; i++)
-        hh_buf_printf(err, "%s %s", i ? "," : "", d->dirs[i]);
-    hh_buf_puts(err, " (see 'hhreg plugins')");
+        hh_buf_printf(err, "%s%s", i ? hh_tr(", ", "、") : hh_tr(" ", ""), d->dirs[i]);
+    hh_buf_puts(err, hh_tr(" (see 'hhreg plugins')", "（参见“hhreg plugins”）"));
     return -1;
 }
 
@@ -444,7 +488,8 @@ void hh_plugin_scan(const hh_plugin_dirs *d,
                 memset(&p, 0, sizeof p);
                 int fd = -1, rc = -1;
                 if (!hh_plugin_name_valid(name))
-                    hh_buf_printf(&err, "%s: refused, '%s' is not a plugin name", path, name);
+                    hh_buf_printf(&err, hh_tr("%s: refused, '%s' is not a plugin name", "%s：已拒绝，“%s”不是插件名"),
+                                  path, name);
                 else if (open_plugin(dirfd, d->dirs[i], name, &fd, &err) == 0 && !shadows(d, i, name, &err))
                     rc = load_fd(fd, path, name, &p, &err);
                 if (fd >= 0)

@@ -1,5 +1,6 @@
 /* progress.c — see progress.h. */
 #include "progress.h"
+#include "diag.h"
 
 #include <time.h>
 #include <unistd.h>
@@ -29,11 +30,12 @@ void hh_progress_update(hh_progress *p, long forms, long refused, bool erased)
         return;
     p->last_drawn = t;
     double elapsed = t - p->started;
-    fprintf(p->out, "\r%ld forms, %.0f forms/s, %ld refused", forms, elapsed > 0 ? forms / elapsed : 0.0, refused);
+    fprintf(p->out, hh_tr("\r%ld forms, %.0f forms/s, %ld refused", "\r已处理 %ld 份表单，每秒 %.0f 份，拒绝 %ld 份"),
+            forms, elapsed > 0 ? forms / elapsed : 0.0, refused);
     size_t done = atomic_load(&p->bytes_read);
     if (p->total_bytes && done > 0 && done <= p->total_bytes) {
         long left = (long)(elapsed * (double)(p->total_bytes - done) / (double)done);
-        fprintf(p->out, ", %ld:%02ld left", left / 60, left % 60);
+        fprintf(p->out, hh_tr(", %ld:%02ld left", "，剩余 %ld:%02ld"), left / 60, left % 60);
     }
     fputs("\033[K", p->out);
     fflush(p->out);

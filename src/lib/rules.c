@@ -170,14 +170,18 @@ static xmlXPathCompExprPtr compile(const loading *ld, const char *expr, const xm
 {
     xmlXPathCompExprPtr c = xmlXPathCtxtCompile(ld->xp, BAD_CAST expr);
     if (!c) {
-        hh_buf_printf(ld->err, "%s:%ld: %s: the XPath expression \"%s\" does not compile", ld->file,
-                      xmlGetLineNo(where), what, expr);
+        hh_buf_printf(ld->err,
+                      hh_tr("%s:%ld: %s: the XPath expression \"%s\" does not compile",
+                            "%s:%ld：%s：XPath 表达式“%s”无法编译"),
+                      ld->file, xmlGetLineNo(where), what, expr);
         return NULL;
     }
     size_t len;
     const char *var = undefined_variable(ld->rs, expr, &len);
     if (var) {
-        hh_buf_printf(ld->err, "%s:%ld: %s: the XPath expression \"%s\" uses $%.*s, which no <let> above defines",
+        hh_buf_printf(ld->err,
+                      hh_tr("%s:%ld: %s: the XPath expression \"%s\" uses $%.*s, which no <let> above defines",
+                            "%s:%ld：%s：XPath 表达式“%s”用到了 $%.*s，但前面没有 <let> 定义它"),
                       ld->file, xmlGetLineNo(where), what, expr, (int)len, var);
         xmlXPathFreeCompExpr(c);
         return NULL;
@@ -191,8 +195,10 @@ static int compile_once(const loading *ld, xmlXPathCompExprPtr *slot, const char
                         const char *what)
 {
     if (*slot) {
-        hh_buf_printf(ld->err, "%s:%ld: %s: <%s> is given twice; a rule has one", ld->file, xmlGetLineNo(where),
-                      what, (const char *)where->name);
+        hh_buf_printf(ld->err,
+                      hh_tr("%s:%ld: %s: <%s> is given twice; a rule has one",
+                            "%s:%ld：%s：<%s> 出现了两次；一条规则只能有一个"),
+                      ld->file, xmlGetLineNo(where), what, (const char *)where->name);
         return -1;
     }
     return (*slot = compile(ld, expr, where, what)) ? 0 : -1;
@@ -213,8 +219,10 @@ static int parse_message(const loading *ld, const char *text, message *m, const 
             m->segs[m->n++] = (segment){ hh_xstrndup(p, (size_t)(open - p)), NULL };
         const char *close = strchr(open, '}');
         if (!close) {
-            hh_buf_printf(ld->err, "%s:%ld: %s: a '{' in a message has no closing '}'", ld->file,
-                          xmlGetLineNo(where), what);
+            hh_buf_printf(ld->err,
+                          hh_tr("%s:%ld: %s: a '{' in a message has no closing '}'",
+                                "%s:%ld：%s：消息中的“{”没有对应的“}”"),
+                          ld->file, xmlGetLineNo(where), what);
             return -1;
         }
         char *expr = hh_xstrndup(open + 1, (size_t)(close - open - 1));
@@ -231,7 +239,7 @@ static int parse_message(const loading *ld, const char *text, message *m, const 
 /* The parts of rule `r` (its id checked already) from the children of `el`. */
 static int parse_rule_parts(const loading *ld, rule *r, xmlNodePtr el)
 {
-    char *what = hh_xasprintf("rule %s", r->id);
+    char *what = hh_xasprintf(hh_tr("rule %s", "规则 %s"), r->id);
     int have_msg[2] = { 0, 0 };
     int rc = 0;
     for (xmlNodePtr c = el->children; c && rc == 0; c = c->next) {
@@ -248,8 +256,10 @@ static int parse_rule_parts(const loading *ld, rule *r, xmlNodePtr el)
             xmlChar *lang = xmlNodeGetLang(c);
             hh_lang l;
             if (!lang || hh_lang_parse((const char *)lang, &l) != 0 || have_msg[l]) {
-                hh_buf_printf(ld->err, "%s:%ld: %s: each message needs xml:lang en or zh, once each", ld->file,
-                              xmlGetLineNo(c), what);
+                hh_buf_printf(ld->err,
+                              hh_tr("%s:%ld: %s: each message needs xml:lang en or zh, once each",
+                                    "%s:%ld：%s：每条消息须有 xml:lang（en 或 zh），且两种语言各一条"),
+                              ld->file, xmlGetLineNo(c), what);
                 rc = -1;
             } else {
                 have_msg[l] = 1;
@@ -257,15 +267,17 @@ static int parse_rule_parts(const loading *ld, rule *r, xmlNodePtr el)
             }
             xmlFree(lang);
         } else {
-            hh_buf_printf(ld->err, "%s:%ld: %s: unexpected element <%s>", ld->file, xmlGetLineNo(c), what,
-                          (const char *)c->name);
+            hh_buf_printf(ld->err, hh_tr("%s:%ld: %s: unexpected element <%s>", "%s:%ld：%s：意外的元素 <%s>"),
+                          ld->file, xmlGetLineNo(c), what, (const char *)c->name);
             rc = -1;
         }
         xmlFree(text);
     }
     if (rc == 0 && (!r->context || !have_msg[0] || !have_msg[1])) {
-        hh_buf_printf(ld->err, "%s:%ld: %s needs a context and a message in English and in Chinese", ld->file,
-                      xmlGetLineNo(el), what);
+        hh_buf_printf(ld->err,
+                      hh_tr("%s:%ld: %s needs a context and a message in English and in Chinese",
+                            "%s:%ld：%s 须有上下文（<context>）以及英文和中文消息各一条"),
+                      ld->file, xmlGetLineNo(el), what);
         rc = -1;
     }
     free(what);
@@ -286,13 +298,16 @@ static int parse_rule(const loading *ld, xmlNodePtr el)
     xmlFree(id);
     xmlFree(sev);
     if (!ok) {
-        hh_buf_printf(ld->err, "%s:%ld: a rule needs an id and a severity of error or warning", ld->file,
-                      xmlGetLineNo(el));
+        hh_buf_printf(ld->err,
+                      hh_tr("%s:%ld: a rule needs an id and a severity of error or warning",
+                            "%s:%ld：规则须有 id，且 severity 须为 error 或 warning"),
+                      ld->file, xmlGetLineNo(el));
         return -1;
     }
     for (size_t i = 0; i + 1 < rs->n; i++)
         if (strcmp(rs->rules[i].id, r->id) == 0) {
-            hh_buf_printf(ld->err, "%s:%ld: rule id %s is used twice", ld->file, xmlGetLineNo(el), r->id);
+            hh_buf_printf(ld->err, hh_tr("%s:%ld: rule id %s is used twice", "%s:%ld：规则 id %s 被使用了两次"),
+                          ld->file, xmlGetLineNo(el), r->id);
             return -1;
         }
     return parse_rule_parts(ld, r, el);
@@ -311,10 +326,13 @@ static int parse_let(const loading *ld, xmlNodePtr el)
     while (i < rs->n_lets && strcmp(rs->lets[i].name, name) != 0)
         i++;
     if (!*name || name[strspn(name, LET_NAME_CHARS)] || strchr("0123456789-.", name[0])) {
-        hh_buf_printf(ld->err, "%s:%ld: a <let> needs a name of letters, digits, '_', '-' and '.', starting with a letter",
+        hh_buf_printf(ld->err,
+                      hh_tr("%s:%ld: a <let> needs a name of letters, digits, '_', '-' and '.', starting with a letter",
+                            "%s:%ld：<let> 须有名称，由字母、数字、“_”、“-”和“.”组成，并以字母开头"),
                       ld->file, xmlGetLineNo(el));
     } else if (i < rs->n_lets) {
-        hh_buf_printf(ld->err, "%s:%ld: let %s is defined twice", ld->file, xmlGetLineNo(el), name);
+        hh_buf_printf(ld->err, hh_tr("%s:%ld: let %s is defined twice", "%s:%ld：let %s 被定义了两次"), ld->file,
+                      xmlGetLineNo(el), name);
     } else {
         char *what = hh_xasprintf("let %s", name);
         xmlXPathCompExprPtr c = compile(ld, text ? (const char *)text : "", el, what);
@@ -340,7 +358,9 @@ static int read_budget(hh_ruleset *rs, hh_buf *err)
     errno = 0;
     unsigned long n = strtoul(v, &end, 10);
     if (*v < '0' || *v > '9' || *end || errno || n == 0) {
-        hh_buf_printf(err, "%s=%s: the rule budget is a whole number of XPath steps per form, at least 1",
+        hh_buf_printf(err,
+                      hh_tr("%s=%s: the rule budget is a whole number of XPath steps per form, at least 1",
+                            "%s=%s：规则预算是每份表单可用的 XPath 步数，须为不小于 1 的整数"),
                       BUDGET_ENV, v);
         return -1;
     }
@@ -391,13 +411,16 @@ static hh_ruleset *compile_rules(xmlDocPtr doc, const char *path, hh_buf *err)
 {
     if (!doc) {
         const xmlError *e = xmlGetLastError();
-        hh_buf_printf(err, "%s:%d: cannot read the rules file: %s", path, e ? e->line : 0,
-                      e && e->message ? e->message : "not well-formed");
+        hh_buf_printf(err, hh_tr("%s:%d: cannot read the rules file: %s", "%s:%d：无法读取规则文件：%s"), path,
+                      e ? e->line : 0, e && e->message ? e->message : hh_tr("not well-formed", "不是格式正确的 XML"));
         return NULL;
     }
     xmlNodePtr root = xmlDocGetRootElement(doc);
     if (doc->intSubset || !root || !is_rules_element(root, "rules")) {
-        hh_buf_printf(err, "%s: not a rules file (root <rules> in namespace %s, no DOCTYPE)", path, RULES_NS);
+        hh_buf_printf(err,
+                      hh_tr("%s: not a rules file (root <rules> in namespace %s, no DOCTYPE)",
+                            "%s：不是规则文件（根元素须为命名空间 %s 中的 <rules>，且不得有 DOCTYPE）"),
+                      path, RULES_NS);
         xmlFreeDoc(doc);
         return NULL;
     }
@@ -419,8 +442,10 @@ static hh_ruleset *compile_rules(xmlDocPtr doc, const char *path, hh_buf *err)
         } else if (is_rules_element(c, "let")) {
             failed = parse_let(&ld, c) != 0;
         } else {
-            hh_buf_printf(err, "%s:%ld: unexpected element <%s>; only <let> and <rule> belong here", path,
-                          xmlGetLineNo(c), (const char *)c->name);
+            hh_buf_printf(err,
+                          hh_tr("%s:%ld: unexpected element <%s>; only <let> and <rule> belong here",
+                                "%s:%ld：意外的元素 <%s>；此处只能有 <let> 和 <rule>"),
+                          path, xmlGetLineNo(c), (const char *)c->name);
             failed = 1;
         }
     }
@@ -444,7 +469,7 @@ hh_ruleset *hh_rules_load(const char *path, hh_buf *err)
 hh_ruleset *hh_rules_load_memory(const char *data, size_t len, const char *name, hh_buf *err)
 {
     if (len > INT_MAX) {
-        hh_buf_printf(err, "%s: the rules file is too large", name);
+        hh_buf_printf(err, hh_tr("%s: the rules file is too large", "%s：规则文件过大"), name);
         return NULL;
     }
     return compile_rules(xmlReadMemory(data, (int)len, name, NULL, rules_parse_options), name, err);

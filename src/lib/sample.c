@@ -18,6 +18,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "dates.h"
+#include "diag.h"
 #include "gb11643.h"
 #include "schemaset.h"
 
@@ -568,11 +569,14 @@ static int create_file(int dirfd, const char *name, const char *shown, bool forc
     if (fd >= 0)
         return fd;
     if (errno == EEXIST && !force)
-        hh_buf_printf(err, "%s: already exists; pass --force to replace it", shown);
+        hh_buf_printf(err, hh_tr("%s: already exists; pass --force to replace it", "%s：已存在；如要替换，请加 --force"),
+                      shown);
     else if (errno == EEXIST)
-        hh_buf_printf(err, "%s: not replaced, it is not a regular file (a symbolic link is never followed)", shown);
+        hh_buf_printf(err, hh_tr("%s: not replaced, it is not a regular file (a symbolic link is never followed)",
+                                 "%s：未替换，它不是普通文件（符号链接一律不跟随）"),
+                      shown);
     else
-        hh_buf_printf(err, "%s: cannot write: %s", shown, strerror(errno));
+        hh_buf_printf(err, hh_tr("%s: cannot write: %s", "%s：无法写入：%s"), shown, strerror(errno));
     return -1;
 }
 
@@ -597,7 +601,7 @@ static int close_writer(W w, int fd, int dirfd, const char *name, const char *sh
     if (fd != STDOUT_FILENO && close(fd) != 0)
         rc = -1;
     if (rc < 0) {
-        hh_buf_printf(err, "%s: writing failed", shown);
+        hh_buf_printf(err, hh_tr("%s: writing failed", "%s：写入失败"), shown);
         if (fd != STDOUT_FILENO)
             unlinkat(dirfd, name, 0);
     }
@@ -608,7 +612,7 @@ static int close_writer(W w, int fd, int dirfd, const char *name, const char *sh
 static int write_batch(generator *g, const hh_sample_options *opt, hh_buf *err)
 {
     bool to_stdout = strcmp(opt->batch_file, "-") == 0;
-    const char *shown = to_stdout ? "standard output" : opt->batch_file;
+    const char *shown = to_stdout ? hh_tr("standard output", "标准输出") : opt->batch_file;
     int fd = to_stdout ? STDOUT_FILENO : create_file(AT_FDCWD, opt->batch_file, shown, opt->force, err);
     W w = fd >= 0 ? open_writer(fd) : NULL;
     if (!w) {
@@ -630,14 +634,15 @@ static int write_batch(generator *g, const hh_sample_options *opt, hh_buf *err)
 static int open_out_dir(const char *path, bool force, hh_buf *err)
 {
     if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-        hh_buf_printf(err, "%s: cannot create the directory: %s", path, strerror(errno));
+        hh_buf_printf(err, hh_tr("%s: cannot create the directory: %s", "%s：无法创建目录：%s"), path, strerror(errno));
         return -1;
     }
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
-        hh_buf_printf(err, "%s: %s", path, errno == ELOOP || errno == ENOTDIR
-                                                ? "not a directory (a symbolic link is never followed)"
-                                                : strerror(errno));
+        hh_buf_printf(err, hh_tr("%s: %s", "%s：%s"), path,
+                      errno == ELOOP || errno == ENOTDIR
+                          ? hh_tr("not a directory (a symbolic link is never followed)", "不是目录（符号链接一律不跟随）")
+                          : strerror(errno));
         return -1;
     }
     int list_fd = force ? -1 : dup(fd);
@@ -648,8 +653,10 @@ static int open_out_dir(const char *path, bool force, hh_buf *err)
     if (d)
         closedir(d);
     if (!empty) {
-        hh_buf_printf(err, "%s: the directory holds files already; name a new or empty one, or pass --force to "
-                           "replace files of the same names", path);
+        hh_buf_printf(err, hh_tr("%s: the directory holds files already; name a new or empty one, or pass --force to "
+                                 "replace files of the same names",
+                                 "%s：该目录中已有文件；请指定新目录或空目录，或加 --force 替换同名文件"),
+                      path);
         close(fd);
         return -1;
     }
@@ -694,7 +701,8 @@ int hh_sample_generate(const hh_sample_options *opt, hh_buf *err)
     g.r.state = opt->seed;
     g.real_area = opt->real_area;
     if (!hhreg_date_parse(opt->enumeration_date ? opt->enumeration_date : "2026-10-28", false, &g.enumeration)) {
-        hh_buf_printf(err, "--date %s: not a date (YYYY-MM-DD)", opt->enumeration_date);
+        hh_buf_printf(err, hh_tr("--date %s: not a date (YYYY-MM-DD)", "--date %s：不是日期（YYYY-MM-DD）"),
+                      opt->enumeration_date);
         return -1;
     }
     long days = hhreg_date_days(g.enumeration) + DAYS_FROM_1900 + 1;

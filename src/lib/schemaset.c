@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "diag.h"
 #include "xml_policy.h"
 
 const char *hh_default_schema_dir(void)
@@ -18,22 +19,22 @@ static void schema_error(void *arg, xmlErrorPtr e)
 {
     hh_buf *err = arg;
     if (err->len == 0 && e && e->level >= XML_ERR_ERROR)
-        hh_buf_printf(err, "%s:%d: %s", e->file ? e->file : "schema", e->line,
-                      e->message ? e->message : "schema error");
+        hh_buf_printf(err, "%s:%d: %s", e->file ? e->file : hh_tr("schema", "模式"), e->line,
+                      e->message ? e->message : hh_tr("schema error", "模式错误"));
 }
 
 static xmlSchemaPtr compile_xsd(const char *path, hh_buf *err)
 {
     xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(path);
     if (!pc) {
-        hh_buf_printf(err, "%s: cannot read the form schema", path);
+        hh_buf_printf(err, hh_tr("%s: cannot read the form schema", "%s：无法读取表单模式"), path);
         return NULL;
     }
     xmlSchemaSetParserStructuredErrors(pc, schema_error, err);
     xmlSchemaPtr xsd = xmlSchemaParse(pc);
     xmlSchemaFreeParserCtxt(pc);
     if (!xsd && err->len == 0)
-        hh_buf_printf(err, "%s: the form schema does not compile", path);
+        hh_buf_printf(err, hh_tr("%s: the form schema does not compile", "%s：表单模式无法编译"), path);
     return xsd;
 }
 
@@ -43,7 +44,9 @@ hh_schemaset *hh_schemaset_load(const char *dir, hh_buf *err)
         dir = hh_default_schema_dir();
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        hh_buf_printf(err, "%s: schema directory not found (use --schema-dir)", dir);
+        hh_buf_printf(err, hh_tr("%s: schema directory not found (use --schema-dir)",
+                                 "%s：找不到模式目录（请用 --schema-dir 指定）"),
+                      dir);
         return NULL;
     }
     hh_schemaset *s = hh_xcalloc(1, sizeof *s);

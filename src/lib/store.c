@@ -142,14 +142,18 @@ const char *hh_store_errmsg(hh_store *s)
 {
     int code = sqlite3_errcode(s->db) & 0xff; /* extended codes are on */
     if (code == SQLITE_READONLY && s->read_only)
-        return "the store is read-only here (its file or directory cannot be written): it can be read "
-               "(list, show, history, check) but not changed, nor exported from (an export is recorded in it)";
+        return hh_tr("the store is read-only here (its file or directory cannot be written): it can be read "
+                     "(list, show, history, check) but not changed, nor exported from (an export is recorded in it)",
+                     "此处的存储库是只读的（其文件或目录不可写）：可以读取（list、show、history、check），"
+                     "但不能修改，也不能从中导出（导出会记录在存储库中）");
     if (code != SQLITE_BUSY && code != SQLITE_LOCKED)
         return sqlite3_errmsg(s->db);
     snprintf(s->busy_message, sizeof s->busy_message,
-             "the store stayed busy for more than %d s: another program (another hhreg import, edit or "
-             "delete) is writing to it; try again when it has finished (HHREG_BUSY_TIMEOUT_MS sets how long to "
-             "wait)",
+             hh_tr("the store stayed busy for more than %d s: another program (another hhreg import, edit or "
+                   "delete) is writing to it; try again when it has finished (HHREG_BUSY_TIMEOUT_MS sets how long to "
+                   "wait)",
+                   "存储库持续繁忙超过 %d 秒：另一程序（另一个 hhreg import、edit 或 delete）正在写入；"
+                   "请待其结束后重试（等待时长由 HHREG_BUSY_TIMEOUT_MS 设定）"),
              (s->busy_timeout_ms + 999) / 1000);
     return s->busy_message;
 }
@@ -197,7 +201,8 @@ static int pragma_int(hh_store *s, const char *pragma, int *value, hh_buf *err)
         sqlite3_finalize(st);
     }
     if (rc != SQLITE_OK) {
-        hh_buf_printf(err, "%s: cannot read the store: %s", s->path, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot read the store: %s", "%s：无法读取存储库：%s"), s->path,
+                      hh_store_errmsg(s));
         return -1;
     }
     return 0;
@@ -227,7 +232,7 @@ sqlite3_stmt *hh_store_prepare(hh_store *s, const char *sql, const char *what, h
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        hh_buf_printf(err, "%s: cannot %s: %s", s->path, what, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot %s: %s", "%s：无法%s：%s"), s->path, what, hh_store_errmsg(s));
         sqlite3_finalize(st);
         return NULL;
     }
@@ -280,7 +285,7 @@ static void audit_link(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     int rc = hh_sha256_hex(stream.data, stream.len, hex);
     hh_buf_free(&stream);
     if (rc != 0) {
-        sqlite3_result_error(ctx, "cannot compute SHA-256", -1);
+        sqlite3_result_error(ctx, hh_tr("cannot compute SHA-256", "无法计算 SHA-256"), -1);
         return;
     }
     sqlite3_result_text(ctx, hex, 64, SQLITE_TRANSIENT);
@@ -337,31 +342,46 @@ static int identify(hh_store *s, bool create, hh_buf *err)
         return -1;
     if (app_id == 0 && schema_cookie == 0) {
         if (!create) {
-            hh_buf_printf(err, "%s: this file is empty, not an hhreg store; create one with 'hhreg init'", s->path);
+            hh_buf_printf(err,
+                          hh_tr("%s: this file is empty, not an hhreg store; create one with 'hhreg init'",
+                                "%s：此文件是空的，不是 hhreg 存储库；请用“hhreg init”创建"),
+                          s->path);
             return -1;
         }
         return migrate(s, 0, err);
     }
     if (app_id != HH_STORE_APPLICATION_ID) {
-        hh_buf_printf(err, "%s: not an hhreg store (application_id 0x%08x); refusing to touch it",
+        hh_buf_printf(err,
+                      hh_tr("%s: not an hhreg store (application_id 0x%08x); refusing to touch it",
+                            "%s：不是 hhreg 存储库（application_id 0x%08x）；拒绝改动它"),
                       s->path, (unsigned)app_id);
         return -1;
     }
     if (version < hh_store_migration_count && s->read_only) {
         if (s->as_is)
             return 0; /* a backup copies an older store as it is */
-        hh_buf_printf(err, "%s: this store (schema version %d) must be upgraded to version %d before it can be "
-                      "used, and it is read-only here; run hhreg where it can be written once",
+        hh_buf_printf(err,
+                      hh_tr("%s: this store (schema version %d) must be upgraded to version %d before it can be "
+                            "used, and it is read-only here; run hhreg where it can be written once",
+                            "%s：此存储库（模式版本 %d）须先升级到版本 %d 才能使用，而它在此处是只读的；"
+                            "请在能写入它的地方运行一次 hhreg"),
                       s->path, version, hh_store_migration_count);
         return -1;
     }
     if (version < 0) { /* a damaged header: no migration starts below 0 */
-        hh_buf_printf(err, "%s: the store's schema version (%d) is damaged; refusing to touch it", s->path, version);
+        hh_buf_printf(err,
+                      hh_tr("%s: the store's schema version (%d) is damaged; refusing to touch it",
+                            "%s：存储库的模式版本（%d）已损坏；拒绝改动它"),
+                      s->path, version);
         return -1;
     }
     if (version > hh_store_migration_count) {
-        hh_buf_printf(err, "%s: made by a newer hhreg (store schema version %d; this hhreg knows up to %d); "
-                      "upgrade hhreg to use it", s->path, version, hh_store_migration_count);
+        hh_buf_printf(err,
+                      hh_tr("%s: made by a newer hhreg (store schema version %d; this hhreg knows up to %d); "
+                            "upgrade hhreg to use it",
+                            "%s：由较新的 hhreg 创建（存储库模式版本 %d；本 hhreg 最高只支持到 %d）；"
+                            "请升级 hhreg 后再使用"),
+                      s->path, version, hh_store_migration_count);
         return -1;
     }
     return version < hh_store_migration_count ? migrate(s, version, err) : 0;
@@ -420,7 +440,16 @@ static int open_file(hh_store *s, bool create, bool exists, bool read_only, hh_b
     int rc = sqlite3_open_v2(uri ? uri : s->path, &s->db, flags | SQLITE_OPEN_NOFOLLOW, NULL);
     sqlite3_free(uri);
     if (rc != SQLITE_OK) {
-        hh_buf_printf(err, "%s: cannot open the store: %s", s->path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        char *dir = hh_xstrdup(s->path);
+        struct stat st;
+        if (rc == SQLITE_CANTOPEN && create && stat(dirname(dir), &st) != 0) /* SQLite says only "unable to open" */
+            hh_buf_printf(err, hh_tr("%s: cannot create the store: the directory %s does not exist",
+                                     "%s：无法创建存储库：目录 %s 不存在"),
+                          s->path, dir);
+        else
+            hh_buf_printf(err, hh_tr("%s: cannot open the store: %s", "%s：无法打开存储库：%s"), s->path,
+                          s->db ? sqlite3_errmsg(s->db) : hh_tr("out of memory", "内存不足"));
+        free(dir);
         return -1;
     }
     return 0;
@@ -452,11 +481,14 @@ static int open_store(const char *path, bool create, bool read_only, bool as_is,
     bool exists = stat(path, &st) == 0;
     if (!exists) {
         if (!create) {
-            hh_buf_printf(err, "%s: no store here; create one with 'hhreg init' (or name it with --db)", path);
+            hh_buf_printf(err,
+                          hh_tr("%s: no store here; create one with 'hhreg init' (or name it with --db)",
+                                "%s：此处没有存储库；请用“hhreg init”创建（或用 --db 指定）"),
+                          path);
             return -1;
         }
     } else if (!S_ISREG(st.st_mode)) {
-        hh_buf_printf(err, "%s: not a regular file", path);
+        hh_buf_printf(err, hh_tr("%s: not a regular file", "%s：不是普通文件"), path);
         return -1;
     }
     static pthread_once_t configured = PTHREAD_ONCE_INIT;

@@ -29,7 +29,7 @@ void hh_account_clear(hh_account *a)
 }
 
 /* Statements run a few times a call: prepared, not cached; a failure says what failed. */
-#define prepare(s, sql, err) hh_store_prepare(s, sql, "read the accounts", err)
+#define prepare(s, sql, err) hh_store_prepare(s, sql, hh_tr("read the accounts", "读取账户"), err)
 
 /* Steps the change `st` once and finalizes it: the rows changed, or -1 with `err`. */
 static int step_change(hh_store *s, sqlite3_stmt *st, hh_buf *err)
@@ -37,7 +37,8 @@ static int step_change(hh_store *s, sqlite3_stmt *st, hh_buf *err)
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
-        hh_buf_printf(err, "%s: cannot change the account: %s", s->path, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot change the account: %s", "%s：无法修改账户：%s"), s->path,
+                      hh_store_errmsg(s));
         return -1;
     }
     return sqlite3_changes(s->db);
@@ -86,7 +87,8 @@ static int read_account(hh_store *s, sqlite3_stmt *row, hh_account *a, hh_buf *e
     }
     sqlite3_finalize(grids);
     if (rc != SQLITE_DONE) {
-        hh_buf_printf(err, "%s: cannot read the accounts: %s", s->path, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot read the accounts: %s", "%s：无法读取账户：%s"), s->path,
+                      hh_store_errmsg(s));
         return -1;
     }
     return 0;
@@ -103,7 +105,8 @@ int hh_store_account_get(hh_store *s, const char *name, hh_account *a, hh_buf *e
     if (rc == SQLITE_ROW)
         result = read_account(s, st, a, err);
     else if (rc != SQLITE_DONE)
-        hh_buf_printf(err, "%s: cannot read the accounts: %s", s->path, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot read the accounts: %s", "%s：无法读取账户：%s"), s->path,
+                      hh_store_errmsg(s));
     sqlite3_finalize(st);
     if (result != 0)
         hh_account_clear(a);
@@ -124,7 +127,8 @@ int hh_store_account_list(hh_store *s, void (*fn)(const hh_account *a, void *arg
         hh_account_clear(&a);
     }
     if (result == 0 && rc != SQLITE_DONE) {
-        hh_buf_printf(err, "%s: cannot read the accounts: %s", s->path, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot read the accounts: %s", "%s：无法读取账户：%s"), s->path,
+                      hh_store_errmsg(s));
         result = -1;
     }
     sqlite3_finalize(st);
@@ -159,7 +163,8 @@ int hh_store_account_add(hh_store *s, const char *name, hh_role role, const char
         hh_store_bind_text(st, 3, password_hash);
         hh_store_bind_text(st, 4, now);
         if (sqlite3_step(st) != SQLITE_DONE) {
-            hh_buf_printf(err, "%s: cannot add the account: %s", s->path, hh_store_errmsg(s));
+            hh_buf_printf(err, hh_tr("%s: cannot add the account: %s", "%s：无法添加账户：%s"), s->path,
+                          hh_store_errmsg(s));
             rc = -1;
         } else if (sqlite3_changes(s->db) == 0)
             rc = 1;
@@ -295,7 +300,8 @@ int hh_store_session_start(hh_store *s, const char *name, const char *token_hash
         hh_store_bind_text(st, 3, csrf);
         sqlite3_bind_int64(st, 4, now);
         if (sqlite3_step(st) != SQLITE_DONE) {
-            hh_buf_printf(err, "%s: cannot start the session: %s", s->path, hh_store_errmsg(s));
+            hh_buf_printf(err, hh_tr("%s: cannot start the session: %s", "%s：无法开始会话：%s"), s->path,
+                          hh_store_errmsg(s));
             rc = -1;
         }
         sqlite3_finalize(st);
@@ -338,7 +344,8 @@ int hh_store_session_get(hh_store *s, const char *token_hash, long long now, int
                 snprintf(csrf, HH_TOKEN_HEX, "%s", text_of(st, 1));
             }
         } else if (step != SQLITE_DONE) {
-            hh_buf_printf(err, "%s: cannot read the sessions: %s", s->path, hh_store_errmsg(s));
+            hh_buf_printf(err, hh_tr("%s: cannot read the sessions: %s", "%s：无法读取会话：%s"), s->path,
+                          hh_store_errmsg(s));
             rc = -1;
         }
         sqlite3_finalize(st);

@@ -44,19 +44,21 @@ static int check_copy(const char *tmp, int version, hh_buf *err)
     int rc = -1;
     if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK ||
         sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK) {
-        hh_buf_printf(err, "the copy cannot be opened: %s", db ? sqlite3_errmsg(db) : "out of memory");
+        hh_buf_printf(err, hh_tr("the copy cannot be opened: %s", "无法打开副本：%s"),
+                      db ? sqlite3_errmsg(db) : hh_tr("out of memory", "内存不足"));
         goto out;
     }
     if (hh_store_sql_long(db, "PRAGMA application_id") != HH_STORE_APPLICATION_ID ||
         hh_store_sql_long(db, "PRAGMA user_version") != version) {
-        hh_buf_puts(err, "the copy is not an hhreg store of the same schema version");
+        hh_buf_puts(err, hh_tr("the copy is not an hhreg store of the same schema version",
+                               "副本不是同一模式版本的 hhreg 存储库"));
         goto out;
     }
     sqlite3_stmt *st;
     const char *checks[] = { "PRAGMA integrity_check", "PRAGMA foreign_key_check" };
     for (int k = 0; k < 2; k++) {
         if (sqlite3_prepare_v2(db, checks[k], -1, &st, NULL) != SQLITE_OK) {
-            hh_buf_printf(err, "the copy cannot be checked: %s", sqlite3_errmsg(db));
+            hh_buf_printf(err, hh_tr("the copy cannot be checked: %s", "无法检查副本：%s"), sqlite3_errmsg(db));
             goto out;
         }
         int step;
@@ -67,7 +69,10 @@ static int check_copy(const char *tmp, int version, hh_buf *err)
         }
         sqlite3_finalize(st);
         if (step != SQLITE_DONE) {
-            hh_buf_printf(err, "the copy fails SQLite's %s", k == 0 ? "integrity check" : "foreign-key check");
+            hh_buf_puts(err, k == 0 ? hh_tr("the copy fails SQLite's integrity check",
+                                            "副本未通过 SQLite 的完整性检查")
+                                    : hh_tr("the copy fails SQLite's foreign-key check",
+                                            "副本未通过 SQLite 的外键检查"));
             goto out;
         }
     }
@@ -142,13 +147,17 @@ static int copy_pages(hh_store *s, const char *target, const char *tmp, hh_buf *
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(to, "PRAGMA journal_mode = DELETE; VACUUM;", NULL, NULL, NULL);
     if (rc == SQLITE_CANTOPEN_SYMLINK)
-        hh_buf_printf(err, "%s: its path goes through a symbolic link, which a store or backup never does: "
-                           "name the directory it points to", target);
+        hh_buf_printf(err,
+                      hh_tr("%s: its path goes through a symbolic link, which a store or backup never does: "
+                            "name the directory it points to",
+                            "%s：其路径经过符号链接，而存储库和备份的路径从不经过符号链接：请写出链接所指向的目录"),
+                      target);
     else if (rc != SQLITE_OK) {
-        hh_buf_printf(err, "%s: cannot copy the store: %s", target, to ? sqlite3_errmsg(to) : sqlite3_errstr(rc));
+        hh_buf_printf(err, hh_tr("%s: cannot copy the store: %s", "%s：无法复制存储库：%s"), target,
+                      to ? sqlite3_errmsg(to) : sqlite3_errstr(rc));
         int sys = to ? sqlite3_system_errno(to) : 0;
         if (sys)
-            hh_buf_printf(err, " (%s)", strerror(sys));
+            hh_buf_printf(err, hh_tr(" (%s)", "（%s）"), strerror(sys));
     }
     sqlite3_close(to);
     return rc == SQLITE_OK ? 0 : -1;
@@ -163,7 +172,8 @@ static bool stopped(const sigset_t *stops, const char *target, hh_buf *err)
         return false;
     for (int sig = 1; sig < NSIG; sig++)
         if (sigismember(stops, sig) == 1 && sigismember(&pending, sig) == 1) {
-            hh_buf_printf(err, "%s: not written: stopped (%s)", target, strsignal(sig));
+            hh_buf_printf(err, hh_tr("%s: not written: stopped (%s)", "%s：未写出：已被中止（%s）"), target,
+                          strsignal(sig));
             return true;
         }
     return false;
@@ -173,7 +183,10 @@ int hh_store_backup(hh_store *s, const char *target, const hh_schemaset *set, hh
 {
     struct stat st;
     if (lstat(target, &st) == 0) {
-        hh_buf_printf(err, "%s already exists; a backup never replaces a file: name a new one", target);
+        hh_buf_printf(err,
+                      hh_tr("%s already exists; a backup never replaces a file: name a new one",
+                            "%s 已存在；备份从不替换已有文件：请另取一个新文件名"),
+                      target);
         return -1;
     }
     if (errno != ENOENT) {
@@ -190,7 +203,8 @@ int hh_store_backup(hh_store *s, const char *target, const hh_schemaset *set, hh
     char *tmp = hh_xasprintf("%s%s.tmp-XXXXXX", target[0] == '/' ? "" : "./", target);
     int fd = mkstemp(tmp); /* 0600, and empty */
     if (fd < 0) {
-        hh_buf_printf(err, "%s: cannot create the copy beside it: %s", target, strerror(errno));
+        hh_buf_printf(err, hh_tr("%s: cannot create the copy beside it: %s", "%s：无法在其旁边创建副本：%s"), target,
+                      strerror(errno));
         free(tmp);
         pthread_sigmask(SIG_SETMASK, &before, NULL);
         return -1;
@@ -204,7 +218,7 @@ int hh_store_backup(hh_store *s, const char *target, const hh_schemaset *set, hh
     hh_buf_init(&why);
     if (check_copy(tmp, version, &why) != 0 ||
         (version == hh_store_migration_count && hhreg_check(tmp, set, problems, &why) != 0)) {
-        hh_buf_printf(err, "%s: not written, %s", target, why.data);
+        hh_buf_printf(err, hh_tr("%s: not written, %s", "%s：未写出，%s"), target, why.data);
         hh_buf_free(&why);
         goto out;
     }
@@ -212,20 +226,30 @@ int hh_store_backup(hh_store *s, const char *target, const hh_schemaset *set, hh
     if (stopped(&stops, target, err))
         goto out;
     if (sync_path(tmp, false) != 0 || put_in_place(tmp, target) != 0) {
-        hh_buf_printf(err, "%s: %s", target,
-                      errno == EEXIST ? "a file of that name appeared meanwhile; it was left alone" : strerror(errno));
+        if (errno == EEXIST)
+            hh_buf_printf(err,
+                          hh_tr("%s: a file of that name appeared meanwhile; it was left alone",
+                                "%s：其间出现了同名文件；该文件未被改动"),
+                          target);
+        else
+            hh_buf_printf(err, "%s: %s", target, strerror(errno));
         goto out;
     }
     if (version != hh_store_migration_count)
-        hh_buf_printf(err, "%s: a copy of a store of schema version %d, as it is (this hhreg upgrades it to %d on "
-                           "first use); SQLite's checks passed, hhreg check runs on it once upgraded",
+        hh_buf_printf(err,
+                      hh_tr("%s: a copy of a store of schema version %d, as it is (this hhreg upgrades it to %d on "
+                            "first use); SQLite's checks passed, hhreg check runs on it once upgraded",
+                            "%s：模式版本 %d 的存储库的原样副本（本 hhreg 首次使用时将其升级到 %d）；"
+                            "已通过 SQLite 的检查，升级后才能对其运行 hhreg check"),
                       target, version, hh_store_migration_count);
     /* the copy is complete and checked; a directory that cannot be opened or synced
      * (write-only drop box, some network file systems) only loses durability */
     if (sync_path(target, true) != 0)
-        hh_buf_printf(err, "%s%s: written, but its directory cannot be synced (%s): the copy may not survive a "
-                           "power cut until the system writes it out",
-                      err->len ? "; " : "", target, strerror(errno));
+        hh_buf_printf(err,
+                      hh_tr("%s%s: written, but its directory cannot be synced (%s): the copy may not survive a "
+                            "power cut until the system writes it out",
+                            "%s%s：已写出，但无法同步其所在目录（%s）：在系统将其写入磁盘之前断电，副本可能丢失"),
+                      err->len ? hh_tr("; ", "；") : "", target, strerror(errno));
     rc = 0;
 out:
     remove_temporary(tmp);

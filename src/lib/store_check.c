@@ -32,18 +32,23 @@ static void integrity(hh_store *s, hh_diags *d, hh_check_report *r)
         }
         int rc;
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            char msg[512];
+            char msg[512], msg_zh[512];
             if (k == 0) {
                 const char *text = (const char *)sqlite3_column_text(st, 0);
                 if (text && strcmp(text, "ok") == 0)
                     continue;
                 snprintf(msg, sizeof msg, "integrity check: %s", text ? text : "?");
+                snprintf(msg_zh, sizeof msg_zh, "完整性检查：%s", text ? text : "?");
             } else {
-                snprintf(msg, sizeof msg, "foreign key check: row %lld of table %s has no parent in %s",
-                         (long long)sqlite3_column_int64(st, 1), sqlite3_column_text(st, 0),
-                         sqlite3_column_text(st, 2));
+                long long row = (long long)sqlite3_column_int64(st, 1);
+                const char *table = (const char *)sqlite3_column_text(st, 0);
+                const char *parent = (const char *)sqlite3_column_text(st, 2);
+                snprintf(msg, sizeof msg, "foreign key check: row %lld of table %s has no parent in %s", row, table,
+                         parent);
+                snprintf(msg_zh, sizeof msg_zh, "外键检查：表 %s 的第 %lld 行在 %s 中没有对应的父行", table, row,
+                         parent);
             }
-            hh_diags_add(d, hh_store_path(s), 0, HH_ERROR, "STORE-INTEGRITY", "", msg, msg);
+            hh_diags_add(d, hh_store_path(s), 0, HH_ERROR, "STORE-INTEGRITY", "", msg, msg_zh);
             r->integrity_problems++;
         }
         if (rc != SQLITE_DONE) {
@@ -364,7 +369,8 @@ static int count_contents(hh_store *s, hh_check_report *r, hh_buf *err)
 #undef CURRENT_ROWS
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
         if ((*counts[i].value = hh_store_sql_long(s->db, counts[i].sql)) < 0) {
-            hh_buf_printf(err, "%s: cannot count what the store holds: %s", s->path, hh_store_errmsg(s));
+            hh_buf_printf(err, hh_tr("%s: cannot count what the store holds: %s", "%s：无法统计存储库中的内容：%s"),
+                          s->path, hh_store_errmsg(s));
             return -1;
         }
     return 0;
@@ -384,7 +390,7 @@ int hh_store_check(hh_store *s, const hh_schemaset *set, hh_diags *d, hh_check_r
     check_households(s, d, r);
     revalidation rv = { s, hh_validator_new(set), d, r };
     if (!rv.v) {
-        hh_buf_puts(err, "cannot create a validator");
+        hh_buf_puts(err, hh_tr("cannot create a validator", "无法创建校验器"));
         return -1;
     }
     int rc = hh_store_walk(s, true, NULL, true, check_revision, &rv, err);
@@ -402,9 +408,10 @@ int hh_store_quick_check(hh_store *s, hh_buf *err)
     bool sound = said && strcmp(said, "ok") == 0;
     const char *last_line = said && strrchr(said, '\n') ? strrchr(said, '\n') + 1 : said; /* after "*** in database" */
     if (said && !sound)
-        hh_buf_printf(err, "%s: the store is damaged (%s)", s->path, last_line);
+        hh_buf_printf(err, hh_tr("%s: the store is damaged (%s)", "%s：存储库已损坏（%s）"), s->path, last_line);
     else if (!said)
-        hh_buf_printf(err, "%s: cannot check whether the store is sound: %s", s->path, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot check whether the store is sound: %s", "%s：无法检查存储库是否完好：%s"),
+                      s->path, hh_store_errmsg(s));
     sqlite3_finalize(st);
     return sound ? 0 : -1;
 }

@@ -25,7 +25,7 @@ void hh_export_run_free(hh_export_run *r)
 }
 
 /* Statements run a few times a call: prepared, not cached; a failure says what failed. */
-#define prepare(s, sql, err) hh_store_prepare(s, sql, "use the export runs", err)
+#define prepare(s, sql, err) hh_store_prepare(s, sql, hh_tr("use the export runs", "使用导出记录"), err)
 
 /* Runs the prepared change `st` (finalized) and its audit line in one transaction;
  * `changes` is how many rows it must change (any number: -1); an insert's row id
@@ -39,7 +39,9 @@ static int change(hh_store *s, sqlite3_stmt *st, int changes, const char *actor,
         if (row)
             *row = (long)sqlite3_last_insert_rowid(s->db);
         if (rc == 0 && changes >= 0 && sqlite3_changes(s->db) != changes) {
-            hh_buf_printf(err, "%s: the export run is not in the state that allows this", s->path);
+            hh_buf_printf(err, hh_tr("%s: the export run is not in the state that allows this",
+                                     "%s：该导出当前的状态不允许此操作"),
+                          s->path);
             rc = -1;
         }
         if (rc == 0)
@@ -154,7 +156,8 @@ static void read_run(sqlite3_stmt *st, hh_export_run *r)
 static int read_end(hh_store *s, sqlite3_stmt *st, int rc, int result, hh_buf *err)
 {
     if (result >= 0 && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        hh_buf_printf(err, "%s: cannot read the export runs: %s", s->path, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot read the export runs: %s", "%s：无法读取导出记录：%s"), s->path,
+                      hh_store_errmsg(s));
         result = -1;
     }
     sqlite3_finalize(st);

@@ -26,7 +26,7 @@ static sqlite3_stmt *statement(hh_store *s, enum hh_stmt which, const char *what
     sqlite3_stmt *st = hh_store_stmt(s, which, &ignored);
     hh_buf_free(&ignored);
     if (!st)
-        hh_buf_printf(err, "%s: cannot %s: %s", s->path, what, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot %s: %s", "%s：无法%s：%s"), s->path, what, hh_store_errmsg(s));
     return st;
 }
 
@@ -39,15 +39,15 @@ static int step_once(hh_store *s, sqlite3_stmt *st, const char *what, char **tex
     if (rc == SQLITE_ROW && text)
         *text = hh_xstrdup((const char *)sqlite3_column_text(st, 0));
     else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        hh_buf_printf(err, "%s: cannot %s: %s", s->path, what, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot %s: %s", "%s：无法%s：%s"), s->path, what, hh_store_errmsg(s));
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 int hh_store_seen(hh_store *s, const char *id, const char *source, char **first, hh_buf *err)
 {
-    static const char look_up[] = "look up the households this run has met",
-                      record[] = "record a household this run has met";
+    const char *look_up = hh_tr("look up the households this run has met", "查找本次运行已遇到的住户"),
+               *record = hh_tr("record a household this run has met", "记录本次运行遇到的住户");
     *first = NULL;
     sqlite3_stmt *st = seen_table(s, err) ? NULL : statement(s, STMT_SEEN_FIND, look_up, err);
     if (!st)
@@ -82,7 +82,7 @@ void hh_store_seen_forget(hh_store *s)
 
 int hh_store_next_serial(hh_store *s, const char *prefix, long *serial, hh_buf *err)
 {
-    static const char what[] = "read the household ids";
+    const char *what = hh_tr("read the household ids", "读取住户编号");
     sqlite3_stmt *st = statement(s, STMT_NEXT_SERIAL, what, err);
     if (!st)
         return -1;

@@ -56,8 +56,10 @@ static int column_xml(hh_store *s, sqlite3_stmt *st, int xml_col, int size_col, 
         size > 0 && (sqlite3_uint64)size <= HH_INFLATE_MAX_BYTES && hh_inflate(data, (size_t)bytes, (size_t)size, out) == 0)
         return 0;
     const char *id = col(st, 0);
-    hh_buf_printf(err, "%s: revision %d of household %s is damaged: its stored form cannot be read; run 'hhreg check'",
-                  s->path, sqlite3_column_int(st, 1), id ? id : "(without an id)");
+    hh_buf_printf(err,
+                  hh_tr("%s: revision %d of household %s is damaged: its stored form cannot be read; run 'hhreg check'",
+                        "%1$s：住户 %3$s 的第 %2$d 版已损坏：无法读取其保存的表单；请运行“hhreg check”"),
+                  s->path, sqlite3_column_int(st, 1), id ? id : hh_tr("(without an id)", "（无编号）"));
     return -1;
 }
 
@@ -100,7 +102,10 @@ int hh_store_get_household(hh_store *s, const char *id, int revision, hh_househo
         if (doc)
             xmlFreeDoc(doc);
         if (!*h) {
-            hh_buf_printf(err, "the stored form of %s cannot be read; run 'hhreg check'", id);
+            hh_buf_printf(err,
+                          hh_tr("the stored form of %s cannot be read; run 'hhreg check'",
+                                "无法读取住户 %s 保存的表单；请运行“hhreg check”"),
+                          id);
             rc = -1;
         } else if (revision == 0 && read_visit_log(s, id, *h, err)) {
             hh_household_free(*h);
@@ -490,8 +495,11 @@ static int each_household_row(const hh_stored_revision *r, void *arg)
 {
     household_walk *w = arg;
     if (r->damaged) {
-        hh_buf_printf(w->err, "%s: revision %d of household %s is damaged; run 'hhreg check'", w->s->path,
-                      r->revision, r->household->id ? r->household->id : "(without an id)");
+        hh_buf_printf(w->err,
+                      hh_tr("%s: revision %d of household %s is damaged; run 'hhreg check'",
+                            "%1$s：住户 %3$s 的第 %2$d 版已损坏；请运行“hhreg check”"),
+                      w->s->path, r->revision,
+                      r->household->id ? r->household->id : hh_tr("(without an id)", "（无编号）"));
         return -1;
     }
     int rc = w->fn(r->household, r->revision, r->xml, r->xml_len, w->arg);

@@ -89,21 +89,15 @@ void hh_review_row_json(hh_json *j, const hh_review_row *row)
 }
 
 /* Statements run a few times a call: prepared, not cached; a failure says what failed. */
-#define prepare(s, sql, err) hh_store_prepare(s, sql, "read the reviews", err)
-
-/* The reason in the language asked for; the compiler checks a format in both. */
-static const char *say(hh_lang lang, const char *en, const char *zh) __attribute__((format_arg(2), format_arg(3)));
-static const char *say(hh_lang lang, const char *en, const char *zh)
-{
-    return lang == HH_LANG_ZH ? zh : en;
-}
+#define prepare(s, sql, err) hh_store_prepare(s, sql, hh_tr("read the reviews", "读取审核记录"), err)
 
 /* Ends a read of the reviews with `st` (finalized): `result`, or -1 with why when
  * its last step `rc` failed. */
 static int read_end(hh_store *s, sqlite3_stmt *st, int rc, int result, hh_buf *err)
 {
     if (result == 0 && rc != SQLITE_DONE) {
-        hh_buf_printf(err, "%s: cannot read the reviews: %s", s->path, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot read the reviews: %s", "%s：无法读取审核记录：%s"), s->path,
+                      hh_store_errmsg(s));
         result = -1;
     }
     sqlite3_finalize(st);
@@ -150,7 +144,8 @@ int hh_review_of(hh_store *s, const char *id, int revision, hh_review *out, hh_b
     if (rc == SQLITE_ROW)
         result = read_decision(s, st, out, err);
     else if (rc != SQLITE_DONE) {
-        hh_buf_printf(err, "%s: cannot read the reviews: %s", s->path, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot read the reviews: %s", "%s：无法读取审核记录：%s"), s->path,
+                      hh_store_errmsg(s));
         result = -1;
     }
     sqlite3_reset(st);
@@ -233,7 +228,8 @@ static long item_paths(hh_store *s, const char *id, int revision, const hh_revie
     xmlDocPtr doc = hh_store_parse_form(xml, len, id);
     free(xml);
     if (!doc) {
-        hh_buf_printf(err, "%s: the stored form of %s cannot be read", s->path, id);
+        hh_buf_printf(err, hh_tr("%s: the stored form of %s cannot be read", "%s：无法读取住户 %s 所存的表单"), s->path,
+                      id);
         return -1;
     }
     hh_buf wanted, found, scratch;
@@ -261,8 +257,8 @@ static bool same_item(char *const *paths, size_t n, hh_lang lang, hh_buf *err)
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < i; j++)
             if (strcmp(paths[i], paths[j]) == 0) {
-                hh_buf_printf(err, say(lang, "item comments %zu and %zu are both on %s: say it in one",
-                                       "第 %zu 条和第 %zu 条项目意见都针对 %s：请合为一条"),
+                hh_buf_printf(err, hh_text(lang, "item comments %zu and %zu are both on %s: say it in one",
+                                           "第 %zu 条和第 %zu 条项目意见都针对 %s：请合为一条"),
                               j + 1, i + 1, paths[i]);
                 return true;
             }
@@ -316,35 +312,41 @@ hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_
     if (out)
         memset(out, 0, sizeof *out);
     if (decision == HH_REVIEW_SUBMITTED) {
-        hh_buf_printf(err, "%s", say(lang, "a review approves or returns a form", "审核须通过或退回表单"));
+        hh_buf_printf(err, "%s", hh_text(lang, "a review approves or returns a form", "审核须通过或退回表单"));
         return HH_DECIDE_BAD;
     }
     bool said = comment && *comment;
     if (comment && hh_text_check(comment, false) != HH_TEXT_OK) {
-        hh_buf_printf(err, "%s", say(lang, "the comment holds a control character (a line break, a mark reversing the "
-                                           "direction of text?) or bytes that are not UTF-8: write it again",
-                                     "意见中含有控制字符（换行、改变文字方向的符号？）或非 UTF-8 字节：请重新填写"));
+        hh_buf_printf(err, "%s",
+                      hh_text(lang,
+                              "the comment holds a control character (a line break, a mark reversing the "
+                              "direction of text?) or bytes that are not UTF-8: write it again",
+                              "意见中含有控制字符（换行、改变文字方向的符号？）或非 UTF-8 字节：请重新填写"));
         return HH_DECIDE_BAD;
     }
     for (size_t i = 0; i < n_notes; i++) {
         if (!notes[i].path || !*notes[i].path || !notes[i].comment || !*notes[i].comment) {
-            hh_buf_printf(err, say(lang, "item comment %zu needs both an item path and words",
-                                   "第 %zu 条项目意见须同时有项目路径和内容"),
+            hh_buf_printf(err, hh_text(lang, "item comment %zu needs both an item path and words",
+                                       "第 %zu 条项目意见须同时有项目路径和内容"),
                           i + 1);
             return HH_DECIDE_BAD;
         }
         if (hh_text_check(notes[i].path, false) != HH_TEXT_OK || hh_text_check(notes[i].comment, false) != HH_TEXT_OK) {
-            hh_buf_printf(err, say(lang, "item comment %zu holds a control character (a line break, a mark reversing "
-                                         "the direction of text?) or bytes that are not UTF-8: write it again",
-                                   "第 %zu 条项目意见含有控制字符（换行、改变文字方向的符号？）或非 UTF-8 字节：请重新填写"),
+            hh_buf_printf(err,
+                          hh_text(lang,
+                                  "item comment %zu holds a control character (a line break, a mark reversing "
+                                  "the direction of text?) or bytes that are not UTF-8: write it again",
+                                  "第 %zu 条项目意见含有控制字符（换行、改变文字方向的符号？）或非 UTF-8 字节："
+                                  "请重新填写"),
                           i + 1);
             return HH_DECIDE_BAD;
         }
         said = true;
     }
     if (decision == HH_REVIEW_RETURNED && !said) {
-        hh_buf_printf(err, "%s", say(lang, "a returned form needs a comment that tells the enumerator what to change",
-                                     "退回的表单须附意见，告诉普查员要修改什么"));
+        hh_buf_printf(err, "%s",
+                      hh_text(lang, "a returned form needs a comment that tells the enumerator what to change",
+                              "退回的表单须附意见，告诉普查员要修改什么"));
         return HH_DECIDE_BAD;
     }
     if (hh_store_begin(s, err))
@@ -362,14 +364,15 @@ hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_
     char **paths = NULL;
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         if (st)
-            hh_buf_printf(err, "%s: cannot read household %s: %s", s->path, id, hh_store_errmsg(s));
+            hh_buf_printf(err, hh_text(lang, "%s: cannot read household %s: %s", "%s：无法读取住户 %s：%s"), s->path,
+                          id, hh_store_errmsg(s));
         result = HH_DECIDE_FAILED;
     } else if (rc == SQLITE_DONE || deleted) {
-        hh_buf_printf(err, say(lang, "no current household %s in %s", "%2$s 中没有现有住户 %1$s"), id, s->path);
+        hh_buf_printf(err, hh_text(lang, "no current household %s in %s", "%2$s 中没有现有住户 %1$s"), id, s->path);
         result = HH_DECIDE_NO_HOUSEHOLD;
     } else if (revision && revision != current) {
-        hh_buf_printf(err, say(lang, "household %s is at revision %d now, not %d: read it again before deciding",
-                               "住户 %s 现为第 %d 版，不是第 %d 版：请重新读取后再审核"),
+        hh_buf_printf(err, hh_text(lang, "household %s is at revision %d now, not %d: read it again before deciding",
+                                   "住户 %s 现为第 %d 版，不是第 %d 版：请重新读取后再审核"),
                       id, current, revision);
         result = HH_DECIDE_STALE;
     } else {
@@ -377,10 +380,12 @@ hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_
         if (bad < 0)
             result = HH_DECIDE_FAILED;
         else if ((size_t)bad < n_notes) {
-            hh_buf_printf(err, say(lang, "item comment %ld: its path names no item of this form (paths as validate "
-                                         "prints them, e.g. person[2]/birthDate or enumeration/@date)",
-                                   "第 %ld 条项目意见：其路径不是此表单的项目（路径同 validate 所示，如 "
-                                   "person[2]/birthDate 或 enumeration/@date）"),
+            hh_buf_printf(err,
+                          hh_text(lang,
+                                  "item comment %ld: its path names no item of this form (paths as validate "
+                                  "prints them, e.g. person[2]/birthDate or enumeration/@date)",
+                                  "第 %ld 条项目意见：其路径不是此表单的项目（路径同 validate 所示，如 "
+                                  "person[2]/birthDate 或 enumeration/@date）"),
                           bad + 1);
             result = HH_DECIDE_BAD;
         } else if (same_item(paths, n_notes, lang, err))

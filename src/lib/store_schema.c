@@ -135,7 +135,8 @@ static int link_audit_rows(hh_store *s, hh_buf *err)
     sqlite3_finalize(rows);
     sqlite3_finalize(link);
     if (rc != SQLITE_DONE) {
-        hh_buf_printf(err, "%s: cannot link the audit log: %s", s->path, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot link the audit log: %s", "%s：无法为审计日志建立哈希链：%s"), s->path,
+                      hh_store_errmsg(s));
         return -1;
     }
     return hh_store_exec(s, TRIGGER_AUDIT_APPEND_ONLY_U ";", err);
@@ -260,7 +261,8 @@ static int relax_revision_columns(hh_store *s, hh_buf *err)
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     free(sql);
     if (version < 0)
-        hh_buf_printf(err, "%s: cannot read the schema version: %s", s->path, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot read the schema version: %s", "%s：无法读取模式版本：%s"), s->path,
+                      hh_store_errmsg(s));
     return rc;
 }
 

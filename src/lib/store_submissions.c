@@ -10,7 +10,7 @@
 int hh_store_submission_find(hh_store *s, const char *account, const char *key, int *status, char **answer,
                              hh_buf *err)
 {
-    static const char what[] = "read the answers kept for submissions";
+    const char *what = hh_tr("read the answers kept for submissions", "读取为提交保留的答复");
     sqlite3_stmt *st = hh_store_prepare(s, "SELECT status, answer FROM submission WHERE account = ?1 AND client_key = ?2",
                                what, err);
     if (!st)
@@ -22,7 +22,7 @@ int hh_store_submission_find(hh_store *s, const char *account, const char *key, 
         *status = sqlite3_column_int(st, 0);
         *answer = hh_xstrdup((const char *)sqlite3_column_text(st, 1));
     } else if (rc != SQLITE_DONE)
-        hh_buf_printf(err, "%s: cannot %s: %s", s->path, what, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot %s: %s", "%s：无法%s：%s"), s->path, what, hh_store_errmsg(s));
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
@@ -30,7 +30,7 @@ int hh_store_submission_find(hh_store *s, const char *account, const char *key, 
 int hh_store_submission_keep(hh_store *s, const char *account, const char *key, const char *household, int status,
                              const char *answer, hh_buf *err)
 {
-    static const char what[] = "keep the answer to a submission";
+    const char *what = hh_tr("keep the answer to a submission", "保留对提交的答复");
     sqlite3_stmt *st = hh_store_prepare(s,
                                "INSERT INTO submission (account, client_key, household_id, status, answer, at)"
                                " VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
@@ -44,7 +44,7 @@ int hh_store_submission_keep(hh_store *s, const char *account, const char *key, 
     hh_store_bind_text(st, 5, answer);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
-        hh_buf_printf(err, "%s: cannot %s: %s", s->path, what, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot %s: %s", "%s：无法%s：%s"), s->path, what, hh_store_errmsg(s));
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -52,7 +52,7 @@ int hh_store_submission_keep(hh_store *s, const char *account, const char *key, 
 int hh_store_address_holder(hh_store *s, const char *community, const char *building, const char *unit,
                             const char *room, const char *except, char **holder, hh_buf *err)
 {
-    static const char what[] = "look up who lives at an address";
+    const char *what = hh_tr("look up who lives at an address", "查找住在某地址的住户");
     sqlite3_stmt *st = hh_store_prepare(s,
                                "SELECT h.id FROM household h JOIN revision r"
                                " ON r.household_id = h.id AND r.revision = h.current_revision"
@@ -72,7 +72,7 @@ int hh_store_address_holder(hh_store *s, const char *community, const char *buil
     if (rc == SQLITE_ROW)
         *holder = hh_xstrdup((const char *)sqlite3_column_text(st, 0));
     else if (rc != SQLITE_DONE)
-        hh_buf_printf(err, "%s: cannot %s: %s", s->path, what, hh_store_errmsg(s));
+        hh_buf_printf(err, hh_tr("%s: cannot %s: %s", "%s：无法%s：%s"), s->path, what, hh_store_errmsg(s));
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }

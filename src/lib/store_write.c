@@ -260,7 +260,9 @@ static int conflict(hh_store *s, const hh_put_request *rq, int cur, hh_diags *d,
                               (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
                               rq->base_revision);
     else
-        hh_buf_printf(err, "%s", rc == SQLITE_DONE ? "the current revision is missing" : hh_store_errmsg(s));
+        hh_buf_printf(err, "%s",
+                      rc == SQLITE_DONE ? hh_tr("the current revision is missing", "当前版本缺失")
+                                        : hh_store_errmsg(s));
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : -1;
 }
@@ -381,7 +383,8 @@ fail:
     if (result == HH_PUT_FAILED)
         describe_failure(s, &err);
     if (result == HH_PUT_FAILED)
-        hh_msg_store_fail(d, rq->file, rq->line, "household", err.len ? err.data : "unknown SQLite error");
+        hh_msg_store_fail(d, rq->file, rq->line, "household",
+                          err.len ? err.data : hh_tr("unknown SQLite error", "未知的 SQLite 错误"));
     hh_buf_free(&err);
     hh_diags_free(&store_warnings);
     return result;
@@ -396,9 +399,9 @@ int hh_store_delete(hh_store *s, const char *id, const char *reason, const char 
     int state = household_state(s, id, &rev, deleted, sizeof deleted, err);
     if (state != 0 || *deleted) {
         if (state == 1)
-            hh_buf_printf(err, "no household %s in %s", id, s->path);
+            hh_buf_printf(err, hh_tr("no household %s in %s", "%2$s 中没有住户 %1$s"), id, s->path);
         else if (state == 0)
-            hh_buf_printf(err, "household %s was already deleted on %s", id, deleted);
+            hh_buf_printf(err, hh_tr("household %s was already deleted on %s", "住户 %s 已于 %s 删除"), id, deleted);
         hh_store_rollback(s);
         return -1;
     }
@@ -437,7 +440,7 @@ static int current_enumeration_date(hh_store *s, const char *id, char out[11], h
     sqlite3_stmt *st = hh_store_prepare(s,
                                         "SELECT r.enumeration_date FROM household h JOIN revision r ON r.household_id"
                                         " = h.id AND r.revision = h.current_revision WHERE h.id = ?1",
-                                        "read the enumeration date", err);
+                                        hh_tr("read the enumeration date", "读取调查日期"), err);
     if (!st)
         return -1;
     hh_store_bind_text(st, 1, id);
@@ -446,7 +449,8 @@ static int current_enumeration_date(hh_store *s, const char *id, char out[11], h
     snprintf(out, 11, "%s", date ? (const char *)date : "");
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW)
-        hh_buf_printf(err, "%s: cannot read the enumeration date of %s", s->path, id);
+        hh_buf_printf(err, hh_tr("%s: cannot read the enumeration date of %s", "%1$s：无法读取住户 %2$s 的调查日期"),
+                      s->path, id);
     return rc == SQLITE_ROW ? 0 : -1;
 }
 
@@ -454,7 +458,7 @@ int hh_store_log_visit(hh_store *s, const char *id, const hh_visit *v, const cha
 {
     hhreg_date on;
     if (!v->date || !hhreg_date_parse(v->date, false, &on) || hhreg_date_days(on) > hhreg_date_days(hh_date_today())) {
-        hh_buf_printf(err, "the visit's date is not a date of today or before");
+        hh_buf_puts(err, hh_tr("the visit's date is not a date of today or before", "走访日期须为今天或之前的日期"));
         return 1;
     }
     bool own = sqlite3_get_autocommit(s->db); /* else inside the caller's transaction */
@@ -469,12 +473,17 @@ int hh_store_log_visit(hh_store *s, const char *id, const hh_visit *v, const cha
     bool before = state == 0 && !*deleted && strcmp(v->date, enumerated) < 0;
     sqlite3_stmt *st = state == 0 && !*deleted && !before ? hh_store_stmt(s, STMT_VISIT_LOG_INSERT, err) : NULL;
     if (state > 0 || *deleted) {
-        hh_buf_printf(err, *deleted ? "household %s was deleted on %s" : "no household %s in %s", id,
-                      *deleted ? deleted : s->path);
+        hh_buf_printf(err,
+                      *deleted ? hh_tr("household %s was deleted on %s", "住户 %s 已于 %s 删除")
+                               : hh_tr("no household %s in %s", "%2$s 中没有住户 %1$s"),
+                      id, *deleted ? deleted : s->path);
         rc = 1;
     } else if (before) {
-        hh_buf_printf(err, "the visit's date is before the form's enumeration date (%s): a visit of the enumeration "
-                           "is recorded in the form (hhreg edit)", enumerated);
+        hh_buf_printf(err,
+                      hh_tr("the visit's date is before the form's enumeration date (%s): a visit of the enumeration "
+                            "is recorded in the form (hhreg edit)",
+                            "走访日期早于表单的调查日期（%s）：调查时的走访应记录在表单中（用“hhreg edit”）"),
+                      enumerated);
         rc = 2;
     } else if (st) {
         char now[21];
@@ -487,7 +496,8 @@ int hh_store_log_visit(hh_store *s, const char *id, const hh_visit *v, const cha
             *seq = sqlite3_column_int(st, 0);
             rc = 0;
         } else {
-            hh_buf_printf(err, "%s: cannot record the visit: %s", s->path, hh_store_errmsg(s));
+            hh_buf_printf(err, hh_tr("%s: cannot record the visit: %s", "%s：无法记录走访：%s"), s->path,
+                          hh_store_errmsg(s));
         }
         sqlite3_reset(st);
         char detail[32];
@@ -533,9 +543,12 @@ static int tombstone(hh_store *s, const char *id, int *rev, char **deleted_at, c
         return -1;
     }
     if (rc == SQLITE_DONE)
-        hh_buf_printf(err, "no household %s in %s", id, s->path);
+        hh_buf_printf(err, hh_tr("no household %s in %s", "%2$s 中没有住户 %1$s"), id, s->path);
     else if (!*deleted_at)
-        hh_buf_printf(err, "household %s is not deleted (revision %d is current); nothing to undelete", id, *rev);
+        hh_buf_printf(err,
+                      hh_tr("household %s is not deleted (revision %d is current); nothing to undelete",
+                            "住户 %s 未被删除（当前为第 %d 版）；无需撤销删除"),
+                      id, *rev);
     return rc == SQLITE_ROW && *deleted_at ? 0 : 1;
 }
 
@@ -550,14 +563,16 @@ static int documents_held_since(hh_store *s, const char *id, int rev, hh_buf *er
     sqlite3_bind_int(st, 2, rev);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        hh_buf_printf(err, "household %s cannot be undeleted: the ID document of its person %d is now held by ", id,
-                      sqlite3_column_int(st, 0));
+        hh_buf_printf(err,
+                      hh_tr("household %s cannot be undeleted: the ID document of its person %d is now held by ",
+                            "住户 %s 无法撤销删除：其第 %d 人的证件号码现由"),
+                      id, sqlite3_column_int(st, 0));
         if (hh_store_owned_by_caller(s))
-            hh_buf_printf(err, "household %s (person %d)", (const char *)sqlite3_column_text(st, 1),
-                          sqlite3_column_int(st, 2));
+            hh_buf_printf(err, hh_tr("household %s (person %d)", "住户 %s（第 %d 人）"),
+                          (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2));
         else
-            hh_buf_puts(err, "another household");
-        hh_buf_puts(err, "; correct one of them first");
+            hh_buf_puts(err, hh_tr("another household", "另一住户"));
+        hh_buf_puts(err, hh_tr("; correct one of them first", "持有；请先更正其中之一"));
     } else if (rc != SQLITE_DONE) {
         hh_buf_printf(err, "%s", hh_store_errmsg(s));
     }

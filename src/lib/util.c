@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
+
 void hh_out_of_memory(void)
 {
-    fputs("hhreg: out of memory\n", stderr);
+    fputs(hh_tr("hhreg: out of memory\n", "hhreg：内存不足\n"), stderr);
     abort();
 }
 

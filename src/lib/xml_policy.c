@@ -7,6 +7,7 @@
 #include <string.h>
 #include <libxml/parser.h>
 
+#include "diag.h"
 #include "util.h"
 
 static xmlExternalEntityLoader default_loader;
@@ -64,6 +65,6 @@ void hh_xml_policy_cleanup(void)
 void hh_xml_version(hh_buf *out)
 {
     int running = atoi(xmlParserVersion); /* 20914 is 2.9.14 */
-    hh_buf_printf(out, "%d.%d.%d (built with %s)", running / 10000, running / 100 % 100, running % 100,
-                  LIBXML_DOTTED_VERSION);
+    hh_buf_printf(out, hh_tr("%d.%d.%d (built with %s)", "%d.%d.%d（编译时所用版本为 %s）"), running / 10000,
+                  running / 100 % 100, running % 100, LIBXML_DOTTED_VERSION);
 }

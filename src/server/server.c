@@ -148,6 +148,7 @@ static unsigned audit_refusal(hh_request *rq, const char *method, const char *ro
 
 static unsigned dispatch(hh_request *rq)
 {
+    hh_reasons_speak_here(rq->lang); /* the library's reasons in the request's language */
     if (rq->body_too_large)
         return hh_answer_error(rq, MHD_HTTP_CONTENT_TOO_LARGE, "too-large", "The request body is too large.",
                                "请求内容过大。");

@@ -205,6 +205,7 @@ static void run_one(hh_store *store, queued *q, hh_buf *err)
 {
     submission *sub = q->sub;
     hh_request *rq = sub->rq;
+    hh_reasons_speak_here(rq->lang); /* the leader runs others' submissions: each reason in its own request's language */
     if (hh_store_part_begin(store, err)) {
         q->status = hh_answer_store_failed(rq);
         return;
@@ -249,6 +250,7 @@ static void run_batch(hh_server *srv, queued *batch)
 {
     hh_buf err;
     hh_buf_init(&err);
+    hh_lang mine = hh_reasons_lang();
     pthread_mutex_lock(&srv->store_lock);
     bool begun = hh_store_begin(srv->store, &err) == 0;
     for (queued *q = batch; q; q = q->next)
@@ -264,6 +266,7 @@ static void run_batch(hh_server *srv, queued *batch)
     }
     pthread_mutex_unlock(&srv->store_lock);
     hh_buf_free(&err);
+    hh_reasons_speak_here(mine);
 }
 
 /* Runs `work` for the request in a group commit (PostgreSQL's and InnoDB's way): the
