@@ -416,6 +416,15 @@ START_TEST(a_visit_goes_to_the_log_and_leaves_the_form)
         free(code);
         http_free(&h);
     }
+    /* asked in Chinese, the refusal is in Chinese */
+    char *url = hh_xasprintf("http://127.0.0.1:%d/api/v1/households/" OWN "/visits", port);
+    tu_http_request zh = { url,    "POST", NULL, "{\"date\":\"2026-10-01\",\"purpose\":\"routine\",\"outcome\":\"done\"}",
+                           e.cookie, e.csrf, "Accept-Language: zh-CN,zh;q=0.9", NULL, false };
+    h = tu_http_send(&zh);
+    ck_assert_msg(h.status == 422 && strstr(h.body.data, "早于本表登记日期") && !strstr(h.body.data, "enumeration date"),
+                  "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    free(url);
     /* a misspelt key is refused by name rather than its note lost */
     h = request(&e, "POST", "/api/v1/households/" OWN "/visits", NULL,
                 "{\"date\":\"2026-11-03\",\"purpose\":\"routine\",\"outcome\":\"done\",\"notes\":\"x\"}", NULL);

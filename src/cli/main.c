@@ -103,7 +103,7 @@ const command hh_commands[] = {
       "  --draft-dir DIR    where drafts are kept (default $HHREG_DRAFT_DIR, else STORE.drafts)\n"
       "  --resume           continue the waiting draft of a visit of ID\n",
       "把一次走访（日期、目的、结果、备注）记入已存储户的走访记录；表单、\n"
-      "普查日期和审核状态保持不变。",
+      "登记日期和审核状态保持不变。",
       "  --draft-dir DIR    草稿存放处（默认 $HHREG_DRAFT_DIR，否则为 存储库.drafts）\n"
       "  --resume           继续 ID 的走访中等待的草稿\n" },
     { "review", cmd_review, "[--returned] [--area CODE] [--json] | --approve|--return [--comment TEXT] [--item PATH=TEXT]... [--revision N] ID",

@@ -440,7 +440,7 @@ static int current_enumeration_date(hh_store *s, const char *id, char out[11], h
     sqlite3_stmt *st = hh_store_prepare(s,
                                         "SELECT r.enumeration_date FROM household h JOIN revision r ON r.household_id"
                                         " = h.id AND r.revision = h.current_revision WHERE h.id = ?1",
-                                        hh_tr("read the enumeration date", "读取调查日期"), err);
+                                        hh_tr("read the enumeration date", "读取登记日期"), err);
     if (!st)
         return -1;
     hh_store_bind_text(st, 1, id);
@@ -449,7 +449,7 @@ static int current_enumeration_date(hh_store *s, const char *id, char out[11], h
     snprintf(out, 11, "%s", date ? (const char *)date : "");
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW)
-        hh_buf_printf(err, hh_tr("%s: cannot read the enumeration date of %s", "%1$s：无法读取住户 %2$s 的调查日期"),
+        hh_buf_printf(err, hh_tr("%s: cannot read the enumeration date of %s", "%1$s：无法读取住户 %2$s 的登记日期"),
                       s->path, id);
     return rc == SQLITE_ROW ? 0 : -1;
 }
@@ -482,7 +482,7 @@ int hh_store_log_visit(hh_store *s, const char *id, const hh_visit *v, const cha
         hh_buf_printf(err,
                       hh_tr("the visit's date is before the form's enumeration date (%s): a visit of the enumeration "
                             "is recorded in the form (hhreg edit)",
-                            "走访日期早于表单的调查日期（%s）：调查时的走访应记录在表单中（用“hhreg edit”）"),
+                            "走访日期早于表单的登记日期（%s）：登记时的走访应记录在表单中（用“hhreg edit”）"),
                       enumerated);
         rc = 2;
     } else if (st) {
