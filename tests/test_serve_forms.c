@@ -242,6 +242,96 @@ START_TEST(enumerators_creating_households_at_once_get_different_ids)
 }
 END_TEST
 
+/* Issue 18 item 6: a supervisor gives an enumerator single buildings of a grid
+ * ("GRID/BUILDING", the building as the forms give it). They list, read, visit and
+ * submit that building's households only — a household not there, or of another
+ * building of the same grid, is another's (403) — and cannot take one of another
+ * building over by sending a form with its id. */
+START_TEST(an_enumerator_given_a_building_works_in_it_alone)
+{
+    static const char revisions_of_own[] = "SELECT count(*) FROM revision WHERE household_id = '" OWN "'";
+    char *b544 = tu_src("samples/households/" GRID "-0076.xml"); /* building 544; OWN is in 543 */
+    ok(tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, b544, NULL));
+    free(b544);
+    tu_serve_add_user("bldg", "enumerator", GRID "/544");
+    account b = sign_in("bldg"), s = sign_in("super");
+    http h = request(&b, "GET", "/api/v1/households", NULL, NULL, NULL);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"" GRID "-0076\"") && !strstr(h.body.data, OWN), "%ld %s",
+                  h.status, h.body.data);
+    http_free(&h);
+    static const struct {
+        const char *method, *path, *body;
+        long status;
+    } tries[] = {
+        { "GET", "/api/v1/households/" GRID "-0076", NULL, 200 },
+        { "GET", "/api/v1/households/" OWN, NULL, 403 },
+        { "GET", "/api/v1/households/" GRID "-9999", NULL, 403 },
+        { "POST", "/api/v1/households/" OWN "/visits", "{\"date\":\"2026-11-20\",\"purpose\":\"routine\",\"outcome\":\"done\"}",
+          403 },
+        { "POST", "/api/v1/households/" GRID "-0076/visits",
+          "{\"date\":\"2026-11-20\",\"purpose\":\"routine\",\"outcome\":\"done\"}", 201 },
+    };
+    for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+        h = request(&b, tries[i].method, tries[i].path, NULL, tries[i].body, NULL);
+        ck_assert_msg(h.status == tries[i].status, "%s %s: %ld %s", tries[i].method, tries[i].path, h.status,
+                      h.body.data);
+        http_free(&h);
+    }
+    /* forms: a new one in the building is stored; one in another building, a
+     * revision of another building's household, and a form taking one over by its
+     * id (OWN's id on a form of building 544) are refused */
+    char *new_here = form(77, NEW, NULL), *new_there = form(1, NEW, "909"), *revision_there = form(1, OWN, NULL),
+         *take_over = form(76, OWN, "909");
+    h = submit(&b, new_here, NULL);
+    ck_assert_msg(h.status == 201, "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    const char *refused[] = { new_there, revision_there, take_over };
+    for (size_t i = 0; i < 3; i++) {
+        h = submit(&b, refused[i], NULL);
+        ck_assert_msg(h.status == 403, "form %zu: %ld %s", i, h.status, h.body.data);
+        http_free(&h);
+    }
+    ck_assert_int_eq(tu_sql_count(tu_store_db, revisions_of_own), 1);
+    /* a second building of the same grid: each household listed once */
+    h = request(&s, "POST", "/api/v1/assignments", NULL, "{\"user\":\"bldg\",\"grid\":\"" GRID "/543\"}", NULL);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"grids\":[\"" GRID "/543\",\"" GRID "/544\"]"), "%ld %s",
+                  h.status, h.body.data);
+    http_free(&h);
+    h = request(&b, "GET", "/api/v1/households/" OWN, NULL, NULL, NULL);
+    ck_assert_int_eq(h.status, 200);
+    http_free(&h);
+    h = request(&b, "GET", "/api/v1/households", NULL, NULL, NULL);
+    const char *first = strstr(h.body.data, "\"" OWN "\"");
+    ck_assert_msg(h.status == 200 && first && !strstr(first + 1, "\"" OWN "\"") &&
+                      strstr(h.body.data, "\"" GRID "-0076\""),
+                  "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    /* what a building is given to, and how it is written */
+    static const struct {
+        const char *body;
+        long status;
+    } assignments[] = {
+        { "{\"user\":\"enum03\",\"grid\":\"" GRID "/543\"}", 409 }, /* holds the whole grid already */
+        { "{\"user\":\"bldg\",\"grid\":\"" GRID "/\"}", 400 },
+        { "{\"user\":\"bldg\",\"grid\":\"" GRID "/ 545\"}", 400 },
+        { "{\"user\":\"bldg\",\"grid\":\"510105016004-03/545\"}", 403 }, /* another community's */
+    };
+    for (size_t i = 0; i < sizeof assignments / sizeof assignments[0]; i++) {
+        h = request(&s, "POST", "/api/v1/assignments", NULL, assignments[i].body, NULL);
+        ck_assert_msg(h.status == assignments[i].status, "%s: %ld %s", assignments[i].body, h.status, h.body.data);
+        http_free(&h);
+    }
+    tu_result r = tu_hhreg(NULL, NULL, "user", "add", "sup2", "--role", "supervisor", "--grid", GRID "/543", "--db",
+                           tu_store_db, NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "only an enumerator is given a single building"), "exit %d: %s",
+                  r.status, r.err);
+    tu_result_free(&r);
+    free(new_here), free(new_there), free(revision_there), free(take_over);
+    account_free(&b);
+    account_free(&s);
+}
+END_TEST
+
 START_TEST(a_held_address_is_refused_unless_a_supervisor_overrides)
 {
     account e = sign_in("enum03");
@@ -960,6 +1050,7 @@ Suite *make_serveforms_suite(void)
     tcase_add_test(tc, a_retried_submission_is_stored_once);
     tcase_add_test(tc, enumerators_creating_households_at_once_get_different_ids);
     tcase_add_test(tc, a_held_address_is_refused_unless_a_supervisor_overrides);
+    tcase_add_test(tc, an_enumerator_given_a_building_works_in_it_alone);
     tcase_add_test(tc, an_invalid_form_is_refused_with_its_diagnostics);
     tcase_add_test(tc, a_visit_goes_to_the_log_and_leaves_the_form);
     tcase_add_test(tc, bad_bodies_store_nothing);

@@ -148,14 +148,15 @@ static int check_add(const cli *c, const command *cmd, const user_options *o, co
     *role = (hh_role)r;
     for (size_t i = 0; i < o->n_grids; i++) {
         if (!hh_grid_code_valid(o->grids[i]))
-            return cli_fail(cmd, cli_tr(c, "--grid %zu: a grid is a community code and a grid number (510105016003-03), or "
-                                            "a supervisor's whole community (510105016003)",
-                                         "--grid %zu：网格是社区代码加网格号（510105016003-03），或审核员负责的"
-                                         "整个社区（510105016003）"),
+            return cli_fail(cmd, cli_tr(c, "--grid %zu: a grid is a community code and a grid number (510105016003-03), "
+                                            "a building of a grid (510105016003-03/543, the building as the forms give "
+                                            "it) or a supervisor's whole community (510105016003)",
+                                         "--grid %zu：网格是社区代码加网格号（510105016003-03），或网格内的楼栋"
+                                         "（510105016003-03/543，楼栋同表单所填），或网格长负责的整个社区（510105016003）"),
                             i + 1);
         const char *refusal = hh_role_grid_refusal(*role, o->grids[i]);
         if (refusal)
-            return cli_fail(cmd, "--grid %zu: %s", i + 1, refusal);
+            return cli_fail(cmd, cli_tr(c, "--grid %zu: %s", "--grid %zu：%s"), i + 1, refusal);
         for (size_t k = 0; k < i; k++)
             if (hh_grid_codes_overlap(o->grids[k], o->grids[i]))
                 return cli_fail(cmd, cli_tr(c, "--grid %zu overlaps --grid %zu: give each grid once, or the community alone",

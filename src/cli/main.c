@@ -168,13 +168,15 @@ const command hh_commands[] = {
       "Manage the accounts of hhreg serve: their role, grids and password.",
       "  --role ROLE        add: enumerator, supervisor, statistician or admin\n"
       "  --grid CODE        add: a grid the account works in (510105016003-03), again for more;\n"
-      "                     a supervisor may be given a whole community (510105016003)\n"
+      "                     an enumerator may be given one building of a grid (510105016003-03/543),\n"
+      "                     a supervisor a whole community (510105016003)\n"
       "  --password-stdin   add, passwd: the password is the first line of standard input\n"
       "                     (else it is typed twice on the terminal, not shown)\n"
       "  --json             list: one JSON array\n",
       "管理 hhreg serve 的账号：角色、网格和密码。",
       "  --role ROLE        add：enumerator（普查员）、supervisor（审核员）、statistician（统计员）或 admin（管理员）\n"
       "  --grid CODE        add：账号负责的网格（510105016003-03），多个网格就重复给出；\n"
+      "                     普查员可以只负责网格内的一栋楼（510105016003-03/543），\n"
       "                     审核员可以负责整个社区（510105016003）\n"
       "  --password-stdin   add、passwd：密码是标准输入的第一行\n"
       "                     （否则在终端上输入两次，不显示）\n"

@@ -50,10 +50,46 @@ static bool digits(const char *s, size_t n)
     return strspn(s, "0123456789") >= n;
 }
 
+/* A community code (n 12) or a grid code (n 15) in the first n bytes of `code`. */
+static bool area_code(const char *code, size_t n)
+{
+    return (n == 12 && digits(code, 12)) || (n == 15 && digits(code, 12) && code[12] == '-' && digits(code + 13, 2));
+}
+
+/* A building as the schema's PlaceName takes it: 1 to 100 bytes of UTF-8, no
+ * control character, no space at either end. */
+static bool building_name(const char *b)
+{
+    size_t n = strlen(b);
+    if (n < 1 || n > 100 || b[0] == ' ' || b[n - 1] == ' ')
+        return false;
+    for (const unsigned char *p = (const unsigned char *)b; *p;) {
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+        size_t len = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+        if (!len || (len == 2 && *p < 0xc2))
+            return false;
+        for (size_t k = 1; k < len; k++)
+            if ((p[k] & 0xc0) != 0x80)
+                return false;
+        p += len;
+    }
+    return true;
+}
+
+bool hh_building_code(const char *code)
+{
+    return strlen(code) > 16 && code[15] == '/' && area_code(code, 15) && building_name(code + 16);
+}
+
 bool hh_grid_code_valid(const char *code)
 {
-    size_t n = strlen(code);
-    return (n == 12 && digits(code, 12)) || (n == 15 && digits(code, 12) && code[12] == '-' && digits(code + 13, 2));
+    return area_code(code, strlen(code)) || hh_building_code(code);
+}
+
+size_t hh_grid_code_area_len(const char *code)
+{
+    return hh_building_code(code) ? 15 : strlen(code);
 }
 
 const char *hh_role_grid_refusal(hh_role role, const char *code)
@@ -61,9 +97,13 @@ const char *hh_role_grid_refusal(hh_role role, const char *code)
     if (role == HH_ROLE_STATISTICIAN || role == HH_ROLE_ADMIN)
         return hh_tr("a statistician or an admin is given no grid: they never see households",
                      "统计人员和管理员不分配网格：他们从不查看住户");
+    if (role == HH_ROLE_SUPERVISOR && hh_building_code(code))
+        return hh_tr("only an enumerator is given a single building; a supervisor works in grids or whole communities",
+                     "只有普查员才分配单栋楼；网格长负责网格或整个社区");
     if (role == HH_ROLE_ENUMERATOR && !strchr(code, '-'))
-        return hh_tr("only a supervisor is given a whole community; an enumerator works in grids (510105016003-03)",
-                     "只有网格长可分配整个社区；普查员只在网格内工作（如 510105016003-03）");
+        return hh_tr("only a supervisor is given a whole community; an enumerator works in grids (510105016003-03) or "
+                     "buildings (510105016003-03/543)",
+                     "只有网格长可分配整个社区；普查员只在网格（如 510105016003-03）或楼栋（如 510105016003-03/543）内工作");
     return NULL;
 }
 
@@ -75,7 +115,16 @@ bool hh_grid_codes_overlap(const char *a, const char *b)
 bool hh_grid_holds(const char *code, const char *household_id)
 {
     size_t n = strlen(code);
-    return hh_grid_code_valid(code) && strncmp(code, household_id, n) == 0 && household_id[n] == '-';
+    return area_code(code, n) && strncmp(code, household_id, n) == 0 &&
+           (household_id[n] == '-' || household_id[n] == '/');
+}
+
+bool hh_assignment_holds(const char *code, const char *household_id, const char *building)
+{
+    if (!hh_building_code(code))
+        return hh_grid_holds(code, household_id);
+    return strncmp(code, household_id, 15) == 0 && household_id[15] == '-' && building &&
+           strcmp(code + 16, building) == 0;
 }
 
 const char *hh_password_weakness(const char *password)

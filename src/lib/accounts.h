@@ -6,7 +6,10 @@
  *
  * A grid code is a community code and a grid number, "510105016003-03", the first
  * part of the ids of the grid's households; a community code alone
- * ("510105016003") stands for all of its grids (a supervisor's). */
+ * ("510105016003") stands for all of its grids (a supervisor's); a building code is
+ * a grid code, '/' and a building as the forms' address gives it
+ * ("510105016003-03/543"): the households of that building of the grid (an
+ * enumerator's who shares a grid with others). */
 #ifndef HH_ACCOUNTS_H
 #define HH_ACCOUNTS_H
 
@@ -37,16 +40,28 @@ int hh_role_parse(const char *name);
 /* An account name: 1 to 32 characters of a-z, 0-9, '.', '_' and '-', starting with a
  * letter (it appears in the audit log and in file names of drafts, so nothing else). */
 bool hh_account_name_valid(const char *name);
-/* A grid code ("510105016003-03") or a community code ("510105016003"). */
+/* A grid code ("510105016003-03"), a community code ("510105016003") or a building
+ * code ("510105016003-03/543": a building of 1 to 100 bytes of UTF-8 without
+ * control characters or spaces at either end, as the schema's PlaceName). */
 bool hh_grid_code_valid(const char *code);
-/* Why an account of `role` may not be given `code` (a valid grid or community
- * code), in plain words; NULL when it may: an enumerator works in grids, a
- * supervisor in grids or whole communities, a statistician or admin in none. */
+/* Whether `code` is a building code. */
+bool hh_building_code(const char *code);
+/* The length of the area a code's households are found under, by id: the grid
+ * code of a building code, else the whole code. */
+size_t hh_grid_code_area_len(const char *code);
+/* Why an account of `role` may not be given `code` (a valid code), in plain words;
+ * NULL when it may: an enumerator works in grids or buildings, a supervisor in grids
+ * or whole communities, a statistician or admin in none. */
 const char *hh_role_grid_refusal(hh_role role, const char *code);
-/* Whether codes `a` and `b` overlap: the same, or one a community the other lies in. */
+/* Whether codes `a` and `b` overlap: the same, or one a community or grid the
+ * other lies in. */
 bool hh_grid_codes_overlap(const char *a, const char *b);
-/* Whether household `id` lies in grid (or community) `code`. */
+/* Whether household `id` (or a grid or building code) lies in grid or community
+ * `code`; never for a building code, which needs the household's building. */
 bool hh_grid_holds(const char *code, const char *household_id);
+/* Whether household `id` in building `building` (NULL: not known) is one of `code`'s:
+ * in its grid or community, or, for a building code, in its grid and that building. */
+bool hh_assignment_holds(const char *code, const char *household_id, const char *building);
 
 /* Passwords: at least HH_PASSWORD_MIN characters (bytes of UTF-8), at most
  * HH_PASSWORD_MAX. */

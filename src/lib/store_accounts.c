@@ -9,10 +9,26 @@
 #include "dates.h"
 #include "store_internal.h"
 
-bool hh_account_grid_within_another(const hh_account *a, size_t i)
+const char *hh_account_area(const hh_account *a, size_t i, char area[static 16])
 {
-    for (size_t k = 0; k < a->n_grids; k++)
-        if (k != i && (hh_grid_holds(a->grids[k], a->grids[i]) || (k < i && strcmp(a->grids[k], a->grids[i]) == 0)))
+    size_t n = hh_grid_code_area_len(a->grids[i]);
+    if (n > 15)
+        return NULL; /* not a code: nothing to walk */
+    memcpy(area, a->grids[i], n);
+    area[n] = '\0';
+    for (size_t k = 0; k < a->n_grids; k++) {
+        size_t m = hh_grid_code_area_len(a->grids[k]);
+        bool wider = m < n && hh_grid_holds(a->grids[k], area);
+        if (k != i && (wider || (k < i && m == n && strncmp(a->grids[k], area, n) == 0)))
+            return NULL;
+    }
+    return area;
+}
+
+bool hh_account_has_buildings(const hh_account *a)
+{
+    for (size_t i = 0; i < a->n_grids; i++)
+        if (hh_building_code(a->grids[i]))
             return true;
     return false;
 }

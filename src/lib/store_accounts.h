@@ -26,11 +26,16 @@ typedef struct hh_account {
 } hh_account;
 
 void hh_account_clear(hh_account *a);
-/* Whether code `i` of the account's grids lies within another of them (a grid of a
- * community it also holds, or the same code again): a walk over each code's
- * households skips it, or meets those households twice. Accounts given both before
+/* The area (a grid or community code, into `area`) to walk for code `i` of the
+ * account's grids, or NULL when another code's walk covers it (a grid of a community
+ * it also holds, a building of a grid it holds, or the same area again: a building's
+ * grid is walked once for all its buildings). Each household met is then asked
+ * about by the access rule, which knows its building. Accounts given both before
  * overlapping codes were refused (hh_grid_codes_overlap) may still hold them. */
-bool hh_account_grid_within_another(const hh_account *a, size_t i);
+const char *hh_account_area(const hh_account *a, size_t i, char area[static 16]);
+/* Whether any of the account's codes is a building code: its access to a household
+ * then depends on the household's building, not only its id. */
+bool hh_account_has_buildings(const hh_account *a);
 
 /* Adds an account with its grids (a supervisor's may be communities). 1 when the
  * name is taken (also by a disabled account: a name is never given twice). */

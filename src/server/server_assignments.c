@@ -1,8 +1,9 @@
 /* server_assignments.c — who works where: GET /api/v1/assignments lists the
  * accounts a caller may assign and their grids (a supervisor: the enumerators of
  * its community and those without any grid; an admin: every account), and POST
- * /api/v1/assignments ({"user","grid","assign"?}) gives an account a grid or takes
- * it away (a supervisor: an enumerator, a grid of its community). The access rule
+ * /api/v1/assignments ({"user","grid","assign"?}) gives an account a grid (or one
+ * building of a grid: "510105016003-03/543") or takes it away (a supervisor: an
+ * enumerator, a grid or building of its community). The access rule
  * decides on the grid (server_access.c); the store audits each change. */
 #include "server_internal.h"
 
@@ -24,7 +25,7 @@ static bool assignable(const hh_account *who, const hh_account *a)
     if (a->role != HH_ROLE_ENUMERATOR)
         return false;
     for (size_t i = 0; i < a->n_grids; i++)
-        if (hh_access_allows(who, HH_ACT_ASSIGN, a->grids[i]))
+        if (hh_access_allows(who, HH_ACT_ASSIGN, a->grids[i], NULL))
             return true;
     return a->n_grids == 0; /* not working anywhere yet */
 }
@@ -51,7 +52,7 @@ static void add_account(const hh_account *a, void *arg)
 
 unsigned hh_assignments_list(hh_request *rq)
 {
-    if (!hh_access_allows(&rq->who, HH_ACT_ASSIGN, NULL))
+    if (!hh_access_allows(&rq->who, HH_ACT_ASSIGN, NULL, NULL))
         return hh_answer_forbidden(rq);
     hh_server *srv = rq->server;
     list_state st = { .rq = rq };
@@ -69,7 +70,7 @@ unsigned hh_assignments_list(hh_request *rq)
 
 unsigned hh_assignments_change(hh_request *rq)
 {
-    if (!hh_access_allows(&rq->who, HH_ACT_ASSIGN, NULL))
+    if (!hh_access_allows(&rq->who, HH_ACT_ASSIGN, NULL, NULL))
         return hh_answer_forbidden(rq);
     json_error_t error;
     json_t *body = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, JSON_REJECT_DUPLICATES, &error);
@@ -83,9 +84,11 @@ unsigned hh_assignments_change(hh_request *rq)
                                  "请求内容须为 JSON 对象：{\"user\",\"grid\",\"assign\"?: true|false}。");
     else if (!hh_grid_code_valid(grid))
         status = hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "bad-grid",
-                                 "grid is a grid code (510105016003-03) or a community code (510105016003).",
-                                 "grid 应为网格代码（510105016003-03）或社区代码（510105016003）。");
-    else if (!hh_access_allows(&rq->who, HH_ACT_ASSIGN, grid))
+                                 "grid is a grid code (510105016003-03), a community code (510105016003) or a "
+                                 "building of a grid (510105016003-03/543, the building as the forms give it).",
+                                 "grid 应为网格代码（510105016003-03）、社区代码（510105016003）或网格内的楼栋"
+                                 "（510105016003-03/543，楼栋同表单所填）。");
+    else if (!hh_access_allows(&rq->who, HH_ACT_ASSIGN, grid, NULL))
         status = hh_answer_forbidden(rq);
     else {
         hh_server *srv = rq->server;
@@ -106,7 +109,8 @@ unsigned hh_assignments_change(hh_request *rq)
         const char *refusal = status ? NULL : hh_role_grid_refusal(a.role, grid);
         if (refusal)
             status = hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "role-grid", refusal,
-                                     "该账户的角色不能分配此代码：普查员只分配网格，统计人员和管理员不分配网格。");
+                                     "该账户的角色不能分配此代码：普查员分配网格或楼栋，网格长分配网格或社区，"
+                                     "统计人员和管理员不分配网格。");
         bool held = false, overlaps = false;
         for (size_t i = 0; !status && i < a.n_grids; i++) {
             held |= strcmp(a.grids[i], grid) == 0;

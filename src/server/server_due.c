@@ -27,7 +27,7 @@ static int add_due(const hh_household *h, int revision, const char *xml, size_t 
     due_state *st = arg;
     hh_due d;
     /* asked per household as well: a grid code is a prefix, the decision is the access rule's */
-    if (!hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, h->id))
+    if (!hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, h->id, h->building))
         return 0;
     int returned = hh_review_is_returned(st->rq->server->store, h->id, revision, st->err);
     if (returned < 0)
@@ -61,7 +61,7 @@ static bool parse_groups(const char *list, unsigned *out)
 
 unsigned hh_due_list(hh_request *rq)
 {
-    if (!hh_access_allows(&rq->who, HH_ACT_LIST_HOUSEHOLDS, NULL))
+    if (!hh_access_allows(&rq->who, HH_ACT_LIST_HOUSEHOLDS, NULL, NULL))
         return hh_answer_forbidden(rq);
     const char *days = MHD_lookup_connection_value(rq->connection, MHD_GET_ARGUMENT_KIND, "days");
     const char *groups = MHD_lookup_connection_value(rq->connection, MHD_GET_ARGUMENT_KIND, "group");
@@ -86,9 +86,10 @@ unsigned hh_due_list(hh_request *rq)
     st.err = &err;
     pthread_mutex_lock(&srv->store_lock);
     int rc = hh_store_begin_read(srv->store, &err);
+    char area[16];
     for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
-        if (!hh_account_grid_within_another(&rq->who, i))
-            rc = hh_store_each_household(srv->store, rq->who.grids[i], false, add_due, &st, &err);
+        if (hh_account_area(&rq->who, i, area))
+            rc = hh_store_each_household(srv->store, area, false, add_due, &st, &err);
     hh_store_rollback(srv->store);
     if (rc == 0)
         rc = hh_audit_listing(rq, "due", st.listed, &err);

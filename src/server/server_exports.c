@@ -329,7 +329,7 @@ static bool options_of(json_t *body, hh_buf *out)
 
 unsigned hh_export_start(hh_request *rq)
 {
-    if (!hh_access_allows(&rq->who, HH_ACT_EXPORT, NULL))
+    if (!hh_access_allows(&rq->who, HH_ACT_EXPORT, NULL, NULL))
         return hh_answer_forbidden(rq);
     hh_server *srv = rq->server;
     const char *plugin = rq->arg;
@@ -506,7 +506,7 @@ static void file_json(const char *name, const struct stat *st, void *arg)
  * released one. */
 static bool may_see(const hh_account *who, const hh_export_run *r)
 {
-    return hh_access_allows(who, HH_ACT_READ_EXPORTS, NULL) &&
+    return hh_access_allows(who, HH_ACT_READ_EXPORTS, NULL, NULL) &&
            (who->role == HH_ROLE_ADMIN || (r->released_at && is_releasable(r->plugin)));
 }
 
@@ -575,7 +575,7 @@ static void list_plugins(hh_json *j, const hh_server *srv)
 
 unsigned hh_exports_list(hh_request *rq)
 {
-    if (!hh_access_allows(&rq->who, HH_ACT_READ_EXPORTS, NULL))
+    if (!hh_access_allows(&rq->who, HH_ACT_READ_EXPORTS, NULL, NULL))
         return hh_answer_forbidden(rq);
     hh_server *srv = rq->server;
     list_state st = { .rq = rq };
@@ -602,7 +602,7 @@ unsigned hh_exports_list(hh_request *rq)
 static unsigned find_run(hh_request *rq, hh_export_run *run)
 {
     memset(run, 0, sizeof *run);
-    if (!hh_access_allows(&rq->who, HH_ACT_READ_EXPORTS, NULL))
+    if (!hh_access_allows(&rq->who, HH_ACT_READ_EXPORTS, NULL, NULL))
         return hh_answer_forbidden(rq);
     char *end;
     long id = strtol(rq->arg, &end, 10);
@@ -640,7 +640,7 @@ unsigned hh_export_run_get_route(hh_request *rq)
 
 unsigned hh_export_release(hh_request *rq)
 {
-    if (!hh_access_allows(&rq->who, HH_ACT_EXPORT, NULL))
+    if (!hh_access_allows(&rq->who, HH_ACT_EXPORT, NULL, NULL))
         return hh_answer_forbidden(rq);
     hh_export_run run;
     unsigned status = find_run(rq, &run);

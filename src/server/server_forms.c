@@ -409,7 +409,10 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
     }
     const char *id = r.household->id;
     sub->household = hh_xstrdup(id);
-    if (!hh_access_allows(&rq->who, HH_ACT_SUBMIT_FORM, id)) {
+    /* into one's grids or buildings, and, for an account of single buildings, over no
+     * household of another building (a revision may not take one over) */
+    if (!hh_access_allows(&rq->who, HH_ACT_SUBMIT_FORM, id, r.household->building) ||
+        !hh_access_allows_stored(srv->store, &rq->who, HH_ACT_SUBMIT_FORM, id, true)) {
         status = hh_answer_forbidden(rq);
         goto done;
     }
@@ -464,14 +467,14 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
                         "网格长可使用 ?override=address 仍然保存。");
         /* the holder is named only to whom may read it: else which rooms of other
          * grids are lived in could be probed */
-        if (hh_access_allows(&rq->who, HH_ACT_READ_HOUSEHOLD, holder)) {
+        if (hh_access_allows(&rq->who, HH_ACT_READ_HOUSEHOLD, holder, h->building)) {
             rq->answer.len--; /* the holder's id beside the error */
             hh_buf_printf(&rq->answer, ",\"household\":\"%s\"}", holder); /* an id: digits and dashes */
         }
         status = MHD_HTTP_CONFLICT;
         goto done;
     }
-    if (held && !hh_access_allows(&rq->who, HH_ACT_OVERRIDE_ADDRESS, h->id)) {
+    if (held && !hh_access_allows(&rq->who, HH_ACT_OVERRIDE_ADDRESS, h->id, h->building)) {
         status = hh_answer_forbidden(rq);
         goto done;
     }
@@ -499,7 +502,7 @@ static bool content_type_is(hh_request *rq, const char *type)
 static unsigned household_submit(hh_request *rq)
 {
     /* who may submit at all; the form's own household is asked about once it is read */
-    if (!hh_access_allows(&rq->who, HH_ACT_SUBMIT_FORM, NULL))
+    if (!hh_access_allows(&rq->who, HH_ACT_SUBMIT_FORM, NULL, NULL))
         return hh_answer_forbidden(rq);
     bool json = content_type_is(rq, "application/json");
     if (!json && !content_type_is(rq, "application/xml") && !content_type_is(rq, "text/xml"))
@@ -627,7 +630,7 @@ static const char *item(json_t *body, const char *name, bool required, const cha
 
 static unsigned visit_record(hh_request *rq)
 {
-    if (!hh_access_allows(&rq->who, HH_ACT_RECORD_VISIT, rq->arg))
+    if (!hh_access_allows_id(rq, HH_ACT_RECORD_VISIT, rq->arg))
         return hh_answer_forbidden(rq);
     json_error_t error;
     json_t *body = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, JSON_REJECT_DUPLICATES, &error);

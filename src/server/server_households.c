@@ -21,7 +21,7 @@ static void add_row(const hh_list_row *r, void *arg)
 {
     list_state *st = arg;
     /* asked per row as well: a grid code is a prefix, the decision is the access rule's */
-    if (hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, r->id)) {
+    if (hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, r->id, r->building)) {
         hh_list_row_json(&st->json, r);
         st->rows++;
     }
@@ -29,7 +29,7 @@ static void add_row(const hh_list_row *r, void *arg)
 
 unsigned hh_households_list(hh_request *rq)
 {
-    if (!hh_access_allows(&rq->who, HH_ACT_LIST_HOUSEHOLDS, NULL))
+    if (!hh_access_allows(&rq->who, HH_ACT_LIST_HOUSEHOLDS, NULL, NULL))
         return hh_answer_forbidden(rq);
     hh_server *srv = rq->server;
     list_state st = { .rq = rq };
@@ -39,9 +39,10 @@ unsigned hh_households_list(hh_request *rq)
     hh_buf_init(&err);
     int rc = 0;
     pthread_mutex_lock(&srv->store_lock);
+    char area[16];
     for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
-        if (!hh_account_grid_within_another(&rq->who, i))
-            rc = hh_store_list(srv->store, rq->who.grids[i], false, add_row, &st, &err);
+        if (hh_account_area(&rq->who, i, area))
+            rc = hh_store_list(srv->store, area, false, add_row, &st, &err);
     if (rc == 0)
         rc = hh_audit_listing(rq, "list", st.rows, &err);
     pthread_mutex_unlock(&srv->store_lock);
@@ -52,7 +53,7 @@ unsigned hh_households_list(hh_request *rq)
 
 unsigned hh_household_get(hh_request *rq)
 {
-    if (!hh_access_allows(&rq->who, HH_ACT_READ_HOUSEHOLD, rq->arg))
+    if (!hh_access_allows_id(rq, HH_ACT_READ_HOUSEHOLD, rq->arg))
         return hh_answer_forbidden(rq);
     hh_server *srv = rq->server;
     hh_household *h = NULL;

@@ -93,9 +93,20 @@ typedef enum {
     HH_ACT_READ_EXPORTS,      /* export runs: every one (admin), the released ones (statistician) */
 } hh_action;
 
-/* The one decision: may account `who` do `action` (to household `household_id`
- * where the action concerns one)? Default deny. */
-bool hh_access_allows(const hh_account *who, hh_action action, const char *household_id);
+/* The one decision: may account `who` do `action` (to household `household_id` in
+ * building `building` where the action concerns one; NULL: not known, which an
+ * account of single buildings is never allowed)? Default deny. */
+bool hh_access_allows(const hh_account *who, hh_action action, const char *household_id, const char *building);
+/* hh_access_allows for current household `id` as the store holds it: its building
+ * is read from the store when the account works in single buildings (the caller
+ * holds the store lock). A household not in the store is allowed only `if_absent`
+ * (a new one); false when the store cannot say. */
+bool hh_access_allows_stored(hh_store *store, const hh_account *who, hh_action action, const char *id,
+                             bool if_absent);
+/* hh_access_allows for the request's account and the current household `id` the
+ * route names (the store is asked, under its lock, only for an account of single
+ * buildings; a household not in the store is then refused like another's). */
+bool hh_access_allows_id(hh_request *rq, hh_action action, const char *id);
 
 /* The routes' handlers. */
 unsigned hh_session_create(hh_request *rq);

@@ -147,7 +147,7 @@ int hh_items_answer_make(hh_server *srv, hh_buf *err)
 
 unsigned hh_items_get(hh_request *rq)
 {
-    if (!hh_access_allows(&rq->who, HH_ACT_READ_ITEMS, NULL))
+    if (!hh_access_allows(&rq->who, HH_ACT_READ_ITEMS, NULL, NULL))
         return hh_answer_forbidden(rq);
     hh_server *srv = rq->server;
     rq->etag = srv->items_etag;

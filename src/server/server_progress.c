@@ -18,7 +18,7 @@ static int add_household(const hh_household *h, int revision, const char *xml, s
     (void)xml, (void)len;
     progress_state *st = arg;
     /* asked per household as well: a grid code is a prefix, the decision is the access rule's */
-    if (!hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, h->id))
+    if (!hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, h->id, h->building))
         return 0;
     hh_review r;
     if (hh_review_of(st->rq->server->store, h->id, revision, &r, st->err))
@@ -30,7 +30,7 @@ static int add_household(const hh_household *h, int revision, const char *xml, s
 
 unsigned hh_progress_get(hh_request *rq)
 {
-    if (!hh_access_allows(&rq->who, HH_ACT_PROGRESS, NULL))
+    if (!hh_access_allows(&rq->who, HH_ACT_PROGRESS, NULL, NULL))
         return hh_answer_forbidden(rq);
     hh_server *srv = rq->server;
     hh_buf err;
@@ -39,9 +39,10 @@ unsigned hh_progress_get(hh_request *rq)
     hh_progress_init(&st.progress, hh_date_today());
     pthread_mutex_lock(&srv->store_lock);
     int rc = hh_store_begin_read(srv->store, &err);
+    char area[16];
     for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
-        if (!hh_account_grid_within_another(&rq->who, i))
-            rc = hh_store_each_household(srv->store, rq->who.grids[i], false, add_household, &st, &err);
+        if (hh_account_area(&rq->who, i, area))
+            rc = hh_store_each_household(srv->store, area, false, add_household, &st, &err);
     hh_store_rollback(srv->store);
     if (rc == 0)
         rc = hh_audit_listing(rq, "progress", st.progress.total.households, &err);

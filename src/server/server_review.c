@@ -25,7 +25,7 @@ static void add_row(const hh_review_row *row, void *arg)
 {
     queue_state *st = arg;
     /* asked per household as well: a grid code is a prefix, the decision is the access rule's */
-    if (hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, row->id)) {
+    if (hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, row->id, row->building)) {
         hh_review_row_json(&st->json, row);
         st->listed++;
     }
@@ -33,7 +33,7 @@ static void add_row(const hh_review_row *row, void *arg)
 
 unsigned hh_review_queue(hh_request *rq)
 {
-    if (!hh_access_allows(&rq->who, HH_ACT_LIST_HOUSEHOLDS, NULL))
+    if (!hh_access_allows(&rq->who, HH_ACT_LIST_HOUSEHOLDS, NULL, NULL))
         return hh_answer_forbidden(rq);
     const char *state = MHD_lookup_connection_value(rq->connection, MHD_GET_ARGUMENT_KIND, "state");
     int want = state ? hh_review_state_named(state) : HH_REVIEW_SUBMITTED;
@@ -48,9 +48,10 @@ unsigned hh_review_queue(hh_request *rq)
     hh_buf_init(&err);
     pthread_mutex_lock(&srv->store_lock);
     int rc = hh_store_begin_read(srv->store, &err);
+    char area[16];
     for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
-        if (!hh_account_grid_within_another(&rq->who, i))
-            rc = hh_review_each(srv->store, rq->who.grids[i], (hh_review_state)want, add_row, &st, &err);
+        if (hh_account_area(&rq->who, i, area))
+            rc = hh_review_each(srv->store, area, (hh_review_state)want, add_row, &st, &err);
     hh_store_rollback(srv->store);
     if (rc == 0)
         rc = hh_audit_listing(rq, "review-queue", st.listed, &err);
@@ -105,7 +106,7 @@ static unsigned decided(hh_request *rq, hh_decide_result result, const hh_buf *w
 
 static unsigned review_decide(hh_request *rq)
 {
-    if (!hh_access_allows(&rq->who, HH_ACT_REVIEW, rq->arg))
+    if (!hh_access_allows(&rq->who, HH_ACT_REVIEW, rq->arg, NULL))
         return hh_answer_forbidden(rq);
     json_error_t error;
     json_t *body = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, JSON_REJECT_DUPLICATES, &error);
