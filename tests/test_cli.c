@@ -424,6 +424,32 @@ static bool english_phrase(const char *text, char found[128])
     return false;
 }
 
+/* A deleted household is refused by edit and visit at once, before a question is
+ * asked (they asked every question and refused only the save), and no draft is left. */
+START_TEST(a_deleted_household_is_refused_before_any_question)
+{
+    char *form = tu_src("samples/households/510105016003-03-0015.xml");
+    const char *id = "510105016003-03-0015";
+    tu_result r = tu_hhreg(NULL, NULL, "import", "-q", "--db", tu_store_db, form, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "delete", "--db", tu_store_db, id, "--reason", "moved away", NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    const char *commands[] = { "edit", "visit" };
+    for (size_t i = 0; i < 2; i++) {
+        r = tu_hhreg(NULL, NULL, commands[i], "--db", tu_store_db, id, NULL);
+        ck_assert_msg(r.status == 1 && strstr(r.err, "is deleted: 'hhreg undelete") && !*r.out, "%s: exit %d\n%s%s",
+                      commands[i], r.status, r.out, r.err);
+        tu_result_free(&r);
+    }
+    r = tu_hhreg(NULL, NULL, "enter", "--db", tu_store_db, "--drafts", NULL);
+    ck_assert_msg(!strstr(r.out, id), "%s", r.out);
+    tu_result_free(&r);
+    free(form);
+}
+END_TEST
+
 /* Issue 17 item 11: what a grid worker meets in every command, asked in Chinese,
  * is said in Chinese — the outputs and the refusals alike. */
 START_TEST(a_grid_workers_commands_speak_chinese)
@@ -759,6 +785,7 @@ Suite *make_cli_suite(void)
     tcase_add_test(tc, undelete_makes_a_deleted_household_current_again);
     tcase_add_test(tc, make_demo_stores_the_grid_only);
     tcase_add_test(tc, a_grid_workers_commands_speak_chinese);
+    tcase_add_test(tc, a_deleted_household_is_refused_before_any_question);
     tcase_add_test(tc, every_commands_help_is_in_chinese_too);
     suite_add_tcase(s, tc);
     TCase *slow = tu_slow_tcase(s, "a-large-batch", 300);

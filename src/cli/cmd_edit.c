@@ -28,8 +28,14 @@ static int own_option(const cli *c, int opt, const char *arg, void *st)
     return EXIT_USAGE;
 }
 
+static void note_deleted(const hh_list_row *row, void *arg)
+{
+    *(bool *)arg |= row->deleted;
+}
+
 /* Reads the current revision of household `id`: the household (when `h` is not
- * NULL; free it) and its revision number; an exit code on failure. */
+ * NULL; free it) and its revision number; an exit code on failure. A deleted
+ * household is refused at once, before a question is asked. */
 static int read_current(entry_conversation *s, const char *id, hh_household **h, int *revision)
 {
     hh_store *store = cli_open_store(s->c, s->cmd, false);
@@ -38,11 +44,21 @@ static int read_current(entry_conversation *s, const char *id, hh_household **h,
     hh_household *stored = NULL;
     hh_buf err;
     hh_buf_init(&err);
+    bool deleted = false;
     int found = hh_store_get_household(store, id, 0, &stored, revision, &err);
+    if (found == 0 && hh_store_list(store, id, true, note_deleted, &deleted, &err))
+        found = -1;
     hh_store_close(store);
     int rc = found < 0   ? cli_fail(s->cmd, "%s", err.data)
              : found > 0 ? cli_fail(s->cmd, cli_tr(s->c, "no household %s in %s", "%2$s 中没有住户 %1$s"), id, s->c->db_path)
                          : EXIT_OK;
+    if (rc == EXIT_OK && deleted) {
+        cli_fail(s->cmd,
+                 cli_tr(s->c, "household %s is deleted: 'hhreg undelete %s --reason TEXT' makes it current again",
+                        "住户 %s 已删除：“hhreg undelete %s --reason 原因”可使其恢复为现有住户"),
+                 id, id);
+        rc = EXIT_PROBLEMS;
+    }
     hh_buf_free(&err);
     if (h)
         *h = stored;
