@@ -110,9 +110,9 @@ START_TEST(a_long_list_is_searched_and_the_id_fills_sex_and_birth)
     typed(l, P, "ethnicity", "维吾尔", HH_LANG_ZH, "Uyghur", NULL);
     char why[256];
     const hh_question *ethnicity = hh_question_find(P, "ethnicity"), *relationship = hh_question_find(P, "relationship");
-    char *v = hh_entry_parse_typed(ethnicity, "Mon", l, HH_LANG_EN, why, sizeof why); /* Mongol, Monpa */
+    char *v = hh_entry_parse_typed(ethnicity, "Mon", l, true, HH_LANG_EN, why, sizeof why); /* Mongol, Monpa */
     ck_assert_msg(!v && strstr(why, "did you mean") && strstr(why, "Mongol") && strstr(why, "Monpa"), "%s", why);
-    v = hh_entry_parse_typed(relationship, "grandc", l, HH_LANG_EN, why, sizeof why); /* a short list: not searched */
+    v = hh_entry_parse_typed(relationship, "grandc", l, true, HH_LANG_EN, why, sizeof why); /* a short list: not searched */
     ck_assert_msg(!v, "%s", v);
     hh_answers *a = hh_answers_new();
     char date[11];
@@ -198,7 +198,7 @@ static void typed(const hh_code_labels *l, hh_q_scope scope, const char *key, co
     const hh_question *q = hh_question_find(scope, key);
     ck_assert_msg(q != NULL, "no question %s", key);
     char why[256];
-    char *v = hh_entry_parse_typed(q, text, l, lang, why, sizeof why);
+    char *v = hh_entry_parse_typed(q, text, l, true, lang, why, sizeof why);
     if (want)
         ck_assert_msg(v && strcmp(v, want) == 0, "%s: '%s' gave '%s' (%s), not '%s'", key, text, v ? v : "(refused)",
                       why, want);

@@ -492,6 +492,7 @@ START_TEST(a_visit_goes_to_the_log_and_leaves_the_form)
     static const char *const refused[][2] = {
         { "{\"date\":\"2026-11-03\",\"purpose\":\"picnic\",\"outcome\":\"done\"}", "purpose" },
         { "{\"date\":\"2026-11-03\",\"purpose\":\"routine\",\"outcome\":\"dine\"}", "outcome" },
+        { "{\"date\":\"2026-11-03\",\"purpose\":\"3\",\"outcome\":\"done\"}", "purpose" }, /* a menu's number */
         { "{\"date\":\"2099-01-01\",\"purpose\":\"routine\",\"outcome\":\"done\"}", "after today" },
         { "{\"date\":\"11/03\",\"purpose\":\"routine\",\"outcome\":\"done\"}", "date" },
         { "{\"date\":\"2026-10-01\",\"purpose\":\"routine\",\"outcome\":\"done\"}", "enumeration date" },

@@ -612,7 +612,7 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
         }
         if (!split)
             value = !*text && def && *def ? hh_xstrdup(def)
-                                          : hh_entry_parse_typed(q, text, s->labels, s->c->lang, why, sizeof why);
+                                          : hh_entry_parse_typed(q, text, s->labels, true, s->c->lang, why, sizeof why);
         if (!value) {
             fprintf(s->out, "  %s\n", why);
             continue;

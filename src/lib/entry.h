@@ -86,7 +86,8 @@ size_t hh_entry_involved(const hh_answers *a, const char *rule, const char *path
 
 /* The answer to `q` for the text a worker typed (trimmed), forgiving the ways people
  * write: dates as 1942/3/15, 1942-3-15, 19420315 or 1942年3月15日 (months alike);
- * document numbers in lower case; a code by its number, itself or its English or
+ * document numbers in lower case; a code by its number in the list shown (only
+ * `by_number`: a terminal's menu; a client of the API shows none), itself or its English or
  * Chinese label (as shown for the default), any case; a nationality by its ISO
  * 3166 code or the country's name in English or Chinese ("Pakistan", "巴基斯坦" →
  * PAK); in a list of more than HH_CODE_LIST_LONG codes (ethnicity: 58), the start
@@ -95,8 +96,8 @@ size_t hh_entry_involved(const hh_answers *a, const char *rule, const char *path
  * form (codes of digits, phones, language tags, ids) is refused with a plain reason.
  * Then as hh_entry_parse_answer (entry_session.h): NULL with the reason in `lang`
  * in `why`, which never quotes the text. `labels`: the form schema's code lists. */
-char *hh_entry_parse_typed(const hh_question *q, const char *text, const hh_code_labels *labels, hh_lang lang,
-                           char *why, size_t why_len);
+char *hh_entry_parse_typed(const hh_question *q, const char *text, const hh_code_labels *labels, bool by_number,
+                           hh_lang lang, char *why, size_t why_len);
 /* A code list longer than this is searched by typing, not listed at every question. */
 #define HH_CODE_LIST_LONG 20
 

@@ -229,8 +229,8 @@ static bool is_plain_text(const char *text, hh_lang lang, char *why, size_t why_
     return fault == HH_TEXT_OK;
 }
 
-char *hh_entry_parse_typed(const hh_question *q, const char *text, const hh_code_labels *labels, hh_lang lang,
-                           char *why, size_t why_len)
+char *hh_entry_parse_typed(const hh_question *q, const char *text, const hh_code_labels *labels, bool by_number,
+                           hh_lang lang, char *why, size_t why_len)
 {
     char buf[64];
     const char **codes = q->kind == HH_Q_CODE && labels ? hh_code_list(labels, q->code_list) : NULL;
@@ -253,10 +253,16 @@ char *hh_entry_parse_typed(const hh_question *q, const char *text, const hh_code
     if (*text && codes) {
         char *end;
         long n = strtol(text, &end, 10);
-        if (*end || n < 1) { /* not the number of a choice: a code or a label */
+        if (*end || n < 1 || !by_number) { /* not the number of a choice: a code or a label */
             const char *c = code(labels, q->code_list, codes, text, lang, why, why_len);
             if (!c && why[0])
                 goto done;
+            if (!c && !by_number) { /* a number of no menu the sender saw */
+                snprintf(why, why_len, "%s",
+                         hh_text(lang, "not a code of the list: give the code itself or its English or Chinese label",
+                                 "不是列表中的代码：请给出代码本身或其英文或中文标签"));
+                goto done;
+            }
             typed = c ? c : text;
         }
     }

@@ -598,15 +598,16 @@ static unsigned record_visit(submission *sub, bool *keep, hh_buf *err)
 }
 
 /* Visit item `key` read from the text sent as `hhreg visit` reads what is typed
- * (hh_entry_parse_typed: dates as people write them, codes by label); NULL with a
+ * (hh_entry_parse_typed: dates as people write them, codes by label, never by a
+ * menu's number, which an API client never saw); NULL with a
  * 422 answered, naming the item, never quoting the text. */
 static char *visit_item(hh_request *rq, const char *key, const char *text, unsigned *status)
 {
     const hh_question *q = hh_question_find(HH_SCOPE_VISIT, key);
     char why_en[256], why_zh[256];
-    char *value = hh_entry_parse_typed(q, text, rq->server->labels, HH_LANG_EN, why_en, sizeof why_en);
+    char *value = hh_entry_parse_typed(q, text, rq->server->labels, false, HH_LANG_EN, why_en, sizeof why_en);
     if (!value) {
-        hh_entry_parse_typed(q, text, rq->server->labels, HH_LANG_ZH, why_zh, sizeof why_zh);
+        hh_entry_parse_typed(q, text, rq->server->labels, false, HH_LANG_ZH, why_zh, sizeof why_zh);
         char *en = hh_xasprintf("The visit's %s: %s", key, why_en), *zh = hh_xasprintf("走访的项目“%s”：%s", key, why_zh);
         *status = hh_answer_error(rq, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid-visit", en, zh);
         free(en);
