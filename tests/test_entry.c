@@ -381,17 +381,17 @@ START_TEST(an_edit_makes_a_second_revision_and_a_visit_goes_to_the_log)
 
     /* a visit goes to the visit log: the form, its enumeration date and its revision stay */
     start(&t, "visit", "510105016003-03-0001");
-    tu_pty_answer(&t, "Visit 2 · Visit date", "2099-01-01");
+    tu_pty_answer(&t, "New visit · Visit date", "2099-01-01");
     tu_pty_expect(&t, "A visit's date cannot be after today.", 20);
-    tu_pty_answer(&t, "Visit 2 · Visit date", "2020-01-01");
+    tu_pty_answer(&t, "New visit · Visit date", "2020-01-01");
     tu_pty_expect(&t, "a visit before that is recorded in the form (hhreg edit)", 20);
-    tu_pty_answer(&t, "Visit 2 · Visit date", "review"); /* a visit never opens the form */
+    tu_pty_answer(&t, "New visit · Visit date", "review"); /* a visit never opens the form */
     tu_pty_expect(&t, "a visit records the visit alone", 20);
-    tu_pty_answer(&t, "Visit 2 · Visit date", "");        /* today */
-    tu_pty_answer(&t, "Visit 2 · Visited by (enumerator id) [E0300]", "");
-    tu_pty_answer(&t, "Visit 2 · Purpose", "gas-safety");
-    tu_pty_answer(&t, "Visit 2 · Outcome [", "");
-    tu_pty_answer(&t, "Visit 2 · Note", "checked the valve");
+    tu_pty_answer(&t, "New visit · Visit date", "");        /* today */
+    tu_pty_answer(&t, "New visit · Visited by (enumerator id) [E0300]", "");
+    tu_pty_answer(&t, "New visit · Purpose", "gas-safety");
+    tu_pty_answer(&t, "New visit · Outcome [", "");
+    tu_pty_answer(&t, "New visit · Note", "checked the valve");
     tu_pty_expect(&t, "Recorded the visit to 510105016003-03-0001 (visit log, entry 1)", 30);
     ck_assert_int_eq(tu_pty_wait(&t), 0);
     ck_assert(strstr(t.seen.data, "enumeration date") == NULL);
@@ -440,9 +440,9 @@ START_TEST(an_edit_makes_a_second_revision_and_a_visit_goes_to_the_log)
     tu_result_free(&r);
     free(forms);
     start(&t, "visit", "510105016003-99-0005");
-    static const char *const visit[][2] = { { "Visit 2 · Visit date", "" }, { "Visit 2 · Visited by", "" },
-                                            { "Visit 2 · Purpose", "routine" }, { "Visit 2 · Outcome [", "" },
-                                            { "Visit 2 · Note", "" } };
+    static const char *const visit[][2] = { { "New visit · Visit date", "" }, { "New visit · Visited by", "" },
+                                            { "New visit · Purpose", "routine" }, { "New visit · Outcome [", "" },
+                                            { "New visit · Note", "" } };
     for (size_t i = 0; i < sizeof visit / sizeof visit[0]; i++)
         tu_pty_answer(&t, visit[i][0], visit[i][1]);
     tu_pty_expect(&t, "Recorded the visit to 510105016003-99-0005", 30);

@@ -576,6 +576,8 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
         hh_buf_init(&prompt);
         if (scope == HH_SCOPE_PERSON)
             hh_buf_printf(&prompt, "%s %d · ", tr(s, "Person", "人员"), index);
+        else if (scope == HH_SCOPE_VISIT && visit_logged(s)) /* its number is the log's, given when stored */
+            hh_buf_printf(&prompt, "%s · ", tr(s, "New visit", "新走访"));
         else if (scope == HH_SCOPE_VISIT)
             hh_buf_printf(&prompt, "%s %d · ", tr(s, "Visit", "走访"), index);
         hh_buf_puts(&prompt, tr(s, q->en, q->zh));
