@@ -219,7 +219,7 @@ END_TEST
  * them, the compressed XML (the form's digest and size stay) and, of the source, the
  * directory the samples were read from. */
 static const char *const volatile_columns[] = { "created_at", "stored_at", "stored_by", "at", "actor", "chain",
-                                                "xml", "seq@audit" };
+                                                "xml", "seq@audit", "made_in", "id@store_identity" };
 
 static bool is_volatile(const char *table, const char *column)
 {

@@ -209,6 +209,60 @@ START_TEST(a_second_household_in_a_room_is_a_warning_kept_with_it)
 }
 END_TEST
 
+/* Issue 20 item 1: each store knows itself — a random UUID made with it, never
+ * changed, kept by a backup, different in another store — and each revision the store
+ * it was made in and the revision it replaced. */
+START_TEST(a_store_knows_itself_and_each_revision_its_parent)
+{
+    char *form = tu_src("samples/households/510105016003-03-0101.xml"), *copy = tu_path(dir, "copy.db"),
+         *other = tu_path(dir, "other.db");
+    const char *id = "510105016003-03-0101";
+    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "import", "--db", db, form, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    const char *const steps[][5] = { { "delete", "--reason", "moved" }, { "undelete", "--reason", "back" } };
+    for (size_t i = 0; i < 2; i++) {
+        r = tu_hhreg(NULL, NULL, steps[i][0], "--db", db, id, steps[i][1], steps[i][2], NULL);
+        ck_assert_int_eq(r.status, 0);
+        tu_result_free(&r);
+    }
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM store_identity WHERE id GLOB '[0-9a-f][0-9a-f][0-9a-f]"
+                                      "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]-*-4*'"),
+                     1);
+    /* revision 2 (the undelete) replaced revision 1, both made here */
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM revision r JOIN store_identity i ON r.made_in = i.id"
+                                      " WHERE (r.revision = 1 AND r.parent IS NULL) OR (r.revision = 2 AND r.parent = 1)"),
+                     2);
+    r = tu_hhreg(NULL, NULL, "history", "--db", db, "--json", id, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "\"parent\":null") && strstr(r.out, "\"parent\":1") &&
+                      strstr(r.out, "\"madeIn\":\""),
+                  "%s", r.out);
+    tu_result_free(&r);
+    ck_assert_int_eq(tu_sql_exec(db, "UPDATE store_identity SET id = 'x'") != 0, 1); /* never changed */
+    r = tu_hhreg(NULL, NULL, "backup", "--db", db, copy, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "init", "--db", other, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    /* the backup has the same id, another store its own */
+    r = tu_hhreg(NULL, NULL, "doctor", "--db", copy, NULL);
+    tu_result d = tu_hhreg(NULL, NULL, "doctor", "--db", db, NULL), o = tu_hhreg(NULL, NULL, "doctor", "--db", other, NULL);
+    const char *ours = strstr(d.out, "its id: "), *copied = strstr(r.out, "its id: "), *theirs = strstr(o.out, "its id: ");
+    ck_assert_msg(ours && copied && theirs && strncmp(ours, copied, 44) == 0 && strncmp(ours, theirs, 44) != 0,
+                  "%s\n%s\n%s", d.out, r.out, o.out);
+    tu_result_free(&o);
+    tu_result_free(&d);
+    tu_result_free(&r);
+    free(other);
+    free(copy);
+    free(form);
+}
+END_TEST
+
 START_TEST(forms_are_kept_compressed_and_an_older_store_is_migrated)
 {
     char *form = tu_src("samples/households/510105016003-03-0101.xml");
@@ -230,7 +284,9 @@ START_TEST(forms_are_kept_compressed_and_an_older_store_is_migrated)
     ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
     ck_assert_int_eq(sqlite3_exec(h,
-                                  "DROP TABLE visit_log; DROP TABLE export_run; DROP TABLE review_item; DROP TABLE review;"
+                                  "DROP TABLE store_identity; ALTER TABLE revision DROP COLUMN made_in;"
+                                  " ALTER TABLE revision DROP COLUMN parent;"
+                                  " DROP TABLE visit_log; DROP TABLE export_run; DROP TABLE review_item; DROP TABLE review;"
                                   " ALTER TABLE revision DROP COLUMN content_sha256;"
                                   " DROP INDEX revision_address; DROP TABLE submission; DROP TABLE session; DROP TABLE account_grid;"
                                   " DROP TABLE account;"
@@ -247,6 +303,10 @@ START_TEST(forms_are_kept_compressed_and_an_older_store_is_migrated)
     tu_result_free(&r);
     ck_assert_int_eq(tu_sql_count(db, "PRAGMA user_version"), HH_STORE_SCHEMA_VERSION);
     ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM audit WHERE operation = 'migrate'"), 1);
+    /* it was given an identity, and its revision was made in it, the first of its household */
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM revision r, store_identity i WHERE r.made_in = i.id"
+                                      " AND r.parent IS NULL AND length(i.id) = 36"),
+                     1);
     r = tu_hhreg(NULL, NULL, "check", "--db", db, NULL);
     ck_assert_int_eq(r.status, 0);
     tu_result_free(&r);
@@ -325,6 +385,8 @@ START_TEST(a_version_6_store_takes_a_form_without_the_household_questions)
                               " 'tenure TEXT NOT NULL,'), 'low_income INTEGER,', 'low_income INTEGER NOT NULL,'),"
                               " 'extreme_hardship INTEGER,', 'extreme_hardship INTEGER NOT NULL,')"
                               " WHERE name = 'revision'; PRAGMA schema_version = %ld; PRAGMA writable_schema = OFF;"
+                              " DROP TABLE store_identity; ALTER TABLE revision DROP COLUMN made_in;"
+                              " ALTER TABLE revision DROP COLUMN parent;"
                               " DROP TABLE export_run; DROP TABLE visit_log; PRAGMA user_version = 6;",
                               version + 1);
     ck_assert_int_eq(sqlite3_exec(h, back, NULL, NULL, NULL), SQLITE_OK);
@@ -862,6 +924,7 @@ Suite *make_store_suite(void)
     tcase_add_test(tc, init_creates_a_private_identified_wal_store);
     tcase_add_test(tc, a_missing_store_is_not_created_by_accident);
     tcase_add_test(tc, a_foreign_database_is_refused);
+    tcase_add_test(tc, a_store_knows_itself_and_each_revision_its_parent);
     tcase_add_test(tc, an_unidentified_database_with_tables_is_refused);
     tcase_add_test(tc, a_newer_store_is_refused);
     tcase_add_test(tc, a_stored_form_comes_back_whole);

@@ -46,6 +46,12 @@ static int report_store(const cli *c)
                (st.st_mode & 077) ? cli_tr(c, "; readable by others (chmod 600 it)", "；其他用户可读（请 chmod 600）") : "");
     else
         printf(cli_tr(c, "         cannot be used: %s\n", "         无法使用：%s\n"), err.data);
+    char *id = rc == 0 ? hh_store_identity(s) : NULL;
+    if (id)
+        printf(cli_tr(c, "         its id: %s (made with it, kept by its backups)\n",
+                      "         其标识：%s（创建时生成，备份中保留）\n"),
+               id);
+    free(id);
     hh_store_close(s);
     hh_buf_free(&err);
     return rc ? 1 : 0;

@@ -56,6 +56,8 @@ static void print_revision(const hh_revision_info *r, void *arg)
         hh_json_str(j, "storedBy", r->stored_by);
         hh_json_str(j, "source", r->source);
         hh_json_str(j, "sha256", r->sha256);
+        hh_json_str(j, "madeIn", r->made_in);
+        hh_json_int_or_null(j, "parent", r->parent, 0);
         hh_json_int(j, "warnings", r->warnings);
         hh_json_array(j, "reviews");
         for (size_t i = 0; i < a->n_reviews; i++)

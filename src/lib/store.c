@@ -24,6 +24,10 @@
     "form_sha256, xml, xml_size, size, elderly60, elderly65, disabled, living_alone, empty_nest,"      \
     " content_sha256"                                                                                  \
     HH_HOUSEHOLD_ITEMS(HH_ITEM_SQL_COLUMN)
+/* Where a new revision was made and what it replaced: this store, and the revision
+ * before it (revisions of one store follow each other; see migration 10). */
+#define REVISION_LINEAGE "made_in, parent"
+#define REVISION_LINEAGE_OF(revision) "(SELECT id FROM store_identity), nullif(" revision " - 1, 0)"
 #define PERSON_RECORD_COLUMNS "age, age_group, disabled" HH_PERSON_ITEMS(HH_ITEM_SQL_COLUMN)
 /* The rows of `table` kept with revision ?2 of household ?1, copied to revision ?3. */
 #define COPY_ROWS(table, columns)                                                                 \
@@ -37,8 +41,9 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_HOUSEHOLD_SET_REVISION] = "UPDATE household SET current_revision = ?2 WHERE id = ?1",
     /* the household id is an item (its column household_id); ?15 on: the items */
     [STMT_REVISION_INSERT] =
-        "INSERT INTO revision(revision, stored_at, stored_by, source, " REVISION_RECORD_COLUMNS ")"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14" HH_HOUSEHOLD_ITEMS(HH_ITEM_SQL_PARAM) ")",
+        "INSERT INTO revision(revision, stored_at, stored_by, source, " REVISION_RECORD_COLUMNS ", " REVISION_LINEAGE ")"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14" HH_HOUSEHOLD_ITEMS(HH_ITEM_SQL_PARAM)
+        ", " REVISION_LINEAGE_OF("?1") ")",
     /* ?6 on: the items */
     [STMT_PERSON_INSERT] =
         "INSERT INTO person(household_id, revision, " PERSON_RECORD_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5"
@@ -72,8 +77,9 @@ static const char *const statement_sql[STMT_COUNT] = {
         " SELECT n, ?1, ?2, ?3, ?4, ?5, ?6, hh_audit_link(chain, n, ?1, ?2, ?3, ?4, ?5, ?6) FROM last",
     /* undelete: revision ?2 of household ?1 copied as revision ?3 (stored at ?4 by ?5 from ?6) */
     [STMT_REVISION_COPY] =
-        "INSERT INTO revision(revision, stored_at, stored_by, source, " REVISION_RECORD_COLUMNS ")"
-        " SELECT ?3, ?4, ?5, ?6, " REVISION_RECORD_COLUMNS " FROM revision WHERE household_id = ?1 AND revision = ?2",
+        "INSERT INTO revision(revision, stored_at, stored_by, source, " REVISION_RECORD_COLUMNS ", " REVISION_LINEAGE ")"
+        " SELECT ?3, ?4, ?5, ?6, " REVISION_RECORD_COLUMNS ", " REVISION_LINEAGE_OF("?3")
+        " FROM revision WHERE household_id = ?1 AND revision = ?2",
     [STMT_PERSON_COPY] = COPY_ROWS("person", PERSON_RECORD_COLUMNS),
     [STMT_VISIT_COPY] = COPY_ROWS("visit", "seq" HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN)),
     [STMT_WARNING_COPY] = COPY_ROWS("form_warning", "seq, rule_id, path, message_en, message_zh"),
@@ -549,6 +555,17 @@ int hh_store_open_read_only(const char *path, hh_store **out, hh_buf *err)
 int hh_store_open_as_is(const char *path, hh_store **out, hh_buf *err)
 {
     return open_store(path, false, true, true, out, err);
+}
+
+char *hh_store_identity(hh_store *s)
+{
+    sqlite3_stmt *st = NULL;
+    char *id = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT id FROM store_identity", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        id = hh_xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return id;
 }
 
 int hh_store_schema_version(hh_store *s)

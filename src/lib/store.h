@@ -26,7 +26,7 @@
 #include "util.h"
 
 #define HH_STORE_APPLICATION_ID 0x48485247 /* "HHRG" */
-#define HH_STORE_SCHEMA_VERSION 9
+#define HH_STORE_SCHEMA_VERSION 10
 
 typedef struct hh_store hh_store;
 
@@ -49,6 +49,11 @@ const char *hh_store_path(const hh_store *s);
  * worker running hhreg on someone else's store, root included, is not). */
 bool hh_store_owned_by_caller(const hh_store *s);
 int hh_store_schema_version(hh_store *s);
+/* The store's identity: a random UUID made when it was created (or migrated to
+ * schema version 10), kept by backups; every revision records the store it was made
+ * in (revision.made_in) and the revision it replaced (revision.parent), for merging
+ * stores. Malloc'd; NULL for a store of an older schema version opened as it is. */
+char *hh_store_identity(hh_store *s);
 
 /* The version of the SQLite library in use, e.g. "3.40.1". */
 const char *hh_store_sqlite_version(void);
@@ -154,6 +159,8 @@ typedef struct hh_revision_info {
     const char *stored_at, *stored_by, *source, *sha256;
     const char *deleted_at, *delete_reason;
     int warnings;
+    const char *made_in;        /* the id of the store it was made in (hh_store_identity) */
+    int parent;                 /* the revision it replaced; 0: the first */
 } hh_revision_info;
 
 /* The XML of revision `revision` (0: current) of household `id`, malloc'd in

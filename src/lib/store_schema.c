@@ -5,6 +5,9 @@
  * `check` reports a trigger that is gone or changed (hh_store_triggers). */
 #include "store_internal.h"
 
+#include <sodium.h>
+#include <stdlib.h>
+
 /* The triggers that keep history, each defined once: created below, and expected by
  * `check` word for word (sqlite_schema keeps each statement as written, without ';'). */
 #define KEEP(name, event, table, why) \
@@ -13,6 +16,10 @@
 #define TRIGGER_AUDIT_APPEND_ONLY_D KEEP("audit_append_only_d", "DELETE", "audit", "the audit log is append-only")
 #define TRIGGER_REVISION_KEPT_U KEEP("revision_kept_u", "UPDATE", "revision", "revisions are never changed")
 #define TRIGGER_REVISION_KEPT_D KEEP("revision_kept_d", "DELETE", "revision", "revisions are never deleted")
+#define TRIGGER_STORE_IDENTITY_KEPT_U \
+    KEEP("store_identity_kept_u", "UPDATE", "store_identity", "the store identity is never changed")
+#define TRIGGER_STORE_IDENTITY_KEPT_D \
+    KEEP("store_identity_kept_d", "DELETE", "store_identity", "the store identity is never changed")
 #define TRIGGER_PERSON_KEPT_U KEEP("person_kept_u", "UPDATE", "person", "revisions are never changed")
 #define TRIGGER_PERSON_KEPT_D KEEP("person_kept_d", "DELETE", "person", "revisions are never deleted")
 #define TRIGGER_VISIT_KEPT_U KEEP("visit_kept_u", "UPDATE", "visit", "revisions are never changed")
@@ -243,6 +250,43 @@ static const char migration_9[] =
     TRIGGER_VISIT_LOG_KEPT_U ";"
     TRIGGER_VISIT_LOG_KEPT_D ";";
 
+/* 10: each store knows itself, for merging stores (issue 20): a random UUID made
+ * once, when the store is made or migrated (kept by a backup, which copies the file),
+ * and every revision records the store it was made in and its parent, the revision
+ * it replaced (NULL: the first). Within one store revisions follow each other, so
+ * the parent of revision r is r - 1; a merged store will hold revisions made
+ * elsewhere, whose parent says what they were edited from. The store's own revisions
+ * get its id and that chain when it is migrated (store_identify below). */
+static const char migration_10[] =
+    "CREATE TABLE store_identity ("
+    "  one INTEGER PRIMARY KEY CHECK (one = 1), id TEXT NOT NULL, created_at TEXT NOT NULL"
+    ") STRICT;"
+    "ALTER TABLE revision ADD COLUMN made_in TEXT;"
+    "ALTER TABLE revision ADD COLUMN parent INTEGER;"
+    TRIGGER_STORE_IDENTITY_KEPT_U ";"
+    TRIGGER_STORE_IDENTITY_KEPT_D ";";
+
+/* A random (version 4) UUID for the store, and its revisions stamped with it; the
+ * revisions' trigger is lifted for that one UPDATE and made again as it was. */
+static int store_identify(hh_store *s, hh_buf *err)
+{
+    unsigned char b[16];
+    randombytes_buf(b, sizeof b);
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    char *sql = hh_xasprintf(
+        "INSERT INTO store_identity(one, id, created_at)"
+        " VALUES (1, '%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x',"
+        " strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now'));"
+        "DROP TRIGGER revision_kept_u;"
+        "UPDATE revision SET made_in = (SELECT id FROM store_identity), parent = nullif(revision - 1, 0);"
+        TRIGGER_REVISION_KEPT_U ";",
+        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    int rc = hh_store_exec(s, sql, err);
+    free(sql);
+    return rc;
+}
+
 static int relax_revision_columns(hh_store *s, hh_buf *err)
 {
     long version = hh_store_sql_long(s->db, "PRAGMA schema_version");
@@ -268,11 +312,14 @@ static int relax_revision_columns(hh_store *s, hh_buf *err)
 
 int hh_store_migration_finish(hh_store *s, int version, hh_buf *err)
 {
-    return version == 3 ? link_audit_rows(s, err) : version == 7 ? relax_revision_columns(s, err) : 0;
+    return version == 3    ? link_audit_rows(s, err)
+           : version == 7  ? relax_revision_columns(s, err)
+           : version == 10 ? store_identify(s, err)
+                           : 0;
 }
 
 const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3, migration_4, migration_5,
-                                              migration_6, migration_7, migration_8, migration_9 };
+                                              migration_6, migration_7, migration_8, migration_9, migration_10 };
 const int hh_store_migration_count = sizeof hh_store_migrations / sizeof hh_store_migrations[0];
 
 const hh_store_trigger hh_store_triggers[] = {
@@ -291,6 +338,8 @@ const hh_store_trigger hh_store_triggers[] = {
     { "review_item_kept_d", TRIGGER_REVIEW_ITEM_KEPT_D },
     { "visit_log_kept_u", TRIGGER_VISIT_LOG_KEPT_U },
     { "visit_log_kept_d", TRIGGER_VISIT_LOG_KEPT_D },
+    { "store_identity_kept_u", TRIGGER_STORE_IDENTITY_KEPT_U },
+    { "store_identity_kept_d", TRIGGER_STORE_IDENTITY_KEPT_D },
     { NULL, NULL },
 };
 _Static_assert(sizeof hh_store_migrations / sizeof hh_store_migrations[0] == HH_STORE_SCHEMA_VERSION,
