@@ -1297,6 +1297,141 @@ static const char *find_value(const char *from, const char *name, const char *gr
     return at;
 }
 
+/* The line of `text` that starts with `prefix`, or NULL (a pointer into text). */
+static const char *line_starting(const char *text, const char *prefix)
+{
+    for (const char *at = text; at && *at; at = strchr(at, '\n') ? strchr(at, '\n') + 1 : NULL)
+        if (strncmp(at, prefix, strlen(prefix)) == 0)
+            return at;
+    return NULL;
+}
+
+/* How many lines of `text` start with `prefix`. */
+static long lines_starting(const char *text, const char *prefix)
+{
+    long n = 0;
+    for (const char *at = text; at && *at; at = strchr(at, '\n') ? strchr(at, '\n') + 1 : NULL)
+        n += strncmp(at, prefix, strlen(prefix)) == 0;
+    return n;
+}
+
+/* Issue 20 item 2: every change takes the next number of the store's feed; an
+ * export with a watermark (--since, or the plugin's own through set_since) hands over
+ * only the households changed after it, whole, and the deletions after it. */
+START_TEST(an_export_hands_over_only_what_changed_after_a_watermark)
+{
+    free(install_test_plugin("api16", "api16", 0644));
+    long last = tu_sql_count(tu_store_db, "SELECT max(seq) FROM change");
+    ck_assert_int_eq(last, tu_sql_count(tu_store_db, "SELECT count(*) FROM revision"));
+    /* a full run: every household, made here, the first of its line, and the store's id */
+    tu_result r = export_to("api16", NULL, NULL, NULL, NULL, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    char store_id[40] = "";
+    ck_assert_int_eq(sscanf(r.out, "run\t-1\t%*d\t%36s", store_id), 1);
+    char *sql = hh_xasprintf("SELECT count(*) FROM store_identity WHERE id = '%s'", store_id);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, sql), 1);
+    free(sql);
+    char *expected = hh_xasprintf("run\t-1\t%ld\t%s\n", last, store_id);
+    ck_assert_msg(strncmp(r.out, expected, strlen(expected)) == 0, "%s", r.out);
+    free(expected);
+    ck_assert_int_eq(lines_starting(r.out, "household\t"), 812);
+    ck_assert_int_eq(lines_starting(r.out, "tombstone\t"), 0);
+    char *first = hh_xasprintf("household\t510105016003-03-0002\t1\t2\t%s\t0\n", store_id);
+    ck_assert_msg(strstr(r.out, first), "%s", first);
+    free(first);
+    tu_result_free(&r);
+    /* four changes: a review, a deletion, a new revision, a return */
+    r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, "--approve", "510105016003-03-0005", NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "delete", "--db", tu_store_db, "--reason", "moved away", "510105016003-03-0003", NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    tu_import_formula_name(); /* revision 2 of 510105016003-03-0001 */
+    r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, "--return", "--comment", "check the phone",
+                 "510105016003-03-0004", NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT max(seq) FROM change"), last + 4);
+    char *kinds = hh_xasprintf("SELECT count(*) FROM change WHERE seq > %ld AND kind || household_id || coalesce(revision, '')"
+                               " IN ('review510105016003-03-00051', 'tombstone510105016003-03-00031',"
+                               " 'revision510105016003-03-00012', 'review510105016003-03-00041')",
+                               last);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, kinds), 4);
+    free(kinds);
+    /* --since: the three households changed after it, whole, in id order, then the deletion */
+    char *since = hh_xasprintf("%ld", last);
+    r = export_to("api16", NULL, "--since", since, NULL, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    char *want = hh_xasprintf("run\t%ld\t%ld\t%s\n"
+                              "household\t510105016003-03-0001\t2\t%ld\t%s\t1\n"
+                              "household\t510105016003-03-0004\t1\t%ld\t%s\t0\n"
+                              "household\t510105016003-03-0005\t1\t%ld\t%s\t0\n"
+                              "tombstone\t510105016003-03-0003\t1\t%ld\t",
+                              last, last + 4, store_id, last + 3, store_id, last + 4, store_id, last + 1, store_id,
+                              last + 2);
+    ck_assert_msg(strncmp(r.out, want, strlen(want)) == 0, "wanted:\n%s\ngot:\n%s", want, r.out);
+    free(want);
+    want = hh_xasprintf("changes after %ld up to %ld: 3 household(s), 1 deletion(s); next time: --since %ld", last,
+                        last + 4, last + 4);
+    ck_assert_msg(strstr(r.err, want), "%s", r.err);
+    free(want);
+    tu_result_free(&r);
+    /* the plugin's own watermark instead: what came after the deletion */
+    char *own = hh_xasprintf("watermark=%ld", last + 2);
+    r = export_to("api16", NULL, "--since", "0", "--opt", own);
+    ck_assert_msg(r.status == 0 && lines_starting(r.out, "household\t") == 2 && !line_starting(r.out, "tombstone") &&
+                      line_starting(r.out, "household\t510105016003-03-0001\t2") &&
+                      line_starting(r.out, "household\t510105016003-03-0004\t1"),
+                  "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    free(own);
+    /* a watermark ahead of the store (an older backup put in its place) is refused */
+    char *ahead = hh_xasprintf("%ld", last + 5);
+    r = export_to("api16", NULL, "--since", ahead, NULL, NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "is ahead of this store's last change") && !*r.out, "%s", r.err);
+    tu_result_free(&r);
+    own = hh_xasprintf("watermark=%ld", last + 5);
+    r = export_to("api16", NULL, "--opt", own, NULL, NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "is ahead of this store's last change"), "%s", r.err);
+    tu_result_free(&r);
+    free(own);
+    free(ahead);
+    /* and so is a watermark set after begin() */
+    r = export_to("api16", NULL, "--opt", "late=yes", NULL, NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "only in begin()"), "%s", r.err);
+    tu_result_free(&r);
+    /* jsonl writes the deletion as a line of its own, only in an incremental run */
+    r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", getenv("HHREG_PLUGINS"), "--since",
+                 since, "jsonl", NULL);
+    ck_assert_msg(r.status == 0 && lines_starting(r.out, "{") == 4 &&
+                      strstr(r.out, "{\"id\":\"510105016003-03-0003\",\"deleted\":{\"at\":\"") &&
+                      strstr(r.out, "\"revision\":1,\"change\":"),
+                  "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", getenv("HHREG_PLUGINS"), "jsonl", NULL);
+    ck_assert_msg(r.status == 0 && lines_starting(r.out, "{") == 811 && !strstr(r.out, "\"deleted\":"), "%s", r.err);
+    tu_result_free(&r);
+    /* a plugin that takes no deletions says what its output lacks */
+    r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", getenv("HHREG_PLUGINS"), "--since",
+                 since, "xml", NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.err, "1 household(s) deleted after change") &&
+                      strstr(r.err, "are not in this output"),
+                  "%s", r.err);
+    tu_result_free(&r);
+    /* the audit log says what an incremental run covered */
+    char *audited = hh_xasprintf("SELECT count(*) FROM audit WHERE operation = 'export' AND detail LIKE"
+                                 " '%%changes after %ld%%'",
+                                 last);
+    ck_assert_int_ge(tu_sql_count(tu_store_db, audited), 2);
+    free(audited);
+    free(since);
+    r = tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL);
+    ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+    tu_result_free(&r);
+}
+END_TEST
+
 START_TEST(every_item_is_written_through_the_item_dictionary)
 {
     free(install_test_plugin("api14", "api14", 0644));
@@ -1654,6 +1789,7 @@ Suite *make_plugins_suite(void)
     tcase_add_test(tc, a_directory_plugin_writes_several_files_in_one_pass);
     tcase_add_test(tc, the_output_mode_is_the_users_choice);
     tcase_add_test(tc, every_item_is_written_through_the_item_dictionary);
+    tcase_add_test(tc, an_export_hands_over_only_what_changed_after_a_watermark);
     suite_add_tcase(s, tc);
     return s;
 }

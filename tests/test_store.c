@@ -284,7 +284,9 @@ START_TEST(forms_are_kept_compressed_and_an_older_store_is_migrated)
     ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
     ck_assert_int_eq(sqlite3_exec(h,
-                                  "DROP TABLE store_identity; ALTER TABLE revision DROP COLUMN made_in;"
+                                  "DROP TRIGGER feed_revision; DROP TRIGGER feed_visit; DROP TRIGGER feed_review;"
+                                  " DROP TRIGGER feed_tombstone; DROP TABLE change;"
+                                  " DROP TABLE store_identity; ALTER TABLE revision DROP COLUMN made_in;"
                                   " ALTER TABLE revision DROP COLUMN parent;"
                                   " DROP TABLE visit_log; DROP TABLE export_run; DROP TABLE review_item; DROP TABLE review;"
                                   " ALTER TABLE revision DROP COLUMN content_sha256;"
@@ -306,6 +308,10 @@ START_TEST(forms_are_kept_compressed_and_an_older_store_is_migrated)
     /* it was given an identity, and its revision was made in it, the first of its household */
     ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM revision r, store_identity i WHERE r.made_in = i.id"
                                       " AND r.parent IS NULL AND length(i.id) = 36"),
+                     1);
+    /* and its revision the first entry of the change feed */
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM change WHERE seq = 1 AND kind = 'revision'"
+                                      " AND household_id = '510105016003-03-0101' AND revision = 1"),
                      1);
     r = tu_hhreg(NULL, NULL, "check", "--db", db, NULL);
     ck_assert_int_eq(r.status, 0);
@@ -385,6 +391,8 @@ START_TEST(a_version_6_store_takes_a_form_without_the_household_questions)
                               " 'tenure TEXT NOT NULL,'), 'low_income INTEGER,', 'low_income INTEGER NOT NULL,'),"
                               " 'extreme_hardship INTEGER,', 'extreme_hardship INTEGER NOT NULL,')"
                               " WHERE name = 'revision'; PRAGMA schema_version = %ld; PRAGMA writable_schema = OFF;"
+                              " DROP TRIGGER feed_revision; DROP TRIGGER feed_visit; DROP TRIGGER feed_review;"
+                              " DROP TRIGGER feed_tombstone; DROP TABLE change;"
                               " DROP TABLE store_identity; ALTER TABLE revision DROP COLUMN made_in;"
                               " ALTER TABLE revision DROP COLUMN parent;"
                               " DROP TABLE export_run; DROP TABLE visit_log; PRAGMA user_version = 6;",

@@ -48,7 +48,7 @@ extern "C" {
 
 #define HHREG_PLUGIN_MAGIC 0x48485047u  /* "HHPG" */
 #define HHREG_PLUGIN_ABI_MAJOR 1
-#define HHREG_HOST_API_MINOR 5          /* the newest minor this header describes */
+#define HHREG_HOST_API_MINOR 6          /* the newest minor this header describes */
 
 /* --- the data a plugin sees -------------------------------------------------- */
 
@@ -141,7 +141,33 @@ typedef struct hhreg_household {
     /* the form as received (UTF-8 XML) */
     const char *xml;
     size_t xml_len;
+    /* since 1.6: where the revision comes from, and the household's place in the
+     * store's change feed (see "Incremental export" below) */
+    const char *made_in;           /* the id (a UUID) of the store the revision was made in */
+    int parent;                    /* the revision it replaced; 0 for the first */
+    long long change;              /* the household's newest entry in the change feed */
 } hhreg_household;
+
+/* since 1.6: a deleted household, as the descriptor's tombstone() is handed it */
+typedef struct hhreg_tombstone {
+    size_t struct_size;
+    const char *id;
+    int revision;                  /* its current revision when it was deleted */
+    const char *deleted_at;        /* "YYYY-MM-DDTHH:MM:SSZ" */
+    const char *reason;            /* as given to `hhreg delete` */
+    long long change;              /* the deletion's entry in the change feed */
+} hhreg_tombstone;
+
+/* Incremental export (since 1.6). Every revision, logged visit, review decision and
+ * deletion of a store takes the next number of the store's change feed (1, 2, ...),
+ * never reused. An export hands over every current household — or, with a
+ * watermark N (`hhreg export NAME --since N`, or api->set_since in begin), only those
+ * with an entry after N, whole as they are now — and to a plugin with a tombstone()
+ * callback the households deleted after N (every deleted one without a watermark).
+ * A plugin that syncs a database keeps api->last_change() of a run that succeeded,
+ * with api->store_id(), and asks for the changes after it next time. A watermark
+ * ahead of the store's last change is refused (the store was replaced by an older
+ * backup: export everything again). */
 
 /* --- options a plugin declares (the host validates and prints them) ---------- */
 
@@ -292,6 +318,19 @@ typedef struct hhreg_host_api {
      * absent, or `record` is not the household being handed over nor one of its
      * persons or visits. Valid until the next call of item_text. */
     const char *(*item_text)(hhreg_ctx *ctx, const void *record, int scope, size_t index);
+
+    /* since 1.6: the change feed (see "Incremental export" above). store_id: the id
+     * (a UUID) of the store being exported. last_change: the newest entry of its
+     * change feed in the export's snapshot (0: none), the watermark to keep once the
+     * run has succeeded. since: this run's watermark, -1 when every household is
+     * handed over. set_since, in begin() only: hand over only what changed after
+     * `change` (the plugin's own watermark, e.g. kept in the database it feeds),
+     * instead of --since; -1 for everything. 0, or -1 with the export's error said
+     * when it is called after begin() or `change` is ahead of last_change. */
+    const char *(*store_id)(hhreg_ctx *ctx);
+    long long (*last_change)(hhreg_ctx *ctx);
+    long long (*since)(hhreg_ctx *ctx);
+    int (*set_since)(hhreg_ctx *ctx, long long change);
 } hhreg_host_api;
 
 /* since 1.3: csv_cell's flags */
@@ -322,6 +361,12 @@ typedef struct hhreg_plugin {
 
     unsigned flags;            /* since 1.1: HHREG_PLUGIN_* below; a 1.0 descriptor
                                   ends before it and counts as 0 */
+
+    /* since 1.6 (may be NULL; an older descriptor ends before it): each deleted
+     * household of the run (see "Incremental export"), in id order, once: in pass 0,
+     * after its households and before pass_end(0). Without it, a run with a watermark
+     * says how many deletions the output lacks. */
+    int (*tombstone)(hhreg_ctx *ctx, void *state, const hhreg_tombstone *t);
 } hhreg_plugin;
 
 /* since 1.1: the plugin never reads hhreg_household.xml, so the host need not

@@ -1,7 +1,9 @@
 /* jsonl.c — the `jsonl` export plugin: one JSON object per line per household, with
  * its persons, visits and derived values; every item of the form, UTF-8, absent
  * items as null. The items and their keys come from the host's item dictionary
- * (ABI 1.4), so an item added to the form is written without a change here. */
+ * (ABI 1.4), so an item added to the form is written without a change here. An
+ * incremental export (--since, ABI 1.6) also writes a line for each household deleted
+ * after the watermark: {"id":…,"deleted":{"at":…,"revision":…,"change":…}}. */
 #include <stdio.h>
 #include <string.h>
 
@@ -164,6 +166,26 @@ static int household(hhreg_ctx *ctx, void *state, unsigned pass, const hhreg_hou
     return api->write_text(ctx, "\n");
 }
 
+/* A deletion, written only in an incremental run: a full export lists the
+ * households there are, as before ABI 1.6. Called by a 1.6 host only. */
+static int tombstone(hhreg_ctx *ctx, void *state, const hhreg_tombstone *t)
+{
+    const hhreg_host_api *api = state;
+    if (api->since(ctx) < 0)
+        return 0;
+    out o = { ctx, api, 1 };
+    open_object(&o, NULL);
+    str(&o, "id", t->id);
+    open_object(&o, "deleted");
+    str(&o, "at", t->deleted_at);
+    num(&o, "revision", t->revision, -1);
+    key(&o, "change");
+    api->writef(ctx, "%lld", t->change);
+    close_object(&o);
+    close_object(&o);
+    return api->write_text(ctx, "\n");
+}
+
 /* The state is just the host API, which household() needs. */
 static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **state)
 {
@@ -193,4 +215,5 @@ const hhreg_plugin hhreg_plugin_jsonl = {
     .pass_end = NULL,
     .end = end,
     .flags = HHREG_PLUGIN_NO_XML, /* reads items, never the stored XML */
+    .tombstone = tombstone,
 };

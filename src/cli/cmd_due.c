@@ -83,9 +83,10 @@ static void reasons(const due_args *a, const hh_due *d, hh_buf *b)
                       zh ? "表单被审核退回（见 hhreg review --returned）" : "form returned by review (see hhreg review --returned)");
 }
 
-static int each(const hh_household *h, int revision, const char *xml, size_t len, void *arg)
+static int each(const hh_current *c, void *arg)
 {
-    (void)xml, (void)len;
+    const hh_household *h = c->household;
+    int revision = c->revision;
     due_args *a = arg;
     int returned = hh_review_is_returned(a->store, h->id, revision, a->err);
     if (returned < 0)
@@ -142,7 +143,7 @@ int cmd_due(cli *c, int argc, char **argv)
     a.err = &err;
     rc = hh_store_begin_read(s, &err);
     if (rc == 0)
-        rc = hh_store_each_household(s, a.area, false, each, &a, &err);
+        rc = hh_store_each_household(s, a.area, -1, false, each, &a, &err);
     hh_store_rollback(s);
     hh_json_end(&a.out);
     if (rc == 0 && a.json)

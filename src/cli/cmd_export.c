@@ -1,4 +1,5 @@
 /* cmd_export.c — `hhreg export NAME`: run one export plugin over the store. */
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@ typedef struct export_args {
     size_t n_options;
     bool allow_shadow;
     long timeout, memory;
+    long long since;
     unsigned mode;
 } export_args;
 
@@ -41,6 +43,15 @@ static int own_option(const cli *c, int opt, const char *arg, void *st)
         hh_buf_free(&err);
         return bad ? EXIT_USAGE : 0;
     }
+    case 's': {
+        long since;
+        if (!cli_number(arg, 0, LONG_MAX, &since))
+            return cli_fail(cli_find_command("export"),
+                            cli_tr(c, "--since takes the number of a change (0 or more), as an export said it",
+                                   "--since 取一个变更序号（0 或以上），即上次导出所报告的数字"));
+        a->since = since;
+        return 0;
+    }
     case 'O':
         a->options = hh_xrealloc(a->options, (a->n_options + 1) * sizeof *a->options);
         a->options[a->n_options++] = arg;
@@ -62,6 +73,15 @@ static void print_success(const cli *c, const hh_plugin_dirs *dirs, const char *
     hh_buf_free(&err);
 }
 
+/* An incremental run says what it covered and the watermark of the next one. */
+static void print_changes(const cli *c, const hh_export_result *r)
+{
+    fprintf(stderr,
+            cli_tr(c, "hhreg export: changes after %lld up to %lld: %ld household(s), %ld deletion(s); next time: --since %lld\n",
+                   "hhreg export：变更 %lld 之后至 %lld：%ld 户，删除 %ld 户；下次请用：--since %lld\n"),
+            r->since, r->last_change, r->households, r->tombstones, r->last_change);
+}
+
 int cmd_export(cli *c, int argc, char **argv)
 {
     const command *cmd = cli_find_command("export");
@@ -73,12 +93,14 @@ int cmd_export(cli *c, int argc, char **argv)
                                          { "plugin-timeout", required_argument, NULL, 'T' },
                                          { "plugin-memory", required_argument, NULL, 'M' },
                                          { "mode", required_argument, NULL, 'm' },
+                                         { "since", required_argument, NULL, 's' },
                                          { 0, 0, 0, 0 } };
     static const cli_spec spec = { own, "o:", own_option, 1, 1 };
     export_args a;
     memset(&a, 0, sizeof a);
     a.timeout = HH_PLUGIN_TIMEOUT_DEFAULT;
     a.memory = HH_PLUGIN_MEMORY_DEFAULT;
+    a.since = -1;
     int rest, rc = cli_parse(c, cmd, &spec, &a, argc, argv, &rest);
     if (rc) {
         free(a.options);
@@ -101,7 +123,7 @@ int cmd_export(cli *c, int argc, char **argv)
     hh_plugin_dirs_init(&dirs, a.plugin_dir);
     dirs.allow_shadow = a.allow_shadow;
     hh_export_request rq = { argv[rest], a.output, a.options, a.n_options, a.area, c->actor, c->schema_dir,
-                             a.timeout, a.memory, a.mode };
+                             a.timeout, a.memory, a.mode, a.since };
     hh_export_result result;
     rc = hh_export(c->db_path, &dirs, &rq, stderr, &result);
     int reader_stopped = rc && result.reader_stopped;
@@ -109,6 +131,8 @@ int cmd_export(cli *c, int argc, char **argv)
         fprintf(stderr, "hhreg export: %s\n", result.error);
     else if (a.output && strcmp(a.output, "-") != 0)
         print_success(c, &dirs, argv[rest], a.output, result.households);
+    if (rc == 0 && result.since >= 0)
+        print_changes(c, &result);
     hh_export_result_free(&result);
     hh_plugin_dirs_free(&dirs);
     free(a.options);

@@ -213,7 +213,7 @@ const command hh_commands[] = {
       "  --plugin-dir DIR   先在此查找（然后 $HHREG_PLUGIN_PATH，再是安装的插件）\n"
       "  --allow-shadow     允许一个插件遮住路径后面的同名插件\n"
       "  --json             输出一个 JSON 数组\n" },
-    { "export", cmd_export, "[-o PATH] [--opt KEY=VALUE]... [--area CODE] [--plugin-dir DIR] [--allow-shadow] [--plugin-timeout S] [--plugin-memory MB] [--mode MODE] NAME",
+    { "export", cmd_export, "[-o PATH] [--opt KEY=VALUE]... [--area CODE] [--plugin-dir DIR] [--allow-shadow] [--plugin-timeout S] [--plugin-memory MB] [--mode MODE] [--since N] NAME",
       "Run export plugin NAME over the current households.",
       "  -o, --output PATH  write here (under a temporary name, renamed on success); default: standard output;\n"
       "                     a plugin that writes several files needs a new directory here\n"
@@ -224,7 +224,9 @@ const command hh_commands[] = {
       "  --plugin-timeout S stop the plugin after S seconds (default 3600; 0: no limit)\n"
       "  --plugin-memory MB limit the plugin's memory to MB MiB (default 4096; 0: no limit)\n"
       "  --mode MODE        the output's mode, e.g. 0640 (default 0600; a directory's files, the directory\n"
-      "                     gets x where r is given); world-writable, execute and set-id bits are refused\n",
+      "                     gets x where r is given); world-writable, execute and set-id bits are refused\n"
+      "  --since N          only what changed after change N of the store's change feed (households whole,\n"
+      "                     and deletions for a plugin that takes them); the run says the N of the next one\n",
       "用导出插件 NAME 处理当前各户。",
       "  -o, --output PATH  写到这里（先用临时名，成功后改名）；默认：标准输出；\n"
       "                     写多个文件的插件在此需要一个新目录\n"
@@ -235,7 +237,9 @@ const command hh_commands[] = {
       "  --plugin-timeout S S 秒后停止插件（默认 3600；0：不限）\n"
       "  --plugin-memory MB 把插件的内存限制为 MB MiB（默认 4096；0：不限）\n"
       "  --mode MODE        输出文件的权限，如 0640（默认 0600；目录中的文件；目录在有 r 的地方加 x）；\n"
-      "                     拒绝所有人可写、可执行和 set-id 位\n" },
+      "                     拒绝所有人可写、可执行和 set-id 位\n"
+      "  --since N          只导出存储变更序列中第 N 次变更之后的变化（整户导出，接收删除的插件也得到删除）；\n"
+      "                     导出结束时会告诉下一次的 N\n" },
     { "doctor", cmd_doctor, "[--plugin-dir DIR]",
       "Say what is installed: versions, where the store, schemas and plugins are looked for and found.",
       "  --plugin-dir DIR   look here first for plugins, as export does\n",

@@ -47,6 +47,10 @@ struct hhreg_ctx {
     const hh_household *household;       /* the household being handed over ... */
     const hhreg_household *view;         /* ... and its view, for item_text */
     hh_buf item_value;           /* item_text's last answer */
+    char *store_id;              /* the change feed (ABI 1.6): the store's id, */
+    long long last_change;       /* the newest change in the snapshot, */
+    long long since;             /* this run's watermark (-1: everything), */
+    bool in_begin;               /* which the plugin may set only in begin() */
 };
 
 /* --- options --------------------------------------------------------------- */
@@ -714,6 +718,52 @@ static const char *api_item_text(hhreg_ctx *ctx, const void *record, int scope, 
     return b->data;
 }
 
+/* --- the change feed ---------------------------------------------------------- */
+
+static const char *api_store_id(hhreg_ctx *ctx)
+{
+    return ctx->store_id;
+}
+
+static long long api_last_change(hhreg_ctx *ctx)
+{
+    return ctx->last_change;
+}
+
+static long long api_since(hhreg_ctx *ctx)
+{
+    return ctx->since;
+}
+
+/* Whether `since` may be this run's watermark; with `err` why not. */
+static bool watermark_ok(long long since, long long last_change, hh_buf *err)
+{
+    if (since <= last_change)
+        return true;
+    hh_buf_printf(err,
+                  hh_tr("the watermark %lld is ahead of this store's last change %lld: the store is not the one "
+                        "that was exported (replaced by an older backup?); export everything again",
+                        "水位 %lld 超过了本存储的最后一次变更 %lld：这不是当初导出的那个存储（被较旧的备份替换了？）；"
+                        "请重新完整导出"),
+                  since, last_change);
+    return false;
+}
+
+static int api_set_since(hhreg_ctx *ctx, long long change)
+{
+    hh_buf err;
+    hh_buf_init(&err);
+    if (!ctx->in_begin)
+        hh_buf_printf(&err, "%s", hh_tr("set_since may be called only in begin()", "set_since 只能在 begin() 中调用"));
+    else if (watermark_ok(change, ctx->last_change, &err))
+        ctx->since = change < 0 ? -1 : change;
+    if (err.len)
+        api_error(ctx, "%s", err.data);
+    int rc = err.len ? -1 : 0;
+    hh_buf_free(&err);
+    return rc;
+}
+
 static const hhreg_host_api host_api = {
     sizeof(hhreg_host_api), HHREG_HOST_API_MINOR,
     api_option, api_option_int, api_option_bool,
@@ -723,6 +773,7 @@ static const hhreg_host_api host_api = {
     api_open_file,
     api_info, api_csv_cell, api_use_file,
     api_item_count, api_item, api_item_text,
+    api_store_id, api_last_change, api_since, api_set_since,
 };
 
 /* --- the household view ------------------------------------------------------ */
@@ -732,6 +783,7 @@ typedef struct pass_state {
     void *plugin_state;
     unsigned pass;
     long households;
+    long tombstones;             /* of pass 0 */
     int failed;
     hhreg_person *persons;
     hhreg_visit *visits;
@@ -784,8 +836,9 @@ static void view_visit(const hh_visit *r, hhreg_visit *v)
     HH_VISIT_ITEMS(VIEW_ITEM)
 }
 
-static int hand_over(const hh_household *h, int revision, const char *xml, size_t xml_len, void *arg)
+static int hand_over(const hh_current *c, void *arg)
 {
+    const hh_household *h = c->household;
     pass_state *ps = arg;
     if (h->n_persons > ps->person_cap) {
         ps->person_cap = h->n_persons * 2;
@@ -802,9 +855,12 @@ static int hand_over(const hh_household *h, int revision, const char *xml, size_
     hh_derive(h, &hd, pds);
     hhreg_household v;
     view_household(h, &hd, ps->ctx->plugin->min_api_minor >= 5, &v);
-    v.revision = revision;
-    v.xml = xml;
-    v.xml_len = xml_len;
+    v.revision = c->revision;
+    v.xml = c->xml;
+    v.xml_len = c->xml_len;
+    v.made_in = c->made_in;
+    v.parent = c->parent;
+    v.change = c->change;
     for (size_t i = 0; i < h->n_persons; i++)
         view_person(&h->persons[i], &pds[i], &ps->persons[i]);
     for (size_t i = 0; i < n_visits; i++) /* the form's, then the visit log's */
@@ -842,11 +898,44 @@ int hh_export_fail(hh_export_result *result, const char *fmt, ...)
     return -1;
 }
 
+/* A deletion handed to the plugin's tombstone(), or counted when it has none. */
+static int hand_over_tombstone(const hh_tombstone_row *t, void *arg)
+{
+    pass_state *ps = arg;
+    ps->tombstones++;
+    hhreg_tombstone_fn fn = hh_plugin_tombstone(ps->ctx->plugin);
+    if (!fn)
+        return 0;
+    hhreg_tombstone v = { sizeof v, t->id, t->revision, t->deleted_at, t->reason, t->change };
+    if (fn(ps->ctx, ps->plugin_state, &v) != 0 || ps->ctx->write_failed) {
+        ps->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* The first pass's deletions, after its households; a plugin without tombstone()
+ * is told what its output lacks when the run has a watermark. */
+static int hand_over_tombstones(hh_store *s, const hh_export_request *rq, pass_state *ps, hh_buf *err)
+{
+    if (hh_store_each_tombstone(s, rq->area, ps->ctx->since, hand_over_tombstone, ps, err) != 0)
+        return -1;
+    if (!hh_plugin_tombstone(ps->ctx->plugin) && ps->ctx->since >= 0 && ps->tombstones > 0)
+        api_warning(ps->ctx,
+                    hh_tr("%ld household(s) deleted after change %lld are not in this output: the plugin takes no "
+                          "deletions (ABI 1.6 tombstone)",
+                          "变更 %2$lld 之后删除的 %1$ld 户不在本次输出中：该插件不接收删除（ABI 1.6 tombstone）"),
+                    ps->tombstones, ps->ctx->since);
+    return 0;
+}
+
 static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, hh_export_result *result)
 {
     const hhreg_plugin *p = ctx->plugin;
     void *state = NULL;
-    int ok = p->begin(ctx, &host_api, &state) == 0 && !ctx->write_failed;
+    ctx->in_begin = true;
+    int ok = p->begin(ctx, &host_api, &state) == 0 && !ctx->write_failed && !ctx->error;
+    ctx->in_begin = false;
     pass_state ps;
     memset(&ps, 0, sizeof ps);
     ps.ctx = ctx;
@@ -856,8 +945,9 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
     for (unsigned pass = 0; ok && pass < p->passes; pass++) {
         ps.pass = pass;
         ps.households = 0;
-        if (hh_store_each_household(s, rq->area, !(hh_plugin_flags(p) & HHREG_PLUGIN_NO_XML), hand_over, &ps,
-                                    &err) != 0) {
+        if (hh_store_each_household(s, rq->area, ctx->since, !(hh_plugin_flags(p) & HHREG_PLUGIN_NO_XML), hand_over,
+                                    &ps, &err) != 0 ||
+            (pass == 0 && !ps.failed && hand_over_tombstones(s, rq, &ps, &err) != 0)) {
             ok = 0;
             hh_export_fail(result, "%s", err.data);
         } else if (ps.failed) {
@@ -867,6 +957,9 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
         }
     }
     result->households = ps.households;
+    result->tombstones = ps.tombstones;
+    result->since = ctx->since;
+    result->last_change = ctx->last_change;
     if (p->end(ctx, state, ok) != 0)
         ok = 0;
     if (finish_files(ctx) != 0)
@@ -963,7 +1056,16 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
     ctx.convert = (iconv_t)-1;
     hh_buf_init(&ctx.scratch);
     hh_buf_init(&ctx.item_value);
+    ctx.store_id = hh_store_identity(s);
+    ctx.last_change = hh_store_last_change(s);
+    ctx.since = rq->since < 0 ? -1 : rq->since;
     int rc = prepare_output(&ctx, rq, out, staging, result);
+    if (rc == 0 && (!ctx.store_id || ctx.last_change < 0))
+        rc = hh_export_fail(result, hh_tr("%s: cannot read the store's id and change feed: run 'hhreg check'",
+                                          "%s：无法读取存储的编号和变更序列：请运行“hhreg check”"),
+                            store_path);
+    if (rc == 0 && !watermark_ok(ctx.since, ctx.last_change, &err))
+        rc = hh_export_fail(result, "%s", err.data);
     if (rc == 0)
         rc = run_plugin(s, &ctx, rq, result);
     if (rc == 0)
@@ -988,6 +1090,7 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
         free((void *)ctx.items[i].codes); /* hh_code_list's arrays */
     free(ctx.items);
     free(ctx.error);
+    free(ctx.store_id);
     hh_buf_free(&err);
     hh_store_close(s);
     hh_plugin_unload(&plugin);

@@ -46,10 +46,15 @@ typedef struct hh_export_request {
     unsigned mode;               /* --mode: the output file's permissions (a directory's
                                     files; the directory gets x where r is given);
                                     0: 0600 (0700). Checked by hh_export_check_mode. */
+    long long since;             /* --since: only what changed after this entry of the
+                                    change feed (plugin.h, "Incremental export"); -1: all */
 } hh_export_request;
 
 typedef struct hh_export_result {
     long households;
+    long tombstones;             /* deletions of the run (handed over, or not taken) */
+    long long since;             /* the run's watermark (-1: everything) and the newest */
+    long long last_change;       /* change it saw, the watermark of the next run */
     char *plugin_version;        /* malloc'd, once the plugin is loaded */
     char *error;                 /* malloc'd message on failure, else NULL */
     int reader_stopped;          /* it failed because the reader of a stream went away */

@@ -5,7 +5,8 @@
  * a failure, records the export in the audit log and only then puts the file in
  * place.
  *
- * The child reports on a pipe: "OK <households> <plugin version>" when everything
+ * The child reports on a pipe: "OK <households> <tombstones> <since> <last change>
+ * <plugin version>" when everything
  * it wrote is flushed and synced, or "ERROR <message>". No report, a non-zero exit
  * or a signal means the plugin (or the child with it) died part-way. */
 #define _GNU_SOURCE /* O_TMPFILE, pipe2 */
@@ -329,7 +330,8 @@ static void child(const char *store_path, const hh_plugin_dirs *dirs, const hh_e
     fflush(stdout);
     /* the report's words OK and ERROR are the protocol; the reason after ERROR is in
      * the language of reasons, which the child has from hhreg */
-    char *report = rc == 0 ? hh_xasprintf("OK %ld %s", r.households, r.plugin_version)
+    char *report = rc == 0 ? hh_xasprintf("OK %ld %ld %lld %lld %s", r.households, r.tombstones, r.since,
+                                          r.last_change, r.plugin_version)
                            : hh_xasprintf("ERROR %s", r.error ? r.error : hh_tr("the export failed", "导出失败"));
     write_all(report_fd, report, strlen(report));
     free(report);
@@ -451,6 +453,9 @@ static int judge(const hh_export_request *rq, const output *o, int status, int t
                               rq->plugin, WEXITSTATUS(status), outcome);
     char *end;
     result->households = strtol(text + 3, &end, 10);
+    result->tombstones = strtol(end, &end, 10);
+    result->since = strtoll(end, &end, 10);
+    result->last_change = strtoll(end, &end, 10);
     result->plugin_version = hh_xstrdup(*end == ' ' ? end + 1 : "");
     return 0;
 }
@@ -508,9 +513,16 @@ static int audit(const char *store_path, const hh_export_request *rq, int stream
     hh_buf err;
     hh_buf_init(&err);
     const char *to = output_name(rq) ? output_name(rq) : "standard output";
-    char *detail = streamed ? hh_xasprintf("plugin %s, streamed to %s", rq->plugin, to)
-                            : hh_xasprintf("plugin %s %s, %ld household(s), to %s", rq->plugin,
-                                           result->plugin_version, result->households, to);
+    char *detail = streamed && rq->since >= 0
+                       ? hh_xasprintf("plugin %s, changes after %lld, streamed to %s", rq->plugin, rq->since, to)
+                   : streamed ? hh_xasprintf("plugin %s, streamed to %s", rq->plugin, to)
+                   : result->since >= 0
+                       ? hh_xasprintf("plugin %s %s, changes after %lld up to %lld: %ld household(s), %ld deletion(s),"
+                                      " to %s",
+                                      rq->plugin, result->plugin_version, result->since, result->last_change,
+                                      result->households, result->tombstones, to)
+                       : hh_xasprintf("plugin %s %s, %ld household(s), to %s", rq->plugin, result->plugin_version,
+                                      result->households, to);
     int rc = hh_store_open(store_path, false, &s, &err);
     if (rc == 0) {
         rc = hh_store_audit(s, rq->actor, "export", NULL, 0, detail, &err);

@@ -183,6 +183,11 @@ unsigned hh_plugin_flags(const hhreg_plugin *p)
     return p->struct_size >= offsetof(hhreg_plugin, flags) + sizeof p->flags ? p->flags : 0;
 }
 
+hhreg_tombstone_fn hh_plugin_tombstone(const hhreg_plugin *p)
+{
+    return p->struct_size >= offsetof(hhreg_plugin, tombstone) + sizeof p->tombstone ? p->tombstone : NULL;
+}
+
 static int check_descriptor(const hhreg_plugin *p, const char *name, const char *path, hh_buf *err)
 {
     if (p->magic != HHREG_PLUGIN_MAGIC)

@@ -26,7 +26,7 @@
 #include "util.h"
 
 #define HH_STORE_APPLICATION_ID 0x48485247 /* "HHRG" */
-#define HH_STORE_SCHEMA_VERSION 10
+#define HH_STORE_SCHEMA_VERSION 11
 
 typedef struct hh_store hh_store;
 
@@ -167,17 +167,44 @@ typedef struct hh_revision_info {
  * *xml. Returns 0, 1 when there is no such household or revision, -1 on error. */
 int hh_store_get_xml(hh_store *s, const char *id, int revision, char **xml, size_t *len,
                      int *revision_out, hh_buf *err);
+/* A current household as hh_store_each_household hands it over; valid only during
+ * the call (do not hh_household_free it). */
+typedef struct hh_current {
+    const hh_household *household;   /* its persons and visits read from the store's tables */
+    int revision;
+    const char *xml;                 /* with_xml: the form's XML, decompressed; else NULL */
+    size_t xml_len;
+    const char *made_in;             /* the store its revision was made in (NULL: unknown) */
+    int parent;                      /* the revision it replaced; 0: the first */
+    long long change;                /* its newest entry in the change feed */
+} hh_current;
+
 /* Calls `fn` for each current household whose id or area codes start with `area`
- * (NULL: all), in id order, with its persons and visits read from the store's
- * tables and, `with_xml`, the form's XML (decompressed: nearly half the time of
- * an export that does not need it); `fn` returns non-zero to stop, negative after
- * writing the reason into `err` (an error: -1 then). The household and its strings are valid
- * only during the call (do not hh_household_free it). Run it inside a read
- * transaction to see one snapshot across calls. */
-int hh_store_each_household(hh_store *s, const char *area, bool with_xml,
-                            int (*fn)(const hh_household *h, int revision, const char *xml, size_t xml_len,
-                                      void *arg),
-                            void *arg, hh_buf *err);
+ * (NULL: all) and, with `since` >= 0, that has an entry in the change feed after
+ * `since` (a revision, a logged visit or a review decision: see migration 11), in id
+ * order; `with_xml` decompresses the form (nearly half the time of an export that
+ * does not need it). `fn` returns non-zero to stop, negative after writing the
+ * reason into `err` (an error: -1 then). Run it inside a read transaction to see
+ * one snapshot across calls. */
+int hh_store_each_household(hh_store *s, const char *area, long long since, bool with_xml,
+                            int (*fn)(const hh_current *c, void *arg), void *arg, hh_buf *err);
+
+/* A deleted household as hh_store_each_tombstone hands it over. */
+typedef struct hh_tombstone_row {
+    const char *id;
+    int revision;                    /* the revision it was deleted at */
+    const char *deleted_at, *reason;
+    long long change;                /* the deletion's entry in the change feed */
+} hh_tombstone_row;
+
+/* Calls `fn` for each household deleted now whose id or area codes start with `area`
+ * and whose deletion came after change `since` (-1: every one), in id order; as
+ * hh_store_each_household. */
+int hh_store_each_tombstone(hh_store *s, const char *area, long long since,
+                            int (*fn)(const hh_tombstone_row *t, void *arg), void *arg, hh_buf *err);
+/* The newest entry of the store's change feed (0: none yet), or -1 when it cannot be
+ * read. */
+long long hh_store_last_change(hh_store *s);
 
 /* Calls `fn` with the XML of every current (not deleted) revision, in id order. */
 int hh_store_each_current(hh_store *s,

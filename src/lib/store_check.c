@@ -123,7 +123,8 @@ static void check_triggers(hh_store *s, hh_diags *d, hh_check_report *r)
  * the audit log they follow from: a tombstone the log does not record (or a delete,
  * not undone by a later undelete, that the table lost), a current revision that is not the newest, and
  * document numbers indexed that the current persons do not hold, or the reverse (a
- * duplicate ID number could then be stored). Household ids only, never values. */
+ * duplicate ID number could then be stored), and a revision or tombstone the change
+ * feed lacks. Household ids only, never values. */
 static void check_households(hh_store *s, hh_diags *d, hh_check_report *r)
 {
     static const struct {
@@ -147,6 +148,12 @@ static void check_households(hh_store *s, hh_diags *d, hh_check_report *r)
           " JOIN household h ON h.id = p.household_id AND p.revision = h.current_revision"
           " WHERE h.deleted_at IS NULL AND p.document_number IS NOT NULL) ORDER BY 1",
           "the index of document numbers differs from its current persons", "证件号码索引与当前人员不符" },
+        { "SELECT DISTINCT household_id FROM revision r WHERE NOT EXISTS (SELECT 1 FROM change c"
+          " WHERE c.household_id = r.household_id AND c.kind = 'revision' AND c.revision = r.revision)"
+          " UNION SELECT id FROM household h WHERE deleted_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM change c"
+          " WHERE c.household_id = h.id AND c.kind = 'tombstone') ORDER BY 1",
+          "a revision or its deletion is missing from the change feed (an incremental export would miss it)",
+          "有版本或删除记录不在变更序列中（增量导出会漏掉它）" },
     };
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
         sqlite3_stmt *st;
@@ -393,7 +400,7 @@ int hh_store_check(hh_store *s, const hh_schemaset *set, hh_diags *d, hh_check_r
         hh_buf_puts(err, hh_tr("cannot create a validator", "无法创建校验器"));
         return -1;
     }
-    int rc = hh_store_walk(s, true, NULL, true, check_revision, &rv, err);
+    int rc = hh_store_walk(s, true, NULL, -1, true, check_revision, &rv, err);
     hh_validator_free(rv.v);
     return rc;
 }

@@ -64,16 +64,20 @@ typedef struct hh_stored_revision {
     size_t xml_len;
     const char *sha256;                        /* form_sha256 as stored */
     const char *content_sha256;                /* as stored; NULL before store schema 6 */
+    const char *made_in;                       /* as stored (store schema 10) */
+    int parent;                                /* 0: none */
+    long long change;                          /* the household's newest change (schema 11) */
     bool damaged;                              /* a NOT NULL column empty, or the XML unreadable */
     hh_household_derived derived;              /* the derived columns as stored */
     const hh_person_derived *person_derived;   /* per person, as stored (age_group -1: unknown) */
 } hh_stored_revision;
 
 /* Calls `fn` for each current household (every_revision: each revision of every
- * household, `area` then an exact household id or NULL) in id (and revision) order;
+ * household, `area` then an exact household id or NULL) in id (and revision) order,
+ * only those changed after `since` when it is >= 0 (current households only);
  * `fn` returns non-zero to stop, negative for an error. Damaged rows are handed
  * over marked, never trusted: the caller decides. */
-int hh_store_walk(hh_store *s, bool every_revision, const char *area, bool with_xml,
+int hh_store_walk(hh_store *s, bool every_revision, const char *area, long long since, bool with_xml,
                   int (*fn)(const hh_stored_revision *r, void *arg), void *arg, hh_buf *err);
 
 /* The current revision r of each household h, and whether it lies in the area

@@ -248,7 +248,9 @@ int hh_store_each_current(hh_store *s,
  * the visit log of the household, which goes with its current revision — ordered by
  * household and revision; they differ only in which revisions they see. */
 #define FROM_CURRENT STORE_FROM_CURRENT
-#define WHERE_CURRENT " WHERE h.deleted_at IS NULL AND " STORE_IN_AREA
+#define WHERE_CURRENT \
+    " WHERE h.deleted_at IS NULL AND " STORE_IN_AREA \
+    " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM change c WHERE c.household_id = h.id AND c.seq > ?2))"
 #define FROM_EVERY " FROM household h JOIN revision r ON r.household_id = h.id"
 #define WHERE_EVERY " WHERE ?1 IS NULL OR h.id = ?1"
 
@@ -260,10 +262,11 @@ int hh_store_each_current(hh_store *s,
 #define REVISION_COLUMNS                                                                                  \
     "SELECT h.id, r.revision, r.xml, r.xml_size, r.form_sha256, r.content_sha256, r.size, r.elderly60,"  \
     " r.elderly65,"                                                                                      \
-    " r.disabled, r.living_alone, r.empty_nest, h.current_revision = r.revision AND h.deleted_at IS NULL" \
+    " r.disabled, r.living_alone, r.empty_nest, h.current_revision = r.revision AND h.deleted_at IS NULL," \
+    " r.made_in, r.parent, (SELECT max(seq) FROM change c WHERE c.household_id = h.id)"                 \
     HH_HOUSEHOLD_ITEMS(REVISION_ITEM)
 enum { R_ID, R_REVISION, R_XML, R_XML_SIZE, R_SHA256, R_CONTENT_SHA256, R_SIZE, R_ELDERLY60, R_ELDERLY65, R_DISABLED,
-       R_LIVING_ALONE, R_EMPTY_NEST, R_CURRENT, R_ITEMS };
+       R_LIVING_ALONE, R_EMPTY_NEST, R_CURRENT, R_MADE_IN, R_PARENT, R_CHANGE, R_ITEMS };
 #define PERSON_COLUMNS "SELECT h.id, r.revision, p.age, p.age_group, p.disabled" HH_PERSON_ITEMS(PERSON_ITEM)
 enum { P_AGE = 2, P_AGE_GROUP, P_DISABLED, P_ITEMS };
 #define PERSON_JOIN " JOIN person p ON p.household_id = h.id AND p.revision = r.revision"
@@ -291,11 +294,13 @@ typedef struct cursor {
     int rc;          /* of the last step */
 } cursor;
 
-static int cursor_open(hh_store *s, cursor *c, const char *sql, const char *area, hh_buf *err)
+static int cursor_open(hh_store *s, cursor *c, const char *sql, const char *area, long long since, hh_buf *err)
 {
     if (prepare(s, sql, &c->st, err))
         return -1;
     hh_store_bind_text(c->st, 1, area && *area ? area : NULL);
+    if (since >= 0 && sqlite3_bind_parameter_count(c->st) >= 2)
+        sqlite3_bind_int64(c->st, 2, since);
     c->rc = sqlite3_step(c->st);
     return 0;
 }
@@ -394,14 +399,14 @@ static void read_household(sqlite3_stmt *st, hh_arena *a, hh_household *h, hh_ho
     hd->low_income = h->low_income;
 }
 
-int hh_store_walk(hh_store *s, bool every_revision, const char *area, bool with_xml,
+int hh_store_walk(hh_store *s, bool every_revision, const char *area, long long since, bool with_xml,
                   int (*fn)(const hh_stored_revision *r, void *arg), void *arg, hh_buf *err)
 {
     const char *const *sql = every_revision ? every_sql : current_sql;
     cursor hc = { NULL, 0 }, pc = { NULL, 0 }, vc = { NULL, 0 }, lc = { NULL, 0 };
     int rc = -1;
-    if (cursor_open(s, &hc, sql[0], area, err) || cursor_open(s, &pc, sql[1], area, err) ||
-        cursor_open(s, &vc, sql[2], area, err) || cursor_open(s, &lc, sql[3], area, err))
+    if (cursor_open(s, &hc, sql[0], area, since, err) || cursor_open(s, &pc, sql[1], area, since, err) ||
+        cursor_open(s, &vc, sql[2], area, since, err) || cursor_open(s, &lc, sql[3], area, since, err))
         goto out;
     hh_arena arena;
     hh_arena_init(&arena);
@@ -422,6 +427,9 @@ int hh_store_walk(hh_store *s, bool every_revision, const char *area, bool with_
         read_household(hc.st, &arena, &h, &r.derived, &r.damaged);
         r.sha256 = hh_arena_strdup(&arena, col(hc.st, R_SHA256));
         r.content_sha256 = hh_arena_strdup(&arena, col(hc.st, R_CONTENT_SHA256));
+        r.made_in = hh_arena_strdup(&arena, col(hc.st, R_MADE_IN));
+        r.parent = sqlite3_column_int(hc.st, R_PARENT);
+        r.change = sqlite3_column_int64(hc.st, R_CHANGE);
         for (; cursor_at(&pc, h.id, r.revision); pc.rc = sqlite3_step(pc.st)) {
             if (h.n_persons == person_cap) {
                 person_cap = person_cap ? person_cap * 2 : 16;
@@ -486,7 +494,7 @@ out:
 
 typedef struct household_walk {
     hh_store *s;
-    int (*fn)(const hh_household *h, int revision, const char *xml, size_t xml_len, void *arg);
+    int (*fn)(const hh_current *c, void *arg);
     void *arg;
     hh_buf *err;
 } household_walk;
@@ -503,15 +511,50 @@ static int each_household_row(const hh_stored_revision *r, void *arg)
                       r->household->id ? r->household->id : hh_tr("(without an id)", "（无编号）"));
         return -1;
     }
-    int rc = w->fn(r->household, r->revision, r->xml, r->xml_len, w->arg);
+    hh_current c = { r->household, r->revision, r->xml, r->xml_len, r->made_in, r->parent, r->change };
+    int rc = w->fn(&c, w->arg);
     return rc < 0 ? -1 : rc ? 1 : 0; /* an error (fn said why in err), a stop, or go on */
 }
 
-int hh_store_each_household(hh_store *s, const char *area, bool with_xml,
-                            int (*fn)(const hh_household *h, int revision, const char *xml, size_t xml_len,
-                                      void *arg),
-                            void *arg, hh_buf *err)
+int hh_store_each_household(hh_store *s, const char *area, long long since, bool with_xml,
+                            int (*fn)(const hh_current *c, void *arg), void *arg, hh_buf *err)
 {
     household_walk w = { s, fn, arg, err };
-    return hh_store_walk(s, false, area, with_xml, each_household_row, &w, err);
+    return hh_store_walk(s, false, area, since, with_xml, each_household_row, &w, err);
+}
+
+int hh_store_each_tombstone(hh_store *s, const char *area, long long since,
+                            int (*fn)(const hh_tombstone_row *t, void *arg), void *arg, hh_buf *err)
+{
+    sqlite3_stmt *st;
+    if (prepare(s,
+                "SELECT h.id, h.current_revision, h.deleted_at, h.delete_reason, (SELECT max(seq) FROM change c"
+                " WHERE c.household_id = h.id AND c.kind = 'tombstone') AS change" STORE_FROM_CURRENT
+                " WHERE h.deleted_at IS NOT NULL AND " STORE_IN_AREA " AND coalesce(change, 0) > ?2 ORDER BY h.id",
+                &st, err))
+        return -1;
+    hh_store_bind_text(st, 1, area && *area ? area : NULL);
+    sqlite3_bind_int64(st, 2, since);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        hh_tombstone_row t = { col(st, 0), sqlite3_column_int(st, 1), col(st, 2), col(st, 3),
+                               sqlite3_column_int64(st, 4) };
+        int stop = fn(&t, arg);
+        if (stop) {
+            sqlite3_finalize(st);
+            return stop < 0 ? -1 : 0;
+        }
+    }
+    return finish(s, st, rc, err);
+}
+
+long long hh_store_last_change(hh_store *s)
+{
+    sqlite3_stmt *st;
+    long long last = -1;
+    if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(seq), 0) FROM change", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        last = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return last;
 }

@@ -32,6 +32,20 @@
 #define TRIGGER_VISIT_LOG_KEPT_D KEEP("visit_log_kept_d", "DELETE", "visit_log", "the visit log is append-only")
 #define TRIGGER_HOUSEHOLD_KEPT_D \
     KEEP("household_kept_d", "DELETE", "household", "households are deleted with a tombstone, never erased")
+#define TRIGGER_CHANGE_KEPT_U KEEP("change_kept_u", "UPDATE", "change", "the change feed is append-only")
+#define TRIGGER_CHANGE_KEPT_D KEEP("change_kept_d", "DELETE", "change", "the change feed is append-only")
+/* The change feed's entries, each made by the row it records (migration 11). */
+#define FEED(name, event, table, when, household, kind, revision)                                       \
+    "CREATE TRIGGER " name " AFTER " event " ON " table when " BEGIN INSERT INTO change(household_id, kind," \
+    " revision) VALUES (" household ", '" kind "', " revision "); END"
+#define TRIGGER_FEED_REVISION FEED("feed_revision", "INSERT", "revision", "", "new.household_id", "revision", "new.revision")
+#define TRIGGER_FEED_VISIT \
+    FEED("feed_visit", "INSERT", "visit_log", "", "new.household_id", "visit", \
+         "(SELECT current_revision FROM household WHERE id = new.household_id)")
+#define TRIGGER_FEED_REVIEW FEED("feed_review", "INSERT", "review", "", "new.household_id", "review", "new.revision")
+#define TRIGGER_FEED_TOMBSTONE \
+    FEED("feed_tombstone", "UPDATE OF deleted_at", "household", \
+         " WHEN new.deleted_at IS NOT NULL AND old.deleted_at IS NULL", "new.id", "tombstone", "new.current_revision")
 
 static const char migration_1[] =
     "CREATE TABLE household ("
@@ -266,6 +280,33 @@ static const char migration_10[] =
     TRIGGER_STORE_IDENTITY_KEPT_U ";"
     TRIGGER_STORE_IDENTITY_KEPT_D ";";
 
+/* 11: the change feed (issue 20): every revision, logged visit, review decision and
+ * tombstone gets the next sequence number of its store, in the order they were
+ * stored, so an export can hand over only what changed after a watermark
+ * (hh_store_each_household's `since`). Triggers make the entries, so no writer can
+ * forget one; an undelete stores a revision, which is its entry. An older store's
+ * history is numbered once, in the order of its times (ties: revisions, visits,
+ * reviews, tombstones, then by household and revision). */
+static const char migration_11[] =
+    "CREATE TABLE change ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT, household_id TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('revision', 'visit', 'review', 'tombstone')), revision INTEGER"
+    ") STRICT;"
+    "CREATE INDEX change_household ON change(household_id, seq);"
+    "INSERT INTO change(household_id, kind, revision) SELECT household_id, kind, revision FROM ("
+    "  SELECT household_id, 'revision' AS kind, revision, stored_at AS at, 0 AS o FROM revision"
+    "  UNION ALL SELECT l.household_id, 'visit', h.current_revision, l.recorded_at, 1"
+    "   FROM visit_log l JOIN household h ON h.id = l.household_id"
+    "  UNION ALL SELECT household_id, 'review', revision, at, 2 FROM review"
+    "  UNION ALL SELECT id, 'tombstone', current_revision, deleted_at, 3 FROM household WHERE deleted_at IS NOT NULL"
+    ") ORDER BY at, o, household_id, revision;"
+    TRIGGER_CHANGE_KEPT_U ";"
+    TRIGGER_CHANGE_KEPT_D ";"
+    TRIGGER_FEED_REVISION ";"
+    TRIGGER_FEED_VISIT ";"
+    TRIGGER_FEED_REVIEW ";"
+    TRIGGER_FEED_TOMBSTONE ";";
+
 /* A random (version 4) UUID for the store, and its revisions stamped with it; the
  * revisions' trigger is lifted for that one UPDATE and made again as it was. */
 static int store_identify(hh_store *s, hh_buf *err)
@@ -319,7 +360,8 @@ int hh_store_migration_finish(hh_store *s, int version, hh_buf *err)
 }
 
 const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3, migration_4, migration_5,
-                                              migration_6, migration_7, migration_8, migration_9, migration_10 };
+                                              migration_6, migration_7, migration_8, migration_9, migration_10,
+                                              migration_11 };
 const int hh_store_migration_count = sizeof hh_store_migrations / sizeof hh_store_migrations[0];
 
 const hh_store_trigger hh_store_triggers[] = {
@@ -340,6 +382,12 @@ const hh_store_trigger hh_store_triggers[] = {
     { "visit_log_kept_d", TRIGGER_VISIT_LOG_KEPT_D },
     { "store_identity_kept_u", TRIGGER_STORE_IDENTITY_KEPT_U },
     { "store_identity_kept_d", TRIGGER_STORE_IDENTITY_KEPT_D },
+    { "change_kept_u", TRIGGER_CHANGE_KEPT_U },
+    { "change_kept_d", TRIGGER_CHANGE_KEPT_D },
+    { "feed_revision", TRIGGER_FEED_REVISION },
+    { "feed_visit", TRIGGER_FEED_VISIT },
+    { "feed_review", TRIGGER_FEED_REVIEW },
+    { "feed_tombstone", TRIGGER_FEED_TOMBSTONE },
     { NULL, NULL },
 };
 _Static_assert(sizeof hh_store_migrations / sizeof hh_store_migrations[0] == HH_STORE_SCHEMA_VERSION,

@@ -21,9 +21,10 @@ typedef struct due_state {
     hh_buf *err;
 } due_state;
 
-static int add_due(const hh_household *h, int revision, const char *xml, size_t len, void *arg)
+static int add_due(const hh_current *c, void *arg)
 {
-    (void)xml, (void)len;
+    const hh_household *h = c->household;
+    int revision = c->revision;
     due_state *st = arg;
     hh_due d;
     /* asked per household as well: a grid code is a prefix, the decision is the access rule's */
@@ -89,7 +90,7 @@ unsigned hh_due_list(hh_request *rq)
     char area[16];
     for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
         if (hh_account_area(&rq->who, i, area))
-            rc = hh_store_each_household(srv->store, area, false, add_due, &st, &err);
+            rc = hh_store_each_household(srv->store, area, -1, false, add_due, &st, &err);
     hh_store_rollback(srv->store);
     if (rc == 0)
         rc = hh_audit_listing(rq, "due", st.listed, &err);

@@ -13,9 +13,10 @@ typedef struct progress_state {
     hh_buf *err;
 } progress_state;
 
-static int add_household(const hh_household *h, int revision, const char *xml, size_t len, void *arg)
+static int add_household(const hh_current *c, void *arg)
 {
-    (void)xml, (void)len;
+    const hh_household *h = c->household;
+    int revision = c->revision;
     progress_state *st = arg;
     /* asked per household as well: a grid code is a prefix, the decision is the access rule's */
     if (!hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, h->id, h->building))
@@ -42,7 +43,7 @@ unsigned hh_progress_get(hh_request *rq)
     char area[16];
     for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
         if (hh_account_area(&rq->who, i, area))
-            rc = hh_store_each_household(srv->store, area, false, add_household, &st, &err);
+            rc = hh_store_each_household(srv->store, area, -1, false, add_household, &st, &err);
     hh_store_rollback(srv->store);
     if (rc == 0)
         rc = hh_audit_listing(rq, "progress", st.progress.total.households, &err);
