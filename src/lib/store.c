@@ -164,24 +164,41 @@ const char *hh_store_errmsg(hh_store *s)
     return s->busy_message;
 }
 
+/* Says why a statement failed, with the operating system's reason: SQLite's record
+ * of it, else `last` (errno) when it is one of the disk errors that explain
+ * themselves; -1. */
+static int say_failure(hh_store *s, int last, hh_buf *err)
+{
+    hh_buf_printf(err, "%s: %s", s->path, hh_store_errmsg(s));
+    int sys = sqlite3_system_errno(s->db);
+    if (!sys && (last == ENOSPC || last == EFBIG || last == EDQUOT || last == EIO))
+        sys = last;
+    if (sys)
+        hh_buf_printf(err, " (%s)", strerror(sys));
+    return -1;
+}
+
 int hh_store_exec(hh_store *s, const char *sql, hh_buf *err)
 {
     char *msg = NULL;
     errno = 0;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        int last = errno;
-        hh_buf_printf(err, "%s: %s", s->path, hh_store_errmsg(s));
-        /* the operating system's reason: SQLite's record of it, else errno when it is
-         * one of the disk errors that explain themselves */
-        int sys = sqlite3_system_errno(s->db);
-        if (!sys && (last == ENOSPC || last == EFBIG || last == EDQUOT || last == EIO))
-            sys = last;
-        if (sys)
-            hh_buf_printf(err, " (%s)", strerror(sys));
         sqlite3_free(msg);
-        return -1;
+        return say_failure(s, errno, err);
     }
     return 0;
+}
+
+/* Runs the cached statement `sql` (one, without rows) as hh_store_exec would. */
+static int exec_cached(hh_store *s, const char *sql, hh_buf *err)
+{
+    sqlite3_stmt *st = hh_store_cached(s, sql, hh_tr("run a statement", "执行语句"), err);
+    if (!st)
+        return -1;
+    errno = 0;
+    int rc = sqlite3_step(st), last = errno;
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : say_failure(s, last, err);
 }
 
 long hh_store_sql_long(sqlite3 *db, const char *sql)
@@ -242,6 +259,36 @@ sqlite3_stmt *hh_store_prepare(hh_store *s, const char *sql, const char *what, h
         sqlite3_finalize(st);
         return NULL;
     }
+    return st;
+}
+
+sqlite3_stmt *hh_store_cached(hh_store *s, const char *sql, const char *what, hh_buf *err)
+{
+    struct hh_store_cached *c = NULL;
+    for (int i = 0; i < s->n_cached && !c; i++)
+        if (s->cached[i].key == sql)
+            c = &s->cached[i];
+    for (int i = 0; i < s->n_cached && !c; i++)
+        if (strcmp(s->cached[i].sql, sql) == 0)
+            c = &s->cached[i];
+    if (c) {
+        sqlite3_reset(c->st);
+        sqlite3_clear_bindings(c->st);
+        return c->st;
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        hh_buf_printf(err, hh_tr("%s: cannot %s: %s", "%s：无法%s：%s"), s->path, what, hh_store_errmsg(s));
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    if (s->n_cached == HH_STORE_CACHED_MAX) { /* the oldest goes */
+        sqlite3_finalize(s->cached[0].st);
+        free(s->cached[0].sql);
+        memmove(&s->cached[0], &s->cached[1], (HH_STORE_CACHED_MAX - 1) * sizeof s->cached[0]);
+        s->n_cached--;
+    }
+    s->cached[s->n_cached++] = (struct hh_store_cached){ sql, hh_xstrdup(sql), st };
     return st;
 }
 
@@ -584,6 +631,10 @@ void hh_store_close(hh_store *s)
         return;
     for (int i = 0; i < STMT_COUNT; i++)
         sqlite3_finalize(s->stmts[i]);
+    for (int i = 0; i < s->n_cached; i++) {
+        sqlite3_finalize(s->cached[i].st);
+        free(s->cached[i].sql);
+    }
     if (s->db)
         sqlite3_close(s->db);
     free(s->path);
@@ -592,27 +643,27 @@ void hh_store_close(hh_store *s)
 
 int hh_store_begin(hh_store *s, hh_buf *err)
 {
-    return hh_store_exec(s, "BEGIN IMMEDIATE", err);
+    return exec_cached(s, "BEGIN IMMEDIATE", err);
 }
 
 int hh_store_begin_read(hh_store *s, hh_buf *err)
 {
-    return hh_store_exec(s, "BEGIN", err);
+    return exec_cached(s, "BEGIN", err);
 }
 
 int hh_store_commit(hh_store *s, hh_buf *err)
 {
-    return hh_store_exec(s, "COMMIT", err);
+    return exec_cached(s, "COMMIT", err);
 }
 
 int hh_store_part_begin(hh_store *s, hh_buf *err)
 {
-    return hh_store_exec(s, "SAVEPOINT part", err);
+    return exec_cached(s, "SAVEPOINT part", err);
 }
 
 int hh_store_part_end(hh_store *s, bool keep, hh_buf *err)
 {
-    return hh_store_exec(s, keep ? "RELEASE part" : "ROLLBACK TO part; RELEASE part", err);
+    return (!keep && exec_cached(s, "ROLLBACK TO part", err)) ? -1 : exec_cached(s, "RELEASE part", err);
 }
 
 void hh_store_rollback(hh_store *s)

@@ -46,6 +46,9 @@ void hh_account_clear(hh_account *a)
 
 /* Statements run a few times a call: prepared, not cached; a failure says what failed. */
 #define prepare(s, sql, err) hh_store_prepare(s, sql, hh_tr("read the accounts", "读取账户"), err)
+/* A statement of every request (a session's lookup, its account): kept, given back with
+ * sqlite3_reset (hh_store_cached). */
+#define cached(s, sql, err) hh_store_cached(s, sql, hh_tr("read the accounts", "读取账户"), err)
 
 /* Steps the change `st` once and finalizes it: the rows changed, or -1 with `err`. */
 static int step_change(hh_store *s, sqlite3_stmt *st, hh_buf *err)
@@ -92,7 +95,7 @@ static int read_account(hh_store *s, sqlite3_stmt *row, hh_account *a, hh_buf *e
     a->created_at = hh_xstrdup(text_of(row, 3));
     a->disabled = sqlite3_column_type(row, 4) != SQLITE_NULL;
     a->locked_until = sqlite3_column_int64(row, 5);
-    sqlite3_stmt *grids = prepare(s, "SELECT grid FROM account_grid WHERE account = ?1 ORDER BY grid", err);
+    sqlite3_stmt *grids = cached(s, "SELECT grid FROM account_grid WHERE account = ?1 ORDER BY grid", err);
     if (!grids)
         return -1;
     hh_store_bind_text(grids, 1, a->name);
@@ -101,7 +104,7 @@ static int read_account(hh_store *s, sqlite3_stmt *row, hh_account *a, hh_buf *e
         a->grids = hh_xrealloc(a->grids, (a->n_grids + 1) * sizeof *a->grids);
         a->grids[a->n_grids++] = hh_xstrdup(text_of(grids, 0));
     }
-    sqlite3_finalize(grids);
+    sqlite3_reset(grids);
     if (rc != SQLITE_DONE) {
         hh_buf_printf(err, hh_tr("%s: cannot read the accounts: %s", "%s：无法读取账户：%s"), s->path,
                       hh_store_errmsg(s));
@@ -113,7 +116,7 @@ static int read_account(hh_store *s, sqlite3_stmt *row, hh_account *a, hh_buf *e
 int hh_store_account_get(hh_store *s, const char *name, hh_account *a, hh_buf *err)
 {
     memset(a, 0, sizeof *a);
-    sqlite3_stmt *st = prepare(s, ACCOUNT_COLUMNS " WHERE name = ?1", err);
+    sqlite3_stmt *st = cached(s, ACCOUNT_COLUMNS " WHERE name = ?1", err);
     if (!st)
         return -1;
     hh_store_bind_text(st, 1, name);
@@ -123,7 +126,7 @@ int hh_store_account_get(hh_store *s, const char *name, hh_account *a, hh_buf *e
     else if (rc != SQLITE_DONE)
         hh_buf_printf(err, hh_tr("%s: cannot read the accounts: %s", "%s：无法读取账户：%s"), s->path,
                       hh_store_errmsg(s));
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (result != 0)
         hh_account_clear(a);
     return result;
@@ -343,8 +346,8 @@ int hh_store_session_get(hh_store *s, const char *token_hash, long long now, int
      * one. */
     if (hh_store_begin_read(s, err))
         return -1;
-    sqlite3_stmt *st = prepare(s, "SELECT account, csrf, last_seen_at, created_at FROM session WHERE token_sha256 = ?1",
-                               err);
+    sqlite3_stmt *st = cached(s, "SELECT account, csrf, last_seen_at, created_at FROM session WHERE token_sha256 = ?1",
+                              err);
     char *name = NULL;
     int rc = st ? 0 : -1;
     bool expired = false, touch = false;
@@ -364,7 +367,7 @@ int hh_store_session_get(hh_store *s, const char *token_hash, long long now, int
                           hh_store_errmsg(s));
             rc = -1;
         }
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
     }
     rc = finish(s, rc, err);
     if (rc == 0 && (expired || touch)) {

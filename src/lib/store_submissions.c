@@ -6,12 +6,12 @@
 
 #include "store_internal.h"
 
-/* Prepares `sql` (a statement of this file, run once per request: not cached). */
+/* Each statement here runs for every submission: cached (hh_store_cached). */
 int hh_store_submission_find(hh_store *s, const char *account, const char *key, int *status, char **answer,
                              hh_buf *err)
 {
     const char *what = hh_tr("read the answers kept for submissions", "读取为提交保留的答复");
-    sqlite3_stmt *st = hh_store_prepare(s, "SELECT status, answer FROM submission WHERE account = ?1 AND client_key = ?2",
+    sqlite3_stmt *st = hh_store_cached(s, "SELECT status, answer FROM submission WHERE account = ?1 AND client_key = ?2",
                                what, err);
     if (!st)
         return -1;
@@ -23,7 +23,7 @@ int hh_store_submission_find(hh_store *s, const char *account, const char *key, 
         *answer = hh_xstrdup((const char *)sqlite3_column_text(st, 1));
     } else if (rc != SQLITE_DONE)
         hh_buf_printf(err, hh_tr("%s: cannot %s: %s", "%s：无法%s：%s"), s->path, what, hh_store_errmsg(s));
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -31,7 +31,7 @@ int hh_store_submission_keep(hh_store *s, const char *account, const char *key, 
                              const char *answer, hh_buf *err)
 {
     const char *what = hh_tr("keep the answer to a submission", "保留对提交的答复");
-    sqlite3_stmt *st = hh_store_prepare(s,
+    sqlite3_stmt *st = hh_store_cached(s,
                                "INSERT INTO submission (account, client_key, household_id, status, answer, at)"
                                " VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
                                what, err);
@@ -45,7 +45,7 @@ int hh_store_submission_keep(hh_store *s, const char *account, const char *key, 
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         hh_buf_printf(err, hh_tr("%s: cannot %s: %s", "%s：无法%s：%s"), s->path, what, hh_store_errmsg(s));
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -53,7 +53,7 @@ int hh_store_address_holder(hh_store *s, const char *community, const char *buil
                             const char *room, const char *except, char **holder, hh_buf *err)
 {
     const char *what = hh_tr("look up who lives at an address", "查找住在某地址的住户");
-    sqlite3_stmt *st = hh_store_prepare(s,
+    sqlite3_stmt *st = hh_store_cached(s,
                                "SELECT h.id FROM household h JOIN revision r"
                                " ON r.household_id = h.id AND r.revision = h.current_revision"
                                " WHERE h.deleted_at IS NULL AND r.community_code = ?1 AND r.building = ?2"
@@ -73,6 +73,6 @@ int hh_store_address_holder(hh_store *s, const char *community, const char *buil
         *holder = hh_xstrdup((const char *)sqlite3_column_text(st, 0));
     else if (rc != SQLITE_DONE)
         hh_buf_printf(err, hh_tr("%s: cannot %s: %s", "%s：无法%s：%s"), s->path, what, hh_store_errmsg(s));
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
