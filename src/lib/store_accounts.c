@@ -336,11 +336,12 @@ int hh_store_session_start(hh_store *s, const char *name, const char *token_hash
     return finish(s, rc, err);
 }
 
-int hh_store_session_get(hh_store *s, const char *token_hash, long long now, int idle, int absolute, hh_account *a,
-                         char csrf[HH_TOKEN_HEX], hh_buf *err)
+int hh_store_session_find(hh_store *s, const char *token_hash, long long now, int idle, int absolute, hh_account *a,
+                          char csrf[HH_TOKEN_HEX], bool *upkeep, hh_buf *err)
 {
     memset(a, 0, sizeof *a);
-    /* Most requests only read: a write (with its fsync) is made when the session's
+    *upkeep = false;
+    /* Most requests only read: a write (with its fsync) is due when the session's
      * last use is a thirtieth of the idle limit old, or it has expired. Measured
      * with 64 clients submitting forms: two write transactions per request became
      * one. */
@@ -350,14 +351,13 @@ int hh_store_session_get(hh_store *s, const char *token_hash, long long now, int
                               err);
     char *name = NULL;
     int rc = st ? 0 : -1;
-    bool expired = false, touch = false;
     if (st) {
         hh_store_bind_text(st, 1, token_hash);
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW) {
             long long last_seen = sqlite3_column_int64(st, 2), created = sqlite3_column_int64(st, 3);
-            expired = last_seen < now - idle || created < now - absolute;
-            touch = !expired && now - last_seen >= idle / 30;
+            bool expired = last_seen < now - idle || created < now - absolute;
+            *upkeep = expired || now - last_seen >= idle / 30;
             if (!expired) {
                 name = hh_xstrdup(text_of(st, 0));
                 snprintf(csrf, HH_TOKEN_HEX, "%s", text_of(st, 1));
@@ -369,21 +369,6 @@ int hh_store_session_get(hh_store *s, const char *token_hash, long long now, int
         }
         sqlite3_reset(st);
     }
-    rc = finish(s, rc, err);
-    if (rc == 0 && (expired || touch)) {
-        /* sessions past either limit end here, whoever asks */
-        if (hh_store_begin(s, err))
-            rc = -1;
-        else
-            rc = finish(s,
-                        change_numbers(s, "DELETE FROM session WHERE last_seen_at < ?1 OR created_at < ?2", now - idle,
-                                       now - absolute, NULL, err) < 0 ||
-                                (touch && change_numbers(s, "UPDATE session SET last_seen_at = ?1 WHERE token_sha256 = ?3",
-                                                         now, 0, token_hash, err) < 0)
-                            ? -1
-                            : 0,
-                        err);
-    }
     if (rc == 0 && !name)
         rc = 1;
     if (rc == 0) {
@@ -394,7 +379,23 @@ int hh_store_session_get(hh_store *s, const char *token_hash, long long now, int
         }
     }
     free(name);
+    hh_store_rollback(s); /* the end of the read */
     return rc;
+}
+
+int hh_store_session_upkeep(hh_store *s, const char *token_hash, long long now, int idle, int absolute, hh_buf *err)
+{
+    /* sessions past either limit end here, whoever asks */
+    if (hh_store_begin(s, err))
+        return -1;
+    return finish(s,
+                  change_numbers(s, "DELETE FROM session WHERE last_seen_at < ?1 OR created_at < ?2", now - idle,
+                                 now - absolute, NULL, err) < 0 ||
+                          change_numbers(s, "UPDATE session SET last_seen_at = ?1 WHERE token_sha256 = ?3", now, 0,
+                                         token_hash, err) < 0
+                      ? -1
+                      : 0,
+                  err);
 }
 
 int hh_store_session_end(hh_store *s, const char *token_hash, const char *actor, hh_buf *err)

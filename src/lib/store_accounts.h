@@ -74,12 +74,16 @@ int hh_store_login_failed(hh_store *s, const char *name, long long now, const hh
 int hh_store_session_start(hh_store *s, const char *name, const char *token_hash, const char *csrf, long long now,
                            const char *from, hh_buf *err);
 /* The account of the session kept under `token_hash` into *a, and its CSRF token:
- * 0, and its last use set to `now` (written only when the one kept is a thirtieth
- * of `idle` old: a session may end up to that much early); 1 when there is no such
- * session, it has been idle longer than `idle` or lasted longer than `absolute`
- * seconds (it is then ended), or its account is disabled. */
-int hh_store_session_get(hh_store *s, const char *token_hash, long long now, int idle, int absolute, hh_account *a,
-                         char csrf[HH_TOKEN_HEX], hh_buf *err);
+ * 0, or 1 when there is no such session, it has been idle longer than `idle` or
+ * lasted longer than `absolute` seconds, or its account is disabled. It only reads
+ * (a server reads sessions on a read-only connection of their own, which its
+ * writer's commits do not hold up), and sets *upkeep when a write is due: the
+ * session's last use, written when the one kept is a thirtieth of `idle` old (a
+ * session may end up to that much early), or an expired session to be ended.
+ * hh_store_session_upkeep makes that write, on a writable store. */
+int hh_store_session_find(hh_store *s, const char *token_hash, long long now, int idle, int absolute, hh_account *a,
+                          char csrf[HH_TOKEN_HEX], bool *upkeep, hh_buf *err);
+int hh_store_session_upkeep(hh_store *s, const char *token_hash, long long now, int idle, int absolute, hh_buf *err);
 /* Ends the session kept under `token_hash`; audited ("logout") as `actor`. */
 int hh_store_session_end(hh_store *s, const char *token_hash, const char *actor, hh_buf *err);
 

@@ -393,16 +393,18 @@ hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server
     srv->config = *cfg;
     srv->tls = tls;
     hh_buf_init(&srv->items);
-    if (hh_items_answer_make(srv, err) != 0 || hh_static_load(srv, cfg->www, err) != 0 ||
+    if (hh_store_open_read_only(hh_store_path(s), &srv->sessions, err) != 0 || hh_items_answer_make(srv, err) != 0 || hh_static_load(srv, cfg->www, err) != 0 ||
         hh_forms_make(srv, err) != 0 || hh_exports_make(srv, err) != 0) {
         hh_forms_free(srv);
         hh_static_free(srv);
         hh_buf_free(&srv->items);
         hh_code_labels_free(srv->labels);
+        hh_store_close(srv->sessions);
         free(srv);
         return NULL;
     }
     pthread_mutex_init(&srv->store_lock, NULL);
+    pthread_mutex_init(&srv->sessions_lock, NULL);
     pthread_mutex_init(&srv->failures_lock, NULL);
     if (tls && (!(srv->tls_cert = read_pem(cfg->tls_cert, "certificate", err)) ||
                 !(srv->tls_key = read_pem(cfg->tls_key, "key", err)))) {
@@ -456,7 +458,9 @@ void hh_server_stop(hh_server *srv)
     hh_code_labels_free(srv->labels);
     hh_static_free(srv);
     pthread_mutex_destroy(&srv->store_lock);
+    pthread_mutex_destroy(&srv->sessions_lock);
     pthread_mutex_destroy(&srv->failures_lock);
+    hh_store_close(srv->sessions);
     free(srv->tls_cert);
     free(srv->tls_key);
     free(srv);

@@ -211,10 +211,21 @@ bool hh_session_authenticate(hh_request *rq)
     hh_server *srv = rq->server;
     hh_buf err;
     hh_buf_init(&err);
-    pthread_mutex_lock(&srv->store_lock);
-    int rc = hh_store_session_get(srv->store, rq->token_hash, (long long)time(NULL), srv->config.session_idle,
-                                  srv->config.session_absolute, &rq->who, rq->csrf, &err);
-    pthread_mutex_unlock(&srv->store_lock);
+    long long now = (long long)time(NULL);
+    bool upkeep = false;
+    pthread_mutex_lock(&srv->sessions_lock);
+    int rc = hh_store_session_find(srv->sessions, rq->token_hash, now, srv->config.session_idle,
+                                   srv->config.session_absolute, &rq->who, rq->csrf, &upkeep, &err);
+    pthread_mutex_unlock(&srv->sessions_lock);
+    if (rc >= 0 && upkeep) { /* now and then: the last use written, expired sessions ended */
+        pthread_mutex_lock(&srv->store_lock);
+        if (hh_store_session_upkeep(srv->store, rq->token_hash, now, srv->config.session_idle,
+                                    srv->config.session_absolute, &err) && rc == 0) {
+            hh_account_clear(&rq->who);
+            rc = -1;
+        }
+        pthread_mutex_unlock(&srv->store_lock);
+    }
     hh_buf_free(&err);
     rq->signed_in = rc == 0;
     return rq->signed_in;
