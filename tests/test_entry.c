@@ -413,6 +413,17 @@ START_TEST(an_edit_makes_a_second_revision_and_a_visit_goes_to_the_log)
                       strstr(r.out, "gas-safety") && strstr(r.out, "checked the valve"),
                   "%s", r.out);
     tu_result_free(&r);
+    /* history lists it under the current revision, without the note */
+    r = tu_hhreg(NULL, NULL, "history", "--db", tu_store_db, "510105016003-03-0001", NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "     visit ") && strstr(r.out, " by E0300: gas-safety, done\n") &&
+                      strstr(r.out, "r2   * ") < strstr(r.out, "     visit ") && !strstr(r.out, "valve"),
+                  "%s", r.out);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "history", "--db", tu_store_db, "--json", "510105016003-03-0001", NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "\"visitLog\":[{\"date\":\"") &&
+                      strstr(r.out, "\"enumerator\":\"E0300\",\"purpose\":\"gas-safety\",\"outcome\":\"done\"}]"),
+                  "%s", r.out);
+    tu_result_free(&r);
     /* an export sees it after the form's own visit, and the form's XML without it */
     char *out = tu_path(tu_store_dir, "visits.jsonl");
     r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", getenv("HHREG_PLUGINS"), "-o", out, "jsonl",

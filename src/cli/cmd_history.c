@@ -1,6 +1,7 @@
 /* cmd_history.c — `hhreg history ID`: every revision of a household, oldest first,
  * with who stored it, when, from which source, the review decisions on it
- * (store_review.h) and its tombstone if deleted. */
+ * (store_review.h), under the current one the visits logged since its form and its
+ * tombstone if deleted. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@ typedef struct history_args {
     hh_json rows_json;      /* array elements, written into `out` */
     hh_review *reviews;     /* every decision on the household, oldest first */
     size_t n_reviews;
+    hh_household *log;      /* its visit log (in log / n_logged only) */
 } history_args;
 
 static void keep_review(const hh_review *r, void *arg)
@@ -65,6 +67,17 @@ static void print_revision(const hh_revision_info *r, void *arg)
                 hh_review_json(j, NULL, &a->reviews[i]);
         hh_json_end(j);
         if (r->revision == r->current_revision) {
+            hh_json_array(j, "visitLog");
+            for (size_t i = 0; i < a->log->n_logged; i++) {
+                const hh_visit *v = &a->log->logged[i];
+                hh_json_object(j, NULL);
+                hh_json_str(j, "date", v->date);
+                hh_json_str(j, "enumerator", v->enumerator);
+                hh_json_str(j, "purpose", v->purpose);
+                hh_json_str(j, "outcome", v->outcome);
+                hh_json_end(j);
+            }
+            hh_json_end(j);
             hh_json_str(j, "deletedAt", r->deleted_at);
             hh_json_str(j, "deleteReason", r->delete_reason);
         }
@@ -74,6 +87,11 @@ static void print_revision(const hh_revision_info *r, void *arg)
                r->revision, r->revision == r->current_revision ? "*" : " ", r->stored_at, r->stored_by,
                r->sha256 ? r->sha256 : "", r->warnings, r->source);
         print_reviews(a, r->revision);
+        for (size_t i = 0; r->revision == r->current_revision && i < a->log->n_logged; i++) {
+            const hh_visit *v = &a->log->logged[i];
+            printf(a->lang == HH_LANG_ZH ? "     走访 %s，%s：%s，%s\n" : "     visit %s by %s: %s, %s\n", v->date,
+                   v->enumerator, v->purpose, v->outcome);
+        }
         if (r->deleted_at && r->revision == r->current_revision)
             printf(a->lang == HH_LANG_ZH ? "     已删除 %s：%s\n" : "     deleted %s: %s\n", r->deleted_at,
                    r->delete_reason ? r->delete_reason : "");
@@ -110,7 +128,10 @@ int cmd_history(cli *c, int argc, char **argv)
     hh_buf_init(&err);
     char *id = NULL;
     int found = cli_household_ref(c, cmd, s, argv[rest], &id);
+    a.log = hh_xcalloc(1, sizeof *a.log);
     rc = found ? 0 : hh_review_history(s, id, keep_review, &a, &err);
+    if (!found && rc == 0)
+        rc = hh_store_visit_log(s, id, a.log, &err);
     if (!found && rc == 0)
         rc = hh_store_history(s, id, print_revision, &a, &err);
     if (rc == 0 && !found && a.json)
@@ -124,6 +145,7 @@ int cmd_history(cli *c, int argc, char **argv)
     for (size_t i = 0; i < a.n_reviews; i++)
         hh_review_free(&a.reviews[i]);
     free(a.reviews);
+    hh_household_free(a.log);
     hh_buf_free(&err);
     hh_buf_free(&a.out);
     hh_store_close(s);

@@ -224,6 +224,10 @@ int hh_store_next_serial(hh_store *s, const char *prefix, long *serial, hh_buf *
  * revision; -1 with `err` when it cannot be read. */
 int hh_store_get_household(hh_store *s, const char *id, int revision, hh_household **h, int *revision_out,
                            hh_buf *err);
+/* The visit log of household `id` (visits recorded after its form, by date) into
+ * h->logged and h->n_logged, malloc'd (hh_household_free frees them); 0 or -1 with
+ * `err`. */
+int hh_store_visit_log(hh_store *s, const char *id, hh_household *h, hh_buf *err);
 /* Calls `fn` for each revision of `id`, oldest first. 1 if no such household. */
 int hh_store_history(hh_store *s, const char *id, void (*fn)(const hh_revision_info *r, void *arg),
                      void *arg, hh_buf *err);

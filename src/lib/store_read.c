@@ -70,8 +70,7 @@ xmlDocPtr hh_store_parse_form(const char *xml, size_t len, const char *name)
 
 static void read_items(sqlite3_stmt *st, int first, hh_item_scope scope, void *record, hh_arena *a, bool *damaged);
 
-/* The visit log of household `id` into h->logged (malloc'd); 0 or -1 with `err`. */
-static int read_visit_log(hh_store *s, const char *id, hh_household *h, hh_buf *err)
+int hh_store_visit_log(hh_store *s, const char *id, hh_household *h, hh_buf *err)
 {
     sqlite3_stmt *st;
     if (prepare(s, "SELECT household_id, seq" HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN) " FROM visit_log"
@@ -107,7 +106,7 @@ int hh_store_get_household(hh_store *s, const char *id, int revision, hh_househo
                                 "无法读取住户 %s 保存的表单；请运行“hhreg check”"),
                           id);
             rc = -1;
-        } else if (revision == 0 && read_visit_log(s, id, *h, err)) {
+        } else if (revision == 0 && hh_store_visit_log(s, id, *h, err)) {
             hh_household_free(*h);
             *h = NULL;
             rc = -1;
