@@ -514,7 +514,7 @@ END_TEST
 
 /* What a plugin with write access did in the red-team (tombstones without a delete,
  * document numbers dropped from the index) is found too, naming households only. */
-START_TEST(tombstones_and_the_document_index_are_checked)
+START_TEST(tombstones_the_document_index_and_the_change_feed_are_checked)
 {
     store_three();
     check_passes();
@@ -524,6 +524,45 @@ START_TEST(tombstones_and_the_document_index_are_checked)
     free(check_finds("[STORE-ROWS] household " FORM_B ": the index of document numbers differs"));
     tamper("UPDATE household SET current_revision = 7 WHERE id = '" FORM_C "'");
     free(check_finds("[STORE-ROWS] household " FORM_C ": its current revision is not its newest one"));
+    /* a revision the change feed lost would never reach an incremental export */
+    tamper("DROP TRIGGER change_kept_d; DELETE FROM change WHERE household_id = '" FORM_B "';"
+           " CREATE TRIGGER change_kept_d BEFORE DELETE ON change BEGIN"
+           " SELECT RAISE(ABORT, 'the change feed is append-only'); END;");
+    free(check_finds("[STORE-ROWS] household " FORM_B ": a revision or its deletion is missing from the change feed"));
+}
+END_TEST
+
+/* Migration 11 numbers an older store's history once, in the order of its times: its
+ * revisions, review decisions and tombstones (visits logged too) each get an entry. */
+START_TEST(an_older_stores_history_gets_its_change_feed)
+{
+    store_three();
+    tu_result r = tu_hhreg(NULL, NULL, "review", "--db", db, "--approve", FORM_B, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "delete", "--db", db, "--reason", "moved away", FORM_A, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    tamper("DROP TRIGGER feed_revision; DROP TRIGGER feed_visit; DROP TRIGGER feed_review;"
+           " DROP TRIGGER feed_tombstone; DROP TABLE change; PRAGMA user_version = 10;");
+    r = tu_hhreg(NULL, NULL, "list", "--db", db, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    ck_assert_int_eq(tu_sql_count(db, "PRAGMA user_version"), HH_STORE_SCHEMA_VERSION);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM change"), 5);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM change WHERE seq <= 3 AND kind = 'revision'"), 3);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM change WHERE seq = 4 AND kind = 'review' AND household_id = '"
+                                      FORM_B "'"),
+                     1);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM change WHERE seq = 5 AND kind = 'tombstone' AND"
+                                      " household_id = '" FORM_A "'"),
+                     1);
+    check_passes();
+    /* and the feed goes on from there */
+    r = tu_hhreg(NULL, NULL, "review", "--db", db, "--approve", FORM_C, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM change WHERE seq = 6 AND kind = 'review'"), 1);
 }
 END_TEST
 
@@ -947,7 +986,8 @@ Suite *make_store_suite(void)
     tcase_add_test(tamper_tc, a_damaged_form_size_is_reported_never_overflows);
     tcase_add_test(tamper_tc, tampering_outside_hhreg_is_reported);
     tcase_add_test(tamper_tc, removed_audit_entries_are_reported);
-    tcase_add_test(tamper_tc, tombstones_and_the_document_index_are_checked);
+    tcase_add_test(tamper_tc, tombstones_the_document_index_and_the_change_feed_are_checked);
+    tcase_add_test(tamper_tc, an_older_stores_history_gets_its_change_feed);
     tcase_add_test(tamper_tc, check_reads_each_form_as_show_does);
     tcase_add_test(tamper_tc, a_foreign_database_is_refused_unchanged);
     tcase_add_test(tamper_tc, a_store_found_0644_is_reported_and_its_wal_stays_private);
