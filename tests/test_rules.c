@@ -255,6 +255,52 @@ START_TEST(a_variable_no_let_defines_is_refused_when_loading)
 }
 END_TEST
 
+/* A rule that cannot be evaluated would never fire: every form would pass it. The
+ * form is refused instead, naming the rule and why (an undeclared prefix, a function
+ * nobody registered, in the context and in the test). */
+START_TEST(a_rule_that_cannot_be_evaluated_refuses_the_form)
+{
+    static const struct {
+        const char *text, *message;
+    } cases[] = {
+        { LET_RULES("  <rule id='CTX' severity='warning'><context>hh:nosuch(f:person)</context>" LET_MESSAGE
+                    "</rule>\n"),
+          "the consistency rule CTX could not be evaluated (e.g. a prefix no xmlns declares)" },
+        { LET_RULES("  <rule id='FN' severity='warning'><context>f:nosuch(f:person)</context>" LET_MESSAGE
+                    "</rule>\n"),
+          "the consistency rule FN could not be evaluated (it calls a function that does not exist)" },
+        { LET_RULES("  <rule id='TEST' severity='warning'><context>f:person</context>"
+                    "<assert>f:nosuch(.) = 1</assert>" LET_MESSAGE "</rule>\n"),
+          "the consistency rule TEST could not be evaluated (it calls a function that does not exist)" },
+    };
+    tu_schemas();
+    char *one = tu_src("samples/households/510105016003-03-0001.xml");
+    char *one_xml = tu_read_file(one, NULL);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        hh_buf err;
+        hh_buf_init(&err);
+        hh_ruleset *rs = hh_rules_load_memory(cases[i].text, strlen(cases[i].text), "e.xml", &err);
+        ck_assert_msg(rs != NULL, "case %zu: %s", i, err.data);
+        xmlXPathContextPtr xp = hh_rules_new_context(rs);
+        xmlDocPtr doc = xmlReadMemory(one_xml, (int)strlen(one_xml), "form.xml", NULL, XML_PARSE_NONET);
+        hh_diags d;
+        hh_diags_init(&d);
+        hh_rules_check(rs, xp, xmlDocGetRootElement(doc), "form.xml", 1, &d);
+        /* once per rule and form, an error even for a warning's rule */
+        ck_assert_msg(d.n == 1 && d.errors == 1 && strcmp(d.items[0].rule, "RULES-EVAL") == 0 &&
+                          strstr(d.items[0].msg_en, cases[i].message),
+                      "case %zu: %zu diagnostic(s): %s", i, d.n, d.n ? d.items[0].msg_en : "");
+        hh_diags_free(&d);
+        xmlFreeDoc(doc);
+        xmlXPathFreeContext(xp);
+        hh_rules_free(rs);
+        hh_buf_free(&err);
+    }
+    free(one_xml);
+    free(one);
+}
+END_TEST
+
 /* hhreg validate --lang LANG on `path` with HHREG_RULE_BUDGET set to `budget` (NULL: unset). */
 static tu_result validate_with_budget(const char *budget, const char *lang, const char *path)
 {
@@ -342,6 +388,7 @@ Suite *make_rules_suite(void)
     tcase_add_test(tc, rules_run_only_on_structurally_valid_forms);
     tcase_add_test(tc, a_let_is_bound_afresh_for_each_form);
     tcase_add_test(tc, a_variable_no_let_defines_is_refused_when_loading);
+    tcase_add_test(tc, a_rule_that_cannot_be_evaluated_refuses_the_form);
     tcase_add_test(tc, a_form_over_its_rule_budget_is_refused_without_its_values);
     tcase_add_test(tc, the_rules_cost_grows_with_the_form_not_its_square);
     suite_add_tcase(s, tc);

@@ -530,18 +530,52 @@ static void report(const rule *r, xmlXPathContextPtr xp, xmlNodePtr node, const 
     hh_buf_free(&zh);
 }
 
+/* A rule whose context or test cannot be evaluated (a function the rules file names
+ * but nobody registered, a variable of no <let>) would otherwise never fire, and every
+ * form would pass it: the form is refused, naming the rule and libxml2's reason. */
+static void cannot_evaluate(const rule *r, xmlXPathContextPtr xp, xmlNodePtr node, const char *file,
+                            long fallback_line, hh_diags *d)
+{
+    int code = xp->lastError.code;
+    char why[96];
+    snprintf(why, sizeof why, "%s",
+             code == XML_XPATH_UNKNOWN_FUNC_ERROR      ? hh_tr("it calls a function that does not exist", "调用了不存在的函数")
+             : code == XML_XPATH_UNDEF_VARIABLE_ERROR  ? hh_tr("it uses a variable no <let> defines", "使用了未由 <let> 定义的变量")
+             : code == XML_XPATH_INVALID_ARITY         ? hh_tr("a function is given the wrong number of arguments",
+                                                               "函数的参数个数不对")
+             : code == XML_XPATH_INVALID_TYPE          ? hh_tr("a value is of the wrong type", "值的类型不对")
+                                                       : "");
+    if (!*why && code) /* libxml2 records no reason for some, such as a prefix no xmlns declares */
+        snprintf(why, sizeof why, hh_tr("XPath error %d", "XPath 错误 %d"), code);
+    else if (!*why)
+        snprintf(why, sizeof why, "%s", hh_tr("e.g. a prefix no xmlns declares", "例如使用了未用 xmlns 声明的前缀"));
+    hh_buf path;
+    hh_buf_init(&path);
+    hh_node_path(node, &path);
+    hh_msg_rules_eval(d, file, hh_node_line(node, fallback_line), path.data, r->id, why);
+    hh_buf_free(&path);
+}
+
 static void check_rule(const rule *r, xmlXPathContextPtr xp, xmlNodePtr root, const char *file,
                        long fallback_line, hh_diags *d)
 {
     xp->node = root;
+    xmlResetError(&xp->lastError);
     xmlXPathObjectPtr set = xmlXPathCompiledEval(r->context, xp);
+    if (!set && !spent(xp))
+        cannot_evaluate(r, xp, root, file, fallback_line, d);
     if (set && set->type == XPATH_NODESET && set->nodesetval) {
         for (int k = 0; k < set->nodesetval->nodeNr && !spent(xp); k++) {
             xmlNodePtr node = set->nodesetval->nodeTab[k];
             if (r->test) {
                 xp->node = node;
-                if (xmlXPathCompiledEvalToBoolean(r->test, xp) == 1)
+                int holds = xmlXPathCompiledEvalToBoolean(r->test, xp);
+                if (holds == 1)
                     continue;
+                if (holds < 0 && !spent(xp)) {
+                    cannot_evaluate(r, xp, node, file, fallback_line, d);
+                    break;
+                }
             }
             report(r, xp, node, file, fallback_line, d);
         }
