@@ -1419,6 +1419,17 @@ START_TEST(an_export_hands_over_only_what_changed_after_a_watermark)
                       strstr(r.err, "are not in this output"),
                   "%s", r.err);
     tu_result_free(&r);
+    /* a statistical release needs every household: summary and anonymise refuse a watermark */
+    const char *whole[] = { "summary", "anonymise" };
+    for (int i = 0; i < 2; i++) {
+        char *rel = tu_path(tu_store_dir, whole[i]);
+        r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", getenv("HHREG_PLUGINS"), "--since",
+                     since, "-o", rel, whole[i], NULL);
+        ck_assert_msg(r.status == 1 && strstr(r.err, "run it without --since") && access(rel, F_OK) != 0, "%s: %s",
+                      whole[i], r.err);
+        tu_result_free(&r);
+        free(rel);
+    }
     /* the audit log says what an incremental run covered */
     char *audited = hh_xasprintf("SELECT count(*) FROM audit WHERE operation = 'export' AND detail LIKE"
                                  " '%%changes after %ld%%'",

@@ -24,6 +24,12 @@ typedef struct anonymiser {
 
 static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **state)
 {
+    /* k-anonymity and the weights hold for the whole population, not for the
+     * households changed since a watermark */
+    if (api->api_minor >= 6 && api->since(ctx) >= 0) {
+        api->error(ctx, "a release protects every household of the area at once: run it without --since");
+        return -1;
+    }
     anonymiser *a = must_realloc(NULL, sizeof *a);
     memset(a, 0, sizeof *a);
     a->api = api;
