@@ -48,11 +48,19 @@ static void forget_files(void)
     unlink(shm);
 }
 
-static int read_household(const hh_household *h, int revision, const char *xml, size_t len, void *arg)
+static int read_household(const hh_current *c, void *arg)
 {
-    (void)revision;
+    const hh_household *h = c->household;
     size_t *seen = arg;
-    *seen += h->n_persons + h->n_visits + len + (h->id ? strlen(h->id) : 0) + (xml ? 1 : 0);
+    *seen += h->n_persons + h->n_visits + c->xml_len + (h->id ? strlen(h->id) : 0) + (c->xml ? 1 : 0) +
+             (c->made_in ? strlen(c->made_in) : 0);
+    return 0;
+}
+
+static int read_tombstone(const hh_tombstone_row *t, void *arg)
+{
+    size_t *seen = arg;
+    *seen += (t->id ? strlen(t->id) : 0) + (t->reason ? strlen(t->reason) : 0) + (size_t)(t->change > 0);
     return 0;
 }
 
@@ -95,7 +103,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         hh_diags_free(&d);
         hh_buf_reset(&err);
         size_t seen = 0;
-        hh_store_each_household(s, NULL, true, read_household, &seen, &err);
+        hh_store_each_household(s, NULL, -1, true, read_household, &seen, &err);
+        hh_buf_reset(&err);
+        hh_store_each_household(s, NULL, 0, false, read_household, &seen, &err); /* through the change feed */
+        hh_buf_reset(&err);
+        hh_store_each_tombstone(s, NULL, -1, read_tombstone, &seen, &err);
+        seen += (size_t)(hh_store_last_change(s) > 0);
         hh_buf_reset(&err);
         hh_store_each_current(s, show_each, s, &err);
         hh_store_close(s);
