@@ -70,6 +70,9 @@ int cmd_serve(cli *c, int argc, char **argv);
 int cmd_find(cli *c, int argc, char **argv);
 int cmd_due(cli *c, int argc, char **argv);
 int cmd_review(cli *c, int argc, char **argv);
+int cmd_merge(cli *c, int argc, char **argv);
+int cmd_conflicts(cli *c, int argc, char **argv);
+int cmd_resolve(cli *c, int argc, char **argv);
 const command *cli_find_command(const char *name);
 
 /* getopt_long option values for the common options. */

@@ -135,6 +135,25 @@ const command hh_commands[] = {
       "  --reason TEXT      why (required)\n",
       "让已删除的户重新成为当前户（其最后一份表单的新版本）。",
       "  --reason TEXT      原因（必填）\n" },
+    { "merge", cmd_merge, "SOURCE.db...",
+      "Bring other stores into this one: new households added, revisions edited from the current one\n"
+      "taken, visits of both kept; two versions neither edited from the other are kept as a conflict\n"
+      "(docs/merge.md). Repeating it changes nothing.", "",
+      "把其他存储库并入本库：新户加入，基于当前版本修改的版本被采用，双方走访全部保留；\n"
+      "互不基于对方修改的两个版本作为冲突都保留（docs/merge.md）。重复合并不会改变任何内容。",
+      "" },
+    { "conflicts", cmd_conflicts, "[--all] [--json] [ID]",
+      "List the households a merge left in conflict, with the two revisions of each.",
+      "  --all              the resolved ones too\n"
+      "  --json             one JSON array\n",
+      "列出合并后处于冲突的户及其两个版本。",
+      "  --all              也列出已解决的\n"
+      "  --json             输出一个 JSON 数组\n" },
+    { "resolve", cmd_resolve, "--keep REVISION ID",
+      "Settle a household's conflicts: a new current revision copying the one kept (either side's).",
+      "  --keep REVISION    the revision to keep (hhreg conflicts and hhreg history show them)\n",
+      "解决一户的冲突：以保留的那一版（任一方的）复制出新的当前版本。",
+      "  --keep REVISION    要保留的版本（见 hhreg conflicts 和 hhreg history）\n" },
     { "backup", cmd_backup, "FILE",
       "Write a checked copy of the store to FILE, a new file (safe while an import runs).", "",
       "把存储库经检查的副本写到新文件 FILE（导入进行中也安全）。",

@@ -151,5 +151,6 @@ void hh_list_row_json(hh_json *j, const hh_list_row *r)
     hh_json_bool(j, "emptyNest", r->empty_nest);
     hh_json_bool(j, "lowIncome", r->low_income);
     hh_json_bool(j, "deleted", r->deleted);
+    hh_json_bool(j, "conflict", r->conflict);
     hh_json_end(j);
 }

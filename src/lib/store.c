@@ -17,25 +17,21 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-/* The columns of a revision after its number and who stored it when from where, and
- * of a person after its household and revision: for storing a form and for copying a
- * revision. The items' columns come from the item table (items.def). */
-#define REVISION_RECORD_COLUMNS                                                                          \
-    "form_sha256, xml, xml_size, size, elderly60, elderly65, disabled, living_alone, empty_nest,"      \
-    " content_sha256"                                                                                  \
-    HH_HOUSEHOLD_ITEMS(HH_ITEM_SQL_COLUMN)
-/* Where a new revision was made and what it replaced: this store, and the revision
- * before it (revisions of one store follow each other; see migration 10). */
-#define REVISION_LINEAGE "made_in, parent"
-#define REVISION_LINEAGE_OF(revision) "(SELECT id FROM store_identity), nullif(" revision " - 1, 0)"
-#define PERSON_RECORD_COLUMNS "age, age_group, disabled" HH_PERSON_ITEMS(HH_ITEM_SQL_COLUMN)
+/* Where a new revision was made, its number there, and what it replaced: this store,
+ * its number here, and the revision it was edited from (the household's current one,
+ * NULL for the first; see migrations 10 and 12). */
+#define REVISION_LINEAGE "made_in, origin, parent"
+#define REVISION_LINEAGE_OF(revision, parent) "(SELECT id FROM store_identity), " revision ", " parent
 /* The rows of `table` kept with revision ?2 of household ?1, copied to revision ?3. */
 #define COPY_ROWS(table, columns)                                                                 \
     "INSERT INTO " table "(household_id, revision, " columns ") SELECT household_id, ?3, " columns \
     " FROM " table " WHERE household_id = ?1 AND revision = ?2"
 
 static const char *const statement_sql[STMT_COUNT] = {
-    [STMT_HOUSEHOLD_GET] = "SELECT current_revision, deleted_at, delete_reason FROM household WHERE id = ?1",
+    /* and the number its next revision takes: one after its newest (a conflict a merge
+     * found keeps its current revision below the one merged in) */
+    [STMT_HOUSEHOLD_GET] = "SELECT current_revision, deleted_at, delete_reason,"
+                           " (SELECT max(revision) FROM revision WHERE household_id = ?1) + 1 FROM household WHERE id = ?1",
     [STMT_REVISION_WITH_SHA] = "SELECT max(revision) FROM revision WHERE household_id = ?1 AND form_sha256 = ?2",
     [STMT_HOUSEHOLD_INSERT] = "INSERT INTO household(id, current_revision, created_at) VALUES (?1, ?2, ?3)",
     [STMT_HOUSEHOLD_SET_REVISION] = "UPDATE household SET current_revision = ?2 WHERE id = ?1",
@@ -43,7 +39,7 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_REVISION_INSERT] =
         "INSERT INTO revision(revision, stored_at, stored_by, source, " REVISION_RECORD_COLUMNS ", " REVISION_LINEAGE ")"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14" HH_HOUSEHOLD_ITEMS(HH_ITEM_SQL_PARAM)
-        ", " REVISION_LINEAGE_OF("?1") ")",
+        ", " REVISION_LINEAGE_OF("?1", ":parent") ")",
     /* ?6 on: the items */
     [STMT_PERSON_INSERT] =
         "INSERT INTO person(household_id, revision, " PERSON_RECORD_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5"
@@ -75,14 +71,15 @@ static const char *const statement_sql[STMT_COUNT] = {
         " coalesce((SELECT max(seq) FROM audit), 0)) + 1, (SELECT chain FROM audit ORDER BY seq DESC LIMIT 1))"
         " INSERT INTO audit(seq, at, actor, operation, household_id, revision, detail, chain)"
         " SELECT n, ?1, ?2, ?3, ?4, ?5, ?6, hh_audit_link(chain, n, ?1, ?2, ?3, ?4, ?5, ?6) FROM last",
-    /* undelete: revision ?2 of household ?1 copied as revision ?3 (stored at ?4 by ?5 from ?6) */
+    /* undelete, resolve: revision ?2 of household ?1 copied as revision ?3 (stored at ?4
+     * by ?5 from ?6), edited from revision ?7, settling revision ?8 (or NULL) */
     [STMT_REVISION_COPY] =
-        "INSERT INTO revision(revision, stored_at, stored_by, source, " REVISION_RECORD_COLUMNS ", " REVISION_LINEAGE ")"
-        " SELECT ?3, ?4, ?5, ?6, " REVISION_RECORD_COLUMNS ", " REVISION_LINEAGE_OF("?3")
+        "INSERT INTO revision(revision, stored_at, stored_by, source, " REVISION_RECORD_COLUMNS ", " REVISION_LINEAGE
+        ", merged_from) SELECT ?3, ?4, ?5, ?6, " REVISION_RECORD_COLUMNS ", " REVISION_LINEAGE_OF("?3", "?7") ", ?8"
         " FROM revision WHERE household_id = ?1 AND revision = ?2",
     [STMT_PERSON_COPY] = COPY_ROWS("person", PERSON_RECORD_COLUMNS),
-    [STMT_VISIT_COPY] = COPY_ROWS("visit", "seq" HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN)),
-    [STMT_WARNING_COPY] = COPY_ROWS("form_warning", "seq, rule_id, path, message_en, message_zh"),
+    [STMT_VISIT_COPY] = COPY_ROWS("visit", VISIT_RECORD_COLUMNS),
+    [STMT_WARNING_COPY] = COPY_ROWS("form_warning", WARNING_RECORD_COLUMNS),
     /* the first document number of revision ?2 of household ?1 that another household holds */
     [STMT_DOCUMENT_HELD] =
         "SELECT p.line, d.household_id, d.line FROM person p JOIN document d USING (document_type, document_number)"
@@ -91,6 +88,7 @@ static const char *const statement_sql[STMT_COUNT] = {
         "INSERT INTO document(document_type, document_number, household_id, line)"
         " SELECT document_type, document_number, household_id, line FROM person"
         " WHERE household_id = ?1 AND revision = ?2 AND document_number IS NOT NULL",
+    [STMT_HOUSEHOLD_DELETE] = "UPDATE household SET deleted_at = ?2, delete_reason = ?3 WHERE id = ?1",
     [STMT_HOUSEHOLD_UNDELETE] =
         "UPDATE household SET current_revision = ?2, deleted_at = NULL, delete_reason = NULL WHERE id = ?1",
     /* the repeat table of a run: in the connection's TEMP schema, made by store_ids.c */

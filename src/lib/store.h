@@ -26,7 +26,7 @@
 #include "util.h"
 
 #define HH_STORE_APPLICATION_ID 0x48485247 /* "HHRG" */
-#define HH_STORE_SCHEMA_VERSION 11
+#define HH_STORE_SCHEMA_VERSION 12
 
 typedef struct hh_store hh_store;
 
@@ -141,11 +141,53 @@ void hh_store_seen_forget(hh_store *s);
 int hh_store_audit(hh_store *s, const char *actor, const char *operation, const char *household,
              int revision, const char *detail, hh_buf *err);
 
+/* --- merging stores (store_merge.c, docs/merge.md) ------------------------ */
+
+/* What a merge did with the households of a source store, and the visits from its
+ * log that were new here. */
+typedef struct hh_merge_counts {
+    long added, updated, unchanged, conflicts, refused, visits;
+} hh_merge_counts;
+/* A household that became a conflict (refused false) or was not merged (refused,
+ * with the reason: never a name or a document number). */
+typedef struct hh_merge_note {
+    const char *household;
+    bool refused;
+    const char *reason;
+} hh_merge_note;
+/* Brings the store at `path` into `s` in one transaction, audited; `note` (may be
+ * NULL) hears of each conflict and refusal. Repeating it changes nothing. 0, or -1
+ * with `err` and nothing merged. */
+int hh_store_merge(hh_store *s, const char *path, const char *actor, hh_merge_counts *counts,
+                   void (*note)(const hh_merge_note *n, void *arg), void *arg, hh_buf *err);
+/* A conflict: revision `revision` was current here when revision `other` (numbers
+ * here) arrived from store `source_store`; `deleted_at`: deleted there. Resolved:
+ * by the revision `resolution`. */
+typedef struct hh_conflict {
+    long long seq;
+    const char *household;
+    int revision, other;
+    const char *kind; /* different-household, concurrent-edit, edit-and-delete */
+    const char *source_store, *found_at, *found_by, *deleted_at;
+    const char *resolved_at, *resolved_by;
+    int resolution;
+} hh_conflict;
+/* The open conflicts (and the resolved ones, `resolved_too`) of household `id` (NULL:
+ * all) in household order; 0 or -1 with `err`. */
+int hh_store_each_conflict(hh_store *s, const char *id, bool resolved_too,
+                           void (*fn)(const hh_conflict *c, void *arg), void *arg, hh_buf *err);
+/* Settles the open conflicts of `id` with a new current revision copying revision
+ * `keep` (edited from the current one, the other side its second parent), live;
+ * 0 with its number in *revision, 1 with `err` when there is nothing to resolve or
+ * `keep` cannot be kept, -1 with `err` on error. */
+int hh_store_resolve(hh_store *s, const char *id, int keep, const char *actor, int *revision, hh_buf *err);
+
 /* --- reading ------------------------------------------------------------- */
 typedef struct hh_list_row {
     const char *id, *estate, *building, *unit, *room, *community_code, *enumeration_date;
     int revision, size, elderly60, disabled;
     bool living_alone, empty_nest, low_income, deleted;
+    bool conflict; /* a conflict a merge found is open (hhreg conflicts) */
 } hh_list_row;
 
 /* Calls `fn` for each current household whose id or area codes start with `area`

@@ -121,7 +121,8 @@ static void check_triggers(hh_store *s, hh_diags *d, hh_check_report *r)
 
 /* What the household table and the document index say, against the revisions and
  * the audit log they follow from: a tombstone the log does not record (or a delete,
- * not undone by a later undelete, that the table lost), a current revision that is not the newest, and
+ * not undone by a later undelete, that the table lost), a current revision that is not the newest
+ * without a conflict open, a parent missing or not older than its revision, and
  * document numbers indexed that the current persons do not hold, or the reverse (a
  * duplicate ID number could then be stored), and a revision or tombstone the change
  * feed lacks. Household ids only, never values. */
@@ -135,8 +136,14 @@ static void check_households(hh_store *s, hh_diags *d, hh_check_report *r)
           " ORDER BY a.seq DESC LIMIT 1), 0) ORDER BY id",
           "its deletion mark does not match the audit log", "删除标记与审计日志不符" },
         { "SELECT id FROM household h WHERE current_revision IS NOT"
-          " (SELECT max(revision) FROM revision v WHERE v.household_id = h.id) ORDER BY id",
-          "its current revision is not its newest one", "当前版本不是最新版本" },
+          " (SELECT max(revision) FROM revision v WHERE v.household_id = h.id)"
+          " AND NOT EXISTS (SELECT 1 FROM conflict c WHERE c.household_id = h.id AND c.resolved_at IS NULL) ORDER BY id",
+          "its current revision is not its newest one, and no conflict is open", "当前版本不是最新版本，且没有未解决的冲突" },
+        { "SELECT DISTINCT household_id FROM revision v WHERE (parent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+          " revision p WHERE p.household_id = v.household_id AND p.revision = v.parent AND p.revision < v.revision))"
+          " OR (merged_from IS NOT NULL AND NOT EXISTS (SELECT 1 FROM revision p WHERE p.household_id ="
+          " v.household_id AND p.revision = v.merged_from AND p.revision < v.revision)) ORDER BY household_id",
+          "a revision's parent is missing or not older than it", "某版本的父版本缺失或不早于该版本" },
         { "SELECT DISTINCT household_id FROM ("
           " SELECT p.document_type, p.document_number, p.household_id, p.line FROM person p"
           " JOIN household h ON h.id = p.household_id AND p.revision = h.current_revision"

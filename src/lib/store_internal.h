@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include "items.h"
 #include "store.h"
 
 enum hh_stmt {
@@ -12,9 +13,22 @@ enum hh_stmt {
     STMT_REVISION_INSERT, STMT_PERSON_INSERT, STMT_VISIT_INSERT, STMT_VISIT_LOG_INSERT, STMT_WARNING_INSERT,
     STMT_DOCUMENT_FIND, STMT_DOCUMENT_CLEAR, STMT_DOCUMENT_INSERT, STMT_AUDIT_INSERT,
     STMT_SAVEPOINT, STMT_RELEASE, STMT_REVISION_COPY, STMT_PERSON_COPY, STMT_VISIT_COPY, STMT_WARNING_COPY,
-    STMT_DOCUMENT_HELD, STMT_DOCUMENT_INDEX_REVISION, STMT_HOUSEHOLD_UNDELETE, STMT_SEEN_FIND, STMT_SEEN_ADD,
+    STMT_DOCUMENT_HELD, STMT_DOCUMENT_INDEX_REVISION, STMT_HOUSEHOLD_DELETE, STMT_HOUSEHOLD_UNDELETE, STMT_SEEN_FIND, STMT_SEEN_ADD,
     STMT_NEXT_SERIAL, STMT_REVIEW_HOLDING, STMT_COUNT
 };
+
+/* The columns of a revision after its number and who stored it when from where, and
+ * of a person, a form's visit and a warning after its household and revision: for
+ * storing a form and for copying a revision (undelete, resolve, merge). The items'
+ * columns come from the item table (items.def). */
+#define REVISION_RECORD_COLUMNS                                                                          \
+    "form_sha256, xml, xml_size, size, elderly60, elderly65, disabled, living_alone, empty_nest,"      \
+    " content_sha256"                                                                                  \
+    HH_HOUSEHOLD_ITEMS(HH_ITEM_SQL_COLUMN)
+#define PERSON_RECORD_COLUMNS "age, age_group, disabled" HH_PERSON_ITEMS(HH_ITEM_SQL_COLUMN)
+#define VISIT_RECORD_COLUMNS "seq" HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN)
+#define WARNING_RECORD_COLUMNS "seq, rule_id, path, message_en, message_zh"
+#define VISIT_LOG_RECORD_COLUMNS "recorded_at, recorded_by" HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN)
 
 /* How many statements hh_store_cached keeps; the oldest goes when more are asked. */
 #define HH_STORE_CACHED_MAX 48
@@ -45,6 +59,19 @@ typedef struct hh_store_trigger {
     const char *name, *sql;
 } hh_store_trigger;
 extern const hh_store_trigger hh_store_triggers[];
+
+/* Copies revision `from` of household `id` as its revision `to`, edited from revision
+ * `parent`, settling the conflicting revision `settles` (0: none), stored now by
+ * `actor` from `source`, and makes it current: undeleted, its document numbers
+ * indexed. Inside the caller's transaction; 0 or -1 with `err`. */
+int hh_store_copy_revision(hh_store *s, const char *id, int from, int to, int parent, int settles,
+                           const char *source, const char *actor, hh_buf *err);
+
+/* Marks household `id` (current revision `rev`) deleted at `at` for `reason`, drops
+ * its document numbers from the index and audits it ("delete", `detail` or NULL).
+ * Inside the caller's transaction; 0 or -1 with `err`. */
+int hh_store_mark_deleted(hh_store *s, const char *id, int rev, const char *at, const char *reason,
+                          const char *actor, const char *detail, hh_buf *err);
 
 /* Runs SQL without results; 0 or -1 with the SQLite message in `err`. */
 int hh_store_exec(hh_store *s, const char *sql, hh_buf *err);

@@ -123,7 +123,8 @@ int hh_store_list(hh_store *s, const char *area, bool include_deleted,
     if (prepare(s,
                 "SELECT h.id, r.estate, r.building, r.unit, r.room, r.community_code, r.enumeration_date,"
                 " h.current_revision, r.size, r.elderly60, r.disabled, r.living_alone, r.empty_nest,"
-                " r.low_income, h.deleted_at IS NOT NULL"
+                " r.low_income, h.deleted_at IS NOT NULL,"
+                " EXISTS (SELECT 1 FROM conflict c WHERE c.household_id = h.id AND c.resolved_at IS NULL)"
                 STORE_FROM_CURRENT " WHERE " STORE_IN_AREA " AND (?2 OR h.deleted_at IS NULL) ORDER BY h.id",
                 &st, err))
         return -1;
@@ -135,7 +136,7 @@ int hh_store_list(hh_store *s, const char *area, bool include_deleted,
             col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4), col(st, 5), col(st, 6),
             sqlite3_column_int(st, 7), sqlite3_column_int(st, 8), sqlite3_column_int(st, 9),
             sqlite3_column_int(st, 10), sqlite3_column_int(st, 11), sqlite3_column_int(st, 12),
-            sqlite3_column_int(st, 13), sqlite3_column_int(st, 14),
+            sqlite3_column_int(st, 13), sqlite3_column_int(st, 14), sqlite3_column_int(st, 15),
         };
         fn(&row, arg);
     }

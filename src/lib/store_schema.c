@@ -34,6 +34,7 @@
     KEEP("household_kept_d", "DELETE", "household", "households are deleted with a tombstone, never erased")
 #define TRIGGER_CHANGE_KEPT_U KEEP("change_kept_u", "UPDATE", "change", "the change feed is append-only")
 #define TRIGGER_CHANGE_KEPT_D KEEP("change_kept_d", "DELETE", "change", "the change feed is append-only")
+#define TRIGGER_CONFLICT_KEPT_D KEEP("conflict_kept_d", "DELETE", "conflict", "conflicts are resolved, never erased")
 /* The change feed's entries, each made by the row it records (migration 11). */
 #define FEED(name, event, table, when, household, kind, revision)                                       \
     "CREATE TRIGGER " name " AFTER " event " ON " table when " BEGIN INSERT INTO change(household_id, kind," \
@@ -307,6 +308,29 @@ static const char migration_11[] =
     TRIGGER_FEED_REVIEW ";"
     TRIGGER_FEED_TOMBSTONE ";";
 
+/* 12: merging stores (store_merge.c, docs/merge.md). A revision is known across
+ * stores by where it was made and its number there: `origin` (this store's own
+ * revisions: their number here), with its form's digest; `merged_from` is a second
+ * parent, the other side of a conflict a resolution settled. A conflict is two
+ * revisions of one household neither of which was edited from the other: kept both,
+ * the household's current one stays, until a supervisor resolves it with a revision
+ * of their choosing (`resolution`). Its rows are never deleted. */
+static const char migration_12[] =
+    "ALTER TABLE revision ADD COLUMN origin INTEGER;"
+    "ALTER TABLE revision ADD COLUMN merged_from INTEGER;"
+    "CREATE TABLE conflict ("
+    "  seq INTEGER PRIMARY KEY, household_id TEXT NOT NULL REFERENCES household(id),"
+    "  revision INTEGER NOT NULL, other INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('different-household', 'concurrent-edit', 'edit-and-delete')),"
+    "  source_store TEXT NOT NULL, found_at TEXT NOT NULL, found_by TEXT NOT NULL,"
+    "  deleted_at TEXT, delete_reason TEXT,"
+    "  resolved_at TEXT, resolved_by TEXT, resolution INTEGER,"
+    "  FOREIGN KEY (household_id, revision) REFERENCES revision(household_id, revision),"
+    "  FOREIGN KEY (household_id, other) REFERENCES revision(household_id, revision)"
+    ") STRICT;"
+    "CREATE INDEX conflict_household ON conflict(household_id, other);"
+    TRIGGER_CONFLICT_KEPT_D ";";
+
 /* A random (version 4) UUID for the store, and its revisions stamped with it; the
  * revisions' trigger is lifted for that one UPDATE and made again as it was. */
 static int store_identify(hh_store *s, hh_buf *err)
@@ -326,6 +350,15 @@ static int store_identify(hh_store *s, hh_buf *err)
     int rc = hh_store_exec(s, sql, err);
     free(sql);
     return rc;
+}
+
+/* 12: the store's own revisions are known elsewhere by their number here. */
+static int number_origins(hh_store *s, hh_buf *err)
+{
+    return hh_store_exec(s,
+                         "DROP TRIGGER revision_kept_u; UPDATE revision SET origin = revision;"
+                         TRIGGER_REVISION_KEPT_U ";",
+                         err);
 }
 
 static int relax_revision_columns(hh_store *s, hh_buf *err)
@@ -356,12 +389,13 @@ int hh_store_migration_finish(hh_store *s, int version, hh_buf *err)
     return version == 3    ? link_audit_rows(s, err)
            : version == 7  ? relax_revision_columns(s, err)
            : version == 10 ? store_identify(s, err)
+           : version == 12 ? number_origins(s, err)
                            : 0;
 }
 
 const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3, migration_4, migration_5,
                                               migration_6, migration_7, migration_8, migration_9, migration_10,
-                                              migration_11 };
+                                              migration_11, migration_12 };
 const int hh_store_migration_count = sizeof hh_store_migrations / sizeof hh_store_migrations[0];
 
 const hh_store_trigger hh_store_triggers[] = {
@@ -388,6 +422,7 @@ const hh_store_trigger hh_store_triggers[] = {
     { "feed_visit", TRIGGER_FEED_VISIT },
     { "feed_review", TRIGGER_FEED_REVIEW },
     { "feed_tombstone", TRIGGER_FEED_TOMBSTONE },
+    { "conflict_kept_d", TRIGGER_CONFLICT_KEPT_D },
     { NULL, NULL },
 };
 _Static_assert(sizeof hh_store_migrations / sizeof hh_store_migrations[0] == HH_STORE_SCHEMA_VERSION,

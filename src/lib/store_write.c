@@ -42,7 +42,7 @@ static void bind_items(sqlite3_stmt *st, int first, hh_item_scope scope, const v
     }
 }
 
-static int insert_revision(hh_store *s, const hh_put_request *rq, int rev, const char *now,
+static int insert_revision(hh_store *s, const hh_put_request *rq, int rev, int parent, const char *now,
                            const hh_household_derived *hd, hh_buf *err)
 {
     sqlite3_stmt *st = hh_store_stmt(s, STMT_REVISION_INSERT, err);
@@ -63,6 +63,11 @@ static int insert_revision(hh_store *s, const hh_put_request *rq, int rev, const
         sqlite3_bind_int(st, 8 + k, derived[k]);
     hh_store_bind_text(st, 14, rq->content_sha256);
     bind_items(st, 15, HH_ITEM_HOUSEHOLD, rq->household);
+    int at_parent = sqlite3_bind_parameter_index(st, ":parent");
+    if (parent > 0)
+        sqlite3_bind_int(st, at_parent, parent);
+    else
+        sqlite3_bind_null(st, at_parent);
     return hh_store_step_done(s, st, err);
 }
 
@@ -206,8 +211,9 @@ static int index_documents(hh_store *s, const hh_household *h, hh_buf *err)
     return 0;
 }
 
-/* Current revision and deletion time of `id`: 0 found, 1 absent, -1 error. */
-static int household_state(hh_store *s, const char *id, int *rev, char *deleted, size_t n, hh_buf *err)
+/* Current revision, the number its next one takes (`next`, may be NULL) and deletion
+ * time of `id`: 0 found, 1 absent, -1 error. */
+static int household_state(hh_store *s, const char *id, int *rev, int *next, char *deleted, size_t n, hh_buf *err)
 {
     sqlite3_stmt *st = hh_store_stmt(s, STMT_HOUSEHOLD_GET, err);
     if (!st)
@@ -217,6 +223,8 @@ static int household_state(hh_store *s, const char *id, int *rev, char *deleted,
     int found = rc == SQLITE_ROW;
     if (found) {
         *rev = sqlite3_column_int(st, 0);
+        if (next)
+            *next = sqlite3_column_int(st, 3);
         const unsigned char *del = sqlite3_column_text(st, 1);
         snprintf(deleted, n, "%s", del ? (const char *)del : "");
     }
@@ -286,9 +294,11 @@ static hh_put_result compare_with_stored(hh_store *s, const hh_put_request *rq, 
     return HH_PUT_REVISED;
 }
 
-static int write_revision(hh_store *s, const hh_put_request *rq, int rev, bool exists, const hh_diags *store_warnings,
+/* Stores the form as revision `rev`, edited from revision `parent` (0: a new household). */
+static int write_revision(hh_store *s, const hh_put_request *rq, int rev, int parent, const hh_diags *store_warnings,
                           hh_buf *err)
 {
+    bool exists = parent > 0;
     const hh_household *h = rq->household;
     char now[21];
     hh_timestamp_now(now);
@@ -303,7 +313,7 @@ static int write_revision(hh_store *s, const hh_put_request *rq, int rev, bool e
     sqlite3_bind_int(st, 2, rev);
     if (!exists)
         sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
-    if (hh_store_step_done(s, st, err) || insert_revision(s, rq, rev, now, &hd, err))
+    if (hh_store_step_done(s, st, err) || insert_revision(s, rq, rev, parent, now, &hd, err))
         goto out;
     for (size_t k = 0; k < h->n_persons; k++)
         if (insert_person(s, h->id, rev, &h->persons[k], &pd[k], err))
@@ -342,7 +352,8 @@ hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, i
     hh_diags_init(&store_warnings);
     if (run(s, STMT_SAVEPOINT, &err))
         goto fail;
-    int state = household_state(s, h->id, &cur, deleted, sizeof deleted, &err);
+    int next = 1;
+    int state = household_state(s, h->id, &cur, &next, deleted, sizeof deleted, &err);
     if (state < 0)
         goto rollback;
     if (state == 0 && *deleted) {
@@ -365,10 +376,10 @@ hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, i
         result = taken > 0 ? HH_PUT_REFUSED : HH_PUT_FAILED;
         goto rollback;
     }
-    if (room_held(s, rq, &store_warnings, &err) || write_revision(s, rq, cur + 1, state == 0, &store_warnings, &err))
+    if (room_held(s, rq, &store_warnings, &err) || write_revision(s, rq, next, cur, &store_warnings, &err))
         goto rollback;
     hh_diags_move(d, &store_warnings);
-    *revision = cur + 1;
+    *revision = next;
     result = state == 0 ? HH_PUT_REVISED : HH_PUT_STORED;
 release:
     if (run(s, STMT_RELEASE, &err) == 0) {
@@ -390,13 +401,42 @@ fail:
     return result;
 }
 
+/* Runs cached statement `which` with household `id` and up to two more integers (0: none). */
+static int run_for(hh_store *s, enum hh_stmt which, const char *id, int a, int b, hh_buf *err)
+{
+    sqlite3_stmt *st = hh_store_stmt(s, which, err);
+    if (!st)
+        return -1;
+    hh_store_bind_text(st, 1, id);
+    if (a)
+        sqlite3_bind_int(st, 2, a);
+    if (b)
+        sqlite3_bind_int(st, 3, b);
+    return hh_store_step_done(s, st, err);
+}
+
+int hh_store_mark_deleted(hh_store *s, const char *id, int rev, const char *at, const char *reason,
+                          const char *actor, const char *detail, hh_buf *err)
+{
+    sqlite3_stmt *st = hh_store_stmt(s, STMT_HOUSEHOLD_DELETE, err);
+    if (!st)
+        return -1;
+    hh_store_bind_text(st, 1, id);
+    hh_store_bind_text(st, 2, at);
+    hh_store_bind_text(st, 3, reason);
+    return hh_store_step_done(s, st, err) || run_for(s, STMT_DOCUMENT_CLEAR, id, 0, 0, err) ||
+                   hh_store_audit(s, actor, "delete", id, rev, detail, err)
+               ? -1
+               : 0;
+}
+
 int hh_store_delete(hh_store *s, const char *id, const char *reason, const char *actor, hh_buf *err)
 {
     if (hh_store_begin(s, err))
         return -1;
     int rev = 0;
     char deleted[32] = "";
-    int state = household_state(s, id, &rev, deleted, sizeof deleted, err);
+    int state = household_state(s, id, &rev, NULL, deleted, sizeof deleted, err);
     if (state != 0 || *deleted) {
         if (state == 1)
             hh_buf_printf(err, hh_tr("no household %s in %s", "%2$s 中没有住户 %1$s"), id, s->path);
@@ -405,29 +445,9 @@ int hh_store_delete(hh_store *s, const char *id, const char *reason, const char 
         hh_store_rollback(s);
         return -1;
     }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "UPDATE household SET deleted_at = ?2, delete_reason = ?3 WHERE id = ?1",
-                           -1, &st, NULL) != SQLITE_OK) {
-        hh_buf_printf(err, "%s", hh_store_errmsg(s));
-        hh_store_rollback(s);
-        return -1;
-    }
     char now[21];
     hh_timestamp_now(now);
-    hh_store_bind_text(st, 1, id);
-    hh_store_bind_text(st, 2, now);
-    hh_store_bind_text(st, 3, reason);
-    int rc = hh_store_step_done(s, st, err);
-    sqlite3_finalize(st);
-    if (rc == 0) {
-        st = hh_store_stmt(s, STMT_DOCUMENT_CLEAR, err);
-        rc = st ? 0 : -1;
-        if (st) {
-            hh_store_bind_text(st, 1, id);
-            rc = hh_store_step_done(s, st, err);
-        }
-    }
-    if (rc || hh_store_audit(s, actor, "delete", id, rev, NULL, err) || hh_store_commit(s, err)) {
+    if (hh_store_mark_deleted(s, id, rev, now, reason, actor, NULL, err) || hh_store_commit(s, err)) {
         hh_store_rollback(s);
         return -1;
     }
@@ -467,7 +487,7 @@ int hh_store_log_visit(hh_store *s, const char *id, const hh_visit *v, const cha
     int rev = 0, rc = -1;
     char deleted[32] = "";
     char enumerated[11] = "";
-    int state = household_state(s, id, &rev, deleted, sizeof deleted, err);
+    int state = household_state(s, id, &rev, NULL, deleted, sizeof deleted, err);
     if (state == 0 && !*deleted && current_enumeration_date(s, id, enumerated, err))
         state = -1;
     bool before = state == 0 && !*deleted && strcmp(v->date, enumerated) < 0;
@@ -510,22 +530,9 @@ int hh_store_log_visit(hh_store *s, const char *id, const hh_visit *v, const cha
     return rc;
 }
 
-/* Runs cached statement `which` with household `id` and up to two more integers. */
-static int run_for(hh_store *s, enum hh_stmt which, const char *id, int a, int b, hh_buf *err)
-{
-    sqlite3_stmt *st = hh_store_stmt(s, which, err);
-    if (!st)
-        return -1;
-    hh_store_bind_text(st, 1, id);
-    sqlite3_bind_int(st, 2, a);
-    if (b)
-        sqlite3_bind_int(st, 3, b);
-    return hh_store_step_done(s, st, err);
-}
-
 /* The tombstone of `id` (0), 1 with `err` when it is unknown or not deleted, -1 on error;
  * *deleted_at and *reason malloc'd. */
-static int tombstone(hh_store *s, const char *id, int *rev, char **deleted_at, char **reason, hh_buf *err)
+static int tombstone(hh_store *s, const char *id, int *rev, int *next, char **deleted_at, char **reason, hh_buf *err)
 {
     sqlite3_stmt *st = hh_store_stmt(s, STMT_HOUSEHOLD_GET, err);
     if (!st)
@@ -534,6 +541,7 @@ static int tombstone(hh_store *s, const char *id, int *rev, char **deleted_at, c
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *rev = sqlite3_column_int(st, 0);
+        *next = sqlite3_column_int(st, 3);
         *deleted_at = hh_xstrdup((const char *)sqlite3_column_text(st, 1));
         *reason = hh_xstrdup((const char *)sqlite3_column_text(st, 2));
     }
@@ -580,37 +588,54 @@ static int documents_held_since(hh_store *s, const char *id, int rev, hh_buf *er
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+int hh_store_copy_revision(hh_store *s, const char *id, int from, int to, int parent, int settles,
+                           const char *source, const char *actor, hh_buf *err)
+{
+    char now[21];
+    hh_timestamp_now(now);
+    sqlite3_stmt *st = hh_store_stmt(s, STMT_REVISION_COPY, err);
+    if (!st)
+        return -1;
+    hh_store_bind_text(st, 1, id);
+    sqlite3_bind_int(st, 2, from);
+    sqlite3_bind_int(st, 3, to);
+    hh_store_bind_text(st, 4, now);
+    hh_store_bind_text(st, 5, actor ? actor : "hhreg");
+    hh_store_bind_text(st, 6, source);
+    sqlite3_bind_int(st, 7, parent);
+    if (settles > 0)
+        sqlite3_bind_int(st, 8, settles);
+    if (hh_store_step_done(s, st, err))
+        return -1;
+    if (sqlite3_changes(s->db) != 1) {
+        hh_buf_printf(err, hh_tr("household %s has no revision %d", "住户 %s 没有第 %d 版"), id, from);
+        return -1;
+    }
+    return run_for(s, STMT_PERSON_COPY, id, from, to, err) || run_for(s, STMT_VISIT_COPY, id, from, to, err) ||
+                   run_for(s, STMT_WARNING_COPY, id, from, to, err) || run_for(s, STMT_DOCUMENT_CLEAR, id, 0, 0, err) ||
+                   run_for(s, STMT_DOCUMENT_INDEX_REVISION, id, to, 0, err) ||
+                   run_for(s, STMT_HOUSEHOLD_UNDELETE, id, to, 0, err)
+               ? -1
+               : 0;
+}
+
 int hh_store_undelete(hh_store *s, const char *id, const char *reason, const char *actor, int *revision,
                       hh_buf *err)
 {
     if (hh_store_begin(s, err))
         return -1;
-    int rev = 0, rc;
+    int rev = 0, next = 0, rc;
     char *deleted_at = NULL, *old_reason = NULL, *source = NULL;
-    if ((rc = tombstone(s, id, &rev, &deleted_at, &old_reason, err)) != 0 ||
+    if ((rc = tombstone(s, id, &rev, &next, &deleted_at, &old_reason, err)) != 0 ||
         (rc = documents_held_since(s, id, rev, err)) != 0)
         goto out;
-    char now[21];
-    hh_timestamp_now(now);
     /* the reasons stay with the history: the tombstone's own columns are cleared */
     source = hh_xasprintf("undelete: %s (deleted %s: %s)", reason, deleted_at, old_reason ? old_reason : "");
-    sqlite3_stmt *st = hh_store_stmt(s, STMT_REVISION_COPY, err);
     rc = -1;
-    if (!st)
+    if (hh_store_copy_revision(s, id, rev, next, rev, 0, source, actor, err) ||
+        hh_store_audit(s, actor, "undelete", id, next, NULL, err) || hh_store_commit(s, err))
         goto out;
-    hh_store_bind_text(st, 1, id);
-    sqlite3_bind_int(st, 2, rev);
-    sqlite3_bind_int(st, 3, rev + 1);
-    hh_store_bind_text(st, 4, now);
-    hh_store_bind_text(st, 5, actor ? actor : "hhreg");
-    hh_store_bind_text(st, 6, source);
-    if (hh_store_step_done(s, st, err) || run_for(s, STMT_PERSON_COPY, id, rev, rev + 1, err) ||
-        run_for(s, STMT_VISIT_COPY, id, rev, rev + 1, err) || run_for(s, STMT_WARNING_COPY, id, rev, rev + 1, err) ||
-        run_for(s, STMT_DOCUMENT_INDEX_REVISION, id, rev + 1, 0, err) ||
-        run_for(s, STMT_HOUSEHOLD_UNDELETE, id, rev + 1, 0, err) ||
-        hh_store_audit(s, actor, "undelete", id, rev + 1, NULL, err) || hh_store_commit(s, err))
-        goto out;
-    *revision = rev + 1;
+    *revision = next;
     rc = 0;
 out:
     if (rc)

@@ -1,0 +1,189 @@
+/* cmd_merge.c — `hhreg merge SOURCE...` brings other stores into this one (a grid
+ * worker's laptop into the community's store, communities into a street's), `hhreg
+ * conflicts` lists what it could not settle, and `hhreg resolve ID --keep REV`
+ * settles it with a new revision (docs/merge.md). The work is the store's
+ * (store_merge.c); this file reports it. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+static void on_note(const hh_merge_note *n, void *arg)
+{
+    const cli *c = arg;
+    if (n->refused)
+        fprintf(stderr, cli_tr(c, "hhreg merge: household %s not merged: %s\n", "hhreg merge：住户 %s 未合并：%s\n"),
+                n->household, n->reason);
+    else
+        fprintf(stderr,
+                cli_tr(c, "hhreg merge: household %s: conflict, both versions kept (hhreg conflicts %s)\n",
+                       "hhreg merge：住户 %s：冲突，两个版本均保留（hhreg conflicts %s）\n"),
+                n->household, n->household);
+}
+
+int cmd_merge(cli *c, int argc, char **argv)
+{
+    static const struct option own[] = { { 0, 0, 0, 0 } };
+    static const cli_spec spec = { own, NULL, NULL, 1, -1 };
+    const command *cmd = cli_find_command("merge");
+    int rest, rc = cli_parse(c, cmd, &spec, NULL, argc, argv, &rest);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    hh_store *s = cli_open_store(c, cmd, false);
+    if (!s)
+        return EXIT_USAGE;
+    int status = EXIT_OK;
+    for (int k = rest; k < argc; k++) {
+        hh_merge_counts n;
+        hh_buf err;
+        hh_buf_init(&err);
+        if (hh_store_merge(s, argv[k], c->actor, &n, on_note, c, &err)) {
+            fprintf(stderr, cli_tr(c, "hhreg merge: %s; nothing of it was merged\n", "hhreg merge：%s；未合并其任何内容\n"),
+                    err.data);
+            status = EXIT_USAGE;
+        } else {
+            printf(cli_tr(c, "%s: %ld added, %ld updated, %ld unchanged, %ld conflicts, %ld refused; %ld logged visits new\n",
+                          "%s：新增 %ld 户，更新 %ld 户，未变 %ld 户，冲突 %ld 户，拒绝 %ld 户；新走访记录 %ld 条\n"),
+                   argv[k], n.added, n.updated, n.unchanged, n.conflicts, n.refused, n.visits);
+            if ((n.conflicts || n.refused) && status == EXIT_OK)
+                status = EXIT_PROBLEMS;
+        }
+        hh_buf_free(&err);
+    }
+    hh_store_close(s);
+    return status;
+}
+
+typedef struct conflicts_args {
+    const cli *c;
+    bool all, json;
+    long n;
+    hh_json j;
+} conflicts_args;
+
+static int conflicts_option(const cli *c, int opt, const char *arg, void *st)
+{
+    (void)c;
+    (void)arg;
+    conflicts_args *a = st;
+    if (opt == 'a')
+        a->all = true;
+    else
+        a->json = true;
+    return 0;
+}
+
+static void on_conflict(const hh_conflict *k, void *arg)
+{
+    conflicts_args *a = arg;
+    a->n++;
+    if (a->json) {
+        hh_json *j = &a->j;
+        hh_json_object(j, NULL);
+        hh_json_str(j, "id", k->household);
+        hh_json_str(j, "kind", k->kind);
+        hh_json_int(j, "revision", k->revision);
+        hh_json_int(j, "other", k->other);
+        hh_json_str(j, "sourceStore", k->source_store);
+        hh_json_str(j, "foundAt", k->found_at);
+        hh_json_str(j, "foundBy", k->found_by);
+        hh_json_str(j, "deletedThere", k->deleted_at);
+        hh_json_str(j, "resolvedAt", k->resolved_at);
+        hh_json_str(j, "resolvedBy", k->resolved_by);
+        hh_json_int_or_null(j, "resolution", k->resolution, 0);
+        hh_json_end(j);
+        return;
+    }
+    const cli *c = a->c;
+    printf("%-22s %-20s %9d %9d  %.8s  %s", k->household, k->kind, k->revision, k->other, k->source_store,
+           k->found_at);
+    if (k->resolved_at)
+        printf(cli_tr(c, "  resolved by revision %d (%s)", "  已由第 %d 版解决（%s）"), k->resolution,
+               k->resolved_by);
+    putchar('\n');
+}
+
+int cmd_conflicts(cli *c, int argc, char **argv)
+{
+    static const struct option own[] = { { "all", no_argument, NULL, 'a' },
+                                         { "json", no_argument, NULL, 'j' },
+                                         { 0, 0, 0, 0 } };
+    static const cli_spec spec = { own, NULL, conflicts_option, 0, 1 };
+    const command *cmd = cli_find_command("conflicts");
+    conflicts_args a = { .c = c };
+    int rest, rc = cli_parse(c, cmd, &spec, &a, argc, argv, &rest);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    hh_store *s = cli_open_store(c, cmd, false);
+    if (!s)
+        return EXIT_USAGE;
+    hh_buf out, err;
+    hh_buf_init(&out);
+    hh_buf_init(&err);
+    hh_json_init(&a.j, &out);
+    if (a.json)
+        hh_json_array(&a.j, NULL);
+    else
+        printf("%-22s %-20s %9s %9s  %-8s  %s\n", cli_tr(c, "household", "住户"), cli_tr(c, "kind", "类型"),
+               cli_tr(c, "here", "本库版本"), cli_tr(c, "other", "对方版本"), cli_tr(c, "from", "来自"),
+               cli_tr(c, "found", "发现于"));
+    rc = hh_store_each_conflict(s, rest < argc ? argv[rest] : NULL, a.all, on_conflict, &a, &err);
+    if (a.json) {
+        hh_json_end(&a.j);
+        if (!rc)
+            printf("%s\n", out.data);
+    } else if (!rc) {
+        printf(cli_tr(c, "%ld conflict(s)%s\n", "共 %ld 个冲突%s\n"), a.n,
+               a.all ? "" : cli_tr(c, " open; settle one with hhreg resolve ID --keep REVISION",
+                                   "未解决；用 hhreg resolve ID --keep 版本号 解决"));
+    }
+    if (rc)
+        fprintf(stderr, "hhreg conflicts: %s\n", err.data);
+    hh_buf_free(&out);
+    hh_buf_free(&err);
+    hh_store_close(s);
+    return rc ? EXIT_USAGE : EXIT_OK;
+}
+
+static int resolve_option(const cli *c, int opt, const char *arg, void *st)
+{
+    (void)opt;
+    long n;
+    if (!cli_number(arg, 1, 1000000000, &n))
+        return cli_fail(cli_find_command("resolve"), "%s",
+                        cli_tr(c, "--keep takes a revision number", "--keep 需要一个版本号"));
+    *(int *)st = (int)n;
+    return 0;
+}
+
+int cmd_resolve(cli *c, int argc, char **argv)
+{
+    static const struct option own[] = { { "keep", required_argument, NULL, 'k' }, { 0, 0, 0, 0 } };
+    static const cli_spec spec = { own, NULL, resolve_option, 1, 1 };
+    const command *cmd = cli_find_command("resolve");
+    int keep = 0, rest, rc = cli_parse(c, cmd, &spec, &keep, argc, argv, &rest);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    if (!keep)
+        return cli_fail(cmd, "%s",
+                        cli_tr(c, "say which revision to keep with --keep REVISION (hhreg conflicts lists them)",
+                               "请用 --keep 版本号 指定保留哪一版（hhreg conflicts 会列出）"));
+    hh_store *s = cli_open_store(c, cmd, false);
+    if (!s)
+        return EXIT_USAGE;
+    hh_buf err;
+    hh_buf_init(&err);
+    int revision = 0;
+    rc = hh_store_resolve(s, argv[rest], keep, c->actor, &revision, &err);
+    if (rc)
+        fprintf(stderr, "hhreg resolve: %s\n", err.data);
+    else
+        printf(cli_tr(c, "household %s: revision %d, a copy of revision %d, is current; its conflicts are resolved\n",
+                      "住户 %s：第 %d 版（复制自第 %d 版）为当前版本；其冲突已解决\n"),
+               argv[rest], revision, keep);
+    hh_buf_free(&err);
+    hh_store_close(s);
+    return rc < 0 ? EXIT_USAGE : rc > 0 ? EXIT_PROBLEMS : EXIT_OK;
+}
