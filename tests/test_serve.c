@@ -279,6 +279,16 @@ static const struct {
     { "stats", "POST", "/api/v1/households/" OWN "/review", 403 },
     { "admin", "POST", "/api/v1/households/" OWN "/review", 403 },
     { "super", "GET", "/api/v1/households/" OWN "/review", 405 },
+    /* conflicts of a merge: the community's supervisor's */
+    { NULL, "POST", "/api/v1/households/" OWN "/resolve", 401 },
+    { "enum03", "POST", "/api/v1/households/" OWN "/resolve", 403 },
+    { "super", "POST", "/api/v1/households/" OWN "/resolve", 400 }, /* allowed: no body */
+    { "super", "POST", "/api/v1/households/510105016004-03-0001/resolve", 403 },
+    { "stats", "POST", "/api/v1/households/" OWN "/resolve", 403 },
+    { "admin", "POST", "/api/v1/households/" OWN "/resolve", 403 },
+    { "enum03", "GET", "/api/v1/review-queue?state=conflict", 403 },
+    { "super", "GET", "/api/v1/review-queue?state=conflict", 200 },
+    { "stats", "GET", "/api/v1/review-queue?state=conflict", 403 },
     { NULL, "GET", "/api/v1/review-queue", 401 },
     { "enum03", "GET", "/api/v1/review-queue", 200 },
     { "enum03", "GET", "/api/v1/review-queue?state=returned", 200 },
@@ -644,6 +654,58 @@ START_TEST(the_role_matrix_holds)
         free(token[u]);
         free(csrf[u]);
     }
+}
+END_TEST
+
+/* A merge into the live server's store leaves a conflict (another family under the
+ * same id, from another worker's store); the supervisor sees it on the review queue
+ * and resolves it over HTTP; the household is flagged until then. */
+START_TEST(a_supervisor_resolves_a_merge_conflict_over_http)
+{
+    char *dir = tu_path(tu_store_dir, "other-worker"), *form = tu_path(dir, OWN ".xml");
+    char *laptop = tu_path(tu_store_dir, "laptop.db");
+    ok(tu_hhreg(NULL, NULL, "sample", "--households", "1", "--seed", "99", "--real-area", "-o", dir, NULL));
+    ok(tu_hhreg(NULL, NULL, "init", "--db", laptop, NULL));
+    ok(tu_hhreg(NULL, NULL, "import", "--db", laptop, form, NULL));
+    tu_result r = tu_hhreg(NULL, NULL, "merge", "--db", tu_store_db, laptop, NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.out, "1 conflicts"), "%d %s%s", r.status, r.out, r.err);
+    tu_result_free(&r);
+    char *token, *csrf;
+    sign_in("super", &token, &csrf);
+    http h = request("GET", "/api/v1/households", NULL, token, NULL);
+    ck_assert_msg(strstr(h.body.data, "\"conflict\":true"), "%s", h.body.data);
+    http_free(&h);
+    h = request("GET", "/api/v1/review-queue?state=conflict", NULL, token, NULL);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"id\":\"" OWN "\",\"kind\":\"different-household\","
+                                                         "\"revision\":1,\"other\":2"),
+                  "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    h = request("POST", "/api/v1/households/" OWN "/resolve", "{\"keep\":7}", token, csrf);
+    ck_assert_msg(h.status == 400 && strstr(h.body.data, "no-revision"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    h = request("POST", "/api/v1/households/" OWN "/resolve", "{\"keep\":2}", token, NULL);
+    ck_assert_int_eq(h.status, 403); /* no CSRF token */
+    http_free(&h);
+    h = request("POST", "/api/v1/households/" OWN "/resolve", "{\"keep\":2}", token, csrf);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"revision\":3,\"kept\":2"), "%ld %s", h.status,
+                  h.body.data);
+    http_free(&h);
+    h = request("POST", "/api/v1/households/" OWN "/resolve", "{\"keep\":2}", token, csrf);
+    ck_assert_msg(h.status == 409 && strstr(h.body.data, "no-conflict"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    h = request("GET", "/api/v1/review-queue?state=conflict", NULL, token, NULL);
+    ck_assert_str_eq(h.body.data, "[]");
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'resolve' AND actor ="
+                                               " 'super' AND household_id = '" OWN "' AND revision = 3"),
+                     1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-resolve'"), 2);
+    ok(tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL));
+    free(token);
+    free(csrf);
+    free(laptop);
+    free(form);
+    free(dir);
 }
 END_TEST
 
@@ -1042,6 +1104,7 @@ Suite *make_serve_suite(void)
     tcase_add_checked_fixture(tc, serve_setup, serve_teardown);
     tcase_add_test(tc, a_session_is_a_safe_cookie_ended_by_logout);
     tcase_add_test(tc, the_role_matrix_holds);
+    tcase_add_test(tc, a_supervisor_resolves_a_merge_conflict_over_http);
     tcase_add_test(tc, the_openapi_file_lists_every_route_and_only_those);
     tcase_add_test(tc, a_supervisor_assigns_grids_of_its_community);
     tcase_add_test(tc, an_account_holding_overlapping_grids_sees_each_household_once);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "form_json.h"
 #include "json.h"
 
 static void on_note(const hh_merge_note *n, void *arg)
@@ -80,20 +81,7 @@ static void on_conflict(const hh_conflict *k, void *arg)
     conflicts_args *a = arg;
     a->n++;
     if (a->json) {
-        hh_json *j = &a->j;
-        hh_json_object(j, NULL);
-        hh_json_str(j, "id", k->household);
-        hh_json_str(j, "kind", k->kind);
-        hh_json_int(j, "revision", k->revision);
-        hh_json_int(j, "other", k->other);
-        hh_json_str(j, "sourceStore", k->source_store);
-        hh_json_str(j, "foundAt", k->found_at);
-        hh_json_str(j, "foundBy", k->found_by);
-        hh_json_str(j, "deletedThere", k->deleted_at);
-        hh_json_str(j, "resolvedAt", k->resolved_at);
-        hh_json_str(j, "resolvedBy", k->resolved_by);
-        hh_json_int_or_null(j, "resolution", k->resolution, 0);
-        hh_json_end(j);
+        hh_conflict_json(&a->j, k);
         return;
     }
     const cli *c = a->c;

@@ -154,3 +154,20 @@ void hh_list_row_json(hh_json *j, const hh_list_row *r)
     hh_json_bool(j, "conflict", r->conflict);
     hh_json_end(j);
 }
+
+void hh_conflict_json(hh_json *j, const hh_conflict *c)
+{
+    hh_json_object(j, NULL);
+    hh_json_str(j, "id", c->household);
+    hh_json_str(j, "kind", c->kind);
+    hh_json_int(j, "revision", c->revision);
+    hh_json_int(j, "other", c->other);
+    hh_json_str(j, "sourceStore", c->source_store);
+    hh_json_str(j, "foundAt", c->found_at);
+    hh_json_str(j, "foundBy", c->found_by);
+    hh_json_str(j, "deletedThere", c->deleted_at);
+    hh_json_str(j, "resolvedAt", c->resolved_at);
+    hh_json_str(j, "resolvedBy", c->resolved_by);
+    hh_json_int_or_null(j, "resolution", c->resolution, 0);
+    hh_json_end(j);
+}

@@ -12,6 +12,8 @@
 void hh_household_json(hh_buf *b, const hh_household *h);
 /* One row of the household list (`list --json`, GET /api/v1/households) as an object. */
 void hh_list_row_json(hh_json *j, const hh_list_row *r);
+/* One conflict a merge found (hhreg conflicts --json, the review queue's conflicts). */
+void hh_conflict_json(hh_json *j, const hh_conflict *c);
 /* Opens an object (in an array) for a household of a listing that names it by id
  * and address only, never a name: "id", "building", "unit", "room" (due, review). */
 void hh_json_household_ref(hh_json *j, const char *id, const char *building, const char *unit, const char *room);

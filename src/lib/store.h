@@ -172,14 +172,21 @@ typedef struct hh_conflict {
     const char *resolved_at, *resolved_by;
     int resolution;
 } hh_conflict;
-/* The open conflicts (and the resolved ones, `resolved_too`) of household `id` (NULL:
- * all) in household order; 0 or -1 with `err`. */
-int hh_store_each_conflict(hh_store *s, const char *id, bool resolved_too,
+/* The open conflicts (and the resolved ones, `resolved_too`) of the households whose
+ * id starts with `area` (a household's id, a grid's code; NULL: all) in household
+ * order; 0 or -1 with `err`. */
+int hh_store_each_conflict(hh_store *s, const char *area, bool resolved_too,
                            void (*fn)(const hh_conflict *c, void *arg), void *arg, hh_buf *err);
+/* Why a resolution was refused (with the reason in `err`). */
+enum {
+    HH_RESOLVE_NOTHING_OPEN = 1, /* the household has no open conflict */
+    HH_RESOLVE_NO_REVISION,      /* `keep` is not one of its revisions */
+    HH_RESOLVE_DOCUMENT_HELD,    /* another household holds one of its document numbers */
+    HH_RESOLVE_NO_HOUSEHOLD      /* no household of that id */
+};
 /* Settles the open conflicts of `id` with a new current revision copying revision
  * `keep` (edited from the current one, the other side its second parent), live;
- * 0 with its number in *revision, 1 with `err` when there is nothing to resolve or
- * `keep` cannot be kept, -1 with `err` on error. */
+ * 0 with its number in *revision, HH_RESOLVE_* when refused, -1 with `err` on error. */
 int hh_store_resolve(hh_store *s, const char *id, int keep, const char *actor, int *revision, hh_buf *err);
 
 /* --- reading ------------------------------------------------------------- */

@@ -523,18 +523,19 @@ int hh_store_merge(hh_store *s, const char *path, const char *actor, hh_merge_co
 
 /* --- conflicts and their resolution --------------------------------------------- */
 
-int hh_store_each_conflict(hh_store *s, const char *id, bool resolved_too,
+int hh_store_each_conflict(hh_store *s, const char *area, bool resolved_too,
                            void (*fn)(const hh_conflict *c, void *arg), void *arg, hh_buf *err)
 {
     sqlite3_stmt *st = hh_store_prepare(
         s,
         "SELECT seq, household_id, revision, other, kind, source_store, found_at, found_by, deleted_at,"
         " resolved_at, resolved_by, resolution FROM conflict"
-        " WHERE (?1 IS NULL OR household_id = ?1) AND (?2 OR resolved_at IS NULL) ORDER BY household_id, seq",
+        " WHERE (?1 IS NULL OR substr(household_id, 1, length(?1)) = ?1) AND (?2 OR resolved_at IS NULL)"
+        " ORDER BY household_id, seq",
         "read the conflicts", err);
     if (!st)
         return -1;
-    hh_store_bind_text(st, 1, id);
+    hh_store_bind_text(st, 1, area);
     sqlite3_bind_int(st, 2, resolved_too);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -555,7 +556,7 @@ int hh_store_each_conflict(hh_store *s, const char *id, bool resolved_too,
 }
 
 /* The current revision, the next number and the first open conflict's other side
- * of household `id`: 0, 1 with `err` when it has none open, -1 on error. */
+ * of household `id`: 0; HH_RESOLVE_NO_HOUSEHOLD or _NOTHING_OPEN with `err`; -1. */
 static int open_conflict(hh_store *s, const char *id, int *current, int *next, int *other, bool *deleted,
                          hh_buf *err)
 {
@@ -584,11 +585,11 @@ static int open_conflict(hh_store *s, const char *id, int *current, int *next, i
         hh_buf_printf(err, hh_tr("no household %s in %s", "%2$s 中没有住户 %1$s"), id, s->path);
     else if (!found)
         hh_buf_printf(err, hh_tr("household %s has no open conflict", "住户 %s 没有未解决的冲突"), id);
-    return found ? 0 : 1;
+    return rc == SQLITE_DONE ? HH_RESOLVE_NO_HOUSEHOLD : found ? 0 : HH_RESOLVE_NOTHING_OPEN;
 }
 
-/* 1 with `err` when revision `rev` of `id` is unknown, or another household holds
- * one of its document numbers; 0, -1 on error. */
+/* HH_RESOLVE_DOCUMENT_HELD with `err` when another household holds one of the
+ * document numbers of revision `rev` of `id`; 0, -1 on error. */
 static int documents_held(hh_store *s, const char *id, int rev, hh_buf *err)
 {
     sqlite3_stmt *st = hh_store_stmt(s, STMT_DOCUMENT_HELD, err);
@@ -608,7 +609,7 @@ static int documents_held(hh_store *s, const char *id, int rev, hh_buf *err)
         hh_buf_printf(err, "%s", hh_store_errmsg(s));
         return -1;
     }
-    return rc == SQLITE_ROW ? 1 : 0;
+    return rc == SQLITE_ROW ? HH_RESOLVE_DOCUMENT_HELD : 0;
 }
 
 int hh_store_resolve(hh_store *s, const char *id, int keep, const char *actor, int *revision, hh_buf *err)
@@ -620,7 +621,7 @@ int hh_store_resolve(hh_store *s, const char *id, int keep, const char *actor, i
     int rc = open_conflict(s, id, &current, &next, &other, &deleted, err);
     if (rc == 0 && (keep < 1 || keep >= next)) {
         hh_buf_printf(err, hh_tr("household %s has no revision %d", "住户 %s 没有第 %d 版"), id, keep);
-        rc = 1;
+        rc = HH_RESOLVE_NO_REVISION;
     }
     if (rc == 0)
         rc = documents_held(s, id, keep, err);

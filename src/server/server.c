@@ -52,6 +52,7 @@ static const struct route {
     { "GET", "/api/v1/due", true, hh_due_list },
     { "POST", "/api/v1/households/*/review", true, hh_review_decide_route },
     { "GET", "/api/v1/review-queue", true, hh_review_queue },
+    { "POST", "/api/v1/households/*/resolve", true, hh_conflict_resolve_route },
     { "GET", "/api/v1/progress", true, hh_progress_get },
     { "GET", "/api/v1/assignments", true, hh_assignments_list },
     { "POST", "/api/v1/assignments", true, hh_assignments_change },
@@ -125,6 +126,21 @@ int hh_audit_listing(hh_request *rq, const char *what, long households, hh_buf *
     int rc = hh_store_audit(rq->server->store, rq->who.name, "read", NULL, 0, detail, err);
     free(detail);
     return rc;
+}
+
+unsigned hh_audit_decision(hh_request *rq, const char *operation, unsigned status)
+{
+    if (rq->audited)
+        return status;
+    char *detail = hh_xasprintf("over HTTP from %s: %u; nothing stored", rq->from, status);
+    hh_buf err;
+    hh_buf_init(&err);
+    pthread_mutex_lock(&rq->server->store_lock);
+    int rc = hh_store_audit(rq->server->store, rq->who.name, operation, rq->arg, 0, detail, &err);
+    pthread_mutex_unlock(&rq->server->store_lock);
+    free(detail);
+    hh_buf_free(&err);
+    return rc ? hh_answer_store_failed(rq) : status;
 }
 
 /* A signed-in request refused (4xx) that its handler did not audit: who, which

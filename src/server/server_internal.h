@@ -80,6 +80,11 @@ unsigned hh_answer_store_failed(hh_request *rq);
 /* A listing of personal data in the audit log, under the store lock: who read
  * `what` ("list", "due"), how many households and from where; never a value. */
 int hh_audit_listing(hh_request *rq, const char *what, long households, hh_buf *err);
+/* A supervisor's decision on household rq->arg (review, resolve) that the store did
+ * not take (rq->audited false) is audited too, as `operation`: who, which household,
+ * from where, the status; nothing stored. Returns `status`, or 503 when the audit log
+ * cannot be written. */
+unsigned hh_audit_decision(hh_request *rq, const char *operation, unsigned status);
 
 /* What an account may do (server_access.c). */
 typedef enum {
@@ -121,6 +126,8 @@ unsigned hh_household_submit(hh_request *rq);
 unsigned hh_visit_record(hh_request *rq);
 unsigned hh_review_decide_route(hh_request *rq);
 unsigned hh_review_queue(hh_request *rq);
+unsigned hh_conflicts_queue(hh_request *rq);
+unsigned hh_conflict_resolve_route(hh_request *rq);
 unsigned hh_progress_get(hh_request *rq);
 unsigned hh_assignments_list(hh_request *rq);
 unsigned hh_assignments_change(hh_request *rq);

@@ -3,7 +3,8 @@
  * ({"decision":"approve"|"return","revision"?,"comment"?,"items"?:[{"path",
  * "comment"}]}), and GET /api/v1/review-queue[?state=submitted|returned], the
  * caller's grids' households in that state (the supervisor's queue by default; the
- * enumerator's returned forms, with why). docs/API.md, "Review". */
+ * enumerator's returned forms, with why); ?state=conflict is server_conflicts.c's.
+ * docs/API.md, "Review". */
 #include "server_internal.h"
 
 #include <jansson.h>
@@ -36,10 +37,13 @@ unsigned hh_review_queue(hh_request *rq)
     if (!hh_access_allows(&rq->who, HH_ACT_LIST_HOUSEHOLDS, NULL, NULL))
         return hh_answer_forbidden(rq);
     const char *state = MHD_lookup_connection_value(rq->connection, MHD_GET_ARGUMENT_KIND, "state");
+    if (state && strcmp(state, "conflict") == 0)
+        return hh_conflicts_queue(rq);
     int want = state ? hh_review_state_named(state) : HH_REVIEW_SUBMITTED;
     if (want < 0)
-        return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "bad-state", "state is submitted, approved or returned.",
-                               "state 应为 submitted、approved 或 returned。");
+        return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "bad-state",
+                               "state is submitted, approved, returned or conflict.",
+                               "state 应为 submitted、approved、returned 或 conflict。");
     hh_server *srv = rq->server;
     queue_state st = { .rq = rq };
     hh_json_init(&st.json, &rq->answer);
@@ -156,17 +160,5 @@ static unsigned review_decide(hh_request *rq)
 
 unsigned hh_review_decide_route(hh_request *rq)
 {
-    unsigned status = review_decide(rq);
-    if (rq->audited)
-        return status;
-    /* a refusal is audited too: who, which household, the status; nothing stored */
-    char *detail = hh_xasprintf("over HTTP from %s: %u; nothing stored", rq->from, status);
-    hh_buf err;
-    hh_buf_init(&err);
-    pthread_mutex_lock(&rq->server->store_lock);
-    int rc = hh_store_audit(rq->server->store, rq->who.name, "http-review", rq->arg, 0, detail, &err);
-    pthread_mutex_unlock(&rq->server->store_lock);
-    free(detail);
-    hh_buf_free(&err);
-    return rc ? hh_answer_store_failed(rq) : status;
+    return hh_audit_decision(rq, "http-review", review_decide(rq));
 }
