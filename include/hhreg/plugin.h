@@ -48,7 +48,7 @@ extern "C" {
 
 #define HHREG_PLUGIN_MAGIC 0x48485047u  /* "HHPG" */
 #define HHREG_PLUGIN_ABI_MAJOR 1
-#define HHREG_HOST_API_MINOR 6          /* the newest minor this header describes */
+#define HHREG_HOST_API_MINOR 7          /* the newest minor this header describes */
 
 /* --- the data a plugin sees -------------------------------------------------- */
 
@@ -379,6 +379,13 @@ typedef struct hhreg_plugin {
  * must not exist yet. The files are written into a private directory beside it,
  * renamed to DIR only when the whole export succeeded. Set min_api_minor to 2. */
 #define HHREG_PLUGIN_DIRECTORY 0x2u
+
+/* since 1.7: the plugin connects to a server (a central database): an export
+ * confines its process so that opening any socket kills it, and lifts that only
+ * when the user says so (`hhreg export --allow-network`); a plugin with this flag
+ * run without it is refused, with that said, before its begin(). Set min_api_minor
+ * to 7. */
+#define HHREG_PLUGIN_NETWORK 0x4u
 
 /* The size of a 1.0 descriptor, the smallest a host accepts. */
 #define HHREG_PLUGIN_SIZE_1_0 offsetof(hhreg_plugin, flags)

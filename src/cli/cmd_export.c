@@ -12,7 +12,7 @@ typedef struct export_args {
     const char *plugin_dir, *output, *area;
     const char **options;
     size_t n_options;
-    bool allow_shadow;
+    bool allow_shadow, allow_network;
     long timeout, memory;
     long long since;
     unsigned mode;
@@ -26,6 +26,7 @@ static int own_option(const cli *c, int opt, const char *arg, void *st)
     case 'o': a->output = arg; return 0;
     case 'a': a->area = arg; return 0;
     case 'S': a->allow_shadow = true; return 0;
+    case 'N': a->allow_network = true; return 0;
     case 'T':
         if (!cli_number(arg, 0, 31536000, &a->timeout))
             return cli_fail(cli_find_command("export"), cli_tr(c, "--plugin-timeout takes seconds, 0 for no limit", "--plugin-timeout 取秒数，0 为不限"));
@@ -94,6 +95,7 @@ int cmd_export(cli *c, int argc, char **argv)
                                          { "plugin-memory", required_argument, NULL, 'M' },
                                          { "mode", required_argument, NULL, 'm' },
                                          { "since", required_argument, NULL, 's' },
+                                         { "allow-network", no_argument, NULL, 'N' },
                                          { 0, 0, 0, 0 } };
     static const cli_spec spec = { own, "o:", own_option, 1, 1 };
     export_args a;
@@ -123,7 +125,7 @@ int cmd_export(cli *c, int argc, char **argv)
     hh_plugin_dirs_init(&dirs, a.plugin_dir);
     dirs.allow_shadow = a.allow_shadow;
     hh_export_request rq = { argv[rest], a.output, a.options, a.n_options, a.area, c->actor, c->schema_dir,
-                             a.timeout, a.memory, a.mode, a.since };
+                             a.timeout, a.memory, a.mode, a.since, a.allow_network };
     hh_export_result result;
     rc = hh_export(c->db_path, &dirs, &rq, stderr, &result);
     int reader_stopped = rc && result.reader_stopped;

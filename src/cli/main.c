@@ -232,7 +232,7 @@ const command hh_commands[] = {
       "  --plugin-dir DIR   先在此查找（然后 $HHREG_PLUGIN_PATH，再是安装的插件）\n"
       "  --allow-shadow     允许一个插件遮住路径后面的同名插件\n"
       "  --json             输出一个 JSON 数组\n" },
-    { "export", cmd_export, "[-o PATH] [--opt KEY=VALUE]... [--area CODE] [--plugin-dir DIR] [--allow-shadow] [--plugin-timeout S] [--plugin-memory MB] [--mode MODE] [--since N] NAME",
+    { "export", cmd_export, "[-o PATH] [--opt KEY=VALUE]... [--area CODE] [--plugin-dir DIR] [--allow-shadow] [--plugin-timeout S] [--plugin-memory MB] [--mode MODE] [--since N] [--allow-network] NAME",
       "Run export plugin NAME over the current households.",
       "  -o, --output PATH  write here (under a temporary name, renamed on success); default: standard output;\n"
       "                     a plugin that writes several files needs a new directory here\n"
@@ -245,7 +245,9 @@ const command hh_commands[] = {
       "  --mode MODE        the output's mode, e.g. 0640 (default 0600; a directory's files, the directory\n"
       "                     gets x where r is given); world-writable, execute and set-id bits are refused\n"
       "  --since N          only what changed after change N of the store's change feed (households whole,\n"
-      "                     and deletions for a plugin that takes them); the run says the N of the next one\n",
+      "                     and deletions for a plugin that takes them); the run says the N of the next one\n"
+      "  --allow-network    let the plugin connect to a server (the postgres plugin feeds a central database);\n"
+      "                     without it, a plugin that opens a socket is stopped\n",
       "用导出插件 NAME 处理当前各户。",
       "  -o, --output PATH  写到这里（先用临时名，成功后改名）；默认：标准输出；\n"
       "                     写多个文件的插件在此需要一个新目录\n"
@@ -258,7 +260,9 @@ const command hh_commands[] = {
       "  --mode MODE        输出文件的权限，如 0640（默认 0600；目录中的文件；目录在有 r 的地方加 x）；\n"
       "                     拒绝所有人可写、可执行和 set-id 位\n"
       "  --since N          只导出存储变更序列中第 N 次变更之后的变化（整户导出，接收删除的插件也得到删除）；\n"
-      "                     导出结束时会告诉下一次的 N\n" },
+      "                     导出结束时会告诉下一次的 N\n"
+      "  --allow-network    允许插件连接服务器（postgres 插件向中心数据库写入）；\n"
+      "                     不加此项时，打开网络连接的插件会被终止\n" },
     { "doctor", cmd_doctor, "[--plugin-dir DIR]",
       "Say what is installed: versions, where the store, schemas and plugins are looked for and found.",
       "  --plugin-dir DIR   look here first for plugins, as export does\n",

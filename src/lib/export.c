@@ -1023,6 +1023,19 @@ static int prepare_output(hhreg_ctx *ctx, const hh_export_request *rq, FILE *out
     return ctx->dir_fd < 0 ? -1 : 0;
 }
 
+/* A plugin that says it connects to a server runs only when the user allowed it. */
+static int network_allowed(const hh_plugin *plugin, const hh_export_request *rq, hh_buf *err)
+{
+    if (!(hh_plugin_flags(plugin->desc) & HHREG_PLUGIN_NETWORK) || rq->allow_network)
+        return 0;
+    hh_buf_printf(err,
+                  hh_tr("plugin %s connects to a database server, which an export does only when allowed:"
+                        " run it with --allow-network",
+                        "插件 %s 要连接数据库服务器，导出只有在允许时才能这样做：请加 --allow-network 运行"),
+                  rq->plugin);
+    return -1;
+}
+
 int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, const hh_export_request *rq,
                          FILE *out, const char *staging, FILE *warnings, hh_export_result *result)
 {
@@ -1035,8 +1048,8 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
     /* the store read-only, in one read transaction (every pass sees the same
      * snapshot), and confined before the plugin's code is loaded */
     if (hh_store_open_read_only(store_path, &s, &err) != 0 || hh_store_begin_read(s, &err) != 0 ||
-        hh_export_contain(rq->memory_mb, rq->timeout_seconds, &err) != 0 ||
-        hh_plugin_load(dirs, rq->plugin, &plugin, &err) != 0 ||
+        hh_export_contain(rq->memory_mb, rq->timeout_seconds, rq->allow_network, &err) != 0 ||
+        hh_plugin_load(dirs, rq->plugin, &plugin, &err) != 0 || network_allowed(&plugin, rq, &err) != 0 ||
         hh_export_check_options(plugin.desc, rq->options, rq->n_options, &err) != 0) {
         hh_export_fail(result, "%s", err.data);
         hh_buf_free(&err);

@@ -48,6 +48,8 @@ typedef struct hh_export_request {
                                     0: 0600 (0700). Checked by hh_export_check_mode. */
     long long since;             /* --since: only what changed after this entry of the
                                     change feed (plugin.h, "Incremental export"); -1: all */
+    bool allow_network;          /* --allow-network: the plugin may open sockets (a plugin
+                                    with HHREG_PLUGIN_NETWORK needs it) */
 } hh_export_request;
 
 typedef struct hh_export_result {

@@ -80,8 +80,8 @@ typedef struct rule {
     DENY_FLAGS(name, a, O_TRUNC | O_CREAT, O_TRUNC, EACCES)
 
 static const rule always[] = {
-    /* the network, other programs, other processes' memory */
-    KILL(socket), KILL(execve), KILL(execveat), KILL(process_vm_readv), KILL(process_vm_writev),
+    /* other programs, other processes' memory */
+    KILL(execve), KILL(execveat), KILL(process_vm_readv), KILL(process_vm_writev),
     KILL(io_uring_setup),
     /* files that exist stay as they are */
     DENY_WRITE_OPEN(open, 1), DENY_WRITE_OPEN(openat, 2), DENY(openat2, ENOSYS), DENY(creat, EACCES),
@@ -94,6 +94,9 @@ static const rule always[] = {
     /* staying in the process group that hhreg ends */
     DENY(setsid, EPERM), DENY(setpgid, EPERM),
 };
+
+/* the network, unless the user allowed it (a plugin feeding a database server) */
+static const rule no_network[] = { KILL(socket) };
 
 /* what a sanitizer's leak checker needs at exit */
 static const rule unless_sanitized[] = {
@@ -116,10 +119,12 @@ static int add_rules(scmp_filter_ctx f, const rule *rules, size_t n)
     return 0;
 }
 
-static int install_filter(hh_buf *err)
+static int install_filter(bool allow_network, hh_buf *err)
 {
     scmp_filter_ctx f = seccomp_init(SCMP_ACT_ALLOW);
     int rc = f ? add_rules(f, always, sizeof always / sizeof always[0]) : -ENOMEM;
+    if (rc == 0 && !allow_network)
+        rc = add_rules(f, no_network, sizeof no_network / sizeof no_network[0]);
     if (rc == 0 && !SANITIZED)
         rc = add_rules(f, unless_sanitized, sizeof unless_sanitized / sizeof unless_sanitized[0]);
     if (rc == 0)
@@ -131,7 +136,7 @@ static int install_filter(hh_buf *err)
     return rc != 0 ? -1 : 0;
 }
 
-int hh_export_contain(long memory_mb, long cpu_seconds, hh_buf *err)
+int hh_export_contain(long memory_mb, long cpu_seconds, bool allow_network, hh_buf *err)
 {
     if (set_limits(memory_mb, cpu_seconds, err))
         return -1;
@@ -141,5 +146,5 @@ int hh_export_contain(long memory_mb, long cpu_seconds, hh_buf *err)
         return -1;
     }
     /* valgrind does not implement seccomp: its runs check memory, not confinement */
-    return RUNNING_ON_VALGRIND ? 0 : install_filter(err);
+    return RUNNING_ON_VALGRIND ? 0 : install_filter(allow_network, err);
 }

@@ -4,6 +4,8 @@
 #ifndef HH_EXPORT_SANDBOX_H
 #define HH_EXPORT_SANDBOX_H
 
+#include <stdbool.h>
+
 #include "util.h"
 
 /* The limits of hhreg export --plugin-timeout and --plugin-memory. */
@@ -15,7 +17,8 @@
  *    valgrind, which reserve far more address space than they use), RLIMIT_CPU of
  *    `cpu_seconds` (0: none), RLIMIT_CORE 0 (a core dump would hold personal data);
  *  - PR_SET_NO_NEW_PRIVS;
- *  - seccomp: the process is killed (SIGSYS) when it opens a socket, runs a
+ *  - seccomp: the process is killed (SIGSYS) when it opens a socket (unless
+ *    `allow_network`: a plugin that feeds a database server), runs a
  *    program (execve), traces or reads another process or sets up io_uring; it
  *    cannot start processes (fork; threads are allowed) or leave its process group;
  *    opening an existing file for writing, truncating, removing, renaming, linking
@@ -25,6 +28,6 @@
  *    clones and traces, starting and tracing processes stay allowed; under
  *    valgrind, which does not implement seccomp, there is no filter.
  * Returns 0, or -1 with `err`. */
-int hh_export_contain(long memory_mb, long cpu_seconds, hh_buf *err);
+int hh_export_contain(long memory_mb, long cpu_seconds, bool allow_network, hh_buf *err);
 
 #endif

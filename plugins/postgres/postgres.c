@@ -1,0 +1,690 @@
+/* postgres.c — the `postgres` export plugin: loads a store into a central
+ * PostgreSQL database (libpq), where a district's or a city's stores meet and
+ * statisticians query them with SQL (docs/central.md).
+ *
+ * One run is one transaction: the households handed over are COPYed into staging
+ * tables (in batches, so memory stays flat), then moved into the central tables by
+ * set-based statements — the persons and visits of each household replaced, the
+ * household upserted, deletions applied as tombstones — and the store's watermark
+ * (its last change, ABI 1.6) kept in the same transaction. The next run asks the
+ * host for the changes after it, so a run repeated after a crash loads exactly what
+ * is missing, and several stores feed one database, each with its own watermark.
+ *
+ * The tables' columns come from the host's item dictionary (ABI 1.4): an item's
+ * column is its JSON key in snake case, prefixed with its group (enumeration_date,
+ * functioning_seeing) except the address's. The tables are partitioned by district
+ * (declarative LIST partitioning), a partition made the first time a district
+ * arrives. Connection through libpq's own means (conninfo, PGHOST/PGSERVICE,
+ * .pgpass); a password in conninfo is refused. No error quotes a value of a row. */
+#include <ctype.h>
+#include <libpq-fe.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hhreg/plugin.h"
+
+/* Households staged before the rows are sent (about 1 MB of COPY text). */
+#define BATCH 1000
+#define MAX_COLUMNS 96
+
+/* A growing text buffer (the plugin sees only the public headers). */
+typedef struct text {
+    char *data;
+    size_t len, cap;
+    int failed; /* out of memory: something was not added */
+} text;
+
+static int grow(text *t, size_t more)
+{
+    if (t->len + more + 1 <= t->cap)
+        return 0;
+    size_t cap = t->cap ? t->cap : 4096;
+    while (cap < t->len + more + 1)
+        cap *= 2;
+    char *data = t->failed ? NULL : realloc(t->data, cap);
+    if (!data) {
+        t->failed = 1;
+        return -1;
+    }
+    t->data = data;
+    t->cap = cap;
+    return 0;
+}
+
+static void add(text *t, const char *s, size_t n)
+{
+    if (grow(t, n) == 0) {
+        memcpy(t->data + t->len, s, n);
+        t->len += n;
+        t->data[t->len] = '\0';
+    }
+}
+
+static void adds(text *t, const char *s)
+{
+    add(t, s, strlen(s));
+}
+
+static void vaddf(text *t, const char *format, va_list ap) __attribute__((format(printf, 2, 0)));
+static void vaddf(text *t, const char *format, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, format, ap);
+    if (n >= 0 && grow(t, (size_t)n) == 0) {
+        vsnprintf(t->data + t->len, (size_t)n + 1, format, again);
+        t->len += (size_t)n;
+    }
+    va_end(again);
+}
+
+static void addf(text *t, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static void addf(text *t, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    vaddf(t, format, ap);
+    va_end(ap);
+}
+
+/* One field of a COPY row in text format: \N for NULL, backslash, tab, line feed
+ * and carriage return escaped; `last` ends the row. */
+static void field(text *t, const char *v, int last)
+{
+    if (!v) {
+        adds(t, "\\N");
+    } else {
+        for (const char *c = v; *c; c++) {
+            const char *esc = *c == '\\' ? "\\\\" : *c == '\t' ? "\\t" : *c == '\n' ? "\\n" : *c == '\r' ? "\\r" : NULL;
+            if (esc)
+                adds(t, esc);
+            else
+                add(t, c, 1);
+        }
+    }
+    add(t, last ? "\n" : "\t", 1);
+}
+
+static void field_int(text *t, long long v, int last)
+{
+    char n[24];
+    snprintf(n, sizeof n, "%lld", v);
+    field(t, n, last);
+}
+
+/* The table of one scope: its columns and their SQL types, from the item dictionary. */
+typedef struct table {
+    const char *name;
+    int scope;
+    size_t n;
+    char column[MAX_COLUMNS][64];
+    const char *type[MAX_COLUMNS];
+} table;
+
+typedef struct state {
+    hhreg_ctx *ctx;
+    const hhreg_host_api *api;
+    PGconn *db;
+    char schema[64];
+    table household, person, visit;
+    text rows[4]; /* staged COPY text: households, persons, visits, tombstones */
+    long pending, households, persons, visits, tombstones;
+    long long since;
+} state;
+
+enum { ROWS_HOUSEHOLD, ROWS_PERSON, ROWS_VISIT, ROWS_TOMBSTONE };
+static const char *const stage_of[] = { "stage_household", "stage_person", "stage_visit", "stage_tombstone" };
+
+/* The columns the plugin adds around the items, per table, and their types. */
+static const char *const household_meta[][2] = {
+    { "store_id", "uuid NOT NULL" }, { "revision", "integer NOT NULL" }, { "made_in", "uuid" },
+    { "parent", "integer" }, { "change", "bigint NOT NULL" }, { "deleted_at", "timestamptz" },
+};
+static const char *const household_derived[][2] = {
+    { "size", "integer" }, { "elderly60", "integer" }, { "elderly65", "integer" },
+    { "persons_with_disability", "integer" }, { "elderly_living_alone", "boolean" }, { "empty_nest", "boolean" },
+};
+static const char *const person_derived[][2] = {
+    { "age", "integer" }, { "age_group", "text" }, { "elderly60", "boolean" }, { "elderly65", "boolean" },
+    { "disabled", "boolean" },
+};
+
+static void fail(state *st, const char *what, const PGresult *r)
+{
+    const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    /* data exceptions and constraint violations quote the value: never shown */
+    if (code && (strncmp(code, "22", 2) == 0 || strncmp(code, "23", 2) == 0))
+        st->api->error(st->ctx, "%s: the central database refused a row (SQLSTATE %s); no value is shown", what,
+                       code);
+    else if (r && PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY))
+        st->api->error(st->ctx, "%s: %s (SQLSTATE %s)", what, PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY),
+                       code ? code : "?");
+    else {
+        char *m = strdup(PQerrorMessage(st->db));
+        if (m)
+            m[strcspn(m, "\n")] = '\0';
+        st->api->error(st->ctx, "%s: %s", what, m && *m ? m : "the connection to the central database failed");
+        free(m);
+    }
+}
+
+/* Runs `sql` (with up to two text parameters); 0, or -1 with the error said. */
+static int run(state *st, const char *what, const char *sql, const char *p1, const char *p2, PGresult **out)
+{
+    const char *params[2] = { p1, p2 };
+    int n = p2 ? 2 : p1 ? 1 : 0;
+    PGresult *r = PQexecParams(st->db, sql, n, NULL, params, NULL, NULL, 0);
+    ExecStatusType s = PQresultStatus(r);
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+        fail(st, what, r);
+        PQclear(r);
+        return -1;
+    }
+    if (out)
+        *out = r;
+    else
+        PQclear(r);
+    return 0;
+}
+
+static int runf(state *st, const char *what, const char *format, ...) __attribute__((format(printf, 3, 4)));
+static int runf(state *st, const char *what, const char *format, ...)
+{
+    text sql = { 0 };
+    va_list ap;
+    va_start(ap, format);
+    vaddf(&sql, format, ap);
+    va_end(ap);
+    int rc = sql.data && !sql.failed ? run(st, what, sql.data, NULL, NULL, NULL) : -1;
+    free(sql.data);
+    return rc;
+}
+
+/* floorArea -> floor_area; a group's items take its name first (enumeration_date),
+ * the address's not (district_code). */
+static void column_name(const hhreg_item *it, char *out, size_t size)
+{
+    size_t n = 0;
+    const char *parts[2] = { it->group && strcmp(it->group, "address") != 0 ? it->group : NULL, it->name };
+    for (int p = 0; p < 2; p++) {
+        if (!parts[p])
+            continue;
+        if (n && n + 1 < size)
+            out[n++] = '_';
+        for (const char *c = parts[p]; *c && n + 2 < size; c++) {
+            if (isupper((unsigned char)*c)) {
+                out[n++] = '_';
+                out[n++] = (char)tolower((unsigned char)*c);
+            } else {
+                out[n++] = *c;
+            }
+        }
+    }
+    out[n] = '\0';
+}
+
+static const char *sql_type(const hhreg_item *it)
+{
+    return it->kind == HHREG_ITEM_DATE ? "date" : it->kind == HHREG_ITEM_NUMBER ? "numeric"
+                                       : it->kind == HHREG_ITEM_BOOLEAN       ? "boolean"
+                                                                               : "text";
+}
+
+static void add_column(table *t, const char *name, const char *type)
+{
+    if (t->n < MAX_COLUMNS) {
+        snprintf(t->column[t->n], sizeof t->column[t->n], "%s", name);
+        t->type[t->n++] = type;
+    }
+}
+
+/* The columns of `t`: its keys, what the plugin adds, then the scope's items. */
+static void describe(state *st, table *t, const char *name, int scope)
+{
+    t->name = name;
+    t->scope = scope;
+    t->n = 0;
+    add_column(t, "district_code", "text NOT NULL");
+    if (scope == HHREG_SCOPE_HOUSEHOLD)
+        for (size_t k = 0; k < sizeof household_meta / sizeof household_meta[0]; k++)
+            add_column(t, household_meta[k][0], household_meta[k][1]);
+    else
+        add_column(t, "household_id", "text NOT NULL");
+    if (scope == HHREG_SCOPE_VISIT)
+        add_column(t, "seq", "integer NOT NULL");
+    size_t items = st->api->item_count(st->ctx, scope);
+    for (size_t k = 0; k < items; k++) {
+        const hhreg_item *it = st->api->item(st->ctx, scope, k);
+        char c[64];
+        column_name(it, c, sizeof c);
+        if (strcmp(c, "district_code") != 0) /* the household's is the partition key, first */
+            add_column(t, c, sql_type(it));
+    }
+    if (scope == HHREG_SCOPE_HOUSEHOLD)
+        for (size_t k = 0; k < sizeof household_derived / sizeof household_derived[0]; k++)
+            add_column(t, household_derived[k][0], household_derived[k][1]);
+    if (scope == HHREG_SCOPE_PERSON)
+        for (size_t k = 0; k < sizeof person_derived / sizeof person_derived[0]; k++)
+            add_column(t, person_derived[k][0], person_derived[k][1]);
+}
+
+static const char *key_of(const table *t)
+{
+    return t->scope == HHREG_SCOPE_HOUSEHOLD ? "district_code, id"
+           : t->scope == HHREG_SCOPE_PERSON  ? "district_code, household_id, line"
+                                             : "district_code, household_id, seq";
+}
+
+static int create_tables(state *st)
+{
+    if (runf(st, "create the schema", "CREATE SCHEMA IF NOT EXISTS %s", st->schema) ||
+        runf(st, "create the table of stores",
+             "CREATE TABLE IF NOT EXISTS %s.source (store_id uuid PRIMARY KEY, last_change bigint NOT NULL,"
+             " loaded_at timestamptz NOT NULL, runs bigint NOT NULL DEFAULT 1)",
+             st->schema) ||
+        runf(st, "create the table of deletions",
+             "CREATE TABLE IF NOT EXISTS %s.tombstone (district_code text NOT NULL, household_id text NOT NULL,"
+             " store_id uuid NOT NULL, revision integer NOT NULL, deleted_at timestamptz NOT NULL, reason text,"
+             " change bigint NOT NULL, PRIMARY KEY (district_code, household_id, store_id, change))",
+             st->schema))
+        return -1;
+    const table *tables[] = { &st->household, &st->person, &st->visit };
+    for (int k = 0; k < 3; k++) {
+        const table *t = tables[k];
+        text sql = { 0 };
+        addf(&sql, "CREATE TABLE IF NOT EXISTS %s.%s (", st->schema, t->name);
+        for (size_t c = 0; c < t->n; c++)
+            addf(&sql, "%s%s %s", c ? ", " : "", t->column[c], t->type[c]);
+        addf(&sql, ", PRIMARY KEY (%s)) PARTITION BY LIST (district_code)", key_of(t));
+        int rc = sql.data ? run(st, "create the central tables", sql.data, NULL, NULL, NULL) : -1;
+        free(sql.data);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+/* The central tables must hold every column this host's items make. */
+static int check_tables(state *st)
+{
+    const table *tables[] = { &st->household, &st->person, &st->visit };
+    for (int k = 0; k < 3; k++) {
+        PGresult *r;
+        if (run(st, "read the central tables",
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2",
+                st->schema, tables[k]->name, &r))
+            return -1;
+        int found = PQntuples(r);
+        for (size_t c = 0; c < tables[k]->n; c++) {
+            int here = 0;
+            for (int i = 0; i < PQntuples(r) && !here; i++)
+                here = strcmp(PQgetvalue(r, i, 0), tables[k]->column[c]) == 0;
+            if (!here) {
+                if (found)
+                    st->api->error(st->ctx, "the central table %s.%s has no column %s: it was made by an older"
+                                            " hhreg; add the column (docs/central.md)",
+                                   st->schema, tables[k]->name, tables[k]->column[c]);
+                else
+                    st->api->error(st->ctx, "the central database has no table %s.%s: make the tables once with"
+                                            " --opt create=yes",
+                                   st->schema, tables[k]->name);
+                PQclear(r);
+                return -1;
+            }
+        }
+        PQclear(r);
+    }
+    return 0;
+}
+
+/* Sends the staged rows of one table with COPY; 0 or -1. */
+static int send_rows(state *st, int which)
+{
+    text *t = &st->rows[which];
+    if (t->failed) {
+        st->api->error(st->ctx, "out of memory");
+        return -1;
+    }
+    if (!t->len)
+        return 0;
+    char sql[128];
+    snprintf(sql, sizeof sql, "COPY %s FROM STDIN", stage_of[which]);
+    PGresult *r = PQexec(st->db, sql);
+    int ok = PQresultStatus(r) == PGRES_COPY_IN;
+    if (!ok)
+        fail(st, "load the households", r);
+    PQclear(r);
+    if (!ok)
+        return -1;
+    if (PQputCopyData(st->db, t->data, (int)t->len) != 1 || PQputCopyEnd(st->db, NULL) != 1) {
+        fail(st, "load the households", NULL);
+        return -1;
+    }
+    int rc = 0;
+    while ((r = PQgetResult(st->db)) != NULL) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
+            fail(st, "load the households", r);
+            rc = -1;
+        }
+        PQclear(r);
+    }
+    t->len = 0;
+    return rc;
+}
+
+static int send_all(state *st)
+{
+    for (int k = 0; k < 4; k++)
+        if (send_rows(st, k))
+            return -1;
+    st->pending = 0;
+    return 0;
+}
+
+static const hhreg_option_spec options[] = {
+    { "conninfo", HHREG_OPTION_STRING, NULL,
+      "libpq connection string (host=... dbname=... service=...); default: PGHOST, PGSERVICE and the rest of"
+      " libpq's environment. Never a password: use ~/.pgpass or PGPASSFILE",
+      NULL },
+    { "schema", HHREG_OPTION_STRING, "hhreg", "the schema of the central tables", NULL },
+    { "create", HHREG_OPTION_BOOL, "no", "make the schema and its tables when they are not there", NULL },
+    { "full", HHREG_OPTION_BOOL, "no",
+      "load every household, not only the changes after the store's watermark in the central database", NULL },
+    { NULL, 0, NULL, NULL, NULL },
+};
+
+/* A conninfo that names a password is refused: it would sit in the shell's history
+ * and in the process list. */
+static int conninfo_ok(state *st, const char *conninfo)
+{
+    char *why = NULL;
+    PQconninfoOption *o = PQconninfoParse(conninfo, &why);
+    if (!o) {
+        st->api->error(st->ctx, "conninfo: %s", why ? why : "not a connection string");
+        PQfreemem(why);
+        return -1;
+    }
+    int password = 0;
+    for (PQconninfoOption *k = o; k->keyword; k++)
+        if (strcmp(k->keyword, "password") == 0 && k->val && *k->val)
+            password = 1;
+    PQconninfoFree(o);
+    if (password)
+        st->api->error(st->ctx, "conninfo names a password: keep it in ~/.pgpass (or PGPASSFILE), never on the"
+                                " command line");
+    return password ? -1 : 0;
+}
+
+static int schema_ok(state *st, const char *schema)
+{
+    size_t n = strlen(schema);
+    int ok = n > 0 && n < sizeof st->schema && (islower((unsigned char)schema[0]) || schema[0] == '_');
+    for (size_t k = 0; ok && k < n; k++)
+        ok = islower((unsigned char)schema[k]) || isdigit((unsigned char)schema[k]) || schema[k] == '_';
+    if (!ok)
+        st->api->error(st->ctx, "schema: a name of lower-case letters, digits and _ (at most %zu)",
+                       sizeof st->schema - 1);
+    else
+        snprintf(st->schema, sizeof st->schema, "%s", schema);
+    return ok ? 0 : -1;
+}
+
+/* The store's watermark in the central database, as the host's own: 0, or -1. */
+static int take_watermark(state *st)
+{
+    const char *store = st->api->store_id(st->ctx);
+    char sql[192];
+    snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(hashtext('hhreg:' || $1))");
+    PGresult *r;
+    if (run(st, "lock the store's watermark", sql, store, NULL, NULL))
+        return -1;
+    if (st->api->since(st->ctx) >= 0 || st->api->option_bool(st->ctx, "full"))
+        return 0; /* --since given, or everything asked for */
+    snprintf(sql, sizeof sql, "SELECT last_change FROM %s.source WHERE store_id = $1", st->schema);
+    if (run(st, "read the store's watermark", sql, store, NULL, &r))
+        return -1;
+    long long mark = PQntuples(r) ? atoll(PQgetvalue(r, 0, 0)) : -1;
+    PQclear(r);
+    if (mark >= 0 && st->api->set_since(st->ctx, mark) != 0) {
+        st->api->info(st->ctx, "the central database holds this store up to change %lld: load it whole with"
+                               " --opt full=yes",
+                      mark);
+        return -1;
+    }
+    return 0;
+}
+
+static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
+{
+    state *st = calloc(1, sizeof *st);
+    if (!st)
+        return -1;
+    st->ctx = ctx;
+    st->api = api;
+    *out = st;
+    const char *conninfo = api->option(ctx, "conninfo");
+    if (conninfo_ok(st, conninfo ? conninfo : "") || schema_ok(st, api->option(ctx, "schema")))
+        return -1;
+    st->db = PQconnectdb(conninfo ? conninfo : "");
+    if (PQstatus(st->db) != CONNECTION_OK) {
+        fail(st, "cannot connect to the central database", NULL);
+        return -1;
+    }
+    describe(st, &st->household, "household", HHREG_SCOPE_HOUSEHOLD);
+    describe(st, &st->person, "person", HHREG_SCOPE_PERSON);
+    describe(st, &st->visit, "visit", HHREG_SCOPE_VISIT);
+    if (run(st, "set the encoding", "SET client_encoding = 'UTF8'", NULL, NULL, NULL) ||
+        run(st, "begin", "BEGIN", NULL, NULL, NULL) ||
+        (api->option_bool(ctx, "create") && create_tables(st)) || check_tables(st) || take_watermark(st))
+        return -1;
+    static const char *const target_of[] = { "household", "person", "visit", "tombstone" };
+    for (int k = 0; k < 4; k++)
+        if (runf(st, "make the staging tables", "CREATE TEMP TABLE %s (LIKE %s.%s) ON COMMIT DROP", stage_of[k],
+                 st->schema, target_of[k]))
+            return -1;
+    st->since = api->since(ctx);
+    if (st->since >= 0)
+        api->info(ctx, "loading the changes after %lld of store %s", st->since, api->store_id(ctx));
+    else
+        api->info(ctx, "loading every household of store %s", api->store_id(ctx));
+    return 0;
+}
+
+/* The item values of `record` in the order of table `tb`'s item columns. */
+static void item_fields(state *st, text *t, const void *record, const table *tb)
+{
+    size_t items = st->api->item_count(st->ctx, tb->scope);
+    for (size_t k = 0; k < items; k++) {
+        const hhreg_item *it = st->api->item(st->ctx, tb->scope, k);
+        char c[64];
+        column_name(it, c, sizeof c);
+        if (strcmp(c, "district_code") == 0)
+            continue;
+        field(t, st->api->item_text(st->ctx, record, tb->scope, k), 0);
+    }
+}
+
+static const char *flag(int v)
+{
+    return v ? "true" : "false";
+}
+
+static int household(hhreg_ctx *ctx, void *arg, unsigned pass, const hhreg_household *h)
+{
+    (void)ctx;
+    (void)pass;
+    state *st = arg;
+    text *t = &st->rows[ROWS_HOUSEHOLD];
+    field(t, h->district_code, 0);
+    field(t, st->api->store_id(st->ctx), 0);
+    field_int(t, h->revision, 0);
+    field(t, h->made_in, 0);
+    if (h->parent > 0)
+        field_int(t, h->parent, 0);
+    else
+        field(t, NULL, 0);
+    field_int(t, h->change, 0);
+    field(t, NULL, 0); /* deleted_at: a household handed over is current */
+    item_fields(st, t, h, &st->household);
+    field_int(t, h->size, 0);
+    field_int(t, h->elderly60, 0);
+    field_int(t, h->elderly65, 0);
+    field_int(t, h->persons_with_disability, 0);
+    field(t, flag(h->elderly_living_alone), 0);
+    field(t, flag(h->empty_nest), 1);
+    for (size_t k = 0; k < h->n_persons; k++) {
+        const hhreg_person *p = &h->persons[k];
+        text *pt = &st->rows[ROWS_PERSON];
+        field(pt, h->district_code, 0);
+        field(pt, h->id, 0);
+        item_fields(st, pt, p, &st->person);
+        field_int(pt, p->age, 0);
+        field(pt, p->age_group, 0);
+        field(pt, flag(p->elderly60), 0);
+        field(pt, flag(p->elderly65), 0);
+        field(pt, flag(p->disabled), 1);
+    }
+    for (size_t k = 0; k < h->n_visits; k++) {
+        text *vt = &st->rows[ROWS_VISIT];
+        field(vt, h->district_code, 0);
+        field(vt, h->id, 0);
+        field_int(vt, (long long)k + 1, 0);
+        size_t items = st->api->item_count(st->ctx, HHREG_SCOPE_VISIT);
+        for (size_t i = 0; i < items; i++)
+            field(vt, st->api->item_text(st->ctx, &h->visits[k], HHREG_SCOPE_VISIT, i), i + 1 == items);
+    }
+    st->households++;
+    st->persons += (long)h->n_persons;
+    st->visits += (long)h->n_visits;
+    return ++st->pending >= BATCH ? send_all(st) : 0;
+}
+
+static int tombstone(hhreg_ctx *ctx, void *arg, const hhreg_tombstone *ts)
+{
+    (void)ctx;
+    state *st = arg;
+    text *t = &st->rows[ROWS_TOMBSTONE];
+    char district[7];
+    snprintf(district, sizeof district, "%.6s", ts->id); /* a household id begins with its district's code */
+    field(t, district, 0);
+    field(t, ts->id, 0);
+    field(t, st->api->store_id(st->ctx), 0);
+    field_int(t, ts->revision, 0);
+    field(t, ts->deleted_at, 0);
+    field(t, ts->reason, 0);
+    field_int(t, ts->change, 1);
+    st->tombstones++;
+    return ++st->pending >= BATCH ? send_all(st) : 0;
+}
+
+/* A partition of each central table for every district staged, made when missing. */
+static int make_partitions(state *st)
+{
+    PGresult *r;
+    if (run(st, "read the districts",
+            "SELECT DISTINCT district_code FROM stage_household UNION SELECT district_code FROM stage_tombstone",
+            NULL, NULL, &r))
+        return -1;
+    int rc = 0;
+    for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
+        const char *d = PQgetvalue(r, i, 0);
+        int plain = *d != '\0' && strlen(d) <= 12;
+        for (const char *c = d; *c && plain; c++)
+            plain = isdigit((unsigned char)*c);
+        if (!plain) {
+            st->api->error(st->ctx, "a district code of the store is not 1-12 digits");
+            rc = -1;
+            break;
+        }
+        static const char *const tables[] = { "household", "person", "visit" };
+        for (int k = 0; k < 3 && rc == 0; k++)
+            rc = runf(st, "make a district's partition",
+                      "CREATE TABLE IF NOT EXISTS %s.%s_%s PARTITION OF %s.%s FOR VALUES IN ('%s')", st->schema,
+                      tables[k], d, st->schema, tables[k], d);
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* The staged rows moved into the central tables, and the watermark kept. */
+static int apply(state *st)
+{
+    text set = { 0 };
+    for (size_t c = 1; c < st->household.n; c++) /* all but the key (district_code, id) */
+        if (strcmp(st->household.column[c], "id") != 0)
+            addf(&set, "%s%s = EXCLUDED.%s", set.len ? ", " : "", st->household.column[c], st->household.column[c]);
+    char last[24];
+    snprintf(last, sizeof last, "%lld", st->api->last_change(st->ctx));
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO %s.source (store_id, last_change, loaded_at) VALUES ($1, $2, now()) ON CONFLICT (store_id)"
+             " DO UPDATE SET last_change = EXCLUDED.last_change, loaded_at = now(), runs = source.runs + 1",
+             st->schema);
+    const char *s = st->schema;
+    int rc = !set.data || set.failed || make_partitions(st) ||
+             runf(st, "replace the persons", "DELETE FROM %s.person p USING stage_household h"
+                  " WHERE p.district_code = h.district_code AND p.household_id = h.id", s) ||
+             runf(st, "replace the visits", "DELETE FROM %s.visit v USING stage_household h"
+                  " WHERE v.district_code = h.district_code AND v.household_id = h.id", s) ||
+             runf(st, "store the households", "INSERT INTO %s.household SELECT * FROM stage_household"
+                  " ON CONFLICT (district_code, id) DO UPDATE SET %s", s, set.data) ||
+             runf(st, "store the persons", "INSERT INTO %s.person SELECT * FROM stage_person", s) ||
+             runf(st, "store the visits", "INSERT INTO %s.visit SELECT * FROM stage_visit", s) ||
+             runf(st, "store the deletions", "INSERT INTO %s.tombstone SELECT * FROM stage_tombstone"
+                  " ON CONFLICT DO NOTHING", s) ||
+             runf(st, "apply the deletions", "UPDATE %s.household h SET deleted_at = t.deleted_at,"
+                  " revision = t.revision, change = t.change FROM stage_tombstone t"
+                  " WHERE h.district_code = t.district_code AND h.id = t.household_id", s) ||
+             runf(st, "apply the deletions", "DELETE FROM %s.person p USING stage_tombstone t"
+                  " WHERE p.district_code = t.district_code AND p.household_id = t.household_id", s) ||
+             runf(st, "apply the deletions", "DELETE FROM %s.visit v USING stage_tombstone t"
+                  " WHERE v.district_code = t.district_code AND v.household_id = t.household_id", s) ||
+             run(st, "keep the watermark", sql, st->api->store_id(st->ctx), last, NULL) ||
+             run(st, "commit", "COMMIT", NULL, NULL, NULL);
+    free(set.data);
+    return rc ? -1 : 0;
+}
+
+static int end(hhreg_ctx *ctx, void *arg, int ok)
+{
+    state *st = arg;
+    int rc = -1;
+    if (st && st->db && ok && send_all(st) == 0 && apply(st) == 0) {
+        rc = 0;
+        st->api->info(ctx, "%ld household(s), %ld person(s), %ld visit(s) and %ld deletion(s) loaded into %s;"
+                           " the store's watermark there is now %lld",
+                      st->households, st->persons, st->visits, st->tombstones, st->schema,
+                      st->api->last_change(ctx));
+        st->api->writef(ctx,
+                        "{\"store\":\"%s\",\"since\":%lld,\"lastChange\":%lld,\"households\":%ld,\"persons\":%ld,"
+                        "\"visits\":%ld,\"deletions\":%ld,\"schema\":\"%s\"}\n",
+                        st->api->store_id(ctx), st->since, st->api->last_change(ctx), st->households, st->persons,
+                        st->visits, st->tombstones, st->schema);
+    }
+    if (st) {
+        if (st->db)
+            PQfinish(st->db); /* a transaction not committed is rolled back */
+        for (int k = 0; k < 4; k++)
+            free(st->rows[k].data);
+        free(st);
+    }
+    return rc;
+}
+
+const hhreg_plugin hhreg_plugin_postgres = {
+    HHREG_PLUGIN_HEADER(7), /* the item dictionary, the change feed, the network */
+    .name = "postgres",
+    .version = "1.0",
+    .summary = "load the store into a central PostgreSQL database, incrementally (docs/central.md)",
+    .options = options,
+    .extension = "json",
+    .passes = 1,
+    .begin = begin,
+    .household = household,
+    .pass_end = NULL,
+    .end = end,
+    .flags = HHREG_PLUGIN_NO_XML | HHREG_PLUGIN_NETWORK,
+    .tombstone = tombstone,
+};
