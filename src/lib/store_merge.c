@@ -133,6 +133,18 @@ static int step_int(merge *m, sqlite3_stmt *st, hh_buf *err)
     return v;
 }
 
+/* The end of a loop over the rows of `st`, whose last step gave `rc`: 0 when it ran
+ * to the end, else -1 with `err` (SQLite's message unless the loop said why). */
+static int loop_done(merge *m, sqlite3_stmt *st, int rc, hh_buf *err)
+{
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (!err->len)
+        hh_buf_printf(err, "%s", hh_store_errmsg(m->s));
+    return -1;
+}
+
 static int here_of(const source_household *h, int there)
 {
     for (int k = 0; k < h->n; k++)
@@ -196,13 +208,7 @@ static int map_revisions(merge *m, source_household *h, int next, hh_buf *err)
         h->there[h->n] = there;
         h->here[h->n++] = here;
     }
-    sqlite3_reset(rv);
-    if (rc != SQLITE_DONE) {
-        if (!err->len)
-            hh_buf_printf(err, "%s", hh_store_errmsg(m->s));
-        return -1;
-    }
-    return 0;
+    return loop_done(m, rv, rc, err);
 }
 
 /* The source's review decisions not here yet, on their revisions here: 0 or -1. */
@@ -228,13 +234,7 @@ static int merge_reviews(merge *m, const source_household *h, hh_buf *err)
                 break;
         }
     }
-    sqlite3_reset(rv);
-    if (rc != SQLITE_DONE) {
-        if (!err->len)
-            hh_buf_printf(err, "%s", hh_store_errmsg(m->s));
-        return -1;
-    }
-    return 0;
+    return loop_done(m, rv, rc, err);
 }
 
 /* Makes revision `rev` the household's current one, its document numbers indexed;
@@ -247,24 +247,16 @@ static int make_current(merge *m, const char *id, int rev, hh_buf *why, hh_buf *
     if (hh_store_step_done(m->s, st, err) || !(st = hh_store_stmt(m->s, STMT_DOCUMENT_CLEAR, err)))
         return -1;
     hh_store_bind_text(st, 1, id);
-    if (hh_store_step_done(m->s, st, err) || !(st = hh_store_stmt(m->s, STMT_DOCUMENT_HELD, err)))
-        return -1;
-    hh_store_bind_text(st, 1, id);
-    sqlite3_bind_int(st, 2, rev);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    int line = 0,
+        held = hh_store_step_done(m->s, st, err) ? -1 : hh_store_document_held(m->s, id, rev, &line, NULL, NULL, err);
+    if (held > 0)
         hh_buf_printf(why,
                       hh_tr("the ID document of its person %d is held by another household here; correct one of"
                             " them, then merge again",
                             "其第 %d 人的证件号码已由本库另一住户持有；请更正其中之一后再合并"),
-                      sqlite3_column_int(st, 0));
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        hh_buf_printf(err, "%s", hh_store_errmsg(m->s));
-        return -1;
-    }
-    if (rc == SQLITE_ROW)
-        return 1;
+                      line);
+    if (held != 0)
+        return held;
     if (!(st = hh_store_stmt(m->s, STMT_DOCUMENT_INDEX_REVISION, err)))
         return -1;
     hh_store_bind_text(st, 1, id);
@@ -592,24 +584,14 @@ static int open_conflict(hh_store *s, const char *id, int *current, int *next, i
  * document numbers of revision `rev` of `id`; 0, -1 on error. */
 static int documents_held(hh_store *s, const char *id, int rev, hh_buf *err)
 {
-    sqlite3_stmt *st = hh_store_stmt(s, STMT_DOCUMENT_HELD, err);
-    if (!st)
-        return -1;
-    hh_store_bind_text(st, 1, id);
-    sqlite3_bind_int(st, 2, rev);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    int line = 0, held = hh_store_document_held(s, id, rev, &line, NULL, NULL, err);
+    if (held > 0)
         hh_buf_printf(err,
                       hh_tr("revision %d of household %s cannot be kept: the ID document of its person %d is held by"
                             " another household; correct one of them first",
                             "无法保留住户 %2$s 的第 %1$d 版：其第 %3$d 人的证件号码由另一住户持有；请先更正其中之一"),
-                      rev, id, sqlite3_column_int(st, 0));
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        hh_buf_printf(err, "%s", hh_store_errmsg(s));
-        return -1;
-    }
-    return rc == SQLITE_ROW ? HH_RESOLVE_DOCUMENT_HELD : 0;
+                      rev, id, line);
+    return held > 0 ? HH_RESOLVE_DOCUMENT_HELD : held;
 }
 
 int hh_store_resolve(hh_store *s, const char *id, int keep, const char *actor, int *revision, hh_buf *err)

@@ -560,9 +560,8 @@ static int tombstone(hh_store *s, const char *id, int *rev, int *next, char **de
     return rc == SQLITE_ROW && *deleted_at ? 0 : 1;
 }
 
-/* 1 with `err` when a document number of revision `rev` is now held by another
- * household (named only to the store file's owner, as for STORE-ID-DUP). */
-static int documents_held_since(hh_store *s, const char *id, int rev, hh_buf *err)
+int hh_store_document_held(hh_store *s, const char *id, int rev, int *line, char **holder, int *holder_line,
+                           hh_buf *err)
 {
     sqlite3_stmt *st = hh_store_stmt(s, STMT_DOCUMENT_HELD, err);
     if (!st)
@@ -571,21 +570,38 @@ static int documents_held_since(hh_store *s, const char *id, int rev, hh_buf *er
     sqlite3_bind_int(st, 2, rev);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        hh_buf_printf(err,
-                      hh_tr("household %s cannot be undeleted: the ID document of its person %d is now held by ",
-                            "住户 %s 无法撤销删除：其第 %d 人的证件号码现由"),
-                      id, sqlite3_column_int(st, 0));
-        if (hh_store_owned_by_caller(s))
-            hh_buf_printf(err, hh_tr("household %s (person %d)", "住户 %s（第 %d 人）"),
-                          (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2));
-        else
-            hh_buf_puts(err, hh_tr("another household", "另一住户"));
-        hh_buf_puts(err, hh_tr("; correct one of them first", "持有；请先更正其中之一"));
+        *line = sqlite3_column_int(st, 0);
+        if (holder)
+            *holder = hh_xstrdup((const char *)sqlite3_column_text(st, 1));
+        if (holder_line)
+            *holder_line = sqlite3_column_int(st, 2);
     } else if (rc != SQLITE_DONE) {
         hh_buf_printf(err, "%s", hh_store_errmsg(s));
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* 1 with `err` when a document number of revision `rev` is now held by another
+ * household (named only to the store file's owner, as for STORE-ID-DUP). */
+static int documents_held_since(hh_store *s, const char *id, int rev, hh_buf *err)
+{
+    int line = 0, holder_line = 0;
+    char *holder = NULL;
+    int held = hh_store_document_held(s, id, rev, &line, &holder, &holder_line, err);
+    if (held > 0) {
+        hh_buf_printf(err,
+                      hh_tr("household %s cannot be undeleted: the ID document of its person %d is now held by ",
+                            "住户 %s 无法撤销删除：其第 %d 人的证件号码现由"),
+                      id, line);
+        if (hh_store_owned_by_caller(s))
+            hh_buf_printf(err, hh_tr("household %s (person %d)", "住户 %s（第 %d 人）"), holder, holder_line);
+        else
+            hh_buf_puts(err, hh_tr("another household", "另一住户"));
+        hh_buf_puts(err, hh_tr("; correct one of them first", "持有；请先更正其中之一"));
+    }
+    free(holder);
+    return held;
 }
 
 int hh_store_copy_revision(hh_store *s, const char *id, int from, int to, int parent, int settles,

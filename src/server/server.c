@@ -128,6 +128,29 @@ int hh_audit_listing(hh_request *rq, const char *what, long households, hh_buf *
     return rc;
 }
 
+unsigned hh_answer_listing(hh_request *rq, hh_json *json, const char *what, hh_area_lister each, void *arg,
+                           const long *listed)
+{
+    hh_server *srv = rq->server;
+    hh_json_init(json, &rq->answer);
+    hh_json_array(json, NULL);
+    hh_buf err;
+    hh_buf_init(&err);
+    pthread_mutex_lock(&srv->store_lock);
+    int rc = hh_store_begin_read(srv->store, &err);
+    char area[16];
+    for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
+        if (hh_account_area(&rq->who, i, area))
+            rc = each(srv->store, area, arg, &err);
+    hh_store_rollback(srv->store);
+    if (rc == 0)
+        rc = hh_audit_listing(rq, what, *listed, &err);
+    pthread_mutex_unlock(&srv->store_lock);
+    hh_json_end(json);
+    hh_buf_free(&err);
+    return rc ? hh_answer_store_failed(rq) : MHD_HTTP_OK;
+}
+
 unsigned hh_audit_decision(hh_request *rq, const char *operation, unsigned status)
 {
     if (rq->audited)

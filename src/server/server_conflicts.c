@@ -25,29 +25,17 @@ static void add_conflict(const hh_conflict *c, void *arg)
     }
 }
 
+static int list_area(hh_store *s, const char *area, void *arg, hh_buf *err)
+{
+    return hh_store_each_conflict(s, area, false, add_conflict, arg, err);
+}
+
 unsigned hh_conflicts_queue(hh_request *rq)
 {
     if (rq->who.role != HH_ROLE_SUPERVISOR)
         return hh_answer_forbidden(rq);
-    hh_server *srv = rq->server;
     conflicts_state st = { .rq = rq };
-    hh_json_init(&st.json, &rq->answer);
-    hh_json_array(&st.json, NULL);
-    hh_buf err;
-    hh_buf_init(&err);
-    pthread_mutex_lock(&srv->store_lock);
-    int rc = hh_store_begin_read(srv->store, &err);
-    char area[16];
-    for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
-        if (hh_account_area(&rq->who, i, area))
-            rc = hh_store_each_conflict(srv->store, area, false, add_conflict, &st, &err);
-    hh_store_rollback(srv->store);
-    if (rc == 0)
-        rc = hh_audit_listing(rq, "conflicts", st.listed, &err);
-    pthread_mutex_unlock(&srv->store_lock);
-    hh_json_end(&st.json);
-    hh_buf_free(&err);
-    return rc ? hh_answer_store_failed(rq) : MHD_HTTP_OK;
+    return hh_answer_listing(rq, &st.json, "conflicts", list_area, &st, &st.listed);
 }
 
 /* The answer to a resolution the store refused or made. */

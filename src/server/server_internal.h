@@ -85,6 +85,14 @@ int hh_audit_listing(hh_request *rq, const char *what, long households, hh_buf *
  * from where, the status; nothing stored. Returns `status`, or 503 when the audit log
  * cannot be written. */
 unsigned hh_audit_decision(hh_request *rq, const char *operation, unsigned status);
+/* A listing of the caller's areas as the JSON array answer: `each` runs for each area
+ * of the account's grids, in one read transaction under the store lock, writing its
+ * rows into `json` (made here on rq->answer) and counting them into *listed; the
+ * listing is audited as `what` (hh_audit_listing). Returns 200, or 503 when the store
+ * failed. */
+typedef int (*hh_area_lister)(hh_store *s, const char *area, void *arg, hh_buf *err);
+unsigned hh_answer_listing(hh_request *rq, hh_json *json, const char *what, hh_area_lister each, void *arg,
+                           const long *listed);
 
 /* What an account may do (server_access.c). */
 typedef enum {

@@ -18,6 +18,7 @@
 
 typedef struct queue_state {
     hh_request *rq;
+    hh_review_state want;
     hh_json json;
     long listed;
 } queue_state;
@@ -32,6 +33,12 @@ static void add_row(const hh_review_row *row, void *arg)
     }
 }
 
+static int list_area(hh_store *s, const char *area, void *arg, hh_buf *err)
+{
+    queue_state *st = arg;
+    return hh_review_each(s, area, st->want, add_row, st, err);
+}
+
 unsigned hh_review_queue(hh_request *rq)
 {
     if (!hh_access_allows(&rq->who, HH_ACT_LIST_HOUSEHOLDS, NULL, NULL))
@@ -44,25 +51,8 @@ unsigned hh_review_queue(hh_request *rq)
         return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "bad-state",
                                "state is submitted, approved, returned or conflict.",
                                "state 应为 submitted、approved、returned 或 conflict。");
-    hh_server *srv = rq->server;
-    queue_state st = { .rq = rq };
-    hh_json_init(&st.json, &rq->answer);
-    hh_json_array(&st.json, NULL);
-    hh_buf err;
-    hh_buf_init(&err);
-    pthread_mutex_lock(&srv->store_lock);
-    int rc = hh_store_begin_read(srv->store, &err);
-    char area[16];
-    for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
-        if (hh_account_area(&rq->who, i, area))
-            rc = hh_review_each(srv->store, area, (hh_review_state)want, add_row, &st, &err);
-    hh_store_rollback(srv->store);
-    if (rc == 0)
-        rc = hh_audit_listing(rq, "review-queue", st.listed, &err);
-    pthread_mutex_unlock(&srv->store_lock);
-    hh_json_end(&st.json);
-    hh_buf_free(&err);
-    return rc ? hh_answer_store_failed(rq) : MHD_HTTP_OK;
+    queue_state st = { .rq = rq, .want = (hh_review_state)want };
+    return hh_answer_listing(rq, &st.json, "review-queue", list_area, &st, &st.listed);
 }
 
 /* The decision's item comments from the body's "items" (absent: none) into `notes`;
