@@ -40,6 +40,7 @@ static void show(const char *path, const hh_plugin *p, const char *refusal, void
     hh_buf_free(&err);
     const hhreg_plugin *d = p->desc;
     int directory = (hh_plugin_flags(d) & HHREG_PLUGIN_DIRECTORY) != 0;
+    int network = (hh_plugin_flags(d) & HHREG_PLUGIN_NETWORK) != 0;
     if (a->json) {
         hh_json *j = &a->j;
         hh_json_object(j, NULL);
@@ -50,6 +51,7 @@ static void show(const char *path, const hh_plugin *p, const char *refusal, void
         hh_json_str(j, "extension", d->extension);
         hh_json_str(j, "writes", directory ? "directory" : "file");
         hh_json_int(j, "passes", d->passes);
+        hh_json_bool(j, "network", network);
         hh_json_array(j, "options");
         for (const hhreg_option_spec *o = d->options; o && o->name; o++) {
             hh_json_object(j, NULL);
@@ -69,6 +71,9 @@ static void show(const char *path, const hh_plugin *p, const char *refusal, void
     if (directory)
         printf("%s", hh_tr("    writes a directory of files: -o DIRECTORY (a new one)\n",
                            "    输出为一个目录的文件：-o DIRECTORY（须为新目录）\n"));
+    if (network)
+        printf("%s", hh_tr("    connects to a server: run it with hhreg export --allow-network\n",
+                           "    要连接服务器：请用 hhreg export --allow-network 运行\n"));
     for (const hhreg_option_spec *o = d->options; o && o->name; o++) {
         printf("    --opt %s=%s", o->name, o->type == HHREG_OPTION_CHOICE && o->choices ? o->choices
                                        : o->type == HHREG_OPTION_DATE               ? "YYYY-MM-DD"
