@@ -197,6 +197,11 @@ START_TEST(two_edits_of_one_revision_are_a_conflict_and_the_stores_converge)
     r = run_expect(0, "resolve", "--db", office, "--keep", "3", HH, NULL);
     tu_result_free(&r);
     ck_assert_int_eq(floor_area(office, HH), 99);
+    /* history says where each revision comes from */
+    r = run_expect(0, "history", "--db", office, HH, NULL);
+    ck_assert_msg(strstr(r.out, "edited from r1; made in store ") && strstr(r.out, "edited from r2, settling r3"),
+                  "%s", r.out);
+    tu_result_free(&r);
     /* the laptop's own conflict is settled by the office's resolution, which descends from both */
     expect_report(laptop, office, 0, "1 updated");
     r = run_expect(0, "resolve", "--db", laptop, "--keep", "4", HH, NULL);

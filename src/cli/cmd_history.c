@@ -17,6 +17,7 @@ typedef struct history_args {
     hh_review *reviews;     /* every decision on the household, oldest first */
     size_t n_reviews;
     hh_household *log;      /* its visit log (in log / n_logged only) */
+    char *store_id;         /* this store's: a revision made elsewhere says where */
 } history_args;
 
 static void keep_review(const hh_review *r, void *arg)
@@ -59,6 +60,8 @@ static void print_revision(const hh_revision_info *r, void *arg)
         hh_json_str(j, "source", r->source);
         hh_json_str(j, "sha256", r->sha256);
         hh_json_str(j, "madeIn", r->made_in);
+        hh_json_int_or_null(j, "origin", r->origin, 0);
+        hh_json_int_or_null(j, "mergedFrom", r->merged_from, 0);
         hh_json_int_or_null(j, "parent", r->parent, 0);
         hh_json_int(j, "warnings", r->warnings);
         hh_json_array(j, "reviews");
@@ -87,6 +90,16 @@ static void print_revision(const hh_revision_info *r, void *arg)
                r->revision, r->revision == r->current_revision ? "*" : " ", r->stored_at, r->stored_by,
                r->sha256 ? r->sha256 : "", r->warnings, r->source);
         print_reviews(a, r->revision);
+        bool elsewhere = r->made_in && a->store_id && strcmp(r->made_in, a->store_id) != 0;
+        if (elsewhere || r->merged_from || r->parent != r->revision - 1) {
+            printf(a->lang == HH_LANG_ZH ? "     修改自 r%d" : "     edited from r%d", r->parent);
+            if (r->merged_from)
+                printf(a->lang == HH_LANG_ZH ? "，并解决了与 r%d 的冲突" : ", settling r%d", r->merged_from);
+            if (elsewhere)
+                printf(a->lang == HH_LANG_ZH ? "；来自存储库 %.8s（其 r%d）" : "; made in store %.8s (its r%d)",
+                       r->made_in, r->origin);
+            putchar('\n');
+        }
         for (size_t i = 0; r->revision == r->current_revision && i < a->log->n_logged; i++) {
             const hh_visit *v = &a->log->logged[i];
             printf(a->lang == HH_LANG_ZH ? "     走访 %s，%s：%s，%s\n" : "     visit %s by %s: %s, %s\n", v->date,
@@ -122,6 +135,7 @@ int cmd_history(cli *c, int argc, char **argv)
     if (!s)
         return EXIT_USAGE;
     a.lang = c->lang;
+    a.store_id = hh_store_identity(s);
     hh_buf_init(&a.out);
     hh_json_init(&a.rows_json, &a.out);
     hh_buf err;
@@ -142,6 +156,7 @@ int cmd_history(cli *c, int argc, char **argv)
         fprintf(stderr, hh_text(a.lang, "hhreg history: the household has no revisions (%s)\n", "hhreg history：该住户没有任何版本（%s）\n"),
                 c->db_path);
     free(id);
+    free(a.store_id);
     for (size_t i = 0; i < a.n_reviews; i++)
         hh_review_free(&a.reviews[i]);
     free(a.reviews);

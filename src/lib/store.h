@@ -210,6 +210,8 @@ typedef struct hh_revision_info {
     int warnings;
     const char *made_in;        /* the id of the store it was made in (hh_store_identity) */
     int parent;                 /* the revision it replaced; 0: the first */
+    int origin;                 /* its number in the store it was made in */
+    int merged_from;            /* the other side a resolution settled; 0: none */
 } hh_revision_info;
 
 /* The XML of revision `revision` (0: current) of household `id`, malloc'd in

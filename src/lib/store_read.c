@@ -176,7 +176,7 @@ int hh_store_history(hh_store *s, const char *id, void (*fn)(const hh_revision_i
                 "SELECT r.household_id, r.revision, h.current_revision, r.stored_at, r.stored_by, r.source,"
                 " r.form_sha256, h.deleted_at, h.delete_reason,"
                 " (SELECT count(*) FROM form_warning w WHERE w.household_id = r.household_id AND w.revision = r.revision),"
-                " r.made_in, r.parent"
+                " r.made_in, r.parent, r.origin, r.merged_from"
                 " FROM revision r JOIN household h ON h.id = r.household_id WHERE r.household_id = ?1"
                 " ORDER BY r.revision",
                 &st, err))
@@ -186,7 +186,8 @@ int hh_store_history(hh_store *s, const char *id, void (*fn)(const hh_revision_i
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         hh_revision_info r = { col(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
                                col(st, 3), col(st, 4), col(st, 5), col(st, 6), col(st, 7), col(st, 8),
-                               sqlite3_column_int(st, 9),   col(st, 10), sqlite3_column_int(st, 11) };
+                               sqlite3_column_int(st, 9),   col(st, 10), sqlite3_column_int(st, 11),
+                               sqlite3_column_int(st, 12), sqlite3_column_int(st, 13) };
         fn(&r, arg);
         rows++;
     }
