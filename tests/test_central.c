@@ -168,6 +168,15 @@ START_TEST(a_grid_is_loaded_as_the_store_holds_it)
     ck_assert_msg(strstr(r.out, "\"floorArea\":49.70") && strcmp(row, "49.70|2026-10-11|1\n") == 0, "%s", row);
     free(row);
     tu_result_free(&r);
+    /* the review state comes along: a decision made, then loaded incrementally */
+    ck_assert_int_eq(query_long("SELECT count(*) FROM hhreg.household WHERE review_state = 'submitted'"), 812);
+    r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, "--approve", "510105016003-03-0001", NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    load_ok(tu_store_db, "\"households\":1,");
+    row = query("SELECT review_state FROM hhreg.household WHERE id = '510105016003-03-0001'");
+    ck_assert_str_eq(row, "approved\n");
+    free(row);
     /* partitioned by district */
     ck_assert_int_eq(query_long("SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhparent"
                                 " WHERE c.relname IN ('household', 'person', 'visit')"),

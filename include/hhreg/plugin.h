@@ -331,6 +331,13 @@ typedef struct hhreg_host_api {
     long long (*last_change)(hhreg_ctx *ctx);
     long long (*since)(hhreg_ctx *ctx);
     int (*set_since)(hhreg_ctx *ctx, long long change);
+
+    /* since 1.7: the review state of the household being handed over to household()
+     * (during that call): "submitted" (waiting for the supervisor), "approved" or
+     * "returned" (to its enumerator), as `hhreg review` and the server's review queue
+     * say; NULL for another record or when the store cannot say (the export's error
+     * is then said). Asked of the store on each call: call it once a household. */
+    const char *(*review_state)(hhreg_ctx *ctx, const hhreg_household *h);
 } hhreg_host_api;
 
 /* since 1.3: csv_cell's flags */

@@ -2,6 +2,8 @@
  * PostgreSQL database (libpq), where a district's or a city's stores meet and
  * statisticians query them with SQL (docs/central.md).
  *
+ * The household's review state (submitted, approved, returned: ABI 1.7) comes along.
+ *
  * One run is one transaction: the households handed over are COPYed into staging
  * tables (in batches, so memory stays flat), then moved into the central tables by
  * set-based statements — the persons and visits of each household replaced, the
@@ -141,6 +143,7 @@ static const char *const stage_of[] = { "stage_household", "stage_person", "stag
 static const char *const household_meta[][2] = {
     { "store_id", "uuid NOT NULL" }, { "revision", "integer NOT NULL" }, { "made_in", "uuid" },
     { "parent", "integer" }, { "change", "bigint NOT NULL" }, { "deleted_at", "timestamptz" },
+    { "review_state", "text" },
 };
 static const char *const household_derived[][2] = {
     { "size", "integer" }, { "elderly60", "integer" }, { "elderly65", "integer" },
@@ -527,6 +530,10 @@ static int household(hhreg_ctx *ctx, void *arg, unsigned pass, const hhreg_house
         field(t, NULL, 0);
     field_int(t, h->change, 0);
     field(t, NULL, 0); /* deleted_at: a household handed over is current */
+    const char *review = st->api->review_state(st->ctx, h);
+    if (!review)
+        return -1; /* the host said why */
+    field(t, review, 0);
     item_fields(st, t, h, &st->household);
     field_int(t, h->size, 0);
     field_int(t, h->elderly60, 0);

@@ -18,6 +18,7 @@
 #include "export_sandbox.h"
 #include "items.h"
 #include "schemaset.h"
+#include "store_review.h"
 
 /* A file of a directory plugin's output, open until it is finished. */
 typedef struct out_file {
@@ -51,6 +52,7 @@ struct hhreg_ctx {
     long long last_change;       /* the newest change in the snapshot, */
     long long since;             /* this run's watermark (-1: everything), */
     bool in_begin;               /* which the plugin may set only in begin() */
+    hh_store *store;             /* the snapshot, for review_state (ABI 1.7) */
 };
 
 /* --- options --------------------------------------------------------------- */
@@ -764,6 +766,25 @@ static int api_set_since(hhreg_ctx *ctx, long long change)
     return rc;
 }
 
+static const char *api_review_state(hhreg_ctx *ctx, const hhreg_household *h)
+{
+    if (!h || h != ctx->view || !ctx->store)
+        return NULL;
+    hh_review r;
+    hh_buf err;
+    hh_buf_init(&err);
+    const char *state = NULL;
+    if (hh_review_of(ctx->store, h->id, h->revision, &r, &err) == 0) {
+        state = hh_review_state_name(r.state);
+        hh_review_free(&r);
+    } else {
+        api_error(ctx, hh_tr("cannot read the review state of household %s: %s", "无法读取住户 %s 的审核状态：%s"),
+                  h->id, err.data);
+    }
+    hh_buf_free(&err);
+    return state;
+}
+
 static const hhreg_host_api host_api = {
     sizeof(hhreg_host_api), HHREG_HOST_API_MINOR,
     api_option, api_option_int, api_option_bool,
@@ -774,6 +795,7 @@ static const hhreg_host_api host_api = {
     api_info, api_csv_cell, api_use_file,
     api_item_count, api_item, api_item_text,
     api_store_id, api_last_change, api_since, api_set_since,
+    api_review_state,
 };
 
 /* --- the household view ------------------------------------------------------ */
@@ -1070,6 +1092,7 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
     hh_buf_init(&ctx.scratch);
     hh_buf_init(&ctx.item_value);
     ctx.store_id = hh_store_identity(s);
+    ctx.store = s;
     ctx.last_change = hh_store_last_change(s);
     ctx.since = rq->since < 0 ? -1 : rq->since;
     int rc = prepare_output(&ctx, rq, out, staging, result);
