@@ -107,10 +107,12 @@ while [ "$k" -le "$MERGE_STORES" ]; do
     s=$WORK/merge-$k.db
     if [ ! -f "$s" ]; then
         "$HHREG" sample --households "$MERGE_HOUSEHOLDS" --seed "$((100 + k))" --batch "$WORK/merge.xml"
-        # its own community: 000105016003 -> 0001050160NN
-        sed "s/000105016003/0001050160$(printf %02d "$k")/g" "$WORK/merge.xml" > "$WORK/merge-$k.xml"
+        # its own district: the ids and area codes 000105... -> 00NN05... (the sample
+        # spans several communities of one district; document numbers are left alone)
+        d=$(printf %02d "$k")
+        sed "s/id=\"000105/id=\"00${d}05/; s/code=\"000105/code=\"00${d}05/" "$WORK/merge.xml" > "$WORK/merge-$k.xml"
         "$HHREG" init --db "$s" > /dev/null
-        "$HHREG" import -q --db "$s" "$WORK/merge-$k.xml" > /dev/null || true
+        "$HHREG" import -q --db "$s" "$WORK/merge-$k.xml" > /dev/null
         rm -f "$WORK/merge.xml" "$WORK/merge-$k.xml"
     fi
     k=$((k + 1))
