@@ -98,12 +98,14 @@ static void field(text *t, const char *v, int last)
     if (!v) {
         adds(t, "\\N");
     } else {
-        for (const char *c = v; *c; c++) {
-            const char *esc = *c == '\\' ? "\\\\" : *c == '\t' ? "\\t" : *c == '\n' ? "\\n" : *c == '\r' ? "\\r" : NULL;
-            if (esc)
-                adds(t, esc);
-            else
-                add(t, c, 1);
+        for (const char *c = v; *c;) {
+            size_t plain = strcspn(c, "\\\t\n\r"); /* copied as they are, in one piece */
+            add(t, c, plain);
+            c += plain;
+            if (*c) {
+                adds(t, *c == '\\' ? "\\\\" : *c == '\t' ? "\\t" : *c == '\n' ? "\\n" : "\\r");
+                c++;
+            }
         }
     }
     add(t, last ? "\n" : "\t", 1);
@@ -123,6 +125,7 @@ typedef struct table {
     size_t n;
     char column[MAX_COLUMNS][64];
     const char *type[MAX_COLUMNS];
+    size_t n_items, item[MAX_COLUMNS]; /* the scope's items written, by index, in column order */
 } table;
 
 typedef struct state {
@@ -258,12 +261,15 @@ static void describe(state *st, table *t, const char *name, int scope)
     if (scope == HHREG_SCOPE_VISIT)
         add_column(t, "seq", "integer NOT NULL");
     size_t items = st->api->item_count(st->ctx, scope);
-    for (size_t k = 0; k < items; k++) {
+    t->n_items = 0;
+    for (size_t k = 0; k < items && t->n < MAX_COLUMNS; k++) {
         const hhreg_item *it = st->api->item(st->ctx, scope, k);
         char c[64];
         column_name(it, c, sizeof c);
-        if (strcmp(c, "district_code") != 0) /* the household's is the partition key, first */
+        if (strcmp(c, "district_code") != 0) { /* the household's is the partition key, first */
             add_column(t, c, sql_type(it));
+            t->item[t->n_items++] = k;
+        }
     }
     if (scope == HHREG_SCOPE_HOUSEHOLD)
         for (size_t k = 0; k < sizeof household_derived / sizeof household_derived[0]; k++)
@@ -496,17 +502,10 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
 }
 
 /* The item values of `record` in the order of table `tb`'s item columns. */
-static void item_fields(state *st, text *t, const void *record, const table *tb)
+static void item_fields(state *st, text *t, const void *record, const table *tb, int last)
 {
-    size_t items = st->api->item_count(st->ctx, tb->scope);
-    for (size_t k = 0; k < items; k++) {
-        const hhreg_item *it = st->api->item(st->ctx, tb->scope, k);
-        char c[64];
-        column_name(it, c, sizeof c);
-        if (strcmp(c, "district_code") == 0)
-            continue;
-        field(t, st->api->item_text(st->ctx, record, tb->scope, k), 0);
-    }
+    for (size_t k = 0; k < tb->n_items; k++)
+        field(t, st->api->item_text(st->ctx, record, tb->scope, tb->item[k]), last && k + 1 == tb->n_items);
 }
 
 static const char *flag(int v)
@@ -534,7 +533,7 @@ static int household(hhreg_ctx *ctx, void *arg, unsigned pass, const hhreg_house
     if (!review)
         return -1; /* the host said why */
     field(t, review, 0);
-    item_fields(st, t, h, &st->household);
+    item_fields(st, t, h, &st->household, 0);
     field_int(t, h->size, 0);
     field_int(t, h->elderly60, 0);
     field_int(t, h->elderly65, 0);
@@ -546,7 +545,7 @@ static int household(hhreg_ctx *ctx, void *arg, unsigned pass, const hhreg_house
         text *pt = &st->rows[ROWS_PERSON];
         field(pt, h->district_code, 0);
         field(pt, h->id, 0);
-        item_fields(st, pt, p, &st->person);
+        item_fields(st, pt, p, &st->person, 0);
         field_int(pt, p->age, 0);
         field(pt, p->age_group, 0);
         field(pt, flag(p->elderly60), 0);
@@ -558,9 +557,7 @@ static int household(hhreg_ctx *ctx, void *arg, unsigned pass, const hhreg_house
         field(vt, h->district_code, 0);
         field(vt, h->id, 0);
         field_int(vt, (long long)k + 1, 0);
-        size_t items = st->api->item_count(st->ctx, HHREG_SCOPE_VISIT);
-        for (size_t i = 0; i < items; i++)
-            field(vt, st->api->item_text(st->ctx, &h->visits[k], HHREG_SCOPE_VISIT, i), i + 1 == items);
+        item_fields(st, vt, &h->visits[k], &st->visit, 1);
     }
     st->households++;
     st->persons += (long)h->n_persons;
