@@ -184,7 +184,11 @@ START_TEST(memory_does_not_grow_with_a_batch)
     }
     long small = import_peak_rss(1000);
     long large = import_peak_rss(12000);
-    ck_assert_msg(large < small + 6 * 1024, "peak RSS %ld KiB for 1,000 households, %ld KiB for 12,000", small, large);
+    /* what may fill only after the first thousand forms: the page cache (2 MB here) and
+     * the statement journals SQLite keeps in memory (up to 4 MiB); measured 21.5 and
+     * 27.7 MB, at this commit and at 03d433e alike, so a bound of 6 MB failed one run
+     * in two. A leak of a kilobyte a household still fails it. */
+    ck_assert_msg(large < small + 8 * 1024, "peak RSS %ld KiB for 1,000 households, %ld KiB for 12,000", small, large);
 }
 END_TEST
 
