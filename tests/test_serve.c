@@ -380,6 +380,13 @@ START_TEST(the_item_dictionary_is_served_with_its_conditions)
         }
     }
     ck_assert(strstr(h.body.data, "{\"code\":\"Han\",\"en\":\"Han\",\"zh\":\"汉族\"}"));
+    /* where each answer sits in the household's JSON: its key, and the object holding it */
+    ck_assert(strstr(h.body.data, "\"path\":\"address/room\",\"json\":\"room\",\"group\":\"address\""));
+    ck_assert(strstr(h.body.data, "\"path\":\"functioning/@selfCare\",\"json\":\"selfCare\",\"group\":\"functioning\""));
+    ck_assert(strstr(h.body.data, "\"path\":\"birthDate\",\"json\":\"birthDate\",\"group\":null"));
+    /* the answer guided entry offers first */
+    ck_assert(strstr(h.body.data, "\"key\":\"ethnicity\"") &&
+              strstr(strstr(h.body.data, "\"key\":\"ethnicity\""), "\"usual\":\"Han\""));
     ck_assert(strstr(h.body.data, "\"when\":\"AGE_15\",\"codeList\":\"MaritalStatusCode\""));
     ck_assert(strstr(h.body.data, "\"AGE_15\":{\"ageAtLeast\":15,\"orAgeUnknown\":true}"));
     ck_assert(strstr(h.body.data, "\"LOW_INCOME\":{\"scope\":\"household\",\"item\":\"low-income\",\"equals\":"

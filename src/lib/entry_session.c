@@ -83,6 +83,21 @@ char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *
     return NULL;
 }
 
+const char *hh_entry_usual_answer(const char *key)
+{
+    static const char *const usual[][2] = {
+        { "language", "zh" }, { "low-income", "false" }, { "extreme-hardship", "false" }, { "status", "complete" },
+        { "consent", "true" }, { "document-type", "resident-id" }, { "nationality", "CHN" }, { "ethnicity", "Han" },
+        { "residence", "registered-resident" }, { "seeing", "1" }, { "hearing", "1" }, { "walking", "1" },
+        { "cognition", "1" }, { "self-care", "1" }, { "communication", "1" }, { "certificate", "false" },
+        { "respondent", "1" }, { "outcome", "done" }, { "household-type", "family" },
+    };
+    for (size_t i = 0; i < sizeof usual / sizeof usual[0]; i++)
+        if (strcmp(usual[i][0], key) == 0)
+            return usual[i][1];
+    return NULL;
+}
+
 const char *hh_entry_default(const hh_answers *a, const hh_question *q, int index, const char *actor, char today[11])
 {
     hh_q_scope scope = q->scope == HH_SCOPE_AFTER_ROSTER ? HH_SCOPE_HOUSEHOLD : q->scope;
@@ -134,16 +149,9 @@ const char *hh_entry_default(const hh_answers *a, const hh_question *q, int inde
     if (scope == HH_SCOPE_VISIT && strcmp(key, "outcome") == 0 && hh_answer_flag(a, "registration-visit") &&
         not_enumerated) /* the registration's own visit found nobody home, or was refused */
         return status;
-    static const char *const fixed[][2] = {
-        { "language", "zh" }, { "low-income", "false" }, { "extreme-hardship", "false" }, { "status", "complete" },
-        { "consent", "true" }, { "document-type", "resident-id" }, { "nationality", "CHN" }, { "ethnicity", "Han" },
-        { "residence", "registered-resident" }, { "seeing", "1" }, { "hearing", "1" }, { "walking", "1" },
-        { "cognition", "1" }, { "self-care", "1" }, { "communication", "1" }, { "certificate", "false" },
-        { "respondent", "1" }, { "outcome", "done" }, { "household-type", "family" },
-    };
-    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-        if (strcmp(fixed[i][0], key) == 0)
-            return fixed[i][1];
+    const char *usual = hh_entry_usual_answer(key);
+    if (usual)
+        return usual;
     if (scope == HH_SCOPE_VISIT && strcmp(key, "purpose") == 0 && !hh_answer_flag(a, "visit-today"))
         return "registration";
     if (scope == HH_SCOPE_PERSON && index == 1 && strcmp(key, "relationship") == 0)

@@ -48,6 +48,11 @@ char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *
  * that count is written into. */
 const char *hh_entry_default(const hh_answers *a, const hh_question *q, int index, const char *actor, char today[11]);
 
+/* The answer most households give to question `key`, whatever the others are
+ * (nationality CHN, no difficulty, ...): what hh_entry_default offers first and the
+ * item dictionary serves as "usual"; NULL for a question without one. */
+const char *hh_entry_usual_answer(const char *key);
+
 /* Whether `q` is answered with hh_entry_default's value without being asked,
  * because the context settles it (the worker sees it in the review and may change
  * it there): the address above the building and the estate remembered from the

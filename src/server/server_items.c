@@ -14,6 +14,7 @@
 #include "code_labels.h"
 #include "digest.h"
 #include "entry.h"
+#include "entry_session.h"
 
 static const char *kind_name(hh_q_kind kind)
 {
@@ -75,11 +76,13 @@ static void put_question(hh_json *j, const hh_question *q, const hh_code_labels 
     hh_json_str(j, "kind", kind_name(q->kind));
     hh_json_str(j, "path", q->path);
     hh_json_str(j, "json", it ? it->json : NULL); /* NULL: a question that is not an item */
+    hh_json_str(j, "group", it ? it->group : NULL); /* the object "json" sits in; NULL: the record */
     hh_json_object(j, "prompt");
     hh_json_str(j, "en", q->en);
     hh_json_str(j, "zh", q->zh);
     hh_json_end(j);
     hh_json_bool(j, "optional", q->optional);
+    hh_json_str(j, "usual", hh_entry_usual_answer(q->key));
     if (q->kind == HH_Q_INT || q->kind == HH_Q_DECIMAL || q->kind == HH_Q_TEXT) {
         char bound[32];
         snprintf(bound, sizeof bound, "%g", q->max);
