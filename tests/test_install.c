@@ -149,7 +149,7 @@ END_TEST
  * directory of files, whose rows agree with `hhreg list`. */
 START_TEST(the_installed_examples_build_with_pkg_config_alone)
 {
-    static const char *const docs[] = { "writing-plugins.md", "PLUGIN-ABI.md", "district-profiles.md",
+    static const char *const docs[] = { "writing-plugins.md", "PLUGIN-ABI.md", "district-profiles.md", "phone.md",
                                         "examples/Makefile", "examples/example.c", "examples/contacts.c" };
     ck_assert_msg(*inst.docdir, "make install made no $(docdir) (share/doc/hhreg)");
     for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
@@ -159,6 +159,8 @@ START_TEST(the_installed_examples_build_with_pkg_config_alone)
     }
     free(installed("-path '*/man7/hhreg-plugin.7'"));
     free(installed("-path '*/share/hhreg/profiles/eldercare.xml'"));
+    free(installed("-path '*/share/hhreg/www/js/app.js'")); /* the phone client hhreg serve serves */
+    free(installed("-path '*/share/doc/hhreg/screenshots/05-person-card.png'"));
     /* pkg-config names the guides' directory, as hhreg-plugin(7) says */
     char *pkg_env = pkg_config_env();
     char *ask = hh_xasprintf("%s pkg-config --variable=docdir hhreg-plugin", pkg_env);

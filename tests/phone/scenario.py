@@ -1,0 +1,335 @@
+#!/usr/bin/python3
+"""scenario.py — the phone client (www/) in a real browser: Debian's chromium driven
+headless through chromedriver (python3-selenium) at 360x640, against a real
+`hhreg serve` on loopback and its real store. Run by tests/test_phone.c, which
+starts the server and makes the accounts:
+
+    scenario.py BASE-URL STORE.db SCREENSHOT-DIR
+
+Each step is asserted on the page and, through sqlite3, in the store. Exit 0 when
+all hold; otherwise the failed step's message, and a screenshot of the page as it
+was (failed.png in SCREENSHOT-DIR), on standard error."""
+import json
+import os
+import sqlite3
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE, STORE, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
+PASSWORD = os.environ.get('HHREG_TEST_PASSWORD', 'correct horse battery staple')
+GRID = '510105016003-03'
+CURRENT = 'household h JOIN revision r ON r.household_id = h.id AND r.revision = h.current_revision'
+
+
+def browser():
+    o = webdriver.ChromeOptions()
+    o.binary_location = '/usr/bin/chromium'
+    profile = os.path.join(SHOTS, 'profile')  # kept across a restart of the browser: the phone's storage
+    for a in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--lang=en-US',
+              '--window-size=360,640', f'--user-data-dir={profile}'):
+        o.add_argument(a)
+    d = webdriver.Chrome(service=Service(executable_path='/usr/bin/chromedriver'), options=o)
+    d.set_window_size(360, 640)
+    d.implicitly_wait(0)
+    return d
+
+
+d = None
+step = 'start'
+effort = {'taps': 0, 'typed': 0}  # what entering a household costs the worker: taps, and characters typed
+
+
+def fail(message):
+    sys.stderr.write(f'phone scenario, step "{step}": {message}\n')
+    if d:
+        d.save_screenshot(os.path.join(SHOTS, 'failed.png'))
+        for entry in d.get_log('browser'):
+            sys.stderr.write(f'  browser: {entry.get("message")}\n')
+        d.quit()
+    sys.exit(1)
+
+
+def wait(what, test, seconds=15):
+    try:
+        return WebDriverWait(d, seconds, poll_frequency=0.1).until(lambda _: test())
+    except Exception:
+        fail(f'waited {seconds} s for {what}')
+
+
+def find(css, seconds=15):
+    return wait(css, lambda: next(iter(d.find_elements(By.CSS_SELECTOR, css)), None), seconds)
+
+
+def shot(name):
+    time.sleep(0.2)
+    d.save_screenshot(os.path.join(SHOTS, f'{name}.png'))
+
+
+def item(path):
+    return find(f'.item[data-path="{path}"]')
+
+
+def answer(path, text):
+    """Types into the item's field and leaves it (the check runs as it is left)."""
+    field = item(path).find_element(By.TAG_NAME, 'input')
+    d.execute_script('arguments[0].scrollIntoView({block:"center"})', field)
+    effort['taps'] += 1
+    effort['typed'] += len(text)
+    d.execute_script('arguments[0].value = ""', field)  # as a worker's delete key would: no change event yet
+    field.send_keys(text)
+    d.execute_script('arguments[0].blur()', field)  # leaving it: the change event
+
+
+def choose(path, code):
+    """Taps the item's choice; a long list opens a sheet searched by the code."""
+    box = item(path)
+    buttons = box.find_elements(By.CSS_SELECTOR, f'button[data-code="{code}"][role="radio"]')
+    effort['taps'] += 1
+    if buttons:
+        d.execute_script('arguments[0].scrollIntoView({block:"center"})', buttons[0])
+        buttons[0].click()
+    else:
+        picker = box.find_element(By.CSS_SELECTOR, 'button.picker')
+        d.execute_script('arguments[0].scrollIntoView({block:"center"})', picker)
+        picker.click()
+        option = find(f'.picker-list button[data-code="{code}"]')
+        d.execute_script('arguments[0].scrollIntoView({block:"center"})', option)
+        option.click()  # a list of up to 58 is scrolled, not searched, here
+        effort['taps'] += 1
+    wait(f'{path} = {code}', lambda: item(path).find_elements(
+        By.CSS_SELECTOR, f'[data-code="{code}"][aria-checked="true"], button.picker[data-code="{code}"]'))
+
+
+def choose_by_search(path, text, code):
+    """Opens the item's long list and finds the code by typing part of its label."""
+    picker = item(path).find_element(By.CSS_SELECTOR, 'button.picker')
+    d.execute_script('arguments[0].scrollIntoView({block:"center"})', picker)
+    picker.click()
+    find('.picker-search').send_keys(text)
+    options = wait('the search to narrow the list', lambda: (lambda o: o if len(o) == 1 else None)(
+        d.find_elements(By.CSS_SELECTOR, '.picker-list button')))
+    if options[0].get_attribute('data-code') != code:
+        fail(f'searching {path} for {text} found {options[0].get_attribute("data-code")}')
+    options[0].click()
+    effort['taps'] += 2
+    effort['typed'] += len(text)
+    wait(f'{path} = {code}', lambda: item(path).find_elements(By.CSS_SELECTOR, f'button.picker[data-code="{code}"]'))
+
+
+def message(path):
+    return item(path).find_element(By.CSS_SELECTOR, '.msg').text
+
+
+def store(sql, *args):
+    with sqlite3.connect(f'file:{STORE}?mode=ro', uri=True) as c:
+        return c.execute(sql, args).fetchall()
+
+
+def tap(css):
+    effort['taps'] += 1
+    e = find(css)
+    d.execute_script('arguments[0].scrollIntoView({block:"center"})', e)
+    e.click()
+
+
+def new_household(building, unit, room):
+    effort.update(taps=0, typed=0)
+    tap('button[data-grid]')
+    item('address/room')
+    answer('address/building', building)
+    answer('address/unit', unit)
+    answer('address/room', room)
+    choose('dwellingType', 'apartment')
+    choose('tenure', 'owned')
+
+
+def person(n, name, relationship, document_type, number, **more):
+    if n > 1:
+        tap('#add-person')
+    answer(f'person[{n}]/name', name)
+    if n > 1:
+        choose(f'person[{n}]/relationship', relationship)
+    if document_type != 'resident-id':
+        choose(f'person[{n}]/document/@type', document_type)
+    answer(f'person[{n}]/document', number)
+    for path, value in more.items():
+        path = f'person[{n}]/{path.replace("__", "/@")}'
+        if value.startswith('='):
+            answer(path, value[1:])
+        else:
+            choose(path, value)
+
+
+def send():
+    tap('#send')
+    wait('the outbox', lambda: d.current_url.endswith('#/outbox'))
+    print(f'{step}: {effort["taps"]} taps, {effort["typed"]} characters typed')
+    effort.update(taps=0, typed=0)
+
+
+def sent_count():
+    return len(d.find_elements(By.CSS_SELECTOR, '.outbox-sent'))
+
+
+try:
+    d = browser()
+    # --- an enumerator signs in --------------------------------------------------------
+    step = 'sign in'
+    d.get(BASE + '/')
+    find('#user').send_keys('enum03')
+    find('#password').send_keys(PASSWORD)
+    shot('01-sign-in')
+    tap('#sign-in')
+    find('#household-list .row')
+    if len(d.find_elements(By.CSS_SELECTOR, '#household-list .row')) != 812:
+        fail('the list does not hold the grid\'s 812 households')
+    shot('02-my-households')
+    tap('#lang')  # Chinese, and back
+    wait('the list in Chinese', lambda: find('h1').text == '我的住户')
+    shot('02-my-households-zh')
+    tap('#lang')
+    wait('the list in English', lambda: find('h1').text == 'My households')
+
+    # --- an elderly woman living alone with a disability certificate --------------------
+    step = 'elderly woman, alone, disability certificate'
+    new_household('543', '9', '901')
+    shot('03-new-household')
+    person(1, '王秀英', 'head', 'resident-id', '510105194203050027')  # check character wrong: 0 is right
+    if 'check character' not in message('person[1]/document'):
+        fail('a wrong ID check character is not shown at its item')
+    shot('04-wrong-check-character')
+    answer('person[1]/document', '510105194203050020')
+    wait('the check message to go', lambda: message('person[1]/document') == '')
+    if 'born 1942-03-05' not in item('person[1]/birthDate').text or \
+            item('person[1]/birthDate').find_element(By.TAG_NAME, 'input').get_attribute('value') != '1942-03-05':
+        fail('the birth date is not filled from the ID number')
+    if not item('person[1]/sex').find_elements(By.CSS_SELECTOR, '[data-code="female"][aria-checked="true"]'):
+        fail('the sex is not filled from the ID number')
+    choose('person[1]/maritalStatus', 'widowed')
+    choose('person[1]/education', '1')
+    choose('person[1]/activity', 'retired')
+    choose('person[1]/functioning/@walking', '3')
+    choose('person[1]/disabilityCertificate', 'true')
+    choose('person[1]/disabilityCertificate/@type', 'physical')
+    choose('person[1]/disabilityCertificate/@grade', '2')
+    shot('05-person-card')
+    send()
+    wait('the form sent', lambda: sent_count() == 1)
+    shot('06-outbox-sent')
+    rows = store(f"SELECT h.id FROM {CURRENT} JOIN person p ON p.household_id = h.id AND p.revision = h.current_revision "
+                 "WHERE r.room = '901' AND r.building = '543' AND p.sex = 'female' AND p.birth_date = '1942-03-05' "
+                 "AND p.certificate_type = 'physical' AND r.living_alone = 1")
+    if len(rows) != 1:
+        fail(f'the store holds {len(rows)} such households, not 1')
+    alone_id = rows[0][0]
+
+    # --- a Pakistani family of four with passports, English preferred ---------------------
+    step = 'Pakistani family of four'
+    tap('a.back')
+    new_household('543', '9', '902')
+    answer('preferredLanguage', 'en')
+    family = [('Imran Khan', 'head', 'AB1234561', 'male', '=1985-02-11'),
+              ('Ayesha Khan', 'spouse', 'AB1234562', 'female', '=1988-07-30'),
+              ('Ali Khan', 'child', 'AB1234563', 'male', '=2014-05-02'),
+              ('Sara Khan', 'child', 'AB1234564', 'female', '=2019-09-19')]
+    for n, (name, rel, passport, sex, birth) in enumerate(family, 1):
+        person(n, name, rel, 'passport', passport, nationality='=PAK', sex=sex, birthDate=birth,
+               residence='foreign-resident', languages='=en ur')
+        if item(f'person[{n}]/ethnicity') if d.find_elements(By.CSS_SELECTOR, f'.item[data-path="person[{n}]/ethnicity"]') else None:
+            fail('ethnicity is asked of a foreign national')
+        if n <= 2:
+            choose(f'person[{n}]/maritalStatus', 'married')
+            choose(f'person[{n}]/education', '5')
+            choose(f'person[{n}]/activity', 'employed')
+        else:
+            choose(f'person[{n}]/education', '2')
+    shot('07-family-roster')
+    send()
+    wait('the family sent', lambda: sent_count() == 2)
+    if store(f"SELECT count(*) FROM {CURRENT} JOIN person p ON p.household_id = h.id AND p.revision = h.current_revision "
+             "WHERE r.room = '902' AND p.nationality = 'PAK' AND p.document_type = 'passport' "
+             "AND r.preferred_language = 'en'") != [(4,)]:
+        fail('the store does not hold the family of four')
+
+    # --- offline: two more households, the tab closed and opened again -------------------
+    step = 'offline'
+    d.set_network_conditions(offline=True, latency=0, download_throughput=-1, upload_throughput=-1)
+    tap('a.back')
+    wait('the offline mark', lambda: 'offline' in find('#status').get_attribute('class'))
+    new_household('543', '9', '903')
+    person(1, '李建国', 'head', 'resident-id', '510105195806120010', maritalStatus='married', education='3', activity='retired')
+    choose_by_search('person[1]/ethnicity', '回', 'Hui')
+    send()
+    tap('a.back')
+    new_household('543', '9', '904')
+    choose('lowIncome/@receives', 'true')
+    answer('lowIncome/@since', '2024-03')
+    person(1, '张桂芳', 'head', 'resident-id', '510105196001010046', maritalStatus='divorced', education='2', activity='unemployed')
+    send()
+    queued = d.find_elements(By.CSS_SELECTOR, '.outbox-queued')
+    shot('08-outbox-offline')
+    if len(queued) != 2:
+        fail(f'{len(queued)} forms wait in the outbox, not 2')
+    before = store('SELECT count(*) FROM household')[0][0]
+    d.quit()  # the tab closed, the phone's storage kept (the profile)
+    d = browser()
+    d.set_network_conditions(offline=True, latency=0, download_throughput=-1, upload_throughput=-1)
+    d.get(BASE + '/#/outbox')
+    wait('the outbox after a restart', lambda: len(d.find_elements(By.CSS_SELECTOR, '.outbox-queued')) == 2)
+    if store('SELECT count(*) FROM household')[0][0] != before:
+        fail('a form reached the store while offline')
+    step = 'back online'
+    d.delete_network_conditions()
+    d.execute_script('window.dispatchEvent(new Event("online"))')
+    wait('the outbox sent', lambda: len(d.find_elements(By.CSS_SELECTOR, '.outbox-sent')) == 2, 30)
+    shot('09-outbox-sent')
+    if store(f"SELECT count(*) FROM {CURRENT} WHERE r.building = '543' AND r.unit = '9'") != [(4,)]:
+        fail('the store does not hold exactly the four households entered')
+    if store(f"SELECT r.low_income FROM {CURRENT} WHERE r.building = '543' AND r.unit = '9' AND r.room = '904'") != [(1,)]:
+        fail('the low-income household is not stored as one')
+
+    # --- a refused form is shown at its items, corrected and sent -----------------------
+    step = 'refused by the server'
+    tap('a.back')
+    tap(f'#household-list a[data-id="{alone_id}"]')
+    answer('enumeration/@date', '2020-01-01')  # before the visits: rule VISIT-AFTER-ENUMERATION
+    send()
+    wait('the refusal', lambda: d.find_elements(By.CSS_SELECTOR, '.outbox-refused'))
+    tap('.outbox-refused a')
+    wait('the server\'s message at its item', lambda: 'after the enumeration date' in message('visit[1]/@date'))
+    shot('10-refused-at-item')
+    answer('enumeration/@date', time.strftime('%Y-%m-%d'))
+    answer('phone', '02887654321')  # what the visit was for: her new phone
+    send()
+    wait('the corrected form sent', lambda: d.find_elements(By.CSS_SELECTOR, '.outbox-sent'))
+    if store(f"SELECT r.revision, r.phone FROM {CURRENT} WHERE h.id = ?", alone_id) != [(2, '02887654321')]:
+        fail('the corrected form is not the household\'s second revision')
+
+    # --- another grid's household cannot be opened --------------------------------------
+    step = 'another grid'
+    d.get(BASE + '/#/household/510105016003-04-0001')
+    wait('a refusal', lambda: 'may not' in find('#main').text)
+    shot('11-another-grid')
+
+    # --- signing out clears the phone ------------------------------------------------------
+    step = 'sign out'
+    d.get(BASE + '/#/')
+    tap('#sign-out')
+    find('#user')
+    left = d.execute_async_script("""const done = arguments[0];
+        const rq = indexedDB.open('hhreg'); rq.onsuccess = () => { const tx = rq.result.transaction(['drafts', 'outbox', 'cache']);
+        let n = 0, left = 3; for (const s of ['drafts', 'outbox', 'cache']) { const c = tx.objectStore(s).count();
+        c.onsuccess = () => { n += c.result; if (--left === 0) done(n); }; } };""")
+    if left != 0:
+        fail(f'{left} records stay on the phone after signing out')
+    d.quit()
+except SystemExit:
+    raise
+except Exception as e:
+    fail(f'{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}')
+print('phone scenario: every step held')

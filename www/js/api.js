@@ -1,0 +1,59 @@
+// api.js — the only place the client talks to hhreg serve (docs/API.md): the
+// session cookie goes by itself, the CSRF token with every request that changes
+// something, the chosen language as Accept-Language so the server's messages come
+// in it. A request that cannot reach the server, or made while the phone has no
+// network, rejects with {offline: true}.
+import { language } from './i18n.js';
+
+const SESSION_KEY = 'hhreg.session';
+
+export function session() {
+  try { return JSON.parse(localStorage.getItem(SESSION_KEY)); } catch { return null; }
+}
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body && body.error ? body.error.message : `HTTP ${status}`);
+    this.status = status;
+    this.code = body && body.error ? body.error.code : null;
+    this.body = body;
+  }
+}
+
+export async function call(method, path, body, headers = {}) {
+  const s = session();
+  const h = { 'Accept-Language': language(), ...headers };
+  if (method !== 'GET' && s) h['X-CSRF-Token'] = s.csrf;
+  if (body !== undefined && !h['Content-Type']) h['Content-Type'] = 'application/json';
+  let answer;
+  // The phone says it has no network: not tried (a request would wait for its timeout,
+  // and one that a service worker passes on might still go out).
+  if (!navigator.onLine) throw Object.assign(new Error('offline'), { offline: true });
+  try {
+    answer = await fetch(path, {
+      method, headers: h, credentials: 'same-origin', cache: 'no-store',
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  } catch (e) {
+    throw Object.assign(new Error('offline'), { offline: true });
+  }
+  if (answer.status === 204) return null;
+  const data = await answer.json().catch(() => null);
+  if (answer.status === 401 && path !== '/api/v1/session') {
+    localStorage.removeItem(SESSION_KEY);
+    window.dispatchEvent(new Event('hhreg-signed-out'));
+  }
+  if (!answer.ok) throw new ApiError(answer.status, data);
+  return data;
+}
+
+export async function signIn(user, password) {
+  const s = await call('POST', '/api/v1/session', { user, password });
+  localStorage.setItem(SESSION_KEY, JSON.stringify({ user: s.user, role: s.role, grids: s.grids, csrf: s.csrf }));
+  return s;
+}
+
+export async function signOut() {
+  try { await call('DELETE', '/api/v1/session'); } catch (e) { /* offline: the cookie ends by itself */ }
+  localStorage.removeItem(SESSION_KEY);
+}

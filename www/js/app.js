@@ -1,0 +1,306 @@
+// app.js — the grid worker's screens: sign in, my households (with the unfinished
+// forms and the outbox), one household's form, the outbox; and the sender, which
+// sends the outbox whenever the server can be reached. Routes are the URL's hash:
+// #/ the list, #/form/CLIENT-ID a draft, #/outbox.
+import { t, label, language, setLanguage } from './i18n.js';
+import { call, session, signIn, signOut, ApiError } from './api.js';
+import * as db from './db.js';
+import { emptyAnswers, fromJson, toJson, newPerson } from './answers.js';
+import { HouseholdForm, el } from './form.js';
+
+const main = document.getElementById('main');
+const status = document.getElementById('status');
+let dict = null;
+
+function newClientId() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+function today() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+function showStatus() {
+  status.textContent = navigator.onLine ? t('online') : t('offline');
+  status.className = navigator.onLine ? 'online' : 'offline';
+  document.documentElement.lang = language() === 'zh' ? 'zh-CN' : 'en';
+  document.getElementById('lang').textContent = language() === 'zh' ? 'English' : '中文';
+  document.title = t('title');
+  document.getElementById('sign-out').textContent = t('signOut');
+}
+
+// The dictionary: the server's when it can be reached (ETag-revalidated), else the one kept.
+async function loadDictionary() {
+  try {
+    dict = await call('GET', '/api/v1/items');
+    await db.put('cache', dict, 'items');
+  } catch (e) {
+    if (!e.offline) throw e;
+    dict = await db.get('cache', 'items');
+  }
+  return dict;
+}
+
+async function loadHouseholds() {
+  try {
+    const list = await call('GET', '/api/v1/households');
+    await db.put('cache', list, 'households');
+    return list;
+  } catch (e) {
+    if (!e.offline) throw e;
+    return (await db.get('cache', 'households')) || [];
+  }
+}
+
+// The address a new household of `grid` starts from: the grid's codes and names, as
+// a household of the grid has them (kept from the last one opened).
+async function addressTemplate(grid) {
+  const kept = await db.get('cache', `address:${grid}`);
+  if (kept) return kept;
+  const list = (await db.get('cache', 'households')) || [];
+  const one = list.find((h) => h.id.startsWith(`${grid}-`));
+  if (!one) return {};
+  try {
+    const h = await call('GET', `/api/v1/households/${encodeURIComponent(one.id)}`);
+    return rememberAddress(grid, fromJson(dict, h).household);
+  } catch (e) { return {}; }
+}
+
+async function rememberAddress(grid, household) {
+  const keep = {};
+  for (const q of dict.questions.household)
+    if (q.group === 'address' && !['building', 'unit', 'room'].includes(q.key) && household[q.key]) keep[q.key] = household[q.key];
+  await db.put('cache', keep, `address:${grid}`);
+  return keep;
+}
+
+function screen(title, ...children) {
+  main.replaceChildren(el('h1', { text: title }), ...children.filter(Boolean));
+  window.scrollTo(0, 0);
+}
+
+// --- sign in ---------------------------------------------------------------------------
+
+function signInScreen(message) {
+  const user = el('input', { id: 'user', name: 'user', autocomplete: 'username', autocapitalize: 'none', required: true });
+  const password = el('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const said = el('p', { class: 'msg', role: 'alert', text: message || '' });
+  const form = el('form', { class: 'signin' },
+    el('label', { for: 'user', text: t('user') }), user,
+    el('label', { for: 'password', text: t('password') }), password,
+    said, el('button', { type: 'submit', id: 'sign-in' }, t('signIn')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await signIn(user.value.trim(), password.value);
+      if ((await db.get('cache', 'owner')) !== session().user) await db.clearAll(); // another worker's phone data
+      await db.put('cache', session().user, 'owner');
+      route();
+    } catch (e) {
+      said.textContent = e.offline ? t('offlineNoSession') : e.code === 'login-refused' ? t('signInRefused') : e.message;
+    }
+  });
+  screen(t('title'), form);
+  user.focus();
+}
+
+// --- my households ---------------------------------------------------------------------
+
+function flagsOf(h) {
+  const f = [];
+  if (h.elderlyLivingAlone) f.push('A');
+  if (h.emptyNest) f.push('E');
+  if (h.personsWithDisability > 0) f.push('D');
+  if (h.lowIncome) f.push('L');
+  return f;
+}
+
+async function listScreen() {
+  const s = session();
+  const [list, drafts, outbox] = await Promise.all([loadHouseholds(), db.all('drafts'), db.all('outbox')]);
+  const waiting = outbox.filter((o) => o.state !== 'sent').length;
+  const grids = s.grids.filter((g) => /^\d{12}-\d{2}$/.test(g.split('/')[0]));
+  const newButtons = grids.map((g) => el('button', { type: 'button', class: 'primary', 'data-grid': g, onclick: () => newHousehold(g) },
+    `+ ${t('newHousehold')}${grids.length > 1 ? ` (${g})` : ''}`));
+  const unfinished = drafts.filter((d) => !outbox.some((o) => o.draft === d.clientId && o.state === 'queued'))
+    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+    .map((d) => el('a', { class: 'row draft', href: `#/form/${d.clientId}` },
+      el('strong', { text: t('draftOf', d.householdId) }), ' ',
+      el('span', { text: [d.answers.household.building, d.answers.household.unit, d.answers.household.room].filter(Boolean).join('-') }),
+      d.refused ? el('span', { class: 'flag bad', text: t('refused') }) : null));
+  const search = el('input', { type: 'search', id: 'search', placeholder: t('search'), 'aria-label': t('search') });
+  const rows = el('div', { class: 'rows', id: 'household-list' });
+  const fill = () => {
+    const q = search.value.trim();
+    rows.replaceChildren(...list.filter((h) => !h.deleted && (!q || h.id.includes(q) || `${h.building}-${h.unit}-${h.room}`.includes(q)))
+      .map((h) => el('a', { class: 'row', href: `#/household/${h.id}`, 'data-id': h.id },
+        el('strong', { text: `${h.building}-${h.unit}-${h.room}` }), ' ',
+        el('span', { class: 'muted', text: `${h.id.slice(-4)} · ${t('persons_n', h.size)}` }), ' ',
+        ...flagsOf(h).map((f) => el('span', { class: `flag flag-${f}`, title: t('flags')[f], 'aria-label': t('flags')[f], text: f })))));
+    if (!rows.children.length) rows.append(el('p', { class: 'muted', text: t('noHouseholds') }));
+  };
+  search.addEventListener('input', fill);
+  fill();
+  screen(t('households'), ...newButtons,
+    waiting ? el('a', { class: 'row outbox-link', href: '#/outbox', id: 'outbox-link' }, `${t('outbox')}: ${waiting}`) : null,
+    unfinished.length ? el('h2', { text: t('drafts') }) : null, ...unfinished,
+    el('h2', { text: t('households') }), search, rows);
+}
+
+async function newHousehold(grid) {
+  const s = session();
+  const answers = emptyAnswers();
+  Object.assign(answers.household, await addressTemplate(grid.split('/')[0]));
+  for (const q of [...dict.questions.household, ...dict.questions.afterRoster]) if (q.usual && q.group !== 'address') answers.household[q.key] = q.usual;
+  answers.household.enumerator = s.user;
+  answers.household['enumeration-date'] = today();
+  answers.visits.push({ date: today(), enumerator: s.user, purpose: 'registration', outcome: 'done' });
+  answers.persons.push(newPerson(dict, 1)); // the one who opens the door; removed when nobody is home
+  answers.household['member-count'] = '1';
+  const d = { clientId: newClientId(), grid: grid.split('/')[0], householdId: null, baseRevision: null, answers, updatedAt: new Date().toISOString() };
+  await db.put('drafts', d);
+  location.hash = `#/form/${d.clientId}`;
+}
+
+// A household of the list: its draft where there is one, else a new draft of it.
+async function openHousehold(id) {
+  const drafts = await db.all('drafts');
+  const kept = drafts.find((d) => d.householdId === id);
+  if (kept) { location.replace(`#/form/${kept.clientId}`); return; }
+  const h = await call('GET', `/api/v1/households/${encodeURIComponent(id)}`);
+  const answers = fromJson(dict, h);
+  await rememberAddress(id.slice(0, 15), answers.household);
+  const d = { clientId: newClientId(), grid: id.slice(0, 15), householdId: id, baseRevision: h.revision, answers,
+    review: h.review, updatedAt: new Date().toISOString(), memberCountTyped: true };
+  await db.put('drafts', d);
+  location.replace(`#/form/${d.clientId}`);
+}
+
+// --- the form ---------------------------------------------------------------------------
+
+async function formScreen(clientId) {
+  const draft = await db.get('drafts', clientId);
+  if (!draft) { location.hash = '#/'; return; }
+  const list = (await db.get('cache', 'households')) || [];
+  const addresses = { building: new Set(), unit: new Set(), room: new Set() };
+  for (const h of list) if (h.id.startsWith(draft.grid)) for (const k of Object.keys(addresses)) addresses[k].add(h[k]);
+  const body = el('div', { id: 'form' });
+  const said = el('p', { class: 'msg', role: 'alert', id: 'form-message' });
+  const review = draft.review && draft.review.state === 'returned'
+    ? el('div', { class: 'problems', id: 'review-comment' }, el('p', { text: draft.review.comment || '' }),
+      ...(draft.review.items || []).map((i) => el('p', { text: `${i.path}: ${i.comment}` }))) : null;
+  const send = el('button', { type: 'button', class: 'primary', id: 'send' }, t('submit'));
+  const discard = el('button', { type: 'button', class: 'secondary danger', id: 'discard' }, t('discard'));
+  screen(t('draftOf', draft.householdId), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`), review, body,
+    el('div', { class: 'actions' }, said, send, discard));
+  const form = new HouseholdForm(body, draft, { dict, addresses }, (d) => db.put('drafts', d));
+  if (draft.refused) said.textContent = draft.refused;
+  send.addEventListener('click', async () => {
+    const problems = form.checkAll();
+    if (problems) { said.textContent = t('problems', problems); body.querySelector('.item.bad')?.scrollIntoView({ block: 'center' }); return; }
+    delete draft.refused;
+    draft.diagnostics = [];
+    await db.put('drafts', draft);
+    for (const o of await db.all('outbox')) // its earlier refusal is answered by this form
+      if (o.draft === draft.clientId && o.state === 'refused') await db.remove('outbox', o.clientId);
+    await db.put('outbox', { clientId: newClientId(), draft: draft.clientId, householdId: draft.householdId, baseRevision: draft.baseRevision,
+      form: toJson(dict, draft.answers, `${draft.grid}-0000`), where: addressLine(draft.answers), state: 'queued', at: new Date().toISOString() });
+    location.hash = '#/outbox';
+    sendOutbox();
+  });
+  discard.addEventListener('click', async () => {
+    await db.remove('drafts', draft.clientId);
+    location.hash = '#/';
+  });
+}
+
+function addressLine(answers) {
+  return [answers.household.building, answers.household.unit, answers.household.room].filter(Boolean).join('-');
+}
+
+// --- the outbox and its sender -------------------------------------------------------------
+
+async function outboxScreen() {
+  const items = (await db.all('outbox')).sort((a, b) => b.at.localeCompare(a.at));
+  const rows = items.map((o) => el('div', { class: `row outbox-${o.state}`, 'data-state': o.state },
+    el('strong', { text: o.where || o.householdId || '' }), ' ',
+    el('span', { class: 'state', text: t(o.state) }), ' ',
+    o.state === 'sent' ? el('span', { class: 'muted', text: o.said }) : null,
+    o.state === 'refused' ? el('span', { class: 'why', text: o.said }) : null,
+    o.state === 'refused' ? el('a', { href: `#/form/${o.draft}`, class: 'button' }, t('fixAndSend')) : null));
+  screen(t('outbox'), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`),
+    el('button', { type: 'button', id: 'send-now', onclick: () => sendOutbox() }, t('retry')), ...rows);
+}
+
+let sending = false;
+async function sendOutbox() {
+  if (sending || !session()) return;
+  sending = true;
+  try {
+    for (const o of await db.all('outbox')) {
+      if (o.state !== 'queued') continue;
+      const query = o.baseRevision ? `?base-revision=${o.baseRevision}` : '';
+      try {
+        const answer = await call('POST', `/api/v1/households${query}`, o.form, { 'Idempotency-Key': o.clientId });
+        o.state = 'sent';
+        o.householdId = answer.id;
+        o.said = answer.outcome === 'unchanged' ? t('unchanged') : t('stored', answer.id);
+        await db.remove('drafts', o.draft);
+      } catch (e) {
+        if (e.offline || (e instanceof ApiError && e.status >= 500)) break; // kept: sent when the server is back
+        if (e.status === 401) break;
+        o.state = 'refused';
+        o.said = e.code === 'conflict' ? t('conflict') : e.message;
+        const draft = await db.get('drafts', o.draft);
+        if (draft) {
+          draft.refused = o.said;
+          draft.diagnostics = (e.body && e.body.diagnostics) || [];
+          await db.put('drafts', draft);
+        }
+      }
+      await db.put('outbox', o);
+    }
+  } finally {
+    sending = false;
+  }
+  if (location.hash === '#/outbox') outboxScreen();
+}
+
+// --- routing ---------------------------------------------------------------------------
+
+async function route() {
+  showStatus();
+  document.getElementById('sign-out').hidden = !session();
+  if (!session()) { signInScreen(); return; }
+  if (!dict && !(await loadDictionary())) { signInScreen(t('offlineNoSession')); return; }
+  const hash = location.hash || '#/';
+  try {
+    if (hash.startsWith('#/form/')) await formScreen(hash.slice(7));
+    else if (hash.startsWith('#/household/')) await openHousehold(decodeURIComponent(hash.slice(12)));
+    else if (hash === '#/outbox') await outboxScreen();
+    else await listScreen();
+  } catch (e) {
+    screen(t('error'), el('p', { class: 'msg', role: 'alert', text: e.offline ? t('offline') : e.status === 403 ? t('forbidden') : e.message }),
+      el('a', { href: '#/', class: 'back' }, `← ${t('back')}`));
+  }
+}
+
+document.getElementById('lang').addEventListener('click', () => { setLanguage(language() === 'zh' ? 'en' : 'zh'); route(); });
+document.getElementById('sign-out').addEventListener('click', async () => {
+  const unsent = (await db.all('outbox')).filter((o) => o.state !== 'sent').length + (await db.all('drafts')).length;
+  if (unsent && !confirm(t('unsentWarning', unsent))) return;
+  await signOut();
+  await db.clearAll();
+  dict = null;
+  location.hash = '#/';
+  route();
+});
+window.addEventListener('hashchange', route);
+window.addEventListener('online', () => { showStatus(); sendOutbox(); });
+window.addEventListener('offline', showStatus);
+window.addEventListener('hhreg-signed-out', () => signInScreen());
+if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
+route().then(sendOutbox);
+setInterval(() => navigator.onLine && sendOutbox(), 30000);

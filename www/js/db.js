@@ -1,0 +1,42 @@
+// db.js — what the phone keeps (IndexedDB "hhreg"): the item dictionary and the
+// worker's household list for working offline ("cache"), every unfinished form
+// after each change ("drafts"), and the forms waiting to be sent or refused
+// ("outbox"). All of it is the signed-in worker's own grids; signing out clears it.
+const DB = 'hhreg', VERSION = 1;
+let opened;
+
+function open() {
+  if (!opened) {
+    opened = new Promise((resolve, reject) => {
+      const rq = indexedDB.open(DB, VERSION);
+      rq.onupgradeneeded = () => {
+        const db = rq.result;
+        db.createObjectStore('cache');
+        db.createObjectStore('drafts', { keyPath: 'clientId' });
+        db.createObjectStore('outbox', { keyPath: 'clientId' });
+      };
+      rq.onsuccess = () => resolve(rq.result);
+      rq.onerror = () => reject(rq.error);
+    });
+  }
+  return opened;
+}
+
+async function run(store, mode, work) {
+  const db = await open();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(store, mode);
+    const rq = work(tx.objectStore(store));
+    tx.oncomplete = () => resolve(rq ? rq.result : undefined);
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error);
+  });
+}
+
+export const get = (store, key) => run(store, 'readonly', (s) => s.get(key));
+export const all = (store) => run(store, 'readonly', (s) => s.getAll());
+export const put = (store, value, key) => run(store, 'readwrite', (s) => (key === undefined ? s.put(value) : s.put(value, key)));
+export const remove = (store, key) => run(store, 'readwrite', (s) => s.delete(key));
+export async function clearAll() {
+  for (const store of ['cache', 'drafts', 'outbox']) await run(store, 'readwrite', (s) => s.clear());
+}

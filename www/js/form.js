@@ -1,0 +1,292 @@
+// form.js — one household on one page, built from the item dictionary: sections
+// (address, household, persons as cards, enumeration, visits), each question with
+// the control its kind calls for, shown only while its condition holds, checked as
+// it is left, and the server's diagnostics shown at the item they name. Every change
+// is handed to onChange (which keeps the draft on the phone).
+import { t, label } from './i18n.js';
+import { asked, answered, check, normalise, itemPath, newPerson } from './answers.js';
+import { readResidentId } from './idcard.js';
+
+const SEGMENTS_MAX = 7; // a code list this short is a row of buttons; a longer one a searchable list
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c) e.append(c);
+  return e;
+}
+export { el };
+
+function sectionOf(q, scope) {
+  if (scope === 'afterRoster' || q.group === 'enumeration') return 'enumeration';
+  if (q.group === 'address' || q.key === 'id') return 'address';
+  return 'dwelling';
+}
+
+let fieldCount = 0;
+
+export class HouseholdForm {
+  // draft: {answers, diagnostics}; ctx: {dict, user, addresses: {building: Set, unit: Set, room: Set}}
+  constructor(root, draft, ctx, onChange) {
+    this.root = root;
+    this.draft = draft;
+    this.ctx = ctx;
+    this.onChange = onChange;
+    this.messages = new Map(); // item path -> [words key, ...args] or a server message
+    this.render();
+    if (draft.diagnostics && draft.diagnostics.length) this.showDiagnostics(draft.diagnostics);
+  }
+
+  get answers() { return this.draft.answers; }
+
+  changed() {
+    this.draft.updatedAt = new Date().toISOString();
+    this.onChange(this.draft);
+  }
+
+  render() {
+    const dict = this.ctx.dict, a = this.answers;
+    const scrollY = window.scrollY;
+    const focused = document.activeElement && document.activeElement.id;
+    this.root.replaceChildren();
+    const sections = { address: [], dwelling: [], enumeration: [] };
+    for (const scope of ['household', 'afterRoster'])
+      for (const q of dict.questions[scope]) {
+        if (q.key === 'id' || !asked(dict, q, a, null)) continue;
+        sections[sectionOf(q, scope)].push(this.field(q, a.household, 'household', 0));
+      }
+    const nobody = el('button', { type: 'button', class: 'secondary', id: 'nobody-home', onclick: () => this.nobodyHome() }, t('nobodyHome'));
+    this.root.append(
+      el('p', { class: 'hint' }, nobody, ' ', t('nobodyHomeHint')),
+      this.section('address', this.foldSettled(sections.address)),
+      this.section('dwelling', sections.dwelling));
+    if (answered(dict, a)) this.root.append(this.roster());
+    this.root.append(this.section('enumeration', sections.enumeration), this.visits());
+    const general = [...this.messages.entries()].filter(([path]) => !this.root.querySelector(`[data-path="${CSS.escape(path)}"]`));
+    if (general.length) {
+      this.root.prepend(el('div', { class: 'problems', role: 'alert' }, ...general.map(([p, m]) => el('p', { text: `${p}: ${this.say(m)}` }))));
+    }
+    window.scrollTo(0, scrollY);
+    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+  }
+
+  // The address above the estate, filled from the grid and rarely changed, folded
+  // into one line the worker opens to change it (open while one of it is wrong).
+  foldSettled(fields) {
+    const own = new Set(['estate', 'building', 'unit', 'room']);
+    const settled = fields.filter((f) => !own.has(f.dataset.key));
+    const h = this.answers.household;
+    if (!settled.length || settled.some((f) => !h[f.dataset.key] || f.classList.contains('bad'))) return fields;
+    const summary = ['district', 'street', 'community'].map((k) => h[k]).filter(Boolean).join(' ') + ` · ${h.grid || ''}`;
+    return [el('details', { id: 'address-settled' }, el('summary', { text: `${summary} (${t('change')})` }), ...settled),
+      ...fields.filter((f) => own.has(f.dataset.key))];
+  }
+
+  say(m) { return Array.isArray(m) ? t(...m) : m; }
+
+  section(name, children) {
+    return el('section', { id: `section-${name}` }, el('h2', { text: t(name) }), ...children);
+  }
+
+  roster() {
+    const dict = this.ctx.dict, a = this.answers;
+    const cards = a.persons.map((p, i) => {
+      const fields = dict.questions.person.filter((q) => asked(dict, q, a, p)).map((q) => this.field(q, p, 'persons', i + 1));
+      const move = (to) => { const [x] = a.persons.splice(i, 1); a.persons.splice(to, 0, x); this.changed(); this.render(); };
+      const name = p.name ? ` · ${p.name}` : '';
+      return el('fieldset', { class: 'card', id: `person-${i + 1}` },
+        el('legend', { text: `${t('person')} ${i + 1}${name}` }),
+        el('div', { class: 'card-tools' },
+          i > 0 ? el('button', { type: 'button', class: 'small', 'aria-label': `${t('up')} ${i + 1}`, onclick: () => move(i - 1) }, '↑') : null,
+          i < a.persons.length - 1 ? el('button', { type: 'button', class: 'small', 'aria-label': `${t('down')} ${i + 1}`, onclick: () => move(i + 1) }, '↓') : null,
+          el('button', { type: 'button', class: 'small danger', 'aria-label': `${t('removePerson')} ${i + 1}`,
+            onclick: () => { a.persons.splice(i, 1); this.syncMemberCount(); this.changed(); this.render(); } }, t('removePerson'))),
+        ...fields);
+    });
+    const add = el('button', { type: 'button', id: 'add-person', onclick: () => {
+      a.persons.push(newPerson(dict, a.persons.length + 1));
+      this.syncMemberCount();
+      this.changed();
+      this.render();
+      document.getElementById(`person-${a.persons.length}`).scrollIntoView();
+    } }, `+ ${t('addPerson')}`);
+    return this.section('persons', [...cards, add]);
+  }
+
+  visits() {
+    const dict = this.ctx.dict, a = this.answers;
+    const cards = a.visits.map((v, i) => el('fieldset', { class: 'card', id: `visit-${i + 1}` },
+      el('legend', { text: `${t('visit')} ${i + 1}` }),
+      ...dict.questions.visit.map((q) => this.field(q, v, 'visits', i + 1))));
+    return this.section('visits', cards);
+  }
+
+  // The member count follows the roster while the worker has not typed one of their own.
+  syncMemberCount() {
+    const h = this.answers.household;
+    if (!this.draft.memberCountTyped) h['member-count'] = String(this.answers.persons.length || 1);
+  }
+
+  nobodyHome() {
+    const h = this.answers.household;
+    h.status = 'nobody-home';
+    h.consent = 'false';
+    h.respondent = 'proxy';
+    const first = this.answers.visits[0];
+    if (first) first.outcome = 'nobody-home';
+    this.changed();
+    this.render();
+  }
+
+  field(q, record, scope, index) {
+    const id = `f${++fieldCount}`;
+    const path = itemPath(q, scope, index);
+    const value = record[q.key];
+    const wrap = el('div', { class: 'item', 'data-path': path, 'data-key': q.key });
+    const set = (v, rerender) => {
+      const before = record[q.key];
+      if (v === '') delete record[q.key];
+      else record[q.key] = v;
+      if (q.key === 'member-count') this.draft.memberCountTyped = true;
+      if (this.messages.has(path)) this.messages.delete(path);
+      const problem = check(q, record[q.key], record);
+      if (problem && problem[0] !== 'required') this.messages.set(path, problem);
+      if (q.key === 'document-number' || q.key === 'document-type') this.fillFromId(record);
+      this.changed();
+      if (rerender || before !== record[q.key] && this.decides(q)) this.render();
+      else this.showMessage(wrap, path);
+    };
+    wrap.append(el('label', { for: id, id: `${id}-label`, text: label(q.prompt) + (q.optional ? '' : ' *') }));
+    const note = record.fromId && (q.key === 'sex' || q.key === 'birth-date') ? record.fromId : null;
+    if (q.kind === 'boolean') {
+      wrap.append(this.segments(id, [{ code: 'true', label: t('yes') }, { code: 'false', label: t('no') }], value, set));
+    } else if (q.key === 'respondent') { // a line of the roster, or a proxy
+      const choices = this.answers.persons.map((p, i) => ({ code: String(i + 1), label: `${i + 1} ${p.name || ''}` }));
+      choices.push({ code: 'proxy', label: t('proxy') });
+      wrap.append(this.segments(id, choices, value, set));
+    } else if (q.kind === 'code' && q.codes && q.codes.length <= SEGMENTS_MAX) {
+      wrap.append(this.segments(id, q.codes.map((c) => ({ code: c.code, label: label(c) })), value, set));
+    } else if (q.kind === 'code' && q.codes) {
+      wrap.append(this.picker(id, q, value, set));
+    } else {
+      const input = el('input', {
+        id, name: q.key, value: value || '', autocomplete: 'off',
+        inputmode: ['date', 'month', 'integer'].includes(q.kind) ? 'numeric' : q.kind === 'decimal' ? 'decimal' : q.key.includes('phone') ? 'tel' : null,
+        placeholder: q.kind === 'date' ? '2026-11-02' : q.kind === 'month' ? '2026-11' : null,
+        list: this.ctx.addresses && this.ctx.addresses[q.key] ? `${id}-list` : null,
+      });
+      input.addEventListener('change', () => {
+        const v = normalise(q, input.value);
+        input.value = v;
+        set(v, false);
+      });
+      wrap.append(input);
+      if (input.getAttribute('list')) wrap.append(el('datalist', { id: `${id}-list` }, ...[...this.ctx.addresses[q.key]].sort().map((x) => el('option', { value: x }))));
+    }
+    if (note) wrap.append(el('p', { class: 'from-id', text: note }));
+    wrap.append(el('p', { class: 'msg', id: `${id}-msg`, 'aria-live': 'polite' }));
+    this.showMessage(wrap, path);
+    return wrap;
+  }
+
+  showMessage(wrap, path) {
+    const m = this.messages.get(path);
+    wrap.classList.toggle('bad', !!m);
+    wrap.querySelector('.msg').textContent = m ? this.say(m) : '';
+  }
+
+  // Whether other questions depend on q's answer (a condition names it, or an age does).
+  decides(q) {
+    const dict = this.ctx.dict;
+    return q.key === 'birth-date' || q.key === 'enumeration-date' || q.key === 'name' || q.key === 'certificate' ||
+      Object.values(dict.conditions).some((c) => c.item === q.key);
+  }
+
+  segments(id, choices, value, set) {
+    const group = el('div', { class: 'segments', role: 'radiogroup', id, 'aria-labelledby': `${id}-label` });
+    for (const c of choices)
+      group.append(el('button', { type: 'button', role: 'radio', 'data-code': c.code, 'aria-checked': String(c.code === value),
+        onclick: () => set(c.code === value ? '' : c.code, true) }, c.label));
+    return group;
+  }
+
+  picker(id, q, value, set) {
+    const current = q.codes.find((c) => c.code === value);
+    const button = el('button', { type: 'button', class: 'picker', id, 'data-code': value || '', 'aria-haspopup': 'listbox',
+      onclick: () => this.openPicker(q, value, set) }, current ? label(current) : t('pick'));
+    return button;
+  }
+
+  openPicker(q, value, set) {
+    const search = el('input', { type: 'search', class: 'picker-search', placeholder: t('searchList'), 'aria-label': t('searchList') });
+    const list = el('div', { class: 'picker-list', role: 'listbox' });
+    const close = () => overlay.remove();
+    const fill = () => {
+      const s = search.value.trim().toLowerCase();
+      list.replaceChildren(...q.codes.filter((c) => !s || c.code.toLowerCase().includes(s) || c.en.toLowerCase().includes(s) || c.zh.includes(s))
+        .map((c) => el('button', { type: 'button', role: 'option', 'data-code': c.code, 'aria-selected': String(c.code === value),
+          onclick: () => { close(); set(c.code, true); } }, label(c))));
+    };
+    search.addEventListener('input', fill);
+    const overlay = el('div', { class: 'overlay', role: 'dialog', 'aria-label': label(q.prompt) },
+      el('div', { class: 'sheet' }, el('h2', { text: label(q.prompt) }), search, list,
+        el('button', { type: 'button', class: 'secondary', onclick: close }, t('back'))));
+    fill();
+    document.body.append(overlay);
+    search.focus();
+  }
+
+  // Sex and birth date as the resident ID number says, shown for confirmation.
+  fillFromId(person) {
+    delete person.fromId;
+    if (person['document-type'] !== 'resident-id') return;
+    const id = readResidentId(person['document-number']);
+    if (!id.ok) return;
+    const sexLabel = this.ctx.dict.questions.person.find((q) => q.key === 'sex').codes.find((c) => c.code === id.sex);
+    person.sex = id.sex;
+    person['birth-date'] = id.birthDate;
+    person.fromId = t('fromId', label(sexLabel), id.birthDate);
+    for (const key of ['sex', 'birth-date']) this.messages.delete(`person[${this.answers.persons.indexOf(person) + 1}]/${key === 'sex' ? 'sex' : 'birthDate'}`);
+    this.render();
+  }
+
+  // Every answer checked as the server would first: the problems, marked at their items.
+  checkAll() {
+    const dict = this.ctx.dict, a = this.answers;
+    const problems = new Map();
+    const look = (q, record, scope, index, person) => {
+      const p = check(q, record[q.key], person);
+      if (p) problems.set(itemPath(q, scope, index), p);
+    };
+    for (const scope of ['household', 'afterRoster'])
+      for (const q of dict.questions[scope]) if (q.key !== 'id' && asked(dict, q, a, null)) look(q, a.household, 'household', 0, null);
+    if (answered(dict, a))
+      a.persons.forEach((p, i) => dict.questions.person.forEach((q) => asked(dict, q, a, p) && look(q, p, 'persons', i + 1, p)));
+    a.visits.forEach((v, i) => dict.questions.visit.forEach((q) => look(q, v, 'visits', i + 1, null)));
+    this.messages = problems;
+    this.render();
+    return problems.size;
+  }
+
+  // The server's diagnostics of a refused form, each at its item.
+  showDiagnostics(diagnostics) {
+    this.messages = new Map();
+    for (const d of diagnostics) {
+      let path = (d.path || '').replace(/^(person|visit)\//, '$1[1]/'); // the only one is named without its number
+      if (!this.root.querySelector(`[data-path="${CSS.escape(path)}"]`)) {
+        const near = [...this.root.querySelectorAll('[data-path]')].find((e) => e.dataset.path.startsWith(`${path}/`));
+        if (near) path = near.dataset.path;
+      }
+      const before = this.messages.get(path);
+      this.messages.set(path, before ? `${before} ${d.message}` : d.message);
+    }
+    this.render();
+    const first = this.root.querySelector('.item.bad, .problems');
+    if (first) first.scrollIntoView({ block: 'center' });
+  }
+}
