@@ -6,8 +6,9 @@
  * number, a wrong check character shown at its item and corrected), a foreign family
  * of four with passports, two households entered offline kept through a restart of
  * the browser and sent when the connection is back, a form the server refuses shown
- * at its item and corrected, another grid's household refused, signing out clearing
- * the phone. Where chromium, chromedriver or selenium is missing it says so and
+ * at its item and corrected, a visit recorded from the due list, a form the
+ * supervisor returned with a comment on an item fixed and approved, another grid's
+ * household refused, signing out clearing the phone. Where chromium, chromedriver or selenium is missing it says so and
  * passes without running. The screenshots go to $HHREG_PHONE_SHOTS when it is set
  * (docs/screenshots/ holds the ones of the user guide). */
 #define _GNU_SOURCE
@@ -69,6 +70,7 @@ START_TEST(a_grid_worker_enters_households_online_and_offline)
     }
     import_other_grid();
     tu_serve_add_user("enum03", "enumerator", "510105016003-03");
+    tu_serve_add_user("super", "supervisor", "510105016003");
     char *www = tu_src("www");
     int out;
     pid_t server = tu_hhreg_start(&out, "serve", "--listen", "127.0.0.1:0", "--db", tu_store_db, "--www", www, NULL);
@@ -84,12 +86,12 @@ START_TEST(a_grid_worker_enters_households_online_and_offline)
     char *said = tu_read_file(log, NULL);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s(screenshots in %s)", said, shots);
     ck_assert(strstr(said, "every step held") != NULL);
-    /* the store as the scenario left it: the four households it entered, whole, and
-     * the one it corrected after a refusal revised once */
+    /* the store as the scenario left it: the four households it entered, whole; the
+     * one corrected after a refusal and the one returned by the supervisor revised once */
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM household h JOIN revision r ON r.household_id = h.id"
                                                " AND r.revision = h.current_revision WHERE r.building = '543' AND r.unit = '9'"),
                      4);
-    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM revision WHERE building = '543' AND unit = '9'"), 5);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM revision WHERE building = '543' AND unit = '9'"), 6);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM person p JOIN household h ON p.household_id = h.id"
                                                " AND p.revision = h.current_revision WHERE h.id > '510105016003-03-0812'"
                                                " AND h.id < '510105016003-04'"),

@@ -14,6 +14,7 @@ import os
 import sqlite3
 import sys
 import time
+import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -128,6 +129,20 @@ def message(path):
 def store(sql, *args):
     with sqlite3.connect(f'file:{STORE}?mode=ro', uri=True) as c:
         return c.execute(sql, args).fetchall()
+
+
+def supervisor(method, path, body=None):
+    """The supervisor's side, over the API (the phone's supervisor screens are not built yet)."""
+    def send(method, path, body, token=None, csrf=None):
+        headers = {'Content-Type': 'application/json'}
+        if token:
+            headers.update({'Authorization': f'Bearer {token}', 'X-CSRF-Token': csrf})
+        rq = urllib.request.Request(BASE + path, data=json.dumps(body).encode() if body is not None else None,
+                                    headers=headers, method=method)
+        with urllib.request.urlopen(rq) as answer:
+            return json.load(answer)
+    s = send('POST', '/api/v1/session', {'user': 'super', 'password': PASSWORD, 'bearer': True})
+    return send(method, path, body, s['token'], s['csrf'])
 
 
 def tap(css):
@@ -309,6 +324,49 @@ try:
     wait('the corrected form sent', lambda: d.find_elements(By.CSS_SELECTOR, '.outbox-sent'))
     if store(f"SELECT r.revision, r.phone FROM {CURRENT} WHERE h.id = ?", alone_id) != [(2, '02887654321')]:
         fail('the corrected form is not the household\'s second revision')
+
+    # --- what is due: a visit recorded in a few taps -------------------------------------
+    step = 'due visits'
+    tap('a.back')
+    tap('#due-link')
+    first = find('.row.due')
+    due_id = first.get_attribute('data-id')
+    shot('12-due-visits')
+    tap(f'.row.due[data-id="{due_id}"] a[href^="#/visit/"]')
+    effort.update(taps=0, typed=0)
+    choose('visit[1]/@purpose', 'gas-safety')
+    choose('visit[1]/@outcome', 'done')
+    answer('visit[1]', 'checked the gas stove')
+    shot('13-record-visit')
+    tap('#send-visit')
+    wait('the visit sent', lambda: d.find_elements(By.CSS_SELECTOR, '.outbox-sent') and
+         'Visit recorded' in d.find_element(By.ID, 'main').text)
+    print(f'{step}: {effort["taps"]} taps, {effort["typed"]} characters typed')
+    if store("SELECT count(*) FROM visit_log WHERE household_id = ? AND purpose = 'gas-safety' AND outcome = 'done' "
+             "AND recorded_by = 'enum03'", due_id) != [(1,)]:
+        fail('the visit is not in the household\'s visit log')
+
+    # --- the supervisor returns a form with a comment on an item; it is fixed and approved --
+    step = 'returned form'
+    family_id = store(f"SELECT h.id FROM {CURRENT} WHERE r.building = '543' AND r.unit = '9' AND r.room = '902'")[0][0]
+    supervisor('POST', f'/api/v1/households/{family_id}/review',
+               {'decision': 'return', 'comment': 'check the birth dates with the passports',
+                'items': [{'path': 'person[2]/birthDate', 'comment': 'her passport says 1988-07-03'}]})
+    d.get(BASE + '/#/due')
+    wait('the returned form first in the due list',
+         lambda: find('.row.due').get_attribute('data-id') == family_id and 'returned' in find('.row.due').text)
+    tap(f'.row.due[data-id="{family_id}"] a[href^="#/household/"]')
+    wait('the supervisor\'s comment', lambda: 'passports' in find('#review-comment').text)
+    wait('the item comment at its item', lambda: 'passport says 1988-07-03' in message('person[2]/birthDate'))
+    shot('14-returned-with-comment')
+    answer('person[2]/birthDate', '1988-07-03')
+    send()
+    wait('the fixed form sent', lambda: len(d.find_elements(By.CSS_SELECTOR, '.outbox-sent')) >= 1 and
+         f'Stored as {family_id}' in find('#main').text)
+    supervisor('POST', f'/api/v1/households/{family_id}/review', {'decision': 'approve'})
+    if store('SELECT revision, decision FROM review WHERE household_id = ? ORDER BY seq', family_id) != \
+            [(1, 'returned'), (2, 'approved')]:
+        fail('the review decisions are not "returned" on the first revision and "approved" on the fixed one')
 
     # --- another grid's household cannot be opened --------------------------------------
     step = 'another grid'

@@ -91,7 +91,7 @@ export function check(q, value, person) {
 // The item path `hhreg validate` names for question q of person or visit `index` (from 1).
 export function itemPath(q, scope, index) {
   if (scope === 'persons') return `person[${index}]/${q.path}`;
-  if (scope === 'visits') return `visit[${index}]/${q.path}`;
+  if (scope === 'visits') return q.path ? `visit[${index}]/${q.path}` : `visit[${index}]`; // a visit's note is its text
   return q.path;
 }
 

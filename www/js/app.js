@@ -1,12 +1,13 @@
 // app.js — the grid worker's screens: sign in, my households (with the unfinished
-// forms and the outbox), one household's form, the outbox; and the sender, which
-// sends the outbox whenever the server can be reached. Routes are the URL's hash:
-// #/ the list, #/form/CLIENT-ID a draft, #/outbox.
+// forms and the outbox), one household's form, what is due, a visit, the outbox; and
+// the sender, which sends the outbox whenever the server can be reached. Routes are
+// the URL's hash: #/ the list, #/form/CLIENT-ID a draft, #/household/ID, #/due,
+// #/visit/ID, #/outbox.
 import { t, label, language, setLanguage } from './i18n.js';
 import { call, session, signIn, signOut, ApiError } from './api.js';
 import * as db from './db.js';
 import { emptyAnswers, fromJson, toJson, newPerson } from './answers.js';
-import { HouseholdForm, el } from './form.js';
+import { HouseholdForm, VisitForm, el } from './form.js';
 
 const main = document.getElementById('main');
 const status = document.getElementById('status');
@@ -144,6 +145,7 @@ async function listScreen() {
   search.addEventListener('input', fill);
   fill();
   screen(t('households'), ...newButtons,
+    el('a', { class: 'row', href: '#/due', id: 'due-link' }, t('due')),
     waiting ? el('a', { class: 'row outbox-link', href: '#/outbox', id: 'outbox-link' }, `${t('outbox')}: ${waiting}`) : null,
     unfinished.length ? el('h2', { text: t('drafts') }) : null, ...unfinished,
     el('h2', { text: t('households') }), search, rows);
@@ -196,6 +198,8 @@ async function formScreen(clientId) {
   screen(t('draftOf', draft.householdId), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`), review, body,
     el('div', { class: 'actions' }, said, send, discard));
   const form = new HouseholdForm(body, draft, { dict, addresses }, (d) => db.put('drafts', d));
+  if (review && !(draft.diagnostics && draft.diagnostics.length)) // the supervisor's comments at their items
+    form.showDiagnostics((draft.review.items || []).map((i) => ({ path: i.path, message: i.comment })));
   if (draft.refused) said.textContent = draft.refused;
   send.addEventListener('click', async () => {
     const problems = form.checkAll();
@@ -205,8 +209,9 @@ async function formScreen(clientId) {
     await db.put('drafts', draft);
     for (const o of await db.all('outbox')) // its earlier refusal is answered by this form
       if (o.draft === draft.clientId && o.state === 'refused') await db.remove('outbox', o.clientId);
-    await db.put('outbox', { clientId: newClientId(), draft: draft.clientId, householdId: draft.householdId, baseRevision: draft.baseRevision,
-      form: toJson(dict, draft.answers, `${draft.grid}-0000`), where: addressLine(draft.answers), state: 'queued', at: new Date().toISOString() });
+    await db.put('outbox', { clientId: newClientId(), kind: 'form', draft: draft.clientId, householdId: draft.householdId,
+      path: `/api/v1/households${draft.baseRevision ? `?base-revision=${draft.baseRevision}` : ''}`,
+      body: toJson(dict, draft.answers, `${draft.grid}-0000`), where: addressLine(draft.answers), state: 'queued', at: new Date().toISOString() });
     location.hash = '#/outbox';
     sendOutbox();
   });
@@ -220,6 +225,59 @@ function addressLine(answers) {
   return [answers.household.building, answers.household.unit, answers.household.room].filter(Boolean).join('-');
 }
 
+// --- what is due, and a visit ------------------------------------------------------------
+
+function dueReasons(e) {
+  const r = [];
+  if (e.returned) r.push(t('returned'));
+  if (e.revisit) r.push(t('revisit'));
+  if (e.visit) r.push(e.daysSince === undefined ? t('neverVisited') : t('notVisitedFor', e.daysSince));
+  if (e.turns80) r.push(t('turns80'));
+  if (e.lowIncomeReview) r.push(t('lowIncomeReview'));
+  return r;
+}
+
+async function dueScreen() {
+  let due;
+  try {
+    due = await call('GET', '/api/v1/due');
+    await db.put('cache', due, 'due');
+  } catch (e) {
+    if (!e.offline) throw e;
+    due = (await db.get('cache', 'due')) || [];
+  }
+  const rank = (e) => (e.returned ? 0 : e.revisit ? 1 : 2);
+  due.sort((a, b) => rank(a) - rank(b) || (b.daysSince ?? 9999) - (a.daysSince ?? 9999));
+  const groupNames = { alone: 'A', disability: 'D', 'low-income': 'L', 'elderly-80': '80', foreign: 'F' };
+  const rows = due.map((e) => el('div', { class: 'row due', 'data-id': e.id },
+    el('strong', { text: `${e.building}-${e.unit}-${e.room}` }), ' ', el('span', { class: 'muted', text: e.id.slice(-4) }), ' ',
+    ...e.groups.map((g) => el('span', { class: 'flag', title: t('groups')[g], 'aria-label': t('groups')[g], text: groupNames[g] || g })),
+    el('span', { class: 'why-due', text: dueReasons(e).join(' · ') }),
+    el('a', { class: 'button', href: `#/visit/${e.id}` }, t('recordVisit')),
+    el('a', { class: 'button', href: `#/household/${e.id}` }, e.returned ? t('fixAndSend') : t('edit'))));
+  screen(t('due'), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`),
+    el('p', { class: 'muted', text: t('dueCount', due.length) }), ...rows);
+}
+
+async function visitScreen(id) {
+  const visit = { date: today(), enumerator: session().user };
+  const body = el('div', { id: 'visit-form' });
+  const said = el('p', { class: 'msg', role: 'alert' });
+  const send = el('button', { type: 'button', class: 'primary', id: 'send-visit' }, t('submit'));
+  screen(`${t('visit')} · ${id}`, el('a', { href: '#/due', class: 'back' }, `← ${t('back')}`), body, el('div', { class: 'actions' }, said, send));
+  const form = new VisitForm(body, { answers: { household: {}, persons: [], visits: [visit] } }, { dict }, () => {});
+  send.addEventListener('click', async () => {
+    if (form.checkAll()) { said.textContent = t('problems', form.messages.size); return; }
+    const clientId = newClientId();
+    const entry = { date: visit.date, purpose: visit.purpose, outcome: visit.outcome, clientId };
+    if (visit.note) entry.note = visit.note;
+    await db.put('outbox', { clientId, kind: 'visit', householdId: id, path: `/api/v1/households/${encodeURIComponent(id)}/visits`,
+      body: entry, where: `${t('visit')} ${id.slice(-4)}`, state: 'queued', at: new Date().toISOString() });
+    location.hash = '#/outbox';
+    sendOutbox();
+  });
+}
+
 // --- the outbox and its sender -------------------------------------------------------------
 
 async function outboxScreen() {
@@ -229,7 +287,7 @@ async function outboxScreen() {
     el('span', { class: 'state', text: t(o.state) }), ' ',
     o.state === 'sent' ? el('span', { class: 'muted', text: o.said }) : null,
     o.state === 'refused' ? el('span', { class: 'why', text: o.said }) : null,
-    o.state === 'refused' ? el('a', { href: `#/form/${o.draft}`, class: 'button' }, t('fixAndSend')) : null));
+    o.state === 'refused' && o.draft ? el('a', { href: `#/form/${o.draft}`, class: 'button' }, t('fixAndSend')) : null));
   screen(t('outbox'), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`),
     el('button', { type: 'button', id: 'send-now', onclick: () => sendOutbox() }, t('retry')), ...rows);
 }
@@ -241,19 +299,18 @@ async function sendOutbox() {
   try {
     for (const o of await db.all('outbox')) {
       if (o.state !== 'queued') continue;
-      const query = o.baseRevision ? `?base-revision=${o.baseRevision}` : '';
       try {
-        const answer = await call('POST', `/api/v1/households${query}`, o.form, { 'Idempotency-Key': o.clientId });
+        const answer = await call('POST', o.path, o.body, { 'Idempotency-Key': o.clientId });
         o.state = 'sent';
         o.householdId = answer.id;
-        o.said = answer.outcome === 'unchanged' ? t('unchanged') : t('stored', answer.id);
-        await db.remove('drafts', o.draft);
+        o.said = o.kind === 'visit' ? t('visitLogged') : answer.outcome === 'unchanged' ? t('unchanged') : t('stored', answer.id);
+        if (o.draft) await db.remove('drafts', o.draft);
       } catch (e) {
         if (e.offline || (e instanceof ApiError && e.status >= 500)) break; // kept: sent when the server is back
         if (e.status === 401) break;
         o.state = 'refused';
         o.said = e.code === 'conflict' ? t('conflict') : e.message;
-        const draft = await db.get('drafts', o.draft);
+        const draft = o.draft && await db.get('drafts', o.draft);
         if (draft) {
           draft.refused = o.said;
           draft.diagnostics = (e.body && e.body.diagnostics) || [];
@@ -280,6 +337,8 @@ async function route() {
     if (hash.startsWith('#/form/')) await formScreen(hash.slice(7));
     else if (hash.startsWith('#/household/')) await openHousehold(decodeURIComponent(hash.slice(12)));
     else if (hash === '#/outbox') await outboxScreen();
+    else if (hash === '#/due') await dueScreen();
+    else if (hash.startsWith('#/visit/')) await visitScreen(decodeURIComponent(hash.slice(8)));
     else await listScreen();
   } catch (e) {
     screen(t('error'), el('p', { class: 'msg', role: 'alert', text: e.offline ? t('offline') : e.status === 403 ? t('forbidden') : e.message }),

@@ -290,3 +290,24 @@ export class HouseholdForm {
     if (first) first.scrollIntoView({ block: 'center' });
   }
 }
+
+// A visit recorded on its own (the household's visit log): the visit's questions but
+// the date (today) and the enumerator (the account), which the server sets.
+export class VisitForm extends HouseholdForm {
+  render() {
+    const dict = this.ctx.dict, v = this.answers.visits[0];
+    this.root.replaceChildren(...dict.questions.visit.filter((q) => q.key !== 'enumerator' && q.key !== 'date')
+      .map((q) => this.field(q, v, 'visits', 1)));
+  }
+
+  checkAll() {
+    const v = this.answers.visits[0];
+    this.messages = new Map();
+    for (const q of this.ctx.dict.questions.visit) {
+      const p = check(q, v[q.key], null);
+      if (p) this.messages.set(itemPath(q, 'visits', 1), p);
+    }
+    this.render();
+    return this.messages.size;
+  }
+}

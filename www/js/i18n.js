@@ -30,6 +30,11 @@ const words = {
     forbidden: 'Your account may not do that.', error: 'The server refused it', retry: 'Send now',
     flags: { A: 'elderly living alone', E: 'empty nest', D: 'disability', L: 'low income' },
     proxy: 'someone else (proxy)', searchList: 'Search the list', edit: 'Edit', persons_n: (n) => `${n} person(s)`,
+    due: 'Due visits', dueCount: (n) => `${n} household(s) are owed a visit or a form.`, recordVisit: 'Record a visit',
+    returned: 'returned by the supervisor', revisit: 'revisit: nobody was home', neverVisited: 'never visited',
+    notVisitedFor: (n) => `not visited for ${n} days`, turns80: 'turns 80 this month', lowIncomeReview: 'low-income review this month',
+    visitLogged: 'Visit recorded.',
+    groups: { alone: 'elderly living alone', disability: 'disability', 'low-income': 'low income', 'elderly-80': 'aged 80 or more', foreign: 'foreign residents' },
   },
   zh: {
     title: '入户登记', signIn: '登录', user: '账号', password: '密码',
@@ -59,6 +64,11 @@ const words = {
     forbidden: '您的账号无权这样做。', error: '服务器拒绝了请求', retry: '立即发送',
     flags: { A: '独居老人', E: '空巢', D: '残疾', L: '低保' },
     proxy: '他人代答', searchList: '搜索列表', edit: '修改', persons_n: (n) => `${n} 人`,
+    due: '待走访', dueCount: (n) => `${n} 户需要走访或补表。`, recordVisit: '记录走访',
+    returned: '网格长退回', revisit: '再访：上次无人在家', neverVisited: '从未走访',
+    notVisitedFor: (n) => `${n} 天未走访`, turns80: '本月满 80 岁', lowIncomeReview: '本月低保复核',
+    visitLogged: '走访已记录。',
+    groups: { alone: '独居老人', disability: '残疾', 'low-income': '低保', 'elderly-80': '80 岁以上', foreign: '境外人员' },
   },
 };
 
