@@ -177,6 +177,19 @@ START_TEST(a_session_is_a_safe_cookie_ended_by_logout)
     h = request("GET", "/api/v1/households/" OWN, NULL, token, NULL);
     ck_assert_int_eq(h.status, 200);
     ck_assert_msg(strstr(h.body.data, "\"id\":\"" OWN "\""), "%s", h.body.data);
+    ck_assert_msg(strstr(h.body.data, ",\"warnings\":[]}"), "%s", h.body.data);
+    http_free(&h);
+    /* the warnings kept with the current revision, in the request's language */
+    char *warned = tu_src("samples/households/510105016003-03-0014.xml");
+    ok(tu_hhreg(NULL, NULL, "import", "-q", "--db", tu_store_db, warned, NULL));
+    free(warned);
+    extra_header = "Accept-Language: zh";
+    h = request("GET", "/api/v1/households/510105016003-03-0014", NULL, token, NULL);
+    extra_header = NULL;
+    ck_assert_int_eq(h.status, 200);
+    ck_assert_msg(strstr(h.body.data, ",\"warnings\":[{\"rule\":\"PHONE-MISSING\",\"path\":\"enumeration\",\"message\":"
+                                      "\"已完成的表单没有任何联系电话，无法回访\"}]}"),
+                  "%s", h.body.data);
     http_free(&h);
     /* logging out is state-changing: without the CSRF token it is refused */
     h = request("DELETE", "/api/v1/session", NULL, token, NULL);

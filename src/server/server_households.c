@@ -1,7 +1,7 @@
 /* server_households.c — reading households over HTTP: GET /api/v1/households (the
  * caller's grids' current households, as `list --json` gives them) and GET
  * /api/v1/households/{id} (one household as `show --json` gives it, with its
- * revision and review, store_review.h). Each read of
+ * revision, review (store_review.h) and the warnings kept with the revision). Each read of
  * personal data is in the audit log: who, which household, never a value. */
 #include "server_internal.h"
 
@@ -51,6 +51,21 @@ unsigned hh_households_list(hh_request *rq)
     return rc ? hh_answer_store_failed(rq) : MHD_HTTP_OK;
 }
 
+typedef struct warnings_state {
+    hh_json json;
+    hh_lang lang;
+} warnings_state;
+
+static void add_warning(const char *rule, const char *path, const char *en, const char *zh, void *arg)
+{
+    warnings_state *st = arg;
+    hh_json_object(&st->json, NULL);
+    hh_json_str(&st->json, "rule", rule);
+    hh_json_str(&st->json, "path", path);
+    hh_json_str(&st->json, "message", st->lang == HH_LANG_ZH ? zh : en);
+    hh_json_end(&st->json);
+}
+
 unsigned hh_household_get(hh_request *rq)
 {
     if (!hh_access_allows_id(rq, HH_ACT_READ_HOUSEHOLD, rq->arg))
@@ -62,9 +77,17 @@ unsigned hh_household_get(hh_request *rq)
     hh_buf err;
     hh_buf_init(&err);
     pthread_mutex_lock(&srv->store_lock);
+    hh_buf warnings; /* the current revision's, kept with it: what a supervisor reviews */
+    hh_buf_init(&warnings);
+    warnings_state ws = { .lang = rq->lang };
+    hh_json_init(&ws.json, &warnings);
+    hh_json_array(&ws.json, NULL);
     int rc = hh_store_get_household(srv->store, rq->arg, 0, &h, &revision, &err);
     if (rc == 0 && hh_review_of(srv->store, rq->arg, revision, &review, &err))
         rc = -1;
+    if (rc == 0 && hh_store_warnings(srv->store, rq->arg, revision, add_warning, &ws, &err))
+        rc = -1;
+    hh_json_end(&ws.json);
     if (rc == 0) {
         char *detail = hh_xasprintf("over HTTP from %s", rq->from);
         if (hh_store_audit(srv->store, rq->who.name, "read", rq->arg, revision, detail, &err))
@@ -85,10 +108,11 @@ unsigned hh_household_get(hh_request *rq)
         hh_json j;
         hh_json_init(&j, &rq->answer);
         hh_review_json(&j, NULL, &review);
-        hh_buf_putc(&rq->answer, '}');
+        hh_buf_printf(&rq->answer, ",\"warnings\":%.*s}", (int)warnings.len, warnings.data);
         status = MHD_HTTP_OK;
     }
     hh_review_free(&review);
+    hh_buf_free(&warnings);
     hh_household_free(h);
     hh_buf_free(&err);
     return status;

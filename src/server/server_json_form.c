@@ -3,7 +3,7 @@
  * into the answer of its item (items.def: the JSON key, and the object it sits in),
  * and guided entry's writer (hh_entry_form_xml_as_given) writes the XML from the answers, so
  * a JSON form goes on through the very reader, schema, rules and store an XML form
- * does. What the JSON shape adds — "derived", "revision", "review", "visitLog", a person's
+ * does. What the JSON shape adds — "derived", "revision", "review", "warnings", "visitLog", a person's
  * "line" and "derived" — is left aside; any other key is refused by name, so a
  * misspelt item is never dropped in silence. */
 #include "server_internal.h"
@@ -27,7 +27,7 @@ bool hh_json_key_nameable(const char *key)
 /* The keys the JSON shape carries besides the items. */
 static bool read_only_key(const char *key, hh_q_scope scope)
 {
-    static const char *const household[] = { "derived", "revision", "review", "persons", "visits", "visitLog" };
+    static const char *const household[] = { "derived", "revision", "review", "warnings", "persons", "visits", "visitLog" };
     if (scope == HH_SCOPE_PERSON)
         return strcmp(key, "line") == 0 || strcmp(key, "derived") == 0;
     for (size_t i = 0; scope == HH_SCOPE_HOUSEHOLD && i < sizeof household / sizeof household[0]; i++)
