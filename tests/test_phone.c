@@ -7,7 +7,8 @@
  * of four with passports, two households entered offline kept through a restart of
  * the browser and sent when the connection is back, a form the server refuses shown
  * at its item and corrected, a visit recorded from the due list, a form the
- * supervisor returned with a comment on an item fixed and approved, another grid's
+ * supervisor (on a second browser) returned with a comment on an item fixed and
+ * approved, a warning shown in the review, the progress page, another grid's
  * household refused, signing out clearing the phone. Where chromium, chromedriver or selenium is missing it says so and
  * passes without running. The screenshots go to $HHREG_PHONE_SHOTS when it is set
  * (docs/screenshots/ holds the ones of the user guide). */

@@ -14,7 +14,6 @@ import os
 import sqlite3
 import sys
 import time
-import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -27,10 +26,10 @@ GRID = '510105016003-03'
 CURRENT = 'household h JOIN revision r ON r.household_id = h.id AND r.revision = h.current_revision'
 
 
-def browser():
+def browser(phone='profile'):
     o = webdriver.ChromeOptions()
     o.binary_location = '/usr/bin/chromium'
-    profile = os.path.join(SHOTS, 'profile')  # kept across a restart of the browser: the phone's storage
+    profile = os.path.join(SHOTS, phone)  # kept across a restart of the browser: the phone's storage
     for a in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--lang=en-US',
               '--window-size=360,640', f'--user-data-dir={profile}'):
         o.add_argument(a)
@@ -129,20 +128,6 @@ def message(path):
 def store(sql, *args):
     with sqlite3.connect(f'file:{STORE}?mode=ro', uri=True) as c:
         return c.execute(sql, args).fetchall()
-
-
-def supervisor(method, path, body=None):
-    """The supervisor's side, over the API (the phone's supervisor screens are not built yet)."""
-    def send(method, path, body, token=None, csrf=None):
-        headers = {'Content-Type': 'application/json'}
-        if token:
-            headers.update({'Authorization': f'Bearer {token}', 'X-CSRF-Token': csrf})
-        rq = urllib.request.Request(BASE + path, data=json.dumps(body).encode() if body is not None else None,
-                                    headers=headers, method=method)
-        with urllib.request.urlopen(rq) as answer:
-            return json.load(answer)
-    s = send('POST', '/api/v1/session', {'user': 'super', 'password': PASSWORD, 'bearer': True})
-    return send(method, path, body, s['token'], s['csrf'])
 
 
 def tap(css):
@@ -299,8 +284,8 @@ try:
     if store('SELECT count(*) FROM household')[0][0] != before:
         fail('a form reached the store while offline')
     step = 'back online'
-    d.delete_network_conditions()
-    d.execute_script('window.dispatchEvent(new Event("online"))')
+    d.delete_network_conditions()  # the browser says "online" once its network is back
+    wait('the network back', lambda: d.execute_script('return navigator.onLine'))
     wait('the outbox sent', lambda: len(d.find_elements(By.CSS_SELECTOR, '.outbox-sent')) == 2, 30)
     shot('09-outbox-sent')
     if store(f"SELECT count(*) FROM {CURRENT} WHERE r.building = '543' AND r.unit = '9'") != [(4,)]:
@@ -349,9 +334,32 @@ try:
     # --- the supervisor returns a form with a comment on an item; it is fixed and approved --
     step = 'returned form'
     family_id = store(f"SELECT h.id FROM {CURRENT} WHERE r.building = '543' AND r.unit = '9' AND r.room = '902'")[0][0]
-    supervisor('POST', f'/api/v1/households/{family_id}/review',
-               {'decision': 'return', 'comment': 'check the birth dates with the passports',
-                'items': [{'path': 'person[2]/birthDate', 'comment': 'her passport says 1988-07-03'}]})
+    worker = d
+    d = browser('supervisor')  # the supervisor's own phone
+    d.get(BASE + '/')
+    find('#user').send_keys('super')
+    find('#password').send_keys(PASSWORD)
+    tap('#sign-in')
+    tap('#review-link')
+    tap(f'.row[data-id="{family_id}"]')
+    comment_button = item('person[2]/birthDate').find_element(By.CSS_SELECTOR, 'button.comment')
+    d.execute_script('arguments[0].scrollIntoView({block:"center"})', comment_button)
+    comment_button.click()
+    note = item('person[2]/birthDate').find_element(By.CSS_SELECTOR, 'input.item-comment')
+    note.send_keys('her passport says 1988-07-03')
+    d.execute_script('arguments[0].blur()', note)
+    find('#review-comment-input').send_keys('check the birth dates with the passports')
+    shot('15-review-return')
+    tap('#return')
+    wait('the queue again', lambda: d.current_url.endswith('#/review') and find('#main h1').text == 'Review queue')
+    if store('SELECT r.decision, i.path, i.comment FROM review r JOIN review_item i ON i.review = r.seq WHERE r.household_id = ?',
+             family_id) != [('returned', 'person[2]/birthDate', 'her passport says 1988-07-03')]:
+        fail('the return and its item comment are not in the store')
+    d.get(BASE + '/#/review/510105016003-03-0014')  # a form kept with a warning
+    wait('the form\'s warning', lambda: 'phone' in find('.warning').text)
+    shot('16-review-warning')
+    supervisor_d = d
+    d = worker
     d.get(BASE + '/#/due')
     wait('the returned form first in the due list',
          lambda: find('.row.due').get_attribute('data-id') == family_id and 'returned' in find('.row.due').text)
@@ -363,7 +371,16 @@ try:
     send()
     wait('the fixed form sent', lambda: len(d.find_elements(By.CSS_SELECTOR, '.outbox-sent')) >= 1 and
          f'Stored as {family_id}' in find('#main').text)
-    supervisor('POST', f'/api/v1/households/{family_id}/review', {'decision': 'approve'})
+    d = supervisor_d
+    d.get(BASE + f'/#/review/{family_id}')
+    wait('the fixed birth date', lambda: item('person[2]/birthDate').find_element(By.CSS_SELECTOR, '.value').text == '1988-07-03')
+    tap('#approve')
+    wait('the queue again', lambda: d.current_url.endswith('#/review') and find('#main h1').text == 'Review queue')
+    d.get(BASE + '/#/progress')
+    wait('the progress of the grid', lambda: '510105016003-03' in find('#main').text)
+    shot('17-progress')
+    d.quit()
+    d = worker
     if store('SELECT revision, decision FROM review WHERE household_id = ? ORDER BY seq', family_id) != \
             [(1, 'returned'), (2, 'approved')]:
         fail('the review decisions are not "returned" on the first revision and "approved" on the fixed one')

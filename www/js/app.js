@@ -2,12 +2,13 @@
 // forms and the outbox), one household's form, what is due, a visit, the outbox; and
 // the sender, which sends the outbox whenever the server can be reached. Routes are
 // the URL's hash: #/ the list, #/form/CLIENT-ID a draft, #/household/ID, #/due,
-// #/visit/ID, #/outbox.
+// #/visit/ID, #/outbox; a supervisor's #/review, #/review/ID and #/progress (review.js).
 import { t, label, language, setLanguage } from './i18n.js';
 import { call, session, signIn, signOut, ApiError } from './api.js';
 import * as db from './db.js';
 import { emptyAnswers, fromJson, toJson, newPerson } from './answers.js';
 import { HouseholdForm, VisitForm, el } from './form.js';
+import { reviewQueueScreen, reviewScreen, progressScreen } from './review.js';
 
 const main = document.getElementById('main');
 const status = document.getElementById('status');
@@ -144,7 +145,10 @@ async function listScreen() {
   };
   search.addEventListener('input', fill);
   fill();
+  const supervising = s.role === 'supervisor';
   screen(t('households'), ...newButtons,
+    supervising ? el('a', { class: 'row', href: '#/review', id: 'review-link' }, t('reviewQueue')) : null,
+    supervising ? el('a', { class: 'row', href: '#/progress', id: 'progress-link' }, t('progress')) : null,
     el('a', { class: 'row', href: '#/due', id: 'due-link' }, t('due')),
     waiting ? el('a', { class: 'row outbox-link', href: '#/outbox', id: 'outbox-link' }, `${t('outbox')}: ${waiting}`) : null,
     unfinished.length ? el('h2', { text: t('drafts') }) : null, ...unfinished,
@@ -338,6 +342,9 @@ async function route() {
     else if (hash.startsWith('#/household/')) await openHousehold(decodeURIComponent(hash.slice(12)));
     else if (hash === '#/outbox') await outboxScreen();
     else if (hash === '#/due') await dueScreen();
+    else if (hash === '#/review') await reviewQueueScreen(screen);
+    else if (hash.startsWith('#/review/')) await reviewScreen(screen, dict, decodeURIComponent(hash.slice(9)));
+    else if (hash === '#/progress') await progressScreen(screen);
     else if (hash.startsWith('#/visit/')) await visitScreen(decodeURIComponent(hash.slice(8)));
     else await listScreen();
   } catch (e) {

@@ -35,6 +35,10 @@ const words = {
     notVisitedFor: (n) => `not visited for ${n} days`, turns80: 'turns 80 this month', lowIncomeReview: 'low-income review this month',
     visitLogged: 'Visit recorded.',
     groups: { alone: 'elderly living alone', disability: 'disability', 'low-income': 'low income', 'elderly-80': 'aged 80 or more', foreign: 'foreign residents' },
+    reviewQueue: 'Review queue', reviewCount: (n) => `${n} form(s) wait for your review.`, review: 'Review',
+    commentOn: 'Comment on this item', commentForm: 'Comment on the form', approve: 'Approve', return: 'Return',
+    progress: 'Progress', approved: 'approved', submitted: 'submitted', returnedN: 'returned', visits7: 'visits in 7 days',
+    total: 'All', householdsN: 'households', grids: 'Grids', enumerators: 'Enumerators', asOf: 'As of',
   },
   zh: {
     title: '入户登记', signIn: '登录', user: '账号', password: '密码',
@@ -69,6 +73,10 @@ const words = {
     notVisitedFor: (n) => `${n} 天未走访`, turns80: '本月满 80 岁', lowIncomeReview: '本月低保复核',
     visitLogged: '走访已记录。',
     groups: { alone: '独居老人', disability: '残疾', 'low-income': '低保', 'elderly-80': '80 岁以上', foreign: '境外人员' },
+    reviewQueue: '待审核', reviewCount: (n) => `${n} 份表等待您审核。`, review: '审核',
+    commentOn: '对此项的意见', commentForm: '对整张表的意见', approve: '通过', return: '退回',
+    progress: '进度', approved: '已通过', submitted: '待审核', returnedN: '已退回', visits7: '7 天内走访',
+    total: '合计', householdsN: '户数', grids: '网格', enumerators: '网格员', asOf: '截至',
   },
 };
 
