@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "entry.h"
 #include "serve_client.h"
@@ -370,6 +371,63 @@ static void assert_revalidated(const char *path, const char *token, const http *
     http_free(&again);
     free(if_none_match);
 }
+
+/* `gz` (a gzip member) inflated. */
+static char *gunzip(const char *gz, size_t len, size_t *out_len)
+{
+    z_stream z = { 0 };
+    ck_assert_int_eq(inflateInit2(&z, 16 + MAX_WBITS), Z_OK);
+    size_t cap = 1 << 20;
+    char *out = hh_xmalloc(cap);
+    z.next_in = (Bytef *)gz;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)cap;
+    ck_assert_int_eq(inflate(&z, Z_FINISH), Z_STREAM_END);
+    *out_len = z.total_out;
+    inflateEnd(&z);
+    return out;
+}
+
+/* An answer of 1 KiB or more goes gzip-compressed to a client whose Accept-Encoding
+ * takes it (a phone on mobile data), with a weak ETag that revalidates; not to one
+ * that refuses it with q=0, and never a small one. */
+START_TEST(answers_are_compressed_for_clients_that_take_gzip)
+{
+    char *token, *csrf;
+    sign_in("enum03", &token, &csrf);
+    http plain = request("GET", "/api/v1/items", NULL, token, NULL);
+    ck_assert_int_eq(plain.status, 200);
+    ck_assert(!strstr(plain.headers.data, "Content-Encoding"));
+    extra_header = "Accept-Encoding: deflate, gzip;q=0.8";
+    http packed = request("GET", "/api/v1/items", NULL, token, NULL);
+    extra_header = NULL;
+    ck_assert_int_eq(packed.status, 200);
+    ck_assert_msg(strstr(packed.headers.data, "Content-Encoding: gzip\r\n"), "%s", packed.headers.data);
+    ck_assert(strstr(packed.headers.data, "Vary: Accept-Encoding\r\n"));
+    ck_assert(strstr(packed.headers.data, "ETag: W/\""));
+    ck_assert_msg(packed.body.len * 3 < plain.body.len, "%zu of %zu bytes", packed.body.len, plain.body.len);
+    size_t len;
+    char *unpacked = gunzip(packed.body.data, packed.body.len, &len);
+    ck_assert(len == plain.body.len && memcmp(unpacked, plain.body.data, len) == 0);
+    free(unpacked);
+    assert_revalidated("/api/v1/items", token, &packed); /* W/"…" names the same content */
+    extra_header = "Accept-Encoding: gzip;q=0, identity";
+    http refused = request("GET", "/api/v1/items", NULL, token, NULL);
+    ck_assert(!strstr(refused.headers.data, "Content-Encoding"));
+    http_free(&refused);
+    extra_header = "Accept-Encoding: gzip";
+    http small = request("GET", "/app.js", NULL, NULL, NULL);
+    extra_header = NULL;
+    ck_assert_int_eq(small.status, 200);
+    ck_assert(!strstr(small.headers.data, "Content-Encoding"));
+    http_free(&small);
+    http_free(&packed);
+    http_free(&plain);
+    free(token);
+    free(csrf);
+}
+END_TEST
 
 /* GET /api/v1/items: every question of guided entry in its order, code lists with both
  * languages' labels, the conditions as data; cached by its ETag. */
@@ -1129,6 +1187,7 @@ Suite *make_serve_suite(void)
     tcase_add_test(tc, a_supervisor_assigns_grids_of_its_community);
     tcase_add_test(tc, an_account_holding_overlapping_grids_sees_each_household_once);
     tcase_add_test(tc, the_item_dictionary_is_served_with_its_conditions);
+    tcase_add_test(tc, answers_are_compressed_for_clients_that_take_gzip);
     tcase_add_test(tc, the_phone_clients_files_are_served_and_nothing_else);
     tcase_add_test(tc, failed_logins_lock_the_account_and_say_nothing_more);
     tcase_add_test(tc, hostile_requests_are_refused_plainly);

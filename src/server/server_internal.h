@@ -75,6 +75,9 @@ typedef unsigned (*hh_handler)(hh_request *rq);
 unsigned hh_answer_error(hh_request *rq, unsigned status, const char *code, const char *en, const char *zh);
 /* 403 "forbidden": the access rule said no (server_access.c). */
 unsigned hh_answer_forbidden(hh_request *rq);
+/* Whether the request's If-None-Match names `etag` (weak comparison, RFC 9110: a
+ * compressed answer's W/ tag matches too): answer 304 with no body then. */
+bool hh_request_revalidated(hh_request *rq, const char *etag);
 /* 503 "store": the store failed; the client may try again. */
 unsigned hh_answer_store_failed(hh_request *rq);
 /* A listing of personal data in the audit log, under the store lock: who read

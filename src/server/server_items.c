@@ -154,8 +154,7 @@ unsigned hh_items_get(hh_request *rq)
         return hh_answer_forbidden(rq);
     hh_server *srv = rq->server;
     rq->etag = srv->items_etag;
-    const char *has = MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-    if (has && strcmp(has, srv->items_etag) == 0)
+    if (hh_request_revalidated(rq, srv->items_etag))
         return MHD_HTTP_NOT_MODIFIED;
     hh_buf_append(&rq->answer, srv->items.data, srv->items.len);
     return MHD_HTTP_OK;

@@ -152,9 +152,7 @@ unsigned hh_static_get(hh_request *rq)
         rq->content_type = f->type;
         rq->csp = "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
                   "base-uri 'none'; form-action 'self'";
-        const char *has =
-            MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-        if (has && strcmp(has, f->etag) == 0)
+        if (hh_request_revalidated(rq, f->etag))
             return MHD_HTTP_NOT_MODIFIED;
         hh_buf_append(&rq->answer, f->data, f->len);
         return MHD_HTTP_OK;
