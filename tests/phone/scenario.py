@@ -238,8 +238,21 @@ try:
               ('Ali Khan', 'child', 'AB1234563', 'male', '=2014-05-02'),
               ('Sara Khan', 'child', 'AB1234564', 'female', '=2019-09-19')]
     for n, (name, rel, passport, sex, birth) in enumerate(family, 1):
-        person(n, name, rel, 'passport', passport, nationality='=PAK', sex=sex, birthDate=birth,
-               residence='foreign-resident', languages='=en ur')
+        if n == 1:
+            person(n, name, rel, 'passport', passport, nationality='=PAK', sex=sex, birthDate=birth,
+                   residence='foreign-resident', languages='=en ur')
+        else:  # the family's nationality, document type, residence and languages carried from the first
+            if item(f'person[{n - 1}]/nationality').find_element(By.TAG_NAME, 'input').get_attribute('value') != 'PAK':
+                fail('the nationality was lost')
+            tap('#add-person')
+            if item(f'person[{n}]/nationality').find_element(By.TAG_NAME, 'input').get_attribute('value') != 'PAK' or \
+                    not item(f'person[{n}]/document/@type').find_elements(By.CSS_SELECTOR, '[data-code="passport"][aria-checked="true"]'):
+                fail('a new member of the family does not start with its nationality and document type')
+            answer(f'person[{n}]/name', name)
+            choose(f'person[{n}]/relationship', rel)
+            answer(f'person[{n}]/document', passport)
+            choose(f'person[{n}]/sex', sex)
+            answer(f'person[{n}]/birthDate', birth[1:])
         if item(f'person[{n}]/ethnicity') if d.find_elements(By.CSS_SELECTOR, f'.item[data-path="person[{n}]/ethnicity"]') else None:
             fail('ethnicity is asked of a foreign national')
         if n <= 2:

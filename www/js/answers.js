@@ -156,10 +156,16 @@ export function fromJson(dict, h) {
   return a;
 }
 
-// The usual answers (dictionary "usual") of a new person.
-export function newPerson(dict, index) {
+// What a family mostly shares: a new person starts with the previous one's answers to these.
+const SHARED = ['nationality', 'document-type', 'ethnicity', 'residence', 'languages'];
+
+// A new person: the usual answers (dictionary "usual"), then what the person before
+// them answered of what a family mostly shares (a foreign family's nationality,
+// passports and languages are typed once); each shown and changed like any answer.
+export function newPerson(dict, index, previous) {
   const p = {};
   for (const q of dict.questions.person) if (q.usual) p[q.key] = q.usual;
+  for (const key of SHARED) if (previous && present(previous[key])) p[key] = previous[key];
   if (index > 1) delete p.relationship;
   else p.relationship = 'head';
   return p;

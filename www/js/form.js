@@ -109,7 +109,7 @@ export class HouseholdForm {
         ...fields);
     });
     const add = el('button', { type: 'button', id: 'add-person', onclick: () => {
-      a.persons.push(newPerson(dict, a.persons.length + 1));
+      a.persons.push(newPerson(dict, a.persons.length + 1, a.persons[a.persons.length - 1]));
       this.syncMemberCount();
       this.changed();
       this.render();
