@@ -99,7 +99,7 @@ function signInScreen(message) {
       await signIn(user.value.trim(), password.value);
       if ((await db.get('cache', 'owner')) !== session().user) await db.clearAll(); // another worker's phone data
       await db.put('cache', session().user, 'owner');
-      route();
+      route().then(sendOutbox); // what waited while the session had ended goes now
     } catch (e) {
       said.textContent = e.offline ? t('offlineNoSession') : e.code === 'login-refused' ? t('signInRefused') : e.message;
     }
