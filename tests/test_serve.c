@@ -372,6 +372,34 @@ static void assert_revalidated(const char *path, const char *token, const http *
     free(if_none_match);
 }
 
+/* GET /api/v1/households?q=: a name, a phone or the id's last digits find the
+ * caller's households only, without the name in the answer or the audit log. */
+START_TEST(a_search_finds_only_the_callers_households)
+{
+    char *token, *csrf;
+    sign_in("enum03", &token, &csrf);
+    http h = request("GET", "/api/v1/households?q=%E8%92%8B%E7%B4%A0", NULL, token, NULL); /* 蒋素: part of a name */
+    ck_assert_int_eq(h.status, 200);
+    ck_assert_str_eq(h.body.data, "[{\"id\":\"" OWN "\",\"estate\":\"成飞512\",\"building\":\"543\",\"unit\":\"1\","
+                                  "\"room\":\"101\",\"match\":\"name\"}]");
+    http_free(&h);
+    h = request("GET", "/api/v1/households?q=3284-0507", NULL, token, NULL); /* part of its phone */
+    ck_assert_msg(strstr(h.body.data, "\"match\":\"phone\"") && strstr(h.body.data, OWN), "%s", h.body.data);
+    http_free(&h);
+    /* the grid 04 household's head: another grid's, not found */
+    h = request("GET", "/api/v1/households?q=%E6%9D%A8%E5%BB%BA%E5%9B%BD", NULL, token, NULL);
+    ck_assert_int_eq(h.status, 200);
+    ck_assert_str_eq(h.body.data, "[]");
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE detail LIKE 'find of 1 household(s)%'"), 2);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE detail LIKE '%蒋%' OR detail LIKE '%杨%'"
+                                               " OR detail LIKE '%0507%'"),
+                     0);
+    free(token);
+    free(csrf);
+}
+END_TEST
+
 /* `gz` (a gzip member) inflated. */
 static char *gunzip(const char *gz, size_t len, size_t *out_len)
 {
@@ -1188,6 +1216,7 @@ Suite *make_serve_suite(void)
     tcase_add_test(tc, an_account_holding_overlapping_grids_sees_each_household_once);
     tcase_add_test(tc, the_item_dictionary_is_served_with_its_conditions);
     tcase_add_test(tc, answers_are_compressed_for_clients_that_take_gzip);
+    tcase_add_test(tc, a_search_finds_only_the_callers_households);
     tcase_add_test(tc, the_phone_clients_files_are_served_and_nothing_else);
     tcase_add_test(tc, failed_logins_lock_the_account_and_say_nothing_more);
     tcase_add_test(tc, hostile_requests_are_refused_plainly);

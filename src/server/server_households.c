@@ -1,5 +1,6 @@
 /* server_households.c — reading households over HTTP: GET /api/v1/households (the
- * caller's grids' current households, as `list --json` gives them) and GET
+ * caller's grids' current households, as `list --json` gives them; with ?q= those a
+ * search names, as `hhreg find` finds them) and GET
  * /api/v1/households/{id} (one household as `show --json` gives it, with its
  * revision, review (store_review.h) and the warnings kept with the revision). Each read of
  * personal data is in the audit log: who, which household, never a value. */
@@ -27,10 +28,55 @@ static void add_row(const hh_list_row *r, void *arg)
     }
 }
 
+/* One household `?q=` names, when the caller may read it: where it is and how it
+ * was found, never the head's name nor the text searched for. */
+static void add_match(const hh_household_match *m, void *arg)
+{
+    list_state *st = arg;
+    if (m->deleted || !hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, m->id, m->building))
+        return;
+    static const char *const kinds[] = { [HH_MATCH_ID] = "id", [HH_MATCH_ROOM] = "room",
+                                         [HH_MATCH_ID_DIGITS] = "id-digits", [HH_MATCH_PHONE] = "phone",
+                                         [HH_MATCH_NAME] = "name" };
+    hh_json_object(&st->json, NULL);
+    hh_json_str(&st->json, "id", m->id);
+    hh_json_str(&st->json, "estate", m->estate);
+    hh_json_str(&st->json, "building", m->building);
+    hh_json_str(&st->json, "unit", m->unit);
+    hh_json_str(&st->json, "room", m->room);
+    hh_json_str(&st->json, "match", kinds[m->kind]);
+    hh_json_end(&st->json);
+    st->rows++;
+}
+
+/* GET /api/v1/households?q=TEXT: the caller's households TEXT names, as `hhreg find`
+ * finds them (an id, building-unit-room, the id's last digits, part of a phone or of
+ * a name). The audit log says a search was made and how many were found. */
+static unsigned households_find(hh_request *rq, const char *text)
+{
+    hh_server *srv = rq->server;
+    list_state st = { .rq = rq };
+    hh_json_init(&st.json, &rq->answer);
+    hh_json_array(&st.json, NULL);
+    hh_buf err;
+    hh_buf_init(&err);
+    pthread_mutex_lock(&srv->store_lock);
+    int rc = hh_store_find(srv->store, text, add_match, &st, &err) < 0 ? -1 : 0;
+    if (rc == 0)
+        rc = hh_audit_listing(rq, "find", st.rows, &err);
+    pthread_mutex_unlock(&srv->store_lock);
+    hh_json_end(&st.json);
+    hh_buf_free(&err);
+    return rc ? hh_answer_store_failed(rq) : MHD_HTTP_OK;
+}
+
 unsigned hh_households_list(hh_request *rq)
 {
     if (!hh_access_allows(&rq->who, HH_ACT_LIST_HOUSEHOLDS, NULL, NULL))
         return hh_answer_forbidden(rq);
+    const char *text = MHD_lookup_connection_value(rq->connection, MHD_GET_ARGUMENT_KIND, "q");
+    if (text && *text)
+        return households_find(rq, text);
     hh_server *srv = rq->server;
     list_state st = { .rq = rq };
     hh_json_init(&st.json, &rq->answer);

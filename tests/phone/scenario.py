@@ -189,6 +189,12 @@ try:
     if len(d.find_elements(By.CSS_SELECTOR, '#household-list .row')) != 812:
         fail('the list does not hold the grid\'s 812 households')
     shot('02-my-households')
+    find('#search').send_keys('蒋素琴')  # a name (four households have a 蒋素琴): searched by the server
+    wait('the search by name', lambda: [e.get_attribute('data-id') for e in d.find_elements(By.CSS_SELECTOR, '#household-list .row')]
+         == ['510105016003-03-0001', '510105016003-03-0537', '510105016003-03-0616', '510105016003-03-0663'])
+    find('#search').clear()
+    find('#search').send_keys(' ')
+    wait('the whole list again', lambda: len(d.find_elements(By.CSS_SELECTOR, '#household-list .row')) == 812)
     tap('#lang')  # Chinese, and back
     wait('the list in Chinese', lambda: find('h1').text == '我的住户')
     shot('02-my-households-zh')

@@ -134,16 +134,31 @@ async function listScreen() {
       d.refused ? el('span', { class: 'flag bad', text: t('refused') }) : null));
   const search = el('input', { type: 'search', id: 'search', placeholder: t('search'), 'aria-label': t('search') });
   const rows = el('div', { class: 'rows', id: 'household-list' });
+  let found = null; // ids the server's search named (a name, a phone): ?q=
+  let asking;
   const fill = () => {
     const q = search.value.trim();
-    rows.replaceChildren(...list.filter((h) => !h.deleted && (!q || h.id.includes(q) || `${h.building}-${h.unit}-${h.room}`.includes(q)))
+    rows.replaceChildren(...list.filter((h) => !h.deleted && (!q || h.id.includes(q) || `${h.building}-${h.unit}-${h.room}`.includes(q) ||
+      (found && found.has(h.id))))
       .map((h) => el('a', { class: 'row', href: `#/household/${h.id}`, 'data-id': h.id },
         el('strong', { text: `${h.building}-${h.unit}-${h.room}` }), ' ',
         el('span', { class: 'muted', text: `${h.id.slice(-4)} · ${t('persons_n', h.size)}` }), ' ',
         ...flagsOf(h).map((f) => el('span', { class: `flag flag-${f}`, title: t('flags')[f], 'aria-label': t('flags')[f], text: f })))));
     if (!rows.children.length) rows.append(el('p', { class: 'muted', text: t('noHouseholds') }));
   };
-  search.addEventListener('input', fill);
+  search.addEventListener('input', () => {
+    found = null;
+    fill();
+    clearTimeout(asking);
+    const q = search.value.trim();
+    if (q.length >= 2 && navigator.onLine) // names and phones are searched by the server: the list holds neither
+      asking = setTimeout(async () => {
+        try {
+          const matches = await call('GET', `/api/v1/households?q=${encodeURIComponent(q)}`);
+          if (search.value.trim() === q) { found = new Set(matches.map((m) => m.id)); fill(); }
+        } catch (e) { /* offline: the list's own filter stands */ }
+      }, 400);
+  });
   fill();
   const supervising = s.role === 'supervisor';
   screen(t('households'), ...newButtons,
