@@ -16,6 +16,8 @@ typedef struct list_state {
     hh_request *rq;
     hh_json json;
     long rows;
+    const char *text;   /* ?q=: what a search names */
+    const char *area;   /* the area being listed */
 } list_state;
 
 static void add_row(const hh_list_row *r, void *arg)
@@ -28,12 +30,18 @@ static void add_row(const hh_list_row *r, void *arg)
     }
 }
 
-/* One household `?q=` names, when the caller may read it: where it is and how it
- * was found, never the head's name nor the text searched for. */
+static int list_area(hh_store *s, const char *area, void *arg, hh_buf *err)
+{
+    return hh_store_list(s, area, false, add_row, arg, err);
+}
+
+/* One household of the area listed that ?q= names, when the caller may read it: where
+ * it is and how it was found, never the head's name nor the text searched for. */
 static void add_match(const hh_household_match *m, void *arg)
 {
     list_state *st = arg;
-    if (m->deleted || !hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, m->id, m->building))
+    if (m->deleted || strncmp(m->id, st->area, strlen(st->area)) != 0 ||
+        !hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, m->id, m->building))
         return;
     static const char *const kinds[] = { [HH_MATCH_ID] = "id", [HH_MATCH_ROOM] = "room",
                                          [HH_MATCH_ID_DIGITS] = "id-digits", [HH_MATCH_PHONE] = "phone",
@@ -49,52 +57,25 @@ static void add_match(const hh_household_match *m, void *arg)
     st->rows++;
 }
 
-/* GET /api/v1/households?q=TEXT: the caller's households TEXT names, as `hhreg find`
- * finds them (an id, building-unit-room, the id's last digits, part of a phone or of
- * a name). The audit log says a search was made and how many were found. */
-static unsigned households_find(hh_request *rq, const char *text)
+/* The households of `area` the search names (areas never overlap: one match, one row). */
+static int find_in_area(hh_store *s, const char *area, void *arg, hh_buf *err)
 {
-    hh_server *srv = rq->server;
-    list_state st = { .rq = rq };
-    hh_json_init(&st.json, &rq->answer);
-    hh_json_array(&st.json, NULL);
-    hh_buf err;
-    hh_buf_init(&err);
-    pthread_mutex_lock(&srv->store_lock);
-    int rc = hh_store_find(srv->store, text, add_match, &st, &err) < 0 ? -1 : 0;
-    if (rc == 0)
-        rc = hh_audit_listing(rq, "find", st.rows, &err);
-    pthread_mutex_unlock(&srv->store_lock);
-    hh_json_end(&st.json);
-    hh_buf_free(&err);
-    return rc ? hh_answer_store_failed(rq) : MHD_HTTP_OK;
+    list_state *st = arg;
+    st->area = area;
+    return hh_store_find(s, st->text, add_match, st, err) < 0 ? -1 : 0;
 }
 
+/* GET /api/v1/households, and with ?q=TEXT the caller's households TEXT names, as
+ * `hhreg find` finds them (an id, building-unit-room, the id's last digits, part of a
+ * phone or of a name); the audit log says a search was made and how many were found. */
 unsigned hh_households_list(hh_request *rq)
 {
     if (!hh_access_allows(&rq->who, HH_ACT_LIST_HOUSEHOLDS, NULL, NULL))
         return hh_answer_forbidden(rq);
-    const char *text = MHD_lookup_connection_value(rq->connection, MHD_GET_ARGUMENT_KIND, "q");
-    if (text && *text)
-        return households_find(rq, text);
-    hh_server *srv = rq->server;
     list_state st = { .rq = rq };
-    hh_json_init(&st.json, &rq->answer);
-    hh_json_array(&st.json, NULL);
-    hh_buf err;
-    hh_buf_init(&err);
-    int rc = 0;
-    pthread_mutex_lock(&srv->store_lock);
-    char area[16];
-    for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
-        if (hh_account_area(&rq->who, i, area))
-            rc = hh_store_list(srv->store, area, false, add_row, &st, &err);
-    if (rc == 0)
-        rc = hh_audit_listing(rq, "list", st.rows, &err);
-    pthread_mutex_unlock(&srv->store_lock);
-    hh_json_end(&st.json);
-    hh_buf_free(&err);
-    return rc ? hh_answer_store_failed(rq) : MHD_HTTP_OK;
+    st.text = MHD_lookup_connection_value(rq->connection, MHD_GET_ARGUMENT_KIND, "q");
+    bool search = st.text && *st.text;
+    return hh_answer_listing(rq, &st.json, search ? "find" : "list", search ? find_in_area : list_area, &st, &st.rows);
 }
 
 typedef struct warnings_state {
