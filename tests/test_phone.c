@@ -4,8 +4,8 @@
  * grid, and asserts each step on the page and in the store: sign in, an elderly
  * woman living alone with a disability certificate (sex and birth date from her ID
  * number, a wrong check character shown at its item and corrected), a foreign family
- * of four with passports, two households entered offline kept through a restart of
- * the browser and sent when the connection is back, a form the server refuses shown
+ * of four with passports, two households entered offline kept when the tab is closed
+ * and another opened and sent when the connection is back, a form the server refuses shown
  * at its item and corrected, a visit recorded from the due list, a form the
  * supervisor (on a second browser) returned with a comment on an item fixed and
  * approved, a warning shown in the review, the progress page, another grid's

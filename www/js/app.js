@@ -78,7 +78,10 @@ async function rememberAddress(grid, household) {
   return keep;
 }
 
+let routed = '#/'; // the route being shown: a screen still loading for an earlier one is dropped
+
 function screen(title, ...children) {
+  if ((location.hash || '#/') !== routed) return;
   main.replaceChildren(el('h1', { text: title }), ...children.filter(Boolean));
   window.scrollTo(0, 0);
 }
@@ -86,6 +89,7 @@ function screen(title, ...children) {
 // --- sign in ---------------------------------------------------------------------------
 
 function signInScreen(message) {
+  routed = location.hash || '#/'; // whatever was loading, signing in comes first
   const user = el('input', { id: 'user', name: 'user', autocomplete: 'username', autocapitalize: 'none', required: true });
   const password = el('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const said = el('p', { class: 'msg', role: 'alert', text: message || '' });
@@ -347,11 +351,12 @@ async function sendOutbox() {
 // --- routing ---------------------------------------------------------------------------
 
 async function route() {
+  routed = location.hash || '#/';
   showStatus();
   document.getElementById('sign-out').hidden = !session();
   if (!session()) { signInScreen(); return; }
   if (!dict && !(await loadDictionary())) { signInScreen(t('offlineNoSession')); return; }
-  const hash = location.hash || '#/';
+  const hash = routed;
   try {
     if (hash.startsWith('#/form/')) await formScreen(hash.slice(7));
     else if (hash.startsWith('#/household/')) await openHousehold(decodeURIComponent(hash.slice(12)));

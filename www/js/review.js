@@ -16,7 +16,7 @@ function shown(q, value) {
 
 export async function reviewQueueScreen(screen) {
   const queue = await call('GET', '/api/v1/review-queue');
-  const rows = queue.map((e) => el('a', { class: 'row', href: `#/review/${e.id}`, 'data-id': e.id },
+  const rows = queue.map((e) => el('a', { class: 'row queued', href: `#/review/${e.id}`, 'data-id': e.id },
     el('strong', { text: `${e.building}-${e.unit}-${e.room}` }), ' ',
     el('span', { class: 'muted', text: `${e.id.slice(-4)} · ${e.enumerator} · ${e.storedAt.slice(0, 10)}` })));
   screen(t('reviewQueue'), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`),
