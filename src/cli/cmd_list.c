@@ -25,6 +25,8 @@ static void flags(const hh_list_row *r, char out[8])
         out[n++] = 'D';
     if (r->low_income)
         out[n++] = 'L';
+    if (r->foreign)
+        out[n++] = 'F';
     if (r->deleted)
         out[n++] = 'X';
     if (r->conflict)
@@ -86,9 +88,9 @@ int cmd_list(cli *c, int argc, char **argv)
                c->lang == HH_LANG_ZH ? "户编号" : "ID", c->lang == HH_LANG_ZH ? "楼栋" : "BLDG",
                c->lang == HH_LANG_ZH ? "单元" : "UNIT", c->lang == HH_LANG_ZH ? "室" : "ROOM",
                c->lang == HH_LANG_ZH ? "人数" : "SIZE", c->lang == HH_LANG_ZH ? "版本" : "REV",
-               c->lang == HH_LANG_ZH ? "标记（A 独居老人 E 空巢 D 残疾 L 低保 X 已删除 C 合并冲突）"
-                                     : "FLAGS (A alone 60+, E empty nest, D disability, L low income, X deleted,"
-                                       " C conflict)");
+               c->lang == HH_LANG_ZH ? "标记（A 独居老人 E 空巢 D 残疾 L 低保 F 外籍 X 已删除 C 合并冲突）"
+                                     : "FLAGS (A alone 60+, E empty nest, D disability, L low income, F foreign,"
+                                       " X deleted, C conflict)");
     rc = hh_store_list(s, a.area, a.all, print_row, &a, &err);
     if (rc == 0 && a.json)
         printf("[%s]\n", a.out.data);

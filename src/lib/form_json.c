@@ -147,6 +147,8 @@ void hh_list_row_json(hh_json *j, const hh_list_row *r)
     hh_json_int(j, "size", r->size);
     hh_json_int(j, "elderly60", r->elderly60);
     hh_json_int(j, "personsWithDisability", r->disabled);
+    hh_json_int(j, "foreignNationals", r->foreign);
+    hh_json_str(j, "status", r->status);
     hh_json_bool(j, "elderlyLivingAlone", r->living_alone);
     hh_json_bool(j, "emptyNest", r->empty_nest);
     hh_json_bool(j, "lowIncome", r->low_income);

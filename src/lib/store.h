@@ -192,7 +192,9 @@ int hh_store_resolve(hh_store *s, const char *id, int keep, const char *actor, i
 /* --- reading ------------------------------------------------------------- */
 typedef struct hh_list_row {
     const char *id, *estate, *building, *unit, *room, *community_code, *enumeration_date;
+    const char *status; /* the enumeration status: complete, partial, refused, nobody-home */
     int revision, size, elderly60, disabled;
+    int foreign; /* persons of a nationality other than CHN */
     bool living_alone, empty_nest, low_income, deleted;
     bool conflict; /* a conflict a merge found is open (hhreg conflicts) */
 } hh_list_row;

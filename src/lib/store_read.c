@@ -124,7 +124,9 @@ int hh_store_list(hh_store *s, const char *area, bool include_deleted,
                 "SELECT h.id, r.estate, r.building, r.unit, r.room, r.community_code, r.enumeration_date,"
                 " h.current_revision, r.size, r.elderly60, r.disabled, r.living_alone, r.empty_nest,"
                 " r.low_income, h.deleted_at IS NOT NULL,"
-                " EXISTS (SELECT 1 FROM conflict c WHERE c.household_id = h.id AND c.resolved_at IS NULL)"
+                " EXISTS (SELECT 1 FROM conflict c WHERE c.household_id = h.id AND c.resolved_at IS NULL),"
+                " r.enumeration_status, (SELECT count(*) FROM person p WHERE p.household_id = h.id"
+                "  AND p.revision = h.current_revision AND p.nationality <> 'CHN')"
                 STORE_FROM_CURRENT " WHERE " STORE_IN_AREA " AND (?2 OR h.deleted_at IS NULL) ORDER BY h.id",
                 &st, err))
         return -1;
@@ -133,10 +135,13 @@ int hh_store_list(hh_store *s, const char *area, bool include_deleted,
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         hh_list_row row = {
-            col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4), col(st, 5), col(st, 6),
-            sqlite3_column_int(st, 7), sqlite3_column_int(st, 8), sqlite3_column_int(st, 9),
-            sqlite3_column_int(st, 10), sqlite3_column_int(st, 11), sqlite3_column_int(st, 12),
-            sqlite3_column_int(st, 13), sqlite3_column_int(st, 14), sqlite3_column_int(st, 15),
+            .id = col(st, 0), .estate = col(st, 1), .building = col(st, 2), .unit = col(st, 3),
+            .room = col(st, 4), .community_code = col(st, 5), .enumeration_date = col(st, 6),
+            .revision = sqlite3_column_int(st, 7), .size = sqlite3_column_int(st, 8),
+            .elderly60 = sqlite3_column_int(st, 9), .disabled = sqlite3_column_int(st, 10),
+            .living_alone = sqlite3_column_int(st, 11), .empty_nest = sqlite3_column_int(st, 12),
+            .low_income = sqlite3_column_int(st, 13), .deleted = sqlite3_column_int(st, 14),
+            .conflict = sqlite3_column_int(st, 15), .status = col(st, 16), .foreign = sqlite3_column_int(st, 17),
         };
         fn(&row, arg);
     }
