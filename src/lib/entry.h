@@ -98,6 +98,14 @@ size_t hh_entry_involved(const hh_answers *a, const char *rule, const char *path
  * in `why`, which never quotes the text. `labels`: the form schema's code lists. */
 char *hh_entry_parse_typed(const hh_question *q, const char *text, const hh_code_labels *labels, bool by_number,
                            hh_lang lang, char *why, size_t why_len);
+/* The countries a nationality is typed as (ISO 3166-1 alpha-3, from countries.def):
+ * the code, its English name, its common English name or "", its Chinese name or "". */
+typedef struct hh_country {
+    const char *code, *en, *common, *zh;
+} hh_country;
+const hh_country *hh_countries(size_t *n);
+/* Whether question q's answer is a country's code (the nationality). */
+bool hh_question_is_country(const hh_question *q);
 /* A code list longer than this is searched by typing, not listed at every question. */
 #define HH_CODE_LIST_LONG 20
 

@@ -96,14 +96,23 @@ static void suggest(char *why, size_t why_len, const char *code, hh_lang lang, i
     snprintf(why + used, why_len - used, "%s%s", *count > 1 ? hh_text(lang, ", ", "、") : "", code);
 }
 
-static const struct {
-    const char *code, *en, *common, *zh;
-} countries[] = {
+static const hh_country countries[] = {
 #define C(code, en, common, zh) { code, en, common, zh },
 #include "countries.def"
     HH_COUNTRIES(C)
 #undef C
 };
+
+const hh_country *hh_countries(size_t *n)
+{
+    *n = sizeof countries / sizeof countries[0];
+    return countries;
+}
+
+bool hh_question_is_country(const hh_question *q)
+{
+    return q->scope == HH_SCOPE_PERSON && strcmp(q->key, "nationality") == 0;
+}
 
 /* The ISO 3166 alpha-3 code of a nationality typed as a code or a country's name. */
 static const char *country(const char *typed, hh_lang lang, char *why, size_t why_len)
@@ -241,7 +250,7 @@ char *hh_entry_parse_typed(const hh_question *q, const char *text, const hh_code
         goto done;
     if (*text && (q->kind == HH_Q_DATE || q->kind == HH_Q_MONTH) && iso_date(text, q->kind == HH_Q_MONTH, buf))
         typed = buf;
-    if (*text && q->scope == HH_SCOPE_PERSON && strcmp(q->key, "nationality") == 0 &&
+    if (*text && hh_question_is_country(q) &&
         !(typed = country(text, lang, why, why_len)))
         goto done;
     if (*text && q->scope == HH_SCOPE_PERSON && strcmp(q->key, "document-number") == 0) {

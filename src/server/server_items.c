@@ -1,7 +1,8 @@
 /* server_items.c — GET /api/v1/items: the item dictionary a client builds its form
  * from (the phone client of issue 19): every question of guided entry in the order
  * it is asked, with its item's kind, XML path and JSON key, its prompt in English and
- * Chinese, its bounds, its code list with both languages' labels (from the XSD), and
+ * Chinese, its bounds, its code list with both languages' labels (from the XSD; the
+ * nationality's the countries of ISO 3166-1, from countries.def), and
  * the condition under which it is asked — as data, from the same table that
  * hh_question_applies reads (entry_questions.c), so client and server cannot
  * disagree. It holds no personal data: made once at start, served to any signed-in
@@ -109,6 +110,20 @@ static void put_question(hh_json *j, const hh_question *q, const hh_code_labels 
         hh_json_end(j);
     }
     free(codes);
+    if (hh_question_is_country(q)) { /* typed as a code or a name in guided entry: picked from the list here */
+        size_t n_countries;
+        const hh_country *countries = hh_countries(&n_countries);
+        hh_json_str(j, "codeList", "ISO3166-1");
+        hh_json_array(j, "codes");
+        for (size_t c = 0; c < n_countries; c++) {
+            hh_json_object(j, NULL);
+            hh_json_str(j, "code", countries[c].code);
+            hh_json_str(j, "en", *countries[c].common ? countries[c].common : countries[c].en);
+            hh_json_str(j, "zh", *countries[c].zh ? countries[c].zh : countries[c].en);
+            hh_json_end(j);
+        }
+        hh_json_end(j);
+    }
     hh_json_end(j);
 }
 
