@@ -67,6 +67,7 @@ function realDate(v) {
 // What is wrong with one answer, as a key of i18n's words (and its arguments), or null.
 export function check(q, value, person) {
   if (!present(value)) return q.optional ? null : ['required'];
+  if (q.codes) return q.codes.some((c) => c.code === value) ? null : ['notInList']; // a code list, or the countries
   switch (q.kind) {
     case 'date': return /^\d{4}-\d{2}-\d{2}$/.test(value) && realDate(value) ? null : ['badDate'];
     case 'month': return /^\d{4}-(0[1-9]|1[0-2])$/.test(value) ? null : ['badMonth'];
@@ -76,8 +77,6 @@ export function check(q, value, person) {
       if ((q.min !== undefined && +value < q.min) || (q.max !== undefined && +value > q.max)) return ['between', q.min, q.max];
       return null;
     }
-    case 'code': case 'boolean':
-      return q.codes && !q.codes.some((c) => c.code === value) ? ['notInList'] : null;
     default:
       if (q.maxLength && [...value].length > q.maxLength) return ['tooLong', q.maxLength];
       if (q.key === 'document-number' && person && person['document-type'] === 'resident-id') {
@@ -154,6 +153,20 @@ export function fromJson(dict, h) {
     a.visits.push(o);
   }
   return a;
+}
+
+// A foreign national's residence is foreign-resident, as guided entry proposes it
+// (hh_entry_default): set when the nationality leaves CHN while the residence is
+// still the usual one, and back to the usual one when it returns. True when changed.
+export function followNationality(dict, person) {
+  const usual = dict.questions.person.find((q) => q.key === 'residence').usual;
+  const foreign = present(person.nationality) && person.nationality !== 'CHN';
+  const want = foreign && (!present(person.residence) || person.residence === usual) ? 'foreign-resident'
+    : !foreign && person.residence === 'foreign-resident' ? usual : person.residence;
+  if (want === person.residence) return false;
+  if (present(want)) person.residence = want;
+  else delete person.residence;
+  return true;
 }
 
 // What a family mostly shares: a new person starts with the previous one's answers to these.

@@ -114,12 +114,17 @@ function signInScreen(message) {
 
 // --- my households ---------------------------------------------------------------------
 
+// Whether a draft holds the worker's work: a new household, or one they changed (a
+// household only opened is a copy of the server's, replaced when opened again).
+function worked(draft) { return draft.edited || !draft.householdId; }
+
 function flagsOf(h) {
   const f = [];
   if (h.elderlyLivingAlone) f.push('A');
   if (h.emptyNest) f.push('E');
   if (h.personsWithDisability > 0) f.push('D');
   if (h.lowIncome) f.push('L');
+  if (h.foreignNationals > 0) f.push('F');
   return f;
 }
 
@@ -130,11 +135,11 @@ async function listScreen() {
   const grids = s.grids.filter((g) => /^\d{12}-\d{2}$/.test(g.split('/')[0]));
   const newButtons = grids.map((g) => el('button', { type: 'button', class: 'primary', 'data-grid': g, onclick: () => newHousehold(g) },
     `+ ${t('newHousehold')}${grids.length > 1 ? ` (${g})` : ''}`));
-  const unfinished = drafts.filter((d) => !outbox.some((o) => o.draft === d.clientId && o.state === 'queued'))
+  const unfinished = drafts.filter((d) => worked(d) && !outbox.some((o) => o.draft === d.clientId && o.state === 'queued'))
     .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
     .map((d) => el('a', { class: 'row draft', href: `#/form/${d.clientId}` },
-      el('strong', { text: t('draftOf', d.householdId) }), ' ',
-      el('span', { text: [d.answers.household.building, d.answers.household.unit, d.answers.household.room].filter(Boolean).join('-') }),
+      el('strong', { text: addressLine(d.answers) || '—' }), ' ',
+      el('span', { class: 'muted', text: `${d.householdId ? d.householdId.slice(-4) : t('newHousehold')} · ${whoLine(d.answers)} · ${t('changedAt', when(d.updatedAt))}` }),
       d.refused ? el('span', { class: 'flag bad', text: t('refused') }) : null));
   const search = el('input', { type: 'search', id: 'search', placeholder: t('search'), 'aria-label': t('search') });
   const rows = el('div', { class: 'rows', id: 'household-list' });
@@ -146,7 +151,7 @@ async function listScreen() {
       (found && found.has(h.id))))
       .map((h) => el('a', { class: 'row', href: `#/household/${h.id}`, 'data-id': h.id },
         el('strong', { text: `${h.building}-${h.unit}-${h.room}` }), ' ',
-        el('span', { class: 'muted', text: `${h.id.slice(-4)} · ${t('persons_n', h.size)}` }), ' ',
+        el('span', { class: 'muted', text: `${h.id.slice(-4)} · ${h.status && h.status !== 'complete' && !h.size ? t('status_n')[h.status] : t('persons_n', h.size)}` }), ' ',
         ...flagsOf(h).map((f) => el('span', { class: `flag flag-${f}`, title: t('flags')[f], 'aria-label': t('flags')[f], text: f })))));
     if (!rows.children.length) rows.append(el('p', { class: 'muted', text: t('noHouseholds') }));
   };
@@ -189,16 +194,31 @@ async function newHousehold(grid) {
   location.hash = `#/form/${d.clientId}`;
 }
 
-// A household of the list: its draft where there is one, else a new draft of it.
+// A household of the list: the draft of it the worker changed, else a draft of it as the
+// server has it now (one left unchanged is replaced: it may be stale). Editing it is a
+// visit: today's, by this account, added to its visits and made its enumeration date.
 async function openHousehold(id) {
-  const drafts = await db.all('drafts');
-  const kept = drafts.find((d) => d.householdId === id);
+  const drafts = (await db.all('drafts')).filter((d) => d.householdId === id);
+  const kept = drafts.find((d) => d.edited);
   if (kept) { location.replace(`#/form/${kept.clientId}`); return; }
-  const h = await call('GET', `/api/v1/households/${encodeURIComponent(id)}`);
+  let h;
+  try {
+    h = await call('GET', `/api/v1/households/${encodeURIComponent(id)}`);
+  } catch (e) {
+    if (!e.offline || !drafts.length) throw e;
+    location.replace(`#/form/${drafts[0].clientId}`); // offline: the one kept is the best there is
+    return;
+  }
+  for (const old of drafts) await db.remove('drafts', old.clientId);
   const answers = fromJson(dict, h);
   await rememberAddress(id.slice(0, 15), answers.household);
+  const user = session().user;
+  answers.household.enumerator = user;
+  answers.household['enumeration-date'] = today();
+  answers.visits.push({ date: today(), enumerator: user, purpose: h.review && h.review.state === 'returned' ? 'follow-up' : 'routine', outcome: 'done' });
   const d = { clientId: newClientId(), grid: id.slice(0, 15), householdId: id, baseRevision: h.revision, answers,
-    review: h.review, updatedAt: new Date().toISOString(), memberCountTyped: true };
+    review: h.review, updatedAt: new Date().toISOString(),
+    memberCountTyped: answers.household['member-count'] !== String(answers.persons.length) }; // else it follows the roster
   await db.put('drafts', d);
   location.replace(`#/form/${d.clientId}`);
 }
@@ -207,7 +227,7 @@ async function openHousehold(id) {
 
 async function formScreen(clientId) {
   const draft = await db.get('drafts', clientId);
-  if (!draft) { location.hash = '#/'; return; }
+  if (!draft) { location.replace('#/'); return; } // sent or deleted since
   const list = (await db.get('cache', 'households')) || [];
   const addresses = { building: new Set(), unit: new Set(), room: new Set() };
   for (const h of list) if (h.id.startsWith(draft.grid)) for (const k of Object.keys(addresses)) addresses[k].add(h[k]);
@@ -218,34 +238,71 @@ async function formScreen(clientId) {
       ...(draft.review.items || []).map((i) => el('p', { text: `${i.path}: ${i.comment}` }))) : null;
   const send = el('button', { type: 'button', class: 'primary', id: 'send' }, t('submit'));
   const discard = el('button', { type: 'button', class: 'secondary danger', id: 'discard' }, t('discard'));
+  const reload = draft.conflict ? el('button', { type: 'button', class: 'secondary', id: 'reload', onclick: async () => {
+    await db.remove('drafts', draft.clientId);
+    for (const o of await db.all('outbox')) // the refusal is answered: the form is dropped for the server's
+      if (o.draft === draft.clientId && o.state === 'refused') await db.remove('outbox', o.clientId);
+    location.replace(`#/household/${encodeURIComponent(draft.householdId)}`);
+  } }, t('reload')) : null;
+  const holder = draft.refusal && draft.refusal.household
+    ? el('a', { class: 'button', id: 'open-holder', href: `#/household/${encodeURIComponent(draft.refusal.household)}` }, t('openHolder')) : null;
   screen(t('draftOf', draft.householdId), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`), review, body,
-    el('div', { class: 'actions' }, said, send, discard));
-  const form = new HouseholdForm(body, draft, { dict, addresses }, (d) => db.put('drafts', d));
+    el('div', { class: 'actions' }, said, reload, holder, send, discard));
+  const ctx = { dict, addresses };
+  if (draft.householdId) // nobody home at a household already registered: a visit to its log, the form untouched
+    ctx.onNobodyHome = () => { location.hash = `#/visit/${encodeURIComponent(draft.householdId)}?outcome=nobody-home`; };
+  const form = new HouseholdForm(body, draft, ctx, (d) => db.put('drafts', d));
   if (review && !(draft.diagnostics && draft.diagnostics.length)) // the supervisor's comments at their items
     form.showDiagnostics((draft.review.items || []).map((i) => ({ path: i.path, message: i.comment })));
-  if (draft.refused) said.textContent = draft.refused;
+  if (draft.refusal) said.textContent = refusalText(draft.refusal);
   send.addEventListener('click', async () => {
     const problems = form.checkAll();
     if (problems) { said.textContent = t('problems', problems); body.querySelector('.item.bad')?.scrollIntoView({ block: 'center' }); return; }
     delete draft.refused;
+    delete draft.refusal;
+    delete draft.conflict;
     draft.diagnostics = [];
     await db.put('drafts', draft);
     for (const o of await db.all('outbox')) // its earlier refusal is answered by this form
       if (o.draft === draft.clientId && o.state === 'refused') await db.remove('outbox', o.clientId);
     await db.put('outbox', { clientId: newClientId(), kind: 'form', draft: draft.clientId, householdId: draft.householdId,
       path: `/api/v1/households${draft.baseRevision ? `?base-revision=${draft.baseRevision}` : ''}`,
-      body: toJson(dict, draft.answers, `${draft.grid}-0000`), where: addressLine(draft.answers), state: 'queued', at: new Date().toISOString() });
-    location.hash = '#/outbox';
+      body: toJson(dict, draft.answers, `${draft.grid}-0000`), where: `${addressLine(draft.answers)} · ${whoLine(draft.answers)}`,
+      state: 'queued', at: new Date().toISOString() });
+    location.replace('#/outbox'); // Back from the outbox leaves for the list, not for a form already sent
     sendOutbox();
   });
   discard.addEventListener('click', async () => {
+    if (!confirm(t('confirmDiscard'))) return;
     await db.remove('drafts', draft.clientId);
-    location.hash = '#/';
+    location.replace('#/');
   });
 }
 
 function addressLine(answers) {
   return [answers.household.building, answers.household.unit, answers.household.room].filter(Boolean).join('-');
+}
+
+// Whom a draft or an outbox row is about, to tell rows of one address apart: the first
+// person's name (kept on this phone only, as the draft itself is), or the status.
+function whoLine(answers) {
+  const status = answers.household.status;
+  if (status && status !== 'complete' && status !== 'partial') return t('status_n')[status] || status;
+  return (answers.persons[0] && answers.persons[0].name) || t('person');
+}
+
+function when(iso) {
+  const d = new Date(iso);
+  return d.toDateString() === new Date().toDateString() ? d.toTimeString().slice(0, 5) : iso.slice(0, 10);
+}
+
+// Why the server refused an entry, in the language chosen now: the client's own words
+// for what it knows (the form's problems are at their items), else the server's message.
+function refusalText(r) {
+  if (r.code === 'conflict') return t('conflict');
+  if (r.code === 'invalid-form') return t('invalidForm');
+  if (r.code === 'address-held') return t('addressHeld', r.household);
+  return r.message;
 }
 
 // --- what is due, and a visit ------------------------------------------------------------
@@ -282,8 +339,9 @@ async function dueScreen() {
     el('p', { class: 'muted', text: t('dueCount', due.length) }), ...rows);
 }
 
-async function visitScreen(id) {
+async function visitScreen(id, outcome) {
   const visit = { date: today(), enumerator: session().user };
+  if (outcome) visit.outcome = outcome; // "nobody home" pressed on the household's form
   const body = el('div', { id: 'visit-form' });
   const said = el('p', { class: 'msg', role: 'alert' });
   const send = el('button', { type: 'button', class: 'primary', id: 'send-visit' }, t('submit'));
@@ -296,7 +354,7 @@ async function visitScreen(id) {
     if (visit.note) entry.note = visit.note;
     await db.put('outbox', { clientId, kind: 'visit', householdId: id, path: `/api/v1/households/${encodeURIComponent(id)}/visits`,
       body: entry, where: `${t('visit')} ${id.slice(-4)}`, state: 'queued', at: new Date().toISOString() });
-    location.hash = '#/outbox';
+    location.replace('#/outbox');
     sendOutbox();
   });
 }
@@ -308,8 +366,8 @@ async function outboxScreen() {
   const rows = items.map((o) => el('div', { class: `row outbox-${o.state}`, 'data-state': o.state },
     el('strong', { text: o.where || o.householdId || '' }), ' ',
     el('span', { class: 'state', text: t(o.state) }), ' ',
-    o.state === 'sent' ? el('span', { class: 'muted', text: o.said }) : null,
-    o.state === 'refused' ? el('span', { class: 'why', text: o.said }) : null,
+    o.state === 'sent' ? el('span', { class: 'muted', text: sentText(o) }) : null,
+    o.state === 'refused' ? el('span', { class: 'why', text: o.refusal ? refusalText(o.refusal) : o.said }) : null,
     o.state === 'refused' && o.draft ? el('a', { href: `#/form/${o.draft}`, class: 'button' }, t('fixAndSend')) : null));
   screen(t('outbox'), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`),
     el('button', { type: 'button', id: 'send-now', onclick: () => sendOutbox() }, t('retry')), ...rows);
@@ -317,7 +375,7 @@ async function outboxScreen() {
 
 let sending = false;
 async function sendOutbox() {
-  if (sending || !session()) return;
+  if (sending || !session() || !navigator.onLine) return; // no network at all: nothing to try until 'online'
   sending = true;
   try {
     for (const o of await db.all('outbox')) {
@@ -326,16 +384,18 @@ async function sendOutbox() {
         const answer = await call('POST', o.path, o.body, { 'Idempotency-Key': o.clientId });
         o.state = 'sent';
         o.householdId = answer.id;
-        o.said = o.kind === 'visit' ? t('visitLogged') : answer.outcome === 'unchanged' ? t('unchanged') : t('stored', answer.id);
+        o.outcome = o.kind === 'visit' ? 'visit' : answer.outcome;
         if (o.draft) await db.remove('drafts', o.draft);
       } catch (e) {
         if (e.offline || (e instanceof ApiError && e.status >= 500)) break; // kept: sent when the server is back
         if (e.status === 401) break;
         o.state = 'refused';
-        o.said = e.code === 'conflict' ? t('conflict') : e.message;
+        o.refusal = { code: e.code, message: e.message, household: e.body && e.body.household };
         const draft = o.draft && await db.get('drafts', o.draft);
         if (draft) {
-          draft.refused = o.said;
+          draft.refused = true;
+          draft.refusal = o.refusal;
+          draft.conflict = e.code === 'conflict';
           draft.diagnostics = (e.body && e.body.diagnostics) || [];
           await db.put('drafts', draft);
         }
@@ -346,6 +406,12 @@ async function sendOutbox() {
     sending = false;
   }
   if (location.hash === '#/outbox') outboxScreen();
+}
+
+function sentText(o) {
+  if (o.outcome === 'visit') return t('visitLogged');
+  if (o.outcome === 'unchanged') return t('unchanged');
+  return o.outcome ? t('stored', o.householdId) : o.said; // o.said: a row kept from before
 }
 
 // --- routing ---------------------------------------------------------------------------
@@ -365,7 +431,10 @@ async function route() {
     else if (hash === '#/review') await reviewQueueScreen(screen);
     else if (hash.startsWith('#/review/')) await reviewScreen(screen, dict, decodeURIComponent(hash.slice(9)));
     else if (hash === '#/progress') await progressScreen(screen);
-    else if (hash.startsWith('#/visit/')) await visitScreen(decodeURIComponent(hash.slice(8)));
+    else if (hash.startsWith('#/visit/')) {
+      const [id, query] = hash.slice(8).split('?');
+      await visitScreen(decodeURIComponent(id), new URLSearchParams(query || '').get('outcome'));
+    }
     else await listScreen();
   } catch (e) {
     screen(t('error'), el('p', { class: 'msg', role: 'alert', text: e.offline ? t('offline') : e.status === 403 ? t('forbidden') : e.message }),
@@ -375,7 +444,7 @@ async function route() {
 
 document.getElementById('lang').addEventListener('click', () => { setLanguage(language() === 'zh' ? 'en' : 'zh'); route(); });
 document.getElementById('sign-out').addEventListener('click', async () => {
-  const unsent = (await db.all('outbox')).filter((o) => o.state !== 'sent').length + (await db.all('drafts')).length;
+  const unsent = (await db.all('outbox')).filter((o) => o.state !== 'sent').length + (await db.all('drafts')).filter(worked).length;
   if (unsent && !confirm(t('unsentWarning', unsent))) return;
   await signOut();
   await db.clearAll();

@@ -4,7 +4,7 @@
 // it is left, and the server's diagnostics shown at the item they name. Every change
 // is handed to onChange (which keeps the draft on the phone).
 import { t, label } from './i18n.js';
-import { asked, answered, check, normalise, itemPath, newPerson } from './answers.js';
+import { asked, answered, check, normalise, itemPath, newPerson, followNationality } from './answers.js';
 import { readResidentId } from './idcard.js';
 
 const SEGMENTS_MAX = 7; // a code list this short is a row of buttons; a longer one a searchable list
@@ -38,6 +38,7 @@ export class HouseholdForm {
     this.ctx = ctx;
     this.onChange = onChange;
     this.messages = new Map(); // item path -> [words key, ...args] or a server message
+    this.warnings = new Set(); // item paths whose only messages are the server's warnings (kept, not refused)
     this.render();
     if (draft.diagnostics && draft.diagnostics.length) this.showDiagnostics(draft.diagnostics);
   }
@@ -46,6 +47,7 @@ export class HouseholdForm {
 
   changed() {
     this.draft.updatedAt = new Date().toISOString();
+    this.draft.edited = true; // a draft nobody changed is refreshed from the server when opened again
     this.onChange(this.draft);
   }
 
@@ -60,9 +62,12 @@ export class HouseholdForm {
         if (q.key === 'id' || !asked(dict, q, a, null)) continue;
         sections[sectionOf(q, scope)].push(this.field(q, a.household, 'household', 0));
       }
-    const nobody = el('button', { type: 'button', class: 'secondary', id: 'nobody-home', onclick: () => this.nobodyHome() }, t('nobodyHome'));
-    this.root.append(
-      el('p', { class: 'hint' }, nobody, ' ', t('nobodyHomeHint')),
+    const nobodyHome = a.household.status === 'nobody-home';
+    this.root.append(nobodyHome
+      ? el('div', { class: 'notice', id: 'nobody-home-on', role: 'status' }, el('p', { text: t('nobodyHomeOn') }),
+        el('button', { type: 'button', class: 'secondary', id: 'nobody-home-undo', onclick: () => this.somebodyHome() }, t('undo')))
+      : el('p', { class: 'hint' }, el('button', { type: 'button', class: 'secondary', id: 'nobody-home',
+        onclick: () => (this.ctx.onNobodyHome ? this.ctx.onNobodyHome() : this.nobodyHome()) }, t('nobodyHome')), ' ', t('nobodyHomeHint')),
       this.section('address', this.foldSettled(sections.address)),
       this.section('dwelling', sections.dwelling));
     if (answered(dict, a)) this.root.append(this.roster());
@@ -105,7 +110,13 @@ export class HouseholdForm {
           i > 0 ? el('button', { type: 'button', class: 'small', 'aria-label': `${t('up')} ${i + 1}`, onclick: () => move(i - 1) }, '↑') : null,
           i < a.persons.length - 1 ? el('button', { type: 'button', class: 'small', 'aria-label': `${t('down')} ${i + 1}`, onclick: () => move(i + 1) }, '↓') : null,
           el('button', { type: 'button', class: 'small danger', 'aria-label': `${t('removePerson')} ${i + 1}`,
-            onclick: () => { a.persons.splice(i, 1); this.syncMemberCount(); this.changed(); this.render(); } }, t('removePerson'))),
+            onclick: () => {
+              if (!confirm(t('confirmRemove', i + 1))) return;
+              a.persons.splice(i, 1);
+              this.syncMemberCount();
+              this.changed();
+              this.render();
+            } }, t('removePerson'))),
         ...fields);
     });
     const add = el('button', { type: 'button', id: 'add-person', onclick: () => {
@@ -132,13 +143,29 @@ export class HouseholdForm {
     if (!this.draft.memberCountTyped) h['member-count'] = String(this.answers.persons.length || 1);
   }
 
+  // Nobody home at a new household: the visit that found nobody, nothing invented (the
+  // roster is not sent while the status says so). What it changed is kept for Undo.
   nobodyHome() {
-    const h = this.answers.household;
-    h.status = 'nobody-home';
-    h.consent = 'false';
-    h.respondent = 'proxy';
-    const first = this.answers.visits[0];
-    if (first) first.outcome = 'nobody-home';
+    const h = this.answers.household, visit = this.answers.visits[this.answers.visits.length - 1];
+    this.draft.beforeNobodyHome = { status: h.status, consent: h.consent, respondent: h.respondent, outcome: visit && visit.outcome };
+    Object.assign(h, { status: 'nobody-home', consent: 'false', respondent: 'proxy' });
+    if (visit) visit.outcome = 'nobody-home';
+    this.changed();
+    this.render();
+    window.scrollTo(0, 0);
+  }
+
+  somebodyHome() {
+    const h = this.answers.household, visit = this.answers.visits[this.answers.visits.length - 1];
+    const usual = (key) => [...this.ctx.dict.questions.household, ...this.ctx.dict.questions.afterRoster].find((q) => q.key === key)?.usual;
+    const before = this.draft.beforeNobodyHome || {};
+    for (const key of ['status', 'consent', 'respondent']) {
+      const v = before[key] ?? usual(key);
+      if (v === undefined) delete h[key];
+      else h[key] = v;
+    }
+    if (visit) visit.outcome = before.outcome || 'done';
+    delete this.draft.beforeNobodyHome;
     this.changed();
     this.render();
   }
@@ -148,8 +175,7 @@ export class HouseholdForm {
     const path = itemPath(q, scope, index);
     const value = record[q.key];
     const wrap = el('div', { class: 'item', 'data-path': path, 'data-key': q.key });
-    const set = (v, rerender) => {
-      const before = record[q.key];
+    const set = (v, rerender, before = record[q.key]) => {
       if (v === '') delete record[q.key];
       else record[q.key] = v;
       if (q.key === 'member-count') this.draft.memberCountTyped = true;
@@ -157,21 +183,22 @@ export class HouseholdForm {
       const problem = check(q, record[q.key], record);
       if (problem && problem[0] !== 'required') this.messages.set(path, problem);
       if (q.key === 'document-number' || q.key === 'document-type') this.fillFromId(record);
+      if (q.key === 'nationality' && followNationality(this.ctx.dict, record)) rerender = true;
       this.changed();
       if (rerender || before !== record[q.key] && this.decides(q)) this.render();
       else this.showMessage(wrap, path);
     };
     wrap.append(el('label', { for: id, id: `${id}-label`, text: label(q.prompt) + (q.optional ? '' : ' *') }));
-    const note = record.fromId && (q.key === 'sex' || q.key === 'birth-date') ? record.fromId : null;
+    const note = q.key === 'sex' || q.key === 'birth-date' ? this.idNote(record, q.key) : null;
     if (q.kind === 'boolean') {
       wrap.append(this.segments(id, [{ code: 'true', label: t('yes') }, { code: 'false', label: t('no') }], value, set));
     } else if (q.key === 'respondent') { // a line of the roster, or a proxy
       const choices = this.answers.persons.map((p, i) => ({ code: String(i + 1), label: `${i + 1} ${p.name || ''}` }));
       choices.push({ code: 'proxy', label: t('proxy') });
       wrap.append(this.segments(id, choices, value, set));
-    } else if (q.kind === 'code' && q.codes && q.codes.length <= SEGMENTS_MAX) {
+    } else if (q.codes && q.codes.length <= SEGMENTS_MAX) {
       wrap.append(this.segments(id, q.codes.map((c) => ({ code: c.code, label: label(c) })), value, set));
-    } else if (q.kind === 'code' && q.codes) {
+    } else if (q.codes) { // a code list, or the countries a nationality is
       wrap.append(this.picker(id, q, value, set));
     } else {
       const input = el('input', {
@@ -180,23 +207,31 @@ export class HouseholdForm {
         placeholder: q.kind === 'date' ? '2026-11-02' : q.kind === 'month' ? '2026-11' : null,
         list: this.ctx.addresses && this.ctx.addresses[q.key] ? `${id}-list` : null,
       });
+      let left = value || ''; // the answer as it was when the field was last left
+      input.addEventListener('input', () => { // kept at every keystroke: a closed tab loses nothing
+        if (input.value === '') delete record[q.key];
+        else record[q.key] = input.value;
+        this.changed();
+      });
       input.addEventListener('change', () => {
         const v = normalise(q, input.value);
         input.value = v;
-        set(v, false);
+        set(v, false, left);
+        left = v;
       });
       wrap.append(input);
       if (input.getAttribute('list')) wrap.append(el('datalist', { id: `${id}-list` }, ...[...this.ctx.addresses[q.key]].sort().map((x) => el('option', { value: x }))));
     }
-    if (note) wrap.append(el('p', { class: 'from-id', text: note }));
+    if (note) wrap.append(el('p', { class: note.agrees ? 'from-id' : 'from-id differs', text: note.text }));
     wrap.append(el('p', { class: 'msg', id: `${id}-msg`, 'aria-live': 'polite' }));
     this.showMessage(wrap, path);
     return wrap;
   }
 
   showMessage(wrap, path) {
-    const m = this.messages.get(path);
-    wrap.classList.toggle('bad', !!m);
+    const m = this.messages.get(path), warning = !!m && this.warnings.has(path);
+    wrap.classList.toggle('bad', !!m && !warning);
+    wrap.classList.toggle('warn', warning);
     wrap.querySelector('.msg').textContent = m ? this.say(m) : '';
   }
 
@@ -225,7 +260,12 @@ export class HouseholdForm {
   openPicker(q, value, set) {
     const search = el('input', { type: 'search', class: 'picker-search', placeholder: t('searchList'), 'aria-label': t('searchList') });
     const list = el('div', { class: 'picker-list', role: 'listbox' });
-    const close = () => overlay.remove();
+    const close = () => { // the sheet is a step in the browser's history: Back closes it
+      if (!overlay.isConnected) return;
+      overlay.remove();
+      window.removeEventListener('popstate', close);
+      if (history.state && history.state.picker) history.back();
+    };
     const fill = () => {
       const s = search.value.trim().toLowerCase();
       list.replaceChildren(...q.codes.filter((c) => !s || c.code.toLowerCase().includes(s) || c.en.toLowerCase().includes(s) || c.zh.includes(s))
@@ -238,21 +278,31 @@ export class HouseholdForm {
         el('button', { type: 'button', class: 'secondary', onclick: close }, t('back'))));
     fill();
     document.body.append(overlay);
+    history.pushState({ picker: true }, '');
+    window.addEventListener('popstate', close);
     search.focus();
   }
 
-  // Sex and birth date as the resident ID number says, shown for confirmation.
+  // Sex and birth date as the resident ID number says, filled in when it is typed.
   fillFromId(person) {
-    delete person.fromId;
-    if (person['document-type'] !== 'resident-id') return;
-    const id = readResidentId(person['document-number']);
+    const id = person['document-type'] === 'resident-id' ? readResidentId(person['document-number']) : { ok: false };
     if (!id.ok) return;
-    const sexLabel = this.ctx.dict.questions.person.find((q) => q.key === 'sex').codes.find((c) => c.code === id.sex);
     person.sex = id.sex;
     person['birth-date'] = id.birthDate;
-    person.fromId = t('fromId', label(sexLabel), id.birthDate);
-    for (const key of ['sex', 'birth-date']) this.messages.delete(`person[${this.answers.persons.indexOf(person) + 1}]/${key === 'sex' ? 'sex' : 'birthDate'}`);
+    const n = this.answers.persons.indexOf(person) + 1;
+    for (const q of this.ctx.dict.questions.person) if (q.key === 'sex' || q.key === 'birth-date') this.messages.delete(itemPath(q, 'persons', n));
     this.render();
+  }
+
+  // The note under sex and birth date while the person's resident ID number is valid:
+  // what it says, shown as a confirmation while the answer agrees, as a warning once
+  // the answer was changed away from it (the server would refuse the form).
+  idNote(person, key) {
+    const id = person['document-type'] === 'resident-id' ? readResidentId(person['document-number']) : { ok: false };
+    if (!id.ok) return null;
+    const sexLabel = label(this.ctx.dict.questions.person.find((q) => q.key === 'sex').codes.find((c) => c.code === id.sex));
+    const agrees = person[key] === (key === 'sex' ? id.sex : id.birthDate);
+    return { agrees, text: t(agrees ? 'fromId' : 'notFromId', sexLabel, id.birthDate) };
   }
 
   // Every answer checked as the server would first: the problems, marked at their items.
@@ -269,6 +319,7 @@ export class HouseholdForm {
       a.persons.forEach((p, i) => dict.questions.person.forEach((q) => asked(dict, q, a, p) && look(q, p, 'persons', i + 1, p)));
     a.visits.forEach((v, i) => dict.questions.visit.forEach((q) => look(q, v, 'visits', i + 1, null)));
     this.messages = problems;
+    this.warnings = new Set();
     this.render();
     return problems.size;
   }
@@ -276,6 +327,7 @@ export class HouseholdForm {
   // The server's diagnostics of a refused form, each at its item.
   showDiagnostics(diagnostics) {
     this.messages = new Map();
+    this.warnings = new Set();
     for (const d of diagnostics) {
       let path = (d.path || '').replace(/^(person|visit)\//, '$1[1]/'); // the only one is named without its number
       if (!this.root.querySelector(`[data-path="${CSS.escape(path)}"]`)) {
@@ -283,7 +335,10 @@ export class HouseholdForm {
         if (near) path = near.dataset.path;
       }
       const before = this.messages.get(path);
+      const onlyWarnings = d.severity === 'warning' && (!before || this.warnings.has(path));
       this.messages.set(path, before ? `${before} ${d.message}` : d.message);
+      if (onlyWarnings) this.warnings.add(path);
+      else this.warnings.delete(path);
     }
     this.render();
     const first = this.root.querySelector('.item.bad, .problems');
