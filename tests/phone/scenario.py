@@ -289,6 +289,13 @@ try:
         else:
             choose(f'person[{n}]/education', '2')
     shot('07-family-roster')
+    respondent = lambda: find('.item[data-path="enumeration/@respondent"] [aria-checked="true"]').get_attribute('data-code')
+    if respondent() != '1':
+        fail('the head is not the respondent at first')
+    d.execute_script('arguments[0].click()', find('#person-2 button[aria-label^="Move up"]'))  # the spouse first
+    wait('the respondent to move with the head', lambda: respondent() == '2' and 'Imran' in find('#person-2 legend').text)
+    d.execute_script('arguments[0].click()', find('#person-2 button[aria-label^="Move up"]'))
+    wait('the head first again', lambda: respondent() == '1' and 'Imran' in find('#person-1 legend').text)
     tap('#add-person')  # one too many: removed, after saying no once
     d.execute_script('arguments[0].click()', find('#person-5 button.danger'))
     d.switch_to.alert.dismiss()

@@ -361,7 +361,11 @@ async function visitScreen(id, outcome) {
 
 // --- the outbox and its sender -------------------------------------------------------------
 
+const SENT_KEPT_DAYS = 7; // what was sent is listed for a week, then dropped from the phone
+
 async function outboxScreen() {
+  const weekAgo = new Date(Date.now() - SENT_KEPT_DAYS * 86400000).toISOString();
+  for (const o of await db.all('outbox')) if (o.state === 'sent' && (o.sentAt || o.at) < weekAgo) await db.remove('outbox', o.clientId);
   const items = (await db.all('outbox')).sort((a, b) => b.at.localeCompare(a.at));
   const rows = items.map((o) => el('div', { class: `row outbox-${o.state}`, 'data-state': o.state },
     el('strong', { text: o.where || o.householdId || '' }), ' ',
@@ -383,6 +387,7 @@ async function sendOutbox() {
       try {
         const answer = await call('POST', o.path, o.body, { 'Idempotency-Key': o.clientId });
         o.state = 'sent';
+        o.sentAt = new Date().toISOString();
         o.householdId = answer.id;
         o.outcome = o.kind === 'visit' ? 'visit' : answer.outcome;
         if (o.draft) await db.remove('drafts', o.draft);

@@ -102,7 +102,14 @@ export class HouseholdForm {
     const dict = this.ctx.dict, a = this.answers;
     const cards = a.persons.map((p, i) => {
       const fields = dict.questions.person.filter((q) => asked(dict, q, a, p)).map((q) => this.field(q, p, 'persons', i + 1));
-      const move = (to) => { const [x] = a.persons.splice(i, 1); a.persons.splice(to, 0, x); this.changed(); this.render(); };
+      const move = (to) => {
+        const respondent = a.persons[+a.household.respondent - 1]; // the respondent is a line: it moves with its person
+        const [x] = a.persons.splice(i, 1);
+        a.persons.splice(to, 0, x);
+        if (respondent) a.household.respondent = String(a.persons.indexOf(respondent) + 1);
+        this.changed();
+        this.render();
+      };
       const name = p.name ? ` · ${p.name}` : '';
       return el('fieldset', { class: 'card', id: `person-${i + 1}` },
         el('legend', { text: `${t('person')} ${i + 1}${name}` }),
@@ -112,6 +119,9 @@ export class HouseholdForm {
           el('button', { type: 'button', class: 'small danger', 'aria-label': `${t('removePerson')} ${i + 1}`,
             onclick: () => {
               if (!confirm(t('confirmRemove', i + 1))) return;
+              const line = +a.household.respondent; // the lines after the one removed move up
+              if (line === i + 1) delete a.household.respondent;
+              else if (line > i + 1) a.household.respondent = String(line - 1);
               a.persons.splice(i, 1);
               this.syncMemberCount();
               this.changed();
