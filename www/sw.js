@@ -4,7 +4,7 @@
 // here: what the worker needs offline is kept in IndexedDB (js/db.js).
 const CACHE = 'hhreg-app-1';
 const FILES = ['/', '/index.html', '/app.css', '/icon.svg', '/manifest.webmanifest', '/js/app.js', '/js/api.js', '/js/db.js',
-  '/js/i18n.js', '/js/idcard.js', '/js/answers.js', '/js/form.js', '/js/review.js'];
+  '/js/i18n.js', '/js/idcard.js', '/js/answers.js', '/js/form.js', '/js/review.js', '/js/assign.js'];
 
 self.addEventListener('install', (ev) => {
   ev.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES)).then(() => self.skipWaiting()));

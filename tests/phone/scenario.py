@@ -504,6 +504,19 @@ try:
     d.get(BASE + '/#/progress')
     wait('the progress of the grid', lambda: '510105016003-03' in find('#main').text)
     shot('17-progress')
+    step = 'assignments'
+    d.get(BASE + '/#/assignments')
+    find('input[id="grid-for-enum03"]').send_keys('510105016003-04')
+    tap('button[data-give="enum03"]')
+    wait('the grid given', lambda: find('fieldset[data-user="enum03"] .row.assigned[data-grid="510105016003-04"]'))
+    if store("SELECT grid FROM account_grid WHERE account = 'enum03' ORDER BY grid") != [('510105016003-03',), ('510105016003-04',)]:
+        fail('the grid given is not in the store')
+    shot('19-assignments')
+    d.execute_script('arguments[0].click()', find('.row.assigned[data-grid="510105016003-04"] button.danger'))
+    d.switch_to.alert.accept()
+    wait('the grid taken away', lambda: not d.find_elements(By.CSS_SELECTOR, '.row.assigned[data-grid="510105016003-04"]'))
+    if store("SELECT grid FROM account_grid WHERE account = 'enum03'") != [('510105016003-03',)]:
+        fail('the grid taken away is still in the store')
     d.quit()
     d = worker
     if store('SELECT revision, decision FROM review WHERE household_id = ? ORDER BY seq', family_id) != \

@@ -2,13 +2,15 @@
 // forms and the outbox), one household's form, what is due, a visit, the outbox; and
 // the sender, which sends the outbox whenever the server can be reached. Routes are
 // the URL's hash: #/ the list, #/form/CLIENT-ID a draft, #/household/ID, #/due,
-// #/visit/ID, #/outbox; a supervisor's #/review, #/review/ID and #/progress (review.js).
+// #/visit/ID, #/outbox; a supervisor's #/review, #/review/ID and #/progress (review.js)
+// and #/assignments (assign.js).
 import { t, label, language, setLanguage } from './i18n.js';
 import { call, session, signIn, signOut, ApiError } from './api.js';
 import * as db from './db.js';
 import { emptyAnswers, fromJson, toJson, newPerson } from './answers.js';
 import { HouseholdForm, VisitForm, el } from './form.js';
 import { reviewQueueScreen, reviewScreen, progressScreen } from './review.js';
+import { assignmentsScreen } from './assign.js';
 
 const main = document.getElementById('main');
 const status = document.getElementById('status');
@@ -173,6 +175,7 @@ async function listScreen() {
   screen(t('households'), ...newButtons,
     supervising ? el('a', { class: 'row', href: '#/review', id: 'review-link' }, t('reviewQueue')) : null,
     supervising ? el('a', { class: 'row', href: '#/progress', id: 'progress-link' }, t('progress')) : null,
+    supervising ? el('a', { class: 'row', href: '#/assignments', id: 'assignments-link' }, t('assignments')) : null,
     el('a', { class: 'row', href: '#/due', id: 'due-link' }, t('due')),
     waiting ? el('a', { class: 'row outbox-link', href: '#/outbox', id: 'outbox-link' }, `${t('outbox')}: ${waiting}`) : null,
     unfinished.length ? el('h2', { text: t('drafts') }) : null, ...unfinished,
@@ -436,6 +439,7 @@ async function route() {
     else if (hash === '#/review') await reviewQueueScreen(screen);
     else if (hash.startsWith('#/review/')) await reviewScreen(screen, dict, decodeURIComponent(hash.slice(9)));
     else if (hash === '#/progress') await progressScreen(screen);
+    else if (hash === '#/assignments') await assignmentsScreen(screen);
     else if (hash.startsWith('#/visit/')) {
       const [id, query] = hash.slice(8).split('?');
       await visitScreen(decodeURIComponent(id), new URLSearchParams(query || '').get('outcome'));

@@ -45,6 +45,9 @@ const words = {
     invalidForm: 'The server refused the form: each problem is marked at its item. Nothing was stored.',
     addressHeld: (id) => `Another household already lives at this address${id ? ` (${id})` : ''}: nothing was stored. Open that household instead, or ask your supervisor.`,
     openHolder: 'Open that household', status_n: { 'nobody-home': 'nobody home', refused: 'refused', partial: 'partial' },
+    assignments: 'Assignments', gridToGive: (u) => `Grid or building to give ${u}`, giveGrid: 'Give this grid',
+    takeAway: 'Take away', confirmTakeAway: (g, u) => `Take ${g} away from ${u}? Its households leave their phone's list.`,
+    noGrid: 'No grid yet.', noEnumerators: 'No enumerator in your community yet.', disabled: 'disabled',
     total: 'All', householdsN: 'households', grids: 'Grids', enumerators: 'Enumerators', asOf: 'As of',
   },
   zh: {
@@ -90,6 +93,9 @@ const words = {
     invalidForm: '服务器拒收了此表：每个问题已在对应项目处标出。未保存任何内容。',
     addressHeld: (id) => `该地址已登记了另一户${id ? `（${id}）` : ''}：未保存任何内容。请改为打开那一户，或询问网格长。`,
     openHolder: '打开那一户', status_n: { 'nobody-home': '无人在家', refused: '拒绝登记', partial: '部分登记' },
+    assignments: '分配网格', gridToGive: (u) => `分配给 ${u} 的网格或楼栋`, giveGrid: '分配此网格',
+    takeAway: '收回', confirmTakeAway: (g, u) => `从 ${u} 收回 ${g}？其住户将从该网格员的列表中移除。`,
+    noGrid: '尚未分配网格。', noEnumerators: '您的社区还没有网格员。', disabled: '已停用',
     total: '合计', householdsN: '户数', grids: '网格', enumerators: '网格员', asOf: '截至',
   },
 };
