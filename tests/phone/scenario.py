@@ -345,7 +345,8 @@ try:
     step = 'back online'
     d.delete_network_conditions()  # the browser says "online" once its network is back
     wait('the network back', lambda: d.execute_script('return navigator.onLine'))
-    wait('the outbox sent', lambda: len(d.find_elements(By.CSS_SELECTOR, '.outbox-sent')) == 2, 30)
+    wait('the outbox sent (the two queued offline, and the two sent before)', lambda: not d.find_elements(
+        By.CSS_SELECTOR, '.outbox-queued') and len(d.find_elements(By.CSS_SELECTOR, '.outbox-sent')) == 4, 30)
     shot('09-outbox-sent')
     if store(f"SELECT count(*) FROM {CURRENT} WHERE r.building = '543' AND r.unit = '9'") != [(4,)]:
         fail('the store does not hold exactly the four households entered')
