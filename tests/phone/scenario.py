@@ -314,9 +314,24 @@ try:
 
     # --- offline: two more households, the tab closed and opened again -------------------
     step = 'offline'
-    d.set_network_conditions(offline=True, latency=0, download_throughput=-1, upload_throughput=-1)
+    edited = '510105016003-03-0005'  # changed online, sent offline, then opened again while it waits
     tap('a.back')
+    tap(f'#household-list a[data-id="{edited}"]')
+    answer('phone', '02855556666')
+    tap('a.back')
+    d.set_network_conditions(offline=True, latency=0, download_throughput=-1, upload_throughput=-1)
     wait('the offline mark', lambda: 'offline' in find('#status').get_attribute('class'))
+    tap(f'#household-list a[data-id="{edited}"]')  # the draft changed on this phone, opened offline
+    if item('phone').find_element(By.TAG_NAME, 'input').get_attribute('value') != '02855556666':
+        fail('the household changed before going offline does not open as it was changed')
+    send()
+    tap('a.back')
+    tap(f'#household-list a[data-id="{edited}"]')
+    find('#queued-notice')
+    shot('20-waiting-in-outbox')
+    if item('phone').find_element(By.TAG_NAME, 'input').is_enabled() or d.find_elements(By.ID, 'send'):
+        fail('a form waiting in the outbox can be changed or sent again')
+    tap('a.back')
     new_household('543', '9', '903')
     person(1, '李建国', 'head', 'resident-id', '510105195806120010', maritalStatus='married', education='3', activity='retired')
     choose_by_search('person[1]/ethnicity', '回', 'Hui')
@@ -326,11 +341,12 @@ try:
     choose('lowIncome/@receives', 'true')
     answer('lowIncome/@since', '2024-03')
     person(1, '张桂芳', 'head', 'resident-id', '510105196001010046', maritalStatus='divorced', education='2', activity='unemployed')
-    send()
+    d.execute_script('const b = document.getElementById("send"); b.click(); b.click();')  # a double tap queues it once
+    wait('the outbox', lambda: d.current_url.endswith('#/outbox'))
     queued = d.find_elements(By.CSS_SELECTOR, '.outbox-queued')
     shot('08-outbox-offline')
-    if len(queued) != 2:
-        fail(f'{len(queued)} forms wait in the outbox, not 2')
+    if len(queued) != 3:
+        fail(f'{len(queued)} forms wait in the outbox, not 3')
     before = store('SELECT count(*) FROM household')[0][0]
     # The app closed (its page torn down, as closing the tab does) by a page of the same origin, kept by the
     # service worker: closing the tab itself, or a page of another origin (another renderer), lifts the
@@ -339,19 +355,21 @@ try:
     d.get(BASE + '/#/outbox')
     if d.execute_script('return navigator.onLine'):
         fail('the reopened tab is not offline')
-    wait('the outbox after the tab was reopened', lambda: len(d.find_elements(By.CSS_SELECTOR, '.outbox-queued')) == 2)
+    wait('the outbox after the tab was reopened', lambda: len(d.find_elements(By.CSS_SELECTOR, '.outbox-queued')) == 3)
     if store('SELECT count(*) FROM household')[0][0] != before:
         fail('a form reached the store while offline')
     step = 'back online'
     d.delete_network_conditions()  # the browser says "online" once its network is back
     wait('the network back', lambda: d.execute_script('return navigator.onLine'))
-    wait('the outbox sent (the two queued offline, and the two sent before)', lambda: not d.find_elements(
-        By.CSS_SELECTOR, '.outbox-queued') and len(d.find_elements(By.CSS_SELECTOR, '.outbox-sent')) == 4, 30)
+    wait('the outbox sent (the three queued offline, and the two sent before)', lambda: not d.find_elements(
+        By.CSS_SELECTOR, '.outbox-queued') and len(d.find_elements(By.CSS_SELECTOR, '.outbox-sent')) == 5, 30)
     shot('09-outbox-sent')
     if store(f"SELECT count(*) FROM {CURRENT} WHERE r.building = '543' AND r.unit = '9'") != [(4,)]:
         fail('the store does not hold exactly the four households entered')
     if store(f"SELECT r.low_income FROM {CURRENT} WHERE r.building = '543' AND r.unit = '9' AND r.room = '904'") != [(1,)]:
         fail('the low-income household is not stored as one')
+    if store(f"SELECT r.revision, r.phone FROM {CURRENT} WHERE h.id = ?", edited) != [(2, '02855556666')]:
+        fail('the household changed offline is not stored as its second revision')
 
     # --- a refused form is shown at its items, corrected and sent -----------------------
     step = 'refused by the server'
@@ -400,6 +418,11 @@ try:
     if d.find_elements(By.CSS_SELECTOR, '.row.draft'):
         fail('a household only looked at is listed as unfinished')
     tap(f'#household-list a[data-id="{other}"]')
+    tap('.item[data-path="enumeration/@status"] button[data-code="nobody-home"]')  # the status says it as the button does: a visit
+    wait('the visit form', lambda: find('#visit-form'))
+    tap('a.back')  # back to the household's form, as it was
+    if not item('enumeration/@status').find_elements(By.CSS_SELECTOR, '[data-code="complete"][aria-checked="true"]'):
+        fail('"nobody home" picked as the status of a registered household changed its form')
     tap('#nobody-home')
     wait('the visit form, outcome nobody-home', lambda: find('#visit-form') and item('visit[1]/@outcome').find_elements(
         By.CSS_SELECTOR, '[data-code="nobody-home"][aria-checked="true"]'))
@@ -430,6 +453,14 @@ try:
     tap('#send')
     wait('the conflict', lambda: d.find_elements(By.CSS_SELECTOR, '.outbox-refused'))
     tap('.outbox-refused a')
+    d.set_network_conditions(offline=True, latency=0, download_throughput=-1, upload_throughput=-1)
+    wait('the offline mark', lambda: 'offline' in find('#status').get_attribute('class'))
+    tap('#reload')  # offline: nothing to load it from, and the phone's own changes stay
+    wait('the offline message', lambda: 'offline' in find('#form-message').text and find('#reload'))
+    if item('phone').find_element(By.TAG_NAME, 'input').get_attribute('value') != '02811112222':
+        fail('loading the household again offline lost the changes made on this phone')
+    d.delete_network_conditions()
+    wait('the network back', lambda: d.execute_script('return navigator.onLine'))
     tap('#reload')
     wait('the household as the server has it', lambda: item('phone').find_element(By.TAG_NAME, 'input').get_attribute('value') == '02833334444')
     tap('a.back')

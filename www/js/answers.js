@@ -9,7 +9,7 @@ const HOUSEHOLD_SCOPES = ['household', 'afterRoster'];
 
 export function emptyAnswers() { return { household: {}, persons: [], visits: [] }; }
 
-function present(v) { return v !== undefined && v !== null && v !== ''; }
+export function present(v) { return v !== undefined && v !== null && v !== ''; }
 
 // The person's age on the enumeration date (today while it has none), or null.
 export function ageOf(answers, person) {
@@ -67,7 +67,10 @@ function realDate(v) {
 // What is wrong with one answer, as a key of i18n's words (and its arguments), or null.
 export function check(q, value, person) {
   if (!present(value)) return q.optional ? null : ['required'];
-  if (q.codes) return q.codes.some((c) => c.code === value) ? null : ['notInList']; // a code list, or the countries
+  if (q.codes) { // a code list, or the countries (a stored code off the list, as XXA, stands: the schema's pattern)
+    const listed = q.codes.some((c) => c.code === value) || (q.codeList === 'ISO3166-1' && /^[A-Z]{3}$/.test(value));
+    return listed ? null : ['notInList'];
+  }
   switch (q.kind) {
     case 'date': return /^\d{4}-\d{2}-\d{2}$/.test(value) && realDate(value) ? null : ['badDate'];
     case 'month': return /^\d{4}-(0[1-9]|1[0-2])$/.test(value) ? null : ['badMonth'];

@@ -116,9 +116,10 @@ function signInScreen(message) {
 
 // --- my households ---------------------------------------------------------------------
 
-// Whether a draft holds the worker's work: a new household, or one they changed (a
-// household only opened is a copy of the server's, replaced when opened again).
-function worked(draft) { return draft.edited || !draft.householdId; }
+// Whether a draft holds the worker's work: a new household, or one they changed or sent
+// (a household only opened is a copy of the server's, replaced when opened again). A
+// draft kept from before the flag was is the worker's.
+function worked(draft) { return draft.edited !== false || !draft.householdId; }
 
 function flagsOf(h) {
   const f = [];
@@ -202,7 +203,7 @@ async function newHousehold(grid) {
 // visit: today's, by this account, added to its visits and made its enumeration date.
 async function openHousehold(id) {
   const drafts = (await db.all('drafts')).filter((d) => d.householdId === id);
-  const kept = drafts.find((d) => d.edited);
+  const kept = drafts.find(worked);
   if (kept) { location.replace(`#/form/${kept.clientId}`); return; }
   let h;
   try {
@@ -213,6 +214,11 @@ async function openHousehold(id) {
     return;
   }
   for (const old of drafts) await db.remove('drafts', old.clientId);
+  location.replace(`#/form/${(await draftOf(id, h)).clientId}`);
+}
+
+// A new draft of household id as the server sent it (h), unchanged until the worker edits it.
+async function draftOf(id, h) {
   const answers = fromJson(dict, h);
   await rememberAddress(id.slice(0, 15), answers.household);
   const user = session().user;
@@ -220,10 +226,10 @@ async function openHousehold(id) {
   answers.household['enumeration-date'] = today();
   answers.visits.push({ date: today(), enumerator: user, purpose: h.review && h.review.state === 'returned' ? 'follow-up' : 'routine', outcome: 'done' });
   const d = { clientId: newClientId(), grid: id.slice(0, 15), householdId: id, baseRevision: h.revision, answers,
-    review: h.review, updatedAt: new Date().toISOString(),
+    review: h.review, updatedAt: new Date().toISOString(), edited: false,
     memberCountTyped: answers.household['member-count'] !== String(answers.persons.length) }; // else it follows the roster
   await db.put('drafts', d);
-  location.replace(`#/form/${d.clientId}`);
+  return d;
 }
 
 // --- the form ---------------------------------------------------------------------------
@@ -242,25 +248,41 @@ async function formScreen(clientId) {
   const send = el('button', { type: 'button', class: 'primary', id: 'send' }, t('submit'));
   const discard = el('button', { type: 'button', class: 'secondary danger', id: 'discard' }, t('discard'));
   const reload = draft.conflict ? el('button', { type: 'button', class: 'secondary', id: 'reload', onclick: async () => {
+    let h;
+    try { // fetched first: offline, the draft stays as it is
+      h = await call('GET', `/api/v1/households/${encodeURIComponent(draft.householdId)}`);
+    } catch (e) {
+      said.textContent = e.offline ? t('offline') : e.message;
+      return;
+    }
     await db.remove('drafts', draft.clientId);
     for (const o of await db.all('outbox')) // the refusal is answered: the form is dropped for the server's
       if (o.draft === draft.clientId && o.state === 'refused') await db.remove('outbox', o.clientId);
-    location.replace(`#/household/${encodeURIComponent(draft.householdId)}`);
+    location.replace(`#/form/${(await draftOf(draft.householdId, h)).clientId}`);
   } }, t('reload')) : null;
   const holder = draft.refusal && draft.refusal.household
     ? el('a', { class: 'button', id: 'open-holder', href: `#/household/${encodeURIComponent(draft.refusal.household)}` }, t('openHolder')) : null;
-  screen(t('draftOf', draft.householdId), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`), review, body,
-    el('div', { class: 'actions' }, said, reload, holder, send, discard));
+  // Sent and not yet answered: shown as it went, changed once the server has answered
+  // (a change now would be lost when the answer removes the draft, or refused as stale).
+  const queued = (await db.all('outbox')).some((o) => o.draft === draft.clientId && o.state === 'queued');
+  const fields = el('fieldset', { class: 'plain', disabled: queued }, body);
+  screen(t('draftOf', draft.householdId), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`),
+    queued ? el('div', { class: 'notice', id: 'queued-notice', role: 'status' }, el('p', { text: t('waitsInOutbox') }),
+      el('a', { class: 'button', href: '#/outbox' }, t('outbox'))) : null,
+    review, fields, queued ? null : el('div', { class: 'actions' }, said, reload, holder, send, discard));
   const ctx = { dict, addresses };
-  if (draft.householdId) // nobody home at a household already registered: a visit to its log, the form untouched
-    ctx.onNobodyHome = () => { location.hash = `#/visit/${encodeURIComponent(draft.householdId)}?outcome=nobody-home`; };
-  const form = new HouseholdForm(body, draft, ctx, (d) => db.put('drafts', d));
+  if (draft.householdId) // nobody home (or refused) at a household already registered: a visit to its log, the form untouched
+    ctx.visitInstead = (outcome) => { location.hash = `#/visit/${encodeURIComponent(draft.householdId)}?outcome=${outcome}`; };
+  const keep = async (d) => { if (await db.get('drafts', d.clientId)) await db.put('drafts', d); }; // one sent meanwhile stays gone
+  const form = new HouseholdForm(body, draft, ctx, keep);
   if (review && !(draft.diagnostics && draft.diagnostics.length)) // the supervisor's comments at their items
     form.showDiagnostics((draft.review.items || []).map((i) => ({ path: i.path, message: i.comment })));
   if (draft.refusal) said.textContent = refusalText(draft.refusal);
   send.addEventListener('click', async () => {
     const problems = form.checkAll();
     if (problems) { said.textContent = t('problems', problems); body.querySelector('.item.bad')?.scrollIntoView({ block: 'center' }); return; }
+    send.disabled = true; // a second tap queues nothing twice
+    draft.edited = true; // sent: the worker's, whatever the server answers
     delete draft.refused;
     delete draft.refusal;
     delete draft.conflict;
@@ -348,10 +370,12 @@ async function visitScreen(id, outcome) {
   const body = el('div', { id: 'visit-form' });
   const said = el('p', { class: 'msg', role: 'alert' });
   const send = el('button', { type: 'button', class: 'primary', id: 'send-visit' }, t('submit'));
-  screen(`${t('visit')} · ${id}`, el('a', { href: '#/due', class: 'back' }, `← ${t('back')}`), body, el('div', { class: 'actions' }, said, send));
+  const back = outcome ? `#/household/${encodeURIComponent(id)}` : '#/due'; // whence it came: the form's button, or what is due
+  screen(`${t('visit')} · ${id}`, el('a', { href: back, class: 'back' }, `← ${t('back')}`), body, el('div', { class: 'actions' }, said, send));
   const form = new VisitForm(body, { answers: { household: {}, persons: [], visits: [visit] } }, { dict }, () => {});
   send.addEventListener('click', async () => {
     if (form.checkAll()) { said.textContent = t('problems', form.messages.size); return; }
+    send.disabled = true;
     const clientId = newClientId();
     const entry = { date: visit.date, purpose: visit.purpose, outcome: visit.outcome, clientId };
     if (visit.note) entry.note = visit.note;
@@ -370,12 +394,18 @@ async function outboxScreen() {
   const weekAgo = new Date(Date.now() - SENT_KEPT_DAYS * 86400000).toISOString();
   for (const o of await db.all('outbox')) if (o.state === 'sent' && (o.sentAt || o.at) < weekAgo) await db.remove('outbox', o.clientId);
   const items = (await db.all('outbox')).sort((a, b) => b.at.localeCompare(a.at));
+  const drafts = new Set((await db.all('drafts')).map((d) => d.clientId));
   const rows = items.map((o) => el('div', { class: `row outbox-${o.state}`, 'data-state': o.state },
     el('strong', { text: o.where || o.householdId || '' }), ' ',
     el('span', { class: 'state', text: t(o.state) }), ' ',
     o.state === 'sent' ? el('span', { class: 'muted', text: sentText(o) }) : null,
     o.state === 'refused' ? el('span', { class: 'why', text: o.refusal ? refusalText(o.refusal) : o.said }) : null,
-    o.state === 'refused' && o.draft ? el('a', { href: `#/form/${o.draft}`, class: 'button' }, t('fixAndSend')) : null));
+    o.state === 'refused' && o.draft && drafts.has(o.draft) ? el('a', { href: `#/form/${o.draft}`, class: 'button' }, t('fixAndSend')) : null,
+    o.state === 'refused' ? el('button', { type: 'button', class: 'secondary danger', onclick: async () => {
+      if (!confirm(t('confirmDropRefused'))) return;
+      await db.remove('outbox', o.clientId);
+      outboxScreen();
+    } }, t('dropRefused')) : null));
   screen(t('outbox'), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`),
     el('button', { type: 'button', id: 'send-now', onclick: () => sendOutbox() }, t('retry')), ...rows);
 }

@@ -4,7 +4,7 @@
 // it is left, and the server's diagnostics shown at the item they name. Every change
 // is handed to onChange (which keeps the draft on the phone).
 import { t, label } from './i18n.js';
-import { asked, answered, check, normalise, itemPath, newPerson, followNationality } from './answers.js';
+import { asked, answered, check, present, normalise, itemPath, newPerson, followNationality } from './answers.js';
 import { readResidentId } from './idcard.js';
 
 const SEGMENTS_MAX = 7; // a code list this short is a row of buttons; a longer one a searchable list
@@ -67,7 +67,7 @@ export class HouseholdForm {
       ? el('div', { class: 'notice', id: 'nobody-home-on', role: 'status' }, el('p', { text: t('nobodyHomeOn') }),
         el('button', { type: 'button', class: 'secondary', id: 'nobody-home-undo', onclick: () => this.somebodyHome() }, t('undo')))
       : el('p', { class: 'hint' }, el('button', { type: 'button', class: 'secondary', id: 'nobody-home',
-        onclick: () => (this.ctx.onNobodyHome ? this.ctx.onNobodyHome() : this.nobodyHome()) }, t('nobodyHome')), ' ', t('nobodyHomeHint')),
+        onclick: () => this.nobodyHome() }, t('nobodyHome')), ' ', t('nobodyHomeHint')),
       this.section('address', this.foldSettled(sections.address)),
       this.section('dwelling', sections.dwelling));
     if (answered(dict, a)) this.root.append(this.roster());
@@ -156,6 +156,7 @@ export class HouseholdForm {
   // Nobody home at a new household: the visit that found nobody, nothing invented (the
   // roster is not sent while the status says so). What it changed is kept for Undo.
   nobodyHome() {
+    if (this.ctx.visitInstead) { this.ctx.visitInstead('nobody-home'); return; }
     const h = this.answers.household, visit = this.answers.visits[this.answers.visits.length - 1];
     this.draft.beforeNobodyHome = { status: h.status, consent: h.consent, respondent: h.respondent, outcome: visit && visit.outcome };
     Object.assign(h, { status: 'nobody-home', consent: 'false', respondent: 'proxy' });
@@ -163,6 +164,12 @@ export class HouseholdForm {
     this.changed();
     this.render();
     window.scrollTo(0, 0);
+  }
+
+  // Whether the enumeration status v records no person (nobody home, refused): the
+  // dictionary's ANSWERED condition, asked of the household as it would be.
+  recordsNobody(v) {
+    return !answered(this.ctx.dict, { ...this.answers, household: { ...this.answers.household, status: v } });
   }
 
   somebodyHome() {
@@ -186,6 +193,10 @@ export class HouseholdForm {
     const value = record[q.key];
     const wrap = el('div', { class: 'item', 'data-path': path, 'data-key': q.key });
     const set = (v, rerender, before = record[q.key]) => {
+      if (q.key === 'status' && v && v !== before && this.recordsNobody(v)) { // the roster would be dropped
+        if (this.ctx.visitInstead) { this.ctx.visitInstead(v); return; }
+        if (v === 'nobody-home') { this.nobodyHome(); return; }
+      }
       if (v === '') delete record[q.key];
       else record[q.key] = v;
       if (q.key === 'member-count') this.draft.memberCountTyped = true;
@@ -263,7 +274,7 @@ export class HouseholdForm {
   picker(id, q, value, set) {
     const current = q.codes.find((c) => c.code === value);
     const button = el('button', { type: 'button', class: 'picker', id, 'data-code': value || '', 'aria-haspopup': 'listbox',
-      onclick: () => this.openPicker(q, value, set) }, current ? label(current) : t('pick'));
+      onclick: () => this.openPicker(q, value, set) }, current ? label(current) : value || t('pick')); // a stored code off the list as it is
     return button;
   }
 
@@ -309,7 +320,7 @@ export class HouseholdForm {
   // the answer was changed away from it (the server would refuse the form).
   idNote(person, key) {
     const id = person['document-type'] === 'resident-id' ? readResidentId(person['document-number']) : { ok: false };
-    if (!id.ok) return null;
+    if (!id.ok || !present(person[key])) return null; // unanswered: the check says so, not a note
     const sexLabel = label(this.ctx.dict.questions.person.find((q) => q.key === 'sex').codes.find((c) => c.code === id.sex));
     const agrees = person[key] === (key === 'sex' ? id.sex : id.birthDate);
     return { agrees, text: t(agrees ? 'fromId' : 'notFromId', sexLabel, id.birthDate) };
