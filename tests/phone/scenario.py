@@ -180,6 +180,16 @@ def send():
     effort.update(taps=0, typed=0)
 
 
+def kept_on_phone(key):
+    """Whether the phone keeps key in its IndexedDB cache (what it opens offline)."""
+    return d.execute_async_script('''
+        const key = arguments[0], done = arguments[arguments.length - 1];
+        const rq = indexedDB.open('hhreg');
+        rq.onsuccess = () => { const g = rq.result.transaction('cache').objectStore('cache').get(key);
+                               g.onsuccess = () => done(!!g.result); g.onerror = () => done(false); };
+        rq.onerror = () => done(false);''', key)
+
+
 def sent_count():
     return len(d.find_elements(By.CSS_SELECTOR, '.outbox-sent'))
 
@@ -475,6 +485,8 @@ try:
     tap('#due-link')
     due_id = wait('the due list', lambda: find('.row.due').get_attribute('data-id'))
     shot('12-due-visits')
+    walked_offline = d.find_elements(By.CSS_SELECTOR, '.row.due')[1].get_attribute('data-id')  # never opened on this phone
+    wait('the due households kept for offline', lambda: kept_on_phone(f'household:{walked_offline}'), 30)
     tap(f'.row.due[data-id="{due_id}"] a[href^="#/visit/"]')
     effort.update(taps=0, typed=0)
     choose('visit[1]/@purpose', 'gas-safety')
@@ -488,6 +500,16 @@ try:
     if store("SELECT count(*) FROM visit_log WHERE household_id = ? AND purpose = 'gas-safety' AND outcome = 'done' "
              "AND recorded_by = 'enum03'", due_id) != [(1,)]:
         fail('the visit is not in the household\'s visit log')
+    d.set_network_conditions(offline=True, latency=0, download_throughput=-1, upload_throughput=-1)
+    tap('a.back')
+    tap('#due-link')
+    tap(f'.row.due[data-id="{walked_offline}"] a[href^="#/household/"]')  # offline, at the door of the next one due
+    room = store(f"SELECT r.room FROM {CURRENT} WHERE h.id = ?", walked_offline)[0][0]
+    if item('address/room').find_element(By.TAG_NAME, 'input').get_attribute('value') != room:
+        fail('a household due for a visit does not open offline')
+    d.delete_network_conditions()
+    wait('the network back', lambda: d.execute_script('return navigator.onLine'))
+    tap('a.back')
 
     # --- the supervisor returns a form with a comment on an item; it is fixed and approved --
     step = 'returned form'

@@ -51,6 +51,9 @@ async function loadHouseholds() {
   try {
     const list = await call('GET', '/api/v1/households');
     await db.put('cache', list, 'households');
+    const mine = new Set(list.filter((h) => !h.deleted).map((h) => `household:${h.id}`));
+    for (const key of await db.keys('cache')) // a household no longer the worker's (a grid taken away) leaves the phone
+      if (key.startsWith('household:') && !mine.has(key)) await db.remove('cache', key);
     return list;
   } catch (e) {
     if (!e.offline) throw e;
@@ -207,14 +210,36 @@ async function openHousehold(id) {
   if (kept) { location.replace(`#/form/${kept.clientId}`); return; }
   let h;
   try {
-    h = await call('GET', `/api/v1/households/${encodeURIComponent(id)}`);
+    h = await fetchHousehold(id);
   } catch (e) {
-    if (!e.offline || !drafts.length) throw e;
-    location.replace(`#/form/${drafts[0].clientId}`); // offline: the one kept is the best there is
-    return;
+    if (!e.offline) throw e;
+    if (drafts.length) { location.replace(`#/form/${drafts[0].clientId}`); return; } // offline: the one kept is the best there is
+    h = (await db.get('cache', `household:${id}`) || {}).household; // as it was when last fetched: a conflict is told on sending
+    if (!h) throw e;
   }
   for (const old of drafts) await db.remove('drafts', old.clientId);
   location.replace(`#/form/${(await draftOf(id, h)).clientId}`);
+}
+
+// A household as the server has it now, kept on the phone for opening it offline.
+async function fetchHousehold(id) {
+  const h = await call('GET', `/api/v1/households/${encodeURIComponent(id)}`);
+  await db.put('cache', { household: h, at: Date.now() }, `household:${id}`);
+  return h;
+}
+
+// The households due for a visit, fetched in the background while online, so that the
+// day's round can be walked without a connection (one fetched in the last hours is kept).
+const KEPT_FRESH_MS = 6 * 3600 * 1000;
+let keeping = null; // the fetching under way, which signing out waits for before clearing the phone
+function keepForOffline(ids) {
+  keeping ||= (async () => {
+    for (const id of ids) {
+      if (!session()) break;
+      const kept = await db.get('cache', `household:${id}`);
+      if (!kept || Date.now() - kept.at >= KEPT_FRESH_MS) await fetchHousehold(id);
+    }
+  })().catch(() => { /* the connection went: what was kept stays */ }).finally(() => { keeping = null; });
 }
 
 // A new draft of household id as the server sent it (h), unchanged until the worker edits it.
@@ -250,7 +275,7 @@ async function formScreen(clientId) {
   const reload = draft.conflict ? el('button', { type: 'button', class: 'secondary', id: 'reload', onclick: async () => {
     let h;
     try { // fetched first: offline, the draft stays as it is
-      h = await call('GET', `/api/v1/households/${encodeURIComponent(draft.householdId)}`);
+      h = await fetchHousehold(draft.householdId);
     } catch (e) {
       said.textContent = e.offline ? t('offline') : e.message;
       return;
@@ -353,6 +378,7 @@ async function dueScreen() {
   }
   const rank = (e) => (e.returned ? 0 : e.revisit ? 1 : 2);
   due.sort((a, b) => rank(a) - rank(b) || (b.daysSince ?? 9999) - (a.daysSince ?? 9999));
+  if (navigator.onLine) keepForOffline(due.map((e) => e.id)); // the top of the list first
   const groupNames = { alone: 'A', disability: 'D', 'low-income': 'L', 'elderly-80': '80', foreign: 'F' };
   const rows = due.map((e) => el('div', { class: 'row due', 'data-id': e.id },
     el('strong', { text: `${e.building}-${e.unit}-${e.room}` }), ' ', el('span', { class: 'muted', text: e.id.slice(-4) }), ' ',
@@ -486,6 +512,7 @@ document.getElementById('sign-out').addEventListener('click', async () => {
   const unsent = (await db.all('outbox')).filter((o) => o.state !== 'sent').length + (await db.all('drafts')).filter(worked).length;
   if (unsent && !confirm(t('unsentWarning', unsent))) return;
   await signOut();
+  await keeping; // stops at the next household: the session is gone
   await db.clearAll();
   dict = null;
   location.hash = '#/';

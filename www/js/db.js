@@ -1,7 +1,7 @@
-// db.js — what the phone keeps (IndexedDB "hhreg"): the item dictionary and the
-// worker's household list for working offline ("cache"), every unfinished form
-// after each change ("drafts"), and the forms waiting to be sent or refused
-// ("outbox"). All of it is the signed-in worker's own grids; signing out clears it.
+// db.js — what the phone keeps (IndexedDB "hhreg"): the item dictionary, the worker's
+// household list, what is due and the households opened or due, for working offline
+// ("cache"); every unfinished form after each change ("drafts"); and the forms waiting
+// to be sent or refused ("outbox"). All of it is the signed-in worker's own grids; signing out clears it.
 const DB = 'hhreg', VERSION = 1;
 let opened;
 
@@ -35,6 +35,7 @@ async function run(store, mode, work) {
 
 export const get = (store, key) => run(store, 'readonly', (s) => s.get(key));
 export const all = (store) => run(store, 'readonly', (s) => s.getAll());
+export const keys = (store) => run(store, 'readonly', (s) => s.getAllKeys());
 export const put = (store, value, key) => run(store, 'readwrite', (s) => (key === undefined ? s.put(value) : s.put(value, key)));
 export const remove = (store, key) => run(store, 'readwrite', (s) => s.delete(key));
 export async function clearAll() {
