@@ -4,9 +4,11 @@
  * a broken rules file is refused with its file, line and rule, and so is a rule
  * that says one of its parts twice (found by fuzz_rules, where it leaked); a <let>
  * is bound afresh for each form and a variable no <let> defines is refused when
- * loading; the cost of the rules grows with the form, not with its square, and a
+ * loading; a problem about a missing answer is reported at its item (<at absent>);
+ * the cost of the rules grows with the form, not with its square, and a
  * form that needs more XPath steps than HHREG_RULE_BUDGET is refused by name. */
 #include <check.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -170,8 +172,8 @@ END_TEST
     "<rules xmlns='urn:hhreg:rules:1' xmlns:f='urn:hhreg:household:1'>\n" body "</rules>\n"
 #define LET_MESSAGE "<message xml:lang='en'>e</message><message xml:lang='zh'>z</message>"
 
-/* The English message of the one diagnostic `rs` finds in `xml`. */
-static char *only_message(const hh_ruleset *rs, xmlXPathContextPtr xp, const char *xml)
+/* The English message (or with `path`, the item path) of the one diagnostic `rs` finds in `xml`. */
+static char *only_diagnostic(const hh_ruleset *rs, xmlXPathContextPtr xp, const char *xml, bool path)
 {
     xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "form.xml", NULL, XML_PARSE_NONET);
     ck_assert(doc != NULL);
@@ -179,10 +181,15 @@ static char *only_message(const hh_ruleset *rs, xmlXPathContextPtr xp, const cha
     hh_diags_init(&d);
     hh_rules_check(rs, xp, xmlDocGetRootElement(doc), "form.xml", 1, &d);
     ck_assert_int_eq(d.n, 1);
-    char *msg = hh_xstrdup(d.items[0].msg_en);
+    char *said = hh_xstrdup(path ? d.items[0].path : d.items[0].msg_en);
     hh_diags_free(&d);
     xmlFreeDoc(doc);
-    return msg;
+    return said;
+}
+
+static char *only_message(const hh_ruleset *rs, xmlXPathContextPtr xp, const char *xml)
+{
+    return only_diagnostic(rs, xp, xml, false);
 }
 
 START_TEST(a_let_is_bound_afresh_for_each_form)
@@ -215,6 +222,48 @@ START_TEST(a_let_is_bound_afresh_for_each_form)
     free(one);
     xmlXPathFreeContext(xp);
     hh_rules_free(rs);
+    hh_buf_free(&err);
+}
+END_TEST
+
+/* <at absent="NAME">: a problem about a missing answer is reported at that answer's
+ * item (so the phone client shows it there), one <at> finds stays where it is found, and
+ * a name that is not one item's is refused when loading. */
+START_TEST(a_missing_answer_is_reported_at_its_item)
+{
+    static const struct { const char *at, *path; } cases[] = {
+        { "<at absent='email'>f:email</at>", "person/email" },
+        { "<at absent='@since'>@since</at>", "person/@since" },
+        { "<at absent='email'>f:name</at>", "person/name" },
+        { "", "person" },
+    };
+    tu_schemas();
+    char *one = tu_src("samples/households/510105016003-03-0001.xml");
+    char *one_xml = tu_read_file(one, NULL);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *text = hh_xasprintf(LET_RULES("  <rule id='AT' severity='warning'><context>f:person[1]</context>%s" LET_MESSAGE
+                                            "</rule>\n"), cases[i].at);
+        hh_buf err;
+        hh_buf_init(&err);
+        hh_ruleset *rs = hh_rules_load_memory(text, strlen(text), "at.xml", &err);
+        ck_assert_msg(rs != NULL, "%s", err.data);
+        xmlXPathContextPtr xp = hh_rules_new_context(rs);
+        char *path = only_diagnostic(rs, xp, one_xml, true);
+        ck_assert_str_eq(path, cases[i].path);
+        free(path);
+        xmlXPathFreeContext(xp);
+        hh_rules_free(rs);
+        hh_buf_free(&err);
+        free(text);
+    }
+    free(one_xml);
+    free(one);
+    static const char bad[] = LET_RULES("  <rule id='AT' severity='warning'><context>f:person</context>\n"
+                                        "    <at absent='f:email'>f:email</at>" LET_MESSAGE "</rule>\n");
+    hh_buf err;
+    hh_buf_init(&err);
+    ck_assert(hh_rules_load_memory(bad, sizeof bad - 1, "at.xml", &err) == NULL);
+    ck_assert_str_eq(err.data, "at.xml:3: rule AT: absent must name one item of the context, as phone or @date");
     hh_buf_free(&err);
 }
 END_TEST
@@ -387,6 +436,7 @@ Suite *make_rules_suite(void)
     tcase_add_test(tc, a_part_given_twice_is_refused_and_freed);
     tcase_add_test(tc, rules_run_only_on_structurally_valid_forms);
     tcase_add_test(tc, a_let_is_bound_afresh_for_each_form);
+    tcase_add_test(tc, a_missing_answer_is_reported_at_its_item);
     tcase_add_test(tc, a_variable_no_let_defines_is_refused_when_loading);
     tcase_add_test(tc, a_rule_that_cannot_be_evaluated_refuses_the_form);
     tcase_add_test(tc, a_form_over_its_rule_budget_is_refused_without_its_values);

@@ -188,7 +188,7 @@ START_TEST(a_session_is_a_safe_cookie_ended_by_logout)
     h = request("GET", "/api/v1/households/510105016003-03-0014", NULL, token, NULL);
     extra_header = NULL;
     ck_assert_int_eq(h.status, 200);
-    ck_assert_msg(strstr(h.body.data, ",\"warnings\":[{\"rule\":\"PHONE-MISSING\",\"path\":\"enumeration\",\"message\":"
+    ck_assert_msg(strstr(h.body.data, ",\"warnings\":[{\"rule\":\"PHONE-MISSING\",\"path\":\"phone\",\"message\":"
                                       "\"已完成的表单没有任何联系电话，无法回访\"}]}"),
                   "%s", h.body.data);
     http_free(&h);

@@ -157,7 +157,7 @@ START_TEST(warnings_are_kept_with_the_form)
     char *id = tu_form_id(form);
     r = tu_hhreg(NULL, NULL, "show", "--db", db, "--lang", "en", id, NULL);
     free(id);
-    ck_assert_msg(strstr(r.out, "[PHONE-MISSING] enumeration") != NULL, "%s", r.out);
+    ck_assert_msg(strstr(r.out, "[PHONE-MISSING] phone") != NULL, "%s", r.out);
     tu_result_free(&r);
     free(form);
 }

@@ -9,9 +9,10 @@
  * refused, the same way on every machine. Evaluation never changes the form. */
 #include "rules.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
@@ -43,6 +44,7 @@ typedef struct rule {
     char *id;
     hh_severity severity;
     xmlXPathCompExprPtr context, test, at;
+    char *absent;               /* <at absent="NAME">: the context's child item reported when at selects none */
     message msg[2];             /* indexed by hh_lang */
 } rule;
 
@@ -94,6 +96,7 @@ void hh_rules_free(hh_ruleset *rs)
             xmlXPathFreeCompExpr(r->test);
         if (r->at)
             xmlXPathFreeCompExpr(r->at);
+        free(r->absent);
         message_free(&r->msg[0]);
         message_free(&r->msg[1]);
     }
@@ -236,6 +239,39 @@ static int parse_message(const loading *ld, const char *text, message *m, const 
     return 0;
 }
 
+/* Whether `name` can be an item's step in a reported path: an element or @attribute name. */
+static bool is_item_name(const char *name)
+{
+    const char *p = name + (*name == '@');
+    if (!isalpha((unsigned char)*p))
+        return false;
+    for (; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+            return false;
+    return true;
+}
+
+/* <at absent="NAME">: the item a missing answer belongs to, so that the problem is
+ * reported at it (the phone item of a form without a phone) and not at the context. */
+static int parse_absent(const loading *ld, rule *r, xmlNodePtr at, const char *what)
+{
+    xmlChar *absent = xmlGetNoNsProp(at, BAD_CAST "absent");
+    if (!absent)
+        return 0;
+    int rc = 0;
+    if (is_item_name((const char *)absent))
+        r->absent = hh_xstrdup((const char *)absent);
+    else {
+        hh_buf_printf(ld->err,
+                      hh_tr("%s:%ld: %s: absent must name one item of the context, as phone or @date",
+                            "%s:%ld：%s：absent 须是上下文的一个项目名，如 phone 或 @date"),
+                      ld->file, xmlGetLineNo(at), what);
+        rc = -1;
+    }
+    xmlFree(absent);
+    return rc;
+}
+
 /* The parts of rule `r` (its id checked already) from the children of `el`. */
 static int parse_rule_parts(const loading *ld, rule *r, xmlNodePtr el)
 {
@@ -250,8 +286,11 @@ static int parse_rule_parts(const loading *ld, rule *r, xmlNodePtr el)
             rc = compile_once(ld, &r->context, (const char *)text, c, what);
         else if (is_rules_element(c, "assert"))
             rc = compile_once(ld, &r->test, (const char *)text, c, what);
-        else if (is_rules_element(c, "at"))
+        else if (is_rules_element(c, "at")) {
             rc = compile_once(ld, &r->at, (const char *)text, c, what);
+            if (rc == 0)
+                rc = parse_absent(ld, r, c, what);
+        }
         else if (is_rules_element(c, "message")) {
             xmlChar *lang = xmlNodeGetLang(c);
             hh_lang l;
@@ -493,13 +532,15 @@ static void render(const message *m, xmlXPathContextPtr xp, xmlNodePtr node, hh_
     }
 }
 
+/* The node a problem is reported at: the first its <at> selects, else NULL (the
+ * context node then, or the item <at absent> names). */
 static xmlNodePtr locate(const rule *r, xmlXPathContextPtr xp, xmlNodePtr node)
 {
     if (!r->at)
-        return node;
+        return NULL;
     xp->node = node;
     xmlXPathObjectPtr v = xmlXPathCompiledEval(r->at, xp);
-    xmlNodePtr at = node;
+    xmlNodePtr at = NULL;
     if (v && v->type == XPATH_NODESET && v->nodesetval && v->nodesetval->nodeNr > 0)
         at = v->nodesetval->nodeTab[0];
     xmlXPathFreeObject(v);
@@ -520,7 +561,16 @@ static void report(const rule *r, xmlXPathContextPtr xp, xmlNodePtr node, const 
     hh_buf_init(&en);
     hh_buf_init(&zh);
     xmlNodePtr at = locate(r, xp, node);
-    hh_node_path(at, &path);
+    if (!at && r->absent) { /* the missing item, as its path would be: context/NAME (NAME at the root) */
+        if (node->parent && node->parent->type == XML_ELEMENT_NODE) {
+            hh_node_path(node, &path);
+            hh_buf_putc(&path, '/');
+        }
+        hh_buf_puts(&path, r->absent);
+    } else
+        hh_node_path(at ? at : node, &path);
+    if (!at)
+        at = node;
     render(&r->msg[HH_LANG_EN], xp, node, &en);
     render(&r->msg[HH_LANG_ZH], xp, node, &zh);
     if (!spent(xp)) /* else the message may lack a value: the budget message says it all */

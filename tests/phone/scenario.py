@@ -392,7 +392,7 @@ try:
     wait('the server\'s message at its item', lambda: 'after the enumeration date' in message('visit[1]/@date'))
     shot('10-refused-at-item')
     if 'bad' not in item('visit[1]/@date').get_attribute('class') or \
-            'warn' not in item('enumeration/@status').get_attribute('class') or 'bad' in item('enumeration/@status').get_attribute('class'):
+            'warn' not in item('phone').get_attribute('class') or 'bad' in item('phone').get_attribute('class'):
         fail('the error and the warning (no phone number) are not told apart at their items')
     answer('enumeration/@date', time.strftime('%Y-%m-%d'))
     answer('phone', '02887654321')  # what the visit was for: her new phone
@@ -537,6 +537,7 @@ try:
         fail('the return and its item comment are not in the store')
     d.get(BASE + '/#/review/510105016003-03-0014')  # a form kept with a warning
     wait('the form\'s warning', lambda: 'phone' in find('.warning').text)
+    d.execute_script('arguments[0].scrollIntoView({block:"center"})', find('.warning'))  # at its item, the phone
     shot('16-review-warning')
     supervisor_d = d
     d = worker
