@@ -483,6 +483,9 @@ START_TEST(the_item_dictionary_is_served_with_its_conditions)
     ck_assert(strstr(h.body.data, "\"path\":\"address/room\",\"json\":\"room\",\"group\":\"address\""));
     ck_assert(strstr(h.body.data, "\"path\":\"functioning/@selfCare\",\"json\":\"selfCare\",\"group\":\"functioning\""));
     ck_assert(strstr(h.body.data, "\"path\":\"birthDate\",\"json\":\"birthDate\",\"group\":null"));
+    /* the form an answer must have, and the plain reason, as guided entry checks it */
+    ck_assert(strstr(h.body.data, "\"pattern\":\"^\\\\+?[0-9]{5,20}$\",\"patternHint\":{\"en\":\"a phone number: "
+                                  "5 to 20 digits, a + before them allowed\",\"zh\":\"电话号码"));
     /* the answer guided entry offers first */
     ck_assert(strstr(h.body.data, "\"key\":\"ethnicity\"") &&
               strstr(strstr(h.body.data, "\"key\":\"ethnicity\""), "\"usual\":\"Han\""));

@@ -106,6 +106,10 @@ typedef struct hh_country {
 const hh_country *hh_countries(size_t *n);
 /* Whether question q's answer is a country's code (the nationality). */
 bool hh_question_is_country(const hh_question *q);
+/* The form question q's answer must have (its schema type's pattern) as an extended
+ * regular expression anchored at both ends, and the plain reason given for text not of
+ * that form in English (*en) and Chinese (*zh); NULL when its item has no pattern. */
+const char *hh_question_form(const hh_question *q, const char **en, const char **zh);
 /* A code list longer than this is searched by typing, not listed at every question. */
 #define HH_CODE_LIST_LONG 20
 

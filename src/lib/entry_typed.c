@@ -198,22 +198,31 @@ static const struct {
       "证件号码：5 到 30 个字母或数字" },
 };
 
+const char *hh_question_form(const hh_question *q, const char **en, const char **zh)
+{
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+        if (forms[i].scope == q->scope && strcmp(forms[i].key, q->key) == 0) {
+            *en = forms[i].en;
+            *zh = forms[i].zh;
+            return forms[i].form;
+        }
+    return NULL;
+}
+
 /* Whether `text` has the form of `q`'s item; false with the plain reason in `why`. */
 static bool has_form(const hh_question *q, const char *text, hh_lang lang, char *why, size_t why_len)
 {
-    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
-        if (forms[i].scope != q->scope || strcmp(forms[i].key, q->key) != 0)
-            continue;
-        regex_t re;
-        if (regcomp(&re, forms[i].form, REG_EXTENDED | REG_NOSUB) != 0)
-            return true; /* the schema still checks it */
-        bool ok = regexec(&re, text, 0, NULL, 0) == 0;
-        regfree(&re);
-        if (!ok)
-            snprintf(why, why_len, "%s", hh_text(lang, forms[i].en, forms[i].zh));
-        return ok;
-    }
-    return true;
+    const char *en, *zh, *form = hh_question_form(q, &en, &zh);
+    if (!form)
+        return true;
+    regex_t re;
+    if (regcomp(&re, form, REG_EXTENDED | REG_NOSUB) != 0)
+        return true; /* the schema still checks it */
+    bool ok = regexec(&re, text, 0, NULL, 0) == 0;
+    regfree(&re);
+    if (!ok)
+        snprintf(why, why_len, "%s", hh_text(lang, en, zh));
+    return ok;
 }
 
 /* Whether `text` is text a form can hold: UTF-8 without control characters. An

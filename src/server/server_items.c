@@ -1,7 +1,8 @@
 /* server_items.c — GET /api/v1/items: the item dictionary a client builds its form
  * from (the phone client of issue 19): every question of guided entry in the order
  * it is asked, with its item's kind, XML path and JSON key, its prompt in English and
- * Chinese, its bounds, its code list with both languages' labels (from the XSD; the
+ * Chinese, its bounds, the pattern its answer must match (with the plain reason, as
+ * guided entry checks it), its code list with both languages' labels (from the XSD; the
  * nationality's the countries of ISO 3166-1, from countries.def), and
  * the condition under which it is asked — as data, from the same table that
  * hh_question_applies reads (entry_questions.c), so client and server cannot
@@ -94,6 +95,14 @@ static void put_question(hh_json *j, const hh_question *q, const hh_code_labels 
         }
         if (q->max > 0)
             hh_json_raw(j, q->kind == HH_Q_TEXT ? "maxLength" : "max", bound);
+    }
+    const char *form_en, *form_zh, *form = hh_question_form(q, &form_en, &form_zh);
+    if (form) { /* POSIX extended, anchored: JavaScript's RegExp reads these the same */
+        hh_json_str(j, "pattern", form);
+        hh_json_object(j, "patternHint");
+        hh_json_str(j, "en", form_en);
+        hh_json_str(j, "zh", form_zh);
+        hh_json_end(j);
     }
     hh_json_str(j, "when", (size_t)q->when < n ? conditions[q->when].name : "ALWAYS");
     const char **codes = q->code_list ? hh_code_list(labels, q->code_list) : NULL;

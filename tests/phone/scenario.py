@@ -395,7 +395,9 @@ try:
             'warn' not in item('phone').get_attribute('class') or 'bad' in item('phone').get_attribute('class'):
         fail('the error and the warning (no phone number) are not told apart at their items')
     answer('enumeration/@date', time.strftime('%Y-%m-%d'))
-    answer('phone', '02887654321')  # what the visit was for: her new phone
+    answer('phone', '028 8765-43x1')  # mistyped: the form of a phone number is checked as it is left
+    wait('the phone number\'s form at its item', lambda: 'a phone number: 5 to 20 digits' in message('phone'))
+    answer('phone', '028 8765 4321')  # what the visit was for: her new phone, written with spaces
     send()
     wait('the corrected form stored as the household\'s second revision',  # the outbox lists earlier sends too
          lambda: store(f"SELECT r.revision, r.phone FROM {CURRENT} WHERE h.id = ?", alone_id) == [(2, '02887654321')], 30)

@@ -55,6 +55,8 @@ export function normalise(q, value) {
     if (m) v = `${m[1]}-${m[2].padStart(2, '0')}`;
   } else if (q.key === 'document-number' || q.key === 'nationality') {
     v = v.toUpperCase();
+  } else if (q.key === 'phone') {
+    v = v.replace(/[\s()-]/g, ''); // 028-8765 4321 as it is written down: 02887654321
   }
   return v;
 }
@@ -86,6 +88,7 @@ export function check(q, value, person) {
         const id = readResidentId(value);
         return id.ok ? null : [id.why];
       }
+      if (q.pattern && !new RegExp(q.pattern).test(value)) return ['notOfForm', q.patternHint]; // the server's form for it
       return null;
   }
 }
