@@ -254,6 +254,14 @@ static const struct {
     { "stats", "GET", "/api/v1/households/" OWN, 403 },
     { "admin", "GET", "/api/v1/households", 403 },
     { "admin", "GET", "/api/v1/households/" OWN, 403 },
+    /* a search by a name or a phone: the enumerator's and supervisor's grids only */
+    { NULL, "GET", "/api/v1/households?q=%E8%92%8B%E7%B4%A0", 401 },
+    { "enum03", "GET", "/api/v1/households?q=%E8%92%8B%E7%B4%A0", 200 },
+    { "super", "GET", "/api/v1/households?q=3284-0507", 200 },
+    { "stats", "GET", "/api/v1/households?q=%E8%92%8B%E7%B4%A0", 403 },
+    { "stats", "GET", "/api/v1/households?q=3284-0507", 403 },
+    { "admin", "GET", "/api/v1/households?q=%E8%92%8B%E7%B4%A0", 403 },
+    { "admin", "GET", "/api/v1/households?q=3284-0507", 403 },
     { NULL, "GET", "/api/v1/items", 401 },
     { "enum03", "GET", "/api/v1/items", 200 },
     { "super", "GET", "/api/v1/items", 200 },
@@ -752,6 +760,10 @@ START_TEST(the_role_matrix_holds)
                                                " actor = 'stats' AND household_id IS NULL AND detail LIKE"
                                                " 'POST /api/v1/exports/* refused %: 403'"),
                      1);
+    /* what was searched for (a name, a phone) is never in the audit log */
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE detail LIKE '%q=%' OR detail LIKE"
+                                               " '%3284%' OR detail LIKE '%蒋%'"),
+                     0);
     /* the lists hold exactly the caller's grids */
     http h = request("GET", "/api/v1/households", NULL, token[0], NULL);
     ck_assert_msg(strstr(h.body.data, OWN) && !strstr(h.body.data, OTHER), "%s", h.body.data);
