@@ -7,8 +7,9 @@
  * a real store exactly as `hhreg import` stores the same form from a file
  * (revision, digest, XML, persons, visits, audit), then unchanged, revised,
  * refused as a conflict and refused as invalid; a stored household read back
- * through the library as show and edit read it; and the wall that keeps libxml2
- * out of the command's sources. */
+ * through the library as show and edit read it; the forms answers are checked by
+ * are the schema's patterns; and the wall that keeps libxml2 out of the command's
+ * sources. */
 #include <check.h>
 #include <dirent.h>
 #include <sqlite3.h>
@@ -270,6 +271,39 @@ START_TEST(typed_text_is_forgiven_and_normalised)
     typed(l, H, "phone", "028-8765", HH_LANG_EN, NULL, "a phone number");
     typed(l, H, "enumerator", "E 03", HH_LANG_EN, NULL, "an enumerator id");
     hh_code_labels_free(l);
+}
+END_TEST
+
+/* The forms guided entry and the phone client check answers by (hh_question_form) are
+ * the schema's patterns: each is an xs:pattern of household-1.xsd (or the pattern of an
+ * optional one, "(…)?"), anchored; a pattern changed in the schema alone fails here. */
+START_TEST(the_forms_of_answers_are_the_schemas_patterns)
+{
+    char *xsd_path = tu_src("schemas/household-1.xsd");
+    char *xsd = tu_read_file(xsd_path, NULL);
+    static const hh_q_scope scopes[] = { HH_SCOPE_HOUSEHOLD, HH_SCOPE_PERSON, HH_SCOPE_VISIT, HH_SCOPE_AFTER_ROSTER };
+    int forms = 0;
+    for (size_t s = 0; s < sizeof scopes / sizeof scopes[0]; s++) {
+        size_t n;
+        const hh_question *qs = hh_questions(scopes[s], &n);
+        for (size_t i = 0; i < n; i++) {
+            const char *en, *zh, *form = hh_question_form(&qs[i], &en, &zh);
+            if (!form)
+                continue;
+            size_t len = strlen(form);
+            ck_assert_msg(len > 2 && form[0] == '^' && form[len - 1] == '$', "%s: %s is not anchored", qs[i].key, form);
+            char *exact = hh_xasprintf("<xs:pattern value=\"%.*s\"/>", (int)len - 2, form + 1);
+            char *optional = hh_xasprintf("<xs:pattern value=\"(%.*s)?\"/>", (int)len - 2, form + 1);
+            ck_assert_msg(strstr(xsd, exact) || strstr(xsd, optional), "%s: %s is no pattern of the schema", qs[i].key, form);
+            ck_assert(*en && *zh);
+            free(exact);
+            free(optional);
+            forms++;
+        }
+    }
+    ck_assert_int_ge(forms, 8);
+    free(xsd);
+    free(xsd_path);
 }
 END_TEST
 
@@ -882,6 +916,7 @@ Suite *make_entrylib_suite(void)
     tcase_add_test(tc, a_typed_household_is_stored_as_its_file_would_be);
     tcase_add_test(tc, a_stored_household_is_read_through_the_library);
     tcase_add_test(tc, the_command_includes_no_libxml2_header);
+    tcase_add_test(tc, the_forms_of_answers_are_the_schemas_patterns);
     suite_add_tcase(s, tc);
     return s;
 }
