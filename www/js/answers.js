@@ -54,9 +54,9 @@ export function normalise(q, value) {
     const m = v.match(/^(\d{4})(\d{2})$/) || v.match(/^(\d{4})[-/.年](\d{1,2})月?$/);
     if (m) v = `${m[1]}-${m[2].padStart(2, '0')}`;
   } else if (q.key === 'document-number' || q.key === 'nationality') {
-    v = v.toUpperCase();
+    v = v.normalize('NFKC').replace(/\s/g, '').toUpperCase(); // full-width ５１０… of a Chinese keyboard, spaces between groups
   } else if (q.key === 'phone') {
-    v = v.replace(/[\s()-]/g, ''); // 028-8765 4321 as it is written down: 02887654321
+    v = v.normalize('NFKC').replace(/[\s()-]/g, ''); // 028-8765 4321 as it is written down: 02887654321
   }
   return v;
 }

@@ -61,24 +61,36 @@ async function loadHouseholds() {
   }
 }
 
-// The address a new household of `grid` starts from: the grid's codes and names, as
-// a household of the grid has them (kept from the last one opened).
+// The address a new household of `grid` starts from: the codes and the grid number
+// its own code says (the rules refuse any other), and the names as a household of the
+// grid has them (kept from the last one opened), else one of its community.
 async function addressTemplate(grid) {
-  const kept = await db.get('cache', `address:${grid}`);
-  if (kept) return kept;
-  const list = (await db.get('cache', 'households')) || [];
-  const one = list.find((h) => h.id.startsWith(`${grid}-`));
-  if (!one) return {};
-  try {
-    const h = await call('GET', `/api/v1/households/${encodeURIComponent(one.id)}`);
-    return rememberAddress(grid, fromJson(dict, h).household);
-  } catch (e) { return {}; }
+  const named = (await db.get('cache', `address:${grid}`)) || (await namesFrom(`${grid}-`, grid)) ||
+    (await namesFrom(grid.slice(0, 12), null)) || {};
+  return { ...named, 'district-code': grid.slice(0, 6), 'street-code': grid.slice(0, 9), 'community-code': grid.slice(0, 12),
+    grid: String(Number(grid.slice(13))) };
 }
 
-async function rememberAddress(grid, household) {
+// The address of a household of the list whose id starts with `prefix` (kept for `grid`).
+async function namesFrom(prefix, grid) {
+  const one = ((await db.get('cache', 'households')) || []).find((h) => h.id.startsWith(prefix));
+  if (!one) return null;
+  try {
+    const household = fromJson(dict, await fetchHousehold(one.id)).household;
+    return grid ? rememberAddress(grid, household) : settledAddress(household);
+  } catch (e) { return null; }
+}
+
+// The part of a household's address its grid shares: all but building, unit and room.
+function settledAddress(household) {
   const keep = {};
   for (const q of dict.questions.household)
     if (q.group === 'address' && !['building', 'unit', 'room'].includes(q.key) && household[q.key]) keep[q.key] = household[q.key];
+  return keep;
+}
+
+async function rememberAddress(grid, household) {
+  const keep = settledAddress(household);
   await db.put('cache', keep, `address:${grid}`);
   return keep;
 }
@@ -430,6 +442,11 @@ async function outboxScreen() {
     o.state === 'refused' ? el('button', { type: 'button', class: 'secondary danger', onclick: async () => {
       if (!confirm(t('confirmDropRefused'))) return;
       await db.remove('outbox', o.clientId);
+      const draft = o.draft && await db.get('drafts', o.draft);
+      if (draft) { // kept as unfinished work, no longer marked refused
+        for (const k of ['refused', 'refusal', 'conflict', 'diagnostics']) delete draft[k];
+        await db.put('drafts', draft);
+      }
       outboxScreen();
     } }, t('dropRefused')) : null));
   screen(t('outbox'), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`),
@@ -449,7 +466,10 @@ async function sendOutbox() {
         o.sentAt = new Date().toISOString();
         o.householdId = answer.id;
         o.outcome = o.kind === 'visit' ? 'visit' : answer.outcome;
-        if (o.draft) await db.remove('drafts', o.draft);
+        if (o.draft) {
+          await db.remove('drafts', o.draft);
+          if (location.hash === `#/form/${o.draft}`) location.replace(`#/household/${encodeURIComponent(o.householdId)}`); // shown as stored
+        }
       } catch (e) {
         if (e.offline || (e instanceof ApiError && e.status >= 500)) break; // kept: sent when the server is back
         if (e.status === 401) break;
@@ -509,7 +529,8 @@ async function route() {
 
 document.getElementById('lang').addEventListener('click', () => { setLanguage(language() === 'zh' ? 'en' : 'zh'); route(); });
 document.getElementById('sign-out').addEventListener('click', async () => {
-  const unsent = (await db.all('outbox')).filter((o) => o.state !== 'sent').length + (await db.all('drafts')).filter(worked).length;
+  const waiting = (await db.all('outbox')).filter((o) => o.state !== 'sent');
+  const unsent = waiting.length + (await db.all('drafts')).filter((d) => worked(d) && !waiting.some((o) => o.draft === d.clientId)).length;
   if (unsent && !confirm(t('unsentWarning', unsent))) return;
   await signOut();
   await keeping; // stops at the next household: the session is gone

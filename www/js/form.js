@@ -30,6 +30,10 @@ function sectionOf(q, scope) {
 
 let fieldCount = 0;
 
+// The item path of a server diagnostic as the form names it (the only person or visit
+// is named without its number by the server).
+function diagnosticPath(d) { return (d.path || '').replace(/^(person|visit)\//, '$1[1]/'); }
+
 export class HouseholdForm {
   // draft: {answers, diagnostics}; ctx: {dict, user, addresses: {building: Set, unit: Set, room: Set}}
   constructor(root, draft, ctx, onChange) {
@@ -74,7 +78,8 @@ export class HouseholdForm {
     this.root.append(this.section('enumeration', sections.enumeration), this.visits());
     const general = [...this.messages.entries()].filter(([path]) => !this.root.querySelector(`[data-path="${CSS.escape(path)}"]`));
     if (general.length) {
-      this.root.prepend(el('div', { class: 'problems', role: 'alert' }, ...general.map(([p, m]) => el('p', { text: `${p}: ${this.say(m)}` }))));
+      this.root.prepend(el('div', { class: 'problems', role: 'alert' }, // the whole form's (a family without its head) said as it is
+        ...general.map(([p, m]) => el('p', { text: p === 'household' ? this.say(m) : `${p}: ${this.say(m)}` }))));
     }
     window.scrollTo(0, scrollY);
     if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
@@ -107,6 +112,7 @@ export class HouseholdForm {
         const [x] = a.persons.splice(i, 1);
         a.persons.splice(to, 0, x);
         if (respondent) a.household.respondent = String(a.persons.indexOf(respondent) + 1);
+        this.forget((path) => path.startsWith('person'));
         this.changed();
         this.render();
       };
@@ -123,6 +129,7 @@ export class HouseholdForm {
               if (line === i + 1) delete a.household.respondent;
               else if (line > i + 1) a.household.respondent = String(line - 1);
               a.persons.splice(i, 1);
+              this.forget((path) => path.startsWith('person'));
               this.syncMemberCount();
               this.changed();
               this.render();
@@ -196,11 +203,12 @@ export class HouseholdForm {
       if (q.key === 'status' && v && v !== before && this.recordsNobody(v)) { // the roster would be dropped
         if (this.ctx.visitInstead) { this.ctx.visitInstead(v); return; }
         if (v === 'nobody-home') { this.nobodyHome(); return; }
+        Object.assign(record, { consent: 'false', respondent: 'proxy' }); // refused: nobody on a roster answered
       }
       if (v === '') delete record[q.key];
       else record[q.key] = v;
       if (q.key === 'member-count') this.draft.memberCountTyped = true;
-      if (this.messages.has(path)) this.messages.delete(path);
+      this.forget((p) => p === path || path.startsWith(`${p}/`));
       const problem = check(q, record[q.key], record);
       if (problem && problem[0] !== 'required') this.messages.set(path, problem);
       if (q.key === 'document-number' || q.key === 'document-type') this.fillFromId(record);
@@ -345,19 +353,27 @@ export class HouseholdForm {
     return problems.size;
   }
 
+  // Messages that no longer fit the form (their item changed, or the persons were
+  // renumbered) are dropped, with the server's diagnostics kept with the draft they
+  // came from, so that they do not come back when the form is drawn again.
+  forget(stale) {
+    for (const path of [...this.messages.keys()]) if (stale(path)) { this.messages.delete(path); this.warnings.delete(path); }
+    if (this.draft.diagnostics) this.draft.diagnostics = this.draft.diagnostics.filter((d) => !stale(diagnosticPath(d)));
+  }
+
   // The server's diagnostics of a refused form, each at its item.
   showDiagnostics(diagnostics) {
     this.messages = new Map();
     this.warnings = new Set();
     for (const d of diagnostics) {
-      let path = (d.path || '').replace(/^(person|visit)\//, '$1[1]/'); // the only one is named without its number
+      let path = diagnosticPath(d);
       if (!this.root.querySelector(`[data-path="${CSS.escape(path)}"]`)) {
         const near = [...this.root.querySelectorAll('[data-path]')].find((e) => e.dataset.path.startsWith(`${path}/`));
         if (near) path = near.dataset.path;
       }
       const before = this.messages.get(path);
       const onlyWarnings = d.severity === 'warning' && (!before || this.warnings.has(path));
-      this.messages.set(path, before ? `${before} ${d.message}` : d.message);
+      this.messages.set(path, before ? `${before}; ${d.message}` : d.message);
       if (onlyWarnings) this.warnings.add(path);
       else this.warnings.delete(path);
     }

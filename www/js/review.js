@@ -50,6 +50,8 @@ export async function reviewScreen(screen, dict, id) {
   const comment = el('input', { id: 'review-comment-input', 'aria-label': t('commentForm'), placeholder: t('commentForm') });
   const said = el('p', { class: 'msg', role: 'alert' });
   const decide = async (decision) => {
+    if (buttons.some((b) => b.disabled)) return; // a second tap records nothing twice
+    buttons.forEach((b) => { b.disabled = true; });
     const body = { decision, revision: h.revision };
     if (comment.value.trim()) body.comment = comment.value.trim();
     if (comments.size) body.items = [...comments.entries()].map(([path, c]) => ({ path, comment: c }));
@@ -57,16 +59,17 @@ export async function reviewScreen(screen, dict, id) {
       await call('POST', `/api/v1/households/${encodeURIComponent(id)}/review`, body);
       location.hash = '#/review';
     } catch (e) {
-      said.textContent = e.offline ? t('offline') : e.message;
+      said.textContent = e.offline ? t('needsConnection') : e.message;
+      buttons.forEach((b) => { b.disabled = false; });
     }
   };
+  const buttons = [el('button', { type: 'button', class: 'primary', id: 'approve', onclick: () => decide('approve') }, t('approve')),
+    el('button', { type: 'button', class: 'secondary danger', id: 'return', onclick: () => decide('return') }, t('return'))];
   screen(`${t('review')} · ${id.slice(-4)}`, el('a', { href: '#/review', class: 'back' }, `← ${t('back')}`),
     general.length ? el('div', { class: 'problems' }, ...general.flatMap(([, ms]) => ms.map((m) => el('p', { class: 'warning', text: m })))) : null,
     part('dwelling', household.map((q) => row(q, a.household, 'household', 0))),
     persons.length ? part('persons', persons) : null, part('visits', visits),
-    el('div', { class: 'actions' }, said, comment,
-      el('button', { type: 'button', class: 'primary', id: 'approve', onclick: () => decide('approve') }, t('approve')),
-      el('button', { type: 'button', class: 'secondary danger', id: 'return', onclick: () => decide('return') }, t('return'))));
+    el('div', { class: 'actions' }, said, comment, ...buttons));
 }
 
 export async function progressScreen(screen) {
