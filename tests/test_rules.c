@@ -192,6 +192,27 @@ static char *only_message(const hh_ruleset *rs, xmlXPathContextPtr xp, const cha
     return only_diagnostic(rs, xp, xml, false);
 }
 
+/* A head born after the enumeration date is told that, once: not also "at least 15
+ * years old; this person is -1", nor that a person under 6 has no education. */
+START_TEST(a_birth_after_enumeration_is_not_also_an_age)
+{
+    char *path = tu_src("samples/households/510105016003-03-0001.xml");
+    char *xml = tu_read_file(path, NULL);
+    char *born = strstr(xml, "<birthDate>2002-09-07</birthDate>");
+    ck_assert(born != NULL);
+    memcpy(born + strlen("<birthDate>"), "2027-09-07", 10);
+    hh_diags d;
+    hh_diags_init(&d);
+    tu_validate_memory(xml, &d);
+    ck_assert_int_eq(d.n, 2); /* and its ID number, which says 2002, disagrees */
+    ck_assert_str_eq(d.items[0].rule, "BIRTH-AFTER-ENUMERATION");
+    ck_assert_str_eq(d.items[1].rule, "ID-BIRTH");
+    hh_diags_free(&d);
+    free(xml);
+    free(path);
+}
+END_TEST
+
 START_TEST(a_let_is_bound_afresh_for_each_form)
 {
     static const char text[] = LET_RULES(
@@ -435,6 +456,7 @@ Suite *make_rules_suite(void)
     tcase_add_test(tc, a_broken_rules_file_names_file_line_and_rule);
     tcase_add_test(tc, a_part_given_twice_is_refused_and_freed);
     tcase_add_test(tc, rules_run_only_on_structurally_valid_forms);
+    tcase_add_test(tc, a_birth_after_enumeration_is_not_also_an_age);
     tcase_add_test(tc, a_let_is_bound_afresh_for_each_form);
     tcase_add_test(tc, a_missing_answer_is_reported_at_its_item);
     tcase_add_test(tc, a_variable_no_let_defines_is_refused_when_loading);
