@@ -262,6 +262,9 @@ static const struct {
     { "stats", "GET", "/api/v1/households?q=3284-0507", 403 },
     { "admin", "GET", "/api/v1/households?q=%E8%92%8B%E7%B4%A0", 403 },
     { "admin", "GET", "/api/v1/households?q=3284-0507", 403 },
+    { NULL, "GET", "/api/v1/session", 401 },
+    { "enum03", "GET", "/api/v1/session", 200 },
+    { "stats", "GET", "/api/v1/session", 200 },
     { NULL, "GET", "/api/v1/items", 401 },
     { "enum03", "GET", "/api/v1/items", 200 },
     { "super", "GET", "/api/v1/items", 200 },
@@ -575,6 +578,12 @@ START_TEST(a_supervisor_assigns_grids_of_its_community)
     http_free(&h);
     h = request("GET", "/api/v1/households/" OTHER, NULL, et, NULL); /* the same session, at once */
     ck_assert_int_eq(h.status, 200);
+    http_free(&h);
+    h = request("GET", "/api/v1/session", NULL, et, NULL); /* and it says so, for the phone to follow */
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "{\"user\":\"enum03\",\"role\":\"enumerator\",\"grids\":"
+                                                         "[\"510105016003-03\",\"510105016003-04\"],\"idleSeconds\":") &&
+                      !strstr(h.body.data, "csrf") && !strstr(h.body.data, "token"),
+                  "%ld %s", h.status, h.body.data);
     http_free(&h);
     h = request("POST", "/api/v1/assignments",
                 "{\"user\":\"enum03\",\"grid\":\"510105016003-04\",\"assign\":false}", st, sc);

@@ -46,6 +46,7 @@ static const struct route {
 } routes[] = {
     { "POST", "/api/v1/session", false, hh_session_create },
     { "DELETE", "/api/v1/session", true, hh_session_delete },
+    { "GET", "/api/v1/session", true, hh_session_get },
     { "GET", "/api/v1/items", true, hh_items_get },
     { "GET", "/api/v1/households", true, hh_households_list },
     { "GET", "/api/v1/households/*", true, hh_household_get },

@@ -130,6 +130,7 @@ bool hh_access_allows_id(hh_request *rq, hh_action action, const char *id);
 /* The routes' handlers. */
 unsigned hh_session_create(hh_request *rq);
 unsigned hh_session_delete(hh_request *rq);
+unsigned hh_session_get(hh_request *rq);
 unsigned hh_households_list(hh_request *rq);
 unsigned hh_due_list(hh_request *rq);
 unsigned hh_household_get(hh_request *rq);

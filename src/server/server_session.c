@@ -1,4 +1,5 @@
-/* server_session.c — signing in and out (POST and DELETE /api/v1/session) and
+/* server_session.c — signing in and out (POST and DELETE /api/v1/session), the
+ * signed-in account as it is now (GET /api/v1/session), and
  * recognising a session on every other request (web.md, OWASP's session rules):
  * a 256-bit random token in an HttpOnly, Secure, SameSite=Strict cookie or as a
  * bearer token, kept in the store only as its SHA-256; idle and absolute expiry;
@@ -12,6 +13,17 @@
 #include <time.h>
 
 #define COOKIE "hhreg_session"
+
+/* The account's name, role and grids, as both sign-in and GET /api/v1/session say them. */
+static void put_account(hh_json *j, const hh_account *a)
+{
+    hh_json_str(j, "user", a->name);
+    hh_json_str(j, "role", hh_role_name(a->role));
+    hh_json_array(j, "grids");
+    for (size_t i = 0; i < a->n_grids; i++)
+        hh_json_str(j, NULL, a->grids[i]);
+    hh_json_end(j);
+}
 
 static unsigned refused(hh_request *rq)
 {
@@ -155,12 +167,7 @@ unsigned hh_session_create(hh_request *rq)
             hh_json j;
             hh_json_init(&j, &rq->answer);
             hh_json_object(&j, NULL);
-            hh_json_str(&j, "user", a.name);
-            hh_json_str(&j, "role", hh_role_name(a.role));
-            hh_json_array(&j, "grids");
-            for (size_t i = 0; i < a.n_grids; i++)
-                hh_json_str(&j, NULL, a.grids[i]);
-            hh_json_end(&j);
+            put_account(&j, &a);
             hh_json_str(&j, "csrf", csrf);
             if (bearer) /* an API client without cookies asked for it; a browser never needs to see it */
                 hh_json_str(&j, "token", token);
@@ -175,6 +182,19 @@ unsigned hh_session_create(hh_request *rq)
     free(user);
     hh_buf_free(&err);
     return status;
+}
+
+/* GET /api/v1/session: the account as the store has it now — a grid given or taken
+ * away since signing in shows here, and the phone client follows it. */
+unsigned hh_session_get(hh_request *rq)
+{
+    hh_json j;
+    hh_json_init(&j, &rq->answer);
+    hh_json_object(&j, NULL);
+    put_account(&j, &rq->who);
+    hh_json_int(&j, "idleSeconds", rq->server->config.session_idle);
+    hh_json_end(&j);
+    return MHD_HTTP_OK;
 }
 
 unsigned hh_session_delete(hh_request *rq)

@@ -570,11 +570,24 @@ try:
     if store("SELECT grid FROM account_grid WHERE account = 'enum03' ORDER BY grid") != [('510105016003-03',), ('510105016003-04',)]:
         fail('the grid given is not in the store')
     shot('19-assignments')
+    d, supervisor_d = worker, d  # the worker's phone follows the grid given, and fills in its address
+    d.get(BASE + '/#/')
+    tap('button[data-grid="510105016003-04"]')
+    codes = {path: item(path).find_element(By.TAG_NAME, 'input').get_attribute('value')
+             for path in ('address/community/@code', 'address/grid')}
+    if codes != {'address/community/@code': '510105016003', 'address/grid': '4'}:
+        fail(f'a new household of the grid given opens with the address {codes}')
+    tap('#discard')
+    d.switch_to.alert.accept()
+    d, worker = supervisor_d, d
     d.execute_script('arguments[0].click()', find('.row.assigned[data-grid="510105016003-04"] button.danger'))
     d.switch_to.alert.accept()
     wait('the grid taken away', lambda: not d.find_elements(By.CSS_SELECTOR, '.row.assigned[data-grid="510105016003-04"]'))
     if store("SELECT grid FROM account_grid WHERE account = 'enum03'") != [('510105016003-03',)]:
         fail('the grid taken away is still in the store')
+    worker.refresh()  # the list drawn again, as going back to it does
+    wait('the grid taken away gone from the worker\'s phone', lambda: worker.find_elements(By.CSS_SELECTOR, 'button[data-grid]') and
+         not worker.find_elements(By.CSS_SELECTOR, 'button[data-grid="510105016003-04"]'))
     d.quit()
     d = worker
     if store('SELECT revision, decision FROM review WHERE household_id = ? ORDER BY seq', family_id) != \

@@ -39,7 +39,7 @@ export async function call(method, path, body, headers = {}) {
   }
   if (answer.status === 204) return null;
   const data = await answer.json().catch(() => null);
-  if (answer.status === 401 && path !== '/api/v1/session') {
+  if (answer.status === 401 && !(method === 'POST' && path === '/api/v1/session')) { // not a refused sign-in
     localStorage.removeItem(SESSION_KEY);
     window.dispatchEvent(new Event('hhreg-signed-out'));
   }
@@ -51,6 +51,13 @@ export async function signIn(user, password) {
   const s = await call('POST', '/api/v1/session', { user, password });
   localStorage.setItem(SESSION_KEY, JSON.stringify({ user: s.user, role: s.role, grids: s.grids, csrf: s.csrf }));
   return s;
+}
+
+// The account as the server has it now: grids given or taken away since signing in.
+export async function refreshSession() {
+  const now = await call('GET', '/api/v1/session');
+  const s = session();
+  if (s && s.user === now.user) localStorage.setItem(SESSION_KEY, JSON.stringify({ ...s, role: now.role, grids: now.grids }));
 }
 
 export async function signOut() {

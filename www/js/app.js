@@ -5,7 +5,7 @@
 // #/visit/ID, #/outbox; a supervisor's #/review, #/review/ID and #/progress (review.js)
 // and #/assignments (assign.js).
 import { t, label, language, setLanguage } from './i18n.js';
-import { call, session, signIn, signOut, ApiError } from './api.js';
+import { call, session, signIn, signOut, refreshSession, ApiError } from './api.js';
 import * as db from './db.js';
 import { emptyAnswers, fromJson, toJson, newPerson } from './answers.js';
 import { HouseholdForm, VisitForm, el } from './form.js';
@@ -49,7 +49,7 @@ async function loadDictionary() {
 
 async function loadHouseholds() {
   try {
-    const list = await call('GET', '/api/v1/households');
+    const [list] = await Promise.all([call('GET', '/api/v1/households'), refreshSession()]); // the grids as they are now
     await db.put('cache', list, 'households');
     const mine = new Set(list.filter((h) => !h.deleted).map((h) => `household:${h.id}`));
     for (const key of await db.keys('cache')) // a household no longer the worker's (a grid taken away) leaves the phone
@@ -147,8 +147,9 @@ function flagsOf(h) {
 }
 
 async function listScreen() {
-  const s = session();
   const [list, drafts, outbox] = await Promise.all([loadHouseholds(), db.all('drafts'), db.all('outbox')]);
+  const s = session(); // after the list: its grids as the server has them now
+  if (!s) return; // the session ended meanwhile: the sign-in screen is shown
   const waiting = outbox.filter((o) => o.state !== 'sent').length;
   const grids = s.grids.filter((g) => /^\d{12}-\d{2}$/.test(g.split('/')[0]));
   const newButtons = grids.map((g) => el('button', { type: 'button', class: 'primary', 'data-grid': g, onclick: () => newHousehold(g) },
