@@ -3,7 +3,7 @@
 // progress of each grid and enumerator (counts and a bar each). They need the
 // server: a decision is never kept on the phone to be sent later.
 import { t, label } from './i18n.js';
-import { call } from './api.js';
+import { call, session } from './api.js';
 import { asked, answered, fromJson, itemPath } from './answers.js';
 import { el } from './form.js';
 
@@ -88,7 +88,7 @@ export async function progressScreen(screen) {
       bar(r))));
   screen(t('progress'), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`),
     el('p', { class: 'muted', text: `${t('asOf')} ${p.asOf}` }),
-    table(t('total'), [p.total], 'none'), table(t('grids'), p.grids, 'grid'), table(t('enumerators'), p.enumerators, 'enumerator'));
+    table(t('total'), [{ ...p.total, area: session().grids.join(', ') }], 'area'), table(t('grids'), p.grids, 'grid'), table(t('enumerators'), p.enumerators, 'enumerator'));
   // widths set here, not in a style attribute: the server's CSP allows no inline style
   for (const s of document.querySelectorAll('[data-width]')) s.style.width = `${s.dataset.width}%`;
 }
