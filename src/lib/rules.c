@@ -561,8 +561,8 @@ static void report(const rule *r, xmlXPathContextPtr xp, xmlNodePtr node, const 
     hh_buf_init(&en);
     hh_buf_init(&zh);
     xmlNodePtr at = locate(r, xp, node);
-    if (!at && r->absent) { /* the missing item, as its path would be: context/NAME (NAME at the root) */
-        if (node->parent && node->parent->type == XML_ELEMENT_NODE) {
+    if (!at && r->absent) { /* the missing item, as its path would be: context/NAME (at the root NAME, or household/@NAME) */
+        if ((node->parent && node->parent->type == XML_ELEMENT_NODE) || r->absent[0] == '@') {
             hh_node_path(node, &path);
             hh_buf_putc(&path, '/');
         }

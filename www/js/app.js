@@ -54,6 +54,8 @@ async function loadHouseholds() {
     const mine = new Set(list.filter((h) => !h.deleted).map((h) => `household:${h.id}`));
     for (const key of await db.keys('cache')) // a household no longer the worker's (a grid taken away) leaves the phone
       if (key.startsWith('household:') && !mine.has(key)) await db.remove('cache', key);
+    for (const d of await db.all('drafts')) // and the copies of it only opened (one changed is the worker's unsent work)
+      if (d.householdId && d.edited === false && !mine.has(`household:${d.householdId}`)) await db.remove('drafts', d.clientId);
     return list;
   } catch (e) {
     if (!e.offline) throw e;
@@ -77,7 +79,10 @@ async function namesFrom(prefix, grid) {
   if (!one) return null;
   try {
     const household = fromJson(dict, await fetchHousehold(one.id)).household;
-    return grid ? rememberAddress(grid, household) : settledAddress(household);
+    if (grid) return rememberAddress(grid, household);
+    const names = {}; // another grid's: the area's names only (its estate is its own)
+    for (const k of ['district', 'street', 'community']) if (household[k]) names[k] = household[k];
+    return names;
   } catch (e) { return null; }
 }
 
@@ -250,9 +255,14 @@ function keepForOffline(ids) {
     for (const id of ids) {
       if (!session()) break;
       const kept = await db.get('cache', `household:${id}`);
-      if (!kept || Date.now() - kept.at >= KEPT_FRESH_MS) await fetchHousehold(id);
+      if (kept && Date.now() - kept.at < KEPT_FRESH_MS) continue;
+      try {
+        await fetchHousehold(id);
+      } catch (e) {
+        if (e.offline || e.status === 401) break; // the connection or the session went: what was kept stays
+      }
     }
-  })().catch(() => { /* the connection went: what was kept stays */ }).finally(() => { keeping = null; });
+  })().finally(() => { keeping = null; });
 }
 
 // A new draft of household id as the server sent it (h), unchanged until the worker edits it.
@@ -445,7 +455,7 @@ async function outboxScreen() {
       await db.remove('outbox', o.clientId);
       const draft = o.draft && await db.get('drafts', o.draft);
       if (draft) { // kept as unfinished work, no longer marked refused
-        for (const k of ['refused', 'refusal', 'conflict', 'diagnostics']) delete draft[k];
+        for (const k of ['refused', 'refusal']) delete draft[k]; // a conflict still offers loading the household anew
         await db.put('drafts', draft);
       }
       outboxScreen();
@@ -483,6 +493,7 @@ async function sendOutbox() {
           draft.conflict = e.code === 'conflict';
           draft.diagnostics = (e.body && e.body.diagnostics) || [];
           await db.put('drafts', draft);
+          if (location.hash === `#/form/${o.draft}`) route(); // shown while it waited: now with the refusal, to correct
         }
       }
       await db.put('outbox', o);

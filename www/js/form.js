@@ -204,6 +204,8 @@ export class HouseholdForm {
         if (this.ctx.visitInstead) { this.ctx.visitInstead(v); return; }
         if (v === 'nobody-home') { this.nobodyHome(); return; }
         Object.assign(record, { consent: 'false', respondent: 'proxy' }); // refused: nobody on a roster answered
+        const visit = this.answers.visits[this.answers.visits.length - 1];
+        if (visit) visit.outcome = 'refused';
       }
       if (v === '') delete record[q.key];
       else record[q.key] = v;
