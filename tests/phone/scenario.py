@@ -600,11 +600,30 @@ try:
     wait('a refusal', lambda: 'may not' in find('#main').text)
     shot('11-another-grid')
 
+    # --- a session that ended (expired, or the account's password changed) -------------------
+    step = 'session ended'
+    with sqlite3.connect(STORE, timeout=30) as c:  # as the server's expiry does
+        c.execute("DELETE FROM session WHERE account = 'enum03'")
+    d.get(BASE + '/#/due')  # one request, refused with 401
+    find('#user')
+    time.sleep(1)  # whatever the refusal leads to is drawn
+    if not d.find_elements(By.CSS_SELECTOR, '#user') or 'refused' in find('#main').text:
+        fail('an ended session shows an error over the sign-in screen')
+    find('#user').send_keys('enum03')
+    find('#password').send_keys(PASSWORD)
+    tap('#sign-in')
+    wait('the screen asked for, once signed in again', lambda: find('#main h1').text == 'Due visits')
+
     # --- signing out clears the phone ------------------------------------------------------
     step = 'sign out'
     d.get(BASE + '/#/')
     tap('#sign-out')
     find('#user')
+    late = d.execute_async_script("""const done = arguments[0]; // a write still under way when the worker left
+        import('/js/db.js').then((db) => db.put('cache', 'late', 'late')).then(() => done('written'),
+          (e) => done(e.signedOut ? 'refused' : String(e)));""")
+    if late != 'refused':
+        fail(f'a write after signing out was {late}')
     left = d.execute_async_script("""const done = arguments[0];
         const rq = indexedDB.open('hhreg'); rq.onsuccess = () => { const tx = rq.result.transaction(['drafts', 'outbox', 'cache']);
         let n = 0, left = 3; for (const s of ['drafts', 'outbox', 'cache']) { const c = tx.objectStore(s).count();

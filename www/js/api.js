@@ -1,11 +1,14 @@
 // api.js — the only place the client talks to hhreg serve (docs/API.md): the
 // session cookie goes by itself, the CSRF token with every request that changes
 // something, the chosen language as Accept-Language so the server's messages come
-// in it. A request that cannot reach the server, or made while the phone has no
-// network, rejects with {offline: true}.
+// in it. A request that cannot reach the server, made while the phone has no
+// network, or given no answer within REQUEST_TIMEOUT_MS rejects with {offline: true};
+// signing out stops every request under way, so nothing arrives for a worker who left.
 import { language } from './i18n.js';
 
 const SESSION_KEY = 'hhreg.session';
+const REQUEST_TIMEOUT_MS = 45000; // a form is a few kilobytes: longer is a connection that went
+const underWay = new Set(); // the AbortController of each request not yet answered
 
 export function session() {
   try { return JSON.parse(localStorage.getItem(SESSION_KEY)); } catch { return null; }
@@ -25,20 +28,27 @@ export async function call(method, path, body, headers = {}) {
   const h = { 'Accept-Language': language(), ...headers };
   if (method !== 'GET' && s) h['X-CSRF-Token'] = s.csrf;
   if (body !== undefined && !h['Content-Type']) h['Content-Type'] = 'application/json';
-  let answer;
   // The phone says it has no network: not tried (a request would wait for its timeout,
   // and one that a service worker passes on might still go out).
   if (!navigator.onLine) throw Object.assign(new Error('offline'), { offline: true });
+  const control = new AbortController();
+  const timer = setTimeout(() => control.abort(), REQUEST_TIMEOUT_MS);
+  underWay.add(control);
+  let answer, data = null;
   try {
     answer = await fetch(path, {
-      method, headers: h, credentials: 'same-origin', cache: 'no-store',
+      method, headers: h, credentials: 'same-origin', cache: 'no-store', signal: control.signal,
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
+    if (answer.status !== 204) data = await answer.json().catch(() => null);
+    if (control.signal.aborted) throw new Error('stopped'); // the body cut off by the timeout or signing out
   } catch (e) {
     throw Object.assign(new Error('offline'), { offline: true });
+  } finally {
+    clearTimeout(timer);
+    underWay.delete(control);
   }
   if (answer.status === 204) return null;
-  const data = await answer.json().catch(() => null);
   if (answer.status === 401 && !(method === 'POST' && path === '/api/v1/session')) { // not a refused sign-in
     localStorage.removeItem(SESSION_KEY);
     window.dispatchEvent(new Event('hhreg-signed-out'));
@@ -61,6 +71,7 @@ export async function refreshSession() {
 }
 
 export async function signOut() {
+  for (const control of underWay) control.abort();
   try { await call('DELETE', '/api/v1/session'); } catch (e) { /* offline: the cookie ends by itself */ }
   localStorage.removeItem(SESSION_KEY);
 }

@@ -123,8 +123,7 @@ function signInScreen(message) {
     ev.preventDefault();
     try {
       await signIn(user.value.trim(), password.value);
-      if ((await db.get('cache', 'owner')) !== session().user) await db.clearAll(); // another worker's phone data
-      await db.put('cache', session().user, 'owner');
+      await db.claim(session().user);
       route().then(sendOutbox); // what waited while the session had ended goes now
     } catch (e) {
       said.textContent = e.offline ? t('offlineNoSession') : e.code === 'login-refused' ? t('signInRefused') : e.message;
@@ -534,6 +533,7 @@ async function route() {
     }
     else await listScreen();
   } catch (e) {
+    if (e.status === 401 || e.signedOut) return; // the sign-in screen is shown
     screen(t('error'), el('p', { class: 'msg', role: 'alert', text: e.offline ? t('offline') : e.status === 403 ? t('forbidden') : e.message }),
       el('a', { href: '#/', class: 'back' }, `← ${t('back')}`));
   }

@@ -1,9 +1,11 @@
 // db.js — what the phone keeps (IndexedDB "hhreg"): the item dictionary, the worker's
 // household list, what is due and the households opened or due, for working offline
 // ("cache"); every unfinished form after each change ("drafts"); and the forms waiting
-// to be sent or refused ("outbox"). All of it is the signed-in worker's own grids; signing out clears it.
-const DB = 'hhreg', VERSION = 1;
-let opened;
+// to be sent or refused ("outbox"). All of it is the signed-in worker's own grids; signing out clears it
+// and seals it: a write still under way from before (a form sent, a list fetched) is refused
+// until the next worker claims the phone.
+const DB = 'hhreg', VERSION = 1, STORES = ['cache', 'drafts', 'outbox'];
+let opened, sealed = false;
 
 function open() {
   if (!opened) {
@@ -22,7 +24,8 @@ function open() {
   return opened;
 }
 
-async function run(store, mode, work) {
+async function run(store, mode, work, unsealed = false) {
+  if (sealed && mode === 'readwrite' && !unsealed) throw Object.assign(new Error('signed out'), { signedOut: true });
   const db = await open();
   return new Promise((resolve, reject) => {
     const tx = db.transaction(store, mode);
@@ -38,6 +41,17 @@ export const all = (store) => run(store, 'readonly', (s) => s.getAll());
 export const keys = (store) => run(store, 'readonly', (s) => s.getAllKeys());
 export const put = (store, value, key) => run(store, 'readwrite', (s) => (key === undefined ? s.put(value) : s.put(value, key)));
 export const remove = (store, key) => run(store, 'readwrite', (s) => s.delete(key));
+const clear = async () => { for (const store of STORES) await run(store, 'readwrite', (s) => s.clear(), true); };
+
+// Signing out: everything of the worker leaves the phone, and nothing more is written.
 export async function clearAll() {
-  for (const store of ['cache', 'drafts', 'outbox']) await run(store, 'readwrite', (s) => s.clear());
+  sealed = true;
+  await clear();
+}
+
+// Signing in as `user`: another worker's data (a phone passed on) leaves first.
+export async function claim(user) {
+  if ((await get('cache', 'owner')) !== user) await clear();
+  sealed = false;
+  await put('cache', user, 'owner');
 }
