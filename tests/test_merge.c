@@ -3,7 +3,8 @@
  * workers who both made the same household id for different families, two edits of
  * one revision made in two places, deletions and logged visits from either side, a
  * household whose ID document another household holds, a merge killed with SIGKILL
- * and run again, and sources that are not stores. Nothing is ever overwritten, and
+ * and run again, sources that are not stores, and conflicts settled with a revision
+ * kept or with a merged form. Nothing is ever overwritten, and
  * every store passes `hhreg check` afterwards. */
 #include <check.h>
 #include <signal.h>
@@ -60,8 +61,9 @@ static void expect_checked(const char *store)
     tu_result_free(&r);
 }
 
-/* The form of sample household `id` with its floor area set to `area`, imported into `store`. */
-static void edit_floor_area(const char *store, const char *id, const char *area)
+/* The form of sample household `id` with its floor area set to `area`, written to
+ * a file of the store's directory (malloc'd path). */
+static char *floor_area_form(const char *id, const char *area)
 {
     char *sample = hh_xasprintf("samples/households/%s.xml", id);
     char *path = tu_src(sample), *xml = tu_read_file(path, NULL), *at = strstr(xml, "<floorArea>");
@@ -70,14 +72,21 @@ static void edit_floor_area(const char *store, const char *id, const char *area)
     char *edited = hh_xasprintf("%.*s<floorArea>%s%s", (int)(at - xml), xml, area, end);
     char *file = tu_path(tu_store_dir, "edited.xml");
     tu_write_file(file, edited, strlen(edited));
-    tu_result r = run_expect(0, "import", "--db", store, file, NULL);
-    ck_assert_msg(strstr(r.out, "1 revised") || strstr(r.out, "1 stored"), "%s", r.out);
-    tu_result_free(&r);
-    free(file);
     free(edited);
     free(xml);
     free(path);
     free(sample);
+    return file;
+}
+
+/* The form of sample household `id` with its floor area set to `area`, imported into `store`. */
+static void edit_floor_area(const char *store, const char *id, const char *area)
+{
+    char *file = floor_area_form(id, area);
+    tu_result r = run_expect(0, "import", "--db", store, file, NULL);
+    ck_assert_msg(strstr(r.out, "1 revised") || strstr(r.out, "1 stored"), "%s", r.out);
+    tu_result_free(&r);
+    free(file);
 }
 
 /* The floor area of the household's current revision in `store`, as stored. */
@@ -233,6 +242,67 @@ START_TEST(an_edit_against_a_deletion_is_a_conflict)
 }
 END_TEST
 
+/* resolve --with FILE: the supervisor's own merge of the two versions, checked as
+ * import checks a form, becomes current with both sides among its ancestors. */
+START_TEST(a_merged_form_settles_a_conflict_and_the_other_store_takes_it)
+{
+    new_laptop_from_office();
+    edit_floor_area(office, HH, "88");
+    edit_floor_area(laptop, HH, "99");
+    tu_result r = run_expect(0, "delete", "--db", office, "--reason", "moved away", OTHER, NULL);
+    tu_result_free(&r);
+    edit_floor_area(laptop, OTHER, "66");
+    expect_report(office, laptop, 1, "2 conflicts");
+    long revisions = tu_sql_count(office, "SELECT count(*) FROM revision");
+
+    /* refused, nothing changed: an invalid form, another household's, two ways at once, no file */
+    char *file = floor_area_form(HH, "lots");
+    r = run_expect(1, "resolve", "--db", office, "--with", file, HH, NULL);
+    ck_assert_msg(strstr(r.err, "edited.xml:") && strstr(r.err, "floorArea") && strstr(r.err, "nothing was changed"),
+                  "%s", r.err);
+    tu_result_free(&r);
+    free(file);
+    file = floor_area_form(OTHER, "93");
+    r = run_expect(1, "resolve", "--db", office, "--with", file, HH, NULL);
+    ck_assert_msg(strstr(r.err, "the form is of household " OTHER ", not of " HH), "%s", r.err);
+    tu_result_free(&r);
+    r = run_expect(2, "resolve", "--db", office, "--with", file, "--keep", "2", HH, NULL);
+    tu_result_free(&r);
+    r = run_expect(2, "resolve", "--db", office, "--with", "no-such-form.xml", HH, NULL);
+    ck_assert_msg(strstr(r.err, "no-such-form.xml"), "%s", r.err);
+    tu_result_free(&r);
+    free(file);
+    ck_assert_int_eq(tu_sql_count(office, "SELECT count(*) FROM revision"), revisions);
+    ck_assert_int_eq(tu_sql_count(office, "SELECT count(*) FROM conflict WHERE resolved_at IS NULL"), 2);
+
+    /* the merged form of the concurrent edits */
+    file = floor_area_form(HH, "93");
+    r = run_expect(0, "resolve", "--db", office, "--with", file, HH, NULL);
+    ck_assert_msg(strstr(r.out, "revision 4, the merged form of"), "%s", r.out);
+    tu_result_free(&r);
+    free(file);
+    ck_assert_int_eq(floor_area(office, HH), 93);
+    r = run_expect(0, "history", "--db", office, HH, NULL);
+    ck_assert_msg(strstr(r.out, "edited from r2, settling r3"), "%s", r.out);
+    tu_result_free(&r);
+    /* and of an edit against a deletion: live again */
+    file = floor_area_form(OTHER, "77");
+    r = run_expect(0, "resolve", "--db", office, "--with", file, OTHER, NULL);
+    tu_result_free(&r);
+    free(file);
+    ck_assert_int_eq(floor_area(office, OTHER), 77);
+    ck_assert_int_eq(tu_sql_count(office, "SELECT count(*) FROM household WHERE deleted_at IS NOT NULL"), 0);
+    ck_assert_int_eq(tu_sql_count(office, "SELECT count(*) FROM conflict WHERE resolved_at IS NULL"), 0);
+    ck_assert_int_eq(tu_sql_count(office, "SELECT count(*) FROM audit WHERE operation = 'resolve'"), 2);
+    /* the laptop takes both resolutions as edits of what it has */
+    expect_report(laptop, office, 0, "2 updated");
+    ck_assert_int_eq(floor_area(laptop, HH), 93);
+    ck_assert_int_eq(floor_area(laptop, OTHER), 77);
+    expect_checked(office);
+    expect_checked(laptop);
+}
+END_TEST
+
 START_TEST(a_household_whose_document_another_holds_is_refused_alone)
 {
     tu_result r = run_expect(0, "init", "--db", laptop, NULL);
@@ -344,6 +414,7 @@ Suite *make_merge_suite(void)
     tcase_add_test(tc, two_workers_same_id_different_family_is_a_conflict_that_overwrites_nothing);
     tcase_add_test(tc, two_edits_of_one_revision_are_a_conflict_and_the_stores_converge);
     tcase_add_test(tc, an_edit_against_a_deletion_is_a_conflict);
+    tcase_add_test(tc, a_merged_form_settles_a_conflict_and_the_other_store_takes_it);
     tcase_add_test(tc, a_household_whose_document_another_holds_is_refused_alone);
     tcase_add_test(tc, what_is_not_a_store_to_merge_is_refused_with_nothing_changed);
     suite_add_tcase(s, tc);

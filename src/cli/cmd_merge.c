@@ -1,7 +1,8 @@
 /* cmd_merge.c — `hhreg merge SOURCE...` brings other stores into this one (a grid
  * worker's laptop into the community's store, communities into a street's), `hhreg
- * conflicts` lists what it could not settle, and `hhreg resolve ID --keep REV`
- * settles it with a new revision (docs/merge.md). The work is the store's
+ * conflicts` lists what it could not settle, and `hhreg resolve ID --keep REV` (or
+ * `--with FILE`, a merged form checked as import checks it) settles it with a new
+ * revision (docs/merge.md). The work is the store's
  * (store_merge.c); this file reports it. */
 #include "cli.h"
 
@@ -9,7 +10,9 @@
 #include <string.h>
 
 #include "form_json.h"
+#include "import_work.h"
 #include "json.h"
+#include "paths.h"
 
 static void on_note(const hh_merge_note *n, void *arg)
 {
@@ -135,43 +138,147 @@ int cmd_conflicts(cli *c, int argc, char **argv)
     return rc ? EXIT_USAGE : EXIT_OK;
 }
 
+typedef struct resolve_args {
+    int keep;
+    const char *with; /* the merged form's file */
+} resolve_args;
+
 static int resolve_option(const cli *c, int opt, const char *arg, void *st)
 {
-    (void)opt;
+    resolve_args *a = st;
     long n;
+    if (opt == 'w') {
+        a->with = arg;
+        return 0;
+    }
     if (!cli_number(arg, 1, 1000000000, &n))
         return cli_fail(cli_find_command("resolve"), "%s",
                         cli_tr(c, "--keep takes a revision number", "--keep 需要一个版本号"));
-    *(int *)st = (int)n;
+    a->keep = (int)n;
     return 0;
+}
+
+/* The merged form of --with: the file's one form, read and checked as `hhreg import`
+ * checks it (reader, schema, rules), into `r`; how many forms the file had. */
+typedef struct merged_form {
+    hh_form_worker *worker;
+    hh_form_result *r;
+    long forms;
+    bool unreadable;
+} merged_form;
+
+static int on_merged_form(hh_form_input *form, void *arg)
+{
+    merged_form *m = arg;
+    if (m->forms++ == 0)
+        hh_work_on_form(m->worker, form, m->r);
+    return 0;
+}
+
+static int on_merged_input(int fd, const char *name, void *arg)
+{
+    merged_form *m = arg;
+    hh_read_stats st = hh_read_forms(fd, name, &m->r->diags, on_merged_form, m);
+    m->forms += st.refused;
+    return 0;
+}
+
+static void on_merged_problem(const char *path, const char *why, void *arg)
+{
+    hh_print_file_problem(stderr, "hhreg resolve", path, why);
+    ((merged_form *)arg)->unreadable = true;
+}
+
+/* Reads the merged form of `path` into `r`: EXIT_OK when it is one valid form, else
+ * the exit code, having said why (its problems printed as `hhreg validate` prints them). */
+static int read_merged_form(cli *c, const command *cmd, const char *path, hh_form_result *r)
+{
+    hh_schemaset *set = cli_load_schemas(c, cmd);
+    if (!set)
+        return EXIT_USAGE;
+    merged_form m = { hh_form_worker_new(set, false), r, 0, false };
+    if (!m.worker)
+        hh_out_of_memory();
+    hh_path_visitor visitor = { on_merged_input, on_merged_problem, &m };
+    hh_visit_path(path, &visitor);
+    hh_form_worker_free(m.worker);
+    hh_schemaset_free(set);
+    for (size_t i = 0; i < r->diags.n; i++)
+        hh_diag_print(stderr, &r->diags.items[i], c->lang);
+    if (m.unreadable)
+        return EXIT_USAGE;
+    if (m.forms != 1)
+        return cli_fail(cmd, cli_tr(c, "%s holds %ld forms: --with takes the one form of the household",
+                                    "%s 含有 %ld 份表单：--with 只接受该户的一份表单"),
+                        path, m.forms);
+    if (!r->household) {
+        fprintf(stderr, cli_tr(c, "hhreg resolve: %s is not valid: nothing was changed\n",
+                               "hhreg resolve：%s 无效：未做任何更改\n"), path);
+        return EXIT_PROBLEMS;
+    }
+    hh_diags_clear(&r->diags); /* its warnings are printed, and kept with the revision below */
+    return EXIT_OK;
 }
 
 int cmd_resolve(cli *c, int argc, char **argv)
 {
-    static const struct option own[] = { { "keep", required_argument, NULL, 'k' }, { 0, 0, 0, 0 } };
+    static const struct option own[] = { { "keep", required_argument, NULL, 'k' },
+                                         { "with", required_argument, NULL, 'w' },
+                                         { 0, 0, 0, 0 } };
     static const cli_spec spec = { own, NULL, resolve_option, 1, 1 };
     const command *cmd = cli_find_command("resolve");
-    int keep = 0, rest, rc = cli_parse(c, cmd, &spec, &keep, argc, argv, &rest);
+    resolve_args a = { 0, NULL };
+    int rest, rc = cli_parse(c, cmd, &spec, &a, argc, argv, &rest);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    if (!keep)
+    if (!a.keep == !a.with)
         return cli_fail(cmd, "%s",
-                        cli_tr(c, "say which revision to keep with --keep REVISION (hhreg conflicts lists them)",
-                               "请用 --keep 版本号 指定保留哪一版（hhreg conflicts 会列出）"));
+                        cli_tr(c, "say which revision to keep with --keep REVISION (hhreg conflicts lists them), "
+                                  "or give a merged form with --with FILE; one of the two",
+                               "请用 --keep 版本号 指定保留哪一版（hhreg conflicts 会列出），"
+                               "或用 --with 文件 给出合并后的表单；二者选一"));
+    hh_form_result form;
+    hh_form_result_init(&form);
+    if (a.with && (rc = read_merged_form(c, cmd, a.with, &form)) != EXIT_OK) {
+        hh_form_result_free(&form);
+        return rc;
+    }
     hh_store *s = cli_open_store(c, cmd, false);
-    if (!s)
+    if (!s) {
+        hh_form_result_free(&form);
         return EXIT_USAGE;
+    }
     hh_buf err;
     hh_buf_init(&err);
     int revision = 0;
-    rc = hh_store_resolve(s, argv[rest], keep, c->actor, &revision, &err);
-    if (rc)
+    if (a.with) {
+        char *source = hh_xasprintf("%s:%ld", form.file, form.line);
+        hh_put_request put = hh_form_result_put(&form, source, c->actor);
+        hh_diags refused;
+        hh_diags_init(&refused);
+        rc = hh_store_resolve_with(s, argv[rest], &put, &refused, &revision, &err);
+        for (size_t i = 0; i < refused.n; i++)
+            hh_diag_print(stderr, &refused.items[i], c->lang);
+        hh_diags_free(&refused);
+        free(source);
+    } else {
+        rc = hh_store_resolve(s, argv[rest], a.keep, c->actor, &revision, &err);
+    }
+    if (rc && err.len)
         fprintf(stderr, "hhreg resolve: %s\n", err.data);
-    else
+    else if (rc == HH_RESOLVE_FORM_REFUSED)
+        fprintf(stderr, cli_tr(c, "hhreg resolve: the store refused %s: nothing was changed\n",
+                               "hhreg resolve：存储库拒绝了 %s：未做任何更改\n"), a.with);
+    else if (rc == 0 && a.with)
+        printf(cli_tr(c, "household %s: revision %d, the merged form of %s, is current; its conflicts are resolved\n",
+                      "住户 %s：第 %d 版（%s 中合并后的表单）为当前版本；其冲突已解决\n"),
+               argv[rest], revision, a.with);
+    else if (rc == 0)
         printf(cli_tr(c, "household %s: revision %d, a copy of revision %d, is current; its conflicts are resolved\n",
                       "住户 %s：第 %d 版（复制自第 %d 版）为当前版本；其冲突已解决\n"),
-               argv[rest], revision, keep);
+               argv[rest], revision, a.keep);
     hh_buf_free(&err);
+    hh_form_result_free(&form);
     hh_store_close(s);
     return rc < 0 ? EXIT_USAGE : rc > 0 ? EXIT_PROBLEMS : EXIT_OK;
 }

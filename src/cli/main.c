@@ -149,11 +149,15 @@ const command hh_commands[] = {
       "列出合并后处于冲突的户及其两个版本。",
       "  --all              也列出已解决的\n"
       "  --json             输出一个 JSON 数组\n" },
-    { "resolve", cmd_resolve, "--keep REVISION ID",
-      "Settle a household's conflicts: a new current revision copying the one kept (either side's).",
-      "  --keep REVISION    the revision to keep (hhreg conflicts and hhreg history show them)\n",
-      "解决一户的冲突：以保留的那一版（任一方的）复制出新的当前版本。",
-      "  --keep REVISION    要保留的版本（见 hhreg conflicts 和 hhreg history）\n" },
+    { "resolve", cmd_resolve, "--keep REVISION ID | --with FILE ID",
+      "Settle a household's conflicts: a new current revision copying the one kept (either side's),\n"
+      "or the form merged from both (checked as import checks it).",
+      "  --keep REVISION    the revision to keep (hhreg conflicts and hhreg history show them)\n"
+      "  --with FILE        the merged form, e.g. hhreg show --xml --revision N ID edited\n",
+      "解决一户的冲突：以保留的那一版（任一方的）复制出新的当前版本，\n"
+      "或以双方合并后的表单为新的当前版本（按导入的标准检查）。",
+      "  --keep REVISION    要保留的版本（见 hhreg conflicts 和 hhreg history）\n"
+      "  --with FILE        合并后的表单，例如编辑过的 hhreg show --xml --revision N ID 的输出\n" },
     { "backup", cmd_backup, "FILE",
       "Write a checked copy of the store to FILE, a new file (safe while an import runs).", "",
       "把存储库经检查的副本写到新文件 FILE（导入进行中也安全）。",

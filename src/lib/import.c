@@ -136,8 +136,9 @@ static void store_result(hh_importer *im, hh_form_result *r)
         im->sum.refused++;
         return;
     }
-    hh_put_request rq = { r->household, r->xml, r->xml_len, r->xml_size, r->sha256, source, im->opt.actor,
-                          &r->diags, r->file, r->line, im->opt.base_revision, im->opt.allow_older, r->content_sha256 };
+    hh_put_request rq = hh_form_result_put(r, source, im->opt.actor);
+    rq.base_revision = im->opt.base_revision;
+    rq.allow_older = im->opt.allow_older;
     int revision = 0;
     switch (hh_store_put(im->store, &rq, &r->diags, &revision)) {
     case HH_PUT_STORED: im->pending_stored++; break;

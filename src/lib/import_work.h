@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "form.h"
 #include "input.h"
+#include "store.h"
 #include "validate.h"
 
 /* What a result is. */
@@ -51,5 +52,15 @@ void hh_form_result_free(hh_form_result *r);
 void hh_work_on_form(hh_form_worker *w, const hh_form_input *form, hh_form_result *out);
 /* Parses a one-form file's bytes (as read by hh_read_forms_deferred), then the same. */
 void hh_work_on_bytes(hh_form_worker *w, const char *name, const char *bytes, size_t len, hh_form_result *out);
+
+/* What storing valid result `r` asks of the store (store.h), from `source`
+ * ("file:line", "http:NAME") by `actor`; a delivered form, not an edit: the caller
+ * sets base_revision, allow_older or settles where they differ. */
+static inline hh_put_request hh_form_result_put(const hh_form_result *r, const char *source, const char *actor)
+{
+    return (hh_put_request){ .household = r->household, .xml = r->xml, .xml_len = r->xml_len, .xml_size = r->xml_size,
+                             .sha256 = r->sha256, .source = source, .actor = actor, .warnings = &r->diags,
+                             .file = r->file, .line = r->line, .content_sha256 = r->content_sha256 };
+}
 
 #endif

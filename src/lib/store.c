@@ -37,9 +37,9 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_HOUSEHOLD_SET_REVISION] = "UPDATE household SET current_revision = ?2 WHERE id = ?1",
     /* the household id is an item (its column household_id); ?15 on: the items */
     [STMT_REVISION_INSERT] =
-        "INSERT INTO revision(revision, stored_at, stored_by, source, " REVISION_RECORD_COLUMNS ", " REVISION_LINEAGE ")"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14" HH_HOUSEHOLD_ITEMS(HH_ITEM_SQL_PARAM)
-        ", " REVISION_LINEAGE_OF("?1", ":parent") ")",
+        "INSERT INTO revision(revision, stored_at, stored_by, source, " REVISION_RECORD_COLUMNS ", " REVISION_LINEAGE
+        ", merged_from) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14" HH_HOUSEHOLD_ITEMS(HH_ITEM_SQL_PARAM)
+        ", " REVISION_LINEAGE_OF("?1", ":parent") ", :settles)",
     /* ?6 on: the items */
     [STMT_PERSON_INSERT] =
         "INSERT INTO person(household_id, revision, " PERSON_RECORD_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5"

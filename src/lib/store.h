@@ -98,6 +98,7 @@ typedef struct hh_put_request {
     int base_revision;          /* the revision an edit started from; 0: none (a delivered form) */
     bool allow_older;           /* store a form equal to an earlier revision as a new one */
     const char *content_sha256; /* hex digest of the content a reviewer judges (digest.h), or NULL */
+    int settles;                /* the conflicting revision it settles (its second parent); 0: none */
 } hh_put_request;
 
 /* Stores one form all-or-nothing (inside a savepoint, so it can share a
@@ -182,12 +183,22 @@ enum {
     HH_RESOLVE_NOTHING_OPEN = 1, /* the household has no open conflict */
     HH_RESOLVE_NO_REVISION,      /* `keep` is not one of its revisions */
     HH_RESOLVE_DOCUMENT_HELD,    /* another household holds one of its document numbers */
-    HH_RESOLVE_NO_HOUSEHOLD      /* no household of that id */
+    HH_RESOLVE_NO_HOUSEHOLD,     /* no household of that id */
+    HH_RESOLVE_OTHER_HOUSEHOLD,  /* the merged form is of another household */
+    HH_RESOLVE_FORM_REFUSED      /* the store refuses the merged form (why: in the diagnostics) */
 };
 /* Settles the open conflicts of `id` with a new current revision copying revision
  * `keep` (edited from the current one, the other side its second parent), live;
  * 0 with its number in *revision, HH_RESOLVE_* when refused, -1 with `err` on error. */
 int hh_store_resolve(hh_store *s, const char *id, int keep, const char *actor, int *revision, hh_buf *err);
+/* Settles them with a merged form instead: `form` (valid, as hh_store_put takes it;
+ * the actor and source are its own) becomes the new current revision, edited from
+ * the current one with the other side its second parent, live; a form equal to the
+ * current revision keeps that one as --keep would. 0 with *revision; HH_RESOLVE_*
+ * when refused (FORM_REFUSED: the store's reason added to `d`, as a put adds it;
+ * the others in `err`); -1 with `err`. */
+int hh_store_resolve_with(hh_store *s, const char *id, const hh_put_request *form, hh_diags *d, int *revision,
+                          hh_buf *err);
 
 /* --- reading ------------------------------------------------------------- */
 typedef struct hh_list_row {

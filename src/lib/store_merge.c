@@ -594,20 +594,69 @@ static int documents_held(hh_store *s, const char *id, int rev, hh_buf *err)
     return held > 0 ? HH_RESOLVE_DOCUMENT_HELD : held;
 }
 
-int hh_store_resolve(hh_store *s, const char *id, int keep, const char *actor, int *revision, hh_buf *err)
+/* Stores merged `form` as revision `next` of `id`, edited from `current` and settling
+ * `other` (the household cleared of its deletion first when `deleted`): 0;
+ * HH_RESOLVE_FORM_REFUSED (why: in `d`) or _DOCUMENT_HELD (in `err`); -1. A form
+ * equal to the current revision makes a copy of it, as keeping that one would. */
+static int put_merged(hh_store *s, const char *id, const hh_put_request *form, int current, int next, int other,
+                      bool deleted, const char *source, hh_diags *d, hh_buf *err)
+{
+    hh_put_request rq = *form;
+    rq.base_revision = current; /* an edit of the current revision, */
+    rq.allow_older = true;      /* which may go back to the other side's values */
+    rq.settles = other;
+    if (deleted) { /* live again: a put refuses a deleted household */
+        sqlite3_stmt *st = hh_store_stmt(s, STMT_HOUSEHOLD_UNDELETE, err);
+        if (!st)
+            return -1;
+        hh_store_bind_text(st, 1, id);
+        sqlite3_bind_int(st, 2, current);
+        if (hh_store_step_done(s, st, err))
+            return -1;
+    }
+    int made = 0, rc;
+    switch (hh_store_put(s, &rq, d, &made)) {
+    case HH_PUT_REVISED:
+        return 0;
+    case HH_PUT_UNCHANGED:
+        rc = documents_held(s, id, current, err);
+        return rc ? rc : hh_store_copy_revision(s, id, current, next, current, other, source, form->actor, err);
+    case HH_PUT_REFUSED:
+        return HH_RESOLVE_FORM_REFUSED;
+    default:
+        hh_buf_printf(err, "%s", hh_tr("the form could not be stored", "无法保存该表单"));
+        return -1;
+    }
+}
+
+/* Settles the open conflicts of `id` with revision `keep` copied, or with merged
+ * `form` when it is not NULL (hh_store_resolve, hh_store_resolve_with). */
+static int resolve_conflicts(hh_store *s, const char *id, int keep, const hh_put_request *form, hh_diags *d, const char *actor,
+                  int *revision, hh_buf *err)
 {
     if (hh_store_begin(s, err))
         return -1;
     int current = 0, next = 0, other = 0;
     bool deleted = false;
     int rc = open_conflict(s, id, &current, &next, &other, &deleted, err);
-    if (rc == 0 && (keep < 1 || keep >= next)) {
+    if (rc == 0 && form && strcmp(form->household->id, id) != 0) {
+        hh_buf_printf(err, hh_tr("the form is of household %s, not of %s", "该表单属于住户 %s，而不是 %s"),
+                      form->household->id, id);
+        rc = HH_RESOLVE_OTHER_HOUSEHOLD;
+    }
+    if (rc == 0 && !form && (keep < 1 || keep >= next)) {
         hh_buf_printf(err, hh_tr("household %s has no revision %d", "住户 %s 没有第 %d 版"), id, keep);
         rc = HH_RESOLVE_NO_REVISION;
     }
-    if (rc == 0)
+    if (rc == 0 && !form)
         rc = documents_held(s, id, keep, err);
-    char *source = hh_xasprintf("resolve: revision %d kept", keep);
+    char *source = form ? hh_xasprintf("resolve: merged form %s", form->source ? form->source : "-")
+                        : hh_xasprintf("resolve: revision %d kept", keep);
+    /* a new revision edited from the current one, settling the other side: a merge
+     * of either side later finds both among its ancestors */
+    if (rc == 0)
+        rc = form ? put_merged(s, id, form, current, next, other, deleted, source, d, err)
+                  : hh_store_copy_revision(s, id, keep, next, current, other, source, actor, err);
     char now[21];
     hh_timestamp_now(now);
     sqlite3_stmt *st = NULL;
@@ -623,10 +672,7 @@ int hh_store_resolve(hh_store *s, const char *id, int keep, const char *actor, i
         hh_store_bind_text(st, 2, now);
         hh_store_bind_text(st, 3, actor ? actor : "hhreg");
         sqlite3_bind_int(st, 4, next);
-        /* a new revision edited from the current one, settling the other side: a
-         * merge of either side later finds both among its ancestors */
-        rc = hh_store_copy_revision(s, id, keep, next, current, other, source, actor, err) ||
-                     hh_store_step_done(s, st, err) || hh_store_audit(s, actor, "resolve", id, next, source, err) ||
+        rc = hh_store_step_done(s, st, err) || hh_store_audit(s, actor, "resolve", id, next, source, err) ||
                      (deleted && hh_store_audit(s, actor, "undelete", id, next, source, err)) ||
                      hh_store_commit(s, err)
                  ? -1
@@ -639,4 +685,15 @@ int hh_store_resolve(hh_store *s, const char *id, int keep, const char *actor, i
         *revision = next;
     free(source);
     return rc;
+}
+
+int hh_store_resolve(hh_store *s, const char *id, int keep, const char *actor, int *revision, hh_buf *err)
+{
+    return resolve_conflicts(s, id, keep, NULL, NULL, actor, revision, err);
+}
+
+int hh_store_resolve_with(hh_store *s, const char *id, const hh_put_request *form, hh_diags *d, int *revision,
+                          hh_buf *err)
+{
+    return resolve_conflicts(s, id, 0, form, d, form->actor, revision, err);
 }

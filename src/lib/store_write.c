@@ -68,6 +68,11 @@ static int insert_revision(hh_store *s, const hh_put_request *rq, int rev, int p
         sqlite3_bind_int(st, at_parent, parent);
     else
         sqlite3_bind_null(st, at_parent);
+    int at_settles = sqlite3_bind_parameter_index(st, ":settles");
+    if (rq->settles > 0)
+        sqlite3_bind_int(st, at_settles, rq->settles);
+    else
+        sqlite3_bind_null(st, at_settles);
     return hh_store_step_done(s, st, err);
 }
 

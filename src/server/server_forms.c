@@ -341,8 +341,8 @@ static unsigned put_form(submission *sub, hh_form_result *r, int base_revision, 
 {
     hh_request *rq = sub->rq;
     char *source = hh_xasprintf("http:%s", rq->who.name);
-    hh_put_request put = { r->household, r->xml, r->xml_len, r->xml_size, r->sha256, source, rq->who.name,
-                           &r->diags, "request", r->line, base_revision, false, r->content_sha256 };
+    hh_put_request put = hh_form_result_put(r, source, rq->who.name);
+    put.base_revision = base_revision;
     int revision = 0;
     hh_put_result result = hh_store_put(rq->server->store, &put, &r->diags, &revision);
     free(source);
