@@ -791,7 +791,7 @@ END_TEST
 
 /* A merge into the live server's store leaves a conflict (another family under the
  * same id, from another worker's store); the supervisor sees it on the review queue
- * and resolves it over HTTP; the household is flagged until then. */
+ * and resolves it over HTTP with a merged form; the household is flagged until then. */
 START_TEST(a_supervisor_resolves_a_merge_conflict_over_http)
 {
     char *dir = tu_path(tu_store_dir, "other-worker"), *form = tu_path(dir, OWN ".xml");
@@ -818,10 +818,42 @@ START_TEST(a_supervisor_resolves_a_merge_conflict_over_http)
     h = request("POST", "/api/v1/households/" OWN "/resolve", "{\"keep\":2}", token, NULL);
     ck_assert_int_eq(h.status, 403); /* no CSRF token */
     http_free(&h);
-    h = request("POST", "/api/v1/households/" OWN "/resolve", "{\"keep\":2}", token, csrf);
-    ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"revision\":3,\"kept\":2"), "%ld %s", h.status,
+    /* a merged form: another household's (its XML) and an invalid one are refused, changing nothing */
+    char *other_path = tu_src("samples/households/510105016003-03-0002.xml");
+    char *other_xml = tu_read_file(other_path, NULL), *url = hh_xasprintf("%s/api/v1/households/" OWN "/resolve", base);
+    char *cookie = hh_xasprintf("hhreg_session=%s", token);
+    tu_http_request xml_rq = { url, "POST", "application/xml", other_xml, cookie, csrf, NULL, ca_file, false };
+    h = tu_http_send(&xml_rq);
+    ck_assert_msg(h.status == 400 && strstr(h.body.data, "other-household"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    tu_result shown = tu_hhreg(NULL, NULL, "show", "--db", tu_store_db, "--json", "--revision", "2", OWN, NULL);
+    char *area = strstr(shown.out, "\"floorArea\":");
+    ck_assert_msg(shown.status == 0 && area, "%s", shown.err);
+    const char *after = strchr(area, ',');
+    char *invalid = hh_xasprintf("{\"form\":%.*s\"floorArea\":-5%s}", (int)(area - shown.out), shown.out, after);
+    h = request("POST", "/api/v1/households/" OWN "/resolve", invalid, token, csrf);
+    ck_assert_msg(h.status == 422 && strstr(h.body.data, "invalid-form") && strstr(h.body.data, "floorArea"), "%ld %s",
+                  h.status, h.body.data);
+    http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM revision WHERE household_id = '" OWN "'"), 2);
+    /* the merged form of the family that lives there: current, both versions its ancestors */
+    char *merged = hh_xasprintf("{\"form\":%.*s\"floorArea\":77.5%s}", (int)(area - shown.out), shown.out, after);
+    h = request("POST", "/api/v1/households/" OWN "/resolve", merged, token, csrf);
+    ck_assert_msg(h.status == 200 && strstr(h.body.data, "\"revision\":3,\"merged\":true"), "%ld %s", h.status,
                   h.body.data);
     http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT merged_from * 10 + parent FROM revision WHERE household_id = '"
+                                               OWN "' AND revision = 3"), 21);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT CAST(r.floor_area * 10 AS INTEGER) FROM household h JOIN"
+                                               " revision r ON r.household_id = h.id AND r.revision ="
+                                               " h.current_revision WHERE h.id = '" OWN "'"), 775);
+    free(merged);
+    free(invalid);
+    tu_result_free(&shown);
+    free(cookie);
+    free(url);
+    free(other_xml);
+    free(other_path);
     h = request("POST", "/api/v1/households/" OWN "/resolve", "{\"keep\":2}", token, csrf);
     ck_assert_msg(h.status == 409 && strstr(h.body.data, "no-conflict"), "%ld %s", h.status, h.body.data);
     http_free(&h);
@@ -831,7 +863,8 @@ START_TEST(a_supervisor_resolves_a_merge_conflict_over_http)
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'resolve' AND actor ="
                                                " 'super' AND household_id = '" OWN "' AND revision = 3"),
                      1);
-    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-resolve'"), 2);
+    /* the four refusals; the resolution is the store's own 'resolve' entry */
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-resolve'"), 4);
     ok(tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL));
     free(token);
     free(csrf);

@@ -69,7 +69,7 @@ static void checker_give(hh_server *srv, hh_form_worker *w)
 
 /* Reads and checks `len` bytes of form into `out` on a checker of the pool; false
  * when no checker can be made (memory). */
-static bool check_form(hh_server *srv, const char *bytes, size_t len, hh_form_result *out)
+bool hh_forms_check(hh_server *srv, const char *bytes, size_t len, hh_form_result *out)
 {
     hh_form_worker *w = checker_take(srv);
     if (!w)
@@ -102,7 +102,7 @@ static unsigned refused(hh_request *rq, unsigned status, const char *code, const
     return status;
 }
 
-static unsigned invalid_form(hh_request *rq, const hh_diags *d)
+unsigned hh_answer_invalid_form(hh_request *rq, const hh_diags *d)
 {
     return refused(rq, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid-form",
                    "The form was refused: see its diagnostics. Nothing was stored.",
@@ -316,7 +316,7 @@ static unsigned run_submission(submission *sub, const char *operation, submissio
  * which the server is: over HTTP that household may be another grid's, so the
  * message says "another household" as it does to everyone else (web.md: never an
  * ID in a message). */
-static void hide_holders(hh_form_result *r)
+void hh_forms_hide_holders(hh_form_result *r)
 {
     hh_diags hidden;
     hh_diags_init(&hidden);
@@ -365,8 +365,8 @@ static unsigned put_form(submission *sub, hh_form_result *r, int base_revision, 
                        "The household has a newer revision than the one the form started from: nothing was stored.",
                        "该住户已有比表单所依据版本更新的版本：未保存任何内容。", &r->diags);
     case HH_PUT_REFUSED:
-        hide_holders(r);
-        return invalid_form(rq, &r->diags);
+        hh_forms_hide_holders(r);
+        return hh_answer_invalid_form(rq, &r->diags);
     case HH_PUT_FAILED:
         break;
     }
@@ -412,7 +412,7 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
     unsigned status;
     char *holder = NULL;
     if (!r.household || r.diags.errors) {
-        status = invalid_form(rq, &r.diags);
+        status = hh_answer_invalid_form(rq, &r.diags);
         goto done;
     }
     const char *id = r.household->id;
@@ -447,14 +447,14 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
         }
         hh_form_result_free(&r);
         hh_form_result_init(&r);
-        bool checked = check_form(srv, xml, len, &r); /* its id is part of the form: checked again */
+        bool checked = hh_forms_check(srv, xml, len, &r); /* its id is part of the form: checked again */
         free(xml);
         if (!checked) {
             status = hh_answer_store_failed(rq);
             goto done;
         }
         if (!r.household || r.diags.errors) {
-            status = invalid_form(rq, &r.diags);
+            status = hh_answer_invalid_form(rq, &r.diags);
             goto done;
         }
         free(sub->household);
@@ -499,8 +499,24 @@ done:
     return status;
 }
 
+char *hh_forms_json_to_xml(hh_request *rq, const char *json, size_t len, size_t *xml_len, unsigned *status)
+{
+    hh_buf why;
+    hh_buf_init(&why);
+    char *xml = hh_json_form_xml(json, len, xml_len, &why);
+    if (!xml) {
+        char *en = hh_xasprintf("The JSON form was refused: %s. Nothing was stored.", why.data);
+        char *zh = hh_xasprintf("JSON 表单被拒收：%s。未保存任何内容。", why.data);
+        *status = hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "json-form", en, zh);
+        free(en);
+        free(zh);
+    }
+    hh_buf_free(&why);
+    return xml;
+}
+
 /* Whether the request's Content-Type is `type` (parameters such as charset aside). */
-static bool content_type_is(hh_request *rq, const char *type)
+bool hh_content_type_is(hh_request *rq, const char *type)
 {
     const char *ct = MHD_lookup_connection_value(rq->connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     size_t n = strlen(type);
@@ -512,8 +528,8 @@ static unsigned household_submit(hh_request *rq)
     /* who may submit at all; the form's own household is asked about once it is read */
     if (!hh_access_allows(&rq->who, HH_ACT_SUBMIT_FORM, NULL, NULL))
         return hh_answer_forbidden(rq);
-    bool json = content_type_is(rq, "application/json");
-    if (!json && !content_type_is(rq, "application/xml") && !content_type_is(rq, "text/xml"))
+    bool json = hh_content_type_is(rq, "application/json");
+    if (!json && !hh_content_type_is(rq, "application/xml") && !hh_content_type_is(rq, "text/xml"))
         return hh_answer_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "content-type",
                                "A form is sent as its XML (Content-Type: application/xml) or its JSON shape "
                                "(application/json).",
@@ -522,26 +538,15 @@ static unsigned household_submit(hh_request *rq)
         return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "empty-body", "The request carries no form.",
                                "请求中没有表单。");
     if (json) { /* made into its XML, it goes the XML's way */
-        hh_buf why;
-        hh_buf_init(&why);
         size_t len = 0;
-        char *xml = hh_json_form_xml(rq->body.data, rq->body.len, &len, &why);
         unsigned refused = 0;
-        if (!xml) {
-            char *en = hh_xasprintf("The JSON form was refused: %s. Nothing was stored.", why.data);
-            char *zh = hh_xasprintf("JSON 表单被拒收：%s。未保存任何内容。", why.data);
-            refused = hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "json-form", en, zh);
-            free(en);
-            free(zh);
-        } else {
-            hh_buf_free(&rq->body);
-            hh_buf_init(&rq->body);
-            hh_buf_append(&rq->body, xml, len);
-            free(xml);
-        }
-        hh_buf_free(&why);
-        if (refused)
+        char *xml = hh_forms_json_to_xml(rq, rq->body.data, rq->body.len, &len, &refused);
+        if (!xml)
             return refused;
+        hh_buf_free(&rq->body);
+        hh_buf_init(&rq->body);
+        hh_buf_append(&rq->body, xml, len);
+        free(xml);
     }
     bool bad;
     form_submission fs = { .sub = { .rq = rq, .key = client_key(rq, NULL, &bad) } };
@@ -561,7 +566,7 @@ static unsigned household_submit(hh_request *rq)
     fs.override_address = override != NULL;
     fs.base_revision = (int)base_revision;
     hh_form_result_init(&fs.checked);
-    if (!check_form(rq->server, rq->body.data, rq->body.len, &fs.checked))
+    if (!hh_forms_check(rq->server, rq->body.data, rq->body.len, &fs.checked))
         return hh_answer_store_failed(rq);
     unsigned status = run_submission(&fs.sub, "http-submit", submit_form);
     hh_form_result_free(&fs.checked); /* a retried submission's, never stored */

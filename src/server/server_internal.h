@@ -177,6 +177,21 @@ bool hh_json_key_nameable(const char *key);
  * the form handlers use (server_forms.c). */
 int hh_forms_make(hh_server *srv, hh_buf *err);
 void hh_forms_free(hh_server *srv);
+struct hh_form_result;
+/* Reads and checks `len` bytes of form (reader, schema, rules: as `hhreg import`)
+ * into `out` on a checker of the pool; false when no checker can be made (memory). */
+bool hh_forms_check(hh_server *srv, const char *bytes, size_t len, struct hh_form_result *out);
+/* The form's XML from its JSON shape (hh_json_form_xml); NULL having answered 400
+ * "json-form" with the reason (*status). */
+char *hh_forms_json_to_xml(hh_request *rq, const char *json, size_t len, size_t *xml_len, unsigned *status);
+/* The answer of a form refused by the reader, schema, rules or store: 422 with its
+ * diagnostics (rule id, item path, message in the request's language). */
+unsigned hh_answer_invalid_form(hh_request *rq, const hh_diags *d);
+/* The store names the household holding a document number to the store's owner,
+ * which the server is: over HTTP the message says "another household" instead. */
+void hh_forms_hide_holders(struct hh_form_result *r);
+/* Whether the request's Content-Type is `type` (parameters such as charset aside). */
+bool hh_content_type_is(hh_request *rq, const char *type);
 
 /* Signs the request in from its cookie or bearer token; false when it carries no
  * live session. */
