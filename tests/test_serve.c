@@ -264,6 +264,11 @@ static const struct {
     { "stats", "GET", "/api/v1/households?q=3284-0507", 403 },
     { "admin", "GET", "/api/v1/households?q=%E8%92%8B%E7%B4%A0", 403 },
     { "admin", "GET", "/api/v1/households?q=3284-0507", 403 },
+    { NULL, "GET", "/api/v1/households?full=1", 401 },
+    { "enum03", "GET", "/api/v1/households?full=1", 200 },
+    { "super", "GET", "/api/v1/households?full=1", 200 },
+    { "stats", "GET", "/api/v1/households?full=1", 403 },
+    { "admin", "GET", "/api/v1/households?full=1", 403 },
     { NULL, "GET", "/api/v1/session", 401 },
     { "enum03", "GET", "/api/v1/session", 200 },
     { "stats", "GET", "/api/v1/session", 200 },
@@ -408,6 +413,37 @@ START_TEST(a_search_finds_only_the_callers_households)
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE detail LIKE '%蒋%' OR detail LIKE '%杨%'"
                                                " OR detail LIKE '%0507%'"),
                      0);
+    free(token);
+    free(csrf);
+}
+END_TEST
+
+/* GET /api/v1/households?full=1: every household of the caller's grids whole, each
+ * as GET /api/v1/households/{id} gives it, in one answer audited once (a phone
+ * keeping its grids for the round offline). */
+START_TEST(the_callers_grids_come_whole_in_one_answer)
+{
+    char *token, *csrf;
+    sign_in("enum03", &token, &csrf);
+    long reads = tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'read'");
+    http all = request("GET", "/api/v1/households?full=1", NULL, token, NULL);
+    ck_assert_int_eq(all.status, 200);
+    http one = request("GET", "/api/v1/households/" OWN, NULL, token, NULL);
+    ck_assert_int_eq(one.status, 200);
+    ck_assert_msg(strstr(all.body.data, one.body.data) != NULL, "the household in the whole list differs from its own");
+    ck_assert_msg(!strstr(all.body.data, "\"id\":\"" OTHER "\""), "another grid's household is in the answer");
+    long households = 0;
+    for (const char *at = all.body.data; (at = strstr(at, "\"review\":")) != NULL; at++)
+        households++;
+    ck_assert_int_eq(households, tu_sql_count(tu_store_db, "SELECT count(*) FROM household WHERE id LIKE"
+                                                           " '510105016003-03-%' AND deleted_at IS NULL"));
+    char *sql = hh_xasprintf("SELECT count(*) FROM audit WHERE operation = 'read' AND actor = 'enum03' AND detail LIKE"
+                             " 'forms of %ld household(s) over HTTP from 127.0.0.1'", households);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, sql), 1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'read'"), reads + 2);
+    free(sql);
+    http_free(&one);
+    http_free(&all);
     free(token);
     free(csrf);
 }
@@ -1276,6 +1312,7 @@ Suite *make_serve_suite(void)
     tcase_add_test(tc, the_item_dictionary_is_served_with_its_conditions);
     tcase_add_test(tc, answers_are_compressed_for_clients_that_take_gzip);
     tcase_add_test(tc, a_search_finds_only_the_callers_households);
+    tcase_add_test(tc, the_callers_grids_come_whole_in_one_answer);
     tcase_add_test(tc, the_phone_clients_files_are_served_and_nothing_else);
     tcase_add_test(tc, failed_logins_lock_the_account_and_say_nothing_more);
     tcase_add_test(tc, hostile_requests_are_refused_plainly);

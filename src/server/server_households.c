@@ -1,6 +1,7 @@
 /* server_households.c — reading households over HTTP: GET /api/v1/households (the
  * caller's grids' current households, as `list --json` gives them; with ?q= those a
- * search names, as `hhreg find` finds them) and GET
+ * search names, as `hhreg find` finds them; with ?full=1 each whole, as the next
+ * route gives it, for a phone keeping its grids for offline) and GET
  * /api/v1/households/{id} (one household as `show --json` gives it, with its
  * revision, review (store_review.h) and the warnings kept with the revision). Each read of
  * personal data is in the audit log: who, which household, never a value. */
@@ -12,19 +13,29 @@
 #include "form_json.h"
 #include "store_review.h"
 
+static int household_answer(hh_request *rq, const char *id, bool audit, hh_buf *out, hh_buf *err);
+
 typedef struct list_state {
     hh_request *rq;
     hh_json json;
     long rows;
     const char *text;   /* ?q=: what a search names */
     const char *area;   /* the area being listed */
+    bool whole;         /* ?full=1: each household whole */
+    char **ids;         /* then: the ids of the area's households the caller may read */
+    size_t n_ids;
 } list_state;
 
 static void add_row(const hh_list_row *r, void *arg)
 {
     list_state *st = arg;
     /* asked per row as well: a grid code is a prefix, the decision is the access rule's */
-    if (hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, r->id, r->building)) {
+    if (!hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, r->id, r->building))
+        return;
+    if (st->whole) { /* read once the listing's statement is done */
+        st->ids = hh_xrealloc(st->ids, (st->n_ids + 1) * sizeof *st->ids);
+        st->ids[st->n_ids++] = hh_xstrdup(r->id);
+    } else {
         hh_list_row_json(&st->json, r);
         st->rows++;
     }
@@ -32,7 +43,24 @@ static void add_row(const hh_list_row *r, void *arg)
 
 static int list_area(hh_store *s, const char *area, void *arg, hh_buf *err)
 {
-    return hh_store_list(s, area, false, add_row, arg, err);
+    list_state *st = arg;
+    int rc = hh_store_list(s, area, false, add_row, arg, err);
+    hh_buf one;
+    hh_buf_init(&one);
+    for (size_t i = 0; i < st->n_ids; i++) {
+        hh_buf_reset(&one);
+        /* in the listing's read transaction: listed, so current */
+        if (rc == 0 && (rc = household_answer(st->rq, st->ids[i], false, &one, err)) == 0) {
+            hh_json_raw(&st->json, NULL, one.data);
+            st->rows++;
+        }
+        free(st->ids[i]);
+    }
+    hh_buf_free(&one);
+    free(st->ids);
+    st->ids = NULL;
+    st->n_ids = 0;
+    return rc;
 }
 
 /* One household of the area listed that ?q= names, when the caller may read it: where
@@ -74,8 +102,11 @@ unsigned hh_households_list(hh_request *rq)
         return hh_answer_forbidden(rq);
     list_state st = { .rq = rq };
     st.text = MHD_lookup_connection_value(rq->connection, MHD_GET_ARGUMENT_KIND, "q");
+    const char *full = MHD_lookup_connection_value(rq->connection, MHD_GET_ARGUMENT_KIND, "full");
     bool search = st.text && *st.text;
-    return hh_answer_listing(rq, &st.json, search ? "find" : "list", search ? find_in_area : list_area, &st, &st.rows);
+    st.whole = full && strcmp(full, "1") == 0 && !search;
+    return hh_answer_listing(rq, &st.json, search ? "find" : st.whole ? "forms" : "list",
+                             search ? find_in_area : list_area, &st, &st.rows);
 }
 
 typedef struct warnings_state {
@@ -93,54 +124,63 @@ static void add_warning(const char *rule, const char *path, const char *en, cons
     hh_json_end(&st->json);
 }
 
-unsigned hh_household_get(hh_request *rq)
+/* Household `id` as GET /api/v1/households/{id} answers it (as `show --json` gives
+ * it, with its revision, review and kept warnings), appended to `out`, the read
+ * audited when `audit`: 0; 1 when there is no current household of that id; -1 with
+ * `err`. The caller holds the store lock. */
+static int household_answer(hh_request *rq, const char *id, bool audit, hh_buf *out, hh_buf *err)
 {
-    if (!hh_access_allows_id(rq, HH_ACT_READ_HOUSEHOLD, rq->arg))
-        return hh_answer_forbidden(rq);
-    hh_server *srv = rq->server;
+    hh_store *store = rq->server->store;
     hh_household *h = NULL;
     int revision = 0;
     hh_review review = { 0 };
-    hh_buf err;
-    hh_buf_init(&err);
-    pthread_mutex_lock(&srv->store_lock);
     hh_buf warnings; /* the current revision's, kept with it: what a supervisor reviews */
     hh_buf_init(&warnings);
     warnings_state ws = { .lang = rq->lang };
     hh_json_init(&ws.json, &warnings);
     hh_json_array(&ws.json, NULL);
-    int rc = hh_store_get_household(srv->store, rq->arg, 0, &h, &revision, &err);
-    if (rc == 0 && hh_review_of(srv->store, rq->arg, revision, &review, &err))
+    int rc = hh_store_get_household(store, id, 0, &h, &revision, err);
+    if (rc == 0 && hh_review_of(store, id, revision, &review, err))
         rc = -1;
-    if (rc == 0 && hh_store_warnings(srv->store, rq->arg, revision, add_warning, &ws, &err))
+    if (rc == 0 && hh_store_warnings(store, id, revision, add_warning, &ws, err))
         rc = -1;
     hh_json_end(&ws.json);
-    if (rc == 0) {
+    if (rc == 0 && audit) {
         char *detail = hh_xasprintf("over HTTP from %s", rq->from);
-        if (hh_store_audit(srv->store, rq->who.name, "read", rq->arg, revision, detail, &err))
+        if (hh_store_audit(store, rq->who.name, "read", id, revision, detail, err))
             rc = -1;
         free(detail);
     }
-    pthread_mutex_unlock(&srv->store_lock);
-    unsigned status;
-    if (rc < 0)
-        status = hh_answer_store_failed(rq);
-    else if (rc > 0)
-        status = hh_answer_error(rq, MHD_HTTP_NOT_FOUND, "no-household", "There is no current household of that id.",
-                                 "没有该编号的现有住户。");
-    else {
-        hh_household_json(&rq->answer, h);
-        rq->answer.len--; /* reopen the object: its revision and review follow */
-        hh_buf_printf(&rq->answer, ",\"revision\":%d,\"review\":", revision);
+    if (rc == 0) {
+        hh_household_json(out, h);
+        out->len--; /* reopen the object: its revision and review follow */
+        hh_buf_printf(out, ",\"revision\":%d,\"review\":", revision);
         hh_json j;
-        hh_json_init(&j, &rq->answer);
+        hh_json_init(&j, out);
         hh_review_json(&j, NULL, &review);
-        hh_buf_printf(&rq->answer, ",\"warnings\":%.*s}", (int)warnings.len, warnings.data);
-        status = MHD_HTTP_OK;
+        hh_buf_printf(out, ",\"warnings\":%.*s}", (int)warnings.len, warnings.data);
     }
     hh_review_free(&review);
     hh_buf_free(&warnings);
     hh_household_free(h);
+    return rc;
+}
+
+unsigned hh_household_get(hh_request *rq)
+{
+    if (!hh_access_allows_id(rq, HH_ACT_READ_HOUSEHOLD, rq->arg))
+        return hh_answer_forbidden(rq);
+    hh_server *srv = rq->server;
+    hh_buf err;
+    hh_buf_init(&err);
+    pthread_mutex_lock(&srv->store_lock);
+    int rc = household_answer(rq, rq->arg, true, &rq->answer, &err);
+    pthread_mutex_unlock(&srv->store_lock);
     hh_buf_free(&err);
-    return status;
+    if (rc < 0)
+        return hh_answer_store_failed(rq);
+    if (rc > 0)
+        return hh_answer_error(rq, MHD_HTTP_NOT_FOUND, "no-household", "There is no current household of that id.",
+                               "没有该编号的现有住户。");
+    return MHD_HTTP_OK;
 }

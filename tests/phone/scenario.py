@@ -489,7 +489,12 @@ try:
     due_id = wait('the due list', lambda: find('.row.due').get_attribute('data-id'))
     shot('12-due-visits')
     walked_offline = d.find_elements(By.CSS_SELECTOR, '.row.due')[1].get_attribute('data-id')  # never opened on this phone
-    wait('the due households kept for offline', lambda: kept_on_phone(f'household:{walked_offline}'), 30)
+    due_ids = {e.get_attribute('data-id') for e in d.find_elements(By.CSS_SELECTOR, '.row.due')}
+    not_due = next(h for (h,) in store('SELECT id FROM household WHERE id BETWEEN ? AND ? ORDER BY id DESC',
+                                       GRID + '-0001', GRID + '-0812')
+                   if h not in due_ids)  # of the sample, nor opened: the scenario opens the first ones
+    wait('the grid\'s households kept for offline', lambda: kept_on_phone(f'household:{walked_offline}') and
+         kept_on_phone(f'household:{not_due}'), 30)
     tap(f'.row.due[data-id="{due_id}"] a[href^="#/visit/"]')
     effort.update(taps=0, typed=0)
     choose('visit[1]/@purpose', 'gas-safety')
@@ -510,6 +515,10 @@ try:
     room = store(f"SELECT r.room FROM {CURRENT} WHERE h.id = ?", walked_offline)[0][0]
     if item('address/room').find_element(By.TAG_NAME, 'input').get_attribute('value') != room:
         fail('a household due for a visit does not open offline')
+    d.execute_script(f'location.hash = "#/household/{not_due}"')  # and one neither due nor ever opened here
+    room = store(f"SELECT r.room FROM {CURRENT} WHERE h.id = ?", not_due)[0][0]
+    wait('a household neither due nor opened, offline', lambda: find('#main h1') and
+         item('address/room').find_element(By.TAG_NAME, 'input').get_attribute('value') == room)
     d.delete_network_conditions()
     wait('the network back', lambda: d.execute_script('return navigator.onLine'))
     tap('a.back')

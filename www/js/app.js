@@ -56,6 +56,7 @@ async function loadHouseholds() {
       if (key.startsWith('household:') && !mine.has(key)) await db.remove('cache', key);
     for (const d of await db.all('drafts')) // and the copies of it only opened (one changed is the worker's unsent work)
       if (d.householdId && d.edited === false && !mine.has(`household:${d.householdId}`)) await db.remove('drafts', d.clientId);
+    if (session() && session().role === 'enumerator') keepForOffline(); // a supervisor's community is too much for a phone
     return list;
   } catch (e) {
     if (!e.offline) throw e;
@@ -245,23 +246,22 @@ async function fetchHousehold(id) {
   return h;
 }
 
-// The households due for a visit, fetched in the background while online, so that the
-// day's round can be walked without a connection (one fetched in the last hours is kept).
+// Every household of the worker's grids, fetched whole in the background while online
+// (one request), so the round can be walked without a connection: again after six
+// hours, or at once when the grids changed.
 const KEPT_FRESH_MS = 6 * 3600 * 1000;
 let keeping = null; // the fetching under way, which signing out waits for before clearing the phone
-function keepForOffline(ids) {
+function keepForOffline() {
   keeping ||= (async () => {
-    for (const id of ids) {
-      if (!session()) break;
-      const kept = await db.get('cache', `household:${id}`);
-      if (kept && Date.now() - kept.at < KEPT_FRESH_MS) continue;
-      try {
-        await fetchHousehold(id);
-      } catch (e) {
-        if (e.offline || e.status === 401) break; // the connection or the session went: what was kept stays
-      }
-    }
-  })().finally(() => { keeping = null; });
+    const grids = (session() || { grids: [] }).grids.join(' ');
+    const last = await db.get('cache', 'kept');
+    if (last && last.grids === grids && Date.now() - last.at < KEPT_FRESH_MS) return;
+    const at = Date.now();
+    const all = await call('GET', '/api/v1/households?full=1');
+    await db.putAll('cache', all.map((h) => [`household:${h.id}`, { household: h, at }]));
+    await db.put('cache', { at, grids }, 'kept');
+  })().catch(() => { /* offline, signed out: what was kept stays, and it is tried again next time */ })
+    .finally(() => { keeping = null; });
 }
 
 // A new draft of household id as the server sent it (h), unchanged until the worker edits it.
@@ -400,7 +400,6 @@ async function dueScreen() {
   }
   const rank = (e) => (e.returned ? 0 : e.revisit ? 1 : 2);
   due.sort((a, b) => rank(a) - rank(b) || (b.daysSince ?? 9999) - (a.daysSince ?? 9999));
-  if (navigator.onLine) keepForOffline(due.map((e) => e.id)); // the top of the list first
   const groupNames = { alone: 'A', disability: 'D', 'low-income': 'L', 'elderly-80': '80', foreign: 'F' };
   const rows = due.map((e) => el('div', { class: 'row due', 'data-id': e.id },
     el('strong', { text: `${e.building}-${e.unit}-${e.room}` }), ' ', el('span', { class: 'muted', text: e.id.slice(-4) }), ' ',

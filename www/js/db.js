@@ -40,6 +40,8 @@ export const get = (store, key) => run(store, 'readonly', (s) => s.get(key));
 export const all = (store) => run(store, 'readonly', (s) => s.getAll());
 export const keys = (store) => run(store, 'readonly', (s) => s.getAllKeys());
 export const put = (store, value, key) => run(store, 'readwrite', (s) => (key === undefined ? s.put(value) : s.put(value, key)));
+// Many [key, value] pairs in one transaction (hundreds of households kept at once).
+export const putAll = (store, pairs) => run(store, 'readwrite', (s) => { for (const [key, value] of pairs) s.put(value, key); });
 export const remove = (store, key) => run(store, 'readwrite', (s) => s.delete(key));
 const clear = async () => { for (const store of STORES) await run(store, 'readwrite', (s) => s.clear(), true); };
 
