@@ -514,8 +514,9 @@ START_TEST(a_visit_goes_to_the_log_and_leaves_the_form)
     tu_http_request zh = { url,    "POST", NULL, "{\"date\":\"2026-10-01\",\"purpose\":\"routine\",\"outcome\":\"done\"}",
                            e.cookie, e.csrf, "Accept-Language: zh-CN,zh;q=0.9", NULL, false };
     h = tu_http_send(&zh);
-    ck_assert_msg(h.status == 422 && strstr(h.body.data, "早于本表登记日期") && !strstr(h.body.data, "enumeration date"),
-                  "%ld %s", h.status, h.body.data);
+    ck_assert_msg(h.status == 422 && strstr(h.body.data, "\"message\":\"走访日期早于本表登记日期") &&
+                      strstr(h.body.data, "\"en\":\"The visit's date is before the form's enumeration date"),
+                  "%ld %s", h.status, h.body.data); /* the message in Chinese; both in "messages" */
     http_free(&h);
     free(url);
     /* a misspelt key is refused by name rather than its note lost */

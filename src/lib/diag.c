@@ -111,7 +111,15 @@ void hh_print_file_problem(FILE *out, const char *who, const char *file, const c
     hh_buf_free(&line);
 }
 
-void hh_diag_json(hh_json *j, const hh_diag *g, hh_lang lang)
+void hh_json_messages(hh_json *j, const char *en, const char *zh)
+{
+    hh_json_object(j, "messages");
+    hh_json_str(j, "en", en);
+    hh_json_str(j, "zh", zh);
+    hh_json_end(j);
+}
+
+static void diag_json(hh_json *j, const hh_diag *g, hh_lang lang, bool both)
 {
     hh_json_object(j, NULL);
     hh_json_str(j, "file", g->file);
@@ -120,7 +128,19 @@ void hh_diag_json(hh_json *j, const hh_diag *g, hh_lang lang)
     hh_json_str(j, "rule", g->rule);
     hh_json_str(j, "path", g->path);
     hh_json_str(j, "message", hh_diag_message(g, lang));
+    if (both)
+        hh_json_messages(j, hh_diag_message(g, HH_LANG_EN), hh_diag_message(g, HH_LANG_ZH));
     hh_json_end(j);
+}
+
+void hh_diag_json(hh_json *j, const hh_diag *g, hh_lang lang)
+{
+    diag_json(j, g, lang, false);
+}
+
+void hh_diag_json_both(hh_json *j, const hh_diag *g, hh_lang lang)
+{
+    diag_json(j, g, lang, true);
 }
 
 int hh_lang_parse(const char *name, hh_lang *out)

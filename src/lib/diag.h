@@ -49,6 +49,11 @@ void hh_diags_move(hh_diags *to, hh_diags *from);
 const char *hh_diag_message(const hh_diag *g, hh_lang lang);
 void hh_diag_print(FILE *out, const hh_diag *g, hh_lang lang);
 void hh_diag_json(hh_json *j, const hh_diag *g, hh_lang lang);    /* one object value */
+/* The same with "messages": {"en", "zh"} too, for a client that switches language
+ * after the answer came (the phone client keeps a refused form's diagnostics). */
+void hh_diag_json_both(hh_json *j, const hh_diag *g, hh_lang lang);
+/* "messages": {"en": en, "zh": zh} in the object open in `j`. */
+void hh_json_messages(hh_json *j, const char *en, const char *zh);
 /* "WHO: FILE: WHY" on a line of its own, for a file that could not be read. Printed
  * file names, paths and messages are escaped (hh_buf_put_printable); in JSON,
  * hh_buf_json_string keeps them valid. */

@@ -96,6 +96,7 @@ unsigned hh_answer_error(hh_request *rq, unsigned status, const char *code, cons
     hh_json_object(&j, "error");
     hh_json_str(&j, "code", code);
     hh_json_str(&j, "message", rq->lang == HH_LANG_ZH ? zh : en);
+    hh_json_messages(&j, en, zh);
     hh_json_end(&j);
     hh_json_end(&j);
     return status;

@@ -97,7 +97,7 @@ static unsigned refused(hh_request *rq, unsigned status, const char *code, const
     hh_json j;
     hh_json_init(&j, &rq->answer);
     for (size_t i = 0; d && i < d->n; i++)
-        hh_diag_json(&j, &d->items[i], rq->lang); /* the writer puts the commas between them */
+        hh_diag_json_both(&j, &d->items[i], rq->lang); /* the writer puts the commas between them */
     hh_buf_puts(&rq->answer, "]}");
     return status;
 }
@@ -122,7 +122,7 @@ static void stored_answer(hh_request *rq, const char *outcome, const char *id, i
     hh_json_int(&j, "revision", revision);
     hh_json_array(&j, "warnings");
     for (size_t i = 0; d && i < d->n; i++)
-        hh_diag_json(&j, &d->items[i], rq->lang);
+        hh_diag_json_both(&j, &d->items[i], rq->lang);
     hh_json_end(&j);
     hh_json_end(&j);
 }

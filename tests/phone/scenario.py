@@ -392,6 +392,10 @@ try:
     tap('.outbox-refused a')
     wait('the server\'s message at its item', lambda: 'after the enumeration date' in message('visit[1]/@date'))
     shot('10-refused-at-item')
+    tap('#lang')  # the refusal kept on the phone is read in the language chosen since
+    wait('the server\'s message at its item in Chinese', lambda: '晚于本表登记日期' in message('visit[1]/@date'))
+    tap('#lang')
+    wait('and in English again', lambda: 'after the enumeration date' in message('visit[1]/@date'))
     if 'bad' not in item('visit[1]/@date').get_attribute('class') or \
             'warn' not in item('phone').get_attribute('class') or 'bad' in item('phone').get_attribute('class'):
         fail('the error and the warning (no phone number) are not told apart at their items')

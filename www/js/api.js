@@ -19,6 +19,7 @@ export class ApiError extends Error {
     super(body && body.error ? body.error.message : `HTTP ${status}`);
     this.status = status;
     this.code = body && body.error ? body.error.code : null;
+    this.messages = body && body.error ? body.error.messages : undefined; // both languages (i18n.js inLanguage)
     this.body = body;
   }
 }

@@ -4,7 +4,7 @@
 // the URL's hash: #/ the list, #/form/CLIENT-ID a draft, #/household/ID, #/due,
 // #/visit/ID, #/outbox; a supervisor's #/review, #/review/ID and #/progress (review.js)
 // and #/assignments (assign.js).
-import { t, label, language, setLanguage } from './i18n.js';
+import { t, label, language, setLanguage, inLanguage } from './i18n.js';
 import { call, session, signIn, signOut, refreshSession, ApiError } from './api.js';
 import * as db from './db.js';
 import { emptyAnswers, fromJson, toJson, newPerson } from './answers.js';
@@ -374,7 +374,7 @@ function refusalText(r) {
   if (r.code === 'conflict') return t('conflict');
   if (r.code === 'invalid-form') return t('invalidForm');
   if (r.code === 'address-held') return t('addressHeld', r.household);
-  return r.message;
+  return inLanguage(r);
 }
 
 // --- what is due, and a visit ------------------------------------------------------------
@@ -483,7 +483,7 @@ async function sendOutbox() {
         if (e.offline || (e instanceof ApiError && e.status >= 500)) break; // kept: sent when the server is back
         if (e.status === 401) break;
         o.state = 'refused';
-        o.refusal = { code: e.code, message: e.message, household: e.body && e.body.household };
+        o.refusal = { code: e.code, message: e.message, messages: e.messages, household: e.body && e.body.household };
         const draft = o.draft && await db.get('drafts', o.draft);
         if (draft) {
           draft.refused = true;

@@ -3,7 +3,7 @@
 // the control its kind calls for, shown only while its condition holds, checked as
 // it is left, and the server's diagnostics shown at the item they name. Every change
 // is handed to onChange (which keeps the draft on the phone).
-import { t, label } from './i18n.js';
+import { t, label, inLanguage } from './i18n.js';
 import { asked, answered, check, present, normalise, itemPath, newPerson, followNationality } from './answers.js';
 import { readResidentId } from './idcard.js';
 
@@ -375,7 +375,8 @@ export class HouseholdForm {
       }
       const before = this.messages.get(path);
       const onlyWarnings = d.severity === 'warning' && (!before || this.warnings.has(path));
-      this.messages.set(path, before ? `${before}; ${d.message}` : d.message);
+      const said = inLanguage(d);
+      this.messages.set(path, before ? `${before}; ${said}` : said);
       if (onlyWarnings) this.warnings.add(path);
       else this.warnings.delete(path);
     }

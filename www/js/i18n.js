@@ -111,6 +111,9 @@ const words = {
 let lang = (localStorage.getItem('hhreg.lang') || navigator.language || 'zh').startsWith('en') ? 'en' : 'zh';
 
 export function language() { return lang; }
+// A message of the server ({message, messages: {en, zh}}) in the language chosen now,
+// whichever it was asked in (a refusal kept on the phone is read after a switch).
+export function inLanguage(m) { return (m.messages && m.messages[lang]) || m.message; }
 export function setLanguage(l) { lang = l === 'en' ? 'en' : 'zh'; localStorage.setItem('hhreg.lang', lang); }
 export function t(key, ...args) {
   const w = words[lang][key];
