@@ -318,12 +318,18 @@ static xmlNodePtr declaration_of(xmlXPathContextPtr x, const char *type, const c
     xmlNodePtr at = named_type(x, BAD_CAST type);
     char *steps = hh_xstrdup(path), *save = NULL;
     for (char *step = strtok_r(steps, "/", &save); step && at; step = strtok_r(NULL, "/", &save)) {
-        char *xpath = *step == '@' ? hh_xasprintf(".//xs:attribute[@name='%s']", step + 1)
-                                   : hh_xasprintf(".//xs:element[@name='%s']", step);
+        /* the type's own items: its sequence's elements, its attributes (or its simple content's) */
+        char *xpath = *step == '@'
+                          ? hh_xasprintf("(xs:attribute | xs:simpleContent/xs:extension/xs:attribute |"
+                                         " xs:complexContent/xs:extension/xs:attribute)[@name='%s']",
+                                         step + 1)
+                          : hh_xasprintf("(xs:sequence/xs:element | xs:all/xs:element | xs:choice/xs:element |"
+                                         " xs:complexContent/xs:extension/xs:sequence/xs:element)[@name='%s']",
+                                         step);
         xmlNodePtr declared = first_in_schema(x, at, xpath);
         free(xpath);
         xmlChar *named = declared ? xmlGetProp(declared, BAD_CAST "type") : NULL;
-        at = named ? named_type(x, named) : declared; /* an inline type: within the declaration */
+        at = named ? named_type(x, named) : declared ? first_in_schema(x, declared, "xs:complexType") : NULL;
         if (!save || !*save)
             at = declared;
         xmlFree(named);

@@ -279,6 +279,9 @@ START_TEST(a_merged_form_settles_a_conflict_and_the_other_store_takes_it)
     r = run_expect(2, "resolve", "--db", office, "--with", "no-such-form.xml", HH, NULL);
     ck_assert_msg(strstr(r.err, "no-such-form.xml"), "%s", r.err);
     tu_result_free(&r);
+    r = run_expect(2, "resolve", "--db", office, "--with", tu_store_dir, HH, NULL); /* a directory of forms */
+    ck_assert_msg(strstr(r.err, "is not a file"), "%s", r.err);
+    tu_result_free(&r);
     free(file);
     ck_assert_int_eq(tu_sql_count(office, "SELECT count(*) FROM revision"), revisions);
     ck_assert_int_eq(tu_sql_count(office, "SELECT count(*) FROM conflict WHERE resolved_at IS NULL"), 2);

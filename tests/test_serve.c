@@ -862,6 +862,15 @@ START_TEST(a_supervisor_resolves_a_merge_conflict_over_http)
     h = tu_http_send(&xml_rq);
     ck_assert_msg(h.status == 400 && strstr(h.body.data, "other-household"), "%ld %s", h.status, h.body.data);
     http_free(&h);
+    /* a batch of households where one form is expected: refused whole, none of it taken */
+    const char *form_start = strstr(other_xml, "<household ");
+    ck_assert(form_start != NULL);
+    char *batch = hh_xasprintf("<households xmlns=\"urn:hhreg:household:1\">%s%s</households>", form_start, form_start);
+    xml_rq.body = batch;
+    h = tu_http_send(&xml_rq);
+    ck_assert_msg(h.status == 422 && strstr(h.body.data, "XML-ONE-FORM"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    free(batch);
     tu_result shown = tu_hhreg(NULL, NULL, "show", "--db", tu_store_db, "--json", "--revision", "2", OWN, NULL);
     char *area = strstr(shown.out, "\"floorArea\":");
     ck_assert_msg(shown.status == 0 && area, "%s", shown.err);
@@ -899,8 +908,8 @@ START_TEST(a_supervisor_resolves_a_merge_conflict_over_http)
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'resolve' AND actor ="
                                                " 'super' AND household_id = '" OWN "' AND revision = 3"),
                      1);
-    /* the four refusals; the resolution is the store's own 'resolve' entry */
-    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-resolve'"), 4);
+    /* the five refusals; the resolution is the store's own 'resolve' entry */
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-resolve'"), 5);
     ok(tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL));
     free(token);
     free(csrf);

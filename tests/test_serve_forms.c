@@ -397,9 +397,19 @@ START_TEST(an_invalid_form_is_refused_with_its_diagnostics)
                   "%ld %s", h.status, h.body.data);
     http_free(&h);
     free(twin);
+    /* two new households in one request (a batch): refused whole, neither stored */
+    char *valid = form(3, NEW, NULL);
+    const char *one = strstr(valid, "<household ");
+    ck_assert_ptr_nonnull(one);
+    char *batch = hh_xasprintf("<households xmlns=\"urn:hhreg:household:1\">%s%s</households>", one, one);
+    h = submit(&e, batch, NULL);
+    ck_assert_msg(h.status == 422 && strstr(h.body.data, "\"rule\":\"XML-ONE-FORM\""), "%ld %s", h.status,
+                  h.body.data);
+    http_free(&h);
+    free(batch);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS), 1);
     /* a form of another grid */
     account other = sign_in("enum04");
-    char *valid = form(3, NEW, NULL);
     h = submit(&other, valid, NULL);
     ck_assert_msg(h.status == 403, "%ld %s", h.status, h.body.data);
     http_free(&h);

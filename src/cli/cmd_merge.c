@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "form_json.h"
 #include "import_work.h"
@@ -193,6 +194,11 @@ static void on_merged_problem(const char *path, const char *why, void *arg)
  * the exit code, having said why (its problems printed as `hhreg validate` prints them). */
 static int read_merged_form(cli *c, const command *cmd, const char *path, hh_form_result *r)
 {
+    struct stat st;
+    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return cli_fail(cmd, cli_tr(c, "%s is not a file: --with takes the file of one household's form",
+                                    "%s 不是文件：--with 需要一户表单的文件"),
+                        path);
     hh_schemaset *set = cli_load_schemas(c, cmd);
     if (!set)
         return EXIT_USAGE;
@@ -216,8 +222,7 @@ static int read_merged_form(cli *c, const command *cmd, const char *path, hh_for
                                "hhreg resolve：%s 无效：未做任何更改\n"), path);
         return EXIT_PROBLEMS;
     }
-    hh_diags_clear(&r->diags); /* its warnings are printed, and kept with the revision below */
-    return EXIT_OK;
+    return EXIT_OK; /* its warnings, printed, are kept with the revision */
 }
 
 int cmd_resolve(cli *c, int argc, char **argv)

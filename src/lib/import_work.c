@@ -86,19 +86,33 @@ void hh_work_on_form(hh_form_worker *w, const hh_form_input *form, hh_form_resul
 typedef struct bytes_work {
     hh_form_worker *worker;
     hh_form_result *out;
+    long forms;
 } bytes_work;
 
+/* The first form is worked on; a second makes the whole a refused batch. */
 static int on_parsed(hh_form_input *form, void *arg)
 {
     bytes_work *w = arg;
-    hh_work_on_form(w->worker, form, w->out);
-    return 0;
+    if (w->forms++ == 0) {
+        hh_work_on_form(w->worker, form, w->out);
+        return 0;
+    }
+    hh_form_result *out = w->out;
+    hh_household_free(out->household);
+    free(out->xml);
+    out->household = NULL;
+    out->xml = NULL;
+    out->xml_len = out->xml_size = 0;
+    hh_diags_clear(&out->diags);
+    hh_msg_xml_one_form(&out->diags, form->file, form->line, "households");
+    out->refused++;
+    return 1; /* nothing more is read */
 }
 
 void hh_work_on_bytes(hh_form_worker *worker, const char *name, const char *bytes, size_t len,
                       hh_form_result *out)
 {
-    bytes_work w = { worker, out };
+    bytes_work w = { worker, out, 0 };
     free(out->file);
     out->file = hh_xstrdup(name);
     out->line = 1;

@@ -58,6 +58,14 @@ export async function call(method, path, body, headers = {}) {
   return data;
 }
 
+// Signed out in another tab of the app (or the session ended there): what this one
+// asked stops too, and it shows the sign-in screen.
+window.addEventListener('storage', (e) => {
+  if (e.key !== SESSION_KEY || e.newValue !== null) return;
+  for (const control of underWay) control.abort();
+  window.dispatchEvent(new Event('hhreg-signed-out'));
+});
+
 export async function signIn(user, password) {
   const s = await call('POST', '/api/v1/session', { user, password });
   localStorage.setItem(SESSION_KEY, JSON.stringify({ user: s.user, role: s.role, grids: s.grids, csrf: s.csrf }));

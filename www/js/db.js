@@ -2,10 +2,10 @@
 // household list, what is due and the households opened or due, for working offline
 // ("cache"); every unfinished form after each change ("drafts"); and the forms waiting
 // to be sent or refused ("outbox"). All of it is the signed-in worker's own grids; signing out clears it
-// and seals it: a write still under way from before (a form sent, a list fetched) is refused
-// until the next worker claims the phone.
-const DB = 'hhreg', VERSION = 1, STORES = ['cache', 'drafts', 'outbox'];
-let opened, sealed = false;
+// and seals it: a write still under way from before (a form sent, a list fetched, in this tab or
+// another: the seal is in localStorage, which they share) is refused until the next worker claims the phone.
+const DB = 'hhreg', VERSION = 1, STORES = ['cache', 'drafts', 'outbox'], SEALED = 'hhreg.sealed';
+let opened;
 
 function open() {
   if (!opened) {
@@ -25,7 +25,7 @@ function open() {
 }
 
 async function run(store, mode, work, unsealed = false) {
-  if (sealed && mode === 'readwrite' && !unsealed) throw Object.assign(new Error('signed out'), { signedOut: true });
+  if (mode === 'readwrite' && !unsealed && localStorage.getItem(SEALED)) throw Object.assign(new Error('signed out'), { signedOut: true });
   const db = await open();
   return new Promise((resolve, reject) => {
     const tx = db.transaction(store, mode);
@@ -47,13 +47,13 @@ const clear = async () => { for (const store of STORES) await run(store, 'readwr
 
 // Signing out: everything of the worker leaves the phone, and nothing more is written.
 export async function clearAll() {
-  sealed = true;
+  localStorage.setItem(SEALED, 'yes');
   await clear();
 }
 
 // Signing in as `user`: another worker's data (a phone passed on) leaves first.
 export async function claim(user) {
   if ((await get('cache', 'owner')) !== user) await clear();
-  sealed = false;
+  localStorage.removeItem(SEALED);
   await put('cache', user, 'owner');
 }
