@@ -45,6 +45,42 @@ static void arg_done(xmlXPathParserContextPtr ctxt, arg *a)
     xmlXPathFreeObject(a->obj);
 }
 
+void hh_fn_id_birth(const char *s, char out[11])
+{
+    hhreg_date d;
+    out[0] = '\0';
+    if (hh_gb11643_birth(s, &d))
+        hh_date_format(d, out);
+}
+
+const char *hh_fn_id_sex(const char *s)
+{
+    char sex = hh_gb11643_sex(s);
+    return sex == 'm' ? "male" : sex == 'f' ? "female" : "";
+}
+
+double hh_fn_days(const char *s)
+{
+    hhreg_date d;
+    return hhreg_date_parse(s, true, &d) ? (double)hhreg_date_days(d) : NAN;
+}
+
+double hh_fn_years(const char *from, const char *to)
+{
+    hhreg_date a, b;
+    if (hhreg_date_parse(from, false, &a) && hhreg_date_parse(to, false, &b))
+        return hhreg_date_years(a, b);
+    return NAN;
+}
+
+double hh_fn_age(const hh_xpath_env *env, const char *birth)
+{
+    hhreg_date b;
+    if (env && env->has_enumeration && hhreg_date_parse(birth, false, &b))
+        return hhreg_date_years(b, env->enumeration);
+    return NAN;
+}
+
 static void fn_id_valid(xmlXPathParserContextPtr ctxt, int nargs)
 {
     CHECK_ARITY(1);
@@ -57,10 +93,8 @@ static void fn_id_birth(xmlXPathParserContextPtr ctxt, int nargs)
 {
     CHECK_ARITY(1);
     arg s = pop_arg(ctxt);
-    hhreg_date d;
-    char text[11] = "";
-    if (hh_gb11643_birth(s.text, &d))
-        hh_date_format(d, text);
+    char text[11];
+    hh_fn_id_birth(s.text, text);
     valuePush(ctxt, xmlXPathNewString(BAD_CAST text));
     arg_done(ctxt, &s);
 }
@@ -69,8 +103,7 @@ static void fn_id_sex(xmlXPathParserContextPtr ctxt, int nargs)
 {
     CHECK_ARITY(1);
     arg s = pop_arg(ctxt);
-    char sex = hh_gb11643_sex(s.text);
-    valuePush(ctxt, xmlXPathNewString(BAD_CAST(sex == 'm' ? "male" : sex == 'f' ? "female" : "")));
+    valuePush(ctxt, xmlXPathNewString(BAD_CAST hh_fn_id_sex(s.text)));
     arg_done(ctxt, &s);
 }
 
@@ -78,9 +111,7 @@ static void fn_days(xmlXPathParserContextPtr ctxt, int nargs)
 {
     CHECK_ARITY(1);
     arg s = pop_arg(ctxt);
-    hhreg_date d;
-    double v = hhreg_date_parse(s.text, true, &d) ? (double)hhreg_date_days(d) : NAN;
-    valuePush(ctxt, xmlXPathNewFloat(v));
+    valuePush(ctxt, xmlXPathNewFloat(hh_fn_days(s.text)));
     arg_done(ctxt, &s);
 }
 
@@ -89,11 +120,7 @@ static void fn_years(xmlXPathParserContextPtr ctxt, int nargs)
     CHECK_ARITY(2);
     arg to = pop_arg(ctxt);
     arg from = pop_arg(ctxt);
-    hhreg_date a, b;
-    double v = NAN;
-    if (hhreg_date_parse(from.text, false, &a) && hhreg_date_parse(to.text, false, &b))
-        v = hhreg_date_years(a, b);
-    valuePush(ctxt, xmlXPathNewFloat(v));
+    valuePush(ctxt, xmlXPathNewFloat(hh_fn_years(from.text, to.text)));
     arg_done(ctxt, &from);
     arg_done(ctxt, &to);
 }
@@ -102,12 +129,7 @@ static void fn_age(xmlXPathParserContextPtr ctxt, int nargs)
 {
     CHECK_ARITY(1);
     arg s = pop_arg(ctxt);
-    const hh_xpath_env *env = ctxt->context->userData;
-    hhreg_date birth;
-    double v = NAN;
-    if (env && env->has_enumeration && hhreg_date_parse(s.text, false, &birth))
-        v = hhreg_date_years(birth, env->enumeration);
-    valuePush(ctxt, xmlXPathNewFloat(v));
+    valuePush(ctxt, xmlXPathNewFloat(hh_fn_age(ctxt->context->userData, s.text)));
     arg_done(ctxt, &s);
 }
 
