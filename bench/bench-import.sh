@@ -10,8 +10,9 @@
 #   the Python baseline                         (structure, then sqlite3 inserts)
 #   hhreg validate                              (structure and consistency rules)
 #   hhreg import -j 1 and -j 2 into new stores  (files, then the batch)
-# and prints seconds, forms per second, the ratios and peak RSS.
-# Environment: HHREG, XMLLINT, SCHEMAS (set by make), BENCH_HOUSEHOLDS, BENCH_INPUT,
+# and prints seconds, forms per second, the ratios and peak RSS; then the rules
+# alone, natively and through XPath, on the batch's forms (bench/rules, RULES).
+# Environment: HHREG, XMLLINT, SCHEMAS, RULES (set by make), BENCH_HOUSEHOLDS, BENCH_INPUT,
 # BENCH_DIR (kept afterwards when given), PYTHON (default /usr/bin/python3, which
 # has Debian's python3-lxml).
 set -eu
@@ -67,6 +68,13 @@ bench() {
             }
         }' "$RESULTS"
     echo "store: $(du -h "$WORK/store-files-1.db" | cut -f1) for $n forms"
+    # the rules' cost alone: the batch's first 20,000 forms held in memory
+    if [ -n "$batch" ] && [ -x "${RULES:-}" ]; then
+        awk '{ print } /<\/household>/ && ++k == 20000 { print "</households>"; exit }' \
+            "$batch" > "$WORK/rules-batch.xml"
+        "$RULES" "$SCHEMAS/rules-1.xml" "$WORK/rules-batch.xml" 1
+        rm -f "$WORK/rules-batch.xml"
+    fi
 }
 
 if [ -n "${BENCH_INPUT:-}" ]; then

@@ -1,6 +1,6 @@
 #!/bin/sh
 # run-fuzzers.sh — what `make fuzz` runs: each libFuzzer harness (fuzz_form,
-# fuzz_rules, fuzz_profile, fuzz_store) replays its regression inputs, then fuzzes for
+# fuzz_rules, fuzz_rules_native, fuzz_profile, fuzz_store) replays its regression inputs, then fuzzes for
 # $FUZZ_SECONDS from a corpus seeded with the project's own samples, and the final
 # statistics (executions per second, coverage, corpus) are printed in one table.
 # Crashes, leaks and timeouts are written to fuzz/artifacts/ and make this fail.
@@ -22,6 +22,7 @@ seed() { # seed NAME FILE... — the corpus of harness NAME starts with these fi
 }
 
 seed form "$SRCDIR"/samples/households/*.xml "$SRCDIR"/samples/invalid/*.xml
+seed rules_native "$SRCDIR"/samples/households/*.xml "$SRCDIR"/samples/invalid/*.xml
 seed rules "$SRCDIR"/schemas/rules-1.xml
 seed profile "$SRCDIR"/samples/profiles/*.xml
 # a small real store: two households, made by the hhreg just built (pages of 512
@@ -48,7 +49,7 @@ run() { # run NAME — replay, then fuzz; the log is fuzz/NAME.log
     harness="$BUILDDIR/fuzz/fuzz_$name"
     log="$work/$name.log"
     extra=""
-    [ "$name" = form ] && extra="-dict=$dict"
+    case $name in form | rules_native) extra="-dict=$dict" ;; esac
     for r in "$SRCDIR"/fuzz/regressions/"$name"-*; do
         [ -f "$r" ] || continue
         "$harness" "$r" >"$work/$name.replay.log" 2>&1 ||
@@ -67,10 +68,10 @@ summary() { # the harness's last status line and final statistics
     speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
     leak=$(grep -c 'ERROR: LeakSanitizer' "$log" || true)
     last=$(grep -E '^#[0-9]+' "$log" | tail -n 1 | sed 's/^#[0-9]* *[A-Z]* *//')
-    printf '%-13s %12s runs %7s exec/s  %s  leaks: %s\n' "fuzz_$name" "${execs:-?}" "${speed:-?}" "$last" "$leak"
+    printf '%-18s %12s runs %7s exec/s  %s  leaks: %s\n' "fuzz_$name" "${execs:-?}" "${speed:-?}" "$last" "$leak"
 }
 
-names=${FUZZ_ONLY:-"form rules profile store"}
+names=${FUZZ_ONLY:-"form rules rules_native profile store"}
 status=0
 if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then
     pids=""
@@ -80,7 +81,7 @@ else
     for n in $names; do run "$n" || status=1; done
 fi
 echo
-echo "harness        executions          speed   coverage (cov: edges, ft: features), corpus"
+echo "harness             executions          speed   coverage (cov: edges, ft: features), corpus"
 for n in $names; do summary "$n"; done
 if [ "$status" -ne 0 ] || ls "$work/artifacts" | grep -q .; then
     echo "make fuzz: a harness failed; inputs that crash are in $work/artifacts/ — add each to fuzz/regressions/ as NAME-short-description"

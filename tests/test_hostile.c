@@ -993,7 +993,7 @@ static tu_result with_rule_budget(const char *budget, const char *command, const
 /* 30: a form with 50,000 visits took 40 s of CPU to validate (every visit walked back
  * up the form for the enumeration date) and `check` paid it again. It is refused by
  * its structure within the fixture's CPU limit, naming the first visit too many; a
- * form at the caps is stored and re-checked within two million XPath steps (it
+ * form at the caps is stored and re-checked within two million evaluation steps (it
  * needed over twenty million), and a stored form over the budget fails the check. */
 START_TEST(a_form_with_fifty_thousand_visits)
 {

@@ -5,7 +5,8 @@
  * starts, not when the first form happens to reach it. A <let> is evaluated once per
  * form and bound as an XPath variable, so a rule comparing each visit or person with
  * a household value does not walk back up the form for every node. Each form may
- * spend a fixed number of XPath steps (HHREG_RULE_BUDGET); a form that needs more is
+ * spend a fixed number of evaluation steps (HHREG_RULE_BUDGET: libxml2's XPath steps, and
+ * in rules_native.c each node visited, predicate tested and function called); a form that needs more is
  * refused, the same way on every machine. Evaluation never changes the form. */
 #include "rules.h"
 
@@ -21,11 +22,12 @@
 #include "dates.h"
 #include "messages.h"
 #include "nodepath.h"
+#include "rules_native.h"
 #include "xpath_functions.h"
 
 #define RULES_NS "urn:hhreg:rules:1"
 #define BUDGET_ENV "HHREG_RULE_BUDGET"
-/* XPath steps one form may cost (about 0.2 s of CPU): a form at the XSD's caps (60
+/* Evaluation steps one form may cost (about 0.2 s of CPU): a form at the XSD's caps (60
  * persons, 5,000 visits) costs under 500,000 with the shipped rules, errors and all */
 #define DEFAULT_BUDGET 20000000UL
 #define LET_NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
@@ -44,6 +46,7 @@ typedef struct rule {
     char *id;
     hh_severity severity;
     xmlXPathCompExprPtr context, test, at;
+    hh_native_expr *native_context, *native_test; /* NULL: XPath evaluates the rule */
     char *absent;               /* <at absent="NAME">: the context's child item reported when at selects none */
     message msg[2];             /* indexed by hh_lang */
 } rule;
@@ -52,6 +55,7 @@ typedef struct rule {
 typedef struct let {
     char *name;
     xmlXPathCompExprPtr expr;
+    hh_native_expr *native;     /* NULL: only XPath evaluates it */
 } let;
 
 struct hh_ruleset {
@@ -61,7 +65,9 @@ struct hh_ruleset {
     size_t n;
     char **ns_prefix, **ns_uri;
     size_t n_ns;
-    unsigned long budget;       /* XPath steps per form */
+    unsigned long budget;       /* evaluation steps per form */
+    hh_native_shared shared;    /* what the native expressions share */
+    bool xpath_only;            /* every rule through XPath (hh_rules_use_native) */
 };
 
 /* What compiling needs to hand round: the rule set so far, the context compiling
@@ -96,6 +102,8 @@ void hh_rules_free(hh_ruleset *rs)
             xmlXPathFreeCompExpr(r->test);
         if (r->at)
             xmlXPathFreeCompExpr(r->at);
+        hh_native_free(r->native_context);
+        hh_native_free(r->native_test);
         free(r->absent);
         message_free(&r->msg[0]);
         message_free(&r->msg[1]);
@@ -105,6 +113,7 @@ void hh_rules_free(hh_ruleset *rs)
         free(rs->lets[i].name);
         if (rs->lets[i].expr)
             xmlXPathFreeCompExpr(rs->lets[i].expr);
+        hh_native_free(rs->lets[i].native);
     }
     free(rs->lets);
     for (size_t i = 0; i < rs->n_ns; i++) {
@@ -113,12 +122,26 @@ void hh_rules_free(hh_ruleset *rs)
     }
     free(rs->ns_prefix);
     free(rs->ns_uri);
+    hh_native_shared_free(&rs->shared);
     free(rs);
 }
 
 size_t hh_rules_count(const hh_ruleset *rs)
 {
     return rs->n;
+}
+
+size_t hh_rules_native_count(const hh_ruleset *rs)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rs->n; i++)
+        n += rs->rules[i].native_context != NULL;
+    return n;
+}
+
+void hh_rules_use_native(hh_ruleset *rs, bool native)
+{
+    rs->xpath_only = !native;
 }
 
 const char *hh_rules_id(const hh_ruleset *rs, size_t i)
@@ -272,6 +295,40 @@ static int parse_absent(const loading *ld, rule *r, xmlNodePtr at, const char *w
     return rc;
 }
 
+/* The native form of the rule's context and assert (rules_native.c), when both lie
+ * within its subset; the rule stays with XPath otherwise. */
+/* `expr` compiled natively with the namespaces and the <let>s defined so far, or NULL. */
+static hh_native_expr *native_expr(hh_ruleset *rs, const char *expr)
+{
+    const char **lets = hh_xcalloc(rs->n_lets + 1, sizeof *lets);
+    for (size_t i = 0; i < rs->n_lets; i++)
+        lets[i] = rs->lets[i].name;
+    hh_native_names names = { rs->ns_prefix, rs->ns_uri, rs->n_ns, lets, rs->n_lets, &rs->shared };
+    hh_native_expr *e = hh_native_compile(expr, &names);
+    free(lets);
+    return e;
+}
+
+static void compile_natively(const loading *ld, rule *r, xmlNodePtr el)
+{
+    for (xmlNodePtr c = el->children; c; c = c->next) {
+        if (!is_rules_element(c, "context") && !is_rules_element(c, "assert"))
+            continue;
+        xmlChar *text = xmlNodeGetContent(c);
+        hh_native_expr *e = native_expr(ld->rs, (const char *)text);
+        xmlFree(text);
+        if (is_rules_element(c, "context"))
+            r->native_context = e;
+        else
+            r->native_test = e;
+    }
+    if (!r->native_context || (r->test && !r->native_test)) {
+        hh_native_free(r->native_context);
+        hh_native_free(r->native_test);
+        r->native_context = r->native_test = NULL;
+    }
+}
+
 /* The parts of rule `r` (its id checked already) from the children of `el`. */
 static int parse_rule_parts(const loading *ld, rule *r, xmlNodePtr el)
 {
@@ -312,6 +369,8 @@ static int parse_rule_parts(const loading *ld, rule *r, xmlNodePtr el)
         }
         xmlFree(text);
     }
+    if (rc == 0)
+        compile_natively(ld, r, el);
     if (rc == 0 && (!r->context || !have_msg[0] || !have_msg[1])) {
         hh_buf_printf(ld->err,
                       hh_tr("%s:%ld: %s needs a context and a message in English and in Chinese",
@@ -377,7 +436,8 @@ static int parse_let(const loading *ld, xmlNodePtr el)
         xmlXPathCompExprPtr c = compile(ld, text ? (const char *)text : "", el, what);
         free(what);
         if (c) {
-            rs->lets[rs->n_lets++] = (let){ hh_xstrdup(name), c };
+            hh_native_expr *native = native_expr(rs, text ? (const char *)text : "");
+            rs->lets[rs->n_lets++] = (let){ hh_xstrdup(name), c, native };
             rc = 0;
         }
     }
@@ -398,8 +458,8 @@ static int read_budget(hh_ruleset *rs, hh_buf *err)
     unsigned long n = strtoul(v, &end, 10);
     if (*v < '0' || *v > '9' || *end || errno || n == 0) {
         hh_buf_printf(err,
-                      hh_tr("%s=%s: the rule budget is a whole number of XPath steps per form, at least 1",
-                            "%s=%s：规则预算是每份表单可用的 XPath 步数，须为不小于 1 的整数"),
+                      hh_tr("%s=%s: the rule budget is a whole number of evaluation steps per form, at least 1",
+                            "%s=%s：规则预算是每份表单可用的运算步数，须为不小于 1 的整数"),
                       BUDGET_ENV, v);
         return -1;
     }
@@ -547,7 +607,8 @@ static xmlNodePtr locate(const rule *r, xmlXPathContextPtr xp, xmlNodePtr node)
     return at;
 }
 
-/* Whether the form has spent its XPath steps: libxml2 then fails every evaluation. */
+/* Whether the form has spent its steps: libxml2 then fails every evaluation, and
+ * rules_native.c stops. */
 static int spent(const xmlXPathContext *xp)
 {
     return xp->opCount >= xp->opLimit;
@@ -606,9 +667,63 @@ static void cannot_evaluate(const rule *r, xmlXPathContextPtr xp, xmlNodePtr nod
     hh_buf_free(&path);
 }
 
-static void check_rule(const rule *r, xmlXPathContextPtr xp, xmlNodePtr root, const char *file,
-                       long fallback_line, hh_diags *d)
+/* One form being checked. The <let>s are evaluated natively when they can be, and
+ * bound as XPath variables only when XPath needs them: for a rule it evaluates, or
+ * for a problem's location and message. */
+typedef struct checking {
+    const hh_ruleset *rs;
+    hh_native_form form;        /* form.lets: NULL when every rule goes through XPath */
+    xmlXPathObjectPtr *values;  /* each let's value (NULL: unbound) */
+    bool owned;                 /* values were evaluated natively and are freed here */
+    bool bound;                 /* the XPath variables are set */
+    xmlNodePtr root;
+    const char *file;
+    long fallback_line;
+    hh_diags *d;
+} checking;
+
+/* Binds the lets as XPath variables, copies of their native values. */
+static void bind_copies(checking *c)
 {
+    if (c->bound)
+        return;
+    c->bound = true;
+    for (size_t i = 0; i < c->rs->n_lets; i++) {
+        xmlXPathObjectPtr v = c->values[i] ? xmlXPathObjectCopy(c->values[i]) : NULL;
+        if (v && xmlXPathRegisterVariable(c->form.xp, BAD_CAST c->rs->lets[i].name, v) != 0)
+            xmlXPathFreeObject(v);
+    }
+}
+
+/* Checks rule `r` natively; false when XPath must (the rule or this form lies
+ * outside what rules_native.c evaluates). */
+static bool check_rule_natively(const rule *r, checking *c)
+{
+    if (!r->native_context || !c->form.lets)
+        return false;
+    xmlNodePtr *problems;
+    size_t n;
+    if (hh_native_problems(r->native_context, r->native_test, &c->form, c->root, &problems, &n) ==
+        HH_NATIVE_DECLINED)
+        return false;
+    if (n)
+        bind_copies(c);
+    for (size_t k = 0; k < n && !spent(c->form.xp); k++)
+        report(r, c->form.xp, problems[k], c->file, c->fallback_line, c->d);
+    free(problems);
+    return true;
+}
+
+static void check_rule(const rule *r, checking *c)
+{
+    if (check_rule_natively(r, c))
+        return;
+    bind_copies(c);
+    xmlXPathContextPtr xp = c->form.xp;
+    xmlNodePtr root = c->root;
+    const char *file = c->file;
+    long fallback_line = c->fallback_line;
+    hh_diags *d = c->d;
     xp->node = root;
     xmlResetError(&xp->lastError);
     xmlXPathObjectPtr set = xmlXPathCompiledEval(r->context, xp);
@@ -633,23 +748,51 @@ static void check_rule(const rule *r, xmlXPathContextPtr xp, xmlNodePtr root, co
     xmlXPathFreeObject(set);
 }
 
-/* Binds each <let> for the form at `root`, in order. One whose evaluation fails
- * stays unbound, and the rules using it fail to evaluate as any failing rule does. */
-static void bind_lets(const hh_ruleset *rs, xmlXPathContextPtr xp, xmlNodePtr root)
+/* Evaluates each <let> natively, in order, into c->values (owned); false when one
+ * cannot be (not compiled, or declined on this form), with nothing kept. */
+static bool evaluate_lets_natively(checking *c)
 {
-    for (size_t i = 0; i < rs->n_lets; i++) {
-        xp->node = root;
-        xmlXPathObjectPtr v = xmlXPathCompiledEval(rs->lets[i].expr, xp);
-        if (v && xmlXPathRegisterVariable(xp, BAD_CAST rs->lets[i].name, v) != 0)
-            xmlXPathFreeObject(v);
+    for (size_t i = 0; i < c->rs->n_lets; i++) {
+        const let *l = &c->rs->lets[i];
+        c->values[i] = l->native ? hh_native_value(l->native, &c->form, c->root) : NULL;
+        if (!c->values[i]) {
+            for (size_t k = 0; k < i; k++) {
+                xmlXPathFreeObject(c->values[k]);
+                c->values[k] = NULL;
+            }
+            return false;
+        }
     }
+    c->owned = true;
+    return true;
 }
 
-/* Drops the bindings, which point into the form's document. */
-static void unbind_lets(const hh_ruleset *rs, xmlXPathContextPtr xp)
+/* Binds each <let> for the form through XPath, in order, keeping each value in
+ * c->values (NULL when unbound) for the native evaluation. One whose evaluation
+ * fails stays unbound, and the rules using it fail to evaluate as any failing rule does. */
+static void bind_lets(checking *c)
 {
-    for (size_t i = 0; i < rs->n_lets; i++)
-        xmlXPathRegisterVariable(xp, BAD_CAST rs->lets[i].name, NULL);
+    xmlXPathContextPtr xp = c->form.xp;
+    for (size_t i = 0; i < c->rs->n_lets; i++) {
+        xp->node = c->root;
+        xmlXPathObjectPtr v = xmlXPathCompiledEval(c->rs->lets[i].expr, xp);
+        if (v && xmlXPathRegisterVariable(xp, BAD_CAST c->rs->lets[i].name, v) != 0) {
+            xmlXPathFreeObject(v);
+            v = NULL;
+        }
+        c->values[i] = v;
+    }
+    c->bound = true;
+}
+
+/* Drops the bindings and values, which point into the form's document. */
+static void unbind_lets(checking *c)
+{
+    for (size_t i = 0; c->bound && i < c->rs->n_lets; i++)
+        xmlXPathRegisterVariable(c->form.xp, BAD_CAST c->rs->lets[i].name, NULL);
+    for (size_t i = 0; c->owned && i < c->rs->n_lets; i++)
+        xmlXPathFreeObject(c->values[i]);
+    free(c->values);
 }
 
 void hh_rules_check(const hh_ruleset *rs, xmlXPathContextPtr xp, xmlNodePtr root, const char *file,
@@ -667,9 +810,14 @@ void hh_rules_check(const hh_ruleset *rs, xmlXPathContextPtr xp, xmlNodePtr root
     xp->userData = &env;
     xp->opLimit = rs->budget;
     xp->opCount = 0;
-    bind_lets(rs, xp, root);
+    checking c = { rs, { xp, NULL, rs->n_lets, NULL }, hh_xcalloc(rs->n_lets + 1, sizeof *c.values), false, false,
+                   root, file, fallback_line, d };
+    if (rs->xpath_only || !evaluate_lets_natively(&c))
+        bind_lets(&c);
+    if (!rs->xpath_only)
+        c.form.lets = c.values;
     for (size_t i = 0; i < rs->n && !spent(xp); i++)
-        check_rule(&rs->rules[i], xp, root, file, fallback_line, d);
+        check_rule(&rs->rules[i], &c);
     if (spent(xp)) {
         hh_buf path;
         hh_buf_init(&path);
@@ -677,7 +825,8 @@ void hh_rules_check(const hh_ruleset *rs, xmlXPathContextPtr xp, xmlNodePtr root
         hh_msg_rules_budget(d, file, hh_node_line(root, fallback_line), path.data, rs->budget);
         hh_buf_free(&path);
     }
-    unbind_lets(rs, xp);
+    unbind_lets(&c);
+    hh_native_form_end(&c.form);
     xp->userData = NULL;
     xp->doc = NULL;
     xp->node = NULL;

@@ -5,6 +5,7 @@
 #ifndef HH_RULES_H
 #define HH_RULES_H
 
+#include <stdbool.h>
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 #include "diag.h"
@@ -21,6 +22,11 @@ void hh_rules_free(hh_ruleset *rs);
 size_t hh_rules_count(const hh_ruleset *rs);
 const char *hh_rules_id(const hh_ruleset *rs, size_t i);
 hh_severity hh_rules_severity(const hh_ruleset *rs, size_t i);
+/* How many rules are evaluated natively (rules_native.c) rather than through XPath. */
+size_t hh_rules_native_count(const hh_ruleset *rs);
+/* With native false every rule is evaluated through XPath, the reference the native
+ * evaluation is tested against (tests/test_rules.c, fuzz/fuzz_rules_native.c). */
+void hh_rules_use_native(hh_ruleset *rs, bool native);
 
 /* An XPath context with the rules' namespace prefixes and hhreg's functions;
  * free with xmlXPathFreeContext. NULL on failure. */
