@@ -254,6 +254,27 @@ static void markup(scanner *s, unsigned char c)
     s->state = c == '>' ? TEXT : DECL;
 }
 
+/* In text, or inside a quoted attribute value, nothing matters to the scanner until
+ * the next '<' or closing quote: the bytes before it are passed at once (memchr),
+ * their lines counted, never past the unit's size limit (the byte that would cross it
+ * is left to the byte-by-byte loop, which refuses it). Returns the bytes passed. */
+static size_t skip_plain(scanner *s, const unsigned char *p, size_t n)
+{
+    size_t room = HH_FORM_MAX_BYTES - s->unit_bytes;
+    if (n > room)
+        n = room;
+    const unsigned char *stop = memchr(p, s->state == TEXT ? '<' : (unsigned char)s->quote, n);
+    size_t k = stop ? (size_t)(stop - p) : n;
+    const unsigned char *after_newline = NULL;
+    for (const unsigned char *q = p; (q = memchr(q, '\n', (size_t)(p + k - q))) != NULL; q++) {
+        s->line++;
+        after_newline = q + 1;
+    }
+    s->line_bytes = after_newline ? (size_t)(p + k - after_newline) : s->line_bytes + k;
+    s->unit_bytes += k;
+    return k;
+}
+
 /* Passes bytes through the scanner. Stops early, just after the byte, when
  * something a reader waits for has happened (s->event): the root's name is known,
  * or an element at depth 1 or 0 has ended. Returns the bytes passed. */
@@ -262,6 +283,11 @@ static size_t scan(scanner *s, const unsigned char *p, size_t n)
     s->event = false;
     size_t i = 0;
     while (i < n && !s->refused && !s->event) {
+        if (s->state == TEXT || s->state == QUOTE) {
+            i += skip_plain(s, p + i, n - i);
+            if (i == n)
+                break;
+        }
         unsigned char c = p[i++];
         if (c == '\n') {
             s->line++;
