@@ -5,12 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-int rules_differ_open(rules_differ *df, const char *rules_path, hh_buf *err)
+/* Takes the two loaded rule sets (either may be NULL: failed to load). */
+static int open_both(rules_differ *df, hh_ruleset *native, hh_ruleset *xpath, hh_buf *err)
 {
     memset(df, 0, sizeof *df);
-    df->native = hh_rules_load(rules_path, err);
-    df->xpath = df->native ? hh_rules_load(rules_path, err) : NULL;
-    if (!df->xpath) {
+    df->native = native;
+    df->xpath = xpath;
+    if (!df->native || !df->xpath) {
         rules_differ_close(df);
         return -1;
     }
@@ -23,6 +24,18 @@ int rules_differ_open(rules_differ *df, const char *rules_path, hh_buf *err)
         return -1;
     }
     return 0;
+}
+
+int rules_differ_open(rules_differ *df, const char *rules_path, hh_buf *err)
+{
+    hh_ruleset *native = hh_rules_load(rules_path, err);
+    return open_both(df, native, native ? hh_rules_load(rules_path, err) : NULL, err);
+}
+
+int rules_differ_open_memory(rules_differ *df, const char *data, size_t len, hh_buf *err)
+{
+    hh_ruleset *native = hh_rules_load_memory(data, len, "rules.xml", err);
+    return open_both(df, native, native ? hh_rules_load_memory(data, len, "rules.xml", err) : NULL, err);
 }
 
 void rules_differ_close(rules_differ *df)

@@ -17,6 +17,8 @@ typedef struct rules_differ {
 
 /* Loads `rules_path` both ways; -1 with the reason in `err`. */
 int rules_differ_open(rules_differ *df, const char *rules_path, hh_buf *err);
+/* The same for a rules file in memory. */
+int rules_differ_open_memory(rules_differ *df, const char *data, size_t len, hh_buf *err);
 void rules_differ_close(rules_differ *df);
 /* Checks the form at `root` both ways: 0 when the diagnostics are the same (their
  * number in *n), else -1 with both texts in `why`. */

@@ -6,7 +6,8 @@
  * form and bound as an XPath variable, so a rule comparing each visit or person with
  * a household value does not walk back up the form for every node. Each form may
  * spend a fixed number of evaluation steps (HHREG_RULE_BUDGET: libxml2's XPath steps, and
- * in rules_native.c each node visited, predicate tested and function called); a form that needs more is
+ * in rules_native.c each node visited, predicate tested, function called and pair of
+ * nodes compared); a form that needs more is
  * refused, the same way on every machine. Evaluation never changes the form. */
 #include "rules.h"
 
@@ -137,6 +138,14 @@ size_t hh_rules_native_count(const hh_ruleset *rs)
     for (size_t i = 0; i < rs->n; i++)
         n += rs->rules[i].native_context != NULL;
     return n;
+}
+
+bool hh_rules_all_native(const hh_ruleset *rs)
+{
+    for (size_t i = 0; i < rs->n_lets; i++)
+        if (!rs->lets[i].native)
+            return false;
+    return hh_rules_native_count(rs) == rs->n;
 }
 
 void hh_rules_use_native(hh_ruleset *rs, bool native)
@@ -295,8 +304,6 @@ static int parse_absent(const loading *ld, rule *r, xmlNodePtr at, const char *w
     return rc;
 }
 
-/* The native form of the rule's context and assert (rules_native.c), when both lie
- * within its subset; the rule stays with XPath otherwise. */
 /* `expr` compiled natively with the namespaces and the <let>s defined so far, or NULL. */
 static hh_native_expr *native_expr(hh_ruleset *rs, const char *expr)
 {
@@ -309,6 +316,8 @@ static hh_native_expr *native_expr(hh_ruleset *rs, const char *expr)
     return e;
 }
 
+/* The native form of the rule's context and assert (rules_native.c), when both lie
+ * within its subset; the rule stays with XPath otherwise. */
 static void compile_natively(const loading *ld, rule *r, xmlNodePtr el)
 {
     for (xmlNodePtr c = el->children; c; c = c->next) {
@@ -672,7 +681,7 @@ static void cannot_evaluate(const rule *r, xmlXPathContextPtr xp, xmlNodePtr nod
  * for a problem's location and message. */
 typedef struct checking {
     const hh_ruleset *rs;
-    hh_native_form form;        /* form.lets: NULL when every rule goes through XPath */
+    hh_native_form form;        /* form.lets is values, or NULL when every rule goes through XPath */
     xmlXPathObjectPtr *values;  /* each let's value (NULL: unbound) */
     bool owned;                 /* values were evaluated natively and are freed here */
     bool bound;                 /* the XPath variables are set */
@@ -810,12 +819,17 @@ void hh_rules_check(const hh_ruleset *rs, xmlXPathContextPtr xp, xmlNodePtr root
     xp->userData = &env;
     xp->opLimit = rs->budget;
     xp->opCount = 0;
-    checking c = { rs, { xp, NULL, rs->n_lets, NULL }, hh_xcalloc(rs->n_lets + 1, sizeof *c.values), false, false,
-                   root, file, fallback_line, d };
+    xmlXPathObjectPtr *values = hh_xcalloc(rs->n_lets + 1, sizeof *values);
+    checking c = { .rs = rs,
+                   .form = { .xp = xp, .lets = rs->xpath_only ? NULL : values, .n_lets = rs->n_lets, .memo = NULL },
+                   .values = values,
+                   .root = root,
+                   .file = file,
+                   .fallback_line = fallback_line,
+                   .d = d };
+    /* a let may read the lets above it: form.lets is set while they are evaluated */
     if (rs->xpath_only || !evaluate_lets_natively(&c))
         bind_lets(&c);
-    if (!rs->xpath_only)
-        c.form.lets = c.values;
     for (size_t i = 0; i < rs->n && !spent(xp); i++)
         check_rule(&rs->rules[i], &c);
     if (spent(xp)) {

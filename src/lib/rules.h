@@ -24,6 +24,8 @@ const char *hh_rules_id(const hh_ruleset *rs, size_t i);
 hh_severity hh_rules_severity(const hh_ruleset *rs, size_t i);
 /* How many rules are evaluated natively (rules_native.c) rather than through XPath. */
 size_t hh_rules_native_count(const hh_ruleset *rs);
+/* Whether every <let> and every rule is evaluated natively. */
+bool hh_rules_all_native(const hh_ruleset *rs);
 /* With native false every rule is evaluated through XPath, the reference the native
  * evaluation is tested against (tests/test_rules.c, fuzz/fuzz_rules_native.c). */
 void hh_rules_use_native(hh_ruleset *rs, bool native);

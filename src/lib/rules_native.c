@@ -13,13 +13,16 @@
  * XPath evaluates that expression as before.
  *
  * The values follow XPath 1.0 as libxml2 implements it (a node set compared with a
- * string or number holds when any of its nodes does; numbers from strings through
- * libxml2's own conversion; NaN compares false except with !=). Where a form makes an
- * evaluation leave the ground covered here — a let that failed, a count() of no node
- * set, a node set compared with != to another — it is declined, and XPath evaluates
+ * string or number holds when any of its nodes does; numbers from strings and number
+ * literals through libxml2's own conversion, which is not strtod's; NaN compares false
+ * except with !=). An expression nested deeper than MAX_DEPTH is not compiled. Where a
+ * form makes an evaluation leave the ground covered here — a let that failed, a let
+ * holding namespace nodes, a count() of no node set, a node set compared with != to
+ * another — it is declined, and XPath evaluates
  * that rule for that form, errors and all. tests/test_rules.c and fuzz/fuzz_rules_native.c
  * check that both ways give byte-identical diagnostics. Each node visited, predicate
- * tested and function called costs one step of the form's rule budget. */
+ * tested, function called and pair of nodes compared costs one step of the form's
+ * rule budget. */
 #include "rules_native.h"
 
 #include <math.h>
@@ -41,7 +44,7 @@ typedef enum fn {
 
 typedef struct step {
     axis ax;
-    size_t name_id;             /* AX_CHILD: the name's number in hh_native_steps */
+    size_t name_id;             /* AX_CHILD: the name's number in hh_native_shared */
     char *uri;                  /* the name test's namespace; NULL: none */
     char *local;                /* the name test's local name; NULL: any node (. and ..) */
     hh_native_expr **preds;
@@ -59,6 +62,7 @@ struct hh_native_expr {
     fn f;                       /* E_CALL */
     hh_native_expr *args[3];
     size_t n_args;
+    int depth;                  /* of the tree below, itself included */
 };
 
 static const struct function {
@@ -118,17 +122,33 @@ void hh_native_shared_free(hh_native_shared *s)
 
 /* ---- compiling ---------------------------------------------------------------- */
 
+/* How deep an expression may nest, in the parser's calls and in the tree it builds:
+ * the evaluation recurses as deep. libxml2 stops at 5,000; the rules nest about 6. */
+#define MAX_DEPTH 200
+
 typedef struct parser {
     const char *p;
     const hh_native_names *names;
     bool outside;               /* the expression leaves the subset */
+    int nesting;                /* parse_or calls open */
 } parser;
 
 static hh_native_expr *new_expr(ekind k)
 {
     hh_native_expr *e = hh_xcalloc(1, sizeof *e);
     e->k = k;
+    e->depth = 1;
     return e;
+}
+
+/* Makes `e` at least one deeper than `below`; an expression nested deeper than
+ * MAX_DEPTH leaves the subset. */
+static void deeper_than(parser *ps, hh_native_expr *e, const hh_native_expr *below)
+{
+    if (below && below->depth + 1 > e->depth)
+        e->depth = below->depth + 1;
+    if (e->depth > MAX_DEPTH)
+        ps->outside = true;
 }
 
 static void skip_space(parser *ps)
@@ -215,7 +235,6 @@ static void parse_predicates(parser *ps, step *st)
     }
 }
 
-/* One step of a relative location path. */
 /* The number of a child step's name, registered when it is new. */
 static size_t name_id(hh_native_shared *s, const char *uri, const char *local)
 {
@@ -229,6 +248,7 @@ static size_t name_id(hh_native_shared *s, const char *uri, const char *local)
     return s->n++;
 }
 
+/* One step of a relative location path. */
 static void parse_step(parser *ps, step *st)
 {
     memset(st, 0, sizeof *st);
@@ -298,8 +318,12 @@ static hh_native_expr *parse_path(parser *ps, hh_native_expr *base)
             break;
         }
         e->steps = hh_xrealloc(e->steps, (e->n_steps + 1) * sizeof *e->steps);
-        parse_step(ps, &e->steps[e->n_steps++]);
+        step *st = &e->steps[e->n_steps++];
+        parse_step(ps, st);
+        for (size_t k = 0; k < st->n_preds; k++)
+            deeper_than(ps, e, st->preds[k]);
     } while (!ps->outside && accept(ps, "/"));
+    deeper_than(ps, e, base);
     return e;
 }
 
@@ -359,7 +383,8 @@ static hh_native_expr *parse_call(parser *ps, char *prefix, char *local)
                 outside(ps);
                 return e;
             }
-            e->args[e->n_args++] = parse_or(ps);
+            e->args[e->n_args] = parse_or(ps);
+            deeper_than(ps, e, e->args[e->n_args++]);
         } while (!ps->outside && accept(ps, ","));
         if (!accept(ps, ")"))
             outside(ps);
@@ -379,7 +404,7 @@ static hh_native_expr *parse_number(parser *ps)
             ps->p++;
     char *text = hh_xstrndup(s, (size_t)(ps->p - s));
     hh_native_expr *e = new_expr(E_NUMBER);
-    e->num = strtod(text, NULL);
+    e->num = xmlXPathCastStringToNumber(BAD_CAST text); /* libxml2 reads literals so, not as strtod does */
     free(text);
     return e;
 }
@@ -453,11 +478,13 @@ static hh_native_expr *parse_primary(parser *ps)
     return parse_path(ps, NULL);
 }
 
-static hh_native_expr *binary(ekind k, hh_native_expr *a, hh_native_expr *b)
+static hh_native_expr *binary(parser *ps, ekind k, hh_native_expr *a, hh_native_expr *b)
 {
     hh_native_expr *e = new_expr(k);
     e->a = a;
     e->b = b;
+    deeper_than(ps, e, a);
+    deeper_than(ps, e, b);
     return e;
 }
 
@@ -476,7 +503,7 @@ static hh_native_expr *parse_relational(parser *ps)
             k = E_GT;
         else
             break;
-        e = binary(k, e, parse_primary(ps));
+        e = binary(ps, k, e, parse_primary(ps));
     }
     return e;
 }
@@ -492,7 +519,7 @@ static hh_native_expr *parse_equality(parser *ps)
             k = E_EQ;
         else
             break;
-        e = binary(k, e, parse_relational(ps));
+        e = binary(ps, k, e, parse_relational(ps));
     }
     return e;
 }
@@ -501,21 +528,27 @@ static hh_native_expr *parse_and(parser *ps)
 {
     hh_native_expr *e = parse_equality(ps);
     while (!ps->outside && accept_word(ps, "and"))
-        e = binary(E_AND, e, parse_equality(ps));
+        e = binary(ps, E_AND, e, parse_equality(ps));
     return e;
 }
 
 static hh_native_expr *parse_or(parser *ps)
 {
+    if (++ps->nesting > MAX_DEPTH) {
+        outside(ps);
+        ps->nesting--;
+        return new_expr(E_LITERAL);
+    }
     hh_native_expr *e = parse_and(ps);
     while (!ps->outside && accept_word(ps, "or"))
-        e = binary(E_OR, e, parse_and(ps));
+        e = binary(ps, E_OR, e, parse_and(ps));
+    ps->nesting--;
     return e;
 }
 
 hh_native_expr *hh_native_compile(const char *xpath, const hh_native_names *names)
 {
-    parser ps = { xpath, names, false };
+    parser ps = { xpath, names, false, 0 };
     hh_native_expr *e = parse_or(&ps);
     skip_space(&ps);
     if (ps.outside || *ps.p) {
@@ -586,6 +619,13 @@ static xmlNodePtr *nodes_of(value *v)
 
 static void add_node(value *v, xmlNodePtr n)
 {
+    if (v->borrowed) { /* a let's: copied before it grows */
+        xmlNodePtr *own = hh_xmalloc(((size_t)v->n + 1) * sizeof *own);
+        memcpy(own, v->tab, (size_t)v->n * sizeof *own);
+        v->tab = own;
+        v->cap = v->n + 1;
+        v->borrowed = false;
+    }
     if (!v->tab && v->n == (int)(sizeof v->inl / sizeof v->inl[0])) {
         v->cap = 2 * v->n;
         v->tab = hh_xmalloc((size_t)v->cap * sizeof *v->tab);
@@ -743,7 +783,6 @@ static struct hh_native_memo *memo_room(hh_native_form *form)
 typedef struct ev {
     hh_native_form *form;
     xmlNodePtr node;            /* the context node */
-    int pos;                    /* its proximity position, for a numeric predicate */
     const xmlNs *matched_ns;    /* a namespace found to be matched_uri (name_matches) */
     const char *matched_uri;
     hh_native_outcome status;   /* DONE while all goes well */
@@ -805,7 +844,7 @@ static const found_children *children_named(const step *st, xmlNodePtr x, ev *e)
     f->first = m->pool_len;
     f->n = 0;
     m->used++;
-    for (xmlNodePtr c = x->children; c; c = c->next) {
+    for (xmlNodePtr c = x->children; c && spend(e); c = c->next) {
         if (!name_matches(st, c, XML_ELEMENT_NODE, e))
             continue;
         if (m->pool_len == m->pool_cap)
@@ -857,14 +896,12 @@ static void axis_nodes(const step *st, xmlNodePtr x, value *out, ev *e)
 static void filter(const hh_native_expr *p, value *set, ev *e)
 {
     xmlNodePtr saved = e->node;
-    int saved_pos = e->pos;
     xmlNodePtr *tab = nodes_of(set);
     int kept = 0;
     for (int i = 0; i < set->n && e->status == HH_NATIVE_DONE; i++) {
         if (!spend(e))
             break;
         e->node = tab[i];
-        e->pos = i + 1;
         value v = eval(p, e);
         bool keep = v.t == V_NUMBER ? v.num == (double)(i + 1) : to_boolean(&v);
         value_free(&v);
@@ -873,7 +910,6 @@ static void filter(const hh_native_expr *p, value *set, ev *e)
     }
     set->n = kept;
     e->node = saved;
-    e->pos = saved_pos;
 }
 
 /* Whether the nodes of a $let lie side by side (one parent), so that steps from
@@ -939,6 +975,11 @@ static value eval_var(const hh_native_expr *x, ev *e)
     switch (o->type) {
     case XPATH_NODESET: {
         value v = nodes_value();
+        for (int i = 0; o->nodesetval && i < o->nodesetval->nodeNr; i++)
+            if (o->nodesetval->nodeTab[i]->type == XML_NAMESPACE_DECL) { /* an xmlNs, not an xmlNode */
+                decline(e);
+                return v;
+            }
         if (o->nodesetval && o->nodesetval->nodeNr > 0) {
             v.tab = o->nodesetval->nodeTab;
             v.n = v.cap = o->nodesetval->nodeNr;
@@ -1274,7 +1315,6 @@ static void begin(ev *e, hh_native_form *form, xmlNodePtr root)
 {
     e->form = form;
     e->node = root;
-    e->pos = 1;
     e->matched_ns = NULL;
     e->matched_uri = NULL;
     e->status = HH_NATIVE_DONE;
@@ -1328,7 +1368,6 @@ hh_native_outcome hh_native_problems(const hh_native_expr *context, const hh_nat
         bool holds = false;
         if (test) {
             e.node = tab[i];
-            e.pos = 1;
             e.scratch_used = 0; /* the strings of the last test are gone */
             value v = eval(test, &e);
             holds = to_boolean(&v);

@@ -40,7 +40,7 @@ void hh_native_free(hh_native_expr *e);
  * its userData is the form's hh_xpath_env) and the <let> values bound for it. */
 typedef struct hh_native_form {
     xmlXPathContextPtr xp;
-    xmlXPathObjectPtr *lets;    /* by index; NULL when a let could not be evaluated */
+    xmlXPathObjectPtr *lets;    /* by index (NULL: not evaluated, or it could not be); NULL: XPath only */
     size_t n_lets;
     struct hh_native_memo *memo; /* NULL at first: the children found so far */
 } hh_native_form;
