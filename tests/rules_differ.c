@@ -81,3 +81,15 @@ int rules_differ_check(rules_differ *df, xmlNodePtr root, size_t *n, hh_buf *why
     free(xpath);
     return same ? 0 : -1;
 }
+
+void rules_differ_or_abort(rules_differ *df, xmlNodePtr root, const char *who)
+{
+    hh_buf why;
+    hh_buf_init(&why);
+    size_t n;
+    if (rules_differ_check(df, root, &n, &why) != 0) {
+        fprintf(stderr, "%s: the native evaluation and XPath differ\n%s", who, why.data);
+        abort();
+    }
+    hh_buf_free(&why);
+}

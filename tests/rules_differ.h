@@ -23,5 +23,7 @@ void rules_differ_close(rules_differ *df);
 /* Checks the form at `root` both ways: 0 when the diagnostics are the same (their
  * number in *n), else -1 with both texts in `why`. */
 int rules_differ_check(rules_differ *df, xmlNodePtr root, size_t *n, hh_buf *why);
+/* The same for a fuzz harness: a difference is printed under `who`'s name and aborts. */
+void rules_differ_or_abort(rules_differ *df, xmlNodePtr root, const char *who);
 
 #endif
