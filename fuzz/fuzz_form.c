@@ -49,8 +49,7 @@ static int store_form(hh_form_input *form, void *arg)
     hh_form_result_init(&r);
     hh_work_on_form(worker, form, &r);
     if (r.household) {
-        hh_put_request rq = { r.household, r.xml, r.xml_len, r.xml_size, r.sha256, "fuzz:1", "fuzz",
-                              &r.diags, r.file, r.line, 0, false, r.content_sha256 };
+        hh_put_request rq = hh_form_result_put(&r, "fuzz:1", "fuzz");
         int revision = 0;
         hh_store_put(store, &rq, &r.diags, &revision);
     }

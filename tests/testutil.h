@@ -33,6 +33,9 @@ extern char *tu_store_dir, *tu_store_db;
  * tu_grid_setup makes tu_store_dir / tu_store_db as tu_store_setup does, the
  * store holding the grid (mode 0600, as hhreg makes a store). */
 void tu_grid_import(void);
+/* The same with the grid's first `n` households only (all of them if n is 0): for
+ * a suite whose subject is the same for 60 households as for 812, under valgrind. */
+void tu_grid_import_first(int n);
 void tu_grid_remove(void);
 void tu_grid_setup(void);
 /* The path of the store tu_grid_import made (for a suite's own once-only work on it). */

@@ -177,6 +177,7 @@ static void remember_error(void *arg, xmlErrorPtr e)
 }
 
 /* libxslt's messages, kept for the error instead of going to stderr. */
+static void xslt_message(void *arg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void xslt_message(void *arg, const char *fmt, ...)
 {
     state *s = arg;
