@@ -107,6 +107,7 @@ void tu_grid_import_first(int n)
         }
         free(names);
         free(samples);
+        ck_assert_int_eq(copied, n);
     }
     tu_result r = tu_hhreg(NULL, NULL, "init", "--db", grid_db, NULL);
     ck_assert_msg(r.status == 0, "hhreg init: %s", r.err);

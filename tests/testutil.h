@@ -34,7 +34,8 @@ extern char *tu_store_dir, *tu_store_db;
  * store holding the grid (mode 0600, as hhreg makes a store). */
 void tu_grid_import(void);
 /* The same with the grid's first `n` households only (all of them if n is 0): for
- * a suite whose subject is the same for 60 households as for 812, under valgrind. */
+ * a suite whose subject is the same for 60 households as for 812, under valgrind
+ * or a sanitizer. */
 void tu_grid_import_first(int n);
 void tu_grid_remove(void);
 void tu_grid_setup(void);
