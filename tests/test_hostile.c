@@ -841,6 +841,64 @@ START_TEST(junk_after_the_batch_loses_no_household)
 }
 END_TEST
 
+/* A household of a batch whose namespace is declared on the batch's root, prefixed
+ * or not, is stored as a form of its own: the declaration it borrowed is made on
+ * it (and no other of the root's), so `show --xml` gives a form valid alone. */
+static char *batch_borrowing_the_namespace(const char *sample, const char *prefix, const char *root_attrs)
+{
+    char *src = tu_src(sample);
+    char *xml = tu_read_file(src, NULL);
+    char *own = strstr(xml, " " NS);
+    ck_assert_ptr_nonnull(own);
+    memmove(own, own + strlen(" " NS), strlen(own + strlen(" " NS)) + 1);
+    hh_buf b;
+    hh_buf_init(&b);
+    hh_buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<%shouseholds %s>\n", prefix, root_attrs);
+    for (const char *c = strstr(xml, "<household "); *c; c++) {
+        hh_buf_putc(&b, *c);
+        if (*c == '<' && (c[1] == '/' || (c[1] >= 'a' && c[1] <= 'z'))) {
+            if (c[1] == '/')
+                hh_buf_putc(&b, *++c);
+            hh_buf_puts(&b, prefix);
+        }
+    }
+    hh_buf_printf(&b, "</%shouseholds>\n", prefix);
+    free(xml);
+    free(src);
+    return hh_buf_detach(&b);
+}
+
+START_TEST(a_household_of_a_batch_is_stored_as_a_form_of_its_own)
+{
+    const struct {
+        const char *sample, *id, *prefix, *root_attrs, *jobs, *stored;
+    } cases[] = {
+        { "samples/households/510105016003-03-0001.xml", "510105016003-03-0001", "",
+          NS " xmlns:unused=\"urn:unused\"", "1", "<household " NS " id=\"510105016003-03-0001\">" },
+        { "samples/households/510105016003-03-0002.xml", "510105016003-03-0002", "p:",
+          "xmlns:p=\"urn:hhreg:household:1\" xmlns:unused=\"urn:unused\"", "2",
+          "<p:household xmlns:p=\"urn:hhreg:household:1\" id=\"510105016003-03-0002\">\n  <p:address>" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char *batch = batch_borrowing_the_namespace(cases[k].sample, cases[k].prefix, cases[k].root_attrs);
+        char *path;
+        tu_result r = import_case("borrowed-namespace.xml", batch, &path, cases[k].jobs);
+        ck_assert_msg(r.status == 0 && strstr(r.out, "1 stored"), "%d %s %s", r.status, r.out, r.err);
+        tu_result_free(&r);
+        r = tu_hhreg(NULL, NULL, "show", "--db", tu_store_db, "--xml", cases[k].id, NULL);
+        ck_assert_msg(r.status == 0 && strstr(r.out, cases[k].stored) && !strstr(r.out, "urn:unused"),
+                      "%d: %s", r.status, r.out);
+        tu_write_file(path, r.out, strlen(r.out));
+        tu_result_free(&r);
+        r = tu_hhreg(NULL, NULL, "validate", "--lang", "en", path, NULL);
+        ck_assert_msg(r.status == 0, "the stored form is not valid alone: %s %s", r.out, r.err);
+        tu_result_free(&r);
+        free(path);
+        free(batch);
+    }
+}
+END_TEST
+
 START_TEST(an_error_in_household_k_names_what_was_not_read)
 {
     long starts[3];
@@ -1117,6 +1175,7 @@ Suite *make_hostile_suite(void)
     tcase_add_test(tc, names_made_into_tags_are_never_echoed);
     /* 28, 29 */
     tcase_add_test(tc, junk_after_the_batch_loses_no_household);
+    tcase_add_test(tc, a_household_of_a_batch_is_stored_as_a_form_of_its_own);
     tcase_add_test(tc, an_error_in_household_k_names_what_was_not_read);
     tcase_add_test(tc, nested_and_foreign_household_tags_do_not_reset_the_size_limit);
     tcase_add_test(tc, a_padded_declaration_or_utf16_without_bom_is_refused);

@@ -10,7 +10,7 @@
  * The bytes are read ahead until the root element is known. A one-form file (root
  * <household>, at most HH_FORM_MAX_BYTES) is then read whole and parsed into a tree
  * in one call; a batch is fed to libxml2's push parser in pieces that end where a
- * household ends, and each household is handed over, copied into a document of its
+ * household ends, and each household is handed over, moved into a document of its
  * own, as soon as its piece is parsed. */
 #include "input.h"
 
@@ -616,6 +616,87 @@ typedef struct batch {
     long stray_text;            /* text or CDATA between households, said once */
 } batch;
 
+/* The namespace declarations a household's nodes borrow from outside it — the
+ * batch's root element's, or the batch document's own "xml" — and the household's
+ * copies of them, made on first use. */
+typedef struct borrowed_ns {
+    const xmlNode *batch_root;
+    xmlNodePtr household;
+    xmlNsPtr *from, *to;
+    size_t n, cap;
+} borrowed_ns;
+
+static bool declared_outside(const borrowed_ns *b, const xmlNs *ns)
+{
+    if (ns == b->batch_root->doc->oldNs)
+        return true;
+    for (const xmlNs *d = b->batch_root->nsDef; d; d = d->next)
+        if (d == ns)
+            return true;
+    return false;
+}
+
+static xmlNsPtr own_ns(borrowed_ns *b, xmlNsPtr ns)
+{
+    if (!ns)
+        return NULL;
+    for (size_t k = b->n; k-- > 0;)
+        if (b->from[k] == ns)
+            return b->to[k];
+    if (!declared_outside(b, ns))
+        return ns;
+    /* "xml" is never declared; every other prefix the household uses from the root
+     * is not declared on the household (the parser would have bound it there) */
+    xmlNsPtr copy = xmlStrEqual(ns->prefix, BAD_CAST "xml") ? xmlSearchNs(b->household->doc, b->household, ns->prefix)
+                                                          : xmlNewNs(b->household, ns->href, ns->prefix);
+    if (!copy)
+        hh_out_of_memory();
+    if (b->n == b->cap) {
+        b->cap = b->cap ? 2 * b->cap : 4;
+        b->from = hh_xrealloc(b->from, b->cap * sizeof *b->from);
+        b->to = hh_xrealloc(b->to, b->cap * sizeof *b->to);
+    }
+    b->from[b->n] = ns;
+    b->to[b->n++] = copy;
+    return copy;
+}
+
+/* A household unlinked from the batch's tree becomes the root of a document of its
+ * own, moved rather than copied: the form is stored as it would stand alone (a
+ * copy declared the namespace under a made-up "default" prefix as well as without
+ * one), and each node is allocated once, not twice (10,000 forms -j 1: 4.80 s
+ * against 4.95 s, within the noise). With XML_PARSE_NODICT every name is the node's
+ * own, and once the namespaces it borrowed are declared on the household itself,
+ * the tree owes the batch's document nothing: a worker thread may validate and free
+ * it while the reader goes on. */
+static xmlDocPtr adopt_household(xmlNodePtr household, const xmlNode *batch_root)
+{
+    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+    if (!doc)
+        hh_out_of_memory();
+    xmlSetTreeDoc(household, doc);
+    xmlDocSetRootElement(doc, household);
+    borrowed_ns b = { batch_root, household, NULL, NULL, 0, 0 };
+    for (xmlNodePtr n = household; n;) {
+        if (n->type == XML_ELEMENT_NODE) {
+            n->ns = own_ns(&b, n->ns);
+            for (xmlAttrPtr a = n->properties; a; a = a->next)
+                a->ns = own_ns(&b, a->ns);
+        }
+        /* depth first: down, else along, else up and along */
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n != household && !n->next)
+            n = n->parent;
+        n = n == household ? NULL : n->next;
+    }
+    free(b.from);
+    free(b.to);
+    return doc;
+}
+
 /* Hands over what is complete below the root — after a piece, at most the one
  * element it ended — and frees it, so the tree never holds more than one. */
 static void take_children(batch *b, xmlNodePtr root, const xmlNode *open)
@@ -625,13 +706,13 @@ static void take_children(batch *b, xmlNodePtr root, const xmlNode *open)
         next = c->next;
         xmlUnlinkNode(c);
         if (c->type == XML_ELEMENT_NODE && in_form_namespace(c) && xmlStrEqual(c->name, BAD_CAST "household")) {
-            hh_form_input form = { xmlNewDoc(BAD_CAST "1.0"), b->name, b->s->child_line, b->st.forms + 1, NULL, 0 };
-            xmlDocSetRootElement(form.doc, xmlDocCopyNode(c, form.doc, 1));
+            hh_form_input form = { adopt_household(c, root), b->name, b->s->child_line, b->st.forms + 1, NULL, 0 };
             b->st.forms++;
             b->read_to = form.line;
             if (b->handler(&form, b->arg))
                 b->st.stopped = 1;
             xmlFreeDoc(form.doc);
+            continue;
         } else if (c->type == XML_ELEMENT_NODE) {
             b->skipped_line = b->s->child_line;
             skip_element(b->d, b->name, c, b->skipped_line, &b->skipped);
