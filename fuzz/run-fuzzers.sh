@@ -5,7 +5,8 @@
 # statistics (executions per second, coverage, corpus) are printed in one table.
 # Crashes, leaks and timeouts are written to fuzz/artifacts/ and make this fail.
 # Environment: SRCDIR, BUILDDIR (set by make), FUZZ_SECONDS (default 600),
-# FUZZ_ONLY (one harness name), FUZZ_JOBS (harnesses run at once, default 1).
+# FUZZ_ONLY (one harness name), FUZZ_JOBS (at most this many harnesses at once,
+# default 1).
 set -eu
 : "${SRCDIR:?}" "${BUILDDIR:?}"
 FUZZ_SECONDS=${FUZZ_SECONDS:-600}
@@ -73,13 +74,18 @@ summary() { # the harness's last status line and final statistics
 
 names=${FUZZ_ONLY:-"form rules rules_native profile store"}
 status=0
-if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then
-    pids=""
-    for n in $names; do run "$n" & pids="$pids $!"; done
-    for p in $pids; do wait "$p" || status=1; done
-else
-    for n in $names; do run "$n" || status=1; done
-fi
+# at most FUZZ_JOBS at once, each started as the oldest running one ends (they all
+# run FUZZ_SECONDS, so the oldest ends first)
+set --
+for n in $names; do
+    run "$n" &
+    set -- "$@" $!
+    if [ $# -ge "${FUZZ_JOBS:-1}" ]; then
+        wait "$1" || status=1
+        shift
+    fi
+done
+for p in "$@"; do wait "$p" || status=1; done
 echo
 echo "harness             executions          speed   coverage (cov: edges, ft: features), corpus"
 for n in $names; do summary "$n"; done
