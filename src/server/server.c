@@ -140,16 +140,21 @@ unsigned hh_answer_listing(hh_request *rq, hh_json *json, const char *what, hh_a
     hh_json_array(json, NULL);
     hh_buf err;
     hh_buf_init(&err);
-    pthread_mutex_lock(&srv->store_lock);
-    int rc = hh_store_begin_read(srv->store, &err);
+    /* one snapshot of every area, on the readers' connection; then the audit entry,
+     * the only write, on the store's */
+    pthread_mutex_lock(&srv->listings_lock);
+    int rc = hh_store_begin_read(srv->listings, &err);
     char area[16];
     for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
         if (hh_account_area(&rq->who, i, area))
-            rc = each(srv->store, area, arg, &err);
-    hh_store_rollback(srv->store);
-    if (rc == 0)
+            rc = each(srv->listings, area, arg, &err);
+    hh_store_rollback(srv->listings);
+    pthread_mutex_unlock(&srv->listings_lock);
+    if (rc == 0) {
+        pthread_mutex_lock(&srv->store_lock);
         rc = hh_audit_listing(rq, what, *listed, &err);
-    pthread_mutex_unlock(&srv->store_lock);
+        pthread_mutex_unlock(&srv->store_lock);
+    }
     hh_json_end(json);
     hh_buf_free(&err);
     return rc ? hh_answer_store_failed(rq) : MHD_HTTP_OK;
@@ -519,18 +524,21 @@ hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server
     srv->config = *cfg;
     srv->tls = tls;
     hh_buf_init(&srv->items);
-    if (hh_store_open_read_only(hh_store_path(s), &srv->sessions, err) != 0 || hh_items_answer_make(srv, err) != 0 || hh_static_load(srv, cfg->www, err) != 0 ||
-        hh_forms_make(srv, err) != 0 || hh_exports_make(srv, err) != 0) {
+    if (hh_store_open_read_only(hh_store_path(s), &srv->sessions, err) != 0 ||
+        hh_store_open_read_only(hh_store_path(s), &srv->listings, err) != 0 || hh_items_answer_make(srv, err) != 0 ||
+        hh_static_load(srv, cfg->www, err) != 0 || hh_forms_make(srv, err) != 0 || hh_exports_make(srv, err) != 0) {
         hh_forms_free(srv);
         hh_static_free(srv);
         hh_buf_free(&srv->items);
         hh_code_labels_free(srv->labels);
         hh_store_close(srv->sessions);
+        hh_store_close(srv->listings);
         free(srv);
         return NULL;
     }
     pthread_mutex_init(&srv->store_lock, NULL);
     pthread_mutex_init(&srv->sessions_lock, NULL);
+    pthread_mutex_init(&srv->listings_lock, NULL);
     pthread_mutex_init(&srv->failures_lock, NULL);
     if (tls && (!(srv->tls_cert = read_pem(cfg->tls_cert, "certificate", err)) ||
                 !(srv->tls_key = read_pem(cfg->tls_key, "key", err)))) {
@@ -585,8 +593,10 @@ void hh_server_stop(hh_server *srv)
     hh_static_free(srv);
     pthread_mutex_destroy(&srv->store_lock);
     pthread_mutex_destroy(&srv->sessions_lock);
+    pthread_mutex_destroy(&srv->listings_lock);
     pthread_mutex_destroy(&srv->failures_lock);
     hh_store_close(srv->sessions);
+    hh_store_close(srv->listings);
     free(srv->tls_cert);
     free(srv->tls_key);
     free(srv);

@@ -13,7 +13,7 @@
 #include "form_json.h"
 #include "store_review.h"
 
-static int household_answer(hh_request *rq, const char *id, bool audit, hh_buf *out, hh_buf *err);
+static int household_answer(hh_request *rq, hh_store *store, const char *id, bool audit, hh_buf *out, hh_buf *err);
 
 typedef struct list_state {
     hh_request *rq;
@@ -50,7 +50,7 @@ static int list_area(hh_store *s, const char *area, void *arg, hh_buf *err)
     for (size_t i = 0; i < st->n_ids; i++) {
         hh_buf_reset(&one);
         /* in the listing's read transaction: listed, so current */
-        if (rc == 0 && (rc = household_answer(st->rq, st->ids[i], false, &one, err)) == 0) {
+        if (rc == 0 && (rc = household_answer(st->rq, s, st->ids[i], false, &one, err)) == 0) {
             hh_json_raw(&st->json, NULL, one.data);
             st->rows++;
         }
@@ -125,12 +125,12 @@ static void add_warning(const char *rule, const char *path, const char *en, cons
 }
 
 /* Household `id` as GET /api/v1/households/{id} answers it (as `show --json` gives
- * it, with its revision, review and kept warnings), appended to `out`, the read
- * audited when `audit`: 0; 1 when there is no current household of that id; -1 with
- * `err`. The caller holds the store lock. */
-static int household_answer(hh_request *rq, const char *id, bool audit, hh_buf *out, hh_buf *err)
+ * it, with its revision, review and kept warnings), read from `store`, appended to
+ * `out`, the read audited when `audit` (then `store` is the server's own): 0; 1 when
+ * there is no current household of that id; -1 with `err`. The caller holds
+ * `store`'s lock. */
+static int household_answer(hh_request *rq, hh_store *store, const char *id, bool audit, hh_buf *out, hh_buf *err)
 {
-    hh_store *store = rq->server->store;
     hh_household *h = NULL;
     int revision = 0;
     hh_review review = { 0 };
@@ -174,7 +174,7 @@ unsigned hh_household_get(hh_request *rq)
     hh_buf err;
     hh_buf_init(&err);
     pthread_mutex_lock(&srv->store_lock);
-    int rc = household_answer(rq, rq->arg, true, &rq->answer, &err);
+    int rc = household_answer(rq, srv->store, rq->arg, true, &rq->answer, &err);
     pthread_mutex_unlock(&srv->store_lock);
     hh_buf_free(&err);
     if (rc < 0)

@@ -29,6 +29,10 @@ struct hh_server {
     hh_store *sessions;             /* the store again, read-only, for the session and account of
                                        every request: a WAL reader, which a commit does not hold up */
     pthread_mutex_t sessions_lock;  /* one request uses it at a time */
+    hh_store *listings;             /* the store again, read-only, for hh_answer_listing: a long
+                                       listing (a grid's forms whole) holds up neither writes nor
+                                       the requests that read one household */
+    pthread_mutex_t listings_lock;  /* one listing uses it at a time */
     struct hh_form_pool *forms;     /* server_forms.c's readers, schema and rules checkers: one a request */
     hh_buf items;                   /* GET /api/v1/items' answer, made at start (server_items.c) */
     struct hh_code_labels *labels;  /* the form's code lists, read at start with it: a visit's items are
