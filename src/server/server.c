@@ -132,29 +132,33 @@ int hh_audit_listing(hh_request *rq, const char *what, long households, hh_buf *
     return rc;
 }
 
-unsigned hh_answer_listing(hh_request *rq, hh_json *json, const char *what, hh_area_lister each, void *arg,
-                           const long *listed)
+int hh_read_areas(hh_request *rq, const char *what, hh_area_lister each, void *arg, const long *listed, hh_buf *err)
 {
     hh_server *srv = rq->server;
-    hh_json_init(json, &rq->answer);
-    hh_json_array(json, NULL);
-    hh_buf err;
-    hh_buf_init(&err);
-    /* one snapshot of every area, on the readers' connection; then the audit entry,
-     * the only write, on the store's */
     pthread_mutex_lock(&srv->listings_lock);
-    int rc = hh_store_begin_read(srv->listings, &err);
+    int rc = hh_store_begin_read(srv->listings, err);
     char area[16];
     for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
         if (hh_account_area(&rq->who, i, area))
-            rc = each(srv->listings, area, arg, &err);
+            rc = each(srv->listings, area, arg, err);
     hh_store_rollback(srv->listings);
     pthread_mutex_unlock(&srv->listings_lock);
     if (rc == 0) {
         pthread_mutex_lock(&srv->store_lock);
-        rc = hh_audit_listing(rq, what, *listed, &err);
+        rc = hh_audit_listing(rq, what, *listed, err);
         pthread_mutex_unlock(&srv->store_lock);
     }
+    return rc;
+}
+
+unsigned hh_answer_listing(hh_request *rq, hh_json *json, const char *what, hh_area_lister each, void *arg,
+                           const long *listed)
+{
+    hh_json_init(json, &rq->answer);
+    hh_json_array(json, NULL);
+    hh_buf err;
+    hh_buf_init(&err);
+    int rc = hh_read_areas(rq, what, each, arg, listed, &err);
     hh_json_end(json);
     hh_buf_free(&err);
     return rc ? hh_answer_store_failed(rq) : MHD_HTTP_OK;

@@ -18,6 +18,7 @@ typedef struct due_state {
     int days;
     unsigned groups;
     long listed;
+    hh_store *store;    /* the store being read, and its error */
     hh_buf *err;
 } due_state;
 
@@ -30,7 +31,7 @@ static int add_due(const hh_current *c, void *arg)
     /* asked per household as well: a grid code is a prefix, the decision is the access rule's */
     if (!hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, h->id, h->building))
         return 0;
-    int returned = hh_review_is_returned(st->rq->server->store, h->id, revision, st->err);
+    int returned = hh_review_is_returned(st->store, h->id, revision, st->err);
     if (returned < 0)
         return -1;
     if (hh_due_of(h, st->today, st->days, st->groups, returned, &d)) {
@@ -38,6 +39,14 @@ static int add_due(const hh_current *c, void *arg)
         st->listed++;
     }
     return 0;
+}
+
+static int list_area(hh_store *s, const char *area, void *arg, hh_buf *err)
+{
+    due_state *st = arg;
+    st->store = s;
+    st->err = err;
+    return hh_store_each_household(s, area, -1, false, add_due, st, err);
 }
 
 /* ?group=alone,disability into a set of groups; false on a name that is none. */
@@ -79,23 +88,5 @@ unsigned hh_due_list(hh_request *rq)
                                "group 可列 alone、disability、low-income、elderly-80 或 foreign，以逗号分隔。");
     if (!st.groups)
         st.groups = HH_GROUPS_ALL;
-    hh_server *srv = rq->server;
-    hh_json_init(&st.json, &rq->answer);
-    hh_json_array(&st.json, NULL);
-    hh_buf err;
-    hh_buf_init(&err);
-    st.err = &err;
-    pthread_mutex_lock(&srv->store_lock);
-    int rc = hh_store_begin_read(srv->store, &err);
-    char area[16];
-    for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
-        if (hh_account_area(&rq->who, i, area))
-            rc = hh_store_each_household(srv->store, area, -1, false, add_due, &st, &err);
-    hh_store_rollback(srv->store);
-    if (rc == 0)
-        rc = hh_audit_listing(rq, "due", st.listed, &err);
-    pthread_mutex_unlock(&srv->store_lock);
-    hh_json_end(&st.json);
-    hh_buf_free(&err);
-    return rc ? hh_answer_store_failed(rq) : MHD_HTTP_OK;
+    return hh_answer_listing(rq, &st.json, "due", list_area, &st, &st.listed);
 }

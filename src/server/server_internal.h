@@ -92,12 +92,15 @@ int hh_audit_listing(hh_request *rq, const char *what, long households, hh_buf *
  * from where, the status; nothing stored. Returns `status`, or 503 when the audit log
  * cannot be written. */
 unsigned hh_audit_decision(hh_request *rq, const char *operation, unsigned status);
-/* A listing of the caller's areas as the JSON array answer: `each` runs for each area
- * of the account's grids, in one read transaction under the store lock, writing its
- * rows into `json` (made here on rq->answer) and counting them into *listed; the
- * listing is audited as `what` (hh_audit_listing). Returns 200, or 503 when the store
- * failed. */
+/* A read of the caller's areas: `each` runs for each area of the account's grids, in
+ * one read snapshot on the listings' read-only connection (`s`: it reads only from
+ * the store it is given), counting what it read into *listed; then the read is
+ * audited as `what` (hh_audit_listing) on the store's own connection. 0, or -1 with
+ * `err`. */
 typedef int (*hh_area_lister)(hh_store *s, const char *area, void *arg, hh_buf *err);
+int hh_read_areas(hh_request *rq, const char *what, hh_area_lister each, void *arg, const long *listed, hh_buf *err);
+/* hh_read_areas as the JSON array answer: `each` writes its rows into `json` (made
+ * here on rq->answer). Returns 200, or 503 when the store failed. */
 unsigned hh_answer_listing(hh_request *rq, hh_json *json, const char *what, hh_area_lister each, void *arg,
                            const long *listed);
 

@@ -10,6 +10,7 @@
 typedef struct progress_state {
     hh_request *rq;
     hh_progress progress;
+    hh_store *store;    /* the store being read, and its error */
     hh_buf *err;
 } progress_state;
 
@@ -22,32 +23,30 @@ static int add_household(const hh_current *c, void *arg)
     if (!hh_access_allows(&st->rq->who, HH_ACT_READ_HOUSEHOLD, h->id, h->building))
         return 0;
     hh_review r;
-    if (hh_review_of(st->rq->server->store, h->id, revision, &r, st->err))
+    if (hh_review_of(st->store, h->id, revision, &r, st->err))
         return -1;
     hh_progress_add(&st->progress, h, r.state);
     hh_review_free(&r);
     return 0;
 }
 
+static int read_area(hh_store *s, const char *area, void *arg, hh_buf *err)
+{
+    progress_state *st = arg;
+    st->store = s;
+    st->err = err;
+    return hh_store_each_household(s, area, -1, false, add_household, st, err);
+}
+
 unsigned hh_progress_get(hh_request *rq)
 {
     if (!hh_access_allows(&rq->who, HH_ACT_PROGRESS, NULL, NULL))
         return hh_answer_forbidden(rq);
-    hh_server *srv = rq->server;
     hh_buf err;
     hh_buf_init(&err);
-    progress_state st = { .rq = rq, .err = &err };
+    progress_state st = { .rq = rq };
     hh_progress_init(&st.progress, hh_date_today());
-    pthread_mutex_lock(&srv->store_lock);
-    int rc = hh_store_begin_read(srv->store, &err);
-    char area[16];
-    for (size_t i = 0; rc == 0 && i < rq->who.n_grids; i++)
-        if (hh_account_area(&rq->who, i, area))
-            rc = hh_store_each_household(srv->store, area, -1, false, add_household, &st, &err);
-    hh_store_rollback(srv->store);
-    if (rc == 0)
-        rc = hh_audit_listing(rq, "progress", st.progress.total.households, &err);
-    pthread_mutex_unlock(&srv->store_lock);
+    int rc = hh_read_areas(rq, "progress", read_area, &st, &st.progress.total.households, &err);
     if (rc == 0) {
         hh_json j;
         hh_json_init(&j, &rq->answer);
