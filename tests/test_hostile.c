@@ -896,6 +896,23 @@ START_TEST(a_household_of_a_batch_is_stored_as_a_form_of_its_own)
         free(path);
         free(batch);
     }
+    /* attributes in a namespace borrowed from the root, and in the undeclared "xml"
+     * one, point to the household's own too: refused by the schema, nothing else */
+    char *batch = batch_borrowing_the_namespace("samples/households/510105016003-03-0003.xml", "",
+                                                NS " xmlns:x=\"urn:other\"");
+    char *room = strstr(batch, "<room>");
+    ck_assert_ptr_nonnull(room);
+    char *odd = hh_xasprintf("%.*s<room x:note=\"1\" xml:lang=\"zh\">%s", (int)(room - batch), batch,
+                             room + strlen("<room>"));
+    char *path;
+    tu_result r = import_case("borrowed-attributes.xml", odd, &path, "2");
+    ck_assert_msg(r.status == 1 && strstr(r.out, "1 refused") && strstr(r.err, "address/room/@note") &&
+                      strstr(r.err, "address/room/@lang"),
+                  "%d %s %s", r.status, r.out, r.err);
+    tu_result_free(&r);
+    free(path);
+    free(odd);
+    free(batch);
 }
 END_TEST
 
