@@ -128,14 +128,25 @@ static tu_result load(const char *db, const char *extra)
                     NULL);
 }
 
-static void load_ok(const char *db, const char *report)
+/* A load that reports `report`; what the plugin said, for the caller to free. */
+static char *load_said(const char *db, const char *report)
 {
     tu_result r = tu_hhreg(NULL, NULL, "export", "--db", db, "--plugin-dir", getenv("HHREG_PLUGINS"),
                            "--allow-network", "--opt", conninfo, "--opt", "create=yes", "postgres", NULL);
     ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
     ck_assert_msg(strstr(r.out, report) != NULL, "wanted '%s' in %s", report, r.out);
+    char *said = r.err;
+    r.err = NULL;
     tu_result_free(&r);
+    return said;
 }
+
+static void load_ok(const char *db, const char *report)
+{
+    free(load_said(db, report));
+}
+
+#define STRAIGHT "(the central tables are empty: straight into them)"
 
 /* The store's current persons, as `sqlite3` lists them, against the central ones. */
 static void assert_same_persons(const char *db)
@@ -157,7 +168,9 @@ static void assert_same_persons(const char *db)
 START_TEST(a_grid_is_loaded_as_the_store_holds_it)
 {
     SKIP_WITHOUT_POSTGRES();
-    load_ok(tu_store_db, "\"households\":812,\"persons\":1751");
+    char *said = load_said(tu_store_db, "\"households\":812,\"persons\":1751");
+    ck_assert_msg(strstr(said, STRAIGHT), "a first load COPYs straight into the empty tables: %s", said);
+    free(said);
     assert_same_persons(tu_store_db);
     ck_assert_int_eq(query_long("SELECT count(*) FROM hhreg.household"), 812);
     ck_assert_int_eq(query_long("SELECT count(*) FROM hhreg.visit"),
@@ -173,7 +186,9 @@ START_TEST(a_grid_is_loaded_as_the_store_holds_it)
     r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, "--approve", "510105016003-03-0001", NULL);
     ck_assert_msg(r.status == 0, "%s", r.err);
     tu_result_free(&r);
-    load_ok(tu_store_db, "\"households\":1,");
+    said = load_said(tu_store_db, "\"households\":1,");
+    ck_assert_msg(!strstr(said, STRAIGHT), "a load into tables that hold rows upserts: %s", said);
+    free(said);
     row = query("SELECT review_state FROM hhreg.household WHERE id = '510105016003-03-0001'");
     ck_assert_str_eq(row, "approved\n");
     free(row);
@@ -183,6 +198,21 @@ START_TEST(a_grid_is_loaded_as_the_store_holds_it)
                      3);
     /* nothing changed: nothing loaded */
     load_ok(tu_store_db, "\"households\":0,\"persons\":0");
+    /* a column the office added to a central table is left to it, on a first load and after */
+    free(query("ALTER TABLE hhreg.person ADD COLUMN office_note text; ALTER TABLE hhreg.household ADD COLUMN"
+               " office_flag boolean DEFAULT true; TRUNCATE hhreg.household, hhreg.person, hhreg.visit, hhreg.source"));
+    load_ok(tu_store_db, "\"households\":812,\"persons\":1751");
+    assert_same_persons(tu_store_db);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM hhreg.household WHERE office_flag"), 812);
+    r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, "--return", "510105016003-03-0001", "--comment",
+                 "recheck", NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    load_ok(tu_store_db, "\"households\":1,");
+    row = query("SELECT review_state, count(office_note) FROM hhreg.household h JOIN hhreg.person p ON p.household_id"
+                " = h.id WHERE h.id = '510105016003-03-0001' GROUP BY 1");
+    ck_assert_str_eq(row, "returned|0\n");
+    free(row);
 }
 END_TEST
 
