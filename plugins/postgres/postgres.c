@@ -559,10 +559,7 @@ static int take_watermark(state *st)
 {
     const char *store = st->api->store_id(st->ctx);
     char sql[192];
-    snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(hashtext('hhreg:' || $1))");
     PGresult *r;
-    if (run(st, "lock the store's watermark", sql, store, NULL, NULL))
-        return -1;
     if (st->api->since(st->ctx) >= 0 || st->api->option_bool(st->ctx, "full"))
         return 0; /* --since given, or everything asked for */
     snprintf(sql, sizeof sql, "SELECT last_change FROM %s.source WHERE store_id = $1", st->schema);
@@ -579,10 +576,18 @@ static int take_watermark(state *st)
     return 0;
 }
 
+/* Runs into one schema take turns, whatever store they load: each holds this lock
+ * until it commits. Two at once would each hold a lock on the central tables that
+ * the other's new partition (CREATE TABLE ... PARTITION OF) must wait for, and the
+ * emptiness decide_straight sees must stay true until the rows are in. */
+static int take_turn(state *st)
+{
+    return run(st, "wait for other loads into the schema", "SELECT pg_advisory_xact_lock(hashtext('hhreg:' || $1))",
+               st->schema, NULL, NULL);
+}
+
 /* Whether the central tables are empty, so that this run's rows may be COPYed
- * straight into them. Decided under a lock that keeps another run from loading
- * into them until this one commits (a run that finds them not empty takes no lock
- * and upserts as usual); 0, or -1. */
+ * straight into them (decided in its turn: no other run loads meanwhile); 0, or -1. */
 static int decide_straight(state *st)
 {
     const char *s = st->schema;
@@ -592,19 +597,10 @@ static int decide_straight(state *st)
              " AND NOT EXISTS (SELECT 1 FROM %s.visit) AND NOT EXISTS (SELECT 1 FROM %s.tombstone)",
              s, s, s, s);
     PGresult *r;
-    for (int locked = 0; locked < 2; locked++) {
-        if (locked && runf(st, "lock the empty central tables",
-                           "LOCK TABLE %s.household, %s.person, %s.visit, %s.tombstone IN SHARE ROW EXCLUSIVE MODE",
-                           s, s, s, s))
-            return -1;
-        if (run(st, "read the central tables", sql, NULL, NULL, &r))
-            return -1;
-        int empty = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-        PQclear(r);
-        if (!empty)
-            return 0;
-    }
-    st->straight = 1;
+    if (run(st, "read the central tables", sql, NULL, NULL, &r))
+        return -1;
+    st->straight = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
     return 0;
 }
 
@@ -628,7 +624,7 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
     describe(st, &st->person, "person", HHREG_SCOPE_PERSON);
     describe(st, &st->visit, "visit", HHREG_SCOPE_VISIT);
     if (run(st, "set the encoding", "SET client_encoding = 'UTF8'", NULL, NULL, NULL) ||
-        run(st, "begin", "BEGIN", NULL, NULL, NULL) ||
+        run(st, "begin", "BEGIN", NULL, NULL, NULL) || take_turn(st) ||
         (api->option_bool(ctx, "create") && create_tables(st)) || check_tables(st) || take_watermark(st))
         return -1;
     if (decide_straight(st))
@@ -638,8 +634,9 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
         "district_code, household_id, store_id, revision, deleted_at, reason, change";
     const table *tables[] = { &st->household, &st->person, &st->visit };
     for (int k = 0; k < 4; k++) {
-        if (!st->straight && runf(st, "make the staging tables", "CREATE TEMP TABLE %s (LIKE %s.%s) ON COMMIT DROP",
-                                  stage_of[k], st->schema, target_of[k]))
+        if (!st->straight && runf(st, "make the staging tables",
+                                  "CREATE TEMP TABLE %s (LIKE %s.%s INCLUDING DEFAULTS) ON COMMIT DROP", stage_of[k],
+                                  st->schema, target_of[k]))
             return -1;
         /* the columns named: a central table may have more, or in another order */
         text *copy = &st->copy[k];
