@@ -392,6 +392,15 @@ try:
     tap('.outbox-refused a')
     wait('the server\'s message at its item', lambda: 'after the enumeration date' in message('visit[1]/@date'))
     shot('10-refused-at-item')
+    if 'Nothing was stored' not in find('#refusal').text or 'problem' not in find('#form-message').text:
+        fail('the refusal is not said at the top of the form, with a count of problems in the bar')
+    bar, screen_height = d.execute_script("return [document.querySelector('.actions').offsetHeight, innerHeight]")
+    if bar > screen_height / 4:
+        fail(f'the bar of a refused form takes {bar} of {screen_height} px')
+    d.execute_script('window.scrollTo(0, 0)')
+    tap('#next-problem')
+    if not d.execute_script("return !!document.activeElement.closest('.item.bad')"):
+        fail('"next" in the bar does not bring a marked item to hand')
     tap('#lang')  # the refusal kept on the phone is read in the language chosen since
     wait('the server\'s message at its item in Chinese', lambda: '晚于本表登记日期' in message('visit[1]/@date'))
     tap('#lang')
@@ -434,6 +443,26 @@ try:
     find('#household-list .row')
     if d.find_elements(By.CSS_SELECTOR, '.row.draft'):
         fail('a household only looked at is listed as unfinished')
+    # drafts kept by a client from before the `edited` flag: the copy only opened is told
+    # from one the worker changed by comparing it with the household kept on the phone
+    d.execute_async_script('''const id = arguments[0], done = arguments[arguments.length - 1];
+        import('/js/db.js').then(async (db) => {
+          const opened = (await db.all('drafts')).find((x) => x.householdId === id);
+          delete opened.edited;
+          const changed = JSON.parse(JSON.stringify(opened));
+          changed.clientId = 'old-client-changed';
+          changed.answers.household.phone = '02800000001';
+          await db.put('drafts', opened);
+          await db.put('drafts', changed);
+        }).then(() => done(), (e) => done(String(e)));''', other)
+    d.refresh()
+    wait('one old draft listed as unfinished', lambda: len(d.find_elements(By.CSS_SELECTOR, '.row.draft')) == 1)
+    if not d.find_elements(By.CSS_SELECTOR, '.row.draft[href="#/form/old-client-changed"]'):
+        fail('of two drafts from before the edited flag, the one listed is not the one changed')
+    tap('.row.draft')
+    tap('#discard')
+    d.switch_to.alert.accept()
+    wait('no draft listed', lambda: find('#household-list .row') and not d.find_elements(By.CSS_SELECTOR, '.row.draft'))
     tap(f'#household-list a[data-id="{other}"]')
     tap('.item[data-path="enumeration/@status"] button[data-code="nobody-home"]')  # the status says it as the button does: a visit
     wait('the visit form', lambda: find('#visit-form'))

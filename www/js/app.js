@@ -138,7 +138,7 @@ function signInScreen(message) {
 
 // Whether a draft holds the worker's work: a new household, or one they changed or sent
 // (a household only opened is a copy of the server's, replaced when opened again). A
-// draft kept from before the flag was is the worker's.
+// draft from before the flag is flagged by flagOldDrafts; until then it is the worker's.
 function worked(draft) { return draft.edited !== false || !draft.householdId; }
 
 function flagsOf(h) {
@@ -264,6 +264,28 @@ function keepForOffline() {
     .finally(() => { keeping = null; });
 }
 
+// Drafts kept by a client from before the `edited` flag, which made one of every household
+// opened: one still as draftOf made it from the household kept on the phone is a copy, any
+// other the worker's (nothing to compare with keeps it too). Each is flagged once.
+let oldDraftsFlagged = false;
+async function flagOldDrafts() {
+  for (const d of await db.all('drafts')) {
+    if (d.edited !== undefined || !d.householdId) continue;
+    const h = (await db.get('cache', `household:${d.householdId}`) || {}).household;
+    d.edited = !(h && h.revision === d.baseRevision && sameAsOpened(d.answers, fromJson(dict, h)));
+    await db.put('drafts', d);
+  }
+}
+
+// Whether answers are the household `fresh` as draftOf opened it: the enumerator, the
+// enumeration date and the visit it adds are the day's, so they are taken as they are.
+function sameAsOpened(answers, fresh) {
+  const h = answers.household;
+  Object.assign(fresh.household, { enumerator: h.enumerator, 'enumeration-date': h['enumeration-date'] });
+  fresh.visits.push(answers.visits[answers.visits.length - 1]);
+  return JSON.stringify(fresh) === JSON.stringify(answers);
+}
+
 // A new draft of household id as the server sent it (h), unchanged until the worker edits it.
 async function draftOf(id, h) {
   const answers = fromJson(dict, h);
@@ -289,6 +311,8 @@ async function formScreen(clientId) {
   for (const h of list) if (h.id.startsWith(draft.grid)) for (const k of Object.keys(addresses)) addresses[k].add(h[k]);
   const body = el('div', { id: 'form' });
   const said = el('p', { class: 'msg', role: 'alert', id: 'form-message' });
+  const next = el('button', { type: 'button', class: 'small secondary', id: 'next-problem', onclick: () => nextProblem(body, next) }, t('nextProblem'));
+  const refusal = draft.refusal ? el('div', { class: 'problems', id: 'refusal', role: 'alert' }, el('p', { text: refusalText(draft.refusal) })) : null;
   const review = draft.review && draft.review.state === 'returned'
     ? el('div', { class: 'problems', id: 'review-comment' }, el('p', { text: draft.review.comment || '' }),
       ...(draft.review.items || []).map((i) => el('p', { text: `${i.path}: ${i.comment}` }))) : null;
@@ -316,7 +340,7 @@ async function formScreen(clientId) {
   screen(t('draftOf', draft.householdId), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`),
     queued ? el('div', { class: 'notice', id: 'queued-notice', role: 'status' }, el('p', { text: t('waitsInOutbox') }),
       el('a', { class: 'button', href: '#/outbox' }, t('outbox'))) : null,
-    review, fields, queued ? null : el('div', { class: 'actions' }, said, reload, holder, send, discard));
+    refusal, review, fields, queued ? null : el('div', { class: 'actions' }, el('div', { class: 'bar-line' }, said, next), reload, holder, send, discard));
   const ctx = { dict, addresses };
   if (draft.householdId) // nobody home (or refused) at a household already registered: a visit to its log, the form untouched
     ctx.visitInstead = (outcome) => { location.hash = `#/visit/${encodeURIComponent(draft.householdId)}?outcome=${outcome}`; };
@@ -324,10 +348,13 @@ async function formScreen(clientId) {
   const form = new HouseholdForm(body, draft, ctx, keep);
   if (review && !(draft.diagnostics && draft.diagnostics.length)) // the supervisor's comments at their items
     form.showDiagnostics((draft.review.items || []).map((i) => ({ path: i.path, message: i.comment })));
-  if (draft.refusal) said.textContent = refusalText(draft.refusal);
+  const marked = form.messages.size - form.warnings.size; // the server's problems, or the supervisor's comments
+  if (draft.refusal && draft.refusal.code !== 'invalid-form') said.textContent = t('refusedAbove');
+  else if (marked) said.textContent = t('problems', marked);
+  next.hidden = !body.querySelector('.item.bad');
   send.addEventListener('click', async () => {
     const problems = form.checkAll();
-    if (problems) { said.textContent = t('problems', problems); body.querySelector('.item.bad')?.scrollIntoView({ block: 'center' }); return; }
+    if (problems) { said.textContent = t('problems', problems); next.hidden = false; nextProblem(body, next, true); return; }
     send.disabled = true; // a second tap queues nothing twice
     draft.edited = true; // sent: the worker's, whatever the server answers
     delete draft.refused;
@@ -349,6 +376,17 @@ async function formScreen(clientId) {
     await db.remove('drafts', draft.clientId);
     location.replace('#/');
   });
+}
+
+// The bar's way through a long form's problems: the next marked item below the middle of
+// the screen (where the last one was brought), else the first again; its answer focused.
+function nextProblem(body, button, first = false) {
+  const marked = [...body.querySelectorAll('.item.bad, .problems')];
+  button.hidden = !marked.length;
+  const item = (!first && marked.find((e) => e.getBoundingClientRect().top > window.innerHeight / 2)) || marked[0];
+  if (!item) return;
+  item.scrollIntoView({ block: 'center' });
+  item.querySelector('input, button')?.focus({ preventScroll: true });
 }
 
 function addressLine(answers) {
@@ -421,7 +459,7 @@ async function visitScreen(id, outcome) {
   screen(`${t('visit')} · ${id}`, el('a', { href: back, class: 'back' }, `← ${t('back')}`), body, el('div', { class: 'actions' }, said, send));
   const form = new VisitForm(body, { answers: { household: {}, persons: [], visits: [visit] } }, { dict }, () => {});
   send.addEventListener('click', async () => {
-    if (form.checkAll()) { said.textContent = t('problems', form.messages.size); return; }
+    if (form.checkAll()) { said.textContent = t('problems', form.messages.size - form.warnings.size); return; }
     send.disabled = true;
     const clientId = newClientId();
     const entry = { date: visit.date, purpose: visit.purpose, outcome: visit.outcome, clientId };
@@ -518,6 +556,7 @@ async function route() {
   if (!dict && !(await loadDictionary())) { signInScreen(t('offlineNoSession')); return; }
   const hash = routed;
   try {
+    if (!oldDraftsFlagged) { await flagOldDrafts(); oldDraftsFlagged = true; } // once a page, before any list of drafts
     if (hash.startsWith('#/form/')) await formScreen(hash.slice(7));
     else if (hash.startsWith('#/household/')) await openHousehold(decodeURIComponent(hash.slice(12)));
     else if (hash === '#/outbox') await outboxScreen();
