@@ -364,6 +364,28 @@ START_TEST(names_with_tabs_newlines_backslashes_and_quotes_arrive_intact)
 }
 END_TEST
 
+/* A store damaged since the last load: the run reads it, the check after the last pass
+ * fails, and the plugin's end hears it before committing anything. */
+START_TEST(a_damaged_store_loads_nothing)
+{
+    SKIP_WITHOUT_POSTGRES();
+    load_ok(tu_store_db, "\"households\":");
+    char *before = query("SELECT last_change, runs FROM hhreg.source");
+    tu_result r = tu_hhreg(NULL, NULL, "delete", "--db", tu_store_db, "--reason", "moved", "510105016003-03-0005", NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    tu_damage_household_index(tu_store_db);
+    r = load(tu_store_db, NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "the store is damaged ("), "exit %d: %s", r.status, r.err);
+    tu_result_free(&r);
+    char *after = query("SELECT last_change, runs FROM hhreg.source");
+    ck_assert_str_eq(after, before); /* no run was recorded, the watermark stayed */
+    ck_assert_int_eq(query_long("SELECT count(*) FROM hhreg.tombstone"), 0);
+    free(after);
+    free(before);
+}
+END_TEST
+
 START_TEST(a_wrong_connection_or_login_says_so_and_loads_nothing)
 {
     SKIP_WITHOUT_POSTGRES();
@@ -414,6 +436,7 @@ Suite *make_central_suite(void)
     tcase_add_test(tc, two_loads_at_once_take_turns);
     tcase_add_test(tc, a_run_killed_midway_is_completed_by_the_next);
     tcase_add_test(tc, names_with_tabs_newlines_backslashes_and_quotes_arrive_intact);
+    tcase_add_test(tc, a_damaged_store_loads_nothing);
     tcase_add_test(tc, a_wrong_connection_or_login_says_so_and_loads_nothing);
     suite_add_tcase(s, tc);
     return s;

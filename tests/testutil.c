@@ -436,6 +436,24 @@ long tu_sql_count(const char *db, const char *sql)
     return n;
 }
 
+void tu_damage_household_index(const char *db)
+{
+    ck_assert_int_eq(tu_sql_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)"), 0);
+    long page = tu_sql_count(db, "SELECT pageno FROM dbstat WHERE name = 'sqlite_autoindex_household_1'"
+                                 " AND pagetype = 'leaf' ORDER BY pageno LIMIT 1");
+    long page_size = tu_sql_count(db, "PRAGMA page_size");
+    ck_assert(page > 1 && page_size >= 512);
+    size_t len;
+    unsigned char *data = (unsigned char *)tu_read_file(db, &len);
+    unsigned char *cells = data + (page - 1) * page_size + 3; /* the page header's cell count */
+    unsigned n = (unsigned)cells[0] << 8 | cells[1];
+    ck_assert(n > 2);
+    cells[0] = (unsigned char)((n - 2) >> 8);
+    cells[1] = (unsigned char)(n - 2);
+    tu_write_file(db, (char *)data, len);
+    free(data);
+}
+
 pid_t tu_hold_write_lock(const char *db, int ms)
 {
     int ready[2];

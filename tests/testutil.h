@@ -102,6 +102,10 @@ char *tu_large_form(int persons, int visits);
 int tu_sql_exec(const char *db, const char *sql);
 /* A count from `sql` on the store file at `db` (-1 on failure). */
 long tu_sql_count(const char *db, const char *sql);
+/* Damages the store at `db` as a failing disk or a careless hand might, silently: the
+ * first leaf page of the household table's primary-key index loses two cells, which
+ * hides two households from every read through it without an error. */
+void tu_damage_household_index(const char *db);
 /* Holds the write lock of the store at `db` (BEGIN IMMEDIATE) for `ms` milliseconds
  * in a child process; returns its pid once the lock is taken. */
 pid_t tu_hold_write_lock(const char *db, int ms);

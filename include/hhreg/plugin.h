@@ -17,7 +17,9 @@
  *                                            after a failure (ok = 0) and after a
  *                                            failed begin, with whatever begin stored
  *                                            in state (NULL if nothing): free what
- *                                            begin allocated, and accept NULL
+ *                                            begin allocated, and accept NULL; ok is
+ *                                            also 0 when the store read was damaged
+ *                                            (checked before end): commit only on 1
  * Every callback returns 0 to go on, non-zero to fail the export (say why with
  * api->error first; an error said fails the export even when the callbacks go on
  * returning 0). Output goes through the host

@@ -951,6 +951,23 @@ static int hand_over_tombstones(hh_store *s, const hh_export_request *rq, pass_s
     return 0;
 }
 
+/* Whether the snapshot the plugin was given is sound (hh_store_quick_check, inside
+ * the export's read transaction); 0, or -1 with result->error. It runs before the
+ * plugin's end(), which then hears ok = 0: a plugin that commits elsewhere (a
+ * central database) must not commit what a damaged store handed it. */
+static int check_snapshot(hh_store *s, hh_export_result *result)
+{
+    hh_buf err;
+    hh_buf_init(&err);
+    int rc = hh_store_quick_check(s, &err);
+    if (rc)
+        hh_export_fail(result, hh_tr("%s; the export was not written: see hhreg check",
+                                     "%s；本次导出未写出：请用 hhreg check 检查"),
+                       err.data);
+    hh_buf_free(&err);
+    return rc;
+}
+
 static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, hh_export_result *result)
 {
     const hhreg_plugin *p = ctx->plugin;
@@ -982,6 +999,8 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
     result->tombstones = ps.tombstones;
     result->since = ctx->since;
     result->last_change = ctx->last_change;
+    if (ok && check_snapshot(s, result) != 0)
+        ok = 0;
     if (p->end(ctx, state, ok) != 0)
         ok = 0;
     if (finish_files(ctx) != 0)
@@ -1000,21 +1019,6 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
     free(ps.visits);
     hh_buf_free(&err);
     return ok ? 0 : -1;
-}
-
-/* Whether the snapshot the plugin was given is sound (hh_store_quick_check, inside
- * the export's read transaction); 0, or -1 with result->error. */
-static int check_snapshot(hh_store *s, hh_export_result *result)
-{
-    hh_buf err;
-    hh_buf_init(&err);
-    int rc = hh_store_quick_check(s, &err);
-    if (rc)
-        hh_export_fail(result, hh_tr("%s; the export was not written: see hhreg check",
-                                     "%s；本次导出未写出：请用 hhreg check 检查"),
-                       err.data);
-    hh_buf_free(&err);
-    return rc;
 }
 
 /* Sets up where the plugin writes: `out`, or a new staging directory for a plugin
@@ -1104,8 +1108,6 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
         rc = hh_export_fail(result, "%s", err.data);
     if (rc == 0)
         rc = run_plugin(s, &ctx, rq, result);
-    if (rc == 0)
-        rc = check_snapshot(s, result);
     hh_store_rollback(s); /* the end of the read transaction: nothing was written */
     if (rc == 0 && ctx.dir_fd < 0 && fflush(out) != 0)
         rc = hh_export_fail(result, hh_tr("%s: writing failed: %s", "%s：写入失败：%s"),

@@ -3,8 +3,9 @@
  * hh_export runs the plugin in a child process, so a plugin that crashes, aborts,
  * leaks or scribbles on standard output cannot harm hhreg, the store or the
  * output: the child opens the store itself, read-only, and reads it in one read
- * transaction (one snapshot for every pass, checked with PRAGMA quick_check at the
- * end: a damaged index hides rows without an error), household by household in id
+ * transaction (one snapshot for every pass, checked with PRAGMA quick_check after
+ * the last pass and before the plugin's end, which hears that the run failed: a
+ * damaged index hides rows without an error), household by household in id
  * order, handing each to the plugin as the read-only hhreg_household of
  * <hhreg/plugin.h>. Before the plugin is loaded the child closes every other
  * descriptor and confines itself (export_sandbox.h); it runs in its own process
