@@ -249,6 +249,13 @@ START_TEST(changes_arrive_incrementally_and_two_stores_feed_one_database)
     ck_assert_int_eq(query_long("SELECT count(*) FROM hhreg.person WHERE household_id = '510105016003-03-0005'"), 0);
     ck_assert_int_eq(query_long("SELECT count(*) FROM hhreg.tombstone"), 1);
     ck_assert_int_eq(query_long("SELECT floor_area FROM hhreg.household WHERE id = '510105016003-03-0002'"), 99);
+    /* the history: every revision of the store, each once, the new one with its parent */
+    ck_assert_int_eq(query_long("SELECT count(*) FROM hhreg.revision"),
+                     tu_sql_count(tu_store_db, "SELECT count(*) FROM revision"));
+    char *lineage = query("SELECT revision, parent, change > 0, made_in IS NOT NULL, length(content_sha256) FROM"
+                          " hhreg.revision WHERE household_id = '510105016003-03-0002' ORDER BY revision");
+    ck_assert_str_eq(lineage, "1||t|t|64\n2|1|t|t|64\n");
+    free(lineage);
     ck_assert_int_eq(query_long("SELECT count(*) FROM hhreg.visit WHERE household_id = '510105016003-03-0004'"),
                      tu_sql_count(tu_store_db, "SELECT count(*) FROM visit v JOIN household h ON h.id ="
                                                " v.household_id AND v.revision = h.current_revision WHERE h.id ="
@@ -364,6 +371,26 @@ START_TEST(names_with_tabs_newlines_backslashes_and_quotes_arrive_intact)
 }
 END_TEST
 
+/* A central database made before the table of revisions: the load says how to add
+ * it, and a full run with create=yes fills it with the whole history. */
+START_TEST(an_older_central_database_gets_the_revisions)
+{
+    SKIP_WITHOUT_POSTGRES();
+    load_ok(tu_store_db, "\"households\":");
+    free(query("DROP TABLE hhreg.revision"));
+    tu_result r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", getenv("HHREG_PLUGINS"),
+                           "--allow-network", "--opt", conninfo, "postgres", NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "no table hhreg.revision") && strstr(r.err, "full=yes"), "%s",
+                  r.err);
+    tu_result_free(&r);
+    r = load(tu_store_db, "full=yes");
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM hhreg.revision"),
+                     tu_sql_count(tu_store_db, "SELECT count(*) FROM revision"));
+}
+END_TEST
+
 /* A store damaged since the last load: the run reads it, the check after the last pass
  * fails, and the plugin's end hears it before committing anything. */
 START_TEST(a_damaged_store_loads_nothing)
@@ -436,6 +463,7 @@ Suite *make_central_suite(void)
     tcase_add_test(tc, two_loads_at_once_take_turns);
     tcase_add_test(tc, a_run_killed_midway_is_completed_by_the_next);
     tcase_add_test(tc, names_with_tabs_newlines_backslashes_and_quotes_arrive_intact);
+    tcase_add_test(tc, an_older_central_database_gets_the_revisions);
     tcase_add_test(tc, a_damaged_store_loads_nothing);
     tcase_add_test(tc, a_wrong_connection_or_login_says_so_and_loads_nothing);
     suite_add_tcase(s, tc);

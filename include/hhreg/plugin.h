@@ -50,7 +50,7 @@ extern "C" {
 
 #define HHREG_PLUGIN_MAGIC 0x48485047u  /* "HHPG" */
 #define HHREG_PLUGIN_ABI_MAJOR 1
-#define HHREG_HOST_API_MINOR 7          /* the newest minor this header describes */
+#define HHREG_HOST_API_MINOR 8          /* the newest minor this header describes */
 
 /* --- the data a plugin sees -------------------------------------------------- */
 
@@ -159,6 +159,22 @@ typedef struct hhreg_tombstone {
     const char *reason;            /* as given to `hhreg delete` */
     long long change;              /* the deletion's entry in the change feed */
 } hhreg_tombstone;
+
+/* since 1.8: one revision of a household — its lineage, not its content (that is
+ * hhreg_household) — as the descriptor's revision() is handed it */
+typedef struct hhreg_revision {
+    size_t struct_size;
+    const char *id;                /* the household's */
+    int revision;                  /* 1, 2, ... in this store */
+    const char *district_code;     /* of the revision's address */
+    const char *made_in;           /* the id (a UUID) of the store it was made in */
+    int parent;                    /* the revision it was edited from; 0 for the first */
+    const char *stored_at;         /* "YYYY-MM-DDTHH:MM:SSZ", when it came into this store */
+    const char *content_sha256;    /* of its content (hhreg check's digest); NULL in a
+                                      store from before it was kept */
+    long long change;              /* its entry in the change feed; 0 when it has none
+                                      (a revision older than the feed) */
+} hhreg_revision;
 
 /* Incremental export (since 1.6). Every revision, logged visit, review decision and
  * deletion of a store takes the next number of the store's change feed (1, 2, ...),
@@ -376,6 +392,14 @@ typedef struct hhreg_plugin {
      * after its households and before pass_end(0). Without it, a run with a watermark
      * says how many deletions the output lacks. */
     int (*tombstone)(hhreg_ctx *ctx, void *state, const hhreg_tombstone *t);
+
+    /* since 1.8 (may be NULL; an older descriptor ends before it): each revision of
+     * the run's area — every one, or with a watermark those whose entry in the change
+     * feed is after it — in household-id and revision order, once: in pass 0, after
+     * the deletions and before pass_end(0). A household revised three times since
+     * the watermark is handed to household() once, as it is now, and its three
+     * revisions here: the history a central database keeps. */
+    int (*revision)(hhreg_ctx *ctx, void *state, const hhreg_revision *r);
 } hhreg_plugin;
 
 /* since 1.1: the plugin never reads hhreg_household.xml, so the host need not

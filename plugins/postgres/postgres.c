@@ -30,6 +30,9 @@
 
 #include "hhreg/plugin.h"
 
+/* The kinds of rows sent, each to its own table. */
+enum { ROWS_HOUSEHOLD, ROWS_PERSON, ROWS_VISIT, ROWS_TOMBSTONE, ROWS_REVISION, N_ROWS };
+
 /* Households staged before the rows are sent (about 500 KB of COPY text; a grid of 812 is two batches). */
 #define BATCH 500
 #define MAX_COLUMNS 96
@@ -141,7 +144,7 @@ typedef struct sender {
     pthread_mutex_t lock;
     pthread_cond_t changed;
     int running, busy, quit, failed;
-    text batch[4];
+    text batch[N_ROWS];
     char said[512];
 } sender;
 
@@ -151,18 +154,18 @@ typedef struct state {
     PGconn *db;
     char schema[64];
     table household, person, visit;
-    text rows[4]; /* staged COPY text: households, persons, visits, tombstones */
-    text copy[4]; /* the COPY statement of each */
+    text rows[N_ROWS]; /* staged COPY text: households, persons, visits, tombstones, revisions */
+    text copy[N_ROWS]; /* the COPY statement of each */
     int straight; /* the central tables were empty: the rows go straight into them */
     char (*districts)[13]; /* the districts whose partitions are made */
     size_t n_districts;
-    long pending, households, persons, visits, tombstones;
+    long pending, households, persons, visits, tombstones, revisions;
     long long since;
     sender send;
 } state;
 
-enum { ROWS_HOUSEHOLD, ROWS_PERSON, ROWS_VISIT, ROWS_TOMBSTONE };
-static const char *const stage_of[] = { "stage_household", "stage_person", "stage_visit", "stage_tombstone" };
+static const char *const stage_of[] = { "stage_household", "stage_person", "stage_visit", "stage_tombstone",
+                                        "stage_revision" };
 
 /* The columns the plugin adds around the items, per table, and their types. */
 static const char *const household_meta[][2] = {
@@ -325,6 +328,12 @@ static int create_tables(state *st)
              "CREATE TABLE IF NOT EXISTS %s.tombstone (district_code text NOT NULL, household_id text NOT NULL,"
              " store_id uuid NOT NULL, revision integer NOT NULL, deleted_at timestamptz NOT NULL, reason text,"
              " change bigint NOT NULL, PRIMARY KEY (district_code, household_id, store_id, change))",
+             st->schema) ||
+        runf(st, "create the table of revisions",
+             "CREATE TABLE IF NOT EXISTS %s.revision (district_code text NOT NULL, household_id text NOT NULL,"
+             " store_id uuid NOT NULL, revision integer NOT NULL, made_in uuid, parent integer,"
+             " stored_at timestamptz NOT NULL, content_sha256 text, change bigint NOT NULL,"
+             " PRIMARY KEY (district_code, household_id, store_id, revision))",
              st->schema))
         return -1;
     const table *tables[] = { &st->household, &st->person, &st->visit };
@@ -343,9 +352,24 @@ static int create_tables(state *st)
     return 0;
 }
 
-/* The central tables must hold every column this host's items make. */
+/* The central tables must hold every column this host's items make, and the table
+ * of revisions (added on 2026-12-06) must be there. */
 static int check_tables(state *st)
 {
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT to_regclass('%s.revision') IS NOT NULL", st->schema);
+    PGresult *there;
+    if (run(st, "read the central tables", sql, NULL, NULL, &there))
+        return -1;
+    int revisions = PQntuples(there) == 1 && strcmp(PQgetvalue(there, 0, 0), "t") == 0;
+    PQclear(there);
+    if (!revisions) {
+        st->api->error(st->ctx, "the central database has no table %s.revision (its tables were made by an older"
+                                " hhreg, or not yet): run once with --opt create=yes --opt full=yes, which makes it"
+                                " and fills it with every revision",
+                       st->schema);
+        return -1;
+    }
     const table *tables[] = { &st->household, &st->person, &st->visit };
     for (int k = 0; k < 3; k++) {
         PGresult *r;
@@ -416,7 +440,7 @@ static void *sender_main(void *arg)
             break;
         pthread_mutex_unlock(&snd->lock);
         int failed = 0;
-        for (int k = 0; k < 4 && !failed; k++)
+        for (int k = 0; k < N_ROWS && !failed; k++)
             failed = send_rows(st, &snd->batch[k], k) != 0;
         pthread_mutex_lock(&snd->lock);
         snd->failed |= failed;
@@ -471,7 +495,7 @@ static void sender_stop(state *st)
         pthread_cond_destroy(&snd->changed);
         pthread_mutex_destroy(&snd->lock);
     }
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < N_ROWS; k++)
         free(snd->batch[k].data);
 }
 
@@ -479,7 +503,7 @@ static void sender_stop(state *st)
  * when `now`: then they are sent when this returns); 0 or -1. */
 static int send_all(state *st, int now)
 {
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < N_ROWS; k++)
         if (st->rows[k].failed) {
             st->api->error(st->ctx, "out of memory");
             return -1;
@@ -488,14 +512,14 @@ static int send_all(state *st, int now)
         return -1;
     st->pending = 0;
     if (!st->send.running || now) {
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < N_ROWS; k++)
             if (send_rows(st, &st->rows[k], k))
                 return -1;
         return 0;
     }
     sender *snd = &st->send;
     pthread_mutex_lock(&snd->lock);
-    for (int k = 0; k < 4; k++) { /* the sender's emptied buffers are filled next */
+    for (int k = 0; k < N_ROWS; k++) { /* the sender's emptied buffers are filled next */
         text spare = snd->batch[k];
         snd->batch[k] = st->rows[k];
         st->rows[k] = spare;
@@ -591,11 +615,12 @@ static int take_turn(state *st)
 static int decide_straight(state *st)
 {
     const char *s = st->schema;
-    char sql[512];
+    char sql[768];
     snprintf(sql, sizeof sql,
              "SELECT NOT EXISTS (SELECT 1 FROM %s.household) AND NOT EXISTS (SELECT 1 FROM %s.person)"
-             " AND NOT EXISTS (SELECT 1 FROM %s.visit) AND NOT EXISTS (SELECT 1 FROM %s.tombstone)",
-             s, s, s, s);
+             " AND NOT EXISTS (SELECT 1 FROM %s.visit) AND NOT EXISTS (SELECT 1 FROM %s.tombstone)"
+             " AND NOT EXISTS (SELECT 1 FROM %s.revision)",
+             s, s, s, s, s);
     PGresult *r;
     if (run(st, "read the central tables", sql, NULL, NULL, &r))
         return -1;
@@ -629,11 +654,14 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
         return -1;
     if (decide_straight(st))
         return -1;
-    static const char *const target_of[] = { "household", "person", "visit", "tombstone" };
-    static const char *const tombstone_columns =
-        "district_code, household_id, store_id, revision, deleted_at, reason, change";
+    static const char *const target_of[] = { "household", "person", "visit", "tombstone", "revision" };
+    static const char *const own_columns[] = { /* of the tables whose columns are not items */
+        [ROWS_TOMBSTONE] = "district_code, household_id, store_id, revision, deleted_at, reason, change",
+        [ROWS_REVISION] = "district_code, household_id, store_id, revision, made_in, parent, stored_at,"
+                          " content_sha256, change",
+    };
     const table *tables[] = { &st->household, &st->person, &st->visit };
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < N_ROWS; k++) {
         if (!st->straight && runf(st, "make the staging tables",
                                   "CREATE TEMP TABLE %s (LIKE %s.%s INCLUDING DEFAULTS) ON COMMIT DROP", stage_of[k],
                                   st->schema, target_of[k]))
@@ -648,7 +676,7 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
             for (size_t c = 0; c < tables[k]->n; c++)
                 addf(copy, "%s%s", c ? ", " : "", tables[k]->column[c]);
         else
-            adds(copy, tombstone_columns);
+            adds(copy, own_columns[k]);
         adds(copy, ") FROM STDIN");
         if (copy->failed) {
             api->error(ctx, "out of memory");
@@ -783,6 +811,28 @@ static int tombstone(hhreg_ctx *ctx, void *arg, const hhreg_tombstone *ts)
     return ++st->pending >= BATCH ? send_all(st, 0) : 0;
 }
 
+/* A revision's lineage, kept once: revisions never change. */
+static int revision(hhreg_ctx *ctx, void *arg, const hhreg_revision *r)
+{
+    (void)ctx;
+    state *st = arg;
+    text *t = &st->rows[ROWS_REVISION];
+    field(t, r->district_code, 0);
+    field(t, r->id, 0);
+    field(t, st->api->store_id(st->ctx), 0);
+    field_int(t, r->revision, 0);
+    field(t, r->made_in, 0);
+    if (r->parent > 0)
+        field_int(t, r->parent, 0);
+    else
+        field(t, NULL, 0);
+    field(t, r->stored_at, 0);
+    field(t, r->content_sha256, 0);
+    field_int(t, r->change, 1);
+    st->revisions++;
+    return ++st->pending >= BATCH ? send_all(st, 0) : 0;
+}
+
 /* The staged rows moved into the central tables: each household's persons and
  * visits replaced, the household upserted, the deletions applied; 0, or -1. */
 static int move_staged(state *st)
@@ -802,6 +852,8 @@ static int move_staged(state *st)
              runf(st, "store the persons", "INSERT INTO %s.person SELECT * FROM stage_person", s) ||
              runf(st, "store the visits", "INSERT INTO %s.visit SELECT * FROM stage_visit", s) ||
              runf(st, "store the deletions", "INSERT INTO %s.tombstone SELECT * FROM stage_tombstone"
+                  " ON CONFLICT DO NOTHING", s) ||
+             runf(st, "store the revisions", "INSERT INTO %s.revision SELECT * FROM stage_revision"
                   " ON CONFLICT DO NOTHING", s) ||
              runf(st, "apply the deletions", "UPDATE %s.household h SET deleted_at = t.deleted_at,"
                   " revision = t.revision, change = t.change FROM stage_tombstone t"
@@ -838,21 +890,21 @@ static int end(hhreg_ctx *ctx, void *arg, int ok)
     int rc = -1;
     if (st && st->db && ok && send_all(st, 1) == 0 && apply(st) == 0) {
         rc = 0;
-        st->api->info(ctx, "%ld household(s), %ld person(s), %ld visit(s) and %ld deletion(s) loaded into %s;"
-                           " the store's watermark there is now %lld",
-                      st->households, st->persons, st->visits, st->tombstones, st->schema,
+        st->api->info(ctx, "%ld household(s), %ld person(s), %ld visit(s), %ld deletion(s) and %ld revision(s)"
+                           " loaded into %s; the store's watermark there is now %lld",
+                      st->households, st->persons, st->visits, st->tombstones, st->revisions, st->schema,
                       st->api->last_change(ctx));
         st->api->writef(ctx,
                         "{\"store\":\"%s\",\"since\":%lld,\"lastChange\":%lld,\"households\":%ld,\"persons\":%ld,"
-                        "\"visits\":%ld,\"deletions\":%ld,\"schema\":\"%s\"}\n",
+                        "\"visits\":%ld,\"deletions\":%ld,\"revisions\":%ld,\"schema\":\"%s\"}\n",
                         st->api->store_id(ctx), st->since, st->api->last_change(ctx), st->households, st->persons,
-                        st->visits, st->tombstones, st->schema);
+                        st->visits, st->tombstones, st->revisions, st->schema);
     }
     if (st) {
         sender_stop(st); /* it ends the batch it is sending */
         if (st->db)
             PQfinish(st->db); /* a transaction not committed is rolled back */
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < N_ROWS; k++) {
             free(st->rows[k].data);
             free(st->copy[k].data);
         }
@@ -863,7 +915,7 @@ static int end(hhreg_ctx *ctx, void *arg, int ok)
 }
 
 const hhreg_plugin hhreg_plugin_postgres = {
-    HHREG_PLUGIN_HEADER(7), /* the item dictionary, the change feed, the network */
+    HHREG_PLUGIN_HEADER(8), /* the item dictionary, the change feed, the network, revisions */
     .name = "postgres",
     .version = "1.0",
     .summary = "load the store into a central PostgreSQL database, incrementally (docs/central.md)",
@@ -876,4 +928,5 @@ const hhreg_plugin hhreg_plugin_postgres = {
     .end = end,
     .flags = HHREG_PLUGIN_NO_XML | HHREG_PLUGIN_NETWORK,
     .tombstone = tombstone,
+    .revision = revision,
 };

@@ -951,6 +951,27 @@ static int hand_over_tombstones(hh_store *s, const hh_export_request *rq, pass_s
     return 0;
 }
 
+/* A revision's lineage handed to the plugin's revision(). */
+static int hand_over_revision(const hh_revision_row *r, void *arg)
+{
+    pass_state *ps = arg;
+    hhreg_revision v = { sizeof v, r->id, r->revision, r->district_code, r->made_in, r->parent, r->stored_at,
+                         r->content_sha256, r->change };
+    if (hh_plugin_revision(ps->ctx->plugin)(ps->ctx, ps->plugin_state, &v) != 0 || ps->ctx->write_failed) {
+        ps->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* The first pass's revisions, after its deletions, for a plugin that takes them. */
+static int hand_over_revisions(hh_store *s, const hh_export_request *rq, pass_state *ps, hh_buf *err)
+{
+    if (!hh_plugin_revision(ps->ctx->plugin))
+        return 0;
+    return hh_store_each_revision(s, rq->area, ps->ctx->since, hand_over_revision, ps, err);
+}
+
 /* Whether the snapshot the plugin was given is sound (hh_store_quick_check, inside
  * the export's read transaction); 0, or -1 with result->error. It runs before the
  * plugin's end(), which then hears ok = 0: a plugin that commits elsewhere (a
@@ -986,7 +1007,8 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
         ps.households = 0;
         if (hh_store_each_household(s, rq->area, ctx->since, !(hh_plugin_flags(p) & HHREG_PLUGIN_NO_XML), hand_over,
                                     &ps, &err) != 0 ||
-            (pass == 0 && !ps.failed && hand_over_tombstones(s, rq, &ps, &err) != 0)) {
+            (pass == 0 && !ps.failed && hand_over_tombstones(s, rq, &ps, &err) != 0) ||
+            (pass == 0 && !ps.failed && hand_over_revisions(s, rq, &ps, &err) != 0)) {
             ok = 0;
             hh_export_fail(result, "%s", err.data);
         } else if (ps.failed) {

@@ -188,6 +188,11 @@ hhreg_tombstone_fn hh_plugin_tombstone(const hhreg_plugin *p)
     return p->struct_size >= offsetof(hhreg_plugin, tombstone) + sizeof p->tombstone ? p->tombstone : NULL;
 }
 
+hhreg_revision_fn hh_plugin_revision(const hhreg_plugin *p)
+{
+    return p->struct_size >= offsetof(hhreg_plugin, revision) + sizeof p->revision ? p->revision : NULL;
+}
+
 static int check_descriptor(const hhreg_plugin *p, const char *name, const char *path, hh_buf *err)
 {
     if (p->magic != HHREG_PLUGIN_MAGIC)

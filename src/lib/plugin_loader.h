@@ -57,6 +57,9 @@ unsigned hh_plugin_flags(const hhreg_plugin *p);
 /* The descriptor's tombstone callback (ABI 1.6); NULL when it has none or is older. */
 typedef int (*hhreg_tombstone_fn)(hhreg_ctx *ctx, void *state, const hhreg_tombstone *t);
 hhreg_tombstone_fn hh_plugin_tombstone(const hhreg_plugin *p);
+/* The descriptor's revision callback (ABI 1.8); NULL when it has none or is older. */
+typedef int (*hhreg_revision_fn)(hhreg_ctx *ctx, void *state, const hhreg_revision *r);
+hhreg_revision_fn hh_plugin_revision(const hhreg_plugin *p);
 /* Loads plugin `name`; 0, or -1 with the reason in `err`. */
 int hh_plugin_load(const hh_plugin_dirs *d, const char *name, hh_plugin *out, hh_buf *err);
 void hh_plugin_unload(hh_plugin *p);

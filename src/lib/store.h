@@ -266,6 +266,21 @@ typedef struct hh_tombstone_row {
  * hh_store_each_household. */
 int hh_store_each_tombstone(hh_store *s, const char *area, long long since,
                             int (*fn)(const hh_tombstone_row *t, void *arg), void *arg, hh_buf *err);
+/* A revision's lineage as hh_store_each_revision hands it over. */
+typedef struct hh_revision_row {
+    const char *id;
+    int revision;
+    const char *district_code, *made_in;
+    int parent;                      /* 0 for the first */
+    const char *stored_at, *content_sha256;
+    long long change;                /* its entry in the change feed, 0 when none */
+} hh_revision_row;
+
+/* Calls `fn` for each revision of a household whose id or area codes start with
+ * `area` — every one, or those whose entry in the change feed is after `since` (-1:
+ * every one) — in household-id and revision order; as hh_store_each_household. */
+int hh_store_each_revision(hh_store *s, const char *area, long long since,
+                           int (*fn)(const hh_revision_row *r, void *arg), void *arg, hh_buf *err);
 /* The newest entry of the store's change feed (0: none yet), or -1 when it cannot be
  * read. */
 long long hh_store_last_change(hh_store *s);

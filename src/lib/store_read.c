@@ -561,6 +561,41 @@ int hh_store_each_tombstone(hh_store *s, const char *area, long long since,
     return finish(s, st, rc, err);
 }
 
+int hh_store_each_revision(hh_store *s, const char *area, long long since,
+                           int (*fn)(const hh_revision_row *r, void *arg), void *arg, hh_buf *err)
+{
+#define LINEAGE_COLUMNS "r.household_id, r.revision, r.district_code, r.made_in, coalesce(r.parent, 0), r.stored_at," \
+                         " r.content_sha256, "
+#define LINEAGE_IN_AREA \
+    "(?1 IS NULL OR substr(r.household_id, 1, length(?1)) = ?1 OR substr(r.community_code, 1, length(?1)) = ?1)"
+    /* with a watermark, from the feed's few entries after it; without, every revision */
+    const char *sql =
+        since >= 0 ? "SELECT " LINEAGE_COLUMNS "c.seq FROM change c JOIN revision r ON r.household_id = c.household_id"
+                     " AND r.revision = c.revision WHERE c.seq > ?2 AND c.kind = 'revision' AND " LINEAGE_IN_AREA
+                     " ORDER BY r.household_id, r.revision"
+                   : "SELECT " LINEAGE_COLUMNS "coalesce((SELECT max(c.seq) FROM change c WHERE c.household_id ="
+                     " r.household_id AND c.kind = 'revision' AND c.revision = r.revision), 0) FROM revision r WHERE"
+                     " ?2 < 0 AND " LINEAGE_IN_AREA " ORDER BY r.household_id, r.revision";
+#undef LINEAGE_COLUMNS
+#undef LINEAGE_IN_AREA
+    sqlite3_stmt *st;
+    if (prepare(s, sql, &st, err))
+        return -1;
+    hh_store_bind_text(st, 1, area && *area ? area : NULL);
+    sqlite3_bind_int64(st, 2, since);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        hh_revision_row r = { col(st, 0), sqlite3_column_int(st, 1), col(st, 2), col(st, 3), sqlite3_column_int(st, 4),
+                              col(st, 5), col(st, 6), sqlite3_column_int64(st, 7) };
+        int stop = fn(&r, arg);
+        if (stop) {
+            sqlite3_finalize(st);
+            return stop < 0 ? -1 : 0;
+        }
+    }
+    return finish(s, st, rc, err);
+}
+
 long long hh_store_last_change(hh_store *s)
 {
     sqlite3_stmt *st;
