@@ -409,9 +409,12 @@ try:
             'warn' not in item('phone').get_attribute('class') or 'bad' in item('phone').get_attribute('class'):
         fail('the error and the warning (no phone number) are not told apart at their items')
     answer('enumeration/@date', time.strftime('%Y-%m-%d'))
+    marked = int(find('#form-message').text.split()[0])
     answer('phone', '028 8765-43x1')  # mistyped: the form of a phone number is checked as it is left
     wait('the phone number\'s form at its item', lambda: 'a phone number: 5 to 20 digits' in message('phone'))
+    wait('the bar counting one more problem', lambda: find('#form-message').text.startswith(f'{marked + 1} '))
     answer('phone', '028 8765 4321')  # what the visit was for: her new phone, written with spaces
+    wait('the bar counting one fewer', lambda: find('#form-message').text.startswith(f'{marked} '))
     send()
     wait('the corrected form stored as the household\'s second revision',  # the outbox lists earlier sends too
          lambda: store(f"SELECT r.revision, r.phone FROM {CURRENT} WHERE h.id = ?", alone_id) == [(2, '02887654321')], 30)
@@ -641,6 +644,9 @@ try:
     d.get(BASE + '/#/household/510105016003-04-0001')
     wait('a refusal', lambda: 'may not' in find('#main').text)
     shot('11-another-grid')
+    for screen in ['#/visit/510105016003-04-0001', '#/review', '#/progress']:  # nothing typed into a screen refused on sending
+        d.get(BASE + '/' + screen)
+        wait(f'{screen} refused', lambda: 'may not' in find('#main').text and not d.find_elements(By.CSS_SELECTOR, '#main input'))
 
     # --- a session that ended (expired, or the account's password changed) -------------------
     step = 'session ended'
@@ -659,8 +665,16 @@ try:
     # --- signing out clears the phone ------------------------------------------------------
     step = 'sign out'
     d.get(BASE + '/#/')
-    tap('#sign-out')
+    find('#household-list .row')
+    d.set_network_conditions(offline=True, latency=0, download_throughput=-1, upload_throughput=-1)
+    wait('the offline mark', lambda: 'offline' in find('#status').get_attribute('class'))
+    tap('#sign-out')  # offline: the session is ended on the server once the connection is back
     find('#user')
+    if store("SELECT count(*) FROM session WHERE account = 'enum03'") != [(1,)]:
+        fail('the session is not the one left open by signing out offline')
+    d.delete_network_conditions()
+    wait('the session ended on the server, back online',
+         lambda: store("SELECT count(*) FROM session WHERE account = 'enum03'") == [(0,)], 30)
     late = d.execute_async_script("""const done = arguments[0]; // a write still under way when the worker left
         import('/js/db.js').then((db) => db.put('cache', 'late', 'late')).then(() => done('written'),
           (e) => done(e.signedOut ? 'refused' : String(e)));""")

@@ -7,6 +7,7 @@
 import { language } from './i18n.js';
 
 const SESSION_KEY = 'hhreg.session';
+const LOGOUT_KEY = 'hhreg.logout'; // the CSRF token of a session signed out without a connection, ended when one is back
 const REQUEST_TIMEOUT_MS = 45000; // a form is a few kilobytes: longer is a connection that went
 const underWay = new Set(); // the AbortController of each request not yet answered
 
@@ -67,6 +68,7 @@ window.addEventListener('storage', (e) => {
 });
 
 export async function signIn(user, password) {
+  await endPendingSignOut(); // the old cookie's session ends before the new one replaces it
   const s = await call('POST', '/api/v1/session', { user, password });
   localStorage.setItem(SESSION_KEY, JSON.stringify({ user: s.user, role: s.role, grids: s.grids, csrf: s.csrf }));
   return s;
@@ -81,6 +83,23 @@ export async function refreshSession() {
 
 export async function signOut() {
   for (const control of underWay) control.abort();
-  try { await call('DELETE', '/api/v1/session'); } catch (e) { /* offline: the cookie ends by itself */ }
+  const s = session();
+  try {
+    await call('DELETE', '/api/v1/session');
+  } catch (e) { // offline: the session (its cookie stays on the phone) is ended on the server when the connection is back
+    if (e.offline && s) localStorage.setItem(LOGOUT_KEY, s.csrf);
+  }
   localStorage.removeItem(SESSION_KEY);
+}
+
+// A sign-out made offline, completed: the server ends the session the cookie still names.
+// Any answer settles it (ended now, or already by expiry); no answer leaves it for the next try.
+export async function endPendingSignOut() {
+  const csrf = localStorage.getItem(LOGOUT_KEY);
+  if (!csrf || !navigator.onLine) return;
+  try {
+    const answer = await fetch('/api/v1/session', { method: 'DELETE', headers: { 'X-CSRF-Token': csrf },
+      credentials: 'same-origin', cache: 'no-store' });
+    if (answer.status < 500) localStorage.removeItem(LOGOUT_KEY);
+  } catch { /* still unreachable */ }
 }

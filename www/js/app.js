@@ -5,7 +5,7 @@
 // #/visit/ID, #/outbox; a supervisor's #/review, #/review/ID and #/progress (review.js)
 // and #/assignments (assign.js).
 import { t, label, language, setLanguage, inLanguage } from './i18n.js';
-import { call, session, signIn, signOut, refreshSession, ApiError } from './api.js';
+import { call, session, signIn, signOut, endPendingSignOut, refreshSession, ApiError } from './api.js';
 import * as db from './db.js';
 import { emptyAnswers, fromJson, toJson, newPerson } from './answers.js';
 import { HouseholdForm, VisitForm, el } from './form.js';
@@ -125,7 +125,8 @@ function signInScreen(message) {
     try {
       await signIn(user.value.trim(), password.value);
       await db.claim(session().user);
-      route().then(sendOutbox); // what waited while the session had ended goes now
+      endPendingSignOut();
+route().then(sendOutbox); // what waited while the session had ended goes now
     } catch (e) {
       said.textContent = e.offline ? t('offlineNoSession') : e.code === 'login-refused' ? t('signInRefused') : e.message;
     }
@@ -201,7 +202,7 @@ async function listScreen() {
     el('a', { class: 'row', href: '#/due', id: 'due-link' }, t('due')),
     waiting ? el('a', { class: 'row outbox-link', href: '#/outbox', id: 'outbox-link' }, `${t('outbox')}: ${waiting}`) : null,
     unfinished.length ? el('h2', { text: t('drafts') }) : null, ...unfinished,
-    el('h2', { text: t('households') }), search, rows);
+    el('h2', { text: t('registered') }), search, rows);
 }
 
 async function newHousehold(grid) {
@@ -312,10 +313,10 @@ async function formScreen(clientId) {
   const body = el('div', { id: 'form' });
   const said = el('p', { class: 'msg', role: 'alert', id: 'form-message' });
   const next = el('button', { type: 'button', class: 'small secondary', id: 'next-problem', onclick: () => nextProblem(body, next) }, t('nextProblem'));
-  const refusal = draft.refusal ? el('div', { class: 'problems', id: 'refusal', role: 'alert' }, el('p', { text: refusalText(draft.refusal) })) : null;
   const review = draft.review && draft.review.state === 'returned'
-    ? el('div', { class: 'problems', id: 'review-comment' }, el('p', { text: draft.review.comment || '' }),
-      ...(draft.review.items || []).map((i) => el('p', { text: `${i.path}: ${i.comment}` }))) : null;
+    ? el('div', { class: 'notice', id: 'review-comment', role: 'status' }, el('h2', { text: t('returnedBy') }),
+      draft.review.comment ? el('p', { text: draft.review.comment }) : null,
+      ...(draft.review.items || []).map((i) => el('p', { 'data-path': i.path, text: `${i.path}: ${i.comment}` }))) : null;
   const send = el('button', { type: 'button', class: 'primary', id: 'send' }, t('submit'));
   const discard = el('button', { type: 'button', class: 'secondary danger', id: 'discard' }, t('discard'));
   const reload = draft.conflict ? el('button', { type: 'button', class: 'secondary', id: 'reload', onclick: async () => {
@@ -323,6 +324,7 @@ async function formScreen(clientId) {
     try { // fetched first: offline, the draft stays as it is
       h = await fetchHousehold(draft.householdId);
     } catch (e) {
+      counting = false;
       said.textContent = e.offline ? t('offline') : e.message;
       return;
     }
@@ -333,6 +335,9 @@ async function formScreen(clientId) {
   } }, t('reload')) : null;
   const holder = draft.refusal && draft.refusal.household
     ? el('a', { class: 'button', id: 'open-holder', href: `#/household/${encodeURIComponent(draft.refusal.household)}` }, t('openHolder')) : null;
+  // Why the server refused it, with what answers it, at the top: the bar stays one line.
+  const refusal = draft.refusal ? el('div', { class: 'problems', id: 'refusal', role: 'alert' },
+    el('p', { text: refusalText(draft.refusal) }), reload, holder) : null;
   // Sent and not yet answered: shown as it went, changed once the server has answered
   // (a change now would be lost when the answer removes the draft, or refused as stale).
   const queued = (await db.all('outbox')).some((o) => o.draft === draft.clientId && o.state === 'queued');
@@ -340,7 +345,7 @@ async function formScreen(clientId) {
   screen(t('draftOf', draft.householdId), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`),
     queued ? el('div', { class: 'notice', id: 'queued-notice', role: 'status' }, el('p', { text: t('waitsInOutbox') }),
       el('a', { class: 'button', href: '#/outbox' }, t('outbox'))) : null,
-    refusal, review, fields, queued ? null : el('div', { class: 'actions' }, el('div', { class: 'bar-line' }, said, next), reload, holder, send, discard));
+    refusal, review, fields, queued ? null : el('div', { class: 'actions' }, el('div', { class: 'bar-line' }, said, next), send, discard));
   const ctx = { dict, addresses };
   if (draft.householdId) // nobody home (or refused) at a household already registered: a visit to its log, the form untouched
     ctx.visitInstead = (outcome) => { location.hash = `#/visit/${encodeURIComponent(draft.householdId)}?outcome=${outcome}`; };
@@ -348,13 +353,21 @@ async function formScreen(clientId) {
   const form = new HouseholdForm(body, draft, ctx, keep);
   if (review && !(draft.diagnostics && draft.diagnostics.length)) // the supervisor's comments at their items
     form.showDiagnostics((draft.review.items || []).map((i) => ({ path: i.path, message: i.comment })));
-  const marked = form.messages.size - form.warnings.size; // the server's problems, or the supervisor's comments
-  if (draft.refusal && draft.refusal.code !== 'invalid-form') said.textContent = t('refusedAbove');
-  else if (marked) said.textContent = t('problems', marked);
-  next.hidden = !body.querySelector('.item.bad');
+  if (review) // and above the form, each named as the form names its item
+    for (const p of review.querySelectorAll('p[data-path]')) p.textContent = `${itemName(body, p.dataset.path)}: ${p.textContent.slice(p.dataset.path.length + 2)}`;
+  // The bar counts the problems marked now (the server's, the supervisor's comments, those
+  // found on Send), following the form as items are answered.
+  let counting = !(draft.refusal && draft.refusal.code !== 'invalid-form');
+  if (!counting) said.textContent = t('refusedAbove');
+  const recount = () => {
+    const n = body.querySelectorAll('.item.bad, .problems').length;
+    next.hidden = !n;
+    if (counting) said.textContent = n ? t('problems', n) : '';
+  };
+  recount();
+  new MutationObserver(recount).observe(body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
   send.addEventListener('click', async () => {
-    const problems = form.checkAll();
-    if (problems) { said.textContent = t('problems', problems); next.hidden = false; nextProblem(body, next, true); return; }
+    if (form.checkAll()) { counting = true; recount(); nextProblem(body, next, true); return; }
     send.disabled = true; // a second tap queues nothing twice
     draft.edited = true; // sent: the worker's, whatever the server answers
     delete draft.refused;
@@ -387,6 +400,15 @@ function nextProblem(body, button, first = false) {
   if (!item) return;
   item.scrollIntoView({ block: 'center' });
   item.querySelector('input, button')?.focus({ preventScroll: true });
+}
+
+// How the worker knows item `path`: its label on the form, after the person or visit it
+// belongs to ("Person 2 · Date of birth"); the path itself when the form does not show it.
+function itemName(body, path) {
+  const label = body.querySelector(`[data-path="${CSS.escape(path)}"] label`);
+  const owner = /^(person|visit)\[(\d+)\]/.exec(path);
+  if (!label) return path;
+  return `${owner ? `${t(owner[1])} ${owner[2]} · ` : ''}${label.textContent.replace(/\s*\*$/, '')}`;
 }
 
 function addressLine(answers) {
@@ -548,6 +570,16 @@ function sentText(o) {
 
 // --- routing ---------------------------------------------------------------------------
 
+// Whether the signed-in account may open the screen `hash` names: the supervisor's screens
+// are a supervisor's, and a household's (its form, a visit) one of the account's grids. The
+// server refuses the rest anyway; refused here, nothing is typed into a screen it would refuse.
+function mayOpen(hash) {
+  const s = session();
+  if (/^#\/(review|progress|assignments)/.test(hash)) return s.role === 'supervisor';
+  const id = /^#\/(?:household|visit)\/([^?]*)/.exec(hash);
+  return !id || s.grids.some((g) => decodeURIComponent(id[1]).startsWith(g.split('/')[0]));
+}
+
 async function route() {
   routed = location.hash || '#/';
   showStatus();
@@ -556,6 +588,7 @@ async function route() {
   if (!dict && !(await loadDictionary())) { signInScreen(t('offlineNoSession')); return; }
   const hash = routed;
   try {
+    if (!mayOpen(hash)) throw Object.assign(new Error('forbidden'), { status: 403 }); // as the server would answer
     if (!oldDraftsFlagged) { await flagOldDrafts(); oldDraftsFlagged = true; } // once a page, before any list of drafts
     if (hash.startsWith('#/form/')) await formScreen(hash.slice(7));
     else if (hash.startsWith('#/household/')) await openHousehold(decodeURIComponent(hash.slice(12)));
@@ -590,9 +623,10 @@ document.getElementById('sign-out').addEventListener('click', async () => {
   route();
 });
 window.addEventListener('hashchange', route);
-window.addEventListener('online', () => { showStatus(); sendOutbox(); });
+window.addEventListener('online', () => { showStatus(); endPendingSignOut(); sendOutbox(); });
 window.addEventListener('offline', showStatus);
 window.addEventListener('hhreg-signed-out', () => signInScreen());
 if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
+endPendingSignOut();
 route().then(sendOutbox);
 setInterval(() => navigator.onLine && sendOutbox(), 30000);
