@@ -502,6 +502,9 @@ try:
     tap('#send')
     wait('the conflict', lambda: d.find_elements(By.CSS_SELECTOR, '.outbox-refused'))
     tap('.outbox-refused a')
+    find('#refusal #reload')  # said once, at the top, with what answers it
+    if d.find_elements(By.CSS_SELECTOR, '#form .problems'):
+        fail('the conflict is said a second time, in the form')
     d.set_network_conditions(offline=True, latency=0, download_throughput=-1, upload_throughput=-1)
     wait('the offline mark', lambda: 'offline' in find('#status').get_attribute('class'))
     tap('#reload')  # offline: nothing to load it from, and the phone's own changes stay

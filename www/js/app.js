@@ -354,7 +354,8 @@ async function formScreen(clientId) {
   if (review && !(draft.diagnostics && draft.diagnostics.length)) // the supervisor's comments at their items
     form.showDiagnostics((draft.review.items || []).map((i) => ({ path: i.path, message: i.comment })));
   if (review) // and above the form, each named as the form names its item
-    for (const p of review.querySelectorAll('p[data-path]')) p.textContent = `${itemName(body, p.dataset.path)}: ${p.textContent.slice(p.dataset.path.length + 2)}`;
+    for (const p of review.querySelectorAll('p[data-path]'))
+      p.textContent = `${itemName(body, p.dataset.path)}${t('colon')}${p.textContent.slice(p.dataset.path.length + 2)}`;
   // The bar counts the problems marked now (the server's, the supervisor's comments, those
   // found on Send), following the form as items are answered.
   let counting = !(draft.refusal && draft.refusal.code !== 'invalid-form');
@@ -549,7 +550,7 @@ async function sendOutbox() {
           draft.refused = true;
           draft.refusal = o.refusal;
           draft.conflict = e.code === 'conflict';
-          draft.diagnostics = (e.body && e.body.diagnostics) || [];
+          draft.diagnostics = (!draft.conflict && e.body && e.body.diagnostics) || []; // a conflict is said at the top, with its answer
           await db.put('drafts', draft);
           if (location.hash === `#/form/${o.draft}`) route(); // shown while it waited: now with the refusal, to correct
         }
@@ -605,7 +606,7 @@ async function route() {
     else await listScreen();
   } catch (e) {
     if (e.status === 401 || e.signedOut) return; // the sign-in screen is shown
-    screen(t('error'), el('p', { class: 'msg', role: 'alert', text: e.offline ? t('offline') : e.status === 403 ? t('forbidden') : e.message }),
+    screen(e.status === 403 ? t('notForYou') : t('error'), el('p', { class: 'msg', role: 'alert', text: e.offline ? t('offline') : e.status === 403 ? t('forbidden') : e.message }),
       el('a', { href: '#/', class: 'back' }, `← ${t('back')}`));
   }
 }
