@@ -52,12 +52,16 @@ PSQL="psql -h $CLUSTER -U hhreg -d postgres -q -v ON_ERROR_STOP=1"
 CONNINFO="conninfo=host=$CLUSTER user=hhreg dbname=postgres"
 
 # --- a store of PERSONS persons -----------------------------------------------------
-DB=$WORK/central.db
-if [ ! -f "$DB" ]; then
-    "$HHREG" sample --households "$HOUSEHOLDS" --seed 7 --batch "$WORK/central.xml"
-    "$HHREG" init --db "$DB" > /dev/null
-    "$HHREG" import -q --db "$DB" "$WORK/central.xml" > /dev/null
+# central.db is kept as imported (with BENCH_DIR, for the next run); the runs revise a copy
+PRISTINE=$WORK/central.db
+[ -f "$WORK/central.xml" ] || "$HHREG" sample --households "$HOUSEHOLDS" --seed 7 --batch "$WORK/central.xml"
+if [ ! -f "$PRISTINE" ]; then
+    "$HHREG" init --db "$PRISTINE" > /dev/null
+    "$HHREG" import -q --db "$PRISTINE" "$WORK/central.xml" > /dev/null
 fi
+DB=$WORK/run.db
+rm -f "$DB"*
+cp "$PRISTINE" "$DB"
 persons=$(sqlite3 "$DB" "SELECT count(*) FROM person")
 households=$(sqlite3 "$DB" "SELECT count(*) FROM household")
 cat "$DB" > /dev/null
@@ -67,7 +71,7 @@ run "postgres plugin, full load|$persons" "$HHREG" export postgres --plugin-dir 
     --allow-network --opt "$CONNINFO" --opt create=yes
 
 # the baseline: the same rows as CSV, \copy'd into tables of the same shape
-for t in household person visit; do
+for t in household person visit revision; do
     $PSQL -c "\\copy (SELECT * FROM hhreg.$t) TO '$WORK/$t.csv' CSV"
 done
 $PSQL -c "CREATE SCHEMA baseline;
@@ -79,12 +83,14 @@ $PSQL -c "CREATE SCHEMA baseline;
   ALTER TABLE baseline.visit ADD PRIMARY KEY (district_code, household_id, seq);
   CREATE TABLE baseline.household_d PARTITION OF baseline.household DEFAULT;
   CREATE TABLE baseline.person_d PARTITION OF baseline.person DEFAULT;
-  CREATE TABLE baseline.visit_d PARTITION OF baseline.visit DEFAULT;"
+  CREATE TABLE baseline.visit_d PARTITION OF baseline.visit DEFAULT;
+  CREATE TABLE baseline.revision (LIKE hhreg.revision INCLUDING ALL);"
 cat > "$WORK/copy.sql" <<EOF
 BEGIN;
 \\copy baseline.household FROM '$WORK/household.csv' CSV
 \\copy baseline.person FROM '$WORK/person.csv' CSV
 \\copy baseline.visit FROM '$WORK/visit.csv' CSV
+\\copy baseline.revision FROM '$WORK/revision.csv' CSV
 COMMIT;
 EOF
 run "psql copy of the same rows (CSV)|$persons" $PSQL -f "$WORK/copy.sql"
@@ -99,7 +105,7 @@ awk 'BEGIN { n = 0 }
 changed=$(grep -c '^  <household ' "$WORK/changed.xml")
 run "postgres plugin, incremental (1 %)|$changed" "$HHREG" export postgres --plugin-dir "$PLUGINS" --db "$DB" \
     --allow-network --opt "$CONNINFO"
-rm -f "$WORK/central.xml" "$WORK/changed.xml" "$WORK"/*.csv
+rm -f "$WORK/central.xml" "$WORK/changed.xml" "$WORK"/*.csv "$DB"*
 
 # --- merge ------------------------------------------------------------------------
 k=1
