@@ -252,9 +252,9 @@ START_TEST(changes_arrive_incrementally_and_two_stores_feed_one_database)
     /* the history: every revision of the store, each once, the new one with its parent */
     ck_assert_int_eq(query_long("SELECT count(*) FROM hhreg.revision"),
                      tu_sql_count(tu_store_db, "SELECT count(*) FROM revision"));
-    char *lineage = query("SELECT revision, parent, change > 0, made_in IS NOT NULL, length(content_sha256) FROM"
+    char *lineage = query("SELECT revision, origin, parent, change > 0, made_in IS NOT NULL, length(content_sha256) FROM"
                           " hhreg.revision WHERE household_id = '510105016003-03-0002' ORDER BY revision");
-    ck_assert_str_eq(lineage, "1||t|t|64\n2|1|t|t|64\n");
+    ck_assert_str_eq(lineage, "1|1||t|t|64\n2|2|1|t|t|64\n");
     free(lineage);
     ck_assert_int_eq(query_long("SELECT count(*) FROM hhreg.visit WHERE household_id = '510105016003-03-0004'"),
                      tu_sql_count(tu_store_db, "SELECT count(*) FROM visit v JOIN household h ON h.id ="
@@ -372,7 +372,8 @@ START_TEST(names_with_tabs_newlines_backslashes_and_quotes_arrive_intact)
 END_TEST
 
 /* A central database made before the table of revisions: the load says how to add
- * it, and a full run with create=yes fills it with the whole history. */
+ * it, a store loaded before then is refused until a full run fills in its history,
+ * and that run holds every revision. */
 START_TEST(an_older_central_database_gets_the_revisions)
 {
     SKIP_WITHOUT_POSTGRES();
@@ -380,8 +381,11 @@ START_TEST(an_older_central_database_gets_the_revisions)
     free(query("DROP TABLE hhreg.revision"));
     tu_result r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", getenv("HHREG_PLUGINS"),
                            "--allow-network", "--opt", conninfo, "postgres", NULL);
-    ck_assert_msg(r.status == 1 && strstr(r.err, "no table hhreg.revision") && strstr(r.err, "full=yes"), "%s",
+    ck_assert_msg(r.status == 1 && strstr(r.err, "no table hhreg.revision") && strstr(r.err, "create=yes"), "%s",
                   r.err);
+    tu_result_free(&r);
+    r = load(tu_store_db, NULL); /* the table made, but this store's history would stay missing */
+    ck_assert_msg(r.status == 1 && strstr(r.err, "none of its revisions") && strstr(r.err, "full=yes"), "%s", r.err);
     tu_result_free(&r);
     r = load(tu_store_db, "full=yes");
     ck_assert_msg(r.status == 0, "%s", r.err);

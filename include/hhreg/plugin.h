@@ -12,6 +12,10 @@
  *   household(ctx, state, pass, h)           for each household of the export,
  *                                            in household-id order, for each pass;
  *                                            pass counts from 0 to passes - 1
+ *   tombstone(ctx, state, t)                 since 1.6 (may be NULL): each deleted
+ *                                            household, in pass 0 after its households
+ *   revision(ctx, state, r)                  since 1.8 (may be NULL): each revision's
+ *                                            lineage, in pass 0 after the deletions
  *   pass_end(ctx, state, pass)               after each pass (may be NULL)
  *   end(ctx, state, ok)                      once whenever begin was called, also
  *                                            after a failure (ok = 0) and after a
@@ -168,7 +172,11 @@ typedef struct hhreg_revision {
     int revision;                  /* 1, 2, ... in this store */
     const char *district_code;     /* of the revision's address */
     const char *made_in;           /* the id (a UUID) of the store it was made in */
+    int origin;                    /* its number in that store: with made_in, what names it
+                                      in every store (docs/merge.md) */
     int parent;                    /* the revision it was edited from; 0 for the first */
+    int merged_from;               /* a conflict settled: the other side's revision (its
+                                      second parent, in this store's numbers); else 0 */
     const char *stored_at;         /* "YYYY-MM-DDTHH:MM:SSZ", when it came into this store */
     const char *content_sha256;    /* of its content (hhreg check's digest); NULL in a
                                       store from before it was kept */
@@ -394,8 +402,9 @@ typedef struct hhreg_plugin {
     int (*tombstone)(hhreg_ctx *ctx, void *state, const hhreg_tombstone *t);
 
     /* since 1.8 (may be NULL; an older descriptor ends before it): each revision of
-     * the run's area — every one, or with a watermark those whose entry in the change
-     * feed is after it — in household-id and revision order, once: in pass 0, after
+     * the run's area — every one, or with a watermark those whose entry in this store's
+     * change feed is after it (a revision merged from a laptop arrives when it was
+     * merged) — in household-id and revision order, once: in pass 0, after
      * the deletions and before pass_end(0). A household revised three times since
      * the watermark is handed to household() once, as it is now, and its three
      * revisions here: the history a central database keeps. */

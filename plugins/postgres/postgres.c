@@ -124,6 +124,15 @@ static void field_int(text *t, long long v, int last)
     field(t, n, last);
 }
 
+/* A revision number that is 0 when there is none (a first revision's parent): NULL. */
+static void field_revision(text *t, int v, int last)
+{
+    if (v > 0)
+        field_int(t, v, last);
+    else
+        field(t, NULL, last);
+}
+
 /* The table of one scope: its columns and their SQL types, from the item dictionary. */
 typedef struct table {
     const char *name;
@@ -319,7 +328,15 @@ static const char *key_of(const table *t)
 
 static int create_tables(state *st)
 {
-    if (runf(st, "create the schema", "CREATE SCHEMA IF NOT EXISTS %s", st->schema) ||
+    /* the schema only when it is missing: an account with rights on an administrator's
+     * schema, not on the database, may still make the tables (CREATE SCHEMA IF NOT
+     * EXISTS asks for the database's right first) */
+    PGresult *r;
+    if (run(st, "read the central schema", "SELECT to_regnamespace($1) IS NULL", st->schema, NULL, &r))
+        return -1;
+    int missing = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    if ((missing && runf(st, "create the schema", "CREATE SCHEMA %s", st->schema)) ||
         runf(st, "create the table of stores",
              "CREATE TABLE IF NOT EXISTS %s.source (store_id uuid PRIMARY KEY, last_change bigint NOT NULL,"
              " loaded_at timestamptz NOT NULL, runs bigint NOT NULL DEFAULT 1)",
@@ -331,8 +348,9 @@ static int create_tables(state *st)
              st->schema) ||
         runf(st, "create the table of revisions",
              "CREATE TABLE IF NOT EXISTS %s.revision (district_code text NOT NULL, household_id text NOT NULL,"
-             " store_id uuid NOT NULL, revision integer NOT NULL, made_in uuid, parent integer,"
-             " stored_at timestamptz NOT NULL, content_sha256 text, change bigint NOT NULL,"
+             " store_id uuid NOT NULL, revision integer NOT NULL, made_in uuid, origin integer NOT NULL,"
+             " parent integer, merged_from integer, stored_at timestamptz NOT NULL, content_sha256 text,"
+             " change bigint NOT NULL,"
              " PRIMARY KEY (district_code, household_id, store_id, revision))",
              st->schema))
         return -1;
@@ -365,8 +383,7 @@ static int check_tables(state *st)
     PQclear(there);
     if (!revisions) {
         st->api->error(st->ctx, "the central database has no table %s.revision (its tables were made by an older"
-                                " hhreg, or not yet): run once with --opt create=yes --opt full=yes, which makes it"
-                                " and fills it with every revision",
+                                " hhreg): run once with --opt create=yes, or have it made as docs/central.md shows",
                        st->schema);
         return -1;
     }
@@ -591,6 +608,20 @@ static int take_watermark(state *st)
         return -1;
     long long mark = PQntuples(r) ? atoll(PQgetvalue(r, 0, 0)) : -1;
     PQclear(r);
+    /* a store loaded before the table of revisions was: its older history is missing */
+    snprintf(sql, sizeof sql, "SELECT NOT EXISTS (SELECT 1 FROM %s.revision WHERE store_id = $1)", st->schema);
+    if (mark > 0 && run(st, "read the central revisions", sql, store, NULL, &r))
+        return -1;
+    int no_history = mark > 0 && PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    if (mark > 0)
+        PQclear(r);
+    if (no_history) {
+        st->api->error(st->ctx, "the central database holds this store up to change %lld but none of its"
+                                " revisions (it was loaded before the table of revisions was made): load it"
+                                " whole once with --opt full=yes",
+                       mark);
+        return -1;
+    }
     if (mark >= 0 && st->api->set_since(st->ctx, mark) != 0) {
         st->api->info(st->ctx, "the central database holds this store up to change %lld: load it whole with"
                                " --opt full=yes",
@@ -657,8 +688,8 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
     static const char *const target_of[] = { "household", "person", "visit", "tombstone", "revision" };
     static const char *const own_columns[] = { /* of the tables whose columns are not items */
         [ROWS_TOMBSTONE] = "district_code, household_id, store_id, revision, deleted_at, reason, change",
-        [ROWS_REVISION] = "district_code, household_id, store_id, revision, made_in, parent, stored_at,"
-                          " content_sha256, change",
+        [ROWS_REVISION] = "district_code, household_id, store_id, revision, made_in, origin, parent, merged_from,"
+                          " stored_at, content_sha256, change",
     };
     const table *tables[] = { &st->household, &st->person, &st->visit };
     for (int k = 0; k < N_ROWS; k++) {
@@ -737,6 +768,21 @@ static const char *flag(int v)
     return v ? "true" : "false";
 }
 
+/* One more record staged: the batch handed to the sender when it is full; 0 or -1. */
+static int staged(state *st)
+{
+    return ++st->pending >= BATCH ? send_all(st, 0) : 0;
+}
+
+/* The first columns of a deletion's or a revision's row: whose, from which store. */
+static void key_fields(state *st, text *t, const char *district, const char *id, int revision)
+{
+    field(t, district, 0);
+    field(t, id, 0);
+    field(t, st->api->store_id(st->ctx), 0);
+    field_int(t, revision, 0);
+}
+
 static int household(hhreg_ctx *ctx, void *arg, unsigned pass, const hhreg_household *h)
 {
     (void)ctx;
@@ -749,10 +795,7 @@ static int household(hhreg_ctx *ctx, void *arg, unsigned pass, const hhreg_house
     field(t, st->api->store_id(st->ctx), 0);
     field_int(t, h->revision, 0);
     field(t, h->made_in, 0);
-    if (h->parent > 0)
-        field_int(t, h->parent, 0);
-    else
-        field(t, NULL, 0);
+    field_revision(t, h->parent, 0);
     field_int(t, h->change, 0);
     field(t, NULL, 0); /* deleted_at: a household handed over is current */
     const char *review = st->api->review_state(st->ctx, h);
@@ -788,7 +831,7 @@ static int household(hhreg_ctx *ctx, void *arg, unsigned pass, const hhreg_house
     st->households++;
     st->persons += (long)h->n_persons;
     st->visits += (long)h->n_visits;
-    return ++st->pending >= BATCH ? send_all(st, 0) : 0;
+    return staged(st);
 }
 
 static int tombstone(hhreg_ctx *ctx, void *arg, const hhreg_tombstone *ts)
@@ -800,15 +843,12 @@ static int tombstone(hhreg_ctx *ctx, void *arg, const hhreg_tombstone *ts)
     snprintf(district, sizeof district, "%.6s", ts->id); /* a household id begins with its district's code */
     if (partition_for(st, district))
         return -1;
-    field(t, district, 0);
-    field(t, ts->id, 0);
-    field(t, st->api->store_id(st->ctx), 0);
-    field_int(t, ts->revision, 0);
+    key_fields(st, t, district, ts->id, ts->revision);
     field(t, ts->deleted_at, 0);
     field(t, ts->reason, 0);
     field_int(t, ts->change, 1);
     st->tombstones++;
-    return ++st->pending >= BATCH ? send_all(st, 0) : 0;
+    return staged(st);
 }
 
 /* A revision's lineage, kept once: revisions never change. */
@@ -817,20 +857,16 @@ static int revision(hhreg_ctx *ctx, void *arg, const hhreg_revision *r)
     (void)ctx;
     state *st = arg;
     text *t = &st->rows[ROWS_REVISION];
-    field(t, r->district_code, 0);
-    field(t, r->id, 0);
-    field(t, st->api->store_id(st->ctx), 0);
-    field_int(t, r->revision, 0);
+    key_fields(st, t, r->district_code, r->id, r->revision);
     field(t, r->made_in, 0);
-    if (r->parent > 0)
-        field_int(t, r->parent, 0);
-    else
-        field(t, NULL, 0);
+    field_int(t, r->origin, 0);
+    field_revision(t, r->parent, 0);
+    field_revision(t, r->merged_from, 0);
     field(t, r->stored_at, 0);
     field(t, r->content_sha256, 0);
     field_int(t, r->change, 1);
     st->revisions++;
-    return ++st->pending >= BATCH ? send_all(st, 0) : 0;
+    return staged(st);
 }
 
 /* The staged rows moved into the central tables: each household's persons and

@@ -955,8 +955,8 @@ static int hand_over_tombstones(hh_store *s, const hh_export_request *rq, pass_s
 static int hand_over_revision(const hh_revision_row *r, void *arg)
 {
     pass_state *ps = arg;
-    hhreg_revision v = { sizeof v, r->id, r->revision, r->district_code, r->made_in, r->parent, r->stored_at,
-                         r->content_sha256, r->change };
+    hhreg_revision v = { sizeof v,  r->id,          r->revision,  r->district_code,   r->made_in, r->origin,
+                         r->parent, r->merged_from, r->stored_at, r->content_sha256, r->change };
     if (hh_plugin_revision(ps->ctx->plugin)(ps->ctx, ps->plugin_state, &v) != 0 || ps->ctx->write_failed) {
         ps->failed = 1;
         return 1;

@@ -271,7 +271,9 @@ typedef struct hh_revision_row {
     const char *id;
     int revision;
     const char *district_code, *made_in;
+    int origin;                      /* its number in made_in */
     int parent;                      /* 0 for the first */
+    int merged_from;                 /* 0 unless it settled a conflict */
     const char *stored_at, *content_sha256;
     long long change;                /* its entry in the change feed, 0 when none */
 } hh_revision_row;

@@ -564,8 +564,8 @@ int hh_store_each_tombstone(hh_store *s, const char *area, long long since,
 int hh_store_each_revision(hh_store *s, const char *area, long long since,
                            int (*fn)(const hh_revision_row *r, void *arg), void *arg, hh_buf *err)
 {
-#define LINEAGE_COLUMNS "r.household_id, r.revision, r.district_code, r.made_in, coalesce(r.parent, 0), r.stored_at," \
-                         " r.content_sha256, "
+#define LINEAGE_COLUMNS "r.household_id, r.revision, r.district_code, r.made_in, coalesce(r.origin, r.revision)," \
+                         " coalesce(r.parent, 0), coalesce(r.merged_from, 0), r.stored_at, r.content_sha256, "
 #define LINEAGE_IN_AREA \
     "(?1 IS NULL OR substr(r.household_id, 1, length(?1)) = ?1 OR substr(r.community_code, 1, length(?1)) = ?1)"
     /* with a watermark, from the feed's few entries after it; without, every revision */
@@ -585,8 +585,9 @@ int hh_store_each_revision(hh_store *s, const char *area, long long since,
     sqlite3_bind_int64(st, 2, since);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        hh_revision_row r = { col(st, 0), sqlite3_column_int(st, 1), col(st, 2), col(st, 3), sqlite3_column_int(st, 4),
-                              col(st, 5), col(st, 6), sqlite3_column_int64(st, 7) };
+        hh_revision_row r = { col(st, 0),        sqlite3_column_int(st, 1), col(st, 2),
+                              col(st, 3),        sqlite3_column_int(st, 4), sqlite3_column_int(st, 5),
+                              sqlite3_column_int(st, 6), col(st, 7), col(st, 8), sqlite3_column_int64(st, 9) };
         int stop = fn(&r, arg);
         if (stop) {
             sqlite3_finalize(st);

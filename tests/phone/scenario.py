@@ -401,6 +401,14 @@ try:
     tap('#next-problem')
     if not d.execute_script("return !!document.activeElement.closest('.item.bad')"):
         fail('"next" in the bar does not bring a marked item to hand')
+    at = "return document.activeElement.closest('.item.bad').dataset.path"
+    marked = d.execute_script("return [...document.querySelectorAll('#form .item.bad')].map((e) => e.dataset.path)")
+    walked = [d.execute_script(at)]
+    for _ in marked:  # to the last, at the bottom of the form, and round to the first again
+        tap('#next-problem')
+        walked.append(d.execute_script(at))
+    if walked != marked + marked[:1]:
+        fail(f'"next" walks {walked}, not every marked item in order and round again ({marked})')
     tap('#lang')  # the refusal kept on the phone is read in the language chosen since
     wait('the server\'s message at its item in Chinese', lambda: '晚于本表登记日期' in message('visit[1]/@date'))
     tap('#lang')

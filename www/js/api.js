@@ -86,8 +86,8 @@ export async function signOut() {
   const s = session();
   try {
     await call('DELETE', '/api/v1/session');
-  } catch (e) { // offline: the session (its cookie stays on the phone) is ended on the server when the connection is back
-    if (e.offline && s) localStorage.setItem(LOGOUT_KEY, s.csrf);
+  } catch (e) { // offline, or the server failing: the session (its cookie stays on the phone) is ended when it answers
+    if ((e.offline || e.status >= 500) && s) localStorage.setItem(LOGOUT_KEY, s.csrf);
   }
   localStorage.removeItem(SESSION_KEY);
 }
@@ -97,9 +97,13 @@ export async function signOut() {
 export async function endPendingSignOut() {
   const csrf = localStorage.getItem(LOGOUT_KEY);
   if (!csrf || !navigator.onLine) return;
-  try {
+  const control = new AbortController();
+  const timer = setTimeout(() => control.abort(), 10000); // sign-in waits for it
+  try { // not call(): its 401 would sign out whoever is signed in now
     const answer = await fetch('/api/v1/session', { method: 'DELETE', headers: { 'X-CSRF-Token': csrf },
-      credentials: 'same-origin', cache: 'no-store' });
+      credentials: 'same-origin', cache: 'no-store', signal: control.signal });
     if (answer.status < 500) localStorage.removeItem(LOGOUT_KEY);
-  } catch { /* still unreachable */ }
+  } catch { /* still unreachable */ } finally {
+    clearTimeout(timer);
+  }
 }

@@ -125,8 +125,7 @@ function signInScreen(message) {
     try {
       await signIn(user.value.trim(), password.value);
       await db.claim(session().user);
-      endPendingSignOut();
-route().then(sendOutbox); // what waited while the session had ended goes now
+      route().then(sendOutbox); // what waited while the session had ended goes now
     } catch (e) {
       said.textContent = e.offline ? t('offlineNoSession') : e.code === 'login-refused' ? t('signInRefused') : e.message;
     }
@@ -273,18 +272,26 @@ async function flagOldDrafts() {
   for (const d of await db.all('drafts')) {
     if (d.edited !== undefined || !d.householdId) continue;
     const h = (await db.get('cache', `household:${d.householdId}`) || {}).household;
-    d.edited = !(h && h.revision === d.baseRevision && sameAsOpened(d.answers, fromJson(dict, h)));
+    d.edited = !(h && h.revision === d.baseRevision && sameAsOpened(d.answers, h));
     await db.put('drafts', d);
   }
 }
 
-// Whether answers are the household `fresh` as draftOf opened it: the enumerator, the
-// enumeration date and the visit it adds are the day's, so they are taken as they are.
-function sameAsOpened(answers, fresh) {
-  const h = answers.household;
-  Object.assign(fresh.household, { enumerator: h.enumerator, 'enumeration-date': h['enumeration-date'] });
-  fresh.visits.push(answers.visits[answers.visits.length - 1]);
+// Whether answers are household h as draftOf opened it on the day of its last visit, by
+// that visit's enumerator: everything else (the visit's purpose and outcome included) as
+// draftOf makes it.
+function sameAsOpened(answers, h) {
+  const last = answers.visits[answers.visits.length - 1];
+  if (!last) return false;
+  const fresh = fromJson(dict, h);
+  Object.assign(fresh.household, { enumerator: last.enumerator, 'enumeration-date': last.date });
+  fresh.visits.push(openingVisit(h, last.enumerator, last.date));
   return JSON.stringify(fresh) === JSON.stringify(answers);
+}
+
+// The visit opening household h adds: today's by this account, a follow-up of a form returned.
+function openingVisit(h, user, date) {
+  return { date, enumerator: user, purpose: h.review && h.review.state === 'returned' ? 'follow-up' : 'routine', outcome: 'done' };
 }
 
 // A new draft of household id as the server sent it (h), unchanged until the worker edits it.
@@ -294,7 +301,7 @@ async function draftOf(id, h) {
   const user = session().user;
   answers.household.enumerator = user;
   answers.household['enumeration-date'] = today();
-  answers.visits.push({ date: today(), enumerator: user, purpose: h.review && h.review.state === 'returned' ? 'follow-up' : 'routine', outcome: 'done' });
+  answers.visits.push(openingVisit(h, user, today()));
   const d = { clientId: newClientId(), grid: id.slice(0, 15), householdId: id, baseRevision: h.revision, answers,
     review: h.review, updatedAt: new Date().toISOString(), edited: false,
     memberCountTyped: answers.household['member-count'] !== String(answers.persons.length) }; // else it follows the roster
@@ -361,7 +368,7 @@ async function formScreen(clientId) {
   let counting = !(draft.refusal && draft.refusal.code !== 'invalid-form');
   if (!counting) said.textContent = t('refusedAbove');
   const recount = () => {
-    const n = body.querySelectorAll('.item.bad, .problems').length;
+    const n = body.querySelectorAll('.item.bad').length + body.querySelectorAll('.problems p').length; // each of the whole form's too
     next.hidden = !n;
     if (counting) said.textContent = n ? t('problems', n) : '';
   };
@@ -392,12 +399,16 @@ async function formScreen(clientId) {
   });
 }
 
-// The bar's way through a long form's problems: the next marked item below the middle of
-// the screen (where the last one was brought), else the first again; its answer focused.
+// The bar's way through a long form's problems, in the form's order: the one after the
+// last brought to hand (the first again after the last), or, on the first tap, the first
+// at or below the top of the screen; its answer focused.
 function nextProblem(body, button, first = false) {
   const marked = [...body.querySelectorAll('.item.bad, .problems')];
   button.hidden = !marked.length;
-  const item = (!first && marked.find((e) => e.getBoundingClientRect().top > window.innerHeight / 2)) || marked[0];
+  const at = first ? -1 : marked.indexOf(button.last);
+  const item = at >= 0 ? marked[(at + 1) % marked.length]
+    : (!first && marked.find((e) => e.getBoundingClientRect().top >= 0)) || marked[0];
+  button.last = item;
   if (!item) return;
   item.scrollIntoView({ block: 'center' });
   item.querySelector('input, button')?.focus({ preventScroll: true });
@@ -576,7 +587,8 @@ function sentText(o) {
 // server refuses the rest anyway; refused here, nothing is typed into a screen it would refuse.
 function mayOpen(hash) {
   const s = session();
-  if (/^#\/(review|progress|assignments)/.test(hash)) return s.role === 'supervisor';
+  if (/^#\/assignments/.test(hash)) return s.role === 'supervisor' || s.role === 'admin'; // as the server lets them
+  if (/^#\/(review|progress)/.test(hash)) return s.role === 'supervisor';
   const id = /^#\/(?:household|visit)\/([^?]*)/.exec(hash);
   return !id || s.grids.some((g) => decodeURIComponent(id[1]).startsWith(g.split('/')[0]));
 }
