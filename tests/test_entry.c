@@ -490,8 +490,8 @@ START_TEST(a_problem_of_two_items_lets_the_worker_choose_which_to_change)
                                            { "Holds a disability certificate", "" } };
     answer_items(&t, 2, rest, sizeof rest / sizeof rest[0]);
     tu_pty_expect(&t, "which one do you change?", 20);
-    tu_pty_expect(&t, "1  Relationship to the head", 20);
-    tu_pty_answer(&t, "2  Date of birth", "1");
+    tu_pty_expect(&t, "1  Date of birth", 20); /* where it is reported, then what the rule compares it with */
+    tu_pty_answer(&t, "2  Relationship to the head", "2");
     tu_pty_answer(&t, "Person 2 · Relationship to the head [spouse]", "child");
     tu_pty_answer(&t, "Also record for anyone", "");
     tu_pty_answer(&t, "Who answered", "");
@@ -705,9 +705,9 @@ START_TEST(a_household_of_three_adults_takes_at_most_45_prompts)
 END_TEST
 
 /* Nobody home: only what is seen at the door is asked (the dwelling type; the phone
- * if one is posted); no consent and a proxy are taken, no person entered, and the
- * registration visit says nobody was home. Tenure, the allowances and the extras are
- * neither asked nor invented: the stored form has none of them. */
+ * if one is posted); no person is entered, and the registration visit says nobody was
+ * home. Tenure, the allowances, the extras, the respondent and the consent are
+ * neither asked nor invented: nobody answered, and the stored form has none of them. */
 START_TEST(nobody_home_is_recorded_without_a_roster)
 {
     tu_pty t;
@@ -717,14 +717,13 @@ START_TEST(nobody_home_is_recorded_without_a_roster)
         { "Dwelling type:", "apartment" }, { "Enumeration status", "nobody home" }, { "Household phone", "" } };
     for (size_t i = 0; i < sizeof household / sizeof household[0]; i++)
         tu_pty_answer(&t, household[i][0], household[i][1]);
-    tu_pty_expect(&t, "Consent given?: no", 20);
     tu_pty_answer(&t, "Enter the first person? [n]", "");
     tu_pty_expect(&t, "Outcome: nobody home", 20);
     store_from_review(&t);
     tu_pty_free(&t);
     ck_assert_int_eq(count("SELECT count(*) FROM revision r JOIN visit v USING (household_id, revision) WHERE "
-                           "r.room = '1801' AND r.enumeration_status = 'nobody-home' AND r.consent = 0 AND "
-                           "r.respondent = 'proxy' AND v.outcome = 'nobody-home' AND v.purpose = 'registration' AND "
+                           "r.room = '1801' AND r.enumeration_status = 'nobody-home' AND r.consent IS NULL AND "
+                           "r.respondent IS NULL AND v.outcome = 'nobody-home' AND v.purpose = 'registration' AND "
                            "r.tenure IS NULL AND r.low_income IS NULL AND r.extreme_hardship IS NULL AND "
                            "r.floor_area IS NULL AND r.needs IS NULL"), 1);
     ck_assert_int_eq(count("SELECT count(*) FROM person p JOIN revision r USING (household_id, revision) "

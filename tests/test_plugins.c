@@ -600,9 +600,14 @@ START_TEST(a_household_nobody_was_home_at_is_exported_as_not_recorded)
         "<community code=\"510105016003\">华兴社区</community><grid>3</grid><building>543</building>"
         "<unit>1</unit><room>901</room></address><householdType>family</householdType>"
         "<dwellingType>apartment</dwellingType>"
-        "<enumeration enumerator=\"E0300\" date=\"2026-10-11\" status=\"nobody-home\" respondent=\"proxy\""
-        " consent=\"false\"/><visit date=\"2026-10-11\" enumerator=\"E0300\" purpose=\"registration\""
+        "<enumeration enumerator=\"E0300\" date=\"2026-10-11\" status=\"nobody-home\"/>"
+        "<visit date=\"2026-10-11\" enumerator=\"E0300\" purpose=\"registration\""
         " outcome=\"nobody-home\"/></household>\n";
+    static const char answered_profile[] = /* who answered, and consent: nobody, so not recorded */
+        "<profile xmlns=\"urn:hhreg:district-profile:1\"><title>Answers</title><records>households</records>"
+        "<output encoding=\"UTF-8\" layout=\"csv\" delimiter=\",\" header=\"true\" lineEnd=\"LF\"/>"
+        "<column header=\"room\" value=\"room\"/><column header=\"respondent\" value=\"respondent\"/>"
+        "<column header=\"consent\" value=\"consent\"/></profile>\n";
     char *db = tu_path(tu_store_dir, "nobody.db"), *xml = tu_path(tu_store_dir, "nobody.xml");
     tu_write_file(xml, form, sizeof form - 1);
     char *grid = tu_src("samples/households/510105016003-03-0001.xml");
@@ -621,9 +626,11 @@ START_TEST(a_household_nobody_was_home_at_is_exported_as_not_recorded)
     tu_result_free(&r);
     char *got = python("import json,sys\n"
                        "h=[json.loads(l) for l in open(sys.argv[1], encoding=\"utf-8\")][1]\n"
-                       "print(h[\"tenure\"], h[\"lowIncome\"], h[\"extremeHardship\"], h[\"persons\"], len(h[\"visits\"]))",
+                       "e=h[\"enumeration\"]\n"
+                       "print(h[\"tenure\"], h[\"lowIncome\"], h[\"extremeHardship\"], h[\"persons\"], len(h[\"visits\"]),"
+                       " e[\"respondent\"], e[\"consent\"])",
                        jsonl);
-    ck_assert_str_eq(got, "None None None [] 1\n");
+    ck_assert_str_eq(got, "None None None [] 1 None None\n");
     free(got);
     r = tu_hhreg(NULL, NULL, "export", "--db", db, "--plugin-dir", plugins, "-o", csv, "--opt", opt, "district-csv",
                  NULL);
@@ -632,6 +639,18 @@ START_TEST(a_household_nobody_was_home_at_is_exported_as_not_recorded)
     got = tu_read_file(csv, NULL);
     ck_assert_msg(strstr(got, ",family,apartment,,,,zh,,,,2026-10-11,nobody-home,0,"), "%s", got);
     free(got);
+    char *answered = tu_path(tu_store_dir, "answered.xml");
+    tu_write_file(answered, answered_profile, sizeof answered_profile - 1);
+    free(opt);
+    opt = hh_xasprintf("profile=%s", answered);
+    r = tu_hhreg(NULL, NULL, "export", "--db", db, "--plugin-dir", plugins, "-o", csv, "--opt", opt, "district-csv",
+                 NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    got = tu_read_file(csv, NULL);
+    ck_assert_msg(strstr(got, "\n901,,\n") && strstr(got, "\n101,1,1\n"), "%s", got); /* not "proxy", not 0 */
+    free(got);
+    free(answered);
     r = tu_hhreg(NULL, NULL, "export", "--db", db, "--plugin-dir", plugins, "-o", tables, "summary", NULL);
     ck_assert_msg(r.status == 0 && strstr(r.err, "plugin summary: 1 household(s) without persons (nobody home, "
                                                  "refused) left out of the tables"), "%s", r.err);

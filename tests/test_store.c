@@ -369,9 +369,10 @@ static void check_passes(void)
     tu_result_free(&r);
 }
 
-/* A store of schema 6 kept tenure, the allowance and hardship NOT NULL; migration 7
- * lifts that in place (a form that found nobody home records none of them) and
- * leaves every stored row and `check` as they were. */
+/* A store of schema 6 kept tenure, the allowance and hardship NOT NULL, and the
+ * respondent and consent too; migrations 7 and 13 lift that in place (a form that
+ * found nobody home records none of them) and leave every stored row and `check` as
+ * they were. */
 START_TEST(a_version_6_store_takes_a_form_without_the_household_questions)
 {
     char *form = tu_src("samples/households/510105016003-03-0101.xml");
@@ -388,9 +389,11 @@ START_TEST(a_version_6_store_takes_a_form_without_the_household_questions)
     version = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     char *back = hh_xasprintf("PRAGMA writable_schema = ON;"
-                              " UPDATE sqlite_schema SET sql = replace(replace(replace(sql, 'tenure TEXT,',"
-                              " 'tenure TEXT NOT NULL,'), 'low_income INTEGER,', 'low_income INTEGER NOT NULL,'),"
-                              " 'extreme_hardship INTEGER,', 'extreme_hardship INTEGER NOT NULL,')"
+                              " UPDATE sqlite_schema SET sql = replace(replace(replace(replace(replace(sql,"
+                              " 'tenure TEXT,', 'tenure TEXT NOT NULL,'), 'low_income INTEGER,',"
+                              " 'low_income INTEGER NOT NULL,'), 'extreme_hardship INTEGER,',"
+                              " 'extreme_hardship INTEGER NOT NULL,'), 'respondent TEXT,', 'respondent TEXT NOT NULL,'),"
+                              " 'consent INTEGER,', 'consent INTEGER NOT NULL,')"
                               " WHERE name = 'revision'; PRAGMA schema_version = %ld; PRAGMA writable_schema = OFF;"
                               " DROP TRIGGER feed_revision; DROP TRIGGER feed_visit; DROP TRIGGER feed_review;"
                               " DROP TABLE conflict; ALTER TABLE revision DROP COLUMN origin; ALTER TABLE revision DROP COLUMN merged_from;"
@@ -403,7 +406,8 @@ START_TEST(a_version_6_store_takes_a_form_without_the_household_questions)
     free(back);
     sqlite3_close(h);
     ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'revision' AND"
-                                      " sql LIKE '%tenure TEXT NOT NULL%extreme_hardship INTEGER NOT NULL%'"), 1);
+                                      " sql LIKE '%tenure TEXT NOT NULL%extreme_hardship INTEGER NOT NULL%"
+                                      "respondent TEXT NOT NULL, consent INTEGER NOT NULL%'"), 1);
     static const char nobody[] =
         "<household id=\"510105016003-03-0901\" xmlns=\"urn:hhreg:household:1\"><address>"
         "<district code=\"510105\">青羊区</district><street code=\"510105016\">黄田坝街道</street>"
@@ -413,22 +417,37 @@ START_TEST(a_version_6_store_takes_a_form_without_the_household_questions)
         "<enumeration enumerator=\"E0300\" date=\"2026-10-11\" status=\"refused\" respondent=\"proxy\""
         " consent=\"false\"/><visit date=\"2026-10-11\" enumerator=\"E0300\" purpose=\"registration\""
         " outcome=\"refused\"/></household>\n";
-    char *path = tu_path(dir, "refused.xml");
+    static const char nobody_home[] = /* nobody answered: no respondent, no consent */
+        "<household id=\"510105016003-03-0902\" xmlns=\"urn:hhreg:household:1\"><address>"
+        "<district code=\"510105\">青羊区</district><street code=\"510105016\">黄田坝街道</street>"
+        "<community code=\"510105016003\">华兴社区</community><grid>3</grid><building>543</building>"
+        "<unit>1</unit><room>902</room></address><householdType>family</householdType>"
+        "<dwellingType>apartment</dwellingType>"
+        "<enumeration enumerator=\"E0300\" date=\"2026-10-11\" status=\"nobody-home\"/>"
+        "<visit date=\"2026-10-11\" enumerator=\"E0300\" purpose=\"registration\" outcome=\"nobody-home\"/>"
+        "</household>\n";
+    char *path = tu_path(dir, "refused.xml"), *path2 = tu_path(dir, "nobody-home.xml");
     tu_write_file(path, nobody, sizeof nobody - 1);
-    r = tu_hhreg(NULL, NULL, "import", "--db", db, path, NULL);
-    ck_assert_msg(r.status == 0 && strstr(r.out, "1 stored"), "%s%s", r.out, r.err);
+    tu_write_file(path2, nobody_home, sizeof nobody_home - 1);
+    r = tu_hhreg(NULL, NULL, "import", "--db", db, path, path2, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "2 stored"), "%s%s", r.out, r.err);
     tu_result_free(&r);
     ck_assert_int_eq(tu_sql_count(db, "PRAGMA user_version"), HH_STORE_SCHEMA_VERSION);
     ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%NOT NULL%'"
                                       " AND (sql LIKE '%tenure TEXT NOT NULL%' OR sql LIKE '%low_income INTEGER NOT NULL%'"
-                                      " OR sql LIKE '%extreme_hardship INTEGER NOT NULL%')"), 0);
+                                      " OR sql LIKE '%extreme_hardship INTEGER NOT NULL%'"
+                                      " OR sql LIKE '%respondent TEXT NOT NULL%' OR sql LIKE '%consent INTEGER NOT NULL%')"),
+                     0);
     ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM revision WHERE tenure IS NULL AND low_income IS NULL"
                                       " AND extreme_hardship IS NULL AND enumeration_status = 'refused'"), 1);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM revision WHERE respondent IS NULL AND consent IS NULL"
+                                      " AND enumeration_status = 'nobody-home'"), 1);
     ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM revision WHERE tenure IS NOT NULL"), 1);
     ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'"), 1);
     r = tu_hhreg(NULL, NULL, "check", "--db", db, NULL);
     ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
     tu_result_free(&r);
+    free(path2);
     free(path);
     free(form);
 }

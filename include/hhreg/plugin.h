@@ -54,7 +54,7 @@ extern "C" {
 
 #define HHREG_PLUGIN_MAGIC 0x48485047u  /* "HHPG" */
 #define HHREG_PLUGIN_ABI_MAJOR 1
-#define HHREG_HOST_API_MINOR 8          /* the newest minor this header describes */
+#define HHREG_HOST_API_MINOR 9          /* the newest minor this header describes */
 
 /* --- the data a plugin sees -------------------------------------------------- */
 
@@ -93,7 +93,10 @@ extern "C" {
  *   allowance or extreme hardship (they are asked of the household): tenure is then
  *   NULL, and low_income and extreme_hardship are -1 for a plugin whose
  *   min_api_minor is 5 or more, 0 for an older one (api->item_text gives NULL).
- *   household.consent      1 when enumeration/@consent is true, else 0
+ *   A form that found nobody home records no respondent and no consent (nobody
+ *   answered): respondent is then NULL and consent -1 for a plugin whose
+ *   min_api_minor is 9 or more, "" and 0 for an older one (api->item_text gives NULL).
+ *   household.consent      1 when enumeration/@consent is true, 0 when false
  */
 
 typedef struct hhreg_person {
@@ -134,7 +137,7 @@ typedef struct hhreg_household {
     int extreme_hardship;          /* 0 or 1; since 1.5 -1 when not recorded (see above) */
     const char *needs;
     const char *enumerator, *enumeration_date, *enumeration_status, *respondent;
-    int consent;                   /* 0 or 1 */
+    int consent;                   /* 0 or 1; since 1.9 -1 when not recorded (see above) */
     int member_count;              /* -1 absent */
     size_t n_persons;
     const hhreg_person *persons;

@@ -310,7 +310,7 @@ static const hhreg_option_spec options[] = {
 };
 
 const hhreg_plugin hhreg_plugin_district_csv = {
-    HHREG_PLUGIN_HEADER(5), /* 1.5: -1 for the allowance and hardship not recorded */
+    HHREG_PLUGIN_HEADER(9), /* 1.5: -1 for the allowance and hardship not recorded; 1.9: no respondent */
     .name = "district-csv",
     .version = "1.0",
     .summary = "CSV or fixed-width files in a district's layout, driven by a district profile",

@@ -193,8 +193,8 @@ static const char *household_value(item it, const hhreg_household *h, const char
     case I_ENUMERATOR: return h->enumerator;
     case I_ENUMERATION_DATE: return date(h->enumeration_date, df, buf, n);
     case I_ENUMERATION_STATUS: return h->enumeration_status;
-    case I_RESPONDENT: return h->respondent;
-    case I_CONSENT: return h->consent ? "1" : "0";
+    case I_RESPONDENT: return or_empty(h->respondent);
+    case I_CONSENT: return h->consent < 0 ? "" : h->consent ? "1" : "0";
     case I_MEMBER_COUNT: return number(h->member_count, -1, buf, n);
     case I_SIZE: return number(h->size, -1, buf, n);
     case I_ELDERLY60_COUNT: return number(h->elderly60, -1, buf, n);

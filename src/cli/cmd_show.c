@@ -41,8 +41,8 @@ static const layout_line household_layout[] = {
     { "  low-income allowance {low-income|-}[ since {low-income-since}], extreme hardship {extreme-hardship|-}\n",
       "  低保 {low-income|-}[，起始于 {low-income-since}], 特困供养 {extreme-hardship|-}\n" },
     { "[  needs {needs}\n]", "[  需求 {needs}\n]" },
-    { "  enumerated {enumeration-date} by {enumerator}, {status}, respondent {respondent}, consent {consent}\n",
-      "  登记 {enumeration-date} 登记员 {enumerator}, {status}, 受访人 {respondent}, 同意 {consent}\n" },
+    { "  enumerated {enumeration-date} by {enumerator}, {status}, respondent {respondent|-}, consent {consent|-}\n",
+      "  登记 {enumeration-date} 登记员 {enumerator}, {status}, 受访人 {respondent|-}, 同意 {consent|-}\n" },
 };
 
 /* A person's lines come in three parts, with derived values printed between them. */

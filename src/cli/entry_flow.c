@@ -322,7 +322,7 @@ static size_t form_refuses(entry_conversation *s, const hh_question *q, hh_q_sco
         if (its && d.items[i].severity == HH_ERROR) {
             print_diag(s, &d.items[i]);
             hh_entry_target t[2]; /* a problem of several items: the worker chooses one when the person is checked */
-            errors += hh_entry_involved(s->a, d.items[i].rule, d.items[i].path, t, 2) < 2;
+            errors += hh_entry_involved(s->a, &d.items[i], t, 2) < 2;
         }
     }
     hh_diags_free(&d);
@@ -900,7 +900,7 @@ static void propose_id(entry_conversation *s)
 static int ask_involved(entry_conversation *s, const hh_diag *g, int *asked)
 {
     hh_entry_target t[8];
-    size_t n = hh_entry_involved(s->a, g->rule, g->path, t, 8), pick = 0;
+    size_t n = hh_entry_involved(s->a, g, t, 8), pick = 0;
     *asked = n > 0;
     if (n > 1) {
         fprintf(s->out, "%s\n", tr(s, "It involves these items; which one do you change?", "此问题涉及以下各项，请选择要修改的一项："));

@@ -17,6 +17,9 @@ static void diag_free(hh_diag *g)
     free(g->path);
     free(g->msg_en);
     free(g->msg_zh);
+    for (size_t i = 0; i < g->n_also; i++)
+        free(g->also[i]);
+    free(g->also);
 }
 
 void hh_diags_clear(hh_diags *d)
@@ -63,6 +66,20 @@ void hh_diags_take(hh_diags *d, const char *file, long line, hh_severity sev,
     g->path = hh_xstrdup(path ? path : "");
     g->msg_en = en;
     g->msg_zh = zh;
+    g->also = NULL;
+    g->n_also = 0;
+}
+
+void hh_diags_also(hh_diags *d, const char *path)
+{
+    hh_diag *g = &d->items[d->n - 1];
+    if (strcmp(g->path, path) == 0)
+        return;
+    for (size_t i = 0; i < g->n_also; i++)
+        if (strcmp(g->also[i], path) == 0)
+            return;
+    g->also = hh_xrealloc(g->also, (g->n_also + 1) * sizeof *g->also);
+    g->also[g->n_also++] = hh_xstrdup(path);
 }
 
 void hh_diags_move(hh_diags *to, hh_diags *from)
@@ -128,6 +145,12 @@ static void diag_json(hh_json *j, const hh_diag *g, hh_lang lang, bool both)
     hh_json_str(j, "rule", g->rule);
     hh_json_str(j, "path", g->path);
     hh_json_str(j, "message", hh_diag_message(g, lang));
+    if (g->n_also) {
+        hh_json_array(j, "also");
+        for (size_t i = 0; i < g->n_also; i++)
+            hh_json_str(j, NULL, g->also[i]);
+        hh_json_end(j);
+    }
     if (both)
         hh_json_messages(j, hh_diag_message(g, HH_LANG_EN), hh_diag_message(g, HH_LANG_ZH));
     hh_json_end(j);

@@ -1,7 +1,9 @@
 /* diag.h — problems found in forms and stores, in both languages.
  *
  * A diagnostic names the file and line, the rule id, the item path (such as
- * `person[3]/birthDate`) and a message in English and Chinese. Diagnostics are
+ * `person[3]/birthDate`) and a message in English and Chinese; a problem of several
+ * items (a child's birth date against the head's) also names the others, so a client
+ * marks each and the worker chooses which to change. Diagnostics are
  * collected in an hh_diags list and printed in one of two formats:
  *   FILE:LINE: error|warning: [RULE-ID] PATH: message
  * or as JSON objects. Built-in messages (parser, store) come from the catalogue
@@ -26,6 +28,8 @@ typedef struct hh_diag {
     char *path;          /* may be "" for whole-file problems */
     char *msg_en;
     char *msg_zh;
+    char **also;         /* the other items the problem involves (paths), n_also of them */
+    size_t n_also;
 } hh_diag;
 
 typedef struct hh_diags {
@@ -43,6 +47,9 @@ void hh_diags_add(hh_diags *d, const char *file, long line, hh_severity sev,
 /* The same, taking (and in the end freeing) the two messages. */
 void hh_diags_take(hh_diags *d, const char *file, long line, hh_severity sev,
                    const char *rule, const char *path, char *en, char *zh);
+/* Names item `path` as involved in the last diagnostic added too (not its own path,
+ * nor one named already). */
+void hh_diags_also(hh_diags *d, const char *path);
 /* Moves every item of `from` to the end of `to`; `from` is left empty. */
 void hh_diags_move(hh_diags *to, hh_diags *from);
 

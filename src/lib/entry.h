@@ -77,12 +77,12 @@ typedef struct hh_entry_target {
     int index;
 } hh_entry_target;
 
-/* The questions a diagnostic (its rule and item path, as in hh_diag) involves, that
- * are asked of these answers: for a rule comparing items (the birth date with the
- * ID number's, a spouse's age, …) every item it compares, wherever it is reported;
- * else the questions of its item. At most `max` go to `out`; returns their number.
- * The worker chooses which of them to change. */
-size_t hh_entry_involved(const hh_answers *a, const char *rule, const char *path, hh_entry_target *out, size_t max);
+/* The questions a diagnostic involves, that are asked of these answers: those of
+ * its item, and for a rule comparing items (the birth date with the ID number's, a
+ * child's with the head's, …) those of every other item it names (hh_diag.also, from
+ * the rules file's <also>). At most `max` go to `out`; returns their number. The
+ * worker chooses which of them to change. */
+size_t hh_entry_involved(const hh_answers *a, const hh_diag *g, hh_entry_target *out, size_t max);
 
 /* The answer to `q` for the text a worker typed (trimmed), forgiving the ways people
  * write: dates as 1942/3/15, 1942-3-15, 19420315 or 1942年3月15日 (months alike);

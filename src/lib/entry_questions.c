@@ -27,8 +27,9 @@ static const hh_condition conditions[] = {
     { HH_WHEN_HAS_CERTIFICATE, "HAS_CERTIFICATE", HH_COND_EQUALS, 0, HH_SCOPE_PERSON, "certificate", "true", false, NULL },
     { HH_WHEN_LOW_INCOME, "LOW_INCOME", HH_COND_EQUALS, 0, HH_SCOPE_HOUSEHOLD, "low-income", "true", false, NULL },
     { HH_WHEN_ANSWERED, "ANSWERED", HH_COND_NONE_OF, 0, HH_SCOPE_HOUSEHOLD, "status", NULL, true, not_answered },
+    { HH_WHEN_SOMEONE_HOME, "SOMEONE_HOME", HH_COND_NOT_EQUALS, 0, HH_SCOPE_HOUSEHOLD, "status", "nobody-home", true, NULL },
 };
-_Static_assert(sizeof conditions / sizeof conditions[0] == HH_WHEN_ANSWERED + 1, "a condition for each hh_item_when");
+_Static_assert(sizeof conditions / sizeof conditions[0] == HH_WHEN_SOMEONE_HOME + 1, "a condition for each hh_item_when");
 #define COND_COUNT (sizeof conditions / sizeof conditions[0])
 
 const hh_condition *hh_conditions(size_t *n)
@@ -173,43 +174,6 @@ const hh_question *hh_question_find(hh_q_scope scope, const char *key)
 
 /* --- the questions a diagnostic involves --------------------------------------------------------- */
 
-/* The items each rule of rules-1.xml compares, wherever it reports the problem: a
- * person's keys, or "h:KEY" for the household's. A rule not here concerns the item
- * it is reported at. */
-static const struct {
-    const char *rule;
-    const char *keys[4];
-} compared[] = {
-    { "HEAD-AGE", { "relationship", "birth-date" } },
-    { "HEAD-AGE-YOUNG", { "relationship", "birth-date" } },
-    { "CHILD-AGE", { "relationship", "birth-date" } },
-    { "CHILD-AGE-NEAR", { "relationship", "birth-date" } },
-    { "PARENT-AGE", { "relationship", "birth-date" } },
-    { "PARENT-AGE-NEAR", { "relationship", "birth-date" } },
-    { "GRANDCHILD-AGE", { "relationship", "birth-date" } },
-    { "GRANDCHILD-AGE-NEAR", { "relationship", "birth-date" } },
-    { "MARITAL-UNDER-15", { "birth-date", "marital-status" } },
-    { "EDUCATION-UNDER-6", { "birth-date", "education" } },
-    { "ACTIVITY-UNDER-15", { "birth-date", "activity" } },
-    { "BIRTH-AFTER-ENUMERATION", { "birth-date", "h:enumeration-date" } },
-    { "ID-BIRTH", { "birth-date", "document-number" } },
-    { "ID-SEX", { "sex", "document-number" } },
-    { "DOCUMENT-NUMBER-MISSING", { "document-type", "document-number" } },
-    { "DOCUMENT-NUMBER-NONE", { "document-type", "document-number" } },
-    { "NATIONALITY-DOCUMENT", { "document-type", "nationality" } },
-    { "FOREIGN-DOCUMENT", { "document-type", "nationality" } },
-    { "RESIDENCE-FOREIGN", { "nationality", "residence" } },
-    { "ETHNICITY-FOREIGN", { "nationality", "ethnicity" } },
-    { "TENURE-MISSING", { "h:status", "h:tenure" } },
-    { "LOW-INCOME-MISSING", { "h:status", "h:low-income" } },
-    { "EXTREME-HARDSHIP-MISSING", { "h:status", "h:extreme-hardship" } },
-    { "LOW-INCOME-SINCE-MISSING", { "h:low-income", "h:low-income-since" } },
-    { "LOW-INCOME-SINCE-UNEXPECTED", { "h:low-income", "h:low-income-since" } },
-    { "LOW-INCOME-SINCE-FUTURE", { "h:low-income-since", "h:enumeration-date" } },
-    { "VISIT-AFTER-ENUMERATION", { "date", "h:enumeration-date" } },
-    { "HOUSEHOLD-ID-AREA", { "h:id", "h:community-code", "h:grid" } },
-    { "ADDRESS-CODES", { "h:district-code", "h:street-code", "h:community-code" } },
-};
 
 /* Adds the question of `key` of scope `scope` (a household one may be asked after
  * the roster) when it is asked and not listed yet. */
@@ -228,33 +192,35 @@ static void add_target(const hh_answers *a, hh_q_scope scope, int index, const c
         out[(*n)++] = (hh_entry_target){ q, scope, index };
 }
 
-size_t hh_entry_involved(const hh_answers *a, const char *rule, const char *path, hh_entry_target *out, size_t max)
+/* The questions of the item at `path`: of exactly that item, else (unless
+ * `exact_only`) those of its element ("document": its type and number). */
+static void add_item_targets(const hh_answers *a, const char *path, bool exact_only, hh_entry_target *out, size_t max,
+                             size_t *n)
 {
     hh_entry_item item;
     hh_entry_item_of(path, &item);
-    size_t n = 0;
-    for (size_t r = 0; r < COUNT(compared); r++) {
-        if (strcmp(compared[r].rule, rule) != 0)
-            continue;
-        for (size_t k = 0; k < COUNT(compared[r].keys) && compared[r].keys[k]; k++) {
-            const char *key = compared[r].keys[k];
-            if (strncmp(key, "h:", 2) == 0)
-                add_target(a, HH_SCOPE_HOUSEHOLD, 0, key + 2, out, max, &n);
-            else
-                add_target(a, item.scope, item.index, key, out, max, &n);
-        }
-        return n;
-    }
-    /* the question of exactly that item, else those of its element ("document": its type and number) */
     static const hh_q_scope parts[] = { HH_SCOPE_HOUSEHOLD, HH_SCOPE_AFTER_ROSTER, HH_SCOPE_PERSON, HH_SCOPE_VISIT };
-    for (int exact = 1; exact >= 0 && n == 0; exact--)
+    bool found = false;
+    for (int exact = 1; exact >= (exact_only ? 1 : 0) && !found; exact--)
         for (size_t part = 0; part < COUNT(parts); part++) {
             size_t count;
             const hh_question *qs = hh_questions(parts[part], &count);
             for (size_t i = 0; i < count; i++)
                 if (exact ? hh_entry_item_is(&item, &qs[i], item.index) && strcmp(item.path, qs[i].path) == 0
-                          : hh_entry_item_is(&item, &qs[i], item.index))
-                    add_target(a, item.scope, item.index, qs[i].key, out, max, &n);
+                          : hh_entry_item_is(&item, &qs[i], item.index)) {
+                    found = true;
+                    add_target(a, item.scope, item.index, qs[i].key, out, max, n);
+                }
         }
+}
+
+size_t hh_entry_involved(const hh_answers *a, const hh_diag *g, hh_entry_target *out, size_t max)
+{
+    size_t n = 0;
+    /* a problem the rules file says involves other items (<also>): its own item when
+     * it is one (not ADDRESS-CODES' address as a whole), then each of the others */
+    add_item_targets(a, g->path, g->n_also > 0, out, max, &n);
+    for (size_t i = 0; i < g->n_also; i++)
+        add_item_targets(a, g->also[i], false, out, max, &n);
     return n;
 }

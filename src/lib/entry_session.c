@@ -184,9 +184,9 @@ bool hh_entry_settled(const hh_answers *a, const hh_question *q, int index, cons
         }
         if (strcmp(key, "enumerator") == 0)
             return actor && *actor;
-        if (strcmp(key, "consent") == 0) { /* nobody home: nobody to give it */
+        if (strcmp(key, "consent") == 0) { /* refused: the refusal is the answer (nobody home: not asked) */
             const char *status = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "status");
-            return status && strcmp(status, "nobody-home") == 0;
+            return status && strcmp(status, "refused") == 0;
         }
         return strcmp(key, "enumeration-date") == 0 || strcmp(key, "household-type") == 0;
     case HH_SCOPE_AFTER_ROSTER:

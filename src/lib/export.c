@@ -831,7 +831,7 @@ static void view_person(const hh_person *r, const hh_person_derived *pd, hhreg_p
     v->disabled = pd->disabled;
 }
 
-static void view_household(const hh_household *r, const hh_household_derived *hd, bool unrecorded_flags,
+static void view_household(const hh_household *r, const hh_household_derived *hd, unsigned plugin_api_minor,
                            hhreg_household *v)
 {
     memset(v, 0, sizeof *v);
@@ -839,9 +839,15 @@ static void view_household(const hh_household *r, const hh_household_derived *hd
     HH_HOUSEHOLD_ITEMS(VIEW_ITEM)
     /* -1 where the form does not say (nobody home, refused) only for a plugin of API
      * 1.5 or later: an older one was promised 0 or 1, and sees 0 */
-    if (!unrecorded_flags) {
+    if (plugin_api_minor < 5) {
         v->low_income = r->low_income == 1;
         v->extreme_hardship = r->extreme_hardship == 1;
+    }
+    /* nobody home: no respondent (NULL) and no consent (-1) only for API 1.9 or later;
+     * an older one was promised a respondent and 0 or 1, and sees "" and 0 */
+    if (plugin_api_minor < 9) {
+        v->respondent = r->respondent ? r->respondent : "";
+        v->consent = r->consent == 1;
     }
     v->size = hd->size;
     v->elderly60 = hd->elderly60;
@@ -876,7 +882,7 @@ static int hand_over(const hh_current *c, void *arg)
     hh_person_derived *pds = h->n_persons <= 64 ? pd : hh_xcalloc(h->n_persons, sizeof *pds);
     hh_derive(h, &hd, pds);
     hhreg_household v;
-    view_household(h, &hd, ps->ctx->plugin->min_api_minor >= 5, &v);
+    view_household(h, &hd, ps->ctx->plugin->min_api_minor, &v);
     v.revision = c->revision;
     v.xml = c->xml;
     v.xml_len = c->xml_len;

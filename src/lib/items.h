@@ -66,7 +66,7 @@ bool hh_item_given(const hh_item *it, const void *record);
  * disability certificate, or a household receiving the low-income allowance. */
 typedef enum {
     HH_WHEN_ALWAYS, HH_WHEN_AGE_5, HH_WHEN_AGE_6, HH_WHEN_AGE_15, HH_WHEN_CHINESE, HH_WHEN_HAS_DOCUMENT,
-    HH_WHEN_MIGRANT, HH_WHEN_HAS_CERTIFICATE, HH_WHEN_LOW_INCOME, HH_WHEN_ANSWERED
+    HH_WHEN_MIGRANT, HH_WHEN_HAS_CERTIFICATE, HH_WHEN_LOW_INCOME, HH_WHEN_ANSWERED, HH_WHEN_SOMEONE_HOME
 } hh_item_when;
 
 typedef struct hh_item_question {

@@ -43,12 +43,20 @@ typedef struct message {
     size_t n;
 } message;
 
+/* <at> or <also>: an item of the problem, relative to the context node */
+typedef struct item_ref {
+    xmlXPathCompExprPtr expr;   /* its first node is the item */
+    char *absent;               /* absent="NAME": the context's child item named when expr selects none */
+} item_ref;
+
 typedef struct rule {
     char *id;
     hh_severity severity;
-    xmlXPathCompExprPtr context, test, at;
+    xmlXPathCompExprPtr context, test;
     hh_native_expr *native_context, *native_test; /* NULL: XPath evaluates the rule */
-    char *absent;               /* <at absent="NAME">: the context's child item reported when at selects none */
+    item_ref at;                /* where the problem is reported */
+    item_ref *also;             /* the other items it involves, n_also of them */
+    size_t n_also;
     message msg[2];             /* indexed by hh_lang */
 } rule;
 
@@ -80,6 +88,13 @@ typedef struct loading {
     hh_buf *err;
 } loading;
 
+static void item_ref_free(item_ref *it)
+{
+    if (it->expr)
+        xmlXPathFreeCompExpr(it->expr);
+    free(it->absent);
+}
+
 static void message_free(message *m)
 {
     for (size_t i = 0; i < m->n; i++) {
@@ -101,11 +116,12 @@ void hh_rules_free(hh_ruleset *rs)
             xmlXPathFreeCompExpr(r->context);
         if (r->test)
             xmlXPathFreeCompExpr(r->test);
-        if (r->at)
-            xmlXPathFreeCompExpr(r->at);
+        item_ref_free(&r->at);
+        for (size_t k = 0; k < r->n_also; k++)
+            item_ref_free(&r->also[k]);
+        free(r->also);
         hh_native_free(r->native_context);
         hh_native_free(r->native_test);
-        free(r->absent);
         message_free(&r->msg[0]);
         message_free(&r->msg[1]);
     }
@@ -284,15 +300,16 @@ static bool is_item_name(const char *name)
 }
 
 /* <at absent="NAME">: the item a missing answer belongs to, so that the problem is
- * reported at it (the phone item of a form without a phone) and not at the context. */
-static int parse_absent(const loading *ld, rule *r, xmlNodePtr at, const char *what)
+ * reported at it (the phone item of a form without a phone) and not at the context;
+ * <also absent="NAME"> alike. */
+static int parse_absent(const loading *ld, item_ref *it, xmlNodePtr at, const char *what)
 {
     xmlChar *absent = xmlGetNoNsProp(at, BAD_CAST "absent");
     if (!absent)
         return 0;
     int rc = 0;
     if (is_item_name((const char *)absent))
-        r->absent = hh_xstrdup((const char *)absent);
+        it->absent = hh_xstrdup((const char *)absent);
     else {
         hh_buf_printf(ld->err,
                       hh_tr("%s:%ld: %s: absent must name one item of the context, as phone or @date",
@@ -353,9 +370,14 @@ static int parse_rule_parts(const loading *ld, rule *r, xmlNodePtr el)
         else if (is_rules_element(c, "assert"))
             rc = compile_once(ld, &r->test, (const char *)text, c, what);
         else if (is_rules_element(c, "at")) {
-            rc = compile_once(ld, &r->at, (const char *)text, c, what);
+            rc = compile_once(ld, &r->at.expr, (const char *)text, c, what);
             if (rc == 0)
-                rc = parse_absent(ld, r, c, what);
+                rc = parse_absent(ld, &r->at, c, what);
+        } else if (is_rules_element(c, "also")) {
+            r->also = hh_xrealloc(r->also, (r->n_also + 1) * sizeof *r->also);
+            item_ref *also = &r->also[r->n_also++];
+            *also = (item_ref){ compile(ld, (const char *)text, c, what), NULL };
+            rc = also->expr ? parse_absent(ld, also, c, what) : -1;
         }
         else if (is_rules_element(c, "message")) {
             xmlChar *lang = xmlNodeGetLang(c);
@@ -601,19 +623,56 @@ static void render(const message *m, xmlXPathContextPtr xp, xmlNodePtr node, hh_
     }
 }
 
-/* The node a problem is reported at: the first its <at> selects, else NULL (the
- * context node then, or the item <at absent> names). */
-static xmlNodePtr locate(const rule *r, xmlXPathContextPtr xp, xmlNodePtr node)
+/* The node of item `it` of a problem at context `node`: the first its expression
+ * selects, else NULL. */
+static xmlNodePtr locate(const item_ref *it, xmlXPathContextPtr xp, xmlNodePtr node)
 {
-    if (!r->at)
+    if (!it->expr)
         return NULL;
     xp->node = node;
-    xmlXPathObjectPtr v = xmlXPathCompiledEval(r->at, xp);
+    xmlXPathObjectPtr v = xmlXPathCompiledEval(it->expr, xp);
     xmlNodePtr at = NULL;
     if (v && v->type == XPATH_NODESET && v->nodesetval && v->nodesetval->nodeNr > 0)
         at = v->nodesetval->nodeTab[0];
     xmlXPathFreeObject(v);
     return at;
+}
+
+/* The path of the item absent="NAME" names at context `node`, as its path would be
+ * if it were given: context/NAME (at the root NAME, or household/@NAME). */
+static void absent_path(const char *name, xmlNodePtr node, hh_buf *path)
+{
+    if ((node->parent && node->parent->type == XML_ELEMENT_NODE) || name[0] == '@') {
+        hh_node_path(node, path);
+        hh_buf_putc(path, '/');
+    }
+    hh_buf_puts(path, name);
+}
+
+/* Each <also> of the problem of rule `r` at context `node` named in the last
+ * diagnostic of `d`: every node its expression selects, else the item its absent
+ * names. */
+static void report_also(const rule *r, xmlXPathContextPtr xp, xmlNodePtr node, hh_diags *d)
+{
+    hh_buf path;
+    hh_buf_init(&path);
+    for (size_t k = 0; k < r->n_also; k++) {
+        xp->node = node;
+        xmlXPathObjectPtr v = xmlXPathCompiledEval(r->also[k].expr, xp);
+        int n = v && v->type == XPATH_NODESET && v->nodesetval ? v->nodesetval->nodeNr : 0;
+        for (int i = 0; i < n; i++) {
+            hh_buf_reset(&path);
+            hh_node_path(v->nodesetval->nodeTab[i], &path);
+            hh_diags_also(d, path.data);
+        }
+        if (n == 0 && r->also[k].absent) {
+            hh_buf_reset(&path);
+            absent_path(r->also[k].absent, node, &path);
+            hh_diags_also(d, path.data);
+        }
+        xmlXPathFreeObject(v);
+    }
+    hh_buf_free(&path);
 }
 
 /* Whether the form has spent its steps: libxml2 then fails every evaluation, and
@@ -630,21 +689,19 @@ static void report(const rule *r, xmlXPathContextPtr xp, xmlNodePtr node, const 
     hh_buf_init(&path);
     hh_buf_init(&en);
     hh_buf_init(&zh);
-    xmlNodePtr at = locate(r, xp, node);
-    if (!at && r->absent) { /* the missing item, as its path would be: context/NAME (at the root NAME, or household/@NAME) */
-        if ((node->parent && node->parent->type == XML_ELEMENT_NODE) || r->absent[0] == '@') {
-            hh_node_path(node, &path);
-            hh_buf_putc(&path, '/');
-        }
-        hh_buf_puts(&path, r->absent);
-    } else
+    xmlNodePtr at = locate(&r->at, xp, node);
+    if (!at && r->at.absent)
+        absent_path(r->at.absent, node, &path);
+    else
         hh_node_path(at ? at : node, &path);
     if (!at)
         at = node;
     render(&r->msg[HH_LANG_EN], xp, node, &en);
     render(&r->msg[HH_LANG_ZH], xp, node, &zh);
-    if (!spent(xp)) /* else the message may lack a value: the budget message says it all */
+    if (!spent(xp)) { /* else the message may lack a value: the budget message says it all */
         hh_diags_add(d, file, hh_node_line(at, fallback_line), r->severity, r->id, path.data, en.data, zh.data);
+        report_also(r, xp, node, d);
+    }
     hh_buf_free(&path);
     hh_buf_free(&en);
     hh_buf_free(&zh);

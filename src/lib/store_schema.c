@@ -331,6 +331,11 @@ static const char migration_12[] =
     "CREATE INDEX conflict_household ON conflict(household_id, other);"
     TRIGGER_CONFLICT_KEPT_D ";";
 
+/* 13: nobody answered at a form that found nobody home, so it records no respondent
+ * and no consent (household-1.xsd; the rules ask them of every other form): their
+ * columns take NULL, made so as migration 7 made its columns. */
+static const char migration_13[] = "";
+
 /* A random (version 4) UUID for the store, and its revisions stamped with it; the
  * revisions' trigger is lifted for that one UPDATE and made again as it was. */
 static int store_identify(hh_store *s, hh_buf *err)
@@ -361,41 +366,52 @@ static int number_origins(hh_store *s, hh_buf *err)
                          err);
 }
 
-static int relax_revision_columns(hh_store *s, hh_buf *err)
+/* Migrations 7 and 13: the revision columns named take NULL (see migration 7). */
+static int relax_revision_columns(hh_store *s, const char *const *columns, hh_buf *err)
 {
     long version = hh_store_sql_long(s->db, "PRAGMA schema_version");
-    char *sql = hh_xasprintf(
-        "PRAGMA writable_schema = ON;"
-        "UPDATE sqlite_schema SET sql = replace(replace(replace(sql,"
-        " 'tenure TEXT NOT NULL', 'tenure TEXT'),"
-        " 'low_income INTEGER NOT NULL', 'low_income INTEGER'),"
-        " 'extreme_hardship INTEGER NOT NULL', 'extreme_hardship INTEGER')"
-        " WHERE type = 'table' AND name = 'revision';"
-        "PRAGMA schema_version = %ld;"
-        "PRAGMA writable_schema = OFF;",
-        version + 1);
+    hh_buf sql;
+    hh_buf_init(&sql);
+    hh_buf_puts(&sql, "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = ");
+    size_t n = 0;
+    while (columns[n])
+        n++;
+    for (size_t i = 0; i < n; i++)
+        hh_buf_puts(&sql, "replace(");
+    hh_buf_puts(&sql, "sql");
+    for (size_t i = 0; i < n; i++) /* 'tenure TEXT NOT NULL' -> 'tenure TEXT' */
+        hh_buf_printf(&sql, ", '%s NOT NULL', '%s')", columns[i], columns[i]);
+    hh_buf_printf(&sql,
+                  " WHERE type = 'table' AND name = 'revision';"
+                  "PRAGMA schema_version = %ld; PRAGMA writable_schema = OFF;",
+                  version + 1);
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 0, NULL);
-    int rc = version < 0 ? -1 : hh_store_exec(s, sql, err);
+    int rc = version < 0 ? -1 : hh_store_exec(s, sql.data, err);
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-    free(sql);
+    hh_buf_free(&sql);
     if (version < 0)
         hh_buf_printf(err, hh_tr("%s: cannot read the schema version: %s", "%s：无法读取模式版本：%s"), s->path,
                       hh_store_errmsg(s));
     return rc;
 }
 
+static const char *const unrecorded_after_nobody_home[] = { "tenure TEXT", "low_income INTEGER",
+                                                            "extreme_hardship INTEGER", NULL };
+static const char *const unanswered_after_nobody_home[] = { "respondent TEXT", "consent INTEGER", NULL };
+
 int hh_store_migration_finish(hh_store *s, int version, hh_buf *err)
 {
     return version == 3    ? link_audit_rows(s, err)
-           : version == 7  ? relax_revision_columns(s, err)
+           : version == 7  ? relax_revision_columns(s, unrecorded_after_nobody_home, err)
            : version == 10 ? store_identify(s, err)
            : version == 12 ? number_origins(s, err)
+           : version == 13 ? relax_revision_columns(s, unanswered_after_nobody_home, err)
                            : 0;
 }
 
 const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3, migration_4, migration_5,
                                               migration_6, migration_7, migration_8, migration_9, migration_10,
-                                              migration_11, migration_12 };
+                                              migration_11, migration_12, migration_13 };
 const int hh_store_migration_count = sizeof hh_store_migrations / sizeof hh_store_migrations[0];
 
 const hh_store_trigger hh_store_triggers[] = {

@@ -30,9 +30,12 @@ function sectionOf(q, scope) {
 
 let fieldCount = 0;
 
-// The item path of a server diagnostic as the form names it (the only person or visit
-// is named without its number by the server).
-function diagnosticPath(d) { return (d.path || '').replace(/^(person|visit)\//, '$1[1]/'); }
+// The item paths of a server diagnostic as the form names them: its own, then the
+// others a rule comparing items names (`also`); the only person or visit is named
+// without its number by the server.
+function diagnosticPaths(d) {
+  return [d.path || '', ...(d.also || [])].map((p) => p.replace(/^(person|visit)\//, '$1[1]/'));
+}
 
 export class HouseholdForm {
   // draft: {answers, diagnostics}; ctx: {dict, user, addresses: {building: Set, unit: Set, room: Set}}
@@ -166,7 +169,7 @@ export class HouseholdForm {
     if (this.ctx.visitInstead) { this.ctx.visitInstead('nobody-home'); return; }
     const h = this.answers.household, visit = this.answers.visits[this.answers.visits.length - 1];
     this.draft.beforeNobodyHome = { status: h.status, consent: h.consent, respondent: h.respondent, outcome: visit && visit.outcome };
-    Object.assign(h, { status: 'nobody-home', consent: 'false', respondent: 'proxy' });
+    h.status = 'nobody-home'; // nobody answered: respondent and consent are not asked, so not sent
     if (visit) visit.outcome = 'nobody-home';
     this.changed();
     this.render();
@@ -203,14 +206,14 @@ export class HouseholdForm {
       if (q.key === 'status' && v && v !== before && this.recordsNobody(v)) { // the roster would be dropped
         if (this.ctx.visitInstead) { this.ctx.visitInstead(v); return; }
         if (v === 'nobody-home') { this.nobodyHome(); return; }
-        Object.assign(record, { consent: 'false', respondent: 'proxy' }); // refused: nobody on a roster answered
+        record.consent = 'false'; // refused: the refusal is the answer (a respondent is not asked: no roster)
         const visit = this.answers.visits[this.answers.visits.length - 1];
         if (visit) visit.outcome = 'refused';
       }
       if (v === '') delete record[q.key];
       else record[q.key] = v;
       if (q.key === 'member-count') this.draft.memberCountTyped = true;
-      this.forget((p) => p === path || path.startsWith(`${p}/`));
+      if (this.forget((p) => p === path || path.startsWith(`${p}/`))) rerender = true; // its other items unmarked
       const problem = check(q, record[q.key], record);
       if (problem && problem[0] !== 'required') this.messages.set(path, problem);
       if (q.key === 'document-number' || q.key === 'document-type') this.fillFromId(record);
@@ -358,27 +361,40 @@ export class HouseholdForm {
   // Messages that no longer fit the form (their item changed, or the persons were
   // renumbered) are dropped, with the server's diagnostics kept with the draft they
   // came from, so that they do not come back when the form is drawn again.
+  // A problem of several items goes from each of them when any one is changed: true
+  // when it went from an item not itself stale (the form is then drawn again).
   forget(stale) {
-    for (const path of [...this.messages.keys()]) if (stale(path)) { this.messages.delete(path); this.warnings.delete(path); }
-    if (this.draft.diagnostics) this.draft.diagnostics = this.draft.diagnostics.filter((d) => !stale(diagnosticPath(d)));
+    const gone = (this.draft.diagnostics || []).filter((d) => diagnosticPaths(d).some(stale));
+    const involved = new Set(gone.flatMap(diagnosticPaths));
+    let elsewhere = false;
+    for (const path of [...this.messages.keys()]) {
+      if (!stale(path) && !involved.has(path)) continue;
+      elsewhere ||= !stale(path);
+      this.messages.delete(path);
+      this.warnings.delete(path);
+    }
+    if (this.draft.diagnostics) this.draft.diagnostics = this.draft.diagnostics.filter((d) => !gone.includes(d));
+    return elsewhere;
   }
 
-  // The server's diagnostics of a refused form, each at its item.
+  // The server's diagnostics of a refused form, each at every item it names.
   showDiagnostics(diagnostics) {
     this.messages = new Map();
     this.warnings = new Set();
     for (const d of diagnostics) {
-      let path = diagnosticPath(d);
-      if (!this.root.querySelector(`[data-path="${CSS.escape(path)}"]`)) {
-        const near = [...this.root.querySelectorAll('[data-path]')].find((e) => e.dataset.path.startsWith(`${path}/`));
-        if (near) path = near.dataset.path;
-      }
-      const before = this.messages.get(path);
-      const onlyWarnings = d.severity === 'warning' && (!before || this.warnings.has(path));
       const said = inLanguage(d);
-      this.messages.set(path, before ? `${before}; ${said}` : said);
-      if (onlyWarnings) this.warnings.add(path);
-      else this.warnings.delete(path);
+      for (let path of diagnosticPaths(d)) {
+        if (!this.root.querySelector(`[data-path="${CSS.escape(path)}"]`)) {
+          const near = [...this.root.querySelectorAll('[data-path]')].find((e) => e.dataset.path.startsWith(`${path}/`));
+          if (near) path = near.dataset.path;
+        }
+        const before = this.messages.get(path);
+        if (before && before.split('; ').includes(said)) continue; // one problem, said once at an item
+        const onlyWarnings = d.severity === 'warning' && (!before || this.warnings.has(path));
+        this.messages.set(path, before ? `${before}; ${said}` : said);
+        if (onlyWarnings) this.warnings.add(path);
+        else this.warnings.delete(path);
+      }
     }
     this.render();
     const first = this.root.querySelector('.item.bad, .problems');
