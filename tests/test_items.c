@@ -440,8 +440,9 @@ END_TEST
  * (what the samples do not hold: no estate nor floor area, notes, a visit's note, ...),
  * are as tests/data/households-show.txt.gz says: made with the binary from before show
  * walked the item table (its English sections are byte for byte those; the Chinese
- * ones since show writes a code by its Chinese label), as sections "=== ID LANG\n"
- * followed by the output. */
+ * ones since show writes a code by its Chinese label; both since show says "none"
+ * under a heading with nothing below it), as sections "=== ID LANG\n" followed by
+ * the output. */
 START_TEST(show_text_is_as_before)
 {
     char *extremes = tu_src("tests/data/show-extremes.xml");

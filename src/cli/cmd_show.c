@@ -167,10 +167,22 @@ static void print_person(const hh_person *p, const hh_person_derived *pd, hh_lan
     print_layouts(person_tail, sizeof person_tail / sizeof person_tail[0], HH_ITEM_PERSON, p, lang);
 }
 
+typedef struct warnings_printed {
+    hh_lang lang;
+    size_t n;
+} warnings_printed;
+
 static void print_warning(const char *rule, const char *path, const char *en, const char *zh, void *arg)
 {
-    hh_lang lang = *(hh_lang *)arg;
-    printf("  [%s] %s: %s\n", rule, path, lang == HH_LANG_ZH ? zh : en);
+    warnings_printed *w = arg;
+    w->n++;
+    printf("  [%s] %s: %s\n", rule, path, w->lang == HH_LANG_ZH ? zh : en);
+}
+
+/* "  none" under a heading with nothing below it (a household nobody was home at). */
+static void print_none(hh_lang lang)
+{
+    printf("  %s\n", hh_text(lang, "none", "无"));
 }
 
 static void print_text(hh_store *s, const hh_household *h, int revision, hh_lang lang)
@@ -186,6 +198,8 @@ static void print_text(hh_store *s, const hh_household *h, int revision, hh_lang
            hd.empty_nest && !hd.living_alone ? hh_text(lang, "; empty nest", "；空巢") : "",
            hd.low_income ? hh_text(lang, "; low-income household", "；低保户") : "");
     printf("%s\n", hh_text(lang, "Persons", "人员"));
+    if (!h->n_persons)
+        print_none(lang);
     for (size_t i = 0; i < h->n_persons; i++)
         print_person(&h->persons[i], &pd[i], lang);
     if (h->n_visits)
@@ -199,7 +213,11 @@ static void print_text(hh_store *s, const hh_household *h, int revision, hh_lang
     hh_buf err;
     hh_buf_init(&err);
     printf("%s\n", hh_text(lang, "Warnings kept with this revision", "本版本保留的警告"));
-    hh_store_warnings(s, h->id, revision, print_warning, &lang, &err);
+    warnings_printed w = { lang, 0 };
+    if (hh_store_warnings(s, h->id, revision, print_warning, &w, &err) != 0)
+        fprintf(stderr, "hhreg show: %s\n", err.data ? err.data : "");
+    else if (!w.n)
+        print_none(lang);
     hh_buf_free(&err);
     free(pd);
 }
