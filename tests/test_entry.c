@@ -490,8 +490,8 @@ START_TEST(a_problem_of_two_items_lets_the_worker_choose_which_to_change)
                                            { "Holds a disability certificate", "" } };
     answer_items(&t, 2, rest, sizeof rest / sizeof rest[0]);
     tu_pty_expect(&t, "which one do you change?", 20);
-    tu_pty_expect(&t, "1  Date of birth", 20); /* where it is reported, then what the rule compares it with */
-    tu_pty_answer(&t, "2  Relationship to the head", "2");
+    tu_pty_expect(&t, "1  Person 2 · Date of birth", 20); /* where it is reported, then what the rule compares */
+    tu_pty_answer(&t, "2  Person 2 · Relationship to the head", "2");
     tu_pty_answer(&t, "Person 2 · Relationship to the head [spouse]", "child");
     tu_pty_answer(&t, "Also record for anyone", "");
     tu_pty_answer(&t, "Who answered", "");

@@ -567,6 +567,18 @@ START_TEST(the_context_settles_some_answers_and_the_address_is_typed_at_once)
     ck_assert(SETTLED(a, HH_SCOPE_AFTER_ROSTER, 0, "respondent", "E1"));
     ck_assert_str_eq(hh_entry_default(a, hh_question_find(HH_SCOPE_AFTER_ROSTER, "respondent"), 0, "E1", today),
                      "proxy"); /* a partial form with nobody on the roster: someone else answered */
+    /* refused, then somebody answered after all: the refusal's consent and outcome go */
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "status", "refused");
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "consent", "false");
+    hh_answer_set(a, HH_SCOPE_VISIT, 1, "purpose", "registration");
+    hh_answer_set(a, HH_SCOPE_VISIT, 1, "outcome", "refused");
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "status", "nobody-home");
+    hh_entry_status_changed(a, "refused");
+    ck_assert_str_eq(hh_answer(a, HH_SCOPE_VISIT, 1, "outcome"), "nobody-home");
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "status", "complete");
+    hh_entry_status_changed(a, "nobody-home");
+    ck_assert_ptr_null(hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "consent"));
+    ck_assert_str_eq(hh_answer(a, HH_SCOPE_VISIT, 1, "outcome"), "done");
     hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "status", "nobody-home");
     hh_answer_set_flag(a, "registration-visit", NULL); /* a later visit: done by default */
     ck_assert_str_eq(hh_entry_default(a, hh_question_find(HH_SCOPE_VISIT, "outcome"), 2, "E1", today), "done");
@@ -771,6 +783,20 @@ START_TEST(a_problem_of_two_items_names_both)
     ck_assert_str_eq(keys, "p1.residence p1.nationality ");
     free(keys);
     hh_answer_set(a, HH_SCOPE_PERSON, 1, "residence", "foreign-resident");
+    /* a foreign national without a document: the document's number, its type, the nationality */
+    hh_answer_set(a, HH_SCOPE_PERSON, 1, "document-type", "none");
+    hh_answer_unset(a, HH_SCOPE_PERSON, 1, "document-number");
+    keys = involved(v, a, "FOREIGN-DOCUMENT");
+    ck_assert_str_eq(keys, "p1.document-type p1.nationality ");
+    free(keys);
+    hh_answer_set(a, HH_SCOPE_PERSON, 1, "document-type", "passport");
+    hh_answer_set(a, HH_SCOPE_PERSON, 1, "document-number", "AB1234567");
+    /* a household id of another grid: the id, the community code and the grid */
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "grid", "7");
+    keys = involved(v, a, "HOUSEHOLD-ID-AREA");
+    ck_assert_str_eq(keys, "h0.id h0.community-code h0.grid ");
+    free(keys);
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "grid", "3");
     /* a child as old as the head: the child's birth date, relationship, and the head's birth date */
     hh_answer_set(a, HH_SCOPE_PERSON, 2, "name", "B");
     hh_answer_set(a, HH_SCOPE_PERSON, 2, "relationship", "child");

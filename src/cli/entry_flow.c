@@ -511,6 +511,17 @@ static int navigate(entry_conversation *s, const char *text, const hh_question *
 
 /* --- asking ------------------------------------------------------------------------------------- */
 
+/* Whose question it is, before its prompt: "Person 2 · ", "Visit 1 · ", nothing for the household. */
+static void put_whose(entry_conversation *s, hh_buf *b, hh_q_scope scope, int index)
+{
+    if (scope == HH_SCOPE_PERSON)
+        hh_buf_printf(b, "%s %d · ", tr(s, "Person", "人员"), index);
+    else if (scope == HH_SCOPE_VISIT && visit_logged(s)) /* its number is the log's, given when stored */
+        hh_buf_printf(b, "%s · ", tr(s, "New visit", "新走访"));
+    else if (scope == HH_SCOPE_VISIT)
+        hh_buf_printf(b, "%s %d · ", tr(s, "Visit", "走访"), index);
+}
+
 /* Sets the household's answer `key` back to `value` (NULL: unanswered). */
 static void restore(entry_conversation *s, hh_q_scope scope, int index, const char *key, const char *value)
 {
@@ -574,12 +585,7 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
             show_choices(s, q, codes, false);
         hh_buf prompt;
         hh_buf_init(&prompt);
-        if (scope == HH_SCOPE_PERSON)
-            hh_buf_printf(&prompt, "%s %d · ", tr(s, "Person", "人员"), index);
-        else if (scope == HH_SCOPE_VISIT && visit_logged(s)) /* its number is the log's, given when stored */
-            hh_buf_printf(&prompt, "%s · ", tr(s, "New visit", "新走访"));
-        else if (scope == HH_SCOPE_VISIT)
-            hh_buf_printf(&prompt, "%s %d · ", tr(s, "Visit", "走访"), index);
+        put_whose(s, &prompt, scope, index);
         hh_buf_puts(&prompt, tr(s, q->en, q->zh));
         if (def && *def)
             hh_buf_printf(&prompt, " [%s]", shown(s, q, def));
@@ -644,6 +650,8 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
         const char *now = hh_answer(s->a, scope, index, q->key);
         if (!kept || strcmp(kept, now) != 0)
             hh_answer_set_flag(s->a, "changed", "yes");
+        if (scope == HH_SCOPE_HOUSEHOLD && strcmp(q->key, "status") == 0)
+            hh_entry_status_changed(s->a, kept);
         remember_asked(s, q, scope, index);
         rc = entry_save_draft(s);
         break;
@@ -904,8 +912,13 @@ static int ask_involved(entry_conversation *s, const hh_diag *g, int *asked)
     *asked = n > 0;
     if (n > 1) {
         fprintf(s->out, "%s\n", tr(s, "It involves these items; which one do you change?", "此问题涉及以下各项，请选择要修改的一项："));
-        for (size_t i = 0; i < n; i++)
-            fprintf(s->out, "  %zu  %s\n", i + 1, tr(s, t[i].q->en, t[i].q->zh));
+        for (size_t i = 0; i < n; i++) {
+            hh_buf line;
+            hh_buf_init(&line);
+            put_whose(s, &line, t[i].scope, t[i].index);
+            fprintf(s->out, "  %zu  %s%s\n", i + 1, line.data ? line.data : "", tr(s, t[i].q->en, t[i].q->zh));
+            hh_buf_free(&line);
+        }
         for (;;) {
             char *text = read_answer(s, "[1]: "), *end;
             if (!text)

@@ -98,6 +98,36 @@ const char *hh_entry_usual_answer(const char *key)
     return NULL;
 }
 
+/* Whether enumeration status `status` records nobody: nobody home, refused. */
+static bool records_nobody(const char *status)
+{
+    return status && (strcmp(status, "nobody-home") == 0 || strcmp(status, "refused") == 0);
+}
+
+void hh_entry_status_changed(hh_answers *a, const char *before)
+{
+    const char *now = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "status");
+    if (!now || (before && strcmp(before, now) == 0))
+        return;
+    bool answered_now = !records_nobody(now), answered_before = !records_nobody(before);
+    if (answered_now && !answered_before) {
+        const char *consent = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "consent");
+        if (consent && strcmp(consent, "false") == 0)
+            hh_answer_unset(a, HH_SCOPE_HOUSEHOLD, 0, "consent");
+    }
+    int visits = hh_answers_count(a, HH_SCOPE_VISIT);
+    for (int i = 1; i <= visits; i++) { /* the registration's own visit: its outcome was the status */
+        const char *purpose = hh_answer(a, HH_SCOPE_VISIT, i, "purpose");
+        const char *outcome = hh_answer(a, HH_SCOPE_VISIT, i, "outcome");
+        if (!purpose || strcmp(purpose, "registration") != 0 || !outcome)
+            continue;
+        if (answered_now && before && strcmp(outcome, before) == 0)
+            hh_answer_set(a, HH_SCOPE_VISIT, i, "outcome", "done");
+        else if (!answered_now && (strcmp(outcome, "done") == 0 || records_nobody(outcome)))
+            hh_answer_set(a, HH_SCOPE_VISIT, i, "outcome", now);
+    }
+}
+
 const char *hh_entry_default(const hh_answers *a, const hh_question *q, int index, const char *actor, char today[11])
 {
     hh_q_scope scope = q->scope == HH_SCOPE_AFTER_ROSTER ? HH_SCOPE_HOUSEHOLD : q->scope;
@@ -136,8 +166,8 @@ const char *hh_entry_default(const hh_answers *a, const hh_question *q, int inde
     if (strcmp(key, "residence") == 0 && nationality && strcmp(nationality, "CHN") != 0)
         return "foreign-resident";
     const char *status = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "status");
-    bool not_enumerated = status && (strcmp(status, "nobody-home") == 0 || strcmp(status, "refused") == 0);
-    if (strcmp(key, "consent") == 0 && not_enumerated)
+    bool not_enumerated = records_nobody(status);
+    if (strcmp(key, "consent") == 0 && not_enumerated) /* refused (nobody home: not asked) */
         return "false";
     if (strcmp(key, "respondent") == 0 && hh_answers_count(a, HH_SCOPE_PERSON) == 0)
         return "proxy"; /* nobody on the roster answered */
@@ -273,6 +303,8 @@ void hh_entry_item_of(const char *path, hh_entry_item *out)
         rest = strchr(rest, '/') ? strchr(rest, '/') + 1 : "";
     } else if (strcmp(path, "household") == 0) {
         rest = "";
+    } else if (strncmp(path, "household/", 10) == 0) { /* an attribute of the household: its id */
+        rest = path + 10;
     }
     snprintf(out->path, sizeof out->path, "%s", rest);
 }

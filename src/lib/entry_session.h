@@ -43,7 +43,7 @@ char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *
  * usual answer of a few items (no difficulty, resident ID, CHN, Han, …) — for
  * person `index` (0: the household) the one that fits the answers so far: a
  * foreign national's residence is "foreign-resident"; sex and birth date are the
- * resident ID's; no consent where nobody was home or the household refused; the member
+ * resident ID's; no consent where the household refused (nobody home: not asked); the member
  * count the roster's size (one while it is empty). `today` is the buffer a date or
  * that count is written into. */
 const char *hh_entry_default(const hh_answers *a, const hh_question *q, int index, const char *actor, char today[11]);
@@ -59,10 +59,18 @@ const char *hh_entry_usual_answer(const char *key);
  * last household, the id proposed for the grid, the enumerator given (`actor`),
  * today as the enumeration date, a family household, person 1 as the head, CHN for
  * a resident ID's holder, person 1 as the respondent of a household of one (a
- * proxy where nobody is on the roster), no consent where nobody was home, and
+ * proxy where nobody is on the roster), no consent where the household refused, and
  * every item of the registration's own visit (visit 1 while the flag
  * "registration-visit" is set). Never for an edit's or a visit's questions. */
 bool hh_entry_settled(const hh_answers *a, const hh_question *q, int index, const char *actor);
+
+/* The enumeration status changed from `before` (NULL: none) to the one answered now:
+ * what the one status settled follows the other, so no answer of a refusal outlives
+ * it. Going from nobody home or refused to a status somebody answered, consent "no"
+ * (the refusal's) is unanswered, to be asked again, and the registration visit's
+ * outcome that said the old status becomes "done"; going the other way, that
+ * outcome says the new status. */
+void hh_entry_status_changed(hh_answers *a, const char *before);
 
 /* "12-1-101" (or "成飞512-548-1-101") typed where the building is asked: the
  * building, unit and room at its last two dashes (malloc'd into out[0..2]); false,

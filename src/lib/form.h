@@ -43,7 +43,7 @@ typedef struct hh_household {
     int extreme_hardship;                    /* 1, 0, -1 absent (nobody home, refused) */
     char *needs;
     char *enumerator, *enumeration_date, *enumeration_status, *respondent;
-    int consent;                             /* 1 or 0 */
+    int consent;                             /* 1, 0 or -1 absent (nobody home) */
     int member_count;                        /* -1 absent */
     hh_person *persons;
     size_t n_persons;

@@ -444,6 +444,14 @@ try:
     wait('the roster back', lambda: find('#section-persons') and not d.find_elements(By.ID, 'nobody-home-on'))
     if not item('enumeration/@status').find_elements(By.CSS_SELECTOR, '[data-code="complete"][aria-checked="true"]'):
         fail('undoing "nobody home" does not restore the status')
+    tap('.item[data-path="enumeration/@status"] button[data-code="refused"]')  # refused, then somebody answers after all
+    wait('the refusal as its consent', lambda: item('enumeration/@consent').find_elements(
+        By.CSS_SELECTOR, '[data-code="false"][aria-checked="true"]'))
+    tap('.item[data-path="enumeration/@status"] button[data-code="complete"]')
+    wait('the roster back after the refusal', lambda: find('#section-persons'))
+    if item('enumeration/@consent').find_elements(By.CSS_SELECTOR, '[aria-checked="true"]') or \
+            not item('visit[1]/@outcome').find_elements(By.CSS_SELECTOR, '[data-code="done"][aria-checked="true"]'):
+        fail('a refusal taken back keeps its "no" consent or its visit outcome')
     tap('#nobody-home')
     shot('18-nobody-home')
     send()

@@ -209,6 +209,12 @@ export class HouseholdForm {
         record.consent = 'false'; // refused: the refusal is the answer (a respondent is not asked: no roster)
         const visit = this.answers.visits[this.answers.visits.length - 1];
         if (visit) visit.outcome = 'refused';
+      } else if (q.key === 'status' && v && v !== before && this.recordsNobody(before)) { // somebody answered after all
+        if (record.consent === 'false') delete record.consent; // the refusal's: asked again
+        const visit = this.answers.visits[this.answers.visits.length - 1];
+        if (visit && visit.outcome === before) visit.outcome = 'done'; // as hh_entry_status_changed does
+        delete this.draft.beforeNobodyHome;
+        rerender = true;
       }
       if (v === '') delete record[q.key];
       else record[q.key] = v;
@@ -324,7 +330,8 @@ export class HouseholdForm {
     person.sex = id.sex;
     person['birth-date'] = id.birthDate;
     const n = this.answers.persons.indexOf(person) + 1;
-    for (const q of this.ctx.dict.questions.person) if (q.key === 'sex' || q.key === 'birth-date') this.messages.delete(itemPath(q, 'persons', n));
+    const filled = this.ctx.dict.questions.person.filter((q) => q.key === 'sex' || q.key === 'birth-date').map((q) => itemPath(q, 'persons', n));
+    this.forget((p) => filled.includes(p)); // with the problems they were part of, at every item those named
     this.render();
   }
 
@@ -360,36 +367,49 @@ export class HouseholdForm {
 
   // Messages that no longer fit the form (their item changed, or the persons were
   // renumbered) are dropped, with the server's diagnostics kept with the draft they
-  // came from, so that they do not come back when the form is drawn again.
-  // A problem of several items goes from each of them when any one is changed: true
-  // when it went from an item not itself stale (the form is then drawn again).
+  // came from, so that they do not come back when the form is drawn again. A problem
+  // of several items goes from each of them when any one is changed, and from there
+  // alone (other problems said at the same item stay): true when it went from an
+  // item not itself stale (the form is then drawn again).
   forget(stale) {
-    const gone = (this.draft.diagnostics || []).filter((d) => diagnosticPaths(d).some(stale));
-    const involved = new Set(gone.flatMap(diagnosticPaths));
+    const placed = this.placed || [];
+    const gone = (this.draft.diagnostics || []).filter((d) =>
+      diagnosticPaths(d).some(stale) || placed.some(([o, p]) => o === d && stale(p)));
+    for (const path of [...this.messages.keys()]) if (stale(path)) { this.messages.delete(path); this.warnings.delete(path); }
     let elsewhere = false;
-    for (const path of [...this.messages.keys()]) {
-      if (!stale(path) && !involved.has(path)) continue;
-      elsewhere ||= !stale(path);
-      this.messages.delete(path);
-      this.warnings.delete(path);
+    for (const [d, path, said] of placed) {
+      const m = this.messages.get(path);
+      if (!gone.includes(d) || typeof m !== 'string') continue;
+      const left = m.split('; ').filter((x) => x !== said);
+      elsewhere = true;
+      if (left.length) this.messages.set(path, left.join('; '));
+      else { this.messages.delete(path); this.warnings.delete(path); }
     }
+    this.placed = placed.filter(([d]) => !gone.includes(d));
     if (this.draft.diagnostics) this.draft.diagnostics = this.draft.diagnostics.filter((d) => !gone.includes(d));
     return elsewhere;
   }
 
-  // The server's diagnostics of a refused form, each at every item it names.
+  // The item a diagnostic's path is shown at: itself, else the first item within it
+  // ("lowIncome": its "lowIncome/@receives"); a path of no item is said at the top.
+  shownPath(path) {
+    if (this.root.querySelector(`[data-path="${CSS.escape(path)}"]`)) return path;
+    const near = [...this.root.querySelectorAll('[data-path]')].find((e) => e.dataset.path.startsWith(`${path}/`));
+    return near ? near.dataset.path : path;
+  }
+
+  // The server's diagnostics of a refused form, each at every item it names; where
+  // each was said is kept (this.placed) for forget.
   showDiagnostics(diagnostics) {
     this.messages = new Map();
     this.warnings = new Set();
+    this.placed = [];
     for (const d of diagnostics) {
       const said = inLanguage(d);
-      for (let path of diagnosticPaths(d)) {
-        if (!this.root.querySelector(`[data-path="${CSS.escape(path)}"]`)) {
-          const near = [...this.root.querySelectorAll('[data-path]')].find((e) => e.dataset.path.startsWith(`${path}/`));
-          if (near) path = near.dataset.path;
-        }
+      for (const path of diagnosticPaths(d).map((p) => this.shownPath(p))) {
+        if (this.placed.some(([o, p]) => o === d && p === path)) continue; // one problem, said once at an item
+        this.placed.push([d, path, said]);
         const before = this.messages.get(path);
-        if (before && before.split('; ').includes(said)) continue; // one problem, said once at an item
         const onlyWarnings = d.severity === 'warning' && (!before || this.warnings.has(path));
         this.messages.set(path, before ? `${before}; ${said}` : said);
         if (onlyWarnings) this.warnings.add(path);
