@@ -90,7 +90,21 @@ static const char *placeholder(const form_writer *f, hh_q_scope scope, int index
     return "x"; /* names and places */
 }
 
-/* The value to write: the answer, a stand-in, or NULL (leave the item out). */
+/* Whether a valid form always holds item `key` of `scope` (its store column is NOT
+ * NULL); true for a question that is not an item. */
+static bool always_held(hh_q_scope scope, const char *key)
+{
+    const hh_item *it = hh_item_find(scope == HH_SCOPE_PERSON  ? HH_ITEM_PERSON
+                                     : scope == HH_SCOPE_VISIT ? HH_ITEM_VISIT
+                                                               : HH_ITEM_HOUSEHOLD,
+                                     key);
+    return !it || it->required;
+}
+
+/* The value to write: the answer, a stand-in, or NULL (leave the item out). An
+ * unanswered item the schema lets a form leave out (the consent of a household
+ * nobody was home at, now complete) is left out, for the rule that asks it to say so
+ * at it, rather than written empty (a type error of no use to the worker). */
 static const char *value(const form_writer *f, hh_q_scope scope, int index, const char *key)
 {
     hh_q_scope question_scope = strcmp(key, "respondent") == 0 ? HH_SCOPE_AFTER_ROSTER : scope;
@@ -102,7 +116,9 @@ static const char *value(const form_writer *f, hh_q_scope scope, int index, cons
         return v;
     if (!q || q->optional) /* no question (the member count): never a stand-in */
         return NULL;
-    return f->placeholders ? placeholder(f, scope, index, key) : v;
+    if (f->placeholders)
+        return placeholder(f, scope, index, key);
+    return always_held(scope, key) ? v : NULL;
 }
 
 static void element(form_writer *f, const char *name, hh_q_scope scope, int index, const char *key)

@@ -461,6 +461,14 @@ try:
         == [('nobody-home', 0, None, None)], 30)  # nothing invented: nobody answered
     tap('a.back')
     wait('the list naming it', lambda: 'nobody home' in find('#household-list').text)
+    shut = store(f"SELECT h.id FROM {CURRENT} WHERE r.building = '543' AND r.unit = '9' AND r.room = '905'")[0][0]
+    tap(f'#household-list a[data-id="{shut}"]')  # the revisit: its visit says nobody home until told otherwise
+    find('#nobody-home-on')
+    last = len(d.find_elements(By.CSS_SELECTOR, 'fieldset[id^="visit-"]'))
+    wait('the revisit\'s outcome the status it opens with', lambda: last > 1 and item(f'visit[{last}]/@outcome').find_elements(
+        By.CSS_SELECTOR, '[data-code="nobody-home"][aria-checked="true"]'))
+    tap('a.back')
+    find('#household-list .row')
     other = '510105016003-03-0002'
     tap(f'#household-list a[data-id="{other}"]')
     item('address/room')

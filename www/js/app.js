@@ -7,7 +7,7 @@
 import { t, label, language, setLanguage, inLanguage } from './i18n.js';
 import { call, session, signIn, signOut, endPendingSignOut, refreshSession, ApiError } from './api.js';
 import * as db from './db.js';
-import { emptyAnswers, fromJson, toJson, newPerson } from './answers.js';
+import { emptyAnswers, fromJson, toJson, newPerson, answered } from './answers.js';
 import { HouseholdForm, VisitForm, el } from './form.js';
 import { reviewQueueScreen, reviewScreen, progressScreen } from './review.js';
 import { assignmentsScreen } from './assign.js';
@@ -285,13 +285,17 @@ function sameAsOpened(answers, h) {
   if (!last) return false;
   const fresh = fromJson(dict, h);
   Object.assign(fresh.household, { enumerator: last.enumerator, 'enumeration-date': last.date });
-  fresh.visits.push(openingVisit(h, last.enumerator, last.date));
+  fresh.visits.push(openingVisit(h, fresh, last.enumerator, last.date));
   return JSON.stringify(fresh) === JSON.stringify(answers);
 }
 
-// The visit opening household h adds: today's by this account, a follow-up of a form returned.
-function openingVisit(h, user, date) {
-  return { date, enumerator: user, purpose: h.review && h.review.state === 'returned' ? 'follow-up' : 'routine', outcome: 'done' };
+// The visit opening household h (its answers) adds: today's by this account, a follow-up of
+// a form returned; at a household nobody was home at (or that refused) its outcome is that
+// status again until the worker takes the status back, so that sending it unchanged does
+// not record a visit "done" at a door that stayed shut.
+function openingVisit(h, answers, user, date) {
+  return { date, enumerator: user, purpose: h.review && h.review.state === 'returned' ? 'follow-up' : 'routine',
+    outcome: answered(dict, answers) ? 'done' : answers.household.status };
 }
 
 // A new draft of household id as the server sent it (h), unchanged until the worker edits it.
@@ -301,7 +305,7 @@ async function draftOf(id, h) {
   const user = session().user;
   answers.household.enumerator = user;
   answers.household['enumeration-date'] = today();
-  answers.visits.push(openingVisit(h, user, today()));
+  answers.visits.push(openingVisit(h, answers, user, today()));
   const d = { clientId: newClientId(), grid: id.slice(0, 15), householdId: id, baseRevision: h.revision, answers,
     review: h.review, updatedAt: new Date().toISOString(), edited: false,
     memberCountTyped: answers.household['member-count'] !== String(answers.persons.length) }; // else it follows the roster

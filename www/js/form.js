@@ -231,15 +231,15 @@ export class HouseholdForm {
     wrap.append(el('label', { for: id, id: `${id}-label`, text: label(q.prompt) + (q.optional ? '' : ' *') }));
     const note = q.key === 'sex' || q.key === 'birth-date' ? this.idNote(record, q.key) : null;
     if (q.kind === 'boolean') {
-      wrap.append(this.segments(id, [{ code: 'true', label: t('yes') }, { code: 'false', label: t('no') }], value, set));
+      wrap.append(this.segments(id, [{ code: 'true', label: t('yes') }, { code: 'false', label: t('no') }], value, set, q.optional));
     } else if (q.key === 'respondent') { // a line of the roster, or a proxy
       const choices = this.answers.persons.map((p, i) => ({ code: String(i + 1), label: `${i + 1} ${p.name || ''}` }));
       choices.push({ code: 'proxy', label: t('proxy') });
-      wrap.append(this.segments(id, choices, value, set));
+      wrap.append(this.segments(id, choices, value, set, q.optional));
     } else if (q.codes && q.codes.length <= SEGMENTS_MAX) {
-      wrap.append(this.segments(id, q.codes.map((c) => ({ code: c.code, label: label(c) })), value, set));
+      wrap.append(this.segments(id, q.codes.map((c) => ({ code: c.code, label: label(c) })), value, set, q.optional));
     } else if (q.codes) { // a code list, or the countries a nationality is
-      wrap.append(this.picker(id, q, value, set));
+      wrap.append(this.picker(id, q, value, set, q.optional));
     } else {
       const input = el('input', {
         id, name: q.key, value: value || '', autocomplete: 'off',
@@ -282,11 +282,13 @@ export class HouseholdForm {
       Object.values(dict.conditions).some((c) => c.item === q.key);
   }
 
-  segments(id, choices, value, set) {
+  // A choice of a few; tapping the one chosen again clears it only where the item may be
+  // left empty (a worker tapping "No" to confirm it keeps "No").
+  segments(id, choices, value, set, optional) {
     const group = el('div', { class: 'segments', role: 'radiogroup', id, 'aria-labelledby': `${id}-label` });
     for (const c of choices)
       group.append(el('button', { type: 'button', role: 'radio', 'data-code': c.code, 'aria-checked': String(c.code === value),
-        onclick: () => set(c.code === value ? '' : c.code, true) }, c.label));
+        onclick: () => set(c.code === value && optional ? '' : c.code, true) }, c.label));
     return group;
   }
 
