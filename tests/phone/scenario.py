@@ -393,6 +393,9 @@ try:
     tap('.outbox-refused a')
     wait('the server\'s message at its item', lambda: 'after the enumeration date' in message('visit[1]/@date'))
     wait('and at the other item the rule compares', lambda: 'after the enumeration date' in message('enumeration/@date'))
+    visits = len(d.find_elements(By.CSS_SELECTOR, 'fieldset[id^="visit-"]'))  # each after 2020-01-01: one problem each
+    problems = lambda: int(next(iter(re.findall(r'^(\d+) ', find('#form-message').text)), 0))  # the bar's count, 0 when none
+    wait(f'the bar counting {visits} problem(s), each once however many items it marks', lambda: problems() == visits)
     shot('10-refused-at-item')
     if 'Nothing was stored' not in find('#refusal').text or 'problem' not in find('#form-message').text:
         fail('the refusal is not said at the top of the form, with a count of problems in the bar')
@@ -421,7 +424,6 @@ try:
     answer('enumeration/@date', time.strftime('%Y-%m-%d'))
     wait('the problem gone from both its items once one is changed',
          lambda: 'bad' not in item('visit[1]/@date').get_attribute('class') and not message('visit[1]/@date'))
-    problems = lambda: int(next(iter(re.findall(r'^(\d+) ', find('#form-message').text)), 0))  # the bar's count, 0 when none
     marked = problems()
     answer('phone', '028 8765-43x1')  # mistyped: the form of a phone number is checked as it is left
     wait('the phone number\'s form at its item', lambda: 'a phone number: 5 to 20 digits' in message('phone'))

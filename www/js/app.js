@@ -372,7 +372,8 @@ async function formScreen(clientId) {
   let counting = !(draft.refusal && draft.refusal.code !== 'invalid-form');
   if (!counting) said.textContent = t('refusedAbove');
   const recount = () => {
-    const n = body.querySelectorAll('.item.bad').length + body.querySelectorAll('.problems p').length; // each of the whole form's too
+    const n = [...body.querySelectorAll('.item.bad')].reduce((k, e) => k + Number(e.dataset.problems || 1), 0) + // a problem of several items once
+      body.querySelectorAll('.problems p').length; // each of the whole form's too
     next.hidden = !n;
     if (counting) said.textContent = n ? t('problems', n) : '';
   };

@@ -270,9 +270,25 @@ export class HouseholdForm {
 
   showMessage(wrap, path) {
     const m = this.messages.get(path), warning = !!m && this.warnings.has(path);
+    wrap.dataset.problems = String(this.problemsFirstAt(path)); // what the bar counts of it
     wrap.classList.toggle('bad', !!m && !warning);
     wrap.classList.toggle('warn', warning);
     wrap.querySelector('.msg').textContent = m ? this.say(m) : '';
+  }
+
+  // How many problems the message at `path` says that were not shown first at another
+  // item: a problem of several items counts once, where it is first shown.
+  problemsFirstAt(path) {
+    const m = this.messages.get(path);
+    if (!m) return 0;
+    const parts = typeof m === 'string' ? m.split('; ') : [m];
+    const seen = new Set();
+    let elsewhere = 0;
+    for (const [d, p, said] of this.placed || []) {
+      if (!seen.has(d)) seen.add(d);
+      else if (p === path && parts.includes(said)) elsewhere++;
+    }
+    return Math.max(parts.length - elsewhere, 0);
   }
 
   // Whether other questions depend on q's answer (a condition names it, or an age does).
@@ -379,15 +395,17 @@ export class HouseholdForm {
       diagnosticPaths(d).some(stale) || placed.some(([o, p]) => o === d && stale(p)));
     for (const path of [...this.messages.keys()]) if (stale(path)) { this.messages.delete(path); this.warnings.delete(path); }
     let elsewhere = false;
+    const kept = placed.filter(([d]) => !gone.includes(d));
     for (const [d, path, said] of placed) {
       const m = this.messages.get(path);
       if (!gone.includes(d) || typeof m !== 'string') continue;
+      if (kept.some(([, p, s]) => p === path && s === said)) continue; // another problem said the same there
       const left = m.split('; ').filter((x) => x !== said);
       elsewhere = true;
       if (left.length) this.messages.set(path, left.join('; '));
       else { this.messages.delete(path); this.warnings.delete(path); }
     }
-    this.placed = placed.filter(([d]) => !gone.includes(d));
+    this.placed = kept;
     if (this.draft.diagnostics) this.draft.diagnostics = this.draft.diagnostics.filter((d) => !gone.includes(d));
     return elsewhere;
   }
@@ -412,6 +430,7 @@ export class HouseholdForm {
         if (this.placed.some(([o, p]) => o === d && p === path)) continue; // one problem, said once at an item
         this.placed.push([d, path, said]);
         const before = this.messages.get(path);
+        if (before && before.split('; ').includes(said)) continue; // two problems in the same words, said once
         const onlyWarnings = d.severity === 'warning' && (!before || this.warnings.has(path));
         this.messages.set(path, before ? `${before}; ${said}` : said);
         if (onlyWarnings) this.warnings.add(path);
