@@ -21,11 +21,6 @@ void hh_server_config_defaults(hh_server_config *c)
         .listen = "127.0.0.1:8080",
         .www = HH_WWW_DIR,
         .exports_dir = "hhreg.db.exports",
-        /* a thread serves its connections one request at a time: with 4, 64 clients
-         * submitting forms waited behind each other and a group commit held at most 4
-         * (bench/bench-load.sh, 20,000 forms: 1,239/s, p99 200 ms; with 64: 1,649/s,
-         * p99 114 ms); a checker is made only for a form being checked */
-        .threads = 64,
         .max_connections = 256,
         .timeout = 30,
         .max_body = 4u << 20, /* a form of the largest household, with room */
@@ -558,7 +553,15 @@ hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server
     };
     srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
                                    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                                   MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+                                   /* a thread serves its connections one request at a time, and
+                                    * libmicrohttpd divides the connection limit among the pool:
+                                    * with a thread for each connection allowed, no request waits
+                                    * behind another connection's. With 64 threads (4 connections
+                                    * each), 64 clients submitting forms shared 13 of them, and a
+                                    * form waited for another's check and commit: p99 76-108 ms,
+                                    * now 42-43 ms (bench/bench-load.sh, 20,000 forms); a thread
+                                    * waiting costs its stack, a checker is made only per core */
+                                   MHD_OPTION_THREAD_POOL_SIZE, cfg->max_connections,
                                    MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
                                    MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections / 4,
                                    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
