@@ -597,7 +597,7 @@ static void enter_woman_living_alone(const char *room, const char *id, const cha
     const char *const rest[][2] = {
         { "Building", bur }, { "Dwelling type:", "apartment" }, { "Enumeration status", "" }, { "Tenure:", "owned" },
         { "Household phone", "02887651234" }, { "low-income allowance", "" }, { "Extreme-hardship", "" },
-        { "Consent given?", "" }, { "How many persons live here? [1]", "" }, { "Also record", "" },
+        { "Consent given?", "y" }, { "How many persons live here? [1]", "" }, { "Also record", "" },
         { "Person 1 · Name", "玉珍\x1b[D\x1b[D孙" }, /* line editing: two left arrows, then the surname */
         { "Person 1 · ID document", id },
         { right, "" }, { "Person 1 · Ethnicity", "" }, { "Person 1 · Residence status", "" },
@@ -658,7 +658,7 @@ START_TEST(a_household_of_three_adults_takes_at_most_45_prompts)
     static const char *const household[][2] = {
         { "Building", "543-2-405" }, { "Dwelling type:", "apartment" }, { "Enumeration status", "" },
         { "Tenure:", "owned" }, { "Household phone", "02887655555" }, { "low-income allowance", "" },
-        { "Extreme-hardship", "" }, { "Consent given?", "" }, { "How many persons live here?", "3" },
+        { "Extreme-hardship", "" }, { "Consent given?", "y" }, { "How many persons live here?", "3" },
         { "Also record", "" } };
     const struct {
         const char *name, *relationship, *id, *right, *marital;

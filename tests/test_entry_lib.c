@@ -271,7 +271,13 @@ START_TEST(typed_text_is_forgiven_and_normalised)
     typed(l, H, "language", "ur", HH_LANG_EN, "ur", NULL);
     typed(l, H, "street-code", "51010501X", HH_LANG_EN, NULL, "9 digits");
     typed(l, H, "id", "510105016003-3-1", HH_LANG_EN, NULL, "12 digits-2 digits-4 digits");
-    typed(l, H, "phone", "028-8765", HH_LANG_EN, NULL, "a phone number");
+    typed(l, H, "phone", "028-87x5", HH_LANG_EN, NULL, "a phone number");
+    /* a phone number as it is written down, a document number as it is read out or
+     * typed on a Chinese keyboard: as the phone client takes them */
+    typed(l, H, "phone", "(028) 8765-4321", HH_LANG_EN, "02887654321", NULL);
+    typed(l, P, "phone", "138 1234 5678", HH_LANG_EN, "13812345678", NULL);
+    typed(l, P, "phone", "＋８６　１３８－１２３４－５６７８", HH_LANG_EN, "+8613812345678", NULL);
+    typed(l, P, "document-number", "ｅａ 1234567", HH_LANG_EN, "EA1234567", NULL);
     typed(l, H, "enumerator", "E 03", HH_LANG_EN, NULL, "an enumerator id");
     hh_code_labels_free(l);
 }

@@ -87,7 +87,7 @@ const char *hh_entry_usual_answer(const char *key)
 {
     static const char *const usual[][2] = {
         { "language", "zh" }, { "low-income", "false" }, { "extreme-hardship", "false" }, { "status", "complete" },
-        { "consent", "true" }, { "document-type", "resident-id" }, { "nationality", "CHN" }, { "ethnicity", "Han" },
+        { "document-type", "resident-id" }, { "nationality", "CHN" }, { "ethnicity", "Han" },
         { "residence", "registered-resident" }, { "seeing", "1" }, { "hearing", "1" }, { "walking", "1" },
         { "cognition", "1" }, { "self-care", "1" }, { "communication", "1" }, { "certificate", "false" },
         { "respondent", "1" }, { "outcome", "done" }, { "household-type", "family" },

@@ -1,6 +1,7 @@
 /* entry_typed.c — what a worker types, forgiven and normalised before it becomes an
  * answer (entry.h, hh_entry_parse_typed): dates and months written the ways people
- * write them, document numbers in lower case, codes by their labels in English or
+ * write them, document numbers in lower case or full width, phone numbers with
+ * dashes, spaces and brackets (as the phone client takes them), codes by their labels in English or
  * Chinese, nationalities by the country's name; items with a form (a pattern in the
  * schema) are checked here with a plain reason instead of the schema's pattern. A
  * reason never quotes what was typed (it may be personal data); it may name codes. */
@@ -247,6 +248,31 @@ static bool is_plain_text(const char *text, hh_lang lang, char *why, size_t why_
     return fault == HH_TEXT_OK;
 }
 
+/* `text` with the full-width forms of ASCII a Chinese keyboard types (U+FF01-FF5E:
+ * ５１０…, Ｘ, （） ) and the ideographic space made ASCII, and each character of `drop`
+ * and each space left out; malloc'd. */
+static char *narrowed(const char *text, const char *drop)
+{
+    char *out = hh_xmalloc(strlen(text) + 1), *o = out;
+    for (const unsigned char *p = (const unsigned char *)text; *p;) {
+        unsigned c = *p++;
+        if (c == 0xEF && (p[0] == 0xBC || p[0] == 0xBD) && p[1] >= 0x80 && p[1] <= 0xBF) {
+            unsigned wide = 0xFF00u | ((p[0] & 0x03u) << 6) | (p[1] & 0x3Fu); /* U+FF00-FF7F */
+            if (wide >= 0xFF01 && wide <= 0xFF5E) {
+                c = wide - 0xFF01 + 0x21;
+                p += 2;
+            }
+        } else if (c == 0xE3 && p[0] == 0x80 && p[1] == 0x80) { /* U+3000 */
+            c = ' ';
+            p += 2;
+        }
+        if (!isspace(c) && !(c < 0x80 && strchr(drop, (int)c)))
+            *o++ = (char)c;
+    }
+    *o = '\0';
+    return out;
+}
+
 char *hh_entry_parse_typed(const hh_question *q, const char *text, const hh_code_labels *labels, bool by_number,
                            hh_lang lang, char *why, size_t why_len)
 {
@@ -263,11 +289,13 @@ char *hh_entry_parse_typed(const hh_question *q, const char *text, const hh_code
         !(typed = country(text, lang, why, why_len)))
         goto done;
     if (*text && q->scope == HH_SCOPE_PERSON && strcmp(q->key, "document-number") == 0) {
-        upper = hh_xstrdup(text);
+        upper = narrowed(text, ""); /* spaces between the groups, as it is read out */
         for (char *c = upper; *c; c++)
             *c = (char)toupper((unsigned char)*c);
         typed = upper;
     }
+    if (*text && strcmp(q->key, "phone") == 0) /* 028-8765 4321 as it is written down: 02887654321 */
+        typed = upper = narrowed(text, "()-");
     if (*text && codes) {
         char *end;
         long n = strtol(text, &end, 10);

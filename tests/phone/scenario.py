@@ -155,6 +155,7 @@ def new_household(building, unit, room):
     answer('address/room', room)
     choose('dwellingType', 'apartment')
     choose('tenure', 'owned')
+    choose('enumeration/@consent', 'true')  # asked, never assumed
 
 
 def person(n, name, relationship, document_type, number, **more):
