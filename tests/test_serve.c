@@ -1013,6 +1013,23 @@ START_TEST(hostile_requests_are_refused_plainly)
                       i, h.body.data);
         http_free(&h);
     }
+    /* JSON nested as deep as jansson reads (2,000 levels) is parsed on a pool thread's
+     * 1 MiB stack and refused; deeper, jansson refuses it itself */
+    for (size_t depth = 2000; depth <= 100000; depth *= 50) {
+        hh_buf nested;
+        hh_buf_init(&nested);
+        hh_buf_puts(&nested, "{\"user\":");
+        for (size_t i = 0; i < depth; i++)
+            hh_buf_putc(&nested, '[');
+        for (size_t i = 0; i < depth; i++)
+            hh_buf_putc(&nested, ']');
+        hh_buf_puts(&nested, ",\"password\":\"x\"}");
+        http h = request("POST", "/api/v1/session", nested.data, NULL, NULL);
+        ck_assert_msg(h.status == 400 && strstr(h.body.data, "\"code\":\"body\""), "%zu deep: %ld %s", depth, h.status,
+                      h.body.data);
+        http_free(&h);
+        hh_buf_free(&nested);
+    }
     /* a body over the cap (4 MiB) is refused before it is read */
     size_t big = (4u << 20) + 1;
     char *huge = hh_xmalloc(big + 1);

@@ -266,7 +266,7 @@ static char *narrowed(const char *text, const char *drop)
             c = ' ';
             p += 2;
         }
-        if (!isspace(c) && !(c < 0x80 && strchr(drop, (int)c)))
+        if (!(c < 0x80 && (isspace((int)c) || strchr(drop, (int)c)))) /* a byte of UTF-8 is kept whatever the locale */
             *o++ = (char)c;
     }
     *o = '\0';

@@ -83,7 +83,10 @@ static const char *text_of(sqlite3_stmt *st, int col)
 }
 
 /* An account's columns, its grids last, in one string (GRID_SEPARATOR between
- * them: a code holds no control character), then `more` columns; FROM account. */
+ * them: a code holds no control character), then `more` columns; FROM account. The
+ * grids come in the order of the subquery's ORDER BY, which SQLite's group_concat
+ * keeps in practice but does not promise (its own ORDER BY needs SQLite 3.44);
+ * nothing depends on their order but how they are listed. */
 #define GRID_SEPARATOR '\x1f'
 #define ACCOUNT_SELECT(more)                                                                                     \
     "SELECT account.name, account.role, account.password_hash, account.created_at, account.disabled_at,"      \

@@ -558,10 +558,16 @@ hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server
                                     * with a thread for each connection allowed, no request waits
                                     * behind another connection's. With 64 threads (4 connections
                                     * each), 64 clients submitting forms shared 13 of them, and a
-                                    * form waited for another's check and commit: p99 76-108 ms,
-                                    * now 42-43 ms (bench/bench-load.sh, 20,000 forms); a thread
-                                    * waiting costs its stack, a checker is made only per core */
+                                    * form waited for another's check and commit: p99 76-130 ms,
+                                    * now 36-52 ms (bench/bench-load.sh, 20,000 forms). The price:
+                                    * every idle thread wakes for a new connection (3,000 opened
+                                    * one after another: 0.2 ms of the server's time each with 64
+                                    * threads, 0.5 ms with 256; phones keep theirs open). A thread
+                                    * waiting costs its stack (1 MiB: JSON nested 2,000 deep,
+                                    * jansson's limit, parses in it; 8 MiB made starting the server
+                                    * under valgrind take 9 s), a checker is made only per core */
                                    MHD_OPTION_THREAD_POOL_SIZE, cfg->max_connections,
+                                   MHD_OPTION_THREAD_STACK_SIZE, (size_t)1 << 20,
                                    MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
                                    MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections / 4,
                                    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
