@@ -270,8 +270,9 @@ START_TEST(a_session_killed_half_way_resumes_with_nothing_lost)
     ck_assert_msg(r.status == 2 && strstr(r.err, "no draft"), "%s", r.err);
     tu_result_free(&r);
 
-    /* the one left is resumed without naming it */
-    const char *args[] = { "enter", "--resume", "--db", tu_store_db, "--lang", "en", "--enumerator", "E0300", NULL };
+    /* the one left is resumed by its household's serial, as read off the door */
+    const char *args[] = { "enter", "--resume", "0001", "--db", tu_store_db, "--lang", "en", "--enumerator", "E0300",
+                           NULL };
     tu_pty_start(&t, args);
     tu_pty_answer(&t, "Person 1 · ID document", ""); /* exactly where it stopped */
     tu_pty_answer(&t, "Person 1 · Document number", head);

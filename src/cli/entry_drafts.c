@@ -194,6 +194,18 @@ size_t entry_drafts_waiting(entry_conversation *s)
     return n;
 }
 
+/* Whether `ref` names draft `d`: its name, its household's id, or the end of that id
+ * after a dash ("0902", "03-0902": what a worker reads off a door or a list); NULL
+ * names every draft. */
+static bool refers_to(const draft *d, const char *ref)
+{
+    if (!ref || strcmp(d->name, ref) == 0)
+        return true;
+    size_t id_len = d->id ? strlen(d->id) : 0, ref_len = strlen(ref);
+    return id_len && ref_len && ref_len <= id_len && strcmp(d->id + id_len - ref_len, ref) == 0 &&
+           (ref_len == id_len || d->id[id_len - ref_len - 1] == '-');
+}
+
 int entry_draft_choose(entry_conversation *s, const char *ref)
 {
     size_t n;
@@ -201,7 +213,7 @@ int entry_draft_choose(entry_conversation *s, const char *ref)
     const draft *chosen = NULL;
     size_t matches = 0;
     for (size_t i = 0; i < n; i++)
-        if (!ref || strcmp(all[i].name, ref) == 0 || (all[i].id && strcmp(all[i].id, ref) == 0)) {
+        if (refers_to(&all[i], ref)) {
             matches++;
             if (!chosen || (ref && strcmp(all[i].name, ref) == 0))
                 chosen = &all[i]; /* a name beats an id found inside another draft */
@@ -219,7 +231,7 @@ int entry_draft_choose(entry_conversation *s, const char *ref)
         fprintf(stderr, tr(s, "%zu drafts are waiting; name the one to continue:\n", "有 %zu 份草稿待完成；请指明继续哪一份：\n"),
                 matches);
         for (size_t i = 0; i < n; i++)
-            if (!ref || strcmp(all[i].name, ref) == 0 || (all[i].id && strcmp(all[i].id, ref) == 0))
+            if (refers_to(&all[i], ref))
                 print_draft(s, stderr, &all[i]);
         rc = EXIT_USAGE;
     }
