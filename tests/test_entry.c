@@ -729,6 +729,35 @@ START_TEST(nobody_home_is_recorded_without_a_roster)
                            "r.floor_area IS NULL AND r.needs IS NULL"), 1);
     ck_assert_int_eq(count("SELECT count(*) FROM person p JOIN revision r USING (household_id, revision) "
                            "WHERE r.room = '1801'"), 0);
+
+    /* a return visit finds somebody home: the status changed in the edit asks what the
+     * household answers and leads into the roster, as for a new household (it looped
+     * between the review and the refused save) */
+    ck_assert_int_eq(count("SELECT count(*) FROM household WHERE id = '510105016003-03-0001'"), 1);
+    char id[19];
+    resident_id(id, "19420315", 11, 0);
+    start(&t, "edit", "510105016003-03-0001");
+    char number[16];
+    tu_pty_send(&t, review_number(&t, "Enumeration status:", number));
+    const char *const somebody[][2] = {
+        { "Enumeration status [nobody home]", "complete" }, { "Tenure:", "owned" }, { "low-income allowance", "" },
+        { "Extreme-hardship", "" }, { "Consent given?", "y" }, { "How many persons live here? [1]", "" },
+        { "Person 1 · Name", "孙玉珍" }, { "Person 1 · Relationship to the head [head]", "" },
+        { "Person 1 · ID document", id }, { "from the ID number: female, born 1942-03-15. Right?", "" },
+        { "Person 1 · Nationality", "" }, { "Person 1 · Ethnicity", "" }, { "Person 1 · Residence status", "" },
+        { "Person 1 · Marital status", "widowed" }, { "Person 1 · Highest education", "2" },
+        { "Person 1 · Main activity", "retired" }, { "the difficulties", "" },
+        { "Holds a disability certificate", "" }, { "Also record for anyone", "" }, { "Who answered", "" },
+        { "Number to change", "" }, { "Save with these warnings?", "" } };
+    for (size_t i = 0; i < sizeof somebody / sizeof somebody[0]; i++)
+        tu_pty_answer(&t, somebody[i][0], somebody[i][1]);
+    tu_pty_expect(&t, "Stored a new revision of", 30);
+    ck_assert_int_eq(tu_pty_wait(&t), 0);
+    tu_pty_free(&t);
+    ck_assert_int_eq(count("SELECT count(*) FROM revision r JOIN household h ON h.id = r.household_id AND "
+                           "h.current_revision = r.revision JOIN person p USING (household_id, revision) WHERE "
+                           "r.room = '1801' AND r.enumeration_status = 'complete' AND r.tenure = 'owned' AND "
+                           "r.consent = 1 AND r.respondent = '1' AND p.name = '孙玉珍'"), 1);
 }
 END_TEST
 

@@ -1355,6 +1355,16 @@ static int review(entry_conversation *s)
         return EXIT_USAGE;
     bool enter_saves = true; /* until the store refuses the form: then Enter would only try again */
     for (bool all = true;; all = false) {
+        if (!hh_answer_flag(s->a, "roster")) { /* opened again: somebody answered where nobody had */
+            int rc = ask_missing(s, HH_SCOPE_HOUSEHOLD, 0);
+            if (!rc)
+                rc = walk_roster(s);
+            if (!rc)
+                rc = ask_missing(s, HH_SCOPE_AFTER_ROSTER, 0);
+            if (rc)
+                return rc;
+            all = true;
+        }
         review_line *lines;
         fprintf(s->out, "\n%s\n", all ? tr(s, "Review", "核对") : tr(s, "Review: what changed", "核对：改动之处"));
         size_t n = list_answers(s, &lines, all ? LIST_ALL : LIST_CHANGED);

@@ -114,6 +114,21 @@ void hh_entry_status_changed(hh_answers *a, const char *before)
         const char *consent = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "consent");
         if (consent && strcmp(consent, "false") == 0)
             hh_answer_unset(a, HH_SCOPE_HOUSEHOLD, 0, "consent");
+        if (hh_answers_count(a, HH_SCOPE_PERSON) == 0) { /* somebody lives here after all */
+            hh_answer_set_flag(a, "roster", NULL);
+            hh_answer_set_flag(a, "roster-extras", NULL);
+        }
+        /* what the household answers and the form left empty (an edit holds every item
+         * of the stored form, its absent ones as "") is asked, not taken as answered */
+        for (hh_q_scope scope = HH_SCOPE_HOUSEHOLD; scope <= HH_SCOPE_AFTER_ROSTER; scope += HH_SCOPE_AFTER_ROSTER) {
+            size_t n;
+            const hh_question *qs = hh_questions(scope, &n);
+            for (size_t i = 0; i < n; i++) {
+                const char *v = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, qs[i].key);
+                if (v && !*v && !qs[i].optional && hh_question_applies(&qs[i], a, 0))
+                    hh_answer_unset(a, HH_SCOPE_HOUSEHOLD, 0, qs[i].key);
+            }
+        }
     }
     int visits = hh_answers_count(a, HH_SCOPE_VISIT);
     for (int i = 1; i <= visits; i++) { /* the registration's own visit: its outcome was the status */

@@ -68,7 +68,10 @@ bool hh_entry_settled(const hh_answers *a, const hh_question *q, int index, cons
  * what the one status settled follows the other, so no answer of a refusal outlives
  * it. Going from nobody home or refused to a status somebody answered, consent "no"
  * (the refusal's) is unanswered, to be asked again, and the registration visit's
- * outcome that said the old status becomes "done"; going the other way, that
+ * outcome that said the old status becomes "done", an empty roster is opened
+ * again (its "roster" and "roster-extras" flags dropped), so that the persons are
+ * entered, and what the household answers that is empty ("", as an edit holds the
+ * items a form left out) is unanswered, to be asked; going the other way, that
  * outcome says the new status. */
 void hh_entry_status_changed(hh_answers *a, const char *before);
 
