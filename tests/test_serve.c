@@ -1213,7 +1213,7 @@ START_TEST(an_admin_releases_a_summary_run_to_the_statisticians)
     h = run_ended(tables, admin);
     ck_assert_msg(strstr(h.body.data, "\"state\":\"done\"") && strstr(h.body.data, "\"name\":\"tables.csv\"") &&
                       strstr(h.body.data, "\"options\":[\"min-count=3\"]") &&
-                      strstr(h.body.data, "household(s) written to"),
+                      strstr(h.body.data, "household(s) exported to"),
                   "%s", h.body.data);
     http_free(&h);
     long names = run_started("jsonl", "{\"area\":\"510105016003-03\"}", admin, admin_csrf);

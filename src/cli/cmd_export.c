@@ -68,7 +68,7 @@ static void print_success(const cli *c, const hh_plugin_dirs *dirs, const char *
     hh_buf_init(&err);
     char *file = hh_plugin_locate(dirs, plugin, &err);
     fprintf(stderr,
-            cli_tr(c, "hhreg export: %ld household(s) written to %s by %s (%s)\n", "hhreg export：%ld 户已写到 %s（插件 %s，%s）\n"), households, output, plugin,
+            cli_tr(c, "hhreg export: %ld household(s) exported to %s by %s (%s)\n", "hhreg export：%ld 户已导出到 %s（插件 %s，%s）\n"), households, output, plugin,
             file ? file : err.data);
     free(file);
     hh_buf_free(&err);
