@@ -651,6 +651,16 @@ START_TEST(a_household_nobody_was_home_at_is_exported_as_not_recorded)
     ck_assert_msg(strstr(got, "\n901,,\n") && strstr(got, "\n101,1,1\n"), "%s", got); /* not "proxy", not 0 */
     free(got);
     free(answered);
+    /* a plugin of API 1.3 was promised a respondent and 0 or 1: it gets "" and 0, never NULL or -1 */
+    free(install_test_plugin("api13", "api13", 0644));
+    r = tu_hhreg(NULL, NULL, "export", "--db", db, "--plugin-dir", plugdir, "-o", csv, "api13", NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    got = tu_read_file(csv, NULL);
+    ck_assert_msg(strstr(got, "\n510105016003-03-0901,,0,respondent \"\",consent 0,low income 0,extreme hardship 0,"
+                              "tenure NULL\n"),
+                  "%s", got);
+    free(got);
     r = tu_hhreg(NULL, NULL, "export", "--db", db, "--plugin-dir", plugins, "-o", tables, "summary", NULL);
     ck_assert_msg(r.status == 0 && strstr(r.err, "plugin summary: 1 household(s) without persons (nobody home, "
                                                  "refused) left out of the tables"), "%s", r.err);

@@ -5,6 +5,10 @@
  *    which the host must refuse; begin() says "begun" with api->info, so a test
  *    sees that a refused option stopped the export before begin();
  *  - api->info: at the end "N household(s) of size M or more";
+ *  - a household without persons (nobody home, refused) gets, after its size, what an
+ *    older plugin was promised for the answers it lacks (plugin.h: respondent "",
+ *    consent, low_income and extreme_hardship 0, tenure NULL), failing the export
+ *    where the host broke that promise (a NULL respondent, a -1);
  *  - api->csv_cell: with --opt cells=text the id and phone are text cells
  *    (HHREG_CSV_TEXT | HHREG_CSV_NEUTRALISE), else neutralised fields; --opt
  *    probe=VALUE writes VALUE first, as a cell of its own line;
@@ -77,17 +81,29 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
     return api->write_text(ctx, "id,phone,size\n");
 }
 
+/* What a household nobody answered for gives a plugin of API 1.3: as cells after its size. */
+static int unanswered(hhreg_ctx *ctx, const hhreg_host_api *api, const hhreg_household *h)
+{
+    if (!h->respondent || h->consent < 0 || h->low_income < 0 || h->extreme_hardship < 0) {
+        api->error(ctx, "household %s: an answer API 1.3 never expects to be missing", h->id);
+        return -1;
+    }
+    return api->writef(ctx, ",respondent \"%s\",consent %d,low income %d,extreme hardship %d,tenure %s", h->respondent,
+                       h->consent, h->low_income, h->extreme_hardship, h->tenure ? h->tenure : "NULL");
+}
+
 static int household(hhreg_ctx *ctx, void *s, unsigned pass, const hhreg_household *h)
 {
     (void)pass;
     state *st = s;
     const hhreg_host_api *api = st->api;
-    if (h->size < st->min_size)
+    if (h->size < st->min_size && h->n_persons) /* one without persons is written: see unanswered() */
         return 0;
-    st->written++;
+    st->written += h->size >= st->min_size;
     if (!(TEST_FLAGS & HHREG_PLUGIN_DIRECTORY))
         return api->csv_cell(ctx, h->id, ',', st->cell_flags) || api->write_text(ctx, ",") ||
-               api->csv_cell(ctx, h->phone, ',', st->cell_flags) || api->writef(ctx, ",%d\n", h->size);
+               api->csv_cell(ctx, h->phone, ',', st->cell_flags) || api->writef(ctx, ",%d", h->size) ||
+               (h->n_persons == 0 && unanswered(ctx, api, h)) || api->write_text(ctx, "\n");
     if (to_file(ctx, st, 0) || api->writef(ctx, "%s,%d\n", h->id, h->size) || to_file(ctx, st, 1))
         return -1;
     for (size_t i = 0; i < h->n_persons; i++)
