@@ -503,6 +503,41 @@ START_TEST(a_problem_of_two_items_lets_the_worker_choose_which_to_change)
 }
 END_TEST
 
+/* A second head is told at once, at the answer that makes it, not at saving: the
+ * problem names two items, so the answer stands and the worker chooses which to
+ * change when the person is checked. */
+START_TEST(a_second_head_is_told_at_once)
+{
+    char head[19];
+    resident_id(head, "19700504", 1, 1);
+    tu_pty t;
+    start(&t, "enter", NULL);
+    answer_address(&t, "1604");
+    answer_household(&t, "2");
+    answer_person(&t, 1, "李建国", "head", "male", "1970-05-04", head, 1);
+    tu_pty_answer(&t, "Person 2 · Name", "王秀英");
+    tu_pty_answer(&t, "Person 2 · Relationship to the head", "head");
+    tu_pty_expect(&t, "[HEAD-COUNT]", 20);
+    tu_pty_expect(&t, "a family household has exactly one head; this one has 2", 20);
+    tu_pty_answer(&t, "Person 2 · ID document", "none");
+    tu_pty_answer(&t, "Person 2 · Sex", "女");
+    tu_pty_answer(&t, "Person 2 · Date of birth", "1972-08-15");
+    static const char *const rest[][2] = { { "Nationality", "" }, { "Ethnicity", "" }, { "Residence status", "" },
+                                           { "Marital status", "married" }, { "Highest education", "4" },
+                                           { "Main activity", "retired" }, { "the difficulties", "" },
+                                           { "Holds a disability certificate", "" } };
+    answer_items(&t, 2, rest, sizeof rest / sizeof rest[0]);
+    tu_pty_expect(&t, "which one do you change?", 20);
+    tu_pty_answer(&t, "Person 2 · Relationship to the head", "2");
+    tu_pty_answer(&t, "Person 2 · Relationship to the head [head]", "spouse");
+    tu_pty_answer(&t, "Also record for anyone", "");
+    tu_pty_answer(&t, "Who answered", "");
+    store_from_review(&t);
+    tu_pty_free(&t);
+    ck_assert_int_eq(count("SELECT count(*) FROM person WHERE name = '王秀英' AND relationship = 'spouse'"), 1);
+}
+END_TEST
+
 /* No enumerator id given: the login name is not offered as one; the id is asked. */
 START_TEST(the_enumerator_is_asked_not_taken_from_the_login)
 {
@@ -772,6 +807,7 @@ Suite *make_entry_suite(void)
     tcase_add_test(tc, warnings_are_shown_and_may_be_declined_at_saving);
     tcase_add_test(tc, an_edit_makes_a_second_revision_and_a_visit_goes_to_the_log);
     tcase_add_test(tc, a_problem_of_two_items_lets_the_worker_choose_which_to_change);
+    tcase_add_test(tc, a_second_head_is_told_at_once);
     tcase_add_test(tc, the_enumerator_is_asked_not_taken_from_the_login);
     tcase_add_test(tc, back_review_go_person_and_remove_at_any_question);
     tcase_add_test(tc, a_woman_living_alone_takes_at_most_30_prompts);

@@ -300,9 +300,20 @@ static bool is_room_item(const char *key)
 
 #define DETOUR (-1) /* navigate: a command was carried out; the question is asked again */
 
+/* Whether `q` of `index` is one of the `n` questions of `t`. */
+static bool among(const hh_entry_target *t, size_t n, const hh_question *q, int index)
+{
+    for (size_t k = 0; k < n; k++)
+        if (t[k].q == q && t[k].index == index)
+            return true;
+    return false;
+}
+
 /* The form as it stands, with the answer to `q` just given: the number of errors
  * the validator finds at this item (each shown), for `ask` to ask it again.
- * `more_keys`: the questions the same text answered too. */
+ * `more_keys`: the questions the same text answered too. An error of several
+ * items (a second head) is shown when this answer is one of them, and never
+ * refuses it: the worker chooses which to change when the person is checked. */
 static size_t form_refuses(entry_conversation *s, const hh_question *q, hh_q_scope scope, int index,
                            const char *const more_keys[2])
 {
@@ -310,19 +321,22 @@ static size_t form_refuses(entry_conversation *s, const hh_question *q, hh_q_sco
     hh_diags_init(&d);
     hh_entry_check(s->worker->validator, s->a, true, -1, -1, &d);
     size_t errors = 0;
+    const char *roster = hh_answer_flag(s->a, "roster");
     for (size_t i = 0; i < d.n; i++) {
+        const hh_diag *g = &d.items[i];
+        if (g->severity != HH_ERROR ||
+            (strcmp(g->rule, "MEMBER-COUNT") == 0 && !(roster && strcmp(roster, "done") == 0)))
+            continue; /* the count is asked before the roster, and held against it once it is closed */
         hh_entry_item r;
-        hh_entry_item_of(d.items[i].path, &r);
+        hh_entry_item_of(g->path, &r);
         bool its = hh_entry_item_is(&r, q, index);
         for (int k = 0; k < 2 && more_keys[k] && !its; k++)
             its = hh_entry_item_is(&r, hh_question_find(scope, more_keys[k]), index);
-        const char *roster = hh_answer_flag(s->a, "roster");
-        if (strcmp(d.items[i].rule, "MEMBER-COUNT") == 0 && !(roster && strcmp(roster, "done") == 0))
-            its = false; /* the count is asked before the roster, and held against it once it is closed */
-        if (its && d.items[i].severity == HH_ERROR) {
-            print_diag(s, &d.items[i]);
-            hh_entry_target t[2]; /* a problem of several items: the worker chooses one when the person is checked */
-            errors += hh_entry_involved(s->a, &d.items[i], t, 2) < 2;
+        hh_entry_target t[8];
+        size_t involved = hh_entry_involved(s->a, g, t, sizeof t / sizeof t[0]);
+        if (its || (involved >= 2 && among(t, involved, q, index))) {
+            print_diag(s, g);
+            errors += its && involved < 2;
         }
     }
     hh_diags_free(&d);
@@ -935,7 +949,20 @@ static int ask_involved(entry_conversation *s, const hh_diag *g, int *asked)
 
 /* --- a person, checked with every rule -------------------------------------------------------- */
 
-/* Validates the form up to person p and re-asks what its errors name, until none. */
+/* Whether error `g`, reported elsewhere (a second head: at the household), names
+ * one of person p's answers among the items it compares. */
+static bool names_person(entry_conversation *s, const hh_diag *g, int p)
+{
+    hh_entry_target t[8];
+    size_t n = g->severity == HH_ERROR ? hh_entry_involved(s->a, g, t, sizeof t / sizeof t[0]) : 0;
+    for (size_t k = 0; k < n; k++)
+        if (t[k].scope == HH_SCOPE_PERSON && t[k].index == p)
+            return true;
+    return false;
+}
+
+/* Validates the form up to person p and re-asks what its errors name (at the
+ * person, or comparing one of its answers), until none. */
 static int check_person(entry_conversation *s, int p)
 {
     for (;;) {
@@ -947,7 +974,7 @@ static int check_person(entry_conversation *s, int p)
         for (size_t i = 0; i < d.n; i++) {
             hh_entry_item r;
             hh_entry_item_of(d.items[i].path, &r);
-            if (r.scope != HH_SCOPE_PERSON || r.index != p)
+            if ((r.scope != HH_SCOPE_PERSON || r.index != p) && !names_person(s, &d.items[i], p))
                 continue;
             print_diag(s, &d.items[i]);
             if (d.items[i].severity == HH_ERROR && !errors++)
