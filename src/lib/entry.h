@@ -68,6 +68,9 @@ typedef struct hh_condition {
 } hh_condition;
 /* The conditions, one per hh_item_when, in its order; *n their number. */
 const hh_condition *hh_conditions(size_t *n);
+/* Whether enumeration status `status` records nobody (nobody home, refused): the
+ * statuses under which the household's answers (ANSWERED) are not asked. */
+bool hh_status_records_nobody(const char *status);
 
 /* A question asked of the household (index 0, also for a question after the roster)
  * or of person / visit `index`. */

@@ -38,6 +38,20 @@ const hh_condition *hh_conditions(size_t *n)
     return conditions;
 }
 
+/* Whether `value` is one of the NULL-terminated `values`. */
+static bool one_of(const char *const *values, const char *value)
+{
+    for (const char *const *w = values; *w; w++)
+        if (strcmp(*w, value) == 0)
+            return true;
+    return false;
+}
+
+bool hh_status_records_nobody(const char *status)
+{
+    return status && one_of(not_answered, status);
+}
+
 bool hh_question_applies(const hh_question *q, const hh_answers *a, int index)
 {
     const hh_condition *c = (size_t)q->when < COND_COUNT ? &conditions[q->when] : NULL;
@@ -50,12 +64,8 @@ bool hh_question_applies(const hh_question *q, const hh_answers *a, int index)
     const char *v = hh_answer(a, c->scope, c->scope == HH_SCOPE_HOUSEHOLD ? 0 : index, c->key);
     if (!v)
         return c->or_absent;
-    if (c->op == HH_COND_NONE_OF) {
-        for (const char *const *w = c->none_of; *w; w++)
-            if (strcmp(*w, v) == 0)
-                return false;
-        return true;
-    }
+    if (c->op == HH_COND_NONE_OF)
+        return !one_of(c->none_of, v);
     return (strcmp(v, c->value) == 0) == (c->op == HH_COND_EQUALS);
 }
 

@@ -98,18 +98,12 @@ const char *hh_entry_usual_answer(const char *key)
     return NULL;
 }
 
-/* Whether enumeration status `status` records nobody: nobody home, refused. */
-static bool records_nobody(const char *status)
-{
-    return status && (strcmp(status, "nobody-home") == 0 || strcmp(status, "refused") == 0);
-}
-
 void hh_entry_status_changed(hh_answers *a, const char *before)
 {
     const char *now = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "status");
     if (!now || (before && strcmp(before, now) == 0))
         return;
-    bool answered_now = !records_nobody(now), answered_before = !records_nobody(before);
+    bool answered_now = !hh_status_records_nobody(now), answered_before = !hh_status_records_nobody(before);
     if (answered_now && !answered_before) {
         const char *consent = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "consent");
         if (consent && strcmp(consent, "false") == 0)
@@ -138,7 +132,7 @@ void hh_entry_status_changed(hh_answers *a, const char *before)
             continue;
         if (answered_now && before && strcmp(outcome, before) == 0)
             hh_answer_set(a, HH_SCOPE_VISIT, i, "outcome", "done");
-        else if (!answered_now && (strcmp(outcome, "done") == 0 || records_nobody(outcome)))
+        else if (!answered_now && (strcmp(outcome, "done") == 0 || hh_status_records_nobody(outcome)))
             hh_answer_set(a, HH_SCOPE_VISIT, i, "outcome", now);
     }
 }
@@ -181,7 +175,7 @@ const char *hh_entry_default(const hh_answers *a, const hh_question *q, int inde
     if (strcmp(key, "residence") == 0 && nationality && strcmp(nationality, "CHN") != 0)
         return "foreign-resident";
     const char *status = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "status");
-    bool not_enumerated = records_nobody(status);
+    bool not_enumerated = hh_status_records_nobody(status);
     if (strcmp(key, "consent") == 0 && not_enumerated) /* refused (nobody home: not asked) */
         return "false";
     if (strcmp(key, "respondent") == 0 && hh_answers_count(a, HH_SCOPE_PERSON) == 0)
