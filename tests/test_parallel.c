@@ -1,15 +1,18 @@
 /* test_parallel.c — `hhreg import -j N`: the same stores and the same messages, in
  * the same order, as -j 1, on a corpus mixing valid, invalid, repeated and revised
  * forms, one-form files and a batch; a progress line only on a terminal; forms from
- * a slow pipe stored while it stays open. */
+ * a slow pipe stored while it stays open; -j's default, the cores it may use. */
+#define _GNU_SOURCE
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sched.h>
 #include <unistd.h>
 
+#include "cores.h"
 #include "testutil.h"
 
 Suite *make_parallel_suite(void);
@@ -206,6 +209,26 @@ START_TEST(forms_from_a_slow_pipe_are_stored_while_it_stays_open)
 }
 END_TEST
 
+/* -j's default (and the server's checkers) follows the CPUs the process may run
+ * on, as taskset or a container's cpuset narrow them, not the machine's count. */
+START_TEST(the_default_jobs_are_the_cores_it_may_use)
+{
+    cpu_set_t all, one;
+    ck_assert_int_eq(sched_getaffinity(0, sizeof all, &all), 0);
+    ck_assert_int_le(hh_cores(), CPU_COUNT(&all));
+    CPU_ZERO(&one);
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+        if (CPU_ISSET(cpu, &all)) {
+            CPU_SET(cpu, &one);
+            break;
+        }
+    ck_assert_int_eq(sched_setaffinity(0, sizeof one, &one), 0);
+    long narrowed = hh_cores();
+    ck_assert_int_eq(sched_setaffinity(0, sizeof all, &all), 0);
+    ck_assert_int_eq(narrowed, 1);
+}
+END_TEST
+
 Suite *make_parallel_suite(void)
 {
     Suite *s = suite_create("parallel");
@@ -214,6 +237,7 @@ Suite *make_parallel_suite(void)
     tcase_add_test(tc, many_jobs_give_the_store_and_messages_of_one);
     tcase_add_test(tc, progress_only_on_a_terminal);
     tcase_add_test(tc, forms_from_a_slow_pipe_are_stored_while_it_stays_open);
+    tcase_add_test(tc, the_default_jobs_are_the_cores_it_may_use);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cores.h"
 #include "import.h"
 
 typedef struct import_args {
@@ -39,8 +40,7 @@ int cmd_import(cli *c, int argc, char **argv)
                                          { "jobs", required_argument, NULL, 'j' },
                                          { "allow-older", no_argument, NULL, 'o' },
                                          { 0, 0, 0, 0 } };
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    import_args a = { false, false, false, 0, cores > 0 ? cores : 1 };
+    import_args a = { false, false, false, 0, hh_cores() };
     static const cli_spec spec = { own, "qj:", own_option, 1, -1 };
     int rest, rc = cli_parse(c, cmd, &spec, &a, argc, argv, &rest);
     if (rc)

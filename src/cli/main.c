@@ -25,7 +25,7 @@ const command hh_commands[] = {
       "  --strict           store nothing unless every form is valid\n"
       "  --allow-older      store a form equal to an earlier revision of its household (an old delivery)\n"
       "                     as a new revision; without it such a form is counted 'older' and not stored\n"
-      "  -j, --jobs N       validate on N threads (default: the number of cores)\n"
+      "  -j, --jobs N       validate on N threads (default: the cores it may use)\n"
       "  --batch-size N     forms per transaction (default 5000)\n"
       "  -q, --quiet        print only the summary and errors\n",
       "校验并存储表单；无效的表单被报告并跳过。",

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <libxml/tree.h>
 
+#include "cores.h"
 #include "dates.h"
 #include "entry.h"
 #include "import_work.h"
@@ -749,8 +750,7 @@ int hh_forms_make(hh_server *srv, hh_buf *err)
     pthread_mutex_init(&pool->queue_lock, NULL);
     pool->queue_tail = &pool->queue;
     pool->waiting_tail = &pool->waiting;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    pool->most = cores > 0 ? (size_t)cores : 1;
+    pool->most = (size_t)hh_cores();
     pool->schemas = srv->schemas;
     srv->forms = pool;
     /* made now: the schema and rules are known to work */
