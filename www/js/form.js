@@ -30,6 +30,10 @@ function sectionOf(q, scope) {
 
 let fieldCount = 0;
 
+// The problems said at one item, one a line: never "; ", which a message may hold
+// ("exactly one head; this one has 2") and which split it into two when counted.
+const APART = '\n';
+
 // The item paths of a server diagnostic as the form names them: its own, then the
 // others a rule comparing items names (`also`); the only person or visit is named
 // without its number by the server.
@@ -281,7 +285,7 @@ export class HouseholdForm {
   problemsFirstAt(path) {
     const m = this.messages.get(path);
     if (!m) return 0;
-    const parts = typeof m === 'string' ? m.split('; ') : [m];
+    const parts = typeof m === 'string' ? m.split(APART) : [m];
     const seen = new Set();
     let elsewhere = 0;
     for (const [d, p, said] of this.placed || []) {
@@ -400,9 +404,9 @@ export class HouseholdForm {
       const m = this.messages.get(path);
       if (!gone.includes(d) || typeof m !== 'string') continue;
       if (kept.some(([, p, s]) => p === path && s === said)) continue; // another problem said the same there
-      const left = m.split('; ').filter((x) => x !== said);
+      const left = m.split(APART).filter((x) => x !== said);
       elsewhere = true;
-      if (left.length) this.messages.set(path, left.join('; '));
+      if (left.length) this.messages.set(path, left.join(APART));
       else { this.messages.delete(path); this.warnings.delete(path); }
     }
     this.placed = kept;
@@ -430,9 +434,9 @@ export class HouseholdForm {
         if (this.placed.some(([o, p]) => o === d && p === path)) continue; // one problem, said once at an item
         this.placed.push([d, path, said]);
         const before = this.messages.get(path);
-        if (before && before.split('; ').includes(said)) continue; // two problems in the same words, said once
+        if (before && before.split(APART).includes(said)) continue; // two problems in the same words, said once
         const onlyWarnings = d.severity === 'warning' && (!before || this.warnings.has(path));
-        this.messages.set(path, before ? `${before}; ${said}` : said);
+        this.messages.set(path, before ? `${before}${APART}${said}` : said);
         if (onlyWarnings) this.warnings.add(path);
         else this.warnings.delete(path);
       }
