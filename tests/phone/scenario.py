@@ -470,7 +470,12 @@ try:
     last = len(d.find_elements(By.CSS_SELECTOR, 'fieldset[id^="visit-"]'))
     wait('the revisit\'s outcome the status it opens with', lambda: last > 1 and item(f'visit[{last}]/@outcome').find_elements(
         By.CSS_SELECTOR, '[data-code="nobody-home"][aria-checked="true"]'))
-    tap('a.back')
+    tap('#nobody-home-undo')  # somebody is home this time: the member count follows the roster
+    tap('#add-person')
+    wait('the member count of the roster', lambda: item('memberCount').find_element(By.TAG_NAME, 'input')
+         .get_attribute('value') == '1')
+    tap('#discard')  # the revisit is not this scenario's: dropped
+    d.switch_to.alert.accept()
     find('#household-list .row')
     other = '510105016003-03-0002'
     tap(f'#household-list a[data-id="{other}"]')

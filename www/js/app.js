@@ -298,6 +298,13 @@ function openingVisit(h, answers, user, date) {
     outcome: answered(dict, answers) ? 'done' : answers.household.status };
 }
 
+// Whether a stored household's member count is one typed apart from its roster: not one that
+// matches it, nor none at all (nobody was home: the count follows the roster once somebody is).
+function countTyped(answers) {
+  const count = answers.household['member-count'];
+  return count !== undefined && count !== String(answers.persons.length);
+}
+
 // A new draft of household id as the server sent it (h), unchanged until the worker edits it.
 async function draftOf(id, h) {
   const answers = fromJson(dict, h);
@@ -308,7 +315,7 @@ async function draftOf(id, h) {
   answers.visits.push(openingVisit(h, answers, user, today()));
   const d = { clientId: newClientId(), grid: id.slice(0, 15), householdId: id, baseRevision: h.revision, answers,
     review: h.review, updatedAt: new Date().toISOString(), edited: false,
-    memberCountTyped: answers.household['member-count'] !== String(answers.persons.length) }; // else it follows the roster
+    memberCountTyped: countTyped(answers) }; // else it follows the roster
   await db.put('drafts', d);
   return d;
 }
