@@ -538,6 +538,58 @@ START_TEST(a_second_head_is_told_at_once)
 }
 END_TEST
 
+/* Two drafts begun in a grid are given the same next id; the one saved second never
+ * revises the first's household: its id moves on to the grid's next, and it says so. */
+START_TEST(two_drafts_of_a_grid_never_share_a_household)
+{
+    char one[19], two[19];
+    resident_id(one, "19700504", 1, 1);
+    resident_id(two, "19800612", 2, 0);
+    tu_pty t;
+    start(&t, "enter", NULL);
+    answer_address(&t, "1701");
+    tu_pty_expect(&t, "Household id: 510105016003-03-0001", 20);
+    tu_pty_expect(&t, "Dwelling type", 20);
+    tu_pty_kill(&t, SIGINT);
+    tu_pty_expect(&t, "Continue with: hhreg enter --resume new-1", 20);
+    ck_assert_int_eq(tu_pty_wait(&t), 1);
+    tu_pty_free(&t);
+
+    start(&t, "enter", NULL);
+    answer_address(&t, "1702");
+    answer_household(&t, "1"); /* 0001 again: nothing is stored yet */
+    answer_person(&t, 1, "李建国", "head", "male", "1970-05-04", one, 1);
+    tu_pty_answer(&t, "Also record for anyone", "");
+    store_from_review(&t);
+    tu_pty_free(&t);
+
+    const char *args[] = { "enter", "--resume", "new-1", "--db", tu_store_db, "--lang", "en", "--enumerator", "E0300",
+                           NULL };
+    tu_pty_start(&t, args);
+    static const char *const household[][2] = {
+        { "Dwelling type:", "apartment" }, { "Enumeration status", "complete" }, { "Tenure:", "2" },
+        { "Household phone", "02887654322" }, { "low-income allowance", "n" }, { "Extreme-hardship", "" },
+        { "Consent given?", "y" }, { "How many persons live here?", "1" }, { "Also record: Floor area", "" } };
+    for (size_t i = 0; i < sizeof household / sizeof household[0]; i++)
+        tu_pty_answer(&t, household[i][0], household[i][1]);
+    answer_person(&t, 1, "王秀英", "head", "female", "1980-06-12", two, 1);
+    tu_pty_answer(&t, "Also record for anyone", "");
+    tu_pty_answer(&t, "Number to change", "");
+    tu_pty_expect(&t, "510105016003-03-0001 was given to another household since this one was begun: this one takes "
+                      "510105016003-03-0002.",
+                  30);
+    tu_pty_expect(&t, "Stored the new household 510105016003-03-0002", 30);
+    ck_assert_int_eq(tu_pty_wait(&t), 0);
+    ck_assert(strstr(t.seen.data, "--strict") == NULL);
+    tu_pty_free(&t);
+    ck_assert_int_eq(count("SELECT count(*) FROM household h JOIN revision r ON r.household_id = h.id AND r.revision ="
+                           " h.current_revision WHERE (h.id = '510105016003-03-0001' AND r.room = '1702') OR"
+                           " (h.id = '510105016003-03-0002' AND r.room = '1701')"),
+                     2);
+    ck_assert_int_eq(count("SELECT count(*) FROM revision"), 2); /* neither revised the other */
+}
+END_TEST
+
 /* No enumerator id given: the login name is not offered as one; the id is asked. */
 START_TEST(the_enumerator_is_asked_not_taken_from_the_login)
 {
@@ -808,6 +860,7 @@ Suite *make_entry_suite(void)
     tcase_add_test(tc, an_edit_makes_a_second_revision_and_a_visit_goes_to_the_log);
     tcase_add_test(tc, a_problem_of_two_items_lets_the_worker_choose_which_to_change);
     tcase_add_test(tc, a_second_head_is_told_at_once);
+    tcase_add_test(tc, two_drafts_of_a_grid_never_share_a_household);
     tcase_add_test(tc, the_enumerator_is_asked_not_taken_from_the_login);
     tcase_add_test(tc, back_review_go_person_and_remove_at_any_question);
     tcase_add_test(tc, a_woman_living_alone_takes_at_most_30_prompts);

@@ -906,7 +906,7 @@ static hh_entry_saved save(saving *s, const hh_answers *a, int base, hh_form_res
     hh_entry_form(s->worker, a, "hhreg enter", form);
     free(s->messages);
     FILE *messages = open_memstream(&s->messages, &s->messages_len);
-    hh_entry_save_options opt = { "E0300", HH_LANG_EN, messages, base };
+    hh_entry_save_options opt = { "E0300", HH_LANG_EN, messages, base, base == 0 };
     hh_entry_saved saved = hh_entry_save(s->store, tu_schemas(), form, &opt);
     fclose(messages);
     return saved;

@@ -53,8 +53,9 @@ int cmd_import(cli *c, int argc, char **argv)
         hh_schemaset_free(set);
         return EXIT_USAGE;
     }
-    hh_import_options opt = { c->actor, a.strict, c->lang, stderr, a.batch_size, a.quiet, (int)a.jobs, !a.quiet,
-                              a.allow_older, 0 };
+    hh_import_options opt = { .actor = c->actor, .strict = a.strict, .lang = c->lang, .messages = stderr,
+                              .batch_size = a.batch_size, .quiet = a.quiet, .jobs = (int)a.jobs,
+                              .progress = !a.quiet, .allow_older = a.allow_older };
     hh_importer *im = hh_importer_new(store, set, &opt);
     hh_import_summary sum;
     memset(&sum, 0, sizeof sum);

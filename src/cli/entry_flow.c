@@ -31,6 +31,7 @@
 #define STOP 1 /* the enumerator quit, or the terminal went away */
 #define CONFLICT 3 /* the household changed since the edit began: the session ends, the draft stays */
 #define PERSON_REMOVED 4 /* the person being added was removed (remove) */
+#define ANOTHER_ID 5 /* a new household's id was taken since it was begun: it took the next, saved again */
 
 static volatile sig_atomic_t interrupted;
 
@@ -300,13 +301,18 @@ static bool is_room_item(const char *key)
 
 #define DETOUR (-1) /* navigate: a command was carried out; the question is asked again */
 
-/* Whether `q` of `index` is one of the `n` questions of `t`. */
-static bool among(const hh_entry_target *t, size_t n, const hh_question *q, int index)
+/* Whether `q` of `index` is one of the `n` questions of `t`, and every one of them
+ * is answered: not a placeholder of the check (a residence not asked yet). */
+static bool among_answered(const entry_conversation *s, const hh_entry_target *t, size_t n, const hh_question *q,
+                           int index)
 {
-    for (size_t k = 0; k < n; k++)
-        if (t[k].q == q && t[k].index == index)
-            return true;
-    return false;
+    bool found = false;
+    for (size_t k = 0; k < n; k++) {
+        if (!hh_answer(s->a, t[k].scope, t[k].index, t[k].q->key))
+            return false;
+        found |= t[k].q == q && t[k].index == index;
+    }
+    return found;
 }
 
 /* The form as it stands, with the answer to `q` just given: the number of errors
@@ -334,7 +340,7 @@ static size_t form_refuses(entry_conversation *s, const hh_question *q, hh_q_sco
             its = hh_entry_item_is(&r, hh_question_find(scope, more_keys[k]), index);
         hh_entry_target t[8];
         size_t involved = hh_entry_involved(s->a, g, t, sizeof t / sizeof t[0]);
-        if (its || (involved >= 2 && among(t, involved, q, index))) {
+        if (its || (involved >= 2 && among_answered(s, t, involved, q, index))) {
             print_diag(s, g);
             errors += its && involved < 2;
         }
@@ -1225,8 +1231,36 @@ static void explain_conflict(entry_conversation *s, const char *id)
             s->draft_path, id, id, id, id, id);
 }
 
+/* A new household whose id another took since it was begun (two drafts of a grid
+ * are given the same next id; the other was saved first): the id it was given
+ * moves on to the grid's next free one, said, and the form is saved again
+ * (ANOTHER_ID); an id the worker typed is theirs to change in the review (1). */
+static int id_taken(entry_conversation *s, const char *id)
+{
+    const char *proposed = hh_answer_flag(s->a, "proposed-id");
+    char *taken = hh_xstrdup(id);
+    int rc = 1;
+    if (proposed && strcmp(proposed, taken) == 0) {
+        propose_id(s);
+        proposed = hh_answer_flag(s->a, "proposed-id");
+    }
+    if (proposed && strcmp(proposed, taken) != 0) {
+        hh_answer_set(s->a, HH_SCOPE_HOUSEHOLD, 0, "id", proposed);
+        fprintf(s->out, tr(s, "%s was given to another household since this one was begun: this one takes %s.\n",
+                           "%s 在此户开始登记后已分给另一户：此户改用 %s。\n"),
+                taken, proposed);
+        rc = entry_save_draft(s) ? EXIT_USAGE : ANOTHER_ID;
+    } else {
+        fprintf(s->out, "%s\n", tr(s, "Give this household another id in the review (Household id).",
+                                   "请在复核中为此户另设编号（住户编号）。"));
+    }
+    free(taken);
+    return rc;
+}
+
 /* Stores the checked form through the importer (entry_save.c); 0 (stored when
- * *stored, else refused: the messages were shown), CONFLICT, or an exit code. */
+ * *stored, else refused: the messages were shown), CONFLICT, ANOTHER_ID, 1 (a
+ * new household's id typed by the worker is taken), or an exit code. */
 static int store_form(entry_conversation *s, hh_form_result *form, bool *stored)
 {
     *stored = false;
@@ -1234,7 +1268,8 @@ static int store_form(entry_conversation *s, hh_form_result *form, bool *stored)
     if (!store)
         return EXIT_USAGE;
     const char *base = hh_answer_flag(s->a, "base-revision"), *id = hh_answer(s->a, HH_SCOPE_HOUSEHOLD, 0, "id");
-    hh_entry_save_options opt = { s->c->actor, s->c->lang, s->out, base ? atoi(base) : 0 };
+    bool begun_new = !hh_answer_flag(s->a, "mode"); /* enter's, not edit's or visit's */
+    hh_entry_save_options opt = { s->c->actor, s->c->lang, s->out, base ? atoi(base) : 0, begun_new };
     hh_entry_saved saved = hh_entry_save(store, s->set, form, &opt);
     hh_store_close(store);
     switch (saved) {
@@ -1250,6 +1285,8 @@ static int store_form(entry_conversation *s, hh_form_result *form, bool *stored)
         fprintf(s->out, "%s %s\n", tr(s, "Nothing changed; the store keeps", "没有改动，保留"), id);
         return EXIT_OK;
     case HH_ENTRY_CONFLICT:
+        if (begun_new)
+            return id_taken(s, id);
         explain_conflict(s, id);
         return CONFLICT;
     case HH_ENTRY_REFUSED:
@@ -1324,8 +1361,9 @@ static bool warnings_accepted_before(entry_conversation *s, const hh_diags *d)
 
 /* Reads the whole form once into `form`, as the importer reads a file (the result
  * is what is stored), and shows its problems; 0 when it may be saved, 1 when an
- * item was re-asked (or the enumerator declined the warnings), STOP. */
-static int check_form(entry_conversation *s, hh_form_result *form)
+ * item was re-asked (or the enumerator declined the warnings), STOP. Warnings
+ * `accepted` (the same form's, under another id) are not asked about again. */
+static int check_form(entry_conversation *s, hh_form_result *form, bool accepted)
 {
     const char *mode = hh_answer_flag(s->a, "mode");
     char *name = hh_xasprintf("hhreg %s", mode ? mode : "enter"); /* the revision's source */
@@ -1353,7 +1391,7 @@ static int check_form(entry_conversation *s, hh_form_result *form)
     } else if (warnings_accepted_before(s, d)) {
         fprintf(s->out, "%s\n", tr(s, "(these warnings were accepted before: not asked again)",
                                    "（这些警告此前已确认，不再询问）"));
-    } else if (d->warnings) {
+    } else if (d->warnings && !accepted) {
         int yes = yes_no(s, "Save with these warnings?", "带警告保存？", true);
         rc = yes < 0 ? STOP : yes ? 0 : 1;
     }
@@ -1365,13 +1403,18 @@ static int check_form(entry_conversation *s, hh_form_result *form)
  * or an exit code. */
 static int save(entry_conversation *s, bool *stored)
 {
-    hh_form_result form;
-    hh_form_result_init(&form);
     *stored = false;
-    int rc = check_form(s, &form);
-    if (rc == 0)
-        rc = store_form(s, &form, stored);
-    hh_form_result_free(&form);
+    int rc;
+    bool again = false;
+    do {
+        hh_form_result form;
+        hh_form_result_init(&form);
+        rc = check_form(s, &form, again);
+        if (rc == 0)
+            rc = store_form(s, &form, stored);
+        hh_form_result_free(&form);
+        again = true;
+    } while (rc == ANOTHER_ID);
     return rc;
 }
 

@@ -21,9 +21,12 @@ void hh_entry_form(hh_form_worker *w, const hh_answers *a, const char *name, hh_
 hh_entry_saved hh_entry_save(hh_store *store, const hh_schemaset *set, hh_form_result *form,
                              const hh_entry_save_options *opt)
 {
-    /* quiet: the form's warnings were shown when it was checked; the store's refusals are errors */
-    hh_import_options io = { .actor = opt->actor, .strict = true, .lang = opt->lang, .messages = opt->messages,
-                             .batch_size = 1, .quiet = true, .jobs = 1, .base_revision = opt->base_revision };
+    /* quiet: the form's warnings were shown when it was checked; the store's refusals are
+     * errors. Not strict: a run of one form stores nothing it refuses anyway, and strict
+     * added "--strict: nothing was stored", an option the worker never gave. */
+    hh_import_options io = { .actor = opt->actor, .lang = opt->lang, .messages = opt->messages, .batch_size = 1,
+                             .quiet = true, .jobs = 1, .base_revision = opt->base_revision,
+                             .new_household = opt->new_household };
     hh_importer *im = hh_importer_new(store, set, &io);
     if (!im) {
         if (opt->messages)

@@ -125,13 +125,15 @@ typedef struct hh_entry_save_options {
     hh_lang lang;
     FILE *messages;         /* the store's refusals (the form's warnings are not repeated); NULL: none */
     int base_revision;      /* the revision an edit started from; 0 for a new household */
+    bool new_household;     /* begun as a new household: HH_ENTRY_CONFLICT when its id was taken since */
 } hh_entry_save_options;
 
 typedef enum {
     HH_ENTRY_STORED,        /* a new household */
     HH_ENTRY_REVISED,       /* a new revision of a stored one */
     HH_ENTRY_UNCHANGED,     /* equal to the current revision: nothing stored */
-    HH_ENTRY_CONFLICT,      /* another revision was stored after base_revision: nothing stored */
+    HH_ENTRY_CONFLICT,      /* another revision was stored after base_revision, or a new household's id
+                             * was taken by another: nothing stored */
     HH_ENTRY_REFUSED,       /* invalid, or refused by the store (a deleted household, a document number held by another) */
     HH_ENTRY_FAILED         /* the store failed: nothing stored */
 } hh_entry_saved;

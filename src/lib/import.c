@@ -138,6 +138,7 @@ static void store_result(hh_importer *im, hh_form_result *r)
     }
     hh_put_request rq = hh_form_result_put(r, source, im->opt.actor);
     rq.base_revision = im->opt.base_revision;
+    rq.new_household = im->opt.new_household;
     rq.allow_older = im->opt.allow_older;
     int revision = 0;
     switch (hh_store_put(im->store, &rq, &r->diags, &revision)) {

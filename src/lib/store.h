@@ -99,6 +99,8 @@ typedef struct hh_put_request {
     bool allow_older;           /* store a form equal to an earlier revision as a new one */
     const char *content_sha256; /* hex digest of the content a reviewer judges (digest.h), or NULL */
     int settles;                /* the conflicting revision it settles (its second parent); 0: none */
+    bool new_household;         /* begun as a new household (guided entry): a household already under
+                                 * its id is a conflict (STORE-ID-TAKEN), never revised by it */
 } hh_put_request;
 
 /* Stores one form all-or-nothing (inside a savepoint, so it can share a

@@ -361,6 +361,11 @@ hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, i
     int state = household_state(s, h->id, &cur, &next, deleted, sizeof deleted, &err);
     if (state < 0)
         goto rollback;
+    if (state == 0 && rq->new_household) { /* another household took the id since this one was begun */
+        hh_msg_store_id_taken(d, rq->file, rq->line, "household/@id", h->id);
+        result = HH_PUT_CONFLICT;
+        goto rollback;
+    }
     if (state == 0 && *deleted) {
         hh_msg_store_deleted(d, rq->file, rq->line, "household/@id", h->id, deleted);
         result = HH_PUT_REFUSED;
