@@ -155,6 +155,15 @@ START_TEST(typed_text_becomes_an_answer_or_a_reason)
     snprintf(range, sizeof range, "请输入 1 到 %zu 之间的序号", n);
     expect(l, P, "sex", "woman", HH_LANG_ZH, NULL, range);
     free(sexes);
+    /* codes that are numbers (ISCED 0-8) are their own menu numbers: 2 is one level
+     * however it is read (the menu once showed primary, ISCED 1, as 2 and stored 2) */
+    const char **levels = hh_code_list(l, "EducationCode");
+    ck_assert_int_eq(hh_code_menu_number(levels, 0), 0);
+    ck_assert_int_eq(hh_code_menu_number(levels, 2), 2);
+    free(levels);
+    expect(l, P, "education", "2", HH_LANG_EN, "2", NULL);
+    expect(l, P, "education", "0", HH_LANG_EN, "0", NULL);
+    expect(l, P, "education", "9", HH_LANG_EN, NULL, "choose a number from 0 to 8");
     /* yes and no, in both languages */
     expect(l, H, "consent", "是", HH_LANG_EN, "true", NULL);
     expect(l, H, "consent", "Y", HH_LANG_EN, "true", NULL);

@@ -236,7 +236,8 @@ static void show_choices(entry_conversation *s, const hh_question *q, const char
     for (size_t i = 0; codes[i]; i++) {
         const char *en = hh_code_label(s->labels, q->code_list, codes[i], "en");
         const char *zh = hh_code_label(s->labels, q->code_list, codes[i], "zh");
-        fprintf(s->out, "  %2zu  %s / %s\n", i + 1, s->c->lang == HH_LANG_ZH ? (zh ? zh : codes[i]) : (en ? en : codes[i]),
+        fprintf(s->out, "  %2ld  %s / %s\n", hh_code_menu_number(codes, i),
+                s->c->lang == HH_LANG_ZH ? (zh ? zh : codes[i]) : (en ? en : codes[i]),
                 s->c->lang == HH_LANG_ZH ? (en ? en : codes[i]) : (zh ? zh : codes[i]));
     }
 }

@@ -115,6 +115,11 @@ bool hh_question_is_country(const hh_question *q);
 const char *hh_question_form(const hh_question *q, const char **en, const char **zh);
 /* A code list longer than this is searched by typing, not listed at every question. */
 #define HH_CODE_LIST_LONG 20
+/* The number a terminal's menu shows for code `i` of `codes` (NULL-terminated): the
+ * code itself where every code is a number (education's ISCED levels 0-8), so that a
+ * number typed means one level whether it is read as the code or as the menu's
+ * number; else i + 1. */
+long hh_code_menu_number(const char *const *codes, size_t i);
 
 /* --- answers and the draft file -------------------------------------------------------- */
 

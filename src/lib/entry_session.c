@@ -19,6 +19,20 @@ static size_t utf8_length(const char *s)
     return n;
 }
 
+/* Whether every code of `codes` is a number of digits. */
+static bool codes_are_numbers(const char *const *codes)
+{
+    for (const char *const *c = codes; c && *c; c++)
+        if (!**c || strspn(*c, "0123456789") != strlen(*c))
+            return false;
+    return codes && *codes;
+}
+
+long hh_code_menu_number(const char *const *codes, size_t i)
+{
+    return codes_are_numbers(codes) ? strtol(codes[i], NULL, 10) : (long)i + 1;
+}
+
 char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *const *codes, hh_lang lang, char *why,
                             size_t why_len)
 {
@@ -36,11 +50,10 @@ char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *
         while (codes && codes[count])
             count++;
         for (size_t i = 0; i < count; i++)
-            if (strcmp(codes[i], text) == 0)
-                return hh_xstrdup(text);
-        if (!*end && n >= 1 && (size_t)n <= count)
-            return hh_xstrdup(codes[n - 1]);
-        snprintf(why, why_len, hh_text(lang, "choose a number from 1 to %zu", "请输入 1 到 %zu 之间的序号"), count);
+            if (strcmp(codes[i], text) == 0 || (!*end && hh_code_menu_number(codes, i) == n))
+                return hh_xstrdup(codes[i]);
+        long first = count ? hh_code_menu_number(codes, 0) : 1, last = count ? hh_code_menu_number(codes, count - 1) : 0;
+        snprintf(why, why_len, hh_text(lang, "choose a number from %ld to %ld", "请输入 %ld 到 %ld 之间的序号"), first, last);
         return NULL;
     }
     case HH_Q_BOOL: {
