@@ -122,6 +122,20 @@ START_TEST(no_match_is_exit_1_and_the_reference_is_never_quoted)
                           r.err);
             tu_result_free(&r);
         }
+    /* the commands that change a household take the same references, as quietly */
+    static const char *const changing[][3] = { { "delete", "--reason", "moved" }, { "undelete", "--reason", "back" },
+                                                { "resolve", "--keep", "1" } };
+    for (size_t i = 0; i < 3; i++)
+        for (size_t k = 0; k < 3; k++) {
+            tu_result r = tu_hhreg(NULL, NULL, changing[i][0], "--db", tu_store_db, "--lang", "en", changing[i][1],
+                                   changing[i][2], refs[k], NULL);
+            ck_assert_msg(r.status == 1 && strstr(r.err, "no household matches") && !strstr(r.err, refs[k]),
+                          "%s %s: %d %s", changing[i][0], refs[k], r.status, r.err);
+            tu_result_free(&r);
+        }
+    tu_result r = tu_hhreg(NULL, NULL, "delete", "--db", tu_store_db, "--reason", "moved", "0031", NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "household " THIRTY_ONE " deleted"), "%d %s", r.status, r.err);
+    tu_result_free(&r);
 }
 END_TEST
 

@@ -1,7 +1,10 @@
 /* cmd_delete.c — `hhreg delete ID --reason TEXT`: a tombstone with a reason; every
  * revision stays in the store and in `hhreg history`. `hhreg undelete --reason TEXT
  * ID` reverses it: the household current again as a new revision (its last form,
- * unchanged), audited like delete. Both take one id and a reason, parsed here once. */
+ * unchanged), audited like delete. Both take one household, named as show names it
+ * (cli_household_ref: never quoted back), and a reason, parsed here once. */
+#include <stdlib.h>
+
 #include "cli.h"
 
 static int own_option(const cli *c, int opt, const char *arg, void *st)
@@ -12,9 +15,9 @@ static int own_option(const cli *c, int opt, const char *arg, void *st)
     return 0;
 }
 
-/* Parses `NAME --reason TEXT ID` and opens the store for writing: the store, with
- * *id and *reason set, or NULL with *status the exit status. */
-static hh_store *open_for_reason(cli *c, const command *cmd, int argc, char **argv, const char **id,
+/* Parses `NAME --reason TEXT REFERENCE` and opens the store for writing: the store,
+ * with *id (malloc'd) and *reason set, or NULL with *status the exit status. */
+static hh_store *open_for_reason(cli *c, const command *cmd, int argc, char **argv, char **id,
                                  const char **reason, int *status)
 {
     static const struct option own[] = { { "reason", required_argument, NULL, 'r' }, { 0, 0, 0, 0 } };
@@ -29,13 +32,18 @@ static hh_store *open_for_reason(cli *c, const command *cmd, int argc, char **ar
         *status = cli_fail(cmd, "%s", cli_tr(c, "say why with --reason TEXT", "请用 --reason 说明删除原因"));
         return NULL;
     }
-    *id = argv[rest];
-    return cli_open_store(c, cmd, false);
+    hh_store *s = cli_open_store(c, cmd, false);
+    if (s && (*status = cli_household_ref(c, cmd, s, argv[rest], id)) != EXIT_OK) {
+        hh_store_close(s);
+        return NULL;
+    }
+    return s;
 }
 
 int cmd_delete(cli *c, int argc, char **argv)
 {
-    const char *id = NULL, *reason = NULL;
+    char *id = NULL;
+    const char *reason = NULL;
     int status;
     hh_store *s = open_for_reason(c, cli_find_command("delete"), argc, argv, &id, &reason, &status);
     if (!s)
@@ -49,12 +57,14 @@ int cmd_delete(cli *c, int argc, char **argv)
         printf(cli_tr(c, "household %s deleted (its revisions are kept)\n", "住户 %s 已删除（其各版本仍保留）\n"), id);
     hh_buf_free(&err);
     hh_store_close(s);
+    free(id);
     return rc ? EXIT_PROBLEMS : EXIT_OK;
 }
 
 int cmd_undelete(cli *c, int argc, char **argv)
 {
-    const char *id = NULL, *reason = NULL;
+    char *id = NULL;
+    const char *reason = NULL;
     int status;
     hh_store *s = open_for_reason(c, cli_find_command("undelete"), argc, argv, &id, &reason, &status);
     if (!s)
@@ -71,5 +81,6 @@ int cmd_undelete(cli *c, int argc, char **argv)
                id, revision);
     hh_buf_free(&err);
     hh_store_close(s);
+    free(id);
     return rc < 0 ? EXIT_USAGE : rc > 0 ? EXIT_PROBLEMS : EXIT_OK;
 }

@@ -249,9 +249,13 @@ int cmd_resolve(cli *c, int argc, char **argv)
         return rc;
     }
     hh_store *s = cli_open_store(c, cmd, false);
-    if (!s) {
+    char *id = NULL; /* named as show names it, never quoted back */
+    int found = s ? cli_household_ref(c, cmd, s, argv[rest], &id) : EXIT_USAGE;
+    if (found) {
+        if (s)
+            hh_store_close(s);
         hh_form_result_free(&form);
-        return EXIT_USAGE;
+        return found;
     }
     hh_buf err;
     hh_buf_init(&err);
@@ -261,13 +265,13 @@ int cmd_resolve(cli *c, int argc, char **argv)
         hh_put_request put = hh_form_result_put(&form, source, c->actor);
         hh_diags refused;
         hh_diags_init(&refused);
-        rc = hh_store_resolve_with(s, argv[rest], &put, &refused, &revision, &err);
+        rc = hh_store_resolve_with(s, id, &put, &refused, &revision, &err);
         for (size_t i = 0; i < refused.n; i++)
             hh_diag_print(stderr, &refused.items[i], c->lang);
         hh_diags_free(&refused);
         free(source);
     } else {
-        rc = hh_store_resolve(s, argv[rest], a.keep, c->actor, &revision, &err);
+        rc = hh_store_resolve(s, id, a.keep, c->actor, &revision, &err);
     }
     if (rc && err.len)
         fprintf(stderr, "hhreg resolve: %s\n", err.data);
@@ -277,11 +281,12 @@ int cmd_resolve(cli *c, int argc, char **argv)
     else if (rc == 0 && a.with)
         printf(cli_tr(c, "household %s: revision %d, the merged form of %s, is current; its conflicts are resolved\n",
                       "住户 %s：第 %d 版（%s 中合并后的表单）为当前版本；其冲突已解决\n"),
-               argv[rest], revision, a.with);
+               id, revision, a.with);
     else if (rc == 0)
         printf(cli_tr(c, "household %s: revision %d, a copy of revision %d, is current; its conflicts are resolved\n",
                       "住户 %s：第 %d 版（复制自第 %d 版）为当前版本；其冲突已解决\n"),
-               argv[rest], revision, a.keep);
+               id, revision, a.keep);
+    free(id);
     hh_buf_free(&err);
     hh_form_result_free(&form);
     hh_store_close(s);
