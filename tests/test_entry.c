@@ -508,8 +508,11 @@ END_TEST
  * change when the person is checked. */
 START_TEST(a_second_head_is_told_at_once)
 {
-    char head[19];
+    char head[19], her[19], wrong[19], spaced[32];
     resident_id(head, "19700504", 1, 1);
+    resident_id(her, "19720815", 2, 0);
+    memcpy(wrong, her, sizeof wrong);
+    wrong[17] = wrong[17] == '0' ? '1' : '0'; /* a wrong check character */
     tu_pty t;
     start(&t, "enter", NULL);
     answer_address(&t, "1604");
@@ -519,10 +522,14 @@ START_TEST(a_second_head_is_told_at_once)
     tu_pty_answer(&t, "Person 2 · Relationship to the head", "head");
     tu_pty_expect(&t, "[HEAD-COUNT]", 20);
     tu_pty_expect(&t, "a family household has exactly one head; this one has 2", 20);
-    tu_pty_answer(&t, "Person 2 · ID document", "none");
-    tu_pty_answer(&t, "Person 2 · Sex", "女");
-    tu_pty_answer(&t, "Person 2 · Date of birth", "1972-08-15");
-    static const char *const rest[][2] = { { "Nationality", "" }, { "Ethnicity", "" }, { "Residence status", "" },
+    /* the number typed where its type is asked, with a wrong check character: told so,
+     * not "choose a number"; then as it is read out, in groups */
+    tu_pty_answer(&t, "Person 2 · ID document", wrong);
+    tu_pty_expect(&t, "[ID-CHECKSUM]", 20);
+    snprintf(spaced, sizeof spaced, "%.6s %.8s %s", her, her + 6, her + 14);
+    tu_pty_answer(&t, "Person 2 · ID document", spaced);
+    tu_pty_answer(&t, "Person 2 · from the ID number: female, born 1972-08-15. Right? [y]", "");
+    static const char *const rest[][2] = { { "Ethnicity", "" }, { "Residence status", "" },
                                            { "Marital status", "married" }, { "Highest education", "4" },
                                            { "Main activity", "retired" }, { "the difficulties", "" },
                                            { "Holds a disability certificate", "" } };

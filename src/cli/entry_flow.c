@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include "entry_flow.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -22,7 +23,6 @@
 
 #include "dates.h"
 #include "entry_line.h"
-#include "gb11643.h"
 #include "import.h"
 #include "input.h"
 #include "messages.h"
@@ -569,15 +569,18 @@ static bool answers_more(const hh_question *q, hh_q_scope scope, const char *tex
         more_keys[0] = "unit", more_keys[1] = "room";
         return true;
     }
-    if (scope == HH_SCOPE_PERSON && strcmp(q->key, "document-type") == 0 && strlen(text) == 18) {
-        char id[19];
-        for (int i = 0; i < 18; i++)
-            id[i] = text[i] == 'x' ? 'X' : text[i];
-        id[18] = '\0';
-        if (!hh_gb11643_valid(id))
+    if (scope == HH_SCOPE_PERSON && strcmp(q->key, "document-type") == 0) {
+        /* read as the number is (spaces between its groups, full-width digits, x), and
+         * taken by its shape: a wrong check character is then told as ID-CHECKSUM */
+        char why[256];
+        char *id = hh_entry_parse_typed(hh_question_find(HH_SCOPE_PERSON, "document-number"), text, NULL, false,
+                                        HH_LANG_EN, why, sizeof why);
+        if (!id || strlen(id) != 18 || strspn(id, "0123456789") < 17 || (!isdigit((unsigned char)id[17]) && id[17] != 'X')) {
+            free(id);
             return false;
+        }
         *value = hh_xstrdup("resident-id");
-        more[0] = hh_xstrdup(id), more[1] = NULL;
+        more[0] = id, more[1] = NULL;
         more_keys[0] = "document-number", more_keys[1] = NULL;
         return true;
     }
