@@ -374,6 +374,7 @@ START_TEST(item31_endless_or_empty_input_to_entry_stops)
     tu_result r = tu_hhreg(NULL, "/dev/zero", "enter", "--db", tu_store_db, "--lang", "en", NULL);
     ck_assert_msg(r.status == 2 && strstr(r.err, stopped), "exit %d: %s", r.status, r.err);
     ck_assert(strstr(r.out, "an answer is at most 4096 bytes") != NULL);
+    ck_assert_msg(strstr(r.err, "stopped before any answer was kept; there is no draft"), "%s", r.err);
     ck_assert_msg(access(draft, F_OK) != 0, "a draft was saved though nothing was accepted");
     tu_result_free(&r);
 
@@ -384,7 +385,8 @@ START_TEST(item31_endless_or_empty_input_to_entry_stops)
         hh_buf_putc(&lines, '\n');
     char *empty = write_case("31-empty-lines.txt", lines.data, lines.len);
     r = tu_hhreg(NULL, empty, "enter", "--db", tu_store_db, "--lang", "en", NULL);
-    ck_assert_msg(r.status == 2 && strstr(r.err, stopped), "exit %d: %s", r.status, r.err);
+    ck_assert_msg(r.status == 2 && strstr(r.err, stopped) && strstr(r.err, "in the draft (hhreg enter --resume new-1)"),
+                  "exit %d: %s", r.status, r.err);
     tu_result_free(&r);
     char *kept = tu_read_file(draft, NULL);
     ck_assert_msg(strstr(kept, "h.district-code\t510105\n") != NULL, "the draft lost the answer: %s", kept);

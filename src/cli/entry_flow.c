@@ -1590,11 +1590,18 @@ int entry_run(entry_conversation *s)
     entry_draft_name(s, name, sizeof name);
     if (rc == STOP && s->stopped) {
         char why[512];
-        snprintf(why, sizeof why,
-                 tr(s, "%d answers in a row were not accepted and the input is not a terminal: stopped; the answers "
-                       "kept so far are in the draft (hhreg enter --resume %s)",
-                    "连续 %d 个回答未被接受，且输入不是终端：已停止；已接受的回答保存在草稿中（hhreg enter --resume %s）"),
-                 UNACCEPTED_MAX, name);
+        if (*name)
+            snprintf(why, sizeof why,
+                     tr(s, "%d answers in a row were not accepted and the input is not a terminal: stopped; the "
+                           "answers kept so far are in the draft (hhreg %s --resume %s)",
+                        "连续 %d 个回答未被接受，且输入不是终端：已停止；已接受的回答保存在草稿中（hhreg %s --resume %s）"),
+                     UNACCEPTED_MAX, s->cmd->name, name);
+        else
+            snprintf(why, sizeof why,
+                     tr(s, "%d answers in a row were not accepted and the input is not a terminal: stopped before "
+                           "any answer was kept; there is no draft",
+                        "连续 %d 个回答未被接受，且输入不是终端：尚未保存任何回答即已停止；没有草稿"),
+                     UNACCEPTED_MAX);
         fprintf(s->out, "\n");
         return cli_fail(s->cmd, "%s", why);
     }
@@ -1604,9 +1611,9 @@ int entry_run(entry_conversation *s)
         return EXIT_PROBLEMS;
     }
     if (rc == STOP) {
-        fprintf(s->out, "\n%s %s\n", tr(s, "Stopped; nothing is lost. Continue with: hhreg enter --resume",
-                                         "已停止，未丢失任何内容。继续：hhreg enter --resume"),
-                name);
+        fprintf(s->out, tr(s, "\nStopped; nothing is lost. Continue with: hhreg %s --resume %s\n",
+                           "\n已停止，未丢失任何内容。继续：hhreg %s --resume %s\n"),
+                s->cmd->name, name);
         return EXIT_PROBLEMS;
     }
     return rc;
