@@ -164,6 +164,11 @@ START_TEST(typed_text_becomes_an_answer_or_a_reason)
     expect(l, P, "education", "2", HH_LANG_EN, "2", NULL);
     expect(l, P, "education", "0", HH_LANG_EN, "0", NULL);
     expect(l, P, "education", "9", HH_LANG_EN, NULL, "choose a number from 0 to 8");
+    /* a person's languages: codes apart by spaces, told plainly (the schema's words were
+     * "pattern [a-zA-Z]{2,3}…; not a valid value of LanguageList") */
+    typed(l, P, "languages", "zh en ur", HH_LANG_EN, "zh en ur", NULL);
+    typed(l, P, "languages", "zh, en", HH_LANG_EN, NULL, "language codes of two or three letters, apart by spaces");
+    typed(l, P, "languages", "越南语", HH_LANG_ZH, NULL, "语言代码（两三个字母），以空格分开");
     /* yes and no, in both languages */
     expect(l, H, "consent", "是", HH_LANG_EN, "true", NULL);
     expect(l, H, "consent", "Y", HH_LANG_EN, "true", NULL);
@@ -375,11 +380,26 @@ static char *pattern_of(xmlXPathContextPtr x, xmlNodePtr decl)
     return pattern;
 }
 
+/* For an item whose type is a list (LanguageList: xs:list of LanguageTag), the
+ * pattern of its items' type (malloc'd), or NULL. */
+static char *list_item_pattern(xmlXPathContextPtr x, xmlNodePtr decl)
+{
+    xmlChar *type = xmlGetProp(decl, BAD_CAST "type");
+    xmlNodePtr at = type ? named_type(x, type) : decl;
+    xmlFree(type);
+    xmlNodePtr list = at ? first_in_schema(x, at, ".//xs:list") : NULL;
+    xmlChar *item = list ? xmlGetProp(list, BAD_CAST "itemType") : NULL;
+    xmlNodePtr item_type = item ? named_type(x, item) : NULL;
+    xmlFree(item);
+    return item_type ? pattern_of(x, item_type) : NULL;
+}
+
 /* The forms guided entry and the phone client check answers by (hh_question_form) are
  * the schema's patterns: the item a question asks for, found in household-1.xsd by
  * its path from its scope's type (Household, Person, Visit), has the form unanchored
  * as its type's pattern (through the types it derives from), or the form made
- * optional ("(…)?"); a pattern changed in the schema alone fails here. */
+ * optional ("(…)?"), or for a list the items' pattern apart by spaces; a pattern
+ * changed in the schema alone fails here. */
 START_TEST(the_forms_of_answers_are_the_schemas_patterns)
 {
     char *xsd_path = tu_src("schemas/household-1.xsd");
@@ -405,6 +425,15 @@ START_TEST(the_forms_of_answers_are_the_schemas_patterns)
             xmlNodePtr decl = declaration_of(x, scopes[s].type, qs[i].path);
             ck_assert_msg(decl != NULL, "%s: the schema declares no %s in %s", qs[i].key, qs[i].path, scopes[s].type);
             char *pattern = pattern_of(x, decl);
+            if (!pattern) {
+                char *item = list_item_pattern(x, decl);
+                pattern = item ? (char *)xmlStrdup(BAD_CAST exact) : NULL;
+                char *listed = item ? hh_xasprintf("%s( +%s)*", item, item) : NULL;
+                ck_assert_msg(!item || strcmp(listed, exact) == 0, "%s: %s is not a list of %s", qs[i].key, form,
+                              item);
+                free(listed);
+                xmlFree(item);
+            }
             ck_assert_msg(pattern && (strcmp(pattern, exact) == 0 || strcmp(pattern, optional) == 0),
                           "%s: %s is not the pattern of %s in %s (%s)", qs[i].key, form, qs[i].path, scopes[s].type,
                           pattern ? pattern : "it has none");

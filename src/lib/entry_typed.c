@@ -191,6 +191,10 @@ static const struct {
       "电话号码：5 到 20 位数字，可以 + 开头" },
     { HH_SCOPE_HOUSEHOLD, "language", "^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$",
       "a language code of two or three letters: zh, en, ur, …", "语言代码为两三个字母：zh、en、ur…" },
+    /* a list of those (LanguageList): the codes apart by spaces */
+    { HH_SCOPE_PERSON, "languages", "^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*( +[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*)*$",
+      "language codes of two or three letters, apart by spaces: zh en ur …",
+      "语言代码（两三个字母），以空格分开：zh en ur …" },
     { HH_SCOPE_HOUSEHOLD, "enumerator", "^[A-Za-z0-9_.-]{1,32}$",
       "an enumerator id: letters, digits, _ . or - (at most 32)", "普查员编号：字母、数字、_ . -（最多32个）" },
     { HH_SCOPE_VISIT, "enumerator", "^[A-Za-z0-9_.-]{1,32}$",
