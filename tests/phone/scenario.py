@@ -371,11 +371,23 @@ try:
     wait('the outbox after the tab was reopened', lambda: len(d.find_elements(By.CSS_SELECTOR, '.outbox-queued')) == 3)
     if store('SELECT count(*) FROM household')[0][0] != before:
         fail('a form reached the store while offline')
-    step = 'back online'
-    d.delete_network_conditions()  # the browser says "online" once its network is back
+    step = 'a network, but no server'
+    d.execute_cdp_cmd('Network.enable', {})
+    d.execute_cdp_cmd('Network.setBlockedURLs', {'urls': ['*/api/*']})  # the phone's Wi-Fi up, the server not answering
+    d.delete_network_conditions()
     wait('the network back', lambda: d.execute_script('return navigator.onLine'))
+    tap('#send-now')
+    wait('the server not reached, said as such', lambda: 'server not reached' in find('#status').text and
+         'offline' in find('#status').get_attribute('class'))
+    shot('08b-server-not-reached')
+    if store('SELECT count(*) FROM household')[0][0] != before or len(d.find_elements(By.CSS_SELECTOR, '.outbox-queued')) != 3:
+        fail('with the server not reached, the outbox did not keep its forms')
+    step = 'back online'
+    d.execute_cdp_cmd('Network.setBlockedURLs', {'urls': []})
+    tap('#send-now')
     wait('the outbox sent (the three queued offline, and the two sent before)', lambda: not d.find_elements(
         By.CSS_SELECTOR, '.outbox-queued') and len(d.find_elements(By.CSS_SELECTOR, '.outbox-sent')) == 5, 30)
+    wait('the server reached again', lambda: find('#status').text == 'online')
     shot('09-outbox-sent')
     if store(f"SELECT count(*) FROM {CURRENT} WHERE r.building = '543' AND r.unit = '9'") != [(4,)]:
         fail('the store does not hold exactly the four households entered')

@@ -3,13 +3,25 @@
 // something, the chosen language as Accept-Language so the server's messages come
 // in it. A request that cannot reach the server, made while the phone has no
 // network, or given no answer within REQUEST_TIMEOUT_MS rejects with {offline: true};
-// signing out stops every request under way, so nothing arrives for a worker who left.
+// whether the last request reached the server is kept (serverReached), and a change
+// of it told as the window event 'hhreg-reach': the phone may have a network while
+// the server does not answer. Signing out stops every request under way, so nothing
+// arrives for a worker who left.
 import { language } from './i18n.js';
 
 const SESSION_KEY = 'hhreg.session';
 const LOGOUT_KEY = 'hhreg.logout'; // the CSRF token of a session signed out without a connection, ended when one is back
 const REQUEST_TIMEOUT_MS = 45000; // a form is a few kilobytes: longer is a connection that went
 const underWay = new Set(); // the AbortController of each request not yet answered
+let reached = true; // the last request tried got the server's answer (a gateway's 502-504 is none)
+
+export function serverReached() { return reached; }
+
+function reach(now) {
+  if (now === reached) return;
+  reached = now;
+  window.dispatchEvent(new Event('hhreg-reach'));
+}
 
 export function session() {
   try { return JSON.parse(localStorage.getItem(SESSION_KEY)); } catch { return null; }
@@ -45,11 +57,13 @@ export async function call(method, path, body, headers = {}) {
     if (answer.status !== 204) data = await answer.json().catch(() => null);
     if (control.signal.aborted) throw new Error('stopped'); // the body cut off by the timeout or signing out
   } catch (e) {
+    reach(false); // no answer (a timeout too); after signing out, the next answer sets it again
     throw Object.assign(new Error('offline'), { offline: true });
   } finally {
     clearTimeout(timer);
     underWay.delete(control);
   }
+  reach(answer.status < 502 || answer.status > 504);
   if (answer.status === 204) return null;
   if (answer.status === 401 && !(method === 'POST' && path === '/api/v1/session')) { // not a refused sign-in
     localStorage.removeItem(SESSION_KEY);

@@ -5,7 +5,7 @@
 // #/visit/ID, #/outbox; a supervisor's #/review, #/review/ID and #/progress (review.js)
 // and #/assignments (assign.js).
 import { t, label, language, setLanguage, inLanguage } from './i18n.js';
-import { call, session, signIn, signOut, endPendingSignOut, refreshSession, ApiError } from './api.js';
+import { call, session, signIn, signOut, endPendingSignOut, refreshSession, serverReached, ApiError } from './api.js';
 import * as db from './db.js';
 import { emptyAnswers, fromJson, toJson, newPerson, answered } from './answers.js';
 import { HouseholdForm, VisitForm, el } from './form.js';
@@ -26,9 +26,12 @@ function today() {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
+// The connection as the worker needs to know it: a network and the server answering;
+// a network without the server (its Wi-Fi up, the office's machine down) said as such.
 function showStatus() {
-  status.textContent = navigator.onLine ? t('online') : t('offline');
-  status.className = navigator.onLine ? 'online' : 'offline';
+  const up = navigator.onLine && serverReached();
+  status.textContent = up ? t('online') : navigator.onLine ? t('unreached') : t('offline');
+  status.className = up ? 'online' : 'offline';
   document.documentElement.lang = language() === 'zh' ? 'zh-CN' : 'en';
   document.getElementById('lang').textContent = language() === 'zh' ? 'English' : '中文';
   document.title = t('title');
@@ -650,8 +653,10 @@ document.getElementById('sign-out').addEventListener('click', async () => {
 window.addEventListener('hashchange', route);
 window.addEventListener('online', () => { showStatus(); endPendingSignOut(); sendOutbox(); });
 window.addEventListener('offline', showStatus);
+window.addEventListener('hhreg-reach', showStatus);
 window.addEventListener('hhreg-signed-out', () => signInScreen());
 if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
 endPendingSignOut();
 route().then(sendOutbox);
-setInterval(() => navigator.onLine && sendOutbox(), 30000);
+// every 30 s: what waits is sent; while the server was not reached, it is asked again
+setInterval(() => navigator.onLine && (serverReached() ? sendOutbox() : refreshSession().then(sendOutbox, () => {})), 30000);
