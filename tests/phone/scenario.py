@@ -383,8 +383,12 @@ try:
     if store('SELECT count(*) FROM household')[0][0] != before or len(d.find_elements(By.CSS_SELECTOR, '.outbox-queued')) != 3:
         fail('with the server not reached, the outbox did not keep its forms')
     step = 'back online'
+    d.get(BASE + '/#/')  # on the list when the server answers again: its count follows the outbox
+    wait('the list counting what waits', lambda: find('#outbox-link').text == 'Outbox: 3')
     d.execute_cdp_cmd('Network.setBlockedURLs', {'urls': []})
-    tap('#send-now')
+    d.execute_script("window.dispatchEvent(new Event('online'))")  # as the browser says when its network comes back
+    wait('the list\'s count gone once all was sent', lambda: not d.find_elements(By.ID, 'outbox-link'), 30)
+    d.get(BASE + '/#/outbox')
     wait('the outbox sent (the three queued offline, and the two sent before)', lambda: not d.find_elements(
         By.CSS_SELECTOR, '.outbox-queued') and len(d.find_elements(By.CSS_SELECTOR, '.outbox-sent')) == 5, 30)
     wait('the server reached again', lambda: find('#status').text == 'online')

@@ -202,7 +202,7 @@ async function listScreen() {
     supervising ? el('a', { class: 'row', href: '#/progress', id: 'progress-link' }, t('progress')) : null,
     supervising ? el('a', { class: 'row', href: '#/assignments', id: 'assignments-link' }, t('assignments')) : null,
     el('a', { class: 'row', href: '#/due', id: 'due-link' }, t('due')),
-    waiting ? el('a', { class: 'row outbox-link', href: '#/outbox', id: 'outbox-link' }, `${t('outbox')}: ${waiting}`) : null,
+    waiting ? el('a', { class: 'row outbox-link', href: '#/outbox', id: 'outbox-link' }, t('waiting', waiting)) : null,
     unfinished.length ? el('h2', { text: t('drafts') }) : null, ...unfinished,
     el('h2', { text: t('registered') }), search, rows);
 }
@@ -587,6 +587,16 @@ async function sendOutbox() {
     sending = false;
   }
   if (location.hash === '#/outbox') outboxScreen();
+  else showWaiting();
+}
+
+// The list's count of what waits to be sent, once the outbox changed behind it.
+async function showWaiting() {
+  const link = document.getElementById('outbox-link');
+  if (!link) return;
+  const waiting = (await db.all('outbox')).filter((o) => o.state !== 'sent').length;
+  if (waiting) link.textContent = t('waiting', waiting);
+  else link.remove();
 }
 
 function sentText(o) {
