@@ -171,6 +171,8 @@ FORMS = {
                                                              "residence": "foreign-resident", "doc": "",
                                                              "doc_type": "none"})),
     "RESIDENCE-FOREIGN": lambda n: household(n, family(child={"residence": "foreign-resident"})),
+    "RESIDENCE-CARD-NATIONALITY": lambda n: household(n, family(child={"doc": "USA510199607",
+                                                                       "doc_type": "foreign-permanent-residence"})),
     "ETHNICITY-FOREIGN": lambda n: household(n, family(child={"nationality": "PAK", "doc": "AB1234567",
                                                               "doc_type": "passport",
                                                               "residence": "foreign-resident"})),
