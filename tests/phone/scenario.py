@@ -20,6 +20,7 @@ from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE, STORE, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -273,6 +274,27 @@ try:
     for n, (name, rel, passport, sex, birth) in enumerate(family, 1):
         if n == 1:
             person(n, name, rel, 'passport', passport)
+            # the long list of countries: Back stays in reach at its bottom; Esc and a tap beside it close it
+            nationality = item('person[1]/nationality').find_element(By.CSS_SELECTOR, 'button.picker')
+            d.execute_script('arguments[0].scrollIntoView({block:"center"})', nationality)
+            nationality.click()
+            last = d.find_elements(By.CSS_SELECTOR, '.picker-list button')[-1]
+            d.execute_script('arguments[0].scrollIntoView()', last)
+            top = d.execute_script("return document.getElementById('picker-close').getBoundingClientRect().top")
+            if not 0 <= top < 640:
+                fail(f'at the bottom of the countries, Back is out of reach ({top} px)')
+            shot('05b-long-list-bottom')
+            find('.picker-search').send_keys(Keys.ESCAPE)
+            wait('Esc closing the list', lambda: not d.find_elements(By.CSS_SELECTOR, '.overlay'))
+            d.execute_script('arguments[0].scrollIntoView({block:"center"})', nationality)
+            nationality.click()
+            find('.overlay')
+            above = d.execute_script("return document.querySelector('.sheet').getBoundingClientRect().top") / 2
+            webdriver.ActionChains(d).move_to_element_with_offset(find('.sheet'), 0, 0).perform()
+            sheet_middle = d.execute_script("const r = document.querySelector('.sheet').getBoundingClientRect();"
+                                            " return r.top + r.height / 2")
+            webdriver.ActionChains(d).move_by_offset(0, above - sheet_middle).click().perform()  # on the dimmed page
+            wait('a tap beside the list closing it', lambda: not d.find_elements(By.CSS_SELECTOR, '.overlay'))
             choose_by_search('person[1]/nationality', 'Pakistan', 'PAK')  # the country by its name
             if not item('person[1]/residence').find_elements(By.CSS_SELECTOR, '[data-code="foreign-resident"][aria-checked="true"]'):
                 fail('a foreign national\'s residence does not become foreign-resident')

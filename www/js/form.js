@@ -335,9 +335,17 @@ export class HouseholdForm {
           onclick: () => { close(); set(c.code, true); } }, label(c))));
     };
     search.addEventListener('input', fill);
+    // its title, Back and the search stay at the top of a long list (249 countries);
+    // a tap beside the sheet or Esc closes it too
     const overlay = el('div', { class: 'overlay', role: 'dialog', 'aria-label': label(q.prompt) },
-      el('div', { class: 'sheet' }, el('h2', { text: label(q.prompt) }), search, list,
-        el('button', { type: 'button', class: 'secondary', onclick: close }, t('back'))));
+      el('div', { class: 'sheet' },
+        el('div', { class: 'sheet-head' },
+          el('div', { class: 'sheet-title' }, el('h2', { text: label(q.prompt) }),
+            el('button', { type: 'button', class: 'secondary', id: 'picker-close', onclick: close }, t('back'))),
+          search),
+        list));
+    overlay.addEventListener('click', (e) => { if (e.target === overlay) close(); });
+    overlay.addEventListener('keydown', (e) => { if (e.key === 'Escape') close(); });
     fill();
     document.body.append(overlay);
     history.pushState({ picker: true }, '');
