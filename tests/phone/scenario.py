@@ -472,6 +472,20 @@ try:
     send()
     wait('the corrected form stored as the household\'s second revision',  # the outbox lists earlier sends too
          lambda: store(f"SELECT r.revision, r.phone FROM {CURRENT} WHERE h.id = ?", alone_id) == [(2, '02887654321')], 30)
+    # refused again, then given up: the draft deleted takes its refusal out of the outbox
+    tap('a.back')
+    tap(f'#household-list a[data-id="{alone_id}"]')
+    answer('enumeration/@date', '2020-01-01')
+    send()
+    wait('the refusal', lambda: d.find_elements(By.CSS_SELECTOR, '.outbox-refused'))
+    tap('.outbox-refused a')
+    tap('#discard')
+    d.switch_to.alert.accept()
+    find('#household-list .row')  # deleted, the list is shown
+    tap('#outbox-link') if d.find_elements(By.ID, 'outbox-link') else d.get(BASE + '/#/outbox')
+    find('#send-now')
+    if d.find_elements(By.CSS_SELECTOR, '.outbox-refused'):
+        fail('the refusal of a draft deleted is left in the outbox')
 
     # --- nobody home: at a new address, undone once; at a registered household, a visit ----
     step = 'nobody home'

@@ -409,6 +409,8 @@ async function formScreen(clientId) {
   });
   discard.addEventListener('click', async () => {
     if (!confirm(t('confirmDiscard'))) return;
+    for (const o of await db.all('outbox')) // its refusal goes with it: nothing is left to correct
+      if (o.draft === draft.clientId && o.state === 'refused') await db.remove('outbox', o.clientId);
     await db.remove('drafts', draft.clientId);
     location.replace('#/');
   });
