@@ -522,10 +522,14 @@ try:
     last = len(d.find_elements(By.CSS_SELECTOR, 'fieldset[id^="visit-"]'))
     wait('the revisit\'s outcome the status it opens with', lambda: last > 1 and item(f'visit[{last}]/@outcome').find_elements(
         By.CSS_SELECTOR, '[data-code="nobody-home"][aria-checked="true"]'))
-    tap('#nobody-home-undo')  # somebody is home this time: the member count follows the roster
+    tap('#nobody-home-undo')  # somebody is home this time: begun as a new household is, the count following the roster
+    find('#person-1')
+    if not item('lowIncome/@receives').find_elements(By.CSS_SELECTOR, '[data-code="false"][aria-checked="true"]'):
+        fail('somebody home at the revisit: the usual answers are not preset as for a new household')
+    count = lambda: item('memberCount').find_element(By.TAG_NAME, 'input').get_attribute('value')
+    wait('the member count of the roster', lambda: count() == '1')
     tap('#add-person')
-    wait('the member count of the roster', lambda: item('memberCount').find_element(By.TAG_NAME, 'input')
-         .get_attribute('value') == '1')
+    wait('the member count following the roster', lambda: count() == '2')
     tap('#discard')  # the revisit is not this scenario's: dropped
     d.switch_to.alert.accept()
     find('#household-list .row')

@@ -186,15 +186,22 @@ export class HouseholdForm {
     return !answered(this.ctx.dict, { ...this.answers, household: { ...this.answers.household, status: v } });
   }
 
+  // Somebody home after all (or at the revisit of a household nobody was home at): the
+  // answers as they were, and what a new household starts with where there are none
+  // (the usual answers, the one who opens the door on the roster).
   somebodyHome() {
-    const h = this.answers.household, visit = this.answers.visits[this.answers.visits.length - 1];
-    const usual = (key) => [...this.ctx.dict.questions.household, ...this.ctx.dict.questions.afterRoster].find((q) => q.key === key)?.usual;
+    const dict = this.ctx.dict, a = this.answers, h = a.household, visit = a.visits[a.visits.length - 1];
+    const questions = [...dict.questions.household, ...dict.questions.afterRoster];
+    const usual = (key) => questions.find((q) => q.key === key)?.usual;
     const before = this.draft.beforeNobodyHome || {};
     for (const key of ['status', 'consent', 'respondent']) {
       const v = before[key] ?? usual(key);
       if (v === undefined) delete h[key];
       else h[key] = v;
     }
+    for (const q of questions) if (q.usual && q.group !== 'address' && !present(h[q.key])) h[q.key] = q.usual;
+    if (!a.persons.length) a.persons.push(newPerson(dict, 1));
+    this.syncMemberCount();
     if (visit) visit.outcome = before.outcome || 'done';
     delete this.draft.beforeNobodyHome;
     this.changed();
