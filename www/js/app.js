@@ -330,7 +330,12 @@ async function formScreen(clientId) {
   if (!draft) { location.replace('#/'); return; } // sent or deleted since
   const list = (await db.get('cache', 'households')) || [];
   const addresses = { building: new Set(), unit: new Set(), room: new Set() };
-  for (const h of list) if (h.id.startsWith(draft.grid)) for (const k of Object.keys(addresses)) addresses[k].add(h[k]);
+  const held = new Map(); // building-unit-room -> the household of the grid living there
+  for (const h of list) {
+    if (!h.id.startsWith(draft.grid)) continue;
+    for (const k of Object.keys(addresses)) addresses[k].add(h[k]);
+    held.set(`${h.building}-${h.unit}-${h.room}`, h.id);
+  }
   const body = el('div', { id: 'form' });
   const said = el('p', { class: 'msg', role: 'alert', id: 'form-message' });
   const next = el('button', { type: 'button', class: 'small secondary', id: 'next-problem', onclick: () => nextProblem(body, next) }, t('nextProblem'));
@@ -367,7 +372,7 @@ async function formScreen(clientId) {
     queued ? el('div', { class: 'notice', id: 'queued-notice', role: 'status' }, el('p', { text: t('waitsInOutbox') }),
       el('a', { class: 'button', href: '#/outbox' }, t('outbox'))) : null,
     refusal, review, fields, queued ? null : el('div', { class: 'actions' }, el('div', { class: 'bar-line' }, said, next), send, discard));
-  const ctx = { dict, addresses };
+  const ctx = { dict, addresses, held };
   if (draft.householdId) // nobody home (or refused) at a household already registered: a visit to its log, the form untouched
     ctx.visitInstead = (outcome) => { location.hash = `#/visit/${encodeURIComponent(draft.householdId)}?outcome=${outcome}`; };
   const keep = async (d) => { if (await db.get('drafts', d.clientId)) await db.put('drafts', d); }; // one sent meanwhile stays gone

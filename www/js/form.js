@@ -42,7 +42,8 @@ function diagnosticPaths(d) {
 }
 
 export class HouseholdForm {
-  // draft: {answers, diagnostics}; ctx: {dict, user, addresses: {building: Set, unit: Set, room: Set}}
+  // draft: {answers, diagnostics}; ctx: {dict, user, addresses: {building: Set, unit: Set, room: Set},
+  // held: Map of building-unit-room to the household of the grid living there}
   constructor(root, draft, ctx, onChange) {
     this.root = root;
     this.draft = draft;
@@ -235,6 +236,7 @@ export class HouseholdForm {
       if (problem && problem[0] !== 'required') this.messages.set(path, problem);
       if (q.key === 'document-number' || q.key === 'document-type') this.fillFromId(record);
       if (q.key === 'nationality' && followNationality(this.ctx.dict, record)) rerender = true;
+      if (scope === 'household' && ['building', 'unit', 'room'].includes(q.key) && this.markHeld()) rerender = true;
       this.changed();
       if (rerender || before !== record[q.key] && this.decides(q)) this.render();
       else this.showMessage(wrap, path);
@@ -358,6 +360,26 @@ export class HouseholdForm {
     history.pushState({ picker: true }, '');
     window.addEventListener('popstate', close);
     search.focus();
+  }
+
+  // A room another household of the grid lives at (the grid's list kept on the phone):
+  // said at the room as a warning while the address is typed, not first when the server
+  // refuses the form (a supervisor may still store a second household there). True
+  // when what is said there changed.
+  markHeld() {
+    const h = this.answers.household, path = 'address/room', said = this.messages.get(path);
+    const holder = this.ctx.held && h.building && h.unit && h.room && this.ctx.held.get(`${h.building}-${h.unit}-${h.room}`);
+    const mine = Array.isArray(said) && said[0] === 'roomHeld';
+    if (holder && holder !== this.draft.householdId && (!said || mine)) {
+      if (mine && said[1] === holder) return false;
+      this.messages.set(path, ['roomHeld', holder]);
+      this.warnings.add(path);
+      return true;
+    }
+    if (!mine) return false;
+    this.messages.delete(path);
+    this.warnings.delete(path);
+    return true;
   }
 
   // Sex and birth date as the resident ID number says, filled in when it is typed.
