@@ -27,6 +27,13 @@ static void resident_id(char out[19], const char *birth, int serial, int male)
     out[18] = '\0';
 }
 
+/* `id` with a check character that is not the right one: as a worker mistypes it. */
+static void mistyped(char out[19], const char *id)
+{
+    memcpy(out, id, 19);
+    out[17] = out[17] == '0' ? '1' : '0';
+}
+
 static void start(tu_pty *t, const char *command, const char *id)
 {
     const char *args[] = { command, "--db", tu_store_db, "--lang", "en", "--enumerator", "E0300", id, NULL };
@@ -130,19 +137,25 @@ static long count(const char *sql)
     return tu_sql_count(tu_store_db, sql);
 }
 
+/* A new household at room `room` of 543-2 with `members` persons, its head (person 1)
+ * entered: 李建国, born 1970-05-04, resident ID `head`. */
+static void begin_with_head(tu_pty *t, const char *room, const char *members, const char *head)
+{
+    start(t, "enter", NULL);
+    answer_address(t, room);
+    answer_household(t, members);
+    answer_person(t, 1, "李建国", "head", "male", "1970-05-04", head, 1);
+}
+
 START_TEST(a_household_of_three_is_entered_and_stored)
 {
     char head[19], spouse[19], child[19], wrong[19];
     resident_id(head, "19700504", 1, 1);
     resident_id(spouse, "19720815", 2, 0);
     resident_id(child, "20150201", 3, 0);
-    memcpy(wrong, spouse, sizeof wrong);
-    wrong[17] = wrong[17] == '0' ? '1' : '0'; /* a wrong check character */
+    mistyped(wrong, spouse);
     tu_pty t;
-    start(&t, "enter", NULL);
-    answer_address(&t, "1601");
-    answer_household(&t, "3");
-    answer_person(&t, 1, "李建国", "head", "male", "1970-05-04", head, 1);
+    begin_with_head(&t, "1601", "3", head);
     /* the spouse's ID, mistyped: refused with the validator's message, then corrected */
     tu_pty_answer(&t, "Person 2 · Name", "王秀英");
     tu_pty_answer(&t, "Person 2 · Relationship to the head", "spouse");
@@ -312,10 +325,7 @@ START_TEST(warnings_are_shown_and_may_be_declined_at_saving)
     char head[19];
     resident_id(head, "19700504", 1, 1);
     tu_pty t;
-    start(&t, "enter", NULL);
-    answer_address(&t, "501");
-    answer_household(&t, "2");
-    answer_person(&t, 1, "李建国", "head", "male", "1970-05-04", head, 1);
+    begin_with_head(&t, "501", "2", head);
     answer_person(&t, 2, "李小龙", "child", "male", "1983-06-01", NULL, 1); /* only 13 years younger */
     tu_pty_expect(&t, "[CHILD-AGE-NEAR]", 20);
     tu_pty_answer(&t, "Also record for anyone", "");
@@ -475,10 +485,7 @@ START_TEST(a_problem_of_two_items_lets_the_worker_choose_which_to_change)
     char head[19];
     resident_id(head, "19700504", 1, 1);
     tu_pty t;
-    start(&t, "enter", NULL);
-    answer_address(&t, "1602");
-    answer_household(&t, "2");
-    answer_person(&t, 1, "李建国", "head", "male", "1970-05-04", head, 1);
+    begin_with_head(&t, "1602", "2", head);
     tu_pty_answer(&t, "Person 2 · Name", "李思琪");
     tu_pty_answer(&t, "Person 2 · Relationship to the head", "spouse");
     tu_pty_answer(&t, "Person 2 · ID document", "none");
@@ -511,13 +518,9 @@ START_TEST(a_second_head_is_told_at_once)
     char head[19], her[19], wrong[19], spaced[32];
     resident_id(head, "19700504", 1, 1);
     resident_id(her, "19720815", 2, 0);
-    memcpy(wrong, her, sizeof wrong);
-    wrong[17] = wrong[17] == '0' ? '1' : '0'; /* a wrong check character */
+    mistyped(wrong, her);
     tu_pty t;
-    start(&t, "enter", NULL);
-    answer_address(&t, "1604");
-    answer_household(&t, "2");
-    answer_person(&t, 1, "李建国", "head", "male", "1970-05-04", head, 1);
+    begin_with_head(&t, "1604", "2", head);
     tu_pty_answer(&t, "Person 2 · Name", "王秀英");
     tu_pty_answer(&t, "Person 2 · Relationship to the head", "head");
     tu_pty_expect(&t, "[HEAD-COUNT]", 20);

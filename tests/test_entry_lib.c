@@ -1007,9 +1007,18 @@ START_TEST(a_typed_household_is_stored_as_its_file_would_be)
     /* saved again: unchanged; changed from revision 1: revision 2 */
     ck_assert_int_eq(save(&s, a, 1, &form), HH_ENTRY_UNCHANGED);
     hh_form_result_free(&form);
+    /* saved again as the new household it was begun as (a save that died after storing
+     * it, resumed): unchanged, not taken */
+    ck_assert_int_eq(save(&s, a, 0, &form), HH_ENTRY_UNCHANGED);
+    hh_form_result_free(&form);
     hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "phone", "13900002222");
     hh_entry_saved saved = save(&s, a, 1, &form);
     ck_assert_msg(saved == HH_ENTRY_REVISED, "saved as %d: %s", (int)saved, s.messages);
+    hh_form_result_free(&form);
+    /* another new household's form under its id (two drafts given one id): taken, nothing stored */
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "phone", "13900004444");
+    ck_assert_int_eq(save(&s, a, 0, &form), HH_ENTRY_CONFLICT);
+    ck_assert_msg(strstr(s.messages, "[STORE-ID-TAKEN]") && !strstr(s.messages, "13900004444"), "%s", s.messages);
     hh_form_result_free(&form);
     /* an edit that began at revision 1 after revision 2 was stored: a conflict, nothing stored */
     hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "phone", "13900003333");

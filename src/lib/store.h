@@ -100,7 +100,8 @@ typedef struct hh_put_request {
     const char *content_sha256; /* hex digest of the content a reviewer judges (digest.h), or NULL */
     int settles;                /* the conflicting revision it settles (its second parent); 0: none */
     bool new_household;         /* begun as a new household (guided entry): a household already under
-                                 * its id is a conflict (STORE-ID-TAKEN), never revised by it */
+                                 * its id is a conflict (STORE-ID-TAKEN), never revised by it, unless it
+                                 * is this very form (UNCHANGED: a save that died after storing it) */
 } hh_put_request;
 
 /* Stores one form all-or-nothing (inside a savepoint, so it can share a

@@ -288,8 +288,12 @@ static hh_put_result compare_with_stored(hh_store *s, const hh_put_request *rq, 
     int same = revision_with_form(s, id, rq->sha256, err);
     if (same < 0)
         return HH_PUT_FAILED;
-    if (same == cur)
+    if (same == cur) /* a new household's too: stored before, by this very form (a save that died after it) */
         return HH_PUT_UNCHANGED;
+    if (rq->new_household) { /* another household took the id since this one was begun */
+        hh_msg_store_id_taken(d, rq->file, rq->line, "household/@id", id);
+        return HH_PUT_CONFLICT;
+    }
     if (rq->base_revision > 0 && rq->base_revision != cur)
         return conflict(s, rq, cur, d, err) ? HH_PUT_FAILED : HH_PUT_CONFLICT;
     if (same > 0 && rq->base_revision == 0 && !rq->allow_older) {
@@ -361,11 +365,6 @@ hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, i
     int state = household_state(s, h->id, &cur, &next, deleted, sizeof deleted, &err);
     if (state < 0)
         goto rollback;
-    if (state == 0 && rq->new_household) { /* another household took the id since this one was begun */
-        hh_msg_store_id_taken(d, rq->file, rq->line, "household/@id", h->id);
-        result = HH_PUT_CONFLICT;
-        goto rollback;
-    }
     if (state == 0 && *deleted) {
         hh_msg_store_deleted(d, rq->file, rq->line, "household/@id", h->id, deleted);
         result = HH_PUT_REFUSED;
