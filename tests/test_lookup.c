@@ -136,6 +136,16 @@ START_TEST(no_match_is_exit_1_and_the_reference_is_never_quoted)
     tu_result r = tu_hhreg(NULL, NULL, "delete", "--db", tu_store_db, "--reason", "moved", "0031", NULL);
     ck_assert_msg(r.status == 0 && strstr(r.out, "household " THIRTY_ONE " deleted"), "%d %s", r.status, r.err);
     tu_result_free(&r);
+    /* but never by a phone or a name, which show takes: the same serial again names the
+     * deleted household no more, and must not fall through to a phone holding its digits */
+    static const char *const loose[] = { "0031", "028-3284-0507", "蒋素琴" }; /* ONE's phone, its head */
+    for (size_t k = 0; k < 3; k++) {
+        r = tu_hhreg(NULL, NULL, "delete", "--db", tu_store_db, "--reason", "moved", loose[k], NULL);
+        ck_assert_msg(r.status == 1 && strstr(r.err, "a deleted household by its whole id"), "%s: %d %s", loose[k],
+                      r.status, r.err);
+        tu_result_free(&r);
+    }
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM household WHERE deleted_at IS NOT NULL"), 1);
 }
 END_TEST
 

@@ -1,8 +1,9 @@
 /* cmd_delete.c — `hhreg delete ID --reason TEXT`: a tombstone with a reason; every
  * revision stays in the store and in `hhreg history`. `hhreg undelete --reason TEXT
  * ID` reverses it: the household current again as a new revision (its last form,
- * unchanged), audited like delete. Both take one household, named as show names it
- * (cli_household_ref: never quoted back), and a reason, parsed here once. */
+ * unchanged), audited like delete. Both take one household, named by its id, last
+ * digits or address (cli_household_named: never quoted back), and a reason, parsed
+ * here once. */
 #include <stdlib.h>
 
 #include "cli.h"
@@ -33,7 +34,7 @@ static hh_store *open_for_reason(cli *c, const command *cmd, int argc, char **ar
         return NULL;
     }
     hh_store *s = cli_open_store(c, cmd, false);
-    if (s && (*status = cli_household_ref(c, cmd, s, argv[rest], id)) != EXIT_OK) {
+    if (s && (*status = cli_household_named(c, cmd, s, argv[rest], id)) != EXIT_OK) {
         hh_store_close(s);
         return NULL;
     }

@@ -1,7 +1,8 @@
 /* cmd_find.c — finding a household: `hhreg find TEXT` lists the households a
  * reference names (id, building-unit-room, the id's last digits, a phone or part
  * of a name: hh_store_find), and cli_household_ref resolves the reference that
- * `show`, `history`, `edit` and `visit` take to the one household it names.
+ * `show`, `history`, `edit` and `visit` take to the one household it names;
+ * `delete`, `undelete` and `resolve` take the narrower one of cli_household_named.
  * Messages never quote the reference (it may be a name or a phone); a list of
  * candidates gives ids and addresses only. find's own listing adds the head's
  * name: it is what the worker searched for, in the store they are authorised for. */
@@ -20,12 +21,17 @@ typedef struct candidates {
     FILE *out;
     hh_lang lang;
     bool with_head;
+    hh_match_kind loosest; /* matches of a looser kind (a phone, a name) are not taken */
     char *first;     /* the first match's id */
+    long n;          /* the matches taken */
 } candidates;
 
 static void print_candidate(const hh_household_match *m, void *arg)
 {
     candidates *c = arg;
+    if (m->kind > c->loosest)
+        return;
+    c->n++;
     if (!c->first)
         c->first = hh_xstrdup(m->id);
     fprintf(c->out, "  %s  ", m->id);
@@ -38,30 +44,43 @@ static void print_candidate(const hh_household_match *m, void *arg)
 static void keep_first(const hh_household_match *m, void *arg)
 {
     candidates *c = arg;
+    if (m->kind > c->loosest)
+        return;
+    c->n++;
     if (!c->first)
         c->first = hh_xstrdup(m->id);
 }
 
-static const char *no_match(hh_lang lang)
+static const char *no_match(hh_lang lang, hh_match_kind loosest)
 {
+    if (loosest < HH_MATCH_PHONE)
+        return hh_text(lang,
+                       "no household matches that reference (an id, building-unit-room such as 543-1-101 or the last "
+                       "digits of an id; a deleted household by its whole id)",
+                       "没有与该引用相符的住户（可用住户编号、楼栋-单元-室号如 543-1-101 或编号末几位；已删除的住户须用完整编号）");
     return hh_text(lang,
              "no household matches that reference (an id, building-unit-room such as 543-1-101, the last digits "
              "of an id, a phone or part of a name: see 'hhreg find')",
              "没有与该引用相符的住户（可用住户编号、楼栋-单元-室号如 543-1-101、编号末几位、电话或姓名的一部分：见 hhreg find）");
 }
 
-int cli_household_ref(const cli *c, const command *cmd, hh_store *s, const char *ref, char **id)
+/* The one household `ref` names by a match no looser than `loosest`: as cli_household_ref. */
+static int household_ref(const cli *c, const command *cmd, hh_store *s, const char *ref, hh_match_kind loosest,
+                         char **id)
 {
     hh_buf err;
     hh_buf_init(&err);
-    candidates found = { stderr, c->lang, false, NULL };
+    candidates found = { stderr, c->lang, false, loosest, NULL, 0 };
     *id = NULL;
     long n = hh_store_find(s, ref, keep_first, &found, &err);
+    if (n >= 0)
+        n = found.n;
     int rc = EXIT_OK;
     if (n < 0) {
         rc = cli_fail(cmd, "%s", err.data);
     } else if (n == 0) {
-        fprintf(stderr, cli_tr(c, "hhreg %s: %s (%s)\n", "hhreg %s：%s（%s）\n"), cmd->name, no_match(c->lang), c->db_path);
+        fprintf(stderr, cli_tr(c, "hhreg %s: %s (%s)\n", "hhreg %s：%s（%s）\n"), cmd->name, no_match(c->lang, loosest),
+                c->db_path);
         rc = EXIT_PROBLEMS;
     } else if (n > 1) {
         fprintf(stderr,
@@ -82,6 +101,16 @@ int cli_household_ref(const cli *c, const command *cmd, hh_store *s, const char 
     return rc;
 }
 
+int cli_household_ref(const cli *c, const command *cmd, hh_store *s, const char *ref, char **id)
+{
+    return household_ref(c, cmd, s, ref, HH_MATCH_NAME, id);
+}
+
+int cli_household_named(const cli *c, const command *cmd, hh_store *s, const char *ref, char **id)
+{
+    return household_ref(c, cmd, s, ref, HH_MATCH_ID_DIGITS, id);
+}
+
 int cmd_find(cli *c, int argc, char **argv)
 {
     const command *cmd = cli_find_command("find");
@@ -95,12 +124,13 @@ int cmd_find(cli *c, int argc, char **argv)
         return EXIT_USAGE;
     hh_buf err;
     hh_buf_init(&err);
-    candidates found = { stdout, c->lang, true, NULL };
+    candidates found = { stdout, c->lang, true, HH_MATCH_NAME, NULL, 0 };
     long n = hh_store_find(s, argv[rest], print_candidate, &found, &err);
     if (n < 0)
         cli_fail(cmd, "%s", err.data);
     else if (n == 0)
-        fprintf(stderr, cli_tr(c, "hhreg find: %s (%s)\n", "hhreg find：%s（%s）\n"), no_match(c->lang), c->db_path);
+        fprintf(stderr, cli_tr(c, "hhreg find: %s (%s)\n", "hhreg find：%s（%s）\n"), no_match(c->lang, HH_MATCH_NAME),
+                c->db_path);
     free(found.first);
     hh_buf_free(&err);
     hh_store_close(s);

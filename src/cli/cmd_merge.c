@@ -249,8 +249,8 @@ int cmd_resolve(cli *c, int argc, char **argv)
         return rc;
     }
     hh_store *s = cli_open_store(c, cmd, false);
-    char *id = NULL; /* named as show names it, never quoted back */
-    int found = s ? cli_household_ref(c, cmd, s, argv[rest], &id) : EXIT_USAGE;
+    char *id = NULL; /* named by its id, last digits or address, never quoted back */
+    int found = s ? cli_household_named(c, cmd, s, argv[rest], &id) : EXIT_USAGE;
     if (found) {
         if (s)
             hh_store_close(s);
