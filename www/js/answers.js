@@ -178,6 +178,14 @@ export function followNationality(dict, person) {
 // What a family mostly shares: a new person starts with the previous one's answers to these.
 const SHARED = ['nationality', 'document-type', 'ethnicity', 'residence', 'languages'];
 
+// The household's usual answers (dictionary "usual": no allowance, no hardship, …) where
+// it has none: a new household's, or one found at home where nobody was before. Never the
+// address's (its own) nor the consent (asked at every door: it has no usual answer).
+export function presetUsual(dict, household) {
+  for (const q of [...dict.questions.household, ...dict.questions.afterRoster])
+    if (q.usual && q.group !== 'address' && !present(household[q.key])) household[q.key] = q.usual;
+}
+
 // A new person: the usual answers (dictionary "usual"), then what the person before
 // them answered of what a family mostly shares (a foreign family's nationality,
 // passports and languages are typed once); each shown and changed like any answer.

@@ -17,6 +17,14 @@ let reached = true; // the last request tried got the server's answer (a gateway
 
 export function serverReached() { return reached; }
 
+// Stops every request under way (signing out): their answers are no one's now.
+function stopAll() {
+  for (const control of underWay) {
+    control.deliberate = true;
+    control.abort();
+  }
+}
+
 function reach(now) {
   if (now === reached) return;
   reached = now;
@@ -57,7 +65,7 @@ export async function call(method, path, body, headers = {}) {
     if (answer.status !== 204) data = await answer.json().catch(() => null);
     if (control.signal.aborted) throw new Error('stopped'); // the body cut off by the timeout or signing out
   } catch (e) {
-    reach(false); // no answer (a timeout too); after signing out, the next answer sets it again
+    if (!control.deliberate) reach(false); // no answer, a timeout too; not a request stopped by signing out
     throw Object.assign(new Error('offline'), { offline: true });
   } finally {
     clearTimeout(timer);
@@ -77,7 +85,7 @@ export async function call(method, path, body, headers = {}) {
 // asked stops too, and it shows the sign-in screen.
 window.addEventListener('storage', (e) => {
   if (e.key !== SESSION_KEY || e.newValue !== null) return;
-  for (const control of underWay) control.abort();
+  stopAll();
   window.dispatchEvent(new Event('hhreg-signed-out'));
 });
 
@@ -96,7 +104,7 @@ export async function refreshSession() {
 }
 
 export async function signOut() {
-  for (const control of underWay) control.abort();
+  stopAll();
   const s = session();
   try {
     await call('DELETE', '/api/v1/session');

@@ -7,7 +7,7 @@
 import { t, label, language, setLanguage, inLanguage } from './i18n.js';
 import { call, session, signIn, signOut, endPendingSignOut, refreshSession, serverReached, ApiError } from './api.js';
 import * as db from './db.js';
-import { emptyAnswers, fromJson, toJson, newPerson, answered } from './answers.js';
+import { emptyAnswers, fromJson, toJson, newPerson, answered, presetUsual } from './answers.js';
 import { HouseholdForm, VisitForm, el } from './form.js';
 import { reviewQueueScreen, reviewScreen, progressScreen } from './review.js';
 import { assignmentsScreen } from './assign.js';
@@ -211,7 +211,7 @@ async function newHousehold(grid) {
   const s = session();
   const answers = emptyAnswers();
   Object.assign(answers.household, await addressTemplate(grid.split('/')[0]));
-  for (const q of [...dict.questions.household, ...dict.questions.afterRoster]) if (q.usual && q.group !== 'address') answers.household[q.key] = q.usual;
+  presetUsual(dict, answers.household);
   answers.household.enumerator = s.user;
   answers.household['enumeration-date'] = today();
   answers.visits.push({ date: today(), enumerator: s.user, purpose: 'registration', outcome: 'done' });
@@ -325,6 +325,12 @@ async function draftOf(id, h) {
 
 // --- the form ---------------------------------------------------------------------------
 
+// The outbox's refusals of draft's form, taken out: answered by another form or dropped with it.
+async function dropRefusals(draft) {
+  for (const o of await db.all('outbox'))
+    if (o.draft === draft.clientId && o.state === 'refused') await db.remove('outbox', o.clientId);
+}
+
 async function formScreen(clientId) {
   const draft = await db.get('drafts', clientId);
   if (!draft) { location.replace('#/'); return; } // sent or deleted since
@@ -355,8 +361,7 @@ async function formScreen(clientId) {
       return;
     }
     await db.remove('drafts', draft.clientId);
-    for (const o of await db.all('outbox')) // the refusal is answered: the form is dropped for the server's
-      if (o.draft === draft.clientId && o.state === 'refused') await db.remove('outbox', o.clientId);
+    await dropRefusals(draft); // the refusal is answered: the form is dropped for the server's
     location.replace(`#/form/${(await draftOf(draft.householdId, h)).clientId}`);
   } }, t('reload')) : null;
   const holder = draft.refusal && draft.refusal.household
@@ -403,8 +408,7 @@ async function formScreen(clientId) {
     delete draft.conflict;
     draft.diagnostics = [];
     await db.put('drafts', draft);
-    for (const o of await db.all('outbox')) // its earlier refusal is answered by this form
-      if (o.draft === draft.clientId && o.state === 'refused') await db.remove('outbox', o.clientId);
+    await dropRefusals(draft); // its earlier refusal is answered by this form
     await db.put('outbox', { clientId: newClientId(), kind: 'form', draft: draft.clientId, householdId: draft.householdId,
       path: `/api/v1/households${draft.baseRevision ? `?base-revision=${draft.baseRevision}` : ''}`,
       body: toJson(dict, draft.answers, `${draft.grid}-0000`), where: `${addressLine(draft.answers)} · ${whoLine(draft.answers)}`,
@@ -414,8 +418,7 @@ async function formScreen(clientId) {
   });
   discard.addEventListener('click', async () => {
     if (!confirm(t('confirmDiscard'))) return;
-    for (const o of await db.all('outbox')) // its refusal goes with it: nothing is left to correct
-      if (o.draft === draft.clientId && o.state === 'refused') await db.remove('outbox', o.clientId);
+    await dropRefusals(draft); // its refusal goes with it: nothing is left to correct
     await db.remove('drafts', draft.clientId);
     location.replace('#/');
   });
@@ -676,4 +679,8 @@ if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').cat
 endPendingSignOut();
 route().then(sendOutbox);
 // every 30 s: what waits is sent; while the server was not reached, it is asked again
-setInterval(() => navigator.onLine && (serverReached() ? sendOutbox() : refreshSession().then(sendOutbox, () => {})), 30000);
+setInterval(() => {
+  if (!navigator.onLine || !session()) return; // signed out: the sign-in screen is not drawn again under the worker
+  if (serverReached()) sendOutbox();
+  else refreshSession().then(sendOutbox, () => {});
+}, 30000);

@@ -4,7 +4,7 @@
 // it is left, and the server's diagnostics shown at the item they name. Every change
 // is handed to onChange (which keeps the draft on the phone).
 import { t, label, inLanguage } from './i18n.js';
-import { asked, answered, check, present, normalise, itemPath, newPerson, followNationality } from './answers.js';
+import { asked, answered, check, present, normalise, itemPath, newPerson, followNationality, presetUsual } from './answers.js';
 import { readResidentId } from './idcard.js';
 
 const SEGMENTS_MAX = 7; // a code list this short is a row of buttons; a longer one a searchable list
@@ -200,7 +200,7 @@ export class HouseholdForm {
       if (v === undefined) delete h[key];
       else h[key] = v;
     }
-    for (const q of questions) if (q.usual && q.group !== 'address' && !present(h[q.key])) h[q.key] = q.usual;
+    presetUsual(dict, h);
     if (!a.persons.length) a.persons.push(newPerson(dict, 1));
     this.syncMemberCount();
     if (visit) visit.outcome = before.outcome || 'done';
