@@ -209,8 +209,9 @@ START_TEST(forms_from_a_slow_pipe_are_stored_while_it_stays_open)
 }
 END_TEST
 
-/* -j's default (and the server's checkers) follows the CPUs the process may run
- * on, as taskset or a container's cpuset narrow them, not the machine's count. */
+/* The cores -j's default and the server's checkers are counted by (hh_cores, which
+ * cmd_import.c and server_forms.c take) follow the CPUs the process may run on, as
+ * taskset or a container's cpuset narrow them, not the machine's count. */
 START_TEST(the_default_jobs_are_the_cores_it_may_use)
 {
     cpu_set_t all, one;

@@ -1,9 +1,10 @@
 /* cores.c — how many cores this process may use: the default of `import -j` and
  * the number of the server's form checkers. Not the machine's count
  * (sysconf(_SC_NPROCESSORS_ONLN)) but the CPUs the process may run on (its
- * affinity: taskset, a container's cpuset), and no more than a cgroup v2 CPU quota
- * allows (cpu.max: docker --cpus, systemd's CPUQuota=): a container given two of a
- * host's 64 cores checks forms on two threads, not 64 that share two. */
+ * affinity: taskset, a container's cpuset), and no more than the cgroup v2 CPU quotas
+ * of its group and those above it allow (cpu.max: docker --cpus, systemd's
+ * CPUQuota=; cgroup v1's are not read): a container given two of a host's 64 cores
+ * checks forms on two threads, not 64 that share two. */
 #define _GNU_SOURCE
 #include "cores.h"
 
@@ -12,8 +13,23 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The cores a cgroup v2 CPU quota allows this process (the quota over the period,
- * rounded up), or 0 when there is none or it cannot be read. */
+/* The cores the CPU quota of cgroup v2 group `group` allows (the quota over the
+ * period, rounded up), or 0 when it has none or it cannot be read. */
+static long group_quota(const char *group)
+{
+    char path[640];
+    snprintf(path, sizeof path, "/sys/fs/cgroup%s/cpu.max", group);
+    long quota = 0, period = 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    int read = fscanf(f, "%ld %ld", &quota, &period); /* "max 100000" reads no quota */
+    fclose(f);
+    return read == 2 && quota > 0 && period > 0 ? (quota + period - 1) / period : 0;
+}
+
+/* The cores the cgroup v2 CPU quotas allow this process: the least of its group's
+ * and every group above it (a systemd slice, a pod), or 0 when none has one. */
 static long quota_cores(void)
 {
     char group[600] = "", line[600];
@@ -26,17 +42,17 @@ static long quota_cores(void)
             group[strcspn(group, "\n")] = '\0';
         }
     fclose(f);
-    if (!*group)
-        return 0;
-    char path[640];
-    snprintf(path, sizeof path, "/sys/fs/cgroup%s/cpu.max", strcmp(group, "/") == 0 ? "" : group);
-    long quota = 0, period = 0;
-    f = fopen(path, "r");
-    if (!f)
-        return 0;
-    int read = fscanf(f, "%ld %ld", &quota, &period); /* "max 100000" reads no quota */
-    fclose(f);
-    return read == 2 && quota > 0 && period > 0 ? (quota + period - 1) / period : 0;
+    long least = 0;
+    while (*group == '/') { /* "/a/b", then "/a"; "/" too: in a container it is the container's group */
+        long cores = group_quota(group);
+        if (cores > 0 && (least == 0 || cores < least))
+            least = cores;
+        char *cut = strrchr(group, '/');
+        if (cut == group)
+            break;
+        *cut = '\0';
+    }
+    return least;
 }
 
 long hh_cores(void)
