@@ -571,11 +571,14 @@ static bool answers_more(const hh_question *q, hh_q_scope scope, const char *tex
     }
     if (scope == HH_SCOPE_PERSON && strcmp(q->key, "document-type") == 0) {
         /* read as the number is (spaces between its groups, full-width digits, x), and
-         * taken by its shape: a wrong check character is then told as ID-CHECKSUM */
+         * taken by its shape: a wrong check character is then told as ID-CHECKSUM. A
+         * resident ID begins with a province's code (1-8); the 2023 foreign permanent
+         * residence card's 18 digits begin with 9, and 0 is no area */
         char why[256];
         char *id = hh_entry_parse_typed(hh_question_find(HH_SCOPE_PERSON, "document-number"), text, NULL, false,
                                         HH_LANG_EN, why, sizeof why);
-        if (!id || strlen(id) != 18 || strspn(id, "0123456789") < 17 || (!isdigit((unsigned char)id[17]) && id[17] != 'X')) {
+        if (!id || strlen(id) != 18 || strspn(id, "0123456789") < 17 || id[0] < '1' || id[0] > '8' ||
+            (!isdigit((unsigned char)id[17]) && id[17] != 'X')) {
             free(id);
             return false;
         }
