@@ -9,7 +9,6 @@ starts the server and makes the accounts:
 Each step is asserted on the page and, through sqlite3, in the store. Exit 0 when
 all hold; otherwise the failed step's message, and a screenshot of the page as it
 was (failed.png in SCREENSHOT-DIR), on standard error."""
-import json
 import os
 import re
 import sqlite3
@@ -17,11 +16,10 @@ import sys
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 BASE, STORE, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
 PASSWORD = os.environ.get('HHREG_TEST_PASSWORD', 'correct horse battery staple')
@@ -39,30 +37,65 @@ def browser(phone='profile'):
     d = webdriver.Chrome(service=Service(executable_path='/usr/bin/chromedriver'), options=o)
     d.set_window_size(360, 640)
     d.implicitly_wait(0)
+    opened[phone] = d
     return d
 
 
 d = None
+opened = {}  # every browser started, by its profile: what each showed is told on a failure
 step = 'start'
 effort = {'taps': 0, 'typed': 0}  # what entering a household costs the worker: taps, and characters typed
+
+
+# What a browser shows (its address, the screen's heading and status line) and what its
+# console said, for the message of a failed step: CI keeps no screenshots.
+def showing(name, b):
+    try:
+        seen = b.execute_script("const t = (s) => (document.querySelector(s) || {}).textContent;"
+                                " return [location.hash, t('#main h1'), t('#status'), navigator.onLine,"
+                                " (JSON.parse(localStorage.getItem('hhreg.session')) || {}).grids];")
+        sys.stderr.write(f'  {name}: at {seen[0]!r}, heading {seen[1]!r}, status {seen[2]!r}, online {seen[3]},'
+                         f' session grids {seen[4]}\n')
+        for entry in b.get_log('browser'):
+            sys.stderr.write(f'  {name} console: {entry.get("message")}\n')
+    except Exception as e:  # a browser already closed, or one showing a dialog
+        sys.stderr.write(f'  {name}: not read ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""})\n')
+
+
+def close(b):
+    b.quit()
+    for name in [n for n, o in opened.items() if o is b]:
+        del opened[name]
 
 
 def fail(message):
     sys.stderr.write(f'phone scenario, step "{step}": {message}\n')
     if d:
         d.save_screenshot(os.path.join(SHOTS, 'failed.png'))
-        for entry in d.get_log('browser'):
-            sys.stderr.write(f'  browser: {entry.get("message")}\n')
-        d.quit()
+    for name, b in opened.items():
+        showing(name, b)
+        b.quit()
     sys.exit(1)
 
 
 def wait(what, test, seconds=15):
-    try:  # a page redrawn while it is read is read again
-        return WebDriverWait(d, seconds, poll_frequency=0.1,
-                             ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(lambda _: test())
-    except Exception:
-        fail(f'waited {seconds} s for {what}')
+    """test() until it holds, every 0.1 s for `seconds`. A page redrawn while it is read is
+    read again, and so is one the driver could not reach for a moment (chromedriver's
+    "cannot determine loading status" just after a reload, under load): the last such
+    error is told if the time runs out; any other error fails the step at once."""
+    until, last = time.monotonic() + seconds, None
+    while True:
+        try:
+            held = test()
+            if held:
+                return held
+        except WebDriverException as e:  # NoSuchElement and StaleElementReference among them
+            last = f'{type(e).__name__}: {(e.msg or "").splitlines()[0] if e.msg else ""}'
+        except Exception as e:
+            fail(f'while waiting for {what}: {type(e).__name__}: {e}')
+        if time.monotonic() > until:
+            fail(f'waited {seconds} s for {what}' + (f' (last error: {last})' if last else ''))
+        time.sleep(0.1)
 
 
 def find(css, seconds=15):
@@ -602,7 +635,7 @@ try:
     answer('phone', '02833334444')
     send()
     wait('the other phone\'s edit stored', lambda: store(f"SELECT r.phone FROM {CURRENT} WHERE h.id = ?", conflicted) == [('02833334444',)], 30)
-    d.quit()
+    close(d)
     d = worker
     tap('#send')
     wait('the conflict', lambda: d.find_elements(By.CSS_SELECTOR, '.outbox-refused'))
@@ -741,7 +774,7 @@ try:
     worker.refresh()  # the list drawn again, as going back to it does
     wait('the grid taken away gone from the worker\'s phone', lambda: worker.find_elements(By.CSS_SELECTOR, 'button[data-grid]') and
          not worker.find_elements(By.CSS_SELECTOR, 'button[data-grid="510105016003-04"]'))
-    d.quit()
+    close(d)
     d = worker
     if store('SELECT revision, decision FROM review WHERE household_id = ? ORDER BY seq', family_id) != \
             [(1, 'returned'), (2, 'approved')]:
@@ -794,7 +827,7 @@ try:
         c.onsuccess = () => { n += c.result; if (--left === 0) done(n); }; } };""")
     if left != 0:
         fail(f'{left} records stay on the phone after signing out')
-    d.quit()
+    close(d)
 except SystemExit:
     raise
 except Exception as e:
