@@ -42,7 +42,11 @@ int tu_serve_port(int out)
     line[n] = '\0';
     const char *at = strstr(line, "(port ");
     ck_assert_msg(at, "the server said: %s", line);
-    return atoi(at + 6);
+    int port = atoi(at + 6);
+    char address[32]; /* the address it gives is the one listened on, the port ":0" chose */
+    snprintf(address, sizeof address, ":%d (port %d)", port, port);
+    ck_assert_msg(strstr(line, address), "the server said: %s", line);
+    return port;
 }
 
 void tu_serve_stop(pid_t pid, int out)

@@ -584,8 +584,22 @@ START_TEST(the_phone_clients_files_are_served_and_nothing_else)
         ck_assert(strstr(h.body.data, "{\"error\":{\"code\":\"not-found\""));
         http_free(&h);
     }
-    h = request("POST", "/index.html", "{}", NULL, NULL);
-    ck_assert_int_eq(h.status, 405);
+    /* a 405 says what the address takes (RFC 9110): a file, GET and HEAD; a route, its methods */
+    static const struct {
+        const char *method, *path, *allow;
+    } elsewhere[] = {
+        { "POST", "/index.html", "\r\nAllow: GET, HEAD\r\n" },
+        { "PUT", "/api/v1/session", "\r\nAllow: POST, DELETE, GET\r\n" },
+        { "POST", "/api/v1/items", "\r\nAllow: GET\r\n" },
+    };
+    for (size_t i = 0; i < sizeof elsewhere / sizeof elsewhere[0]; i++) {
+        h = request(elsewhere[i].method, elsewhere[i].path, "{}", NULL, NULL);
+        ck_assert_msg(h.status == 405 && strstr(h.headers.data, elsewhere[i].allow), "%s %s: %ld\n%s",
+                      elsewhere[i].method, elsewhere[i].path, h.status, h.headers.data);
+        http_free(&h);
+    }
+    h = request("GET", "/api/v1/nothing-here", NULL, NULL, NULL); /* a 404 has none */
+    ck_assert_msg(h.status == 404 && !strstr(h.headers.data, "Allow:"), "%ld\n%s", h.status, h.headers.data);
     http_free(&h);
 }
 END_TEST

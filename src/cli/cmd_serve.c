@@ -110,9 +110,12 @@ int cmd_serve(cli *c, int argc, char **argv)
     if (!srv)
         rc = cli_fail(cmd, "%s", err.data);
     else {
-        printf(cli_tr(c, "hhreg serve: listening on %s://%s (port %u); SIGTERM or Ctrl-C stops it\n",
-                      "hhreg serve：正在 %s://%s 上监听（端口 %u）；SIGTERM 或 Ctrl-C 停止它\n"),
-               cfg.tls_cert ? "https" : "http", cfg.listen, hh_server_port(srv));
+        /* the address with the port listened on: the one the system chose for ":0" */
+        unsigned port = hh_server_port(srv);
+        int host = (int)(strrchr(cfg.listen, ':') - cfg.listen); /* hh_server_start took it: it has one */
+        printf(cli_tr(c, "hhreg serve: listening on %s://%.*s:%u (port %u); SIGTERM or Ctrl-C stops it\n",
+                      "hhreg serve：正在 %s://%.*s:%u 上监听（端口 %u）；SIGTERM 或 Ctrl-C 停止它\n"),
+               cfg.tls_cert ? "https" : "http", host, cfg.listen, port, port);
         fflush(stdout);
         int sig = 0;
         sigwait(&stops, &sig);

@@ -197,6 +197,16 @@ static unsigned audit_refusal(hh_request *rq, const char *method, const char *ro
     return rc ? hh_answer_store_failed(rq) : status;
 }
 
+/* Adds `method` to the Allow a 405 answer carries (RFC 9110 15.5.6), once. */
+static void allow(hh_request *rq, const char *method)
+{
+    size_t len = strlen(rq->allow), m = strlen(method);
+    for (const char *at = rq->allow; (at = strstr(at, method)) != NULL; at += m)
+        if ((at == rq->allow || at[-1] == ' ') && (at[m] == ',' || at[m] == '\0'))
+            return;
+    snprintf(rq->allow + len, sizeof rq->allow - len, "%s%s", len ? ", " : "", method);
+}
+
 static unsigned dispatch(hh_request *rq)
 {
     hh_reasons_speak_here(rq->lang); /* the library's reasons in the request's language */
@@ -210,8 +220,10 @@ static unsigned dispatch(hh_request *rq)
         if (!path_matches(routes[i].path, rq->path, &arg, segment, sizeof segment))
             continue;
         path_known = true;
-        if (strcmp(routes[i].method, rq->method) != 0)
+        if (strcmp(routes[i].method, rq->method) != 0) {
+            allow(rq, routes[i].method);
             continue;
+        }
         rq->arg = arg;
         if (routes[i].session) {
             if (!hh_session_authenticate(rq))
@@ -229,6 +241,10 @@ static unsigned dispatch(hh_request *rq)
     bool file = hh_static_is_file_path(rq->path);
     if (file && (strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0))
         return hh_static_get(rq);
+    if (file) {
+        allow(rq, "GET");
+        allow(rq, "HEAD");
+    }
     if (path_known || file)
         return hh_answer_error(rq, MHD_HTTP_METHOD_NOT_ALLOWED, "method", "That method is not allowed here.",
                                "此处不允许该方法。");
@@ -326,6 +342,8 @@ static enum MHD_Result answer(hh_request *rq, unsigned status)
         return MHD_NO;
     if (rq->disposition[0])
         MHD_add_response_header(r, "Content-Disposition", rq->disposition);
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED && rq->allow[0])
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rq->allow);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
                             rq->content_type ? rq->content_type : "application/json; charset=utf-8");
     /* personal data is never cached; what may be is revalidated by its ETag */

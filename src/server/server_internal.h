@@ -68,6 +68,7 @@ typedef struct hh_request {
     int file_fd;                    /* >= 0: the answer is this file (an export's), not `answer` */
     uint64_t file_size;
     char disposition[160];          /* a download's Content-Disposition, or "" */
+    char allow[48];                 /* a 405's Allow: the methods the address takes, or "" */
     bool audited;                   /* the request is in the audit log */
 } hh_request;
 
