@@ -50,6 +50,7 @@ bool hh_due_of(const hh_household *h, hhreg_date today, int days, unsigned group
     out->days_since = -1;
     out->groups = groups_of(h, today);
     long last_done = 0, last_any = 0;
+    int last_any_order = 0;
     const char *last_outcome = NULL;
     bool any = false;
     for (size_t i = 0; i < hh_household_n_all_visits(h); i++) {
@@ -57,10 +58,14 @@ bool hh_due_of(const hh_household *h, hhreg_date today, int days, unsigned group
         hhreg_date d;
         if (!v->date || !hhreg_date_parse(v->date, false, &d))
             continue;
+        /* the last visit: by date, and on one date in the order made — a logged visit
+         * recorded before the form was stored, the form's own, then the log's later ones */
         long n = hhreg_date_days(d);
-        if (!any || n >= last_any) {
+        int order = i >= h->n_visits ? (v->before_form ? 0 : 2) : 1;
+        if (!any || n > last_any || (n == last_any && order >= last_any_order)) {
             any = true;
             last_any = n;
+            last_any_order = order;
             last_outcome = v->outcome;
         }
         if (v->outcome && (strcmp(v->outcome, "done") == 0 || strcmp(v->outcome, "referred") == 0) &&

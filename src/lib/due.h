@@ -33,7 +33,8 @@ const char *hh_group_name(unsigned group);
 typedef struct hh_due {
     unsigned groups;        /* the special groups the household is in */
     bool visit;             /* in a group asked for, and no visit done within the days */
-    bool revisit;           /* its last visit found nobody home */
+    bool revisit;           /* its last visit found nobody home (on its last date, in the order made:
+                               hh_visit.before_form) */
     bool turns_80;          /* a resident turns 80 this month */
     bool low_income_review; /* the allowance began in this month of an earlier year */
     bool returned;          /* the reviewer returned the current form: it needs changing */

@@ -73,8 +73,10 @@ static void read_items(sqlite3_stmt *st, int first, hh_item_scope scope, void *r
 int hh_store_visit_log(hh_store *s, const char *id, hh_household *h, hh_buf *err)
 {
     sqlite3_stmt *st;
-    if (prepare(s, "SELECT household_id, seq" HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN) " FROM visit_log"
-                   " WHERE household_id = ?1 ORDER BY date, seq", &st, err))
+    if (prepare(s, "SELECT household_id, seq, recorded_at < (SELECT r.stored_at FROM household h JOIN revision r"
+                   " ON r.household_id = h.id AND r.revision = h.current_revision WHERE h.id = ?1)"
+                   HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN) " FROM visit_log WHERE household_id = ?1 ORDER BY date, seq",
+                &st, err))
         return -1;
     hh_store_bind_text(st, 1, id);
     int rc;
@@ -83,7 +85,8 @@ int hh_store_visit_log(hh_store *s, const char *id, hh_household *h, hh_buf *err
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (h->n_logged == cap)
             h->logged = hh_xrealloc(h->logged, (cap = cap ? cap * 2 : 8) * sizeof *h->logged);
-        read_items(st, 2, HH_ITEM_VISIT, &h->logged[h->n_logged++], NULL, &damaged);
+        h->logged[h->n_logged].before_form = sqlite3_column_int(st, 2) != 0;
+        read_items(st, 3, HH_ITEM_VISIT, &h->logged[h->n_logged++], NULL, &damaged);
     }
     return finish(s, st, rc, err);
 }
@@ -280,7 +283,9 @@ enum { P_AGE = 2, P_AGE_GROUP, P_DISABLED, P_ITEMS };
 #define VISIT_COLUMNS "SELECT h.id, r.revision" HH_VISIT_ITEMS(VISIT_ITEM)
 enum { V_ITEMS = 2 };
 #define VISIT_JOIN " JOIN visit v ON v.household_id = h.id AND v.revision = r.revision"
-#define LOG_COLUMNS "SELECT h.id, r.revision" HH_VISIT_ITEMS(VISIT_ITEM)
+/* and whether the logged visit was recorded before the current form was stored (to the second) */
+#define LOG_COLUMNS "SELECT h.id, r.revision, v.recorded_at < r.stored_at" HH_VISIT_ITEMS(VISIT_ITEM)
+enum { L_BEFORE_FORM = 2, L_ITEMS };
 #define LOG_JOIN " JOIN visit_log v ON v.household_id = h.id AND r.revision = h.current_revision"
 
 static const char *const current_sql[4] = {
@@ -464,7 +469,8 @@ int hh_store_walk(hh_store *s, bool every_revision, const char *area, long long 
                 logged_cap = logged_cap ? logged_cap * 2 : 16;
                 logged = hh_xrealloc(logged, logged_cap * sizeof *logged);
             }
-            read_items(lc.st, V_ITEMS, HH_ITEM_VISIT, &logged[h.n_logged++], &arena, &r.damaged);
+            logged[h.n_logged].before_form = sqlite3_column_int(lc.st, L_BEFORE_FORM) != 0;
+            read_items(lc.st, L_ITEMS, HH_ITEM_VISIT, &logged[h.n_logged++], &arena, &r.damaged);
         }
         h.persons = persons;
         h.visits = visits;
