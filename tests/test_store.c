@@ -774,21 +774,28 @@ START_TEST(a_read_only_store_can_be_read)
     char *out = tu_path(dir, "out.xml");
     char *form = tu_src("samples/households/510105016003-03-0003.xml"); /* not stored yet */
     char *script = hh_xasprintf(
-        "set -u; d='%s'; db=\"$d/t.db\"; bin='%s'; mount --bind -o ro \"$d\" \"$d\" 2>/dev/null || exit 77\n"
+        "set -u; d='%s'; db=\"$d/t.db\"; bin='%s'; plugins='%s'; schemas='%s'; mount --bind -o ro \"$d\" \"$d\" 2>/dev/null || exit 77\n"
         "touch \"$d/probe\" 2>/dev/null && exit 77\n"
-        "for c in list 'show %s' 'history %s' 'check --schema-dir %s'; do\n"
+        "for c in list 'show %s' 'history %s' \"check --schema-dir $schemas\"; do\n"
         "  $bin $c --db \"$db\" >/dev/null || { echo \"$c failed\"; exit 1; }; done\n"
         /* an export is recorded in the audit log: refused where that cannot be written */
         "msg=$($bin export xml --db \"$db\" --plugin-dir '%s' -o - 2>&1 >/dev/null)\n"
         "case $msg in *'the store is read-only'*) ;; *) echo \"export: $msg\"; exit 1;; esac\n"
+        /* to a file elsewhere too: said before the plugin runs, no file left */
+        "msg=$($bin export xml --db \"$db\" --plugin-dir \"$plugins\" -o \"$d.out.xml\" 2>&1); st=$?\n"
+        "case $st:$msg in 2:*'the store is read-only'*) ;; *) echo \"export -o: $st: $msg\"; exit 1;; esac\n"
+        /* a worker is told before typing a household */
+        "msg=$($bin enter --db \"$db\" --schema-dir \"$schemas\" </dev/null 2>&1); st=$?\n"
+        "case $st:$msg in 2:*'the store is read-only'*) ;; *) echo \"enter: $st: $msg\"; exit 1;; esac\n"
+        "[ -e \"$d.out.xml\" ] && { echo 'export -o left a file'; exit 1; }\n"
         "msg=$($bin import --db \"$db\" '%s' 2>&1); [ $? -ne 0 ] || { echo 'import succeeded'; exit 1; }\n"
         "case $msg in *'the store is read-only'*) ;; *) echo \"import: $msg\"; exit 1;; esac\n"
         "msg=$($bin delete --db \"$db\" --reason x %s 2>&1); [ $? -ne 0 ] || { echo 'delete succeeded'; exit 1; }\n"
         "case $msg in *'the store is read-only'*) ;; *) echo \"delete: $msg\"; exit 1;; esac\n"
         "ls \"$d\" | grep -v '^t.db$' && { echo 'files appeared'; exit 1; }; exit 0\n",
-        dir, tu_bin()[0] == '/' ? tu_bin() : hh_xasprintf("%s/%s", getcwd(NULL, 0), tu_bin()), FORM_A, FORM_A,
+        dir, tu_bin()[0] == '/' ? tu_bin() : hh_xasprintf("%s/%s", getcwd(NULL, 0), tu_bin()), getenv("HHREG_PLUGINS"),
         tu_schema_dir()[0] == '/' ? tu_schema_dir() : hh_xasprintf("%s/%s", getcwd(NULL, 0), tu_schema_dir()),
-        getenv("HHREG_PLUGINS"), form, FORM_B);
+        FORM_A, FORM_A, getenv("HHREG_PLUGINS"), form, FORM_B);
     char *path = tu_path(dir, "..ro.sh");
     tu_write_file(path, script, strlen(script));
     char *cmd = hh_xasprintf("unshare --mount %s sh '%s' 2>&1",

@@ -177,6 +177,17 @@ hh_store *cli_open_store(const cli *c, const command *cmd, bool create)
     return s;
 }
 
+hh_store *cli_open_store_to_change(const cli *c, const command *cmd)
+{
+    hh_store *s = cli_open_store(c, cmd, false);
+    if (s && hh_store_read_only_here(s)) {
+        cli_fail(cmd, "%s: %s", hh_store_path(s), hh_store_read_only_message());
+        hh_store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
 hh_schemaset *cli_load_schemas(const cli *c, const command *cmd)
 {
     hh_buf err;

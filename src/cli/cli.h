@@ -115,6 +115,10 @@ bool cli_number(const char *s, long min, long max, long *out);
 /* The line of `hhreg --version`: the program, form namespace, store schema and plugin ABI. */
 void cli_print_version(FILE *out, hh_lang lang);
 hh_store *cli_open_store(const cli *c, const command *cmd, bool create);
+/* The store opened for a command that changes it (or records what it did in its audit
+ * log): one that cannot be written here is refused at once, before a form is read or
+ * a question asked (the caller exits 2, as for a store that cannot be opened). */
+hh_store *cli_open_store_to_change(const cli *c, const command *cmd);
 hh_schemaset *cli_load_schemas(const cli *c, const command *cmd);
 /* The one household that reference `ref` names in `s` (hh_store_find): 0 with its
  * id (malloc'd) in *id; else, having said why without quoting `ref`, EXIT_PROBLEMS

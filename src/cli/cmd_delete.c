@@ -33,7 +33,7 @@ static hh_store *open_for_reason(cli *c, const command *cmd, int argc, char **ar
         *status = cli_fail(cmd, "%s", cli_tr(c, "say why with --reason TEXT", "请用 --reason 说明删除原因"));
         return NULL;
     }
-    hh_store *s = cli_open_store(c, cmd, false);
+    hh_store *s = cli_open_store_to_change(c, cmd);
     if (s && (*status = cli_household_named(c, cmd, s, argv[rest], id)) != EXIT_OK) {
         hh_store_close(s);
         return NULL;

@@ -115,7 +115,7 @@ int cmd_export(cli *c, int argc, char **argv)
         return cli_fail(cmd, cli_tr(c, "--mode is the mode of the file or directory named with -o; standard output has none",
                                    "--mode 是 -o 所指文件或目录的权限；标准输出没有权限"));
     }
-    hh_store *s = cli_open_store(c, cmd, false);
+    hh_store *s = cli_open_store_to_change(c, cmd); /* its audit entry: refused before it runs where it cannot be */
     if (!s) {
         free(a.options);
         return EXIT_USAGE;

@@ -48,7 +48,7 @@ int cmd_import(cli *c, int argc, char **argv)
     hh_schemaset *set = cli_load_schemas(c, cmd);
     if (!set)
         return EXIT_USAGE;
-    hh_store *store = cli_open_store(c, cmd, false);
+    hh_store *store = cli_open_store_to_change(c, cmd);
     if (!store) {
         hh_schemaset_free(set);
         return EXIT_USAGE;

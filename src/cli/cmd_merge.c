@@ -36,7 +36,7 @@ int cmd_merge(cli *c, int argc, char **argv)
     int rest, rc = cli_parse(c, cmd, &spec, NULL, argc, argv, &rest);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    hh_store *s = cli_open_store(c, cmd, false);
+    hh_store *s = cli_open_store_to_change(c, cmd);
     if (!s)
         return EXIT_USAGE;
     int status = EXIT_OK;
@@ -248,7 +248,7 @@ int cmd_resolve(cli *c, int argc, char **argv)
         hh_form_result_free(&form);
         return rc;
     }
-    hh_store *s = cli_open_store(c, cmd, false);
+    hh_store *s = cli_open_store_to_change(c, cmd);
     char *id = NULL; /* named by its id, last digits or address, never quoted back */
     int found = s ? cli_household_named(c, cmd, s, argv[rest], &id) : EXIT_USAGE;
     if (found) {

@@ -169,7 +169,7 @@ int cmd_review(cli *c, int argc, char **argv)
     if (rc < 0)
         rc = EXIT_OK;
     else if (!rc) {
-        hh_store *s = cli_open_store(c, cmd, false);
+        hh_store *s = deciding ? cli_open_store_to_change(c, cmd) : cli_open_store(c, cmd, false);
         rc = !s ? EXIT_USAGE : deciding ? decide(c, cmd, s, &a, argv[rest]) : list(c, cmd, s, &a);
         hh_store_close(s);
     }

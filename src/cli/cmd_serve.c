@@ -88,7 +88,7 @@ int cmd_serve(cli *c, int argc, char **argv)
     if (o.make_cert)
         return make_cert(c, cmd, o.make_cert, &cfg);
     hh_schemaset *set = cli_load_schemas(c, cmd);
-    hh_store *s = set ? cli_open_store(c, cmd, false) : NULL;
+    hh_store *s = set ? cli_open_store_to_change(c, cmd) : NULL; /* signing in writes a session */
     if (!s) {
         hh_schemaset_free(set);
         return EXIT_USAGE;

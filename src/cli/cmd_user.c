@@ -247,7 +247,7 @@ int cmd_user(cli *c, int argc, char **argv)
     if (!rc && (strcmp(action, "add") == 0 || strcmp(action, "passwd") == 0) &&
         !(hash = new_password_hash(c, cmd, &o, name)))
         rc = EXIT_USAGE;
-    hh_store *s = rc ? NULL : cli_open_store(c, cmd, false);
+    hh_store *s = rc ? NULL : listing ? cli_open_store(c, cmd, false) : cli_open_store_to_change(c, cmd);
     if (!rc && !s)
         rc = EXIT_USAGE;
     if (s && listing)

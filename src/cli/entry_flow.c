@@ -71,7 +71,7 @@ int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *dr
                    : env && *env ? hh_xstrdup(env)
                                  : hh_xasprintf("%s.drafts", c->db_path);
     int rc = EXIT_OK;
-    hh_store *store = cli_open_store(c, cmd, false); /* before anything is typed: is there a store? */
+    hh_store *store = cli_open_store_to_change(c, cmd); /* before anything is typed: can it be saved? */
     if (!store)
         rc = EXIT_USAGE;
     else

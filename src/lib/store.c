@@ -136,20 +136,30 @@ const char *hh_store_path(const hh_store *s)
     return s->path;
 }
 
+bool hh_store_read_only_here(const hh_store *s)
+{
+    return s->read_only_here;
+}
+
 bool hh_store_owned_by_caller(const hh_store *s)
 {
     struct stat st;
     return stat(s->path, &st) == 0 && st.st_uid == geteuid();
 }
 
+const char *hh_store_read_only_message(void)
+{
+    return hh_tr("the store is read-only here (its file or directory cannot be written): it can be read "
+                 "(list, show, history, check) but not changed, nor exported from (an export is recorded in it)",
+                 "此处的存储库是只读的（其文件或目录不可写）：可以读取（list、show、history、check），"
+                 "但不能修改，也不能从中导出（导出会记录在存储库中）");
+}
+
 const char *hh_store_errmsg(hh_store *s)
 {
     int code = sqlite3_errcode(s->db) & 0xff; /* extended codes are on */
     if (code == SQLITE_READONLY && s->read_only)
-        return hh_tr("the store is read-only here (its file or directory cannot be written): it can be read "
-                     "(list, show, history, check) but not changed, nor exported from (an export is recorded in it)",
-                     "此处的存储库是只读的（其文件或目录不可写）：可以读取（list、show、history、check），"
-                     "但不能修改，也不能从中导出（导出会记录在存储库中）");
+        return hh_store_read_only_message();
     if (code != SQLITE_BUSY && code != SQLITE_LOCKED)
         return sqlite3_errmsg(s->db);
     snprintf(s->busy_message, sizeof s->busy_message,
@@ -468,7 +478,8 @@ static bool read_only_here(const char *path, bool *read_only_mount)
 static int open_file(hh_store *s, bool create, bool exists, bool read_only, hh_buf *err)
 {
     bool read_only_mount = false;
-    s->read_only = read_only || (exists && read_only_here(s->path, &read_only_mount));
+    s->read_only_here = exists && read_only_here(s->path, &read_only_mount);
+    s->read_only = read_only || s->read_only_here;
     char *wal = hh_xasprintf("%s-wal", s->path);
     bool immutable = s->read_only && read_only_mount && access(wal, F_OK) != 0;
     free(wal);

@@ -44,6 +44,11 @@ int hh_store_open_read_only(const char *path, hh_store **out, hh_buf *err);
 int hh_store_open_as_is(const char *path, hh_store **out, hh_buf *err);
 void hh_store_close(hh_store *s);
 const char *hh_store_path(const hh_store *s);
+/* Whether the store was opened read-only because it cannot be written here (a
+ * read-only mount, a file or directory mode): what would change it, an export's
+ * audit entry too, is refused; hh_store_errmsg says so. */
+bool hh_store_read_only_here(const hh_store *s);
+const char *hh_store_read_only_message(void);
 /* Whether messages may name another household (the holder of a document number or
  * a room): only to the store file's owner, whose effective user id owns it (a
  * worker running hhreg on someone else's store, root included, is not). */

@@ -37,7 +37,8 @@ struct hh_store {
     sqlite3 *db;
     char *path;
     int busy_timeout_ms;
-    bool read_only;             /* opened read-only: the file or its directory cannot be written */
+    bool read_only;             /* opened read-only: asked, or read_only_here */
+    bool read_only_here;        /* the file or its directory cannot be written here */
     bool as_is;                 /* read-only, an older schema version kept (hh_store_open_as_is) */
     char busy_message[256];
     sqlite3_stmt *stmts[STMT_COUNT];
