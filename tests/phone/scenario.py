@@ -529,6 +529,9 @@ try:
          'warn' in item('address/room').get_attribute('class'))
     d.execute_script('arguments[0].scrollIntoView({block:"center"})', item('address/room'))
     shot('03b-room-held')
+    d.refresh()  # and said again when the draft is opened again (the next morning)
+    wait('the room held said on reopening', lambda: '510105016003-03-0001' in message('address/room') and
+         'warn' in item('address/room').get_attribute('class'))
     answer('address/room', '199')
     wait('and no more once the room is another', lambda: not message('address/room'))
     tap('#discard')

@@ -53,6 +53,7 @@ export class HouseholdForm {
     this.warnings = new Set(); // item paths whose only messages are the server's warnings (kept, not refused)
     this.render();
     if (draft.diagnostics && draft.diagnostics.length) this.showDiagnostics(draft.diagnostics);
+    if (this.markHeld()) this.render(); // a room held, as when it was typed
   }
 
   get answers() { return this.draft.answers; }
