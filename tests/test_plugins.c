@@ -323,6 +323,13 @@ START_TEST(a_misbehaving_plugin_harms_neither_store_nor_output)
         tu_result_free(&r);
     }
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export'"), 0);
+    /* in Chinese, the signal is named in Chinese too */
+    tu_result zh = tu_hhreg(NULL, NULL, "export", "--lang", "zh", "--db", tu_store_db, "--plugin-dir", plugdir, "-o",
+                            out, "--opt", "misbehave=abort", "goodtest", NULL);
+    ck_assert_msg(zh.status == 1 && strstr(zh.err, "插件 goodtest 崩溃（异常中止）；未写出任何内容") &&
+                      !strstr(zh.err, "Abort"),
+                  "exit %d: %s", zh.status, zh.err);
+    tu_result_free(&zh);
 
     /* printing on standard output: the output on standard output stays exact */
     tu_result plain = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "goodtest", NULL);

@@ -121,7 +121,7 @@ int cmd_serve(cli *c, int argc, char **argv)
         sigwait(&stops, &sig);
         hh_server_stop(srv);
         fprintf(stderr, cli_tr(c, "hhreg serve: stopped (%s); the store is closed\n", "hhreg serve：已停止（%s）；存储库已关闭\n"),
-                strsignal(sig));
+                hh_signal_name(sig));
     }
     hh_buf_free(&err);
     hh_store_close(s);

@@ -1,6 +1,7 @@
 /* diag.c — collecting, formatting and printing diagnostics (see diag.h). */
 #include "diag.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -211,4 +212,22 @@ hh_lang hh_reasons_lang(void)
 const char *hh_tr(const char *en, const char *zh)
 {
     return hh_text(hh_reasons_lang(), en, zh);
+}
+
+const char *hh_signal_name(int sig)
+{
+    static const struct {
+        int sig;
+        const char *zh;
+    } names[] = {
+        { SIGINT, "中断" },         { SIGTERM, "终止" },         { SIGHUP, "挂断" },     { SIGQUIT, "退出" },
+        { SIGKILL, "强制终止" },    { SIGSEGV, "段错误" },       { SIGABRT, "异常中止" }, { SIGBUS, "总线错误" },
+        { SIGFPE, "算术运算错误" }, { SIGILL, "非法指令" },      { SIGPIPE, "管道断开" }, { SIGXCPU, "CPU 时间超限" },
+        { SIGXFSZ, "文件大小超限" }, { SIGSYS, "不允许的系统调用" },
+    };
+    if (hh_reasons_lang() == HH_LANG_ZH)
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (names[i].sig == sig)
+                return names[i].zh;
+    return strsignal(sig);
 }

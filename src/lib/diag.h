@@ -91,5 +91,7 @@ void hh_reasons_speak_here(hh_lang lang);
 hh_lang hh_reasons_lang(void);
 /* hh_text in the reasons' language: hh_buf_printf(err, hh_tr("no household %s", "没有住户 %s"), id) */
 const char *hh_tr(const char *en, const char *zh) __attribute__((format_arg(1), format_arg(2)));
+/* A signal's name in the reasons' language (strsignal's in English): "Terminated", "终止". */
+const char *hh_signal_name(int sig);
 
 #endif

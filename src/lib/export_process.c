@@ -417,7 +417,7 @@ static int judge(const hh_export_request *rq, const output *o, int status, int t
                                            "未写出任何内容，存储库未被改动");
     int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     if (stop_signal)
-        return hh_export_fail(result, hh_tr("interrupted (%s); %s", "已中断（%s）；%s"), strsignal(stop_signal), outcome);
+        return hh_export_fail(result, hh_tr("interrupted (%s); %s", "已中断（%s）；%s"), hh_signal_name(stop_signal), outcome);
     if (timed_out)
         return hh_export_fail(result, hh_tr("plugin %s did not finish within %ld s and was stopped "
                                             "(--plugin-timeout); %s",
@@ -442,7 +442,7 @@ static int judge(const hh_export_request *rq, const output *o, int status, int t
                               rq->plugin, outcome);
     if (sig)
         return hh_export_fail(result, hh_tr("plugin %s crashed (%s)%s; %s", "插件 %1$s %3$s崩溃（%2$s）；%4$s"),
-                              rq->plugin, strsignal(sig),
+                              rq->plugin, hh_signal_name(sig),
                               strncmp(text, "OK ", 3) == 0 ? hh_tr(" after it finished", "在完成之后") : "", outcome);
     if (strncmp(text, "ERROR ", 6) == 0)
         return hh_export_fail(result, "%s", text + 6);

@@ -173,7 +173,7 @@ static bool stopped(const sigset_t *stops, const char *target, hh_buf *err)
     for (int sig = 1; sig < NSIG; sig++)
         if (sigismember(stops, sig) == 1 && sigismember(&pending, sig) == 1) {
             hh_buf_printf(err, hh_tr("%s: not written: stopped (%s)", "%s：未写出：已被中止（%s）"), target,
-                          strsignal(sig));
+                          hh_signal_name(sig));
             return true;
         }
     return false;
