@@ -473,6 +473,16 @@ START_TEST(a_door_found_shut_then_the_form_completed_owes_no_revisit)
     ck_assert_msg(h.status == 201, "%ld %s", h.status, h.body.data);
     http_free(&h);
     ck_assert(revisit_owed(&e));
+    /* and an edit of the form later (a phone number) leaves that order as it was */
+    sleep(1);
+    char *edited = hh_xstrdup(evening), *phone = strstr(edited, "<phone>0");
+    ck_assert_ptr_nonnull(phone);
+    phone[7] = '9';
+    h = request(&e, "POST", "/api/v1/households?base-revision=2", "application/xml", edited, "next-week");
+    ck_assert_msg(h.status == 201 && strstr(h.body.data, "\"revision\":3"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    ck_assert_msg(revisit_owed(&e), "editing the form later cleared the revisit owed");
+    free(edited);
     free(evening);
     free(xml);
     account_free(&e);

@@ -28,8 +28,8 @@ typedef struct hh_person {
 
 typedef struct hh_visit {
     char *date, *enumerator, *purpose, *outcome, *note;
-    bool before_form; /* a logged visit recorded before the household's current form was stored: on
-                         its date it came before the form's own visits (a door found shut in the
+    bool before_form; /* a logged visit recorded before the form's own visit of its date first came
+                         (store_read.c): on that date it came first (a door found shut in the
                          morning, the form completed in the evening); false in a form */
 } hh_visit;
 

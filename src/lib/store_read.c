@@ -70,12 +70,22 @@ xmlDocPtr hh_store_parse_form(const char *xml, size_t len, const char *name)
 
 static void read_items(sqlite3_stmt *st, int first, hh_item_scope scope, void *record, hh_arena *a, bool *damaged);
 
+/* Whether logged visit `v` was recorded before the form's own visit of its date first
+ * came (the first revision holding a visit of that date was stored): a door found
+ * shut in the morning, the form completed that evening (hh_visit.before_form; NULL,
+ * read as false, when the form has no visit that day). Times are to the second: a
+ * tie counts as before, as the phone sends what it queued offline in the order queued. */
+#define LOG_BEFORE_FORM                                                                                    \
+    "(v.recorded_at <= (SELECT min(fr.stored_at) FROM visit fv JOIN revision fr ON fr.household_id ="        \
+    " fv.household_id AND fr.revision = fv.revision WHERE fv.household_id = v.household_id AND fv.date = v.date))"
+/* a day's logged visits in the order recorded (a merged store's too), then by number */
+#define LOG_ORDER "v.date, v.recorded_at, v.seq"
+
 int hh_store_visit_log(hh_store *s, const char *id, hh_household *h, hh_buf *err)
 {
     sqlite3_stmt *st;
-    if (prepare(s, "SELECT household_id, seq, recorded_at < (SELECT r.stored_at FROM household h JOIN revision r"
-                   " ON r.household_id = h.id AND r.revision = h.current_revision WHERE h.id = ?1)"
-                   HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN) " FROM visit_log WHERE household_id = ?1 ORDER BY date, seq",
+    if (prepare(s, "SELECT v.household_id, v.seq, " LOG_BEFORE_FORM HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN)
+                   " FROM visit_log v WHERE v.household_id = ?1 ORDER BY " LOG_ORDER,
                 &st, err))
         return -1;
     hh_store_bind_text(st, 1, id);
@@ -283,8 +293,7 @@ enum { P_AGE = 2, P_AGE_GROUP, P_DISABLED, P_ITEMS };
 #define VISIT_COLUMNS "SELECT h.id, r.revision" HH_VISIT_ITEMS(VISIT_ITEM)
 enum { V_ITEMS = 2 };
 #define VISIT_JOIN " JOIN visit v ON v.household_id = h.id AND v.revision = r.revision"
-/* and whether the logged visit was recorded before the current form was stored (to the second) */
-#define LOG_COLUMNS "SELECT h.id, r.revision, v.recorded_at < r.stored_at" HH_VISIT_ITEMS(VISIT_ITEM)
+#define LOG_COLUMNS "SELECT h.id, r.revision, " LOG_BEFORE_FORM HH_VISIT_ITEMS(VISIT_ITEM)
 enum { L_BEFORE_FORM = 2, L_ITEMS };
 #define LOG_JOIN " JOIN visit_log v ON v.household_id = h.id AND r.revision = h.current_revision"
 
@@ -292,19 +301,19 @@ static const char *const current_sql[4] = {
     REVISION_COLUMNS FROM_CURRENT WHERE_CURRENT " ORDER BY h.id",
     PERSON_COLUMNS FROM_CURRENT PERSON_JOIN WHERE_CURRENT " ORDER BY h.id, p.line",
     VISIT_COLUMNS FROM_CURRENT VISIT_JOIN WHERE_CURRENT " ORDER BY h.id, v.seq",
-    LOG_COLUMNS FROM_CURRENT LOG_JOIN WHERE_CURRENT " ORDER BY h.id, v.date, v.seq",
+    LOG_COLUMNS FROM_CURRENT LOG_JOIN WHERE_CURRENT " ORDER BY h.id, " LOG_ORDER,
 };
 static const char *const changed_sql[4] = {
     REVISION_COLUMNS FROM_CURRENT WHERE_CHANGED " ORDER BY h.id",
     PERSON_COLUMNS FROM_CURRENT PERSON_JOIN WHERE_CHANGED " ORDER BY h.id, p.line",
     VISIT_COLUMNS FROM_CURRENT VISIT_JOIN WHERE_CHANGED " ORDER BY h.id, v.seq",
-    LOG_COLUMNS FROM_CURRENT LOG_JOIN WHERE_CHANGED " ORDER BY h.id, v.date, v.seq",
+    LOG_COLUMNS FROM_CURRENT LOG_JOIN WHERE_CHANGED " ORDER BY h.id, " LOG_ORDER,
 };
 static const char *const every_sql[4] = {
     REVISION_COLUMNS FROM_EVERY WHERE_EVERY " ORDER BY h.id, r.revision",
     PERSON_COLUMNS FROM_EVERY PERSON_JOIN WHERE_EVERY " ORDER BY h.id, r.revision, p.line",
     VISIT_COLUMNS FROM_EVERY VISIT_JOIN WHERE_EVERY " ORDER BY h.id, r.revision, v.seq",
-    LOG_COLUMNS FROM_EVERY LOG_JOIN WHERE_EVERY " ORDER BY h.id, r.revision, v.date, v.seq",
+    LOG_COLUMNS FROM_EVERY LOG_JOIN WHERE_EVERY " ORDER BY h.id, r.revision, " LOG_ORDER,
 };
 
 typedef struct cursor {
@@ -462,6 +471,7 @@ int hh_store_walk(hh_store *s, bool every_revision, const char *area, long long 
                 visit_cap = visit_cap ? visit_cap * 2 : 16;
                 visits = hh_xrealloc(visits, visit_cap * sizeof *visits);
             }
+            visits[h.n_visits].before_form = false;
             read_items(vc.st, V_ITEMS, HH_ITEM_VISIT, &visits[h.n_visits++], &arena, &r.damaged);
         }
         for (; cursor_at(&lc, h.id, r.revision); lc.rc = sqlite3_step(lc.st)) {

@@ -564,7 +564,9 @@ async function sendOutbox() {
   if (sending || !session() || !navigator.onLine) return; // no network at all: nothing to try until 'online'
   sending = true;
   try {
-    for (const o of await db.all('outbox')) {
+    // in the order queued (the store reads a day's visits in the order they came: a door
+    // found shut in the morning before the form completed that evening)
+    for (const o of (await db.all('outbox')).sort((a, b) => (a.at || '').localeCompare(b.at || ''))) {
       if (o.state !== 'queued') continue;
       try {
         const answer = await call('POST', o.path, o.body, { 'Idempotency-Key': o.clientId });
