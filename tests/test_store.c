@@ -787,6 +787,9 @@ START_TEST(a_read_only_store_can_be_read)
         /* a worker is told before typing a household */
         "msg=$($bin enter --db \"$db\" --schema-dir \"$schemas\" </dev/null 2>&1); st=$?\n"
         "case $st:$msg in 2:*'the store is read-only'*) ;; *) echo \"enter: $st: $msg\"; exit 1;; esac\n"
+        /* while the drafts kept elsewhere are still listed */
+        "$bin enter --drafts --db \"$db\" --schema-dir \"$schemas\" --draft-dir \"$d.drafts\" >/dev/null ||"
+        " { echo 'enter --drafts failed'; exit 1; }\n"
         "[ -e \"$d.out.xml\" ] && { echo 'export -o left a file'; exit 1; }\n"
         "msg=$($bin import --db \"$db\" '%s' 2>&1); [ $? -ne 0 ] || { echo 'import succeeded'; exit 1; }\n"
         "case $msg in *'the store is read-only'*) ;; *) echo \"import: $msg\"; exit 1;; esac\n"

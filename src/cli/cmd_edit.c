@@ -146,7 +146,7 @@ static int open_stored(const char *name, cli *c, int argc, char **argv, bool vis
         return rc;
     argv[rest] = id; /* the household's id from here on (freed at the end) */
     entry_conversation s;
-    rc = entry_open(&s, c, cmd, a.draft_dir);
+    rc = entry_open(&s, c, cmd, a.draft_dir, true);
     char *what = NULL;
     if (!rc && a.resume) {
         entry_draft_for_household(&s, argv[rest]);

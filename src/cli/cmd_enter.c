@@ -75,7 +75,7 @@ int cmd_enter(cli *c, int argc, char **argv)
         return cli_fail(cmd, cli_tr(c, "a draft is named only with --resume or --discard",
                                     "只有 --resume 或 --discard 才能指明草稿"));
     entry_conversation s;
-    rc = entry_open(&s, c, cmd, a.draft_dir);
+    rc = entry_open(&s, c, cmd, a.draft_dir, !a.list && !a.discard);
     if (!rc && a.list)
         rc = entry_drafts_list(&s);
     else if (!rc && a.discard)

@@ -50,7 +50,7 @@ static const char *tr(const entry_conversation *s, const char *en, const char *z
 
 /* --- opening, drafts ---------------------------------------------------------------------- */
 
-int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *draft_dir)
+int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *draft_dir, bool saving)
 {
     memset(s, 0, sizeof *s);
     s->c = c;
@@ -71,7 +71,9 @@ int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *dr
                    : env && *env ? hh_xstrdup(env)
                                  : hh_xasprintf("%s.drafts", c->db_path);
     int rc = EXIT_OK;
-    hh_store *store = cli_open_store_to_change(c, cmd); /* before anything is typed: can it be saved? */
+    /* before anything is typed: is there a store, and can it be saved to? (listing or
+     * dropping drafts never writes to it) */
+    hh_store *store = saving ? cli_open_store_to_change(c, cmd) : cli_open_store(c, cmd, false);
     if (!store)
         rc = EXIT_USAGE;
     else

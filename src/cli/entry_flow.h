@@ -31,8 +31,10 @@ typedef struct entry_conversation {
 } entry_conversation;
 
 /* Loads the schemas and finds the draft directory (--draft-dir, $HHREG_DRAFT_DIR,
- * else STORE.drafts beside the store), creating it 0700; an exit code on failure. */
-int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *draft_dir);
+ * else STORE.drafts beside the store), creating it 0700; an exit code on failure.
+ * `saving`: what is entered will be saved, so a store that cannot be written here is
+ * refused now (not for listing or dropping drafts). */
+int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *draft_dir, bool saving);
 void entry_close(entry_conversation *s);
 
 /* The session's draft (draft_path): an edit or visit of a stored household uses the

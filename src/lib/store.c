@@ -150,8 +150,9 @@ bool hh_store_owned_by_caller(const hh_store *s)
 const char *hh_store_read_only_message(void)
 {
     return hh_tr("the store is read-only here (its file or directory cannot be written): it can be read "
-                 "(list, show, history, check) but not changed, nor exported from (an export is recorded in it)",
-                 "此处的存储库是只读的（其文件或目录不可写）：可以读取（list、show、history、check），"
+                 "(list, show, history, due, find, check, backup) but not changed, nor exported from (an export is "
+                 "recorded in it)",
+                 "此处的存储库是只读的（其文件或目录不可写）：可以读取（list、show、history、due、find、check、backup），"
                  "但不能修改，也不能从中导出（导出会记录在存储库中）");
 }
 
