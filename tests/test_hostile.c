@@ -773,6 +773,36 @@ START_TEST(file_names_in_messages_are_escaped)
     ck_assert_msg(strstr(r.err, "red\\x1b[31m.xml:17: error: [XSD-PATTERN]") && strstr(r.err, "latin\\xff.xml:17:") &&
                       strstr(r.err, "gone\\x1b]0;title\\x07.xml"), "%s", r.err);
     tu_result_free(&r);
+
+    /* the names a store, an import's source, an export and a merge were given, as the
+     * success lines and history print them */
+    char *sample = tu_src(FORM), *odd = tu_path(tu_store_dir, "ok\x1b[1m\n.xml"), *form = tu_read_file(sample, NULL);
+    tu_write_file(odd, form, strlen(form));
+    r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, odd, NULL);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    char *store = tu_path(tu_store_dir, "s\x1b]0;t\x07.db"), *out = tu_path(tu_store_dir, "out\x1b[2J\n.csv");
+    const char *const runs[][10] = {
+        { "history", "--db", tu_store_db, "0001", NULL },
+        { "init", "--db", store, NULL },
+        { "export", "--db", tu_store_db, "--plugin-dir", getenv("HHREG_PLUGINS"), "-o", out, "jsonl", NULL },
+        { "merge", "--db", tu_store_db, store, NULL },
+    };
+    const char *says[] = { "ok\\x1b[1m\\x0a.xml", "s\\x1b]0;t\\x07.db", "out\\x1b[2J\\x0a.csv", "s\\x1b]0;t\\x07.db" };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        const char *const *a = runs[i];
+        r = tu_hhreg(NULL, NULL, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], NULL);
+        ck_assert_msg(r.status == 0, "%s: exit %d: %s", a[0], r.status, r.err);
+        assert_no_controls(a[0], r.out);
+        assert_no_controls(a[0], r.err);
+        ck_assert_msg(strstr(r.out, says[i]) || strstr(r.err, says[i]), "%s:\n%s%s", a[0], r.out, r.err);
+        tu_result_free(&r);
+    }
+    free(out);
+    free(store);
+    free(form);
+    free(odd);
+    free(sample);
     free(missing);
     free(xml);
     free(dir);

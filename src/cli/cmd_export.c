@@ -67,9 +67,12 @@ static void print_success(const cli *c, const hh_plugin_dirs *dirs, const char *
     hh_buf err;
     hh_buf_init(&err);
     char *file = hh_plugin_locate(dirs, plugin, &err);
+    char *shown_output = hh_printable(output), *shown_file = hh_printable(file ? file : err.data);
     fprintf(stderr,
-            cli_tr(c, "hhreg export: %ld household(s) exported to %s by %s (%s)\n", "hhreg export：%ld 户已导出到 %s（插件 %s，%s）\n"), households, output, plugin,
-            file ? file : err.data);
+            cli_tr(c, "hhreg export: %ld household(s) exported to %s by %s (%s)\n", "hhreg export：%ld 户已导出到 %s（插件 %s，%s）\n"), households, shown_output, plugin,
+            shown_file);
+    free(shown_output);
+    free(shown_file);
     free(file);
     hh_buf_free(&err);
 }

@@ -86,13 +86,19 @@ static void print_revision(const hh_revision_info *r, void *arg)
         }
         hh_json_end(j);
     } else {
+        char *by = hh_printable(r->stored_by), *source = hh_printable(r->source); /* as typed or named */
         printf(a->lang == HH_LANG_ZH ? "r%-3d %s %s  %-12s %s  %d 条警告  %s\n" : "r%-3d %s %s  %-12s %s  %d warning(s)  %s\n",
-               r->revision, r->revision == r->current_revision ? "*" : " ", r->stored_at, r->stored_by,
-               r->sha256 ? r->sha256 : "", r->warnings, r->source);
+               r->revision, r->revision == r->current_revision ? "*" : " ", r->stored_at, by,
+               r->sha256 ? r->sha256 : "", r->warnings, source);
+        free(by);
+        free(source);
         print_reviews(a, r->revision);
         bool elsewhere = r->made_in && a->store_id && strcmp(r->made_in, a->store_id) != 0;
         if (elsewhere || r->merged_from || r->parent != r->revision - 1) {
-            printf(a->lang == HH_LANG_ZH ? "     修改自 r%d" : "     edited from r%d", r->parent);
+            if (r->parent) /* else a first revision: another family's, a merge's conflict */
+                printf(a->lang == HH_LANG_ZH ? "     修改自 r%d" : "     edited from r%d", r->parent);
+            else
+                fputs(a->lang == HH_LANG_ZH ? "     首个版本" : "     a first revision", stdout);
             if (r->merged_from)
                 printf(a->lang == HH_LANG_ZH ? "，并解决了与 r%d 的冲突" : ", settling r%d", r->merged_from);
             if (elsewhere)

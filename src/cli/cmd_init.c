@@ -11,8 +11,10 @@ int cmd_init(cli *c, int argc, char **argv)
     hh_store *s = cli_open_store(c, cmd, true);
     if (!s)
         return EXIT_USAGE;
-    printf(cli_tr(c, "store %s is ready (store schema version %d)\n", "存储库 %s 已就绪（存储库结构版本 %d）\n"), c->db_path,
+    char *shown = hh_printable(c->db_path);
+    printf(cli_tr(c, "store %s is ready (store schema version %d)\n", "存储库 %s 已就绪（存储库结构版本 %d）\n"), shown,
            hh_store_schema_version(s));
+    free(shown);
     hh_store_close(s);
     return EXIT_OK;
 }

@@ -49,9 +49,11 @@ int cmd_merge(cli *c, int argc, char **argv)
                     err.data);
             status = EXIT_USAGE;
         } else {
+            char *shown = hh_printable(argv[k]);
             printf(cli_tr(c, "%s: %ld added, %ld updated, %ld unchanged, %ld conflicts, %ld refused; %ld logged visits new\n",
                           "%s：新增 %ld 户，更新 %ld 户，未变 %ld 户，冲突 %ld 户，拒绝 %ld 户；新走访记录 %ld 条\n"),
-                   argv[k], n.added, n.updated, n.unchanged, n.conflicts, n.refused, n.visits);
+                   shown, n.added, n.updated, n.unchanged, n.conflicts, n.refused, n.visits);
+            free(shown);
             if ((n.conflicts || n.refused) && status == EXIT_OK)
                 status = EXIT_PROBLEMS;
         }

@@ -233,6 +233,15 @@ void hh_buf_put_printable(hh_buf *b, const char *s)
     }
 }
 
+char *hh_printable(const char *s)
+{
+    hh_buf b;
+    hh_buf_init(&b);
+    hh_buf_put_printable(&b, s);
+    hh_buf_putc(&b, '\0');
+    return hh_buf_detach(&b);
+}
+
 struct hh_arena_chunk {
     struct hh_arena_chunk *next;
     size_t used, size;

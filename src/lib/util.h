@@ -43,6 +43,8 @@ void hh_buf_json_string(hh_buf *b, const char *s);
  * and each byte that is not well-formed UTF-8 as \\xNN, so no escape sequence
  * reaches a terminal. */
 void hh_buf_put_printable(hh_buf *b, const char *s);
+/* s as hh_buf_put_printable writes it, malloc'd: for a name given to printf. */
+char *hh_printable(const char *s);
 char *hh_buf_detach(hh_buf *b);              /* caller frees; b is then released */
 
 /* Whether `s` is text a person typed, fit to keep and show: well-formed UTF-8
