@@ -122,10 +122,11 @@ START_TEST(no_match_is_exit_1_and_the_reference_is_never_quoted)
                           r.err);
             tu_result_free(&r);
         }
-    /* the commands that change a household take the same references, as quietly */
+    /* the commands that change a household take the same references, as quietly (and
+     * conflicts, which lists what resolve would take) */
     static const char *const changing[][3] = { { "delete", "--reason", "moved" }, { "undelete", "--reason", "back" },
-                                                { "resolve", "--keep", "1" } };
-    for (size_t i = 0; i < 3; i++)
+                                                { "resolve", "--keep", "1" }, { "conflicts", "--all", "--json" } };
+    for (size_t i = 0; i < sizeof changing / sizeof changing[0]; i++)
         for (size_t k = 0; k < 3; k++) {
             tu_result r = tu_hhreg(NULL, NULL, changing[i][0], "--db", tu_store_db, "--lang", "en", changing[i][1],
                                    changing[i][2], refs[k], NULL);

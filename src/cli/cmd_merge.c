@@ -97,6 +97,11 @@ static void on_conflict(const hh_conflict *k, void *arg)
         printf(cli_tr(c, "  resolved by revision %d (%s)", "  已由第 %d 版解决（%s）"), k->resolution,
                k->resolved_by);
     putchar('\n');
+    if (k->deleted_at) { /* what the decision turns on: why the other store deleted it */
+        char *why = hh_printable(k->delete_reason ? k->delete_reason : "");
+        printf(cli_tr(c, "    deleted there %s: %s\n", "    对方已于 %s 删除：%s\n"), k->deleted_at, why);
+        free(why);
+    }
 }
 
 int cmd_conflicts(cli *c, int argc, char **argv)
@@ -113,6 +118,11 @@ int cmd_conflicts(cli *c, int argc, char **argv)
     hh_store *s = cli_open_store(c, cmd, false);
     if (!s)
         return EXIT_USAGE;
+    char *id = NULL; /* named as resolve names it: its id, last digits or address, never quoted back */
+    if (rest < argc && (rc = cli_household_named(c, cmd, s, argv[rest], &id)) != EXIT_OK) {
+        hh_store_close(s);
+        return rc;
+    }
     hh_buf out, err;
     hh_buf_init(&out);
     hh_buf_init(&err);
@@ -123,20 +133,23 @@ int cmd_conflicts(cli *c, int argc, char **argv)
         printf("%-22s %-20s %9s %9s  %-8s  %s\n", cli_tr(c, "household", "住户"), cli_tr(c, "kind", "类型"),
                cli_tr(c, "here", "本库版本"), cli_tr(c, "other", "对方版本"), cli_tr(c, "from", "来自"),
                cli_tr(c, "found", "发现于"));
-    rc = hh_store_each_conflict(s, rest < argc ? argv[rest] : NULL, a.all, on_conflict, &a, &err);
+    rc = hh_store_each_conflict(s, id, a.all, on_conflict, &a, &err);
     if (a.json) {
         hh_json_end(&a.j);
         if (!rc)
             printf("%s\n", out.data);
     } else if (!rc) {
         printf(cli_tr(c, "%ld conflict(s)%s\n", "共 %ld 个冲突%s\n"), a.n,
-               a.all ? "" : cli_tr(c, " open; settle one with hhreg resolve ID --keep REVISION",
-                                   "未解决；用 hhreg resolve ID --keep 版本号 解决"));
+               a.all ? ""
+               : a.n ? cli_tr(c, " open; settle one with hhreg resolve --keep REVISION ID",
+                              "未解决；用 hhreg resolve --keep 版本号 住户 解决")
+                     : cli_tr(c, " open", "未解决"));
     }
     if (rc)
         fprintf(stderr, "hhreg conflicts: %s\n", err.data);
     hh_buf_free(&out);
     hh_buf_free(&err);
+    free(id);
     hh_store_close(s);
     return rc ? EXIT_USAGE : EXIT_OK;
 }

@@ -168,6 +168,7 @@ void hh_conflict_json(hh_json *j, const hh_conflict *c)
     hh_json_str(j, "foundAt", c->found_at);
     hh_json_str(j, "foundBy", c->found_by);
     hh_json_str(j, "deletedThere", c->deleted_at);
+    hh_json_str(j, "deleteReason", c->delete_reason);
     hh_json_str(j, "resolvedAt", c->resolved_at);
     hh_json_str(j, "resolvedBy", c->resolved_by);
     hh_json_int_or_null(j, "resolution", c->resolution, 0);

@@ -177,7 +177,7 @@ typedef struct hh_conflict {
     const char *household;
     int revision, other;
     const char *kind; /* different-household, concurrent-edit, edit-and-delete */
-    const char *source_store, *found_at, *found_by, *deleted_at;
+    const char *source_store, *found_at, *found_by, *deleted_at, *delete_reason; /* deleted in the other store */
     const char *resolved_at, *resolved_by;
     int resolution;
 } hh_conflict;

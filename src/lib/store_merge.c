@@ -521,7 +521,7 @@ int hh_store_each_conflict(hh_store *s, const char *area, bool resolved_too,
     sqlite3_stmt *st = hh_store_prepare(
         s,
         "SELECT seq, household_id, revision, other, kind, source_store, found_at, found_by, deleted_at,"
-        " resolved_at, resolved_by, resolution FROM conflict"
+        " delete_reason, resolved_at, resolved_by, resolution FROM conflict"
         " WHERE (?1 IS NULL OR substr(household_id, 1, length(?1)) = ?1) AND (?2 OR resolved_at IS NULL)"
         " ORDER BY household_id, seq",
         "read the conflicts", err);
@@ -531,11 +531,11 @@ int hh_store_each_conflict(hh_store *s, const char *area, bool resolved_too,
     sqlite3_bind_int(st, 2, resolved_too);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *t[12];
-        for (int k = 0; k < 12; k++)
+        const char *t[13];
+        for (int k = 0; k < 13; k++)
             t[k] = (const char *)sqlite3_column_text(st, k);
         hh_conflict c = { sqlite3_column_int64(st, 0), t[1], sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
-                          t[4], t[5], t[6], t[7], t[8], t[9], t[10], sqlite3_column_int(st, 11) };
+                          t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11], sqlite3_column_int(st, 12) };
         fn(&c, arg);
     }
     sqlite3_finalize(st);
