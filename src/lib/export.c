@@ -807,10 +807,23 @@ typedef struct pass_state {
     long households;
     long tombstones;             /* of pass 0 */
     int failed;
+    const char *failed_in;       /* the callback that returned nonzero (not a write that failed) */
+    int returned;                /* and what it returned */
     hhreg_person *persons;
     hhreg_visit *visits;
     size_t person_cap, visit_cap;
 } pass_state;
+
+/* The plugin's `callback` returned `returned` (or a write failed): the walk stops. */
+static int stop_walk(pass_state *ps, const char *callback, int returned)
+{
+    ps->failed = 1;
+    if (returned) {
+        ps->failed_in = callback;
+        ps->returned = returned;
+    }
+    return 1;
+}
 
 /* The plugin view's members are the ABI structs of plugin.h (frozen since 1.0 and
  * named as the items' members are), so each item is copied by its row of items.def;
@@ -902,14 +915,10 @@ static int hand_over(const hh_current *c, void *arg)
     ps->households++;
     ps->ctx->household = h;
     ps->ctx->view = &v;
-    int failed = ps->ctx->plugin->household(ps->ctx, ps->plugin_state, ps->pass, &v) != 0 || ps->ctx->write_failed;
+    int returned = ps->ctx->plugin->household(ps->ctx, ps->plugin_state, ps->pass, &v);
     ps->ctx->household = NULL;
     ps->ctx->view = NULL;
-    if (failed) {
-        ps->failed = 1;
-        return 1;
-    }
-    return 0;
+    return returned || ps->ctx->write_failed ? stop_walk(ps, "household", returned) : 0;
 }
 
 /* --- the run ----------------------------------------------------------------- */
@@ -935,11 +944,8 @@ static int hand_over_tombstone(const hh_tombstone_row *t, void *arg)
     if (!fn)
         return 0;
     hhreg_tombstone v = { sizeof v, t->id, t->revision, t->deleted_at, t->reason, t->change };
-    if (fn(ps->ctx, ps->plugin_state, &v) != 0 || ps->ctx->write_failed) {
-        ps->failed = 1;
-        return 1;
-    }
-    return 0;
+    int returned = fn(ps->ctx, ps->plugin_state, &v);
+    return returned || ps->ctx->write_failed ? stop_walk(ps, "tombstone", returned) : 0;
 }
 
 /* The first pass's deletions, after its households; a plugin without tombstone()
@@ -963,11 +969,8 @@ static int hand_over_revision(const hh_revision_row *r, void *arg)
     pass_state *ps = arg;
     hhreg_revision v = { sizeof v,  r->id,          r->revision,  r->district_code,   r->made_in, r->origin,
                          r->parent, r->merged_from, r->stored_at, r->content_sha256, r->change };
-    if (hh_plugin_revision(ps->ctx->plugin)(ps->ctx, ps->plugin_state, &v) != 0 || ps->ctx->write_failed) {
-        ps->failed = 1;
-        return 1;
-    }
-    return 0;
+    int returned = hh_plugin_revision(ps->ctx->plugin)(ps->ctx, ps->plugin_state, &v);
+    return returned || ps->ctx->write_failed ? stop_walk(ps, "revision", returned) : 0;
 }
 
 /* The first pass's revisions, after its deletions, for a plugin that takes them. */
@@ -999,11 +1002,14 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
 {
     const hhreg_plugin *p = ctx->plugin;
     void *state = NULL;
-    ctx->in_begin = true;
-    int ok = p->begin(ctx, &host_api, &state) == 0 && !ctx->write_failed && !ctx->error;
-    ctx->in_begin = false;
     pass_state ps;
     memset(&ps, 0, sizeof ps);
+    ctx->in_begin = true;
+    int returned = p->begin(ctx, &host_api, &state);
+    int ok = returned == 0 && !ctx->write_failed && !ctx->error;
+    if (returned)
+        ps.failed_in = "begin", ps.returned = returned;
+    ctx->in_begin = false;
     ps.ctx = ctx;
     ps.plugin_state = state;
     hh_buf err;
@@ -1019,8 +1025,9 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
             hh_export_fail(result, "%s", err.data);
         } else if (ps.failed) {
             ok = 0;
-        } else if (p->pass_end && p->pass_end(ctx, state, pass) != 0) {
+        } else if (p->pass_end && (returned = p->pass_end(ctx, state, pass)) != 0) {
             ok = 0;
+            ps.failed_in = "pass_end", ps.returned = returned;
         }
     }
     result->households = ps.households;
@@ -1029,8 +1036,11 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
     result->last_change = ctx->last_change;
     if (ok && check_snapshot(s, result) != 0)
         ok = 0;
-    if (p->end(ctx, state, ok) != 0)
+    if ((returned = p->end(ctx, state, ok)) != 0) {
+        if (ok)
+            ps.failed_in = "end", ps.returned = returned;
         ok = 0;
+    }
     if (finish_files(ctx) != 0)
         ok = 0;
     if (ok && (ctx->write_failed || ctx->error)) /* an error said, even if every callback returned 0 */
@@ -1039,9 +1049,16 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
         if (ctx->write_failed)
             hh_export_fail(result, hh_tr("%s: writing failed: %s", "%s：写入失败：%s"),
                            rq->output ? rq->output : hh_tr("standard output", "标准输出"), strerror(ctx->write_failed));
+        else if (ctx->error)
+            hh_export_fail(result, "%s", ctx->error);
+        else if (ps.failed_in)
+            hh_export_fail(result,
+                           hh_tr("plugin %s: %s() returned %d without saying why (a plugin says it with api->error)",
+                                 "插件 %s：%s() 返回 %d，但没有说明原因（插件应以 api->error 说明）"),
+                           rq->plugin, ps.failed_in, ps.returned);
         else
-            hh_export_fail(result, "%s",
-                           ctx->error ? ctx->error : hh_tr("the plugin failed without saying why", "插件失败，但没有说明原因"));
+            hh_export_fail(result, hh_tr("plugin %s failed without saying why", "插件 %s 失败，但没有说明原因"),
+                           rq->plugin);
     }
     free(ps.persons);
     free(ps.visits);

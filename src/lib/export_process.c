@@ -440,10 +440,19 @@ static int judge(const hh_export_request *rq, const output *o, int status, int t
                                             "插件 %s 已被终止：它试图做导出插件不允许做的事（打开网络套接字、运行程序或"
                                             "查看其他进程）；%s"),
                               rq->plugin, outcome);
-    if (sig)
-        return hh_export_fail(result, hh_tr("plugin %s crashed (%s)%s; %s", "插件 %1$s %3$s崩溃（%2$s）；%4$s"),
+    if (sig) {
+        /* a plugin whose allocation failed at its memory limit aborts or crashes this way */
+        char memory[160] = "";
+        if (rq->memory_mb > 0 && (sig == SIGABRT || sig == SIGSEGV || sig == SIGBUS))
+            snprintf(memory, sizeof memory,
+                     hh_tr(" (had it used up its %ld MiB? --plugin-memory gives it more)",
+                           "（是否用完了其 %ld MiB 内存？--plugin-memory 可给它更多）"),
+                     rq->memory_mb);
+        return hh_export_fail(result, hh_tr("plugin %s crashed (%s)%s%s; %s", "插件 %1$s %3$s崩溃（%2$s）%4$s；%5$s"),
                               rq->plugin, hh_signal_name(sig),
-                              strncmp(text, "OK ", 3) == 0 ? hh_tr(" after it finished", "在完成之后") : "", outcome);
+                              strncmp(text, "OK ", 3) == 0 ? hh_tr(" after it finished", "在完成之后") : "", memory,
+                              outcome);
+    }
     if (strncmp(text, "ERROR ", 6) == 0)
         return hh_export_fail(result, "%s", text + 6);
     if (strncmp(text, "OK ", 3) != 0 || WEXITSTATUS(status) != 0)

@@ -11,6 +11,7 @@
  * household refused leaves nothing of it behind and the others go on. */
 #include "store_internal.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -420,6 +421,10 @@ out:
 static char *source_identity(hh_store *s, const char *path, hh_buf *err)
 {
     struct stat a, b;
+    if (stat(path, &a) != 0 && errno == ENOENT) { /* not open_store's advice, which is about --db */
+        hh_buf_printf(err, hh_tr("%s: no such store to merge from", "%s：没有这个要合并的存储库"), path);
+        return NULL;
+    }
     if (stat(path, &a) == 0 && stat(s->path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
         hh_buf_printf(err, hh_tr("%s: this is the store being merged into", "%s：这正是合并的目标存储库"), path);
         return NULL;

@@ -2,7 +2,7 @@
  * size, and honours an int option `fail-after` (fail in the middle of the export
  * after that many households, to test that no partial output is left) and a choice
  * `misbehave` (after the tenth household: crash, abort, exit, print on standard
- * output, leak, or take 5 ms per household), to test that a plugin cannot harm hhreg, the store or the output,
+ * output, leak, take 5 ms per household, or return 7 without saying why), to test that a plugin cannot harm hhreg, the store or the output,
  * and a bool `show-xml` (append the length of the stored XML it was given), and a
  * string `file-name`: after the fifth household, go on in a new file of that name
  * (api->open_file). Built with different descriptors by Makefile.am: TEST_FLAGS and
@@ -67,7 +67,9 @@ static int household(hhreg_ctx *ctx, void *s, unsigned pass, const hhreg_househo
 {
     (void)pass;
     state *st = s;
-    if (++st->seen > 10)
+    if (++st->seen > 10 && strcmp(st->misbehave, "quiet") == 0)
+        return 7; /* failing without api->error */
+    if (st->seen > 10)
         misbehave(st->misbehave);
     if (st->fail_after && st->seen > st->fail_after) {
         st->api->error(ctx, "stopped on purpose after %ld households", st->fail_after);
@@ -90,7 +92,7 @@ static int end(hhreg_ctx *ctx, void *s, int ok)
 
 static const hhreg_option_spec options[] = {
     { "fail-after", HHREG_OPTION_INT, "0", "fail after this many households (0: never)", NULL },
-    { "misbehave", HHREG_OPTION_CHOICE, "none", "after ten households", "none,crash,abort,exit,stdout,leak,slow" },
+    { "misbehave", HHREG_OPTION_CHOICE, "none", "after ten households", "none,crash,abort,exit,stdout,leak,slow,quiet" },
     { "show-xml", HHREG_OPTION_BOOL, "no", "append the length of the stored XML", NULL },
     { "file-name", HHREG_OPTION_STRING, NULL, "after five households, go on in a new file of this name", NULL },
     { NULL, 0, NULL, NULL, NULL },
