@@ -406,6 +406,35 @@ START_TEST(what_is_not_a_store_to_merge_is_refused_with_nothing_changed)
 }
 END_TEST
 
+/* A form whose person's ID document a household here holds is refused, and the
+ * holder named (to the store's owner, who may read any household of it): a
+ * supervisor cannot search by ID number. */
+START_TEST(a_form_holding_a_document_here_is_refused_naming_the_holder)
+{
+    tu_result r = run_expect(0, "init", "--db", laptop, NULL);
+    tu_result_free(&r);
+    char *sample = tu_src("samples/households/510105016003-03-0001.xml"), *xml = tu_read_file(sample, NULL);
+    char *id = strstr(xml, "510105016003-03-0001"), *room = strstr(xml, "<room>");
+    ck_assert(id && room);
+    memcpy(id + 16, "0901", 4);
+    char *moved = hh_xasprintf("%.*s<room>1901%s", (int)(room - xml), xml, strstr(room, "</room>"));
+    char *file = tu_path(tu_store_dir, "copy.xml");
+    tu_write_file(file, moved, strlen(moved));
+    r = run_expect(0, "import", "--db", laptop, file, NULL);
+    tu_result_free(&r);
+    r = run_expect(1, "merge", "--db", office, "--lang", "en", laptop, NULL);
+    ck_assert_msg(strstr(r.out, "0 added") && strstr(r.out, "1 refused") &&
+                      strstr(r.err, "the ID document of its person 1 is held here by household "
+                                    "510105016003-03-0001 (person 1)"),
+                  "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    free(file);
+    free(moved);
+    free(xml);
+    free(sample);
+}
+END_TEST
+
 static long now_ms(void)
 {
     struct timespec t;
@@ -460,6 +489,7 @@ Suite *make_merge_suite(void)
     tcase_add_test(tc, a_merged_form_settles_a_conflict_and_the_other_store_takes_it);
     tcase_add_test(tc, a_household_whose_document_another_holds_is_refused_alone);
     tcase_add_test(tc, what_is_not_a_store_to_merge_is_refused_with_nothing_changed);
+    tcase_add_test(tc, a_form_holding_a_document_here_is_refused_naming_the_holder);
     suite_add_tcase(s, tc);
     /* eight merges killed mid-way (a killed valgrind reports nothing): the merges
      * themselves run under valgrind above */

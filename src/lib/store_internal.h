@@ -73,6 +73,9 @@ int hh_store_copy_revision(hh_store *s, const char *id, int from, int to, int pa
  * malloc'd, and its person's line), 0 when none, -1 with `err`. */
 int hh_store_document_held(hh_store *s, const char *id, int rev, int *line, char **holder, int *holder_line,
                            hh_buf *err);
+/* Appends who holds it: "household ID (person N)" to the store file's owner (who may
+ * read any household of it, as for STORE-ID-DUP), else "another household". */
+void hh_store_say_document_holder(hh_store *s, const char *holder, int holder_line, hh_buf *b);
 /* Marks household `id` (current revision `rev`) deleted at `at` for `reason`, drops
  * its document numbers from the index and audits it ("delete", `detail` or NULL).
  * Inside the caller's transaction; 0 or -1 with `err`. */

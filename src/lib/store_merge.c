@@ -248,14 +248,17 @@ static int make_current(merge *m, const char *id, int rev, hh_buf *why, hh_buf *
     if (hh_store_step_done(m->s, st, err) || !(st = hh_store_stmt(m->s, STMT_DOCUMENT_CLEAR, err)))
         return -1;
     hh_store_bind_text(st, 1, id);
-    int line = 0,
-        held = hh_store_step_done(m->s, st, err) ? -1 : hh_store_document_held(m->s, id, rev, &line, NULL, NULL, err);
-    if (held > 0)
-        hh_buf_printf(why,
-                      hh_tr("the ID document of its person %d is held by another household here; correct one of"
-                            " them, then merge again",
-                            "其第 %d 人的证件号码已由本库另一住户持有；请更正其中之一后再合并"),
+    int line = 0, holder_line = 0;
+    char *holder = NULL;
+    int held = hh_store_step_done(m->s, st, err) ? -1
+               : hh_store_document_held(m->s, id, rev, &line, &holder, &holder_line, err);
+    if (held > 0) {
+        hh_buf_printf(why, hh_tr("the ID document of its person %d is held here by ", "其第 %d 人的证件号码已由本库"),
                       line);
+        hh_store_say_document_holder(m->s, holder, holder_line, why);
+        hh_buf_puts(why, hh_tr("; correct one of them, then merge again", "持有；请更正其中之一后再合并"));
+    }
+    free(holder);
     if (held != 0)
         return held;
     if (!(st = hh_store_stmt(m->s, STMT_DOCUMENT_INDEX_REVISION, err)))
@@ -589,13 +592,18 @@ static int open_conflict(hh_store *s, const char *id, int *current, int *next, i
  * document numbers of revision `rev` of `id`; 0, -1 on error. */
 static int documents_held(hh_store *s, const char *id, int rev, hh_buf *err)
 {
-    int line = 0, held = hh_store_document_held(s, id, rev, &line, NULL, NULL, err);
-    if (held > 0)
+    int line = 0, holder_line = 0;
+    char *holder = NULL;
+    int held = hh_store_document_held(s, id, rev, &line, &holder, &holder_line, err);
+    if (held > 0) {
         hh_buf_printf(err,
-                      hh_tr("revision %d of household %s cannot be kept: the ID document of its person %d is held by"
-                            " another household; correct one of them first",
-                            "无法保留住户 %2$s 的第 %1$d 版：其第 %3$d 人的证件号码由另一住户持有；请先更正其中之一"),
+                      hh_tr("revision %d of household %s cannot be kept: the ID document of its person %d is held by ",
+                            "无法保留住户 %2$s 的第 %1$d 版：其第 %3$d 人的证件号码由"),
                       rev, id, line);
+        hh_store_say_document_holder(s, holder, holder_line, err);
+        hh_buf_puts(err, hh_tr("; correct one of them first", "持有；请先更正其中之一"));
+    }
+    free(holder);
     return held > 0 ? HH_RESOLVE_DOCUMENT_HELD : held;
 }
 

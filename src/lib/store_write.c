@@ -591,6 +591,14 @@ int hh_store_document_held(hh_store *s, const char *id, int rev, int *line, char
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+void hh_store_say_document_holder(hh_store *s, const char *holder, int holder_line, hh_buf *b)
+{
+    if (holder && hh_store_owned_by_caller(s))
+        hh_buf_printf(b, hh_tr("household %s (person %d)", "住户 %s（第 %d 人）"), holder, holder_line);
+    else
+        hh_buf_puts(b, hh_tr("another household", "另一住户"));
+}
+
 /* 1 with `err` when a document number of revision `rev` is now held by another
  * household (named only to the store file's owner, as for STORE-ID-DUP). */
 static int documents_held_since(hh_store *s, const char *id, int rev, hh_buf *err)
@@ -603,10 +611,7 @@ static int documents_held_since(hh_store *s, const char *id, int rev, hh_buf *er
                       hh_tr("household %s cannot be undeleted: the ID document of its person %d is now held by ",
                             "住户 %s 无法撤销删除：其第 %d 人的证件号码现由"),
                       id, line);
-        if (hh_store_owned_by_caller(s))
-            hh_buf_printf(err, hh_tr("household %s (person %d)", "住户 %s（第 %d 人）"), holder, holder_line);
-        else
-            hh_buf_puts(err, hh_tr("another household", "另一住户"));
+        hh_store_say_document_holder(s, holder, holder_line, err);
         hh_buf_puts(err, hh_tr("; correct one of them first", "持有；请先更正其中之一"));
     }
     free(holder);
