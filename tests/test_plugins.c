@@ -1212,6 +1212,22 @@ START_TEST(a_killed_exports_temporary_file_is_removed_by_the_next)
 }
 END_TEST
 
+/* --area names the households whose id begins with it; one that names none (a typo)
+ * is said, not left as a silent empty file. */
+START_TEST(an_area_that_names_no_household_is_said)
+{
+    free(install_test_plugin("goodtest", "goodtest", 0644));
+    tu_result r = export_with("--area", "510105016003-03", "goodtest", NULL, NULL, NULL, NULL, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "510105016003-03-0001,") && !strstr(r.err, "warning"), "%s", r.err);
+    tu_result_free(&r);
+    r = export_with("--area", "51010501600-03", "goodtest", NULL, NULL, NULL, NULL, NULL);
+    ck_assert_msg(r.status == 0 && strcmp(r.out, "id,size\n") == 0 &&
+                      strstr(r.err, "warning: no current household's id begins with 51010501600-03 (--area)"),
+                  "%s%s", r.out, r.err);
+    tu_result_free(&r);
+}
+END_TEST
+
 /* A page of the household id index that lost two of its cells: the rows it hides
  * are not an error while they are read, so the export checks its snapshot
  * (issue 14, Low) and fails instead of writing fewer households. */
@@ -1855,6 +1871,7 @@ Suite *make_plugins_suite(void)
     tcase_add_test(tc, a_hostile_plugin_is_contained);
     tcase_add_test(tc, a_killed_exports_temporary_file_is_removed_by_the_next);
     tcase_add_test(tc, an_export_of_a_damaged_store_fails);
+    tcase_add_test(tc, an_area_that_names_no_household_is_said);
     tcase_add_test(tc, plugins_built_for_older_minors_still_load_and_run);
     tcase_add_test(tc, info_says_a_count_without_calling_it_a_warning);
     tcase_add_test(tc, text_cells_keep_leading_zeros_and_stay_neutralised);

@@ -171,7 +171,7 @@ static const hhreg_option_spec options[] = {
       "perturbed by a keyed noise) or round",
       "none,suppress,cell-key,round" },
     { "protect", HHREG_OPTION_CHOICE, "none", "the older name of method", "none,suppress,cell-key,round" },
-    { "min-count", HHREG_OPTION_INT, "0", "withhold counts from 1 to N-1 (implies protect=suppress; default 3)",
+    { "min-count", HHREG_OPTION_INT, "0", "withhold counts from 1 to N-1; given, it implies method=suppress, whose N is 3 when this is left at 0",
       NULL },
     { "base", HHREG_OPTION_INT, "3", "with protect=round: round every count to a multiple of this", "2.." },
     { "protection-percent", HHREG_OPTION_INT, "10",

@@ -138,6 +138,14 @@ int cmd_export(cli *c, int argc, char **argv)
         print_success(c, &dirs, argv[rest], a.output, result.households);
     if (rc == 0 && result.since >= 0)
         print_changes(c, &result);
+    else if (rc == 0 && a.area && result.households == 0) { /* a mistyped area: said, not a silent empty file */
+        char *area = hh_printable(a.area);
+        fprintf(stderr,
+                cli_tr(c, "hhreg export: warning: no current household's id begins with %s (--area): the export is empty\n",
+                       "hhreg export：警告：没有编号以 %s 开头的现有住户（--area）：导出为空\n"),
+                area);
+        free(area);
+    }
     hh_export_result_free(&result);
     hh_plugin_dirs_free(&dirs);
     free(a.options);
