@@ -73,11 +73,18 @@ static void read_items(sqlite3_stmt *st, int first, hh_item_scope scope, void *r
 /* Whether logged visit `v` was recorded before the form's own visit of its date first
  * came (the first revision holding a visit of that date was stored): a door found
  * shut in the morning, the form completed that evening (hh_visit.before_form; NULL,
- * read as false, when the form has no visit that day). Times are to the second: a
- * tie counts as before, as the phone sends what it queued offline in the order queued. */
-#define LOG_BEFORE_FORM                                                                                    \
-    "(v.recorded_at <= (SELECT min(fr.stored_at) FROM visit fv JOIN revision fr ON fr.household_id ="        \
-    " fv.household_id AND fr.revision = fv.revision WHERE fv.household_id = v.household_id AND fv.date = v.date))"
+ * read as false, when the form has no visit that day). By the times, which hold
+ * across stores (a merged visit keeps its own); within one second, by the order this
+ * store took them in: its change feed, where the log's k-th visit is the household's
+ * k-th 'visit' entry (before the revision's entry when k of them are). */
+#define LOG_BEFORE_FORM                                                                                      \
+    "(SELECT CASE WHEN v.recorded_at <> f.at THEN v.recorded_at < f.at"                                        \
+    " ELSE (SELECT count(*) FROM change c WHERE c.household_id = v.household_id AND c.kind = 'visit' AND"      \
+    " c.seq < (SELECT r.seq FROM change r WHERE r.household_id = v.household_id AND r.kind = 'revision'"       \
+    " AND r.revision = f.revision)) >= v.seq END"                                                              \
+    " FROM (SELECT fr.stored_at AS at, fr.revision FROM visit fv JOIN revision fr ON fr.household_id ="        \
+    " fv.household_id AND fr.revision = fv.revision WHERE fv.household_id = v.household_id AND fv.date = v.date" \
+    " ORDER BY fr.stored_at, fr.revision LIMIT 1) f)"
 /* a day's logged visits in the order recorded (a merged store's too), then by number */
 #define LOG_ORDER "v.date, v.recorded_at, v.seq"
 
