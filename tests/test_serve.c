@@ -1027,6 +1027,22 @@ START_TEST(hostile_requests_are_refused_plainly)
                       i, h.body.data);
         http_free(&h);
     }
+    /* a body that is not sent as JSON (a cross-site HTML form posts text/plain without
+     * asking): refused before it is read, a sign-in too */
+    static const char *const plain[][2] = {
+        { "/api/v1/session", "{\"user\":\"enum03\",\"password\":\"" PASSWORD "\"}" },
+        { "/api/v1/households/510105016003-03-0001/review", "{\"decision\":\"approve\"}" },
+    };
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+        char *url = hh_xasprintf("%s%s", base, plain[i][0]);
+        tu_http_request rq = { url, "POST", "text/plain", plain[i][1], NULL, NULL, extra_header, ca_file, false };
+        http h = tu_http_send(&rq);
+        ck_assert_msg(h.status == 415 && strstr(h.body.data, "\"code\":\"content-type\"") &&
+                          !strstr(h.headers.data, "Set-Cookie"),
+                      "%s: %ld %s", plain[i][0], h.status, h.body.data);
+        http_free(&h);
+        free(url);
+    }
     /* JSON nested as deep as jansson reads (2,000 levels) is parsed on a pool thread's
      * 1 MiB stack and refused; deeper, jansson refuses it itself */
     for (size_t depth = 2000; depth <= 100000; depth *= 50) {

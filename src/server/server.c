@@ -32,33 +32,37 @@ void hh_server_config_defaults(hh_server_config *c)
 }
 
 /* The routes: method, path ("*" matches one segment, handed over as rq->arg), whether
- * a live session is needed, and the handler. A state-changing request with a
- * session needs its CSRF token too. */
+ * a live session is needed, whether its body may be a form's XML (else a body is
+ * JSON, sent as application/json: a cross-site HTML form can send text/plain without
+ * asking, e.g. a sign-in), and the handler. A state-changing request with a session
+ * needs its CSRF token too. */
+enum { JSON_BODY = false, FORM_BODY = true };
 static const struct route {
     const char *method, *path;
     bool session;
     hh_handler handler;
+    bool form_body;
 } routes[] = {
-    { "POST", "/api/v1/session", false, hh_session_create },
-    { "DELETE", "/api/v1/session", true, hh_session_delete },
-    { "GET", "/api/v1/session", true, hh_session_get },
-    { "GET", "/api/v1/items", true, hh_items_get },
-    { "GET", "/api/v1/households", true, hh_households_list },
-    { "GET", "/api/v1/households/*", true, hh_household_get },
-    { "POST", "/api/v1/households", true, hh_household_submit },
-    { "POST", "/api/v1/households/*/visits", true, hh_visit_record },
-    { "GET", "/api/v1/due", true, hh_due_list },
-    { "POST", "/api/v1/households/*/review", true, hh_review_decide_route },
-    { "GET", "/api/v1/review-queue", true, hh_review_queue },
-    { "POST", "/api/v1/households/*/resolve", true, hh_conflict_resolve_route },
-    { "GET", "/api/v1/progress", true, hh_progress_get },
-    { "GET", "/api/v1/assignments", true, hh_assignments_list },
-    { "POST", "/api/v1/assignments", true, hh_assignments_change },
-    { "GET", "/api/v1/exports", true, hh_exports_list },
-    { "POST", "/api/v1/exports/*", true, hh_export_start },
-    { "GET", "/api/v1/export-runs/*", true, hh_export_run_get_route },
-    { "GET", "/api/v1/export-runs/*/file", true, hh_export_file },
-    { "POST", "/api/v1/export-runs/*/release", true, hh_export_release },
+    { "POST", "/api/v1/session", false, hh_session_create, JSON_BODY },
+    { "DELETE", "/api/v1/session", true, hh_session_delete, JSON_BODY },
+    { "GET", "/api/v1/session", true, hh_session_get, JSON_BODY },
+    { "GET", "/api/v1/items", true, hh_items_get, JSON_BODY },
+    { "GET", "/api/v1/households", true, hh_households_list, JSON_BODY },
+    { "GET", "/api/v1/households/*", true, hh_household_get, JSON_BODY },
+    { "POST", "/api/v1/households", true, hh_household_submit, FORM_BODY },
+    { "POST", "/api/v1/households/*/visits", true, hh_visit_record, JSON_BODY },
+    { "GET", "/api/v1/due", true, hh_due_list, JSON_BODY },
+    { "POST", "/api/v1/households/*/review", true, hh_review_decide_route, JSON_BODY },
+    { "GET", "/api/v1/review-queue", true, hh_review_queue, JSON_BODY },
+    { "POST", "/api/v1/households/*/resolve", true, hh_conflict_resolve_route, FORM_BODY },
+    { "GET", "/api/v1/progress", true, hh_progress_get, JSON_BODY },
+    { "GET", "/api/v1/assignments", true, hh_assignments_list, JSON_BODY },
+    { "POST", "/api/v1/assignments", true, hh_assignments_change, JSON_BODY },
+    { "GET", "/api/v1/exports", true, hh_exports_list, JSON_BODY },
+    { "POST", "/api/v1/exports/*", true, hh_export_start, JSON_BODY },
+    { "GET", "/api/v1/export-runs/*", true, hh_export_run_get_route, JSON_BODY },
+    { "GET", "/api/v1/export-runs/*/file", true, hh_export_file, JSON_BODY },
+    { "POST", "/api/v1/export-runs/*/release", true, hh_export_release, JSON_BODY },
 };
 
 /* Whether `path` matches `pattern`; *arg gets the segment "*" matched (kept in
@@ -225,6 +229,10 @@ static unsigned dispatch(hh_request *rq)
             continue;
         }
         rq->arg = arg;
+        if (rq->body.len && !routes[i].form_body && !hh_content_type_is(rq, "application/json"))
+            return hh_answer_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "content-type",
+                                   "Send the body as JSON, with Content-Type: application/json.",
+                                   "请以 JSON 发送请求内容，并带 Content-Type: application/json。");
         if (routes[i].session) {
             if (!hh_session_authenticate(rq))
                 return hh_answer_error(rq, MHD_HTTP_UNAUTHORIZED, "not-signed-in",
