@@ -18,6 +18,10 @@
 Suite *make_revisions_suite(void);
 
 #define HH "510105016003-03-0002"
+#define TEN_WORDS "say more. "
+#define A_HUNDRED TEN_WORDS TEN_WORDS TEN_WORDS TEN_WORDS TEN_WORDS TEN_WORDS TEN_WORDS TEN_WORDS TEN_WORDS TEN_WORDS
+#define A_THOUSAND A_HUNDRED A_HUNDRED A_HUNDRED A_HUNDRED A_HUNDRED A_HUNDRED A_HUNDRED A_HUNDRED A_HUNDRED A_HUNDRED
+#define LONG_COMMENT A_THOUSAND A_THOUSAND A_HUNDRED /* 2,100 bytes */
 
 static char *form, *changed;
 
@@ -211,6 +215,8 @@ START_TEST(a_reviewed_form_keeps_its_decision_through_visits_not_changes)
         { { "--approve", "--revision", "2", HH }, 1, "at revision 1 now, not 2" },
         { { "--return", "--item", "person[7]/name=secret words", HH }, 1, "names no item of this form" },
         { { "--return", "--comment", "\033]0;x\007", HH }, 1, "control character" },
+        { { "--return", "--comment", "  \xe3\x80\x80 ", HH }, 1, "needs a comment" }, /* blanks, an ideographic space */
+        { { "--return", "--comment", LONG_COMMENT, HH }, 1, "longer than 2000 bytes" },
         { { "--return", "--comment", "one line\n" HH "   543-1-999  r1", HH }, 1, "control character" },
         { { "--return", "--item", "person/name=\xe2\x80\xae" "desrever", HH }, 1, "control character" },
         { { "--return", "--item", "person/name=which of three?", HH }, 1, "names no item of this form" },

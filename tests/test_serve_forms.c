@@ -627,6 +627,12 @@ START_TEST(a_form_is_returned_changed_and_approved)
         { NULL, "{\"decision\":\"return\",\"items\":[{\"path\":\"person[3]/name\",\"comment\":\"x\"}]}", 400,
           "bad-review" },
         { NULL, "{\"decision\":\"return\",\"comment\":\"\\u001b[2J\"}", 400, "bad-review" },
+        /* a misspelt key is refused, not read as absent: the item comments are not dropped */
+        { NULL, "{\"decision\":\"return\",\"comment\":\"see items\",\"item\":[{\"path\":\"person/sex\",\"comment\":\"x\"}]}",
+          400, "body" },
+        { NULL, "{\"decision\":\"return\",\"items\":[{\"path\":\"person/sex\",\"comment\":\"x\",\"note\":1}]}", 400,
+          "body" },
+        { NULL, "{\"decision\":\"return\",\"comment\":\" \\u3000 \"}", 400, "bad-review" }, /* blanks say nothing */
     };
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         h = request(i == 0 ? &e : &super, "POST", "/api/v1/households/" OWN "/review", NULL,

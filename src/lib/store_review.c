@@ -305,6 +305,19 @@ static int insert_decision(hh_store *s, const char *id, int revision, hh_review_
     return rc;
 }
 
+/* The longest comment a review keeps, in bytes (some 660 Chinese characters): one
+ * that tells the enumerator what to change, not a document; every list of the queue
+ * carries it to the phones. */
+#define REVIEW_TEXT_MAX 2000
+
+/* Whether `s` holds more than blanks (spaces, tabs, the ideographic space U+3000). */
+static bool has_words(const char *s)
+{
+    while (*s == ' ' || *s == '\t' || strncmp(s, "\xe3\x80\x80", 3) == 0)
+        s += *s == ' ' || *s == '\t' ? 1 : 3;
+    return *s != '\0';
+}
+
 hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_review_state decision,
                                   const char *comment, const hh_review_note *notes, size_t n_notes,
                                   const char *reviewer, hh_lang lang, hh_review *out, hh_buf *err)
@@ -315,7 +328,14 @@ hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_
         hh_buf_printf(err, "%s", hh_text(lang, "a review approves or returns a form", "审核须通过或退回表单"));
         return HH_DECIDE_BAD;
     }
-    bool said = comment && *comment;
+    bool said = comment && has_words(comment);
+    if (comment && strlen(comment) > REVIEW_TEXT_MAX) {
+        hh_buf_printf(err,
+                      hh_text(lang, "the comment is longer than %d bytes: say what to change in a few lines",
+                              "意见超过 %d 字节：请用几行话说明要修改什么"),
+                      REVIEW_TEXT_MAX);
+        return HH_DECIDE_BAD;
+    }
     if (comment && hh_text_check(comment, false) != HH_TEXT_OK) {
         hh_buf_printf(err, "%s",
                       hh_text(lang,
@@ -325,10 +345,17 @@ hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_
         return HH_DECIDE_BAD;
     }
     for (size_t i = 0; i < n_notes; i++) {
-        if (!notes[i].path || !*notes[i].path || !notes[i].comment || !*notes[i].comment) {
+        if (!notes[i].path || !*notes[i].path || !notes[i].comment || !has_words(notes[i].comment)) {
             hh_buf_printf(err, hh_text(lang, "item comment %zu needs both an item path and words",
                                        "第 %zu 条项目意见须同时有项目路径和内容"),
                           i + 1);
+            return HH_DECIDE_BAD;
+        }
+        if (strlen(notes[i].comment) > REVIEW_TEXT_MAX) {
+            hh_buf_printf(err,
+                          hh_text(lang, "item comment %zu is longer than %d bytes: say what to change in a few lines",
+                                  "第 %zu 条项目意见超过 %d 字节：请用几行话说明要修改什么"),
+                          i + 1, REVIEW_TEXT_MAX);
             return HH_DECIDE_BAD;
         }
         if (hh_text_check(notes[i].path, false) != HH_TEXT_OK || hh_text_check(notes[i].comment, false) != HH_TEXT_OK) {

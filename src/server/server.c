@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <jansson.h>
 #include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +100,20 @@ unsigned hh_answer_error(hh_request *rq, unsigned status, const char *code, cons
     hh_json_end(&j);
     hh_json_end(&j);
     return status;
+}
+
+const char *hh_json_unknown_key(json_t *o, const char *const known[])
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach(o, key, value) {
+        size_t i = 0;
+        while (known[i] && strcmp(known[i], key) != 0)
+            i++;
+        if (!known[i])
+            return key;
+    }
+    return NULL;
 }
 
 unsigned hh_answer_forbidden(hh_request *rq)

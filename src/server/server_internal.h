@@ -200,6 +200,10 @@ unsigned hh_answer_invalid_form(hh_request *rq, const hh_diags *d);
 void hh_forms_hide_holders(struct hh_form_result *r);
 /* Whether the request's Content-Type is `type` (parameters such as charset aside). */
 bool hh_content_type_is(hh_request *rq, const char *type);
+/* The first key of JSON object `o` not among `known` (NULL-ended), or NULL: a body
+ * with a misspelt key is refused, not read as if the key were absent. */
+struct json_t;
+const char *hh_json_unknown_key(struct json_t *o, const char *const known[]);
 
 /* Signs the request in from its cookie or bearer token; false when it carries no
  * live session. */

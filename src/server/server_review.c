@@ -67,7 +67,9 @@ static long read_notes(json_t *items, hh_review_note *notes)
     json_t *it;
     json_array_foreach(items, i, it) {
         json_t *path = json_object_get(it, "path"), *comment = json_object_get(it, "comment");
-        if (!json_is_object(it) || !json_is_string(path) || !json_is_string(comment))
+        static const char *const known[] = { "path", "comment", NULL };
+        if (!json_is_object(it) || !json_is_string(path) || !json_is_string(comment) ||
+            hh_json_unknown_key(it, known))
             return -1;
         notes[i].path = (char *)json_string_value(path);
         notes[i].comment = (char *)json_string_value(comment);
@@ -111,7 +113,10 @@ static unsigned review_decide(hh_request *rq)
                 : strcmp(said, "return") == 0 || strcmp(said, "returned") == 0  ? HH_REVIEW_RETURNED
                                                                                 : -1;
     hh_review_note notes[MAX_NOTES];
-    long n_notes = json_is_object(body) ? read_notes(json_object_get(body, "items"), notes) : -1;
+    static const char *const known[] = { "decision", "revision", "comment", "items", NULL };
+    long n_notes = json_is_object(body) && !hh_json_unknown_key(body, known)
+                       ? read_notes(json_object_get(body, "items"), notes)
+                       : -1; /* a misspelt "items" must not drop the comments silently */
     unsigned status;
     if (state < 0 || n_notes < 0 ||
         (revision && (!json_is_integer(revision) || json_integer_value(revision) < 1 ||
