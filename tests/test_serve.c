@@ -1251,10 +1251,10 @@ START_TEST(an_admin_releases_a_summary_run_to_the_statisticians)
     ck_assert_msg(strstr(h.body.data, "\"state\":\"done\"") && strstr(h.body.data, "\"name\":\"jsonl.jsonl\""), "%s",
                   h.body.data);
     http_free(&h);
-    long bad = run_started("summary", "{\"options\":[\"min-count=zero\"]}", admin, admin_csrf);
+    long bad = run_started("summary", "{\"options\":[\"min-count=zero\",\"method=suppress\"]}", admin, admin_csrf);
     h = run_ended(bad, admin);
     ck_assert_msg(strstr(h.body.data, "\"state\":\"failed\"") && strstr(h.body.data, "min-count") &&
-                      strstr(h.body.data, "\"files\":[]"),
+                      strstr(h.body.data, "\"files\":[]") && strstr(h.body.data, "\"releasable\":false"),
                   "%s", h.body.data);
     http_free(&h);
     /* summary's default (method=none) and its internal flags are for the custodian: never released */

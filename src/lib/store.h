@@ -118,7 +118,8 @@ typedef struct hh_put_request {
  * values on purpose, a re-delivered old form may not). "Equal" is the digest of
  * the canonical form (revision.form_sha256). A document number held by another
  * household is refused; the message names that household only when the caller
- * owns the store file (geteuid() is its owner), else says "another household". */
+ * owns the store file (geteuid() is its owner), else says "another household".
+ * *revision: the one stored, else (UNCHANGED, CONFLICT, OLDER) the current one. */
 hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, int *revision);
 /* Marks a household deleted, with a reason; its revisions stay. */
 int hh_store_delete(hh_store *s, const char *id, const char *reason, const char *actor, hh_buf *err);

@@ -372,10 +372,9 @@ hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, i
     }
     if (state == 0) {
         result = compare_with_stored(s, rq, cur, d, &err);
-        if (result == HH_PUT_UNCHANGED) {
-            *revision = cur;
+        *revision = cur; /* stored after it when REVISED */
+        if (result == HH_PUT_UNCHANGED)
             goto release;
-        }
         if (result != HH_PUT_REVISED)
             goto rollback;
         result = HH_PUT_FAILED;

@@ -513,7 +513,7 @@ static bool may_see(const hh_account *who, const hh_export_run *r)
 static void run_json(hh_json *j, const hh_server *srv, const hh_export_run *r, bool for_admin)
 {
     hh_export_run_json(j, NULL, r, for_admin);
-    hh_json_bool(j, "releasable", is_protected(r));
+    hh_json_bool(j, "releasable", strcmp(r->state, "done") == 0 && is_protected(r)); /* as the release route decides */
     hh_json_array(j, "files");
     if (strcmp(r->state, "done") == 0)
         each_file(srv, r->id, file_json, j);
