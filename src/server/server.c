@@ -256,8 +256,9 @@ static unsigned dispatch(hh_request *rq)
             if (strcmp(rq->method, "GET") != 0 && !hh_session_csrf_ok(rq))
                 return audit_refusal(rq, routes[i].method, routes[i].path,
                                      hh_answer_error(rq, MHD_HTTP_FORBIDDEN, "csrf",
-                                                     "The request lacks the session's X-CSRF-Token header.",
-                                                     "请求缺少本会话的 X-CSRF-Token 标头。"));
+                                                     "The request's X-CSRF-Token header is missing or is not this session's "
+                                                     "(the csrf of its sign-in).",
+                                                     "请求的 X-CSRF-Token 标头缺失或不属于本会话（应为登录时返回的 csrf）。"));
         }
         return audit_refusal(rq, routes[i].method, routes[i].path, routes[i].handler(rq));
     }
