@@ -541,17 +541,40 @@ done:
 
 char *hh_forms_json_to_xml(hh_request *rq, const char *json, size_t len, size_t *xml_len, unsigned *status)
 {
-    hh_buf why;
-    hh_buf_init(&why);
-    char *xml = hh_json_form_xml(json, len, xml_len, &why);
+    hh_buf where;
+    hh_buf_init(&where);
+    hh_json_form_fault fault = HH_JSON_FORM_NOT_OBJECT_BODY;
+    char *xml = hh_json_form_xml(json, len, xml_len, &where, &fault);
     if (!xml) {
-        char *en = hh_xasprintf("The JSON form was refused: %s. Nothing was stored.", why.data);
-        char *zh = hh_xasprintf("JSON 表单被拒收：%s。未保存任何内容。", why.data);
+        const char *at = where.data ? where.data : "";
+        char *en = NULL, *zh = NULL; /* what is wrong, at which key, in each language */
+        switch (fault) {
+        case HH_JSON_FORM_NOT_OBJECT_BODY:
+            en = hh_xasprintf("The JSON form was refused: the body is not a JSON object (line %s). Nothing was stored.", at);
+            zh = hh_xasprintf("JSON 表单被拒收：请求内容不是 JSON 对象（第 %s 行）。未保存任何内容。", at);
+            break;
+        case HH_JSON_FORM_NOT_ITEM:
+            en = hh_xasprintf("The JSON form was refused: %s is not an item of the form. Nothing was stored.", at);
+            zh = hh_xasprintf("JSON 表单被拒收：%s 不是表单的项目。未保存任何内容。", at);
+            break;
+        case HH_JSON_FORM_NOT_SCALAR:
+            en = hh_xasprintf("The JSON form was refused: %s is not a string, number, true, false or null. Nothing was stored.", at);
+            zh = hh_xasprintf("JSON 表单被拒收：%s 不是字符串、数字、true、false 或 null。未保存任何内容。", at);
+            break;
+        case HH_JSON_FORM_NOT_ARRAY:
+            en = hh_xasprintf("The JSON form was refused: %s is not an array. Nothing was stored.", at);
+            zh = hh_xasprintf("JSON 表单被拒收：%s 不是数组。未保存任何内容。", at);
+            break;
+        case HH_JSON_FORM_NOT_OBJECT:
+            en = hh_xasprintf("The JSON form was refused: %s is not an object. Nothing was stored.", at);
+            zh = hh_xasprintf("JSON 表单被拒收：%s 不是对象。未保存任何内容。", at);
+            break;
+        }
         *status = hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "json-form", en, zh);
         free(en);
         free(zh);
     }
-    hh_buf_free(&why);
+    hh_buf_free(&where);
     return xml;
 }
 

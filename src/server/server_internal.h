@@ -173,10 +173,19 @@ void hh_static_free(hh_server *srv);
 bool hh_static_is_file_path(const char *path);
 unsigned hh_static_get(hh_request *rq);
 
+/* What is wrong with a JSON form, at the place hh_json_form_xml names ("persons[2].
+ * birthDate", "address.…" for a key not shown; the line for a body that is no object). */
+typedef enum {
+    HH_JSON_FORM_NOT_OBJECT_BODY,
+    HH_JSON_FORM_NOT_ITEM,
+    HH_JSON_FORM_NOT_SCALAR,
+    HH_JSON_FORM_NOT_ARRAY,
+    HH_JSON_FORM_NOT_OBJECT,
+} hh_json_form_fault;
 /* The form's XML (malloc'd, *xml_len bytes) from its JSON shape (show --json);
- * NULL with a plain reason in `why` that names the key, never a value
- * (server_json_form.c). */
-char *hh_json_form_xml(const char *json, size_t len, size_t *xml_len, hh_buf *why);
+ * NULL with the fault and its place in `where`, which names a key, never a value
+ * (server_json_form.c); hh_forms_json_to_xml says it in both languages. */
+char *hh_json_form_xml(const char *json, size_t len, size_t *xml_len, hh_buf *where, hh_json_form_fault *fault);
 /* Whether a JSON key sent may be named in a message: it looks like a key
  * ("floorAera"), not like a value put where a key goes (which is never quoted). */
 bool hh_json_key_nameable(const char *key);

@@ -78,15 +78,15 @@ static bool is_group(hh_item_scope item_scope, const char *key)
 }
 
 /* Reads object `o` (a record, or one of its groups: `group`) into the answers of
- * `scope` `index`; false with the key refused in `why`. */
+ * `scope` `index`; false with the key refused in `where` and its fault. */
 static bool read_object(json_t *o, const char *group, hh_item_scope item_scope, hh_q_scope scope, int index,
-                        hh_answers *a, hh_buf *why)
+                        hh_answers *a, hh_buf *where, hh_json_form_fault *fault)
 {
     const char *key;
     json_t *v;
     json_object_foreach(o, key, v) {
         if (!group && is_group(item_scope, key) && (json_is_object(v) || json_is_null(v))) {
-            if (json_is_object(v) && !read_object(v, key, item_scope, scope, index, a, why))
+            if (json_is_object(v) && !read_object(v, key, item_scope, scope, index, a, where, fault))
                 return false;
             continue; /* null: none of its items */
         }
@@ -96,8 +96,8 @@ static bool read_object(json_t *o, const char *group, hh_item_scope item_scope, 
         char text[64];
         const char *value = NULL;
         if (!it || (!json_is_null(v) && !scalar_text(v, text, sizeof text, &value))) {
-            hh_buf_printf(why, "%s%s%s%s", group ? group : "", group ? "." : "", hh_json_key_nameable(key) ? key : "a key",
-                          it ? " is not a string, number, true, false or null" : " is not an item of the form");
+            hh_buf_printf(where, "%s%s%s", group ? group : "", group ? "." : "", hh_json_key_nameable(key) ? key : "…");
+            *fault = it ? HH_JSON_FORM_NOT_SCALAR : HH_JSON_FORM_NOT_ITEM;
             return false;
         }
         if (value)
@@ -108,29 +108,27 @@ static bool read_object(json_t *o, const char *group, hh_item_scope item_scope, 
 
 /* Reads the array `list` of records ("persons", "visits"). */
 static bool read_records(json_t *list, const char *name, hh_item_scope item_scope, hh_q_scope scope, hh_answers *a,
-                         hh_buf *why)
+                         hh_buf *where, hh_json_form_fault *fault)
 {
     if (!list || json_is_null(list))
         return true;
     if (!json_is_array(list)) {
-        hh_buf_printf(why, "%s is not an array", name);
+        hh_buf_puts(where, name);
+        *fault = HH_JSON_FORM_NOT_ARRAY;
         return false;
     }
     size_t i;
     json_t *record;
     json_array_foreach(list, i, record) {
         if (!json_is_object(record)) {
-            hh_buf_printf(why, "%s[%zu] is not an object", name, i + 1);
+            hh_buf_printf(where, "%s[%zu]", name, i + 1);
+            *fault = HH_JSON_FORM_NOT_OBJECT;
             return false;
         }
-        size_t before = why->len;
-        if (!read_object(record, NULL, item_scope, scope, (int)i + 1, a, why)) {
-            char *said = hh_xstrdup(why->data + before); /* the record named before its key */
-            why->len = before;
-            hh_buf_printf(why, "%s[%zu].%s", name, i + 1, said);
-            free(said);
+        hh_buf_printf(where, "%s[%zu].", name, i + 1); /* the record named before its key */
+        if (!read_object(record, NULL, item_scope, scope, (int)i + 1, a, where, fault))
             return false;
-        }
+        hh_buf_reset(where);
         /* asked, not an item: a certificate, when its type is given */
         if (scope == HH_SCOPE_PERSON)
             hh_answer_set(a, scope, (int)i + 1, "certificate",
@@ -139,18 +137,20 @@ static bool read_records(json_t *list, const char *name, hh_item_scope item_scop
     return true;
 }
 
-char *hh_json_form_xml(const char *json, size_t len, size_t *xml_len, hh_buf *why)
+char *hh_json_form_xml(const char *json, size_t len, size_t *xml_len, hh_buf *where, hh_json_form_fault *fault)
 {
     json_error_t error;
     json_t *root = json_loadb(json ? json : "", len, JSON_REJECT_DUPLICATES, &error);
     char *xml = NULL;
-    if (!json_is_object(root))
-        hh_buf_printf(why, "the body is not a JSON object (line %d)", error.line);
-    else {
+    if (!json_is_object(root)) {
+        hh_buf_printf(where, "%d", error.line);
+        *fault = HH_JSON_FORM_NOT_OBJECT_BODY;
+    } else {
         hh_answers *a = hh_answers_new();
-        if (read_object(root, NULL, HH_ITEM_HOUSEHOLD, HH_SCOPE_HOUSEHOLD, 0, a, why) &&
-            read_records(json_object_get(root, "persons"), "persons", HH_ITEM_PERSON, HH_SCOPE_PERSON, a, why) &&
-            read_records(json_object_get(root, "visits"), "visits", HH_ITEM_VISIT, HH_SCOPE_VISIT, a, why))
+        if (read_object(root, NULL, HH_ITEM_HOUSEHOLD, HH_SCOPE_HOUSEHOLD, 0, a, where, fault) &&
+            read_records(json_object_get(root, "persons"), "persons", HH_ITEM_PERSON, HH_SCOPE_PERSON, a, where,
+                         fault) &&
+            read_records(json_object_get(root, "visits"), "visits", HH_ITEM_VISIT, HH_SCOPE_VISIT, a, where, fault))
             xml = hh_entry_form_xml_as_given(a, xml_len);
         hh_answers_free(a);
     }
