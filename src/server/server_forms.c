@@ -546,30 +546,22 @@ char *hh_forms_json_to_xml(hh_request *rq, const char *json, size_t len, size_t 
     hh_json_form_fault fault = HH_JSON_FORM_NOT_OBJECT_BODY;
     char *xml = hh_json_form_xml(json, len, xml_len, &where, &fault);
     if (!xml) {
+        /* what is wrong, around the place it names, in each language */
+        static const struct {
+            const char *en_before, *en_after, *zh_before, *zh_after;
+        } said[] = {
+            [HH_JSON_FORM_NOT_OBJECT_BODY] = { "the body is not a JSON object (line ", ")", "请求内容不是 JSON 对象（第 ",
+                                               " 行）" },
+            [HH_JSON_FORM_NOT_ITEM] = { "", " is not an item of the form", "", " 不是表单的项目" },
+            [HH_JSON_FORM_NOT_SCALAR] = { "", " is not a string, number, true, false or null", "",
+                                          " 不是字符串、数字、true、false 或 null" },
+            [HH_JSON_FORM_NOT_ARRAY] = { "", " is not an array", "", " 不是数组" },
+            [HH_JSON_FORM_NOT_OBJECT] = { "", " is not an object", "", " 不是对象" },
+        };
         const char *at = where.data ? where.data : "";
-        char *en = NULL, *zh = NULL; /* what is wrong, at which key, in each language */
-        switch (fault) {
-        case HH_JSON_FORM_NOT_OBJECT_BODY:
-            en = hh_xasprintf("The JSON form was refused: the body is not a JSON object (line %s). Nothing was stored.", at);
-            zh = hh_xasprintf("JSON 表单被拒收：请求内容不是 JSON 对象（第 %s 行）。未保存任何内容。", at);
-            break;
-        case HH_JSON_FORM_NOT_ITEM:
-            en = hh_xasprintf("The JSON form was refused: %s is not an item of the form. Nothing was stored.", at);
-            zh = hh_xasprintf("JSON 表单被拒收：%s 不是表单的项目。未保存任何内容。", at);
-            break;
-        case HH_JSON_FORM_NOT_SCALAR:
-            en = hh_xasprintf("The JSON form was refused: %s is not a string, number, true, false or null. Nothing was stored.", at);
-            zh = hh_xasprintf("JSON 表单被拒收：%s 不是字符串、数字、true、false 或 null。未保存任何内容。", at);
-            break;
-        case HH_JSON_FORM_NOT_ARRAY:
-            en = hh_xasprintf("The JSON form was refused: %s is not an array. Nothing was stored.", at);
-            zh = hh_xasprintf("JSON 表单被拒收：%s 不是数组。未保存任何内容。", at);
-            break;
-        case HH_JSON_FORM_NOT_OBJECT:
-            en = hh_xasprintf("The JSON form was refused: %s is not an object. Nothing was stored.", at);
-            zh = hh_xasprintf("JSON 表单被拒收：%s 不是对象。未保存任何内容。", at);
-            break;
-        }
+        char *en = hh_xasprintf("The JSON form was refused: %s%s%s. Nothing was stored.", said[fault].en_before, at,
+                                said[fault].en_after);
+        char *zh = hh_xasprintf("JSON 表单被拒收：%s%s%s。未保存任何内容。", said[fault].zh_before, at, said[fault].zh_after);
         *status = hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "json-form", en, zh);
         free(en);
         free(zh);
