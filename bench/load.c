@@ -152,12 +152,15 @@ int main(int argc, char **argv)
     snprintf(body, sizeof body, "{\"user\":\"%s\",\"password\":\"%s\",\"bearer\":true}", argv[2], argv[3]);
     buffer session = { 0 };
     CURL *c = curl_easy_init();
+    struct curl_slist *json = curl_slist_append(NULL, "Content-Type: application/json"); /* else 415 */
     curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, json);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &session);
     CURLcode rc = curl_easy_perform(c);
     curl_easy_cleanup(c);
+    curl_slist_free_all(json);
     char *token = json_string(session.data, "token"), *csrf = json_string(session.data, "csrf");
     if (rc != CURLE_OK || !token || !csrf) {
         fprintf(stderr, "load: cannot sign in: %s\n", rc != CURLE_OK ? curl_easy_strerror(rc) : session.data);
