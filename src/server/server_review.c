@@ -77,9 +77,8 @@ static long read_notes(json_t *items, hh_review_note *notes)
     return (long)json_array_size(items);
 }
 
-/* The answer to a decision the store refused or took, by what it said (`why` in the
- * request's language, `other` in the other one). */
-static unsigned decided(hh_request *rq, hh_decide_result result, const hh_buf *why, const hh_buf *other)
+/* The answer to a decision the store refused or took, by what it said. */
+static unsigned decided(hh_request *rq, hh_decide_result result, const hh_buf *why)
 {
     switch (result) {
     case HH_DECIDED:
@@ -92,12 +91,9 @@ static unsigned decided(hh_request *rq, hh_decide_result result, const hh_buf *w
                                "Another revision of this household was stored meanwhile: read it again and decide on it.",
                                "此住户已有更新的版本：请重新读取后再审核。");
     case HH_DECIDE_BAD:
-    {
-        /* the library's reason names the comment by number, never its words */
-        const char *said = why->data ? why->data : "", *also = other->data ? other->data : said;
-        return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "bad-review", rq->lang == HH_LANG_ZH ? also : said,
-                               rq->lang == HH_LANG_ZH ? said : also);
-    }
+        /* the library's reason, in the session's language, names the comment by
+         * number, never its words */
+        return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "bad-review", why->data, why->data);
     case HH_DECIDE_FAILED:
         break;
     }
@@ -134,22 +130,17 @@ static unsigned review_decide(hh_request *rq)
             "\"items\"?:[{\"path\",\"comment\"}]}。");
     else {
         hh_server *srv = rq->server;
-        hh_buf why, other;
+        hh_buf why;
         hh_buf_init(&why);
-        hh_buf_init(&other);
         hh_review r;
-        int rev = revision ? (int)json_integer_value(revision) : 0;
         pthread_mutex_lock(&srv->store_lock);
-        hh_decide_result result = hh_review_decide(srv->store, rq->arg, rev, (hh_review_state)state,
-                                                   json_string_value(comment), notes, (size_t)n_notes, rq->who.name,
-                                                   rq->lang, &r, &why); /* the reason in the session's language */
-        if (result == HH_DECIDE_BAD) /* refused, nothing written: asked again for the reason in the other one */
-            hh_review_decide(srv->store, rq->arg, rev, (hh_review_state)state, json_string_value(comment), notes,
-                             (size_t)n_notes, rq->who.name, rq->lang == HH_LANG_ZH ? HH_LANG_EN : HH_LANG_ZH, NULL,
-                             &other);
+        hh_decide_result result =
+            hh_review_decide(srv->store, rq->arg, revision ? (int)json_integer_value(revision) : 0,
+                             (hh_review_state)state, json_string_value(comment), notes, (size_t)n_notes,
+                             rq->who.name, rq->lang, &r, &why); /* the reason in the session's language */
         pthread_mutex_unlock(&srv->store_lock);
         rq->audited = result == HH_DECIDED; /* the store wrote the decision's audit entry */
-        status = decided(rq, result, &why, &other);
+        status = decided(rq, result, &why);
         if (result == HH_DECIDED) {
             hh_json j;
             hh_json_init(&j, &rq->answer);
@@ -157,7 +148,6 @@ static unsigned review_decide(hh_request *rq)
             hh_review_free(&r);
         }
         hh_buf_free(&why);
-        hh_buf_free(&other);
     }
     json_decref(body);
     return status;
