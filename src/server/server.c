@@ -217,21 +217,13 @@ static unsigned audit_refusal(hh_request *rq, const char *method, const char *ro
 }
 
 /* Adds `method` to the Allow a 405 answer carries (RFC 9110 15.5.6), once. */
-static void allow_one(hh_request *rq, const char *method)
+static void allow(hh_request *rq, const char *method)
 {
     size_t len = strlen(rq->allow), m = strlen(method);
     for (const char *at = rq->allow; (at = strstr(at, method)) != NULL; at += m)
         if ((at == rq->allow || at[-1] == ' ') && (at[m] == ',' || at[m] == '\0'))
             return;
     snprintf(rq->allow + len, sizeof rq->allow - len, "%s%s", len ? ", " : "", method);
-}
-
-/* ... and HEAD with GET, which answers it too (libmicrohttpd sends no body). */
-static void allow(hh_request *rq, const char *method)
-{
-    allow_one(rq, method);
-    if (strcmp(method, "GET") == 0)
-        allow_one(rq, "HEAD");
 }
 
 static unsigned dispatch(hh_request *rq)
@@ -241,14 +233,13 @@ static unsigned dispatch(hh_request *rq)
         return hh_answer_error(rq, MHD_HTTP_CONTENT_TOO_LARGE, "too-large", "The request body is too large.",
                                "请求内容过大。");
     bool path_known = false;
-    const char *method = strcmp(rq->method, "HEAD") == 0 ? "GET" : rq->method; /* a GET's answer, without its body */
     char segment[256]; /* the route's {id}: rq->arg while the handler runs */
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         const char *arg = NULL;
         if (!path_matches(routes[i].path, rq->path, &arg, segment, sizeof segment))
             continue;
         path_known = true;
-        if (strcmp(routes[i].method, method) != 0) {
+        if (strcmp(routes[i].method, rq->method) != 0) {
             allow(rq, routes[i].method);
             continue;
         }
@@ -262,7 +253,7 @@ static unsigned dispatch(hh_request *rq)
                 return hh_answer_error(rq, MHD_HTTP_UNAUTHORIZED, "not-signed-in",
                                        "Sign in first (the session is missing, ended or expired).",
                                        "请先登录（会话不存在、已结束或已过期）。");
-            if (strcmp(method, "GET") != 0 && !hh_session_csrf_ok(rq))
+            if (strcmp(rq->method, "GET") != 0 && !hh_session_csrf_ok(rq))
                 return audit_refusal(rq, routes[i].method, routes[i].path,
                                      hh_answer_error(rq, MHD_HTTP_FORBIDDEN, "csrf",
                                                      "The request's X-CSRF-Token header is missing or is not this session's "
@@ -276,6 +267,7 @@ static unsigned dispatch(hh_request *rq)
         return hh_static_get(rq);
     if (file) {
         allow(rq, "GET");
+        allow(rq, "HEAD");
     }
     if (path_known || file)
         return hh_answer_error(rq, MHD_HTTP_METHOD_NOT_ALLOWED, "method", "That method is not allowed here.",
