@@ -1,6 +1,8 @@
-/* digest.c — see digest.h. The canonical stream is built in memory and hashed in one
- * call. Each item is written with a one-byte tag and a NUL after each string, so no
- * two different trees give the same stream. */
+/* digest.c — see digest.h. The canonical stream is built in memory once and hashed
+ * twice: whole for the form digest, and without the spans the content digest leaves
+ * out (the household's visits, the enumeration's date), which the walk marks as it
+ * passes them. Each item is written with a one-byte tag and a NUL after each
+ * string, so no two different trees give the same stream. */
 #include "digest.h"
 
 #include <stdlib.h>
@@ -48,11 +50,30 @@ static int has_element_sibling(const xmlNode *n)
     return 0;
 }
 
-/* Feeds the canonical stream of `n` and its following siblings. With `household`
- * (the content digest) it leaves out that element's children named visit and the
- * date of its child named enumeration. */
-static void walk(hh_buf *md, const xmlNode *n, const xmlNode *household)
+/* The stream being built, and the spans of it the content digest leaves out: byte
+ * offsets [left_out[2k], left_out[2k+1]), in order. */
+typedef struct stream {
+    hh_buf md;
+    const xmlNode *household;
+    size_t *left_out;
+    size_t n_left_out, cap;
+} stream;
+
+static void leave_out(stream *st, size_t from)
 {
+    if (st->n_left_out + 2 > st->cap) {
+        st->cap = st->cap ? 2 * st->cap : 16;
+        st->left_out = hh_xrealloc(st->left_out, st->cap * sizeof *st->left_out);
+    }
+    st->left_out[st->n_left_out++] = from;
+    st->left_out[st->n_left_out++] = st->md.len;
+}
+
+/* Feeds the canonical stream of `n` and its following siblings, marking the
+ * household's children named visit and the date of its child named enumeration. */
+static void walk(stream *st, const xmlNode *n)
+{
+    hh_buf *md = &st->md;
     for (; n; n = n->next) {
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
             if (!(only_space(n->content) && has_element_sibling(n)))
@@ -61,9 +82,10 @@ static void walk(hh_buf *md, const xmlNode *n, const xmlNode *household)
         }
         if (n->type != XML_ELEMENT_NODE)
             continue;
-        int child = household && n->parent == household;
-        if (child && xmlStrEqual(n->name, BAD_CAST "visit"))
-            continue;
+        int child = n->parent == st->household;
+        int visit = child && xmlStrEqual(n->name, BAD_CAST "visit");
+        int enumeration = child && xmlStrEqual(n->name, BAD_CAST "enumeration");
+        size_t began = md->len;
         feed_name(md, '<', n->ns, n->name);
         const xmlAttr *attrs[MAX_SORTED_ATTRIBUTES];
         size_t count = 0;
@@ -71,23 +93,35 @@ static void walk(hh_buf *md, const xmlNode *n, const xmlNode *household)
             attrs[count++] = a;
         qsort(attrs, count, sizeof attrs[0], attribute_order);
         for (size_t i = 0; i < count; i++) {
-            if (child && xmlStrEqual(n->name, BAD_CAST "enumeration") && !attrs[i]->ns &&
-                xmlStrEqual(attrs[i]->name, BAD_CAST "date"))
-                continue;
+            size_t attr_began = md->len;
             feed_name(md, '@', attrs[i]->ns, attrs[i]->name);
             for (const xmlNode *t = attrs[i]->children; t; t = t->next)
                 feed(md, '=', t->content);
+            if (enumeration && !attrs[i]->ns && xmlStrEqual(attrs[i]->name, BAD_CAST "date"))
+                leave_out(st, attr_began);
         }
-        walk(md, n->children, household);
+        walk(st, n->children);
         feed(md, '>', NULL);
+        if (visit)
+            leave_out(st, began);
     }
 }
 
-int hh_sha256_hex(const void *data, size_t len, char hex[65])
+/* SHA-256 over the bytes of `data` outside the `n_gaps` spans [gaps[2k], gaps[2k+1]). */
+static int sha256_hex_leaving_out(const char *data, size_t len, const size_t *gaps, size_t n_gaps, char hex[65])
 {
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    if (!EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) || n != 32)
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    size_t from = 0;
+    for (size_t k = 0; ok && k + 1 < n_gaps; k += 2) {
+        ok = EVP_DigestUpdate(ctx, data + from, gaps[k] - from);
+        from = gaps[k + 1];
+    }
+    ok = ok && EVP_DigestUpdate(ctx, data + from, len - from) && EVP_DigestFinal_ex(ctx, out, &n) && n == 32;
+    EVP_MD_CTX_free(ctx);
+    if (!ok)
         return -1;
     static const char digits[] = "0123456789abcdef";
     for (unsigned i = 0; i < 32; i++) {
@@ -98,23 +132,22 @@ int hh_sha256_hex(const void *data, size_t len, char hex[65])
     return 0;
 }
 
-static int digest(xmlDocPtr doc, int content, char hex[65])
+int hh_sha256_hex(const void *data, size_t len, char hex[65])
 {
-    hh_buf stream;
-    hh_buf_init(&stream);
+    return sha256_hex_leaving_out(data, len, NULL, 0, hex);
+}
+
+int hh_form_digests(xmlDocPtr doc, char form_hex[65], char content_hex[65])
+{
     const xmlNode *root = xmlDocGetRootElement(doc);
-    walk(&stream, root, content ? root : NULL);
-    int rc = hh_sha256_hex(stream.data ? stream.data : "", stream.len, hex);
-    hh_buf_free(&stream);
+    stream st = { .household = root };
+    hh_buf_init(&st.md);
+    walk(&st, root);
+    const char *data = st.md.data ? st.md.data : "";
+    int rc = hh_sha256_hex(data, st.md.len, form_hex);
+    if (rc == 0 && content_hex)
+        rc = sha256_hex_leaving_out(data, st.md.len, st.left_out, st.n_left_out, content_hex);
+    hh_buf_free(&st.md);
+    free(st.left_out);
     return rc;
-}
-
-int hh_form_digest(xmlDocPtr doc, char hex[65])
-{
-    return digest(doc, 0, hex);
-}
-
-int hh_content_digest(xmlDocPtr doc, char hex[65])
-{
-    return digest(doc, 1, hex);
 }

@@ -11,11 +11,12 @@
 
 /* SHA-256 of `len` bytes as 64 lowercase hex digits and a NUL; 0, or -1 on failure. */
 int hh_sha256_hex(const void *data, size_t len, char hex[65]);
-/* Writes 64 lowercase hex digits and a NUL to `hex`; returns 0, or -1 on failure. */
-int hh_form_digest(xmlDocPtr doc, char hex[65]);
-/* The same over what a reviewer judges: the form without its visits and without the
- * enumeration's date (which a later visit moves). Two revisions with equal content
- * digests differ only in visits, and a review of one holds for the other (review.h). */
-int hh_content_digest(xmlDocPtr doc, char hex[65]);
+/* The form digest to `form_hex` and, unless NULL, the content digest to
+ * `content_hex`, each 64 lowercase hex digits and a NUL, from one walk; 0, or -1 on
+ * failure. The content digest is over what a reviewer judges: the form without its
+ * visits and without the enumeration's date (which a later visit moves). Two
+ * revisions with equal content digests differ only in visits, and a review of one
+ * holds for the other (review.h). */
+int hh_form_digests(xmlDocPtr doc, char form_hex[65], char content_hex[65]);
 
 #endif

@@ -54,7 +54,7 @@ void hh_work_on_form(hh_form_worker *w, const hh_form_input *form, hh_form_resul
         out->refused++;
         return;
     }
-    if (hh_form_digest(form->doc, out->sha256) != 0 || hh_content_digest(form->doc, out->content_sha256) != 0) {
+    if (hh_form_digests(form->doc, out->sha256, out->content_sha256) != 0) {
         hh_msg_form_digest(&out->diags, form->file, form->line, "household");
         out->refused++;
         return;

@@ -280,9 +280,8 @@ static void check_revision_rows(hh_store *s, hh_diags *d, hh_check_report *r, co
     }
     char digest[65];
     char content[65];
-    if (hh_form_digest(doc, digest) != 0 || !sr->sha256 || strcmp(digest, sr->sha256) != 0 ||
-        (sr->content_sha256 &&
-         (hh_content_digest(doc, content) != 0 || strcmp(content, sr->content_sha256) != 0)))
+    if (hh_form_digests(doc, digest, content) != 0 || !sr->sha256 || strcmp(digest, sr->sha256) != 0 ||
+        (sr->content_sha256 && strcmp(content, sr->content_sha256) != 0))
         finding(s, d, &r->alterations, "STORE-DIGEST", id, sr->revision,
                 "the digest kept with the revision is not the digest of its stored form",
                 "该版本保存的摘要与所存表单的摘要不符");
