@@ -63,6 +63,20 @@ START_TEST(identical_forms_change_nothing)
 }
 END_TEST
 
+/* The digests are kept with every revision, so their canonical stream may never
+ * change: these are the values stores have held since migration 6 for the sample
+ * household (two visits, an enumeration date), the content digest without them. */
+START_TEST(a_forms_digests_are_those_stores_already_hold)
+{
+    import_expect(form, 0, "1 stored");
+    ck_assert_int_eq(tu_sql_count(tu_store_db,
+                                  "SELECT count(*) FROM revision WHERE form_sha256 = "
+                                  "'16107a334fb2b29ecc063cd16cb36acc6ee10b170fce927c2f35d56a3146c95a' AND content_sha256 = "
+                                  "'8764ee892a6a3e1191f3cd61dfe4edc24c1fb6aabe2f5f0ec5ef84021031a205'"),
+                     1);
+}
+END_TEST
+
 START_TEST(a_changed_form_is_a_new_revision_and_the_old_one_stays)
 {
     import_expect(form, 0, "1 stored");
@@ -398,6 +412,7 @@ Suite *make_revisions_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 300); /* guided entry on a loaded machine */
     tcase_add_test(tc, identical_forms_change_nothing);
+    tcase_add_test(tc, a_forms_digests_are_those_stores_already_hold);
     tcase_add_test(tc, a_changed_form_is_a_new_revision_and_the_old_one_stays);
     tcase_add_test(tc, a_delete_is_a_tombstone);
     tcase_add_test(tc, an_id_number_of_another_household_is_refused_by_name);
