@@ -1,7 +1,7 @@
 /* test_rules.c — the consistency rules: the rules file compiles; every rule has a
  * form in samples/invalid that triggers exactly it, in both languages; the messages
  * of every invalid sample are the ones recorded in samples/invalid/EXPECTED.txt;
- * a broken rules file is refused with its file, line and rule, and so is a rule
+ * a Chinese message shows a code by its label, never the code; a broken rules file is refused with its file, line and rule, and so is a rule
  * that says one of its parts twice (found by fuzz_rules, where it leaked); a <let>
  * is bound afresh for each form and a variable no <let> defines is refused when
  * loading; a problem about a missing answer is reported at its item (<at absent>);
@@ -10,6 +10,7 @@
  * The native evaluation of the rules gives byte-identical diagnostics to XPath's on
  * every sample, on generated forms and on forms mutated to break the rules. */
 #include <check.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,6 +20,7 @@
 #include <libxml/parser.h>
 
 #include "input.h"
+#include "items.h"
 #include "rules.h"
 #include "rules_differ.h"
 #include "sample.h"
@@ -66,6 +68,51 @@ START_TEST(every_rule_has_a_sample_that_triggers_it)
         }
         hh_diags_free(&d);
     }
+}
+END_TEST
+
+/* Whether `code`, a word (numbers read as numbers in any language), stands in
+ * `text` as a word of its own (not inside another). */
+static bool has_word(const char *text, const char *code)
+{
+    size_t n = strlen(code);
+    if (strspn(code, "0123456789") == n)
+        return false;
+    for (const char *at = strstr(text, code); at; at = strstr(at + 1, code)) {
+        bool starts = at == text || !(isalnum((unsigned char)at[-1]) || at[-1] == '-');
+        bool ends = !(isalnum((unsigned char)at[n]) || at[n] == '-');
+        if (starts && ends)
+            return true;
+    }
+    return false;
+}
+
+/* A Chinese grid worker reads 与性别（男）不一致, not 与性别 male 不一致: a code of an
+ * item with a code list is shown by its label in the message's language. */
+START_TEST(chinese_messages_show_codes_by_their_labels)
+{
+    const hh_schemaset *set = tu_schemas();
+    size_t checked = 0;
+    for (size_t i = 0; i < hh_rules_count(set->rules); i++) {
+        hh_diags d = validate_sample(hh_rules_id(set->rules, i));
+        for (size_t k = 0; k < d.n; k++)
+            for (size_t it = 0; it < hh_item_count; it++) {
+                const char **codes = hh_items[it].code_list ? hh_code_list(set->labels, hh_items[it].code_list) : NULL;
+                for (size_t c = 0; codes && codes[c]; c++, checked++)
+                    ck_assert_msg(!has_word(d.items[k].msg_zh, codes[c]), "%s quotes the code '%s': %s", d.items[k].rule,
+                                  codes[c], d.items[k].msg_zh);
+            }
+        hh_diags_free(&d);
+    }
+    ck_assert_uint_gt(checked, 1000);
+    /* and the labels are there */
+    hh_diags d = validate_sample("ID-SEX");
+    ck_assert_msg(tu_has_rule(&d, "ID-SEX") && strstr(d.items[0].msg_zh, "（男）"), "%s", d.items[0].msg_zh);
+    hh_diags_free(&d);
+    d = validate_sample("NATIONALITY-DOCUMENT");
+    ck_assert_msg(strstr(d.items[0].msg_zh, "持居民身份证者") && strstr(d.items[0].msg_en, "a resident identity card"),
+                  "%s / %s", d.items[0].msg_zh, d.items[0].msg_en);
+    hh_diags_free(&d);
 }
 END_TEST
 
@@ -717,6 +764,7 @@ Suite *make_rules_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, the_rules_file_compiles);
     tcase_add_test(tc, every_rule_has_a_sample_that_triggers_it);
+    tcase_add_test(tc, chinese_messages_show_codes_by_their_labels);
     tcase_add_test(tc, warnings_alone_leave_a_form_valid);
     tcase_add_test(tc, expected_messages_are_produced_exactly);
     tcase_add_test(tc, a_broken_rules_file_names_file_line_and_rule);

@@ -61,11 +61,7 @@ int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *dr
     if (!s->set)
         return EXIT_USAGE;
     s->worker = hh_form_worker_new(s->set, false);
-    char *xsd = hh_xasprintf("%s/household-1.xsd", c->schema_dir ? c->schema_dir : hh_default_schema_dir());
-    hh_buf err;
-    hh_buf_init(&err);
-    s->labels = hh_code_labels_load(xsd, &err);
-    free(xsd);
+    s->labels = s->set->labels;
     const char *env = getenv("HHREG_DRAFT_DIR");
     s->draft_dir = draft_dir ? hh_xstrdup(draft_dir)
                    : env && *env ? hh_xstrdup(env)
@@ -78,14 +74,11 @@ int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *dr
         rc = EXIT_USAGE;
     else
         hh_store_close(store);
-    if (rc == EXIT_OK && !s->labels)
-        rc = cli_fail(cmd, "%s", err.data);
-    else if (rc == EXIT_OK && !s->worker)
+    if (rc == EXIT_OK && !s->worker)
         rc = cli_fail(cmd, tr(s, "cannot set up the checks of %s", "无法建立 %s 的检查"), s->set->dir);
     else if (rc == EXIT_OK && mkdir(s->draft_dir, 0700) != 0 && errno != EEXIST)
         rc = cli_fail(cmd, tr(s, "%s: cannot make the draft directory: %s", "%s：无法建立草稿目录：%s"), s->draft_dir,
                       strerror(errno));
-    hh_buf_free(&err);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal; /* no SA_RESTART: a read is interrupted, the draft stays */
@@ -99,7 +92,6 @@ int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *dr
 void entry_close(entry_conversation *s)
 {
     hh_answers_free(s->a);
-    hh_code_labels_free(s->labels);
     hh_form_worker_free(s->worker);
     hh_schemaset_free(s->set);
     free(s->draft_dir);

@@ -16,7 +16,7 @@ typedef struct entry_conversation {
     const command *cmd;
     hh_schemaset *set;
     hh_form_worker *worker;      /* the validator and compressor every check and the saved form use */
-    hh_code_labels *labels;
+    const hh_code_labels *labels; /* the schemas' (set) */
     hh_answers *a;
     char *draft_dir, *draft_path; /* draft_path: NULL until a draft is chosen or claimed */
     FILE *in, *out;

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "util.h"
+
 #define ROW(scope, type, key, kind, ctype, absent, required, xml, codes, member, column, json, group)    \
     { key, scope, HH_ITEM_##kind, HH_ITEM_C_##ctype, absent, required, xml, codes, offsetof(type, member), \
       column, json, group },
@@ -43,6 +45,47 @@ const hh_item *hh_items_of(hh_item_scope scope, size_t *n)
     }
     *n = 0;
     return NULL;
+}
+
+/* The deepest item path is household's address/district/@code: three steps. */
+#define ITEM_PATH_STEPS_MAX 4
+
+const hh_item *hh_item_of_node(const xmlNode *node)
+{
+    const xmlNode *steps[ITEM_PATH_STEPS_MAX];
+    size_t n = 0;
+    hh_item_scope scope = HH_ITEM_HOUSEHOLD;
+    for (const xmlNode *at = node;; at = at->parent) {
+        if (!at || (at->type != XML_ELEMENT_NODE && at->type != XML_ATTRIBUTE_NODE))
+            return NULL;
+        const xmlNode *up = at->parent;
+        if (!up || up->type != XML_ELEMENT_NODE)
+            break; /* the household */
+        bool below_household = !up->parent || up->parent->type != XML_ELEMENT_NODE;
+        if (below_household && at->type == XML_ELEMENT_NODE && xmlStrEqual(at->name, BAD_CAST "person")) {
+            scope = HH_ITEM_PERSON;
+            break;
+        }
+        if (below_household && at->type == XML_ELEMENT_NODE && xmlStrEqual(at->name, BAD_CAST "visit")) {
+            scope = HH_ITEM_VISIT;
+            break;
+        }
+        if (n == ITEM_PATH_STEPS_MAX)
+            return NULL;
+        steps[n++] = at;
+    }
+    hh_buf path;
+    hh_buf_init(&path);
+    for (size_t k = n; k-- > 0;)
+        hh_buf_printf(&path, "%s%s%s", k + 1 < n ? "/" : "", steps[k]->type == XML_ATTRIBUTE_NODE ? "@" : "",
+                      (const char *)steps[k]->name);
+    size_t count;
+    const hh_item *items = hh_items_of(scope, &count), *found = NULL;
+    for (size_t i = 0; i < count && !found; i++)
+        if (strcmp(items[i].xml_path, path.data ? path.data : "") == 0)
+            found = &items[i];
+    hh_buf_free(&path);
+    return found;
 }
 
 bool hh_item_given(const hh_item *it, const void *record)

@@ -56,6 +56,11 @@ static inline void *hh_item_at(const hh_item *it, const void *record)
     return (char *)record + it->offset;
 }
 
+/* The item a form's element or attribute holds (person/sex, document/@type,
+ * address/district/@code, a visit's note), found by its path below its household,
+ * person or visit; NULL for any other node. */
+const hh_item *hh_item_of_node(const xmlNode *node);
+
 /* Whether the item has a value in `record`. */
 bool hh_item_given(const hh_item *it, const void *record);
 

@@ -21,6 +21,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "dates.h"
+#include "items.h"
 #include "messages.h"
 #include "nodepath.h"
 #include "rules_native.h"
@@ -77,6 +78,7 @@ struct hh_ruleset {
     unsigned long budget;       /* evaluation steps per form */
     hh_native_shared shared;    /* what the native expressions share */
     bool xpath_only;            /* every rule through XPath (hh_rules_use_native) */
+    const hh_code_labels *labels; /* codes in messages shown by their labels (hh_rules_use_labels) */
 };
 
 /* What compiling needs to hand round: the rule set so far, the context compiling
@@ -167,6 +169,11 @@ bool hh_rules_all_native(const hh_ruleset *rs)
 void hh_rules_use_native(hh_ruleset *rs, bool native)
 {
     rs->xpath_only = !native;
+}
+
+void hh_rules_use_labels(hh_ruleset *rs, const hh_code_labels *labels)
+{
+    rs->labels = labels;
 }
 
 const char *hh_rules_id(const hh_ruleset *rs, size_t i)
@@ -605,8 +612,23 @@ hh_ruleset *hh_rules_load_memory(const char *data, size_t len, const char *name,
     return compile_rules(xmlReadMemory(data, (int)len, name, NULL, rules_parse_options), name, err);
 }
 
-static void render(const message *m, xmlXPathContextPtr xp, xmlNodePtr node, hh_buf *out)
+/* The label, in `lang`, of the code `value` when `v` selected an item with a code
+ * list (the sex, a document's type); NULL for anything else. */
+static const char *code_label(const hh_ruleset *rs, const xmlXPathObject *v, const char *value, hh_lang lang)
 {
+    if (!rs->labels || v->type != XPATH_NODESET || !v->nodesetval || v->nodesetval->nodeNr == 0)
+        return NULL;
+    const hh_item *it = hh_item_of_node(v->nodesetval->nodeTab[0]); /* the first in document order: the cast sorted */
+    return it && it->code_list ? hh_code_label(rs->labels, it->code_list, value, lang == HH_LANG_ZH ? "zh" : "en")
+                               : NULL;
+}
+
+/* The message in `lang`, its placeholders evaluated at `node`: a code is shown by its
+ * label in that language, as the form's questions show it. */
+static void render(const hh_ruleset *rs, hh_lang lang, const rule *r, xmlXPathContextPtr xp, xmlNodePtr node,
+                   hh_buf *out)
+{
+    const message *m = &r->msg[lang];
     for (size_t i = 0; i < m->n; i++) {
         if (m->segs[i].text) {
             hh_buf_puts(out, m->segs[i].text);
@@ -616,7 +638,8 @@ static void render(const message *m, xmlXPathContextPtr xp, xmlNodePtr node, hh_
         xmlXPathObjectPtr v = xmlXPathCompiledEval(m->segs[i].expr, xp);
         if (v) {
             xmlChar *s = xmlXPathCastToString(v);
-            hh_buf_puts(out, (const char *)s);
+            const char *label = code_label(rs, v, (const char *)s, lang);
+            hh_buf_puts(out, label ? label : (const char *)s);
             xmlFree(s);
             xmlXPathFreeObject(v);
         }
@@ -682,7 +705,7 @@ static int spent(const xmlXPathContext *xp)
     return xp->opCount >= xp->opLimit;
 }
 
-static void report(const rule *r, xmlXPathContextPtr xp, xmlNodePtr node, const char *file,
+static void report(const hh_ruleset *rs, const rule *r, xmlXPathContextPtr xp, xmlNodePtr node, const char *file,
                    long fallback_line, hh_diags *d)
 {
     hh_buf path, en, zh;
@@ -696,8 +719,8 @@ static void report(const rule *r, xmlXPathContextPtr xp, xmlNodePtr node, const 
         hh_node_path(at ? at : node, &path);
     if (!at)
         at = node;
-    render(&r->msg[HH_LANG_EN], xp, node, &en);
-    render(&r->msg[HH_LANG_ZH], xp, node, &zh);
+    render(rs, HH_LANG_EN, r, xp, node, &en);
+    render(rs, HH_LANG_ZH, r, xp, node, &zh);
     if (!spent(xp)) { /* else the message may lack a value: the budget message says it all */
         hh_diags_add(d, file, hh_node_line(at, fallback_line), r->severity, r->id, path.data, en.data, zh.data);
         report_also(r, xp, node, d);
@@ -775,7 +798,7 @@ static bool check_rule_natively(const rule *r, checking *c)
     if (n)
         bind_copies(c);
     for (size_t k = 0; k < n && !spent(c->form.xp); k++)
-        report(r, c->form.xp, problems[k], c->file, c->fallback_line, c->d);
+        report(c->rs, r, c->form.xp, problems[k], c->file, c->fallback_line, c->d);
     free(problems);
     return true;
 }
@@ -808,7 +831,7 @@ static void check_rule(const rule *r, checking *c)
                     break;
                 }
             }
-            report(r, xp, node, file, fallback_line, d);
+            report(c->rs, r, xp, node, file, fallback_line, d);
         }
     }
     xmlXPathFreeObject(set);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
+#include "code_labels.h"
 #include "diag.h"
 
 typedef struct hh_ruleset hh_ruleset;
@@ -29,6 +30,10 @@ bool hh_rules_all_native(const hh_ruleset *rs);
 /* With native false every rule is evaluated through XPath, the reference the native
  * evaluation is tested against (tests/test_rules.c, fuzz/fuzz_rules_native.c). */
 void hh_rules_use_native(hh_ruleset *rs, bool native);
+/* Messages show a code of an item with a code list ({f:sex}, {@type}) by its label
+ * in the message's language, from `labels` (kept by the caller, read-only); without
+ * them, by the code itself. */
+void hh_rules_use_labels(hh_ruleset *rs, const hh_code_labels *labels);
 
 /* An XPath context with the rules' namespace prefixes and hhreg's functions;
  * free with xmlXPathFreeContext. NULL on failure. */

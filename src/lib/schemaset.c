@@ -58,9 +58,11 @@ hh_schemaset *hh_schemaset_load(const char *dir, hh_buf *err)
     if (s->xsd)
         s->rules = hh_rules_load(rules_path, err);
     hh_xml_allow_dir(NULL);
+    if (s->rules && (s->labels = hh_code_labels_load(xsd_path, err)))
+        hh_rules_use_labels(s->rules, s->labels);
     free(xsd_path);
     free(rules_path);
-    if (!s->xsd || !s->rules) {
+    if (!s->xsd || !s->rules || !s->labels) {
         hh_schemaset_free(s);
         return NULL;
     }
@@ -74,6 +76,7 @@ void hh_schemaset_free(hh_schemaset *s)
     if (s->xsd)
         xmlSchemaFree(s->xsd);
     hh_rules_free(s->rules);
+    hh_code_labels_free(s->labels);
     free(s->dir);
     free(s);
 }

@@ -1,10 +1,12 @@
-/* schemaset.h — the compiled schemas of one form version: the XSD and the rules,
- * loaded once from a schema directory (the installed $(pkgdatadir)/schemas unless
- * --schema-dir says otherwise) and then shared read-only. */
+/* schemaset.h — the compiled schemas of one form version: the XSD, the rules and the
+ * code lists' labels (which the rules' messages show), loaded once from a schema
+ * directory (the installed $(pkgdatadir)/schemas unless --schema-dir says otherwise)
+ * and then shared read-only. */
 #ifndef HH_SCHEMASET_H
 #define HH_SCHEMASET_H
 
 #include <libxml/xmlschemas.h>
+#include "code_labels.h"
 #include "rules.h"
 #include "util.h"
 
@@ -16,6 +18,7 @@ typedef struct hh_schemaset {
     char *dir;
     xmlSchemaPtr xsd;
     hh_ruleset *rules;
+    hh_code_labels *labels;   /* the code lists' labels, read from the XSD: the rules' messages show them */
 } hh_schemaset;
 
 /* The directory compiled in at configure time. */

@@ -4,7 +4,6 @@
  * file (server_session.c, server_households.c); who may do it, in server_access.c. */
 #include "server_internal.h"
 
-#include "code_labels.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -565,13 +564,13 @@ hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server
     srv->config = *cfg;
     srv->tls = tls;
     hh_buf_init(&srv->items);
+    hh_items_answer_make(srv);
     if (hh_store_open_read_only(hh_store_path(s), &srv->sessions, err) != 0 ||
-        hh_store_open_read_only(hh_store_path(s), &srv->listings, err) != 0 || hh_items_answer_make(srv, err) != 0 ||
+        hh_store_open_read_only(hh_store_path(s), &srv->listings, err) != 0 ||
         hh_static_load(srv, cfg->www, err) != 0 || hh_forms_make(srv, err) != 0 || hh_exports_make(srv, err) != 0) {
         hh_forms_free(srv);
         hh_static_free(srv);
         hh_buf_free(&srv->items);
-        hh_code_labels_free(srv->labels);
         hh_store_close(srv->sessions);
         hh_store_close(srv->listings);
         free(srv);
@@ -644,7 +643,6 @@ void hh_server_stop(hh_server *srv)
     hh_exports_free(srv); /* a run in progress is ended and recorded as failed */
     hh_forms_free(srv);
     hh_buf_free(&srv->items);
-    hh_code_labels_free(srv->labels);
     hh_static_free(srv);
     pthread_mutex_destroy(&srv->store_lock);
     pthread_mutex_destroy(&srv->sessions_lock);

@@ -673,9 +673,9 @@ static char *visit_item(hh_request *rq, const char *key, const char *text, unsig
 {
     const hh_question *q = hh_question_find(HH_SCOPE_VISIT, key);
     char why_en[256], why_zh[256];
-    char *value = hh_entry_parse_typed(q, text, rq->server->labels, false, HH_LANG_EN, why_en, sizeof why_en);
+    char *value = hh_entry_parse_typed(q, text, rq->server->schemas->labels, false, HH_LANG_EN, why_en, sizeof why_en);
     if (!value) {
-        hh_entry_parse_typed(q, text, rq->server->labels, false, HH_LANG_ZH, why_zh, sizeof why_zh);
+        hh_entry_parse_typed(q, text, rq->server->schemas->labels, false, HH_LANG_ZH, why_zh, sizeof why_zh);
         char *en = hh_xasprintf("The visit's %s: %s", key, why_en), *zh = hh_xasprintf("走访的项目“%s”：%s", key, why_zh);
         *status = hh_answer_error(rq, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid-visit", en, zh);
         free(en);

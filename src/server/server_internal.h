@@ -35,8 +35,6 @@ struct hh_server {
     pthread_mutex_t listings_lock;  /* one listing uses it at a time */
     struct hh_form_pool *forms;     /* server_forms.c's readers, schema and rules checkers: one a request */
     hh_buf items;                   /* GET /api/v1/items' answer, made at start (server_items.c) */
-    struct hh_code_labels *labels;  /* the form's code lists, read at start with it: a visit's items are
-                                       read by them (server_forms.c) */
     struct hh_static_file **files;  /* the phone client's files, read at start (server_static.c) */
     size_t n_files;
     char items_etag[40];
@@ -160,8 +158,8 @@ unsigned hh_export_release(hh_request *rq);
  * ending a run in progress (server_exports.c). */
 int hh_exports_make(hh_server *srv, hh_buf *err);
 void hh_exports_free(hh_server *srv);
-/* Makes GET /api/v1/items' answer and its ETag (server_items.c); -1 with `err`. */
-int hh_items_answer_make(hh_server *srv, hh_buf *err);
+/* Makes GET /api/v1/items' answer and its ETag (server_items.c). */
+void hh_items_answer_make(hh_server *srv);
 unsigned hh_items_get(hh_request *rq);
 
 /* The phone client's files (server_static.c): read from `dir` at start (none when

@@ -136,13 +136,9 @@ static void put_question(hh_json *j, const hh_question *q, const hh_code_labels 
     hh_json_end(j);
 }
 
-int hh_items_answer_make(hh_server *srv, hh_buf *err)
+void hh_items_answer_make(hh_server *srv)
 {
-    char *xsd = hh_xasprintf("%s/household-1.xsd", srv->schemas->dir);
-    hh_code_labels *labels = hh_code_labels_load(xsd, err);
-    free(xsd);
-    if (!labels)
-        return -1;
+    const hh_code_labels *labels = srv->schemas->labels;
     hh_json j;
     hh_json_init(&j, &srv->items);
     hh_json_object(&j, NULL);
@@ -165,11 +161,9 @@ int hh_items_answer_make(hh_server *srv, hh_buf *err)
         put_condition(&j, &conditions[i]);
     hh_json_end(&j);
     hh_json_end(&j);
-    srv->labels = labels;
     char hex[65];
     hh_sha256_hex(srv->items.data, srv->items.len, hex);
     snprintf(srv->items_etag, sizeof srv->items_etag, "\"%.32s\"", hex);
-    return 0;
 }
 
 unsigned hh_items_get(hh_request *rq)
