@@ -268,6 +268,10 @@ START_TEST(an_edit_against_a_deletion_is_a_conflict)
     r = run_expect(0, "conflicts", "--db", office, NULL);
     ck_assert_msg(strstr(r.out, "edit-and-delete"), "%s", r.out);
     tu_result_free(&r);
+    /* deleted, yet listed while its conflict is open: the supervisor's list shows what to settle */
+    r = run_expect(0, "list", "--db", office, NULL);
+    ck_assert_msg(strstr(r.out, HH) && strstr(r.out, " XC\n"), "%s", r.out);
+    tu_result_free(&r);
     expect_report(laptop, office, 1, "1 conflicts"); /* the side that edited is told why it was deleted */
     r = run_expect(0, "conflicts", "--db", laptop, NULL);
     ck_assert_msg(strstr(r.out, "    deleted there ") && strstr(r.out, ": moved away\n"), "%s", r.out);

@@ -46,7 +46,7 @@ static int read_current(entry_conversation *s, const char *id, hh_household **h,
     hh_buf_init(&err);
     bool deleted = false;
     int found = hh_store_get_household(store, id, 0, &stored, revision, &err);
-    if (found == 0 && hh_store_list(store, id, true, note_deleted, &deleted, &err))
+    if (found == 0 && hh_store_list(store, id, HH_LIST_ALL, note_deleted, &deleted, &err))
         found = -1;
     hh_store_close(store);
     int rc = found < 0   ? cli_fail(s->cmd, "%s", err.data)

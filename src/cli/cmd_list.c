@@ -91,7 +91,7 @@ int cmd_list(cli *c, int argc, char **argv)
                c->lang == HH_LANG_ZH ? "标记（A 独居老人 E 空巢 D 残疾 L 低保 F 外籍 X 已删除 C 合并冲突）"
                                      : "FLAGS (A alone 60+, E empty nest, D disability, L low income, F foreign,"
                                        " X deleted, C conflict)");
-    rc = hh_store_list(s, a.area, a.all, print_row, &a, &err);
+    rc = hh_store_list(s, a.area, a.all ? HH_LIST_ALL : HH_LIST_CURRENT_OR_IN_CONFLICT, print_row, &a, &err);
     if (rc == 0 && a.json)
         printf("[%s]\n", a.out.data);
     if (rc)

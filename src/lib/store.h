@@ -219,9 +219,13 @@ typedef struct hh_list_row {
     bool conflict; /* a conflict a merge found is open (hhreg conflicts) */
 } hh_list_row;
 
-/* Calls `fn` for each current household whose id or area codes start with `area`
- * (NULL: all), in id order. Returns 0, or -1 with `err`. */
-int hh_store_list(hh_store *s, const char *area, bool include_deleted,
+/* Which households hh_store_list gives: those not deleted; also a deleted one with
+ * an open conflict (which a supervisor must still see to settle); or all. */
+typedef enum { HH_LIST_CURRENT, HH_LIST_CURRENT_OR_IN_CONFLICT, HH_LIST_ALL } hh_list_which;
+
+/* Calls `fn` for each household `which` says whose id or area codes start with
+ * `area` (NULL: all), in id order. Returns 0, or -1 with `err`. */
+int hh_store_list(hh_store *s, const char *area, hh_list_which which,
                   void (*fn)(const hh_list_row *row, void *arg), void *arg, hh_buf *err);
 
 typedef struct hh_revision_info {

@@ -144,7 +144,10 @@ int hh_store_get_household(hh_store *s, const char *id, int revision, hh_househo
     return rc;
 }
 
-int hh_store_list(hh_store *s, const char *area, bool include_deleted,
+/* Whether household h has a conflict a merge found and nobody resolved yet. */
+#define OPEN_CONFLICT "EXISTS (SELECT 1 FROM conflict c WHERE c.household_id = h.id AND c.resolved_at IS NULL)"
+
+int hh_store_list(hh_store *s, const char *area, hh_list_which which,
                   void (*fn)(const hh_list_row *row, void *arg), void *arg, hh_buf *err)
 {
     sqlite3_stmt *st;
@@ -152,14 +155,15 @@ int hh_store_list(hh_store *s, const char *area, bool include_deleted,
                 "SELECT h.id, r.estate, r.building, r.unit, r.room, r.community_code, r.enumeration_date,"
                 " h.current_revision, r.size, r.elderly60, r.disabled, r.living_alone, r.empty_nest,"
                 " r.low_income, h.deleted_at IS NOT NULL,"
-                " EXISTS (SELECT 1 FROM conflict c WHERE c.household_id = h.id AND c.resolved_at IS NULL),"
+                " " OPEN_CONFLICT ","
                 " r.enumeration_status, (SELECT count(*) FROM person p WHERE p.household_id = h.id"
                 "  AND p.revision = h.current_revision AND p.nationality <> 'CHN')"
-                STORE_FROM_CURRENT " WHERE " STORE_IN_AREA " AND (?2 OR h.deleted_at IS NULL) ORDER BY h.id",
+                STORE_FROM_CURRENT " WHERE " STORE_IN_AREA " AND (?2 = 2 OR h.deleted_at IS NULL OR (?2 = 1 AND "
+                OPEN_CONFLICT ")) ORDER BY h.id",
                 &st, err))
         return -1;
     hh_store_bind_text(st, 1, area && *area ? area : NULL);
-    sqlite3_bind_int(st, 2, include_deleted);
+    sqlite3_bind_int(st, 2, which == HH_LIST_ALL ? 2 : which == HH_LIST_CURRENT_OR_IN_CONFLICT);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         hh_list_row row = {

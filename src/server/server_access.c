@@ -82,7 +82,7 @@ bool hh_access_allows_stored(hh_store *store, const hh_account *who, hh_action a
     char *building = NULL;
     hh_buf err;
     hh_buf_init(&err);
-    bool read = hh_store_list(store, id, false, take_building, &building, &err) == 0;
+    bool read = hh_store_list(store, id, HH_LIST_CURRENT, take_building, &building, &err) == 0;
     bool allowed = read && (building ? hh_access_allows(who, action, id, building) : if_absent);
     free(building);
     hh_buf_free(&err);

@@ -44,7 +44,7 @@ static void add_row(const hh_list_row *r, void *arg)
 static int list_area(hh_store *s, const char *area, void *arg, hh_buf *err)
 {
     list_state *st = arg;
-    int rc = hh_store_list(s, area, false, add_row, arg, err);
+    int rc = hh_store_list(s, area, HH_LIST_CURRENT, add_row, arg, err);
     hh_buf one;
     hh_buf_init(&one);
     for (size_t i = 0; i < st->n_ids; i++) {
