@@ -401,10 +401,10 @@ static unsigned put_form(submission *sub, hh_form_result *r, int base_revision, 
                        "该表单与较早的版本相同，未保存。", &r->diags);
     case HH_PUT_CONFLICT:
         if (base_revision > revision && revision > 0) /* never a revision of this household: no edit of a newer one */
-            return refused(rq, MHD_HTTP_BAD_REQUEST, "base-revision",
-                           "base-revision names a revision this household does not have (its current one is older): "
-                           "nothing was stored.",
-                           "base-revision 所指的版本在此住户中不存在（其当前版本更早）：未保存任何内容。", &r->diags);
+            return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "base-revision", /* as an unreadable one: no conflict */
+                                   "base-revision names a revision this household does not have (its current one is "
+                                   "older): nothing was stored.",
+                                   "base-revision 所指的版本在此住户中不存在（其当前版本更早）：未保存任何内容。");
         return refused(rq, MHD_HTTP_CONFLICT, "conflict",
                        "The household has a newer revision than the one the form started from: nothing was stored.",
                        "该住户已有比表单所依据版本更新的版本：未保存任何内容。", &r->diags);
