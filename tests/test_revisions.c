@@ -268,9 +268,12 @@ START_TEST(a_reviewed_form_keeps_its_decision_through_visits_not_changes)
     r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, NULL);
     ck_assert_msg(r.status == 0 && strstr(r.out, HH "   543-1-102  r2"), "%s%s", r.out, r.err);
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, "--approve", "--revision", "2", HH, NULL);
+    r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, "--approve", "--revision", "2", "--comment",
+                 " \xe3\x80\x80", HH, NULL);
     ck_assert_msg(r.status == 0 && strstr(r.out, "approved"), "%s%s", r.out, r.err);
     tu_result_free(&r);
+    /* blanks are no comment: none is kept */
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM review WHERE revision = 2 AND comment IS NULL"), 1);
     char *xml = tu_read_file(changed, NULL), *visited = tu_path(tu_store_dir, "visited.xml");
     char *date = strstr(xml, "date=\"2026-10-10\" status="), *end = strstr(xml, "</household>");
     ck_assert(date && end);

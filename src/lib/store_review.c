@@ -329,6 +329,8 @@ hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_
         return HH_DECIDE_BAD;
     }
     bool said = comment && has_words(comment);
+    if (comment && !said)
+        comment = NULL; /* blanks are no comment: none is kept, whatever the decision */
     if (comment && strlen(comment) > REVIEW_TEXT_MAX) {
         hh_buf_printf(err,
                       hh_text(lang, "the comment is longer than %d bytes: say what to change in a few lines",
