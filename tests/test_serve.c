@@ -872,6 +872,11 @@ START_TEST(a_supervisor_resolves_a_merge_conflict_over_http)
     char *other_path = tu_src("samples/households/510105016003-03-0002.xml");
     char *other_xml = tu_read_file(other_path, NULL), *url = hh_xasprintf("%s/api/v1/households/" OWN "/resolve", base);
     char *cookie = hh_xasprintf("hhreg_session=%s", token);
+    /* JSON sent as text/plain, as a cross-site HTML form may send it, is refused unread */
+    tu_http_request plain_rq = { url, "POST", "text/plain", "{\"keep\":2}", cookie, csrf, NULL, ca_file, false };
+    h = tu_http_send(&plain_rq);
+    ck_assert_msg(h.status == 415 && strstr(h.body.data, "content-type"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
     tu_http_request xml_rq = { url, "POST", "application/xml", other_xml, cookie, csrf, NULL, ca_file, false };
     h = tu_http_send(&xml_rq);
     ck_assert_msg(h.status == 400 && strstr(h.body.data, "other-household"), "%ld %s", h.status, h.body.data);
@@ -922,8 +927,8 @@ START_TEST(a_supervisor_resolves_a_merge_conflict_over_http)
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'resolve' AND actor ="
                                                " 'super' AND household_id = '" OWN "' AND revision = 3"),
                      1);
-    /* the five refusals; the resolution is the store's own 'resolve' entry */
-    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-resolve'"), 5);
+    /* the six refusals; the resolution is the store's own 'resolve' entry */
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-resolve'"), 6);
     ok(tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL));
     free(token);
     free(csrf);

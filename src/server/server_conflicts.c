@@ -127,6 +127,11 @@ static unsigned resolve(hh_request *rq)
         return hh_answer_forbidden(rq);
     if (hh_content_type_is(rq, "application/xml") || hh_content_type_is(rq, "text/xml"))
         return settle(rq, 0, rq->body.data ? rq->body.data : "", rq->body.len);
+    if (rq->body.len && !hh_content_type_is(rq, "application/json")) /* as every other route's JSON (CSRF) */
+        return hh_answer_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "content-type",
+                               "The body is JSON (Content-Type: application/json) or the merged form's XML "
+                               "(application/xml).",
+                               "请求内容须为 JSON（Content-Type: application/json）或合并后表单的 XML（application/xml）。");
     json_error_t error;
     json_t *body = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, JSON_REJECT_DUPLICATES, &error);
     json_t *keep = json_object_get(body, "keep"), *form = json_object_get(body, "form");
