@@ -69,6 +69,18 @@ hh_schemaset *hh_schemaset_load(const char *dir, hh_buf *err)
     return s;
 }
 
+hh_ruleset *hh_schemaset_own_rules(const hh_schemaset *set, hh_buf *err)
+{
+    char *path = hh_xasprintf("%s/%s", set->dir, HH_RULES_FILE);
+    hh_xml_allow_dir(set->dir);
+    hh_ruleset *own = hh_rules_load(path, err);
+    hh_xml_allow_dir(NULL);
+    free(path);
+    if (own)
+        hh_rules_use_labels(own, set->labels);
+    return own;
+}
+
 void hh_schemaset_free(hh_schemaset *s)
 {
     if (!s)

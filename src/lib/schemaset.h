@@ -25,6 +25,9 @@ typedef struct hh_schemaset {
 const char *hh_default_schema_dir(void);
 /* Loads `dir` (NULL: the default). On failure NULL, with the reason in `err`. */
 hh_schemaset *hh_schemaset_load(const char *dir, hh_buf *err);
+/* A rule set of the set's own rules file, labels and all, for a checker that keeps
+ * one of its own (hh_validator_new_private); NULL with `err`. */
+hh_ruleset *hh_schemaset_own_rules(const hh_schemaset *set, hh_buf *err);
 void hh_schemaset_free(hh_schemaset *s);
 
 #endif

@@ -12,7 +12,6 @@
 #include "messages.h"
 #include "nodepath.h"
 #include "xml_errors.h"
-#include "xml_policy.h"
 
 #define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
 
@@ -56,11 +55,7 @@ hh_validator *hh_validator_new_private(const hh_schemaset *set)
 {
     hh_buf err;
     hh_buf_init(&err);
-    char *path = hh_xasprintf("%s/%s", set->dir, HH_RULES_FILE);
-    hh_xml_allow_dir(set->dir);
-    hh_ruleset *own = hh_rules_load(path, &err);
-    hh_xml_allow_dir(NULL);
-    free(path);
+    hh_ruleset *own = hh_schemaset_own_rules(set, &err);
     hh_buf_free(&err);
     hh_validator *v = own ? hh_validator_new(set) : NULL;
     if (!v) {
