@@ -1,11 +1,13 @@
 /* test_parse.c — the form reader: one form or a batch, line numbers, the bytes kept
- * for a one-form file, and what it refuses before any schema is involved; and the
+ * for a one-form file and for each member of a batch (the same form read alone), and what it refuses before any schema is involved; and the
  * directory walk, which reads a directory in bounded sorted runs. */
 #include <check.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/tree.h>
 
+#include "digest.h"
 #include "input.h"
 #include "paths.h"
 #include "testutil.h"
@@ -17,8 +19,31 @@ typedef struct seen {
     long lines[8];
     int had_original;
     size_t original_len;
+    long originals;          /* forms handed over with their bytes */
+    long same_form;          /* of those from a batch: whose bytes read alone give its digests */
+    char original[160];      /* the last one's, cut */
     char ids[8][32];
 } seen;
+
+static int keep_digests(hh_form_input *form, void *arg)
+{
+    char *digests = arg;
+    if (form->doc == NULL || hh_form_digests(form->doc, digests, digests + 65) != 0)
+        digests[0] = '\0';
+    return 0;
+}
+
+/* Whether `bytes`, read as a form of their own, give the digests of `doc`. */
+static bool same_digests(xmlDocPtr doc, const char *bytes, size_t len)
+{
+    char of_doc[130], of_bytes[130] = "";
+    hh_diags d;
+    hh_diags_init(&d);
+    hh_read_forms_memory(bytes, len, "alone.xml", &d, keep_digests, of_bytes);
+    hh_diags_free(&d);
+    return hh_form_digests(doc, of_doc, of_doc + 65) == 0 && *of_bytes && strcmp(of_doc, of_bytes) == 0 &&
+           strcmp(of_doc + 65, of_bytes + 65) == 0;
+}
 
 static int remember(hh_form_input *form, void *arg)
 {
@@ -31,6 +56,10 @@ static int remember(hh_form_input *form, void *arg)
     }
     s->had_original = form->original != NULL;
     s->original_len = form->original_len;
+    s->originals += form->original != NULL;
+    if (form->original && form->doc) /* a batch member's bytes, read alone, are the same form */
+        s->same_form += same_digests(form->doc, form->original, form->original_len);
+    snprintf(s->original, sizeof s->original, "%.*s", (int)form->original_len, form->original ? form->original : "");
     s->forms++;
     return 0;
 }
@@ -73,8 +102,52 @@ START_TEST(a_batch_is_read_one_household_at_a_time)
     ck_assert_int_eq(s.lines[1], 4);
     ck_assert_int_eq(s.lines[2], 5);
     ck_assert_str_eq(s.ids[2], "c");
-    ck_assert(!s.had_original);
+    /* each with its own bytes, the namespace it borrowed from the root declared on it */
+    ck_assert_int_eq(s.originals, 3);
+    ck_assert_int_eq(s.same_form, 3);
+    ck_assert_str_eq(s.original, "<household " NS " id=\"c\"/>");
     hh_diags_free(&d);
+}
+END_TEST
+
+/* A batch member is stored as it was read, with every declaration it borrowed
+ * (written back as attribute values read them), and only those; a household that
+ * spans the reader's chunks keeps its bytes whole. */
+START_TEST(a_batch_member_keeps_its_bytes_with_the_declarations_it_borrowed)
+{
+    const char *xml = "<p:households xmlns:p=\"urn:hhreg:household:1\" xmlns:q=\"urn:x&amp;y&#9;&quot;z\""
+                      " xmlns:unused=\"urn:unused\">\n  <p:household id=\"d\" q:note=\"1\">\n    <p:x/>\n"
+                      "  </p:household>\n</p:households>\n";
+    hh_diags d;
+    hh_diags_init(&d);
+    seen s;
+    hh_read_stats st = read_string(xml, &d, &s);
+    ck_assert_int_eq(st.forms, 1);
+    ck_assert_str_eq(s.original, "<p:household xmlns:p=\"urn:hhreg:household:1\" xmlns:q=\"urn:x&#38;y&#9;&quot;z\""
+                                 " id=\"d\" q:note=\"1\">\n    <p:x/>\n  </p:household>");
+    ck_assert_int_eq(s.same_form, 1);
+    hh_diags_free(&d);
+
+    hh_buf big;
+    hh_buf_init(&big);
+    hh_buf_puts(&big, "<households " NS ">\n");
+    for (int k = 0; k < 100; k++) { /* 100 of some 3 KB: across the 64 KB the reader takes at a time */
+        hh_buf_printf(&big, "<household id=\"%d\">", k);
+        for (int c = 0; c < 60; c++)
+            hh_buf_puts(&big, "<note>fifty bytes of a household's text, no more.</note>");
+        hh_buf_puts(&big, "</household>\n");
+    }
+    hh_buf_puts(&big, "</households>\n");
+    hh_diags_init(&d);
+    st = read_string(big.data, &d, &s);
+    ck_assert_int_eq(st.forms, 100);
+    ck_assert_int_eq(s.originals, 100);
+    ck_assert_int_eq(s.same_form, 100);
+    ck_assert_msg(strncmp(s.original, "<household " NS " id=\"99\"><note>", strlen("<household " NS " id=\"99\"><note>")) == 0,
+                  "%s", s.original);
+    ck_assert_uint_eq(s.original_len, strlen("<household " NS " id=\"99\"></household>") + 60 * 56);
+    hh_diags_free(&d);
+    hh_buf_free(&big);
 }
 END_TEST
 
@@ -223,6 +296,7 @@ Suite *make_parse_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, one_form_keeps_its_bytes);
     tcase_add_test(tc, a_batch_is_read_one_household_at_a_time);
+    tcase_add_test(tc, a_batch_member_keeps_its_bytes_with_the_declarations_it_borrowed);
     tcase_add_test(tc, a_batch_member_becomes_a_standalone_valid_form);
     tcase_add_test(tc, foreign_elements_in_a_batch_are_refused_alone);
     tcase_add_test(tc, a_truncated_batch_keeps_the_complete_forms);

@@ -240,7 +240,7 @@ typedef struct job {
     char *name;
     long line;
     xmlDocPtr doc;            /* JOB_FORM */
-    char *bytes;              /* JOB_BYTES; JOB_IO_PROBLEM: the reason */
+    char *bytes;              /* JOB_BYTES; JOB_FORM: its bytes as stored, or NULL; JOB_IO_PROBLEM: the reason */
     size_t len;
     hh_diags diags;           /* JOB_FILE_PROBLEMS */
     long refused;
@@ -322,6 +322,10 @@ static int queue_form(hh_form_input *form, void *arg)
         j.kind = JOB_FORM;
         j.doc = form->doc;
         form->doc = NULL;
+        if (form->original) { /* its bytes, to be stored as they are */
+            j.bytes = hh_xstrndup(form->original, form->original_len);
+            j.len = form->original_len;
+        }
     } else {
         j.kind = JOB_BYTES;
         j.bytes = hh_xstrndup(form->original, form->original_len);
@@ -395,7 +399,7 @@ static void work_on_job(worker *w, job *j, hh_form_result *r)
 {
     hh_form_result_init(r);
     if (j->kind == JOB_FORM) {
-        hh_form_input form = { j->doc, j->name, j->line, 1, NULL, 0 };
+        hh_form_input form = { j->doc, j->name, j->line, 1, j->bytes, j->len };
         hh_work_on_form(w->fw, &form, r);
     } else if (j->kind == JOB_BYTES) {
         hh_work_on_bytes(w->fw, j->name, j->bytes, j->len, r);

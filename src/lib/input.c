@@ -11,7 +11,7 @@
  * <household>, at most HH_FORM_MAX_BYTES) is then read whole and parsed into a tree
  * in one call; a batch is fed to libxml2's push parser in pieces that end where a
  * household ends, and each household is handed over, moved into a document of its
- * own, as soon as its piece is parsed. */
+ * own and with its own bytes, as soon as its piece is parsed. */
 #include "input.h"
 
 #include <errno.h>
@@ -80,6 +80,8 @@ typedef struct scanner {
     int closing_tag, empty_tag;
     int depth;                  /* elements open */
     long child_line;            /* where the last element directly below the root began */
+    size_t child_start;         /* of `pending`: its '<' (a batch) */
+    long children;              /* elements directly below the root begun so far (a batch) */
     bool batch;                 /* the root is <households>: its children are the units */
     bool event;                 /* the last byte scanned named the root or closed an element at depth 1 or 0 */
     char markup[8];             /* after "<!": the start of "--", "[CDATA[" or "DOCTYPE" */
@@ -320,8 +322,11 @@ static size_t scan(scanner *s, const unsigned char *p, size_t n)
             } else if (c == '/') {
                 s->state = TAG_NAME;
             } else {
-                if (s->batch && s->depth == 1)
+                if (s->batch && s->depth == 1) {
                     s->unit_bytes = 2; /* a new unit, from its '<' */
+                    s->child_start = s->scanned + i - 2; /* p is pending's at s->scanned; c the byte after '<' */
+                    s->children++;
+                }
                 if (s->depth == 1)
                     s->child_line = s->line;
                 s->state = TAG_NAME;
@@ -388,12 +393,17 @@ static size_t scan(scanner *s, const unsigned char *p, size_t n)
 }
 
 /* Appends the next bytes of the source to s->pending, first dropping what libxml2
- * has been handed. Returns -1 when refused or unreadable. */
+ * has been handed, except a batch's last element below the root begun: its bytes
+ * are kept whole, to be stored as they are (standalone_bytes). Returns -1 when
+ * refused or unreadable. */
 static int fill(scanner *s)
 {
     if (s->handed && s->handed == s->pending.len) {
-        hh_buf_reset(&s->pending);
-        s->handed = s->scanned = 0;
+        size_t keep = s->children && s->child_start < s->pending.len ? s->child_start : s->pending.len;
+        s->pending.len -= keep;
+        memmove(s->pending.data, s->pending.data + keep, s->pending.len + 1); /* and the NUL */
+        s->handed = s->scanned = s->pending.len;
+        s->child_start = 0;
     }
     char chunk[READ_CHUNK];
     const char *data = chunk;
@@ -613,6 +623,7 @@ typedef struct batch {
     hh_read_stats st;
     long read_to;               /* households that begin after this line were not read (yet) */
     long skipped, skipped_line;
+    long children_taken;        /* elements directly below the root handed over or skipped */
     long stray_text;            /* text or CDATA between households, said once */
 } batch;
 
@@ -669,11 +680,14 @@ static xmlNsPtr own_ns(borrowed_ns *b, xmlNsPtr ns)
  * own, and once the namespaces it borrowed are declared on the household itself,
  * the tree owes the batch's document nothing: a worker thread may validate and free
  * it while the reader goes on. */
-static xmlDocPtr adopt_household(xmlNodePtr household, const xmlNode *batch_root)
+static xmlDocPtr adopt_household(xmlNodePtr household, const xmlNode *batch_root, const xmlNs **declared)
 {
     xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
     if (!doc)
         hh_out_of_memory();
+    xmlNsPtr own_last = household->nsDef; /* xmlNewNs appends after the household's own */
+    while (own_last && own_last->next)
+        own_last = own_last->next;
     xmlSetTreeDoc(household, doc);
     xmlDocSetRootElement(doc, household);
     borrowed_ns b = { batch_root, household, NULL, NULL, 0, 0 };
@@ -694,7 +708,60 @@ static xmlDocPtr adopt_household(xmlNodePtr household, const xmlNode *batch_root
     }
     free(b.from);
     free(b.to);
+    *declared = own_last ? own_last->next : household->nsDef;
     return doc;
+}
+
+/* Appends a namespace's URI as the value of its declaration between double quotes,
+ * which the parser reads back as the same URI. Its '&' stays as it is: libxml2
+ * keeps an '&' of a namespace declaration as the text "&#38;" (a character
+ * reference, read back as itself); other characters are escaped. */
+static void put_namespace_uri(hh_buf *out, const char *text)
+{
+    for (; *text; text++)
+        switch (*text) {
+        case '<': hh_buf_puts(out, "&lt;"); break;
+        case '"': hh_buf_puts(out, "&quot;"); break;
+        case '\t': hh_buf_puts(out, "&#9;"); break;
+        case '\n': hh_buf_puts(out, "&#10;"); break;
+        case '\r': hh_buf_puts(out, "&#13;"); break;
+        default: hh_buf_putc(out, *text);
+        }
+}
+
+/* The household's bytes as the batch holds them, with the namespace declarations
+ * it borrowed from the batch's root (`declared` on, made by adopt_household)
+ * written into its start tag: the form as it would stand alone, stored as it was
+ * read rather than serialized again (libxml2's serializer was 6 % of an import of
+ * a batch). NULL, for the serializer to make them, unless the last piece read was
+ * this household's alone: the parser handed it over with the piece that ended it. */
+static char *standalone_bytes(const batch *b, const xmlNode *household, const xmlNs *declared, size_t *len)
+{
+    const scanner *s = b->s;
+    const char *bytes = s->pending.data + s->child_start;
+    size_t n = s->handed - s->child_start;
+    size_t prefix = household->ns && household->ns->prefix ? strlen((const char *)household->ns->prefix) + 1 : 0;
+    size_t name = prefix + strlen((const char *)household->name);
+    if (s->children != b->children_taken || s->child_start >= s->handed || s->handed > s->pending.len || n < name + 3 ||
+        bytes[0] != '<' || (prefix && (strncmp(bytes + 1, (const char *)household->ns->prefix, prefix - 1) != 0 ||
+                                       bytes[prefix] != ':')) ||
+        strncmp(bytes + 1 + prefix, (const char *)household->name, name - prefix) != 0 ||
+        !strchr(" \t\r\n/>", bytes[1 + name]) || bytes[n - 1] != '>')
+        return NULL;
+    hh_buf out;
+    hh_buf_init(&out);
+    hh_buf_append(&out, bytes, 1 + name);
+    for (const xmlNs *ns = declared; ns; ns = ns->next) {
+        hh_buf_puts(&out, ns->prefix ? " xmlns:" : " xmlns");
+        if (ns->prefix)
+            hh_buf_puts(&out, (const char *)ns->prefix);
+        hh_buf_puts(&out, "=\"");
+        put_namespace_uri(&out, (const char *)ns->href);
+        hh_buf_putc(&out, '"');
+    }
+    hh_buf_append(&out, bytes + 1 + name, n - 1 - name);
+    *len = out.len;
+    return hh_buf_detach(&out);
 }
 
 /* Hands over what is complete below the root — after a piece, at most the one
@@ -705,13 +772,19 @@ static void take_children(batch *b, xmlNodePtr root, const xmlNode *open)
     for (xmlNodePtr c = root->children; c && c != open && !b->st.stopped; c = next) {
         next = c->next;
         xmlUnlinkNode(c);
+        b->children_taken += c->type == XML_ELEMENT_NODE;
         if (c->type == XML_ELEMENT_NODE && in_form_namespace(c) && xmlStrEqual(c->name, BAD_CAST "household")) {
-            hh_form_input form = { adopt_household(c, root), b->name, b->s->child_line, b->st.forms + 1, NULL, 0 };
+            const xmlNs *declared;
+            hh_form_input form = { adopt_household(c, root, &declared), b->name, b->s->child_line, b->st.forms + 1,
+                                   NULL, 0 };
+            char *bytes = standalone_bytes(b, c, declared, &form.original_len);
+            form.original = bytes;
             b->st.forms++;
             b->read_to = form.line;
             if (b->handler(&form, b->arg))
                 b->st.stopped = 1;
             xmlFreeDoc(form.doc);
+            free(bytes);
             continue;
         } else if (c->type == XML_ELEMENT_NODE) {
             b->skipped_line = b->s->child_line;
@@ -733,7 +806,7 @@ static void take_children(batch *b, xmlNodePtr root, const xmlNode *open)
  * what it costs is named: the households after the last one read. */
 static hh_read_stats read_batch(scanner *s, const char *name, hh_diags *d, hh_form_handler handler, void *arg)
 {
-    batch b = { s, name, d, handler, arg, { 0, 0, 0 }, 1, 0, 0, 0 };
+    batch b = { s, name, d, handler, arg, { 0, 0, 0 }, 1, 0, 0, 0, 0 };
     parse_error pe;
     memset(&pe, 0, sizeof pe);
     xmlParserCtxtPtr ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, name);

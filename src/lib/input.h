@@ -31,7 +31,9 @@ typedef struct hh_form_input {
     const char *file;
     long line;              /* line of the <household> start tag */
     long index;             /* 1-based position of the form in its file */
-    const char *original;   /* the exact bytes of a one-form file; NULL for a batch member */
+    const char *original;   /* the form's bytes, stored as they are: a one-form file's exact bytes; a
+                               batch member's own, the namespace declarations it borrowed from the
+                               batch's root written into its start tag (or NULL: serialize it) */
     size_t original_len;
 } hh_form_input;
 
