@@ -95,13 +95,14 @@ START_TEST(chinese_messages_show_codes_by_their_labels)
     size_t checked = 0;
     for (size_t i = 0; i < hh_rules_count(set->rules); i++) {
         hh_diags d = validate_sample(hh_rules_id(set->rules, i));
-        for (size_t k = 0; k < d.n; k++)
-            for (size_t it = 0; it < hh_item_count; it++) {
-                const char **codes = hh_items[it].code_list ? hh_code_list(set->labels, hh_items[it].code_list) : NULL;
+        for (size_t it = 0; it < hh_item_count; it++) {
+            const char **codes = hh_items[it].code_list ? hh_code_list(set->labels, hh_items[it].code_list) : NULL;
+            for (size_t k = 0; k < d.n; k++)
                 for (size_t c = 0; codes && codes[c]; c++, checked++)
                     ck_assert_msg(!has_word(d.items[k].msg_zh, codes[c]), "%s quotes the code '%s': %s", d.items[k].rule,
                                   codes[c], d.items[k].msg_zh);
-            }
+            free(codes);
+        }
         hh_diags_free(&d);
     }
     ck_assert_uint_gt(checked, 1000);
