@@ -7,8 +7,10 @@
  * key no other household shares is unique, and so found exactly.
  *
  * The public profile leaves no household unique: each unique household gets,
- * one step a round, its area blanked, then one member's age (the rarest age
- * first), then one member's sex (the area last where only one is named); a household with nothing left to blank that is
+ * one step a round, a member's age or sex blanked where that gives it the key
+ * of another household, else its area, then one member's age (the rarest age
+ * first), then one member's sex (the area last where only one is named;
+ * household_blank.c chooses); a household with nothing left to blank that is
  * still unique gets a donor, another household of its size blanked the same way
  * in full; with no other household of its size it is left out of the release
  * (its size alone, recounted from the household id, finds it). The licensed profile reports its unique households and keeps them.
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include "groups.h"
+#include "household_blank.h"
 #include "method.h"
 
 size_t count_households_at_risk(const microdata *m, long k)
@@ -108,64 +111,26 @@ size_t count_unique_households(const microdata *m)
 
 /* --- the remedy ------------------------------------------------------------------ */
 
-static int blank_area(microdata *m, size_t h, disclosure *d)
-{
-    household_rec *hh = &m->households[h];
-    if (!hh->v[V_AREA] || m->area_locked)
-        return 0;
-    hh->v[V_AREA] = 0;
-    d->suppressed[V_AREA]++;
-    d->household_blanks[HOUSEHOLD_BLANK_AREA]++;
-    return 1;
-}
-
-/* One step of blanking for household h: its area, else one member's age (the
- * rarest in the file), else one member's sex. Where only one area is named, its
- * blank would say little more than the name, so the area comes last. 0 when
- * nothing is left to blank. */
-static int blank_step(microdata *m, size_t h, const size_t *age_count, disclosure *d)
-{
-    household_rec *hh = &m->households[h];
-    int area_first = m->cats[V_AREA].n > 1;
-    if (area_first && blank_area(m, h, d))
-        return 1;
-    for (int var = V_AGE; var <= V_SEX; var += V_SEX - V_AGE) {
-        long best = -1;
-        for (uint16_t i = 0; i < hh->n_persons; i++) {
-            size_t q = hh->first_person + i;
-            uint16_t v = value_of(m, q, var);
-            if (v && (best < 0 || (var == V_AGE && age_count[v] < age_count[value_of(m, (size_t)best, var)])))
-                best = (long)q;
-        }
-        if (best >= 0) {
-            m->persons[best].v[var - FIRST_PERSON_VAR] = 0;
-            d->suppressed[var]++;
-            d->household_blanks[var == V_AGE ? HOUSEHOLD_BLANK_AGE : HOUSEHOLD_BLANK_SEX]++;
-            return 1;
-        }
-    }
-    return !area_first && blank_area(m, h, d);
-}
-
 void remedy_unique_households(microdata *m, rng *r, disclosure *d, size_t *blanks)
 {
     size_t n = m->n_households ? m->n_households : 1;
     unsigned char *unique = must_realloc(NULL, n);
-    size_t *age_count = must_realloc(NULL, ((size_t)m->cats[V_AGE].n + 1) * sizeof *age_count);
     uint32_t *random_order = must_realloc(NULL, n * sizeof *random_order);
     for (size_t h = 0; h < m->n_households; h++)
         random_order[h] = (uint32_t)h;
     rng_shuffle(r, random_order, m->n_households);
     *blanks = 0;
+    /* a household a blank of this round gave another's key is left for the next
+     * round to confirm (by whole keys), unless a round did nothing */
+    int skip_shared = 1;
     while (mark_unique(m, unique) > 0) {
-        memset(age_count, 0, ((size_t)m->cats[V_AGE].n + 1) * sizeof *age_count);
-        for (size_t q = 0; q < m->n_persons; q++)
-            age_count[value_of(m, q, V_AGE)]++;
+        household_blanker b;
+        household_blanker_init(&b, m, d);
         size_t before = *blanks, stuck = m->n_households;
         for (size_t h = 0; h < m->n_households; h++) {
-            if (!unique[h])
+            if (!unique[h] || (skip_shared && household_blanker_shared(&b, h)))
                 continue;
-            if (blank_step(m, h, age_count, d)) {
+            if (household_blank_step(&b, h)) {
                 (*blanks)++;
                 continue;
             }
@@ -174,7 +139,7 @@ void remedy_unique_households(microdata *m, rng *r, disclosure *d, size_t *blank
             for (size_t i = 0; i < m->n_households && donor == m->n_households; i++) {
                 size_t x = random_order[i];
                 if (x != h && m->households[x].n_persons == m->households[h].n_persons &&
-                    blank_step(m, x, age_count, d))
+                    household_blank_step(&b, x))
                     donor = x;
             }
             if (donor == m->n_households) {
@@ -183,10 +148,17 @@ void remedy_unique_households(microdata *m, rng *r, disclosure *d, size_t *blank
             }
             d->donor_households++;
             (*blanks)++;
-            while (blank_step(m, donor, age_count, d))
+            while (household_blank_step(&b, donor))
                 (*blanks)++;
         }
-        if (*blanks == before && stuck < m->n_households) {
+        household_blanker_free(&b);
+        int idle = *blanks == before;
+        if (idle && skip_shared && stuck == m->n_households) {
+            skip_shared = 0; /* only hashes said shared: the next round blanks them */
+            continue;
+        }
+        skip_shared = 1;
+        if (idle && stuck < m->n_households) {
             /* every other household of its size is blank in full and it is still
              * unique: it is the only one of its size, which the household id tells */
             microdata_drop_household(m, stuck);
@@ -198,6 +170,5 @@ void remedy_unique_households(microdata *m, rng *r, disclosure *d, size_t *blank
         }
     }
     free(unique);
-    free(age_count);
     free(random_order);
 }
