@@ -148,6 +148,41 @@ START_TEST(a_batch_member_keeps_its_bytes_with_the_declarations_it_borrowed)
     ck_assert_uint_eq(s.original_len, strlen("<household " NS " id=\"99\"></household>") + 60 * 56);
     hh_diags_free(&d);
     hh_buf_free(&big);
+
+    /* a member's '<' the last byte of the reader's first 64 KB, the member across two
+     * more, a comment inside it that looks like a member's start tag at the third
+     * (the review's case: its bytes were taken from there) */
+    hh_buf_init(&big);
+    hh_buf_puts(&big, "<households " NS ">\n<!--");
+    while (big.len < 65535 - 4)
+        hh_buf_putc(&big, 'x');
+    hh_buf_puts(&big, "-->\n");
+    ck_assert_uint_eq(big.len, 65535);
+    hh_buf_puts(&big, "<household id=\"z\"><note>n</note>\n<!--");
+    while (big.len < 131072)
+        hh_buf_putc(&big, 'y');
+    hh_buf_puts(&big, "<household x --><note>m</note></household>\n</households>\n");
+    hh_diags_init(&d);
+    st = read_string(big.data, &d, &s);
+    ck_assert_int_eq(st.forms, 1);
+    ck_assert_int_eq(s.originals, 1);
+    ck_assert_int_eq(s.same_form, 1);
+    ck_assert_msg(strncmp(s.original, "<household " NS " id=\"z\"><note>n</note>", 60) == 0, "%s", s.original);
+    hh_diags_free(&d);
+    hh_buf_free(&big);
+}
+END_TEST
+
+/* hh_read_one_form (a stored form, a form posted to the server) takes one form, never
+ * the first of a batch, whose members now carry their bytes too. */
+START_TEST(one_form_is_not_the_first_of_a_batch)
+{
+    const char *batch = "<households " NS "><household id=\"a\"/><household id=\"b\"/></households>";
+    ck_assert_ptr_null(hh_read_one_form(batch, strlen(batch), "b.xml", NULL));
+    const char *one = "<household " NS " id=\"a\"/>";
+    xmlDocPtr doc = hh_read_one_form(one, strlen(one), "a.xml", NULL);
+    ck_assert_ptr_nonnull(doc);
+    xmlFreeDoc(doc);
 }
 END_TEST
 
@@ -297,6 +332,7 @@ Suite *make_parse_suite(void)
     tcase_add_test(tc, one_form_keeps_its_bytes);
     tcase_add_test(tc, a_batch_is_read_one_household_at_a_time);
     tcase_add_test(tc, a_batch_member_keeps_its_bytes_with_the_declarations_it_borrowed);
+    tcase_add_test(tc, one_form_is_not_the_first_of_a_batch);
     tcase_add_test(tc, a_batch_member_becomes_a_standalone_valid_form);
     tcase_add_test(tc, foreign_elements_in_a_batch_are_refused_alone);
     tcase_add_test(tc, a_truncated_batch_keeps_the_complete_forms);

@@ -399,7 +399,7 @@ static void work_on_job(worker *w, job *j, hh_form_result *r)
 {
     hh_form_result_init(r);
     if (j->kind == JOB_FORM) {
-        hh_form_input form = { j->doc, j->name, j->line, 1, j->bytes, j->len };
+        hh_form_input form = { j->doc, j->name, j->line, 1, j->bytes, j->len, true };
         hh_work_on_form(w->fw, &form, r);
     } else if (j->kind == JOB_BYTES) {
         hh_work_on_bytes(w->fw, j->name, j->bytes, j->len, r);

@@ -41,6 +41,9 @@
 #define READ_CHUNK 65536
 _Static_assert(HH_FORM_MAX_BYTES + READ_CHUNK < INT_MAX, "a form's length must fit in an int");
 
+/* scanner.child_start when no member's bytes are kept */
+#define NO_CHILD SIZE_MAX
+
 enum scan_state { TEXT, TAG_OPEN, TAG_NAME, TAG_BODY, QUOTE, MARKUP, COMMENT, CDATA, DECL, PI };
 
 /* Why the scanner refused the input, before or beside libxml2 (each its message). */
@@ -80,7 +83,12 @@ typedef struct scanner {
     int closing_tag, empty_tag;
     int depth;                  /* elements open */
     long child_line;            /* where the last element directly below the root began */
-    size_t child_start;         /* of `pending`: its '<' (a batch) */
+    /* A batch member's bytes, for standalone_bytes: offsets in the input, not in
+     * `pending`, which drops what libxml2 was handed (fill keeps these) */
+    size_t base;                /* the input offset of pending's first byte */
+    size_t tag_start;           /* of the last '<' passed */
+    size_t child_start;         /* of the '<' of the last element directly below the root; NO_CHILD once taken */
+    size_t child_bytes;         /* its length, from that '<' to its last '>' (set when it ends) */
     long children;              /* elements directly below the root begun so far (a batch) */
     bool batch;                 /* the root is <households>: its children are the units */
     bool event;                 /* the last byte scanned named the root or closed an element at depth 1 or 0 */
@@ -230,6 +238,8 @@ static void end_tag(scanner *s)
     }
     if (s->depth <= 1) {
         s->event = true;
+        if (s->batch && s->depth == 1)
+            s->child_bytes = s->unit_bytes; /* from its '<': a unit begins there */
         if (s->batch)
             s->unit_bytes = 0;
     }
@@ -303,8 +313,10 @@ static size_t scan(scanner *s, const unsigned char *p, size_t n)
         }
         switch (s->state) {
         case TEXT:
-            if (c == '<')
+            if (c == '<') {
                 s->state = TAG_OPEN;
+                s->tag_start = s->base + s->scanned + i - 1; /* p is pending's at s->scanned */
+            }
             break;
         case TAG_OPEN:
             s->name_len = 0;
@@ -324,7 +336,7 @@ static size_t scan(scanner *s, const unsigned char *p, size_t n)
             } else {
                 if (s->batch && s->depth == 1) {
                     s->unit_bytes = 2; /* a new unit, from its '<' */
-                    s->child_start = s->scanned + i - 2; /* p is pending's at s->scanned; c the byte after '<' */
+                    s->child_start = s->tag_start;
                     s->children++;
                 }
                 if (s->depth == 1)
@@ -399,11 +411,18 @@ static size_t scan(scanner *s, const unsigned char *p, size_t n)
 static int fill(scanner *s)
 {
     if (s->handed && s->handed == s->pending.len) {
-        size_t keep = s->children && s->child_start < s->pending.len ? s->child_start : s->pending.len;
-        s->pending.len -= keep;
-        memmove(s->pending.data, s->pending.data + keep, s->pending.len + 1); /* and the NUL */
+        size_t end = s->base + s->pending.len, keep_from = end;
+        if (s->children && s->child_start != NO_CHILD)
+            keep_from = s->child_start;
+        if (s->state == TAG_OPEN && s->tag_start < keep_from) /* a '<' whose element may be the next member */
+            keep_from = s->tag_start;
+        size_t drop = keep_from - s->base;
+        if (drop) {
+            s->pending.len -= drop;
+            memmove(s->pending.data, s->pending.data + drop, s->pending.len + 1); /* and the NUL */
+            s->base = keep_from;
+        }
         s->handed = s->scanned = s->pending.len;
-        s->child_start = 0;
     }
     char chunk[READ_CHUNK];
     const char *data = chunk;
@@ -579,7 +598,7 @@ static hh_read_stats read_one_form(scanner *s, const char *name, hh_diags *d, hh
         return st;
     }
     long line = xmlGetLineNo(root);
-    hh_form_input form = { doc, name, line > 0 ? line : 1, 1, s->pending.data, s->pending.len };
+    hh_form_input form = { doc, name, line > 0 ? line : 1, 1, s->pending.data, s->pending.len, false };
     st.forms = 1;
     st.stopped = handler(&form, arg) != 0;
     xmlFreeDoc(form.doc);
@@ -738,11 +757,16 @@ static void put_namespace_uri(hh_buf *out, const char *text)
 static char *standalone_bytes(const batch *b, const xmlNode *household, const xmlNs *declared, size_t *len)
 {
     const scanner *s = b->s;
-    const char *bytes = s->pending.data + s->child_start;
-    size_t n = s->handed - s->child_start;
+    /* the last member begun, ended with the piece just parsed: from its '<' to the end
+     * of what was handed, as long as the scanner counted it */
+    if (s->children != b->children_taken || s->child_start == NO_CHILD || s->child_start < s->base ||
+        s->child_start - s->base >= s->handed || s->handed - (s->child_start - s->base) != s->child_bytes)
+        return NULL;
+    const char *bytes = s->pending.data + (s->child_start - s->base);
+    size_t n = s->child_bytes;
     size_t prefix = household->ns && household->ns->prefix ? strlen((const char *)household->ns->prefix) + 1 : 0;
     size_t name = prefix + strlen((const char *)household->name);
-    if (s->children != b->children_taken || s->child_start >= s->handed || s->handed > s->pending.len || n < name + 3 ||
+    if (s->handed > s->pending.len || n < name + 3 ||
         bytes[0] != '<' || (prefix && (strncmp(bytes + 1, (const char *)household->ns->prefix, prefix - 1) != 0 ||
                                        bytes[prefix] != ':')) ||
         strncmp(bytes + 1 + prefix, (const char *)household->name, name - prefix) != 0 ||
@@ -764,6 +788,13 @@ static char *standalone_bytes(const batch *b, const xmlNode *household, const xm
     return hh_buf_detach(&out);
 }
 
+/* Once the last member begun is taken, its bytes need not be kept any longer. */
+static void release_bytes(batch *b)
+{
+    if (b->s->children == b->children_taken)
+        b->s->child_start = NO_CHILD;
+}
+
 /* Hands over what is complete below the root — after a piece, at most the one
  * element it ended — and frees it, so the tree never holds more than one. */
 static void take_children(batch *b, xmlNodePtr root, const xmlNode *open)
@@ -772,21 +803,24 @@ static void take_children(batch *b, xmlNodePtr root, const xmlNode *open)
     for (xmlNodePtr c = root->children; c && c != open && !b->st.stopped; c = next) {
         next = c->next;
         xmlUnlinkNode(c);
-        b->children_taken += c->type == XML_ELEMENT_NODE;
         if (c->type == XML_ELEMENT_NODE && in_form_namespace(c) && xmlStrEqual(c->name, BAD_CAST "household")) {
+            b->children_taken++;
             const xmlNs *declared;
             hh_form_input form = { adopt_household(c, root, &declared), b->name, b->s->child_line, b->st.forms + 1,
-                                   NULL, 0 };
+                                   NULL, 0, true };
             char *bytes = standalone_bytes(b, c, declared, &form.original_len);
             form.original = bytes;
+            release_bytes(b);
             b->st.forms++;
             b->read_to = form.line;
             if (b->handler(&form, b->arg))
                 b->st.stopped = 1;
-            xmlFreeDoc(form.doc);
+            xmlFreeDoc(form.doc); /* and c with it */
             free(bytes);
             continue;
         } else if (c->type == XML_ELEMENT_NODE) {
+            b->children_taken++;
+            release_bytes(b);
             b->skipped_line = b->s->child_line;
             skip_element(b->d, b->name, c, b->skipped_line, &b->skipped);
             b->st.refused++;
@@ -886,7 +920,7 @@ static hh_read_stats defer_one_form(scanner *s, const char *name, hh_diags *d, h
         st.refused = 1;
         return st;
     }
-    hh_form_input form = { NULL, name, 1, 1, s->pending.data, s->pending.len };
+    hh_form_input form = { NULL, name, 1, 1, s->pending.data, s->pending.len, false };
     st.forms = 1;
     st.stopped = handler(&form, arg) != 0;
     return st;
@@ -944,7 +978,7 @@ hh_read_stats hh_read_forms_memory(const char *data, size_t len, const char *nam
 /* Takes the document of a one-form input; a batch is not one form. */
 static int take_one(hh_form_input *form, void *arg)
 {
-    if (form->original) {
+    if (!form->batch_member) {
         *(xmlDocPtr *)arg = form->doc;
         form->doc = NULL;
     }

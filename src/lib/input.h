@@ -35,6 +35,7 @@ typedef struct hh_form_input {
                                batch member's own, the namespace declarations it borrowed from the
                                batch's root written into its start tag (or NULL: serialize it) */
     size_t original_len;
+    bool batch_member;      /* read from a batch (<households>), not a one-form file */
 } hh_form_input;
 
 /* Called for each form; return non-zero to stop reading. */
