@@ -30,7 +30,7 @@ typedef struct hh_form_result {
     hh_household *household;   /* NULL unless the form is valid */
     char sha256[65];
     char content_sha256[65];   /* without the visits (digest.h): what a review judges */
-    char *xml;                 /* the form as received (a batch member re-serialised), */
+    char *xml;                 /* the form as received (a batch member: hh_form_input.original), */
     size_t xml_len;            /* compressed with hh_deflate ... */
     size_t xml_size;           /* ... from this many bytes */
 } hh_form_result;
