@@ -436,11 +436,25 @@ long tu_sql_count(const char *db, const char *sql)
     return n;
 }
 
-void tu_damage_household_index(const char *db)
+/* The dbstat query of the first leaf page of `index` in key order, for `column`. */
+static long first_leaf(const char *db, const char *index, const char *column)
+{
+    char *sql = hh_xasprintf("SELECT %s FROM dbstat WHERE name = '%s' AND pagetype = 'leaf' ORDER BY path LIMIT 1",
+                             column, index);
+    long value = tu_sql_count(db, sql);
+    free(sql);
+    return value;
+}
+
+long tu_first_leaf_cells(const char *db, const char *index)
+{
+    return first_leaf(db, index, "ncell");
+}
+
+void tu_damage_index(const char *db, const char *index)
 {
     ck_assert_int_eq(tu_sql_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)"), 0);
-    long page = tu_sql_count(db, "SELECT pageno FROM dbstat WHERE name = 'sqlite_autoindex_household_1'"
-                                 " AND pagetype = 'leaf' ORDER BY pageno LIMIT 1");
+    long page = first_leaf(db, index, "pageno");
     long page_size = tu_sql_count(db, "PRAGMA page_size");
     ck_assert(page > 1 && page_size >= 512);
     size_t len;

@@ -102,10 +102,16 @@ char *tu_large_form(int persons, int visits);
 int tu_sql_exec(const char *db, const char *sql);
 /* A count from `sql` on the store file at `db` (-1 on failure). */
 long tu_sql_count(const char *db, const char *sql);
+/* How many entries the first leaf page (in key order) of the index named `index`
+ * holds in the store at `db`. */
+long tu_first_leaf_cells(const char *db, const char *index);
 /* Damages the store at `db` as a failing disk or a careless hand might, silently: the
- * first leaf page of the household table's primary-key index loses two cells, which
- * hides two households from every read through it without an error. */
-void tu_damage_household_index(const char *db);
+ * first leaf page (in key order) of the index named `index` loses its last two cells,
+ * which hides the rows of the two keys at tu_first_leaf_cells - 2 and - 1 (counted
+ * from 0 in key order) from every read through it, without an error. */
+void tu_damage_index(const char *db, const char *index);
+/* The household table's primary-key index, damaged so. */
+#define TU_HOUSEHOLD_INDEX "sqlite_autoindex_household_1"
 /* Holds the write lock of the store at `db` (BEGIN IMMEDIATE) for `ms` milliseconds
  * in a child process; returns its pid once the lock is taken. */
 pid_t tu_hold_write_lock(const char *db, int ms);

@@ -806,6 +806,7 @@ typedef struct pass_state {
     unsigned pass;
     long households;
     long tombstones;             /* of pass 0 */
+    long revisions;              /* of pass 0; -1: the plugin takes none */
     int failed;
     const char *failed_in;       /* the callback that returned nonzero (not a write that failed) */
     int returned;                /* and what it returned */
@@ -970,26 +971,36 @@ static int hand_over_revision(const hh_revision_row *r, void *arg)
     hhreg_revision v = { sizeof v,  r->id,          r->revision,  r->district_code,   r->made_in, r->origin,
                          r->parent, r->merged_from, r->stored_at, r->content_sha256, r->change };
     int returned = hh_plugin_revision(ps->ctx->plugin)(ps->ctx, ps->plugin_state, &v);
+    ps->revisions++;
     return returned || ps->ctx->write_failed ? stop_walk(ps, "revision", returned) : 0;
 }
 
 /* The first pass's revisions, after its deletions, for a plugin that takes them. */
 static int hand_over_revisions(hh_store *s, const hh_export_request *rq, pass_state *ps, hh_buf *err)
 {
+    ps->revisions = -1;
     if (!hh_plugin_revision(ps->ctx->plugin))
         return 0;
+    ps->revisions = 0;
     return hh_store_each_revision(s, rq->area, ps->ctx->since, hand_over_revision, ps, err);
 }
 
-/* Whether the snapshot the plugin was given is sound (hh_store_quick_check, inside
- * the export's read transaction); 0, or -1 with result->error. It runs before the
- * plugin's end(), which then hears ok = 0: a plugin that commits elsewhere (a
- * central database) must not commit what a damaged store handed it. */
-static int check_snapshot(hh_store *s, hh_export_result *result)
+/* Whether the snapshot the plugin was given is sound, inside the export's read
+ * transaction; 0, or -1 with result->error. It runs before the plugin's end(), which
+ * then hears ok = 0: a plugin that commits elsewhere (a central database) must not
+ * commit what a damaged store handed it. The changes after a watermark of the whole
+ * store are counted against the change feed (hh_store_check_feed: what such an
+ * export reads, a few per cent of the store); any other export checks every page
+ * (hh_store_quick_check: 3.0 s of a 1.2 GB store, against an incremental run's
+ * 0.2 s). */
+static int check_snapshot(hh_store *s, const hh_export_request *rq, const pass_state *ps,
+                          hh_export_result *result)
 {
     hh_buf err;
     hh_buf_init(&err);
-    int rc = hh_store_quick_check(s, &err);
+    hh_feed_handed handed = { ps->ctx->since, ps->households, ps->tombstones, ps->revisions };
+    int rc = ps->ctx->since >= 0 && !(rq->area && *rq->area) ? hh_store_check_feed(s, &handed, &err)
+                                                              : hh_store_quick_check(s, &err);
     if (rc)
         hh_export_fail(result, hh_tr("%s; the export was not written: see hhreg check",
                                      "%s；本次导出未写出：请用 hhreg check 检查"),
@@ -1034,7 +1045,7 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
     result->tombstones = ps.tombstones;
     result->since = ctx->since;
     result->last_change = ctx->last_change;
-    if (ok && check_snapshot(s, result) != 0)
+    if (ok && check_snapshot(s, rq, &ps, result) != 0)
         ok = 0;
     if ((returned = p->end(ctx, state, ok)) != 0) {
         if (ok)

@@ -35,10 +35,10 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_REVISION_WITH_SHA] = "SELECT max(revision) FROM revision WHERE household_id = ?1 AND form_sha256 = ?2",
     [STMT_HOUSEHOLD_INSERT] = "INSERT INTO household(id, current_revision, created_at) VALUES (?1, ?2, ?3)",
     [STMT_HOUSEHOLD_SET_REVISION] = "UPDATE household SET current_revision = ?2 WHERE id = ?1",
-    /* the household id is an item (its column household_id); ?15 on: the items */
+    /* the household id is an item (its column household_id); ?16 on: the items */
     [STMT_REVISION_INSERT] =
         "INSERT INTO revision(revision, stored_at, stored_by, source, " REVISION_RECORD_COLUMNS ", " REVISION_LINEAGE
-        ", merged_from) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14" HH_HOUSEHOLD_ITEMS(HH_ITEM_SQL_PARAM)
+        ", merged_from) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15" HH_HOUSEHOLD_ITEMS(HH_ITEM_SQL_PARAM)
         ", " REVISION_LINEAGE_OF("?1", ":parent") ", :settles)",
     /* ?6 on: the items */
     [STMT_PERSON_INSERT] =

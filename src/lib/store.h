@@ -26,7 +26,7 @@
 #include "util.h"
 
 #define HH_STORE_APPLICATION_ID 0x48485247 /* "HHRG" */
-#define HH_STORE_SCHEMA_VERSION 13
+#define HH_STORE_SCHEMA_VERSION 14
 
 typedef struct hh_store hh_store;
 
@@ -78,6 +78,22 @@ int hh_store_part_end(hh_store *s, bool keep, hh_buf *err);
  * index hides rows without any error while they are read. Inside a read transaction
  * it checks that snapshot. 0; -1 with `err` when damaged or it cannot be checked. */
 int hh_store_quick_check(hh_store *s, hh_buf *err);
+/* What an export of the changes after `since` (the whole store, no area) handed
+ * over: its current households, its tombstones, and its revisions (-1: none were
+ * asked for). */
+typedef struct hh_feed_handed {
+    long long since;
+    long households, tombstones, revisions;
+} hh_feed_handed;
+/* Whether that is all the change feed holds after `since`: the feed's entries
+ * numbered without a gap up to the store's last number, every household they name
+ * in the store, and as many households, tombstones and revisions handed over as they
+ * name. With the walk's own counts (a household's persons, visits and review
+ * decisions: hh_store_walk), this finds what an index that lost entries would hide
+ * from such an export, reading only the changed part of the store where
+ * hh_store_quick_check reads every page. Inside the export's read transaction; 0,
+ * or -1 with `err` saying what is short. */
+int hh_store_check_feed(hh_store *s, const hh_feed_handed *handed, hh_buf *err);
 
 /* --- writing ------------------------------------------------------------- */
 /* STORED, REVISED: a new revision. UNCHANGED: the form equals the current revision.

@@ -23,7 +23,7 @@ enum hh_stmt {
  * columns come from the item table (items.def). */
 #define REVISION_RECORD_COLUMNS                                                                          \
     "form_sha256, xml, xml_size, size, elderly60, elderly65, disabled, living_alone, empty_nest,"      \
-    " content_sha256"                                                                                  \
+    " content_sha256, visits"                                                                          \
     HH_HOUSEHOLD_ITEMS(HH_ITEM_SQL_COLUMN)
 #define PERSON_RECORD_COLUMNS "age, age_group, disabled" HH_PERSON_ITEMS(HH_ITEM_SQL_COLUMN)
 #define VISIT_RECORD_COLUMNS "seq" HH_VISIT_ITEMS(HH_ITEM_SQL_COLUMN)
@@ -119,6 +119,9 @@ typedef struct hh_stored_revision {
     int parent;                                /* 0: none */
     long long change;                          /* the household's newest change (schema 11) */
     bool damaged;                              /* a NOT NULL column empty, or the XML unreadable */
+    const char *const *unaccounted;            /* rows the store counts and the walk did not read (an
+                                                * index lost them), named in English and Chinese
+                                                * ({ "persons", "人员" }...); NULL: all there */
     hh_household_derived derived;              /* the derived columns as stored */
     const hh_person_derived *person_derived;   /* per person, as stored (age_group -1: unknown) */
 } hh_stored_revision;

@@ -336,6 +336,13 @@ static const char migration_12[] =
  * columns take NULL, made so as migration 7 made its columns. */
 static const char migration_13[] = "";
 
+/* 14: how many visits each revision's form records, so a walk that reads them back
+ * can tell a visit an index lost (export.c's check of an incremental export: what it
+ * hands over is counted against the store's own counts, not found by a whole-file
+ * check). The revision's persons are counted by `size` already. Older revisions are
+ * counted once, here (count_form_visits). */
+static const char migration_14[] = "ALTER TABLE revision ADD COLUMN visits INTEGER;";
+
 /* A random (version 4) UUID for the store, and its revisions stamped with it; the
  * revisions' trigger is lifted for that one UPDATE and made again as it was. */
 static int store_identify(hh_store *s, hh_buf *err)
@@ -362,6 +369,16 @@ static int number_origins(hh_store *s, hh_buf *err)
 {
     return hh_store_exec(s,
                          "DROP TRIGGER revision_kept_u; UPDATE revision SET origin = revision;"
+                         TRIGGER_REVISION_KEPT_U ";",
+                         err);
+}
+
+/* 14: every revision's form visits counted (see migration 14). */
+static int count_form_visits(hh_store *s, hh_buf *err)
+{
+    return hh_store_exec(s,
+                         "DROP TRIGGER revision_kept_u; UPDATE revision SET visits = (SELECT count(*) FROM visit v"
+                         " WHERE v.household_id = revision.household_id AND v.revision = revision.revision);"
                          TRIGGER_REVISION_KEPT_U ";",
                          err);
 }
@@ -406,12 +423,13 @@ int hh_store_migration_finish(hh_store *s, int version, hh_buf *err)
            : version == 10 ? store_identify(s, err)
            : version == 12 ? number_origins(s, err)
            : version == 13 ? relax_revision_columns(s, unanswered_after_nobody_home, err)
+           : version == 14 ? count_form_visits(s, err)
                            : 0;
 }
 
 const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3, migration_4, migration_5,
                                               migration_6, migration_7, migration_8, migration_9, migration_10,
-                                              migration_11, migration_12, migration_13 };
+                                              migration_11, migration_12, migration_13, migration_14 };
 const int hh_store_migration_count = sizeof hh_store_migrations / sizeof hh_store_migrations[0];
 
 const hh_store_trigger hh_store_triggers[] = {

@@ -62,7 +62,8 @@ static int insert_revision(hh_store *s, const hh_put_request *rq, int rev, int p
     for (int k = 0; k < 6; k++)
         sqlite3_bind_int(st, 8 + k, derived[k]);
     hh_store_bind_text(st, 14, rq->content_sha256);
-    bind_items(st, 15, HH_ITEM_HOUSEHOLD, rq->household);
+    sqlite3_bind_int64(st, 15, (sqlite3_int64)rq->household->n_visits);
+    bind_items(st, 16, HH_ITEM_HOUSEHOLD, rq->household);
     int at_parent = sqlite3_bind_parameter_index(st, ":parent");
     if (parent > 0)
         sqlite3_bind_int(st, at_parent, parent);
