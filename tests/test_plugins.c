@@ -1522,8 +1522,9 @@ END_TEST
 
 /* An incremental export reads only what changed, and counts that against the store's
  * own counts rather than reading every page: an index that lost a changed household's
- * persons, or the change feed's own entries, stops it as a damaged store stops a full
- * one. */
+ * persons or revisions (which its review state is read from), or the change feed's
+ * own entries, stops it as a damaged store stops a full one; and no index the feed
+ * is looked up by can drop a deletion. */
 START_TEST(an_incremental_export_finds_what_an_index_lost)
 {
     free(install_test_plugin("api16", "api16", 0644));
@@ -1543,7 +1544,7 @@ START_TEST(an_incremental_export_finds_what_an_index_lost)
     tu_result_free(&r);
     tu_damage_index(tu_store_db, "sqlite_autoindex_person_1");
     r = export_to("api16", out, "--since", since, NULL, NULL);
-    char *said = hh_xasprintf("revision 1 of household %s is damaged: the store counts more persons than it can read"
+    char *said = hh_xasprintf("revision 1 of household %s is damaged: the store's counts of its persons disagree"
                               " (an index has lost entries); run 'hhreg check'", id);
     ck_assert_msg(r.status == 1 && strstr(r.err, said), "%d: %s", r.status, r.err);
     tu_result_free(&r);
@@ -1557,6 +1558,36 @@ START_TEST(an_incremental_export_finds_what_an_index_lost)
     ck_assert_msg(r.status == 1 && strstr(r.err, short_feed), "%d: %s", r.status, r.err);
     tu_result_free(&r);
     assert_no_output_left();
+    /* the first 300 households reviewed after the watermark, and the revision index
+     * losing two of theirs */
+    ck_assert_int_eq(system(restore), 0);
+    ck_assert_int_eq(tu_sql_exec(tu_store_db, "INSERT INTO review(household_id, revision, decision, at, reviewer)"
+                                              " SELECT id, current_revision, 'approved', '2026-12-07T08:00:00Z', 'test'"
+                                              " FROM household ORDER BY id LIMIT 300"),
+                     0);
+    tu_damage_index(tu_store_db, "sqlite_autoindex_revision_1");
+    r = export_to("api16", out, "--since", since, NULL, NULL);
+    char *short_households = hh_xasprintf("the store is damaged (its change feed names 300 households and 0 deletions"
+                                          " after %s, and 298 and 0 could be read)", since);
+    ck_assert_msg(r.status == 1 && strstr(r.err, short_households), "%d: %s", r.status, r.err);
+    tu_result_free(&r);
+    free(short_households);
+    assert_no_output_left();
+    /* the first 300 households deleted after the watermark, and the feed's index by
+     * household losing two of their entries: every deletion is still handed over */
+    ck_assert_int_eq(system(restore), 0);
+    ck_assert_int_eq(tu_sql_exec(tu_store_db, "UPDATE household SET deleted_at = '2026-12-07T08:00:00Z',"
+                                              " delete_reason = 'test' WHERE id IN (SELECT id FROM household"
+                                              " ORDER BY id LIMIT 300)"),
+                     0);
+    tu_damage_index(tu_store_db, "change_household");
+    r = export_to("api16", out, "--since", since, NULL, NULL);
+    ck_assert_msg(r.status == 0, "%d: %s", r.status, r.err);
+    tu_result_free(&r);
+    char *exported = tu_read_file(out, NULL);
+    ck_assert_int_eq(lines_starting(exported, "tombstone\t"), 300);
+    free(exported);
+    unlink(out);
     /* and a sound store exports the same changes */
     ck_assert_int_eq(system(restore), 0);
     r = export_to("api16", out, "--since", "0", NULL, NULL);

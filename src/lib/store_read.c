@@ -308,20 +308,27 @@ int hh_store_each_current(hh_store *s,
  * an index that lost entries cannot hand over a household short (an incremental
  * export's check, export.c): persons against the revision's size and the form's
  * visits against its `visits` (migration 14), always; in a walk of the changes after
- * a watermark, which is checked so and not page by page, also the visit log (read
- * with the current revision) against the change feed's visit entries, and the review
- * decisions against its review entries (one entry each, made by triggers: migration
- * 11). Those two cost 1.3 s of a whole 465,000-household walk, which a whole-store
- * check follows anyway: other walks leave them NULL. */
+ * a watermark, which is checked so and not page by page, also what the export reads
+ * of the household besides (api_review_state reads its earlier revisions, their
+ * visits and its review decisions): the visit log (read with the current revision),
+ * the revisions and the review decisions against the change feed's entries for
+ * them (one entry each, made by triggers: migration 11), and the visits of all its
+ * revisions against their `visits`. Those cost 1.3 s of a whole
+ * 465,000-household walk, which a whole-store check follows anyway: other walks
+ * leave them NULL. */
 #define COUNTED_AGAINST_FEED                                                                          \
     " CASE WHEN r.revision = h.current_revision THEN (SELECT count(*) FROM change c"                  \
     " WHERE c.household_id = h.id AND c.kind = 'visit') ELSE 0 END,"                                  \
     " (SELECT count(*) FROM review v WHERE v.household_id = h.id)"                                    \
-    " - (SELECT count(*) FROM change c WHERE c.household_id = h.id AND c.kind = 'review')"
-#define NOT_COUNTED_AGAINST_FEED "NULL, NULL"
+    " - (SELECT count(*) FROM change c WHERE c.household_id = h.id AND c.kind = 'review'),"           \
+    " (SELECT count(*) FROM revision k WHERE k.household_id = h.id)"                                  \
+    " - (SELECT count(*) FROM change c WHERE c.household_id = h.id AND c.kind = 'revision'),"         \
+    " (SELECT count(*) FROM visit v WHERE v.household_id = h.id)"                                     \
+    " - (SELECT coalesce(sum(k.visits), 0) FROM revision k WHERE k.household_id = h.id)"
+#define NOT_COUNTED_AGAINST_FEED "NULL, NULL, NULL, NULL"
 enum { R_ID, R_REVISION, R_XML, R_XML_SIZE, R_SHA256, R_CONTENT_SHA256, R_SIZE, R_ELDERLY60, R_ELDERLY65, R_DISABLED,
        R_LIVING_ALONE, R_EMPTY_NEST, R_CURRENT, R_MADE_IN, R_PARENT, R_CHANGE, R_VISITS, R_LOGGED, R_REVIEWS_UNFED,
-       R_ITEMS };
+       R_REVISIONS_UNFED, R_HISTORY_VISITS_UNFED, R_ITEMS };
 #define PERSON_COLUMNS "SELECT h.id, r.revision, p.age, p.age_group, p.disabled" HH_PERSON_ITEMS(PERSON_ITEM)
 enum { P_AGE = 2, P_AGE_GROUP, P_DISABLED, P_ITEMS };
 #define PERSON_JOIN " JOIN person p ON p.household_id = h.id AND p.revision = r.revision"
@@ -461,22 +468,26 @@ static void read_household(sqlite3_stmt *st, hh_arena *a, hh_household *h, hh_ho
     hd->low_income = h->low_income;
 }
 
-/* Which rows of the revision at `st` the walk read fewer of than the store counts
- * (see COUNTED_AGAINST_FEED), named in English and Chinese, or NULL. */
+/* Which rows of the revision at `st` the walk read a number of other than the store
+ * counts (see COUNTED_AGAINST_FEED), named in English and Chinese, or NULL. */
 static const char *const *unaccounted_rows(sqlite3_stmt *st, const hh_household *h)
 {
     static const char *const persons[] = { "persons", "人员" }, *const visits[] = { "visits of the form", "表单中的走访" },
                              *const logged[] = { "logged visits", "走访记录" },
-                             *const reviews[] = { "review decisions", "审核决定" };
+                             *const reviews[] = { "review decisions", "审核决定" },
+                             *const revisions[] = { "revisions", "版本" },
+                             *const history[] = { "visits of its revisions", "各版本的走访" };
     if ((size_t)sqlite3_column_int64(st, R_SIZE) != h->n_persons)
         return persons;
     if (sqlite3_column_type(st, R_VISITS) == SQLITE_NULL || (size_t)sqlite3_column_int64(st, R_VISITS) != h->n_visits)
         return visits;
     if (sqlite3_column_type(st, R_LOGGED) != SQLITE_NULL && (size_t)sqlite3_column_int64(st, R_LOGGED) != h->n_logged)
         return logged;
-    if (sqlite3_column_int64(st, R_REVIEWS_UNFED) != 0) /* NULL: 0 */
-        return reviews;
-    return NULL;
+    /* NULL: 0 */
+    return sqlite3_column_int64(st, R_REVIEWS_UNFED) ? reviews
+           : sqlite3_column_int64(st, R_REVISIONS_UNFED) ? revisions
+           : sqlite3_column_int64(st, R_HISTORY_VISITS_UNFED) ? history
+                                                            : NULL;
 }
 
 int hh_store_walk(hh_store *s, bool every_revision, const char *area, long long since, bool with_xml,
@@ -596,9 +607,9 @@ static int each_household_row(const hh_stored_revision *r, void *arg)
     }
     if (r->unaccounted) {
         hh_buf_printf(w->err,
-                      hh_tr("%s: revision %d of household %s is damaged: the store counts more %s than it can read"
+                      hh_tr("%s: revision %d of household %s is damaged: the store's counts of its %s disagree"
                             " (an index has lost entries); run 'hhreg check'",
-                            "%1$s：住户 %3$s 的第 %2$d 版已损坏：存储库记录的%4$s多于能读出的（索引丢失了条目）；"
+                            "%1$s：住户 %3$s 的第 %2$d 版已损坏：存储库中其%4$s的计数不一致（索引丢失了条目）；"
                             "请运行“hhreg check”"),
                       w->s->path, r->revision, id, hh_tr(r->unaccounted[0], r->unaccounted[1]));
         return -1;
@@ -618,16 +629,18 @@ int hh_store_each_household(hh_store *s, const char *area, long long since, bool
 int hh_store_each_tombstone(hh_store *s, const char *area, long long since,
                             int (*fn)(const hh_tombstone_row *t, void *arg), void *arg, hh_buf *err)
 {
-#define TOMBSTONE_ROWS                                                                                      \
-    "SELECT h.id, h.current_revision, h.deleted_at, h.delete_reason, (SELECT max(seq) FROM change c"            \
-    " WHERE c.household_id = h.id AND c.kind = 'tombstone') AS change" STORE_FROM_CURRENT                        \
-    " WHERE h.deleted_at IS NOT NULL AND " STORE_IN_AREA " AND coalesce(change, 0) > ?2"
-    /* with a watermark, from the feed's deletions after it, not every household
-     * (65 ms of an incremental export of a 465,000-household store) */
-    const char *sql = since >= 0 ? TOMBSTONE_ROWS " AND h.id IN (SELECT household_id FROM change WHERE seq > ?2"
-                                                  " AND kind = 'tombstone') ORDER BY h.id"
-                                 : TOMBSTONE_ROWS " ORDER BY h.id";
-#undef TOMBSTONE_ROWS
+    /* with a watermark, the deletions after it as the feed's own range numbers them
+     * (NOT INDEXED: what hh_store_check_feed counts them by, so that an index
+     * that lost an entry cannot drop a deletion from both), not every household */
+    const char *sql =
+        since >= 0 ? "SELECT h.id, h.current_revision, h.deleted_at, h.delete_reason, t.change FROM (SELECT"
+                     " household_id, max(seq) AS change FROM change NOT INDEXED WHERE seq > ?2 AND kind = 'tombstone'"
+                     " GROUP BY household_id) t JOIN household h ON h.id = t.household_id JOIN revision r"
+                     " ON r.household_id = h.id AND r.revision = h.current_revision"
+                     " WHERE h.deleted_at IS NOT NULL AND " STORE_IN_AREA " ORDER BY h.id"
+                   : "SELECT h.id, h.current_revision, h.deleted_at, h.delete_reason, (SELECT max(seq) FROM change c"
+                     " WHERE c.household_id = h.id AND c.kind = 'tombstone') AS change" STORE_FROM_CURRENT
+                     " WHERE h.deleted_at IS NOT NULL AND " STORE_IN_AREA " AND coalesce(change, 0) > ?2 ORDER BY h.id";
     sqlite3_stmt *st;
     if (prepare(s, sql, &st, err))
         return -1;

@@ -373,13 +373,21 @@ static int number_origins(hh_store *s, hh_buf *err)
                          err);
 }
 
-/* 14: every revision's form visits counted (see migration 14). */
+/* 14: every revision's form visits counted (see migration 14), from the tables
+ * themselves (NOT INDEXED, into a table of its own), so that a damaged index cannot
+ * make a wrong count that outlives its REINDEX. */
 static int count_form_visits(hh_store *s, hh_buf *err)
 {
     return hh_store_exec(s,
-                         "DROP TRIGGER revision_kept_u; UPDATE revision SET visits = (SELECT count(*) FROM visit v"
-                         " WHERE v.household_id = revision.household_id AND v.revision = revision.revision);"
-                         TRIGGER_REVISION_KEPT_U ";",
+                         "CREATE TEMP TABLE form_visits (household_id TEXT, revision INTEGER, n INTEGER,"
+                         "  PRIMARY KEY (household_id, revision));"
+                         "INSERT INTO temp.form_visits SELECT household_id, revision, count(*) FROM visit NOT INDEXED"
+                         "  GROUP BY household_id, revision;"
+                         "DROP TRIGGER revision_kept_u;"
+                         "UPDATE revision NOT INDEXED SET visits = coalesce((SELECT n FROM temp.form_visits f"
+                         "  WHERE f.household_id = revision.household_id AND f.revision = revision.revision), 0);"
+                         TRIGGER_REVISION_KEPT_U ";"
+                         "DROP TABLE temp.form_visits;",
                          err);
 }
 
