@@ -260,6 +260,10 @@ typedef struct hhreg_item {
 
 typedef struct hhreg_ctx hhreg_ctx;   /* the host's, opaque */
 
+/* The host's functions are called from the thread hhreg called the plugin on (in
+ * begin, household, pass_end, tombstone, revision or end), never from a thread of
+ * the plugin's own: the host reads the store there, one call at a time. */
+
 typedef struct hhreg_host_api {
     size_t struct_size;
     unsigned api_minor;        /* the host's HHREG_HOST_API_MINOR */

@@ -476,7 +476,7 @@ static bool read_only_here(const char *path, bool *read_only_mount)
  * where no -wal is left, as immutable (nobody can change it there; a directory that
  * only this user may not write could still be written by its owner meanwhile, so it
  * is read with SQLite's locks). */
-static int open_file(hh_store *s, bool create, bool exists, bool read_only, hh_buf *err)
+static int open_file(hh_store *s, bool create, bool exists, bool read_only, bool one_thread, hh_buf *err)
 {
     bool read_only_mount = false;
     s->read_only_here = exists && read_only_here(s->path, &read_only_mount);
@@ -500,7 +500,8 @@ static int open_file(hh_store *s, bool create, bool exists, bool read_only, hh_b
     }
     int flags = s->read_only ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
                              : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(uri ? uri : s->path, &s->db, flags | SQLITE_OPEN_NOFOLLOW, NULL);
+    int rc = sqlite3_open_v2(uri ? uri : s->path, &s->db,
+                             flags | SQLITE_OPEN_NOFOLLOW | (one_thread ? SQLITE_OPEN_NOMUTEX : 0), NULL);
     sqlite3_free(uri);
     if (rc != SQLITE_OK) {
         char *dir = hh_xstrdup(s->path);
@@ -536,8 +537,10 @@ static void keep_side_files_private(const char *path)
 }
 
 /* Opens the store read-write (creating it with `create`) or, `read_only`, with
- * SQLITE_OPEN_READONLY and query_only, temporary tables in memory. */
-static int open_store(const char *path, bool create, bool read_only, bool as_is, hh_store **out, hh_buf *err)
+ * SQLITE_OPEN_READONLY and query_only, temporary tables in memory; `one_thread`:
+ * for one thread at a time (SQLITE_OPEN_NOMUTEX). */
+static int open_store(const char *path, bool create, bool read_only, bool as_is, bool one_thread, hh_store **out,
+                      hh_buf *err)
 {
     *out = NULL;
     struct stat st;
@@ -559,7 +562,7 @@ static int open_store(const char *path, bool create, bool read_only, bool as_is,
     hh_store *s = hh_xcalloc(1, sizeof *s);
     s->path = hh_xstrdup(path);
     s->as_is = as_is;
-    int rc = open_file(s, create, exists, read_only, err);
+    int rc = open_file(s, create, exists, read_only, one_thread, err);
     if (rc == 0) {
         sqlite3_extended_result_codes(s->db, 1);
         sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
@@ -601,17 +604,22 @@ static int open_store(const char *path, bool create, bool read_only, bool as_is,
 
 int hh_store_open(const char *path, bool create, hh_store **out, hh_buf *err)
 {
-    return open_store(path, create, false, false, out, err);
+    return open_store(path, create, false, false, false, out, err);
 }
 
 int hh_store_open_read_only(const char *path, hh_store **out, hh_buf *err)
 {
-    return open_store(path, false, true, false, out, err);
+    return open_store(path, false, true, false, true, out, err);
+}
+
+int hh_store_open_shared_reader(const char *path, hh_store **out, hh_buf *err)
+{
+    return open_store(path, false, true, false, false, out, err);
 }
 
 int hh_store_open_as_is(const char *path, hh_store **out, hh_buf *err)
 {
-    return open_store(path, false, true, true, out, err);
+    return open_store(path, false, true, true, true, out, err);
 }
 
 char *hh_store_identity(hh_store *s)

@@ -36,8 +36,13 @@ const char *hh_store_default_path(void);
  * is opened as it is). */
 int hh_store_open(const char *path, bool create, hh_store **out, hh_buf *err);
 /* Opens an existing, current store for reading only (SQLITE_OPEN_READONLY and
- * query_only): what an export plugin's process reads. */
+ * query_only): what an export plugin's process reads. The connection is for one
+ * thread at a time (SQLite's multi-thread mode: no mutex around each call, 11 % of
+ * the host's time in a full load of the central database). */
 int hh_store_open_read_only(const char *path, hh_store **out, hh_buf *err);
+/* hh_store_open_read_only for a connection that several threads use at once (the
+ * server's readers): SQLite serialises the calls. */
+int hh_store_open_shared_reader(const char *path, hh_store **out, hh_buf *err);
 /* Opens an existing store for reading only, as it is: an older schema version is
  * not upgraded (what a backup copies, e.g. before an upgrade). Only for reading its
  * pages (hh_store_backup, hh_store_schema_version). */
