@@ -697,7 +697,10 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
     describe(st, &st->household, "household", HHREG_SCOPE_HOUSEHOLD);
     describe(st, &st->person, "person", HHREG_SCOPE_PERSON);
     describe(st, &st->visit, "visit", HHREG_SCOPE_VISIT);
+    /* the server's notices ("relation ... already exists, skipping" of each run's
+     * CREATE ... IF NOT EXISTS) are not for the user: warnings and errors are */
     if (run(st, "set the encoding", "SET client_encoding = 'UTF8'", NULL, NULL, NULL) ||
+        run(st, "set the messages", "SET client_min_messages = warning", NULL, NULL, NULL) ||
         run(st, "begin", "BEGIN", NULL, NULL, NULL) || take_turn(st) ||
         (api->option_bool(ctx, "create") && create_tables(st)) || check_tables(st) || take_watermark(st))
         return -1;
