@@ -74,6 +74,8 @@ tu_http tu_http_send(const tu_http_request *rq)
     curl_easy_setopt(c, CURLOPT_URL, rq->url);
     curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L); /* a "../" goes as it is */
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
+    if (strcmp(rq->method, "HEAD") == 0)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L); /* an answer without its body */
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, tu_http_collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &h.body);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, tu_http_collect);

@@ -295,6 +295,12 @@ static const struct {
     /* what is owed: their grids' households only (the body is checked below) */
     { NULL, "GET", "/api/v1/due", 401 },
     { "enum03", "GET", "/api/v1/due", 200 },
+    { "enum03", "HEAD", "/api/v1/due", 200 }, /* HEAD is GET without the body, the same access */
+    { NULL, "HEAD", "/api/v1/due", 401 },
+    { "stats", "HEAD", "/api/v1/households/" OWN, 403 },
+    { "enum03", "HEAD", "/api/v1/households/" OTHER, 403 },
+    { "enum03", "HEAD", "/api/v1/households/" OWN, 200 },
+    { "enum03", "HEAD", "/api/v1/households", 200 },
     { "enum03", "GET", "/api/v1/due?days=-1", 400 },
     { "enum03", "GET", "/api/v1/due?group=alone,nobody", 400 },
     { "super", "GET", "/api/v1/due", 200 },
@@ -589,8 +595,8 @@ START_TEST(the_phone_clients_files_are_served_and_nothing_else)
         const char *method, *path, *allow;
     } elsewhere[] = {
         { "POST", "/index.html", "\r\nAllow: GET, HEAD\r\n" },
-        { "PUT", "/api/v1/session", "\r\nAllow: POST, DELETE, GET\r\n" },
-        { "POST", "/api/v1/items", "\r\nAllow: GET\r\n" },
+        { "PUT", "/api/v1/session", "\r\nAllow: POST, DELETE, GET, HEAD\r\n" },
+        { "POST", "/api/v1/items", "\r\nAllow: GET, HEAD\r\n" },
     };
     for (size_t i = 0; i < sizeof elsewhere / sizeof elsewhere[0]; i++) {
         h = request(elsewhere[i].method, elsewhere[i].path, "{}", NULL, NULL);
@@ -808,7 +814,9 @@ START_TEST(the_role_matrix_holds)
         ck_assert_msg(h.status == matrix[i].status, "%s %s as %s: %ld, not %ld (%s)", matrix[i].method,
                       matrix[i].path, matrix[i].role ? matrix[i].role : "nobody", h.status, matrix[i].status,
                       h.body.data);
-        if (h.status >= 400)
+        if (strcmp(matrix[i].method, "HEAD") == 0)
+            ck_assert_msg(h.body.len == 0, "HEAD %s: a body of %zu bytes", matrix[i].path, h.body.len);
+        else if (h.status >= 400)
             ck_assert_msg(strstr(h.body.data, "{\"error\":{\"code\":"), "%s", h.body.data);
         http_free(&h);
     }
@@ -816,6 +824,10 @@ START_TEST(the_role_matrix_holds)
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-refused' AND"
                                                " actor = 'enum03' AND household_id = '" OTHER "' AND detail LIKE"
                                                " 'GET /api/v1/households/* refused over HTTP from 127.0.0.1: 403'"),
+                     1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-refused' AND"
+                                               " actor = 'enum03' AND household_id = '" OTHER "' AND detail LIKE"
+                                               " 'HEAD /api/v1/households/* refused over HTTP from 127.0.0.1: 403'"),
                      1);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-refused' AND"
                                                " actor = 'stats' AND household_id IS NULL AND detail LIKE"

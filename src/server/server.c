@@ -232,14 +232,19 @@ static unsigned dispatch(hh_request *rq)
         return hh_answer_error(rq, MHD_HTTP_CONTENT_TOO_LARGE, "too-large", "The request body is too large.",
                                "请求内容过大。");
     bool path_known = false;
+    /* HEAD is a GET whose answer's body libmicrohttpd leaves out (RFC 9110 9.3.2) */
+    bool head = strcmp(rq->method, "HEAD") == 0;
     char segment[256]; /* the route's {id}: rq->arg while the handler runs */
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         const char *arg = NULL;
         if (!path_matches(routes[i].path, rq->path, &arg, segment, sizeof segment))
             continue;
         path_known = true;
-        if (strcmp(routes[i].method, rq->method) != 0) {
+        bool get = strcmp(routes[i].method, "GET") == 0;
+        if (strcmp(routes[i].method, rq->method) != 0 && !(head && get)) {
             allow(rq, routes[i].method);
+            if (get)
+                allow(rq, "HEAD");
             continue;
         }
         rq->arg = arg;
@@ -252,14 +257,14 @@ static unsigned dispatch(hh_request *rq)
                 return hh_answer_error(rq, MHD_HTTP_UNAUTHORIZED, "not-signed-in",
                                        "Sign in first (the session is missing, ended or expired).",
                                        "请先登录（会话不存在、已结束或已过期）。");
-            if (strcmp(rq->method, "GET") != 0 && !hh_session_csrf_ok(rq))
-                return audit_refusal(rq, routes[i].method, routes[i].path,
+            if (!get && !hh_session_csrf_ok(rq)) /* GET and HEAD change nothing */
+                return audit_refusal(rq, rq->method, routes[i].path,
                                      hh_answer_error(rq, MHD_HTTP_FORBIDDEN, "csrf",
                                                      "The request's X-CSRF-Token header is missing or is not this session's "
                                                      "(the csrf of its sign-in).",
                                                      "请求的 X-CSRF-Token 标头缺失或不属于本会话（应为登录时返回的 csrf）。"));
         }
-        return audit_refusal(rq, routes[i].method, routes[i].path, routes[i].handler(rq));
+        return audit_refusal(rq, rq->method, routes[i].path, routes[i].handler(rq));
     }
     bool file = hh_static_is_file_path(rq->path);
     if (file && (strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0))
