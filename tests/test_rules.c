@@ -109,6 +109,9 @@ START_TEST(chinese_messages_show_codes_by_their_labels)
     /* and the labels are there */
     hh_diags d = validate_sample("ID-SEX");
     ck_assert_msg(tu_has_rule(&d, "ID-SEX") && strstr(d.items[0].msg_zh, "（男）"), "%s", d.items[0].msg_zh);
+    /* and the sex the number implies, in Chinese as in English */
+    ck_assert_msg(strstr(d.items[0].msg_zh, "对应的性别为女，") && strstr(d.items[0].msg_en, "that of a female"), "%s / %s",
+                  d.items[0].msg_zh, d.items[0].msg_en);
     hh_diags_free(&d);
     d = validate_sample("NATIONALITY-DOCUMENT");
     ck_assert_msg(strstr(d.items[0].msg_zh, "持居民身份证者") && strstr(d.items[0].msg_en, "a resident identity card"),
