@@ -889,6 +889,10 @@ START_TEST(a_supervisor_resolves_a_merge_conflict_over_http)
     h = tu_http_send(&plain_rq);
     ck_assert_msg(h.status == 415 && strstr(h.body.data, "content-type"), "%ld %s", h.status, h.body.data);
     http_free(&h);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-refused' AND"
+                                               " household_id = '" OWN "' AND detail LIKE"
+                                               " 'POST /api/v1/households/*/resolve refused over HTTP from %: 415'"),
+                     1);
     tu_http_request xml_rq = { url, "POST", "application/xml", other_xml, cookie, csrf, NULL, ca_file, false };
     h = tu_http_send(&xml_rq);
     ck_assert_msg(h.status == 400 && strstr(h.body.data, "other-household"), "%ld %s", h.status, h.body.data);

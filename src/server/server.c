@@ -248,10 +248,15 @@ static unsigned dispatch(hh_request *rq)
             continue;
         }
         rq->arg = arg;
-        if (rq->body.len && !routes[i].form_body && !hh_content_type_is(rq, "application/json"))
-            return hh_answer_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "content-type",
-                                   "Send the body as JSON, with Content-Type: application/json.",
-                                   "请以 JSON 发送请求内容，并带 Content-Type: application/json。");
+        if (rq->body.len && !routes[i].form_body && !hh_content_type_is(rq, "application/json")) {
+            /* refused unread, before the session is asked for; audited when it has one */
+            unsigned status = hh_answer_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "content-type",
+                                              "Send the body as JSON, with Content-Type: application/json.",
+                                              "请以 JSON 发送请求内容，并带 Content-Type: application/json。");
+            return routes[i].session && hh_session_authenticate(rq)
+                       ? audit_refusal(rq, rq->method, routes[i].path, status)
+                       : status;
+        }
         if (routes[i].session) {
             if (!hh_session_authenticate(rq))
                 return hh_answer_error(rq, MHD_HTTP_UNAUTHORIZED, "not-signed-in",
