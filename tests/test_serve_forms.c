@@ -486,6 +486,11 @@ START_TEST(a_door_found_shut_then_the_form_completed_owes_no_revisit)
                       !strstr(h.body.data, "STORE-CONFLICT"),
                   "%ld %s", h.status, h.body.data);
     http_free(&h);
+    /* audited as a submission that stored nothing: no revision named */
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-submit' AND"
+                                               " household_id = '" OWN "' AND detail LIKE '%: 400; nothing stored'"
+                                               " AND revision IS NULL"),
+                     1);
     free(edited);
     free(evening);
     free(xml);

@@ -278,6 +278,7 @@ static void run_one(hh_store *store, queued *q, hh_buf *err)
         q->stored = true;
     else {
         hh_store_part_end(store, false, err);
+        sub->revision = 0; /* no revision was stored: the audit names none */
         audit(sub, q->operation, q->status, "nothing stored", err); /* best effort: the answer stands */
     }
 }
