@@ -829,6 +829,11 @@ START_TEST(the_role_matrix_holds)
                                                " actor = 'enum03' AND household_id = '" OTHER "' AND detail LIKE"
                                                " 'HEAD /api/v1/households/* refused over HTTP from 127.0.0.1: 403'"),
                      1);
+    /* a HEAD that was answered is audited as one: nothing of the household left the server */
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'read' AND actor = 'enum03'"
+                                               " AND household_id = '" OWN "' AND detail LIKE"
+                                               " '%; HEAD: headers only, no data sent'"),
+                     1);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-refused' AND"
                                                " actor = 'stats' AND household_id IS NULL AND detail LIKE"
                                                " 'POST /api/v1/exports/* refused %: 403'"),
@@ -889,9 +894,17 @@ START_TEST(a_supervisor_resolves_a_merge_conflict_over_http)
     h = tu_http_send(&plain_rq);
     ck_assert_msg(h.status == 415 && strstr(h.body.data, "content-type"), "%ld %s", h.status, h.body.data);
     http_free(&h);
+    /* on a JSON route the 415 comes before the session is asked for: audited all the same */
+    char *visits = hh_xasprintf("%s/api/v1/households/" OWN "/visits", base);
+    tu_http_request visit_rq = { visits, "POST", "text/plain", "{\"date\":\"2026-11-02\"}", cookie, csrf, NULL, ca_file,
+                                 false };
+    h = tu_http_send(&visit_rq);
+    ck_assert_msg(h.status == 415 && strstr(h.body.data, "content-type"), "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    free(visits);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'http-refused' AND"
                                                " household_id = '" OWN "' AND detail LIKE"
-                                               " 'POST /api/v1/households/*/resolve refused over HTTP from %: 415'"),
+                                               " 'POST /api/v1/households/*/visits refused over HTTP from %: 415'"),
                      1);
     tu_http_request xml_rq = { url, "POST", "application/xml", other_xml, cookie, csrf, NULL, ca_file, false };
     h = tu_http_send(&xml_rq);

@@ -137,9 +137,15 @@ bool hh_server_route(size_t i, const char **method, const char **path)
     return true;
 }
 
+const char *hh_request_head_only(const hh_request *rq)
+{
+    return strcmp(rq->method, "HEAD") == 0 ? "; HEAD: headers only, no data sent" : "";
+}
+
 int hh_audit_listing(hh_request *rq, const char *what, long households, hh_buf *err)
 {
-    char *detail = hh_xasprintf("%s of %ld household(s) over HTTP from %s", what, households, rq->from);
+    char *detail = hh_xasprintf("%s of %ld household(s) over HTTP from %s%s", what, households, rq->from,
+                                hh_request_head_only(rq));
     int rc = hh_store_audit(rq->server->store, rq->who.name, "read", NULL, 0, detail, err);
     free(detail);
     return rc;

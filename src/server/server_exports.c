@@ -742,7 +742,9 @@ unsigned hh_export_file(hh_request *rq)
                                  "That run has no file of that name (see the run's \"files\").",
                                  "该导出没有此名称的文件（见其 \"files\"）。");
     } else {
-        char *detail = hh_xasprintf("export run %ld: %s downloaded over HTTP from %s", run.id, l.wanted, rq->from);
+        bool head = *hh_request_head_only(rq);
+        char *detail = hh_xasprintf("export run %ld: %s %s over HTTP from %s%s", run.id, l.wanted,
+                                    head ? "looked up" : "downloaded", rq->from, hh_request_head_only(rq));
         hh_buf err;
         hh_buf_init(&err);
         pthread_mutex_lock(&rq->server->store_lock);

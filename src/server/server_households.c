@@ -146,7 +146,7 @@ static int household_answer(hh_request *rq, hh_store *store, const char *id, boo
         rc = -1;
     hh_json_end(&ws.json);
     if (rc == 0 && audit) {
-        char *detail = hh_xasprintf("over HTTP from %s", rq->from);
+        char *detail = hh_xasprintf("over HTTP from %s%s", rq->from, hh_request_head_only(rq));
         if (hh_store_audit(store, rq->who.name, "read", id, revision, detail, err))
             rc = -1;
         free(detail);

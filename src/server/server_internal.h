@@ -86,6 +86,9 @@ unsigned hh_answer_store_failed(hh_request *rq);
 /* A listing of personal data in the audit log, under the store lock: who read
  * `what` ("list", "due"), how many households and from where; never a value. */
 int hh_audit_listing(hh_request *rq, const char *what, long households, hh_buf *err);
+/* What an audit row of a GET route adds when the request was a HEAD (the answer's
+ * headers only: nothing of the data left the server), else "". */
+const char *hh_request_head_only(const hh_request *rq);
 /* A supervisor's decision on household rq->arg (review, resolve) that the store did
  * not take (rq->audited false) is audited too, as `operation`: who, which household,
  * from where, the status; nothing stored. Returns `status`, or 503 when the audit log
