@@ -40,6 +40,9 @@
  * the last chunk read past it) keeps it far below INT_MAX. */
 #define READ_CHUNK 65536
 _Static_assert(HH_FORM_MAX_BYTES + READ_CHUNK < INT_MAX, "a form's length must fit in an int");
+/* Input in memory up to this size gets its whole room in the scanner's buffer at
+ * once, not by doubling (a request's body: the reallocations were 1-2 % under load). */
+#define MEMORY_RESERVED_MAX ((size_t)HH_FORM_MAX_BYTES)
 
 /* scanner.child_start when no member's bytes are kept */
 #define NO_CHILD SIZE_MAX
@@ -932,6 +935,8 @@ static hh_read_stats read_forms(scanner *s, const char *name, hh_diags *d, hh_fo
     hh_read_stats st = { 0, 0, 0 };
     s->line = 1;
     hh_buf_init(&s->pending);
+    if (s->fd < 0 && s->mem_len <= MEMORY_RESERVED_MAX) /* a form in memory (a request's body): room at once */
+        hh_buf_reserve(&s->pending, s->mem_len);
     if (read_ahead(s, false) != 0 || s->total == 0) {
         parse_error none;
         memset(&none, 0, sizeof none);

@@ -84,20 +84,28 @@ void hh_buf_reset(hh_buf *b)
     b->data[0] = '\0';
 }
 
-static void reserve(hh_buf *b, size_t extra)
+/* Grown by doubling; hh_buf_reserve to exactly what is asked, once. */
+static void grow(hh_buf *b, size_t extra, bool exact)
 {
     if (b->len + extra + 1 <= b->cap)
         return;
     size_t cap = b->cap;
-    while (cap < b->len + extra + 1)
+    while (!exact && cap < b->len + extra + 1)
         cap *= 2;
+    if (exact)
+        cap = b->len + extra + 1;
     b->data = hh_xrealloc(b->data, cap);
     b->cap = cap;
 }
 
+void hh_buf_reserve(hh_buf *b, size_t extra)
+{
+    grow(b, extra, true);
+}
+
 void hh_buf_append(hh_buf *b, const void *data, size_t n)
 {
-    reserve(b, n);
+    grow(b, n, false);
     memcpy(b->data + b->len, data, n);
     b->len += n;
     b->data[b->len] = '\0';
@@ -120,7 +128,7 @@ void hh_buf_vprintf(hh_buf *b, const char *fmt, va_list ap)
     va_copy(again, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
     if (n > 0) {
-        reserve(b, (size_t)n);
+        grow(b, (size_t)n, false);
         vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
         b->len += (size_t)n;
     }

@@ -29,6 +29,8 @@ typedef struct hh_buf {
 void hh_buf_init(hh_buf *b);
 void hh_buf_free(hh_buf *b);
 void hh_buf_reset(hh_buf *b);                /* empty, keep the memory */
+/* Room for `extra` more bytes without growing again: for a length known ahead. */
+void hh_buf_reserve(hh_buf *b, size_t extra);
 void hh_buf_append(hh_buf *b, const void *data, size_t n);
 void hh_buf_puts(hh_buf *b, const char *s);  /* NULL appends nothing */
 void hh_buf_putc(hh_buf *b, char c);
