@@ -781,7 +781,6 @@ START_TEST(the_dashboard_counts_the_grids_work)
 }
 END_TEST
 
-/* Sends `head` and `body` on a raw connection, then closes it half-way. */
 /* A raw connection to the server. */
 static int connect_raw(void)
 {
@@ -792,6 +791,7 @@ static int connect_raw(void)
     return fd;
 }
 
+/* Sends `head` and `body` on a raw connection, then closes it half-way. */
 static void send_truncated(const char *head, const char *body)
 {
     int fd = connect_raw();
@@ -1027,6 +1027,58 @@ START_TEST(slow_clients_and_header_floods_do_not_stop_the_server)
 }
 END_TEST
 
+/* How many of fds[from..n) the server has closed (refused) within `seconds`, or,
+ * once `enough` are, within `linger` seconds more. */
+static int closed_by_server(const int *fds, int from, int n, int enough, double seconds, double linger)
+{
+    int closed = 0;
+    bool gone[n];
+    memset(gone, 0, sizeof gone);
+    for (double waited = 0; waited < seconds; waited += 0.05) {
+        for (int i = from; i < n; i++) {
+            struct pollfd p = { fds[i], POLLIN, 0 };
+            char c;
+            if (!gone[i] && poll(&p, 1, 0) == 1 && recv(fds[i], &c, 1, MSG_DONTWAIT) <= 0) {
+                gone[i] = true;
+                closed++;
+            }
+        }
+        if (closed >= enough && waited + linger < seconds)
+            seconds = waited + linger;
+        usleep(50000);
+    }
+    return closed;
+}
+
+/* An office's phones behind one NAT address hold many connections: 100 from one
+ * address are kept and served beside; past half of all (128), the next ones are
+ * closed unanswered, so one address cannot take every connection. */
+START_TEST(one_address_may_hold_half_the_connections)
+{
+    account e = sign_in("enum03");
+    enum { KEPT = 100, MORE = 40 };
+    int fds[KEPT + MORE];
+    for (int i = 0; i < KEPT; i++)
+        fds[i] = connect_raw();
+    http h = request(&e, "GET", "/api/v1/households/" OWN, NULL, NULL, NULL);
+    ck_assert_msg(h.status == 200, "beside %d connections: %ld %s", KEPT, h.status, h.body.data);
+    http_free(&h);
+    for (int i = KEPT; i < KEPT + MORE; i++)
+        fds[i] = connect_raw();
+    int over = KEPT + MORE - 128;
+    int refused = closed_by_server(fds, KEPT, KEPT + MORE, over, 10, 0.5); /* and no more than those */
+    /* one more when the server has not yet counted the request's own connection gone */
+    ck_assert_msg(refused == over || refused == over + 1, "%d of the last %d connections closed", refused, MORE);
+    ck_assert_int_eq(closed_by_server(fds, 0, KEPT, 1, 0.1, 0), 0); /* the first hundred held */
+    for (int i = 0; i < KEPT + MORE; i++)
+        close(fds[i]);
+    h = request(&e, "GET", "/api/v1/households/" OWN, NULL, NULL, NULL);
+    ck_assert_msg(h.status == 200, "%ld %s", h.status, h.body.data);
+    http_free(&h);
+    account_free(&e);
+}
+END_TEST
+
 /* kill -9 of the server while eight clients submit: every submission answered 2xx
  * is in the store after a restart, nothing is half-stored, check passes. */
 typedef struct submitter {
@@ -1146,6 +1198,7 @@ Suite *make_serveforms_suite(void)
     tcase_add_test(tc, a_form_is_returned_changed_and_approved);
     tcase_add_test(tc, the_dashboard_counts_the_grids_work);
     tcase_add_test(tc, slow_clients_and_header_floods_do_not_stop_the_server);
+    tcase_add_test(tc, one_address_may_hold_half_the_connections);
     tcase_add_test(tc, a_form_sent_as_json_is_stored_as_its_xml_would_be);
     suite_add_tcase(s, tc);
     /* the crash test: in make check and under the sanitizers, not valgrind */

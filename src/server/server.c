@@ -565,6 +565,18 @@ static char *read_pem(const char *path, const char *what, hh_buf *err)
     return hh_buf_detach(&pem);
 }
 
+
+/* The connections one address may hold. An office's phones often share one public
+ * address (the office's NAT, a carrier's), each browser keeping up to 6 connections:
+ * 15 grid workers may need 90. Half of all (128) leaves room for them and still
+ * keeps half for everyone else. At a quarter (64), a client of 64 connections was
+ * refused a new connection now and then (an empty answer: "Server returned
+ * nothing"), when it replaced one before the server had counted the old one gone. */
+static unsigned per_address_limit(const hh_server_config *cfg)
+{
+    return cfg->max_connections / 2;
+}
+
 hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server_config *cfg, hh_buf *err)
 {
     struct sockaddr_storage sa;
@@ -635,7 +647,7 @@ hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server
                                    MHD_OPTION_THREAD_POOL_SIZE, cfg->max_connections,
                                    MHD_OPTION_THREAD_STACK_SIZE, (size_t)1 << 20,
                                    MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-                                   MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections / 4,
+                                   MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address_limit(cfg),
                                    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
                                    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
                                    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
