@@ -614,6 +614,7 @@ hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server
         return NULL;
     }
     pthread_mutex_init(&srv->store_lock, NULL);
+    srv->checkpointer = hh_checkpointer_start(s); /* none: SQLite checkpoints in the writer's commits */
     pthread_mutex_init(&srv->sessions_lock, NULL);
     pthread_mutex_init(&srv->listings_lock, NULL);
     pthread_mutex_init(&srv->failures_lock, NULL);
@@ -681,6 +682,7 @@ void hh_server_stop(hh_server *srv)
     hh_forms_free(srv);
     hh_buf_free(&srv->items);
     hh_static_free(srv);
+    hh_checkpointer_stop(srv->checkpointer);
     pthread_mutex_destroy(&srv->store_lock);
     pthread_mutex_destroy(&srv->sessions_lock);
     pthread_mutex_destroy(&srv->listings_lock);

@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "json.h"
 #include "server.h"
+#include "store_checkpoint.h"
 
 /* Failed logins from one client address (server_session.c), kept in memory: an
  * address that tries many names is refused for a while, whatever the name. */
@@ -26,6 +27,7 @@ struct hh_server {
     const hh_schemaset *schemas;
     hh_server_config config;
     pthread_mutex_t store_lock;     /* one request uses the store at a time */
+    hh_checkpointer *checkpointer;  /* the WAL checkpointed beside the writer (store_checkpoint.h), or NULL */
     hh_store *sessions;             /* the store again, read-only, for the session and account of
                                        every request: a WAL reader, which a commit does not hold up */
     pthread_mutex_t sessions_lock;  /* one request uses it at a time */
