@@ -2,6 +2,7 @@
  * pool, connection limits and timeouts, TLS), a request's body read up to the cap,
  * the route table, and every answer's headers. What a route does is in its own
  * file (server_session.c, server_households.c); who may do it, in server_access.c. */
+#define _GNU_SOURCE /* gettid */
 #include "server_internal.h"
 
 
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 void hh_server_config_defaults(hh_server_config *c)
@@ -443,6 +445,28 @@ static hh_request *request_new(hh_server *srv, struct MHD_Connection *c, const c
     return rq;
 }
 
+/* How much lower than the server's own the request threads run. The store's
+ * writer is the limit under load (server_forms.c, write_batches); checking forms
+ * on the request threads at the same priority held it back: it ran half the time it
+ * held the store lock. */
+#define REQUEST_NICENESS 5
+
+/* The request thread's priority lowered once, on its first request: a thread may
+ * lower its own, never raise it again, so the writer (made before any request)
+ * keeps the server's. Where it cannot be lowered nothing changes but the speed. */
+static void yield_to_the_writer(void)
+{
+    static _Thread_local bool lowered;
+    if (lowered)
+        return;
+    lowered = true;
+    id_t me = (id_t)gettid();
+    errno = 0;
+    int now = getpriority(PRIO_PROCESS, me);
+    if (errno == 0)
+        setpriority(PRIO_PROCESS, me, now + REQUEST_NICENESS);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **state)
 {
@@ -450,6 +474,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     hh_server *srv = cls;
     hh_request *rq = *state;
     if (!rq) {
+        yield_to_the_writer();
         *state = request_new(srv, c, url, method);
         rq = *state;
         /* a body announced too large is refused before a byte of it is read */
