@@ -246,7 +246,7 @@ static void run_one(hh_store *store, queued *q, hh_buf *err)
 {
     submission *sub = q->sub;
     hh_request *rq = sub->rq;
-    hh_reasons_speak_here(rq->lang); /* the leader runs others' submissions: each reason in its own request's language */
+    hh_reasons_speak_here(rq->lang); /* the writer runs every request's submissions: each reason in its own request's language */
     if (hh_store_part_begin(store, err)) {
         q->status = hh_answer_store_failed(rq);
         return;
