@@ -456,13 +456,18 @@ static int identify(hh_store *s, bool create, hh_buf *err)
     return version < hh_store_migration_count ? migrate(s, version, err) : 0;
 }
 
-/* Each form is stored inside a SAVEPOINT, whose statement journal SQLite writes to a
- * temporary file once it passes 64 KiB: about 34 pwrite calls a form, a sixth of an
- * import's time. A form's journal is some 120 KiB; up to 4 MiB stay in memory.
- * Process-wide, and only possible before SQLite's first use (otherwise a no-op). */
+/* Process-wide, and only possible before SQLite's first use (otherwise a no-op):
+ * - Each form is stored inside a SAVEPOINT, whose statement journal SQLite writes to
+ *   a temporary file once it passes 64 KiB: about 34 pwrite calls a form, a sixth of
+ *   an import's time. A form's journal is some 120 KiB; up to 4 MiB stay in memory.
+ * - SQLite counts the memory it uses (for sqlite3_memory_used, which hhreg never
+ *   asks) under one mutex of the process, taken at every allocation of every
+ *   connection. Under bench-load the server's writer slept on it hundreds of times
+ *   a second while the request threads read sessions on their own connection. */
 static void configure_sqlite(void)
 {
     sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 /* True when the store cannot be written here: the file, or its directory (where
