@@ -464,19 +464,21 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
     form_submission *fs = (form_submission *)sub;
     hh_request *rq = sub->rq;
     hh_server *srv = rq->server;
-    hh_form_result r = fs->checked; /* taken over: freed here */
-    hh_form_result_init(&fs->checked);
+    /* freed by the request's own thread once this is done, as it was made there: a
+     * block freed on another thread takes the lock of the allocator's arena it came
+     * from, which that thread may hold (under load the writer slept on it) */
+    hh_form_result *r = &fs->checked;
     unsigned status;
     char *holder = NULL;
-    if (!r.household || r.diags.errors) {
-        status = hh_answer_invalid_form(rq, &r.diags);
+    if (!r->household || r->diags.errors) {
+        status = hh_answer_invalid_form(rq, &r->diags);
         goto done;
     }
-    const char *id = r.household->id;
+    const char *id = r->household->id;
     sub->household = hh_xstrdup(id);
     /* into one's grids or buildings, and, for an account of single buildings, over no
      * household of another building (a revision may not take one over) */
-    if (!hh_access_allows(&rq->who, HH_ACT_SUBMIT_FORM, id, r.household->building) ||
+    if (!hh_access_allows(&rq->who, HH_ACT_SUBMIT_FORM, id, r->household->building) ||
         !hh_access_allows_stored(srv->store, &rq->who, HH_ACT_SUBMIT_FORM, id, true)) {
         status = hh_answer_forbidden(rq);
         goto done;
@@ -502,18 +504,18 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
                                      "该网格已无可用的住户序号（9999 个均已使用）。");
             goto done;
         }
-        hh_form_result_free(&r);
-        hh_form_result_init(&r);
-        check_in_store(srv, xml, len, &r); /* its id is part of the form: checked again */
+        hh_form_result_free(r);
+        hh_form_result_init(r);
+        check_in_store(srv, xml, len, r); /* its id is part of the form: checked again */
         free(xml);
-        if (!r.household || r.diags.errors) {
-            status = hh_answer_invalid_form(rq, &r.diags);
+        if (!r->household || r->diags.errors) {
+            status = hh_answer_invalid_form(rq, &r->diags);
             goto done;
         }
         free(sub->household);
-        sub->household = hh_xstrdup(r.household->id);
+        sub->household = hh_xstrdup(r->household->id);
     }
-    const hh_household *h = r.household;
+    const hh_household *h = r->household;
     int held = hh_store_address_holder(srv->store, h->community_code, h->building, h->unit, h->room, h->id,
                                        &holder, err);
     if (held < 0) {
@@ -539,7 +541,7 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
         status = hh_answer_forbidden(rq);
         goto done;
     }
-    status = put_form(sub, &r, fs->base_revision, keep);
+    status = put_form(sub, r, fs->base_revision, keep);
     if (*keep && held) {
         char *more = hh_xasprintf("address override: the address is also held by %s", holder);
         if (audit(sub, "address-override", status, more, err))
@@ -548,7 +550,6 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
     }
 done:
     free(holder);
-    hh_form_result_free(&r);
     return status;
 }
 
