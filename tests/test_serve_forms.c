@@ -365,6 +365,8 @@ START_TEST(a_held_address_is_refused_unless_a_supervisor_overrides)
     ck_assert_msg(h.status == 201, "%ld %s", h.status, h.body.data);
     http_free(&h);
     ck_assert_int_eq(tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS), 2);
+    /* the form stored over it keeps the warning that another household lives there */
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM form_warning WHERE rule_id = 'ROOM-HELD'"), 1);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'address-override' AND"
                                                " actor = 'super' AND detail LIKE '%" OWN "%'"),
                      1);

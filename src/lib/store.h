@@ -125,6 +125,8 @@ typedef struct hh_put_request {
     bool allow_older;           /* store a form equal to an earlier revision as a new one */
     const char *content_sha256; /* hex digest of the content a reviewer judges (digest.h), or NULL */
     int settles;                /* the conflicting revision it settles (its second parent); 0: none */
+    bool address_free;          /* the caller found no other current household at the address within
+                                 * this transaction: the ROOM-HELD check is not made again */
     bool new_household;         /* begun as a new household (guided entry): a household already under
                                  * its id is a conflict (STORE-ID-TAKEN), never revised by it, unless it
                                  * is this very form (UNCHANGED: a save that died after storing it) */

@@ -385,7 +385,8 @@ hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, i
         result = taken > 0 ? HH_PUT_REFUSED : HH_PUT_FAILED;
         goto rollback;
     }
-    if (room_held(s, rq, &store_warnings, &err) || write_revision(s, rq, next, cur, &store_warnings, &err))
+    if ((!rq->address_free && room_held(s, rq, &store_warnings, &err)) ||
+        write_revision(s, rq, next, cur, &store_warnings, &err))
         goto rollback;
     hh_diags_move(d, &store_warnings);
     *revision = next;

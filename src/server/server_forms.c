@@ -388,13 +388,15 @@ void hh_forms_hide_holders(hh_form_result *r)
 }
 
 /* Stores form `r` (valid) as `actor`'s from the request, after `base_revision` (0:
- * none). The status with the answer; *keep for a stored or unchanged form. */
-static unsigned put_form(submission *sub, hh_form_result *r, int base_revision, bool *keep)
+ * none), its address found free of other households (`address_free`) or not. The
+ * status with the answer; *keep for a stored or unchanged form. */
+static unsigned put_form(submission *sub, hh_form_result *r, int base_revision, bool address_free, bool *keep)
 {
     hh_request *rq = sub->rq;
     char *source = hh_xasprintf("http:%s", rq->who.name);
     hh_put_request put = hh_form_result_put(r, source, rq->who.name);
     put.base_revision = base_revision;
+    put.address_free = address_free; /* asked just before, in this transaction */
     int revision = 0;
     hh_put_result result = hh_store_put(rq->server->store, &put, &r->diags, &revision);
     free(source);
@@ -541,7 +543,7 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
         status = hh_answer_forbidden(rq);
         goto done;
     }
-    status = put_form(sub, r, fs->base_revision, keep);
+    status = put_form(sub, r, fs->base_revision, !held, keep);
     if (*keep && held) {
         char *more = hh_xasprintf("address override: the address is also held by %s", holder);
         if (audit(sub, "address-override", status, more, err))
