@@ -84,28 +84,32 @@ void hh_buf_reset(hh_buf *b)
     b->data[0] = '\0';
 }
 
-/* Grown by doubling; hh_buf_reserve to exactly what is asked, once. */
-static void grow(hh_buf *b, size_t extra, bool exact)
+static void set_capacity(hh_buf *b, size_t cap)
 {
-    if (b->len + extra + 1 <= b->cap)
-        return;
-    size_t cap = b->cap;
-    while (!exact && cap < b->len + extra + 1)
-        cap *= 2;
-    if (exact)
-        cap = b->len + extra + 1;
     b->data = hh_xrealloc(b->data, cap);
     b->cap = cap;
 }
 
+/* Room for `extra` more bytes, the capacity doubled as often as it takes. */
+static void reserve(hh_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    set_capacity(b, cap);
+}
+
 void hh_buf_reserve(hh_buf *b, size_t extra)
 {
-    grow(b, extra, true);
+    if (b->len + extra + 1 > b->cap)
+        set_capacity(b, b->len + extra + 1);
 }
 
 void hh_buf_append(hh_buf *b, const void *data, size_t n)
 {
-    grow(b, n, false);
+    reserve(b, n);
     memcpy(b->data + b->len, data, n);
     b->len += n;
     b->data[b->len] = '\0';
@@ -128,7 +132,7 @@ void hh_buf_vprintf(hh_buf *b, const char *fmt, va_list ap)
     va_copy(again, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
     if (n > 0) {
-        grow(b, (size_t)n, false);
+        reserve(b, (size_t)n);
         vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
         b->len += (size_t)n;
     }
