@@ -12,6 +12,7 @@
 
 #include "import.h"
 #include "store.h"
+#include "store_checkpoint.h"
 #include "store_internal.h"
 #include "testutil.h"
 
@@ -872,6 +873,60 @@ START_TEST(only_the_store_speaks_sql)
 }
 END_TEST
 
+static off_t file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? st.st_size : 0;
+}
+
+/* Commits `n` audit rows of 64 KiB (16 pages each) one by one. */
+static void commit_rows(hh_store *s, int n)
+{
+    enum { ROW = 64 << 10 };
+    char *detail = hh_xmalloc(ROW + 1);
+    memset(detail, 'x', ROW);
+    detail[ROW] = '\0';
+    hh_buf err;
+    hh_buf_init(&err);
+    for (int i = 0; i < n; i++)
+        ck_assert_msg(hh_store_audit(s, "test", "test", NULL, 0, detail, &err) == 0, "%s", err.data);
+    hh_buf_free(&err);
+    free(detail);
+}
+
+/* With a checkpointer, the WAL's pages reach the database without a commit copying
+ * them (SQLite's own checkpoint is off: only the checkpointer's thread can before
+ * the WAL holds 8,000 pages), and under commit after commit the WAL stays bounded. */
+START_TEST(the_checkpointer_copies_the_wal_beside_the_writer)
+{
+    hh_store *s = NULL;
+    hh_buf err;
+    hh_buf_init(&err);
+    ck_assert_msg(hh_store_open(db, true, &s, &err) == 0, "%s", err.data);
+    hh_checkpointer *c = hh_checkpointer_start(s);
+    ck_assert_ptr_nonnull(c);
+    off_t empty = file_size(db);
+    commit_rows(s, 100); /* 1,600 pages: past the 1,000 that wake the thread, far below 8,000 */
+    bool copied = false;
+    for (int waited = 0; !copied && waited < 300; waited++) { /* up to 30 s: valgrind is slow */
+        copied = file_size(db) > empty + (off_t)(2 << 20); /* the first 1,000 pages, some 3.5 MB */
+        if (!copied)
+            usleep(100000);
+    }
+    ck_assert_msg(copied, "the database grew from %lld to %lld bytes only", (long long)empty,
+                  (long long)file_size(db));
+    commit_rows(s, 600); /* 9,600 pages more: the writer's own checkpoint at 8,000 starts the WAL again */
+    char *wal = hh_xasprintf("%s-wal", db);
+    off_t most = (off_t)(8000 + 32) * (4096 + 24); /* 8,000 pages and one commit's, each with its frame header */
+    ck_assert_msg(file_size(wal) <= most, "the WAL holds %lld bytes", (long long)file_size(wal));
+    free(wal);
+    hh_checkpointer_stop(c);
+    hh_store_close(s);
+    hh_buf_free(&err);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM audit WHERE operation = 'test'"), 700);
+}
+END_TEST
+
 /* The number after `prefix` in the id of the form at `path`. */
 static long serial_of(const char *path, const char *prefix)
 {
@@ -1016,6 +1071,7 @@ Suite *make_store_suite(void)
     tcase_add_test(tc, a_second_household_in_a_room_is_a_warning_kept_with_it);
     tcase_add_test(tc, forms_are_kept_compressed_and_an_older_store_is_migrated);
     tcase_add_test(tc, a_version_6_store_takes_a_form_without_the_household_questions);
+    tcase_add_test(tc, the_checkpointer_copies_the_wal_beside_the_writer);
     suite_add_tcase(s, tc);
     TCase *tamper_tc = tcase_create("tamper");
     tcase_set_timeout(tamper_tc, 600);

@@ -7,10 +7,12 @@
  * behind it: one commit in six took 5-23 ms, and checkpoints were 15 % of the time
  * the writer held the lock (bench-load, 20,000 forms). Started on a store opened for
  * writing, a checkpointer takes that work on its own connection (SQLite's "passive"
- * checkpoint: it never blocks the writer, nor the writer it). Should it fall far
- * behind (the WAL past 8,000 pages, 32 MB with 4 KiB pages), the writer checkpoints
- * in its commit again, as SQLite does by itself, so the WAL stays bounded. Stopped,
- * it leaves the writer to SQLite's own checkpoints as before. */
+ * checkpoint: it never blocks the writer, nor the writer it), each time 1,000 pages
+ * it has not copied are in the WAL. Under steady commits the WAL cannot start again
+ * from its beginning that way (the writer has always begun its next transaction), so
+ * past 8,000 pages (32 MB with 4 KiB pages) the writer checkpoints in its commit, as
+ * SQLite does by itself: what is left to copy is then little, and the WAL stays
+ * bounded. Stopped, it leaves the writer to SQLite's own checkpoints as before. */
 #ifndef HH_STORE_CHECKPOINT_H
 #define HH_STORE_CHECKPOINT_H
 

@@ -21,7 +21,7 @@ typedef struct hh_server_config {
     const char *exports_dir;       /* where export runs write (made 0700 with the first run; `hhreg
                                       serve`: STORE.exports) */
     const char *plugin_dir;        /* looked in first for export plugins, or NULL */
-    unsigned max_connections;      /* at once (a thread for each), and per client address (a quarter of it) */
+    unsigned max_connections;      /* at once (a thread for each), and per client address (half of it) */
     unsigned timeout;              /* seconds a connection may stay silent */
     size_t max_body;               /* bytes of a request body */
     int session_idle, session_absolute; /* seconds */

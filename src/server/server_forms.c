@@ -235,7 +235,7 @@ typedef struct queued {
     unsigned status;
     bool stored;    /* something of it is in the batch's transaction: an answer that stands only if it commits */
     bool finished;
-    pthread_cond_t wake; /* its thread waits here: its batch committed, or it is to commit the next */
+    pthread_cond_t wake; /* its thread waits here until its batch is committed */
     struct queued *next;
 } queued;
 
@@ -468,7 +468,8 @@ static unsigned submit_form(submission *sub, bool *keep, hh_buf *err)
     hh_server *srv = rq->server;
     /* freed by the request's own thread once this is done, as it was made there: a
      * block freed on another thread takes the lock of the allocator's arena it came
-     * from, which that thread may hold (under load the writer slept on it) */
+     * from, which that thread may hold (under load the writer slept on it). A new
+     * household's form, checked again here with its id, is the exception. */
     hh_form_result *r = &fs->checked;
     unsigned status;
     char *holder = NULL;
