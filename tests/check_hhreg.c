@@ -36,6 +36,7 @@ Suite *make_phone_suite(void);
 Suite *make_lookup_suite(void);
 Suite *make_merge_suite(void);
 Suite *make_central_suite(void);
+Suite *make_bulk_suite(void);
 
 /* Every suite, in one place; the suite names are those of tests/suites/NAME.suite. */
 static Suite *(*const make_suite[])(void) = {
@@ -44,7 +45,7 @@ static Suite *(*const make_suite[])(void) = {
     make_samples_suite, make_plugins_suite, make_install_suite, make_parallel_suite, make_resilience_suite,
     make_summary_suite, make_anonymise_suite, make_entry_suite,   make_backup_suite,
     make_district_suite, make_messages_suite, make_items_suite, make_entrylib_suite, make_accounts_suite, make_serve_suite,
-    make_serveforms_suite, make_lookup_suite, make_merge_suite, make_central_suite, make_phone_suite,
+    make_serveforms_suite, make_lookup_suite, make_merge_suite, make_central_suite, make_phone_suite, make_bulk_suite,
 };
 
 /* The name of the suite a test file names: tests/suites/store.suite -> "store". */

@@ -286,7 +286,7 @@ START_TEST(forms_are_kept_compressed_and_an_older_store_is_migrated)
     sqlite3_finalize(st);
     ck_assert_int_eq(sqlite3_exec(h,
                                   "DROP TRIGGER feed_revision; DROP TRIGGER feed_visit; DROP TRIGGER feed_review;"
-                                  " DROP TABLE conflict; ALTER TABLE revision DROP COLUMN origin; ALTER TABLE revision DROP COLUMN visits; ALTER TABLE revision DROP COLUMN merged_from;"
+                                  " DROP VIEW document_any; DROP TABLE document_pending; DROP TABLE conflict; ALTER TABLE revision DROP COLUMN origin; ALTER TABLE revision DROP COLUMN visits; ALTER TABLE revision DROP COLUMN merged_from;"
                                   " DROP TRIGGER feed_tombstone; DROP TABLE change;"
                                   " DROP TABLE store_identity; ALTER TABLE revision DROP COLUMN made_in;"
                                   " ALTER TABLE revision DROP COLUMN parent;"
@@ -397,7 +397,7 @@ START_TEST(a_version_6_store_takes_a_form_without_the_household_questions)
                               " 'consent INTEGER,', 'consent INTEGER NOT NULL,')"
                               " WHERE name = 'revision'; PRAGMA schema_version = %ld; PRAGMA writable_schema = OFF;"
                               " DROP TRIGGER feed_revision; DROP TRIGGER feed_visit; DROP TRIGGER feed_review;"
-                              " DROP TABLE conflict; ALTER TABLE revision DROP COLUMN origin; ALTER TABLE revision DROP COLUMN visits; ALTER TABLE revision DROP COLUMN merged_from;"
+                              " DROP VIEW document_any; DROP TABLE document_pending; DROP TABLE conflict; ALTER TABLE revision DROP COLUMN origin; ALTER TABLE revision DROP COLUMN visits; ALTER TABLE revision DROP COLUMN merged_from;"
                                   " DROP TRIGGER feed_tombstone; DROP TABLE change;"
                               " DROP TABLE store_identity; ALTER TABLE revision DROP COLUMN made_in;"
                               " ALTER TABLE revision DROP COLUMN parent;"
@@ -566,7 +566,7 @@ START_TEST(an_older_stores_history_gets_its_change_feed)
     ck_assert_msg(r.status == 0, "%s", r.err);
     tu_result_free(&r);
     tamper("DROP TRIGGER feed_revision; DROP TRIGGER feed_visit; DROP TRIGGER feed_review;"
-           " DROP TABLE conflict; ALTER TABLE revision DROP COLUMN origin; ALTER TABLE revision DROP COLUMN visits; ALTER TABLE revision DROP COLUMN merged_from;"
+           " DROP VIEW document_any; DROP TABLE document_pending; DROP TABLE conflict; ALTER TABLE revision DROP COLUMN origin; ALTER TABLE revision DROP COLUMN visits; ALTER TABLE revision DROP COLUMN merged_from;"
            " DROP TRIGGER feed_tombstone; DROP TABLE change; PRAGMA user_version = 10;");
     r = tu_hhreg(NULL, NULL, "list", "--db", db, NULL);
     ck_assert_msg(r.status == 0, "%s", r.err);

@@ -55,7 +55,7 @@ int cmd_import(cli *c, int argc, char **argv)
     }
     hh_import_options opt = { .actor = c->actor, .strict = a.strict, .lang = c->lang, .messages = stderr,
                               .batch_size = a.batch_size, .quiet = a.quiet, .jobs = (int)a.jobs,
-                              .progress = !a.quiet, .allow_older = a.allow_older };
+                              .progress = !a.quiet, .allow_older = a.allow_older, .bulk = true };
     hh_importer *im = hh_importer_new(store, set, &opt);
     hh_import_summary sum;
     memset(&sum, 0, sizeof sum);

@@ -605,11 +605,36 @@ hh_importer *hh_importer_new(hh_store *store, const hh_schemaset *set, const hh_
     if (im->opt.jobs <= 0)
         im->opt.jobs = 1;
     im->worker = hh_form_worker_new(set, false);
-    if (!im->worker) {
+    hh_buf err;
+    hh_buf_init(&err);
+    if (!im->worker || (im->opt.bulk && hh_store_bulk_begin(store, &err))) {
+        if (err.len && im->opt.messages)
+            fprintf(im->opt.messages, "hhreg: %s\n", err.data);
+        hh_buf_free(&err);
+        hh_form_worker_free(im->worker);
         free(im);
         return NULL;
     }
     return im;
+}
+
+/* The import's pending document numbers merged into their index (hh_store_bulk_end);
+ * when that fails they stay pending, found by every lookup: said, not lost. */
+static void end_bulk(hh_importer *im)
+{
+    hh_buf err;
+    hh_buf_init(&err);
+    if (hh_store_bulk_end(im->store, &err) && im->opt.messages) {
+        fprintf(im->opt.messages,
+                hh_text(im->opt.lang,
+                        "hhreg: %s: the document numbers of the forms stored could not be merged into their index "
+                        "(%s); they stay pending, found by every lookup, and the next import merges them\n",
+                        "hhreg：%s：已存储表单的证件号码未能并入索引（%s）；它们仍待合并，查找时照样可见，"
+                        "下次导入时会合并\n"),
+                hh_store_path(im->store), err.data);
+        im->sum.io_error = true;
+    }
+    hh_buf_free(&err);
 }
 
 void hh_importer_finish(hh_importer *im, hh_import_summary *out)
@@ -629,6 +654,8 @@ void hh_importer_finish(hh_importer *im, hh_import_summary *out)
         }
     }
     commit(im);
+    if (im->opt.bulk)
+        end_bulk(im);
     *out = im->sum;
 }
 

@@ -62,8 +62,18 @@ static const char *const statement_sql[STMT_COUNT] = {
         "INSERT INTO form_warning(household_id, revision, seq, rule_id, path, message_en, message_zh)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [STMT_DOCUMENT_FIND] =
+        "SELECT household_id, line FROM document_any WHERE document_type = ?1 AND document_number = ?2"
+        " AND household_id <> ?3",
+    /* bulk loading (store_bulk.c): the merged numbers here, the pending ones in memory */
+    [STMT_DOCUMENT_FIND_MERGED] =
         "SELECT household_id, line FROM document WHERE document_type = ?1 AND document_number = ?2"
         " AND household_id <> ?3",
+    [STMT_DOCUMENT_PENDING_CLEAR] = "DELETE FROM document_pending WHERE household_id = ?1",
+    [STMT_DOCUMENT_PENDING_INSERT] =
+        "INSERT INTO document_pending(document_type, document_number, household_id, line) VALUES (?1, ?2, ?3, ?4)",
+    [STMT_DOCUMENT_PENDING_AT] =
+        "SELECT household_id, line FROM document_pending WHERE seq = ?1 AND document_type = ?2 AND document_number = ?3",
+    [STMT_DOCUMENT_PENDING_LAST] = "SELECT coalesce(max(seq), 0) FROM document_pending",
     [STMT_DOCUMENT_CLEAR] = "DELETE FROM document WHERE household_id = ?1",
     /* prepared once: sqlite3_exec would compile them again for every form */
     [STMT_SAVEPOINT] = "SAVEPOINT form",
@@ -89,7 +99,7 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_WARNING_COPY] = COPY_ROWS("form_warning", WARNING_RECORD_COLUMNS),
     /* the first document number of revision ?2 of household ?1 that another household holds */
     [STMT_DOCUMENT_HELD] =
-        "SELECT p.line, d.household_id, d.line FROM person p JOIN document d USING (document_type, document_number)"
+        "SELECT p.line, d.household_id, d.line FROM person p JOIN document_any d USING (document_type, document_number)"
         " WHERE p.household_id = ?1 AND p.revision = ?2 AND d.household_id <> ?1 ORDER BY p.line LIMIT 1",
     [STMT_DOCUMENT_INDEX_REVISION] =
         "INSERT INTO document(document_type, document_number, household_id, line)"
@@ -180,18 +190,30 @@ const char *hh_store_errmsg(hh_store *s)
     return s->busy_message;
 }
 
-/* Says why a statement failed, with the operating system's reason: SQLite's record
- * of it, else `last` (errno) when it is one of the disk errors that explain
- * themselves; -1. */
-static int say_failure(hh_store *s, int last, hh_buf *err)
+void hh_store_say_reason(hh_store *s, int last, hh_buf *err)
 {
-    hh_buf_printf(err, "%s: %s", s->path, hh_store_errmsg(s));
     int sys = sqlite3_system_errno(s->db);
     if (!sys && (last == ENOSPC || last == EFBIG || last == EDQUOT || last == EIO))
         sys = last;
     if (sys)
         hh_buf_printf(err, " (%s)", strerror(sys));
+}
+
+/* Says why a statement failed, with the operating system's reason; -1. */
+static int say_failure(hh_store *s, int last, hh_buf *err)
+{
+    hh_buf_printf(err, "%s: %s", s->path, hh_store_errmsg(s));
+    hh_store_say_reason(s, last, err);
     return -1;
+}
+
+int hh_store_cache_kb(hh_store *s, int kb, hh_buf *err)
+{
+    const char *cache = getenv("HHREG_CACHE_KB");
+    char *sql = hh_xasprintf("PRAGMA cache_size = -%d;", cache && atoi(cache) > 0 ? atoi(cache) : kb);
+    int rc = hh_store_exec(s, sql, err);
+    free(sql);
+    return rc;
 }
 
 int hh_store_exec(hh_store *s, const char *sql, hh_buf *err)
@@ -324,6 +346,21 @@ int hh_store_step_done(hh_store *s, sqlite3_stmt *st, hh_buf *err)
     }
     sqlite3_reset(st);
     return 0;
+}
+
+int hh_store_step_holder(hh_store *s, sqlite3_stmt *st, char **holder, int *line, hh_buf *err)
+{
+    int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
+    if (found) {
+        *holder = hh_store_column_dup(st, 0);
+        *line = sqlite3_column_int(st, 1);
+    }
+    sqlite3_reset(st);
+    if (!found && rc != SQLITE_DONE) {
+        hh_buf_printf(err, "%s", hh_store_errmsg(s));
+        return -1;
+    }
+    return found;
 }
 
 void hh_store_bind_text(sqlite3_stmt *st, int index, const char *value)
@@ -585,14 +622,7 @@ static int open_store(const char *path, bool create, bool read_only, bool as_is,
         const char *timeout = getenv("HHREG_BUSY_TIMEOUT_MS");
         s->busy_timeout_ms = timeout && atoi(timeout) > 0 ? atoi(timeout) : 30000;
         sqlite3_busy_timeout(s->db, s->busy_timeout_ms);
-        /* 24 MB of page cache keeps the document-number index (random keys) in memory
-         * during a district-sized import: 100,000 forms with -j 2 17.8 s -> 16.0 s,
-         * peak RSS 47 MB */
-        const char *cache = getenv("HHREG_CACHE_KB");
-        char *cache_sql =
-            hh_xasprintf("PRAGMA cache_size = -%d;", cache && atoi(cache) > 0 ? atoi(cache) : 24000);
-        rc = hh_store_exec(s, cache_sql, err);
-        free(cache_sql);
+        rc = hh_store_cache_kb(s, HH_STORE_CACHE_KB, err);
         /* what the file is is decided before anything is written to it: a foreign
          * file is refused as it was found, in its own journal mode */
         if (rc == 0)
@@ -667,13 +697,23 @@ void hh_store_close(hh_store *s)
     }
     if (s->db)
         sqlite3_close(s->db);
+    hh_store_bulk_free(s);
     free(s->path);
     free(s);
 }
 
 int hh_store_begin(hh_store *s, hh_buf *err)
 {
-    return exec_cached(s, "BEGIN IMMEDIATE", err);
+    for (;;) { /* in bulk loading, what waits is merged first if it must be (store_bulk.c) */
+        if (exec_cached(s, "BEGIN IMMEDIATE", err))
+            return -1;
+        int due = s->bulk ? hh_store_bulk_merge_due(s, err) : 0;
+        if (due == 0)
+            return 0;
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        if (due < 0 || hh_store_bulk_merge(s, err))
+            return -1;
+    }
 }
 
 int hh_store_begin_read(hh_store *s, hh_buf *err)
@@ -700,4 +740,5 @@ void hh_store_rollback(hh_store *s)
 {
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    hh_store_bulk_rolled_back(s);
 }

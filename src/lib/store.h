@@ -26,7 +26,7 @@
 #include "util.h"
 
 #define HH_STORE_APPLICATION_ID 0x48485247 /* "HHRG" */
-#define HH_STORE_SCHEMA_VERSION 14
+#define HH_STORE_SCHEMA_VERSION 15
 
 typedef struct hh_store hh_store;
 
@@ -69,6 +69,15 @@ char *hh_store_identity(hh_store *s);
 const char *hh_store_sqlite_version(void);
 
 int hh_store_begin(hh_store *s, hh_buf *err);      /* BEGIN IMMEDIATE */
+/* Bulk loading (store_bulk.c), for an import: from hh_store_bulk_begin until
+ * hh_store_bulk_end the document numbers of the forms stored are kept pending and
+ * merged into their index in key order every 262,144 numbers and at the end, not
+ * added one by one at random places of it. What is refused, and at which form, is
+ * the same. hh_store_bulk_end merges in a transaction of its own (none may be open)
+ * and ends bulk loading even when that fails: the numbers then stay pending, still
+ * found by every lookup, and the next bulk load merges them. Up to 8 MiB of memory. */
+int hh_store_bulk_begin(hh_store *s, hh_buf *err);
+int hh_store_bulk_end(hh_store *s, hh_buf *err);
 /* A read transaction: everything read until hh_store_commit (or hh_store_rollback)
  * sees one snapshot. */
 int hh_store_begin_read(hh_store *s, hh_buf *err);

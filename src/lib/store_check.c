@@ -124,7 +124,8 @@ static void check_triggers(hh_store *s, hh_diags *d, hh_check_report *r)
  * not undone by a later undelete, that the table lost), a current revision that is not the newest
  * without a conflict open, a parent missing or not older than its revision, and
  * document numbers indexed that the current persons do not hold, or the reverse (a
- * duplicate ID number could then be stored), and a revision or tombstone the change
+ * duplicate ID number could then be stored), a number both merged and pending (or
+ * pending twice: store_bulk.c), and a revision or tombstone the change
  * feed lacks. Household ids only, never values. */
 static void check_households(hh_store *s, hh_diags *d, hh_check_report *r)
 {
@@ -148,13 +149,19 @@ static void check_households(hh_store *s, hh_diags *d, hh_check_report *r)
           " SELECT p.document_type, p.document_number, p.household_id, p.line FROM person p"
           " JOIN household h ON h.id = p.household_id AND p.revision = h.current_revision"
           " WHERE h.deleted_at IS NULL AND p.document_number IS NOT NULL"
-          " EXCEPT SELECT document_type, document_number, household_id, line FROM document)"
+          " EXCEPT SELECT document_type, document_number, household_id, line FROM document_any)"
           " UNION SELECT DISTINCT household_id FROM ("
-          " SELECT document_type, document_number, household_id, line FROM document"
+          " SELECT document_type, document_number, household_id, line FROM document_any"
           " EXCEPT SELECT p.document_type, p.document_number, p.household_id, p.line FROM person p"
           " JOIN household h ON h.id = p.household_id AND p.revision = h.current_revision"
           " WHERE h.deleted_at IS NULL AND p.document_number IS NOT NULL) ORDER BY 1",
           "the index of document numbers differs from its current persons", "证件号码索引与当前人员不符" },
+        { "SELECT p.household_id FROM document_pending p JOIN document d USING (document_type, document_number)"
+          " UNION SELECT d.household_id FROM document_pending p JOIN document d USING (document_type, document_number)"
+          " UNION SELECT household_id FROM document_pending WHERE (document_type, document_number) IN"
+          " (SELECT document_type, document_number FROM document_pending GROUP BY 1, 2 HAVING count(*) > 1)"
+          " ORDER BY 1",
+          "a document number of it is indexed twice (merged and pending)", "其证件号码在索引中出现两次（已合并与待合并）" },
         { "SELECT DISTINCT household_id FROM revision r WHERE NOT EXISTS (SELECT 1 FROM change c"
           " WHERE c.household_id = r.household_id AND c.kind = 'revision' AND c.revision = r.revision)"
           " UNION SELECT id FROM household h WHERE deleted_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM change c"

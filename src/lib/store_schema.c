@@ -343,6 +343,23 @@ static const char migration_13[] = "";
  * counted once, here (count_form_visits). */
 static const char migration_14[] = "ALTER TABLE revision ADD COLUMN visits INTEGER;";
 
+/* 15: the document numbers an import adds wait in `document_pending`, a table with
+ * no key on the numbers, and are merged into `document` in key order every so many
+ * (store_bulk.c): a random key added to `document` itself dirtied a page of its
+ * index per number, and at a million households that page was written out at every
+ * commit. `seq` is never given twice (AUTOINCREMENT), so a connection that left the
+ * last row knows no other has added one since. `document_any` is the index as a
+ * whole, both tables: what every other lookup reads. */
+static const char migration_15[] =
+    "CREATE TABLE document_pending ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT, document_type TEXT NOT NULL, document_number TEXT NOT NULL,"
+    "  household_id TEXT NOT NULL REFERENCES household(id), line INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX document_pending_household ON document_pending(household_id);"
+    "CREATE VIEW document_any AS"
+    "  SELECT document_type, document_number, household_id, line FROM document"
+    "  UNION ALL SELECT document_type, document_number, household_id, line FROM document_pending;";
+
 /* A random (version 4) UUID for the store, and its revisions stamped with it; the
  * revisions' trigger is lifted for that one UPDATE and made again as it was. */
 static int store_identify(hh_store *s, hh_buf *err)
@@ -437,7 +454,7 @@ int hh_store_migration_finish(hh_store *s, int version, hh_buf *err)
 
 const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3, migration_4, migration_5,
                                               migration_6, migration_7, migration_8, migration_9, migration_10,
-                                              migration_11, migration_12, migration_13, migration_14 };
+                                              migration_11, migration_12, migration_13, migration_14, migration_15 };
 const int hh_store_migration_count = sizeof hh_store_migrations / sizeof hh_store_migrations[0];
 
 const hh_store_trigger hh_store_triggers[] = {

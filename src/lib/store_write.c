@@ -4,6 +4,7 @@
  * surrounding batch goes on. */
 #include "store_internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -145,6 +146,29 @@ static void document_held(hh_store *s, const hh_put_request *rq, const char *pat
         hh_msg_store_id_dup_hidden(d, rq->file, rq->line, path);
 }
 
+/* Who other than household `id` holds a document number: 1 with the holder (malloc'd)
+ * and its person's line, 0 nobody, -1 with `err`. In bulk loading the pending
+ * numbers are looked up in memory, the merged ones here; else both tables here. */
+static int document_holder(hh_store *s, const char *type, const char *number, const char *id, char **holder,
+                           int *line, hh_buf *err)
+{
+    sqlite3_stmt *st = hh_store_stmt(s, s->bulk ? STMT_DOCUMENT_FIND_MERGED : STMT_DOCUMENT_FIND, err);
+    if (!st)
+        return -1;
+    hh_store_bind_text(st, 1, type);
+    hh_store_bind_text(st, 2, number);
+    hh_store_bind_text(st, 3, id);
+    int found = hh_store_step_holder(s, st, holder, line, err);
+    if (found || !s->bulk)
+        return found;
+    found = hh_store_bulk_holder(s, type, number, holder, line, err);
+    if (found > 0 && strcmp(*holder, id) == 0) { /* the household's own: kept till its numbers are replaced */
+        free(*holder);
+        found = 0;
+    }
+    return found;
+}
+
 /* 1 and a diagnostic when a document number is held by another household. */
 static int documents_taken(hh_store *s, const hh_put_request *rq, hh_diags *d, hh_buf *err)
 {
@@ -153,25 +177,16 @@ static int documents_taken(hh_store *s, const hh_put_request *rq, hh_diags *d, h
         const hh_person *p = &h->persons[k];
         if (!p->document_number)
             continue;
-        sqlite3_stmt *st = hh_store_stmt(s, STMT_DOCUMENT_FIND, err);
-        if (!st)
-            return -1;
-        hh_store_bind_text(st, 1, p->document_type);
-        hh_store_bind_text(st, 2, p->document_number);
-        hh_store_bind_text(st, 3, h->id);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
+        char *holder;
+        int line, found = document_holder(s, p->document_type, p->document_number, h->id, &holder, &line, err);
+        if (found > 0) {
             char path[64];
             person_path(h, k, "document", path, sizeof path);
-            document_held(s, rq, path, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1), d);
-            sqlite3_reset(st);
-            return 1;
+            document_held(s, rq, path, holder, line, d);
+            free(holder);
         }
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-            hh_buf_printf(err, "%s", hh_store_errmsg(s));
-            return -1;
-        }
+        if (found)
+            return found;
     }
     return 0;
 }
@@ -193,19 +208,49 @@ static int room_held(hh_store *s, const hh_put_request *rq, hh_diags *d, hh_buf 
     return held < 0 ? -1 : 0;
 }
 
-static int index_documents(hh_store *s, const hh_household *h, hh_buf *err)
+/* Drops household `id`'s document numbers from the index, merged and pending. */
+static int clear_documents(hh_store *s, const char *id, hh_buf *err)
 {
     sqlite3_stmt *st = hh_store_stmt(s, STMT_DOCUMENT_CLEAR, err);
     if (!st)
         return -1;
-    hh_store_bind_text(st, 1, h->id);
-    if (hh_store_step_done(s, st, err))
+    hh_store_bind_text(st, 1, id);
+    if (hh_store_step_done(s, st, err) || !(st = hh_store_stmt(s, STMT_DOCUMENT_PENDING_CLEAR, err)))
+        return -1;
+    hh_store_bind_text(st, 1, id);
+    return hh_store_step_done(s, st, err);
+}
+
+/* A bulk load's pending number, unless an earlier person of the same form holds it
+ * (what the index's uniqueness refuses without bulk loading). */
+static int add_pending_document(hh_store *s, const hh_household *h, const hh_person *p, hh_buf *err)
+{
+    char *holder;
+    int line, found = hh_store_bulk_holder(s, p->document_type, p->document_number, &holder, &line, err);
+    if (found > 0) {
+        hh_buf_printf(err, hh_tr("household %s: persons %d and %d have the same document number",
+                                 "住户 %s：第 %d 人与第 %d 人的证件号码相同"),
+                      h->id, line, p->line);
+        free(holder);
+    }
+    return found ? -1 : hh_store_bulk_add(s, p->document_type, p->document_number, h->id, p->line, err);
+}
+
+static int index_documents(hh_store *s, const hh_household *h, hh_buf *err)
+{
+    if (clear_documents(s, h->id, err))
         return -1;
     for (size_t k = 0; k < h->n_persons; k++) {
         const hh_person *p = &h->persons[k];
         if (!p->document_number)
             continue;
-        if (!(st = hh_store_stmt(s, STMT_DOCUMENT_INSERT, err)))
+        if (s->bulk) {
+            if (add_pending_document(s, h, p, err))
+                return -1;
+            continue;
+        }
+        sqlite3_stmt *st = hh_store_stmt(s, STMT_DOCUMENT_INSERT, err);
+        if (!st)
             return -1;
         hh_store_bind_text(st, 1, p->document_type);
         hh_store_bind_text(st, 2, p->document_number);
@@ -342,24 +387,17 @@ out:
     return rc;
 }
 
-/* The SQLite error with the operating system's reason, when there is one. */
-static void describe_failure(hh_store *s, hh_buf *err)
-{
-    int sys = sqlite3_system_errno(s->db);
-    if (sys)
-        hh_buf_printf(err, " (%s)", strerror(sys));
-}
-
 hh_put_result hh_store_put(hh_store *s, const hh_put_request *rq, hh_diags *d, int *revision)
 {
     const hh_household *h = rq->household;
     hh_buf err;
     hh_buf_init(&err);
     hh_put_result result = HH_PUT_FAILED;
-    int cur = 0;
+    int cur = 0, last = 0;
     char deleted[32] = "";
     hh_diags store_warnings; /* found here, kept with the revision like the form's */
     hh_diags_init(&store_warnings);
+    errno = 0;
     if (run(s, STMT_SAVEPOINT, &err))
         goto fail;
     int next = 1;
@@ -399,10 +437,11 @@ release:
     }
     result = HH_PUT_FAILED;
 rollback:
+    last = errno; /* the failure's, before the rollback's own calls */
     sqlite3_exec(s->db, "ROLLBACK TO form; RELEASE form", NULL, NULL, NULL);
 fail:
     if (result == HH_PUT_FAILED)
-        describe_failure(s, &err);
+        hh_store_say_reason(s, last ? last : errno, &err);
     if (result == HH_PUT_FAILED)
         hh_msg_store_fail(d, rq->file, rq->line, "household",
                           err.len ? err.data : hh_tr("unknown SQLite error", "未知的 SQLite 错误"));
@@ -434,7 +473,7 @@ int hh_store_mark_deleted(hh_store *s, const char *id, int rev, const char *at, 
     hh_store_bind_text(st, 1, id);
     hh_store_bind_text(st, 2, at);
     hh_store_bind_text(st, 3, reason);
-    return hh_store_step_done(s, st, err) || run_for(s, STMT_DOCUMENT_CLEAR, id, 0, 0, err) ||
+    return hh_store_step_done(s, st, err) || clear_documents(s, id, err) ||
                    hh_store_audit(s, actor, "delete", id, rev, detail, err)
                ? -1
                : 0;
@@ -643,7 +682,7 @@ int hh_store_copy_revision(hh_store *s, const char *id, int from, int to, int pa
         return -1;
     }
     return run_for(s, STMT_PERSON_COPY, id, from, to, err) || run_for(s, STMT_VISIT_COPY, id, from, to, err) ||
-                   run_for(s, STMT_WARNING_COPY, id, from, to, err) || run_for(s, STMT_DOCUMENT_CLEAR, id, 0, 0, err) ||
+                   run_for(s, STMT_WARNING_COPY, id, from, to, err) || clear_documents(s, id, err) ||
                    run_for(s, STMT_DOCUMENT_INDEX_REVISION, id, to, 0, err) ||
                    run_for(s, STMT_HOUSEHOLD_UNDELETE, id, to, 0, err)
                ? -1
