@@ -10,6 +10,7 @@
 #   the Python baseline                         (structure, then sqlite3 inserts)
 #   hhreg validate                              (structure and consistency rules)
 #   hhreg import -j 1 and -j 2 into new stores  (files, then the batch)
+#   the batch in ten parts, one after the other into one store (-j 2)
 # and prints seconds, forms per second, the ratios and peak RSS; then the rules
 # alone, natively and through XPath, on the batch's forms (bench/rules, RULES).
 # Environment: HHREG, XMLLINT, SCHEMAS, RULES (set by make), BENCH_HOUSEHOLDS, BENCH_INPUT,
@@ -68,6 +69,7 @@ bench() {
             }
         }' "$RESULTS"
     echo "store: $(du -h "$WORK/store-files-1.db" | cut -f1) for $n forms"
+    [ -z "$batch" ] || scale "$batch" "$n"
     # the rules' cost alone: the batch's first 20,000 forms held in memory
     if [ -n "$batch" ] && [ -x "${RULES:-}" ]; then
         awk '{ print } /<\/household>/ && ++k == 20000 { print "</households>"; exit }' \
@@ -75,6 +77,35 @@ bench() {
         "$RULES" "$SCHEMAS/rules-1.xml" "$WORK/rules-batch.xml" 1
         rm -f "$WORK/rules-batch.xml"
     fi
+}
+
+# scale BATCH N: the batch cut in ten parts, imported one after the other with -j 2
+# into one store: does the tenth cost what the first did (issue 21: within 10 %)?
+scale() {
+    rm -f "$WORK"/part-*.xml "$WORK"/store-scale.db*
+    awk -v dir="$WORK" -v per=$((($2 + 9) / 10)) '
+        function open_part() { f = sprintf("%s/part-%02d.xml", dir, k / per); printf "%s", head > f }
+        !started && /<household[ >]/ { started = 1; open_part() }
+        !started { head = head $0 "\n"; next }
+        /^<\/households>/ { next }
+        { print > f }
+        /<\/household>/ && ++k % per == 0 { print "</households>" > f; close(f); open_part() }
+        END { print "</households>" > f }' "$1"
+    "$HHREG" init --db "$WORK/store-scale.db" > /dev/null
+    RESULTS=$WORK/scale
+    rm -f "$RESULTS"
+    for part in "$WORK"/part-*.xml; do
+        grep -q '<household ' "$part" || continue
+        run "part" "$HHREG" import -q -j 2 --db "$WORK/store-scale.db" "$part"
+    done
+    awk -F'|' -v per=$((($2 + 9) / 10)) '
+        { t[NR] = $2; if ($3 > rss) rss = $3 }
+        END {
+            printf "hhreg import -j 2 (batch) in parts of %d into one store:", per
+            for (k = 1; k <= NR; k++) printf " %.1f", t[k]
+            printf " s; last / first %.2f; %.1f MB peak RSS\n", t[NR] / (t[1] > 0 ? t[1] : 0.001), rss / 1024
+        }' "$RESULTS"
+    rm -f "$WORK"/part-*.xml "$WORK"/store-scale.db*
 }
 
 if [ -n "${BENCH_INPUT:-}" ]; then
