@@ -12,6 +12,7 @@
 
 #include "import.h"
 #include "store.h"
+#include "store_internal.h"
 #include "testutil.h"
 
 Suite *make_bulk_suite(void);
@@ -239,12 +240,12 @@ END_TEST
 
 /* Imports `file` through store connection `s` as it is (in bulk loading or not),
  * without ending bulk loading; what it said. */
-static char *import_on(hh_store *s, const char *file, hh_import_summary *sum)
+static char *import_on(hh_store *s, const char *file, long batch, hh_import_summary *sum)
 {
     char *said = NULL;
     size_t said_len = 0;
     FILE *messages = open_memstream(&said, &said_len);
-    hh_import_options opt = { .actor = "test", .messages = messages, .jobs = 1 };
+    hh_import_options opt = { .actor = "test", .messages = messages, .jobs = 1, .batch_size = batch };
     hh_importer *im = hh_importer_new(s, tu_schemas(), &opt);
     char *paths[] = { (char *)file };
     hh_importer_run(im, paths, 1);
@@ -278,7 +279,7 @@ START_TEST(numbers_a_stopped_import_left_pending_are_found_and_merged)
     init(db);
     hh_store *s = open_in_bulk(db);
     hh_import_summary sum;
-    free(import_on(s, before, &sum));
+    free(import_on(s, before, 0, &sum));
     ck_assert_int_eq(sum.stored, 3);
     hh_store_close(s);
     long pending = tu_sql_count(db, "SELECT count(*) FROM document_pending");
@@ -324,14 +325,14 @@ START_TEST(two_bulk_loads_side_by_side_see_each_others_numbers)
     init(db);
     hh_store *a = open_in_bulk(db), *b = open_in_bulk(db);
     hh_import_summary sum;
-    free(import_on(a, a_file, &sum));
+    free(import_on(a, a_file, 0, &sum));
     ck_assert_int_eq(sum.stored, 2);
-    free(import_on(b, b_file, &sum));
+    free(import_on(b, b_file, 0, &sum));
     ck_assert_int_eq(sum.stored, 1);
-    char *said = import_on(a, a_claim, &sum); /* 4's numbers: pending, left by b */
+    char *said = import_on(a, a_claim, 0, &sum); /* 4's numbers: pending, left by b */
     ck_assert_msg(sum.refused == 1 && strstr(said, "-0004"), "%s", said);
     free(said);
-    said = import_on(b, b_claim, &sum); /* 1's: left by a, merged since */
+    said = import_on(b, b_claim, 0, &sum); /* 1's: left by a, merged since */
     ck_assert_msg(sum.refused == 1 && strstr(said, "-0001"), "%s", said);
     free(said);
     hh_buf err;
@@ -359,6 +360,72 @@ START_TEST(two_bulk_loads_side_by_side_see_each_others_numbers)
 }
 END_TEST
 
+/* With three numbers waiting at most, transactions of two forms: numbers are merged
+ * between them (some in the index, some waiting, when the import stops without its
+ * last merge), foreign keys are on again after each merge, and what waits is merged
+ * by hh_store_merge_waiting_documents (hhreg serve's start). */
+START_TEST(merges_come_between_transactions)
+{
+    setenv("HHREG_BULK_MERGE_AT", "3", 1);
+    char *db = tu_path(dir, "t.db");
+    const int ten[][2] = { { 1, 0 }, { 2, 0 }, { 3, 0 }, { 4, 0 }, { 5, 0 },
+                           { 6, 0 }, { 7, 0 }, { 8, 0 }, { 9, 0 }, { 10, 0 } };
+    char *file = batch_of("ten.xml", ten, 10);
+    init(db);
+    hh_store *s = open_in_bulk(db);
+    hh_import_summary sum;
+    free(import_on(s, file, 2, &sum));
+    ck_assert_int_eq(sum.stored, 10);
+    long merged = tu_sql_count(db, "SELECT count(*) FROM document"),
+         waiting = tu_sql_count(db, "SELECT count(*) FROM document_pending");
+    ck_assert_msg(merged > 0 && waiting > 0, "%ld merged, %ld waiting", merged, waiting);
+    ck_assert_int_eq(hh_store_sql_long(s->db, "PRAGMA foreign_keys"), 1);
+    hh_store_close(s); /* as a killed import: the last numbers wait */
+    check_passes(db);
+    ck_assert_int_eq(hh_store_open(db, false, &s, NULL), 0);
+    hh_buf err;
+    hh_buf_init(&err);
+    ck_assert_msg(hh_store_merge_waiting_documents(s, &err) == 0, "%s", err.data);
+    ck_assert_int_eq(hh_store_sql_long(s->db, "PRAGMA foreign_keys"), 1);
+    hh_store_close(s);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM document_pending"), 0);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM document"), merged + waiting);
+    check_passes(db);
+    hh_buf_free(&err);
+    free(file);
+    free(db);
+}
+END_TEST
+
+/* hhreg merge makes a revision current over numbers its household left waiting:
+ * they go with its old ones, the index holds each number once. */
+START_TEST(a_merge_over_waiting_numbers_replaces_them)
+{
+    char *here = tu_path(dir, "here.db"), *there = tu_path(dir, "there.db");
+    const int first[][2] = { { 1, 0 }, { 2, 0 }, { 3, 0 } }, revise_2[][2] = { { 4, 2 } };
+    char *before = batch_of("before.xml", first, 3), *revision = batch_of("revise-2.xml", revise_2, 1);
+    init(here);
+    init(there);
+    hh_store *s = open_in_bulk(here);
+    hh_import_summary sum;
+    free(import_on(s, before, 0, &sum));
+    hh_store_close(s); /* stopped before its last merge: all waiting */
+    ck_assert_int_gt(tu_sql_count(here, "SELECT count(*) FROM document_pending WHERE household_id LIKE '%-0002'"), 0);
+    free(import(there, before, false, 1, 0, &sum));
+    free(import(there, revision, false, 1, 0, &sum));
+    ck_assert_int_eq(sum.revised, 1);
+    tu_result r = tu_hhreg(NULL, NULL, "merge", "--db", here, there, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "1 updated"), "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    ck_assert_int_eq(tu_sql_count(here, "SELECT count(*) FROM document_pending WHERE household_id LIKE '%-0002'"), 0);
+    check_passes(here);
+    free(before);
+    free(revision);
+    free(here);
+    free(there);
+}
+END_TEST
+
 Suite *make_bulk_suite(void)
 {
     Suite *s = suite_create("bulk");
@@ -370,6 +437,8 @@ Suite *make_bulk_suite(void)
     tcase_add_test(tc, with_two_jobs_too);
     tcase_add_test(tc, numbers_a_stopped_import_left_pending_are_found_and_merged);
     tcase_add_test(tc, two_bulk_loads_side_by_side_see_each_others_numbers);
+    tcase_add_test(tc, merges_come_between_transactions);
+    tcase_add_test(tc, a_merge_over_waiting_numbers_replaces_them);
     suite_add_tcase(s, tc);
     return s;
 }

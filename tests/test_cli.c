@@ -165,7 +165,7 @@ static long import_peak_rss(long n)
         /* SQLite's page cache fills up to its set size as the store grows; keep it small
          * so what is measured is hhreg reading the batch */
         setenv("HHREG_CACHE_KB", "2000", 1);
-        /* and the document numbers kept in memory till their merge (32 bytes each) few */
+        /* and the document numbers kept in memory till their merge (some 20-45 bytes each) few */
         setenv("HHREG_BULK_MERGE_AT", "2000", 1);
         execl(tu_bin(), tu_bin(), "import", "-q", "--db", store, batch, (char *)NULL);
         _exit(127);

@@ -615,6 +615,7 @@ hh_importer *hh_importer_new(hh_store *store, const hh_schemaset *set, const hh_
         free(im);
         return NULL;
     }
+    hh_buf_free(&err);
     return im;
 }
 

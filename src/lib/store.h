@@ -75,9 +75,16 @@ int hh_store_begin(hh_store *s, hh_buf *err);      /* BEGIN IMMEDIATE */
  * added one by one at random places of it. What is refused, and at which form, is
  * the same. hh_store_bulk_end merges in a transaction of its own (none may be open)
  * and ends bulk loading even when that fails: the numbers then stay pending, still
- * found by every lookup, and the next bulk load merges them. Up to 8 MiB of memory. */
+ * found by every lookup, and the next bulk load merges them. Up to 8 MiB of memory,
+ * and more for a transaction of more than 262,144 numbers (merges come between
+ * transactions). */
 int hh_store_bulk_begin(hh_store *s, hh_buf *err);
 int hh_store_bulk_end(hh_store *s, hh_buf *err);
+/* Merges the document numbers an import left waiting (it stopped before its last
+ * merge) into their index, in a transaction of its own; nothing when none wait.
+ * What a writer that runs for long does first (hhreg serve): lookups read waiting
+ * numbers one by one. */
+int hh_store_merge_waiting_documents(hh_store *s, hh_buf *err);
 /* A read transaction: everything read until hh_store_commit (or hh_store_rollback)
  * sees one snapshot. */
 int hh_store_begin_read(hh_store *s, hh_buf *err);

@@ -112,6 +112,14 @@ int hh_store_bulk_merge(hh_store *s, hh_buf *err)
                            " ORDER BY document_type, document_number;"
                            "DELETE FROM document_pending; COMMIT;",
                            err);
+    if (rc && (sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_CONSTRAINT) { /* never made by hhreg */
+        hh_buf_reset(err);
+        hh_buf_printf(err,
+                      hh_tr("%s: a document number waiting to be indexed is indexed already: the index is damaged; "
+                            "'hhreg check' names the households",
+                            "%s：一个待索引的证件号码已在索引中：索引已损坏；“hhreg check”会列出相关住户"),
+                      s->path);
+    }
     if (rc && !sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     hh_buf said; /* the merge's own failure is the one to tell */
@@ -122,6 +130,16 @@ int hh_store_bulk_merge(hh_store *s, hh_buf *err)
     if (rc == 0 && s->bulk)
         forget_all(s->bulk);
     return rc;
+}
+
+int hh_store_merge_waiting_documents(hh_store *s, hh_buf *err)
+{
+    long waiting = hh_store_sql_long(s->db, "SELECT EXISTS (SELECT 1 FROM document_pending)");
+    if (waiting < 0) {
+        hh_buf_printf(err, "%s: %s", s->path, hh_store_errmsg(s));
+        return -1;
+    }
+    return waiting ? hh_store_bulk_merge(s, err) : 0;
 }
 
 int hh_store_bulk_begin(hh_store *s, hh_buf *err)
@@ -146,7 +164,7 @@ int hh_store_bulk_end(hh_store *s, hh_buf *err)
 {
     if (!s->bulk)
         return 0;
-    int rc = s->bulk->last_rowid || s->bulk->unsure ? hh_store_bulk_merge(s, err) : 0;
+    int rc = s->bulk->last_rowid ? hh_store_bulk_merge(s, err) : 0; /* rows it added since its last merge */
     hh_store_bulk_free(s);
     hh_buf ignored; /* a smaller cache than wanted is no failure */
     hh_buf_init(&ignored);

@@ -72,6 +72,9 @@ extern const hh_store_trigger hh_store_triggers[];
 int hh_store_copy_revision(hh_store *s, const char *id, int from, int to, int parent, int settles,
                            const char *source, const char *actor, hh_buf *err);
 
+/* Drops household `id`'s document numbers from the index, merged and pending (a
+ * bulk load's: store_bulk.c). Inside the caller's transaction; 0 or -1 with `err`. */
+int hh_store_clear_documents(hh_store *s, const char *id, hh_buf *err);
 /* Whether another household holds a document number of revision `rev` of `id`: 1
  * with the first such person's line in *line (and, when not NULL, the holder's id,
  * malloc'd, and its person's line), 0 when none, -1 with `err`. */

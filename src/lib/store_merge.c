@@ -245,12 +245,11 @@ static int make_current(merge *m, const char *id, int rev, hh_buf *why, hh_buf *
     sqlite3_stmt *st = stmt(m, M_SET_CURRENT);
     hh_store_bind_text(st, 1, id);
     sqlite3_bind_int(st, 2, rev);
-    if (hh_store_step_done(m->s, st, err) || !(st = hh_store_stmt(m->s, STMT_DOCUMENT_CLEAR, err)))
+    if (hh_store_step_done(m->s, st, err))
         return -1;
-    hh_store_bind_text(st, 1, id);
     int line = 0, holder_line = 0;
     char *holder = NULL;
-    int held = hh_store_step_done(m->s, st, err) ? -1
+    int held = hh_store_clear_documents(m->s, id, err) ? -1
                : hh_store_document_held(m->s, id, rev, &line, &holder, &holder_line, err);
     if (held > 0) {
         hh_buf_printf(why, hh_tr("the ID document of its person %d is held here by ", "其第 %d 人的证件号码已由本库"),

@@ -208,8 +208,7 @@ static int room_held(hh_store *s, const hh_put_request *rq, hh_diags *d, hh_buf 
     return held < 0 ? -1 : 0;
 }
 
-/* Drops household `id`'s document numbers from the index, merged and pending. */
-static int clear_documents(hh_store *s, const char *id, hh_buf *err)
+int hh_store_clear_documents(hh_store *s, const char *id, hh_buf *err)
 {
     sqlite3_stmt *st = hh_store_stmt(s, STMT_DOCUMENT_CLEAR, err);
     if (!st)
@@ -238,7 +237,7 @@ static int add_pending_document(hh_store *s, const hh_household *h, const hh_per
 
 static int index_documents(hh_store *s, const hh_household *h, hh_buf *err)
 {
-    if (clear_documents(s, h->id, err))
+    if (hh_store_clear_documents(s, h->id, err))
         return -1;
     for (size_t k = 0; k < h->n_persons; k++) {
         const hh_person *p = &h->persons[k];
@@ -473,7 +472,7 @@ int hh_store_mark_deleted(hh_store *s, const char *id, int rev, const char *at, 
     hh_store_bind_text(st, 1, id);
     hh_store_bind_text(st, 2, at);
     hh_store_bind_text(st, 3, reason);
-    return hh_store_step_done(s, st, err) || clear_documents(s, id, err) ||
+    return hh_store_step_done(s, st, err) || hh_store_clear_documents(s, id, err) ||
                    hh_store_audit(s, actor, "delete", id, rev, detail, err)
                ? -1
                : 0;
@@ -682,7 +681,7 @@ int hh_store_copy_revision(hh_store *s, const char *id, int from, int to, int pa
         return -1;
     }
     return run_for(s, STMT_PERSON_COPY, id, from, to, err) || run_for(s, STMT_VISIT_COPY, id, from, to, err) ||
-                   run_for(s, STMT_WARNING_COPY, id, from, to, err) || clear_documents(s, id, err) ||
+                   run_for(s, STMT_WARNING_COPY, id, from, to, err) || hh_store_clear_documents(s, id, err) ||
                    run_for(s, STMT_DOCUMENT_INDEX_REVISION, id, to, 0, err) ||
                    run_for(s, STMT_HOUSEHOLD_UNDELETE, id, to, 0, err)
                ? -1

@@ -627,7 +627,8 @@ hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server
     srv->tls = tls;
     hh_buf_init(&srv->items);
     hh_items_answer_make(srv);
-    if (hh_store_open_shared_reader(hh_store_path(s), &srv->sessions, err) != 0 ||
+    if (hh_store_merge_waiting_documents(s, err) != 0 ||
+        hh_store_open_shared_reader(hh_store_path(s), &srv->sessions, err) != 0 ||
         hh_store_open_shared_reader(hh_store_path(s), &srv->listings, err) != 0 ||
         hh_static_load(srv, cfg->www, err) != 0 || hh_forms_make(srv, err) != 0 || hh_exports_make(srv, err) != 0) {
         hh_forms_free(srv);
