@@ -1081,8 +1081,7 @@ START_TEST(one_address_may_hold_half_the_connections)
 }
 END_TEST
 
-/* kill -9 of the server while eight clients submit: every submission answered 2xx
- * is in the store after a restart, nothing is half-stored, check passes. */
+/* The server stopped (kill -9, SIGTERM) while eight clients submit. One client: */
 typedef struct submitter {
     const account *who;
     int thread;
@@ -1093,7 +1092,7 @@ typedef struct submitter {
     int n_ids, sent;
 } submitter;
 
-static void *submit_until_killed(void *arg)
+static void *submit_until_gone(void *arg)
 {
     submitter *s = arg;
     for (int k = 0; !*s->stop && k < 90; k++) {
@@ -1125,32 +1124,31 @@ static void *submit_until_killed(void *arg)
     return NULL;
 }
 
-START_TEST(a_killed_server_keeps_every_answered_submission)
+/* Eight clients submit until the server is stopped by `sig`, well under way: each
+ * submission answered 201 is in the store, nothing is half-stored, check passes.
+ * The number of households stored is returned (the sample's one included). */
+enum { SUBMITTERS = 8 };
+static long submit_until_stopped(int sig, account e[2], submitter sub[SUBMITTERS], long *answered_out)
 {
-    account e[2] = { sign_in("enum03"), sign_in("enum03b") };
-    enum { N = 8 };
     atomic_int stop = 0;
     atomic_long answered = 0;
-    submitter sub[N];
-    pthread_t t[N];
-    for (int i = 0; i < N; i++) {
+    pthread_t t[SUBMITTERS];
+    for (int i = 0; i < SUBMITTERS; i++) {
         sub[i] = (submitter){ .who = &e[i % 2], .thread = i, .stop = &stop, .answered = &answered };
-        ck_assert_int_eq(pthread_create(&t[i], NULL, submit_until_killed, &sub[i]), 0);
+        ck_assert_int_eq(pthread_create(&t[i], NULL, submit_until_gone, &sub[i]), 0);
     }
     for (int waited = 0; answered < 24 && waited < 600; waited++) /* well under way */
         usleep(100000);
-    ck_assert_int_eq(kill(server_pid, SIGKILL), 0);
+    ck_assert_int_eq(kill(server_pid, sig), 0);
     int status;
-    waitpid(server_pid, &status, 0);
+    ck_assert_int_eq(waitpid(server_pid, &status, 0), server_pid);
+    if (sig == SIGTERM)
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the server ended with %d", status);
     stop = 1;
-    for (int i = 0; i < N; i++)
+    for (int i = 0; i < SUBMITTERS; i++)
         pthread_join(t[i], NULL);
     ck_assert_int_ge(answered, 24);
-    long households = tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS);
-    /* each answered one is there; at most one a client more (stored, the answer lost) */
-    ck_assert_int_ge(households, 1 + answered);
-    ck_assert_int_le(households, 1 + answered + N);
-    for (int i = 0; i < N; i++)
+    for (int i = 0; i < SUBMITTERS; i++)
         for (int k = 0; k < sub[i].n_ids; k++) {
             char *sql = hh_xasprintf("SELECT count(*) FROM household h JOIN submission s ON s.household_id = h.id"
                                      " WHERE h.id = '%s'",
@@ -1160,14 +1158,31 @@ START_TEST(a_killed_server_keeps_every_answered_submission)
             free(sub[i].ids[k]);
         }
     ok(tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL));
-    /* restarted, it answers a retried submission from its kept answer */
+    *answered_out = answered;
+    return tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS);
+}
+
+static void restart_server(void)
+{
     close(server_out);
     server_pid = tu_hhreg_start(&server_out, "serve", "--listen", "127.0.0.1:0", "--db", tu_store_db, NULL);
     port = tu_serve_port(server_out);
+}
+
+START_TEST(a_killed_server_keeps_every_answered_submission)
+{
+    account e[2] = { sign_in("enum03"), sign_in("enum03b") };
+    submitter sub[SUBMITTERS];
+    long answered, households = submit_until_stopped(SIGKILL, e, sub, &answered);
+    /* at most one a client more than answered: stored, the answer lost with the server */
+    ck_assert_int_ge(households, 1 + answered);
+    ck_assert_int_le(households, 1 + answered + SUBMITTERS);
+    /* restarted, it answers a retried submission from its kept answer */
+    restart_server();
     int who = 0;
-    while (who < N && !sub[who].n_ids)
+    while (who < SUBMITTERS && !sub[who].n_ids)
         who++;
-    ck_assert_int_lt(who, N);
+    ck_assert_int_lt(who, SUBMITTERS);
     account again = sign_in(who % 2 ? "enum03b" : "enum03");
     char *xml = form(3 + 90 * who, NEW, "80000");
     http h = submit(&again, xml, sub[who].first_key);
@@ -1179,6 +1194,88 @@ START_TEST(a_killed_server_keeps_every_answered_submission)
     account_free(&again);
     account_free(&e[0]);
     account_free(&e[1]);
+}
+END_TEST
+
+/* SIGTERM lets the requests in flight finish: each submission the server stored got
+ * its answer (none stored and left unanswered, as a kill may), and it exits 0. */
+START_TEST(a_stopped_server_answers_what_it_stored)
+{
+    account e[2] = { sign_in("enum03"), sign_in("enum03b") };
+    submitter sub[SUBMITTERS];
+    long answered, households = submit_until_stopped(SIGTERM, e, sub, &answered);
+    ck_assert_msg(households == 1 + answered, "%ld submissions stored, %ld answered", households - 1, answered);
+    restart_server(); /* for the teardown's stop */
+    account_free(&e[0]);
+    account_free(&e[1]);
+}
+END_TEST
+
+/* What a raw connection (or the server's output) reads until `needle` has come, it
+ * closes or `seconds` pass (malloc'd). */
+static char *read_until(int fd, const char *needle, double seconds)
+{
+    hh_buf got;
+    hh_buf_init(&got);
+    hh_buf_puts(&got, "");
+    for (double waited = 0; !strstr(got.data, needle) && waited < seconds; waited += 0.05) {
+        struct pollfd p = { fd, POLLIN, 0 };
+        if (poll(&p, 1, 50) != 1)
+            continue;
+        char chunk[4096];
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n <= 0)
+            break;
+        hh_buf_append(&got, chunk, (size_t)n);
+    }
+    return hh_buf_detach(&got);
+}
+
+static void send_text(int fd, const char *text)
+{
+    ck_assert(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+}
+
+/* Stopping, the server answers the request it is reading (a sign-in whose body is
+ * half sent) once the rest comes, and answers one that comes after the stop on a
+ * connection already open with 503 "stopping" and the connection closed. */
+START_TEST(a_stopping_server_lands_the_requests_in_flight_and_takes_no_new_one)
+{
+    int flying = connect_raw(), late = connect_raw();
+    const char *body = "{\"user\":\"enum03\",\"password\":\"" TU_SERVE_PASSWORD "\"}";
+    size_t half = strlen(body) / 2;
+    char *head = hh_xasprintf("POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                              "Content-Length: %zu\r\nExpect: 100-continue\r\n\r\n",
+                              strlen(body));
+    send_text(flying, head);
+    free(head);
+    /* "100 Continue" comes once the request was handed over: it is in flight */
+    char *got = read_until(flying, "100 Continue", 60);
+    ck_assert_msg(strstr(got, "100 Continue"), "%s", got);
+    free(got);
+    char *first = hh_xasprintf("%.*s", (int)half, body);
+    send_text(flying, first);
+    free(first);
+    ck_assert_int_eq(kill(server_pid, SIGTERM), 0);
+    got = read_until(server_out, "stopping", 60); /* said once it takes no new request */
+    ck_assert_msg(strstr(got, "stopping (Terminated)"), "the server said: %s", got);
+    free(got);
+    send_text(late, "GET /api/v1/items HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    got = read_until(late, "\"stopping\"", 60);
+    ck_assert_msg(strncmp(got, "HTTP/1.1 503", 12) == 0 && strstr(got, "\"stopping\"") &&
+                      strstr(got, "Connection: close"),
+                  "%s", got);
+    free(got);
+    close(late);
+    send_text(flying, body + half);
+    got = read_until(flying, "\"csrf\"", 120);
+    ck_assert_msg(strncmp(got, "HTTP/1.1 201", 12) == 0 && strstr(got, "\"csrf\""), "%s", got);
+    free(got);
+    close(flying);
+    int status;
+    ck_assert_int_eq(waitpid(server_pid, &status, 0), server_pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the server ended with %d", status);
+    restart_server(); /* for the teardown's stop */
 }
 END_TEST
 
@@ -1202,6 +1299,8 @@ Suite *make_serveforms_suite(void)
     tcase_add_test(tc, slow_clients_and_header_floods_do_not_stop_the_server);
     tcase_add_test(tc, one_address_may_hold_half_the_connections);
     tcase_add_test(tc, a_form_sent_as_json_is_stored_as_its_xml_would_be);
+    tcase_add_test(tc, a_stopped_server_answers_what_it_stored);
+    tcase_add_test(tc, a_stopping_server_lands_the_requests_in_flight_and_takes_no_new_one);
     suite_add_tcase(s, tc);
     /* the crash test: in make check and under the sanitizers, not valgrind */
     TCase *crash = tcase_create("crash");

@@ -119,6 +119,11 @@ int cmd_serve(cli *c, int argc, char **argv)
         fflush(stdout);
         int sig = 0;
         sigwait(&stops, &sig);
+        hh_server_quiesce(srv);
+        printf(cli_tr(c, "hhreg serve: stopping (%s): the requests in flight are answered first (at most %u s)\n",
+                      "hhreg serve：正在停止（%s）：先答复正在处理的请求（最多 %u 秒）\n"),
+               hh_signal_name(sig), cfg.timeout);
+        fflush(stdout);
         hh_server_stop(srv);
         fprintf(stderr, cli_tr(c, "hhreg serve: stopped (%s); the store is closed\n", "hhreg serve：已停止（%s）；存储库已关闭\n"),
                 hh_signal_name(sig));

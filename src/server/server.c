@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 void hh_server_config_defaults(hh_server_config *c)
@@ -406,6 +407,8 @@ static enum MHD_Result answer(hh_request *rq, unsigned status)
         MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
     if (rq->set_cookie)
         MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, rq->set_cookie);
+    if (atomic_load(&rq->server->stopping)) /* no next request on this connection */
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result rc = MHD_queue_response(rq->connection, status, r);
     MHD_destroy_response(r);
     return rc;
@@ -445,6 +448,41 @@ static hh_request *request_new(hh_server *srv, struct MHD_Connection *c, const c
     return rq;
 }
 
+/* A request begins its flight: counted until it is answered (on_completed), so that
+ * a stop waits for it; false once the server is stopping. */
+static bool take_off(hh_server *srv, hh_request *rq)
+{
+    pthread_mutex_lock(&srv->flight_lock);
+    rq->in_flight = !atomic_load(&srv->stopping);
+    srv->in_flight += rq->in_flight;
+    pthread_mutex_unlock(&srv->flight_lock);
+    return rq->in_flight;
+}
+
+static void land(hh_server *srv)
+{
+    pthread_mutex_lock(&srv->flight_lock);
+    if (--srv->in_flight == 0 && atomic_load(&srv->stopping))
+        pthread_cond_signal(&srv->flight_landed);
+    pthread_mutex_unlock(&srv->flight_lock);
+}
+
+/* Those in flight are waited for: a form stored is answered before its connection
+ * closes (a kill -9 loses such an answer; the client's retry gets it from the kept
+ * answers). At most the connection timeout: a client that neither sends nor reads
+ * is given up then, as it would be anyway. */
+static void wait_for_landing(hh_server *srv)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += (time_t)srv->config.timeout;
+    pthread_mutex_lock(&srv->flight_lock);
+    int rc = 0;
+    while (srv->in_flight && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&srv->flight_landed, &srv->flight_lock, &until);
+    pthread_mutex_unlock(&srv->flight_lock);
+}
+
 /* How much lower than the server's own the request threads run. The store's
  * writer is the limit under load (server_forms.c, write_batches); checking forms
  * on the request threads at the same priority held it back: it ran half the time it
@@ -477,6 +515,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         yield_to_the_writer();
         *state = request_new(srv, c, url, method);
         rq = *state;
+        if (!take_off(srv, rq))
+            return answer(rq, hh_answer_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "stopping",
+                                              "The server is stopping: nothing was done. Send the request again "
+                                              "once it is back.",
+                                              "服务器正在停止：未执行任何操作。请在其恢复后重新发送请求。"));
         /* a body announced too large is refused before a byte of it is read */
         return rq->body_too_large ? answer(rq, dispatch(rq)) : MHD_YES;
     }
@@ -499,6 +542,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state, enum
     hh_request *rq = *state;
     if (!rq)
         return;
+    if (rq->in_flight)
+        land(rq->server);
     hh_buf_free(&rq->body);
     hh_buf_free(&rq->answer);
     if (rq->file_fd >= 0) /* never handed to a response */
@@ -644,6 +689,12 @@ hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server
     pthread_mutex_init(&srv->sessions_lock, NULL);
     pthread_mutex_init(&srv->listings_lock, NULL);
     pthread_mutex_init(&srv->failures_lock, NULL);
+    pthread_mutex_init(&srv->flight_lock, NULL);
+    pthread_condattr_t monotonic;
+    pthread_condattr_init(&monotonic);
+    pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+    pthread_cond_init(&srv->flight_landed, &monotonic);
+    pthread_condattr_destroy(&monotonic);
     if (tls && (!(srv->tls_cert = read_pem(cfg->tls_cert, "certificate", err)) ||
                 !(srv->tls_key = read_pem(cfg->tls_key, "key", err)))) {
         hh_server_stop(srv);
@@ -696,13 +747,27 @@ unsigned hh_server_port(const hh_server *srv)
     return info ? info->port : 0;
 }
 
+void hh_server_quiesce(hh_server *srv)
+{
+    if (!srv || !srv->daemon || srv->quiesced)
+        return;
+    pthread_mutex_lock(&srv->flight_lock); /* a request taking off now sees it */
+    atomic_store(&srv->stopping, true);
+    pthread_mutex_unlock(&srv->flight_lock);
+    srv->listening = MHD_quiesce_daemon(srv->daemon);
+    srv->quiesced = true;
+}
+
 void hh_server_stop(hh_server *srv)
 {
     if (!srv)
         return;
     if (srv->daemon) {
-        MHD_quiesce_daemon(srv->daemon); /* no new connection; those open finish */
+        hh_server_quiesce(srv);
+        wait_for_landing(srv);
         MHD_stop_daemon(srv->daemon);
+        if (srv->listening != MHD_INVALID_SOCKET) /* not before: a thread of the daemon may use it */
+            close(srv->listening);
     }
     hh_exports_free(srv); /* a run in progress is ended and recorded as failed */
     hh_forms_free(srv);
@@ -713,6 +778,8 @@ void hh_server_stop(hh_server *srv)
     pthread_mutex_destroy(&srv->sessions_lock);
     pthread_mutex_destroy(&srv->listings_lock);
     pthread_mutex_destroy(&srv->failures_lock);
+    pthread_mutex_destroy(&srv->flight_lock);
+    pthread_cond_destroy(&srv->flight_landed);
     hh_store_close(srv->sessions);
     hh_store_close(srv->listings);
     free(srv->tls_cert);

@@ -49,7 +49,11 @@ int hh_server_make_cert(const char *hostname, const char *cert_path, const char 
  * segment such as {id}; false past the last. docs/openapi.yaml lists the same
  * (tests/test_serve.c checks both ways). */
 bool hh_server_route(size_t i, const char **method, const char **path);
-/* Stops accepting, lets the requests in flight finish, and frees the server. */
+/* Takes no new connection nor request from now on (one on a connection already open
+ * is answered 503 "stopping"); those in flight go on. */
+void hh_server_quiesce(hh_server *srv);
+/* Quiesces, waits for the requests in flight to be answered (at most cfg->timeout
+ * seconds), and frees the server. */
 void hh_server_stop(hh_server *srv);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "accounts.h"
 #include "diag.h"
@@ -45,6 +46,14 @@ struct hh_server {
     bool tls;
     char *tls_cert, *tls_key;       /* the PEM files' contents, for libmicrohttpd */
     struct hh_export_runner *exports; /* the export run in progress (server_exports.c) */
+    /* Stopping (hh_server_stop): the requests in flight are answered before the
+     * connections close; one that comes after the stop gets 503 "stopping". */
+    pthread_mutex_t flight_lock;    /* guards in_flight, and stopping's change */
+    pthread_cond_t flight_landed;   /* in_flight fell to 0 while stopping */
+    unsigned in_flight;             /* requests begun and not yet answered or given up */
+    atomic_bool stopping;
+    bool quiesced;                  /* `listening` is ours, closed once the daemon is stopped */
+    MHD_socket listening;
 };
 
 /* One request: what came in, who sent it (after authentication) and the answer. */
@@ -70,6 +79,7 @@ typedef struct hh_request {
     char disposition[160];          /* a download's Content-Disposition, or "" */
     char allow[48];                 /* a 405's Allow: the methods the address takes, or "" */
     bool audited;                   /* the request is in the audit log */
+    bool in_flight;                 /* counted in the server's in_flight */
 } hh_request;
 
 /* A handler writes its answer into rq->answer and returns the HTTP status. */
