@@ -15,9 +15,17 @@ typedef struct hh_native_expr hh_native_expr;
 /* What a rule set's expressions share: the element names its child steps test,
  * numbered as they are compiled, so that an evaluation finds each node's children
  * of one name once per form. */
+/* An expression's shape (its tree as text) and how many places of the rule set
+ * have it: a value computed in several is computed once a node and form. */
+typedef struct hh_native_shape {
+    char *text;
+    size_t uses;
+} hh_native_shape;
 typedef struct hh_native_shared {
     char **uri, **local;
     size_t n;
+    hh_native_shape **shapes;
+    size_t n_shapes;
 } hh_native_shared;
 
 void hh_native_shared_free(hh_native_shared *s);
