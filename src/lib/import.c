@@ -604,6 +604,11 @@ hh_importer *hh_importer_new(hh_store *store, const hh_schemaset *set, const hh_
         im->opt.batch_size = DEFAULT_BATCH;
     if (im->opt.jobs <= 0)
         im->opt.jobs = 1;
+    /* --strict is one transaction, and waiting numbers are merged only between
+     * transactions: their memory would grow with the import (16 bytes a number,
+     * 360 MB for a city). Its numbers go into the index as they come. */
+    if (im->opt.strict)
+        im->opt.bulk = false;
     im->worker = hh_form_worker_new(set, false);
     hh_buf err;
     hh_buf_init(&err);

@@ -31,7 +31,7 @@ typedef struct hh_import_options {
     bool allow_older;        /* store forms equal to an earlier revision as new revisions */
     int base_revision;       /* guided entry's one form: the revision the edit started from (0: none) */
     bool new_household;      /* guided entry's one form, a new household's: never over a stored one */
-    bool bulk;               /* document numbers indexed in bulk (hh_store_bulk_begin): hhreg import */
+    bool bulk;               /* document numbers indexed in bulk (hh_store_bulk_begin): hhreg import, not --strict */
 } hh_import_options;
 
 typedef struct hh_import_summary {
