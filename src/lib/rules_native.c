@@ -862,36 +862,37 @@ static bool to_boolean(const value *v)
 
 /* ---- evaluating --------------------------------------------------------------- */
 
-/* The children of one name of one node, found once per form: most rules start
- * from the household's persons, and most of a person's rules read its birth date
- * (each found child of every name lies in one pool). */
-typedef struct found_children {
-    unsigned form;              /* not the memo's form: an empty slot */
-    xmlNodePtr parent;
-    size_t name_id;
-    size_t first;               /* in the pool */
-    int n;
-} found_children;
-
-/* A value kept for the form: shape `shape` (hh_native_expr.shape) at `node`. */
-typedef struct known_value {
+/* What the memo keeps of a node for the form: its children of one name, found once
+ * (most rules start from the household's persons, and most of a person's rules
+ * read its birth date; each found child of every name lies in one pool), or the
+ * value of a shape at it (eval). */
+typedef struct memo_entry {
     unsigned form;              /* not the memo's form: an empty slot */
     xmlNodePtr node;
-    const hh_native_shape *shape;
-    vtype t;                    /* V_NUMBER or V_BOOLEAN */
+    uintptr_t key;              /* children: 2 * the name's number + 1; a value: its shape's address (even) */
     union {
-        bool b;
-        double num;
+        struct {
+            size_t first;       /* in the pool */
+            int n;
+        } children;
+        struct {
+            vtype t;            /* V_NUMBER or V_BOOLEAN */
+            union {
+                bool b;
+                double num;
+            };
+        } value;
     };
-} known_value;
+} memo_entry;
+
+#define CHILDREN_KEY(name_id) (2 * (uintptr_t)(name_id) + 1)
+#define VALUE_KEY(shape) ((uintptr_t)(shape))
 
 struct hh_native_memo {
-    found_children *slots;
+    memo_entry *slots;
     size_t cap, used;           /* cap a power of two */
     xmlNodePtr *pool;
     size_t pool_len, pool_cap;
-    known_value *known;
-    size_t known_cap, known_used; /* known_cap a power of two */
     unsigned form;              /* the form's number for this memo: its slots are those that carry it */
 };
 
@@ -902,7 +903,6 @@ static void memo_free(void *memo)
         return;
     free(m->slots);
     free(m->pool);
-    free(m->known);
     free(m);
 }
 
@@ -926,25 +926,26 @@ void hh_native_form_end(hh_native_form *form)
     form->memo = NULL;
     if (++m->form == 0) { /* once in four billion forms: the slots of the first one would seem taken */
         memset(m->slots, 0, m->cap * sizeof *m->slots);
-        memset(m->known, 0, m->known_cap * sizeof *m->known);
         m->form = 1;
     }
-    m->used = m->known_used = m->pool_len = 0;
+    m->used = m->pool_len = 0;
     pthread_once(&spare_memo_once, spare_memo_make);
     memo_free(pthread_getspecific(spare_memo));
     pthread_setspecific(spare_memo, m);
 }
 
-static found_children *memo_slot(const struct hh_native_memo *m, xmlNodePtr parent, size_t id)
+static memo_entry *memo_slot(const struct hh_native_memo *m, xmlNodePtr node, uintptr_t key)
 {
-    size_t h = (((size_t)parent >> 4) * 31 + id) & (m->cap - 1);
-    while (m->slots[h].form == m->form && !(m->slots[h].parent == parent && m->slots[h].name_id == id))
+    uint64_t mixed = ((uint64_t)(uintptr_t)node ^ ((uint64_t)key << 17)) * 0x9E3779B97F4A7C15u;
+    size_t h = (size_t)(mixed >> 32) & (m->cap - 1);
+    while (m->slots[h].form == m->form && !(m->slots[h].node == node && m->slots[h].key == key))
         h = (h + 1) & (m->cap - 1);
     return &m->slots[h];
 }
 
-/* The memo of `form`, with room for one more entry. */
-static struct hh_native_memo *memo_room(hh_native_form *form)
+/* What the memo of `form` keeps of `node` under `key`, the memo made or grown when
+ * needed; *fresh when nothing was kept: the entry is then taken, to be filled in. */
+static memo_entry *memo_take(hh_native_form *form, xmlNodePtr node, uintptr_t key, bool *fresh)
 {
     struct hh_native_memo *m = form->memo;
     if (!m) {
@@ -958,16 +959,24 @@ static struct hh_native_memo *memo_room(hh_native_form *form)
         }
     }
     if (2 * (m->used + 1) > m->cap) {
-        found_children *old = m->slots;
+        memo_entry *old = m->slots;
         size_t old_cap = m->cap;
         m->cap = old_cap ? 2 * old_cap : 128;
         m->slots = hh_xcalloc(m->cap, sizeof *m->slots);
         for (size_t i = 0; i < old_cap; i++)
             if (old[i].form == m->form)
-                *memo_slot(m, old[i].parent, old[i].name_id) = old[i];
+                *memo_slot(m, old[i].node, old[i].key) = old[i];
         free(old);
     }
-    return m;
+    memo_entry *slot = memo_slot(m, node, key);
+    *fresh = slot->form != m->form;
+    if (*fresh) {
+        slot->form = m->form;
+        slot->node = node;
+        slot->key = key;
+        m->used++;
+    }
+    return slot;
 }
 
 typedef struct ev {
@@ -1023,25 +1032,22 @@ static bool name_matches(const step *st, const xmlNode *n, xmlElementType type, 
 }
 
 /* The element children of `x` that `st` names, found once per form. */
-static const found_children *children_named(const step *st, xmlNodePtr x, ev *e)
+static const memo_entry *children_named(const step *st, xmlNodePtr x, ev *e)
 {
-    struct hh_native_memo *m = memo_room(e->form);
-    found_children *f = memo_slot(m, x, st->name_id);
-    if (f->form == m->form)
+    bool fresh;
+    memo_entry *f = memo_take(e->form, x, CHILDREN_KEY(st->name_id), &fresh);
+    if (!fresh)
         return f;
-    f->form = m->form;
-    f->parent = x;
-    f->name_id = st->name_id;
-    f->first = m->pool_len;
-    f->n = 0;
-    m->used++;
+    struct hh_native_memo *m = e->form->memo;
+    f->children.first = m->pool_len;
+    f->children.n = 0;
     for (xmlNodePtr c = x->children; c && spend(e); c = c->next) {
         if (!name_matches(st, c, XML_ELEMENT_NODE, e))
             continue;
         if (m->pool_len == m->pool_cap)
             m->pool = hh_xrealloc(m->pool, (m->pool_cap = 2 * m->pool_cap + 64) * sizeof *m->pool);
         m->pool[m->pool_len++] = c;
-        f->n++;
+        f->children.n++;
     }
     return f;
 }
@@ -1053,10 +1059,10 @@ static void axis_nodes(const step *st, xmlNodePtr x, value *out, ev *e)
     case AX_CHILD:
         if (x->type != XML_ELEMENT_NODE && x->type != XML_DOCUMENT_NODE)
             return;
-        const found_children *f = children_named(st, x, e);
+        const memo_entry *f = children_named(st, x, e);
         const struct hh_native_memo *m = e->form->memo;
-        for (int i = 0; i < f->n && spend(e); i++)
-            add_node(out, m->pool[f->first + (size_t)i]);
+        for (int i = 0; i < f->children.n && spend(e); i++)
+            add_node(out, m->pool[f->children.first + (size_t)i]);
         return;
     case AX_ATTRIBUTE:
         if (x->type != XML_ELEMENT_NODE)
@@ -1462,42 +1468,18 @@ done:
     return r;
 }
 
-static known_value *known_slot(const struct hh_native_memo *m, xmlNodePtr node, const hh_native_shape *shape)
-{
-    uint64_t mixed = ((uint64_t)(uintptr_t)node ^ ((uint64_t)(uintptr_t)shape << 17)) * 0x9E3779B97F4A7C15u;
-    size_t h = (size_t)(mixed >> 32) & (m->known_cap - 1);
-    while (m->known[h].form == m->form && !(m->known[h].node == node && m->known[h].shape == shape))
-        h = (h + 1) & (m->known_cap - 1);
-    return &m->known[h];
-}
-
 /* Keeps `v` as the value of shape `shape` at `node`, when it is one to keep. */
 static void keep_value(ev *e, xmlNodePtr node, const hh_native_shape *shape, const value *v)
 {
     if (v->t != V_NUMBER && v->t != V_BOOLEAN)
         return;
-    struct hh_native_memo *m = memo_room(e->form);
-    if (2 * (m->known_used + 1) > m->known_cap) {
-        known_value *old = m->known;
-        size_t old_cap = m->known_cap;
-        m->known_cap = old_cap ? 2 * old_cap : 64;
-        m->known = hh_xcalloc(m->known_cap, sizeof *m->known);
-        for (size_t i = 0; i < old_cap; i++)
-            if (old[i].form == m->form)
-                *known_slot(m, old[i].node, old[i].shape) = old[i];
-        free(old);
-    }
-    known_value *k = known_slot(m, node, shape);
-    if (k->form != m->form)
-        m->known_used++;
-    k->form = m->form;
-    k->node = node;
-    k->shape = shape;
-    k->t = v->t;
+    bool fresh;
+    memo_entry *k = memo_take(e->form, node, VALUE_KEY(shape), &fresh);
+    k->value.t = v->t;
     if (v->t == V_NUMBER)
-        k->num = v->num;
+        k->value.num = v->num;
     else
-        k->b = v->b;
+        k->value.b = v->b;
 }
 
 static value eval_anew(const hh_native_expr *x, ev *e);
@@ -1511,11 +1493,11 @@ static value eval(const hh_native_expr *x, ev *e)
     if (!x->shape || x->shape->uses < 2)
         return eval_anew(x, e);
     const struct hh_native_memo *m = e->form->memo;
-    const known_value *k = m && m->known ? known_slot(m, e->node, x->shape) : NULL;
+    const memo_entry *k = m && m->slots ? memo_slot(m, e->node, VALUE_KEY(x->shape)) : NULL;
     if (k && k->form == m->form) {
         if (!spend(e))
             return nodes_value();
-        return k->t == V_NUMBER ? number_value(k->num) : boolean_value(k->b);
+        return k->value.t == V_NUMBER ? number_value(k->value.num) : boolean_value(k->value.b);
     }
     xmlNodePtr at = e->node;
     value v = eval_anew(x, e);
