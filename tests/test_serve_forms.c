@@ -7,6 +7,7 @@
  * (under valgrind for check-valgrind) on loopback, over real HTTP (libcurl). */
 #include <check.h>
 #include <curl/curl.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -1260,6 +1261,13 @@ START_TEST(a_stopping_server_lands_the_requests_in_flight_and_takes_no_new_one)
     got = read_until(server_out, "stopping", 60); /* said once it takes no new request */
     ck_assert_msg(strstr(got, "stopping (Terminated)"), "the server said: %s", got);
     free(got);
+    /* a new connection is refused at once, not left waiting for the stop */
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    int fresh = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_msg(connect(fresh, (struct sockaddr *)&sa, sizeof sa) != 0 && errno == ECONNREFUSED,
+                  "a stopping server took a new connection");
+    close(fresh);
     send_text(late, "GET /api/v1/items HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     got = read_until(late, "\"stopping\"", 60);
     ck_assert_msg(strncmp(got, "HTTP/1.1 503", 12) == 0 && strstr(got, "\"stopping\"") &&

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -756,6 +757,11 @@ void hh_server_quiesce(hh_server *srv)
     pthread_mutex_unlock(&srv->flight_lock);
     srv->listening = MHD_quiesce_daemon(srv->daemon);
     srv->quiesced = true;
+    /* no longer polled, the socket still listens: the system would complete new
+     * connections that nobody serves until the socket is closed, after the wait.
+     * Shut down, it refuses them at once; closed after the daemon stops. */
+    if (srv->listening != MHD_INVALID_SOCKET)
+        shutdown(srv->listening, SHUT_RDWR);
 }
 
 void hh_server_stop(hh_server *srv)
