@@ -12,15 +12,16 @@
 
 typedef struct hh_native_expr hh_native_expr;
 
-/* What a rule set's expressions share: the element names its child steps test,
- * numbered as they are compiled, so that an evaluation finds each node's children
- * of one name once per form. */
 /* An expression's shape (its tree as text) and how many places of the rule set
  * have it: a value computed in several is computed once a node and form. */
 typedef struct hh_native_shape {
     char *text;
     size_t uses;
 } hh_native_shape;
+
+/* What a rule set's expressions share: the element names its child steps test,
+ * numbered as they are compiled, so that an evaluation finds each node's children
+ * of one name once per form, and the shapes of its expressions. */
 typedef struct hh_native_shared {
     char **uri, **local;
     size_t n;
