@@ -313,6 +313,32 @@ START_TEST(numbers_a_stopped_import_left_pending_are_found_and_merged)
 }
 END_TEST
 
+/* import --strict (one transaction: its numbers go into the index as they come)
+ * merges first what a stopped import left pending, as any import does. */
+START_TEST(a_strict_import_merges_what_was_left_pending)
+{
+    char *db = tu_path(dir, "t.db");
+    const int first[][2] = { { 1, 0 }, { 2, 0 } }, more[][2] = { { 3, 0 } };
+    char *before = batch_of("before.xml", first, 2), *after = batch_of("after.xml", more, 1);
+    init(db);
+    hh_store *s = open_in_bulk(db);
+    hh_import_summary sum;
+    free(import_on(s, before, 0, &sum));
+    hh_store_close(s); /* stopped before its last merge */
+    ck_assert_int_gt(tu_sql_count(db, "SELECT count(*) FROM document_pending"), 0);
+    tu_result r = tu_hhreg(NULL, NULL, "import", "--strict", "--db", db, after, NULL);
+    ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM document_pending"), 0);
+    ck_assert_int_eq(tu_sql_count(db, "SELECT count(*) FROM document"),
+                     tu_sql_count(db, "SELECT count(*) FROM document_any"));
+    check_passes(db);
+    free(db);
+    free(before);
+    free(after);
+}
+END_TEST
+
 /* Two connections in bulk loading at once, taking turns: each sees the numbers the
  * other left pending, which its memory does not hold. */
 START_TEST(two_bulk_loads_side_by_side_see_each_others_numbers)
@@ -436,6 +462,7 @@ Suite *make_bulk_suite(void)
     tcase_add_test(tc, merges_between_transactions_change_nothing);
     tcase_add_test(tc, with_two_jobs_too);
     tcase_add_test(tc, numbers_a_stopped_import_left_pending_are_found_and_merged);
+    tcase_add_test(tc, a_strict_import_merges_what_was_left_pending);
     tcase_add_test(tc, two_bulk_loads_side_by_side_see_each_others_numbers);
     tcase_add_test(tc, merges_come_between_transactions);
     tcase_add_test(tc, a_merge_over_waiting_numbers_replaces_them);

@@ -606,13 +606,16 @@ hh_importer *hh_importer_new(hh_store *store, const hh_schemaset *set, const hh_
         im->opt.jobs = 1;
     /* --strict is one transaction, and waiting numbers are merged only between
      * transactions: their memory would grow with the import (16 bytes a number,
-     * 360 MB for a city). Its numbers go into the index as they come. */
-    if (im->opt.strict)
+     * 360 MB for a city). Its numbers go into the index as they come, after those
+     * a stopped import left waiting, merged first as any other import merges them. */
+    bool strict_bulk = im->opt.strict && im->opt.bulk;
+    if (strict_bulk)
         im->opt.bulk = false;
     im->worker = hh_form_worker_new(set, false);
     hh_buf err;
     hh_buf_init(&err);
-    if (!im->worker || (im->opt.bulk && hh_store_bulk_begin(store, &err))) {
+    if (!im->worker || (im->opt.bulk && hh_store_bulk_begin(store, &err)) ||
+        (strict_bulk && hh_store_merge_waiting_documents(store, &err))) {
         if (err.len && im->opt.messages)
             fprintf(im->opt.messages, "hhreg: %s\n", err.data);
         hh_buf_free(&err);
