@@ -97,6 +97,18 @@ static void walk(const xmlNode *n, const char *type, hh_code_labels *l, size_t *
     }
 }
 
+hh_code_labels *hh_code_labels_of(const xmlDoc *xsd)
+{
+    hh_code_labels *l = hh_xcalloc(1, sizeof *l);
+    size_t count = 0;
+    walk(xmlDocGetRootElement(xsd), NULL, l, &count, 0);
+    for (l->cap = 64; l->cap < count * 2; l->cap *= 2)
+        ;
+    l->slots = hh_xcalloc(l->cap, sizeof *l->slots);
+    walk(xmlDocGetRootElement(xsd), NULL, l, &count, 1);
+    return l;
+}
+
 hh_code_labels *hh_code_labels_load(const char *xsd_path, hh_buf *err)
 {
     char *dir = hh_xstrdup(xsd_path);
@@ -111,13 +123,7 @@ hh_code_labels *hh_code_labels_load(const char *xsd_path, hh_buf *err)
         hh_buf_printf(err, hh_tr("%s: cannot read the code lists", "%s：无法读取代码表"), xsd_path);
         return NULL;
     }
-    hh_code_labels *l = hh_xcalloc(1, sizeof *l);
-    size_t count = 0;
-    walk(xmlDocGetRootElement(doc), NULL, l, &count, 0);
-    for (l->cap = 64; l->cap < count * 2; l->cap *= 2)
-        ;
-    l->slots = hh_xcalloc(l->cap, sizeof *l->slots);
-    walk(xmlDocGetRootElement(doc), NULL, l, &count, 1);
+    hh_code_labels *l = hh_code_labels_of(doc);
     xmlFreeDoc(doc);
     return l;
 }

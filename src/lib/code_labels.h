@@ -4,12 +4,15 @@
 #ifndef HH_CODE_LABELS_H
 #define HH_CODE_LABELS_H
 
+#include <libxml/tree.h>
 #include "util.h"
 
 typedef struct hh_code_labels hh_code_labels;
 
 /* Reads the labels of `xsd_path`; NULL with `err` on failure. */
 hh_code_labels *hh_code_labels_load(const char *xsd_path, hh_buf *err);
+/* The labels of an XSD already read (the schema set reads it once for both). */
+hh_code_labels *hh_code_labels_of(const xmlDoc *xsd);
 void hh_code_labels_free(hh_code_labels *l);
 /* The codes of `list` in schema order: a malloc'd, NULL-terminated array of
  * strings owned by `l`; NULL when the list has no codes. */
