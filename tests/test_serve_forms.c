@@ -1237,30 +1237,46 @@ static void send_text(int fd, const char *text)
     ck_assert(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
 }
 
-/* Stopping, the server answers the request it is reading (a sign-in whose body is
- * half sent) once the rest comes, and answers one that comes after the stop on a
- * connection already open with 503 "stopping" and the connection closed. */
-START_TEST(a_stopping_server_lands_the_requests_in_flight_and_takes_no_new_one)
+static const char SIGN_IN_BODY[] = "{\"user\":\"enum03\",\"password\":\"" TU_SERVE_PASSWORD "\"}";
+
+/* A connection with a sign-in in flight: its head and the first half of its body
+ * sent, the rest (SIGN_IN_BODY + SIGN_IN_HALF) not yet. */
+#define SIGN_IN_HALF (sizeof SIGN_IN_BODY / 2)
+static int sign_in_half_sent(void)
 {
-    int flying = connect_raw(), late = connect_raw();
-    const char *body = "{\"user\":\"enum03\",\"password\":\"" TU_SERVE_PASSWORD "\"}";
-    size_t half = strlen(body) / 2;
+    int flying = connect_raw();
     char *head = hh_xasprintf("POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                               "Content-Length: %zu\r\nExpect: 100-continue\r\n\r\n",
-                              strlen(body));
+                              strlen(SIGN_IN_BODY));
     send_text(flying, head);
     free(head);
     /* "100 Continue" comes once the request was handed over: it is in flight */
     char *got = read_until(flying, "100 Continue", 60);
     ck_assert_msg(strstr(got, "100 Continue"), "%s", got);
     free(got);
-    char *first = hh_xasprintf("%.*s", (int)half, body);
+    char *first = hh_xasprintf("%.*s", (int)SIGN_IN_HALF, SIGN_IN_BODY);
     send_text(flying, first);
     free(first);
+    return flying;
+}
+
+/* SIGTERM, and the server's word that it stopped taking requests. */
+static void stop_server_gently(void)
+{
     ck_assert_int_eq(kill(server_pid, SIGTERM), 0);
-    got = read_until(server_out, "stopping", 60); /* said once it takes no new request */
+    char *got = read_until(server_out, "stopping", 60); /* said once it takes no new request */
     ck_assert_msg(strstr(got, "stopping (Terminated)"), "the server said: %s", got);
     free(got);
+}
+
+/* Stopping, the server answers the request it is reading (a sign-in whose body is
+ * half sent) once the rest comes, and answers one that comes after the stop on a
+ * connection already open with 503 "stopping" and the connection closed. */
+START_TEST(a_stopping_server_lands_the_requests_in_flight_and_takes_no_new_one)
+{
+    int late = connect_raw(), flying = sign_in_half_sent();
+    stop_server_gently();
+    char *got;
     /* a new connection is refused at once, not left waiting for the stop */
     struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -1275,7 +1291,7 @@ START_TEST(a_stopping_server_lands_the_requests_in_flight_and_takes_no_new_one)
                   "%s", got);
     free(got);
     close(late);
-    send_text(flying, body + half);
+    send_text(flying, SIGN_IN_BODY + SIGN_IN_HALF);
     got = read_until(flying, "\"csrf\"", 120);
     ck_assert_msg(strncmp(got, "HTTP/1.1 201", 12) == 0 && strstr(got, "\"csrf\""), "%s", got);
     free(got);
@@ -1283,6 +1299,35 @@ START_TEST(a_stopping_server_lands_the_requests_in_flight_and_takes_no_new_one)
     int status;
     ck_assert_int_eq(waitpid(server_pid, &status, 0), server_pid);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the server ended with %d", status);
+    restart_server(); /* for the teardown's stop */
+}
+END_TEST
+
+/* A second SIGTERM ends the wait for the requests in flight (an administrator who
+ * does not want to wait for a stalled client): the server says so and exits 0 at
+ * once, well before the 30 s it gives them, its store whole. */
+START_TEST(a_second_stop_signal_cuts_the_wait_short)
+{
+    int flying = sign_in_half_sent();
+    struct timespec first, ended;
+    clock_gettime(CLOCK_MONOTONIC, &first);
+    stop_server_gently();
+    ck_assert_int_eq(kill(server_pid, SIGTERM), 0);
+    char *got = read_until(server_out, "cut off", 60);
+    ck_assert_msg(strstr(got, "stopping at once (Terminated again): 1 request(s) in flight cut off"), "the server said: %s",
+                  got);
+    free(got);
+    int status;
+    ck_assert_int_eq(waitpid(server_pid, &status, 0), server_pid);
+    clock_gettime(CLOCK_MONOTONIC, &ended);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the server ended with %d", status);
+    ck_assert_msg(ended.tv_sec - first.tv_sec < 30, "the server waited %ld s, the whole wait",
+                  (long)(ended.tv_sec - first.tv_sec));
+    got = read_until(flying, "HTTP/1.1", 5); /* closed, and never answered */
+    ck_assert_msg(got[0] == '\0', "%s", got);
+    free(got);
+    close(flying);
+    ok(tu_hhreg(NULL, NULL, "check", "--db", tu_store_db, NULL));
     restart_server(); /* for the teardown's stop */
 }
 END_TEST
@@ -1309,6 +1354,7 @@ Suite *make_serveforms_suite(void)
     tcase_add_test(tc, a_form_sent_as_json_is_stored_as_its_xml_would_be);
     tcase_add_test(tc, a_stopped_server_answers_what_it_stored);
     tcase_add_test(tc, a_stopping_server_lands_the_requests_in_flight_and_takes_no_new_one);
+    tcase_add_test(tc, a_second_stop_signal_cuts_the_wait_short);
     suite_add_tcase(s, tc);
     /* the crash test: in make check and under the sanitizers, not valgrind */
     TCase *crash = tcase_create("crash");

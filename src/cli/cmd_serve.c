@@ -1,6 +1,7 @@
 /* cmd_serve.c — `hhreg serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]`:
  * the community office's server (server.h) on the store, until SIGTERM, SIGINT or
- * SIGHUP, which let the requests in flight finish and close the store cleanly. */
+ * SIGHUP, which let the requests in flight finish (a second one stops waiting for
+ * them) and close the store cleanly. */
 #include "cli.h"
 #include "server.h"
 
@@ -124,6 +125,19 @@ int cmd_serve(cli *c, int argc, char **argv)
                       "hhreg serve：正在停止（%s）：先答复正在处理的请求（最多 %u 秒）\n"),
                hh_signal_name(sig), cfg.timeout);
         fflush(stdout);
+        /* a second stop signal ends the wait: those still in flight are cut off */
+        const struct timespec now = { 0, 0 };
+        while (!hh_server_landed(srv, 100)) {
+            int again = sigtimedwait(&stops, NULL, &now);
+            if (again > 0) {
+                printf(cli_tr(c, "hhreg serve: stopping at once (%s again): %u request(s) in flight cut off unanswered\n",
+                              "hhreg serve：立即停止（再次收到 %s）：%u 个正在处理的请求未答复即中断\n"),
+                       hh_signal_name(again), hh_server_in_flight(srv));
+                fflush(stdout);
+                hh_server_cut_short(srv);
+                break;
+            }
+        }
         hh_server_stop(srv);
         fprintf(stderr, cli_tr(c, "hhreg serve: stopped (%s); the store is closed\n", "hhreg serve：已停止（%s）；存储库已关闭\n"),
                 hh_signal_name(sig));

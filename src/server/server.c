@@ -464,24 +464,40 @@ static void land(hh_server *srv)
 {
     pthread_mutex_lock(&srv->flight_lock);
     if (--srv->in_flight == 0 && atomic_load(&srv->stopping))
-        pthread_cond_signal(&srv->flight_landed);
+        pthread_cond_broadcast(&srv->flight_landed);
     pthread_mutex_unlock(&srv->flight_lock);
+}
+
+static bool before(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
 /* Those in flight are waited for: a form stored is answered before its connection
  * closes (a kill -9 loses such an answer; the client's retry gets it from the kept
- * answers). At most the connection timeout: a client that neither sends nor reads
- * is given up then, as it would be anyway. */
-static void wait_for_landing(hh_server *srv)
+ * answers). At most `ms` milliseconds, and never past landing_until: the
+ * connection timeout from the quiesce (a client that neither sends nor reads is
+ * given up then, as it would be anyway), or now once hh_server_cut_short says so.
+ * True when the wait is over: none is in flight, or landing_until has passed. */
+static bool wait_for_landing(hh_server *srv, unsigned ms)
 {
     struct timespec until;
     clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += (time_t)srv->config.timeout;
+    until.tv_sec += (time_t)(ms / 1000);
+    until.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L)
+        until.tv_sec++, until.tv_nsec -= 1000000000L;
     pthread_mutex_lock(&srv->flight_lock);
     int rc = 0;
-    while (srv->in_flight && rc != ETIMEDOUT)
-        rc = pthread_cond_timedwait(&srv->flight_landed, &srv->flight_lock, &until);
+    while (srv->in_flight && rc != ETIMEDOUT) {
+        const struct timespec *end = before(&srv->landing_until, &until) ? &srv->landing_until : &until;
+        rc = pthread_cond_timedwait(&srv->flight_landed, &srv->flight_lock, end);
+    }
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    bool over = !srv->in_flight || !before(&now, &srv->landing_until);
     pthread_mutex_unlock(&srv->flight_lock);
+    return over;
 }
 
 /* How much lower than the server's own the request threads run. The store's
@@ -754,6 +770,8 @@ void hh_server_quiesce(hh_server *srv)
         return;
     pthread_mutex_lock(&srv->flight_lock); /* a request taking off now sees it */
     atomic_store(&srv->stopping, true);
+    clock_gettime(CLOCK_MONOTONIC, &srv->landing_until);
+    srv->landing_until.tv_sec += (time_t)srv->config.timeout;
     pthread_mutex_unlock(&srv->flight_lock);
     srv->listening = MHD_quiesce_daemon(srv->daemon);
     srv->quiesced = true;
@@ -764,13 +782,36 @@ void hh_server_quiesce(hh_server *srv)
         shutdown(srv->listening, SHUT_RDWR);
 }
 
+bool hh_server_landed(hh_server *srv, unsigned ms)
+{
+    return !srv || !srv->quiesced || wait_for_landing(srv, ms);
+}
+
+unsigned hh_server_in_flight(hh_server *srv)
+{
+    pthread_mutex_lock(&srv->flight_lock);
+    unsigned n = srv->in_flight;
+    pthread_mutex_unlock(&srv->flight_lock);
+    return n;
+}
+
+void hh_server_cut_short(hh_server *srv)
+{
+    if (!srv || !srv->quiesced)
+        return;
+    pthread_mutex_lock(&srv->flight_lock);
+    clock_gettime(CLOCK_MONOTONIC, &srv->landing_until);
+    pthread_cond_broadcast(&srv->flight_landed);
+    pthread_mutex_unlock(&srv->flight_lock);
+}
+
 void hh_server_stop(hh_server *srv)
 {
     if (!srv)
         return;
     if (srv->daemon) {
         hh_server_quiesce(srv);
-        wait_for_landing(srv);
+        wait_for_landing(srv, srv->config.timeout * 1000U);
         MHD_stop_daemon(srv->daemon);
         if (srv->listening != MHD_INVALID_SOCKET) /* not before: a thread of the daemon may use it */
             close(srv->listening);

@@ -52,8 +52,17 @@ bool hh_server_route(size_t i, const char **method, const char **path);
 /* Takes no new connection nor request from now on (one on a connection already open
  * is answered 503 "stopping"); those in flight go on. */
 void hh_server_quiesce(hh_server *srv);
+/* After hh_server_quiesce: waits at most `ms` milliseconds for the requests in
+ * flight to be answered; true when the wait is over (none is in flight, or
+ * cfg->timeout seconds have passed since the quiesce, or it was cut short). */
+bool hh_server_landed(hh_server *srv, unsigned ms);
+/* The requests begun and not yet answered or given up. */
+unsigned hh_server_in_flight(hh_server *srv);
+/* After hh_server_quiesce: the wait for the requests in flight ends now (a second
+ * SIGTERM); hh_server_stop then closes their connections unanswered. Any thread. */
+void hh_server_cut_short(hh_server *srv);
 /* Quiesces, waits for the requests in flight to be answered (at most cfg->timeout
- * seconds), and frees the server. */
+ * seconds from the quiesce, or until hh_server_cut_short), and frees the server. */
 void hh_server_stop(hh_server *srv);
 
 #endif

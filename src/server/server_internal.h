@@ -48,9 +48,10 @@ struct hh_server {
     struct hh_export_runner *exports; /* the export run in progress (server_exports.c) */
     /* Stopping (hh_server_stop): the requests in flight are answered before the
      * connections close; one that comes after the stop gets 503 "stopping". */
-    pthread_mutex_t flight_lock;    /* guards in_flight, and stopping's change */
-    pthread_cond_t flight_landed;   /* in_flight fell to 0 while stopping */
+    pthread_mutex_t flight_lock;    /* guards in_flight, landing_until, and stopping's change */
+    pthread_cond_t flight_landed;   /* in_flight fell to 0 while stopping, or the wait was cut short */
     unsigned in_flight;             /* requests begun and not yet answered or given up */
+    struct timespec landing_until;  /* CLOCK_MONOTONIC: the wait for them ends then at the latest */
     atomic_bool stopping;
     bool quiesced;                  /* `listening` is ours, closed once the daemon is stopped */
     MHD_socket listening;
