@@ -86,11 +86,15 @@ START_TEST(show_history_edit_and_visit_take_a_reference)
     r = run("history", "0002", "en");
     ck_assert_msg(r.status == 0 && strstr(r.out, TWO ".xml:2"), "%d %s%s", r.status, r.out, r.err);
     tu_result_free(&r);
-    /* edit and visit reach the entry flow (no terminal: it stops there), never "no household" */
+    /* edit and visit reach the entry flow (no terminal: it stops there), never "no household",
+     * having said which household the reference named */
     static const char *const entry[] = { "edit", "visit" };
     for (size_t i = 0; i < 2; i++) {
         r = run(entry[i], "543-1-102", "en");
         ck_assert_msg(!strstr(r.err, "no household") && !strstr(r.err, "match"), "%s: %s", entry[i], r.err);
+        char *said = hh_xasprintf("hhreg %s: household " TWO "\n", entry[i]);
+        ck_assert_msg(strncmp(r.out, said, strlen(said)) == 0, "%s: %s", entry[i], r.out);
+        free(said);
         tu_result_free(&r);
     }
 }
@@ -138,15 +142,27 @@ START_TEST(no_match_is_exit_1_and_the_reference_is_never_quoted)
     ck_assert_msg(r.status == 0 && strstr(r.out, "household " THIRTY_ONE " deleted"), "%d %s", r.status, r.err);
     tu_result_free(&r);
     /* but never by a phone or a name, which show takes: the same serial again names the
-     * deleted household no more, and must not fall through to a phone holding its digits */
-    static const char *const loose[] = { "0031", "028-3284-0507", "蒋素琴" }; /* ONE's phone, its head */
-    for (size_t k = 0; k < 3; k++) {
-        r = tu_hhreg(NULL, NULL, "delete", "--db", tu_store_db, "--reason", "moved", loose[k], NULL);
-        ck_assert_msg(r.status == 1 && strstr(r.err, "a deleted household by its whole id"), "%s: %d %s", loose[k],
-                      r.status, r.err);
-        tu_result_free(&r);
-    }
+     * deleted household no more, and must not fall through to a phone holding its digits
+     * (a review approved, a visit recorded or an edit opened on another household) */
+    /* ONE's phone, its head, and four digits no id ends with but ONE's phone holds */
+    static const char *const loose[] = { "0031", "028-3284-0507", "蒋素琴", "3284" };
+    static const char *const changes[][3] = { { "delete", "--reason", "moved" }, { "review", "--approve", NULL },
+                                              { "visit", NULL, NULL }, { "edit", NULL, NULL } };
+    for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++)
+        for (size_t k = 0; k < sizeof loose / sizeof loose[0]; k++) {
+            const char *args[3] = { changes[i][1], changes[i][2], NULL };
+            size_t n = 0;
+            while (args[n])
+                n++;
+            args[n] = loose[k];
+            r = tu_hhreg(NULL, NULL, changes[i][0], "--db", tu_store_db, "--lang", "en", args[0], args[1], args[2],
+                         NULL);
+            ck_assert_msg(r.status == 1 && strstr(r.err, "a deleted household by its whole id"), "%s %s: %d %s",
+                          changes[i][0], loose[k], r.status, r.err);
+            tu_result_free(&r);
+        }
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM household WHERE deleted_at IS NOT NULL"), 1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM review WHERE decision = 'approved'"), 0);
 }
 END_TEST
 

@@ -123,12 +123,13 @@ hh_schemaset *cli_load_schemas(const cli *c, const command *cmd);
 /* The one household that reference `ref` names in `s` (hh_store_find): 0 with its
  * id (malloc'd) in *id; else, having said why without quoting `ref`, EXIT_PROBLEMS
  * when none matches, EXIT_USAGE when several do (listed by id and address) or the
- * store fails. What show, history, edit and visit take as ID (cmd_find.c). */
+ * store fails. What show and history take as ID (cmd_find.c). */
 int cli_household_ref(const cli *c, const command *cmd, hh_store *s, const char *ref, char **id);
-/* As cli_household_ref, for the commands that change a household (delete, undelete,
- * resolve): only a reference that names it by its id, its last digits or its
- * building-unit-room, never a phone or a name, so that a reference that no longer
- * names the household meant (deleted since) cannot fall through to another one. */
+/* As cli_household_ref, for the commands that change a household (edit, visit,
+ * review, delete, undelete, resolve): only a reference that names it by its id, its
+ * last digits or its building-unit-room, never a phone or a name, so that a
+ * reference that names no household, or no longer the one meant (deleted since),
+ * cannot fall through to another one whose phone holds its digits. */
 int cli_household_named(const cli *c, const command *cmd, hh_store *s, const char *ref, char **id);
 
 #endif

@@ -140,10 +140,13 @@ static int open_stored(const char *name, cli *c, int argc, char **argv, bool vis
                                     "--force 须与 --resume 同用：以待完成的草稿覆盖较新的版本"));
     char *id = NULL;
     hh_store *store = cli_open_store(c, cmd, false);
-    rc = store ? cli_household_ref(c, cmd, store, argv[rest], &id) : EXIT_USAGE;
+    /* both change the household: named by its id, last digits or building-unit-room */
+    rc = store ? cli_household_named(c, cmd, store, argv[rest], &id) : EXIT_USAGE;
     hh_store_close(store);
     if (rc)
         return rc;
+    if (strcmp(argv[rest], id) != 0) /* which household the reference named, before the first question */
+        printf(cli_tr(c, "hhreg %s: household %s\n", "hhreg %s：住户 %s\n"), name, id);
     argv[rest] = id; /* the household's id from here on (freed at the end) */
     entry_conversation s;
     rc = entry_open(&s, c, cmd, a.draft_dir, true);

@@ -109,7 +109,7 @@ static int list(cli *c, const command *cmd, hh_store *s, review_args *a)
 static int decide(cli *c, const command *cmd, hh_store *s, review_args *a, const char *ref)
 {
     char *id = NULL;
-    int rc = cli_household_ref(c, cmd, s, ref, &id);
+    int rc = cli_household_named(c, cmd, s, ref, &id); /* a decision changes the household */
     if (rc)
         return rc;
     hh_buf err;
