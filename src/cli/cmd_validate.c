@@ -106,6 +106,7 @@ static int on_input(int fd, const char *name, void *arg)
 static void on_problem(const char *path, const char *why, void *arg)
 {
     run *r = arg;
+    fflush(stdout); /* the messages so far first: into one file (2>&1), never cut in a character */
     hh_print_file_problem(stderr, "hhreg validate", path, why);
     r->io_error = true;
 }
@@ -156,6 +157,7 @@ int cmd_validate(cli *c, int argc, char **argv)
         printf("%s\n", doc.data);
         hh_buf_free(&doc);
     } else {
+        fflush(stdout); /* as in on_problem: the summary after every message, whole */
         fprintf(stderr, cli_tr(c, "%ld form(s): %ld valid, %ld invalid\n", "%ld 份表单：有效 %ld，无效 %ld\n"), r.forms + r.refused_files, r.forms - r.invalid, bad);
     }
     hh_buf_free(&r.out);
