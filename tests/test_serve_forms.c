@@ -655,6 +655,10 @@ START_TEST(a_form_is_returned_changed_and_approved)
         char *code = hh_xasprintf("{\"error\":{\"code\":\"%s\"", refused[i].code);
         ck_assert_msg(h.status == refused[i].status && strstr(h.body.data, code), "%zu: %ld %s", i, h.status,
                       h.body.data);
+        /* the reason in both languages (the library's was given as both) */
+        const char *zh = strstr(h.body.data, "\"zh\":\""), *en = strstr(h.body.data, "\"en\":\"");
+        ck_assert_msg(zh && en && (unsigned char)zh[6] >= 0x80 && (unsigned char)en[6] < 0x80, "%zu: %s", i,
+                      h.body.data);
         free(code);
         http_free(&h);
     }

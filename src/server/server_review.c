@@ -78,7 +78,7 @@ static long read_notes(json_t *items, hh_review_note *notes)
 }
 
 /* The answer to a decision the store refused or took, by what it said. */
-static unsigned decided(hh_request *rq, hh_decide_result result, const hh_buf *why)
+static unsigned decided(hh_request *rq, hh_decide_result result, const hh_buf *why, const hh_buf *why_other)
 {
     switch (result) {
     case HH_DECIDED:
@@ -91,9 +91,10 @@ static unsigned decided(hh_request *rq, hh_decide_result result, const hh_buf *w
                                "Another revision of this household was stored meanwhile: read it again and decide on it.",
                                "此住户已有更新的版本：请重新读取后再审核。");
     case HH_DECIDE_BAD:
-        /* the library's reason, in the session's language, names the comment by
-         * number, never its words */
-        return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "bad-review", why->data, why->data);
+        /* the library's reason, in both languages, names the comment by number,
+         * never its words */
+        return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "bad-review", rq->lang == HH_LANG_EN ? why->data : why_other->data,
+                               rq->lang == HH_LANG_EN ? why_other->data : why->data);
     case HH_DECIDE_FAILED:
         break;
     }
@@ -130,17 +131,23 @@ static unsigned review_decide(hh_request *rq)
             "\"items\"?:[{\"path\",\"comment\"}]}。");
     else {
         hh_server *srv = rq->server;
-        hh_buf why;
+        hh_buf why, why_other;
         hh_buf_init(&why);
+        hh_buf_init(&why_other);
         hh_review r;
+        int at = revision ? (int)json_integer_value(revision) : 0;
         pthread_mutex_lock(&srv->store_lock);
-        hh_decide_result result =
-            hh_review_decide(srv->store, rq->arg, revision ? (int)json_integer_value(revision) : 0,
-                             (hh_review_state)state, json_string_value(comment), notes, (size_t)n_notes,
-                             rq->who.name, rq->lang, &r, &why); /* the reason in the session's language */
+        hh_decide_result result = hh_review_decide(srv->store, rq->arg, at, (hh_review_state)state,
+                                                   json_string_value(comment), notes, (size_t)n_notes, rq->who.name,
+                                                   rq->lang, &r, &why); /* the reason in the session's language */
+        if (result == HH_DECIDE_BAD) /* and in the other: a refused decision changes nothing, so asked again
+                                      * under the same lock it is refused for the same reason */
+            hh_review_decide(srv->store, rq->arg, at, (hh_review_state)state, json_string_value(comment), notes,
+                             (size_t)n_notes, rq->who.name, rq->lang == HH_LANG_EN ? HH_LANG_ZH : HH_LANG_EN, NULL,
+                             &why_other);
         pthread_mutex_unlock(&srv->store_lock);
         rq->audited = result == HH_DECIDED; /* the store wrote the decision's audit entry */
-        status = decided(rq, result, &why);
+        status = decided(rq, result, &why, &why_other);
         if (result == HH_DECIDED) {
             hh_json j;
             hh_json_init(&j, &rq->answer);
@@ -148,6 +155,7 @@ static unsigned review_decide(hh_request *rq)
             hh_review_free(&r);
         }
         hh_buf_free(&why);
+        hh_buf_free(&why_other);
     }
     json_decref(body);
     return status;
