@@ -39,7 +39,7 @@
 enum merge_stmt {
     M_HOUSEHOLDS, M_REVISIONS, M_SAME, M_COPY_REVISION, M_COPY_PERSONS, M_COPY_VISITS, M_COPY_WARNINGS,
     M_ADD_HOUSEHOLD, M_ANCESTOR, M_COMMON, M_KNOWN_CONFLICT, M_ADD_CONFLICT, M_VISIT_LOG, M_REVIEWS,
-    M_ADD_REVIEW, M_COPY_REVIEW_ITEMS, M_SET_CURRENT, M_COUNT
+    M_ADD_REVIEW, M_COPY_REVIEW_ITEMS, M_SET_CURRENT, M_SETTLE, M_COUNT
 };
 
 static const char *const merge_sql[M_COUNT] = {
@@ -88,6 +88,11 @@ static const char *const merge_sql[M_COUNT] = {
     [M_COPY_REVIEW_ITEMS] = "INSERT INTO main.review_item(review, path, comment) SELECT ?2, path, comment"
                             " FROM " SOURCE ".review_item WHERE review = ?1",
     [M_SET_CURRENT] = "UPDATE main.household SET current_revision = ?2 WHERE id = ?1",
+    /* the open conflicts whose two sides revision ?2 was both edited from: settled by
+     * it, at ?3 by ?4 */
+    [M_SETTLE] = LINEAGE("SELECT ?2, 0") "UPDATE main.conflict SET resolved_at = ?3, resolved_by = ?4, resolution = ?2"
+                                         " WHERE household_id = ?1 AND resolved_at IS NULL"
+                                         " AND revision IN (SELECT r FROM up) AND other IN (SELECT r FROM up)",
 };
 
 typedef struct merge {
@@ -307,6 +312,29 @@ static int add_conflict(merge *m, const source_household *h, int here, int other
 
 typedef enum { FAILED = -1, ADDED, UPDATED, UNCHANGED, CONFLICT, REFUSED } outcome;
 
+/* Revision `there`, made current here, descends from both sides of the household's
+ * open conflicts when the other store resolved them (its resolution has both as
+ * parents): they are settled by it here too, with an audit entry, as docs/merge.md
+ * says. 0, or -1 with `err`. */
+static int settle_conflicts(merge *m, const char *id, int there, hh_buf *err)
+{
+    sqlite3_stmt *st = stmt(m, M_SETTLE);
+    hh_store_bind_text(st, 1, id);
+    sqlite3_bind_int(st, 2, there);
+    hh_store_bind_text(st, 3, m->now);
+    hh_store_bind_text(st, 4, m->actor ? m->actor : "hhreg");
+    if (hh_store_step_done(m->s, st, err))
+        return -1;
+    int settled = sqlite3_changes(m->s->db);
+    if (settled == 0)
+        return 0;
+    char *what = hh_xasprintf("%d conflict(s) settled by revision %d, merged from store %s", settled, there,
+                              m->source_id);
+    int rc = hh_store_audit(m->s, m->actor, "resolve", id, there, what, err);
+    free(what);
+    return rc;
+}
+
 /* Where the household stands once its revisions are in, its current revision here
  * `here` (0: new here; `deleted` here) against the source's, `there` here (deleted
  * there: h->deleted_at). Forward when `there` was edited from `here`, behind the
@@ -334,6 +362,8 @@ static outcome settle(merge *m, const source_household *h, int here, bool delete
             return FAILED;
         if (there == here && !deleted_there)
             return UNCHANGED;
+        if (there != here && settle_conflicts(m, h->id, there, err))
+            return FAILED;
         return audit(m, h->id, there, "updated", err) ? FAILED : UPDATED;
     }
     if (deleted && deleted_there)
