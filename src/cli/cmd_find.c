@@ -111,6 +111,22 @@ int cli_household_named(const cli *c, const command *cmd, hh_store *s, const cha
     return household_ref(c, cmd, s, ref, HH_MATCH_ID_DIGITS, id);
 }
 
+void cli_warn_unknown_area(const cli *c, const command *cmd, hh_store *s, const char *area)
+{
+    hh_buf err;
+    hh_buf_init(&err);
+    if (area && hh_store_area_known(s, area, &err) == 0) {
+        char *shown = hh_printable(area);
+        fflush(stdout); /* after what was listed, when both go to one file */
+        fprintf(stderr,
+                cli_tr(c, "hhreg %s: warning: no current household's id begins with %s (--area)\n",
+                       "hhreg %s：警告：没有编号以 %s 开头的现有住户（--area）\n"),
+                cmd->name, shown);
+        free(shown);
+    }
+    hh_buf_free(&err);
+}
+
 int cmd_find(cli *c, int argc, char **argv)
 {
     const command *cmd = cli_find_command("find");

@@ -393,6 +393,9 @@ typedef struct hh_household_match {
  * returns how many matched, or -1 with `err`. */
 long hh_store_find(hh_store *s, const char *text, void (*fn)(const hh_household_match *m, void *arg), void *arg,
                    hh_buf *err);
+/* Whether some current household's id begins with `area` (what --area takes): 1 or
+ * 0, -1 with `err`. */
+int hh_store_area_known(hh_store *s, const char *area, hh_buf *err);
 
 
 #endif

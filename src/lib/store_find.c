@@ -1,7 +1,8 @@
 /* store_find.c — finding a household from what a grid worker knows of it: its id,
  * its building-unit-room ("543-1-101"), the last digits of its id, a phone number
  * or part of a name (see hh_store_find in store.h). One query, so `find`, `show`,
- * `history`, `edit` and `visit` all resolve a reference the same way. */
+ * `history`, `edit` and `visit` all resolve a reference the same way; and whether
+ * an --area names any household (hh_store_area_known). */
 #include "store_internal.h"
 
 #include <stdlib.h>
@@ -89,4 +90,21 @@ long hh_store_find(hh_store *s, const char *text, void (*fn)(const hh_household_
         return -1;
     }
     return found;
+}
+
+int hh_store_area_known(hh_store *s, const char *area, hh_buf *err)
+{
+    /* ids are digits and dashes, all below '~': a range of the primary key, not a scan */
+    sqlite3_stmt *st = hh_store_prepare(s,
+                                        "SELECT EXISTS (SELECT 1 FROM household WHERE id >= ?1 AND id < ?1 || '~'"
+                                        " AND deleted_at IS NULL)",
+                                        "look for the area", err);
+    if (!st)
+        return -1;
+    hh_store_bind_text(st, 1, area);
+    int rc = sqlite3_step(st), known = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    if (known < 0)
+        hh_buf_printf(err, "%s: %s", s->path, sqlite3_errstr(rc));
+    sqlite3_finalize(st);
+    return known;
 }
