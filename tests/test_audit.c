@@ -14,8 +14,8 @@ START_TEST(changes_are_logged_with_who_and_what)
     char *dir = tu_tempdir();
     char *db = tu_path(dir, "t.db");
     char *forms = tu_src("samples/households");
-    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
-    tu_result_free(&r);
+    tu_init_store(db);
+    tu_result r;
     r = tu_hhreg(NULL, NULL, "import", "--db", db, "--enumerator", "E0503", "-q", forms, NULL);
     ck_assert_int_eq(r.status, 0);
     tu_result_free(&r);

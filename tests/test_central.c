@@ -267,8 +267,7 @@ START_TEST(changes_arrive_incrementally_and_two_stores_feed_one_database)
     char *second = tu_path(tu_store_dir, "second.db"), *dir = tu_path(tu_store_dir, "grid");
     r = tu_hhreg(NULL, NULL, "sample", "--households", "30", "--seed", "7", "-o", dir, NULL);
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "init", "--db", second, NULL);
-    tu_result_free(&r);
+    tu_init_store(second);
     r = tu_hhreg(NULL, NULL, "import", "--db", second, dir, NULL);
     tu_result_free(&r);
     load_ok(second, "\"households\":30");
@@ -292,8 +291,7 @@ START_TEST(two_loads_at_once_take_turns)
     char *second = tu_path(tu_store_dir, "second.db"), *dir = tu_path(tu_store_dir, "grid");
     tu_result r = tu_hhreg(NULL, NULL, "sample", "--households", "40", "--seed", "3", "-o", dir, NULL);
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "init", "--db", second, NULL);
-    tu_result_free(&r);
+    tu_init_store(second);
     r = tu_hhreg(NULL, NULL, "import", "--db", second, dir, NULL);
     ck_assert_msg(r.status <= 1 && strstr(r.out, "40 stored"), "%s %s", r.out, r.err);
     tu_result_free(&r);

@@ -126,8 +126,8 @@ END_TEST
 START_TEST(a_stored_form_comes_back_whole)
 {
     char *form = tu_src("samples/households/510105016003-03-0101.xml");
-    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
-    tu_result_free(&r);
+    tu_init_store(db);
+    tu_result r;
     r = tu_hhreg(NULL, NULL, "import", "--db", db, form, NULL);
     ck_assert_int_eq(r.status, 0);
     tu_result_free(&r);
@@ -148,8 +148,8 @@ END_TEST
 START_TEST(warnings_are_kept_with_the_form)
 {
     char *form = tu_src("samples/invalid/PHONE-MISSING.xml");
-    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
-    tu_result_free(&r);
+    tu_init_store(db);
+    tu_result r;
     r = tu_hhreg(NULL, NULL, "import", "--db", db, form, NULL);
     ck_assert_int_eq(r.status, 0);
     ck_assert(strstr(r.err, "[PHONE-MISSING]") != NULL);
@@ -188,8 +188,7 @@ START_TEST(a_second_household_in_a_room_is_a_warning_kept_with_it)
     r = tu_hhreg(NULL, NULL, "validate", "--lang", "en", first, first, NULL); /* the same household twice */
     ck_assert_msg(!strstr(r.out, "ROOM-HELD"), "%s", r.out);
     tu_result_free(&r);
-    r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
-    tu_result_free(&r);
+    tu_init_store(db);
     r = tu_hhreg(NULL, NULL, "import", "--db", db, "--lang", "en", first, NULL);
     ck_assert_msg(r.status == 0 && !strstr(r.err, "ROOM-HELD"), "%s", r.err);
     tu_result_free(&r);
@@ -267,8 +266,8 @@ END_TEST
 START_TEST(forms_are_kept_compressed_and_an_older_store_is_migrated)
 {
     char *form = tu_src("samples/households/510105016003-03-0101.xml");
-    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
-    tu_result_free(&r);
+    tu_init_store(db);
+    tu_result r;
     r = tu_hhreg(NULL, NULL, "import", "--db", db, form, NULL);
     tu_result_free(&r);
     size_t len;
@@ -335,8 +334,8 @@ static void store_three(void)
 {
     char *a = tu_src("samples/households/" FORM_A ".xml"), *b = tu_src("samples/households/" FORM_B ".xml"),
          *c = tu_src("samples/households/" FORM_C ".xml");
-    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
-    tu_result_free(&r);
+    tu_init_store(db);
+    tu_result r;
     r = tu_hhreg(NULL, NULL, "import", "-q", "--db", db, a, b, c, NULL);
     ck_assert_msg(r.status == 0, "%s", r.err);
     tu_result_free(&r);
@@ -377,8 +376,8 @@ static void check_passes(void)
 START_TEST(a_version_6_store_takes_a_form_without_the_household_questions)
 {
     char *form = tu_src("samples/households/510105016003-03-0101.xml");
-    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
-    tu_result_free(&r);
+    tu_init_store(db);
+    tu_result r;
     r = tu_hhreg(NULL, NULL, "import", "--db", db, form, NULL);
     tu_result_free(&r);
     sqlite3 *h;
@@ -955,8 +954,8 @@ START_TEST(the_next_serial_is_never_one_already_given)
     const char *prefix = "510105016003-03-";
     char *low = tu_src("samples/households/510105016003-03-0003.xml");
     char *high = tu_src("samples/households/510105016003-03-0020.xml");
-    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
-    tu_result_free(&r);
+    tu_init_store(db);
+    tu_result r;
     ck_assert_int_eq(next_serial(prefix), 1);
     r = tu_hhreg(NULL, NULL, "import", "--db", db, low, high, NULL);
     ck_assert_msg(r.status == 0, "%s", r.err);
@@ -984,8 +983,7 @@ END_TEST
  * failure, so the repeat would have been stored). */
 START_TEST(a_repeat_lookup_that_fails_is_reported)
 {
-    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
-    tu_result_free(&r);
+    tu_init_store(db);
     hh_store *s;
     hh_buf err;
     hh_buf_init(&err);
@@ -1013,8 +1011,7 @@ END_TEST
  * taking every form as unseen and letting the repeat through. */
 START_TEST(an_import_whose_repeat_lookup_fails_stops)
 {
-    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
-    tu_result_free(&r);
+    tu_init_store(db);
     char *form = tu_src("samples/households/510105016003-03-0001.xml");
     size_t len;
     char *xml = tu_read_file(form, &len);

@@ -57,18 +57,24 @@ char *tu_tempdir(void)
 
 char *tu_store_dir, *tu_store_db;
 
+void tu_init_store(const char *db)
+{
+    /* not under valgrind: it only sets the scene, for nearly every test (two seconds of
+     * CPU each, eight minutes a run of make check-valgrind); the tests that are about
+     * making a store run their own `hhreg init` under it */
+    int was = tu_no_valgrind;
+    tu_no_valgrind = 1;
+    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", db, NULL);
+    tu_no_valgrind = was;
+    ck_assert_msg(r.status == 0, "hhreg init: %s", r.err);
+    tu_result_free(&r);
+}
+
 void tu_store_setup(void)
 {
     tu_store_dir = tu_tempdir();
     tu_store_db = tu_path(tu_store_dir, "t.db");
-    /* not under valgrind: it only sets the scene, for nearly every test (two seconds of
-     * CPU each, eight minutes a run of make check-valgrind); the tests that are about
-     * making a store run their own `hhreg init` under it */
-    tu_no_valgrind = 1;
-    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", tu_store_db, NULL);
-    tu_no_valgrind = 0;
-    ck_assert_msg(r.status == 0, "hhreg init: %s", r.err);
-    tu_result_free(&r);
+    tu_init_store(tu_store_db);
 }
 
 void tu_store_teardown(void)
@@ -109,13 +115,11 @@ void tu_grid_import_first(int n)
         free(samples);
         ck_assert_int_eq(copied, n);
     }
-    tu_result r = tu_hhreg(NULL, NULL, "init", "--db", grid_db, NULL);
-    ck_assert_msg(r.status == 0, "hhreg init: %s", r.err);
-    tu_result_free(&r);
+    tu_init_store(grid_db);
     /* not under valgrind: the samples suite imports the same grid under it, and here
      * it only sets the scene (a minute a suite under valgrind) */
     tu_no_valgrind = 1;
-    r = tu_hhreg(NULL, NULL, "import", "-q", "--db", grid_db, forms, NULL);
+    tu_result r = tu_hhreg(NULL, NULL, "import", "-q", "--db", grid_db, forms, NULL);
     tu_no_valgrind = 0;
     ck_assert_msg(r.status == 0, "hhreg import of the grid: %s", r.err);
     tu_result_free(&r);
