@@ -59,6 +59,12 @@ START_TEST(find_lists_households_by_room_id_digits_phone_and_name)
         { "028-3284-0507", ONE, TWO },        /* a phone, as people write it */
         { "素琴", ONE, THIRTY_ONE },          /* part of a name */
         { ONE, ONE, THIRTY_ONE },             /* the id */
+        /* as a Chinese input method types them: full-width digits and hyphens, an
+         * ideographic space; and blanks pasted around (a user trial found none) */
+        { "\xEF\xBC\x95\xEF\xBC\x94\xEF\xBC\x93\xEF\xBC\x8D\xEF\xBC\x92\xEF\xBC\x8D\xEF\xBC\x91\xEF\xBC\x90\xEF\xBC\x91",
+          SIXTEEN, ONE },                     /* ５４３－２－１０１ */
+        { "\xE3\x80\x80" "0031\xE3\x80\x80", THIRTY_ONE, ONE },
+        { " " ONE " ", ONE, THIRTY_ONE },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         tu_result r = run("find", cases[i].ref, "en");

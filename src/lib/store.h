@@ -383,7 +383,8 @@ typedef struct hh_household_match {
     bool deleted;
 } hh_household_match;
 
-/* The households that `text` names, what a grid worker knows of one: its id
+/* The households that `text` names, what a grid worker knows of one (blanks around
+ * it ignored, full-width digits, hyphens and plus signs read as ASCII): its id
  * exactly (deleted ones too); else the building-unit-room of a current household
  * ("543-1-101"); else, all digits, the last digits of its id; else, reading as a
  * phone number (4 digits or more; spaces, dashes and a plus ignored), part of the

@@ -59,14 +59,43 @@ static bool phone_digits(const char *text, char *out, size_t size)
     return n >= 4;
 }
 
-long hh_store_find(hh_store *s, const char *text, void (*fn)(const hh_household_match *m, void *arg), void *arg,
+/* `text` as a reference is meant (malloc'd): without the blanks around it (ASCII or
+ * the ideographic space a Chinese input method types), and with the full-width
+ * digits, hyphen and plus of such an input method as their ASCII selves
+ * ("５４３－１－１０２" is 543-1-102). */
+static char *as_meant(const char *text)
+{
+    while (*text == ' ' || *text == '\t' || strncmp(text, "\xE3\x80\x80", 3) == 0)
+        text += *text == ' ' || *text == '\t' ? 1 : 3;
+    char *out = hh_xmalloc(strlen(text) + 1), *o = out;
+    for (const unsigned char *p = (const unsigned char *)text; *p;) {
+        if (p[0] == 0xEF && p[1] == 0xBC && ((p[2] >= 0x90 && p[2] <= 0x99) || p[2] == 0x8D || p[2] == 0x8B)) {
+            *o++ = p[2] >= 0x90 ? (char)('0' + p[2] - 0x90) : p[2] == 0x8D ? '-' : '+';
+            p += 3;
+        } else {
+            *o++ = (char)*p++;
+        }
+    }
+    while (o > out && (o[-1] == ' ' || o[-1] == '\t' || (o - out >= 3 && memcmp(o - 3, "\xE3\x80\x80", 3) == 0)))
+        o -= o[-1] == ' ' || o[-1] == '\t' ? 1 : 3;
+    *o = '\0';
+    return out;
+}
+
+long hh_store_find(hh_store *s, const char *typed, void (*fn)(const hh_household_match *m, void *arg), void *arg,
                    hh_buf *err)
 {
     sqlite3_stmt *st;
-    if (!text || !*text)
+    if (!typed)
         return 0;
+    char *text = as_meant(typed);
+    if (!*text) {
+        free(text);
+        return 0;
+    }
     if (sqlite3_prepare_v2(s->db, find_sql, -1, &st, NULL) != SQLITE_OK) {
         hh_buf_printf(err, "%s: %s", s->path, hh_store_errmsg(s));
+        free(text);
         return -1;
     }
     char phone[64];
@@ -85,6 +114,7 @@ long hh_store_find(hh_store *s, const char *text, void (*fn)(const hh_household_
         found++;
     }
     sqlite3_finalize(st);
+    free(text);
     if (rc != SQLITE_DONE) {
         hh_buf_printf(err, "%s: %s", s->path, sqlite3_errstr(rc));
         return -1;
