@@ -50,7 +50,11 @@ START_TEST(help_version_and_usage_errors)
     tu_result_free(&r);
     r = tu_hhreg(NULL, NULL, "validate", "/nonexistent/form.xml", NULL);
     ck_assert_int_eq(r.status, 2);
-    ck_assert(strstr(r.err, "/nonexistent/form.xml: No such file") != NULL);
+    ck_assert_msg(strstr(r.err, "hhreg validate: /nonexistent/form.xml: cannot be opened: No such file"), "%s", r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "--lang", "zh", "import", "--db", tu_store_db, "/nonexistent/form.xml", NULL);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_msg(strstr(r.err, "hhreg import: /nonexistent/form.xml: 无法打开: No such file"), "%s", r.err);
     tu_result_free(&r);
 }
 END_TEST

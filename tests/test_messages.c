@@ -214,7 +214,7 @@ START_TEST(an_unreadable_input_is_told_by_the_parallel_import)
     char *missing = tu_path(tu_store_dir, "not-there.xml");
     char *form = tu_src("samples/households/510105016003-03-0001.xml");
     tu_result r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, "--jobs", "2", missing, form, NULL);
-    char *told = hh_xasprintf("hhreg: %s: No such file or directory\n", missing);
+    char *told = hh_xasprintf("hhreg import: %s: cannot be opened: No such file or directory\n", missing);
     ck_assert_int_eq(r.status, 2);
     ck_assert_msg(strstr(r.err, told) != NULL, "%s", r.err);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM household"), 1);

@@ -226,7 +226,7 @@ static void io_problem(const char *path, const char *why, void *arg)
 {
     hh_importer *im = arg;
     if (im->opt.messages)
-        hh_print_file_problem(im->opt.messages, "hhreg", path, why);
+        hh_print_file_problem(im->opt.messages, "hhreg import", path, why);
     im->sum.io_error = true;
 }
 

@@ -184,6 +184,15 @@ static int open_fifo(const char *path)
     return fd;
 }
 
+/* What could not be done with a path, in hhreg's words, then the system's reason
+ * as it gives it ("cannot be opened: No such file or directory"). */
+static void system_problem(const char *path, const char *what, int err, const hh_path_visitor *v)
+{
+    char why[160];
+    snprintf(why, sizeof why, "%s: %s", what, strerror(err));
+    v->problem(path, why, v->arg);
+}
+
 /* Why a path could not be opened, in words for the user. */
 static void open_problem(const char *path, int err, const hh_path_visitor *v)
 {
@@ -195,8 +204,10 @@ static void open_problem(const char *path, int err, const hh_path_visitor *v)
                  hh_tr("a FIFO that no writer opened within %ld s (HHREG_FIFO_WAIT)",
                        "是 FIFO，但 %ld 秒内没有写入方打开它（HHREG_FIFO_WAIT）"),
                  hh_fifo_wait_seconds());
-    else
-        snprintf(why, sizeof why, "%s", strerror(err));
+    else {
+        system_problem(path, hh_tr("cannot be opened", "无法打开"), err, v);
+        return;
+    }
     v->problem(path, why, v->arg);
 }
 
@@ -245,7 +256,7 @@ static int visit_dir(const char *path, const hh_path_visitor *v, size_t batch)
     int stop = 0, more = 1;
     while (more && !stop) {
         if (read_run(path, last, batch, &r, &more) != 0) {
-            v->problem(path, strerror(errno), v->arg);
+            system_problem(path, hh_tr("cannot be listed", "无法列出其内容"), errno, v);
             break;
         }
         for (size_t i = 0; i < r.n && !stop; i++) {
@@ -253,7 +264,7 @@ static int visit_dir(const char *path, const hh_path_visitor *v, size_t batch)
             char *child = hh_xasprintf("%s/%s", path, name);
             struct stat st;
             if (lstat(child, &st) != 0)
-                v->problem(child, strerror(errno), v->arg); /* a path over PATH_MAX, for one */
+                open_problem(child, errno, v); /* a path over PATH_MAX, for one */
             else if (S_ISDIR(st.st_mode))
                 stop = visit_dir(child, v, batch);
             else if (S_ISREG(st.st_mode) && is_form_file(name))
@@ -311,7 +322,7 @@ int hh_visit_path_batched(const char *path, const hh_path_visitor *v, size_t bat
         return v->input(STDIN_FILENO, "<stdin>", v->arg);
     struct stat st;
     if (stat(path, &st) != 0) {
-        v->problem(path, strerror(errno), v->arg);
+        open_problem(path, errno, v);
         return 0;
     }
     return S_ISDIR(st.st_mode) ? visit_dir(path, v, batch ? batch : 1) : visit_file(path, v);
