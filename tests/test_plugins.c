@@ -97,7 +97,17 @@ START_TEST(a_good_plugin_is_listed_and_runs)
     tu_result_free(&r);
     r = tu_hhreg(NULL, NULL, "plugins", "--plugin-dir", plugdir, "--json", NULL);
     ck_assert(strstr(r.out, "\"name\":\"goodtest\"") && strstr(r.out, "\"options\":[{\"name\":\"fail-after\""));
+    ck_assert_msg(!*r.err, "%s", r.err);
     tu_result_free(&r);
+    /* none found is said, not an empty list that looks like an answer (unless hhreg is
+     * installed at the configured prefix, whose plugin directory is searched too) */
+    char *none = tu_path(tu_store_dir, "no-plugins");
+    ck_assert_int_eq(mkdir(none, 0700), 0);
+    r = tu_hhreg(NULL, NULL, "plugins", "--plugin-dir", none, NULL);
+    ck_assert_msg(r.status == 0 && (*r.out || strstr(r.err, "hhreg plugins: no plugin found (looked in ")), "%d %s",
+                  r.status, r.err);
+    tu_result_free(&r);
+    free(none);
     char *out = tu_path(tu_store_dir, "out.csv");
     r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", plugdir, "-o", out, "goodtest", NULL);
     ck_assert_msg(r.status == 0, "%s", r.err);

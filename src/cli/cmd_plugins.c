@@ -15,7 +15,7 @@ typedef struct plugins_args {
     bool json, allow_shadow;
     hh_buf out;
     hh_json j;
-    long refused;
+    long refused, listed;
 } plugins_args;
 
 static const char *type_name(hhreg_option_type t)
@@ -38,6 +38,7 @@ static void show(const char *path, const hh_plugin *p, const char *refusal, void
         return;
     }
     hh_buf_free(&err);
+    a->listed++;
     const hhreg_plugin *d = p->desc;
     int directory = (hh_plugin_flags(d) & HHREG_PLUGIN_DIRECTORY) != 0;
     int network = (hh_plugin_flags(d) & HHREG_PLUGIN_NETWORK) != 0;
@@ -120,6 +121,19 @@ int cmd_plugins(cli *c, int argc, char **argv)
     hh_plugin_scan(&dirs, show, &a);
     if (a.json)
         printf("[%s]\n", a.out.data);
+    if (!a.listed && !a.refused) { /* said, not an empty answer that looks like success */
+        hh_buf where;
+        hh_buf_init(&where);
+        for (size_t i = 0; i < dirs.n; i++)
+            hh_buf_printf(&where, "%s%s", i ? ", " : "", dirs.dirs[i]);
+        char *shown = hh_printable(where.data ? where.data : "");
+        fprintf(stderr,
+                cli_tr(c, "hhreg plugins: no plugin found (looked in %s; see hhreg doctor)\n",
+                       "hhreg plugins：未找到插件（查找了 %s；见 hhreg doctor）\n"),
+                shown);
+        free(shown);
+        hh_buf_free(&where);
+    }
     hh_buf_free(&a.out);
     hh_plugin_dirs_free(&dirs);
     return a.refused ? EXIT_PROBLEMS : EXIT_OK;
