@@ -76,6 +76,28 @@ START_TEST(validate_exit_codes_and_json)
     r = tu_hhreg(NULL, NULL, "validate", "--lang", "zh", bad, NULL);
     ck_assert(strstr(r.out, "居民身份证号码校验码错误") != NULL);
     tu_result_free(&r);
+    /* a date well written that the calendar has not is told as such, a date mistyped as one */
+    char *xml = tu_read_file(good, NULL), *birth = strstr(xml, "<birthDate>"), *end = strstr(xml, "</birthDate>");
+    ck_assert(birth && end);
+    static const char *const dates[] = { "1950-02-30", "1950-2-3" };
+    char *files[2];
+    for (int i = 0; i < 2; i++) {
+        char *form = hh_xasprintf("%.*s%s%s", (int)(birth + 11 - xml), xml, dates[i], end);
+        files[i] = tu_path(tu_store_dir, i ? "mistyped.xml" : "feb30.xml");
+        tu_write_file(files[i], form, strlen(form));
+        free(form);
+    }
+    r = tu_hhreg(NULL, NULL, "validate", "--lang", "en", files[0], files[1], NULL);
+    ck_assert_msg(r.status == 1 &&
+                      strstr(r.out, "feb30.xml:26: error: [XSD-TYPE] person/birthDate: is written YYYY-MM-DD, but the "
+                                    "calendar has no such day") &&
+                      strstr(r.out, "mistyped.xml:26: error: [XSD-TYPE] person/birthDate: is not a valid date written "
+                                    "YYYY-MM-DD"),
+                  "%s", r.out);
+    tu_result_free(&r);
+    free(xml);
+    free(files[0]);
+    free(files[1]);
     free(good);
     free(warn);
     free(bad);

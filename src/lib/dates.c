@@ -26,3 +26,12 @@ void hh_timestamp_now(char out[21])
     gmtime_r(&now, &tm);
     strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+bool hh_written_as_date(const char *s)
+{
+    static const char shape[] = "dddd-dd-dd";
+    for (size_t i = 0; i < sizeof shape - 1; i++)
+        if (!s[i] || (shape[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != '-'))
+            return false;
+    return s[sizeof shape - 1] == '\0';
+}

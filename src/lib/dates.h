@@ -11,5 +11,9 @@ hhreg_date hh_date_today(void);
 void hh_date_format(hhreg_date d, char out[11]);
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ". */
 void hh_timestamp_now(char out[21]);
+/* Whether `s` is written as a date, YYYY-MM-DD (digits and dashes in their places),
+ * whether or not the calendar has that day: a date refused that is so written is a
+ * day that does not exist (1950-02-30), not a date mistyped. */
+bool hh_written_as_date(const char *s);
 
 #endif

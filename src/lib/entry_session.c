@@ -74,8 +74,11 @@ char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *
         bool month = q->kind == HH_Q_MONTH;
         if (hhreg_date_parse(text, month, &d) && strlen(text) == (month ? 7u : 10u))
             return hh_xstrdup(text);
-        snprintf(why, why_len, "%s", month ? hh_text(lang, "write the month as YYYY-MM", "请按 YYYY-MM 格式填写年月")
-                                           : hh_text(lang, "write the date as YYYY-MM-DD", "请按 YYYY-MM-DD 格式填写日期"));
+        snprintf(why, why_len, "%s",
+                 month                       ? hh_text(lang, "write the month as YYYY-MM", "请按 YYYY-MM 格式填写年月")
+                 : hh_written_as_date(text) ? hh_text(lang, "the calendar has no such day: check the month and the day",
+                                                       "日历中没有这一天：请核对月和日")
+                                             : hh_text(lang, "write the date as YYYY-MM-DD", "请按 YYYY-MM-DD 格式填写日期"));
         return NULL;
     }
     case HH_Q_INT:

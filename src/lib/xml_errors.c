@@ -15,6 +15,7 @@
 #include <libxml/schemasInternals.h>
 #include <libxml/tree.h>
 
+#include "dates.h"
 #include "messages.h"
 #include "nodepath.h"
 
@@ -134,12 +135,13 @@ static int all_digits(const char *s)
 typedef void say_plain(hh_diags *d, const char *file, long line, const char *path);
 typedef void say_facet(hh_diags *d, const char *file, long line, const char *path, const char *facet);
 
-/* A type error about the text of libxml2's error `msg`: told by the built-in type
- * the type is made from (XSD-TYPE-date for one made from xs:date), else with the
- * schema's name of the type (XSD-TYPE), else without (XSD-TYPE-ANY). The type is the
- * last quoted name of libxml2's text ("... of the atomic type '{ns}T'."). */
+/* A type error about the text of libxml2's error `msg` on `value`: told by the
+ * built-in type the type is made from (XSD-TYPE-date for one made from xs:date, or
+ * XSD-TYPE-date-day for a date well written that is no day), else with the schema's
+ * name of the type (XSD-TYPE), else without (XSD-TYPE-ANY). The type is the last
+ * quoted name of libxml2's text ("... of the atomic type '{ns}T'."). */
 static void type_error(hh_diags *d, const char *file, long line, const char *path, const char *msg,
-                       const xmlSchema *xsd)
+                       const char *value, const xmlSchema *xsd)
 {
     static const struct {
         const char *base;
@@ -184,7 +186,9 @@ static void type_error(hh_diags *d, const char *file, long line, const char *pat
     size_t i = 0;
     while (i < sizeof by_base / sizeof by_base[0] && !(base && strcmp(base, by_base[i].base) == 0))
         i++;
-    if (i < sizeof by_base / sizeof by_base[0])
+    if (i == 0 && value && hh_written_as_date(value))
+        hh_msg_xsd_type_date_day(d, file, line, path);
+    else if (i < sizeof by_base / sizeof by_base[0])
         by_base[i].say(d, file, line, path);
     else
         hh_msg_xsd_type(d, file, line, path, name.data);
@@ -214,9 +218,10 @@ void hh_diags_add_schema_error(hh_diags *d, const char *file, long line, const x
     const xmlAttr *a = on_attribute && node ? xmlHasProp(node, BAD_CAST attr.data) : NULL;
     hh_safe_node_path(a ? (const xmlNode *)a : node, &path_buf);
     const char *path = path_buf.data;
-    int facet_error = e->code == XML_SCHEMAV_CVC_PATTERN_VALID || e->code == XML_SCHEMAV_CVC_ENUMERATION_VALID ||
-                      (e->code >= XML_SCHEMAV_CVC_MININCLUSIVE_VALID && e->code <= XML_SCHEMAV_CVC_MAXEXCLUSIVE_VALID);
-    xmlChar *value = facet_error ? value_of(node, on_attribute ? attr.data : NULL) : NULL;
+    int value_read = e->code == XML_SCHEMAV_CVC_PATTERN_VALID || e->code == XML_SCHEMAV_CVC_ENUMERATION_VALID ||
+                      (e->code >= XML_SCHEMAV_CVC_MININCLUSIVE_VALID && e->code <= XML_SCHEMAV_CVC_MAXEXCLUSIVE_VALID) ||
+                      (e->code >= XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1 && e->code <= XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_3);
+    xmlChar *value = value_read ? value_of(node, on_attribute ? attr.data : NULL) : NULL;
     const char *v = (const char *)value;
     const char *f;
 
@@ -271,7 +276,7 @@ void hh_diags_add_schema_error(hh_diags *d, const char *file, long line, const x
     case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_1:
     case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_2:
     case XML_SCHEMAV_CVC_DATATYPE_VALID_1_2_3:
-        type_error(d, file, line, path, msg, xsd);
+        type_error(d, file, line, path, msg, v, xsd);
         break;
     case XML_SCHEMAV_CVC_COMPLEX_TYPE_4:
         if (put_name(e->str1, &words))
