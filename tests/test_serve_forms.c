@@ -182,6 +182,18 @@ START_TEST(a_retried_submission_is_stored_once)
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM submission"), 1);
     http_free(&first);
     http_free(&second);
+    /* the same id with another form (a client that reused its ids) is refused, not
+     * answered "stored" with the first form's answer while this one is dropped */
+    char *another = form(5, NEW, NULL);
+    http reused = submit(&e, another, "phone-7f3a-0001");
+    ck_assert_msg(reused.status == 422 && strstr(reused.body.data, "\"code\":\"submission-id-reused\""), "%ld %s",
+                  reused.status, reused.body.data);
+    http_free(&reused);
+    free(another);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, COUNT_HOUSEHOLDS), 2);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE detail LIKE"
+                                               " '%a submission id given before to another request: refused'"),
+                     1);
     /* the key is the account's: another account's same key is its own submission */
     account b = sign_in("enum03b");
     char *other = form(4, NEW, NULL);
@@ -1094,18 +1106,25 @@ typedef struct submitter {
     atomic_long *answered;
     char *ids[90];              /* the ids of the submissions answered 201 */
     char first_key[32];         /* the key of the first of them */
+    int first_k;                /* and its number: its form is form(3 + 90 * thread + k, NEW, first_room(k)) */
     int n_ids, sent;
 } submitter;
+
+/* Client `thread`'s k-th form (a sample of its own each: their ID numbers must not meet). */
+static char *submitted_form(int thread, int k)
+{
+    char room[16];
+    snprintf(room, sizeof room, "9%d%03d", thread, k);
+    return form(3 + 90 * thread + k, NEW, room);
+}
 
 static void *submit_until_gone(void *arg)
 {
     submitter *s = arg;
     for (int k = 0; !*s->stop && k < 90; k++) {
-        char room[16], key[32];
-        snprintf(room, sizeof room, "9%d%03d", s->thread, k);
+        char key[32];
         snprintf(key, sizeof key, "kill-%d-%d", s->thread, k);
-        /* a sample of its own each: their ID numbers must not meet */
-        char *xml = form(3 + 90 * s->thread + k, NEW, room);
+        char *xml = submitted_form(s->thread, k);
         char *url = hh_xasprintf("http://127.0.0.1:%d/api/v1/households", port);
         char *idempotency = hh_xasprintf("Idempotency-Key: %s", key);
         tu_http_request rq = { url, "POST", "application/xml", xml, s->who->cookie, s->who->csrf, idempotency, NULL,
@@ -1116,8 +1135,10 @@ static void *submit_until_gone(void *arg)
         free(xml);
         s->sent++;
         if (h.status == 201) {
-            if (!s->n_ids)
+            if (!s->n_ids) {
                 snprintf(s->first_key, sizeof s->first_key, "%s", key);
+                s->first_k = k;
+            }
             s->ids[s->n_ids++] = json_string(h.body.data, "id");
             (*s->answered)++;
         }
@@ -1189,7 +1210,7 @@ START_TEST(a_killed_server_keeps_every_answered_submission)
         who++;
     ck_assert_int_lt(who, SUBMITTERS);
     account again = sign_in(who % 2 ? "enum03b" : "enum03");
-    char *xml = form(3 + 90 * who, NEW, "80000");
+    char *xml = submitted_form(who, sub[who].first_k); /* the very same request again */
     http h = submit(&again, xml, sub[who].first_key);
     ck_assert_msg(h.status == 201 && strstr(h.body.data, "\"outcome\":\"stored\""), "%ld %s", h.status,
                   h.body.data);

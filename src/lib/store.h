@@ -26,7 +26,7 @@
 #include "util.h"
 
 #define HH_STORE_APPLICATION_ID 0x48485247 /* "HHRG" */
-#define HH_STORE_SCHEMA_VERSION 15
+#define HH_STORE_SCHEMA_VERSION 16
 
 typedef struct hh_store hh_store;
 

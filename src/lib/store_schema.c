@@ -360,6 +360,11 @@ static const char migration_15[] =
     "  SELECT document_type, document_number, household_id, line FROM document"
     "  UNION ALL SELECT document_type, document_number, household_id, line FROM document_pending;";
 
+/* 16: the SHA-256 of the request a kept answer answered (store_submissions.c): the
+ * same submission id sent again with another body is refused, not answered with
+ * the first answer while the new form is dropped. NULL for the answers kept before. */
+static const char migration_16[] = "ALTER TABLE submission ADD COLUMN body_sha256 TEXT;";
+
 /* A random (version 4) UUID for the store, and its revisions stamped with it; the
  * revisions' trigger is lifted for that one UPDATE and made again as it was. */
 static int store_identify(hh_store *s, hh_buf *err)
@@ -454,7 +459,8 @@ int hh_store_migration_finish(hh_store *s, int version, hh_buf *err)
 
 const char *const hh_store_migrations[] = { migration_1, migration_2, migration_3, migration_4, migration_5,
                                               migration_6, migration_7, migration_8, migration_9, migration_10,
-                                              migration_11, migration_12, migration_13, migration_14, migration_15 };
+                                              migration_11, migration_12, migration_13, migration_14, migration_15,
+                                              migration_16 };
 const int hh_store_migration_count = sizeof hh_store_migrations / sizeof hh_store_migrations[0];
 
 const hh_store_trigger hh_store_triggers[] = {

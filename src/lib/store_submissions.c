@@ -1,5 +1,6 @@
 /* store_submissions.c — see store_submissions.h: the kept answers to submissions
- * over HTTP (table `submission`, store schema 5) and who holds an address. */
+ * over HTTP (table `submission`, store schema 5; the body's digest, 16) and who
+ * holds an address. */
 #include "store_submissions.h"
 
 #include <stdlib.h>
@@ -7,33 +8,39 @@
 #include "store_internal.h"
 
 /* Each statement here runs for every submission: cached (hh_store_cached). */
-int hh_store_submission_find(hh_store *s, const char *account, const char *key, int *status, char **answer,
-                             hh_buf *err)
+int hh_store_submission_find(hh_store *s, const char *account, const char *key, const char *body_sha256,
+                             int *status, char **answer, hh_buf *err)
 {
     const char *what = hh_tr("read the answers kept for submissions", "读取为提交保留的答复");
-    sqlite3_stmt *st = hh_store_cached(s, "SELECT status, answer FROM submission WHERE account = ?1 AND client_key = ?2",
-                               what, err);
+    /* an answer kept before store schema 16 has no digest: taken as the same request */
+    sqlite3_stmt *st = hh_store_cached(s,
+                                       "SELECT status, answer, body_sha256 IS NULL OR body_sha256 = ?3 FROM submission"
+                                       " WHERE account = ?1 AND client_key = ?2",
+                                       what, err);
     if (!st)
         return -1;
     hh_store_bind_text(st, 1, account);
     hh_store_bind_text(st, 2, key);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    hh_store_bind_text(st, 3, body_sha256);
+    int rc = sqlite3_step(st), found = rc == SQLITE_ROW ? (sqlite3_column_int(st, 2) ? 1 : 2) : 0;
+    if (found == 1) {
         *status = sqlite3_column_int(st, 0);
         *answer = hh_xstrdup((const char *)sqlite3_column_text(st, 1));
-    } else if (rc != SQLITE_DONE)
+    } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         hh_buf_printf(err, hh_tr("%s: cannot %s: %s", "%s：无法%s：%s"), s->path, what, hh_store_errmsg(s));
+        found = -1;
+    }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    return found;
 }
 
-int hh_store_submission_keep(hh_store *s, const char *account, const char *key, const char *household, int status,
-                             const char *answer, hh_buf *err)
+int hh_store_submission_keep(hh_store *s, const char *account, const char *key, const char *body_sha256,
+                             const char *household, int status, const char *answer, hh_buf *err)
 {
     const char *what = hh_tr("keep the answer to a submission", "保留对提交的答复");
     sqlite3_stmt *st = hh_store_cached(s,
-                               "INSERT INTO submission (account, client_key, household_id, status, answer, at)"
-                               " VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                               "INSERT INTO submission (account, client_key, household_id, status, answer, at, body_sha256)"
+                               " VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?6)",
                                what, err);
     if (!st)
         return -1;
@@ -42,6 +49,7 @@ int hh_store_submission_keep(hh_store *s, const char *account, const char *key, 
     hh_store_bind_text(st, 3, household);
     sqlite3_bind_int(st, 4, status);
     hh_store_bind_text(st, 5, answer);
+    hh_store_bind_text(st, 6, body_sha256);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         hh_buf_printf(err, hh_tr("%s: cannot %s: %s", "%s：无法%s：%s"), s->path, what, hh_store_errmsg(s));

@@ -24,6 +24,7 @@
 
 #include "cores.h"
 #include "dates.h"
+#include "digest.h"
 #include "entry.h"
 #include "import_work.h"
 #include "messages.h"
@@ -123,6 +124,7 @@ static void check_in_store(hh_server *srv, const char *bytes, size_t len, hh_for
 typedef struct submission {
     hh_request *rq;
     const char *key;            /* the client's submission id, or NULL */
+    char body_sha256[65];       /* with a key: the SHA-256 of the request's body, kept with the answer */
     char *household;            /* the household concerned, once known (for the audit) */
     int revision;
 } submission;
@@ -254,7 +256,18 @@ static void run_one(hh_store *store, queued *q, hh_buf *err)
     if (sub->key) {
         int kept_status = 0;
         char *kept = NULL;
-        int found = hh_store_submission_find(store, rq->who.name, sub->key, &kept_status, &kept, err);
+        int found = hh_store_submission_find(store, rq->who.name, sub->key, sub->body_sha256, &kept_status, &kept, err);
+        if (found == 2) { /* the id of an earlier request, with another body: nothing of this one is done */
+            q->status = hh_answer_error(rq, MHD_HTTP_UNPROCESSABLE_CONTENT, "submission-id-reused",
+                                        "This submission id (Idempotency-Key or clientId) was given before to another "
+                                        "request, with a different body: nothing was stored. Give each new submission "
+                                        "an id of its own; send a retry with the same body.",
+                                        "该提交编号（Idempotency-Key 或 clientId）已用于另一个内容不同的请求：未保存任何"
+                                        "内容。每次新的提交须使用新的编号；重试时须发送相同的内容。");
+            hh_store_part_end(store, true, err);
+            audit(sub, q->operation, q->status, "a submission id given before to another request: refused", err);
+            return;
+        }
         if (found) {
             if (found > 0) {
                 hh_buf_free(&rq->answer);
@@ -271,7 +284,7 @@ static void run_one(hh_store *store, queued *q, hh_buf *err)
     }
     bool keep = false;
     q->status = q->work(sub, &keep, err);
-    if (keep && ((sub->key && hh_store_submission_keep(store, rq->who.name, sub->key, sub->household,
+    if (keep && ((sub->key && hh_store_submission_keep(store, rq->who.name, sub->key, sub->body_sha256, sub->household,
                                                        (int)q->status, rq->answer.data, err)) ||
                  audit(sub, q->operation, q->status, NULL, err) || hh_store_part_end(store, true, err))) {
         hh_store_part_end(store, false, err);
@@ -321,6 +334,9 @@ static void run_batch(hh_server *srv, queued *batch)
 static unsigned run_submission(submission *sub, const char *operation, submission_work work)
 {
     struct hh_form_pool *pool = sub->rq->server->forms;
+    /* here, on the request's thread, not the writer's */
+    if (sub->key && hh_sha256_hex(sub->rq->body.data ? sub->rq->body.data : "", sub->rq->body.len, sub->body_sha256))
+        return hh_answer_store_failed(sub->rq);
     queued q = { sub, operation, work, 0, false, false, PTHREAD_COND_INITIALIZER, NULL };
     pthread_mutex_lock(&pool->queue_lock);
     *pool->queue_tail = &q;
