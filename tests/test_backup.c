@@ -94,6 +94,10 @@ START_TEST(an_existing_file_or_link_is_never_replaced)
     ck_assert_int_eq(len, 8);
     ck_assert(memcmp(data, "keep me\n", 8) == 0);
     free(data);
+    /* a directory is named as one, not as a file that exists (a user trial) */
+    r = run(2, "backup", "--db", tu_store_db, tu_store_dir);
+    ck_assert_msg(strstr(r.err, " is a directory; a backup is a file: name a new file"), "%s", r.err);
+    tu_result_free(&r);
     /* a link, even to nothing, is not written through */
     char *target = tu_path(tu_store_dir, "elsewhere.db"), *link = tu_path(tu_store_dir, "link.db");
     ck_assert_int_eq(symlink(target, link), 0);

@@ -182,6 +182,13 @@ static bool stopped(const sigset_t *stops, const char *target, hh_buf *err)
 int hh_store_backup(hh_store *s, const char *target, const hh_schemaset *set, hh_diags *problems, hh_buf *err)
 {
     struct stat st;
+    if (lstat(target, &st) == 0 && S_ISDIR(st.st_mode)) {
+        hh_buf_printf(err,
+                      hh_tr("%s is a directory; a backup is a file: name a new file (in that directory, say)",
+                            "%s 是目录；备份是一个文件：请指定一个新文件名（例如在该目录中）"),
+                      target);
+        return -1;
+    }
     if (lstat(target, &st) == 0) {
         hh_buf_printf(err,
                       hh_tr("%s already exists; a backup never replaces a file: name a new one",
