@@ -921,6 +921,13 @@ START_TEST(fixed_width_and_profile_errors)
     ck_assert_msg(strstr(r.err, "fixed.xml:4:") && strstr(r.err, "nmae"), "%s", r.err);
     ck_assert(access(bad, F_OK) != 0);
     tu_result_free(&r);
+    /* an empty profile is said to be empty, not "not well-formed" (a user trial) */
+    tu_write_file(path, "\n", 1);
+    r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", getenv("HHREG_PLUGINS"), "-o", bad, "--opt",
+                 opt, "district-csv", NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "fixed.xml: the file is empty"), "%d %s", r.status, r.err);
+    ck_assert(access(bad, F_OK) != 0);
+    tu_result_free(&r);
     free(bad);
     free(opt);
     free(path);

@@ -94,6 +94,13 @@ static xmlDocPtr parse_valid(const char *text, int len, const char *name, const 
 {
     first_error fe = { err, n, name };
     err[0] = '\0';
+    int blank = 0;
+    while (blank < len && (text[blank] == ' ' || text[blank] == '\t' || text[blank] == '\r' || text[blank] == '\n'))
+        blank++;
+    if (blank == len) { /* said as such: "not well-formed" sent the user looking for a mistake in nothing */
+        snprintf(err, n, "district profile %s: the file is empty", name);
+        return NULL;
+    }
     xmlSetStructuredErrorFunc(&fe, on_error);
     xmlDocPtr doc = xmlReadMemory(text, len, name, NULL, XML_PARSE_NONET);
     if (doc && doc->intSubset) {
