@@ -292,6 +292,29 @@ START_TEST(an_edit_against_a_deletion_is_a_conflict)
 }
 END_TEST
 
+/* The side that deleted takes the other side's resolution of the conflict: settled
+ * there too and the household live again, not a second conflict (a review found it). */
+START_TEST(a_resolution_merged_into_the_side_that_deleted_settles_it_there)
+{
+    new_laptop_from_office(true);
+    tu_result r = run_expect(0, "delete", "--db", laptop, "--reason", "moved away", HH, NULL);
+    tu_result_free(&r);
+    edit_floor_area(office, HH, "77");
+    expect_report(office, laptop, 1, "1 conflicts");
+    expect_report(laptop, office, 1, "1 conflicts");
+    r = run_expect(0, "resolve", "--db", office, "--keep", "2", HH, NULL); /* the edit kept */
+    tu_result_free(&r);
+    expect_report(laptop, office, 0, "1 updated, %ld unchanged, 0 conflicts", grid - 1);
+    ck_assert_int_eq(tu_sql_count(laptop, "SELECT count(*) FROM conflict WHERE resolved_at IS NULL"), 0);
+    ck_assert_int_eq(tu_sql_count(laptop, "SELECT count(*) FROM household WHERE deleted_at IS NOT NULL"), 0);
+    ck_assert_int_eq(tu_sql_count(laptop, "SELECT count(*) FROM audit WHERE operation = 'undelete'"), 1);
+    ck_assert_int_eq(floor_area(laptop, HH), 77);
+    expect_report(office, laptop, 0, "0 updated, %ld unchanged, 0 conflicts", grid);
+    expect_checked(laptop);
+    expect_checked(office);
+}
+END_TEST
+
 /* resolve --with FILE: the supervisor's own merge of the two versions, checked as
  * import checks a form, becomes current with both sides among its ancestors. */
 START_TEST(a_merged_form_settles_a_conflict_and_the_other_store_takes_it)
@@ -494,6 +517,7 @@ Suite *make_merge_suite(void)
     tcase_add_test(tc, two_workers_same_id_different_family_is_a_conflict_that_overwrites_nothing);
     tcase_add_test(tc, two_edits_of_one_revision_are_a_conflict_and_the_stores_converge);
     tcase_add_test(tc, an_edit_against_a_deletion_is_a_conflict);
+    tcase_add_test(tc, a_resolution_merged_into_the_side_that_deleted_settles_it_there);
     tcase_add_test(tc, a_merged_form_settles_a_conflict_and_the_other_store_takes_it);
     tcase_add_test(tc, a_household_whose_document_another_holds_is_refused_alone);
     tcase_add_test(tc, what_is_not_a_store_to_merge_is_refused_with_nothing_changed);

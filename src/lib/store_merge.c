@@ -315,7 +315,7 @@ typedef enum { FAILED = -1, ADDED, UPDATED, UNCHANGED, CONFLICT, REFUSED } outco
 /* Revision `there`, made current here, descends from both sides of the household's
  * open conflicts when the other store resolved them (its resolution has both as
  * parents): they are settled by it here too, with an audit entry, as docs/merge.md
- * says. 0, or -1 with `err`. */
+ * says. How many were, or -1 with `err`. */
 static int settle_conflicts(merge *m, const char *id, int there, hh_buf *err)
 {
     sqlite3_stmt *st = stmt(m, M_SETTLE);
@@ -332,7 +332,7 @@ static int settle_conflicts(merge *m, const char *id, int there, hh_buf *err)
                               m->source_id);
     int rc = hh_store_audit(m->s, m->actor, "resolve", id, there, what, err);
     free(what);
-    return rc;
+    return rc ? -1 : settled;
 }
 
 /* Where the household stands once its revisions are in, its current revision here
@@ -362,9 +362,33 @@ static outcome settle(merge *m, const source_household *h, int here, bool delete
             return FAILED;
         if (there == here && !deleted_there)
             return UNCHANGED;
-        if (there != here && settle_conflicts(m, h->id, there, err))
+        if (there != here && settle_conflicts(m, h->id, there, err) < 0)
             return FAILED;
         return audit(m, h->id, there, "updated", err) ? FAILED : UPDATED;
+    }
+    if (forward && deleted && !deleted_there && there != here) {
+        /* deleted here, and `there` resolved this household's open conflict (an edit
+         * against this deletion) on the other side: taken, live again, as a
+         * resolution here makes it */
+        int settled = settle_conflicts(m, h->id, there, err);
+        if (settled < 0)
+            return FAILED;
+        if (settled > 0) {
+            sqlite3_stmt *live = NULL;
+            if ((rc = make_current(m, h->id, there, why, err)) != 0)
+                return rc > 0 ? REFUSED : FAILED;
+            if (!(live = hh_store_stmt(m->s, STMT_HOUSEHOLD_UNDELETE, err)))
+                return FAILED;
+            hh_store_bind_text(live, 1, h->id);
+            sqlite3_bind_int(live, 2, there);
+            char *how = hh_xasprintf("a resolution merged from store %s", m->source_id);
+            rc = hh_store_step_done(m->s, live, err) || hh_store_audit(m->s, m->actor, "undelete", h->id, there, how, err) ||
+                 audit(m, h->id, there, "updated", err);
+            free(how);
+            if (rc)
+                return FAILED;
+            return UPDATED;
+        }
     }
     if (deleted && deleted_there)
         return UNCHANGED; /* gone on both sides */
