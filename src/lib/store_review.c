@@ -318,9 +318,11 @@ static bool has_words(const char *s)
     return *s != '\0';
 }
 
-hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_review_state decision,
-                                  const char *comment, const hh_review_note *notes, size_t n_notes,
-                                  const char *reviewer, hh_lang lang, hh_review *out, hh_buf *err)
+/* hh_review_decide, or with `write` false the same checks without recording
+ * anything (hh_review_refusal). */
+static hh_decide_result decide(hh_store *s, const char *id, int revision, hh_review_state decision,
+                               const char *comment, const hh_review_note *notes, size_t n_notes,
+                               const char *reviewer, hh_lang lang, bool write, hh_review *out, hh_buf *err)
 {
     if (out)
         memset(out, 0, sizeof *out);
@@ -419,11 +421,11 @@ hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_
             result = HH_DECIDE_BAD;
         } else if (same_item(paths, n_notes, lang, err))
             result = HH_DECIDE_BAD;
-        else if (insert_decision(s, id, current, decision, comment, notes, paths, n_notes, reviewer, err) ||
-                 (out && hh_review_of(s, id, current, out, err)) || hh_store_commit(s, err))
+        else if (write && (insert_decision(s, id, current, decision, comment, notes, paths, n_notes, reviewer, err) ||
+                           (out && hh_review_of(s, id, current, out, err)) || hh_store_commit(s, err)))
             result = HH_DECIDE_FAILED;
     }
-    if (result != HH_DECIDED) {
+    if (result != HH_DECIDED || !write) {
         hh_store_rollback(s);
         if (out)
             hh_review_free(out);
@@ -432,6 +434,20 @@ hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_
         free(paths[i]);
     free(paths);
     return result;
+}
+
+hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_review_state decision,
+                                  const char *comment, const hh_review_note *notes, size_t n_notes,
+                                  const char *reviewer, hh_lang lang, hh_review *out, hh_buf *err)
+{
+    return decide(s, id, revision, decision, comment, notes, n_notes, reviewer, lang, true, out, err);
+}
+
+hh_decide_result hh_review_refusal(hh_store *s, const char *id, int revision, hh_review_state decision,
+                                   const char *comment, const hh_review_note *notes, size_t n_notes, hh_lang lang,
+                                   hh_buf *err)
+{
+    return decide(s, id, revision, decision, comment, notes, n_notes, NULL, lang, false, NULL, err);
 }
 
 int hh_review_each(hh_store *s, const char *area, hh_review_state state,

@@ -78,6 +78,11 @@ typedef enum {
 hh_decide_result hh_review_decide(hh_store *s, const char *id, int revision, hh_review_state decision,
                                   const char *comment, const hh_review_note *notes, size_t n_notes,
                                   const char *reviewer, hh_lang lang, hh_review *out, hh_buf *err);
+/* What hh_review_decide would answer, and its reason in `lang`, recording nothing:
+ * the reason of a refused decision in another language (the server gives both). */
+hh_decide_result hh_review_refusal(hh_store *s, const char *id, int revision, hh_review_state decision,
+                                   const char *comment, const hh_review_note *notes, size_t n_notes, hh_lang lang,
+                                   hh_buf *err);
 
 /* A household in a review listing: its id, address, who enumerated it and when
  * the current revision was stored, and its review. */

@@ -93,8 +93,11 @@ static unsigned decided(hh_request *rq, hh_decide_result result, const hh_buf *w
     case HH_DECIDE_BAD:
         /* the library's reason, in both languages, names the comment by number,
          * never its words */
-        return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "bad-review", rq->lang == HH_LANG_EN ? why->data : why_other->data,
-                               rq->lang == HH_LANG_EN ? why_other->data : why->data);
+    {   /* the other language's reason: none when the store changed meanwhile (another process) */
+        const char *other = why_other->len ? why_other->data : why->data;
+        return hh_answer_error(rq, MHD_HTTP_BAD_REQUEST, "bad-review", rq->lang == HH_LANG_EN ? why->data : other,
+                               rq->lang == HH_LANG_EN ? other : why->data);
+    }
     case HH_DECIDE_FAILED:
         break;
     }
@@ -140,11 +143,9 @@ static unsigned review_decide(hh_request *rq)
         hh_decide_result result = hh_review_decide(srv->store, rq->arg, at, (hh_review_state)state,
                                                    json_string_value(comment), notes, (size_t)n_notes, rq->who.name,
                                                    rq->lang, &r, &why); /* the reason in the session's language */
-        if (result == HH_DECIDE_BAD) /* and in the other: a refused decision changes nothing, so asked again
-                                      * under the same lock it is refused for the same reason */
-            hh_review_decide(srv->store, rq->arg, at, (hh_review_state)state, json_string_value(comment), notes,
-                             (size_t)n_notes, rq->who.name, rq->lang == HH_LANG_EN ? HH_LANG_ZH : HH_LANG_EN, NULL,
-                             &why_other);
+        if (result == HH_DECIDE_BAD) /* and in the other, asked again without recording anything */
+            hh_review_refusal(srv->store, rq->arg, at, (hh_review_state)state, json_string_value(comment), notes,
+                              (size_t)n_notes, rq->lang == HH_LANG_EN ? HH_LANG_ZH : HH_LANG_EN, &why_other);
         pthread_mutex_unlock(&srv->store_lock);
         rq->audited = result == HH_DECIDED; /* the store wrote the decision's audit entry */
         status = decided(rq, result, &why, &why_other);
