@@ -89,8 +89,8 @@ START_TEST(validate_exit_codes_and_json)
     }
     r = tu_hhreg(NULL, NULL, "validate", "--lang", "en", files[0], files[1], NULL);
     ck_assert_msg(r.status == 1 &&
-                      strstr(r.out, "feb30.xml:26: error: [XSD-TYPE] person/birthDate: is written YYYY-MM-DD, but the "
-                                    "calendar has no such day") &&
+                      strstr(r.out, "feb30.xml:26: error: [XSD-TYPE] person/birthDate: is written YYYY-MM-DD, but that "
+                                    "month has fewer days") &&
                       strstr(r.out, "mistyped.xml:26: error: [XSD-TYPE] person/birthDate: is not a valid date written "
                                     "YYYY-MM-DD"),
                   "%s", r.out);

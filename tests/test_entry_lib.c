@@ -180,8 +180,10 @@ START_TEST(typed_text_becomes_an_answer_or_a_reason)
     expect(l, P, "birth-date", "1970-05-04", HH_LANG_EN, "1970-05-04", NULL);
     expect(l, P, "birth-date", "1970-5-4", HH_LANG_EN, NULL, "write the date as YYYY-MM-DD");
     /* well written, but no day: said so, not "write it as" what it already is (a user trial) */
-    expect(l, P, "birth-date", "1970-02-30", HH_LANG_EN, NULL, "the calendar has no such day");
-    expect(l, P, "birth-date", "1970-13-01", HH_LANG_ZH, NULL, "日历中没有这一天");
+    expect(l, P, "birth-date", "1970-02-30", HH_LANG_EN, NULL, "that month has fewer days");
+    expect(l, P, "birth-date", "1970-04-31", HH_LANG_ZH, NULL, "该月没有这么多天");
+    expect(l, P, "birth-date", "1970-13-01", HH_LANG_EN, NULL, "write the date as YYYY-MM-DD"); /* no such month */
+    expect(l, P, "birth-date", "1970-02-00", HH_LANG_EN, NULL, "write the date as YYYY-MM-DD");
     expect(l, H, "low-income-since", "2020-03", HH_LANG_EN, "2020-03", NULL);
     expect(l, H, "low-income-since", "2020-13", HH_LANG_ZH, NULL, "请按 YYYY-MM 格式填写年月");
     /* numbers within the question's bounds; whole where the item is whole */
@@ -239,7 +241,7 @@ START_TEST(typed_text_is_forgiven_and_normalised)
                                          "1942-03-15" };
     for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++)
         typed(l, P, "birth-date", dates[i], HH_LANG_EN, "1942-03-15", NULL);
-    typed(l, P, "birth-date", "1942/2/30", HH_LANG_EN, NULL, "the calendar has no such day: check the month and the day");
+    typed(l, P, "birth-date", "1942/2/30", HH_LANG_EN, NULL, "that month has fewer days: check the day");
     typed(l, P, "birth-date", "1942/3/15/1", HH_LANG_EN, NULL, "write the date as YYYY-MM-DD");
     typed(l, H, "low-income-since", "2019/6", HH_LANG_EN, "2019-06", NULL);
     typed(l, H, "low-income-since", "2019年6月", HH_LANG_EN, "2019-06", NULL);

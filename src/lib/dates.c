@@ -3,6 +3,7 @@
 #include "dates.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 hhreg_date hh_date_today(void)
@@ -27,11 +28,17 @@ void hh_timestamp_now(char out[21])
     strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-bool hh_written_as_date(const char *s)
+bool hh_day_past_month_end(const char *s)
 {
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        s++;
     static const char shape[] = "dddd-dd-dd";
     for (size_t i = 0; i < sizeof shape - 1; i++)
         if (!s[i] || (shape[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != '-'))
             return false;
-    return s[sizeof shape - 1] == '\0';
+    for (const char *t = s + sizeof shape - 1; *t; t++)
+        if (*t != ' ' && *t != '\t' && *t != '\r' && *t != '\n')
+            return false;
+    int year = atoi(s), month = atoi(s + 5), day = atoi(s + 8);
+    return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }

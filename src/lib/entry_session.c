@@ -76,8 +76,8 @@ char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *
             return hh_xstrdup(text);
         snprintf(why, why_len, "%s",
                  month                       ? hh_text(lang, "write the month as YYYY-MM", "请按 YYYY-MM 格式填写年月")
-                 : hh_written_as_date(text) ? hh_text(lang, "the calendar has no such day: check the month and the day",
-                                                       "日历中没有这一天：请核对月和日")
+                 : hh_day_past_month_end(text) ? hh_text(lang, "that month has fewer days: check the day",
+                                                           "该月没有这么多天：请核对日期")
                                              : hh_text(lang, "write the date as YYYY-MM-DD", "请按 YYYY-MM-DD 格式填写日期"));
         return NULL;
     }

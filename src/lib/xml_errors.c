@@ -137,7 +137,7 @@ typedef void say_facet(hh_diags *d, const char *file, long line, const char *pat
 
 /* A type error about the text of libxml2's error `msg` on `value`: told by the
  * built-in type the type is made from (XSD-TYPE-date for one made from xs:date, or
- * XSD-TYPE-date-day for a date well written that is no day), else with the schema's
+ * XSD-TYPE-date-day for a day its month lacks, 1950-02-30), else with the schema's
  * name of the type (XSD-TYPE), else without (XSD-TYPE-ANY). The type is the last
  * quoted name of libxml2's text ("... of the atomic type '{ns}T'."). */
 static void type_error(hh_diags *d, const char *file, long line, const char *path, const char *msg,
@@ -186,7 +186,7 @@ static void type_error(hh_diags *d, const char *file, long line, const char *pat
     size_t i = 0;
     while (i < sizeof by_base / sizeof by_base[0] && !(base && strcmp(base, by_base[i].base) == 0))
         i++;
-    if (i == 0 && value && hh_written_as_date(value))
+    if (i == 0 && value && hh_day_past_month_end(value))
         hh_msg_xsd_type_date_day(d, file, line, path);
     else if (i < sizeof by_base / sizeof by_base[0])
         by_base[i].say(d, file, line, path);
