@@ -19,12 +19,12 @@ const char *tu_bin(void);
 char *tu_src(const char *relative);
 
 char *tu_tempdir(void);
-/* A fresh temporary directory holding an initialised store; tu_store_dir and
- * tu_store_db name them until tu_store_teardown removes both. For
- * tcase_add_checked_fixture. */
 /* hhreg init of a new store `db` that only sets a test's scene: never under
  * valgrind (the tests about making a store run their own init under it). */
 void tu_init_store(const char *db);
+/* A fresh temporary directory holding an initialised store; tu_store_dir and
+ * tu_store_db name them until tu_store_teardown removes both. For
+ * tcase_add_checked_fixture. */
 void tu_store_setup(void);
 void tu_store_teardown(void);
 extern char *tu_store_dir, *tu_store_db;

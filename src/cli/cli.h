@@ -132,8 +132,8 @@ int cli_household_ref(const cli *c, const command *cmd, hh_store *s, const char 
  * cannot fall through to another one whose phone holds its digits. */
 int cli_household_named(const cli *c, const command *cmd, hh_store *s, const char *ref, char **id);
 /* Says on standard error that no current household's id begins with `area` (a
- * mistyped --area), when that is so and `area` is not NULL: a listing that is
- * empty because of it is not taken for "nothing there". */
+ * mistyped --area), when that is so and `area` is not NULL: called by a listing
+ * that listed nothing, so that it is not taken for "nothing there". */
 void cli_warn_unknown_area(const cli *c, const command *cmd, hh_store *s, const char *area);
 
 #endif

@@ -150,7 +150,7 @@ int cmd_due(cli *c, int argc, char **argv)
         printf("%s\n", out.data);
     else if (rc == 0 && a.listed == 0)
         printf("%s\n", cli_tr(c, "Nothing is due.", "没有到期事项。"));
-    if (rc == 0)
+    if (rc == 0 && a.listed == 0)
         cli_warn_unknown_area(c, cmd, s, a.area);
     if (rc)
         cli_fail(cmd, "%s", err.data);

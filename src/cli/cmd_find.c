@@ -1,8 +1,10 @@
 /* cmd_find.c — finding a household: `hhreg find TEXT` lists the households a
  * reference names (id, building-unit-room, the id's last digits, a phone or part
  * of a name: hh_store_find), and cli_household_ref resolves the reference that
- * `show`, `history`, `edit` and `visit` take to the one household it names;
- * `delete`, `undelete` and `resolve` take the narrower one of cli_household_named.
+ * `show` and `history` take to the one household it names; the commands that
+ * change a household (`edit`, `visit`, `review`, `delete`, `undelete`, `resolve`)
+ * take the narrower one of cli_household_named. cli_warn_unknown_area says when an
+ * --area names no household.
  * Messages never quote the reference (it may be a name or a phone); a list of
  * candidates gives ids and addresses only. find's own listing adds the head's
  * name: it is what the worker searched for, in the store they are authorised for. */

@@ -94,7 +94,7 @@ int cmd_list(cli *c, int argc, char **argv)
     rc = hh_store_list(s, a.area, a.all ? HH_LIST_ALL : HH_LIST_CURRENT_OR_IN_CONFLICT, print_row, &a, &err);
     if (rc == 0 && a.json)
         printf("[%s]\n", a.out.data);
-    if (rc == 0)
+    if (rc == 0 && a.rows == 0)
         cli_warn_unknown_area(c, cmd, s, a.area);
     if (rc)
         cli_fail(cmd, "%s", err.data);

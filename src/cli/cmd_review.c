@@ -99,7 +99,7 @@ static int list(cli *c, const command *cmd, hh_store *s, review_args *a)
     else if (rc == 0 && a->listed == 0)
         printf("%s\n", a->returned ? cli_tr(c, "No form is returned.", "没有被退回的表单。")
                                    : cli_tr(c, "No form waits for review.", "没有待审核的表单。"));
-    if (rc == 0)
+    if (rc == 0 && a->listed == 0)
         cli_warn_unknown_area(c, cmd, s, a->area);
     if (rc)
         cli_fail(cmd, "%s", err.data);
