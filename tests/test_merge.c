@@ -265,14 +265,22 @@ START_TEST(two_edits_of_one_revision_are_a_conflict_and_the_stores_converge)
 }
 END_TEST
 
-START_TEST(an_edit_against_a_deletion_is_a_conflict)
+/* The scene of an edit against a deletion: a laptop from the office, household HH
+ * deleted in store `deleter` ("moved away") and its floor area set to `area` in
+ * store `editor`. */
+static void edit_against_deletion(const char *deleter, const char *editor, const char *area)
 {
     new_laptop_from_office(true);
-    tu_result r = run_expect(0, "delete", "--db", office, "--reason", "moved away", HH, NULL);
+    tu_result r = run_expect(0, "delete", "--db", deleter, "--reason", "moved away", HH, NULL);
     tu_result_free(&r);
-    edit_floor_area(laptop, HH, "66");
+    edit_floor_area(editor, HH, area);
+}
+
+START_TEST(an_edit_against_a_deletion_is_a_conflict)
+{
+    edit_against_deletion(office, laptop, "66");
     expect_report(office, laptop, 1, "1 conflicts");
-    r = run_expect(0, "conflicts", "--db", office, NULL);
+    tu_result r = run_expect(0, "conflicts", "--db", office, NULL);
     ck_assert_msg(strstr(r.out, "edit-and-delete"), "%s", r.out);
     tu_result_free(&r);
     /* deleted, yet listed while its conflict is open: the supervisor's list shows what to settle */
@@ -296,13 +304,10 @@ END_TEST
  * there too and the household live again, not a second conflict (a review found it). */
 START_TEST(a_resolution_merged_into_the_side_that_deleted_settles_it_there)
 {
-    new_laptop_from_office(true);
-    tu_result r = run_expect(0, "delete", "--db", laptop, "--reason", "moved away", HH, NULL);
-    tu_result_free(&r);
-    edit_floor_area(office, HH, "77");
+    edit_against_deletion(laptop, office, "77");
     expect_report(office, laptop, 1, "1 conflicts");
     expect_report(laptop, office, 1, "1 conflicts");
-    r = run_expect(0, "resolve", "--db", office, "--keep", "2", HH, NULL); /* the edit kept */
+    tu_result r = run_expect(0, "resolve", "--db", office, "--keep", "2", HH, NULL); /* the edit kept */
     tu_result_free(&r);
     expect_report(laptop, office, 0, "1 updated, %ld unchanged, 0 conflicts", grid - 1);
     ck_assert_int_eq(tu_sql_count(laptop, "SELECT count(*) FROM conflict WHERE resolved_at IS NULL"), 0);
