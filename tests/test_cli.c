@@ -151,6 +151,53 @@ START_TEST(import_from_standard_input_and_browse)
 }
 END_TEST
 
+/* Blanks around a value are not part of it: a district system's export that pads
+ * values (spaces, a tab, line ends, the ideographic space a Chinese input method
+ * types) is read as meant, stored without them, and is the very form unpadded. */
+START_TEST(blanks_around_values_are_not_part_of_them)
+{
+    char *sample = tu_src("samples/households/510105016003-03-0101.xml");
+    char *text = tu_read_file(sample, NULL);
+    static const char *const pads[][2] = {
+        { "id=\"510105016003-03-0101\"", "id=\" 510105016003-03-0101\t\"" },
+        { "code=\"510105016003\"", "code=\"510105016003 \"" },
+        { "<room>601</room>", "<room>\n      601\n    </room>" },
+        { ">PK0000001<", ">\xe3\x80\x80PK0000001 <" },
+        { "<phone>+923000300709</phone>", "<phone> +923000300709\xe3\x80\x80</phone>" },
+        { "<name>Muhammad Imran</name>", "<name>  Muhammad Imran </name>" },
+    };
+    for (size_t i = 0; i < sizeof pads / sizeof pads[0]; i++) {
+        char *at = strstr(text, pads[i][0]);
+        ck_assert_msg(at, "the sample has no %s", pads[i][0]);
+        char *padded = hh_xasprintf("%.*s%s%s", (int)(at - text), text, pads[i][1], at + strlen(pads[i][0]));
+        free(text);
+        text = padded;
+    }
+    char *form = tu_path(tu_store_dir, "padded.xml");
+    tu_write_file(form, text, strlen(text));
+    tu_result r = tu_hhreg(NULL, NULL, "validate", form, NULL);
+    ck_assert_msg(r.status == 0, "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, form, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "1 stored"), "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM revision WHERE household_id = "
+                                               "'510105016003-03-0101' AND room = '601'"), 1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM document WHERE document_number = 'PK0000001'"), 1);
+    ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM person WHERE line = 1 AND name = 'Muhammad Imran'"), 1);
+    /* what is stored is the form as meant: the sample itself is the same form */
+    r = tu_hhreg(NULL, NULL, "import", "--db", tu_store_db, sample, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "1 unchanged"), "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "show", "--db", tu_store_db, "--json", "0101", NULL);
+    ck_assert_msg(strstr(r.out, "\"room\":\"601\"") && strstr(r.out, "\"phone\":\"+923000300709\""), "%s", r.out);
+    tu_result_free(&r);
+    free(form);
+    free(text);
+    free(sample);
+}
+END_TEST
+
 START_TEST(store_named_by_environment)
 {
     setenv("HHREG_DB", tu_store_db, 1);
@@ -849,6 +896,7 @@ Suite *make_cli_suite(void)
     tcase_add_test(tc, validate_exit_codes_and_json);
     tcase_add_test(tc, validate_into_one_file_keeps_every_line_whole);
     tcase_add_test(tc, import_from_standard_input_and_browse);
+    tcase_add_test(tc, blanks_around_values_are_not_part_of_them);
     tcase_add_test(tc, store_named_by_environment);
     tcase_add_test(tc, list_by_area);
     tcase_add_test(tc, foreign_elements_in_a_batch_are_counted_not_piled_up);

@@ -553,7 +553,7 @@ static const struct echo_case {
     const char *file, *from, *to;
 } echo_cases[] = {
     { "id-lower-x.xml", "510105200209070004", ID_LOWER_X },
-    { "name-leading-space.xml", "<name>蒋素琴</name>", "<name> " NAME "</name>" },
+    { "name-line-break.xml", "<name>蒋素琴</name>", "<name>" NAME "\n" NAME "</name>" },
     { "phone-dashes.xml", "<phone>02832840507</phone>", "<phone>" PHONE_DASHES "</phone>" },
     { "name-in-person-phone.xml", "<phone>13512323393</phone>", "<phone>" NAME "</phone>" },
     { "name-in-code.xml", "<sex>female</sex>", "<sex>" NAME "</sex>" },
@@ -570,7 +570,7 @@ static const struct echo_case {
     { "id-in-line.xml", "person line=\"1\"", "person line=\"" ID_LOWER_X "\"" },
     { "phone-in-attribute-code.xml", "seeing=\"1\"", "seeing=\"" PHONE_DASHES "\"" },
     { "name-in-attribute-text.xml", "<residence>registered-resident</residence>",
-      "<residence registeredIn=\" " NAME "\">registered-resident</residence>" },
+      "<residence registeredIn=\"" NAME "&#10;" NAME "\">registered-resident</residence>" },
     { "name-in-document-type.xml", "type=\"resident-id\"", "type=\"" NAME "\"" },
     { "name-in-list.xml", "<languages>zh</languages>", "<languages>" NAME "</languages>" },
     { "name-in-household-id.xml", "id=\"510105016003-03-0001\"", "id=\"" NAME "\"" },

@@ -267,17 +267,17 @@ START_TEST(a_birth_after_enumeration_is_not_also_an_age)
     ck_assert_str_eq(d.items[0].rule, "BIRTH-AFTER-ENUMERATION");
     ck_assert_str_eq(d.items[1].rule, "ID-BIRTH");
     hh_diags_free(&d);
-    /* a birth date the schema takes with a line break before it is no age to hh:age:
-     * the head is still refused for it, not let through by the filter of negative ages */
+    /* a line break before the birth date is no part of it: the same two problems, the
+     * date still read as a date (the schema takes it; once hh:age was given it as it
+     * stood and found no age) */
     size_t at = (size_t)(born - xml) + strlen("<birthDate>");
     char *padded = hh_xasprintf("%.*s\n%s", (int)at, xml, xml + at);
     hh_diags_init(&d);
     tu_validate_memory(padded, &d);
     free(padded);
-    bool head_age = false;
-    for (size_t i = 0; i < d.n; i++)
-        head_age |= strcmp(d.items[i].rule, "HEAD-AGE") == 0;
-    ck_assert_msg(head_age, "a head whose age is no number passes HEAD-AGE");
+    ck_assert_int_eq(d.n, 2);
+    ck_assert_str_eq(d.items[0].rule, "BIRTH-AFTER-ENUMERATION");
+    ck_assert_str_eq(d.items[1].rule, "ID-BIRTH");
     hh_diags_free(&d);
     free(xml);
     free(path);

@@ -45,7 +45,7 @@ void hh_form_result_free(hh_form_result *r)
     hh_form_result_init(r);
 }
 
-void hh_work_on_form(hh_form_worker *w, const hh_form_input *form, hh_form_result *out)
+void hh_work_on_form(hh_form_worker *w, hh_form_input *form, hh_form_result *out)
 {
     free(out->file);
     out->file = hh_xstrdup(form->file);

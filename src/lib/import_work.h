@@ -49,7 +49,7 @@ void hh_form_worker_free(hh_form_worker *w);
 void hh_form_result_init(hh_form_result *r);
 void hh_form_result_free(hh_form_result *r);
 /* Works on a parsed form (a batch member, or a one-form file already parsed). */
-void hh_work_on_form(hh_form_worker *w, const hh_form_input *form, hh_form_result *out);
+void hh_work_on_form(hh_form_worker *w, hh_form_input *form, hh_form_result *out);
 /* Parses a one-form file's bytes (as read by hh_read_forms_deferred), then the same. */
 void hh_work_on_bytes(hh_form_worker *w, const char *name, const char *bytes, size_t len, hh_form_result *out);
 

@@ -80,6 +80,62 @@ void hh_validator_free(hh_validator *v)
     free(v);
 }
 
+/* The length of the blank at `s` (a space, tab, line end or the ideographic space
+ * U+3000 a Chinese input method types), 0 when there is none. */
+static size_t blank_at(const xmlChar *s)
+{
+    if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        return 1;
+    return s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80 ? 3 : 0;
+}
+
+/* Takes the blanks off both ends of text node `t`; true when there were any. */
+static bool trim_text(xmlNodePtr t)
+{
+    const xmlChar *start = t->content;
+    if (!start || !*start)
+        return false;
+    for (size_t n; (n = blank_at(start)) > 0;)
+        start += n;
+    const xmlChar *end = start + xmlStrlen(start);
+    for (bool more = true; more && end > start;) {
+        more = false;
+        if (blank_at(end - 1) == 1)
+            end--, more = true;
+        else if (end - start >= 3 && blank_at(end - 3) == 3)
+            end -= 3, more = true;
+    }
+    if (start == t->content && !*end)
+        return false;
+    xmlChar *value = xmlStrndup(start, (int)(end - start)); /* start points into what is replaced */
+    xmlNodeSetContent(t, value);
+    xmlFree(value);
+    return true;
+}
+
+/* Blanks around a value are not part of it: an export that writes <room> 701 </room>
+ * or id=" 5101…-0001 " means 701 and 5101…-0001, as XSD's whitespace rule already
+ * reads its token-typed items; taken off here, every value (element text, attribute)
+ * reaches the schema, the rules and the store as it is meant. Returns the number of
+ * values trimmed. */
+static size_t trim_values(xmlNodePtr node)
+{
+    size_t trimmed = 0;
+    for (; node; node = node->next) {
+        if (node->type != XML_ELEMENT_NODE)
+            continue;
+        for (xmlAttrPtr a = node->properties; a; a = a->next)
+            if (a->children && a->children->type == XML_TEXT_NODE && !a->children->next)
+                trimmed += trim_text(a->children);
+        xmlNodePtr only = node->children;
+        if (only && !only->next && only->type == XML_TEXT_NODE)
+            trimmed += trim_text(only);
+        else
+            trimmed += trim_values(node->children);
+    }
+    return trimmed;
+}
+
 /* A form may not point the validator at a schema of its own choosing. */
 static size_t check_no_xsi(const xmlNode *node, const hh_form_input *form, hh_diags *d)
 {
@@ -105,10 +161,14 @@ static size_t check_no_xsi(const xmlNode *node, const hh_form_input *form, hh_di
     return errors;
 }
 
-size_t hh_validator_check(hh_validator *v, const hh_form_input *form, hh_diags *d)
+size_t hh_validator_check(hh_validator *v, hh_form_input *form, hh_diags *d)
 {
     size_t before = d->errors;
     xmlNodePtr root = xmlDocGetRootElement(form->doc);
+    if (trim_values(root) > 0) {
+        form->original = NULL; /* the form is stored as trimmed: from its tree */
+        form->original_len = 0;
+    }
     check_no_xsi(root, form, d);
     v->form = form;
     v->out = d;
