@@ -80,7 +80,7 @@ int entry_draft_claim(entry_conversation *s)
         free(path);
         if (errno != EEXIST)
             return cli_fail(s->cmd, tr(s, "%s: cannot make a draft there: %s", "%s：无法在此建立草稿：%s"), s->draft_dir,
-                            strerror(errno));
+                            hh_system_reason(errno));
     }
     return cli_fail(s->cmd, tr(s, "%s: too many drafts", "%s：草稿过多"), s->draft_dir);
 }

@@ -78,7 +78,7 @@ int entry_open(entry_conversation *s, cli *c, const command *cmd, const char *dr
         rc = cli_fail(cmd, tr(s, "cannot set up the checks of %s", "无法建立 %s 的检查"), s->set->dir);
     else if (rc == EXIT_OK && mkdir(s->draft_dir, 0700) != 0 && errno != EEXIST)
         rc = cli_fail(cmd, tr(s, "%s: cannot make the draft directory: %s", "%s：无法建立草稿目录：%s"), s->draft_dir,
-                      strerror(errno));
+                      hh_system_reason(errno));
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal; /* no SA_RESTART: a read is interrupted, the draft stays */

@@ -1,6 +1,7 @@
 /* diag.c — collecting, formatting and printing diagnostics (see diag.h). */
 #include "diag.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +213,32 @@ hh_lang hh_reasons_lang(void)
 const char *hh_tr(const char *en, const char *zh)
 {
     return hh_text(hh_reasons_lang(), en, zh);
+}
+
+const char *hh_system_reason(int errnum)
+{
+    /* the reasons a user meets when a file or directory cannot be used, as glibc's
+     * Chinese translation words them */
+    static const struct {
+        int errnum;
+        const char *zh;
+    } reasons[] = {
+        { ENOENT, "没有那个文件或目录" },  { EACCES, "权限不够" },           { EPERM, "不允许的操作" },
+        { EISDIR, "是一个目录" },          { ENOTDIR, "不是目录" },          { EEXIST, "文件已存在" },
+        { ENOSPC, "设备上没有空间" },      { EDQUOT, "超出磁盘配额" },       { EROFS, "只读文件系统" },
+        { EFBIG, "文件过大" },             { EIO, "输入/输出错误" },         { ENAMETOOLONG, "文件名过长" },
+        { ELOOP, "符号链接的层数过多" },   { EMFILE, "打开的文件过多" },     { ENFILE, "系统中打开的文件过多" },
+        { ENOMEM, "无法分配内存" },        { EBUSY, "设备或资源忙" },        { ETXTBSY, "文本文件忙" },
+        { EAGAIN, "资源暂时不可用" },      { EINVAL, "无效的参数" },         { ENXIO, "没有那个设备或地址" },
+        { ENODEV, "没有那个设备" },        { EXDEV, "无效的跨设备链接" },    { ENOTEMPTY, "目录非空" },
+        { EADDRINUSE, "地址已在使用" },    { EADDRNOTAVAIL, "无法指定被请求的地址" },
+        { ECONNREFUSED, "拒绝连接" },      { EPIPE, "断开的管道" },
+    };
+    if (hh_reasons_lang() == HH_LANG_ZH)
+        for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+            if (reasons[i].errnum == errnum)
+                return reasons[i].zh;
+    return strerror(errnum);
 }
 
 const char *hh_signal_name(int sig)

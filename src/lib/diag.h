@@ -85,12 +85,16 @@ static inline const char *hh_text(hh_lang lang, const char *en, const char *zh)
  * says it once, before it starts threads (hhreg's --lang, else the locale); a thread
  * answering one request may say its own for itself (the server: the request's
  * Accept-Language), which holds until it says another. English until said.
- * The system's own reasons (strerror, SQLite's) stay as the system gives them. */
+ * The system's reasons are told by hh_system_reason; SQLite's stay as SQLite gives them. */
 void hh_reasons_speak(hh_lang lang);
 void hh_reasons_speak_here(hh_lang lang);
 hh_lang hh_reasons_lang(void);
 /* hh_text in the reasons' language: hh_buf_printf(err, hh_tr("no household %s", "没有住户 %s"), id) */
 const char *hh_tr(const char *en, const char *zh) __attribute__((format_arg(1), format_arg(2)));
+/* strerror's reason in the reasons' language: in Chinese for the reasons a user meets
+ * when a file, directory or address cannot be used ("没有那个文件或目录"), else as
+ * strerror gives it. */
+const char *hh_system_reason(int errnum);
 /* A signal's name in the reasons' language (strsignal's in English): "Terminated", "终止". */
 const char *hh_signal_name(int sig);
 

@@ -226,7 +226,7 @@ int hh_answers_save(const hh_answers *a, const char *path, hh_buf *err)
             rc = -1;
     }
     if (rc != 0) {
-        hh_buf_printf(err, hh_tr("%s: the draft cannot be saved: %s", "%s：无法保存草稿：%s"), path, strerror(errno));
+        hh_buf_printf(err, hh_tr("%s: the draft cannot be saved: %s", "%s：无法保存草稿：%s"), path, hh_system_reason(errno));
         unlink(tmp);
     }
     free(tmp);
@@ -240,7 +240,7 @@ hh_answers *hh_answers_load(const char *path, int *missing, hh_buf *err)
     FILE *f = fopen(path, "r");
     if (!f) {
         *missing = errno == ENOENT;
-        hh_buf_printf(err, "%s: %s", path, strerror(errno));
+        hh_buf_printf(err, "%s: %s", path, hh_system_reason(errno));
         return NULL;
     }
     hh_answers *a = hh_answers_new();

@@ -192,7 +192,7 @@ static int check_value(const hhreg_plugin *p, const hhreg_option_spec *o, const 
     case HHREG_OPTION_FILE:
         if (access(v, R_OK) != 0) {
             hh_buf_printf(err, hh_tr("plugin %s: option %s: %s: %s", "插件 %s：选项 %s：%s：%s"), p->name, o->name, v,
-                          strerror(errno));
+                          hh_system_reason(errno));
             return -1;
         }
         break;
@@ -1059,7 +1059,7 @@ static int run_plugin(hh_store *s, hhreg_ctx *ctx, const hh_export_request *rq, 
     if (!ok && !result->error) {
         if (ctx->write_failed)
             hh_export_fail(result, hh_tr("%s: writing failed: %s", "%s：写入失败：%s"),
-                           rq->output ? rq->output : hh_tr("standard output", "标准输出"), strerror(ctx->write_failed));
+                           rq->output ? rq->output : hh_tr("standard output", "标准输出"), hh_system_reason(ctx->write_failed));
         else if (ctx->error)
             hh_export_fail(result, "%s", ctx->error);
         else if (ps.failed_in)
@@ -1169,10 +1169,10 @@ int hh_export_in_process(const char *store_path, const hh_plugin_dirs *dirs, con
         rc = hh_export_fail(result, hh_tr("%s: writing failed: %s", "%s：写入失败：%s"),
                             rq->output && strcmp(rq->output, "-") != 0 ? rq->output
                                                                        : hh_tr("standard output", "标准输出"),
-                            strerror(errno));
+                            hh_system_reason(errno));
     if (ctx.dir_fd >= 0) {
         if (rc == 0 && fsync(ctx.dir_fd) != 0)
-            rc = hh_export_fail(result, hh_tr("%s: writing failed: %s", "%s：写入失败：%s"), rq->output, strerror(errno));
+            rc = hh_export_fail(result, hh_tr("%s: writing failed: %s", "%s：写入失败：%s"), rq->output, hh_system_reason(errno));
         close(ctx.dir_fd); /* on failure hh_export removes it: this process may not */
     }
     hh_code_labels_free(ctx.labels);

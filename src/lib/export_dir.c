@@ -34,13 +34,13 @@ int hh_export_dir_create(const char *target, const char *staging, hh_buf *err)
     }
     if (mkdir(staging, 0700) != 0) {
         hh_buf_printf(err, hh_tr("%s: cannot create the output directory: %s", "%s：无法创建输出目录：%s"), staging,
-                      strerror(errno));
+                      hh_system_reason(errno));
         return -1;
     }
     int fd = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
         hh_buf_printf(err, hh_tr("%s: cannot open the output directory: %s", "%s：无法打开输出目录：%s"), staging,
-                      strerror(errno));
+                      hh_system_reason(errno));
         rmdir(staging);
     }
     return fd;
@@ -69,7 +69,7 @@ FILE *hh_export_dir_open_file(int dir_fd, const char *name, hh_buf *err)
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
         hh_buf_printf(err, hh_tr("%s: cannot create the file%s: %s", "%s：无法创建文件%s：%s"), name,
-                      errno == EEXIST ? hh_tr(" (it was already written)", "（该文件已写过）") : "", strerror(errno));
+                      errno == EEXIST ? hh_tr(" (it was already written)", "（该文件已写过）") : "", hh_system_reason(errno));
         if (fd >= 0)
             close(fd);
         return NULL;

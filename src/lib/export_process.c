@@ -70,7 +70,7 @@ static int open_stream(output *o, hh_export_result *result)
     o->fd = open(o->path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
     if (o->fd < 0)
         return hh_export_fail(result, hh_tr("%s: cannot open the output: %s", "%s：无法打开输出：%s"), o->path,
-                              strerror(errno));
+                              hh_system_reason(errno));
     if (fstat(o->fd, &st) != 0 || !is_stream(st.st_mode)) {
         close(o->fd);
         o->fd = -1;
@@ -93,7 +93,7 @@ static int open_file(output *o, hh_export_result *result)
     free(dir);
     if (o->fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
         return hh_export_fail(result, hh_tr("%s: cannot create the output: %s", "%s：无法创建输出：%s"), o->path,
-                              strerror(errno));
+                              hh_system_reason(errno));
     if (o->fd < 0) {
         o->named_tmp = hh_export_tmp_name(o->path, (long)getpid(), "XXXXXX");
         o->fd = mkostemp(o->named_tmp, O_CLOEXEC);
@@ -101,7 +101,7 @@ static int open_file(output *o, hh_export_result *result)
             free(o->named_tmp);
             o->named_tmp = NULL;
             return hh_export_fail(result, hh_tr("%s: cannot create the output: %s", "%s：无法创建输出：%s"), o->path,
-                                  strerror(errno));
+                                  hh_system_reason(errno));
         }
     }
     return 0;
@@ -130,7 +130,7 @@ static int open_output(const hh_export_request *rq, output *o, hh_export_result 
         return errno == ENOENT ? open_file(o, result)
                                : hh_export_fail(result, hh_tr("%s: cannot use it as the output: %s",
                                                               "%s：无法用作输出：%s"),
-                                                o->path, strerror(errno));
+                                                o->path, hh_system_reason(errno));
     if (S_ISREG(st.st_mode))
         return open_file(o, result);
     if (S_ISDIR(st.st_mode)) {
@@ -256,7 +256,7 @@ static int close_output(output *o, int ok, unsigned mode, hh_export_result *resu
             rc = -1;
         if (ok && rc != 0)
             result->error = hh_xasprintf(hh_tr("%s: cannot put the output in place: %s", "%s：无法将输出放到目标位置：%s"),
-                                         o->path, strerror(errno));
+                                         o->path, hh_system_reason(errno));
         if (o->named_tmp && (!ok || rc != 0))
             unlink(o->named_tmp);
     }
@@ -315,13 +315,13 @@ static void child(const char *store_path, const hh_plugin_dirs *dirs, const hh_e
     int rc = -1;
     if (!out && o->kind != TO_DIRECTORY) {
         memset(&r, 0, sizeof r);
-        r.error = hh_xasprintf(hh_tr("cannot open the output: %s", "无法打开输出：%s"), strerror(errno));
+        r.error = hh_xasprintf(hh_tr("cannot open the output: %s", "无法打开输出：%s"), hh_system_reason(errno));
     } else {
         char *staging = o->path ? hh_export_staging_name(o->path, (long)getpid()) : NULL;
         rc = hh_export_in_process(store_path, dirs, rq, out, staging, warnings, &r);
         free(staging);
         if (rc == 0 && o->kind == TO_FILE && fsync(out_fd) != 0) {
-            r.error = hh_xasprintf(hh_tr("%s: writing failed: %s", "%s：写入失败：%s"), o->path, strerror(errno));
+            r.error = hh_xasprintf(hh_tr("%s: writing failed: %s", "%s：写入失败：%s"), o->path, hh_system_reason(errno));
             rc = -1;
         }
         if (out)
@@ -475,7 +475,7 @@ static int run_child(const char *store_path, const hh_plugin_dirs *dirs, const h
 {
     int pipe_fds[2];
     if (pipe2(pipe_fds, O_CLOEXEC) != 0)
-        return hh_export_fail(result, hh_tr("cannot start the export: %s", "无法启动导出：%s"), strerror(errno));
+        return hh_export_fail(result, hh_tr("cannot start the export: %s", "无法启动导出：%s"), hh_system_reason(errno));
     fflush(NULL); /* nothing buffered here may be written twice */
     struct sigaction on_stop, saved[3];
     memset(&on_stop, 0, sizeof on_stop);
@@ -508,7 +508,7 @@ static int run_child(const char *store_path, const hh_plugin_dirs *dirs, const h
     close(pipe_fds[0]);
     for (int i = 0; i < 3; i++)
         sigaction(forwarded[i], &saved[i], NULL);
-    int rc = pid < 0 ? hh_export_fail(result, hh_tr("cannot start the export: %s", "无法启动导出：%s"), strerror(errno))
+    int rc = pid < 0 ? hh_export_fail(result, hh_tr("cannot start the export: %s", "无法启动导出：%s"), hh_system_reason(errno))
                      : judge(rq, o, status, timed_out, report.data ? report.data : "", result);
     hh_buf_free(&report);
     return rc;
@@ -581,10 +581,10 @@ int hh_export(const char *store_path, const hh_plugin_dirs *dirs, const hh_expor
         rc = -1;
     if (wrote_directory && rc == 0 && rq->mode && apply_directory_mode(staging, rq->mode) != 0)
         rc = hh_export_fail(result, hh_tr("%s: cannot set the mode of the output: %s", "%s：无法设置输出的权限：%s"),
-                            o.path, strerror(errno));
+                            o.path, hh_system_reason(errno));
     if (wrote_directory && rc == 0 && rename(staging, o.path) != 0)
         rc = hh_export_fail(result, hh_tr("%s: cannot put the output in place: %s", "%s：无法将输出放到目标位置：%s"),
-                            o.path, strerror(errno));
+                            o.path, hh_system_reason(errno));
     if (wrote_directory && rc != 0)
         hh_export_dir_remove(staging);
     free(staging);

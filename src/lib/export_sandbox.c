@@ -40,7 +40,7 @@ static int set_limit(int resource, rlim_t soft, rlim_t hard, const char *what, h
     rl = (struct rlimit){ soft, hard };
     if (setrlimit(resource, &rl) == 0)
         return 0;
-    hh_buf_printf(err, hh_tr("cannot limit the plugin's %s: %s", "无法限制插件的%s：%s"), what, strerror(errno));
+    hh_buf_printf(err, hh_tr("cannot limit the plugin's %s: %s", "无法限制插件的%s：%s"), what, hh_system_reason(errno));
     return -1;
 }
 
@@ -132,7 +132,7 @@ static int install_filter(bool allow_network, hh_buf *err)
     seccomp_release(f);
     if (rc != 0)
         hh_buf_printf(err, hh_tr("cannot confine the plugin (seccomp): %s", "无法将插件置于沙箱中（seccomp）：%s"),
-                      strerror(-rc));
+                      hh_system_reason(-rc));
     return rc != 0 ? -1 : 0;
 }
 
@@ -142,7 +142,7 @@ int hh_export_contain(long memory_mb, long cpu_seconds, bool allow_network, hh_b
         return -1;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
         hh_buf_printf(err, hh_tr("cannot confine the plugin (no_new_privs): %s", "无法将插件置于沙箱中（no_new_privs）：%s"),
-                      strerror(errno));
+                      hh_system_reason(errno));
         return -1;
     }
     /* valgrind does not implement seccomp: its runs check memory, not confinement */

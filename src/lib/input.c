@@ -441,7 +441,7 @@ static int fill(scanner *s)
         while (n < 0 && errno == EINTR);
     }
     if (n < 0) {
-        refuse(s, REFUSED_READ, strerror(errno));
+        refuse(s, REFUSED_READ, hh_system_reason(errno));
         return -1;
     }
     if (n == 0)

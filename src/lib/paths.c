@@ -185,11 +185,11 @@ static int open_fifo(const char *path)
 }
 
 /* What could not be done with a path, in hhreg's words, then the system's reason
- * as it gives it ("cannot be opened: No such file or directory"). */
+ * ("cannot be opened: No such file or directory"). */
 static void system_problem(const char *path, const char *what, int err, const hh_path_visitor *v)
 {
     char why[160];
-    snprintf(why, sizeof why, "%s: %s", what, strerror(err));
+    snprintf(why, sizeof why, hh_tr("%s: %s", "%s：%s"), what, hh_system_reason(err));
     v->problem(path, why, v->arg);
 }
 

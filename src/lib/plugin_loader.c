@@ -103,7 +103,7 @@ static const char *unsafe_directory(const struct stat *st, bool last)
  * like unsafe_directory's reasons. */
 static const char *cannot_open(char buf[static 200], int e)
 {
-    snprintf(buf, 200, hh_tr("cannot be opened (%s)", "无法打开（%s）"), strerror(e));
+    snprintf(buf, 200, hh_tr("cannot be opened (%s)", "无法打开（%s）"), hh_system_reason(e));
     return buf;
 }
 
@@ -119,7 +119,7 @@ static int open_dir(const char *dir, hh_buf *err)
         hh_buf_printf(err,
                       hh_tr("plugin directory %s: refused, the working directory cannot be named: %s",
                             "插件目录 %s：已拒绝，无法得出当前工作目录的路径：%s"),
-                      dir, strerror(errno));
+                      dir, hh_system_reason(errno));
         return -1;
     }
     char *full = cwd ? hh_xasprintf("%s/%s", cwd, dir) : hh_xstrdup(dir);
@@ -242,9 +242,9 @@ static int open_plugin(int dirfd, const char *dir, const char *name, int *fd_out
     if (fd < 0)
         why = saved == ENOENT  ? ""
               : saved == ELOOP ? hh_tr("it is a symbolic link", "该文件是符号链接")
-                               : strerror(saved);
+                               : hh_system_reason(saved);
     else if (fstat(fd, &st) != 0)
-        why = strerror(errno);
+        why = hh_system_reason(errno);
     else if (!S_ISREG(st.st_mode))
         why = hh_tr("it is not a regular file", "该文件不是普通文件");
     else

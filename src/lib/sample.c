@@ -576,7 +576,7 @@ static int create_file(int dirfd, const char *name, const char *shown, bool forc
                                  "%s：未替换，它不是普通文件（符号链接一律不跟随）"),
                       shown);
     else
-        hh_buf_printf(err, hh_tr("%s: cannot write: %s", "%s：无法写入：%s"), shown, strerror(errno));
+        hh_buf_printf(err, hh_tr("%s: cannot write: %s", "%s：无法写入：%s"), shown, hh_system_reason(errno));
     return -1;
 }
 
@@ -634,7 +634,7 @@ static int write_batch(generator *g, const hh_sample_options *opt, hh_buf *err)
 static int open_out_dir(const char *path, bool force, hh_buf *err)
 {
     if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-        hh_buf_printf(err, hh_tr("%s: cannot create the directory: %s", "%s：无法创建目录：%s"), path, strerror(errno));
+        hh_buf_printf(err, hh_tr("%s: cannot create the directory: %s", "%s：无法创建目录：%s"), path, hh_system_reason(errno));
         return -1;
     }
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -642,7 +642,7 @@ static int open_out_dir(const char *path, bool force, hh_buf *err)
         hh_buf_printf(err, hh_tr("%s: %s", "%s：%s"), path,
                       errno == ELOOP || errno == ENOTDIR
                           ? hh_tr("not a directory (a symbolic link is never followed)", "不是目录（符号链接一律不跟随）")
-                          : strerror(errno));
+                          : hh_system_reason(errno));
         return -1;
     }
     int list_fd = force ? -1 : dup(fd);

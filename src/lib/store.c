@@ -196,7 +196,7 @@ void hh_store_say_reason(hh_store *s, int last, hh_buf *err)
     if (!sys && (last == ENOSPC || last == EFBIG || last == EDQUOT || last == EIO))
         sys = last;
     if (sys)
-        hh_buf_printf(err, " (%s)", strerror(sys));
+        hh_buf_printf(err, " (%s)", hh_system_reason(sys));
 }
 
 /* Says why a statement failed, with the operating system's reason; -1. */

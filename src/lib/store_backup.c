@@ -157,7 +157,7 @@ static int copy_pages(hh_store *s, const char *target, const char *tmp, hh_buf *
                       to ? sqlite3_errmsg(to) : sqlite3_errstr(rc));
         int sys = to ? sqlite3_system_errno(to) : 0;
         if (sys)
-            hh_buf_printf(err, hh_tr(" (%s)", "（%s）"), strerror(sys));
+            hh_buf_printf(err, hh_tr(" (%s)", "（%s）"), hh_system_reason(sys));
     }
     sqlite3_close(to);
     return rc == SQLITE_OK ? 0 : -1;
@@ -197,7 +197,7 @@ int hh_store_backup(hh_store *s, const char *target, const hh_schemaset *set, hh
         return -1;
     }
     if (errno != ENOENT) {
-        hh_buf_printf(err, "%s: %s", target, strerror(errno));
+        hh_buf_printf(err, "%s: %s", target, hh_system_reason(errno));
         return -1;
     }
     sigset_t stops, before;
@@ -211,7 +211,7 @@ int hh_store_backup(hh_store *s, const char *target, const hh_schemaset *set, hh
     int fd = mkstemp(tmp); /* 0600, and empty */
     if (fd < 0) {
         hh_buf_printf(err, hh_tr("%s: cannot create the copy beside it: %s", "%s：无法在其旁边创建副本：%s"), target,
-                      strerror(errno));
+                      hh_system_reason(errno));
         free(tmp);
         pthread_sigmask(SIG_SETMASK, &before, NULL);
         return -1;
@@ -239,7 +239,7 @@ int hh_store_backup(hh_store *s, const char *target, const hh_schemaset *set, hh
                                 "%s：其间出现了同名文件；该文件未被改动"),
                           target);
         else
-            hh_buf_printf(err, "%s: %s", target, strerror(errno));
+            hh_buf_printf(err, "%s: %s", target, hh_system_reason(errno));
         goto out;
     }
     if (version != hh_store_migration_count)
@@ -256,7 +256,7 @@ int hh_store_backup(hh_store *s, const char *target, const hh_schemaset *set, hh
                       hh_tr("%s%s: written, but its directory cannot be synced (%s): the copy may not survive a "
                             "power cut until the system writes it out",
                             "%s%s：已写出，但无法同步其所在目录（%s）：在系统将其写入磁盘之前断电，副本可能丢失"),
-                      err->len ? hh_tr("; ", "；") : "", target, strerror(errno));
+                      err->len ? hh_tr("; ", "；") : "", target, hh_system_reason(errno));
     rc = 0;
 out:
     remove_temporary(tmp);

@@ -105,7 +105,7 @@ int hh_exports_make(hh_server *srv, hh_buf *err)
     memset(x, 0, sizeof *x);
     ssize_t n = readlink("/proc/self/exe", x->self, sizeof x->self - 1);
     if (n <= 0 || (size_t)n >= sizeof x->self - 1) {
-        hh_buf_printf(err, "cannot tell where this program is (/proc/self/exe): %s", strerror(errno));
+        hh_buf_printf(err, "cannot tell where this program is (/proc/self/exe): %s", hh_system_reason(errno));
         free(x);
         return -1;
     }
@@ -421,7 +421,7 @@ unsigned hh_export_start(hh_request *rq)
             }
         }
         if (rc != 0 || !x->waiter_joinable) {
-            char *message = hh_xasprintf("cannot start hhreg export: %s", strerror(rc ? rc : EAGAIN));
+            char *message = hh_xasprintf("cannot start hhreg export: %s", hh_system_reason(rc ? rc : EAGAIN));
             pthread_mutex_lock(&srv->store_lock);
             hh_export_run_finish(srv->store, id, false, message, &err);
             pthread_mutex_unlock(&srv->store_lock);
