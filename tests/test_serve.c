@@ -1285,6 +1285,13 @@ START_TEST(an_admin_releases_a_summary_run_to_the_statisticians)
     ck_assert_msg(strstr(h.body.data, "\"state\":\"done\"") && strstr(h.body.data, "\"name\":\"jsonl.jsonl\""), "%s",
                   h.body.data);
     http_free(&h);
+    /* a plugin writing several formats: its one file is named after the one asked for */
+    long json = run_started("summary", "{\"options\":[\"min-count=3\",\"method=suppress\",\"format=json\"]}", admin,
+                            admin_csrf);
+    h = run_ended(json, admin);
+    ck_assert_msg(strstr(h.body.data, "\"state\":\"done\"") && strstr(h.body.data, "\"name\":\"summary.json\""), "%s",
+                  h.body.data);
+    http_free(&h);
     long bad = run_started("summary", "{\"options\":[\"min-count=zero\",\"method=suppress\"]}", admin, admin_csrf);
     h = run_ended(bad, admin);
     ck_assert_msg(strstr(h.body.data, "\"state\":\"failed\"") && strstr(h.body.data, "min-count") &&
@@ -1372,9 +1379,9 @@ START_TEST(an_admin_releases_a_summary_run_to_the_statisticians)
     ck_assert_int_eq(stat(dir, &st), 0);
     ck_assert_int_eq(st.st_mode & 0777, 0700);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export-run' AND"
-                                               " actor = 'admin'"), 5);
+                                               " actor = 'admin'"), 6);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export' AND"
-                                               " actor = 'admin'"), 4);
+                                               " actor = 'admin'"), 5);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export-release'"), 1);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM audit WHERE operation = 'export-download' AND"
                                                " actor = 'stats'"), 1);

@@ -235,6 +235,28 @@ static int spawn_self(const hh_server *srv, const char *const *argv, const char 
     return rc;
 }
 
+/* The kinds of file a run's output is downloaded as: its extension, its type. */
+static const struct {
+    const char *ext, *type;
+} download_types[] = { { "csv", "text/csv; charset=utf-8" },   { "json", "application/json" },
+                       { "jsonl", "application/jsonl" },       { "xml", "application/xml" },
+                       { "html", "text/html; charset=utf-8" }, { "txt", "text/plain; charset=utf-8" } };
+
+/* The value of a run's option "format" ("KEY=VALUE" lines) when it is the extension
+ * of a kind of file above (summary's format=json or html), else NULL: the one output
+ * file of a plugin that writes several formats is named after the one asked for. */
+static const char *format_extension(const char *options)
+{
+    for (const char *line = options; line && *line;) {
+        size_t len = strcspn(line, "\n");
+        for (size_t i = 0; strncmp(line, "format=", 7) == 0 && i < sizeof download_types / sizeof download_types[0]; i++)
+            if (len - 7 == strlen(download_types[i].ext) && strncmp(line + 7, download_types[i].ext, len - 7) == 0)
+                return download_types[i].ext;
+        line += len + (line[len] == '\n');
+    }
+    return NULL;
+}
+
 /* The file name extension plugin `plugin` gives its one output file ("csv"), as
  * `hhreg plugins --json` says in a child process (the plugins are loaded there, never
  * here); malloc'd, "" for a directory plugin or when it cannot be told. */
@@ -374,6 +396,11 @@ unsigned hh_export_start(hh_request *rq)
                                  "\"file\" is a plain file name of letters, digits, '.', '_' and '-'.",
                                  "\"file\" 应为仅含字母、数字、“.”、“_”和“-”的文件名。");
     char *extension = !status && !name ? plugin_extension(srv, plugin) : NULL;
+    const char *format = extension && *extension ? format_extension(options.data) : NULL; /* one file, not a directory */
+    if (format) {
+        free(extension);
+        extension = hh_xstrdup(format);
+    }
     char *output = name ? hh_xstrdup(name)
                         : hh_xasprintf("%s%s%s", plugin, extension && *extension ? "." : "", extension ? extension : "");
     free(extension);
@@ -708,15 +735,10 @@ static void match_file(const char *name, const struct stat *st, void *arg)
 /* The type a downloaded file is sent as, by its extension. */
 static const char *file_type(const char *name)
 {
-    static const struct {
-        const char *ext, *type;
-    } types[] = { { ".csv", "text/csv; charset=utf-8" }, { ".json", "application/json" },
-                  { ".jsonl", "application/jsonl" },     { ".xml", "application/xml" },
-                  { ".html", "text/html; charset=utf-8" }, { ".txt", "text/plain; charset=utf-8" } };
     const char *dot = strrchr(name, '.');
-    for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
-        if (strcmp(dot, types[i].ext) == 0)
-            return types[i].type;
+    for (size_t i = 0; dot && i < sizeof download_types / sizeof download_types[0]; i++)
+        if (strcmp(dot + 1, download_types[i].ext) == 0)
+            return download_types[i].type;
     return "application/octet-stream";
 }
 
