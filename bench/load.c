@@ -8,12 +8,21 @@
  * URL is the server's base (http://127.0.0.1:PORT); LIST a file naming one form
  * file a line. It signs in once (a bearer token, with the session's CSRF token)
  * and submits each form once, with its own Idempotency-Key. Exit 1 when a
- * submission is not answered 201 (the first such answer is printed). */
+ * submission is not answered 201 (the first such answer is printed).
+ *
+ * It shares the server's two cores, so it spends as little as it can: libcurl is
+ * driven by its socket interface and epoll (woken for the connections that are
+ * ready, not polling all K after each answer) and without its SIGPIPE handling
+ * (ignored once here). Before, it took 1.9-2.7 of the run's CPU seconds, a sixth of
+ * what the server had; see the closing note of this change for the figures. */
 #include <curl/curl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct buffer {
     char *data;
@@ -83,7 +92,31 @@ typedef struct run {
     const char *url, *authorization, *csrf_header;
     char **forms;
     size_t *lens;
+    int epoll;
+    double deadline; /* when libcurl's timer expires, < 0: none */
 } run;
+
+/* libcurl says which events a connection waits for: epoll is told. */
+static int on_socket(CURL *easy, curl_socket_t fd, int what, void *arg, void *socket_arg)
+{
+    (void)easy;
+    (void)socket_arg;
+    run *r = arg;
+    if (what == CURL_POLL_REMOVE)
+        return epoll_ctl(r->epoll, EPOLL_CTL_DEL, fd, NULL), 0;
+    struct epoll_event ev = { (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0), { .fd = fd } };
+    if (epoll_ctl(r->epoll, EPOLL_CTL_MOD, fd, &ev) != 0)
+        epoll_ctl(r->epoll, EPOLL_CTL_ADD, fd, &ev);
+    return 0;
+}
+
+static int on_timer(CURLM *multi, long ms, void *arg)
+{
+    (void)multi;
+    run *r = arg;
+    r->deadline = ms < 0 ? -1 : now() + (double)ms / 1000;
+    return 0;
+}
 
 /* Starts submitting form `f` on slot `s`. */
 static void start_form(const run *r, slot *s, size_t f)
@@ -105,6 +138,7 @@ static void start_form(const run *r, slot *s, size_t f)
     curl_easy_setopt(s->easy, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, &s->answer);
     curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
+    curl_easy_setopt(s->easy, CURLOPT_NOSIGNAL, 1L);
     curl_multi_add_handle(r->multi, s->easy);
 }
 
@@ -145,6 +179,7 @@ int main(int argc, char **argv)
     }
     fclose(list);
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    signal(SIGPIPE, SIG_IGN); /* a connection the server closes is libcurl's to report */
 
     /* sign in once: a bearer token and the CSRF token for every submission */
     char url[512], body[512];
@@ -180,12 +215,28 @@ int main(int argc, char **argv)
     double start = now();
     for (int i = 0; i < k; i++)
         slots[i].easy = curl_easy_init();
-    run shared = { multi, url, authorization, csrf_header, forms, lens };
+    run shared = { multi, url, authorization, csrf_header, forms, lens, epoll_create1(EPOLL_CLOEXEC), -1 };
+    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, &shared);
+    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, &shared);
     for (int i = 0; i < k && next < n; i++, next++)
         start_form(&shared, &slots[i], next);
     int active = 1;
-    while (active || done < n) {
-        curl_multi_perform(multi, &active);
+    while (done < n) {
+        double wait = shared.deadline < 0 ? 0.1 : shared.deadline - now();
+        struct epoll_event ready[64];
+        int got = epoll_wait(shared.epoll, ready, 64, wait > 0 ? (int)(wait * 1000) + 1 : 0);
+        for (int i = 0; i < got; i++)
+            curl_multi_socket_action(multi, ready[i].data.fd,
+                                     (ready[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
+                                         (ready[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+                                         (ready[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0),
+                                     &active);
+        if (shared.deadline >= 0 && now() >= shared.deadline) {
+            shared.deadline = -1;
+            curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &active);
+        }
         CURLMsg *msg;
         int left;
         while ((msg = curl_multi_info_read(multi, &left))) {
@@ -199,14 +250,9 @@ int main(int argc, char **argv)
             if (status != 201 && failed++ == 0)
                 first_failure = strdup(s->answer.data ? s->answer.data : curl_easy_strerror(msg->data.result));
             curl_multi_remove_handle(multi, s->easy);
-            if (next < n) {
-                start_form(&shared, s, next);
-                next++;
-                active = 1;
-            }
+            if (next < n)
+                start_form(&shared, s, next++);
         }
-        if (done < n)
-            curl_multi_poll(multi, NULL, 0, 100, NULL);
     }
     double seconds = now() - start;
     qsort(latency, n, sizeof *latency, by_value);
@@ -221,6 +267,7 @@ int main(int argc, char **argv)
         free(slots[i].answer.data);
     }
     curl_multi_cleanup(multi);
+    close(shared.epoll);
     curl_global_cleanup();
     for (size_t i = 0; i < n; i++)
         free(forms[i]);
