@@ -801,10 +801,36 @@ try:
     time.sleep(1)  # whatever the refusal leads to is drawn
     if not d.find_elements(By.CSS_SELECTOR, '#user') or 'refused' in find('#main').text:
         fail('an ended session shows an error over the sign-in screen')
+    if 'signed out' not in find('#main').text or find('#sign-out').is_displayed():
+        fail('the sign-in screen does not say the session ended, or still offers to sign out')
     find('#user').send_keys('enum03')
     find('#password').send_keys(PASSWORD)
     tap('#sign-in')
     wait('the screen asked for, once signed in again', lambda: find('#main h1').text == 'Due visits')
+    # ... while a visit waited in the outbox: Send now meets the end, the sign-in screen
+    # stays (the outbox was drawn over it), and the visit goes once signed in again
+    d.get(BASE + '/#/outbox')
+    find('#send-now')
+    visited = '510105016003-03-0002'
+    d.execute_async_script("""const [id, done] = arguments;
+        import('/js/db.js').then((db) => db.put('outbox', { clientId: 'ended-session-visit', kind: 'visit', householdId: id,
+          path: `/api/v1/households/${id}/visits`, body: { date: '2026-11-30', purpose: 'gas-safety', outcome: 'done',
+          clientId: 'ended-session-visit' }, where: 'visit 0002', state: 'queued', at: new Date().toISOString() }))
+          .then(() => done());""", visited)
+    with sqlite3.connect(STORE, timeout=30) as c:
+        c.execute("DELETE FROM session WHERE account = 'enum03'")
+    tap('#send-now')
+    find('#user')
+    time.sleep(1.5)  # the sender's end, drawn
+    if not d.find_elements(By.CSS_SELECTOR, '#user') or 'signed out' not in find('#main').text:
+        fail('an ended session met by Send now leaves the outbox on the screen instead of the sign-in')
+    shot('21-session-ended')
+    find('#user').send_keys('enum03')
+    find('#password').send_keys(PASSWORD)
+    tap('#sign-in')
+    wait('the visit waiting when the session ended, sent once signed in again', lambda: store(
+        "SELECT count(*) FROM visit_log WHERE household_id = ? AND date = '2026-11-30' AND purpose = 'gas-safety'",
+        visited) == [(1,)], 30)
 
     # --- signing out clears the phone ------------------------------------------------------
     step = 'sign out'

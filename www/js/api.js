@@ -75,7 +75,7 @@ export async function call(method, path, body, headers = {}) {
   if (answer.status === 204) return null;
   if (answer.status === 401 && !(method === 'POST' && path === '/api/v1/session')) { // not a refused sign-in
     localStorage.removeItem(SESSION_KEY);
-    window.dispatchEvent(new Event('hhreg-signed-out'));
+    window.dispatchEvent(new CustomEvent('hhreg-signed-out', { detail: { ended: true } })); // by the server, not the worker
   }
   if (!answer.ok) throw new ApiError(answer.status, data);
   return data;

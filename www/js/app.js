@@ -116,6 +116,7 @@ function screen(title, ...children) {
 
 function signInScreen(message) {
   routed = location.hash || '#/'; // whatever was loading, signing in comes first
+  document.getElementById('sign-out').hidden = true;
   const user = el('input', { id: 'user', name: 'user', autocomplete: 'username', autocapitalize: 'none', required: true });
   const password = el('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const said = el('p', { class: 'msg', role: 'alert', text: message || '' });
@@ -555,8 +556,13 @@ async function outboxScreen() {
       }
       outboxScreen();
     } }, t('dropRefused')) : null));
+  const said = el('p', { class: 'msg', role: 'status', id: 'outbox-said' });
+  const sendNow = () => { // offline nothing is tried: it says so rather than seem to do nothing
+    said.textContent = navigator.onLine ? '' : t('sendWhenOnline');
+    sendOutbox();
+  };
   screen(t('outbox'), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`),
-    el('button', { type: 'button', id: 'send-now', onclick: () => sendOutbox() }, t('retry')), ...rows);
+    el('button', { type: 'button', id: 'send-now', onclick: sendNow }, t('retry')), said, ...rows);
 }
 
 let sending = false;
@@ -598,6 +604,7 @@ async function sendOutbox() {
   } finally {
     sending = false;
   }
+  if (!session()) return; // the session ended while sending: the sign-in screen stays
   if (location.hash === '#/outbox') outboxScreen();
   else showWaiting();
 }
@@ -676,7 +683,7 @@ window.addEventListener('hashchange', route);
 window.addEventListener('online', () => { showStatus(); endPendingSignOut(); sendOutbox(); });
 window.addEventListener('offline', showStatus);
 window.addEventListener('hhreg-reach', showStatus);
-window.addEventListener('hhreg-signed-out', () => signInScreen());
+window.addEventListener('hhreg-signed-out', (e) => signInScreen(e.detail && e.detail.ended ? t('sessionEnded') : ''));
 if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
 endPendingSignOut();
 route().then(sendOutbox);
