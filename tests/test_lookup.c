@@ -65,6 +65,9 @@ START_TEST(find_lists_households_by_room_id_digits_phone_and_name)
           SIXTEEN, ONE },                     /* ５４３－２－１０１ */
         { "\xE3\x80\x80" "0031\xE3\x80\x80", THIRTY_ONE, ONE },
         { " " ONE " ", ONE, THIRTY_ONE },
+        /* a room read out at the door, its parts apart (a phone's search box) */
+        { "543 2 101", SIXTEEN, ONE },
+        { "543\xE3\x80\x80" "2\xE3\x80\x80" "101", SIXTEEN, ONE },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         tu_result r = run("find", cases[i].ref, "en");

@@ -59,10 +59,31 @@ static bool phone_digits(const char *text, char *out, size_t size)
     return n >= 4;
 }
 
+/* Two or three groups of digits with blanks between them ("543 1 102", as a room is
+ * read out at the door) joined by hyphens, as a building-unit-room is written. */
+static void digit_groups_joined(char *text)
+{
+    int groups = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p != ' ' && *p != '\t' && (*p < '0' || *p > '9'))
+            return;
+        groups += *p >= '0' && *p <= '9' && (p == text || p[-1] == ' ' || p[-1] == '\t');
+    }
+    if (groups < 2 || groups > 3)
+        return;
+    char *o = text;
+    for (const char *p = text; *p; p++)
+        if (*p >= '0' && *p <= '9')
+            *o++ = *p;
+        else if (o[-1] != '-')
+            *o++ = '-';
+    *o = '\0';
+}
+
 /* `text` as a reference is meant (malloc'd): without the blanks around it (ASCII or
- * the ideographic space a Chinese input method types), and with the full-width
- * digits, hyphen and plus of such an input method as their ASCII selves
- * ("５４３－１－１０２" is 543-1-102). */
+ * the ideographic space a Chinese input method types), with the full-width digits,
+ * hyphen, plus and space of such an input method as their ASCII selves
+ * ("５４３－１－１０２" is 543-1-102), and digit groups apart as a building-unit-room. */
 static char *as_meant(const char *text)
 {
     while (*text == ' ' || *text == '\t' || strncmp(text, "\xE3\x80\x80", 3) == 0)
@@ -72,13 +93,17 @@ static char *as_meant(const char *text)
         if (p[0] == 0xEF && p[1] == 0xBC && ((p[2] >= 0x90 && p[2] <= 0x99) || p[2] == 0x8D || p[2] == 0x8B)) {
             *o++ = p[2] >= 0x90 ? (char)('0' + p[2] - 0x90) : p[2] == 0x8D ? '-' : '+';
             p += 3;
+        } else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
+            *o++ = ' ';
+            p += 3;
         } else {
             *o++ = (char)*p++;
         }
     }
-    while (o > out && (o[-1] == ' ' || o[-1] == '\t' || (o - out >= 3 && memcmp(o - 3, "\xE3\x80\x80", 3) == 0)))
-        o -= o[-1] == ' ' || o[-1] == '\t' ? 1 : 3;
+    while (o > out && (o[-1] == ' ' || o[-1] == '\t'))
+        o--;
     *o = '\0';
+    digit_groups_joined(out);
     return out;
 }
 

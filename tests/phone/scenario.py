@@ -247,6 +247,13 @@ try:
     wait('the search by name', lambda: [e.get_attribute('data-id') for e in d.find_elements(By.CSS_SELECTOR, '#household-list .row')]
          == ['510105016003-03-0001', '510105016003-03-0537', '510105016003-03-0616', '510105016003-03-0663'])
     find('#search').clear()
+    find('#search').send_keys('543 1 101')  # a room read out at the door, its parts apart
+    wait('the search by room', lambda: [e.get_attribute('data-id') for e in d.find_elements(By.CSS_SELECTOR, '#household-list .row')]
+         == ['510105016003-03-0001'])
+    find('#search').clear()
+    find('#search').send_keys('zzzq')
+    wait('no match said as such, not as an empty grid', lambda: 'matches this search' in find('#household-list').text)
+    find('#search').clear()
     find('#search').send_keys(' ')
     wait('the whole list again', lambda: len(d.find_elements(By.CSS_SELECTOR, '#household-list .row')) == 812)
     tap('#lang')  # Chinese, and back
@@ -270,13 +277,15 @@ try:
         fail('the birth date is not filled from the ID number')
     if not item('person[1]/sex').find_elements(By.CSS_SELECTOR, '[data-code="female"][aria-checked="true"]'):
         fail('the sex is not filled from the ID number')
+    answer('person[1]/birthDate', '1942-02-30')  # written right, not in the calendar: the day is named, not the format
+    wait('the month\'s last day', lambda: 'fewer days' in message('person[1]/birthDate'))
     answer('person[1]/birthDate', '1942-03-06')  # changed away from the ID number: a warning, not the confirmation
     wait('the ID number\'s warning', lambda: item('person[1]/birthDate').find_elements(By.CSS_SELECTOR, '.from-id.differs'))
     answer('person[1]/birthDate', '1942-03-05')
     wait('the confirmation again', lambda: not item('person[1]/birthDate').find_elements(By.CSS_SELECTOR, '.from-id.differs')
          and 'born 1942-03-05' in item('person[1]/birthDate').text)
-    effort['taps'] -= 2
-    effort['typed'] -= 20
+    effort['taps'] -= 3
+    effort['typed'] -= 30
     choose('person[1]/maritalStatus', 'widowed')
     choose('person[1]/education', '1')
     choose('person[1]/activity', 'retired')
@@ -782,6 +791,16 @@ try:
     if store('SELECT revision, decision FROM review WHERE household_id = ? ORDER BY seq', family_id) != \
             [(1, 'returned'), (2, 'approved')]:
         fail('the review decisions are not "returned" on the first revision and "approved" on the fixed one')
+
+    # --- the warnings kept with a stored form: at their items, and in the outbox ---------------
+    step = 'kept warnings'
+    d.get(BASE + '/#/household/510105016003-03-0014')  # stored with a warning: no phone number
+    wait('the kept warning at its item', lambda: 'warn' in item('phone').get_attribute('class') and 'phone' in message('phone'))
+    if 'bad' in item('phone').get_attribute('class'):
+        fail('a kept warning is shown as a refusal')
+    send()  # unchanged: the server has it, and says its warning again
+    wait('the warning in the outbox', lambda: d.find_elements(By.CSS_SELECTOR, '.outbox-sent .why.warn') and
+         'phone' in find('.outbox-sent .why.warn').text)
 
     # --- another grid's household cannot be opened --------------------------------------
     step = 'another grid'

@@ -74,7 +74,9 @@ export function check(q, value, person) {
     return listed ? null : ['notInList'];
   }
   switch (q.kind) {
-    case 'date': return /^\d{4}-\d{2}-\d{2}$/.test(value) && realDate(value) ? null : ['badDate'];
+    case 'date': // written right but not in the calendar (1950-02-30): the day, not the format, is wrong
+      if (/^\d{4}-\d{2}-\d{2}$/.test(value) && realDate(value)) return null;
+      return /^(?!0000)\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(value) ? ['dayPastMonthEnd'] : ['badDate'];
     case 'month': return /^\d{4}-(0[1-9]|1[0-2])$/.test(value) ? null : ['badMonth'];
     case 'integer': case 'decimal': {
       const ok = q.kind === 'integer' ? /^-?\d+$/.test(value) : /^-?\d+(\.\d+)?$/.test(value);

@@ -173,26 +173,33 @@ async function listScreen() {
   const rows = el('div', { class: 'rows', id: 'household-list' });
   let found = null; // ids the server's search named (a name, a phone): ?q=
   let asking;
+  // as hhreg find reads a reference: full-width digits, hyphens and spaces as ASCII, and a room
+  // read out at the door ("543 1 102") as it is written (543-1-102)
+  const asMeant = (typed) => {
+    const q = typed.normalize('NFKC').trim();
+    return /^\d+(\s+\d+){1,2}$/.test(q) ? q.split(/\s+/).join('-') : q;
+  };
   const fill = () => {
-    const q = search.value.trim();
-    rows.replaceChildren(...list.filter((h) => !h.deleted && (!q || h.id.includes(q) || `${h.building}-${h.unit}-${h.room}`.includes(q) ||
+    const q = asMeant(search.value);
+    const living = list.filter((h) => !h.deleted);
+    rows.replaceChildren(...living.filter((h) => (!q || h.id.includes(q) || `${h.building}-${h.unit}-${h.room}`.includes(q) ||
       (found && found.has(h.id))))
       .map((h) => el('a', { class: 'row', href: `#/household/${h.id}`, 'data-id': h.id },
         el('strong', { text: `${h.building}-${h.unit}-${h.room}` }), ' ',
         el('span', { class: 'muted', text: `${h.id.slice(-4)} · ${h.status && h.status !== 'complete' && !h.size ? t('status_n')[h.status] : t('persons_n', h.size)}` }), ' ',
         ...flagsOf(h).map((f) => el('span', { class: `flag flag-${f}`, title: t('flags')[f], 'aria-label': t('flags')[f], text: f })))));
-    if (!rows.children.length) rows.append(el('p', { class: 'muted', text: t('noHouseholds') }));
+    if (!rows.children.length) rows.append(el('p', { class: 'muted', text: t(living.length ? 'noMatch' : 'noHouseholds') }));
   };
   search.addEventListener('input', () => {
     found = null;
     fill();
     clearTimeout(asking);
-    const q = search.value.trim();
+    const q = asMeant(search.value);
     if (q.length >= 2 && navigator.onLine) // names and phones are searched by the server: the list holds neither
       asking = setTimeout(async () => {
         try {
           const matches = await call('GET', `/api/v1/households?q=${encodeURIComponent(q)}`);
-          if (search.value.trim() === q) { found = new Set(matches.map((m) => m.id)); fill(); }
+          if (asMeant(search.value) === q) { found = new Set(matches.map((m) => m.id)); fill(); }
         } catch (e) { /* offline: the list's own filter stands */ }
       }, 400);
   });
@@ -318,7 +325,7 @@ async function draftOf(id, h) {
   answers.household['enumeration-date'] = today();
   answers.visits.push(openingVisit(h, answers, user, today()));
   const d = { clientId: newClientId(), grid: id.slice(0, 15), householdId: id, baseRevision: h.revision, answers,
-    review: h.review, updatedAt: new Date().toISOString(), edited: false,
+    review: h.review, warnings: h.warnings || [], updatedAt: new Date().toISOString(), edited: false,
     memberCountTyped: countTyped(answers) }; // else it follows the roster
   await db.put('drafts', d);
   return d;
@@ -385,6 +392,8 @@ async function formScreen(clientId) {
   const form = new HouseholdForm(body, draft, ctx, keep);
   if (review && !(draft.diagnostics && draft.diagnostics.length)) // the supervisor's comments at their items
     form.showDiagnostics((draft.review.items || []).map((i) => ({ path: i.path, message: i.comment })));
+  else if (!(draft.diagnostics && draft.diagnostics.length) && draft.warnings && draft.warnings.length)
+    form.showDiagnostics(draft.warnings.map((w) => ({ ...w, severity: 'warning' }))); // kept with the stored form: to look into
   if (review) // and above the form, each named as the form names its item
     for (const p of review.querySelectorAll('p[data-path]'))
       p.textContent = `${itemName(body, p.dataset.path)}${t('colon')}${p.textContent.slice(p.dataset.path.length + 2)}`;
@@ -544,6 +553,8 @@ async function outboxScreen() {
     el('strong', { text: o.where || o.householdId || '' }), ' ',
     el('span', { class: 'state', text: t(o.state) }), ' ',
     o.state === 'sent' ? el('span', { class: 'muted', text: sentText(o) }) : null,
+    o.state === 'sent' && o.warnings && o.warnings.length
+      ? el('span', { class: 'why warn', text: `⚠ ${o.warnings.map(inLanguage).join(' · ')}` }) : null,
     o.state === 'refused' ? el('span', { class: 'why', text: o.refusal ? refusalText(o.refusal) : o.said }) : null,
     o.state === 'refused' && o.draft && drafts.has(o.draft) ? el('a', { href: `#/form/${o.draft}`, class: 'button' }, t('fixAndSend')) : null,
     o.state === 'refused' ? el('button', { type: 'button', class: 'secondary danger', onclick: async () => {
@@ -580,6 +591,7 @@ async function sendOutbox() {
         o.sentAt = new Date().toISOString();
         o.householdId = answer.id;
         o.outcome = o.kind === 'visit' ? 'visit' : answer.outcome;
+        o.warnings = answer.warnings || []; // stored with the form: said in the outbox and at their items
         if (o.draft) {
           await db.remove('drafts', o.draft);
           if (location.hash === `#/form/${o.draft}`) location.replace(`#/household/${encodeURIComponent(o.householdId)}`); // shown as stored
