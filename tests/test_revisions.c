@@ -234,6 +234,8 @@ START_TEST(a_reviewed_form_keeps_its_decision_through_visits_not_changes)
         { { "--return", "--comment", "one line\n" HH "   543-1-999  r1", HH }, 1, "control character" },
         { { "--return", "--item", "person/name=\xe2\x80\xae" "desrever", HH }, 1, "control character" },
         { { "--return", "--item", "person/name=which of three?", HH }, 1, "names no item of this form" },
+        { { "--return", "--item", "person[4]/phone=a fourth person?", HH }, 1, "names no item of this form" },
+        { { "--return", "--item", "person[2]/favourite=not an item", HH }, 1, "names no item of this form" },
         { { "--return", "--item", "no-equals-sign", HH }, 2, "--item takes PATH=TEXT" },
         { { "--approve", "--return", HH, NULL }, 2, "not both" },
         { { HH, NULL }, 2, "--approve or --return" },
@@ -250,14 +252,16 @@ START_TEST(a_reviewed_form_keeps_its_decision_through_visits_not_changes)
     ck_assert_msg(r.status == 1 && strstr(r.err, "退回的表单须附意见"), "%s", r.err);
     tu_result_free(&r);
     ck_assert_int_eq(tu_sql_count(tu_store_db, "SELECT count(*) FROM review"), 0);
+    /* a comment on an item the form does not answer (person 2 has no phone) is on that item */
     r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, "--return", "--comment", "call the daughter", "--item",
-                 "person[1]/birthDate=ID says 1950", HH, NULL);
-    ck_assert_msg(r.status == 0 && strstr(r.out, "returned to its enumerator with 1 item comment"), "%s%s", r.out,
+                 "person[1]/birthDate=ID says 1950", "--item", "person[2]/phone=ask for her own", HH, NULL);
+    ck_assert_msg(r.status == 0 && strstr(r.out, "returned to its enumerator with 2 item comment"), "%s%s", r.out,
                   r.err);
     tu_result_free(&r);
     r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, "--returned", "--json", NULL);
     ck_assert_msg(r.status == 0 && strstr(r.out, "\"state\":\"returned\",\"revision\":1") &&
-                      strstr(r.out, "{\"path\":\"person[1]/birthDate\",\"comment\":\"ID says 1950\"}"),
+                      strstr(r.out, "{\"path\":\"person[1]/birthDate\",\"comment\":\"ID says 1950\"}") &&
+                      strstr(r.out, "{\"path\":\"person[2]/phone\",\"comment\":\"ask for her own\"}"),
                   "%s%s", r.out, r.err);
     tu_result_free(&r);
     r = tu_hhreg(NULL, NULL, "due", "--db", tu_store_db, "--lang", "zh", NULL);

@@ -7,6 +7,7 @@
 
 #include "dates.h"
 #include "form_json.h"
+#include "items.h"
 #include "nodepath.h"
 #include "store_internal.h"
 
@@ -211,8 +212,61 @@ static bool find_item(const xmlNode *n, const char *typed, const char *wanted, h
     return false;
 }
 
-/* Each note's path as `validate` names the item in revision `revision`'s form
- * (malloc'd in *paths, n_notes of them): n_notes when every note names an item,
+/* The number of `name` elements of the form `root`. */
+static long children_named(const xmlNode *root, const char *name)
+{
+    long n = 0;
+    for (const xmlNode *c = root ? root->children : NULL; c; c = c->next)
+        n += c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST name);
+    return n;
+}
+
+/* The item path of an item the form could hold but does not answer (a household
+ * without a phone, which a kept warning names: "phone"; person[2]/phone) that `typed`
+ * names, into `found`, as validate names it: a person or visit by its number, without
+ * "[1]" when it is the only one; false when `typed` names no item of the form. */
+static bool absent_item(const xmlNode *root, const char *typed, hh_buf *found)
+{
+    static const struct {
+        const char *element;
+        hh_item_scope scope;
+    } repeated[] = { { "person", HH_ITEM_PERSON }, { "visit", HH_ITEM_VISIT } };
+    hh_item_scope scope = HH_ITEM_HOUSEHOLD;
+    const char *rest = typed;
+    long number = 0, count = 0;
+    for (size_t r = 0; r < 2; r++) {
+        size_t len = strlen(repeated[r].element);
+        if (strncmp(typed, repeated[r].element, len) != 0 || (typed[len] != '[' && typed[len] != '/'))
+            continue;
+        count = children_named(root, repeated[r].element);
+        char *end = (char *)typed + len;
+        number = typed[len] == '/' ? 1 : strtol(typed + len + 1, &end, 10);
+        if (typed[len] == '[' && (strncmp(end, "]/", 2) != 0 || number < 1))
+            return false;
+        if (number > count || (typed[len] == '/' && count != 1))
+            return false;
+        scope = repeated[r].scope;
+        rest = strchr(end, '/') + 1;
+    }
+    size_t n;
+    const hh_item *items = hh_items_of(scope, &n);
+    for (size_t i = 0; i < n; i++)
+        if (*items[i].xml_path && strcmp(items[i].xml_path, rest) == 0) {
+            found->len = 0;
+            if (scope == HH_ITEM_HOUSEHOLD)
+                hh_buf_puts(found, rest);
+            else if (count == 1)
+                hh_buf_printf(found, "%s/%s", scope == HH_ITEM_PERSON ? "person" : "visit", rest);
+            else
+                hh_buf_printf(found, "%s[%ld]/%s", scope == HH_ITEM_PERSON ? "person" : "visit", number, rest);
+            return true;
+        }
+    return false;
+}
+
+/* Each note's path as `validate` names the item in revision `revision`'s form, an
+ * item it answers or one it could (malloc'd in *paths, n_notes of them): n_notes
+ * when every note names an item,
  * the index of the first that does not, -1 when the form cannot be read. */
 static long item_paths(hh_store *s, const char *id, int revision, const hh_review_note *notes, size_t n_notes,
                        char ***paths, hh_buf *err)
@@ -239,7 +293,8 @@ static long item_paths(hh_store *s, const char *id, int revision, const hh_revie
     size_t i = 0;
     for (; i < n_notes; i++) {
         without_first_index(notes[i].path, &wanted);
-        if (!find_item(xmlDocGetRootElement(doc), notes[i].path, wanted.data, &found, &scratch))
+        if (!find_item(xmlDocGetRootElement(doc), notes[i].path, wanted.data, &found, &scratch) &&
+            !absent_item(xmlDocGetRootElement(doc), notes[i].path, &found))
             break;
         (*paths)[i] = hh_xstrdup(found.data);
     }
