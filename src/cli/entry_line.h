@@ -17,7 +17,8 @@ entry_line *entry_line_open(FILE *in, FILE *out, volatile sig_atomic_t *stop);
 void entry_line_close(entry_line *l);
 
 /* Shows `prompt` and reads one line of at most `max` bytes into `line` (max + 1
- * bytes): its length; -1 at the end of input or when *stop is set; -2 when it was
+ * bytes), full-width digits, Latin letters, - + / . and the ideographic space read
+ * as ASCII: its length; -1 at the end of input or when *stop is set; -2 when it was
  * longer (the line is dropped: on a terminal at once, else up to 64 KiB of it at a
  * time, the rest counting as the next, again too long, line). */
 long entry_line_read(entry_line *l, const char *prompt, char *line, size_t max);
