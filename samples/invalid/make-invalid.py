@@ -159,6 +159,7 @@ FORMS = {
     "ID-FORMAT": lambda n: household(n, family(child={"doc": "51010519960721031"})),
     "ID-CHECKSUM": lambda n: household(n, family(child={"doc": wrong_check(resident_id("1996-07-21", True, 3))})),
     "ID-BIRTH": lambda n: household(n, family(child={"doc": resident_id("1996-07-12", True, 3)})),
+    "ID-DATE": lambda n: household(n, family(child={"doc": resident_id("1996-02-30", True, 3)})),
     "ID-SEX": lambda n: household(n, family(child={"doc": resident_id("1996-07-21", False, 3)})),
     "DOCUMENT-NUMBER-MISSING": lambda n: household(n, family(child={"doc": "", "doc_type": "passport"})),
     "DOCUMENT-NUMBER-NONE": lambda n: household(n, family(child={"doc": "E12345678", "doc_type": "none"})),

@@ -1,6 +1,6 @@
 // idcard.js — the resident ID number (GB 11643-1999): its check character (ISO 7064
 // MOD 11-2) and the birth date and sex it holds, so the form fills them in for the
-// worker to confirm. The server checks the same (rules ID-CHECKSUM, ID-BIRTH, ID-SEX).
+// worker to confirm. The server checks the same (rules ID-CHECKSUM, ID-DATE, ID-BIRTH, ID-SEX).
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = '10X98765432';
 
