@@ -317,6 +317,46 @@ START_TEST(a_session_killed_half_way_resumes_with_nothing_lost)
 }
 END_TEST
 
+/* A person added from the review ('p') and cut off half way (a user trial: resumed,
+ * the review showed the person half answered, and saving met the schema's refusals
+ * one at a time, "person[2]/document: this item is not expected here"): resumed, the
+ * person's remaining questions are asked first, then the roster's count follows. */
+START_TEST(a_person_added_at_the_review_and_cut_off_is_asked_on)
+{
+    char head[19], wife[19];
+    resident_id(head, "19700504", 21, 1);
+    resident_id(wife, "19720611", 22, 0);
+    tu_pty t;
+    begin_with_head(&t, "601", "1", head);
+    tu_pty_answer(&t, "Also record for anyone", "");
+    tu_pty_answer(&t, "Number to change", "p");
+    tu_pty_answer(&t, "Person 2 · Name", "李秀英");
+    tu_pty_answer(&t, "Person 2 · Relationship to the head", "spouse");
+    tu_pty_answer(&t, "Person 2 · ID document", wife);
+    tu_pty_expect(&t, "Person 2 · from the ID number: female, born 1972-06-11. Right?", 20);
+    tu_pty_kill(&t, SIGINT);
+    tu_pty_expect(&t, "Continue with: hhreg enter --resume", 20);
+    ck_assert_int_eq(tu_pty_wait(&t), 1);
+    tu_pty_free(&t);
+    const char *args[] = { "enter", "--resume", "--db", tu_store_db, "--lang", "en", "--enumerator", "E0300", NULL };
+    tu_pty_start(&t, args);
+    tu_pty_expect(&t, "— Person 2 (continued)", 20);
+    tu_pty_answer(&t, "Person 2 · from the ID number: female, born 1972-06-11. Right?", "");
+    static const char *const rest[][2] = { { "Ethnicity", "" },         { "Residence status", "" },
+                                           { "Marital status", "married" }, { "Highest education", "3" },
+                                           { "Main activity", "employed" }, { "the difficulties", "" },
+                                           { "Holds a disability certificate", "" } };
+    answer_items(&t, 2, rest, sizeof rest / sizeof rest[0]);
+    store_from_review(&t);
+    tu_pty_free(&t);
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM person p JOIN revision r USING (household_id, revision) WHERE "
+                              "p.line = 2 AND p.name = '李秀英' AND p.document_number = '%s' AND p.sex = 'female' AND "
+                              "p.marital_status = 'married' AND r.room = '601' AND r.member_count = 2", wife);
+    ck_assert_int_eq(count(sql), 1);
+}
+END_TEST
+
 /* The number of the review line that shows `label`. */
 static const char *review_number(tu_pty *t, const char *label, char out[16]);
 
@@ -884,6 +924,7 @@ Suite *make_entry_suite(void)
     tcase_set_timeout(tc, 900);
     tcase_add_test(tc, a_household_of_three_is_entered_and_stored);
     tcase_add_test(tc, a_session_killed_half_way_resumes_with_nothing_lost);
+    tcase_add_test(tc, a_person_added_at_the_review_and_cut_off_is_asked_on);
     tcase_add_test(tc, warnings_are_shown_and_may_be_declined_at_saving);
     tcase_add_test(tc, an_edit_makes_a_second_revision_and_a_visit_goes_to_the_log);
     tcase_add_test(tc, a_problem_of_two_items_lets_the_worker_choose_which_to_change);

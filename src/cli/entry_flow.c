@@ -1419,11 +1419,46 @@ static int save(entry_conversation *s, bool *stored)
     return rc;
 }
 
+/* Person `p` added from the review ('p'), asked item by item and checked; the draft
+ * names it ("adding") until it is whole, so a session stopped half way through it
+ * goes on with its questions, not to a review of a person half answered that the
+ * schema refuses item by item. */
+static int add_person(entry_conversation *s, int p, bool continued)
+{
+    char number[16];
+    snprintf(number, sizeof number, "%d", p);
+    hh_answer_set_flag(s->a, "adding", number);
+    fprintf(s->out, "%s %d%s\n", tr(s, "— Person", "— 人员"), p, continued ? tr(s, " (continued)", "（续）") : "");
+    s->new_person = p;
+    int rc = ask_missing(s, HH_SCOPE_PERSON, p);
+    if (!rc)
+        rc = check_person(s, p);
+    s->new_person = 0;
+    rc = rc == PERSON_REMOVED ? 0 : rc;
+    if (rc == STOP)
+        return rc; /* the draft still names the person: continued when resumed */
+    hh_answer_set_flag(s->a, "adding", NULL);
+    if (!rc) {
+        count_follows_roster(s);
+        rc = entry_save_draft(s) ? EXIT_USAGE : 0;
+    }
+    return rc;
+}
+
 static int review(entry_conversation *s)
 {
     hh_answer_set_flag(s->a, "stage", "review");
     if (entry_save_draft(s))
         return EXIT_USAGE;
+    const char *adding = hh_answer_flag(s->a, "adding");
+    int half_added = adding ? atoi(adding) : 0; /* a person added here when the session stopped */
+    if (half_added >= 1 && half_added <= hh_answers_count(s->a, HH_SCOPE_PERSON)) {
+        int rc = add_person(s, half_added, true);
+        if (rc)
+            return rc;
+    } else if (adding) {
+        hh_answer_set_flag(s->a, "adding", NULL); /* removed since */
+    }
     bool enter_saves = true; /* until the store refuses the form: then Enter would only try again */
     for (bool all = true;; all = false) {
         if (!hh_answer_flag(s->a, "roster")) { /* opened again: somebody answered where nobody had */
@@ -1459,16 +1494,7 @@ static int review(entry_conversation *s)
         } else if (change_line(s, lines, n, line_number(text), &rc)) {
             enter_saves = true;
         } else if (strcmp(text, "p") == 0) {
-            int p = hh_answers_count(s->a, HH_SCOPE_PERSON) + 1;
-            fprintf(s->out, "%s %d\n", tr(s, "— Person", "— 人员"), p);
-            s->new_person = p;
-            rc = ask_missing(s, HH_SCOPE_PERSON, p);
-            if (!rc)
-                rc = check_person(s, p);
-            s->new_person = 0;
-            rc = rc == PERSON_REMOVED ? 0 : rc;
-            if (!rc)
-                count_follows_roster(s);
+            rc = add_person(s, hh_answers_count(s->a, HH_SCOPE_PERSON) + 1, false);
         } else if (text[0] == 'x' && atoi(text + 1) >= 1 && atoi(text + 1) <= hh_answers_count(s->a, HH_SCOPE_PERSON)) {
             hh_answers_remove_item(s->a, HH_SCOPE_PERSON, atoi(text + 1));
             count_follows_roster(s);
