@@ -671,8 +671,8 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
         const char *now = hh_answer(s->a, scope, index, q->key);
         if (!kept || strcmp(kept, now) != 0)
             hh_answer_set_flag(s->a, "changed", "yes");
-        if (scope == HH_SCOPE_HOUSEHOLD && strcmp(q->key, "status") == 0)
-            hh_entry_status_changed(s->a, kept);
+        if (scope == HH_SCOPE_HOUSEHOLD)
+            hh_entry_household_changed(s->a, q->key, kept);
         remember_asked(s, q, scope, index);
         rc = entry_save_draft(s);
         break;

@@ -153,6 +153,27 @@ void hh_entry_status_changed(hh_answers *a, const char *before)
     }
 }
 
+void hh_entry_household_changed(hh_answers *a, const char *key, const char *before)
+{
+    static const char *const followed[][2] = { { "enumerator", "enumerator" }, { "enumeration-date", "date" } };
+    const char *now = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, key);
+    if (strcmp(key, "status") == 0) {
+        hh_entry_status_changed(a, before);
+        return;
+    }
+    for (size_t f = 0; f < sizeof followed / sizeof followed[0]; f++) {
+        if (strcmp(key, followed[f][0]) != 0 || !now || !before || strcmp(before, now) == 0)
+            continue;
+        int visits = hh_answers_count(a, HH_SCOPE_VISIT);
+        for (int i = 1; i <= visits; i++) { /* the registration's own visit took the household's */
+            const char *purpose = hh_answer(a, HH_SCOPE_VISIT, i, "purpose");
+            const char *held = hh_answer(a, HH_SCOPE_VISIT, i, followed[f][1]);
+            if (purpose && strcmp(purpose, "registration") == 0 && held && strcmp(held, before) == 0)
+                hh_answer_set(a, HH_SCOPE_VISIT, i, followed[f][1], now);
+        }
+    }
+}
+
 const char *hh_entry_default(const hh_answers *a, const hh_question *q, int index, const char *actor, char today[11])
 {
     hh_q_scope scope = q->scope == HH_SCOPE_AFTER_ROSTER ? HH_SCOPE_HOUSEHOLD : q->scope;
