@@ -714,6 +714,8 @@ START_TEST(back_review_go_person_and_remove_at_any_question)
         tu_pty_answer(&t, household[i][0], household[i][1]);
     answer_person(&t, 1, "赵一", "head", "male", "1980-01-01", head, 1);
     tu_pty_expect(&t, "— Person 2 of 2", 20);
+    tu_pty_answer(&t, "Person 2 · Name", "?"); /* help, not a name */
+    tu_pty_expect(&t, "text of at most 60 characters", 20);
     tu_pty_answer(&t, "Person 2 · Name", "person 1"); /* the head's name corrected, every answer offered again */
     static const char *const again[][2] = {
         { "Name [赵一]", "赵毅" }, { "Relationship to the head [head]", "" }, { "ID document [", "" },

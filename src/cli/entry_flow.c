@@ -593,6 +593,34 @@ static const char *shown(const entry_conversation *s, const hh_question *q, cons
     return value;
 }
 
+/* What `q` takes and what may be typed instead, for '?' at its prompt. */
+static void explain(entry_conversation *s, const hh_question *q)
+{
+    switch (q->kind) {
+    case HH_Q_DATE:
+        fprintf(s->out, "  %s", tr(s, "a date: 2026-11-02, 20261102 or 2026年11月2日", "日期：2026-11-02、20261102 或 2026年11月2日"));
+        break;
+    case HH_Q_MONTH:
+        fprintf(s->out, "  %s", tr(s, "a month: 2026-11 or 2026年11月", "月份：2026-11 或 2026年11月"));
+        break;
+    case HH_Q_INT:
+    case HH_Q_DECIMAL:
+        fprintf(s->out, tr(s, "  a number from %g to %g", "  %g 至 %g 之间的数"), q->min, q->max);
+        break;
+    case HH_Q_BOOL:
+        fprintf(s->out, "  %s", tr(s, "y (yes) or n (no)", "y（是）或 n（否）"));
+        break;
+    default:
+        if (q->max > 0)
+            fprintf(s->out, tr(s, "  text of at most %g characters", "  不超过 %g 个字符的文字"), q->max);
+        else
+            fprintf(s->out, "  %s", tr(s, "text", "文字"));
+    }
+    fprintf(s->out, "%s\n  %s\n", q->optional ? tr(s, "; Enter skips it", "；回车跳过") : "",
+            tr(s, "Enter takes the value in brackets; at any question: back, review, go N, person N",
+               "回车接受方括号中的值；任何问题处可输入：返回、核对、go N、person N"));
+}
+
 static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, int index)
 {
     const char **codes = q->kind == HH_Q_CODE ? hh_code_list(s->labels, q->code_list) : NULL;
@@ -620,6 +648,10 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
         if (codes && strcmp(text, "?") == 0) { /* a short list is shown again at the prompt anyway */
             if (codes_in(codes) > HH_CODE_LIST_LONG)
                 show_choices(s, q, codes, true);
+            continue;
+        }
+        if (strcmp(text, "?") == 0 || strcmp(text, "？") == 0) { /* help, never an answer (a name of '?') */
+            explain(s, q);
             continue;
         }
         int went = navigate(s, text, q, scope, index);
