@@ -267,6 +267,16 @@ START_TEST(a_reviewed_form_keeps_its_decision_through_visits_not_changes)
     r = tu_hhreg(NULL, NULL, "due", "--db", tu_store_db, "--lang", "zh", NULL);
     ck_assert_msg(r.status == 0 && strstr(r.out, "表单被审核退回"), "%s%s", r.out, r.err);
     tu_result_free(&r);
+    /* edit opens the returned form with what the reviewer said, before any question */
+    r = tu_hhreg(NULL, NULL, "edit", "--db", tu_store_db, "--lang", "en", HH, NULL);
+    ck_assert_msg(strstr(r.out, "The reviewer returned this form:") && strstr(r.out, "call the daughter") &&
+                      strstr(r.out, "person[2]/phone: ask for her own") &&
+                      strstr(r.out, "returned") < strstr(r.out, "Review"),
+                  "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "enter", "--db", tu_store_db, "--discard", HH, NULL);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
     /* the changed form waits for review again; approved, a visit alone keeps it so */
     import_expect(changed, 0, "1 revised");
     r = tu_hhreg(NULL, NULL, "review", "--db", tu_store_db, NULL);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "entry_flow.h"
+#include "store_review.h"
 
 typedef struct edit_args {
     const char *draft_dir;
@@ -48,7 +49,18 @@ static int read_current(entry_conversation *s, const char *id, hh_household **h,
     int found = hh_store_get_household(store, id, 0, &stored, revision, &err);
     if (found == 0 && hh_store_list(store, id, HH_LIST_ALL, note_deleted, &deleted, &err))
         found = -1;
+    hh_review review = { 0 };
+    if (found == 0 && !deleted && hh_review_of(store, id, *revision, &review, &err))
+        found = -1;
     hh_store_close(store);
+    if (found == 0 && !deleted && review.state == HH_REVIEW_RETURNED) { /* what the worker is to change, first */
+        hh_buf said;
+        hh_buf_init(&said);
+        hh_review_text(&said, &review, s->c->lang, "  ");
+        fprintf(s->out, "%s\n%s", cli_tr(s->c, "The reviewer returned this form:", "审核人退回了此表单："), said.data);
+        hh_buf_free(&said);
+    }
+    hh_review_free(&review);
     int rc = found < 0   ? cli_fail(s->cmd, "%s", err.data)
              : found > 0 ? cli_fail(s->cmd, cli_tr(s->c, "no household %s in %s", "%2$s 中没有住户 %1$s"), id, s->c->db_path)
                          : EXIT_OK;
