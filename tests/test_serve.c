@@ -639,7 +639,9 @@ START_TEST(a_supervisor_assigns_grids_of_its_community)
     http_free(&h);
     h = request("GET", "/api/v1/session", NULL, et, NULL); /* and it says so, for the phone to follow */
     ck_assert_msg(h.status == 200 && strstr(h.body.data, "{\"user\":\"enum03\",\"role\":\"enumerator\",\"grids\":"
-                                                         "[\"510105016003-03\",\"510105016003-04\"],\"idleSeconds\":") &&
+                                                         "[\"510105016003-03\",\"510105016003-04\"],\"areas\":"
+                                                         "{\"510105016003\":{\"district\":\"青羊区\",\"street\":"
+                                                         "\"黄田坝街道\",\"community\":\"华兴社区\"}},\"idleSeconds\":") &&
                       !strstr(h.body.data, "csrf") && !strstr(h.body.data, "token"),
                   "%ld %s", h.status, h.body.data);
     http_free(&h);

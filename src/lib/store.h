@@ -397,6 +397,10 @@ long hh_store_find(hh_store *s, const char *text, void (*fn)(const hh_household_
 /* Whether some current household's id begins with `area` (what --area takes): 1 or
  * 0, -1 with `err`. */
 int hh_store_area_known(hh_store *s, const char *area, hh_buf *err);
+/* The district's, street's and community's names as the current households of
+ * community `community_code` (12 digits) last wrote them, malloc'd into names[0..2]:
+ * 0; 1 when the community has no current household (all NULL); -1 with `err`. */
+int hh_store_area_names(hh_store *s, const char *community_code, char *names[3], hh_buf *err);
 
 
 #endif

@@ -2,7 +2,8 @@
  * its building-unit-room ("543-1-101"), the last digits of its id, a phone number
  * or part of a name (see hh_store_find in store.h). One query, so `find`, `show`,
  * `history`, `edit` and `visit` all resolve a reference the same way; and whether
- * an --area names any household (hh_store_area_known). */
+ * an --area names any household (hh_store_area_known), and the names of a
+ * community's district, street and community (hh_store_area_names). */
 #include "store_internal.h"
 
 #include <stdlib.h>
@@ -162,4 +163,27 @@ int hh_store_area_known(hh_store *s, const char *area, hh_buf *err)
         hh_buf_printf(err, "%s: %s", s->path, sqlite3_errstr(rc));
     sqlite3_finalize(st);
     return known;
+}
+
+int hh_store_area_names(hh_store *s, const char *community_code, char *names[3], hh_buf *err)
+{
+    names[0] = names[1] = names[2] = NULL;
+    /* the newest revision of the community's households: the names as last written */
+    sqlite3_stmt *st = hh_store_prepare(s,
+                                        "SELECT r.district, r.street, r.community FROM household h JOIN revision r"
+                                        " ON r.household_id = h.id AND r.revision = h.current_revision"
+                                        " WHERE h.id >= ?1 || '-' AND h.id < ?1 || '~' AND h.deleted_at IS NULL"
+                                        " ORDER BY r.stored_at DESC LIMIT 1",
+                                        "look for the area's names", err);
+    if (!st)
+        return -1;
+    hh_store_bind_text(st, 1, community_code);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        for (int i = 0; i < 3; i++)
+            names[i] = sqlite3_column_text(st, i) ? hh_xstrdup((const char *)sqlite3_column_text(st, i)) : NULL;
+    else if (rc != SQLITE_DONE)
+        hh_buf_printf(err, "%s: %s", s->path, sqlite3_errstr(rc));
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }

@@ -14,8 +14,42 @@
 
 #define COOKIE "hhreg_session"
 
-/* The account's name, role and grids, as both sign-in and GET /api/v1/session say them. */
-static void put_account(hh_json *j, const hh_account *a)
+/* "areas": the district's, street's and community's names of each community of the
+ * account's grids, as the store's households write them: the phone fills them in a new
+ * household of a grid that has none yet (its worker reads no other grid). No
+ * personal data: the names of places. */
+static void put_area_names(hh_json *j, hh_server *srv, const hh_account *a)
+{
+    static const char *const keys[3] = { "district", "street", "community" };
+    hh_json_object(j, "areas");
+    hh_buf err;
+    hh_buf_init(&err);
+    pthread_mutex_lock(&srv->listings_lock);
+    for (size_t i = 0; i < a->n_grids; i++) {
+        char community[13];
+        snprintf(community, sizeof community, "%.12s", a->grids[i]);
+        bool seen = strspn(community, "0123456789") != 12;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = strncmp(a->grids[k], community, 12) == 0;
+        char *names[3];
+        if (seen || hh_store_area_names(srv->listings, community, names, &err) != 0)
+            continue; /* told once; a community without households (or a failing read) has none */
+        hh_json_object(j, community);
+        for (int n = 0; n < 3; n++) {
+            if (names[n])
+                hh_json_str(j, keys[n], names[n]);
+            free(names[n]);
+        }
+        hh_json_end(j);
+    }
+    pthread_mutex_unlock(&srv->listings_lock);
+    hh_buf_free(&err);
+    hh_json_end(j);
+}
+
+/* The account's name, role, grids and their areas' names, as both sign-in and GET
+ * /api/v1/session say them. */
+static void put_account(hh_json *j, hh_server *srv, const hh_account *a)
 {
     hh_json_str(j, "user", a->name);
     hh_json_str(j, "role", hh_role_name(a->role));
@@ -23,6 +57,7 @@ static void put_account(hh_json *j, const hh_account *a)
     for (size_t i = 0; i < a->n_grids; i++)
         hh_json_str(j, NULL, a->grids[i]);
     hh_json_end(j);
+    put_area_names(j, srv, a);
 }
 
 static unsigned refused(hh_request *rq)
@@ -167,7 +202,7 @@ unsigned hh_session_create(hh_request *rq)
             hh_json j;
             hh_json_init(&j, &rq->answer);
             hh_json_object(&j, NULL);
-            put_account(&j, &a);
+            put_account(&j, srv, &a); /* under the store lock: listings_lock is taken inside it, never around it */
             hh_json_str(&j, "csrf", csrf);
             if (bearer) /* an API client without cookies asked for it; a browser never needs to see it */
                 hh_json_str(&j, "token", token);
@@ -191,7 +226,7 @@ unsigned hh_session_get(hh_request *rq)
     hh_json j;
     hh_json_init(&j, &rq->answer);
     hh_json_object(&j, NULL);
-    put_account(&j, &rq->who);
+    put_account(&j, rq->server, &rq->who);
     hh_json_int(&j, "idleSeconds", rq->server->config.session_idle);
     hh_json_end(&j);
     return MHD_HTTP_OK;

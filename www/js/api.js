@@ -92,7 +92,7 @@ window.addEventListener('storage', (e) => {
 export async function signIn(user, password) {
   await endPendingSignOut(); // the old cookie's session ends before the new one replaces it
   const s = await call('POST', '/api/v1/session', { user, password });
-  localStorage.setItem(SESSION_KEY, JSON.stringify({ user: s.user, role: s.role, grids: s.grids, csrf: s.csrf }));
+  localStorage.setItem(SESSION_KEY, JSON.stringify({ user: s.user, role: s.role, grids: s.grids, areas: s.areas, csrf: s.csrf }));
   return s;
 }
 
@@ -100,7 +100,7 @@ export async function signIn(user, password) {
 export async function refreshSession() {
   const now = await call('GET', '/api/v1/session');
   const s = session();
-  if (s && s.user === now.user) localStorage.setItem(SESSION_KEY, JSON.stringify({ ...s, role: now.role, grids: now.grids }));
+  if (s && s.user === now.user) localStorage.setItem(SESSION_KEY, JSON.stringify({ ...s, role: now.role, grids: now.grids, areas: now.areas }));
 }
 
 export async function signOut() {

@@ -69,10 +69,11 @@ async function loadHouseholds() {
 
 // The address a new household of `grid` starts from: the codes and the grid number
 // its own code says (the rules refuse any other), and the names as a household of the
-// grid has them (kept from the last one opened), else one of its community.
+// grid has them (kept from the last one opened), else as the server has its community's
+// (the session's areas: a grid without households yet, whose worker reads no other grid).
 async function addressTemplate(grid) {
   const named = (await db.get('cache', `address:${grid}`)) || (await namesFrom(`${grid}-`, grid)) ||
-    (await namesFrom(grid.slice(0, 12), null)) || {};
+    (await namesFrom(grid.slice(0, 12), null)) || { ...((session() || {}).areas || {})[grid.slice(0, 12)] };
   return { ...named, 'district-code': grid.slice(0, 6), 'street-code': grid.slice(0, 9), 'community-code': grid.slice(0, 12),
     grid: String(Number(grid.slice(13))) };
 }
