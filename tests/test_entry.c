@@ -709,7 +709,9 @@ START_TEST(back_review_go_person_and_remove_at_any_question)
     static const char *const household[][2] = {
         { "Dwelling type:", "apartment" }, { "Enumeration status", "complete" }, { "Tenure:", "1" },
         { "Household phone", "02887650000" }, { "low-income allowance", "n" }, { "Extreme-hardship", "" },
-        { "Consent given?", "y" }, { "How many persons live here?", "2" } /* by mistake */, { "Also record", "" } };
+        { "Consent given?", "y" }, { "How many persons live here?", "2" } /* by mistake */,
+        { "Also record", "back" } /* at a yes-or-no question too: the question before */,
+        { "How many persons live here? [2]", "2" }, { "Also record", "" } };
     for (size_t i = 0; i < sizeof household / sizeof household[0]; i++)
         tu_pty_answer(&t, household[i][0], household[i][1]);
     answer_person(&t, 1, "赵一", "head", "male", "1980-01-01", head, 1);

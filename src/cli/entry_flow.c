@@ -371,7 +371,7 @@ static size_t visit_refused(entry_conversation *s, const hh_question *q, int ind
 
 static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, int index);
 static int check_person(entry_conversation *s, int p);
-static int yes_no(entry_conversation *s, const char *en, const char *zh, bool def);
+static int yes_no(entry_conversation *s, const char *en, const char *zh, bool def, bool may_move);
 
 typedef struct review_line {
     const hh_question *q;
@@ -759,7 +759,7 @@ static int confirm_from_id(entry_conversation *s, int index)
     char prompt[160];
     snprintf(prompt, sizeof prompt, tr(s, "Person %d · from the ID number: %s, born %s. Right?", "人员 %d · 据证件号码：%s，%s 出生。对吗？"),
              index, shown(s, q_sex, sex), born);
-    int yes = yes_no(s, prompt, prompt, true);
+    int yes = yes_no(s, prompt, prompt, true, false); /* its sex and birth date: from the number just typed */
     if (yes <= 0)
         return yes < 0 ? STOP : 0;
     hh_answer_set(s->a, HH_SCOPE_PERSON, index, "sex", sex);
@@ -791,7 +791,7 @@ static int ask_extras(entry_conversation *s, const hh_question *qs, size_t n, hh
         char prompt[512];
         snprintf(prompt, sizeof prompt, tr(s, "Also record: %s?", "是否填写：%s？"), names.data);
         if (yes < 0)
-            yes = yes_no(s, prompt, prompt, false);
+            yes = yes_no(s, prompt, prompt, false, true);
         for (size_t i = 0; i < n && !rc && yes >= 0; i++) {
             const hh_question *q = &qs[i];
             if (!hh_question_extra(q) || !hh_question_applies(q, s->a, index) || hh_answer(s->a, scope, index, q->key))
@@ -1038,7 +1038,10 @@ static int check_person(entry_conversation *s, int p)
 }
 
 /* Asks a yes/no that steers the flow; 1 yes, 0 no, -1 stop. */
-static int yes_no(entry_conversation *s, const char *en, const char *zh, bool def)
+/* A yes or no: 1 or 0, -1 to stop. Where `may_move`, the words that move about the
+ * form (back, review, go N, person N) do so, as at any question, and it is asked
+ * again; -1 too when one of them ends the session. */
+static int yes_no(entry_conversation *s, const char *en, const char *zh, bool def, bool may_move)
 {
     for (;;) {
         char *prompt = hh_xasprintf("%s [%s]: ", tr(s, en, zh), def ? tr(s, "y", "是") : tr(s, "n", "否"));
@@ -1048,6 +1051,11 @@ static int yes_no(entry_conversation *s, const char *en, const char *zh, bool de
             return -1;
         if (!*text)
             return def;
+        int went = may_move ? navigate(s, text, NULL, HH_SCOPE_HOUSEHOLD, 0) : 0;
+        if (went == DETOUR)
+            continue;
+        if (went)
+            return -1;
         char why[128];
         static const hh_question bool_question = { "", HH_SCOPE_HOUSEHOLD, HH_Q_BOOL, "", NULL, "", "", false, 0, 0, HH_WHEN_ALWAYS };
         char *v = hh_entry_parse_answer(&bool_question, text, NULL, s->c->lang, why, sizeof why);
@@ -1068,7 +1076,7 @@ static int one_more(entry_conversation *s, const char *flag, int n, const char *
     const char *closed = hh_answer_flag(s->a, flag);
     if (closed && strcmp(closed, "done") == 0)
         return 0;
-    int more = yes_no(s, n == 1 ? first_en : more_en, n == 1 ? first_zh : more_zh, yes_by_default);
+    int more = yes_no(s, n == 1 ? first_en : more_en, n == 1 ? first_zh : more_zh, yes_by_default, true);
     if (more < 0)
         return STOP;
     if (more)
@@ -1095,7 +1103,7 @@ static int roster_extras(entry_conversation *s)
     if (names.len) {
         char prompt[512];
         snprintf(prompt, sizeof prompt, tr(s, "Also record for anyone: %s?", "是否为某人填写：%s？"), names.data);
-        int yes = yes_no(s, prompt, prompt, false);
+        int yes = yes_no(s, prompt, prompt, false, true);
         for (int p = 1; p <= persons && !rc && yes >= 0; p++)
             rc = ask_extras(s, qs, n, HH_SCOPE_PERSON, p, yes);
         rc = yes < 0 ? STOP : rc;
@@ -1425,7 +1433,7 @@ static int check_form(entry_conversation *s, hh_form_result *form, bool accepted
         fprintf(s->out, "%s\n", tr(s, "(these warnings were accepted before: not asked again)",
                                    "（这些警告此前已确认，不再询问）"));
     } else if (d->warnings && !accepted) {
-        int yes = yes_no(s, "Save with these warnings?", "带警告保存？", true);
+        int yes = yes_no(s, "Save with these warnings?", "带警告保存？", true, false); /* no: back to the review */
         rc = yes < 0 ? STOP : yes ? 0 : 1;
     }
     return rc;
