@@ -357,6 +357,28 @@ START_TEST(a_person_added_at_the_review_and_cut_off_is_asked_on)
 }
 END_TEST
 
+/* x N at the review removes person N, says so, and lists the review again whole (the
+ * lines after it are numbered anew); a user trial was told "(nothing changed since
+ * the list above)". */
+START_TEST(a_person_removed_at_the_review_is_said_and_the_review_renumbered)
+{
+    char head[19];
+    resident_id(head, "19700504", 23, 1);
+    tu_pty t;
+    begin_with_head(&t, "602", "1", head);
+    tu_pty_answer(&t, "Also record for anyone", "");
+    tu_pty_answer(&t, "Number to change", "p");
+    answer_person(&t, 2, "王五", "child", "male", "2000-01-01", NULL, 1);
+    tu_pty_answer(&t, "Number to change", "x 2");
+    tu_pty_expect(&t, "Removed person 2", 20);
+    tu_pty_expect(&t, "  1  District code", 20); /* all of it again */
+    store_from_review(&t);
+    tu_pty_free(&t);
+    ck_assert_int_eq(count("SELECT count(*) FROM person WHERE name = '王五'"), 0);
+    ck_assert_int_eq(count("SELECT count(*) FROM revision WHERE room = '602' AND member_count = 1"), 1);
+}
+END_TEST
+
 /* The number of the review line that shows `label`. */
 static const char *review_number(tu_pty *t, const char *label, char out[16]);
 
@@ -951,6 +973,7 @@ Suite *make_entry_suite(void)
     tcase_add_test(tc, a_household_of_three_is_entered_and_stored);
     tcase_add_test(tc, a_session_killed_half_way_resumes_with_nothing_lost);
     tcase_add_test(tc, a_person_added_at_the_review_and_cut_off_is_asked_on);
+    tcase_add_test(tc, a_person_removed_at_the_review_is_said_and_the_review_renumbered);
     tcase_add_test(tc, warnings_are_shown_and_may_be_declined_at_saving);
     tcase_add_test(tc, an_edit_makes_a_second_revision_and_a_visit_goes_to_the_log);
     tcase_add_test(tc, a_problem_of_two_items_lets_the_worker_choose_which_to_change);

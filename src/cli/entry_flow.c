@@ -1500,7 +1500,8 @@ static int review(entry_conversation *s)
         hh_answer_set_flag(s->a, "adding", NULL); /* removed since */
     }
     bool enter_saves = true; /* until the store refuses the form: then Enter would only try again */
-    for (bool all = true;; all = false) {
+    bool relist = false;
+    for (bool all = true;; all = relist, relist = false) {
         if (!hh_answer_flag(s->a, "roster")) { /* opened again: somebody answered where nobody had */
             int rc = ask_missing(s, HH_SCOPE_HOUSEHOLD, 0);
             if (!rc)
@@ -1539,6 +1540,8 @@ static int review(entry_conversation *s)
             hh_answers_remove_item(s->a, HH_SCOPE_PERSON, atoi(text + 1));
             count_follows_roster(s);
             hh_answer_set_flag(s->a, "changed", "yes");
+            fprintf(s->out, "  %s %d\n", tr(s, "Removed person", "已删除人员"), atoi(text + 1));
+            relist = true; /* the lines after it are numbered anew */
             rc = entry_save_draft(s);
         } else if (strcmp(text, "v") == 0) {
             rc = ask_missing(s, HH_SCOPE_VISIT, hh_answers_count(s->a, HH_SCOPE_VISIT) + 1);
