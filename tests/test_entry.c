@@ -382,6 +382,31 @@ END_TEST
 /* The number of the review line that shows `label`. */
 static const char *review_number(tu_pty *t, const char *label, char out[16]);
 
+/* A resident ID number corrected at the review: the sex and birth date that were
+ * taken from the old number follow the new one (a user trial always landed in the
+ * ID-BIRTH choice of which item to change). */
+START_TEST(a_corrected_id_number_brings_its_birth_date)
+{
+    char head[19], right[19], line[64], number[16];
+    resident_id(head, "19700504", 24, 1);
+    resident_id(right, "19710606", 25, 1);
+    tu_pty t;
+    begin_with_head(&t, "603", "1", head);
+    tu_pty_answer(&t, "Also record for anyone", "");
+    snprintf(line, sizeof line, "Document number: %s", head);
+    tu_pty_send(&t, review_number(&t, line, number));
+    tu_pty_answer(&t, "Person 1 · Document number", right);
+    tu_pty_expect(&t, "= from the ID number: male, born 1971-06-06", 20);
+    store_from_review(&t);
+    tu_pty_free(&t);
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM person WHERE document_number = '%s' AND birth_date = '1971-06-06'",
+             right);
+    ck_assert_int_eq(count(sql), 1);
+}
+END_TEST
+
+
 START_TEST(warnings_are_shown_and_may_be_declined_at_saving)
 {
     char head[19];
@@ -974,6 +999,7 @@ Suite *make_entry_suite(void)
     tcase_add_test(tc, a_session_killed_half_way_resumes_with_nothing_lost);
     tcase_add_test(tc, a_person_added_at_the_review_and_cut_off_is_asked_on);
     tcase_add_test(tc, a_person_removed_at_the_review_is_said_and_the_review_renumbered);
+    tcase_add_test(tc, a_corrected_id_number_brings_its_birth_date);
     tcase_add_test(tc, warnings_are_shown_and_may_be_declined_at_saving);
     tcase_add_test(tc, an_edit_makes_a_second_revision_and_a_visit_goes_to_the_log);
     tcase_add_test(tc, a_problem_of_two_items_lets_the_worker_choose_which_to_change);

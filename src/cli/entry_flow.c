@@ -682,6 +682,15 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
             fprintf(s->out, "  = %s\n", shown(s, q, value));
         hh_answer_set(s->a, scope, index, q->key, value);
         free(value);
+        /* a resident ID number corrected: the sex and birth date taken from the old one follow */
+        char *was_sex = NULL, *was_born = NULL;
+        bool followed = false;
+        if (scope == HH_SCOPE_PERSON && strcmp(q->key, "document-number") == 0 && kept) {
+            const char *sex = hh_answer(s->a, scope, index, "sex"), *born = hh_answer(s->a, scope, index, "birth-date");
+            was_sex = sex ? hh_xstrdup(sex) : NULL;
+            was_born = born ? hh_xstrdup(born) : NULL;
+            followed = hh_answers_follow_resident_id(s->a, index, kept);
+        }
         size_t errors = scope == HH_SCOPE_VISIT && visit_logged(s) ? visit_refused(s, q, index)
                                                                    : form_refuses(s, q, scope, index, more_keys);
         if (!errors && scope == HH_SCOPE_HOUSEHOLD && is_room_item(q->key) && room_taken(s))
@@ -693,13 +702,26 @@ static int ask(entry_conversation *s, const hh_question *q, hh_q_scope scope, in
                 hh_answer_unset(s->a, scope, index, q->key);
             for (int k = 0; k < 2 && more_keys[k]; k++) /* the questions after it as they were */
                 restore(s, scope, index, more_keys[k], before[k]);
+            if (followed) {
+                restore(s, scope, index, "sex", was_sex);
+                restore(s, scope, index, "birth-date", was_born);
+            }
             fprintf(s->out, "  %s\n", tr(s, "please correct it", "请改正"));
             free(before[0]);
             free(before[1]);
+            free(was_sex);
+            free(was_born);
             continue;
         }
         free(before[0]);
         free(before[1]);
+        free(was_sex);
+        free(was_born);
+        if (followed) {
+            const hh_question *q_sex = hh_question_find(HH_SCOPE_PERSON, "sex");
+            fprintf(s->out, tr(s, "  = from the ID number: %s, born %s\n", "  = 据证件号码：%s，%s 出生\n"),
+                    shown(s, q_sex, hh_answer(s->a, scope, index, "sex")), hh_answer(s->a, scope, index, "birth-date"));
+        }
         const char *now = hh_answer(s->a, scope, index, q->key);
         if (!kept || strcmp(kept, now) != 0)
             hh_answer_set_flag(s->a, "changed", "yes");

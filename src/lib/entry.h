@@ -152,6 +152,10 @@ int hh_answers_age(const hh_answers *a, int index);
  * person `index`'s resident ID number says, for `key` "sex" or "birth-date"; NULL
  * without a valid resident ID (GB 11643) or for another key. */
 const char *hh_answers_from_resident_id(const hh_answers *a, int index, const char *key, char date[11]);
+/* Person `index`'s resident ID number was changed from `before`: when the sex and
+ * birth date answered are those `before` held (taken from it), they become those the
+ * new number holds. Whether they changed. */
+bool hh_answers_follow_resident_id(hh_answers *a, int index, const char *before);
 
 /* The form XML of the answers. With `placeholders`, a required item not answered
  * yet gets a valid stand-in value (and a form without persons a stand-in person),

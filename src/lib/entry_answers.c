@@ -297,3 +297,24 @@ const char *hh_answers_from_resident_id(const hh_answers *a, int index, const ch
     hh_date_format(d, date);
     return date;
 }
+
+bool hh_answers_follow_resident_id(hh_answers *a, int index, const char *before)
+{
+    char now_born[11], then_born[11];
+    const char *sex = hh_answers_from_resident_id(a, index, "sex", now_born);
+    const char *born = sex ? hh_answers_from_resident_id(a, index, "birth-date", now_born) : NULL;
+    hhreg_date d;
+    if (!born || !before || !hh_gb11643_valid(before) || !hh_gb11643_birth(before, &d))
+        return false;
+    hh_date_format(d, then_born);
+    const char *then_sex = hh_gb11643_sex(before) == 'm' ? "male" : "female";
+    const char *answered_sex = hh_answer(a, HH_SCOPE_PERSON, index, "sex");
+    const char *answered_born = hh_answer(a, HH_SCOPE_PERSON, index, "birth-date");
+    if (!answered_sex || !answered_born || strcmp(answered_sex, then_sex) != 0 || strcmp(answered_born, then_born) != 0)
+        return false; /* typed apart from the number: a disagreement the rules tell */
+    if (strcmp(answered_sex, sex) == 0 && strcmp(answered_born, born) == 0)
+        return false;
+    hh_answer_set(a, HH_SCOPE_PERSON, index, "sex", sex);
+    hh_answer_set(a, HH_SCOPE_PERSON, index, "birth-date", born);
+    return true;
+}
