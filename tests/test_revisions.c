@@ -407,6 +407,7 @@ START_TEST(an_edit_saved_after_another_revision_is_a_conflict_that_keeps_the_dra
     ck_assert_int_eq(current_revision(), 2);
     /* the worker decides: the draft over revision 2, which stays in the history */
     start_edit(&t, "--resume", "--force");
+    tu_pty_expect(&t, "Since your edit began (revision 1), revision 2 changed: Floor area", 30); /* what it undoes */
     tu_pty_expect(&t, "Saving replaces revision 2 with the draft", 30);
     tu_pty_answer(&t, "Number to change", "s");
     tu_pty_expect(&t, "Stored a new revision of", 30);

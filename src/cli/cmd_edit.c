@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "entry_flow.h"
+#include "items.h"
 #include "store_review.h"
 
 typedef struct edit_args {
@@ -103,6 +104,51 @@ static int load_household(entry_conversation *s, const char *id)
     return rc;
 }
 
+typedef struct undone {
+    const cli *c;
+    hh_buf said;
+} undone;
+
+/* One item another revision changed, named as guided entry asks it. */
+static void name_change(hh_item_scope scope, int index, const hh_item *it, void *arg)
+{
+    undone *u = arg;
+    const hh_item_question *q = it ? hh_item_question_of(scope, it->key) : NULL;
+    const char *what = q ? cli_tr(u->c, q->en, q->zh) : it ? it->json : cli_tr(u->c, "added or removed", "增加或删除");
+    hh_buf_puts(&u->said, u->said.len ? cli_tr(u->c, "; ", "；") : "");
+    if (scope == HH_ITEM_PERSON)
+        hh_buf_printf(&u->said, cli_tr(u->c, "Person %d · ", "人员 %d · "), index);
+    else if (scope == HH_ITEM_VISIT)
+        hh_buf_printf(&u->said, cli_tr(u->c, "Visit %d · ", "走访 %d · "), index);
+    hh_buf_puts(&u->said, what);
+}
+
+/* What revision `current` changed since the draft's base revision `base`: the changes
+ * a forced save undoes, named before it is made (last writer wins only knowingly). */
+static void say_what_is_undone(entry_conversation *s, const char *id, int base, int current)
+{
+    hh_store *store = cli_open_store(s->c, s->cmd, false);
+    hh_household *then = NULL, *now = NULL;
+    int got;
+    hh_buf err;
+    hh_buf_init(&err);
+    undone u = { s->c, { 0 } };
+    hh_buf_init(&u.said);
+    if (store && hh_store_get_household(store, id, base, &then, &got, &err) == 0 &&
+        hh_store_get_household(store, id, current, &now, &got, &err) == 0 &&
+        hh_household_changes(then, now, name_change, &u) > 0)
+        fprintf(s->out,
+                cli_tr(s->c, "Since your edit began (revision %d), revision %d changed: %s. Saving over it undoes "
+                             "those changes unless you make them here too.\n",
+                       "自您开始修改（第 %d 版）以来，第 %d 版改动了：%s。覆盖保存将撤销这些改动，除非您在此也作同样修改。\n"),
+                base, current, u.said.data);
+    hh_household_free(then);
+    hh_household_free(now);
+    hh_buf_free(&u.said);
+    hh_buf_free(&err);
+    hh_store_close(store);
+}
+
 /* --resume: the waiting draft, which must be an edit or visit of `id`; with
  * --force its base becomes the current revision, so saving replaces that one
  * (which stays in the history). */
@@ -120,6 +166,8 @@ static int resume_draft(entry_conversation *s, const char *id, bool force)
     const char *base = hh_answer_flag(s->a, "base-revision");
     int current = 0;
     if (force && !(rc = read_current(s, id, NULL, &current)) && (!base || atoi(base) != current)) {
+        if (base)
+            say_what_is_undone(s, id, atoi(base), current);
         char text[16];
         snprintf(text, sizeof text, "%d", current);
         hh_answer_set_flag(s->a, "base-revision", text);

@@ -100,6 +100,54 @@ bool hh_item_given(const hh_item *it, const void *record)
     return false;
 }
 
+bool hh_item_same(const hh_item *it, const void *a, const void *b)
+{
+    const void *x = hh_item_at(it, a), *y = hh_item_at(it, b);
+    switch (it->ctype) {
+    case HH_ITEM_C_STR: {
+        const char *p = *(char *const *)x, *q = *(char *const *)y;
+        return p == q || (p && q && strcmp(p, q) == 0);
+    }
+    case HH_ITEM_C_INT:
+    case HH_ITEM_C_BOOL: return *(const int *)x == *(const int *)y;
+    case HH_ITEM_C_REAL: return *(const double *)x == *(const double *)y;
+    }
+    return false;
+}
+
+/* The items of `scope` that differ between records a and b (either may be NULL: a
+ * person or visit one of them lacks, told once with item NULL). */
+static size_t records_differ(hh_item_scope scope, int index, const void *a, const void *b, hh_item_change_fn fn,
+                             void *arg)
+{
+    if (!a || !b) {
+        fn(scope, index, NULL, arg);
+        return 1;
+    }
+    size_t n, changed = 0;
+    const hh_item *items = hh_items_of(scope, &n);
+    for (size_t i = 0; i < n; i++)
+        if (!hh_item_same(&items[i], a, b)) {
+            fn(scope, index, &items[i], arg);
+            changed++;
+        }
+    return changed;
+}
+
+size_t hh_household_changes(const hh_household *a, const hh_household *b, hh_item_change_fn fn, void *arg)
+{
+    size_t changed = records_differ(HH_ITEM_HOUSEHOLD, 0, a, b, fn, arg);
+    size_t persons = a->n_persons > b->n_persons ? a->n_persons : b->n_persons;
+    for (size_t p = 0; p < persons; p++)
+        changed += records_differ(HH_ITEM_PERSON, (int)p + 1, p < a->n_persons ? &a->persons[p] : NULL,
+                                  p < b->n_persons ? &b->persons[p] : NULL, fn, arg);
+    size_t visits = a->n_visits > b->n_visits ? a->n_visits : b->n_visits;
+    for (size_t v = 0; v < visits; v++)
+        changed += records_differ(HH_ITEM_VISIT, (int)v + 1, v < a->n_visits ? &a->visits[v] : NULL,
+                                  v < b->n_visits ? &b->visits[v] : NULL, fn, arg);
+    return changed;
+}
+
 #define QUESTION(scope, key, en, zh, optional, min, max, when) \
     { HH_ITEM_##scope, key, en, zh, optional, min, max, HH_WHEN_##when, #when },
 const hh_item_question hh_item_questions[] = { HH_ITEM_QUESTIONS(QUESTION) };

@@ -63,6 +63,16 @@ const hh_item *hh_item_of_node(const xmlNode *node);
 
 /* Whether the item has a value in `record`. */
 bool hh_item_given(const hh_item *it, const void *record);
+/* Whether the item holds the same value in records a and b of its scope. */
+bool hh_item_same(const hh_item *it, const void *a, const void *b);
+
+/* Called for each item that differs between two households: its scope, the person's
+ * or visit's number (from 1; 0 for the household) and the item, NULL when one of the
+ * two has that person or visit and the other not. */
+typedef void (*hh_item_change_fn)(hh_item_scope scope, int index, const hh_item *it, void *arg);
+/* Calls `fn` for each item that differs between households a and b (persons and
+ * visits by their place); returns how many. */
+size_t hh_household_changes(const hh_household *a, const hh_household *b, hh_item_change_fn fn, void *arg);
 
 /* --- the question of an item (HH_ITEM_QUESTIONS in items.def) ------------------------ */
 
