@@ -686,6 +686,9 @@ try:
          kept_on_phone(f'household:{not_due}'), 30)
     tap(f'.row.due[data-id="{due_id}"] a[href^="#/visit/"]')
     effort.update(taps=0, typed=0)
+    door = store("SELECT r.building || '-' || r.unit || '-' || r.room FROM household h JOIN revision r "
+                 "ON r.household_id = h.id AND r.revision = h.current_revision WHERE h.id = ?", due_id)[0][0]
+    wait('the visit screen naming the door, to confirm at it', lambda: door in find('#main h1').text)
     choose('visit[1]/@purpose', 'gas-safety')
     choose('visit[1]/@outcome', 'done')
     answer('visit[1]', 'checked the gas stove')

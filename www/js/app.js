@@ -422,7 +422,7 @@ async function formScreen(clientId) {
     await dropRefusals(draft); // its earlier refusal is answered by this form
     await db.put('outbox', { clientId: newClientId(), kind: 'form', draft: draft.clientId, householdId: draft.householdId,
       path: `/api/v1/households${draft.baseRevision ? `?base-revision=${draft.baseRevision}` : ''}`,
-      body: toJson(dict, draft.answers, `${draft.grid}-0000`), where: `${addressLine(draft.answers)} · ${whoLine(draft.answers)}`,
+      body: toJson(dict, draft.answers, `${draft.grid}-0000`), place: { address: addressLine(draft.answers), ...whoOf(draft.answers) },
       state: 'queued', at: new Date().toISOString() });
     location.replace('#/outbox'); // Back from the outbox leaves for the list, not for a form already sent
     sendOutbox();
@@ -465,10 +465,19 @@ function addressLine(answers) {
 
 // Whom a draft or an outbox row is about, to tell rows of one address apart: the first
 // person's name (kept on this phone only, as the draft itself is), or the status.
-function whoLine(answers) {
+function whoLine(answers) { return whoText(whoOf(answers)); }
+function whoOf(answers) {
   const status = answers.household.status;
-  if (status && status !== 'complete' && status !== 'partial') return t('status_n')[status] || status;
-  return (answers.persons[0] && answers.persons[0].name) || t('person');
+  if (status && status !== 'complete' && status !== 'partial') return { status };
+  return { name: answers.persons[0] && answers.persons[0].name };
+}
+function whoText(who) { return who.status ? t('status_n')[who.status] || who.status : who.name || t('person'); }
+
+// An outbox row's title in the language chosen now (a row kept from before has its own).
+function rowTitle(o) {
+  if (o.kind === 'visit' && o.householdId) return `${t('visit')} ${o.householdId.slice(-4)}`;
+  if (o.place) return `${o.place.address} · ${whoText(o.place)}`;
+  return o.where || o.householdId || '';
 }
 
 function when(iso) {
@@ -526,7 +535,9 @@ async function visitScreen(id, outcome) {
   const said = el('p', { class: 'msg', role: 'alert' });
   const send = el('button', { type: 'button', class: 'primary', id: 'send-visit' }, t('submit'));
   const back = outcome ? `#/household/${encodeURIComponent(id)}` : '#/due'; // whence it came: the form's button, or what is due
-  screen(`${t('visit')} · ${id}`, el('a', { href: back, class: 'back' }, `← ${t('back')}`), body, el('div', { class: 'actions' }, said, send));
+  const h = ((await db.get('cache', 'households')) || []).find((x) => x.id === id); // its door, to confirm at it
+  screen(`${t('visit')} · ${h ? `${h.building}-${h.unit}-${h.room} · ` : ''}${id}`, el('a', { href: back, class: 'back' }, `← ${t('back')}`),
+    body, el('div', { class: 'actions' }, said, send));
   const form = new VisitForm(body, { answers: { household: {}, persons: [], visits: [visit] } }, { dict }, () => {});
   send.addEventListener('click', async () => {
     if (form.checkAll()) { said.textContent = t('problems', form.messages.size - form.warnings.size); return; }
@@ -535,7 +546,7 @@ async function visitScreen(id, outcome) {
     const entry = { date: visit.date, purpose: visit.purpose, outcome: visit.outcome, clientId };
     if (visit.note) entry.note = visit.note;
     await db.put('outbox', { clientId, kind: 'visit', householdId: id, path: `/api/v1/households/${encodeURIComponent(id)}/visits`,
-      body: entry, where: `${t('visit')} ${id.slice(-4)}`, state: 'queued', at: new Date().toISOString() });
+      body: entry, state: 'queued', at: new Date().toISOString() });
     location.replace('#/outbox');
     sendOutbox();
   });
@@ -551,7 +562,7 @@ async function outboxScreen() {
   const items = (await db.all('outbox')).sort((a, b) => b.at.localeCompare(a.at));
   const drafts = new Set((await db.all('drafts')).map((d) => d.clientId));
   const rows = items.map((o) => el('div', { class: `row outbox-${o.state}`, 'data-state': o.state },
-    el('strong', { text: o.where || o.householdId || '' }), ' ',
+    el('strong', { text: rowTitle(o) }), ' ',
     el('span', { class: 'state', text: t(o.state) }), ' ',
     o.state === 'sent' ? el('span', { class: 'muted', text: sentText(o) }) : null,
     o.state === 'sent' && o.warnings && o.warnings.length

@@ -7,6 +7,10 @@ import { t, label, inLanguage } from './i18n.js';
 import { asked, answered, check, present, normalise, itemPath, newPerson, followNationality, presetUsual } from './answers.js';
 import { readResidentId } from './idcard.js';
 
+// The items a problem of the roster as a whole is said at (the member count against
+// the persons listed, the number of heads): changed when a person is added or removed.
+const ROSTER_WIDE = (path) => path === 'memberCount' || path === 'household';
+
 const SEGMENTS_MAX = 7; // a code list this short is a row of buttons; a longer one a searchable list
 
 function el(tag, attrs = {}, ...children) {
@@ -138,7 +142,7 @@ export class HouseholdForm {
               if (line === i + 1) delete a.household.respondent;
               else if (line > i + 1) a.household.respondent = String(line - 1);
               a.persons.splice(i, 1);
-              this.forget((path) => path.startsWith('person'));
+              this.forget((path) => path.startsWith('person') || ROSTER_WIDE(path));
               this.syncMemberCount();
               this.changed();
               this.render();
@@ -147,6 +151,7 @@ export class HouseholdForm {
     });
     const add = el('button', { type: 'button', id: 'add-person', onclick: () => {
       a.persons.push(newPerson(dict, a.persons.length + 1, a.persons[a.persons.length - 1]));
+      this.forget(ROSTER_WIDE); // a problem of the roster's size (MEMBER-COUNT) may be answered now
       this.syncMemberCount();
       this.changed();
       this.render();
