@@ -408,7 +408,8 @@ START_TEST(an_invalid_form_is_refused_with_its_diagnostics)
     char *twin = form(1, NEW, "999");
     h = submit(&e, twin, NULL);
     ck_assert_msg(h.status == 422 && strstr(h.body.data, "\"rule\":\"STORE-ID-DUP\"") &&
-                      strstr(h.body.data, "another household") && !strstr(h.body.data, OWN),
+                      strstr(h.body.data, "another household: check the number; if the person has moved here") &&
+                      !strstr(h.body.data, OWN),
                   "%ld %s", h.status, h.body.data);
     http_free(&h);
     free(twin);
