@@ -468,14 +468,22 @@ START_TEST(an_edit_makes_a_second_revision_and_a_visit_goes_to_the_log)
     char number[16];
     tu_pty_send(&t, review_number(&t, "Household phone:", number));
     tu_pty_answer(&t, "Household phone [02832840507]", "13900001111");
+    /* the enumerator changed in an edit: the registration visit recorded before stays as it was */
+    tu_pty_answer(&t, "Number to change", "l"); /* all listed again */
+    tu_pty_send(&t, review_number(&t, "Enumerator id: E0300", number));
+    tu_pty_answer(&t, "Enumerator id [E0300]", "E0999");
     tu_pty_answer(&t, "Number to change", "s");
     tu_pty_expect(&t, "Stored a new revision of", 30);
     ck_assert_int_eq(tu_pty_wait(&t), 0);
     tu_pty_free(&t);
     ck_assert_int_eq(count("SELECT current_revision FROM household WHERE id = '510105016003-03-0001'"), 2);
     ck_assert_int_eq(count("SELECT count(*) FROM revision WHERE household_id = '510105016003-03-0001' AND "
-                           "revision = 2 AND phone = '13900001111'"),
+                           "revision = 2 AND phone = '13900001111' AND enumerator = 'E0999'"),
                      1);
+    ck_assert_int_eq(count("SELECT count(*) FROM visit v JOIN visit w USING (household_id, seq) WHERE v.revision = 1 "
+                           "AND w.revision = 2 AND v.enumerator = w.enumerator AND v.date = w.date AND "
+                           "w.enumerator <> 'E0999'"),
+                     count("SELECT count(*) FROM visit WHERE revision = 1"));
 
     /* a visit goes to the visit log: the form, its enumeration date and its revision stay */
     start(&t, "visit", "510105016003-03-0001");

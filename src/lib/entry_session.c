@@ -161,6 +161,8 @@ void hh_entry_household_changed(hh_answers *a, const char *key, const char *befo
         hh_entry_status_changed(a, before);
         return;
     }
+    if (hh_answer_flag(a, "mode"))
+        return; /* an edit or a visit: the form's registration visit is a record of its own, made before */
     for (size_t f = 0; f < sizeof followed / sizeof followed[0]; f++) {
         if (strcmp(key, followed[f][0]) != 0 || !now || !before || strcmp(before, now) == 0)
             continue;

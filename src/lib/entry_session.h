@@ -75,8 +75,10 @@ bool hh_entry_settled(const hh_answers *a, const hh_question *q, int index, cons
  * outcome says the new status. */
 void hh_entry_status_changed(hh_answers *a, const char *before);
 /* The household's answer `key` changed from `before`: what follows it follows (the
- * status: hh_entry_status_changed; the enumerator and enumeration date: the
- * registration's own visit that held the old one takes the new). */
+ * status: hh_entry_status_changed; the enumerator and enumeration date of a new
+ * household being entered: the registration's own visit, taken from them in this
+ * entry, that held the old one takes the new — never in an edit, whose visits were
+ * recorded before). */
 void hh_entry_household_changed(hh_answers *a, const char *key, const char *before);
 
 /* "12-1-101" (or "成飞512-548-1-101") typed where the building is asked: the
