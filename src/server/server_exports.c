@@ -105,7 +105,7 @@ int hh_exports_make(hh_server *srv, hh_buf *err)
     memset(x, 0, sizeof *x);
     ssize_t n = readlink("/proc/self/exe", x->self, sizeof x->self - 1);
     if (n <= 0 || (size_t)n >= sizeof x->self - 1) {
-        hh_buf_printf(err, "cannot tell where this program is (/proc/self/exe): %s", hh_system_reason(errno));
+        hh_buf_printf(err, "cannot tell where this program is (/proc/self/exe): %s", strerror(errno));
         free(x);
         return -1;
     }
@@ -247,13 +247,19 @@ static const struct {
  * file of a plugin that writes several formats is named after the one asked for. */
 static const char *format_extension(const char *options)
 {
+    const char *format = NULL; /* the last given, as hhreg export takes it */
+    size_t format_len = 0;
     for (const char *line = options; line && *line;) {
         size_t len = strcspn(line, "\n");
-        for (size_t i = 0; strncmp(line, "format=", 7) == 0 && i < sizeof download_types / sizeof download_types[0]; i++)
-            if (len - 7 == strlen(download_types[i].ext) && strncmp(line + 7, download_types[i].ext, len - 7) == 0)
-                return download_types[i].ext;
+        if (strncmp(line, "format=", 7) == 0) {
+            format = line + 7;
+            format_len = len - 7;
+        }
         line += len + (line[len] == '\n');
     }
+    for (size_t i = 0; format && i < sizeof download_types / sizeof download_types[0]; i++)
+        if (format_len == strlen(download_types[i].ext) && strncmp(format, download_types[i].ext, format_len) == 0)
+            return download_types[i].ext;
     return NULL;
 }
 
@@ -448,7 +454,7 @@ unsigned hh_export_start(hh_request *rq)
             }
         }
         if (rc != 0 || !x->waiter_joinable) {
-            char *message = hh_xasprintf("cannot start hhreg export: %s", hh_system_reason(rc ? rc : EAGAIN));
+            char *message = hh_xasprintf("cannot start hhreg export: %s", strerror(rc ? rc : EAGAIN));
             pthread_mutex_lock(&srv->store_lock);
             hh_export_run_finish(srv->store, id, false, message, &err);
             pthread_mutex_unlock(&srv->store_lock);
