@@ -14,14 +14,17 @@
 
 #define COOKIE "hhreg_session"
 
-/* "areas": the district's, street's and community's names of each community of the
- * account's grids, as the store's households write them: the phone fills them in a new
- * household of a grid that has none yet (its worker reads no other grid). No
- * personal data: the names of places. */
-static void put_area_names(hh_json *j, hh_server *srv, const hh_account *a)
+/* The district's, street's and community's names of each community of the account's
+ * grids, as the store's households write them, as a JSON object into `out`: the
+ * phone fills them in a new household of a grid that has none yet (its worker reads
+ * no other grid). No personal data: the names of places. Read on the listings'
+ * connection, never under the store lock (a long listing holds listings_lock). */
+static void area_names(hh_server *srv, const hh_account *a, hh_buf *out)
 {
     static const char *const keys[3] = { "district", "street", "community" };
-    hh_json_object(j, "areas");
+    hh_json json, *j = &json;
+    hh_json_init(j, out);
+    hh_json_object(j, NULL);
     hh_buf err;
     hh_buf_init(&err);
     pthread_mutex_lock(&srv->listings_lock);
@@ -47,9 +50,9 @@ static void put_area_names(hh_json *j, hh_server *srv, const hh_account *a)
     hh_json_end(j);
 }
 
-/* The account's name, role, grids and their areas' names, as both sign-in and GET
- * /api/v1/session say them. */
-static void put_account(hh_json *j, hh_server *srv, const hh_account *a)
+/* The account's name, role, grids and their areas' names (`areas`, area_names'
+ * object), as both sign-in and GET /api/v1/session say them. */
+static void put_account(hh_json *j, const hh_account *a, const char *areas)
 {
     hh_json_str(j, "user", a->name);
     hh_json_str(j, "role", hh_role_name(a->role));
@@ -57,7 +60,7 @@ static void put_account(hh_json *j, hh_server *srv, const hh_account *a)
     for (size_t i = 0; i < a->n_grids; i++)
         hh_json_str(j, NULL, a->grids[i]);
     hh_json_end(j);
-    put_area_names(j, srv, a);
+    hh_json_raw(j, "areas", areas);
 }
 
 static unsigned refused(hh_request *rq)
@@ -169,6 +172,10 @@ unsigned hh_session_create(hh_request *rq)
     else
         hh_password_verify_nobody(password); /* the same time for a name with no account */
     forget(password);
+    hh_buf areas; /* read before the store lock is taken again: never a listing's wait under it */
+    hh_buf_init(&areas);
+    if (ok)
+        area_names(srv, &a, &areas);
     unsigned status;
     pthread_mutex_lock(&srv->store_lock);
     if (found < 0)
@@ -202,7 +209,7 @@ unsigned hh_session_create(hh_request *rq)
             hh_json j;
             hh_json_init(&j, &rq->answer);
             hh_json_object(&j, NULL);
-            put_account(&j, srv, &a); /* under the store lock: listings_lock is taken inside it, never around it */
+            put_account(&j, &a, areas.data);
             hh_json_str(&j, "csrf", csrf);
             if (bearer) /* an API client without cookies asked for it; a browser never needs to see it */
                 hh_json_str(&j, "token", token);
@@ -212,6 +219,7 @@ unsigned hh_session_create(hh_request *rq)
         }
     }
     pthread_mutex_unlock(&srv->store_lock);
+    hh_buf_free(&areas);
     if (found == 0)
         hh_account_clear(&a);
     free(user);
@@ -226,7 +234,11 @@ unsigned hh_session_get(hh_request *rq)
     hh_json j;
     hh_json_init(&j, &rq->answer);
     hh_json_object(&j, NULL);
-    put_account(&j, rq->server, &rq->who);
+    hh_buf areas;
+    hh_buf_init(&areas);
+    area_names(rq->server, &rq->who, &areas);
+    put_account(&j, &rq->who, areas.data);
+    hh_buf_free(&areas);
     hh_json_int(&j, "idleSeconds", rq->server->config.session_idle);
     hh_json_end(&j);
     return MHD_HTTP_OK;
