@@ -225,9 +225,9 @@ const char *hh_system_reason(int errnum)
     } reasons[] = {
         { ENOENT, "没有那个文件或目录" },  { EACCES, "权限不够" },           { EPERM, "不允许的操作" },
         { EISDIR, "是一个目录" },          { ENOTDIR, "不是目录" },          { EEXIST, "文件已存在" },
-        { ENOSPC, "设备上没有空间" },      { EDQUOT, "超出磁盘配额" },       { EROFS, "只读文件系统" },
+        { ENOSPC, "设备上没有空间" },      { EDQUOT, "超出磁盘限额" },       { EROFS, "只读文件系统" },
         { EFBIG, "文件过大" },             { EIO, "输入/输出错误" },         { ENAMETOOLONG, "文件名过长" },
-        { ELOOP, "符号链接的层数过多" },   { EMFILE, "打开的文件过多" },     { ENFILE, "系统中打开的文件过多" },
+        { ELOOP, "符号连接的层数过多" },   { EMFILE, "打开的文件过多" },     { ENFILE, "系统中打开的文件过多" },
         { ENOMEM, "无法分配内存" },        { EBUSY, "设备或资源忙" },        { ETXTBSY, "文本文件忙" },
         { EAGAIN, "资源暂时不可用" },      { EINVAL, "无效的参数" },         { ENXIO, "没有那个设备或地址" },
         { ENODEV, "没有那个设备" },        { EXDEV, "无效的跨设备链接" },    { ENOTEMPTY, "目录非空" },

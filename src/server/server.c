@@ -642,7 +642,7 @@ static char *read_pem(const char *path, const char *what, hh_buf *err)
     bool ok = f && !ferror(f) && pem.len > 0 && pem.len < (1u << 20);
     if (!ok)
         hh_buf_printf(err, "%s: cannot read the TLS %s: %s", path, what,
-                      !f || ferror(f) ? hh_system_reason(errno) : "empty or larger than 1 MiB");
+                      !f || ferror(f) ? strerror(errno) : "empty or larger than 1 MiB");
     if (f)
         fclose(f);
     if (!ok) {
@@ -756,7 +756,7 @@ hh_server *hh_server_start(hh_store *s, const hh_schemaset *set, const hh_server
                                    MHD_OPTION_END);
     if (!srv->daemon) {
         hh_buf_printf(err, "cannot listen on %s: %s", cfg->listen,
-                      errno ? hh_system_reason(errno) : "the address is taken or TLS could not be set up");
+                      errno ? strerror(errno) : "the address is taken or TLS could not be set up");
         hh_server_stop(srv);
         return NULL;
     }

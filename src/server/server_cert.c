@@ -20,7 +20,7 @@ static FILE *create(const char *path, mode_t mode, hh_buf *err)
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
-        hh_buf_printf(err, "%s: %s", path, errno == EEXIST ? "exists already; it was left alone" : hh_system_reason(errno));
+        hh_buf_printf(err, "%s: %s", path, errno == EEXIST ? "exists already; it was left alone" : strerror(errno));
         if (fd >= 0)
             close(fd);
     }
@@ -62,7 +62,7 @@ int hh_server_make_cert(const char *hostname, const char *cert_path, const char 
         if (c)
             unlink(cert_path);
         if (!err->len)
-            hh_buf_printf(err, "%s: cannot write the key or certificate: %s", key_path, hh_system_reason(errno));
+            hh_buf_printf(err, "%s: cannot write the key or certificate: %s", key_path, strerror(errno));
     }
     X509_EXTENSION_free(ext);
     X509_free(x);

@@ -68,7 +68,7 @@ static int add_file(hh_server *srv, const char *file, const char *url, const cha
         hh_buf_append(&data, chunk, n);
     bool ok = f && !ferror(f) && *total + data.len <= MAX_TOTAL;
     if (!ok)
-        hh_buf_printf(err, "%s: %s", file, !f || ferror(f) ? hh_system_reason(errno) : "the web files exceed 16 MiB in all");
+        hh_buf_printf(err, "%s: %s", file, !f || ferror(f) ? strerror(errno) : "the web files exceed 16 MiB in all");
     if (f)
         fclose(f);
     if (!ok) {
@@ -94,7 +94,7 @@ static int walk(hh_server *srv, const char *dir, const char *url, int depth, siz
 {
     DIR *d = opendir(dir);
     if (!d) {
-        hh_buf_printf(err, "%s: cannot read the web files: %s", dir, hh_system_reason(errno));
+        hh_buf_printf(err, "%s: cannot read the web files: %s", dir, strerror(errno));
         return -1;
     }
     int rc = 0;
