@@ -227,10 +227,18 @@ FORMS = {
 }
 
 
+# Forms added after the first set keep a serial of their own, so that the others keep
+# theirs (a form's serial is its id's and its room's).
+SERIALS = {"ID-DATE": 72}
+
+
 def main():
-    for n, (name, make) in enumerate(sorted(FORMS.items()), start=1):
+    first = sorted(name for name in FORMS if name not in SERIALS)
+    numbered = {name: n for n, name in enumerate(first, start=1)}
+    numbered.update(SERIALS)
+    for name, make in sorted(FORMS.items()):
         with open(os.path.join(HERE, name + ".xml"), "w", encoding="utf-8") as f:
-            f.write(make(n))
+            f.write(make(numbered[name]))
     with open(os.path.join(HERE, "XML-EMPTY.xml"), "w") as f:
         pass
 
