@@ -546,7 +546,7 @@ try:
     tap('#discard')
     d.switch_to.alert.accept()
     find('#household-list .row')
-    new_household('543', '9', '905')
+    new_household('543', '9', '\uff19\uff10\uff15')  # the room in full-width digits, as a Chinese input method types it
     tap('#nobody-home')
     wait('the nobody-home notice', lambda: find('#nobody-home-on'))
     if d.find_elements(By.CSS_SELECTOR, '#section-persons'):

@@ -44,9 +44,16 @@ export function answered(dict, answers) {
   return q ? asked(dict, q, answers, null) : true;
 }
 
+// The full-width digits, Latin letters and - + / . a Chinese input method types (５４３－２－１６０１)
+// and its ideographic space, as ASCII, as hhreg enter reads them; Chinese punctuation stays.
+function narrowed(text) {
+  return text.replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\uFF0B\uFF0D\uFF0E\uFF0F]/g,
+    (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)).replace(/\u3000/g, ' ');
+}
+
 // An answer as it is written (dates typed as 20261102 or 2026/11/2 made 2026-11-02).
 export function normalise(q, value) {
-  let v = (value || '').trim();
+  let v = narrowed(value || '').trim();
   if (q.kind === 'date') {
     let m = v.match(/^(\d{4})(\d{2})(\d{2})$/) || v.match(/^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/);
     if (m) v = `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;
