@@ -38,7 +38,8 @@ static int by_name(const void *a, const void *b)
 static void run_sort(run *r)
 {
     sorting_names = r->names.data;
-    qsort(r->offsets, r->n, sizeof *r->offsets, by_name);
+    if (r->n > 1) /* an empty directory has no offsets at all: qsort may not be given NULL */
+        qsort(r->offsets, r->n, sizeof *r->offsets, by_name);
 }
 
 /* Keeps only the `keep` smallest names, repacked. */
