@@ -295,9 +295,27 @@ START_TEST(typed_text_is_forgiven_and_normalised)
     typed(l, H, "phone", "(028) 8765-4321", HH_LANG_EN, "02887654321", NULL);
     typed(l, P, "phone", "138 1234 5678", HH_LANG_EN, "13812345678", NULL);
     typed(l, P, "phone", "＋８６　１３８－１２３４－５６７８", HH_LANG_EN, "+8613812345678", NULL);
+    typed(l, H, "phone", "（０２８）８７６５－４３２１", HH_LANG_EN, "02887654321", NULL);
     typed(l, P, "document-number", "ｅａ 1234567", HH_LANG_EN, "EA1234567", NULL);
     typed(l, H, "enumerator", "E 03", HH_LANG_EN, NULL, "an enumerator id");
     hh_code_labels_free(l);
+}
+END_TEST
+
+/* What a Chinese input method types for ASCII is read as ASCII; its punctuation
+ * stays unless asked for, and other text is untouched. */
+START_TEST(the_keyboard_s_full_width_forms_are_read_as_ascii)
+{
+    char line[] = "５４３－２－１６０１，ＩＤ（ｘ）　Ｎｏ．＋王";
+    ck_assert_uint_eq(hh_ascii_forms(line, "-+/."), strlen("543-2-1601，ID（x） No.+王"));
+    ck_assert_str_eq(line, "543-2-1601，ID（x） No.+王");
+    char paren[] = "（０２８）";
+    hh_ascii_forms(paren, "()");
+    ck_assert_str_eq(paren, "(028)");
+    char cut[] = "\xEF\xBC"; /* a character cut short is left as it is */
+    ck_assert_uint_eq(hh_ascii_forms(cut, "-"), 2);
+    char empty[] = "";
+    ck_assert_uint_eq(hh_ascii_forms(empty, ""), 0);
 }
 END_TEST
 
@@ -1146,6 +1164,7 @@ Suite *make_entrylib_suite(void)
     tcase_add_test(tc, the_conditions_are_one_table_in_order);
     tcase_add_test(tc, a_long_list_is_searched_and_the_id_fills_sex_and_birth);
     tcase_add_test(tc, typed_text_becomes_an_answer_or_a_reason);
+    tcase_add_test(tc, the_keyboard_s_full_width_forms_are_read_as_ascii);
     tcase_add_test(tc, each_question_offers_its_default);
     tcase_add_test(tc, the_address_carries_over_to_the_next_household);
     tcase_add_test(tc, the_context_settles_some_answers_and_the_address_is_typed_at_once);

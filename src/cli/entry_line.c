@@ -173,31 +173,11 @@ static long read_plain(entry_line *l, char *line, size_t max)
     return skipping ? -2 : len;
 }
 
-/* The full-width digits, Latin letters and - + / . a Chinese input method types
- * (５４３－２－１６０１, ＩＤ) and its ideographic space, made ASCII in place: the
- * form's numbers, codes, dates and rooms are ASCII, and a room typed so was stored as
- * typed, found by no search. Chinese punctuation (，。：（）) stays as it is typed.
- * Returns the new length. */
-static long keyboard_forms_narrowed(char *line, long len)
+/* Every line read as meant: full-width digits, letters and - + / . and the
+ * ideographic space as ASCII (util.h: hh_ascii_forms). Returns the new length. */
+static long as_meant(char *line)
 {
-    char *o = line;
-    for (const unsigned char *p = (const unsigned char *)line, *end = p + len; p < end;) {
-        if (end - p >= 3 && p[0] == 0xEF && (p[1] == 0xBC || p[1] == 0xBD) && p[2] >= 0x80 && p[2] <= 0xBF) {
-            unsigned c = (0xFF00u | ((p[1] & 0x03u) << 6) | (p[2] & 0x3Fu)) - 0xFF01u + 0x21u; /* U+FF01-FF5E */
-            if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || strchr("-+/.", (int)c)) {
-                *o++ = (char)c;
-                p += 3;
-                continue;
-            }
-        } else if (end - p >= 3 && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
-            *o++ = ' ';
-            p += 3;
-            continue;
-        }
-        *o++ = (char)*p++;
-    }
-    *o = '\0';
-    return (long)(o - line);
+    return (long)hh_ascii_forms(line, "-+/.");
 }
 
 long entry_line_read(entry_line *l, const char *prompt, char *line, size_t max)
@@ -206,7 +186,7 @@ long entry_line_read(entry_line *l, const char *prompt, char *line, size_t max)
         fputs(prompt, l->out);
         fflush(l->out);
         long len = read_plain(l, line, max);
-        return len > 0 ? keyboard_forms_narrowed(line, len) : len;
+        return len > 0 ? as_meant(line) : len;
     }
     free(l->prompt);
     l->prompt = hh_xstrdup(prompt);
@@ -222,5 +202,5 @@ long entry_line_read(entry_line *l, const char *prompt, char *line, size_t max)
         return -2;
     memcpy(line, got, len);
     line[len] = '\0';
-    return keyboard_forms_narrowed(line, (long)len);
+    return as_meant(line);
 }

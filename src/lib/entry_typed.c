@@ -252,27 +252,16 @@ static bool is_plain_text(const char *text, hh_lang lang, char *why, size_t why_
     return fault == HH_TEXT_OK;
 }
 
-/* `text` with the full-width forms of ASCII a Chinese keyboard types (U+FF01-FF5E:
- * ５１０…, Ｘ, （） ) and the ideographic space made ASCII, and each character of `drop`
- * and each space left out; malloc'd. */
+/* `text` with the forms of ASCII a Chinese keyboard types made ASCII (util.h:
+ * hh_ascii_forms; ５１０…, Ｘ, ＋, （）), and each character of `drop` and each
+ * space left out; malloc'd. */
 static char *narrowed(const char *text, const char *drop)
 {
-    char *out = hh_xmalloc(strlen(text) + 1), *o = out;
-    for (const unsigned char *p = (const unsigned char *)text; *p;) {
-        unsigned c = *p++;
-        if (c == 0xEF && (p[0] == 0xBC || p[0] == 0xBD) && p[1] >= 0x80 && p[1] <= 0xBF) {
-            unsigned wide = 0xFF00u | ((p[0] & 0x03u) << 6) | (p[1] & 0x3Fu); /* U+FF00-FF7F */
-            if (wide >= 0xFF01 && wide <= 0xFF5E) {
-                c = wide - 0xFF01 + 0x21;
-                p += 2;
-            }
-        } else if (c == 0xE3 && p[0] == 0x80 && p[1] == 0x80) { /* U+3000 */
-            c = ' ';
-            p += 2;
-        }
-        if (!(c < 0x80 && (isspace((int)c) || strchr(drop, (int)c)))) /* a byte of UTF-8 is kept whatever the locale */
-            *o++ = (char)c;
-    }
+    char *out = hh_xstrdup(text), *o = out;
+    hh_ascii_forms(out, "-+/.()");
+    for (const char *p = out; *p; p++)
+        if (!(((unsigned char)*p < 0x80 && isspace((unsigned char)*p)) || strchr(drop, *p))) /* UTF-8 kept whatever the locale */
+            *o++ = *p;
     *o = '\0';
     return out;
 }

@@ -83,24 +83,15 @@ static void digit_groups_joined(char *text)
 
 /* `text` as a reference is meant (malloc'd): without the blanks around it (ASCII or
  * the ideographic space a Chinese input method types), with the full-width digits,
- * hyphen, plus and space of such an input method as their ASCII selves
- * ("５４３－１－１０２" is 543-1-102), and digit groups apart as a building-unit-room. */
+ * letters, hyphen and plus of such an input method as their ASCII selves (util.h:
+ * hh_ascii_forms; "５４３－１－１０２" is 543-1-102), and digit groups apart as a
+ * building-unit-room. */
 static char *as_meant(const char *text)
 {
-    while (*text == ' ' || *text == '\t' || strncmp(text, "\xE3\x80\x80", 3) == 0)
-        text += *text == ' ' || *text == '\t' ? 1 : 3;
-    char *out = hh_xmalloc(strlen(text) + 1), *o = out;
-    for (const unsigned char *p = (const unsigned char *)text; *p;) {
-        if (p[0] == 0xEF && p[1] == 0xBC && ((p[2] >= 0x90 && p[2] <= 0x99) || p[2] == 0x8D || p[2] == 0x8B)) {
-            *o++ = p[2] >= 0x90 ? (char)('0' + p[2] - 0x90) : p[2] == 0x8D ? '-' : '+';
-            p += 3;
-        } else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
-            *o++ = ' ';
-            p += 3;
-        } else {
-            *o++ = (char)*p++;
-        }
-    }
+    char *out = hh_xstrdup(text), *o = out + hh_ascii_forms(out, "-+");
+    size_t blanks = strspn(out, " \t");
+    memmove(out, out + blanks, (size_t)(o - out) - blanks + 1);
+    o -= blanks;
     while (o > out && (o[-1] == ' ' || o[-1] == '\t'))
         o--;
     *o = '\0';

@@ -180,6 +180,29 @@ static int is_direction_override(const unsigned char *p, size_t n)
            ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) || (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9));
 }
 
+size_t hh_ascii_forms(char *s, const char *punct)
+{
+    char *o = s;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        if (p[0] == 0xEF && (p[1] == 0xBC || p[1] == 0xBD) && p[2] >= 0x80 && p[2] <= 0xBF) {
+            unsigned c = (0xFF00u | ((p[1] & 0x03u) << 6) | (p[2] & 0x3Fu)) - 0xFF01u + 0x21u; /* U+FF01-FF5E */
+            if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                (c > ' ' && c < 0x7F && strchr(punct, (int)c))) {
+                *o++ = (char)c;
+                p += 3;
+                continue;
+            }
+        } else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
+            *o++ = ' ';
+            p += 3;
+            continue;
+        }
+        *o++ = (char)*p++;
+    }
+    *o = '\0';
+    return (size_t)(o - s);
+}
+
 hh_text_fault hh_text_check(const char *s, bool lines)
 {
     const unsigned char *p = (const unsigned char *)s;

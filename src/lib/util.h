@@ -56,6 +56,15 @@ char *hh_buf_detach(hh_buf *b);              /* caller frees; b is then released
 typedef enum { HH_TEXT_OK, HH_TEXT_CONTROL, HH_TEXT_NOT_UTF8, HH_TEXT_DIRECTION } hh_text_fault;
 hh_text_fault hh_text_check(const char *s, bool lines);
 
+/* `s` with the forms of ASCII a Chinese input method types made ASCII, in place:
+ * the full-width digits and Latin letters (５４３, ＩＤ: U+FF10-FF19, FF21-FF3A,
+ * FF41-FF5A), the full-width form of each character of `punct` ("-+" makes －
+ * and ＋ ASCII) and the ideographic space U+3000. Any other character — Chinese
+ * punctuation (，。（）) unless `punct` names it — stays as typed. The form's
+ * numbers, codes, dates and rooms are ASCII: a room typed in full width was stored
+ * as typed and found by no search. Returns the new length (never longer). */
+size_t hh_ascii_forms(char *s, const char *punct);
+
 /* An arena for many short-lived strings: copies are freed all at once by
  * hh_arena_reset (which keeps the memory for reuse) or hh_arena_free. */
 typedef struct hh_arena {
