@@ -5,7 +5,9 @@
 #include <string.h>
 #include <libxml/parser.h>
 
+#include "dates.h"
 #include "derived.h"
+#include "due.h"
 #include "testutil.h"
 
 Suite *make_derived_suite(void);
@@ -104,6 +106,29 @@ START_TEST(age_edges_as_the_plugin_docs_state_them)
 }
 END_TEST
 
+/* A door found shut is owed a revisit until a form says who lives there: a visit
+ * done since (a gas-safety check) enumerated nobody. Once a form somebody answered
+ * is stored, that visit done owes nothing. */
+START_TEST(a_household_nobody_was_home_at_is_owed_a_revisit_until_enumerated)
+{
+    hh_visit shut = { .date = "2026-10-11", .enumerator = "E0300", .purpose = "registration",
+                      .outcome = "nobody-home" };
+    hh_visit gas = { .date = "2026-11-02", .enumerator = "E0300", .purpose = "gas-safety", .outcome = "done" };
+    hh_household h = { .id = "510105016003-03-0999", .enumeration_status = "nobody-home", .member_count = -1,
+                       .visits = &shut, .n_visits = 1 };
+    hhreg_date today;
+    ck_assert(hhreg_date_parse("2026-12-01", false, &today));
+    hh_due d;
+    ck_assert(hh_due_of(&h, today, 30, HH_GROUPS_ALL, false, &d) && d.revisit);
+    h.logged = &gas;
+    h.n_logged = 1;
+    ck_assert_msg(hh_due_of(&h, today, 30, HH_GROUPS_ALL, false, &d) && d.revisit,
+                  "a visit done took a household nobody has enumerated off the due list");
+    h.enumeration_status = "refused"; /* somebody answered (and refused): nothing more is owed */
+    ck_assert(!hh_due_of(&h, today, 30, HH_GROUPS_ALL, false, &d) && !d.revisit);
+}
+END_TEST
+
 Suite *make_derived_suite(void)
 {
     Suite *s = suite_create("derived");
@@ -112,6 +137,7 @@ Suite *make_derived_suite(void)
     tcase_add_test(tc, disability_is_a_lot_of_difficulty_or_a_certificate);
     tcase_add_test(tc, household_values_from_a_form);
     tcase_add_test(tc, age_edges_as_the_plugin_docs_state_them);
+    tcase_add_test(tc, a_household_nobody_was_home_at_is_owed_a_revisit_until_enumerated);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -388,12 +388,13 @@ static char *due_ids_by_sql(const char *groups, int days)
         "    ORDER BY v.date DESC, v.seq DESC LIMIT 1) AS last_outcome, "
         "  EXISTS (SELECT 1 FROM person p WHERE p.household_id = c.household_id AND p.revision = c.revision "
         "    AND substr(p.birth_date, 1, 7) = printf('%%04d-%%s', strftime('%%Y', 'now') - 80, strftime('%%m', 'now'))) "
-        "    AS turns80, "
+        "    AS turns80, c.enumeration_status AS status, "
         "  c.low_income = 1 AND substr(c.low_income_since, 6, 2) = strftime('%%m', 'now') "
         "    AND substr(c.low_income_since, 1, 4) < strftime('%%Y', 'now') AS review "
         "  FROM cur c) "
         "SELECT coalesce(group_concat(id, ' '), '') FROM (SELECT id FROM g WHERE ((%s) AND (last_done IS NULL OR "
-        "  julianday(date('now')) - julianday(last_done) > %d)) OR last_outcome = 'nobody-home' OR turns80 OR review "
+        "  julianday(date('now')) - julianday(last_done) > %d)) OR last_outcome = 'nobody-home' OR status = 'nobody-home' "
+        "  OR turns80 OR review "
         "  ORDER BY id);\n",
         groups, days);
     char *path = tu_path(tu_store_dir, "due.sql");

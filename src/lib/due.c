@@ -77,7 +77,10 @@ bool hh_due_of(const hh_household *h, hhreg_date today, int days, unsigned group
     if (out->last_visit)
         out->days_since = hhreg_date_days(today) - last_done;
     out->visit = (out->groups & groups) && (!out->last_visit || out->days_since > days);
-    out->revisit = last_outcome && strcmp(last_outcome, "nobody-home") == 0;
+    /* a door found shut is owed another knock until a form says who lives there: a
+     * visit done later (a gas-safety check at the door) does not enumerate them */
+    out->revisit = (last_outcome && strcmp(last_outcome, "nobody-home") == 0) ||
+                   (h->enumeration_status && strcmp(h->enumeration_status, "nobody-home") == 0);
     for (size_t i = 0; i < h->n_persons; i++) {
         hhreg_date born;
         if (h->persons[i].birth_date && hhreg_date_parse(h->persons[i].birth_date, false, &born) &&
