@@ -123,7 +123,8 @@ END_TEST
 START_TEST(warnings_alone_leave_a_form_valid)
 {
     const char *warnings[] = { "HEAD-AGE-YOUNG", "CHILD-AGE-NEAR", "PARENT-AGE-NEAR", "GRANDCHILD-AGE-NEAR",
-                               "AGE-OVER-105", "LARGE-HOUSEHOLD", "PHONE-MISSING" };
+                               "AGE-OVER-105", "LARGE-HOUSEHOLD", "PHONE-MISSING",
+                               "PHONE-MOBILE", "PERSON-PHONE-MOBILE" };
     for (size_t i = 0; i < sizeof warnings / sizeof warnings[0]; i++) {
         hh_diags d = validate_sample(warnings[i]);
         ck_assert_msg(d.errors == 0 && d.warnings == 1, "%s: %zu errors, %zu warnings", warnings[i], d.errors,

@@ -202,6 +202,8 @@ FORMS = {
         dict(CHILD, line=k, name="刘孩%d" % k, birth="199%d-0%d-1%d" % (k % 10, 1 + k % 9, k % 10))
         for k in range(4, 14)]),
     "PHONE-MISSING": lambda n: household(n, family(head={"phone": None}), phone=None),
+    "PHONE-MOBILE": lambda n: household(n, family(), phone="1390000111"),
+    "PERSON-PHONE-MOBILE": lambda n: household(n, family(head={"phone": "+86139000011123"})),
     # structural error classes (the XSD) and refused input
     "XSD-CONTENT": lambda n: household(n, family(), tenure=None),
     "XSD-CODE": lambda n: household(n, family(child={"male": True})).replace("<sex>male</sex>\n    <birthDate>1996",
@@ -229,7 +231,7 @@ FORMS = {
 
 # Forms added after the first set keep a serial of their own, so that the others keep
 # theirs (a form's serial is its id's and its room's).
-SERIALS = {"ID-DATE": 72}
+SERIALS = {"ID-DATE": 72, "PHONE-MOBILE": 73, "PERSON-PHONE-MOBILE": 74}
 
 
 def main():
