@@ -169,6 +169,29 @@ START_TEST(unsafe_and_mismatched_plugins_are_refused)
 }
 END_TEST
 
+/* A plugin whose code run as it is loaded aborts is listed as refused, by `hhreg
+ * plugins` and `hhreg doctor`, which go on; what one prints then stays out of the
+ * listing (on standard error), and `plugins --json` stays JSON. */
+START_TEST(a_plugin_that_fails_as_it_is_loaded_is_refused_and_the_listing_goes_on)
+{
+    free(install_test_plugin("goodtest", "goodtest", 0644));
+    free(install_test_plugin("loadcrash", "loadcrash", 0644));
+    free(install_test_plugin("loadprint", "loadprint", 0644));
+    tu_result r = tu_hhreg(NULL, NULL, "plugins", "--json", "--plugin-dir", plugdir, NULL);
+    ck_assert_msg(r.status == 1 && r.out[0] == '[' && strstr(r.out, "\"name\":\"goodtest\"") &&
+                      strstr(r.out, "\"name\":\"loadprint\"") && !strstr(r.out, "printed while loading") &&
+                      strstr(r.err, "printed while loading") &&
+                      strstr(r.err, "loadcrash.so: refused, it crashed while being loaded (Aborted)"),
+                  "exit %d\n%s%s", r.status, r.out, r.err);
+    tu_result_free(&r);
+    r = tu_hhreg(NULL, NULL, "--lang", "en", "doctor", "--db", tu_store_db, "--plugin-dir", plugdir, NULL);
+    ck_assert_msg(r.status < 128 && strstr(r.out, "goodtest") && strstr(r.out, "loadprint") &&
+                      strstr(r.out, "loadcrash.so: refused, it crashed while being loaded"),
+                  "exit %d\n%s%s", r.status, r.out, r.err);
+    tu_result_free(&r);
+}
+END_TEST
+
 /* Exports goodtest with the arguments after the store (NULL-terminated, up to four)
  * into out.csv, run in `cwd`; the result. */
 static tu_result export_goodtest(const char *cwd, const char *a1, const char *a2, const char *a3)
@@ -1962,6 +1985,7 @@ Suite *make_plugins_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, a_good_plugin_is_listed_and_runs);
     tcase_add_test(tc, unsafe_and_mismatched_plugins_are_refused);
+    tcase_add_test(tc, a_plugin_that_fails_as_it_is_loaded_is_refused_and_the_listing_goes_on);
     tcase_add_test(tc, shadowing_needs_allow_shadow_and_the_file_is_shown);
     tcase_add_test(tc, options_are_checked_and_a_failing_plugin_leaves_nothing);
     tcase_add_test(tc, a_misbehaving_plugin_harms_neither_store_nor_output);

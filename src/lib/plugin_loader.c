@@ -1,5 +1,8 @@
 /* plugin_loader.c — see plugin_loader.h. Loading goes through /proc/self/fd so the
- * file that was checked is the file that is loaded, with no window for a swap. */
+ * file that was checked is the file that is loaded, with no window for a swap. A
+ * listing (hh_plugin_scan) loads each plugin in a child first: the code a plugin runs
+ * when it is loaded could otherwise crash or stop `hhreg plugins` and `hhreg doctor`,
+ * the tools that are to say what is wrong with it. */
 #define _GNU_SOURCE /* O_PATH */
 #include "plugin_loader.h"
 
@@ -7,10 +10,13 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -350,6 +356,81 @@ static int load_fd(int fd, const char *path, const char *name, hh_plugin *out, h
     return 0;
 }
 
+/* How long a plugin may take to load in the probe's child. */
+#define PROBE_SECONDS 10
+
+/* load_fd with the loader's standard output sent to standard error, so that what a
+ * plugin prints while it is loaded never mixes into a listing (`plugins --json`). */
+static int load_fd_quietly(int fd, const char *path, const char *name, hh_plugin *out, hh_buf *err)
+{
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO);
+    if (saved >= 0)
+        dup2(STDERR_FILENO, STDOUT_FILENO);
+    int rc = load_fd(fd, path, name, out, err);
+    if (saved >= 0) {
+        fflush(stdout);
+        dup2(saved, STDOUT_FILENO);
+        close(saved);
+    }
+    return rc;
+}
+
+/* Loads the plugin in a child, which says "OK" on a pipe once the load is over and
+ * waits, the plugin still loaded, to be killed by this process: no destructor or
+ * atexit handler runs there, and no checker (valgrind) reports what it inherited.
+ * 0 when the child loaded it or refused it (as this process will, by the same
+ * checks); -1 with the reason in `err` when it crashed, exited or did not finish
+ * within PROBE_SECONDS. */
+static int probe(int fd, const char *path, const char *name, hh_buf *err)
+{
+    int report[2];
+    fflush(NULL);
+    pid_t pid = pipe2(report, O_CLOEXEC) == 0 ? fork() : -1;
+    if (pid < 0) {
+        hh_buf_printf(err, hh_tr("%s: cannot be loaded: %s", "%s：无法加载：%s"), path, hh_system_reason(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        close(report[0]);
+        hh_plugin p;
+        hh_buf ignored;
+        hh_buf_init(&ignored);
+        load_fd_quietly(fd, path, name, &p, &ignored);
+        fflush(NULL);
+        if (write(report[1], "OK", 2) == 2)
+            for (;;)
+                pause();
+        _exit(1);
+    }
+    close(report[1]);
+    struct pollfd wait_for = { report[0], POLLIN, 0 };
+    int ready;
+    while ((ready = poll(&wait_for, 1, PROBE_SECONDS * 1000)) < 0 && errno == EINTR)
+        ;
+    char ok[2];
+    bool loaded = ready > 0 && read(report[0], ok, sizeof ok) == 2 && memcmp(ok, "OK", 2) == 0;
+    close(report[0]);
+    kill(pid, SIGKILL); /* a child that is already gone is still there to be waited for */
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (loaded)
+        return 0;
+    if (ready == 0)
+        hh_buf_printf(err, hh_tr("%s: refused, it did not finish loading within %d seconds",
+                                 "%s：已拒绝，加载 %d 秒仍未完成"),
+                      path, PROBE_SECONDS);
+    else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+        hh_buf_printf(err, hh_tr("%s: refused, it crashed while being loaded (%s)", "%s：已拒绝，加载时崩溃（%s）"),
+                      path, hh_signal_name(WTERMSIG(status)));
+    else
+        hh_buf_printf(err, hh_tr("%s: refused, it ended the process while being loaded (status %d)",
+                                 "%s：已拒绝，加载时结束了进程（状态 %d）"),
+                      path, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    return -1;
+}
+
 /* A directory the user named with --plugin-dir that is not there: said, not skipped. */
 static void missing_chosen_dir(const char *dir, hh_buf *err)
 {
@@ -500,8 +581,9 @@ void hh_plugin_scan(const hh_plugin_dirs *d,
                 if (!hh_plugin_name_valid(name))
                     hh_buf_printf(&err, hh_tr("%s: refused, '%s' is not a plugin name", "%s：已拒绝，“%s”不是插件名"),
                                   path, name);
-                else if (open_plugin(dirfd, d->dirs[i], name, &fd, &err) == 0 && !shadows(d, i, name, &err))
-                    rc = load_fd(fd, path, name, &p, &err);
+                else if (open_plugin(dirfd, d->dirs[i], name, &fd, &err) == 0 && !shadows(d, i, name, &err) &&
+                         probe(fd, path, name, &err) == 0)
+                    rc = load_fd_quietly(fd, path, name, &p, &err);
                 if (fd >= 0)
                     close(fd);
                 fn(rc == 0 ? p.path : path, rc == 0 ? &p : NULL, rc == 0 ? NULL : err.data, arg);

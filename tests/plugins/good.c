@@ -98,6 +98,20 @@ static const hhreg_option_spec options[] = {
     { NULL, 0, NULL, NULL, NULL },
 };
 
+#ifdef TEST_ON_LOAD
+#include <stdio.h>
+#include <stdlib.h>
+/* Code a plugin runs as it is loaded: TEST_ON_LOAD 1 aborts, 2 prints on standard
+ * output (hh_plugin_scan must survive the one and keep the other out of a listing). */
+__attribute__((constructor)) static void on_load(void)
+{
+    if (TEST_ON_LOAD == 1)
+        abort();
+    printf("printed while loading\n");
+    fflush(stdout);
+}
+#endif
+
 const hhreg_plugin TEST_SYMBOL = {
     TEST_MAGIC, TEST_ABI_MAJOR, TEST_MIN_MINOR, TEST_SIZE,
     .name = TEST_NAME,
