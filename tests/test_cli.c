@@ -637,7 +637,7 @@ START_TEST(a_grid_workers_commands_speak_chinese)
         r = tu_hhreg(NULL, NULL, "--lang", "zh", a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], NULL);
         char phrase[128];
         ck_assert_msg(!english_phrase(r.out, phrase) && !english_phrase(r.err, phrase),
-                      "hhreg %s (run %zu) says \"%s\" in English:\n%s%s", a[0], i, phrase, r.out, r.err);
+                      "hhreg %s (run %zu) says \"%s\" in English:\n%.300s%.300s", a[0], i, phrase, r.out, r.err);
         ck_assert_msg(*r.out || *r.err, "hhreg %s (run %zu) says nothing", a[0], i);
         tu_result_free(&r);
     }
