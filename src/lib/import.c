@@ -652,6 +652,7 @@ void hh_importer_finish(hh_importer *im, hh_import_summary *out)
         hh_store_rollback(im->store);
         im->in_transaction = false;
         im->sum.rolled_back = true;
+        im->sum.not_stored += im->pending_stored + im->pending_revised; /* valid, and not stored */
         im->pending_stored = im->pending_revised = 0;
         if (im->opt.messages) {
             hh_diags d;
