@@ -241,7 +241,13 @@ START_TEST(the_root_must_be_a_form)
     seen s;
     hh_read_stats st = read_string("<household id=\"no-namespace\"/>", &d, &s);
     ck_assert_int_eq(st.forms, 0);
-    ck_assert(tu_has_rule(&d, "XML-ROOT"));
+    /* the right name without the namespace is told of the namespace, another name of the name */
+    ck_assert_msg(tu_has_rule(&d, "XML-ROOT") && strstr(d.items[0].msg_en, "is not in the form's namespace"), "%s",
+                  d.items[0].msg_en);
+    hh_diags_clear(&d);
+    st = read_string("<form " NS "/>", &d, &s);
+    ck_assert_msg(tu_has_rule(&d, "XML-ROOT") && strstr(d.items[0].msg_en, "the root element is 'form'"), "%s",
+                  d.items[0].msg_en);
     hh_diags_clear(&d);
     st = read_string("<household " NS "/><household " NS "/>", &d, &s);
     ck_assert_int_eq(st.forms, 0); /* two roots: the file is refused, nothing handed on */

@@ -557,13 +557,18 @@ static int in_form_namespace(const xmlNode *n)
     return n && n->ns && xmlStrEqual(n->ns->href, BAD_CAST HH_FORM_NS);
 }
 
-/* XML-ROOT for a file whose root is not a form; the root's name only when plain. */
+/* XML-ROOT for a file whose root is not a form; the root's name only when plain. A
+ * household (or households) element of another namespace, or of none, is told so:
+ * its name is right, and a message saying what the name must be would not help. */
 static void wrong_root(hh_diags *d, const char *name, const xmlNode *root)
 {
     hh_buf root_name;
     hh_buf_init(&root_name);
     hh_put_safe_name((const char *)root->name, &root_name);
-    hh_msg_xml_root(d, name, xmlGetLineNo(root), "", root_name.data);
+    if (xmlStrEqual(root->name, BAD_CAST "household") || xmlStrEqual(root->name, BAD_CAST "households"))
+        hh_msg_xml_root_namespace(d, name, xmlGetLineNo(root), "", root_name.data);
+    else
+        hh_msg_xml_root(d, name, xmlGetLineNo(root), "", root_name.data);
     hh_buf_free(&root_name);
 }
 
