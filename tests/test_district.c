@@ -447,6 +447,23 @@ START_TEST(due_lists_what_the_tables_say_is_owed)
 }
 END_TEST
 
+/* Asked for without a profile, district-csv says where the shipped ones are
+ * installed, not only where they are in hhreg's source. */
+START_TEST(a_missing_profile_is_told_where_the_shipped_ones_are)
+{
+    char *path = tu_path(tu_store_dir, "none.csv");
+    tu_result r = tu_hhreg(NULL, NULL, "export", "--db", tu_store_db, "--plugin-dir", getenv("HHREG_PLUGINS"), "-o",
+                           path, "district-csv", NULL);
+    ck_assert_msg(r.status == 1 && strstr(r.err, "a district profile is needed: --opt profile=FILE (those shipped "
+                                                 "with hhreg are in /") &&
+                      strstr(r.err, "/share/hhreg/profiles, and samples/profiles/ of its source)"),
+                  "exit %d: %s", r.status, r.err);
+    ck_assert_int_eq(access(path, F_OK), -1);
+    tu_result_free(&r);
+    free(path);
+}
+END_TEST
+
 Suite *make_district_suite(void)
 {
     Suite *s = suite_create("district");
@@ -460,6 +477,7 @@ Suite *make_district_suite(void)
     tcase_add_test(tc, filter_mistakes_are_refused_with_file_line_and_element);
     tcase_add_test(tc, text_cells_keep_formulas_neutralised_and_fixed_width_refuses_them);
     tcase_add_test(tc, due_lists_what_the_tables_say_is_owed);
+    tcase_add_test(tc, a_missing_profile_is_told_where_the_shipped_ones_are);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -207,7 +207,8 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
 {
     const char *path = api->option(ctx, "profile");
     if (!path) {
-        api->error(ctx, "a district profile is needed: --opt profile=FILE (see samples/profiles/)");
+        api->error(ctx, "a district profile is needed: --opt profile=FILE (those shipped with hhreg are in "
+                        PROFILE_DIR ", and samples/profiles/ of its source)");
         return -1;
     }
     char *xsd = malloc(strlen(api->schema_dir(ctx)) + 40);
