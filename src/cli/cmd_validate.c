@@ -44,25 +44,31 @@ static void free_room(void *p)
 }
 
 /* ROOM-HELD when another household of the forms checked so far is at this one's
- * room (a form of the same household again is not another). */
+ * room (a form of the same household again is not another). Only the five items
+ * are read: the whole household (hh_household_from_doc) was a tenth of the time. */
 static void check_room(run *r, const hh_form_input *form, hh_diags *d)
 {
-    hh_household *h = hh_household_from_doc(form->doc);
-    if (!h)
-        return;
+    static const char *const keys[] = { "community-code", "building", "unit", "room" };
+    char *parts[4];
+    for (size_t i = 0; i < 4; i++)
+        parts[i] = hh_form_household_value(form->doc, keys[i]);
+    char *id = hh_form_household_value(form->doc, "id");
     room_met *m = hh_xcalloc(1, sizeof *m);
-    m->room = hh_xasprintf("%s\x1f%s\x1f%s\x1f%s", h->community_code, h->building, h->unit, h->room);
+    m->room = hh_xasprintf("%s\x1f%s\x1f%s\x1f%s", parts[0] ? parts[0] : "", parts[1] ? parts[1] : "",
+                           parts[2] ? parts[2] : "", parts[3] ? parts[3] : "");
+    for (size_t i = 0; i < 4; i++)
+        free(parts[i]);
     room_met **found = tsearch(m, &r->rooms, compare_rooms);
     if (!found)
         hh_out_of_memory();
     if (*found == m) {
-        m->household = hh_xstrdup(h->id);
+        m->household = id ? id : hh_xstrdup("");
     } else {
-        if (strcmp((*found)->household, h->id) != 0)
+        if (strcmp((*found)->household, id ? id : "") != 0)
             hh_msg_room_held(d, form->file, form->line, "address/room", (*found)->household);
         free_room(m);
+        free(id);
     }
-    hh_household_free(h);
 }
 
 static void emit(run *r, const hh_diags *d)

@@ -98,6 +98,16 @@ hh_household *hh_household_from_doc(xmlDocPtr doc)
     return h;
 }
 
+char *hh_form_household_value(xmlDocPtr doc, const char *key)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    const hh_item *it = hh_item_find(HH_ITEM_HOUSEHOLD, key);
+    xmlChar *v = root && named(root, "household") && it ? value_at(root, it->xml_path) : NULL;
+    char *copy = hh_xstrdup((const char *)v);
+    xmlFree(v);
+    return copy;
+}
+
 /* Frees the strings among the items of `scope` held in `record`. */
 static void free_items(hh_item_scope scope, void *record)
 {

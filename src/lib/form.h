@@ -64,6 +64,9 @@ const hh_visit *hh_household_visit(const hh_household *h, size_t i);
 
 /* Reads the household element `root`; returns NULL only if root is not one. */
 hh_household *hh_household_from_doc(xmlDocPtr doc);
+/* The value of one household item (items.h: "id", "room", ...) of a validated form
+ * without reading the rest: malloc'd, NULL when absent. */
+char *hh_form_household_value(xmlDocPtr doc, const char *key);
 void hh_household_free(hh_household *h);
 
 #endif
