@@ -89,9 +89,11 @@ static const char *const merge_sql[M_COUNT] = {
                             " FROM " SOURCE ".review_item WHERE review = ?1",
     [M_SET_CURRENT] = "UPDATE main.household SET current_revision = ?2 WHERE id = ?1",
     /* the open conflicts whose two sides revision ?2 was both edited from: settled by
-     * it, at ?3 by ?4 */
+     * it, at ?3 by ?4. Never by a side of the conflict itself: the edit of an
+     * edit-and-delete conflict descends from the revision deleted here, and merged
+     * again it would have settled its own conflict, the deletion undone unasked. */
     [M_SETTLE] = LINEAGE("SELECT ?2, 0") "UPDATE main.conflict SET resolved_at = ?3, resolved_by = ?4, resolution = ?2"
-                                         " WHERE household_id = ?1 AND resolved_at IS NULL"
+                                         " WHERE household_id = ?1 AND resolved_at IS NULL AND ?2 NOT IN (revision, other)"
                                          " AND revision IN (SELECT r FROM up) AND other IN (SELECT r FROM up)",
 };
 
