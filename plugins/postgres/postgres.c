@@ -7,7 +7,8 @@
  * One run is one transaction: the households handed over are COPYed into staging
  * tables in batches (so memory stays flat), each batch then moved into the central
  * tables by set-based statements — the persons and visits of each household
- * replaced, the household upserted, deletions applied as tombstones — while the
+ * replaced, the household upserted, a deleted household's rows removed and its
+ * tombstone kept (no personal data of it stays) — while the
  * host reads the next; and the store's watermark
  * (its last change, ABI 1.6) kept in the same transaction. Into central tables that
  * are empty (a database's first load) the rows are COPYed straight in: there is
@@ -619,8 +620,12 @@ static int take_watermark(state *st)
     const char *store = st->api->store_id(st->ctx);
     char sql[192];
     PGresult *r;
-    if (st->api->since(st->ctx) >= 0 || st->api->option_bool(st->ctx, "full"))
-        return 0; /* --since given, or everything asked for */
+    if (st->api->since(st->ctx) >= 0)
+        return 0; /* --since given */
+    /* everything (full=yes, or a store's first load) as the changes after change 0:
+     * every current household and every deletion, whose rows a tombstone takes away */
+    if (st->api->option_bool(st->ctx, "full"))
+        return st->api->set_since(st->ctx, 0);
     snprintf(sql, sizeof sql, "SELECT last_change FROM %s.source WHERE store_id = $1", st->schema);
     if (run(st, "read the store's watermark", sql, store, NULL, &r))
         return -1;
@@ -640,7 +645,7 @@ static int take_watermark(state *st)
                        mark);
         return -1;
     }
-    if (mark >= 0 && st->api->set_since(st->ctx, mark) != 0) {
+    if (st->api->set_since(st->ctx, mark >= 0 ? mark : 0) != 0) {
         st->api->info(st->ctx, "the central database holds this store up to change %lld: load it whole with"
                                " --opt full=yes",
                       mark);
@@ -702,7 +707,10 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
     if (run(st, "set the encoding", "SET client_encoding = 'UTF8'", NULL, NULL, NULL) ||
         run(st, "set the messages", "SET client_min_messages = warning", NULL, NULL, NULL) ||
         run(st, "begin", "BEGIN", NULL, NULL, NULL) || take_turn(st) ||
-        (api->option_bool(ctx, "create") && create_tables(st)) || check_tables(st) || take_watermark(st))
+        (api->option_bool(ctx, "create") && create_tables(st)) || check_tables(st) || take_watermark(st) ||
+        (api->option_bool(ctx, "full") &&
+         runf(st, "remove the rows of deleted households", "DELETE FROM %s.household WHERE deleted_at IS NOT NULL",
+              st->schema)))
         return -1;
     if (decide_straight(st))
         return -1;
@@ -738,7 +746,7 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
     sender_start(st);
     st->since = api->since(ctx);
     const char *how = st->straight ? " (the central tables are empty: straight into them)" : "";
-    if (st->since >= 0)
+    if (st->since > 0)
         api->info(ctx, "loading the changes after %lld of store %s%s", st->since, api->store_id(ctx), how);
     else
         api->info(ctx, "loading every household of store %s%s", api->store_id(ctx), how);
@@ -912,13 +920,18 @@ static int move_staged(state *st)
                   " ON CONFLICT DO NOTHING", s) ||
              runf(st, "store the revisions", "INSERT INTO %s.revision SELECT * FROM stage_revision"
                   " ON CONFLICT DO NOTHING", s) ||
-             runf(st, "apply the deletions", "UPDATE %s.household h SET deleted_at = t.deleted_at,"
-                  " revision = t.revision, change = t.change FROM stage_tombstone t"
-                  " WHERE h.district_code = t.district_code AND h.id = t.household_id", s) ||
+             /* a deleted household leaves its tombstone and revisions, no row: unless it
+              * was stored again after its deletion (undeleted within the run) */
+             runf(st, "apply the deletions", "DELETE FROM %s.household h USING stage_tombstone t"
+                  " WHERE h.district_code = t.district_code AND h.id = t.household_id AND h.change < t.change", s) ||
              runf(st, "apply the deletions", "DELETE FROM %s.person p USING stage_tombstone t"
-                  " WHERE p.district_code = t.district_code AND p.household_id = t.household_id", s) ||
+                  " WHERE p.district_code = t.district_code AND p.household_id = t.household_id AND NOT EXISTS"
+                  " (SELECT 1 FROM %s.household h WHERE h.district_code = t.district_code AND h.id = t.household_id)",
+                  s, s) ||
              runf(st, "apply the deletions", "DELETE FROM %s.visit v USING stage_tombstone t"
-                  " WHERE v.district_code = t.district_code AND v.household_id = t.household_id", s);
+                  " WHERE v.district_code = t.district_code AND v.household_id = t.household_id AND NOT EXISTS"
+                  " (SELECT 1 FROM %s.household h WHERE h.district_code = t.district_code AND h.id = t.household_id)",
+                  s, s);
     free(set.data);
     return rc ? -1 : 0;
 }
