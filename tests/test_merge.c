@@ -415,6 +415,20 @@ START_TEST(a_household_whose_document_another_holds_is_refused_alone)
     ck_assert_int_eq(tu_sql_count(office, "SELECT count(*) FROM revision WHERE household_id = '510105016003-03-0901'"),
                      0);
     expect_checked(office);
+    /* the laptop deletes its duplicate, as the message asks: the next merge adds it as
+     * deleted (it holds no number), and no more refusals */
+    r = run_expect(0, "delete", "--db", laptop, "--reason", "registered twice", "510105016003-03-0901", NULL);
+    tu_result_free(&r);
+    r = run_expect(0, "merge", "--db", office, laptop, NULL);
+    ck_assert_msg(strstr(r.out, "1 added, 0 updated, 0 unchanged, 0 conflicts, 0 refused"), "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    ck_assert_int_eq(tu_sql_count(office, "SELECT count(*) FROM household WHERE id = '510105016003-03-0901'"
+                                          " AND deleted_at IS NOT NULL"),
+                     1);
+    r = run_expect(0, "merge", "--db", office, laptop, NULL);
+    ck_assert_msg(strstr(r.out, "0 added, 0 updated, 1 unchanged, 0 conflicts, 0 refused"), "%s%s", r.out, r.err);
+    tu_result_free(&r);
+    expect_checked(office);
     free(file);
     free(xml);
     free(path);

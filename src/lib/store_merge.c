@@ -246,14 +246,18 @@ static int merge_reviews(merge *m, const source_household *h, hh_buf *err)
 }
 
 /* Makes revision `rev` the household's current one, its document numbers indexed;
- * 1 with the reason in `why` when another household here holds one of them. */
-static int make_current(merge *m, const char *id, int rev, hh_buf *why, hh_buf *err)
+ * 1 with the reason in `why` when another household here holds one of them. A
+ * household `deleted` (there) claims none: it holds none, as a deletion here frees
+ * them, and it was refused at every merge for a number its deletion had freed. */
+static int make_current(merge *m, const char *id, int rev, bool deleted, hh_buf *why, hh_buf *err)
 {
     sqlite3_stmt *st = stmt(m, M_SET_CURRENT);
     hh_store_bind_text(st, 1, id);
     sqlite3_bind_int(st, 2, rev);
     if (hh_store_step_done(m->s, st, err))
         return -1;
+    if (deleted) /* a deleted household holds no document number: nothing to claim, or refuse */
+        return hh_store_clear_documents(m->s, id, err);
     int line = 0, holder_line = 0;
     char *holder = NULL;
     int held = hh_store_clear_documents(m->s, id, err) ? -1
@@ -346,7 +350,7 @@ static outcome settle(merge *m, const source_household *h, int here, bool delete
     int there = here_of(h, h->current), rc;
     bool deleted_there = h->deleted_at != NULL;
     if (here == 0) {
-        if ((rc = make_current(m, h->id, there, why, err)) != 0)
+        if ((rc = make_current(m, h->id, there, deleted_there, why, err)) != 0)
             return rc > 0 ? REFUSED : FAILED;
         if (deleted_there &&
             hh_store_mark_deleted(m->s, h->id, there, h->deleted_at, h->delete_reason, m->actor, "merged", err))
@@ -357,7 +361,7 @@ static outcome settle(merge *m, const source_household *h, int here, bool delete
     if (forward < 0 || behind < 0)
         return FAILED;
     if (forward && !deleted) {
-        if (there != here && (rc = make_current(m, h->id, there, why, err)) != 0)
+        if (there != here && (rc = make_current(m, h->id, there, deleted_there, why, err)) != 0)
             return rc > 0 ? REFUSED : FAILED;
         if (deleted_there &&
             hh_store_mark_deleted(m->s, h->id, there, h->deleted_at, h->delete_reason, m->actor, "merged", err))
@@ -377,7 +381,7 @@ static outcome settle(merge *m, const source_household *h, int here, bool delete
             return FAILED;
         if (settled > 0) {
             sqlite3_stmt *live = NULL;
-            if ((rc = make_current(m, h->id, there, why, err)) != 0)
+            if ((rc = make_current(m, h->id, there, false, why, err)) != 0)
                 return rc > 0 ? REFUSED : FAILED;
             if (!(live = hh_store_stmt(m->s, STMT_HOUSEHOLD_UNDELETE, err)))
                 return FAILED;
