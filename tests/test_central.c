@@ -246,7 +246,15 @@ START_TEST(changes_arrive_incrementally_and_two_stores_feed_one_database)
                      0);
     r = tu_hhreg(NULL, NULL, "delete", "--db", tu_store_db, "--reason", "moved", "510105016003-03-0005", NULL);
     tu_result_free(&r);
-    load_ok(tu_store_db, "\"households\":2,\"persons\":");
+    /* an office's own trigger warns: its warning is the plugin's line, not libpq's bare one */
+    free(query("CREATE FUNCTION hhreg.warn() RETURNS trigger LANGUAGE plpgsql AS \\$\\$ BEGIN"
+               " RAISE WARNING 'seen by the office'; RETURN NULL; END \\$\\$;"
+               " CREATE TRIGGER warn AFTER INSERT ON hhreg.tombstone FOR EACH STATEMENT EXECUTE FUNCTION hhreg.warn()"));
+    char *said = load_said(tu_store_db, "\"households\":2,\"persons\":");
+    ck_assert_msg(strstr(said, "hhreg export: plugin postgres: the central database says: WARNING:  seen by the office\n"),
+                  "%s", said);
+    free(said);
+    free(query("DROP TRIGGER warn ON hhreg.tombstone; DROP FUNCTION hhreg.warn()"));
     /* a deleted household leaves its tombstone and its revisions, no row: nothing of
      * its phone, address or enumerator (it kept its row, marked deleted) */
     ck_assert_int_eq(query_long("SELECT count(*) FROM hhreg.household WHERE id = '510105016003-03-0005'"), 0);

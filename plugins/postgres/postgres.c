@@ -683,6 +683,18 @@ static int decide_straight(state *st)
     return 0;
 }
 
+/* A notice of the server (a WARNING: client_min_messages keeps the rest away) as a
+ * line of this plugin's, on standard error as libpq's own would be: it may come on
+ * the sender's thread, where no host function may be called (plugin.h). */
+static void say_notice(void *arg, const char *message)
+{
+    (void)arg;
+    size_t n = strlen(message);
+    while (n && (message[n - 1] == '\n' || message[n - 1] == '\r'))
+        n--;
+    fprintf(stderr, "hhreg export: plugin postgres: the central database says: %.*s\n", (int)n, message);
+}
+
 static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
 {
     state *st = calloc(1, sizeof *st);
@@ -695,6 +707,8 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
     if (conninfo_ok(st, conninfo ? conninfo : "") || schema_ok(st, api->option(ctx, "schema")))
         return -1;
     st->db = PQconnectdb(conninfo ? conninfo : "");
+    if (st->db)
+        PQsetNoticeProcessor(st->db, say_notice, NULL);
     if (PQstatus(st->db) != CONNECTION_OK) {
         fail(st, "cannot connect to the central database", NULL);
         return -1;
