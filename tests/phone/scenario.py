@@ -789,6 +789,11 @@ try:
     worker.refresh()  # the list drawn again, as going back to it does
     wait('the grid taken away gone from the worker\'s phone', lambda: worker.find_elements(By.CSS_SELECTOR, 'button[data-grid]') and
          not worker.find_elements(By.CSS_SELECTOR, 'button[data-grid="510105016003-04"]'))
+    d.get(BASE + '/#/review/510105016003-03-0014')  # returned for its warning: the worker is to see both
+    wait('the form\'s warning', lambda: 'phone' in find('.warning').text)
+    find('#review-comment-input').send_keys('ask them for a phone number')
+    tap('#return')
+    wait('the queue again', lambda: d.current_url.endswith('#/review') and find('#main h1').text == 'Review queue')
     close(d)
     d = worker
     if store('SELECT revision, decision FROM review WHERE household_id = ? ORDER BY seq', family_id) != \
@@ -797,13 +802,15 @@ try:
 
     # --- the warnings kept with a stored form: at their items, and in the outbox ---------------
     step = 'kept warnings'
-    d.get(BASE + '/#/household/510105016003-03-0014')  # stored with a warning: no phone number
-    wait('the kept warning at its item', lambda: 'warn' in item('phone').get_attribute('class') and 'phone' in message('phone'))
+    d.get(BASE + '/#/household/510105016003-03-0014')  # stored with a warning (no phone number), and returned
+    wait('the supervisor\'s comment', lambda: 'phone number' in find('#review-comment').text)
+    wait('the kept warning at its item, beside the comment',
+         lambda: 'warn' in item('phone').get_attribute('class') and 'phone' in message('phone'))
     if 'bad' in item('phone').get_attribute('class'):
         fail('a kept warning is shown as a refusal')
     send()  # unchanged: the server has it, and says its warning again
-    wait('the warning in the outbox', lambda: d.find_elements(By.CSS_SELECTOR, '.outbox-sent .why.warn') and
-         'phone' in find('.outbox-sent .why.warn').text)
+    wait('the warning in the outbox, named as its item', lambda: d.find_elements(By.CSS_SELECTOR, '.outbox-sent .why.warn') and
+         find('.outbox-sent .why.warn').text.startswith('⚠ Household phone: ') and 'phone' in find('.outbox-sent .why.warn').text[20:])
 
     # --- another grid's household cannot be opened --------------------------------------
     step = 'another grid'

@@ -7,7 +7,7 @@
 import { t, label, language, setLanguage, inLanguage } from './i18n.js';
 import { call, session, signIn, signOut, endPendingSignOut, refreshSession, serverReached, ApiError } from './api.js';
 import * as db from './db.js';
-import { emptyAnswers, fromJson, toJson, newPerson, answered, presetUsual } from './answers.js';
+import { emptyAnswers, fromJson, toJson, newPerson, answered, presetUsual, itemPath } from './answers.js';
 import { HouseholdForm, VisitForm, el } from './form.js';
 import { reviewQueueScreen, reviewScreen, progressScreen } from './review.js';
 import { assignmentsScreen } from './assign.js';
@@ -391,10 +391,11 @@ async function formScreen(clientId) {
     ctx.visitInstead = (outcome) => { location.hash = `#/visit/${encodeURIComponent(draft.householdId)}?outcome=${outcome}`; };
   const keep = async (d) => { if (await db.get('drafts', d.clientId)) await db.put('drafts', d); }; // one sent meanwhile stays gone
   const form = new HouseholdForm(body, draft, ctx, keep);
-  if (review && !(draft.diagnostics && draft.diagnostics.length)) // the supervisor's comments at their items
-    form.showDiagnostics((draft.review.items || []).map((i) => ({ path: i.path, message: i.comment })));
-  else if (!(draft.diagnostics && draft.diagnostics.length) && draft.warnings && draft.warnings.length)
-    form.showDiagnostics(draft.warnings.map((w) => ({ ...w, severity: 'warning' }))); // kept with the stored form: to look into
+  if (!(draft.diagnostics && draft.diagnostics.length)) { // the supervisor's comments and the warnings kept with
+    const comments = review ? (draft.review.items || []).map((i) => ({ path: i.path, message: i.comment })) : [];
+    const kept = (draft.warnings || []).map((w) => ({ ...w, severity: 'warning' })); // the stored form, at their items
+    if (comments.length || kept.length) form.showDiagnostics([...comments, ...kept]);
+  }
   if (review) // and above the form, each named as the form names its item
     for (const p of review.querySelectorAll('p[data-path]'))
       p.textContent = `${itemName(body, p.dataset.path)}${t('colon')}${p.textContent.slice(p.dataset.path.length + 2)}`;
@@ -452,6 +453,16 @@ function nextProblem(body, button, first = false) {
 
 // How the worker knows item `path`: its label on the form, after the person or visit it
 // belongs to ("Person 2 · Date of birth"); the path itself when the form does not show it.
+// An item path as the form names its item ("Person 2 · Phone"), from the dictionary:
+// for what is said away from the form (the outbox). The path itself when unknown.
+function pathName(path) {
+  const p = (path || '').replace(/^(person|visit)\//, '$1[1]/');
+  const owner = /^(person|visit)\[(\d+)\]\//.exec(p);
+  const questions = !dict ? [] : owner ? dict.questions[owner[1]] : [...dict.questions.household, ...dict.questions.afterRoster];
+  const q = questions.find((q) => itemPath(q, owner ? `${owner[1]}s` : 'household', owner ? Number(owner[2]) : 0) === p);
+  return q ? `${owner ? `${t(owner[1])} ${owner[2]} · ` : ''}${label(q.prompt)}` : p && p !== 'household' ? p : t('dwelling');
+}
+
 function itemName(body, path) {
   const label = body.querySelector(`[data-path="${CSS.escape(path)}"] label`);
   const owner = /^(person|visit)\[(\d+)\]/.exec(path);
@@ -566,7 +577,7 @@ async function outboxScreen() {
     el('span', { class: 'state', text: t(o.state) }), ' ',
     o.state === 'sent' ? el('span', { class: 'muted', text: sentText(o) }) : null,
     o.state === 'sent' && o.warnings && o.warnings.length
-      ? el('span', { class: 'why warn', text: `⚠ ${o.warnings.map(inLanguage).join(' · ')}` }) : null,
+      ? el('span', { class: 'why warn', text: `⚠ ${o.warnings.map((w) => `${pathName(w.path)}${t('colon')}${inLanguage(w)}`).join(' · ')}` }) : null,
     o.state === 'refused' ? el('span', { class: 'why', text: o.refusal ? refusalText(o.refusal) : o.said }) : null,
     o.state === 'refused' && o.draft && drafts.has(o.draft) ? el('a', { href: `#/form/${o.draft}`, class: 'button' }, t('fixAndSend')) : null,
     o.state === 'refused' ? el('button', { type: 'button', class: 'secondary danger', onclick: async () => {
