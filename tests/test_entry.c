@@ -994,6 +994,11 @@ START_TEST(nobody_home_is_recorded_without_a_roster)
                            "h.current_revision = r.revision JOIN person p USING (household_id, revision) WHERE "
                            "r.room = '1801' AND r.enumeration_status = 'complete' AND r.tenure = 'owned' AND "
                            "r.consent = 1 AND r.respondent = '1' AND p.name = '孙玉珍'"), 1);
+    /* the door found shut stays on record; the interview is a visit of its own */
+    ck_assert_int_eq(count("SELECT group_concat(v.outcome, ' ') = 'nobody-home done' FROM (SELECT v.outcome FROM "
+                           "visit v JOIN household h ON h.id = v.household_id AND h.current_revision = v.revision "
+                           "WHERE h.id = '510105016003-03-0001' AND v.purpose = 'registration' ORDER BY v.seq) v"),
+                     1);
 }
 END_TEST
 

@@ -836,6 +836,42 @@ START_TEST(a_nobody_home_household_made_complete_is_asked_who_answered)
 }
 END_TEST
 
+/* The same household edited on the revisit, days later: the door found shut stays on
+ * record, the interview is today's visit and enumeration date; taken back in the same
+ * edit, both go. */
+START_TEST(a_revisit_in_an_edit_keeps_the_shut_door_and_dates_the_interview_today)
+{
+    static const char form[] =
+        "<household id=\"510105016003-03-0901\" xmlns=\"urn:hhreg:household:1\"><address>"
+        "<district code=\"510105\">青羊区</district><street code=\"510105016\">黄田坝街道</street>"
+        "<community code=\"510105016003\">华兴社区</community><grid>3</grid><building>543</building>"
+        "<unit>1</unit><room>901</room></address><householdType>family</householdType>"
+        "<dwellingType>apartment</dwellingType><enumeration enumerator=\"E0300\" date=\"2026-10-11\""
+        " status=\"nobody-home\"/><visit date=\"2026-10-11\" enumerator=\"E0300\" purpose=\"registration\""
+        " outcome=\"nobody-home\"/></household>\n";
+    hh_answers *a = answers_of(form, sizeof form - 1, "nobody.xml");
+    hh_answer_set_flag(a, "mode", "edit");
+    char today[11];
+    hh_date_format(hh_date_today(), today);
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "status", "complete");
+    hh_entry_status_changed(a, "nobody-home");
+    ck_assert_int_eq(hh_answers_count(a, HH_SCOPE_VISIT), 2);
+    ck_assert_str_eq(hh_answer(a, HH_SCOPE_VISIT, 1, "outcome"), "nobody-home"); /* the shut door, as it was */
+    ck_assert_str_eq(hh_answer(a, HH_SCOPE_VISIT, 1, "date"), "2026-10-11");
+    ck_assert_str_eq(hh_answer(a, HH_SCOPE_VISIT, 2, "date"), today);
+    ck_assert_str_eq(hh_answer(a, HH_SCOPE_VISIT, 2, "purpose"), "registration");
+    ck_assert_str_eq(hh_answer(a, HH_SCOPE_VISIT, 2, "outcome"), "done");
+    ck_assert_str_eq(hh_answer(a, HH_SCOPE_VISIT, 2, "enumerator"), "E0300");
+    ck_assert_str_eq(hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date"), today);
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "status", "nobody-home"); /* taken back */
+    hh_entry_status_changed(a, "complete");
+    ck_assert_int_eq(hh_answers_count(a, HH_SCOPE_VISIT), 1);
+    ck_assert_str_eq(hh_answer(a, HH_SCOPE_VISIT, 1, "outcome"), "nobody-home");
+    ck_assert_str_eq(hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date"), "2026-10-11");
+    hh_answers_free(a);
+}
+END_TEST
+
 /* The keys of the questions rule `rule`'s first diagnostic involves ("k1 k2 "). */
 static char *involved(hh_validator *v, const hh_answers *a, const char *rule)
 {
@@ -1173,6 +1209,7 @@ Suite *make_entrylib_suite(void)
     tcase_add_test(tc, a_low_income_household_can_be_recorded);
     tcase_add_test(tc, typed_text_is_forgiven_and_normalised);
     tcase_add_test(tc, a_nobody_home_household_made_complete_is_asked_who_answered);
+    tcase_add_test(tc, a_revisit_in_an_edit_keeps_the_shut_door_and_dates_the_interview_today);
     tcase_add_test(tc, a_problem_of_two_items_names_both);
     tcase_add_test(tc, a_typed_household_is_stored_as_its_file_would_be);
     tcase_add_test(tc, a_stored_household_is_read_through_the_library);

@@ -114,6 +114,41 @@ const char *hh_entry_usual_answer(const char *key)
     return NULL;
 }
 
+/* An edit of a stored household nobody answered, now answered (the revisit): the
+ * stored registration visit stays as it was (the door found shut that day), the
+ * interview is a visit of today's, registration, done, and the enumeration date is
+ * today's, ages counted on it; both shown at the review, to change. Taken back in the
+ * same edit, the visit goes and the date is the form's again. True when it acted. */
+static bool revisited(hh_answers *a, bool answered_now)
+{
+    const char *added = hh_answer_flag(a, "revisit-visit");
+    if (!answered_now && added) {
+        hh_answers_remove_item(a, HH_SCOPE_VISIT, atoi(added));
+        const char *date = hh_answer_flag(a, "revisit-date-before");
+        if (date)
+            hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date", date);
+        hh_answer_set_flag(a, "revisit-visit", NULL);
+        hh_answer_set_flag(a, "revisit-date-before", NULL);
+        return true;
+    }
+    if (!answered_now || added)
+        return false;
+    char today[11], index[16];
+    hh_date_format(hh_date_today(), today);
+    int visit = hh_answers_count(a, HH_SCOPE_VISIT) + 1;
+    snprintf(index, sizeof index, "%d", visit);
+    hh_answer_set_flag(a, "revisit-date-before", hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date"));
+    hh_answer_set_flag(a, "revisit-visit", index);
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date", today);
+    hh_answer_set(a, HH_SCOPE_VISIT, visit, "date", today);
+    const char *enumerator = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumerator");
+    if (enumerator)
+        hh_answer_set(a, HH_SCOPE_VISIT, visit, "enumerator", enumerator);
+    hh_answer_set(a, HH_SCOPE_VISIT, visit, "purpose", "registration");
+    hh_answer_set(a, HH_SCOPE_VISIT, visit, "outcome", "done");
+    return true;
+}
+
 void hh_entry_status_changed(hh_answers *a, const char *before)
 {
     const char *now = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "status");
@@ -140,6 +175,8 @@ void hh_entry_status_changed(hh_answers *a, const char *before)
             }
         }
     }
+    if (hh_answer_flag(a, "mode") && revisited(a, answered_now))
+        return;
     int visits = hh_answers_count(a, HH_SCOPE_VISIT);
     for (int i = 1; i <= visits; i++) { /* the registration's own visit: its outcome was the status */
         const char *purpose = hh_answer(a, HH_SCOPE_VISIT, i, "purpose");
