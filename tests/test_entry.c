@@ -379,6 +379,24 @@ START_TEST(a_person_removed_at_the_review_is_said_and_the_review_renumbered)
 }
 END_TEST
 
+/* A warning about one answer (a mobile number a digit short) is said as it is typed,
+ * at the door, not first at saving; the person's is not said again when the person
+ * is checked. */
+START_TEST(a_warning_about_an_answer_is_said_as_it_is_typed)
+{
+    tu_pty t;
+    start(&t, "enter", NULL);
+    answer_address(&t, "1702");
+    tu_pty_answer(&t, "Dwelling type:", "apartment");
+    tu_pty_answer(&t, "Enumeration status", "complete");
+    tu_pty_answer(&t, "Tenure:", "2");
+    tu_pty_answer(&t, "Household phone", "139 1234 567");
+    tu_pty_expect(&t, "warning: [PHONE-MOBILE] phone: the household's mobile number has 10 digits, not 11", 20);
+    tu_pty_answer(&t, "low-income allowance", "n"); /* the next question comes after it */
+    tu_pty_free(&t);
+}
+END_TEST
+
 /* The number of the review line that shows `label`. */
 static const char *review_number(tu_pty *t, const char *label, char out[16]);
 
@@ -1014,6 +1032,7 @@ Suite *make_entry_suite(void)
     tcase_add_test(tc, a_person_removed_at_the_review_is_said_and_the_review_renumbered);
     tcase_add_test(tc, a_corrected_id_number_brings_its_birth_date);
     tcase_add_test(tc, warnings_are_shown_and_may_be_declined_at_saving);
+    tcase_add_test(tc, a_warning_about_an_answer_is_said_as_it_is_typed);
     tcase_add_test(tc, an_edit_makes_a_second_revision_and_a_visit_goes_to_the_log);
     tcase_add_test(tc, a_problem_of_two_items_lets_the_worker_choose_which_to_change);
     tcase_add_test(tc, a_second_head_is_told_at_once);

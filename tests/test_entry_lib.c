@@ -836,6 +836,36 @@ START_TEST(a_nobody_home_household_made_complete_is_asked_who_answered)
 }
 END_TEST
 
+/* While the household's first answers are typed (no member count yet), the form
+ * with stand-ins passes the schema, so the rules run at each answer: the member
+ * count's stand-in was "x", a type error that kept every rule from running until
+ * the count was answered. */
+START_TEST(the_rules_run_from_the_first_answer)
+{
+    hh_answers *a = hh_answers_new();
+    static const char *const address[][2] = {
+        { "district-code", "510105" }, { "district", "青羊区" }, { "street-code", "510106016" }, /* not the district's */
+        { "street", "黄田坝街道" }, { "community-code", "510105016003" }, { "community", "华兴社区" }, { "grid", "3" },
+    };
+    for (size_t i = 0; i < sizeof address / sizeof address[0]; i++)
+        hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, address[i][0], address[i][1]);
+    hh_validator *v = hh_validator_new(tu_schemas());
+    hh_diags d;
+    hh_diags_init(&d);
+    hh_entry_check(v, a, true, -1, -1, &d);
+    bool codes = false;
+    for (size_t i = 0; i < d.n; i++) {
+        ck_assert_msg(strncmp(d.items[i].rule, "XSD-", 4) != 0, "%s at %s: %s", d.items[i].rule, d.items[i].path,
+                      d.items[i].msg_en);
+        codes |= strcmp(d.items[i].rule, "ADDRESS-CODES") == 0;
+    }
+    ck_assert_msg(codes, "the street code of another district is not told at once");
+    hh_diags_free(&d);
+    hh_validator_free(v);
+    hh_answers_free(a);
+}
+END_TEST
+
 /* The same household edited on the revisit, days later: the door found shut stays on
  * record, the interview is today's visit and enumeration date; taken back in the same
  * edit, both go. */
@@ -1210,6 +1240,7 @@ Suite *make_entrylib_suite(void)
     tcase_add_test(tc, typed_text_is_forgiven_and_normalised);
     tcase_add_test(tc, a_nobody_home_household_made_complete_is_asked_who_answered);
     tcase_add_test(tc, a_revisit_in_an_edit_keeps_the_shut_door_and_dates_the_interview_today);
+    tcase_add_test(tc, the_rules_run_from_the_first_answer);
     tcase_add_test(tc, a_problem_of_two_items_names_both);
     tcase_add_test(tc, a_typed_household_is_stored_as_its_file_would_be);
     tcase_add_test(tc, a_stored_household_is_read_through_the_library);

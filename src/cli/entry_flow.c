@@ -310,6 +310,19 @@ static bool among_answered(const entry_conversation *s, const hh_entry_target *t
     return found;
 }
 
+/* A warning about one answer as typed (a mobile number a digit short, an age over
+ * 105): said as that answer is given, while it can be asked about at the door, and
+ * not again when the person is checked (it is listed again before saving). An empty
+ * answer's (PHONE-MISSING: a person's phone may still come) waits for saving. */
+static bool warns_of_one_answer(entry_conversation *s, const hh_diag *g)
+{
+    hh_entry_target t[2];
+    if (g->severity == HH_ERROR || hh_entry_involved(s->a, g, t, 2) != 1)
+        return false;
+    const char *v = hh_answer(s->a, t[0].scope, t[0].index, t[0].q->key); /* where the answer is kept */
+    return v && *v;
+}
+
 /* The form as it stands, with the answer to `q` just given: the number of errors
  * the validator finds at this item (each shown), for `ask` to ask it again.
  * `more_keys`: the questions the same text answered too. An error of several
@@ -325,14 +338,18 @@ static size_t form_refuses(entry_conversation *s, const hh_question *q, hh_q_sco
     const char *roster = hh_answer_flag(s->a, "roster");
     for (size_t i = 0; i < d.n; i++) {
         const hh_diag *g = &d.items[i];
-        if (g->severity != HH_ERROR ||
-            (strcmp(g->rule, "MEMBER-COUNT") == 0 && !(roster && strcmp(roster, "done") == 0)))
+        if (strcmp(g->rule, "MEMBER-COUNT") == 0 && !(roster && strcmp(roster, "done") == 0))
             continue; /* the count is asked before the roster, and held against it once it is closed */
         hh_entry_item r;
         hh_entry_item_of(g->path, &r);
         bool its = hh_entry_item_is(&r, q, index);
         for (int k = 0; k < 2 && more_keys[k] && !its; k++)
             its = hh_entry_item_is(&r, hh_question_find(scope, more_keys[k]), index);
+        if (g->severity != HH_ERROR) {
+            if (its && warns_of_one_answer(s, g))
+                print_diag(s, g);
+            continue;
+        }
         hh_entry_target t[8];
         size_t involved = hh_entry_involved(s->a, g, t, sizeof t / sizeof t[0]);
         if (its || (involved >= 2 && among_answered(s, t, involved, q, index))) {
@@ -1035,7 +1052,8 @@ static int check_person(entry_conversation *s, int p)
         for (size_t i = 0; i < d.n; i++) {
             hh_entry_item r;
             hh_entry_item_of(d.items[i].path, &r);
-            if ((r.scope != HH_SCOPE_PERSON || r.index != p) && !names_person(s, &d.items[i], p))
+            if (((r.scope != HH_SCOPE_PERSON || r.index != p) && !names_person(s, &d.items[i], p)) ||
+                warns_of_one_answer(s, &d.items[i]))
                 continue;
             print_diag(s, &d.items[i]);
             if (d.items[i].severity == HH_ERROR && !errors++)

@@ -24,6 +24,7 @@ typedef struct form_writer {
     bool as_given;          /* every answer written, asked or not (a form sent as JSON) */
     xmlTextWriterPtr w;
     char today[11];
+    char members[12];       /* the persons written: the member count's stand-in, which MEMBER-COUNT accepts */
 } form_writer;
 
 static const char *placeholder(const form_writer *f, hh_q_scope scope, int index, const char *key);
@@ -84,6 +85,8 @@ static const char *placeholder(const form_writer *f, hh_q_scope scope, int index
         return document_stand_in(f, index);
     if (strcmp(key, "enumeration-date") == 0 || strcmp(key, "date") == 0)
         return f->today;
+    if (strcmp(key, "member-count") == 0) /* not "x": a type error there kept the rules from running at all */
+        return f->members;
     for (size_t i = 0; i < sizeof stand_ins / sizeof stand_ins[0]; i++)
         if (stand_ins[i].scope == scope && strcmp(stand_ins[i].key, key) == 0)
             return stand_ins[i].value;
@@ -277,7 +280,10 @@ static void write_visit(form_writer *f, int v)
 static char *form_xml(const hh_answers *a, bool placeholders, bool as_given, int upto_person, int upto_visit,
                       size_t *len)
 {
-    form_writer f = { a, placeholders, as_given, NULL, "" };
+    form_writer f = { a, placeholders, as_given, NULL, "", "" };
+    int persons = hh_answers_count(a, HH_SCOPE_PERSON), visits = hh_answers_count(a, HH_SCOPE_VISIT);
+    int written_persons = upto_person >= 0 && upto_person < persons ? upto_person : persons;
+    snprintf(f.members, sizeof f.members, "%d", written_persons > 0 ? written_persons : 1);
     const char *date = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date");
     hhreg_date d;
     if (date && hhreg_date_parse(date, false, &d))
@@ -291,7 +297,6 @@ static char *form_xml(const hh_answers *a, bool placeholders, bool as_given, int
     xmlTextWriterStartDocument(f.w, "1.0", "UTF-8", NULL);
     xmlTextWriterStartElementNS(f.w, NULL, BAD_CAST "household", BAD_CAST NS);
     write_items(&f, HH_ITEM_HOUSEHOLD, HH_SCOPE_HOUSEHOLD, 0);
-    int persons = hh_answers_count(a, HH_SCOPE_PERSON), visits = hh_answers_count(a, HH_SCOPE_VISIT);
     for (int p = 1; p <= persons && (upto_person < 0 || p <= upto_person); p++)
         write_person(&f, p);
     if (placeholders && persons == 0 && upto_person < 0)
