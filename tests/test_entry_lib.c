@@ -296,6 +296,11 @@ START_TEST(typed_text_is_forgiven_and_normalised)
     typed(l, P, "phone", "138 1234 5678", HH_LANG_EN, "13812345678", NULL);
     typed(l, P, "phone", "＋８６　１３８－１２３４－５６７８", HH_LANG_EN, "+8613812345678", NULL);
     typed(l, H, "phone", "（０２８）８７６５－４３２１", HH_LANG_EN, "02887654321", NULL);
+    /* a relation as people say it: one of the names a label joins (女婿/儿媳) */
+    typed(l, P, "relationship", "儿媳", HH_LANG_ZH, "child-in-law", NULL);
+    typed(l, P, "relationship", "孙子女", HH_LANG_ZH, "grandchild", NULL);
+    typed(l, P, "relationship", "公婆", HH_LANG_ZH, "parent-in-law", NULL);
+    typed(l, P, "sex", "woman", HH_LANG_EN, NULL, "not in the list: choose a number from 1 to 2, or type a code or name");
     typed(l, P, "document-number", "ｅａ 1234567", HH_LANG_EN, "EA1234567", NULL);
     typed(l, H, "enumerator", "E 03", HH_LANG_EN, NULL, "an enumerator id");
     hh_code_labels_free(l);

@@ -53,7 +53,14 @@ char *hh_entry_parse_answer(const hh_question *q, const char *text, const char *
             if (strcmp(codes[i], text) == 0 || (!*end && hh_code_menu_number(codes, i) == n))
                 return hh_xstrdup(codes[i]);
         long first = count ? hh_code_menu_number(codes, 0) : 1, last = count ? hh_code_menu_number(codes, count - 1) : 0;
-        snprintf(why, why_len, hh_text(lang, "choose a number from %ld to %ld", "请输入 %ld 到 %ld 之间的序号"), first, last);
+        if (*end) /* words, not a number: said to be taken too */
+            snprintf(why, why_len,
+                     hh_text(lang, "not in the list: choose a number from %ld to %ld, or type a code or name as listed",
+                             "不在列表中：请输入 %ld 到 %ld 之间的序号，或列表中的代码或名称"),
+                     first, last);
+        else
+            snprintf(why, why_len, hh_text(lang, "choose a number from %ld to %ld", "请输入 %ld 到 %ld 之间的序号"),
+                     first, last);
         return NULL;
     }
     case HH_Q_BOOL: {

@@ -52,6 +52,26 @@ static bool same(const char *typed, const char *name)
     return name && *name && strcasecmp(typed, name) == 0;
 }
 
+/* Whether `typed` is one of the names label `label` joins with '/' or '／' (blanks
+ * around each left out), case aside. */
+static bool label_part(const char *typed, const char *label)
+{
+    size_t n = strlen(typed), parts = 0;
+    bool found = false;
+    for (const char *part = label; part; parts++) {
+        const char *slash = strchr(part, '/'), *wide = strstr(part, "\xEF\xBC\x8F"); /* U+FF0F */
+        const char *end = slash && (!wide || slash < wide) ? slash : wide;
+        const char *from = part, *to = end ? end : part + strlen(part);
+        while (from < to && *from == ' ')
+            from++;
+        while (to > from && to[-1] == ' ')
+            to--;
+        found |= (size_t)(to - from) == n && strncasecmp(from, typed, n) == 0;
+        part = end ? end + (*end == '/' ? 1 : 3) : NULL;
+    }
+    return found && parts > 1;
+}
+
 /* The edit distance of two short ASCII words, transpositions counting one, up to 3. */
 static int distance(const char *a, const char *b)
 {
@@ -146,6 +166,17 @@ static const char *code(const hh_code_labels *labels, const char *list, const ch
             strcmp(typed, hh_code_label(labels, list, codes[i], "zh") ? hh_code_label(labels, list, codes[i], "zh")
                                                                        : "") == 0)
             return codes[i];
+    /* one of the names a label joins with a slash ("女婿/儿媳": 儿媳), when it is one code's alone */
+    const char *named = NULL;
+    int naming = 0;
+    for (size_t i = 0; codes[i]; i++)
+        if (label_part(typed, hh_code_label(labels, list, codes[i], "en")) ||
+            label_part(typed, hh_code_label(labels, list, codes[i], "zh"))) {
+            named = codes[i];
+            naming++;
+        }
+    if (naming == 1)
+        return named;
     /* a long list is searched: part of a label names a code when it names one alone */
     size_t n_codes = 0, n = strlen(typed);
     while (codes[n_codes])
