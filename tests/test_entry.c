@@ -257,7 +257,7 @@ START_TEST(a_session_killed_half_way_resumes_with_nothing_lost)
     /* with two waiting, --resume must be told which; both are named */
     r = tu_hhreg(NULL, NULL, "enter", "--resume", "--db", tu_store_db, "--lang", "en", NULL);
     ck_assert_msg(r.status == 2 && strstr(r.err, "2 drafts are waiting") && strstr(r.err, "new-1") &&
-                      strstr(r.err, "new-2"),
+                      strstr(r.err, "new-2") && strstr(r.err, " 543-2-303 "), /* told apart by their doors */
                   "%d %s", r.status, r.err);
     tu_result_free(&r);
     /* the draft messages in Chinese too (issue 17, item 11) */

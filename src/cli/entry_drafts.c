@@ -89,6 +89,8 @@ int entry_draft_claim(entry_conversation *s)
 
 typedef struct draft {
     char *name, *path, *mode, *id; /* id: the household's, or NULL before it is answered */
+    char *door;                    /* building-unit-room as far as answered, or NULL: two new
+                                      households of a grid may show one id until saved */
     time_t saved;
     bool unreadable;
 } draft;
@@ -138,6 +140,12 @@ static draft *read_drafts(const entry_conversation *s, size_t *n)
         const char *mode = a ? hh_answer_flag(a, "mode") : NULL, *id = a ? hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "id") : NULL;
         d->mode = hh_xstrdup(mode ? mode : "enter");
         d->id = id && *id ? hh_xstrdup(id) : NULL;
+        const char *building = a ? hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "building") : NULL;
+        if (building && *building) {
+            const char *unit = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "unit"), *room = hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "room");
+            d->door = hh_xasprintf("%s%s%s%s%s", building, unit && *unit ? "-" : "", unit && *unit ? unit : "",
+                                   room && *room ? "-" : "", room && *room ? room : "");
+        }
         hh_answers_free(a);
     }
     closedir(dir);
@@ -153,6 +161,7 @@ static void free_drafts(draft *all, size_t n)
         free(all[i].path);
         free(all[i].mode);
         free(all[i].id);
+        free(all[i].door);
     }
     free(all);
 }
@@ -163,11 +172,13 @@ static void print_draft(const entry_conversation *s, FILE *out, const draft *d)
     struct tm tm;
     if (d->saved && localtime_r(&d->saved, &tm))
         strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-    fprintf(out, "  %-22s %-6s %-22s %s %s\n", d->name, d->mode,
+    char *door = hh_printable(d->door ? d->door : "");
+    fprintf(out, "  %-22s %-6s %-22s %-14s %s %s\n", d->name, d->mode,
             d->unreadable ? tr(s, "(unreadable)", "（无法读取）")
             : d->id       ? d->id
                           : tr(s, "(no id yet)", "（尚无编号）"),
-            tr(s, "saved", "保存于"), when);
+            door, tr(s, "saved", "保存于"), when);
+    free(door);
 }
 
 int entry_drafts_list(entry_conversation *s)
