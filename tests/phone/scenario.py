@@ -262,6 +262,20 @@ try:
     tap('#lang')
     wait('the list in English', lambda: find('h1').text == 'My households')
 
+    # --- a new household opened and left untouched is nobody's work: not kept as unfinished
+    step = 'untouched new household'
+    tap('button[data-grid]')
+    item('address/room')
+    tap('a.back')
+    wait('the list again', lambda: find('h1').text == 'My households' and find('#household-list'))
+    drafts = d.execute_async_script('''
+        const done = arguments[arguments.length - 1], rq = indexedDB.open('hhreg');
+        rq.onsuccess = () => { const c = rq.result.transaction('drafts').objectStore('drafts').count();
+                               c.onsuccess = () => done(c.result); c.onerror = () => done(-1); };
+        rq.onerror = () => done(-1);''')
+    if d.find_elements(By.CSS_SELECTOR, '.row.draft') or drafts != 0:
+        fail(f'a new household opened and left untouched is kept as unfinished ({drafts} draft(s) on the phone)')
+
     # --- an elderly woman living alone with a disability certificate --------------------
     step = 'elderly woman, alone, disability certificate'
     new_household('543', '9', '901')

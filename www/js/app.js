@@ -141,10 +141,11 @@ function signInScreen(message) {
 
 // --- my households ---------------------------------------------------------------------
 
-// Whether a draft holds the worker's work: a new household, or one they changed or sent
-// (a household only opened is a copy of the server's, replaced when opened again). A
-// draft from before the flag is flagged by flagOldDrafts; until then it is the worker's.
-function worked(draft) { return draft.edited !== false || !draft.householdId; }
+// Whether a draft holds the worker's work: one they changed or sent (a household only
+// opened is a copy of the server's, replaced when opened again; a new household opened
+// and left untouched is nobody's work, dropped from the list). A draft from before the
+// flag is flagged by flagOldDrafts; until then it is the worker's.
+function worked(draft) { return draft.edited !== false; }
 
 function flagsOf(h) {
   const f = [];
@@ -157,9 +158,12 @@ function flagsOf(h) {
 }
 
 async function listScreen() {
-  const [list, drafts, outbox] = await Promise.all([loadHouseholds(), db.all('drafts'), db.all('outbox')]);
+  const [list, all, outbox] = await Promise.all([loadHouseholds(), db.all('drafts'), db.all('outbox')]);
   const s = session(); // after the list: its grids as the server has them now
   if (!s) return; // the session ended meanwhile: the sign-in screen is shown
+  const untouched = all.filter((d) => !d.householdId && d.edited === false); // + New household, then back
+  for (const d of untouched) await db.remove('drafts', d.clientId);
+  const drafts = all.filter((d) => !untouched.includes(d));
   const waiting = outbox.filter((o) => o.state !== 'sent').length;
   const grids = s.grids.filter((g) => /^\d{12}-\d{2}$/.test(g.split('/')[0]));
   const newButtons = grids.map((g) => el('button', { type: 'button', class: 'primary', 'data-grid': g, onclick: () => newHousehold(g) },
@@ -226,7 +230,8 @@ async function newHousehold(grid) {
   answers.visits.push({ date: today(), enumerator: s.user, purpose: 'registration', outcome: 'done' });
   answers.persons.push(newPerson(dict, 1)); // the one who opens the door; removed when nobody is home
   answers.household['member-count'] = '1';
-  const d = { clientId: newClientId(), grid: grid.split('/')[0], householdId: null, baseRevision: null, answers, updatedAt: new Date().toISOString() };
+  const d = { clientId: newClientId(), grid: grid.split('/')[0], householdId: null, baseRevision: null, answers,
+    updatedAt: new Date().toISOString(), edited: false };
   await db.put('drafts', d);
   location.hash = `#/form/${d.clientId}`;
 }
