@@ -84,7 +84,7 @@ export async function progressScreen(screen) {
   const table = (title, rows, key) => el('section', {}, el('h2', { text: title }),
     ...rows.map((r) => el('div', { class: 'progress-row' },
       el('strong', { text: r[key] || t('total') }),
-      el('span', { class: 'muted', text: `${t('householdsN')}: ${r.households} · ${t('approved')} ${r.approved} · ${t('submitted')} ${r.submitted} · ${t('returnedN')} ${r.returned} · ${t('visits7')} ${r.visits7}` }),
+      el('span', { class: 'muted', text: `${t('householdsN')}${t('colon')}${r.households} · ${t('approved')} ${r.approved} · ${t('submitted')} ${r.submitted} · ${t('returnedN')} ${r.returned} · ${t('visits7')} ${r.visits7}` }),
       bar(r))));
   screen(t('progress'), el('a', { href: '#/', class: 'back' }, `← ${t('back')}`),
     el('p', { class: 'muted', text: `${t('asOf')} ${p.asOf}` }),
