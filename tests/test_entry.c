@@ -439,8 +439,9 @@ START_TEST(warnings_are_shown_and_may_be_declined_at_saving)
     tu_pty_answer(&t, "Save with these warnings?", "n"); /* back to the review, to fix it */
     tu_pty_answer(&t, "nothing changed since the list above", "l"); /* the review lists only changes: all again */
     tu_pty_expect(&t, "Person 2 · Date of birth (YYYY-MM-DD): 1983-06-01", 20);
-    char number[16];
-    tu_pty_send(&t, review_number(&t, "Date of birth (YYYY-MM-DD): 1983-06-01", number));
+    char number[16], go[24];
+    snprintf(go, sizeof go, "go %s", review_number(&t, "Date of birth (YYYY-MM-DD): 1983-06-01", number));
+    tu_pty_send(&t, go); /* go N at the review, as at any question */
     tu_pty_answer(&t, "Person 2 · Date of birth (YYYY-MM-DD) [1983-06-01]", "1990-06-01");
     tu_pty_answer(&t, "Number to change", "s");
     tu_pty_expect(&t, "Stored the new household", 30);

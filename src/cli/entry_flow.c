@@ -445,6 +445,20 @@ static long line_number(const char *text)
     return *text && !*end ? n : -1;
 }
 
+/* Person p's questions asked again (each answer offered), then the person checked. */
+static int ask_person_again(entry_conversation *s, int p)
+{
+    int rc = 0;
+    size_t n;
+    const hh_question *qs = hh_questions(HH_SCOPE_PERSON, &n);
+    for (size_t i = 0; i < n && !rc; i++)
+        if (hh_question_applies(&qs[i], s->a, p))
+            rc = ask(s, &qs[i], HH_SCOPE_PERSON, p);
+    if (!rc && p != s->new_person)
+        rc = check_person(s, p);
+    return rc;
+}
+
 /* The review in the middle of entry: any line changed, then back to the question. */
 static int review_detour(entry_conversation *s)
 {
@@ -511,13 +525,7 @@ static int navigate(entry_conversation *s, const char *text, const hh_question *
             fprintf(s->out, "  %s\n", tr(s, "no such person yet", "尚无此人"));
             return DETOUR;
         }
-        size_t n;
-        const hh_question *qs = hh_questions(HH_SCOPE_PERSON, &n);
-        for (size_t i = 0; i < n && !rc; i++)
-            if (hh_question_applies(&qs[i], s->a, p))
-                rc = ask(s, &qs[i], HH_SCOPE_PERSON, p);
-        if (!rc && p != s->new_person)
-            rc = check_person(s, p);
+        rc = ask_person_again(s, p);
         return rc ? rc : DETOUR;
     }
     if (strcmp(text, "remove") == 0 || strcmp(text, "删除") == 0) {
@@ -1572,7 +1580,12 @@ static int review(entry_conversation *s)
             for (size_t i = 0; i < s->n_shown; i++) /* nothing counts as shown: all listed again */
                 free(s->shown[i]);
             s->n_shown = 0;
-        } else if (change_line(s, lines, n, line_number(text), &rc)) {
+        } else if (change_line(s, lines, n, line_number(text), &rc) ||
+                   (strncmp(text, "go ", 3) == 0 && change_line(s, lines, n, line_number(text + 3), &rc))) {
+            enter_saves = true; /* a number, or go N as at any question */
+        } else if (strncmp(text, "person ", 7) == 0 && line_number(text + 7) >= 1 &&
+                   line_number(text + 7) <= hh_answers_count(s->a, HH_SCOPE_PERSON)) {
+            rc = ask_person_again(s, (int)line_number(text + 7));
             enter_saves = true;
         } else if (strcmp(text, "p") == 0) {
             rc = add_person(s, hh_answers_count(s->a, HH_SCOPE_PERSON) + 1, false);
