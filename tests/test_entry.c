@@ -782,7 +782,9 @@ START_TEST(back_review_go_person_and_remove_at_any_question)
     tu_pty_expect(&t, "the review has lines 1 to", 20);
     static const char *const household[][2] = {
         { "Dwelling type:", "apartment" }, { "Enumeration status", "complete" }, { "Tenure:", "1" },
-        { "Household phone", "02887650000" }, { "low-income allowance", "n" }, { "Extreme-hardship", "" },
+        { "Household phone", "?" } /* help: the form of a phone number, not "text" */,
+        { "a phone number: 5 to 20 digits", "02887650000" } /* and asked again */,
+        { "low-income allowance", "n" }, { "Extreme-hardship", "" },
         { "Consent given?", "y" }, { "How many persons live here?", "2" } /* by mistake */,
         { "Also record", "back" } /* at a yes-or-no question too: the question before */,
         { "How many persons live here? [2]", "2" }, { "Also record", "" } };

@@ -635,11 +635,15 @@ static void explain(entry_conversation *s, const hh_question *q)
     case HH_Q_BOOL:
         fprintf(s->out, "  %s", tr(s, "y (yes) or n (no)", "y（是）或 n（否）"));
         break;
-    default:
-        if (q->max > 0)
+    default: {
+        const char *en, *zh;
+        if (hh_question_form(q, &en, &zh)) /* a code of digits, a phone, a language tag: its form */
+            fprintf(s->out, "  %s", tr(s, en, zh));
+        else if (q->max > 0)
             fprintf(s->out, tr(s, "  text of at most %g characters", "  不超过 %g 个字符的文字"), q->max);
         else
             fprintf(s->out, "  %s", tr(s, "text", "文字"));
+    }
     }
     fprintf(s->out, "%s\n  %s\n", q->optional ? tr(s, "; Enter skips it", "；回车跳过") : "",
             tr(s, "Enter takes the value in brackets; at any question: back, review, go N, person N",
