@@ -903,6 +903,29 @@ START_TEST(a_revisit_in_an_edit_keeps_the_shut_door_and_dates_the_interview_toda
     ck_assert_int_eq(hh_answers_count(a, HH_SCOPE_VISIT), 1);
     ck_assert_str_eq(hh_answer(a, HH_SCOPE_VISIT, 1, "outcome"), "nobody-home");
     ck_assert_str_eq(hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date"), "2026-10-11");
+    /* partial made complete in an edit is the same interview finished: no revisit */
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "status", "partial");
+    hh_entry_status_changed(a, "nobody-home"); /* a revisit, as above */
+    ck_assert_int_eq(hh_answers_count(a, HH_SCOPE_VISIT), 2);
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "status", "complete");
+    hh_entry_status_changed(a, "partial");
+    ck_assert_int_eq(hh_answers_count(a, HH_SCOPE_VISIT), 2);
+    ck_assert_str_eq(hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date"), today);
+    hh_answers_free(a);
+    static const char partial[] =
+        "<household id=\"510105016003-03-0902\" xmlns=\"urn:hhreg:household:1\"><address>"
+        "<district code=\"510105\">青羊区</district><street code=\"510105016\">黄田坝街道</street>"
+        "<community code=\"510105016003\">华兴社区</community><grid>3</grid><building>543</building>"
+        "<unit>1</unit><room>902</room></address><householdType>family</householdType>"
+        "<dwellingType>apartment</dwellingType><enumeration enumerator=\"E0300\" date=\"2026-10-11\""
+        " status=\"partial\"/><visit date=\"2026-10-11\" enumerator=\"E0300\" purpose=\"registration\""
+        " outcome=\"done\"/></household>\n";
+    a = answers_of(partial, sizeof partial - 1, "partial.xml");
+    hh_answer_set_flag(a, "mode", "edit");
+    hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "status", "complete");
+    hh_entry_status_changed(a, "partial");
+    ck_assert_int_eq(hh_answers_count(a, HH_SCOPE_VISIT), 1);
+    ck_assert_str_eq(hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date"), "2026-10-11");
     hh_answers_free(a);
 }
 END_TEST

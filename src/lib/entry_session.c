@@ -126,7 +126,7 @@ const char *hh_entry_usual_answer(const char *key)
  * interview is a visit of today's, registration, done, and the enumeration date is
  * today's, ages counted on it; both shown at the review, to change. Taken back in the
  * same edit, the visit goes and the date is the form's again. True when it acted. */
-static bool revisited(hh_answers *a, bool answered_now)
+static bool revisited(hh_answers *a, bool answered_now, bool answered_before)
 {
     const char *added = hh_answer_flag(a, "revisit-visit");
     if (!answered_now && added) {
@@ -138,7 +138,7 @@ static bool revisited(hh_answers *a, bool answered_now)
         hh_answer_set_flag(a, "revisit-date-before", NULL);
         return true;
     }
-    if (!answered_now || added)
+    if (!answered_now || answered_before || added) /* partial to complete: the same interview */
         return false;
     char today[11], index[16];
     hh_date_format(hh_date_today(), today);
@@ -182,7 +182,7 @@ void hh_entry_status_changed(hh_answers *a, const char *before)
             }
         }
     }
-    if (hh_answer_flag(a, "mode") && revisited(a, answered_now))
+    if (hh_answer_flag(a, "mode") && revisited(a, answered_now, answered_before))
         return;
     int visits = hh_answers_count(a, HH_SCOPE_VISIT);
     for (int i = 1; i <= visits; i++) { /* the registration's own visit: its outcome was the status */
