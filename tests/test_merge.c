@@ -285,6 +285,11 @@ START_TEST(an_edit_against_a_deletion_is_a_conflict)
     expect_report(office, laptop, 0, "0 added, 0 updated, %ld unchanged, 0 conflicts", grid);
     ck_assert_int_eq(tu_sql_count(office, "SELECT count(*) FROM conflict WHERE resolved_at IS NULL"), 1);
     ck_assert_int_eq(tu_sql_count(office, "SELECT count(*) FROM household WHERE deleted_at IS NOT NULL"), 1);
+    /* nor does a later edit of it, made without deciding: only a resolution does */
+    edit_floor_area(laptop, HH, "67");
+    expect_report(office, laptop, 1, "0 added, 0 updated, %ld unchanged, 1 conflicts", grid - 1);
+    ck_assert_int_eq(tu_sql_count(office, "SELECT count(*) FROM conflict WHERE resolved_at IS NULL"), 2);
+    ck_assert_int_eq(tu_sql_count(office, "SELECT count(*) FROM household WHERE deleted_at IS NOT NULL"), 1);
     tu_result r = run_expect(0, "conflicts", "--db", office, NULL);
     ck_assert_msg(strstr(r.out, "edit-and-delete"), "%s", r.out);
     tu_result_free(&r);

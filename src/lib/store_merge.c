@@ -88,13 +88,17 @@ static const char *const merge_sql[M_COUNT] = {
     [M_COPY_REVIEW_ITEMS] = "INSERT INTO main.review_item(review, path, comment) SELECT ?2, path, comment"
                             " FROM " SOURCE ".review_item WHERE review = ?1",
     [M_SET_CURRENT] = "UPDATE main.household SET current_revision = ?2 WHERE id = ?1",
-    /* the open conflicts whose two sides revision ?2 was both edited from: settled by
-     * it, at ?3 by ?4. Never by a side of the conflict itself: the edit of an
-     * edit-and-delete conflict descends from the revision deleted here, and merged
-     * again it would have settled its own conflict, the deletion undone unasked. */
+    /* the open conflicts revision ?2 settles, at ?3 by ?4: it was edited from both
+     * sides through a resolution (a revision merged from one of them: every resolve
+     * makes one). Descending from both is not enough: the edit of an edit-and-delete
+     * conflict descends from the revision deleted here, and it, or any later edit of
+     * it, would have settled its own conflict, the deletion undone unasked. */
     [M_SETTLE] = LINEAGE("SELECT ?2, 0") "UPDATE main.conflict SET resolved_at = ?3, resolved_by = ?4, resolution = ?2"
-                                         " WHERE household_id = ?1 AND resolved_at IS NULL AND ?2 NOT IN (revision, other)"
-                                         " AND revision IN (SELECT r FROM up) AND other IN (SELECT r FROM up)",
+                                         " WHERE household_id = ?1 AND resolved_at IS NULL"
+                                         " AND revision IN (SELECT r FROM up) AND other IN (SELECT r FROM up)"
+                                         " AND EXISTS (SELECT 1 FROM main.revision v WHERE v.household_id = ?1"
+                                         "  AND v.revision IN (SELECT r FROM up)"
+                                         "  AND v.merged_from IN (conflict.revision, conflict.other))",
 };
 
 typedef struct merge {
