@@ -620,12 +620,8 @@ static int take_watermark(state *st)
     const char *store = st->api->store_id(st->ctx);
     char sql[192];
     PGresult *r;
-    if (st->api->since(st->ctx) >= 0)
-        return 0; /* --since given */
-    /* everything (full=yes, or a store's first load) as the changes after change 0:
-     * every current household and every deletion, whose rows a tombstone takes away */
-    if (st->api->option_bool(st->ctx, "full"))
-        return st->api->set_since(st->ctx, 0);
+    if (st->api->since(st->ctx) >= 0 || st->api->option_bool(st->ctx, "full"))
+        return 0; /* --since given, or everything asked for (every deletion comes too) */
     snprintf(sql, sizeof sql, "SELECT last_change FROM %s.source WHERE store_id = $1", st->schema);
     if (run(st, "read the store's watermark", sql, store, NULL, &r))
         return -1;
@@ -645,7 +641,7 @@ static int take_watermark(state *st)
                        mark);
         return -1;
     }
-    if (st->api->set_since(st->ctx, mark >= 0 ? mark : 0) != 0) {
+    if (mark >= 0 && st->api->set_since(st->ctx, mark) != 0) {
         st->api->info(st->ctx, "the central database holds this store up to change %lld: load it whole with"
                                " --opt full=yes",
                       mark);
@@ -760,7 +756,7 @@ static int begin(hhreg_ctx *ctx, const hhreg_host_api *api, void **out)
     sender_start(st);
     st->since = api->since(ctx);
     const char *how = st->straight ? " (the central tables are empty: straight into them)" : "";
-    if (st->since > 0)
+    if (st->since >= 0)
         api->info(ctx, "loading the changes after %lld of store %s%s", st->since, api->store_id(ctx), how);
     else
         api->info(ctx, "loading every household of store %s%s", api->store_id(ctx), how);
@@ -934,10 +930,12 @@ static int move_staged(state *st)
                   " ON CONFLICT DO NOTHING", s) ||
              runf(st, "store the revisions", "INSERT INTO %s.revision SELECT * FROM stage_revision"
                   " ON CONFLICT DO NOTHING", s) ||
-             /* a deleted household leaves its tombstone and revisions, no row: unless it
-              * was stored again after its deletion (undeleted within the run) */
+             /* a deleted household leaves its tombstone and revisions, no row: unless this
+              * store stored it again after its deletion (undeleted within the run); the
+              * change numbers of two stores are not comparable, and the last load wins */
              runf(st, "apply the deletions", "DELETE FROM %s.household h USING stage_tombstone t"
-                  " WHERE h.district_code = t.district_code AND h.id = t.household_id AND h.change < t.change", s) ||
+                  " WHERE h.district_code = t.district_code AND h.id = t.household_id"
+                  " AND (h.store_id <> t.store_id OR h.change < t.change)", s) ||
              runf(st, "apply the deletions", "DELETE FROM %s.person p USING stage_tombstone t"
                   " WHERE p.district_code = t.district_code AND p.household_id = t.household_id AND NOT EXISTS"
                   " (SELECT 1 FROM %s.household h WHERE h.district_code = t.district_code AND h.id = t.household_id)",
