@@ -364,7 +364,7 @@ static int load_fd(int fd, const char *path, const char *name, hh_plugin *out, h
 static int load_fd_quietly(int fd, const char *path, const char *name, hh_plugin *out, hh_buf *err)
 {
     fflush(stdout);
-    int saved = dup(STDOUT_FILENO);
+    int saved = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0); /* not handed to what a constructor runs */
     if (saved >= 0)
         dup2(STDERR_FILENO, STDOUT_FILENO);
     int rc = load_fd(fd, path, name, out, err);
@@ -386,9 +386,15 @@ static int probe(int fd, const char *path, const char *name, hh_buf *err)
 {
     int report[2];
     fflush(NULL);
-    pid_t pid = pipe2(report, O_CLOEXEC) == 0 ? fork() : -1;
+    if (pipe2(report, O_CLOEXEC) != 0) {
+        hh_buf_printf(err, hh_tr("%s: cannot be loaded: %s", "%s：无法加载：%s"), path, hh_system_reason(errno));
+        return -1;
+    }
+    pid_t pid = fork();
     if (pid < 0) {
         hh_buf_printf(err, hh_tr("%s: cannot be loaded: %s", "%s：无法加载：%s"), path, hh_system_reason(errno));
+        close(report[0]);
+        close(report[1]);
         return -1;
     }
     if (pid == 0) {
@@ -412,8 +418,8 @@ static int probe(int fd, const char *path, const char *name, hh_buf *err)
     bool loaded = ready > 0 && read(report[0], ok, sizeof ok) == 2 && memcmp(ok, "OK", 2) == 0;
     close(report[0]);
     kill(pid, SIGKILL); /* a child that is already gone is still there to be waited for */
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    int status = 0, waited;
+    while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
         ;
     if (loaded)
         return 0;
@@ -421,6 +427,8 @@ static int probe(int fd, const char *path, const char *name, hh_buf *err)
         hh_buf_printf(err, hh_tr("%s: refused, it did not finish loading within %d seconds",
                                  "%s：已拒绝，加载 %d 秒仍未完成"),
                       path, PROBE_SECONDS);
+    else if (waited < 0) /* SIGCHLD ignored: the child was reaped unseen, how it ended unknown */
+        hh_buf_printf(err, hh_tr("%s: refused, it ended while being loaded", "%s：已拒绝，加载时即已结束"), path);
     else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
         hh_buf_printf(err, hh_tr("%s: refused, it crashed while being loaded (%s)", "%s：已拒绝，加载时崩溃（%s）"),
                       path, hh_signal_name(WTERMSIG(status)));
