@@ -161,9 +161,12 @@ async function listScreen() {
   const [list, all, outbox] = await Promise.all([loadHouseholds(), db.all('drafts'), db.all('outbox')]);
   const s = session(); // after the list: its grids as the server has them now
   if (!s) return; // the session ended meanwhile: the sign-in screen is shown
-  const untouched = all.filter((d) => !d.householdId && d.edited === false); // + New household, then back
-  for (const d of untouched) await db.remove('drafts', d.clientId);
-  const drafts = all.filter((d) => !untouched.includes(d));
+  const untouched = []; // + New household, then back: read again, as the form may have been typed in meanwhile
+  for (const d of all.filter((x) => !x.householdId && x.edited === false)) {
+    const now = await db.get('drafts', d.clientId);
+    if (now && now.edited === false) { await db.remove('drafts', d.clientId); untouched.push(d.clientId); }
+  }
+  const drafts = all.filter((d) => !untouched.includes(d.clientId));
   const waiting = outbox.filter((o) => o.state !== 'sent').length;
   const grids = s.grids.filter((g) => /^\d{12}-\d{2}$/.test(g.split('/')[0]));
   const newButtons = grids.map((g) => el('button', { type: 'button', class: 'primary', 'data-grid': g, onclick: () => newHousehold(g) },
