@@ -806,20 +806,30 @@ START_TEST(a_low_income_household_can_be_recorded)
 }
 END_TEST
 
+/* As answers, a stored household of room 543-1-ROOM without persons, enumerated on
+ * 2026-10-11 with `status`, its registration visit's outcome `outcome`. */
+static hh_answers *stored_without_persons(const char *room, const char *status, const char *outcome)
+{
+    char *form = hh_xasprintf(
+        "<household id=\"510105016003-03-0%s\" xmlns=\"urn:hhreg:household:1\"><address>"
+        "<district code=\"510105\">青羊区</district><street code=\"510105016\">黄田坝街道</street>"
+        "<community code=\"510105016003\">华兴社区</community><grid>3</grid><building>543</building>"
+        "<unit>1</unit><room>%s</room></address><householdType>family</householdType>"
+        "<dwellingType>apartment</dwellingType><enumeration enumerator=\"E0300\" date=\"2026-10-11\""
+        " status=\"%s\"/><visit date=\"2026-10-11\" enumerator=\"E0300\" purpose=\"registration\""
+        " outcome=\"%s\"/></household>\n",
+        room, room, status, outcome);
+    hh_answers *a = answers_of(form, strlen(form), "stored.xml");
+    free(form);
+    return a;
+}
+
 /* A household nobody was home at, found at home on the revisit: its answers (read
  * from the stored form, which has no respondent and no consent) made complete ask
  * for both in the rules' words, not as values of the wrong type. */
 START_TEST(a_nobody_home_household_made_complete_is_asked_who_answered)
 {
-    static const char form[] =
-        "<household id=\"510105016003-03-0901\" xmlns=\"urn:hhreg:household:1\"><address>"
-        "<district code=\"510105\">青羊区</district><street code=\"510105016\">黄田坝街道</street>"
-        "<community code=\"510105016003\">华兴社区</community><grid>3</grid><building>543</building>"
-        "<unit>1</unit><room>901</room></address><householdType>family</householdType>"
-        "<dwellingType>apartment</dwellingType><enumeration enumerator=\"E0300\" date=\"2026-10-11\""
-        " status=\"nobody-home\"/><visit date=\"2026-10-11\" enumerator=\"E0300\" purpose=\"registration\""
-        " outcome=\"nobody-home\"/></household>\n";
-    hh_answers *a = answers_of(form, sizeof form - 1, "nobody.xml");
+    hh_answers *a = stored_without_persons("901", "nobody-home", "nobody-home");
     hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "status", "complete");
     hh_entry_status_changed(a, "nobody-home");
     ck_assert_str_eq(hh_answer(a, HH_SCOPE_VISIT, 1, "outcome"), "done");
@@ -876,15 +886,7 @@ END_TEST
  * edit, both go. */
 START_TEST(a_revisit_in_an_edit_keeps_the_shut_door_and_dates_the_interview_today)
 {
-    static const char form[] =
-        "<household id=\"510105016003-03-0901\" xmlns=\"urn:hhreg:household:1\"><address>"
-        "<district code=\"510105\">青羊区</district><street code=\"510105016\">黄田坝街道</street>"
-        "<community code=\"510105016003\">华兴社区</community><grid>3</grid><building>543</building>"
-        "<unit>1</unit><room>901</room></address><householdType>family</householdType>"
-        "<dwellingType>apartment</dwellingType><enumeration enumerator=\"E0300\" date=\"2026-10-11\""
-        " status=\"nobody-home\"/><visit date=\"2026-10-11\" enumerator=\"E0300\" purpose=\"registration\""
-        " outcome=\"nobody-home\"/></household>\n";
-    hh_answers *a = answers_of(form, sizeof form - 1, "nobody.xml");
+    hh_answers *a = stored_without_persons("901", "nobody-home", "nobody-home");
     hh_answer_set_flag(a, "mode", "edit");
     char today[11];
     hh_date_format(hh_date_today(), today);
@@ -912,15 +914,7 @@ START_TEST(a_revisit_in_an_edit_keeps_the_shut_door_and_dates_the_interview_toda
     ck_assert_int_eq(hh_answers_count(a, HH_SCOPE_VISIT), 2);
     ck_assert_str_eq(hh_answer(a, HH_SCOPE_HOUSEHOLD, 0, "enumeration-date"), today);
     hh_answers_free(a);
-    static const char partial[] =
-        "<household id=\"510105016003-03-0902\" xmlns=\"urn:hhreg:household:1\"><address>"
-        "<district code=\"510105\">青羊区</district><street code=\"510105016\">黄田坝街道</street>"
-        "<community code=\"510105016003\">华兴社区</community><grid>3</grid><building>543</building>"
-        "<unit>1</unit><room>902</room></address><householdType>family</householdType>"
-        "<dwellingType>apartment</dwellingType><enumeration enumerator=\"E0300\" date=\"2026-10-11\""
-        " status=\"partial\"/><visit date=\"2026-10-11\" enumerator=\"E0300\" purpose=\"registration\""
-        " outcome=\"done\"/></household>\n";
-    a = answers_of(partial, sizeof partial - 1, "partial.xml");
+    a = stored_without_persons("902", "partial", "done");
     hh_answer_set_flag(a, "mode", "edit");
     hh_answer_set(a, HH_SCOPE_HOUSEHOLD, 0, "status", "complete");
     hh_entry_status_changed(a, "partial");
